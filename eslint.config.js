@@ -1,0 +1,69 @@
+// Lint, and the layer rules of ../shared/design.md made mechanical: a forbidden import between
+// layers is a lint error, not a review comment.
+import tseslint from 'typescript-eslint';
+
+const forbid = (...layers) =>
+  layers.map((l) => ({
+    group: [`**/${l}`, `**/${l}/**`],
+    message: `Layer rule (design.md): this layer must not import from src/${l}.`,
+  }));
+const packages = (names, why) => names.map((n) => ({ group: [n, `${n}/**`], message: why }));
+
+const coreRule = (extraAllowed = []) => ({
+  'no-restricted-imports': ['error', {
+    patterns: [
+      // The core imports nothing of ours outside itself and no package at all.
+      { regex: '^(?!\\.)', message: 'Layer rule (design.md): src/core imports no package, no Node built-in, no DOM library.' },
+      ...forbid('telephony', 'crm', 'ui', 'app', 'node').map((p) => ({
+        ...p,
+        group: extraAllowed.length ? [...p.group, ...extraAllowed.map((a) => `!${a}`)] : p.group,
+      })),
+    ],
+  }],
+  'no-restricted-globals': ['error',
+    ...['window', 'document', 'navigator', 'localStorage', 'indexedDB', 'process', 'Buffer', 'require',
+      'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'fetch', 'WebSocket', 'crypto',
+      'sforce', 'console', 'performance'].map((name) => ({
+      name, message: `Layer rule (design.md): src/core must not use the global '${name}'; take it through a port.`,
+    })),
+  ],
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'out/**', 'coverage/**', '**/*.js', '**/*.mjs', 'bench/out/**', 'test-results/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  { files: ['src/core/**/*.ts'], rules: coreRule() },
+  // Core tests drive the engine against the behaving fakes; nothing else outside the core.
+  { files: ['src/core/**/*.test.ts'], rules: coreRule(['**/telephony/fake/**', '**/crm/fake/**']) },
+  { files: ['src/core/**/*.test.ts'], rules: { 'no-restricted-globals': 'off', 'no-restricted-imports': ['error', { patterns: forbid('ui', 'app', 'node') }] } },
+  {
+    files: ['src/telephony/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...forbid('crm', 'ui', 'app', 'node'), ...packages(['node:*'], 'Browser layer: no Node built-ins.')] }] },
+  },
+  {
+    files: ['src/crm/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...forbid('telephony', 'ui', 'app', 'node'), ...packages(['sip.js', 'node:*'], 'Layer rule (design.md): crm talks to Salesforce only; SIP belongs to src/telephony.')] }] },
+  },
+  {
+    files: ['src/ui/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...forbid('telephony', 'crm', 'app', 'node'), ...packages(['sip.js', 'node:*'], 'Layer rule (design.md): the UI renders state and sends intents; it holds no telephony or CRM code.')] }] },
+  },
+  {
+    files: ['src/app/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...forbid('node'), ...packages(['node:*'], 'Browser layer: no Node built-ins.')] }] },
+  },
+  {
+    files: ['src/node/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: forbid('telephony', 'crm', 'ui', 'app') }] },
+  },
+  {
+    files: ['src/node/**/web/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...forbid('telephony', 'crm', 'ui', 'app'), ...packages(['node:*'], 'Browser code: no Node built-ins.')] }] },
+  },
+);

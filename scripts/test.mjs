@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// `npm test`: every test file under src/ and test/ in node's test runner, inside a loopback-only
+// network namespace. Ends with node's summary and a plain `N passed, N failed` line for CI.
+//   --soak           run the long fault and load tests (test/soak/*.soak.ts) instead
+//   <paths...>       run only these test files
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { inNetns, reexecInNetns } from './in-netns.mjs';
+
+if (!inNetns()) process.exit(reexecInNetns([process.execPath, ...process.argv.slice(1)]));
+
+const args = process.argv.slice(2);
+const soak = args.includes('--soak');
+const explicit = args.filter((a) => !a.startsWith('--'));
+
+function walk(dir, out = []) {
+  let entries;
+  try { entries = readdirSync(dir); } catch { return out; }
+  for (const name of entries) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else out.push(p);
+  }
+  return out;
+}
+
+const files = explicit.length
+  ? explicit
+  : soak
+    ? walk('test/soak').filter((f) => f.endsWith('.soak.ts'))
+    : [...walk('src'), ...walk('test')].filter((f) => f.endsWith('.test.ts')).sort();
+
+if (files.length === 0) { console.error('No test files found.'); console.log('0 passed, 1 failed'); process.exit(1); }
+
+const tap = join(mkdtempSync(join(tmpdir(), 'switchboard-test-')), 'report.tap');
+const r = spawnSync(process.execPath, [
+  '--import', 'tsx',
+  '--test',
+  `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
+  '--test-reporter=spec', '--test-reporter-destination=stdout',
+  '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+  ...files,
+], { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '' } });
+
+let passed = 0, failed = 0;
+try {
+  const report = readFileSync(tap, 'utf8');
+  passed = Number(/^# pass (\d+)/m.exec(report)?.[1] ?? 0);
+  failed = Number(/^# fail (\d+)/m.exec(report)?.[1] ?? 0) + Number(/^# cancelled (\d+)/m.exec(report)?.[1] ?? 0);
+} catch { failed = Math.max(failed, 1); }
+if (r.status !== 0 && failed === 0) failed = 1;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && r.status === 0 ? 0 : 1);

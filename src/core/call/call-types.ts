@@ -1,0 +1,77 @@
+/** The call model: plain data, serialisable, shared by every layer. */
+
+export type CallDirection = 'inbound' | 'outbound' | 'internal';
+
+export interface Party {
+  /** The number as dialled or as received (`+1 415-555-0134`, `0207 946 0958`, `1002`). */
+  readonly number: string;
+  /** The same number in E.164 when it could be normalised (`+14155550134`). */
+  readonly e164?: string;
+  readonly displayName?: string;
+}
+
+/** Key/values the phone system attached to the call (IVR data from mapped SIP headers). */
+export type AttachedData = Readonly<Record<string, string>>;
+
+/** Why a call ended. */
+export type EndReason =
+  | 'local-hangup' //   the agent hung up
+  | 'remote-hangup' //  the other party hung up
+  | 'declined' //       the agent declined an offered call
+  | 'missed' //         the caller gave up (CANCEL) before the agent answered
+  | 'rejected' //       the far end refused our call (4xx/6xx other than busy)
+  | 'busy' //           the far end was busy (486/600)
+  | 'no-answer' //      nobody answered our call in time (408/480)
+  | 'failed' //         signalling or media failed
+  | 'transferred' //    the call left us by a transfer
+  | 'replaced'; //      the call was replaced (consultative transfer completed elsewhere)
+
+export interface HoldInterval {
+  readonly start: number;
+  readonly end?: number;
+}
+
+export interface CallTimestamps {
+  /** When the call was offered to the agent (inbound) or dialled (outbound). */
+  readonly offered: number;
+  readonly answered?: number;
+  readonly holds: readonly HoldInterval[];
+  readonly ended?: number;
+  /** When wrap-up completed and the call was handed to logging. */
+  readonly closed?: number;
+}
+
+/** A Salesforce record (or any CRM record) the call relates to. */
+export interface RecordRef {
+  readonly id: string;
+  /** API name of the object: `Contact`, `Account`, `Case`, `Lead`, … */
+  readonly objectType: string;
+  readonly name?: string;
+  /** Extra display fields from the softphone layout, label → value. */
+  readonly fields?: Readonly<Record<string, string>>;
+}
+
+export interface CallRelations {
+  /** A person: Contact or Lead (`WhoId`). */
+  readonly who?: RecordRef;
+  /** A thing: Account, Case, Opportunity… (`WhatId`). */
+  readonly what?: RecordRef;
+  /** Every match the screen pop found; when several, the agent picks. */
+  readonly candidates: readonly RecordRef[];
+}
+
+export interface TimelineEntry {
+  readonly at: number;
+  /** Short machine-readable kind: `state`, `pop`, `log`, `hold`, `transfer`, `error`, … */
+  readonly kind: string;
+  /** Human explanation, e.g. "Case 00001042 found from X-Case-Number; popped it". */
+  readonly text: string;
+}
+
+export interface CallQuality {
+  readonly packetLossPercent: number;
+  readonly jitterMs: number;
+  readonly roundTripMs: number;
+  /** Estimated mean opinion score, 1 (bad) to 4.5 (excellent), from the E-model. */
+  readonly mos: number;
+}

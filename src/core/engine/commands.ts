@@ -1,0 +1,32 @@
+/**
+ * Every call and presence command enters the core through this one interface, whoever sends it:
+ * the panel, Open CTI click-to-dial, Omni-Channel, or (later) a Salesforce Voice host.
+ */
+import type { RecordRef } from '../call/call-types.ts';
+import type { ChosenStatus } from '../presence/presence.ts';
+
+export type AgentCommand =
+  | { readonly type: 'sign-in'; readonly username?: string; readonly password?: string }
+  | { readonly type: 'sign-out' }
+  | { readonly type: 'set-presence'; readonly status: ChosenStatus; readonly reasonId?: string }
+  | { readonly type: 'dial'; readonly number: string; readonly record?: RecordRef }
+  | { readonly type: 'answer'; readonly callId: string }
+  | { readonly type: 'decline'; readonly callId: string }
+  | { readonly type: 'hangup'; readonly callId: string }
+  | { readonly type: 'hold'; readonly callId: string }
+  | { readonly type: 'resume'; readonly callId: string }
+  | { readonly type: 'mute'; readonly callId: string; readonly muted: boolean }
+  | { readonly type: 'dtmf'; readonly callId: string; readonly digits: string }
+  | { readonly type: 'blind-transfer'; readonly callId: string; readonly target: string }
+  | { readonly type: 'consult'; readonly callId: string; readonly target: string }
+  | { readonly type: 'complete-transfer'; readonly callId: string; readonly consultationId: string }
+  | { readonly type: 'conference'; readonly callIds: readonly string[] }
+  /** Makes this call the active one; every other live call is put on hold. */
+  | { readonly type: 'swap'; readonly callId: string }
+  /** The agent's choice among several screen-pop matches: relates it and opens it. */
+  | { readonly type: 'choose-record'; readonly callId: string; readonly record: RecordRef }
+  | { readonly type: 'set-wrap-up'; readonly callId: string; readonly disposition?: string; readonly notes?: string }
+  /** Ends wrap-up and logs the call (once). */
+  | { readonly type: 'complete-wrap-up'; readonly callId: string; readonly disposition?: string; readonly notes?: string };
+
+export type AgentCommandType = AgentCommand['type'];

@@ -1,0 +1,635 @@
+/**
+ * The connector engine: telephony and CRM events in; telephony commands, CRM commands (screen pop,
+ * log, presence) and UI state out. It owns three decisions:
+ * - when to screen-pop: on ring or on answer (settings.popTiming), never for internal calls;
+ * - when to log: exactly once per call, when wrap-up completes (or at hangup when wrap-up is off);
+ * - presence: on-call while a call is up, wrap-up after, back to the status chosen before.
+ *
+ * Deterministic: time comes only from the Clock port; the telephony adapter comes from a factory
+ * once the settings are known.
+ */
+import { Call, holdSeconds, talkSeconds, type CallSnapshot } from '../call/call.ts';
+import type { CallDirection, EndReason, RecordRef } from '../call/call-types.ts';
+import { isLive } from '../call/call-state.ts';
+import { Emitter, type EventSource } from '../events/emitter.ts';
+import { SwitchboardError, toSwitchboardError } from '../errors/catalog.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { CrmPort, CallLogEntry } from '../ports/crm-port.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { StoragePort } from '../ports/storage.ts';
+import type { IncomingCall, RegistrationState, TelephonyPort } from '../ports/telephony-port.ts';
+import { assertPresenceTransition, initialPresence, type ChosenStatus, type PresenceState, type PresenceStatus } from '../presence/presence.ts';
+import type { ConnectorSettings } from '../settings/connector-settings.ts';
+import type { AgentCommand } from './commands.ts';
+import type { EngineState } from './engine-state.ts';
+
+export interface EngineEvents {
+  /** Every state change: the UI re-renders from the snapshot. */
+  change: [EngineState];
+  /** A call is being offered to the agent: ring, and open the panel if minimised. */
+  offered: [CallSnapshot];
+  /** The offer stopped (answered, declined, missed): stop the ringer. */
+  offerEnded: [callId: string];
+  error: [SwitchboardError];
+}
+
+export interface ConnectorEngineOptions {
+  readonly crm: CrmPort;
+  /** Builds the phone-system adapter once the call center settings are known. */
+  readonly createTelephony: (settings: ConnectorSettings) => TelephonyPort;
+  readonly storage: StoragePort;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** How many finished calls `state.recent` keeps. */
+  readonly recentLimit?: number;
+}
+
+const PRESENCE_KEY = 'engine/presence';
+
+export class ConnectorEngine {
+  private readonly emitter: Emitter<EngineEvents>;
+  private readonly calls = new Map<string, Call>();
+  /** Calls already handed to logging: the exactly-once guard inside this engine. */
+  private readonly logged = new Set<string>();
+  private readonly wrapUpTimers = new Map<string, () => void>();
+  private telephony?: TelephonyPort;
+  private current: EngineState;
+  private unsubscribe: (() => void)[] = [];
+
+  constructor(private readonly options: ConnectorEngineOptions) {
+    this.emitter = new Emitter<EngineEvents>((event, error) => this.options.logger.log('error', `listener for '${event}' threw`, { error: String(error) }));
+    this.current = {
+      phase: 'loading',
+      registration: { state: 'unregistered' },
+      presence: initialPresence(options.clock.now()),
+      calls: [],
+      recent: [],
+      lines: {},
+      clickToDialEnabled: false,
+    };
+  }
+
+  get events(): EventSource<EngineEvents> {
+    return this.emitter;
+  }
+
+  get state(): EngineState {
+    return this.current;
+  }
+
+  /**
+   * Reads the settings, builds the telephony adapter, tells the CRM the panel is ready (never
+   * waiting on SIP registration), and signs in by itself when the settings hold credentials.
+   */
+  async start(): Promise<void> {
+    const { crm, logger } = this.options;
+    let settings: ConnectorSettings;
+    try {
+      settings = await crm.loadSettings();
+    } catch (error) {
+      const e = toSwitchboardError(error, 'SB10001');
+      this.set({ phase: 'misconfigured', lastError: e.toJSON() });
+      this.emitter.emit('error', e);
+      await crm.notifyReady().catch(() => {});
+      return;
+    }
+    const telephony = this.options.createTelephony(settings);
+    this.telephony = telephony;
+    telephony.setDelegate({ acceptIncoming: (call) => this.acceptIncoming(call) });
+    this.unsubscribe.push(
+      telephony.events.on('registration', (r) => this.onRegistration(r)),
+      telephony.events.on('incoming', (c) => this.onIncoming(c)),
+      telephony.events.on('progress', (id, kind) => this.withCall(id, (call) => {
+        if (call.state === 'dialing') call.transition('ringing-out', this.now(), kind);
+      })),
+      telephony.events.on('established', (id) => this.onEstablished(id)),
+      telephony.events.on('held', (id, held) => this.withCall(id, (call) => {
+        if (held && call.state === 'active') call.transition('held', this.now(), 'hold confirmed');
+        if (!held && call.state === 'held') call.transition('active', this.now(), 'resumed');
+      })),
+      telephony.events.on('ended', (id, reason, detail) => this.onEnded(id, reason, detail)),
+      telephony.events.on('transfer', (id, progress, detail) => this.onTransferProgress(id, progress, detail)),
+      telephony.events.on('lineState', (ext, state) => this.set({ lines: { ...this.current.lines, [ext]: state } })),
+      telephony.events.on('quality', (id, quality) => this.withCall(id, (call) => call.update({ quality }))),
+      crm.events.on('clickToDial', (req) => {
+        void this.execute({ type: 'dial', number: req.number, ...(req.record ? { record: req.record } : {}) }).catch(() => {});
+      }),
+      crm.events.on('presence', (req) => {
+        // Omni-Channel asked; skip when we are already there (breaks the echo loop of a two-way sync).
+        const p = this.current.presence;
+        if (p.status === req.status && p.reasonId === req.reasonId) return;
+        if (p.status === 'on-call' || p.status === 'wrap-up') {
+          this.setPresence({ ...p, returnTo: { status: req.status, ...(req.reasonId ? { reasonId: req.reasonId } : {}) } }, false);
+          return;
+        }
+        void this.execute({ type: 'set-presence', status: req.status, ...(req.reasonId ? { reasonId: req.reasonId } : {}) }).catch(() => {});
+      }),
+      crm.events.on('navigation', (record) => this.set(record ? { recordInView: record } : { recordInView: undefined })),
+    );
+    this.set({ phase: 'signed-out', settings });
+    await crm.notifyReady().catch((e: unknown) => logger.log('warn', 'notifyReady failed', { error: String(e) }));
+    if (crm.capabilities.clickToDial) {
+      await crm.enableClickToDial(true).then(() => this.set({ clickToDialEnabled: true }), (e: unknown) => logger.log('warn', 'enableClickToDial failed', { error: String(e) }));
+    }
+    if (settings.sip.username && settings.sip.password) {
+      await this.execute({ type: 'sign-in', username: settings.sip.username, password: settings.sip.password }).catch(() => {});
+    }
+  }
+
+  /** Runs one agent command. Rejects with a SwitchboardError (also kept in `state.lastError`). */
+  async execute(command: AgentCommand): Promise<void> {
+    try {
+      await this.run(command);
+      if (this.current.lastError) this.set({ lastError: undefined });
+    } catch (error) {
+      const e = toSwitchboardError(error);
+      this.options.logger.log(e.expected ? 'warn' : 'error', `command '${command.type}' failed`, { code: e.code, message: e.message });
+      this.set({ lastError: e.toJSON() });
+      this.emitter.emit('error', e);
+      throw e;
+    }
+  }
+
+  dispose(): void {
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe = [];
+    for (const cancel of this.wrapUpTimers.values()) cancel();
+    this.wrapUpTimers.clear();
+    this.emitter.removeAllListeners();
+  }
+
+  // ── commands ────────────────────────────────────────────────────────────────────────────────
+
+  private async run(command: AgentCommand): Promise<void> {
+    const t = () => this.requireTelephony();
+    switch (command.type) {
+      case 'sign-in': {
+        const settings = this.current.settings;
+        const username = command.username ?? settings?.sip.username;
+        const password = command.password ?? settings?.sip.password;
+        if (!username || !password) throw new SwitchboardError('SB20001', 'Enter your extension and password.');
+        this.set({ phase: 'ready' });
+        await t().register({ username, password });
+        const restored = await this.restorePresence();
+        await this.changePresence(restored.status, restored.reasonId);
+        return;
+      }
+      case 'sign-out': {
+        if (this.liveCalls().length) throw new SwitchboardError('SB40002', 'End your calls before signing out.');
+        if (this.current.presence.status !== 'offline') await this.changePresence('offline');
+        await t().unregister();
+        this.set({ phase: 'signed-out' });
+        return;
+      }
+      case 'set-presence':
+        return this.changePresence(command.status, command.reasonId);
+      case 'dial':
+        return this.dial(command.number, command.record);
+      case 'answer': {
+        const call = this.requireCall(command.callId, ['offering']);
+        // Answering while on another call: that one goes on hold first (one active call).
+        await this.holdOthers(call.id);
+        await t().answer(call.id);
+        return;
+      }
+      case 'decline': {
+        this.requireCall(command.callId, ['offering']);
+        await t().decline(command.callId);
+        return;
+      }
+      case 'hangup': {
+        const call = this.requireCall(command.callId);
+        if (call.state === 'offering') return t().decline(call.id);
+        if (!isLive(call.state)) throw new SwitchboardError('SB40001', `The call is already ${call.state}.`);
+        await t().hangup(call.id);
+        return;
+      }
+      case 'hold':
+        this.requireCall(command.callId, ['active']);
+        return t().hold(command.callId);
+      case 'resume':
+        this.requireCall(command.callId, ['held']);
+        await this.holdOthers(command.callId);
+        return t().resume(command.callId);
+      case 'swap': {
+        const call = this.requireCall(command.callId, ['held', 'active']);
+        await this.holdOthers(call.id);
+        if (call.state === 'held') await t().resume(call.id);
+        return;
+      }
+      case 'mute': {
+        const call = this.requireCall(command.callId, ['active', 'held', 'transferring']);
+        await t().setMuted(call.id, command.muted);
+        call.update({ muted: command.muted });
+        call.note(this.now(), 'mute', command.muted ? 'muted' : 'unmuted');
+        this.publish();
+        return;
+      }
+      case 'dtmf': {
+        if (!/^[0-9*#A-Da-d]+$/.test(command.digits)) throw new SwitchboardError('SB40001', `'${command.digits}' is not a DTMF digit string.`);
+        this.requireCall(command.callId, ['active']);
+        return t().sendDtmf(command.callId, command.digits);
+      }
+      case 'blind-transfer': {
+        const call = this.requireCall(command.callId, ['active', 'held']);
+        const before = call.state;
+        call.transition('transferring', this.now(), `blind transfer to ${command.target}`);
+        this.publish();
+        try {
+          await t().blindTransfer(call.id, command.target);
+        } catch (error) {
+          if (call.state === 'transferring') call.transition(before, this.now(), 'transfer failed');
+          this.publish();
+          throw toSwitchboardError(error, 'SB20005');
+        }
+        return;
+      }
+      case 'consult': {
+        const call = this.requireCall(command.callId, ['active', 'held']);
+        const result = await t().consult(call.id, command.target);
+        const consultation = new Call({
+          id: result.callId,
+          direction: result.internal ? 'internal' : 'outbound',
+          origin: 'dialed',
+          remote: result.remote,
+          at: this.now(),
+          consultationFor: call.id,
+        });
+        consultation.note(this.now(), 'transfer', `consultation with ${command.target} about call ${call.id}`);
+        this.addCall(consultation);
+        return;
+      }
+      case 'complete-transfer': {
+        const call = this.requireCall(command.callId, ['held', 'active']);
+        const consultation = this.requireCall(command.consultationId, ['active', 'held', 'ringing-out', 'dialing']);
+        call.transition('transferring', this.now(), `consultative transfer to ${consultation.snapshot().remote.number}`);
+        this.publish();
+        try {
+          await t().completeTransfer(call.id, consultation.id);
+        } catch (error) {
+          if (call.state === 'transferring') call.transition('held', this.now(), 'transfer failed');
+          this.publish();
+          throw toSwitchboardError(error, 'SB20005');
+        }
+        return;
+      }
+      case 'conference': {
+        const calls = command.callIds.map((id) => this.requireCall(id, ['active', 'held']));
+        if (calls.length < 2) throw new SwitchboardError('SB40001', 'A conference needs at least two calls.');
+        await t().conference(command.callIds);
+        for (const call of calls) {
+          if (call.state === 'held') call.transition('active', this.now(), 'joined the conference');
+          call.update({ conferencedWith: command.callIds.filter((id) => id !== call.id) });
+          call.note(this.now(), 'conference', `conferenced with ${command.callIds.filter((id) => id !== call.id).join(', ')}`);
+        }
+        this.publish();
+        return;
+      }
+      case 'choose-record': {
+        const call = this.requireCall(command.callId);
+        call.relate(command.record);
+        call.note(this.now(), 'pop', `agent chose ${command.record.objectType} ${command.record.name ?? command.record.id}`);
+        this.publish();
+        if (this.options.crm.capabilities.screenPop) await this.options.crm.openRecord(command.record);
+        return;
+      }
+      case 'set-wrap-up': {
+        const call = this.requireCall(command.callId);
+        call.update({ ...(command.disposition !== undefined ? { disposition: command.disposition } : {}), ...(command.notes !== undefined ? { notes: command.notes } : {}) });
+        this.publish();
+        return;
+      }
+      case 'complete-wrap-up': {
+        const call = this.requireCall(command.callId, ['wrap-up', 'ended']);
+        call.update({ ...(command.disposition !== undefined ? { disposition: command.disposition } : {}), ...(command.notes !== undefined ? { notes: command.notes } : {}) });
+        await this.close(call, 'wrap-up completed');
+        return;
+      }
+    }
+  }
+
+  private async dial(number: string, record?: RecordRef): Promise<void> {
+    const trimmed = number.trim();
+    if (!trimmed) throw new SwitchboardError('SB20004', 'Enter a number to dial.');
+    if (this.current.phase !== 'ready') throw new SwitchboardError('SB20001', 'Sign in before dialling.');
+    if (this.current.presence.status === 'offline') throw new SwitchboardError('SB40002', 'Go available or away before dialling.');
+    if (this.liveCalls().length >= 2) throw new SwitchboardError('SB40003');
+    await this.holdOthers(undefined);
+    const result = await this.requireTelephony().dial({ target: trimmed, ...(record ? { attachedData: { recordId: record.id } } : {}) });
+    const related = record ?? (this.current.recordInView && !result.internal ? this.current.recordInView : undefined);
+    const call = new Call({
+      id: result.callId,
+      direction: result.internal ? 'internal' : 'outbound',
+      origin: 'dialed',
+      remote: result.remote,
+      at: this.now(),
+      ...(related ? { relatedRecord: related } : {}),
+    });
+    if (related) call.note(this.now(), 'pop', `related to ${related.objectType} ${related.name ?? related.id} (${record ? 'click-to-dial' : 'record in view'})`);
+    this.addCall(call);
+  }
+
+  // ── telephony events ───────────────────────────────────────────────────────────────────────
+
+  private acceptIncoming(incoming: IncomingCall): boolean {
+    const { presence, settings, phase } = this.current;
+    if (phase !== 'ready') return false;
+    if (presence.status === 'available') return true;
+    // Call waiting: a second call may be offered while on a call, never a third.
+    if (presence.status === 'on-call' && settings?.callWaiting) return this.liveCalls().length < 2;
+    this.options.logger.log('info', 'refused an inbound call (agent not available)', { callId: incoming.callId, status: presence.status });
+    return false;
+  }
+
+  private onIncoming(incoming: IncomingCall): void {
+    if (this.calls.has(incoming.callId)) return;
+    const direction: CallDirection = incoming.internal ? 'internal' : 'inbound';
+    const call = new Call({ id: incoming.callId, direction, origin: 'offered', remote: incoming.remote, attachedData: incoming.attachedData, at: this.now() });
+    const from = incoming.remote.displayName ? `${incoming.remote.displayName} <${incoming.remote.number}>` : incoming.remote.number;
+    call.note(this.now(), 'offer', `${direction} call from ${from}${incoming.dialed ? ` to ${incoming.dialed}` : ''}`);
+    this.addCall(call);
+    this.emitter.emit('offered', call.snapshot());
+    if (this.options.crm.capabilities.screenPop) {
+      if (direction === 'internal') {
+        call.note(this.now(), 'pop', 'no screen pop: internal call');
+        this.publish();
+      } else if (this.current.settings?.popTiming !== 'answer') void this.screenPop(call);
+    }
+  }
+
+  private onEstablished(id: string): void {
+    const call = this.calls.get(id);
+    if (!call || !isLive(call.state) || call.state === 'active') return;
+    const wasOffered = call.state === 'offering';
+    call.transition('active', this.now(), wasOffered ? 'answered' : 'connected');
+    if (wasOffered) this.emitter.emit('offerEnded', id);
+    this.publish();
+    if (wasOffered && call.snapshot().direction === 'inbound' && this.options.crm.capabilities.screenPop && this.current.settings?.popTiming === 'answer') {
+      void this.screenPop(call);
+    }
+  }
+
+  private onEnded(id: string, reason: EndReason, detail?: string): void {
+    const call = this.calls.get(id);
+    if (!call || !isLive(call.state)) return;
+    const wasOffered = call.state === 'offering';
+    call.end(reason, this.now(), detail ? `${reason}: ${detail}` : reason);
+    if (wasOffered) this.emitter.emit('offerEnded', id);
+    // A consultation that ends returns the agent to the held original.
+    const settings = this.current.settings;
+    const answered = call.snapshot().timestamps.answered !== undefined;
+    // Wrap-up only for calls the agent talked on; a missed or declined call is logged at once.
+    if (settings?.wrapUp.enabled && answered && reason !== 'transferred' && reason !== 'replaced') {
+      call.transition('wrap-up', this.now(), 'after-call work');
+      const limit = settings.wrapUp.timeLimitSeconds;
+      if (limit > 0) {
+        const deadline = this.now() + limit * 1000;
+        call.update({ wrapUpDeadline: deadline });
+        this.wrapUpTimers.set(call.id, this.options.clock.setTimeout(() => {
+          if (call.state === 'wrap-up') void this.close(call, `wrap-up time limit (${limit} s) reached`);
+        }, limit * 1000));
+      }
+      this.publish();
+      this.updatePresenceForCalls();
+    } else {
+      void this.close(call, reason === 'transferred' ? 'transferred; no wrap-up' : answered ? 'no wrap-up configured' : `not answered (${reason})`);
+    }
+  }
+
+  private onTransferProgress(id: string, progress: 'trying' | 'ringing' | 'succeeded' | 'failed', detail?: string): void {
+    this.withCall(id, (call) => {
+      call.note(this.now(), 'transfer', `transfer ${progress}${detail ? `: ${detail}` : ''}`);
+      if (progress === 'failed' && call.state === 'transferring') call.transition('held', this.now(), 'transfer failed');
+    });
+  }
+
+  private onRegistration(registration: RegistrationState): void {
+    this.set({ registration });
+    if (registration.state === 'registered' && this.current.presence.status !== 'offline') {
+      void this.telephony?.publishPresence(this.current.presence.status).catch(() => {});
+    }
+  }
+
+  // ── screen pop, logging ───────────────────────────────────────────────────────────────────
+
+  private async screenPop(call: Call): Promise<void> {
+    const s = call.snapshot();
+    try {
+      const outcome = await this.options.crm.screenPop({ callId: s.id, direction: s.direction, remote: s.remote, attachedData: s.attachedData });
+      for (const line of outcome.explanation) call.note(this.now(), 'pop', line);
+      const current = call.snapshot().relations;
+      if (outcome.kind === 'single' && outcome.records[0]) {
+        call.setRelations({ ...current, candidates: outcome.records });
+        call.relate(outcome.records[0]);
+      } else if (outcome.kind === 'multiple') {
+        call.setRelations({ ...current, candidates: outcome.records });
+      }
+    } catch (error) {
+      const e = toSwitchboardError(error, 'SB30002');
+      call.note(this.now(), 'error', `screen pop failed: ${e.message}`);
+      this.emitter.emit('error', e);
+    }
+    this.publish();
+  }
+
+  /** Ends a call's life in the engine: logs it (once) and returns presence. */
+  private async close(call: Call, why: string): Promise<void> {
+    if (call.state === 'closed') return;
+    this.wrapUpTimers.get(call.id)?.();
+    this.wrapUpTimers.delete(call.id);
+    call.transition('closed', this.now(), why);
+    this.calls.delete(call.id);
+    const snapshot = call.snapshot();
+    const recentLimit = this.options.recentLimit ?? 20;
+    this.set({
+      calls: this.callSnapshots(),
+      recent: [snapshot, ...this.current.recent.filter((c) => c.id !== call.id)].slice(0, recentLimit),
+      activeCallId: this.pickActive(),
+    });
+    this.updatePresenceForCalls();
+    if (this.options.crm.capabilities.callLogging && !this.logged.has(call.id)) {
+      this.logged.add(call.id);
+      try {
+        await this.options.crm.logCall(this.toLogEntry(snapshot));
+      } catch (error) {
+        // logCall is durable once it resolves; a rejection means it could not even be queued.
+        const e = toSwitchboardError(error, 'SB30003');
+        this.options.logger.log('error', 'call log could not be queued', { callId: call.id, code: e.code, message: e.message });
+        this.emitter.emit('error', e);
+      }
+    }
+  }
+
+  private toLogEntry(call: CallSnapshot): CallLogEntry {
+    const ended = call.timestamps.ended ?? call.timestamps.closed ?? this.now();
+    return {
+      callId: call.id,
+      direction: call.direction,
+      remote: call.remote,
+      startedAt: call.timestamps.offered,
+      ...(call.timestamps.answered !== undefined ? { answeredAt: call.timestamps.answered } : {}),
+      endedAt: ended,
+      durationSeconds: talkSeconds(call),
+      holdSeconds: holdSeconds(call),
+      endReason: call.endReason ?? 'local-hangup',
+      ...(call.disposition ? { disposition: call.disposition } : {}),
+      notes: call.notes,
+      ...(call.relations.who ? { who: call.relations.who } : {}),
+      ...(call.relations.what ? { what: call.relations.what } : {}),
+      attachedData: call.attachedData,
+    };
+  }
+
+  // ── presence ──────────────────────────────────────────────────────────────────────────────
+
+  private async changePresence(status: ChosenStatus, reasonId?: string): Promise<void> {
+    const p = this.current.presence;
+    if (status === 'away') {
+      const reasons = this.current.settings?.awayReasons ?? [];
+      if (reasonId !== undefined && reasons.length && !reasons.some((r) => r.id === reasonId)) {
+        throw new SwitchboardError('SB40002', `'${reasonId}' is not an away reason of this call center.`);
+      }
+    }
+    const returnTo = { status, ...(status === 'away' && reasonId ? { reasonId } : {}) };
+    if (p.status === 'on-call') {
+      if (status === 'offline') throw new SwitchboardError('SB40002', 'You cannot go offline with a call up.');
+      // The choice applies after the call.
+      this.setPresence({ ...p, returnTo }, true);
+      return;
+    }
+    if (p.status === 'wrap-up') {
+      // Choosing a status during wrap-up ends wrap-up's hold on presence only when no call waits for it.
+      this.setPresence({ ...p, returnTo }, true);
+      if (this.calls.size === 0) this.applyPresence(status, reasonId);
+      return;
+    }
+    if (p.status === status && p.reasonId === reasonId) return;
+    this.applyPresence(status, reasonId);
+  }
+
+  private applyPresence(status: PresenceStatus, reasonId?: string): void {
+    const p = this.current.presence;
+    if (!(p.status === status && p.reasonId === reasonId)) assertPresenceTransition(p.status, status);
+    const chosen = status === 'available' || status === 'away' || status === 'offline';
+    const next: PresenceState = {
+      status,
+      since: this.now(),
+      returnTo: chosen ? { status, ...(reasonId ? { reasonId } : {}) } : p.returnTo,
+      ...(status === 'away' && reasonId ? { reasonId } : {}),
+    };
+    this.setPresence(next, true);
+  }
+
+  private setPresence(presence: PresenceState, propagate: boolean): void {
+    this.set({ presence });
+    if (presence.returnTo.status !== 'offline' || presence.status === 'offline') {
+      void this.options.storage.set(PRESENCE_KEY, { status: presence.returnTo.status, reasonId: presence.returnTo.reasonId ?? null }).catch(() => {});
+    }
+    if (!propagate) return;
+    void this.telephony?.publishPresence(presence.status).catch((e: unknown) => this.options.logger.log('warn', 'presence PUBLISH failed', { error: String(e) }));
+    if (this.options.crm.capabilities.presenceSync) {
+      void this.options.crm.publishPresence(presence).catch((e: unknown) => this.options.logger.log('warn', 'presence sync to CRM failed', { error: String(e) }));
+    }
+  }
+
+  /** on-call while a call is live; wrap-up while one waits for it; else back to the chosen status. */
+  private updatePresenceForCalls(): void {
+    const p = this.current.presence;
+    const live = this.liveCalls().length > 0;
+    const wrapping = [...this.calls.values()].some((c) => c.state === 'wrap-up' || c.state === 'ended');
+    const target: PresenceStatus = live ? 'on-call' : wrapping ? 'wrap-up' : p.returnTo.status;
+    if (target === p.status && (target !== 'away' || p.reasonId === p.returnTo.reasonId)) return;
+    if (p.status === 'offline' && target !== 'on-call') return;
+    const deadline = target === 'wrap-up' ? [...this.calls.values()].map((c) => c.snapshot().wrapUpDeadline).find((d) => d !== undefined) : undefined;
+    this.setPresence({
+      status: target,
+      since: this.now(),
+      returnTo: p.returnTo,
+      ...(target === 'away' && p.returnTo.reasonId ? { reasonId: p.returnTo.reasonId } : {}),
+      ...(deadline !== undefined ? { wrapUpDeadline: deadline } : {}),
+    }, true);
+  }
+
+  private async restorePresence(): Promise<{ status: ChosenStatus; reasonId?: string }> {
+    const saved = await this.options.storage.get(PRESENCE_KEY).catch(() => undefined);
+    if (saved && typeof saved === 'object' && !Array.isArray(saved)) {
+      const status = saved['status'];
+      const reasonId = saved['reasonId'];
+      if (status === 'available' || status === 'away') return { status, ...(typeof reasonId === 'string' ? { reasonId } : {}) };
+    }
+    return { status: 'available' };
+  }
+
+  // ── helpers ───────────────────────────────────────────────────────────────────────────────
+
+  private addCall(call: Call): void {
+    this.calls.set(call.id, call);
+    this.set({ calls: this.callSnapshots(), activeCallId: this.pickActive() });
+    this.updatePresenceForCalls();
+  }
+
+  private async holdOthers(exceptId: string | undefined): Promise<void> {
+    for (const other of this.calls.values()) {
+      if (other.id !== exceptId && other.state === 'active' && other.snapshot().conferencedWith.length === 0) {
+        await this.requireTelephony().hold(other.id);
+      }
+    }
+  }
+
+  private liveCalls(): Call[] {
+    return [...this.calls.values()].filter((c) => isLive(c.state));
+  }
+
+  private pickActive(): string | undefined {
+    const calls = [...this.calls.values()];
+    return (
+      calls.find((c) => c.state === 'active' || c.state === 'transferring')?.id ??
+      calls.find((c) => c.state === 'dialing' || c.state === 'ringing-out')?.id ??
+      calls.find((c) => c.state === 'offering')?.id ??
+      calls.find((c) => c.state === 'held')?.id ??
+      calls.find((c) => c.state === 'wrap-up' || c.state === 'ended')?.id
+    );
+  }
+
+  private callSnapshots(): CallSnapshot[] {
+    return [...this.calls.values()].map((c) => c.snapshot());
+  }
+
+  private withCall(id: string, fn: (call: Call) => void): void {
+    const call = this.calls.get(id);
+    if (!call) return;
+    try {
+      fn(call);
+    } catch (error) {
+      this.options.logger.log('error', 'call event could not be applied', { callId: id, error: String(error) });
+    }
+    this.publish();
+  }
+
+  private requireCall(id: string, states?: readonly string[]): Call {
+    const call = this.calls.get(id);
+    if (!call) throw new SwitchboardError('SB20006', `No call '${id}'.`);
+    if (states && !states.includes(call.state)) throw new SwitchboardError('SB40001', `The call is ${call.state}.`);
+    return call;
+  }
+
+  private requireTelephony(): TelephonyPort {
+    if (!this.telephony) throw new SwitchboardError('SB10001', 'The connector has not started.');
+    return this.telephony;
+  }
+
+  private publish(): void {
+    this.set({ calls: this.callSnapshots(), activeCallId: this.pickActive() });
+  }
+
+  private set(patch: Partial<EngineState>): void {
+    const next = { ...this.current, ...patch } as EngineState & Record<string, unknown>;
+    for (const key of Object.keys(patch)) if ((patch as Record<string, unknown>)[key] === undefined) delete next[key];
+    this.current = next;
+    this.emitter.emit('change', this.current);
+  }
+
+  private now(): number {
+    return this.options.clock.now();
+  }
+}

@@ -1,0 +1,27 @@
+/** What the UI renders: one immutable snapshot of everything, replaced on every change. */
+import type { CallSnapshot } from '../call/call.ts';
+import type { PresenceState } from '../presence/presence.ts';
+import type { LineState, RegistrationState } from '../ports/telephony-port.ts';
+import type { ConnectorSettings } from '../settings/connector-settings.ts';
+import type { SerializedError } from '../errors/catalog.ts';
+import type { RecordRef } from '../call/call-types.ts';
+
+export interface EngineState {
+  /** `loading` until settings are read; `signed-out` until the agent signs in; then `ready`. */
+  readonly phase: 'loading' | 'signed-out' | 'ready' | 'misconfigured';
+  readonly settings?: ConnectorSettings;
+  readonly registration: RegistrationState;
+  readonly presence: PresenceState;
+  /** Live calls and calls in wrap-up, oldest first. */
+  readonly calls: readonly CallSnapshot[];
+  /** The call the agent is talking on (or being offered), if any. */
+  readonly activeCallId?: string;
+  /** Finished calls, newest first (bounded). */
+  readonly recent: readonly CallSnapshot[];
+  readonly lines: Readonly<Record<string, LineState>>;
+  /** The record in view in the CRM, for relating outbound calls. */
+  readonly recordInView?: RecordRef;
+  readonly clickToDialEnabled: boolean;
+  /** The last error the agent should see (cleared on the next successful command). */
+  readonly lastError?: SerializedError;
+}

@@ -1,0 +1,110 @@
+/**
+ * The CRM surface (Salesforce), as the core sees it. Adapters: `src/crm/opencti-lightning`,
+ * `src/crm/opencti-classic`, later a Salesforce Voice adapter; `src/crm/fake` for unit tests.
+ *
+ * Under Open CTI the connector drives (it asks Salesforce to pop and to log); under Salesforce
+ * Voice Salesforce pops and logs itself. `capabilities` says which policies this surface wants the
+ * engine to run.
+ */
+import type { EventSource } from '../events/emitter.ts';
+import type { AttachedData, CallDirection, EndReason, Party, RecordRef } from '../call/call-types.ts';
+import type { ConnectorSettings } from '../settings/connector-settings.ts';
+import type { PresenceState, ChosenStatus } from '../presence/presence.ts';
+
+export interface CrmCapabilities {
+  /** The engine asks this surface to screen-pop. */
+  readonly screenPop: boolean;
+  /** The engine hands finished calls to this surface to log. */
+  readonly callLogging: boolean;
+  readonly clickToDial: boolean;
+  /** Presence is mirrored to and from the CRM (Omni-Channel). */
+  readonly presenceSync: boolean;
+}
+
+export interface ScreenPopRequest {
+  readonly callId: string;
+  readonly direction: CallDirection;
+  readonly remote: Party;
+  readonly attachedData: AttachedData;
+}
+
+/**
+ * What a screen pop found and did:
+ * - `single`: one record matched and was popped (or the layout said not to pop it);
+ * - `multiple`: several matched; the agent chooses (`records` lists them);
+ * - `none`: nothing matched; the layout's no-match action ran (`newRecord` set when that was a new-record form);
+ * - `skipped`: no pop by rule (internal call, pop disabled).
+ */
+export interface ScreenPopOutcome {
+  readonly kind: 'single' | 'multiple' | 'none' | 'skipped';
+  readonly records: readonly RecordRef[];
+  readonly newRecord?: { readonly objectType: string; readonly defaults: Readonly<Record<string, string>> };
+  /** One line per decision, for the call's timeline ("searched +14155550134 and 4155550134 in Contact, Account: 2 matches"). */
+  readonly explanation: readonly string[];
+}
+
+/** What gets logged for one call (mapped to a Task by the Open CTI adapters). */
+export interface CallLogEntry {
+  /** The call id: the Task's CallObject, the idempotency key. */
+  readonly callId: string;
+  readonly direction: CallDirection;
+  readonly remote: Party;
+  readonly startedAt: number;
+  readonly answeredAt?: number;
+  readonly endedAt: number;
+  readonly durationSeconds: number;
+  readonly holdSeconds: number;
+  readonly endReason: EndReason;
+  readonly disposition?: string;
+  readonly notes: string;
+  readonly who?: RecordRef;
+  readonly what?: RecordRef;
+  readonly attachedData: AttachedData;
+}
+
+export interface ClickToDialRequest {
+  readonly number: string;
+  readonly record?: RecordRef;
+}
+
+export interface PresenceRequest {
+  readonly status: ChosenStatus;
+  readonly reasonId?: string;
+}
+
+export interface CrmEvents {
+  /** The agent clicked a phone number in the CRM. */
+  clickToDial: [ClickToDialRequest];
+  /** The CRM (Omni-Channel) asks for a status change. */
+  presence: [PresenceRequest];
+  /** The record in view changed (null: no record). */
+  navigation: [RecordRef | null];
+  /** A log was durably saved (recordId of the Task). */
+  logged: [callId: string, recordId: string];
+}
+
+export interface CrmPort {
+  readonly capabilities: CrmCapabilities;
+  readonly events: EventSource<CrmEvents>;
+
+  /** Reads the call center settings and parses them (see settings/connector-settings.ts). */
+  loadSettings(): Promise<ConnectorSettings>;
+  /** Tells the CRM the panel is usable (Open CTI notifyInitializationComplete). */
+  notifyReady(): Promise<void>;
+
+  screenPop(request: ScreenPopRequest): Promise<ScreenPopOutcome>;
+  /** Opens one record (the agent's pick among several matches). */
+  openRecord(record: RecordRef): Promise<void>;
+  /**
+   * Logs a finished call. MUST be durable and exactly-once: the entry is stored before this
+   * resolves, retried until saved, and never saved twice for the same `callId` (look up an
+   * existing log by CallObject first).
+   */
+  logCall(entry: CallLogEntry): Promise<void>;
+
+  /** Mirrors the agent's presence to the CRM (Omni-Channel), if `presenceSync`. */
+  publishPresence(presence: PresenceState): Promise<void>;
+  enableClickToDial(enabled: boolean): Promise<void>;
+  /** Opens (true) or minimises (false) the softphone panel. */
+  setPanelVisible(visible: boolean): Promise<void>;
+}

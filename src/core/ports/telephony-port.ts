@@ -1,0 +1,120 @@
+/**
+ * The phone system, as the core sees it. Adapters: `src/telephony/sip` (sip.js over WebSocket with
+ * WebRTC media) and `src/telephony/fake` (an in-memory phone system for unit tests).
+ *
+ * Contract:
+ * - Call ids are unique for the life of the phone system (SIP: from the Call-ID) and are used as the
+ *   logged call's CallObject, so two tabs or two reloads never log one call twice.
+ * - For every call the adapter announces (`incoming`, or a successful `dial`/`consult`), it MUST emit
+ *   `ended` exactly once, whatever happens (remote hangup, transport loss, local command).
+ * - Commands resolve when the phone system confirmed them (hold: the re-INVITE got its 200) and reject
+ *   with a SwitchboardError otherwise. Events for a command's effect MAY arrive before it resolves.
+ * - Listeners and the delegate MUST NOT be re-entered synchronously from within a command call.
+ */
+import type { EventSource } from '../events/emitter.ts';
+import type { AttachedData, CallQuality, EndReason, Party } from '../call/call-types.ts';
+import type { ErrorCode } from '../errors/catalog.ts';
+import type { PresenceStatus } from '../presence/presence.ts';
+
+export type RegistrationState =
+  | { readonly state: 'unregistered' }
+  | { readonly state: 'connecting' }
+  | { readonly state: 'registered'; readonly expiresAt?: number }
+  | { readonly state: 'reconnecting'; readonly attempt: number; readonly nextAttemptAt: number; readonly reason: string }
+  | { readonly state: 'failed'; readonly code: ErrorCode; readonly reason: string };
+
+export interface IncomingCall {
+  readonly callId: string;
+  readonly remote: Party;
+  /** The number or extension that was called (a ring group, a DID, the agent's extension). */
+  readonly dialed?: string;
+  /** Mapped SIP headers (IVR data) and anything else the phone system attached. */
+  readonly attachedData: AttachedData;
+  /** True when the caller is another extension of the same phone system. */
+  readonly internal: boolean;
+}
+
+export interface DialRequest {
+  /** A number or extension as typed or clicked; the adapter normalises it (dialing prefixes, E.164). */
+  readonly target: string;
+  /** Extra data to attach (SIP headers), e.g. a record id for click-to-dial. */
+  readonly attachedData?: AttachedData;
+}
+
+export interface DialResult {
+  readonly callId: string;
+  readonly remote: Party;
+  readonly internal: boolean;
+}
+
+export interface SipCredentials {
+  /** The agent's extension or SIP user name. */
+  readonly username: string;
+  /** Held in memory only: never written to storage. */
+  readonly password: string;
+  readonly displayName?: string;
+}
+
+/** A colleague's line state, for the transfer directory's busy lamp. */
+export type LineState = 'idle' | 'ringing' | 'busy' | 'offline' | 'unknown';
+
+export interface AudioDevice {
+  readonly deviceId: string;
+  readonly kind: 'audioinput' | 'audiooutput';
+  readonly label: string;
+}
+
+export interface TelephonyEvents {
+  registration: [RegistrationState];
+  incoming: [IncomingCall];
+  /** The far end of a call we placed is ringing (180) or sent early media (183). */
+  progress: [callId: string, kind: 'ringing' | 'early-media'];
+  established: [callId: string];
+  /** A hold or resume confirmed by the phone system, including one the far end asked for. */
+  held: [callId: string, held: boolean];
+  ended: [callId: string, reason: EndReason, detail?: string];
+  transfer: [callId: string, progress: 'trying' | 'ringing' | 'succeeded' | 'failed', detail?: string];
+  lineState: [extension: string, state: LineState];
+  quality: [callId: string, quality: CallQuality];
+  devices: [devices: readonly AudioDevice[]];
+}
+
+/** Decisions the core makes for the adapter (one answer each, so a delegate, not an event). */
+export interface TelephonyDelegate {
+  /**
+   * Called for every new inbound call before it rings. Return false to refuse it (SIP 486 Busy
+   * Here); a refused call MUST NOT ring and MUST NOT be announced with `incoming`.
+   */
+  acceptIncoming(call: IncomingCall): boolean;
+}
+
+export interface TelephonyPort {
+  readonly events: EventSource<TelephonyEvents>;
+  setDelegate(delegate: TelephonyDelegate): void;
+
+  /** Connects and registers; keeps the registration alive (re-register, reconnect) until `unregister`. */
+  register(credentials: SipCredentials): Promise<void>;
+  unregister(): Promise<void>;
+
+  dial(request: DialRequest): Promise<DialResult>;
+  answer(callId: string): Promise<void>;
+  decline(callId: string): Promise<void>;
+  hangup(callId: string): Promise<void>;
+  hold(callId: string): Promise<void>;
+  resume(callId: string): Promise<void>;
+  setMuted(callId: string, muted: boolean): Promise<void>;
+  sendDtmf(callId: string, digits: string): Promise<void>;
+  /** Blind transfer (REFER). The call ends with reason `transferred` when the transfer succeeded. */
+  blindTransfer(callId: string, target: string): Promise<void>;
+  /** Starts a consultation call to `target`; the caller is put on hold first. */
+  consult(callId: string, target: string): Promise<DialResult>;
+  /** Joins the original call and the consultation (REFER with Replaces); both end as `transferred`. */
+  completeTransfer(callId: string, consultationId: string): Promise<void>;
+  /** Mixes the calls' audio so every party hears every other (three-way conference). */
+  conference(callIds: readonly string[]): Promise<void>;
+
+  /** Tells the phone system the agent's status (SIP PUBLISH) where it supports that. */
+  publishPresence(status: PresenceStatus): Promise<void>;
+  /** Watches colleagues' line state (busy lamp); replaces the previous list. */
+  watchLines(extensions: readonly string[]): Promise<void>;
+}
