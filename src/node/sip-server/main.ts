@@ -1,0 +1,96 @@
+/**
+ * Runs the embedded SIP server on its own:
+ *   tsx src/node/sip-server/main.ts [--host 127.0.0.1] [--port 5066] [--domain localhost]
+ *       [--users users.json] [--guest name]... [--ring-group support=1001,1002]... [--verbose]
+ * Prints the WebSocket URL on stdout and runs until SIGINT/SIGTERM.
+ */
+import { pathToFileURL } from 'node:url';
+import type { Logger } from '../../core/index.ts';
+import { startSipServer } from './server.ts';
+import { loadUsersFile, type SipUser } from './users.ts';
+
+export interface CliOptions {
+  host: string;
+  port: number;
+  domain: string;
+  usersFile: string | undefined;
+  guests: string[];
+  ringGroups: Record<string, string[]>;
+  verbose: boolean;
+}
+
+const USAGE = 'usage: sip-server [--host H] [--port N] [--domain D] [--users FILE] [--guest NAME]... [--ring-group NAME=U1,U2]... [--verbose]';
+
+/** Parses the command line; throws with a message naming the bad argument. */
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const out: CliOptions = { host: '127.0.0.1', port: 5066, domain: 'localhost', usersFile: undefined, guests: [], ringGroups: {}, verbose: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new Error(`${arg} needs a value\n${USAGE}`);
+      return v;
+    };
+    switch (arg) {
+      case '--host': out.host = value(); break;
+      case '--port': {
+        const v = value();
+        if (!/^\d+$/.test(v) || Number(v) > 65535) throw new Error(`--port must be 0..65535 (got "${v}")`);
+        out.port = Number(v);
+        break;
+      }
+      case '--domain': out.domain = value(); break;
+      case '--users': out.usersFile = value(); break;
+      case '--guest': out.guests.push(value()); break;
+      case '--ring-group': {
+        const v = value();
+        const m = /^([^=]+)=(.+)$/.exec(v);
+        if (!m) throw new Error(`--ring-group must look like support=1001,1002 (got "${v}")`);
+        out.ringGroups[m[1]] = m[2].split(',').map((s) => s.trim()).filter(Boolean);
+        break;
+      }
+      case '--verbose': out.verbose = true; break;
+      case '--help': case '-h': throw new Error(USAGE);
+      default: throw new Error(`unknown argument "${arg}"\n${USAGE}`);
+    }
+  }
+  return out;
+}
+
+const consoleLogger: Logger = {
+  log: (level, message, data) => {
+    const line = `${new Date().toISOString()} ${level} ${message}${data ? ` ${JSON.stringify(data)}` : ''}`;
+    if (level === 'error' || level === 'warn') console.error(line);
+    else console.log(line);
+  },
+};
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const options = parseArgs(argv);
+  const users: SipUser[] = options.usersFile ? await loadUsersFile(options.usersFile) : [];
+  if (users.length === 0 && options.guests.length === 0) {
+    console.error('warning: no --users file and no --guest: nobody can register');
+  }
+  const server = await startSipServer({
+    host: options.host, port: options.port, domain: options.domain, users, guests: options.guests,
+    ringGroups: options.ringGroups, logger: options.verbose ? consoleLogger : undefined,
+  });
+  if (options.verbose) {
+    server.on('message', (m) => console.log(`--- ${m.direction} #${m.connectionId}\n${m.text}`));
+  }
+  server.on('registered', (r) => { if (!r.refreshed) console.log(`registered ${r.aor} -> ${r.contact}`); });
+  server.on('unregistered', (r) => console.log(`unregistered ${r.aor} (${r.reason})`));
+  console.log(`SIP over WebSocket at ${server.url} (domain ${server.domain}, ${users.length} users)`);
+  const stop = (): void => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(2);
+  });
+}

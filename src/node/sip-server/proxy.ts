@@ -1,0 +1,329 @@
+/**
+ * The transaction-stateful forking proxy (RFC 3261 16).
+ *
+ * A request the server does not answer itself is forwarded to one or more targets (the contacts of
+ * an address of record, the members of a ring group, or the one socket an in-dialog request names).
+ * Each target is a branch with its own Via branch id. Responses come back on the branch id, lose the
+ * proxy's Via, and go up the socket the request came from:
+ *   - 100 is hop by hop and stops here; other 1xx go up at once;
+ *   - the first 2xx goes up and the other pending INVITE branches are cancelled
+ *     (`Reason: SIP;cause=200;text="Call completed elsewhere"`); later 2xx go up too (RFC 3261 16.7);
+ *   - non-2xx finals are ACKed hop by hop and kept; when every branch has ended, the best one goes up.
+ * Over WebSocket (reliable) nothing is retransmitted, so no retransmission timers are needed; one
+ * timer per branch bounds how long it may stay unanswered.
+ */
+import type { Clock } from '../../core/index.ts';
+import type { SipConnection } from './connection.ts';
+import type { DialogTracker } from './dialog-tracker.ts';
+import { buildAckForFailure, buildCancel, buildResponse } from './message-build.ts';
+import { RawMessage, newBranch, uriOf } from './message-edit.ts';
+import type { SipRequest, SipResponse } from './sip-message.ts';
+
+export interface ForwardTarget {
+  readonly connection: SipConnection;
+  readonly requestUri: string;
+  /** The party reached through this branch (for dialog tracking), e.g. `sip:1002@domain`. */
+  readonly entity?: string;
+}
+
+export interface ProxyPort {
+  readonly clock: Clock;
+  readonly tracker: DialogTracker;
+  readonly inviteTimeoutMs: number;
+  readonly nonInviteTimeoutMs: number;
+  /** Our Via value for `branch`. */
+  via(branch: string): string;
+  /** Our Record-Route value. */
+  recordRoute(): string;
+  /** True when a Route value names this server. */
+  isOwnRoute(route: string): boolean;
+  /** The connection a host (of a Route or Request-URI) is reached through. */
+  connectionForHost(host: string): SipConnection | undefined;
+  send(connection: SipConnection, text: string): void;
+  answered(callId: string, by: string | undefined): void;
+  rejected(request: SipRequest, status: number, reason: string): void;
+}
+
+interface StoredResponse {
+  readonly status: number;
+  readonly text: string;
+}
+
+interface ServerTx {
+  readonly key: string;
+  readonly request: SipRequest;
+  readonly source: SipConnection;
+  readonly invite: boolean;
+  /** Initial INVITE: dialog records are kept for it. */
+  readonly tracked: boolean;
+  readonly branches: ClientTx[];
+  readonly responses: StoredResponse[];
+  finalSent: boolean;
+  callerDialog: string | undefined;
+}
+
+interface ClientTx {
+  readonly branch: string;
+  readonly via: string;
+  readonly server: ServerTx;
+  readonly target: ForwardTarget;
+  readonly forwarded: RawMessage;
+  state: 'calling' | 'proceeding' | 'completed';
+  cancelSent: boolean;
+  dialog: string | undefined;
+  cancelTimer: () => void;
+}
+
+export interface ForwardOptions {
+  readonly recordRoute: boolean;
+  /** For an initial INVITE: the caller's AOR and what it called, to track dialogs. */
+  readonly track?: { readonly caller: string; readonly called: string };
+}
+
+/** Cancelled branches get this long to answer 487 before the proxy gives up on them. */
+const CANCEL_GRACE_MS = 5000;
+
+export class Proxy {
+  private readonly servers = new Map<string, ServerTx>();
+  private readonly clients = new Map<string, ClientTx>();
+
+  constructor(private readonly port: ProxyPort) {}
+
+  get transactionCount(): number {
+    return this.servers.size;
+  }
+
+  /** Forwards `request` (already checked and authorised) to every target. */
+  forward(request: SipRequest, source: SipConnection, targets: readonly ForwardTarget[], options: ForwardOptions): void {
+    const invite = request.method === 'INVITE';
+    const key = `${request.viaBranch ?? ''}|${request.method}|${request.callId}`;
+    if (request.viaBranch && this.servers.has(key)) return; // a retransmission: already being handled
+    const server: ServerTx = {
+      key, request, source, invite, tracked: options.track !== undefined, branches: [], responses: [],
+      finalSent: false, callerDialog: undefined,
+    };
+    this.servers.set(key, server);
+    if (invite) source.send(buildResponse(request.raw, 100));
+    const base = this.prepare(request.raw);
+    if (options.recordRoute) base.prepend('Record-Route', this.port.recordRoute());
+    if (options.track) {
+      server.callerDialog = this.port.tracker.start({
+        callId: request.callId, entity: options.track.caller, direction: 'initiator', remote: options.track.called,
+        localTag: request.fromTag, connectionId: source.id,
+      }).id;
+    }
+    for (const target of targets) {
+      const branch = newBranch();
+      const via = this.port.via(branch);
+      const message = base.clone();
+      message.setRequestUri(target.requestUri);
+      message.prepend('Via', via);
+      const client: ClientTx = {
+        branch, via, server, target, forwarded: message, state: 'calling', cancelSent: false,
+        dialog: undefined, cancelTimer: () => {},
+      };
+      if (options.track && target.entity) {
+        client.dialog = this.port.tracker.start({
+          callId: request.callId, entity: target.entity, direction: 'recipient', remote: options.track.caller,
+          localTag: undefined, connectionId: target.connection.id,
+        }).id;
+      }
+      server.branches.push(client);
+      this.clients.set(branch, client);
+      this.arm(client, invite ? 32_000 : this.port.nonInviteTimeoutMs);
+      this.port.send(target.connection, message.toString());
+    }
+  }
+
+  /**
+   * Routes a request inside a dialog (it has a To tag): pops our Route, then sends it toward the
+   * next Route or the Request-URI. ACK (for a 2xx) is forwarded without a transaction.
+   * Returns the status to answer with when the target cannot be reached.
+   */
+  forwardInDialog(request: SipRequest, source: SipConnection): { status: number; reason: string } | undefined {
+    const target = this.inDialogTarget(request);
+    if (request.method === 'BYE') this.port.tracker.terminateCall(request.callId);
+    if (!target) return { status: 404, reason: 'Not Here' };
+    if (request.method === 'ACK') {
+      const message = this.prepare(request.raw);
+      message.prepend('Via', this.port.via(newBranch()));
+      this.port.send(target.connection, message.toString());
+      return undefined;
+    }
+    this.forward(request, source, [target], { recordRoute: false });
+    return undefined;
+  }
+
+  /** A CANCEL from upstream: answers it and cancels the pending branches of its INVITE. */
+  cancel(request: SipRequest, source: SipConnection): void {
+    const server = this.servers.get(`${request.viaBranch ?? ''}|INVITE|${request.callId}`);
+    if (!server) {
+      source.send(buildResponse(request.raw, 481));
+      return;
+    }
+    source.send(buildResponse(request.raw, 200));
+    if (server.finalSent) return;
+    for (const client of server.branches) this.cancelBranch(client);
+  }
+
+  /** Handles a response to something the proxy forwarded; false when it is not ours. */
+  handleResponse(response: SipResponse): boolean {
+    const branch = response.viaBranch;
+    if (!branch) return false;
+    const client = this.clients.get(branch);
+    if (!client) return false;
+    if (response.cseqMethod === 'CANCEL') return true; // the answer to our CANCEL: nothing to do
+    if (client.state === 'completed') return true;
+    const raw = response.raw.clone();
+    raw.popFirst('via');
+    const server = client.server;
+    const status = response.status;
+    const tracker = this.port.tracker;
+    if (status < 200) {
+      if (client.state === 'calling') {
+        client.state = 'proceeding';
+        if (server.invite && !client.cancelSent) this.arm(client, this.port.inviteTimeoutMs);
+      }
+      if (status === 100) return true;
+      if (server.tracked && response.toTag) {
+        tracker.transition(client.dialog, 'early', response.toTag);
+        tracker.transition(server.callerDialog, 'early', response.toTag);
+      }
+      if (!server.finalSent) this.port.send(server.source, raw.toString());
+      return true;
+    }
+    this.complete(client);
+    if (status < 300) {
+      if (server.tracked) {
+        tracker.transition(client.dialog, 'confirmed', response.toTag);
+        tracker.transition(server.callerDialog, 'confirmed', response.toTag);
+        if (!server.finalSent) this.port.answered(server.request.callId, client.target.entity);
+      }
+      if (server.invite || !server.finalSent) this.port.send(server.source, raw.toString());
+      server.finalSent = true;
+      if (server.invite) {
+        for (const other of server.branches) this.cancelBranch(other, 'SIP;cause=200;text="Call completed elsewhere"');
+      }
+    } else {
+      if (server.invite) {
+        this.port.send(client.target.connection, buildAckForFailure(client.forwarded, client.via, raw.get('to') ?? ''));
+      }
+      tracker.transition(client.dialog, 'terminated');
+      server.responses.push({ status, text: raw.toString() });
+      if (status >= 600 && server.invite) for (const other of server.branches) this.cancelBranch(other);
+    }
+    this.maybeFinish(server);
+    return true;
+  }
+
+  /** A socket went away: its pending branches end with 480, its requests' branches are cancelled. */
+  connectionClosed(connection: SipConnection): void {
+    for (const client of [...this.clients.values()]) {
+      if (client.target.connection === connection) this.failBranch(client, 480, 'Connection closed');
+    }
+    for (const server of [...this.servers.values()]) {
+      if (server.source !== connection) continue;
+      server.finalSent = true;
+      this.port.tracker.transition(server.callerDialog, 'terminated');
+      for (const client of server.branches) this.cancelBranch(client);
+      this.maybeFinish(server);
+    }
+  }
+
+  dispose(): void {
+    for (const client of this.clients.values()) client.cancelTimer();
+    this.clients.clear();
+    this.servers.clear();
+  }
+
+  /** Copy of a request ready to forward: Max-Forwards decremented, our Route removed. */
+  private prepare(raw: RawMessage): RawMessage {
+    const message = raw.clone();
+    // Credentials for this server's realm are of no use downstream (RFC 3261 22.3).
+    message.remove('proxy-authorization');
+    const mf = message.get('max-forwards');
+    message.set('Max-Forwards', String(mf === undefined ? 70 : Math.max(0, Number(mf) - 1)));
+    while (true) {
+      const top = message.getAll('route')[0];
+      if (top === undefined || !this.port.isOwnRoute(top)) break;
+      message.popFirst('route');
+    }
+    return message;
+  }
+
+  private inDialogTarget(request: SipRequest): ForwardTarget | undefined {
+    const routes = request.raw.getAll('route');
+    while (routes.length > 0 && this.port.isOwnRoute(routes[0])) routes.shift();
+    const ruri = request.ruri.toString();
+    const nextHop = routes.length > 0 ? uriOf(routes[0]) : ruri;
+    const host = /^sips?:(?:[^@;]*@)?(\[[^\]]+\]|[^:;>?]+)/i.exec(nextHop)?.[1];
+    const connection = host ? this.port.connectionForHost(host) : undefined;
+    return connection ? { connection, requestUri: ruri } : undefined;
+  }
+
+  private arm(client: ClientTx, ms: number): void {
+    client.cancelTimer();
+    client.cancelTimer = this.port.clock.setTimeout(() => {
+      if (client.server.invite) this.cancelBranch(client);
+      this.failBranch(client, 408, 'No answer');
+    }, ms);
+  }
+
+  private cancelBranch(client: ClientTx, reason?: string): void {
+    if (client.state === 'completed' || client.cancelSent || !client.server.invite) return;
+    client.cancelSent = true;
+    this.port.send(client.target.connection, buildCancel(client.forwarded, client.via, reason));
+    client.cancelTimer();
+    client.cancelTimer = this.port.clock.setTimeout(() => this.failBranch(client, 487, 'Request Terminated'), CANCEL_GRACE_MS);
+  }
+
+  /** Ends a branch with a response the proxy makes up (timeout, closed socket). */
+  private failBranch(client: ClientTx, status: number, reason: string): void {
+    if (client.state === 'completed') return;
+    this.complete(client);
+    this.port.tracker.transition(client.dialog, 'terminated');
+    client.server.responses.push({ status, text: buildResponse(client.server.request.raw, status, { reason }) });
+    this.maybeFinish(client.server);
+  }
+
+  private complete(client: ClientTx): void {
+    client.state = 'completed';
+    client.cancelTimer();
+    this.clients.delete(client.branch);
+  }
+
+  private maybeFinish(server: ServerTx): void {
+    if (server.branches.some((b) => b.state !== 'completed')) return;
+    this.servers.delete(server.key);
+    if (server.finalSent) return;
+    server.finalSent = true;
+    const best = bestResponse(server.responses);
+    this.port.tracker.transition(server.callerDialog, 'terminated');
+    if (best) {
+      this.port.send(server.source, best.text);
+      if (best.status !== 487) this.port.rejected(server.request, best.status, 'all branches failed');
+    }
+  }
+}
+
+/** RFC 3261 16.7 step 6, with a preference order inside a class that suits call centres. */
+export function bestResponse(responses: readonly StoredResponse[]): StoredResponse | undefined {
+  const sixes = responses.filter((r) => r.status >= 600);
+  if (sixes.length > 0) return sixes[0];
+  const preference = (status: number): number => {
+    const order = [486, 487, 480, 404];
+    const i = order.indexOf(status);
+    if (status === 408) return 100;
+    return i === -1 ? 50 : i;
+  };
+  let best: StoredResponse | undefined;
+  for (const r of responses) {
+    if (!best) best = r;
+    else {
+      const a = Math.floor(r.status / 100);
+      const b = Math.floor(best.status / 100);
+      if (a < b || (a === b && preference(r.status) < preference(best.status))) best = r;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,588 @@
+/**
+ * The embedded SIP-over-WebSocket server (RFC 7118): registrar, forking proxy, ring groups,
+ * presence and dialog event notifier, on the `ws` package. Zero-install phone system for
+ * `npm start` and the tests; signalling only (media is peer to peer between browsers).
+ *
+ * Every socket handler is wrapped: a bad frame is answered (400/513) or dropped, a bug is reported
+ * on the `error` event, and the server keeps serving everyone else.
+ */
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Emitter, silentLogger, type Clock, type Logger } from '../../core/index.ts';
+import { ConnectionTable, SipConnection } from './connection.ts';
+import { DialogTracker, dialogInfoXml, type TrackedDialog } from './dialog-tracker.ts';
+import { DigestAuthenticator } from './digest-auth.ts';
+import { buildResponse } from './message-build.ts';
+import { headerParam, newBranch } from './message-edit.ts';
+import { PresenceStore, defaultPidf, isAvailablePidf, summarisePidf, type PidfSummary } from './presence-store.ts';
+import { Proxy, type ForwardTarget } from './proxy.ts';
+import { Registrar, type Binding, type ContactRequest } from './registrar.ts';
+import { chooseMembers } from './ring-group.ts';
+import { answerableRequest, readSipMessage, type SipRequest, type SipResponse } from './sip-message.ts';
+import { SubscriptionManager, eventPackageOf, expiresOf, type EventPackage } from './subscriptions.ts';
+import { systemClock } from './system-clock.ts';
+import type { DialogInfo, RegistrationInfo, SipServer, SipServerEvents, SipServerOptions, SipServerStats } from './types.ts';
+import type { SipUser } from './users.ts';
+
+const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, PUBLISH, SUBSCRIBE, NOTIFY, REFER, INFO, MESSAGE, UPDATE, PRACK';
+const PROXIED_OUT_OF_DIALOG = new Set(['INVITE', 'MESSAGE', 'REFER']);
+const IN_DIALOG_ONLY = new Set(['BYE', 'INFO', 'UPDATE', 'NOTIFY', 'PRACK']);
+
+/** Starts a server and resolves once it listens. */
+export async function startSipServer(options: SipServerOptions = {}): Promise<SipServer> {
+  const server = new EmbeddedSipServer(options);
+  await server.listen();
+  return server;
+}
+
+class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
+  readonly host: string;
+  readonly domain: string;
+  port = 0;
+  private readonly requestedPort: number;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly users = new Map<string, SipUser>();
+  private readonly guests: ReadonlySet<string>;
+  private readonly localHosts = new Set<string>();
+  private readonly ringGroups = new Map<string, readonly string[]>();
+  private readonly maxBytes: number;
+  private readonly minExpires: number;
+  private readonly maxExpires: number;
+  private readonly isAvailable: (presence: PidfSummary) => boolean;
+  private readonly requirePresence: boolean;
+  private readonly connections = new ConnectionTable();
+  private readonly digest: DigestAuthenticator;
+  private readonly registrar: Registrar;
+  private readonly presence: PresenceStore;
+  private readonly tracker: DialogTracker;
+  private readonly subscriptions: SubscriptionManager;
+  private readonly proxy: Proxy;
+  private readonly localRequests = new Map<string, { onFinal: (status: number) => void; cancel: () => void }>();
+  private wss: WebSocketServer | undefined;
+  private nextConnectionId = 1;
+  private counters = { messagesIn: 0, messagesOut: 0, errors: 0 };
+  private closing: Promise<void> | undefined;
+
+  constructor(options: SipServerOptions) {
+    super((event, error) => this.logger.log('error', `sip-server: a listener of "${event}" threw`, { error: String(error) }));
+    this.host = options.host ?? '127.0.0.1';
+    this.requestedPort = options.port ?? 0;
+    this.domain = (options.domain ?? 'localhost').toLowerCase();
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    for (const u of options.users ?? []) this.users.set(u.username, u);
+    this.guests = new Set(options.guests ?? []);
+    for (const h of [this.domain, this.host, 'localhost', '127.0.0.1', ...(options.aliases ?? [])]) this.localHosts.add(h.toLowerCase());
+    this.maxBytes = options.maxMessageBytes ?? 65536;
+    this.minExpires = options.minExpires ?? 1;
+    this.maxExpires = options.maxExpires ?? 3600;
+    this.isAvailable = options.isAvailable ?? isAvailablePidf;
+    this.requirePresence = options.requirePublishedPresence ?? false;
+    for (const [group, members] of Object.entries(options.ringGroups ?? {})) {
+      this.ringGroups.set(group, members.map((m) => this.aorOf(m)));
+    }
+    this.digest = new DigestAuthenticator({ realm: this.domain, clock: this.clock, nonceTtlMs: options.nonceTtlMs });
+    this.registrar = new Registrar(this.clock, {
+      registered: (b, refreshed) => {
+        this.emit('registered', { ...this.registrationInfo(b), refreshed });
+        if (!refreshed) this.subscriptions.entityChanged('presence', b.aor);
+      },
+      unregistered: (b, reason) => {
+        this.emit('unregistered', { ...this.registrationInfo(b), reason });
+        this.subscriptions.entityChanged('presence', b.aor);
+      },
+    });
+    this.presence = new PresenceStore(this.clock, (aor) => {
+      const current = this.presence.current(aor);
+      this.emit('published', { aor, presence: current ? summarisePidf(current.body) : undefined });
+      this.subscriptions.entityChanged('presence', aor);
+    });
+    this.tracker = new DialogTracker(() => this.clock.now(), {
+      changed: (d) => this.dialogChanged(d),
+    });
+    this.subscriptions = new SubscriptionManager({
+      clock: this.clock,
+      contact: () => this.contactValue,
+      via: () => {
+        const branch = newBranch();
+        return { value: this.viaValue(branch), branch };
+      },
+      sendRequest: (connection, text, branch, onFinal) => this.sendLocalRequest(connection, text, branch, onFinal),
+      body: (event, target, version) => this.notifyBody(event, target, version),
+      changed: (s, state) => this.emit('subscription', { event: s.event, target: s.target, watcher: s.watcher, state }),
+    });
+    this.proxy = new Proxy({
+      clock: this.clock,
+      tracker: this.tracker,
+      inviteTimeoutMs: options.inviteTimeoutMs ?? 180_000,
+      nonInviteTimeoutMs: options.nonInviteTimeoutMs ?? 32_000,
+      via: (branch) => this.viaValue(branch),
+      recordRoute: () => `<sip:${this.hostPort};transport=ws;lr>`,
+      isOwnRoute: (route) => this.isOwnRoute(route),
+      connectionForHost: (host) => this.connections.byHostName(host),
+      send: (connection, text) => { connection.send(text); },
+      answered: (callId, by) => this.emit('answered', { callId, by }),
+      rejected: (request, status, reason) => this.emit('rejected', { method: request.method, callId: request.callId, status, reason }),
+    });
+  }
+
+  get url(): string {
+    return `ws://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+  }
+
+  /** `host:port` as it appears in our Via and Record-Route. */
+  private get hostPort(): string {
+    return `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+  }
+
+  private get contactValue(): string {
+    return `<sip:switchboard@${this.hostPort};transport=ws>`;
+  }
+
+  async listen(): Promise<void> {
+    const wss = new WebSocketServer({
+      host: this.host,
+      port: this.requestedPort,
+      maxPayload: Math.max(this.maxBytes * 4, 1 << 20),
+      handleProtocols: (protocols) => (protocols.has('sip') ? 'sip' : false),
+    });
+    this.wss = wss;
+    await new Promise<void>((resolve, reject) => {
+      wss.once('listening', resolve);
+      wss.once('error', reject);
+    });
+    wss.on('error', (error) => this.bug('wss', error));
+    this.port = (wss.address() as AddressInfo).port;
+    this.localHosts.add(this.hostPort.toLowerCase());
+    wss.on('connection', (socket, request) => this.accept(socket, request));
+    this.logger.log('info', 'sip-server: listening', { url: this.url, domain: this.domain });
+  }
+
+  stats(): SipServerStats {
+    return {
+      connections: this.connections.size,
+      registrations: this.registrar.all().length,
+      registeredAors: this.registrar.aors().length,
+      dialogs: this.tracker.size,
+      subscriptions: this.subscriptions.size,
+      publications: this.presence.count(),
+      transactions: this.proxy.transactionCount,
+      ...this.counters,
+    };
+  }
+
+  registrations(user?: string): RegistrationInfo[] {
+    const list = user === undefined ? this.registrar.all() : this.registrar.lookup(this.aorOf(user));
+    return list.map((b) => this.registrationInfo(b));
+  }
+
+  dialogs(): DialogInfo[] {
+    return this.tracker.all().map(toDialogInfo);
+  }
+
+  presenceOf(user: string): PidfSummary | undefined {
+    const p = this.presence.current(this.aorOf(user));
+    return p ? summarisePidf(p.body) : undefined;
+  }
+
+  injectRaw(user: string, text: string): number {
+    let n = 0;
+    const seen = new Set<SipConnection>();
+    for (const b of this.registrar.lookup(this.aorOf(user))) {
+      if (seen.has(b.connection)) continue;
+      seen.add(b.connection);
+      if (b.connection.send(text)) n++;
+    }
+    return n;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      for (const c of this.connections.all()) c.terminate();
+      this.proxy.dispose();
+      this.subscriptions.dispose();
+      this.registrar.dispose();
+      this.presence.dispose();
+      for (const r of this.localRequests.values()) r.cancel();
+      this.localRequests.clear();
+      if (!this.wss) return resolve();
+      this.wss.close(() => resolve());
+    });
+    return this.closing;
+  }
+
+  // ---------------------------------------------------------------- sockets
+
+  private accept(socket: WebSocket, request: IncomingMessage): void {
+    const id = this.nextConnectionId++;
+    const remote = `${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
+    const connection = new SipConnection(id, socket, remote, (c, text) => {
+      this.counters.messagesOut++;
+      if (this.listenerCount('message') > 0) this.emit('message', { direction: 'out', connectionId: c.id, text });
+    });
+    this.connections.add(connection);
+    this.emit('connected', { connectionId: id, remoteAddress: remote });
+    socket.on('message', (data, isBinary) => {
+      try {
+        const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8')
+          : data instanceof ArrayBuffer ? Buffer.from(data).toString('utf8') : data.toString('utf8');
+        this.onFrame(connection, text, isBinary);
+      } catch (error) {
+        this.bug('message handler', error);
+      }
+    });
+    socket.on('error', (error) => this.logger.log('warn', 'sip-server: socket error', { connectionId: id, error: String(error) }));
+    socket.on('close', () => {
+      try {
+        this.onClose(connection);
+      } catch (error) {
+        this.bug('close handler', error);
+      }
+    });
+  }
+
+  private onClose(connection: SipConnection): void {
+    connection.closed = true;
+    this.registrar.removeConnection(connection);
+    this.subscriptions.removeConnection(connection);
+    this.proxy.connectionClosed(connection);
+    this.tracker.terminateConnection(connection.id);
+    this.connections.remove(connection);
+    this.emit('disconnected', { connectionId: connection.id });
+  }
+
+  private onFrame(connection: SipConnection, text: string, _isBinary: boolean): void {
+    this.counters.messagesIn++;
+    if (this.listenerCount('message') > 0) this.emit('message', { direction: 'in', connectionId: connection.id, text });
+    // RFC 5626 4.4.1 keep-alive: a double CRLF ping gets a single CRLF pong.
+    if (/^(\r\n)+$/.test(text)) {
+      if (text === '\r\n\r\n') connection.send('\r\n');
+      return;
+    }
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > this.maxBytes) {
+      const answerable = answerableRequest(text.slice(0, Math.min(text.length, this.maxBytes)).split('\r\n\r\n')[0] + '\r\n\r\n');
+      if (answerable) connection.send(buildResponse(answerable, 513));
+      this.malformed(connection, `message of ${bytes} bytes exceeds ${this.maxBytes}`, bytes, answerable ? 513 : undefined);
+      return;
+    }
+    const result = readSipMessage(text);
+    if (!result.ok) {
+      if (result.answerable) connection.send(buildResponse(result.answerable, 400, { reason: `Bad Request (${result.reason})` }));
+      this.malformed(connection, result.reason, bytes, result.answerable ? 400 : undefined);
+      return;
+    }
+    const message = result.message;
+    if (message.kind === 'response') this.onResponse(message);
+    else this.onRequest(message, connection);
+  }
+
+  private malformed(connection: SipConnection, reason: string, bytes: number, answered: number | undefined): void {
+    this.counters.errors++;
+    this.logger.log('warn', 'sip-server: malformed message', { connectionId: connection.id, reason, bytes });
+    this.emit('malformed', { connectionId: connection.id, reason, bytes, answered });
+  }
+
+  private bug(where: string, error: unknown): void {
+    this.counters.errors++;
+    this.logger.log('error', `sip-server: ${where} failed`, { error: error instanceof Error ? error.stack ?? error.message : String(error) });
+    this.emit('error', { where, error });
+  }
+
+  // ---------------------------------------------------------------- responses
+
+  private onResponse(response: SipResponse): void {
+    if (this.proxy.handleResponse(response)) return;
+    const local = response.viaBranch ? this.localRequests.get(response.viaBranch) : undefined;
+    if (local && response.status >= 200) {
+      this.localRequests.delete(response.viaBranch as string);
+      local.cancel();
+      local.onFinal(response.status);
+    }
+    // Otherwise: a stray response (its transaction is gone); dropped as RFC 3261 16.7 says.
+  }
+
+  private sendLocalRequest(connection: SipConnection, text: string, branch: string, onFinal: (status: number) => void): void {
+    const cancel = this.clock.setTimeout(() => {
+      if (this.localRequests.delete(branch)) onFinal(408);
+    }, 32_000);
+    this.localRequests.set(branch, { onFinal, cancel });
+    if (!connection.send(text)) {
+      this.localRequests.delete(branch);
+      cancel();
+      onFinal(408);
+    }
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  private reply(request: SipRequest, connection: SipConnection, status: number, options: Parameters<typeof buildResponse>[2] = {}): void {
+    connection.send(buildResponse(request.raw, status, options));
+    if (status >= 300 && status !== 401 && status !== 407) {
+      this.emit('rejected', { method: request.method, callId: request.callId, status, reason: options.reason ?? String(status) });
+    }
+  }
+
+  private onRequest(request: SipRequest, connection: SipConnection): void {
+    if (!this.localHosts.has(request.viaHost)) this.connections.learnHost(request.viaHost, connection);
+    if (request.maxForwards === 0 && request.method !== 'OPTIONS') {
+      if (request.method !== 'ACK') this.reply(request, connection, 483);
+      return;
+    }
+    const method = request.method;
+    if (method === 'ACK') {
+      // ACK for a 2xx travels in the dialog; ACK for a non-2xx the server sent ends here.
+      if (request.toTag && !this.isLocalHost(request.ruri.host)) this.proxy.forwardInDialog(request, connection);
+      return;
+    }
+    if (method === 'CANCEL') {
+      this.proxy.cancel(request, connection);
+      return;
+    }
+    if (request.toTag) {
+      if (this.subscriptions.owns(request)) {
+        if (method === 'SUBSCRIBE') connection.send(this.subscriptions.refresh(request));
+        else this.reply(request, connection, 405, { headers: [['Allow', 'SUBSCRIBE']] });
+        return;
+      }
+      const failed = this.proxy.forwardInDialog(request, connection);
+      if (failed) this.reply(request, connection, failed.status, { reason: failed.reason });
+      return;
+    }
+    switch (method) {
+      case 'REGISTER': return this.onRegister(request, connection);
+      case 'OPTIONS': return this.reply(request, connection, 200, {
+        headers: [['Allow', ALLOW], ['Accept', 'application/sdp, application/pidf+xml'], ['Supported', 'path, outbound']],
+      });
+      case 'PUBLISH': return this.onPublish(request, connection);
+      case 'SUBSCRIBE': return this.onSubscribe(request, connection);
+      default:
+        if (PROXIED_OUT_OF_DIALOG.has(method)) return this.onRoutable(request, connection);
+        if (IN_DIALOG_ONLY.has(method)) return this.reply(request, connection, 481);
+        return this.reply(request, connection, 405, { headers: [['Allow', ALLOW]] });
+    }
+  }
+
+  /**
+   * Digest check. REGISTER is challenged with 401 (WWW-Authenticate), everything else with 407
+   * (Proxy-Authenticate). The authenticated user must be the one the request speaks for (To for
+   * REGISTER, From otherwise). Returns the username, or undefined after answering.
+   */
+  private authenticate(request: SipRequest, connection: SipConnection): string | undefined {
+    const register = request.method === 'REGISTER';
+    const identity = register ? request.to.uri : request.from.uri;
+    const user = identity.user ?? '';
+    if (!this.isLocalHost(identity.host)) {
+      this.reply(request, connection, 403, { reason: `Forbidden (domain ${identity.host} is not served here)` });
+      return undefined;
+    }
+    if (this.guests.has(user)) return user;
+    const header = request.raw.get(register ? 'authorization' : 'proxy-authorization');
+    const result = this.digest.verify(request.method, header, (name) => this.users.get(name)?.password);
+    if (result.ok) {
+      if (result.username !== user) {
+        this.reply(request, connection, 403, { reason: 'Forbidden (authentication user does not match the identity)' });
+        return undefined;
+      }
+      return user;
+    }
+    if (result.reason !== 'missing') this.emit('auth-failed', { method: request.method, username: result.username, reason: result.reason });
+    const challenge = this.digest.challenge(result.reason === 'stale');
+    this.reply(request, connection, register ? 401 : 407, {
+      headers: [[register ? 'WWW-Authenticate' : 'Proxy-Authenticate', challenge]],
+    });
+    return undefined;
+  }
+
+  private onRegister(request: SipRequest, connection: SipConnection): void {
+    const username = this.authenticate(request, connection);
+    if (username === undefined) return;
+    const aor = this.aorOf(username);
+    const raw = request.raw;
+    const contacts = raw.getAll('contact');
+    const headerExpires = raw.get('expires');
+    const defaultExpires = headerExpires !== undefined && /^\s*\d+\s*$/.test(headerExpires) ? Number(headerExpires) : 3600;
+    if (contacts.length === 1 && contacts[0] === '*') {
+      if (defaultExpires !== 0) return this.reply(request, connection, 400, { reason: 'Bad Request (Contact * needs Expires: 0)' });
+      this.registrar.removeAll(aor);
+      return this.reply(request, connection, 200);
+    }
+    const requests: ContactRequest[] = [];
+    for (let i = 0; i < contacts.length; i++) {
+      const parsed = request.message.parseHeader('contact', i) as { uri: { host: string; toString(): string }; getParam(k: string): string | null | undefined } | undefined;
+      if (!parsed) return this.reply(request, connection, 400, { reason: 'Bad Request (unreadable Contact)' });
+      const param = parsed.getParam('expires');
+      let expires = param !== undefined && param !== null && /^\d+$/.test(param) ? Number(param) : defaultExpires;
+      if (expires > 0 && expires < this.minExpires) {
+        return this.reply(request, connection, 423, { headers: [['Min-Expires', String(this.minExpires)]] });
+      }
+      expires = Math.min(expires, this.maxExpires);
+      const contactUri = /<([^>]*)>/.exec(contacts[i])?.[1] ?? contacts[i].split(';')[0];
+      const instance = headerParam(contacts[i], '\\+sip\\.instance');
+      requests.push({ contact: `<${contactUri}>`, contactUri, host: parsed.uri.host.toLowerCase(), expires, instanceId: instance });
+      if (expires > 0 && !this.isLocalHost(parsed.uri.host)) this.connections.learnHost(parsed.uri.host, connection);
+    }
+    const bindings = this.registrar.update(aor, requests, connection);
+    this.reply(request, connection, 200, {
+      headers: bindings.map((b) => ['Contact', `${b.contact};expires=${this.registrar.secondsLeft(b)}`] as const),
+    });
+  }
+
+  private onPublish(request: SipRequest, connection: SipConnection): void {
+    const username = this.authenticate(request, connection);
+    if (username === undefined) return;
+    const target = request.ruri.user ?? '';
+    if (target !== username || !this.isLocalHost(request.ruri.host)) {
+      return this.reply(request, connection, 403, { reason: 'Forbidden (you may publish only your own presence)' });
+    }
+    if (eventPackageOf(request.raw) !== 'presence') {
+      return this.reply(request, connection, 489, { headers: [['Allow-Events', 'presence']] });
+    }
+    const body = request.message.body ?? '';
+    const contentType = request.raw.get('content-type');
+    if (body.trim() !== '' && !/^application\/pidf\+xml/i.test(contentType ?? '')) {
+      return this.reply(request, connection, 415, { reason: 'Unsupported Media Type', headers: [['Accept', 'application/pidf+xml']] });
+    }
+    const outcome = this.presence.publish({
+      aor: this.aorOf(username),
+      ifMatch: request.raw.get('sip-if-match')?.trim(),
+      expires: Math.min(expiresOf(request.raw, 3600), this.maxExpires),
+      body: body.trim() === '' ? undefined : body,
+      contentType,
+    });
+    if (outcome.status !== 200) return this.reply(request, connection, outcome.status, { reason: outcome.reason });
+    this.reply(request, connection, 200, { headers: [['SIP-ETag', outcome.etag], ['Expires', String(outcome.expires)]] });
+  }
+
+  private onSubscribe(request: SipRequest, connection: SipConnection): void {
+    const event = eventPackageOf(request.raw);
+    if (!event) return this.reply(request, connection, 489, { headers: [['Allow-Events', 'presence, dialog']] });
+    const username = this.authenticate(request, connection);
+    if (username === undefined) return;
+    const user = request.ruri.user ?? '';
+    if (!this.isLocalHost(request.ruri.host) || !this.isKnownUser(user)) {
+      return this.reply(request, connection, 404, { reason: 'Not Found (no such user here)' });
+    }
+    const expires = Math.min(expiresOf(request.raw, 3600), this.maxExpires);
+    connection.send(this.subscriptions.subscribe(request, connection, event, this.aorOf(user), this.aorOf(username), expires));
+  }
+
+  /** INVITE, MESSAGE, REFER outside a dialog: authorise, find the targets, fork. */
+  private onRoutable(request: SipRequest, connection: SipConnection): void {
+    const username = this.authenticate(request, connection);
+    if (username === undefined) return;
+    const caller = this.aorOf(username);
+    const ruri = request.ruri;
+    let targets: ForwardTarget[];
+    let ringGroup: string | undefined;
+    const called = this.isLocalHost(ruri.host) ? this.aorOf(ruri.user ?? '') : ruri.toString();
+    if (this.isLocalHost(ruri.host)) {
+      const user = ruri.user ?? '';
+      const members = this.ringGroups.get(user);
+      if (members) {
+        ringGroup = user;
+        const decision = chooseMembers(members.filter((m) => m !== caller).map((aor) => ({
+          aor,
+          registered: this.registrar.lookup(aor).length > 0,
+          available: this.memberAvailable(aor),
+          busy: this.tracker.isBusy(aor),
+        })));
+        if ('status' in decision) return this.reply(request, connection, decision.status, { reason: decision.reason });
+        targets = decision.ring.flatMap((aor) => this.targetsOf(aor));
+      } else {
+        if (!this.isKnownUser(user)) return this.reply(request, connection, 404, { reason: 'Not Found (no such user)' });
+        targets = this.targetsOf(called);
+        if (targets.length === 0) return this.reply(request, connection, 480, { reason: 'Temporarily Unavailable (not registered)' });
+      }
+    } else {
+      // A contact address (e.g. a GRUU-like `x@y.invalid`) of a connected UA.
+      const reached = this.connections.byHostName(ruri.host);
+      if (!reached) return this.reply(request, connection, 404, { reason: 'Not Found (unknown domain)' });
+      targets = [{ connection: reached, requestUri: ruri.toString() }];
+    }
+    const initialInvite = request.method === 'INVITE';
+    this.proxy.forward(request, connection, targets, {
+      recordRoute: request.method !== 'MESSAGE',
+      track: initialInvite ? { caller, called } : undefined,
+    });
+    if (initialInvite) {
+      this.emit('invite-forwarded', {
+        callId: request.callId, from: caller, to: called, targets: targets.map((t) => t.entity ?? t.requestUri), ringGroup,
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private targetsOf(aor: string): ForwardTarget[] {
+    return this.registrar.lookup(aor).map((b) => ({ connection: b.connection, requestUri: b.contactUri, entity: aor }));
+  }
+
+  private memberAvailable(aor: string): boolean {
+    const published = this.presence.current(aor);
+    if (!published) return !this.requirePresence;
+    return this.isAvailable(summarisePidf(published.body));
+  }
+
+  private isKnownUser(user: string): boolean {
+    return this.users.has(user) || this.guests.has(user) || this.ringGroups.has(user);
+  }
+
+  private isLocalHost(host: string | undefined): boolean {
+    if (!host) return false;
+    return this.localHosts.has(host.toLowerCase().replace(/^\[|\]$/g, ''));
+  }
+
+  private isOwnRoute(route: string): boolean {
+    const uri = /<([^>]*)>/.exec(route)?.[1] ?? route;
+    const m = /^sips?:(?:[^@;]*@)?(\[[^\]]+\]|[^:;>]+)(?::(\d+))?/i.exec(uri.trim());
+    if (!m) return false;
+    const port = m[2] ? Number(m[2]) : undefined;
+    return m[1].toLowerCase() === this.host.toLowerCase() && port === this.port;
+  }
+
+  /** `1001` or `sip:1001@anything` -> `sip:1001@<domain>`. */
+  private aorOf(user: string): string {
+    const name = user.replace(/^sips?:/i, '').split('@')[0];
+    return `sip:${name}@${this.domain}`;
+  }
+
+  private viaValue(branch: string): string {
+    return `SIP/2.0/WS ${this.hostPort};branch=${branch}`;
+  }
+
+  private registrationInfo(b: Binding): RegistrationInfo {
+    return { aor: b.aor, contact: b.contactUri, connectionId: b.connection.id, expires: this.registrar.secondsLeft(b) };
+  }
+
+  private notifyBody(event: EventPackage, target: string, version: number): { body: string; contentType: string } {
+    if (event === 'presence') {
+      const published = this.presence.current(target);
+      return {
+        body: published?.body ?? defaultPidf(target, this.registrar.lookup(target).length > 0),
+        contentType: published?.contentType ?? 'application/pidf+xml',
+      };
+    }
+    const dialogs = [...this.tracker.forEntity(target), ...this.justEnded.filter((d) => d.entity === target)];
+    return { body: dialogInfoXml(target, version, dialogs), contentType: 'application/dialog-info+xml' };
+  }
+
+  /** Dialogs that terminated during the current change, shown once as terminated. */
+  private justEnded: TrackedDialog[] = [];
+
+  private dialogChanged(dialog: TrackedDialog): void {
+    this.emit('dialog', toDialogInfo(dialog));
+    if (dialog.state === 'terminated') this.justEnded.push(dialog);
+    try {
+      this.subscriptions.entityChanged('dialog', dialog.entity);
+    } finally {
+      if (dialog.state === 'terminated') this.justEnded = this.justEnded.filter((d) => d !== dialog);
+    }
+  }
+}
+
+function toDialogInfo(d: TrackedDialog): DialogInfo {
+  return { id: d.id, callId: d.callId, entity: d.entity, direction: d.direction, remote: d.remote, state: d.state };
+}

@@ -1,0 +1,117 @@
+/**
+ * Public types of the embedded SIP-over-WebSocket server: options, events, statistics, handle.
+ */
+import type { Clock, EventSource, Logger } from '../../core/index.ts';
+import type { DialogState } from './dialog-tracker.ts';
+import type { PidfSummary } from './presence-store.ts';
+import type { EventPackage } from './subscriptions.ts';
+import type { SipUser } from './users.ts';
+
+export interface SipServerOptions {
+  /** Interface to bind (default `127.0.0.1`). */
+  readonly host?: string;
+  /** TCP port; 0 (the default) picks a free one, see `SipServer.port`. */
+  readonly port?: number;
+  /** The SIP domain and digest realm: users are `sip:<username>@<domain>` (default `localhost`). */
+  readonly domain?: string;
+  /** Other host names that mean "this server" in a Request-URI (the bind host and `localhost` always do). */
+  readonly aliases?: readonly string[];
+  /** Who may register and with what password (default none; see `guests`). */
+  readonly users?: readonly SipUser[];
+  /** Usernames that may register and call WITHOUT a password (e.g. a customer's test phone). */
+  readonly guests?: readonly string[];
+  /** Ring groups: group user part (e.g. `support` or `5000`) -> member usernames or `sip:` AORs. */
+  readonly ringGroups?: Readonly<Record<string, readonly string[]>>;
+  /** When true, a ring-group member who never published presence is not offered calls (default false). */
+  readonly requirePublishedPresence?: boolean;
+  /** Decides from a member's published PIDF whether to offer calls (default: basic open, no away/busy activity). */
+  readonly isAvailable?: (presence: PidfSummary) => boolean;
+  /** Messages longer than this (bytes) are refused with 513 or dropped (default 65536). */
+  readonly maxMessageBytes?: number;
+  /** Shortest accepted REGISTER expiry in seconds; shorter gets 423 (default 1). */
+  readonly minExpires?: number;
+  /** Longest REGISTER / PUBLISH / SUBSCRIBE expiry granted, seconds (default 3600). */
+  readonly maxExpires?: number;
+  /** How long a digest nonce stays fresh (default 300000 ms). */
+  readonly nonceTtlMs?: number;
+  /** How long an INVITE branch may ring before it is cancelled with 408 (default 180000 ms). */
+  readonly inviteTimeoutMs?: number;
+  /** How long a non-INVITE branch may stay unanswered (default 32000 ms). */
+  readonly nonInviteTimeoutMs?: number;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+export interface RegistrationInfo {
+  readonly aor: string;
+  readonly contact: string;
+  readonly connectionId: number;
+  readonly expires: number;
+}
+
+export interface DialogInfo {
+  readonly id: string;
+  readonly callId: string;
+  readonly entity: string;
+  readonly direction: 'initiator' | 'recipient';
+  readonly remote: string;
+  readonly state: DialogState;
+}
+
+/** Observation events (typed). Listeners that throw are logged and never break the server. */
+export type SipServerEvents = {
+  connected: [{ readonly connectionId: number; readonly remoteAddress: string }];
+  disconnected: [{ readonly connectionId: number }];
+  registered: [RegistrationInfo & { readonly refreshed: boolean }];
+  unregistered: [RegistrationInfo & { readonly reason: 'unregistered' | 'expired' | 'connection-closed' | 'replaced' }];
+  'auth-failed': [{ readonly method: string; readonly username: string | undefined; readonly reason: string }];
+  'invite-forwarded': [{ readonly callId: string; readonly from: string; readonly to: string; readonly targets: readonly string[]; readonly ringGroup: string | undefined }];
+  /** A request the server answered itself with an error (404, 480, 486, 483, 400, 405, ...). */
+  rejected: [{ readonly method: string; readonly callId: string | undefined; readonly status: number; readonly reason: string }];
+  /** A branch answered 2xx to an initial INVITE. */
+  answered: [{ readonly callId: string; readonly by: string | undefined }];
+  dialog: [DialogInfo];
+  published: [{ readonly aor: string; readonly presence: PidfSummary | undefined }];
+  subscription: [{ readonly event: EventPackage; readonly target: string; readonly watcher: string; readonly state: 'active' | 'terminated' }];
+  /** A frame that was not a usable SIP message (too large, unparseable, missing headers). */
+  malformed: [{ readonly connectionId: number; readonly reason: string; readonly bytes: number; readonly answered: number | undefined }];
+  /** Every SIP message in or out (emitted only while someone listens): a SIP trace. */
+  message: [{ readonly direction: 'in' | 'out'; readonly connectionId: number; readonly text: string }];
+  /** A bug caught in a handler; the server goes on. */
+  error: [{ readonly where: string; readonly error: unknown }];
+};
+
+export interface SipServerStats {
+  readonly connections: number;
+  /** Bindings (contacts) currently registered. */
+  readonly registrations: number;
+  /** Distinct registered addresses of record. */
+  readonly registeredAors: number;
+  /** Dialog records not yet terminated (one per party per leg). */
+  readonly dialogs: number;
+  readonly subscriptions: number;
+  readonly publications: number;
+  /** Proxy transactions in progress (server side). */
+  readonly transactions: number;
+  readonly messagesIn: number;
+  readonly messagesOut: number;
+  /** Malformed/oversized frames plus internal errors. */
+  readonly errors: number;
+}
+
+export interface SipServer extends EventSource<SipServerEvents> {
+  /** `ws://<host>:<port>` (the address sip.js's `transportOptions.server` takes). */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly domain: string;
+  stats(): SipServerStats;
+  registrations(aor?: string): RegistrationInfo[];
+  dialogs(): DialogInfo[];
+  /** The newest published presence of a user (`1001` or `sip:1001@domain`), summarised. */
+  presenceOf(user: string): PidfSummary | undefined;
+  /** Fault injection: sends `text` verbatim to every connection registered for `user`; returns how many. */
+  injectRaw(user: string, text: string): number;
+  /** Closes every connection and the listening socket. Idempotent. */
+  close(): Promise<void>;
+}
