@@ -94,11 +94,12 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
         this.subscriptions.entityChanged('presence', b.aor);
       },
     });
-    this.presence = new PresenceStore(this.clock, (aor) => {
+    this.presence = new PresenceStore(this.clock, (aor) => queueMicrotask(() => {
+      // Deferred: the publisher gets its 200 before the watchers get their NOTIFY.
       const current = this.presence.current(aor);
       this.emit('published', { aor, presence: current ? summarisePidf(current.body) : undefined });
       this.subscriptions.entityChanged('presence', aor);
-    });
+    }));
     this.tracker = new DialogTracker(() => this.clock.now(), {
       changed: (d) => this.dialogChanged(d),
     });

@@ -8,7 +8,7 @@
  */
 import { WebSocket as NodeWebSocket } from 'ws';
 import {
-  Invitation, Inviter, Messager, Publisher, Registerer, RegistererState, Session, SessionState, Subscriber,
+  Invitation, Inviter, Messager, Publisher, PublisherState, Registerer, RegistererState, Session, SessionState, Subscriber,
   UserAgent, type Info, type Message, type Notification, type Referral, type SessionDescriptionHandler,
   type SessionDescriptionHandlerOptions, type BodyAndContentType,
 } from 'sip.js';
@@ -205,7 +205,18 @@ export class TestPhone {
   publisher(): Publisher {
     const uri = UserAgent.makeURI(this.uri);
     if (!uri) throw new Error('bad uri');
-    return new Publisher(this.ua, uri, 'presence', { expires: 600 });
+    return new Publisher(this.ua, uri, 'presence', { expires: 600, contentType: 'application/pidf+xml' });
+  }
+
+  /** Publishes a PIDF document (basic open/closed, optional RPID activity and note); resolves on the answer. */
+  async publishPresence(basic: 'open' | 'closed', activity?: string, note?: string): Promise<Publisher> {
+    const publisher = this.publisher();
+    const published = withTimeout(new Promise<void>((resolve) => {
+      publisher.stateChange.addListener((state) => { if (state === PublisherState.Published) resolve(); });
+    }), 3000, `${this.uri} to publish`);
+    await publisher.publish(pidf(this.uri, basic, activity, note));
+    await published;
+    return publisher;
   }
 
   /** Subscribes to `event` of `user`; NOTIFY bodies arrive on the returned queue. */
@@ -250,6 +261,16 @@ export class TestPhone {
       },
     };
   }
+}
+
+export function pidf(entity: string, basic: 'open' | 'closed', activity?: string, note?: string): string {
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<presence xmlns="urn:ietf:params:xml:ns:pidf" xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid" entity="${entity}">`,
+    `  <tuple id="t1"><status><basic>${basic}</basic></status>${note ? `<note>${note}</note>` : ''}</tuple>`,
+    activity ? `  <dm:person id="p1"><rpid:activities><rpid:${activity}/></rpid:activities></dm:person>` : '',
+    '</presence>',
+  ].join('\r\n');
 }
 
 /** Waits for a session to reach `state`. */

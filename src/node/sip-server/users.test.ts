@@ -1,0 +1,41 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { loadUsersFile, parseUsers } from './users.ts';
+import { parseArgs } from './main.ts';
+
+describe('users file', () => {
+  test('reads a valid file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sip-users-'));
+    const file = join(dir, 'users.json');
+    writeFileSync(file, JSON.stringify({ users: [{ username: '1001', password: 'a', displayName: 'Ann Agent' }, { username: '1002', password: 'b' }] }));
+    assert.deepEqual(await loadUsersFile(file), [{ username: '1001', password: 'a', displayName: 'Ann Agent' }, { username: '1002', password: 'b' }]);
+  });
+
+  test('says what is wrong and where', async () => {
+    assert.throws(() => parseUsers([], 'f.json'), /f\.json: expected an object \{ "users"/);
+    assert.throws(() => parseUsers({ users: [{ username: 'a b', password: 'x' }] }, 'f.json'), /f\.json: users\[0\]\.username must be/);
+    assert.throws(() => parseUsers({ users: [{ username: 'a', password: '' }] }), /users\[0\]\.password/);
+    assert.throws(() => parseUsers({ users: [{ username: 'a', password: 'x' }, { username: 'a', password: 'y' }] }), /users\[1\]\.username "a" appears twice/);
+    await assert.rejects(loadUsersFile('/nonexistent/users.json'), /\/nonexistent\/users\.json: cannot read/);
+    const dir = mkdtempSync(join(tmpdir(), 'sip-users-'));
+    writeFileSync(join(dir, 'bad.json'), '{ nope');
+    await assert.rejects(loadUsersFile(join(dir, 'bad.json')), /bad\.json: not valid JSON/);
+  });
+});
+
+describe('command line', () => {
+  test('parses options', () => {
+    assert.deepEqual(parseArgs(['--port', '0', '--domain', 'pbx.test', '--users', 'u.json', '--guest', 'g', '--ring-group', 'support=1001, 1002']), {
+      host: '127.0.0.1', port: 0, domain: 'pbx.test', usersFile: 'u.json', guests: ['g'], ringGroups: { support: ['1001', '1002'] }, verbose: false,
+    });
+  });
+  test('rejects bad arguments with a message', () => {
+    assert.throws(() => parseArgs(['--port', 'x']), /--port must be 0\.\.65535/);
+    assert.throws(() => parseArgs(['--bogus']), /unknown argument "--bogus"/);
+    assert.throws(() => parseArgs(['--host']), /--host needs a value/);
+    assert.throws(() => parseArgs(['--ring-group', 'nope']), /--ring-group must look like/);
+  });
+});
