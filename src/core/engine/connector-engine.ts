@@ -132,7 +132,8 @@ export class ConnectorEngine {
       await crm.enableClickToDial(true).then(() => this.set({ clickToDialEnabled: true }), (e: unknown) => logger.log('warn', 'enableClickToDial failed', { error: String(e) }));
     }
     if (settings.sip.username && settings.sip.password) {
-      await this.execute({ type: 'sign-in', username: settings.sip.username, password: settings.sip.password }).catch(() => {});
+      // Not awaited: a registration that hangs (server down, slow network) must not hold up start().
+      void this.execute({ type: 'sign-in', username: settings.sip.username, password: settings.sip.password }).catch(() => {});
     }
   }
 
@@ -169,7 +170,13 @@ export class ConnectorEngine {
         const password = command.password ?? settings?.sip.password;
         if (!username || !password) throw new SwitchboardError('SB20001', 'Enter your extension and password.');
         this.set({ phase: 'ready' });
-        await t().register({ username, password });
+        try {
+          await t().register({ username, password });
+        } catch (error) {
+          // Not signed in after all: show the sign-in form again, with the error.
+          this.set({ phase: 'signed-out' });
+          throw error;
+        }
         const restored = await this.restorePresence();
         await this.changePresence(restored.status, restored.reasonId);
         return;
@@ -300,6 +307,8 @@ export class ConnectorEngine {
         return;
       }
       case 'complete-wrap-up': {
+        // Already closed (the time limit ran out, or a second surface sent it too): done, not an error.
+        if (!this.calls.has(command.callId) && this.current.recent.some((c) => c.id === command.callId)) return;
         const call = this.requireCall(command.callId, ['wrap-up', 'ended']);
         call.update({ ...(command.disposition !== undefined ? { disposition: command.disposition } : {}), ...(command.notes !== undefined ? { notes: command.notes } : {}) });
         await this.close(call, 'wrap-up completed');

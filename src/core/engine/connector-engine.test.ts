@@ -1,0 +1,944 @@
+// The connector engine's decisions, driven against the behaving fakes: the in-memory phone system
+// (src/telephony/fake), a recording CRM, a fake clock and in-memory storage.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConnectorEngine } from './connector-engine.ts';
+import type { CallSnapshot } from '../call/call.ts';
+import type { RecordRef } from '../call/call-types.ts';
+import type { SwitchboardError } from '../errors/catalog.ts';
+import type { CrmCapabilities, CrmPort } from '../ports/crm-port.ts';
+import type { PresenceStatus } from '../presence/presence.ts';
+import type { JsonValue } from '../ports/storage.ts';
+import { CapturingLogger, FakeClock, MemoryStorage, RecordingCrm, settingsMap } from '../testing/index.ts';
+import { FakePhoneSystem, FakeTelephony, type CallAgentOptions, type FarEnd } from '../../telephony/fake/index.ts';
+
+const AGENT = { username: '1001', password: 'secret' };
+const ALICE: RecordRef = { id: '003000000000001AAA', objectType: 'Contact', name: 'Alice Caller' };
+const ACME: RecordRef = { id: '001000000000001AAA', objectType: 'Account', name: 'Acme' };
+const BOB_LEAD: RecordRef = { id: '00Q000000000001AAA', objectType: 'Lead', name: 'Bob Lead' };
+const CASE: RecordRef = { id: '500000000000001AAA', objectType: 'Case', name: '00001042' };
+
+interface SetupOptions {
+  /** Items of the switchboard section, as short names: `{ popTiming: 'answer' }`. */
+  readonly items?: Readonly<Record<string, string>>;
+  /** Raw settings-map overrides (full slash keys). */
+  readonly map?: Readonly<Record<string, string>>;
+  readonly capabilities?: Partial<CrmCapabilities>;
+  readonly records?: Readonly<Record<string, readonly RecordRef[]>>;
+  readonly storage?: MemoryStorage;
+  readonly crm?: CrmPort;
+  /** Sign in as 1001 after start (default true). */
+  readonly signIn?: boolean;
+  readonly phone?: FakePhoneSystem;
+}
+
+/** Starts an engine on the fakes and (by default) signs the agent in. */
+async function setup(options: SetupOptions = {}) {
+  const clock = new FakeClock();
+  const phone = options.phone ?? new FakePhoneSystem({ users: { '1001': 'secret', '1002': { password: 'secret', displayName: 'Bob Colleague' }, '1003': 'secret' }, now: () => clock.now() });
+  const items = Object.fromEntries(Object.entries(options.items ?? {}).map(([k, v]) => [`/switchboard/${k}`, v]));
+  const crm = new RecordingCrm({ settings: settingsMap({ ...items, ...options.map }), ...(options.capabilities ? { capabilities: options.capabilities } : {}), ...(options.records ? { records: options.records } : {}) });
+  const storage = options.storage ?? new MemoryStorage();
+  const logger = new CapturingLogger();
+  const telephonies: FakeTelephony[] = [];
+  const engine = new ConnectorEngine({
+    crm: options.crm ?? crm,
+    createTelephony: () => {
+      const t = phone.createTelephony();
+      telephonies.push(t);
+      return t;
+    },
+    storage,
+    clock,
+    logger,
+  });
+  const errors: SwitchboardError[] = [];
+  const offered: string[] = [];
+  const offerEnded: string[] = [];
+  engine.events.on('error', (e) => errors.push(e));
+  engine.events.on('offered', (c) => offered.push(c.id));
+  engine.events.on('offerEnded', (id) => offerEnded.push(id));
+  await engine.start();
+  const settle = () => phone.settle();
+  if (options.signIn !== false) {
+    await engine.execute({ type: 'sign-in', ...AGENT });
+    await settle();
+  }
+  const h = {
+    engine, phone, crm, clock, storage, logger, errors, offered, offerEnded, settle,
+    get telephony(): FakeTelephony {
+      const t = telephonies[0];
+      assert.ok(t, 'the engine built no telephony adapter');
+      return t;
+    },
+    get presence(): PresenceStatus {
+      return engine.state.presence.status;
+    },
+    call(id: string): CallSnapshot {
+      const c = engine.state.calls.find((x) => x.id === id);
+      assert.ok(c, `no live call ${id} in the engine state (calls: ${engine.state.calls.map((x) => `${x.id}=${x.state}`).join(', ') || 'none'})`);
+      return c;
+    },
+    recent(id: string): CallSnapshot {
+      const c = engine.state.recent.find((x) => x.id === id);
+      assert.ok(c, `no finished call ${id} in the engine state`);
+      return c;
+    },
+    logsFor(id: string) {
+      return crm.logs.filter((l) => l.callId === id);
+    },
+    /** A caller rings the agent; resolves once the engine has seen the offer. */
+    async ring(options: Partial<CallAgentOptions> = {}): Promise<FarEnd> {
+      const far = phone.callAgent({ from: '+14155550134', ...options });
+      await settle();
+      return far;
+    },
+    /** A caller rings and the agent answers. */
+    async talk(options: Partial<CallAgentOptions> = {}): Promise<FarEnd> {
+      const far = await h.ring(options);
+      assert.equal(far.status, 'ringing', 'the call was refused');
+      await engine.execute({ type: 'answer', callId: far.callId });
+      await settle();
+      return far;
+    },
+    async run(command: Parameters<ConnectorEngine['execute']>[0]): Promise<void> {
+      await engine.execute(command);
+      await settle();
+    },
+    /** The agent dials; resolves with the far end once the engine holds the call. */
+    async dial(number: string, record?: RecordRef): Promise<FarEnd> {
+      await engine.execute({ type: 'dial', number, ...(record ? { record } : {}) });
+      const far = phone.outboundCalls.at(-1);
+      assert.ok(far);
+      await settle();
+      return far;
+    },
+  };
+  return h;
+}
+
+type Harness = Awaited<ReturnType<typeof setup>>;
+
+async function rejectsWith(h: Harness, command: Parameters<ConnectorEngine['execute']>[0], code: string): Promise<void> {
+  await assert.rejects(h.engine.execute(command), (e: SwitchboardError) => {
+    assert.equal(e.code, code, e.message);
+    return true;
+  });
+  assert.equal(h.engine.state.lastError?.code, code);
+}
+
+// ── start, settings, registration ───────────────────────────────────────────────────────────
+
+describe('engine start and sign-in', () => {
+  it('reads the settings, tells the CRM it is ready, enables click-to-dial, waits signed out', async () => {
+    const h = await setup({ signIn: false });
+    assert.equal(h.engine.state.phase, 'signed-out');
+    assert.equal(h.engine.state.settings?.sip.domain, 'pbx.example.com');
+    assert.deepEqual(h.crm.methods.slice(0, 3), ['loadSettings', 'notifyReady', 'enableClickToDial']);
+    assert.equal(h.engine.state.clickToDialEnabled, true);
+    assert.equal(h.presence, 'offline');
+  });
+
+  it('goes misconfigured (and still tells the CRM it is ready) when the settings do not parse', async () => {
+    const h = await setup({ signIn: false, map: { '/switchboard/sipWebSocketUrl': '', '/switchboard/wrapUpSeconds': 'soon' } });
+    assert.equal(h.engine.state.phase, 'misconfigured');
+    assert.equal(h.engine.state.lastError?.code, 'SB10001');
+    assert.match(h.engine.state.lastError?.message ?? '', /sipWebSocketUrl is required/);
+    assert.match(h.engine.state.lastError?.message ?? '', /wrapUpSeconds must be a whole number/);
+    assert.deepEqual(h.errors.map((e) => e.code), ['SB10001']);
+    assert.ok(h.crm.methods.includes('notifyReady'));
+    await rejectsWith(h, { type: 'dial', number: '1002' }, 'SB20001');
+    // The phone system adapter was never built: nothing to sign in to.
+    await rejectsWith(h, { type: 'sign-in', ...AGENT }, 'SB10001');
+  });
+
+  it('signs in: registers, becomes available, publishes presence to the phone system and the CRM', async () => {
+    const h = await setup();
+    assert.equal(h.engine.state.phase, 'ready');
+    assert.equal(h.engine.state.registration.state, 'registered');
+    assert.equal(h.presence, 'available');
+    assert.deepEqual(h.phone.publishedPresence('1001'), ['available']);
+    assert.equal(h.crm.presence.at(-1)?.status, 'available');
+  });
+
+  it('calls notifyReady before registration completes, and a hanging registration does not block start()', { timeout: 5_000 }, async () => {
+    const clock = new FakeClock();
+    const phone = new FakePhoneSystem({ users: { '1001': 'secret' }, now: () => clock.now() });
+    phone.pauseRegistrations();
+    const h = await setup({ phone, signIn: false, items: { sipUsername: '1001', sipPassword: 'secret' } });
+    // start() returned although the registration is still pending.
+    await h.settle();
+    assert.equal(h.engine.state.registration.state, 'connecting');
+    assert.equal(h.engine.state.phase, 'ready');
+    assert.ok(h.crm.methods.includes('notifyReady'));
+    assert.equal(h.presence, 'offline');
+    phone.releaseRegistrations();
+    await h.settle();
+    assert.equal(h.engine.state.registration.state, 'registered');
+    assert.equal(h.presence, 'available');
+  });
+
+  it('a wrong password fails sign-in with SB20001 and returns to the sign-in form', async () => {
+    const h = await setup({ signIn: false });
+    await rejectsWith(h, { type: 'sign-in', username: '1001', password: 'wrong' }, 'SB20001');
+    await h.settle();
+    assert.equal(h.engine.state.phase, 'signed-out');
+    assert.deepEqual(h.engine.state.registration, { state: 'failed', code: 'SB20001', reason: '403 Forbidden (wrong extension or password)' });
+    assert.equal(h.presence, 'offline');
+    // And then the right one works.
+    await h.run({ type: 'sign-in', ...AGENT });
+    assert.equal(h.engine.state.phase, 'ready');
+  });
+
+  it('asks for credentials when neither the command nor the settings give them', async () => {
+    const h = await setup({ signIn: false });
+    await rejectsWith(h, { type: 'sign-in' }, 'SB20001');
+  });
+
+  it('follows a dropped connection: reconnecting, then registered again, presence re-published', async () => {
+    const h = await setup();
+    h.phone.dropConnection({ reason: 'WebSocket closed (1006)' });
+    await h.settle();
+    const r = h.engine.state.registration;
+    assert.equal(r.state, 'reconnecting');
+    assert.equal(r.state === 'reconnecting' ? r.reason : '', 'WebSocket closed (1006)');
+    h.phone.restoreConnection();
+    await h.settle();
+    assert.equal(h.engine.state.registration.state, 'registered');
+    assert.deepEqual(h.phone.publishedPresence('1001'), ['available', 'available']);
+  });
+
+  it('signs out: offline, unregistered; refused with a call up', async () => {
+    const h = await setup();
+    const far = await h.talk();
+    await rejectsWith(h, { type: 'sign-out' }, 'SB40002');
+    far.hangup();
+    await h.settle();
+    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    await h.run({ type: 'sign-out' });
+    assert.equal(h.engine.state.phase, 'signed-out');
+    assert.equal(h.engine.state.registration.state, 'unregistered');
+    assert.equal(h.presence, 'offline');
+    // Unregistered: the phone system answers callers 480 itself.
+    assert.equal(h.phone.callAgent({ from: '+14155550199', to: '1001' }).sipCode, 480);
+  });
+});
+
+// ── screen pop ───────────────────────────────────────────────────────────────────────────────
+
+describe('screen pop timing', () => {
+  it('pops on ring by default, and relates a single match', async () => {
+    const h = await setup({ records: { '+14155550134': [ALICE] } });
+    const far = await h.ring({ attachedData: { caseNumber: '00001042' } });
+    assert.equal(h.call(far.callId).state, 'offering');
+    assert.equal(h.crm.pops.length, 1);
+    assert.deepEqual(h.crm.pops[0], { callId: far.callId, direction: 'inbound', remote: { number: '+14155550134' }, attachedData: { caseNumber: '00001042' } });
+    assert.deepEqual(h.call(far.callId).relations.who, ALICE);
+    await h.run({ type: 'answer', callId: far.callId });
+    assert.equal(h.crm.pops.length, 1, 'answering does not pop again');
+  });
+
+  it('pops on answer when popTiming is answer', async () => {
+    const h = await setup({ items: { popTiming: 'answer' }, records: { '+14155550134': [ALICE] } });
+    const far = await h.ring();
+    assert.equal(h.crm.pops.length, 0);
+    await h.run({ type: 'answer', callId: far.callId });
+    assert.equal(h.crm.pops.length, 1);
+    assert.deepEqual(h.call(far.callId).relations.who, ALICE);
+  });
+
+  it('does not pop a call nobody answered when popTiming is answer', async () => {
+    const h = await setup({ items: { popTiming: 'answer' } });
+    const far = await h.ring();
+    far.cancel();
+    await h.settle();
+    assert.equal(h.crm.pops.length, 0);
+  });
+
+  for (const popTiming of ['ring', 'answer']) {
+    it(`never pops an internal call (popTiming ${popTiming})`, async () => {
+      const h = await setup({ items: { popTiming } });
+      const far = await h.ring({ from: '1002', displayName: 'Bob Colleague', internal: true });
+      assert.equal(h.call(far.callId).direction, 'internal');
+      await h.run({ type: 'answer', callId: far.callId });
+      assert.equal(h.crm.pops.length, 0);
+      assert.ok(h.call(far.callId).timeline.some((t) => t.kind === 'pop' && /internal call/.test(t.text)));
+    });
+  }
+
+  it('never pops an outbound call', async () => {
+    const h = await setup({ records: { '+14155550134': [ALICE] } });
+    await h.dial('+14155550134');
+    assert.equal(h.crm.pops.length, 0);
+  });
+
+  it('does not pop when the surface does not want pops', async () => {
+    const h = await setup({ capabilities: { screenPop: false }, records: { '+14155550134': [ALICE] } });
+    await h.talk();
+    assert.equal(h.crm.pops.length, 0);
+  });
+
+  it('several matches become candidates; the agent chooses one, which is related, opened and logged', async () => {
+    const h = await setup({ items: { wrapUpEnabled: 'false' }, records: { '+14155550134': [ALICE, BOB_LEAD, ACME] } });
+    const far = await h.talk();
+    const rel = h.call(far.callId).relations;
+    assert.deepEqual(rel.candidates, [ALICE, BOB_LEAD, ACME]);
+    assert.equal(rel.who, undefined);
+    assert.equal(rel.what, undefined);
+    await h.run({ type: 'choose-record', callId: far.callId, record: BOB_LEAD });
+    await h.run({ type: 'choose-record', callId: far.callId, record: ACME });
+    assert.deepEqual(h.crm.calls.filter((c) => c.method === 'openRecord').map((c) => c.args[0]), [BOB_LEAD, ACME]);
+    far.hangup();
+    await h.settle();
+    const [log] = h.logsFor(far.callId);
+    assert.deepEqual(log?.who, BOB_LEAD);
+    assert.deepEqual(log?.what, ACME);
+  });
+
+  it('a failing screen pop is reported but the call goes on', async () => {
+    const h = await setup();
+    h.crm.failNext('screenPop');
+    const far = await h.talk();
+    assert.equal(h.call(far.callId).state, 'active');
+    assert.deepEqual(h.errors.map((e) => e.code), ['SB30002']);
+    assert.ok(h.call(far.callId).timeline.some((t) => t.kind === 'error' && /screen pop failed/.test(t.text)));
+  });
+});
+
+// ── logging: exactly once ──────────────────────────────────────────────────────────────────────
+
+describe('call logging: exactly one log per call', () => {
+  it('hangup with wrap-up: logs once when wrap-up completes, with disposition, notes, talk and hold time', async () => {
+    const h = await setup({ records: { '+14155550134': [ALICE] } });
+    const far = await h.ring({ attachedData: { caseNumber: '00001042' } });
+    const offeredAt = h.clock.now();
+    h.clock.advance(5_000);
+    await h.run({ type: 'answer', callId: far.callId });
+    h.clock.advance(30_000);
+    await h.run({ type: 'hold', callId: far.callId });
+    assert.equal(h.call(far.callId).state, 'held');
+    h.clock.advance(12_000);
+    await h.run({ type: 'resume', callId: far.callId });
+    h.clock.advance(18_000);
+    await h.run({ type: 'hangup', callId: far.callId });
+    assert.equal(h.call(far.callId).state, 'wrap-up');
+    assert.equal(h.presence, 'wrap-up');
+    assert.equal(h.crm.logs.length, 0, 'not logged before wrap-up completes');
+    await h.run({ type: 'set-wrap-up', callId: far.callId, disposition: 'FollowUp', notes: 'draft' });
+    await h.run({ type: 'complete-wrap-up', callId: far.callId, notes: 'Customer will call back.' });
+    await h.run({ type: 'complete-wrap-up', callId: far.callId, disposition: 'Resolved' });
+    assert.equal(h.crm.count('logCall'), 1);
+    assert.deepEqual(h.crm.logs[0], {
+      callId: far.callId,
+      direction: 'inbound',
+      remote: { number: '+14155550134' },
+      startedAt: offeredAt,
+      answeredAt: offeredAt + 5_000,
+      endedAt: offeredAt + 65_000,
+      durationSeconds: 60,
+      holdSeconds: 12,
+      endReason: 'local-hangup',
+      disposition: 'FollowUp',
+      notes: 'Customer will call back.',
+      who: ALICE,
+      attachedData: { caseNumber: '00001042' },
+    });
+    assert.equal(h.recent(far.callId).state, 'closed');
+    assert.equal(h.engine.state.calls.length, 0);
+    assert.equal(h.presence, 'available');
+    assert.deepEqual(h.errors, []);
+  });
+
+  it('hangup without wrap-up: logs at once', async () => {
+    const h = await setup({ items: { wrapUpEnabled: 'false' } });
+    const far = await h.talk();
+    await h.run({ type: 'hangup', callId: far.callId });
+    assert.equal(far.endReason, 'local-hangup');
+    assert.deepEqual(h.crm.logs.map((l) => [l.callId, l.endReason]), [[far.callId, 'local-hangup']]);
+    assert.equal(h.presence, 'available');
+    assert.equal(h.engine.state.activeCallId, undefined);
+  });
+
+  it('remote hangup goes to wrap-up, then logs once', async () => {
+    const h = await setup();
+    const far = await h.talk();
+    far.hangup();
+    await h.settle();
+    assert.equal(h.call(far.callId).state, 'wrap-up');
+    assert.equal(h.call(far.callId).endReason, 'remote-hangup');
+    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    assert.deepEqual(h.crm.logs.map((l) => l.endReason), ['remote-hangup']);
+  });
+
+  it('missed: the caller gives up; logged at once without wrap-up, unanswered', async () => {
+    const h = await setup();
+    const far = await h.ring();
+    assert.deepEqual(h.offered, [far.callId]);
+    far.cancel();
+    await h.settle();
+    assert.deepEqual(h.offerEnded, [far.callId]);
+    assert.equal(h.engine.state.calls.length, 0);
+    assert.equal(h.logsFor(far.callId).length, 1);
+    const [log] = h.crm.logs;
+    assert.equal(log?.endReason, 'missed');
+    assert.equal(log?.answeredAt, undefined);
+    assert.equal(log?.durationSeconds, 0);
+    assert.equal(h.presence, 'available');
+  });
+
+  it('declined: logged once as declined; the caller hears 603', async () => {
+    const h = await setup();
+    const far = await h.ring();
+    await h.run({ type: 'decline', callId: far.callId });
+    assert.equal(far.sipCode, 603);
+    assert.deepEqual(h.crm.logs.map((l) => l.endReason), ['declined']);
+    assert.deepEqual(h.offerEnded, [far.callId]);
+    assert.equal(h.presence, 'available');
+  });
+
+  it('hanging up an offered call declines it', async () => {
+    const h = await setup();
+    const far = await h.ring();
+    await h.run({ type: 'hangup', callId: far.callId });
+    assert.deepEqual(h.crm.logs.map((l) => l.endReason), ['declined']);
+  });
+
+  it('blind transfer: the call ends transferred, logged once, no wrap-up', async () => {
+    const h = await setup();
+    const far = await h.talk();
+    await h.engine.execute({ type: 'blind-transfer', callId: far.callId, target: '1002' });
+    assert.equal(h.call(far.callId).state, 'transferring');
+    await h.settle();
+    assert.equal(far.transferredTo, '1002');
+    assert.deepEqual(h.crm.logs.map((l) => [l.callId, l.endReason]), [[far.callId, 'transferred']]);
+    assert.equal(h.engine.state.calls.length, 0);
+    assert.equal(h.presence, 'available');
+    const notes = h.recent(far.callId).timeline.filter((t) => t.kind === 'transfer').map((t) => t.text);
+    assert.deepEqual(notes, ['transfer trying', 'transfer ringing', 'transfer succeeded']);
+  });
+
+  it('a blind transfer the target refuses leaves the call held; the agent resumes it', async () => {
+    const h = await setup();
+    h.phone.setFarEnd('1002', 'busy');
+    const far = await h.talk();
+    await h.run({ type: 'blind-transfer', callId: far.callId, target: '1002' });
+    assert.equal(h.call(far.callId).state, 'held');
+    assert.equal(h.crm.logs.length, 0);
+    await h.run({ type: 'resume', callId: far.callId });
+    assert.equal(h.call(far.callId).state, 'active');
+    assert.equal(far.held, false);
+  });
+
+  it('a REFER the phone system rejects returns the call to its state and reports SB20005', async () => {
+    const h = await setup();
+    const far = await h.talk();
+    h.phone.failNext('blindTransfer');
+    await rejectsWith(h, { type: 'blind-transfer', callId: far.callId, target: '1002' }, 'SB20005');
+    assert.equal(h.call(far.callId).state, 'active');
+  });
+
+  it('wrap-up time limit: logs when it expires, and a late complete-wrap-up does not log again', async () => {
+    const h = await setup({ items: { wrapUpSeconds: '30' } });
+    const far = await h.talk();
+    far.hangup();
+    await h.settle();
+    const endedAt = h.clock.now();
+    assert.equal(h.call(far.callId).wrapUpDeadline, endedAt + 30_000);
+    assert.equal(h.engine.state.presence.wrapUpDeadline, endedAt + 30_000);
+    await h.run({ type: 'set-wrap-up', callId: far.callId, disposition: 'Voicemail' });
+    h.clock.advance(29_999);
+    await h.settle();
+    assert.equal(h.crm.logs.length, 0);
+    h.clock.advance(1);
+    await h.settle();
+    assert.equal(h.crm.logs.length, 1);
+    assert.equal(h.crm.logs[0]?.disposition, 'Voicemail');
+    assert.equal(h.presence, 'available');
+    assert.match(h.recent(far.callId).timeline.at(-1)?.text ?? '', /wrap-up time limit \(30 s\) reached/);
+    await h.run({ type: 'complete-wrap-up', callId: far.callId, disposition: 'Resolved' });
+    assert.equal(h.crm.count('logCall'), 1);
+    assert.equal(h.clock.pending, 0);
+  });
+
+  it('completing wrap-up early cancels the time limit', async () => {
+    const h = await setup({ items: { wrapUpSeconds: '30' } });
+    const far = await h.talk();
+    far.hangup();
+    await h.settle();
+    assert.equal(h.clock.pending, 1);
+    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    assert.equal(h.clock.pending, 0);
+    h.clock.runAll();
+    assert.equal(h.crm.count('logCall'), 1);
+  });
+
+  it('an ended event delivered twice closes and logs the call once', async () => {
+    const h = await setup({ items: { wrapUpEnabled: 'false' } });
+    const far = await h.talk();
+    far.hangup();
+    // A misbehaving adapter repeats the event.
+    h.telephony.events.emit('ended', far.callId, 'remote-hangup');
+    h.telephony.events.emit('ended', far.callId, 'failed', 'again');
+    await h.settle();
+    assert.equal(h.crm.count('logCall'), 1);
+    assert.equal(h.crm.logs[0]?.endReason, 'remote-hangup');
+  });
+
+  it('concurrent complete-wrap-up commands log once', async () => {
+    const h = await setup();
+    const far = await h.talk();
+    far.hangup();
+    await h.settle();
+    await Promise.all([
+      h.engine.execute({ type: 'complete-wrap-up', callId: far.callId }),
+      h.engine.execute({ type: 'complete-wrap-up', callId: far.callId }),
+    ]);
+    assert.equal(h.crm.count('logCall'), 1);
+  });
+
+  it('complete-wrap-up of a live call is refused (SB40001); of an unknown call SB20006', async () => {
+    const h = await setup();
+    const far = await h.talk();
+    await rejectsWith(h, { type: 'complete-wrap-up', callId: far.callId }, 'SB40001');
+    await rejectsWith(h, { type: 'complete-wrap-up', callId: 'nope' }, 'SB20006');
+    assert.equal(h.crm.logs.length, 0);
+  });
+
+  it('a log that cannot be queued is reported, not retried by the engine', async () => {
+    const h = await setup({ items: { wrapUpEnabled: 'false' } });
+    h.crm.failNext('logCall', new Error('IndexedDB is full'));
+    const far = await h.talk();
+    far.hangup();
+    await h.settle();
+    assert.equal(h.crm.count('logCall'), 1);
+    assert.deepEqual(h.errors.map((e) => e.code), ['SB30003']);
+    assert.equal(h.logger.find('error', 'call log could not be queued').length, 1);
+  });
+
+  it('does not log when the surface logs by itself', async () => {
+    const h = await setup({ capabilities: { callLogging: false }, items: { wrapUpEnabled: 'false' } });
+    const far = await h.talk();
+    far.hangup();
+    await h.settle();
+    assert.equal(h.crm.count('logCall'), 0);
+    assert.equal(h.recent(far.callId).state, 'closed');
+  });
+
+  it('an outbound call the far end refuses as busy is logged once as busy', async () => {
+    const h = await setup();
+    h.phone.setFarEnd('+442079460958', 'busy');
+    const far = await h.dial('+442079460958');
+    assert.equal(far.sipCode, 486);
+    assert.deepEqual(h.crm.logs.map((l) => [l.direction, l.endReason, l.durationSeconds]), [['outbound', 'busy', 0]]);
+    assert.equal(h.presence, 'available');
+  });
+
+  it('an outbound call rings out, connects, and is logged once', async () => {
+    const h = await setup({ items: { wrapUpEnabled: 'false' } });
+    h.phone.setFarEnd('+442079460958', 'manual');
+    const far = await h.dial('+442079460958');
+    assert.equal(h.call(far.callId).state, 'ringing-out');
+    h.clock.advance(4_000);
+    far.answer();
+    await h.settle();
+    assert.equal(h.call(far.callId).state, 'active');
+    h.clock.advance(61_000);
+    await h.run({ type: 'hangup', callId: far.callId });
+    assert.deepEqual(h.crm.logs.map((l) => [l.direction, l.endReason, l.durationSeconds]), [['outbound', 'local-hangup', 61]]);
+  });
+});
+
+// ── presence ──────────────────────────────────────────────────────────────────────────────────
+
+describe('presence', () => {
+  for (const [status, prepare] of [
+    ['away', async (h: Harness) => h.run({ type: 'set-presence', status: 'away', reasonId: 'Lunch' })],
+    ['offline', async (h: Harness) => h.run({ type: 'set-presence', status: 'offline' })],
+    ['wrap-up', async (h: Harness) => {
+      const far = await h.talk();
+      far.hangup();
+      await h.settle();
+    }],
+  ] as const) {
+    it(`refuses inbound calls through the delegate when ${status} (486, never announced)`, async () => {
+      const h = await setup();
+      await prepare(h);
+      assert.equal(h.presence, status);
+      const callsBefore = h.engine.state.calls.length;
+      const popsBefore = h.crm.pops.length;
+      const far = await h.ring({ from: '+14155550177' });
+      assert.equal(far.status, 'refused');
+      assert.equal(far.sipCode, 486);
+      assert.equal(await far.answeredPromise, false);
+      assert.equal(h.engine.state.calls.length, callsBefore);
+      assert.ok(!h.offered.includes(far.callId));
+      assert.ok(!h.telephony.emitted.some((e) => e.event === 'incoming' && (e.args[0] as { callId: string }).callId === far.callId));
+      assert.equal(h.crm.pops.length, popsBefore);
+      assert.equal(h.logsFor(far.callId).length, 0);
+    });
+  }
+
+  it('refuses calls before sign-in', async () => {
+    const h = await setup({ signIn: false });
+    const far = h.phone.callAgent({ from: '+14155550134', to: '1001' });
+    assert.notEqual(far.status, 'ringing');
+  });
+
+  it('offers calls to an available agent and goes on-call automatically; back to available after', async () => {
+    const h = await setup({ items: { wrapUpEnabled: 'false' } });
+    const far = await h.ring();
+    assert.equal(h.presence, 'on-call');
+    await h.run({ type: 'answer', callId: far.callId });
+    assert.equal(h.presence, 'on-call');
+    far.hangup();
+    await h.settle();
+    assert.equal(h.presence, 'available');
+    assert.deepEqual(h.phone.publishedPresence('1001'), ['available', 'on-call', 'available']);
+  });
+
+  it('with wrap-up: on-call → wrap-up → the status chosen before the call', async () => {
+    const h = await setup();
+    const far = await h.talk();
+    far.hangup();
+    await h.settle();
+    assert.equal(h.presence, 'wrap-up');
+    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    assert.equal(h.presence, 'available');
+  });
+
+  it('after a call, returns to away with the reason chosen before an outbound call', async () => {
+    const h = await setup({ items: { wrapUpEnabled: 'false' } });
+    await h.run({ type: 'set-presence', status: 'away', reasonId: 'Training' });
+    const far = await h.dial('1002');
+    assert.equal(h.presence, 'on-call');
+    far.hangup();
+    await h.settle();
+    assert.deepEqual([h.presence, h.engine.state.presence.reasonId], ['away', 'Training']);
+  });
+
+  it('a status chosen during the call applies after wrap-up', async () => {
+    const h = await setup();
+    const far = await h.talk();
+    await h.run({ type: 'set-presence', status: 'away', reasonId: 'Lunch' });
+    assert.equal(h.presence, 'on-call');
+    assert.deepEqual(h.engine.state.presence.returnTo, { status: 'away', reasonId: 'Lunch' });
+    far.hangup();
+    await h.settle();
+    assert.equal(h.presence, 'wrap-up');
+    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    assert.deepEqual([h.presence, h.engine.state.presence.reasonId], ['away', 'Lunch']);
+  });
+
+  it('a status chosen during wrap-up applies when wrap-up ends', async () => {
+    const h = await setup();
+    const far = await h.talk();
+    far.hangup();
+    await h.settle();
+    await h.run({ type: 'set-presence', status: 'offline' });
+    assert.equal(h.presence, 'wrap-up');
+    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    assert.equal(h.presence, 'offline');
+  });
+
+  it('a status Omni-Channel chooses during the call applies after the call', async () => {
+    const h = await setup();
+    const far = await h.talk();
+    h.crm.omniChannelPresence({ status: 'away', reasonId: 'Break' });
+    await h.settle();
+    assert.equal(h.presence, 'on-call');
+    far.hangup();
+    await h.settle();
+    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    assert.deepEqual([h.presence, h.engine.state.presence.reasonId], ['away', 'Break']);
+  });
+
+  it('Omni-Channel changes presence when idle, and an echo of the current status is ignored', async () => {
+    const h = await setup();
+    h.crm.omniChannelPresence({ status: 'away', reasonId: 'Meeting' });
+    await h.settle();
+    assert.deepEqual([h.presence, h.engine.state.presence.reasonId], ['away', 'Meeting']);
+    const published = h.crm.presence.length;
+    h.crm.omniChannelPresence({ status: 'away', reasonId: 'Meeting' });
+    await h.settle();
+    assert.equal(h.crm.presence.length, published, 'no echo back to the CRM');
+  });
+
+  it('going offline with a call up is refused', async () => {
+    const h = await setup();
+    await h.talk();
+    await rejectsWith(h, { type: 'set-presence', status: 'offline' }, 'SB40002');
+    assert.equal(h.presence, 'on-call');
+    assert.equal(h.engine.state.presence.returnTo.status, 'available');
+  });
+
+  it('validates away reasons against the call center', async () => {
+    const h = await setup();
+    await rejectsWith(h, { type: 'set-presence', status: 'away', reasonId: 'Nap' }, 'SB40002');
+    assert.equal(h.presence, 'available');
+    await h.run({ type: 'set-presence', status: 'away', reasonId: 'Lunch' });
+    assert.deepEqual([h.presence, h.engine.state.presence.reasonId], ['away', 'Lunch']);
+    await h.run({ type: 'set-presence', status: 'away', reasonId: 'Break' });
+    assert.deepEqual([h.presence, h.engine.state.presence.reasonId], ['away', 'Break']);
+    await h.run({ type: 'set-presence', status: 'available' });
+    assert.equal(h.engine.state.presence.reasonId, undefined);
+    await h.talk();
+    await rejectsWith(h, { type: 'set-presence', status: 'away', reasonId: 'Nap' }, 'SB40002');
+  });
+
+  it('restores the status chosen in an earlier session on sign-in', async () => {
+    const storage = new MemoryStorage();
+    const first = await setup({ storage });
+    await first.run({ type: 'set-presence', status: 'away', reasonId: 'Training' });
+    first.engine.dispose();
+    const second = await setup({ storage });
+    assert.deepEqual([second.presence, second.engine.state.presence.reasonId], ['away', 'Training']);
+    const third = await setup({ storage: new MemoryStorage({ 'engine/presence': { status: 'available', reasonId: null } }) });
+    assert.equal(third.presence, 'available');
+  });
+
+  it('restores nothing strange: a stored offline or garbage means available', async () => {
+    const values: JsonValue[] = [{ status: 'offline', reasonId: null }, 'garbage', { status: 'on-call' }, ['away']];
+    for (const stored of values) {
+      const h = await setup({ storage: new MemoryStorage({ 'engine/presence': stored }) });
+      assert.equal(h.presence, 'available', JSON.stringify(stored));
+    }
+  });
+
+  it('signs in available when storage cannot be read', async () => {
+    const storage = new MemoryStorage();
+    storage.failNext('get');
+    const h = await setup({ storage });
+    assert.equal(h.presence, 'available');
+  });
+});
+
+// ── several calls ────────────────────────────────────────────────────────────────────────────
+
+describe('several calls at once', () => {
+  it('call waiting: a second call is offered while on a call; answering it holds the first; a third is refused', async () => {
+    const h = await setup();
+    const first = await h.talk({ from: '+14155550101' });
+    const second = await h.ring({ from: '+14155550102' });
+    assert.equal(second.status, 'ringing');
+    assert.equal(h.call(second.callId).state, 'offering');
+    assert.equal(h.engine.state.activeCallId, first.callId);
+    await h.run({ type: 'answer', callId: second.callId });
+    assert.equal(h.call(first.callId).state, 'held');
+    assert.equal(first.held, true);
+    assert.equal(h.call(second.callId).state, 'active');
+    assert.equal(h.engine.state.activeCallId, second.callId);
+    const third = await h.ring({ from: '+14155550103' });
+    assert.equal(third.status, 'refused');
+    assert.equal(h.engine.state.calls.length, 2);
+    await rejectsWith(h, { type: 'dial', number: '1002' }, 'SB40003');
+  });
+
+  it('without call waiting a second call is refused', async () => {
+    const h = await setup({ items: { callWaiting: 'false' } });
+    await h.talk();
+    const second = await h.ring({ from: '+14155550102' });
+    assert.equal(second.status, 'refused');
+  });
+
+  it('swap: one active, the other held', async () => {
+    const h = await setup();
+    const first = await h.talk({ from: '+14155550101' });
+    const second = await h.talk({ from: '+14155550102' });
+    await h.run({ type: 'swap', callId: first.callId });
+    assert.deepEqual([h.call(first.callId).state, h.call(second.callId).state], ['active', 'held']);
+    assert.equal(h.engine.state.activeCallId, first.callId);
+    await h.run({ type: 'swap', callId: second.callId });
+    assert.deepEqual([h.call(first.callId).state, h.call(second.callId).state], ['held', 'active']);
+    // Resuming the held one also holds the active one.
+    await h.run({ type: 'resume', callId: first.callId });
+    assert.deepEqual([h.call(first.callId).state, h.call(second.callId).state], ['active', 'held']);
+    assert.deepEqual([first.held, second.held], [false, true]);
+  });
+
+  it('dialing while on a call holds that call first', async () => {
+    const h = await setup();
+    const first = await h.talk();
+    const out = await h.dial('+442079460958');
+    assert.equal(h.call(first.callId).state, 'held');
+    assert.equal(h.call(out.callId).state, 'active');
+  });
+
+  it('consultation and transfer: caller held, consult a colleague, complete; both end transferred, each logged once', async () => {
+    const h = await setup();
+    const caller = await h.talk();
+    await h.run({ type: 'consult', callId: caller.callId, target: '1002' });
+    const consultation = h.phone.outboundCalls.at(-1);
+    assert.ok(consultation);
+    const c = h.call(consultation.callId);
+    assert.deepEqual([c.direction, c.consultationFor, c.remote.displayName, c.state], ['internal', caller.callId, 'Bob Colleague', 'active']);
+    assert.equal(h.call(caller.callId).state, 'held');
+    await h.run({ type: 'complete-transfer', callId: caller.callId, consultationId: consultation.callId });
+    assert.deepEqual([caller.endReason, consultation.endReason], ['transferred', 'transferred']);
+    assert.deepEqual(h.crm.logs.map((l) => [l.callId, l.endReason]).sort(), [[caller.callId, 'transferred'], [consultation.callId, 'transferred']].sort());
+    assert.equal(h.engine.state.calls.length, 0, 'no wrap-up after a transfer');
+    assert.equal(h.presence, 'available');
+  });
+
+  it('a consultation that ends leaves the caller held, and the agent resumes it', async () => {
+    const h = await setup();
+    const caller = await h.talk();
+    await h.run({ type: 'consult', callId: caller.callId, target: '1002' });
+    const consultation = h.phone.outboundCalls.at(-1);
+    assert.ok(consultation);
+    consultation.hangup();
+    await h.settle();
+    assert.equal(h.call(caller.callId).state, 'held');
+    await h.run({ type: 'complete-wrap-up', callId: consultation.callId });
+    await h.run({ type: 'resume', callId: caller.callId });
+    assert.equal(h.call(caller.callId).state, 'active');
+    assert.equal(h.presence, 'on-call');
+  });
+
+  it('a completed transfer the phone system refuses leaves the caller held (SB20005)', async () => {
+    const h = await setup();
+    const caller = await h.talk();
+    await h.run({ type: 'consult', callId: caller.callId, target: '1002' });
+    const consultation = h.phone.outboundCalls.at(-1);
+    assert.ok(consultation);
+    h.phone.failNext('completeTransfer');
+    await rejectsWith(h, { type: 'complete-transfer', callId: caller.callId, consultationId: consultation.callId }, 'SB20005');
+    assert.equal(h.call(caller.callId).state, 'held');
+    assert.equal(h.call(consultation.callId).state, 'active');
+  });
+
+  it('conference: the held call joins, both are active and mixed', async () => {
+    const h = await setup();
+    const caller = await h.talk();
+    await h.run({ type: 'consult', callId: caller.callId, target: '1002' });
+    const consultation = h.phone.outboundCalls.at(-1);
+    assert.ok(consultation);
+    await h.run({ type: 'conference', callIds: [caller.callId, consultation.callId] });
+    assert.deepEqual([h.call(caller.callId).state, h.call(consultation.callId).state], ['active', 'active']);
+    assert.deepEqual(h.call(caller.callId).conferencedWith, [consultation.callId]);
+    assert.deepEqual(caller.conferencedWith, [consultation.callId]);
+    assert.equal(caller.held, false);
+    await rejectsWith(h, { type: 'conference', callIds: [caller.callId] }, 'SB40001');
+  });
+});
+
+// ── in-call commands ──────────────────────────────────────────────────────────────────────────
+
+describe('in-call commands', () => {
+  it('mute and DTMF reach the phone system; bad digits are refused', async () => {
+    const h = await setup();
+    const far = await h.talk();
+    await h.run({ type: 'mute', callId: far.callId, muted: true });
+    assert.equal(far.muted, true);
+    assert.equal(h.call(far.callId).muted, true);
+    await h.run({ type: 'dtmf', callId: far.callId, digits: '12#' });
+    await h.run({ type: 'dtmf', callId: far.callId, digits: '*9' });
+    assert.equal(far.dtmf, '12#*9');
+    await rejectsWith(h, { type: 'dtmf', callId: far.callId, digits: '12x' }, 'SB40001');
+  });
+
+  it('commands on calls in the wrong state are refused with SB40001; unknown calls with SB20006', async () => {
+    const h = await setup();
+    const far = await h.ring();
+    await rejectsWith(h, { type: 'hold', callId: far.callId }, 'SB40001');
+    await rejectsWith(h, { type: 'resume', callId: far.callId }, 'SB40001');
+    await rejectsWith(h, { type: 'blind-transfer', callId: far.callId, target: '1002' }, 'SB40001');
+    await rejectsWith(h, { type: 'answer', callId: 'missing' }, 'SB20006');
+    await h.run({ type: 'answer', callId: far.callId });
+    await rejectsWith(h, { type: 'answer', callId: far.callId }, 'SB40001');
+    await rejectsWith(h, { type: 'decline', callId: far.callId }, 'SB40001');
+    // A successful command clears the error shown to the agent.
+    await h.run({ type: 'hold', callId: far.callId });
+    assert.equal(h.engine.state.lastError, undefined);
+  });
+
+  it('the far end putting the call on hold is reflected', async () => {
+    const h = await setup();
+    const far = await h.talk();
+    far.hold();
+    await h.settle();
+    assert.equal(h.call(far.callId).state, 'held');
+    far.resume();
+    await h.settle();
+    assert.equal(h.call(far.callId).state, 'active');
+  });
+
+  it('dial refuses an empty number, and dialling while offline', async () => {
+    const h = await setup();
+    await rejectsWith(h, { type: 'dial', number: '   ' }, 'SB20004');
+    await h.run({ type: 'set-presence', status: 'offline' });
+    await rejectsWith(h, { type: 'dial', number: '1002' }, 'SB40002');
+  });
+
+  it('busy lamps of the directory follow the phone system', async () => {
+    const h = await setup();
+    await h.telephony.watchLines(['1002', '1003']);
+    await h.settle();
+    assert.deepEqual(h.engine.state.lines, { '1002': 'offline', '1003': 'offline' });
+    h.phone.setLineState('1002', 'busy');
+    await h.settle();
+    assert.equal(h.engine.state.lines['1002'], 'busy');
+  });
+
+  it('quality reports land on the call', async () => {
+    const h = await setup();
+    const far = await h.talk();
+    far.reportQuality({ packetLossPercent: 1.5, jitterMs: 12, roundTripMs: 80, mos: 4.1 });
+    await h.settle();
+    assert.equal(h.call(far.callId).quality?.mos, 4.1);
+  });
+});
+
+// ── click-to-dial and relating records ─────────────────────────────────────────────────────────
+
+describe('click-to-dial', () => {
+  it('dials the clicked number and relates the record (Contact → who), through to the log', async () => {
+    const h = await setup({ items: { wrapUpEnabled: 'false' } });
+    h.crm.clickToDial({ number: '+1 (415) 555-0134', record: ALICE });
+    await h.settle();
+    const far = h.phone.outboundCalls.at(-1);
+    assert.ok(far);
+    assert.deepEqual(far.attachedData, { recordId: ALICE.id });
+    const c = h.call(far.callId);
+    assert.deepEqual([c.direction, c.state, c.relations.who], ['outbound', 'active', ALICE]);
+    assert.ok(c.timeline.some((t) => /click-to-dial/.test(t.text)));
+    await h.run({ type: 'hangup', callId: far.callId });
+    assert.deepEqual(h.crm.logs[0]?.who, ALICE);
+    assert.equal(h.crm.logs[0]?.what, undefined);
+  });
+
+  it('a click-to-dial on a Case relates it as what', async () => {
+    const h = await setup();
+    h.crm.clickToDial({ number: '+14155550134', record: CASE });
+    await h.settle();
+    const far = h.phone.outboundCalls.at(-1);
+    assert.ok(far);
+    assert.deepEqual(h.call(far.callId).relations.what, CASE);
+  });
+
+  it('a plain dial relates the record in view; an internal dial does not', async () => {
+    const h = await setup();
+    h.crm.navigate(ACME);
+    await h.settle();
+    assert.deepEqual(h.engine.state.recordInView, ACME);
+    const external = await h.dial('+442079460958');
+    assert.deepEqual(h.call(external.callId).relations.what, ACME);
+    external.hangup();
+    await h.settle();
+    await h.run({ type: 'complete-wrap-up', callId: external.callId });
+    const internal = await h.dial('1002');
+    assert.equal(h.call(internal.callId).relations.what, undefined);
+    h.crm.navigate(null);
+    await h.settle();
+    assert.equal(h.engine.state.recordInView, undefined);
+  });
+
+  it('a click-to-dial that cannot be placed is reported as an error', async () => {
+    const h = await setup();
+    h.phone.failNext('dial');
+    h.crm.clickToDial({ number: '+14155550134' });
+    await h.settle();
+    assert.deepEqual(h.errors.map((e) => e.code), ['SB20004']);
+    assert.equal(h.engine.state.calls.length, 0);
+    assert.equal(h.presence, 'available');
+  });
+});
