@@ -101,6 +101,7 @@ export function dialogInfoXml(entity: string, version: number, dialogs: readonly
     const tags = `${d.localTag ? ` local-tag="${escapeXml(d.localTag)}"` : ''}${d.remoteTag ? ` remote-tag="${escapeXml(d.remoteTag)}"` : ''}`;
     return `  <dialog id="${escapeXml(d.id)}" call-id="${escapeXml(d.callId)}"${tags} direction="${d.direction}">\r\n` +
       `    <state>${d.state}</state>\r\n` +
+      `    <local><identity>${escapeXml(d.entity)}</identity></local>\r\n` +
       `    <remote><identity>${escapeXml(d.remote)}</identity><target uri="${escapeXml(d.remote)}"/></remote>\r\n` +
       `  </dialog>\r\n`;
   }).join('');

@@ -114,16 +114,29 @@ describe('presence timing (manual clock, raw client)', () => {
       }));
       await raw.response(403);
 
-      raw.send(rawRequest('SUBSCRIBE', `sip:guest@${DOMAIN}`, { host: raw.host, domain: DOMAIN, user: 'raw', extra: ['Event: presence', 'Expires: 60'] }));
-      assert.match(await raw.response(200), /Expires: 60/);
+      raw.send(rawRequest('SUBSCRIBE', `sip:guest@${DOMAIN}`, { host: raw.host, domain: DOMAIN, user: 'raw', callId: 'sub-1', extra: ['Event: presence', 'Expires: 30'] }));
+      const accepted = await raw.response(200);
+      assert.match(accepted, /Expires: 30/);
       const notify = await raw.received.next('NOTIFY', (m) => m.startsWith('NOTIFY '));
-      assert.match(notify, /Subscription-State: active;expires=60/);
+      assert.match(notify, /Subscription-State: active;expires=30/);
       assert.match(notify, /Ready/);
       // Answer it like a UA would (an unanswered NOTIFY would end the subscription after 32 s).
-      const seen = f.server.stats().messagesIn;
+      let seen = f.server.stats().messagesIn;
       raw.send(answer(notify));
       await until(() => f.server.stats().messagesIn > seen, 'the server to read the answer');
-      clock.advance(121_000);
+      // Refresh inside the subscription dialog.
+      const toTag = /^To: .*;tag=(\w+)/m.exec(accepted)?.[1];
+      assert.ok(toTag);
+      raw.send(rawRequest('SUBSCRIBE', `sip:guest@${DOMAIN}`, { host: raw.host, domain: DOMAIN, user: 'raw', callId: 'sub-1', cseq: 2, toTag, extra: ['Event: presence', 'Expires: 60'] }));
+      assert.match(await raw.response(200), /Expires: 60/);
+      const refreshNotify = await raw.received.next('NOTIFY after refresh', (m) => m.startsWith('NOTIFY '));
+      assert.match(refreshNotify, /Subscription-State: active;expires=60/);
+      seen = f.server.stats().messagesIn;
+      raw.send(answer(refreshNotify));
+      await until(() => f.server.stats().messagesIn > seen, 'the server to read the answer');
+      clock.advance(40_000);
+      assert.equal(f.server.stats().subscriptions, 1, 'the refresh moved the expiry');
+      clock.advance(81_000);
       const final = await raw.received.next('terminated NOTIFY', (m) => m.startsWith('NOTIFY ') && /terminated/.test(m));
       assert.match(final, /Subscription-State: terminated;reason=timeout/);
       assert.equal(f.server.stats().subscriptions, 0);

@@ -85,6 +85,34 @@ describe('bad input never stops the server', () => {
     await a.stop();
   });
 
+  test('a 2xx retransmitted after the INVITE transaction ended still reaches the caller', async () => {
+    const a = await f.phone('1001');
+    const raw = await RawClient.connect(f.server.url);
+    raw.send(rawRequest('REGISTER', `sip:${DOMAIN}`, { host: raw.host, domain: DOMAIN, user: 'guest', extra: ['Expires: 60'] })
+      .replace(`To: <sip:${DOMAIN}>`, `To: <sip:guest@${DOMAIN}>`));
+    await raw.response(200);
+    const toCaller: string[] = [];
+    const off = f.server.on('message', (m) => { if (m.direction === 'out' && /^SIP\/2\.0 200[\s\S]*CSeq: \d+ INVITE/.test(m.text)) toCaller.push(m.text); });
+    const { inviter, outcome } = a.call('guest');
+    const invite = await raw.received.next('INVITE', (m) => m.startsWith('INVITE '));
+    const keep = invite.split('\r\n').filter((l) => /^(Via|From|Call-ID|CSeq|Record-Route):/i.test(l));
+    const to = (/^To: (.*)$/m.exec(invite)?.[1] ?? '') + ';tag=rawtag';
+    const sdp = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n';
+    const ok = `SIP/2.0 200 OK\r\n${keep.join('\r\n')}\r\nTo: ${to}\r\nContact: <sip:guest@${raw.host};transport=ws>\r\nContent-Type: application/sdp\r\nContent-Length: ${sdp.length}\r\n\r\n${sdp}`;
+    raw.send(ok);
+    assert.equal((await outcome).kind, 'established');
+    await raw.received.next('ACK', (m) => m.startsWith('ACK '));
+    raw.send(ok); // the retransmission
+    await until(() => toCaller.length === 2 || undefined, 'the retransmitted 200 to be forwarded');
+    off();
+    void inviter.bye();
+    const bye = await raw.received.next('BYE', (m) => m.startsWith('BYE '));
+    raw.send(`SIP/2.0 200 OK\r\n${bye.split('\r\n').filter((l) => /^(Via|From|To|Call-ID|CSeq):/i.test(l)).join('\r\n')}\r\nContent-Length: 0\r\n\r\n`);
+    await until(() => inviter.state === 'Terminated' || undefined, 'the caller to hang up');
+    raw.close();
+    await a.stop();
+  });
+
   test('injectRaw pushes text to a registered UA (fault injection)', async () => {
     const b = await f.phone('1003');
     const replies: string[] = [];

@@ -302,7 +302,22 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       local.cancel();
       local.onFinal(response.status);
     }
-    // Otherwise: a stray response (its transaction is gone); dropped as RFC 3261 16.7 says.
+    if (local) return;
+    // A 2xx to INVITE after its transaction ended (a retransmission until the ACK arrives) is
+    // forwarded statelessly along the Via (RFC 3261 16.7 step 10); anything else stray is dropped.
+    if (response.cseqMethod === 'INVITE' && response.status >= 200 && response.status < 300) this.forwardStray(response);
+  }
+
+  private forwardStray(response: SipResponse): void {
+    const vias = response.raw.getAll('via');
+    const top = /^SIP\/2\.0\/\S+\s+([^;\s]+)/i.exec(vias[0] ?? '')?.[1]?.toLowerCase();
+    if (top !== this.hostPort.toLowerCase() || vias.length < 2) return;
+    const nextHost = /^SIP\/2\.0\/\S+\s+(\[[^\]]+\]|[^:;\s]+)/i.exec(vias[1])?.[1];
+    const connection = nextHost ? this.connections.byHostName(nextHost) : undefined;
+    if (!connection) return;
+    const raw = response.raw.clone();
+    raw.popFirst('via');
+    connection.send(raw.toString());
   }
 
   private sendLocalRequest(connection: SipConnection, text: string, branch: string, onFinal: (status: number) => void): void {
