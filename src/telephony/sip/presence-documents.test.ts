@@ -1,0 +1,27 @@
+/* eslint-disable no-restricted-imports -- tests run in Node; the telephony layer rule lacks the *.test.ts exception src/core has (asked the lead). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lineStateFromDialogInfo, pidfFor } from './presence-documents.ts';
+
+test('PIDF says open for reachable statuses and closed otherwise, with an escaped entity', () => {
+  const doc = pidfFor('sip:1001@pbx&co', 'available');
+  assert.match(doc, /entity="sip:1001@pbx&amp;co"/);
+  assert.match(doc, /<basic>open<\/basic>/);
+  assert.match(pidfFor('sip:1001@pbx', 'away'), /<basic>closed<\/basic>[\s\S]*<note>Away<\/note>/);
+});
+
+const doc = (inner: string) =>
+  `<?xml version="1.0"?><dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" version="3" state="full" entity="sip:1002@pbx">${inner}</dialog-info>`;
+
+test('dialog-info maps to idle, ringing and busy', () => {
+  assert.equal(lineStateFromDialogInfo(doc('')), 'idle');
+  assert.equal(lineStateFromDialogInfo(doc('<dialog id="a" direction="recipient"><state>early</state></dialog>')), 'ringing');
+  assert.equal(lineStateFromDialogInfo(doc('<dialog id="a"><state event="x">confirmed</state></dialog><dialog id="b"><state>early</state></dialog>')), 'busy');
+  assert.equal(lineStateFromDialogInfo(doc('<dialog id="a"><state>terminated</state></dialog>')), 'idle');
+  assert.equal(lineStateFromDialogInfo('<di:dialog-info xmlns:di="x"><di:dialog><di:state>Confirmed</di:state></di:dialog></di:dialog-info>'), 'busy');
+});
+
+test('a body that is not dialog-info gives undefined', () => {
+  assert.equal(lineStateFromDialogInfo('<presence/>'), undefined);
+  assert.equal(lineStateFromDialogInfo(''), undefined);
+});

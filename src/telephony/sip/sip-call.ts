@@ -1,0 +1,72 @@
+/**
+ * One call as the adapter tracks it: the sip.js session behind it (which a transfer can swap for a
+ * new one without the call changing identity), its media outputs and quality monitor, and what
+ * we know about how it will end.
+ *
+ * ```
+ *   inbound:  offered ──answer──▶ established ──▶ ended
+ *                └──decline / CANCEL / failure──────▶ ended
+ *   outbound: dialing ──200──▶ established ──▶ ended
+ *                └──4xx-6xx / cancel──────────────▶ ended
+ * ```
+ */
+import type { Session, Web } from 'sip.js';
+import type { EndReason, Party } from '../../core/index.ts';
+import type { AudioOutput } from './audio-output.ts';
+import type { QualityMonitor } from './quality-monitor.ts';
+import type { PlayingTone } from './tones.ts';
+
+export type CallPhase = 'offered' | 'dialing' | 'established' | 'ended';
+
+export const CALL_PHASE_TRANSITIONS: Readonly<Record<CallPhase, readonly CallPhase[]>> = {
+  offered: ['established', 'ended'],
+  dialing: ['established', 'ended'],
+  established: ['ended'],
+  ended: [],
+};
+
+export class SipCall {
+  phase: CallPhase;
+  held = false;
+  remoteHeld = false;
+  muted = false;
+  /** Set before a local action or on a received BYE/CANCEL so termination knows why. */
+  endReason: EndReason | undefined;
+  endDetail: string | undefined;
+  /** A session that will take this call's place (we were REFERred, or got an INVITE with Replaces). */
+  replacing: Session | undefined;
+  ringback: { tone: PlayingTone; output: AudioOutput } | undefined;
+  quality: QualityMonitor | undefined;
+  /** For a consultation call: the call it consults about. */
+  consultOf: string | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly direction: 'inbound' | 'outbound',
+    public session: Session,
+    public remote: Party,
+    readonly internal: boolean,
+    readonly output: AudioOutput,
+  ) {
+    this.phase = direction === 'inbound' ? 'offered' : 'dialing';
+  }
+
+  transition(to: CallPhase): boolean {
+    if (!CALL_PHASE_TRANSITIONS[this.phase].includes(to)) return false;
+    this.phase = to;
+    return true;
+  }
+
+  get sdh(): Web.SessionDescriptionHandler | undefined {
+    return this.session.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined;
+  }
+
+  get peerConnection(): RTCPeerConnection | undefined {
+    return this.sdh?.peerConnection;
+  }
+
+  /** Our microphone track for this call (what it sends when not in a conference). */
+  get microphone(): MediaStreamTrack | undefined {
+    return this.sdh?.localMediaStream.getAudioTracks()[0];
+  }
+}

@@ -1,0 +1,743 @@
+/**
+ * The SIP adapter behind TelephonyPort: sip.js 0.21 (UserAgent/Registerer/Inviter/Invitation) over
+ * a WebSocket, WebRTC media. See the port's doc comment for the contract; notes specific to SIP:
+ * - Call ids are the SIP Call-ID of the call's first dialog; a transfer that swaps the dialog under
+ *   a call (we are the transferee, or an INVITE with Replaces arrives) keeps the id.
+ * - Every event is emitted from a microtask, never synchronously inside a command.
+ * - Answering or dialling while another call is up holds that call first (call waiting), unless
+ *   the calls are in a conference.
+ */
+import {
+  Inviter,
+  Invitation,
+  SessionState,
+  SIPExtension,
+  UserAgent,
+  Web,
+  type Info,
+  type Referral,
+  type Session,
+  type URI,
+} from 'sip.js';
+import { Emitter, SwitchboardError } from '../../core/index.ts';
+import type {
+  Clock,
+  ConnectorSettings,
+  DialRequest,
+  DialResult,
+  EndReason,
+
+  EventSource,
+  IncomingCall,
+  Logger,
+  PresenceStatus,
+  RegistrationState,
+  SipCredentials,
+  TelephonyDelegate,
+  TelephonyEvents,
+  TelephonyPort,
+} from '../../core/index.ts';
+import { BrowserAudio, type AudioControl } from './audio-control.ts';
+import { audioSender, ConferenceMixer } from './conference-mixer.ts';
+import { headersFor, mapHeaders } from './header-mapping.ts';
+import { callerIdentity, isInternalCaller } from './identity.ts';
+import { normalizeDialTarget } from './number-normalizer.ts';
+import { PresenceClient } from './presence-client.ts';
+import { QualityMonitor, QUALITY_INTERVAL_MS } from './quality-monitor.ts';
+import { DEFAULT_REGISTRATION, RegistrationKeeper, type RegistrationOptions } from './registration.ts';
+import { SipCall } from './sip-call.ts';
+import { RINGBACK, startTone } from './tones.ts';
+
+export interface SipTelephonyEvents extends TelephonyEvents {
+  /** DTMF the far end sent us as SIP INFO (application/dtmf-relay or application/dtmf). */
+  dtmfReceived: [callId: string, digits: string];
+}
+
+export interface SipTelephonyOptions {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Registration expiry and reconnect backoff; the random source drives the jitter. */
+  readonly registration?: Partial<RegistrationOptions>;
+  /** How often call quality is sampled (default 5000 ms). */
+  readonly qualityIntervalMs?: number;
+}
+
+export interface SipTelephony extends TelephonyPort {
+  readonly events: EventSource<SipTelephonyEvents>;
+  readonly audio: AudioControl;
+  /** The registration state right now (the last `registration` event). */
+  readonly registrationState: RegistrationState;
+  /** Declines with an explicit status: 486 Busy Here or 603 Decline (the default for decline()). */
+  decline(callId: string, statusCode?: 486 | 603): Promise<void>;
+  /** The call's RTCPeerConnection, for diagnostics (stats pages, tests); undefined when none. */
+  peerConnection(callId: string): RTCPeerConnection | undefined;
+  /** Hangs up every call, unregisters and releases devices. The adapter is unusable afterwards. */
+  dispose(): Promise<void>;
+}
+
+export function createSipTelephony(settings: ConnectorSettings, options: SipTelephonyOptions): SipTelephony {
+  return new SipTelephonyAdapter(settings, options);
+}
+
+const DTMF_DIGITS = /^[0-9A-D*#,]+$/i;
+
+class SipTelephonyAdapter implements SipTelephony {
+  private readonly emitter: Emitter<SipTelephonyEvents>;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly calls = new Map<string, SipCall>();
+  private readonly browserAudio: BrowserAudio;
+  private delegate: TelephonyDelegate = { acceptIncoming: () => true };
+  private ua: UserAgent | undefined;
+  private registration: RegistrationKeeper | undefined;
+  private presence: PresenceClient | undefined;
+  private mixer: ConferenceMixer | undefined;
+  private lastRegistration: RegistrationState = { state: 'unregistered' };
+
+  constructor(
+    private readonly settings: ConnectorSettings,
+    private readonly options: SipTelephonyOptions,
+  ) {
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.emitter = new Emitter<SipTelephonyEvents>((event, error) =>
+      this.logger.log('error', 'telephony listener threw', { event, error: String(error) }),
+    );
+    this.browserAudio = new BrowserAudio(this.clock, this.logger, {
+      devicesChanged: (devices) => this.emit('devices', devices),
+      microphoneChanged: () => this.switchMicrophone(),
+    });
+  }
+
+  get events(): EventSource<SipTelephonyEvents> {
+    return this.emitter;
+  }
+
+  get audio(): AudioControl {
+    return this.browserAudio;
+  }
+
+  get registrationState(): RegistrationState {
+    return this.lastRegistration;
+  }
+
+  setDelegate(delegate: TelephonyDelegate): void {
+    this.delegate = delegate;
+  }
+
+  /** Events leave from a microtask: commands never re-enter listeners synchronously. */
+  private emit<E extends keyof SipTelephonyEvents & string>(event: E, ...args: SipTelephonyEvents[E]): void {
+    queueMicrotask(() => this.emitter.emit(event, ...args));
+  }
+
+  // ── registration ────────────────────────────────────────────────────────────────────────────
+
+  async register(credentials: SipCredentials): Promise<void> {
+    if (this.ua) await this.unregister();
+    const { domain, webSocketUrl } = this.settings.sip;
+    if (!webSocketUrl) throw new SwitchboardError('SB10002');
+    const uri = UserAgent.makeURI(`sip:${encodeURIComponent(credentials.username)}@${domain}`);
+    if (!uri) throw new SwitchboardError('SB10001', `'${credentials.username}@${domain}' is not a valid SIP address.`);
+    const ua = new UserAgent({
+      uri,
+      displayName: credentials.displayName,
+      authorizationUsername: credentials.username,
+      authorizationPassword: credentials.password,
+      transportOptions: { server: webSocketUrl, connectionTimeout: 5 },
+      sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(() => this.browserAudio.microphone()),
+      sessionDescriptionHandlerFactoryOptions: {
+        peerConnectionConfiguration: { iceServers: this.settings.sip.iceServers.map((s) => ({ ...s, urls: typeof s.urls === 'string' ? s.urls : [...s.urls] })) },
+        iceGatheringTimeout: 500,
+      },
+      sipExtensionReplaces: SIPExtension.Supported,
+      userAgentString: 'Switchboard (sip.js 0.21)',
+      logBuiltinEnabled: false,
+      logLevel: 'warn',
+      logConnector: (level, category, _label, content) =>
+        this.logger.log(level === 'error' ? 'error' : level === 'warn' ? 'warn' : 'debug', `sip.js ${category}: ${content}`),
+      delegate: {
+        onInvite: (invitation) => this.onInvite(invitation),
+      },
+    });
+    this.ua = ua;
+    this.presence = new PresenceClient(ua, this.logger, (user) => this.targetUri(user), () => uri, (ext, state) => this.emit('lineState', ext, state));
+    this.registration = new RegistrationKeeper(
+      ua,
+      this.clock,
+      this.logger,
+      { ...DEFAULT_REGISTRATION, ...this.options.registration },
+      (state) => {
+        this.lastRegistration = state;
+        this.emit('registration', state);
+      },
+      (code, reason) => new SwitchboardError(code, reason),
+    );
+    await this.registration.start();
+  }
+
+  async unregister(): Promise<void> {
+    const ua = this.ua;
+    if (!ua) return;
+    for (const call of this.calls.values()) call.endReason ??= 'local-hangup';
+    await Promise.all([...this.calls.values()].map((c) => this.hangupCall(c).catch(() => {})));
+    await this.presence?.dispose();
+    await this.registration?.stop();
+    this.ua = undefined;
+    this.presence = undefined;
+    this.registration = undefined;
+    await ua.stop().catch((e) => this.logger.log('warn', 'UserAgent.stop failed', { error: String(e) }));
+  }
+
+  // ── inbound ─────────────────────────────────────────────────────────────────────────────────
+
+  private onInvite(invitation: Invitation): void {
+    const request = invitation.request;
+    const callId = request.callId;
+
+    // INVITE with Replaces for one of our dialogs: the far end completes a consultative transfer
+    // through us; the new dialog takes the old one's place under the same call.
+    const replacee = invitation.replacee;
+    const replaced = replacee && [...this.calls.values()].find((c) => c.session === replacee);
+    if (replaced) {
+      this.logger.log('info', 'INVITE with Replaces: swapping the dialog under the call', { callId: replaced.id });
+      const identity = callerIdentity(request.getHeaders('p-asserted-identity'), request.getHeader('from') ?? '');
+      if (identity) replaced.remote = identity.party;
+      this.adoptReplacement(replaced, invitation);
+      void invitation.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } }).catch((e) => {
+        this.logger.log('warn', 'accepting the replacing INVITE failed', { error: String(e) });
+      });
+      return;
+    }
+
+    const identity = callerIdentity(request.getHeaders('p-asserted-identity'), request.getHeader('from') ?? '');
+    if (!identity) {
+      this.logger.log('warn', 'inbound INVITE with an unreadable caller; refused', { callId });
+      void invitation.reject({ statusCode: 400 }).catch(() => {});
+      return;
+    }
+    const mapped = mapHeaders((name) => request.getHeader(name), this.settings.sip.headerMappings);
+    for (const p of mapped.problems) this.logger.log('warn', 'SIP header not attached to the call', { callId, header: p.header, reason: p.reason });
+    const dialed = request.to.uri.user ?? undefined;
+    const call: IncomingCall = {
+      callId,
+      remote: identity.party,
+      ...(dialed ? { dialed } : {}),
+      attachedData: mapped.data,
+      internal: isInternalCaller(identity, this.settings.sip.domain, this.settings.directory),
+    };
+    const busy = [...this.calls.values()].some((c) => c.phase !== 'ended');
+    let accept = !(busy && !this.settings.callWaiting);
+    if (accept) {
+      try {
+        accept = this.delegate.acceptIncoming(call);
+      } catch (error) {
+        this.logger.log('error', 'acceptIncoming threw; refusing the call', { callId, error: String(error) });
+        accept = false;
+      }
+    }
+    if (!accept) {
+      // sip.js already sent 180 (sendInitialProvisionalResponse); we never announce nor ring.
+      void invitation.reject({ statusCode: 486 }).catch(() => {});
+      return;
+    }
+    const sipCall = new SipCall(callId, 'inbound', invitation, call.remote, call.internal, this.browserAudio.createOutput());
+    this.calls.set(callId, sipCall);
+    invitation.delegate = {
+      ...this.sessionDelegate(sipCall, invitation),
+      onCancel: () => {
+        sipCall.endReason ??= 'missed';
+      },
+    };
+    this.watchSession(sipCall, invitation);
+    this.emit('incoming', call);
+    this.browserAudio.startRinging();
+  }
+
+  async answer(callId: string): Promise<void> {
+    const call = this.call(callId);
+    if (call.phase !== 'offered' || !(call.session instanceof Invitation)) throw new SwitchboardError('SB40001', `Call ${callId} is not ringing.`);
+    await this.holdOthers(call);
+    this.updateRinger(call);
+    try {
+      await call.session.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
+    } catch (error) {
+      if (error instanceof SwitchboardError) throw error;
+      throw new SwitchboardError('SB20005', `Answering failed: ${String(error)}`, error);
+    }
+  }
+
+  async decline(callId: string, statusCode: 486 | 603 = 603): Promise<void> {
+    const call = this.call(callId);
+    if (call.phase !== 'offered' || !(call.session instanceof Invitation)) throw new SwitchboardError('SB40001', `Call ${callId} is not ringing.`);
+    call.endReason = 'declined';
+    await call.session.reject({ statusCode });
+  }
+
+  // ── outbound ────────────────────────────────────────────────────────────────────────────────
+
+  async dial(request: DialRequest): Promise<DialResult> {
+    const ua = this.requireUa();
+    const target = normalizeDialTarget(request.target, this.settings.dialing, this.settings.directory);
+    const uri = this.targetUri(target.dialString);
+    let extraHeaders: string[];
+    try {
+      extraHeaders = headersFor(request.attachedData ?? {}, this.settings.sip.headerMappings);
+    } catch (error) {
+      throw new SwitchboardError('SB20004', error instanceof Error ? error.message : String(error), error);
+    }
+    const inviter = new Inviter(ua, uri, {
+      extraHeaders,
+      earlyMedia: true,
+      sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } },
+    });
+    const callId = inviter.request.callId;
+    const internal = target.kind === 'extension';
+    const call = new SipCall(callId, 'outbound', inviter, target.party, internal, this.browserAudio.createOutput());
+    await this.holdOthers(call);
+    this.calls.set(callId, call);
+    inviter.delegate = this.sessionDelegate(call, inviter);
+    this.watchSession(call, inviter);
+    try {
+      await inviter.invite({
+        requestDelegate: {
+          onProgress: (response) => {
+            const { statusCode } = response.message;
+            const sdp = response.message.body !== '' && /application\/sdp/i.test(response.message.getHeader('content-type') ?? '');
+            if (statusCode === 183 && sdp) {
+              this.stopRingback(call);
+              this.emit('progress', callId, 'early-media');
+            } else if (statusCode === 180 || statusCode === 183) {
+              if (sdp) this.stopRingback(call);
+              else this.startRingback(call);
+              this.emit('progress', callId, sdp ? 'early-media' : 'ringing');
+            }
+          },
+          onReject: (response) => {
+            const { statusCode, reasonPhrase } = response.message;
+            call.endReason ??= rejectionReason(statusCode ?? 0);
+            call.endDetail = `${statusCode} ${reasonPhrase}`;
+          },
+        },
+      });
+    } catch (error) {
+      // Nothing was announced yet: the caller gets the error instead of an `ended` event.
+      this.calls.delete(callId);
+      this.browserAudio.releaseOutput(call.output);
+      call.phase = 'ended';
+      if (error instanceof SwitchboardError) throw error;
+      throw new SwitchboardError('SB20004', error instanceof Error ? error.message : String(error), error);
+    }
+    return { callId, remote: target.party, internal };
+  }
+
+  private startRingback(call: SipCall): void {
+    if (call.ringback) return;
+    const output = this.browserAudio.createOutput();
+    const tone = startTone(this.browserAudio.audioContext(), RINGBACK);
+    output.play(tone.stream);
+    call.ringback = { tone, output };
+  }
+
+  private stopRingback(call: SipCall): void {
+    if (!call.ringback) return;
+    call.ringback.tone.stop();
+    this.browserAudio.releaseOutput(call.ringback.output);
+    call.ringback = undefined;
+  }
+
+  // ── session plumbing ────────────────────────────────────────────────────────────────────────
+
+  private sessionDelegate(call: SipCall, session: Session): NonNullable<Session['delegate']> {
+    return {
+      onBye: () => {
+        if (call.session === session && !call.replacing) call.endReason ??= 'remote-hangup';
+      },
+      onInfo: (info) => this.onInfo(call, info),
+      onRefer: (referral) => this.onRefer(call, session, referral),
+      onInvite: (request) => {
+        // A re-INVITE from the far end: a=sendonly/inactive means it put us on hold.
+        const body = request.body ?? '';
+        if (!/application\/sdp/i.test(request.getHeader('content-type') ?? '')) return;
+        const remoteHeld = /^a=(sendonly|inactive)\s*$/m.test(body);
+        if (remoteHeld !== call.remoteHeld) {
+          call.remoteHeld = remoteHeld;
+          this.emit('held', call.id, remoteHeld);
+        }
+      },
+      onSessionDescriptionHandler: (sdh) => {
+        // Early media (183) and the answer both play the remote stream on the speaker.
+        const remote = (sdh as Web.SessionDescriptionHandler).remoteMediaStream;
+        if (call.session === session || call.replacing === session) call.output.play(remote);
+      },
+    };
+  }
+
+  private watchSession(call: SipCall, session: Session): void {
+    session.stateChange.addListener((state) => {
+      if (state === SessionState.Established) this.onEstablished(call, session);
+      else if (state === SessionState.Terminated) this.onTerminated(call, session);
+    });
+  }
+
+  private onEstablished(call: SipCall, session: Session): void {
+    if (call.replacing === session) {
+      const old = call.session;
+      call.session = session;
+      call.replacing = undefined;
+      const remote = (session.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined)?.remoteMediaStream;
+      if (remote) call.output.play(remote);
+      if (old.state === SessionState.Established) void old.bye().catch(() => {});
+      this.logger.log('info', 'call continues on a new dialog', { callId: call.id });
+      return;
+    }
+    if (call.session !== session) return;
+    this.stopRingback(call);
+    if (!call.transition('established')) return;
+    this.updateRinger();
+    const sdh = call.sdh;
+    if (sdh) call.output.play(sdh.remoteMediaStream);
+    call.quality = new QualityMonitor(this.clock, this.logger, () => call.peerConnection, (q) => this.emit('quality', call.id, q), this.options.qualityIntervalMs ?? QUALITY_INTERVAL_MS);
+    call.quality.start();
+    this.emit('established', call.id);
+  }
+
+  private onTerminated(call: SipCall, session: Session): void {
+    if (call.replacing === session) {
+      // The replacement never got up; the call lives or dies with its current dialog.
+      call.replacing = undefined;
+      if (call.session.state === SessionState.Terminated) this.end(call, call.endReason ?? 'remote-hangup');
+      return;
+    }
+    if (call.session !== session) return;
+    if (call.replacing) return; // the REFER's new INVITE is on its way; it decides.
+    const fallback: EndReason = call.phase === 'established' ? 'remote-hangup' : call.direction === 'inbound' ? 'missed' : 'failed';
+    this.end(call, call.endReason ?? fallback);
+  }
+
+  private end(call: SipCall, reason: EndReason): void {
+    if (call.phase === 'ended') return;
+    call.phase = 'ended';
+    this.calls.delete(call.id);
+    this.stopRingback(call);
+    call.quality?.stop();
+    this.browserAudio.releaseOutput(call.output);
+    if (this.mixer?.includes(call.peerConnection)) {
+      void this.mixer.stop();
+      this.mixer = undefined;
+    }
+    this.updateRinger();
+    this.emit('ended', call.id, reason, ...(call.endDetail ? [call.endDetail] : []));
+  }
+
+  private updateRinger(answering?: SipCall): void {
+    const offered = [...this.calls.values()].some((c) => c.phase === 'offered' && c !== answering);
+    if (!offered) this.browserAudio.stopRinging();
+  }
+
+  // ── during a call ───────────────────────────────────────────────────────────────────────────
+
+  async hangup(callId: string): Promise<void> {
+    await this.hangupCall(this.call(callId));
+  }
+
+  private async hangupCall(call: SipCall): Promise<void> {
+    call.endReason ??= 'local-hangup';
+    const s = call.session;
+    if (call.replacing && call.replacing.state !== SessionState.Terminated) await terminate(call.replacing);
+    await terminate(s);
+  }
+
+  async hold(callId: string): Promise<void> {
+    await this.setHold(this.call(callId), true);
+  }
+
+  async resume(callId: string): Promise<void> {
+    await this.setHold(this.call(callId), false);
+  }
+
+  private async setHold(call: SipCall, hold: boolean): Promise<void> {
+    if (call.phase !== 'established') throw new SwitchboardError('SB40001', `Call ${call.id} is not connected.`);
+    if (call.held === hold) return;
+    const session = call.session;
+    session.sessionDescriptionHandlerOptionsReInvite = { hold } as Web.SessionDescriptionHandlerOptions;
+    await new Promise<void>((resolve, reject) => {
+      session
+        .invite({
+          requestDelegate: {
+            onAccept: () => resolve(),
+            onReject: (r) => reject(new SwitchboardError('SB20005', `${hold ? 'Hold' : 'Resume'} answered ${r.message.statusCode} ${r.message.reasonPhrase}`)),
+          },
+        })
+        .catch((e) => reject(e instanceof SwitchboardError ? e : new SwitchboardError('SB20005', String(e), e)));
+    });
+    call.held = hold;
+    // Silence both ways while held (the far end may still send music); honour mute on resume.
+    call.sdh?.enableReceiverTracks(!hold);
+    const mic = call.microphone;
+    if (mic) mic.enabled = !hold && !call.muted;
+    this.emit('held', call.id, hold);
+  }
+
+  async setMuted(callId: string, muted: boolean): Promise<void> {
+    const call = this.call(callId);
+    call.muted = muted;
+    const mic = call.microphone;
+    if (mic) mic.enabled = !muted && !call.held;
+  }
+
+  async sendDtmf(callId: string, digits: string): Promise<void> {
+    const call = this.call(callId);
+    if (call.phase !== 'established') throw new SwitchboardError('SB40001', `Call ${callId} is not connected.`);
+    if (!DTMF_DIGITS.test(digits)) throw new SwitchboardError('SB20005', `'${digits}' is not a DTMF string (0-9, *, #, A-D, comma for a pause).`);
+    // RFC 4733 in the media when the remote SDP offered telephone-event; SIP INFO otherwise.
+    if (call.sdh?.sendDtmf(digits, { duration: 100, interToneGap: 70 })) return;
+    for (const digit of digits.replace(/,/g, '')) {
+      await call.session.info({
+        requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${digit}\r\nDuration=160` } },
+      });
+    }
+  }
+
+  /** Sends DTMF as SIP INFO whatever the media supports (some servers only relay INFO). */
+  async sendDtmfInfo(callId: string, digits: string): Promise<void> {
+    const call = this.call(callId);
+    for (const digit of digits) {
+      await call.session.info({
+        requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${digit}\r\nDuration=160` } },
+      });
+    }
+  }
+
+  private onInfo(call: SipCall, info: Info): void {
+    const type = info.request.getHeader('content-type') ?? '';
+    const body = info.request.body ?? '';
+    void info.accept().catch(() => {});
+    let digit: string | undefined;
+    if (/application\/dtmf-relay/i.test(type)) digit = /Signal\s*=\s*([0-9A-D*#])/i.exec(body)?.[1];
+    else if (/application\/dtmf/i.test(type)) digit = /^\s*([0-9A-D*#]|1[01])\s*$/i.exec(body)?.[1]?.replace(/^10$/, '*').replace(/^11$/, '#');
+    if (digit) this.emit('dtmfReceived', call.id, digit.toUpperCase());
+  }
+
+  // ── transfers ───────────────────────────────────────────────────────────────────────────────
+
+  async blindTransfer(callId: string, target: string): Promise<void> {
+    const call = this.call(callId);
+    if (call.phase !== 'established') throw new SwitchboardError('SB40001', `Call ${callId} is not connected.`);
+    const dial = normalizeDialTarget(target, this.settings.dialing, this.settings.directory);
+    await this.refer(call, this.targetUri(dial.dialString), undefined);
+  }
+
+  async consult(callId: string, target: string): Promise<DialResult> {
+    const call = this.call(callId);
+    if (call.phase !== 'established') throw new SwitchboardError('SB40001', `Call ${callId} is not connected.`);
+    if (!call.held) await this.setHold(call, true);
+    const result = await this.dial({ target });
+    const consultation = this.calls.get(result.callId);
+    if (consultation) consultation.consultOf = callId;
+    return result;
+  }
+
+  async completeTransfer(callId: string, consultationId: string): Promise<void> {
+    const original = this.call(callId);
+    const consultation = this.call(consultationId);
+    if (original.phase !== 'established' || consultation.phase !== 'established') {
+      throw new SwitchboardError('SB40001', 'Both the original call and the consultation must be connected.');
+    }
+    await this.refer(original, consultation.session, consultation);
+  }
+
+  /**
+   * REFER `call`'s far end to `target` (a URI: blind; our other session: with Replaces). Resolves
+   * on 202; NOTIFY sipfrag drives `transfer` events; on a 2xx sipfrag we hang up and the call (and
+   * the consultation) end as `transferred`.
+   */
+  private async refer(call: SipCall, target: URI | Session, consultation: SipCall | undefined): Promise<void> {
+    let finished = false;
+    const finish = (progress: 'succeeded' | 'failed', detail: string): void => {
+      if (finished) return;
+      finished = true;
+      this.emit('transfer', call.id, progress, detail);
+      if (progress === 'succeeded') {
+        call.endReason = 'transferred';
+        void terminate(call.session);
+        if (consultation) {
+          consultation.endReason = 'transferred';
+          // The transfer target drops our consultation dialog itself once replaced; make sure.
+          const cs = consultation.session;
+          this.clock.setTimeout(() => void terminate(cs), 2000);
+        }
+      }
+    };
+    await new Promise<void>((resolve, reject) => {
+      call.session
+        .refer(target as URI, {
+          requestDelegate: {
+            onAccept: () => {
+              this.emit('transfer', call.id, 'trying');
+              resolve();
+            },
+            onReject: (r) => {
+              const detail = `${r.message.statusCode} ${r.message.reasonPhrase}`;
+              finished = true;
+              this.emit('transfer', call.id, 'failed', detail);
+              reject(new SwitchboardError('SB20005', `Transfer refused: ${detail}`));
+            },
+          },
+          onNotify: (notification) => {
+            void notification.accept().catch(() => {});
+            const frag = /SIP\/2\.0\s+(\d{3})\s*([^\r\n]*)/.exec(notification.request.body ?? '');
+            if (!frag) return;
+            const code = Number(frag[1]);
+            const detail = `${code} ${frag[2] ?? ''}`.trim();
+            if (code >= 200 && code < 300) finish('succeeded', detail);
+            else if (code >= 300) finish('failed', detail);
+            else if (code === 180 || code === 183) this.emit('transfer', call.id, 'ringing', detail);
+          },
+        })
+        .catch((e) => reject(e instanceof SwitchboardError ? e : new SwitchboardError('SB20005', String(e), e)));
+    });
+  }
+
+  /** We are the transferee: accept the REFER and call the new party; the call swaps dialogs when it answers. */
+  private onRefer(call: SipCall, session: Session, referral: Referral): void {
+    if (call.session !== session || call.phase !== 'established') {
+      void referral.reject().catch(() => {});
+      return;
+    }
+    void referral.accept().then(
+      () => {
+        const inviter = referral.makeInviter({ earlyMedia: true, sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
+        const identity = callerIdentity([], `<${referral.referTo.uri.toString().split('?')[0]}>`);
+        if (identity) call.remote = identity.party;
+        this.adoptReplacement(call, inviter);
+        void inviter.invite().catch((e) => this.logger.log('warn', 'INVITE for the transfer failed', { error: String(e) }));
+      },
+      (e) => this.logger.log('warn', 'accepting REFER failed', { error: String(e) }),
+    );
+  }
+
+  private adoptReplacement(call: SipCall, session: Session): void {
+    call.replacing = session;
+    session.delegate = { ...session.delegate, ...this.sessionDelegate(call, session) };
+    this.watchSession(call, session);
+  }
+
+  // ── conference ──────────────────────────────────────────────────────────────────────────────
+
+  async conference(callIds: readonly string[]): Promise<void> {
+    if (callIds.length !== 2) throw new SwitchboardError('SB40001', `A conference joins two calls, got ${callIds.length}.`);
+    const calls = callIds.map((id) => this.call(id));
+    for (const c of calls) {
+      if (c.phase !== 'established') throw new SwitchboardError('SB40001', `Call ${c.id} is not connected.`);
+    }
+    for (const c of calls) if (c.held) await this.setHold(c, false);
+    await this.mixer?.stop();
+    const context = this.browserAudio.audioContext();
+    const legs = calls.map((c) => {
+      const pc = c.peerConnection, microphone = c.microphone, remote = c.sdh?.remoteMediaStream;
+      if (!pc || !microphone || !remote) throw new SwitchboardError('SB20005', `Call ${c.id} has no media to mix.`);
+      return { peerConnection: pc, microphone, remote };
+    });
+    this.mixer = await ConferenceMixer.start(context, legs);
+  }
+
+  // ── presence ────────────────────────────────────────────────────────────────────────────────
+
+  async publishPresence(status: PresenceStatus): Promise<void> {
+    this.requireUa();
+    await this.presence?.publish(status);
+  }
+
+  async watchLines(extensions: readonly string[]): Promise<void> {
+    this.requireUa();
+    await this.presence?.watch(extensions);
+  }
+
+  // ── devices ─────────────────────────────────────────────────────────────────────────────────
+
+  private async switchMicrophone(): Promise<void> {
+    for (const call of this.calls.values()) {
+      const sdh = call.sdh, pc = call.peerConnection, old = call.microphone;
+      if (!sdh || !pc || !old) continue;
+      const fresh = (await this.browserAudio.microphone()).getAudioTracks()[0];
+      if (!fresh) continue;
+      fresh.enabled = old.enabled;
+      const sender = audioSender(pc);
+      if (sender && !this.mixer?.includes(pc)) await sender.replaceTrack(fresh);
+      sdh.localMediaStream.removeTrack(old);
+      sdh.localMediaStream.addTrack(fresh);
+      old.stop();
+    }
+  }
+
+  peerConnection(callId: string): RTCPeerConnection | undefined {
+    return this.calls.get(callId)?.peerConnection;
+  }
+
+  async dispose(): Promise<void> {
+    await this.unregister();
+    await this.mixer?.stop();
+    this.browserAudio.dispose();
+  }
+
+  // ── helpers ─────────────────────────────────────────────────────────────────────────────────
+
+  private call(callId: string): SipCall {
+    const call = this.calls.get(callId);
+    if (!call) throw new SwitchboardError('SB20006', `Call ${callId}.`);
+    return call;
+  }
+
+  private requireUa(): UserAgent {
+    if (!this.ua) throw new SwitchboardError('SB40001', 'Not registered with the phone system.');
+    return this.ua;
+  }
+
+  private targetUri(user: string): URI {
+    const text = /^sips?:/i.test(user) ? user : user.includes('@') ? `sip:${user}` : `sip:${encodeUser(user)}@${this.settings.sip.domain}`;
+    const uri = UserAgent.makeURI(text);
+    if (!uri) throw new SwitchboardError('SB20004', `'${user}' does not make a valid SIP address.`);
+    return uri;
+  }
+
+  /** Holds every other connected call that is not in the conference (call waiting). */
+  private async holdOthers(except: SipCall): Promise<void> {
+    for (const other of this.calls.values()) {
+      if (other === except || other.phase !== 'established' || other.held || this.mixer?.includes(other.peerConnection)) continue;
+      await this.setHold(other, true).catch((e) => this.logger.log('warn', 'could not hold the other call', { callId: other.id, error: String(e) }));
+    }
+  }
+}
+
+function encodeUser(user: string): string {
+  // '+' and digits stay readable; anything else a SIP user part cannot hold is escaped.
+  return user.replace(/[^A-Za-z0-9\-_.!~*'()&=+$,;?/]/g, (c) => encodeURIComponent(c));
+}
+
+function rejectionReason(statusCode: number): EndReason {
+  if (statusCode === 486 || statusCode === 600) return 'busy';
+  if (statusCode === 408 || statusCode === 480) return 'no-answer';
+  if (statusCode === 487) return 'local-hangup';
+  return 'rejected';
+}
+
+/** Ends a session whatever its state: CANCEL, reject, or BYE. */
+async function terminate(session: Session): Promise<void> {
+  try {
+    switch (session.state) {
+      case SessionState.Initial:
+      case SessionState.Establishing:
+        if (session instanceof Inviter) await session.cancel();
+        else if (session instanceof Invitation) await session.reject();
+        return;
+      case SessionState.Established:
+        await session.bye();
+        return;
+      default:
+        return;
+    }
+  } catch {
+    /* already ending */
+  }
+}
+

@@ -1,0 +1,107 @@
+/**
+ * Test harness page: exposes the SIP adapter on `window.harness` so Playwright can drive one agent
+ * per page (test/telephony/). It records every adapter event in order, with a timestamp, and adds
+ * the few probes a test needs that the port does not offer (bytes received, DTMF tones sent).
+ */
+import { parseConnectorSettings, silentLogger } from '../../../core/index.ts';
+import type { LogLevel, Logger } from '../../../core/index.ts';
+import { browserClock, createSipTelephony, type SipTelephony } from '../index.ts';
+
+export interface HarnessConfig {
+  readonly wsUrl: string;
+  readonly domain: string;
+  readonly username: string;
+  readonly password: string;
+  readonly displayName?: string;
+  /** Extra `/switchboard/<item>` or `/reqDialingOptions/<item>` settings. */
+  readonly settings?: Readonly<Record<string, string>>;
+  readonly qualityIntervalMs?: number;
+  /** Backoff for reconnects (tests want quick ones). */
+  readonly backoff?: { initialMs: number; maxMs: number; factor: number; jitter: number };
+}
+
+export interface HarnessEvent {
+  readonly at: number;
+  readonly event: string;
+  readonly args: readonly unknown[];
+}
+
+const EVENTS = ['registration', 'incoming', 'progress', 'established', 'held', 'ended', 'transfer', 'lineState', 'quality', 'devices', 'dtmfReceived'] as const;
+
+class Harness {
+  tel: SipTelephony | undefined;
+  readonly events: HarnessEvent[] = [];
+  readonly logs: { level: LogLevel; message: string; data?: unknown }[] = [];
+  /** The answer acceptIncoming gives. */
+  acceptIncoming = true;
+  /** Tones RTCDTMFSender reported as played, per call. */
+  readonly tones: Record<string, string> = {};
+
+  async start(config: HarnessConfig): Promise<void> {
+    const map: Record<string, string> = {
+      '/reqGeneralInfo/reqInternalName': 'HarnessCallCenter',
+      '/switchboard/sipWebSocketUrl': config.wsUrl,
+      '/switchboard/sipDomain': config.domain,
+      ...config.settings,
+    };
+    const parsed = parseConnectorSettings(map);
+    if (!parsed.ok) throw new Error(`harness settings: ${parsed.problems.map((p) => `${p.key}: ${p.message}`).join('; ')}`);
+    const logger: Logger = {
+      log: (level, message, data) => {
+        if (level !== 'debug') this.logs.push({ level, message, ...(data ? { data } : {}) });
+        silentLogger.log(level, message, data);
+      },
+    };
+    this.tel = createSipTelephony(parsed.settings, {
+      clock: browserClock,
+      logger,
+      ...(config.qualityIntervalMs ? { qualityIntervalMs: config.qualityIntervalMs } : {}),
+      ...(config.backoff ? { registration: { backoff: config.backoff } } : {}),
+    });
+    for (const event of EVENTS) {
+      this.tel.events.on(event, (...args: readonly unknown[]) => this.events.push({ at: performance.now(), event, args }));
+    }
+    this.tel.setDelegate({ acceptIncoming: () => this.acceptIncoming });
+    await this.tel.register({ username: config.username, password: config.password, ...(config.displayName ? { displayName: config.displayName } : {}) });
+  }
+
+  get telephony(): SipTelephony {
+    if (!this.tel) throw new Error('harness not started');
+    return this.tel;
+  }
+
+  /** Total audio bytes received on the call (inbound-rtp), or -1 without a peer connection. */
+  async bytesReceived(callId: string): Promise<number> {
+    const pc = this.telephony.peerConnection(callId);
+    if (!pc) return -1;
+    let bytes = 0;
+    (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') bytes += Number(s.bytesReceived ?? 0);
+    });
+    return bytes;
+  }
+
+  /** Starts recording RTCDTMFSender tonechange events for the call. */
+  watchTones(callId: string): void {
+    const pc = this.telephony.peerConnection(callId);
+    const dtmf = pc?.getSenders().find((s) => s.dtmf)?.dtmf;
+    if (!dtmf) throw new Error(`call ${callId} has no DTMF sender`);
+    this.tones[callId] = '';
+    dtmf.addEventListener('tonechange', (e) => {
+      if (e.tone) this.tones[callId] += e.tone;
+    });
+  }
+
+  /** Call ids from `incoming` / dial results, newest last. */
+  callIds(event: 'incoming' | 'established' | 'ended'): string[] {
+    return this.events.filter((e) => e.event === event).map((e) => (event === 'incoming' ? (e.args[0] as { callId: string }).callId : (e.args[0] as string)));
+  }
+}
+
+declare global {
+  interface Window {
+    harness: Harness;
+  }
+}
+
+window.harness = new Harness();

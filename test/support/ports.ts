@@ -1,0 +1,39 @@
+/** Free loopback ports, for daemons that cannot bind port 0 themselves (Kamailio, rtpengine, SIPp). */
+import { createServer, type AddressInfo } from 'node:net';
+import { createSocket } from 'node:dgram';
+import { connect } from 'node:net';
+
+/** A port free for both TCP and UDP on 127.0.0.1 right now (the caller binds it soon after). */
+export async function freePort(): Promise<number> {
+  for (let i = 0; i < 20; i++) {
+    const port = await new Promise<number>((ok, fail) => {
+      const s = createServer();
+      s.once('error', fail).listen(0, '127.0.0.1', () => {
+        const p = (s.address() as AddressInfo).port;
+        s.close(() => ok(p));
+      });
+    });
+    const udpFree = await new Promise<boolean>((ok) => {
+      const u = createSocket('udp4');
+      u.once('error', () => ok(false));
+      u.bind(port, '127.0.0.1', () => u.close(() => ok(true)));
+    });
+    if (udpFree) return port;
+  }
+  throw new Error('no free port on 127.0.0.1 after 20 tries');
+}
+
+/** Resolves when `host:port` accepts a TCP connection; rejects after `timeoutMs`. */
+export async function waitForTcp(port: number, timeoutMs = 5000, host = '127.0.0.1'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((done) => {
+      const c = connect(port, host);
+      c.once('connect', () => { c.destroy(); done(true); });
+      c.once('error', () => done(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing accepted connections on ${host}:${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
