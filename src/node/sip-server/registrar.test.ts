@@ -40,6 +40,20 @@ describe('registrar with digest authentication (real sip.js UAs)', () => {
     await phone.stop();
   });
 
+  test('setUsers changes who may register', async () => {
+    f.server.setUsers([{ username: '1009', password: 'new-password' }]);
+    try {
+      const refused = await f.phone('1001', { register: false });
+      assert.equal(await refused.register(), 401);
+      await refused.stop();
+      const ok = await f.phone('1009', { password: 'new-password' });
+      await ok.unregister();
+      await ok.stop();
+    } finally {
+      f.server.setUsers((await import('./test-support/fixture.ts')).TEST_USERS);
+    }
+  });
+
   test('unregister removes the binding', async () => {
     const phone = await f.phone('1003');
     const gone = new Promise<string>((resolve) => f.server.on('unregistered', (e) => { if (e.aor.includes('1003')) resolve(e.reason); }));

@@ -86,10 +86,12 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     this.digest = new DigestAuthenticator({ realm: this.domain, clock: this.clock, nonceTtlMs: options.nonceTtlMs });
     this.registrar = new Registrar(this.clock, {
       registered: (b, refreshed) => {
+        if (!refreshed) this.logger.log('info', 'sip-server: registered', { aor: b.aor, contact: b.contactUri, connectionId: b.connection.id });
         this.emit('registered', { ...this.registrationInfo(b), refreshed });
         if (!refreshed) this.subscriptions.entityChanged('presence', b.aor);
       },
       unregistered: (b, reason) => {
+        this.logger.log('info', 'sip-server: unregistered', { aor: b.aor, reason });
         this.emit('unregistered', { ...this.registrationInfo(b), reason });
         this.subscriptions.entityChanged('presence', b.aor);
       },
@@ -186,6 +188,11 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   presenceOf(user: string): PidfSummary | undefined {
     const p = this.presence.current(this.aorOf(user));
     return p ? summarisePidf(p.body) : undefined;
+  }
+
+  setUsers(users: readonly SipUser[]): void {
+    this.users.clear();
+    for (const u of users) this.users.set(u.username, u);
   }
 
   injectRaw(user: string, text: string): number {
@@ -524,6 +531,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       track: initialInvite ? { caller, called } : undefined,
     });
     if (initialInvite) {
+      this.logger.log('debug', 'sip-server: INVITE forwarded', { callId: request.callId, from: caller, to: called, branches: targets.length });
       this.emit('invite-forwarded', {
         callId: request.callId, from: caller, to: called, targets: targets.map((t) => t.entity ?? t.requestUri), ringGroup,
       });

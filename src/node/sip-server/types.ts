@@ -110,6 +110,8 @@ export interface SipServer extends EventSource<SipServerEvents> {
   dialogs(): DialogInfo[];
   /** The newest published presence of a user (`1001` or `sip:1001@domain`), summarised. */
   presenceOf(user: string): PidfSummary | undefined;
+  /** Replaces the users (and passwords) accepted from now on; existing registrations stay. */
+  setUsers(users: readonly SipUser[]): void;
   /** Fault injection: sends `text` verbatim to every connection registered for `user`; returns how many. */
   injectRaw(user: string, text: string): number;
   /** Closes every connection and the listening socket. Idempotent. */
