@@ -1,0 +1,107 @@
+/**
+ * One call as a card: who, state, timer, quality, matched records (with the picker when several
+ * match) and the buttons the view model allows. Text from the far end (display names) only ever
+ * goes through Lit text bindings, so it is rendered as text, never as markup.
+ */
+import { css, html, nothing, type TemplateResult } from 'lit';
+import type { RecordRef } from '../../core/index.ts';
+import { formatDuration } from '../format/duration.ts';
+import type { Translator } from '../i18n/i18n.ts';
+import type { CallAction, CallView, DirectoryEntry } from '../view-model.ts';
+
+export type CallTool = 'keypad' | 'transfer';
+
+export interface CallCardContext {
+  readonly translator: Translator;
+  /** The tool open on this call, if any. */
+  readonly tool?: CallTool;
+  readonly directory: readonly DirectoryEntry[];
+  readonly country: string;
+  onAction(call: CallView, action: CallAction): void;
+  onChoose(call: CallView, record: RecordRef): void;
+}
+
+const BUTTON_CLASS: Readonly<Record<CallAction['tone'], string>> = {
+  brand: 'slds-button slds-button_brand',
+  success: 'slds-button slds-button_success',
+  destructive: 'slds-button slds-button_destructive',
+  neutral: 'slds-button',
+};
+
+const SHORTCUT: Partial<Record<CallAction['kind'], string>> = { answer: 'Alt+A', hangup: 'Alt+H' };
+
+function recordLabel(r: RecordRef): string {
+  return `${r.objectType}: ${r.name ?? r.id}`;
+}
+
+function qualityBars(level: 'good' | 'fair' | 'poor'): TemplateResult {
+  const lit = level === 'good' ? 3 : level === 'fair' ? 2 : 1;
+  return html`<span class="sb-bars sb-bars_${level}" aria-hidden="true">${[1, 2, 3].map((i) => html`<span class="${i <= lit ? 'on' : ''}"></span>`)}</span>`;
+}
+
+export function callCard(call: CallView, ctx: CallCardContext): TemplateResult {
+  const t = ctx.translator;
+  const ringing = call.state === 'offering';
+  return html`<article class="slds-card sb-call sb-call_${call.state} ${call.focused ? 'sb-call_focused' : ''}" aria-label=${t.t(call.title)} data-call-id=${call.id}>
+    <div class="sb-row">
+      <span class="slds-text-title sb-grow">${t.t(call.title)} · ${t.t(call.stateLabel)}</span>
+      ${call.quality
+        ? html`<span class="sb-quality" role="img" aria-label=${t.t('quality.label', { level: t.t(`quality.${call.quality.level}`), mos: call.quality.mos })}
+            title=${t.t('quality.label', { level: t.t(`quality.${call.quality.level}`), mos: call.quality.mos })}>${qualityBars(call.quality.level)}</span>`
+        : ''}
+      <span class="slds-badge" role="timer" aria-label=${t.t('call.timer', { time: formatDuration(call.timerSeconds) })}>${formatDuration(call.timerSeconds)}</span>
+    </div>
+    <p class="sb-caller slds-truncate">${call.name ?? (ringing && !call.number ? t.t('call.unknown') : call.number)}</p>
+    ${call.name ? html`<p class="slds-truncate">${call.number}</p>` : ''}
+    ${call.muted ? html`<span class="slds-badge">${t.t('call.muted')}</span>` : ''}
+    ${call.conferenceWith.length ? html`<p class="slds-text-title">${t.t('call.conferenceWith', { names: call.conferenceWith.join(', ') })}</p>` : ''}
+    ${call.chooser
+      ? html`<fieldset class="sb-chooser">
+          <legend>${t.t('records.choose')}</legend>
+          <ul aria-label=${t.t('records.chooseLabel')}>
+            ${call.chooser.candidates.map((r) => html`<li>
+              <button type="button" class="slds-button slds-button_stretch sb-record" aria-pressed=${r.id === call.chooser?.chosenId ? 'true' : 'false'}
+                @click=${() => ctx.onChoose(call, r)}>
+                <span class="sb-grow slds-truncate">${recordLabel(r)}</span>
+                ${r.fields ? html`<span class="slds-text-title slds-truncate">${Object.values(r.fields).join(' · ')}</span>` : ''}
+              </button>
+            </li>`)}
+          </ul>
+        </fieldset>`
+      : call.related.length
+        ? html`<p class="slds-text-title slds-truncate">${t.t('records.related', { name: call.related.map(recordLabel).join(' · ') })}</p>`
+        : ''}
+    <div class="sb-actions" role="group">
+      ${call.actions.map((a) => html`<button type="button" class=${BUTTON_CLASS[a.tone]}
+          aria-pressed=${a.kind === 'keypad' || a.kind === 'transfer' ? String(ctx.tool === a.kind) : nothing}
+          aria-keyshortcuts=${SHORTCUT[a.kind] ?? nothing} title=${SHORTCUT[a.kind] ? `${t.t(a.label)} (${SHORTCUT[a.kind]})` : t.t(a.label)}
+          @click=${() => ctx.onAction(call, a)}>${t.t(a.label)}</button>`)}
+    </div>
+    ${ctx.tool === 'keypad' && call.canKeypad
+      ? html`<sb-dtmf-keypad .translator=${t} .callId=${call.id}></sb-dtmf-keypad>`
+      : ''}
+    ${ctx.tool === 'transfer' && call.canTransfer
+      ? html`<sb-transfer-panel .translator=${t} .callId=${call.id} .directory=${ctx.directory} .country=${ctx.country}></sb-transfer-panel>`
+      : ''}
+  </article>`;
+}
+
+export const callCardStyles = css`
+  .sb-call { display: grid; gap: 0.375rem; }
+  .sb-call_offering { border-color: var(--sb-success); box-shadow: 0 0 0 1px var(--sb-success); }
+  .sb-call_held { background: var(--sb-bg-alt); }
+  .sb-call_focused:not(.sb-call_offering) { border-color: var(--sb-brand); }
+  .sb-caller { font-size: 1.125rem; font-weight: 700; }
+  .sb-chooser { border: 1px solid var(--sb-border-weak); border-radius: var(--sb-radius); padding: 0.375rem; margin: 0; }
+  .sb-chooser legend { font-size: 0.75rem; padding: 0 0.25rem; }
+  .sb-chooser li + li { margin-top: 0.25rem; }
+  .sb-record { justify-content: flex-start; color: var(--sb-text); gap: 0.5rem; }
+  .sb-bars { display: inline-flex; align-items: flex-end; gap: 2px; height: 0.875rem; }
+  .sb-bars span { width: 4px; background: var(--sb-border); border-radius: 1px; }
+  .sb-bars span:nth-child(1) { height: 40%; }
+  .sb-bars span:nth-child(2) { height: 70%; }
+  .sb-bars span:nth-child(3) { height: 100%; }
+  .sb-bars_good .on { background: var(--sb-success); }
+  .sb-bars_fair .on { background: var(--sb-warning); }
+  .sb-bars_poor .on { background: var(--sb-error); }
+`;

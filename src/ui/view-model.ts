@@ -1,0 +1,369 @@
+/**
+ * The panel's view model: a pure function from EngineState (+ the time and where the phone is) to
+ * what the panel shows and which buttons each call has. The components only lay this out, so
+ * every decision about what the agent can do lives here, testable in Node.
+ */
+import type { AgentCommand, CallSnapshot, CallState, EngineState, EndReason, LineState, RecordRef } from '../core/index.ts';
+import { displayNumber } from './format/phone-format.ts';
+import { elapsedSeconds, secondsUntil } from './format/duration.ts';
+import { LOCALES, type MessageKey, type Params } from './i18n/i18n.ts';
+import type { LeadershipInfo } from './panel-host.ts';
+
+export type ActionKind =
+  | 'answer' | 'decline' | 'hangup' | 'hold' | 'resume' | 'swap' | 'mute' | 'unmute'
+  | 'keypad' | 'transfer' | 'conference' | 'complete-transfer';
+
+export type Tone = 'brand' | 'success' | 'destructive' | 'neutral';
+
+export interface CallAction {
+  readonly kind: ActionKind;
+  readonly label: MessageKey;
+  readonly tone: Tone;
+  /** The command the button sends; absent for buttons that open a part of the panel (keypad, transfer). */
+  readonly command?: AgentCommand;
+  /** For toggles (mute): whether the toggle is on. */
+  readonly pressed?: boolean;
+}
+
+export type QualityLevel = 'good' | 'fair' | 'poor';
+
+export interface CallView {
+  readonly id: string;
+  readonly state: CallState;
+  readonly title: MessageKey;
+  readonly stateLabel: MessageKey;
+  /** The caller's display name: text from the far end, rendered as text only. */
+  readonly name?: string;
+  readonly number: string;
+  /** Seconds shown on the call timer: since answer when talking, since offer while ringing. */
+  readonly timerSeconds: number;
+  readonly muted: boolean;
+  readonly isConsultation: boolean;
+  /** The call the panel focuses (the engine's active call). */
+  readonly focused: boolean;
+  readonly actions: readonly CallAction[];
+  /** Several screen-pop matches: the agent picks one (`choose-record`). */
+  readonly chooser?: { readonly candidates: readonly RecordRef[]; readonly chosenId?: string };
+  readonly related: readonly RecordRef[];
+  readonly quality?: { readonly level: QualityLevel; readonly mos: string };
+  /** Names (or numbers) of the other parties of a local conference. */
+  readonly conferenceWith: readonly string[];
+  /** Keypad and transfer are possible on this call. */
+  readonly canKeypad: boolean;
+  readonly canTransfer: boolean;
+}
+
+export interface WrapUpView {
+  readonly callId: string;
+  readonly name?: string;
+  readonly number: string;
+  readonly dispositions: readonly { readonly code: string; readonly label: string }[];
+  readonly disposition?: string;
+  readonly notes: string;
+  readonly related: readonly RecordRef[];
+  /** Seconds left before wrap-up ends by itself (a call center time limit), if any. */
+  readonly secondsLeft?: number;
+}
+
+export interface Text {
+  readonly key: MessageKey;
+  readonly params?: Params;
+}
+
+export interface PresenceOption {
+  readonly value: string;
+  readonly label: Text;
+}
+
+export interface PresenceView {
+  /** The selected option's value (`available`, `away`, `away:<reasonId>`, `offline`). */
+  readonly value: string;
+  readonly options: readonly PresenceOption[];
+  /** Set while the status is automatic (on a call, wrap-up): the select then chooses what comes after. */
+  readonly automatic?: MessageKey;
+  readonly tone: 'available' | 'away' | 'offline' | 'busy';
+}
+
+export interface DirectoryEntry {
+  readonly extension: string;
+  readonly name: string;
+  readonly lamp: LineState;
+}
+
+export interface HistoryEntry {
+  readonly id: string;
+  readonly direction: CallSnapshot['direction'];
+  readonly name?: string;
+  readonly number: string;
+  /** The number to call back (as received). */
+  readonly dial: string;
+  readonly at: number;
+  readonly durationSeconds: number;
+  readonly outcome: MessageKey;
+  readonly missed: boolean;
+}
+
+export type Screen = 'loading' | 'misconfigured' | 'signed-out' | 'phone';
+
+export interface PanelView {
+  readonly screen: Screen;
+  readonly registration: Text & { readonly tone: 'ok' | 'busy' | 'warning' | 'error' | 'off' };
+  readonly presence: PresenceView;
+  /** Calls ringing for the agent. */
+  readonly offers: readonly CallView[];
+  /** Calls up (dialling, talking, held, transferring), oldest first. */
+  readonly calls: readonly CallView[];
+  readonly wrapUps: readonly WrapUpView[];
+  readonly canDial: boolean;
+  readonly dialHint?: MessageKey;
+  readonly directory: readonly DirectoryEntry[];
+  readonly history: readonly HistoryEntry[];
+  readonly error?: { readonly key?: MessageKey; readonly code: string; readonly message: string };
+  readonly follower?: Text;
+  readonly defaultCountry: string;
+  readonly username?: string;
+}
+
+const TALKING: readonly CallState[] = ['active', 'held', 'transferring'];
+const UP: readonly CallState[] = ['dialing', 'ringing-out', 'active', 'held', 'transferring'];
+
+export function qualityLevel(mos: number): QualityLevel {
+  return mos >= 4 ? 'good' : mos >= 3.6 ? 'fair' : 'poor';
+}
+
+function isMessageKey(key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(LOCALES.en, key);
+}
+
+function titleOf(call: CallSnapshot): MessageKey {
+  if (call.consultationFor) return 'call.consultation';
+  return call.direction === 'inbound' ? 'call.inbound' : call.direction === 'outbound' ? 'call.outbound' : 'call.internal';
+}
+
+function relatedOf(call: CallSnapshot): RecordRef[] {
+  const { who, what } = call.relations;
+  return [who, what].filter((r): r is RecordRef => r !== undefined);
+}
+
+function partyName(call: CallSnapshot, country: string): string {
+  return call.remote.displayName || displayNumber(call.remote, country);
+}
+
+/** The buttons of one call, in the order the panel shows them. */
+export function actionsFor(call: CallSnapshot, all: readonly CallSnapshot[]): CallAction[] {
+  const id = call.id;
+  const others = all.filter((c) => c.id !== id && UP.includes(c.state));
+  const talkingOthers = others.filter((c) => c.state === 'active' || c.state === 'held');
+  const mute: CallAction = call.muted
+    ? { kind: 'unmute', label: 'action.unmute', tone: 'neutral', pressed: true, command: { type: 'mute', callId: id, muted: false } }
+    : { kind: 'mute', label: 'action.mute', tone: 'neutral', pressed: false, command: { type: 'mute', callId: id, muted: true } };
+  const hangup: CallAction = { kind: 'hangup', label: 'action.hangup', tone: 'destructive', command: { type: 'hangup', callId: id } };
+  const conference: CallAction[] =
+    talkingOthers.length === 1 && call.conferencedWith.length === 0 && (call.state === 'active' || call.state === 'held')
+      ? [{ kind: 'conference', label: 'action.conference', tone: 'neutral', command: { type: 'conference', callIds: [talkingOthers[0]!.id, id] } }]
+      : [];
+  // A consultation whose original call still waits on hold can complete the transfer.
+  const original = call.consultationFor ? all.find((c) => c.id === call.consultationFor && (c.state === 'held' || c.state === 'active')) : undefined;
+  const complete: CallAction[] = original && ['active', 'held', 'ringing-out', 'dialing'].includes(call.state)
+    ? [{ kind: 'complete-transfer', label: 'action.completeTransfer', tone: 'brand', command: { type: 'complete-transfer', callId: original.id, consultationId: id } }]
+    : [];
+  switch (call.state) {
+    case 'offering':
+      return [
+        { kind: 'answer', label: 'action.answer', tone: 'success', command: { type: 'answer', callId: id } },
+        { kind: 'decline', label: 'action.decline', tone: 'destructive', command: { type: 'decline', callId: id } },
+      ];
+    case 'dialing':
+    case 'ringing-out':
+      return [...complete, hangup];
+    case 'active':
+      return [
+        mute,
+        { kind: 'hold', label: 'action.hold', tone: 'neutral', command: { type: 'hold', callId: id } },
+        { kind: 'keypad', label: 'action.keypad', tone: 'neutral' },
+        ...(call.consultationFor ? [] : [{ kind: 'transfer', label: 'action.transfer', tone: 'neutral' } as const]),
+        ...complete,
+        ...conference,
+        hangup,
+      ];
+    case 'held': {
+      const anotherActive = others.some((c) => c.state === 'active');
+      const back: CallAction = anotherActive
+        ? { kind: 'swap', label: 'action.swap', tone: 'brand', command: { type: 'swap', callId: id } }
+        : { kind: 'resume', label: 'action.resume', tone: 'brand', command: { type: 'resume', callId: id } };
+      return [
+        back,
+        mute,
+        ...(call.consultationFor ? [] : [{ kind: 'transfer', label: 'action.transfer', tone: 'neutral' } as const]),
+        ...complete,
+        ...conference,
+        hangup,
+      ];
+    }
+    case 'transferring':
+      return [hangup];
+    default:
+      return [];
+  }
+}
+
+export function callView(call: CallSnapshot, all: readonly CallSnapshot[], now: number, focusedId: string | undefined, country: string): CallView {
+  const talking = TALKING.includes(call.state);
+  const since = talking ? call.timestamps.answered ?? call.timestamps.offered : call.timestamps.offered;
+  const candidates = call.relations.candidates;
+  const related = relatedOf(call);
+  const actions = actionsFor(call, all);
+  return {
+    id: call.id,
+    state: call.state,
+    title: titleOf(call),
+    stateLabel: `call.state.${call.state}`,
+    ...(call.remote.displayName ? { name: call.remote.displayName } : {}),
+    number: displayNumber(call.remote, country),
+    timerSeconds: elapsedSeconds(since, now),
+    muted: call.muted,
+    isConsultation: call.consultationFor !== undefined,
+    focused: call.id === focusedId,
+    actions,
+    ...(candidates.length > 1 ? { chooser: { candidates, ...(related[0] ? { chosenId: candidates.find((c) => related.some((r) => r.id === c.id))?.id } : {}) } } : {}),
+    related,
+    ...(call.quality ? { quality: { level: qualityLevel(call.quality.mos), mos: call.quality.mos.toFixed(1) } } : {}),
+    conferenceWith: call.conferencedWith.map((otherId) => {
+      const other = all.find((c) => c.id === otherId);
+      return other ? partyName(other, country) : otherId;
+    }),
+    canKeypad: actions.some((a) => a.kind === 'keypad'),
+    canTransfer: actions.some((a) => a.kind === 'transfer'),
+  };
+}
+
+export function presenceView(state: EngineState): PresenceView {
+  const p = state.presence;
+  const reasons = state.settings?.awayReasons ?? [];
+  const options: PresenceOption[] = [{ value: 'available', label: { key: 'status.available' } }];
+  if (reasons.length) for (const r of reasons) options.push({ value: `away:${r.id}`, label: { key: 'status.awayReason', params: { reason: r.label } } });
+  else options.push({ value: 'away', label: { key: 'status.away' } });
+  options.push({ value: 'offline', label: { key: 'status.offline' } });
+  const chosen = p.status === 'on-call' || p.status === 'wrap-up' ? p.returnTo : { status: p.status, reasonId: p.reasonId };
+  let value: string = chosen.status;
+  if (chosen.status === 'away' && reasons.length) {
+    const reason = reasons.find((r) => r.id === chosen.reasonId) ?? reasons[0];
+    value = reason ? `away:${reason.id}` : 'away';
+  }
+  const automatic = p.status === 'on-call' || p.status === 'wrap-up' ? (`status.${p.status}` as const) : undefined;
+  const tone = automatic ? 'busy' : p.status === 'available' ? 'available' : p.status === 'away' ? 'away' : 'offline';
+  return { value, options, ...(automatic ? { automatic } : {}), tone };
+}
+
+/** The command a presence option stands for. */
+export function presenceCommand(value: string): AgentCommand | undefined {
+  if (value === 'available' || value === 'offline' || value === 'away') return { type: 'set-presence', status: value };
+  if (value.startsWith('away:') && value.length > 5) return { type: 'set-presence', status: 'away', reasonId: value.slice(5) };
+  return undefined;
+}
+
+export function registrationView(state: EngineState, now: number): PanelView['registration'] {
+  const r = state.registration;
+  switch (r.state) {
+    case 'unregistered':
+      return { key: 'reg.unregistered', tone: 'off' };
+    case 'connecting':
+      return { key: 'reg.connecting', tone: 'busy' };
+    case 'registered':
+      return { key: 'reg.registered', tone: 'ok' };
+    case 'reconnecting':
+      return { key: 'reg.reconnecting', params: { attempt: r.attempt, seconds: secondsUntil(r.nextAttemptAt, now) }, tone: 'warning' };
+    case 'failed':
+      return { key: 'reg.failed', params: { reason: r.reason }, tone: 'error' };
+  }
+}
+
+function wrapUpView(call: CallSnapshot, state: EngineState, now: number, country: string): WrapUpView {
+  return {
+    callId: call.id,
+    ...(call.remote.displayName ? { name: call.remote.displayName } : {}),
+    number: displayNumber(call.remote, country),
+    dispositions: (state.settings?.dispositions ?? []).map((d) => ({ code: d.code, label: d.label })),
+    ...(call.disposition ? { disposition: call.disposition } : {}),
+    notes: call.notes,
+    related: relatedOf(call),
+    ...(call.wrapUpDeadline !== undefined ? { secondsLeft: secondsUntil(call.wrapUpDeadline, now) } : {}),
+  };
+}
+
+const OUTCOME: Readonly<Record<EndReason, MessageKey>> = {
+  'local-hangup': 'end.local-hangup',
+  'remote-hangup': 'end.remote-hangup',
+  declined: 'end.declined',
+  missed: 'end.missed',
+  rejected: 'end.rejected',
+  busy: 'end.busy',
+  'no-answer': 'end.no-answer',
+  failed: 'end.failed',
+  transferred: 'end.transferred',
+  replaced: 'end.replaced',
+};
+
+function historyEntry(call: CallSnapshot, country: string): HistoryEntry {
+  const { answered, ended } = call.timestamps;
+  return {
+    id: call.id,
+    direction: call.direction,
+    ...(call.remote.displayName ? { name: call.remote.displayName } : {}),
+    number: displayNumber(call.remote, country),
+    dial: call.remote.e164 ?? call.remote.number,
+    at: call.timestamps.offered,
+    durationSeconds: answered !== undefined && ended !== undefined ? Math.max(0, Math.round((ended - answered) / 1000)) : 0,
+    outcome: OUTCOME[call.endReason ?? 'local-hangup'],
+    missed: call.direction !== 'outbound' && answered === undefined,
+  };
+}
+
+export function followerText(leadership: LeadershipInfo, formatTime: (at: number) => string): Text | undefined {
+  if (leadership.role !== 'follower') return undefined;
+  return leadership.leaderSince !== undefined
+    ? { key: 'panel.followerSince', params: { time: formatTime(leadership.leaderSince) } }
+    : { key: 'panel.follower' };
+}
+
+export function panelView(state: EngineState, now: number, leadership: LeadershipInfo, formatTime: (at: number) => string = (at) => new Date(at).toISOString().slice(11, 16)): PanelView {
+  const country = state.settings?.dialing.defaultCountry ?? 'US';
+  const screen: Screen =
+    state.phase === 'loading' ? 'loading' : state.phase === 'misconfigured' ? 'misconfigured' : state.phase === 'signed-out' ? 'signed-out' : 'phone';
+  const all = state.calls;
+  const views = all.map((c) => callView(c, all, now, state.activeCallId, country));
+  const live = all.filter((c) => UP.includes(c.state)).length;
+  const offline = state.presence.status === 'offline';
+  const error = state.lastError;
+  const errorKey = error ? `error.${error.code}` : '';
+  const follower = followerText(leadership, formatTime);
+  return {
+    screen,
+    registration: registrationView(state, now),
+    presence: presenceView(state),
+    offers: views.filter((v) => v.state === 'offering'),
+    calls: views.filter((v) => UP.includes(v.state)),
+    wrapUps: all.filter((c) => c.state === 'wrap-up' || c.state === 'ended').map((c) => wrapUpView(c, state, now, country)),
+    canDial: screen === 'phone' && !offline && live < 2,
+    ...(offline && screen === 'phone' ? { dialHint: 'dial.offlineHint' as const } : {}),
+    directory: (state.settings?.directory ?? []).map((d) => ({ extension: d.extension, name: d.name, lamp: state.lines[d.extension] ?? 'unknown' })),
+    history: state.recent.map((c) => historyEntry(c, country)),
+    ...(error ? { error: { code: error.code, message: error.message, ...(isMessageKey(errorKey) ? { key: errorKey } : {}) } } : {}),
+    ...(follower ? { follower } : {}),
+    defaultCountry: country,
+    ...(state.settings?.sip.username ? { username: state.settings.sip.username } : {}),
+  };
+}
+
+/** What Alt+A / Alt+H do: answer the first ringing call; hang up the focused call (or decline a lone offer). */
+export function shortcutCommand(state: EngineState, key: 'answer' | 'hangup'): AgentCommand | undefined {
+  if (key === 'answer') {
+    const offer = state.calls.find((c) => c.state === 'offering');
+    return offer ? { type: 'answer', callId: offer.id } : undefined;
+  }
+  const focused = state.calls.find((c) => c.id === state.activeCallId && UP.includes(c.state));
+  const target = focused ?? state.calls.find((c) => c.state === 'active') ?? state.calls.find((c) => UP.includes(c.state));
+  if (target) return { type: 'hangup', callId: target.id };
+  const offer = state.calls.find((c) => c.state === 'offering');
+  return offer ? { type: 'decline', callId: offer.id } : undefined;
+}
