@@ -151,7 +151,9 @@ export function parseConnectorSettings(map: Readonly<Record<string, string>>): S
   const item = (name: string): string => {
     const spec = SWITCHBOARD_ITEMS.find((s) => s.name === name);
     const key = `/${SWITCHBOARD_SECTION}/${name}`;
-    const raw = map[key] ?? spec?.default ?? '';
+    // An item left blank in the Call Center takes its default (Salesforce sends blank items as '').
+    const given = map[key];
+    const raw = given !== undefined && given.trim() !== '' ? given : spec?.default ?? '';
     if (spec) {
       const problem = checkItemValue(spec, raw);
       if (problem) problems.push({ key, message: problem });
