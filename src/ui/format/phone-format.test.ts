@@ -1,3 +1,4 @@
+/* eslint-disable no-restricted-imports -- tests run in Node; the ui layer rule lacks the *.test.ts exception src/core has (asked the lead). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { countryCodeOf, dialable, displayNumber, formatAsYouType } from './phone-format.ts';
