@@ -54,9 +54,16 @@ export function summarisePidf(body: string): PidfSummary {
   return { basic: basic === 'open' || basic === 'closed' ? basic : undefined, note: note || undefined, activities };
 }
 
-/** Default availability rule: basic open and no activity that means away or busy. */
+/** Notes softphones put on a status that is "signed in but do not offer calls" (wrap-up, break...). */
+const UNAVAILABLE_NOTE = /\b(away|busy|on[- ]the[- ]phone|wrap[- ]?up|offline|do not disturb|dnd|meeting|lunch|break)\b/i;
+
+/**
+ * Default availability rule: basic open, no activity that means away or busy, and no note that
+ * says so (the connector publishes `open` + "Wrap-up" after a call, which must not get the next one).
+ */
 export function isAvailablePidf(summary: PidfSummary): boolean {
   if (summary.basic !== 'open') return false;
+  if (summary.note !== undefined && UNAVAILABLE_NOTE.test(summary.note)) return false;
   return !summary.activities.some((a) => UNAVAILABLE_ACTIVITIES.has(a));
 }
 

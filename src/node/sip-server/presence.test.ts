@@ -156,6 +156,13 @@ describe('PIDF reading', () => {
     assert.equal(isAvailablePidf(summarisePidf(pidf('sip:a@b', 'open'))), true);
     assert.equal(isAvailablePidf(summarisePidf(pidf('sip:a@b', 'closed'))), false);
     assert.equal(isAvailablePidf(summarisePidf('<presence/>')), false);
+    // What the connector publishes (src/telephony/sip/presence-documents.ts): status in the note.
+    const connector = (basic: string, note: string): string =>
+      `<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:a@b">\r\n  <tuple id="switchboard"><status><basic>${basic}</basic></status></tuple>\r\n  <note>${note}</note>\r\n</presence>`;
+    assert.equal(isAvailablePidf(summarisePidf(connector('open', 'Available'))), true);
+    assert.equal(isAvailablePidf(summarisePidf(connector('open', 'Wrap-up'))), false);
+    assert.equal(isAvailablePidf(summarisePidf(connector('open', 'On the phone'))), false);
+    assert.equal(isAvailablePidf(summarisePidf(connector('closed', 'Away'))), false);
   });
 });
 

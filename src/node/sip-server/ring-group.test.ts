@@ -71,6 +71,27 @@ describe('ring group "support" (real sip.js UAs)', () => {
   });
 });
 
+describe('ring group with requirePublishedPresence', () => {
+  test('members who never published are skipped; the caller is never offered its own call', async () => {
+    const f = await fixture({ requirePublishedPresence: true, ringGroups: { sales: ['1001', '1002'] } });
+    try {
+      const a1 = await f.phone('1001');
+      const a2 = await f.phone('1002');
+      assert.deepEqual(await a1.call('sales').outcome, { kind: 'rejected', status: 480 });
+      await a2.publishPresence('open', undefined, 'Available');
+      await a1.publishPresence('open', undefined, 'Available');
+      await until(() => f.server.presenceOf('1001') && f.server.presenceOf('1002'), 'both publications');
+      const { outcome } = a1.call('sales');
+      const offer = await a2.invitations.next('offer to the member who published');
+      await offer.reject({ statusCode: 486 });
+      assert.deepEqual(await outcome, { kind: 'rejected', status: 486 });
+      assert.equal(a1.invitations.queued.length, 0);
+    } finally {
+      await f.close();
+    }
+  });
+});
+
 describe('chooseMembers', () => {
   const m = (aor: string, registered: boolean, available: boolean, busy: boolean) => ({ aor, registered, available, busy });
   test('rings the idle available ones', () => {
