@@ -1,0 +1,214 @@
+/**
+ * The `switchboard` command line. `runCli` takes the arguments and an output sink and returns the
+ * exit code, so tests can run it in-process as well as through bin/switchboard.mjs.
+ *
+ *   switchboard callcenter init   [--out switchboard.yaml] [--force]
+ *   switchboard callcenter schema
+ *   switchboard callcenter build  [config] [--out dir]
+ *   switchboard callcenter lint   <file…> [--format json]
+ *   switchboard package build     [config] [--out dir] [--connector-dist dir] [--external-url https://…] [--api-version NN.0]
+ *   switchboard doctor            [config] [--console http://127.0.0.1:PORT] [--token T] [--format json]
+ *
+ * Exit codes: 0 success (warnings allowed), 1 errors found, 2 usage error.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildImportXml, buildMetadataXml, importFileName, metadataFileName } from '../callcenter/build.ts';
+import { CONFIG_FILE, configSchema, formatConfigProblem, initConfigYaml, loadConfig } from '../callcenter/config.ts';
+import type { CallCenterDefinition } from '../callcenter/definition.ts';
+import { formatProblem, hasErrors, lintCallCenter, type LintProblem } from '../callcenter/lint.ts';
+import { diagnoseConfig, diagnoseConsole, formatFinding, type Finding } from '../doctor/doctor.ts';
+import { buildPackage, DEFAULT_API_VERSION, PackageBuildError } from '../package/package-builder.ts';
+
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly cwd: string;
+}
+
+const USAGE = `Usage: switchboard <command>
+
+  callcenter init   [--out ${CONFIG_FILE}] [--force]     write a commented config file
+  callcenter schema                                      print the config file's JSON Schema
+  callcenter build  [config] [--out out/callcenter]      write the Setup import and Metadata API files
+  callcenter lint   <file…> [--format json]              check Call Center files (either format)
+  package build     [config] [--out out/package] [--connector-dist dist/app/softphone]
+                    [--external-url https://…] [--api-version ${DEFAULT_API_VERSION}]
+                                                         write a Salesforce DX project
+  doctor            [config] [--console http://127.0.0.1:PORT] [--token T] [--format json]
+                                                         explain why a softphone stays blank
+
+Exit codes: 0 ok (warnings allowed), 1 problems found, 2 usage error.
+`;
+
+class UsageError extends Error {}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`switchboard: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof PackageBuildError) {
+      io.err(`switchboard: ${e.message}\n`);
+      return 1;
+    }
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`switchboard: ${(e as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    io.out(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === 'callcenter') {
+    switch (sub) {
+      case 'init': return init(rest, io);
+      case 'schema':
+        io.out(`${JSON.stringify(configSchema(), null, 2)}\n`);
+        return 0;
+      case 'build': return buildCallCenter(rest, io);
+      case 'lint': return lint(rest, io);
+      default: throw new UsageError(`unknown callcenter command '${sub ?? ''}'`);
+    }
+  }
+  if (command === 'package') {
+    if (sub !== 'build') throw new UsageError(`unknown package command '${sub ?? ''}'`);
+    return packageBuild(rest, io);
+  }
+  if (command === 'doctor') return doctor(sub === undefined ? rest : [sub, ...rest], io);
+  throw new UsageError(`unknown command '${command}'`);
+}
+
+function init(args: readonly string[], io: CliIo): number {
+  const { values, positionals } = parseArgs({ args: [...args], options: { out: { type: 'string' }, force: { type: 'boolean' } }, allowPositionals: true });
+  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const file = resolve(io.cwd, values.out ?? CONFIG_FILE);
+  if (existsSync(file) && !values.force) {
+    io.err(`switchboard: ${file} already exists; pass --force to overwrite it.\n`);
+    return 1;
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, initConfigYaml());
+  io.out(`Wrote ${file}. Edit it, then run \`switchboard callcenter build\`.\n`);
+  return 0;
+}
+
+/** Loads the config or prints its problems; undefined means exit 1. */
+function readConfig(path: string | undefined, io: CliIo): CallCenterDefinition | undefined {
+  const file = resolve(io.cwd, path ?? CONFIG_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    io.err(`switchboard: cannot read the config ${file}${path ? '' : ' (create it with `switchboard callcenter init`)'}.\n`);
+    return undefined;
+  }
+  const result = loadConfig(text, path ?? CONFIG_FILE);
+  if (!result.ok) {
+    for (const p of result.problems) io.err(`${formatConfigProblem(p)}\n`);
+    return undefined;
+  }
+  return result.definition;
+}
+
+function single(positionals: readonly string[]): string | undefined {
+  if (positionals.length > 1) throw new UsageError(`expected at most one config file, got ${positionals.join(' ')}`);
+  return positionals[0];
+}
+
+function buildCallCenter(args: readonly string[], io: CliIo): number {
+  const { values, positionals } = parseArgs({ args: [...args], options: { out: { type: 'string' } }, allowPositionals: true });
+  const def = readConfig(single(positionals), io);
+  if (!def) return 1;
+  const outDir = resolve(io.cwd, values.out ?? 'out/callcenter');
+  const files: [string, string][] = [
+    [join(outDir, importFileName(def)), buildImportXml(def)],
+    [join(outDir, 'callCenters', metadataFileName(def)), buildMetadataXml(def)],
+  ];
+  const problems: LintProblem[] = [];
+  for (const [path, content] of files) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+    io.out(`Wrote ${path}\n`);
+    problems.push(...lintCallCenter(content, path).problems);
+  }
+  for (const p of problems) io.err(`${formatProblem(p)}\n`);
+  return hasErrors(problems) ? 1 : 0;
+}
+
+function lint(args: readonly string[], io: CliIo): number {
+  const { values, positionals } = parseArgs({ args: [...args], options: { format: { type: 'string' } }, allowPositionals: true });
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format is text or json, got '${format}'`);
+  if (positionals.length === 0) throw new UsageError('callcenter lint needs at least one file');
+  const problems: LintProblem[] = [];
+  for (const file of positionals) {
+    let text: string;
+    try {
+      text = readFileSync(resolve(io.cwd, file), 'utf8');
+    } catch {
+      problems.push({ file, line: 1, column: 1, severity: 'error', rule: 'xml-not-well-formed', message: 'The file cannot be read.', fix: 'Check the path.' });
+      continue;
+    }
+    problems.push(...lintCallCenter(text, file).problems);
+  }
+  if (format === 'json') io.out(`${JSON.stringify(problems, null, 2)}\n`);
+  else {
+    for (const p of problems) io.out(`${formatProblem(p)}\n`);
+    const errors = problems.filter((p) => p.severity === 'error').length;
+    io.out(`${errors} error(s), ${problems.length - errors} warning(s) in ${positionals.length} file(s).\n`);
+  }
+  return hasErrors(problems) ? 1 : 0;
+}
+
+function packageBuild(args: readonly string[], io: CliIo): number {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: { out: { type: 'string' }, 'connector-dist': { type: 'string' }, 'external-url': { type: 'string' }, 'api-version': { type: 'string' } },
+    allowPositionals: true,
+  });
+  const def = readConfig(single(positionals), io);
+  if (!def) return 1;
+  const outDir = resolve(io.cwd, values.out ?? 'out/package');
+  const files = buildPackage(def, {
+    ...(values['external-url'] ? { externalUrl: values['external-url'] } : { connectorDist: resolve(io.cwd, values['connector-dist'] ?? 'dist/app/softphone') }),
+    ...(values['api-version'] ? { apiVersion: values['api-version'] } : {}),
+  });
+  for (const f of files) {
+    const path = join(outDir, f.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, f.content);
+  }
+  io.out(`Wrote a Salesforce DX project (${files.length} files) to ${outDir}.\nDeploy it with: cd ${outDir} && sf project deploy start\n`);
+  return 0;
+}
+
+async function doctor(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args: [...args], options: { console: { type: 'string' }, token: { type: 'string' }, format: { type: 'string' } }, allowPositionals: true });
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format is text or json, got '${format}'`);
+  const def = readConfig(single(positionals), io);
+  if (!def) return 1;
+  const findings: Finding[] = diagnoseConfig(def);
+  if (values.console) findings.push(...(await diagnoseConsole(def, values.console, values.token ? { token: values.token } : {})));
+  const order = { error: 0, warning: 1, info: 2 } as const;
+  findings.sort((a, b) => order[a.severity] - order[b.severity]);
+  if (format === 'json') io.out(`${JSON.stringify(findings, null, 2)}\n`);
+  else {
+    for (const f of findings) io.out(`${formatFinding(f)}\n`);
+    const errors = findings.filter((f) => f.severity === 'error').length;
+    io.out(`${errors} error(s), ${findings.filter((f) => f.severity === 'warning').length} warning(s).\n`);
+  }
+  return findings.some((f) => f.severity === 'error') ? 1 : 0;
+}

@@ -1,0 +1,173 @@
+/**
+ * `switchboard doctor`: explains the usual reasons a softphone stays blank (or silent), from the
+ * config file and, optionally, a running console emulator. Each finding says what, why and how to
+ * fix it. Config checks are pure; the console checks only read the emulator's JSON endpoints and
+ * turn every failure to reach it into a finding, never an exception.
+ */
+import { SWITCHBOARD_ITEMS } from '../../core/index.ts';
+import type { CallCenterDefinition } from '../callcenter/definition.ts';
+
+export type FindingSeverity = 'error' | 'warning' | 'info';
+
+export interface Finding {
+  readonly severity: FindingSeverity;
+  /** Stable id, e.g. `compatibility-mode`. */
+  readonly id: string;
+  readonly what: string;
+  readonly why: string;
+  readonly fix: string;
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+function hostOf(url: string): { protocol: string; hostname: string; host: string } | undefined {
+  try {
+    const u = new URL(url);
+    return { protocol: u.protocol, hostname: u.hostname, host: u.host };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Findings that follow from the config alone. */
+export function diagnoseConfig(def: CallCenterDefinition): Finding[] {
+  const findings: Finding[] = [];
+  const add = (f: Finding): void => {
+    findings.push(f);
+  };
+
+  if (def.compatibilityMode === 'Classic') {
+    add({ severity: 'error', id: 'compatibility-mode', what: 'reqSalesforceCompatibilityMode is Classic.', why: 'Salesforce shows a Classic-mode call center only in Salesforce Classic; the Lightning utility bar stays empty.', fix: 'Set callCenter.compatibilityMode to Lightning (or Classic_and_Lightning), rebuild and re-import the call center.' });
+  } else {
+    add({ severity: 'info', id: 'compatibility-mode', what: `reqSalesforceCompatibilityMode is ${def.compatibilityMode}.`, why: 'The phone can appear in Lightning Experience.', fix: 'Nothing to do; the Lightning app still needs an Open CTI Softphone utility item.' });
+  }
+
+  const adapter = def.adapterUrl;
+  const adapterHost = hostOf(adapter);
+  const relative = adapter.startsWith('/') && !adapter.startsWith('//');
+  if (relative) {
+    add({ severity: 'warning', id: 'adapter-url-relative', what: `The adapter URL ${adapter} is a Visualforce page of the org.`, why: 'The panel stays blank until that page (and the static resource holding the connector) is deployed; Lightning frames it from the Visualforce domain, so the SIP WebSocket host must be a CSP Trusted Site.', fix: '`switchboard package build` then `sf project deploy start` in the generated project: it deploys the page, the static resource and the CSP Trusted Site together.' });
+  } else if (!adapterHost) {
+    add({ severity: 'error', id: 'adapter-url-invalid', what: `The adapter URL '${adapter}' is not a URL.`, why: 'Salesforce has nothing to load in the softphone panel.', fix: 'Use the https URL of the hosted connector or /apex/SwitchboardSoftphone.' });
+  } else if (adapterHost.protocol === 'http:' && !LOOPBACK.test(adapterHost.hostname)) {
+    add({ severity: 'error', id: 'adapter-url-http', what: `The adapter URL ${adapter} is plain http.`, why: 'Lightning Experience runs on https and will not frame an http softphone (mixed content); Open CTI initialisation fails and the panel stays blank.', fix: `Serve the connector over https (https://${adapterHost.host}/…) and update callCenter.adapterUrl.` });
+  } else if (adapterHost.protocol === 'http:') {
+    add({ severity: 'warning', id: 'adapter-url-loopback', what: `The adapter URL ${adapter} is on this machine over http.`, why: 'It works in the local console emulator only; a real org cannot reach it and would refuse http.', fix: 'Use the https URL of the deployed connector before importing into an org.' });
+  } else if (adapterHost.protocol === 'https:') {
+    add({ severity: 'warning', id: 'frame-ancestors', what: `The connector is hosted outside Salesforce at ${adapterHost.host}.`, why: 'If that server sends X-Frame-Options or a Content-Security-Policy frame-ancestors that excludes your org\'s domains, the browser refuses to frame it and the panel is blank.', fix: 'Allow framing by https://*.lightning.force.com https://*.my.salesforce.com https://*.vf.force.com (frame-ancestors), and send no X-Frame-Options: DENY/SAMEORIGIN.' });
+  } else {
+    add({ severity: 'error', id: 'adapter-url-invalid', what: `The adapter URL uses ${adapterHost.protocol}.`, why: 'The softphone panel loads a web page.', fix: 'Use an https URL or /apex/SwitchboardSoftphone.' });
+  }
+
+  // The microphone: Salesforce's softphone iframe carries allow="microphone"; the browser still
+  // requires a secure context for getUserMedia.
+  const insecureOrigin = adapterHost?.protocol === 'http:' && !LOOPBACK.test(adapterHost.hostname);
+  add(insecureOrigin
+    ? { severity: 'error', id: 'microphone', what: 'The softphone origin is not secure, so the browser will not give it the microphone.', why: 'getUserMedia exists only in secure contexts (https, or http on localhost); Salesforce\'s iframe allow="microphone" cannot override that.', fix: 'Host the connector on https.' }
+    : { severity: 'info', id: 'microphone', what: 'The softphone origin can be granted the microphone.', why: 'Salesforce frames the softphone with allow="microphone" and the origin is https (or loopback).', fix: 'Agents must allow the microphone the first time; if they blocked it, reset it from the padlock in the address bar (for the Salesforce domain).' });
+
+  const ws = def.switchboard['sipWebSocketUrl'] ?? '';
+  const wsHost = hostOf(ws);
+  if (!wsHost || (wsHost.protocol !== 'ws:' && wsHost.protocol !== 'wss:')) {
+    add({ severity: 'error', id: 'sip-websocket-url', what: `sipWebSocketUrl '${ws}' is not a ws:// or wss:// URL.`, why: 'The connector cannot reach the phone system, so it never registers.', fix: 'Set switchboard.sipWebSocketUrl to the phone system\'s SIP WebSocket endpoint, e.g. wss://pbx.example.com:8089/ws.' });
+  } else if (wsHost.protocol === 'ws:' && !LOOPBACK.test(wsHost.hostname)) {
+    add({ severity: 'error', id: 'sip-websocket-insecure', what: `sipWebSocketUrl uses unencrypted ws:// to ${wsHost.host}.`, why: 'An https page may not open a ws:// connection to another host (mixed content): registration fails and the phone shows offline.', fix: `Enable a TLS WebSocket listener on the phone system and use wss://${wsHost.host}….` });
+  } else if (wsHost.protocol === 'ws:') {
+    add({ severity: 'warning', id: 'sip-websocket-loopback', what: `sipWebSocketUrl is ws:// on this machine (${wsHost.host}).`, why: 'Fine with the embedded dev SIP server and the console emulator; agents\' browsers elsewhere cannot reach it.', fix: 'Use the production wss:// endpoint before importing into an org.' });
+  }
+  if (wsHost && (wsHost.protocol === 'ws:' || wsHost.protocol === 'wss:')) {
+    const origin = `${wsHost.protocol}//${wsHost.host}`;
+    add(relative
+      ? { severity: 'warning', id: 'csp-trusted-site', what: `The Visualforce-hosted softphone connects to ${origin}.`, why: 'Salesforce\'s Content Security Policy blocks WebSocket connections (connect-src) to hosts that are not CSP Trusted Sites: the socket fails to open and the phone never registers.', fix: `Deploy the CSP Trusted Site from \`switchboard package build\` (SwitchboardSipWebSocket, ${origin}, connect-src, context All), or add it in Setup > Trusted URLs.` }
+      : { severity: 'info', id: 'csp-trusted-site', what: `The externally hosted softphone connects to ${origin}.`, why: 'Salesforce\'s CSP does not apply to a page on your own domain, but that page\'s own CSP must allow it.', fix: `If your server sends a Content-Security-Policy, include ${origin} in connect-src.` });
+  }
+
+  if ((def.switchboard['sipPassword'] ?? '') !== '') {
+    add({ severity: 'warning', id: 'secret-in-call-center', what: 'sipPassword is set in the call center.', why: 'Every agent assigned to the call center can read it through getCallCenterSettings.', fix: 'Leave sipPassword empty so each agent signs in with their own extension and password.' });
+  }
+  let ice: unknown = [];
+  try {
+    ice = JSON.parse(def.switchboard['sipIceServers'] || '[]');
+  } catch {
+    /* the config loader already refused invalid JSON */
+  }
+  if (Array.isArray(ice) && !JSON.stringify(ice).includes('turn')) {
+    add({ severity: 'info', id: 'ice-servers', what: 'No TURN server is configured.', why: 'Calls connect but stay silent when agents sit behind a NAT or firewall that blocks direct media.', fix: 'Add a TURN server to switchboard.sipIceServers, e.g. [{"urls":"turns:turn.example.com:5349","username":"…","credential":"…"}].' });
+  }
+  add({ severity: 'info', id: 'users-and-utility-item', what: 'Salesforce-side set-up the config cannot show.', why: 'Users not assigned to the call center get no softphone at all; a Lightning app without an Open CTI Softphone utility item has nowhere to show it; new Agentforce Service orgs cannot use Open CTI.', fix: 'Setup > Call Centers > (your call center) > Manage Call Center Users; App Manager > (your console app) > Utility Items > Add Open CTI Softphone. Run doctor with --console against the emulator to check assignments and the softphone layout.' });
+  return findings;
+}
+
+interface ConsoleUser {
+  readonly Id: string;
+  readonly Username: string;
+  readonly CallCenterId: string | null;
+}
+interface ConsoleCallCenter {
+  readonly Id: string;
+  readonly InternalName: string;
+  readonly AdapterUrl: string | null;
+}
+
+export interface ConsoleCheckOptions {
+  readonly token?: string;
+  readonly timeoutMs?: number;
+}
+
+/** Findings from a running console emulator (`--console http://127.0.0.1:PORT`). */
+export async function diagnoseConsole(def: CallCenterDefinition, consoleUrl: string, options: ConsoleCheckOptions = {}): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const base = consoleUrl.replace(/\/+$/, '');
+  const get = async (path: string): Promise<unknown> => {
+    const res = await fetch(`${base}${path}`, {
+      headers: { accept: 'application/json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
+      signal: AbortSignal.timeout(options.timeoutMs ?? 3000),
+    });
+    if (!res.ok) throw new Error(`${path} answered HTTP ${res.status}`);
+    return res.json();
+  };
+  let setup: { callCenters?: ConsoleCallCenter[]; users?: ConsoleUser[] };
+  try {
+    setup = (await get('/emulator/api/console/setup/call-centers')) as typeof setup;
+  } catch (e) {
+    findings.push({ severity: 'warning', id: 'console-unreachable', what: `The console emulator at ${base} could not be read.`, why: e instanceof Error ? e.message : String(e), fix: 'Start it with `npm start` and pass the URL it prints, or leave out --console.' });
+    return findings;
+  }
+  const callCenter = (setup.callCenters ?? []).find((c) => c.InternalName === def.internalName);
+  if (!callCenter) {
+    findings.push({ severity: 'error', id: 'call-center-not-imported', what: `The console has no call center named ${def.internalName}.`, why: 'Without it Open CTI has no adapter URL and the panel stays empty.', fix: 'Import the file from `switchboard callcenter build` in the console\'s Setup > Call Centers > Import.' });
+    return findings;
+  }
+  if ((callCenter.AdapterUrl ?? '') !== def.adapterUrl) {
+    findings.push({ severity: 'warning', id: 'call-center-outdated', what: `The console's ${def.internalName} loads ${callCenter.AdapterUrl ?? '(nothing)'}, the config says ${def.adapterUrl}.`, why: 'The imported call center is older than the config.', fix: 'Rebuild and re-import the call center.' });
+  }
+  const assigned = (setup.users ?? []).filter((u) => u.CallCenterId === callCenter.Id);
+  if (assigned.length === 0) {
+    findings.push({ severity: 'error', id: 'users-not-assigned', what: `No user is assigned to ${def.internalName}.`, why: 'Salesforce shows the softphone only to users of a call center; everyone else sees an empty utility item.', fix: 'Assign agents in Setup > Call Centers > Manage Call Center Users.' });
+    return findings;
+  }
+  findings.push({ severity: 'info', id: 'users-assigned', what: `${assigned.length} user(s) assigned to ${def.internalName}: ${assigned.map((u) => u.Username).join(', ')}.`, why: 'They get the softphone.', fix: 'Nothing to do.' });
+  try {
+    const first = assigned[0] as ConsoleUser;
+    const session = (await get(`/emulator/api/console/session?user=${encodeURIComponent(first.Id)}`)) as { layout?: Record<string, { objects?: Record<string, unknown[]> }>; settings?: Record<string, string> | null };
+    const inbound = session.layout?.['Inbound'];
+    const fields = Object.values(inbound?.objects ?? {}).reduce((n, list) => n + (Array.isArray(list) ? list.length : 0), 0);
+    if (fields === 0) {
+      findings.push({ severity: 'warning', id: 'softphone-layout-empty', what: `The softphone layout of ${first.Username} has no display fields for inbound calls.`, why: 'searchAndScreenPop then finds nothing to show: calls ring but no record pops.', fix: 'Setup > Softphone Layouts: add objects (Contact, Account, Case…) and display fields to the Inbound call type, and assign the layout to the agents\' profile.' });
+    }
+    const settings = session.settings ?? {};
+    for (const spec of SWITCHBOARD_ITEMS.filter((s) => s.required)) {
+      const key = `/switchboard/${spec.name}`;
+      if ((settings[key] ?? '') !== (def.switchboard[spec.name] ?? '')) {
+        findings.push({ severity: 'warning', id: 'settings-differ', what: `The console's ${spec.name} is '${settings[key] ?? ''}', the config says '${def.switchboard[spec.name] ?? ''}'.`, why: 'The imported call center does not match the config.', fix: 'Rebuild and re-import the call center.' });
+      }
+    }
+  } catch (e) {
+    findings.push({ severity: 'warning', id: 'console-unreachable', what: 'The console session (layout and settings) could not be read.', why: e instanceof Error ? e.message : String(e), fix: 'Check that the console emulator is running the current version.' });
+  }
+  return findings;
+}
+
+export function formatFinding(f: Finding): string {
+  return `${f.severity} ${f.id}: ${f.what}\n    why: ${f.why}\n    fix: ${f.fix}`;
+}

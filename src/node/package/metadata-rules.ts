@@ -1,0 +1,169 @@
+/**
+ * Format rules for the Salesforce metadata files `switchboard package build` writes, one row per
+ * metadata type: where the file lives, its root element and namespace, the child elements it
+ * requires and allows, and type-specific value checks. The builder checks its own output with
+ * these rules before writing, and the tests check every generated file against them.
+ */
+import { lintCallCenter } from '../callcenter/lint.ts';
+import { METADATA_NAMESPACE } from '../callcenter/salesforce-names.ts';
+import { parseXml, type XmlElement } from '../callcenter/xml-tree.ts';
+
+export interface MetadataProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface MetadataTypeRule {
+  readonly type: string;
+  /** Matches the path relative to the package directory (force-app/main/default). */
+  readonly path: RegExp;
+  readonly root: string;
+  readonly required: readonly string[];
+  readonly allowed: readonly string[];
+  readonly check?: (root: XmlElement, path: string) => string[];
+}
+
+const API_VERSION = /^\d{2}\.0$/;
+const text = (root: XmlElement, name: string): string | undefined => root.children.find((c) => c.name === name)?.text.trim();
+const oneOf = (root: XmlElement, name: string, values: readonly string[]): string[] => {
+  const v = text(root, name);
+  return v === undefined || values.includes(v) ? [] : [`<${name}> is '${v}', expected one of ${values.join(', ')}.`];
+};
+const bool = (root: XmlElement, ...names: string[]): string[] => names.flatMap((n) => oneOf(root, n, ['true', 'false']));
+const apiVersion = (root: XmlElement): string[] => {
+  const v = text(root, 'apiVersion');
+  return v === undefined || API_VERSION.test(v) ? [] : [`<apiVersion> '${v}' is not NN.0.`];
+};
+
+export const METADATA_RULES: readonly MetadataTypeRule[] = [
+  {
+    type: 'CallCenter',
+    path: /^callCenters\/[A-Za-z][A-Za-z0-9]*\.callCenter-meta\.xml$/,
+    root: 'CallCenter',
+    required: ['adapterUrl', 'displayName', 'displayNameLabel', 'internalNameLabel', 'sections'],
+    allowed: ['fullName', 'adapterUrl', 'contactCenterChannels', 'customSettings', 'displayName', 'displayNameLabel', 'internalNameLabel', 'sections', 'version'],
+  },
+  {
+    type: 'StaticResource',
+    path: /^staticresources\/[A-Za-z][A-Za-z0-9_]*\.resource-meta\.xml$/,
+    root: 'StaticResource',
+    required: ['cacheControl', 'contentType'],
+    allowed: ['cacheControl', 'contentType', 'description'],
+    check: (root) => oneOf(root, 'cacheControl', ['Private', 'Public']),
+  },
+  {
+    type: 'ApexPage',
+    path: /^pages\/[A-Za-z][A-Za-z0-9_]*\.page-meta\.xml$/,
+    root: 'ApexPage',
+    required: ['apiVersion', 'label'],
+    allowed: ['apiVersion', 'availableInTouch', 'confirmationTokenRequired', 'description', 'label', 'packageVersions'],
+    check: (root) => [...apiVersion(root), ...bool(root, 'availableInTouch', 'confirmationTokenRequired')],
+  },
+  {
+    type: 'CspTrustedSite',
+    path: /^cspTrustedSites\/[A-Za-z][A-Za-z0-9_]*\.cspTrustedSite-meta\.xml$/,
+    root: 'CspTrustedSite',
+    required: ['endpointUrl', 'isActive', 'context'],
+    allowed: ['context', 'description', 'endpointUrl', 'isActive', 'isApplicableToConnectSrc', 'isApplicableToFontSrc', 'isApplicableToFrameSrc', 'isApplicableToImgSrc', 'isApplicableToMediaSrc', 'isApplicableToStyleSrc'],
+    check: (root) => {
+      const problems = [
+        ...oneOf(root, 'context', ['All', 'LEX', 'Communities', 'VisualForce']),
+        ...bool(root, 'isActive', 'isApplicableToConnectSrc', 'isApplicableToFontSrc', 'isApplicableToFrameSrc', 'isApplicableToImgSrc', 'isApplicableToMediaSrc', 'isApplicableToStyleSrc'),
+      ];
+      const url = text(root, 'endpointUrl') ?? '';
+      if (!/^(https?|wss?):\/\/[^/\s]+$/.test(url)) problems.push(`<endpointUrl> '${url}' is not a scheme://host[:port] origin.`);
+      return problems;
+    },
+  },
+  {
+    type: 'LightningMessageChannel',
+    path: /^messageChannels\/[A-Za-z][A-Za-z0-9_]*\.messageChannel-meta\.xml$/,
+    root: 'LightningMessageChannel',
+    required: ['masterLabel', 'isExposed'],
+    allowed: ['description', 'isExposed', 'lightningMessageFields', 'masterLabel'],
+    check: (root) => [
+      ...bool(root, 'isExposed'),
+      ...root.children.filter((c) => c.name === 'lightningMessageFields').flatMap((f) =>
+        f.children.some((c) => c.name === 'fieldName' && c.text.trim() !== '') ? [] : ['<lightningMessageFields> without a <fieldName>.']),
+    ],
+  },
+  {
+    type: 'AuraDefinitionBundle',
+    path: /^aura\/[A-Za-z][A-Za-z0-9_]*\/[A-Za-z][A-Za-z0-9_]*\.cmp-meta\.xml$/,
+    root: 'AuraDefinitionBundle',
+    required: ['apiVersion'],
+    allowed: ['apiVersion', 'description', 'packageVersions'],
+    check: apiVersion,
+  },
+  {
+    type: 'LightningComponentBundle',
+    path: /^lwc\/[a-z][A-Za-z0-9_]*\/[a-z][A-Za-z0-9_]*\.js-meta\.xml$/,
+    root: 'LightningComponentBundle',
+    required: ['apiVersion', 'isExposed'],
+    allowed: ['apiVersion', 'description', 'isExposed', 'masterLabel', 'targets', 'targetConfigs', 'capabilities'],
+    check: (root) => [...apiVersion(root), ...bool(root, 'isExposed')],
+  },
+  {
+    type: 'PermissionSet',
+    path: /^permissionsets\/[A-Za-z][A-Za-z0-9_]*\.permissionset-meta\.xml$/,
+    root: 'PermissionSet',
+    required: ['label'],
+    allowed: ['applicationVisibilities', 'classAccesses', 'customPermissions', 'description', 'fieldPermissions', 'hasActivationRequired', 'label', 'license', 'objectPermissions', 'pageAccesses', 'recordTypeVisibilities', 'tabSettings', 'userPermissions'],
+    check: (root) => [
+      ...bool(root, 'hasActivationRequired'),
+      ...root.children.filter((c) => c.name === 'pageAccesses').flatMap((p) => (text(p, 'apexPage') && text(p, 'enabled') ? [] : ['<pageAccesses> needs <apexPage> and <enabled>.'])),
+      ...root.children.filter((c) => c.name === 'fieldPermissions').flatMap((p) => {
+        const field = text(p, 'field') ?? '';
+        return /^[A-Za-z]+\.[A-Za-z0-9_]+$/.test(field) && text(p, 'readable') && text(p, 'editable') ? [] : [`<fieldPermissions> '${field}' needs Object.Field, <readable> and <editable>.`];
+      }),
+    ],
+  },
+];
+
+export function ruleFor(path: string): MetadataTypeRule | undefined {
+  return METADATA_RULES.find((r) => r.path.test(path));
+}
+
+/** Checks one `*-meta.xml` file against its type's rules. `path` is relative to force-app/main/default. */
+export function checkMetadataFile(path: string, content: string): MetadataProblem[] {
+  const rule = ruleFor(path);
+  if (!rule) return [{ path, message: 'No metadata rule matches this path (wrong folder or suffix).' }];
+  const { root, errors } = parseXml(content);
+  if (errors.length || !root) return errors.map((e) => ({ path, message: `${e.position.line}:${e.position.column} not well-formed: ${e.message}` }));
+  const problems: string[] = [];
+  if (!content.startsWith('<?xml version="1.0" encoding="UTF-8"?>')) problems.push('Missing the <?xml version="1.0" encoding="UTF-8"?> declaration.');
+  if (root.name !== rule.root) problems.push(`Root is <${root.name}>, expected <${rule.root}>.`);
+  if (root.uri !== METADATA_NAMESPACE) problems.push(`Root namespace is '${root.uri}', expected ${METADATA_NAMESPACE}.`);
+  for (const name of rule.required) if (!root.children.some((c) => c.name === name)) problems.push(`Missing required <${name}>.`);
+  for (const c of root.children) if (!rule.allowed.includes(c.name)) problems.push(`<${c.name}> is not a field of ${rule.type}.`);
+  problems.push(...(rule.check?.(root, path) ?? []));
+  if (rule.type === 'CallCenter') {
+    for (const p of lintCallCenter(content, path.split('/').pop() ?? path).problems) {
+      if (p.severity === 'error') problems.push(`${p.line}:${p.column} ${p.rule} ${p.message}`);
+    }
+  }
+  return problems.map((message) => ({ path, message }));
+}
+
+/** Checks the shape of sfdx-project.json. */
+export function checkSfdxProject(content: string): MetadataProblem[] {
+  const path = 'sfdx-project.json';
+  let data: unknown;
+  try {
+    data = JSON.parse(content);
+  } catch (e) {
+    return [{ path, message: `Not JSON: ${e instanceof Error ? e.message : String(e)}` }];
+  }
+  const problems: string[] = [];
+  const obj = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  const dirs = obj['packageDirectories'];
+  if (!Array.isArray(dirs) || dirs.length === 0) problems.push('packageDirectories must be a non-empty array.');
+  else {
+    const defaults = dirs.filter((d) => typeof d === 'object' && d !== null && (d as Record<string, unknown>)['default'] === true);
+    if (defaults.length !== 1) problems.push(`packageDirectories must have exactly one default, found ${defaults.length}.`);
+    for (const d of dirs) if (typeof (d as Record<string, unknown>)['path'] !== 'string') problems.push('Every package directory needs a path.');
+  }
+  const version = obj['sourceApiVersion'];
+  if (typeof version !== 'string' || !API_VERSION.test(version)) problems.push(`sourceApiVersion must be a string "NN.0", got ${JSON.stringify(version)}.`);
+  return problems.map((message) => ({ path, message }));
+}

@@ -1,0 +1,250 @@
+/**
+ * Builds a Salesforce DX project that installs the connector in an org:
+ *
+ *   sfdx-project.json
+ *   force-app/main/default/
+ *     callCenters/<Name>.callCenter-meta.xml           the call center (adapter URL → the page or the external URL)
+ *     staticresources/SwitchboardSoftphone.resource    the built connector, zipped (Visualforce hosting only)
+ *     pages/SwitchboardSoftphone.page                  the page Lightning frames; loads Open CTI + the resource's assets
+ *     cspTrustedSites/SwitchboardSipWebSocket…         connect-src for the SIP WebSocket host (Visualforce hosting only)
+ *     messageChannels/SwitchboardPresence…             LMS channel the softphone publishes presence on
+ *     lwc/switchboardPresenceBridge/                   LMS side of the Omni-Channel bridge
+ *     aura/SwitchboardOmniBridge/                      Omni side (lightning:omniToolkitAPI is Aura-only)
+ *     permissionsets/SwitchboardAgent…                 page access and the Task call fields for agents
+ *
+ * Every generated metadata file is checked against metadata-rules.ts before it is returned.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { SaxesParser } from 'saxes';
+import { buildMetadataXml, escapeXml, metadataFileName } from '../callcenter/build.ts';
+import type { CallCenterDefinition } from '../callcenter/definition.ts';
+import { METADATA_NAMESPACE } from '../callcenter/salesforce-names.ts';
+import { checkMetadataFile, checkSfdxProject } from './metadata-rules.ts';
+import { writeZip, type ZipEntry } from './zip.ts';
+import { omniBridgeAura, presenceBridgeLwc } from './presence-bridge.ts';
+
+export const DEFAULT_API_VERSION = '62.0';
+export const PAGE_NAME = 'SwitchboardSoftphone';
+export const RESOURCE_NAME = 'SwitchboardSoftphone';
+export const CHANNEL_NAME = 'SwitchboardPresence';
+export const PERMISSION_SET_NAME = 'SwitchboardAgent';
+export const PACKAGE_DIR = 'force-app/main/default';
+
+/** Task fields the connector writes in a call log (Open CTI saveLog). */
+export const TASK_CALL_FIELDS = ['CallDisposition', 'CallDurationInSeconds', 'CallObject', 'CallType'] as const;
+
+export interface PackageOptions {
+  /** The built connector directory (index.html + assets), zipped into the static resource. */
+  readonly connectorDist?: string;
+  /** Host the connector at this https URL instead of in a Visualforce page. */
+  readonly externalUrl?: string;
+  readonly apiVersion?: string;
+}
+
+export interface PackageFile {
+  /** Relative to the project root, forward slashes. */
+  readonly path: string;
+  readonly content: string | Buffer;
+}
+
+export class PackageBuildError extends Error {
+  constructor(message: string, readonly problems: readonly string[] = []) {
+    super(problems.length ? `${message}\n  ${problems.join('\n  ')}` : message);
+    this.name = 'PackageBuildError';
+  }
+}
+
+const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>';
+
+export function buildPackage(def: CallCenterDefinition, options: PackageOptions): PackageFile[] {
+  const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
+  if (!/^\d{2}\.0$/.test(apiVersion)) throw new PackageBuildError(`API version '${apiVersion}' is not NN.0 (e.g. 62.0).`);
+  const external = options.externalUrl ?? (/^https:\/\//i.test(def.adapterUrl) ? def.adapterUrl : undefined);
+  if (external !== undefined && !/^https:\/\/[^\s/]+/i.test(external)) throw new PackageBuildError(`The external URL '${external}' must be an https URL: Lightning frames the softphone only from https.`);
+  const adapterUrl = external ?? `/apex/${PAGE_NAME}`;
+  const callCenter: CallCenterDefinition = { ...def, adapterUrl };
+  const files: PackageFile[] = [];
+  const add = (path: string, content: string | Buffer): void => {
+    files.push({ path: path === 'sfdx-project.json' ? path : `${PACKAGE_DIR}/${path}`, content });
+  };
+
+  add('sfdx-project.json', `${JSON.stringify({
+    packageDirectories: [{ path: 'force-app', default: true }],
+    name: `switchboard-${def.internalName}`,
+    namespace: '',
+    sfdcLoginUrl: 'https://login.salesforce.com',
+    sourceApiVersion: apiVersion,
+  }, null, 2)}\n`);
+  add(`callCenters/${metadataFileName(callCenter)}`, buildMetadataXml(callCenter));
+
+  if (external === undefined) {
+    if (!options.connectorDist) throw new PackageBuildError('Visualforce hosting needs the built connector: pass --connector-dist (default dist/app/softphone, made by `npm run build`) or --external-url https://….');
+    const { zip, page } = connectorResource(options.connectorDist, apiVersion);
+    add(`staticresources/${RESOURCE_NAME}.resource`, zip);
+    add(`staticresources/${RESOURCE_NAME}.resource-meta.xml`, meta('StaticResource', [
+      ['cacheControl', 'Private'],
+      ['contentType', 'application/zip'],
+      ['description', 'The Switchboard softphone connector (built files).'],
+    ]));
+    add(`pages/${PAGE_NAME}.page`, page);
+    add(`pages/${PAGE_NAME}.page-meta.xml`, meta('ApexPage', [
+      ['apiVersion', apiVersion],
+      ['availableInTouch', 'false'],
+      ['confirmationTokenRequired', 'false'],
+      ['description', 'Hosts the Switchboard softphone in the Open CTI softphone panel.'],
+      ['label', PAGE_NAME],
+    ]));
+    const ws = webSocketOrigin(def.switchboard['sipWebSocketUrl'] ?? '');
+    if (ws) {
+      add('cspTrustedSites/SwitchboardSipWebSocket.cspTrustedSite-meta.xml', meta('CspTrustedSite', [
+        ['context', 'All'],
+        ['description', 'SIP over WebSocket endpoint of the phone system (connect-src for the softphone page).'],
+        ['endpointUrl', ws],
+        ['isActive', 'true'],
+        ['isApplicableToConnectSrc', 'true'],
+        ['isApplicableToFontSrc', 'false'],
+        ['isApplicableToFrameSrc', 'false'],
+        ['isApplicableToImgSrc', 'false'],
+        ['isApplicableToMediaSrc', 'false'],
+        ['isApplicableToStyleSrc', 'false'],
+      ]));
+    }
+  }
+
+  add(`messageChannels/${CHANNEL_NAME}.messageChannel-meta.xml`, [
+    XML_DECL,
+    `<LightningMessageChannel xmlns="${METADATA_NAMESPACE}">`,
+    '    <description>Agent presence between the Switchboard softphone and Omni-Channel.</description>',
+    '    <isExposed>true</isExposed>',
+    ...messageField('status', 'available, away or offline (on-call and wrap-up are published for information).'),
+    ...messageField('reasonId', 'The away reason id (an awayReasons code) when status is away.'),
+    ...messageField('source', 'Who published: softphone or omni; each side ignores its own messages.'),
+    '    <masterLabel>Switchboard Presence</masterLabel>',
+    '</LightningMessageChannel>',
+    '',
+  ].join('\n'));
+  for (const [name, content] of Object.entries(presenceBridgeLwc(CHANNEL_NAME))) add(`lwc/switchboardPresenceBridge/${name}`, name.endsWith('-meta.xml') ? meta('LightningComponentBundle', [['apiVersion', apiVersion], ['description', 'Relays the SwitchboardPresence channel to the Omni-Channel bridge.'], ['isExposed', 'false']]) : content);
+  for (const [name, content] of Object.entries(omniBridgeAura(CHANNEL_NAME))) add(`aura/SwitchboardOmniBridge/${name}`, name.endsWith('-meta.xml') ? meta('AuraDefinitionBundle', [['apiVersion', apiVersion], ['description', 'Keeps Omni-Channel presence and the Switchboard softphone in step.']]) : content);
+
+  add(`permissionsets/${PERMISSION_SET_NAME}.permissionset-meta.xml`, [
+    XML_DECL,
+    `<PermissionSet xmlns="${METADATA_NAMESPACE}">`,
+    '    <description>Agents using the Switchboard softphone: the softphone page and the Task call fields the call log writes.</description>',
+    ...TASK_CALL_FIELDS.flatMap((field) => ['    <fieldPermissions>', '        <editable>true</editable>', `        <field>Task.${field}</field>`, '        <readable>true</readable>', '    </fieldPermissions>']),
+    '    <hasActivationRequired>false</hasActivationRequired>',
+    '    <label>Switchboard Agent</label>',
+    ...(external === undefined ? ['    <pageAccesses>', `        <apexPage>${PAGE_NAME}</apexPage>`, '        <enabled>true</enabled>', '    </pageAccesses>'] : []),
+    '</PermissionSet>',
+    '',
+  ].join('\n'));
+
+  const problems = [
+    ...checkSfdxProject(String(files[0]?.content ?? '')),
+    ...files.filter((f) => f.path.endsWith('-meta.xml')).flatMap((f) => checkMetadataFile(f.path.slice(PACKAGE_DIR.length + 1), String(f.content))),
+  ];
+  if (problems.length) throw new PackageBuildError('The generated package breaks Salesforce metadata rules:', problems.map((p) => `${p.path}: ${p.message}`));
+  return files;
+}
+
+function meta(type: string, fields: readonly [string, string][]): string {
+  return [XML_DECL, `<${type} xmlns="${METADATA_NAMESPACE}">`, ...fields.map(([k, v]) => `    <${k}>${escapeXml(v)}</${k}>`), `</${type}>`, ''].join('\n');
+}
+
+function messageField(name: string, description: string): string[] {
+  return ['    <lightningMessageFields>', `        <description>${escapeXml(description)}</description>`, `        <fieldName>${name}</fieldName>`, '    </lightningMessageFields>'];
+}
+
+/** `wss://pbx.example.com:8089` from the WebSocket URL; undefined when it is not a ws(s) URL. */
+export function webSocketOrigin(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'wss:' || u.protocol === 'ws:' ? `${u.protocol}//${u.host}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...listFiles(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Zips the built connector and writes the Visualforce page that loads its index.html's scripts and
+ * stylesheets from the static resource, after the Open CTI library (relative path: the page is
+ * served by the org).
+ */
+function connectorResource(dist: string, apiVersion: string): { zip: Buffer; page: string } {
+  let paths: string[];
+  try {
+    paths = listFiles(dist);
+  } catch {
+    throw new PackageBuildError(`The connector build '${dist}' does not exist: run \`npm run build\` first (or pass --connector-dist / --external-url).`);
+  }
+  const entries: ZipEntry[] = paths.map((p) => ({ path: relative(dist, p).split(sep).join('/'), data: readFileSync(p) }));
+  const index = entries.find((e) => e.path === 'index.html');
+  if (!index) throw new PackageBuildError(`'${dist}' has no index.html: is it the built connector (dist/app/softphone)?`);
+  const html = Buffer.from(index.data).toString('utf8');
+  const assets = htmlAssets(html);
+  for (const a of assets) {
+    if (!entries.some((e) => e.path === a.path)) throw new PackageBuildError(`index.html refers to '${a.path}', which is not in '${dist}'.`);
+  }
+  const body = bodyOf(html);
+  const resource = (path: string): string => `{!URLFOR($Resource.${RESOURCE_NAME}, '${path}')}`;
+  const page = [
+    `<apex:page showHeader="false" sidebar="false" standardStylesheets="false" applyHtmlTag="false" applyBodyTag="false" docType="html-5.0" cache="false">`,
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8"/>',
+    '<title>Switchboard Softphone</title>',
+    '<!-- Open CTI from this org, by relative path: the page is served by Salesforce. -->',
+    `<script src="/support/api/${apiVersion}/lightning/opencti_min.js"></script>`,
+    ...assets.filter((a) => a.kind === 'style').map((a) => `<link rel="stylesheet" href="${resource(a.path)}"/>`),
+    ...assets.filter((a) => a.kind === 'script').map((a) => `<script${a.module ? ' type="module"' : ''} src="${resource(a.path)}"></script>`),
+    '</head>',
+    `<body>${body}</body>`,
+    '</html>',
+    '</apex:page>',
+    '',
+  ].join('\n');
+  return { zip: writeZip(entries), page };
+}
+
+interface Asset {
+  readonly kind: 'script' | 'style';
+  readonly path: string;
+  readonly module: boolean;
+}
+
+/** Relative script and stylesheet references of the connector's index.html. */
+function htmlAssets(html: string): Asset[] {
+  const assets: Asset[] = [];
+  const attr = (tag: string, name: string): string | undefined => new RegExp(`\\s${name}\\s*=\\s*("([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag)?.slice(2).find((v) => v !== undefined);
+  for (const m of html.matchAll(/<(script|link)\b[^>]*>/gi)) {
+    const tag = m[0];
+    const isScript = (m[1] ?? '').toLowerCase() === 'script';
+    const url = attr(tag, isScript ? 'src' : 'href');
+    if (!url || /^([a-z]+:)?\/\//i.test(url) || url.startsWith('/')) continue;
+    if (!isScript && !/stylesheet/i.test(attr(tag, 'rel') ?? '')) continue;
+    assets.push({ kind: isScript ? 'script' : 'style', path: url.replace(/^\.\//, ''), module: isScript && /module/i.test(attr(tag, 'type') ?? '') });
+  }
+  return assets;
+}
+
+/** The body markup of index.html without its scripts; it must be well-formed for Visualforce. */
+function bodyOf(html: string): string {
+  const body = /<body[^>]*>([\s\S]*?)<\/body>/i.exec(html)?.[1] ?? '';
+  const markup = body.replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '').trim();
+  const parser = new SaxesParser({ fragment: true });
+  const errors: string[] = [];
+  parser.on('error', (e) => errors.push(e.message));
+  parser.write(markup).close();
+  if (errors.length) throw new PackageBuildError('The connector\'s index.html body is not well-formed markup, which a Visualforce page requires:', errors);
+  return markup;
+}
