@@ -6,7 +6,7 @@
 import type { AgentCommand, CallSnapshot, CallState, EngineState, EndReason, LineState, RecordRef } from '../core/index.ts';
 import { displayNumber } from './format/phone-format.ts';
 import { elapsedSeconds, secondsUntil } from './format/duration.ts';
-import { LOCALES, type MessageKey, type Params } from './i18n/i18n.ts';
+import { isMessageKey, type MessageKey, type Params } from './i18n/i18n.ts';
 import type { LeadershipInfo } from './panel-host.ts';
 
 export type ActionKind =
@@ -129,10 +129,6 @@ const UP: readonly CallState[] = ['dialing', 'ringing-out', 'active', 'held', 't
 
 export function qualityLevel(mos: number): QualityLevel {
   return mos >= 4 ? 'good' : mos >= 3.6 ? 'fair' : 'poor';
-}
-
-function isMessageKey(key: string): key is MessageKey {
-  return Object.prototype.hasOwnProperty.call(LOCALES.en, key);
 }
 
 function titleOf(call: CallSnapshot): MessageKey {

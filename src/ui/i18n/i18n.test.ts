@@ -1,7 +1,8 @@
 /* eslint-disable no-restricted-imports -- tests run in Node; the ui layer rule lacks the *.test.ts exception src/core has (asked the lead). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTranslator, LOCALES, pickLocale, placeholders, type Locale, type MessageKey } from './i18n.ts';
+import { createTranslator, isMessages, LOCALE_TAGS, pickLocale, placeholders, type Locale, type MessageKey } from './i18n.ts';
+import { LOCALES, registerAllLocales } from './locales.ts';
 import { ERROR_CATALOG } from '../../core/index.ts';
 
 const locales = Object.keys(LOCALES) as Locale[];
@@ -9,6 +10,22 @@ const keys = Object.keys(LOCALES.en) as MessageKey[];
 
 test('the panel ships exactly five languages', () => {
   assert.deepEqual([...locales].sort(), ['de', 'en', 'es', 'fr', 'ja']);
+  assert.deepEqual([...LOCALE_TAGS].sort(), [...locales].sort());
+});
+
+test('a locale whose messages are not registered falls back to English; registered ones translate', () => {
+  assert.equal(createTranslator('fr').locale, 'en');
+  assert.equal(createTranslator('fr').t('action.answer'), 'Answer');
+  registerAllLocales();
+  assert.equal(createTranslator('fr').t('action.answer'), 'Répondre');
+});
+
+test('isMessages accepts complete translations only', () => {
+  for (const locale of locales) assert.ok(isMessages(LOCALES[locale]));
+  const { 'action.answer': _dropped, ...partial } = LOCALES.de;
+  assert.equal(isMessages(partial), false);
+  assert.equal(isMessages({ ...LOCALES.de, 'action.answer': 3 }), false);
+  assert.equal(isMessages(null), false);
 });
 
 test('every locale translates every key, with no extra keys and no empty text', () => {
@@ -64,6 +81,7 @@ test('pickLocale reads Salesforce locales and BCP 47 tags, else English', () => 
 });
 
 test('translate fills placeholders and leaves unknown ones visible', () => {
+  registerAllLocales();
   const t = createTranslator('de');
   assert.equal(t.t('reg.reconnecting', { attempt: 3, seconds: 8 }), 'Neuer Verbindungsversuch (3), nächster in 8 s');
   assert.equal(createTranslator('en').t('status.awayReason', {}), 'Away: {reason}');

@@ -1,0 +1,160 @@
+/**
+ * The PanelHost the app gives the panel. Its source changes with leadership: the connector engine
+ * (this tab holds the phone) or a FollowerRelay (another tab does). The panel keeps one host object
+ * for the tab's life and just re-reads it on every notification.
+ */
+import { initialPresence, SwitchboardError, toSwitchboardError, type AgentCommand, type Clock, type EngineState, type EventSource, type SipCredentials } from '../../core/index.ts';
+import type { EngineEvents } from '../../core/index.ts';
+import type { LeadershipInfo, PanelAudio, PanelHost } from '../../ui/panel-host.ts';
+import type { FollowerRelay } from '../leadership/tab-relay.ts';
+
+/** The part of ConnectorEngine the host uses. */
+export interface EngineLike {
+  readonly state: EngineState;
+  readonly events: EventSource<EngineEvents>;
+  execute(command: AgentCommand): Promise<void>;
+}
+
+export interface SoftphoneHostOptions {
+  readonly locale: string;
+  readonly clock: Clock;
+  readonly downloadLog?: () => void;
+}
+
+type Source =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'engine'; readonly engine: EngineLike; readonly off: () => void; readonly onSignIn?: (credentials: SipCredentials | null) => void }
+  | { readonly kind: 'relay'; readonly relay: FollowerRelay; readonly off: () => void };
+
+export function loadingState(at: number): EngineState {
+  return { phase: 'loading', registration: { state: 'unregistered' }, presence: initialPresence(at), calls: [], recent: [], lines: {}, clickToDialEnabled: false };
+}
+
+export class SoftphoneHost implements PanelHost {
+  readonly locale: string;
+  private readonly listeners = new Set<() => void>();
+  private source: Source = { kind: 'none' };
+  private currentState: EngineState;
+  private currentLeadership: LeadershipInfo = { role: 'electing' };
+  private currentAudio?: PanelAudio;
+  private readonly download?: () => void;
+
+  constructor(private readonly options: SoftphoneHostOptions) {
+    this.locale = options.locale;
+    this.currentState = loadingState(options.clock.now());
+    if (options.downloadLog) this.download = options.downloadLog;
+  }
+
+  get state(): EngineState {
+    return this.currentState;
+  }
+
+  get leadership(): LeadershipInfo {
+    return this.currentLeadership;
+  }
+
+  get audio(): PanelAudio | undefined {
+    return this.currentAudio;
+  }
+
+  get downloadLog(): (() => void) | undefined {
+    return this.download;
+  }
+
+  now(): number {
+    return this.options.clock.now();
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async execute(command: AgentCommand): Promise<void> {
+    const source = this.source;
+    if (source.kind === 'engine') {
+      await source.engine.execute(command);
+      if (command.type === 'sign-in') {
+        const settings = source.engine.state.settings;
+        const username = command.username ?? settings?.sip.username;
+        const password = command.password ?? settings?.sip.password;
+        if (username && password) source.onSignIn?.({ username, password });
+      } else if (command.type === 'sign-out') source.onSignIn?.(null);
+      return;
+    }
+    if (source.kind === 'relay') {
+      try {
+        await source.relay.execute(command);
+      } catch (error) {
+        // The leader reports its own failures in the mirrored state; a relay timeout only here.
+        const e = toSwitchboardError(error);
+        this.currentState = { ...this.currentState, lastError: e.toJSON() };
+        this.notify();
+        throw e;
+      }
+      return;
+    }
+    throw new SwitchboardError('SB40001', 'The phone is still starting.');
+  }
+
+  /** This tab holds the phone: render the engine. `onSignIn` hears the agent's sign-in and sign-out. */
+  attachEngine(engine: EngineLike, onSignIn?: (credentials: SipCredentials | null) => void): void {
+    this.detach();
+    const off = engine.events.on('change', (state) => this.setState(state));
+    this.source = { kind: 'engine', engine, off, ...(onSignIn ? { onSignIn } : {}) };
+    this.setState(engine.state);
+  }
+
+  /** Another tab holds the phone: render its mirrored state. */
+  attachFollower(relay: FollowerRelay): void {
+    this.detach();
+    const off = relay.events.on('change', (state) => this.setState(state));
+    this.source = { kind: 'relay', relay, off };
+    this.currentAudio = undefined;
+    if (relay.state) this.setState(relay.state);
+    else this.notify();
+  }
+
+  /** The connector could not start at all (e.g. Open CTI failed to load): say why. */
+  fail(error: unknown): void {
+    this.detach();
+    this.currentState = { ...this.currentState, phase: 'misconfigured', lastError: toSwitchboardError(error, 'SB30001').toJSON() };
+    this.notify();
+  }
+
+  setAudio(audio: PanelAudio | undefined): void {
+    this.currentAudio = audio;
+    this.notify();
+  }
+
+  setLeadership(info: LeadershipInfo): void {
+    this.currentLeadership = info;
+    this.notify();
+  }
+
+  private detach(): void {
+    if (this.source.kind !== 'none') this.source.off();
+    this.source = { kind: 'none' };
+  }
+
+  private setState(state: EngineState): void {
+    this.currentState = state;
+    if (this.source.kind === 'relay') {
+      const since = this.source.relay.since;
+      const info: LeadershipInfo = { role: 'follower', ...(since !== undefined ? { leaderSince: since } : {}) };
+      const current = this.currentLeadership;
+      if (current.role !== 'follower' || current.leaderSince !== info.leaderSince) this.currentLeadership = info;
+    }
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener();
+      } catch {
+        // A broken listener must not stop the others (the panel re-renders on the next change).
+      }
+    }
+  }
+}

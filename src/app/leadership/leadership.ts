@@ -1,0 +1,126 @@
+/**
+ * One active softphone per browser. Every console tab loads the connector, but only the tab holding
+ * the Web Lock `switchboard-softphone` registers and rings (the leader); the others mirror it
+ * (followers, see tab-relay.ts). The lock is held for the tab's whole life, so when the leader tab
+ * closes the browser hands the lock to the next waiting tab at once: takeover takes milliseconds,
+ * well inside the two seconds allowed.
+ *
+ * ```
+ *   electing ──lock free──▶ leader ──release()──▶ released
+ *      │                      ▲
+ *      └──lock taken──▶ follower (waiting in the lock queue)
+ * ```
+ * Without Web Locks (very old browsers, insecure contexts) the tab leads by itself.
+ */
+import { Emitter, type EventSource, type Clock, type Logger } from '../../core/index.ts';
+
+export const LEADERSHIP_LOCK = 'switchboard-softphone';
+
+/** The part of the Web Locks API (navigator.locks) we use; injected so tests drive a fake. */
+export interface LockManagerLike {
+  request<T>(name: string, options: { mode?: 'exclusive'; ifAvailable?: boolean; signal?: AbortSignal }, callback: (lock: unknown) => Promise<T> | T): Promise<T>;
+}
+
+export type LeadershipRole = 'electing' | 'leader' | 'follower' | 'released';
+
+export interface LeadershipEvents {
+  role: [LeadershipRole];
+}
+
+export interface TabLeadershipOptions {
+  /** navigator.locks, or undefined where the browser lacks it (the tab then leads alone). */
+  readonly locks: LockManagerLike | undefined;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly lockName?: string;
+}
+
+export class TabLeadership {
+  private readonly emitter = new Emitter<LeadershipEvents>();
+  private current: LeadershipRole = 'electing';
+  private leaderSince?: number;
+  private releaseLock?: () => void;
+  private readonly abort = new AbortController();
+
+  constructor(private readonly options: TabLeadershipOptions) {}
+
+  get events(): EventSource<LeadershipEvents> {
+    return this.emitter;
+  }
+
+  get role(): LeadershipRole {
+    return this.current;
+  }
+
+  /** When this tab became the leader (epoch ms), if it is. */
+  get since(): number | undefined {
+    return this.leaderSince;
+  }
+
+  /** Starts the election. Resolves once the role is known (leader or follower). */
+  async start(): Promise<LeadershipRole> {
+    const { locks, logger } = this.options;
+    const name = this.options.lockName ?? LEADERSHIP_LOCK;
+    if (!locks) {
+      logger.log('warn', 'Web Locks unavailable: this tab holds the phone without coordination');
+      this.become('leader');
+      return this.current;
+    }
+    const queue = (): void => {
+      // Wait in the lock queue; the browser grants the lock when the leader's tab closes or releases it.
+      locks.request(name, { mode: 'exclusive', signal: this.abort.signal }, () => this.hold()).catch((e: unknown) => {
+        if (this.current !== 'released') logger.log('warn', 'waiting for leadership failed', { error: String(e) });
+      });
+    };
+    return new Promise<LeadershipRole>((resolve) => {
+      // First ask without waiting: tells leader from follower at once. The callback's promise keeps
+      // the lock for as long as this tab leads, so only the decision is awaited, not the request.
+      locks.request(name, { mode: 'exclusive', ifAvailable: true }, (lock) => {
+        if (this.current === 'released') {
+          resolve(this.current);
+          return undefined;
+        }
+        if (!lock) {
+          this.become('follower');
+          resolve(this.current);
+          queue();
+          return undefined;
+        }
+        const held = this.hold();
+        resolve(this.current);
+        return held;
+      }).catch((e: unknown) => {
+        logger.log('warn', 'leadership lock request failed; leading without coordination', { error: String(e) });
+        if (this.current === 'electing') this.become('leader');
+        resolve(this.current);
+      });
+    });
+  }
+
+  /** Gives up the phone (page hide, sign-out of the tab); a waiting tab takes over. */
+  release(): void {
+    if (this.current === 'released') return;
+    this.abort.abort();
+    this.releaseLock?.();
+    this.releaseLock = undefined;
+    this.become('released');
+  }
+
+  /** Holds the lock until release(): the promise the lock callback returns decides its lifetime. */
+  private hold(): Promise<void> {
+    if (this.current === 'released') return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.releaseLock = resolve;
+      this.leaderSince = this.options.clock.now();
+      this.become('leader');
+    });
+  }
+
+  private become(role: LeadershipRole): void {
+    if (this.current === role) return;
+    this.current = role;
+    if (role !== 'leader') this.leaderSince = undefined;
+    this.options.logger.log('info', `softphone leadership: ${role}`);
+    this.emitter.emit('role', role);
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The softphone page Salesforce loads into the softphone frame (the Call Center's adapter URL), and
+ * the console emulator at /softphone/. Composition root: picks the Open CTI bridge from the URL,
+ * builds storage, clock, logger and the SIP telephony, mounts the panel, and hands the tab's life
+ * to SoftphoneRuntime (one active phone per browser, see src/app/leadership).
+ *
+ * The panel is usable (and Salesforce told so) before SIP registers: registration never blocks
+ * notifyInitializationComplete.
+ */
+import { browserLocks, createOpenCtiClassic, createOpenCtiLightning, detectSurface, IndexedDbStorage } from '../../crm/index.ts';
+import type { DocumentLike, OpenCtiCrm, ScriptElementLike } from '../../crm/index.ts';
+import { browserClock, createSipTelephony } from '../../telephony/sip/index.ts';
+import { createTranslator, pickLocale } from '../../ui/i18n/i18n.ts';
+import '../../ui/components/switchboard-panel.ts';
+import { SoftphoneHost } from '../host/softphone-host.ts';
+import { RELAY_CHANNEL } from '../leadership/tab-relay.ts';
+import { downloadText, RingBufferLogger } from '../runtime/ring-buffer-logger.ts';
+import { loadLocale } from './load-locale.ts';
+import { SoftphoneRuntime } from './softphone-runtime.ts';
+
+const params = new URLSearchParams(location.search);
+const locale = params.get('locale') ?? navigator.language;
+const clock = browserClock;
+const logger = new RingBufferLogger(() => clock.now(), 2000, (level, line) => {
+  if (level === 'error') console.error(line);
+  else if (level === 'warn') console.warn(line);
+});
+
+function showNotInFrame(): void {
+  const main = document.createElement('main');
+  main.className = 'sb-not-in-frame';
+  main.setAttribute('role', 'alert');
+  const h = document.createElement('h1');
+  h.textContent = 'Switchboard';
+  const p = document.createElement('p');
+  p.textContent = createTranslator(pickLocale(locale)).t('panel.notInFrame');
+  main.append(h, p);
+  document.body.replaceChildren(main);
+}
+
+/**
+ * The document as the Open CTI bridges see it: they only create the library's script element and
+ * append it to <head>. Their narrow types do not accept the DOM's own, so this adapter forwards.
+ */
+function scriptLoadingDocument(): DocumentLike {
+  const elements = new WeakMap<ScriptElementLike, HTMLScriptElement>();
+  return {
+    createElement: () => {
+      const el = document.createElement('script');
+      const like: ScriptElementLike = {
+        get src() { return el.src; },
+        set src(value: string) { el.src = value; },
+        get async() { return el.async; },
+        set async(value: boolean) { el.async = value; },
+        onload: null,
+        onerror: null,
+      };
+      el.onload = (ev) => like.onload?.call(el, ev);
+      el.onerror = (ev) => like.onerror?.call(el, ev);
+      elements.set(like, el);
+      return like;
+    },
+    get head() {
+      const head = document.head;
+      return head
+        ? {
+            appendChild: (node: ScriptElementLike) => {
+              const el = elements.get(node);
+              if (!el) throw new Error('Only script elements made by this document adapter can be appended.');
+              return head.appendChild(el);
+            },
+          }
+        : null;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const surface = detectSurface(location.search);
+  if (!surface) {
+    showNotInFrame();
+    return;
+  }
+  await loadLocale(locale, import.meta.url, logger);
+  const host = new SoftphoneHost({
+    locale,
+    clock,
+    downloadLog: () => downloadText(`switchboard-${new Date(clock.now()).toISOString().replace(/[:.]/g, '-')}.log`, logger.text()),
+  });
+  const panel = document.createElement('sb-panel');
+  panel.host = host;
+  document.body.replaceChildren(panel);
+
+  const storage = new IndexedDbStorage();
+  const locks = browserLocks();
+  let crm: OpenCtiCrm;
+  try {
+    const options = { window, document: scriptLoadingDocument(), clock, logger, storage, ...(locks ? { locks } : {}) };
+    crm = surface === 'lightning' ? await createOpenCtiLightning(options) : await createOpenCtiClassic(options);
+  } catch (error) {
+    logger.log('error', 'Open CTI could not start', { error: String(error) });
+    host.fail(error);
+    return;
+  }
+  const runtime = new SoftphoneRuntime({
+    crm,
+    storage,
+    clock,
+    logger,
+    locks: 'locks' in navigator ? navigator.locks : undefined,
+    channel: new BroadcastChannel(RELAY_CHANNEL),
+    tabId: crypto.randomUUID(),
+    host,
+    createTelephony: (settings) => createSipTelephony(settings, { clock, logger }),
+  });
+  // Leaving the page hands the phone to another tab at once (the lock would go with the page anyway).
+  addEventListener('pagehide', () => {
+    void runtime.stop();
+    crm.dispose();
+  });
+  Object.assign(window, { switchboard: { runtime, host, logger } });
+  await runtime.start();
+}
+
+main().catch((error: unknown) => {
+  logger.log('error', 'the softphone failed to start', { error: String(error) });
+});
