@@ -17,7 +17,7 @@ import {
   type Info,
   type Referral,
   type Session,
-  type URI,
+  URI,
 } from 'sip.js';
 import { Emitter, SwitchboardError } from '../../core/index.ts';
 import type {
@@ -69,6 +69,8 @@ export interface SipTelephony extends TelephonyPort {
   readonly registrationState: RegistrationState;
   /** Declines with an explicit status: 486 Busy Here or 603 Decline (the default for decline()). */
   decline(callId: string, statusCode?: 486 | 603): Promise<void>;
+  /** Sends DTMF as SIP INFO (application/dtmf-relay) even when the media could carry RFC 4733. */
+  sendDtmfInfo(callId: string, digits: string): Promise<void>;
   /** The call's RTCPeerConnection, for diagnostics (stats pages, tests); undefined when none. */
   peerConnection(callId: string): RTCPeerConnection | undefined;
   /** Hangs up every call, unregisters and releases devices. The adapter is unusable afterwards. */
@@ -410,6 +412,12 @@ class SipTelephonyAdapter implements SipTelephony {
     }
     if (call.session !== session) return;
     if (call.replacing) return; // the REFER's new INVITE is on its way; it decides.
+    // sip.js reports Terminated before it calls the request delegate's onReject: decide the
+    // reason one microtask later, once the final response has been seen.
+    queueMicrotask(() => this.endTerminated(call));
+  }
+
+  private endTerminated(call: SipCall): void {
     const fallback: EndReason = call.phase === 'established' ? 'remote-hangup' : call.direction === 'inbound' ? 'missed' : 'failed';
     this.end(call, call.endReason ?? fallback);
   }
@@ -501,7 +509,9 @@ class SipTelephonyAdapter implements SipTelephony {
   /** Sends DTMF as SIP INFO whatever the media supports (some servers only relay INFO). */
   async sendDtmfInfo(callId: string, digits: string): Promise<void> {
     const call = this.call(callId);
-    for (const digit of digits) {
+    if (call.phase !== 'established') throw new SwitchboardError('SB40001', `Call ${callId} is not connected.`);
+    if (!DTMF_DIGITS.test(digits)) throw new SwitchboardError('SB20005', `'${digits}' is not a DTMF string (0-9, *, #, A-D).`);
+    for (const digit of digits.replace(/,/g, '')) {
       await call.session.info({
         requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${digit}\r\nDuration=160` } },
       });
@@ -543,20 +553,29 @@ class SipTelephonyAdapter implements SipTelephony {
     if (original.phase !== 'established' || consultation.phase !== 'established') {
       throw new SwitchboardError('SB40001', 'Both the original call and the consultation must be connected.');
     }
-    await this.refer(original, consultation.session, consultation);
+    // Refer-To is the colleague's address of record with Replaces for our dialog with them
+    // (RFC 3891). sip.js would use their Contact, which a proxy cannot route as a new request.
+    const dialog = consultation.session.dialog;
+    if (!dialog) throw new SwitchboardError('SB40001', `Call ${consultationId} has no dialog.`);
+    const aor = consultation.session.remoteIdentity.uri;
+    const target = new NameAddrUri(aor.scheme, aor.user ?? '', aor.host, aor.port, {}, {
+      Replaces: [encodeURIComponent(`${dialog.callId};to-tag=${dialog.remoteTag};from-tag=${dialog.localTag}`)],
+    });
+    await this.refer(original, target, consultation);
   }
 
   /**
-   * REFER `call`'s far end to `target` (a URI: blind; our other session: with Replaces). Resolves
+   * REFER `call`'s far end to `target` (a plain URI: blind; one with a Replaces header: attended). Resolves
    * on 202; NOTIFY sipfrag drives `transfer` events; on a 2xx sipfrag we hang up and the call (and
    * the consultation) end as `transferred`.
    */
-  private async refer(call: SipCall, target: URI | Session, consultation: SipCall | undefined): Promise<void> {
+  private async refer(call: SipCall, target: URI, consultation: SipCall | undefined): Promise<void> {
     let finished = false;
     const finish = (progress: 'succeeded' | 'failed', detail: string): void => {
       if (finished) return;
       finished = true;
       this.emit('transfer', call.id, progress, detail);
+      if (progress === 'failed' && consultation?.endReason === 'transferred') consultation.endReason = undefined;
       if (progress === 'succeeded') {
         call.endReason = 'transferred';
         void terminate(call.session);
@@ -570,9 +589,12 @@ class SipTelephonyAdapter implements SipTelephony {
     };
     await new Promise<void>((resolve, reject) => {
       call.session
-        .refer(target as URI, {
+        .refer(target, {
           requestDelegate: {
             onAccept: () => {
+              // The colleague drops our consultation dialog as soon as the Replaces INVITE
+              // arrives, possibly before the NOTIFY saying so: that BYE means "transferred".
+              if (consultation) consultation.endReason ??= 'transferred';
               this.emit('transfer', call.id, 'trying');
               resolve();
             },
@@ -706,6 +728,17 @@ class SipTelephonyAdapter implements SipTelephony {
       if (other === except || other.phase !== 'established' || other.held || this.mixer?.includes(other.peerConnection)) continue;
       await this.setHold(other, true).catch((e) => this.logger.log('warn', 'could not hold the other call', { callId: other.id, error: String(e) }));
     }
+  }
+}
+
+/**
+ * A URI that prints itself in angle brackets. sip.js writes `Refer-To: <uri.toString()>` without
+ * them, but a URI with `?headers` MUST be sent as a name-addr (RFC 3261 §20): without the brackets
+ * parsers (sip.js's own, the embedded server's) refuse the REFER.
+ */
+class NameAddrUri extends URI {
+  override toString(): string {
+    return `<${super.toString()}>`;
   }
 }
 

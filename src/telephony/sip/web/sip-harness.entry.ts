@@ -28,7 +28,7 @@ export interface HarnessEvent {
 
 const EVENTS = ['registration', 'incoming', 'progress', 'established', 'held', 'ended', 'transfer', 'lineState', 'quality', 'devices', 'dtmfReceived'] as const;
 
-class Harness {
+export class Harness {
   tel: SipTelephony | undefined;
   readonly events: HarnessEvent[] = [];
   readonly logs: { level: LogLevel; message: string; data?: unknown }[] = [];
@@ -90,6 +90,17 @@ class Harness {
     dtmf.addEventListener('tonechange', (e) => {
       if (e.tone) this.tones[callId] += e.tone;
     });
+  }
+
+  /** Total inbound audio energy (sum of squared levels × seconds): grows only while sound arrives. */
+  async audioEnergy(callId: string): Promise<number> {
+    const pc = this.telephony.peerConnection(callId);
+    if (!pc) return -1;
+    let energy = 0;
+    (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') energy += Number(s.totalAudioEnergy ?? 0);
+    });
+    return energy;
   }
 
   /** Call ids from `incoming` / dial results, newest last. */
