@@ -1,0 +1,79 @@
+/* eslint-disable no-restricted-imports -- tests run in Node; the app layer rule lacks the *.test.ts exception src/core has (asked the lead). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CapturingLogger, FakeClock } from '../../core/testing/index.ts';
+import { FakeLockManager } from '../testing/fake-locks.ts';
+import { until } from '../testing/wait.ts';
+import { LEADERSHIP_LOCK, TabLeadership, type LeadershipRole } from './leadership.ts';
+
+function tab(locks: FakeLockManager, id: string, clock = new FakeClock()) {
+  const leadership = new TabLeadership({ locks: locks.forTab(id), clock, logger: new CapturingLogger() });
+  const roles: LeadershipRole[] = [];
+  leadership.events.on('role', (r) => roles.push(r));
+  return { leadership, roles };
+}
+
+test('the first tab leads; the next ones follow', async () => {
+  const locks = new FakeLockManager();
+  const a = tab(locks, 'a');
+  const b = tab(locks, 'b');
+  const c = tab(locks, 'c');
+  assert.equal(a.leadership.role, 'electing');
+  assert.equal(await a.leadership.start(), 'leader');
+  assert.equal(await b.leadership.start(), 'follower');
+  assert.equal(await c.leadership.start(), 'follower');
+  assert.equal(locks.holder(LEADERSHIP_LOCK), 'a');
+  assert.equal(typeof a.leadership.since, 'number');
+  assert.equal(b.leadership.since, undefined);
+});
+
+test('when the leader tab closes, the next tab in line takes over at once', async () => {
+  const locks = new FakeLockManager();
+  const a = tab(locks, 'a');
+  const b = tab(locks, 'b');
+  const c = tab(locks, 'c');
+  await a.leadership.start();
+  await b.leadership.start();
+  await c.leadership.start();
+  const closed = Date.now();
+  locks.crash('a');
+  await until(() => b.leadership.role === 'leader', 'b to lead');
+  assert.ok(Date.now() - closed < 2000, 'takeover within two seconds');
+  assert.equal(c.leadership.role, 'follower', 'only one tab leads');
+  assert.deepEqual(b.roles, ['follower', 'leader']);
+  assert.equal(locks.holder(LEADERSHIP_LOCK), 'b');
+});
+
+test('release() hands the phone over and a released tab never leads again', async () => {
+  const locks = new FakeLockManager();
+  const a = tab(locks, 'a');
+  const b = tab(locks, 'b');
+  await a.leadership.start();
+  await b.leadership.start();
+  b.leadership.release();
+  assert.equal(b.leadership.role, 'released');
+  a.leadership.release();
+  assert.equal(a.leadership.role, 'released');
+  await new Promise((r) => setTimeout(r, 5));
+  assert.equal(locks.holder(LEADERSHIP_LOCK), undefined, 'nobody holds the lock: b left the queue');
+  const c = tab(locks, 'c');
+  assert.equal(await c.leadership.start(), 'leader');
+});
+
+test('without Web Locks the tab leads alone and says so in the log', async () => {
+  const logger = new CapturingLogger();
+  const leadership = new TabLeadership({ locks: undefined, clock: new FakeClock(), logger });
+  assert.equal(await leadership.start(), 'leader');
+  assert.equal(logger.find('warn', 'Web Locks unavailable').length, 1);
+});
+
+test('a lock manager that throws leaves the tab leading rather than phoneless', async () => {
+  const logger = new CapturingLogger();
+  const leadership = new TabLeadership({
+    locks: { request: () => Promise.reject(new Error('SecurityError: locks are disabled')) },
+    clock: new FakeClock(),
+    logger,
+  });
+  assert.equal(await leadership.start(), 'leader');
+  assert.equal(logger.find('warn', 'leadership lock request failed').length, 1);
+});

@@ -1,0 +1,117 @@
+/* eslint-disable no-restricted-imports -- tests run in Node; the app layer rule lacks the *.test.ts exception src/core has (asked the lead). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Emitter, SwitchboardError, initialPresence, parseConnectorSettings, type AgentCommand, type EngineState } from '../../core/index.ts';
+import { CapturingLogger, FakeClock, settingsMap } from '../../core/testing/index.ts';
+import { MemoryChannelHub } from '../testing/memory-channel.ts';
+import { until } from '../testing/wait.ts';
+import { FollowerRelay, LeaderRelay, mirrorableState, parseRelayMessage, revive } from './tab-relay.ts';
+
+function engineState(phase: EngineState['phase'] = 'ready', password?: string): EngineState {
+  const parsed = parseConnectorSettings(settingsMap(password ? { '/switchboard/sipUsername': '1001', '/switchboard/sipPassword': password } : {}));
+  assert.ok(parsed.ok);
+  return { phase, settings: parsed.settings, registration: { state: 'registered' }, presence: initialPresence(0), calls: [], recent: [], lines: {}, clickToDialEnabled: false };
+}
+
+/** A stand-in for the engine: state, change events, and commands it records (or fails). */
+class SourceDouble {
+  state: EngineState = engineState();
+  readonly executed: AgentCommand[] = [];
+  fail?: SwitchboardError;
+  private readonly emitter = new Emitter<{ change: [EngineState] }>();
+  onChange(listener: (s: EngineState) => void): () => void {
+    return this.emitter.on('change', listener);
+  }
+  set(state: EngineState): void {
+    this.state = state;
+    this.emitter.emit('change', state);
+  }
+  async execute(command: AgentCommand): Promise<void> {
+    this.executed.push(command);
+    if (this.fail) throw this.fail;
+  }
+}
+
+test('a follower gets the leader state on hello and every change after it, without the SIP password', async () => {
+  const hub = new MemoryChannelHub();
+  const source = new SourceDouble();
+  source.state = engineState('ready', 'hunter2');
+  const leader = new LeaderRelay(hub.open(), 'L', source, 1234, new CapturingLogger());
+  const follower = new FollowerRelay(hub.open(), 'F', new FakeClock());
+  await until(() => follower.state !== undefined, 'first state');
+  assert.equal(follower.state?.phase, 'ready');
+  assert.equal(follower.state?.settings?.sip.password, undefined);
+  assert.equal(follower.state?.settings?.sip.username, '1001');
+  assert.equal(follower.since, 1234);
+  assert.ok(!JSON.stringify(hub.log).includes('hunter2'), 'the password never crosses the channel');
+  source.set({ ...engineState('signed-out') });
+  await until(() => follower.state?.phase === 'signed-out', 'mirrored change');
+  leader.dispose();
+  follower.dispose();
+});
+
+test('a follower command runs in the leader; its outcome, success or error, comes back', async () => {
+  const hub = new MemoryChannelHub();
+  const source = new SourceDouble();
+  new LeaderRelay(hub.open(), 'L', source, undefined, new CapturingLogger());
+  const follower = new FollowerRelay(hub.open(), 'F', new FakeClock());
+  const other = new FollowerRelay(hub.open(), 'G', new FakeClock());
+  await follower.execute({ type: 'answer', callId: 'c1' });
+  assert.deepEqual(source.executed, [{ type: 'answer', callId: 'c1' }]);
+  source.fail = new SwitchboardError('SB40001', 'The call is ended.');
+  await assert.rejects(follower.execute({ type: 'hold', callId: 'c1' }), (e: unknown) => {
+    assert.ok(e instanceof SwitchboardError);
+    assert.equal(e.code, 'SB40001');
+    assert.equal(e.message, 'That action is not possible in the current call state. The call is ended.');
+    return true;
+  });
+  assert.equal(source.executed.length, 2, 'each command runs once, though every tab hears it');
+  other.dispose();
+});
+
+test('a command nobody answers times out with a clear error', async () => {
+  const hub = new MemoryChannelHub();
+  const clock = new FakeClock();
+  const follower = new FollowerRelay(hub.open(), 'F', clock, 5000);
+  const pending = follower.execute({ type: 'dial', number: '1002' });
+  clock.advance(5000);
+  await assert.rejects(pending, /did not answer within 5 s/);
+});
+
+test('the sign-in the leader shares reaches followers, including ones that join later, and clears on sign-out', async () => {
+  const hub = new MemoryChannelHub();
+  const leader = new LeaderRelay(hub.open(), 'L', new SourceDouble(), undefined, new CapturingLogger());
+  const early = new FollowerRelay(hub.open(), 'F', new FakeClock());
+  leader.shareCredentials({ username: '1001', password: 's3cret' });
+  await until(() => early.credentials !== null, 'credentials');
+  assert.deepEqual(early.credentials, { username: '1001', password: 's3cret' });
+  const late = new FollowerRelay(hub.open(), 'G', new FakeClock());
+  await until(() => late.credentials !== null, 'credentials for the late tab');
+  leader.shareCredentials(null);
+  await until(() => early.credentials === null && late.credentials === null, 'cleared credentials');
+});
+
+test('malformed channel messages are ignored', () => {
+  assert.equal(parseRelayMessage(null), undefined);
+  assert.equal(parseRelayMessage({ v: 2, t: 'hello', from: 'x' }), undefined);
+  assert.equal(parseRelayMessage({ v: 1, t: 'hello' }), undefined);
+  assert.equal(parseRelayMessage({ v: 1, t: 'state', from: 'x', state: { phase: 'ready' } }), undefined);
+  assert.equal(parseRelayMessage({ v: 1, t: 'command', from: 'x', id: '1', command: { type: 'format-disk' } }), undefined);
+  assert.equal(parseRelayMessage({ v: 1, t: 'result', from: 'x', to: 'y', id: '1', error: { code: 'NOPE', message: 'x' } }), undefined);
+  assert.equal(parseRelayMessage({ v: 1, t: 'credentials', from: 'x', credentials: { username: 1 } }), undefined);
+  assert.ok(parseRelayMessage({ v: 1, t: 'command', from: 'x', id: '1', command: { type: 'answer', callId: 'c' } }));
+  assert.ok(parseRelayMessage({ v: 1, t: 'result', from: 'x', to: 'y', id: '1', error: { code: 'SB20001', message: 'x' } }));
+});
+
+test('revive keeps the detail of an error that crossed the channel', () => {
+  const original = new SwitchboardError('SB20004', "'abc' is not a number.");
+  const back = revive(original.toJSON());
+  assert.equal(back.code, 'SB20004');
+  assert.equal(back.message, original.message);
+  assert.equal(revive({ code: 'SB20004', message: 'something else' }).message, 'The call could not be placed. something else');
+});
+
+test('mirrorableState leaves state without a password untouched', () => {
+  const s = engineState();
+  assert.equal(mirrorableState(s), s);
+});

@@ -1,0 +1,64 @@
+/**
+ * BroadcastChannel between the "tabs" of a test: a message posted on one channel reaches every
+ * other open channel of the same hub (never the sender), as a structured clone, on a later task.
+ */
+import type { ChannelLike } from '../leadership/tab-relay.ts';
+
+type Listener = (event: { readonly data: unknown }) => void;
+
+export class MemoryChannelHub {
+  private readonly channels = new Set<MemoryChannel>();
+  /** Every message posted through the hub, in order (for assertions). */
+  readonly log: unknown[] = [];
+
+  open(): MemoryChannel {
+    const channel = new MemoryChannel(this);
+    this.channels.add(channel);
+    return channel;
+  }
+
+  /** @internal */
+  deliver(from: MemoryChannel, message: unknown): void {
+    const data = structuredClone(message);
+    this.log.push(data);
+    for (const channel of this.channels) {
+      if (channel !== from) setTimeout(() => channel.receive(structuredClone(data)), 0);
+    }
+  }
+
+  /** @internal */
+  remove(channel: MemoryChannel): void {
+    this.channels.delete(channel);
+  }
+}
+
+export class MemoryChannel implements ChannelLike {
+  private readonly listeners = new Set<Listener>();
+  private closed = false;
+
+  constructor(private readonly hub: MemoryChannelHub) {}
+
+  postMessage(message: unknown): void {
+    if (this.closed) throw new DOMException('The channel is closed.', 'InvalidStateError');
+    this.hub.deliver(this, message);
+  }
+
+  addEventListener(_type: 'message', listener: Listener): void {
+    this.listeners.add(listener);
+  }
+
+  removeEventListener(_type: 'message', listener: Listener): void {
+    this.listeners.delete(listener);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.hub.remove(this);
+  }
+
+  /** @internal */
+  receive(data: unknown): void {
+    if (this.closed) return;
+    for (const listener of [...this.listeners]) listener({ data });
+  }
+}
