@@ -1,0 +1,247 @@
+/**
+ * The console page's JSON endpoints, `/emulator/api/console/...`. The page (top frame) receives
+ * Open CTI calls from the softphone and does the UI-side work itself; whatever needs the org's data
+ * (search and pop by layout, saveLog, runApex, settings, layout) is answered here, already in Open
+ * CTI's `{success, returnValue, errors}` shape, so the page forwards it untouched.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DataError, type ConsoleData, type SoftphoneLayoutDef, type UserView } from './console-data.ts';
+import { ApexRegistry, parseMethodParams } from './apex-registry.ts';
+import { ConsoleEventLog } from './event-log.ts';
+import { HttpError, readJson, sendJson } from './http-util.ts';
+import { searchAndPop } from './screen-pop-rules.ts';
+import { validateCallCenterText } from './call-center-import.ts';
+
+export const CONSOLE_API = '/emulator/api/console/';
+
+export interface OpenCtiReply {
+  readonly success: boolean;
+  readonly returnValue: unknown;
+  readonly errors: readonly { code: string; description: string; details?: unknown }[] | null;
+}
+
+const ok = (returnValue: unknown = null): OpenCtiReply => ({ success: true, returnValue, errors: null });
+const fail = (code: string, description: string, details?: unknown): OpenCtiReply =>
+  ({ success: false, returnValue: null, errors: [{ code, description, ...(details === undefined ? {} : { details }) }] });
+
+export interface ConsoleApiOptions {
+  readonly data: ConsoleData;
+  readonly apex: ApexRegistry;
+  readonly log: ConsoleEventLog;
+  /** Origins and URLs the page needs (Lightning origin, VF origin…). */
+  readonly describeOrigins: () => Readonly<Record<string, string>>;
+}
+
+export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMessage, res: ServerResponse, path: string, url: URL) => Promise<void> {
+  const { data, apex, log } = options;
+
+  const userOf = (url: URL, body?: Record<string, unknown>): UserView => {
+    const wanted = typeof body?.userId === 'string' ? body.userId : url.searchParams.get('user');
+    if (!wanted) return data.defaultUser();
+    const user = data.user(wanted);
+    if (!user) throw new HttpError(404, `no user '${wanted}' (use an Id or a Username)`);
+    return user;
+  };
+
+  function session(user: UserView): Record<string, unknown> {
+    const callCenter = user.CallCenterId ? data.callCenter(user.CallCenterId) : undefined;
+    return {
+      user,
+      users: data.users(),
+      callCenter: callCenter ?? null,
+      settings: callCenter ? data.callCenterSettings(callCenter.Id) : null,
+      layout: data.softphoneLayout(user.Id),
+      objects: data.objects().filter((o) => !['CallCenter', 'SoftphoneLayout', 'User'].includes(o.name)).map((o) => ({ name: o.name, label: o.label, labelPlural: o.labelPlural, keyPrefix: o.keyPrefix })),
+      origins: options.describeOrigins(),
+    };
+  }
+
+  async function openCti(method: string, args: Record<string, unknown>, user: UserView): Promise<OpenCtiReply> {
+    switch (method) {
+      case 'getCallCenterSettings': {
+        if (!user.CallCenterId) return fail('GENERIC_ERROR', `User ${user.Username} is not assigned to a call center.`);
+        return ok(data.callCenterSettings(user.CallCenterId));
+      }
+      case 'getSoftphoneLayout':
+        return ok(data.softphoneLayout(user.Id));
+      case 'searchAndScreenPop': {
+        const term = typeof args.searchParams === 'string' ? args.searchParams.trim() : '';
+        if (term !== '' && term.length < 3) return fail('INVALID_PARAM', 'searchParams must be at least 3 characters long.');
+        if (args.callType !== undefined && args.callType !== null && !['inbound', 'outbound', 'internal'].includes(String(args.callType))) {
+          return fail('INVALID_PARAM', `callType must be one of inbound, outbound, internal; got '${String(args.callType)}'.`);
+        }
+        const result = searchAndPop(args, data.softphoneLayout(user.Id), (t, objects) => data.search(t, objects));
+        return ok({ matches: result.matches, pop: result.pop, rule: result.rule, matchCount: result.matchCount });
+      }
+      case 'saveLog':
+        return saveLog(args.object, user);
+      case 'runApex':
+        return runApex(args, user);
+      default:
+        return fail('INVALID_PARAM', `The console does not serve '${method}' from the server.`);
+    }
+  }
+
+  function saveLog(value: unknown, user: UserView): OpenCtiReply {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('INVALID_PARAM', 'value must be an object of field values.');
+    const fields: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+    const id = typeof fields.Id === 'string' ? fields.Id : typeof fields.id === 'string' ? fields.id : undefined;
+    const entity = typeof fields.entityApiName === 'string' ? fields.entityApiName : undefined;
+    delete fields.Id;
+    delete fields.id;
+    delete fields.entityApiName;
+    try {
+      if (id) {
+        data.update(id, fields, user.Id);
+        return ok({ recordId: id });
+      }
+      if (!entity) return fail('INVALID_PARAM', 'saveLog needs Id (to update) or entityApiName (to create).');
+      const recordId = data.create(entity, fields, user.Id);
+      return ok({ recordId });
+    } catch (e) {
+      if (e instanceof DataError) {
+        return fail('GENERIC_ERROR', e.errors.map((x) => x.message).join(' '), { errors: e.errors });
+      }
+      throw e;
+    }
+  }
+
+  async function runApex(args: Record<string, unknown>, user: UserView): Promise<OpenCtiReply> {
+    const apexClass = typeof args.apexClass === 'string' ? args.apexClass : '';
+    const methodName = typeof args.methodName === 'string' ? args.methodName : '';
+    const rawParams = typeof args.methodParams === 'string' ? args.methodParams : args.methodParams === undefined ? '' : JSON.stringify(args.methodParams);
+    if (!apexClass || !methodName) return fail('INVALID_PARAM', 'runApex needs apexClass and methodName.');
+    const handler = apex.find(apexClass, methodName);
+    if (!handler) return fail('SERVER_ERROR', `Could not load Apex class: ${apexClass}`);
+    try {
+      const result = await handler(parseMethodParams(rawParams), rawParams, { userId: user.Id });
+      return ok({ runApex: result ?? null });
+    } catch (e) {
+      return fail('SERVER_ERROR', `${apexClass}.${methodName}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  return async (req, res, path, url) => {
+    const rest = path.slice(CONSOLE_API.length);
+    const method = req.method ?? 'GET';
+    if (rest === 'session' && method === 'GET') return sendJson(res, 200, session(userOf(url)));
+    if (rest.startsWith('opencti/') && method === 'POST') {
+      const body = await readJson(req);
+      const user = userOf(url, body);
+      const name = rest.slice('opencti/'.length);
+      const args = typeof body.args === 'object' && body.args !== null ? (body.args as Record<string, unknown>) : {};
+      const reply = await openCti(name, args, user);
+      return sendJson(res, 200, reply);
+    }
+    if (rest === 'log') {
+      if (method === 'GET') return sendJson(res, 200, log.list(Number(url.searchParams.get('since') ?? 0)));
+      if (method === 'DELETE') {
+        log.clear();
+        return sendJson(res, 200, { cleared: true });
+      }
+      if (method === 'POST') {
+        const body = await readJson(req);
+        const entries = Array.isArray(body.entries) ? body.entries : [body];
+        for (const e of entries as Record<string, unknown>[]) {
+          if (typeof e.method !== 'string') throw new HttpError(400, 'log entry needs a method');
+          log.add({
+            method: e.method, args: e.args ?? null, at: typeof e.at === 'number' ? e.at : Date.now(),
+            surface: e.surface === 'classic' ? 'classic' : 'lightning',
+            ...(typeof e.userId === 'string' ? { userId: e.userId } : {}),
+            ...(typeof e.success === 'boolean' ? { success: e.success } : {}),
+          });
+        }
+        return sendJson(res, 200, { logged: entries.length });
+      }
+    }
+    let m = /^records\/([A-Za-z0-9]{15,18})$/.exec(rest);
+    if (m && method === 'GET') {
+      const record = data.record(m[1]!);
+      if (!record) throw new HttpError(404, `no record with Id ${m[1]}`);
+      return sendJson(res, 200, { record, object: data.object(record.object), activities: data.activities(record.Id) });
+    }
+    m = /^objects\/(\w+)\/records$/.exec(rest);
+    if (m) {
+      const object = data.object(m[1]!);
+      if (!object) throw new HttpError(404, `no object '${m[1]}'`);
+      if (method === 'GET') return sendJson(res, 200, { object, records: data.list(object.name, Number(url.searchParams.get('limit') ?? 50)) });
+      if (method === 'POST') {
+        const body = await readJson(req);
+        const user = userOf(url, body);
+        try {
+          const id = data.create(object.name, (body.fields ?? {}) as Record<string, unknown>, user.Id);
+          return sendJson(res, 201, { id });
+        } catch (e) {
+          if (e instanceof DataError) return sendJson(res, 400, { errors: e.errors });
+          throw e;
+        }
+      }
+    }
+    m = /^objects\/(\w+)$/.exec(rest);
+    if (m && method === 'GET') {
+      const object = data.object(m[1]!);
+      if (!object) throw new HttpError(404, `no object '${m[1]}'`);
+      return sendJson(res, 200, object);
+    }
+    if (rest === 'search' && method === 'GET') {
+      const q = (url.searchParams.get('q') ?? '').trim();
+      if (q.length < 3) throw new HttpError(400, 'search needs at least 3 characters');
+      return sendJson(res, 200, { term: q, records: data.search(q) });
+    }
+    if (rest === 'setup/call-centers' && method === 'GET') return sendJson(res, 200, { callCenters: data.callCenters(), users: data.users() });
+    if (rest === 'setup/call-centers/import' && method === 'POST') {
+      const body = await readJson(req);
+      const text = typeof body.text === 'string' ? body.text : '';
+      const fileName = typeof body.fileName === 'string' && body.fileName ? body.fileName : 'callcenter.xml';
+      const verdict = await validateCallCenterText(text, fileName);
+      if (verdict.errors.length) return sendJson(res, 422, verdict);
+      const callCenter = data.importCallCenter(text);
+      return sendJson(res, 201, { ...verdict, callCenter });
+    }
+    if (rest === 'setup/assign' && method === 'POST') {
+      const body = await readJson(req);
+      if (typeof body.userId !== 'string') throw new HttpError(400, 'userId is required');
+      const callCenterId = typeof body.callCenterId === 'string' && body.callCenterId ? body.callCenterId : null;
+      if (!data.user(body.userId)) throw new HttpError(404, `no user '${body.userId}'`);
+      if (callCenterId && !data.callCenter(callCenterId)) throw new HttpError(404, `no call center '${callCenterId}'`);
+      data.assignCallCenter(data.user(body.userId)!.Id, callCenterId);
+      return sendJson(res, 200, { assigned: true });
+    }
+    if (rest === 'setup/softphone-layout') {
+      const user = userOf(url);
+      if (method === 'GET') return sendJson(res, 200, data.softphoneLayout(user.Id));
+      if (method === 'PUT') {
+        const body = await readJson(req);
+        const problem = checkLayout(body);
+        if (problem) throw new HttpError(400, problem);
+        data.saveSoftphoneLayout(user.Id, body as unknown as SoftphoneLayoutDef);
+        return sendJson(res, 200, data.softphoneLayout(user.Id));
+      }
+    }
+    throw new HttpError(404, `no console endpoint ${method} ${path}`);
+  };
+
+  function checkLayout(body: Record<string, unknown>): string | undefined {
+    const popTypes = ['PopToEntity', 'PopToVisualforce', 'PopToSearch', 'PopToFlow', 'DoNotPop'];
+    for (const type of ['Inbound', 'Outbound', 'Internal']) {
+      const section = body[type] as Record<string, unknown> | undefined;
+      if (typeof section !== 'object' || section === null) return `${type} section is missing`;
+      const objects = section.objects as Record<string, unknown> | undefined;
+      if (typeof objects !== 'object' || objects === null) return `${type}.objects must be an object`;
+      for (const [name, fields] of Object.entries(objects)) {
+        const def = data.object(name);
+        if (!def) return `${type}.objects: unknown object '${name}'`;
+        if (!Array.isArray(fields)) return `${type}.objects.${name} must be a list of fields`;
+        for (const f of fields as { apiName?: unknown }[]) {
+          if (typeof f?.apiName !== 'string' || !def.fields.some((x) => x.name === f.apiName)) return `${type}.objects.${name}: unknown field '${String(f?.apiName)}'`;
+        }
+      }
+      const pops = (section.screenPopSettings ?? {}) as Record<string, { screenPopType?: unknown } | undefined>;
+      for (const rule of ['NoMatch', 'SingleMatch', 'MultipleMatches']) {
+        const p = pops[rule];
+        if (p && !popTypes.includes(String(p.screenPopType))) return `${type}.screenPopSettings.${rule}: unknown screenPopType '${String(p.screenPopType)}'`;
+      }
+    }
+    return undefined;
+  }
+}

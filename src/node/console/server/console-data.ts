@@ -1,0 +1,109 @@
+/**
+ * What the console needs from the emulated org's data, as one port. `db-console-data.ts` implements
+ * it on the SQLite database (src/node/console/db); the Open CTI rules (pop by layout, log
+ * validation) sit above it in console-api.ts so they do not depend on how records are stored.
+ */
+export type Value = string | number | boolean | null;
+
+export interface RecordView {
+  readonly Id: string;
+  /** API name of the object, e.g. `Contact`. */
+  readonly object: string;
+  /** The record's name (Name, CaseNumber, Subject…). */
+  readonly name: string;
+  readonly fields: Readonly<Record<string, Value>>;
+}
+
+export interface FieldInfo {
+  readonly name: string;
+  readonly label: string;
+  readonly type: string;
+  readonly required: boolean;
+  readonly createable: boolean;
+  readonly picklistValues?: readonly string[];
+}
+
+export interface ObjectInfo {
+  readonly name: string;
+  readonly label: string;
+  readonly labelPlural: string;
+  readonly keyPrefix: string;
+  readonly fields: readonly FieldInfo[];
+}
+
+export interface UserView {
+  readonly Id: string;
+  readonly Name: string;
+  readonly Username: string;
+  readonly Alias?: string;
+  readonly CallCenterId: string | null;
+}
+
+export interface CallCenterView {
+  readonly Id: string;
+  readonly Name: string;
+  readonly InternalName: string;
+  readonly AdapterUrl: string | null;
+}
+
+export type ScreenPopType = 'PopToEntity' | 'PopToVisualforce' | 'PopToSearch' | 'PopToFlow' | 'DoNotPop';
+export interface ScreenPopSetting { readonly screenPopType: ScreenPopType; readonly screenPopData?: string }
+export interface CallTypeLayout {
+  readonly callRelatedFields: readonly string[];
+  readonly objects: Readonly<Record<string, readonly { readonly apiName: string; readonly displayName: string }[]>>;
+  readonly screenPopSettings: {
+    readonly screenPopsOpenWithin?: 'ExistingWindow' | 'NewWindow';
+    readonly NoMatch?: ScreenPopSetting;
+    readonly SingleMatch?: ScreenPopSetting;
+    readonly MultipleMatches?: ScreenPopSetting;
+  };
+}
+/** getSoftphoneLayout's returnValue shape (reference §5). */
+export interface SoftphoneLayoutDef {
+  readonly Inbound: CallTypeLayout;
+  readonly Outbound: CallTypeLayout;
+  readonly Internal: CallTypeLayout;
+}
+
+/** A Salesforce-style field error (same items the REST API returns). */
+export interface DataErrorItem {
+  readonly errorCode: string;
+  readonly message: string;
+  readonly fields: readonly string[];
+}
+
+export interface ConsoleData {
+  objects(): readonly ObjectInfo[];
+  object(name: string): ObjectInfo | undefined;
+  users(): readonly UserView[];
+  user(idOrUsername: string): UserView | undefined;
+  /** The demo agent, signed in when no `?user=` is given. */
+  defaultUser(): UserView;
+  callCenters(): readonly CallCenterView[];
+  callCenter(id: string): CallCenterView | undefined;
+  /** getCallCenterSettings' slash-key map for a call center. */
+  callCenterSettings(callCenterId: string): Readonly<Record<string, string>>;
+  /** Stores an imported (already validated) Call Center definition; returns the call center. */
+  importCallCenter(xml: string): CallCenterView;
+  assignCallCenter(userId: string, callCenterId: string | null): void;
+  softphoneLayout(userId: string): SoftphoneLayoutDef;
+  saveSoftphoneLayout(userId: string, layout: SoftphoneLayoutDef): void;
+  record(id: string): RecordView | undefined;
+  list(object: string, limit: number): readonly RecordView[];
+  /** Records of `objects` matching `term` in any searchable field (phone numbers normalised). */
+  search(term: string, objects?: readonly string[]): readonly RecordView[];
+  /** Creates a record; throws DataError on field problems. */
+  create(object: string, fields: Readonly<Record<string, unknown>>, userId: string): string;
+  update(id: string, fields: Readonly<Record<string, unknown>>, userId: string): void;
+  /** Tasks whose WhoId or WhatId is `id`, newest first. */
+  activities(id: string): readonly RecordView[];
+  /** The Task with this CallObject, if any. */
+  taskByCallObject(callObject: string): RecordView | undefined;
+}
+
+export class DataError extends Error {
+  constructor(readonly errors: readonly DataErrorItem[]) {
+    super(errors.map((e) => `${e.errorCode}: ${e.message}`).join('; '));
+    this.name = 'DataError';
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The emulator's HTTP shell: two listeners (Lightning origin and Visualforce origin) and the routes
+ * on each. The data, REST and Open CTI rules are handed in; this file only routes and serves.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { HttpError, safeJoin, sendJson, sendText, serveFile } from './http-util.ts';
+import { createOpenCtiRoutes } from './opencti-routes.ts';
+import { findApexPage } from './apex-pages.ts';
+import { CONSOLE_API } from './console-api.ts';
+import type { ConsoleOrigins } from './origins.ts';
+
+export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | boolean;
+
+export interface ConsoleServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly vfPort: number;
+  /** Project dist folder (built pages, libraries and connector). */
+  readonly distDir: string;
+  /** node_modules/@salesforce-ux/design-system/assets */
+  readonly sldsDir: string;
+  readonly apexDir?: string;
+  readonly allowLocalOrigins: boolean;
+  readonly origins: (lightningPort: number, vfPort: number) => ConsoleOrigins;
+  readonly consoleApi: (req: IncomingMessage, res: ServerResponse, path: string, url: URL) => Promise<void>;
+  /** `/services/data/...` and the REST helper's `/emulator/api/...` endpoints; answers false when not its path. */
+  readonly rest?: Handler;
+}
+
+export interface RunningServers {
+  readonly lightning: Server;
+  readonly vf: Server;
+  readonly port: number;
+  readonly vfPort: number;
+  readonly origins: ConsoleOrigins;
+  close(): Promise<void>;
+}
+
+export async function startConsoleServers(options: ConsoleServerOptions): Promise<RunningServers> {
+  const webDir = join(options.distDir, 'node', 'console', 'web');
+  const softphoneDir = join(options.distDir, 'app', 'softphone');
+  const openCti = createOpenCtiRoutes({ libraryDir: join(options.distDir, 'node', 'console', 'opencti', 'web'), allowLocalOrigins: options.allowLocalOrigins });
+  let origins: ConsoleOrigins = { lightning: '', vf: '' };
+
+  const serveFrom = (res: ServerResponse, root: string, rel: string): boolean => {
+    const file = safeJoin(root, rel);
+    return file !== undefined && serveFile(res, file);
+  };
+  const page = (res: ServerResponse, name: string): void => {
+    if (!serveFile(res, join(webDir, name))) sendText(res, 500, `Console page ${name} is not built (run npm run build): ${join(webDir, name)}`);
+  };
+
+  const common = (path: string, res: ServerResponse): boolean => {
+    if (openCti(path, res)) return true;
+    if (path.startsWith('/assets/slds/')) return serveFrom(res, options.sldsDir, path.slice('/assets/slds/'.length)) || notFound(res, path);
+    return false;
+  };
+
+  async function lightning(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://console.invalid');
+    const path = url.pathname;
+    if (common(path, res)) return;
+    if (path === '/' || path === '/lightning' || path === '/lightning/') {
+      res.writeHead(302, { location: `/lightning/page/home${url.search}` });
+      res.end();
+      return;
+    }
+    if (path.startsWith('/lightning/')) return page(res, 'index.html');
+    if (path === '/console/classic' || path === '/console/classic/') return page(res, 'classic.html');
+    if (path.startsWith('/assets/console/')) {
+      if (!serveFrom(res, webDir, path.slice('/assets/console/'.length))) notFound(res, path);
+      return;
+    }
+    if (path.startsWith(CONSOLE_API)) return options.consoleApi(req, res, path, url);
+    if (path.startsWith('/apex/')) {
+      // An org sends Visualforce to its own domain.
+      res.writeHead(302, { location: `${origins.vf}${path}${url.search}` });
+      res.end();
+      return;
+    }
+    if (options.rest && (await options.rest(req, res))) return;
+    notFound(res, path);
+  }
+
+  async function vf(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://console.invalid');
+    const path = url.pathname;
+    if (common(path, res)) return;
+    const apex = /^\/apex\/([^/]+)$/.exec(path);
+    if (apex) {
+      const found = findApexPage(options.apexDir, decodeURIComponent(apex[1]!));
+      if (found.kind === 'page') return sendText(res, 200, found.html, 'text/html; charset=utf-8');
+      if (found.kind === 'error') return sendText(res, 500, found.message);
+      return sendText(res, 404, `Visualforce page ${apex[1]} does not exist${options.apexDir ? ` in ${options.apexDir}` : ' (no apexDir configured)'}.`);
+    }
+    if (path === '/softphone') {
+      res.writeHead(302, { location: `/softphone/${url.search}` });
+      res.end();
+      return;
+    }
+    if (path.startsWith('/softphone/')) {
+      const rel = path.slice('/softphone/'.length) || 'index.html';
+      if (serveFrom(res, softphoneDir, rel)) return;
+      if (rel === 'index.html') return sendText(res, 404, `The connector is not built: ${join(softphoneDir, 'index.html')} is missing (run npm run build).`);
+      notFound(res, path);
+      return;
+    }
+    notFound(res, path);
+  }
+
+  const wrap = (handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>) => (req: IncomingMessage, res: ServerResponse) => {
+    handler(req, res).catch((e: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (e instanceof HttpError) sendJson(res, e.status, { error: e.message });
+      else sendJson(res, 500, { error: e instanceof Error ? e.message : String(e) });
+    });
+  };
+
+  const lightningServer = createServer(wrap(lightning));
+  const vfServer = createServer(wrap(vf));
+  await listen(lightningServer, options.port, options.host);
+  await listen(vfServer, options.vfPort, options.host);
+  const port = (lightningServer.address() as AddressInfo).port;
+  const vfPort = (vfServer.address() as AddressInfo).port;
+  origins = options.origins(port, vfPort);
+  return {
+    lightning: lightningServer, vf: vfServer, port, vfPort, origins,
+    close: async () => {
+      await Promise.all([close(lightningServer), close(vfServer)]);
+    },
+  };
+}
+
+function notFound(res: ServerResponse, path: string): true {
+  sendText(res, 404, `Not found: ${path}`);
+  return true;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,27 @@
+/**
+ * The emulator's two origins, like an org's: the Lightning origin (console pages, REST, the
+ * console's JSON API) and the Visualforce origin (`/apex/*` pages and the connector at `/softphone/`).
+ *
+ * - strict mode: Salesforce-shaped host names, `http://<org>.lightning.force.com:<port>` and
+ *   `http://<org>--c.vf.force.com:<vfPort>`. The served Open CTI library applies Salesforce's own
+ *   origin rule, so the browser must map those names to 127.0.0.1, e.g. Chromium with
+ *   `--host-resolver-rules=MAP *.force.com 127.0.0.1, MAP *.salesforce.com 127.0.0.1` (tests do).
+ * - local mode (default for `npm start`): `http://127.0.0.1:<port>` and `http://localhost:<vfPort>`,
+ *   and the library also trusts 127.0.0.1/localhost origins; it still checks that replies come from
+ *   sfdcIframeOrigin and that the page's protocol matches.
+ */
+export interface ConsoleOrigins {
+  readonly lightning: string;
+  readonly vf: string;
+}
+
+export const DEFAULT_ORG = 'switchboard-dev';
+
+export function consoleOrigins(strict: boolean, port: number, vfPort: number, org = DEFAULT_ORG): ConsoleOrigins {
+  return strict
+    ? { lightning: `http://${org}.lightning.force.com:${port}`, vf: `http://${org}--c.vf.force.com:${vfPort}` }
+    : { lightning: `http://127.0.0.1:${port}`, vf: `http://localhost:${vfPort}` };
+}
+
+/** Chromium flag that makes strict-mode host names reach this machine. */
+export const HOST_RESOLVER_RULES = '--host-resolver-rules=MAP *.force.com 127.0.0.1, MAP *.salesforce.com 127.0.0.1';

@@ -1,0 +1,105 @@
+/**
+ * The utility bar: the Phone item (label, icon, panel label/icon, width and height, open or
+ * minimised; its panel and softphone iframe exist from app load, so the softphone runs while
+ * minimised) and the Omni-Channel item (presence statuses: Available, Away with the call center's
+ * reasons, Offline).
+ */
+import { h, clear, icon } from './dom.ts';
+
+export interface PhoneItemState {
+  itemLabel: string;
+  itemIcon: string;
+  panelLabel: string;
+  panelIcon: string;
+  widthPX: number;
+  heightPX: number;
+  visible: boolean;
+}
+
+export interface OmniStatus {
+  readonly status: 'available' | 'away' | 'offline' | 'on-call' | 'wrap-up';
+  readonly reasonId?: string;
+}
+
+export class UtilityBar {
+  readonly phone: PhoneItemState;
+  readonly phonePanel: HTMLElement;
+  readonly frameHost: HTMLElement;
+  private readonly phoneButton: HTMLButtonElement;
+  private readonly phoneHeader: HTMLElement;
+  private readonly omniPanel: HTMLElement;
+  private readonly omniButton: HTMLButtonElement;
+  omni: OmniStatus = { status: 'offline' };
+  private omniOpen = false;
+
+  constructor(
+    root: HTMLElement,
+    initial: Pick<PhoneItemState, 'widthPX' | 'heightPX'>,
+    private readonly awayReasons: readonly { id: string; label: string }[],
+    private readonly onOmniChange: (status: OmniStatus) => void,
+    phoneAvailable: boolean,
+  ) {
+    this.phone = { itemLabel: 'Phone', itemIcon: 'call', panelLabel: 'Phone', panelIcon: 'call', visible: false, ...initial };
+    this.phoneButton = h('button', { class: 'slds-button slds-utility-bar__action', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'phone-panel',
+      onclick: () => this.setVisible(!this.phone.visible) });
+    this.phoneHeader = h('header', { class: 'slds-utility-panel__header slds-grid' });
+    this.frameHost = h('div', { class: 'console-softphone-host' });
+    this.phonePanel = h('section', { id: 'phone-panel', class: 'slds-utility-panel console-phone-panel', role: 'dialog', 'aria-label': 'Phone panel' }, this.phoneHeader, this.frameHost);
+    this.omniButton = h('button', { class: 'slds-button slds-utility-bar__action', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'omni-panel',
+      onclick: () => { this.omniOpen = !this.omniOpen; this.renderOmni(); } });
+    this.omniPanel = h('section', { id: 'omni-panel', class: 'slds-utility-panel console-omni-panel', role: 'dialog', 'aria-label': 'Omni-Channel' });
+    const items = h('ul', { class: 'slds-utility-bar' },
+      phoneAvailable ? h('li', { class: 'slds-utility-bar__item' }, this.phoneButton) : null,
+      h('li', { class: 'slds-utility-bar__item' }, this.omniButton));
+    root.append(h('footer', { class: 'slds-utility-bar_container console-utility-bar', 'aria-label': 'Utility Bar' }, items), this.phonePanel, this.omniPanel);
+    this.renderPhone();
+    this.renderOmni();
+  }
+
+  setVisible(visible: boolean): void {
+    this.phone.visible = visible;
+    this.renderPhone();
+  }
+
+  renderPhone(): void {
+    clear(this.phoneButton);
+    this.phoneButton.append(icon(this.phone.itemIcon), h('span', { class: 'slds-utility-bar__text' }, this.phone.itemLabel));
+    this.phoneButton.setAttribute('aria-expanded', String(this.phone.visible));
+    this.phoneButton.dataset.icon = this.phone.itemIcon;
+    clear(this.phoneHeader);
+    this.phoneHeader.append(icon(this.phone.panelIcon), h('h2', { class: 'slds-utility-panel__header-label' }, this.phone.panelLabel),
+      h('button', { class: 'slds-button slds-button_icon', type: 'button', 'aria-label': 'Minimize Phone', onclick: () => this.setVisible(false) }, '–'));
+    this.phoneHeader.dataset.icon = this.phone.panelIcon;
+    // Minimised = moved off screen, never display:none: the softphone keeps running, as in Lightning.
+    this.phonePanel.classList.toggle('console-minimized', !this.phone.visible);
+    this.phonePanel.setAttribute('aria-hidden', String(!this.phone.visible));
+    this.phonePanel.style.width = `${this.phone.widthPX}px`;
+    this.phonePanel.style.height = `${this.phone.heightPX}px`;
+  }
+
+  setOmni(status: OmniStatus, notify: boolean): void {
+    this.omni = status;
+    this.renderOmni();
+    if (notify) this.onOmniChange(status);
+  }
+
+  statusLabel(s: OmniStatus = this.omni): string {
+    if (s.status === 'away') return `Away - ${this.awayReasons.find((r) => r.id === s.reasonId)?.label ?? s.reasonId ?? ''}`.trim();
+    return { available: 'Available', offline: 'Offline', 'on-call': 'On a Call', 'wrap-up': 'Wrap-Up', away: 'Away' }[s.status];
+  }
+
+  private renderOmni(): void {
+    clear(this.omniButton);
+    this.omniButton.append(icon('omni_channel'), h('span', { class: 'slds-utility-bar__text' }, `Omni-Channel (${this.statusLabel()})`));
+    this.omniButton.setAttribute('aria-expanded', String(this.omniOpen));
+    clear(this.omniPanel);
+    this.omniPanel.hidden = !this.omniOpen;
+    const choices: OmniStatus[] = [{ status: 'available' }, ...this.awayReasons.map((r) => ({ status: 'away' as const, reasonId: r.id })), { status: 'offline' }];
+    this.omniPanel.append(h('h2', { class: 'slds-utility-panel__header-label' }, 'Omni-Channel'),
+      h('p', { 'data-omni-status': this.omni.status }, `Status: ${this.statusLabel()}`),
+      h('div', { role: 'radiogroup', 'aria-label': 'Presence status' }, choices.map((c) => {
+        const checked = c.status === this.omni.status && (c.reasonId ?? '') === (this.omni.reasonId ?? '');
+        return h('button', { type: 'button', role: 'radio', 'aria-checked': String(checked), class: 'slds-button slds-button_neutral', onclick: () => this.setOmni(c, true) }, this.statusLabel(c));
+      })));
+  }
+}

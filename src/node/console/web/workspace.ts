@@ -1,0 +1,437 @@
+/**
+ * The console's workspace: tabs holding record pages, object homes, list views, Top Results, the
+ * screen-flow stand-in, Visualforce pops and Setup pages; the new-record modal; click-to-dial on
+ * phone fields. It performs screen pops (`pop`) and tells its owner about navigation.
+ */
+import { h, clear } from './dom.ts';
+import type { ApiClient, ObjectInfo, RecordView, Session, Value } from './api-client.ts';
+import { renderSetup } from './setup-pages.ts';
+
+export interface Tab {
+  readonly id: number;
+  url: string;
+  title: string;
+  kind: 'home' | 'record' | 'objecthome' | 'list' | 'search' | 'flow' | 'vf' | 'setup';
+  recordId?: string;
+  objectType?: string;
+  recordName?: string;
+  accountId?: string;
+  contactId?: string;
+  flow?: { flowDevName: string; flowArgs: unknown[] };
+}
+
+export interface ViewInfo {
+  url: string;
+  recordId?: string;
+  recordName?: string;
+  objectType?: string;
+  accountId?: string;
+  contactId?: string;
+}
+
+export interface ClickToDialEvent {
+  number: string;
+  recordId: string;
+  recordName: string;
+  objectType: string;
+  accountId?: string;
+  contactId?: string;
+  params: string;
+}
+
+export interface PopRequest { type: unknown; params: unknown }
+
+export class PopError extends Error {}
+
+export interface WorkspaceHooks {
+  onNavigation(info: ViewInfo): void;
+  onClickToDial(event: ClickToDialEvent): void;
+  onWorkStart(to: string, record: RecordView): void;
+}
+
+export class Workspace {
+  readonly tabs: Tab[] = [];
+  active: Tab | undefined;
+  clickToDial = false;
+  /** Classic keeps its own URL; Lightning mirrors the active tab in the address bar. */
+  pushHistory = true;
+  private nextId = 1;
+  private readonly tabBar: HTMLElement;
+  private readonly content: HTMLElement;
+  private readonly modalHost: HTMLElement;
+  private objectCache = new Map<string, ObjectInfo>();
+
+  constructor(
+    root: HTMLElement,
+    private readonly api: ApiClient,
+    private session: Session,
+    private readonly hooks: WorkspaceHooks,
+    private readonly basePath: string,
+  ) {
+    this.tabBar = h('div', { class: 'slds-tabs_default console-tabs', role: 'tablist', 'aria-label': 'Workspace tabs' });
+    this.content = h('main', { class: 'console-content slds-p-around_medium', 'aria-label': 'Workspace' });
+    this.modalHost = h('div', { class: 'console-modal-host' });
+    root.append(this.tabBar, this.content, this.modalHost);
+  }
+
+  setSession(session: Session): void {
+    this.session = session;
+  }
+
+  info(tab = this.active): ViewInfo {
+    if (!tab) return { url: location.origin + this.basePath };
+    const info: ViewInfo = { url: location.origin + tab.url };
+    if (tab.recordId) {
+      info.recordId = tab.recordId;
+      info.recordName = tab.recordName ?? '';
+      info.objectType = tab.objectType ?? '';
+      if (tab.accountId) info.accountId = tab.accountId;
+      if (tab.contactId) info.contactId = tab.contactId;
+    }
+    return info;
+  }
+
+  /** Opens (or focuses) the tab for a console URL path. */
+  async navigate(path: string, opts: { newTab?: boolean } = {}): Promise<Tab> {
+    const existing = this.tabs.find((t) => t.url === path);
+    if (existing && !opts.newTab) {
+      await this.focus(existing);
+      return existing;
+    }
+    const tab: Tab = { id: this.nextId++, url: path, title: 'Loading…', kind: 'home' };
+    this.classify(tab);
+    this.tabs.push(tab);
+    await this.focus(tab);
+    return tab;
+  }
+
+  async focus(tab: Tab): Promise<void> {
+    this.active = tab;
+    if (this.pushHistory && location.pathname + location.search !== tab.url) history.pushState(null, '', this.withUser(tab.url));
+    await this.render();
+    this.hooks.onNavigation(this.info());
+  }
+
+  async refresh(): Promise<void> {
+    await this.render();
+  }
+
+  close(tab: Tab): void {
+    const i = this.tabs.indexOf(tab);
+    if (i < 0) return;
+    this.tabs.splice(i, 1);
+    if (this.active === tab) {
+      const next = this.tabs[Math.max(0, i - 1)];
+      if (next) void this.focus(next);
+      else void this.navigate(`${this.basePath}/page/home`);
+    } else this.renderTabs();
+  }
+
+  private withUser(url: string): string {
+    const user = new URLSearchParams(location.search).get('user');
+    if (!user || url.includes('user=')) return url;
+    return `${url}${url.includes('?') ? '&' : '?'}user=${encodeURIComponent(user)}`;
+  }
+
+  private classify(tab: Tab): void {
+    const u = new URL(tab.url, location.origin);
+    const parts = u.pathname.replace(/^\/+/, '').split('/');
+    // parts[0] is 'lightning' (or 'console')
+    const [, section, a, b] = parts;
+    if (section === 'r' && a && b) {
+      tab.kind = 'record';
+      tab.objectType = a;
+      tab.recordId = b;
+    } else if (section === 'o' && a && b === 'home') {
+      tab.kind = 'objecthome';
+      tab.objectType = a;
+    } else if (section === 'o' && a && b === 'list') {
+      tab.kind = 'list';
+      tab.objectType = a;
+    } else if (section === 'search') tab.kind = 'search';
+    else if (section === 'flow') tab.kind = 'flow';
+    else if (section === 'vf') tab.kind = 'vf';
+    else if (section === 'setup') tab.kind = 'setup';
+    else tab.kind = 'home';
+  }
+
+  // ---- screen pops ------------------------------------------------------------------------
+
+  /** Performs a screenPop `{type, params}`; throws PopError (→ INVALID_PARAM) on bad input. */
+  async pop(request: PopRequest): Promise<void> {
+    const params = (typeof request.params === 'object' && request.params !== null ? request.params : {}) as Record<string, unknown>;
+    const str = (key: string): string => {
+      const v = params[key];
+      if (typeof v !== 'string' || v.trim() === '') throw new PopError(`params.${key} is required for screen pop type '${String(request.type)}'.`);
+      return v.trim();
+    };
+    const base = this.basePath;
+    switch (request.type) {
+      case 'sobject': {
+        const recordId = str('recordId');
+        const found = await this.api.record(recordId).catch(() => undefined);
+        if (!found) throw new PopError(`No record found with Id ${recordId}.`);
+        await this.navigate(`${base}/r/${found.record.object}/${found.record.Id}/view`);
+        return;
+      }
+      case 'url': {
+        const url = str('url');
+        if (!url.startsWith('/') || url.startsWith('//')) throw new PopError(`params.url must be a relative URL (starting with /), got '${url}'.`);
+        if (url.startsWith('/apex/')) await this.navigate(`${base}/vf?page=${encodeURIComponent(url)}`);
+        else if (url.startsWith(base + '/')) await this.navigate(url);
+        else if (/^\/[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$/.test(url)) await this.pop({ type: 'sobject', params: { recordId: url.slice(1) } });
+        else throw new PopError(`The console cannot open '${url}'.`);
+        return;
+      }
+      case 'objecthome': {
+        const scope = this.objectName(str('scope'));
+        await this.navigate(`${base}/o/${scope}/home`);
+        return;
+      }
+      case 'list': {
+        const listViewId = str('listViewId');
+        const scope = this.objectName(str('scope'));
+        await this.navigate(`${base}/o/${scope}/list?filterName=${encodeURIComponent(listViewId)}`);
+        return;
+      }
+      case 'search': {
+        const term = str('searchString');
+        if (term.length < 3) throw new PopError('params.searchString must be at least 3 characters long.');
+        await this.navigate(`${base}/search?term=${encodeURIComponent(term)}`);
+        return;
+      }
+      case 'newRecord': {
+        const entity = this.objectName(str('entityName'));
+        const defaults = params.defaultFieldValues;
+        if (defaults !== undefined && (typeof defaults !== 'object' || defaults === null || Array.isArray(defaults))) throw new PopError('params.defaultFieldValues must be an object.');
+        await this.openNewRecord(entity, (defaults ?? {}) as Record<string, unknown>);
+        return;
+      }
+      case 'flow': {
+        const flowDevName = str('flowDevName');
+        if (!/^[A-Za-z]\w*$/.test(flowDevName)) throw new PopError(`'${flowDevName}' is not a flow API name.`);
+        const args = params.flowArgs ?? [];
+        if (!Array.isArray(args) || !args.every((a) => typeof a === 'object' && a !== null && typeof (a as { name?: unknown }).name === 'string')) {
+          throw new PopError('params.flowArgs must be a list of {name, type, value}.');
+        }
+        const tab = await this.navigate(`${base}/flow/${flowDevName}?t=${this.nextId}`, { newTab: true });
+        tab.flow = { flowDevName, flowArgs: args };
+        await this.render();
+        return;
+      }
+      default:
+        throw new PopError(`Unknown screen pop type '${String(request.type)}'. Use one of sforce.opencti.SCREENPOP_TYPE.`);
+    }
+  }
+
+  private objectName(name: string): string {
+    const o = this.session.objects.find((x) => x.name.toLowerCase() === name.toLowerCase());
+    if (!o) throw new PopError(`Unknown object '${name}'.`);
+    return o.name;
+  }
+
+  private async describe(name: string): Promise<ObjectInfo> {
+    let o = this.objectCache.get(name);
+    if (!o) {
+      o = await this.api.object(name);
+      this.objectCache.set(name, o);
+    }
+    return o;
+  }
+
+  // ---- new record modal -------------------------------------------------------------------
+
+  modalOpen: { entityName: string; defaults: Record<string, unknown> } | undefined;
+
+  async openNewRecord(entityName: string, defaults: Record<string, unknown>): Promise<void> {
+    const object = await this.describe(entityName);
+    this.modalOpen = { entityName, defaults };
+    clear(this.modalHost);
+    const inputs = new Map<string, HTMLInputElement | HTMLSelectElement>();
+    const errorBox = h('div', { class: 'slds-text-color_error', role: 'alert' });
+    const fields = object.fields.filter((f) => f.createable && f.type !== 'reference' && f.name !== 'OwnerId');
+    const form = h('form', { class: 'slds-form' }, fields.map((f) => {
+      const id = `new-${f.name}`;
+      const value = defaults[f.name];
+      let input: HTMLInputElement | HTMLSelectElement;
+      if (f.picklistValues && f.picklistValues.length) {
+        input = h('select', { id, class: 'slds-select', name: f.name }, h('option', { value: '' }, '--None--'), f.picklistValues.map((p) => h('option', { value: p }, p)));
+      } else input = h('input', { id, class: 'slds-input', name: f.name, type: f.type === 'date' ? 'date' : 'text' });
+      if (value !== undefined && value !== null) input.value = String(value);
+      inputs.set(f.name, input);
+      return h('div', { class: 'slds-form-element slds-m-bottom_x-small' },
+        h('label', { class: 'slds-form-element__label', for: id }, f.required ? h('abbr', { class: 'slds-required', title: 'required' }, '*') : null, f.label),
+        h('div', { class: 'slds-form-element__control' }, input));
+    }));
+    const close = (): void => {
+      this.modalOpen = undefined;
+      clear(this.modalHost);
+    };
+    const save = async (): Promise<void> => {
+      const values: Record<string, unknown> = {};
+      for (const [name, input] of inputs) if (input.value !== '') values[name] = input.value;
+      // Default values for fields not on the form (lookups) still go in, as Salesforce keeps them.
+      for (const [k, v] of Object.entries(defaults)) if (!(k in values) && !inputs.has(k)) values[k] = v;
+      const { status, body } = await this.api.send<{ id?: string; errors?: { message: string }[] }>('POST', `objects/${entityName}/records`, { fields: values });
+      if (status !== 201 || !body.id) {
+        errorBox.textContent = (body.errors ?? []).map((e) => e.message).join(' ') || 'Could not save.';
+        return;
+      }
+      close();
+      await this.navigate(`${this.basePath}/r/${entityName}/${body.id}/view`);
+    };
+    const title = `New ${object.label}`;
+    this.modalHost.append(
+      h('section', { role: 'dialog', 'aria-modal': 'true', 'aria-label': title, class: 'slds-modal slds-fade-in-open' },
+        h('div', { class: 'slds-modal__container' },
+          h('header', { class: 'slds-modal__header' }, h('h2', { class: 'slds-text-heading_medium' }, title)),
+          h('div', { class: 'slds-modal__content slds-p-around_medium' }, errorBox, form),
+          h('footer', { class: 'slds-modal__footer' },
+            h('button', { class: 'slds-button slds-button_neutral', type: 'button', onclick: close }, 'Cancel'),
+            h('button', { class: 'slds-button slds-button_brand', type: 'button', onclick: () => void save() }, 'Save')))),
+      h('div', { class: 'slds-backdrop slds-backdrop_open' }));
+    this.hooks.onNavigation(this.info());
+  }
+
+  // ---- rendering --------------------------------------------------------------------------
+
+  renderTabs(): void {
+    clear(this.tabBar);
+    const list = h('ul', { class: 'slds-tabs_default__nav', role: 'presentation' });
+    for (const tab of this.tabs) {
+      const selected = tab === this.active;
+      list.append(h('li', { class: `slds-tabs_default__item${selected ? ' slds-is-active' : ''}`, role: 'presentation' },
+        h('a', { class: 'slds-tabs_default__link', role: 'tab', href: tab.url, 'aria-selected': selected ? 'true' : 'false', 'data-tab-id': tab.id,
+          onclick: (e: Event) => { e.preventDefault(); void this.focus(tab); } }, tab.title),
+        h('button', { class: 'slds-button slds-button_icon console-tab-close', type: 'button', 'aria-label': `Close ${tab.title}`, onclick: () => this.close(tab) }, '×')));
+    }
+    this.tabBar.append(list);
+  }
+
+  async render(): Promise<void> {
+    const tab = this.active;
+    clear(this.content);
+    if (!tab) return this.renderTabs();
+    try {
+      switch (tab.kind) {
+        case 'record': await this.renderRecord(tab); break;
+        case 'objecthome':
+        case 'list': await this.renderList(tab); break;
+        case 'search': await this.renderSearch(tab); break;
+        case 'flow': this.renderFlow(tab); break;
+        case 'vf': this.renderVf(tab); break;
+        case 'setup': {
+          tab.title = 'Setup';
+          await renderSetup(this.content, this.api, new URL(tab.url, location.origin).pathname, this.session);
+          break;
+        }
+        default: this.renderHome(tab);
+      }
+    } catch (e) {
+      this.content.append(h('div', { class: 'slds-text-color_error', role: 'alert' }, e instanceof Error ? e.message : String(e)));
+    }
+    this.renderTabs();
+  }
+
+  private renderHome(tab: Tab): void {
+    tab.title = 'Home';
+    this.content.append(h('h1', { class: 'slds-text-heading_large' }, 'Home'),
+      h('p', {}, `Signed in as ${this.session.user.Name}.`));
+  }
+
+  private fieldValue(object: ObjectInfo, record: RecordView, name: string, value: Value): Node | string {
+    const def = object.fields.find((f) => f.name === name);
+    if (def?.type === 'phone' && typeof value === 'string' && value !== '') {
+      if (!this.clickToDial) return h('span', { class: 'console-phone' }, value);
+      return h('button', { class: 'slds-button console-click-to-dial', type: 'button', 'aria-label': `Call ${value}`, 'data-field': name,
+        onclick: () => this.hooks.onClickToDial(this.dialEvent(record, value)) }, value);
+    }
+    return value === null || value === undefined ? '' : String(value);
+  }
+
+  private dialEvent(record: RecordView, number: string): ClickToDialEvent {
+    const e: ClickToDialEvent = { number, recordId: record.Id, recordName: record.name, objectType: record.object, params: '' };
+    const account = record.fields.AccountId;
+    if (record.object === 'Account') e.accountId = record.Id;
+    else if (typeof account === 'string' && account) e.accountId = account;
+    if (record.object === 'Contact') e.contactId = record.Id;
+    return e;
+  }
+
+  private async renderRecord(tab: Tab): Promise<void> {
+    const { record, object, activities } = await this.api.record(tab.recordId!);
+    tab.title = record.name || record.Id;
+    tab.recordName = record.name;
+    tab.objectType = record.object;
+    if (record.object === 'Contact') tab.contactId = record.Id;
+    if (record.object === 'Account') tab.accountId = record.Id;
+    else if (typeof record.fields.AccountId === 'string') tab.accountId = record.fields.AccountId;
+    const shown = object.fields.filter((f) => !['Id', 'SystemModstamp', 'CreatedById', 'LastModifiedById'].includes(f.name));
+    const phone = object.fields.find((f) => f.type === 'phone' && typeof record.fields[f.name] === 'string' && record.fields[f.name] !== '');
+    this.content.append(
+      h('header', { class: 'slds-page-header' },
+        h('p', { class: 'slds-page-header__name-meta' }, object.label),
+        h('h1', { class: 'slds-page-header__title' }, record.name),
+        phone ? h('button', { class: 'slds-button slds-button_neutral', type: 'button', onclick: () => this.hooks.onWorkStart(String(record.fields[phone.name]), record) }, 'Start Cadence Call') : null),
+      h('section', { 'aria-label': 'Details', class: 'slds-m-top_medium' },
+        h('h2', { class: 'slds-text-heading_small' }, 'Details'),
+        h('dl', { class: 'slds-dl_horizontal console-details' }, shown.map((f) => [
+          h('dt', { class: 'slds-dl_horizontal__label' }, f.label),
+          h('dd', { class: 'slds-dl_horizontal__detail', 'data-field': f.name }, this.fieldValue(object, record, f.name, record.fields[f.name] ?? null)),
+        ]))),
+      h('section', { 'aria-label': 'Activity History', class: 'slds-m-top_medium' },
+        h('h2', { class: 'slds-text-heading_small' }, `Activity History (${activities.length})`),
+        activities.length === 0 ? h('p', {}, 'No activities.') :
+          h('table', { class: 'slds-table slds-table_bordered', 'aria-label': 'Activity History' },
+            h('thead', {}, h('tr', {}, ['Subject', 'Call Type', 'Call Result', 'Due Date', 'Duration (s)', 'Status'].map((c) => h('th', { scope: 'col' }, c)))),
+            h('tbody', {}, activities.map((t) => h('tr', { 'data-id': t.Id },
+              [t.fields.Subject, t.fields.CallType, t.fields.CallDisposition, t.fields.ActivityDate, t.fields.CallDurationInSeconds, t.fields.Status]
+                .map((v) => h('td', {}, v === null || v === undefined ? '' : String(v)))))))));
+  }
+
+  private async renderList(tab: Tab): Promise<void> {
+    const { object, records } = await this.api.list(tab.objectType!);
+    const filter = new URL(tab.url, location.origin).searchParams.get('filterName');
+    tab.title = tab.kind === 'list' ? `${object.labelPlural}: ${filter ?? 'All'}` : object.labelPlural;
+    const columns = object.fields.filter((f) => f.type === 'phone' || ['Name', 'CaseNumber', 'Subject', 'Email', 'Status', 'Company'].includes(f.name)).slice(0, 5);
+    this.content.append(
+      h('h1', { class: 'slds-text-heading_large' }, tab.title),
+      h('table', { class: 'slds-table slds-table_bordered', 'aria-label': tab.title },
+        h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c.label)))),
+        h('tbody', {}, records.map((r) => h('tr', {}, columns.map((c, i) => h('td', {},
+          i === 0 ? h('a', { href: `${this.basePath}/r/${r.object}/${r.Id}/view`, onclick: (e: Event) => { e.preventDefault(); void this.navigate(`${this.basePath}/r/${r.object}/${r.Id}/view`); } }, String(r.fields[c.name] ?? r.name))
+            : this.fieldValue(object, r, c.name, r.fields[c.name] ?? null))))))));
+  }
+
+  private async renderSearch(tab: Tab): Promise<void> {
+    const term = new URL(tab.url, location.origin).searchParams.get('term') ?? '';
+    tab.title = `Search: ${term}`;
+    const { records } = await this.api.search(term);
+    const groups = new Map<string, RecordView[]>();
+    for (const r of records) groups.set(r.object, [...(groups.get(r.object) ?? []), r]);
+    this.content.append(h('h1', { class: 'slds-text-heading_large' }, 'Top Results'),
+      h('p', {}, `${records.length} result${records.length === 1 ? '' : 's'} for "${term}"`),
+      ...[...groups].map(([object, list]) => h('section', { 'aria-label': object, class: 'slds-m-top_small' },
+        h('h2', { class: 'slds-text-heading_small' }, this.session.objects.find((o) => o.name === object)?.labelPlural ?? object),
+        h('ul', {}, list.map((r) => h('li', {}, h('a', { href: `${this.basePath}/r/${r.object}/${r.Id}/view`,
+          onclick: (e: Event) => { e.preventDefault(); void this.navigate(`${this.basePath}/r/${r.object}/${r.Id}/view`); } }, r.name)))))));
+  }
+
+  private renderFlow(tab: Tab): void {
+    const flow = tab.flow ?? { flowDevName: new URL(tab.url, location.origin).pathname.split('/').pop() ?? '', flowArgs: [] };
+    tab.title = `Flow: ${flow.flowDevName}`;
+    this.content.append(h('section', { 'aria-label': 'Screen flow', class: 'console-flow' },
+      h('h1', { class: 'slds-text-heading_large' }, `Screen flow ${flow.flowDevName}`),
+      h('p', {}, 'The emulator shows which flow was launched and with what input variables.'),
+      h('table', { class: 'slds-table slds-table_bordered', 'aria-label': 'Flow arguments' },
+        h('thead', {}, h('tr', {}, ['Name', 'Type', 'Value'].map((c) => h('th', { scope: 'col' }, c)))),
+        h('tbody', {}, (flow.flowArgs as { name: string; type?: unknown; value?: unknown }[]).map((a) =>
+          h('tr', {}, h('td', {}, a.name), h('td', {}, String(a.type ?? '')), h('td', {}, typeof a.value === 'string' ? a.value : JSON.stringify(a.value))))))));
+  }
+
+  private renderVf(tab: Tab): void {
+    const page = new URL(tab.url, location.origin).searchParams.get('page') ?? '/apex/';
+    tab.title = page.replace(/^\/apex\//, '').split('?')[0] ?? 'Visualforce';
+    this.content.append(h('iframe', { class: 'console-vf', title: `Visualforce page ${tab.title}`, src: `${this.session.origins.vf}${page}` }));
+  }
+}
