@@ -1,0 +1,273 @@
+// Tests run in Node; the crm layer rule has no *.test.ts exception for node:* (told the lead).
+// eslint-disable-next-line no-restricted-imports
+import { test } from 'node:test';
+// eslint-disable-next-line no-restricted-imports
+import assert from 'node:assert/strict';
+import { SwitchboardError, silentLogger } from '../../core/index.ts';
+import { MemoryStorage } from '../outbox/memory-storage.ts';
+import { LIGHTNING_LIBRARY_PATH } from '../shared/load-library.ts';
+import { SalesforceApiError } from '../shared/salesforce-error.ts';
+import type { OpenCtiCrm } from '../shared/salesforce-crm.ts';
+import { FakeClock, flushAsync } from '../testing/fake-clock.ts';
+import { installFakeSforce, MISSING_CALLBACK, ONE_OBJECT, type FakeSforceControl } from '../testing/fake-sforce.ts';
+import { createFakeBrowser, type ScriptBehaviour } from '../testing/fake-window.ts';
+import { LIGHTNING_SEARCH, SF_ORIGIN, standardOrg } from '../testing/test-fixtures.ts';
+import type { FakeOrg } from '../fake/fake-org.ts';
+import { createOpenCtiLightning } from './create-lightning.ts';
+import { OpenCtiLightningApi } from './lightning-api.ts';
+import { readOpenCti, type OpenCtiLibrary } from './opencti-library.ts';
+
+const INIT_FAILURE = 'Failed to initialize Open CTI. Ensure that it is loaded from the right frame with correct URL parameters';
+
+async function boot(options: { search?: string; behaviour?: (org: FakeOrg) => ScriptBehaviour; clock?: FakeClock } = {}) {
+  const org = standardOrg();
+  const clock = options.clock ?? new FakeClock();
+  let control: FakeSforceControl | undefined;
+  const browser = createFakeBrowser({
+    search: options.search ?? LIGHTNING_SEARCH,
+    onScript: () => options.behaviour?.(org) ?? { kind: 'run', run: (win) => { control = installFakeSforce(win, org); } },
+  });
+  const crm = createOpenCtiLightning({ window: browser.window, document: browser.document, clock, logger: silentLogger, storage: new MemoryStorage() });
+  return { org, clock, browser, crm, control: () => control! };
+}
+
+function apiOver(org: FakeOrg, clock = new FakeClock()): { api: OpenCtiLightningApi; control: FakeSforceControl; lib: OpenCtiLibrary; clock: FakeClock } {
+  const win: { sforce?: unknown } = {};
+  const control = installFakeSforce(win, org);
+  const lib = readOpenCti({ sforce: win.sforce, location: { search: '', protocol: 'https:' }, addEventListener: () => {}, removeEventListener: () => {} });
+  assert.ok(lib, 'the fake sforce.opencti passes the type guard');
+  return { api: new OpenCtiLightningApi(lib, clock, 5_000), control, lib, clock };
+}
+
+async function rejectsWith(promise: Promise<unknown>, code: string, pattern?: RegExp): Promise<SwitchboardError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof SwitchboardError, `expected a SwitchboardError, got ${String(error)}`);
+    assert.equal(error.code, code);
+    if (pattern) assert.match(error.message, pattern);
+    return error;
+  }
+  assert.fail(`expected a rejection with ${code}`);
+}
+
+test('loads opencti_min.js from the sfdcIframeOrigin of the URL and registers its listeners', async () => {
+  const { crm, browser, control } = await boot();
+  const port = await crm;
+  assert.deepEqual(browser.scripts, [`${SF_ORIGIN}${LIGHTNING_LIBRARY_PATH}`]);
+  assert.match(LIGHTNING_LIBRARY_PATH, /^\/support\/api\/\d+\.0\/lightning\/opencti_min\.js$/);
+  const registered = control().calls.map((c) => c.method);
+  assert.ok(registered.includes('onClickToDial'));
+  assert.ok(registered.includes('onNavigationChange'));
+  assert.ok(registered.includes('subscribe'));
+  assert.equal(port.capabilities.presenceSync, true);
+  port.dispose();
+});
+
+test('missing sfdcIframeOrigin or mode, or a bad origin, fails with SB30001 before loading anything', async () => {
+  for (const search of ['', '?mode=Lightning', `?sfdcIframeOrigin=${encodeURIComponent(SF_ORIGIN)}`, '?sfdcIframeOrigin=javascript:alert(1)&mode=x', `?sfdcIframeOrigin=${encodeURIComponent(SF_ORIGIN + '/path')}&mode=x`]) {
+    const { crm, browser } = await boot({ search });
+    await rejectsWith(crm, 'SB30001');
+    assert.equal(browser.scripts.length, 0, `no script for '${search}'`);
+  }
+  const { crm } = await boot({ search: '?mode=Lightning' });
+  await rejectsWith(crm, 'SB30001', /sfdcIframeOrigin/);
+});
+
+test('http origin from an https page is refused with a clear message', async () => {
+  const { crm } = await boot({ search: '?sfdcIframeOrigin=http%3A%2F%2Facme.my.salesforce.com&mode=Lightning' });
+  await rejectsWith(crm, 'SB30001', /protocol/);
+});
+
+test('the library throwing "Failed to initialize Open CTI" becomes SB30001 with that text', async () => {
+  const { crm } = await boot({ behaviour: () => ({ kind: 'run', run: (win) => { win.sforce = { opencti: {} }; throw INIT_FAILURE; } }) });
+  await rejectsWith(crm, 'SB30001', /Failed to initialize Open CTI/);
+});
+
+test('a network error, a script without sforce.opencti, and a script that never loads all fail with SB30001', async () => {
+  await rejectsWith((await boot({ behaviour: () => ({ kind: 'network-error' }) })).crm, 'SB30001', /could not be loaded/);
+  await rejectsWith((await boot({ behaviour: () => ({ kind: 'run', run: () => {} }) })).crm, 'SB30001', /did not create/);
+  const clock = new FakeClock();
+  const { crm } = await boot({ clock, behaviour: () => ({ kind: 'never' }) });
+  const outcome = rejectsWith(crm, 'SB30001', /did not load .* within/);
+  await clock.advance(20_000);
+  await outcome;
+});
+
+test('loadSettings parses getCallCenterSettings; bad values are SB10001 naming the keys', async () => {
+  const { crm, org } = await boot();
+  const port = await crm;
+  const settings = await port.loadSettings();
+  assert.equal(settings.sip.domain, 'switchboard.test');
+  org.callCenterSettings['/switchboard/wrapUpSeconds'] = 'soon';
+  delete org.callCenterSettings['/switchboard/sipDomain'];
+  const error = await rejectsWith(port.loadSettings(), 'SB10001');
+  assert.match(error.message, /\/switchboard\/wrapUpSeconds/);
+  assert.match(error.message, /\/switchboard\/sipDomain/);
+  port.dispose();
+});
+
+test('every wrapper passes exactly one object with a callback and reads the answer', async () => {
+  const org = standardOrg();
+  const { api, control } = apiOver(org);
+  await api.enableClickToDial();
+  assert.equal(org.clickToDialEnabled, true);
+  await api.disableClickToDial();
+  assert.equal(org.clickToDialEnabled, false);
+  await api.onClickToDial(() => {});
+  assert.deepEqual(await api.getAppViewInfo(), { url: '/lightning/page/home', recordId: '', recordName: '', objectType: '' });
+  await api.onNavigationChange(() => {});
+  assert.equal((await api.getCallCenterSettings())['/reqGeneralInfo/reqInternalName'], 'SwitchboardFake');
+  const layout = await api.getSoftphoneLayout();
+  assert.equal(layout.Inbound.screenPopSettings.NoMatch?.screenPopData, 'Contact');
+  assert.equal(await api.isSoftphonePanelVisible(), true);
+  await api.setSoftphonePanelVisibility(false);
+  assert.equal(await api.isSoftphonePanelVisible(), false);
+  await api.setSoftphonePanelHeight(9999);
+  await api.setSoftphonePanelWidth(1);
+  assert.deepEqual([org.panel.height, org.panel.width], [2560, 200], 'sizes clamped to 240–2560 / 200–1920');
+  await api.setSoftphonePanelHeight(100);
+  assert.equal(org.panel.height, 240);
+  await api.setSoftphonePanelLabel('Phone');
+  await api.setSoftphoneItemLabel('Phone · on call');
+  await api.setSoftphonePanelIcon('call');
+  await api.setSoftphoneItemIcon('end_call');
+  await api.notifyInitializationComplete();
+  assert.equal(org.initializationCompleted, true);
+  await api.refreshView();
+  assert.equal(org.refreshes, 1);
+  org.registerApex('Greeter', 'hello', (p) => JSON.stringify({ hello: p.name }));
+  assert.deepEqual(await api.runApex('Greeter', 'hello', 'name=Ada'), { hello: 'Ada' }, 'JSON result parsed');
+  const id = await api.saveLog({ entityApiName: 'Task', Subject: 'Call', CallObject: 'c-1' });
+  assert.match(id, /^00T/);
+  await api.screenPop('sobject', { recordId: '003000000000000001' });
+  assert.deepEqual(org.pops.at(-1), { type: 'sobject', params: { recordId: '003000000000000001' } });
+  const deferred = await api.searchAndScreenPop({ searchParams: '+14155550134', callType: 'inbound', deferred: true });
+  assert.ok(deferred['003000000000000001']);
+  assert.deepEqual(deferred.SCREEN_POP_DATA, { type: 'sobject', params: { recordId: '003000000000000001' } });
+  const pops = org.pops.length;
+  await api.screenPopData(deferred.SCREEN_POP_DATA);
+  assert.equal(org.pops.length, pops + 1);
+  const received: unknown[] = [];
+  const sub = await api.subscribe('SwitchboardPresence__c', (m) => received.push(m));
+  assert.equal(typeof sub.subscriptionId, 'string');
+  await api.publish('SwitchboardPresence__c', { source: 'omni', status: 'away' });
+  await flushAsync();
+  assert.deepEqual(received, [{ source: 'omni', status: 'away' }]);
+  await api.unsubscribe(sub);
+  await api.publish('SwitchboardPresence__c', { source: 'omni', status: 'available' });
+  await flushAsync();
+  assert.equal(received.length, 1, 'no delivery after unsubscribe');
+  const work: unknown[] = [];
+  await api.hvsOnWorkStart((w) => work.push(w));
+  control.startWork({ workId: '0Zx000000000001', to: '+14155550134' });
+  await flushAsync();
+  assert.deepEqual(work, [{ workId: '0Zx000000000001', completeWorkWhen: 'TaskSaved', attributes: { to: '+14155550134' } }]);
+  await api.hvsCompleteWork('0Zx000000000001', { disposition: 'Resolved', taskId: id });
+  assert.equal(control.completedWork.length, 1);
+
+  const methods = new Set(control.calls.map((c) => c.method));
+  assert.equal(methods.size, 26, `all 26 methods called: ${[...methods].join(', ')}`);
+  for (const call of control.calls) {
+    assert.equal(call.args.length, 1, `${call.method}: exactly one argument`);
+    const arg = call.args[0] as Record<string, unknown>;
+    assert.equal(typeof arg, 'object');
+    const listenerOnly = ['onClickToDial', 'onNavigationChange', 'hvs.onWorkStart'].includes(call.method);
+    assert.equal(typeof (listenerOnly ? arg.listener : arg.callback), 'function', `${call.method}: ${listenerOnly ? 'listener' : 'callback'} passed`);
+  }
+});
+
+test('success:false rejects with SB30002 carrying the structured errors', async () => {
+  const { api, control } = apiOver(standardOrg());
+  control.failNext('saveLog', [{ code: 'SERVER_ERROR', description: 'boom', details: { fields: ['Subject'] } } as never]);
+  const error = await rejectsWith(api.saveLog({ entityApiName: 'Task', Subject: 'x' }), 'SB30002', /SERVER_ERROR: boom/);
+  assert.ok(error instanceof SalesforceApiError);
+  assert.equal(error.method, 'saveLog');
+  assert.equal(error.kind, 'rejected');
+  assert.deepEqual(error.errors[0], { code: 'SERVER_ERROR', description: 'boom', details: { fields: ['Subject'] } });
+  const apex = await rejectsWith(api.runApex('Nope', 'x', 'none'), 'SB30002', /Could not load Apex class: Nope/);
+  assert.equal((apex as SalesforceApiError).errors[0]?.code, 'SERVER_ERROR');
+});
+
+test('a synchronous throw from the library becomes a rejection, and the real argument checks are honoured', async () => {
+  const { api, control, lib } = apiOver(standardOrg());
+  control.throwNext('getSoftphoneLayout', MISSING_CALLBACK);
+  const error = await rejectsWith(api.getSoftphoneLayout(), 'SB30002', /Missing the required argument/);
+  assert.equal((error as SalesforceApiError).kind, 'threw');
+  // The fake throws exactly as the real library does on misuse:
+  assert.throws(() => (lib.getCallCenterSettings as unknown as (a: object) => void)({}), { message: ONE_OBJECT });
+  assert.throws(() => (lib.getCallCenterSettings as unknown as (a: object) => void)({ x: 1 }), { message: MISSING_CALLBACK });
+  assert.throws(() => (lib.saveLog as unknown as (a: object, b: object) => void)({ value: {} }, {}), { message: ONE_OBJECT });
+});
+
+test('a call that never answers times out on the clock', async () => {
+  const { api, control, clock } = apiOver(standardOrg());
+  control.hangNext('refreshView');
+  const outcome = rejectsWith(api.refreshView(), 'SB30002', /TIMEOUT/);
+  await clock.advance(5_000);
+  const error = await outcome;
+  assert.equal((error as SalesforceApiError).kind, 'timeout');
+});
+
+test('LMS and hvs are reported missing on an old library version', async () => {
+  const org = standardOrg();
+  const win: { sforce?: unknown } = {};
+  installFakeSforce(win, org, { apiVersion: 45 });
+  const lib = readOpenCti({ sforce: win.sforce, location: { search: '', protocol: 'https:' }, addEventListener: () => {}, removeEventListener: () => {} })!;
+  const api = new OpenCtiLightningApi(lib, new FakeClock());
+  await rejectsWith(api.publish('SwitchboardPresence__c', {}), 'SB30002', /needs API 47\.0/);
+  await rejectsWith(api.hvsOnWorkStart(() => {}), 'SB30002', /needs API 46\.0/);
+});
+
+test('click-to-dial, navigation and presence arrive as CrmPort events; our own presence echo is ignored', async () => {
+  const { crm, org } = await boot();
+  const port: OpenCtiCrm = await crm;
+  const dials: unknown[] = [];
+  const nav: unknown[] = [];
+  const presence: unknown[] = [];
+  port.events.on('clickToDial', (r) => dials.push(r));
+  port.events.on('navigation', (r) => nav.push(r));
+  port.events.on('presence', (r) => presence.push(r));
+  assert.equal(org.clickToDial('+14155550134'), false, 'disabled until enabled');
+  await port.enableClickToDial(true);
+  org.clickToDial('+14155550134', { id: '003000000000000001', objectType: 'Contact', name: 'Ada Lovelace' });
+  org.navigate({ id: '500000000000000001', objectType: 'Case', name: 'Engine jammed' });
+  org.navigate(null);
+  await port.publishPresence({ status: 'away', reasonId: 'Lunch', since: 0, returnTo: { status: 'away', reasonId: 'Lunch' } });
+  org.publish('SwitchboardPresence__c', { source: 'omni', status: 'available' });
+  org.publish('SwitchboardPresence__c', { source: 'omni', status: 'on-call' });
+  await flushAsync();
+  assert.deepEqual(dials, [{ number: '+14155550134', record: { id: '003000000000000001', objectType: 'Contact', name: 'Ada Lovelace' } }]);
+  assert.deepEqual(nav, [{ id: '500000000000000001', objectType: 'Case', name: 'Engine jammed' }, null]);
+  assert.deepEqual(presence, [{ status: 'available' }], 'own echo and non-choosable statuses ignored');
+  assert.deepEqual(org.published[0], { channelName: 'SwitchboardPresence__c', message: { source: 'softphone', status: 'away', reasonId: 'Lunch' } });
+  await port.setPanelVisible(false);
+  assert.equal(org.panel.visible, false);
+  await port.setPanelSize({ height: 10_000, width: 50 });
+  assert.deepEqual([org.panel.height, org.panel.width], [2560, 200]);
+  port.dispose();
+});
+
+test('a call logged through the Lightning bridge becomes one Task with the call fields, then the view refreshes', async () => {
+  const { crm, org } = await boot();
+  const port = await crm;
+  await port.loadSettings();
+  const logged = new Promise<[string, string]>((resolve) => port.events.on('logged', (...args) => resolve(args)));
+  await port.logCall({
+    callId: 'sip-call-1', direction: 'inbound', remote: { number: '+14155550134', displayName: 'Ada' }, startedAt: Date.UTC(2026, 0, 15, 9), answeredAt: Date.UTC(2026, 0, 15, 9, 0, 5),
+    endedAt: Date.UTC(2026, 0, 15, 9, 3), durationSeconds: 175, holdSeconds: 0, endReason: 'remote-hangup', disposition: 'Resolved', notes: 'asked about the engine',
+    who: { id: '003000000000000001', objectType: 'Contact' }, what: { id: '500000000000000001', objectType: 'Case' }, attachedData: {},
+  });
+  const [callId, recordId] = await logged;
+  assert.equal(callId, 'sip-call-1');
+  assert.equal(org.tasks.length, 1);
+  assert.equal(org.tasks[0]!.id, recordId);
+  const f = org.tasks[0]!.fields;
+  assert.equal(f.CallObject, 'sip-call-1');
+  assert.equal(f.CallType, 'Inbound');
+  assert.equal(f.WhoId, '003000000000000001');
+  assert.equal(f.WhatId, '500000000000000001');
+  await flushAsync();
+  assert.equal(org.refreshes, 1);
+  port.dispose();
+});

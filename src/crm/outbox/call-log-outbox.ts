@@ -1,0 +1,402 @@
+/**
+ * The durable call-log outbox: every finished call's log is written exactly once.
+ *
+ * ```
+ *  enqueue ──▶ pending ──claim (lease)──▶ [lookup by CallObject if uncertain] ──▶ create ──▶ saved
+ *                 ▲   │                                                            │
+ *                 │   └─ transient failure: release, backoff, uncertain=true ◀──────┤
+ *                 │                                                                │
+ *                 └── field error, first time: strip optional fields, retry now ◀──┤
+ *                                                                                  ▼
+ *                                       field error again: failed (parked, SB30004, surfaced)
+ * ```
+ *
+ * Contract:
+ * - `enqueue` resolves only once the entry is in the `StoragePort`; from then on it survives reloads.
+ *   Enqueuing a callId again is a no-op (the entry, saved or not, is the idempotency record).
+ * - An entry is worked on by one owner at a time: a claim is an atomic `StoragePort.update` that
+ *   sets a lease `{owner, token, until}`; another tab (or this one after a reload) may take the entry
+ *   only when the lease has expired. Draining also runs under the Web Lock `switchboard-outbox` when
+ *   the browser has Web Locks, so two tabs rarely even race for the lease.
+ * - Exactly once: a log is created only when no earlier attempt can have created it. An attempt
+ *   whose outcome is unknown (timeout, lost answer, transient error, or a lease that expired because
+ *   the tab died mid-save) marks the entry `uncertain`; before creating again, the outbox asks
+ *   Salesforce for a record with that CallObject (log-writer.ts documents the Apex contract) and
+ *   adopts it when found. The Id of the saved record is kept (`taskId`), so a saved entry is never
+ *   written again.
+ * - Each writer call is bounded by `attemptTimeoutMs`, which MUST be shorter than `leaseMs` so a
+ *   lease never expires while its owner may still be saving.
+ * - Retries back off exponentially (base × 2^attempts, capped, with jitter), scheduled on the Clock.
+ */
+import { Emitter, SwitchboardError, type Clock, type EventSource, type JsonValue, type Logger, type StoragePort } from '../../core/index.ts';
+import { isPermanentRecordError, timeoutError } from '../shared/salesforce-error.ts';
+import type { LockManagerLike } from '../shared/environment.ts';
+import type { LogFields } from '../shared/salesforce-surface.ts';
+import { withoutOptionalFields } from '../call-log/task-fields.ts';
+import { isApexMissing, type LogWriter } from './log-writer.ts';
+
+export const OUTBOX_LOCK = 'switchboard-outbox';
+const ENTRY_PREFIX = 'outbox/entry/';
+
+export type OutboxState = 'pending' | 'saved' | 'failed';
+
+export interface OutboxEntry {
+  readonly callId: string;
+  readonly objectApiName: string;
+  readonly fields: LogFields;
+  readonly state: OutboxState;
+  readonly createdAt: number;
+  /** Attempts started (claims taken). */
+  readonly attempts: number;
+  readonly nextAttemptAt: number;
+  readonly lease: { readonly owner: string; readonly token: string; readonly until: number } | null;
+  /** An earlier attempt may have created the record: look it up before creating. */
+  readonly uncertain: boolean;
+  /** Retrying without OPTIONAL_CALL_FIELDS after a field error. */
+  readonly stripped: boolean;
+  readonly recordId: string | null;
+  readonly savedAt: number | null;
+  readonly lastError: { readonly code: string; readonly message: string } | null;
+}
+
+export interface OutboxEvents {
+  /** Saved (or found already saved): the record's Id. */
+  logged: [callId: string, recordId: string];
+  /** An attempt failed and will be retried at `nextAttemptAt`. */
+  retrying: [callId: string, error: SwitchboardError, nextAttemptAt: number];
+  /** Salesforce refused the log for good (SB30004); it stays in the outbox as `failed` until retried or discarded. */
+  parked: [callId: string, error: SwitchboardError];
+}
+
+export interface CallLogOutboxOptions {
+  readonly storage: StoragePort;
+  readonly writer: LogWriter;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Web Locks (navigator.locks) when the browser has them. */
+  readonly locks?: LockManagerLike;
+  /** This instance's identity in leases; unique per tab/instance. */
+  readonly owner?: string;
+  /** 0 ≤ random() < 1, for lease tokens and backoff jitter. */
+  readonly random?: () => number;
+  readonly leaseMs?: number;
+  readonly attemptTimeoutMs?: number;
+  readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
+  /** How long saved entries are kept as idempotency records. */
+  readonly retentionMs?: number;
+  /** When the Web Lock is held by another tab, look again after this long. */
+  readonly lockRetryMs?: number;
+}
+
+const DEFAULTS = {
+  leaseMs: 60_000,
+  attemptTimeoutMs: 30_000,
+  backoff: { baseMs: 1_000, maxMs: 5 * 60_000 },
+  retentionMs: 7 * 24 * 3600_000,
+  lockRetryMs: 2_000,
+};
+
+function isOutboxEntry(value: unknown): value is OutboxEntry {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.callId === 'string' && typeof v.objectApiName === 'string' && typeof v.fields === 'object' && v.fields !== null &&
+    (v.state === 'pending' || v.state === 'saved' || v.state === 'failed') && typeof v.attempts === 'number' && typeof v.nextAttemptAt === 'number';
+}
+
+function asEntry(value: unknown): OutboxEntry | undefined {
+  return isOutboxEntry(value) ? value : undefined;
+}
+
+function toJson(entry: OutboxEntry): JsonValue {
+  return entry as unknown as JsonValue;
+}
+
+export class CallLogOutbox {
+  private readonly emitter: Emitter<OutboxEvents>;
+  private readonly owner: string;
+  private readonly random: () => number;
+  private readonly leaseMs: number;
+  private readonly attemptTimeoutMs: number;
+  private readonly backoff: { readonly baseMs: number; readonly maxMs: number };
+  private readonly retentionMs: number;
+  private readonly lockRetryMs: number;
+  private running?: Promise<void>;
+  private again = false;
+  private timer?: { at: number; cancel: () => void };
+  private started = false;
+  private stopped = false;
+  private warnedNoLookup = false;
+
+  constructor(private readonly options: CallLogOutboxOptions) {
+    this.emitter = new Emitter<OutboxEvents>((event, error) => options.logger.log('error', `outbox listener for '${event}' threw`, { error: String(error) }));
+    this.random = options.random ?? Math.random;
+    this.owner = options.owner ?? `outbox-${Math.floor(this.random() * 2 ** 48).toString(36)}`;
+    this.leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
+    this.attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULTS.attemptTimeoutMs;
+    if (this.attemptTimeoutMs >= this.leaseMs) throw new SwitchboardError('SB90001', `outbox: attemptTimeoutMs (${this.attemptTimeoutMs}) must be shorter than leaseMs (${this.leaseMs}).`);
+    this.backoff = options.backoff ?? DEFAULTS.backoff;
+    this.retentionMs = options.retentionMs ?? DEFAULTS.retentionMs;
+    this.lockRetryMs = options.lockRetryMs ?? DEFAULTS.lockRetryMs;
+  }
+
+  get events(): EventSource<OutboxEvents> {
+    return this.emitter;
+  }
+
+  /** Starts draining: what is pending now (left by an earlier page) and whatever comes later. */
+  start(): void {
+    if (this.started || this.stopped) return;
+    this.started = true;
+    void this.drain();
+  }
+
+  /**
+   * Stops this instance, as a page unload would: timers are cancelled and in-flight attempts are
+   * abandoned (their results are not written; their leases expire and another instance takes over).
+   */
+  stop(): void {
+    this.stopped = true;
+    this.timer?.cancel();
+    this.timer = undefined;
+  }
+
+  /** Stores the log durably; resolves once stored. A second enqueue of one callId changes nothing. */
+  async enqueue(callId: string, objectApiName: string, fields: LogFields): Promise<void> {
+    if (!callId) throw new SwitchboardError('SB90001', 'outbox: a call log needs a callId.');
+    const now = this.options.clock.now();
+    const fresh: OutboxEntry = {
+      callId, objectApiName, fields, state: 'pending', createdAt: now, attempts: 0, nextAttemptAt: now,
+      lease: null, uncertain: false, stripped: false, recordId: null, savedAt: null, lastError: null,
+    };
+    await this.options.storage.update(ENTRY_PREFIX + callId, (current) => current ?? toJson(fresh));
+    if (this.started && !this.stopped) void this.drain();
+  }
+
+  async entries(): Promise<OutboxEntry[]> {
+    const keys = await this.options.storage.keys(ENTRY_PREFIX);
+    const out: OutboxEntry[] = [];
+    for (const key of keys) {
+      const value = await this.options.storage.get(key);
+      if (isOutboxEntry(value)) out.push(value);
+    }
+    return out.sort((a, b) => a.createdAt - b.createdAt || a.callId.localeCompare(b.callId));
+  }
+
+  async entry(callId: string): Promise<OutboxEntry | undefined> {
+    const value = await this.options.storage.get(ENTRY_PREFIX + callId);
+    return isOutboxEntry(value) ? value : undefined;
+  }
+
+  /** Logs Salesforce refused for good, for the UI to show. */
+  async parked(): Promise<OutboxEntry[]> {
+    return (await this.entries()).filter((e) => e.state === 'failed');
+  }
+
+  /** Puts a parked log back in the queue (after the admin fixed the org), with all its fields. */
+  async retryParked(callId: string): Promise<void> {
+    const now = this.options.clock.now();
+    await this.options.storage.update(ENTRY_PREFIX + callId, (raw) => {
+      const current = asEntry(raw);
+      if (!current || current.state !== 'failed') return raw;
+      return toJson({ ...current, state: 'pending', stripped: false, nextAttemptAt: now, lease: null, lastError: null });
+    });
+    if (this.started && !this.stopped) void this.drain();
+  }
+
+  /** Removes a parked log the agent chose to give up on. Saved and pending entries cannot be discarded. */
+  async discardParked(callId: string): Promise<void> {
+    await this.options.storage.update(ENTRY_PREFIX + callId, (current) => (isOutboxEntry(current) && current.state === 'failed' ? undefined : current));
+  }
+
+  /**
+   * Runs a drain pass (or joins the one running, and runs once more after it if asked meanwhile).
+   * Resolves when the pass is over; retries due later are scheduled on the Clock.
+   */
+  drain(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.lockedPass();
+        } while (this.again && !this.stopped);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  private async lockedPass(): Promise<void> {
+    const locks = this.options.locks;
+    if (!locks) return this.pass();
+    const got = await locks.request(OUTBOX_LOCK, { ifAvailable: true }, async (lock) => {
+      if (!lock) return false;
+      await this.pass();
+      return true;
+    });
+    // Another tab drains now; look again later in case it goes away (its leases then expire).
+    if (!got) this.schedule(this.options.clock.now() + this.lockRetryMs);
+  }
+
+  private async pass(): Promise<void> {
+    const { storage, clock } = this.options;
+    let next = Infinity;
+    for (const key of await storage.keys(ENTRY_PREFIX)) {
+      if (this.stopped) return;
+      // Work one entry until it is saved, parked, or waits (a stripped retry runs at once).
+      for (let round = 0; round < 3 && !this.stopped; round++) {
+        const claimed = await this.claim(key);
+        if (!claimed) break;
+        const done = await this.attempt(key, claimed.entry, claimed.token);
+        if (done) break;
+      }
+      const entry = await storage.get(key);
+      if (!isOutboxEntry(entry)) continue;
+      const now = clock.now();
+      if (entry.state === 'pending') {
+        next = Math.min(next, Math.max(entry.nextAttemptAt, entry.lease && entry.lease.until > now ? entry.lease.until : 0));
+      } else if (entry.state === 'saved' && entry.savedAt !== null && now - entry.savedAt > this.retentionMs) {
+        await storage.update(key, (current) => (isOutboxEntry(current) && current.state === 'saved' ? undefined : current));
+      }
+    }
+    if (next !== Infinity) this.schedule(next);
+  }
+
+  private schedule(at: number): void {
+    if (this.stopped) return;
+    if (this.timer && this.timer.at <= at) return;
+    this.timer?.cancel();
+    const delay = Math.max(0, at - this.options.clock.now());
+    const cancel = this.options.clock.setTimeout(() => {
+      this.timer = undefined;
+      void this.drain();
+    }, delay);
+    this.timer = { at, cancel };
+  }
+
+  /** Takes the entry's lease if it is pending, due and not leased by a live owner. */
+  private async claim(key: string): Promise<{ entry: OutboxEntry; token: string } | undefined> {
+    const now = this.options.clock.now();
+    const token = `${this.owner}:${now}:${Math.floor(this.random() * 2 ** 48).toString(36)}`;
+    const result = await this.options.storage.update(key, (raw) => {
+      const current = asEntry(raw);
+      if (!current || current.state !== 'pending' || current.nextAttemptAt > now) return raw;
+      if (current.lease && current.lease.until > now) return raw;
+      return toJson({
+        ...current,
+        attempts: current.attempts + 1,
+        // A lease left to expire means its owner died mid-attempt: the record may exist.
+        uncertain: current.uncertain || current.lease !== null,
+        lease: { owner: this.owner, token, until: now + this.leaseMs },
+      });
+    });
+    return isOutboxEntry(result) && result.lease?.token === token ? { entry: result, token } : undefined;
+  }
+
+  /** Writes the result only while we still hold the lease (a stopped instance writes nothing). */
+  private async commit(key: string, token: string, change: (entry: OutboxEntry) => OutboxEntry): Promise<OutboxEntry | undefined> {
+    if (this.stopped) return undefined;
+    const result = await this.options.storage.update(key, (raw) => {
+      const current = asEntry(raw);
+      if (!current || current.lease?.token !== token) return raw;
+      return toJson(change(current));
+    });
+    return isOutboxEntry(result) && result.lease === null ? result : undefined;
+  }
+
+  /** One attempt on a claimed entry; true when the entry needs no immediate further attempt. */
+  private async attempt(key: string, entry: OutboxEntry, token: string): Promise<boolean> {
+    const { writer, logger, clock } = this.options;
+    let uncertain = entry.uncertain;
+    try {
+      let recordId: string | null = null;
+      if (uncertain) {
+        try {
+          recordId = await this.timed('findByCallObject', writer.findByCallObject(entry.objectApiName, entry.callId));
+          uncertain = false;
+          if (recordId) logger.log('info', 'call log already saved by an earlier attempt; adopting it', { callId: entry.callId, recordId });
+        } catch (error) {
+          if (!isApexMissing(error)) throw error;
+          if (!this.warnedNoLookup) {
+            this.warnedNoLookup = true;
+            logger.log('warn', 'cannot look up earlier call logs (SwitchboardCallLog Apex class missing); a log whose save timed out may be written twice', { callId: entry.callId });
+          }
+        }
+      }
+      if (this.stopped) return true;
+      if (!recordId) {
+        const fields = entry.stripped ? withoutOptionalFields(entry.fields) : entry.fields;
+        recordId = await this.timed('saveLog', writer.create(entry.objectApiName, fields));
+      }
+      const id = recordId;
+      const saved = await this.commit(key, token, (e) => ({ ...e, state: 'saved', recordId: id, savedAt: clock.now(), lease: null, uncertain: false, lastError: null }));
+      if (!saved) return true;
+      this.emitter.emit('logged', entry.callId, id);
+      void this.timed('refreshView', writer.refresh()).catch((error: unknown) => logger.log('debug', 'refreshView after saveLog failed', { error: String(error) }));
+      return true;
+    } catch (error) {
+      if (this.stopped) return true;
+      if (isPermanentRecordError(error)) {
+        if (!entry.stripped) {
+          logger.log('warn', 'Salesforce refused the call log; retrying without the optional call fields', { callId: entry.callId, error: String(error) });
+          const retry = await this.commit(key, token, (e) => ({ ...e, stripped: true, lease: null, nextAttemptAt: clock.now(), uncertain, lastError: { code: 'SB30004', message: errorText(error) } }));
+          return !retry;
+        }
+        const parked = new SwitchboardError('SB30004', `Call ${entry.callId}: ${errorText(error)}`, error);
+        await this.commit(key, token, (e) => ({ ...e, state: 'failed', lease: null, uncertain, lastError: { code: parked.code, message: parked.message } }));
+        logger.log('error', 'call log parked: Salesforce refused it', { callId: entry.callId, message: parked.message });
+        this.emitter.emit('parked', entry.callId, parked);
+        return true;
+      }
+      const delay = this.delayFor(entry.attempts);
+      const retry = new SwitchboardError('SB30003', `Call ${entry.callId}: ${errorText(error)}`, error);
+      const nextAttemptAt = clock.now() + delay;
+      // Any failure to hear back may hide a created record: look before creating next time.
+      await this.commit(key, token, (e) => ({ ...e, lease: null, uncertain: true, nextAttemptAt, lastError: { code: retry.code, message: retry.message } }));
+      logger.log('warn', 'call log not saved yet; will retry', { callId: entry.callId, attempt: entry.attempts, retryInMs: delay, error: retry.message });
+      this.emitter.emit('retrying', entry.callId, retry, nextAttemptAt);
+      return true;
+    }
+  }
+
+  /** Capped exponential backoff with ±20 % jitter (so tabs and reloads do not retry in step). */
+  private delayFor(attempts: number): number {
+    const { baseMs, maxMs } = this.backoff;
+    const raw = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
+    return Math.round(raw * (0.8 + 0.4 * this.random()));
+  }
+
+  private timed<T>(method: string, work: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const cancel = this.options.clock.setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        reject(timeoutError(method, this.attemptTimeoutMs));
+      }, this.attemptTimeoutMs);
+      work.then(
+        (value) => {
+          if (settled) return;
+          settled = true;
+          cancel();
+          resolve(value);
+        },
+        (error: unknown) => {
+          if (settled) return;
+          settled = true;
+          cancel();
+          reject(error);
+        },
+      );
+    });
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,179 @@
+/**
+ * `CrmPort` over a `SalesforceSurface`: the part of the Open CTI bridges that does not depend on
+ * which library is underneath — settings parsing, the screen-pop policy, the call-log outbox,
+ * click-to-dial, navigation and presence sync.
+ *
+ * Listeners are registered once, in `attach()` (Open CTI never removes a listener, reference
+ * Implications 4); our own emitter is what callers subscribe to and unsubscribe from.
+ */
+import {
+  Emitter, SwitchboardError, parseConnectorSettings,
+  type CallLogEntry, type Clock, type ConnectorSettings, type CrmCapabilities, type CrmEvents, type CrmPort,
+  type EventSource, type Logger, type PresenceRequest, type PresenceState, type RecordRef, type ScreenPopOutcome,
+  type ScreenPopRequest, type StoragePort,
+} from '../../core/index.ts';
+import { taskFields } from '../call-log/task-fields.ts';
+import { CallLogOutbox, type CallLogOutboxOptions } from '../outbox/call-log-outbox.ts';
+import { surfaceLogWriter } from '../outbox/log-writer.ts';
+import { ScreenPopPolicy } from '../screen-pop/screen-pop-policy.ts';
+import type { LockManagerLike } from './environment.ts';
+import { asRecord } from './records.ts';
+import { PANEL_HEIGHT, PANEL_WIDTH, SOFTPHONE_SOURCE, clamp, type SalesforceSurface } from './salesforce-surface.ts';
+
+export interface SalesforceCrmOptions {
+  readonly surface: SalesforceSurface;
+  readonly storage: StoragePort;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly locks?: LockManagerLike;
+  /** Overrides for the outbox (timeouts, backoff, owner id). */
+  readonly outbox?: Partial<Omit<CallLogOutboxOptions, 'storage' | 'writer' | 'clock' | 'logger' | 'locks'>>;
+  /** Turns capabilities off (e.g. logging handled elsewhere). */
+  readonly capabilities?: Partial<CrmCapabilities>;
+}
+
+/** The CrmPort the Open CTI factories return: also exposes the outbox (parked logs for the UI) and panel sizing. */
+export interface OpenCtiCrm extends CrmPort {
+  readonly surface: SalesforceSurface;
+  readonly outbox: CallLogOutbox;
+  /** Resizes the panel, clamped to Salesforce's limits (height 240–2560, width 200–1920 px). */
+  setPanelSize(size: { readonly height?: number; readonly width?: number }): Promise<void>;
+  /** Stops the outbox's timers (page teardown, tests). */
+  dispose(): void;
+}
+
+const CHOSEN = new Set(['available', 'away', 'offline']);
+
+/** Validates a presence channel message; returns the request it carries, unless it is our own echo. */
+export function presenceRequestFrom(message: unknown): PresenceRequest | undefined {
+  const o = asRecord(message);
+  const m = asRecord(o?.message) ?? o; // some LMS deliveries wrap the payload
+  if (!m || m.source === SOFTPHONE_SOURCE || typeof m.status !== 'string' || !CHOSEN.has(m.status)) return undefined;
+  const status = m.status as PresenceRequest['status'];
+  return typeof m.reasonId === 'string' && m.reasonId !== '' && status === 'away' ? { status, reasonId: m.reasonId } : { status };
+}
+
+export class SalesforceCrm implements OpenCtiCrm {
+  readonly capabilities: CrmCapabilities;
+  readonly outbox: CallLogOutbox;
+  readonly surface: SalesforceSurface;
+  private readonly emitter: Emitter<CrmEvents>;
+  private readonly policy: ScreenPopPolicy;
+  private settings?: ConnectorSettings;
+  private attached?: Promise<void>;
+
+  constructor(private readonly options: SalesforceCrmOptions) {
+    this.surface = options.surface;
+    this.capabilities = {
+      screenPop: true,
+      callLogging: true,
+      clickToDial: true,
+      presenceSync: options.surface.presenceSync,
+      ...options.capabilities,
+    };
+    if (!options.surface.presenceSync && this.capabilities.presenceSync) this.capabilities = { ...this.capabilities, presenceSync: false };
+    this.emitter = new Emitter<CrmEvents>((event, error) => options.logger.log('error', `CRM listener for '${event}' threw`, { error: String(error) }));
+    this.policy = new ScreenPopPolicy({
+      surface: options.surface,
+      logger: options.logger,
+      defaultCountry: () => this.settings?.dialing.defaultCountry ?? 'US',
+    });
+    this.outbox = new CallLogOutbox({
+      ...options.outbox,
+      storage: options.storage,
+      writer: surfaceLogWriter(options.surface),
+      clock: options.clock,
+      logger: options.logger,
+      ...(options.locks ? { locks: options.locks } : {}),
+    });
+    this.outbox.events.on('logged', (callId, recordId) => this.emitter.emit('logged', callId, recordId));
+  }
+
+  get events(): EventSource<CrmEvents> {
+    return this.emitter;
+  }
+
+  /**
+   * Registers the library listeners (once) and starts the outbox, which first drains what an earlier
+   * page left. Called by the factories; idempotent.
+   */
+  attach(): Promise<void> {
+    this.attached ??= (async () => {
+      const { surface, logger } = this.options;
+      if (this.capabilities.clickToDial) {
+        await surface.onClickToDial((request) => this.emitter.emit('clickToDial', request));
+      }
+      await surface.onNavigation((record) => this.emitter.emit('navigation', record));
+      if (this.capabilities.presenceSync) {
+        await surface.onPresence((message) => {
+          const request = presenceRequestFrom(message);
+          if (request) this.emitter.emit('presence', request);
+        }).catch((error: unknown) => logger.log('warn', 'cannot subscribe to the presence channel; presence sync from Omni-Channel is off', { error: String(error) }));
+      }
+      if (this.capabilities.callLogging) this.outbox.start();
+    })();
+    return this.attached;
+  }
+
+  /** Uses already-known settings (the fake CRM; a host that parsed them itself). */
+  useSettings(settings: ConnectorSettings): void {
+    this.settings = settings;
+  }
+
+  async loadSettings(): Promise<ConnectorSettings> {
+    const map = await this.options.surface.callCenterSettings();
+    const result = parseConnectorSettings(map);
+    if (!result.ok) {
+      throw new SwitchboardError('SB10001', result.problems.map((p) => `${p.key}: ${p.message}`).join(' '));
+    }
+    for (const warning of result.warnings) this.options.logger.log('warn', `call center setting ${warning.key}: ${warning.message}`);
+    this.settings = result.settings;
+    return result.settings;
+  }
+
+  notifyReady(): Promise<void> {
+    return this.options.surface.notifyInitializationComplete();
+  }
+
+  screenPop(request: ScreenPopRequest): Promise<ScreenPopOutcome> {
+    return this.policy.pop(request);
+  }
+
+  openRecord(record: RecordRef): Promise<void> {
+    return this.options.surface.popRecord(record);
+  }
+
+  async logCall(entry: CallLogEntry): Promise<void> {
+    const settings = this.settings;
+    if (!settings) throw new SwitchboardError('SB10001', 'logCall before loadSettings: the log object and subject are not known yet.');
+    await this.outbox.enqueue(entry.callId, settings.log.object, taskFields(entry, settings));
+  }
+
+  async publishPresence(presence: PresenceState): Promise<void> {
+    if (!this.capabilities.presenceSync) return;
+    await this.options.surface.publishPresence({
+      source: SOFTPHONE_SOURCE,
+      status: presence.status,
+      ...(presence.reasonId ? { reasonId: presence.reasonId } : {}),
+    });
+  }
+
+  enableClickToDial(enabled: boolean): Promise<void> {
+    return this.options.surface.setClickToDial(enabled);
+  }
+
+  setPanelVisible(visible: boolean): Promise<void> {
+    return this.options.surface.setPanelVisible(visible);
+  }
+
+  setPanelSize(size: { readonly height?: number; readonly width?: number }): Promise<void> {
+    return this.options.surface.setPanelSize({
+      ...(size.height !== undefined ? { height: clamp(size.height, PANEL_HEIGHT) } : {}),
+      ...(size.width !== undefined ? { width: clamp(size.width, PANEL_WIDTH) } : {}),
+    });
+  }
+
+  dispose(): void {
+    this.outbox.stop();
+  }
+}
