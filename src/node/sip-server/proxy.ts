@@ -96,8 +96,9 @@ export class Proxy {
   /** Forwards `request` (already checked and authorised) to every target. */
   forward(request: SipRequest, source: SipConnection, targets: readonly ForwardTarget[], options: ForwardOptions): void {
     const invite = request.method === 'INVITE';
-    const key = `${request.viaBranch ?? ''}|${request.method}|${request.callId}`;
-    if (request.viaBranch && this.servers.has(key)) return; // a retransmission: already being handled
+    // A request without a branch cannot be matched later (no CANCEL, no retransmission): unique key.
+    const key = `${request.viaBranch ?? newBranch()}|${request.method}|${request.callId}`;
+    if (this.servers.has(key)) return; // a retransmission: already being handled
     const server: ServerTx = {
       key, request, source, invite, tracked: options.track !== undefined, branches: [], responses: [],
       finalSent: false, callerDialog: undefined,

@@ -131,3 +131,30 @@ describe('bad input never stops the server', () => {
     raw.close();
   });
 });
+
+describe('a bug in a handler', () => {
+  test('is reported on the error event, the request gets 500, and the server goes on', async () => {
+    const f = await fixture({
+      ringGroups: { broken: ['1002'] },
+      isAvailable: () => { throw new Error('policy bug'); },
+    });
+    try {
+      const errors: Array<SipServerEvents['error'][0]> = [];
+      f.server.on('error', (e) => errors.push(e));
+      const a = await f.phone('1001');
+      const b = await f.phone('1002');
+      await b.publishPresence('open');
+      assert.deepEqual(await a.call('broken').outcome, { kind: 'rejected', status: 500 });
+      assert.equal(errors.length, 1);
+      assert.equal(errors[0].where, 'INVITE handler');
+      assert.match(String(errors[0].error), /policy bug/);
+      const { inviter, outcome } = a.call('1002');
+      await (await b.invitations.next('INVITE')).accept();
+      assert.equal((await outcome).kind, 'established');
+      await inviter.bye();
+      await b.byes.next('BYE');
+    } finally {
+      await f.close();
+    }
+  });
+});

@@ -70,7 +70,12 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     this.host = options.host ?? '127.0.0.1';
     this.requestedPort = options.port ?? 0;
     this.domain = (options.domain ?? 'localhost').toLowerCase();
-    this.clock = options.clock ?? systemClock;
+    const clock = options.clock ?? systemClock;
+    // Timers and deferred work run outside any socket handler: a bug there is reported, not thrown.
+    this.clock = {
+      now: () => clock.now(),
+      setTimeout: (fn, ms) => clock.setTimeout(() => this.guard('timer', fn), ms),
+    };
     this.logger = options.logger ?? silentLogger;
     for (const u of options.users ?? []) this.users.set(u.username, u);
     this.guests = new Set(options.guests ?? []);
@@ -96,7 +101,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
         this.subscriptions.entityChanged('presence', b.aor);
       },
     });
-    this.presence = new PresenceStore(this.clock, (aor) => queueMicrotask(() => {
+    this.presence = new PresenceStore(this.clock, (aor) => this.defer('presence change', () => {
       // Deferred: the publisher gets its 200 before the watchers get their NOTIFY.
       const current = this.presence.current(aor);
       this.emit('published', { aor, presence: current ? summarisePidf(current.body) : undefined });
@@ -108,6 +113,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     this.subscriptions = new SubscriptionManager({
       clock: this.clock,
       contact: () => this.contactValue,
+      defer: (fn) => this.defer('notify', fn),
       via: () => {
         const branch = newBranch();
         return { value: this.viaValue(branch), branch };
@@ -159,7 +165,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     wss.on('error', (error) => this.bug('wss', error));
     this.port = (wss.address() as AddressInfo).port;
     this.localHosts.add(this.hostPort.toLowerCase());
-    wss.on('connection', (socket, request) => this.accept(socket, request));
+    wss.on('connection', (socket, request) => this.guard('accept', () => this.accept(socket, request)));
     this.logger.log('info', 'sip-server: listening', { url: this.url, domain: this.domain });
   }
 
@@ -283,14 +289,32 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       return;
     }
     const message = result.message;
-    if (message.kind === 'response') this.onResponse(message);
-    else this.onRequest(message, connection);
+    if (message.kind === 'response') return this.onResponse(message);
+    try {
+      this.onRequest(message, connection);
+    } catch (error) {
+      // A bug while handling a request: say so to the UA (500) rather than leave it waiting.
+      this.bug(`${message.method} handler`, error);
+      if (message.method !== 'ACK') connection.send(buildResponse(message.raw, 500));
+    }
   }
 
   private malformed(connection: SipConnection, reason: string, bytes: number, answered: number | undefined): void {
     this.counters.errors++;
     this.logger.log('warn', 'sip-server: malformed message', { connectionId: connection.id, reason, bytes });
     this.emit('malformed', { connectionId: connection.id, reason, bytes, answered });
+  }
+
+  private guard(where: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.bug(where, error);
+    }
+  }
+
+  private defer(where: string, fn: () => void): void {
+    queueMicrotask(() => this.guard(where, fn));
   }
 
   private bug(where: string, error: unknown): void {

@@ -36,6 +36,8 @@ export interface NotifierPort {
   readonly clock: Clock;
   /** `<sip:...;transport=ws>` the server puts in Contact. */
   contact(): string;
+  /** Runs `fn` after the current message is handled (so a 200 goes out before its NOTIFY). */
+  defer(fn: () => void): void;
   /** A Via value with a fresh branch, and that branch. */
   via(): { value: string; branch: string };
   /** Sends a request the server originates; `onFinal` gets the final status (408 on timeout). */
@@ -80,13 +82,13 @@ export class SubscriptionManager {
     });
     if (seconds === 0) {
       // A fetch (RFC 6665 4.4.3): one NOTIFY with the state, then done.
-      queueMicrotask(() => this.notify(subscription, 'terminated;reason=timeout'));
+      this.port.defer(() => this.notify(subscription, 'terminated;reason=timeout'));
       return response;
     }
     this.subscriptions.set(SubscriptionManager.key(subscription.callId, localTag), subscription);
     this.arm(subscription, seconds);
     this.port.changed(subscription, 'active');
-    queueMicrotask(() => this.notify(subscription));
+    this.port.defer(() => this.notify(subscription));
     return response;
   }
 
@@ -98,10 +100,10 @@ export class SubscriptionManager {
     const seconds = Math.min(expires, MAX_SUBSCRIPTION_SECONDS);
     const response = buildResponse(request.raw, 200, { headers: [['Contact', this.port.contact()], ['Expires', String(seconds)]] });
     if (seconds === 0) {
-      queueMicrotask(() => this.end(subscription, 'timeout'));
+      this.port.defer(() => this.end(subscription, 'timeout'));
     } else {
       this.arm(subscription, seconds);
-      queueMicrotask(() => this.notify(subscription));
+      this.port.defer(() => this.notify(subscription));
     }
     return response;
   }
