@@ -2,7 +2,7 @@
 // The fake phone system behaves like a phone system: these tests hold it to the TelephonyPort contract.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakePhoneSystem, FakeTelephony, type FarEnd } from './index.ts';
+import { FakePhoneSystem, type FarEnd } from './index.ts';
 import type { EndReason, IncomingCall, SwitchboardError, TelephonyEvents } from '../../core/index.ts';
 
 const USERS = { '1001': 'secret', '1002': { password: 'pw2', displayName: 'Bob Colleague' } };
