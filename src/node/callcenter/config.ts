@@ -215,7 +215,7 @@ export function loadConfig(text: string, file: string): ConfigResult {
   for (const spec of SWITCHBOARD_ITEMS) {
     const raw = cfg.switchboard[spec.name];
     const value = raw === undefined ? (spec.default ?? '') : toItemString(spec, raw);
-    const problem = checkItemValue(spec, value) ?? pairProblem(spec, raw);
+    const problem = pairProblem(spec, raw) ?? checkItemValue(spec, value);
     if (problem) at(offsetOf(doc, ['switchboard', spec.name], raw === undefined), `switchboard.${spec.name}`, problem);
     switchboard[spec.name] = value;
   }

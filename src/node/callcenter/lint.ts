@@ -154,6 +154,9 @@ function readImportSection(el: XmlElement, index: number, r: Reporter): ParsedSe
     const ok = checkName(itemName, itemEl.attributes.get('name')?.position ?? itemEl.position, itemEl.position, 'item', nameOk ? name : undefined, r);
     const itemLabel = itemEl.attributes.get('label');
     if (itemLabel) checkLabel(itemLabel.value, itemLabel.position, r);
+    // A Metadata-style <value> child still says what the value is: use it, so the one mistake is
+    // reported once (as format-mixed) rather than again as an empty value.
+    const valueChild = itemEl.children.find((c) => c.name === 'value');
     for (const child of itemEl.children) {
       if (['value', 'name', 'label'].includes(child.name)) r.report('format-mixed', child.position, `<${child.name}> inside <item> is the Metadata API form; in a Setup import file the value is the item's text and name/label are attributes.`, `Write <item sortOrder="N" name="…" label="…">value</item>.`);
       else r.report('unexpected-element', child.position, `<item> contains <${child.name}>; an item holds only its value as text.`, 'Remove the element; escape < as &lt; if it is part of the value.');
@@ -162,10 +165,10 @@ function readImportSection(el: XmlElement, index: number, r: Reporter): ParsedSe
       items.push({
         name: itemName,
         ...(itemLabel ? { label: itemLabel.value } : {}),
-        value: itemEl.text.trim(),
+        value: (valueChild ?? itemEl).text.trim(),
         sortOrder: orderOf(itemEl, i),
         position: itemEl.position,
-        valuePosition: itemEl.textPosition ?? itemEl.position,
+        valuePosition: (valueChild ?? itemEl).textPosition ?? itemEl.position,
       });
     }
   });
@@ -192,7 +195,7 @@ function checkSortOrders(elements: readonly XmlElement[], what: string, r: Repor
     const attr = el.attributes.get('sortOrder');
     if (!attr) {
       allValid = false;
-      r.report('sort-order-missing', el.position, `<${el.name}${nameSuffix(el)}> has no sortOrder.`, `Add sortOrder="N", numbering the ${what.toLowerCase()} 0, 1, 2… in order.`);
+      r.report('sort-order-missing', el.position, `<${el.name}${nameSuffix(el)}> has no sortOrder.`, `Add sortOrder="N"; ${what} are numbered 0, 1, 2… in order.`);
       continue;
     }
     if (!SORT_ORDER.test(attr.value)) {
@@ -258,7 +261,7 @@ function readMetadata(root: XmlElement, fileName: string, r: Reporter): Parts {
     else if (child.name === 'item' || child.name === 'items') r.report('wrong-nesting', child.position, `<${child.name}> must be inside <sections>, not directly in <CallCenter>.`, 'Move it into the <sections> element it belongs to.');
     else if (SINGLE_FIELDS.includes(child.name)) {
       const first = fields.get(child.name);
-      if (first) r.report('duplicate-element', child.position, `<${child.name}> appears twice (first at line ${first.position.line}).`, 'Keep one.');
+      if (first) r.report('duplicate-element', child.position, `<${child.name}> appears twice (first at line ${first.position.line}).`, `Keep one <${child.name}> and delete the other.`);
       else fields.set(child.name, child);
       checkLeaf(child, r);
     } else if (child.name !== 'contactCenterChannels') {
@@ -343,7 +346,7 @@ function readMetadataSection(el: XmlElement, index: number, r: Reporter): Parsed
     if (child.name === 'items') itemElements.push(child);
     else if (child.name === 'name' || child.name === 'label') {
       const first = leaves.get(child.name);
-      if (first) r.report('duplicate-element', child.position, `<sections> has two <${child.name}> (first at line ${first.position.line}).`, 'Keep one.');
+      if (first) r.report('duplicate-element', child.position, `<sections> has two <${child.name}> (first at line ${first.position.line}).`, `Keep one <${child.name}> and delete the other.`);
       else leaves.set(child.name, child);
       checkLeaf(child, r);
     } else if (child.name === 'item') r.report('format-mixed', child.position, '<item> is the Setup import element; Metadata API <sections> contain <items>.', 'Write <items><label>…</label><name>…</name><value>…</value></items>.');
@@ -366,7 +369,7 @@ function readMetadataSection(el: XmlElement, index: number, r: Reporter): Parsed
     for (const child of itemEl.children) {
       if (['name', 'label', 'value'].includes(child.name)) {
         const first = parts.get(child.name);
-        if (first) r.report('duplicate-element', child.position, `<items> has two <${child.name}> (first at line ${first.position.line}).`, 'Keep one.');
+        if (first) r.report('duplicate-element', child.position, `<items> has two <${child.name}> (first at line ${first.position.line}).`, `Keep one <${child.name}> and delete the other.`);
         else parts.set(child.name, child);
         checkLeaf(child, r);
       } else r.report('unexpected-element', child.position, `<items> contains <${child.name}>; it holds <name>, <label> and <value>.`, 'Remove it.');

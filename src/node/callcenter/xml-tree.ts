@@ -53,10 +53,21 @@ export function parseXml(source: string): XmlParseResult {
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
   let lastEnd = 0;
+  let lastClosed: XmlElement | undefined;
 
   parser.on('error', (err) => {
-    const message = err.message.replace(/^\d+:\d+: /, '');
-    errors.push({ position: index.at(Math.max(0, Math.min(parser.position - 1, text.length))), message });
+    if (errors.length > 0) return; // the first fatal error is the one to fix; the rest follow from it
+    let message = err.message.replace(/^\d+:\d+: /, '').replace(/\.$/, '');
+    const position = index.at(Math.max(0, Math.min(parser.position - 1, text.length)));
+    if (message === 'unexpected close tag' && lastClosed) {
+      // saxes has just force-closed the element the end tag skipped over.
+      const endTag = /<\/([^\s>]+)\s*>?$/.exec(text.slice(0, parser.position))?.[1];
+      message = `<${lastClosed.name}> from line ${lastClosed.position.line} is not closed before ${endTag ? `</${endTag}>` : 'this end tag'}`;
+    } else if (/^unclosed tag: /.test(message) && stack.length) {
+      const open = stack[stack.length - 1] as XmlElement;
+      message = `<${open.name}> from line ${open.position.line} is never closed`;
+    }
+    errors.push({ position, message });
   });
   parser.on('opentag', (tag) => {
     const end = parser.position;
@@ -98,7 +109,7 @@ export function parseXml(source: string): XmlParseResult {
     lastEnd = parser.position;
   });
   parser.on('closetag', () => {
-    stack.pop();
+    lastClosed = stack.pop();
     lastEnd = parser.position;
   });
   parser.on('comment', () => {
@@ -114,7 +125,21 @@ export function parseXml(source: string): XmlParseResult {
     lastEnd = parser.position;
   });
   parser.write(text).close();
+  // saxes reads a bare `&` as the start of an entity up to the next `;` and then only reports an
+  // unexpected end of file; find bare ampersands first so the error points at them.
+  const bare = bareAmpersands(text).map((offset) => ({ position: index.at(offset), message: 'a bare & must be written &amp; (or start an entity such as &lt;)' }));
+  if (bare.length) return { errors: bare, index };
+  // After the first fatal error everything else saxes says is a consequence of it.
   return { ...(root ? { root } : {}), errors, index };
+}
+
+const LEXICAL = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|&(?!(?:[A-Za-z_:][\w.:-]*|#\d+|#x[0-9A-Fa-f]+);)/g;
+
+/** Offsets of `&` that start no entity or character reference (outside comments, CDATA and PIs). */
+function bareAmpersands(text: string): number[] {
+  const out: number[] = [];
+  for (const m of text.matchAll(LEXICAL)) if (m[0] === '&') out.push(m.index ?? 0);
+  return out;
 }
 
 /** Child elements with a given name. */

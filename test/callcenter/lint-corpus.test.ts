@@ -1,0 +1,115 @@
+/**
+ * The linter against the corpus: every broken file gives exactly the problems (positions, rules,
+ * messages) in its `.expected.json` sidecar; every valid file — written the ways vendors write
+ * them — lints without errors; and every rule is exercised by some file.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { lintCallCenter, RULES, type LintProblem } from '../../src/node/callcenter/lint.ts';
+import { parseConnectorSettings } from '../../src/core/index.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const brokenDir = join(here, 'corpus', 'broken');
+const validDir = join(here, 'corpus', 'valid');
+const xmlFiles = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.xml')).sort();
+const lintFile = (dir: string, name: string): ReturnType<typeof lintCallCenter> => lintCallCenter(readFileSync(join(dir, name), 'utf8'), name);
+
+test('the broken corpus holds at least 40 files, each with a sidecar', () => {
+  const files = xmlFiles(brokenDir);
+  assert.ok(files.length >= 40, `only ${files.length} broken files`);
+  for (const f of files) assert.ok(readdirSync(brokenDir).includes(f.replace(/\.xml$/, '.expected.json')), `${f} has no .expected.json`);
+});
+
+for (const name of xmlFiles(brokenDir)) {
+  test(`broken: ${name}`, () => {
+    const expected = JSON.parse(readFileSync(join(brokenDir, name.replace(/\.xml$/, '.expected.json')), 'utf8')) as Pick<LintProblem, 'line' | 'column' | 'severity' | 'rule' | 'message'>[];
+    const { problems } = lintFile(brokenDir, name);
+    assert.ok(problems.length > 0, 'a broken file must have at least one problem');
+    assert.deepEqual(problems.map(({ line, column, severity, rule, message }) => ({ line, column, severity, rule, message })), expected);
+    for (const p of problems) {
+      assert.equal(p.file, name);
+      assert.ok(p.fix.length > 10, `${p.rule} has no real fix text`);
+      assert.equal(p.severity, p.rule === 'use-api' ? p.severity : RULES[p.rule].severity, `${p.rule} severity`);
+    }
+  });
+}
+
+for (const name of xmlFiles(validDir)) {
+  test(`valid: ${name}`, () => {
+    const { problems, callCenter } = lintFile(validDir, name);
+    assert.deepEqual(problems.filter((p) => p.severity === 'error'), []);
+    assert.ok(callCenter, 'a valid file yields the parsed call center');
+    const settings = callCenter.toSettingsMap();
+    assert.ok(settings['/reqGeneralInfo/reqInternalName'], 'the settings carry the internal name');
+    const parsed = parseConnectorSettings(settings);
+    assert.ok(parsed.ok, `the connector reads the settings: ${parsed.ok ? '' : JSON.stringify(parsed.problems)}`);
+  });
+}
+
+test('every rule is exercised by the corpus', () => {
+  const seen = new Set<string>();
+  for (const name of xmlFiles(brokenDir)) for (const p of lintFile(brokenDir, name).problems) seen.add(p.rule);
+  for (const name of xmlFiles(validDir)) for (const p of lintFile(validDir, name).problems) seen.add(p.rule);
+  assert.deepEqual(Object.keys(RULES).filter((r) => !seen.has(r)), []);
+});
+
+test('CRLF and a BOM give the same positions as plain LF', () => {
+  const lf = readFileSync(join(brokenDir, 'sort-order-gap-items.xml'), 'utf8');
+  const crlf = lintCallCenter(lf.replace(/\n/g, '\r\n'), 'x.xml').problems;
+  const bom = lintCallCenter(`\uFEFF${lf}`, 'x.xml').problems;
+  const plain = lintCallCenter(lf, 'x.xml').problems;
+  assert.deepEqual(crlf, plain);
+  assert.deepEqual(bom, plain);
+});
+
+test('toSettingsMap has the getCallCenterSettings shape (import format)', () => {
+  const { callCenter } = lintFile(validDir, 'bom-comments.xml');
+  assert.ok(callCenter);
+  const map = callCenter.toSettingsMap();
+  assert.equal(map['/reqGeneralInfo/reqDisplayName'], 'Acme Softphone', 'values are trimmed');
+  assert.equal(map['/reqGeneralInfo/reqAdapterUrl/label'], 'CTI Adapter URL');
+  assert.equal(map['/reqGeneralInfo/reqAdapterUrl/sortOrder'], '2.0');
+  assert.equal(map['/reqGeneralInfo/label'], 'General Information');
+  assert.equal(map['/reqGeneralInfo/sortOrder'], '0.0');
+  assert.equal(map['/switchboard/sipDomain'], 'pbx.example.com', 'CDATA is text');
+  assert.equal(map['/switchboard/sortOrder'], '1.0');
+  assert.equal(map['/label'], 'Acme Softphone');
+  assert.equal(map['/displayNameLabel'], 'Display Name');
+  assert.equal(map['/internalNameLabel'], 'Internal Name');
+  assert.equal(callCenter.format, 'import');
+  assert.equal(callCenter.value('switchboard', 'sipWebSocketUrl'), 'wss://pbx.example.com:8089/ws');
+  assert.equal(callCenter.value('switchboard', 'nope'), undefined);
+});
+
+test('toSettingsMap of a Metadata file puts the name, display name and adapter under reqGeneralInfo', () => {
+  const { callCenter } = lintFile(validDir, 'AcmeSoftphone.callCenter-meta.xml');
+  assert.ok(callCenter);
+  assert.equal(callCenter.format, 'metadata');
+  assert.equal(callCenter.internalName, 'AcmeSoftphone', 'from the file name');
+  const map = callCenter.toSettingsMap();
+  assert.equal(map['/reqGeneralInfo/reqInternalName'], 'AcmeSoftphone');
+  assert.equal(map['/reqGeneralInfo/reqDisplayName'], 'Acme Softphone');
+  assert.equal(map['/reqGeneralInfo/reqAdapterUrl'], 'https://softphone.example.com/');
+  assert.equal(map['/reqGeneralInfo/reqSalesforceCompatibilityMode'], 'Classic_and_Lightning');
+  assert.equal(map['/reqGeneralInfo/reqTimeout'], '10000');
+  assert.equal(map['/reqDialingOptions/reqOutsidePrefix'], '9');
+  assert.equal(map['/reqDialingOptions/sortOrder'], '2.0');
+  assert.equal(map['/switchboard/sipDomain/sortOrder'], '1.0');
+  assert.equal(map['/label'], 'Acme Softphone');
+});
+
+test('entities are decoded in values', () => {
+  const { callCenter } = lintFile(validDir, 'vendor-sections.xml');
+  assert.equal(callCenter?.value('switchboard', 'logSubject'), '{direction} call <{number}>');
+});
+
+test('a file that is not a call center at all gets one clear problem', () => {
+  assert.deepEqual(lintCallCenter('', 'empty.xml').problems.map((p) => p.rule), ['xml-not-well-formed']);
+  assert.deepEqual(lintCallCenter('{"callCenter": {}}', 'cc.json').problems.map((p) => p.rule), ['xml-not-well-formed']);
+  const html = lintCallCenter('<html><body/></html>', 'page.xml');
+  assert.deepEqual(html.problems.map((p) => [p.rule, p.line, p.column]), [['wrong-root', 1, 1]]);
+  assert.equal(html.callCenter, undefined);
+});
