@@ -135,6 +135,12 @@ test('several screen-pop matches show a picker; a chosen one is marked', () => {
   const chosen = call('c1', { state: 'offering', relations: { candidates, what: candidates[1] } });
   view = panelView(state({ calls: [chosen] }), NOW, { role: 'leader' });
   assert.equal(view.offers[0]!.chooser?.chosenId, '001B');
+  const answered = call('c1', { state: 'active', relations: { candidates, what: candidates[1] } });
+  view = panelView(state({ calls: [answered] }), NOW, { role: 'leader' });
+  assert.equal(view.calls[0]!.chooser, undefined, 'once answered, the choice shows as the related record');
+  assert.deepEqual(view.calls[0]!.related, [candidates[1]]);
+  const undecided = call('c1', { state: 'active', relations: { candidates } });
+  assert.ok(panelView(state({ calls: [undecided] }), NOW, { role: 'leader' }).calls[0]!.chooser, 'still undecided: the picker stays');
   const single = call('c1', { relations: { candidates: [candidates[0]!], who: candidates[0] } });
   view = panelView(state({ calls: [single] }), NOW, { role: 'leader' });
   assert.equal(view.calls[0]!.chooser, undefined);

@@ -208,6 +208,7 @@ export function callView(call: CallSnapshot, all: readonly CallSnapshot[], now: 
   const since = talking ? call.timestamps.answered ?? call.timestamps.offered : call.timestamps.offered;
   const candidates = call.relations.candidates;
   const related = relatedOf(call);
+  const chosenId = candidates.find((c) => related.some((r) => r.id === c.id))?.id;
   const actions = actionsFor(call, all);
   return {
     id: call.id,
@@ -221,7 +222,8 @@ export function callView(call: CallSnapshot, all: readonly CallSnapshot[], now: 
     isConsultation: call.consultationFor !== undefined,
     focused: call.id === focusedId,
     actions,
-    ...(candidates.length > 1 ? { chooser: { candidates, ...(related[0] ? { chosenId: candidates.find((c) => related.some((r) => r.id === c.id))?.id } : {}) } } : {}),
+    // The picker stays while the call rings or until the agent chose; then the related line shows the choice.
+    ...(candidates.length > 1 && (call.state === 'offering' || chosenId === undefined) ? { chooser: { candidates, ...(chosenId ? { chosenId } : {}) } } : {}),
     related,
     ...(call.quality ? { quality: { level: qualityLevel(call.quality.mos), mos: call.quality.mos.toFixed(1) } } : {}),
     conferenceWith: call.conferencedWith.map((otherId) => {

@@ -87,7 +87,7 @@ export function callCard(call: CallView, ctx: CallCardContext): TemplateResult {
 }
 
 export const callCardStyles = css`
-  .sb-call { display: grid; gap: 0.375rem; }
+  .sb-call { display: grid; grid-template-columns: minmax(0, 1fr); gap: 0.375rem; }
   .sb-call_offering { border-color: var(--sb-success); box-shadow: 0 0 0 1px var(--sb-success); }
   .sb-call_held { background: var(--sb-bg-alt); }
   .sb-call_focused:not(.sb-call_offering) { border-color: var(--sb-brand); }
@@ -95,7 +95,7 @@ export const callCardStyles = css`
   .sb-chooser { border: 1px solid var(--sb-border-weak); border-radius: var(--sb-radius); padding: 0.375rem; margin: 0; }
   .sb-chooser legend { font-size: 0.75rem; padding: 0 0.25rem; }
   .sb-chooser li + li { margin-top: 0.25rem; }
-  .sb-record { justify-content: flex-start; color: var(--sb-text); gap: 0.5rem; }
+  .sb-record { justify-content: flex-start; text-align: left; color: var(--sb-text); gap: 0.5rem; }
   .sb-bars { display: inline-flex; align-items: flex-end; gap: 2px; height: 0.875rem; }
   .sb-bars span { width: 4px; background: var(--sb-border); border-radius: 1px; }
   .sb-bars span:nth-child(1) { height: 40%; }

@@ -33,6 +33,7 @@ export class SbPanel extends LitElement {
     .sb-history li { display: flex; align-items: center; gap: 0.5rem; padding: 0.375rem 0; border-bottom: 1px solid var(--sb-border-weak); }
     .sb-missed { color: var(--sb-error); }
     .sb-presence { max-width: 12rem; }
+    .sb-banner { margin: 0.5rem 0.75rem 0; }
   `];
 
   static override properties = {
@@ -165,10 +166,10 @@ export class SbPanel extends LitElement {
     const errorId = view.error ? `${view.error.code}:${view.error.message}` : '';
     return html`
       ${this.renderHeader(view, t, host)}
-      ${view.follower ? html`<p class="slds-notify slds-notify_info" role="status">${t.t(view.follower.key, view.follower.params)}</p>` : ''}
-      ${host.leadership.role === 'electing' && view.screen !== 'loading' ? html`<p class="slds-notify slds-notify_info" role="status">${t.t('panel.electing')}</p>` : ''}
+      ${view.follower ? html`<p class="slds-notify slds-notify_info sb-banner" role="status">${t.t(view.follower.key, view.follower.params)}</p>` : ''}
+      ${host.leadership.role === 'electing' && view.screen !== 'loading' ? html`<p class="slds-notify slds-notify_info sb-banner" role="status">${t.t('panel.electing')}</p>` : ''}
       ${view.error && errorId !== this.dismissed
-        ? html`<div class="slds-notify sb-row" role="alert">
+        ? html`<div class="slds-notify sb-row sb-banner" role="alert">
             <span class="sb-grow" title=${view.error.message}>${t.locale === 'en' || !view.error.key ? view.error.message : t.t(view.error.key)}</span>
             <button type="button" class="slds-button" aria-label=${t.t('panel.dismiss')} @click=${() => { this.dismissed = errorId; }}>✕</button>
           </div>`

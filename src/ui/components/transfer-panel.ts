@@ -2,7 +2,7 @@
  * Transfer: to a typed number or a colleague from the directory (with their busy lamp), either at
  * once (blind) or after consulting them (consultative; the panel then shows "Complete transfer").
  */
-import { LitElement, html } from 'lit';
+import { LitElement, css, html } from 'lit';
 import { dialable, formatAsYouType } from '../format/phone-format.ts';
 import type { Translator } from '../i18n/i18n.ts';
 import { slds } from '../styles/slds.ts';
@@ -10,7 +10,10 @@ import type { DirectoryEntry } from '../view-model.ts';
 import { commandEvent } from './command-event.ts';
 
 export class SbTransferPanel extends LitElement {
-  static override styles = [slds];
+  static override styles = [slds, css`
+    .sb-directory li { flex-wrap: wrap; padding: 0.25rem 0; border-bottom: 1px solid var(--sb-border-weak); }
+    .sb-directory .slds-button { min-height: 1.75rem; line-height: 1.625rem; padding: 0 0.5rem; }
+  `];
   static override properties = {
     translator: { attribute: false },
     callId: { attribute: false },
@@ -48,9 +51,9 @@ export class SbTransferPanel extends LitElement {
       </div>
       ${this.directory.length
         ? html`<h3 class="slds-text-title">${t.t('transfer.directory')}</h3>
-          <ul class="sb-stack" aria-label=${t.t('transfer.directory')}>
+          <ul class="sb-directory" aria-label=${t.t('transfer.directory')}>
             ${this.directory.map((d) => html`<li class="sb-row">
-              <span class="sb-dot sb-dot_${d.lamp}" role="img" aria-label=${t.t(`lamp.${d.lamp}`)} title=${t.t(`lamp.${d.lamp}`)}></span>
+              <span class="sb-dot sb-lamp_${d.lamp}" role="img" aria-label=${t.t(`lamp.${d.lamp}`)} title=${t.t(`lamp.${d.lamp}`)}></span>
               <span class="sb-grow slds-truncate">${d.name} <span class="slds-text-title">${d.extension}</span></span>
               <button type="button" class="slds-button" aria-label=${t.t('transfer.to', { name: d.name })} @click=${() => this.send('blind-transfer', d.extension)}>${t.t('transfer.blind')}</button>
               <button type="button" class="slds-button" aria-label=${t.t('transfer.consultWith', { name: d.name })} @click=${() => this.send('consult', d.extension)}>${t.t('transfer.consult')}</button>

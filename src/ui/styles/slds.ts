@@ -9,6 +9,7 @@ import { css } from 'lit';
 
 export const slds = css`
   :host {
+    display: block;
     --sb-brand: rgb(1, 118, 211);
     --sb-brand-dark: rgb(1, 68, 134);
     --sb-success: rgb(46, 132, 74);
@@ -74,9 +75,11 @@ export const slds = css`
   .slds-notify_warning { background: rgb(254, 147, 57); color: var(--sb-text); }
   .slds-card { border: 1px solid var(--sb-border); border-radius: var(--sb-radius); background: var(--sb-bg); padding: 0.75rem; }
   .sb-dot { display: inline-block; width: 0.625rem; height: 0.625rem; border-radius: 50%; background: rgb(174, 174, 174); flex: none; }
-  .sb-dot_ok, .sb-dot_available, .sb-dot_idle { background: var(--sb-success); }
-  .sb-dot_busy, .sb-dot_ringing, .sb-dot_warning, .sb-dot_away { background: var(--sb-warning); }
-  .sb-dot_error { background: var(--sb-error); }
+  .sb-dot_ok, .sb-dot_available { background: var(--sb-success); }
+  .sb-dot_busy, .sb-dot_warning, .sb-dot_away { background: var(--sb-warning); }
+  .sb-dot_error, .sb-lamp_busy { background: var(--sb-error); }
+  .sb-lamp_idle { background: var(--sb-success); }
+  .sb-lamp_ringing { background: var(--sb-warning); }
   .sb-row { display: flex; align-items: center; gap: 0.5rem; }
   .sb-grow { flex: 1; min-width: 0; }
   .sb-stack > * + * { margin-top: 0.5rem; }

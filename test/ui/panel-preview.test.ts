@@ -1,0 +1,211 @@
+/**
+ * Browser smoke test of the softphone panel: the dev preview page (src/app/panel-preview) runs the
+ * real SoftphoneRuntime and panel over the behaving fakes in Chromium. Walks the agent's day —
+ * sign in, a call with several matching records, keypad, transfer directory, hold and a second
+ * line, wrap-up, settings, a hostile caller name, another language, a second tab — finding every
+ * control by its accessible name, and saves a screenshot of each state to test-results/screenshots/.
+ *
+ * Needs `npm run build` first (npm test does it).
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
+import { serveStatic, type StaticServer } from '../support/static-server.ts';
+
+const SHOTS = 'test-results/screenshots';
+const PREVIEW = 'dist/app/panel-preview/panel-preview.js';
+
+let browser: Browser;
+let server: StaticServer;
+
+before(async () => {
+  if (!existsSync(PREVIEW)) throw new Error(`${PREVIEW} is missing: run \`npm run build\` first.`);
+  mkdirSync(SHOTS, { recursive: true });
+  server = await serveStatic('dist');
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(context: BrowserContext, query = ''): Promise<Page> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.setViewportSize({ width: 380, height: 620 });
+  await page.goto(`${server.url}/app/panel-preview/${query}`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
+  assert.deepEqual(errors, [], 'no page errors');
+  return page;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.locator('#utility-bar').screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
+/** Runs `fn` in the page with the preview's fakes (`window.preview`). */
+function inPage<T>(page: Page, fn: string): Promise<T> {
+  return page.evaluate(`(async () => { const { phone, crm, host } = window.preview; ${fn} })()`) as Promise<T>;
+}
+
+test('the panel through an agent\'s calls, by accessible names, with screenshots', async () => {
+  const context = await browser.newContext();
+  const page = await open(context);
+  let dialogs = 0;
+  page.on('dialog', (d) => { dialogs++; void d.dismiss(); });
+
+  // Sign-in: the extension and password typed by the agent.
+  await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+  await shot(page, '01-sign-in');
+  await page.getByLabel('Extension').fill('1001');
+  await page.getByLabel('Password').fill('secret');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor();
+  assert.equal(await page.getByRole('combobox', { name: 'Status' }).inputValue(), 'available');
+  assert.equal(await page.getByLabel('Password').count(), 0, 'the sign-in form is gone');
+  assert.equal(await page.evaluate(() => JSON.stringify(localStorage)).then((s) => s.includes('secret')), false, 'the password is not in localStorage');
+  await shot(page, '02-idle');
+
+  // An incoming call whose number matches three records: the picker, then Answer with Alt+A.
+  await inPage(page, `phone.callAgent({ from: '+14155550134', displayName: 'Grace Hopper', attachedData: { caseNumber: '00001042' } });`);
+  await page.getByRole('button', { name: 'Answer' }).waitFor();
+  await page.getByRole('button', { name: 'Decline' }).waitFor();
+  await page.getByText('Several records match this caller').waitFor();
+  assert.equal(await page.getByRole('list', { name: 'Matching records' }).getByRole('button').count(), 3);
+  await shot(page, '03-incoming-multiple-matches');
+  await page.getByRole('button', { name: 'Account: US Navy' }).click();
+  await page.waitForFunction(() => (window as unknown as { preview: { crm: { count(m: string): number } } }).preview.crm.count('openRecord') === 1);
+  assert.equal(await page.getByRole('button', { name: 'Account: US Navy' }).getAttribute('aria-pressed'), 'true');
+  await page.keyboard.press('Alt+a');
+  await page.getByRole('button', { name: 'Hang up' }).waitFor();
+  for (const name of ['Mute', 'Hold', 'Keypad', 'Transfer']) await page.getByRole('button', { name, exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Mute', exact: true }).click();
+  await page.getByRole('button', { name: 'Unmute', exact: true }).waitFor();
+  await shot(page, '04-active-call');
+  await page.getByRole('button', { name: 'Unmute', exact: true }).click();
+
+  // Keypad: the keys send DTMF to the far end.
+  await page.getByRole('button', { name: 'Keypad', exact: true }).click();
+  await page.getByRole('button', { name: 'Send 4' }).click();
+  await page.getByRole('button', { name: 'Send 2' }).click();
+  await page.getByRole('button', { name: 'Send #' }).click();
+  const dtmf = await inPage<string>(page, `await phone.settle(); return phone.farEnd(host.state.calls[0].id).dtmf;`);
+  assert.equal(dtmf, '42#');
+  await shot(page, '05-keypad');
+  await page.getByRole('button', { name: 'Keypad', exact: true }).click();
+
+  // Transfer: the directory with busy lamps.
+  await inPage(page, `phone.setLineState('1003', 'busy'); phone.setLineState('1004', 'ringing');`);
+  await page.getByRole('button', { name: 'Transfer', exact: true }).click();
+  await page.getByRole('button', { name: 'Transfer to Alan Turing' }).waitFor();
+  await page.getByRole('img', { name: 'Busy' }).waitFor();
+  await shot(page, '06-transfer-directory');
+  await page.getByRole('button', { name: 'Transfer', exact: true }).click();
+
+  // Hold, then a second line: swap and conference become possible.
+  await page.getByRole('button', { name: 'Hold', exact: true }).click();
+  await page.getByRole('button', { name: 'Resume' }).waitFor();
+  await page.getByRole('button', { name: 'New call' }).click();
+  await page.getByLabel('Number to dial').fill('1002');
+  await page.getByRole('button', { name: 'Call', exact: true }).click();
+  await page.waitForFunction(() => (window as unknown as { preview: { host: { state: { calls: { state: string }[] } } } }).preview.host.state.calls.some((c) => c.state === 'ringing-out'));
+  await inPage(page, `const c = host.state.calls.find((c) => c.remote.number === '1002'); phone.farEnd(c.id).answer();`);
+  await page.getByRole('button', { name: 'Swap' }).waitFor();
+  await page.getByRole('button', { name: 'Conference' }).first().waitFor();
+  await shot(page, '07-held-and-second-line');
+  await page.getByRole('button', { name: 'Swap' }).click();
+  await page.waitForFunction(() => {
+    const calls = (window as unknown as { preview: { host: { state: { calls: { state: string; remote: { number: string } }[] } } } }).preview.host.state.calls;
+    return calls.find((c) => c.remote.number === '1002')?.state === 'held' && calls.some((c) => c.remote.number === '+14155550134' && c.state === 'active');
+  });
+
+  // Hang up both (Alt+H hangs up the focused call), then wrap-up with its countdown.
+  await page.keyboard.press('Alt+h');
+  await page.getByRole('button', { name: 'Resume' }).waitFor();
+  await page.getByRole('button', { name: 'Hang up' }).click();
+  await page.getByRole('form', { name: 'Wrap-up' }).first().waitFor();
+  assert.equal(await page.getByRole('form', { name: 'Wrap-up' }).count(), 2);
+  const first = page.getByRole('form', { name: 'Wrap-up' }).first();
+  await first.getByLabel('Disposition').selectOption('Resolved');
+  await first.getByLabel('Notes').fill('Asked about the invoice; resolved.');
+  await first.getByLabel('Notes').blur();
+  await page.getByRole('timer').filter({ hasText: 'Wrap-up ends in' }).first().waitFor();
+  await shot(page, '08-wrap-up');
+  await first.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('form', { name: 'Wrap-up' }).first().getByRole('button', { name: 'Save' }).click();
+  await page.waitForFunction(() => (window as unknown as { preview: { crm: { logs: unknown[] } } }).preview.crm.logs.length === 2);
+  const logs = await inPage<{ disposition?: string; notes: string }[]>(page, `return crm.logs;`);
+  assert.ok(logs.some((l) => l.disposition === 'Resolved' && l.notes === 'Asked about the invoice; resolved.'), JSON.stringify(logs));
+
+  // History and settings.
+  await page.getByRole('tab', { name: 'History' }).click();
+  await page.getByRole('list', { name: 'Recent calls' }).waitFor();
+  assert.equal(await page.getByRole('list', { name: 'Recent calls' }).getByRole('listitem').count(), 2);
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await page.getByRole('combobox', { name: 'Microphone' }).waitFor();
+  await page.getByRole('combobox', { name: 'Ringer' }).waitFor();
+  await page.getByRole('button', { name: 'Play test tone' }).waitFor();
+  await page.waitForFunction(() => {
+    const panel = document.querySelector('sb-panel');
+    const meter = panel?.shadowRoot?.querySelector('sb-audio-settings')?.shadowRoot?.querySelector('meter');
+    return meter !== null && meter !== undefined && meter.value > 0;
+  }, undefined, { timeout: 5000 });
+  await shot(page, '09-settings');
+  await page.getByRole('tab', { name: 'Help' }).click();
+  await page.getByText('Alt+A answers').waitFor();
+  await page.getByRole('tab', { name: 'Phone' }).click();
+
+  // A hostile display name is rendered as text, never as markup.
+  const hostile = '<img src=x onerror=alert(1)>';
+  await inPage(page, `phone.callAgent({ from: '+14155550199', displayName: ${JSON.stringify(hostile)} });`);
+  await page.getByRole('button', { name: 'Answer' }).waitFor();
+  await page.getByText(hostile, { exact: true }).waitFor();
+  // A string, not a function: tsx would wrap a named inner function in a helper the page lacks.
+  const imgs = await page.evaluate(`(() => {
+    const count = (root) => root.querySelectorAll('img').length + [...root.querySelectorAll('*')].reduce((n, el) => n + (el.shadowRoot ? count(el.shadowRoot) : 0), 0);
+    return count(document);
+  })()`);
+  assert.equal(imgs, 0, 'no <img> element was created');
+  await shot(page, '10-hostile-display-name');
+  assert.equal(dialogs, 0, 'no script ran');
+  await page.getByRole('button', { name: 'Decline' }).click();
+  await page.getByRole('button', { name: 'Answer' }).waitFor({ state: 'detached' });
+  await context.close();
+});
+
+test('the panel speaks the agent\'s language', async () => {
+  const context = await browser.newContext();
+  const page = await open(context, '?locale=de_DE&signin=1');
+  await page.getByRole('tab', { name: 'Verlauf' }).waitFor();
+  await page.getByRole('status', { name: 'Verbindung' }).filter({ hasText: 'Verbunden' }).waitFor();
+  await inPage(page, `phone.callAgent({ from: '+14155550100' });`);
+  await page.getByRole('button', { name: 'Annehmen' }).waitFor();
+  await page.getByRole('button', { name: 'Ablehnen' }).waitFor();
+  await shot(page, '11-german-incoming');
+  await context.close();
+});
+
+test('a second tab mirrors the phone, controls it, and takes over when the first closes', async () => {
+  const context = await browser.newContext();
+  const first = await open(context, '?signin=1');
+  await first.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor();
+  const second = await open(context);
+  await second.getByText('The phone is active in another Salesforce tab').waitFor();
+  await second.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor();
+  // The second tab changes presence; the first (the phone) carries it out.
+  await second.getByRole('combobox', { name: 'Status' }).selectOption('away:Lunch');
+  await first.waitForFunction(() => (window as unknown as { preview: { host: { state: { presence: { status: string; reasonId?: string } } } } }).preview.host.state.presence.reasonId === 'Lunch');
+  await shot(second, '12-second-tab');
+  const closedAt = Date.now();
+  await first.close();
+  await second.getByText('The phone is active in another Salesforce tab').waitFor({ state: 'detached', timeout: 2000 });
+  const role = await second.evaluate(() => (window as unknown as { preview: { host: { leadership: { role: string } } } }).preview.host.leadership.role);
+  assert.equal(role, 'leader');
+  assert.ok(Date.now() - closedAt < 2000, `takeover took ${Date.now() - closedAt} ms`);
+  await context.close();
+});
