@@ -30,7 +30,7 @@ const coreRule = (extraAllowed = []) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'out/**', 'coverage/**', '**/*.js', '**/*.mjs', 'bench/out/**', 'test-results/**'] },
+  { ignores: ['.*/**', 'dist/**', 'node_modules/**', 'out/**', 'coverage/**', '**/*.js', '**/*.mjs', 'bench/out/**', 'test-results/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
