@@ -11,6 +11,8 @@ import type { PresenceStatus } from '../presence/presence.ts';
 import type { JsonValue } from '../ports/storage.ts';
 import { CapturingLogger, FakeClock, MemoryStorage, RecordingCrm, settingsMap } from '../testing/index.ts';
 import { FakePhoneSystem, FakeTelephony, type CallAgentOptions, type FarEnd } from '../../telephony/fake/index.ts';
+import { FakeCrm, type FakeRecord } from '../../crm/fake/index.ts';
+import { parseConnectorSettings } from '../settings/connector-settings.ts';
 
 const AGENT = { username: '1001', password: 'secret' };
 const ALICE: RecordRef = { id: '003000000000001AAA', objectType: 'Contact', name: 'Alice Caller' };
@@ -940,5 +942,99 @@ describe('click-to-dial', () => {
     assert.deepEqual(h.errors.map((e) => e.code), ['SB20004']);
     assert.equal(h.engine.state.calls.length, 0);
     assert.equal(h.presence, 'available');
+  });
+});
+
+// ── against the behaving Salesforce (src/crm/fake) ─────────────────────────────────────────────
+
+describe('engine with FakeCrm (the behaving Salesforce)', () => {
+  const ADA: FakeRecord = { id: '003000000000000ADA', objectType: 'Contact', name: 'Ada Lovelace', phones: ['(415) 555-0134'] };
+  const ACME_ACCOUNT: FakeRecord = { id: '001000000000000ACM', objectType: 'Account', name: 'Acme', phones: ['+1 415 555 0134'] };
+
+  async function salesforce(options: { items?: Readonly<Record<string, string>>; records?: readonly FakeRecord[]; settingsError?: string } = {}) {
+    const items = Object.fromEntries(Object.entries(options.items ?? {}).map(([k, v]) => [`/switchboard/${k}`, v]));
+    const parsed = parseConnectorSettings(settingsMap(items));
+    assert.ok(parsed.ok);
+    const fake = new FakeCrm({ settings: parsed.settings, ...(options.records ? { records: options.records } : {}), ...(options.settingsError ? { settingsError: options.settingsError } : {}) });
+    const h = await setup({ crm: fake, ...(options.items ? { items: options.items } : {}), signIn: options.settingsError === undefined });
+    return { h, fake };
+  }
+
+  it('pops the one matching record in the console and logs exactly one Task for the call', async () => {
+    const { h, fake } = await salesforce({ records: [ADA] });
+    assert.equal(fake.clickToDialEnabled, true);
+    assert.equal(fake.readNotifications, 1);
+    const far = await h.talk({ from: '+14155550134' });
+    assert.equal(fake.pops.length, 1);
+    assert.equal(h.call(far.callId).relations.who?.id, ADA.id);
+    far.hangup();
+    await h.settle();
+    await h.run({ type: 'complete-wrap-up', callId: far.callId, disposition: 'Resolved', notes: 'Asked about engines.' });
+    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    await fake.settle();
+    const tasks = fake.savedLogs.filter((t) => t.fields['CallObject'] === far.callId);
+    assert.equal(tasks.length, 1);
+    assert.equal(tasks[0]?.fields['WhoId'], ADA.id);
+    assert.equal(tasks[0]?.fields['CallDisposition'], 'Resolved');
+    assert.equal(fake.logRequests.length, 1);
+  });
+
+  it('several matches: candidates for the agent; the chosen one is opened and logged', async () => {
+    const { h, fake } = await salesforce({ records: [ADA, ACME_ACCOUNT], items: { wrapUpEnabled: 'false' } });
+    const far = await h.talk({ from: '+14155550134' });
+    assert.deepEqual(h.call(far.callId).relations.candidates.map((r) => r.id).sort(), [ACME_ACCOUNT.id, ADA.id].sort());
+    assert.equal(h.call(far.callId).relations.who, undefined);
+    const acme = h.call(far.callId).relations.candidates.find((r) => r.id === ACME_ACCOUNT.id);
+    assert.ok(acme);
+    await h.run({ type: 'choose-record', callId: far.callId, record: acme });
+    assert.deepEqual(fake.openedRecords.map((r) => r.id), [ACME_ACCOUNT.id]);
+    far.hangup();
+    await h.settle();
+    await fake.settle();
+    assert.deepEqual(fake.savedLogs.map((t) => [t.fields['CallObject'], t.fields['WhatId']]), [[far.callId, ACME_ACCOUNT.id]]);
+  });
+
+  it('a log whose save answer is lost is retried and still saved once', async () => {
+    const { h, fake } = await salesforce({ items: { wrapUpEnabled: 'false' } });
+    fake.failNextLogs(2, 'lost');
+    const far = await h.talk();
+    far.hangup();
+    await h.settle();
+    await fake.settle();
+    assert.equal(fake.savedLogs.filter((t) => t.fields['CallObject'] === far.callId).length, 1);
+    assert.equal(fake.logRequests.length, 1, 'the engine asked once; the outbox did the retrying');
+  });
+
+  it('click-to-dial in Salesforce places the call related to the record', async () => {
+    const { h, fake } = await salesforce({ records: [ADA] });
+    assert.equal(fake.clickToDial('(415) 555-0134', { id: ADA.id as string, objectType: 'Contact', name: ADA.name }), true);
+    await h.settle();
+    const far = h.phone.outboundCalls.at(-1);
+    assert.ok(far);
+    assert.equal(h.call(far.callId).relations.who?.id, ADA.id);
+    assert.equal(h.call(far.callId).state, 'active');
+  });
+
+  it('Omni-Channel presence: applied when idle, deferred to after the call when on one', async () => {
+    const { h, fake } = await salesforce();
+    fake.omniPresence('away', 'Meeting');
+    await h.settle();
+    assert.deepEqual([h.presence, h.engine.state.presence.reasonId], ['away', 'Meeting']);
+    await h.run({ type: 'set-presence', status: 'available' });
+    const far = await h.talk();
+    fake.omniPresence('away', 'Break');
+    await h.settle();
+    assert.equal(h.presence, 'on-call');
+    far.hangup();
+    await h.settle();
+    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    assert.deepEqual([h.presence, h.engine.state.presence.reasonId], ['away', 'Break']);
+    assert.equal(fake.presenceRequests.at(-1)?.status, 'away');
+  });
+
+  it('settings Salesforce cannot give → misconfigured', async () => {
+    const { h } = await salesforce({ settingsError: 'The Switchboard section is missing.' });
+    assert.equal(h.engine.state.phase, 'misconfigured');
+    assert.match(h.engine.state.lastError?.message ?? '', /Switchboard section is missing/);
   });
 });

@@ -273,7 +273,7 @@ export class FakePhoneSystem {
     const ext = this.requireConnected(telephony);
     this.takeFailure(consultationFor ? 'consult' : 'dial');
     const number = target.trim();
-    if (!/^[+0-9*#][0-9*#\s().-]*$/.test(number)) throw new SwitchboardError('SB20004', `'${target}' is not a number the fake phone system can dial.`);
+    if (!/^\+?[0-9*#\s().-]+$/.test(number) || !/[0-9]/.test(number)) throw new SwitchboardError('SB20004', `'${target}' is not a number the fake phone system can dial.`);
     const internal = this.users.has(number);
     const user = this.users.get(number);
     const remote: Party = { number, ...(user?.displayName ? { displayName: user.displayName } : {}) };
