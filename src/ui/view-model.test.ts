@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConnectorSettings, type CallSnapshot, type ConnectorSettings, type EngineState } from '../core/index.ts';
-import { actionsFor, panelView, presenceCommand, presenceView, qualityLevel, shortcutCommand } from './view-model.ts';
+import { actionsFor, panelView, presenceCommand, presenceView, qualityLevel, recordDetails, shortcutCommand } from './view-model.ts';
 
 const NOW = 1_700_000_000_000;
 
@@ -145,6 +145,12 @@ test('several screen-pop matches show a picker; a chosen one is marked', () => {
   view = panelView(state({ calls: [single] }), NOW, { role: 'leader' });
   assert.equal(view.calls[0]!.chooser, undefined);
   assert.deepEqual(view.calls[0]!.related, [candidates[0]]);
+});
+
+test('record details keep what tells matches apart and drop bookkeeping fields', () => {
+  assert.equal(recordDetails({ id: '003A', objectType: 'Contact', name: 'Ada', fields: { LastModifiedDate: '2026-01-01T00:00:00.000Z', Phone: '(415) 555-0134', AccountId: '001000000000001AAA', Account: 'Navy', Title: 'Admiral' } }), '(415) 555-0134 · Navy');
+  assert.equal(recordDetails({ id: '003A', objectType: 'Contact', name: 'Ada' }), '');
+  assert.equal(recordDetails({ id: '003A', objectType: 'Contact', name: 'Ada', fields: { Name: 'Ada', IsPersonAccount: 'false' } }), '');
 });
 
 test('wrap-up shows dispositions from the settings, the notes and the countdown', () => {

@@ -43,7 +43,7 @@ export interface CallView {
   readonly focused: boolean;
   readonly actions: readonly CallAction[];
   /** Several screen-pop matches: the agent picks one (`choose-record`). */
-  readonly chooser?: { readonly candidates: readonly RecordRef[]; readonly chosenId?: string };
+  readonly chooser?: { readonly candidates: readonly RecordRef[]; readonly chosenId?: string; readonly details: Readonly<Record<string, string>> };
   readonly related: readonly RecordRef[];
   readonly quality?: { readonly level: QualityLevel; readonly mos: string };
   /** Names (or numbers) of the other parties of a local conference. */
@@ -129,6 +129,22 @@ const UP: readonly CallState[] = ['dialing', 'ringing-out', 'active', 'held', 't
 
 export function qualityLevel(mos: number): QualityLevel {
   return mos >= 4 ? 'good' : mos >= 3.6 ? 'fair' : 'poor';
+}
+
+const TECHNICAL_FIELDS = new Set(['LastModifiedDate', 'CreatedDate', 'SystemModstamp', 'IsPersonAccount', 'PersonContactId', 'AccountId', 'ContactId', 'OwnerId']);
+
+/**
+ * The softphone layout's display fields of a record that help the agent tell matches apart (an
+ * account name, a phone), without the bookkeeping ones (dates, ids, flags). At most two.
+ */
+export function recordDetails(record: RecordRef): string {
+  return Object.entries(record.fields ?? {})
+    .filter(([key, value]) =>
+      !TECHNICAL_FIELDS.has(key) && value.trim() !== '' && value !== record.name &&
+      !/^\d{4}-\d{2}-\d{2}T/.test(value) && !/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(value) && !/^(true|false)$/.test(value))
+    .slice(0, 2)
+    .map(([, value]) => value)
+    .join(' · ');
 }
 
 function titleOf(call: CallSnapshot): MessageKey {
@@ -223,7 +239,9 @@ export function callView(call: CallSnapshot, all: readonly CallSnapshot[], now: 
     focused: call.id === focusedId,
     actions,
     // The picker stays while the call rings or until the agent chose; then the related line shows the choice.
-    ...(candidates.length > 1 && (call.state === 'offering' || chosenId === undefined) ? { chooser: { candidates, ...(chosenId ? { chosenId } : {}) } } : {}),
+    ...(candidates.length > 1 && (call.state === 'offering' || chosenId === undefined)
+      ? { chooser: { candidates, ...(chosenId ? { chosenId } : {}), details: Object.fromEntries(candidates.map((r) => [r.id, recordDetails(r)])) } }
+      : {}),
     related,
     ...(call.quality ? { quality: { level: qualityLevel(call.quality.mos), mos: call.quality.mos.toFixed(1) } } : {}),
     conferenceWith: call.conferencedWith.map((otherId) => {

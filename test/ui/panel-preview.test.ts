@@ -79,7 +79,7 @@ test('the panel through an agent\'s calls, by accessible names, with screenshots
   assert.equal(await page.getByRole('list', { name: 'Matching records' }).getByRole('button').count(), 3);
   await shot(page, '03-incoming-multiple-matches');
   await page.getByRole('button', { name: 'Account: US Navy' }).click();
-  await page.waitForFunction(() => (window as unknown as { preview: { crm: { count(m: string): number } } }).preview.crm.count('openRecord') === 1);
+  await page.waitForFunction(() => (window as unknown as { preview: { crm: { openedRecords: unknown[] } } }).preview.crm.openedRecords.length === 1);
   assert.equal(await page.getByRole('button', { name: 'Account: US Navy' }).getAttribute('aria-pressed'), 'true');
   await page.keyboard.press('Alt+a');
   await page.getByRole('button', { name: 'Hang up' }).waitFor();
@@ -138,9 +138,9 @@ test('the panel through an agent\'s calls, by accessible names, with screenshots
   await shot(page, '08-wrap-up');
   await first.getByRole('button', { name: 'Save' }).click();
   await page.getByRole('form', { name: 'Wrap-up' }).first().getByRole('button', { name: 'Save' }).click();
-  await page.waitForFunction(() => (window as unknown as { preview: { crm: { logs: unknown[] } } }).preview.crm.logs.length === 2);
-  const logs = await inPage<{ disposition?: string; notes: string }[]>(page, `return crm.logs;`);
-  assert.ok(logs.some((l) => l.disposition === 'Resolved' && l.notes === 'Asked about the invoice; resolved.'), JSON.stringify(logs));
+  await page.waitForFunction(() => (window as unknown as { preview: { crm: { savedLogs: unknown[] } } }).preview.crm.savedLogs.length === 2, undefined, { timeout: 5000 });
+  const logs = await inPage<{ fields: Record<string, string> }[]>(page, `return crm.savedLogs;`);
+  assert.ok(logs.some((l) => l.fields['CallDisposition'] === 'Resolved' && String(l.fields['Description']).includes('Asked about the invoice; resolved.')), JSON.stringify(logs));
 
   // History and settings.
   await page.getByRole('tab', { name: 'History' }).click();

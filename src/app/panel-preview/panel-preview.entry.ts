@@ -1,12 +1,14 @@
 /**
- * Dev-only: the panel over the behaving fakes (FakePhoneSystem + a recording CRM), for screenshots
+ * Dev-only: the panel over the behaving fakes (FakePhoneSystem + FakeCrm), for screenshots
  * and fast UI tests without Salesforce or a SIP server. It composes the same SoftphoneRuntime as the
  * softphone page, with the browser's real audio devices, and exposes `window.preview` so a test
  * (or a developer in the console) can place calls to the agent and play the far end.
  *
  * URL parameters: `locale` (en, de, fr, es, ja), `signin=1` to sign in as 1001 at once.
  */
-import { CapturingLogger, RecordingCrm, MemoryStorage, settingsMap } from '../../core/testing/index.ts';
+import { parseConnectorSettings } from '../../core/index.ts';
+import { CapturingLogger, MemoryStorage, settingsMap } from '../../core/testing/index.ts';
+import { FakeCrm } from '../../crm/fake/index.ts';
 import { FakePhoneSystem } from '../../telephony/fake/index.ts';
 import { BrowserAudio } from '../../telephony/sip/audio-control.ts';
 import { browserClock } from '../../telephony/sip/index.ts';
@@ -29,19 +31,20 @@ const phone = new FakePhoneSystem({
   now: () => clock.now(),
   defaultFarEnd: 'manual',
 });
-const crm = new RecordingCrm({
-  settings: settingsMap({
-    '/switchboard/directory': '1002:Alan Turing;1003:Grace Hopper;1004:Ada Lovelace',
-    '/switchboard/wrapUpSeconds': '120',
-  }),
-  records: {
-    '+14155550134': [
-      { id: '0035e00000AbCdEAA1', objectType: 'Contact', name: 'Grace Hopper', fields: { Account: 'US Navy' } },
-      { id: '0015e00000XyZaBAA2', objectType: 'Account', name: 'US Navy', fields: { Phone: '(415) 555-0134' } },
-      { id: '00Q5e00000LmNoPAA3', objectType: 'Lead', name: 'G. Hopper', fields: { Company: 'Eckert-Mauchly' } },
-    ],
-    '+14155550100': [{ id: '0035e00000Single01', objectType: 'Contact', name: 'Katherine Johnson' }],
-  },
+const parsed = parseConnectorSettings(settingsMap({
+  '/switchboard/directory': '1002:Alan Turing;1003:Grace Hopper;1004:Ada Lovelace',
+  '/switchboard/wrapUpSeconds': '120',
+}));
+if (!parsed.ok) throw new Error(`preview settings: ${JSON.stringify(parsed.problems)}`);
+const crm = new FakeCrm({
+  settings: parsed.settings,
+  clock,
+  records: [
+    { objectType: 'Contact', name: 'Grace Hopper', phones: ['+1 415-555-0134'] },
+    { objectType: 'Account', name: 'US Navy', phones: ['(415) 555-0134'] },
+    { objectType: 'Lead', name: 'G. Hopper', phones: ['415.555.0134'] },
+    { objectType: 'Contact', name: 'Katherine Johnson', phones: ['+1 415 555 0100'] },
+  ],
 });
 const audio = new BrowserAudio(clock, logger, { devicesChanged: () => {}, microphoneChanged: async () => {} });
 const host = new SoftphoneHost({ locale: params.get('locale') ?? navigator.language, clock, downloadLog: () => console.log(logger.entries) });

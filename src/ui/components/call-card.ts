@@ -63,7 +63,7 @@ export function callCard(call: CallView, ctx: CallCardContext): TemplateResult {
               <button type="button" class="slds-button slds-button_stretch sb-record" aria-pressed=${r.id === call.chooser?.chosenId ? 'true' : 'false'}
                 @click=${() => ctx.onChoose(call, r)}>
                 <span class="sb-grow slds-truncate">${recordLabel(r)}</span>
-                ${r.fields ? html`<span class="slds-text-title slds-truncate">${Object.values(r.fields).join(' · ')}</span>` : ''}
+                ${call.chooser?.details[r.id] ? html`<span class="slds-text-title slds-truncate sb-details">${call.chooser.details[r.id]}</span>` : ''}
               </button>
             </li>`)}
           </ul>
@@ -92,7 +92,8 @@ export const callCardStyles = css`
   .sb-call_held { background: var(--sb-bg-alt); }
   .sb-call_focused:not(.sb-call_offering) { border-color: var(--sb-brand); }
   .sb-caller { font-size: 1.125rem; font-weight: 700; }
-  .sb-chooser { border: 1px solid var(--sb-border-weak); border-radius: var(--sb-radius); padding: 0.375rem; margin: 0; }
+  .sb-chooser { border: 1px solid var(--sb-border-weak); border-radius: var(--sb-radius); padding: 0.375rem; margin: 0; min-width: 0; }
+  .sb-details { flex: 0 1 auto; min-width: 0; max-width: 45%; }
   .sb-chooser legend { font-size: 0.75rem; padding: 0 0.25rem; }
   .sb-chooser li + li { margin-top: 0.25rem; }
   .sb-record { justify-content: flex-start; text-align: left; color: var(--sb-text); gap: 0.5rem; }
