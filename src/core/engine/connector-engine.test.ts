@@ -821,6 +821,51 @@ describe('several calls at once', () => {
     assert.equal(caller.held, false);
     await rejectsWith(h, { type: 'conference', callIds: [caller.callId] }, 'SB40001');
   });
+  it('when a conference partner leaves, the remaining call is an ordinary call again (held when another is answered)', async () => {
+    const h = await setup();
+    const caller = await h.talk();
+    await h.run({ type: 'consult', callId: caller.callId, target: '1002' });
+    const consultation = h.phone.outboundCalls.at(-1);
+    assert.ok(consultation);
+    await h.run({ type: 'conference', callIds: [caller.callId, consultation.callId] });
+    consultation.hangup();
+    await h.settle();
+    assert.deepEqual(h.call(caller.callId).conferencedWith, []);
+    const next = await h.talk({ from: '+14155550199' });
+    assert.equal(h.call(caller.callId).state, 'held');
+    assert.equal(h.call(next.callId).state, 'active');
+  });
+
+  it('a consultation the colleague refuses is logged as busy; the caller stays held', async () => {
+    const h = await setup();
+    h.phone.setFarEnd('1002', 'busy');
+    const caller = await h.talk();
+    await h.run({ type: 'consult', callId: caller.callId, target: '1002' });
+    const consultation = h.phone.outboundCalls.at(-1);
+    assert.ok(consultation);
+    assert.deepEqual(h.logsFor(consultation.callId).map((l) => l.endReason), ['busy']);
+    assert.equal(h.call(caller.callId).state, 'held');
+    assert.equal(h.presence, 'on-call');
+  });
+
+  it('two calls ending into wrap-up: presence stays wrap-up until both are completed, each logged once', async () => {
+    const h = await setup();
+    const first = await h.talk({ from: '+14155550101' });
+    const second = await h.ring({ from: '+14155550102' });
+    first.hangup();
+    await h.settle();
+    assert.equal(h.call(first.callId).state, 'wrap-up');
+    assert.equal(h.presence, 'on-call', 'a call is still ringing');
+    await h.run({ type: 'answer', callId: second.callId });
+    second.hangup();
+    await h.settle();
+    assert.equal(h.presence, 'wrap-up');
+    await h.run({ type: 'complete-wrap-up', callId: first.callId });
+    assert.equal(h.presence, 'wrap-up');
+    await h.run({ type: 'complete-wrap-up', callId: second.callId });
+    assert.equal(h.presence, 'available');
+    assert.deepEqual(h.crm.logs.map((l) => l.callId), [first.callId, second.callId]);
+  });
 });
 
 // ── in-call commands ──────────────────────────────────────────────────────────────────────────

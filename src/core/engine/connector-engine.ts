@@ -384,6 +384,11 @@ export class ConnectorEngine {
     const wasOffered = call.state === 'offering';
     call.end(reason, this.now(), detail ? `${reason}: ${detail}` : reason);
     if (wasOffered) this.emitter.emit('offerEnded', id);
+    // A call that leaves a conference is no longer mixed with the others (else holdOthers skips them).
+    for (const other of this.calls.values()) {
+      const mixed = other.snapshot().conferencedWith;
+      if (mixed.includes(id)) other.update({ conferencedWith: mixed.filter((c) => c !== id) });
+    }
     // A consultation that ends returns the agent to the held original.
     const settings = this.current.settings;
     const answered = call.snapshot().timestamps.answered !== undefined;
