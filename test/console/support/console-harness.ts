@@ -4,7 +4,9 @@
  */
 import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
-import { startConsole, HOST_RESOLVER_RULES, type RunningConsole, type ConsoleOptions } from '../../../src/node/console/index.ts';
+import { request } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import { startConsole, STRICT_CHROMIUM_ARGS, type RunningConsole, type ConsoleOptions } from '../../../src/node/console/index.ts';
 import { launchChromium } from '../../support/chromium.ts';
 import { callCenterXml, type CallCenterXmlOptions } from './call-centers.ts';
 
@@ -28,19 +30,13 @@ export async function startHarness(options: ConsoleOptions = {}): Promise<Harnes
   const app = await startConsole({ port: 0, vfPort: 0, dbFile: ':memory:', apexDir: APEX_DIR, strictOrigins: true, ...options });
   let browser: Browser;
   try {
-    browser = await launchChromium([HOST_RESOLVER_RULES]);
+    browser = await launchChromium(STRICT_CHROMIUM_ARGS);
   } catch (e) {
     await app.close();
     throw e;
   }
-  const base = `http://127.0.0.1:${app.port}`;
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${base}${path}`, {
-      method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-  };
+  const api = <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => fetchText(app.lightningOrigin.startsWith('https:'), app.port, method, path, body)
+    .then(({ status, text }) => ({ status, body: (text ? JSON.parse(text) : null) as T }));
   const harness: Harness = {
     app, browser, api,
     async defaultUserId() {
@@ -92,4 +88,20 @@ export function layout(inbound: { objects: Record<string, string[]>; pops?: Reco
     screenPopSettings: { screenPopsOpenWithin: 'ExistingWindow', ...pops },
   });
   return { Inbound: section(inbound.objects, inbound.pops), Outbound: section(inbound.objects), Internal: section({}) };
+}
+
+/** A request to the emulator by 127.0.0.1 (strict mode's certificate is self-signed). */
+export function fetchText(tls: boolean, port: number, method: string, path: string, body?: unknown): Promise<{ status: number; text: string; type: string }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const opts = { host: '127.0.0.1', port, method, path, rejectUnauthorized: false, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} };
+    const req = (tls ? request : httpRequest)(opts, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), type: String(res.headers['content-type'] ?? '') }));
+    });
+    req.on('error', reject);
+    req.setTimeout(10_000, () => req.destroy(new Error(`${method} ${path} timed out`)));
+    req.end(payload);
+  });
 }

@@ -1,7 +1,9 @@
 /**
  * Setup → Call Centers → Import: the file is validated with the project's Call Center linter before
- * anything is stored, and every problem is reported with its line and column, as Setup would
- * refuse the file (warnings are shown but do not block the import).
+ * anything is stored, and every problem is reported with its line and column. Setup refuses a file
+ * for what Salesforce itself rejects (structure, names, sort orders, required items); the linter's
+ * deployment advice (a Classic-only mode, http adapter URLs, Lightning size ranges, the connector's
+ * own section) is shown as a warning but does not block the import, as it would not in an org.
  */
 import { lintCallCenter } from '../../callcenter/lint.ts';
 
@@ -22,12 +24,20 @@ export interface ImportVerdict {
   readonly settings?: Readonly<Record<string, string>>;
 }
 
+/** Linter rules that are advice about a working deployment, not reasons Setup refuses a file. */
+export const ADVISORY_RULES: ReadonlySet<string> = new Set([
+  'compatibility-mode-classic', 'compatibility-mode-missing', 'adapter-url-not-https', 'use-api',
+  'softphone-height-range', 'softphone-width-range', 'switchboard-item-missing', 'switchboard-item-invalid',
+]);
+
 export async function validateCallCenterText(text: string, fileName: string): Promise<ImportVerdict> {
   if (text.trim() === '') {
     return { fileName, warnings: [], errors: [{ line: 1, column: 1, severity: 'error', rule: 'empty-file', message: 'The file is empty.', fix: 'Choose a Call Center definition file (<callCenter>…</callCenter>).' }] };
   }
   const result = lintCallCenter(text, fileName);
-  const problems: ImportProblem[] = result.problems.map((p) => ({ line: p.line, column: p.column, severity: p.severity, rule: p.rule, message: p.message, fix: p.fix }));
+  const problems: ImportProblem[] = result.problems.map((p) => ({
+    line: p.line, column: p.column, severity: ADVISORY_RULES.has(p.rule) ? 'warning' : p.severity, rule: p.rule, message: p.message, fix: p.fix,
+  }));
   return {
     fileName,
     errors: problems.filter((p) => p.severity === 'error'),

@@ -3,6 +3,7 @@
  * on each. The data, REST and Open CTI rules are handed in; this file only routes and serves.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { HttpError, safeJoin, sendJson, sendText, serveFile } from './http-util.ts';
@@ -27,6 +28,8 @@ export interface ConsoleServerOptions {
   readonly consoleApi: (req: IncomingMessage, res: ServerResponse, path: string, url: URL) => Promise<void>;
   /** `/services/data/...` and the REST helper's `/emulator/api/...` endpoints; answers false when not its path. */
   readonly rest?: Handler;
+  /** Serve HTTPS with this key and certificate (strict mode). */
+  readonly tls?: { readonly key: string; readonly cert: string };
 }
 
 export interface RunningServers {
@@ -121,8 +124,10 @@ export async function startConsoleServers(options: ConsoleServerOptions): Promis
     });
   };
 
-  const lightningServer = createServer(wrap(lightning));
-  const vfServer = createServer(wrap(vf));
+  const make = (handler: (req: IncomingMessage, res: ServerResponse) => void): Server =>
+    options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handler) : createServer(handler);
+  const lightningServer = make(wrap(lightning));
+  const vfServer = make(wrap(vf));
   await listen(lightningServer, options.port, options.host);
   await listen(vfServer, options.vfPort, options.host);
   const port = (lightningServer.address() as AddressInfo).port;

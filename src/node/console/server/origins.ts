@@ -2,10 +2,11 @@
  * The emulator's two origins, like an org's: the Lightning origin (console pages, REST, the
  * console's JSON API) and the Visualforce origin (`/apex/*` pages and the connector at `/softphone/`).
  *
- * - strict mode: Salesforce-shaped host names, `http://<org>.lightning.force.com:<port>` and
- *   `http://<org>--c.vf.force.com:<vfPort>`. The served Open CTI library applies Salesforce's own
- *   origin rule, so the browser must map those names to 127.0.0.1, e.g. Chromium with
- *   `--host-resolver-rules=MAP *.force.com 127.0.0.1, MAP *.salesforce.com 127.0.0.1` (tests do).
+ * - strict mode: Salesforce-shaped host names over HTTPS, `https://<org>.lightning.force.com:<port>`
+ *   and `https://<org>--c.vf.force.com:<vfPort>` (HTTPS because force.com is HSTS-preloaded in
+ *   browsers). The served Open CTI library applies Salesforce's own origin rule, so the browser
+ *   must map those names to 127.0.0.1 and accept the throwaway certificate: Chromium with
+ *   STRICT_CHROMIUM_ARGS (tests do).
  * - local mode (default for `npm start`): `http://127.0.0.1:<port>` and `http://localhost:<vfPort>`,
  *   and the library also trusts 127.0.0.1/localhost origins; it still checks that replies come from
  *   sfdcIframeOrigin and that the page's protocol matches.
@@ -19,9 +20,11 @@ export const DEFAULT_ORG = 'switchboard-dev';
 
 export function consoleOrigins(strict: boolean, port: number, vfPort: number, org = DEFAULT_ORG): ConsoleOrigins {
   return strict
-    ? { lightning: `http://${org}.lightning.force.com:${port}`, vf: `http://${org}--c.vf.force.com:${vfPort}` }
+    ? { lightning: `https://${org}.lightning.force.com:${port}`, vf: `https://${org}--c.vf.force.com:${vfPort}` }
     : { lightning: `http://127.0.0.1:${port}`, vf: `http://localhost:${vfPort}` };
 }
 
 /** Chromium flag that makes strict-mode host names reach this machine. */
 export const HOST_RESOLVER_RULES = '--host-resolver-rules=MAP *.force.com 127.0.0.1, MAP *.salesforce.com 127.0.0.1';
+/** Chromium flags for strict mode: the host mapping and acceptance of the emulator's self-signed certificate. */
+export const STRICT_CHROMIUM_ARGS: readonly string[] = [HOST_RESOLVER_RULES, '--ignore-certificate-errors'];

@@ -40,18 +40,18 @@ export class UtilityBar {
     phoneAvailable: boolean,
   ) {
     this.phone = { itemLabel: 'Phone', itemIcon: 'call', panelLabel: 'Phone', panelIcon: 'call', visible: false, ...initial };
-    this.phoneButton = h('button', { class: 'slds-button slds-utility-bar__action', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'phone-panel',
+    this.phoneButton = h('button', { class: 'slds-button console-utility-action', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'phone-panel',
       onclick: () => this.setVisible(!this.phone.visible) });
-    this.phoneHeader = h('header', { class: 'slds-utility-panel__header slds-grid' });
+    this.phoneHeader = h('header', { class: 'console-panel-header' });
     this.frameHost = h('div', { class: 'console-softphone-host' });
-    this.phonePanel = h('section', { id: 'phone-panel', class: 'slds-utility-panel console-phone-panel', role: 'dialog', 'aria-label': 'Phone panel' }, this.phoneHeader, this.frameHost);
-    this.omniButton = h('button', { class: 'slds-button slds-utility-bar__action', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'omni-panel',
+    this.phonePanel = h('section', { id: 'phone-panel', class: 'console-phone-panel', role: 'dialog', 'aria-label': 'Phone panel' }, this.phoneHeader, this.frameHost);
+    this.omniButton = h('button', { class: 'slds-button console-utility-action', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'omni-panel',
       onclick: () => { this.omniOpen = !this.omniOpen; this.renderOmni(); } });
-    this.omniPanel = h('section', { id: 'omni-panel', class: 'slds-utility-panel console-omni-panel', role: 'dialog', 'aria-label': 'Omni-Channel' });
-    const items = h('ul', { class: 'slds-utility-bar' },
-      phoneAvailable ? h('li', { class: 'slds-utility-bar__item' }, this.phoneButton) : null,
-      h('li', { class: 'slds-utility-bar__item' }, this.omniButton));
-    root.append(h('footer', { class: 'slds-utility-bar_container console-utility-bar', 'aria-label': 'Utility Bar' }, items), this.phonePanel, this.omniPanel);
+    this.omniPanel = h('section', { id: 'omni-panel', class: 'console-omni-panel', role: 'dialog', 'aria-label': 'Omni-Channel' });
+    const items = h('ul', { class: 'console-utility-items' },
+      phoneAvailable ? h('li', {}, this.phoneButton) : null,
+      h('li', {}, this.omniButton));
+    root.append(h('footer', { class: 'console-utility-bar', 'aria-label': 'Utility Bar' }, items), this.phonePanel, this.omniPanel);
     this.renderPhone();
     this.renderOmni();
   }
@@ -63,7 +63,7 @@ export class UtilityBar {
 
   renderPhone(): void {
     clear(this.phoneButton);
-    this.phoneButton.append(icon(this.phone.itemIcon), h('span', { class: 'slds-utility-bar__text' }, this.phone.itemLabel));
+    this.phoneButton.append(icon(this.phone.itemIcon), h('span', {}, this.phone.itemLabel));
     this.phoneButton.setAttribute('aria-expanded', String(this.phone.visible));
     this.phoneButton.dataset.icon = this.phone.itemIcon;
     clear(this.phoneHeader);
@@ -90,7 +90,7 @@ export class UtilityBar {
 
   private renderOmni(): void {
     clear(this.omniButton);
-    this.omniButton.append(icon('omni_channel'), h('span', { class: 'slds-utility-bar__text' }, `Omni-Channel (${this.statusLabel()})`));
+    this.omniButton.append(icon('omni_channel'), h('span', {}, `Omni-Channel (${this.statusLabel()})`));
     this.omniButton.setAttribute('aria-expanded', String(this.omniOpen));
     clear(this.omniPanel);
     this.omniPanel.hidden = !this.omniOpen;

@@ -1,0 +1,124 @@
+/**
+ * The console emulator: the Salesforce console as far as a softphone can tell. Start it with
+ * `startConsole(options)`; see README section "Console emulator" and server/origins.ts for the two
+ * origin modes.
+ *
+ * URLs (L = lightningOrigin, V = vfOrigin):
+ * - L/lightning/page/home            Lightning console (`?user=<Id or Username>` picks the user;
+ *                                    default the demo agent)
+ * - L/console/classic                Classic console (interaction.js semantics)
+ * - L/lightning/setup/CallCenters/home   Setup: import call centers, layouts, users
+ * - V/softphone/                     the built connector (dist/app/softphone/)
+ * - V/apex/<Name>                    Visualforce pages from `apexDir`
+ * Strict mode: L = https://<org>.lightning.force.com:<port>, V = https://<org>--c.vf.force.com:<vfPort>;
+ * local mode: L = http://127.0.0.1:<port>, V = http://localhost:<vfPort>.
+ * - L|V/support/api/<NN>.0/lightning/opencti_min.js, /support/api/<NN>.0/interaction.js
+ * - L/services/data/...              REST API (the db/rest layer)
+ * - L/emulator/api/console/log       the server's log of Open CTI calls served
+ */
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApexRegistry, type ApexHandler } from './server/apex-registry.ts';
+import { ConsoleEventLog } from './server/event-log.ts';
+import { createConsoleApi } from './server/console-api.ts';
+import { startConsoleServers } from './server/console-server.ts';
+import { consoleOrigins, DEFAULT_ORG, HOST_RESOLVER_RULES, STRICT_CHROMIUM_ARGS } from './server/origins.ts';
+import { devCertificate } from './server/dev-certificate.ts';
+import { registerBuiltinApex } from './server/builtin-apex.ts';
+import { openConsoleData } from './server/db-console-data.ts';
+import type { ConsoleData } from './server/console-data.ts';
+
+export { ApexRegistry, HOST_RESOLVER_RULES, STRICT_CHROMIUM_ARGS };
+export type { ApexHandler, ConsoleData };
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export interface ConsoleOptions {
+  /** Lightning origin port; 0 = ephemeral. Default 0. */
+  readonly port?: number;
+  /** Visualforce origin port; 0 = ephemeral. Default 0. */
+  readonly vfPort?: number;
+  /** Listen address. Default 127.0.0.1. */
+  readonly host?: string;
+  /** SQLite file; ':memory:' for a throwaway org. Seeded with the demo data on first start. */
+  readonly dbFile?: string;
+  /** Folder of Visualforce pages (`<Name>.page` or `<Name>.html`) served at /apex/<Name>. */
+  readonly apexDir?: string;
+  /** The SIP server's WebSocket URL, written into the seeded demo call center. */
+  readonly sipServer?: string;
+  /** Salesforce-shaped host names over HTTPS and Salesforce's origin rule (the browser needs STRICT_CHROMIUM_ARGS; see server/origins.ts). Default false. */
+  readonly strictOrigins?: boolean;
+  /** Key and certificate for strict mode; default a throwaway self-signed one made with openssl. */
+  readonly tls?: { readonly key: string; readonly cert: string };
+  /** Org name in strict host names. Default 'switchboard-dev'. */
+  readonly orgName?: string;
+  /** Extra runApex handlers: `{'Class.method': handler}`. */
+  readonly apex?: Readonly<Record<string, ApexHandler>>;
+  /** Project dist folder. Default <repo>/dist. */
+  readonly distDir?: string;
+}
+
+export interface RunningConsole {
+  /** e.g. http://127.0.0.1:5173 or http://switchboard-dev.lightning.force.com:5173 */
+  readonly lightningOrigin: string;
+  /** e.g. http://localhost:5174 or http://switchboard-dev--c.vf.force.com:5174 */
+  readonly vfOrigin: string;
+  readonly port: number;
+  readonly vfPort: number;
+  /** Lightning console URL for a user (Id or Username), default user when omitted. */
+  consoleUrl(user?: string): string;
+  /** Classic console URL for a user. */
+  classicUrl(user?: string): string;
+  /** Where the built connector is served (V/softphone/). */
+  readonly softphoneUrl: string;
+  readonly data: ConsoleData;
+  readonly apex: ApexRegistry;
+  readonly log: ConsoleEventLog;
+  close(): Promise<void>;
+}
+
+export async function startConsole(options: ConsoleOptions = {}): Promise<RunningConsole> {
+  const strict = options.strictOrigins ?? false;
+  const org = options.orgName ?? DEFAULT_ORG;
+  const { data, rest, close: closeData } = openConsoleData({ file: options.dbFile ?? ':memory:', ...(options.sipServer ? { sipServer: options.sipServer } : {}) });
+  const apex = new ApexRegistry();
+  registerBuiltinApex(apex, data);
+  for (const [key, handler] of Object.entries(options.apex ?? {})) {
+    const i = key.lastIndexOf('.');
+    if (i <= 0) throw new Error(`apex handler key '${key}' must be 'Class.method'`);
+    apex.register(key.slice(0, i), key.slice(i + 1), handler);
+  }
+  const log = new ConsoleEventLog();
+  let origins = { lightning: '', vf: '' };
+  const consoleApi = createConsoleApi({ data, apex, log, describeOrigins: () => origins });
+  const servers = await startConsoleServers({
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    vfPort: options.vfPort ?? 0,
+    distDir: options.distDir ?? join(ROOT, 'dist'),
+    sldsDir: join(ROOT, 'node_modules', '@salesforce-ux', 'design-system', 'assets'),
+    ...(options.apexDir ? { apexDir: resolve(options.apexDir) } : {}),
+    allowLocalOrigins: !strict,
+    origins: (port, vfPort) => consoleOrigins(strict, port, vfPort, org),
+    consoleApi,
+    rest: (req: IncomingMessage, res: ServerResponse) => rest(req, res),
+    ...(strict ? { tls: options.tls ?? devCertificate() } : {}),
+  });
+  origins = servers.origins;
+  const withUser = (base: string, user?: string): string => (user ? `${base}?user=${encodeURIComponent(user)}` : base);
+  return {
+    lightningOrigin: origins.lightning,
+    vfOrigin: origins.vf,
+    port: servers.port,
+    vfPort: servers.vfPort,
+    consoleUrl: (user) => withUser(`${origins.lightning}/lightning/page/home`, user),
+    classicUrl: (user) => withUser(`${origins.lightning}/console/classic`, user),
+    softphoneUrl: `${origins.vf}/softphone/`,
+    data, apex, log,
+    close: async () => {
+      await servers.close();
+      closeData();
+    },
+  };
+}
