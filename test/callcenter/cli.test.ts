@@ -1,0 +1,136 @@
+/** The `switchboard` bin, spawned as users run it: exit codes, files written, JSON output. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = join(root, 'bin', 'switchboard.mjs');
+const corpus = join(root, 'test', 'callcenter', 'corpus');
+
+function run(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_OPTIONS: '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tempDir(t: { after: (fn: () => void) => void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+interface JsonProblem { file: string; line: number; column: number; severity: string; rule: string; message: string; fix: string }
+
+test('init → build → lint: exit 0, both files written, lint clean', (t) => {
+  const dir = tempDir(t);
+  const init = run(['callcenter', 'init'], dir);
+  assert.equal(init.code, 0, init.stderr);
+  assert.ok(existsSync(join(dir, 'switchboard.yaml')));
+  assert.equal(run(['callcenter', 'init'], dir).code, 1, 'init refuses to overwrite');
+  assert.equal(run(['callcenter', 'init', '--force'], dir).code, 0);
+  const build = run(['callcenter', 'build', '--out', 'cc'], dir);
+  assert.equal(build.code, 0, build.stderr);
+  const importFile = join(dir, 'cc', 'SwitchboardSoftphone.xml');
+  const metaFile = join(dir, 'cc', 'callCenters', 'SwitchboardSoftphone.callCenter-meta.xml');
+  assert.ok(existsSync(importFile) && existsSync(metaFile));
+  const lint = run(['callcenter', 'lint', importFile, metaFile, '--format', 'json'], dir);
+  assert.equal(lint.code, 0, lint.stdout + lint.stderr);
+  const problems = JSON.parse(lint.stdout) as JsonProblem[];
+  assert.deepEqual(problems.map((p) => [p.severity, p.rule]), [['warning', 'adapter-url-relative'], ['warning', 'adapter-url-relative']]);
+});
+
+test('lint of a broken file: exit 1, human output file:line:col severity rule message Fix', () => {
+  const r = run(['callcenter', 'lint', 'broken/sort-order-gap-items.xml'], corpus);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /^broken\/sort-order-gap-items\.xml:9:11 error sort-order-gap Items in section 'reqGeneralInfo' skip sortOrder 3\. Fix: Renumber/m);
+  assert.match(r.stdout, /1 error\(s\), 0 warning\(s\) in 1 file\(s\)\./);
+});
+
+test('lint --format json prints every problem of every file', () => {
+  const r = run(['callcenter', 'lint', 'broken/size-not-number.xml', 'broken/switchboard-ice-and-unknown.xml', 'valid/crlf.xml', '--format', 'json'], corpus);
+  assert.equal(r.code, 1);
+  const problems = JSON.parse(r.stdout) as JsonProblem[];
+  assert.deepEqual(problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.severity} ${p.rule}`), [
+    'broken/size-not-number.xml:9:76 error softphone-size-invalid',
+    'broken/size-not-number.xml:10:74 error softphone-size-invalid',
+    'broken/switchboard-ice-and-unknown.xml:16:58 error switchboard-item-invalid',
+    'broken/switchboard-ice-and-unknown.xml:17:5 warning switchboard-item-unknown',
+    'broken/switchboard-ice-and-unknown.xml:18:61 warning secret-in-file',
+  ]);
+  for (const p of problems) assert.deepEqual(Object.keys(p).sort(), ['column', 'file', 'fix', 'line', 'message', 'rule', 'severity']);
+});
+
+test('warnings only: exit 0', () => {
+  const r = run(['callcenter', 'lint', 'valid/local-emulator.xml'], corpus);
+  assert.equal(r.code, 0, r.stdout);
+  assert.match(r.stdout, /warning adapter-url-localhost/);
+});
+
+test('usage errors exit 2; a missing file is an error', (t) => {
+  const dir = tempDir(t);
+  assert.equal(run([], dir).code, 2);
+  assert.equal(run(['callcenter', 'frobnicate'], dir).code, 2);
+  assert.equal(run(['callcenter', 'lint'], dir).code, 2);
+  assert.equal(run(['callcenter', 'lint', 'x.xml', '--format', 'yaml'], dir).code, 2);
+  assert.equal(run(['callcenter', 'lint', 'x.xml', '--bogus'], dir).code, 2);
+  const missing = run(['callcenter', 'lint', 'nope.xml'], dir);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stdout, /nope\.xml:1:1 error/);
+  assert.equal(run(['help'], dir).code, 0);
+});
+
+test('schema prints the JSON Schema', (t) => {
+  const r = run(['callcenter', 'schema'], tempDir(t));
+  assert.equal(r.code, 0);
+  const schema = JSON.parse(r.stdout) as { $schema: string; properties: Record<string, unknown> };
+  assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
+  assert.deepEqual(Object.keys(schema.properties), ['callCenter', 'dialing', 'switchboard']);
+});
+
+test('build with a bad config: exit 1, problems name file, line, column and field', (t) => {
+  const dir = tempDir(t);
+  assert.equal(run(['callcenter', 'init', '--out', 'bad.yaml'], dir).code, 0);
+  const text = readFileSync(join(dir, 'bad.yaml'), 'utf8').replace('  width: 340', '  width: 12');
+  writeFileSync(join(dir, 'bad.yaml'), text);
+  const line = text.split('\n').findIndex((l) => l.startsWith('  width:')) + 1;
+  const r = run(['callcenter', 'build', 'bad.yaml'], dir);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr.trim(), `bad.yaml:${line}:10 error callCenter.width: must be >= 200.`);
+  assert.equal(existsSync(join(dir, 'out')), false, 'nothing is written');
+  const none = run(['callcenter', 'build'], dir);
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /switchboard callcenter init/);
+});
+
+test('build of a config Salesforce would refuse (Classic) writes the files and exits 1 with the lint errors', (t) => {
+  const dir = tempDir(t);
+  run(['callcenter', 'init'], dir);
+  const file = join(dir, 'switchboard.yaml');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('compatibilityMode: Lightning', 'compatibilityMode: Classic'));
+  const r = run(['callcenter', 'build'], dir);
+  assert.equal(r.code, 1);
+  assert.equal((r.stderr.match(/error compatibility-mode-classic/g) ?? []).length, 2, r.stderr);
+});
+
+test('package build and doctor run from the bin', (t) => {
+  const dir = tempDir(t);
+  run(['callcenter', 'init'], dir);
+  const pkg = run(['package', 'build', '--external-url', 'https://softphone.example.com/', '--out', 'pkg'], dir);
+  assert.equal(pkg.code, 0, pkg.stderr);
+  assert.ok(existsSync(join(dir, 'pkg', 'sfdx-project.json')));
+  const noDist = run(['package', 'build', '--connector-dist', 'missing'], dir);
+  assert.equal(noDist.code, 1);
+  assert.match(noDist.stderr, /npm run build/);
+  const doctor = run(['doctor', '--format', 'json'], dir);
+  assert.equal(doctor.code, 0, doctor.stdout);
+  const findings = JSON.parse(doctor.stdout) as { severity: string; id: string }[];
+  assert.ok(findings.some((f) => f.id === 'csp-trusted-site'));
+  const file = join(dir, 'switchboard.yaml');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('adapterUrl: /apex/SwitchboardSoftphone', 'adapterUrl: http://softphone.example.com/'));
+  const bad = run(['doctor'], dir);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stdout, /^error adapter-url-http: /m);
+});

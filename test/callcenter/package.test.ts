@@ -1,0 +1,244 @@
+/**
+ * `switchboard package build`: every generated file is checked against the format rules of its
+ * metadata type (metadata-rules.ts), the rules themselves are shown to catch bad files, the static
+ * resource is a real zip of the connector, and the JavaScript of the bridge parses.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { transformSync } from 'esbuild';
+import { SaxesParser } from 'saxes';
+import { initConfigYaml, loadConfig } from '../../src/node/callcenter/config.ts';
+import type { CallCenterDefinition } from '../../src/node/callcenter/definition.ts';
+import { lintCallCenter } from '../../src/node/callcenter/lint.ts';
+import { buildPackage, PackageBuildError, PACKAGE_DIR, type PackageFile } from '../../src/node/package/package-builder.ts';
+import { checkMetadataFile, checkSfdxProject, METADATA_RULES, ruleFor } from '../../src/node/package/metadata-rules.ts';
+import { crc32, writeZip } from '../../src/node/package/zip.ts';
+
+function definition(): CallCenterDefinition {
+  const r = loadConfig(initConfigYaml(), 'switchboard.yaml');
+  assert.ok(r.ok);
+  return r.definition;
+}
+
+/** A built connector as `npm run build` lays it out: index.html plus its assets. */
+function connectorDist(t: { after: (fn: () => void) => void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-dist-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'index.html'), `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<link rel="stylesheet" href="./softphone.css">
+<link rel="icon" href="assets/icon.svg">
+<script type="module" src="softphone.js"></script>
+<script src="https://cdn.example.com/not-ours.js"></script>
+</head><body><switchboard-softphone></switchboard-softphone><script>console.log('inline')</script></body></html>`);
+  writeFileSync(join(dir, 'softphone.js'), `console.log(${JSON.stringify('x'.repeat(5000))});`);
+  writeFileSync(join(dir, 'softphone.css'), 'body{margin:0}');
+  writeFileSync(join(dir, 'assets', 'icon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  return dir;
+}
+
+/** Reads a zip's central directory and inflates every entry (checking sizes and CRCs). */
+function readZip(buf: Buffer): Map<string, Buffer> {
+  const end = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  assert.ok(end >= 0, 'end of central directory');
+  const count = buf.readUInt16LE(end + 10);
+  let p = buf.readUInt32LE(end + 16);
+  const out = new Map<string, Buffer>();
+  for (let i = 0; i < count; i++) {
+    assert.equal(buf.readUInt32LE(p), 0x02014b50);
+    const method = buf.readUInt16LE(p + 10);
+    const crc = buf.readUInt32LE(p + 16);
+    const size = buf.readUInt32LE(p + 20);
+    const rawSize = buf.readUInt32LE(p + 24);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extraLen = buf.readUInt16LE(p + 30);
+    const commentLen = buf.readUInt16LE(p + 32);
+    const local = buf.readUInt32LE(p + 42);
+    const name = buf.subarray(p + 46, p + 46 + nameLen).toString('utf8');
+    assert.equal(buf.readUInt32LE(local), 0x04034b50);
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const body = buf.subarray(start, start + size);
+    const data = method === 8 ? inflateRawSync(body) : Buffer.from(body);
+    assert.equal(data.length, rawSize, name);
+    assert.equal(crc32(data), crc, name);
+    out.set(name, data);
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return out;
+}
+
+const byPath = (files: readonly PackageFile[], suffix: string): PackageFile => {
+  const f = files.find((x) => x.path.endsWith(suffix));
+  assert.ok(f, `${suffix} is generated`);
+  return f;
+};
+
+test('Visualforce hosting: every file follows its metadata type rules', (t) => {
+  const files = buildPackage(definition(), { connectorDist: connectorDist(t) });
+  const paths = files.map((f) => f.path).sort();
+  const d = PACKAGE_DIR;
+  assert.deepEqual(paths, [
+    `${d}/aura/SwitchboardOmniBridge/SwitchboardOmniBridge.cmp`,
+    `${d}/aura/SwitchboardOmniBridge/SwitchboardOmniBridge.cmp-meta.xml`,
+    `${d}/aura/SwitchboardOmniBridge/SwitchboardOmniBridge.design`,
+    `${d}/aura/SwitchboardOmniBridge/SwitchboardOmniBridgeController.js`,
+    `${d}/aura/SwitchboardOmniBridge/SwitchboardOmniBridgeHelper.js`,
+    `${d}/callCenters/SwitchboardSoftphone.callCenter-meta.xml`,
+    `${d}/cspTrustedSites/SwitchboardSipWebSocket.cspTrustedSite-meta.xml`,
+    `${d}/lwc/switchboardPresenceBridge/switchboardPresenceBridge.html`,
+    `${d}/lwc/switchboardPresenceBridge/switchboardPresenceBridge.js`,
+    `${d}/lwc/switchboardPresenceBridge/switchboardPresenceBridge.js-meta.xml`,
+    `${d}/messageChannels/SwitchboardPresence.messageChannel-meta.xml`,
+    `${d}/pages/SwitchboardSoftphone.page`,
+    `${d}/pages/SwitchboardSoftphone.page-meta.xml`,
+    `${d}/permissionsets/SwitchboardAgent.permissionset-meta.xml`,
+    `${d}/staticresources/SwitchboardSoftphone.resource`,
+    `${d}/staticresources/SwitchboardSoftphone.resource-meta.xml`,
+    'sfdx-project.json',
+  ]);
+  const types = new Set<string>();
+  for (const f of files.filter((x) => x.path.endsWith('-meta.xml'))) {
+    const rel = f.path.slice(d.length + 1);
+    types.add(ruleFor(rel)?.type ?? 'none');
+    assert.deepEqual(checkMetadataFile(rel, String(f.content)), [], rel);
+  }
+  assert.deepEqual([...types].sort(), METADATA_RULES.map((r) => r.type).sort(), 'every metadata type is generated and checked');
+  assert.deepEqual(checkSfdxProject(String(byPath(files, 'sfdx-project.json').content)), []);
+  const project = JSON.parse(String(byPath(files, 'sfdx-project.json').content)) as { packageDirectories: { path: string; default: boolean }[]; sourceApiVersion: string };
+  assert.deepEqual(project.packageDirectories, [{ path: 'force-app', default: true }]);
+  assert.equal(project.sourceApiVersion, '62.0');
+});
+
+test('the call center loads the Visualforce page, and the page loads Open CTI and the resource\'s assets', (t) => {
+  const files = buildPackage(definition(), { connectorDist: connectorDist(t), apiVersion: '64.0' });
+  const cc = lintCallCenter(String(byPath(files, '.callCenter-meta.xml').content), 'SwitchboardSoftphone.callCenter-meta.xml');
+  assert.equal(cc.callCenter?.toSettingsMap()['/reqGeneralInfo/reqAdapterUrl'], '/apex/SwitchboardSoftphone');
+  const page = String(byPath(files, '.page').content);
+  assert.match(page, /^<apex:page [^>]*showHeader="false"/);
+  assert.match(page, /<script src="\/support\/api\/64\.0\/lightning\/opencti_min\.js"><\/script>/);
+  assert.match(page, /<link rel="stylesheet" href="\{!URLFOR\(\$Resource\.SwitchboardSoftphone, 'softphone\.css'\)\}"\/>/);
+  assert.match(page, /<script type="module" src="\{!URLFOR\(\$Resource\.SwitchboardSoftphone, 'softphone\.js'\)\}"><\/script>/);
+  assert.match(page, /<body><switchboard-softphone><\/switchboard-softphone><\/body>/);
+  assert.doesNotMatch(page, /cdn\.example\.com|inline/, 'only the connector\'s own relative assets');
+  assert.ok(page.indexOf('opencti_min.js') < page.indexOf('softphone.js'), 'Open CTI first');
+  const parser = new SaxesParser();
+  const errors: string[] = [];
+  parser.on('error', (e) => errors.push(e.message));
+  parser.write(page).close();
+  assert.deepEqual(errors, [], 'the page is well-formed');
+  assert.match(String(byPath(files, '.page-meta.xml').content), /<apiVersion>64\.0<\/apiVersion>/);
+});
+
+test('the static resource is a zip of the whole connector build', (t) => {
+  const files = buildPackage(definition(), { connectorDist: connectorDist(t) });
+  const entries = readZip(byPath(files, '.resource').content as Buffer);
+  assert.deepEqual([...entries.keys()].sort(), ['assets/icon.svg', 'index.html', 'softphone.css', 'softphone.js']);
+  assert.equal(entries.get('softphone.css')?.toString(), 'body{margin:0}');
+  assert.match(entries.get('softphone.js')?.toString() ?? '', /^console\.log\("x{5000}"\);$/);
+  const meta = String(byPath(files, '.resource-meta.xml').content);
+  assert.match(meta, /<contentType>application\/zip<\/contentType>/);
+  assert.match(meta, /<cacheControl>Private<\/cacheControl>/);
+});
+
+test('zip writer: stored and deflated entries, deterministic, refuses bad paths', () => {
+  const a = writeZip([{ path: 'a.txt', data: Buffer.from('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa') }, { path: 'dir/b.bin', data: Buffer.from([1, 2, 3]) }]);
+  assert.deepEqual(a, writeZip([{ path: 'a.txt', data: Buffer.from('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa') }, { path: 'dir/b.bin', data: Buffer.from([1, 2, 3]) }]));
+  const entries = readZip(a);
+  assert.equal(entries.get('a.txt')?.toString(), 'a'.repeat(40));
+  assert.deepEqual([...(entries.get('dir/b.bin') ?? [])], [1, 2, 3]);
+  assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926, 'the standard CRC-32 check value');
+  assert.throws(() => writeZip([{ path: '../x', data: Buffer.alloc(0) }]), /Bad zip entry/);
+  assert.throws(() => writeZip([{ path: 'x', data: Buffer.alloc(0) }, { path: 'x', data: Buffer.alloc(0) }]), /Duplicate/);
+});
+
+test('CSP Trusted Site allows connect-src to the SIP WebSocket host, context All', (t) => {
+  const files = buildPackage(definition(), { connectorDist: connectorDist(t) });
+  const csp = String(byPath(files, '.cspTrustedSite-meta.xml').content);
+  assert.match(csp, /<endpointUrl>wss:\/\/pbx\.example\.com:8089<\/endpointUrl>/);
+  assert.match(csp, /<isApplicableToConnectSrc>true<\/isApplicableToConnectSrc>/);
+  assert.match(csp, /<isActive>true<\/isActive>/);
+  assert.match(csp, /<context>All<\/context>/);
+});
+
+test('presence: the message channel, the LWC relay and the Aura Omni-Channel bridge', (t) => {
+  const files = buildPackage(definition(), { connectorDist: connectorDist(t) });
+  const channel = String(byPath(files, '.messageChannel-meta.xml').content);
+  for (const field of ['status', 'reasonId', 'source']) assert.match(channel, new RegExp(`<fieldName>${field}</fieldName>`));
+  assert.match(channel, /<isExposed>true<\/isExposed>/);
+  const lwc = String(byPath(files, 'switchboardPresenceBridge.js').content);
+  assert.match(lwc, /import PRESENCE from '@salesforce\/messageChannel\/SwitchboardPresence__c';/);
+  assert.match(lwc, /subscribe\(this\.messageContext, PRESENCE/);
+  transformSync(lwc, { loader: 'js', format: 'esm', target: 'es2022' }); // throws on a syntax error (decorators are fine for esbuild)
+  assert.equal(String(byPath(files, 'switchboardPresenceBridge.html').content).trim(), '<template></template>');
+  const cmp = String(byPath(files, 'SwitchboardOmniBridge.cmp').content);
+  for (const needle of ['<lightning:omniToolkitAPI aura:id="omniToolkit"/>', 'type="SwitchboardPresence__c"', 'lightning:omniChannelStatusChanged', 'lightning:omniChannelLogout', '<c:switchboardPresenceBridge onpresencechange=']) assert.ok(cmp.includes(needle), needle);
+  const parser = new SaxesParser(); // Aura prefixes are not XML namespaces: parse without xmlns.
+  const errors: string[] = [];
+  parser.on('error', (e) => errors.push(e.message));
+  parser.write(cmp).close();
+  assert.deepEqual(errors, []);
+  for (const name of ['SwitchboardOmniBridgeController.js', 'SwitchboardOmniBridgeHelper.js']) {
+    const source = String(byPath(files, name).content);
+    // An Aura controller/helper is exactly one object literal in parentheses.
+    assert.match(source.trim(), /^\(\{[\s\S]*\}\)$/);
+    transformSync(`export default ${source.trim()};`, { loader: 'js' });
+  }
+  const controller = String(byPath(files, 'SwitchboardOmniBridgeController.js').content);
+  for (const call of ['setServicePresenceStatus', 'getServicePresenceStatusId', 'logout()', ".publish({ status: 'offline'"]) assert.ok(controller.includes(call), call);
+});
+
+test('permission set grants the page and the Task call fields', (t) => {
+  const files = buildPackage(definition(), { connectorDist: connectorDist(t) });
+  const ps = String(byPath(files, '.permissionset-meta.xml').content);
+  assert.match(ps, /<apexPage>SwitchboardSoftphone<\/apexPage>\s*<enabled>true<\/enabled>/);
+  for (const field of ['CallDisposition', 'CallDurationInSeconds', 'CallObject', 'CallType']) assert.match(ps, new RegExp(`<field>Task\\.${field}</field>`));
+});
+
+test('external hosting: the adapter URL is the https URL; no page, resource or trusted site', () => {
+  const files = buildPackage(definition(), { externalUrl: 'https://softphone.example.com/agent' });
+  assert.equal(files.some((f) => /\.page$|\.resource$|cspTrustedSite/.test(f.path)), false);
+  const cc = lintCallCenter(String(byPath(files, '.callCenter-meta.xml').content), 'SwitchboardSoftphone.callCenter-meta.xml');
+  assert.deepEqual(cc.problems, []);
+  assert.equal(cc.callCenter?.toSettingsMap()['/reqGeneralInfo/reqAdapterUrl'], 'https://softphone.example.com/agent');
+  assert.doesNotMatch(String(byPath(files, '.permissionset-meta.xml').content), /pageAccesses/);
+  for (const f of files.filter((x) => x.path.endsWith('-meta.xml'))) assert.deepEqual(checkMetadataFile(f.path.slice(PACKAGE_DIR.length + 1), String(f.content)), []);
+});
+
+test('refusals: http external URL, missing build, bad API version, Classic call center', (t) => {
+  assert.throws(() => buildPackage(definition(), { externalUrl: 'http://softphone.example.com/' }), /must be an https URL/);
+  assert.throws(() => buildPackage(definition(), { connectorDist: join(tmpdir(), 'no-such-switchboard-dist') }), /npm run build/);
+  assert.throws(() => buildPackage(definition(), {}), /--connector-dist/);
+  assert.throws(() => buildPackage(definition(), { externalUrl: 'https://x.example.com/', apiVersion: '62' }), /NN\.0/);
+  assert.throws(() => buildPackage({ ...definition(), compatibilityMode: 'Classic' }, { connectorDist: connectorDist(t) }), (e: unknown) => e instanceof PackageBuildError && /compatibility-mode-classic/.test(e.message));
+});
+
+test('the metadata rules catch broken files', () => {
+  const ns = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
+  const decl = '<?xml version="1.0" encoding="UTF-8"?>\n';
+  const cases: [string, string, RegExp][] = [
+    ['staticresources/X.resource-meta.xml', `${decl}<StaticResource ${ns}><contentType>application/zip</contentType></StaticResource>`, /Missing required <cacheControl>/],
+    ['staticresources/X.resource-meta.xml', `${decl}<StaticResource ${ns}><cacheControl>Sometimes</cacheControl><contentType>application/zip</contentType></StaticResource>`, /expected one of Private, Public/],
+    ['staticresources/X.resource-meta.xml', `${decl}<StaticResource><cacheControl>Private</cacheControl><contentType>application/zip</contentType></StaticResource>`, /namespace/],
+    ['pages/X.page-meta.xml', `${decl}<ApexPage ${ns}><apiVersion>62</apiVersion><label>X</label></ApexPage>`, /not NN\.0/],
+    ['pages/X.page-meta.xml', `${decl}<ApexPage ${ns}><label>X</label><colour/></ApexPage>`, /Missing required <apiVersion>[\s\S]*|colour/],
+    ['cspTrustedSites/X.cspTrustedSite-meta.xml', `${decl}<CspTrustedSite ${ns}><context>Everywhere</context><endpointUrl>wss://h/path</endpointUrl><isActive>yes</isActive></CspTrustedSite>`, /Everywhere/],
+    ['messageChannels/X.messageChannel-meta.xml', `${decl}<LightningMessageChannel ${ns}><masterLabel>X</masterLabel><isExposed>true</isExposed><lightningMessageFields><description>d</description></lightningMessageFields></LightningMessageChannel>`, /without a <fieldName>/],
+    ['aura/X/X.cmp-meta.xml', `${decl}<AuraDefinitionBundle ${ns}></AuraDefinitionBundle>`, /apiVersion/],
+    ['lwc/x/x.js-meta.xml', `${decl}<LightningComponentBundle ${ns}><apiVersion>62.0</apiVersion></LightningComponentBundle>`, /isExposed/],
+    ['permissionsets/X.permissionset-meta.xml', `${decl}<PermissionSet ${ns}><label>X</label><pageAccesses><apexPage>X</apexPage></pageAccesses></PermissionSet>`, /<pageAccesses> needs/],
+    ['callCenters/X.callCenter-meta.xml', `${decl}<callCenter><section sortOrder="0" name="a"><item sortOrder="0" name="b">c</item></section></callCenter>`, /Root is <callCenter>/],
+    ['callCenters/X.callCenter-meta.xml', `${decl}<CallCenter ${ns}><adapterUrl>x</adapterUrl>`, /not well-formed/],
+    ['classes/X.cls-meta.xml', `${decl}<ApexClass ${ns}/>`, /No metadata rule/],
+  ];
+  for (const [path, content, expected] of cases) {
+    const problems = checkMetadataFile(path, content);
+    assert.ok(problems.some((p) => expected.test(p.message)), `${path}: ${JSON.stringify(problems)}`);
+  }
+  assert.match(checkSfdxProject('{"packageDirectories":[{"path":"a","default":true},{"path":"b","default":true}],"sourceApiVersion":"62.0"}')[0]?.message ?? '', /exactly one default/);
+  assert.match(checkSfdxProject('{"packageDirectories":[{"path":"a","default":true}],"sourceApiVersion":62}')[0]?.message ?? '', /NN\.0/);
+});
