@@ -9,12 +9,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
 import { transformSync } from 'esbuild';
 import { SaxesParser } from 'saxes';
 import { initConfigYaml, loadConfig } from '../../src/node/callcenter/config.ts';
 import type { CallCenterDefinition } from '../../src/node/callcenter/definition.ts';
 import { lintCallCenter } from '../../src/node/callcenter/lint.ts';
-import { buildPackage, PackageBuildError, PACKAGE_DIR, type PackageFile } from '../../src/node/package/package-builder.ts';
+import { buildPackage, PackageBuildError, PACKAGE_DIR, STATIC_RESOURCE_LIMIT, type PackageFile } from '../../src/node/package/package-builder.ts';
 import { checkMetadataFile, checkSfdxProject, METADATA_RULES, ruleFor } from '../../src/node/package/metadata-rules.ts';
 import { crc32, writeZip } from '../../src/node/package/zip.ts';
 
@@ -38,6 +39,7 @@ function connectorDist(t: { after: (fn: () => void) => void }): string {
 </head><body><switchboard-softphone></switchboard-softphone><script>console.log('inline')</script></body></html>`);
   writeFileSync(join(dir, 'softphone.js'), `console.log(${JSON.stringify('x'.repeat(5000))});`);
   writeFileSync(join(dir, 'softphone.css'), 'body{margin:0}');
+  writeFileSync(join(dir, 'softphone.js.map'), '{"version":3}');
   writeFileSync(join(dir, 'assets', 'icon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
   return dir;
 }
@@ -137,7 +139,7 @@ test('the call center loads the Visualforce page, and the page loads Open CTI an
 test('the static resource is a zip of the whole connector build', (t) => {
   const files = buildPackage(definition(), { connectorDist: connectorDist(t) });
   const entries = readZip(byPath(files, '.resource').content as Buffer);
-  assert.deepEqual([...entries.keys()].sort(), ['assets/icon.svg', 'index.html', 'softphone.css', 'softphone.js']);
+  assert.deepEqual([...entries.keys()].sort(), ['assets/icon.svg', 'index.html', 'softphone.css', 'softphone.js'], 'source maps are left out');
   assert.equal(entries.get('softphone.css')?.toString(), 'body{margin:0}');
   assert.match(entries.get('softphone.js')?.toString() ?? '', /^console\.log\("x{5000}"\);$/);
   const meta = String(byPath(files, '.resource-meta.xml').content);
@@ -214,6 +216,9 @@ test('refusals: http external URL, missing build, bad API version, Classic call 
   assert.throws(() => buildPackage(definition(), { connectorDist: join(tmpdir(), 'no-such-switchboard-dist') }), /npm run build/);
   assert.throws(() => buildPackage(definition(), {}), /--connector-dist/);
   assert.throws(() => buildPackage(definition(), { externalUrl: 'https://x.example.com/', apiVersion: '62' }), /NN\.0/);
+  const big = connectorDist(t);
+  writeFileSync(join(big, 'blob.bin'), randomBytes(STATIC_RESOURCE_LIMIT + 1024));
+  assert.throws(() => buildPackage(definition(), { connectorDist: big }), /at most 5 MB/);
   assert.throws(() => buildPackage({ ...definition(), compatibilityMode: 'Classic' }, { connectorDist: connectorDist(t) }), (e: unknown) => e instanceof PackageBuildError && /compatibility-mode-classic/.test(e.message));
 });
 

@@ -30,6 +30,8 @@ export const RESOURCE_NAME = 'SwitchboardSoftphone';
 export const CHANNEL_NAME = 'SwitchboardPresence';
 export const PERMISSION_SET_NAME = 'SwitchboardAgent';
 export const PACKAGE_DIR = 'force-app/main/default';
+/** Salesforce's size limit for one static resource. */
+export const STATIC_RESOURCE_LIMIT = 5 * 1024 * 1024;
 
 /** Task fields the connector writes in a call log (Open CTI saveLog). */
 export const TASK_CALL_FIELDS = ['CallDisposition', 'CallDurationInSeconds', 'CallObject', 'CallType'] as const;
@@ -187,7 +189,8 @@ function connectorResource(dist: string, apiVersion: string): { zip: Buffer; pag
   } catch {
     throw new PackageBuildError(`The connector build '${dist}' does not exist: run \`npm run build\` first (or pass --connector-dist / --external-url).`);
   }
-  const entries: ZipEntry[] = paths.map((p) => ({ path: relative(dist, p).split(sep).join('/'), data: readFileSync(p) }));
+  // Source maps stay out: they are most of the build's size and Salesforce caps a static resource at 5 MB.
+  const entries: ZipEntry[] = paths.filter((p) => !p.endsWith('.map')).map((p) => ({ path: relative(dist, p).split(sep).join('/'), data: readFileSync(p) }));
   const index = entries.find((e) => e.path === 'index.html');
   if (!index) throw new PackageBuildError(`'${dist}' has no index.html: is it the built connector (dist/app/softphone)?`);
   const html = Buffer.from(index.data).toString('utf8');
@@ -213,7 +216,9 @@ function connectorResource(dist: string, apiVersion: string): { zip: Buffer; pag
     '</apex:page>',
     '',
   ].join('\n');
-  return { zip: writeZip(entries), page };
+  const zip = writeZip(entries);
+  if (zip.length > STATIC_RESOURCE_LIMIT) throw new PackageBuildError(`The zipped connector is ${(zip.length / 1048576).toFixed(1)} MB; a static resource may be at most 5 MB. Host it externally with --external-url.`);
+  return { zip, page };
 }
 
 interface Asset {
