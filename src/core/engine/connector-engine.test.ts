@@ -192,6 +192,20 @@ describe('engine start and sign-in', () => {
     assert.equal(h.engine.state.phase, 'ready');
   });
 
+  it('signing out during wrap-up completes it (the call is logged) and goes offline', async () => {
+    const h = await setup();
+    const far = await h.talk();
+    far.hangup();
+    await h.settle();
+    await h.run({ type: 'set-wrap-up', callId: far.callId, notes: 'half written' });
+    await h.run({ type: 'sign-out' });
+    assert.deepEqual(h.crm.logs.map((l) => [l.callId, l.notes]), [[far.callId, 'half written']]);
+    assert.equal(h.engine.state.calls.length, 0);
+    assert.equal(h.presence, 'offline');
+    assert.equal(h.engine.state.phase, 'signed-out');
+    assert.deepEqual(h.phone.publishedPresence('1001').slice(-2), ['wrap-up', 'offline'], 'no flicker through available');
+  });
+
   it('asks for credentials when neither the command nor the settings give them', async () => {
     const h = await setup({ signIn: false });
     await rejectsWith(h, { type: 'sign-in' }, 'SB20001');
@@ -740,6 +754,27 @@ describe('several calls at once', () => {
     await h.talk();
     const second = await h.ring({ from: '+14155550102' });
     assert.equal(second.status, 'refused');
+  });
+
+  it('callers arriving in the same instant count against the limit before they are announced', async () => {
+    const h = await setup();
+    const burst = [1, 2, 3].map((n) => h.phone.callAgent({ from: `+1415555010${n}` }));
+    assert.deepEqual(burst.map((f) => f.status), ['ringing', 'ringing', 'refused']);
+    await h.settle();
+    assert.equal(h.engine.state.calls.length, 2);
+    const single = await setup({ items: { callWaiting: 'false' } });
+    const pair = [1, 2].map((n) => single.phone.callAgent({ from: `+1415555020${n}` }));
+    assert.deepEqual(pair.map((f) => f.status), ['ringing', 'refused']);
+  });
+
+  it('a call accepted but never announced does not block the line for ever', async () => {
+    const h = await setup({ items: { callWaiting: 'false' } });
+    // An adapter that asked the delegate, then lost the call before announcing it (a CANCEL raced it).
+    const ghost = { callId: 'ghost', remote: { number: '+1' }, attachedData: {}, internal: false };
+    assert.equal(h.telephony.consultDelegate(ghost), true);
+    assert.equal(h.phone.callAgent({ from: '+14155550301' }).status, 'refused');
+    h.clock.advance(60_000);
+    assert.equal(h.phone.callAgent({ from: '+14155550302' }).status, 'ringing');
   });
 
   it('swap: one active, the other held', async () => {

@@ -45,6 +45,8 @@ export interface ConnectorEngineOptions {
 }
 
 const PRESENCE_KEY = 'engine/presence';
+/** How long an accepted inbound call may take to be announced before it stops holding a line. */
+const ACCEPT_ANNOUNCE_MS = 10_000;
 
 export class ConnectorEngine {
   private readonly emitter: Emitter<EngineEvents>;
@@ -52,6 +54,8 @@ export class ConnectorEngine {
   /** Calls already handed to logging: the exactly-once guard inside this engine. */
   private readonly logged = new Set<string>();
   private readonly wrapUpTimers = new Map<string, () => void>();
+  /** Inbound calls the delegate accepted that the adapter has not announced yet (id → when). */
+  private readonly accepting = new Map<string, number>();
   private telephony?: TelephonyPort;
   private current: EngineState;
   private unsubscribe: (() => void)[] = [];
@@ -184,6 +188,8 @@ export class ConnectorEngine {
       case 'sign-out': {
         if (this.liveCalls().length) throw new SwitchboardError('SB40002', 'End your calls before signing out.');
         if (this.current.presence.status !== 'offline') await this.changePresence('offline');
+        // Calls still in wrap-up are completed (and logged) now, or presence would stay wrap-up while signed out.
+        for (const call of [...this.calls.values()]) await this.close(call, 'wrap-up completed by signing out');
         await t().unregister();
         this.set({ phase: 'signed-out' });
         return;
@@ -343,14 +349,25 @@ export class ConnectorEngine {
   private acceptIncoming(incoming: IncomingCall): boolean {
     const { presence, settings, phase } = this.current;
     if (phase !== 'ready') return false;
-    if (presence.status === 'available') return true;
+    // Calls accepted but not yet announced count too: callers arriving in the same instant must not
+    // all ring. An acceptance the adapter never announces (a CANCEL raced it) stops counting after a while.
+    const now = this.now();
+    for (const [id, at] of this.accepting) if (now - at > ACCEPT_ANNOUNCE_MS || this.calls.has(id)) this.accepting.delete(id);
+    const busy = this.liveCalls().length + this.accepting.size;
     // Call waiting: a second call may be offered while on a call, never a third.
-    if (presence.status === 'on-call' && settings?.callWaiting) return this.liveCalls().length < 2;
+    const accept =
+      (presence.status === 'available' && (busy === 0 || (settings?.callWaiting === true && busy < 2))) ||
+      (presence.status === 'on-call' && settings?.callWaiting === true && busy < 2);
+    if (accept) {
+      this.accepting.set(incoming.callId, now);
+      return true;
+    }
     this.options.logger.log('info', 'refused an inbound call (agent not available)', { callId: incoming.callId, status: presence.status });
     return false;
   }
 
   private onIncoming(incoming: IncomingCall): void {
+    this.accepting.delete(incoming.callId);
     if (this.calls.has(incoming.callId)) return;
     const direction: CallDirection = incoming.internal ? 'internal' : 'inbound';
     const call = new Call({ id: incoming.callId, direction, origin: 'offered', remote: incoming.remote, attachedData: incoming.attachedData, at: this.now() });
