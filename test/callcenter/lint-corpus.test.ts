@@ -113,3 +113,8 @@ test('a file that is not a call center at all gets one clear problem', () => {
   assert.deepEqual(html.problems.map((p) => [p.rule, p.line, p.column]), [['wrong-root', 1, 1]]);
   assert.equal(html.callCenter, undefined);
 });
+
+test('docs/callcenter.md lists every rule with its severity', () => {
+  const doc = readFileSync(join(here, '..', '..', 'docs', 'callcenter.md'), 'utf8');
+  for (const [id, spec] of Object.entries(RULES)) assert.ok(doc.includes(`| \`${id}\` | ${spec.severity} |`), `${id} is documented`);
+});
