@@ -240,6 +240,39 @@ describe('engine start and sign-in', () => {
   });
 });
 
+describe('engine robustness', () => {
+  it('a throwing UI listener is logged and breaks nothing', async () => {
+    const h = await setup({ items: { wrapUpEnabled: 'false' } });
+    h.engine.events.on('change', () => {
+      throw new Error('render failed');
+    });
+    h.engine.events.on('offered', () => {
+      throw new Error('ringer failed');
+    });
+    const far = await h.talk();
+    far.hangup();
+    await h.settle();
+    assert.equal(h.crm.count('logCall'), 1);
+    assert.ok(h.logger.find('error', "listener for 'change' threw").length > 0);
+    assert.equal(h.logger.find('error', "listener for 'offered' threw").length, 1);
+  });
+
+  it('after dispose the engine no longer follows the phone system and cancels its timers', async () => {
+    const h = await setup({ items: { wrapUpSeconds: '30' } });
+    const far = await h.talk();
+    far.hangup();
+    await h.settle();
+    assert.equal(h.clock.pending, 1);
+    h.engine.dispose();
+    assert.equal(h.clock.pending, 0);
+    const before = h.engine.state;
+    assert.equal(h.phone.callAgent({ from: '+14155550999' }).status, 'refused');
+    h.phone.restoreConnection();
+    await h.settle();
+    assert.equal(h.engine.state, before);
+  });
+});
+
 // ── screen pop ───────────────────────────────────────────────────────────────────────────────
 
 describe('screen pop timing', () => {

@@ -156,6 +156,8 @@ export class ConnectorEngine {
   }
 
   dispose(): void {
+    // Nobody will answer any more: refuse new callers rather than let them ring into the void.
+    this.telephony?.setDelegate({ acceptIncoming: () => false });
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
     for (const cancel of this.wrapUpTimers.values()) cancel();
