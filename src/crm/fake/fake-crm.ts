@@ -202,7 +202,8 @@ export class FakeCrm implements CrmPort {
    */
   async settle(maxRounds = 200): Promise<void> {
     for (let round = 0; round < maxRounds; round++) {
-      await this.crm.outbox.drain();
+      // Kick, never await, a drain: a hung save waits for the clock, which this loop moves.
+      void this.crm.outbox.drain();
       await flushAsync();
       const pending = (await this.crm.outbox.entries()).some((e) => e.state === 'pending');
       if (!pending) return;

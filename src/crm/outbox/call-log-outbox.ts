@@ -126,6 +126,8 @@ export class CallLogOutbox {
   private started = false;
   private stopped = false;
   private warnedNoLookup = false;
+  /** Keys this instance saw saved: terminal, so later passes skip reading them (keeps a pass cheap). */
+  private readonly savedKeys = new Map<string, number>();
 
   constructor(private readonly options: CallLogOutboxOptions) {
     this.emitter = new Emitter<OutboxEvents>((event, error) => options.logger.log('error', `outbox listener for '${event}' threw`, { error: String(error) }));
@@ -248,6 +250,8 @@ export class CallLogOutbox {
     let next = Infinity;
     for (const key of await storage.keys(ENTRY_PREFIX)) {
       if (this.stopped) return;
+      const savedAt = this.savedKeys.get(key);
+      if (savedAt !== undefined && clock.now() - savedAt <= this.retentionMs) continue;
       // Work one entry until it is saved, parked, or waits (a stripped retry runs at once).
       for (let round = 0; round < 3 && !this.stopped; round++) {
         const claimed = await this.claim(key);
@@ -258,10 +262,12 @@ export class CallLogOutbox {
       const entry = await storage.get(key);
       if (!isOutboxEntry(entry)) continue;
       const now = clock.now();
+      if (entry.state === 'saved' && entry.savedAt !== null) this.savedKeys.set(key, entry.savedAt);
       if (entry.state === 'pending') {
         next = Math.min(next, Math.max(entry.nextAttemptAt, entry.lease && entry.lease.until > now ? entry.lease.until : 0));
       } else if (entry.state === 'saved' && entry.savedAt !== null && now - entry.savedAt > this.retentionMs) {
         await storage.update(key, (current) => (isOutboxEntry(current) && current.state === 'saved' ? undefined : current));
+        this.savedKeys.delete(key);
       }
     }
     if (next !== Infinity) this.schedule(next);
