@@ -201,9 +201,15 @@ test('permission set grants the page and the Task call fields', (t) => {
   for (const field of ['CallDisposition', 'CallDurationInSeconds', 'CallObject', 'CallType']) assert.match(ps, new RegExp(`<field>Task\\.${field}</field>`));
 });
 
-test('external hosting: the adapter URL is the https URL; no page, resource or trusted site', () => {
+test('external hosting: the adapter URL is the https URL; no page or resource; a Trusted URL with the microphone', () => {
   const files = buildPackage(definition(), { externalUrl: 'https://softphone.example.com/agent' });
-  assert.equal(files.some((f) => /\.page$|\.resource$|cspTrustedSite/.test(f.path)), false);
+  assert.equal(files.some((f) => /\.page$|\.resource$|SwitchboardSipWebSocket/.test(f.path)), false);
+  const host = String(byPath(files, 'SwitchboardSoftphoneHost.cspTrustedSite-meta.xml').content);
+  assert.match(host, /<endpointUrl>https:\/\/softphone\.example\.com<\/endpointUrl>/);
+  assert.match(host, /<canAccessMicrophone>true<\/canAccessMicrophone>/);
+  assert.match(host, /<isApplicableToFrameSrc>true<\/isApplicableToFrameSrc>/);
+  const old = buildPackage(definition(), { externalUrl: 'https://softphone.example.com/agent', apiVersion: '58.0' });
+  assert.doesNotMatch(String(byPath(old, 'SwitchboardSoftphoneHost.cspTrustedSite-meta.xml').content), /canAccess/, 'the field exists from API 59.0');
   const cc = lintCallCenter(String(byPath(files, '.callCenter-meta.xml').content), 'SwitchboardSoftphone.callCenter-meta.xml');
   assert.deepEqual(cc.problems, []);
   assert.equal(cc.callCenter?.toSettingsMap()['/reqGeneralInfo/reqAdapterUrl'], 'https://softphone.example.com/agent');

@@ -64,7 +64,7 @@ export function diagnoseConfig(def: CallCenterDefinition): Finding[] {
   const insecureOrigin = adapterHost?.protocol === 'http:' && !LOOPBACK.test(adapterHost.hostname);
   add(insecureOrigin
     ? { severity: 'error', id: 'microphone', what: 'The softphone origin is not secure, so the browser will not give it the microphone.', why: 'getUserMedia exists only in secure contexts (https, or http on localhost); Salesforce\'s iframe allow="microphone" cannot override that.', fix: 'Host the connector on https.' }
-    : { severity: 'info', id: 'microphone', what: 'The softphone origin can be granted the microphone.', why: 'Salesforce frames the softphone with allow="microphone" and the origin is https (or loopback).', fix: 'Agents must allow the microphone the first time; if they blocked it, reset it from the padlock in the address bar (for the Salesforce domain).' });
+    : { severity: 'info', id: 'microphone', what: 'The softphone origin can be granted the microphone.', why: 'Salesforce frames the softphone with allow="microphone" and the origin is https (or loopback). If the org sends the Permissions-Policy header with microphone access for Trusted URLs only, an external softphone origin also needs a Trusted URL with microphone access.', fix: 'Agents must allow the microphone the first time (reset a refusal from the padlock in the address bar). For an external host, deploy the SwitchboardSoftphoneHost Trusted URL from `switchboard package build --external-url` (canAccessMicrophone).' });
 
   const ws = def.switchboard['sipWebSocketUrl'] ?? '';
   const wsHost = hostOf(ws);
@@ -78,7 +78,7 @@ export function diagnoseConfig(def: CallCenterDefinition): Finding[] {
   if (wsHost && (wsHost.protocol === 'ws:' || wsHost.protocol === 'wss:')) {
     const origin = `${wsHost.protocol}//${wsHost.host}`;
     add(relative
-      ? { severity: 'warning', id: 'csp-trusted-site', what: `The Visualforce-hosted softphone connects to ${origin}.`, why: 'Salesforce\'s Content Security Policy blocks WebSocket connections (connect-src) to hosts that are not CSP Trusted Sites: the socket fails to open and the phone never registers.', fix: `Deploy the CSP Trusted Site from \`switchboard package build\` (SwitchboardSipWebSocket, ${origin}, connect-src, context All), or add it in Setup > Trusted URLs.` }
+      ? { severity: 'warning', id: 'csp-trusted-site', what: `The Visualforce-hosted softphone connects to ${origin}.`, why: 'Where Salesforce\'s Content Security Policy applies (Lightning contexts, Visualforce pages with cspHeader="true"), WebSocket connections (connect-src) to hosts that are not Trusted URLs are blocked: the socket fails to open and the phone never registers.', fix: `Deploy the CSP Trusted Site from \`switchboard package build\` (SwitchboardSipWebSocket, ${origin}, connect-src, context All), or add it in Setup > Trusted URLs.` }
       : { severity: 'info', id: 'csp-trusted-site', what: `The externally hosted softphone connects to ${origin}.`, why: 'Salesforce\'s CSP does not apply to a page on your own domain, but that page\'s own CSP must allow it.', fix: `If your server sends a Content-Security-Policy, include ${origin} in connect-src.` });
   }
 

@@ -64,11 +64,11 @@ export const METADATA_RULES: readonly MetadataTypeRule[] = [
     path: /^cspTrustedSites\/[A-Za-z][A-Za-z0-9_]*\.cspTrustedSite-meta\.xml$/,
     root: 'CspTrustedSite',
     required: ['endpointUrl', 'isActive', 'context'],
-    allowed: ['context', 'description', 'endpointUrl', 'isActive', 'isApplicableToConnectSrc', 'isApplicableToFontSrc', 'isApplicableToFrameSrc', 'isApplicableToImgSrc', 'isApplicableToMediaSrc', 'isApplicableToStyleSrc'],
+    allowed: ['canAccessCamera', 'canAccessMicrophone', 'context', 'description', 'endpointUrl', 'isActive', 'isApplicableToConnectSrc', 'isApplicableToFontSrc', 'isApplicableToFrameSrc', 'isApplicableToImgSrc', 'isApplicableToMediaSrc', 'isApplicableToStyleSrc'],
     check: (root) => {
       const problems = [
         ...oneOf(root, 'context', ['All', 'LEX', 'Communities', 'VisualForce']),
-        ...bool(root, 'isActive', 'isApplicableToConnectSrc', 'isApplicableToFontSrc', 'isApplicableToFrameSrc', 'isApplicableToImgSrc', 'isApplicableToMediaSrc', 'isApplicableToStyleSrc'),
+        ...bool(root, 'canAccessCamera', 'canAccessMicrophone', 'isActive', 'isApplicableToConnectSrc', 'isApplicableToFontSrc', 'isApplicableToFrameSrc', 'isApplicableToImgSrc', 'isApplicableToMediaSrc', 'isApplicableToStyleSrc'),
       ];
       const url = text(root, 'endpointUrl') ?? '';
       if (!/^(https?|wss?):\/\/[^/\s]+$/.test(url)) problems.push(`<endpointUrl> '${url}' is not a scheme://host[:port] origin.`);

@@ -6,7 +6,8 @@
  *     callCenters/<Name>.callCenter-meta.xml           the call center (adapter URL → the page or the external URL)
  *     staticresources/SwitchboardSoftphone.resource    the built connector, zipped (Visualforce hosting only)
  *     pages/SwitchboardSoftphone.page                  the page Lightning frames; loads Open CTI + the resource's assets
- *     cspTrustedSites/SwitchboardSipWebSocket…         connect-src for the SIP WebSocket host (Visualforce hosting only)
+ *     cspTrustedSites/SwitchboardSipWebSocket…         connect-src for the SIP WebSocket host (Visualforce hosting)
+ *     cspTrustedSites/SwitchboardSoftphoneHost…        frame-src + microphone for an external host (--external-url)
  *     messageChannels/SwitchboardPresence…             LMS channel the softphone publishes presence on
  *     lwc/switchboardPresenceBridge/                   LMS side of the Omni-Channel bridge
  *     aura/SwitchboardOmniBridge/                      Omni side (lightning:omniToolkitAPI is Aura-only)
@@ -112,6 +113,26 @@ export function buildPackage(def: CallCenterDefinition, options: PackageOptions)
         ['isApplicableToStyleSrc', 'false'],
       ]));
     }
+  }
+
+  if (external !== undefined) {
+    // The softphone page is framed from this origin. When the org sends the Permissions-Policy
+    // header with microphone access for Trusted URLs only, the origin needs canAccessMicrophone
+    // (API 59.0+), or the phone rings but the agent cannot be heard.
+    const origin = new URL(external).origin;
+    add('cspTrustedSites/SwitchboardSoftphoneHost.cspTrustedSite-meta.xml', meta('CspTrustedSite', [
+      ...(Number(apiVersion) >= 59 ? [['canAccessCamera', 'false'], ['canAccessMicrophone', 'true']] as [string, string][] : []),
+      ['context', 'All'],
+      ['description', 'Where the Switchboard softphone is hosted: framed by the console, needs the microphone.'],
+      ['endpointUrl', origin],
+      ['isActive', 'true'],
+      ['isApplicableToConnectSrc', 'false'],
+      ['isApplicableToFontSrc', 'false'],
+      ['isApplicableToFrameSrc', 'true'],
+      ['isApplicableToImgSrc', 'false'],
+      ['isApplicableToMediaSrc', 'false'],
+      ['isApplicableToStyleSrc', 'false'],
+    ]));
   }
 
   add(`messageChannels/${CHANNEL_NAME}.messageChannel-meta.xml`, [
