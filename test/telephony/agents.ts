@@ -14,6 +14,8 @@ export interface PhoneServer {
   readonly wsUrl: string;
   readonly domain: string;
   passwordOf(user: string): string;
+  /** The PIDF basic status the server holds for a user, where the server can tell (embedded only). */
+  presenceOf?(user: string): 'open' | 'closed' | undefined;
   /** Stops the server and starts it again on the same address with empty state. */
   restart(): Promise<void>;
   stop(): Promise<void>;

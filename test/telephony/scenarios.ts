@@ -237,6 +237,39 @@ export function telephonySuite(name: string, startServer: () => Promise<PhoneSer
       await hangupBoth(a, out, b, inn);
     });
 
+    it('a wrong password fails registration with SB20001, without retrying', async () => {
+      const page = await (await browser.newContext()).newPage();
+      try {
+        await page.goto(`${web.url}/telephony/sip/web/index.html`);
+        await page.waitForFunction(() => 'harness' in window);
+        const error = await page.evaluate(
+          (c) => window.harness.start(c).then(() => 'registered?!', (e: { code?: string; message: string }) => `${e.code}: ${e.message}`),
+          { wsUrl: server.wsUrl, domain: server.domain, username: '1005', password: 'wrong' },
+        );
+        assert.match(error, /^SB20001: /);
+        const states = await page.evaluate(() => window.harness.events.filter((e) => e.event === 'registration').map((e) => (e.args[0] as { state: string }).state));
+        assert.deepEqual(states, ['connecting', 'failed']);
+      } finally {
+        await page.context().close();
+      }
+    });
+
+    it('busy lamp: a watcher sees a colleague ring, talk and hang up; presence is published', async () => {
+      const since = await b.mark();
+      await b.page.evaluate(() => window.harness.telephony.watchLines(['1003']));
+      await b.page.evaluate(() => window.harness.telephony.publishPresence('available'));
+      if (server.presenceOf) assert.equal(server.presenceOf('1002'), 'open');
+      const { out, inn } = await connect(a, c);
+      await b.waitEvent('lineState', '1003', since);
+      await poll(async () => (await b.events()).slice(since).some((e) => e.event === 'lineState' && e.args[1] === 'busy'), 5000, 'busy lamp shows 1003 busy');
+      const lamp = (await b.events()).slice(since).filter((e) => e.event === 'lineState').map((e) => e.args[1]);
+      assert.deepEqual([...new Set(lamp)].filter((x) => x !== 'idle'), ['ringing', 'busy'], `lamp went ${lamp.join(' → ')}`);
+      const busyAt = (await b.events()).length;
+      await hangupBoth(a, out, c, inn);
+      await poll(async () => (await b.events()).slice(busyAt).some((e) => e.event === 'lineState' && e.args[1] === 'idle'), 5000, 'busy lamp shows 1003 idle again');
+      await b.page.evaluate(() => window.harness.telephony.watchLines([]));
+    });
+
     it('server restarted while idle: agents are registered again within 5 s', async () => {
       const marks = await Promise.all([a, b].map((x) => x.mark()));
       const t0 = Date.now();

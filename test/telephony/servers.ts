@@ -20,6 +20,7 @@ export async function embeddedPhoneServer(): Promise<PhoneServer & { server: () 
     domain: server.domain,
     passwordOf: () => PASSWORD,
     server: () => server,
+    presenceOf: (user) => server.presenceOf(user)?.basic,
     restart: async () => {
       await server.close();
       server = await startSipServer({ ...options, port });

@@ -21,7 +21,7 @@ test('dialog-info maps to idle, ringing and busy', () => {
   assert.equal(lineStateFromDialogInfo('<di:dialog-info xmlns:di="x"><di:dialog><di:state>Confirmed</di:state></di:dialog></di:dialog-info>'), 'busy');
 });
 
-test('a body that is not dialog-info gives undefined', () => {
+test('a body that is not dialog-info gives undefined; an empty one is idle', () => {
   assert.equal(lineStateFromDialogInfo('<presence/>'), undefined);
-  assert.equal(lineStateFromDialogInfo(''), undefined);
+  assert.equal(lineStateFromDialogInfo(' \r\n'), 'idle');
 });

@@ -24,9 +24,11 @@ function escapeXml(s: string): string {
 
 /**
  * Line state from a dialog-info body: any confirmed dialog → busy; else any early/proceeding/trying
- * dialog → ringing; else idle. Undefined when the body is not dialog-info at all.
+ * dialog → ringing; else idle. An empty body is idle; undefined when the body is something else.
  */
 export function lineStateFromDialogInfo(body: string): LineState | undefined {
+  // An empty NOTIFY body (Kamailio, before any call was published): nothing is going on.
+  if (body.trim() === '') return 'idle';
   if (!/<(?:\w+:)?dialog-info[\s>]/.test(body)) return undefined;
   const states = [...body.matchAll(/<(?:\w+:)?state(?:\s[^>]*)?>\s*([a-z]+)\s*<\/(?:\w+:)?state>/gi)].map((m) => m[1]!.toLowerCase());
   if (states.includes('confirmed')) return 'busy';
