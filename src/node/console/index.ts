@@ -45,8 +45,10 @@ export interface ConsoleOptions {
   readonly dbFile?: string;
   /** Folder of Visualforce pages (`<Name>.page` or `<Name>.html`) served at /apex/<Name>. */
   readonly apexDir?: string;
-  /** The SIP server's WebSocket URL, written into the seeded demo call center. */
+  /** The SIP server's WebSocket URL, written into the demo call center of a fresh database. */
   readonly sipServer?: string;
+  /** The SIP domain of the demo call center. Default 'localhost' (the embedded SIP server's). */
+  readonly sipDomain?: string;
   /** Salesforce-shaped host names over HTTPS and Salesforce's origin rule (the browser needs STRICT_CHROMIUM_ARGS; see server/origins.ts). Default false. */
   readonly strictOrigins?: boolean;
   /** Key and certificate for strict mode; default a throwaway self-signed one made with openssl. */
@@ -81,7 +83,11 @@ export interface RunningConsole {
 export async function startConsole(options: ConsoleOptions = {}): Promise<RunningConsole> {
   const strict = options.strictOrigins ?? false;
   const org = options.orgName ?? DEFAULT_ORG;
-  const { data, rest, close: closeData } = openConsoleData({ file: options.dbFile ?? ':memory:', ...(options.sipServer ? { sipServer: options.sipServer } : {}) });
+  const { data, rest, close: closeData } = openConsoleData({
+    file: options.dbFile ?? ':memory:',
+    ...(options.sipServer ? { sipServer: options.sipServer } : {}),
+    ...(options.sipDomain ? { sipDomain: options.sipDomain } : {}),
+  });
   const apex = new ApexRegistry();
   registerBuiltinApex(apex, data);
   for (const [key, handler] of Object.entries(options.apex ?? {})) {

@@ -97,8 +97,8 @@ export interface ConsoleData {
   update(id: string, fields: Readonly<Record<string, unknown>>, userId: string): void;
   /** Tasks whose WhoId or WhatId is `id`, newest first. */
   activities(id: string): readonly RecordView[];
-  /** The Task with this CallObject, if any. */
-  taskByCallObject(callObject: string): RecordView | undefined;
+  /** The newest record of `objectApiName` with this CallObject owned by `ownerId`; throws DataError when the object has no CallObject field. */
+  findByCallObject(objectApiName: string, callObject: string, ownerId: string): RecordView | undefined;
 }
 
 export class DataError extends Error {

@@ -224,10 +224,14 @@ export class SqliteConsoleData implements ConsoleData {
     return (this.db.prepare(`SELECT * FROM ${tableOf(task)} WHERE "WhoId" = ? OR "WhatId" = ? ORDER BY "CreatedDate" DESC, "Id" DESC`).all(id, id) as Row[]).map((r) => this.view(task, r));
   }
 
-  taskByCallObject(callObject: string): RecordView | undefined {
-    const task = findObject('Task')!;
-    const row = this.db.prepare(`SELECT * FROM ${tableOf(task)} WHERE "CallObject" = ? ORDER BY "CreatedDate" LIMIT 1`).get(callObject) as Row | undefined;
-    return row ? this.view(task, row) : undefined;
+  findByCallObject(objectApiName: string, callObject: string, ownerId: string): RecordView | undefined {
+    const o = findObject(objectApiName);
+    if (!o) throw err('NOT_FOUND', `sObject type '${objectApiName}' is not supported.`);
+    if (!findField(o, 'CallObject')) throw err('INVALID_FIELD', `No such column 'CallObject' on entity '${o.name}'.`, ['CallObject']);
+    const owner = findField(o, 'OwnerId') ? ' AND "OwnerId" = ?' : '';
+    const args = owner ? [callObject, ownerId] : [callObject];
+    const row = this.db.prepare(`SELECT * FROM ${tableOf(o)} WHERE "CallObject" = ?${owner} ORDER BY "CreatedDate" DESC, "Id" DESC LIMIT 1`).get(...args) as Row | undefined;
+    return row ? this.view(o, row) : undefined;
   }
 
   // ---- users and call centers -------------------------------------------------------------
@@ -323,12 +327,39 @@ export class SqliteConsoleData implements ConsoleData {
     })();
   }
 
-  /** Creates the demo agent when the org has no user (a fresh database without the seed). */
-  ensureAgent(): void {
+  /**
+   * A fresh database without the seed gets the minimum to start: the demo agent, assigned to a
+   * "Switchboard Demo" call center that loads the connector from /softphone/ and points it at
+   * `sipServer`.
+   */
+  ensureAgent(sipServer = 'ws://127.0.0.1:5066', sipDomain = 'localhost'): void {
     if (this.users().length) return;
     const id = this.insert(findObject('User')!, { Username: 'agent@switchboard.dev', FirstName: 'Demo', LastName: 'Agent', Alias: 'agent', Email: 'agent@switchboard.dev', ProfileName: 'Call Center Agent', Extension: '1001' }, '');
     this.db.prepare("INSERT INTO meta (key, value) VALUES ('defaultUser', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(id);
+    const cc = this.importCallCenter(demoCallCenterXml(sipServer, sipDomain));
+    this.assignCallCenter(id, cc.Id);
   }
+}
+
+/** The demo call center: the connector at /softphone/ on the Visualforce origin. */
+export function demoCallCenterXml(sipServer: string, sipDomain: string): string {
+  const esc = (v: string): string => v.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  return `<callCenter>
+  <section sortOrder="0" name="reqGeneralInfo" label="General Information">
+    <item sortOrder="0" name="reqInternalName" label="Internal Name">SwitchboardDemo</item>
+    <item sortOrder="1" name="reqDisplayName" label="Display Name">Switchboard Demo</item>
+    <item sortOrder="2" name="reqAdapterUrl" label="CTI Adapter URL">/softphone/</item>
+    <item sortOrder="3" name="reqUseApi" label="Use CTI API">true</item>
+    <item sortOrder="4" name="reqSoftphoneHeight" label="Softphone Height">560</item>
+    <item sortOrder="5" name="reqSoftphoneWidth" label="Softphone Width">340</item>
+    <item sortOrder="6" name="reqSalesforceCompatibilityMode" label="Salesforce Compatibility Mode">Classic_and_Lightning</item>
+  </section>
+  <section sortOrder="1" name="switchboard" label="Switchboard Connector">
+    <item sortOrder="0" name="sipWebSocketUrl" label="SIP WebSocket URL">${esc(sipServer)}</item>
+    <item sortOrder="1" name="sipDomain" label="SIP Domain">${esc(sipDomain)}</item>
+  </section>
+</callCenter>
+`;
 }
 
 function info(o: ObjectDef): ObjectInfo {
@@ -341,13 +372,13 @@ function info(o: ObjectDef): ObjectInfo {
   };
 }
 
-export function openConsoleData(options: { file: string; sipServer?: string }): OpenedConsoleData {
+export function openConsoleData(options: { file: string; sipServer?: string; sipDomain?: string }): OpenedConsoleData {
   const db = new Database(options.file);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   migrate(db);
   const data = new SqliteConsoleData(db);
-  data.ensureAgent();
+  data.ensureAgent(options.sipServer, options.sipDomain);
   return {
     data,
     rest: () => false,
