@@ -61,7 +61,11 @@ async function setup(options: SetupOptions = {}) {
   engine.events.on('offered', (c) => offered.push(c.id));
   engine.events.on('offerEnded', (id) => offerEnded.push(id));
   await engine.start();
-  const settle = () => phone.settle();
+  // Every settle also checks that no engine handler threw inside a telephony event.
+  const settle = async () => {
+    await phone.settle();
+    for (const t of telephonies) assert.deepEqual(t.listenerErrors, [], 'an engine listener threw');
+  };
   if (options.signIn !== false) {
     await engine.execute({ type: 'sign-in', ...AGENT });
     await settle();
@@ -531,6 +535,32 @@ describe('call logging: exactly one log per call', () => {
     await h.settle();
     assert.equal(h.crm.count('logCall'), 1);
     assert.equal(h.crm.logs[0]?.endReason, 'remote-hangup');
+  });
+
+  it('an ended event repeated during wrap-up changes nothing', async () => {
+    const h = await setup();
+    const far = await h.talk();
+    far.hangup();
+    await h.settle();
+    const before = h.call(far.callId);
+    h.telephony.events.emit('ended', far.callId, 'failed', 'late duplicate');
+    await h.settle();
+    assert.equal(h.call(far.callId), before);
+    assert.deepEqual(h.logger.find('error'), []);
+    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    assert.equal(h.crm.count('logCall'), 1);
+  });
+
+  it('a call id the adapter announces again after the call closed is never logged twice', async () => {
+    const h = await setup({ items: { wrapUpEnabled: 'false' } });
+    const far = await h.ring();
+    far.cancel();
+    await h.settle();
+    // A misbehaving adapter re-announces the same call id (the contract says ids are unique).
+    h.telephony.events.emit('incoming', { callId: far.callId, remote: { number: '+14155550134' }, attachedData: {}, internal: false });
+    h.telephony.events.emit('ended', far.callId, 'missed');
+    await h.settle();
+    assert.equal(h.crm.count('logCall'), 1);
   });
 
   it('concurrent complete-wrap-up commands log once', async () => {

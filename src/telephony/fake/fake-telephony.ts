@@ -13,7 +13,9 @@ import type {
 import type { FakePhoneSystem } from './fake-phone-system.ts';
 
 export class FakeTelephony implements TelephonyPort {
-  private readonly emitter = new Emitter<TelephonyEvents>();
+  /** Errors thrown by listeners (the engine's handlers): a bug there must not pass unnoticed. */
+  readonly listenerErrors: { event: string; error: unknown }[] = [];
+  private readonly emitter = new Emitter<TelephonyEvents>((event, error) => this.listenerErrors.push({ event, error }));
   private delegate?: TelephonyDelegate;
   private registrationState: RegistrationState = { state: 'unregistered' };
   private user?: string;
