@@ -80,3 +80,26 @@ it('serves the connector at /softphone/ on the Visualforce origin and sends /ape
   const slds = await fetchText(false, h.app.port, 'GET', '/assets/slds/styles/salesforce-lightning-design-system.min.css');
   assert.equal(slds.status, 200);
 });
+
+it('edits the softphone layout in Setup and searches with Top Results', async () => {
+  await h.api('POST', '/emulator/api/console/objects/Account/records', { fields: { Name: 'Zephyr Widgets', Phone: '+1 303 555 0110' } });
+  const page = await h.browser.newPage();
+  await page.goto(`${h.app.lightningOrigin}/lightning/setup/SoftphoneLayouts/home`);
+  const inbound = page.getByRole('region', { name: 'Inbound calls' });
+  await inbound.waitFor();
+  await inbound.getByLabel('Inbound MultipleMatches screen pop', { exact: true }).selectOption('PopToFlow');
+  await inbound.getByLabel('Inbound MultipleMatches screen pop target', { exact: true }).fill('Pick_Caller');
+  await page.getByRole('button', { name: 'Save Layout' }).click();
+  await page.getByRole('status').filter({ hasText: 'Softphone layout saved.' }).waitFor();
+  const saved = await h.api<{ Inbound: { screenPopSettings: { MultipleMatches?: { screenPopType: string; screenPopData?: string } } } }>('GET', `/emulator/api/console/setup/softphone-layout?user=${encodeURIComponent(userId)}`);
+  assert.deepEqual(saved.body.Inbound.screenPopSettings.MultipleMatches, { screenPopType: 'PopToFlow', screenPopData: 'Pick_Caller' });
+
+  await page.goto(h.app.consoleUrl());
+  await page.getByRole('searchbox', { name: 'Search' }).fill('Zephyr');
+  await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
+  await page.getByRole('heading', { name: 'Top Results' }).waitFor();
+  await page.getByRole('link', { name: 'Zephyr Widgets' }).click();
+  await page.getByRole('heading', { name: 'Zephyr Widgets', level: 1 }).waitFor();
+  assert.equal(await page.getByRole('tab').count(), 3);
+  await page.close();
+});
