@@ -124,6 +124,9 @@ test('package build and doctor run from the bin', (t) => {
   const noDist = run(['package', 'build', '--connector-dist', 'missing'], dir);
   assert.equal(noDist.code, 1);
   assert.match(noDist.stderr, /npm run build/);
+  const withPackage = run(['doctor', '--package', 'pkg', '--format', 'json'], dir);
+  assert.equal(withPackage.code, 1, 'an external-URL package has no SwitchboardSoftphone page');
+  assert.ok((JSON.parse(withPackage.stdout) as { id: string }[]).some((f) => f.id === 'adapter-page-missing'));
   const doctor = run(['doctor', '--format', 'json'], dir);
   assert.equal(doctor.code, 0, doctor.stdout);
   const findings = JSON.parse(doctor.stdout) as { severity: string; id: string }[];

@@ -5,7 +5,11 @@ import { createServer } from 'node:net';
 import { buildImportXml } from '../../src/node/callcenter/build.ts';
 import { initConfigYaml, loadConfig } from '../../src/node/callcenter/config.ts';
 import type { CallCenterDefinition } from '../../src/node/callcenter/definition.ts';
-import { diagnoseConfig, diagnoseConsole, type Finding } from '../../src/node/doctor/doctor.ts';
+import { diagnoseConfig, diagnoseConsole, diagnosePackage, type Finding } from '../../src/node/doctor/doctor.ts';
+import { buildPackage } from '../../src/node/package/package-builder.ts';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { startConsole } from '../../src/node/console/index.ts';
 
 function definition(): CallCenterDefinition {
@@ -95,4 +99,22 @@ test('against the console emulator: import, assignment and softphone layout', as
   const changed = { ...def, switchboard: { ...def.switchboard, sipDomain: 'other.example.com' }, adapterUrl: 'https://elsewhere.example.com/' };
   findings = await diagnoseConsole(changed, base);
   assert.deepEqual(ids(findings, 'warning'), ['call-center-outdated', 'settings-differ', 'softphone-layout-empty']);
+});
+
+test('a relative adapter URL is checked against the generated package', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-doctor-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const def = definition();
+  assert.deepEqual(diagnosePackage(def, dir).map((f) => [f.severity, f.id]), [['warning', 'package-missing']]);
+  const dist = join(dir, 'dist');
+  mkdirSync(dist);
+  writeFileSync(join(dist, 'index.html'), '<html><head><script type="module" src="softphone.js"></script></head><body></body></html>');
+  writeFileSync(join(dist, 'softphone.js'), 'export {};');
+  const project = join(dir, 'project');
+  for (const f of buildPackage(def, { connectorDist: dist })) {
+    mkdirSync(dirname(join(project, f.path)), { recursive: true });
+    writeFileSync(join(project, f.path), f.content);
+  }
+  assert.deepEqual(diagnosePackage(def, project).map((f) => [f.severity, f.id]), [['info', 'adapter-page-present']]);
+  assert.deepEqual(diagnosePackage({ ...def, adapterUrl: '/apex/VendorPage' }, project).map((f) => [f.severity, f.id]), [['error', 'adapter-page-missing']]);
 });

@@ -7,7 +7,7 @@
  *   switchboard callcenter build  [config] [--out dir]
  *   switchboard callcenter lint   <file…> [--format json]
  *   switchboard package build     [config] [--out dir] [--connector-dist dir] [--external-url https://…] [--api-version NN.0]
- *   switchboard doctor            [config] [--console http://127.0.0.1:PORT] [--token T] [--format json]
+ *   switchboard doctor            [config] [--console http://127.0.0.1:PORT] [--token T] [--package out/package] [--format json]
  *
  * Exit codes: 0 success (warnings allowed), 1 errors found, 2 usage error.
  */
@@ -18,7 +18,7 @@ import { buildImportXml, buildMetadataXml, importFileName, metadataFileName } fr
 import { CONFIG_FILE, configSchema, formatConfigProblem, initConfigYaml, loadConfig } from '../callcenter/config.ts';
 import type { CallCenterDefinition } from '../callcenter/definition.ts';
 import { formatProblem, hasErrors, lintCallCenter, type LintProblem } from '../callcenter/lint.ts';
-import { diagnoseConfig, diagnoseConsole, formatFinding, type Finding } from '../doctor/doctor.ts';
+import { diagnoseConfig, diagnoseConsole, diagnosePackage, formatFinding, type Finding } from '../doctor/doctor.ts';
 import { buildPackage, DEFAULT_API_VERSION, PackageBuildError } from '../package/package-builder.ts';
 
 export interface CliIo {
@@ -36,7 +36,8 @@ const USAGE = `Usage: switchboard <command>
   package build     [config] [--out out/package] [--connector-dist dist/app/softphone]
                     [--external-url https://…] [--api-version ${DEFAULT_API_VERSION}]
                                                          write a Salesforce DX project
-  doctor            [config] [--console http://127.0.0.1:PORT] [--token T] [--format json]
+  doctor            [config] [--console http://127.0.0.1:PORT] [--token T]
+                    [--package out/package] [--format json]
                                                          explain why a softphone stays blank
 
 Exit codes: 0 ok (warnings allowed), 1 problems found, 2 usage error.
@@ -195,12 +196,13 @@ function packageBuild(args: readonly string[], io: CliIo): number {
 }
 
 async function doctor(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...args], options: { console: { type: 'string' }, token: { type: 'string' }, format: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args: [...args], options: { console: { type: 'string' }, token: { type: 'string' }, format: { type: 'string' }, package: { type: 'string' } }, allowPositionals: true });
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format is text or json, got '${format}'`);
   const def = readConfig(single(positionals), io);
   if (!def) return 1;
   const findings: Finding[] = diagnoseConfig(def);
+  if (values.package) findings.push(...diagnosePackage(def, resolve(io.cwd, values.package)));
   if (values.console) findings.push(...(await diagnoseConsole(def, values.console, values.token ? { token: values.token } : {})));
   const order = { error: 0, warning: 1, info: 2 } as const;
   findings.sort((a, b) => order[a.severity] - order[b.severity]);

@@ -4,6 +4,8 @@
  * fix it. Config checks are pure; the console checks only read the emulator's JSON endpoints and
  * turn every failure to reach it into a finding, never an exception.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { SWITCHBOARD_ITEMS } from '../../core/index.ts';
 import type { CallCenterDefinition } from '../callcenter/definition.ts';
 
@@ -166,6 +168,23 @@ export async function diagnoseConsole(def: CallCenterDefinition, consoleUrl: str
     findings.push({ severity: 'warning', id: 'console-unreachable', what: 'The console session (layout and settings) could not be read.', why: e instanceof Error ? e.message : String(e), fix: 'Check that the console emulator is running the current version.' });
   }
   return findings;
+}
+
+/**
+ * Findings about a generated Salesforce DX project (`switchboard package build --out dir`): a
+ * relative Visualforce adapter URL must name a page the project (or the org) has.
+ */
+export function diagnosePackage(def: CallCenterDefinition, projectDir: string): Finding[] {
+  const base = join(projectDir, 'force-app', 'main', 'default');
+  if (!existsSync(join(projectDir, 'sfdx-project.json'))) {
+    return [{ severity: 'warning', id: 'package-missing', what: `There is no Salesforce DX project in ${projectDir}.`, why: 'A Visualforce adapter URL needs its page and static resource deployed to the org.', fix: 'Run `switchboard package build` and deploy it with `sf project deploy start`.' }];
+  }
+  const page = /^\/apex\/([A-Za-z][A-Za-z0-9_]*)/.exec(def.adapterUrl)?.[1];
+  if (!page) return [];
+  if (!existsSync(join(base, 'pages', `${page}.page`))) {
+    return [{ severity: 'error', id: 'adapter-page-missing', what: `The adapter URL ${def.adapterUrl} names the page ${page}, which the project in ${projectDir} does not contain.`, why: 'Unless the org already has that page, the softphone panel shows "page not found" or stays blank.', fix: 'Use /apex/SwitchboardSoftphone (the page `switchboard package build` writes), rebuild the package, or deploy your own page.' }];
+  }
+  return [{ severity: 'info', id: 'adapter-page-present', what: `The project in ${projectDir} contains the page ${page}.`, why: 'The adapter URL will resolve once the project is deployed.', fix: 'Deploy it: `sf project deploy start` in that folder, then assign the SwitchboardAgent permission set.' }];
 }
 
 export function formatFinding(f: Finding): string {
