@@ -125,3 +125,9 @@ test('an empty file says what is required', () => {
   const ps = problemsOf('');
   assert.ok(ps.some((p) => /must be object|'callCenter' is required/.test(p.message)), JSON.stringify(ps));
 });
+
+test('the shipped docs/callcenter-config.schema.json is the generated schema', async () => {
+  const { readFileSync } = await import('node:fs');
+  const shipped = JSON.parse(readFileSync(new URL('../../docs/callcenter-config.schema.json', import.meta.url), 'utf8')) as unknown;
+  assert.deepEqual(shipped, configSchema(), 'regenerate with: npx switchboard callcenter schema > docs/callcenter-config.schema.json');
+});

@@ -16,7 +16,7 @@ import { DEFAULT_ADAPTER_URL, DEFAULT_INTERNAL_NAME, type CallCenterDefinition }
 import { COMPATIBILITY_MODES, LIMITS, type CompatibilityMode } from './salesforce-names.ts';
 
 export const CONFIG_FILE = 'switchboard.yaml';
-export const SCHEMA_ID = 'https://switchboard.dev/schema/callcenter-config.json';
+export const SCHEMA_ID = 'urn:switchboard:schema:callcenter-config';
 
 type JsonSchema = { [key: string]: unknown };
 
