@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { ConnectorEngine } from './connector-engine.ts';
 import type { CallSnapshot } from '../call/call.ts';
 import type { RecordRef } from '../call/call-types.ts';
-import type { SwitchboardError } from '../errors/catalog.ts';
+import { SwitchboardError } from '../errors/catalog.ts';
 import type { CrmCapabilities, CrmPort } from '../ports/crm-port.ts';
 import type { PresenceStatus } from '../presence/presence.ts';
 import type { JsonValue } from '../ports/storage.ts';
@@ -32,6 +32,8 @@ interface SetupOptions {
   /** Sign in as 1001 after start (default true). */
   readonly signIn?: boolean;
   readonly phone?: FakePhoneSystem;
+  /** Makes the telephony factory throw this (an adapter refusing the settings). */
+  readonly telephonyError?: Error;
 }
 
 /** Starts an engine on the fakes and (by default) signs the agent in. */
@@ -46,6 +48,7 @@ async function setup(options: SetupOptions = {}) {
   const engine = new ConnectorEngine({
     crm: options.crm ?? crm,
     createTelephony: () => {
+      if (options.telephonyError) throw options.telephonyError;
       const t = phone.createTelephony();
       telephonies.push(t);
       return t;
@@ -156,6 +159,16 @@ describe('engine start and sign-in', () => {
     await rejectsWith(h, { type: 'dial', number: '1002' }, 'SB20001');
     // The phone system adapter was never built: nothing to sign in to.
     await rejectsWith(h, { type: 'sign-in', ...AGENT }, 'SB10001');
+  });
+
+  it('goes misconfigured (and still tells the CRM it is ready) when the phone adapter refuses the settings', async () => {
+    const h = await setup({ signIn: false, telephonyError: new SwitchboardError('SB10002', 'sipWebSocketUrl is not a WebSocket URL.') });
+    assert.equal(h.engine.state.phase, 'misconfigured');
+    assert.equal(h.engine.state.lastError?.code, 'SB10002');
+    assert.deepEqual(h.errors.map((e) => e.code), ['SB10002']);
+    assert.ok(h.crm.methods.includes('notifyReady'));
+    const other = await setup({ signIn: false, telephonyError: new TypeError('bad ICE server') });
+    assert.equal(other.engine.state.lastError?.code, 'SB10001');
   });
 
   it('signs in: registers, becomes available, publishes presence to the phone system and the CRM', async () => {

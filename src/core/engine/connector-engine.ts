@@ -97,7 +97,18 @@ export class ConnectorEngine {
       await crm.notifyReady().catch(() => {});
       return;
     }
-    const telephony = this.options.createTelephony(settings);
+    let telephony: TelephonyPort;
+    try {
+      telephony = this.options.createTelephony(settings);
+    } catch (error) {
+      // The adapter refused these settings (a bad WebSocket URL…): same as unusable settings, and
+      // Salesforce must still hear that the panel loaded, so it can show our error.
+      const e = toSwitchboardError(error, 'SB10001');
+      this.set({ phase: 'misconfigured', settings, lastError: e.toJSON() });
+      this.emitter.emit('error', e);
+      await crm.notifyReady().catch(() => {});
+      return;
+    }
     this.telephony = telephony;
     telephony.setDelegate({ acceptIncoming: (call) => this.acceptIncoming(call) });
     this.unsubscribe.push(
