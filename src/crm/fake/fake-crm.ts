@@ -215,6 +215,12 @@ export class FakeCrm implements CrmPort {
     }
   }
 
+  /** Moves this CRM's own fake clock (outbox retries, timeouts); only when no clock was injected. */
+  async advance(ms: number): Promise<void> {
+    if (!(this.clock instanceof FakeClock)) throw new Error('FakeCrm.advance: this FakeCrm uses an injected clock; advance that one.');
+    await this.clock.advance(ms);
+  }
+
   dispose(): void {
     this.crm.dispose();
   }

@@ -128,8 +128,11 @@ export class ScreenPopPolicy {
     if (records.length === 1) {
       const record = records[0]!;
       const exact = results.find(({ result }) => result.records.length === 1 && result.popData !== undefined && result.popData !== null);
-      if (exact) await this.options.surface.popDeferred(exact.result.popData);
-      else await this.options.surface.popRecord(record);
+      if (!exact) {
+        explanation.push(`${searched}: 1 match, ${record.objectType} ${describe(record)}; not popped (the softphone layout has no single-match pop for ${callType} calls)`);
+        return { kind: 'single', records, explanation };
+      }
+      await this.options.surface.popDeferred(exact.result.popData);
       explanation.push(`${searched}: 1 match, ${record.objectType} ${describe(record)}; popped it`);
       return { kind: 'single', records, explanation };
     }
