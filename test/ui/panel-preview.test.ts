@@ -209,3 +209,33 @@ test('a second tab mirrors the phone, controls it, and takes over when the first
   assert.ok(Date.now() - closedAt < 2000, `takeover took ${Date.now() - closedAt} ms`);
   await context.close();
 });
+
+test('in cross-site frames without Web Locks, the tabs still elect one phone over BroadcastChannel', async () => {
+  // The softphone on its own domain inside Salesforce: Chromium denies Web Locks (and IndexedDB)
+  // to such a frame when third-party storage is blocked. Outer page on 127.0.0.1, frame on localhost.
+  const context = await browser.newContext();
+  const frameUrl = `${server.url.replace('127.0.0.1', 'localhost')}/app/panel-preview/`;
+  const openTab = async (query: string) => {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/app/panel-preview/index.html?outer`);
+    await page.setContent(`<iframe title="Softphone" src="${frameUrl}${query}" style="width:360px;height:600px"></iframe>`);
+    const frame = page.frames().find((f) => f.url().startsWith(frameUrl));
+    assert.ok(frame, 'the softphone frame loaded');
+    await frame.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
+    return { page, frame };
+  };
+  const first = await openTab('?signin=1');
+  const denied = await first.frame.evaluate(() => navigator.locks.request('probe', () => 'granted').then(String, (e: Error) => e.name));
+  assert.equal(denied, 'SecurityError', 'this Chromium denies Web Locks to a cross-site frame (the case under test)');
+  await first.frame.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor();
+  const second = await openTab('');
+  await second.frame.getByText('The phone is active in another Salesforce tab').waitFor({ timeout: 5000 });
+  const closedAt = Date.now();
+  await first.page.close();
+  await second.frame.getByText('The phone is active in another Salesforce tab').waitFor({ state: 'detached', timeout: 2500 });
+  const tookMs = Date.now() - closedAt;
+  assert.equal(await second.frame.evaluate(() => (window as unknown as { preview: { host: { leadership: { role: string } } } }).preview.host.leadership.role), 'leader');
+  assert.ok(tookMs < 2000, `takeover took ${tookMs} ms`);
+  await second.frame.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor({ timeout: 3000 });
+  await context.close();
+});

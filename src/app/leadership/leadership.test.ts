@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CapturingLogger, FakeClock } from '../../core/testing/index.ts';
 import { FakeLockManager } from '../testing/fake-locks.ts';
+import { MemoryChannelHub } from '../testing/memory-channel.ts';
 import { until } from '../testing/wait.ts';
 import { LEADERSHIP_LOCK, TabLeadership, type LeadershipRole } from './leadership.ts';
 
@@ -76,4 +77,26 @@ test('a lock manager that throws leaves the tab leading rather than phoneless', 
   });
   assert.equal(await leadership.start(), 'leader');
   assert.equal(logger.find('warn', 'leadership lock request failed').length, 1);
+});
+
+test('where Web Locks are denied, the tabs elect over the channel instead', async () => {
+  const hub = new MemoryChannelHub();
+  const clock = new FakeClock();
+  const denied = { request: () => Promise.reject(new DOMException('The request was denied.', 'SecurityError')) };
+  const make = (id: string) => new TabLeadership({ locks: denied, clock, logger: new CapturingLogger(), channel: hub.open(), tabId: id });
+  const a = make('a');
+  const b = make('b');
+  const started = Promise.all([a.start(), b.start()]);
+  for (let i = 0; i < 100 && (a.role === 'electing' || b.role === 'electing'); i++) {
+    clock.advance(10);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  assert.deepEqual(await started, ['leader', 'follower']);
+  a.release();
+  for (let i = 0; i < 200 && b.role !== 'leader'; i++) {
+    clock.advance(10);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  assert.equal(b.role, 'leader');
+  b.release();
 });

@@ -10,9 +10,14 @@
  *      │                      ▲
  *      └──lock taken──▶ follower (waiting in the lock queue)
  * ```
- * Without Web Locks (very old browsers, insecure contexts) the tab leads by itself.
+ * Where Web Locks are missing or denied (a cross-site softphone frame with third-party storage
+ * blocked) the tabs elect over BroadcastChannel instead (channel-election.ts): heartbeats, and a
+ * takeover within about 1.6 s of the leader going silent. A leader there can also step down to
+ * follower if it learns another tab led first. With neither, the tab leads by itself.
  */
 import { Emitter, type EventSource, type Clock, type Logger } from '../../core/index.ts';
+import { ChannelElection } from './channel-election.ts';
+import type { ChannelLike } from './tab-relay.ts';
 
 export const LEADERSHIP_LOCK = 'switchboard-softphone';
 
@@ -33,6 +38,10 @@ export interface TabLeadershipOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly lockName?: string;
+  /** The tabs' BroadcastChannel, for the election when Web Locks are unavailable or denied. */
+  readonly channel?: ChannelLike;
+  readonly tabId?: string;
+  readonly random?: () => number;
 }
 
 export class TabLeadership {
@@ -41,6 +50,7 @@ export class TabLeadership {
   private leaderSince?: number;
   private releaseLock?: () => void;
   private readonly abort = new AbortController();
+  private election?: ChannelElection;
 
   constructor(private readonly options: TabLeadershipOptions) {}
 
@@ -62,9 +72,8 @@ export class TabLeadership {
     const { locks, logger } = this.options;
     const name = this.options.lockName ?? LEADERSHIP_LOCK;
     if (!locks) {
-      logger.log('warn', 'Web Locks unavailable: this tab holds the phone without coordination');
-      this.become('leader');
-      return this.current;
+      logger.log('warn', 'Web Locks unavailable: electing over BroadcastChannel');
+      return this.elect();
     }
     const queue = (): void => {
       // Wait in the lock queue; the browser grants the lock when the leader's tab closes or releases it.
@@ -90,16 +99,44 @@ export class TabLeadership {
         resolve(this.current);
         return held;
       }).catch((e: unknown) => {
-        logger.log('warn', 'leadership lock request failed; leading without coordination', { error: String(e) });
-        if (this.current === 'electing') this.become('leader');
-        resolve(this.current);
+        logger.log('warn', 'leadership lock request failed; electing over BroadcastChannel', { error: String(e) });
+        if (this.current === 'electing') void this.elect().then(resolve);
+        else resolve(this.current);
       });
+    });
+  }
+
+  /** Elects over the channel; resolves once this tab leads or follows. Alone without a channel. */
+  private elect(): Promise<LeadershipRole> {
+    const { channel, clock, logger } = this.options;
+    if (!channel) {
+      logger.log('warn', 'no channel to elect over: this tab holds the phone without coordination');
+      this.leaderSince = clock.now();
+      this.become('leader');
+      return Promise.resolve(this.current);
+    }
+    return new Promise<LeadershipRole>((resolve) => {
+      this.election = new ChannelElection({
+        channel,
+        clock,
+        logger,
+        tabId: this.options.tabId ?? `tab-${clock.now()}-${Math.random().toString(36).slice(2)}`,
+        ...(this.options.random ? { random: this.options.random } : {}),
+        onRole: (role, since) => {
+          if (this.current === 'released') return;
+          if (role === 'leader') this.leaderSince = since ?? clock.now();
+          this.become(role);
+          resolve(this.current);
+        },
+      });
+      this.election.start();
     });
   }
 
   /** Gives up the phone (page hide, sign-out of the tab); a waiting tab takes over. */
   release(): void {
     if (this.current === 'released') return;
+    this.election?.stop();
     this.abort.abort();
     this.releaseLock?.();
     this.releaseLock = undefined;

@@ -64,6 +64,8 @@ const panel = document.createElement('sb-panel');
 panel.host = host;
 document.querySelector('#utility-bar')?.append(panel);
 
+// As the softphone page does: leaving hands the phone to another tab at once.
+addEventListener('pagehide', () => void runtime.stop());
 Object.assign(window, { preview: { phone, crm, runtime, host, audio, logger } });
 runtime.start().then(async () => {
   if (params.get('signin') === '1') await host.execute({ type: 'sign-in', username: '1001', password: 'secret' }).catch(() => {});

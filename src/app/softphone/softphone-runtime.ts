@@ -44,10 +44,10 @@ export class SoftphoneRuntime {
   private stopped = false;
 
   constructor(private readonly options: SoftphoneRuntimeOptions) {
-    this.leadership = new TabLeadership({ locks: options.locks, clock: options.clock, logger: options.logger });
+    this.leadership = new TabLeadership({ locks: options.locks, clock: options.clock, logger: options.logger, channel: options.channel, tabId: options.tabId });
     this.leadership.events.on('role', (role) => {
       if (role === 'leader') void this.lead();
-      else if (role === 'follower') this.follow();
+      else if (role === 'follower') void this.abdicate().then(() => this.follow());
     });
   }
 
@@ -76,7 +76,22 @@ export class SoftphoneRuntime {
     await Promise.resolve(this.telephony?.dispose?.()).catch(() => {});
   }
 
+  /** A leader that learns another tab led first (channel election) gives up its phone. */
+  private async abdicate(): Promise<void> {
+    if (!this.engine) return;
+    this.options.logger.log('warn', 'another tab holds the phone; this tab stops its own');
+    this.leaderRelay?.dispose();
+    this.leaderRelay = undefined;
+    this.engine.dispose();
+    this.engine = undefined;
+    this.options.host.setAudio(undefined);
+    const telephony = this.telephony;
+    this.telephony = undefined;
+    await Promise.resolve(telephony?.dispose?.() ?? telephony?.unregister()).catch(() => {});
+  }
+
   private follow(): void {
+    if (this.follower || this.stopped) return;
     const { crm, channel, tabId, clock, host, logger } = this.options;
     const relay = new FollowerRelay(channel, tabId, clock, this.options.relayTimeoutMs);
     const relayed = (what: string) => (e: unknown) => logger.log('warn', `relayed ${what} failed`, { error: String(e) });
