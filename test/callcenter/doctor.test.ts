@@ -72,12 +72,13 @@ test('against the console emulator: import, assignment and softphone layout', as
     assert.ok(res.ok, `${path}: ${res.status} ${JSON.stringify(json)}`);
     return json;
   };
-  const def = { ...definition(), adapterUrl: `${emulator.vfOrigin}/softphone/` };
+  // A name of its own, so the emulator's demo call center never stands in for it.
+  const def = { ...definition(), internalName: 'DoctorCheck', adapterUrl: `${emulator.vfOrigin}/softphone/` };
 
   let findings = await diagnoseConsole(def, base);
   assert.deepEqual(ids(findings, 'error'), ['call-center-not-imported']);
 
-  const imported = await api('setup/call-centers/import', 'POST', { text: buildImportXml(def), fileName: 'SwitchboardSoftphone.xml' });
+  const imported = await api('setup/call-centers/import', 'POST', { text: buildImportXml(def), fileName: 'DoctorCheck.xml' });
   const callCenterId = (imported['callCenter'] as { Id: string }).Id;
   findings = await diagnoseConsole(def, base);
   assert.deepEqual(ids(findings, 'error'), ['users-not-assigned']);
