@@ -103,3 +103,16 @@ it('edits the softphone layout in Setup and searches with Top Results', async ()
   assert.equal(await page.getByRole('tab').count(), 3);
   await page.close();
 });
+
+it('switches to the standby softphone when notifyInitializationComplete does not come in time', async () => {
+  const made = await h.api<{ id: string }>('POST', '/emulator/api/console/objects/User/records', { fields: { Username: 'standby@switchboard.dev', LastName: 'Standby', Alias: 'stby', Email: 'standby@switchboard.dev' } });
+  await h.useCallCenter(made.body.id, {
+    internalName: 'StandbyCenter', adapterUrl: '/apex/OpenCtiProbe',
+    extraGeneral: [['reqStandbyUrl', 'Standby URL', '/apex/IndependentSoftphone'], ['reqTimeout', 'Timeout', '300']],
+  });
+  const { page } = await h.openConsole({ user: 'standby@switchboard.dev' });
+  // The probe never calls notifyInitializationComplete.
+  await page.frameLocator('iframe[title="Softphone"]').getByRole('heading', { name: 'Demo Softphone' }).waitFor({ state: 'attached', timeout: 5000 });
+  assert.match(String(await page.evaluate(() => (window as unknown as { __console: { softphoneUrl(): string } }).__console.softphoneUrl())), /\/apex\/IndependentSoftphone\?/);
+  await page.close();
+});

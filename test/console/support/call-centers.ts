@@ -7,6 +7,8 @@ export interface CallCenterXmlOptions {
   readonly width?: number;
   readonly height?: number;
   readonly awayReasons?: string;
+  /** More reqGeneralInfo items, e.g. reqStandbyUrl and reqTimeout. */
+  readonly extraGeneral?: readonly [string, string, string][];
 }
 
 export function callCenterXml(o: CallCenterXmlOptions): string {
@@ -18,6 +20,7 @@ export function callCenterXml(o: CallCenterXmlOptions): string {
     ['reqSoftphoneHeight', 'Softphone Height', String(o.height ?? 480)],
     ['reqSoftphoneWidth', 'Softphone Width', String(o.width ?? 320)],
     ['reqSalesforceCompatibilityMode', 'Salesforce Compatibility Mode', o.mode ?? 'Lightning'],
+    ...(o.extraGeneral ?? []),
   ];
   const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   return `<callCenter>
