@@ -20,7 +20,7 @@ function tab(hub: MemoryChannelHub, clock: FakeClock, id: string, random = 0.5) 
   return { id, channel, election, roles };
 }
 
-const leaders = (tabs: { election: ChannelElection }[]) => tabs.filter((t) => t.election.role === 'leader');
+const leaders = <T extends { election: ChannelElection }>(tabs: T[]): T[] => tabs.filter((t) => t.election.role === 'leader');
 
 test('tabs that start together agree on exactly one leader', async () => {
   const hub = new MemoryChannelHub();
@@ -79,7 +79,7 @@ test('when the leader tab dies silently, a follower takes over within two second
   await step(clock, 600);
   b.election.start();
   await step(clock, 600);
-  assert.equal(b.election.role, 'follower');
+  assert.equal(b.election.role as string, 'follower');
   // The tab is gone: its channel closes before it can resign.
   (a.channel as MemoryChannel).close();
   a.election.stop();
