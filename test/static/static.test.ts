@@ -31,7 +31,12 @@ function run(script: string): Promise<{ code: number | null; output: string }> {
 }
 
 /** npm's own chatter about the user's config is not a finding. */
-const findings = (output: string) => output.split('\n').filter((l) => l.trim() && !/^npm warn /i.test(l)).join('\n');
+const findings = (output: string) =>
+  output
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n')
+    .filter((l) => l.trim() && !/^npm warn /i.test(l))
+    .join('\n');
 
 describe('static gate', { concurrency: true }, () => {
   it('npm run lint passes', { timeout: LIMIT_MS + 10_000 }, async () => {

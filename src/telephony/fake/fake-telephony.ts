@@ -6,7 +6,7 @@
  * out on a microtask, after the command's state change), so listeners and the delegate are never
  * re-entered.
  */
-import { Emitter, SwitchboardError } from '../../core/index.ts';
+import { Emitter } from '../../core/index.ts';
 import type {
   DialRequest, DialResult, PresenceStatus, RegistrationState, SipCredentials, TelephonyDelegate, TelephonyEvents, TelephonyPort,
 } from '../../core/index.ts';
@@ -129,10 +129,5 @@ export class FakeTelephony implements TelephonyPort {
       this.emitted.push({ event, args });
       this.emitter.emit(event, ...args);
     });
-  }
-
-  /** Rejects with a SwitchboardError; a helper for the phone system. */
-  static error(code: ConstructorParameters<typeof SwitchboardError>[0], detail: string): SwitchboardError {
-    return new SwitchboardError(code, detail);
   }
 }
