@@ -290,9 +290,13 @@ describe('Open CTI for Lightning in the console emulator', () => {
     assert.equal(await page.getByRole('button', { name: 'Call +1 415 555 0191' }).count(), 0);
     const nav = (await events('onNavigationChange')).length;
     await call('screenPop', { type: 'sobject', params: { recordId: ids.bo } });
-    await call('screenPop', { type: 'objecthome', params: { scope: 'Contact' } });
+    await call('screenPop', { type: 'sobject', params: { recordId: ids.cy } });
     const navs = await until('navigation events', () => events('onNavigationChange'), (e) => e.length >= nav + 2);
-    assert.ok(navs.some((e) => (e as { recordId?: string }).recordId === ids.bo));
+    assert.deepEqual(navs.slice(nav).map((e) => (e as { recordId?: string }).recordId), [ids.bo, ids.cy]);
+    // In a console app, record → object home gives no navigation call.
+    await call('screenPop', { type: 'objecthome', params: { scope: 'Contact' } });
+    await call('getAppViewInfo');
+    assert.equal((await events('onNavigationChange')).length, nav + 2);
   });
 
   it('Lightning Message Service carries presence both ways on SwitchboardPresence__c', async () => {

@@ -65,7 +65,13 @@ export class LightningHost {
     this.reply(methodName, -1, payload);
   }
 
+  /**
+   * onNavigationChange fires for record pages, tab switches and refreshes; in a console app, moving
+   * from a record to a list view or object home gives no call (reference §1.4).
+   */
   navigationChanged(info: ViewInfo): void {
+    const kind = this.workspace.active?.kind;
+    if (!info.recordId && (kind === 'list' || kind === 'objecthome') && !this.workspace.modalOpen) return;
     if (this.listeners.onNavigationChange > 0) this.emit('onNavigationChange', info);
   }
 
