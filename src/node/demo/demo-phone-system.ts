@@ -1,0 +1,39 @@
+/**
+ * The demo phone system that `npm start` and the end-to-end tests run: who can register on the
+ * embedded SIP server, and the support number customers call. One definition, so the SIP server's
+ * users, the demo call center's settings and the tests can never disagree.
+ */
+export interface DemoSipUser {
+  readonly username: string;
+  readonly password: string;
+  readonly displayName: string;
+}
+
+export const DEMO_SIP_DOMAIN = 'localhost';
+
+/** Agents. The first is the console's demo agent (the demo call center signs it in). */
+export const DEMO_AGENTS: readonly DemoSipUser[] = [
+  { username: '1001', password: 'switchboard-1001', displayName: 'Demo Agent' },
+  { username: '1002', password: 'switchboard-1002', displayName: 'Ben Baker' },
+  { username: '1003', password: 'switchboard-1003', displayName: 'Cara Cole' },
+];
+
+/** Customer phones register as guests (no password): they stand for the outside world. */
+export const DEMO_CUSTOMERS: readonly string[] = ['customer', 'customer2', 'customer3'];
+
+/** The support line: a ring group that rings every available agent. */
+export const DEMO_SUPPORT_NUMBER = '5000';
+export const DEMO_RING_GROUPS: Readonly<Record<string, readonly string[]>> = {
+  [DEMO_SUPPORT_NUMBER]: DEMO_AGENTS.map((a) => a.username),
+};
+
+/** The `switchboard` section items of the demo call center, for a given SIP server. */
+export function demoConnectorItems(sipWebSocketUrl: string, agent: DemoSipUser = DEMO_AGENTS[0]!): Record<string, string> {
+  return {
+    sipWebSocketUrl,
+    sipDomain: DEMO_SIP_DOMAIN,
+    sipUsername: agent.username,
+    sipPassword: agent.password,
+    directory: DEMO_AGENTS.filter((a) => a.username !== agent.username).map((a) => `${a.username}:${a.displayName}`).join(';'),
+  };
+}
