@@ -670,6 +670,17 @@ describe('presence', () => {
     });
   }
 
+  it('a status cannot be chosen before sign-in, by the panel or by Omni-Channel', async () => {
+    const h = await setup({ signIn: false });
+    await rejectsWith(h, { type: 'set-presence', status: 'available' }, 'SB40002');
+    h.crm.omniChannelPresence({ status: 'available' });
+    await h.settle();
+    assert.equal(h.presence, 'offline');
+    assert.equal(h.storage.peek('engine/presence'), undefined);
+    await h.run({ type: 'sign-in', ...AGENT });
+    assert.equal(h.presence, 'available');
+  });
+
   it('refuses calls before sign-in', async () => {
     const h = await setup({ signIn: false });
     const far = h.phone.callAgent({ from: '+14155550134', to: '1001' });

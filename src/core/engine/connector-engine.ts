@@ -528,6 +528,8 @@ export class ConnectorEngine {
 
   private async changePresence(status: ChosenStatus, reasonId?: string): Promise<void> {
     const p = this.current.presence;
+    // Not signed in: nobody can reach the agent, so only offline is true (the panel or Omni-Channel may ask).
+    if (this.current.phase !== 'ready' && status !== 'offline') throw new SwitchboardError('SB40002', 'Sign in before changing your status.');
     if (status === 'away') {
       const reasons = this.current.settings?.awayReasons ?? [];
       if (reasonId !== undefined && reasons.length && !reasons.some((r) => r.id === reasonId)) {
