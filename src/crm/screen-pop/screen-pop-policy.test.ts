@@ -126,3 +126,16 @@ test('outbound: the layout has no pop settings, so the match is reported and not
   assert.deepEqual(org.pops, []);
   assert.match(outcome.explanation.at(-1)!, /not popped \(the softphone layout has no single-match pop for outbound calls\)/);
 });
+
+test('a failing search by IVR data falls back to the number; if every number search fails the pop rejects', async () => {
+  const { policy, surface } = setup();
+  const original = surface.deferredSearch.bind(surface);
+  let failing = new Set(['00001042']);
+  surface.deferredSearch = (request) => (failing.has(request.searchParams) ? Promise.reject(new Error('SERVER_ERROR: busy')) : original(request));
+  const outcome = await policy.pop(inbound('+14155550134', { caseNumber: '00001042' }));
+  assert.equal(outcome.kind, 'single');
+  assert.equal(outcome.records[0]?.name, 'Ada Lovelace');
+  assert.match(outcome.explanation[0]!, /case number 00001042 from the IVR: search failed \(SERVER_ERROR: busy\)/);
+  failing = new Set(['+14155550134', '4155550134']);
+  await assert.rejects(policy.pop(inbound('+14155550134')), /SERVER_ERROR: busy/);
+});

@@ -86,7 +86,14 @@ export class ScreenPopPolicy {
       explanation.push(`${lookup.label} ${value} from the IVR not searched: ${lookup.objectType} is not in the softphone layout's ${callType} objects`);
       return undefined;
     }
-    const result = await this.options.surface.deferredSearch({ searchParams: value, callType });
+    let result: DeferredSearchResult;
+    try {
+      result = await this.options.surface.deferredSearch({ searchParams: value, callType });
+    } catch (error) {
+      // A failed lookup by IVR data must not cost the agent the pop by number.
+      explanation.push(`${lookup.label} ${value} from the IVR: search failed (${errorText(error)}); trying the caller's number`);
+      return undefined;
+    }
     const matches = result.records.filter((r) => r.objectType === lookup.objectType);
     if (matches.length === 0) {
       explanation.push(`${lookup.label} ${value} from the IVR: no ${lookup.objectType} found`);
@@ -115,9 +122,17 @@ export class ScreenPopPolicy {
     const defaults: Record<string, string> | undefined = newObject && this.options.surface.kind !== 'classic' ? { [PHONE_FIELD[newObject] ?? 'Phone']: prefill } : undefined;
 
     const results: { search: string; result: DeferredSearchResult }[] = [];
+    let failure: unknown;
     for (const search of forms.searches) {
-      results.push({ search, result: await this.options.surface.deferredSearch({ searchParams: search, callType, ...(defaults ? { defaultFieldValues: defaults } : {}) }) });
+      try {
+        results.push({ search, result: await this.options.surface.deferredSearch({ searchParams: search, callType, ...(defaults ? { defaultFieldValues: defaults } : {}) }) });
+      } catch (error) {
+        failure ??= error;
+        explanation.push(`search for ${search} failed: ${errorText(error)}`);
+      }
     }
+    // Every form failed: nothing is known, so nothing may be popped (not even the no-match form).
+    if (results.length === 0) throw failure;
     const byId = new Map<string, RecordRef>();
     for (const { result } of results) for (const r of result.records) if (!byId.has(r.id)) byId.set(r.id, r);
     const records = [...byId.values()];
@@ -155,6 +170,10 @@ export class ScreenPopPolicy {
     explanation.push(`${searched}: no match; ran the softphone layout's no-match action`);
     return { kind: 'none', records: [], explanation };
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function describe(record: RecordRef): string {
