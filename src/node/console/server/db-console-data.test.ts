@@ -1,0 +1,79 @@
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { openConsoleData, DEFAULT_LAYOUT } from './db-console-data.ts';
+import { DataError } from './console-data.ts';
+
+function open() {
+  const opened = openConsoleData({ file: ':memory:', sipServer: 'ws://127.0.0.1:7000' });
+  return { ...opened, user: opened.data.defaultUser() };
+}
+
+const codes = (fn: () => unknown): string[] => {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof DataError) return e.errors.map((x) => `${x.errorCode}:${x.fields.join(',')}`);
+    throw e;
+  }
+  return [];
+};
+
+it('a fresh database has the demo agent on the demo call center pointing at the SIP server', () => {
+  const { data, user, close } = open();
+  assert.equal(user.Username, 'agent@switchboard.dev');
+  const settings = data.callCenterSettings(user.CallCenterId!);
+  assert.equal(settings['/reqGeneralInfo/reqAdapterUrl'], '/softphone/');
+  assert.equal(settings['/switchboard/sipWebSocketUrl'], 'ws://127.0.0.1:7000');
+  assert.deepEqual(data.softphoneLayout(user.Id), DEFAULT_LAYOUT);
+  close();
+});
+
+it('creates and updates with Salesforce field rules', () => {
+  const { data, user, close } = open();
+  assert.deepEqual(codes(() => data.create('Task', { Subject: 'x', Bogus__c: 1 }, user.Id)), ['INVALID_FIELD:Bogus__c']);
+  assert.deepEqual(codes(() => data.create('Contact', { FirstName: 'No' }, user.Id)), ['REQUIRED_FIELD_MISSING:LastName']);
+  assert.deepEqual(codes(() => data.create('Task', { Subject: 'x', CallType: 'Sideways' }, user.Id)), ['INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST:CallType']);
+  assert.deepEqual(codes(() => data.create('Task', { Subject: 'x', WhoId: '001000000000000AAA' }, user.Id)), ['FIELD_INTEGRITY_EXCEPTION:WhoId']);
+  assert.deepEqual(codes(() => data.create('Nope__c', {}, user.Id)), ['NOT_FOUND:']);
+  assert.deepEqual(codes(() => data.create('Contact', { LastName: 'A', Name: 'B' }, user.Id)), ['INVALID_FIELD_FOR_INSERT_UPDATE:Name']);
+  const contact = data.create('Contact', { FirstName: 'Ada', LastName: 'Lovelace', Phone: '(415) 555-0134' }, user.Id);
+  assert.equal(data.record(contact)?.name, 'Ada Lovelace');
+  const task = data.create('Task', { Subject: 'Call', WhoId: contact, CallObject: 'c-1' }, user.Id);
+  assert.equal(data.record(task)?.fields.Status, 'Not Started');
+  assert.equal(data.record(task)?.fields.OwnerId, user.Id);
+  data.update(task, { Status: 'Completed' }, user.Id);
+  assert.equal(data.record(task)?.fields.IsClosed, true);
+  assert.deepEqual(codes(() => data.update(task, { TaskSubtype: 'Email' }, user.Id)), ['INVALID_FIELD_FOR_INSERT_UPDATE:TaskSubtype']);
+  assert.deepEqual(codes(() => data.update(contact, { LastName: '' }, user.Id)), ['REQUIRED_FIELD_MISSING:LastName']);
+  assert.deepEqual(data.activities(contact).map((t) => t.Id), [task]);
+  assert.equal(data.findByCallObject('Task', 'c-1', user.Id)?.Id, task);
+  assert.equal(data.findByCallObject('Task', 'c-1', '005000000000000AAA'), undefined);
+  assert.deepEqual(codes(() => data.findByCallObject('Account', 'c-1', user.Id)), ['INVALID_FIELD:CallObject']);
+  close();
+});
+
+it('finds phone numbers whatever their format, and names by text', () => {
+  const { data, user, close } = open();
+  const a = data.create('Contact', { LastName: 'One', Phone: '+1 415-555-0134' }, user.Id);
+  const b = data.create('Account', { Name: 'Acme Phones', Phone: '4155550134' }, user.Id);
+  data.create('Lead', { LastName: 'Other', Company: 'X', Phone: '+44 20 7946 0958' }, user.Id);
+  assert.deepEqual(data.search('(415) 555 0134').map((r) => r.Id).sort(), [a, b].sort());
+  assert.deepEqual(data.search('+14155550134', ['Contact']).map((r) => r.Id), [a]);
+  assert.deepEqual(data.search('Acme').map((r) => r.Id), [b]);
+  close();
+});
+
+it('stores a softphone layout per user and re-imports a call center by internal name', () => {
+  const { data, user, close } = open();
+  const layout = { ...DEFAULT_LAYOUT, Internal: { callRelatedFields: [], objects: { Contact: [{ apiName: 'Name', displayName: 'Name' }] }, screenPopSettings: {} } };
+  data.saveSoftphoneLayout(user.Id, layout);
+  assert.deepEqual(data.softphoneLayout(user.Id), layout);
+  const before = data.callCenters().length;
+  const xml = (name: string) => `<callCenter><section sortOrder="0" name="reqGeneralInfo"><item sortOrder="0" name="reqInternalName">Twice</item><item sortOrder="1" name="reqDisplayName">${name}</item></section></callCenter>`;
+  const first = data.importCallCenter(xml('First'));
+  const second = data.importCallCenter(xml('Second'));
+  assert.equal(first.Id, second.Id);
+  assert.equal(second.Name, 'Second');
+  assert.equal(data.callCenters().length, before + 1);
+  close();
+});
