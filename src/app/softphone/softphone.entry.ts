@@ -7,7 +7,7 @@
  * The panel is usable (and Salesforce told so) before SIP registers: registration never blocks
  * notifyInitializationComplete.
  */
-import { browserLocks, createOpenCtiClassic, createOpenCtiLightning, detectSurface, IndexedDbStorage } from '../../crm/index.ts';
+import { browserLocks, createOpenCtiClassic, createOpenCtiLightning, detectSurface, IndexedDbStorage, MemoryStorage } from '../../crm/index.ts';
 import type { DocumentLike, OpenCtiCrm, ScriptElementLike } from '../../crm/index.ts';
 import { browserClock, createSipTelephony } from '../../telephony/sip/index.ts';
 import { createTranslator, pickLocale } from '../../ui/i18n/i18n.ts';
@@ -15,6 +15,7 @@ import '../../ui/components/switchboard-panel.ts';
 import { SoftphoneHost } from '../host/softphone-host.ts';
 import { RELAY_CHANNEL } from '../leadership/tab-relay.ts';
 import { downloadText, RingBufferLogger } from '../runtime/ring-buffer-logger.ts';
+import { usableLocks, usableStorage } from './browser-capabilities.ts';
 import { loadLocale } from './load-locale.ts';
 import { SoftphoneRuntime } from './softphone-runtime.ts';
 
@@ -91,11 +92,12 @@ async function main(): Promise<void> {
   panel.host = host;
   document.body.replaceChildren(panel);
 
-  const storage = new IndexedDbStorage();
-  const locks = browserLocks();
+  const locks = await usableLocks('locks' in navigator ? navigator.locks : undefined, logger);
+  const storage = await usableStorage(new IndexedDbStorage(), () => new MemoryStorage(), logger);
   let crm: OpenCtiCrm;
   try {
-    const options = { window, document: scriptLoadingDocument(), clock, logger, storage, ...(locks ? { locks } : {}) };
+    const crmLocks = locks ? browserLocks() : undefined;
+    const options = { window, document: scriptLoadingDocument(), clock, logger, storage, ...(crmLocks ? { locks: crmLocks } : {}) };
     crm = surface === 'lightning' ? await createOpenCtiLightning(options) : await createOpenCtiClassic(options);
   } catch (error) {
     logger.log('error', 'Open CTI could not start', { error: String(error) });
@@ -107,7 +109,7 @@ async function main(): Promise<void> {
     storage,
     clock,
     logger,
-    locks: 'locks' in navigator ? navigator.locks : undefined,
+    locks,
     channel: new BroadcastChannel(RELAY_CHANNEL),
     tabId: crypto.randomUUID(),
     host,

@@ -34,6 +34,8 @@ export class SbPanel extends LitElement {
     .sb-missed { color: var(--sb-error); }
     .sb-presence { max-width: 12rem; }
     .sb-banner { margin: 0.5rem 0.75rem 0; }
+    h1 { flex: none; }
+    .sb-reg { min-width: 0; flex: 0 1 auto; }
   `];
 
   static override properties = {
@@ -188,9 +190,10 @@ export class SbPanel extends LitElement {
     const active = view.screen === 'phone';
     return html`<header>
       <div class="sb-row">
-        <h1 class="slds-text-heading_small sb-grow">${t.t('panel.title')}</h1>
+        <h1 class="slds-text-heading_small">${t.t('panel.title')}</h1>
+        <span class="sb-grow"></span>
         <span class="sb-dot sb-dot_${view.registration.tone}" aria-hidden="true"></span>
-        <span role="status" aria-label=${t.t('reg.label')} class="slds-truncate">${t.t(view.registration.key, view.registration.params)}</span>
+        <span role="status" aria-label=${t.t('reg.label')} class="slds-truncate sb-reg" title=${t.t(view.registration.key, view.registration.params)}>${t.t(view.registration.key, view.registration.params)}</span>
       </div>
       <div class="sb-row">
         <span class="sb-dot sb-dot_${p.tone}" aria-hidden="true"></span>
