@@ -111,6 +111,7 @@ export class SalesforceCrm implements OpenCtiCrm {
         }).catch((error: unknown) => logger.log('warn', 'cannot subscribe to the presence channel; presence sync from Omni-Channel is off', { error: String(error) }));
       }
       if (this.capabilities.callLogging) this.outbox.start();
+      if (this.capabilities.screenPop) void this.policy.warmUp();
     })();
     return this.attached;
   }
