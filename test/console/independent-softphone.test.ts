@@ -1,12 +1,13 @@
 /**
  * A softphone nobody here wrote the way our connector is written: a Visualforce page using only
  * documented sforce.opencti calls, loaded by a call center whose adapter URL is
- * /apex/IndependentSoftphone. It pops a record, logs the call, and the Task shows in the record's
- * Activity History.
+ * /apex/IndependentSoftphone. It pops a seeded demo record, logs the call, and the Task shows in the
+ * record's Activity History.
  */
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, layout, type Harness } from './support/console-harness.ts';
+import { DEMO } from '../../src/node/console/index.ts';
 
 let h: Harness;
 
@@ -21,9 +22,11 @@ it('an independent Open CTI softphone pops a record, saves a log and sees it in 
   const userId = await h.defaultUserId();
   await h.useCallCenter(userId, { internalName: 'IndependentCenter', displayName: 'Independent Center', adapterUrl: '/apex/IndependentSoftphone' });
   await h.setLayout(userId, layout({ objects: { Contact: ['Name', 'Phone'], Account: ['Name', 'Phone'] }, pops: { SingleMatch: { screenPopType: 'PopToEntity' }, MultipleMatches: { screenPopType: 'PopToSearch' } } }));
-  const created = await h.api<{ id: string }>('POST', '/emulator/api/console/objects/Contact/records', { fields: { FirstName: 'Indie', LastName: 'Caller', Phone: '+1 650 555 0143' } });
-  assert.equal(created.status, 201);
-  const contact = { Id: created.body.id, name: 'Indie Caller', fields: { Phone: '+1 650 555 0143' } };
+  // A seeded demo contact whose number no other record has.
+  const found = await h.api<{ records: { Id: string; name: string }[] }>('GET', `/emulator/api/console/search?q=${encodeURIComponent(DEMO.contact.name)}`);
+  const seeded = found.body.records.find((r) => r.name === DEMO.contact.name);
+  assert.ok(seeded, 'the demo contact is seeded');
+  const contact = { Id: seeded.Id, name: DEMO.contact.name, fields: { Phone: DEMO.contact.phone } };
 
   const { page, frame } = await h.openConsole({ framePath: '/apex/IndependentSoftphone' });
   await frame.getByText('Ready: Independent Center').waitFor({ timeout: 10_000 });

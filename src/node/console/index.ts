@@ -26,10 +26,10 @@ import { startConsoleServers } from './server/console-server.ts';
 import { consoleOrigins, DEFAULT_ORG, HOST_RESOLVER_RULES, STRICT_CHROMIUM_ARGS } from './server/origins.ts';
 import { devCertificate } from './server/dev-certificate.ts';
 import { registerBuiltinApex } from './server/builtin-apex.ts';
-import { openConsoleData } from './server/db-console-data.ts';
+import { openConsoleData, DEMO } from './server/db-console-data.ts';
 import type { ConsoleData } from './server/console-data.ts';
 
-export { ApexRegistry, HOST_RESOLVER_RULES, STRICT_CHROMIUM_ARGS };
+export { ApexRegistry, HOST_RESOLVER_RULES, STRICT_CHROMIUM_ARGS, DEMO };
 export type { ApexHandler, ConsoleData };
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');

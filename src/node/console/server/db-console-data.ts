@@ -338,8 +338,40 @@ export class SqliteConsoleData implements ConsoleData {
     this.db.prepare("INSERT INTO meta (key, value) VALUES ('defaultUser', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(id);
     const cc = this.importCallCenter(demoCallCenterXml(sipServer, sipDomain));
     this.assignCallCenter(id, cc.Id);
+    this.db.transaction(() => {
+      for (const a of DEMO_RECORDS) {
+        const accountId = this.insert(findObject('Account')!, a.account, id);
+        for (const c of a.contacts) this.insert(findObject('Contact')!, { ...c, AccountId: accountId }, id);
+      }
+      for (const l of DEMO_LEADS) this.insert(findObject('Lead')!, l, id);
+    })();
   }
 }
+
+/** A few records so a fresh, unseeded console has callers to pop (555-01xx numbers are fictional). */
+const DEMO_RECORDS: readonly { account: Record<string, FieldValue>; contacts: readonly Record<string, FieldValue>[] }[] = [
+  { account: { Name: 'Acme Corporation', Phone: '+1 415 555 0100', Industry: 'Manufacturing', BillingCity: 'San Francisco', BillingCountry: 'United States' },
+    contacts: [
+      { FirstName: 'Ada', LastName: 'Lovelace', Title: 'CTO', Phone: '+1 415 555 0134', Email: 'ada@acme.example', MailingCountry: 'United States' },
+      { FirstName: 'Grace', LastName: 'Hopper', Title: 'VP Engineering', Phone: '+1 415 555 0135', MobilePhone: '+1 415 555 0199', Email: 'grace@acme.example', MailingCountry: 'United States' },
+    ] },
+  { account: { Name: 'Globex Ltd', Phone: '+44 20 7946 0000', Industry: 'Energy', BillingCity: 'London', BillingCountry: 'United Kingdom' },
+    contacts: [{ FirstName: 'Alan', LastName: 'Turing', Phone: '020 7946 0018', Email: 'alan@globex.example', MailingCountry: 'United Kingdom' }] },
+];
+const DEMO_LEADS: readonly Record<string, FieldValue>[] = [
+  { FirstName: 'Katherine', LastName: 'Johnson', Company: 'Initech', Phone: '+1 212 555 0147', Email: 'katherine@initech.example', Country: 'United States' },
+];
+
+/** What tests may rely on in a fresh, unseeded console. */
+export const DEMO = {
+  agent: { username: 'agent@switchboard.dev', name: 'Demo Agent' },
+  callCenter: { internalName: 'SwitchboardDemo', adapterUrl: '/softphone/' },
+  /** A contact whose phone number no other record has. */
+  contact: { name: 'Ada Lovelace', phone: '+1 415 555 0134', account: 'Acme Corporation' },
+  /** Two numbers of one contact (Phone and MobilePhone). */
+  twoNumbers: { name: 'Grace Hopper', phone: '+1 415 555 0135', mobile: '+1 415 555 0199' },
+  lead: { name: 'Katherine Johnson', phone: '+1 212 555 0147' },
+} as const;
 
 /** The demo call center: the connector at /softphone/ on the Visualforce origin. */
 export function demoCallCenterXml(sipServer: string, sipDomain: string): string {
