@@ -270,3 +270,22 @@ test('attemptTimeoutMs must be shorter than the lease', () => {
   const r = rig();
   assert.throws(() => new CallLogOutbox({ storage: r.storage, writer: surfaceLogWriter(r.surface), clock: r.clock, logger: silentLogger, leaseMs: 1000, attemptTimeoutMs: 1000 }), /attemptTimeoutMs/);
 });
+
+test('a storage failure during a pass is logged and retried, never an unhandled rejection', async () => {
+  const r = rig();
+  const logger = new MemoryLogger();
+  let broken = true;
+  const realUpdate = r.storage.update.bind(r.storage);
+  r.storage.update = (key, fn) => (broken && key.startsWith('outbox/entry/') && r.org.tasks.length === 0 && logger.lines.length < 3 ? Promise.reject(new Error('QuotaExceededError')) : realUpdate(key, fn));
+  const outbox = r.make('tab', { logger });
+  await realUpdate('outbox/entry/call-0', () => ({
+    callId: 'call-0', objectApiName: 'Task', fields: fields(0), state: 'pending', createdAt: 0, attempts: 0, nextAttemptAt: 0,
+    lease: null, uncertain: false, stripped: false, recordId: null, savedAt: null, lastError: null,
+  }));
+  outbox.start();
+  await flushAsync();
+  assert.ok(logger.lines.some((l) => l.level === 'error' && /pass failed/.test(l.message)));
+  broken = false;
+  await settleAll(r, () => [outbox]);
+  assertExactlyOnce(r.org, 1);
+});

@@ -224,7 +224,13 @@ export class CallLogOutbox {
       try {
         do {
           this.again = false;
-          await this.lockedPass();
+          try {
+            await this.lockedPass();
+          } catch (error) {
+            // Storage itself failed (quota, a closing database): keep the entries, look again later.
+            this.options.logger.log('error', 'call-log outbox pass failed; will retry', { error: errorText(error) });
+            this.schedule(this.options.clock.now() + this.backoff.baseMs * 5);
+          }
         } while (this.again && !this.stopped);
       } finally {
         this.running = undefined;
