@@ -21,6 +21,7 @@ export interface HarnessConfig {
 }
 
 export interface HarnessEvent {
+  /** Epoch milliseconds, sub-millisecond resolution (comparable across pages). */
   readonly at: number;
   readonly event: string;
   readonly args: readonly unknown[];
@@ -34,6 +35,8 @@ export class Harness {
   readonly logs: { level: LogLevel; message: string; data?: unknown }[] = [];
   /** The answer acceptIncoming gives. */
   acceptIncoming = true;
+  /** Benchmarks: decline (486) every call as soon as it was announced. */
+  autoDecline = false;
   /** Tones RTCDTMFSender reported as played, per call. */
   readonly tones: Record<string, string> = {};
 
@@ -59,9 +62,12 @@ export class Harness {
       ...(config.backoff ? { registration: { backoff: config.backoff } } : {}),
     });
     for (const event of EVENTS) {
-      this.tel.events.on(event, (...args: readonly unknown[]) => this.events.push({ at: performance.now(), event, args }));
+      this.tel.events.on(event, (...args: readonly unknown[]) => this.events.push({ at: performance.timeOrigin + performance.now(), event, args }));
     }
     this.tel.setDelegate({ acceptIncoming: () => this.acceptIncoming });
+    this.tel.events.on('incoming', (call) => {
+      if (this.autoDecline) void this.tel?.decline(call.callId, 486);
+    });
     await this.tel.register({ username: config.username, password: config.password, ...(config.displayName ? { displayName: config.displayName } : {}) });
   }
 
