@@ -239,3 +239,16 @@ test('in cross-site frames without Web Locks, the tabs still elect one phone ove
   await second.frame.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor({ timeout: 3000 });
   await context.close();
 });
+
+test('the softphone page opened directly explains where it must run', async () => {
+  const context = await browser.newContext({ locale: 'fr-FR' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${server.url}/app/softphone/`);
+  await page.getByRole('alert').filter({ hasText: 'panneau softphone de Salesforce' }).waitFor({ timeout: 5000 });
+  await page.goto(`${server.url}/app/softphone/?locale=en`);
+  await page.getByRole('alert').filter({ hasText: 'must run inside the Salesforce softphone panel' }).waitFor({ timeout: 5000 });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

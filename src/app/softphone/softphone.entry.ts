@@ -77,12 +77,12 @@ function scriptLoadingDocument(): DocumentLike {
 }
 
 async function main(): Promise<void> {
+  await loadLocale(locale, import.meta.url, logger);
   const surface = detectSurface(location.search);
   if (!surface) {
     showNotInFrame();
     return;
   }
-  await loadLocale(locale, import.meta.url, logger);
   const host = new SoftphoneHost({
     locale,
     clock,
