@@ -271,3 +271,15 @@ test('a call logged through the Lightning bridge becomes one Task with the call 
   assert.equal(org.refreshes, 1);
   port.dispose();
 });
+
+test('a presence channel that never answers does not hold up the start', async () => {
+  let installed: FakeSforceControl | undefined;
+  const { crm } = await boot({ behaviour: (org) => ({ kind: 'run', run: (win) => { installed = installFakeSforce(win, org); installed.hangNext('subscribe'); } }) });
+  const control = () => installed!;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const port = await Promise.race([crm, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('start waited on the LMS subscription')), 2000); })]);
+  clearTimeout(timer);
+  assert.equal(port.capabilities.presenceSync, true);
+  assert.ok(control().hung.length === 0 || control().hung.includes('subscribe'));
+  port.dispose();
+});

@@ -105,7 +105,8 @@ export class SalesforceCrm implements OpenCtiCrm {
       }
       await surface.onNavigation((record) => this.emitter.emit('navigation', record));
       if (this.capabilities.presenceSync) {
-        await surface.onPresence((message) => {
+        // Not awaited: a slow or missing message channel must not hold up the panel's start.
+        void surface.onPresence((message) => {
           const request = presenceRequestFrom(message);
           if (request) this.emitter.emit('presence', request);
         }).catch((error: unknown) => logger.log('warn', 'cannot subscribe to the presence channel; presence sync from Omni-Channel is off', { error: String(error) }));
