@@ -958,6 +958,29 @@ describe('several calls at once', () => {
     assert.equal(h.call(next.callId).state, 'active');
   });
 
+  it('an outbound call that connects after the agent went back to another call puts that one on hold', async () => {
+    const h = await setup();
+    h.phone.setFarEnd('+442079460958', 'manual');
+    const first = await h.talk();
+    const out = await h.dial('+442079460958');
+    assert.equal(h.call(first.callId).state, 'held');
+    await h.run({ type: 'resume', callId: first.callId });
+    assert.deepEqual([h.call(first.callId).state, h.call(out.callId).state], ['active', 'ringing-out']);
+    out.answer();
+    await h.settle();
+    assert.deepEqual([h.call(first.callId).state, h.call(out.callId).state], ['held', 'active']);
+    assert.equal(first.held, true);
+  });
+
+  it('no consultation while a second call is up (it would be a third line)', async () => {
+    const h = await setup();
+    const caller = await h.talk({ from: '+14155550101' });
+    await h.ring({ from: '+14155550102' });
+    await rejectsWith(h, { type: 'consult', callId: caller.callId, target: '1002' }, 'SB40003');
+    assert.equal(h.phone.outboundCalls.length, 0);
+    assert.equal(h.call(caller.callId).state, 'active');
+  });
+
   it('a consultation the colleague refuses is logged as busy; the caller stays held', async () => {
     const h = await setup();
     h.phone.setFarEnd('1002', 'busy');
@@ -1204,4 +1227,117 @@ describe('engine with FakeCrm (the behaving Salesforce)', () => {
     assert.equal(h.engine.state.phase, 'misconfigured');
     assert.match(h.engine.state.lastError?.message ?? '', /Switchboard section is missing/);
   });
+});
+
+// ── invariants under a random mix of everything (seeded, so a failure repeats) ──────────────────
+
+describe('engine invariants under random traffic', () => {
+  for (const seed of [1, 7, 42, 2026]) {
+    it(`seed ${seed}: one talking call, at most two live, presence follows calls, one log per call, phone and engine agree`, async () => {
+      let state = seed;
+      const rand = (n: number) => {
+        state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+        return (state >>> 8) % n;
+      };
+      const pick = <T>(items: readonly T[]): T | undefined => (items.length ? items[rand(items.length)] : undefined);
+      const h = await setup({ items: { wrapUpSeconds: '20' } });
+      h.phone.setFarEnd('+15550000001', 'busy');
+      h.phone.setFarEnd('+15550000002', 'manual');
+      h.phone.setFarEnd('+15550000003', 'no-answer');
+      h.phone.setFarEnd('1003', 'busy');
+      const tolerated = new Set(['SB40001', 'SB40002', 'SB40003', 'SB20006', 'SB20005']);
+      const attempt = async (command: Parameters<ConnectorEngine['execute']>[0]) => {
+        await h.engine.execute(command).catch((e: SwitchboardError) => {
+          assert.ok(tolerated.has(e.code), `${command.type} failed with ${e.code}: ${e.message}`);
+        });
+      };
+      const calls = () => h.engine.state.calls;
+      const inState = (...states: string[]) => calls().filter((c) => states.includes(c.state));
+      let steps = 0;
+      for (; steps < 250; steps++) {
+        const live = inState('offering', 'dialing', 'ringing-out', 'active', 'held', 'transferring');
+        switch (rand(15)) {
+          case 0: case 1: h.phone.callAgent({ from: `+1415555${String(1000 + rand(9000))}` }); break;
+          case 2: { const c = pick(inState('offering')); if (c) await attempt({ type: 'answer', callId: c.id }); break; }
+          case 3: { const c = pick(inState('offering')); if (c) await attempt({ type: 'decline', callId: c.id }); break; }
+          case 4: { const c = pick(live); if (c) await attempt({ type: 'hangup', callId: c.id }); break; }
+          case 5: {
+            const c = pick(live.filter((x) => x.state !== 'transferring'));
+            const far = c && h.phone.farEnd(c.id);
+            if (far && far.status === 'ringing' && far.direction === 'inbound') far.cancel();
+            else if (far && far.status === 'active') far.hangup();
+            break;
+          }
+          case 6: { const c = pick(inState('active')); if (c) await attempt({ type: 'hold', callId: c.id }); break; }
+          case 7: { const c = pick(inState('held')); if (c) await attempt({ type: 'resume', callId: c.id }); break; }
+          case 8: { const c = pick(inState('active', 'held')); if (c) await attempt({ type: 'swap', callId: c.id }); break; }
+          case 9: await attempt({ type: 'dial', number: pick(['+15550000001', '+15550000002', '+15550000003', '+442079460958', '1002']) ?? '1002' }); break;
+          case 10: { const c = pick(inState('wrap-up')); if (c) await attempt({ type: 'complete-wrap-up', callId: c.id, disposition: 'Resolved' }); break; }
+          case 11: { const c = pick(inState('active', 'held')); if (c) await attempt({ type: 'blind-transfer', callId: c.id, target: pick(['1002', '1003']) ?? '1002' }); break; }
+          case 12: {
+            const consultation = pick(calls().filter((c) => c.consultationFor && ['active', 'ringing-out'].includes(c.state)));
+            const original = consultation && calls().find((c) => c.id === consultation.consultationFor && ['held', 'active'].includes(c.state));
+            if (consultation && original) await attempt({ type: 'complete-transfer', callId: original.id, consultationId: consultation.id });
+            else {
+              const c = pick(inState('active'));
+              if (c && !c.consultationFor) await attempt({ type: 'consult', callId: c.id, target: pick(['1002', '1003']) ?? '1002' });
+            }
+            break;
+          }
+          case 13: await attempt(pick([{ type: 'set-presence', status: 'available' }, { type: 'set-presence', status: 'away', reasonId: 'Lunch' }, { type: 'set-presence', status: 'offline' }] as const) ?? { type: 'set-presence', status: 'available' }); break;
+          case 14: {
+            const manual = h.phone.outboundCalls.filter((f) => f.status === 'ringing');
+            const f = pick(manual);
+            if (f) f.answer();
+            else h.clock.advance(rand(25_000));
+            break;
+          }
+        }
+        await h.settle();
+        check(h, steps);
+      }
+      // Wind down: everything ends, wrap-ups expire; then every call the agent heard of is logged once.
+      for (const c of calls()) {
+        const far = h.phone.farEnd(c.id);
+        if (far.status === 'ringing' && far.direction === 'inbound') far.cancel();
+        else if (far.status === 'ringing') far.reject(486);
+        else if (far.status === 'active') far.hangup();
+      }
+      await h.settle();
+      h.clock.advance(20_000);
+      await h.settle();
+      check(h, steps);
+      assert.deepEqual(calls(), []);
+      const announced = h.telephony.emitted.filter((e) => e.event === 'incoming').length + h.phone.outboundCalls.length;
+      assert.equal(h.crm.logs.length, announced, 'every announced call is logged');
+      assert.equal(new Set(h.crm.logs.map((l) => l.callId)).size, h.crm.logs.length, 'no call is logged twice');
+      assert.ok(announced > 10, `only ${announced} calls in the run`);
+      assert.ok(['available', 'away', 'offline'].includes(h.presence));
+      assert.deepEqual(h.errors.filter((e) => !e.expected), []);
+      assert.deepEqual(h.logger.find('error'), []);
+    });
+  }
+
+  function check(h: Harness, step: number): void {
+    const calls = h.engine.state.calls;
+    const at = `step ${step}: ${calls.map((c) => `${c.id.slice(0, 7)}=${c.state}${c.consultationFor ? `(consults ${c.consultationFor.slice(0, 7)})` : ''}`).join(' ')} presence=${h.presence}`;
+    const live = calls.filter((c) => ['offering', 'dialing', 'ringing-out', 'active', 'held', 'transferring'].includes(c.state));
+    assert.ok(live.length <= 2, `more than two live calls; ${at}`);
+    assert.ok(calls.filter((c) => c.state === 'active' && c.conferencedWith.length === 0).length <= 1, `two talking calls; ${at}`);
+    const wrapping = calls.some((c) => c.state === 'wrap-up' || c.state === 'ended');
+    const p = h.engine.state.presence;
+    if (live.length) assert.equal(p.status, 'on-call', at);
+    else if (wrapping) assert.equal(p.status, 'wrap-up', at);
+    else assert.equal(p.status, p.returnTo.status, at);
+    for (const c of live) {
+      const far = h.phone.farEnd(c.id);
+      assert.ok(far.status === 'ringing' || far.status === 'active', `engine thinks ${c.id} is ${c.state}, phone says ${far.status}; ${at}`);
+      if (c.state === 'held' || c.state === 'active') assert.equal(far.held, c.state === 'held', `hold state of ${c.id}; ${at}`);
+    }
+    const logged = new Set<string>();
+    for (const l of h.crm.logs) {
+      assert.ok(!logged.has(l.callId), `${l.callId} logged twice; ${at}`);
+      logged.add(l.callId);
+    }
+  }
 });

@@ -272,6 +272,8 @@ export class ConnectorEngine {
       }
       case 'consult': {
         const call = this.requireCall(command.callId, ['active', 'held']);
+        // The consultation is a call too: with a second call already up (one waiting), no line is free.
+        if (this.liveCalls().length >= 2) throw new SwitchboardError('SB40003');
         const result = await t().consult(call.id, command.target);
         const consultation = new Call({
           id: result.callId,
@@ -403,6 +405,13 @@ export class ConnectorEngine {
     call.transition('active', this.now(), wasOffered ? 'answered' : 'connected');
     if (wasOffered) this.emitter.emit('offerEnded', id);
     this.publish();
+    // One talking call: a call that connects puts the others on hold (an outbound call may connect
+    // after the agent went back to another call while it rang). Deferred: not from inside the adapter's event.
+    if ([...this.calls.values()].some((c) => c.id !== id && c.state === 'active')) {
+      void Promise.resolve()
+        .then(() => this.holdOthers(id))
+        .catch((e: unknown) => this.options.logger.log('warn', 'could not hold the other calls', { callId: id, error: String(e) }));
+    }
     if (wasOffered && call.snapshot().direction === 'inbound' && this.options.crm.capabilities.screenPop && this.current.settings?.popTiming === 'answer') {
       void this.screenPop(call);
     }
