@@ -124,9 +124,12 @@ test('the panel through an agent\'s calls, by accessible names, with screenshots
     return calls.find((c) => c.remote.number === '1002')?.state === 'held' && calls.some((c) => c.remote.number === '+14155550134' && c.state === 'active');
   });
 
-  // Hang up both (Alt+H hangs up the focused call), then wrap-up with its countdown.
+  // Conference the two, then hang up both (Alt+H hangs up the focused call); wrap-up with its countdown.
+  await page.getByRole('button', { name: 'Conference' }).first().click();
+  await page.getByText('In conference with Alan Turing').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Conference' }).count(), 0, 'already in conference');
   await page.keyboard.press('Alt+h');
-  await page.getByRole('button', { name: 'Resume' }).waitFor();
+  await page.waitForFunction(() => (window as unknown as { preview: { host: { state: { calls: { state: string }[] } } } }).preview.host.state.calls.filter((c) => c.state === 'active').length === 1);
   await page.getByRole('button', { name: 'Hang up' }).click();
   await page.getByRole('form', { name: 'Wrap-up' }).first().waitFor();
   assert.equal(await page.getByRole('form', { name: 'Wrap-up' }).count(), 2);
@@ -250,5 +253,39 @@ test('the softphone page opened directly explains where it must run', async () =
   await page.goto(`${server.url}/app/softphone/?locale=en`);
   await page.getByRole('alert').filter({ hasText: 'must run inside the Salesforce softphone panel' }).waitFor({ timeout: 5000 });
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('transfers: consult a colleague then complete, or transfer at once; the quality indicator shows', async () => {
+  const context = await browser.newContext();
+  const page = await open(context, '?signin=1');
+  await page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor();
+  await inPage(page, `phone.callAgent({ from: '+14155550100', displayName: 'Katherine Johnson' });`);
+  await page.getByRole('button', { name: 'Answer' }).click();
+  await page.getByRole('button', { name: 'Hang up' }).waitFor();
+  await inPage(page, `phone.farEnd(host.state.calls[0].id).reportQuality({ mos: 4.31, jitterMs: 3, packetLossPercent: 0, roundTripMs: 40 });`);
+  await page.getByRole('img', { name: 'Call quality: good (MOS 4.3)' }).waitFor();
+
+  // Consultative: consult Alan, who answers, then complete the transfer.
+  await page.getByRole('button', { name: 'Transfer', exact: true }).click();
+  await page.getByRole('button', { name: 'Consult Alan Turing' }).click();
+  await page.getByRole('article', { name: 'Consultation' }).waitFor();
+  await inPage(page, `await phone.settle(); const c = host.state.calls.find((c) => c.consultationFor); phone.farEnd(c.id).answer();`);
+  await page.getByRole('article', { name: 'Consultation' }).getByText('Connected').waitFor();
+  await page.getByRole('button', { name: 'Complete transfer' }).click();
+  await page.waitForFunction(() => (window as unknown as { preview: { host: { state: { calls: unknown[] } } } }).preview.host.state.calls.length === 0);
+  assert.equal(await page.getByRole('form', { name: 'Wrap-up' }).count(), 0, 'a transferred call needs no wrap-up');
+
+  // Blind: to a typed extension.
+  await inPage(page, `phone.callAgent({ from: '+14155550100', displayName: 'Katherine Johnson' });`);
+  await page.getByRole('button', { name: 'Answer' }).click();
+  await page.getByRole('button', { name: 'Transfer', exact: true }).click();
+  await page.getByLabel('Number or extension').fill('1003');
+  await page.getByRole('button', { name: 'Transfer now', exact: true }).click();
+  await page.waitForFunction(() => (window as unknown as { preview: { host: { state: { calls: unknown[] } } } }).preview.host.state.calls.length === 0, undefined, { timeout: 5000 });
+  const transferredTo = await inPage<string>(page, `return phone.farEnd(host.state.recent[0].id).transferredTo;`);
+  assert.equal(transferredTo, '1003');
+  await page.getByRole('tab', { name: 'History' }).click();
+  assert.equal(await page.getByRole('list', { name: 'Recent calls' }).getByText('Transferred').count(), 3, 'two transferred legs of the first call plus the blind transfer');
   await context.close();
 });
