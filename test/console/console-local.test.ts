@@ -79,6 +79,9 @@ it('serves the connector at /softphone/ on the Visualforce origin and sends /ape
   assert.equal((await fetchText(false, h.app.vfPort, 'GET', '/apex/Missing')).status, 404);
   const slds = await fetchText(false, h.app.port, 'GET', '/assets/slds/styles/salesforce-lightning-design-system.min.css');
   assert.equal(slds.status, 200);
+  const customer = await fetchText(false, h.app.port, 'GET', '/customer-phone/');
+  assert.equal(customer.status, 200);
+  assert.match(customer.type, /text\/html/);
 });
 
 it('edits the softphone layout in Setup and searches with Top Results', async () => {
@@ -110,7 +113,7 @@ it('switches to the standby softphone when notifyInitializationComplete does not
     internalName: 'StandbyCenter', adapterUrl: '/apex/OpenCtiProbe',
     extraGeneral: [['reqStandbyUrl', 'Standby URL', '/apex/IndependentSoftphone'], ['reqTimeout', 'Timeout', '300']],
   });
-  const { page } = await h.openConsole({ user: 'standby@switchboard.dev' });
+  const { page } = await h.openConsole({ user: 'standby@switchboard.dev', framePath: '/apex/' });
   // The probe never calls notifyInitializationComplete.
   await page.frameLocator('iframe[title="Softphone"]').getByRole('heading', { name: 'Demo Softphone' }).waitFor({ state: 'attached', timeout: 5000 });
   assert.match(String(await page.evaluate(() => (window as unknown as { __console: { softphoneUrl(): string } }).__console.softphoneUrl())), /\/apex\/IndependentSoftphone\?/);

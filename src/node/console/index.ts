@@ -15,6 +15,7 @@
  * - L|V/support/api/<NN>.0/lightning/opencti_min.js, /support/api/<NN>.0/interaction.js
  * - L/services/data/...              REST API (the db/rest layer)
  * - L/emulator/api/console/log       the server's log of Open CTI calls served
+ * - L/customer-phone/                the customer phone page (src/node/customer-phone)
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,7 @@ import { createConsoleApi } from './server/console-api.ts';
 import { startConsoleServers } from './server/console-server.ts';
 import { consoleOrigins, DEFAULT_ORG, HOST_RESOLVER_RULES, STRICT_CHROMIUM_ARGS } from './server/origins.ts';
 import { devCertificate } from './server/dev-certificate.ts';
+import { customerPhoneHandler } from '../customer-phone/index.ts';
 import { registerBuiltinApex } from './server/builtin-apex.ts';
 import { openConsoleData, DEMO } from './server/db-console-data.ts';
 import type { ConsoleData } from './server/console-data.ts';
@@ -109,6 +111,8 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     origins: (port, vfPort) => consoleOrigins(strict, port, vfPort, org),
     consoleApi,
     rest: (req: IncomingMessage, res: ServerResponse) => rest(req, res),
+    // The customer phone (src/node/customer-phone) for demos: L/customer-phone/.
+    extra: [customerPhoneHandler({ distDir: options.distDir ?? join(ROOT, 'dist') })],
     ...(strict ? { tls: options.tls ?? devCertificate() } : {}),
   });
   origins = servers.origins;

@@ -28,6 +28,8 @@ export interface ConsoleServerOptions {
   readonly consoleApi: (req: IncomingMessage, res: ServerResponse, path: string, url: URL) => Promise<void>;
   /** `/services/data/...` and the REST helper's `/emulator/api/...` endpoints; answers false when not its path. */
   readonly rest?: Handler;
+  /** More Lightning-origin handlers tried before the REST layer (e.g. the customer phone page). */
+  readonly extra?: readonly Handler[];
   /** Serve HTTPS with this key and certificate (strict mode). */
   readonly tls?: { readonly key: string; readonly cert: string };
 }
@@ -83,6 +85,7 @@ export async function startConsoleServers(options: ConsoleServerOptions): Promis
       res.end();
       return;
     }
+    for (const handler of options.extra ?? []) if (await handler(req, res)) return;
     if (options.rest && (await options.rest(req, res))) return;
     notFound(res, path);
   }
