@@ -54,7 +54,7 @@ export function callCard(call: CallView, ctx: CallCardContext): TemplateResult {
     <p class="sb-caller slds-truncate">${call.name ?? (ringing && !call.number ? t.t('call.unknown') : call.number)}</p>
     ${call.name ? html`<p class="slds-truncate">${call.number}</p>` : ''}
     ${call.muted ? html`<span class="slds-badge">${t.t('call.muted')}</span>` : ''}
-    ${call.conferenceWith.length ? html`<p class="slds-text-title">${t.t('call.conferenceWith', { names: call.conferenceWith.join(', ') })}</p>` : ''}
+    ${call.conferenceWith.length ? html`<p class="sb-meta">${t.t('call.conferenceWith', { names: call.conferenceWith.join(', ') })}</p>` : ''}
     ${call.chooser
       ? html`<fieldset class="sb-chooser">
           <legend>${t.t('records.choose')}</legend>
@@ -63,13 +63,13 @@ export function callCard(call: CallView, ctx: CallCardContext): TemplateResult {
               <button type="button" class="slds-button slds-button_stretch sb-record" aria-pressed=${r.id === call.chooser?.chosenId ? 'true' : 'false'}
                 @click=${() => ctx.onChoose(call, r)}>
                 <span class="sb-grow slds-truncate">${recordLabel(r)}</span>
-                ${call.chooser?.details[r.id] ? html`<span class="slds-text-title slds-truncate sb-details">${call.chooser.details[r.id]}</span>` : ''}
+                ${call.chooser?.details[r.id] ? html`<span class="sb-meta slds-truncate sb-details">${call.chooser.details[r.id]}</span>` : ''}
               </button>
             </li>`)}
           </ul>
         </fieldset>`
       : call.related.length
-        ? html`<p class="slds-text-title slds-truncate">${t.t('records.related', { name: call.related.map(recordLabel).join(' · ') })}</p>`
+        ? html`<p class="sb-meta slds-truncate">${t.t('records.related', { name: call.related.map(recordLabel).join(' · ') })}</p>`
         : ''}
     <div class="sb-actions" role="group">
       ${call.actions.map((a) => html`<button type="button" class=${BUTTON_CLASS[a.tone]}

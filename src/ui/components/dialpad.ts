@@ -67,7 +67,7 @@ export class SbDialpad extends LitElement {
       </div>
       ${keyGrid((d) => this.onKey(d), (d) => d)}
       <button type="submit" class="slds-button slds-button_success slds-button_stretch" ?disabled=${this.disabled || !dialable(this.value)}>${t.t('dial.call')}</button>
-      ${this.hint ? html`<p class="slds-text-title" role="note">${this.hint}</p>` : ''}
+      ${this.hint ? html`<p class="sb-meta" role="note">${this.hint}</p>` : ''}
     </form>`;
   }
 }

@@ -1,12 +1,14 @@
 /** The in-call keypad: every key sends its DTMF tone at once; digits typed on the keyboard too. */
-import { LitElement, html } from 'lit';
+import { LitElement, css, html } from 'lit';
 import type { Translator } from '../i18n/i18n.ts';
 import { slds } from '../styles/slds.ts';
 import { commandEvent } from './command-event.ts';
 import { keyGrid, keyGridStyles } from './key-grid.ts';
 
 export class SbDtmfKeypad extends LitElement {
-  static override styles = [slds, keyGridStyles];
+  static override styles = [slds, keyGridStyles, css`
+    output { display: block; min-height: 2rem; letter-spacing: 0.125rem; }
+  `];
   static override properties = {
     translator: { attribute: false },
     callId: { attribute: false },

@@ -45,7 +45,7 @@ export class SbSignInForm extends LitElement {
         <input class="slds-input" name="password" type="password" autocomplete="current-password" required />
       </label>
       <button type="submit" class="slds-button slds-button_brand slds-button_stretch" ?disabled=${this.busy}>${t.t('signIn.submit')}</button>
-      <p class="slds-text-title">${t.t('signIn.passwordNote')}</p>
+      <p class="sb-meta">${t.t('signIn.passwordNote')}</p>
     </form>`;
   }
 }

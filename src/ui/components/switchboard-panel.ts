@@ -237,7 +237,7 @@ export class SbPanel extends LitElement {
       ${view.wrapUps.map((w) => html`<sb-wrap-up-form .translator=${t} .view=${w}></sb-wrap-up-form>`)}
       ${!busy || this.newCall
         ? html`<sb-dialpad .translator=${t} .country=${view.defaultCountry} ?disabled=${!view.canDial} .hint=${view.dialHint ? t.t(view.dialHint) : undefined}></sb-dialpad>`
-        : view.canDial
+        : view.canDial && view.offers.length === 0
           ? html`<button type="button" class="slds-button slds-button_stretch" @click=${() => { this.newCall = true; }}>${t.t('dial.newCall')}</button>`
           : ''}
     </div>`;
@@ -251,7 +251,7 @@ export class SbPanel extends LitElement {
           <span aria-hidden="true">${h.direction === 'outbound' ? '↗' : '↙'}</span>
           <span class="sb-grow">
             <span class="slds-truncate ${h.missed ? 'sb-missed' : ''}">${h.name ?? h.number}</span><br />
-            <span class="slds-text-title">${t.t(h.outcome)} · ${t.t('history.when', { time: this.time(h.at), duration: formatDuration(h.durationSeconds) })}</span>
+            <span class="sb-meta">${t.t(h.outcome)} · ${t.t('history.when', { time: this.time(h.at), duration: formatDuration(h.durationSeconds) })}</span>
           </span>
           <button type="button" class="slds-button" ?disabled=${!view.canDial} aria-label=${t.t('history.callBack', { number: h.number })}
             @click=${() => { this.tab = 'phone'; this.run({ type: 'dial', number: h.dial }); }}>${t.t('dial.call')}</button>

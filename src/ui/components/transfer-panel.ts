@@ -54,7 +54,7 @@ export class SbTransferPanel extends LitElement {
           <ul class="sb-directory" aria-label=${t.t('transfer.directory')}>
             ${this.directory.map((d) => html`<li class="sb-row">
               <span class="sb-dot sb-lamp_${d.lamp}" role="img" aria-label=${t.t(`lamp.${d.lamp}`)} title=${t.t(`lamp.${d.lamp}`)}></span>
-              <span class="sb-grow slds-truncate">${d.name} <span class="slds-text-title">${d.extension}</span></span>
+              <span class="sb-grow slds-truncate">${d.name} <span class="sb-meta">${d.extension}</span></span>
               <button type="button" class="slds-button" aria-label=${t.t('transfer.to', { name: d.name })} @click=${() => this.send('blind-transfer', d.extension)}>${t.t('transfer.blind')}</button>
               <button type="button" class="slds-button" aria-label=${t.t('transfer.consultWith', { name: d.name })} @click=${() => this.send('consult', d.extension)}>${t.t('transfer.consult')}</button>
             </li>`)}

@@ -53,7 +53,7 @@ export class SbWrapUpForm extends LitElement {
           : ''}
       </div>
       <p class="slds-truncate">${v.name ? html`<strong>${v.name}</strong> · ` : ''}${v.number}</p>
-      <p class="slds-text-title">${v.related.length ? v.related.map((r) => `${r.objectType}: ${r.name ?? r.id}`).join(' · ') : t.t('wrapUp.noRecord')}</p>
+      <p class="sb-meta">${v.related.length ? v.related.map((r) => `${r.objectType}: ${r.name ?? r.id}`).join(' · ') : t.t('wrapUp.noRecord')}</p>
       ${v.dispositions.length
         ? html`<label class="slds-form-element">
             <span class="slds-form-element__label">${t.t('wrapUp.disposition')}</span>

@@ -68,6 +68,7 @@ export const slds = css`
     background: var(--sb-bg-alt); font-size: 0.75rem; font-weight: 700; white-space: nowrap;
   }
   .slds-text-title { color: var(--sb-text-weak); font-size: 0.75rem; text-transform: uppercase; letter-spacing: 0.0625rem; }
+  .sb-meta { color: var(--sb-text-weak); font-size: 0.75rem; }
   .slds-text-heading_small { font-size: 1rem; font-weight: 700; }
   .slds-truncate { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
   .slds-notify { padding: 0.5rem 0.75rem; border-radius: var(--sb-radius); color: #fff; background: var(--sb-error); }
