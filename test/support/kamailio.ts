@@ -5,6 +5,7 @@
  * on the same ports, losing its registrations, as a real server crash would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -81,7 +82,11 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
     mkdirSync(db, { recursive: true });
     for (const t of ['version', 'presentity', 'active_watchers', 'watchers', 'xcap', 'pua', 'subscriber']) copyFileSync(join(DBTEXT_TABLES, t), join(db, t));
     if (options.users) {
-      const rows = options.users.map((u, i) => `${i + 1}:${esc(u.username)}:127.0.0.1:${esc(u.password)}::`).join('\n');
+      // ha1/ha1b may not be empty in db_text; they are the digest hashes for realm 127.0.0.1.
+      const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
+      const rows = options.users
+        .map((u, i) => `${i + 1}:${esc(u.username)}:127.0.0.1:${esc(u.password)}:${md5(`${u.username}:127.0.0.1:${u.password}`)}:${md5(`${u.username}@127.0.0.1:127.0.0.1:${u.password}`)}`)
+        .join('\n');
       writeFileSync(join(db, 'subscriber'), `${readFileSync(join(DBTEXT_TABLES, 'subscriber'), 'utf8').split('\n')[0]}\n${rows}\n`);
     }
   };

@@ -270,6 +270,69 @@ export function telephonySuite(name: string, startServer: () => Promise<PhoneSer
       await b.page.evaluate(() => window.harness.telephony.watchLines([]));
     });
 
+    it('audio: devices listed and chosen, input level meter, ringer, test tone', async () => {
+      const result = await b.page.evaluate(async () => {
+        const audio = window.harness.telephony.audio;
+        const devices = await audio.listDevices();
+        const mic = devices.find((d) => d.kind === 'audioinput');
+        const out = devices.find((d) => d.kind === 'audiooutput');
+        if (mic) await audio.setMicrophone(mic.deviceId);
+        if (out) {
+          await audio.setSpeaker(out.deviceId);
+          await audio.setRinger(out.deviceId);
+        }
+        const levels: number[] = [];
+        const stop = audio.onInputLevel((l) => levels.push(l));
+        const t0 = performance.now();
+        while (performance.now() - t0 < 5000 && !levels.some((l) => l > 0.05)) await new Promise((r) => setTimeout(r, 50));
+        stop();
+        audio.startRinging();
+        const ringing = audio.ringing;
+        audio.stopRinging();
+        await audio.playTestTone(200);
+        return { kinds: devices.map((d) => d.kind), selection: audio.selection, maxLevel: Math.max(...levels), ringing, stillRinging: audio.ringing };
+      });
+      assert.ok(result.kinds.includes('audioinput'), `devices: ${result.kinds.join(', ')}`);
+      assert.ok(result.maxLevel > 0.05, `the meter never moved (max ${result.maxLevel})`);
+      assert.equal(result.ringing, true);
+      assert.equal(result.stillRinging, false);
+      assert.ok(result.selection.microphone, 'microphone choice remembered');
+      // Calls still work with the chosen devices.
+      const { out, inn } = await connect(a, b);
+      await hangupBoth(a, out, b, inn);
+    });
+
+    it('the browser coming back online re-registers at once instead of waiting out the backoff', async () => {
+      const page = await (await browser.newContext()).newPage();
+      try {
+        await page.goto(`${web.url}/telephony/sip/web/index.html`);
+        await page.waitForFunction(() => 'harness' in window);
+        await page.evaluate((c) => window.harness.start(c), {
+          wsUrl: server.wsUrl, domain: server.domain, username: '1005', password: server.passwordOf('1005'),
+          backoff: { initialMs: 60_000, maxMs: 60_000, factor: 2, jitter: 0 },
+        });
+        const mark = await page.evaluate(() => window.harness.events.length);
+        await server.restart();
+        await page.waitForFunction((m) => window.harness.events.slice(m).some((e) => e.event === 'registration' && (e.args[0] as { state: string }).state === 'reconnecting'), mark, { timeout: 5000, polling: 25 });
+        const next = await page.evaluate(() => (window.harness.events.filter((e) => e.event === 'registration').at(-1)!.args[0] as { nextAttemptAt: number; attempt: number }));
+        assert.equal(next.attempt, 1);
+        assert.ok(next.nextAttemptAt - Date.now() > 50_000, 'backoff scheduled a minute away');
+        const t0 = Date.now();
+        await page.evaluate(() => window.dispatchEvent(new Event('online')));
+        await page.waitForFunction((m) => window.harness.events.slice(m).some((e) => e.event === 'registration' && (e.args[0] as { state: string }).state === 'registered'), mark, { timeout: 5000, polling: 25 });
+        assert.ok(Date.now() - t0 < 5000);
+        // The suite's agents went through the restart too; wait until they are back.
+        await Promise.all([a, b, c, d].map(async (x) => {
+          const evs = await x.events();
+          const last = evs.filter((e) => e.event === 'registration').at(-1)?.args[0] as { state: string } | undefined;
+          if (last?.state !== 'registered') await x.waitEvent('registration', 'registered', evs.length, 5000);
+        }));
+      } finally {
+        await page.evaluate(() => window.harness.tel?.dispose()).catch(() => {});
+        await page.context().close();
+      }
+    });
+
     it('server restarted while idle: agents are registered again within 5 s', async () => {
       const marks = await Promise.all([a, b].map((x) => x.mark()));
       const t0 = Date.now();
