@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     sipServer: sipUrl,
     sipDomain: DEMO_SIP_DOMAIN,
   });
-  const customer = `${console_.lightningOrigin}/customer-phone/?ws=${encodeURIComponent(sipUrl)}&domain=${DEMO_SIP_DOMAIN}&user=${DEMO_CUSTOMERS[0]}&dial=${DEMO_SUPPORT_NUMBER}`;
+  const customer = `${console_.lightningOrigin}/customer-phone/?ws=${encodeURIComponent(sipUrl)}&domain=${DEMO_SIP_DOMAIN}&user=${encodeURIComponent(DEMO_CUSTOMERS[0]!)}&dial=${DEMO_SUPPORT_NUMBER}&autologin=1`;
   process.stdout.write([
     '',
     'Switchboard is running.',

@@ -21,7 +21,8 @@ after(async () => {
 
 it('serves two local origins and the probe softphone initialises against 127.0.0.1', async () => {
   assert.match(h.app.lightningOrigin, /^http:\/\/127\.0\.0\.1:\d+$/);
-  assert.match(h.app.vfOrigin, /^http:\/\/localhost:\d+$/);
+  assert.match(h.app.vfOrigin, /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.notEqual(h.app.vfOrigin, h.app.lightningOrigin);
   const { page, frame } = await h.openConsole();
   await frame.waitForFunction(() => (window as unknown as { probe?: { ready?: boolean } }).probe?.ready === true);
   assert.deepEqual(await frame.evaluate(() => (window as unknown as { probe: { loadErrors: string[] } }).probe.loadErrors), []);

@@ -11,7 +11,7 @@
  * - V/softphone/                     the built connector (dist/app/softphone/)
  * - V/apex/<Name>                    Visualforce pages from `apexDir`
  * Strict mode: L = https://<org>.lightning.force.com:<port>, V = https://<org>--c.vf.force.com:<vfPort>;
- * local mode: L = http://127.0.0.1:<port>, V = http://localhost:<vfPort>.
+ * local mode: L = http://127.0.0.1:<port>, V = http://127.0.0.1:<vfPort>.
  * - L|V/support/api/<NN>.0/lightning/opencti_min.js, /support/api/<NN>.0/interaction.js
  * - L/services/data/...              REST API (the db/rest layer)
  * - L/emulator/api/console/log       the server's log of Open CTI calls served
@@ -66,7 +66,7 @@ export interface ConsoleOptions {
 export interface RunningConsole {
   /** e.g. http://127.0.0.1:5173 or http://switchboard-dev.lightning.force.com:5173 */
   readonly lightningOrigin: string;
-  /** e.g. http://localhost:5174 or http://switchboard-dev--c.vf.force.com:5174 */
+  /** e.g. http://127.0.0.1:5174 or http://switchboard-dev--c.vf.force.com:5174 */
   readonly vfOrigin: string;
   readonly port: number;
   readonly vfPort: number;

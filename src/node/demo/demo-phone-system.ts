@@ -18,8 +18,11 @@ export const DEMO_AGENTS: readonly DemoSipUser[] = [
   { username: '1003', password: 'switchboard-1003', displayName: 'Cara Cole' },
 ];
 
-/** Customer phones register as guests (no password): they stand for the outside world. */
-export const DEMO_CUSTOMERS: readonly string[] = ['customer', 'customer2', 'customer3'];
+/**
+ * Customer phones register as guests (no password): they stand for the outside world, so their
+ * user names are phone numbers (E.164) that the screen pop can find in the demo data.
+ */
+export const DEMO_CUSTOMERS: readonly string[] = ['+14155550134', '+14155550135', '+442079460958', '+33142685300', '+14155550100'];
 
 /** The support line: a ring group that rings every available agent. */
 export const DEMO_SUPPORT_NUMBER = '5000';

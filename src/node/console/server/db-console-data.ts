@@ -3,6 +3,8 @@
  * value coercion, phone keys, Ids). Field rules are the schema's: an unknown field, a field the API
  * may not write, a wrong type or a missing required field fails with Salesforce's error codes.
  */
+import { demoConnectorItems } from '../../demo/demo-phone-system.ts';
+import { SWITCHBOARD_ITEMS } from '../../../core/index.ts';
 import Database from 'better-sqlite3';
 import type { CountryCode } from 'libphonenumber-js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -373,6 +375,14 @@ export const DEMO = {
   lead: { name: 'Katherine Johnson', phone: '+1 212 555 0147' },
 } as const;
 
+/** The demo agent signs in with the call center's credentials; colleagues fill the transfer directory. */
+function connectorItems(sipServer: string, sipDomain: string, esc: (v: string) => string): string {
+  const items = { ...demoConnectorItems(sipServer), sipDomain };
+  return Object.entries(items)
+    .map(([name, value], i) => `    <item sortOrder="${i}" name="${name}" label="${SWITCHBOARD_ITEMS.find((s) => s.name === name)?.label ?? name}">${esc(value)}</item>`)
+    .join('\n');
+}
+
 /** The demo call center: the connector at /softphone/ on the Visualforce origin. */
 export function demoCallCenterXml(sipServer: string, sipDomain: string): string {
   const esc = (v: string): string => v.replace(/&/g, '&amp;').replace(/</g, '&lt;');
@@ -387,8 +397,7 @@ export function demoCallCenterXml(sipServer: string, sipDomain: string): string 
     <item sortOrder="6" name="reqSalesforceCompatibilityMode" label="Salesforce Compatibility Mode">Classic_and_Lightning</item>
   </section>
   <section sortOrder="1" name="switchboard" label="Switchboard Connector">
-    <item sortOrder="0" name="sipWebSocketUrl" label="SIP WebSocket URL">${esc(sipServer)}</item>
-    <item sortOrder="1" name="sipDomain" label="SIP Domain">${esc(sipDomain)}</item>
+${connectorItems(sipServer, sipDomain, esc)}
   </section>
 </callCenter>
 `;
