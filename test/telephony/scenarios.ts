@@ -290,9 +290,16 @@ export function telephonySuite(name: string, startServer: () => Promise<PhoneSer
         const ringing = audio.ringing;
         audio.stopRinging();
         await audio.playTestTone(200);
-        return { kinds: devices.map((d) => d.kind), selection: audio.selection, maxLevel: Math.max(...levels), ringing, stillRinging: audio.ringing };
+        // Hot-plug: the adapter re-lists devices on devicechange and reports them.
+        const before = window.harness.events.length;
+        navigator.mediaDevices.dispatchEvent(new Event('devicechange'));
+        const t1 = performance.now();
+        while (performance.now() - t1 < 3000 && !window.harness.events.slice(before).some((e) => e.event === 'devices')) await new Promise((r) => setTimeout(r, 25));
+        const reported = window.harness.events.slice(before).find((e) => e.event === 'devices')?.args[0] as { kind: string }[] | undefined;
+        return { kinds: devices.map((d) => d.kind), reported: reported?.length ?? -1, selection: audio.selection, maxLevel: Math.max(...levels), ringing, stillRinging: audio.ringing };
       });
       assert.ok(result.kinds.includes('audioinput'), `devices: ${result.kinds.join(', ')}`);
+      assert.equal(result.reported, result.kinds.length, 'devicechange reported the device list');
       assert.ok(result.maxLevel > 0.05, `the meter never moved (max ${result.maxLevel})`);
       assert.equal(result.ringing, true);
       assert.equal(result.stillRinging, false);
