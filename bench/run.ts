@@ -1,0 +1,279 @@
+/**
+ * `npm run bench`: the connector against the minimal honest softphone (bench/anchors/sipjs-lit:
+ * sip.js + one Lit element + postMessage), built and measured in the same run, so figures are read
+ * as ratios (shared/reference/performance.md B5). Prints a table, writes bench/out/results.json and
+ * the README section between `<!-- bench:start -->` and `<!-- bench:end -->`. Figures, never a gate
+ * of the test suite; `--gate` makes an unmet target exit 1.
+ *
+ * Measured (all on loopback, the embedded SIP server, headless Chromium, one browser):
+ * 1. bundle: initial JS and CSS of dist/app/softphone/ vs the anchor, gzip -9;
+ * 2. ready: iframe inserted → notifyInitializationComplete (ours, inside the console emulator) /
+ *    `ready` (anchor, in a harness page), each stamped by the parent page; median of 7 interleaved rounds;
+ * 3. idle heap: the softphone frame's renderer (out of process: the frame is another site) after
+ *    ready, registration and 1 s idle, CDP collectGarbage + Performance.getMetrics; median of the rounds;
+ * 4. INVITE → screen pop: a Node sip.js caller's INVITE handed to its transport → the parent page
+ *    receiving searchAndScreenPop (ours) / screenPop (anchor); the caller then CANCELs. Calls alternate
+ *    between the two; the first 20 of each are warm-up;
+ * 5. leak check: heap, DOM nodes and listeners after the first call and after LEAK_CALLS calls
+ *    (ring + cancel: answering needs WebRTC media the Node caller does not have);
+ * 6. INVITE → ringing through the embedded server and Kamailio, ours vs bare sip.js (bench/sip-ringing.ts).
+ * Options: --pop-calls N (200), --leak-calls N (1000), --rounds N (7), --ringing-calls N (50), --gate.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../test/support/chromium.ts';
+import { serveStatic } from '../test/support/static-server.ts';
+import { runSipRingingBench, type RingingFigures } from './sip-ringing.ts';
+import { agentUser, CALLERS, startStack, type Stack } from './support/stack.ts';
+import { clockOffset, gzipKb, heapMetrics, inviteClock, median, percentile, round2, until, type HeapMetrics } from './support/measure.ts';
+import { buildAnchor, openAnchor, openOurs, OUT_DIR, type Softphone } from './support/pages.ts';
+import type { TestPhone } from '../src/node/sip-server/test-support/sip-phone.ts';
+import { SessionState } from 'sip.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const ANCHOR_USER = { username: 'anchor', password: 'pw-anchor' };
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} needs a positive integer, got '${process.argv[i + 1] ?? ''}'`);
+  return v;
+}
+const ROUNDS = option('rounds', 7);
+const POP_CALLS = option('pop-calls', 200);
+const WARMUP = 20;
+const LEAK_CALLS = Math.max(option('leak-calls', 1000), POP_CALLS + WARMUP);
+const RINGING_CALLS = option('ringing-calls', 50);
+
+interface Row {
+  readonly figure: string;
+  readonly ours: number;
+  readonly anchor: number | undefined;
+  readonly unit: string;
+  readonly target: string;
+  readonly met: boolean | undefined;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+/** Bundle figures: initial JS and CSS of the connector page vs the anchor. */
+async function bundles(): Promise<{ oursJs: number; oursCss: number; anchorJs: number; topInputs: { input: string; minKb: number }[] }> {
+  const dir = join(ROOT, 'dist/app/softphone');
+  if (!existsSync(join(dir, 'softphone.js'))) throw new Error('dist/app/softphone/softphone.js is missing: run `npm run build` first (npm run bench does).');
+  const anchor = await buildAnchor();
+  const meta = JSON.parse(readFileSync(join(ROOT, 'dist/meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> };
+  const inputs = meta.outputs['dist/app/softphone/softphone.js']?.inputs ?? {};
+  const topInputs = Object.entries(inputs).map(([input, v]) => ({ input, minKb: round2(v.bytesInOutput / 1024) }))
+    .sort((a, b) => b.minKb - a.minKb).slice(0, 8);
+  return { oursJs: gzipKb(join(dir, 'softphone.js')), oursCss: gzipKb(join(dir, 'softphone.css')), anchorJs: gzipKb(anchor.js), topInputs };
+}
+
+interface Pair { ours: Softphone; anchor: Softphone }
+
+async function openPair(browser: Browser, stack: Stack, harnessUrl: string, anchorUrl: string, anchorFirst: boolean): Promise<Pair> {
+  const open = {
+    ours: () => openOurs(browser, stack.console.consoleUrl()),
+    anchor: () => openAnchor(browser, harnessUrl, anchorUrl),
+  };
+  if (anchorFirst) {
+    const anchor = await open.anchor();
+    return { anchor, ours: await open.ours() };
+  }
+  const ours = await open.ours();
+  return { ours, anchor: await open.anchor() };
+}
+
+/** Places one call to `target`, waits for the pop on `phone`, cancels; returns INVITE → pop in ms (Node clock). */
+async function popCall(caller: TestPhone, sent: Map<string, number>, target: string, phone: Softphone, offsetMs: number): Promise<number> {
+  const before = (await phone.pops()).length;
+  const { inviter } = caller.call(target);
+  const callId = inviter.request.callId;
+  let popAt: number;
+  try {
+    popAt = await phone.waitPop(before, 10_000);
+  } finally {
+    if (inviter.state === SessionState.Initial || inviter.state === SessionState.Establishing) await inviter.cancel().catch(() => undefined);
+    else if (inviter.state === SessionState.Established) await inviter.bye().catch(() => undefined);
+    await until(`call ${callId} to end`, async () => (inviter.state === SessionState.Terminated ? true : undefined), 10_000, 1);
+  }
+  const at = sent.get(callId);
+  if (at === undefined) throw new Error(`no INVITE send time for ${callId}`);
+  return popAt - offsetMs - at;
+}
+
+async function main(): Promise<void> {
+  const gate = process.argv.includes('--gate');
+  const started = Date.now();
+  mkdirSync(OUT_DIR, { recursive: true });
+  log('bundles');
+  const b = await bundles();
+
+  const stack = await startStack({ agents: 1, extraUsers: [ANCHOR_USER] });
+  const web = await serveStatic(OUT_DIR);
+  const browser = await launchChromium();
+  const harnessUrl = `${web.url}/harness.html`;
+  const anchorUrl = (parentOrigin: string): string => `${web.url.replace('127.0.0.1', 'localhost')}/anchor/index.html?` + new URLSearchParams({
+    ws: stack.sipUrl, user: ANCHOR_USER.username, password: ANCHOR_USER.password, domain: 'switchboard.test', parentOrigin,
+  }).toString();
+  let ringing: RingingFigures[] = [];
+  let ringingError: string | undefined;
+  const ready = { ours: [] as number[], anchor: [] as number[] };
+  const idle = { ours: [] as HeapMetrics[], anchor: [] as HeapMetrics[] };
+  const pops = { ours: [] as number[], anchor: [] as number[] };
+  const leak = { ours: [] as HeapMetrics[], anchor: [] as HeapMetrics[] };
+  let offsets: { ours: { offsetMs: number; errorMs: number }; anchor: { offsetMs: number; errorMs: number } } | undefined;
+  try {
+    // Ready and idle heap: a fresh context per softphone, one at a time (nothing else runs while
+    // one loads), the order alternating between rounds.
+    for (let r = 0; r < ROUNDS; r++) {
+      log(`ready round ${r + 1}/${ROUNDS}`);
+      const kinds = r % 2 ? (['anchor', 'ours'] as const) : (['ours', 'anchor'] as const);
+      for (const kind of kinds) {
+        const phone = kind === 'ours' ? await openOurs(browser, stack.console.consoleUrl()) : await openAnchor(browser, harnessUrl, anchorUrl(web.url));
+        const user = kind === 'ours' ? agentUser(0) : ANCHOR_USER.username;
+        try {
+          ready[kind].push(phone.readyAt - phone.insertedAt);
+          await stack.registered(user);
+          await new Promise((ok) => setTimeout(ok, 1000));
+          idle[kind].push(await heapMetrics(phone.page, phone.frame()));
+        } finally {
+          await phone.close();
+        }
+        // The softphone unregisters (or its socket closes) before the next one opens.
+        await until(`${user}'s registration to end`, async () => (stack.sip!.registrations(user).length === 0 ? true : undefined), 10_000, 20);
+      }
+    }
+
+    // Pop latency and leak check: one of each, calls alternating.
+    log(`pop latency: ${POP_CALLS + WARMUP} calls each, then up to ${LEAK_CALLS} for the leak check`);
+    const pair = await openPair(browser, stack, harnessUrl, anchorUrl(web.url), false);
+    try {
+      await stack.registered(agentUser(0));
+      await stack.registered(ANCHOR_USER.username);
+      offsets = { ours: await clockOffset(pair.ours.page), anchor: await clockOffset(pair.anchor.page) };
+      const caller = await stack.caller(CALLERS[0]!);
+      const sent = inviteClock(caller);
+      const targets = [{ key: 'ours' as const, user: agentUser(0), phone: pair.ours }, { key: 'anchor' as const, user: ANCHOR_USER.username, phone: pair.anchor }];
+      const t0 = Date.now();
+      for (let i = 0; i < LEAK_CALLS; i++) {
+        for (const t of i % 2 ? [...targets].reverse() : targets) {
+          const ms = await popCall(caller, sent, t.user, t.phone, offsets[t.key].offsetMs);
+          if (i >= WARMUP && i < WARMUP + POP_CALLS) pops[t.key].push(ms);
+          if (i === 0) leak[t.key].push(await heapMetrics(t.phone.page, t.phone.frame()));
+        }
+        if ((i + 1) % 100 === 0) log(`${i + 1} calls each (${Math.round((Date.now() - t0) / 1000)} s)`);
+      }
+      leak.ours.push(await heapMetrics(pair.ours.page, pair.ours.frame()));
+      leak.anchor.push(await heapMetrics(pair.anchor.page, pair.anchor.frame()));
+    } finally {
+      await pair.ours.close();
+      await pair.anchor.close();
+    }
+  } finally {
+    await browser.close();
+    await web.close();
+    await stack.close();
+  }
+  log(`INVITE → ringing, ${RINGING_CALLS} calls per case`);
+  try {
+    ringing = await runSipRingingBench(RINGING_CALLS);
+  } catch (e) {
+    ringingError = e instanceof Error ? e.message : String(e);
+  }
+
+  // Report.
+  const ratio = (a: number, b: number | undefined): number | undefined => (b ? round2(a / b) : undefined);
+  const medHeap = (list: HeapMetrics[], key: keyof HeapMetrics): number => median(list.map((h) => h[key]));
+  const oursReady = round2(median(ready.ours));
+  const anchorReady = round2(median(ready.anchor));
+  const oursIdle = medHeap(idle.ours, 'jsHeapUsedKb');
+  const anchorIdle = medHeap(idle.anchor, 'jsHeapUsedKb');
+  const q = (list: number[], p: number): number => round2(percentile(list, p));
+  const growth = (l: HeapMetrics[]): number => round2(l[1]!.jsHeapUsedKb / l[0]!.jsHeapUsedKb);
+  const rows: Row[] = [
+    { figure: 'JS gzip', ours: b.oursJs, anchor: b.anchorJs, unit: 'KB', target: '≤ 1.5× anchor and ≤ 90 KB', met: b.oursJs <= 1.5 * b.anchorJs && b.oursJs <= 90 },
+    { figure: 'CSS gzip', ours: b.oursCss, anchor: undefined, unit: 'KB', target: '≤ 12 KB', met: b.oursCss <= 12 },
+    { figure: 'ready (iframe → init complete) p50', ours: oursReady, anchor: anchorReady, unit: 'ms', target: '≤ 1.5× anchor', met: oursReady <= 1.5 * anchorReady },
+    { figure: 'INVITE → screen pop p50', ours: q(pops.ours, 50), anchor: q(pops.anchor, 50), unit: 'ms', target: '(context)', met: undefined },
+    { figure: 'INVITE → screen pop p95', ours: q(pops.ours, 95), anchor: q(pops.anchor, 95), unit: 'ms', target: '≤ 1.5× anchor', met: q(pops.ours, 95) <= 1.5 * q(pops.anchor, 95) },
+    { figure: 'INVITE → screen pop p99', ours: q(pops.ours, 99), anchor: q(pops.anchor, 99), unit: 'ms', target: '(context)', met: undefined },
+    { figure: 'idle JS heap', ours: oursIdle, anchor: anchorIdle, unit: 'KB', target: '≤ 1.3× anchor', met: oursIdle <= 1.3 * anchorIdle },
+    { figure: 'idle DOM nodes', ours: medHeap(idle.ours, 'nodes'), anchor: medHeap(idle.anchor, 'nodes'), unit: '', target: '(context)', met: undefined },
+    { figure: 'idle JS event listeners', ours: medHeap(idle.ours, 'jsEventListeners'), anchor: medHeap(idle.anchor, 'jsEventListeners'), unit: '', target: '(context)', met: undefined },
+    { figure: `heap after ${LEAK_CALLS} calls / after 1`, ours: growth(leak.ours), anchor: growth(leak.anchor), unit: '×', target: '≤ 1.1×', met: growth(leak.ours) <= 1.1 },
+    { figure: `DOM nodes after ${LEAK_CALLS} calls − after 1`, ours: leak.ours[1]!.nodes - leak.ours[0]!.nodes, anchor: leak.anchor[1]!.nodes - leak.anchor[0]!.nodes, unit: '', target: '±5', met: Math.abs(leak.ours[1]!.nodes - leak.ours[0]!.nodes) <= 5 },
+    { figure: `listeners after ${LEAK_CALLS} calls − after 1`, ours: leak.ours[1]!.jsEventListeners - leak.ours[0]!.jsEventListeners, anchor: leak.anchor[1]!.jsEventListeners - leak.anchor[0]!.jsEventListeners, unit: '', target: '±5', met: Math.abs(leak.ours[1]!.jsEventListeners - leak.ours[0]!.jsEventListeners) <= 5 },
+  ];
+  for (const f of ringing.filter((x) => x.callee !== 'bare sip.js')) {
+    const bare = ringing.find((x) => x.server === f.server && x.callee === 'bare sip.js');
+    rows.push({ figure: `INVITE → ringing p50 (${f.server})`, ours: f.p50Ms, anchor: bare?.p50Ms, unit: 'ms', target: '(bare sip.js as anchor)', met: undefined });
+    rows.push({ figure: `INVITE → ringing p95 (${f.server})`, ours: f.p95Ms, anchor: bare?.p95Ms, unit: 'ms', target: '(bare sip.js as anchor)', met: undefined });
+  }
+  const results = {
+    measuredAt: new Date().toISOString(),
+    durationS: Math.round((Date.now() - started) / 1000),
+    machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
+    options: { rounds: ROUNDS, popCalls: POP_CALLS, warmup: WARMUP, leakCalls: LEAK_CALLS, leakCallKind: 'ring + cancel', ringingCalls: RINGING_CALLS },
+    rows: rows.map((r) => ({ ...r, ratio: ratio(r.ours, r.anchor) })),
+    raw: {
+      bundle: b, readyMs: ready, idleHeap: idle, leak, clockOffsets: offsets,
+      popMs: { ours: summary(pops.ours), anchor: summary(pops.anchor) },
+      ringing, ...(ringingError ? { ringingError } : {}),
+    },
+  };
+  writeFileSync(join(OUT_DIR, 'results.json'), JSON.stringify(results, null, 2));
+  const table = renderTable(rows);
+  console.log(table);
+  console.log(`Top inputs of softphone.js (minified KB): ${b.topInputs.map((t) => `${t.input} ${t.minKb}`).join(', ')}`);
+  if (ringingError) console.log(`INVITE → ringing not measured: ${ringingError}`);
+  const gated = rows.filter((r) => r.met !== undefined);
+  const metCount = gated.filter((r) => r.met).length;
+  console.log(`${metCount} met, ${gated.length - metCount} not met (${results.durationS} s; wrote bench/out/results.json)`);
+  writeReadme(table, results.measuredAt, results.options);
+  if (gate && metCount < gated.length) process.exit(1);
+}
+
+function summary(list: number[]): { n: number; p50: number; p95: number; p99: number; min: number; max: number } {
+  return { n: list.length, p50: round2(percentile(list, 50)), p95: round2(percentile(list, 95)), p99: round2(percentile(list, 99)), min: round2(percentile(list, 0)), max: round2(percentile(list, 100)) };
+}
+
+function renderTable(rows: readonly Row[]): string {
+  const fmt = (n: number | undefined, unit: string): string => (n === undefined ? '—' : `${n}${unit && unit !== '×' ? ` ${unit}` : unit}`);
+  const lines = [
+    '| figure | ours | anchor | ratio | target | met? |',
+    '|---|---:|---:|---:|---|---|',
+    ...rows.map((r) => `| ${r.figure} | ${fmt(r.ours, r.unit)} | ${fmt(r.anchor, r.unit)} | ${r.anchor ? `${round2(r.ours / r.anchor)}×` : '—'} | ${r.target} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`),
+  ];
+  return lines.join('\n');
+}
+
+/** Replaces the README section between the bench markers (adds the markers at the end when absent). */
+function writeReadme(table: string, measuredAt: string, options: Record<string, unknown>): void {
+  const file = join(ROOT, 'README.md');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  let text = readFileSync(file, 'utf8');
+  if (!text.includes(start) || !text.includes(end)) text = `${text.trimEnd()}\n\n${start}\n${end}\n`;
+  const body = [
+    start,
+    '## Benchmarks',
+    '',
+    `Measured by \`npm run bench\` on ${measuredAt.slice(0, 10)} (loopback, embedded SIP server, headless Chromium; the anchor is`,
+    'sip.js + one Lit element + postMessage, built and measured in the same run). Options: ' + JSON.stringify(options) + '.',
+    '',
+    table,
+    end,
+  ].join('\n');
+  const a = text.indexOf(start);
+  const z = text.indexOf(end) + end.length;
+  writeFileSync(file, text.slice(0, a) + body + text.slice(z));
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.stack ?? e.message : String(e));
+  process.exit(1);
+});
