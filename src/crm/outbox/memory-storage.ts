@@ -1,12 +1,12 @@
 /**
- * A `StoragePort` in memory, for tests and for the fakes. Values are copied through JSON on the way
- * in and out, as IndexedDB's structured clone would, so a caller can never mutate what is stored.
+ * A `StoragePort` in memory, for tests and for the fakes. Values are copied with structuredClone on
+ * the way in and out, as IndexedDB does, so a caller can never mutate what is stored.
  * Two outbox instances sharing one MemoryStorage behave like two tabs sharing one IndexedDB.
  */
 import type { JsonValue, StoragePort } from '../../core/index.ts';
 
 function copy<T extends JsonValue | undefined>(value: T): T {
-  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+  return value === undefined ? value : structuredClone(value);
 }
 
 export class MemoryStorage implements StoragePort {
