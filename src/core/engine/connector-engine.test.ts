@@ -1346,6 +1346,13 @@ describe('engine invariants under random traffic', () => {
       const announced = h.telephony.emitted.filter((e) => e.event === 'incoming').length + h.phone.outboundCalls.length;
       assert.equal(h.crm.logs.length, announced, 'every announced call is logged');
       assert.equal(new Set(h.crm.logs.map((l) => l.callId)).size, h.crm.logs.length, 'no call is logged twice');
+      for (const log of h.crm.logs) {
+        const why = JSON.stringify(log);
+        assert.ok(log.startedAt <= (log.answeredAt ?? log.startedAt) && (log.answeredAt ?? log.startedAt) <= log.endedAt, why);
+        assert.equal(log.durationSeconds, log.answeredAt === undefined ? 0 : Math.round((log.endedAt - log.answeredAt) / 1000), why);
+        assert.ok(log.holdSeconds >= 0 && log.holdSeconds <= Math.ceil((log.endedAt - log.startedAt) / 1000), why);
+        if (log.answeredAt === undefined) assert.ok(['missed', 'declined', 'busy', 'no-answer', 'rejected', 'failed', 'local-hangup', 'transferred'].includes(log.endReason), why);
+      }
       assert.ok(announced > 10, `only ${announced} calls in the run`);
       assert.ok(['available', 'away', 'offline'].includes(h.presence));
       assert.deepEqual(h.errors.filter((e) => !e.expected), []);
