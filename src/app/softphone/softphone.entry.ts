@@ -76,6 +76,12 @@ function scriptLoadingDocument(): DocumentLike {
   };
 }
 
+/** A unique id for this tab (randomUUID needs a secure context; the fallback does not). */
+function tabId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 async function main(): Promise<void> {
   await loadLocale(locale, import.meta.url, logger);
   const surface = detectSurface(location.search);
@@ -111,7 +117,7 @@ async function main(): Promise<void> {
     logger,
     locks,
     channel: new BroadcastChannel(RELAY_CHANNEL),
-    tabId: crypto.randomUUID(),
+    tabId: tabId(),
     host,
     createTelephony: (settings) => createSipTelephony(settings, { clock, logger }),
   });
