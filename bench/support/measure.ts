@@ -48,18 +48,29 @@ export interface HeapMetrics {
   readonly jsHeapUsedKb: number;
   readonly nodes: number;
   readonly jsEventListeners: number;
+  /** 'frame': the frame's own renderer (out of process); 'page': Chromium kept the frame in its parent's process, so the figure includes the parent page. */
+  readonly scope: 'frame' | 'page';
 }
 
-/** Garbage-collects the frame's renderer and reads its metrics (the frame must be out-of-process or the page itself). */
+/**
+ * Garbage-collects the frame's renderer and reads its metrics. A cross-site frame normally runs in
+ * its own process; when Chromium keeps it in the parent's (it may, e.g. under memory pressure),
+ * the page's process is measured instead and `scope` says so.
+ */
 export async function heapMetrics(page: Page, frame: Frame | Page): Promise<HeapMetrics> {
-  const session = await page.context().newCDPSession(frame);
+  let scope: HeapMetrics['scope'] = 'frame';
+  const session = await page.context().newCDPSession(frame).catch(async (e: unknown) => {
+    if (!String(e).includes('does not have a separate CDP session')) throw e;
+    scope = 'page';
+    return page.context().newCDPSession(page);
+  });
   try {
     await session.send('Performance.enable');
     await session.send('HeapProfiler.collectGarbage');
     await session.send('HeapProfiler.collectGarbage');
     const { metrics } = await session.send('Performance.getMetrics');
     const get = (name: string): number => metrics.find((m) => m.name === name)?.value ?? Number.NaN;
-    return { jsHeapUsedKb: Math.round(get('JSHeapUsedSize') / 1024), nodes: get('Nodes'), jsEventListeners: get('JSEventListeners') };
+    return { jsHeapUsedKb: Math.round(get('JSHeapUsedSize') / 1024), nodes: get('Nodes'), jsEventListeners: get('JSEventListeners'), scope };
   } finally {
     await session.detach().catch(() => undefined);
   }

@@ -1,0 +1,65 @@
+/**
+ * A shift: one agent in the console emulator with the real connector takes 300 calls back to back
+ * through the embedded SIP server. Every call pops, every call is logged exactly once (one Task per
+ * CallObject), and the softphone frame's memory stays flat (heap after GC ≤ 1.1× its value after
+ * a warm-up, DOM nodes and listeners back to within ±5).
+ *
+ * The calls ring and the caller hangs up before the agent answers (a missed call, which the
+ * connector logs like any other): answering needs WebRTC media that a Node caller cannot offer,
+ * and 300 browser-to-browser calls do not fit the soak budget on 2 cores.
+ */
+import { after, before, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
+import { agentUser, CALLERS, startStack, type Stack } from '../../bench/support/stack.ts';
+import { openOurs, type Softphone } from '../../bench/support/pages.ts';
+import { heapMetrics, inviteClock, until, type HeapMetrics } from '../../bench/support/measure.ts';
+import { popCall } from '../../bench/support/calls.ts';
+import { loggedTasks } from './support/tasks.ts';
+
+const CALLS = Number(process.env.SOAK_SHIFT_CALLS ?? 300);
+const WARM = 30;
+
+let stack: Stack;
+let browser: Browser;
+let phone: Softphone;
+
+before(async () => {
+  stack = await startStack({ agents: 1 });
+  browser = await launchChromium();
+  phone = await openOurs(browser, stack.console.consoleUrl());
+  await stack.registered(agentUser(0));
+});
+
+after(async () => {
+  await phone?.close();
+  await browser?.close();
+  await stack?.close();
+});
+
+it(`takes ${CALLS} calls in a row: ${CALLS} pops, ${CALLS} Tasks, flat memory`, { timeout: 420_000 }, async () => {
+  const caller = await stack.caller(CALLERS[0]!);
+  const sent = inviteClock(caller);
+  let warm: HeapMetrics | undefined;
+  for (let i = 0; i < CALLS; i++) {
+    await popCall(caller, sent, agentUser(0), phone, 0);
+    if (i + 1 === WARM) warm = await heapMetrics(phone.page, phone.frame());
+  }
+  // popCall waited for a pop on every call (the connector may search twice per call: E.164 and national).
+  assert.ok((await phone.pops()).length >= CALLS);
+  const tasks = await until(`${CALLS} Tasks`, async () => {
+    const list = await loggedTasks(stack);
+    return list.length >= CALLS ? list : undefined;
+  }, 30_000, 200);
+  const callObjects = new Set(tasks.map((t) => t.CallObject));
+  assert.equal(tasks.length, CALLS, 'a call was logged more than once');
+  assert.equal(callObjects.size, CALLS);
+  const end = await heapMetrics(phone.page, phone.frame());
+  const growth = end.jsHeapUsedKb / warm!.jsHeapUsedKb;
+  process.stdout.write(`# shift (${end.scope} scope): heap after ${WARM} calls ${warm!.jsHeapUsedKb} KB, after ${CALLS} ${end.jsHeapUsedKb} KB (${growth.toFixed(2)}×); nodes ${warm!.nodes} → ${end.nodes}; listeners ${warm!.jsEventListeners} → ${end.jsEventListeners}\n`);
+  assert.ok(growth <= 1.1, `heap grew ${growth.toFixed(2)}× over the shift (${warm!.jsHeapUsedKb} → ${end.jsHeapUsedKb} KB)`);
+  // With 'page' scope the console page's own DOM (tabs opened by pops) is counted too: only growth matters.
+  assert.ok(end.nodes - warm!.nodes <= 5, `DOM nodes ${warm!.nodes} → ${end.nodes}`);
+  assert.ok(Math.abs(end.jsEventListeners - warm!.jsEventListeners) <= 5, `listeners ${warm!.jsEventListeners} → ${end.jsEventListeners}`);
+});
