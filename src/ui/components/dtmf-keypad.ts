@@ -21,6 +21,9 @@ export class SbDtmfKeypad extends LitElement {
 
   private readonly onKeydown = (e: KeyboardEvent): void => {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
+    // Digits typed into a field (the dial or transfer number, notes) are text, not tones.
+    const target = e.composedPath()[0];
+    if (target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
     if (/^[0-9*#]$/.test(e.key)) {
       e.preventDefault();
       this.send(e.key);
