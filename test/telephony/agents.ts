@@ -121,6 +121,35 @@ export class Agent {
     await poll(async () => (await this.energy(callId)) - start >= delta, timeout, `${this.user}: no sound reaches ${callId}`);
   }
 
+  /**
+   * Waits until no sound arrives on the call: the inbound audio energy grows by less than
+   * `threshold` over a `windowMs` window. Retries windows (jitter buffers drain) up to `timeout`.
+   */
+  async waitSilence(callId: string, threshold = 1e-5, windowMs = 600, timeout = DEFAULT_WAIT_MS): Promise<void> {
+    const deadline = Date.now() + timeout;
+    let last = Infinity;
+    while (Date.now() < deadline) {
+      const e0 = await this.energy(callId);
+      await observe(windowMs);
+      last = (await this.energy(callId)) - e0;
+      if (last < threshold) return;
+    }
+    throw new Error(`${this.user}: sound keeps arriving on ${callId} (last window +${last}) after ${timeout} ms`);
+  }
+
+  /** Waits until no audio packets arrive on the call (bytesReceived stands still for `windowMs`). */
+  async waitNoAudio(callId: string, maxBytes = 200, windowMs = 800, timeout = DEFAULT_WAIT_MS): Promise<void> {
+    const deadline = Date.now() + timeout;
+    let last = Infinity;
+    while (Date.now() < deadline) {
+      const b0 = await this.bytes(callId);
+      await observe(windowMs);
+      last = (await this.bytes(callId)) - b0;
+      if (last < maxBytes) return;
+    }
+    throw new Error(`${this.user}: audio keeps arriving on ${callId} (last window +${last} bytes) after ${timeout} ms`);
+  }
+
   async close(): Promise<void> {
     await this.page.evaluate(() => window.harness.tel?.dispose()).catch(() => {});
     await this.context.close();

@@ -94,6 +94,8 @@ class SipTelephonyAdapter implements SipTelephony {
   private registration: RegistrationKeeper | undefined;
   private presence: PresenceClient | undefined;
   private mixer: ConferenceMixer | undefined;
+  /** The calls in the conference (by id: a call's peer connection is gone once it ends). */
+  private mixed = new Set<string>();
   private lastRegistration: RegistrationState = { state: 'unregistered' };
 
   constructor(
@@ -429,9 +431,10 @@ class SipTelephonyAdapter implements SipTelephony {
     this.stopRingback(call);
     call.quality?.stop();
     this.browserAudio.releaseOutput(call.output);
-    if (this.mixer?.includes(call.peerConnection)) {
+    if (this.mixer && this.mixed.has(call.id)) {
       void this.mixer.stop();
       this.mixer = undefined;
+      this.mixed.clear();
     }
     this.updateRinger();
     this.emit('ended', call.id, reason, ...(call.endDetail ? [call.endDetail] : []));
@@ -661,6 +664,7 @@ class SipTelephonyAdapter implements SipTelephony {
       return { peerConnection: pc, microphone, remote };
     });
     this.mixer = await ConferenceMixer.start(context, legs);
+    this.mixed = new Set(callIds);
   }
 
   // ── presence ────────────────────────────────────────────────────────────────────────────────
