@@ -180,7 +180,7 @@ describe('engine start and sign-in', () => {
     assert.equal(h.crm.presence.at(-1)?.status, 'available');
   });
 
-  it('calls notifyReady before registration completes, and a hanging registration does not block start()', { timeout: 5_000 }, async () => {
+  it('calls notifyReady before registration completes, and a hanging registration does not block start()', { timeout: 30_000 }, async () => {
     const clock = new FakeClock();
     const phone = new FakePhoneSystem({ users: { '1001': 'secret' }, now: () => clock.now() });
     phone.pauseRegistrations();
