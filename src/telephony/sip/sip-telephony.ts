@@ -26,7 +26,6 @@ import type {
   DialRequest,
   DialResult,
   EndReason,
-
   EventSource,
   IncomingCall,
   Logger,
