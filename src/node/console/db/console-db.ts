@@ -1,0 +1,385 @@
+/**
+ * The emulated org's records: create/retrieve/update/delete with Salesforce's validation, describe,
+ * SOQL, SOSL and the softphone's phone search, on one better-sqlite3 database. All methods are
+ * synchronous (better-sqlite3 is) and throw SalesforceError for anything an org would refuse.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { CountryCode } from 'libphonenumber-js';
+import { sfError, SalesforceError, type SalesforceErrorItem } from './errors.ts';
+import { keyPrefixOf, makeId, normalizeId } from './ids.ts';
+import { migrate } from './migrations.ts';
+import { isRegion, regionOfCountry, searchPhoneKeys, storedPhoneKeys } from './phone.ts';
+import { OBJECTS, findField, findObject, objectForPrefix, type FieldDef, type FieldValue, type ObjectDef } from './schema.ts';
+import { col, rowToRecord, tableOf, type SObjectRecord } from './sql.ts';
+import { coerceValue, formatDateTime, toSql } from './values.ts';
+import { describeGlobalEntry, describeObject, type DescribeGlobalResult, type SObjectDescribe } from './describe.ts';
+import { parseSoql } from './soql/parser.ts';
+import { compileQuery } from './soql/compile.ts';
+import { parseSosl } from './sosl/parser.ts';
+import { executeSearch, type SearchResult } from './search.ts';
+
+export interface ConsoleDbOptions {
+  /** SQLite file; `:memory:` for tests. Default `.switchboard/console.sqlite`. */
+  readonly file?: string;
+  /** Region for reading national phone numbers (ISO 3166, default 'US'). */
+  readonly defaultRegion?: string;
+  /** Clock (ms since epoch) for audit fields and date literals; default Date.now. */
+  readonly now?: () => number;
+  /** API version used in `attributes.url` (default '62.0'); the REST layer passes its own. */
+  readonly apiVersion?: string;
+}
+
+/** Who writes: becomes CreatedById/LastModifiedById and the default OwnerId. */
+export interface WriteContext {
+  readonly userId?: string;
+}
+
+export interface QueryResult {
+  readonly totalSize: number;
+  readonly done: boolean;
+  readonly records: readonly SObjectRecord[];
+}
+
+/** One object to search, with the fields to return (default: Id and the name field). */
+export interface SearchTarget {
+  readonly object: string;
+  readonly fields?: readonly string[];
+}
+
+export const DEFAULT_DB_FILE = '.switchboard/console.sqlite';
+const COUNTRY_FIELDS = ['MailingCountry', 'BillingCountry', 'Country'];
+const AUDIT = new Set(['Id', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp']);
+
+type Row = Record<string, unknown>;
+
+export class ConsoleDb {
+  readonly sql: Database.Database;
+  readonly file: string;
+  readonly defaultRegion: CountryCode;
+  readonly now: () => number;
+  readonly apiVersion: string;
+
+  constructor(options: ConsoleDbOptions = {}) {
+    this.file = options.file ?? DEFAULT_DB_FILE;
+    const region = (options.defaultRegion ?? 'US').toUpperCase();
+    if (!isRegion(region)) throw new Error(`defaultRegion must be an ISO 3166 region such as 'US' or 'GB', got ${JSON.stringify(options.defaultRegion)}`);
+    this.defaultRegion = region;
+    this.now = options.now ?? Date.now;
+    this.apiVersion = options.apiVersion ?? '62.0';
+    if (this.file !== ':memory:') mkdirSync(dirname(this.file), { recursive: true });
+    this.sql = new Database(this.file);
+    if (this.file !== ':memory:') this.sql.pragma('journal_mode = WAL');
+    migrate(this.sql);
+  }
+
+  close(): void {
+    this.sql.close();
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.sql.transaction(fn)();
+  }
+
+  /** True when no User and no Account exist (a fresh database, to be seeded). */
+  isEmpty(): boolean {
+    const count = (o: ObjectDef) => (this.sql.prepare(`SELECT COUNT(*) AS n FROM ${tableOf(o)}`).get() as { n: number }).n;
+    return count(findObject('User')!) === 0 && count(findObject('Account')!) === 0;
+  }
+
+  // ---- meta ---------------------------------------------------------------------------------
+  getMeta(key: string): string | undefined {
+    return (this.sql.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.sql.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  /** The user writes are attributed to when no WriteContext.userId is given (the seed sets the demo agent). */
+  get defaultUserId(): string | undefined {
+    return this.getMeta('defaultUserId');
+  }
+
+  set defaultUserId(id: string | undefined) {
+    if (id === undefined) this.sql.prepare("DELETE FROM meta WHERE key = 'defaultUserId'").run();
+    else this.setMeta('defaultUserId', id);
+  }
+
+  private nextNumber(key: string): number {
+    const n = Number(this.getMeta(`seq:${key}`) ?? '0') + 1;
+    this.setMeta(`seq:${key}`, String(n));
+    return n;
+  }
+
+  // ---- describe -----------------------------------------------------------------------------
+  /** The object definition for an API name, or INVALID_TYPE. */
+  objectDef(name: string): ObjectDef {
+    const object = findObject(name);
+    if (!object) throw sfError('INVALID_TYPE', `sObject type '${name}' is not supported.`);
+    return object;
+  }
+
+  /** The object an Id belongs to (by key prefix), if any. */
+  objectOfId(id: string): string | undefined {
+    return objectForPrefix(keyPrefixOf(id))?.name;
+  }
+
+  describe(object: string, apiVersion = this.apiVersion): SObjectDescribe {
+    return describeObject(this.objectDef(object), apiVersion);
+  }
+
+  describeGlobal(apiVersion = this.apiVersion): DescribeGlobalResult {
+    return { encoding: 'UTF-8', maxBatchSize: 200, sobjects: OBJECTS.map((o) => describeGlobalEntry(o, apiVersion)) };
+  }
+
+  // ---- records ------------------------------------------------------------------------------
+  private row(object: ObjectDef, id: string): Row | undefined {
+    return this.sql.prepare(`SELECT * FROM ${tableOf(object)} WHERE "Id" = ?`).get(id) as Row | undefined;
+  }
+
+  /** Resolves fields by name, INVALID_FIELD naming the first unknown one. */
+  resolveFields(object: ObjectDef, names: readonly string[]): FieldDef[] {
+    const out: FieldDef[] = [];
+    for (const name of names) {
+      const fd = findField(object, name.trim());
+      if (!fd) throw sfError('INVALID_FIELD', `No such column '${name.trim()}' on entity '${object.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`, [name.trim()]);
+      if (!out.includes(fd)) out.push(fd);
+    }
+    return out;
+  }
+
+  /**
+   * One record; `fields` limits the returned fields (Id is always included). NOT_FOUND when the Id
+   * is malformed, of another object, or unknown.
+   */
+  retrieve(object: string, id: string, fields?: readonly string[], apiVersion = this.apiVersion): SObjectRecord {
+    const def = this.objectDef(object);
+    const wanted = fields && fields.length ? this.resolveFields(def, ['Id', ...fields]) : [...def.fields];
+    const full = normalizeId(id);
+    const row = full && keyPrefixOf(full) === def.keyPrefix ? this.row(def, full) : undefined;
+    if (!row) throw sfError('NOT_FOUND', 'The requested resource does not exist');
+    return rowToRecord(def, row, wanted, apiVersion);
+  }
+
+  /** Like retrieve, with the object taken from the Id's key prefix; undefined when not found. */
+  retrieveById(id: string, fields?: readonly string[]): SObjectRecord | undefined {
+    const full = normalizeId(id);
+    const object = full ? this.objectOfId(full) : undefined;
+    if (!full || !object) return undefined;
+    try {
+      return this.retrieve(object, full, fields);
+    } catch (e) {
+      if (e instanceof SalesforceError && e.errorCode === 'NOT_FOUND') return undefined;
+      throw e;
+    }
+  }
+
+  /** Creates a record and returns its 18-character Id. `system` bypasses the object's API createability (Setup data). */
+  create(object: string, fields: Readonly<Record<string, unknown>>, ctx: WriteContext = {}, system = false): string {
+    const def = this.objectDef(object);
+    if (!def.createable && !system) throw sfError('CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY', `entity type cannot be inserted: ${def.label}`);
+    return this.transaction(() => {
+      const values = this.checkInput(def, fields, 'create', undefined, system);
+      const userId = ctx.userId ?? this.defaultUserId ?? null;
+      for (const fd of def.fields) {
+        if (values[fd.name] !== undefined) continue;
+        if (fd.defaultValue !== undefined) values[fd.name] = fd.defaultValue;
+        else if (fd.name === 'OwnerId' && userId) values[fd.name] = userId;
+        else if (fd.type === 'boolean') values[fd.name] = false;
+      }
+      const missing = def.fields.filter((fd) => fd.required && (values[fd.name] === undefined || values[fd.name] === null)).map((fd) => fd.name);
+      if (missing.length) throw sfError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
+      const id = makeId(def.keyPrefix, this.nextNumber(def.keyPrefix));
+      this.checkUnique(def, values, id);
+      const stamp = formatDateTime(this.now());
+      Object.assign(values, { Id: id, CreatedDate: stamp, LastModifiedDate: stamp, SystemModstamp: stamp, CreatedById: userId, LastModifiedById: userId });
+      if (def.name === 'Case') values.CaseNumber = String(1000 + this.nextNumber('CaseNumber')).padStart(8, '0');
+      Object.assign(values, def.derive?.(values, stamp) ?? {});
+      const names = Object.keys(values);
+      this.sql.prepare(`INSERT INTO ${tableOf(def)} (${names.map(col).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
+        .run(...names.map((n) => toSql(values[n]!)));
+      this.indexPhones(def, id, values);
+      return id;
+    });
+  }
+
+  update(object: string, id: string, fields: Readonly<Record<string, unknown>>, ctx: WriteContext = {}, system = false): void {
+    const def = this.objectDef(object);
+    if (!def.updateable && !system) throw sfError('CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY', `entity type cannot be updated: ${def.label}`);
+    this.transaction(() => {
+      const full = normalizeId(id);
+      const row = full && keyPrefixOf(full) === def.keyPrefix ? this.row(def, full) : undefined;
+      if (!full || !row) throw sfError('NOT_FOUND', 'The requested resource does not exist');
+      const { Id: givenId, ...rest } = fields as Record<string, unknown>;
+      if (givenId !== undefined && normalizeId(String(givenId)) !== full) throw sfError('INVALID_ID_FIELD', 'Record ID: cannot specify Id in an update call', ['Id']);
+      const changes = this.checkInput(def, rest, 'update', full, system);
+      const cleared = def.fields.filter((fd) => fd.required && changes[fd.name] === null).map((fd) => fd.name);
+      if (cleared.length) throw sfError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${cleared.join(', ')}]`, cleared);
+      this.checkUnique(def, changes, full);
+      const current: Record<string, FieldValue> = {};
+      for (const fd of def.fields) current[fd.name] = (row[fd.name] ?? null) as FieldValue;
+      const stamp = formatDateTime(this.now());
+      const merged: Record<string, FieldValue> = { ...current, ...changes, LastModifiedDate: stamp, SystemModstamp: stamp, LastModifiedById: ctx.userId ?? this.defaultUserId ?? null };
+      Object.assign(merged, def.derive?.(merged, stamp) ?? {});
+      const names = def.fields.map((fd) => fd.name).filter((n) => n !== 'Id');
+      this.sql.prepare(`UPDATE ${tableOf(def)} SET ${names.map((n) => `${col(n)} = ?`).join(', ')} WHERE "Id" = ?`)
+        .run(...names.map((n) => toSql(merged[n] ?? null)), full);
+      this.indexPhones(def, full, merged);
+    });
+  }
+
+  delete(object: string, id: string): void {
+    const def = this.objectDef(object);
+    if (!def.deletable) throw sfError('CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY', `entity type cannot be deleted: ${def.label}`);
+    this.transaction(() => {
+      const full = normalizeId(id);
+      const row = full && keyPrefixOf(full) === def.keyPrefix ? this.row(def, full) : undefined;
+      if (!full || !row) throw sfError('NOT_FOUND', 'The requested resource does not exist');
+      this.sql.prepare(`DELETE FROM ${tableOf(def)} WHERE "Id" = ?`).run(full);
+      this.sql.prepare('DELETE FROM phone_keys WHERE record_id = ?').run(full);
+      // Lookups to the deleted record are cleared, as Salesforce does for optional lookups.
+      for (const other of OBJECTS) {
+        for (const fd of other.fields) {
+          if (fd.type === 'reference' && !AUDIT.has(fd.name) && fd.referenceTo?.includes(def.name)) {
+            this.sql.prepare(`UPDATE ${tableOf(other)} SET ${col(fd)} = NULL WHERE ${col(fd)} = ?`).run(full);
+          }
+        }
+      }
+    });
+  }
+
+  /** Validates API input for create/update; returns stored values by field name. Throws all value errors at once. */
+  private checkInput(def: ObjectDef, input: Readonly<Record<string, unknown>>, mode: 'create' | 'update', selfId: string | undefined, system: boolean): Record<string, FieldValue> {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw sfError('JSON_PARSER_ERROR', 'The record must be a JSON object');
+    const entries: [FieldDef, unknown][] = [];
+    const readOnly: string[] = [];
+    for (const [key, raw] of Object.entries(input)) {
+      if (key === 'attributes') continue;
+      const fd = findField(def, key);
+      if (!fd) throw sfError('INVALID_FIELD', `No such column '${key}' on sobject of type ${def.name}`, [key]);
+      const allowed = mode === 'create' ? fd.createable : fd.updateable;
+      if (!allowed && !(system && !AUDIT.has(fd.name) && !fd.calculated)) { readOnly.push(fd.name); continue; }
+      entries.push([fd, raw]);
+    }
+    if (readOnly.length) {
+      throw sfError('INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${readOnly.join(', ')}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, readOnly);
+    }
+    const errors: SalesforceErrorItem[] = [];
+    const values: Record<string, FieldValue> = {};
+    for (const [fd, raw] of entries) {
+      const c = coerceValue(fd, raw);
+      if (!c.ok) { errors.push(c.error); continue; }
+      if (fd.type === 'reference' && typeof c.value === 'string') {
+        const problem = this.checkReference(fd, c.value, selfId);
+        if (typeof problem === 'string') { values[fd.name] = problem; continue; }
+        errors.push(problem);
+        continue;
+      }
+      values[fd.name] = c.value;
+    }
+    if (errors.length) throw new SalesforceError(errors);
+    return values;
+  }
+
+  /** The normalised Id, or the error Salesforce gives for it. */
+  private checkReference(fd: FieldDef, value: string, selfId: string | undefined): string | SalesforceErrorItem {
+    const id = normalizeId(value);
+    if (!id) return { errorCode: 'MALFORMED_ID', message: `${fd.label}: id value of incorrect type: ${value}`, fields: [fd.name] };
+    const target = objectForPrefix(keyPrefixOf(id));
+    if (!target || !(fd.referenceTo ?? []).includes(target.name)) {
+      return { errorCode: 'INVALID_CROSS_REFERENCE_KEY', message: `${fd.label}: id value of incorrect type: ${value}`, fields: [fd.name] };
+    }
+    if (id !== selfId && !this.row(target, id)) {
+      return { errorCode: 'INVALID_CROSS_REFERENCE_KEY', message: `invalid cross reference id`, fields: [fd.name] };
+    }
+    return id;
+  }
+
+  private checkUnique(def: ObjectDef, values: Record<string, FieldValue>, selfId: string): void {
+    for (const fd of def.fields) {
+      if (!fd.unique || fd.autoNumber || values[fd.name] === undefined || values[fd.name] === null) continue;
+      const clash = this.sql.prepare(`SELECT "Id" FROM ${tableOf(def)} WHERE ${col(fd)} = ? COLLATE NOCASE AND "Id" != ?`).get(toSql(values[fd.name]!), selfId) as { Id: string } | undefined;
+      if (!clash) continue;
+      if (def.name === 'User' && fd.name === 'Username') {
+        throw sfError('DUPLICATE_USERNAME', 'Duplicate Username. The username already exists in this or another Salesforce organization. Usernames must be unique across all Salesforce organizations.', [fd.name]);
+      }
+      throw sfError('DUPLICATE_VALUE', `duplicate value found: ${fd.name} duplicates value on record with id: ${clash.Id}`, [fd.name]);
+    }
+  }
+
+  private indexPhones(def: ObjectDef, id: string, values: Readonly<Record<string, FieldValue>>): void {
+    this.sql.prepare('DELETE FROM phone_keys WHERE record_id = ?').run(id);
+    const countryField = COUNTRY_FIELDS.find((n) => findField(def, n));
+    const region = regionOfCountry(countryField ? (values[countryField] as string | null) : undefined) ?? this.defaultRegion;
+    const insert = this.sql.prepare('INSERT INTO phone_keys (object, record_id, field, key) VALUES (?, ?, ?, ?)');
+    for (const fd of def.fields) {
+      const v = values[fd.name];
+      if (fd.type !== 'phone' || typeof v !== 'string' || v === '') continue;
+      for (const key of storedPhoneKeys(v, region)) insert.run(def.name, id, fd.name, key);
+    }
+  }
+
+  // ---- query and search ---------------------------------------------------------------------
+  /** Runs a SOQL query (subset; see soql/parser.ts). */
+  query(soql: string, apiVersion = this.apiVersion): QueryResult {
+    const compiled = compileQuery(parseSoql(soql), { source: soql, now: this.now() });
+    if (compiled.count) {
+      const n = (this.sql.prepare(compiled.sql).get(...compiled.params) as { n: number }).n;
+      return { totalSize: n, done: true, records: [] };
+    }
+    const rows = this.sql.prepare(compiled.sql).all(...compiled.params) as Row[];
+    const records = rows.map((r) => rowToRecord(compiled.object, r, compiled.fields, apiVersion));
+    return { totalSize: records.length, done: true, records };
+  }
+
+  /** Runs a SOSL search (subset; see sosl/parser.ts). */
+  search(sosl: string, apiVersion = this.apiVersion): SearchResult {
+    return executeSearch(this, parseSosl(sosl), sosl, apiVersion);
+  }
+
+  /** Ids of records of `object` with a phone field matching `number` in any format. */
+  phoneMatches(object: ObjectDef, number: string): string[] {
+    const keys = searchPhoneKeys(number, this.defaultRegion);
+    if (!keys.length) return [];
+    const rows = this.sql.prepare(`SELECT DISTINCT record_id FROM phone_keys WHERE object = ? AND key IN (${keys.map(() => '?').join(', ')}) ORDER BY record_id`)
+      .all(object.name, ...keys) as { record_id: string }[];
+    return rows.map((r) => r.record_id);
+  }
+
+  /**
+   * The softphone's search: records of the target objects (in target order) with any phone field
+   * equal to `number` whatever its format (E.164, national, with or without punctuation).
+   */
+  searchPhone(number: string, targets: readonly (string | SearchTarget)[]): SObjectRecord[] {
+    const out: SObjectRecord[] = [];
+    for (const t of targets) {
+      const target = typeof t === 'string' ? { object: t } : t;
+      const def = this.objectDef(target.object);
+      const fields = this.targetFields(def, target.fields);
+      for (const id of this.phoneMatches(def, number)) {
+        const row = this.row(def, id);
+        if (row) out.push(rowToRecord(def, row, fields, this.apiVersion));
+      }
+    }
+    return out;
+  }
+
+  /** SOSL-style text search (ALL FIELDS, phone numbers normalised) over the target objects. */
+  searchText(text: string, targets: readonly (string | SearchTarget)[]): SObjectRecord[] {
+    const escaped = text.replace(/[\\{}]/g, (c) => '\\' + c);
+    const returning = targets.map((t) => {
+      const target = typeof t === 'string' ? { object: t } : t;
+      const def = this.objectDef(target.object);
+      return `${def.name}(${this.targetFields(def, target.fields).map((f) => f.name).join(', ')})`;
+    });
+    return [...this.search(`FIND {${escaped}} IN ALL FIELDS RETURNING ${returning.join(', ')}`).searchRecords];
+  }
+
+  private targetFields(def: ObjectDef, names: readonly string[] | undefined): FieldDef[] {
+    if (names && names.length) return this.resolveFields(def, ['Id', ...names]);
+    return this.resolveFields(def, ['Id', ...def.fields.filter((f) => f.nameField).map((f) => f.name)]);
+  }
+}
+

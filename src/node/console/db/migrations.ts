@@ -1,0 +1,66 @@
+/**
+ * Schema migrations, run on every open. Numbered steps run once each (recorded in
+ * `schema_migrations`); after them, every object table gains any column the schema tables in
+ * schema.ts have grown since, so adding a field needs no hand-written migration.
+ */
+import type Database from 'better-sqlite3';
+import { OBJECTS, isNumberType, type FieldDef } from './schema.ts';
+import { col, tableOf } from './sql.ts';
+
+interface Migration {
+  readonly version: number;
+  readonly description: string;
+  readonly up: (db: Database.Database) => void;
+}
+
+function sqlType(field: FieldDef): string {
+  if (field.type === 'int' || field.type === 'boolean') return 'INTEGER';
+  if (isNumberType(field.type)) return 'REAL';
+  return 'TEXT';
+}
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'object tables, phone index, sequences, call center definitions, layout assignments',
+    up: (db) => {
+      for (const object of OBJECTS) {
+        const columns = object.fields.map((fd) => (fd.name === 'Id' ? `"Id" TEXT PRIMARY KEY` : `${col(fd)} ${sqlType(fd)}`));
+        db.exec(`CREATE TABLE ${tableOf(object)} (${columns.join(', ')})`);
+      }
+      db.exec(`
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE phone_keys (object TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, key TEXT NOT NULL);
+        CREATE INDEX phone_keys_key ON phone_keys (key, object);
+        CREATE INDEX phone_keys_record ON phone_keys (record_id);
+        CREATE TABLE call_center_definitions (call_center_id TEXT PRIMARY KEY, xml TEXT NOT NULL, items TEXT NOT NULL);
+        CREATE TABLE softphone_layout_assignments (user_id TEXT PRIMARY KEY, layout_id TEXT NOT NULL);
+      `);
+    },
+  },
+];
+
+export function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  const record = db.prepare('INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)');
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      m.up(db);
+      record.run(m.version, m.description, new Date().toISOString());
+    })();
+  }
+  // Additive sync: columns for fields added to the schema tables after the table was created.
+  for (const object of OBJECTS) {
+    const existing = new Set((db.prepare(`PRAGMA table_info(${tableOf(object)})`).all() as { name: string }[]).map((r) => r.name));
+    if (existing.size === 0) {
+      const columns = object.fields.map((fd) => (fd.name === 'Id' ? `"Id" TEXT PRIMARY KEY` : `${col(fd)} ${sqlType(fd)}`));
+      db.exec(`CREATE TABLE ${tableOf(object)} (${columns.join(', ')})`);
+      continue;
+    }
+    for (const fd of object.fields) {
+      if (!existing.has(fd.name)) db.exec(`ALTER TABLE ${tableOf(object)} ADD COLUMN ${col(fd)} ${sqlType(fd)}`);
+    }
+  }
+}

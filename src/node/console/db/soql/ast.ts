@@ -1,0 +1,46 @@
+/** The syntax tree of the SOQL subset the emulator understands (see parser.ts for the grammar). */
+import type { Token } from './lexer.ts';
+
+export interface Positioned {
+  /** The token the node starts at, for error messages. */
+  readonly token: Token;
+}
+
+export interface FieldRef extends Positioned {
+  readonly name: string;
+}
+
+export type Literal =
+  | { readonly kind: 'string'; readonly value: string; readonly token: Token }
+  | { readonly kind: 'number'; readonly value: number; readonly token: Token }
+  | { readonly kind: 'boolean'; readonly value: boolean; readonly token: Token }
+  | { readonly kind: 'null'; readonly token: Token }
+  | { readonly kind: 'date'; readonly value: string; readonly token: Token }
+  | { readonly kind: 'datetime'; readonly value: string; readonly token: Token }
+  /** TODAY, LAST_N_DAYS:7 … */
+  | { readonly kind: 'dateFunction'; readonly name: string; readonly n?: number; readonly token: Token };
+
+export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
+
+export type Condition =
+  | { readonly kind: 'and'; readonly items: readonly Condition[] }
+  | { readonly kind: 'or'; readonly items: readonly Condition[] }
+  | { readonly kind: 'not'; readonly item: Condition }
+  | { readonly kind: 'compare'; readonly field: FieldRef; readonly op: CompareOp; readonly value: Literal }
+  | { readonly kind: 'in'; readonly field: FieldRef; readonly negated: boolean; readonly values: readonly Literal[] }
+  | { readonly kind: 'like'; readonly field: FieldRef; readonly pattern: Literal };
+
+export interface OrderItem {
+  readonly field: FieldRef;
+  readonly descending: boolean;
+  readonly nullsLast: boolean;
+}
+
+export interface SelectQuery {
+  readonly select: { readonly kind: 'count'; readonly token: Token } | { readonly kind: 'fields'; readonly fields: readonly FieldRef[] };
+  readonly from: FieldRef;
+  readonly where?: Condition;
+  readonly orderBy: readonly OrderItem[];
+  readonly limit?: { readonly value: number; readonly token: Token };
+  readonly offset?: { readonly value: number; readonly token: Token };
+}

@@ -1,0 +1,225 @@
+/**
+ * Turns a parsed SOQL query into parameterised SQL over the object tables, checking names and
+ * literal types on the way with Salesforce's error codes (INVALID_TYPE, INVALID_FIELD,
+ * INVALID_QUERY_FILTER_OPERATOR). Values only ever travel as SQL parameters.
+ */
+import { findField, findObject, isNumberType, isTextType, type FieldDef, type ObjectDef } from '../schema.ts';
+import { normalizeId } from '../ids.ts';
+import { formatDate, formatDateTime, parseDateTime } from '../values.ts';
+import { col, tableOf } from '../sql.ts';
+import { positionedError } from './lexer.ts';
+import type { Condition, FieldRef, Literal, SelectQuery } from './ast.ts';
+
+export type SqlParam = string | number | null;
+
+export interface CompiledQuery {
+  readonly object: ObjectDef;
+  readonly count: boolean;
+  /** Fields to return, in select order (empty for COUNT()). */
+  readonly fields: readonly FieldDef[];
+  readonly sql: string;
+  readonly params: readonly SqlParam[];
+}
+
+export interface CompileContext {
+  readonly source: string;
+  /** Milliseconds now, for TODAY and friends (UTC days). */
+  readonly now: number;
+  /** Error code for positioned errors: MALFORMED_QUERY (SOQL) or MALFORMED_SEARCH (SOSL). */
+  readonly errorCode?: string;
+}
+
+export function resolveObject(ref: FieldRef, ctx: CompileContext): ObjectDef {
+  const object = findObject(ref.name);
+  if (!object) throw positionedError('INVALID_TYPE', ctx.source, ref.token, `sObject type '${ref.name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`);
+  return object;
+}
+
+export function resolveField(object: ObjectDef, ref: FieldRef, ctx: CompileContext): FieldDef {
+  const field = findField(object, ref.name);
+  if (!field) throw positionedError('INVALID_FIELD', ctx.source, ref.token, `No such column '${ref.name}' on entity '${object.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
+  return field;
+}
+
+/** The select list, checked: known fields, no duplicates. */
+export function resolveSelectFields(object: ObjectDef, refs: readonly FieldRef[], ctx: CompileContext): FieldDef[] {
+  const fields: FieldDef[] = [];
+  for (const ref of refs) {
+    const field = resolveField(object, ref, ctx);
+    if (fields.includes(field)) throw positionedError('INVALID_FIELD', ctx.source, ref.token, `duplicate field selected: ${field.name}`);
+    fields.push(field);
+  }
+  return fields;
+}
+
+export function compileQuery(query: SelectQuery, ctx: CompileContext): CompiledQuery {
+  const object = resolveObject(query.from, ctx);
+  const params: SqlParam[] = [];
+  const fields = query.select.kind === 'count' ? [] : resolveSelectFields(object, query.select.fields, ctx);
+  const tail = compileTail(object, query, ctx, params);
+  if (query.select.kind === 'count') {
+    return { object, count: true, fields, sql: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${tableOf(object)}${tail})`, params };
+  }
+  const columns = [...new Set(['Id', ...fields.map((fd) => fd.name)])].map(col).join(', ');
+  return { object, count: false, fields, sql: `SELECT ${columns} FROM ${tableOf(object)}${tail}`, params };
+}
+
+/** WHERE … ORDER BY … LIMIT … OFFSET … for `object`, appending to `params`. */
+export function compileTail(object: ObjectDef, query: Omit<SelectQuery, 'select' | 'from'>, ctx: CompileContext, params: SqlParam[], extraWhere?: { sql: string; params: readonly SqlParam[] }): string {
+  let sql = '';
+  const where: string[] = [];
+  if (extraWhere) { where.push(`(${extraWhere.sql})`); params.push(...extraWhere.params); }
+  if (query.where) where.push(compileCondition(object, query.where, ctx, params));
+  if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
+  if (query.orderBy.length) {
+    sql += ' ORDER BY ' + query.orderBy.map((o) => {
+      const field = resolveField(object, o.field, ctx);
+      const collate = isTextType(field.type) ? ' COLLATE NOCASE' : '';
+      return `${col(field)}${collate} ${o.descending ? 'DESC' : 'ASC'} NULLS ${o.nullsLast ? 'LAST' : 'FIRST'}`;
+    }).join(', ');
+  }
+  if (query.offset && query.offset.value > 2000) {
+    throw positionedError('NUMBER_OUTSIDE_VALID_RANGE', ctx.source, query.offset.token, `Maximum SOQL offset allowed is 2000`);
+  }
+  if (query.limit || query.offset) {
+    sql += ' LIMIT ?';
+    params.push(query.limit ? query.limit.value : -1);
+    if (query.offset) { sql += ' OFFSET ?'; params.push(query.offset.value); }
+  }
+  return sql;
+}
+
+export function compileCondition(object: ObjectDef, cond: Condition, ctx: CompileContext, params: SqlParam[]): string {
+  switch (cond.kind) {
+    case 'and': return '(' + cond.items.map((c) => compileCondition(object, c, ctx, params)).join(' AND ') + ')';
+    case 'or': return '(' + cond.items.map((c) => compileCondition(object, c, ctx, params)).join(' OR ') + ')';
+    case 'not': return `(NOT COALESCE(${compileCondition(object, cond.item, ctx, params)}, 0))`;
+    case 'like': {
+      const field = resolveField(object, cond.field, ctx);
+      if (!isTextType(field.type) && field.type !== 'id' && field.type !== 'reference') {
+        throw filterError(ctx, cond.field, `invalid operator on field '${field.name}' of type ${field.type}: LIKE`);
+      }
+      params.push(cond.pattern.kind === 'string' ? cond.pattern.value : '');
+      // SOQL LIKE is case-insensitive with % and _ wildcards and \ escapes, as SQLite's LIKE with ESCAPE.
+      return `(${col(field)} LIKE ? ESCAPE '\\')`;
+    }
+    case 'in': {
+      const field = resolveField(object, cond.field, ctx);
+      const pieces = cond.values.map((v) => comparison(field, cond.field, '=', v, ctx, params));
+      const any = `(${pieces.join(' OR ')})`;
+      // NOT IN keeps nulls, as != does in SOQL.
+      return cond.negated ? `(${col(field)} IS NULL OR NOT COALESCE(${any}, 0))` : any;
+    }
+    case 'compare': {
+      const field = resolveField(object, cond.field, ctx);
+      return comparison(field, cond.field, cond.op, cond.value, ctx, params);
+    }
+  }
+}
+
+function filterError(ctx: CompileContext, at: FieldRef | Literal, reason: string) {
+  return positionedError('INVALID_QUERY_FILTER_OPERATOR', ctx.source, at.token, reason);
+}
+
+const day = 86_400_000;
+
+/** The [start, end) UTC-millisecond range of a relative date literal. */
+function dateFunctionRange(name: string, n: number | undefined, now: number): [number, number] {
+  const today = Math.floor(now / day) * day;
+  const d = new Date(today);
+  const weekStart = today - d.getUTCDay() * day; // Sunday, as in the en_US locale
+  const monthStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const month = (k: number) => Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + k, 1);
+  const year = (k: number) => Date.UTC(d.getUTCFullYear() + k, 0, 1);
+  switch (name) {
+    case 'TODAY': return [today, today + day];
+    case 'YESTERDAY': return [today - day, today];
+    case 'TOMORROW': return [today + day, today + 2 * day];
+    case 'THIS_WEEK': return [weekStart, weekStart + 7 * day];
+    case 'LAST_WEEK': return [weekStart - 7 * day, weekStart];
+    case 'NEXT_WEEK': return [weekStart + 7 * day, weekStart + 14 * day];
+    case 'THIS_MONTH': return [monthStart, month(1)];
+    case 'LAST_MONTH': return [month(-1), monthStart];
+    case 'NEXT_MONTH': return [month(1), month(2)];
+    case 'THIS_YEAR': return [year(0), year(1)];
+    case 'LAST_YEAR': return [year(-1), year(0)];
+    case 'NEXT_YEAR': return [year(1), year(2)];
+    // Salesforce: LAST_N_DAYS:n covers today and the n days before; NEXT_N_DAYS:n the n days after today.
+    case 'LAST_N_DAYS': return [today - (n ?? 0) * day, today + day];
+    case 'NEXT_N_DAYS': return [today + day, today + ((n ?? 0) + 1) * day];
+  }
+  throw new Error(`unknown date literal ${name}`);
+}
+
+function typeName(field: FieldDef): string {
+  if (isNumberType(field.type)) return 'double';
+  if (field.type === 'datetime') return 'dateTime';
+  if (field.type === 'date' || field.type === 'boolean') return field.type;
+  return 'string';
+}
+
+function comparison(field: FieldDef, ref: FieldRef, op: string, value: Literal, ctx: CompileContext, params: SqlParam[]): string {
+  const c = col(field);
+  if (value.kind === 'null') {
+    if (op === '=') return `(${c} IS NULL)`;
+    if (op === '!=') return `(${c} IS NOT NULL)`;
+    throw filterError(ctx, value, `invalid operator on null: ${op}`);
+  }
+  const mustBe = (quoted: boolean) =>
+    filterError(ctx, value, `value of filter criterion for field '${field.name}' must be of type ${typeName(field)} and ${quoted ? 'should be enclosed in quotes' : 'should not be enclosed in quotes'}`);
+  // != keeps rows where the field is null, as in SOQL.
+  const finish = (expr: string) => (op === '!=' ? `(${c} IS NULL OR ${expr})` : `(${expr})`);
+  const sqlOp = op;
+
+  if (field.type === 'id' || field.type === 'reference') {
+    if (value.kind !== 'string') throw mustBe(true);
+    const id = normalizeId(value.value);
+    if (id === undefined) {
+      if (field.type === 'id' || op === '=' || op === '!=') throw filterError(ctx, value, `invalid ID field: ${value.value}`);
+      params.push(value.value);
+    } else params.push(id);
+    return finish(`${c} ${sqlOp} ?`);
+  }
+  if (isTextType(field.type)) {
+    if (value.kind !== 'string') throw mustBe(true);
+    params.push(value.value);
+    return finish(`${c} ${sqlOp} ? COLLATE NOCASE`);
+  }
+  if (isNumberType(field.type)) {
+    if (value.kind !== 'number') throw mustBe(false);
+    params.push(value.value);
+    return finish(`${c} ${sqlOp} ?`);
+  }
+  if (field.type === 'boolean') {
+    if (value.kind !== 'boolean') throw mustBe(false);
+    if (op !== '=' && op !== '!=') throw filterError(ctx, value, `invalid operator on boolean field: ${op}`);
+    params.push(value.value ? 1 : 0);
+    return `(COALESCE(${c}, 0) ${sqlOp} ?)`;
+  }
+  // date and datetime: each literal is a [start, end) range in the field's storage form.
+  let range: [string, string];
+  const asField = (ms: number) => (field.type === 'date' ? formatDate(ms) : formatDateTime(ms));
+  if (value.kind === 'dateFunction') {
+    const [a, b] = dateFunctionRange(value.name, value.n, ctx.now);
+    range = [asField(a), asField(b)];
+  } else if (field.type === 'date' && value.kind === 'date') {
+    const t = Date.parse(value.value + 'T00:00:00Z');
+    if (Number.isNaN(t)) throw filterError(ctx, value, `invalid date: ${value.value}`);
+    range = [value.value, formatDate(t + day)];
+  } else if (field.type === 'datetime' && value.kind === 'datetime') {
+    const t = parseDateTime(value.value);
+    if (t === undefined) throw filterError(ctx, value, `invalid dateTime: ${value.value}`);
+    range = [formatDateTime(t), formatDateTime(t + 1)];
+  } else {
+    throw mustBe(false);
+  }
+  const [start, end] = range;
+  switch (op) {
+    case '=': params.push(start, end); return `(${c} >= ? AND ${c} < ?)`;
+    case '!=': params.push(start, end); return `(${c} IS NULL OR ${c} < ? OR ${c} >= ?)`;
+    case '<': params.push(start); return `(${c} < ?)`;
+    case '<=': params.push(end); return `(${c} < ?)`;
+    case '>': params.push(end); return `(${c} >= ?)`;
+    default: params.push(start); return `(${c} >= ?)`;
+  }
+}

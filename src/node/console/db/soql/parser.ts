@@ -1,0 +1,191 @@
+/**
+ * A recursive-descent parser for the SOQL subset:
+ *
+ *   query     := SELECT selectList FROM ident [WHERE condition] [ORDER BY order {, order}]
+ *                [LIMIT int] [OFFSET int]
+ *   selectList:= COUNT '(' ')' | ident {, ident}
+ *   condition := unary {AND unary} | unary {OR unary}        -- mixing AND/OR needs parentheses, as in SOQL
+ *   unary     := NOT unary | '(' condition ')' | predicate
+ *   predicate := ident op literal | ident [NOT] IN '(' literal {, literal} ')' | ident LIKE string
+ *   op        := = | != | <> | < | <= | > | >=
+ *   literal   := string | number | TRUE | FALSE | NULL | date | datetime | DATEFN [':' int]
+ *   order     := ident [ASC|DESC] [NULLS (FIRST|LAST)]
+ *
+ * Errors are MALFORMED_QUERY with Salesforce's "ERROR at Row:r:Column:c / unexpected token: 'x'" text.
+ */
+import { tokenize, TokenStream, positionedError } from './lexer.ts';
+import type { CompareOp, Condition, FieldRef, Literal, OrderItem, SelectQuery } from './ast.ts';
+
+/** Relative date literals; those ending in _N_… take ':n'. */
+export const DATE_FUNCTIONS = new Set([
+  'TODAY', 'YESTERDAY', 'TOMORROW', 'LAST_WEEK', 'THIS_WEEK', 'NEXT_WEEK', 'LAST_MONTH', 'THIS_MONTH', 'NEXT_MONTH',
+  'LAST_N_DAYS', 'NEXT_N_DAYS', 'THIS_YEAR', 'LAST_YEAR', 'NEXT_YEAR',
+]);
+
+const RESERVED = new Set(['SELECT', 'FROM', 'WHERE', 'AND', 'OR', 'NOT', 'IN', 'LIKE', 'ORDER', 'BY', 'LIMIT', 'OFFSET', 'ASC', 'DESC', 'NULLS', 'NULL', 'TRUE', 'FALSE', 'GROUP', 'HAVING']);
+
+export const QUERY_ERROR = 'MALFORMED_QUERY';
+
+export function parseSoql(source: string): SelectQuery {
+  const ts = new TokenStream(source, tokenize(source, QUERY_ERROR), QUERY_ERROR);
+  const query = parseSelect(ts);
+  if (ts.peek().kind !== 'eof') throw ts.unexpected();
+  return query;
+}
+
+/** Parses one SELECT … (used on its own and, for the part after the object name, by SOSL RETURNING). */
+function parseSelect(ts: TokenStream): SelectQuery {
+  ts.expectKeyword('SELECT');
+  let select: SelectQuery['select'];
+  if (ts.isKeyword('COUNT') && ts.peek(1).kind === '(') {
+    const token = ts.next();
+    ts.expect('(');
+    if (ts.peek().kind !== ')') {
+      throw positionedError(QUERY_ERROR, ts.source, ts.peek(), 'the emulator supports COUNT() only; aggregate functions such as COUNT(field) are not supported');
+    }
+    ts.expect(')');
+    select = { kind: 'count', token };
+  } else {
+    const fields = [fieldRef(ts)];
+    while (ts.accept(',')) fields.push(fieldRef(ts));
+    select = { kind: 'fields', fields };
+  }
+  ts.expectKeyword('FROM');
+  const from = fieldRef(ts);
+  return { select, from, ...parseClauses(ts) };
+}
+
+/** WHERE / ORDER BY / LIMIT / OFFSET, in that order. */
+export function parseClauses(ts: TokenStream): Omit<SelectQuery, 'select' | 'from'> {
+  let where: Condition | undefined;
+  if (ts.acceptKeyword('WHERE')) where = parseCondition(ts);
+  const orderBy: OrderItem[] = [];
+  if (ts.isKeyword('ORDER')) {
+    ts.next();
+    ts.expectKeyword('BY');
+    do orderBy.push(parseOrderItem(ts)); while (ts.accept(','));
+  }
+  let limit: SelectQuery['limit'];
+  if (ts.isKeyword('LIMIT')) {
+    ts.next();
+    limit = nonNegativeInt(ts);
+  }
+  let offset: SelectQuery['offset'];
+  if (ts.isKeyword('OFFSET')) {
+    ts.next();
+    offset = nonNegativeInt(ts);
+  }
+  return { where, orderBy, limit, offset };
+}
+
+function nonNegativeInt(ts: TokenStream): { value: number; token: ReturnType<TokenStream['next']> } {
+  const token = ts.peek();
+  if (token.kind !== 'number' || !/^\d+$/.test(token.text)) throw ts.unexpected();
+  ts.next();
+  return { value: Number(token.text), token };
+}
+
+export function fieldRef(ts: TokenStream): FieldRef {
+  const token = ts.peek();
+  if (token.kind !== 'ident' || RESERVED.has(token.text.toUpperCase())) throw ts.unexpected();
+  ts.next();
+  if (ts.peek().kind === '.') {
+    throw positionedError(QUERY_ERROR, ts.source, token, `relationship queries are not supported by the emulator: '${token.text}.${ts.peek(1).text}'`);
+  }
+  return { name: token.text, token };
+}
+
+function parseOrderItem(ts: TokenStream): OrderItem {
+  const field = fieldRef(ts);
+  let descending = false;
+  if (ts.acceptKeyword('DESC')) descending = true;
+  else ts.acceptKeyword('ASC');
+  // Salesforce's default: nulls first ascending, nulls last descending.
+  let nullsLast = descending;
+  if (ts.acceptKeyword('NULLS')) {
+    if (ts.acceptKeyword('LAST')) nullsLast = true;
+    else { ts.expectKeyword('FIRST'); nullsLast = false; }
+  }
+  return { field, descending, nullsLast };
+}
+
+export function parseCondition(ts: TokenStream): Condition {
+  const first = parseUnary(ts);
+  const items = [first];
+  let joiner: 'AND' | 'OR' | undefined;
+  while (ts.isKeyword('AND') || ts.isKeyword('OR')) {
+    const word = ts.peek().text.toUpperCase() as 'AND' | 'OR';
+    // SOQL refuses `a AND b OR c`: mixing needs parentheses.
+    if (joiner && word !== joiner) throw ts.unexpected();
+    joiner = word;
+    ts.next();
+    items.push(parseUnary(ts));
+  }
+  if (!joiner) return first;
+  return joiner === 'AND' ? { kind: 'and', items } : { kind: 'or', items };
+}
+
+function parseUnary(ts: TokenStream): Condition {
+  if (ts.acceptKeyword('NOT')) return { kind: 'not', item: parseUnary(ts) };
+  if (ts.accept('(')) {
+    const inner = parseCondition(ts);
+    ts.expect(')');
+    return inner;
+  }
+  return parsePredicate(ts);
+}
+
+function parsePredicate(ts: TokenStream): Condition {
+  const field = fieldRef(ts);
+  if (ts.isKeyword('LIKE')) {
+    ts.next();
+    const token = ts.peek();
+    if (token.kind !== 'string') throw ts.unexpected();
+    ts.next();
+    return { kind: 'like', field, pattern: { kind: 'string', value: token.value, token } };
+  }
+  let negated = false;
+  if (ts.isKeyword('NOT') && ts.isKeyword('IN', 1)) { ts.next(); negated = true; }
+  if (ts.acceptKeyword('IN')) {
+    ts.expect('(');
+    if (ts.isKeyword('SELECT')) throw positionedError(QUERY_ERROR, ts.source, ts.peek(), 'semi-join subqueries are not supported by the emulator');
+    const values = [parseLiteral(ts)];
+    while (ts.accept(',')) values.push(parseLiteral(ts));
+    ts.expect(')');
+    return { kind: 'in', field, negated, values };
+  }
+  const opToken = ts.peek();
+  const ops: readonly string[] = ['=', '!=', '<', '<=', '>', '>='];
+  if (!ops.includes(opToken.kind)) throw ts.unexpected();
+  ts.next();
+  return { kind: 'compare', field, op: opToken.kind as CompareOp, value: parseLiteral(ts) };
+}
+
+export function parseLiteral(ts: TokenStream): Literal {
+  const token = ts.peek();
+  switch (token.kind) {
+    case 'string': ts.next(); return { kind: 'string', value: token.value, token };
+    case 'number': ts.next(); return { kind: 'number', value: Number(token.text), token };
+    case 'date': ts.next(); return { kind: 'date', value: token.text, token };
+    case 'datetime': ts.next(); return { kind: 'datetime', value: token.text, token };
+    case 'ident': {
+      const word = token.text.toUpperCase();
+      if (word === 'TRUE' || word === 'FALSE') { ts.next(); return { kind: 'boolean', value: word === 'TRUE', token }; }
+      if (word === 'NULL') { ts.next(); return { kind: 'null', token }; }
+      if (DATE_FUNCTIONS.has(word)) {
+        ts.next();
+        if (word.includes('_N_')) {
+          ts.expect(':');
+          const n = ts.peek();
+          if (n.kind !== 'number' || !/^\d+$/.test(n.text)) throw ts.unexpected();
+          ts.next();
+          return { kind: 'dateFunction', name: word, n: Number(n.text), token };
+        }
+        return { kind: 'dateFunction', name: word, token };
+      }
+      throw ts.unexpected();
+    }
+    default:
+      throw ts.unexpected();
+  }
+}

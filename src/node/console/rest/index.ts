@@ -1,0 +1,171 @@
+/**
+ * A Salesforce-shaped REST API over the console database, mountable on any `node:http` server:
+ * `createRestHandler(db, options)` returns `(req, res) => Promise<boolean>` that answers
+ * `/services/data/...` (versions, resources, describeGlobal, describe, sObject rows, query,
+ * search, parameterizedSearch) and `/emulator/api/...` (softphone layouts, call centers, users),
+ * and returns false for any other path so the caller can route it elsewhere.
+ *
+ * Like an org, `/services/data/vNN.0/...` needs `Authorization: Bearer <token>` (any token; the
+ * emulator issues EMULATOR_ACCESS_TOKEN) and answers 401 INVALID_SESSION_ID without one.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SalesforceError, sfError, type OpenConsoleDb } from '../db/index.ts';
+import { readJson, sendErrors, sendJson, sendNoContent } from './http.ts';
+import { handleEmulatorApi } from './emulator-api.ts';
+
+/** The access token the emulator hands out (any bearer token is accepted). */
+export const EMULATOR_ACCESS_TOKEN = '00D5g000000SwBdEAK!AQ4AQSwitchboardEmulatorSessionToken';
+
+export const MIN_API_VERSION = 20;
+export const MAX_API_VERSION = 67;
+
+export interface RestOptions {
+  /** The user REST writes are attributed to; default the database's default user (the demo agent). */
+  readonly userId?: () => string | undefined;
+}
+
+export type RestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+/** "Summer '26" for 67.0, counting back three releases a year. */
+export function releaseLabel(version: number): string {
+  const k = MAX_API_VERSION - version;
+  const year = 26 - Math.floor(k / 3);
+  const season = ['Summer', 'Spring', 'Winter'][k % 3]!;
+  return `${season} '${String(year).padStart(2, '0')}`;
+}
+
+function versions() {
+  const out = [];
+  for (let v = MIN_API_VERSION; v <= MAX_API_VERSION; v++) out.push({ label: releaseLabel(v), url: `/services/data/v${v}.0`, version: `${v}.0` });
+  return out;
+}
+
+const notFound = () => sfError('NOT_FOUND', 'The requested resource does not exist');
+
+function statusOf(e: SalesforceError): number {
+  switch (e.errorCode) {
+    case 'NOT_FOUND': return 404;
+    case 'INVALID_SESSION_ID': return 401;
+    case 'METHOD_NOT_ALLOWED': return 405;
+    default: return 400;
+  }
+}
+
+export function createRestHandler(db: OpenConsoleDb, options: RestOptions = {}): RestHandler {
+  const currentUser = () => options.userId?.() ?? db.defaultUserId;
+
+  async function services(req: IncomingMessage, res: ServerResponse, path: string[], url: URL): Promise<void> {
+    const method = req.method ?? 'GET';
+    // path: ['services', 'data', vNN.0?, ...]
+    if (path.length === 2) {
+      if (method !== 'GET') throw sfError('METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are GET`);
+      return sendJson(res, 200, versions());
+    }
+    const m = /^v(\d+)\.0$/.exec(path[2]!);
+    const v = m ? Number(m[1]) : NaN;
+    if (!(v >= MIN_API_VERSION && v <= MAX_API_VERSION)) throw notFound();
+    const version = `${v}.0`;
+    const auth = req.headers.authorization ?? '';
+    if (!/^(Bearer|OAuth)\s+\S+/i.test(auth)) throw sfError('INVALID_SESSION_ID', 'Session expired or invalid');
+    const base = `/services/data/v${version}`;
+    const rest = path.slice(3);
+    const ctx = { userId: currentUser() };
+    const only = (...allowed: string[]) => {
+      if (!allowed.includes(method)) throw sfError('METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are ${allowed.join(',')}`);
+    };
+
+    if (rest.length === 0) {
+      only('GET');
+      return sendJson(res, 200, { sobjects: `${base}/sobjects`, query: `${base}/query`, queryAll: `${base}/queryAll`, search: `${base}/search`, parameterizedSearch: `${base}/parameterizedSearch` });
+    }
+    const [resource, object, id, extra] = rest;
+    if (resource === 'query' || resource === 'queryAll') {
+      only('GET');
+      if (object) throw notFound(); // no query locators: results always come in one batch
+      const q = url.searchParams.get('q');
+      if (!q) throw sfError('MALFORMED_QUERY', 'A query string has to be specified');
+      return sendJson(res, 200, db.query(q, version));
+    }
+    if (resource === 'search') {
+      only('GET');
+      const q = url.searchParams.get('q');
+      if (!q) throw sfError('MALFORMED_SEARCH', 'A search string has to be specified');
+      return sendJson(res, 200, db.search(q, version));
+    }
+    if (resource === 'parameterizedSearch') {
+      only('GET');
+      return sendJson(res, 200, db.search(parameterizedToSosl(url.searchParams), version));
+    }
+    if (resource !== 'sobjects') throw notFound();
+    if (!object) {
+      only('GET');
+      return sendJson(res, 200, db.describeGlobal(version));
+    }
+    let def;
+    try { def = db.objectDef(object); } catch { throw notFound(); }
+    if (!id) {
+      if (method === 'GET') {
+        return sendJson(res, 200, { objectDescribe: db.describeGlobal(version).sobjects.find((s) => s.name === def.name), recentItems: [] });
+      }
+      only('GET', 'POST');
+      const created = db.create(def.name, (await readJson(req)) as Record<string, unknown>, ctx);
+      return sendJson(res, 201, { id: created, success: true, errors: [] });
+    }
+    if (id === 'describe' && !extra) {
+      only('GET');
+      return sendJson(res, 200, db.describe(def.name, version));
+    }
+    if (extra) throw notFound();
+    if (method === 'GET') {
+      const fields = url.searchParams.get('fields');
+      return sendJson(res, 200, db.retrieve(def.name, id, fields ? fields.split(',').filter((f) => f.trim() !== '') : undefined, version));
+    }
+    if (method === 'PATCH') {
+      db.update(def.name, id, (await readJson(req)) as Record<string, unknown>, ctx);
+      return sendNoContent(res);
+    }
+    if (method === 'DELETE') {
+      db.delete(def.name, id);
+      return sendNoContent(res);
+    }
+    only('GET', 'PATCH', 'DELETE');
+  }
+
+  return async function handleRest(req, res) {
+    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    const path = url.pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+    const isServices = path[0] === 'services' && path[1] === 'data';
+    const isEmulator = path[0] === 'emulator' && path[1] === 'api';
+    if (!isServices && !isEmulator) return false;
+    try {
+      if (isServices) await services(req, res, path, url);
+      else await handleEmulatorApi(db, req, res, path.slice(2), url);
+    } catch (e) {
+      if (e instanceof SalesforceError) sendErrors(res, statusOf(e), e.errors);
+      else sendErrors(res, 500, [{ errorCode: 'UNKNOWN_EXCEPTION', message: (e as Error).message ?? String(e), fields: [] }]);
+    }
+    return true;
+  };
+}
+
+/** GET parameterizedSearch's parameters as the equivalent SOSL. */
+export function parameterizedToSosl(params: URLSearchParams): string {
+  const q = params.get('q');
+  if (!q) throw sfError('MALFORMED_SEARCH', "The 'q' parameter is required");
+  const scope = (params.get('in') ?? 'ALL').toUpperCase();
+  if (!['ALL', 'NAME', 'EMAIL', 'PHONE'].includes(scope)) throw sfError('MALFORMED_SEARCH', `Invalid 'in' value: ${scope}`);
+  const objects = params.getAll('sobject').flatMap((s) => s.split(',')).filter(Boolean);
+  const defaultFields = params.get('fields');
+  const targets = objects.map((o) => {
+    if (!/^\w+$/.test(o)) throw sfError('MALFORMED_SEARCH', `Invalid sobject: ${o}`);
+    const fields = params.get(`${o}.fields`) ?? defaultFields;
+    const limit = params.get(`${o}.limit`);
+    if (fields && !/^[\w\s,]+$/.test(fields)) throw sfError('MALFORMED_SEARCH', `Invalid fields for ${o}: ${fields}`);
+    if (limit && !/^\d+$/.test(limit)) throw sfError('MALFORMED_SEARCH', `Invalid limit for ${o}: ${limit}`);
+    return `${o}${fields || limit ? `(${fields || 'Id'}${limit ? ` LIMIT ${limit}` : ''})` : ''}`;
+  });
+  const overall = params.get('overallLimit');
+  if (overall && !/^\d+$/.test(overall)) throw sfError('MALFORMED_SEARCH', `Invalid overallLimit: ${overall}`);
+  const term = q.replace(/[\\{}]/g, (c) => '\\' + c);
+  return `FIND {${term}} IN ${scope} FIELDS${targets.length ? ` RETURNING ${targets.join(', ')}` : ''}${overall ? ` LIMIT ${overall}` : ''}`;
+}

@@ -1,0 +1,139 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Connection } from 'jsforce';
+import { openConsoleDb, type OpenConsoleDb } from '../db/index.ts';
+import { seedConsoleDb, DEMO } from '../seed/index.ts';
+import { createRestHandler, EMULATOR_ACCESS_TOKEN, parameterizedToSosl, releaseLabel } from './index.ts';
+
+let db: OpenConsoleDb;
+let server: Server;
+let base: string;
+let conn: Connection;
+
+before(async () => {
+  db = openConsoleDb({ file: ':memory:', now: () => Date.parse('2026-11-21T10:00:00Z') });
+  seedConsoleDb(db);
+  const handle = createRestHandler(db);
+  server = createServer((req, res) => {
+    handle(req, res).then((handled) => {
+      if (!handled) { res.writeHead(404, { 'content-type': 'text/plain' }); res.end('not REST'); }
+    }, (e: unknown) => { res.writeHead(500); res.end(String(e)); });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  conn = new Connection({ instanceUrl: base, accessToken: EMULATOR_ACCESS_TOKEN, version: '62.0' });
+});
+
+after(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  db.close();
+});
+
+test('jsforce: create, retrieve, update, query, describe, delete a Contact', async () => {
+  const created = await conn.sobject('Contact').create({ FirstName: 'Jo', LastName: 'Jsforce', Phone: '+1 415 555 0111' });
+  assert.equal(created.success, true);
+  assert.ok(created.id?.startsWith('003'));
+  const id = created.id!;
+  const got = await conn.sobject('Contact').retrieve(id) as Record<string, unknown>;
+  assert.equal(got.Name, 'Jo Jsforce');
+  assert.equal(got.OwnerId, DEMO.agent.id);
+  await conn.sobject('Contact').update({ Id: id, Title: 'Tester' });
+  const q = await conn.query<{ Id: string; Title: string }>(`SELECT Id, Title FROM Contact WHERE Phone = '+1 415 555 0111'`);
+  assert.equal(q.totalSize, 1);
+  assert.equal(q.records[0]!.Title, 'Tester');
+  const d = await conn.sobject('Task').describe();
+  const callType = d.fields.find((f) => f.name === 'CallType')!;
+  assert.deepEqual(callType.picklistValues?.map((p) => p.value), ['Inbound', 'Outbound', 'Internal']);
+  assert.equal(d.keyPrefix, '00T');
+  const global = await conn.describeGlobal();
+  assert.ok(global.sobjects.some((s) => s.name === 'Opportunity'));
+  await conn.sobject('Contact').destroy(id);
+  await assert.rejects(conn.sobject('Contact').retrieve(id), (e: Error & { errorCode?: string }) => e.errorCode === 'NOT_FOUND');
+});
+
+test('jsforce: log a call as a Task and read it back', async () => {
+  const r = await conn.sobject('Task').create({
+    Subject: 'Inbound call +14155550134', Status: 'Completed', ActivityDate: '2026-11-21', CallType: 'Inbound',
+    CallDurationInSeconds: 95, CallObject: 'call-42', CallDisposition: 'Resolved', Type: 'Call', TaskSubtype: 'Call',
+    WhoId: DEMO.uniqueContact.id, WhatId: DEMO.case.id,
+  });
+  const task = await conn.sobject('Task').retrieve(r.id!, { fields: ['CallType', 'CallDurationInSeconds', 'WhoId'] }) as Record<string, unknown>;
+  assert.deepEqual([task.CallType, task.CallDurationInSeconds, task.WhoId], ['Inbound', 95, DEMO.uniqueContact.id]);
+  const count = await conn.query(`SELECT COUNT() FROM Task WHERE CallObject = 'call-42'`);
+  assert.equal(count.totalSize, 1);
+});
+
+test('jsforce: errors come back with Salesforce codes', async () => {
+  await assert.rejects(conn.sobject('Task').create({ Subject: 'x', CallType: 'Sideways' }), (e: Error & { errorCode?: string }) => {
+    assert.equal(e.errorCode, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
+    return true;
+  });
+  await assert.rejects(conn.query('SELECT Id FORM Contact'), (e: Error & { errorCode?: string }) => {
+    assert.equal(e.errorCode, 'MALFORMED_QUERY');
+    assert.match(e.message, /Column:11/);
+    return true;
+  });
+  await assert.rejects(conn.sobject('Contact').create({ LastName: 'x', Nope: 1 }), (e: Error & { errorCode?: string }) => e.errorCode === 'INVALID_FIELD');
+});
+
+test('jsforce: SOSL search by phone', async () => {
+  const r = await conn.search(`FIND {${DEMO.sharedPhone}} IN PHONE FIELDS RETURNING Contact(Id, Name), Account(Id, Name)`);
+  const ids = new Set(r.searchRecords.map((x) => x.Id));
+  assert.deepEqual(ids, new Set(DEMO.sharedBy.map((x) => x.id)));
+});
+
+test('raw HTTP: auth, versions, status codes, error shape, parameterized search', async () => {
+  const noAuth = await fetch(`${base}/services/data/v62.0/sobjects`);
+  assert.equal(noAuth.status, 401);
+  assert.deepEqual(await noAuth.json(), [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
+  const headers = { authorization: `Bearer ${EMULATOR_ACCESS_TOKEN}` };
+  const versions = await (await fetch(`${base}/services/data`)).json() as { version: string; label: string }[];
+  assert.deepEqual(versions.at(-1), { label: "Summer '26", url: '/services/data/v67.0', version: '67.0' });
+  assert.equal(releaseLabel(62), "Winter '25");
+  assert.equal((await fetch(`${base}/services/data/v99.0/sobjects`, { headers })).status, 404);
+  assert.equal((await fetch(`${base}/services/data/v62.0/sobjects/Nope/describe`, { headers })).status, 404);
+  const missing = await fetch(`${base}/services/data/v62.0/sobjects/Lead`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ FirstName: 'x' }) });
+  assert.equal(missing.status, 400);
+  assert.deepEqual(await missing.json(), [{ message: 'Required fields are missing: [LastName, Company]', errorCode: 'REQUIRED_FIELD_MISSING', fields: ['LastName', 'Company'] }]);
+  const badJson = await fetch(`${base}/services/data/v62.0/sobjects/Lead`, { method: 'POST', headers, body: '{' });
+  assert.equal(((await badJson.json()) as { errorCode: string }[])[0]!.errorCode, 'JSON_PARSER_ERROR');
+  const ps = await fetch(`${base}/services/data/v62.0/parameterizedSearch?q=${encodeURIComponent(DEMO.lead.e164)}&in=PHONE&sobject=Lead&Lead.fields=Id,Name`, { headers });
+  assert.deepEqual(((await ps.json()) as { searchRecords: { Id: string }[] }).searchRecords.map((r) => r.Id), [DEMO.lead.id]);
+  assert.equal(parameterizedToSosl(new URLSearchParams('q=a{b}&sobject=Contact&Contact.limit=2')), 'FIND {a\\{b\\}} IN ALL FIELDS RETURNING Contact(Id LIMIT 2)');
+  const other = await fetch(`${base}/not-rest`);
+  assert.equal(await other.text(), 'not REST');
+});
+
+test('emulator API: users, layouts, call centers', async () => {
+  const json = async (path: string, init?: RequestInit) => {
+    const r = await fetch(`${base}/emulator/api/${path}`, init);
+    return { status: r.status, body: r.status === 204 ? undefined : await r.json() as unknown };
+  };
+  const users = (await json('users')).body as { id: string; username: string; callCenterId: string | null }[];
+  assert.ok(users.some((u) => u.id === DEMO.agent.id && u.callCenterId === DEMO.callCenter.id));
+  const layout = (await json(`users/${DEMO.agent.id}/softphone-layout`)).body as { id: string; layout: { Inbound: unknown } };
+  assert.equal(layout.id, DEMO.softphoneLayout.id);
+  const put = await json(`users/${DEMO.secondAgent.id}/softphone-layout`, { method: 'PUT', body: JSON.stringify({ layout: { Inbound: { objects: { Lead: [{ displayName: 'Name', apiName: 'Name' }] } }, Outbound: {}, Internal: {} } }) });
+  assert.equal(put.status, 200);
+  assert.notEqual((put.body as { id: string }).id, DEMO.softphoneLayout.id);
+  assert.equal((await json(`users/${DEMO.agent.id}/softphone-layout`)).body && ((await json(`users/${DEMO.agent.id}/softphone-layout`)).body as { id: string }).id, DEMO.softphoneLayout.id);
+  const bad = await json(`users/${DEMO.agent.id}/softphone-layout`, { method: 'PUT', body: JSON.stringify({ layout: { Inbound: 3 } }) });
+  assert.equal(bad.status, 400);
+  const cc = (await json(`users/${DEMO.agent.id}/call-center`)).body as { callCenter: { settings: Record<string, string> } };
+  assert.equal(cc.callCenter.settings['/reqGeneralInfo/reqInternalName'], 'SwitchboardDemo');
+  const imported = await json('call-centers/import', { method: 'POST', body: JSON.stringify({ xml: '<callCenter/>', items: [
+    { section: 'reqGeneralInfo', item: 'reqInternalName', value: 'Other', sortOrder: 0 },
+    { section: 'reqGeneralInfo', item: 'reqDisplayName', value: 'Other CC', sortOrder: 1 },
+  ] }) });
+  assert.equal(imported.status, 201);
+  const otherId = (imported.body as { id: string }).id;
+  assert.equal((await json(`users/${DEMO.admin.id}/call-center`, { method: 'PUT', body: JSON.stringify({ callCenterId: 'Other' }) })).status, 204);
+  const adminCc = (await json(`users/${DEMO.admin.id}/call-center`)).body as { callCenter: { id: string } };
+  assert.equal(adminCc.callCenter.id, otherId);
+  const list = (await json('call-centers')).body as { internalName: string }[];
+  assert.deepEqual(list.map((c) => c.internalName), ['SwitchboardDemo', 'Other']);
+  assert.equal(((await json('call-centers/Other')).body as { xml: string }).xml, '<callCenter/>');
+  assert.equal((await json('users/nobody/call-center')).status, 404);
+});
