@@ -58,6 +58,12 @@ export default tseslint.config(
     files: ['src/app/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [...forbid('node'), ...packages(['node:*'], 'Browser layer: no Node built-ins.')] }] },
   },
+  // Tests of the browser layers run in Node (node:test, node:assert): they may use Node built-ins;
+  // the rules between layers still hold for them.
+  ...['telephony', 'crm', 'ui', 'app'].map((l) => ({
+    files: [`src/${l}/**/*.test.ts`, `src/${l}/testing/**/*.ts`],
+    rules: { 'no-restricted-imports': ['error', { patterns: forbid(...['telephony', 'crm', 'ui', 'app', 'node'].filter((x) => x !== l && !(l === 'app' && x !== 'node'))) }] },
+  })),
   {
     files: ['src/node/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: forbid('telephony', 'crm', 'ui', 'app') }] },
