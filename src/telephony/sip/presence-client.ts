@@ -36,7 +36,23 @@ export class PresenceClient {
       });
       this.publisher = publisher;
     }
-    await this.publisher.publish(pidfFor(this.ownUri().toString(), status));
+    const publisher = this.publisher;
+    // The first PUBLISH resolves once answered (200, or a refusal that turns publishing off);
+    // refreshes with a new status resolve when sent (sip.js reports no state change for them).
+    const answered =
+      publisher.state === PublisherState.Initial
+        ? new Promise<void>((resolve) => {
+            const listener = (s: PublisherState): void => {
+              if (s === PublisherState.Published || s === PublisherState.Terminated) {
+                publisher.stateChange.removeListener(listener);
+                resolve();
+              }
+            };
+            publisher.stateChange.addListener(listener);
+          })
+        : Promise.resolve();
+    await publisher.publish(pidfFor(this.ownUri().toString(), status));
+    await answered;
   }
 
   async watch(extensions: readonly string[]): Promise<void> {
