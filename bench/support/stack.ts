@@ -5,6 +5,7 @@
  * itself), and Node sip.js callers (the sip-server's test phone) that stand for customers.
  */
 import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { startSipServer, type SipServer } from '../../src/node/sip-server/index.ts';
 import { startConsole, type RunningConsole } from '../../src/node/console/index.ts';
 import { TestPhone } from '../../src/node/sip-server/test-support/sip-phone.ts';
@@ -40,6 +41,8 @@ export interface StackOptions {
   readonly domain?: string;
   /** Extra `switchboard` section items for every agent's call center (e.g. wrap-up). */
   readonly items?: Readonly<Record<string, string>>;
+  /** Salesforce-shaped HTTPS origins (the browser needs STRICT_CHROMIUM_ARGS); storage then works in the frame. */
+  readonly strictOrigins?: boolean;
   /** More SIP users on the embedded server (e.g. the anchor softphone's). */
   readonly extraUsers?: readonly { readonly username: string; readonly password: string }[];
 }
@@ -76,10 +79,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ringGroups: Object.fromEntries(Object.entries(options.ringGroups ?? {}).map(([k, v]) => [k, v.map(agentUser)])),
   });
   const sipUrl = options.sipUrl ?? sip!.url;
-  const app = await startConsole({ port: 0, vfPort: 0, dbFile: ':memory:', sipServer: sipUrl, sipDomain: domain });
+  const app = await startConsole({ port: 0, vfPort: 0, dbFile: ':memory:', sipServer: sipUrl, sipDomain: domain, strictOrigins: options.strictOrigins ?? false });
+  const request = options.strictOrigins ? httpsRequest : httpRequest;
   const api = <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = httpRequest({ host: '127.0.0.1', port: app.port, method, path, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} }, (res) => {
+    const req = request({ host: '127.0.0.1', port: app.port, method, path, rejectUnauthorized: false, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

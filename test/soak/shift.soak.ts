@@ -16,7 +16,7 @@ import { agentUser, CALLERS, startStack, type Stack } from '../../bench/support/
 import { openOurs, type Softphone } from '../../bench/support/pages.ts';
 import { heapMetrics, inviteClock, until, type HeapMetrics } from '../../bench/support/measure.ts';
 import { popCall } from '../../bench/support/calls.ts';
-import { loggedTasks } from './support/tasks.ts';
+import { newTasksSince } from './support/tasks.ts';
 
 const CALLS = Number(process.env.SOAK_SHIFT_CALLS ?? 300);
 const WARM = 30;
@@ -39,6 +39,7 @@ after(async () => {
 });
 
 it(`takes ${CALLS} calls in a row: ${CALLS} pops, ${CALLS} Tasks, flat memory`, { timeout: 420_000 }, async () => {
+  const tasksNow = await newTasksSince(stack);
   const caller = await stack.caller(CALLERS[0]!);
   const sent = inviteClock(caller);
   let warm: HeapMetrics | undefined;
@@ -49,7 +50,7 @@ it(`takes ${CALLS} calls in a row: ${CALLS} pops, ${CALLS} Tasks, flat memory`, 
   // popCall waited for a pop on every call (the connector may search twice per call: E.164 and national).
   assert.ok((await phone.pops()).length >= CALLS);
   const tasks = await until(`${CALLS} Tasks`, async () => {
-    const list = await loggedTasks(stack);
+    const list = await tasksNow();
     return list.length >= CALLS ? list : undefined;
   }, 30_000, 200);
   const callObjects = new Set(tasks.map((t) => t.CallObject));

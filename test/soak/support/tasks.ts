@@ -16,3 +16,9 @@ export async function loggedTasks(stack: Stack): Promise<LoggedTask[]> {
     .filter((rec) => typeof field(rec, 'CallObject') === 'string' && field(rec, 'CallObject') !== '')
     .map((rec) => ({ Id: String(field(rec, 'Id')), CallObject: String(field(rec, 'CallObject')), Subject: field(rec, 'Subject') as string | undefined }));
 }
+
+/** Lists only the call-log Tasks created after this call (the emulator's org may come seeded with older ones). */
+export async function newTasksSince(stack: Stack): Promise<() => Promise<LoggedTask[]>> {
+  const existing = new Set((await loggedTasks(stack)).map((t) => t.Id));
+  return async () => (await loggedTasks(stack)).filter((t) => !existing.has(t.Id));
+}

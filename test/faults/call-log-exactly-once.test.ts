@@ -1,0 +1,131 @@
+/**
+ * Every call is logged exactly once, whatever happens to saveLog on the way: the console's saveLog
+ * fails, its answer is lost after the Task was created, the agent reloads the console or closes
+ * the tab while a log is pending. The real connector in the console emulator (Salesforce-shaped
+ * origins, so the softphone frame keeps its IndexedDB outbox); faults are injected on the console
+ * page's own request to its server (`/emulator/api/console/opencti/saveLog`).
+ */
+import { after, before, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Route } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
+import { STRICT_CHROMIUM_ARGS } from '../../src/node/console/index.ts';
+import { agentUser, CALLERS, startStack, type Stack } from '../../bench/support/stack.ts';
+import { CONSOLE_PROBE } from '../../bench/support/pages.ts';
+import { inviteClock, until } from '../../bench/support/measure.ts';
+import { popCall } from '../../bench/support/calls.ts';
+import { newTasksSince } from '../soak/support/tasks.ts';
+import type { Softphone } from '../../bench/support/pages.ts';
+
+const step = (what: string): void => void process.stderr.write(`# step: ${what}\n`);
+const SAVE_LOG = '**/emulator/api/console/opencti/saveLog*';
+let stack: Stack;
+let browser: Browser;
+let context: BrowserContext;
+
+before(async () => {
+  stack = await startStack({ agents: 1, strictOrigins: true });
+  browser = await launchChromium(STRICT_CHROMIUM_ARGS);
+  context = await browser.newContext({ ignoreHTTPSErrors: true });
+  await context.addInitScript(CONSOLE_PROBE);
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+/** Opens a console tab in the shared context (same storage: reloads and new tabs see the outbox). */
+async function openTab(): Promise<Softphone> {
+  const page = await context.newPage();
+  await page.goto(stack.console.consoleUrl());
+  await until('notifyInitializationComplete', () => page.evaluate(() =>
+    ((window as unknown as { __bench?: { calls: { method: string }[] } }).__bench?.calls.some((c) => c.method === 'notifyInitializationComplete') ? true : undefined)), 20_000, 20);
+  const frame = await until('the softphone frame', async () => page.frames().find((f) => f.url().includes('/softphone/')), 10_000, 20);
+  type W = { __bench: { pops: number[]; waitPop(n: number): Promise<number> } };
+  return {
+    kind: 'ours', context, page, insertedAt: 0, readyAt: 0, frame: () => frame,
+    pops: () => page.evaluate(() => [...(window as unknown as W).__bench.pops]),
+    waitPop: (n) => page.evaluate((i) => (window as unknown as W).__bench.waitPop(i), n),
+    close: () => page.close(),
+  };
+}
+
+const saveLogAttempts = (tab: Softphone): Promise<number> => tab.page.evaluate(() =>
+  (window as unknown as { __bench: { calls: { method: string }[] } }).__bench.calls.filter((c) => c.method === 'saveLog').length);
+
+it('logs every call exactly once through failed saves, lost answers, a reload and a closed tab', { timeout: 120_000 }, async () => {
+  const tasksNow = await newTasksSince(stack);
+  let tab = await openTab();
+  await stack.registered(agentUser(0));
+  const caller = await stack.caller(CALLERS[0]!);
+  const sent = inviteClock(caller);
+
+  // 1. saveLog fails outright twice, then works.
+  step('1. saveLog fails outright twice, then wo');
+  let failures = 2;
+  const failTwice = async (route: Route): Promise<void> => {
+    if (failures-- > 0) return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'injected: the org is unavailable' }) });
+    return route.continue();
+  };
+  await context.route(SAVE_LOG, failTwice);
+  await popCall(caller, sent, agentUser(0), tab, 0);
+  await until('call 1 to be logged after its retries', async () => ((await tasksNow()).length === 1 ? true : undefined), 30_000, 100).catch(async (e: unknown) => {
+    const calls = await tab.page.evaluate(() => (window as unknown as { __bench: { calls: { method: string; at: number }[] } }).__bench.calls.map((c) => `${c.method}@${Math.round(c.at % 100000)}`));
+    throw new Error(`${String(e)}; failures left ${failures}; Open CTI calls: ${calls.join(' ')}; Tasks: ${JSON.stringify(await tasksNow())}`);
+  });
+  assert.ok(failures < 0, 'the connector did not retry the failed saveLog');
+  await context.unroute(SAVE_LOG, failTwice);
+
+  // 2. The Task is created but the answer is lost: the retry must find it, not write a second one.
+  step('2. The Task is created but the answer is');
+  let lost = 1;
+  const loseAnswer = async (route: Route): Promise<void> => {
+    if (lost-- > 0) {
+      // The server saves the Task… (fetched from Node, which does not know the browser's host mapping)
+      await route.fetch({ url: route.request().url().replace(/^https:\/\/[^/]+/, `https://127.0.0.1:${stack.console.port}`) });
+      return route.fulfill({ status: 504, contentType: 'application/json', body: JSON.stringify({ error: 'injected: gateway timeout' }) }); // …and the answer is lost
+    }
+    return route.continue();
+  };
+  await context.route(SAVE_LOG, loseAnswer);
+  const lookups = (): Promise<number> => tab.page.evaluate(() =>
+    (window as unknown as { __bench: { calls: { method: string }[] } }).__bench.calls.filter((c) => c.method === 'runApex').length);
+  const lookupsBefore = await lookups();
+  await popCall(caller, sent, agentUser(0), tab, 0);
+  await until('call 2 to be created', async () => ((await tasksNow()).length === 2 ? true : undefined), 30_000, 100);
+  // The connector heard a failure, so it retries, and looks the CallObject up before creating again.
+  await until('the lookup after the lost answer', async () => ((await lookups()) > lookupsBefore ? true : undefined), 15_000, 100);
+  assert.equal(lost, 0, 'the connector wrote the call log again instead of adopting the one the lost answer had created');
+  await context.unroute(SAVE_LOG, loseAnswer);
+
+  // 3. A pending log survives a reload of the console.
+  step('3. A pending log survives a reload of th');
+  const block = (route: Route): Promise<void> => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'injected: down' }) });
+  await context.route(SAVE_LOG, block);
+  await popCall(caller, sent, agentUser(0), tab, 0);
+  await until('call 3 to try to log', async () => ((await saveLogAttempts(tab)) > 0 ? true : undefined), 10_000, 50);
+  await tab.page.reload();
+  await context.unroute(SAVE_LOG, block);
+  await tab.close();
+  tab = await openTab();
+  await until('call 3 to be logged after the reload', async () => ((await tasksNow()).length === 3 ? true : undefined), 30_000, 100);
+
+  // 4. A pending log survives closing the tab; the next tab saves it.
+  step('4. A pending log survives closing the ta');
+  await context.route(SAVE_LOG, block);
+  await stack.registered(agentUser(0));
+  await popCall(caller, sent, agentUser(0), tab, 0);
+  await until('call 4 to try to log', async () => ((await saveLogAttempts(tab)) > 0 ? true : undefined), 10_000, 50);
+  await tab.close();
+  await context.unroute(SAVE_LOG, block);
+  tab = await openTab();
+  await until('call 4 to be logged by the next tab', async () => ((await tasksNow()).length >= 4 ? true : undefined), 30_000, 100);
+
+  // Nothing is written twice, even after the outbox has had time to retry everything it holds.
+  await new Promise((ok) => setTimeout(ok, 3000));
+  const tasks = await tasksNow();
+  assert.equal(tasks.length, 4, JSON.stringify(tasks));
+  assert.equal(new Set(tasks.map((t) => t.CallObject)).size, 4);
+  await tab.close();
+});
