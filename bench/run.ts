@@ -174,7 +174,7 @@ async function main(): Promise<void> {
 
   // Report.
   const ratio = (a: number, b: number | undefined): number | undefined => (b ? round2(a / b) : undefined);
-  const medHeap = (list: HeapMetrics[], key: keyof HeapMetrics): number => median(list.map((h) => h[key]));
+  const medHeap = (list: HeapMetrics[], key: 'jsHeapUsedKb' | 'nodes' | 'jsEventListeners'): number => median(list.map((h) => h[key]));
   const oursReady = round2(median(ready.ours));
   const anchorReady = round2(median(ready.anchor));
   const oursIdle = medHeap(idle.ours, 'jsHeapUsedKb');
