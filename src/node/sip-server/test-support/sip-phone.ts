@@ -71,6 +71,8 @@ export interface PhoneOptions {
   readonly password?: string;
   /** Seconds asked for in REGISTER (sip.js default 600). */
   readonly expires?: number;
+  /** Display name in From (tests use hostile ones). */
+  readonly displayName?: string;
 }
 
 export type CallOutcome =
@@ -104,6 +106,7 @@ export class TestPhone {
       transportOptions: { server: options.url },
       authorizationUsername: options.user,
       authorizationPassword: options.password,
+      ...(options.displayName !== undefined ? { displayName: options.displayName } : {}),
       logBuiltinEnabled: false,
       logLevel: 'error',
       sessionDescriptionHandlerFactory: () => new FixedSdpHandler(),
