@@ -72,4 +72,10 @@ export default tseslint.config(
     files: ['src/node/**/web/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [...forbid('telephony', 'crm', 'ui', 'app'), ...packages(['node:*'], 'Browser code: no Node built-ins.')] }] },
   },
+  // The customer phone plays the caller with the connector's own SIP adapter (same code path, by
+  // design): it may import src/telephony/sip, and nothing else of the connector.
+  {
+    files: ['src/node/customer-phone/web/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...forbid('crm', 'ui', 'app'), ...packages(['node:*'], 'Browser code: no Node built-ins.')] }] },
+  },
 );

@@ -5,7 +5,6 @@
  * control has an accessible name (tests drive it with getByRole).
  */
 import { parseConnectorSettings, silentLogger } from '../../../core/index.ts';
-// eslint-disable-next-line no-restricted-imports -- by design the customer phone runs the same SIP adapter as the connector (brief); the lead allows src/node/customer-phone/web → src/telephony/sip.
 import { browserClock, createSipTelephony, type SipTelephony } from '../../../telephony/sip/index.ts';
 
 const $ = <T extends HTMLElement>(selector: string): T => {
