@@ -23,10 +23,7 @@ it('an independent Open CTI softphone pops a record, saves a log and sees it in 
   await h.useCallCenter(userId, { internalName: 'IndependentCenter', displayName: 'Independent Center', adapterUrl: '/apex/IndependentSoftphone' });
   await h.setLayout(userId, layout({ objects: { Contact: ['Name', 'Phone'], Account: ['Name', 'Phone'] }, pops: { SingleMatch: { screenPopType: 'PopToEntity' }, MultipleMatches: { screenPopType: 'PopToSearch' } } }));
   // A seeded demo contact whose number no other record has.
-  const found = await h.api<{ records: { Id: string; name: string }[] }>('GET', `/emulator/api/console/search?q=${encodeURIComponent(DEMO.contact.name)}`);
-  const seeded = found.body.records.find((r) => r.name === DEMO.contact.name);
-  assert.ok(seeded, 'the demo contact is seeded');
-  const contact = { Id: seeded.Id, name: DEMO.contact.name, fields: { Phone: DEMO.contact.phone } };
+  const contact = { Id: DEMO.uniqueContact.id, name: DEMO.uniqueContact.name, fields: { Phone: DEMO.uniqueContact.phone } };
 
   const { page, frame } = await h.openConsole({ framePath: '/apex/IndependentSoftphone' });
   await frame.getByText('Ready: Independent Center').waitFor({ timeout: 10_000 });

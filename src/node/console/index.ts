@@ -28,7 +28,8 @@ import { consoleOrigins, DEFAULT_ORG, HOST_RESOLVER_RULES, STRICT_CHROMIUM_ARGS 
 import { devCertificate } from './server/dev-certificate.ts';
 import { customerPhoneHandler } from '../customer-phone/index.ts';
 import { registerBuiltinApex } from './server/builtin-apex.ts';
-import { openConsoleData, DEMO } from './server/db-console-data.ts';
+import { openConsoleData } from './server/console-db-data.ts';
+import { DEMO } from './seed/index.ts';
 import type { ConsoleData } from './server/console-data.ts';
 
 export { ApexRegistry, HOST_RESOLVER_RULES, STRICT_CHROMIUM_ARGS, DEMO };
@@ -43,11 +44,11 @@ export interface ConsoleOptions {
   readonly vfPort?: number;
   /** Listen address. Default 127.0.0.1. */
   readonly host?: string;
-  /** SQLite file; ':memory:' for a throwaway org. Seeded with the demo data on first start. */
+  /** SQLite file; ':memory:' for a throwaway org. Seeded with the demo org (src/node/console/seed, DEMO) on first start. */
   readonly dbFile?: string;
   /** Folder of Visualforce pages (`<Name>.page` or `<Name>.html`) served at /apex/<Name>. */
   readonly apexDir?: string;
-  /** The SIP server's WebSocket URL, written into the demo call center of a fresh database. */
+  /** The SIP server's WebSocket URL, written into the demo call center's switchboard section. */
   readonly sipServer?: string;
   /** The SIP domain of the demo call center. Default 'localhost' (the embedded SIP server's). */
   readonly sipDomain?: string;

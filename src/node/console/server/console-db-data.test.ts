@@ -1,6 +1,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { openConsoleData, DEFAULT_LAYOUT } from './db-console-data.ts';
+import { openConsoleData } from './console-db-data.ts';
+import { DEMO, DEMO_SOFTPHONE_LAYOUT } from '../seed/index.ts';
 import { DataError } from './console-data.ts';
 
 function open() {
@@ -18,13 +19,16 @@ const codes = (fn: () => unknown): string[] => {
   return [];
 };
 
-it('a fresh database has the demo agent on the demo call center pointing at the SIP server', () => {
+it('a fresh database is the seeded demo org, its call center pointing the connector at the SIP server', () => {
   const { data, user, close } = open();
-  assert.equal(user.Username, 'agent@switchboard.dev');
+  assert.equal(user.Username, DEMO.agent.username);
   const settings = data.callCenterSettings(user.CallCenterId!);
-  assert.equal(settings['/reqGeneralInfo/reqAdapterUrl'], '/softphone/');
+  assert.equal(settings['/reqGeneralInfo/reqAdapterUrl'], DEMO.callCenter.adapterUrl);
   assert.equal(settings['/switchboard/sipWebSocketUrl'], 'ws://127.0.0.1:7000');
-  assert.deepEqual(data.softphoneLayout(user.Id), DEFAULT_LAYOUT);
+  assert.equal(settings['/switchboard/sipDomain'], 'localhost');
+  assert.deepEqual(data.softphoneLayout(user.Id), DEMO_SOFTPHONE_LAYOUT);
+  assert.deepEqual(data.search(DEMO.uniqueContactPhone, ['Contact']).map((r) => r.Id), [DEMO.uniqueContact.id]);
+  assert.deepEqual(data.search(DEMO.sharedPhone).map((r) => r.Id).sort(), DEMO.sharedBy.map((r) => r.id).sort());
   close();
 });
 
@@ -33,8 +37,8 @@ it('creates and updates with Salesforce field rules', () => {
   assert.deepEqual(codes(() => data.create('Task', { Subject: 'x', Bogus__c: 1 }, user.Id)), ['INVALID_FIELD:Bogus__c']);
   assert.deepEqual(codes(() => data.create('Contact', { FirstName: 'No' }, user.Id)), ['REQUIRED_FIELD_MISSING:LastName']);
   assert.deepEqual(codes(() => data.create('Task', { Subject: 'x', CallType: 'Sideways' }, user.Id)), ['INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST:CallType']);
-  assert.deepEqual(codes(() => data.create('Task', { Subject: 'x', WhoId: '001000000000000AAA' }, user.Id)), ['FIELD_INTEGRITY_EXCEPTION:WhoId']);
-  assert.deepEqual(codes(() => data.create('Nope__c', {}, user.Id)), ['NOT_FOUND:']);
+  assert.deepEqual(codes(() => data.create('Task', { Subject: 'x', WhoId: '001000000000000AAA' }, user.Id)), ['INVALID_CROSS_REFERENCE_KEY:WhoId']);
+  assert.deepEqual(codes(() => data.create('Nope__c', {}, user.Id)), ['INVALID_TYPE:']);
   assert.deepEqual(codes(() => data.create('Contact', { LastName: 'A', Name: 'B' }, user.Id)), ['INVALID_FIELD_FOR_INSERT_UPDATE:Name']);
   const contact = data.create('Contact', { FirstName: 'Ada', LastName: 'Lovelace', Phone: '(415) 555-0134' }, user.Id);
   assert.equal(data.record(contact)?.name, 'Ada Lovelace');
@@ -54,18 +58,18 @@ it('creates and updates with Salesforce field rules', () => {
 
 it('finds phone numbers whatever their format, and names by text', () => {
   const { data, user, close } = open();
-  const a = data.create('Contact', { LastName: 'One', Phone: '+1 415-555-0177' }, user.Id);
-  const b = data.create('Account', { Name: 'Acme Phones', Phone: '4155550177' }, user.Id);
+  const a = data.create('Contact', { LastName: 'One', Phone: '+1 907-555-0177' }, user.Id);
+  const b = data.create('Account', { Name: 'Zyxwv Phones', Phone: '9075550177' }, user.Id);
   data.create('Lead', { LastName: 'Other', Company: 'X', Phone: '+44 20 7946 0958' }, user.Id);
-  assert.deepEqual(data.search('(415) 555 0177').map((r) => r.Id).sort(), [a, b].sort());
-  assert.deepEqual(data.search('+14155550177', ['Contact']).map((r) => r.Id), [a]);
-  assert.deepEqual(data.search('Acme Phones').map((r) => r.Id), [b]);
+  assert.deepEqual(data.search('(907) 555 0177').map((r) => r.Id).sort(), [a, b].sort());
+  assert.deepEqual(data.search('+19075550177', ['Contact']).map((r) => r.Id), [a]);
+  assert.deepEqual(data.search('Zyxwv Phones').map((r) => r.Id), [b]);
   close();
 });
 
 it('stores a softphone layout per user and re-imports a call center by internal name', () => {
   const { data, user, close } = open();
-  const layout = { ...DEFAULT_LAYOUT, Internal: { callRelatedFields: [], objects: { Contact: [{ apiName: 'Name', displayName: 'Name' }] }, screenPopSettings: {} } };
+  const layout = { ...DEMO_SOFTPHONE_LAYOUT, Internal: { callRelatedFields: [], objects: { Contact: [{ apiName: 'Name', displayName: 'Name' }] }, screenPopSettings: {} } };
   data.saveSoftphoneLayout(user.Id, layout);
   assert.deepEqual(data.softphoneLayout(user.Id), layout);
   const before = data.callCenters().length;
