@@ -74,6 +74,18 @@ export class ConsoleDb {
     migrate(this.sql);
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** A prepared statement, cached by its SQL (the seed's thousands of writes reuse a handful). */
+  prepare(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.sql.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
   close(): void {
     this.sql.close();
   }
@@ -84,17 +96,17 @@ export class ConsoleDb {
 
   /** True when no User and no Account exist (a fresh database, to be seeded). */
   isEmpty(): boolean {
-    const count = (o: ObjectDef) => (this.sql.prepare(`SELECT COUNT(*) AS n FROM ${tableOf(o)}`).get() as { n: number }).n;
+    const count = (o: ObjectDef) => (this.prepare(`SELECT COUNT(*) AS n FROM ${tableOf(o)}`).get() as { n: number }).n;
     return count(findObject('User')!) === 0 && count(findObject('Account')!) === 0;
   }
 
   // ---- meta ---------------------------------------------------------------------------------
   getMeta(key: string): string | undefined {
-    return (this.sql.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    return (this.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
   }
 
   setMeta(key: string, value: string): void {
-    this.sql.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   /** The user writes are attributed to when no WriteContext.userId is given (the seed sets the demo agent). */
@@ -103,7 +115,7 @@ export class ConsoleDb {
   }
 
   set defaultUserId(id: string | undefined) {
-    if (id === undefined) this.sql.prepare("DELETE FROM meta WHERE key = 'defaultUserId'").run();
+    if (id === undefined) this.prepare("DELETE FROM meta WHERE key = 'defaultUserId'").run();
     else this.setMeta('defaultUserId', id);
   }
 
@@ -136,7 +148,7 @@ export class ConsoleDb {
 
   // ---- records ------------------------------------------------------------------------------
   private row(object: ObjectDef, id: string): Row | undefined {
-    return this.sql.prepare(`SELECT * FROM ${tableOf(object)} WHERE "Id" = ?`).get(id) as Row | undefined;
+    return this.prepare(`SELECT * FROM ${tableOf(object)} WHERE "Id" = ?`).get(id) as Row | undefined;
   }
 
   /** Resolves fields by name, INVALID_FIELD naming the first unknown one. */
@@ -198,7 +210,7 @@ export class ConsoleDb {
       if (def.name === 'Case') values.CaseNumber = String(1000 + this.nextNumber('CaseNumber')).padStart(8, '0');
       Object.assign(values, def.derive?.(values, stamp) ?? {});
       const names = Object.keys(values);
-      this.sql.prepare(`INSERT INTO ${tableOf(def)} (${names.map(col).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
+      this.prepare(`INSERT INTO ${tableOf(def)} (${names.map(col).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
         .run(...names.map((n) => toSql(values[n]!)));
       this.indexPhones(def, id, values);
       return id;
@@ -212,7 +224,9 @@ export class ConsoleDb {
       const full = normalizeId(id);
       const row = full && keyPrefixOf(full) === def.keyPrefix ? this.row(def, full) : undefined;
       if (!full || !row) throw sfError('NOT_FOUND', 'The requested resource does not exist');
-      const { Id: givenId, ...rest } = fields as Record<string, unknown>;
+      const idKey = Object.keys(fields).find((k) => k.toLowerCase() === 'id');
+      const givenId = idKey === undefined ? undefined : fields[idKey];
+      const rest = Object.fromEntries(Object.entries(fields).filter(([k]) => k !== idKey));
       if (givenId !== undefined && normalizeId(String(givenId)) !== full) throw sfError('INVALID_ID_FIELD', 'Record ID: cannot specify Id in an update call', ['Id']);
       const changes = this.checkInput(def, rest, 'update', full, system);
       const cleared = def.fields.filter((fd) => fd.required && changes[fd.name] === null).map((fd) => fd.name);
@@ -224,7 +238,7 @@ export class ConsoleDb {
       const merged: Record<string, FieldValue> = { ...current, ...changes, LastModifiedDate: stamp, SystemModstamp: stamp, LastModifiedById: ctx.userId ?? this.defaultUserId ?? null };
       Object.assign(merged, def.derive?.(merged, stamp) ?? {});
       const names = def.fields.map((fd) => fd.name).filter((n) => n !== 'Id');
-      this.sql.prepare(`UPDATE ${tableOf(def)} SET ${names.map((n) => `${col(n)} = ?`).join(', ')} WHERE "Id" = ?`)
+      this.prepare(`UPDATE ${tableOf(def)} SET ${names.map((n) => `${col(n)} = ?`).join(', ')} WHERE "Id" = ?`)
         .run(...names.map((n) => toSql(merged[n] ?? null)), full);
       this.indexPhones(def, full, merged);
     });
@@ -237,13 +251,13 @@ export class ConsoleDb {
       const full = normalizeId(id);
       const row = full && keyPrefixOf(full) === def.keyPrefix ? this.row(def, full) : undefined;
       if (!full || !row) throw sfError('NOT_FOUND', 'The requested resource does not exist');
-      this.sql.prepare(`DELETE FROM ${tableOf(def)} WHERE "Id" = ?`).run(full);
-      this.sql.prepare('DELETE FROM phone_keys WHERE record_id = ?').run(full);
+      this.prepare(`DELETE FROM ${tableOf(def)} WHERE "Id" = ?`).run(full);
+      this.prepare('DELETE FROM phone_keys WHERE record_id = ?').run(full);
       // Lookups to the deleted record are cleared, as Salesforce does for optional lookups.
       for (const other of OBJECTS) {
         for (const fd of other.fields) {
           if (fd.type === 'reference' && !AUDIT.has(fd.name) && fd.referenceTo?.includes(def.name)) {
-            this.sql.prepare(`UPDATE ${tableOf(other)} SET ${col(fd)} = NULL WHERE ${col(fd)} = ?`).run(full);
+            this.prepare(`UPDATE ${tableOf(other)} SET ${col(fd)} = NULL WHERE ${col(fd)} = ?`).run(full);
           }
         }
       }
@@ -300,7 +314,7 @@ export class ConsoleDb {
   private checkUnique(def: ObjectDef, values: Record<string, FieldValue>, selfId: string): void {
     for (const fd of def.fields) {
       if (!fd.unique || fd.autoNumber || values[fd.name] === undefined || values[fd.name] === null) continue;
-      const clash = this.sql.prepare(`SELECT "Id" FROM ${tableOf(def)} WHERE ${col(fd)} = ? COLLATE NOCASE AND "Id" != ?`).get(toSql(values[fd.name]!), selfId) as { Id: string } | undefined;
+      const clash = this.prepare(`SELECT "Id" FROM ${tableOf(def)} WHERE ${col(fd)} = ? COLLATE NOCASE AND "Id" != ?`).get(toSql(values[fd.name]!), selfId) as { Id: string } | undefined;
       if (!clash) continue;
       if (def.name === 'User' && fd.name === 'Username') {
         throw sfError('DUPLICATE_USERNAME', 'Duplicate Username. The username already exists in this or another Salesforce organization. Usernames must be unique across all Salesforce organizations.', [fd.name]);
@@ -310,10 +324,10 @@ export class ConsoleDb {
   }
 
   private indexPhones(def: ObjectDef, id: string, values: Readonly<Record<string, FieldValue>>): void {
-    this.sql.prepare('DELETE FROM phone_keys WHERE record_id = ?').run(id);
+    this.prepare('DELETE FROM phone_keys WHERE record_id = ?').run(id);
     const countryField = COUNTRY_FIELDS.find((n) => findField(def, n));
     const region = regionOfCountry(countryField ? (values[countryField] as string | null) : undefined) ?? this.defaultRegion;
-    const insert = this.sql.prepare('INSERT INTO phone_keys (object, record_id, field, key) VALUES (?, ?, ?, ?)');
+    const insert = this.prepare('INSERT INTO phone_keys (object, record_id, field, key) VALUES (?, ?, ?, ?)');
     for (const fd of def.fields) {
       const v = values[fd.name];
       if (fd.type !== 'phone' || typeof v !== 'string' || v === '') continue;
@@ -326,10 +340,10 @@ export class ConsoleDb {
   query(soql: string, apiVersion = this.apiVersion): QueryResult {
     const compiled = compileQuery(parseSoql(soql), { source: soql, now: this.now() });
     if (compiled.count) {
-      const n = (this.sql.prepare(compiled.sql).get(...compiled.params) as { n: number }).n;
+      const n = (this.prepare(compiled.sql).get(...compiled.params) as { n: number }).n;
       return { totalSize: n, done: true, records: [] };
     }
-    const rows = this.sql.prepare(compiled.sql).all(...compiled.params) as Row[];
+    const rows = this.prepare(compiled.sql).all(...compiled.params) as Row[];
     const records = rows.map((r) => rowToRecord(compiled.object, r, compiled.fields, apiVersion));
     return { totalSize: records.length, done: true, records };
   }
@@ -343,7 +357,7 @@ export class ConsoleDb {
   phoneMatches(object: ObjectDef, number: string): string[] {
     const keys = searchPhoneKeys(number, this.defaultRegion);
     if (!keys.length) return [];
-    const rows = this.sql.prepare(`SELECT DISTINCT record_id FROM phone_keys WHERE object = ? AND key IN (${keys.map(() => '?').join(', ')}) ORDER BY record_id`)
+    const rows = this.prepare(`SELECT DISTINCT record_id FROM phone_keys WHERE object = ? AND key IN (${keys.map(() => '?').join(', ')}) ORDER BY record_id`)
       .all(object.name, ...keys) as { record_id: string }[];
     return rows.map((r) => r.record_id);
   }

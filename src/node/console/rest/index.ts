@@ -96,6 +96,9 @@ export function createRestHandler(db: OpenConsoleDb, options: RestOptions = {}):
       only('GET');
       return sendJson(res, 200, db.search(parameterizedToSosl(url.searchParams), version));
     }
+    if (resource === 'composite' && object === 'sobjects') {
+      return composite(req, res, rest.slice(2), url, method, version, ctx);
+    }
     if (resource !== 'sobjects') throw notFound();
     if (!object) {
       only('GET');
@@ -129,6 +132,71 @@ export function createRestHandler(db: OpenConsoleDb, options: RestOptions = {}):
       return sendNoContent(res);
     }
     only('GET', 'PATCH', 'DELETE');
+  }
+
+  /**
+   * sObject Collections (`/composite/sobjects`), which jsforce uses for arrays of records:
+   * POST creates, PATCH updates, DELETE ?ids= deletes, POST /<Object> {ids, fields} retrieves.
+   * Results are per record; with allOrNone one failure rolls all back.
+   */
+  async function composite(req: IncomingMessage, res: ServerResponse, rest: string[], url: URL, method: string, version: string, ctx: { userId?: string }): Promise<void> {
+    type Result = { id: string | null; success: boolean; errors: { statusCode: string; message: string; fields: readonly string[] }[] };
+    const run = (allOrNone: boolean, items: (() => string)[]): Result[] => {
+      const results: Result[] = [];
+      const attempt = () => {
+        for (const item of items) {
+          try {
+            results.push({ id: item(), success: true, errors: [] });
+          } catch (e) {
+            if (!(e instanceof SalesforceError)) throw e;
+            if (allOrNone) throw e;
+            results.push({ id: null, success: false, errors: e.errors.map((x) => ({ statusCode: x.errorCode, message: x.message, fields: x.fields })) });
+          }
+        }
+      };
+      db.transaction(attempt);
+      return results;
+    };
+    const [object] = rest;
+    if (object) {
+      if (method !== 'POST') throw sfError('METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are POST`);
+      const body = await readJson(req) as { ids?: unknown; fields?: unknown };
+      if (!Array.isArray(body.ids) || !Array.isArray(body.fields)) throw sfError('INVALID_FIELD', 'ids and fields are required');
+      const fields = body.fields.map(String);
+      return sendJson(res, 200, body.ids.map((id) => {
+        try { return db.retrieve(object, String(id), fields, version); } catch (e) {
+          if (e instanceof SalesforceError && e.errorCode === 'NOT_FOUND') return null;
+          throw e;
+        }
+      }));
+    }
+    if (method === 'DELETE') {
+      const ids = (url.searchParams.get('ids') ?? '').split(',').filter(Boolean);
+      const allOrNone = url.searchParams.get('allOrNone') === 'true';
+      return sendJson(res, 200, run(allOrNone, ids.map((id) => () => {
+        const type = db.objectOfId(id);
+        if (!type) throw sfError('MALFORMED_ID', `malformed id ${id}`);
+        db.delete(type, id);
+        return id;
+      })));
+    }
+    if (method !== 'POST' && method !== 'PATCH') throw sfError('METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are POST,PATCH,DELETE`);
+    const body = await readJson(req) as { allOrNone?: unknown; records?: unknown };
+    if (!Array.isArray(body.records)) throw sfError('JSON_PARSER_ERROR', 'records must be an array');
+    const records = body.records as Record<string, unknown>[];
+    return sendJson(res, 200, run(body.allOrNone === true, records.map((record) => () => {
+      const { attributes, ...rest } = record as { attributes?: { type?: unknown } } & Record<string, unknown>;
+      // Field names are case-insensitive (jsforce sends `id`).
+      const idKey = Object.keys(rest).find((k) => k.toLowerCase() === 'id');
+      const Id = idKey === undefined ? undefined : rest[idKey];
+      const fields = Object.fromEntries(Object.entries(rest).filter(([k]) => k !== idKey));
+      const type = typeof attributes?.type === 'string' ? attributes.type : undefined;
+      if (!type) throw sfError('INVALID_TYPE', 'Each record needs attributes.type');
+      if (method === 'POST') return db.create(type, fields, ctx);
+      if (typeof Id !== 'string') throw sfError('MISSING_ARGUMENT', 'Id not specified in an update call', ['Id']);
+      db.update(type, Id, fields, ctx);
+      return Id;
+    })));
   }
 
   return async function handleRest(req, res) {

@@ -27,7 +27,9 @@ before(async () => {
 });
 
 after(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  await closed;
   db.close();
 });
 
@@ -70,12 +72,26 @@ test('jsforce: errors come back with Salesforce codes', async () => {
     assert.equal(e.errorCode, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
     return true;
   });
-  await assert.rejects(conn.query('SELECT Id FORM Contact'), (e: Error & { errorCode?: string }) => {
+  await assert.rejects(async () => { await conn.query('SELECT Id FORM Contact'); }, (e: Error & { errorCode?: string }) => {
     assert.equal(e.errorCode, 'MALFORMED_QUERY');
     assert.match(e.message, /Column:11/);
     return true;
   });
   await assert.rejects(conn.sobject('Contact').create({ LastName: 'x', Nope: 1 }), (e: Error & { errorCode?: string }) => e.errorCode === 'INVALID_FIELD');
+});
+
+test('jsforce: collections (create/update/retrieve/destroy arrays)', async () => {
+  const created = await conn.sobject('Lead').create([{ LastName: 'A', Company: 'X' }, { LastName: 'B' }]);
+  assert.deepEqual(created.map((r) => r.success), [true, false]);
+  assert.equal((created[1] as { errors: { errorCode?: string; statusCode?: string }[] }).errors[0]!.statusCode ?? '', 'REQUIRED_FIELD_MISSING');
+  const id = created[0]!.id!;
+  await conn.sobject('Lead').update([{ Id: id, Company: 'Y' }]);
+  const got = await conn.sobject('Lead').retrieve([id], { fields: ['Company'] }) as unknown as { Company: string }[];
+  assert.equal(got[0]!.Company, 'Y');
+  const destroyed = await conn.sobject('Lead').destroy([id]);
+  assert.equal(destroyed[0]!.success, true);
+  await assert.rejects(conn.sobject('Lead').create([{ LastName: 'C', Company: 'X' }, { LastName: 'D' }], { allOrNone: true }));
+  assert.equal((await conn.query("SELECT COUNT() FROM Lead WHERE LastName = 'C'")).totalSize, 0);
 });
 
 test('jsforce: SOSL search by phone', async () => {
