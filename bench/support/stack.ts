@@ -19,7 +19,12 @@ export const agentUser = (i: number): string => String(2001 + i);
 export const agentPassword = (user: string): string => `pw-${user}`;
 
 export interface Stack {
+  /** The embedded server (undefined with `sipUrl`); replaced by `startSip()` after `killSip()`. */
   readonly sip: SipServer | undefined;
+  /** Stops the embedded server abruptly (every socket closes, every registration is lost). */
+  killSip(): Promise<void>;
+  /** Starts the embedded server again on the same port, with empty state. */
+  startSip(): Promise<void>;
   readonly sipUrl: string;
   readonly console: RunningConsole;
   /** Console users (Ids) for agents 0..n-1, each with its own call center and SIP user 2001+i. */
@@ -74,10 +79,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...Array.from({ length: n }, (_, i) => ({ username: agentUser(i), password: agentPassword(agentUser(i)), displayName: `Agent ${i + 1}` })),
     ...(options.extraUsers ?? []),
   ];
-  const sip = options.sipUrl ? undefined : await startSipServer({
-    host: '127.0.0.1', port: 0, domain, users, guests: [...CALLERS, ...DIALLED],
+  const sipOptions = {
+    host: '127.0.0.1', domain, users, guests: [...CALLERS, ...DIALLED],
     ringGroups: Object.fromEntries(Object.entries(options.ringGroups ?? {}).map(([k, v]) => [k, v.map(agentUser)])),
-  });
+  };
+  let sip = options.sipUrl ? undefined : await startSipServer({ ...sipOptions, port: 0 });
+  const sipPort = sip?.port ?? 0;
   const sipUrl = options.sipUrl ?? sip!.url;
   const app = await startConsole({ port: 0, vfPort: 0, dbFile: ':memory:', sipServer: sipUrl, sipDomain: domain, strictOrigins: options.strictOrigins ?? false });
   const request = options.strictOrigins ? httpsRequest : httpRequest;
@@ -119,7 +126,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     throw e;
   }
   return {
-    sip, sipUrl, console: app, agentIds, api,
+    get sip() { return sip; },
+    sipUrl, console: app, agentIds, api,
+    async killSip() {
+      if (!sip) throw new Error('killSip() needs the embedded server');
+      await sip.close();
+      sip = undefined;
+    },
+    async startSip() {
+      if (sip) throw new Error('the embedded server is running');
+      sip = await startSipServer({ ...sipOptions, port: sipPort });
+    },
     async caller(name, password) {
       const phone = await TestPhone.start({ url: sipUrl, domain, user: name, ...(password ? { password } : {}) });
       phones.push(phone);
