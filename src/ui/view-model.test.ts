@@ -1,4 +1,3 @@
-/* eslint-disable no-restricted-imports -- tests run in Node; the ui layer rule lacks the *.test.ts exception src/core has (asked the lead). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConnectorSettings, type CallSnapshot, type ConnectorSettings, type EngineState } from '../core/index.ts';
@@ -67,7 +66,7 @@ test('a ringing call offers Answer and Decline only', () => {
   assert.deepEqual(view.offers[0]!.actions[0]!.command, { type: 'answer', callId: 'c1' });
   assert.equal(view.offers[0]!.timerSeconds, 3);
   assert.equal(view.offers[0]!.name, 'Grace Hopper');
-  assert.equal(view.offers[0]!.number, '(415) 555-0134');
+  assert.equal(view.offers[0]!.number, '+1 415-555-0134');
 });
 
 test('an active call has mute, hold, keypad, transfer and hang up; the timer counts from answer', () => {

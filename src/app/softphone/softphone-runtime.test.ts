@@ -1,4 +1,3 @@
-/* eslint-disable no-restricted-imports -- tests run in Node; the app layer rule lacks the *.test.ts exception src/core has (asked the lead). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AudioDevice } from '../../core/index.ts';

@@ -1,4 +1,3 @@
-/* eslint-disable no-restricted-imports -- tests run in Node; the ui layer rule lacks the *.test.ts exception src/core has (asked the lead). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { countryCodeOf, dialable, displayNumber, formatAsYouType } from './phone-format.ts';
@@ -43,8 +42,9 @@ test('country codes follow the ITU zones', () => {
   assert.equal(countryCodeOf('4'), undefined);
 });
 
-test('displayNumber prefers E.164, national style at home', () => {
-  assert.equal(displayNumber({ number: '4155550134', e164: '+14155550134' }, 'US'), '(415) 555-0134');
+test('displayNumber prefers E.164, in international style', () => {
+  assert.equal(displayNumber({ number: '4155550134', e164: '+14155550134' }, 'US'), '+1 415-555-0134');
+  assert.equal(displayNumber({ number: '4155550134' }, 'US'), '(415) 555-0134');
   assert.equal(displayNumber({ number: '4155550134', e164: '+14155550134' }, 'DE'), '+1 415-555-0134');
   assert.equal(displayNumber({ number: '1002' }, 'US'), '1002');
   assert.equal(displayNumber({ number: 'anonymous' }, 'US'), 'anonymous');

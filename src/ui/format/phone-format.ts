@@ -88,16 +88,12 @@ export function formatAsYouType(input: string, defaultCountry = 'US'): string {
 }
 
 /**
- * A party's number for display: the E.164 form when the adapter gave one (national style when it is
- * in the default country's plan), else the number as received.
+ * A party's number for display: the E.164 form, grouped (`+1 415-555-0134`), when the adapter gave
+ * one — international style always, so a number reads the same to every agent of a multi-country
+ * team and matches what Salesforce search shows — else the number as received, grouped.
  */
 export function displayNumber(party: { readonly number: string; readonly e164?: string }, defaultCountry = 'US'): string {
   const e164 = party.e164;
-  if (e164 && /^\+\d{6,15}$/.test(e164)) {
-    if (e164.startsWith('+1') && NANP_COUNTRIES.includes(defaultCountry.toUpperCase()) && e164.length === 12) {
-      return nanpNational(e164.slice(2));
-    }
-    return formatAsYouType(e164, defaultCountry);
-  }
+  if (e164 && /^\+\d{6,15}$/.test(e164)) return formatAsYouType(e164, defaultCountry);
   return formatAsYouType(party.number, defaultCountry) || party.number;
 }
