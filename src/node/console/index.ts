@@ -65,9 +65,9 @@ export interface ConsoleOptions {
 }
 
 export interface RunningConsole {
-  /** e.g. http://127.0.0.1:5173 or http://switchboard-dev.lightning.force.com:5173 */
+  /** e.g. http://127.0.0.1:5173 (local) or https://switchboard-dev.lightning.force.com:5173 (strict) */
   readonly lightningOrigin: string;
-  /** e.g. http://127.0.0.1:5174 or http://switchboard-dev--c.vf.force.com:5174 */
+  /** e.g. http://localhost:5174 (local) or https://switchboard-dev--c.vf.force.com:5174 (strict) */
   readonly vfOrigin: string;
   readonly port: number;
   readonly vfPort: number;
