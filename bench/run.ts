@@ -18,12 +18,14 @@
  *    (ring + cancel: answering needs WebRTC media the Node caller does not have); the anchor is
  *    read after its pop calls only (context), ours goes on alone to LEAK_CALLS;
  * 6. INVITE → ringing through the embedded server and Kamailio, ours vs bare sip.js (bench/sip-ringing.ts).
- * Options: --pop-calls N (200), --leak-calls N (1000), --rounds N (7), --ringing-calls N (50), --gate.
+ * Options: --pop-calls N (200), --leak-calls N (1000), --rounds N (7), --ringing-calls N (50), --gate,
+ * --local (the emulator's local origins, where the frame is cross-site and loses its storage).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../test/support/chromium.ts';
+import { STRICT_CHROMIUM_ARGS } from '../src/node/console/index.ts';
 import { serveStatic } from '../test/support/static-server.ts';
 import { runSipRingingBench, type RingingFigures } from './sip-ringing.ts';
 import { agentUser, CALLERS, startStack, type Stack } from './support/stack.ts';
@@ -94,9 +96,13 @@ async function main(): Promise<void> {
   log('bundles');
   const b = await bundles();
 
-  const stack = await startStack({ agents: 1, extraUsers: [ANCHOR_USER] });
+  // Salesforce-shaped origins (as in an org, the console and the softphone frame are same-site, so
+  // the frame keeps its storage); --local uses the emulator's 127.0.0.1/localhost origins instead.
+  const strict = !process.argv.includes('--local');
+  const stack = await startStack({ agents: 1, extraUsers: [ANCHOR_USER], strictOrigins: strict });
   const web = await serveStatic(OUT_DIR);
-  const browser = await launchChromium();
+  // The frame in a process of its own (same-site frames share their parent's), so its heap can be read alone.
+  const browser = await launchChromium([...(strict ? STRICT_CHROMIUM_ARGS : []), `--isolate-origins=${stack.console.vfOrigin}`]);
   const harnessUrl = `${web.url}/harness.html`;
   const anchorUrl = (parentOrigin: string): string => `${web.url.replace('127.0.0.1', 'localhost')}/anchor/index.html?` + new URLSearchParams({
     ws: stack.sipUrl, user: ANCHOR_USER.username, password: ANCHOR_USER.password, domain: 'switchboard.test', parentOrigin,
@@ -204,7 +210,7 @@ async function main(): Promise<void> {
     measuredAt: new Date().toISOString(),
     durationS: Math.round((Date.now() - started) / 1000),
     machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
-    options: { rounds: ROUNDS, popCalls: POP_CALLS, warmup: WARMUP, leakCalls: LEAK_CALLS, leakCallKind: 'ring + cancel', ringingCalls: RINGING_CALLS },
+    options: { origins: process.argv.includes('--local') ? 'local' : 'strict', rounds: ROUNDS, popCalls: POP_CALLS, warmup: WARMUP, leakCalls: LEAK_CALLS, leakCallKind: 'ring + cancel', ringingCalls: RINGING_CALLS },
     rows: rows.map((r) => ({ ...r, ratio: ratio(r.ours, r.anchor) })),
     raw: {
       bundle: b, readyMs: ready, idleHeap: idle, leak, clockOffsets: offsets,
