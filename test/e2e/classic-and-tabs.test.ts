@@ -5,6 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { DEMO } from '../../src/node/console/seed/index.ts';
 import { CALLERS, openAgentConsole, openCustomerPhone, shot, startHarness, tasksFor, waitRegistered, waitUntil, type AgentConsole, type Harness } from './harness.ts';
 
 describe('Classic console and several tabs', { concurrency: false }, () => {
@@ -15,15 +16,15 @@ describe('Classic console and several tabs', { concurrency: false }, () => {
   after(async () => h?.close());
 
   test('Classic: a call rings, pops the caller, is answered, hung up, wrapped up and logged once', async () => {
-    const ada = h.console.data.search('Ada Lovelace', ['Contact'])[0];
-    assert.ok(ada);
+    const ada = h.console.data.record(DEMO.uniqueContact.id);
+    assert.ok(ada, `the seeded contact ${DEMO.uniqueContact.name} exists`);
     const agent = await openAgentConsole(h, { classic: true });
     await waitRegistered(h);
     const customer = await openCustomerPhone(h, CALLERS.ada);
     await customer.getByRole('button', { name: 'Call', exact: true }).click();
     const answer = agent.phone.getByRole('button', { name: 'Answer' });
     await answer.waitFor({ timeout: 15_000 });
-    await waitUntil(async () => ((await agent.page.evaluate('window.__console.openRecords()')) as string[]).includes(ada.Id), 10_000, 'Classic pops Ada Lovelace');
+    await waitUntil(async () => ((await agent.page.evaluate('window.__console.openRecords()')) as string[]).includes(ada.Id), 10_000, `Classic pops ${DEMO.uniqueContact.name}`);
     await shot(agent.page, 'classic-ringing');
     await answer.click();
     await agent.phone.getByRole('button', { name: 'Hang up' }).click();
@@ -43,17 +44,19 @@ describe('Classic console and several tabs', { concurrency: false }, () => {
     for (let i = 0; i < 3; i++) tabs.push(await openAgentConsole(h, { context }));
     await waitRegistered(h);
     // Give the other tabs time to (wrongly) register too, then check there is exactly one.
-    await waitUntil(async () => {
-      const texts = await Promise.all(tabs.map((t) => t.phone.locator('body').innerText()));
-      return texts.filter((t) => /active in another Salesforce tab/.test(t)).length === 2;
-    }, 15_000, 'two tabs say the phone is in another tab');
+    const followers = async (list: readonly AgentConsole[]) =>
+      (await Promise.all(list.map((t) => t.phone.getByText(/active in another Salesforce tab/).count()))).filter((n) => n > 0).length;
+    await waitUntil(async () => (await followers(tabs)) === 2, 15_000, 'two tabs say the phone is in another tab');
     assert.equal(h.sip.registrations('1001').length, 1, 'one registration for three tabs');
 
+    // A known caller: the pop opens her record (no new-record modal over the console).
+    h.console.data.create('Contact', { FirstName: 'Tabitha', LastName: 'Tabs', Phone: CALLERS.tabs }, h.console.data.defaultUser().Id);
     const customer = await openCustomerPhone(h, CALLERS.tabs);
     await customer.getByRole('button', { name: 'Call', exact: true }).click();
-    const ringing = async () => (await Promise.all(tabs.map((t) => t.phone.getByRole('button', { name: 'Answer' }).count()))).map((n) => n > 0);
-    await waitUntil(async () => (await ringing()).some(Boolean), 15_000, 'a tab rings');
-    const leader = (await ringing()).indexOf(true);
+    const isFollower = await Promise.all(tabs.map(async (t) => (await t.phone.getByText(/active in another Salesforce tab/).count()) > 0));
+    const leader = isFollower.indexOf(false);
+    // Every tab shows the call (the others mirror the leader and relay commands to it).
+    await tabs[leader]!.phone.getByRole('button', { name: 'Answer' }).waitFor({ timeout: 15_000 });
     await shot(tabs[leader]!.page, 'tabs-leader-ringing');
     await shot(tabs[(leader + 1) % 3]!.page, 'tabs-follower');
     await tabs[leader]!.phone.getByRole('button', { name: 'Answer' }).click();
@@ -68,10 +71,7 @@ describe('Classic console and several tabs', { concurrency: false }, () => {
     await tabs[leader]!.page.close();
     await waitUntil(() => h.sip.registrations('1001').length === 1 && h.sip.registrations('1001')[0]!.connectionId !== undefined, 15_000, 'a remaining tab registers');
     const rest = tabs.filter((_, i) => i !== leader);
-    await waitUntil(async () => {
-      const texts = await Promise.all(rest.map((t) => t.phone.locator('body').innerText()));
-      return texts.filter((t) => /active in another Salesforce tab/.test(t)).length === 1;
-    }, 10_000, 'one of the two remaining tabs is the phone now');
+    await waitUntil(async () => (await followers(rest)) === 1, 10_000, 'one of the two remaining tabs is the phone now');
     await customer.context().close();
     await context.close();
   });

@@ -15,9 +15,9 @@ export const SCREENSHOTS = 'test-results/screenshots';
 
 /** Caller numbers the tests use; each is a guest user of the SIP server. */
 export const CALLERS = {
-  ada: '+14155550134', //        the seeded contact Ada Lovelace (a unique number)
+  ada: '+14155550134', //        the seeded contact Maria Lopez (DEMO.uniqueContact: a unique number)
   shared: '+14155550177', //     two contacts created by the tests share it
-  unknown: '+16045550199', //    nobody has it (the demo data's numbers are in 415, 212 and Europe)
+  unknown: '+16505550123', //    nobody has it (DEMO.unknownPhone)
   caseCaller: '+442079460999', // calls with an IVR case number
   hostile: '+14155550166', //    calls with a hostile display name
   tabs: '+14155550155',

@@ -13,8 +13,8 @@ export const DEMO_SIP_DOMAIN = 'localhost';
 
 /** Agents. The first is the console's demo agent (the demo call center signs it in). */
 export const DEMO_AGENTS: readonly DemoSipUser[] = [
-  { username: '1001', password: 'switchboard-1001', displayName: 'Demo Agent' },
-  { username: '1002', password: 'switchboard-1002', displayName: 'Ben Baker' },
+  { username: '1001', password: 'switchboard-1001', displayName: 'Ada Agent' },
+  { username: '1002', password: 'switchboard-1002', displayName: 'Bob Backup' },
   { username: '1003', password: 'switchboard-1003', displayName: 'Cara Cole' },
 ];
 
@@ -22,7 +22,12 @@ export const DEMO_AGENTS: readonly DemoSipUser[] = [
  * Customer phones register as guests (no password): they stand for the outside world, so their
  * user names are phone numbers (E.164) that the screen pop can find in the demo data.
  */
-export const DEMO_CUSTOMERS: readonly string[] = ['+14155550134', '+14155550135', '+442079460958', '+33142685300', '+14155550100'];
+export const DEMO_CUSTOMERS: readonly string[] = [
+  '+14155550134', // Maria Lopez: one match
+  '+14155550100', // Acme's main line: several matches
+  '+442079460958', // Alan Turing, stored in international form
+  '+16505550123', // nobody: the new-record form
+];
 
 /** The support line: a ring group that rings every available agent. */
 export const DEMO_SUPPORT_NUMBER = '5000';
