@@ -22,6 +22,7 @@
  * --local (the emulator's local origins, where the frame is cross-site and loses its storage).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../test/support/chromium.ts';
@@ -91,7 +92,9 @@ async function openPair(browser: Browser, stack: Stack, harnessUrl: string, anch
 
 async function main(): Promise<void> {
   const gate = process.argv.includes('--gate');
+  if (process.argv.includes('--report-only')) return reportOnly();
   const started = Date.now();
+  const loadAtStart = loadavg().map(round2);
   mkdirSync(OUT_DIR, { recursive: true });
   log('bundles');
   const b = await bundles();
@@ -209,7 +212,7 @@ async function main(): Promise<void> {
   const results = {
     measuredAt: new Date().toISOString(),
     durationS: Math.round((Date.now() - started) / 1000),
-    machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
+    machine: { node: process.version, cpus: cpus().length, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg().map(round2) },
     options: { origins: process.argv.includes('--local') ? 'local' : 'strict', rounds: ROUNDS, popCalls: POP_CALLS, warmup: WARMUP, leakCalls: LEAK_CALLS, leakCallKind: 'ring + cancel', ringingCalls: RINGING_CALLS },
     rows: rows.map((r) => ({ ...r, ratio: ratio(r.ours, r.anchor) })),
     raw: {
@@ -226,7 +229,7 @@ async function main(): Promise<void> {
   const gated = rows.filter((r) => r.met !== undefined);
   const metCount = gated.filter((r) => r.met).length;
   console.log(`${metCount} met, ${gated.length - metCount} not met (${results.durationS} s; wrote bench/out/results.json)`);
-  writeReadme(table, results.measuredAt, results.options);
+  writeReadme(table, results);
   if (gate && metCount < gated.length) process.exit(1);
 }
 
@@ -244,19 +247,41 @@ function renderTable(rows: readonly Row[]): string {
   return lines.join('\n');
 }
 
+interface ResultsFile {
+  readonly measuredAt: string;
+  readonly machine: { readonly cpus: number; readonly loadAverageAtStart?: readonly number[] };
+  readonly options: Record<string, unknown>;
+  readonly rows: readonly Row[];
+  readonly raw: { readonly idleHeap: { readonly ours: readonly HeapMetrics[] } };
+}
+
+/** `--report-only`: prints the table of bench/out/results.json again and rewrites the README section from it. */
+function reportOnly(): void {
+  const results = JSON.parse(readFileSync(join(OUT_DIR, 'results.json'), 'utf8')) as ResultsFile;
+  const table = renderTable(results.rows);
+  console.log(table);
+  writeReadme(table, results);
+}
+
 /** Replaces the README section between the bench markers (adds the markers at the end when absent). */
-function writeReadme(table: string, measuredAt: string, options: Record<string, unknown>): void {
+function writeReadme(table: string, results: ResultsFile): void {
   const file = join(ROOT, 'README.md');
   const start = '<!-- bench:start -->';
   const end = '<!-- bench:end -->';
   let text = readFileSync(file, 'utf8');
   if (!text.includes(start) || !text.includes(end)) text = `${text.trimEnd()}\n\n${start}\n${end}\n`;
+  const load = results.machine.loadAverageAtStart;
+  const scope = results.raw.idleHeap.ours[0]?.scope ?? 'frame';
   const body = [
     start,
     '## Benchmarks',
     '',
-    `Measured by \`npm run bench\` on ${measuredAt.slice(0, 10)} (loopback, embedded SIP server, headless Chromium; the anchor is`,
-    'sip.js + one Lit element + postMessage, built and measured in the same run). Options: ' + JSON.stringify(options) + '.',
+    `Measured by \`npm run bench\` on ${results.measuredAt.slice(0, 10)}: loopback, the embedded SIP server, headless Chromium, ${results.machine.cpus} cores` +
+      (load ? ` (load average ${load[0]} at the start: other work shared the machine, so read the ratios, not the absolute times)` : '') + '.',
+    'The anchor is sip.js + one Lit element + postMessage (`bench/anchors/sipjs-lit`), built with the same esbuild options and measured in the same run.',
+    `Ready is iframe inserted → \`notifyInitializationComplete\` (ours, in the console emulator) / \`ready\` (anchor); screen pop is a Node sip.js caller's INVITE → the console receiving \`searchAndScreenPop\` / the anchor's \`screenPop\`;`,
+    `heap is CDP \`JSHeapUsedSize\` of the softphone frame's own renderer (${scope} scope) after GC; the leak check rings and cancels (answering needs media the Node caller lacks).`,
+    `Options: \`${JSON.stringify(results.options)}\`; raw figures in \`bench/out/results.json\`.`,
     '',
     table,
     end,
