@@ -280,7 +280,7 @@ function writeReadme(table: string, results: ResultsFile): void {
       (load ? ` (load average ${load[0]} at the start: other work shared the machine, so read the ratios, not the absolute times)` : '') + '.',
     'The anchor is sip.js + one Lit element + postMessage (`bench/anchors/sipjs-lit`), built with the same esbuild options and measured in the same run.',
     `Ready is iframe inserted → \`notifyInitializationComplete\` (ours, in the console emulator) / \`ready\` (anchor); screen pop is a Node sip.js caller's INVITE → the console receiving \`searchAndScreenPop\` / the anchor's \`screenPop\`;`,
-    `heap is CDP \`JSHeapUsedSize\` of the softphone frame's own renderer (${scope} scope) after GC; the leak check rings and cancels (answering needs media the Node caller lacks).`,
+    `heap is CDP \`JSHeapUsedSize\` after GC of ${scope === 'frame' ? "the softphone frame's own renderer" : 'the console page and the softphone frame together (Chromium kept them in one process)'}; the leak check rings and cancels (answering needs media the Node caller lacks).`,
     `Options: \`${JSON.stringify(results.options)}\`; raw figures in \`bench/out/results.json\`.`,
     '',
     table,
