@@ -1,9 +1,15 @@
 // Builds every browser entry: each `src/**/<name>.entry.ts` becomes `dist/<dir>/<name>.js`
 // (minified ESM, with a metafile for the bundle benchmarks). `.html` and `.css` files beside
 // an entry are copied with it, so a page and its script stay together.
-import { build } from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+//
+// The app's pages (`src/app/<page>/`) are built with code splitting, one build per page folder, so
+// a dynamic `import()` (the softphone's SIP stack) becomes a chunk in `dist/app/<page>/chunks/`,
+// beside the page that loads it: the folder stays self-contained for the console emulator and the
+// package's static resource. Everything else is built without splitting: the Open CTI libraries
+// are loaded as classic scripts and must never contain an import statement.
+import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 
 function walk(dir: string, out: string[] = []): string[] {
   if (!existsSync(dir)) return out;
@@ -19,12 +25,9 @@ const entries = walk('src').filter((f) => f.endsWith('.entry.ts'));
 const outdir = 'dist';
 mkdirSync(outdir, { recursive: true });
 
-const result = await build({
-  entryPoints: Object.fromEntries(entries.map((f) => [relative('src', f).replace(/\.entry\.ts$/, ''), f])),
-  outdir,
+const common: BuildOptions = {
   bundle: true,
   format: 'esm',
-  splitting: false,
   minify: true,
   sourcemap: 'linked',
   target: ['es2020', 'chrome100'],
@@ -33,8 +36,38 @@ const result = await build({
   metafile: true,
   define: { 'process.env.NODE_ENV': '"production"' },
   logLevel: 'warning',
-});
-writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
+};
+const entryName = (f: string): string => relative('src', f).replace(/\.entry\.ts$/, '');
+const isApp = (f: string): boolean => f.startsWith(join('src', 'app') + sep);
+
+const pages = new Map<string, string[]>();
+for (const f of entries.filter(isApp)) pages.set(dirname(f), [...(pages.get(dirname(f)) ?? []), f]);
+const others = entries.filter((f) => !isApp(f));
+
+const builds: Promise<{ metafile?: Metafile }>[] = [];
+if (others.length) {
+  builds.push(build({ ...common, entryPoints: Object.fromEntries(others.map((f) => [entryName(f), f])), outdir, splitting: false }));
+}
+for (const [dir, files] of pages) {
+  const pageOut = join(outdir, relative('src', dir));
+  // Chunk names carry a hash: drop the previous build's so stale chunks are neither served nor packaged.
+  rmSync(join(pageOut, 'chunks'), { recursive: true, force: true });
+  builds.push(build({
+    ...common,
+    entryPoints: Object.fromEntries(files.map((f) => [relative(dir, f).replace(/\.entry\.ts$/, ''), f])),
+    outdir: pageOut,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+  }));
+}
+// One metafile for the bundle benchmarks: the builds' inputs and outputs merged (paths are relative
+// to the working directory, so they do not collide).
+const meta: Metafile = { inputs: {}, outputs: {} };
+for (const result of await Promise.all(builds)) {
+  Object.assign(meta.inputs, result.metafile?.inputs);
+  Object.assign(meta.outputs, result.metafile?.outputs);
+}
+writeFileSync(join(outdir, 'meta.json'), JSON.stringify(meta));
 
 const dirs = new Set(entries.map((f) => dirname(f)));
 for (const dir of dirs) {

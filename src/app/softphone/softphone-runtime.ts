@@ -23,7 +23,8 @@ export type RuntimeTelephony = TelephonyPort & { readonly audio?: RuntimeAudio; 
 
 export interface SoftphoneRuntimeOptions {
   readonly crm: CrmPort;
-  readonly createTelephony: (settings: ConnectorSettings) => RuntimeTelephony;
+  /** May answer a promise: the softphone page loads the SIP stack lazily. */
+  readonly createTelephony: (settings: ConnectorSettings) => RuntimeTelephony | Promise<RuntimeTelephony>;
   readonly storage: StoragePort;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -161,9 +162,13 @@ export class SoftphoneRuntime {
     }
   }
 
-  private createTelephony(settings: ConnectorSettings): RuntimeTelephony {
+  private createTelephony(settings: ConnectorSettings): RuntimeTelephony | Promise<RuntimeTelephony> {
+    const made = this.options.createTelephony(settings);
+    return made instanceof Promise ? made.then((t) => this.adopt(t, settings)) : this.adopt(made, settings);
+  }
+
+  private adopt(telephony: RuntimeTelephony, settings: ConnectorSettings): RuntimeTelephony {
     const { logger, host } = this.options;
-    const telephony = this.options.createTelephony(settings);
     this.telephony = telephony;
     host.setAudio(telephony.audio);
     const extensions = settings.directory.map((d) => d.extension);

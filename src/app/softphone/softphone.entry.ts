@@ -9,7 +9,7 @@
  */
 import { browserLocks, createOpenCtiClassic, createOpenCtiLightning, detectSurface, IndexedDbStorage, MemoryStorage } from '../../crm/index.ts';
 import type { DocumentLike, OpenCtiCrm, ScriptElementLike } from '../../crm/index.ts';
-import { browserClock, createSipTelephony } from '../../telephony/sip/index.ts';
+import { browserClock } from '../../telephony/sip/browser-clock.ts';
 import { createTranslator, pickLocale } from '../../ui/i18n/i18n.ts';
 import '../../ui/components/switchboard-panel.ts';
 import { SoftphoneHost } from '../host/softphone-host.ts';
@@ -26,6 +26,11 @@ const logger = new RingBufferLogger(() => clock.now(), 2000, (level, line) => {
   if (level === 'error') console.error(line);
   else if (level === 'warn') console.warn(line);
 });
+// The SIP stack (sip.js) is the largest part of the page, and the panel is usable (and Salesforce
+// told so) without it: fetched from page load, in parallel with Open CTI and the settings, and
+// awaited only where the telephony adapter is built. A follower tab never needs it.
+const sip = import('../../telephony/sip/index.ts');
+sip.catch((error: unknown) => logger.log('error', 'the SIP stack could not load', { error: String(error) }));
 
 function showNotInFrame(): void {
   const main = document.createElement('main');
@@ -119,7 +124,7 @@ async function main(): Promise<void> {
     channel: new BroadcastChannel(RELAY_CHANNEL),
     tabId: tabId(),
     host,
-    createTelephony: (settings) => createSipTelephony(settings, { clock, logger }),
+    createTelephony: async (settings) => (await sip).createSipTelephony(settings, { clock, logger }),
   });
   // Leaving the page hands the phone to another tab at once (the lock would go with the page anyway).
   addEventListener('pagehide', () => {

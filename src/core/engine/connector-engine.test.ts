@@ -171,6 +171,55 @@ describe('engine start and sign-in', () => {
     assert.equal(other.engine.state.lastError?.code, 'SB10001');
   });
 
+  it('tells the CRM it is ready while an asynchronous phone adapter is still loading, then waits signed out', async () => {
+    const clock = new FakeClock();
+    const phone = new FakePhoneSystem({ users: { '1001': 'secret' }, now: () => clock.now() });
+    const crm = new RecordingCrm({ settings: settingsMap({}) });
+    let release!: () => void;
+    const loaded = new Promise<void>((resolve) => { release = resolve; });
+    const engine = new ConnectorEngine({
+      crm,
+      createTelephony: async () => {
+        await loaded;
+        return phone.createTelephony();
+      },
+      storage: new MemoryStorage(),
+      clock,
+      logger: new CapturingLogger(),
+    });
+    const started = engine.start();
+    // The adapter's code has not arrived, yet the panel is already declared ready.
+    for (let i = 0; i < 20 && !crm.methods.includes('notifyReady'); i++) await Promise.resolve();
+    assert.deepEqual(crm.methods, ['loadSettings', 'notifyReady']);
+    assert.equal(engine.state.phase, 'loading');
+    release();
+    await started;
+    assert.equal(engine.state.phase, 'signed-out');
+    assert.deepEqual(crm.methods.filter((m) => m === 'notifyReady'), ['notifyReady']);
+    await engine.execute({ type: 'sign-in', ...AGENT });
+    assert.equal(engine.state.registration.state, 'registered');
+    engine.dispose();
+  });
+
+  it('goes misconfigured (and tells the CRM it is ready once) when an asynchronous phone adapter fails to load', async () => {
+    const crm = new RecordingCrm({ settings: settingsMap({}) });
+    const engine = new ConnectorEngine({
+      crm,
+      createTelephony: () => Promise.reject(new TypeError('Failed to fetch dynamically imported module')),
+      storage: new MemoryStorage(),
+      clock: new FakeClock(),
+      logger: new CapturingLogger(),
+    });
+    const errors: string[] = [];
+    engine.events.on('error', (e) => errors.push(e.code));
+    await engine.start();
+    assert.equal(engine.state.phase, 'misconfigured');
+    assert.equal(engine.state.lastError?.code, 'SB10001');
+    assert.deepEqual(errors, ['SB10001']);
+    assert.deepEqual(crm.methods, ['loadSettings', 'notifyReady']);
+    engine.dispose();
+  });
+
   it('signs in: registers, becomes available, publishes presence to the phone system and the CRM', async () => {
     const h = await setup();
     assert.equal(h.engine.state.phase, 'ready');

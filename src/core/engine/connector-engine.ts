@@ -35,8 +35,11 @@ export interface EngineEvents {
 
 export interface ConnectorEngineOptions {
   readonly crm: CrmPort;
-  /** Builds the phone-system adapter once the call center settings are known. */
-  readonly createTelephony: (settings: ConnectorSettings) => TelephonyPort;
+  /**
+   * Builds the phone-system adapter once the call center settings are known. May answer a promise
+   * (the adapter's code still loading): the CRM hears the panel is ready without waiting for it.
+   */
+  readonly createTelephony: (settings: ConnectorSettings) => TelephonyPort | Promise<TelephonyPort>;
   readonly storage: StoragePort;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -97,16 +100,25 @@ export class ConnectorEngine {
       await crm.notifyReady().catch(() => {});
       return;
     }
+    const notifyReady = (): Promise<void> => crm.notifyReady().catch((e: unknown) => logger.log('warn', 'notifyReady failed', { error: String(e) }));
+    let ready: Promise<void> | undefined;
     let telephony: TelephonyPort;
     try {
-      telephony = this.options.createTelephony(settings);
+      const made = this.options.createTelephony(settings);
+      if (made instanceof Promise) {
+        // The adapter's code is still loading: the panel must not wait for it to be declared ready.
+        ready = notifyReady();
+        telephony = await made;
+      } else {
+        telephony = made;
+      }
     } catch (error) {
-      // The adapter refused these settings (a bad WebSocket URL…): same as unusable settings, and
-      // Salesforce must still hear that the panel loaded, so it can show our error.
+      // The adapter refused these settings (a bad WebSocket URL…) or could not load: same as
+      // unusable settings, and Salesforce must still hear that the panel loaded, so it can show our error.
       const e = toSwitchboardError(error, 'SB10001');
       this.set({ phase: 'misconfigured', settings, lastError: e.toJSON() });
       this.emitter.emit('error', e);
-      await crm.notifyReady().catch(() => {});
+      await (ready ?? notifyReady());
       return;
     }
     this.telephony = telephony;
@@ -142,7 +154,7 @@ export class ConnectorEngine {
       crm.events.on('navigation', (record) => this.set(record ? { recordInView: record } : { recordInView: undefined })),
     );
     this.set({ phase: 'signed-out', settings });
-    await crm.notifyReady().catch((e: unknown) => logger.log('warn', 'notifyReady failed', { error: String(e) }));
+    await (ready ?? notifyReady());
     if (crm.capabilities.clickToDial) {
       await crm.enableClickToDial(true).then(() => this.set({ clickToDialEnabled: true }), (e: unknown) => logger.log('warn', 'enableClickToDial failed', { error: String(e) }));
     }
