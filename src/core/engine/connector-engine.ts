@@ -100,6 +100,9 @@ export class ConnectorEngine {
       await crm.notifyReady().catch(() => {});
       return;
     }
+    // Followed from the start: the record in view must be known even while the SIP code loads.
+    // (Click-to-dial is enabled, and presence accepted, only once the phone exists.)
+    this.unsubscribe.push(crm.events.on('navigation', (record) => this.set(record ? { recordInView: record } : { recordInView: undefined })));
     const notifyReady = (): Promise<void> => crm.notifyReady().catch((e: unknown) => logger.log('warn', 'notifyReady failed', { error: String(e) }));
     let ready: Promise<void> | undefined;
     let telephony: TelephonyPort;
@@ -151,7 +154,6 @@ export class ConnectorEngine {
         }
         void this.execute({ type: 'set-presence', status: req.status, ...(req.reasonId ? { reasonId: req.reasonId } : {}) }).catch(() => {});
       }),
-      crm.events.on('navigation', (record) => this.set(record ? { recordInView: record } : { recordInView: undefined })),
     );
     this.set({ phase: 'signed-out', settings });
     await (ready ?? notifyReady());
