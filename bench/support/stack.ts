@@ -29,7 +29,7 @@ export interface Stack {
   readonly console: RunningConsole;
   /** Console users (Ids) for agents 0..n-1, each with its own call center and SIP user 2001+i. */
   readonly agentIds: readonly string[];
-  api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  api<T = unknown>(method: string, path: string, body?: unknown, headers?: Readonly<Record<string, string>>): Promise<{ status: number; body: T }>;
   /** A Node sip.js phone registered as guest `callerN` (no password on the embedded server). */
   caller(name: string, password?: string): Promise<TestPhone>;
   /** Resolves when `user` has at least one registered contact on the embedded server (bounded). */
@@ -88,9 +88,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const sipUrl = options.sipUrl ?? sip!.url;
   const app = await startConsole({ port: 0, vfPort: 0, dbFile: ':memory:', sipServer: sipUrl, sipDomain: domain, strictOrigins: options.strictOrigins ?? false });
   const request = options.strictOrigins ? httpsRequest : httpRequest;
-  const api = <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => new Promise((resolve, reject) => {
+  const api = <T>(method: string, path: string, body?: unknown, extraHeaders: Readonly<Record<string, string>> = {}): Promise<{ status: number; body: T }> => new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request({ host: '127.0.0.1', port: app.port, method, path, rejectUnauthorized: false, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} }, (res) => {
+    const req = request({ host: '127.0.0.1', port: app.port, method, path, rejectUnauthorized: false, headers: { ...extraHeaders, ...(payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}) } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

@@ -146,6 +146,32 @@ describe('malformed console input', () => {
     assert.equal(afterwards.body.callCenters.length, before.body.callCenters.length);
   });
 
+  it('answers malformed SOQL, SOSL and REST input with Salesforce-shaped errors, and leaks nothing', async () => {
+    const auth = { authorization: 'Bearer hostile-test' };
+    const rest = <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => stack.api<T>(method, `/services/data/v62.0${path}`, body, auth);
+    const q = (soql: string): string => `/query?q=${encodeURIComponent(soql)}`;
+    const all = await rest<{ totalSize: number }>('GET', q('SELECT Id FROM Contact'));
+    assert.equal(all.status, 200, JSON.stringify(all.body));
+    const cases: [string, string, unknown][] = [
+      ['GET', q('SELEC Id FROM Contact'), undefined],
+      ['GET', q('SELECT Id FROM'), undefined],
+      ['GET', q("SELECT Id FROM Contact WHERE LastName = 'x' OR 1=1"), undefined],
+      ['GET', q("SELECT Id FROM Contact WHERE LastName = 'unterminated"), undefined],
+      ['GET', q(`SELECT Id FROM Contact WHERE LastName IN (${Array.from({ length: 500 }, () => "'a'").join(',')}`), undefined],
+      ['GET', q('SELECT Id FROM NoSuchObject__c'), undefined],
+      ['GET', `/search?q=${encodeURIComponent('FIND {ab')}`, undefined],
+      ['POST', '/sobjects/Contact', { LastName: 'x', NotAField__c: 1 }],
+      ['PATCH', '/sobjects/Contact/003000000000000AAA', { LastName: 'x' }],
+    ];
+    for (const [method, path, body] of cases) {
+      const r = await rest<{ errorCode?: string; message?: string }[]>(method, path, body);
+      assert.ok(r.status >= 400 && r.status < 500, `${method} ${path.slice(0, 80)}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+      assert.ok(Array.isArray(r.body) && typeof r.body[0]?.errorCode === 'string' && (r.body[0]?.message ?? '').length > 5, `${method} ${path.slice(0, 80)}: ${JSON.stringify(r.body).slice(0, 200)}`);
+    }
+    const again = await rest<{ totalSize: number }>('GET', q('SELECT Id FROM Contact'));
+    assert.equal(again.body.totalSize, all.body.totalSize, 'hostile REST input changed the data');
+  });
+
   it('refuses malformed API input with a 4xx that says what is wrong, and stays up', async () => {
     const contacts = async (): Promise<number> => (await stack.api<{ records: unknown[] }>('GET', '/emulator/api/console/objects/Contact/records?limit=1000')).body.records.length;
     const count = await contacts();
