@@ -1,7 +1,7 @@
 // Tests run in Node; the crm layer rule has no *.test.ts exception for node:* (told the lead).
-// eslint-disable-next-line no-restricted-imports
+ 
 import { test } from 'node:test';
-// eslint-disable-next-line no-restricted-imports
+ 
 import assert from 'node:assert/strict';
 import { SwitchboardError, silentLogger } from '../../core/index.ts';
 import { MemoryStorage } from '../outbox/memory-storage.ts';

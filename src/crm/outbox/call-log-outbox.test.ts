@@ -1,7 +1,7 @@
 // Tests run in Node; the crm layer rule has no *.test.ts exception for node:* (told the lead).
-// eslint-disable-next-line no-restricted-imports
+ 
 import { test } from 'node:test';
-// eslint-disable-next-line no-restricted-imports
+ 
 import assert from 'node:assert/strict';
 import { SwitchboardError, silentLogger, type Logger } from '../../core/index.ts';
 import { FakeOrg, seededRandom } from '../fake/fake-org.ts';

@@ -244,14 +244,19 @@ export class CallLogOutbox {
     if (!locks) return this.pass();
     const got = await locks.request(OUTBOX_LOCK, { ifAvailable: true }, async (lock) => {
       if (!lock) return false;
-      await this.pass();
+      await this.pass(true);
       return true;
     });
     // Another tab drains now; look again later in case it goes away (its leases then expire).
     if (!got) this.schedule(this.options.clock.now() + this.lockRetryMs);
   }
 
-  private async pass(): Promise<void> {
+  /**
+   * `underLock`: this instance holds the Web Lock every drainer takes, so no other instance can be
+   * mid-attempt and any lease still running is stale (a tab that closed or reloaded mid-save). It
+   * is taken at once (as uncertain: the lookup by CallObject runs first) instead of waiting it out.
+   */
+  private async pass(underLock = false): Promise<void> {
     const { storage, clock } = this.options;
     let next = Infinity;
     for (const key of await storage.keys(ENTRY_PREFIX)) {
@@ -260,7 +265,7 @@ export class CallLogOutbox {
       if (savedAt !== undefined && clock.now() - savedAt <= this.retentionMs) continue;
       // Work one entry until it is saved, parked, or waits (a stripped retry runs at once).
       for (let round = 0; round < 3 && !this.stopped; round++) {
-        const claimed = await this.claim(key);
+        const claimed = await this.claim(key, underLock);
         if (!claimed) break;
         const done = await this.attempt(key, claimed.entry, claimed.token);
         if (done) break;
@@ -270,7 +275,7 @@ export class CallLogOutbox {
       const now = clock.now();
       if (entry.state === 'saved' && entry.savedAt !== null) this.savedKeys.set(key, entry.savedAt);
       if (entry.state === 'pending') {
-        next = Math.min(next, Math.max(entry.nextAttemptAt, entry.lease && entry.lease.until > now ? entry.lease.until : 0));
+        next = Math.min(next, Math.max(entry.nextAttemptAt, !underLock && entry.lease && entry.lease.until > now ? entry.lease.until : 0));
       } else if (entry.state === 'saved' && entry.savedAt !== null && now - entry.savedAt > this.retentionMs) {
         await storage.update(key, (current) => (isOutboxEntry(current) && current.state === 'saved' ? undefined : current));
         this.savedKeys.delete(key);
@@ -292,13 +297,13 @@ export class CallLogOutbox {
   }
 
   /** Takes the entry's lease if it is pending, due and not leased by a live owner. */
-  private async claim(key: string): Promise<{ entry: OutboxEntry; token: string } | undefined> {
+  private async claim(key: string, underLock: boolean): Promise<{ entry: OutboxEntry; token: string } | undefined> {
     const now = this.options.clock.now();
     const token = `${this.owner}:${now}:${Math.floor(this.random() * 2 ** 48).toString(36)}`;
     const result = await this.options.storage.update(key, (raw) => {
       const current = asEntry(raw);
       if (!current || current.state !== 'pending' || current.nextAttemptAt > now) return raw;
-      if (current.lease && current.lease.until > now) return raw;
+      if (!underLock && current.lease && current.lease.until > now) return raw;
       return toJson({
         ...current,
         attempts: current.attempts + 1,

@@ -4,15 +4,15 @@
  * reach it through page.exposeFunction, so both tabs write to one Salesforce.
  */
 // Tests run in Node; the crm layer rule has no *.test.ts exception for node:* (told the lead).
-// eslint-disable-next-line no-restricted-imports
+ 
 import { after, before, test } from 'node:test';
-// eslint-disable-next-line no-restricted-imports
+ 
 import assert from 'node:assert/strict';
-// eslint-disable-next-line no-restricted-imports
+ 
 import { createServer, type Server } from 'node:http';
-// eslint-disable-next-line no-restricted-imports
+ 
 import { fileURLToPath } from 'node:url';
-// eslint-disable-next-line no-restricted-imports
+ 
 import { dirname } from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';

@@ -1,4 +1,4 @@
-/* eslint-disable no-restricted-imports -- tests run in Node; the telephony layer rule lacks the *.test.ts exception src/core has (reported to the lead). */
+ 
 // The fake phone system behaves like a phone system: these tests hold it to the TelephonyPort contract.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
