@@ -63,16 +63,32 @@ function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
-/** Bundle figures: initial JS and CSS of the connector page vs the anchor. */
-async function bundles(): Promise<{ oursJs: number; oursCss: number; anchorJs: number; topInputs: { input: string; minKb: number }[] }> {
+/**
+ * Bundle figures: the connector page's initial JS (its entry and the chunks it imports statically,
+ * which load before it runs), all its JS (plus the SIP stack, fetched at page load but off the path
+ * to ready), and CSS, vs the anchor (one file).
+ */
+async function bundles(): Promise<{ oursJs: number; oursAllJs: number; oursCss: number; anchorJs: number; topInputs: { input: string; minKb: number }[] }> {
   const dir = join(ROOT, 'dist/app/softphone');
   if (!existsSync(join(dir, 'softphone.js'))) throw new Error('dist/app/softphone/softphone.js is missing: run `npm run build` first (npm run bench does).');
   const anchor = await buildAnchor();
-  const meta = JSON.parse(readFileSync(join(ROOT, 'dist/meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> };
-  const inputs = meta.outputs['dist/app/softphone/softphone.js']?.inputs ?? {};
-  const topInputs = Object.entries(inputs).map(([input, v]) => ({ input, minKb: round2(v.bytesInOutput / 1024) }))
+  type Output = { inputs: Record<string, { bytesInOutput: number }>; imports?: { path: string; kind: string }[] };
+  const meta = JSON.parse(readFileSync(join(ROOT, 'dist/meta.json'), 'utf8')) as { outputs: Record<string, Output> };
+  const entry = 'dist/app/softphone/softphone.js';
+  const initial = new Set<string>();
+  const visit = (file: string): void => {
+    if (initial.has(file) || !meta.outputs[file]) return;
+    initial.add(file);
+    for (const i of meta.outputs[file].imports ?? []) if (i.kind === 'import-statement') visit(i.path);
+  };
+  visit(entry);
+  const all = Object.keys(meta.outputs).filter((f) => f.startsWith('dist/app/softphone/') && f.endsWith('.js') && !/locale-/.test(f));
+  const inputs: Record<string, number> = {};
+  for (const f of initial) for (const [input, v] of Object.entries(meta.outputs[f]!.inputs)) inputs[input] = (inputs[input] ?? 0) + v.bytesInOutput;
+  const topInputs = Object.entries(inputs).map(([input, bytes]) => ({ input, minKb: round2(bytes / 1024) }))
     .sort((a, b) => b.minKb - a.minKb).slice(0, 8);
-  return { oursJs: gzipKb(join(dir, 'softphone.js')), oursCss: gzipKb(join(dir, 'softphone.css')), anchorJs: gzipKb(anchor.js), topInputs };
+  const sum = (files: Iterable<string>): number => round2([...files].reduce((kb, f) => kb + gzipKb(join(ROOT, f)), 0));
+  return { oursJs: sum(initial), oursAllJs: sum(all), oursCss: gzipKb(join(dir, 'softphone.css')), anchorJs: gzipKb(anchor.js), topInputs };
 }
 
 interface Pair { ours: Softphone; anchor: Softphone }
@@ -191,7 +207,8 @@ async function main(): Promise<void> {
   const q = (list: number[], p: number): number => round2(percentile(list, p));
   const growth = (l: HeapMetrics[]): number => round2(l[1]!.jsHeapUsedKb / l[0]!.jsHeapUsedKb);
   const rows: Row[] = [
-    { figure: 'JS gzip', ours: b.oursJs, anchor: b.anchorJs, unit: 'KB', target: '≤ 1.5× anchor and ≤ 90 KB', met: b.oursJs <= 1.5 * b.anchorJs && b.oursJs <= 90 },
+    { figure: 'JS gzip, initial (entry + static chunks)', ours: b.oursJs, anchor: b.anchorJs, unit: 'KB', target: '≤ 1.5× anchor and ≤ 90 KB', met: b.oursJs <= 1.5 * b.anchorJs && b.oursJs <= 90 },
+    { figure: 'JS gzip, all (with the lazily loaded SIP stack)', ours: b.oursAllJs, anchor: b.anchorJs, unit: 'KB', target: '(context)', met: undefined },
     { figure: 'CSS gzip', ours: b.oursCss, anchor: undefined, unit: 'KB', target: '≤ 12 KB', met: b.oursCss <= 12 },
     { figure: 'ready (iframe → init complete) p50', ours: oursReady, anchor: anchorReady, unit: 'ms', target: '≤ 1.5× anchor', met: oursReady <= 1.5 * anchorReady },
     { figure: 'INVITE → screen pop p50', ours: q(pops.ours, 50), anchor: q(pops.anchor, 50), unit: 'ms', target: '(context)', met: undefined },
