@@ -79,6 +79,9 @@ test('the softphone in the console: sign in, take a call, hold, wrap up; a secon
     await first.frame.getByRole('button', { name: 'Answer' }).click({ timeout: 10_000 });
     await first.frame.getByRole('button', { name: 'Hold', exact: true }).click({ timeout: 10_000 });
     await first.frame.getByRole('button', { name: 'Resume' }).click({ timeout: 10_000 });
+    // Resuming re-renders the call's buttons when the phone system confirms: wait for that, or the
+    // next click lands on whatever button moves under the pointer.
+    await first.frame.getByRole('button', { name: 'Hold', exact: true }).waitFor({ timeout: 10_000 });
     await first.frame.getByRole('button', { name: 'Hang up' }).click({ timeout: 10_000 });
     const wrapUp = first.frame.getByRole('form', { name: 'Wrap-up' });
     await wrapUp.getByLabel('Disposition').selectOption('Resolved');
