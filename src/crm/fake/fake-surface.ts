@@ -3,7 +3,7 @@
  * `hang` failure never answers). Used by `FakeCrm`; the bridges' own tests use `installFakeSforce`.
  */
 import { type ClickToDialRequest, type RecordRef } from '../../core/index.ts';
-import { numberFromClickToDial, recordFromAppView, recordsFromSearchResult } from '../shared/records.ts';
+import { clickToDialRequest, recordFromAppView, recordsFromSearchResult } from '../shared/records.ts';
 import { SalesforceApiError } from '../shared/salesforce-error.ts';
 import type { DeferredSearchRequest, DeferredSearchResult, LogFields, PresenceMessage, SalesforceSurface } from '../shared/salesforce-surface.ts';
 import { PRESENCE_CHANNEL } from '../shared/salesforce-surface.ts';
@@ -106,9 +106,8 @@ export class FakeSurface implements SalesforceSurface {
   onClickToDial(listener: (request: ClickToDialRequest) => void): Promise<void> {
     this.record('onClickToDial');
     this.org.onClickToDial((payload) => {
-      const number = numberFromClickToDial(payload);
-      const record = recordFromAppView(payload);
-      if (number) listener({ number, ...(record ? { record } : {}) });
+      const request = clickToDialRequest(payload);
+      if (request) listener(request);
     });
     return Promise.resolve();
   }

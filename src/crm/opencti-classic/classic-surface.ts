@@ -5,7 +5,7 @@
  * sync, and no new-record prefill.
  */
 import { SwitchboardError, type ClickToDialRequest, type RecordRef } from '../../core/index.ts';
-import { numberFromClickToDial, recordFromAppView, recordsFromSearchResult } from '../shared/records.ts';
+import { clickToDialRequest, recordFromAppView, recordsFromSearchResult } from '../shared/records.ts';
 import type { DeferredSearchRequest, DeferredSearchResult, LogFields, SalesforceSurface } from '../shared/salesforce-surface.ts';
 import type { SoftphoneLayout } from '../shared/softphone-layout.ts';
 import type { OpenCtiClassicApi } from './classic-api.ts';
@@ -65,10 +65,8 @@ export class ClassicSurface implements SalesforceSurface {
 
   onClickToDial(listener: (request: ClickToDialRequest) => void): Promise<void> {
     return this.api.onClickToDial((payload) => {
-      const number = numberFromClickToDial(payload);
-      if (!number) return;
-      const record = recordFromAppView(payload);
-      listener({ number, ...(record ? { record } : {}) });
+      const request = clickToDialRequest(payload);
+      if (request) listener(request);
     });
   }
 

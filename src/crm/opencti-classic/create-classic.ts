@@ -3,9 +3,9 @@
  * softphone's URL, loads `<origin>/support/api/62.0/interaction.js`, and returns the `CrmPort`.
  */
 import { SwitchboardError } from '../../core/index.ts';
-import type { OpenCtiBridgeOptions } from '../opencti-lightning/create-lightning.ts';
 import { CLASSIC_LIBRARY_PATH, loadLibrary, readOrigin } from '../shared/load-library.ts';
-import { SalesforceCrm, type OpenCtiCrm } from '../shared/salesforce-crm.ts';
+import type { OpenCtiCrm } from '../shared/salesforce-crm.ts';
+import { startSalesforceCrm, type OpenCtiBridgeOptions } from '../shared/start-bridge.ts';
 import { OpenCtiClassicApi } from './classic-api.ts';
 import { ClassicSurface } from './classic-surface.ts';
 import { readInteraction } from './interaction-library.ts';
@@ -16,12 +16,5 @@ export async function createOpenCtiClassic(options: OpenCtiBridgeOptions): Promi
   await loadLibrary({ window: options.window, document: options.document, clock: options.clock, src, what: 'Open CTI for Salesforce Classic', ready: () => readInteraction(options.window) !== undefined, ...(options.loadTimeoutMs ? { timeoutMs: options.loadTimeoutMs } : {}) });
   const lib = readInteraction(options.window);
   if (!lib) throw new SwitchboardError('SB30001', 'sforce.interaction is missing after loading the library.');
-  const surface = new ClassicSurface(new OpenCtiClassicApi(lib, options.clock, options.callTimeoutMs));
-  const crm = new SalesforceCrm({
-    surface, storage: options.storage, clock: options.clock, logger: options.logger,
-    ...(options.locks ? { locks: options.locks } : {}),
-    ...(options.outbox ? { outbox: options.outbox } : {}),
-  });
-  await crm.attach();
-  return crm;
+  return startSalesforceCrm(new ClassicSurface(new OpenCtiClassicApi(lib, options.clock, options.callTimeoutMs)), options);
 }

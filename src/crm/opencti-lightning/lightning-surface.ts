@@ -3,7 +3,7 @@
  * wrapped `sforce.opencti` methods.
  */
 import type { ClickToDialRequest, RecordRef } from '../../core/index.ts';
-import { numberFromClickToDial, recordFromAppView, recordsFromSearchResult } from '../shared/records.ts';
+import { clickToDialRequest, recordFromAppView, recordsFromSearchResult } from '../shared/records.ts';
 import {
   PRESENCE_CHANNEL,
   type DeferredSearchRequest, type DeferredSearchResult, type LogFields, type PresenceMessage, type SalesforceSurface,
@@ -66,10 +66,8 @@ export class LightningSurface implements SalesforceSurface {
 
   onClickToDial(listener: (request: ClickToDialRequest) => void): Promise<void> {
     return this.api.onClickToDial((payload) => {
-      const number = numberFromClickToDial(payload);
-      if (!number) return;
-      const record = recordFromAppView(payload);
-      listener({ number, ...(record ? { record } : {}) });
+      const request = clickToDialRequest(payload);
+      if (request) listener(request);
     });
   }
 

@@ -3,7 +3,7 @@
  * and navigation payloads. Salesforce's shapes vary by version (reference §1.5, §1.4), so every
  * reader accepts the documented variants and ignores what it cannot read.
  */
-import type { RecordRef } from '../../core/index.ts';
+import type { ClickToDialRequest, RecordRef } from '../../core/index.ts';
 
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
@@ -61,4 +61,12 @@ export function numberFromClickToDial(payload: unknown): string | undefined {
   if (typeof n === 'number' && Number.isFinite(n)) return String(n);
   if (typeof n === 'string' && n.trim() !== '') return n.trim();
   return undefined;
+}
+
+/** A click-to-dial payload (Lightning object or Classic parsed JSON) as the core's request; undefined without a number. */
+export function clickToDialRequest(payload: unknown): ClickToDialRequest | undefined {
+  const number = numberFromClickToDial(payload);
+  if (!number) return undefined;
+  const record = recordFromAppView(payload);
+  return { number, ...(record ? { record } : {}) };
 }

@@ -1,0 +1,31 @@
+/**
+ * What both Open CTI bridges share once their library is loaded: the options they take, and
+ * building the `SalesforceCrm` over their surface with its listeners registered and its call-log
+ * outbox draining.
+ */
+import type { StoragePort } from '../../core/index.ts';
+import type { BridgeDependencies, LockManagerLike } from './environment.ts';
+import { SalesforceCrm, type OpenCtiCrm, type SalesforceCrmOptions } from './salesforce-crm.ts';
+import type { SalesforceSurface } from './salesforce-surface.ts';
+
+export interface OpenCtiBridgeOptions extends BridgeDependencies {
+  /** Where the call-log outbox lives (IndexedDbStorage in the browser). */
+  readonly storage: StoragePort;
+  /** navigator.locks when available. */
+  readonly locks?: LockManagerLike;
+  /** Bound on each Open CTI call's answer. */
+  readonly callTimeoutMs?: number;
+  /** Bound on loading the library. */
+  readonly loadTimeoutMs?: number;
+  readonly outbox?: SalesforceCrmOptions['outbox'];
+}
+
+export async function startSalesforceCrm(surface: SalesforceSurface, options: OpenCtiBridgeOptions): Promise<OpenCtiCrm> {
+  const crm = new SalesforceCrm({
+    surface, storage: options.storage, clock: options.clock, logger: options.logger,
+    ...(options.locks ? { locks: options.locks } : {}),
+    ...(options.outbox ? { outbox: options.outbox } : {}),
+  });
+  await crm.attach();
+  return crm;
+}
