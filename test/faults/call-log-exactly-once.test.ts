@@ -103,8 +103,10 @@ it('logs every call exactly once through failed saves, lost answers, a reload an
   step('3. A pending log survives a reload of th');
   const block = (route: Route): Promise<void> => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'injected: down' }) });
   await context.route(SAVE_LOG, block);
+  // The tab saved earlier calls' logs: wait for call 3's own first attempt, so it is in the outbox.
+  const attemptsBefore3 = await saveLogAttempts(tab);
   await popCall(caller, sent, agentUser(0), tab, 0);
-  await until('call 3 to try to log', async () => ((await saveLogAttempts(tab)) > 0 ? true : undefined), 10_000, 50);
+  await until('call 3 to try to log', async () => ((await saveLogAttempts(tab)) > attemptsBefore3 ? true : undefined), 10_000, 50);
   await tab.page.reload();
   await context.unroute(SAVE_LOG, block);
   await tab.close();
@@ -115,8 +117,10 @@ it('logs every call exactly once through failed saves, lost answers, a reload an
   step('4. A pending log survives closing the ta');
   await context.route(SAVE_LOG, block);
   await stack.registered(agentUser(0));
+  // This tab saved call 3 after the reload: wait for call 4's own first attempt, not an earlier one.
+  const attemptsBefore4 = await saveLogAttempts(tab);
   await popCall(caller, sent, agentUser(0), tab, 0);
-  await until('call 4 to try to log', async () => ((await saveLogAttempts(tab)) > 0 ? true : undefined), 10_000, 50);
+  await until('call 4 to try to log', async () => ((await saveLogAttempts(tab)) > attemptsBefore4 ? true : undefined), 10_000, 50);
   await tab.close();
   await context.unroute(SAVE_LOG, block);
   tab = await openTab();
