@@ -17,6 +17,7 @@ import {
   type Info,
   type Referral,
   type Session,
+  TransportState,
   URI,
 } from 'sip.js';
 import { Emitter, SwitchboardError } from '../../core/index.ts';
@@ -163,6 +164,9 @@ class SipTelephonyAdapter implements SipTelephony {
       },
     });
     this.ua = ua;
+    ua.transport.stateChange.addListener((state) => {
+      if (state === TransportState.Disconnected && this.ua === ua) this.onTransportLost();
+    });
     this.presence = new PresenceClient(ua, this.logger, (user) => this.targetUri(user), () => uri, (ext, state) => this.emit('lineState', ext, state));
     this.registration = new RegistrationKeeper(
       ua,
@@ -189,6 +193,42 @@ class SipTelephonyAdapter implements SipTelephony {
     this.presence = undefined;
     this.registration = undefined;
     await ua.stop().catch((e) => this.logger.log('warn', 'UserAgent.stop failed', { error: String(e) }));
+  }
+
+  /**
+   * The WebSocket to the phone system is gone. A call still being set up can never complete: the
+   * 200 for an offered INVITE would go nowhere (the server that relayed the INVITE holds its
+   * transaction on the dead connection, or lost it in a restart), and an INVITE we sent gets no
+   * final response any more (sip.js has no Timer C), so both would wait for ever. They end now as
+   * `failed`. Established calls stay up: their media is peer to peer, and in-dialog requests
+   * can still reach the far end once we are connected again.
+   */
+  private onTransportLost(): void {
+    const detail = 'connection to the phone system lost';
+    for (const call of [...this.calls.values()]) {
+      if (call.phase === 'ended') continue;
+      const replacing = call.replacing;
+      if (call.phase === 'established') {
+        // A transfer's new dialog that is still being set up is as lost as any other; the call
+        // carries on with its current dialog.
+        if (replacing && settingUp(replacing)) {
+          call.replacing = undefined;
+          abandon(replacing);
+          this.logger.log('warn', 'transfer dialog lost with the connection; the call stays on its dialog', { callId: call.id });
+          if (call.session.state === SessionState.Terminated) this.end(call, call.endReason ?? 'remote-hangup');
+        }
+        continue;
+      }
+      this.logger.log('warn', 'call being set up lost with the connection; ending it', { callId: call.id, phase: call.phase });
+      call.endReason ??= 'failed';
+      call.endDetail ??= detail;
+      if (replacing) abandon(replacing);
+      call.replacing = undefined;
+      abandon(call.session);
+      // An Invitation is Terminated at once by its reject(); an Inviter stays Terminating (its
+      // CANCEL cannot leave), so the call ends here rather than from its state change.
+      if (call.session.state !== SessionState.Terminated) this.end(call, call.endReason);
+    }
   }
 
   // ── inbound ─────────────────────────────────────────────────────────────────────────────────
@@ -755,6 +795,25 @@ function rejectionReason(statusCode: number): EndReason {
   if (statusCode === 408 || statusCode === 480) return 'no-answer';
   if (statusCode === 487) return 'local-hangup';
   return 'rejected';
+}
+
+function settingUp(session: Session): boolean {
+  return session.state === SessionState.Initial || session.state === SessionState.Establishing;
+}
+
+/**
+ * Gives up a session that is still being set up while the transport is down: an Invitation is
+ * rejected (Terminated at once; the response has nowhere to go), an Inviter is cancelled (sip.js
+ * answers a 200 that may still arrive after a reconnect with ACK and BYE) and disposed of.
+ */
+function abandon(session: Session): void {
+  if (!settingUp(session)) return;
+  if (session instanceof Invitation) {
+    void session.reject({ statusCode: 480 }).catch(() => {});
+  } else if (session instanceof Inviter) {
+    void session.cancel().catch(() => {});
+    void session.dispose().catch(() => {});
+  }
 }
 
 /** Ends a session whatever its state: CANCEL, reject, or BYE. */
