@@ -1,0 +1,210 @@
+/*
+ * The SIP adapter when its WebSocket to the phone system drops (the server crashed, or the network
+ * went): calls still being set up end as `failed` at once, exactly once, and are never answered
+ * late; an established call stays up and its in-dialog requests flow again over the new connection.
+ * The real adapter runs in Debian's Chromium (the harness page, dist/telephony/sip/web/) against a
+ * scripted SIP-over-WebSocket peer in this process that the test can cut off at will.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../../test/support/chromium.ts';
+import { serveStatic, type StaticServer } from '../../../test/support/static-server.ts';
+import { Agent } from '../../../test/telephony/agents.ts';
+
+const DIST = resolve(import.meta.dirname, '../../../dist');
+const LOST = 'connection to the phone system lost';
+
+/**
+ * A scripted peer: answers REGISTER and in-dialog requests with 200, an INVITE from the UA with
+ * 100 and 180 only (the callee never answers), records every frame, pushes text at the UA, and
+ * drops every connection on demand while it keeps listening (so the UA can reconnect).
+ */
+interface ScriptedPeer {
+  readonly url: string;
+  readonly received: string[];
+  push(text: string): void;
+  waitFor(match: RegExp, from?: number, timeoutMs?: number): Promise<string>;
+  /** Drops every connection at once, as a crashed server would. */
+  drop(): void;
+  close(): Promise<void>;
+}
+
+async function startScriptedPeer(): Promise<ScriptedPeer> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: (p) => (p.has('sip') ? 'sip' : false) });
+  await new Promise<void>((ok) => wss.once('listening', ok));
+  const received: string[] = [];
+  const sockets = new Set<WebSocket>();
+  const waiters = new Set<() => void>();
+  wss.on('connection', (ws) => {
+    sockets.add(ws);
+    ws.on('close', () => sockets.delete(ws));
+    ws.on('message', (data) => {
+      const text = data.toString();
+      received.push(text);
+      for (const w of [...waiters]) w();
+      const method = /^([A-Z]+) sip:/.exec(text)?.[1];
+      if (!method || method === 'ACK') return;
+      if (method === 'INVITE' && !/^To:.*;tag=/im.test(text)) {
+        ws.send(response(text, '100 Trying', false));
+        ws.send(response(text, '180 Ringing', true));
+        return;
+      }
+      ws.send(response(text, '200 OK', true));
+    });
+  });
+  const { port } = wss.address() as AddressInfo;
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    received,
+    push: (text) => {
+      for (const ws of sockets) ws.send(text);
+    },
+    waitFor: (match, from = 0, timeoutMs = 5000) =>
+      new Promise<string>((resolvePromise, reject) => {
+        const check = (): void => {
+          const found = received.slice(from).find((t) => match.test(t));
+          if (!found) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolvePromise(found);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`scripted peer: nothing matching ${match} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      }),
+    drop: () => {
+      for (const ws of sockets) ws.terminate();
+    },
+    close: async () => {
+      for (const ws of sockets) ws.terminate();
+      await new Promise<void>((ok) => wss.close(() => ok()));
+    },
+  };
+}
+
+function headers(message: string, name: string): string[] {
+  return message.split('\r\n').filter((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+}
+
+/** A response to `request`: Via, From, To (tagged), Call-ID, CSeq copied; REGISTER's Contact echoed. */
+function response(request: string, status: string, withContact: boolean): string {
+  const to = headers(request, 'To')[0] ?? 'To: <sip:unknown@invalid>';
+  const register = /^REGISTER /.test(request);
+  const lines = [
+    `SIP/2.0 ${status}`,
+    ...headers(request, 'Via'),
+    ...headers(request, 'From'),
+    /;tag=/.test(to) ? to : `${to};tag=peer1`,
+    ...headers(request, 'Call-ID'),
+    ...headers(request, 'CSeq'),
+    ...(register ? headers(request, 'Contact').map((c) => `${c};expires=300`) : withContact ? ['Contact: <sip:peer@peer.invalid;transport=ws>'] : []),
+    'Content-Length: 0',
+  ];
+  return `${lines.join('\r\n')}\r\n\r\n`;
+}
+
+/** An SDP offer Chromium accepts (the media never connects: the test is about signalling). */
+const OFFER = [
+  'v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0',
+  'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'c=IN IP4 127.0.0.1', 'a=mid:0', 'a=ice-ufrag:peer', 'a=ice-pwd:peerpeerpeerpeerpeerpeer',
+  `a=fingerprint:sha-256 ${Array.from({ length: 32 }, (_, i) => (i * 7 % 256).toString(16).padStart(2, '0').toUpperCase()).join(':')}`,
+  'a=setup:actpass', 'a=rtcp-mux', 'a=sendrecv', 'a=rtpmap:111 opus/48000/2', '',
+].join('\r\n');
+
+let n = 0;
+function invite(callId: string, sdp = ''): string {
+  const lines = [
+    'INVITE sip:1002@127.0.0.1 SIP/2.0', `Via: SIP/2.0/WSS peer.invalid;branch=z9hG4bK-loss${++n}`, 'Max-Forwards: 70',
+    'From: "Customer" <sip:+14155550134@127.0.0.1>;tag=c1', 'To: <sip:1002@127.0.0.1>', `Call-ID: ${callId}`, 'CSeq: 1 INVITE',
+    'Contact: <sip:customer@peer.invalid;transport=ws>', ...(sdp ? ['Content-Type: application/sdp'] : []), `Content-Length: ${Buffer.byteLength(sdp)}`,
+  ];
+  return `${lines.join('\r\n')}\r\n\r\n${sdp}`;
+}
+
+function ack(ok: string): string {
+  const lines = [
+    'ACK sip:1002@127.0.0.1 SIP/2.0', `Via: SIP/2.0/WSS peer.invalid;branch=z9hG4bK-ack${++n}`, 'Max-Forwards: 70',
+    ...headers(ok, 'From'), ...headers(ok, 'To'), ...headers(ok, 'Call-ID'), 'CSeq: 1 ACK', 'Content-Length: 0',
+  ];
+  return `${lines.join('\r\n')}\r\n\r\n`;
+}
+
+let browser: Browser, web: StaticServer, peer: ScriptedPeer, agent: Agent;
+
+before(async () => {
+  [browser, web, peer] = await Promise.all([launchChromium(), serveStatic(DIST), startScriptedPeer()]);
+  const server = { name: 'scripted', wsUrl: peer.url, domain: '127.0.0.1', passwordOf: () => 'x', restart: async () => {}, stop: async () => {} };
+  agent = await Agent.open(browser, web.url, server, '1002');
+});
+
+after(async () => {
+  await agent?.close();
+  await browser?.close();
+  await web?.close();
+  await peer?.close();
+});
+
+/** Drops the connection and waits until the agent is registered again. */
+async function dropAndWaitRegistered(mark: number): Promise<void> {
+  peer.drop();
+  await agent.waitEvent('registration', 'reconnecting', mark);
+  await agent.waitEvent('registration', 'registered', mark);
+}
+
+async function endedEvents(callId: string, since: number): Promise<(readonly unknown[])[]> {
+  return (await agent.events()).slice(since).filter((e) => e.event === 'ended' && e.args[0] === callId).map((e) => e.args);
+}
+
+test('an offered call ends as failed, once, when the connection drops, and is not answered later', async () => {
+  const mark = await agent.mark();
+  peer.push(invite('loss-offered'));
+  const offered = await agent.waitIncoming(mark);
+  assert.equal(offered.callId, 'loss-offered');
+  await dropAndWaitRegistered(mark);
+  const [, reason, detail] = await agent.waitEvent('ended', 'loss-offered', mark);
+  assert.equal(reason, 'failed');
+  assert.equal(detail, LOST);
+  // Nothing to answer any more: the adapter says so, and nothing went out for it on the new connection.
+  await assert.rejects(agent.command('answer', 'loss-offered'), /no such call/);
+  assert.equal((await endedEvents('loss-offered', mark)).length, 1);
+  const lastRegister = peer.received.map((t) => /^REGISTER /.test(t)).lastIndexOf(true);
+  const afterReconnect = peer.received.slice(lastRegister);
+  assert.equal(afterReconnect.filter((t) => /^SIP\/2\.0 /.test(t) && /Call-ID: loss-offered/i.test(t)).length, 0);
+});
+
+test('an outbound call still ringing ends as failed, once, when the connection drops', async () => {
+  const mark = await agent.mark();
+  const callId = await agent.dial('1003');
+  await agent.waitEvent('progress', callId, mark);
+  await dropAndWaitRegistered(mark);
+  const [, reason, detail] = await agent.waitEvent('ended', callId, mark);
+  assert.equal(reason, 'failed');
+  assert.equal(detail, LOST);
+  assert.equal((await endedEvents(callId, mark)).length, 1);
+  await assert.rejects(agent.command('hangup', callId), /no such call/);
+});
+
+test('an established call stays up when the connection drops; its BYE goes out over the new one', async () => {
+  const mark = await agent.mark();
+  peer.push(invite('loss-established', OFFER));
+  await agent.waitIncoming(mark);
+  const from = peer.received.length;
+  await agent.command('answer', 'loss-established');
+  const ok = await peer.waitFor(/^SIP\/2\.0 200 [^]*Call-ID: loss-established/i, from);
+  peer.push(ack(ok));
+  await agent.waitEvent('established', 'loss-established', mark);
+  await dropAndWaitRegistered(mark);
+  assert.equal((await endedEvents('loss-established', mark)).length, 0, 'the established call must stay up');
+  const byeFrom = peer.received.length;
+  await agent.command('hangup', 'loss-established');
+  await peer.waitFor(/^BYE [^]*Call-ID: loss-established/i, byeFrom);
+  const [, reason] = await agent.waitEvent('ended', 'loss-established', mark);
+  assert.equal(reason, 'local-hangup');
+});
