@@ -54,7 +54,7 @@ async function openTab(): Promise<Softphone> {
 const saveLogAttempts = (tab: Softphone): Promise<number> => tab.page.evaluate(() =>
   (window as unknown as { __bench: { calls: { method: string }[] } }).__bench.calls.filter((c) => c.method === 'saveLog').length);
 
-it('logs every call exactly once through failed saves, lost answers, a reload and a closed tab', { timeout: 120_000 }, async () => {
+it('logs every call exactly once through failed saves, lost answers, a reload, a closed tab and a tab closed mid-call', { timeout: 120_000 }, async () => {
   const tasksNow = await newTasksSince(stack);
   let tab = await openTab();
   await stack.registered(agentUser(0));
@@ -126,10 +126,36 @@ it('logs every call exactly once through failed saves, lost answers, a reload an
   tab = await openTab();
   await until('call 4 to be logged by the next tab', async () => ((await tasksNow()).length >= 4 ? true : undefined), 30_000, 100);
 
+  // 5. The tab closes while a call rings: the call was never handed to the outbox, but the engine's
+  // journal holds it, and the next tab logs it.
+  step('5. The tab closes while a call rings');
+  await stack.registered(agentUser(0));
+  const popsBefore = (await tab.pops()).length;
+  const { inviter } = caller.call(agentUser(0));
+  await tab.waitPop(popsBefore);
+  await until('call 5 in the journal', () => tab.frame().evaluate(() => new Promise<true | undefined>((resolve) => {
+    const open = indexedDB.open('switchboard');
+    open.onsuccess = () => {
+      const keys = open.result.transaction('kv').objectStore('kv').getAllKeys();
+      keys.onsuccess = () => { open.result.close(); resolve(keys.result.some((k) => String(k).startsWith('engine/journal/')) ? true : undefined); };
+      keys.onerror = () => resolve(undefined);
+    };
+    open.onerror = () => resolve(undefined);
+  })), 10_000, 50);
+  await tab.close();
+  await inviter.cancel().catch(() => undefined);
+  tab = await openTab();
+  await until('call 5 (ringing when its tab closed) to be logged by the next tab', async () => ((await tasksNow()).length >= 5 ? true : undefined), 30_000, 100);
+
   // Nothing is written twice, even after the outbox has had time to retry everything it holds.
   await new Promise((ok) => setTimeout(ok, 3000));
   const tasks = await tasksNow();
-  assert.equal(tasks.length, 4, JSON.stringify(tasks));
-  assert.equal(new Set(tasks.map((t) => t.CallObject)).size, 4);
+  assert.equal(tasks.length, 5, JSON.stringify(tasks));
+  assert.equal(new Set(tasks.map((t) => t.CallObject)).size, 5);
+  const recovered = tasks.find((t) => t.CallObject === inviter.request.callId);
+  assert.ok(recovered, `call 5 (${inviter.request.callId}) was not the one logged: ${JSON.stringify(tasks)}`);
+  const all = await stack.api<{ records: { Id?: string; fields?: { Id?: string; Description?: string }; Description?: string }[] }>('GET', '/emulator/api/console/objects/Task/records?limit=100000');
+  const task = all.body.records.find((r) => (r.Id ?? r.fields?.Id) === recovered.Id);
+  assert.match(task?.Description ?? task?.fields?.Description ?? '', /The softphone closed while this call was open/, JSON.stringify(task));
   await tab.close();
 });

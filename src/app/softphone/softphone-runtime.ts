@@ -135,6 +135,8 @@ export class SoftphoneRuntime {
       clock,
       logger,
       createTelephony: (settings) => this.createTelephony(settings),
+      // With Web Locks this is the only engine in the browser: a journaled call is a dead page's, log it at once.
+      ...(this.options.locks ? { journal: { staleMs: 0 } } : {}),
     });
     this.engine = engine;
     engine.events.on('offered', () => {

@@ -34,11 +34,15 @@ interface SetupOptions {
   readonly phone?: FakePhoneSystem;
   /** Makes the telephony factory throw this (an adapter refusing the settings). */
   readonly telephonyError?: Error;
+  /** The call journal's options (call-journal.ts). */
+  readonly journal?: ConstructorParameters<typeof ConnectorEngine>[0]['journal'];
+  /** Shares one clock between engines (two tabs, or a page and its reload). */
+  readonly clock?: FakeClock;
 }
 
 /** Starts an engine on the fakes and (by default) signs the agent in. */
 async function setup(options: SetupOptions = {}) {
-  const clock = new FakeClock();
+  const clock = options.clock ?? new FakeClock();
   const phone = options.phone ?? new FakePhoneSystem({ users: { '1001': 'secret', '1002': { password: 'secret', displayName: 'Bob Colleague' }, '1003': 'secret' }, now: () => clock.now() });
   const items = Object.fromEntries(Object.entries(options.items ?? {}).map(([k, v]) => [`/switchboard/${k}`, v]));
   const crm = new RecordingCrm({ settings: settingsMap({ ...items, ...options.map }), ...(options.capabilities ? { capabilities: options.capabilities } : {}), ...(options.records ? { records: options.records } : {}) });
@@ -56,6 +60,7 @@ async function setup(options: SetupOptions = {}) {
     storage,
     clock,
     logger,
+    ...(options.journal ? { journal: options.journal } : {}),
   });
   const errors: SwitchboardError[] = [];
   const offered: string[] = [];
@@ -328,7 +333,7 @@ describe('engine robustness', () => {
     const far = await h.talk();
     far.hangup();
     await h.settle();
-    assert.equal(h.clock.pending, 1);
+    assert.equal(h.clock.pending, 2, 'the wrap-up time limit and the call journal heartbeat');
     h.engine.dispose();
     assert.equal(h.clock.pending, 0);
     const before = h.engine.state;
@@ -580,7 +585,7 @@ describe('call logging: exactly one log per call', () => {
     const far = await h.talk();
     far.hangup();
     await h.settle();
-    assert.equal(h.clock.pending, 1);
+    assert.equal(h.clock.pending, 2, 'the wrap-up time limit and the call journal heartbeat');
     await h.run({ type: 'complete-wrap-up', callId: far.callId });
     assert.equal(h.clock.pending, 0);
     h.clock.runAll();
@@ -1433,4 +1438,130 @@ describe('engine invariants under random traffic', () => {
       logged.add(l.callId);
     }
   }
+});
+
+// ── the call journal: calls a closed page left open are still logged ──────────────────────
+
+describe('call journal: a call open when its page died is logged once by the next engine', () => {
+  const journalKeys = async (storage: MemoryStorage): Promise<string[]> => storage.keys('engine/journal/');
+
+  it('a call up when the tab closed: logged by the next engine as failed, with talk time to the last heartbeat and the agent notes', async () => {
+    const storage = new MemoryStorage();
+    const clock = new FakeClock();
+    const a = await setup({ storage, clock, journal: { owner: 'tab-a', heartbeatMs: 10_000 } });
+    const far = await a.talk();
+    await a.run({ type: 'set-wrap-up', callId: far.callId, notes: 'Asked about the invoice' });
+    clock.advance(25_000); // two heartbeats: the journal knows the call was up 20 s after answer
+    await a.settle();
+    a.engine.dispose(); // the tab closes: no hangup, no log
+    assert.equal(a.crm.count('logCall'), 0);
+    assert.deepEqual(await journalKeys(storage), [`engine/journal/${far.callId}`]);
+
+    const b = await setup({ storage, clock, journal: { owner: 'tab-b', staleMs: 0 } });
+    await b.settle();
+    const logs = b.logsFor(far.callId);
+    assert.equal(logs.length, 1);
+    assert.equal(logs[0]?.endReason, 'failed');
+    assert.equal(logs[0]?.durationSeconds, 20);
+    assert.equal(logs[0]?.direction, 'inbound');
+    assert.match(logs[0]?.notes ?? '', /^Asked about the invoice\n\n\[Switchboard\] The softphone closed/);
+    assert.deepEqual(await journalKeys(storage), [], 'the journal is cleared once the outbox has the log');
+    assert.ok(b.logger.find('warn', 'logged a call a closed softphone left open').length === 1);
+
+    // A third start finds nothing more to log.
+    const c = await setup({ storage, clock, journal: { owner: 'tab-c', staleMs: 0 } });
+    await c.settle();
+    assert.equal(c.crm.count('logCall'), 0);
+  });
+
+  it('a call in wrap-up when the tab closed keeps its end reason, disposition and talk time', async () => {
+    const storage = new MemoryStorage();
+    const clock = new FakeClock();
+    const a = await setup({ storage, clock, journal: { owner: 'tab-a' } });
+    const far = await a.talk();
+    clock.advance(42_000);
+    far.hangup();
+    await a.settle();
+    await a.run({ type: 'set-wrap-up', callId: far.callId, disposition: 'Resolved', notes: 'Fixed' });
+    a.engine.dispose();
+
+    const b = await setup({ storage, clock, journal: { owner: 'tab-b', staleMs: 0 } });
+    await b.settle();
+    const [log] = b.logsFor(far.callId);
+    assert.equal(log?.endReason, 'remote-hangup');
+    assert.equal(log?.disposition, 'Resolved');
+    assert.equal(log?.durationSeconds, 42);
+    assert.equal(b.crm.count('logCall'), 1);
+  });
+
+  it('calls that close normally leave nothing behind, and nothing is logged twice', async () => {
+    const storage = new MemoryStorage();
+    const clock = new FakeClock();
+    const a = await setup({ storage, clock, items: { wrapUpEnabled: 'false' }, journal: { owner: 'tab-a' } });
+    for (let i = 0; i < 3; i++) {
+      const far = await a.talk();
+      far.hangup();
+      await a.settle();
+    }
+    const missed = await a.ring();
+    missed.cancel();
+    await a.settle();
+    assert.equal(a.crm.count('logCall'), 4);
+    assert.deepEqual(await journalKeys(storage), []);
+    assert.equal(clock.pending, 0, 'no heartbeat once no call is open');
+    a.engine.dispose();
+    const b = await setup({ storage, clock, journal: { owner: 'tab-b', staleMs: 0 } });
+    await b.settle();
+    assert.equal(b.crm.count('logCall'), 0);
+  });
+
+  it('never logs a call another live engine still carries; logs it once that engine is gone and its heartbeat stale', async () => {
+    const storage = new MemoryStorage();
+    const clock = new FakeClock();
+    const a = await setup({ storage, clock, journal: { owner: 'tab-a', heartbeatMs: 1_000 } });
+    const far = await a.talk();
+    // A second engine starts while the first still runs (tabs electing without Web Locks).
+    const b = await setup({ storage, clock, signIn: false, journal: { owner: 'tab-b', heartbeatMs: 1_000, staleMs: 5_000 } });
+    for (let i = 0; i < 20; i++) {
+      clock.advance(1_000);
+      await b.settle();
+    }
+    assert.equal(b.crm.count('logCall'), 0, 'the live call of the other engine was logged');
+    a.engine.dispose();
+    for (let i = 0; i < 7; i++) {
+      clock.advance(1_000);
+      await b.settle();
+    }
+    assert.equal(b.logsFor(far.callId).length, 1);
+    assert.equal(b.crm.count('logCall'), 1);
+  });
+
+  it('a log that could not be queued stays in the journal, and the next start logs it', async () => {
+    const storage = new MemoryStorage();
+    const clock = new FakeClock();
+    const a = await setup({ storage, clock, items: { wrapUpEnabled: 'false' }, journal: { owner: 'tab-a' } });
+    const far = await a.talk();
+    a.crm.failNext('logCall');
+    far.hangup();
+    await a.settle();
+    assert.equal(a.logger.find('error', 'call log could not be queued').length, 1);
+    assert.equal((await journalKeys(storage)).length, 1);
+    a.engine.dispose();
+    const b = await setup({ storage, clock, journal: { owner: 'tab-b', staleMs: 0 } });
+    await b.settle();
+    const [log] = b.logsFor(far.callId);
+    assert.equal(log?.endReason, 'remote-hangup', 'the call had ended: its own end reason is kept');
+    assert.deepEqual(await journalKeys(storage), []);
+  });
+
+  it('drops an unreadable journal entry with a warning, and logs the readable ones', async () => {
+    const storage = new MemoryStorage();
+    await storage.set('engine/journal/garbage', { owner: 'x', savedAt: 'yesterday' });
+    await storage.set('engine/journal/half', { owner: 'x', savedAt: 0, ended: true, entry: { callId: 'half' } });
+    const b = await setup({ storage, journal: { owner: 'tab-b', staleMs: 0 } });
+    await b.settle();
+    assert.equal(b.crm.count('logCall'), 0);
+    assert.deepEqual(await journalKeys(storage), []);
+    assert.equal(b.logger.find('warn', 'dropping an unreadable call journal entry').length, 2);
+  });
 });

@@ -20,6 +20,7 @@ import type { StoragePort } from '../ports/storage.ts';
 import type { IncomingCall, RegistrationState, TelephonyPort } from '../ports/telephony-port.ts';
 import { assertPresenceTransition, initialPresence, type ChosenStatus, type PresenceState, type PresenceStatus } from '../presence/presence.ts';
 import type { ConnectorSettings } from '../settings/connector-settings.ts';
+import { CallJournal, type JournalRecord } from './call-journal.ts';
 import type { AgentCommand } from './commands.ts';
 import type { EngineState } from './engine-state.ts';
 
@@ -45,6 +46,11 @@ export interface ConnectorEngineOptions {
   readonly logger: Logger;
   /** How many finished calls `state.recent` keeps. */
   readonly recentLimit?: number;
+  /**
+   * The call journal (call-journal.ts): `staleMs: 0` where only one engine can run per browser
+   * (the tab holds a Web Lock); `owner` names this engine in it (tests).
+   */
+  readonly journal?: { readonly heartbeatMs?: number; readonly staleMs?: number; readonly owner?: string };
 }
 
 const PRESENCE_KEY = 'engine/presence';
@@ -62,6 +68,10 @@ export class ConnectorEngine {
   private telephony?: TelephonyPort;
   private current: EngineState;
   private unsubscribe: (() => void)[] = [];
+  /** Open calls' would-be logs, kept durably so a closed tab's calls are still logged. */
+  private readonly journal: CallJournal;
+  private recoveryTimer?: () => void;
+  private disposed = false;
 
   constructor(private readonly options: ConnectorEngineOptions) {
     this.emitter = new Emitter<EngineEvents>((event, error) => this.options.logger.log('error', `listener for '${event}' threw`, { error: String(error) }));
@@ -74,6 +84,15 @@ export class ConnectorEngine {
       lines: {},
       clickToDialEnabled: false,
     };
+    this.journal = new CallJournal({
+      storage: options.storage,
+      clock: options.clock,
+      logger: options.logger,
+      current: () => [...this.calls.values()].map((c) => this.journalRecord(c.snapshot())),
+      owner: options.journal?.owner ?? `engine-${options.clock.now().toString(36)}-${Math.floor(Math.random() * 2 ** 32).toString(36)}`,
+      ...(options.journal?.heartbeatMs !== undefined ? { heartbeatMs: options.journal.heartbeatMs } : {}),
+      ...(options.journal?.staleMs !== undefined ? { staleMs: options.journal.staleMs } : {}),
+    });
   }
 
   get events(): EventSource<EngineEvents> {
@@ -156,6 +175,8 @@ export class ConnectorEngine {
       }),
     );
     this.set({ phase: 'signed-out', settings });
+    // Calls a closed or crashed page left open are logged now; nothing waits for it.
+    if (crm.capabilities.callLogging) void this.recoverJournal();
     await (ready ?? notifyReady());
     if (crm.capabilities.clickToDial) {
       await crm.enableClickToDial(true).then(() => this.set({ clickToDialEnabled: true }), (e: unknown) => logger.log('warn', 'enableClickToDial failed', { error: String(e) }));
@@ -181,6 +202,10 @@ export class ConnectorEngine {
   }
 
   dispose(): void {
+    this.disposed = true;
+    this.journal.dispose();
+    this.recoveryTimer?.();
+    this.recoveryTimer = undefined;
     // Nobody will answer any more: refuse new callers rather than let them ring into the void.
     this.telephony?.setDelegate({ acceptIncoming: () => false });
     for (const off of this.unsubscribe) off();
@@ -514,17 +539,63 @@ export class ConnectorEngine {
       activeCallId: this.pickActive(),
     });
     this.updatePresenceForCalls();
-    if (this.options.crm.capabilities.callLogging && !this.logged.has(call.id)) {
+    if (!this.options.crm.capabilities.callLogging) {
+      await this.journal.forget(call.id);
+    } else if (!this.logged.has(call.id)) {
       this.logged.add(call.id);
       try {
         await this.options.crm.logCall(this.toLogEntry(snapshot));
+        // The outbox holds it now: the journal's copy is no longer needed.
+        await this.journal.forget(call.id);
       } catch (error) {
-        // logCall is durable once it resolves; a rejection means it could not even be queued.
+        // logCall is durable once it resolves; a rejection means it could not even be queued
+        // (the journal keeps the call, and the next start logs it).
+        this.journal.keep(this.journalRecord(snapshot));
         const e = toSwitchboardError(error, 'SB30003');
         this.options.logger.log('error', 'call log could not be queued', { callId: call.id, code: e.code, message: e.message });
         this.emitter.emit('error', e);
       }
     }
+  }
+
+  /** Logs the calls a page that is gone left in the journal (once each); looks again for fresh ones. */
+  private async recoverJournal(): Promise<void> {
+    this.recoveryTimer = undefined;
+    if (this.disposed) return;
+    const { crm, logger, clock } = this.options;
+    let found: Awaited<ReturnType<CallJournal['orphans']>>;
+    try {
+      found = await this.journal.orphans();
+    } catch (error) {
+      logger.log('warn', 'could not read the call journal', { error: String(error) });
+      return;
+    }
+    for (const entry of found.records) {
+      if (this.disposed) return;
+      if (this.calls.has(entry.callId) || this.logged.has(entry.callId)) continue;
+      try {
+        await crm.logCall(entry);
+        this.logged.add(entry.callId);
+        await this.journal.drop(entry.callId);
+        logger.log('warn', 'logged a call a closed softphone left open', { callId: entry.callId, endedAt: entry.endedAt });
+      } catch (error) {
+        logger.log('error', 'could not queue the log of a call a closed softphone left open; will try at the next start', { callId: entry.callId, error: String(error) });
+      }
+    }
+    if (found.nextCheckAt !== undefined && !this.disposed) {
+      this.recoveryTimer = clock.setTimeout(() => void this.recoverJournal(), Math.max(0, found.nextCheckAt - clock.now()));
+    }
+  }
+
+  /** What the journal keeps for an open call: its log as of now. */
+  private journalRecord(call: CallSnapshot): JournalRecord {
+    const ended = call.timestamps.ended !== undefined;
+    const entry = this.toLogEntry(call);
+    const answered = call.timestamps.answered;
+    return {
+      ended,
+      entry: ended || answered === undefined ? entry : { ...entry, durationSeconds: Math.max(0, Math.round((this.now() - answered) / 1000)) },
+    };
   }
 
   private toLogEntry(call: CallSnapshot): CallLogEntry {
@@ -695,6 +766,7 @@ export class ConnectorEngine {
     const next = { ...this.current, ...patch } as EngineState & Record<string, unknown>;
     for (const key of Object.keys(patch)) if ((patch as Record<string, unknown>)[key] === undefined) delete next[key];
     this.current = next;
+    if (patch.calls && this.options.crm.capabilities.callLogging) this.journal.track(patch.calls.map((c) => this.journalRecord(c)));
     this.emitter.emit('change', this.current);
   }
 

@@ -1,0 +1,187 @@
+/**
+ * The engine's call journal: while a call is up or in wrap-up, the log entry it would get if the
+ * page died now is kept in the StoragePort. A call is handed to the durable outbox only when it
+ * closes, so without the journal a tab closed, reloaded or crashed mid-call (or mid-wrap-up) would
+ * leave no log at all. The next engine to start logs what the journal still holds, once: the outbox
+ * is idempotent by call id, and an entry is forgotten only after the outbox has it.
+ *
+ * Ownership: entries carry their engine's id and a heartbeat (`savedAt`, refreshed every
+ * `heartbeatMs` while calls are open). An engine recovers only entries that are not its own and
+ * whose heartbeat is older than `staleMs`, so a second engine that briefly co-exists (tab
+ * election without Web Locks) cannot log a call another engine is still carrying. Where one engine
+ * per browser is guaranteed (Web Locks), `staleMs: 0` recovers at once.
+ */
+import type { Clock } from '../ports/clock.ts';
+import type { CallLogEntry } from '../ports/crm-port.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { JsonValue, StoragePort } from '../ports/storage.ts';
+
+const PREFIX = 'engine/journal/';
+
+export interface CallJournalOptions {
+  readonly storage: StoragePort;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** This engine's identity in entries. */
+  readonly owner: string;
+  /** The open calls' records as of now (the heartbeat writes them, with their end time and duration). */
+  readonly current: () => readonly JournalRecord[];
+  readonly heartbeatMs?: number;
+  readonly staleMs?: number;
+}
+
+/** What an open call would be logged as right now. `ended`: the call itself is over (wrap-up). */
+export interface JournalRecord {
+  readonly entry: CallLogEntry;
+  readonly ended: boolean;
+}
+
+interface StoredRecord {
+  readonly owner: string;
+  readonly savedAt: number;
+  readonly ended: boolean;
+  readonly entry: CallLogEntry;
+}
+
+/** The note added to a recovered log, so whoever reads the Task knows why it may be short. */
+export const RECOVERED_NOTE = '[Switchboard] The softphone closed while this call was open; this log was written when it started again.';
+
+export class CallJournal {
+  readonly heartbeatMs: number;
+  readonly staleMs: number;
+  /** Per call: the last signature written and the chain of writes (keeps them in order). */
+  private readonly written = new Map<string, { signature: string; chain: Promise<void> }>();
+  private heartbeat?: () => void;
+  /** Calls tracked and not yet forgotten. */
+  private readonly open = new Set<string>();
+  private disposed = false;
+
+  constructor(private readonly options: CallJournalOptions) {
+    this.heartbeatMs = options.heartbeatMs ?? 15_000;
+    this.staleMs = options.staleMs ?? Math.round(this.heartbeatMs * 2.5);
+  }
+
+  /**
+   * The calls open now (replaces the previous set). Writes the ones whose content changed (the
+   * clock-driven fields, end time and duration, do not count: the heartbeat refreshes them).
+   */
+  track(records: readonly JournalRecord[]): void {
+    if (this.disposed) return;
+    for (const record of records) {
+      this.open.add(record.entry.callId);
+      const signature = JSON.stringify({ ...record.entry, endedAt: 0, durationSeconds: 0, ended: record.ended });
+      if (this.written.get(record.entry.callId)?.signature === signature) continue;
+      this.write(record, signature);
+    }
+    this.armHeartbeat();
+  }
+
+  /**
+   * The call closed but its log could not be handed on: keep its final record for the next start
+   * (this engine no longer heartbeats it, so another engine sees it go stale).
+   */
+  keep(record: JournalRecord): void {
+    this.open.delete(record.entry.callId);
+    this.write(record, '');
+    if (this.open.size === 0) this.stopHeartbeat();
+  }
+
+  /** The call is in the outbox (or needs no log): drop its entry, after any write still queued. */
+  forget(callId: string): Promise<void> {
+    this.open.delete(callId);
+    const previous = this.written.get(callId)?.chain ?? Promise.resolve();
+    const chain = previous.then(() => this.options.storage.delete(PREFIX + callId)).catch((error: unknown) => {
+      this.options.logger.log('warn', 'could not clear a call from the journal', { callId, error: String(error) });
+    });
+    this.written.set(callId, { signature: '', chain });
+    void chain.then(() => {
+      if (this.written.get(callId)?.chain === chain) this.written.delete(callId);
+    });
+    if (this.open.size === 0) this.stopHeartbeat();
+    return chain;
+  }
+
+  /**
+   * Entries left by engines that are gone: ready to log (end reason `failed` for a call that was
+   * still up, its end time the last heartbeat, the recovery note added). Fresh entries of another
+   * engine are not returned; `nextCheckAt` says when they would be stale.
+   */
+  async orphans(): Promise<{ records: CallLogEntry[]; nextCheckAt?: number }> {
+    const { storage, clock, owner } = this.options;
+    const now = clock.now();
+    const records: CallLogEntry[] = [];
+    let nextCheckAt: number | undefined;
+    for (const key of await storage.keys(PREFIX)) {
+      const stored = asStored(await storage.get(key));
+      if (!stored) {
+        this.options.logger.log('warn', 'dropping an unreadable call journal entry', { key });
+        await storage.delete(key);
+        continue;
+      }
+      if (stored.owner === owner) continue;
+      if (now - stored.savedAt < this.staleMs) {
+        const at = stored.savedAt + this.staleMs;
+        nextCheckAt = nextCheckAt === undefined ? at : Math.min(nextCheckAt, at);
+        continue;
+      }
+      const entry = stored.entry;
+      const notes = entry.notes ? `${entry.notes}\n\n${RECOVERED_NOTE}` : RECOVERED_NOTE;
+      records.push({ ...entry, notes, ...(stored.ended ? {} : { endReason: 'failed' as const }) });
+    }
+    return { records, ...(nextCheckAt !== undefined ? { nextCheckAt } : {}) };
+  }
+
+  /** Removes a recovered entry once the outbox holds its log. */
+  async drop(callId: string): Promise<void> {
+    await this.options.storage.delete(PREFIX + callId);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.stopHeartbeat();
+  }
+
+  private write(record: JournalRecord, signature: string): void {
+    const { storage, clock, owner, logger } = this.options;
+    const callId = record.entry.callId;
+    const previous = this.written.get(callId)?.chain ?? Promise.resolve();
+    const value: StoredRecord = { owner, savedAt: clock.now(), ended: record.ended, entry: record.entry };
+    const chain = previous
+      .then(() => storage.set(PREFIX + callId, value as unknown as JsonValue))
+      .catch((error: unknown) => logger.log('warn', 'could not journal a call', { callId, error: String(error) }));
+    this.written.set(callId, { signature, chain });
+  }
+
+  private armHeartbeat(): void {
+    if (this.heartbeat || this.open.size === 0 || this.disposed) return;
+    this.heartbeat = this.options.clock.setTimeout(() => {
+      this.heartbeat = undefined;
+      for (const record of this.options.current()) {
+        if (this.open.has(record.entry.callId)) this.write(record, this.written.get(record.entry.callId)?.signature ?? '');
+      }
+      this.armHeartbeat();
+    }, this.heartbeatMs);
+  }
+
+  private stopHeartbeat(): void {
+    this.heartbeat?.();
+    this.heartbeat = undefined;
+  }
+}
+
+function asStored(value: JsonValue | undefined): StoredRecord | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { owner, savedAt, ended, entry } = value;
+  if (typeof owner !== 'string' || typeof savedAt !== 'number' || typeof ended !== 'boolean') return undefined;
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return undefined;
+  const e = entry;
+  const remote = e['remote'];
+  const ok =
+    typeof e['callId'] === 'string' && e['callId'] !== '' &&
+    (e['direction'] === 'inbound' || e['direction'] === 'outbound' || e['direction'] === 'internal') &&
+    typeof remote === 'object' && remote !== null && !Array.isArray(remote) && typeof remote['number'] === 'string' &&
+    typeof e['startedAt'] === 'number' && typeof e['endedAt'] === 'number' && typeof e['durationSeconds'] === 'number' &&
+    typeof e['holdSeconds'] === 'number' && typeof e['endReason'] === 'string' && typeof e['notes'] === 'string' &&
+    typeof e['attachedData'] === 'object' && e['attachedData'] !== null;
+  return ok ? { owner, savedAt, ended, entry: entry as unknown as CallLogEntry } : undefined;
+}
