@@ -392,8 +392,11 @@ class SipTelephonyAdapter implements SipTelephony {
 
   private sessionDelegate(call: SipCall, session: Session): NonNullable<Session['delegate']> {
     return {
-      onBye: () => {
+      onBye: (bye) => {
         if (call.session === session && !call.replacing) call.endReason ??= 'remote-hangup';
+        // With an onBye delegate sip.js leaves the 200 to us; unanswered, the far end's BYE
+        // times out (a proxy answers it 408, SIPp and desk phones see a failed hangup).
+        void bye.accept().catch((e) => this.logger.log('warn', 'answering BYE failed', { callId: call.id, error: String(e) }));
       },
       onInfo: (info) => this.onInfo(call, info),
       onRefer: (referral) => this.onRefer(call, session, referral),
