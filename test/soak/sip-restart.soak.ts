@@ -1,22 +1,23 @@
 /**
  * The SIP server dies and comes back: the real connector in the console emulator registers again
  * by itself and takes the next call; a call that was ringing when the server died ends and is
- * logged exactly once. (The embedded server is closed abruptly, every socket with it, and started
- * again on the same port with no state, as a crash and restart would leave it.)
- *
- * Not covered here: the server dying during an answered call (answering needs WebRTC media that the
- * Node caller cannot offer; test/telephony covers a restart under a browser-to-browser call).
+ * logged exactly once; an answered call (from a browser caller, with real WebRTC media) keeps its
+ * media both ways through the outage, and once the server is back the agent hangs it up from the
+ * panel, the caller hears the hang-up, and the call is wrapped up and logged exactly once. (The
+ * embedded server is closed abruptly, every socket with it, and started again on the same port with
+ * no state, as a crash and restart would leave it.)
  */
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { SessionState } from 'sip.js';
 import { launchChromium } from '../support/chromium.ts';
-import { agentUser, CALLERS, startStack, type Stack } from '../../bench/support/stack.ts';
+import { agentUser, CALLERS, DOMAIN, startStack, type Stack } from '../../bench/support/stack.ts';
 import { openOurs, type Softphone } from '../../bench/support/pages.ts';
 import { inviteClock, until } from '../../bench/support/measure.ts';
 import { popCall } from '../../bench/support/calls.ts';
 import { newTasksSince, type LoggedTask } from './support/tasks.ts';
+import { audioGrows, MEDIA_PROBE, openBrowserCaller, withInitScript } from './support/browser-caller.ts';
 
 const AGENT = agentUser(0);
 const BACK_WITHIN_MS = 60_000;
@@ -28,7 +29,8 @@ let tasksNow: () => Promise<LoggedTask[]>;
 before(async () => {
   stack = await startStack({ agents: 1 });
   browser = await launchChromium();
-  phone = await openOurs(browser, stack.console.consoleUrl());
+  // The media probe lets the answered-call test read the softphone frame's inbound audio bytes.
+  phone = await openOurs(withInitScript(browser, MEDIA_PROBE), stack.console.consoleUrl());
   await stack.registered(AGENT);
   tasksNow = await newTasksSince(stack);
 });
@@ -39,6 +41,14 @@ after(async () => {
   await stack?.close();
 });
 
+/** Waits until exactly `n` call-log Tasks exist (a bounded wait; says how many there were). */
+async function loggedCount(n: number, what: string): Promise<void> {
+  let seen = -1;
+  await until(what, async () => ((seen = (await tasksNow()).length) === n ? true : undefined), 30_000, 100).catch((e: unknown) => {
+    throw new Error(`${String(e)} (expected ${n} logged calls, found ${seen})`);
+  });
+}
+
 /** A fresh caller on the (new) server places a call that must pop. */
 async function callPops(): Promise<void> {
   const caller = await stack.caller(CALLERS[1]!);
@@ -47,15 +57,18 @@ async function callPops(): Promise<void> {
 }
 
 it('registers again by itself after the server restarts while idle, and takes the next call', { timeout: 120_000 }, async () => {
-  await callPops();
   const logged = (await tasksNow()).length;
+  await callPops();
+  // The missed call is logged a little after the caller cancels: count it before the restart, so
+  // the count after the restart cannot take a late log of this call for the next one.
+  await loggedCount(logged + 1, 'the call before the restart to be logged');
   await stack.killSip();
   await stack.startSip();
   const t0 = Date.now();
   await stack.registered(AGENT, BACK_WITHIN_MS);
   process.stdout.write(`# registered again ${Date.now() - t0} ms after the restart (idle)\n`);
   await callPops();
-  await until('the call after the restart to be logged', async () => ((await tasksNow()).length === logged + 1 ? true : undefined), 30_000, 100);
+  await loggedCount(logged + 2, 'the call after the restart to be logged');
 });
 
 // A call ringing on the agent when its SIP transport dies can never be answered (the 200 would go
@@ -89,4 +102,61 @@ it('ends and logs a call that was ringing when the server died, then registers a
   await until('every call logged exactly once', async () => ((await tasksNow()).length === before + 2 ? true : undefined), 30_000, 100);
   const tasks = await tasksNow();
   assert.equal(new Set(tasks.map((t) => t.CallObject)).size, tasks.length, 'a call was logged twice');
+});
+
+/** Closes the console's "New …" record dialogs that no-match screen pops leave open. */
+async function dismissNewRecordDialogs(): Promise<void> {
+  const dialogs = phone.page.getByRole('dialog', { name: /^New / });
+  while ((await dialogs.count()) > 0) await dialogs.first().getByRole('button', { name: 'Cancel' }).click();
+}
+
+it('keeps an answered call and its media up while the server is down, then hangs it up, wraps it up and logs it once', { timeout: 120_000 }, async () => {
+  const before = (await tasksNow()).length;
+  const customer = await openBrowserCaller(browser, stack, CALLERS[3]!, AGENT, DOMAIN);
+  try {
+    const panel = phone.frame();
+    await dismissNewRecordDialogs();
+    const pops = (await phone.pops()).length;
+    await customer.call();
+    await phone.waitPop(pops);
+    // The caller's number matches no record: the pop opens a "New Contact" dialog over the utility
+    // bar, which the agent closes to reach the panel.
+    await phone.page.getByRole('dialog', { name: /^New / }).first().waitFor({ timeout: 5000 }).catch(() => undefined);
+    await dismissNewRecordDialogs();
+    await panel.getByRole('button', { name: 'Answer' }).click({ timeout: 10_000 });
+    await customer.waitStatus(/: connected/);
+    await Promise.all([audioGrows(panel, 'the agent'), audioGrows(customer.page, 'the customer')]);
+
+    await stack.killSip();
+    const killedAt = Date.now();
+    // Media is peer to peer: it keeps flowing both ways while there is no server at all (about two
+    // seconds of audio each way, so the outage outlasts the connector's first reconnect attempts).
+    await Promise.all([audioGrows(panel, 'the agent (server down)', 6000), audioGrows(customer.page, 'the customer (server down)', 6000)]);
+    await stack.startSip();
+    const t0 = Date.now();
+    await stack.registered(AGENT, BACK_WITHIN_MS);
+    process.stdout.write(`# registered again ${Date.now() - t0} ms after the restart (answered call; server was down ${t0 - killedAt} ms)\n`);
+    await stack.registered(customer.user, BACK_WITHIN_MS);
+    await Promise.all([audioGrows(panel, 'the agent (after the restart)'), audioGrows(customer.page, 'the customer (after the restart)')]);
+    assert.match(await customer.callLine(), /^To \d+: connected$/, 'the caller still has the call');
+    assert.equal((await tasksNow()).length, before, 'nothing was logged while the call was up');
+
+    // The new server has no state for the dialog; it routes the BYE by its Route and Request-URI
+    // (the caller's connection is known again since it registered).
+    const mark = (await customer.statusLog()).length;
+    const hungUpAt = Date.now();
+    await panel.getByRole('button', { name: 'Hang up' }).click();
+    const wrapUp = panel.getByRole('form', { name: 'Wrap-up' });
+    await wrapUp.waitFor({ timeout: 10_000 });
+    await customer.waitStatus(/ended \(remote-hangup\)/, mark);
+    assert.equal(await customer.callLine(), '', 'the caller has no call left');
+    process.stdout.write(`# the caller saw the hang-up ${Date.now() - hungUpAt} ms after the agent's click\n`);
+    await wrapUp.getByRole('button', { name: 'Save' }).click();
+    await until('the answered call to be logged', async () => ((await tasksNow()).length === before + 1 ? true : undefined), 30_000, 100);
+    process.stdout.write(`# answered call ended, wrapped up and logged ${Date.now() - hungUpAt} ms after Hang up\n`);
+    const tasks = await tasksNow();
+    assert.equal(new Set(tasks.map((t) => t.CallObject)).size, tasks.length, 'a call was logged twice');
+  } finally {
+    await customer.close();
+  }
 });
