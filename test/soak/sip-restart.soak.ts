@@ -17,7 +17,7 @@ import { openOurs, type Softphone } from '../../bench/support/pages.ts';
 import { inviteClock, until } from '../../bench/support/measure.ts';
 import { popCall } from '../../bench/support/calls.ts';
 import { newTasksSince, type LoggedTask } from './support/tasks.ts';
-import { audioGrows, MEDIA_PROBE, openBrowserCaller, withInitScript } from './support/browser-caller.ts';
+import { audioGrows, audioStops, MEDIA_PROBE, openBrowserCaller, withInitScript } from './support/browser-caller.ts';
 
 const AGENT = agentUser(0);
 const BACK_WITHIN_MS = 60_000;
@@ -154,6 +154,59 @@ it('keeps an answered call and its media up while the server is down, then hangs
     await wrapUp.getByRole('button', { name: 'Save' }).click();
     await until('the answered call to be logged', async () => ((await tasksNow()).length === before + 1 ? true : undefined), 30_000, 100);
     process.stdout.write(`# answered call ended, wrapped up and logged ${Date.now() - hungUpAt} ms after Hang up\n`);
+    const tasks = await tasksNow();
+    assert.equal(new Set(tasks.map((t) => t.CallObject)).size, tasks.length, 'a call was logged twice');
+  } finally {
+    await customer.close();
+  }
+});
+
+// The BYE the agent sends while there is no server goes nowhere: the agent's side still ends, wraps
+// up and logs once; the caller is left with a silent call until it hangs up itself (its BYE then
+// reaches the agent's phone through the restarted server, and the phone answers 481: no such dialog).
+it('hangs up an answered call while the server is down: the agent side ends and logs once; the caller keeps a silent call until it hangs up', { timeout: 120_000 }, async () => {
+  const before = (await tasksNow()).length;
+  const customer = await openBrowserCaller(browser, stack, CALLERS[4]!, AGENT, DOMAIN);
+  try {
+    const panel = phone.frame();
+    await dismissNewRecordDialogs();
+    const pops = (await phone.pops()).length;
+    await customer.call();
+    await phone.waitPop(pops);
+    await phone.page.getByRole('dialog', { name: /^New / }).first().waitFor({ timeout: 5000 }).catch(() => undefined);
+    await dismissNewRecordDialogs();
+    await panel.getByRole('button', { name: 'Answer' }).click({ timeout: 10_000 });
+    await customer.waitStatus(/: connected/);
+    await Promise.all([audioGrows(panel, 'the agent'), audioGrows(customer.page, 'the customer')]);
+
+    await stack.killSip();
+    const hungUpAt = Date.now();
+    await panel.getByRole('button', { name: 'Hang up' }).click();
+    const wrapUp = panel.getByRole('form', { name: 'Wrap-up' });
+    await wrapUp.waitFor({ timeout: 10_000 });
+    await wrapUp.getByRole('button', { name: 'Save' }).click();
+    await loggedCount(before + 1, 'the call hung up while the server was down to be logged');
+    process.stdout.write(`# hung up with no server: ended, wrapped up and logged ${Date.now() - hungUpAt} ms after Hang up\n`);
+
+    await stack.startSip();
+    await stack.registered(AGENT, BACK_WITHIN_MS);
+    await stack.registered(customer.user, BACK_WITHIN_MS);
+    // The caller never got the BYE: its call is still up, and no audio reaches it any more.
+    assert.match(await customer.callLine(), /^To \d+: connected$/, 'the caller still has the call');
+    await audioStops(customer.page, 'the customer');
+    // Watch the restarted server's trace for the answer to the caller's BYE.
+    const byeAnswers: string[] = [];
+    const stopTrace = stack.sip!.on('message', (m) => {
+      if (m.direction === 'in' && /^SIP\/2\.0 /.test(m.text) && /^CSeq:\s*\d+\s+BYE\s*$/im.test(m.text)) byeAnswers.push(m.text.split('\r\n')[0]!);
+    });
+    const mark = (await customer.statusLog()).length;
+    await customer.page.getByRole('button', { name: `Hang up call with ${AGENT}` }).click();
+    await customer.waitStatus(/ended \(local-hangup\)/, mark);
+    const answer = await until("the agent's phone to answer the caller's BYE", async () => byeAnswers[0], 10_000, 20).finally(stopTrace);
+    assert.match(answer, /^SIP\/2\.0 481 /, "the agent's phone no longer knows the dialog");
+    // The stray BYE changes nothing on the agent's side: still one log for the call.
+    await callPops();
+    await loggedCount(before + 2, 'the next call to be logged');
     const tasks = await tasksNow();
     assert.equal(new Set(tasks.map((t) => t.CallObject)).size, tasks.length, 'a call was logged twice');
   } finally {

@@ -82,6 +82,23 @@ const STATUS_LOG = `(() => {
   document.addEventListener('DOMContentLoaded', watch);
 })();`;
 
+/**
+ * Waits until no audio reaches `where`: its inbound bytes grow by less than `maxBytes` over a
+ * `windowMs` window (windows are retried, the far end may take a moment to stop); bounded by `ms`.
+ */
+export async function audioStops(where: Page | Frame, who: string, maxBytes = 200, windowMs = 1000, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  let last = Infinity;
+  while (Date.now() < deadline) {
+    const b0 = await inboundAudioBytes(where);
+    // Showing that something does NOT happen needs a window of time.
+    await new Promise((r) => setTimeout(r, windowMs));
+    last = (await inboundAudioBytes(where)) - b0;
+    if (last < maxBytes) return;
+  }
+  throw new Error(`${who}: audio keeps arriving (last window +${last} bytes) after ${ms} ms`);
+}
+
 export interface BrowserCaller {
   readonly user: string;
   readonly page: Page;
