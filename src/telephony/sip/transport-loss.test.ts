@@ -208,3 +208,37 @@ test('an established call stays up when the connection drops; its BYE goes out o
   const [, reason] = await agent.waitEvent('ended', 'loss-established', mark);
   assert.equal(reason, 'local-hangup');
 });
+
+/** A request from the peer inside the dialog the UA's 200 `ok` (to the peer's INVITE) set up. */
+function inDialog(ok: string, method: string, cseq: number, extra: readonly string[] = []): string {
+  const contact = /^Contact:\s*<([^>]+)>/im.exec(ok)?.[1] ?? 'sip:1002@127.0.0.1';
+  const lines = [
+    `${method} ${contact} SIP/2.0`, `Via: SIP/2.0/WSS peer.invalid;branch=z9hG4bK-dlg${++n}`, 'Max-Forwards: 70',
+    ...headers(ok, 'From'), ...headers(ok, 'To'), ...headers(ok, 'Call-ID'), `CSeq: ${cseq} ${method}`,
+    'Contact: <sip:customer@peer.invalid;transport=ws>', ...extra, 'Content-Length: 0',
+  ];
+  return `${lines.join('\r\n')}\r\n\r\n`;
+}
+
+test('a transfer still being set up is dropped with the connection; the call stays up and still ends on the far end\'s BYE', async () => {
+  const mark = await agent.mark();
+  peer.push(invite('loss-refer', OFFER));
+  await agent.waitIncoming(mark);
+  const from = peer.received.length;
+  await agent.command('answer', 'loss-refer');
+  const ok = await peer.waitFor(/^SIP\/2\.0 200 [^]*Call-ID: loss-refer/i, from);
+  peer.push(ack(ok));
+  await agent.waitEvent('established', 'loss-refer', mark);
+  // The far end transfers us (blind): we accept and call the target, which only rings.
+  const referFrom = peer.received.length;
+  peer.push(inDialog(ok, 'REFER', 2, ['Refer-To: <sip:1003@127.0.0.1>']));
+  await peer.waitFor(/^SIP\/2\.0 202 /, referFrom);
+  await peer.waitFor(/^INVITE sip:1003@/, referFrom);
+  await dropAndWaitRegistered(mark);
+  assert.equal((await endedEvents('loss-refer', mark)).length, 0, 'the call must stay up on its dialog');
+  // The far end hangs up the original dialog: the call ends (it would wait for ever on the lost transfer).
+  peer.push(inDialog(ok, 'BYE', 3));
+  const [, reason] = await agent.waitEvent('ended', 'loss-refer', mark);
+  assert.equal(reason, 'remote-hangup');
+  assert.equal((await endedEvents('loss-refer', mark)).length, 1);
+});
