@@ -340,20 +340,21 @@ class SipTelephonyAdapter implements SipTelephony {
     this.calls.set(callId, call);
     inviter.delegate = this.sessionDelegate(call, inviter);
     this.watchSession(call, inviter);
+    let earlyMedia = false;
     try {
       await inviter.invite({
         requestDelegate: {
           onProgress: (response) => {
             const { statusCode } = response.message;
+            if (statusCode !== 180 && statusCode !== 183) return;
             const sdp = response.message.body !== '' && /application\/sdp/i.test(response.message.getHeader('content-type') ?? '');
-            if (statusCode === 183 && sdp) {
-              this.stopRingback(call);
-              this.emit('progress', callId, 'early-media');
-            } else if (statusCode === 180 || statusCode === 183) {
-              if (sdp) this.stopRingback(call);
-              else this.startRingback(call);
-              this.emit('progress', callId, sdp ? 'early-media' : 'ringing');
-            }
+            // Once a 18x brought SDP the far end's media is what the caller hears (an announcement,
+            // its own ringback): a later 180 without SDP, as carriers send after an announcement,
+            // must not start our ringback over it (RFC 3960).
+            if (sdp) earlyMedia = true;
+            if (earlyMedia) this.stopRingback(call);
+            else this.startRingback(call);
+            this.emit('progress', callId, sdp ? 'early-media' : 'ringing');
           },
           onReject: (response) => {
             const { statusCode, reasonPhrase } = response.message;
