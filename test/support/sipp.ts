@@ -4,7 +4,7 @@
  * so no Python or sox is needed).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 export const SIPP_PATH = process.env.SIPP_PATH ?? '/usr/bin/sipp';
 
@@ -48,4 +48,31 @@ export function runSipp(args: readonly string[], cwd: string, timeoutMs = 30_000
       resolve({ code, output });
     });
   });
+}
+
+/** Where Debian's sip-tester keeps the pcap files SIPp's `play_pcap_audio` can play. */
+export const SIPP_PCAP_DIR = process.env.SIPP_PCAP_DIR ?? '/usr/share/sip-tester';
+
+/** The path of one of sip-tester's pcaps (e.g. `g711a.pcap`: 7 s of PCMA speech, 30 ms packets). */
+export function sippPcap(name: string): string {
+  const path = `${SIPP_PCAP_DIR}/${name}`;
+  if (!existsSync(path)) throw new Error(`SIPp pcap ${path} is missing (apt-get install sip-tester ships it; or set SIPP_PCAP_DIR).`);
+  return path;
+}
+
+/**
+ * Resolves once a socket (a SIPp UAS just started) is bound to UDP `port`, so a call routed to it
+ * is not lost to the first retransmission interval; rejects after `timeoutMs`. Reads
+ * /proc/net/udp (this network namespace's sockets) rather than probing with a bind of our own,
+ * which could take the port from under SIPp.
+ */
+export async function waitUdpBound(port: number, timeoutMs = 5000): Promise<void> {
+  const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const table = readFileSync('/proc/net/udp', 'utf8');
+    if (table.split('\n').some((line) => line.trim().split(/\s+/)[1]?.endsWith(hexPort))) return;
+    if (Date.now() > deadline) throw new Error(`nothing bound UDP port ${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
