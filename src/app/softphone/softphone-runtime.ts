@@ -140,9 +140,13 @@ export class SoftphoneRuntime {
     });
     this.engine = engine;
     engine.events.on('offered', () => {
-      // Open the utility-bar panel if minimised, and ring on the ringer device.
-      crm.setPanelVisible(true).catch((e: unknown) => logger.log('warn', 'could not open the softphone panel', { error: String(e) }));
-      this.telephony?.audio?.startRinging();
+      // Open the utility-bar panel if minimised, and ring on the ringer device: a microtask later,
+      // so the screen pop's search (asked right after this event) leaves first and the console
+      // handles it before the panel request.
+      queueMicrotask(() => {
+        crm.setPanelVisible(true).catch((e: unknown) => logger.log('warn', 'could not open the softphone panel', { error: String(e) }));
+        this.telephony?.audio?.startRinging();
+      });
     });
     engine.events.on('offerEnded', (callId) => {
       const stillOffered = engine.state.calls.some((c) => c.state === 'offering' && c.id !== callId);

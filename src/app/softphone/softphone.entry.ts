@@ -7,7 +7,13 @@
  * The panel is usable (and Salesforce told so) before SIP registers: registration never blocks
  * notifyInitializationComplete.
  */
-import { browserLocks, createOpenCtiClassic, createOpenCtiLightning, detectSurface, IndexedDbStorage, MemoryStorage } from '../../crm/index.ts';
+// Each from its own module, not the crm barrel: what the barrel re-exports (the Classic bridge)
+// would otherwise be bundled into the page's static chunks, and loaded and kept on every page.
+import { detectSurface } from '../../crm/detect-surface.ts';
+import { createOpenCtiLightning } from '../../crm/opencti-lightning/create-lightning.ts';
+import { IndexedDbStorage } from '../../crm/outbox/indexeddb-storage.ts';
+import { MemoryStorage } from '../../crm/outbox/memory-storage.ts';
+import { browserLocks } from '../../crm/shared/browser-locks.ts';
 import type { DocumentLike, OpenCtiCrm, ScriptElementLike } from '../../crm/index.ts';
 import { browserClock } from '../../telephony/sip/browser-clock.ts';
 import { createTranslator, pickLocale } from '../../ui/i18n/i18n.ts';
@@ -22,15 +28,20 @@ import { SoftphoneRuntime } from './softphone-runtime.ts';
 const params = new URLSearchParams(location.search);
 const locale = params.get('locale') ?? navigator.language;
 const clock = browserClock;
-const logger = new RingBufferLogger(() => clock.now(), 2000, (level, line) => {
-  if (level === 'error') console.error(line);
-  else if (level === 'warn') console.warn(line);
-});
+// Errors only are mirrored to the browser console: the console keeps every message it is given
+// (up to 1,000, text and all, so that DevTools opened later shows them), and sip.js warns on routine
+// recoveries (a 412 to PUBLISH) several times a call. Warnings stay in the downloadable log.
+const logger = new RingBufferLogger(() => clock.now(), { mirrorLevels: ['error'], mirror: (_level, line) => console.error(line) });
 // The SIP stack (sip.js) is the largest part of the page, and the panel is usable (and Salesforce
 // told so) without it: fetched from page load, in parallel with Open CTI and the settings, and
 // awaited only where the telephony adapter is built. A follower tab never needs it.
 const sip = import('../../telephony/sip/index.ts');
 sip.catch((error: unknown) => logger.log('error', 'the SIP stack could not load', { error: String(error) }));
+const surface = detectSurface(location.search);
+// Classic is the rarer surface: its bridge is a chunk of its own, fetched from page load on Classic
+// pages only, so a Lightning page never loads (nor keeps in memory) the code of both.
+const classic = surface === 'classic' ? import('../../crm/opencti-classic/create-classic.ts') : undefined;
+classic?.catch(() => {}); // awaited (and reported) in main()
 
 function showNotInFrame(): void {
   const main = document.createElement('main');
@@ -89,7 +100,6 @@ function tabId(): string {
 
 async function main(): Promise<void> {
   await loadLocale(locale, import.meta.url, logger);
-  const surface = detectSurface(location.search);
   if (!surface) {
     showNotInFrame();
     return;
@@ -109,7 +119,7 @@ async function main(): Promise<void> {
   try {
     const crmLocks = locks ? browserLocks() : undefined;
     const options = { window, document: scriptLoadingDocument(), clock, logger, storage, ...(crmLocks ? { locks: crmLocks } : {}) };
-    crm = surface === 'lightning' ? await createOpenCtiLightning(options) : await createOpenCtiClassic(options);
+    crm = classic ? await (await classic).createOpenCtiClassic(options) : await createOpenCtiLightning(options);
   } catch (error) {
     logger.log('error', 'Open CTI could not start', { error: String(error) });
     host.fail(error);

@@ -10,9 +10,9 @@ import { RECORDS } from '../testing/test-fixtures.ts';
 import { phoneForms } from './phone-forms.ts';
 import { ScreenPopPolicy } from './screen-pop-policy.ts';
 
-function setup(org = new FakeOrg({ records: RECORDS }), country = 'US') {
+function setup(org = new FakeOrg({ records: RECORDS })) {
   const surface = new FakeSurface(org);
-  const policy = new ScreenPopPolicy({ surface, logger: silentLogger, defaultCountry: () => country });
+  const policy = new ScreenPopPolicy({ surface, logger: silentLogger });
   const searches = () => surface.calls.filter((c) => c.method === 'deferredSearch').map((c) => (c.args[0] as { searchParams: string }).searchParams);
   return { org, surface, policy, searches };
 }
@@ -21,12 +21,15 @@ function inbound(number: string, attachedData: Record<string, string> = {}): Scr
   return { callId: 'c1', direction: 'inbound', remote: { number }, attachedData };
 }
 
-test('phone forms: E.164 and the national number, read with the default country', () => {
-  assert.deepEqual(phoneForms({ number: '(415) 555-0134' }, 'US'), { e164: '+14155550134', national: '4155550134', searches: ['+14155550134', '4155550134'] });
-  assert.deepEqual(phoneForms({ number: '020 7946 0958' }, 'GB'), { e164: '+442079460958', national: '2079460958', searches: ['+442079460958', '2079460958'] });
-  assert.deepEqual(phoneForms({ number: '+33 1 23 45 67 89' }, 'US').searches, ['+33123456789', '123456789']);
-  assert.deepEqual(phoneForms({ number: '1002' }, 'US').searches, ['1002'], 'an extension is searched as dialled');
-  assert.deepEqual(phoneForms({ number: '' }, 'US').searches, []);
+test('phone forms: one search string, E.164 when the adapter gave it, else the number as received', () => {
+  assert.deepEqual(phoneForms({ number: '(415) 555-0134' }), { search: '4155550134', searches: ['4155550134'] });
+  assert.deepEqual(phoneForms({ number: '415-555-0134', e164: '+14155550134' }).search, '+14155550134');
+  assert.deepEqual(phoneForms({ number: '+44 20 7946 0958' }).search, '+442079460958');
+  assert.deepEqual(phoneForms({ number: '020 7946 0958' }).search, '02079460958');
+  assert.deepEqual(phoneForms({ number: '1002' }).searches, ['1002'], 'an extension is searched as dialled');
+  assert.deepEqual(phoneForms({ number: '' }).searches, []);
+  assert.deepEqual(phoneForms({ number: '12' }).searches, [], 'shorter than Salesforce searches (3 characters)');
+  assert.deepEqual(phoneForms({ number: '0134', e164: 'not e164' }).search, '0134', 'a malformed e164 is not trusted');
 });
 
 test('a case number from the IVR pops that Case, before any phone search', async () => {
@@ -60,24 +63,59 @@ test('a case number is not searched when the softphone layout has no Case, and t
   assert.equal(outcome.records[0]?.name, 'Ada Lovelace');
 });
 
-test('a number matching one record pops it through the layout (SCREEN_POP_DATA unmodified), searching E.164 and national forms', async () => {
+test('a number matching one record pops it through the layout (SCREEN_POP_DATA unmodified), in one search', async () => {
   const { policy, org, searches, surface } = setup();
   const outcome = await policy.pop(inbound('415-555-0134'));
   assert.equal(outcome.kind, 'single');
   assert.deepEqual(outcome.records.map((r) => r.id), ['003000000000000001']);
-  assert.deepEqual(searches(), ['+14155550134', '4155550134']);
+  assert.deepEqual(searches(), ['4155550134'], 'one round trip: the phone search matches every format');
   const popped = surface.calls.filter((c) => c.method === 'popDeferred').map((c) => c.args[0]);
   assert.deepEqual(popped, [{ type: 'sobject', params: { recordId: '003000000000000001' } }]);
   assert.equal(org.pops.length, 1);
-  assert.match(outcome.explanation.at(-1)!, /searched \+14155550134 and 4155550134 in Contact, Account, Case, Lead: 1 match, Contact Ada Lovelace/);
+  assert.match(outcome.explanation.at(-1)!, /searched 4155550134 in Contact, Account, Case, Lead: 1 match, Contact Ada Lovelace/);
 });
 
-test('a number stored in another format in the org is still found (national form search)', async () => {
-  const org = new FakeOrg({ records: [{ id: '003000000000000009', objectType: 'Contact', name: 'Nat Ional', phones: ['415.555.0101'] }] });
-  const { policy } = setup(org);
-  const outcome = await policy.pop(inbound('+1 415 555 0101'));
-  assert.equal(outcome.kind, 'single');
-  assert.equal(outcome.records[0]?.id, '003000000000000009');
+test('one search finds a number stored in another format, either way round', async () => {
+  const org = new FakeOrg({ records: [
+    { id: '003000000000000009', objectType: 'Contact', name: 'Nat Ional', phones: ['415.555.0101'] },
+    { id: '003000000000000010', objectType: 'Contact', name: 'Inter National', phones: ['+1 415 555 0102'] },
+  ] });
+  const { policy, searches } = setup(org);
+  const e164Caller = await policy.pop(inbound('+1 415 555 0101'));
+  assert.equal(e164Caller.kind, 'single');
+  assert.equal(e164Caller.records[0]?.id, '003000000000000009');
+  const nationalCaller = await policy.pop(inbound('4155550102'));
+  assert.equal(nationalCaller.kind, 'single');
+  assert.equal(nationalCaller.records[0]?.id, '003000000000000010');
+  assert.deepEqual(searches(), ['+14155550101', '4155550102']);
+});
+
+test('with the layout known, the search leaves synchronously from pop() (nothing of ours before the round trip)', async () => {
+  const { policy, searches } = setup();
+  await policy.warmUp();
+  const pending = policy.pop(inbound('+14155550134'));
+  assert.deepEqual(searches(), ['+14155550134'], 'sent before pop() returned');
+  assert.equal((await pending).kind, 'single');
+  const withCase = policy.pop(inbound('+14155550134', { caseNumber: '00001042' }));
+  assert.deepEqual(searches().at(-1), '00001042', 'the IVR lookup too');
+  await withCase;
+});
+
+test('the layout is fetched once and reused; a failed fetch is retried at the next call', async () => {
+  const { policy, surface } = setup();
+  const original = surface.softphoneLayout.bind(surface);
+  let fail = true;
+  let layouts = 0;
+  surface.softphoneLayout = () => {
+    layouts++;
+    return fail ? Promise.reject(new Error('GENERIC_ERROR')) : original();
+  };
+  const first = await policy.pop(inbound('+14155550134'));
+  assert.match(first.explanation[0]!, /softphone layout unavailable; searching anyway/);
+  fail = false;
+  await policy.pop(inbound('+14155550134'));
+  await policy.pop(inbound('+14155550134'));
+  assert.equal(layouts, 2, 'one failed fetch, then one that is kept');
 });
 
 test('a shared number gives multiple: no navigation, the records listed for the agent', async () => {
@@ -127,7 +165,7 @@ test('outbound: the layout has no pop settings, so the match is reported and not
   assert.match(outcome.explanation.at(-1)!, /not popped \(the softphone layout has no single-match pop for outbound calls\)/);
 });
 
-test('a failing search by IVR data falls back to the number; if every number search fails the pop rejects', async () => {
+test('a failing search by IVR data falls back to the number; if the number search fails the pop rejects', async () => {
   const { policy, surface } = setup();
   const original = surface.deferredSearch.bind(surface);
   let failing = new Set(['00001042']);
@@ -136,6 +174,6 @@ test('a failing search by IVR data falls back to the number; if every number sea
   assert.equal(outcome.kind, 'single');
   assert.equal(outcome.records[0]?.name, 'Ada Lovelace');
   assert.match(outcome.explanation[0]!, /case number 00001042 from the IVR: search failed \(SERVER_ERROR: busy\)/);
-  failing = new Set(['+14155550134', '4155550134']);
+  failing = new Set(['+14155550134']);
   await assert.rejects(policy.pop(inbound('+14155550134')), /SERVER_ERROR: busy/);
 });

@@ -7,14 +7,19 @@
  *    `searchAndScreenPop`, which searches the objects of the softphone layout's section for the
  *    call type; so a Case can only be found this way when the layout lists Case, and we say so in
  *    the explanation when it does not (an org can still add Case to the layout; no Apex needed).
- * 3. Then the caller's number in E.164 and national forms, each through
- *    `searchAndScreenPop({deferred:true})`, so nothing navigates before we have looked:
- *    - one record in all → the layout's single-match pop (SCREEN_POP_DATA passed on unmodified);
+ * 3. Then the caller's number, in one `searchAndScreenPop({deferred:true})` (phone-forms.ts: the
+ *    phone search matches every format itself), so nothing navigates before we have looked:
+ *    - one record → the layout's single-match pop (SCREEN_POP_DATA passed on unmodified);
  *    - several → `multiple`, no navigation, the agent chooses (the engine then calls openRecord);
  *    - none → the layout's no-match action (its SCREEN_POP_DATA: typically a new-record form with
  *      the number prefilled through `defaultFieldValues`).
  * Every decision adds a line to `explanation`, which the engine copies to the call's timeline.
  * When to pop (ring or answer) is the engine's decision, not this module's.
+ *
+ * Latency: the softphone layout is fetched once ahead of the first call (`warmUp`), and once it is
+ * known the first search is sent synchronously from `pop()` — before the caller's other work on
+ * the offer (rendering the ringing call, ringing) gets the thread — so the INVITE → pop path
+ * holds exactly one Open CTI round trip and no wait of ours.
  */
 import type { Logger, RecordRef, ScreenPopOutcome, ScreenPopRequest } from '../../core/index.ts';
 import type { DeferredSearchResult, SalesforceSurface, SearchCallType } from '../shared/salesforce-surface.ts';
@@ -33,23 +38,33 @@ const PHONE_FIELD: Readonly<Record<string, string>> = { Case: 'SuppliedPhone' };
 export interface ScreenPopPolicyOptions {
   readonly surface: SalesforceSurface;
   readonly logger: Logger;
-  /** ISO country used to read national numbers (settings.dialing.defaultCountry). */
-  readonly defaultCountry: () => string;
 }
 
 export class ScreenPopPolicy {
   private layout?: Promise<SoftphoneLayout | undefined>;
+  /** The layout once fetched, so a pop need not wait even a microtask for it. */
+  private knownLayout?: SoftphoneLayout;
 
   constructor(private readonly options: ScreenPopPolicyOptions) {}
 
-  async pop(request: ScreenPopRequest): Promise<ScreenPopOutcome> {
-    const explanation: string[] = [];
+  /** Pops for a call. The first search leaves synchronously when the layout is already known. */
+  pop(request: ScreenPopRequest): Promise<ScreenPopOutcome> {
     if (request.direction === 'internal') {
-      return { kind: 'skipped', records: [], explanation: ['no screen pop: internal call (Salesforce never pops internal calls)'] };
+      return Promise.resolve({ kind: 'skipped', records: [], explanation: ['no screen pop: internal call (Salesforce never pops internal calls)'] });
     }
     const callType: SearchCallType = request.direction;
-    const section = await this.section(callType, explanation);
+    const explanation: string[] = [];
+    if (this.knownLayout) {
+      try {
+        return this.search(request, callType, layoutSection(this.knownLayout, callType), explanation);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.section(callType, explanation).then((section) => this.search(request, callType, section, explanation));
+  }
 
+  private async search(request: ScreenPopRequest, callType: SearchCallType, section: LayoutSection | undefined, explanation: string[]): Promise<ScreenPopOutcome> {
     for (const lookup of ATTACHED_LOOKUPS) {
       const value = request.attachedData[lookup.key]?.trim();
       if (!value) continue;
@@ -67,14 +82,21 @@ export class ScreenPopPolicy {
   /** Forgets the cached softphone layout (the org's admin may have edited it). */
   resetLayout(): void {
     this.layout = undefined;
+    this.knownLayout = undefined;
   }
 
   private async section(callType: SearchCallType, explanation: string[]): Promise<LayoutSection | undefined> {
-    this.layout ??= this.options.surface.softphoneLayout().catch((error: unknown) => {
-      this.options.logger.log('warn', 'getSoftphoneLayout failed', { error: String(error) });
-      this.layout = undefined; // try again next call
-      return undefined;
-    });
+    if (!this.layout) {
+      const fetching: Promise<SoftphoneLayout | undefined> = this.options.surface.softphoneLayout().then((layout) => {
+        if (this.layout === fetching) this.knownLayout = layout;
+        return layout;
+      }, (error: unknown) => {
+        this.options.logger.log('warn', 'getSoftphoneLayout failed', { error: String(error) });
+        if (this.layout === fetching) this.layout = undefined; // try again next call
+        return undefined;
+      });
+      this.layout = fetching;
+    }
     const layout = await this.layout;
     if (!layout) explanation.push('softphone layout unavailable; searching anyway');
     return layout ? layoutSection(layout, callType) : undefined;
@@ -117,45 +139,38 @@ export class ScreenPopPolicy {
   }
 
   private async byNumber(request: ScreenPopRequest, callType: SearchCallType, section: LayoutSection | undefined, explanation: string[]): Promise<ScreenPopOutcome> {
-    const forms = phoneForms(request.remote, this.options.defaultCountry());
-    if (forms.searches.length === 0) {
+    const { search } = phoneForms(request.remote);
+    if (!search) {
       explanation.push('no caller number to search (anonymous or withheld); no screen pop');
       return { kind: 'skipped', records: [], explanation };
     }
     const newObject = section ? noMatchNewRecordObject(section) : undefined;
-    const prefill = forms.e164 ?? forms.searches[0]!;
-    const defaults: Record<string, string> | undefined = newObject && this.options.surface.kind !== 'classic' ? { [PHONE_FIELD[newObject] ?? 'Phone']: prefill } : undefined;
+    const defaults: Record<string, string> | undefined = newObject && this.options.surface.kind !== 'classic' ? { [PHONE_FIELD[newObject] ?? 'Phone']: search } : undefined;
 
-    // The forms are searched concurrently: one round trip instead of two before the pop.
-    const settled = await Promise.allSettled(forms.searches.map((search) =>
-      this.options.surface.deferredSearch({ searchParams: search, callType, ...(defaults ? { defaultFieldValues: defaults } : {}) })));
-    const results: { search: string; result: DeferredSearchResult }[] = [];
-    let failure: unknown;
-    settled.forEach((outcome, i) => {
-      const search = forms.searches[i]!;
-      if (outcome.status === 'fulfilled') results.push({ search, result: outcome.value });
-      else {
-        failure ??= outcome.reason;
-        explanation.push(`search for ${search} failed: ${errorText(outcome.reason)}`);
-      }
-    });
-    // Every form failed: nothing is known, so nothing may be popped (not even the no-match form).
-    if (results.length === 0) throw failure;
+    // One search: a failure rejects the pop, as nothing is known, so nothing may be popped (not even the no-match form).
+    let result: DeferredSearchResult;
+    try {
+      result = await this.options.surface.deferredSearch({ searchParams: search, callType, ...(defaults ? { defaultFieldValues: defaults } : {}) });
+    } catch (error) {
+      explanation.push(`search for ${search} failed: ${errorText(error)}`);
+      throw error;
+    }
     const byId = new Map<string, RecordRef>();
-    for (const { result } of results) for (const r of result.records) if (!byId.has(r.id)) byId.set(r.id, r);
+    for (const r of result.records) if (!byId.has(r.id)) byId.set(r.id, r);
     const records = [...byId.values()];
     const objects = section ? Object.keys(section.objects) : [];
     const where = objects.length ? ` in ${objects.join(', ')}` : '';
-    const searched = `searched ${forms.searches.join(' and ')}${where}`;
+    const searched = `searched ${search}${where}`;
+    const popData = result.popData;
+    const hasPopData = popData !== undefined && popData !== null;
 
     if (records.length === 1) {
       const record = records[0]!;
-      const exact = results.find(({ result }) => result.records.length === 1 && result.popData !== undefined && result.popData !== null);
-      if (!exact) {
+      if (!hasPopData) {
         explanation.push(`${searched}: 1 match, ${record.objectType} ${describe(record)}; not popped (the softphone layout has no single-match pop for ${callType} calls)`);
         return { kind: 'single', records, explanation };
       }
-      await this.options.surface.popDeferred(exact.result.popData);
+      await this.options.surface.popDeferred(popData);
       explanation.push(`${searched}: 1 match, ${record.objectType} ${describe(record)}; popped it`);
       return { kind: 'single', records, explanation };
     }
@@ -164,12 +179,11 @@ export class ScreenPopPolicy {
       return { kind: 'multiple', records, explanation };
     }
     if (section && objects.length === 0) explanation.push(`the softphone layout lists no objects for ${callType} calls, so nothing can match`);
-    const noMatch = results[0]?.result.popData;
-    if (noMatch === undefined || noMatch === null) {
+    if (!hasPopData) {
       explanation.push(`${searched}: no match; the softphone layout has no no-match action for ${callType} calls`);
       return { kind: 'none', records: [], explanation };
     }
-    await this.options.surface.popDeferred(noMatch);
+    await this.options.surface.popDeferred(popData);
     if (newObject) {
       const shown = defaults ? ` with ${Object.entries(defaults).map(([k, v]) => `${k}=${v}`).join(', ')} prefilled` : '';
       explanation.push(`${searched}: no match; opened a new ${newObject}${shown} (softphone layout's no-match action)`);

@@ -73,11 +73,7 @@ export class SalesforceCrm implements OpenCtiCrm {
     };
     if (!options.surface.presenceSync && this.capabilities.presenceSync) this.capabilities = { ...this.capabilities, presenceSync: false };
     this.emitter = new Emitter<CrmEvents>((event, error) => options.logger.log('error', `CRM listener for '${event}' threw`, { error: String(error) }));
-    this.policy = new ScreenPopPolicy({
-      surface: options.surface,
-      logger: options.logger,
-      defaultCountry: () => this.settings?.dialing.defaultCountry ?? 'US',
-    });
+    this.policy = new ScreenPopPolicy({ surface: options.surface, logger: options.logger });
     this.outbox = new CallLogOutbox({
       ...options.outbox,
       storage: options.storage,
@@ -153,6 +149,9 @@ export class SalesforceCrm implements OpenCtiCrm {
 
   async publishPresence(presence: PresenceState): Promise<void> {
     if (!this.capabilities.presenceSync) return;
+    // An offer changes presence (on-call) in the same task that asks for its screen pop: wait a
+    // microtask so the pop's search reaches Salesforce first (the console handles requests in order).
+    await Promise.resolve();
     await this.options.surface.publishPresence({
       source: SOFTPHONE_SOURCE,
       status: presence.status,
