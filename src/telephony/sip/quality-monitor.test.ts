@@ -59,3 +59,41 @@ test('the monitor samples on the injected clock and stops cleanly', async () => 
   monitor.stop();
   assert.ok(timers.every((t) => t.cancelled), 'no timer left after stop');
 });
+
+test('an outage is reported at once and on every tick instead of the (empty) stats; its end is sampled at once', async () => {
+  const timers: { fn: () => void; at: number; cancelled: boolean }[] = [];
+  let now = 0;
+  const clock: Clock = {
+    now: () => now,
+    setTimeout: (fn, ms) => {
+      const t = { fn, at: now + ms, cancelled: false };
+      timers.push(t);
+      return () => (t.cancelled = true);
+    },
+  };
+  let received = 100;
+  const pc = {
+    connectionState: 'connected',
+    getStats: async () => report([{ type: 'inbound-rtp', kind: 'audio', packetsReceived: (received += 100), packetsLost: 0, jitter: 0.001 }]),
+  } as unknown as RTCPeerConnection;
+  const seen: number[] = [];
+  const monitor = new QualityMonitor(clock, { log: () => {} }, () => pc, (q) => seen.push(q.packetLossPercent), 1000);
+  monitor.start();
+  const tick = async (): Promise<void> => {
+    now += 1000;
+    timers.filter((t) => !t.cancelled && t.at <= now).forEach((t) => {
+      t.cancelled = true;
+      t.fn();
+    });
+    await new Promise((r) => setImmediate(r));
+  };
+  monitor.setOutage(true);
+  assert.deepEqual(seen, [100], 'reported at once');
+  await tick();
+  await tick();
+  assert.deepEqual(seen, [100, 100, 100], 'and on every tick, not as a 0 % loss sample');
+  monitor.setOutage(false);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(seen, [100, 100, 100, 0], 'the end of the outage sampled at once');
+  monitor.stop();
+});

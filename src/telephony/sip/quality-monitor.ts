@@ -1,11 +1,16 @@
 /**
  * Call quality from RTCPeerConnection.getStats, sampled every few seconds: packet loss over the
- * last interval, jitter and round-trip time, and a MOS estimate (./mos.ts).
+ * last interval, jitter and round-trip time, and a MOS estimate (./mos.ts). While the media path
+ * is interrupted (./media-watch.ts) it reports an outage instead: nothing arrives, which a sample
+ * would read as "no loss" (a held call receives nothing either, so the stats alone cannot tell).
  */
 import type { CallQuality, Clock, Logger } from '../../core/index.ts';
 import { qualityOf } from './mos.ts';
 
 export const QUALITY_INTERVAL_MS = 5000;
+
+/** What an interrupted media path sounds like: everything lost (MOS 1). */
+export const OUTAGE_QUALITY: CallQuality = qualityOf(100, 0, 0);
 
 interface Counters {
   received: number;
@@ -38,6 +43,7 @@ export function sampleQuality(report: RTCStatsReport, previous: Counters | undef
 export class QualityMonitor {
   private cancel: (() => void) | undefined;
   private previous: Counters | undefined;
+  private outage = false;
 
   constructor(
     private readonly clock: Clock,
@@ -51,19 +57,39 @@ export class QualityMonitor {
     if (this.cancel) return;
     const tick = (): void => {
       this.cancel = this.clock.setTimeout(tick, this.intervalMs);
-      const pc = this.peerConnection();
-      if (!pc || pc.connectionState === 'closed') return;
-      pc.getStats().then(
-        (stats) => {
-          const sample = sampleQuality(stats, this.previous);
-          if (!sample) return;
-          this.previous = sample.counters;
-          this.report(sample.quality);
-        },
-        (e) => this.logger.log('debug', 'getStats failed', { error: String(e) }),
-      );
+      this.sample();
     };
     this.cancel = this.clock.setTimeout(tick, this.intervalMs);
+  }
+
+  /**
+   * The media path stopped (true) or came back (false). An outage is reported at once and on every
+   * tick while it lasts; the end of one is sampled at once, so the indicator does not wait a tick.
+   */
+  setOutage(outage: boolean): void {
+    if (this.outage === outage) return;
+    this.outage = outage;
+    this.sample();
+  }
+
+  private sample(): void {
+    if (this.outage) {
+      this.report(OUTAGE_QUALITY);
+      return;
+    }
+    const pc = this.peerConnection();
+    if (!pc || pc.connectionState === 'closed') return;
+    pc.getStats().then(
+      (stats) => {
+        // An outage that began while getStats ran wins over the stale sample.
+        if (this.outage || !this.cancel) return;
+        const sample = sampleQuality(stats, this.previous);
+        if (!sample) return;
+        this.previous = sample.counters;
+        this.report(sample.quality);
+      },
+      (e) => this.logger.log('debug', 'getStats failed', { error: String(e) }),
+    );
   }
 
   stop(): void {

@@ -13,6 +13,7 @@
 import type { Session, Web } from 'sip.js';
 import type { EndReason, Party } from '../../core/index.ts';
 import type { AudioOutput } from './audio-output.ts';
+import type { MediaWatch } from './media-watch.ts';
 import type { QualityMonitor } from './quality-monitor.ts';
 import type { PlayingTone } from './tones.ts';
 
@@ -37,6 +38,10 @@ export class SipCall {
   replacing: Session | undefined;
   ringback: { tone: PlayingTone; output: AudioOutput } | undefined;
   quality: QualityMonitor | undefined;
+  /** Watches the current session's media path (consent freshness) while the call is established. */
+  media: MediaWatch | undefined;
+  /** The current dialog's media path died while a replacement dialog was being set up. */
+  mediaLost = false;
   /** For a consultation call: the call it consults about. */
   consultOf: string | undefined;
 

@@ -6,6 +6,10 @@
  * - Every event is emitted from a microtask, never synchronously inside a command.
  * - Answering or dialling while another call is up holds that call first (call waiting), unless
  *   the calls are in a conference.
+ * - An established call whose media path dies (ICE consent lost: the far end vanished, or its BYE
+ *   was lost) ends as `failed` with the detail "media connection lost (…)"; we send a BYE that may
+ *   never arrive. A path that is only interrupted (`disconnected`) keeps the call and is reported
+ *   as a `quality` event with 100 % loss until it recovers.
  */
 import {
   Inviter,
@@ -43,6 +47,7 @@ import { headersFor, mapHeaders } from './header-mapping.ts';
 import { callerIdentity, isInternalCaller } from './identity.ts';
 import { normalizeDialTarget } from './number-normalizer.ts';
 import { PresenceClient } from './presence-client.ts';
+import { MediaWatch } from './media-watch.ts';
 import { QualityMonitor, QUALITY_INTERVAL_MS } from './quality-monitor.ts';
 import { DEFAULT_REGISTRATION, RegistrationKeeper, type RegistrationOptions } from './registration.ts';
 import { SipCall } from './sip-call.ts';
@@ -60,6 +65,12 @@ export interface SipTelephonyOptions {
   readonly registration?: Partial<RegistrationOptions>;
   /** How often call quality is sampled (default 5000 ms). */
   readonly qualityIntervalMs?: number;
+  /**
+   * How long an established call's media path may stay interrupted (`disconnected`) before the call
+   * ends as failed. Default: no limit of our own; the call ends when the browser declares the path
+   * `failed` (Chromium: consent expired, about 30 s after the last packet from the far end).
+   */
+  readonly mediaLossGraceMs?: number;
 }
 
 export interface SipTelephony extends TelephonyPort {
@@ -102,6 +113,10 @@ class SipTelephonyAdapter implements SipTelephony {
     private readonly settings: ConnectorSettings,
     private readonly options: SipTelephonyOptions,
   ) {
+    const grace = options.mediaLossGraceMs;
+    if (grace !== undefined && !(Number.isFinite(grace) && grace >= 0)) {
+      throw new SwitchboardError('SB90001', `SipTelephonyOptions.mediaLossGraceMs must be a non-negative number of milliseconds, got ${grace}.`);
+    }
     this.clock = options.clock;
     this.logger = options.logger;
     this.emitter = new Emitter<SipTelephonyEvents>((event, error) =>
@@ -215,7 +230,7 @@ class SipTelephonyAdapter implements SipTelephony {
           call.replacing = undefined;
           abandon(replacing);
           this.logger.log('warn', 'transfer dialog lost with the connection; the call stays on its dialog', { callId: call.id });
-          if (call.session.state === SessionState.Terminated) this.end(call, call.endReason ?? 'remote-hangup');
+          if (call.session.state === SessionState.Terminated) this.end(call, call.endReason ?? (call.mediaLost ? 'failed' : 'remote-hangup'));
         }
         continue;
       }
@@ -434,6 +449,13 @@ class SipTelephonyAdapter implements SipTelephony {
       const remote = (session.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined)?.remoteMediaStream;
       if (remote) call.output.play(remote);
       if (old.state === SessionState.Established) void old.bye().catch(() => {});
+      if (call.mediaLost) {
+        // The old dialog's media died while this one was set up; this one carries the call now.
+        call.mediaLost = false;
+        call.endDetail = undefined;
+      }
+      call.quality?.setOutage(false);
+      this.watchMedia(call, session);
       this.logger.log('info', 'call continues on a new dialog', { callId: call.id });
       return;
     }
@@ -446,13 +468,65 @@ class SipTelephonyAdapter implements SipTelephony {
     call.quality = new QualityMonitor(this.clock, this.logger, () => call.peerConnection, (q) => this.emit('quality', call.id, q), this.options.qualityIntervalMs ?? QUALITY_INTERVAL_MS);
     call.quality.start();
     this.emit('established', call.id);
+    // After `established` is queued: a path already dead ends the call, and `ended` must follow it.
+    this.watchMedia(call, session);
+  }
+
+  /** Watches the media path of the call's current session (see MediaWatch); replaces any earlier watch. */
+  private watchMedia(call: SipCall, session: Session): void {
+    call.media?.stop();
+    call.media = undefined;
+    const pc = (session.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined)?.peerConnection;
+    if (!pc) return;
+    call.media = new MediaWatch(
+      pc,
+      this.clock,
+      {
+        interrupted: () => {
+          if (call.session !== session || call.phase !== 'established') return;
+          this.logger.log('warn', 'media path interrupted (ICE consent checks unanswered); keeping the call', { callId: call.id });
+          call.quality?.setOutage(true);
+        },
+        restored: () => {
+          if (call.session !== session || call.phase !== 'established') return;
+          this.logger.log('info', 'media path restored', { callId: call.id });
+          call.quality?.setOutage(false);
+        },
+        failed: (detail) => this.onMediaFailed(call, session, detail),
+      },
+      this.options.mediaLossGraceMs,
+    );
+  }
+
+  /**
+   * The call's media path is dead and will not come back (no ICE restart): the far end vanished or
+   * hung up with a BYE that never reached us. The call ends now as `failed`; the BYE we send is
+   * best effort (the far end or the connection to the phone system may be gone).
+   */
+  private onMediaFailed(call: SipCall, session: Session, detail: string): void {
+    if (call.session !== session || call.phase !== 'established') return;
+    this.logger.log('warn', 'media connection lost; ending the call', { callId: call.id, detail, held: call.held });
+    call.quality?.setOutage(true);
+    if (call.replacing) {
+      // A transfer is bringing up a new dialog (new media) in this one's place: it decides. If it
+      // never gets up, the call ends as failed with this detail.
+      call.mediaLost = true;
+      call.endDetail ??= detail;
+      void terminate(session);
+      return;
+    }
+    call.endReason ??= 'failed';
+    call.endDetail ??= detail;
+    void terminate(session);
+    // Terminated may never be reached (a BYE waiting for an ACK that will not come): end it here.
+    this.end(call, call.endReason);
   }
 
   private onTerminated(call: SipCall, session: Session): void {
     if (call.replacing === session) {
       // The replacement never got up; the call lives or dies with its current dialog.
       call.replacing = undefined;
-      if (call.session.state === SessionState.Terminated) this.end(call, call.endReason ?? 'remote-hangup');
+      if (call.session.state === SessionState.Terminated) this.end(call, call.endReason ?? (call.mediaLost ? 'failed' : 'remote-hangup'));
       return;
     }
     if (call.session !== session) return;
@@ -473,6 +547,7 @@ class SipTelephonyAdapter implements SipTelephony {
     this.calls.delete(call.id);
     this.stopRingback(call);
     call.quality?.stop();
+    call.media?.stop();
     this.browserAudio.releaseOutput(call.output);
     if (this.mixer && this.mixed.has(call.id)) {
       void this.mixer.stop();

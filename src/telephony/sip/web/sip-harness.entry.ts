@@ -16,6 +16,8 @@ export interface HarnessConfig {
   /** Extra `/switchboard/<item>` or `/reqDialingOptions/<item>` settings. */
   readonly settings?: Readonly<Record<string, string>>;
   readonly qualityIntervalMs?: number;
+  /** How long an interrupted media path may last before the call ends (default: the browser's `failed`). */
+  readonly mediaLossGraceMs?: number;
   /** Backoff for reconnects (tests want quick ones). */
   readonly backoff?: { initialMs: number; maxMs: number; factor: number; jitter: number };
 }
@@ -59,6 +61,7 @@ export class Harness {
       clock: browserClock,
       logger,
       ...(config.qualityIntervalMs ? { qualityIntervalMs: config.qualityIntervalMs } : {}),
+      ...(config.mediaLossGraceMs !== undefined ? { mediaLossGraceMs: config.mediaLossGraceMs } : {}),
       ...(config.backoff ? { registration: { backoff: config.backoff } } : {}),
     });
     for (const event of EVENTS) {
