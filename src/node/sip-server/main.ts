@@ -1,11 +1,13 @@
 /**
  * Runs the embedded SIP server on its own:
  *   tsx src/node/sip-server/main.ts [--host 127.0.0.1] [--port 5066] [--domain localhost]
- *       [--users users.json] [--guest name]... [--ring-group support=1001,1002]... [--verbose]
+ *       [--users users.json] [--guest name]... [--ring-group support=1001,1002]...
+ *       [--queue support[,wait=SECONDS][,length=N][,strategy=ringall|least-recent][,ring=SECONDS]]... [--verbose]
  * Prints the WebSocket URL on stdout and runs until SIGINT/SIGTERM.
  */
 import { pathToFileURL } from 'node:url';
 import type { Logger } from '../../core/index.ts';
+import type { CallQueueOptions } from './call-queue.ts';
 import { startSipServer } from './server.ts';
 import { loadUsersFile, type SipUser } from './users.ts';
 
@@ -16,14 +18,15 @@ export interface CliOptions {
   usersFile: string | undefined;
   guests: string[];
   ringGroups: Record<string, string[]>;
+  queues: Record<string, CallQueueOptions>;
   verbose: boolean;
 }
 
-const USAGE = 'usage: sip-server [--host H] [--port N] [--domain D] [--users FILE] [--guest NAME]... [--ring-group NAME=U1,U2]... [--verbose]';
+const USAGE = 'usage: sip-server [--host H] [--port N] [--domain D] [--users FILE] [--guest NAME]... [--ring-group NAME=U1,U2]... [--queue NAME[,wait=S][,length=N][,strategy=ringall|least-recent][,ring=S]]... [--verbose]';
 
 /** Parses the command line; throws with a message naming the bad argument. */
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const out: CliOptions = { host: '127.0.0.1', port: 5066, domain: 'localhost', usersFile: undefined, guests: [], ringGroups: {}, verbose: false };
+  const out: CliOptions = { host: '127.0.0.1', port: 5066, domain: 'localhost', usersFile: undefined, guests: [], ringGroups: {}, queues: {}, verbose: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -49,12 +52,46 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         out.ringGroups[m[1]] = m[2].split(',').map((s) => s.trim()).filter(Boolean);
         break;
       }
+      case '--queue': {
+        const [name, ...settings] = value().split(',').map((s) => s.trim());
+        out.queues[name] = parseQueue(name, settings);
+        break;
+      }
       case '--verbose': out.verbose = true; break;
       case '--help': case '-h': throw new Error(USAGE);
       default: throw new Error(`unknown argument "${arg}"\n${USAGE}`);
     }
   }
+  for (const name of Object.keys(out.queues)) {
+    if (!out.ringGroups[name]) throw new Error(`--queue ${name}: no --ring-group ${name}=... to queue for`);
+  }
   return out;
+}
+
+/** `wait=60,length=20,strategy=least-recent,ring=25` -> queue options (seconds on the command line). */
+function parseQueue(name: string, settings: readonly string[]): CallQueueOptions {
+  const options: { maxWaitMs?: number; maxLength?: number; strategy?: CallQueueOptions['strategy']; offerTimeoutMs?: number } = {};
+  const seconds = (key: string, v: string): number => {
+    if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) throw new Error(`--queue ${name}: ${key} must be a positive number of seconds (got "${v}")`);
+    return Math.round(Number(v) * 1000);
+  };
+  for (const setting of settings) {
+    const [key, v = ''] = setting.split('=');
+    switch (key) {
+      case 'wait': options.maxWaitMs = seconds(key, v); break;
+      case 'ring': options.offerTimeoutMs = seconds(key, v); break;
+      case 'length':
+        if (!/^\d+$/.test(v) || Number(v) < 1) throw new Error(`--queue ${name}: length must be a whole number ≥ 1 (got "${v}")`);
+        options.maxLength = Number(v);
+        break;
+      case 'strategy':
+        if (v !== 'ringall' && v !== 'least-recent') throw new Error(`--queue ${name}: strategy must be ringall or least-recent (got "${v}")`);
+        options.strategy = v;
+        break;
+      default: throw new Error(`--queue ${name}: unknown setting "${setting}" (wait=, length=, strategy=, ring=)`);
+    }
+  }
+  return options;
 }
 
 const consoleLogger: Logger = {
@@ -73,7 +110,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
   const server = await startSipServer({
     host: options.host, port: options.port, domain: options.domain, users, guests: options.guests,
-    ringGroups: options.ringGroups, logger: options.verbose ? consoleLogger : undefined,
+    ringGroups: options.ringGroups, queues: options.queues, logger: options.verbose ? consoleLogger : undefined,
   });
   if (options.verbose) {
     server.on('message', (m) => console.log(`--- ${m.direction} #${m.connectionId}\n${m.text}`));

@@ -60,6 +60,11 @@ interface ServerTx {
   readonly responses: StoredResponse[];
   finalSent: boolean;
   callerDialog: string | undefined;
+  readonly options: ForwardOptions;
+  /** An INVITE whose 2xx went up. */
+  answered: boolean;
+  /** The caller cancelled or its socket closed. */
+  callerGone: boolean;
 }
 
 interface ClientTx {
@@ -78,6 +83,17 @@ export interface ForwardOptions {
   readonly recordRoute: boolean;
   /** For an initial INVITE: the caller's AOR and what it called, to track dialogs. */
   readonly track?: { readonly caller: string; readonly called: string };
+  /** How long an INVITE branch may ring (after its first provisional); default the port's `inviteTimeoutMs`. */
+  readonly ringTimeoutMs?: number;
+  /** Called once when an INVITE branch answers 2xx first. */
+  readonly onAnswered?: (by: string | undefined) => void;
+  /**
+   * Called once when an INVITE ends with no 2xx (every branch failed, or the caller cancelled or
+   * left), before the best failure goes up. Returning true keeps that failure from the caller: the
+   * caller's INVITE stays unanswered and whoever returned true MUST answer it later (a queue
+   * offers the call again). The callback MUST NOT re-enter the proxy synchronously.
+   */
+  readonly onFailure?: (outcome: { readonly status: number; readonly callerGone: boolean; readonly entities: readonly string[] }) => boolean;
 }
 
 /** Cancelled branches get this long to answer 487 before the proxy gives up on them. */
@@ -101,7 +117,7 @@ export class Proxy {
     if (this.servers.has(key)) return; // a retransmission: already being handled
     const server: ServerTx = {
       key, request, source, invite, tracked: options.track !== undefined, branches: [], responses: [],
-      finalSent: false, callerDialog: undefined,
+      finalSent: false, callerDialog: undefined, options, answered: false, callerGone: false,
     };
     this.servers.set(key, server);
     if (invite) source.send(buildResponse(request.raw, 100));
@@ -164,6 +180,7 @@ export class Proxy {
     }
     source.send(buildResponse(request.raw, 200));
     if (server.finalSent) return;
+    server.callerGone = true;
     for (const client of server.branches) this.cancelBranch(client);
   }
 
@@ -183,7 +200,7 @@ export class Proxy {
     if (status < 200) {
       if (client.state === 'calling') {
         client.state = 'proceeding';
-        if (server.invite && !client.cancelSent) this.arm(client, this.port.inviteTimeoutMs);
+        if (server.invite && !client.cancelSent) this.arm(client, server.options.ringTimeoutMs ?? this.port.inviteTimeoutMs);
       }
       if (status === 100) return true;
       if (server.tracked && response.toTag) {
@@ -199,6 +216,10 @@ export class Proxy {
         tracker.transition(client.dialog, 'confirmed', response.toTag);
         tracker.transition(server.callerDialog, 'confirmed', response.toTag);
         if (!server.finalSent) this.port.answered(server.request.callId, client.target.entity);
+      }
+      if (server.invite && !server.finalSent) {
+        server.answered = true;
+        server.options.onAnswered?.(client.target.entity);
       }
       if (server.invite || !server.finalSent) this.port.send(server.source, raw.toString());
       server.finalSent = true;
@@ -225,6 +246,7 @@ export class Proxy {
     for (const server of [...this.servers.values()]) {
       if (server.source !== connection) continue;
       server.finalSent = true;
+      server.callerGone = true;
       this.port.tracker.transition(server.callerDialog, 'terminated');
       for (const client of server.branches) this.cancelBranch(client);
       this.maybeFinish(server);
@@ -296,10 +318,15 @@ export class Proxy {
   private maybeFinish(server: ServerTx): void {
     if (server.branches.some((b) => b.state !== 'completed')) return;
     this.servers.delete(server.key);
-    if (server.finalSent) return;
+    const entities = server.branches.map((b) => b.target.entity).filter((e): e is string => e !== undefined);
+    if (server.finalSent) {
+      if (server.invite && !server.answered && server.callerGone) server.options.onFailure?.({ status: 487, callerGone: true, entities });
+      return;
+    }
     server.finalSent = true;
     const best = bestResponse(server.responses);
     this.port.tracker.transition(server.callerDialog, 'terminated');
+    if (server.invite && server.options.onFailure?.({ status: best?.status ?? 408, callerGone: server.callerGone, entities })) return;
     if (best) {
       this.port.send(server.source, best.text);
       if (best.status !== 487) this.port.rejected(server.request, best.status, 'all branches failed');

@@ -13,21 +13,33 @@ import { Emitter, silentLogger, type Clock, type Logger } from '../../core/index
 import { ConnectionTable, SipConnection } from './connection.ts';
 import { DialogTracker, dialogInfoXml, type TrackedDialog } from './dialog-tracker.ts';
 import { DigestAuthenticator } from './digest-auth.ts';
+import { CallQueue } from './call-queue.ts';
 import { buildResponse } from './message-build.ts';
 import { headerParam, newBranch } from './message-edit.ts';
 import { PresenceStore, defaultPidf, isAvailablePidf, summarisePidf, type PidfSummary } from './presence-store.ts';
 import { Proxy, type ForwardTarget } from './proxy.ts';
 import { Registrar, type Binding, type ContactRequest } from './registrar.ts';
-import { chooseMembers } from './ring-group.ts';
+import { chooseMembers, type MemberStatus } from './ring-group.ts';
 import { answerableRequest, readSipMessage, type SipRequest, type SipResponse } from './sip-message.ts';
 import { SubscriptionManager, eventPackageOf, expiresOf, type EventPackage } from './subscriptions.ts';
 import { systemClock } from './system-clock.ts';
-import type { DialogInfo, RegistrationInfo, SipServer, SipServerEvents, SipServerOptions, SipServerStats } from './types.ts';
+import type { DialogInfo, QueueInfo, RegistrationInfo, SipServer, SipServerEvents, SipServerOptions, SipServerStats } from './types.ts';
 import type { SipUser } from './users.ts';
 
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, PUBLISH, SUBSCRIBE, NOTIFY, REFER, INFO, MESSAGE, UPDATE, PRACK';
 const PROXIED_OUT_OF_DIALOG = new Set(['INVITE', 'MESSAGE', 'REFER']);
 const IN_DIALOG_ONLY = new Set(['BYE', 'INFO', 'UPDATE', 'NOTIFY', 'PRACK']);
+
+/** An INVITE to a queued ring group, held until a member takes it. */
+interface QueuedInvite {
+  readonly key: string;
+  readonly group: string;
+  readonly request: SipRequest;
+  readonly connection: SipConnection;
+  readonly caller: string;
+  readonly called: string;
+  readonly toTag: string;
+}
 
 /** Starts a server and resolves once it listens. */
 export async function startSipServer(options: SipServerOptions = {}): Promise<SipServer> {
@@ -47,6 +59,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   private readonly guests: ReadonlySet<string>;
   private readonly localHosts = new Set<string>();
   private readonly ringGroups = new Map<string, readonly string[]>();
+  private readonly queues = new Map<string, CallQueue<QueuedInvite>>();
   private readonly maxBytes: number;
   private readonly minExpires: number;
   private readonly maxExpires: number;
@@ -88,12 +101,17 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     for (const [group, members] of Object.entries(options.ringGroups ?? {})) {
       this.ringGroups.set(group, members.map((m) => this.aorOf(m)));
     }
+    for (const [group, queueOptions] of Object.entries(options.queues ?? {})) {
+      if (!this.ringGroups.has(group)) throw new Error(`queue "${group}" names no ring group (ring groups: ${[...this.ringGroups.keys()].join(', ') || 'none'})`);
+      this.queues.set(group, this.makeQueue(group, queueOptions));
+    }
     this.digest = new DigestAuthenticator({ realm: this.domain, clock: this.clock, nonceTtlMs: options.nonceTtlMs });
     this.registrar = new Registrar(this.clock, {
       registered: (b, refreshed) => {
         if (!refreshed) this.logger.log('info', 'sip-server: registered', { aor: b.aor, contact: b.contactUri, connectionId: b.connection.id });
         this.emit('registered', { ...this.registrationInfo(b), refreshed });
         if (!refreshed) this.subscriptions.entityChanged('presence', b.aor);
+        if (!refreshed) this.wakeQueues();
       },
       unregistered: (b, reason) => {
         this.logger.log('info', 'sip-server: unregistered', { aor: b.aor, reason });
@@ -106,6 +124,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       const current = this.presence.current(aor);
       this.emit('published', { aor, presence: current ? summarisePidf(current.body) : undefined });
       this.subscriptions.entityChanged('presence', aor);
+      this.wakeQueues();
     }));
     this.tracker = new DialogTracker(() => this.clock.now(), {
       changed: (d) => this.dialogChanged(d),
@@ -178,6 +197,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       subscriptions: this.subscriptions.size,
       publications: this.presence.count(),
       transactions: this.proxy.transactionCount,
+      queued: [...this.queues.values()].reduce((n, q) => n + q.depth, 0),
       ...this.counters,
     };
   }
@@ -189,6 +209,11 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
 
   dialogs(): DialogInfo[] {
     return this.tracker.all().map(toDialogInfo);
+  }
+
+  queueInfo(group: string): QueueInfo | undefined {
+    const q = this.queues.get(group);
+    return q ? { group, depth: q.depth, maxDepth: q.maxDepth, strategy: q.strategy, maxWaitMs: q.maxWaitMs, maxLength: q.maxLength } : undefined;
   }
 
   presenceOf(user: string): PidfSummary | undefined {
@@ -215,6 +240,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
       for (const c of this.connections.all()) c.terminate();
+      for (const q of this.queues.values()) q.clear();
       this.proxy.dispose();
       this.subscriptions.dispose();
       this.registrar.dispose();
@@ -261,6 +287,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     connection.closed = true;
     this.registrar.removeConnection(connection);
     this.subscriptions.removeConnection(connection);
+    for (const q of this.queues.values()) q.abandonWhere((call) => call.connection === connection);
     this.proxy.connectionClosed(connection);
     this.tracker.terminateConnection(connection.id);
     this.connections.remove(connection);
@@ -385,6 +412,14 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       return;
     }
     if (method === 'CANCEL') {
+      const key = `${request.viaBranch ?? ''}|INVITE|${request.callId}`;
+      for (const q of this.queues.values()) {
+        const waiting = q.abandon(key);
+        if (!waiting) continue;
+        this.reply(request, connection, 200);
+        waiting.connection.send(buildResponse(waiting.request.raw, 487, { toTag: waiting.toTag }));
+        return;
+      }
       this.proxy.cancel(request, connection);
       return;
     }
@@ -528,14 +563,16 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     if (this.isLocalHost(ruri.host)) {
       const user = ruri.user ?? '';
       const members = this.ringGroups.get(user);
+      const queue = this.queues.get(user);
+      if (members && queue && request.method === 'INVITE') {
+        const key = `${request.viaBranch ?? newBranch()}|INVITE|${request.callId}`;
+        if (queue.has(key)) return; // a retransmission of a call the queue holds
+        queue.arrive(key, request.callId, { key, group: user, request, connection, caller, called, toTag: newBranch().slice(-12) });
+        return;
+      }
       if (members) {
         ringGroup = user;
-        const decision = chooseMembers(members.filter((m) => m !== caller).map((aor) => ({
-          aor,
-          registered: this.registrar.lookup(aor).length > 0,
-          available: this.memberAvailable(aor),
-          busy: this.tracker.isBusy(aor),
-        })));
+        const decision = chooseMembers(this.memberStatuses(members, caller));
         if ('status' in decision) return this.reply(request, connection, decision.status, { reason: decision.reason });
         targets = decision.ring.flatMap((aor) => this.targetsOf(aor));
       } else {
@@ -560,6 +597,53 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
         callId: request.callId, from: caller, to: called, targets: targets.map((t) => t.entity ?? t.requestUri), ringGroup,
       });
     }
+  }
+
+  // ---------------------------------------------------------------- queues
+
+  private makeQueue(group: string, options: NonNullable<SipServerOptions['queues']>[string]): CallQueue<QueuedInvite> {
+    const queue: CallQueue<QueuedInvite> = new CallQueue(group, options, this.clock, {
+      members: (call) => this.memberStatuses(this.ringGroups.get(group) ?? [], call.caller),
+      offer: (call, members, ringTimeoutMs) => {
+        const targets = members.flatMap((aor) => this.targetsOf(aor));
+        this.proxy.forward(call.request, call.connection, targets, {
+          recordRoute: true,
+          track: { caller: call.caller, called: call.called },
+          ringTimeoutMs,
+          onAnswered: () => { queue.offerEnded(call.key, { answered: true, callerGone: false, members }); },
+          onFailure: (o) => queue.offerEnded(call.key, { answered: false, callerGone: o.callerGone, members }),
+        });
+        this.emit('invite-forwarded', { callId: call.request.callId, from: call.caller, to: call.called, targets: members, ringGroup: group });
+      },
+      reject: (call, status, reason, cause) => {
+        if (call.connection.closed) return;
+        this.reply(call.request, call.connection, status, { reason, toTag: call.toTag, headers: [['Reason', cause]] });
+      },
+      queued: (call) => {
+        // 182 with a To tag and a Contact: sip.js drops a 1xx without them (telephony.md Q3).
+        call.connection.send(buildResponse(call.request.raw, 182, { reason: 'Queued', toTag: call.toTag, headers: [['Contact', this.contactValue]] }));
+      },
+      changed: (event) => this.emit('queue', { group, ...event }),
+      defer: (fn) => this.defer('queue', fn),
+    });
+    return queue;
+  }
+
+  /** Members may have become free (a call ended, someone registered or published): offer waiting calls. */
+  private wakeQueues(): void {
+    if (this.queues.size === 0) return;
+    this.defer('queue', () => {
+      for (const q of this.queues.values()) q.drain();
+    });
+  }
+
+  private memberStatuses(members: readonly string[], caller: string): MemberStatus[] {
+    return members.filter((m) => m !== caller).map((aor) => ({
+      aor,
+      registered: this.registrar.lookup(aor).length > 0,
+      available: this.memberAvailable(aor),
+      busy: this.tracker.isBusy(aor),
+    }));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -622,7 +706,10 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
 
   private dialogChanged(dialog: TrackedDialog): void {
     this.emit('dialog', toDialogInfo(dialog));
-    if (dialog.state === 'terminated') this.justEnded.push(dialog);
+    if (dialog.state === 'terminated') {
+      this.justEnded.push(dialog);
+      this.wakeQueues();
+    }
     try {
       this.subscriptions.entityChanged('dialog', dialog.entity);
     } finally {

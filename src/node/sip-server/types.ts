@@ -2,6 +2,7 @@
  * Public types of the embedded SIP-over-WebSocket server: options, events, statistics, handle.
  */
 import type { Clock, EventSource, Logger } from '../../core/index.ts';
+import type { CallQueueOptions, QueueEvent, QueueStrategy } from './call-queue.ts';
 import type { DialogState } from './dialog-tracker.ts';
 import type { PidfSummary } from './presence-store.ts';
 import type { EventPackage } from './subscriptions.ts';
@@ -22,6 +23,13 @@ export interface SipServerOptions {
   readonly guests?: readonly string[];
   /** Ring groups: group user part (e.g. `support` or `5000`) -> member usernames or `sip:` AORs. */
   readonly ringGroups?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Ring groups whose calls QUEUE when no member is free (group name -> options): the INVITE gets
+   * 182 Queued and waits, first in first out, for the next member who becomes free; after
+   * `maxWaitMs` it gets 480, beyond `maxLength` waiting calls the next gets 486 (see call-queue.ts).
+   * A group without a queue answers 486/480 at once when nobody can be rung.
+   */
+  readonly queues?: Readonly<Record<string, CallQueueOptions>>;
   /** When true, a ring-group member who never published presence is not offered calls (default false). */
   readonly requirePublishedPresence?: boolean;
   /** Decides from a member's published PIDF whether to offer calls (default: basic open, no away/busy activity). */
@@ -68,6 +76,8 @@ export type SipServerEvents = {
   'invite-forwarded': [{ readonly callId: string; readonly from: string; readonly to: string; readonly targets: readonly string[]; readonly ringGroup: string | undefined }];
   /** A request the server answered itself with an error (404, 480, 486, 483, 400, 405, ...). */
   rejected: [{ readonly method: string; readonly callId: string | undefined; readonly status: number; readonly reason: string }];
+  /** A queued ring group's call was queued, offered, requeued, answered, abandoned, timed out or refused (queue full). */
+  queue: [QueueEvent & { readonly group: string }];
   /** A branch answered 2xx to an initial INVITE. */
   answered: [{ readonly callId: string; readonly by: string | undefined }];
   dialog: [DialogInfo];
@@ -81,6 +91,17 @@ export type SipServerEvents = {
   error: [{ readonly where: string; readonly error: unknown }];
 };
 
+export interface QueueInfo {
+  readonly group: string;
+  /** Calls waiting now. */
+  readonly depth: number;
+  /** The most calls that waited at once since the server started. */
+  readonly maxDepth: number;
+  readonly strategy: QueueStrategy;
+  readonly maxWaitMs: number;
+  readonly maxLength: number;
+}
+
 export interface SipServerStats {
   readonly connections: number;
   /** Bindings (contacts) currently registered. */
@@ -93,6 +114,8 @@ export interface SipServerStats {
   readonly publications: number;
   /** Proxy transactions in progress (server side). */
   readonly transactions: number;
+  /** Calls waiting in ring-group queues (not counting those being offered). */
+  readonly queued: number;
   readonly messagesIn: number;
   readonly messagesOut: number;
   /** Malformed/oversized frames plus internal errors. */
@@ -108,6 +131,8 @@ export interface SipServer extends EventSource<SipServerEvents> {
   stats(): SipServerStats;
   registrations(aor?: string): RegistrationInfo[];
   dialogs(): DialogInfo[];
+  /** A queued ring group's state, or undefined when the group has no queue. */
+  queueInfo(group: string): QueueInfo | undefined;
   /** The newest published presence of a user (`1001` or `sip:1001@domain`), summarised. */
   presenceOf(user: string): PidfSummary | undefined;
   /** Replaces the users (and passwords) accepted from now on; existing registrations stay. */

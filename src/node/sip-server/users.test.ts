@@ -29,8 +29,18 @@ describe('users file', () => {
 describe('command line', () => {
   test('parses options', () => {
     assert.deepEqual(parseArgs(['--port', '0', '--domain', 'pbx.test', '--users', 'u.json', '--guest', 'g', '--ring-group', 'support=1001, 1002']), {
-      host: '127.0.0.1', port: 0, domain: 'pbx.test', usersFile: 'u.json', guests: ['g'], ringGroups: { support: ['1001', '1002'] }, verbose: false,
+      host: '127.0.0.1', port: 0, domain: 'pbx.test', usersFile: 'u.json', guests: ['g'], ringGroups: { support: ['1001', '1002'] }, queues: {}, verbose: false,
     });
+  });
+  test('parses queues', () => {
+    assert.deepEqual(parseArgs(['--ring-group', 'support=1001', '--queue', 'support,wait=90,length=10,strategy=least-recent,ring=20']).queues, {
+      support: { maxWaitMs: 90_000, maxLength: 10, strategy: 'least-recent', offerTimeoutMs: 20_000 },
+    });
+    assert.deepEqual(parseArgs(['--ring-group', 'support=1001', '--queue', 'support']).queues, { support: {} });
+    assert.throws(() => parseArgs(['--queue', 'support']), /no --ring-group support=/);
+    assert.throws(() => parseArgs(['--ring-group', 'q=1', '--queue', 'q,wait=0']), /wait must be a positive number of seconds/);
+    assert.throws(() => parseArgs(['--ring-group', 'q=1', '--queue', 'q,strategy=random']), /strategy must be ringall or least-recent/);
+    assert.throws(() => parseArgs(['--ring-group', 'q=1', '--queue', 'q,colour=blue']), /unknown setting "colour=blue"/);
   });
   test('rejects bad arguments with a message', () => {
     assert.throws(() => parseArgs(['--port', 'x']), /--port must be 0\.\.65535/);
