@@ -54,13 +54,19 @@ export interface ConnectorEngineOptions {
 }
 
 const PRESENCE_KEY = 'engine/presence';
+/** How many logged call ids the engine remembers (its exactly-once guard; see `logged`). */
+const LOGGED_MEMORY = 1000;
 /** How long an accepted inbound call may take to be announced before it stops holding a line. */
 const ACCEPT_ANNOUNCE_MS = 10_000;
 
 export class ConnectorEngine {
   private readonly emitter: Emitter<EngineEvents>;
   private readonly calls = new Map<string, Call>();
-  /** Calls already handed to logging: the exactly-once guard inside this engine. */
+  /**
+   * Calls already handed to logging: the exactly-once guard inside this engine. Only the last
+   * LOGGED_MEMORY are remembered (oldest forgotten first), so a long shift does not grow it for
+   * ever; a call is closed once, and the outbox is idempotent by CallObject behind it.
+   */
   private readonly logged = new Set<string>();
   private readonly wrapUpTimers = new Map<string, () => void>();
   /** Inbound calls the delegate accepted that the adapter has not announced yet (id → when). */
@@ -542,7 +548,7 @@ export class ConnectorEngine {
     if (!this.options.crm.capabilities.callLogging) {
       await this.journal.forget(call.id);
     } else if (!this.logged.has(call.id)) {
-      this.logged.add(call.id);
+      this.markLogged(call.id);
       try {
         await this.options.crm.logCall(this.toLogEntry(snapshot));
         // The outbox holds it now: the journal's copy is no longer needed.
@@ -556,6 +562,11 @@ export class ConnectorEngine {
         this.emitter.emit('error', e);
       }
     }
+  }
+
+  private markLogged(callId: string): void {
+    this.logged.add(callId);
+    if (this.logged.size > LOGGED_MEMORY) this.logged.delete(this.logged.values().next().value!);
   }
 
   /** Logs the calls a page that is gone left in the journal (once each); looks again for fresh ones. */
@@ -575,7 +586,7 @@ export class ConnectorEngine {
       if (this.calls.has(entry.callId) || this.logged.has(entry.callId)) continue;
       try {
         await crm.logCall(entry);
-        this.logged.add(entry.callId);
+        this.markLogged(entry.callId);
         await this.journal.drop(entry.callId);
         logger.log('warn', 'logged a call a closed softphone left open', { callId: entry.callId, endedAt: entry.endedAt });
       } catch (error) {
