@@ -15,7 +15,7 @@ import { resolve } from 'node:path';
 import { createSocket, type Socket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../../test/support/chromium.ts';
 import { serveStatic, type StaticServer } from '../../../test/support/static-server.ts';
 import { Agent, observe, poll } from '../../../test/telephony/agents.ts';
@@ -38,6 +38,7 @@ interface ScriptedPeer {
   readonly reinvites: Map<string, (offer: string) => Promise<string>>;
   push(user: string, text: string): void;
   waitFor(match: RegExp, from?: number, timeoutMs?: number): Promise<string>;
+  /** Drops every connection and stops listening, as a crashed SIP server would (for good). */
   close(): Promise<void>;
 }
 
@@ -221,55 +222,74 @@ function udpPort(sdp: string): number {
 
 // ── the far end: a plain RTCPeerConnection in its own browser context ─────────────────────────
 
+/**
+ * The far ends of every call share one page (one renderer, whatever the number of calls); each is
+ * a peer connection of its own, found by key in `window.far`.
+ */
+type FarWindow = { far: Record<string, RTCPeerConnection> };
+let farPage: Promise<Page> | undefined;
+
 class FarEnd {
+  private static next = 0;
+
   private constructor(
     private readonly page: Page,
-    private readonly context: BrowserContext,
+    private readonly key: string,
   ) {}
 
   static async open(browser: Browser, baseUrl: string): Promise<FarEnd> {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    // Any page on the static server: 127.0.0.1 is a secure context, so getUserMedia works.
-    await page.goto(`${baseUrl}/telephony/sip/web/bare.html`);
-    return new FarEnd(page, context);
+    farPage ??= (async () => {
+      const context = await browser.newContext();
+      cleanup.push(() => context.close());
+      const page = await context.newPage();
+      // Any page on the static server: 127.0.0.1 is a secure context, so getUserMedia works.
+      await page.goto(`${baseUrl}/telephony/sip/web/bare.html`);
+      await page.evaluate(() => ((window as unknown as FarWindow).far = {}));
+      return page;
+    })();
+    return new FarEnd(await farPage, `far${++FarEnd.next}`);
   }
 
   /** Creates the offer (fake microphone, all candidates gathered). */
   offer(): Promise<string> {
-    return this.page.evaluate(async () => {
+    return this.page.evaluate(async (key) => {
       const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
       const pc = new RTCPeerConnection({ iceServers: [] });
-      (window as unknown as { far: RTCPeerConnection }).far = pc;
+      (window as unknown as FarWindow).far[key] = pc;
       for (const t of stream.getTracks()) pc.addTrack(t, stream);
       const gathered = new Promise<void>((ok) => pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && ok()));
       await pc.setLocalDescription(await pc.createOffer());
       await gathered;
       return pc.localDescription?.sdp ?? '';
-    });
+    }, this.key);
   }
 
   /** Applies a remote description; for an offer, returns the answer. */
   describe(type: 'offer' | 'answer', sdp: string): Promise<string> {
     return this.page.evaluate(
-      async ({ type, sdp }) => {
-        const pc = (window as unknown as { far: RTCPeerConnection }).far;
+      async ({ key, type, sdp }) => {
+        const pc = (window as unknown as FarWindow).far[key]!;
         await pc.setRemoteDescription({ type, sdp });
         if (type === 'answer') return '';
         await pc.setLocalDescription(await pc.createAnswer());
         return pc.localDescription?.sdp ?? '';
       },
-      { type, sdp },
+      { key: this.key, type, sdp },
     );
   }
 
   /** Drops the media as a crashed browser would for the agent: no BYE, the peer connection just goes. */
   async vanish(): Promise<void> {
-    await this.page.evaluate(() => (window as unknown as { far: RTCPeerConnection }).far.close());
+    await this.page.evaluate((key) => {
+      const pc = (window as unknown as FarWindow).far[key]!;
+      for (const sender of pc.getSenders()) sender.track?.stop();
+      pc.close();
+    }, this.key);
   }
 
+  /** Closes the far end's peer connection if the test left it open. */
   async close(): Promise<void> {
-    await this.context.close();
+    await this.page.evaluate((key) => (window as unknown as FarWindow).far[key]?.close(), this.key).catch(() => {});
   }
 }
 
@@ -295,10 +315,12 @@ interface Established {
   relay: MediaRelay;
   callId: string;
   mark: number;
+  peer: ScriptedPeer;
 }
 
 /** Registers `user`, has a far end call it through the relay, answers, and waits for audio both ways. */
-async function establish(user: string, callId: string): Promise<Established> {
+async function establish(user: string, callId: string, via: ScriptedPeer = peer): Promise<Established> {
+  const peer = via;
   const server = { name: 'scripted', wsUrl: peer.url, domain: '127.0.0.1', passwordOf: () => 'x', restart: async () => {}, stop: async () => {} };
   const [agent, far, relay] = await Promise.all([Agent.open(browser, web.url, server, user, { qualityIntervalMs: 500 }), FarEnd.open(browser, web.url), startRelay()]);
   cleanup.push(() => agent.close(), () => far.close(), () => relay.close());
@@ -316,7 +338,7 @@ async function establish(user: string, callId: string): Promise<Established> {
   peer.reinvites.set(callId, async (agentOffer) => viaRelay(await far.describe('offer', viaRelay(agentOffer, relay.farFacingPort)), relay.agentFacingPort));
   await agent.waitEvent('established', callId, mark);
   await agent.waitAudio(callId, 1500, 10_000);
-  return { agent, far, relay, callId, mark };
+  return { agent, far, relay, callId, mark, peer };
 }
 
 async function endedEvents(agent: Agent, callId: string, since: number): Promise<(readonly unknown[])[]> {
@@ -428,6 +450,32 @@ describe('media loss without a hang-up', { concurrency: true }, () => {
     await agent.command('hangup', callId);
     const [, reason] = await agent.waitEvent('ended', callId, e.mark);
     assert.equal(reason, 'local-hangup');
+  });
+
+  test('with the SIP server down as well, the call still ends as failed once (its BYE goes nowhere)', async (t) => {
+    const own = await startScriptedPeer();
+    cleanup.push(() => own.close());
+    const e = await establish('2005', 'media-no-server', own);
+    const mark = await e.agent.mark();
+    await own.close();
+    await e.agent.waitEvent('registration', 'reconnecting', mark);
+    const received = own.received.length;
+    const pageErrors: string[] = [];
+    e.agent.page.on('pageerror', (error) => pageErrors.push(String(error)));
+    const startedAt = Date.now();
+    await e.far.vanish();
+    const [, reason, detail] = await e.agent.waitEvent('ended', e.callId, e.mark, FAILED_WITHIN_MS);
+    const ms = (await eventAt(e.agent, 'ended', e.callId, e.mark)) - startedAt;
+    assert.equal(reason, 'failed');
+    assert.match(String(detail), MEDIA_LOST);
+    await observe(500);
+    assert.equal((await endedEvents(e.agent, e.callId, e.mark)).length, 1, 'ended exactly once');
+    assert.equal(own.received.length, received, 'nothing reached the dead server');
+    // The BYE that cannot leave: sip.js logs its transport error (503 internally); nothing of ours fails.
+    const ours = await e.agent.page.evaluate(() => window.harness.logs.filter((l) => l.level === 'error' && !l.message.startsWith('sip.js ')).map((l) => l.message));
+    assert.deepEqual(ours, []);
+    assert.deepEqual(pageErrors, [], 'no uncaught error in the page');
+    t.diagnostic(`SIP server down, far end's peer connection closed -> call ended as failed after ${Math.round(ms)} ms`);
   });
 
   test('the engine on the real adapter wraps such a call up and logs it once, as failed', async (t) => {
