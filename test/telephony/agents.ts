@@ -16,6 +16,8 @@ export interface PhoneServer {
   passwordOf(user: string): string;
   /** The PIDF basic status the server holds for a user, where the server can tell (embedded only). */
   presenceOf?(user: string): 'open' | 'closed' | undefined;
+  /** Chromium flags the server needs (e.g. trusting a test certificate for wss). */
+  readonly chromiumArgs?: readonly string[];
   /** Stops the server and starts it again on the same address with empty state. */
   restart(): Promise<void>;
   stop(): Promise<void>;

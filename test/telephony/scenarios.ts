@@ -23,7 +23,8 @@ export function telephonySuite(name: string, startServer: () => Promise<PhoneSer
     let a: Agent, b: Agent, c: Agent, d: Agent;
 
     before(async () => {
-      [browser, web, server] = await Promise.all([launchChromium(), serveStatic(DIST), startServer()]);
+      [web, server] = await Promise.all([serveStatic(DIST), startServer()]);
+      browser = await launchChromium(server.chromiumArgs ?? []);
       [a, b, c, d] = await Promise.all(['1001', '1002', '1003', '1004'].map((u) => Agent.open(browser, web.url, server, u)));
     });
 

@@ -2,9 +2,11 @@
  * Runs the embedded SIP server on its own:
  *   tsx src/node/sip-server/main.ts [--host 127.0.0.1] [--port 5066] [--domain localhost]
  *       [--users users.json] [--guest name]... [--ring-group support=1001,1002]...
- *       [--queue support[,wait=SECONDS][,length=N][,strategy=ringall|least-recent][,ring=SECONDS]]... [--verbose]
+ *       [--queue support[,wait=SECONDS][,length=N][,strategy=ringall|least-recent][,ring=SECONDS]]...
+ *       [--tls-cert cert.pem --tls-key key.pem] [--verbose]
  * Prints the WebSocket URL on stdout and runs until SIGINT/SIGTERM.
  */
+import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from '../../core/index.ts';
 import type { CallQueueOptions } from './call-queue.ts';
@@ -19,14 +21,17 @@ export interface CliOptions {
   guests: string[];
   ringGroups: Record<string, string[]>;
   queues: Record<string, CallQueueOptions>;
+  /** PEM files: serve wss:// instead of ws://. */
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
   verbose: boolean;
 }
 
-const USAGE = 'usage: sip-server [--host H] [--port N] [--domain D] [--users FILE] [--guest NAME]... [--ring-group NAME=U1,U2]... [--queue NAME[,wait=S][,length=N][,strategy=ringall|least-recent][,ring=S]]... [--verbose]';
+const USAGE = 'usage: sip-server [--host H] [--port N] [--domain D] [--users FILE] [--guest NAME]... [--ring-group NAME=U1,U2]... [--queue NAME[,wait=S][,length=N][,strategy=ringall|least-recent][,ring=S]]... [--tls-cert FILE --tls-key FILE] [--verbose]';
 
 /** Parses the command line; throws with a message naming the bad argument. */
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const out: CliOptions = { host: '127.0.0.1', port: 5066, domain: 'localhost', usersFile: undefined, guests: [], ringGroups: {}, queues: {}, verbose: false };
+  const out: CliOptions = { host: '127.0.0.1', port: 5066, domain: 'localhost', usersFile: undefined, guests: [], ringGroups: {}, queues: {}, tlsCert: undefined, tlsKey: undefined, verbose: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -57,11 +62,14 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         out.queues[name] = parseQueue(name, settings);
         break;
       }
+      case '--tls-cert': out.tlsCert = value(); break;
+      case '--tls-key': out.tlsKey = value(); break;
       case '--verbose': out.verbose = true; break;
       case '--help': case '-h': throw new Error(USAGE);
       default: throw new Error(`unknown argument "${arg}"\n${USAGE}`);
     }
   }
+  if ((out.tlsCert === undefined) !== (out.tlsKey === undefined)) throw new Error(`--tls-cert and --tls-key go together (wss needs both)\n${USAGE}`);
   for (const name of Object.keys(out.queues)) {
     if (!out.ringGroups[name]) throw new Error(`--queue ${name}: no --ring-group ${name}=... to queue for`);
   }
@@ -102,15 +110,31 @@ const consoleLogger: Logger = {
   },
 };
 
+/** Reads a PEM file, saying which option and file is wrong when it is not one. */
+async function readPem(file: string, option: string, kind: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(`${option} ${file}: cannot read it (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (!text.includes(`-----BEGIN `) || !text.includes(kind)) throw new Error(`${option} ${file}: not a PEM ${kind.toLowerCase()} (no "-----BEGIN ...${kind}-----" line)`);
+  return text;
+}
+
 export async function main(argv: readonly string[]): Promise<void> {
   const options = parseArgs(argv);
   const users: SipUser[] = options.usersFile ? await loadUsersFile(options.usersFile) : [];
   if (users.length === 0 && options.guests.length === 0) {
     console.error('warning: no --users file and no --guest: nobody can register');
   }
+  const tls = options.tlsCert !== undefined && options.tlsKey !== undefined
+    ? { cert: await readPem(options.tlsCert, '--tls-cert', 'CERTIFICATE'), key: await readPem(options.tlsKey, '--tls-key', 'PRIVATE KEY') }
+    : undefined;
   const server = await startSipServer({
     host: options.host, port: options.port, domain: options.domain, users, guests: options.guests,
     ringGroups: options.ringGroups, queues: options.queues, logger: options.verbose ? consoleLogger : undefined,
+    ...(tls ? { tls } : {}),
   });
   if (options.verbose) {
     server.on('message', (m) => console.log(`--- ${m.direction} #${m.connectionId}\n${m.text}`));

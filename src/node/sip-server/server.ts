@@ -7,7 +7,8 @@
  * on the `error` event, and the server keeps serving everyone else.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Emitter, silentLogger, type Clock, type Logger } from '../../core/index.ts';
 import { ConnectionTable, SipConnection } from './connection.ts';
@@ -74,6 +75,9 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   private readonly proxy: Proxy;
   private readonly localRequests = new Map<string, { onFinal: (status: number) => void; cancel: () => void }>();
   private wss: WebSocketServer | undefined;
+  /** The TLS listener under `wss` when serving wss://. */
+  private https: HttpsServer | undefined;
+  private readonly tls: SipServerOptions['tls'];
   private nextConnectionId = 1;
   private counters = { messagesIn: 0, messagesOut: 0, errors: 0 };
   private closing: Promise<void> | undefined;
@@ -82,6 +86,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     super((event, error) => this.logger.log('error', `sip-server: a listener of "${event}" threw`, { error: String(error) }));
     this.host = options.host ?? '127.0.0.1';
     this.requestedPort = options.port ?? 0;
+    this.tls = options.tls;
     this.domain = (options.domain ?? 'localhost').toLowerCase();
     const clock = options.clock ?? systemClock;
     // Timers and deferred work run outside any socket handler: a bug there is reported, not thrown.
@@ -157,7 +162,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   }
 
   get url(): string {
-    return `ws://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+    return `${this.tls ? 'wss' : 'ws'}://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
   }
 
   /** `host:port` as it appears in our Via and Record-Route. */
@@ -170,19 +175,40 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   }
 
   async listen(): Promise<void> {
-    const wss = new WebSocketServer({
-      host: this.host,
-      port: this.requestedPort,
+    const common = {
       maxPayload: Math.max(this.maxBytes * 4, 1 << 20),
-      handleProtocols: (protocols) => (protocols.has('sip') ? 'sip' : false),
-    });
+      handleProtocols: (protocols: Set<string>) => (protocols.has('sip') ? 'sip' : false),
+    };
+    let wss: WebSocketServer;
+    if (this.tls) {
+      // A plain HTTPS request (a browser opening the URL to accept the certificate) gets a readable answer.
+      const https = createHttpsServer({ key: this.tls.key, cert: this.tls.cert }, (_req, res: ServerResponse) => {
+        res.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' });
+        res.end('Switchboard SIP server: connect with a SIP WebSocket client (subprotocol "sip").\n');
+      });
+      this.https = https;
+      wss = new WebSocketServer({ ...common, server: https });
+      await new Promise<void>((resolve, reject) => {
+        https.once('error', reject);
+        https.listen(this.requestedPort, this.host, () => {
+          https.off('error', reject);
+          resolve();
+        });
+      });
+      https.on('error', (error) => this.bug('https', error));
+      // A client that fails the TLS handshake (wrong certificate, plain ws:// to a wss port) is its own problem.
+      https.on('tlsClientError', (error) => this.logger.log('debug', 'sip-server: TLS handshake failed', { error: error.message }));
+      this.port = (https.address() as AddressInfo).port;
+    } else {
+      wss = new WebSocketServer({ ...common, host: this.host, port: this.requestedPort });
+      await new Promise<void>((resolve, reject) => {
+        wss.once('listening', resolve);
+        wss.once('error', reject);
+      });
+      this.port = (wss.address() as AddressInfo).port;
+    }
     this.wss = wss;
-    await new Promise<void>((resolve, reject) => {
-      wss.once('listening', resolve);
-      wss.once('error', reject);
-    });
     wss.on('error', (error) => this.bug('wss', error));
-    this.port = (wss.address() as AddressInfo).port;
     this.localHosts.add(this.hostPort.toLowerCase());
     wss.on('connection', (socket, request) => this.guard('accept', () => this.accept(socket, request)));
     this.logger.log('info', 'sip-server: listening', { url: this.url, domain: this.domain });
@@ -248,7 +274,12 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       for (const r of this.localRequests.values()) r.cancel();
       this.localRequests.clear();
       if (!this.wss) return resolve();
-      this.wss.close(() => resolve());
+      const https = this.https;
+      this.wss.close(() => {
+        if (!https) return resolve();
+        https.close(() => resolve());
+        https.closeAllConnections();
+      });
     });
     return this.closing;
   }
@@ -682,7 +713,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   }
 
   private viaValue(branch: string): string {
-    return `SIP/2.0/WS ${this.hostPort};branch=${branch}`;
+    return `SIP/2.0/${this.tls ? 'WSS' : 'WS'} ${this.hostPort};branch=${branch}`;
   }
 
   private registrationInfo(b: Binding): RegistrationInfo {

@@ -11,6 +11,12 @@ import type { SipUser } from './users.ts';
 export interface SipServerOptions {
   /** Interface to bind (default `127.0.0.1`). */
   readonly host?: string;
+  /**
+   * Serve secure WebSocket (wss, RFC 7118 over TLS) with this PEM key and certificate chain. A page
+   * served over https (every Salesforce page) may open ws:// only to loopback: an agent on another
+   * machine needs wss.
+   */
+  readonly tls?: { readonly key: string; readonly cert: string };
   /** TCP port; 0 (the default) picks a free one, see `SipServer.port`. */
   readonly port?: number;
   /** The SIP domain and digest realm: users are `sip:<username>@<domain>` (default `localhost`). */

@@ -29,7 +29,7 @@ describe('users file', () => {
 describe('command line', () => {
   test('parses options', () => {
     assert.deepEqual(parseArgs(['--port', '0', '--domain', 'pbx.test', '--users', 'u.json', '--guest', 'g', '--ring-group', 'support=1001, 1002']), {
-      host: '127.0.0.1', port: 0, domain: 'pbx.test', usersFile: 'u.json', guests: ['g'], ringGroups: { support: ['1001', '1002'] }, queues: {}, verbose: false,
+      host: '127.0.0.1', port: 0, domain: 'pbx.test', usersFile: 'u.json', guests: ['g'], ringGroups: { support: ['1001', '1002'] }, queues: {}, tlsCert: undefined, tlsKey: undefined, verbose: false,
     });
   });
   test('parses queues', () => {
@@ -47,5 +47,7 @@ describe('command line', () => {
     assert.throws(() => parseArgs(['--bogus']), /unknown argument "--bogus"/);
     assert.throws(() => parseArgs(['--host']), /--host needs a value/);
     assert.throws(() => parseArgs(['--ring-group', 'nope']), /--ring-group must look like/);
+    assert.throws(() => parseArgs(['--tls-cert', 'c.pem']), /--tls-cert and --tls-key go together/);
+    assert.deepEqual([parseArgs(['--tls-cert', 'c.pem', '--tls-key', 'k.pem'])].map((o) => [o.tlsCert, o.tlsKey]), [['c.pem', 'k.pem']]);
   });
 });

@@ -1,5 +1,5 @@
 /** A bare `ws` client speaking hand-written SIP, for malformed input and corner cases. */
-import { WebSocket } from 'ws';
+import { WebSocket, type ClientOptions } from 'ws';
 import { AsyncQueue, withTimeout } from './wait.ts';
 import { randomHex } from '../message-edit.ts';
 
@@ -14,8 +14,9 @@ export class RawClient {
     socket.on('close', () => this.closedResolve());
   }
 
-  static async connect(url: string, protocol: string | undefined = 'sip'): Promise<RawClient> {
-    const socket = protocol === undefined ? new WebSocket(url) : new WebSocket(url, protocol);
+  /** `tls`: options for a wss:// server (e.g. `{ ca }` to trust a test certificate). */
+  static async connect(url: string, protocol: string | undefined = 'sip', tls: ClientOptions = {}): Promise<RawClient> {
+    const socket = protocol === undefined ? new WebSocket(url, tls) : new WebSocket(url, protocol, tls);
     await withTimeout(new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
