@@ -30,7 +30,7 @@ const locale = params.get('locale') ?? navigator.language;
 const clock = browserClock;
 // Errors only are mirrored to the browser console: the console keeps every message it is given
 // (up to 1,000, text and all, so that DevTools opened later shows them), and sip.js warns on routine
-// recoveries (a 412 to PUBLISH) several times a call. Warnings stay in the downloadable log.
+// recoveries (a 412 answer to PUBLISH) all through a shift. Warnings stay in the downloadable log.
 const logger = new RingBufferLogger(() => clock.now(), { mirrorLevels: ['error'], mirror: (_level, line) => console.error(line) });
 // The SIP stack (sip.js) is the largest part of the page, and the panel is usable (and Salesforce
 // told so) without it: fetched from page load, in parallel with Open CTI and the settings, and
