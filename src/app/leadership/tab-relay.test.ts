@@ -114,3 +114,23 @@ test('mirrorableState leaves state without a password untouched', () => {
   const s = engineState();
   assert.equal(mirrorableState(s), s);
 });
+
+test('the leader posts the state once per task, the last one, however many changes the task made', async () => {
+  const hub = new MemoryChannelHub();
+  const source = new SourceDouble();
+  const leader = new LeaderRelay(hub.open(), 'L', source, undefined, new CapturingLogger());
+  const posts = () => hub.log.filter((m) => (m as { t?: string }).t === 'state').length;
+  const before = posts();
+  source.set(engineState('signed-out'));
+  source.set(engineState('ready'));
+  source.set(engineState('misconfigured'));
+  assert.equal(posts(), before, 'nothing posted while the task runs (an offer\'s screen pop goes first)');
+  await Promise.resolve();
+  assert.equal(posts(), before + 1);
+  const last = hub.log.filter((m) => (m as { t?: string }).t === 'state').at(-1) as { state: EngineState };
+  assert.equal(last.state.phase, 'misconfigured');
+  leader.dispose();
+  source.set(engineState('ready'));
+  await Promise.resolve();
+  assert.equal(posts(), before + 1, 'nothing after dispose');
+});

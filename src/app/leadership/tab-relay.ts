@@ -113,6 +113,9 @@ export interface RelaySource {
 export class LeaderRelay {
   private credentials: SipCredentials | null = null;
   private readonly offChange: () => void;
+  /** A state post is scheduled for the end of this task (one post, of the latest state, per task). */
+  private statePending = false;
+  private disposed = false;
   private readonly onMessage = (event: { readonly data: unknown }): void => {
     const message = parseRelayMessage(event.data);
     if (!message || message.from === this.tabId) return;
@@ -135,8 +138,20 @@ export class LeaderRelay {
     private readonly logger: Logger,
   ) {
     channel.addEventListener('message', this.onMessage);
-    this.offChange = source.onChange((state) => this.publish(state));
+    // Coalesced: the engine changes state several times in one task (an offer: the call, then
+    // presence), and each post clones the whole state; one post at the end of the task carries the
+    // last, and leaves the offer's own work (its screen pop's search) to go first.
+    this.offChange = source.onChange(() => this.schedulePublish());
     this.publish(source.state);
+  }
+
+  private schedulePublish(): void {
+    if (this.statePending) return;
+    this.statePending = true;
+    queueMicrotask(() => {
+      this.statePending = false;
+      if (!this.disposed) this.publish(this.source.state);
+    });
   }
 
   /** Shares the agent's sign-in with the other tabs (null after sign-out). */
@@ -146,6 +161,7 @@ export class LeaderRelay {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.offChange();
     this.channel.removeEventListener('message', this.onMessage);
   }
