@@ -6,7 +6,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { startSipServer, type SipServer } from '../../src/node/sip-server/index.ts';
+import { startSipServer, type CallQueueOptions, type SipServer } from '../../src/node/sip-server/index.ts';
 import { startConsole, type RunningConsole } from '../../src/node/console/index.ts';
 import { TestPhone } from '../../src/node/sip-server/test-support/sip-phone.ts';
 
@@ -41,6 +41,8 @@ export interface StackOptions {
   readonly agents?: number;
   /** Ring group number -> member indexes; default none. */
   readonly ringGroups?: Readonly<Record<string, readonly number[]>>;
+  /** Ring groups (by number) whose calls queue on the embedded server when no member is free. */
+  readonly queues?: Readonly<Record<string, CallQueueOptions>>;
   /** Use this SIP server instead of starting the embedded one. */
   readonly sipUrl?: string;
   readonly domain?: string;
@@ -82,6 +84,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const sipOptions = {
     host: '127.0.0.1', domain, users, guests: [...CALLERS, ...DIALLED],
     ringGroups: Object.fromEntries(Object.entries(options.ringGroups ?? {}).map(([k, v]) => [k, v.map(agentUser)])),
+    ...(options.queues ? { queues: options.queues } : {}),
   };
   let sip = options.sipUrl ? undefined : await startSipServer({ ...sipOptions, port: 0 });
   const sipPort = sip?.port ?? 0;

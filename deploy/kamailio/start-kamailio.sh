@@ -5,13 +5,14 @@
 #
 #   deploy/kamailio/start-kamailio.sh [--ws-port 8080] [--sip-port 5060] [--password secret]
 #        [--rundir DIR] [--users users.txt] [--rtpengine udp:127.0.0.1:2223] [--no-auth] [--no-blf]
+#        [--ring-group 5000=1001,1002]...
 #
 # --users takes lines "username password"; without it every user's password is --password
 # (tests and demos only). Connector settings then: sipWebSocketUrl ws://127.0.0.1:<ws-port>,
 # sipDomain 127.0.0.1. The test suite uses test/support/kamailio.ts, which does the same from TS.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-ws_port=8080; sip_port=5060; password=secret; rundir=""; users=""; rtpengine=""; auth=1; blf=1
+ws_port=8080; sip_port=5060; password=secret; rundir=""; users=""; rtpengine=""; auth=1; blf=1; groups=
 while [ $# -gt 0 ]; do
   case "$1" in
     --ws-port) ws_port=$2; shift 2 ;;
@@ -22,6 +23,9 @@ while [ $# -gt 0 ]; do
     --rtpengine) rtpengine=$2; shift 2 ;;
     --no-auth) auth=0; shift ;;
     --no-blf) blf=0; shift ;;
+    --ring-group)
+      case "$2" in *=*) ;; *) echo "--ring-group must look like 5000=1001,1002 (got $2)" >&2; exit 2 ;; esac
+      groups="$groups $2"; shift 2 ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
@@ -33,6 +37,17 @@ tables=/usr/share/kamailio/dbtext/kamailio
 for t in version presentity active_watchers watchers xcap pua subscriber; do cp "$tables/$t" "$rundir/db/$t"; done
 
 defines=""
+if [ -n "$groups" ]; then
+  # htable's db table (key_name, key_type 0, value_type 0 = string, key_value, expires 0).
+  defines="$defines -A WITH_RINGGROUPS"
+  head -n1 "$tables/htable" > "$rundir/db/ringgroups"
+  i=0
+  for g in $groups; do
+    i=$((i + 1))
+    printf '%s:%s:0:0:%s:0\n' "$i" "${g%%=*}" "${g#*=}" >> "$rundir/db/ringgroups"
+  done
+  echo "0:ringgroups:2" >> "$rundir/db/version"
+fi
 [ "$auth" = 1 ] && defines="$defines -A WITH_AUTH"
 [ "$blf" = 1 ] && defines="$defines -A WITH_BLF"
 [ -n "$rtpengine" ] && defines="$defines -A WITH_RTPENGINE"

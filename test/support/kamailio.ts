@@ -4,7 +4,7 @@
  * the next start would fail on them: telephony.md trap 4). `restart()` kills and starts it again
  * on the same ports, losing its registrations, as a real server crash would.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { freePort, waitForTcp } from './ports.ts';
 
 export const KAMAILIO_PATH = process.env.KAMAILIO_PATH ?? '/usr/sbin/kamailio';
+export const KAMCMD_PATH = process.env.KAMCMD_PATH ?? '/usr/sbin/kamcmd';
 export const KAMAILIO_CONFIG = resolve(import.meta.dirname, '../../deploy/kamailio/kamailio.cfg');
 const DBTEXT_TABLES = '/usr/share/kamailio/dbtext/kamailio';
 
@@ -27,6 +28,8 @@ export interface KamailioOptions {
   readonly rtpengine?: string;
   readonly sipPort?: number;
   readonly wsPort?: number;
+  /** Ring groups (WITH_RINGGROUPS): group number -> member user names, e.g. `{ '5000': ['2001', '2002'] }`. */
+  readonly ringGroups?: Readonly<Record<string, readonly string[]>>;
   /** Print Kamailio's log to stderr (default: only when it fails to start). */
   readonly verbose?: boolean;
 }
@@ -42,6 +45,8 @@ export interface KamailioHandle {
   readonly runDir: string;
   /** Kamailio's log so far. */
   log(): string;
+  /** User names with at least one registered contact now (read from usrloc over the ctl socket). */
+  registeredUsers(): Promise<string[]>;
   /** Kills Kamailio and starts it again on the same ports with fresh state. */
   restart(): Promise<void>;
   /** Kills Kamailio (without restarting). */
@@ -72,6 +77,7 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
     ...(options.users ? ['WITH_USERS_FILE'] : []),
     ...(options.blf !== false ? ['WITH_BLF'] : []),
     ...(options.rtpengine ? ['WITH_RTPENGINE'] : []),
+    ...(options.ringGroups ? ['WITH_RINGGROUPS'] : []),
   ];
   let child: ChildProcess | undefined;
   let output = '';
@@ -88,6 +94,12 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
         .map((u, i) => `${i + 1}:${esc(u.username)}:127.0.0.1:${esc(u.password)}:${md5(`${u.username}:127.0.0.1:${u.password}`)}:${md5(`${u.username}@127.0.0.1:127.0.0.1:${u.password}`)}`)
         .join('\n');
       writeFileSync(join(db, 'subscriber'), `${readFileSync(join(DBTEXT_TABLES, 'subscriber'), 'utf8').split('\n')[0]}\n${rows}\n`);
+    }
+    if (options.ringGroups) {
+      // htable's table: key_type 0 and value_type 0 (a plain string), never expiring.
+      const rows = Object.entries(options.ringGroups).map(([group, members], i) => `${i + 1}:${esc(group)}:0:0:${esc(members.join(','))}:0`);
+      writeFileSync(join(db, 'ringgroups'), `${readFileSync(join(DBTEXT_TABLES, 'htable'), 'utf8').split('\n')[0]}\n${rows.join('\n')}\n`);
+      writeFileSync(join(db, 'version'), `${readFileSync(join(db, 'version'), 'utf8').replace(/\n?$/, '\n')}0:ringgroups:2\n`);
     }
   };
 
@@ -128,6 +140,12 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
     domain: '127.0.0.1',
     runDir,
     log: () => output,
+    registeredUsers: () => new Promise<string[]>((resolve, reject) => {
+      execFile(KAMCMD_PATH, ['-s', `unix:${join(runDir, 'kamailio_ctl')}`, 'ul.dump', 'brief'], { timeout: 10_000 }, (error, stdout) => {
+        if (error) return reject(new Error(`kamcmd ul.dump failed: ${String(error)}`));
+        resolve([...new Set([...stdout.matchAll(/AoR:\s*(\S+)/g)].map((m) => m[1]!.replace(/^sip:/, '').split('@')[0]!))]);
+      });
+    }),
     restart: async () => {
       await kill();
       await start();

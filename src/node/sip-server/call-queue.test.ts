@@ -184,6 +184,21 @@ describe('ring group queue (real sip.js UAs)', () => {
     });
   });
 
+  test('an offer nobody answers is cancelled (and ACKed) and offered again, to the same member too', async () => {
+    await withQueue({ ringGroups: { q: ['1001'] }, queues: { q: { offerTimeoutMs: 300, rejectDelayMs: 50 } } }, async (f, events) => {
+      const a1 = await f.phone('1001');
+      const c = (await f.phone('1005')).call('q');
+      const first = await a1.invitations.next('first offer', any, WAIT);
+      await reach(first, SessionState.Terminated, WAIT);
+      const second = await a1.invitations.next('the same call offered again (no 482: the 487 was ACKed)', any, WAIT);
+      assert.equal(second.request.callId, first.request.callId);
+      await second.accept();
+      assert.equal((await c.outcome).kind, 'established');
+      assert.deepEqual(events.map((e) => e.kind).slice(0, 3), ['offered', 'requeued', 'offered']);
+      await c.inviter.bye();
+    });
+  });
+
   test('bad options are refused with a clear error', async () => {
     await assert.rejects(fixture({ ringGroups: { q: ['1001'] }, queues: { nope: {} } }), /queue "nope" names no ring group/);
     await assert.rejects(fixture({ ringGroups: { q: ['1001'] }, queues: { q: { maxWaitMs: 0 } } }), /maxWaitMs must be a positive number/);

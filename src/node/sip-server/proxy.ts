@@ -75,6 +75,8 @@ interface ClientTx {
   readonly forwarded: RawMessage;
   state: 'calling' | 'proceeding' | 'completed';
   cancelSent: boolean;
+  /** Cancelled because it rang too long: its 487 counts as 408 No answer. */
+  timedOut: boolean;
   dialog: string | undefined;
   cancelTimer: () => void;
 }
@@ -136,7 +138,7 @@ export class Proxy {
       message.setRequestUri(target.requestUri);
       message.prepend('Via', via);
       const client: ClientTx = {
-        branch, via, server, target, forwarded: message, state: 'calling', cancelSent: false,
+        branch, via, server, target, forwarded: message, state: 'calling', cancelSent: false, timedOut: false,
         dialog: undefined, cancelTimer: () => {},
       };
       if (options.track && target.entity) {
@@ -231,7 +233,8 @@ export class Proxy {
         this.port.send(client.target.connection, buildAckForFailure(client.forwarded, client.via, raw.get('to') ?? ''));
       }
       tracker.transition(client.dialog, 'terminated');
-      server.responses.push({ status, text: raw.toString() });
+      if (client.timedOut && status === 487) server.responses.push({ status: 408, text: buildResponse(server.request.raw, 408, { reason: 'No answer' }) });
+      else server.responses.push({ status, text: raw.toString() });
       if (status >= 600 && server.invite) for (const other of server.branches) this.cancelBranch(other);
     }
     this.maybeFinish(server);
@@ -287,7 +290,13 @@ export class Proxy {
   private arm(client: ClientTx, ms: number): void {
     client.cancelTimer();
     client.cancelTimer = this.port.clock.setTimeout(() => {
-      if (client.server.invite) this.cancelBranch(client);
+      if (client.server.invite && !client.cancelSent) {
+        // Wait for the 487 and ACK it: a UA left without that ACK holds the transaction (Timer H,
+        // 32 s) and answers the same INVITE offered again (a queue's re-offer) with 482.
+        client.timedOut = true;
+        this.cancelBranch(client);
+        return;
+      }
       this.failBranch(client, 408, 'No answer');
     }, ms);
   }
@@ -297,7 +306,10 @@ export class Proxy {
     client.cancelSent = true;
     this.port.send(client.target.connection, buildCancel(client.forwarded, client.via, reason));
     client.cancelTimer();
-    client.cancelTimer = this.port.clock.setTimeout(() => this.failBranch(client, 487, 'Request Terminated'), CANCEL_GRACE_MS);
+    client.cancelTimer = this.port.clock.setTimeout(() => {
+      if (client.timedOut) this.failBranch(client, 408, 'No answer');
+      else this.failBranch(client, 487, 'Request Terminated');
+    }, CANCEL_GRACE_MS);
   }
 
   /** Ends a branch with a response the proxy makes up (timeout, closed socket). */
