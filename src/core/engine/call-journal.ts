@@ -54,6 +54,8 @@ export class CallJournal {
   private heartbeat?: () => void;
   /** Calls tracked and not yet forgotten. */
   private readonly open = new Set<string>();
+  /** A write of the open calls is scheduled for the end of this task. */
+  private dirty = false;
   private disposed = false;
 
   constructor(private readonly options: CallJournalOptions) {
@@ -62,15 +64,25 @@ export class CallJournal {
   }
 
   /**
-   * The calls open now (replaces the previous set). Writes the ones whose content changed (the
-   * clock-driven fields, end time and duration, do not count: the heartbeat refreshes them).
+   * The open calls changed: once the current task's synchronous work is done, writes those (from
+   * `current()`) whose content changed (the clock-driven fields, end time and
+   * duration, do not count: the heartbeat refreshes them). So a ringing call's screen pop goes out
+   * before its journal entry is built and serialised, and the state changes of one event make one write.
    */
-  track(records: readonly JournalRecord[]): void {
+  changed(): void {
+    if (this.disposed || this.dirty) return;
+    this.dirty = true;
+    void Promise.resolve().then(() => this.flush());
+  }
+
+  private flush(): void {
+    this.dirty = false;
     if (this.disposed) return;
-    for (const record of records) {
-      this.open.add(record.entry.callId);
+    for (const record of this.options.current()) {
+      const callId = record.entry.callId;
+      this.open.add(callId);
       const signature = JSON.stringify({ ...record.entry, endedAt: 0, durationSeconds: 0, ended: record.ended });
-      if (this.written.get(record.entry.callId)?.signature === signature) continue;
+      if (this.written.get(callId)?.signature === signature) continue;
       this.write(record, signature);
     }
     this.armHeartbeat();

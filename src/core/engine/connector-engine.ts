@@ -777,7 +777,7 @@ export class ConnectorEngine {
     const next = { ...this.current, ...patch } as EngineState & Record<string, unknown>;
     for (const key of Object.keys(patch)) if ((patch as Record<string, unknown>)[key] === undefined) delete next[key];
     this.current = next;
-    if (patch.calls && this.options.crm.capabilities.callLogging) this.journal.track(patch.calls.map((c) => this.journalRecord(c)));
+    if (patch.calls && this.options.crm.capabilities.callLogging) this.journal.changed();
     this.emitter.emit('change', this.current);
   }
 
