@@ -5,14 +5,14 @@
 #
 #   deploy/kamailio/start-kamailio.sh [--ws-port 8080] [--sip-port 5060] [--password secret]
 #        [--rundir DIR] [--users users.txt] [--rtpengine udp:127.0.0.1:2223] [--no-auth] [--no-blf]
-#        [--ring-group 5000=1001,1002]...
+#        [--ring-group 5000=1001,1002]... [--shm MB]
 #
 # --users takes lines "username password"; without it every user's password is --password
 # (tests and demos only). Connector settings then: sipWebSocketUrl ws://127.0.0.1:<ws-port>,
 # sipDomain 127.0.0.1. The test suite uses test/support/kamailio.ts, which does the same from TS.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-ws_port=8080; sip_port=5060; password=secret; rundir=""; users=""; rtpengine=""; auth=1; blf=1; groups=
+ws_port=8080; sip_port=5060; password=secret; rundir=""; users=""; rtpengine=""; auth=1; blf=1; groups=""; shm=64
 while [ $# -gt 0 ]; do
   case "$1" in
     --ws-port) ws_port=$2; shift 2 ;;
@@ -23,6 +23,7 @@ while [ $# -gt 0 ]; do
     --rtpengine) rtpengine=$2; shift 2 ;;
     --no-auth) auth=0; shift ;;
     --no-blf) blf=0; shift ;;
+    --shm) shm=$2; shift 2 ;;
     --ring-group)
       case "$2" in *=*) ;; *) echo "--ring-group must look like 5000=1001,1002 (got $2)" >&2; exit 2 ;; esac
       groups="$groups $2"; shift 2 ;;
@@ -73,7 +74,7 @@ sed -e "s|^#!substdef \"!SB_SIP_PORT![^!]*!g\"|#!substdef \"!SB_SIP_PORT!$sip_po
     "$here/kamailio.cfg" > "$rundir/kamailio.cfg"
 
 # shellcheck disable=SC2086
-"$kamailio" -f "$rundir/kamailio.cfg" -DD -E -Y "$rundir" -P "$rundir/kamailio.pid" $defines &
+"$kamailio" -f "$rundir/kamailio.cfg" -DD -E -Y "$rundir" -P "$rundir/kamailio.pid" -m "$shm" $defines &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null; wait $pid; exit 0' INT TERM
 tries=0

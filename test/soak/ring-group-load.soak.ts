@@ -7,6 +7,12 @@
  * answers busy when everyone is, so the callers re-offer after a short backoff as a PBX queue would.
  * Every call must be answered by an agent clicking Answer, carry audio, end, and be logged exactly
  * once (one Task per CallObject). The figures are printed as `# ` lines.
+ *
+ * The Kamailio variant is opt-in (`SOAK_RING_SERVERS=embedded,kamailio`) because it does not pass
+ * yet, for reasons outside the test (see the KNOWN notes in it): ringing every idle agent with every
+ * call makes each of them log the calls a colleague answered, and on 2 cores the storm of forked
+ * INVITEs (50 callers x 20 members, re-offered) starves the 20 consoles past Kamailio's 10 s
+ * fr_timer (408).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -107,6 +113,8 @@ describe('ring group under load: Kamailio (parallel fork, no queue: callers re-o
     kamailio = await startKamailio({
       users: [...agents.map((u) => ({ username: u, password: agentPassword(u) })), ...callers.map((u) => ({ username: u, password: callerPassword(u) }))],
       ringGroups: { [GROUP]: agents },
+      // 50 calls forked to 20 members, with the busy lamp publishing every branch: 64 MB (the default) runs out.
+      shmMb: 512,
     });
     stack = await startStack({ agents: AGENTS, sipUrl: kamailio.wsUrl, domain: kamailio.domain, items: ITEMS });
   });
@@ -121,7 +129,7 @@ describe('ring group under load: Kamailio (parallel fork, no queue: callers re-o
       registeredCount: async (users) => { const reg = await kamailio.registeredUsers(); return users.filter((u) => reg.includes(u)).length; },
       callers: callers.map((user) => ({ user, password: callerPassword(user) })),
       // Like app_queue's `retry` (5 s by default): try the members again after a pause.
-      retry: { statuses: [486, 480, 603], minMs: 2000, maxMs: 5000, maxAttempts: 100 },
+      retry: { statuses: [486, 480, 603, 408], minMs: 2000, maxMs: 5000, maxAttempts: 100 },
     }, AGENTS, CALLS);
     const perCall = new Map<string, number>();
     for (const t of result.tasks) perCall.set(t.CallObject, (perCall.get(t.CallObject) ?? 0) + 1);
@@ -132,6 +140,10 @@ describe('ring group under load: Kamailio (parallel fork, no queue: callers re-o
     assertAllAnswered(result);
   });
 
+  // KNOWN (reported to the lead), measured 2026-11-21 on 2 shared cores: 1 to 9 of 50 calls answered
+  // within the budget; the others end 408 (no provisional from a starved console within fr_timer)
+  // or, before `shmMb`, 500 (shared memory exhausted). The test keeps asserting every call answered.
+  //
   // KNOWN (reported to the lead): with parallel forking every agent who was rung logs the call, as
   // a missed call, when a colleague answers it (the CANCEL carries `Reason: SIP;cause=200;text="Call
   // completed elsewhere"`, RFC 3326, which the connector does not read). `todo` keeps the count in

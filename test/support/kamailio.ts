@@ -30,6 +30,8 @@ export interface KamailioOptions {
   readonly wsPort?: number;
   /** Ring groups (WITH_RINGGROUPS): group number -> member user names, e.g. `{ '5000': ['2001', '2002'] }`. */
   readonly ringGroups?: Readonly<Record<string, readonly string[]>>;
+  /** Shared memory in MB (`kamailio -m`); the default 64 runs out under load (a ring group forks each call to every member, and BLF publishes every branch). */
+  readonly shmMb?: number;
   /** Print Kamailio's log to stderr (default: only when it fails to start). */
   readonly verbose?: boolean;
 }
@@ -105,7 +107,7 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
 
   const start = async (): Promise<void> => {
     freshTables();
-    const args = ['-f', configPath, '-DD', '-E', '-Y', runDir, '-P', join(runDir, 'kamailio.pid'), ...defines.flatMap((d) => ['-A', d])];
+    const args = ['-f', configPath, '-DD', '-E', '-Y', runDir, '-P', join(runDir, 'kamailio.pid'), ...(options.shmMb ? ['-m', String(options.shmMb)] : []), ...defines.flatMap((d) => ['-A', d])];
     // Own process group: Kamailio forks workers, and a crash test must kill them all at once.
     const proc = spawn(KAMAILIO_PATH, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child = proc;
