@@ -312,6 +312,7 @@ const OUTCOME: Readonly<Record<EndReason, MessageKey>> = {
   'remote-hangup': 'end.remote-hangup',
   declined: 'end.declined',
   missed: 'end.missed',
+  'answered-elsewhere': 'end.answered-elsewhere',
   rejected: 'end.rejected',
   busy: 'end.busy',
   'no-answer': 'end.no-answer',
@@ -331,7 +332,7 @@ function historyEntry(call: CallSnapshot, country: string): HistoryEntry {
     at: call.timestamps.offered,
     durationSeconds: answered !== undefined && ended !== undefined ? Math.max(0, Math.round((ended - answered) / 1000)) : 0,
     outcome: OUTCOME[call.endReason ?? 'local-hangup'],
-    missed: call.direction !== 'outbound' && answered === undefined,
+    missed: call.direction !== 'outbound' && answered === undefined && call.endReason !== 'answered-elsewhere',
   };
 }
 

@@ -19,6 +19,8 @@ export type EndReason =
   | 'remote-hangup' //  the other party hung up
   | 'declined' //       the agent declined an offered call
   | 'missed' //         the caller gave up (CANCEL) before the agent answered
+  | 'answered-elsewhere' // another phone took the call (a ring group or parallel fork cancelled this
+  //                     one with `Reason: SIP;cause=200`, RFC 3326): not this agent's call, not logged
   | 'rejected' //       the far end refused our call (4xx/6xx other than busy)
   | 'busy' //           the far end was busy (486/600)
   | 'no-answer' //      nobody answered our call in time (408/480)

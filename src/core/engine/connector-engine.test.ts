@@ -506,6 +506,19 @@ describe('call logging: exactly one log per call', () => {
     assert.equal(h.presence, 'available');
   });
 
+  it('answered elsewhere (a ring group colleague took it): the offer ends, nothing is logged here, and nothing is left to recover', async () => {
+    const h = await setup();
+    const far = await h.ring();
+    far.cancel({ answeredElsewhere: true });
+    await h.settle();
+    assert.deepEqual(h.offerEnded, [far.callId]);
+    assert.equal(h.engine.state.calls.length, 0);
+    assert.equal(h.crm.count('logCall'), 0);
+    assert.equal(h.recent(far.callId).endReason, 'answered-elsewhere');
+    assert.equal(h.presence, 'available');
+    assert.deepEqual(await h.storage.keys('engine/journal/'), []);
+  });
+
   it('declined: logged once as declined; the caller hears 603', async () => {
     const h = await setup();
     const far = await h.ring();

@@ -489,6 +489,9 @@ export class ConnectorEngine {
       }
       this.publish();
       this.updatePresenceForCalls();
+    } else if (reason === 'answered-elsewhere') {
+      // A colleague's phone took it (ring group): their log is the call's one; this agent has none.
+      void this.close(call, 'answered by another phone; not logged here', false);
     } else {
       void this.close(call, reason === 'transferred' ? 'transferred; no wrap-up' : answered ? 'no wrap-up configured' : `not answered (${reason})`);
     }
@@ -530,8 +533,8 @@ export class ConnectorEngine {
     this.publish();
   }
 
-  /** Ends a call's life in the engine: logs it (once) and returns presence. */
-  private async close(call: Call, why: string): Promise<void> {
+  /** Ends a call's life in the engine: logs it (once, unless `log` is false) and returns presence. */
+  private async close(call: Call, why: string, log = true): Promise<void> {
     if (call.state === 'closed') return;
     this.wrapUpTimers.get(call.id)?.();
     this.wrapUpTimers.delete(call.id);
@@ -545,7 +548,7 @@ export class ConnectorEngine {
       activeCallId: this.pickActive(),
     });
     this.updatePresenceForCalls();
-    if (!this.options.crm.capabilities.callLogging) {
+    if (!this.options.crm.capabilities.callLogging || !log) {
       await this.journal.forget(call.id);
     } else if (!this.logged.has(call.id)) {
       this.markLogged(call.id);

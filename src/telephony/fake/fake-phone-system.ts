@@ -493,9 +493,10 @@ export class FakePhoneSystem {
       attachedData: call.attachedData,
       answeredPromise,
       endedPromise,
-      cancel() {
+      cancel(options = {}) {
         if (call.direction !== 'inbound' || call.status !== 'ringing') throw misuse('cancel');
-        phone.end(call, 'missed', 'caller hung up (CANCEL)', 487);
+        if (options.answeredElsewhere) phone.end(call, 'answered-elsewhere', 'answered by another phone (CANCEL, Reason cause=200)', 487);
+        else phone.end(call, 'missed', 'caller hung up (CANCEL)', 487);
       },
       hangup() {
         if (call.status === 'ringing' && call.direction === 'inbound') return this.cancel();

@@ -38,7 +38,8 @@ export interface FarEnd {
   /** Resolves with the reason the agent's side ended (`rejected` for a call refused before ringing). */
   readonly endedPromise: Promise<EndReason>;
   /** Caller gives up before the agent answers (CANCEL): the agent's call ends as `missed`. */
-  cancel(): void;
+  /** `answeredElsewhere`: the phone system cancels because another phone answered (a ring group). */
+  cancel(options?: { readonly answeredElsewhere?: boolean }): void;
   /** Far end hangs up (BYE); before answer an inbound caller's hangup is a cancel. */
   hangup(): void;
   /** Callee answers an outbound call that is ringing (behaviour `manual`). */

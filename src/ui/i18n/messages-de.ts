@@ -112,6 +112,7 @@ export const de: Messages = {
   'end.remote-hangup': 'Vom Anrufer beendet',
   'end.declined': 'Abgelehnt',
   'end.missed': 'Verpasst',
+  'end.answered-elsewhere': 'Anderswo angenommen',
   'end.rejected': 'Abgewiesen',
   'end.busy': 'Besetzt',
   'end.no-answer': 'Keine Antwort',

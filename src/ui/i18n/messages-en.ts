@@ -115,6 +115,7 @@ export const en = {
   'end.remote-hangup': 'Ended by caller',
   'end.declined': 'Declined',
   'end.missed': 'Missed',
+  'end.answered-elsewhere': 'Answered elsewhere',
   'end.rejected': 'Rejected',
   'end.busy': 'Busy',
   'end.no-answer': 'No answer',

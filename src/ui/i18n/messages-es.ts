@@ -112,6 +112,7 @@ export const es: Messages = {
   'end.remote-hangup': 'Finalizada por el llamante',
   'end.declined': 'Rechazada',
   'end.missed': 'Perdida',
+  'end.answered-elsewhere': 'Atendida en otro puesto',
   'end.rejected': 'Denegada',
   'end.busy': 'Ocupado',
   'end.no-answer': 'Sin respuesta',

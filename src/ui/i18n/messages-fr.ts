@@ -112,6 +112,7 @@ export const fr: Messages = {
   'end.remote-hangup': 'Terminé par l\u2019appelant',
   'end.declined': 'Refusé',
   'end.missed': 'Manqué',
+  'end.answered-elsewhere': 'Répondu ailleurs',
   'end.rejected': 'Rejeté',
   'end.busy': 'Occupé',
   'end.no-answer': 'Pas de réponse',

@@ -112,6 +112,7 @@ export const ja: Messages = {
   'end.remote-hangup': '相手が終了',
   'end.declined': '拒否',
   'end.missed': '不在着信',
+  'end.answered-elsewhere': '他の端末で応答',
   'end.rejected': '拒否されました',
   'end.busy': '話し中',
   'end.no-answer': '応答なし',
