@@ -12,6 +12,7 @@ import { inflateRawSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { transformSync } from 'esbuild';
 import { SaxesParser } from 'saxes';
+import { CALL_LOG_APEX_CLASS, CALL_LOG_APEX_METHOD } from '../../src/crm/outbox/log-writer.ts';
 import { initConfigYaml, loadConfig } from '../../src/node/callcenter/config.ts';
 import type { CallCenterDefinition } from '../../src/node/callcenter/definition.ts';
 import { lintCallCenter } from '../../src/node/callcenter/lint.ts';
@@ -91,6 +92,10 @@ test('Visualforce hosting: every file follows its metadata type rules', (t) => {
     `${d}/aura/SwitchboardOmniBridge/SwitchboardOmniBridgeController.js`,
     `${d}/aura/SwitchboardOmniBridge/SwitchboardOmniBridgeHelper.js`,
     `${d}/callCenters/SwitchboardSoftphone.callCenter-meta.xml`,
+    `${d}/classes/SwitchboardCallLog.cls`,
+    `${d}/classes/SwitchboardCallLog.cls-meta.xml`,
+    `${d}/classes/SwitchboardCallLogTest.cls`,
+    `${d}/classes/SwitchboardCallLogTest.cls-meta.xml`,
     `${d}/cspTrustedSites/SwitchboardSipWebSocket.cspTrustedSite-meta.xml`,
     `${d}/lwc/switchboardPresenceBridge/switchboardPresenceBridge.html`,
     `${d}/lwc/switchboardPresenceBridge/switchboardPresenceBridge.js`,
@@ -194,10 +199,11 @@ test('presence: the message channel, the LWC relay and the Aura Omni-Channel bri
   for (const call of ['setServicePresenceStatus', 'getServicePresenceStatusId', 'logout()', ".publish({ status: 'offline'"]) assert.ok(controller.includes(call), call);
 });
 
-test('permission set grants the page and the Task call fields', (t) => {
+test('permission set grants the page, the call-log class and the Task call fields', (t) => {
   const files = buildPackage(definition(), { connectorDist: connectorDist(t) });
   const ps = String(byPath(files, '.permissionset-meta.xml').content);
   assert.match(ps, /<apexPage>SwitchboardSoftphone<\/apexPage>\s*<enabled>true<\/enabled>/);
+  assert.match(ps, /<apexClass>SwitchboardCallLog<\/apexClass>\s*<enabled>true<\/enabled>/);
   for (const field of ['CallDisposition', 'CallDurationInSeconds', 'CallObject', 'CallType']) assert.match(ps, new RegExp(`<field>Task\\.${field}</field>`));
 });
 
@@ -228,6 +234,19 @@ test('refusals: http external URL, missing build, bad API version, Classic call 
   assert.throws(() => buildPackage({ ...definition(), compatibilityMode: 'Classic' }, { connectorDist: connectorDist(t) }), (e: unknown) => e instanceof PackageBuildError && /compatibility-mode-classic/.test(e.message));
 });
 
+test('the package ships the Apex class the outbox looks logs up with, under the name and signature it calls, with a test class', (t) => {
+  const files = buildPackage(definition(), { connectorDist: connectorDist(t) });
+  const cls = String(byPath(files, `/classes/${CALL_LOG_APEX_CLASS}.cls`).content);
+  assert.match(cls, new RegExp(`^global with sharing class ${CALL_LOG_APEX_CLASS} \\{`, 'm'), 'runApex needs a global class');
+  assert.match(cls, new RegExp(`webService static String ${CALL_LOG_APEX_METHOD}\\(String callObject, String objectApiName\\)`), 'runApex calls a webService static method by these parameter names');
+  assert.match(cls, /CallObject = :callObject AND OwnerId = :ownerId/, 'bind variables only: no SOQL built from input');
+  const testClass = String(byPath(files, '/classes/SwitchboardCallLogTest.cls').content);
+  assert.match(testClass, /^@IsTest\s+private class SwitchboardCallLogTest/);
+  assert.match(testClass, new RegExp(`${CALL_LOG_APEX_CLASS}\\.${CALL_LOG_APEX_METHOD}\\(`));
+  // Braces balance in both sources (a cheap guard against a broken template).
+  for (const source of [cls, testClass]) assert.equal((source.match(/\{/g) ?? []).length, (source.match(/\}/g) ?? []).length);
+});
+
 test('the metadata rules catch broken files', () => {
   const ns = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
   const decl = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -244,7 +263,9 @@ test('the metadata rules catch broken files', () => {
     ['permissionsets/X.permissionset-meta.xml', `${decl}<PermissionSet ${ns}><label>X</label><pageAccesses><apexPage>X</apexPage></pageAccesses></PermissionSet>`, /<pageAccesses> needs/],
     ['callCenters/X.callCenter-meta.xml', `${decl}<callCenter><section sortOrder="0" name="a"><item sortOrder="0" name="b">c</item></section></callCenter>`, /Root is <callCenter>/],
     ['callCenters/X.callCenter-meta.xml', `${decl}<CallCenter ${ns}><adapterUrl>x</adapterUrl>`, /not well-formed/],
-    ['classes/X.cls-meta.xml', `${decl}<ApexClass ${ns}/>`, /No metadata rule/],
+    ['triggers/X.trigger-meta.xml', `${decl}<ApexTrigger ${ns}/>`, /No metadata rule/],
+    ['classes/X.cls-meta.xml', `${decl}<ApexClass ${ns}><apiVersion>62.0</apiVersion><status>Enabled</status></ApexClass>`, /expected one of Active/],
+    ['permissionsets/X.permissionset-meta.xml', `${decl}<PermissionSet ${ns}><label>X</label><classAccesses><enabled>true</enabled></classAccesses></PermissionSet>`, /<classAccesses> needs/],
   ];
   for (const [path, content, expected] of cases) {
     const problems = checkMetadataFile(path, content);

@@ -104,6 +104,14 @@ export const METADATA_RULES: readonly MetadataTypeRule[] = [
     check: (root) => [...apiVersion(root), ...bool(root, 'isExposed')],
   },
   {
+    type: 'ApexClass',
+    path: /^classes\/[A-Za-z][A-Za-z0-9_]*\.cls-meta\.xml$/,
+    root: 'ApexClass',
+    required: ['apiVersion', 'status'],
+    allowed: ['apiVersion', 'packageVersions', 'status'],
+    check: (root) => [...apiVersion(root), ...oneOf(root, 'status', ['Active', 'Deleted', 'Deprecated', 'Inactive'])],
+  },
+  {
     type: 'PermissionSet',
     path: /^permissionsets\/[A-Za-z][A-Za-z0-9_]*\.permissionset-meta\.xml$/,
     root: 'PermissionSet',
@@ -111,6 +119,7 @@ export const METADATA_RULES: readonly MetadataTypeRule[] = [
     allowed: ['applicationVisibilities', 'classAccesses', 'customPermissions', 'description', 'fieldPermissions', 'hasActivationRequired', 'label', 'license', 'objectPermissions', 'pageAccesses', 'recordTypeVisibilities', 'tabSettings', 'userPermissions'],
     check: (root) => [
       ...bool(root, 'hasActivationRequired'),
+      ...root.children.filter((c) => c.name === 'classAccesses').flatMap((p) => (text(p, 'apexClass') && text(p, 'enabled') ? [] : ['<classAccesses> needs <apexClass> and <enabled>.'])),
       ...root.children.filter((c) => c.name === 'pageAccesses').flatMap((p) => (text(p, 'apexPage') && text(p, 'enabled') ? [] : ['<pageAccesses> needs <apexPage> and <enabled>.'])),
       ...root.children.filter((c) => c.name === 'fieldPermissions').flatMap((p) => {
         const field = text(p, 'field') ?? '';

@@ -11,7 +11,8 @@
  *     messageChannels/SwitchboardPresence…             LMS channel the softphone publishes presence on
  *     lwc/switchboardPresenceBridge/                   LMS side of the Omni-Channel bridge
  *     aura/SwitchboardOmniBridge/                      Omni side (lightning:omniToolkitAPI is Aura-only)
- *     permissionsets/SwitchboardAgent…                 page access and the Task call fields for agents
+ *     classes/SwitchboardCallLog(.cls, Test.cls)       the outbox's lookup by CallObject (exactly-once logging)
+ *     permissionsets/SwitchboardAgent…                 page and class access, the Task call fields for agents
  *
  * Every generated metadata file is checked against metadata-rules.ts before it is returned.
  */
@@ -24,6 +25,7 @@ import { METADATA_NAMESPACE } from '../callcenter/salesforce-names.ts';
 import { checkMetadataFile, checkSfdxProject } from './metadata-rules.ts';
 import { writeZip, type ZipEntry } from './zip.ts';
 import { omniBridgeAura, presenceBridgeLwc } from './presence-bridge.ts';
+import { CALL_LOG_APEX, CALL_LOG_APEX_CLASS, CALL_LOG_APEX_TEST, CALL_LOG_APEX_TEST_CLASS } from './call-log-apex.ts';
 
 export const DEFAULT_API_VERSION = '62.0';
 export const PAGE_NAME = 'SwitchboardSoftphone';
@@ -150,10 +152,19 @@ export function buildPackage(def: CallCenterDefinition, options: PackageOptions)
   for (const [name, content] of Object.entries(presenceBridgeLwc(CHANNEL_NAME))) add(`lwc/switchboardPresenceBridge/${name}`, name.endsWith('-meta.xml') ? meta('LightningComponentBundle', [['apiVersion', apiVersion], ['description', 'Relays the SwitchboardPresence channel to the Omni-Channel bridge.'], ['isExposed', 'false']]) : content);
   for (const [name, content] of Object.entries(omniBridgeAura(CHANNEL_NAME))) add(`aura/SwitchboardOmniBridge/${name}`, name.endsWith('-meta.xml') ? meta('AuraDefinitionBundle', [['apiVersion', apiVersion], ['description', 'Keeps Omni-Channel presence and the Switchboard softphone in step.']]) : content);
 
+  for (const [name, source] of [[CALL_LOG_APEX_CLASS, CALL_LOG_APEX], [CALL_LOG_APEX_TEST_CLASS, CALL_LOG_APEX_TEST]] as const) {
+    add(`classes/${name}.cls`, source);
+    add(`classes/${name}.cls-meta.xml`, meta('ApexClass', [['apiVersion', apiVersion], ['status', 'Active']]));
+  }
+
   add(`permissionsets/${PERMISSION_SET_NAME}.permissionset-meta.xml`, [
     XML_DECL,
     `<PermissionSet xmlns="${METADATA_NAMESPACE}">`,
-    '    <description>Agents using the Switchboard softphone: the softphone page and the Task call fields the call log writes.</description>',
+    `    <classAccesses>`,
+    `        <apexClass>${CALL_LOG_APEX_CLASS}</apexClass>`,
+    '        <enabled>true</enabled>',
+    '    </classAccesses>',
+    '    <description>Agents using the Switchboard softphone: the softphone page, the call-log lookup class and the Task call fields the call log writes.</description>',
     ...TASK_CALL_FIELDS.flatMap((field) => ['    <fieldPermissions>', '        <editable>true</editable>', `        <field>Task.${field}</field>`, '        <readable>true</readable>', '    </fieldPermissions>']),
     '    <hasActivationRequired>false</hasActivationRequired>',
     '    <label>Switchboard Agent</label>',
