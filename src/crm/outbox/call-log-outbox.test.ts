@@ -164,6 +164,47 @@ test('two tabs over one storage (leases only, then with Web Locks) still log eac
   }
 });
 
+test('a save slower than the attempt timeout is waited for, never raced by a retry that would write it twice', async () => {
+  for (const withLocks of [false, true]) {
+    const r = rig();
+    const locks = withLocks ? new FakeLockManager() : undefined;
+    const logger = new MemoryLogger();
+    // Tab A's saves land 45 s after they are sent (attemptTimeoutMs is 30 s); tab B saves at once.
+    const a = r.make('tab-a', { ...(locks ? { locks } : {}), writer: r.slowWriter(45_000), logger });
+    const b = r.make('tab-b', { ...(locks ? { locks } : {}) });
+    a.start();
+    await a.enqueue('call-0', 'Task', fields(0));
+    await a.enqueue('call-1', 'Task', fields(1));
+    await r.clock.advance(31_000); // A's first save has timed out and is still on its way
+    assert.ok(logger.lines.some((l) => l.message.startsWith('saveLog is slow to answer')), 'the slow save is waited for');
+    b.start();
+    await settleAll(r, () => [a, b]);
+    assertExactlyOnce(r.org, 2);
+    const [entry] = (await a.entries()).filter((e) => e.callId === 'call-0');
+    assert.equal(entry?.state, 'saved');
+    a.stop();
+    b.stop();
+  }
+});
+
+test('a save that never answers is given up after abandonAfterMs: looked up, then written once', async () => {
+  const r = rig();
+  const logger = new MemoryLogger();
+  let creates = 0;
+  const base = surfaceLogWriter(r.surface);
+  const silent: LogWriter = { ...base, create: (o, f) => (++creates === 1 ? new Promise<string>(() => {}) : base.create(o, f)) };
+  const outbox = new CallLogOutbox({ storage: r.storage, writer: silent, clock: r.clock, logger, owner: 'tab-a', random: seededRandom(3), abandonAfterMs: 120_000 });
+  outbox.start();
+  await outbox.enqueue('call-0', 'Task', fields(0));
+  await r.clock.advance(100_000);
+  assert.equal(creates, 1, 'no second save while the first may still answer');
+  await settleAll(r, () => [outbox]);
+  assertExactlyOnce(r.org, 1);
+  assert.equal(creates, 2);
+  assert.ok(logger.lines.some((l) => l.message.startsWith('saveLog never answered')));
+  outbox.stop();
+});
+
 test('a held Web Lock defers draining until the other tab lets go', async () => {
   const r = rig();
   const locks = new FakeLockManager();

@@ -24,12 +24,17 @@
  *   Salesforce for a record with that CallObject (log-writer.ts documents the Apex contract) and
  *   adopts it when found. The Id of the saved record is kept (`taskId`), so a saved entry is never
  *   written again.
- * - Each writer call is bounded by `attemptTimeoutMs`, which MUST be shorter than `leaseMs` so a
- *   lease never expires while its owner may still be saving.
+ * - A lookup is bounded by `attemptTimeoutMs`. A save that has not answered by then is NOT retried:
+ *   its request may still be on its way, and a retry's lookup could run before it lands and write
+ *   the log a second time. The entry stays leased (`lease.awaiting`, respected even under the Web
+ *   Lock) while the owner waits for the late answer, and the pass goes on with the other entries;
+ *   only after `abandonAfterMs` without an answer is it released as uncertain (lookup, then create).
+ *   `attemptTimeoutMs` MUST be shorter than `leaseMs` so a lease never expires while its owner may
+ *   still be saving.
  * - Retries back off exponentially (base × 2^attempts, capped, with jitter), scheduled on the Clock.
  */
 import { Emitter, SwitchboardError, type Clock, type EventSource, type JsonValue, type Logger, type StoragePort } from '../../core/index.ts';
-import { isPermanentRecordError, timeoutError } from '../shared/salesforce-error.ts';
+import { isPermanentRecordError, SalesforceApiError, timeoutError } from '../shared/salesforce-error.ts';
 import type { LockManagerLike } from '../shared/environment.ts';
 import type { LogFields } from '../shared/salesforce-surface.ts';
 import { withoutOptionalFields } from '../call-log/task-fields.ts';
@@ -49,7 +54,8 @@ export interface OutboxEntry {
   /** Attempts started (claims taken). */
   readonly attempts: number;
   readonly nextAttemptAt: number;
-  readonly lease: { readonly owner: string; readonly token: string; readonly until: number } | null;
+  /** `awaiting`: the owner's save timed out and it waits for the late answer (never taken over early). */
+  readonly lease: { readonly owner: string; readonly token: string; readonly until: number; readonly awaiting?: boolean } | null;
   /** An earlier attempt may have created the record: look it up before creating. */
   readonly uncertain: boolean;
   /** Retrying without OPTIONAL_CALL_FIELDS after a field error. */
@@ -81,6 +87,8 @@ export interface CallLogOutboxOptions {
   readonly random?: () => number;
   readonly leaseMs?: number;
   readonly attemptTimeoutMs?: number;
+  /** How long a save that timed out may still answer before it is given up (then: lookup, create). */
+  readonly abandonAfterMs?: number;
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
   /** How long saved entries are kept as idempotency records. */
   readonly retentionMs?: number;
@@ -91,6 +99,7 @@ export interface CallLogOutboxOptions {
 const DEFAULTS = {
   leaseMs: 60_000,
   attemptTimeoutMs: 30_000,
+  abandonAfterMs: 10 * 60_000,
   backoff: { baseMs: 1_000, maxMs: 5 * 60_000 },
   retentionMs: 7 * 24 * 3600_000,
   lockRetryMs: 2_000,
@@ -117,6 +126,9 @@ export class CallLogOutbox {
   private readonly random: () => number;
   private readonly leaseMs: number;
   private readonly attemptTimeoutMs: number;
+  private readonly abandonAfterMs: number;
+  /** Saves of ours that timed out and may still answer (key → when we give up on them). */
+  private readonly late = new Map<string, () => void>();
   private readonly backoff: { readonly baseMs: number; readonly maxMs: number };
   private readonly retentionMs: number;
   private readonly lockRetryMs: number;
@@ -135,6 +147,7 @@ export class CallLogOutbox {
     this.owner = options.owner ?? `outbox-${Math.floor(this.random() * 2 ** 48).toString(36)}`;
     this.leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULTS.attemptTimeoutMs;
+    this.abandonAfterMs = options.abandonAfterMs ?? DEFAULTS.abandonAfterMs;
     if (this.attemptTimeoutMs >= this.leaseMs) throw new SwitchboardError('SB90001', `outbox: attemptTimeoutMs (${this.attemptTimeoutMs}) must be shorter than leaseMs (${this.leaseMs}).`);
     this.backoff = options.backoff ?? DEFAULTS.backoff;
     this.retentionMs = options.retentionMs ?? DEFAULTS.retentionMs;
@@ -160,6 +173,8 @@ export class CallLogOutbox {
     this.stopped = true;
     this.timer?.cancel();
     this.timer = undefined;
+    for (const cancel of this.late.values()) cancel();
+    this.late.clear();
   }
 
   /** Stores the log durably; resolves once stored. A second enqueue of one callId changes nothing. */
@@ -275,7 +290,9 @@ export class CallLogOutbox {
       const now = clock.now();
       if (entry.state === 'saved' && entry.savedAt !== null) this.savedKeys.set(key, entry.savedAt);
       if (entry.state === 'pending') {
-        next = Math.min(next, Math.max(entry.nextAttemptAt, !underLock && entry.lease && entry.lease.until > now ? entry.lease.until : 0));
+        const leased = entry.lease && entry.lease.until > now && (!underLock || entry.lease.awaiting);
+        // Our own late save settles by itself (and drains again); another's is looked at when its lease ends.
+        if (!this.late.has(key)) next = Math.min(next, Math.max(entry.nextAttemptAt, leased && entry.lease ? entry.lease.until : 0));
       } else if (entry.state === 'saved' && entry.savedAt !== null && now - entry.savedAt > this.retentionMs) {
         await storage.update(key, (current) => (isOutboxEntry(current) && current.state === 'saved' ? undefined : current));
         this.savedKeys.delete(key);
@@ -303,7 +320,7 @@ export class CallLogOutbox {
     const result = await this.options.storage.update(key, (raw) => {
       const current = asEntry(raw);
       if (!current || current.state !== 'pending' || current.nextAttemptAt > now) return raw;
-      if (!underLock && current.lease && current.lease.until > now) return raw;
+      if (current.lease && current.lease.until > now && (!underLock || current.lease.awaiting)) return raw;
       return toJson({
         ...current,
         attempts: current.attempts + 1,
@@ -328,7 +345,7 @@ export class CallLogOutbox {
 
   /** One attempt on a claimed entry; true when the entry needs no immediate further attempt. */
   private async attempt(key: string, entry: OutboxEntry, token: string): Promise<boolean> {
-    const { writer, logger, clock } = this.options;
+    const { writer, logger } = this.options;
     let uncertain = entry.uncertain;
     try {
       let recordId: string | null = null;
@@ -348,37 +365,89 @@ export class CallLogOutbox {
       if (this.stopped) return true;
       if (!recordId) {
         const fields = entry.stripped ? withoutOptionalFields(entry.fields) : entry.fields;
-        recordId = await this.timed('saveLog', writer.create(entry.objectApiName, fields));
-      }
-      const id = recordId;
-      const saved = await this.commit(key, token, (e) => ({ ...e, state: 'saved', recordId: id, savedAt: clock.now(), lease: null, uncertain: false, lastError: null }));
-      if (!saved) return true;
-      this.emitter.emit('logged', entry.callId, id);
-      void this.timed('refreshView', writer.refresh()).catch((error: unknown) => logger.log('debug', 'refreshView after saveLog failed', { error: String(error) }));
-      return true;
-    } catch (error) {
-      if (this.stopped) return true;
-      if (isPermanentRecordError(error)) {
-        if (!entry.stripped) {
-          logger.log('warn', 'Salesforce refused the call log; retrying without the optional call fields', { callId: entry.callId, error: String(error) });
-          const retry = await this.commit(key, token, (e) => ({ ...e, stripped: true, lease: null, nextAttemptAt: clock.now(), uncertain, lastError: { code: 'SB30004', message: errorText(error) } }));
-          return !retry;
+        const save = writer.create(entry.objectApiName, fields);
+        try {
+          recordId = await this.timed('saveLog', save);
+        } catch (error) {
+          if (!isTimeout(error) || this.stopped) throw error;
+          await this.awaitLateAnswer(key, token, entry, save);
+          return true;
         }
-        const parked = new SwitchboardError('SB30004', `Call ${entry.callId}: ${errorText(error)}`, error);
-        await this.commit(key, token, (e) => ({ ...e, state: 'failed', lease: null, uncertain, lastError: { code: parked.code, message: parked.message } }));
-        logger.log('error', 'call log parked: Salesforce refused it', { callId: entry.callId, message: parked.message });
-        this.emitter.emit('parked', entry.callId, parked);
-        return true;
       }
-      const delay = this.delayFor(entry.attempts);
-      const retry = new SwitchboardError('SB30003', `Call ${entry.callId}: ${errorText(error)}`, error);
-      const nextAttemptAt = clock.now() + delay;
-      // Any failure to hear back may hide a created record: look before creating next time.
-      await this.commit(key, token, (e) => ({ ...e, lease: null, uncertain: true, nextAttemptAt, lastError: { code: retry.code, message: retry.message } }));
-      logger.log('warn', 'call log not saved yet; will retry', { callId: entry.callId, attempt: entry.attempts, retryInMs: delay, error: retry.message });
-      this.emitter.emit('retrying', entry.callId, retry, nextAttemptAt);
+      return await this.saved(key, token, entry, recordId);
+    } catch (error) {
+      return this.failed(key, token, entry, uncertain, error);
+    }
+  }
+
+  private async saved(key: string, token: string, entry: OutboxEntry, id: string): Promise<boolean> {
+    const { writer, logger, clock } = this.options;
+    const saved = await this.commit(key, token, (e) => ({ ...e, state: 'saved', recordId: id, savedAt: clock.now(), lease: null, uncertain: false, lastError: null }));
+    if (!saved) return true;
+    this.emitter.emit('logged', entry.callId, id);
+    void this.timed('refreshView', writer.refresh()).catch((error: unknown) => logger.log('debug', 'refreshView after saveLog failed', { error: String(error) }));
+    return true;
+  }
+
+  /**
+   * A save that did not answer in time may still land: wait for it (leased, marked `awaiting` so no
+   * drainer takes the entry over) instead of racing it with a retry; give up after abandonAfterMs.
+   */
+  private async awaitLateAnswer(key: string, token: string, entry: OutboxEntry, save: Promise<string>): Promise<void> {
+    const { clock, logger } = this.options;
+    const until = clock.now() + this.abandonAfterMs + this.leaseMs;
+    const extended = await this.options.storage.update(key, (raw) => {
+      const current = asEntry(raw);
+      if (!current || current.lease?.token !== token) return raw;
+      return toJson({ ...current, uncertain: true, lease: { ...current.lease, until, awaiting: true } });
+    });
+    if (!isOutboxEntry(extended) || extended.lease?.token !== token) return;
+    logger.log('warn', 'saveLog is slow to answer; waiting for it rather than risk writing the log twice', { callId: entry.callId, waitedMs: this.attemptTimeoutMs });
+    let settled = false;
+    const finish = (work: () => Promise<unknown>): void => {
+      if (settled) return;
+      settled = true;
+      this.late.get(key)?.();
+      this.late.delete(key);
+      void work().catch((error: unknown) => logger.log('error', 'call-log outbox could not record a late save', { callId: entry.callId, error: errorText(error) })).then(() => {
+        if (!this.stopped) void this.drain();
+      });
+    };
+    const cancel = clock.setTimeout(() => finish(async () => {
+      logger.log('warn', 'saveLog never answered; looking the log up before writing it again', { callId: entry.callId, abandonAfterMs: this.abandonAfterMs });
+      await this.failed(key, token, entry, true, timeoutError('saveLog', this.abandonAfterMs));
+    }), this.abandonAfterMs);
+    this.late.set(key, cancel);
+    save.then(
+      (id) => finish(() => this.saved(key, token, entry, id)),
+      (error: unknown) => finish(() => this.failed(key, token, entry, true, error)),
+    );
+  }
+
+  /** A failed attempt: parked for a field error (after one stripped retry), else retried with backoff. */
+  private async failed(key: string, token: string, entry: OutboxEntry, uncertain: boolean, error: unknown): Promise<boolean> {
+    const { logger, clock } = this.options;
+    if (this.stopped) return true;
+    if (isPermanentRecordError(error)) {
+      if (!entry.stripped) {
+        logger.log('warn', 'Salesforce refused the call log; retrying without the optional call fields', { callId: entry.callId, error: String(error) });
+        const retry = await this.commit(key, token, (e) => ({ ...e, stripped: true, lease: null, nextAttemptAt: clock.now(), uncertain, lastError: { code: 'SB30004', message: errorText(error) } }));
+        return !retry;
+      }
+      const parked = new SwitchboardError('SB30004', `Call ${entry.callId}: ${errorText(error)}`, error);
+      await this.commit(key, token, (e) => ({ ...e, state: 'failed', lease: null, uncertain, lastError: { code: parked.code, message: parked.message } }));
+      logger.log('error', 'call log parked: Salesforce refused it', { callId: entry.callId, message: parked.message });
+      this.emitter.emit('parked', entry.callId, parked);
       return true;
     }
+    const delay = this.delayFor(entry.attempts);
+    const retry = new SwitchboardError('SB30003', `Call ${entry.callId}: ${errorText(error)}`, error);
+    const nextAttemptAt = clock.now() + delay;
+    // Any failure to hear back may hide a created record: look before creating next time.
+    await this.commit(key, token, (e) => ({ ...e, lease: null, uncertain: true, nextAttemptAt, lastError: { code: retry.code, message: retry.message } }));
+    logger.log('warn', 'call log not saved yet; will retry', { callId: entry.callId, attempt: entry.attempts, retryInMs: delay, error: retry.message });
+    this.emitter.emit('retrying', entry.callId, retry, nextAttemptAt);
+    return true;
   }
 
   /** Capped exponential backoff with ±20 % jitter (so tabs and reloads do not retry in step). */
@@ -412,6 +481,10 @@ export class CallLogOutbox {
       );
     });
   }
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof SalesforceApiError && error.kind === 'timeout';
 }
 
 function errorText(error: unknown): string {
