@@ -6,7 +6,7 @@
 import { SwitchboardError } from '../../core/index.ts';
 import type { AudioDevice, Clock, Logger } from '../../core/index.ts';
 import { AudioOutput } from './audio-output.ts';
-import { RING, TEST_TONE, startTone, type PlayingTone } from './tones.ts';
+import { DestinationPool, RING, TEST_TONE, startTone, type PlayingTone } from './tones.ts';
 
 export interface AudioSelection {
   readonly microphone?: string;
@@ -40,6 +40,7 @@ const LEVEL_INTERVAL_MS = 100;
 
 export class BrowserAudio implements AudioControl {
   private context: AudioContext | undefined;
+  private pool: DestinationPool | undefined;
   private current: { microphone?: string; speaker?: string; ringer?: string } = {};
   private readonly ringer = new AudioOutput();
   private ringTone: PlayingTone | undefined;
@@ -74,6 +75,13 @@ export class BrowserAudio implements AudioControl {
     if (!this.context || this.context.state === 'closed') this.context = new AudioContext();
     if (this.context.state === 'suspended') void this.context.resume().catch(() => {});
     return this.context;
+  }
+
+  /** Tone destinations of the shared AudioContext (see DestinationPool: they are never freed, so reused). */
+  tonePool(): DestinationPool {
+    const context = this.audioContext();
+    if (this.pool?.context !== context) this.pool = new DestinationPool(context);
+    return this.pool;
   }
 
   async listDevices(): Promise<readonly AudioDevice[]> {
@@ -127,14 +135,14 @@ export class BrowserAudio implements AudioControl {
 
   startRinging(): void {
     if (this.ringTone) return;
-    this.ringTone = startTone(this.audioContext(), RING);
+    this.ringTone = startTone(this.tonePool(), RING);
     this.ringer.play(this.ringTone.stream);
   }
 
   stopRinging(): void {
+    this.ringer.stop();
     this.ringTone?.stop();
     this.ringTone = undefined;
-    this.ringer.stop();
   }
 
   onInputLevel(listener: (level: number) => void): () => void {
@@ -190,11 +198,11 @@ export class BrowserAudio implements AudioControl {
 
   async playTestTone(durationMs = 1500): Promise<void> {
     const output = this.createOutput();
-    const tone = startTone(this.audioContext(), TEST_TONE);
+    const tone = startTone(this.tonePool(), TEST_TONE);
     output.play(tone.stream);
     await new Promise<void>((resolve) => this.clock.setTimeout(resolve, durationMs));
-    tone.stop();
     this.releaseOutput(output);
+    tone.stop();
   }
 
   dispose(): void {
@@ -205,5 +213,6 @@ export class BrowserAudio implements AudioControl {
     this.outputs.clear();
     void this.context?.close().catch(() => {});
     this.context = undefined;
+    this.pool = undefined;
   }
 }

@@ -5,6 +5,6 @@ export type { AudioControl, AudioSelection } from './audio-control.ts';
 export type { BackoffPolicy, RandomSource } from './backoff.ts';
 export { DEFAULT_BACKOFF, backoffDelay } from './backoff.ts';
 export type { RegistrationOptions } from './registration.ts';
-export { normalizeDialTarget, type DialTarget, type DialingRules } from './number-normalizer.ts';
+export { normalizeDialTarget, loadPhoneNumbers, type DialTarget, type DialingRules } from './number-normalizer.ts';
 export { estimateMos } from './mos.ts';
 export { browserClock } from './browser-clock.ts';

@@ -16,8 +16,15 @@
  *        outsidePrefix + (internationalPrefix, or `+` when unset) + country code + national number
  *        (US, 9 and 011, a UK number: `9 011 44 20 7946 0958`).
  * The party's `e164` is always the E.164 form, so the CRM can match it whatever was dialled.
+ *
+ * Why libphonenumber-js is imported dynamically: with its metadata it is the largest thing the SIP
+ * stack would keep in an idle panel's JS heap (~285 KB), yet only rule 3 needs it, and only when
+ * the agent dials or transfers to an outside number (inbound caller ids are never normalised: the
+ * CRM matches what the phone system sends). The bundler splits it into its own chunk, fetched from
+ * the page's own origin on first use (a few ms, next to the call set-up's microphone and ICE
+ * gathering), and the module stays loaded afterwards. Rules 1 and 2 never load it.
  */
-import { getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import type { CountryCode } from 'libphonenumber-js';
 import { SwitchboardError } from '../../core/index.ts';
 import type { Party } from '../../core/index.ts';
 import { isExtension } from './identity.ts';
@@ -36,11 +43,36 @@ export interface DialTarget {
   readonly kind: 'uri' | 'extension' | 'national' | 'international';
 }
 
-export function normalizeDialTarget(
+type PhoneNumbers = typeof import('libphonenumber-js');
+
+let phoneNumbers: Promise<PhoneNumbers> | undefined;
+
+/**
+ * Loads libphonenumber-js once (later calls share the same promise). A failed load (the chunk
+ * could not be fetched) is forgotten, so the next dial tries again.
+ */
+export function loadPhoneNumbers(): Promise<PhoneNumbers> {
+  phoneNumbers ??= import('libphonenumber-js').catch((error: unknown) => {
+    phoneNumbers = undefined;
+    throw new SwitchboardError('SB20004', `The phone-number rules could not be loaded: ${error instanceof Error ? error.message : String(error)}`, error);
+  });
+  return phoneNumbers;
+}
+
+/** True once libphonenumber-js has been asked for (diagnostics and tests of the lazy load). */
+export function phoneNumbersRequested(): boolean {
+  return phoneNumbers !== undefined;
+}
+
+/**
+ * The dial target for `input` (see the module comment). URIs and extensions resolve without
+ * loading libphonenumber-js; anything else waits for it on first use.
+ */
+export async function normalizeDialTarget(
   input: string,
   rules: DialingRules,
   directory: readonly { readonly extension: string }[] = [],
-): DialTarget {
+): Promise<DialTarget> {
   const typed = input.trim();
   if (typed === '') throw new SwitchboardError('SB20004', 'The number to dial is empty.');
   if (/^sips?:/i.test(typed) || typed.includes('@')) return { dialString: typed, party: { number: typed }, kind: 'uri' };
@@ -49,6 +81,7 @@ export function normalizeDialTarget(
     const ext = directory.some((d) => d.extension === typed) ? typed : compact;
     return { dialString: ext, party: { number: ext }, kind: 'extension' };
   }
+  const { getCountryCallingCode, parsePhoneNumberFromString } = await loadPhoneNumbers();
   const country = rules.defaultCountry.toUpperCase() as CountryCode;
   const parsed = parsePhoneNumberFromString(typed, country);
   if (!parsed || !/^\+?[\d*#]+$/.test(compact)) {

@@ -52,6 +52,7 @@ import { QualityMonitor, QUALITY_INTERVAL_MS } from './quality-monitor.ts';
 import { DEFAULT_REGISTRATION, RegistrationKeeper, type RegistrationOptions } from './registration.ts';
 import { SipCall } from './sip-call.ts';
 import { RINGBACK, startTone } from './tones.ts';
+import { answeredElsewhere } from './cancel-reason.ts';
 
 export interface SipTelephonyEvents extends TelephonyEvents {
   /** DTMF the far end sent us as SIP INFO (application/dtmf-relay or application/dtmf). */
@@ -182,7 +183,7 @@ class SipTelephonyAdapter implements SipTelephony {
     ua.transport.stateChange.addListener((state) => {
       if (state === TransportState.Disconnected && this.ua === ua) this.onTransportLost();
     });
-    this.presence = new PresenceClient(ua, this.logger, (user) => this.targetUri(user), () => uri, (ext, state) => this.emit('lineState', ext, state));
+    this.presence = new PresenceClient(ua, this.logger, this.clock, (user) => this.targetUri(user), () => uri, (ext, state) => this.emit('lineState', ext, state));
     this.registration = new RegistrationKeeper(
       ua,
       this.clock,
@@ -302,8 +303,9 @@ class SipTelephonyAdapter implements SipTelephony {
     this.calls.set(callId, sipCall);
     invitation.delegate = {
       ...this.sessionDelegate(sipCall, invitation),
-      onCancel: () => {
-        sipCall.endReason ??= 'missed';
+      onCancel: (cancel) => {
+        // A ring group cancels the colleagues' branches when one answers: not a missed call for them.
+        sipCall.endReason ??= answeredElsewhere(cancel.request.getHeaders('reason')) ? 'answered-elsewhere' : 'missed';
       },
     };
     this.watchSession(sipCall, invitation);
@@ -335,7 +337,7 @@ class SipTelephonyAdapter implements SipTelephony {
 
   async dial(request: DialRequest): Promise<DialResult> {
     const ua = this.requireUa();
-    const target = normalizeDialTarget(request.target, this.settings.dialing, this.settings.directory);
+    const target = await normalizeDialTarget(request.target, this.settings.dialing, this.settings.directory);
     const uri = this.targetUri(target.dialString);
     let extraHeaders: string[];
     try {
@@ -390,17 +392,18 @@ class SipTelephonyAdapter implements SipTelephony {
   }
 
   private startRingback(call: SipCall): void {
-    if (call.ringback) return;
+    // A 180 that arrives after the call ended (CANCEL crossing it) must not start a tone nobody stops.
+    if (call.ringback || call.phase !== 'dialing') return;
     const output = this.browserAudio.createOutput();
-    const tone = startTone(this.browserAudio.audioContext(), RINGBACK);
+    const tone = startTone(this.browserAudio.tonePool(), RINGBACK);
     output.play(tone.stream);
     call.ringback = { tone, output };
   }
 
   private stopRingback(call: SipCall): void {
     if (!call.ringback) return;
-    call.ringback.tone.stop();
     this.browserAudio.releaseOutput(call.ringback.output);
+    call.ringback.tone.stop();
     call.ringback = undefined;
   }
 
@@ -654,7 +657,7 @@ class SipTelephonyAdapter implements SipTelephony {
   async blindTransfer(callId: string, target: string): Promise<void> {
     const call = this.call(callId);
     if (call.phase !== 'established') throw new SwitchboardError('SB40001', `Call ${callId} is not connected.`);
-    const dial = normalizeDialTarget(target, this.settings.dialing, this.settings.directory);
+    const dial = await normalizeDialTarget(target, this.settings.dialing, this.settings.directory);
     await this.refer(call, this.targetUri(dial.dialString), undefined);
   }
 
@@ -775,13 +778,12 @@ class SipTelephonyAdapter implements SipTelephony {
     }
     for (const c of calls) if (c.held) await this.setHold(c, false);
     await this.mixer?.stop();
-    const context = this.browserAudio.audioContext();
     const legs = calls.map((c) => {
       const pc = c.peerConnection, microphone = c.microphone, remote = c.sdh?.remoteMediaStream;
       if (!pc || !microphone || !remote) throw new SwitchboardError('SB20005', `Call ${c.id} has no media to mix.`);
       return { peerConnection: pc, microphone, remote };
     });
-    this.mixer = await ConferenceMixer.start(context, legs);
+    this.mixer = await ConferenceMixer.start(legs);
     this.mixed = new Set(callIds);
   }
 

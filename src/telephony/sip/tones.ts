@@ -24,11 +24,46 @@ export interface PlayingTone {
 }
 
 /**
- * Starts a tone. The cadence is scheduled on the AudioContext's own timeline for `horizonMs`
- * (default ten minutes), so no JavaScript timer runs while it plays.
+ * MediaStreamAudioDestinationNodes for tones, reused. Chromium never frees a destination node (nor
+ * its MediaStream) before its AudioContext closes, however it is disconnected and dropped: one per
+ * ring or ringback made the panel's native memory grow with every call over a shift. The pool makes
+ * as many as were ever in use at once (one or two) and hands them out again. A node whose track
+ * was stopped (by whoever it was given to) is useless and is not handed out again.
  */
-export function startTone(context: AudioContext, spec: ToneSpec, horizonMs = 600_000): PlayingTone {
-  const destination = context.createMediaStreamDestination();
+export class DestinationPool {
+  private readonly free: MediaStreamAudioDestinationNode[] = [];
+  private count = 0;
+
+  constructor(readonly context: AudioContext) {}
+
+  acquire(): MediaStreamAudioDestinationNode {
+    for (let d = this.free.pop(); d; d = this.free.pop()) {
+      if (d.stream.getAudioTracks().every((t) => t.readyState === 'live')) return d;
+    }
+    this.count++;
+    return this.context.createMediaStreamDestination();
+  }
+
+  /** Gives a node back; its inputs MUST be disconnected first (it is silent until acquired again). */
+  release(destination: MediaStreamAudioDestinationNode): void {
+    if (!this.free.includes(destination)) this.free.push(destination);
+  }
+
+  /** Destination nodes made so far (they live as long as the AudioContext). */
+  get created(): number {
+    return this.count;
+  }
+}
+
+/**
+ * Starts a tone into a destination from `pool`. The cadence is scheduled on the AudioContext's own
+ * timeline for `horizonMs` (default ten minutes), so no JavaScript timer runs while it plays.
+ * Stopping disconnects and drops every node of the tone and gives the destination back: whoever
+ * plays `stream` MUST stop playing it at the same time (the next tone reuses it).
+ */
+export function startTone(pool: DestinationPool, spec: ToneSpec, horizonMs = 600_000): PlayingTone {
+  const context = pool.context;
+  const destination = pool.acquire();
   const gate = context.createGain();
   gate.gain.value = spec.cadence.length ? 0 : spec.gain;
   gate.connect(destination);
@@ -57,9 +92,12 @@ export function startTone(context: AudioContext, spec: ToneSpec, horizonMs = 600
     stop() {
       if (stopped) return;
       stopped = true;
-      for (const o of oscillators) o.stop();
+      for (const o of oscillators) {
+        o.stop();
+        o.disconnect();
+      }
       gate.disconnect();
-      for (const track of destination.stream.getTracks()) track.stop();
+      pool.release(destination);
     },
   };
 }
