@@ -14,10 +14,21 @@ export interface FakeSipPeer {
   push(text: string): void;
   /** Resolves with the first received frame (after `from`) that matches. */
   waitFor(match: RegExp, from?: number, timeoutMs?: number): Promise<string>;
+  /** Drops every connection at once, as a crashed server would (it keeps listening: the UA reconnects). */
+  drop(): void;
   close(): Promise<void>;
 }
 
-export async function startFakeSipPeer(): Promise<FakeSipPeer> {
+export interface FakeSipPeerOptions {
+  /**
+   * How to answer a request from the UA (never called for ACK). Default: 200 OK to everything.
+   * Scripted tests answer an INVITE with 100/180 only, and so on.
+   */
+  readonly answer?: (request: string, method: string, send: (text: string) => void) => void;
+}
+
+export async function startFakeSipPeer(options: FakeSipPeerOptions = {}): Promise<FakeSipPeer> {
+  const answer = options.answer ?? ((request: string, _method: string, send: (text: string) => void) => send(okFor(request)));
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: (p) => (p.has('sip') ? 'sip' : false) });
   await new Promise<void>((ok) => wss.once('listening', ok));
   const received: string[] = [];
@@ -37,7 +48,7 @@ export async function startFakeSipPeer(): Promise<FakeSipPeer> {
         }
       }
       const method = /^([A-Z]+) sip:/.exec(text)?.[1];
-      if (method && method !== 'ACK') ws.send(okFor(text));
+      if (method && method !== 'ACK') answer(text, method, (reply) => ws.send(reply));
     });
   });
   const { port } = wss.address() as AddressInfo;
@@ -58,6 +69,9 @@ export async function startFakeSipPeer(): Promise<FakeSipPeer> {
         }, timeoutMs);
         waiters.push(waiter);
       });
+    },
+    drop: () => {
+      for (const ws of sockets) ws.terminate();
     },
     close: async () => {
       for (const ws of sockets) ws.terminate();

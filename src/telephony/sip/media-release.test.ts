@@ -12,11 +12,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../../test/support/chromium.ts';
 import { serveStatic, type StaticServer } from '../../../test/support/static-server.ts';
+import { startFakeSipPeer, type FakeSipPeer } from '../../../test/support/fake-sip-peer.ts';
 import { Agent } from '../../../test/telephony/agents.ts';
 
 const DIST = resolve(import.meta.dirname, '../../../dist');
@@ -36,66 +35,18 @@ function response(request: string, status: string): string {
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
-/** Answers REGISTER and in-dialog requests 200, an INVITE from the UA 100 + 180 then (when told) 486. */
-interface ScriptedPeer {
-  readonly url: string;
-  readonly received: string[];
-  push(text: string): void;
-  waitFor(match: RegExp, from?: number, timeoutMs?: number): Promise<string>;
-  close(): Promise<void>;
-}
-
-async function startScriptedPeer(): Promise<ScriptedPeer> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: (p) => (p.has('sip') ? 'sip' : false) });
-  await new Promise<void>((ok) => wss.once('listening', ok));
-  const received: string[] = [];
-  const sockets = new Set<WebSocket>();
-  const waiters = new Set<() => void>();
-  wss.on('connection', (ws) => {
-    sockets.add(ws);
-    ws.on('close', () => sockets.delete(ws));
-    ws.on('message', (data) => {
-      const text = data.toString();
-      received.push(text);
-      for (const w of [...waiters]) w();
-      const method = /^([A-Z]+) sip:/.exec(text)?.[1];
-      if (!method || method === 'ACK') return;
+/** The scripted peer: answers REGISTER and in-dialog requests 200, an INVITE from the UA 100 + 180 (the test sends the final answer). */
+function startScriptedPeer(): Promise<FakeSipPeer> {
+  return startFakeSipPeer({
+    answer: (text, method, send) => {
       if (method === 'INVITE' && !/^To:.*;tag=/im.test(text)) {
-        ws.send(response(text, '100 Trying'));
-        ws.send(response(text, '180 Ringing'));
+        send(response(text, '100 Trying'));
+        send(response(text, '180 Ringing'));
         return;
       }
-      ws.send(response(text, '200 OK'));
-    });
+      send(response(text, '200 OK'));
+    },
   });
-  const { port } = wss.address() as AddressInfo;
-  return {
-    url: `ws://127.0.0.1:${port}`,
-    received,
-    push: (text) => {
-      for (const ws of sockets) ws.send(text);
-    },
-    waitFor: (match, from = 0, timeoutMs = 5000) =>
-      new Promise<string>((ok, reject) => {
-        const check = (): void => {
-          const found = received.slice(from).find((t) => match.test(t));
-          if (!found) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          ok(found);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`scripted peer: nothing matching ${match} within ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      }),
-    close: async () => {
-      for (const ws of sockets) ws.terminate();
-      await new Promise<void>((ok) => wss.close(() => ok()));
-    },
-  };
 }
 
 const OFFER = [
@@ -164,7 +115,7 @@ const INSTRUMENT = `(() => {
   };
 })()`;
 
-let browser: Browser, web: StaticServer, peer: ScriptedPeer, agent: Agent;
+let browser: Browser, web: StaticServer, peer: FakeSipPeer, agent: Agent;
 
 before(async () => {
   [browser, web, peer] = await Promise.all([launchChromium(), serveStatic(DIST), startScriptedPeer()]);

@@ -8,85 +8,31 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../../test/support/chromium.ts';
 import { serveStatic, type StaticServer } from '../../../test/support/static-server.ts';
+import { startFakeSipPeer, type FakeSipPeer } from '../../../test/support/fake-sip-peer.ts';
 import { Agent } from '../../../test/telephony/agents.ts';
 
 const DIST = resolve(import.meta.dirname, '../../../dist');
 const LOST = 'connection to the phone system lost';
 
 /**
- * A scripted peer: answers REGISTER and in-dialog requests with 200, an INVITE from the UA with
- * 100 and 180 only (the callee never answers), records every frame, pushes text at the UA, and
- * drops every connection on demand while it keeps listening (so the UA can reconnect).
+ * The scripted peer (test/support/fake-sip-peer.ts): answers REGISTER and in-dialog requests with
+ * 200, an INVITE from the UA with 100 and 180 only (the callee never answers); `drop()` cuts every
+ * connection while it keeps listening, so the UA can reconnect.
  */
-interface ScriptedPeer {
-  readonly url: string;
-  readonly received: string[];
-  push(text: string): void;
-  waitFor(match: RegExp, from?: number, timeoutMs?: number): Promise<string>;
-  /** Drops every connection at once, as a crashed server would. */
-  drop(): void;
-  close(): Promise<void>;
-}
-
-async function startScriptedPeer(): Promise<ScriptedPeer> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: (p) => (p.has('sip') ? 'sip' : false) });
-  await new Promise<void>((ok) => wss.once('listening', ok));
-  const received: string[] = [];
-  const sockets = new Set<WebSocket>();
-  const waiters = new Set<() => void>();
-  wss.on('connection', (ws) => {
-    sockets.add(ws);
-    ws.on('close', () => sockets.delete(ws));
-    ws.on('message', (data) => {
-      const text = data.toString();
-      received.push(text);
-      for (const w of [...waiters]) w();
-      const method = /^([A-Z]+) sip:/.exec(text)?.[1];
-      if (!method || method === 'ACK') return;
+function startScriptedPeer(): Promise<FakeSipPeer> {
+  return startFakeSipPeer({
+    answer: (text, method, send) => {
       if (method === 'INVITE' && !/^To:.*;tag=/im.test(text)) {
-        ws.send(response(text, '100 Trying', false));
-        ws.send(response(text, '180 Ringing', true));
+        send(response(text, '100 Trying', false));
+        send(response(text, '180 Ringing', true));
         return;
       }
-      ws.send(response(text, '200 OK', true));
-    });
+      send(response(text, '200 OK', true));
+    },
   });
-  const { port } = wss.address() as AddressInfo;
-  return {
-    url: `ws://127.0.0.1:${port}`,
-    received,
-    push: (text) => {
-      for (const ws of sockets) ws.send(text);
-    },
-    waitFor: (match, from = 0, timeoutMs = 5000) =>
-      new Promise<string>((resolvePromise, reject) => {
-        const check = (): void => {
-          const found = received.slice(from).find((t) => match.test(t));
-          if (!found) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolvePromise(found);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`scripted peer: nothing matching ${match} within ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      }),
-    drop: () => {
-      for (const ws of sockets) ws.terminate();
-    },
-    close: async () => {
-      for (const ws of sockets) ws.terminate();
-      await new Promise<void>((ok) => wss.close(() => ok()));
-    },
-  };
 }
 
 function headers(message: string, name: string): string[] {
@@ -136,7 +82,7 @@ function ack(ok: string): string {
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
-let browser: Browser, web: StaticServer, peer: ScriptedPeer, agent: Agent;
+let browser: Browser, web: StaticServer, peer: FakeSipPeer, agent: Agent;
 
 before(async () => {
   [browser, web, peer] = await Promise.all([launchChromium(), serveStatic(DIST), startScriptedPeer()]);
