@@ -20,6 +20,7 @@ import { launchChromium } from '../../../test/support/chromium.ts';
 import { serveStatic, type StaticServer } from '../../../test/support/static-server.ts';
 import { Agent, observe, poll } from '../../../test/telephony/agents.ts';
 import type { EngineHarnessConfig } from './web/engine-harness.entry.ts';
+import { sipHeaders, sipResponse } from '../../../test/support/sip-text.ts';
 
 const DIST = resolve(import.meta.dirname, '../../../dist');
 /** Chromium declares a path failed about 30 s after the last packet; the bound leaves room for a loaded machine. */
@@ -87,7 +88,7 @@ async function startScriptedPeer(): Promise<ScriptedPeer> {
       if (!method || method === 'ACK') return;
       if (method === 'REGISTER') byUser.set(/^From:[^\r\n]*<sip:([^@>]+)@/im.exec(text)?.[1] ?? '', ws);
       if (method === 'INVITE') {
-        const callId = headers(text, 'Call-ID')[0]?.replace(/^Call-ID:\s*/i, '') ?? '';
+        const callId = sipHeaders(text, 'Call-ID')[0]?.replace(/^Call-ID:\s*/i, '') ?? '';
         const answer = peer.reinvites.get(callId) ?? (() => Promise.reject(new Error(`no re-INVITE expected on ${callId}`)));
         answer(body(text)).then(
           (sdp) => ws.send(response(text, '200 OK', sdp)),
@@ -108,27 +109,8 @@ function body(message: string): string {
   return message.split('\r\n\r\n').slice(1).join('\r\n\r\n');
 }
 
-function headers(message: string, name: string): string[] {
-  return message.split('\r\n').filter((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
-}
 
-/** A response to `request`: Via, From, To (tagged), Call-ID, CSeq copied; REGISTER's Contact echoed. */
-function response(request: string, status: string, sdp = ''): string {
-  const to = headers(request, 'To')[0] ?? 'To: <sip:unknown@invalid>';
-  const register = /^REGISTER /.test(request);
-  const lines = [
-    `SIP/2.0 ${status}`,
-    ...headers(request, 'Via'),
-    ...headers(request, 'From'),
-    /;tag=/.test(to) ? to : `${to};tag=peer1`,
-    ...headers(request, 'Call-ID'),
-    ...headers(request, 'CSeq'),
-    ...(register ? headers(request, 'Contact').map((c) => `${c};expires=300`) : ['Contact: <sip:customer@peer.invalid;transport=ws>']),
-    ...(sdp ? ['Content-Type: application/sdp'] : []),
-    `Content-Length: ${Buffer.byteLength(sdp)}`,
-  ];
-  return `${lines.join('\r\n')}\r\n\r\n${sdp}`;
-}
+const response = (request: string, status: string, sdp = ''): string => sipResponse(request, status, { contact: '<sip:customer@peer.invalid;transport=ws>', sdp });
 
 let n = 0;
 function invite(user: string, callId: string, sdp: string): string {
@@ -143,7 +125,7 @@ function invite(user: string, callId: string, sdp: string): string {
 function ack(ok: string): string {
   const lines = [
     `ACK ${/^Contact:\s*<([^>]+)>/im.exec(ok)?.[1] ?? 'sip:agent@127.0.0.1'} SIP/2.0`, `Via: SIP/2.0/WSS peer.invalid;branch=z9hG4bK-ack${++n}`, 'Max-Forwards: 70',
-    ...headers(ok, 'From'), ...headers(ok, 'To'), ...headers(ok, 'Call-ID'), 'CSeq: 1 ACK', 'Content-Length: 0',
+    ...sipHeaders(ok, 'From'), ...sipHeaders(ok, 'To'), ...sipHeaders(ok, 'Call-ID'), 'CSeq: 1 ACK', 'Content-Length: 0',
   ];
   return `${lines.join('\r\n')}\r\n\r\n`;
 }

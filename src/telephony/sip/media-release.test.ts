@@ -17,23 +17,12 @@ import { launchChromium } from '../../../test/support/chromium.ts';
 import { serveStatic, type StaticServer } from '../../../test/support/static-server.ts';
 import { startFakeSipPeer, type FakeSipPeer } from '../../../test/support/fake-sip-peer.ts';
 import { Agent } from '../../../test/telephony/agents.ts';
+import { SIGNALLING_ONLY_OFFER, sipHeaders, sipResponse } from '../../../test/support/sip-text.ts';
 
 const DIST = resolve(import.meta.dirname, '../../../dist');
 
-function headers(message: string, name: string): string[] {
-  return message.split('\r\n').filter((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
-}
 
-function response(request: string, status: string): string {
-  const to = headers(request, 'To')[0] ?? 'To: <sip:unknown@invalid>';
-  const lines = [
-    `SIP/2.0 ${status}`, ...headers(request, 'Via'), ...headers(request, 'From'), /;tag=/.test(to) ? to : `${to};tag=peer1`,
-    ...headers(request, 'Call-ID'), ...headers(request, 'CSeq'),
-    ...(/^REGISTER /.test(request) ? headers(request, 'Contact').map((c) => `${c};expires=300`) : ['Contact: <sip:peer@peer.invalid;transport=ws>']),
-    'Content-Length: 0',
-  ];
-  return `${lines.join('\r\n')}\r\n\r\n`;
-}
+const response = (request: string, status: string): string => sipResponse(request, status, { contact: '<sip:peer@peer.invalid;transport=ws>' });
 
 /** The scripted peer: answers REGISTER and in-dialog requests 200, an INVITE from the UA 100 + 180 (the test sends the final answer). */
 function startScriptedPeer(): Promise<FakeSipPeer> {
@@ -49,12 +38,6 @@ function startScriptedPeer(): Promise<FakeSipPeer> {
   });
 }
 
-const OFFER = [
-  'v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0',
-  'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'c=IN IP4 127.0.0.1', 'a=mid:0', 'a=ice-ufrag:peer', 'a=ice-pwd:peerpeerpeerpeerpeerpeer',
-  `a=fingerprint:sha-256 ${Array.from({ length: 32 }, (_, i) => (i * 7 % 256).toString(16).padStart(2, '0').toUpperCase()).join(':')}`,
-  'a=setup:actpass', 'a=rtcp-mux', 'a=sendrecv', 'a=rtpmap:111 opus/48000/2', '',
-].join('\r\n');
 
 let n = 0;
 function invite(callId: string, sdp = ''): { text: string; branch: string } {
@@ -80,7 +63,7 @@ function inDialog(ok: string, method: 'ACK' | 'BYE', cseq: number): string {
   const contact = /^Contact:\s*<([^>]+)>/im.exec(ok)?.[1] ?? 'sip:1002@127.0.0.1';
   const lines = [
     `${method} ${contact} SIP/2.0`, `Via: SIP/2.0/WSS peer.invalid;branch=z9hG4bK-dlg${++n}`, 'Max-Forwards: 70',
-    ...headers(ok, 'From'), ...headers(ok, 'To'), ...headers(ok, 'Call-ID'), `CSeq: ${cseq} ${method}`, 'Content-Length: 0',
+    ...sipHeaders(ok, 'From'), ...sipHeaders(ok, 'To'), ...sipHeaders(ok, 'Call-ID'), `CSeq: ${cseq} ${method}`, 'Content-Length: 0',
   ];
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
@@ -171,13 +154,13 @@ async function round(i: number): Promise<void> {
   let from = peer.received.length;
   peer.push(sameTransaction(`rel-missed-${i}`, missed.branch, 'CANCEL'));
   const terminated = await peer.waitFor(new RegExp(`^SIP/2\\.0 487 [^]*Call-ID: rel-missed-${i}`, 'i'), from);
-  peer.push(sameTransaction(`rel-missed-${i}`, missed.branch, 'ACK', headers(terminated, 'To')[0]));
+  peer.push(sameTransaction(`rel-missed-${i}`, missed.branch, 'ACK', sipHeaders(terminated, 'To')[0]));
   await agent.waitEvent('ended', `rel-missed-${i}`, mark);
 
   // Inbound, answered, hung up by the caller.
   const id = `rel-answered-${i}`;
   mark = await agent.mark();
-  peer.push(invite(id, OFFER).text);
+  peer.push(invite(id, SIGNALLING_ONLY_OFFER).text);
   await agent.waitIncoming(mark);
   from = peer.received.length;
   await agent.command('answer', id);

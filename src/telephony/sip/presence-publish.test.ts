@@ -15,6 +15,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../../test/support/chromium.ts';
 import { serveStatic, type StaticServer } from '../../../test/support/static-server.ts';
 import { Agent } from '../../../test/telephony/agents.ts';
+import { sipHeaders, sipResponse } from '../../../test/support/sip-text.ts';
 
 const DIST = resolve(import.meta.dirname, '../../../dist');
 
@@ -33,20 +34,8 @@ interface ScriptedPeer {
   close(): Promise<void>;
 }
 
-function headers(message: string, name: string): string[] {
-  return message.split('\r\n').filter((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
-}
 
-function response(request: string, status: string, extra: readonly string[] = []): string {
-  const to = headers(request, 'To')[0] ?? 'To: <sip:unknown@invalid>';
-  const lines = [
-    `SIP/2.0 ${status}`, ...headers(request, 'Via'), ...headers(request, 'From'), /;tag=/.test(to) ? to : `${to};tag=peer1`,
-    ...headers(request, 'Call-ID'), ...headers(request, 'CSeq'),
-    ...(/^REGISTER /.test(request) ? headers(request, 'Contact').map((c) => `${c};expires=300`) : []),
-    ...extra, 'Content-Length: 0',
-  ];
-  return `${lines.join('\r\n')}\r\n\r\n`;
-}
+const response = (request: string, status: string, extraHeaders: readonly string[] = []): string => sipResponse(request, status, { extraHeaders });
 
 async function startScriptedPeer(): Promise<ScriptedPeer> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: (p) => (p.has('sip') ? 'sip' : false) });
@@ -100,7 +89,7 @@ async function startScriptedPeer(): Promise<ScriptedPeer> {
 }
 
 const note = (publish: string): string | undefined => /<note>([^<]*)<\/note>/.exec(publish)?.[1];
-const header = (publish: string, name: string): string | undefined => headers(publish, name)[0]?.replace(/^[^:]+:\s*/, '');
+const header = (publish: string, name: string): string | undefined => sipHeaders(publish, name)[0]?.replace(/^[^:]+:\s*/, '');
 
 let browser: Browser, web: StaticServer;
 

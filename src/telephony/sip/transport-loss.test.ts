@@ -13,6 +13,7 @@ import { launchChromium } from '../../../test/support/chromium.ts';
 import { serveStatic, type StaticServer } from '../../../test/support/static-server.ts';
 import { startFakeSipPeer, type FakeSipPeer } from '../../../test/support/fake-sip-peer.ts';
 import { Agent } from '../../../test/telephony/agents.ts';
+import { SIGNALLING_ONLY_OFFER, sipHeaders, sipResponse } from '../../../test/support/sip-text.ts';
 
 const DIST = resolve(import.meta.dirname, '../../../dist');
 const LOST = 'connection to the phone system lost';
@@ -35,34 +36,10 @@ function startScriptedPeer(): Promise<FakeSipPeer> {
   });
 }
 
-function headers(message: string, name: string): string[] {
-  return message.split('\r\n').filter((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
-}
 
-/** A response to `request`: Via, From, To (tagged), Call-ID, CSeq copied; REGISTER's Contact echoed. */
-function response(request: string, status: string, withContact: boolean): string {
-  const to = headers(request, 'To')[0] ?? 'To: <sip:unknown@invalid>';
-  const register = /^REGISTER /.test(request);
-  const lines = [
-    `SIP/2.0 ${status}`,
-    ...headers(request, 'Via'),
-    ...headers(request, 'From'),
-    /;tag=/.test(to) ? to : `${to};tag=peer1`,
-    ...headers(request, 'Call-ID'),
-    ...headers(request, 'CSeq'),
-    ...(register ? headers(request, 'Contact').map((c) => `${c};expires=300`) : withContact ? ['Contact: <sip:peer@peer.invalid;transport=ws>'] : []),
-    'Content-Length: 0',
-  ];
-  return `${lines.join('\r\n')}\r\n\r\n`;
-}
+/** A response to `request`; `withContact` adds the peer's Contact (REGISTER's own Contacts are always echoed). */
+const response = (request: string, status: string, withContact: boolean): string => sipResponse(request, status, withContact ? { contact: '<sip:peer@peer.invalid;transport=ws>' } : {});
 
-/** An SDP offer Chromium accepts (the media never connects: the test is about signalling). */
-const OFFER = [
-  'v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0',
-  'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'c=IN IP4 127.0.0.1', 'a=mid:0', 'a=ice-ufrag:peer', 'a=ice-pwd:peerpeerpeerpeerpeerpeer',
-  `a=fingerprint:sha-256 ${Array.from({ length: 32 }, (_, i) => (i * 7 % 256).toString(16).padStart(2, '0').toUpperCase()).join(':')}`,
-  'a=setup:actpass', 'a=rtcp-mux', 'a=sendrecv', 'a=rtpmap:111 opus/48000/2', '',
-].join('\r\n');
 
 let n = 0;
 function invite(callId: string, sdp = ''): string {
@@ -77,7 +54,7 @@ function invite(callId: string, sdp = ''): string {
 function ack(ok: string): string {
   const lines = [
     'ACK sip:1002@127.0.0.1 SIP/2.0', `Via: SIP/2.0/WSS peer.invalid;branch=z9hG4bK-ack${++n}`, 'Max-Forwards: 70',
-    ...headers(ok, 'From'), ...headers(ok, 'To'), ...headers(ok, 'Call-ID'), 'CSeq: 1 ACK', 'Content-Length: 0',
+    ...sipHeaders(ok, 'From'), ...sipHeaders(ok, 'To'), ...sipHeaders(ok, 'Call-ID'), 'CSeq: 1 ACK', 'Content-Length: 0',
   ];
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
@@ -139,7 +116,7 @@ test('an outbound call still ringing ends as failed, once, when the connection d
 
 test('an established call stays up when the connection drops; its BYE goes out over the new one', async () => {
   const mark = await agent.mark();
-  peer.push(invite('loss-established', OFFER));
+  peer.push(invite('loss-established', SIGNALLING_ONLY_OFFER));
   await agent.waitIncoming(mark);
   const from = peer.received.length;
   await agent.command('answer', 'loss-established');
@@ -160,7 +137,7 @@ function inDialog(ok: string, method: string, cseq: number, extra: readonly stri
   const contact = /^Contact:\s*<([^>]+)>/im.exec(ok)?.[1] ?? 'sip:1002@127.0.0.1';
   const lines = [
     `${method} ${contact} SIP/2.0`, `Via: SIP/2.0/WSS peer.invalid;branch=z9hG4bK-dlg${++n}`, 'Max-Forwards: 70',
-    ...headers(ok, 'From'), ...headers(ok, 'To'), ...headers(ok, 'Call-ID'), `CSeq: ${cseq} ${method}`,
+    ...sipHeaders(ok, 'From'), ...sipHeaders(ok, 'To'), ...sipHeaders(ok, 'Call-ID'), `CSeq: ${cseq} ${method}`,
     'Contact: <sip:customer@peer.invalid;transport=ws>', ...extra, 'Content-Length: 0',
   ];
   return `${lines.join('\r\n')}\r\n\r\n`;
@@ -168,7 +145,7 @@ function inDialog(ok: string, method: string, cseq: number, extra: readonly stri
 
 test('a transfer still being set up is dropped with the connection; the call stays up and still ends on the far end\'s BYE', async () => {
   const mark = await agent.mark();
-  peer.push(invite('loss-refer', OFFER));
+  peer.push(invite('loss-refer', SIGNALLING_ONLY_OFFER));
   await agent.waitIncoming(mark);
   const from = peer.received.length;
   await agent.command('answer', 'loss-refer');
