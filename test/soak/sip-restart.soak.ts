@@ -9,7 +9,7 @@
  */
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
+import type { Browser, Frame } from 'playwright-core';
 import { SessionState } from 'sip.js';
 import { launchChromium } from '../support/chromium.ts';
 import { agentUser, CALLERS, DOMAIN, startStack, type Stack } from '../../bench/support/stack.ts';
@@ -110,22 +110,30 @@ async function dismissNewRecordDialogs(): Promise<void> {
   while ((await dialogs.count()) > 0) await dialogs.first().getByRole('button', { name: 'Cancel' }).click();
 }
 
+/**
+ * The customer calls; the agent answers from the panel; resolves with the panel once audio flows
+ * both ways. The caller's number matches no record, so the pop opens a "New Contact" dialog over
+ * the utility bar, which the agent closes to reach the panel.
+ */
+async function answerFrom(customer: Awaited<ReturnType<typeof openBrowserCaller>>): Promise<Frame> {
+  const panel = phone.frame();
+  await dismissNewRecordDialogs();
+  const pops = (await phone.pops()).length;
+  await customer.call();
+  await phone.waitPop(pops);
+  await phone.page.getByRole('dialog', { name: /^New / }).first().waitFor({ timeout: 5000 }).catch(() => undefined);
+  await dismissNewRecordDialogs();
+  await panel.getByRole('button', { name: 'Answer' }).click({ timeout: 10_000 });
+  await customer.waitStatus(/: connected/);
+  await Promise.all([audioGrows(panel, 'the agent'), audioGrows(customer.page, 'the customer')]);
+  return panel;
+}
+
 it('keeps an answered call and its media up while the server is down, then hangs it up, wraps it up and logs it once', { timeout: 120_000 }, async () => {
   const before = (await tasksNow()).length;
   const customer = await openBrowserCaller(browser, stack, CALLERS[3]!, AGENT, DOMAIN);
   try {
-    const panel = phone.frame();
-    await dismissNewRecordDialogs();
-    const pops = (await phone.pops()).length;
-    await customer.call();
-    await phone.waitPop(pops);
-    // The caller's number matches no record: the pop opens a "New Contact" dialog over the utility
-    // bar, which the agent closes to reach the panel.
-    await phone.page.getByRole('dialog', { name: /^New / }).first().waitFor({ timeout: 5000 }).catch(() => undefined);
-    await dismissNewRecordDialogs();
-    await panel.getByRole('button', { name: 'Answer' }).click({ timeout: 10_000 });
-    await customer.waitStatus(/: connected/);
-    await Promise.all([audioGrows(panel, 'the agent'), audioGrows(customer.page, 'the customer')]);
+    const panel = await answerFrom(customer);
 
     await stack.killSip();
     const killedAt = Date.now();
@@ -169,16 +177,7 @@ it('hangs up an answered call while the server is down: the agent side ends and 
   const before = (await tasksNow()).length;
   const customer = await openBrowserCaller(browser, stack, CALLERS[4]!, AGENT, DOMAIN);
   try {
-    const panel = phone.frame();
-    await dismissNewRecordDialogs();
-    const pops = (await phone.pops()).length;
-    await customer.call();
-    await phone.waitPop(pops);
-    await phone.page.getByRole('dialog', { name: /^New / }).first().waitFor({ timeout: 5000 }).catch(() => undefined);
-    await dismissNewRecordDialogs();
-    await panel.getByRole('button', { name: 'Answer' }).click({ timeout: 10_000 });
-    await customer.waitStatus(/: connected/);
-    await Promise.all([audioGrows(panel, 'the agent'), audioGrows(customer.page, 'the customer')]);
+    const panel = await answerFrom(customer);
 
     await stack.killSip();
     const hungUpAt = Date.now();
