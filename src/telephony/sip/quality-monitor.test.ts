@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { QualityMonitor, sampleQuality } from './quality-monitor.ts';
-import type { Clock } from '../../core/index.ts';
+import { FakeClock } from '../../core/testing/index.ts';
 
 /** A stats report as Chromium gives it: a map of stats objects. */
 function report(entries: Record<string, unknown>[]): RTCStatsReport {
@@ -29,16 +29,7 @@ test('no inbound audio yet gives no sample', () => {
 });
 
 test('the monitor samples on the injected clock and stops cleanly', async () => {
-  const timers: { fn: () => void; at: number; cancelled: boolean }[] = [];
-  let now = 0;
-  const clock: Clock = {
-    now: () => now,
-    setTimeout: (fn, ms) => {
-      const t = { fn, at: now + ms, cancelled: false };
-      timers.push(t);
-      return () => (t.cancelled = true);
-    },
-  };
+  const clock = new FakeClock();
   let received = 100;
   const pc = {
     connectionState: 'connected',
@@ -48,29 +39,16 @@ test('the monitor samples on the injected clock and stops cleanly', async () => 
   const monitor = new QualityMonitor(clock, { log: () => {} }, () => pc, (q) => seen.push(q.mos), 1000);
   monitor.start();
   for (let i = 0; i < 3; i++) {
-    now += 1000;
-    timers.filter((t) => !t.cancelled && t.at <= now).forEach((t) => {
-      t.cancelled = true;
-      t.fn();
-    });
+    clock.advance(1000);
     await new Promise((r) => setImmediate(r));
   }
   assert.equal(seen.length, 3);
   monitor.stop();
-  assert.ok(timers.every((t) => t.cancelled), 'no timer left after stop');
+  assert.equal(clock.pending, 0, 'no timer left after stop');
 });
 
 test('an outage is reported at once and on every tick instead of the (empty) stats; its end is sampled at once', async () => {
-  const timers: { fn: () => void; at: number; cancelled: boolean }[] = [];
-  let now = 0;
-  const clock: Clock = {
-    now: () => now,
-    setTimeout: (fn, ms) => {
-      const t = { fn, at: now + ms, cancelled: false };
-      timers.push(t);
-      return () => (t.cancelled = true);
-    },
-  };
+  const clock = new FakeClock();
   let received = 100;
   const pc = {
     connectionState: 'connected',
@@ -80,11 +58,7 @@ test('an outage is reported at once and on every tick instead of the (empty) sta
   const monitor = new QualityMonitor(clock, { log: () => {} }, () => pc, (q) => seen.push(q.packetLossPercent), 1000);
   monitor.start();
   const tick = async (): Promise<void> => {
-    now += 1000;
-    timers.filter((t) => !t.cancelled && t.at <= now).forEach((t) => {
-      t.cancelled = true;
-      t.fn();
-    });
+    clock.advance(1000);
     await new Promise((r) => setImmediate(r));
   };
   monitor.setOutage(true);
