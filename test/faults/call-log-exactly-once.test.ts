@@ -17,7 +17,8 @@ import { popCall } from '../../bench/support/calls.ts';
 import { newTasksSince } from '../soak/support/tasks.ts';
 import type { Softphone } from '../../bench/support/pages.ts';
 
-const step = (what: string): void => void process.stderr.write(`# step: ${what}\n`);
+const startedAt = Date.now();
+const step = (what: string): void => void process.stderr.write(`# step: ${what} (at ${((Date.now() - startedAt) / 1000).toFixed(1)} s)\n`);
 const SAVE_LOG = '**/emulator/api/console/opencti/saveLog*';
 let stack: Stack;
 let browser: Browser;
@@ -42,11 +43,18 @@ async function openTab(): Promise<Softphone> {
   await until('notifyInitializationComplete', () => page.evaluate(() =>
     ((window as unknown as { __bench?: { calls: { method: string }[] } }).__bench?.calls.some((c) => c.method === 'notifyInitializationComplete') ? true : undefined)), 20_000, 20);
   const frame = await until('the softphone frame', async () => page.frames().find((f) => f.url().includes('/softphone/')), 10_000, 20);
+  // Registered is not enough: a call that arrives before the agent is available is refused (486)
+  // and never pops. Wait for the panel to say Available, as an agent would.
+  await until('the agent to be available', async () => ((await frame.getByRole('combobox', { name: 'Status' }).inputValue({ timeout: 1000 }).catch(() => '')) === 'available' ? true : undefined), 20_000, 50);
   type W = { __bench: { pops: number[]; waitPop(n: number): Promise<number> } };
   return {
     kind: 'ours', context, page, insertedAt: 0, readyAt: 0, frame: () => frame,
     pops: () => page.evaluate(() => [...(window as unknown as W).__bench.pops]),
-    waitPop: (n) => page.evaluate((i) => (window as unknown as W).__bench.waitPop(i), n),
+    // Bounded, so a call that never pops fails its step instead of the whole test's timeout.
+    waitPop: (n, ms = 10_000) => Promise.race([
+      page.evaluate((i) => (window as unknown as W).__bench.waitPop(i), n),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no screen pop #${n + 1} within ${ms} ms`)), ms)),
+    ]),
     close: () => page.close(),
   };
 }
