@@ -34,8 +34,12 @@ export const SWITCHBOARD_ITEMS: readonly ItemSpec[] = [
   { name: 'sipWebSocketUrl', label: 'SIP WebSocket URL', type: 'url', required: true, description: 'SIP over WebSocket (RFC 7118) endpoint of the phone system, wss:// in production (ws:// only on 127.0.0.1).' },
   { name: 'sipDomain', label: 'SIP Domain', type: 'string', required: true, description: 'SIP domain of the agents\' addresses (sip:<extension>@<domain>).' },
   { name: 'sipIceServers', label: 'ICE Servers (JSON)', type: 'json', required: false, default: '[]', description: 'RTCIceServer list as JSON, e.g. [{"urls":"stun:stun.example.com:3478"}].' },
-  { name: 'sipUsername', label: 'SIP Username', type: 'string', required: false, description: 'Shared SIP username; leave empty so each agent signs in with their own extension.' },
-  { name: 'sipPassword', label: 'SIP Password', type: 'string', required: false, secret: true, description: 'Password for sipUsername; leave empty to prompt the agent. Never stored in the browser.' },
+  { name: 'credentialScheme', label: 'SIP Credentials', type: 'enum', values: ['agent', 'ephemeral'], required: false, default: 'agent', description: 'agent: each agent signs in with their extension and password (never stored). ephemeral: Salesforce mints short-lived credentials (Apex SwitchboardCredentials.mint, Kamailio auth_ephemeral scheme) for the user\'s extension; nobody types a password.' },
+  { name: 'sipUsername', label: 'SIP Username', type: 'string', required: false, description: 'Shared SIP username (demo call centers only); leave empty so each agent signs in with their own extension.' },
+  { name: 'sipPassword', label: 'SIP Password', type: 'string', required: false, secret: true, description: 'Password for sipUsername. Every assigned agent can read it, so it is refused unless demoCallCenter is true; use credentialScheme ephemeral instead.' },
+  { name: 'demoCallCenter', label: 'Demo Call Center', type: 'boolean', required: false, default: 'false', description: 'Marks a demo or test call center: only then may sipPassword hold a shared password.' },
+  { name: 'sipKeepAliveSeconds', label: 'SIP Keep-Alive (s)', type: 'integer', min: 0, max: 300, required: false, default: '25', description: 'Send a keep-alive (CRLF ping, RFC 5626) on an idle WebSocket this often so proxies and NATs keep it open; 0 turns it off.' },
+  { name: 'iceGatheringTimeoutMs', label: 'ICE Gathering Timeout (ms)', type: 'integer', min: 100, max: 30000, required: false, default: '2000', description: 'How long to wait for ICE candidates (TURN relay ones are the slowest) before sending an offer or answer.' },
   { name: 'sipHeaderMappings', label: 'Attached Data Headers', type: 'pairs', required: false, default: 'X-Case-Number:caseNumber;X-Account-Number:accountNumber;User-to-User:userToUser', description: 'SIP headers that become the call\'s attached data, as Header:key pairs separated by semicolons.' },
   { name: 'popTiming', label: 'Screen Pop Timing', type: 'enum', values: ['ring', 'answer'], required: false, default: 'ring', description: 'Pop the caller\'s record when the call rings or when the agent answers.' },
   { name: 'wrapUpEnabled', label: 'After-Call Work', type: 'boolean', required: false, default: 'true', description: 'Put the agent in wrap-up after each call to pick a disposition and write notes.' },
@@ -66,8 +70,13 @@ export interface ConnectorSettings {
     readonly webSocketUrl: string;
     readonly domain: string;
     readonly iceServers: readonly IceServer[];
+    /** How the agent's SIP credentials are obtained (see SWITCHBOARD_ITEMS `credentialScheme`). */
+    readonly credentialScheme: 'agent' | 'ephemeral';
     readonly username?: string;
     readonly password?: string;
+    /** Seconds between keep-alives on an idle WebSocket; 0 = off. */
+    readonly keepAliveSeconds: number;
+    readonly iceGatheringTimeoutMs: number;
     /** Lower-cased SIP header name → attached-data key. */
     readonly headerMappings: Readonly<Record<string, string>>;
   };
@@ -189,8 +198,11 @@ export function parseConnectorSettings(map: Readonly<Record<string, string>>): S
       webSocketUrl,
       domain: item('sipDomain'),
       iceServers,
+      credentialScheme: item('credentialScheme') === 'ephemeral' ? 'ephemeral' : 'agent',
       ...(username ? { username } : {}),
       ...(password ? { password } : {}),
+      keepAliveSeconds: Math.trunc(Number(item('sipKeepAliveSeconds')) || 0),
+      iceGatheringTimeoutMs: Math.trunc(Number(item('iceGatheringTimeoutMs')) || 2000),
       headerMappings,
     },
     dialing: {
