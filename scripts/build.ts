@@ -7,9 +7,34 @@
 // beside the page that loads it: the folder stays self-contained for the console emulator and the
 // package's static resource. Everything else is built without splitting: the Open CTI libraries
 // are loaded as classic scripts and must never contain an import statement.
+//
+// The connector page (dist/app/softphone/index.html) gets the deployment's configuration
+// (src/node/connector-page): its Content-Security-Policy and the origins it trusts besides
+// Salesforce's. Options, each repeatable:
+//   --trusted-origin <origin>   e.g. http://127.0.0.1:4280; default none (Salesforce origins only)
+//   --sip-websocket <url>       the phone system's WebSocket; default any wss: endpoint
+// The console emulator and the package builder write their own values when they serve or package it.
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
+import { checkTrustedOrigin, configureConnectorPage, connectorCsp } from '../src/node/connector-page/connector-page.ts';
+
+function parseArgs(argv: readonly string[]): { trustedOrigins: string[]; sipWebSocketUrls?: string[] } {
+  const trustedOrigins: string[] = [];
+  const sip: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = argv[i + 1];
+    if (arg !== '--trusted-origin' && arg !== '--sip-websocket') throw new Error(`scripts/build.ts: unknown option '${arg}' (see the comment at its top)`);
+    if (value === undefined) throw new Error(`scripts/build.ts: ${arg} needs a value`);
+    i++;
+    if (arg === '--trusted-origin') trustedOrigins.push(checkTrustedOrigin(value, '--trusted-origin'));
+    else if (!/^wss?:\/\/[^\s/]+/i.test(value)) throw new Error(`scripts/build.ts: --sip-websocket '${value}' is not a ws:// or wss:// URL`);
+    else sip.push(value);
+  }
+  return { trustedOrigins, ...(sip.length ? { sipWebSocketUrls: sip } : {}) };
+}
+const pageConfig = parseArgs(process.argv.slice(2));
 
 function walk(dir: string, out: string[] = []): string[] {
   if (!existsSync(dir)) return out;
@@ -76,6 +101,9 @@ for (const dir of dirs) {
       const target = join(outdir, relative('src', dir), name);
       mkdirSync(dirname(target), { recursive: true });
       cpSync(join(dir, name), target);
+      if (target === join(outdir, 'app', 'softphone', 'index.html')) {
+        writeFileSync(target, configureConnectorPage(readFileSync(target, 'utf8'), { trustedOrigins: pageConfig.trustedOrigins, csp: connectorCsp(pageConfig) }));
+      }
     }
   }
 }

@@ -6,14 +6,21 @@
  *   --sip-server URL  use another SIP server (e.g. Kamailio: ws://127.0.0.1:8080) instead of the embedded one
  *   --db FILE         console database, default .switchboard/console.sqlite ('' or :memory: for a throwaway org)
  *   --host H          bind address, default 127.0.0.1
+ *   --sip-secret S    secret shared by the SIP server and Salesforce (the emulator's SwitchboardCredentials.mint);
+ *                     default the environment's SWITCHBOARD_SIP_SECRET, else a fresh random one per run.
+ *                     With --sip-server, pass the secret that server's auth_ephemeral is configured with.
+ *   --credential-ttl N  lifetime of minted SIP credentials in seconds, default 3600
  *   --no-build        skip the build (dist/ is already fresh)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { startSipServer, type SipServer } from '../src/node/sip-server/index.ts';
-import { startConsole } from '../src/node/console/index.ts';
-import { DEMO_AGENTS, DEMO_CUSTOMERS, DEMO_RING_GROUPS, DEMO_SIP_DOMAIN, DEMO_SUPPORT_NUMBER } from '../src/node/demo/demo-phone-system.ts';
+import { startConsole, DEMO } from '../src/node/console/index.ts';
+import {
+  DEMO_AGENTS, DEMO_CUSTOMERS, DEMO_RING_GROUPS, DEMO_SIP_DOMAIN, DEMO_SUPPORT_NUMBER, demoSipSecret,
+} from '../src/node/demo/demo-phone-system.ts';
+import { parseTtlSeconds } from '../src/node/console/server/sip-credentials.ts';
 
 interface StartOptions {
   port: number;
@@ -22,10 +29,12 @@ interface StartOptions {
   db: string;
   host: string;
   build: boolean;
+  sipSecret?: string;
+  credentialTtlSeconds: number;
 }
 
 function parse(argv: readonly string[]): StartOptions {
-  const o: StartOptions = { port: 4280, sipPort: 5066, db: '.switchboard/console.sqlite', host: '127.0.0.1', build: true };
+  const o: StartOptions = { port: 4280, sipPort: 5066, db: '.switchboard/console.sqlite', host: '127.0.0.1', build: true, credentialTtlSeconds: 3600 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string => {
@@ -45,6 +54,8 @@ function parse(argv: readonly string[]): StartOptions {
       case '--db': o.db = value() || ':memory:'; break;
       case '--host': o.host = value(); break;
       case '--no-build': o.build = false; break;
+      case '--sip-secret': o.sipSecret = value(); break;
+      case '--credential-ttl': o.credentialTtlSeconds = parseTtlSeconds(value(), arg); break;
       default: throw new Error(`unknown option '${arg}' (see the comment at the top of scripts/start.ts)`);
     }
   }
@@ -57,8 +68,11 @@ async function main(): Promise<void> {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { stdio: 'inherit' });
     if (r.status !== 0) throw new Error('the build failed');
   }
+  // One secret for the SIP server and the emulator's mint; it is never printed.
+  const sipSecret = options.sipSecret ?? process.env.SWITCHBOARD_SIP_SECRET ?? demoSipSecret();
   let sip: SipServer | undefined;
   if (!options.sipServer) {
+    // The static agent passwords stay for the tests that sign in with them; customers register as guests.
     sip = await startSipServer({
       host: options.host,
       port: options.sipPort,
@@ -66,6 +80,7 @@ async function main(): Promise<void> {
       users: DEMO_AGENTS.map(({ username, password, displayName }) => ({ username, password, displayName })),
       guests: [...DEMO_CUSTOMERS],
       ringGroups: Object.fromEntries(Object.entries(DEMO_RING_GROUPS).map(([k, v]) => [k, [...v]])),
+      ephemeralSecret: sipSecret,
     });
   }
   const sipUrl = options.sipServer ?? sip!.url;
@@ -77,6 +92,8 @@ async function main(): Promise<void> {
     dbFile: options.db,
     sipServer: sipUrl,
     sipDomain: DEMO_SIP_DOMAIN,
+    sipSecret,
+    credentialTtlSeconds: options.credentialTtlSeconds,
   });
   const customer = `${console_.lightningOrigin}/customer-phone/?ws=${encodeURIComponent(sipUrl)}&domain=${DEMO_SIP_DOMAIN}&user=${encodeURIComponent(DEMO_CUSTOMERS[0]!)}&dial=${DEMO_SUPPORT_NUMBER}&autologin=1`;
   process.stdout.write([
@@ -87,6 +104,8 @@ async function main(): Promise<void> {
     `  Agent console (Classic):    ${console_.classicUrl()}`,
     `  Customer phone:             ${customer}`,
     `  Setup (call centers):       ${console_.lightningOrigin}/lightning/setup/CallCenters/home`,
+    `  Log in as another agent:    ${console_.loginUrl}`,
+    ...[DEMO.agent, DEMO.secondAgent, DEMO.thirdAgent].map((a) => `      ${a.name.padEnd(12)} ${a.username.padEnd(26)} extension ${a.extension}: ${console_.consoleUrl(a.username)}`),
     `  SIP server:                 ${sipUrl}${sip ? ' (embedded)' : ''}`,
     `  Database:                   ${options.db}`,
     '',

@@ -93,7 +93,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const request = options.strictOrigins ? httpsRequest : httpRequest;
   const api = <T>(method: string, path: string, body?: unknown, extraHeaders: Readonly<Record<string, string>> = {}): Promise<{ status: number; body: T }> => new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request({ host: '127.0.0.1', port: app.port, method, path, rejectUnauthorized: false, headers: { ...extraHeaders, ...(payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}) } }, (res) => {
+    const req = request({ host: '127.0.0.1', port: app.port, method, path, rejectUnauthorized: false, headers: { authorization: `Bearer ${app.apiToken}`, ...extraHeaders, ...(payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}) } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

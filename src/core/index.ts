@@ -6,6 +6,7 @@ export * from './ports/logger.ts';
 export * from './ports/storage.ts';
 export * from './ports/telephony-port.ts';
 export * from './ports/crm-port.ts';
+export * from './credentials/minted-credentials.ts';
 export * from './call/call-types.ts';
 export * from './call/call-state.ts';
 export * from './call/call.ts';

@@ -16,6 +16,7 @@ export {
 } from './shared/salesforce-surface.ts';
 export { SalesforceApiError, isPermanentRecordError, type SalesforceErrorItem, type FailureKind } from './shared/salesforce-error.ts';
 export { OPEN_CTI_API_VERSION, LIGHTNING_LIBRARY_PATH, CLASSIC_LIBRARY_PATH } from './shared/load-library.ts';
+export { SALESFORCE_HOST_SUFFIXES, isSalesforceOrigin, parseTrustedOrigins, frameAncestry, type OriginTrust, type FrameAncestry } from './shared/trusted-origins.ts';
 export { parseSoftphoneLayout, type SoftphoneLayout, type LayoutSection, type ScreenPopSetting } from './shared/softphone-layout.ts';
 export type { BridgeDependencies, WindowLike, DocumentLike, ScriptElementLike, ErrorEventLike, LockManagerLike } from './shared/environment.ts';
 export { browserLocks } from './shared/browser-locks.ts';
@@ -23,6 +24,7 @@ export { ScreenPopPolicy, ATTACHED_LOOKUPS, type ScreenPopPolicyOptions } from '
 export { phoneForms, type PhoneForms } from './screen-pop/phone-forms.ts';
 export { taskFields, renderSubject, activityDate, withoutOptionalFields, OPTIONAL_CALL_FIELDS } from './call-log/task-fields.ts';
 export { CallLogOutbox, OUTBOX_LOCK, type CallLogOutboxOptions, type OutboxEntry, type OutboxEvents, type OutboxState } from './outbox/call-log-outbox.ts';
+export { mintThroughApex, readMintedCredentials, CREDENTIALS_APEX_CLASS, CREDENTIALS_APEX_METHOD } from './shared/sip-credentials.ts';
 export { surfaceLogWriter, readFoundId, CALL_LOG_APEX_CLASS, CALL_LOG_APEX_METHOD, type LogWriter } from './outbox/log-writer.ts';
 export { IndexedDbStorage, type IndexedDbStorageOptions } from './outbox/indexeddb-storage.ts';
 export { MemoryStorage } from './outbox/memory-storage.ts';

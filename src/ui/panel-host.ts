@@ -18,8 +18,11 @@ import type { AgentCommand, AudioDevice, EngineState } from '../core/index.ts';
 export type LeadershipInfo =
   /** Still finding out (the first few milliseconds after the panel loads). */
   | { readonly role: 'electing' }
-  /** This tab is the phone. */
-  | { readonly role: 'leader' }
+  /**
+   * This tab is the phone. `signInAgain`: it took the phone over from a tab that closed while the
+   * agent was signed in with a typed password, which never left that tab; the agent signs in again.
+   */
+  | { readonly role: 'leader'; readonly signInAgain?: boolean }
   /**
    * Another tab is the phone; this panel mirrors it and relays commands to it.
    * `leaderSince` (epoch ms) says since when that tab holds the phone, when known.

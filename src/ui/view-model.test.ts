@@ -241,3 +241,13 @@ test('hostile display names pass through as plain strings (the template renders 
   const view = panelView(state({ calls: [call('c1', { state: 'offering', remote: { number: '+14155550134', displayName: hostile } })] }), NOW, { role: 'leader' });
   assert.equal(view.offers[0]!.name, hostile);
 });
+
+test('minted credentials: nothing to type at sign-in; the panel names the extension signed in as', () => {
+  const ephemeral = settings({ '/switchboard/credentialScheme': 'ephemeral' });
+  const out = panelView(state({ phase: 'signed-out', settings: ephemeral }), NOW, { role: 'leader' });
+  assert.equal(out.mintedCredentials, true);
+  assert.equal(out.username, undefined);
+  const signedIn = panelView(state({ settings: ephemeral, signedInAs: { extension: '1001', credentialExpiresAt: NOW + 3_600_000 } }), NOW, { role: 'leader' });
+  assert.equal(signedIn.username, '1001');
+  assert.equal(panelView(state(), NOW, { role: 'leader' }).mintedCredentials, false);
+});

@@ -121,7 +121,10 @@ export interface PanelView {
   readonly error?: { readonly key?: MessageKey; readonly code: string; readonly message: string };
   readonly follower?: Text;
   readonly defaultCountry: string;
+  /** Who the phone is signed in as; before sign-in, the call center's shared user name (prefill). */
   readonly username?: string;
+  /** Salesforce mints the credentials (credentialScheme ephemeral): sign-in has nothing to type. */
+  readonly mintedCredentials: boolean;
 }
 
 const TALKING: readonly CallState[] = ['active', 'held', 'transferring'];
@@ -368,7 +371,8 @@ export function panelView(state: EngineState, now: number, leadership: Leadershi
     ...(error ? { error: { code: error.code, message: error.message, ...(isMessageKey(errorKey) ? { key: errorKey } : {}) } } : {}),
     ...(follower ? { follower } : {}),
     defaultCountry: country,
-    ...(state.settings?.sip.username ? { username: state.settings.sip.username } : {}),
+    ...(state.signedInAs ? { username: state.signedInAs.extension } : state.settings?.sip.username ? { username: state.settings.sip.username } : {}),
+    mintedCredentials: state.settings?.sip.credentialScheme === 'ephemeral',
   };
 }
 

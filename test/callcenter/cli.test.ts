@@ -58,7 +58,7 @@ test('lint --format json prints every problem of every file', () => {
     'broken/size-not-number.xml:10:74 error softphone-size-invalid',
     'broken/switchboard-ice-and-unknown.xml:16:58 error switchboard-item-invalid',
     'broken/switchboard-ice-and-unknown.xml:17:5 warning switchboard-item-unknown',
-    'broken/switchboard-ice-and-unknown.xml:18:61 warning secret-in-file',
+    'broken/switchboard-ice-and-unknown.xml:18:61 error secret-in-file',
   ]);
   for (const p of problems) assert.deepEqual(Object.keys(p).sort(), ['column', 'file', 'fix', 'line', 'message', 'rule', 'severity']);
 });
@@ -113,6 +113,26 @@ test('build of a config Salesforce would refuse (Classic) writes the files and e
   const r = run(['callcenter', 'build'], dir);
   assert.equal(r.code, 1);
   assert.equal((r.stderr.match(/error compatibility-mode-classic/g) ?? []).length, 2, r.stderr);
+});
+
+test('a shared sipPassword: build, package build and doctor refuse it at its line and column; a demo call center may hold one', (t) => {
+  const dir = tempDir(t);
+  run(['callcenter', 'init'], dir);
+  const file = join(dir, 'switchboard.yaml');
+  const text = readFileSync(file, 'utf8').replace('  sipPassword: ""', '  sipPassword: hunter2');
+  writeFileSync(file, text);
+  const line = text.split('\n').findIndex((l) => l.startsWith('  sipPassword:')) + 1;
+  for (const args of [['callcenter', 'build'], ['package', 'build', '--external-url', 'https://softphone.example.com/'], ['doctor']]) {
+    const r = run(args, dir);
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`^switchboard\\.yaml:${line}:16 error switchboard\\.sipPassword: a shared SIP password .*readable by every agent.*credentialScheme: ephemeral`, 'm'), args.join(' '));
+    assert.doesNotMatch(r.stdout + r.stderr, /hunter2/, 'the password is never echoed');
+  }
+  assert.equal(existsSync(join(dir, 'out')), false, 'no file holding the password is written');
+  writeFileSync(file, text.replace('  demoCallCenter: false', '  demoCallCenter: true'));
+  const demo = run(['callcenter', 'build'], dir);
+  assert.equal(demo.code, 0, demo.stderr);
+  assert.match(demo.stderr, /SwitchboardSoftphone\.xml:\d+:\d+ warning secret-in-file .*demoCallCenter/);
 });
 
 test('package build and doctor run from the bin', (t) => {

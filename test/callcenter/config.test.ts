@@ -126,6 +126,20 @@ test('an empty file says what is required', () => {
   assert.ok(ps.some((p) => /must be object|'callCenter' is required/.test(p.message)), JSON.stringify(ps));
 });
 
+test('a shared sipPassword is refused at its value, unless demoCallCenter is true', () => {
+  const text = edit('  sipPassword: ""', '  sipPassword: hunter2');
+  const problems = problemsOf(text);
+  assert.deepEqual(brief(problems), [`${lineOf(text, '  sipPassword:')}:16 switchboard.sipPassword`]);
+  assert.match(problems[0]?.message ?? '', /readable by every agent .*credentialScheme: ephemeral/);
+  assert.doesNotMatch(problems[0]?.message ?? '', /hunter2/);
+  const demo = loadConfig(text.replace('  demoCallCenter: false', '  demoCallCenter: true'), 'cfg.yaml');
+  assert.ok(demo.ok, JSON.stringify(demo));
+  assert.equal(demo.definition.switchboard['sipPassword'], 'hunter2');
+  assert.equal(demo.definition.switchboard['demoCallCenter'], 'true');
+  const ephemeral = loadConfig(edit('  credentialScheme: agent', '  credentialScheme: ephemeral'), 'cfg.yaml');
+  assert.ok(ephemeral.ok && ephemeral.definition.switchboard['credentialScheme'] === 'ephemeral');
+});
+
 test('the shipped docs/callcenter-config.schema.json is the generated schema', async () => {
   const { readFileSync } = await import('node:fs');
   const shipped = JSON.parse(readFileSync(new URL('../../docs/callcenter-config.schema.json', import.meta.url), 'utf8')) as unknown;

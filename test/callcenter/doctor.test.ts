@@ -34,10 +34,22 @@ test('the usual reasons for a blank or silent softphone are errors', () => {
     adapterUrl: 'http://softphone.example.com/',
     switchboard: { ...def.switchboard, sipWebSocketUrl: 'ws://pbx.example.com:8088/ws', sipPassword: 'secret' },
   });
-  assert.deepEqual(ids(findings, 'error'), ['adapter-url-http', 'compatibility-mode', 'microphone', 'sip-websocket-insecure']);
-  assert.ok(ids(findings, 'warning').includes('secret-in-call-center'));
+  assert.deepEqual(ids(findings, 'error'), ['adapter-url-http', 'compatibility-mode', 'microphone', 'secret-in-call-center', 'sip-websocket-insecure']);
+  assert.match(findings.find((f) => f.id === 'secret-in-call-center')?.fix ?? '', /credentialScheme: ephemeral/);
   const csp = findings.find((f) => f.id === 'csp-trusted-site');
   assert.equal(csp?.severity, 'info', 'an external page is not under Salesforce CSP');
+});
+
+test('credentials: a demo call center may hold a shared password (warning); ephemeral ignores user and password (warning)', () => {
+  const def = definition();
+  const demo = diagnoseConfig({ ...def, switchboard: { ...def.switchboard, sipUsername: '1001', sipPassword: 'secret', demoCallCenter: 'true' } });
+  assert.deepEqual(ids(demo, 'error'), []);
+  assert.ok(ids(demo, 'warning').includes('secret-in-call-center'));
+  const ephemeral = diagnoseConfig({ ...def, switchboard: { ...def.switchboard, credentialScheme: 'ephemeral', sipUsername: '1001' } });
+  assert.deepEqual(ids(ephemeral, 'error'), []);
+  assert.ok(ids(ephemeral, 'warning').includes('credentials-ignored'));
+  assert.ok(ids(ephemeral, 'info').includes('ephemeral-credentials'));
+  assert.equal(ids(diagnoseConfig(def), 'warning').includes('credentials-ignored'), false, 'the template uses neither');
 });
 
 test('external https hosting warns about framing; loopback is fine for the emulator', () => {
@@ -67,7 +79,7 @@ test('against the console emulator: import, assignment and softphone layout', as
   t.after(() => emulator.close());
   const base = emulator.lightningOrigin;
   const api = async (path: string, method: string, body?: unknown): Promise<Record<string, unknown>> => {
-    const res = await fetch(`${base}/emulator/api/console/${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const res = await fetch(`${base}/emulator/api/console/${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${emulator.apiToken}` }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     const json = (await res.json()) as Record<string, unknown>;
     assert.ok(res.ok, `${path}: ${res.status} ${JSON.stringify(json)}`);
     return json;

@@ -56,6 +56,18 @@ test('every rule is exercised by the corpus', () => {
   assert.deepEqual(Object.keys(RULES).filter((r) => !seen.has(r)), []);
 });
 
+test('a shared password is an error, a warning in a call center marked demoCallCenter, wherever that item stands', () => {
+  const text = readFileSync(join(validDir, 'demo-shared-password.xml'), 'utf8');
+  const demoLast = lintCallCenter(text, 'demo.xml').problems.filter((p) => p.rule === 'secret-in-file');
+  assert.deepEqual(demoLast.map((p) => p.severity), ['warning']);
+  const demoFirst = text.replace('<item sortOrder="4" name="demoCallCenter" label="Demo Call Center">true</item>', '').replace('<item sortOrder="0" name="sipWebSocketUrl"', '<item sortOrder="4" name="demoCallCenter" label="Demo">TRUE</item>\n    <item sortOrder="0" name="sipWebSocketUrl"');
+  assert.deepEqual(lintCallCenter(demoFirst, 'demo.xml').problems.filter((p) => p.rule === 'secret-in-file').map((p) => p.severity), ['warning']);
+  const notDemo = lintCallCenter(text.replace('name="demoCallCenter" label="Demo Call Center">true<', 'name="demoCallCenter" label="Demo Call Center">false<'), 'real.xml').problems.filter((p) => p.rule === 'secret-in-file');
+  assert.deepEqual(notDemo.map((p) => [p.severity, p.line]), [['error', 17]]);
+  assert.match(notDemo[0]?.fix ?? '', /credentialScheme to ephemeral/);
+  assert.doesNotMatch(notDemo[0]?.message ?? '', /switchboard-1001/, 'the password is never echoed');
+});
+
 test('CRLF and a BOM give the same positions as plain LF', () => {
   const lf = readFileSync(join(brokenDir, 'sort-order-gap-items.xml'), 'utf8');
   const crlf = lintCallCenter(lf.replace(/\n/g, '\r\n'), 'x.xml').problems;

@@ -19,6 +19,8 @@ import { lintCallCenter } from '../../src/node/callcenter/lint.ts';
 import { buildPackage, PackageBuildError, PACKAGE_DIR, STATIC_RESOURCE_LIMIT, type PackageFile } from '../../src/node/package/package-builder.ts';
 import { checkMetadataFile, checkSfdxProject, METADATA_RULES, ruleFor } from '../../src/node/package/metadata-rules.ts';
 import { crc32, writeZip } from '../../src/node/package/zip.ts';
+import { createHmac } from 'node:crypto';
+import { KNOWN_VECTOR } from '../../src/node/package/credentials-apex.ts';
 
 function definition(): CallCenterDefinition {
   const r = loadConfig(initConfigYaml(), 'switchboard.yaml');
@@ -96,18 +98,27 @@ test('Visualforce hosting: every file follows its metadata type rules', (t) => {
     `${d}/classes/SwitchboardCallLog.cls-meta.xml`,
     `${d}/classes/SwitchboardCallLogTest.cls`,
     `${d}/classes/SwitchboardCallLogTest.cls-meta.xml`,
+    `${d}/classes/SwitchboardCredentials.cls`,
+    `${d}/classes/SwitchboardCredentials.cls-meta.xml`,
+    `${d}/classes/SwitchboardCredentialsTest.cls`,
+    `${d}/classes/SwitchboardCredentialsTest.cls-meta.xml`,
     `${d}/cspTrustedSites/SwitchboardSipWebSocket.cspTrustedSite-meta.xml`,
     `${d}/lwc/switchboardPresenceBridge/switchboardPresenceBridge.html`,
     `${d}/lwc/switchboardPresenceBridge/switchboardPresenceBridge.js`,
     `${d}/lwc/switchboardPresenceBridge/switchboardPresenceBridge.js-meta.xml`,
     `${d}/messageChannels/SwitchboardPresence.messageChannel-meta.xml`,
+    `${d}/objects/SwitchboardPhoneSecret__mdt/SwitchboardPhoneSecret__mdt.object-meta.xml`,
+    `${d}/objects/SwitchboardPhoneSecret__mdt/fields/Secret__c.field-meta.xml`,
+    `${d}/objects/SwitchboardPhoneSecret__mdt/fields/TtlSeconds__c.field-meta.xml`,
+    `${d}/objects/User/fields/SwitchboardExtension__c.field-meta.xml`,
     `${d}/pages/SwitchboardSoftphone.page`,
     `${d}/pages/SwitchboardSoftphone.page-meta.xml`,
     `${d}/permissionsets/SwitchboardAgent.permissionset-meta.xml`,
     `${d}/staticresources/SwitchboardSoftphone.resource`,
     `${d}/staticresources/SwitchboardSoftphone.resource-meta.xml`,
+    'README.md',
     'sfdx-project.json',
-  ]);
+  ].sort());
   const types = new Set<string>();
   for (const f of files.filter((x) => x.path.endsWith('-meta.xml'))) {
     const rel = f.path.slice(d.length + 1);
@@ -121,18 +132,25 @@ test('Visualforce hosting: every file follows its metadata type rules', (t) => {
   assert.equal(project.sourceApiVersion, '62.0');
 });
 
-test('the call center loads the Visualforce page, and the page loads Open CTI and the resource\'s assets', (t) => {
+test('the call center loads the Visualforce page, and the page loads the resource\'s assets under the connector\'s CSP, not Open CTI', (t) => {
   const files = buildPackage(definition(), { connectorDist: connectorDist(t), apiVersion: '64.0' });
   const cc = lintCallCenter(String(byPath(files, '.callCenter-meta.xml').content), 'SwitchboardSoftphone.callCenter-meta.xml');
   assert.equal(cc.callCenter?.toSettingsMap()['/reqGeneralInfo/reqAdapterUrl'], '/apex/SwitchboardSoftphone');
   const page = String(byPath(files, '.page').content);
   assert.match(page, /^<apex:page [^>]*showHeader="false"/);
-  assert.match(page, /<script src="\/support\/api\/64\.0\/lightning\/opencti_min\.js"><\/script>/);
+  // The connector loads Open CTI once, from the origin it checked; the page including it too would run it twice.
+  assert.doesNotMatch(page, /opencti|interaction\.js|support\/api/);
+  const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)" \/>/.exec(page)?.[1]?.replace(/&#39;|&apos;/g, "'");
+  assert.ok(csp, 'the page carries the connector\'s Content-Security-Policy');
+  const ws = new URL(String(definition().switchboard['sipWebSocketUrl']));
+  assert.match(csp, new RegExp(`connect-src 'self' ${ws.protocol}//${ws.host.replace(/\./g, '\\.')}(;|$)`));
+  assert.match(csp, /script-src 'self' https:\/\/\*\.lightning\.force\.com /);
+  assert.match(page, /<meta name="switchboard-trusted-origins" content="" \/>/);
+  assert.ok(page.indexOf('Content-Security-Policy') < page.indexOf('<script'), 'the policy comes before every script');
   assert.match(page, /<link rel="stylesheet" href="\{!URLFOR\(\$Resource\.SwitchboardSoftphone, 'softphone\.css'\)\}"\/>/);
   assert.match(page, /<script type="module" src="\{!URLFOR\(\$Resource\.SwitchboardSoftphone, 'softphone\.js'\)\}"><\/script>/);
   assert.match(page, /<body><switchboard-softphone><\/switchboard-softphone><\/body>/);
   assert.doesNotMatch(page, /cdn\.example\.com|inline/, 'only the connector\'s own relative assets');
-  assert.ok(page.indexOf('opencti_min.js') < page.indexOf('softphone.js'), 'Open CTI first');
   const parser = new SaxesParser();
   const errors: string[] = [];
   parser.on('error', (e) => errors.push(e.message));
@@ -247,6 +265,62 @@ test('the package ships the Apex class the outbox looks logs up with, under the 
   for (const source of [cls, testClass]) assert.equal((source.match(/\{/g) ?? []).length, (source.match(/\}/g) ?? []).length);
 });
 
+test('the package ships SwitchboardCredentials.mint for runApex: HMAC-SHA1 of "<expiry>:<extension>" with the protected secret', (t) => {
+  const files = buildPackage(definition(), { connectorDist: connectorDist(t) });
+  const cls = String(byPath(files, '/classes/SwitchboardCredentials.cls').content);
+  assert.match(cls, /^global with sharing class SwitchboardCredentials \{/m, 'runApex needs a global class');
+  assert.match(cls, /webService static String mint\(\)/, 'runApex calls a webService static method; methodParams are empty');
+  assert.match(cls, /Crypto\.generateMac\('hmacSHA1', Blob\.valueOf\(username\), Blob\.valueOf\(secret\)\)/, 'key = secret, message = username');
+  assert.match(cls, /String username = String\.valueOf\(expiresAt\) \+ ':' \+ extension;/);
+  assert.match(cls, /EncodingUtil\.base64Encode\(mac\)/);
+  assert.match(cls, /Datetime\.now\(\)\.getTime\(\) \/ 1000 \+ ttl/, 'expiry = now + TtlSeconds__c, in seconds');
+  assert.match(cls, /SwitchboardPhoneSecret__mdt\.getInstance\('Default'\)/);
+  assert.match(cls, /SELECT Username, SwitchboardExtension__c FROM User WHERE Id = :userId/, 'the running user\'s own extension, by bind variable');
+  for (const field of ['username', 'password', 'extension', 'expiresAt', 'ttlSeconds']) assert.match(cls, new RegExp(`write(String|Number)Field\\('${field}'`), field);
+  assert.match(cls, /throw new CredentialsException\('User ' \+ agent\.Username \+ ' has no SIP extension/);
+  assert.match(cls, /throw new CredentialsException\('The phone-system secret is not configured/);
+  const testClass = String(byPath(files, '/classes/SwitchboardCredentialsTest.cls').content);
+  assert.match(testClass, /^@IsTest\s+private class SwitchboardCredentialsTest/);
+  for (const name of ['signsTheKnownVector', 'mintsForTheRunningUsersExtension', 'anUnsetLifetimeIsAnHour', 'refusesAUserWithoutAnExtension', 'refusesWhenTheSecretIsMissingOrEmpty']) {
+    assert.match(testClass, new RegExp(`@IsTest\\s+static void ${name}\\(\\)`), name);
+  }
+  for (const source of [cls, testClass]) assert.equal((source.match(/\{/g) ?? []).length, (source.match(/\}/g) ?? []).length);
+  assert.match(String(byPath(files, '/classes/SwitchboardCredentials.cls-meta.xml').content), /<status>Active<\/status>/);
+
+  const type = String(byPath(files, 'SwitchboardPhoneSecret__mdt.object-meta.xml').content);
+  assert.match(type, /<visibility>Protected<\/visibility>/);
+  assert.match(String(byPath(files, 'SwitchboardPhoneSecret__mdt/fields/Secret__c.field-meta.xml').content), /<type>Text<\/type>/);
+  const ttl = String(byPath(files, 'SwitchboardPhoneSecret__mdt/fields/TtlSeconds__c.field-meta.xml').content);
+  assert.match(ttl, /<type>Number<\/type>[\s\S]*|<defaultValue>3600<\/defaultValue>/);
+  assert.match(ttl, /<defaultValue>3600<\/defaultValue>/);
+  const extension = String(byPath(files, 'objects/User/fields/SwitchboardExtension__c.field-meta.xml').content);
+  assert.match(extension, /<type>Text<\/type>/);
+  assert.match(extension, /<unique>true<\/unique>/, 'one extension, one user');
+  assert.equal(files.some((f) => f.path.includes('customMetadata/')), false, 'no record ships: a redeploy never overwrites the admin\'s secret');
+
+  const ps = String(byPath(files, '.permissionset-meta.xml').content);
+  assert.match(ps, /<apexClass>SwitchboardCredentials<\/apexClass>\s*<enabled>true<\/enabled>/);
+  assert.match(ps, /<editable>false<\/editable>\s*<field>User\.SwitchboardExtension__c<\/field>\s*<readable>true<\/readable>/, 'agents read their extension, never edit it');
+  assert.doesNotMatch(ps, /customMetadataTypeAccesses|SwitchboardPhoneSecret/, 'agents get no access to the secret');
+
+  const readme = String(byPath(files, 'README.md').content);
+  assert.ok(files.some((f) => f.path === 'README.md'), 'the README sits at the project root');
+  for (const needle of ['SwitchboardPhoneSecret__mdt', 'SwitchboardExtension__c', 'Restrict access to custom metadata types', 'Named Credential', 'managed package', 'credentialScheme: ephemeral']) assert.ok(readme.includes(needle), needle);
+});
+
+test('the Apex test class\'s known vector is what Node computes: both sides sign alike', (t) => {
+  const files = buildPackage(definition(), { connectorDist: connectorDist(t) });
+  const testClass = String(byPath(files, '/classes/SwitchboardCredentialsTest.cls').content);
+  const call = /SwitchboardCredentials\.credential\('([^']+)', '([^']+)', (\d+)L, (\d+)\)/.exec(testClass);
+  assert.ok(call, 'the vector test calls credential(extension, secret, expiresAt, ttl)');
+  const [, extension, secret, expiresAt] = call;
+  const expected = /System\.assertEquals\('([^']+)', c\.get\('password'\)\)/.exec(testClass)?.[1];
+  const username = `${expiresAt}:${extension}`;
+  assert.match(testClass, new RegExp(`System\\.assertEquals\\('${username}', c\\.get\\('username'\\)\\)`));
+  assert.equal(createHmac('sha1', secret ?? '').update(username).digest('base64'), expected);
+  assert.deepEqual({ extension, secret, expiresAt: Number(expiresAt) }, { extension: KNOWN_VECTOR.extension, secret: KNOWN_VECTOR.secret, expiresAt: KNOWN_VECTOR.expiresAt });
+});
+
 test('the metadata rules catch broken files', () => {
   const ns = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
   const decl = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -266,6 +340,13 @@ test('the metadata rules catch broken files', () => {
     ['triggers/X.trigger-meta.xml', `${decl}<ApexTrigger ${ns}/>`, /No metadata rule/],
     ['classes/X.cls-meta.xml', `${decl}<ApexClass ${ns}><apiVersion>62.0</apiVersion><status>Enabled</status></ApexClass>`, /expected one of Active/],
     ['permissionsets/X.permissionset-meta.xml', `${decl}<PermissionSet ${ns}><label>X</label><classAccesses><enabled>true</enabled></classAccesses></PermissionSet>`, /<classAccesses> needs/],
+    ['objects/X__mdt/X__mdt.object-meta.xml', `${decl}<CustomObject ${ns}><label>X</label><pluralLabel>Xs</pluralLabel><visibility>Hidden</visibility></CustomObject>`, /expected one of Public, Protected/],
+    ['objects/X__mdt/Y__mdt.object-meta.xml', `${decl}<CustomObject ${ns}><label>X</label><pluralLabel>Xs</pluralLabel><visibility>Protected</visibility></CustomObject>`, /must name the same type/],
+    ['objects/X__mdt/fields/A__c.field-meta.xml', `${decl}<CustomField ${ns}><fullName>B__c</fullName><label>A</label><type>Text</type><length>10</length></CustomField>`, /not the file's name/],
+    ['objects/X__mdt/fields/A__c.field-meta.xml', `${decl}<CustomField ${ns}><fullName>A__c</fullName><label>A</label><type>Text</type></CustomField>`, /needs a <length>/],
+    ['objects/X__mdt/fields/A__c.field-meta.xml', `${decl}<CustomField ${ns}><fullName>A__c</fullName><label>A</label><type>Number</type><precision>3</precision></CustomField>`, /precision> and <scale>/],
+    ['objects/User/fields/A__c.field-meta.xml', `${decl}<CustomField ${ns}><fullName>A__c</fullName><fieldManageability>Locked</fieldManageability><label>A</label><type>Text</type><length>4</length></CustomField>`, /only on custom metadata type fields/],
+    ['permissionsets/X.permissionset-meta.xml', `${decl}<PermissionSet ${ns}><label>X</label><customMetadataTypeAccesses><enabled>true</enabled></customMetadataTypeAccesses></PermissionSet>`, /<customMetadataTypeAccesses> needs/],
   ];
   for (const [path, content, expected] of cases) {
     const problems = checkMetadataFile(path, content);

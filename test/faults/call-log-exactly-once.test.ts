@@ -91,7 +91,11 @@ it('logs every call exactly once through failed saves, lost answers, a reload, a
   const loseAnswer = async (route: Route): Promise<void> => {
     if (lost-- > 0) {
       // The server saves the Task… (fetched from Node, which does not know the browser's host mapping)
-      await route.fetch({ url: route.request().url().replace(/^https:\/\/[^/]+/, `https://127.0.0.1:${stack.console.port}`) });
+      // (by 127.0.0.1 the page's session cookie is not sent, so it uses the API token)
+      await route.fetch({
+        url: route.request().url().replace(/^https:\/\/[^/]+/, `https://127.0.0.1:${stack.console.port}`),
+        headers: { ...route.request().headers(), authorization: `Bearer ${stack.console.apiToken}` },
+      });
       return route.fulfill({ status: 504, contentType: 'application/json', body: JSON.stringify({ error: 'injected: gateway timeout' }) }); // …and the answer is lost
     }
     return route.continue();

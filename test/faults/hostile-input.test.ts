@@ -23,9 +23,9 @@ let forger: Server;
 let forgerUrl: string;
 const AGENT = agentUser(0);
 
-/** A page of a third origin that posts whatever it is told to its parent with target '*'. */
+/** A page of a third origin that posts whatever it is told to its parent's frame number `to`, with target '*'. */
 const FORGER_HTML = `<!doctype html><meta charset="utf-8"><script>
-  window.addEventListener('message', (e) => { if (e.data && e.data.forge) window.parent.postMessage(e.data.forge, '*'); });
+  window.addEventListener('message', (e) => { if (e.data && e.data.forge) window.parent.frames[e.data.to].postMessage(e.data.forge, '*'); });
   window.parent.postMessage({ forgerReady: true }, '*');
 </script>`;
 
@@ -102,8 +102,9 @@ describe('Open CTI messages from other origins', () => {
       methodName: 'onClickToDial', callId: -1, apiVersion, apiType: 'opencti',
       response: { number, recordId: '003000000000001AAA', recordName: 'Forged', objectType: 'Contact' },
     });
-    // A third-origin frame inside the softphone posts the forged event to it.
-    await frame.evaluate((src) => new Promise<void>((resolve) => {
+    // A third-origin frame beside the softphone (in the console page: the softphone's CSP lets no
+    // foreign frame in) posts the forged event to it.
+    await phone.page.evaluate((src) => new Promise<void>((resolve) => {
       window.addEventListener('message', (e) => { if ((e.data as { forgerReady?: boolean })?.forgerReady) resolve(); });
       const f = document.createElement('iframe');
       f.id = 'forger';
@@ -111,7 +112,11 @@ describe('Open CTI messages from other origins', () => {
       f.style.display = 'none';
       document.body.append(f);
     }), forgerUrl);
-    await frame.evaluate((m) => (document.getElementById('forger') as HTMLIFrameElement).contentWindow!.postMessage({ forge: m }, '*'), clickToDial('2125550203'));
+    await phone.page.evaluate((m) => {
+      const softphone = (document.querySelector('iframe[title="Softphone"]') as HTMLIFrameElement).contentWindow;
+      const to = Array.from({ length: window.length }, (_, i) => i).find((i) => window[i] === softphone);
+      (document.getElementById('forger') as HTMLIFrameElement).contentWindow!.postMessage({ forge: m, to }, '*');
+    }, clickToDial('2125550203'));
     // The same event from the console's own origin (the top page) dials.
     await phone.page.evaluate(([m, origin]) => (document.querySelector('iframe[title="Softphone"]') as HTMLIFrameElement).contentWindow!.postMessage(m, origin as string),
       [clickToDial('4155550134'), stack.console.vfOrigin] as const);
@@ -147,7 +152,7 @@ describe('malformed console input', () => {
   });
 
   it('answers malformed SOQL, SOSL and REST input with Salesforce-shaped errors, and leaks nothing', async () => {
-    const auth = { authorization: 'Bearer hostile-test' };
+    const auth = { authorization: `Bearer ${stack.console.apiToken}` };
     const rest = <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => stack.api<T>(method, `/services/data/v62.0${path}`, body, auth);
     const q = (soql: string): string => `/query?q=${encodeURIComponent(soql)}`;
     const all = await rest<{ totalSize: number }>('GET', q('SELECT Id FROM Contact'));

@@ -4,8 +4,8 @@
  * the next start would fail on them: telephony.md trap 4). `restart()` kills and starts it again
  * on the same ports, losing its registrations, as a real server crash would.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createHash, createHmac, X509Certificate } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -30,6 +30,19 @@ export interface KamailioOptions {
   readonly wsPort?: number;
   /** Ring groups (WITH_RINGGROUPS): group number -> member user names, e.g. `{ '5000': ['2001', '2002'] }`. */
   readonly ringGroups?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Short-lived credentials (WITH_AUTHEPH): the secret shared with whoever mints them. Usernames are
+   * `<expiry>:<extension>`, passwords base64(HMAC-SHA1(secret, username)); see `mintEphemeral`.
+   * With `users` as well, plain usernames are checked against those users (desk phones).
+   */
+  readonly ephemeralSecret?: string;
+  /**
+   * wss (WITH_TLS) on its own port: `true` makes a throwaway self-signed certificate for 127.0.0.1
+   * (Chromium trusts exactly its key through `chromiumArgs`), or pass a PEM key and certificate.
+   */
+  readonly tls?: boolean | { readonly key: string; readonly cert: string };
+  /** Seconds a WebSocket may idle before Kamailio sends it a WebSocket Ping frame (default 30). */
+  readonly wsKeepaliveSeconds?: number;
   /** Shared memory in MB (`kamailio -m`); the default 64 runs out under load (a ring group forks each call to every member, and BLF publishes every branch). */
   readonly shmMb?: number;
   /** Print Kamailio's log to stderr (default: only when it fails to start). */
@@ -40,6 +53,10 @@ export interface KamailioHandle {
   /** `ws://127.0.0.1:<port>` for sip.js. */
   readonly wsUrl: string;
   readonly wsPort: number;
+  /** `wss://127.0.0.1:<port>` when started with `tls`. */
+  readonly wssUrl: string | undefined;
+  /** Chromium flags that make it trust the throwaway wss certificate (and nothing else). */
+  readonly chromiumArgs: readonly string[];
   /** UDP/TCP SIP port (SIPp, baresip). */
   readonly sipPort: number;
   /** The SIP domain users register in. */
@@ -49,6 +66,8 @@ export interface KamailioHandle {
   log(): string;
   /** User names with at least one registered contact now (read from usrloc over the ctl socket). */
   registeredUsers(): Promise<string[]>;
+  /** Runs an RPC command over the ctl socket (`kamcmd <args>`) and returns its output. */
+  kamcmd(...args: string[]): Promise<string>;
   /** Kills Kamailio and starts it again on the same ports with fresh state. */
   restart(): Promise<void>;
   /** Kills Kamailio (without restarting). */
@@ -60,23 +79,37 @@ export interface KamailioHandle {
 
 export async function startKamailio(options: KamailioOptions = {}): Promise<KamailioHandle> {
   if (!existsSync(KAMAILIO_PATH)) throw new Error(`Kamailio is not installed at ${KAMAILIO_PATH} (apt-get install kamailio kamailio-websocket-modules kamailio-presence-modules).`);
+  if (options.ephemeralSecret !== undefined) checkEphemeralSecret(options.ephemeralSecret);
+  const keepalive = options.wsKeepaliveSeconds ?? 30;
+  if (!(Number.isInteger(keepalive) && keepalive > 0)) throw new RangeError(`startKamailio: wsKeepaliveSeconds must be a positive whole number of seconds, got ${keepalive}`);
   const runDir = mkdtempSync(join(tmpdir(), 'sb-kamailio-'));
   const sipPort = options.sipPort ?? (await freePort());
   const wsPort = options.wsPort ?? (await freePort());
+  // Without tls the wss knob still needs a value: one that is never listened on.
+  const wssPort = options.tls ? await freePort() : wsPort;
+  const tls = options.tls === true ? throwawayCertificate() : options.tls || undefined;
+  if (tls) {
+    writeFileSync(join(runDir, 'key.pem'), tls.key, { mode: 0o600 });
+    writeFileSync(join(runDir, 'cert.pem'), tls.cert);
+    writeFileSync(join(runDir, 'tls.cfg'), tlsProfile(runDir));
+  }
   const config = renderKamailioConfig(readFileSync(KAMAILIO_CONFIG, 'utf8'), {
     SB_IP: '127.0.0.1',
     SB_SIP_PORT: String(sipPort),
     SB_WS_PORT: String(wsPort),
-    SB_WSS_PORT: String(wsPort + 1),
+    SB_WSS_PORT: String(wssPort),
     SB_RUNDIR: runDir,
     SB_PASSWORD: options.password ?? 'secret',
+    SB_WS_KEEPALIVE: String(keepalive),
     ...(options.rtpengine ? { SB_RTPENGINE: options.rtpengine } : {}),
   });
   const configPath = join(runDir, 'kamailio.cfg');
   writeFileSync(configPath, config);
   const defines = [
-    ...(options.auth !== false || options.users ? ['WITH_AUTH'] : []),
+    ...(options.auth !== false || options.users || options.ephemeralSecret !== undefined ? ['WITH_AUTH'] : []),
     ...(options.users ? ['WITH_USERS_FILE'] : []),
+    ...(options.ephemeralSecret !== undefined ? ['WITH_AUTHEPH'] : []),
+    ...(tls ? ['WITH_TLS'] : []),
     ...(options.blf !== false ? ['WITH_BLF'] : []),
     ...(options.rtpengine ? ['WITH_RTPENGINE'] : []),
     ...(options.ringGroups ? ['WITH_RINGGROUPS'] : []),
@@ -109,7 +142,9 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
     freshTables();
     const args = ['-f', configPath, '-DD', '-E', '-Y', runDir, '-P', join(runDir, 'kamailio.pid'), ...(options.shmMb ? ['-m', String(options.shmMb)] : []), ...defines.flatMap((d) => ['-A', d])];
     // Own process group: Kamailio forks workers, and a crash test must kill them all at once.
-    const proc = spawn(KAMAILIO_PATH, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // The secret travels in the environment (the config reads it with #!defenvs), never in a file.
+    const env = options.ephemeralSecret !== undefined ? { ...process.env, SB_AUTHEPH_SECRET: options.ephemeralSecret } : process.env;
+    const proc = spawn(KAMAILIO_PATH, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
     child = proc;
     const collect = (b: Buffer): void => {
       output += b.toString();
@@ -118,7 +153,7 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
     proc.stdout.on('data', collect);
     proc.stderr.on('data', collect);
     const exited = new Promise<never>((_, fail) => proc.once('exit', (code) => fail(new Error(`Kamailio exited (${code}) while starting:\n${output.slice(-3000)}`))));
-    await Promise.race([waitForTcp(wsPort, 5000), exited]);
+    await Promise.race([Promise.all([waitForTcp(wsPort, 5000), ...(tls ? [waitForTcp(wssPort, 5000)] : [])]), exited]);
     exited.catch(() => {});
   };
 
@@ -132,22 +167,31 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
     });
     // Wait until the workers are gone too and the port is free again.
     await waitFree(wsPort);
+    if (tls) await waitFree(wssPort);
   };
+
+  const kamcmd = (...args: string[]): Promise<string> => new Promise<string>((resolve, reject) => {
+    execFile(KAMCMD_PATH, ['-s', `unix:${join(runDir, 'kamailio_ctl')}`, ...args], { timeout: 10_000 }, (error, stdout) => {
+      if (error) return reject(new Error(`kamcmd ${args.join(' ')} failed: ${String(error)}`));
+      resolve(stdout);
+    });
+  });
 
   await start();
   return {
     wsUrl: `ws://127.0.0.1:${wsPort}`,
     wsPort,
+    wssUrl: tls ? `wss://127.0.0.1:${wssPort}` : undefined,
+    chromiumArgs: tls ? [`--ignore-certificate-errors-spki-list=${spkiHash(tls.cert)}`] : [],
     sipPort,
     domain: '127.0.0.1',
     runDir,
     log: () => output,
-    registeredUsers: () => new Promise<string[]>((resolve, reject) => {
-      execFile(KAMCMD_PATH, ['-s', `unix:${join(runDir, 'kamailio_ctl')}`, 'ul.dump', 'brief'], { timeout: 10_000 }, (error, stdout) => {
-        if (error) return reject(new Error(`kamcmd ul.dump failed: ${String(error)}`));
-        resolve([...new Set([...stdout.matchAll(/AoR:\s*(\S+)/g)].map((m) => m[1]!.replace(/^sip:/, '').split('@')[0]!))]);
-      });
-    }),
+    registeredUsers: async () => {
+      const dump = await kamcmd('ul.dump', 'brief');
+      return [...new Set([...dump.matchAll(/AoR:\s*(\S+)/g)].map((m) => m[1]!.replace(/^sip:/, '').split('@')[0]!))];
+    },
+    kamcmd,
     restart: async () => {
       await kill();
       await start();
@@ -161,6 +205,27 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
   };
 }
 
+/**
+ * A short-lived credential as Salesforce mints it for auth_ephemeral (username_format 1, SHA-1):
+ * username `<expiresAt>:<extension>`, password base64(HMAC-SHA1(secret, username)).
+ */
+export function mintEphemeral(secret: string, extension: string, expiresAt: number): { username: string; password: string } {
+  if (!/^[^\s:@]+$/.test(extension)) throw new Error(`mintEphemeral: extension must be a SIP user part without ':' or '@', got ${JSON.stringify(extension)}`);
+  if (!Number.isInteger(expiresAt) || expiresAt <= 0) throw new Error(`mintEphemeral: expiresAt must be a Unix time in whole seconds, got ${expiresAt}`);
+  const username = `${expiresAt}:${extension}`;
+  return { username, password: createHmac('sha1', secret).update(username).digest('base64') };
+}
+
+/**
+ * The secret reaches Kamailio through `#!defenvs`, which wraps it in double quotes: a quote, a
+ * backslash or a line break would end the string early, and a short secret can be guessed offline
+ * from any credential seen on the wire.
+ */
+export function checkEphemeralSecret(secret: string): void {
+  if (secret.length < 16) throw new Error(`ephemeral secret: at least 16 characters are needed, got ${secret.length}`);
+  if (/["\\\s]/.test(secret)) throw new Error('ephemeral secret: must not contain quotes, backslashes or white space (Kamailio reads it as a quoted string)');
+}
+
 /** Rewrites the `#!substdef "!NAME!value!g"` knobs of kamailio.cfg. */
 export function renderKamailioConfig(config: string, values: Readonly<Record<string, string>>): string {
   let out = config;
@@ -170,6 +235,33 @@ export function renderKamailioConfig(config: string, values: Readonly<Record<str
     out = out.replace(line, `#!substdef "!${name}!${value.replace(/!/g, '\\!')}!g"`);
   }
   return out;
+}
+
+function tlsProfile(runDir: string): string {
+  // verify_certificate=no: browsers present no client certificate.
+  return ['[server:default]', 'method = TLSv1.2+', 'verify_certificate = no', 'require_certificate = no', `private_key = ${join(runDir, 'key.pem')}`, `certificate = ${join(runDir, 'cert.pem')}`, ''].join('\n');
+}
+
+/** A self-signed certificate for 127.0.0.1 made with the system's openssl (valid for a day). */
+function throwawayCertificate(): { key: string; cert: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-kamailio-tls-'));
+  try {
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1',
+      '-subj', '/CN=switchboard kamailio test', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ], { stdio: 'pipe' });
+    return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+  } catch (e) {
+    throw new Error(`startKamailio({ tls: true }) could not make a certificate with openssl (apt-get install openssl): ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** base64 SHA-256 of the certificate's public key, as `--ignore-certificate-errors-spki-list` wants it. */
+function spkiHash(certPem: string): string {
+  return createHash('sha256').update(new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
 }
 
 function esc(s: string): string {

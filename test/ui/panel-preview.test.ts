@@ -48,13 +48,60 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.locator('#utility-bar').screenshot({ path: join(SHOTS, `${name}.png`) });
 }
 
+/**
+ * Records every BroadcastChannel message a page (or frame) of the context posts or receives, as
+ * JSON, in `window.__channelLog`. Installed before any page script runs.
+ */
+const RECORD_CHANNELS = `(() => {
+  const log = [];
+  window.__channelLog = log;
+  const Original = BroadcastChannel;
+  const post = Original.prototype.postMessage;
+  Original.prototype.postMessage = function (message) {
+    log.push({ dir: 'out', name: this.name, json: JSON.stringify(message) });
+    return post.call(this, message);
+  };
+  window.BroadcastChannel = class extends Original {
+    constructor(name) {
+      super(name);
+      super.addEventListener('message', (e) => log.push({ dir: 'in', name, json: JSON.stringify(e.data) }));
+    }
+  };
+})()`;
+
+interface ChannelRecord { readonly dir: 'in' | 'out'; readonly name: string; readonly json: string }
+
+function channelLog(page: Page): Promise<ChannelRecord[]> {
+  return page.evaluate('window.__channelLog ?? []') as Promise<ChannelRecord[]>;
+}
+
+/** Every IndexedDB database and object store of the page's origin, keys and values as JSON. */
+function indexedDbDump(page: Page): Promise<{ db: string; store: string; json: string }[]> {
+  return page.evaluate(`(async () => {
+    const done = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+    const out = [];
+    for (const { name } of await indexedDB.databases()) {
+      const db = await done(indexedDB.open(name));
+      for (const store of db.objectStoreNames) {
+        const tx = db.transaction(store);
+        const keys = await done(tx.objectStore(store).getAllKeys());
+        const values = await done(tx.objectStore(store).getAll());
+        out.push({ db: name, store, json: JSON.stringify([keys, values]) });
+      }
+      db.close();
+    }
+    return out;
+  })()`) as Promise<{ db: string; store: string; json: string }[]>;
+}
+
 /** Runs `fn` in the page with the preview's fakes (`window.preview`). */
 function inPage<T>(page: Page, fn: string): Promise<T> {
   return page.evaluate(`(async () => { const { phone, crm, host } = window.preview; ${fn} })()`) as Promise<T>;
 }
 
-test('the panel through an agent\'s calls, by accessible names, with screenshots', async () => {
+test('the panel through an agent\'s calls, by accessible names, with screenshots', { timeout: 120_000 }, async () => {
   const context = await browser.newContext();
+  await context.addInitScript(RECORD_CHANNELS);
   const page = await open(context);
   let dialogs = 0;
   page.on('dialog', (d) => { dialogs++; void d.dismiss(); });
@@ -68,7 +115,13 @@ test('the panel through an agent\'s calls, by accessible names, with screenshots
   await page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor();
   assert.equal(await page.getByRole('combobox', { name: 'Status' }).inputValue(), 'available');
   assert.equal(await page.getByLabel('Password').count(), 0, 'the sign-in form is gone');
-  assert.equal(await page.evaluate(() => JSON.stringify(localStorage)).then((s) => s.includes('secret')), false, 'the password is not in localStorage');
+  // What the app persists goes to IndexedDB, and what it shares goes over the tabs' channel: the
+  // typed password is in neither.
+  const stored = await indexedDbDump(page);
+  assert.deepEqual(stored.filter((r) => r.json.includes('secret')), [], 'the password is in no IndexedDB store');
+  const posted = await channelLog(page);
+  assert.ok(posted.some((m) => m.dir === 'out' && m.json.includes('"registered"')), 'the recorder saw the state posts');
+  assert.deepEqual(posted.filter((m) => m.json.includes('secret')), [], 'the password crossed no channel');
   await shot(page, '02-idle');
 
   // An incoming call whose number matches three records: the picker, then Answer with Alt+A.
@@ -194,8 +247,9 @@ test('the panel speaks the agent\'s language', async () => {
   await context.close();
 });
 
-test('a second tab mirrors the phone, controls it, and takes over when the first closes', async () => {
+test('a second tab mirrors the phone and controls it; when the first closes it takes over and asks to sign in again; no password crosses', { timeout: 60_000 }, async () => {
   const context = await browser.newContext();
+  await context.addInitScript(RECORD_CHANNELS);
   const first = await open(context, '?signin=1');
   await first.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor();
   const second = await open(context);
@@ -205,16 +259,47 @@ test('a second tab mirrors the phone, controls it, and takes over when the first
   await second.getByRole('combobox', { name: 'Status' }).selectOption('away:Lunch');
   await first.waitForFunction(() => (window as unknown as { preview: { host: { state: { presence: { status: string; reasonId?: string } } } } }).preview.host.state.presence.reasonId === 'Lunch');
   await shot(second, '12-second-tab');
+  const heard = await channelLog(second);
+  assert.ok(heard.some((m) => m.dir === 'in' && m.json.includes('"Lunch"')), 'the follower heard the leader\'s state');
+  assert.deepEqual(heard.filter((m) => m.json.includes('secret')), [], 'the follower never received the password');
   const closedAt = Date.now();
   await first.close();
   await second.getByText('The phone is active in another Salesforce tab').waitFor({ state: 'detached', timeout: 2000 });
   const role = await second.evaluate(() => (window as unknown as { preview: { host: { leadership: { role: string } } } }).preview.host.leadership.role);
   assert.equal(role, 'leader');
   assert.ok(Date.now() - closedAt < 2000, `takeover took ${Date.now() - closedAt} ms`);
+  // The typed password stayed in the closed tab: this one asks for it.
+  await second.getByText('The phone moved to this tab; sign in again.').waitFor({ timeout: 5000 });
+  await shot(second, '13-takeover-sign-in-again');
+  await second.getByLabel('Extension').fill('1001');
+  await second.getByLabel('Password').fill('secret');
+  await second.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await second.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor();
+  assert.equal(await second.getByText('The phone moved to this tab; sign in again.').count(), 0, 'the notice goes once signed in');
   await context.close();
 });
 
-test('in cross-site frames without Web Locks, the tabs still elect one phone over BroadcastChannel', async () => {
+test('signing in from a follower tab takes the phone to that tab; the password stays there', { timeout: 60_000 }, async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(RECORD_CHANNELS);
+  const first = await open(context);
+  await first.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+  const second = await open(context);
+  await second.getByText('The phone is active in another Salesforce tab').waitFor();
+  await second.getByLabel('Extension').fill('1001');
+  await second.getByLabel('Password').fill('secret');
+  await second.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await second.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor();
+  assert.equal(await second.getByText('The phone is active in another Salesforce tab').count(), 0, 'the tab where the agent signed in holds the phone');
+  await first.getByText('The phone is active in another Salesforce tab').waitFor({ timeout: 5000 });
+  await first.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor();
+  for (const page of [first, second]) {
+    assert.deepEqual((await channelLog(page)).filter((m) => m.json.includes('secret')), [], 'no channel message carries the password');
+  }
+  await context.close();
+});
+
+test('in cross-site frames without Web Locks, the tabs still elect one phone over BroadcastChannel', { timeout: 60_000 }, async () => {
   // The softphone on its own domain inside Salesforce: Chromium denies Web Locks (and IndexedDB)
   // to such a frame when third-party storage is blocked. Outer page on 127.0.0.1, frame on localhost.
   const context = await browser.newContext();
@@ -240,7 +325,8 @@ test('in cross-site frames without Web Locks, the tabs still elect one phone ove
   const tookMs = Date.now() - closedAt;
   assert.equal(await second.frame.evaluate(() => (window as unknown as { preview: { host: { leadership: { role: string } } } }).preview.host.leadership.role), 'leader');
   assert.ok(tookMs < 2000, `takeover took ${tookMs} ms`);
-  await second.frame.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor({ timeout: 3000 });
+  // The typed password never left the first tab: the new phone asks for it.
+  await second.frame.getByText('The phone moved to this tab; sign in again.').waitFor({ timeout: 3000 });
   await context.close();
 });
 

@@ -2,8 +2,11 @@
  * The PanelHost the app gives the panel. Its source changes with leadership: the connector engine
  * (this tab holds the phone) or a FollowerRelay (another tab does). The panel keeps one host object
  * for the tab's life and just re-reads it on every notification.
+ *
+ * In a follower, a sign-in is not relayed: it goes to `signInHere`, which takes the phone to this
+ * tab and signs in there, so a typed password never leaves the tab (see tab-relay.ts).
  */
-import { initialPresence, SwitchboardError, toSwitchboardError, type AgentCommand, type Clock, type EngineState, type EventSource, type SipCredentials } from '../../core/index.ts';
+import { initialPresence, SwitchboardError, toSwitchboardError, type AgentCommand, type Clock, type EngineState, type EventSource } from '../../core/index.ts';
 import type { EngineEvents } from '../../core/index.ts';
 import type { LeadershipInfo, PanelAudio, PanelHost } from '../../ui/panel-host.ts';
 import type { FollowerRelay } from '../leadership/tab-relay.ts';
@@ -21,10 +24,12 @@ export interface SoftphoneHostOptions {
   readonly downloadLog?: () => void;
 }
 
+export type SignInCommand = Extract<AgentCommand, { type: 'sign-in' }>;
+
 type Source =
   | { readonly kind: 'none' }
-  | { readonly kind: 'engine'; readonly engine: EngineLike; readonly off: () => void; readonly onSignIn?: (credentials: SipCredentials | null) => void }
-  | { readonly kind: 'relay'; readonly relay: FollowerRelay; readonly off: () => void };
+  | { readonly kind: 'engine'; readonly engine: EngineLike; readonly off: () => void }
+  | { readonly kind: 'relay'; readonly relay: FollowerRelay; readonly off: () => void; readonly signInHere?: (command: SignInCommand) => Promise<void> };
 
 export function loadingState(at: number): EngineState {
   return { phase: 'loading', registration: { state: 'unregistered' }, presence: initialPresence(at), calls: [], recent: [], lines: {}, clickToDialEnabled: false };
@@ -74,17 +79,12 @@ export class SoftphoneHost implements PanelHost {
     const source = this.source;
     if (source.kind === 'engine') {
       await source.engine.execute(command);
-      if (command.type === 'sign-in') {
-        const settings = source.engine.state.settings;
-        const username = command.username ?? settings?.sip.username;
-        const password = command.password ?? settings?.sip.password;
-        if (username && password) source.onSignIn?.({ username, password });
-      } else if (command.type === 'sign-out') source.onSignIn?.(null);
       return;
     }
     if (source.kind === 'relay') {
       try {
-        await source.relay.execute(command);
+        if (command.type === 'sign-in' && source.signInHere) await source.signInHere(command);
+        else await source.relay.execute(command);
       } catch (error) {
         // The leader reports its own failures in the mirrored state; a relay timeout only here.
         const e = toSwitchboardError(error);
@@ -97,19 +97,19 @@ export class SoftphoneHost implements PanelHost {
     throw new SwitchboardError('SB40001', 'The phone is still starting.');
   }
 
-  /** This tab holds the phone: render the engine. `onSignIn` hears the agent's sign-in and sign-out. */
-  attachEngine(engine: EngineLike, onSignIn?: (credentials: SipCredentials | null) => void): void {
+  /** This tab holds the phone: render the engine. */
+  attachEngine(engine: EngineLike): void {
     this.detach();
     const off = engine.events.on('change', (state) => this.setState(state));
-    this.source = { kind: 'engine', engine, off, ...(onSignIn ? { onSignIn } : {}) };
+    this.source = { kind: 'engine', engine, off };
     this.setState(engine.state);
   }
 
-  /** Another tab holds the phone: render its mirrored state. */
-  attachFollower(relay: FollowerRelay): void {
+  /** Another tab holds the phone: render its mirrored state. A sign-in here goes to `signInHere`. */
+  attachFollower(relay: FollowerRelay, signInHere?: (command: SignInCommand) => Promise<void>): void {
     this.detach();
     const off = relay.events.on('change', (state) => this.setState(state));
-    this.source = { kind: 'relay', relay, off };
+    this.source = { kind: 'relay', relay, off, ...(signInHere ? { signInHere } : {}) };
     this.currentAudio = undefined;
     if (relay.state) this.setState(relay.state);
     else this.notify();
@@ -139,6 +139,8 @@ export class SoftphoneHost implements PanelHost {
 
   private setState(state: EngineState): void {
     this.currentState = state;
+    // "Sign in again" is about the sign-in form the takeover left; it goes once the agent is in.
+    if (this.currentLeadership.role === 'leader' && this.currentLeadership.signInAgain && state.phase !== 'signed-out') this.currentLeadership = { role: 'leader' };
     if (this.source.kind === 'relay') {
       const since = this.source.relay.since;
       const info: LeadershipInfo = { role: 'follower', ...(since !== undefined ? { leaderSince: since } : {}) };

@@ -109,3 +109,26 @@ test('election messages are validated', () => {
   assert.equal(parseElectionMessage({ v: 1, t: 'state', from: 'a' }), undefined);
   assert.ok(parseElectionMessage({ v: 1, t: 'election-resign', from: 'a' }));
 });
+
+test('takeOver(): a follower leads at once; the leader follows; a stale heartbeat of the old leader does not undo it', async () => {
+  const hub = new MemoryChannelHub();
+  const clock = new FakeClock();
+  const a = tab(hub, clock, 'a');
+  const b = tab(hub, clock, 'b');
+  a.election.start();
+  await step(clock, 600);
+  b.election.start();
+  await step(clock, 600);
+  assert.equal(b.election.role, 'follower');
+  // The old leader's heartbeat that crosses the take: `a` still believes it leads when it sends it.
+  b.election.takeOver();
+  hub.open().postMessage({ v: 1, t: 'election-lead', from: 'a', since: (a.election as unknown as { leaderSince: number }).leaderSince });
+  assert.equal(b.election.role, 'leader');
+  await step(clock, 3000);
+  assert.equal(a.election.role, 'follower');
+  assert.equal(b.election.role, 'leader');
+  assert.deepEqual(a.roles, ['leader', 'follower']);
+  assert.deepEqual(b.roles, ['follower', 'leader']);
+  a.election.stop();
+  b.election.stop();
+});

@@ -17,6 +17,11 @@
  * resigns on release(). A tab that closes without resigning is replaced after LEADER_TIMEOUT +
  * CLAIM_WAIT (+ jitter) ≈ 1.6 s, inside the two seconds allowed. Ties go to the earlier claim,
  * then the smaller tab id, so two tabs that claim together agree on one leader.
+ *
+ * takeOver() (the agent signs in in this tab) makes this tab the leader at once and announces
+ * `election-take`: the leader and any claimer follow it. A heartbeat the old leader sent before it
+ * heard the take may still arrive; it carries the old leader's `since`, and is ignored, or the
+ * "led first keeps the phone" rule would hand the phone straight back.
  */
 import type { Clock, Logger } from '../../core/index.ts';
 import type { ChannelLike } from './tab-relay.ts';
@@ -32,7 +37,8 @@ type ElectionMessage =
   | { readonly v: 1; readonly t: 'election-who'; readonly from: string }
   | { readonly v: 1; readonly t: 'election-claim'; readonly from: string; readonly at: number }
   | { readonly v: 1; readonly t: 'election-lead'; readonly from: string; readonly since: number }
-  | { readonly v: 1; readonly t: 'election-resign'; readonly from: string };
+  | { readonly v: 1; readonly t: 'election-resign'; readonly from: string }
+  | { readonly v: 1; readonly t: 'election-take'; readonly from: string; readonly since: number };
 
 export function parseElectionMessage(data: unknown): ElectionMessage | undefined {
   if (typeof data !== 'object' || data === null) return undefined;
@@ -45,6 +51,7 @@ export function parseElectionMessage(data: unknown): ElectionMessage | undefined
     case 'election-claim':
       return typeof m['at'] === 'number' ? (m as ElectionMessage) : undefined;
     case 'election-lead':
+    case 'election-take':
       return typeof m['since'] === 'number' ? (m as ElectionMessage) : undefined;
     default:
       return undefined;
@@ -71,6 +78,9 @@ export class ChannelElection {
   private lastHeartbeat = -Infinity;
   private claimAt = 0;
   private leaderSince = 0;
+  /** The leadership this tab last heard of, `from` and `since` (a takeover ignores its stale heartbeats). */
+  private heardLeader?: { readonly from: string; readonly since: number };
+  private deposed?: { readonly from: string; readonly since: number };
   private readonly cancels = new Set<() => void>();
   private readonly onMessage = (event: { readonly data: unknown }): void => this.receive(event.data);
 
@@ -100,6 +110,18 @@ export class ChannelElection {
     this.options.channel.removeEventListener('message', this.onMessage);
   }
 
+  /** Leads now, whoever leads: the tab that led follows on hearing `election-take`. */
+  takeOver(): void {
+    if (this.state === 'leader' || this.state === 'stopped') return;
+    this.deposed = this.heardLeader;
+    this.state = 'leader';
+    this.leaderSince = this.options.clock.now();
+    this.post({ v: 1, t: 'election-take', from: this.options.tabId, since: this.leaderSince });
+    this.heartbeat();
+    this.beat();
+    this.options.onRole('leader', this.leaderSince);
+  }
+
   private receive(data: unknown): void {
     const m = parseElectionMessage(data);
     const me = this.options.tabId;
@@ -113,8 +135,18 @@ export class ChannelElection {
         if (this.state === 'leader') this.heartbeat();
         else if (this.state === 'claiming' && before(m.at, m.from, this.claimAt, me)) this.follow();
         return;
-      case 'election-lead':
+      case 'election-take':
         this.lastHeartbeat = now;
+        this.heardLeader = { from: m.from, since: m.since };
+        if (this.state !== 'follower') {
+          this.options.logger.log('info', 'another tab took the phone over', { other: m.from });
+          this.follow();
+        }
+        return;
+      case 'election-lead':
+        if (this.deposed && this.deposed.from === m.from && this.deposed.since === m.since) return;
+        this.lastHeartbeat = now;
+        this.heardLeader = { from: m.from, since: m.since };
         if (this.state === 'leader') {
           // Two leaders (messages crossed): the one that led first keeps the phone.
           if (before(m.since, m.from, this.leaderSince, me)) {

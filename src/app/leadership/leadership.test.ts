@@ -99,3 +99,51 @@ test('where Web Locks are denied, the tabs elect over the channel instead', asyn
   assert.equal(b.role, 'leader');
   b.release();
 });
+
+test('takeOver() steals the phone: this tab leads at once, the old leader follows and queues again', async () => {
+  const locks = new FakeLockManager();
+  const a = tab(locks, 'a');
+  const b = tab(locks, 'b');
+  const c = tab(locks, 'c');
+  await a.leadership.start();
+  await b.leadership.start();
+  await c.leadership.start();
+  await c.leadership.takeOver();
+  assert.equal(c.leadership.role, 'leader');
+  assert.equal(locks.holder(LEADERSHIP_LOCK), 'c');
+  await until(() => a.leadership.role === 'follower', 'a follows');
+  assert.deepEqual(a.roles, ['leader', 'follower']);
+  assert.equal(b.leadership.role, 'follower');
+  // c leaves: the queue goes on in order (b waited first, a queued again after the steal).
+  c.leadership.release();
+  await until(() => b.leadership.role === 'leader', 'b leads');
+  assert.equal(a.leadership.role, 'follower');
+  b.leadership.release();
+  await until(() => a.leadership.role === 'leader', 'a leads again');
+  assert.deepEqual(c.roles, ['follower', 'leader', 'released']);
+});
+
+test('takeOver() over the channel (Web Locks denied): the old leader follows and stays a follower', async () => {
+  const hub = new MemoryChannelHub();
+  const clock = new FakeClock();
+  const denied = { request: () => Promise.reject(new DOMException('The request was denied.', 'SecurityError')) };
+  const make = (id: string) => new TabLeadership({ locks: denied, clock, logger: new CapturingLogger(), channel: hub.open(), tabId: id });
+  const a = make('a');
+  const b = make('b');
+  const started = Promise.all([a.start(), b.start()]);
+  for (let i = 0; i < 100 && (a.role === 'electing' || b.role === 'electing'); i++) {
+    clock.advance(10);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  assert.deepEqual(await started, ['leader', 'follower']);
+  await b.takeOver();
+  assert.equal(b.role, 'leader');
+  for (let i = 0; i < 300; i++) {
+    clock.advance(10);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  assert.equal(a.role, 'follower', 'a heard the take and follows');
+  assert.equal(b.role, 'leader', 'b kept the phone: a\'s heartbeats from before the take did not hand it back');
+  a.release();
+  b.release();
+});

@@ -14,6 +14,11 @@
  * blocked) the tabs elect over BroadcastChannel instead (channel-election.ts): heartbeats, and a
  * takeover within about 1.6 s of the leader going silent. A leader there can also step down to
  * follower if it learns another tab led first. With neither, the tab leads by itself.
+ *
+ * takeOver() makes this tab the leader at once, whoever leads now: the tab where the agent types the
+ * SIP password signs in itself, so the password never leaves it (see tab-relay.ts). With Web Locks
+ * it steals the lock (the old leader's request rejects with an AbortError; it becomes a follower and
+ * queues again); over the channel it announces `election-take`.
  */
 import { Emitter, type EventSource, type Clock, type Logger } from '../../core/index.ts';
 import { ChannelElection } from './channel-election.ts';
@@ -21,9 +26,16 @@ import type { ChannelLike } from './tab-relay.ts';
 
 export const LEADERSHIP_LOCK = 'switchboard-softphone';
 
+export interface LockRequestOptions {
+  readonly mode?: 'exclusive' | 'shared';
+  readonly ifAvailable?: boolean;
+  readonly steal?: boolean;
+  readonly signal?: AbortSignal;
+}
+
 /** The part of the Web Locks API (navigator.locks) we use; injected so tests drive a fake. */
 export interface LockManagerLike {
-  request<T>(name: string, options: { mode?: 'exclusive'; ifAvailable?: boolean; signal?: AbortSignal }, callback: (lock: unknown) => Promise<T> | T): Promise<T>;
+  request<T>(name: string, options: LockRequestOptions, callback: (lock: unknown) => Promise<T> | T): Promise<T>;
 }
 
 export type LeadershipRole = 'electing' | 'leader' | 'follower' | 'released';
@@ -49,7 +61,8 @@ export class TabLeadership {
   private current: LeadershipRole = 'electing';
   private leaderSince?: number;
   private releaseLock?: () => void;
-  private readonly abort = new AbortController();
+  /** Aborts this tab's wait in the lock queue (on release, or before stealing the lock). */
+  private queueAbort?: AbortController;
   private election?: ChannelElection;
 
   constructor(private readonly options: TabLeadershipOptions) {}
@@ -70,21 +83,15 @@ export class TabLeadership {
   /** Starts the election. Resolves once the role is known (leader or follower). */
   async start(): Promise<LeadershipRole> {
     const { locks, logger } = this.options;
-    const name = this.options.lockName ?? LEADERSHIP_LOCK;
     if (!locks) {
       logger.log('warn', 'Web Locks unavailable: electing over BroadcastChannel');
       return this.elect();
     }
-    const queue = (): void => {
-      // Wait in the lock queue; the browser grants the lock when the leader's tab closes or releases it.
-      locks.request(name, { mode: 'exclusive', signal: this.abort.signal }, () => this.hold()).catch((e: unknown) => {
-        if (this.current !== 'released') logger.log('warn', 'waiting for leadership failed', { error: String(e) });
-      });
-    };
     return new Promise<LeadershipRole>((resolve) => {
+      let holding = false;
       // First ask without waiting: tells leader from follower at once. The callback's promise keeps
       // the lock for as long as this tab leads, so only the decision is awaited, not the request.
-      locks.request(name, { mode: 'exclusive', ifAvailable: true }, (lock) => {
+      locks.request(this.lockName, { mode: 'exclusive', ifAvailable: true }, (lock) => {
         if (this.current === 'released') {
           resolve(this.current);
           return undefined;
@@ -92,18 +99,78 @@ export class TabLeadership {
         if (!lock) {
           this.become('follower');
           resolve(this.current);
-          queue();
+          this.queue();
           return undefined;
         }
+        holding = true;
         const held = this.hold();
         resolve(this.current);
         return held;
       }).catch((e: unknown) => {
+        if (holding) return this.lost(e);
         logger.log('warn', 'leadership lock request failed; electing over BroadcastChannel', { error: String(e) });
         if (this.current === 'electing') void this.elect().then(resolve);
         else resolve(this.current);
       });
     });
+  }
+
+  /**
+   * Makes this tab the leader now, taking the phone from the tab that holds it (which becomes a
+   * follower). Resolves once this tab leads (or is released).
+   */
+  async takeOver(): Promise<void> {
+    if (this.current === 'leader' || this.current === 'released') return;
+    if (this.election) {
+      this.election.takeOver();
+      return;
+    }
+    const { locks, logger } = this.options;
+    if (!locks) return;
+    this.queueAbort?.abort();
+    this.queueAbort = undefined;
+    await new Promise<void>((resolve) => {
+      let holding = false;
+      locks.request(this.lockName, { mode: 'exclusive', steal: true }, () => {
+        holding = true;
+        const held = this.hold();
+        resolve();
+        return held;
+      }).catch((e: unknown) => {
+        if (holding) return this.lost(e);
+        logger.log('warn', 'taking the phone over failed', { error: String(e) });
+        resolve();
+      });
+    });
+  }
+
+  private get lockName(): string {
+    return this.options.lockName ?? LEADERSHIP_LOCK;
+  }
+
+  /** Waits in the lock queue; the browser grants the lock when the leader's tab closes or releases it. */
+  private queue(): void {
+    const { locks, logger } = this.options;
+    if (!locks || this.current === 'released') return;
+    const abort = new AbortController();
+    this.queueAbort = abort;
+    let holding = false;
+    locks.request(this.lockName, { mode: 'exclusive', signal: abort.signal }, () => {
+      holding = true;
+      return this.hold();
+    }).catch((e: unknown) => {
+      if (holding) this.lost(e);
+      else if (!abort.signal.aborted && this.current !== 'released') logger.log('warn', 'waiting for leadership failed', { error: String(e) });
+    });
+  }
+
+  /** The lock this tab led with is gone (another tab stole it): follow, and queue again. */
+  private lost(error: unknown): void {
+    if (this.current === 'released') return;
+    this.releaseLock = undefined;
+    this.options.logger.log('info', 'another tab took the phone over', { error: String(error) });
+    this.become('follower');
+    this.queue();
   }
 
   /** Elects over the channel; resolves once this tab leads or follows. Alone without a channel. */
@@ -137,7 +204,7 @@ export class TabLeadership {
   release(): void {
     if (this.current === 'released') return;
     this.election?.stop();
-    this.abort.abort();
+    this.queueAbort?.abort();
     this.releaseLock?.();
     this.releaseLock = undefined;
     this.become('released');

@@ -77,17 +77,32 @@ test('a command nobody answers times out with a clear error', async () => {
   await assert.rejects(pending, /did not answer within 5 s/);
 });
 
-test('the sign-in the leader shares reaches followers, including ones that join later, and clears on sign-out', async () => {
+test('no SIP password crosses the channel: nothing shares a sign-in, and a relayed sign-in with a password is neither sent nor carried out', async () => {
   const hub = new MemoryChannelHub();
-  const leader = new LeaderRelay(hub.open(), 'L', new SourceDouble(), undefined, new CapturingLogger());
-  const early = new FollowerRelay(hub.open(), 'F', new FakeClock());
-  leader.shareCredentials({ username: '1001', password: 's3cret' });
-  await until(() => early.credentials !== null, 'credentials');
-  assert.deepEqual(early.credentials, { username: '1001', password: 's3cret' });
-  const late = new FollowerRelay(hub.open(), 'G', new FakeClock());
-  await until(() => late.credentials !== null, 'credentials for the late tab');
-  leader.shareCredentials(null);
-  await until(() => early.credentials === null && late.credentials === null, 'cleared credentials');
+  const source = new SourceDouble();
+  source.state = engineState('signed-out', 'hunter2');
+  const leader = new LeaderRelay(hub.open(), 'L', source, undefined, new CapturingLogger());
+  const follower = new FollowerRelay(hub.open(), 'F', new FakeClock());
+  await until(() => follower.state !== undefined, 'first state');
+  // A follower refuses to send a password, and posts nothing.
+  const posted = hub.log.length;
+  await assert.rejects(follower.execute({ type: 'sign-in', username: '1001', password: 's3cret' }), /never sent to another tab/);
+  assert.equal(hub.log.length, posted, 'nothing posted');
+  // A forged one (another script on the channel) is dropped by the leader: no result, not run.
+  const forger = hub.open();
+  forger.postMessage({ v: 1, t: 'command', from: 'X', id: 'x1', command: { type: 'sign-in', username: '1001', password: 's3cret' } });
+  // Barrier: a legitimate command posted after it comes back, so the forged one was seen first.
+  await follower.execute({ type: 'answer', callId: 'c1' });
+  assert.deepEqual(source.executed, [{ type: 'answer', callId: 'c1' }], 'only the legitimate command ran');
+  assert.ok(!hub.log.some((m) => (m as { to?: string }).to === 'X'), 'the forged command got no result');
+  // A sign-in without a password (credentials from the leader's own settings) may still be relayed.
+  await follower.execute({ type: 'sign-in' });
+  assert.deepEqual(source.executed.at(-1), { type: 'sign-in' });
+  assert.ok(hub.log.filter((m) => JSON.stringify(m).includes('s3cret')).every((m) => (m as { from?: string }).from === 'X'), 'only the forger posted the password');
+  assert.ok(!JSON.stringify(hub.log).includes('hunter2'), 'the call center password never crosses the channel');
+  assert.ok(!hub.log.some((m) => (m as { t?: string }).t === 'credentials'), 'no credentials message exists');
+  leader.dispose();
+  follower.dispose();
 });
 
 test('malformed channel messages are ignored', () => {
@@ -97,7 +112,8 @@ test('malformed channel messages are ignored', () => {
   assert.equal(parseRelayMessage({ v: 1, t: 'state', from: 'x', state: { phase: 'ready' } }), undefined);
   assert.equal(parseRelayMessage({ v: 1, t: 'command', from: 'x', id: '1', command: { type: 'format-disk' } }), undefined);
   assert.equal(parseRelayMessage({ v: 1, t: 'result', from: 'x', to: 'y', id: '1', error: { code: 'NOPE', message: 'x' } }), undefined);
-  assert.equal(parseRelayMessage({ v: 1, t: 'credentials', from: 'x', credentials: { username: 1 } }), undefined);
+  assert.equal(parseRelayMessage({ v: 1, t: 'credentials', from: 'x', credentials: { username: '1001', password: 'p' } }), undefined, 'no credentials message');
+  assert.equal(parseRelayMessage({ v: 1, t: 'command', from: 'x', id: '1', command: { type: 'sign-in', username: '1001', password: 'p' } }), undefined, 'no password in a command');
   assert.ok(parseRelayMessage({ v: 1, t: 'command', from: 'x', id: '1', command: { type: 'answer', callId: 'c' } }));
   assert.ok(parseRelayMessage({ v: 1, t: 'result', from: 'x', to: 'y', id: '1', error: { code: 'SB20001', message: 'x' } }));
 });

@@ -1,16 +1,31 @@
 /**
  * The leader tab mirrors its engine state to the other console tabs and carries out their
- * commands, over the BroadcastChannel `switchboard-softphone` (same origin only).
+ * commands, over a BroadcastChannel (same origin only) named by tab-session.ts:
+ * `switchboard-softphone.<session secret>`.
  *
- * Protocol (every message `{v: 1, t, from}`, validated on receipt):
+ * Protocol (every message `{v: 1, t, from}`, validated on receipt; anything else is dropped):
  *   follower → all   `hello`                        "send me the state"
  *   leader   → all   `state {state, since}`         after every change and in reply to hello
  *   follower → all   `command {id, command}`        only the leader acts on it
  *   leader   → all   `result {id, to, error?}`      the command's outcome, for its sender
- *   leader   → all   `credentials {credentials}`    the agent's SIP sign-in, held in memory by
- *                                                   followers so a takeover re-registers without
- *                                                   asking again (never written to storage)
- * The mirrored state drops the call center's SIP password.
+ *
+ * No SIP password ever crosses the channel. The mirrored state drops the call center's password; a
+ * `command` that is a sign-in carrying a password is dropped (FollowerRelay refuses to send one).
+ * The agent signs in in the tab where they typed the password: that tab takes the phone over
+ * (TabLeadership.takeOver) and registers itself, so the password stays in the memory of the one tab
+ * it was typed in. Chosen over handing the password to the leader because any page that can join the
+ * channel could then ask for it, and over keeping it in every tab (the old design) for the same
+ * reason. The price: when the leader tab closes, the next tab cannot re-register with a typed
+ * password it never had; with the `agent` scheme it shows the sign-in form ("the phone moved to
+ * this tab"), with `ephemeral` its engine mints its own credentials, and a demo call center's
+ * shared password comes from its own settings.
+ *
+ * What the channel secret protects against, and what not: a same-origin page that does not run
+ * our code (another app of the org's Visualforce origin, a page that only knows the channel's
+ * public name) never receives the state (caller numbers and names) and cannot post commands (a
+ * forged `dial`). It does not protect against script that runs in our origin and reads IndexedDB:
+ * such script can read the secret and join. The real protection against that is that nothing
+ * secret crosses the channel, and that the connector only loads script from allowed origins.
  */
 import {
   ERROR_CATALOG,
@@ -24,7 +39,6 @@ import {
   type EventSource,
   type Logger,
   type SerializedError,
-  type SipCredentials,
 } from '../../core/index.ts';
 
 export const RELAY_CHANNEL = 'switchboard-softphone';
@@ -42,8 +56,7 @@ export type RelayMessage =
   | { readonly v: 1; readonly t: 'hello'; readonly from: string }
   | { readonly v: 1; readonly t: 'state'; readonly from: string; readonly state: EngineState; readonly since?: number }
   | { readonly v: 1; readonly t: 'command'; readonly from: string; readonly id: string; readonly command: AgentCommand }
-  | { readonly v: 1; readonly t: 'result'; readonly from: string; readonly to: string; readonly id: string; readonly error?: SerializedError }
-  | { readonly v: 1; readonly t: 'credentials'; readonly from: string; readonly credentials: SipCredentials | null };
+  | { readonly v: 1; readonly t: 'result'; readonly from: string; readonly to: string; readonly id: string; readonly error?: SerializedError };
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -69,17 +82,13 @@ export function parseRelayMessage(data: unknown): RelayMessage | undefined {
     case 'command': {
       const command = data['command'];
       if (typeof data['id'] !== 'string' || !isObject(command) || !COMMAND_TYPES.has(command['type'] as AgentCommand['type'])) return undefined;
+      if (command['type'] === 'sign-in' && command['password'] !== undefined) return undefined;
       return data as RelayMessage;
     }
     case 'result': {
       const error = data['error'];
       if (typeof data['id'] !== 'string' || typeof data['to'] !== 'string') return undefined;
       if (error !== undefined && !(isObject(error) && isErrorCode(error['code']) && typeof error['message'] === 'string')) return undefined;
-      return data as RelayMessage;
-    }
-    case 'credentials': {
-      const c = data['credentials'];
-      if (c !== null && !(isObject(c) && typeof c['username'] === 'string' && typeof c['password'] === 'string')) return undefined;
       return data as RelayMessage;
     }
     default:
@@ -109,9 +118,8 @@ export interface RelaySource {
   execute(command: AgentCommand): Promise<void>;
 }
 
-/** The leader's side: publishes state, runs followers' commands, shares the sign-in. */
+/** The leader's side: publishes state and runs followers' commands. */
 export class LeaderRelay {
-  private credentials: SipCredentials | null = null;
   private readonly offChange: () => void;
   /** A state post is scheduled for the end of this task (one post, of the latest state, per task). */
   private statePending = false;
@@ -121,7 +129,6 @@ export class LeaderRelay {
     if (!message || message.from === this.tabId) return;
     if (message.t === 'hello') {
       this.publish(this.source.state);
-      if (this.credentials) this.post({ v: 1, t: 'credentials', from: this.tabId, credentials: this.credentials });
     } else if (message.t === 'command') {
       this.source.execute(message.command).then(
         () => this.post({ v: 1, t: 'result', from: this.tabId, to: message.from, id: message.id }),
@@ -154,12 +161,6 @@ export class LeaderRelay {
     });
   }
 
-  /** Shares the agent's sign-in with the other tabs (null after sign-out). */
-  shareCredentials(credentials: SipCredentials | null): void {
-    this.credentials = credentials;
-    this.post({ v: 1, t: 'credentials', from: this.tabId, credentials });
-  }
-
   dispose(): void {
     this.disposed = true;
     this.offChange();
@@ -190,7 +191,6 @@ export class FollowerRelay {
   private latest?: EngineState;
   private leaderSince?: number;
   private sequence = 0;
-  private heldCredentials: SipCredentials | null = null;
   private readonly pending = new Map<string, { resolve: () => void; reject: (e: SwitchboardError) => void; cancel: () => void }>();
   private readonly onMessage = (event: { readonly data: unknown }): void => {
     const message = parseRelayMessage(event.data);
@@ -206,8 +206,6 @@ export class FollowerRelay {
       waiting.cancel();
       if (message.error) waiting.reject(revive(message.error));
       else waiting.resolve();
-    } else if (message.t === 'credentials') {
-      this.heldCredentials = message.credentials;
     }
   };
 
@@ -235,13 +233,14 @@ export class FollowerRelay {
     return this.leaderSince;
   }
 
-  /** The sign-in the leader shared, for re-registering on takeover. In memory only. */
-  get credentials(): SipCredentials | null {
-    return this.heldCredentials;
-  }
-
-  /** Sends a command to the leader; resolves or rejects with the leader's outcome. */
+  /**
+   * Sends a command to the leader; resolves or rejects with the leader's outcome. A sign-in with a
+   * password is refused here: the password MUST stay in this tab (see the header).
+   */
   execute(command: AgentCommand): Promise<void> {
+    if (command.type === 'sign-in' && command.password !== undefined) {
+      return Promise.reject(new SwitchboardError('SB90001', 'A password is never sent to another tab: sign in takes the phone to this tab.'));
+    }
     const id = `${this.tabId}:${++this.sequence}`;
     return new Promise<void>((resolve, reject) => {
       const cancel = this.clock.setTimeout(() => {

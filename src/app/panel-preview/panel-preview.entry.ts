@@ -55,7 +55,9 @@ const runtime = new SoftphoneRuntime({
   logger,
   host,
   locks: 'locks' in navigator ? navigator.locks : undefined,
-  channel: new BroadcastChannel('switchboard-panel-preview'),
+  // Dev preview: its storage is per tab, so the channel has no secret (see tab-session.ts).
+  openChannel: (name) => new BroadcastChannel(name),
+  channelName: 'switchboard-panel-preview',
   tabId: crypto.randomUUID(),
   createTelephony: () => Object.assign(phone.createTelephony(), { audio }),
 });

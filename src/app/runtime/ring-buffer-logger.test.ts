@@ -59,3 +59,18 @@ test('only the mirrored levels are formatted and mirrored; data never keeps the 
   error.detail = 'changed later';
   assert.equal(logger.snapshot().find((e) => e.message === 'note')?.data, '{"error":{"code":"SB1","detail":"x"}}');
 });
+
+test('SIP traces keep no digest values: messages and data, at any depth, and what is mirrored', () => {
+  const mirrored: string[] = [];
+  const logger = new RingBufferLogger(() => 0, { mirror: (_level, line) => mirrored.push(line) });
+  const trace = 'REGISTER sip:switchboard.test SIP/2.0\r\nAuthorization: Digest username="1001", realm="switchboard.test", nonce="6a1f0c9e2b", uri="sip:switchboard.test", response="0f3c2b9d8e7a6f5c4b3a29180716f5e4", cnonce="c0ffee99", nc=00000001, qop=auth\r\n\r\n';
+  logger.log('debug', `sip.js sip.Transport: Sending WebSocket message:\n\n${trace}`);
+  logger.log('warn', 'odd response', { message: `SIP/2.0 401 Unauthorized\r\nWWW-Authenticate: Digest realm="switchboard.test", nonce="6a1f0c9e2b"\r\n`, nested: { credentials: { secret: 's3cret' }, list: [trace] } });
+  const text = logger.text();
+  for (const secret of ['0f3c2b9d8e7a6f5c4b3a29180716f5e4', '6a1f0c9e2b', 'c0ffee99', 's3cret']) {
+    assert.ok(!text.includes(secret), `${secret} is not in the log`);
+    assert.ok(!mirrored.join('\n').includes(secret), `${secret} is not mirrored`);
+  }
+  assert.match(text, /Authorization: Digest username="1001", realm="switchboard\.test", nonce="\[masked\]"/, 'the trace stays useful');
+  assert.match(text, /"credentials":"\[redacted\]"/, 'secret keys are redacted below the top level too');
+});

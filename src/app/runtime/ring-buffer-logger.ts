@@ -1,7 +1,9 @@
 /**
  * The connector's log in the browser: the last entries in memory (never storage), mirrored to the
  * console for the levels asked, downloadable from the panel's settings for support. The Logger
- * contract already forbids passwords in `data`; `redact` is a second line of defence.
+ * contract already forbids passwords in `data`; as a second line of defence, data keys that name a
+ * secret are redacted at any depth, and SIP authentication header values (digest responses, nonces)
+ * are masked in messages and data alike before anything is kept or mirrored.
  *
  * Memory is bounded by characters, not only by entries: sip.js hands every SIP message it sends
  * or receives to the logger at debug level (a REGISTER or an INVITE is 0.5–2 KB of text), so a
@@ -14,6 +16,7 @@
  * (an error, a call) alive; a message longer than `maxEntryChars` is cut.
  */
 import type { Logger, LogLevel } from '../../core/index.ts';
+import { maskSipAuth } from './mask-sip-auth.ts';
 
 export interface LogEntry {
   readonly at: number;
@@ -40,10 +43,10 @@ export interface RingBufferLoggerOptions {
 
 const SECRET_KEY = /pass(word)?|secret|token|authorization|credential/i;
 
-function redact(data: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(data)) out[key] = SECRET_KEY.test(key) ? '[redacted]' : value;
-  return out;
+/** JSON.stringify replacer: secret keys at any depth are redacted, SIP auth values in strings masked. */
+function redact(key: string, value: unknown): unknown {
+  if (key !== '' && SECRET_KEY.test(key)) return '[redacted]';
+  return typeof value === 'string' ? maskSipAuth(value) : value;
 }
 
 /**
@@ -57,7 +60,7 @@ function cut(text: string, max: number): string {
 
 function serialise(data: Readonly<Record<string, unknown>>): string {
   try {
-    return JSON.stringify(redact(data));
+    return JSON.stringify(data, redact);
   } catch {
     return '[unserialisable data]';
   }
@@ -109,7 +112,7 @@ export class RingBufferLogger implements Logger {
     const entry: LogEntry = {
       at: this.now(),
       level,
-      message: cut(message, this.maxEntryChars),
+      message: cut(maskSipAuth(message), this.maxEntryChars),
       ...(data ? { data: cut(serialise(data), this.maxEntryChars) } : {}),
     };
     (level === 'debug' ? this.debug : this.notable).push(entry);

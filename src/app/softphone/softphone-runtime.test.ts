@@ -29,14 +29,15 @@ function world() {
   const hub = new MemoryChannelHub();
   const storage = new MemoryStorage();
   const clock = new FakeClock();
-  const tab = (id: string) => {
-    const crm = new RecordingCrm({ settings: settingsMap({ '/switchboard/directory': '1002:Alan Turing' }) });
+  const tab = (id: string, settings: Record<string, string> = {}) => {
+    const crm = new RecordingCrm({ settings: settingsMap({ '/switchboard/directory': '1002:Alan Turing', ...settings }) });
     const host = new SoftphoneHost({ locale: 'en', clock });
     const audio = new AudioDouble();
     const telephonies: ReturnType<FakePhoneSystem['createTelephony']>[] = [];
-    const channel = hub.open();
     const runtime = new SoftphoneRuntime({
-      crm, storage, clock, host, tabId: id, channel,
+      crm, storage, clock, host, tabId: id,
+      openChannel: (name) => hub.open(name),
+      sharedStorage: storage,
       logger: new CapturingLogger(),
       locks: locks.forTab(id),
       createTelephony: () => {
@@ -45,12 +46,17 @@ function world() {
         return t;
       },
     });
-    return { id, crm, host, audio, runtime, telephonies, channel };
+    return { id, crm, host, audio, runtime, telephonies };
   };
-  return { phone, locks, hub, tab };
+  return { phone, locks, hub, storage, tab };
 }
 
-test('one tab holds the phone; another mirrors it, relays commands, and takes over when it closes', async () => {
+/** Whether any message posted on any channel carries `text`. */
+function crossed(hub: MemoryChannelHub, text: string): boolean {
+  return JSON.stringify(hub.log).includes(text);
+}
+
+test('one tab holds the phone; another mirrors it and relays commands; the tab where the agent signs in takes the phone; a takeover asks to sign in again', async () => {
   const w = world();
   const a = w.tab('A');
   const b = w.tab('B');
@@ -68,47 +74,119 @@ test('one tab holds the phone; another mirrors it, relays commands, and takes ov
   assert.equal(b.crm.count('notifyReady'), 1, 'every softphone frame tells Salesforce it is ready');
   assert.equal(b.telephonies.length, 0, 'a follower never builds telephony');
 
-  // The agent signs in from tab B: tab A registers.
+  // The agent signs in from tab B: B takes the phone and registers itself; A follows and mirrors it.
   await b.host.execute({ type: 'sign-in', username: '1001', password: 'secret' });
-  await until(() => a.host.state.registration.state === 'registered' && b.host.state.registration.state === 'registered', 'registered, mirrored');
-  assert.equal(a.host.state.presence.status, 'available');
-  assert.deepEqual([...a.telephonies[0]!.watchedLines], ['1002'], 'the directory busy lamps are watched');
+  assert.equal(b.host.leadership.role, 'leader');
+  await until(() => b.host.state.registration.state === 'registered' && a.host.state.registration.state === 'registered', 'registered in B, mirrored in A');
+  assert.equal(a.host.leadership.role, 'follower');
+  assert.equal(w.locks.holder(LEADERSHIP_LOCK), 'B');
+  assert.equal(a.telephonies.length, 1, 'A built telephony while it led, and never registered');
+  assert.equal(b.telephonies.length, 1);
+  assert.equal(b.host.state.presence.status, 'available');
+  assert.deepEqual([...b.telephonies[0]!.watchedLines], ['1002'], 'the directory busy lamps are watched');
+  assert.ok(!crossed(w.hub, 'secret'), 'the password never crossed the channel');
 
-  // A call rings: A opens the panel and rings; B shows it and answers it.
+  // A call rings: B opens the panel and rings; A shows it and answers it.
   const caller = w.phone.callAgent({ from: '+14155550134', displayName: '<img src=x onerror=alert(1)>' });
-  await until(() => b.host.state.calls.some((c) => c.state === 'offering'), 'B sees the offer');
-  assert.equal(a.audio.ringing, true);
-  assert.deepEqual(a.crm.calls.filter((c) => c.method === 'setPanelVisible').map((c) => c.args[0]), [true]);
-  const offered = b.host.state.calls[0]!;
-  await b.host.execute({ type: 'answer', callId: offered.id });
-  await until(() => b.host.state.calls[0]?.state === 'active', 'answered, mirrored');
-  assert.equal(a.audio.ringing, false, 'the ringer stops on answer');
+  await until(() => a.host.state.calls.some((c) => c.state === 'offering'), 'A sees the offer');
+  assert.equal(b.audio.ringing, true);
+  assert.deepEqual(b.crm.calls.filter((c) => c.method === 'setPanelVisible').map((c) => c.args[0]), [true]);
+  const offered = a.host.state.calls[0]!;
+  await a.host.execute({ type: 'answer', callId: offered.id });
+  await until(() => a.host.state.calls[0]?.state === 'active', 'answered, mirrored');
+  assert.equal(b.audio.ringing, false, 'the ringer stops on answer');
   assert.equal(await caller.answeredPromise, true);
 
-  // Click-to-dial in tab B's Salesforce goes to the phone in A (after this call ends).
+  // Click-to-dial in tab A's Salesforce goes to the phone in B (after this call ends).
   caller.hangup();
-  await until(() => a.host.state.calls.every((c) => c.state === 'wrap-up'), 'wrap-up');
-  await b.host.execute({ type: 'complete-wrap-up', callId: offered.id, disposition: 'Resolved', notes: 'ok' });
-  await until(() => a.crm.logs.length === 1, 'logged once');
-  b.crm.clickToDial({ number: '1002' });
-  await until(() => a.host.state.calls.some((c) => c.remote.number === '1002'), 'click-to-dial from B placed by A');
-  await a.host.execute({ type: 'hangup', callId: a.host.state.calls.find((c) => c.remote.number === '1002')!.id });
-  await until(() => b.host.state.calls.every((c) => c.state === 'wrap-up' || c.state === 'ended'), 'outbound call ended');
+  await until(() => b.host.state.calls.every((c) => c.state === 'wrap-up'), 'wrap-up');
+  await a.host.execute({ type: 'complete-wrap-up', callId: offered.id, disposition: 'Resolved', notes: 'ok' });
+  await until(() => b.crm.logs.length === 1, 'logged once');
+  a.crm.clickToDial({ number: '1002' });
+  await until(() => b.host.state.calls.some((c) => c.remote.number === '1002'), 'click-to-dial from A placed by B');
+  await b.host.execute({ type: 'hangup', callId: b.host.state.calls.find((c) => c.remote.number === '1002')!.id });
+  await until(() => a.host.state.calls.every((c) => c.state === 'wrap-up' || c.state === 'ended'), 'outbound call ended');
 
-  // Tab A closes: B takes over within two seconds, signed in with the shared credentials.
+  // Tab B closes: A takes over within two seconds. The typed password never reached A, so A shows
+  // the sign-in form and says why.
   const closedAt = Date.now();
+  await b.runtime.stop();
+  w.locks.crash('B');
+  await until(() => a.host.leadership.role === 'leader', 'A leads');
+  await until(() => a.host.state.phase === 'signed-out', 'A shows the sign-in form');
+  assert.ok(Date.now() - closedAt < 2000, `takeover took ${Date.now() - closedAt} ms`);
+  await until(() => a.host.leadership.role === 'leader' && a.host.leadership.signInAgain === true, 'A says the phone moved');
+  assert.equal(w.locks.holder(LEADERSHIP_LOCK), 'A');
+  assert.ok(a.host.audio);
+  // The agent signs in again, here: A registers and rings for new calls; the notice goes.
+  await a.host.execute({ type: 'sign-in', username: '1001', password: 'secret' });
+  await until(() => a.host.state.registration.state === 'registered', 'A registered');
+  assert.deepEqual(a.host.leadership, { role: 'leader' });
+  w.phone.callAgent({ from: '+14155550199' });
+  await until(() => a.host.state.calls.some((c) => c.state === 'offering'), 'A is offered the next call');
+  assert.equal(a.audio.ringing, true);
+  assert.ok(!crossed(w.hub, 'secret'), 'the password never crossed the channel');
+  await a.runtime.stop();
+});
+
+test('with a demo call center\'s shared password, the tab that takes over signs in by itself from its own settings', async () => {
+  const w = world();
+  const demo = { '/switchboard/demoCallCenter': 'true', '/switchboard/sipUsername': '1001', '/switchboard/sipPassword': 'secret' };
+  const a = w.tab('A', demo);
+  const b = w.tab('B', demo);
+  await a.runtime.start();
+  await until(() => a.host.state.registration.state === 'registered', 'A signs in from its settings');
+  await b.runtime.start();
+  await until(() => b.host.state.registration.state === 'registered', 'B mirrors A');
   await a.runtime.stop();
   w.locks.crash('A');
-  await until(() => b.host.leadership.role === 'leader', 'B leads');
-  await until(() => b.host.state.registration.state === 'registered', 'B registered with the shared sign-in', 2000);
-  assert.ok(Date.now() - closedAt < 2000, `takeover took ${Date.now() - closedAt} ms`);
-  assert.equal(w.locks.holder(LEADERSHIP_LOCK), 'B');
-  assert.equal(b.telephonies.length, 1);
-  assert.ok(b.host.audio);
-  // B now rings for new calls.
-  w.phone.callAgent({ from: '+14155550199' });
-  await until(() => b.host.state.calls.some((c) => c.state === 'offering'), 'B is offered the next call');
-  assert.equal(b.audio.ringing, true);
+  await until(() => b.host.leadership.role === 'leader' && b.telephonies.length === 1, 'B leads');
+  await until(() => b.host.state.registration.state === 'registered' && b.host.state.phase === 'ready', 'B registered by itself');
+  assert.deepEqual(b.host.leadership, { role: 'leader' }, 'nothing to sign in again');
+  assert.ok(!crossed(w.hub, 'secret'), 'the shared password never crossed the channel');
+  await b.runtime.stop();
+});
+
+test('a page of the same origin without the session secret hears nothing and its commands are not carried out', async () => {
+  const w = world();
+  const a = w.tab('A');
+  const b = w.tab('B');
+  await a.runtime.start();
+  await b.runtime.start();
+  await until(() => b.host.state.phase === 'signed-out', 'B mirrors A');
+  await b.host.execute({ type: 'sign-in', username: '1001', password: 'secret' });
+  await until(() => a.host.state.registration.state === 'registered', 'signed in, mirrored');
+  const names = w.hub.names;
+  assert.equal(names.length, 1, 'the tabs share one channel');
+  assert.match(names[0]!, /^switchboard-softphone\.[0-9a-f]{32}$/, 'its name carries the session secret');
+
+  // The foreign page knows the channel's public name only.
+  const foreign = w.hub.open('switchboard-softphone');
+  foreign.postMessage({ v: 1, t: 'hello', from: 'evil' });
+  foreign.postMessage({ v: 1, t: 'command', from: 'evil', id: 'e1', command: { type: 'dial', number: '+19005550100' } });
+  // Barrier: a legitimate dial after the forged one is placed; the forged one never is.
+  await a.host.execute({ type: 'dial', number: '1002' });
+  await until(() => b.host.state.calls.some((c) => c.remote.number === '1002'), 'the legitimate dial is placed');
+  assert.ok(!b.host.state.calls.some((c) => c.remote.number === '+19005550100'), 'the forged dial was not placed');
+  assert.deepEqual(foreign.received, [], 'no state, no result, nothing reached the foreign page');
+  // Even a page on the secret channel gets state only: no message carries a password.
+  assert.ok(!crossed(w.hub, 'secret'));
+  await a.runtime.stop();
+  await b.runtime.stop();
+});
+
+test('a sign-in in a follower while the phone is signed in elsewhere is refused, not relayed', async () => {
+  const w = world();
+  const a = w.tab('A');
+  const b = w.tab('B');
+  await a.runtime.start();
+  await a.host.execute({ type: 'sign-in', username: '1001', password: 'secret' });
+  await b.runtime.start();
+  await until(() => b.host.state.registration.state === 'registered', 'B mirrors A');
+  await assert.rejects(b.host.execute({ type: 'sign-in', username: '1001', password: 'secret' }), /not signed out/);
+  assert.equal(a.host.leadership.role, 'leader');
+  assert.ok(!crossed(w.hub, 'secret'));
+  await a.runtime.stop();
   await b.runtime.stop();
 });
 

@@ -1,17 +1,25 @@
 /**
- * The softphone's life in one tab, independent of the browser objects it is given: elect the tab
- * that holds the phone; there, run the connector engine (telephony + CRM), ring and open the panel
- * on offers, mirror state to the other tabs; elsewhere, mirror the leader and relay commands,
- * including this tab's click-to-dial and Omni-Channel requests. Takes over when the leader goes.
+ * The softphone's life in one tab, independent of the browser objects it is given: join the tabs'
+ * session (tab-session.ts: the secret in the channel's name), elect the tab that holds the phone;
+ * there, run the connector engine (telephony + CRM), ring and open the panel on offers, mirror state
+ * to the other tabs; elsewhere, mirror the leader and relay commands, including this tab's
+ * click-to-dial and Omni-Channel requests. Takes over when the leader goes.
+ *
+ * Sign-in happens in the tab where the agent asks for it: a follower takes the phone over first
+ * (signInHere), so a typed password stays in that tab's memory and never crosses the channel. A tab
+ * that takes over because the leader closed signs in by itself only from its own settings (the
+ * `ephemeral` scheme mints credentials; a demo call center's shared password); with typed
+ * passwords it shows the sign-in form and says the phone moved.
  *
  * The softphone page and the panel preview both compose this; Node tests drive it with fake
  * locks, an in-memory channel hub, FakeCrm and FakeTelephony.
  */
-import { ConnectorEngine, type Clock, type ConnectorSettings, type CrmPort, type Logger, type SipCredentials, type StoragePort, type TelephonyPort } from '../../core/index.ts';
+import { ConnectorEngine, SwitchboardError, type Clock, type ConnectorSettings, type CrmPort, type EngineState, type Logger, type StoragePort, type TelephonyPort } from '../../core/index.ts';
 import type { PanelAudio } from '../../ui/panel-host.ts';
-import type { SoftphoneHost } from '../host/softphone-host.ts';
+import type { SignInCommand, SoftphoneHost } from '../host/softphone-host.ts';
 import { TabLeadership, type LockManagerLike } from '../leadership/leadership.ts';
-import { FollowerRelay, LeaderRelay, type ChannelLike } from '../leadership/tab-relay.ts';
+import { FollowerRelay, LeaderRelay, RELAY_CHANNEL, type ChannelLike } from '../leadership/tab-relay.ts';
+import { joinTabSession, relayChannelName, type TabSession } from '../leadership/tab-session.ts';
 
 /** The audio side of a telephony adapter (sip: AudioControl); the fake has none. */
 export interface RuntimeAudio extends PanelAudio {
@@ -29,31 +37,37 @@ export interface SoftphoneRuntimeOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly locks: LockManagerLike | undefined;
-  readonly channel: ChannelLike;
+  /** Opens the tabs' BroadcastChannel of this name (it carries the session secret). */
+  readonly openChannel: (name: string) => ChannelLike;
+  /** The channel's name without the secret; RELAY_CHANNEL by default. */
+  readonly channelName?: string;
+  /**
+   * Storage every tab of this softphone shares (IndexedDB), where the channel secret lives.
+   * Undefined where tabs share none: the channel then has its bare name (see tab-session.ts).
+   */
+  readonly sharedStorage?: StoragePort;
   readonly tabId: string;
   readonly host: SoftphoneHost;
   readonly relayTimeoutMs?: number;
 }
 
 export class SoftphoneRuntime {
-  private readonly leadership: TabLeadership;
+  private leadership?: TabLeadership;
+  private channel?: ChannelLike;
+  private session?: TabSession;
   private follower?: { relay: FollowerRelay; off: (() => void)[] };
   private engine?: ConnectorEngine;
   private leaderRelay?: LeaderRelay;
   private telephony?: RuntimeTelephony;
+  /** lead() of the current leadership, until the engine has started. */
+  private leading?: Promise<void>;
   private notified = false;
   private stopped = false;
 
-  constructor(private readonly options: SoftphoneRuntimeOptions) {
-    this.leadership = new TabLeadership({ locks: options.locks, clock: options.clock, logger: options.logger, channel: options.channel, tabId: options.tabId });
-    this.leadership.events.on('role', (role) => {
-      if (role === 'leader') void this.lead();
-      else if (role === 'follower') void this.abdicate().then(() => this.follow());
-    });
-  }
+  constructor(private readonly options: SoftphoneRuntimeOptions) {}
 
   get role(): TabLeadership['role'] {
-    return this.leadership.role;
+    return this.leadership?.role ?? 'electing';
   }
 
   /** The engine, in the leader tab (for diagnostics and tests). */
@@ -61,16 +75,35 @@ export class SoftphoneRuntime {
     return this.engine;
   }
 
-  /** Starts the election; the rest follows from the role. Resolves once the role is known. */
+  /** Joins the tabs' session and starts the election; the rest follows from the role. Resolves once the role is known. */
   async start(): Promise<void> {
-    await this.leadership.start();
+    const { locks, clock, logger, tabId, sharedStorage } = this.options;
+    const session = await joinTabSession({ storage: sharedStorage, locks, logger }).catch((error: unknown) => {
+      logger.log('error', 'the tabs\' channel secret could not be read; the channel has no secret', { error: String(error) });
+      return { secret: undefined, leave: () => {} } satisfies TabSession;
+    });
+    if (this.stopped) {
+      session.leave();
+      return;
+    }
+    this.session = session;
+    const channel = this.options.openChannel(relayChannelName(this.options.channelName ?? RELAY_CHANNEL, session.secret));
+    this.channel = channel;
+    const leadership = new TabLeadership({ locks, clock, logger, channel, tabId });
+    this.leadership = leadership;
+    leadership.events.on('role', (role) => {
+      if (role === 'leader') this.leading = this.lead(channel, leadership).catch((e: unknown) => logger.log('error', 'the phone could not start in this tab', { error: String(e) }));
+      else if (role === 'follower') void this.abdicate().then(() => this.follow(channel));
+    });
+    await leadership.start();
   }
 
   /** Leaves: releases the phone to another tab and stops the phone system connection. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.leadership.release();
+    this.leadership?.release();
+    this.session?.leave();
     this.dropFollower();
     this.leaderRelay?.dispose();
     this.engine?.dispose();
@@ -91,9 +124,9 @@ export class SoftphoneRuntime {
     await Promise.resolve(telephony?.dispose?.() ?? telephony?.unregister()).catch(() => {});
   }
 
-  private follow(): void {
+  private follow(channel: ChannelLike): void {
     if (this.follower || this.stopped) return;
-    const { crm, channel, tabId, clock, host, logger } = this.options;
+    const { crm, tabId, clock, host, logger } = this.options;
     const relay = new FollowerRelay(channel, tabId, clock, this.options.relayTimeoutMs);
     const relayed = (what: string) => (e: unknown) => logger.log('warn', `relayed ${what} failed`, { error: String(e) });
     // This tab's Salesforce still sends click-to-dial and Omni-Channel requests: the leader acts on them.
@@ -106,7 +139,7 @@ export class SoftphoneRuntime {
       }),
     ];
     this.follower = { relay, off };
-    host.attachFollower(relay);
+    host.attachFollower(relay, (command) => this.signInHere(command));
     host.setLeadership({ role: 'follower', ...(relay.since !== undefined ? { leaderSince: relay.since } : {}) });
     // Salesforce falls back to the standby URL unless every softphone frame says it is ready.
     if (!this.notified) {
@@ -115,20 +148,38 @@ export class SoftphoneRuntime {
     }
   }
 
-  private dropFollower(): SipCredentials | null {
-    const follower = this.follower;
-    if (!follower) return null;
-    this.follower = undefined;
-    for (const off of follower.off) off();
-    const credentials = follower.relay.credentials;
-    follower.relay.dispose();
-    return credentials;
+  /**
+   * The agent signs in in this follower tab: take the phone over, then sign in here, so the
+   * password stays in this tab. Only while the phone is signed out (so no call is cut off).
+   */
+  private async signInHere(command: SignInCommand): Promise<void> {
+    const leadership = this.leadership;
+    const mirrored = this.follower?.relay.state;
+    if (!leadership || mirrored?.phase !== 'signed-out') {
+      throw new SwitchboardError('SB40001', 'The phone is not signed out (or still starting) in the tab that holds it.');
+    }
+    this.options.logger.log('info', 'signing in here: taking the phone over from the other tab');
+    await leadership.takeOver();
+    await this.leading;
+    if (leadership.role !== 'leader' || !this.engine) throw new SwitchboardError('SB40001', 'This tab could not take the phone over; try again.');
+    await this.options.host.execute(command);
   }
 
-  private async lead(): Promise<void> {
+  /** Stops mirroring; answers the state the leader last showed (to know whether the agent was signed in). */
+  private dropFollower(): EngineState | undefined {
+    const follower = this.follower;
+    if (!follower) return undefined;
+    this.follower = undefined;
+    for (const off of follower.off) off();
+    const last = follower.relay.state;
+    follower.relay.dispose();
+    return last;
+  }
+
+  private async lead(channel: ChannelLike, leadership: TabLeadership): Promise<void> {
     if (this.engine || this.stopped) return;
-    const { crm, storage, clock, logger, host, channel, tabId } = this.options;
-    const credentials = this.dropFollower();
+    const { crm, storage, clock, logger, host, tabId } = this.options;
+    const before = this.dropFollower();
     const engine = new ConnectorEngine({
       crm,
       storage,
@@ -156,15 +207,18 @@ export class SoftphoneRuntime {
       get state() { return engine.state; },
       onChange: (listener) => engine.events.on('change', listener),
       execute: (command) => host.execute(command),
-    }, this.leadership.since, logger);
+    }, leadership.since, logger);
     this.leaderRelay = relay;
-    host.attachEngine(engine, (c) => relay.shareCredentials(c));
+    host.attachEngine(engine);
     host.setLeadership({ role: 'leader' });
     this.notified = true;
     await engine.start();
-    // Taking over from a tab that closed: sign in again with the sign-in it shared (memory only).
-    if (credentials && engine.state.phase === 'signed-out') {
-      await host.execute({ type: 'sign-in', username: credentials.username, password: credentials.password }).catch(() => {});
+    // Taking over from a tab where the agent was signed in with a typed password: that password
+    // never left it, so the agent signs in again here (the engine signed in by itself otherwise).
+    const sip = engine.state.settings?.sip;
+    if (before?.phase === 'ready' && sip?.credentialScheme === 'agent' && !sip.password && engine.state.phase === 'signed-out' && this.engine === engine) {
+      logger.log('info', 'the phone moved to this tab; the agent signs in again');
+      host.setLeadership({ role: 'leader', signInAgain: true });
     }
   }
 

@@ -14,12 +14,12 @@ import { createOpenCtiLightning } from '../../crm/opencti-lightning/create-light
 import { IndexedDbStorage } from '../../crm/outbox/indexeddb-storage.ts';
 import { MemoryStorage } from '../../crm/outbox/memory-storage.ts';
 import { browserLocks } from '../../crm/shared/browser-locks.ts';
+import { frameAncestry, parseTrustedOrigins, type OriginTrust } from '../../crm/shared/trusted-origins.ts';
 import type { DocumentLike, OpenCtiCrm, ScriptElementLike } from '../../crm/index.ts';
 import { browserClock } from '../../telephony/sip/browser-clock.ts';
 import { createTranslator, pickLocale } from '../../ui/i18n/i18n.ts';
 import '../../ui/components/switchboard-panel.ts';
 import { SoftphoneHost } from '../host/softphone-host.ts';
-import { RELAY_CHANNEL } from '../leadership/tab-relay.ts';
 import { downloadText, RingBufferLogger } from '../runtime/ring-buffer-logger.ts';
 import { usableLocks, usableStorage } from './browser-capabilities.ts';
 import { loadLocale } from './load-locale.ts';
@@ -92,6 +92,17 @@ function scriptLoadingDocument(): DocumentLike {
   };
 }
 
+/**
+ * Where Open CTI may come from besides Salesforce: the deployment writes its trusted origins into
+ * the page (a meta tag: scripts/build.ts, the console emulator, the package builder), so the same
+ * built code serves every deployment and nothing in the URL can widen the list.
+ */
+function originTrust(): OriginTrust {
+  const meta = document.querySelector('meta[name="switchboard-trusted-origins"]');
+  const trustedOrigins = parseTrustedOrigins(meta?.getAttribute('content') ?? '', 'The softphone page\'s <meta name="switchboard-trusted-origins">');
+  return { trustedOrigins, ancestry: frameAncestry(window, document.referrer) };
+}
+
 /** A unique id for this tab (randomUUID needs a secure context; the fallback does not). */
 function tabId(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
@@ -118,7 +129,7 @@ async function main(): Promise<void> {
   let crm: OpenCtiCrm;
   try {
     const crmLocks = locks ? browserLocks() : undefined;
-    const options = { window, document: scriptLoadingDocument(), clock, logger, storage, ...(crmLocks ? { locks: crmLocks } : {}) };
+    const options = { window, document: scriptLoadingDocument(), clock, logger, storage, origins: originTrust(), ...(crmLocks ? { locks: crmLocks } : {}) };
     crm = classic ? await (await classic).createOpenCtiClassic(options) : await createOpenCtiLightning(options);
   } catch (error) {
     logger.log('error', 'Open CTI could not start', { error: String(error) });
@@ -131,7 +142,9 @@ async function main(): Promise<void> {
     clock,
     logger,
     locks,
-    channel: new BroadcastChannel(RELAY_CHANNEL),
+    openChannel: (name) => new BroadcastChannel(name),
+    // The channel secret lives where every tab of the softphone can read it; not in a per-tab fallback.
+    ...(storage instanceof IndexedDbStorage ? { sharedStorage: storage } : {}),
     tabId: tabId(),
     host,
     createTelephony: async (settings) => (await sip).createSipTelephony(settings, { clock, logger }),

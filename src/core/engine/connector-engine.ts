@@ -17,10 +17,12 @@ import type { Clock } from '../ports/clock.ts';
 import type { CrmPort, CallLogEntry } from '../ports/crm-port.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { StoragePort } from '../ports/storage.ts';
-import type { IncomingCall, RegistrationState, TelephonyPort } from '../ports/telephony-port.ts';
+import type { IncomingCall, RegistrationState, SipCredentials, TelephonyPort } from '../ports/telephony-port.ts';
 import { assertPresenceTransition, initialPresence, type ChosenStatus, type PresenceState, type PresenceStatus } from '../presence/presence.ts';
 import type { ConnectorSettings } from '../settings/connector-settings.ts';
+import { toSipCredentials, type MintedSipCredentials } from '../credentials/minted-credentials.ts';
 import { CallJournal, type JournalRecord } from './call-journal.ts';
+import { CredentialRefresher } from './credential-refresher.ts';
 import type { AgentCommand } from './commands.ts';
 import type { EngineState } from './engine-state.ts';
 
@@ -77,6 +79,8 @@ export class ConnectorEngine {
   /** Open calls' would-be logs, kept durably so a closed tab's calls are still logged. */
   private readonly journal: CallJournal;
   private recoveryTimer?: () => void;
+  /** Renews short-lived credentials while signed in with them (credentialScheme `ephemeral`). */
+  private refresher?: CredentialRefresher;
   private disposed = false;
 
   constructor(private readonly options: ConnectorEngineOptions) {
@@ -111,7 +115,8 @@ export class ConnectorEngine {
 
   /**
    * Reads the settings, builds the telephony adapter, tells the CRM the panel is ready (never
-   * waiting on SIP registration), and signs in by itself when the settings hold credentials.
+   * waiting on SIP registration), and signs in by itself when the CRM mints credentials
+   * (credentialScheme `ephemeral`) or the settings hold them.
    */
   async start(): Promise<void> {
     const { crm, logger } = this.options;
@@ -187,9 +192,9 @@ export class ConnectorEngine {
     if (crm.capabilities.clickToDial) {
       await crm.enableClickToDial(true).then(() => this.set({ clickToDialEnabled: true }), (e: unknown) => logger.log('warn', 'enableClickToDial failed', { error: String(e) }));
     }
-    if (settings.sip.username && settings.sip.password) {
+    if (settings.sip.credentialScheme === 'ephemeral' || (settings.sip.username && settings.sip.password)) {
       // Not awaited: a registration that hangs (server down, slow network) must not hold up start().
-      void this.execute({ type: 'sign-in', username: settings.sip.username, password: settings.sip.password }).catch(() => {});
+      void this.execute({ type: 'sign-in' }).catch(() => {});
     }
   }
 
@@ -209,6 +214,7 @@ export class ConnectorEngine {
 
   dispose(): void {
     this.disposed = true;
+    this.refresher?.stop();
     this.journal.dispose();
     this.recoveryTimer?.();
     this.recoveryTimer = undefined;
@@ -228,28 +234,21 @@ export class ConnectorEngine {
     switch (command.type) {
       case 'sign-in': {
         const settings = this.current.settings;
+        if (settings?.sip.credentialScheme === 'ephemeral') return this.signInWithMinted(command.username !== undefined || command.password !== undefined);
         const username = command.username ?? settings?.sip.username;
         const password = command.password ?? settings?.sip.password;
         if (!username || !password) throw new SwitchboardError('SB20001', 'Enter your extension and password.');
-        this.set({ phase: 'ready' });
-        try {
-          await t().register({ username, password });
-        } catch (error) {
-          // Not signed in after all: show the sign-in form again, with the error.
-          this.set({ phase: 'signed-out' });
-          throw error;
-        }
-        const restored = await this.restorePresence();
-        await this.changePresence(restored.status, restored.reasonId);
-        return;
+        return this.signIn({ username, password });
       }
       case 'sign-out': {
         if (this.liveCalls().length) throw new SwitchboardError('SB40002', 'End your calls before signing out.');
         if (this.current.presence.status !== 'offline') await this.changePresence('offline');
         // Calls still in wrap-up are completed (and logged) now, or presence would stay wrap-up while signed out.
         for (const call of [...this.calls.values()]) await this.close(call, 'wrap-up completed by signing out');
+        this.refresher?.stop();
+        this.refresher = undefined;
         await t().unregister();
-        this.set({ phase: 'signed-out' });
+        this.set({ phase: 'signed-out', signedInAs: undefined });
         return;
       }
       case 'set-presence':
@@ -402,6 +401,57 @@ export class ConnectorEngine {
     });
     if (related) call.note(this.now(), 'pop', `related to ${related.objectType} ${related.name ?? related.id} (${record ? 'click-to-dial' : 'record in view'})`);
     this.addCall(call);
+  }
+
+  // ── signing in ──────────────────────────────────────────────────────────────────────────
+
+  private async signIn(credentials: SipCredentials, minted?: MintedSipCredentials): Promise<void> {
+    this.set({ phase: 'ready' });
+    try {
+      await this.requireTelephony().register(credentials);
+    } catch (error) {
+      // Not signed in after all: show the sign-in form again, with the error.
+      this.set({ phase: 'signed-out', signedInAs: undefined });
+      throw error;
+    }
+    this.set({ signedInAs: { extension: credentials.username, ...(minted ? { credentialExpiresAt: minted.expiresAt } : {}) } });
+    const restored = await this.restorePresence();
+    await this.changePresence(restored.status, restored.reasonId);
+  }
+
+  /**
+   * Signs in with credentials the CRM mints, and keeps renewing them until sign-out: a renewal goes
+   * to the live registration (no unregister, calls untouched). Typed credentials are refused here,
+   * so a password never enters this path.
+   */
+  private async signInWithMinted(typed: boolean): Promise<void> {
+    const { crm, clock, logger } = this.options;
+    if (typed) throw new SwitchboardError('SB20001', 'This call center signs you in with credentials from Salesforce; there is no password to type.');
+    const mint = crm.mintSipCredentials?.bind(crm);
+    if (!mint) throw new SwitchboardError('SB10001', 'credentialScheme is ephemeral, but this CRM surface cannot mint SIP credentials.');
+    if (this.current.phase === 'ready' && this.refresher?.running) return;
+    this.refresher?.stop();
+    const refresher = new CredentialRefresher({
+      mint,
+      clock,
+      logger,
+      apply: async (minted, first) => {
+        if (first) {
+          await this.signIn(toSipCredentials(minted), minted);
+        } else {
+          await this.requireTelephony().updateCredentials(toSipCredentials(minted));
+          this.set({ signedInAs: { extension: minted.extension, credentialExpiresAt: minted.expiresAt } });
+        }
+        if (this.current.lastError?.code === 'SB30005') this.set({ lastError: undefined });
+      },
+      onError: (error) => {
+        if (this.refresher !== refresher) return;
+        this.set({ lastError: error.toJSON() });
+        this.emitter.emit('error', error);
+      },
+    });
+    this.refresher = refresher;
+    await refresher.start();
   }
 
   // ── telephony events ───────────────────────────────────────────────────────────────────────

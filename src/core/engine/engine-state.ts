@@ -11,6 +11,11 @@ export interface EngineState {
   readonly phase: 'loading' | 'signed-out' | 'ready' | 'misconfigured';
   readonly settings?: ConnectorSettings;
   readonly registration: RegistrationState;
+  /**
+   * Who the phone is signed in as (set once registered, cleared at sign-out). With short-lived
+   * credentials, `credentialExpiresAt` (epoch ms) is when the current one expires; it is renewed before.
+   */
+  readonly signedInAs?: { readonly extension: string; readonly credentialExpiresAt?: number };
   readonly presence: PresenceState;
   /** Live calls and calls in wrap-up, oldest first. */
   readonly calls: readonly CallSnapshot[];

@@ -89,6 +89,20 @@ export const ERROR_CATALOG = {
     fixes: ['Check the log object and field mappings in the call center settings.'],
     expected: true,
   },
+  SB30005: {
+    message: 'Salesforce could not issue your phone credentials.',
+    causes: [
+      'Your user has no extension (User.SwitchboardExtension__c is empty).',
+      'The shared secret is not configured (Custom Metadata SwitchboardPhoneSecret__mdt, record Default).',
+      'The Apex class SwitchboardCredentials is not deployed, or Salesforce answered something that is not a credential.',
+      'Salesforce is unreachable (the request is retried).',
+    ],
+    fixes: [
+      'Ask your administrator to set your extension on your user record and to configure the shared secret.',
+      'Deploy the Switchboard package (it ships SwitchboardCredentials); check the connection to Salesforce.',
+    ],
+    expected: true,
+  },
   // 4xxxx: agent state and commands
   SB40001: {
     message: 'That action is not possible in the current call state.',

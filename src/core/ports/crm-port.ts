@@ -10,6 +10,7 @@ import type { EventSource } from '../events/emitter.ts';
 import type { AttachedData, CallDirection, EndReason, Party, RecordRef } from '../call/call-types.ts';
 import type { ConnectorSettings } from '../settings/connector-settings.ts';
 import type { PresenceState, ChosenStatus } from '../presence/presence.ts';
+import type { MintedSipCredentials } from '../credentials/minted-credentials.ts';
 
 export interface CrmCapabilities {
   /** The engine asks this surface to screen-pop. */
@@ -107,4 +108,10 @@ export interface CrmPort {
   enableClickToDial(enabled: boolean): Promise<void>;
   /** Opens (true) or minimises (false) the softphone panel. */
   setPanelVisible(visible: boolean): Promise<void>;
+  /**
+   * Mints short-lived SIP credentials for the signed-in user (call centers with
+   * `credentialScheme: ephemeral`). Surfaces that cannot leave it out. Rejects with SB30005 when the
+   * CRM refuses (no extension, no secret) or answers something that is not a credential.
+   */
+  mintSipCredentials?(): Promise<MintedSipCredentials>;
 }

@@ -48,11 +48,17 @@ export interface DialResult {
 }
 
 export interface SipCredentials {
-  /** The agent's extension or SIP user name. */
+  /** The agent's extension or SIP user name: the user part of the address (`sip:<username>@<domain>`). */
   readonly username: string;
   /** Held in memory only: never written to storage. */
   readonly password: string;
   readonly displayName?: string;
+  /**
+   * The digest user name, when it differs from `username`: short-lived credentials carry their
+   * expiry in it (`<expiry>:<extension>`, see ../credentials/minted-credentials.ts) while the
+   * address stays the bare extension. Defaults to `username`.
+   */
+  readonly authorizationUsername?: string;
 }
 
 /** A colleague's line state, for the transfer directory's busy lamp. */
@@ -95,6 +101,15 @@ export interface TelephonyPort {
   /** Connects and registers; keeps the registration alive (re-register, reconnect) until `unregister`. */
   register(credentials: SipCredentials): Promise<void>;
   unregister(): Promise<void>;
+  /**
+   * Hands renewed credentials to the live registration (short-lived credentials being refreshed).
+   * The next REGISTER refresh and every later digest challenge (INVITE, re-INVITE, REFER, PUBLISH,
+   * SUBSCRIBE) MUST answer with them. It MUST NOT unregister, reconnect or touch calls in progress.
+   * A registration that failed since (the old credential expired) MUST be tried again with them.
+   * Rejects with SB40001 when nothing is registered or `username` (the address) is not the
+   * registered one: an address change is a new sign-in.
+   */
+  updateCredentials(credentials: SipCredentials): Promise<void>;
 
   dial(request: DialRequest): Promise<DialResult>;
   answer(callId: string): Promise<void>;

@@ -9,9 +9,10 @@ import { SwitchboardError } from '../errors/catalog.ts';
 import type { RecordRef } from '../call/call-types.ts';
 import type { CallLogEntry, ClickToDialRequest, CrmCapabilities, CrmEvents, CrmPort, PresenceRequest, ScreenPopOutcome, ScreenPopRequest } from '../ports/crm-port.ts';
 import type { PresenceState } from '../presence/presence.ts';
+import type { MintedSipCredentials } from '../credentials/minted-credentials.ts';
 import { parseConnectorSettings, type ConnectorSettings } from '../settings/connector-settings.ts';
 
-export type CrmMethod = 'loadSettings' | 'notifyReady' | 'screenPop' | 'openRecord' | 'logCall' | 'publishPresence' | 'enableClickToDial' | 'setPanelVisible';
+export type CrmMethod = 'loadSettings' | 'notifyReady' | 'screenPop' | 'openRecord' | 'logCall' | 'publishPresence' | 'enableClickToDial' | 'setPanelVisible' | 'mintSipCredentials';
 
 export interface RecordedCrmCall {
   readonly method: CrmMethod;
@@ -34,6 +35,8 @@ export interface RecordingCrmOptions {
   readonly capabilities?: Partial<CrmCapabilities>;
   /** Records that a screen pop finds, keyed by the caller's number as received. */
   readonly records?: Readonly<Record<string, readonly RecordRef[]>>;
+  /** Makes this CRM mint short-lived SIP credentials (`mintSipCredentials`) with this function. */
+  readonly mint?: () => MintedSipCredentials | Promise<MintedSipCredentials>;
 }
 
 export class RecordingCrm implements CrmPort {
@@ -46,8 +49,17 @@ export class RecordingCrm implements CrmPort {
   private settingsMap: Readonly<Record<string, string>>;
   private readonly records: Map<string, readonly RecordRef[]>;
   private failures = new Map<CrmMethod, Error>();
+  /** Present only when the options give a `mint` function, as on a surface that can mint. */
+  readonly mintSipCredentials?: () => Promise<MintedSipCredentials>;
 
   constructor(options: RecordingCrmOptions = {}) {
+    const mint = options.mint;
+    if (mint) {
+      this.mintSipCredentials = async () => {
+        this.record('mintSipCredentials');
+        return mint();
+      };
+    }
     this.settingsMap = options.settings ?? settingsMap();
     this.capabilities = { screenPop: true, callLogging: true, clickToDial: true, presenceSync: true, ...options.capabilities };
     this.records = new Map(Object.entries(options.records ?? {}));

@@ -15,7 +15,7 @@
 import {
   SwitchboardError,
   type CallLogEntry, type Clock, type ConnectorSettings, type CrmCapabilities, type CrmEvents, type CrmPort, type EventSource,
-  type Logger, type PresenceState, type RecordRef, type ScreenPopOutcome, type ScreenPopRequest, type StoragePort, silentLogger,
+  type Logger, type MintedSipCredentials, type PresenceState, type RecordRef, type ScreenPopOutcome, type ScreenPopRequest, type StoragePort, silentLogger,
 } from '../../core/index.ts';
 import type { CallLogOutbox } from '../outbox/call-log-outbox.ts';
 import { MemoryStorage } from '../outbox/memory-storage.ts';
@@ -23,7 +23,7 @@ import { SalesforceCrm } from '../shared/salesforce-crm.ts';
 import { PRESENCE_CHANNEL, type PresenceMessage } from '../shared/salesforce-surface.ts';
 import type { SoftphoneLayout } from '../shared/softphone-layout.ts';
 import { FakeClock, flushAsync } from '../testing/fake-clock.ts';
-import { FakeOrg, type FakePop, type FakeRecord, type SaveFailureMode, type SavedTask, type StoredRecord } from './fake-org.ts';
+import { FakeOrg, type FakeCredentialMinting, type FakePop, type FakeRecord, type SaveFailureMode, type SavedTask, type StoredRecord } from './fake-org.ts';
 import { FakeSurface } from './fake-surface.ts';
 
 export interface FakeCrmOptions {
@@ -43,6 +43,8 @@ export interface FakeCrmOptions {
   readonly org?: FakeOrg;
   /** Makes loadSettings fail with SB10001 and this detail. */
   readonly settingsError?: string;
+  /** The org mints short-lived SIP credentials (ignored when `org` is given: configure that org). */
+  readonly sipCredentials?: FakeCredentialMinting;
 }
 
 export class FakeCrm implements CrmPort {
@@ -69,6 +71,7 @@ export class FakeCrm implements CrmPort {
       ...(options.layout ? { layout: options.layout } : {}),
       ...(options.rejectFields ? { rejectFields: options.rejectFields } : {}),
       defaultCountry: options.settings.dialing.defaultCountry,
+      ...(options.sipCredentials ? { sipCredentials: options.sipCredentials } : {}),
     });
     if (options.org && options.records) for (const r of options.records) this.org.addRecord(r);
     this.ownsClock = !options.clock;
@@ -139,6 +142,11 @@ export class FakeCrm implements CrmPort {
   setPanelVisible(visible: boolean): Promise<void> {
     this.panelVisibility.push(visible);
     return this.crm.setPanelVisible(visible);
+  }
+
+  /** Through runApex and the org's `SwitchboardCredentials.mint`, as over Open CTI. */
+  mintSipCredentials(): Promise<MintedSipCredentials> {
+    return this.crm.mintSipCredentials();
   }
 
   // ── what happened ────────────────────────────────────────────────────────────────────

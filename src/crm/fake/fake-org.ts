@@ -65,9 +65,39 @@ export interface FakeOrgOptions {
   readonly rejectFields?: readonly string[];
   /** Region used to read national numbers stored in records. */
   readonly defaultCountry?: string;
+  /** Makes the org mint short-lived SIP credentials (the `SwitchboardCredentials.mint` Apex method). */
+  readonly sipCredentials?: FakeCredentialMinting;
+}
+
+/**
+ * The org's side of `SwitchboardCredentials.mint` (see ../shared/sip-credentials.ts): the running
+ * user's extension, the shared secret's signature and the clock. `sign` is injected because this
+ * layer has no crypto library: base64(HMAC-SHA1(secret, username)) in tests, or anything the fake
+ * phone system is told to expect.
+ */
+export interface FakeCredentialMinting {
+  /** The running user's `User.SwitchboardExtension__c`; undefined: not set (the method throws). */
+  extension?: string;
+  /** Signs a digest user name; undefined: the secret is not configured (the method throws). */
+  sign?: (username: string) => string;
+  /** Lifetime in seconds (`SwitchboardPhoneSecret__mdt.TtlSeconds__c`, default 3600). */
+  ttlSeconds?: number;
+  /** Epoch milliseconds. */
+  readonly now: () => number;
 }
 
 const KEY_PREFIX: Readonly<Record<string, string>> = { Account: '001', Contact: '003', Lead: '00Q', Case: '500', Opportunity: '006', Task: '00T' };
+
+/** What the Apex method answers: the JSON string, or an exception with the message an admin needs. */
+function mintAsApexWould(minting: FakeCredentialMinting): string {
+  const { extension, sign } = minting;
+  if (!extension) throw new Error('SwitchboardCredentials: your user has no extension (User.SwitchboardExtension__c is empty); ask your administrator to set it.');
+  if (!sign) throw new Error('SwitchboardCredentials: the shared secret is not configured (SwitchboardPhoneSecret__mdt record Default, field Secret__c).');
+  const ttlSeconds = minting.ttlSeconds ?? 3600;
+  const expiresAt = Math.floor(minting.now() / 1000) + ttlSeconds;
+  const username = `${expiresAt}:${extension}`;
+  return JSON.stringify({ username, password: sign(username), extension, expiresAt, ttlSeconds });
+}
 
 /** The 3-character key prefix of an object's Ids (001 Account, 003 Contact…). */
 export function keyPrefixOf(objectType: string): string {
@@ -170,6 +200,8 @@ export class FakeOrg {
     const c = (options.defaultCountry ?? 'US').toUpperCase();
     this.country = /^[A-Z]{2}$/.test(c) ? (c as CountryCode) : undefined;
     for (const r of options.records ?? []) this.addRecord(r);
+    const minting = options.sipCredentials;
+    if (minting) this.registerApex('SwitchboardCredentials', 'mint', () => mintAsApexWould(minting));
     this.registerApex('SwitchboardCallLog', 'findByCallObject', (params) => {
       const callObject = params.callObject ?? '';
       const object = params.objectApiName ?? 'Task';

@@ -10,7 +10,7 @@ import { SalesforceApiError } from '../shared/salesforce-error.ts';
 import { FakeClock, flushAsync } from '../testing/fake-clock.ts';
 import { installFakeSforce, type FakeSforceControl } from '../testing/fake-sforce.ts';
 import { createFakeBrowser, type ScriptBehaviour } from '../testing/fake-window.ts';
-import { CLASSIC_SEARCH, LIGHTNING_SEARCH, SF_ORIGIN, standardOrg } from '../testing/test-fixtures.ts';
+import { CLASSIC_SEARCH, LIGHTNING_SEARCH, SF_ORIGIN, SF_TRUST, standardOrg } from '../testing/test-fixtures.ts';
 import type { FakeOrg } from '../fake/fake-org.ts';
 import { OpenCtiClassicApi, parseClassicResult } from './classic-api.ts';
 import { toSaveParams } from './classic-surface.ts';
@@ -25,7 +25,7 @@ function boot(options: { search?: string; behaviour?: (org: FakeOrg) => ScriptBe
     search: options.search ?? CLASSIC_SEARCH,
     onScript: () => options.behaviour?.(org) ?? { kind: 'run', run: (win) => { control = installFakeSforce(win, org); } },
   });
-  const crm = createOpenCtiClassic({ window: browser.window, document: browser.document, clock, logger: silentLogger, storage: new MemoryStorage() });
+  const crm = createOpenCtiClassic({ window: browser.window, document: browser.document, clock, logger: silentLogger, storage: new MemoryStorage(), origins: SF_TRUST });
   return { org, clock, browser, crm, control: () => control! };
 }
 
@@ -59,6 +59,14 @@ test('loads interaction.js from sfdcIFrameOrigin (capital F); Lightning\'s param
   const wrong = boot({ search: LIGHTNING_SEARCH });
   await rejectsWith(wrong.crm, 'SB30001', /sfdcIFrameOrigin/);
   assert.equal(wrong.browser.scripts.length, 0);
+});
+
+test('Classic refuses a foreign or http origin in sfdcIFrameOrigin before injecting anything', async () => {
+  for (const origin of ['https://attacker.example', 'http://acme.my.salesforce.com', 'javascript:alert(1)']) {
+    const { crm, browser } = boot({ search: `?sfdcIFrameOrigin=${encodeURIComponent(origin)}&nonce=abc&isdtp=vw` });
+    await rejectsWith(crm, 'SB30001', /sfdcIFrameOrigin/);
+    assert.deepEqual(browser.scripts, [], `nothing injected for ${origin}`);
+  }
 });
 
 test('a Classic library that throws at load is SB30001', async () => {

@@ -1,10 +1,11 @@
 /**
- * `createOpenCtiLightning`: reads `sfdcIframeOrigin` and `mode` from the softphone's URL, loads
+ * `createOpenCtiLightning`: reads `sfdcIframeOrigin` and `mode` from the softphone's URL, checks the
+ * origin is one Open CTI may come from (trusted-origins.ts), loads
  * `<origin>/support/api/62.0/lightning/opencti_min.js`, and returns the `CrmPort` over it with its
  * listeners registered and its call-log outbox draining.
  */
 import { SwitchboardError } from '../../core/index.ts';
-import { LIGHTNING_LIBRARY_PATH, loadLibrary, readOrigin } from '../shared/load-library.ts';
+import { LIGHTNING_LIBRARY_PATH, loadLibrary, readLibraryOrigin } from '../shared/load-library.ts';
 import type { OpenCtiCrm } from '../shared/salesforce-crm.ts';
 import { startSalesforceCrm, type OpenCtiBridgeOptions } from '../shared/start-bridge.ts';
 
@@ -15,7 +16,7 @@ import { LightningSurface } from './lightning-surface.ts';
 
 export async function createOpenCtiLightning(options: OpenCtiBridgeOptions): Promise<OpenCtiCrm> {
   const search = options.window.location.search;
-  const origin = readOrigin(search, 'sfdcIframeOrigin');
+  const origin = readLibraryOrigin(search, 'sfdcIframeOrigin', options.origins);
   if (!new URLSearchParams(search).get('mode')) {
     throw new SwitchboardError('SB30001', "The softphone URL has no 'mode' parameter; Open CTI for Lightning refuses to start without it. Load the softphone from the Lightning utility bar.");
   }

@@ -11,7 +11,8 @@ import type { OpenCtiCrm } from '../shared/salesforce-crm.ts';
 import { FakeClock, flushAsync } from '../testing/fake-clock.ts';
 import { installFakeSforce, MISSING_CALLBACK, ONE_OBJECT, type FakeSforceControl } from '../testing/fake-sforce.ts';
 import { createFakeBrowser, type ScriptBehaviour } from '../testing/fake-window.ts';
-import { LIGHTNING_SEARCH, SF_ORIGIN, standardOrg } from '../testing/test-fixtures.ts';
+import { LIGHTNING_SEARCH, SF_ORIGIN, SF_TRUST, standardOrg } from '../testing/test-fixtures.ts';
+import type { OriginTrust } from '../shared/trusted-origins.ts';
 import type { FakeOrg } from '../fake/fake-org.ts';
 import { createOpenCtiLightning } from './create-lightning.ts';
 import { OpenCtiLightningApi } from './lightning-api.ts';
@@ -19,15 +20,16 @@ import { readOpenCti, type OpenCtiLibrary } from './opencti-library.ts';
 
 const INIT_FAILURE = 'Failed to initialize Open CTI. Ensure that it is loaded from the right frame with correct URL parameters';
 
-async function boot(options: { search?: string; behaviour?: (org: FakeOrg) => ScriptBehaviour; clock?: FakeClock } = {}) {
+async function boot(options: { search?: string; behaviour?: (org: FakeOrg) => ScriptBehaviour; clock?: FakeClock; origins?: OriginTrust; protocol?: string } = {}) {
   const org = standardOrg();
   const clock = options.clock ?? new FakeClock();
   let control: FakeSforceControl | undefined;
   const browser = createFakeBrowser({
     search: options.search ?? LIGHTNING_SEARCH,
+    ...(options.protocol ? { protocol: options.protocol } : {}),
     onScript: () => options.behaviour?.(org) ?? { kind: 'run', run: (win) => { control = installFakeSforce(win, org); } },
   });
-  const crm = createOpenCtiLightning({ window: browser.window, document: browser.document, clock, logger: silentLogger, storage: new MemoryStorage() });
+  const crm = createOpenCtiLightning({ window: browser.window, document: browser.document, clock, logger: silentLogger, storage: new MemoryStorage(), origins: options.origins ?? SF_TRUST });
   return { org, clock, browser, crm, control: () => control! };
 }
 
@@ -75,8 +77,39 @@ test('missing sfdcIframeOrigin or mode, or a bad origin, fails with SB30001 befo
 });
 
 test('http origin from an https page is refused with a clear message', async () => {
-  const { crm } = await boot({ search: '?sfdcIframeOrigin=http%3A%2F%2Facme.my.salesforce.com&mode=Lightning' });
-  await rejectsWith(crm, 'SB30001', /protocol/);
+  const { crm, browser } = await boot({ search: '?sfdcIframeOrigin=http%3A%2F%2Facme.my.salesforce.com&mode=Lightning' });
+  await rejectsWith(crm, 'SB30001', /refused to load Open CTI from http:\/\/acme\.my\.salesforce\.com/);
+  assert.equal(browser.scripts.length, 0);
+  // A deployment may trust an http origin (the emulator's), but not from an https page.
+  const local = 'http://127.0.0.1:4280';
+  const trusted = await boot({ search: `?sfdcIframeOrigin=${encodeURIComponent(local)}&mode=Lightning`, origins: { trustedOrigins: [local], ancestry: { framed: true, parentOrigin: local } } });
+  await rejectsWith(trusted.crm, 'SB30001', /protocol/);
+});
+
+test('an origin that is neither Salesforce\'s nor trusted is refused before any script is injected, naming it and the fix', async () => {
+  for (const origin of ['https://attacker.example', 'https://evil.lightning.force.com.attacker.example', 'https://x.force.com', 'http://127.0.0.1:4280']) {
+    const { crm, browser } = await boot({ search: `?sfdcIframeOrigin=${encodeURIComponent(origin)}&mode=Lightning`, origins: { trustedOrigins: [], ancestry: { framed: true, parentOrigin: origin } } });
+    const error = await rejectsWith(crm, 'SB30001');
+    assert.ok(error.message.includes(`refused to load Open CTI from ${origin}`), error.message);
+    assert.match(error.message, /switchboard-trusted-origins/, 'says how an admin allows an origin');
+    assert.deepEqual(browser.scripts, [], `nothing injected for ${origin}`);
+  }
+});
+
+test('a trusted origin loads; a page not framed, or framed by another origin, loads nothing', async () => {
+  const local = 'http://127.0.0.1:4280';
+  const search = `?sfdcIframeOrigin=${encodeURIComponent(local)}&mode=Lightning`;
+  const ok = await boot({ search, protocol: 'http:', origins: { trustedOrigins: [local], ancestry: { framed: true, parentOrigin: local } } });
+  (await ok.crm).dispose();
+  assert.deepEqual(ok.browser.scripts, [`${local}${LIGHTNING_LIBRARY_PATH}`]);
+  const top = await boot({ origins: { trustedOrigins: [], ancestry: { framed: false } } });
+  await rejectsWith(top.crm, 'SB30001', /not inside a frame/);
+  const other = await boot({ origins: { trustedOrigins: [], ancestry: { framed: true, parentOrigin: 'https://other.my.salesforce.com' } } });
+  await rejectsWith(other.crm, 'SB30001', /framing it is https:\/\/other\.my\.salesforce\.com/);
+  assert.deepEqual([...top.browser.scripts, ...other.browser.scripts], []);
+  // When the browser does not tell the framing origin, the allow-list alone decides.
+  const unknown = await boot({ origins: { trustedOrigins: [], ancestry: { framed: true } } });
+  (await unknown.crm).dispose();
 });
 
 test('the library throwing "Failed to initialize Open CTI" becomes SB30001 with that text', async () => {

@@ -334,3 +334,76 @@ test('a storage failure during a pass is logged and retried, never an unhandled 
   await settleAll(r, () => [outbox]);
   assertExactlyOnce(r.org, 1);
 });
+
+/** Everything the storage holds, as one string (what a look at IndexedDB would show). */
+async function storedText(storage: MemoryStorage): Promise<string> {
+  const values = await Promise.all((await storage.keys('')).map(async (k) => [k, await storage.get(k)]));
+  return JSON.stringify(values);
+}
+
+function privateFields(i: number): Record<string, string | number> {
+  return { ...fields(i), Subject: `Inbound call from Maria Lopez ${i}`, Description: `Notes: card ending 4242 (${i})`, WhoId: `003000000000Maria${i}` };
+}
+
+test('a confirmed log keeps no content in storage: only the call id, Task id, state and times; still logged exactly once', async () => {
+  const r = rig();
+  const outbox = r.make('tab-a');
+  outbox.start();
+  await outbox.enqueue('call-0', 'Task', privateFields(0));
+  await settleAll(r, () => [outbox]);
+  const stored = await storedText(r.storage);
+  for (const secret of ['Maria', '4242', 'Notes', '003000000000']) assert.ok(!stored.includes(secret), `${secret} is gone from storage: ${stored}`);
+  const entry = await outbox.entry('call-0');
+  assert.equal(entry?.state, 'saved');
+  assert.equal(entry?.recordId, r.org.tasks[0]!.id);
+  assert.deepEqual(entry?.fields, {});
+  assert.equal(typeof entry?.savedAt, 'number');
+  assert.equal(r.org.tasks[0]!.fields['Subject'], 'Inbound call from Maria Lopez 0', 'Salesforce got the whole log');
+  // The emptied entry is still the idempotency record, for this page and for the next one.
+  await outbox.enqueue('call-0', 'Task', privateFields(0));
+  const reloaded = r.make('tab-a-reloaded');
+  reloaded.start();
+  await settleAll(r, () => [outbox, reloaded]);
+  assertExactlyOnce(r.org, 1);
+  outbox.stop();
+  reloaded.stop();
+});
+
+test('a late answer and a log adopted after a lost answer are emptied too; pending and parked logs keep their content', async () => {
+  const r = rig();
+  const a = r.make('tab-a', { writer: r.slowWriter(45_000) });
+  a.start();
+  await a.enqueue('call-0', 'Task', privateFields(0));
+  await r.clock.advance(31_000);
+  assert.match(await storedText(r.storage), /Maria Lopez 0/, 'not confirmed yet: the log is still needed');
+  await settleAll(r, () => [a]);
+  assert.doesNotMatch(await storedText(r.storage), /Maria|4242/);
+  a.stop();
+
+  const lost = rig();
+  lost.org.failNextSaves(1, 'lost');
+  const b = lost.make('tab-b');
+  b.start();
+  await b.enqueue('call-1', 'Task', privateFields(1));
+  await settleAll(lost, () => [b]);
+  assert.equal(lost.org.tasks.length, 1, 'the lost save was adopted, not written again');
+  assert.equal((await b.entry('call-1'))?.state, 'saved');
+  assert.doesNotMatch(await storedText(lost.storage), /Maria|4242/);
+  b.stop();
+});
+
+test('saved entries an older version left with their content are emptied by the next pass', async () => {
+  const r = rig();
+  await r.storage.set('outbox/entry/call-9', {
+    callId: 'call-9', objectApiName: 'Task', fields: privateFields(9), state: 'saved', createdAt: 0, attempts: 1, nextAttemptAt: 0,
+    lease: null, uncertain: false, stripped: false, recordId: '00T000000000009', savedAt: r.clock.now(), lastError: null,
+  });
+  const outbox = r.make('tab-a');
+  outbox.start();
+  await settleAll(r, () => [outbox]);
+  const entry = await outbox.entry('call-9');
+  assert.deepEqual([entry?.state, entry?.recordId, entry?.fields], ['saved', '00T000000000009', {}]);
+  assert.doesNotMatch(await storedText(r.storage), /Maria|4242/);
+  assert.equal(r.org.tasks.length, 0, 'a saved entry is never written again');
+  outbox.stop();
+});

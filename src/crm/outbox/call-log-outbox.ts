@@ -32,6 +32,11 @@
  *   `attemptTimeoutMs` MUST be shorter than `leaseMs` so a lease never expires while its owner may
  *   still be saving.
  * - Retries back off exponentially (base × 2^attempts, capped, with jitter), scheduled on the Clock.
+ * - Nothing of a call stays in the browser once Salesforce holds it: a `saved` entry keeps only what
+ *   exactly-once needs (the call id, which is the CallObject; the object; the record Id; state and
+ *   times) and its `fields` (Subject with the caller's name, notes, WhoId…) are emptied in the same
+ *   atomic write that marks it saved. Pending and parked entries keep their fields: they still have
+ *   to be written. Saved entries left with content by an older version are emptied on the next pass.
  */
 import { Emitter, SwitchboardError, type Clock, type EventSource, type JsonValue, type Logger, type StoragePort } from '../../core/index.ts';
 import { isPermanentRecordError, SalesforceApiError, timeoutError } from '../shared/salesforce-error.ts';
@@ -42,12 +47,15 @@ import { isApexMissing, type LogWriter } from './log-writer.ts';
 
 export const OUTBOX_LOCK = 'switchboard-outbox';
 const ENTRY_PREFIX = 'outbox/entry/';
+/** The fields of a saved entry: Salesforce holds the log, the browser keeps none of it. */
+const CONFIRMED: LogFields = {};
 
 export type OutboxState = 'pending' | 'saved' | 'failed';
 
 export interface OutboxEntry {
   readonly callId: string;
   readonly objectApiName: string;
+  /** The log to write; empty once `saved` (Salesforce has it, the browser keeps nothing of it). */
   readonly fields: LogFields;
   readonly state: OutboxState;
   readonly createdAt: number;
@@ -289,6 +297,7 @@ export class CallLogOutbox {
       if (!isOutboxEntry(entry)) continue;
       const now = clock.now();
       if (entry.state === 'saved' && entry.savedAt !== null) this.savedKeys.set(key, entry.savedAt);
+      if (entry.state === 'saved' && hasContent(entry)) await storage.update(key, (raw) => (isOutboxEntry(raw) && raw.state === 'saved' ? toJson(withoutContent(raw)) : raw));
       if (entry.state === 'pending') {
         const leased = entry.lease && entry.lease.until > now && (!underLock || entry.lease.awaiting);
         // Our own late save settles by itself (and drains again); another's is looked at when its lease ends.
@@ -382,7 +391,7 @@ export class CallLogOutbox {
 
   private async saved(key: string, token: string, entry: OutboxEntry, id: string): Promise<boolean> {
     const { writer, logger, clock } = this.options;
-    const saved = await this.commit(key, token, (e) => ({ ...e, state: 'saved', recordId: id, savedAt: clock.now(), lease: null, uncertain: false, lastError: null }));
+    const saved = await this.commit(key, token, (e) => withoutContent({ ...e, state: 'saved', recordId: id, savedAt: clock.now(), lease: null, uncertain: false, lastError: null }));
     if (!saved) return true;
     this.emitter.emit('logged', entry.callId, id);
     void this.timed('refreshView', writer.refresh()).catch((error: unknown) => logger.log('debug', 'refreshView after saveLog failed', { error: String(error) }));
@@ -481,6 +490,15 @@ export class CallLogOutbox {
       );
     });
   }
+}
+
+function hasContent(entry: OutboxEntry): boolean {
+  return Object.keys(entry.fields).length > 0 || entry.lastError !== null;
+}
+
+/** A confirmed entry as it is kept: the idempotency record, without the log's content. */
+function withoutContent(entry: OutboxEntry): OutboxEntry {
+  return { ...entry, fields: CONFIRMED, lastError: null };
 }
 
 function isTimeout(error: unknown): boolean {

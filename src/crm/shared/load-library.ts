@@ -8,6 +8,7 @@
  */
 import { SwitchboardError, type Clock } from '../../core/index.ts';
 import type { DocumentLike, ErrorEventLike, WindowLike } from './environment.ts';
+import { checkLibraryOrigin, type OriginTrust } from './trusted-origins.ts';
 
 /** The Open CTI version we load (≥47 for Lightning Message Service, ≥46 for hvs). */
 export const OPEN_CTI_API_VERSION = 62;
@@ -27,10 +28,20 @@ export function readOrigin(search: string, param: string): string {
   } catch {
     throw new SwitchboardError('SB30001', `'${param}' is not a URL: '${value}'.`);
   }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== value.replace(/\/$/, '')) {
+  // Host names are case-insensitive: `https://ACME.my.salesforce.com` is the same origin, kept lower-case.
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== value.toLowerCase().replace(/\/$/, '')) {
     throw new SwitchboardError('SB30001', `'${param}' must be an http(s) origin such as https://acme.my.salesforce.com, got '${value}'.`);
   }
   return url.origin;
+}
+
+/**
+ * The origin named by `param` in `search`, once it is a bare origin (readOrigin) that the connector
+ * may load Open CTI from (checkLibraryOrigin). Throws SB30001 naming the origin otherwise; callers
+ * MUST call this before injecting any script.
+ */
+export function readLibraryOrigin(search: string, param: string, trust: OriginTrust): string {
+  return checkLibraryOrigin(readOrigin(search, param), param, trust);
 }
 
 export interface LoadScriptOptions {

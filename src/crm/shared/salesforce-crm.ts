@@ -10,11 +10,12 @@ import {
   Emitter, SwitchboardError, parseConnectorSettings,
   type CallLogEntry, type Clock, type ConnectorSettings, type CrmCapabilities, type CrmEvents, type CrmPort,
   type EventSource, type Logger, type PresenceRequest, type PresenceState, type RecordRef, type ScreenPopOutcome,
-  type ScreenPopRequest, type StoragePort,
+  type MintedSipCredentials, type ScreenPopRequest, type StoragePort,
 } from '../../core/index.ts';
 import { taskFields } from '../call-log/task-fields.ts';
 import { CallLogOutbox, type CallLogOutboxOptions } from '../outbox/call-log-outbox.ts';
 import { surfaceLogWriter } from '../outbox/log-writer.ts';
+import { mintThroughApex } from './sip-credentials.ts';
 import { ScreenPopPolicy } from '../screen-pop/screen-pop-policy.ts';
 import type { LockManagerLike } from './environment.ts';
 import { asRecord } from './records.ts';
@@ -165,6 +166,11 @@ export class SalesforceCrm implements OpenCtiCrm {
 
   setPanelVisible(visible: boolean): Promise<void> {
     return this.options.surface.setPanelVisible(visible);
+  }
+
+  /** Apex `SwitchboardCredentials.mint` through runApex (Lightning and Classic alike). */
+  mintSipCredentials(): Promise<MintedSipCredentials> {
+    return mintThroughApex(this.options.surface);
   }
 
   setPanelSize(size: { readonly height?: number; readonly width?: number }): Promise<void> {

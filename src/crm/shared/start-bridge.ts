@@ -5,10 +5,13 @@
  */
 import type { StoragePort } from '../../core/index.ts';
 import type { BridgeDependencies, LockManagerLike } from './environment.ts';
+import type { OriginTrust } from './trusted-origins.ts';
 import { SalesforceCrm, type OpenCtiCrm, type SalesforceCrmOptions } from './salesforce-crm.ts';
 import type { SalesforceSurface } from './salesforce-surface.ts';
 
 export interface OpenCtiBridgeOptions extends BridgeDependencies {
+  /** Where Open CTI may be loaded from (trusted-origins.ts); required, so no caller skips the check. */
+  readonly origins: OriginTrust;
   /** Where the call-log outbox lives (IndexedDbStorage in the browser). */
   readonly storage: StoragePort;
   /** navigator.locks when available. */

@@ -1,9 +1,12 @@
 /** Shared fixtures of the crm tests: settings, a standard org, URLs. */
 import { parseConnectorSettings, type ConnectorSettings, type Logger } from '../../core/index.ts';
 import { DEFAULT_CALL_CENTER_SETTINGS, FakeOrg, type FakeRecord } from '../fake/fake-org.ts';
+import type { OriginTrust } from '../shared/trusted-origins.ts';
 
 export const SF_ORIGIN = 'https://acme.my.salesforce.com';
 export const LIGHTNING_SEARCH = `?sfdcIframeOrigin=${encodeURIComponent(SF_ORIGIN)}&mode=Lightning`;
+/** A softphone framed by SF_ORIGIN, with no extra trusted origin: what Salesforce gives. */
+export const SF_TRUST: OriginTrust = { trustedOrigins: [], ancestry: { framed: true, parentOrigin: SF_ORIGIN } };
 export const CLASSIC_SEARCH = `?sfdcIFrameOrigin=${encodeURIComponent(SF_ORIGIN)}&sfdcIFrameHost=web&nonce=abc&isdtp=vw`;
 
 export function testSettings(extra: Readonly<Record<string, string>> = {}): ConnectorSettings {

@@ -16,6 +16,9 @@ import { DEFAULT_ADAPTER_URL, DEFAULT_INTERNAL_NAME, type CallCenterDefinition }
 import { COMPATIBILITY_MODES, LIMITS, type CompatibilityMode } from './salesforce-names.ts';
 
 export const CONFIG_FILE = 'switchboard.yaml';
+
+/** Why a shared sipPassword is refused, and what to do instead. */
+export const SHARED_PASSWORD_MESSAGE = 'a shared SIP password in the call center is readable by every agent assigned to it (getCallCenterSettings) and lands in the generated Call Center files. Fix: set credentialScheme: ephemeral (Salesforce mints short-lived credentials per agent) or credentialScheme: agent (each agent types their own) and remove sipPassword; only a call center marked demoCallCenter: true may hold one.';
 export const SCHEMA_ID = 'urn:switchboard:schema:callcenter-config';
 
 type JsonSchema = { [key: string]: unknown };
@@ -218,6 +221,11 @@ export function loadConfig(text: string, file: string): ConfigResult {
     const problem = pairProblem(spec, raw) ?? checkItemValue(spec, value);
     if (problem) at(offsetOf(doc, ['switchboard', spec.name], raw === undefined), `switchboard.${spec.name}`, problem);
     switchboard[spec.name] = value;
+  }
+  // Refused here, before any file is written: the password would otherwise land in the generated
+  // Call Center files and be readable by every assigned agent.
+  if ((switchboard['sipPassword'] ?? '').trim() !== '' && switchboard['demoCallCenter']?.trim().toLowerCase() !== 'true') {
+    at(offsetOf(doc, ['switchboard', 'sipPassword'], false), 'switchboard.sipPassword', SHARED_PASSWORD_MESSAGE);
   }
   if (problems.length) return { ok: false, problems: sortByPosition(problems) };
   const g = cfg.callCenter;

@@ -594,6 +594,10 @@ function checkSwitchboard(section: ParsedSection | undefined, root: XmlElement, 
     r.report('switchboard-section-missing', root.position, `There is no '${SWITCHBOARD_SECTION}' section: the Switchboard connector will not start without sipWebSocketUrl and sipDomain.`, 'Generate the file with `switchboard callcenter build`, or add the section by hand (see `switchboard callcenter init`).');
     return;
   }
+  // Both switch how the password items are judged, wherever they stand in the section.
+  const valueOf = (name: string): string => section.items.find((i) => i.name === name)?.value.trim().toLowerCase() ?? '';
+  const demo = valueOf('demoCallCenter') === 'true';
+  const ephemeral = valueOf('credentialScheme') === 'ephemeral';
   for (const entry of section.items) {
     const spec = SWITCHBOARD_ITEMS.find((s) => s.name === entry.name);
     if (!spec) {
@@ -616,7 +620,13 @@ function checkSwitchboard(section: ParsedSection | undefined, root: XmlElement, 
       const ok = Array.isArray(parsed) && parsed.every((s) => typeof s === 'object' && s !== null && (typeof (s as { urls?: unknown }).urls === 'string' || Array.isArray((s as { urls?: unknown }).urls)));
       if (!ok) r.report('switchboard-item-invalid', entry.valuePosition, 'sipIceServers must be a JSON array of {"urls": …} objects.', 'Write e.g. [{"urls":"stun:stun.example.com:3478"}], or [] for none.');
     }
-    if (spec.secret && entry.value !== '') r.report('secret-in-file', entry.valuePosition, `${spec.name} is set in the call center: every agent assigned to it can read it through getCallCenterSettings.`, `Leave ${spec.name} empty so each agent signs in with their own credentials.`);
+    if (spec.secret && entry.value !== '') {
+      if (demo) r.report('secret-in-file', entry.valuePosition, `${spec.name} is set in a call center marked demoCallCenter: every agent assigned to it can read it through getCallCenterSettings, which only a demo may accept.`, 'Never assign real agents to this call center; for a real one set credentialScheme to ephemeral and leave sipPassword empty.', 'warning');
+      else r.report('secret-in-file', entry.valuePosition, `${spec.name} is set in the call center: every agent assigned to it can read it through getCallCenterSettings, and it lands in the Call Center files kept in source control.`, `Set credentialScheme to ephemeral (Salesforce mints short-lived credentials for each agent) or to agent (each agent types their own), and remove ${spec.name}; only a call center marked demoCallCenter true may hold a shared password.`);
+    }
+    if (ephemeral && (spec.name === 'sipUsername' || spec.name === 'sipPassword') && entry.value !== '') {
+      r.report('credentials-ignored', entry.valuePosition, `${spec.name} is set, but credentialScheme is ephemeral: the connector signs each agent in with credentials Salesforce mints and ignores ${spec.name}.`, `Remove ${spec.name}.`);
+    }
   }
   for (const spec of SWITCHBOARD_ITEMS) {
     if (spec.required && !section.items.some((i) => i.name === spec.name)) {

@@ -63,7 +63,8 @@ export const RULES = {
   'switchboard-item-invalid': { severity: 'error', summary: 'A switchboard item has a value its type does not allow.' },
   'switchboard-item-unknown': { severity: 'warning', summary: 'An item the Switchboard connector does not read (typo?).' },
   'sip-websocket-insecure': { severity: 'warning', summary: 'ws:// to a non-loopback host is blocked by browsers on an https page.' },
-  'secret-in-file': { severity: 'warning', summary: 'Call center values are readable by every agent assigned to it.' },
+  'secret-in-file': { severity: 'error', summary: 'A shared sipPassword is readable by every agent assigned to the call center; refused unless demoCallCenter is true (then a warning).' },
+  'credentials-ignored': { severity: 'warning', summary: 'With credentialScheme ephemeral, sipUsername and sipPassword are ignored.' },
 } as const satisfies Record<string, RuleSpec>;
 
 export type RuleId = keyof typeof RULES;

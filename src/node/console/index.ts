@@ -16,6 +16,9 @@
  * - L/services/data/...              REST API (the db/rest layer)
  * - L/emulator/api/console/log       the server's log of Open CTI calls served
  * - L/customer-phone/                the customer phone page (src/node/customer-phone)
+ * - L/login                          sign in as a user of the org (server/login.ts)
+ * State-changing requests need the emulator's session: the console page's cookie, or
+ * `Authorization: Bearer <apiToken>` for API clients (server/request-guard.ts).
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +34,11 @@ import { registerBuiltinApex } from './server/builtin-apex.ts';
 import { openConsoleData } from './server/console-db-data.ts';
 import { DEMO } from './seed/index.ts';
 import type { ConsoleData } from './server/console-data.ts';
+import { callCenterWebSockets } from './server/connector-page-route.ts';
+import { SessionStore } from './server/sessions.ts';
+import { checkHost, checkRequest, refusalBody } from './server/request-guard.ts';
+import { handleLogin, sessionForPage } from './server/login.ts';
+import { DEFAULT_CREDENTIAL_TTL_SECONDS, parseTtlSeconds } from './server/sip-credentials.ts';
 
 export { ApexRegistry, HOST_RESOLVER_RULES, STRICT_CHROMIUM_ARGS, DEMO };
 export type { ApexHandler, ConsoleData };
@@ -62,6 +70,15 @@ export interface ConsoleOptions {
   readonly apex?: Readonly<Record<string, ApexHandler>>;
   /** Project dist folder. Default <repo>/dist. */
   readonly distDir?: string;
+  /**
+   * The secret shared with the phone system, for `SwitchboardCredentials.mint` (ephemeral SIP
+   * credentials). Stays in this process: never sent to a page or logged. Without it mint fails.
+   */
+  readonly sipSecret?: string;
+  /** Lifetime of minted SIP credentials in seconds. Default 3600. */
+  readonly credentialTtlSeconds?: number;
+  /** The API clients' session token (default: random per start), for the default user. */
+  readonly apiToken?: string;
 }
 
 export interface RunningConsole {
@@ -77,6 +94,13 @@ export interface RunningConsole {
   classicUrl(user?: string): string;
   /** Where the built connector is served (V/softphone/). */
   readonly softphoneUrl: string;
+  /**
+   * A session token for API clients (tests, scripts, jsforce): send `Authorization: Bearer
+   * <apiToken>`. Writes are attributed to the default user unless the request names another.
+   */
+  readonly apiToken: string;
+  /** L/login: the login page that lists the org's users. */
+  readonly loginUrl: string;
   readonly data: ConsoleData;
   readonly apex: ApexRegistry;
   readonly log: ConsoleEventLog;
@@ -86,13 +110,18 @@ export interface RunningConsole {
 export async function startConsole(options: ConsoleOptions = {}): Promise<RunningConsole> {
   const strict = options.strictOrigins ?? false;
   const org = options.orgName ?? DEFAULT_ORG;
+  const ttl = parseTtlSeconds(options.credentialTtlSeconds ?? DEFAULT_CREDENTIAL_TTL_SECONDS, 'credentialTtlSeconds');
+  let ports = { lightning: 0, vf: 0 };
+  const sessions = new SessionStore(() => ports.lightning, strict);
+  const sessionUserId = (req: IncomingMessage): string | undefined => sessions.fromRequest(req)?.userId;
   const { data, rest, close: closeData } = openConsoleData({
     file: options.dbFile ?? ':memory:',
     ...(options.sipServer ? { sipServer: options.sipServer } : {}),
     ...(options.sipDomain ? { sipDomain: options.sipDomain } : {}),
+    authenticate: sessionUserId,
   });
   const apex = new ApexRegistry();
-  registerBuiltinApex(apex, data);
+  registerBuiltinApex(apex, data, { ...(options.sipSecret ? { sipSecret: options.sipSecret } : {}), credentialTtlSeconds: ttl });
   for (const [key, handler] of Object.entries(options.apex ?? {})) {
     const i = key.lastIndexOf('.');
     if (i <= 0) throw new Error(`apex handler key '${key}' must be 'Class.method'`);
@@ -100,9 +129,11 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   }
   const log = new ConsoleEventLog();
   let origins = { lightning: '', vf: '' };
-  const consoleApi = createConsoleApi({ data, apex, log, describeOrigins: () => origins });
+  const consoleApi = createConsoleApi({ data, apex, log, describeOrigins: () => origins, sessionUserId });
+  const host = options.host ?? '127.0.0.1';
+  const hostNames = (origin: string): string[] => [origin ? new URL(origin).hostname : '', host].filter((n) => n !== '' && n !== '0.0.0.0' && n !== '::');
   const servers = await startConsoleServers({
-    host: options.host ?? '127.0.0.1',
+    host,
     port: options.port ?? 0,
     vfPort: options.vfPort ?? 0,
     distDir: options.distDir ?? join(ROOT, 'dist'),
@@ -113,10 +144,26 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     consoleApi,
     rest: (req: IncomingMessage, res: ServerResponse) => rest(req, res),
     // The customer phone (src/node/customer-phone) for demos: L/customer-phone/.
-    extra: [customerPhoneHandler({ distDir: options.distDir ?? join(ROOT, 'dist') })],
+    extra: [
+      (req, res) => handleLogin(req, res, new URL(req.url ?? '/', 'http://console.invalid'), { data, sessions }),
+      customerPhoneHandler({ distDir: options.distDir ?? join(ROOT, 'dist') }),
+    ],
     ...(strict ? { tls: options.tls ?? devCertificate() } : {}),
+    sipWebSocketUrls: () => callCenterWebSockets(data.callCenters().map((cc) => data.callCenterSettings(cc.Id))),
+    guard: (req, path, listener) => {
+      const refusal = listener === 'vf'
+        ? checkHost(req, hostNames(origins.vf), ports.vf)
+        : checkRequest(req, path, ports.lightning, {
+          hostNames: hostNames(origins.lightning), sessions,
+          origins: [origins.lightning, ...['127.0.0.1', 'localhost', '[::1]'].map((n) => `${strict ? 'https' : 'http'}://${n}:${ports.lightning}`)],
+        });
+      return refusal ? { status: refusal.status, body: refusalBody(path, refusal) } : undefined;
+    },
+    pageHeaders: (req, url) => sessionForPage(req, url, { data, sessions }),
   });
   origins = servers.origins;
+  ports = { lightning: servers.port, vf: servers.vfPort };
+  const apiToken = sessions.create(data.defaultUser().Id, options.apiToken).token;
   const withUser = (base: string, user?: string): string => (user ? `${base}?user=${encodeURIComponent(user)}` : base);
   return {
     lightningOrigin: origins.lightning,
@@ -126,6 +173,8 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     consoleUrl: (user) => withUser(`${origins.lightning}/lightning/page/home`, user),
     classicUrl: (user) => withUser(`${origins.lightning}/console/classic`, user),
     softphoneUrl: `${origins.vf}/softphone/`,
+    apiToken,
+    loginUrl: `${origins.lightning}/login`,
     data, apex, log,
     close: async () => {
       await servers.close();

@@ -2,11 +2,15 @@
  * Command line for the console emulator:
  *   tsx src/node/console/main.ts [--port 5173] [--vf-port 5174] [--db console.sqlite]
  *                                [--apex-dir path] [--sip-server ws://127.0.0.1:5066] [--strict]
- * Prints the console URLs. `--strict` uses Salesforce-shaped host names (map *.force.com to
- * 127.0.0.1 in the browser, see server/origins.ts).
+ *                                [--sip-secret S] [--credential-ttl 3600]
+ * Prints the console URLs and the API token. `--strict` uses Salesforce-shaped host names (map
+ * *.force.com to 127.0.0.1 in the browser, see server/origins.ts). `--sip-secret` (or the
+ * environment's SWITCHBOARD_SIP_SECRET) is the secret shared with the phone system for
+ * `SwitchboardCredentials.mint`; it is never printed.
  */
 import { parseArgs } from 'node:util';
 import { startConsole, STRICT_CHROMIUM_ARGS } from './index.ts';
+import { parseTtlSeconds } from './server/sip-credentials.ts';
 
 const { values } = parseArgs({
   options: {
@@ -17,6 +21,8 @@ const { values } = parseArgs({
     'apex-dir': { type: 'string' },
     'sip-server': { type: 'string' },
     strict: { type: 'boolean', default: false },
+    'sip-secret': { type: 'string' },
+    'credential-ttl': { type: 'string', default: '3600' },
   },
 });
 
@@ -26,8 +32,17 @@ if (!Number.isInteger(port) || !Number.isInteger(vfPort)) {
   console.error('--port and --vf-port must be integers');
   process.exit(2);
 }
+let credentialTtlSeconds: number;
+try {
+  credentialTtlSeconds = parseTtlSeconds(values['credential-ttl'], '--credential-ttl');
+} catch (e) {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(2);
+}
+const sipSecret = values['sip-secret'] ?? process.env.SWITCHBOARD_SIP_SECRET;
 const app = await startConsole({
-  port, vfPort, host: values.host, dbFile: values.db, strictOrigins: values.strict,
+  port, vfPort, host: values.host, dbFile: values.db, strictOrigins: values.strict, credentialTtlSeconds,
+  ...(sipSecret ? { sipSecret } : {}),
   ...(values['apex-dir'] ? { apexDir: values['apex-dir'] } : {}),
   ...(values['sip-server'] ? { sipServer: values['sip-server'] } : {}),
 });
@@ -35,6 +50,9 @@ console.log(`Lightning console: ${app.consoleUrl()}`);
 console.log(`Classic console:   ${app.classicUrl()}`);
 console.log(`Setup:             ${app.lightningOrigin}/lightning/setup/CallCenters/home`);
 console.log(`Connector:         ${app.softphoneUrl}`);
+console.log(`Log in as a user:  ${app.loginUrl}`);
+console.log(`API token:         ${app.apiToken} (send as Authorization: Bearer; the console page has its own session)`);
+if (!sipSecret) console.log('No --sip-secret: SwitchboardCredentials.mint answers that the SIP secret is not configured.');
 if (values.strict) console.log(`Strict origins: start Chromium with ${STRICT_CHROMIUM_ARGS.map((a) => `"${a}"`).join(' ')}`);
 const stop = (): void => void app.close().then(() => process.exit(0));
 process.on('SIGINT', stop);

@@ -3,6 +3,8 @@
  * embedded SIP server, and the support number customers call. One definition, so the SIP server's
  * users, the demo call center's settings and the tests can never disagree.
  */
+import { randomBytes } from 'node:crypto';
+
 export interface DemoSipUser {
   readonly username: string;
   readonly password: string;
@@ -15,7 +17,7 @@ export const DEMO_SIP_DOMAIN = 'localhost';
 export const DEMO_AGENTS: readonly DemoSipUser[] = [
   { username: '1001', password: 'switchboard-1001', displayName: 'Ada Agent' },
   { username: '1002', password: 'switchboard-1002', displayName: 'Bob Backup' },
-  { username: '1003', password: 'switchboard-1003', displayName: 'Cara Cole' },
+  { username: '1003', password: 'switchboard-1003', displayName: 'Cara Cover' },
 ];
 
 /**
@@ -35,13 +37,42 @@ export const DEMO_RING_GROUPS: Readonly<Record<string, readonly string[]>> = {
   [DEMO_SUPPORT_NUMBER]: DEMO_AGENTS.map((a) => a.username),
 };
 
+/**
+ * THE SWITCH between the demo's two ways of signing agents in (one line; `npm start` and the
+ * console emulator follow it):
+ * - false: the demo call center carries the first agent's static `sipUsername`/`sipPassword`
+ *   (marked `demoCallCenter`), so every console signs in as that agent;
+ * - true: `credentialScheme: ephemeral`: no password in the call center, each Salesforce user's
+ *   console mints short-lived credentials for their own extension through the emulator's
+ *   `SwitchboardCredentials.mint`, signed with the secret `npm start` shares with the SIP server.
+ * Turn it on once the connector mints through runApex.
+ */
+export const DEMO_USES_EPHEMERAL_CREDENTIALS = false;
+
 /** The `switchboard` section items of the demo call center, for a given SIP server. */
-export function demoConnectorItems(sipWebSocketUrl: string, agent: DemoSipUser = DEMO_AGENTS[0]!): Record<string, string> {
+export function demoConnectorItems(
+  sipWebSocketUrl: string, agent: DemoSipUser = DEMO_AGENTS[0]!, ephemeral: boolean = DEMO_USES_EPHEMERAL_CREDENTIALS,
+): Record<string, string> {
+  if (ephemeral) {
+    // One call center for every agent: the directory lists all of them (each console skips its own).
+    return {
+      sipWebSocketUrl,
+      sipDomain: DEMO_SIP_DOMAIN,
+      credentialScheme: 'ephemeral',
+      directory: DEMO_AGENTS.map((a) => `${a.username}:${a.displayName}`).join(';'),
+    };
+  }
   return {
     sipWebSocketUrl,
     sipDomain: DEMO_SIP_DOMAIN,
     sipUsername: agent.username,
     sipPassword: agent.password,
+    demoCallCenter: 'true',
     directory: DEMO_AGENTS.filter((a) => a.username !== agent.username).map((a) => `${a.username}:${a.displayName}`).join(';'),
   };
+}
+
+/** A fresh secret for one run of the demo, shared by the SIP server and the emulator's mint. */
+export function demoSipSecret(): string {
+  return randomBytes(32).toString('base64url');
 }

@@ -84,8 +84,18 @@ export function diagnoseConfig(def: CallCenterDefinition): Finding[] {
       : { severity: 'info', id: 'csp-trusted-site', what: `The externally hosted softphone connects to ${origin}.`, why: 'Salesforce\'s CSP does not apply to a page on your own domain, but that page\'s own CSP must allow it.', fix: `If your server sends a Content-Security-Policy, include ${origin} in connect-src.` });
   }
 
-  if ((def.switchboard['sipPassword'] ?? '') !== '') {
-    add({ severity: 'warning', id: 'secret-in-call-center', what: 'sipPassword is set in the call center.', why: 'Every agent assigned to the call center can read it through getCallCenterSettings.', fix: 'Leave sipPassword empty so each agent signs in with their own extension and password.' });
+  const demo = (def.switchboard['demoCallCenter'] ?? '').trim().toLowerCase() === 'true';
+  const ephemeral = (def.switchboard['credentialScheme'] ?? '').trim() === 'ephemeral';
+  if ((def.switchboard['sipPassword'] ?? '').trim() !== '') {
+    add(demo
+      ? { severity: 'warning', id: 'secret-in-call-center', what: 'sipPassword is set in a call center marked demoCallCenter.', why: 'Every agent assigned to the call center can read it through getCallCenterSettings; acceptable for a demo only.', fix: 'Never assign real agents to it; for a real call center set credentialScheme: ephemeral and remove sipPassword.' }
+      : { severity: 'error', id: 'secret-in-call-center', what: 'sipPassword is set in the call center.', why: 'Every agent assigned to the call center can read it through getCallCenterSettings, and it lands in the Call Center files kept in source control.', fix: 'Set credentialScheme: ephemeral (Salesforce mints short-lived credentials per agent) or credentialScheme: agent (each agent types their own), and remove sipPassword.' });
+  }
+  if (ephemeral && ['sipUsername', 'sipPassword'].some((name) => (def.switchboard[name] ?? '').trim() !== '')) {
+    add({ severity: 'warning', id: 'credentials-ignored', what: 'credentialScheme is ephemeral, but sipUsername or sipPassword is set.', why: 'The connector signs each agent in with the credentials Salesforce mints and ignores them.', fix: 'Remove sipUsername and sipPassword.' });
+  }
+  if (ephemeral) {
+    add({ severity: 'info', id: 'ephemeral-credentials', what: 'Agents get short-lived SIP credentials minted by Salesforce.', why: 'The Apex class SwitchboardCredentials signs "<expiry>:<extension>" with the secret the phone system shares (Kamailio auth_ephemeral); nothing breaks until a user has no extension or the secret is missing.', fix: 'Deploy `switchboard package build`, create the SwitchboardPhoneSecret__mdt record Default with the phone system\'s secret, set User.SwitchboardExtension__c for each agent, and assign the SwitchboardAgent permission set.' });
   }
   let ice: unknown = [];
   try {

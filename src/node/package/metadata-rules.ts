@@ -116,7 +116,7 @@ export const METADATA_RULES: readonly MetadataTypeRule[] = [
     path: /^permissionsets\/[A-Za-z][A-Za-z0-9_]*\.permissionset-meta\.xml$/,
     root: 'PermissionSet',
     required: ['label'],
-    allowed: ['applicationVisibilities', 'classAccesses', 'customPermissions', 'description', 'fieldPermissions', 'hasActivationRequired', 'label', 'license', 'objectPermissions', 'pageAccesses', 'recordTypeVisibilities', 'tabSettings', 'userPermissions'],
+    allowed: ['applicationVisibilities', 'classAccesses', 'customMetadataTypeAccesses', 'customPermissions', 'description', 'fieldPermissions', 'hasActivationRequired', 'label', 'license', 'objectPermissions', 'pageAccesses', 'recordTypeVisibilities', 'tabSettings', 'userPermissions'],
     check: (root) => [
       ...bool(root, 'hasActivationRequired'),
       ...root.children.filter((c) => c.name === 'classAccesses').flatMap((p) => (text(p, 'apexClass') && text(p, 'enabled') ? [] : ['<classAccesses> needs <apexClass> and <enabled>.'])),
@@ -125,9 +125,47 @@ export const METADATA_RULES: readonly MetadataTypeRule[] = [
         const field = text(p, 'field') ?? '';
         return /^[A-Za-z]+\.[A-Za-z0-9_]+$/.test(field) && text(p, 'readable') && text(p, 'editable') ? [] : [`<fieldPermissions> '${field}' needs Object.Field, <readable> and <editable>.`];
       }),
+      ...root.children.filter((c) => c.name === 'customMetadataTypeAccesses').flatMap((p) => (text(p, 'name') && text(p, 'enabled') ? [] : ['<customMetadataTypeAccesses> needs <name> and <enabled>.'])),
     ],
   },
+  {
+    // Only custom metadata types are generated as objects; their folder and file carry the __mdt name.
+    type: 'CustomObject',
+    path: /^objects\/[A-Za-z][A-Za-z0-9_]*__mdt\/[A-Za-z][A-Za-z0-9_]*__mdt\.object-meta\.xml$/,
+    root: 'CustomObject',
+    required: ['label', 'pluralLabel', 'visibility'],
+    allowed: ['description', 'label', 'pluralLabel', 'visibility'],
+    check: (root, path) => {
+      const [, folder, file] = /^objects\/([^/]+)\/([^/]+)\.object-meta\.xml$/.exec(path) ?? [];
+      return [...oneOf(root, 'visibility', ['Public', 'Protected', 'PackageProtected']), ...(folder === file ? [] : [`The folder '${folder ?? ''}' and the file '${file ?? ''}' must name the same type.`])];
+    },
+  },
+  {
+    type: 'CustomField',
+    path: /^objects\/[A-Za-z][A-Za-z0-9_]*\/fields\/[A-Za-z][A-Za-z0-9_]*__c\.field-meta\.xml$/,
+    root: 'CustomField',
+    required: ['fullName', 'label', 'type'],
+    allowed: ['fullName', 'caseSensitive', 'defaultValue', 'description', 'externalId', 'fieldManageability', 'inlineHelpText', 'label', 'length', 'precision', 'required', 'scale', 'type', 'unique'],
+    check: checkField,
+  },
 ];
+
+const FIELD_TYPES = ['Checkbox', 'Date', 'DateTime', 'Email', 'LongTextArea', 'Number', 'Percent', 'Phone', 'Picklist', 'Text', 'TextArea', 'Url'];
+
+/** A custom field: its full name is its file's name; Text needs a length, Number a precision and scale. */
+function checkField(root: XmlElement, path: string): string[] {
+  const problems = [...oneOf(root, 'type', FIELD_TYPES), ...bool(root, 'caseSensitive', 'externalId', 'required', 'unique')];
+  const fileName = /([^/]+)\.field-meta\.xml$/.exec(path)?.[1];
+  const fullName = text(root, 'fullName');
+  if (fullName !== fileName) problems.push(`<fullName> '${fullName ?? ''}' is not the file's name '${fileName ?? ''}'.`);
+  const type = text(root, 'type');
+  if (type === 'Text' && !/^\d+$/.test(text(root, 'length') ?? '')) problems.push('A Text field needs a <length>.');
+  if (type === 'Number' && !(/^\d+$/.test(text(root, 'precision') ?? '') && /^\d+$/.test(text(root, 'scale') ?? ''))) problems.push('A Number field needs <precision> and <scale>.');
+  const onMetadataType = /^objects\/[^/]+__mdt\//.test(path);
+  if (text(root, 'fieldManageability') !== undefined && !onMetadataType) problems.push('<fieldManageability> exists only on custom metadata type fields.');
+  problems.push(...oneOf(root, 'fieldManageability', ['DeveloperControlled', 'SubscriberControlled', 'Locked']));
+  return problems;
+}
 
 export function ruleFor(path: string): MetadataTypeRule | undefined {
   return METADATA_RULES.find((r) => r.path.test(path));

@@ -12,7 +12,11 @@
  *     lwc/switchboardPresenceBridge/                   LMS side of the Omni-Channel bridge
  *     aura/SwitchboardOmniBridge/                      Omni side (lightning:omniToolkitAPI is Aura-only)
  *     classes/SwitchboardCallLog(.cls, Test.cls)       the outbox's lookup by CallObject (exactly-once logging)
- *     permissionsets/SwitchboardAgent…                 page and class access, the Task call fields for agents
+ *     classes/SwitchboardCredentials(.cls, Test.cls)   mints ephemeral SIP credentials (credentials-apex.ts)
+ *     objects/SwitchboardPhoneSecret__mdt/             protected Custom Metadata type: the phone system's shared secret
+ *     objects/User/fields/SwitchboardExtension__c…     the user → SIP extension mapping
+ *     permissionsets/SwitchboardAgent…                 page and class access, the Task call fields, read on the extension
+ *   README.md                                          the admin steps (secret, extensions, permission set)
  *
  * Every generated metadata file is checked against metadata-rules.ts before it is returned.
  */
@@ -26,6 +30,8 @@ import { checkMetadataFile, checkSfdxProject } from './metadata-rules.ts';
 import { writeZip, type ZipEntry } from './zip.ts';
 import { omniBridgeAura, presenceBridgeLwc } from './presence-bridge.ts';
 import { CALL_LOG_APEX, CALL_LOG_APEX_CLASS, CALL_LOG_APEX_TEST, CALL_LOG_APEX_TEST_CLASS } from './call-log-apex.ts';
+import { connectorCsp, connectorPageMetaTags } from '../connector-page/connector-page.ts';
+import { CREDENTIALS_APEX, CREDENTIALS_APEX_CLASS, CREDENTIALS_APEX_TEST, CREDENTIALS_APEX_TEST_CLASS, credentialsMetadata, EXTENSION_FIELD, PACKAGE_README } from './credentials-apex.ts';
 
 export const DEFAULT_API_VERSION = '62.0';
 export const PAGE_NAME = 'SwitchboardSoftphone';
@@ -71,7 +77,7 @@ export function buildPackage(def: CallCenterDefinition, options: PackageOptions)
   const callCenter: CallCenterDefinition = { ...def, adapterUrl };
   const files: PackageFile[] = [];
   const add = (path: string, content: string | Buffer): void => {
-    files.push({ path: path === 'sfdx-project.json' ? path : `${PACKAGE_DIR}/${path}`, content });
+    files.push({ path: path === 'sfdx-project.json' || path === 'README.md' ? path : `${PACKAGE_DIR}/${path}`, content });
   };
 
   add('sfdx-project.json', `${JSON.stringify({
@@ -85,7 +91,7 @@ export function buildPackage(def: CallCenterDefinition, options: PackageOptions)
 
   if (external === undefined) {
     if (!options.connectorDist) throw new PackageBuildError('Visualforce hosting needs the built connector: pass --connector-dist (default dist/app/softphone, made by `npm run build`) or --external-url https://….');
-    const { zip, page } = connectorResource(options.connectorDist, apiVersion);
+    const { zip, page } = connectorResource(options.connectorDist, def.switchboard['sipWebSocketUrl']);
     add(`staticresources/${RESOURCE_NAME}.resource`, zip);
     add(`staticresources/${RESOURCE_NAME}.resource-meta.xml`, meta('StaticResource', [
       ['cacheControl', 'Private'],
@@ -152,11 +158,15 @@ export function buildPackage(def: CallCenterDefinition, options: PackageOptions)
   for (const [name, content] of Object.entries(presenceBridgeLwc(CHANNEL_NAME))) add(`lwc/switchboardPresenceBridge/${name}`, name.endsWith('-meta.xml') ? meta('LightningComponentBundle', [['apiVersion', apiVersion], ['description', 'Relays the SwitchboardPresence channel to the Omni-Channel bridge.'], ['isExposed', 'false']]) : content);
   for (const [name, content] of Object.entries(omniBridgeAura(CHANNEL_NAME))) add(`aura/SwitchboardOmniBridge/${name}`, name.endsWith('-meta.xml') ? meta('AuraDefinitionBundle', [['apiVersion', apiVersion], ['description', 'Keeps Omni-Channel presence and the Switchboard softphone in step.']]) : content);
 
-  for (const [name, source] of [[CALL_LOG_APEX_CLASS, CALL_LOG_APEX], [CALL_LOG_APEX_TEST_CLASS, CALL_LOG_APEX_TEST]] as const) {
+  for (const [name, source] of [[CALL_LOG_APEX_CLASS, CALL_LOG_APEX], [CALL_LOG_APEX_TEST_CLASS, CALL_LOG_APEX_TEST], [CREDENTIALS_APEX_CLASS, CREDENTIALS_APEX], [CREDENTIALS_APEX_TEST_CLASS, CREDENTIALS_APEX_TEST]] as const) {
     add(`classes/${name}.cls`, source);
     add(`classes/${name}.cls-meta.xml`, meta('ApexClass', [['apiVersion', apiVersion], ['status', 'Active']]));
   }
 
+  for (const m of credentialsMetadata()) add(m.path, meta(m.type, m.fields));
+  add('README.md', PACKAGE_README);
+
+  // No customMetadataTypeAccesses: agents must not read the phone system's secret (Apex reads it in system mode).
   add(`permissionsets/${PERMISSION_SET_NAME}.permissionset-meta.xml`, [
     XML_DECL,
     `<PermissionSet xmlns="${METADATA_NAMESPACE}">`,
@@ -164,8 +174,13 @@ export function buildPackage(def: CallCenterDefinition, options: PackageOptions)
     `        <apexClass>${CALL_LOG_APEX_CLASS}</apexClass>`,
     '        <enabled>true</enabled>',
     '    </classAccesses>',
-    '    <description>Agents using the Switchboard softphone: the softphone page, the call-log lookup class and the Task call fields the call log writes.</description>',
+    '    <classAccesses>',
+    `        <apexClass>${CREDENTIALS_APEX_CLASS}</apexClass>`,
+    '        <enabled>true</enabled>',
+    '    </classAccesses>',
+    '    <description>Agents using the Switchboard softphone: the softphone page, the call-log lookup and credential classes, the Task call fields the call log writes, and their own SIP extension (read only).</description>',
     ...TASK_CALL_FIELDS.flatMap((field) => ['    <fieldPermissions>', '        <editable>true</editable>', `        <field>Task.${field}</field>`, '        <readable>true</readable>', '    </fieldPermissions>']),
+    '    <fieldPermissions>', '        <editable>false</editable>', `        <field>User.${EXTENSION_FIELD}</field>`, '        <readable>true</readable>', '    </fieldPermissions>',
     '    <hasActivationRequired>false</hasActivationRequired>',
     '    <label>Switchboard Agent</label>',
     ...(external === undefined ? ['    <pageAccesses>', `        <apexPage>${PAGE_NAME}</apexPage>`, '        <enabled>true</enabled>', '    </pageAccesses>'] : []),
@@ -181,7 +196,7 @@ export function buildPackage(def: CallCenterDefinition, options: PackageOptions)
   return files;
 }
 
-function meta(type: string, fields: readonly [string, string][]): string {
+function meta(type: string, fields: readonly (readonly [string, string])[]): string {
   return [XML_DECL, `<${type} xmlns="${METADATA_NAMESPACE}">`, ...fields.map(([k, v]) => `    <${k}>${escapeXml(v)}</${k}>`), `</${type}>`, ''].join('\n');
 }
 
@@ -211,10 +226,16 @@ function listFiles(dir: string): string[] {
 
 /**
  * Zips the built connector and writes the Visualforce page that loads its index.html's scripts and
- * stylesheets from the static resource, after the Open CTI library (relative path: the page is
- * served by the org).
+ * stylesheets from the static resource, under the connector page's Content-Security-Policy (a meta
+ * tag first in <head>, so it governs every script after it; `sipWebSocketUrl` is its connect-src).
+ *
+ * The page does not include Open CTI: the connector loads it, once, from the sfdcIframeOrigin /
+ * sfdcIFrameOrigin of its URL after checking that origin is Salesforce's and frames it
+ * (src/crm/shared/trusted-origins.ts). Included here too it would run twice, the page's copy
+ * first, before any check, at the package's API version rather than the connector's, and the
+ * Lightning library even under Classic.
  */
-function connectorResource(dist: string, apiVersion: string): { zip: Buffer; page: string } {
+function connectorResource(dist: string, sipWebSocketUrl: string | undefined): { zip: Buffer; page: string } {
   let paths: string[];
   try {
     paths = listFiles(dist);
@@ -237,9 +258,8 @@ function connectorResource(dist: string, apiVersion: string): { zip: Buffer; pag
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8"/>',
+    ...connectorPageMetaTags({ trustedOrigins: [], csp: connectorCsp({ trustedOrigins: [], sipWebSocketUrls: sipWebSocketUrl ? [sipWebSocketUrl] : [] }) }),
     '<title>Switchboard Softphone</title>',
-    '<!-- Open CTI from this org, by relative path: the page is served by Salesforce. -->',
-    `<script src="/support/api/${apiVersion}/lightning/opencti_min.js"></script>`,
     ...assets.filter((a) => a.kind === 'style').map((a) => `<link rel="stylesheet" href="${resource(a.path)}"/>`),
     ...assets.filter((a) => a.kind === 'script').map((a) => `<script${a.module ? ' type="module"' : ''} src="${resource(a.path)}"></script>`),
     '</head>',

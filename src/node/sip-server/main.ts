@@ -3,13 +3,18 @@
  *   tsx src/node/sip-server/main.ts [--host 127.0.0.1] [--port 5066] [--domain localhost]
  *       [--users users.json] [--guest name]... [--ring-group support=1001,1002]...
  *       [--queue support[,wait=SECONDS][,length=N][,strategy=ringall|least-recent][,ring=SECONDS]]...
- *       [--tls-cert cert.pem --tls-key key.pem] [--verbose]
- * Prints the WebSocket URL on stdout and runs until SIGINT/SIGTERM.
+ *       [--tls-cert cert.pem --tls-key key.pem] [--ephemeral-secret SECRET] [--verbose]
+ * Short-lived credentials (see ephemeral-credentials.ts) are accepted when a secret is given by
+ * --ephemeral-secret or, better (the command line is visible to every local user), by the
+ * environment variable SWITCHBOARD_SIP_SECRET.
+ * Prints the WebSocket URL on stdout and runs until SIGINT/SIGTERM. A development server: it binds
+ * 127.0.0.1 unless told otherwise, and is not meant for untrusted networks (use Kamailio).
  */
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from '../../core/index.ts';
 import type { CallQueueOptions } from './call-queue.ts';
+import { checkEphemeralSecret } from './ephemeral-credentials.ts';
 import { startSipServer } from './server.ts';
 import { loadUsersFile, type SipUser } from './users.ts';
 
@@ -24,14 +29,20 @@ export interface CliOptions {
   /** PEM files: serve wss:// instead of ws://. */
   tlsCert: string | undefined;
   tlsKey: string | undefined;
+  /** The secret of short-lived credentials (`--ephemeral-secret`, else SWITCHBOARD_SIP_SECRET). */
+  ephemeralSecret: string | undefined;
   verbose: boolean;
 }
 
-const USAGE = 'usage: sip-server [--host H] [--port N] [--domain D] [--users FILE] [--guest NAME]... [--ring-group NAME=U1,U2]... [--queue NAME[,wait=S][,length=N][,strategy=ringall|least-recent][,ring=S]]... [--tls-cert FILE --tls-key FILE] [--verbose]';
+/** The environment variable that carries the ephemeral credential secret. */
+export const SECRET_ENV = 'SWITCHBOARD_SIP_SECRET';
+
+const USAGE = 'usage: sip-server [--host H] [--port N] [--domain D] [--users FILE] [--guest NAME]... [--ring-group NAME=U1,U2]... [--queue NAME[,wait=S][,length=N][,strategy=ringall|least-recent][,ring=S]]... [--tls-cert FILE --tls-key FILE] [--ephemeral-secret SECRET (or env SWITCHBOARD_SIP_SECRET)] [--verbose]';
 
 /** Parses the command line; throws with a message naming the bad argument. */
-export function parseArgs(argv: readonly string[]): CliOptions {
-  const out: CliOptions = { host: '127.0.0.1', port: 5066, domain: 'localhost', usersFile: undefined, guests: [], ringGroups: {}, queues: {}, tlsCert: undefined, tlsKey: undefined, verbose: false };
+export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): CliOptions {
+  const out: CliOptions = { host: '127.0.0.1', port: 5066, domain: 'localhost', usersFile: undefined, guests: [], ringGroups: {}, queues: {}, tlsCert: undefined, tlsKey: undefined, ephemeralSecret: undefined, verbose: false };
+  let secretFrom = '--ephemeral-secret';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -64,11 +75,18 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       }
       case '--tls-cert': out.tlsCert = value(); break;
       case '--tls-key': out.tlsKey = value(); break;
+      case '--ephemeral-secret': out.ephemeralSecret = value(); break;
       case '--verbose': out.verbose = true; break;
       case '--help': case '-h': throw new Error(USAGE);
       default: throw new Error(`unknown argument "${arg}"\n${USAGE}`);
     }
   }
+  const fromEnv = env[SECRET_ENV];
+  if (out.ephemeralSecret === undefined && fromEnv !== undefined && fromEnv !== '') {
+    out.ephemeralSecret = fromEnv;
+    secretFrom = SECRET_ENV;
+  }
+  if (out.ephemeralSecret !== undefined) checkEphemeralSecret(out.ephemeralSecret, secretFrom);
   if ((out.tlsCert === undefined) !== (out.tlsKey === undefined)) throw new Error(`--tls-cert and --tls-key go together (wss needs both)\n${USAGE}`);
   for (const name of Object.keys(out.queues)) {
     if (!out.ringGroups[name]) throw new Error(`--queue ${name}: no --ring-group ${name}=... to queue for`);
@@ -125,8 +143,8 @@ async function readPem(file: string, option: string, kind: string): Promise<stri
 export async function main(argv: readonly string[]): Promise<void> {
   const options = parseArgs(argv);
   const users: SipUser[] = options.usersFile ? await loadUsersFile(options.usersFile) : [];
-  if (users.length === 0 && options.guests.length === 0) {
-    console.error('warning: no --users file and no --guest: nobody can register');
+  if (users.length === 0 && options.guests.length === 0 && options.ephemeralSecret === undefined) {
+    console.error(`warning: no --users file, no --guest and no --ephemeral-secret (${SECRET_ENV}): nobody can register`);
   }
   const tls = options.tlsCert !== undefined && options.tlsKey !== undefined
     ? { cert: await readPem(options.tlsCert, '--tls-cert', 'CERTIFICATE'), key: await readPem(options.tlsKey, '--tls-key', 'PRIVATE KEY') }
@@ -135,13 +153,15 @@ export async function main(argv: readonly string[]): Promise<void> {
     host: options.host, port: options.port, domain: options.domain, users, guests: options.guests,
     ringGroups: options.ringGroups, queues: options.queues, logger: options.verbose ? consoleLogger : undefined,
     ...(tls ? { tls } : {}),
+    ...(options.ephemeralSecret !== undefined ? { ephemeralSecret: options.ephemeralSecret } : {}),
   });
   if (options.verbose) {
     server.on('message', (m) => console.log(`--- ${m.direction} #${m.connectionId}\n${m.text}`));
   }
   server.on('registered', (r) => { if (!r.refreshed) console.log(`registered ${r.aor} -> ${r.contact}`); });
   server.on('unregistered', (r) => console.log(`unregistered ${r.aor} (${r.reason})`));
-  console.log(`SIP over WebSocket at ${server.url} (domain ${server.domain}, ${users.length} users)`);
+  console.log(`SIP over WebSocket at ${server.url} (domain ${server.domain}, ${users.length} users${options.ephemeralSecret !== undefined ? ', short-lived credentials accepted' : ''})`);
+  console.log('This is a development server: keep it on 127.0.0.1, never on an untrusted network (use Kamailio there).');
   const stop = (): void => {
     void server.close().then(() => process.exit(0));
   };

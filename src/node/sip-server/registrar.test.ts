@@ -135,8 +135,17 @@ describe('registrar timing (manual clock)', () => {
       assert.match(ok, /Contact: <sip:1006@[a-f0-9]+\.invalid;transport=ws>;expires=30/);
       assert.equal(f.server.registrations('1006').length, 1);
 
+      // A sniffed REGISTER replayed with another Contact binds nothing: the nonce was used.
+      const before = f.server.registrations('1006').map((r) => r.contact);
+      raw.send(register([authorization(challenge.nonce)], 2).replace(/Contact: <sip:1006@[^;>]+/, 'Contact: <sip:1006@sniffer.invalid'));
+      assert.match(await raw.response(401), /stale=true/);
+      assert.deepEqual(f.server.registrations('1006').map((r) => r.contact), before);
+
       // 1006's valid credentials cannot register 1007.
-      raw.send(register([authorization(challenge.nonce)], 5).replace(`To: <sip:1006@${DOMAIN}>`, `To: <sip:1007@${DOMAIN}>`));
+      raw.send(register([], 5));
+      const second = parseDigest((/WWW-Authenticate: (.*)\r\n/.exec(await raw.response(401)) ?? [])[1] ?? '');
+      assert.ok(second?.nonce);
+      raw.send(register([authorization(second.nonce)], 6).replace(`To: <sip:1006@${DOMAIN}>`, `To: <sip:1007@${DOMAIN}>`));
       assert.match(await raw.response(403), /403 Forbidden \(authentication user does not match/);
       assert.equal(f.server.registrations('1007').length, 0);
 

@@ -11,9 +11,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Emitter, silentLogger, type Clock, type Logger } from '../../core/index.ts';
-import { ConnectionTable, SipConnection } from './connection.ts';
+import { ConnectionTable, SipConnection, type HostOwner } from './connection.ts';
 import { DialogTracker, dialogInfoXml, type TrackedDialog } from './dialog-tracker.ts';
-import { DigestAuthenticator } from './digest-auth.ts';
+import { DigestAuthenticator, STALE_REASONS } from './digest-auth.ts';
+import { EphemeralCredentials } from './ephemeral-credentials.ts';
 import { CallQueue } from './call-queue.ts';
 import { buildResponse } from './message-build.ts';
 import { headerParam, newBranch } from './message-edit.ts';
@@ -30,6 +31,12 @@ import type { SipUser } from './users.ts';
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, PUBLISH, SUBSCRIBE, NOTIFY, REFER, INFO, MESSAGE, UPDATE, PRACK';
 const PROXIED_OUT_OF_DIALOG = new Set(['INVITE', 'MESSAGE', 'REFER']);
 const IN_DIALOG_ONLY = new Set(['BYE', 'INFO', 'UPDATE', 'NOTIFY', 'PRACK']);
+
+/** Who a request authenticated as: the user it speaks for, and the owner of the hosts it names. */
+interface Authenticated {
+  readonly user: string;
+  readonly owner: HostOwner;
+}
 
 /** An INVITE to a queued ring group, held until a member takes it. */
 interface QueuedInvite {
@@ -68,6 +75,8 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   private readonly requirePresence: boolean;
   private readonly connections = new ConnectionTable();
   private readonly digest: DigestAuthenticator;
+  /** Short-lived credentials signed with the shared secret, when one is configured. */
+  private readonly ephemeral: EphemeralCredentials | undefined;
   private readonly registrar: Registrar;
   private readonly presence: PresenceStore;
   private readonly tracker: DialogTracker;
@@ -110,7 +119,8 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       if (!this.ringGroups.has(group)) throw new Error(`queue "${group}" names no ring group (ring groups: ${[...this.ringGroups.keys()].join(', ') || 'none'})`);
       this.queues.set(group, this.makeQueue(group, queueOptions));
     }
-    this.digest = new DigestAuthenticator({ realm: this.domain, clock: this.clock, nonceTtlMs: options.nonceTtlMs });
+    this.digest = new DigestAuthenticator({ realm: this.domain, clock: this.clock, nonceTtlMs: options.nonceTtlMs, maxTrackedNonces: options.maxTrackedNonces });
+    this.ephemeral = options.ephemeralSecret === undefined ? undefined : new EphemeralCredentials(options.ephemeralSecret, this.clock);
     this.registrar = new Registrar(this.clock, {
       registered: (b, refreshed) => {
         if (!refreshed) this.logger.log('info', 'sip-server: registered', { aor: b.aor, contact: b.contactUri, connectionId: b.connection.id });
@@ -328,9 +338,10 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   private onFrame(connection: SipConnection, text: string, _isBinary: boolean): void {
     this.counters.messagesIn++;
     if (this.listenerCount('message') > 0) this.emit('message', { direction: 'in', connectionId: connection.id, text });
-    // RFC 5626 4.4.1 keep-alive: a double CRLF ping gets a single CRLF pong.
+    // RFC 5626 3.5.1 keep-alive: a double-CRLF ping gets a single-CRLF pong; a lone CRLF is a pong
+    // and gets nothing (answering it would start a ping-pong loop).
     if (/^(\r\n)+$/.test(text)) {
-      if (text === '\r\n\r\n') connection.send('\r\n');
+      if (text.length >= 4) connection.send('\r\n');
       return;
     }
     const bytes = Buffer.byteLength(text, 'utf8');
@@ -431,7 +442,6 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   }
 
   private onRequest(request: SipRequest, connection: SipConnection): void {
-    if (!this.localHosts.has(request.viaHost)) this.connections.learnHost(request.viaHost, connection);
     if (request.maxForwards === 0 && request.method !== 'OPTIONS') {
       if (request.method !== 'ACK') this.reply(request, connection, 483);
       return;
@@ -481,9 +491,14 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   /**
    * Digest check. REGISTER is challenged with 401 (WWW-Authenticate), everything else with 407
    * (Proxy-Authenticate). The authenticated user must be the one the request speaks for (To for
-   * REGISTER, From otherwise). Returns the username, or undefined after answering.
+   * REGISTER, From otherwise). Returns who it is, or undefined after answering.
+   *
+   * Short-lived credentials (`ephemeralSecret`) answer as Kamailio's auth_ephemeral reference
+   * config does: an expired one gets a final `403 Credential expired` (asking again cannot help,
+   * and the reason tells the connector to mint a new one), one for another extension gets
+   * `403 Credential is for another extension`, a wrong HMAC another challenge.
    */
-  private authenticate(request: SipRequest, connection: SipConnection): string | undefined {
+  private authenticate(request: SipRequest, connection: SipConnection): Authenticated | undefined {
     const register = request.method === 'REGISTER';
     const identity = register ? request.to.uri : request.from.uri;
     const user = identity.user ?? '';
@@ -491,28 +506,56 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       this.reply(request, connection, 403, { reason: `Forbidden (domain ${identity.host} is not served here)` });
       return undefined;
     }
-    if (this.guests.has(user)) return user;
+    if (this.guests.has(user)) return { user, owner: { aor: this.aorOf(user), guest: true } };
     const header = request.raw.get(register ? 'authorization' : 'proxy-authorization');
-    const result = this.digest.verify(request.method, header, (name) => this.users.get(name)?.password);
+    const result = this.digest.verify(request.method, header, (name) => this.users.get(name)?.password ?? this.ephemeral?.passwordOf(name));
+    if (result.username !== undefined && this.ephemeral?.isExpired(result.username)) {
+      this.emit('auth-failed', { method: request.method, username: result.username, reason: 'expired' });
+      this.reply(request, connection, 403, { reason: 'Credential expired' });
+      return undefined;
+    }
     if (result.ok) {
-      if (result.username !== user) {
+      const verdict = this.ephemeral?.verdict(result.username, user);
+      if (verdict === 'other-extension') {
+        this.reply(request, connection, 403, { reason: 'Credential is for another extension' });
+        return undefined;
+      }
+      if (verdict === undefined && result.username !== user) {
         this.reply(request, connection, 403, { reason: 'Forbidden (authentication user does not match the identity)' });
         return undefined;
       }
-      return user;
+      return { user, owner: { aor: this.aorOf(user), guest: false } };
     }
     if (result.reason !== 'missing') this.emit('auth-failed', { method: request.method, username: result.username, reason: result.reason });
-    const challenge = this.digest.challenge(result.reason === 'stale');
+    const challenge = this.digest.challenge(STALE_REASONS.has(result.reason));
     this.reply(request, connection, register ? 401 : 407, {
       headers: [[register ? 'WWW-Authenticate' : 'Proxy-Authenticate', challenge]],
     });
     return undefined;
   }
 
+  /**
+   * Learns the top Via host (and `more`, e.g. REGISTER's Contact hosts) of an authenticated request
+   * as reached through `connection`. A host that belongs to another user gets 403 and nothing is
+   * learned: only the UA that uses a host may be reached by it.
+   */
+  private learnHosts(request: SipRequest, connection: SipConnection, who: Authenticated, more: readonly string[] = []): boolean {
+    const hosts = [...new Set([request.viaHost, ...more].map((h) => h.toLowerCase()))].filter((h) => !this.isLocalHost(h));
+    for (const host of hosts) {
+      const holder = this.connections.ownerOf(host, connection, who.owner);
+      if (holder === undefined) continue;
+      this.logger.log('warn', 'sip-server: refused a host that belongs to another user', { host, holder, by: who.owner.aor, connectionId: connection.id });
+      this.reply(request, connection, 403, { reason: `Forbidden (host ${host} is in use by another user)` });
+      return false;
+    }
+    for (const host of hosts) this.connections.learnHost(host, connection, who.owner);
+    return true;
+  }
+
   private onRegister(request: SipRequest, connection: SipConnection): void {
-    const username = this.authenticate(request, connection);
-    if (username === undefined) return;
-    const aor = this.aorOf(username);
+    const who = this.authenticate(request, connection);
+    if (who === undefined) return;
+    const aor = this.aorOf(who.user);
     const raw = request.raw;
     const contacts = raw.getAll('contact');
     const headerExpires = raw.get('expires');
@@ -535,8 +578,8 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       const contactUri = /<([^>]*)>/.exec(contacts[i])?.[1] ?? contacts[i].split(';')[0];
       const instance = headerParam(contacts[i], '\\+sip\\.instance');
       requests.push({ contact: `<${contactUri}>`, contactUri, host: parsed.uri.host.toLowerCase(), expires, instanceId: instance });
-      if (expires > 0 && !this.isLocalHost(parsed.uri.host)) this.connections.learnHost(parsed.uri.host, connection);
     }
+    if (!this.learnHosts(request, connection, who, requests.filter((r) => r.expires > 0).map((r) => r.host))) return;
     const bindings = this.registrar.update(aor, requests, connection);
     this.reply(request, connection, 200, {
       headers: bindings.map((b) => ['Contact', `${b.contact};expires=${this.registrar.secondsLeft(b)}`] as const),
@@ -544,8 +587,9 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   }
 
   private onPublish(request: SipRequest, connection: SipConnection): void {
-    const username = this.authenticate(request, connection);
-    if (username === undefined) return;
+    const who = this.authenticate(request, connection);
+    if (who === undefined || !this.learnHosts(request, connection, who)) return;
+    const username = who.user;
     const target = request.ruri.user ?? '';
     if (target !== username || !this.isLocalHost(request.ruri.host)) {
       return this.reply(request, connection, 403, { reason: 'Forbidden (you may publish only your own presence)' });
@@ -572,8 +616,9 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   private onSubscribe(request: SipRequest, connection: SipConnection): void {
     const event = eventPackageOf(request.raw);
     if (!event) return this.reply(request, connection, 489, { headers: [['Allow-Events', 'presence, dialog']] });
-    const username = this.authenticate(request, connection);
-    if (username === undefined) return;
+    const who = this.authenticate(request, connection);
+    if (who === undefined || !this.learnHosts(request, connection, who)) return;
+    const username = who.user;
     const user = request.ruri.user ?? '';
     if (!this.isLocalHost(request.ruri.host) || !this.isKnownUser(user)) {
       return this.reply(request, connection, 404, { reason: 'Not Found (no such user here)' });
@@ -584,9 +629,9 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
 
   /** INVITE, MESSAGE, REFER outside a dialog: authorise, find the targets, fork. */
   private onRoutable(request: SipRequest, connection: SipConnection): void {
-    const username = this.authenticate(request, connection);
-    if (username === undefined) return;
-    const caller = this.aorOf(username);
+    const who = this.authenticate(request, connection);
+    if (who === undefined || !this.learnHosts(request, connection, who)) return;
+    const caller = who.owner.aor;
     const ruri = request.ruri;
     let targets: ForwardTarget[];
     let ringGroup: string | undefined;
@@ -689,8 +734,9 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     return this.isAvailable(summarisePidf(published.body));
   }
 
+  /** Under short-lived credentials there is no user list: anyone may be signed in. */
   private isKnownUser(user: string): boolean {
-    return this.users.has(user) || this.guests.has(user) || this.ringGroups.has(user);
+    return this.users.has(user) || this.guests.has(user) || this.ringGroups.has(user) || (this.ephemeral !== undefined && user !== '');
   }
 
   private isLocalHost(host: string | undefined): boolean {

@@ -9,12 +9,12 @@ import type { EventPackage } from './subscriptions.ts';
 import type { SipUser } from './users.ts';
 
 export interface SipServerOptions {
-  /** Interface to bind (default `127.0.0.1`). */
+  /** Interface to bind (default `127.0.0.1`; a development server, not for untrusted networks). */
   readonly host?: string;
   /**
    * Serve secure WebSocket (wss, RFC 7118 over TLS) with this PEM key and certificate chain. A page
-   * served over https (every Salesforce page) may open ws:// only to loopback: an agent on another
-   * machine needs wss.
+   * served over https (every Salesforce page) may open ws:// only to loopback. This is a
+   * development server: do not expose it to untrusted networks (use Kamailio for that).
    */
   readonly tls?: { readonly key: string; readonly cert: string };
   /** TCP port; 0 (the default) picks a free one, see `SipServer.port`. */
@@ -48,6 +48,20 @@ export interface SipServerOptions {
   readonly maxExpires?: number;
   /** How long a digest nonce stays fresh (default 300000 ms). */
   readonly nonceTtlMs?: number;
+  /**
+   * How many used digest nonces are remembered to refuse replayed answers (default 4096). Past
+   * that the oldest are forgotten and answered `stale=true`, so a UA simply authenticates again.
+   */
+  readonly maxTrackedNonces?: number;
+  /**
+   * Accept short-lived credentials signed with this secret (at least 16 characters), as Kamailio's
+   * `auth_ephemeral` does and Salesforce's `SwitchboardCredentials.mint` issues them: digest
+   * username `"<expiry Unix seconds>:<extension>"`, password base64(HMAC-SHA1(secret, username)).
+   * A credential is good until its expiry (by `clock`) and only for its own extension; an expired
+   * one gets `403 Credential expired`, one for another extension `403 Credential is for another
+   * extension`. `users` and `guests` keep working alongside.
+   */
+  readonly ephemeralSecret?: string;
   /** How long an INVITE branch may ring before it is cancelled with 408 (default 180000 ms). */
   readonly inviteTimeoutMs?: number;
   /** How long a non-INVITE branch may stay unanswered (default 32000 ms). */

@@ -28,8 +28,8 @@ describe('users file', () => {
 
 describe('command line', () => {
   test('parses options', () => {
-    assert.deepEqual(parseArgs(['--port', '0', '--domain', 'pbx.test', '--users', 'u.json', '--guest', 'g', '--ring-group', 'support=1001, 1002']), {
-      host: '127.0.0.1', port: 0, domain: 'pbx.test', usersFile: 'u.json', guests: ['g'], ringGroups: { support: ['1001', '1002'] }, queues: {}, tlsCert: undefined, tlsKey: undefined, verbose: false,
+    assert.deepEqual(parseArgs(['--port', '0', '--domain', 'pbx.test', '--users', 'u.json', '--guest', 'g', '--ring-group', 'support=1001, 1002'], {}), {
+      host: '127.0.0.1', port: 0, domain: 'pbx.test', usersFile: 'u.json', guests: ['g'], ringGroups: { support: ['1001', '1002'] }, queues: {}, tlsCert: undefined, tlsKey: undefined, ephemeralSecret: undefined, verbose: false,
     });
   });
   test('parses queues', () => {
@@ -41,6 +41,15 @@ describe('command line', () => {
     assert.throws(() => parseArgs(['--ring-group', 'q=1', '--queue', 'q,wait=0']), /wait must be a positive number of seconds/);
     assert.throws(() => parseArgs(['--ring-group', 'q=1', '--queue', 'q,strategy=random']), /strategy must be ringall or least-recent/);
     assert.throws(() => parseArgs(['--ring-group', 'q=1', '--queue', 'q,colour=blue']), /unknown setting "colour=blue"/);
+  });
+  test('takes the ephemeral secret from --ephemeral-secret, else SWITCHBOARD_SIP_SECRET, and checks it', () => {
+    const secret = 'a-secret-of-enough-length';
+    assert.equal(parseArgs(['--ephemeral-secret', secret], {}).ephemeralSecret, secret);
+    assert.equal(parseArgs([], { SWITCHBOARD_SIP_SECRET: secret }).ephemeralSecret, secret);
+    assert.equal(parseArgs(['--ephemeral-secret', `${secret}-cli`], { SWITCHBOARD_SIP_SECRET: secret }).ephemeralSecret, `${secret}-cli`);
+    assert.equal(parseArgs([], { SWITCHBOARD_SIP_SECRET: '' }).ephemeralSecret, undefined);
+    assert.throws(() => parseArgs(['--ephemeral-secret', 'short'], {}), /--ephemeral-secret: the ephemeral credential secret needs at least 16 characters/);
+    assert.throws(() => parseArgs([], { SWITCHBOARD_SIP_SECRET: 'short' }), /SWITCHBOARD_SIP_SECRET: the ephemeral credential secret needs at least 16/);
   });
   test('rejects bad arguments with a message', () => {
     assert.throws(() => parseArgs(['--port', 'x']), /--port must be 0\.\.65535/);

@@ -35,6 +35,21 @@ export interface FakePhoneSystemOptions {
   readonly defaultFarEnd?: FarEndBehaviour;
   /** Registration lifetime reported in `expiresAt`. */
   readonly registrationSeconds?: number;
+  /**
+   * Accepts short-lived credentials (Kamailio auth_ephemeral: digest user name `<expiry>:<extension>`)
+   * for any extension: this computes the password a digest user name must come with (the HMAC of
+   * it with the shared secret). Injected because the fake cannot reach a crypto library.
+   */
+  readonly ephemeralPassword?: (digestUsername: string) => string;
+}
+
+/** One answer to a digest challenge, as the registrar saw it. */
+export interface FakeAuthAttempt {
+  readonly extension: string;
+  readonly digestUsername: string;
+  readonly at: number;
+  /** Undefined when accepted; else why not. */
+  readonly refused?: string;
 }
 
 export interface CallAgentOptions {
@@ -88,12 +103,18 @@ export class FakePhoneSystem {
   private readonly now: () => number;
   defaultFarEnd: FarEndBehaviour;
   private readonly registrationSeconds: number;
+  private readonly ephemeralPassword: ((digestUsername: string) => string) | undefined;
+  /** The credentials each registered agent answers challenges with (renewed by updateCredentials). */
+  private readonly credentialsOf = new Map<FakeTelephony, SipCredentials>();
+  /** Every answer to a challenge (REGISTER and refreshes), oldest first. */
+  readonly authAttempts: FakeAuthAttempt[] = [];
 
   constructor(options: FakePhoneSystemOptions = {}) {
     this.domain = options.domain ?? 'pbx.test';
     this.now = options.now ?? (() => Date.now());
     this.defaultFarEnd = options.defaultFarEnd ?? 'answer';
     this.registrationSeconds = options.registrationSeconds ?? 600;
+    this.ephemeralPassword = options.ephemeralPassword;
     for (const [ext, user] of Object.entries(options.users ?? {})) this.addUser(ext, typeof user === 'string' ? { password: user } : user);
   }
 
@@ -146,6 +167,20 @@ export class FakePhoneSystem {
     this.connected = true;
     for (const agent of this.registered.values()) agent.setRegistration({ state: 'registered', expiresAt: this.now() + this.registrationSeconds * 1000 });
     this.refreshLines();
+  }
+
+  /**
+   * Every registered agent refreshes its registration now (what REGISTER refreshes do on a timer),
+   * answering the challenge with the credentials it holds at this moment. One whose credentials no
+   * longer pass (an expired short-lived credential) goes `failed` (SB20001); its calls go on.
+   */
+  refreshRegistrations(): void {
+    for (const [ext, agent] of this.registered) {
+      const credentials = this.credentialsOf.get(agent);
+      const refused = credentials ? this.authenticate(credentials) : 'no credentials';
+      if (refused) agent.setRegistration({ state: 'failed', code: 'SB20001', reason: `re-REGISTER of ${ext}: ${refused}` });
+      else agent.setRegistration({ state: 'registered', expiresAt: this.now() + this.registrationSeconds * 1000 });
+    }
   }
 
   get isConnected(): boolean {
@@ -255,7 +290,19 @@ export class FakePhoneSystem {
     });
   }
 
+  /** Renewed credentials for the next challenge; a failed registration is tried again with them. */
+  async updateCredentials(telephony: FakeTelephony, credentials: SipCredentials): Promise<void> {
+    const ext = telephony.extension;
+    if (ext === undefined || !this.credentialsOf.has(telephony)) throw new SwitchboardError('SB40001', 'Not registered: sign in first.');
+    if (credentials.username !== ext) throw new SwitchboardError('SB40001', `Registered as ${ext}, not ${credentials.username}: a new address is a new sign-in.`);
+    this.credentialsOf.set(telephony, credentials);
+    if (telephony.registration.state === 'failed') {
+      await new Promise<void>((resolve, reject) => this.completeRegistration({ telephony, credentials, resolve, reject }));
+    }
+  }
+
   async unregister(telephony: FakeTelephony): Promise<void> {
+    this.credentialsOf.delete(telephony);
     const ext = telephony.extension;
     if (ext !== undefined && this.registered.get(ext) === telephony) this.registered.delete(ext);
     telephony.setRegistration({ state: 'unregistered' });
@@ -407,14 +454,35 @@ export class FakePhoneSystem {
       reject(new SwitchboardError(code, reason));
     };
     if (!this.connected) return fail('SB20002', 'The fake phone system is unreachable.');
-    const user = this.users.get(credentials.username);
-    if (!user || user.password !== credentials.password) return fail('SB20001', '403 Forbidden (wrong extension or password)');
+    const refused = this.authenticate(credentials);
+    if (refused) return fail('SB20001', `403 Forbidden (${refused})`);
+    this.credentialsOf.set(telephony, credentials);
     const previous = this.registered.get(credentials.username);
     if (previous && previous !== telephony) previous.setRegistration({ state: 'unregistered' });
     this.registered.set(credentials.username, telephony);
     telephony.setRegistration({ state: 'registered', expiresAt: this.now() + this.registrationSeconds * 1000 });
     this.refreshLines();
     resolve();
+  }
+
+  /** Checks an answer to a challenge as a registrar would; returns why it is refused, if it is. */
+  private authenticate(credentials: SipCredentials): string | undefined {
+    const digestUsername = credentials.authorizationUsername ?? credentials.username;
+    const refused = this.check(credentials, digestUsername);
+    this.authAttempts.push({ extension: credentials.username, digestUsername, at: this.now(), ...(refused ? { refused } : {}) });
+    return refused;
+  }
+
+  private check(credentials: SipCredentials, digestUsername: string): string | undefined {
+    const ephemeral = /^(\d+):(.+)$/.exec(digestUsername);
+    if (ephemeral && this.ephemeralPassword) {
+      if (ephemeral[2] !== credentials.username) return `credential of ${ephemeral[2]} used for ${credentials.username}`;
+      if (Number(ephemeral[1]) * 1000 <= this.now()) return 'credential expired';
+      return this.ephemeralPassword(digestUsername) === credentials.password ? undefined : 'wrong credential';
+    }
+    const user = this.users.get(digestUsername);
+    if (!user || digestUsername !== credentials.username || user.password !== credentials.password) return 'wrong extension or password';
+    return undefined;
   }
 
   private routeTo(to: string | undefined): FakeTelephony | undefined {

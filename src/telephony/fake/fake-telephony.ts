@@ -58,6 +58,10 @@ export class FakeTelephony implements TelephonyPort {
     return this.phone.unregister(this);
   }
 
+  updateCredentials(credentials: SipCredentials): Promise<void> {
+    return this.phone.updateCredentials(this, credentials);
+  }
+
   dial(request: DialRequest): Promise<DialResult> {
     return this.phone.dial(this, request.target, request.attachedData ?? {});
   }

@@ -94,3 +94,26 @@ test('a grace that is not a non-negative number is refused', () => {
   assert.throws(() => watch(-1), /non-negative/);
   assert.throws(() => watch(Number.NaN), /non-negative/);
 });
+
+test('a recoverable watch reports the browser\'s failed as broken, recovers when the restarted path comes up, and ends on giveUp', () => {
+  const pc = new StandIn();
+  const clock = new FakeClock();
+  const seen: string[] = [];
+  const w = new MediaWatch(pc as unknown as WatchedConnection, clock, {
+    interrupted: () => seen.push('interrupted'),
+    restored: () => seen.push('restored'),
+    failed: (detail) => seen.push(`failed: ${detail}`),
+    broken: (detail) => seen.push(`broken: ${detail}`),
+  }, undefined, true);
+  pc.set('failed');
+  pc.set('failed');
+  assert.deepEqual(seen, ['interrupted', 'broken: media connection lost (ICE connection state failed)']);
+  pc.set('connecting', 'checking');
+  pc.set('connected');
+  assert.deepEqual(seen.slice(2), ['restored']);
+  assert.equal(w.pathState, 'up');
+  pc.set('failed');
+  w.giveUp('media connection lost (ICE connection state failed)');
+  assert.deepEqual(seen.slice(3), ['interrupted', 'broken: media connection lost (ICE connection state failed)', 'failed: media connection lost (ICE connection state failed)']);
+  assert.equal(w.pathState, 'failed');
+});

@@ -12,13 +12,43 @@
  * ```
  */
 import { Registerer, RegistererState, type UserAgent } from 'sip.js';
-import type { Clock, Logger, RegistrationState } from '../../core/index.ts';
+import type { Clock, Logger, RegistrationState, SipCredentials } from '../../core/index.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy, type RandomSource } from './backoff.ts';
 
 export interface RegistrationOptions {
   readonly expiresSeconds: number;
   readonly backoff: BackoffPolicy;
   readonly random: RandomSource;
+}
+
+/**
+ * Makes every later digest challenge on this UserAgent answer with `credentials`: the next REGISTER
+ * refresh, and INVITE, re-INVITE, REFER, PUBLISH, SUBSCRIBE alike. sip.js 0.21 builds a fresh
+ * DigestAuthentication from the UserAgent's options each time a request is challenged (the core's
+ * `authenticationFactory` reads `configuration.authorizationUsername`/`authorizationPassword`), so
+ * swapping them there is all it takes: no reconnect, no new Registerer, dialogs untouched.
+ */
+export function useCredentials(ua: UserAgent, credentials: SipCredentials): void {
+  const options = ua.configuration;
+  options.authorizationUsername = credentials.authorizationUsername ?? credentials.username;
+  options.authorizationPassword = credentials.password;
+}
+
+/**
+ * sip.js's Registerer sends every REGISTER from one message object, and the digest answer to the
+ * last challenge stays on it: after new credentials, the next refresh would carry a digest of the
+ * old ones. A registrar refuses that (a logged authentication failure, or a 403 where it answers an
+ * expired credential that way, which would end the registration). Without it, the next REGISTER
+ * is challenged and answered with the new credentials. The message is private to sip.js 0.21
+ * (`Registerer.request`), so its shape is checked at run time; returns false if it changed.
+ */
+export function forgetDigestAnswer(registerer: Registerer): boolean {
+  const request = (registerer as unknown as { readonly request?: unknown }).request;
+  if (typeof request !== 'object' || request === null || !('headers' in request)) return false;
+  const headers = request.headers;
+  if (typeof headers !== 'object' || headers === null) return false;
+  delete (headers as Record<string, unknown>)['Authorization'];
+  return true;
 }
 
 export const DEFAULT_REGISTRATION: RegistrationOptions = { expiresSeconds: 300, backoff: DEFAULT_BACKOFF, random: Math.random };
@@ -130,6 +160,21 @@ export class RegistrationKeeper {
       this.cancelTimer = undefined;
       void this.connectAndRegister();
     }, delay);
+  }
+
+  /**
+   * New credentials are in place (useCredentials). A registration they can save (it failed when the
+   * old ones expired) is tried again at once; a live one just uses them at its next refresh.
+   */
+  credentialsRenewed(): void {
+    if (this.registerer && !forgetDigestAnswer(this.registerer)) {
+      this.logger.log('warn', 'could not drop the old digest answer from the REGISTER; the next refresh is challenged once more');
+    }
+    if (this.running || this.current.state !== 'failed' || !this.registerer) return;
+    this.logger.log('info', 'registering again with renewed credentials');
+    this.running = true;
+    this.attempt = 0;
+    void this.connectAndRegister();
   }
 
   /** Skips the backoff wait (the browser came back online); a connected UA just re-registers. */

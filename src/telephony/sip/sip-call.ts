@@ -13,6 +13,7 @@
 import type { Session, Web } from 'sip.js';
 import type { EndReason, Party } from '../../core/index.ts';
 import type { AudioOutput } from './audio-output.ts';
+import type { IceRestarter } from './ice-restart.ts';
 import type { MediaWatch } from './media-watch.ts';
 import type { QualityMonitor } from './quality-monitor.ts';
 import type { PlayingTone } from './tones.ts';
@@ -40,6 +41,8 @@ export class SipCall {
   quality: QualityMonitor | undefined;
   /** Watches the current session's media path (consent freshness) while the call is established. */
   media: MediaWatch | undefined;
+  /** Restarts ICE when the current session's media path breaks. */
+  restarter: IceRestarter | undefined;
   /** The current dialog's media path died while a replacement dialog was being set up. */
   mediaLost = false;
   /** For a consultation call: the call it consults about. */
@@ -54,6 +57,13 @@ export class SipCall {
     readonly output: AudioOutput,
   ) {
     this.phase = direction === 'inbound' ? 'offered' : 'dialing';
+  }
+
+  stopMediaWatch(): void {
+    this.media?.stop();
+    this.media = undefined;
+    this.restarter?.stop();
+    this.restarter = undefined;
   }
 
   transition(to: CallPhase): boolean {

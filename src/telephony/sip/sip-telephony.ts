@@ -6,14 +6,17 @@
  * - Every event is emitted from a microtask, never synchronously inside a command.
  * - Answering or dialling while another call is up holds that call first (call waiting), unless
  *   the calls are in a conference.
- * - An established call whose media path dies (ICE consent lost: the far end vanished, or its BYE
- *   was lost) ends as `failed` with the detail "media connection lost (…)"; we send a BYE that may
- *   never arrive. A path that is only interrupted (`disconnected`) keeps the call and is reported
- *   as a `quality` event with 100 % loss until it recovers.
+ * - An established call whose media path breaks (the network changed, a TURN server went away)
+ *   restarts ICE with a re-INVITE (./ice-restart.ts) and goes on over the new path. One whose path
+ *   cannot come back (ICE consent lost and the restarts failed or were refused: the far end
+ *   vanished, or its BYE was lost) ends as `failed` with the detail "media connection lost (…)";
+ *   we send a BYE that may never arrive. While the path is down the call is reported as a
+ *   `quality` event with 100 % loss until it recovers.
  */
 import {
   Inviter,
   Invitation,
+  RequestPendingError,
   SessionState,
   SIPExtension,
   UserAgent,
@@ -47,9 +50,12 @@ import { headersFor, mapHeaders } from './header-mapping.ts';
 import { callerIdentity, isInternalCaller } from './identity.ts';
 import { normalizeDialTarget } from './number-normalizer.ts';
 import { PresenceClient } from './presence-client.ts';
+import { DEFAULT_ICE_RESTART, IceRestarter, type IceRestartPolicy, type RestartOutcome } from './ice-restart.ts';
+import { KeepAlive } from './keep-alive.ts';
+import { RestartAwareSessionDescriptionHandler, restartAwareSessionDescriptionHandlerFactory } from './restart-aware-sdh.ts';
 import { MediaWatch } from './media-watch.ts';
 import { QualityMonitor, QUALITY_INTERVAL_MS } from './quality-monitor.ts';
-import { DEFAULT_REGISTRATION, RegistrationKeeper, type RegistrationOptions } from './registration.ts';
+import { DEFAULT_REGISTRATION, RegistrationKeeper, useCredentials, type RegistrationOptions } from './registration.ts';
 import { SipCall } from './sip-call.ts';
 import { RINGBACK, startTone } from './tones.ts';
 import { answeredElsewhere } from './cancel-reason.ts';
@@ -72,6 +78,13 @@ export interface SipTelephonyOptions {
    * `failed` (Chromium: consent expired, about 30 s after the last packet from the far end).
    */
   readonly mediaLossGraceMs?: number;
+  /**
+   * `relay` sends all media through the TURN servers of `sipIceServers` (it hides the agents'
+   * addresses from the far end; tests use it to control the media path). Default `all`.
+   */
+  readonly iceTransportPolicy?: RTCIceTransportPolicy;
+  /** When and how often a broken media path is restarted (ICE restart); tests shorten the waits. */
+  readonly iceRestart?: Partial<IceRestartPolicy>;
 }
 
 export interface SipTelephony extends TelephonyPort {
@@ -104,6 +117,7 @@ class SipTelephonyAdapter implements SipTelephony {
   private delegate: TelephonyDelegate = { acceptIncoming: () => true };
   private ua: UserAgent | undefined;
   private registration: RegistrationKeeper | undefined;
+  private keepAlive: KeepAlive | undefined;
   private presence: PresenceClient | undefined;
   private mixer: ConferenceMixer | undefined;
   /** The calls in the conference (by id: a call's peer connection is gone once it ends). */
@@ -161,13 +175,19 @@ class SipTelephonyAdapter implements SipTelephony {
     const ua = new UserAgent({
       uri,
       displayName: credentials.displayName,
-      authorizationUsername: credentials.username,
+      authorizationUsername: credentials.authorizationUsername ?? credentials.username,
       authorizationPassword: credentials.password,
       transportOptions: { server: webSocketUrl, connectionTimeout: 5 },
-      sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(() => this.browserAudio.microphone()),
+      sessionDescriptionHandlerFactory: restartAwareSessionDescriptionHandlerFactory(() => this.browserAudio.microphone()),
       sessionDescriptionHandlerFactoryOptions: {
-        peerConnectionConfiguration: { iceServers: this.settings.sip.iceServers.map((s) => ({ ...s, urls: typeof s.urls === 'string' ? s.urls : [...s.urls] })) },
-        iceGatheringTimeout: 500,
+        peerConnectionConfiguration: {
+          iceServers: this.settings.sip.iceServers.map((s) => ({ ...s, urls: typeof s.urls === 'string' ? s.urls : [...s.urls] })),
+          ...(this.options.iceTransportPolicy ? { iceTransportPolicy: this.options.iceTransportPolicy } : {}),
+        },
+        // Without trickle ICE every candidate must be in the SDP: wait for TURN relay candidates
+        // (the slowest) up to this long. sip.js stops waiting as soon as gathering completes, and
+        // an incoming call is announced (screen pop) before any of this, on the INVITE.
+        iceGatheringTimeout: this.settings.sip.iceGatheringTimeoutMs,
       },
       sipExtensionReplaces: SIPExtension.Supported,
       userAgentString: 'Switchboard (sip.js 0.21)',
@@ -180,15 +200,22 @@ class SipTelephonyAdapter implements SipTelephony {
       },
     });
     this.ua = ua;
+    const registrationOptions = { ...DEFAULT_REGISTRATION, ...this.options.registration };
+    const keepAlive = new KeepAlive(this.clock, this.logger, { intervalSeconds: this.settings.sip.keepAliveSeconds, random: registrationOptions.random });
+    this.keepAlive = keepAlive;
     ua.transport.stateChange.addListener((state) => {
-      if (state === TransportState.Disconnected && this.ua === ua) this.onTransportLost();
+      if (this.ua !== ua) return;
+      const ws = ua.transport instanceof Web.Transport ? ua.transport.ws : undefined;
+      if (state === TransportState.Connected && ws) keepAlive.attach(ws);
+      else keepAlive.detach();
+      if (state === TransportState.Disconnected) this.onTransportLost();
     });
     this.presence = new PresenceClient(ua, this.logger, this.clock, (user) => this.targetUri(user), () => uri, (ext, state) => this.emit('lineState', ext, state));
     this.registration = new RegistrationKeeper(
       ua,
       this.clock,
       this.logger,
-      { ...DEFAULT_REGISTRATION, ...this.options.registration },
+      registrationOptions,
       (state) => {
         this.lastRegistration = state;
         this.emit('registration', state);
@@ -198,6 +225,16 @@ class SipTelephonyAdapter implements SipTelephony {
     await this.registration.start();
   }
 
+  async updateCredentials(credentials: SipCredentials): Promise<void> {
+    const ua = this.ua;
+    if (!ua || !this.registration) throw new SwitchboardError('SB40001', 'Not registered with the phone system: sign in first.');
+    if (ua.configuration.uri.user !== credentials.username) {
+      throw new SwitchboardError('SB40001', `Registered as ${ua.configuration.uri.user ?? '?'}, not ${credentials.username}: a new address is a new sign-in.`);
+    }
+    useCredentials(ua, credentials);
+    this.registration.credentialsRenewed();
+  }
+
   async unregister(): Promise<void> {
     const ua = this.ua;
     if (!ua) return;
@@ -205,6 +242,8 @@ class SipTelephonyAdapter implements SipTelephony {
     await Promise.all([...this.calls.values()].map((c) => this.hangupCall(c).catch(() => {})));
     await this.presence?.dispose();
     await this.registration?.stop();
+    this.keepAlive?.detach();
+    this.keepAlive = undefined;
     this.ua = undefined;
     this.presence = undefined;
     this.registration = undefined;
@@ -475,30 +514,104 @@ class SipTelephonyAdapter implements SipTelephony {
     this.watchMedia(call, session);
   }
 
-  /** Watches the media path of the call's current session (see MediaWatch); replaces any earlier watch. */
+  /**
+   * Watches the media path of the call's current session (see MediaWatch) and restarts ICE when it
+   * breaks (see IceRestarter); replaces any earlier watch. The call ends only when the path is
+   * gone for good: the browser gave it up and no restart brought it back.
+   */
   private watchMedia(call: SipCall, session: Session): void {
-    call.media?.stop();
-    call.media = undefined;
+    call.stopMediaWatch();
     const pc = (session.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined)?.peerConnection;
     if (!pc) return;
-    call.media = new MediaWatch(
+    const current = (): boolean => call.session === session && call.phase === 'established';
+    let brokenDetail: string | undefined;
+    const restarter = new IceRestarter(
+      this.clock,
+      this.logger,
+      this.options.registration?.random ?? DEFAULT_REGISTRATION.random,
+      // The other end waits longer than an offer can take to gather, so the two offers do not cross.
+      { ...DEFAULT_ICE_RESTART, answererDelayMs: this.settings.sip.iceGatheringTimeoutMs + 1000, ...this.options.iceRestart },
+      {
+        restart: () => this.restartIce(call, session),
+        exhausted: (detail) => {
+          // The browser already gave the path up, or restarts were accepted (fresh ICE on both
+          // ends) and still no path: that is the end. A far end that cannot restart leaves the
+          // verdict to the browser's consent checks, as without restarts.
+          if (brokenDetail !== undefined) watch.giveUp(brokenDetail);
+          else if (restarter.acceptedRestarts > 0) watch.giveUp(`media connection lost (${restarter.acceptedRestarts} ICE restart(s) failed)`);
+          else this.logger.log('warn', 'ICE restart could not bring the media path back; waiting for the browser', { callId: call.id, detail });
+        },
+      },
+      session instanceof Inviter,
+    );
+    const watch = new MediaWatch(
       pc,
       this.clock,
       {
         interrupted: () => {
-          if (call.session !== session || call.phase !== 'established') return;
+          if (!current()) return;
           this.logger.log('warn', 'media path interrupted (ICE consent checks unanswered); keeping the call', { callId: call.id });
           call.quality?.setOutage(true);
+          restarter.pathDown(false);
         },
         restored: () => {
-          if (call.session !== session || call.phase !== 'established') return;
+          if (!current()) return;
+          brokenDetail = undefined;
           this.logger.log('info', 'media path restored', { callId: call.id });
           call.quality?.setOutage(false);
+          restarter.pathUp();
         },
-        failed: (detail) => this.onMediaFailed(call, session, detail),
+        broken: (detail) => {
+          if (!current()) return;
+          brokenDetail = detail;
+          if (restarter.current === 'exhausted') watch.giveUp(detail);
+          else restarter.pathDown(true);
+        },
+        failed: (detail) => {
+          restarter.stop();
+          this.onMediaFailed(call, session, detail);
+        },
       },
       this.options.mediaLossGraceMs,
+      true,
     );
+    call.media = watch;
+    call.restarter = restarter;
+    const sdh = session.sessionDescriptionHandler;
+    if (sdh instanceof RestartAwareSessionDescriptionHandler) sdh.onRemoteRestart = () => {
+      if (current()) restarter.peerRestarting();
+    };
+  }
+
+  /**
+   * Sends one ICE-restart re-INVITE on the session: an offer with new ICE credentials (and the
+   * call's hold direction), which makes both ends gather again and find a new path. The next
+   * re-INVITE (hold, resume) goes back to a plain offer.
+   */
+  private async restartIce(call: SipCall, session: Session): Promise<RestartOutcome> {
+    if (call.session !== session || call.phase !== 'established') return 'refused';
+    if (!this.ua?.transport.isConnected()) return 'unavailable';
+    const plain = { hold: call.held } as Web.SessionDescriptionHandlerOptions;
+    const restart = { hold: call.held, offerOptions: { iceRestart: true } } as Web.SessionDescriptionHandlerOptions;
+    try {
+      return await new Promise<RestartOutcome>((resolve) => {
+        session
+          .invite({
+            sessionDescriptionHandlerOptions: restart,
+            requestDelegate: {
+              onAccept: () => resolve('accepted'),
+              onReject: (r) => {
+                this.logger.log('warn', 'ICE restart re-INVITE answered', { callId: call.id, status: r.message.statusCode });
+                const status = r.message.statusCode ?? 0;
+                resolve(status === 491 ? 'glare' : status === 481 || status === 408 ? 'refused' : 'rejected');
+              },
+            },
+          })
+          .catch((e: unknown) => resolve(e instanceof RequestPendingError ? 'glare' : 'unavailable'));
+      });
+    } finally {
+      if (session.sessionDescriptionHandlerOptionsReInvite === restart) session.sessionDescriptionHandlerOptionsReInvite = plain;
+    }
   }
 
   /**
@@ -550,7 +663,7 @@ class SipTelephonyAdapter implements SipTelephony {
     this.calls.delete(call.id);
     this.stopRingback(call);
     call.quality?.stop();
-    call.media?.stop();
+    call.stopMediaWatch();
     this.browserAudio.releaseOutput(call.output);
     if (this.mixer && this.mixed.has(call.id)) {
       void this.mixer.stop();

@@ -1,6 +1,8 @@
 /**
  * Sign-in with the agent's extension and password. The password goes straight into the command
- * and is cleared from the field; the panel never stores it (no localStorage, no state).
+ * and is cleared from the field; the panel never stores it (no localStorage, no state). When
+ * Salesforce mints the credentials (`minted`), there is nothing to type: the button asks the
+ * connector to sign in again (after a failure it shows beside the error).
  */
 import { LitElement, html } from 'lit';
 import type { Translator } from '../i18n/i18n.ts';
@@ -13,15 +15,21 @@ export class SbSignInForm extends LitElement {
     translator: { attribute: false },
     username: { attribute: false },
     busy: { type: Boolean },
+    minted: { type: Boolean },
   };
 
   translator?: Translator;
   /** The call center's shared user name, if any: prefilled. */
   username = '';
   busy = false;
+  minted = false;
 
   private submit(e: Event): void {
     e.preventDefault();
+    if (this.minted) {
+      this.dispatchEvent(commandEvent({ type: 'sign-in' }));
+      return;
+    }
     const form = e.target as HTMLFormElement;
     const user = form.querySelector<HTMLInputElement>('input[name=extension]');
     const pass = form.querySelector<HTMLInputElement>('input[name=password]');
@@ -34,6 +42,13 @@ export class SbSignInForm extends LitElement {
   protected override render() {
     const t = this.translator;
     if (!t) return html``;
+    if (this.minted) {
+      return html`<form class="slds-card sb-stack" aria-label=${t.t('signIn.title')} @submit=${this.submit}>
+        <h2 class="slds-text-heading_small">${t.t('signIn.title')}</h2>
+        <p class="sb-meta">${t.t('signIn.ephemeralNote')}</p>
+        <button type="submit" class="slds-button slds-button_brand slds-button_stretch" ?disabled=${this.busy}>${t.t('signIn.submit')}</button>
+      </form>`;
+    }
     return html`<form class="slds-card sb-stack" aria-label=${t.t('signIn.title')} @submit=${this.submit}>
       <h2 class="slds-text-heading_small">${t.t('signIn.title')}</h2>
       <label class="slds-form-element">

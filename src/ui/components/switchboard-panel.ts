@@ -169,6 +169,7 @@ export class SbPanel extends LitElement {
     return html`
       ${this.renderHeader(view, t, host)}
       ${view.follower ? html`<p class="slds-notify slds-notify_info sb-banner" role="status">${t.t(view.follower.key, view.follower.params)}</p>` : ''}
+      ${host.leadership.role === 'leader' && host.leadership.signInAgain && view.screen === 'signed-out' ? html`<p class="slds-notify slds-notify_info sb-banner" role="status">${t.t('panel.signInAgain')}</p>` : ''}
       ${host.leadership.role === 'electing' && view.screen !== 'loading' ? html`<p class="slds-notify slds-notify_info sb-banner" role="status">${t.t('panel.electing')}</p>` : ''}
       ${view.error && errorId !== this.dismissed
         ? html`<div class="slds-notify sb-row sb-banner" role="alert">
@@ -216,9 +217,9 @@ export class SbPanel extends LitElement {
       case 'loading':
         return html`<p role="status">${t.t('panel.loading')}</p>`;
       case 'misconfigured':
-        return html`<div class="sb-stack"><p class="slds-notify" role="alert">${t.t('panel.misconfigured')}</p>${view.error ? html`<p>${view.error.message}</p>` : ''}</div>`;
+        return html`<div class="sb-stack"><p class="slds-notify" role="alert">${t.t(view.error?.code === 'SB30001' ? 'panel.crmUnavailable' : 'panel.misconfigured')}</p>${view.error ? html`<p>${view.error.message}</p>` : ''}</div>`;
       case 'signed-out':
-        return html`<sb-sign-in-form .translator=${t} .username=${view.username ?? ''} ?busy=${view.registration.tone === 'busy'}></sb-sign-in-form>`;
+        return html`<sb-sign-in-form .translator=${t} .username=${view.username ?? ''} ?minted=${view.mintedCredentials} ?busy=${view.registration.tone === 'busy'}></sb-sign-in-form>`;
       case 'phone':
         break;
     }

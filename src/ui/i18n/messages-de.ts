@@ -4,9 +4,11 @@ export const de: Messages = {
   'panel.title': 'Telefon',
   'panel.loading': 'Wird geladen…',
   'panel.misconfigured': 'Das Telefon kann nicht starten: Die Call-Center-Einstellungen sind ungültig.',
+  'panel.crmUnavailable': 'Das Telefon kann nicht starten: Die Open-CTI-Bibliothek von Salesforce konnte hier nicht geladen werden.',
   'panel.electing': 'Telefon wird gesucht…',
   'panel.follower': 'Das Telefon ist in einem anderen Salesforce-Tab aktiv. Sie können es von hier bedienen; der Ton läuft in jenem Tab.',
   'panel.followerSince': 'Das Telefon ist in einem anderen Salesforce-Tab aktiv (seit {time}). Sie können es von hier bedienen; der Ton läuft in jenem Tab.',
+  'panel.signInAgain': 'Das Telefon ist in diesen Tab umgezogen; bitte melden Sie sich erneut an.',
   'panel.notInFrame': 'Switchboard muss im Salesforce-Softphone-Bereich (über eine Call-Center-Adapter-URL) oder im Konsolen-Emulator laufen. Es wurde direkt geöffnet und erreicht Salesforce daher nicht.',
   'panel.dismiss': 'Schließen',
 
@@ -37,6 +39,7 @@ export const de: Messages = {
   'signIn.password': 'Passwort',
   'signIn.submit': 'Anmelden',
   'signIn.passwordNote': 'Ihr Passwort bleibt nur für diese Sitzung im Speicher.',
+  'signIn.ephemeralNote': 'Ihre Telefon-Zugangsdaten kommen von Salesforce und erneuern sich selbst; Sie müssen kein Passwort eingeben.',
   'signOut': 'Abmelden',
 
   'dial.number': 'Zu wählende Nummer',
@@ -152,6 +155,7 @@ export const de: Messages = {
   'error.SB30002': 'Salesforce hat die Anfrage abgelehnt.',
   'error.SB30003': 'Das Anrufprotokoll wird gespeichert, sobald Salesforce erreichbar ist.',
   'error.SB30004': 'Salesforce hat das Anrufprotokoll abgelehnt.',
+  'error.SB30005': 'Salesforce konnte Ihre Telefon-Zugangsdaten nicht ausstellen; neuer Versuch läuft.',
   'error.SB40001': 'Das ist im aktuellen Zustand des Anrufs nicht möglich.',
   'error.SB40002': 'Dieser Statuswechsel ist jetzt nicht erlaubt.',
   'error.SB40003': 'Es sind keine Leitungen mehr frei.',

@@ -7,9 +7,11 @@ export const en = {
   'panel.title': 'Phone',
   'panel.loading': 'Loading…',
   'panel.misconfigured': 'The phone cannot start: the call center settings are invalid.',
+  'panel.crmUnavailable': "The phone cannot start: Salesforce's Open CTI library could not be loaded here.",
   'panel.electing': 'Looking for the phone…',
   'panel.follower': 'The phone is active in another Salesforce tab. You can use it from here; audio plays in that tab.',
   'panel.followerSince': 'The phone is active in another Salesforce tab (since {time}). You can use it from here; audio plays in that tab.',
+  'panel.signInAgain': 'The phone moved to this tab; sign in again.',
   'panel.notInFrame': 'Switchboard must run inside the Salesforce softphone panel (a Call Center adapter URL) or the console emulator. It was opened directly, so it cannot reach Salesforce.',
   'panel.dismiss': 'Dismiss',
 
@@ -40,6 +42,7 @@ export const en = {
   'signIn.password': 'Password',
   'signIn.submit': 'Sign in',
   'signIn.passwordNote': 'Your password stays in memory for this session only.',
+  'signIn.ephemeralNote': 'Your phone credentials come from Salesforce and renew by themselves; there is no password to type.',
   'signOut': 'Sign out',
 
   'dial.number': 'Number to dial',
@@ -155,6 +158,7 @@ export const en = {
   'error.SB30002': 'Salesforce rejected the request.',
   'error.SB30003': 'The call log will be saved when Salesforce is reachable.',
   'error.SB30004': 'Salesforce rejected the call log.',
+  'error.SB30005': 'Salesforce could not issue your phone credentials; retrying.',
   'error.SB40001': 'That is not possible in the call\u2019s current state.',
   'error.SB40002': 'That status change is not allowed now.',
   'error.SB40003': 'No more lines are free.',

@@ -4,9 +4,11 @@ export const es: Messages = {
   'panel.title': 'Teléfono',
   'panel.loading': 'Cargando…',
   'panel.misconfigured': 'El teléfono no puede iniciarse: la configuración del centro de llamadas no es válida.',
+  'panel.crmUnavailable': 'El teléfono no puede iniciarse: no se pudo cargar aquí la biblioteca Open CTI de Salesforce.',
   'panel.electing': 'Buscando el teléfono…',
   'panel.follower': 'El teléfono está activo en otra pestaña de Salesforce. Puede usarlo desde aquí; el audio suena en esa pestaña.',
   'panel.followerSince': 'El teléfono está activo en otra pestaña de Salesforce (desde {time}). Puede usarlo desde aquí; el audio suena en esa pestaña.',
+  'panel.signInAgain': 'El teléfono se ha trasladado a esta pestaña; inicie sesión de nuevo.',
   'panel.notInFrame': 'Switchboard debe ejecutarse dentro del panel de softphone de Salesforce (URL de adaptador del centro de llamadas) o en el emulador de consola. Se abrió directamente, por lo que no puede comunicarse con Salesforce.',
   'panel.dismiss': 'Cerrar',
 
@@ -37,6 +39,7 @@ export const es: Messages = {
   'signIn.password': 'Contraseña',
   'signIn.submit': 'Iniciar sesión',
   'signIn.passwordNote': 'Su contraseña solo se guarda en memoria durante esta sesión.',
+  'signIn.ephemeralNote': 'Sus credenciales telefónicas provienen de Salesforce y se renuevan solas; no hay contraseña que escribir.',
   'signOut': 'Cerrar sesión',
 
   'dial.number': 'Número a marcar',
@@ -152,6 +155,7 @@ export const es: Messages = {
   'error.SB30002': 'Salesforce rechazó la solicitud.',
   'error.SB30003': 'El registro de la llamada se guardará cuando Salesforce esté accesible.',
   'error.SB30004': 'Salesforce rechazó el registro de la llamada.',
+  'error.SB30005': 'Salesforce no pudo emitir sus credenciales telefónicas; reintentando.',
   'error.SB40001': 'No es posible en el estado actual de la llamada.',
   'error.SB40002': 'Ese cambio de estado no está permitido ahora.',
   'error.SB40003': 'No quedan líneas libres.',

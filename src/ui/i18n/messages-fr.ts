@@ -4,9 +4,11 @@ export const fr: Messages = {
   'panel.title': 'Téléphone',
   'panel.loading': 'Chargement…',
   'panel.misconfigured': 'Le téléphone ne peut pas démarrer : les paramètres du centre d\u2019appels ne sont pas valides.',
+  'panel.crmUnavailable': 'Le téléphone ne peut pas démarrer : la bibliothèque Open CTI de Salesforce n\u2019a pas pu être chargée ici.',
   'panel.electing': 'Recherche du téléphone…',
   'panel.follower': 'Le téléphone est actif dans un autre onglet Salesforce. Vous pouvez l\u2019utiliser d\u2019ici ; le son passe par cet onglet.',
   'panel.followerSince': 'Le téléphone est actif dans un autre onglet Salesforce (depuis {time}). Vous pouvez l\u2019utiliser d\u2019ici ; le son passe par cet onglet.',
+  'panel.signInAgain': 'Le téléphone est passé dans cet onglet ; reconnectez-vous.',
   'panel.notInFrame': 'Switchboard doit s\u2019exécuter dans le panneau softphone de Salesforce (URL d\u2019adaptateur du centre d\u2019appels) ou dans l\u2019émulateur de console. Il a été ouvert directement et ne peut donc pas joindre Salesforce.',
   'panel.dismiss': 'Fermer',
 
@@ -37,6 +39,7 @@ export const fr: Messages = {
   'signIn.password': 'Mot de passe',
   'signIn.submit': 'Se connecter',
   'signIn.passwordNote': 'Votre mot de passe reste en mémoire pour cette session uniquement.',
+  'signIn.ephemeralNote': 'Vos identifiants téléphoniques viennent de Salesforce et se renouvellent seuls ; aucun mot de passe à saisir.',
   'signOut': 'Se déconnecter',
 
   'dial.number': 'Numéro à composer',
@@ -152,6 +155,7 @@ export const fr: Messages = {
   'error.SB30002': 'Salesforce a refusé la demande.',
   'error.SB30003': 'Le journal d\u2019appel sera enregistré dès que Salesforce sera joignable.',
   'error.SB30004': 'Salesforce a refusé le journal d\u2019appel.',
+  'error.SB30005': 'Salesforce n\u2019a pas pu délivrer vos identifiants téléphoniques ; nouvel essai en cours.',
   'error.SB40001': 'Impossible dans l\u2019état actuel de l\u2019appel.',
   'error.SB40002': 'Ce changement de statut n\u2019est pas autorisé maintenant.',
   'error.SB40003': 'Aucune ligne n\u2019est libre.',

@@ -4,9 +4,11 @@ export const ja: Messages = {
   'panel.title': '電話',
   'panel.loading': '読み込み中…',
   'panel.misconfigured': 'コールセンターの設定が無効なため、電話を開始できません。',
+  'panel.crmUnavailable': '電話を開始できません: Salesforce の Open CTI ライブラリをここで読み込めませんでした。',
   'panel.electing': '電話を探しています…',
   'panel.follower': '電話は別の Salesforce タブで有効です。ここから操作できます。音声はそのタブで再生されます。',
   'panel.followerSince': '電話は別の Salesforce タブで有効です（{time} から）。ここから操作できます。音声はそのタブで再生されます。',
+  'panel.signInAgain': '電話がこのタブに移りました。もう一度サインインしてください。',
   'panel.notInFrame': 'Switchboard は Salesforce のソフトフォンパネル（コールセンターのアダプター URL）またはコンソールエミュレーター内で実行する必要があります。直接開かれたため、Salesforce に接続できません。',
   'panel.dismiss': '閉じる',
 
@@ -37,6 +39,7 @@ export const ja: Messages = {
   'signIn.password': 'パスワード',
   'signIn.submit': 'サインイン',
   'signIn.passwordNote': 'パスワードはこのセッションの間だけメモリに保持されます。',
+  'signIn.ephemeralNote': '電話の資格情報は Salesforce から発行され、自動的に更新されます。パスワードの入力は不要です。',
   'signOut': 'サインアウト',
 
   'dial.number': '発信する番号',
@@ -152,6 +155,7 @@ export const ja: Messages = {
   'error.SB30002': 'Salesforce が要求を拒否しました。',
   'error.SB30003': '通話ログは Salesforce に接続でき次第保存されます。',
   'error.SB30004': 'Salesforce が通話ログを拒否しました。',
+  'error.SB30005': 'Salesforce が電話の資格情報を発行できませんでした。再試行しています。',
   'error.SB40001': '現在の通話状態ではその操作はできません。',
   'error.SB40002': '現在そのステータス変更はできません。',
   'error.SB40003': '空いている回線がありません。',

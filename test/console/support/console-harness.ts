@@ -35,7 +35,7 @@ export async function startHarness(options: ConsoleOptions = {}): Promise<Harnes
     await app.close();
     throw e;
   }
-  const api = <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => fetchText(app.lightningOrigin.startsWith('https:'), app.port, method, path, body)
+  const api = <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => fetchText(app.lightningOrigin.startsWith('https:'), app.port, method, path, body, { authorization: `Bearer ${app.apiToken}` })
     .then(({ status, text }) => ({ status, body: (text ? JSON.parse(text) : null) as T }));
   const harness: Harness = {
     app, browser, api,
@@ -90,11 +90,14 @@ export function layout(inbound: { objects: Record<string, string[]>; pops?: Reco
   return { Inbound: section(inbound.objects, inbound.pops), Outbound: section(inbound.objects), Internal: section({}) };
 }
 
-/** A request to the emulator by 127.0.0.1 (strict mode's certificate is self-signed). */
-export function fetchText(tls: boolean, port: number, method: string, path: string, body?: unknown): Promise<{ status: number; text: string; type: string }> {
+/**
+ * A request to the emulator by 127.0.0.1 (strict mode's certificate is self-signed). Writes need
+ * the emulator's session: pass `{authorization: 'Bearer ' + app.apiToken}` in `headers`.
+ */
+export function fetchText(tls: boolean, port: number, method: string, path: string, body?: unknown, headers: Readonly<Record<string, string>> = {}): Promise<{ status: number; text: string; type: string }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const opts = { host: '127.0.0.1', port, method, path, rejectUnauthorized: false, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} };
+    const opts = { host: '127.0.0.1', port, method, path, rejectUnauthorized: false, headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } };
     const req = (tls ? request : httpRequest)(opts, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));

@@ -288,6 +288,8 @@ export const USER: ObjectDef = {
     phone('Phone', 'Phone'),
     phone('MobilePhone', 'Mobile'),
     str('Extension', 'Extension', 40),
+    // The connector's custom field: the SIP extension Salesforce mints credentials for (admin-set).
+    str('SwitchboardExtension__c', 'Switchboard Extension', 40),
     f('boolean', 'IsActive', 'Active', { defaultValue: true }),
     pick('LocaleSidKey', 'Locale', ['en_US', 'en_GB', 'de_DE', 'fr_FR', 'ja_JP', 'es_ES'], { required: true, defaultValue: 'en_US' }),
     pick('LanguageLocaleKey', 'Language', ['en_US', 'de', 'fr', 'ja', 'es'], { required: true, defaultValue: 'en_US' }),

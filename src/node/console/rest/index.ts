@@ -5,15 +5,16 @@
  * search, parameterizedSearch) and `/emulator/api/...` (softphone layouts, call centers, users),
  * and returns false for any other path so the caller can route it elsewhere.
  *
- * Like an org, `/services/data/vNN.0/...` needs `Authorization: Bearer <token>` (any token; the
- * emulator issues EMULATOR_ACCESS_TOKEN) and answers 401 INVALID_SESSION_ID without one.
+ * Like an org, `/services/data/vNN.0/...` needs a session, `Authorization: Bearer <token>` or the
+ * session cookie (`authenticate`; on its own, the handler takes only EMULATOR_ACCESS_TOKEN), and
+ * answers 401 INVALID_SESSION_ID without one.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SalesforceError, sfError, type OpenConsoleDb } from '../db/index.ts';
 import { readJson, sendErrors, sendJson, sendNoContent } from './http.ts';
 import { handleEmulatorApi } from './emulator-api.ts';
 
-/** The access token the emulator hands out (any bearer token is accepted). */
+/** The only token a stand-alone REST handler (no `authenticate` option) accepts. */
 export const EMULATOR_ACCESS_TOKEN = '00D5g000000SwBdEAK!AQ4AQSwitchboardEmulatorSessionToken';
 
 export const MIN_API_VERSION = 20;
@@ -22,6 +23,11 @@ export const MAX_API_VERSION = 67;
 export interface RestOptions {
   /** The user REST writes are attributed to; default the database's default user (the demo agent). */
   readonly userId?: () => string | undefined;
+  /**
+   * The request's session: the user Id it belongs to, or undefined when it has none (401
+   * INVALID_SESSION_ID). Default: `Authorization: Bearer EMULATOR_ACCESS_TOKEN` as the default user.
+   */
+  readonly authenticate?: (req: IncomingMessage) => string | undefined;
 }
 
 export type RestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
@@ -53,6 +59,10 @@ function statusOf(e: SalesforceError): number {
 
 export function createRestHandler(db: OpenConsoleDb, options: RestOptions = {}): RestHandler {
   const currentUser = () => options.userId?.() ?? db.defaultUserId;
+  const authenticate = options.authenticate ?? ((req: IncomingMessage): string | undefined => {
+    const m = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    return m?.[1] === EMULATOR_ACCESS_TOKEN ? currentUser() ?? '' : undefined;
+  });
 
   async function services(req: IncomingMessage, res: ServerResponse, path: string[], url: URL): Promise<void> {
     const method = req.method ?? 'GET';
@@ -65,11 +75,11 @@ export function createRestHandler(db: OpenConsoleDb, options: RestOptions = {}):
     const v = m ? Number(m[1]) : NaN;
     if (!(v >= MIN_API_VERSION && v <= MAX_API_VERSION)) throw notFound();
     const version = `${v}.0`;
-    const auth = req.headers.authorization ?? '';
-    if (!/^(Bearer|OAuth)\s+\S+/i.test(auth)) throw sfError('INVALID_SESSION_ID', 'Session expired or invalid');
+    const sessionUser = authenticate(req);
+    if (sessionUser === undefined) throw sfError('INVALID_SESSION_ID', 'Session expired or invalid');
     const base = `/services/data/v${version}`;
     const rest = path.slice(3);
-    const ctx = { userId: currentUser() };
+    const ctx = { userId: sessionUser || currentUser() };
     const only = (...allowed: string[]) => {
       if (!allowed.includes(method)) throw sfError('METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are ${allowed.join(',')}`);
     };

@@ -15,6 +15,7 @@ export const DEMO = {
   agent: { id: id('005', 1), username: 'agent@switchboard.demo', name: 'Ada Agent', locale: 'en_US', extension: '1001' },
   secondAgent: { id: id('005', 2), username: 'agent2@switchboard.demo', name: 'Bob Backup', locale: 'en_GB', extension: '1002' },
   admin: { id: id('005', 3), username: 'admin@switchboard.demo', name: 'Alex Admin', locale: 'en_US' },
+  thirdAgent: { id: id('005', 4), username: 'agent3@switchboard.demo', name: 'Cara Cover', locale: 'en_US', extension: '1003' },
   callCenter: { id: id('04v', 1), internalName: 'SwitchboardDemo', displayName: 'Switchboard Demo', adapterUrl: '/softphone/index.html' },
   softphoneLayout: { id: id('04m', 1), name: 'Default Softphone Layout' },
   account: { id: id('001', 1), name: 'Acme Corporation', phone: '+1 415 555 0100' },
@@ -94,6 +95,35 @@ export const DEMO_SOFTPHONE_LAYOUT: SoftphoneLayout = {
   },
 };
 
+const THIRD_AGENT_FIELDS = {
+  Username: DEMO.thirdAgent.username, FirstName: 'Cara', LastName: 'Cover', Alias: 'ccover', Email: 'cara.cover@switchboard.demo',
+  LocaleSidKey: 'en_US', LanguageLocaleKey: 'en_US', TimeZoneSidKey: 'America/New_York', ProfileName: 'Call Center Agent',
+  Extension: DEMO.thirdAgent.extension, SwitchboardExtension__c: DEMO.thirdAgent.extension, Title: 'Support Agent',
+};
+
+/**
+ * Brings a demo org seeded by an older version up to today's: each demo agent has their own
+ * extension (`SwitchboardExtension__c`, only where none is set) and Cara Cover exists, on the demo
+ * call center. A database that is not the demo org (no Ada Agent) is left alone.
+ */
+export function upgradeDemoOrg(db: OpenConsoleDb): void {
+  const users = db.query('SELECT Id, Username, SwitchboardExtension__c FROM User').records;
+  const byName = new Map(users.map((u) => [String(u.Username).toLowerCase(), u]));
+  if (!byName.has(DEMO.agent.username)) return;
+  db.transaction(() => {
+    for (const demo of [DEMO.agent, DEMO.secondAgent, DEMO.thirdAgent]) {
+      const user = byName.get(demo.username);
+      if (!user && demo === DEMO.thirdAgent) {
+        const created = db.create('User', THIRD_AGENT_FIELDS);
+        const cc = db.callCenters.get(DEMO.callCenter.internalName);
+        if (cc) db.callCenters.assign(created, cc.id);
+      } else if (user && !user.SwitchboardExtension__c) {
+        db.update('User', String(user.Id), { SwitchboardExtension__c: demo.extension });
+      }
+    }
+  });
+}
+
 /** Seeds when the database is empty; returns whether it did. */
 export function seedIfEmpty(db: OpenConsoleDb, options: SeedOptions = {}): boolean {
   if (!db.isEmpty()) return false;
@@ -116,15 +146,17 @@ export function seedConsoleDb(db: OpenConsoleDb, options: SeedOptions = {}): See
 
   db.transaction(() => {
     // Users first: the agent owns what follows.
-    const agent = create('User', { Username: DEMO.agent.username, FirstName: 'Ada', LastName: 'Agent', Alias: 'aagent', Email: 'ada.agent@switchboard.demo', LocaleSidKey: 'en_US', LanguageLocaleKey: 'en_US', TimeZoneSidKey: 'America/Los_Angeles', ProfileName: 'Call Center Agent', Extension: '1001', Title: 'Support Agent' });
+    const agent = create('User', { Username: DEMO.agent.username, FirstName: 'Ada', LastName: 'Agent', Alias: 'aagent', Email: 'ada.agent@switchboard.demo', LocaleSidKey: 'en_US', LanguageLocaleKey: 'en_US', TimeZoneSidKey: 'America/Los_Angeles', ProfileName: 'Call Center Agent', Extension: '1001', SwitchboardExtension__c: DEMO.agent.extension, Title: 'Support Agent' });
     db.defaultUserId = agent;
-    const second = create('User', { Username: DEMO.secondAgent.username, FirstName: 'Bob', LastName: 'Backup', Alias: 'bbackup', Email: 'bob.backup@switchboard.demo', LocaleSidKey: 'en_GB', LanguageLocaleKey: 'en_US', TimeZoneSidKey: 'Europe/London', ProfileName: 'Call Center Agent', Extension: '1002', Title: 'Support Agent' });
+    const second = create('User', { Username: DEMO.secondAgent.username, FirstName: 'Bob', LastName: 'Backup', Alias: 'bbackup', Email: 'bob.backup@switchboard.demo', LocaleSidKey: 'en_GB', LanguageLocaleKey: 'en_US', TimeZoneSidKey: 'Europe/London', ProfileName: 'Call Center Agent', Extension: '1002', SwitchboardExtension__c: DEMO.secondAgent.extension, Title: 'Support Agent' });
     create('User', { Username: DEMO.admin.username, FirstName: 'Alex', LastName: 'Admin', Alias: 'aadmin', Email: 'alex.admin@switchboard.demo', ProfileName: 'System Administrator', Title: 'Salesforce Administrator' });
+    const third = create('User', THIRD_AGENT_FIELDS);
     const owners = [agent, second];
 
     const cc = db.callCenters.import({ items: DEMO_CALL_CENTER_ITEMS });
     db.callCenters.assign(agent, cc.id);
     db.callCenters.assign(second, cc.id);
+    db.callCenters.assign(third, cc.id);
     db.layouts.create(DEMO.softphoneLayout.name, DEMO_SOFTPHONE_LAYOUT, true);
 
     // Fixtures (order matters: DEMO's Ids).

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openConsoleDb, type OpenConsoleDb } from '../db/index.ts';
-import { DEMO, seedConsoleDb, seedIfEmpty } from './index.ts';
+import { openConsoleDb, findObject, type OpenConsoleDb } from '../db/index.ts';
+import { tableOf } from '../db/sql.ts';
+import { DEMO, seedConsoleDb, seedIfEmpty, upgradeDemoOrg } from './index.ts';
 
 const NOW = Date.parse('2026-11-21T10:00:00Z');
 const seeded = (): OpenConsoleDb => {
@@ -25,7 +26,7 @@ test('seed shape: several hundred records, users, call center, layout', () => {
   const count = (o: string) => shared.query(`SELECT COUNT() FROM ${o}`).totalSize;
   assert.deepEqual(
     { Account: count('Account'), Contact: count('Contact'), Lead: count('Lead'), Case: count('Case'), Opportunity: count('Opportunity'), User: count('User') },
-    { Account: 60, Contact: 250, Lead: 60, Case: 120, Opportunity: 40, User: 3 },
+    { Account: 60, Contact: 250, Lead: 60, Case: 120, Opportunity: 40, User: 4 },
   );
   assert.ok(count('Task') >= 100);
   assert.equal(shared.query("SELECT COUNT() FROM Task WHERE TaskSubtype = 'Call' AND CallType != null AND Status = 'Completed'").totalSize, count('Task'));
@@ -73,4 +74,33 @@ test('layouts: validation with paths, per-user assignment', () => {
   assert.equal(db.layouts.forUser(DEMO.secondAgent.id)!.id, mine);
   assert.deepEqual(db.layouts.forUser(DEMO.secondAgent.id)!.layout.Inbound.objects, { Lead: [{ displayName: 'Name', apiName: 'Name' }] });
   assert.equal(db.layouts.forUser(DEMO.agent.id)!.id, DEMO.softphoneLayout.id);
+});
+
+test('each demo agent has their own extension on the demo call center: Ada 1001, Bob 1002, Cara 1003', () => {
+  const agents = [DEMO.agent, DEMO.secondAgent, DEMO.thirdAgent].map((a) => {
+    const u = shared.retrieve('User', a.id, ['Username', 'Name', 'SwitchboardExtension__c', 'CallCenterId']);
+    return [u.Username, u.Name, u.SwitchboardExtension__c, u.CallCenterId];
+  });
+  assert.deepEqual(agents, [
+    ['agent@switchboard.demo', 'Ada Agent', '1001', DEMO.callCenter.id],
+    ['agent2@switchboard.demo', 'Bob Backup', '1002', DEMO.callCenter.id],
+    ['agent3@switchboard.demo', 'Cara Cover', '1003', DEMO.callCenter.id],
+  ]);
+  assert.equal(shared.retrieve('User', DEMO.admin.id, ['SwitchboardExtension__c']).SwitchboardExtension__c, null);
+});
+
+test('a demo org seeded before per-agent extensions gets them, and Cara, without touching what an admin set', () => {
+  const db = seeded();
+  db.update('User', DEMO.agent.id, { SwitchboardExtension__c: null });
+  db.update('User', DEMO.secondAgent.id, { SwitchboardExtension__c: '2002' });
+  // Users cannot be deleted through the API (as in Salesforce): the older seed simply never made Cara.
+  db.sql.prepare(`DELETE FROM ${tableOf(findObject('User')!)} WHERE "Id" = ?`).run(DEMO.thirdAgent.id);
+  upgradeDemoOrg(db);
+  const ext = (username: string) => db.query(`SELECT SwitchboardExtension__c, CallCenterId FROM User WHERE Username = '${username}'`).records
+    .map((r) => [r.SwitchboardExtension__c, r.CallCenterId]);
+  assert.deepEqual(ext(DEMO.agent.username), [['1001', DEMO.callCenter.id]]);
+  assert.deepEqual(ext(DEMO.secondAgent.username), [['2002', DEMO.callCenter.id]]);
+  assert.deepEqual(ext(DEMO.thirdAgent.username), [['1003', DEMO.callCenter.id]]);
+  upgradeDemoOrg(db);
+  assert.equal(db.query('SELECT COUNT() FROM User').totalSize, 4, 'upgrading twice adds nobody');
 });

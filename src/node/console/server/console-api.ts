@@ -30,13 +30,17 @@ export interface ConsoleApiOptions {
   readonly log: ConsoleEventLog;
   /** Origins and URLs the page needs (Lightning origin, VF origin…). */
   readonly describeOrigins: () => Readonly<Record<string, string>>;
+  /** The user of the request's session (cookie or bearer token), if it has one. */
+  readonly sessionUserId?: (req: IncomingMessage) => string | undefined;
 }
 
 export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMessage, res: ServerResponse, path: string, url: URL) => Promise<void> {
   const { data, apex, log } = options;
 
-  const userOf = (url: URL, body?: Record<string, unknown>): UserView => {
-    const wanted = typeof body?.userId === 'string' ? body.userId : url.searchParams.get('user');
+  // A page opened with ?user= names its user on every call (two users' consoles can share one
+  // browser, and so one cookie); otherwise the session's user, else the demo agent.
+  const userOf = (req: IncomingMessage, url: URL, body?: Record<string, unknown>): UserView => {
+    const wanted = typeof body?.userId === 'string' ? body.userId : url.searchParams.get('user') ?? options.sessionUserId?.(req);
     if (!wanted) return data.defaultUser();
     const user = data.user(wanted);
     if (!user) throw new HttpError(404, `no user '${wanted}' (use an Id or a Username)`);
@@ -124,10 +128,10 @@ export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMess
   return async (req, res, path, url) => {
     const rest = path.slice(CONSOLE_API.length);
     const method = req.method ?? 'GET';
-    if (rest === 'session' && method === 'GET') return sendJson(res, 200, session(userOf(url)));
+    if (rest === 'session' && method === 'GET') return sendJson(res, 200, session(userOf(req, url)));
     if (rest.startsWith('opencti/') && method === 'POST') {
       const body = await readJson(req);
-      const user = userOf(url, body);
+      const user = userOf(req, url, body);
       const name = rest.slice('opencti/'.length);
       const args = typeof body.args === 'object' && body.args !== null ? (body.args as Record<string, unknown>) : {};
       const reply = await openCti(name, args, user);
@@ -167,7 +171,7 @@ export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMess
       if (method === 'GET') return sendJson(res, 200, { object, records: data.list(object.name, Number(url.searchParams.get('limit') ?? 50)) });
       if (method === 'POST') {
         const body = await readJson(req);
-        const user = userOf(url, body);
+        const user = userOf(req, url, body);
         try {
           const id = data.create(object.name, (body.fields ?? {}) as Record<string, unknown>, user.Id);
           return sendJson(res, 201, { id });
@@ -208,7 +212,7 @@ export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMess
       return sendJson(res, 200, { assigned: true });
     }
     if (rest === 'setup/softphone-layout') {
-      const user = userOf(url);
+      const user = userOf(req, url);
       if (method === 'GET') return sendJson(res, 200, data.softphoneLayout(user.Id));
       if (method === 'PUT') {
         const body = await readJson(req);

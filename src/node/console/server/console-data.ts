@@ -37,6 +37,8 @@ export interface UserView {
   readonly Username: string;
   readonly Alias?: string;
   readonly CallCenterId: string | null;
+  /** The user's phone extension (custom field `User.SwitchboardExtension__c`, set by an admin). */
+  readonly SwitchboardExtension__c?: string | null;
 }
 
 export interface CallCenterView {

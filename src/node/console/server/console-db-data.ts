@@ -11,7 +11,7 @@ import {
 } from '../db/index.ts';
 import { demoConnectorItems } from '../../demo/demo-phone-system.ts';
 import { SWITCHBOARD_ITEMS } from '../../../core/index.ts';
-import { seedIfEmpty, DEMO_SOFTPHONE_LAYOUT } from '../seed/index.ts';
+import { seedIfEmpty, upgradeDemoOrg, DEMO_SOFTPHONE_LAYOUT } from '../seed/index.ts';
 import { createRestHandler } from '../rest/index.ts';
 import { lintCallCenter } from '../../callcenter/lint.ts';
 import {
@@ -124,7 +124,11 @@ export class ConsoleDbData implements ConsoleData {
   }
 
   private userView(r: RecordView): UserView {
-    return { Id: r.Id, Name: r.name, Username: String(r.fields.Username ?? ''), Alias: String(r.fields.Alias ?? ''), CallCenterId: (r.fields.CallCenterId as string | null) ?? null };
+    const extension = r.fields.SwitchboardExtension__c;
+    return {
+      Id: r.Id, Name: r.name, Username: String(r.fields.Username ?? ''), Alias: String(r.fields.Alias ?? ''), CallCenterId: (r.fields.CallCenterId as string | null) ?? null,
+      SwitchboardExtension__c: typeof extension === 'string' && extension !== '' ? extension : null,
+    };
   }
 
   users(): readonly UserView[] {
@@ -215,15 +219,18 @@ export interface OpenOptions {
   /** The SIP server the demo call center points the connector at. */
   readonly sipServer?: string;
   readonly sipDomain?: string;
+  /** The REST API's session check: the request's user Id, or undefined without a session. */
+  readonly authenticate?: (req: IncomingMessage) => string | undefined;
 }
 
 export function openConsoleData(options: OpenOptions): OpenedConsoleData {
   const db = openConsoleDb({ file: options.file });
   try {
     const seeded = seedIfEmpty(db);
+    if (!seeded) upgradeDemoOrg(db);
     const data = new ConsoleDbData(db);
     if (seeded || options.sipServer) data.connectDemoCallCenter('SwitchboardDemo', options.sipServer ?? 'ws://127.0.0.1:5066', options.sipDomain ?? 'localhost');
-    return { data, db, rest: createRestHandler(db), close: () => db.close() };
+    return { data, db, rest: createRestHandler(db, options.authenticate ? { authenticate: options.authenticate } : {}), close: () => db.close() };
   } catch (e) {
     db.close();
     throw e;

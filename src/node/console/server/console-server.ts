@@ -11,6 +11,7 @@ import { createOpenCtiRoutes } from './opencti-routes.ts';
 import { findApexPage } from './apex-pages.ts';
 import { CONSOLE_API } from './console-api.ts';
 import type { ConsoleOrigins } from './origins.ts';
+import { serveConnectorPage } from './connector-page-route.ts';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | boolean;
 
@@ -32,6 +33,12 @@ export interface ConsoleServerOptions {
   readonly extra?: readonly Handler[];
   /** Serve HTTPS with this key and certificate (strict mode). */
   readonly tls?: { readonly key: string; readonly cert: string };
+  /** The SIP WebSocket URLs the connector page may connect to (its CSP connect-src), asked per page load. */
+  readonly sipWebSocketUrls?: () => readonly string[];
+  /** Checked before any route: a refusal (status and error body) is sent as is. See request-guard.ts. */
+  readonly guard?: (req: IncomingMessage, path: string, listener: 'lightning' | 'vf') => { readonly status: number; readonly body: unknown } | undefined;
+  /** Extra headers for the console pages (the session cookie). */
+  readonly pageHeaders?: (req: IncomingMessage, url: URL) => Record<string, string>;
 }
 
 export interface RunningServers {
@@ -53,8 +60,8 @@ export async function startConsoleServers(options: ConsoleServerOptions): Promis
     const file = safeJoin(root, rel);
     return file !== undefined && serveFile(res, file);
   };
-  const page = (res: ServerResponse, name: string): void => {
-    if (!serveFile(res, join(webDir, name))) sendText(res, 500, `Console page ${name} is not built (run npm run build): ${join(webDir, name)}`);
+  const page = (res: ServerResponse, name: string, headers: Record<string, string> = {}): void => {
+    if (!serveFile(res, join(webDir, name), headers)) sendText(res, 500, `Console page ${name} is not built (run npm run build): ${join(webDir, name)}`);
   };
 
   const common = (path: string, res: ServerResponse): boolean => {
@@ -66,14 +73,15 @@ export async function startConsoleServers(options: ConsoleServerOptions): Promis
   async function lightning(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://console.invalid');
     const path = url.pathname;
+    if (refused(req, res, path, 'lightning')) return;
     if (common(path, res)) return;
     if (path === '/' || path === '/lightning' || path === '/lightning/') {
       res.writeHead(302, { location: `/lightning/page/home${url.search}` });
       res.end();
       return;
     }
-    if (path.startsWith('/lightning/')) return page(res, 'index.html');
-    if (path === '/console/classic' || path === '/console/classic/') return page(res, 'classic.html');
+    if (path.startsWith('/lightning/')) return page(res, 'index.html', options.pageHeaders?.(req, url));
+    if (path === '/console/classic' || path === '/console/classic/') return page(res, 'classic.html', options.pageHeaders?.(req, url));
     if (path.startsWith('/assets/console/')) {
       if (!serveFrom(res, webDir, path.slice('/assets/console/'.length))) notFound(res, path);
       return;
@@ -93,6 +101,7 @@ export async function startConsoleServers(options: ConsoleServerOptions): Promis
   async function vf(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://console.invalid');
     const path = url.pathname;
+    if (refused(req, res, path, 'vf')) return;
     if (common(path, res)) return;
     const apex = /^\/apex\/([^/]+)$/.exec(path);
     if (apex) {
@@ -108,13 +117,22 @@ export async function startConsoleServers(options: ConsoleServerOptions): Promis
     }
     if (path.startsWith('/softphone/')) {
       const rel = path.slice('/softphone/'.length) || 'index.html';
+      if (rel === 'index.html') return serveConnectorPage(res, join(softphoneDir, 'index.html'), { trustedOrigins: [origins.lightning], sipWebSocketUrls: options.sipWebSocketUrls?.() ?? [] });
       if (serveFrom(res, softphoneDir, rel)) return;
-      if (rel === 'index.html') return sendText(res, 404, `The connector is not built: ${join(softphoneDir, 'index.html')} is missing (run npm run build).`);
       notFound(res, path);
       return;
     }
     notFound(res, path);
   }
+
+  const refused = (req: IncomingMessage, res: ServerResponse, path: string, listener: 'lightning' | 'vf'): boolean => {
+    const refusal = options.guard?.(req, path, listener);
+    if (!refusal) return false;
+    // The body is left unread: the request is refused whatever it says.
+    res.setHeader('connection', 'close');
+    sendJson(res, refusal.status, refusal.body);
+    return true;
+  };
 
   const wrap = (handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>) => (req: IncomingMessage, res: ServerResponse) => {
     handler(req, res).catch((e: unknown) => {

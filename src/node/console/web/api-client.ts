@@ -1,7 +1,7 @@
 /** The console page's calls to its server (`/emulator/api/console/...`). */
 import type { OpenCtiResponse } from '../opencti/web/protocol.ts';
 
-export interface UserView { Id: string; Name: string; Username: string; CallCenterId: string | null }
+export interface UserView { Id: string; Name: string; Username: string; CallCenterId: string | null; SwitchboardExtension__c?: string | null }
 export interface CallCenterView { Id: string; Name: string; InternalName: string; AdapterUrl: string | null }
 export interface FieldInfo { name: string; label: string; type: string; required: boolean; createable: boolean; picklistValues?: string[] }
 export interface ObjectInfo { name: string; label: string; labelPlural: string; keyPrefix: string; fields: FieldInfo[] }

@@ -20,7 +20,9 @@ async function boot(): Promise<void> {
   let host: ClassicHost | undefined;
   const sidebar = h('aside', { class: 'console-classic-sidebar', 'aria-label': 'Softphone sidebar' });
   const main = h('div', { class: 'console-classic-main' });
-  root.append(h('div', { class: 'console-classic' }, sidebar, main));
+  const who = h('p', { class: 'console-classic-user' }, h('span', { 'aria-label': 'Signed-in user' }, session.user.Name), ' · ',
+    h('a', { href: '/login?startURL=%2Fconsole%2Fclassic' }, 'Log in as another user'));
+  root.append(h('div', { class: 'console-classic' }, h('div', {}, who, sidebar), main));
   const workspace = new Workspace(main, api, session, {
     onNavigation: (info) => host?.navigationChanged(info),
     onClickToDial: (e) => host?.clickToDial(e),

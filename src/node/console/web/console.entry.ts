@@ -6,6 +6,7 @@
  */
 import { h } from './dom.ts';
 import { ApiClient } from './api-client.ts';
+import { userMenu } from './user-menu.ts';
 import { Workspace } from './workspace.ts';
 import { UtilityBar, type OmniStatus } from './utility-bar.ts';
 import { LightningHost } from './lightning-host.ts';
@@ -32,7 +33,7 @@ async function boot(): Promise<void> {
     h('a', { href: `${BASE}/setup/CallCenters/home`, onclick: (e: Event) => { e.preventDefault(); void workspace.navigate(`${BASE}/setup/CallCenters/home`); } }, 'Setup'));
   header.append(h('div', { class: 'slds-global-header slds-grid' },
     h('span', { class: 'console-app-name' }, 'Service Console'), search,
-    h('span', { class: 'console-user', 'aria-label': 'Signed-in user' }, session.user.Name)), nav);
+    userMenu(session, `${BASE}/page/home`)), nav);
   const body = h('div', { class: 'console-body' });
   root.append(header, body);
 

@@ -6,6 +6,7 @@
 import { h, clear } from './dom.ts';
 import type { ApiClient, ObjectInfo, RecordView, Session, Value } from './api-client.ts';
 import { renderSetup } from './setup-pages.ts';
+import { vfPageUrl } from './vf-page-url.ts';
 
 export interface Tab {
   readonly id: number;
@@ -432,6 +433,11 @@ export class Workspace {
   private renderVf(tab: Tab): void {
     const page = new URL(tab.url, location.origin).searchParams.get('page') ?? '/apex/';
     tab.title = page.replace(/^\/apex\//, '').split('?')[0] ?? 'Visualforce';
-    this.content.append(h('iframe', { class: 'console-vf', title: `Visualforce page ${tab.title}`, src: `${this.session.origins.vf}${page}` }));
+    const src = vfPageUrl(page, this.session.origins.vf);
+    if (!src) {
+      this.content.append(h('p', { role: 'alert' }, `The console opens Visualforce pages (/apex/…) of this org only, not '${page}'.`));
+      return;
+    }
+    this.content.append(h('iframe', { class: 'console-vf', title: `Visualforce page ${tab.title}`, src: src.href }));
   }
 }

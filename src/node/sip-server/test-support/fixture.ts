@@ -14,7 +14,7 @@ export const TEST_USERS = Array.from({ length: 9 }, (_, i) => {
 
 export interface Fixture {
   readonly server: SipServer;
-  phone(user: string, options?: { password?: string; expires?: number; register?: boolean }): Promise<TestPhone>;
+  phone(user: string, options?: { password?: string; authorizationUsername?: string; expires?: number; register?: boolean }): Promise<TestPhone>;
   close(): Promise<void>;
 }
 
@@ -26,6 +26,7 @@ export async function fixture(options: SipServerOptions = {}): Promise<Fixture> 
     async phone(user, o = {}) {
       const phone = await TestPhone.start({
         url: server.url, domain: DOMAIN, user, password: o.password ?? `${PASSWORD}${user}`, expires: o.expires,
+        authorizationUsername: o.authorizationUsername,
       });
       phones.push(phone);
       if (o.register !== false) {

@@ -69,6 +69,10 @@ export interface PhoneOptions {
   readonly domain: string;
   readonly user: string;
   readonly password?: string;
+  /** Digest username when it is not the user (a short-lived credential's `"<expiry>:<user>"`). */
+  readonly authorizationUsername?: string;
+  /** Seconds between sip.js's CRLF keep-alive pings (sip.js `keepAliveInterval`; default none). */
+  readonly keepAliveInterval?: number;
   /** Seconds asked for in REGISTER (sip.js default 600). */
   readonly expires?: number;
   /** Display name in From (tests use hostile ones). */
@@ -103,8 +107,8 @@ export class TestPhone {
     if (!uri) throw new Error(`bad URI ${this.uri}`);
     this.ua = new UserAgent({
       uri,
-      transportOptions: { server: options.url },
-      authorizationUsername: options.user,
+      transportOptions: { server: options.url, ...(options.keepAliveInterval !== undefined ? { keepAliveInterval: options.keepAliveInterval } : {}) },
+      authorizationUsername: options.authorizationUsername ?? options.user,
       authorizationPassword: options.password,
       ...(options.displayName !== undefined ? { displayName: options.displayName } : {}),
       logBuiltinEnabled: false,

@@ -6,11 +6,14 @@
 import { parseConnectorSettings, silentLogger } from '../../../core/index.ts';
 import type { LogLevel, Logger } from '../../../core/index.ts';
 import { browserClock, createSipTelephony, type SipTelephony } from '../index.ts';
+import type { IceRestartPolicy } from '../ice-restart.ts';
 
 export interface HarnessConfig {
   readonly wsUrl: string;
   readonly domain: string;
   readonly username: string;
+  /** Digest username when it differs from the SIP user, e.g. a short-lived `<expiry>:<extension>`. */
+  readonly authorizationUsername?: string;
   readonly password: string;
   readonly displayName?: string;
   /** Extra `/switchboard/<item>` or `/reqDialingOptions/<item>` settings. */
@@ -18,8 +21,24 @@ export interface HarnessConfig {
   readonly qualityIntervalMs?: number;
   /** How long an interrupted media path may last before the call ends (default: the browser's `failed`). */
   readonly mediaLossGraceMs?: number;
+  /** `relay`: media only through the TURN servers of the `sipIceServers` setting. */
+  readonly iceTransportPolicy?: RTCIceTransportPolicy;
+  /** Shorter ICE restart waits for tests. */
+  readonly iceRestart?: Partial<IceRestartPolicy>;
   /** Backoff for reconnects (tests want quick ones). */
   readonly backoff?: { initialMs: number; maxMs: number; factor: number; jitter: number };
+}
+
+export interface PairEnd {
+  readonly type: string;
+  readonly address: string;
+  readonly port: number;
+}
+
+export interface SelectedPair {
+  readonly id: string;
+  readonly local: PairEnd;
+  readonly remote: PairEnd;
 }
 
 export interface HarnessEvent {
@@ -62,6 +81,8 @@ export class Harness {
       logger,
       ...(config.qualityIntervalMs ? { qualityIntervalMs: config.qualityIntervalMs } : {}),
       ...(config.mediaLossGraceMs !== undefined ? { mediaLossGraceMs: config.mediaLossGraceMs } : {}),
+      ...(config.iceTransportPolicy ? { iceTransportPolicy: config.iceTransportPolicy } : {}),
+      ...(config.iceRestart ? { iceRestart: config.iceRestart } : {}),
       ...(config.backoff ? { registration: { backoff: config.backoff } } : {}),
     });
     for (const event of EVENTS) {
@@ -71,7 +92,12 @@ export class Harness {
     this.tel.events.on('incoming', (call) => {
       if (this.autoDecline) void this.tel?.decline(call.callId, 486);
     });
-    await this.tel.register({ username: config.username, password: config.password, ...(config.displayName ? { displayName: config.displayName } : {}) });
+    await this.tel.register({
+      username: config.username,
+      password: config.password,
+      ...(config.authorizationUsername ? { authorizationUsername: config.authorizationUsername } : {}),
+      ...(config.displayName ? { displayName: config.displayName } : {}),
+    });
   }
 
   get telephony(): SipTelephony {
@@ -88,6 +114,22 @@ export class Harness {
       if (s.type === 'inbound-rtp' && s.kind === 'audio') bytes += Number(s.bytesReceived ?? 0);
     });
     return bytes;
+  }
+
+  /** The call's selected ICE candidate pair (type, address and port of each end), or undefined. */
+  async selectedPair(callId: string): Promise<SelectedPair | undefined> {
+    const pc = this.telephony.peerConnection(callId);
+    if (!pc) return undefined;
+    const stats = new Map<string, Record<string, unknown>>();
+    (await pc.getStats()).forEach((s: Record<string, unknown>) => stats.set(String(s.id), s));
+    const transport = [...stats.values()].find((s) => s.type === 'transport' && s.selectedCandidatePairId);
+    const pair = transport ? stats.get(String(transport.selectedCandidatePairId)) : undefined;
+    if (!pair) return undefined;
+    const end = (id: unknown): PairEnd => {
+      const c = stats.get(String(id)) ?? {};
+      return { type: String(c.candidateType), address: String(c.address ?? c.ip), port: Number(c.port) };
+    };
+    return { id: String(pair.id), local: end(pair.localCandidateId), remote: end(pair.remoteCandidateId) };
   }
 
   /** Starts recording RTCDTMFSender tonechange events for the call. */

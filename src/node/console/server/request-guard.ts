@@ -1,0 +1,90 @@
+/**
+ * What keeps other web pages out of the emulator on 127.0.0.1 (cross-site request forgery and DNS
+ * rebinding). Every request must name one of the emulator's own hosts in `Host` (a rebound name
+ * such as attacker.example:4280 does not). Every state-changing request (anything but GET, HEAD,
+ * OPTIONS) must also
+ * - come from one of the emulator's own origins when it says where it comes from (`Origin`),
+ * - carry the emulator's session (the console page's cookie or `Authorization: Bearer <token>`),
+ *   except `POST /login`, which is how a session starts,
+ * - send its body as `application/json` (a cross-site page cannot send that without a CORS
+ *   preflight, which the emulator never grants); `/login` also takes a form post.
+ * Refusals are shaped like the errors of the route they protect: Salesforce's error array under
+ * `/services/` and the REST helper's `/emulator/api/`, `{error}` on the console's own API.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { SessionStore } from './sessions.ts';
+
+export interface GuardRefusal {
+  readonly status: number;
+  readonly errorCode: string;
+  readonly message: string;
+}
+
+export interface GuardOptions {
+  /** Host names (no port) the listener answers to, besides the loopback names. */
+  readonly hostNames: readonly string[];
+  /** The origins that may send state-changing requests (e.g. the Lightning origin). */
+  readonly origins: readonly string[];
+  readonly sessions: SessionStore;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+export const LOGIN_PATH = '/login';
+
+/** `Host` check alone, for the Visualforce listener (it takes no state-changing requests). */
+export function checkHost(req: IncomingMessage, hostNames: readonly string[], port: number): GuardRefusal | undefined {
+  const host = (req.headers.host ?? '').toLowerCase();
+  const allowed = [...LOOPBACK_NAMES, ...hostNames].map((n) => `${n.toLowerCase()}:${port}`);
+  if (allowed.includes(host)) return undefined;
+  return {
+    status: 403, errorCode: 'INVALID_HOST',
+    message: `Host '${req.headers.host ?? ''}' is not this emulator's (expected one of ${allowed.join(', ')}); a request by another name is refused so that a rebound DNS name cannot reach it.`,
+  };
+}
+
+export function checkRequest(req: IncomingMessage, path: string, port: number, options: GuardOptions): GuardRefusal | undefined {
+  const host = checkHost(req, options.hostNames, port);
+  if (host) return host;
+  const method = (req.method ?? 'GET').toUpperCase();
+  if (SAFE_METHODS.has(method)) return undefined;
+  const what = `${method} ${path}`;
+  const origin = req.headers.origin;
+  if (origin !== undefined && !options.origins.includes(origin)) {
+    return {
+      status: 403, errorCode: 'INVALID_ORIGIN',
+      message: `${what} from origin '${origin}' is refused: only the emulator's own pages (${options.origins.join(', ')}) may change its data.`,
+    };
+  }
+  const login = path === LOGIN_PATH;
+  if (!login && !options.sessions.fromRequest(req)) {
+    return {
+      status: 401, errorCode: 'INVALID_SESSION_ID',
+      message: `Session expired or invalid: ${what} needs the emulator's session (the console page's cookie, or Authorization: Bearer <the emulator's apiToken>).`,
+    };
+  }
+  if (hasBody(req)) {
+    const type = (req.headers['content-type'] ?? '').toLowerCase();
+    const json = /^application\/json\s*(;|$)/.test(type);
+    const form = login && /^application\/x-www-form-urlencoded\s*(;|$)/.test(type);
+    if (!json && !form) {
+      return {
+        status: 415, errorCode: 'UNSUPPORTED_MEDIA_TYPE',
+        message: `${what}: content type '${type || '(none)'}' is not supported; send the body as application/json${login ? ' or a form' : ''}.`,
+      };
+    }
+  }
+  return undefined;
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  if (length !== undefined) return Number(length) > 0;
+  return req.headers['transfer-encoding'] !== undefined;
+}
+
+/** The refusal as the protected route's own errors look: Salesforce's array or the console's `{error}`. */
+export function refusalBody(path: string, refusal: GuardRefusal): unknown {
+  const salesforceShaped = path.startsWith('/services/') || (path.startsWith('/emulator/api/') && !path.startsWith('/emulator/api/console/'));
+  return salesforceShaped ? [{ message: refusal.message, errorCode: refusal.errorCode }] : { error: refusal.message, errorCode: refusal.errorCode };
+}

@@ -1,0 +1,62 @@
+/**
+ * sip.js's web SessionDescriptionHandler, plus one thing it lacks: answering an ICE-restart offer
+ * (a re-INVITE whose SDP has a new `a=ice-ufrag`) waits for the candidates the restart gathers.
+ *
+ * Without trickle ICE the answer must carry them all. sip.js waits for gathering only when the
+ * state is not already `complete`, and Chromium still reports `complete` (from the first
+ * gathering) right after an answer that restarts ICE was applied: the answer would go out with the
+ * old generation's candidates only, which the far end ignores, and a far end that can only reach
+ * us through our TURN relay (its permissions come from our candidates) would never connect. So
+ * such an answer waits for the next `complete` like a restart offer does, bounded by the same
+ * ICE gathering timeout.
+ */
+import { Web, type BodyAndContentType, type SessionDescriptionHandlerFactory } from 'sip.js';
+
+type Options = Web.SessionDescriptionHandlerOptions;
+type Modifiers = Parameters<Web.SessionDescriptionHandler['getDescription']>[1];
+
+export class RestartAwareSessionDescriptionHandler extends Web.SessionDescriptionHandler {
+  private answeringRestart = false;
+  /** Called when the far end's offer restarts ICE, before we answer it (the far end is fixing the path). */
+  onRemoteRestart: (() => void) | undefined;
+
+  override async setDescription(sdp: string, options?: Options, modifiers?: Modifiers): Promise<void> {
+    const pc = this.peerConnection;
+    const previous = pc?.remoteDescription?.sdp;
+    const isOffer = pc?.signalingState !== 'have-local-offer';
+    const restart = isOffer && previous !== undefined && isIceRestart(previous, sdp);
+    if (restart) this.onRemoteRestart?.();
+    await super.setDescription(sdp, options, modifiers);
+    this.answeringRestart = restart;
+  }
+
+  override getDescription(options?: Options, modifiers?: Modifiers): Promise<BodyAndContentType> {
+    if (!this.answeringRestart) return super.getDescription(options, modifiers);
+    this.answeringRestart = false;
+    // `offerOptions.iceRestart` is what makes sip.js wait for a fresh `complete`; an answer is
+    // created from `answerOptions`, so the flag changes nothing else.
+    return super.getDescription({ ...options, offerOptions: { ...options?.offerOptions, iceRestart: true } }, modifiers);
+  }
+}
+
+/** The first `a=ice-ufrag` of an SDP (session or first media level). */
+export function iceUfrag(sdp: string): string | undefined {
+  return /^a=ice-ufrag:(\S+)/m.exec(sdp)?.[1];
+}
+
+/** True when `next` restarts ICE relative to `previous` (RFC 8839 §4.4.1.1.1: new ufrag). */
+export function isIceRestart(previous: string, next: string): boolean {
+  const before = iceUfrag(previous), after = iceUfrag(next);
+  return before !== undefined && after !== undefined && before !== after;
+}
+
+/** sip.js's default web factory (same configuration rules), building the handler above. */
+export function restartAwareSessionDescriptionHandlerFactory(mediaStreamFactory: Web.MediaStreamFactory): SessionDescriptionHandlerFactory {
+  return (session, options?: Web.SessionDescriptionHandlerFactoryOptions) => {
+    const configuration: Web.SessionDescriptionHandlerConfiguration = {
+      iceGatheringTimeout: options?.iceGatheringTimeout ?? 5000,
+      peerConnectionConfiguration: { ...Web.defaultPeerConnectionConfiguration(), ...options?.peerConnectionConfiguration },
+    };
+    return new RestartAwareSessionDescriptionHandler(session.userAgent.getLogger('sip.SessionDescriptionHandler'), mediaStreamFactory, configuration);
+  };
+}
