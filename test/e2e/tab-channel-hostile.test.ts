@@ -10,26 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEMO_AGENTS } from '../../src/node/demo/demo-phone-system.ts';
 import { openAgentConsole, startHarness, waitRegistered, waitUntil, type AgentConsole, type Harness } from './harness.ts';
+import { RECORD_CHANNELS, type ChannelRecord } from '../support/channel-recorder.ts';
 
-/** Records every BroadcastChannel message posted or received in each page and frame, in `window.__channelLog`. */
-const RECORD_CHANNELS = `(() => {
-  const log = [];
-  window.__channelLog = log;
-  const Original = BroadcastChannel;
-  const post = Original.prototype.postMessage;
-  Original.prototype.postMessage = function (message) {
-    log.push({ dir: 'out', name: this.name, json: JSON.stringify(message) });
-    return post.call(this, message);
-  };
-  window.BroadcastChannel = class extends Original {
-    constructor(name) {
-      super(name);
-      super.addEventListener('message', (e) => log.push({ dir: 'in', name, json: JSON.stringify(e.data) }));
-    }
-  };
-})()`;
-
-interface ChannelRecord { readonly dir: 'in' | 'out'; readonly name: string; readonly json: string }
 
 describe('the tabs\' channel against a foreign page of the same origin', { concurrency: false }, () => {
   let h: Harness;

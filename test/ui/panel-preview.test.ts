@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 import { serveStatic, type StaticServer } from '../support/static-server.ts';
+import { RECORD_CHANNELS, type ChannelRecord } from '../support/channel-recorder.ts';
 
 const SHOTS = 'test-results/screenshots';
 const PREVIEW = 'dist/app/panel-preview/panel-preview.js';
@@ -48,28 +49,6 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.locator('#utility-bar').screenshot({ path: join(SHOTS, `${name}.png`) });
 }
 
-/**
- * Records every BroadcastChannel message a page (or frame) of the context posts or receives, as
- * JSON, in `window.__channelLog`. Installed before any page script runs.
- */
-const RECORD_CHANNELS = `(() => {
-  const log = [];
-  window.__channelLog = log;
-  const Original = BroadcastChannel;
-  const post = Original.prototype.postMessage;
-  Original.prototype.postMessage = function (message) {
-    log.push({ dir: 'out', name: this.name, json: JSON.stringify(message) });
-    return post.call(this, message);
-  };
-  window.BroadcastChannel = class extends Original {
-    constructor(name) {
-      super(name);
-      super.addEventListener('message', (e) => log.push({ dir: 'in', name, json: JSON.stringify(e.data) }));
-    }
-  };
-})()`;
-
-interface ChannelRecord { readonly dir: 'in' | 'out'; readonly name: string; readonly json: string }
 
 function channelLog(page: Page): Promise<ChannelRecord[]> {
   return page.evaluate('window.__channelLog ?? []') as Promise<ChannelRecord[]>;
