@@ -199,6 +199,11 @@ test('the directory carries the busy lamps', () => {
   ]);
 });
 
+test('the directory never offers the agent their own extension (one call center serves the team)', () => {
+  const view = panelView(state({ signedInAs: { extension: '1002' } }), NOW, { role: 'leader' });
+  assert.deepEqual(view.directory.map((d) => d.extension), ['1001']);
+});
+
 test('history shows outcome, duration, and marks missed calls', () => {
   const missed = call('r1', { state: 'closed', endReason: 'missed', timestamps: { offered: NOW - 90_000, ended: NOW - 80_000, holds: [] } });
   const talked = call('r2', { state: 'closed', direction: 'outbound', endReason: 'local-hangup', timestamps: { offered: NOW - 70_000, answered: NOW - 65_000, ended: NOW - 5_000, holds: [] } });

@@ -366,7 +366,10 @@ export function panelView(state: EngineState, now: number, leadership: Leadershi
     wrapUps: all.filter((c) => c.state === 'wrap-up' || c.state === 'ended').map((c) => wrapUpView(c, state, now, country)),
     canDial: screen === 'phone' && !offline && live < 2,
     ...(offline && screen === 'phone' ? { dialHint: 'dial.offlineHint' as const } : {}),
-    directory: (state.settings?.directory ?? []).map((d) => ({ extension: d.extension, name: d.name, lamp: state.lines[d.extension] ?? 'unknown' })),
+    // One call center serves a whole team, so its directory lists the agent too: never offer yourself.
+    directory: (state.settings?.directory ?? [])
+      .filter((d) => d.extension !== state.signedInAs?.extension)
+      .map((d) => ({ extension: d.extension, name: d.name, lamp: state.lines[d.extension] ?? 'unknown' })),
     history: state.recent.map((c) => historyEntry(c, country)),
     ...(error ? { error: { code: error.code, message: error.message, ...(isMessageKey(errorKey) ? { key: errorKey } : {}) } } : {}),
     ...(follower ? { follower } : {}),

@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-cor
 import { launchChromium } from '../support/chromium.ts';
 import { startSipServer, type SipServer } from '../../src/node/sip-server/index.ts';
 import { startConsole, STRICT_CHROMIUM_ARGS, type RunningConsole } from '../../src/node/console/index.ts';
-import { DEMO_AGENTS, DEMO_SIP_DOMAIN, DEMO_SUPPORT_NUMBER } from '../../src/node/demo/demo-phone-system.ts';
+import { DEMO_AGENTS, DEMO_SIP_DOMAIN, DEMO_SUPPORT_NUMBER, demoSipSecret } from '../../src/node/demo/demo-phone-system.ts';
 
 export const SCREENSHOTS = 'test-results/screenshots';
 
@@ -31,14 +31,20 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * As `npm start` runs it: the SIP server and the emulator share a secret, so each console mints
+ * short-lived credentials for its own user's extension (no password in the call center).
+ */
 export async function startHarness(): Promise<Harness> {
+  const sipSecret = demoSipSecret();
   const sip = await startSipServer({
+    ephemeralSecret: sipSecret,
     domain: DEMO_SIP_DOMAIN,
     users: DEMO_AGENTS.map(({ username, password, displayName }) => ({ username, password, displayName })),
     guests: Object.values(CALLERS),
     ringGroups: { [DEMO_SUPPORT_NUMBER]: [DEMO_AGENTS[0]!.username] },
   });
-  const app = await startConsole({ dbFile: ':memory:', sipServer: sip.url, sipDomain: DEMO_SIP_DOMAIN, strictOrigins: true });
+  const app = await startConsole({ dbFile: ':memory:', sipServer: sip.url, sipDomain: DEMO_SIP_DOMAIN, strictOrigins: true, sipSecret });
   const browser = await launchChromium(STRICT_CHROMIUM_ARGS);
   mkdirSync(SCREENSHOTS, { recursive: true });
   return {

@@ -118,6 +118,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     file: options.dbFile ?? ':memory:',
     ...(options.sipServer ? { sipServer: options.sipServer } : {}),
     ...(options.sipDomain ? { sipDomain: options.sipDomain } : {}),
+    ephemeralCredentials: options.sipSecret !== undefined,
     authenticate: sessionUserId,
   });
   const apex = new ApexRegistry();

@@ -38,21 +38,18 @@ export const DEMO_RING_GROUPS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * THE SWITCH between the demo's two ways of signing agents in (one line; `npm start` and the
- * console emulator follow it):
- * - false: the demo call center carries the first agent's static `sipUsername`/`sipPassword`
- *   (marked `demoCallCenter`), so every console signs in as that agent;
- * - true: `credentialScheme: ephemeral`: no password in the call center, each Salesforce user's
- *   console mints short-lived credentials for their own extension through the emulator's
- *   `SwitchboardCredentials.mint`, signed with the secret `npm start` shares with the SIP server.
- * Turn it on once the connector mints through runApex.
+ * The `switchboard` section items of the demo call center, for a given SIP server, in one of the
+ * demo's two ways of signing agents in:
+ * - ephemeral (what `npm start` runs, because it shares a secret with the SIP server): no password
+ *   in the call center; each Salesforce user's console mints short-lived credentials for their own
+ *   extension through `SwitchboardCredentials.mint`;
+ * - static (an emulator started without a SIP secret): the call center carries one agent's
+ *   `sipUsername`/`sipPassword`, marked `demoCallCenter`, so every console signs in as that agent.
  */
-export const DEMO_USES_EPHEMERAL_CREDENTIALS = false;
-
-/** The `switchboard` section items of the demo call center, for a given SIP server. */
 export function demoConnectorItems(
-  sipWebSocketUrl: string, agent: DemoSipUser = DEMO_AGENTS[0]!, ephemeral: boolean = DEMO_USES_EPHEMERAL_CREDENTIALS,
+  sipWebSocketUrl: string, options: { readonly ephemeral: boolean; readonly agent?: DemoSipUser },
 ): Record<string, string> {
+  const { ephemeral, agent = DEMO_AGENTS[0]! } = options;
   if (ephemeral) {
     // One call center for every agent: the directory lists all of them (each console skips its own).
     return {

@@ -9,8 +9,14 @@
  * us through our TURN relay (its permissions come from our candidates) would never connect. So
  * such an answer waits for the next `complete` like a restart offer does, bounded by the same
  * ICE gathering timeout.
+ *
+ * And it stops waiting for `complete` once the candidates that can carry the call are in
+ * (`enough-candidates.ts`): `complete` itself may come seconds later, or never.
  */
 import { Web, type BodyAndContentType, type SessionDescriptionHandlerFactory } from 'sip.js';
+
+type Logger = ConstructorParameters<typeof Web.SessionDescriptionHandler>[0];
+import { EnoughCandidates, awaitedCandidateType } from './enough-candidates.ts';
 
 type Options = Web.SessionDescriptionHandlerOptions;
 type Modifiers = Parameters<Web.SessionDescriptionHandler['getDescription']>[1];
@@ -19,6 +25,29 @@ export class RestartAwareSessionDescriptionHandler extends Web.SessionDescriptio
   private answeringRestart = false;
   /** Called when the far end's offer restarts ICE, before we answer it (the far end is fixing the path). */
   onRemoteRestart: (() => void) | undefined;
+  private readonly enoughCandidates: EnoughCandidates | undefined;
+
+  constructor(logger: Logger, mediaStreamFactory: Web.MediaStreamFactory, configuration?: Web.SessionDescriptionHandlerConfiguration) {
+    super(logger, mediaStreamFactory, configuration);
+    const pc = this._peerConnection;
+    if (!pc) return;
+    const awaited = awaitedCandidateType(configuration?.peerConnectionConfiguration ?? {});
+    const enough = new EnoughCandidates(awaited, () => iceUfrag(pc.localDescription?.sdp ?? ''), () => this.iceGatheringComplete());
+    pc.addEventListener('icecandidate', (e) => enough.candidate(e.candidate));
+    this.enoughCandidates = enough;
+  }
+
+  protected override waitForIceGatheringComplete(restart?: boolean, timeout?: number): Promise<void> {
+    const waiting = super.waitForIceGatheringComplete(restart, timeout);
+    // The awaited candidates may be in already (they come while setLocalDescription resolves).
+    this.enoughCandidates?.check();
+    return waiting;
+  }
+
+  override close(): void {
+    this.enoughCandidates?.dispose();
+    super.close();
+  }
 
   override async setDescription(sdp: string, options?: Options, modifiers?: Modifiers): Promise<void> {
     const pc = this.peerConnection;

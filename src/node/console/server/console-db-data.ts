@@ -196,14 +196,15 @@ export class ConsoleDbData implements ConsoleData {
    * The demo call center gets the connector's `switchboard` section pointing at the SIP server
    * (the seed leaves that section to whoever knows the server).
    */
-  connectDemoCallCenter(internalName: string, sipServer: string, sipDomain: string): void {
+  connectDemoCallCenter(internalName: string, sipServer: string, sipDomain: string, ephemeral: boolean): void {
     const cc = this.db.callCenters.get(internalName);
     if (!cc) return;
     const others = cc.items.filter((i) => i.section !== 'switchboard');
     const order = Math.max(0, ...others.map((i) => i.sectionSortOrder ?? 0)) + 1;
     const section = { section: 'switchboard', sectionLabel: 'Switchboard Connector', sectionSortOrder: order };
-    // The demo agent signs in with the call center's credentials; colleagues fill the transfer directory.
-    const connector = { ...demoConnectorItems(sipServer), sipDomain };
+    // Ephemeral: each user mints credentials for their own extension; static: every console signs
+    // in as the demo agent. Colleagues fill the transfer directory.
+    const connector = { ...demoConnectorItems(sipServer, { ephemeral }), sipDomain };
     const items: CallCenterItem[] = [
       ...others,
       ...Object.entries(connector).map(([item, value], sortOrder) => ({
@@ -219,6 +220,8 @@ export interface OpenOptions {
   /** The SIP server the demo call center points the connector at. */
   readonly sipServer?: string;
   readonly sipDomain?: string;
+  /** The demo call center mints short-lived SIP credentials per user (the emulator has the SIP secret). */
+  readonly ephemeralCredentials?: boolean;
   /** The REST API's session check: the request's user Id, or undefined without a session. */
   readonly authenticate?: (req: IncomingMessage) => string | undefined;
 }
@@ -229,7 +232,7 @@ export function openConsoleData(options: OpenOptions): OpenedConsoleData {
     const seeded = seedIfEmpty(db);
     if (!seeded) upgradeDemoOrg(db);
     const data = new ConsoleDbData(db);
-    if (seeded || options.sipServer) data.connectDemoCallCenter('SwitchboardDemo', options.sipServer ?? 'ws://127.0.0.1:5066', options.sipDomain ?? 'localhost');
+    if (seeded || options.sipServer) data.connectDemoCallCenter('SwitchboardDemo', options.sipServer ?? 'ws://127.0.0.1:5066', options.sipDomain ?? 'localhost', options.ephemeralCredentials ?? false);
     return { data, db, rest: createRestHandler(db, options.authenticate ? { authenticate: options.authenticate } : {}), close: () => db.close() };
   } catch (e) {
     db.close();
