@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConnectorSettings, type CallSnapshot, type ConnectorSettings, type EngineState } from '../core/index.ts';
 import { actionsFor, panelView, presenceCommand, presenceView, qualityLevel, recordDetails, shortcutCommand } from './view-model.ts';
+import { loadPhoneFormat } from './format/phone-format.ts';
 
 const NOW = 1_700_000_000_000;
 
@@ -57,7 +58,9 @@ test('the screen follows the engine phase', () => {
   assert.equal(panelView(state(), NOW, { role: 'leader' }).screen, 'phone');
 });
 
-test('a ringing call offers Answer and Decline only', () => {
+test('a ringing call offers Answer and Decline only', async () => {
+  // Numbers show formatted once libphonenumber-js is in (the panel renders again then).
+  await loadPhoneFormat();
   const offer = call('c1', { state: 'offering', timestamps: { offered: NOW - 3000, holds: [] } });
   const view = panelView(state({ calls: [offer], activeCallId: 'c1' }), NOW, { role: 'leader' });
   assert.equal(view.offers.length, 1);
@@ -66,7 +69,7 @@ test('a ringing call offers Answer and Decline only', () => {
   assert.deepEqual(view.offers[0]!.actions[0]!.command, { type: 'answer', callId: 'c1' });
   assert.equal(view.offers[0]!.timerSeconds, 3);
   assert.equal(view.offers[0]!.name, 'Grace Hopper');
-  assert.equal(view.offers[0]!.number, '+1 415-555-0134');
+  assert.equal(view.offers[0]!.number, '+1 415 555 0134');
 });
 
 test('an active call has mute, hold, keypad, transfer and hang up; the timer counts from answer', () => {
@@ -210,6 +213,39 @@ test('history shows outcome, duration, and marks missed calls', () => {
   const view = panelView(state({ recent: [talked, missed] }), NOW, { role: 'leader' });
   assert.deepEqual(view.history.map((h) => [h.id, h.outcome, h.durationSeconds, h.missed]), [['r2', 'end.local-hangup', 60, false], ['r1', 'end.missed', 0, true]]);
   assert.equal(view.history[0]!.dial, '+14155550134');
+});
+
+test('a placed call that never connected says why in the panel, for each reason', () => {
+  const failed = (endReason: CallSnapshot['endReason'], patch: Partial<CallSnapshot> = {}) => call('f1', {
+    state: 'closed', direction: 'outbound', origin: 'dialed', endReason, remote: { number: '+1 415 555 0134', e164: '+14155550134' },
+    timestamps: { offered: NOW - 9_000, ended: NOW - 2_000, closed: NOW - 2_000, holds: [] }, ...patch,
+  });
+  const notice = (c: CallSnapshot) => panelView(state({ recent: [c] }), NOW, { role: 'leader' }).callFailed;
+  const reasons = ['busy', 'not-found', 'no-answer', 'rejected', 'failed'] as const;
+  assert.deepEqual(reasons.map((r) => [notice(failed(r))?.key, notice(failed(r))?.callId]), reasons.map((r) => [`callFailed.${r}`, 'f1']));
+  // The number as the panel shows numbers everywhere (the display format), not the raw dial string.
+  const number = notice(failed('busy'))?.params?.['number'];
+  assert.equal(typeof number, 'string');
+  assert.match(String(number), /555.?0134/);
+  // A consultation or other internal call the agent dialled is a placed call too.
+  assert.equal(notice(failed('busy', { direction: 'internal', remote: { number: '1002' } }))?.key, 'callFailed.busy');
+});
+
+test('no failure notice for calls the agent did not place, that connected or that the agent cancelled; a newer call replaces it', () => {
+  const ended = { offered: NOW - 9_000, ended: NOW - 2_000, closed: NOW - 2_000, holds: [] };
+  const notice = (recent: CallSnapshot[], calls: CallSnapshot[] = []) => panelView(state({ recent, calls }), NOW, { role: 'leader' }).callFailed;
+  const busy = call('f1', { state: 'closed', direction: 'outbound', origin: 'dialed', endReason: 'busy', timestamps: ended });
+  assert.equal(notice([call('m1', { state: 'closed', origin: 'offered', endReason: 'missed', timestamps: ended })]), undefined);
+  assert.equal(notice([call('i1', { state: 'closed', direction: 'internal', origin: 'offered', endReason: 'failed', timestamps: ended })]), undefined);
+  assert.equal(notice([call('c1', { state: 'closed', direction: 'outbound', origin: 'dialed', endReason: 'local-hangup', timestamps: ended })]), undefined);
+  assert.equal(notice([call('a1', { state: 'closed', direction: 'outbound', origin: 'dialed', endReason: 'failed', timestamps: { ...ended, answered: NOW - 8_000 } })]), undefined);
+  // Only the latest closed call counts: an older failure behind a later call is history, not news.
+  assert.equal(notice([call('ok', { state: 'closed', timestamps: { ...ended, answered: NOW - 8_000 } }), busy]), undefined);
+  // A call offered or dialled after the failure takes over; a call from before it (in wrap-up) does not.
+  assert.equal(notice([busy], [call('n1', { state: 'offering', timestamps: { offered: NOW - 1_000, holds: [] } })]), undefined);
+  assert.equal(notice([busy], [call('w1', { state: 'wrap-up', timestamps: { offered: NOW - 60_000, answered: NOW - 50_000, ended: NOW - 20_000, holds: [] } })])?.key, 'callFailed.busy');
+  // Not on the sign-in screen.
+  assert.equal(panelView(state({ phase: 'signed-out', recent: [busy] }), NOW, { role: 'leader' }).callFailed, undefined);
 });
 
 test('quality levels and the label value', () => {

@@ -119,6 +119,8 @@ export interface PanelView {
   readonly directory: readonly DirectoryEntry[];
   readonly history: readonly HistoryEntry[];
   readonly error?: { readonly key?: MessageKey; readonly code: string; readonly message: string };
+  /** Why the call the agent last placed never connected (busy, no such number…), until another call starts. */
+  readonly callFailed?: Text & { readonly callId: string };
   readonly follower?: Text;
   readonly defaultCountry: string;
   /** Who the phone is signed in as; before sign-in, the call center's shared user name (prefill). */
@@ -319,6 +321,7 @@ const OUTCOME: Readonly<Record<EndReason, MessageKey>> = {
   rejected: 'end.rejected',
   busy: 'end.busy',
   'no-answer': 'end.no-answer',
+  'not-found': 'end.not-found',
   failed: 'end.failed',
   transferred: 'end.transferred',
   replaced: 'end.replaced',
@@ -339,6 +342,33 @@ function historyEntry(call: CallSnapshot, country: string): HistoryEntry {
   };
 }
 
+/** What the panel says when a call the agent placed never connected, by why it ended. */
+const CALL_FAILED: Readonly<Partial<Record<EndReason, MessageKey>>> = {
+  busy: 'callFailed.busy',
+  'not-found': 'callFailed.not-found',
+  'no-answer': 'callFailed.no-answer',
+  rejected: 'callFailed.rejected',
+  failed: 'callFailed.failed',
+};
+
+/**
+ * The notice for a placed call that never connected. Such a call closes at once (no wrap-up), so
+ * without it the agent would see the call vanish and learn why only from History. It is about the
+ * latest closed call only, and gives way as soon as a newer call is offered or dialled; a call the
+ * agent cancelled (local-hangup) needs no explanation.
+ */
+export function callFailedNotice(state: EngineState, country: string): PanelView['callFailed'] {
+  const last = state.recent[0];
+  if (!last || last.timestamps.answered !== undefined || last.endReason === undefined) return undefined;
+  // Snapshots from before `origin` existed: only an outbound call can have been dialled for sure.
+  const dialed = last.origin !== undefined ? last.origin === 'dialed' : last.direction === 'outbound';
+  const key = dialed ? CALL_FAILED[last.endReason] : undefined;
+  if (!key) return undefined;
+  const endedAt = last.timestamps.ended ?? last.timestamps.closed ?? last.timestamps.offered;
+  if (state.calls.some((c) => c.timestamps.offered >= endedAt)) return undefined;
+  return { key, params: { number: displayNumber(last.remote, country) }, callId: last.id };
+}
+
 export function followerText(leadership: LeadershipInfo, formatTime: (at: number) => string): Text | undefined {
   if (leadership.role !== 'follower') return undefined;
   return leadership.leaderSince !== undefined
@@ -357,6 +387,7 @@ export function panelView(state: EngineState, now: number, leadership: Leadershi
   const error = state.lastError;
   const errorKey = error ? `error.${error.code}` : '';
   const follower = followerText(leadership, formatTime);
+  const callFailed = screen === 'phone' ? callFailedNotice(state, country) : undefined;
   return {
     screen,
     registration: registrationView(state, now),
@@ -373,6 +404,7 @@ export function panelView(state: EngineState, now: number, leadership: Leadershi
     history: state.recent.map((c) => historyEntry(c, country)),
     ...(error ? { error: { code: error.code, message: error.message, ...(isMessageKey(errorKey) ? { key: errorKey } : {}) } } : {}),
     ...(follower ? { follower } : {}),
+    ...(callFailed ? { callFailed } : {}),
     defaultCountry: country,
     ...(state.signedInAs ? { username: state.signedInAs.extension } : state.settings?.sip.username ? { username: state.settings.sip.username } : {}),
     mintedCredentials: state.settings?.sip.credentialScheme === 'ephemeral',

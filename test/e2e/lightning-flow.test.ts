@@ -35,7 +35,7 @@ describe('agent flow in the Lightning console', { concurrency: false }, () => {
     const answer = agent.phone.getByRole('button', { name: 'Answer' });
     await answer.waitFor({ timeout: 10_000 });
     await waitUntil(async () => (await currentTab())?.recordId === ada.Id, 10_000, `the console pops ${DEMO.uniqueContact.name} on ring`);
-    await assert.doesNotReject(agent.phone.getByText('+1 415-555-0134').first().waitFor({ timeout: 5000 }));
+    await assert.doesNotReject(agent.phone.getByText('+1 415 555 0134').first().waitFor({ timeout: 5000 }));
     await shot(agent.page, '02-ringing');
 
     await answer.click();

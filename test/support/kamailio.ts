@@ -43,6 +43,11 @@ export interface KamailioOptions {
   readonly tls?: boolean | { readonly key: string; readonly cert: string };
   /** Seconds a WebSocket may idle before Kamailio sends it a WebSocket Ping frame (default 30). */
   readonly wsKeepaliveSeconds?: number;
+  /**
+   * Grants every registration exactly this long (registrar min_expires = max_expires), whatever
+   * the client asks: clients then send their REGISTER refreshes within a test's time.
+   */
+  readonly registrationSeconds?: number;
   /** Shared memory in MB (`kamailio -m`); the default 64 runs out under load (a ring group forks each call to every member, and BLF publishes every branch). */
   readonly shmMb?: number;
   /** Print Kamailio's log to stderr (default: only when it fails to start). */
@@ -82,6 +87,8 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
   if (options.ephemeralSecret !== undefined) checkEphemeralSecret(options.ephemeralSecret);
   const keepalive = options.wsKeepaliveSeconds ?? 30;
   if (!(Number.isInteger(keepalive) && keepalive > 0)) throw new RangeError(`startKamailio: wsKeepaliveSeconds must be a positive whole number of seconds, got ${keepalive}`);
+  const granted = options.registrationSeconds;
+  if (granted !== undefined && !(Number.isInteger(granted) && granted > 0)) throw new RangeError(`startKamailio: registrationSeconds must be a positive whole number of seconds, got ${granted}`);
   const runDir = mkdtempSync(join(tmpdir(), 'sb-kamailio-'));
   const sipPort = options.sipPort ?? (await freePort());
   const wsPort = options.wsPort ?? (await freePort());
@@ -104,7 +111,7 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
     ...(options.rtpengine ? { SB_RTPENGINE: options.rtpengine } : {}),
   });
   const configPath = join(runDir, 'kamailio.cfg');
-  writeFileSync(configPath, config);
+  writeFileSync(configPath, grantRegistrations(config, options.registrationSeconds));
   const defines = [
     ...(options.auth !== false || options.users || options.ephemeralSecret !== undefined ? ['WITH_AUTH'] : []),
     ...(options.users ? ['WITH_USERS_FILE'] : []),
@@ -235,6 +242,14 @@ export function renderKamailioConfig(config: string, values: Readonly<Record<str
     out = out.replace(line, `#!substdef "!${name}!${value.replace(/!/g, '\\!')}!g"`);
   }
   return out;
+}
+
+/** Adds registrar min_expires/max_expires of `seconds` to a rendered kamailio.cfg (unchanged when undefined). */
+function grantRegistrations(config: string, seconds: number | undefined): string {
+  if (seconds === undefined) return config;
+  const anchor = 'modparam("registrar", "method_filtering", 1)';
+  if (!config.includes(anchor)) throw new Error(`kamailio.cfg has no line ${anchor} to add the registrar's expiry limits after`);
+  return config.replace(anchor, `${anchor}\nmodparam("registrar", "min_expires", ${seconds})\nmodparam("registrar", "max_expires", ${seconds})`);
 }
 
 function tlsProfile(runDir: string): string {

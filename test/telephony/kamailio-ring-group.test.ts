@@ -5,11 +5,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startKamailio, type KamailioHandle } from '../support/kamailio.ts';
 import { reach, SessionState, TestPhone } from '../../src/node/sip-server/test-support/sip-phone.ts';
+import { pidfFor } from '../../src/telephony/sip/presence-documents.ts';
 
 const USERS = ['3001', '3002', '3003', '3009'];
 const password = (u: string): string => `pw-${u}`;
 
-describe('Kamailio ring group', () => {
+describe('Kamailio ring group', { timeout: 60_000 }, () => {
   let k: KamailioHandle;
   const phones: TestPhone[] = [];
   const phone = async (user: string): Promise<TestPhone> => {
@@ -49,5 +50,38 @@ describe('Kamailio ring group', () => {
 
     assert.deepEqual(await caller.call('7001').outcome, { kind: 'rejected', status: 480 }, 'the only member is not registered');
     await call.inviter.bye();
+  });
+
+  test('a member who published presence closed (Away, Offline) is not offered the call; open again, it is', async () => {
+    const a1 = phones.find((p) => p.uri.includes('3001')) ?? await phone('3001');
+    const a2 = phones.find((p) => p.uri.includes('3002')) ?? await phone('3002');
+    const caller = phones.find((p) => p.uri.includes('3009')) ?? await phone('3009');
+    // Kamailio has taken each publication once a watcher is told of it.
+    const watch = caller.subscribe('3001', 'presence');
+    const waitForPresence = async (basic: 'open' | 'closed'): Promise<void> => {
+      await watch.notifications.next(`3001's presence ${basic}`, (n) => n.request.body.includes(`<basic>${basic}</basic>`), 10_000);
+    };
+    // One publication, modified in place, as the connector's presence client does (pidfFor is its document).
+    const publisher = a1.publisher();
+    await publisher.publish(pidfFor(a1.uri, 'away'));
+    await waitForPresence('closed');
+    const call = caller.call('7000');
+    const offered = await a2.invitations.next('3002 rung while 3001 is away', () => true, 10_000).catch(() => undefined);
+    assert.ok(offered, 'the available member is offered the call');
+    await offered.accept();
+    assert.equal((await call.outcome).kind, 'established');
+    // An offer to the away member would be queued on its phone even after the CANCEL.
+    const strayOffer = await a1.invitations.next('3001 rung while away', () => true, 1500).catch(() => undefined);
+    assert.equal(strayOffer, undefined, 'the away member was never offered the call');
+    await call.inviter.bye();
+
+    await publisher.publish(pidfFor(a1.uri, 'available'));
+    await waitForPresence('open');
+    const again = caller.call('7000');
+    const i1 = await a1.invitations.next('3001 rung once available again', () => true, 10_000);
+    await i1.accept();
+    assert.equal((await again.outcome).kind, 'established');
+    await again.inviter.bye();
+    void watch.subscriber.dispose(); // its NOTIFY of the end may never come; the phones stop after the suite
   });
 });

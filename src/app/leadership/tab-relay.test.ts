@@ -4,12 +4,29 @@ import { Emitter, SwitchboardError, initialPresence, parseConnectorSettings, typ
 import { CapturingLogger, FakeClock, settingsMap } from '../../core/testing/index.ts';
 import { MemoryChannelHub } from '../testing/memory-channel.ts';
 import { until } from '../testing/wait.ts';
-import { FollowerRelay, LeaderRelay, mirrorableState, parseRelayMessage, revive } from './tab-relay.ts';
+import type { AttentionSource, TabAttention } from './tab-attention.ts';
+import { FollowerRelay, LeaderRelay, PopUnanswered, mirrorableState, parseRelayMessage, revive, type PopWork } from './tab-relay.ts';
 
 function engineState(phase: EngineState['phase'] = 'ready', password?: string): EngineState {
   const parsed = parseConnectorSettings(settingsMap(password ? { '/switchboard/sipUsername': '1001', '/switchboard/sipPassword': password } : {}));
   assert.ok(parsed.ok);
   return { phase, settings: parsed.settings, registration: { state: 'registered' }, presence: initialPresence(0), calls: [], recent: [], lines: {}, clickToDialEnabled: false };
+}
+
+/** A tab's attention the test sets. */
+class AttentionDouble implements AttentionSource {
+  private readonly listeners = new Set<(a: TabAttention) => void>();
+  constructor(private state: TabAttention) {}
+  current(): TabAttention { return this.state; }
+  onChange(listener: (a: TabAttention) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  dispose(): void { this.listeners.clear(); }
+  set(state: TabAttention): void {
+    this.state = state;
+    for (const l of this.listeners) l(state);
+  }
 }
 
 /** A stand-in for the engine: state, change events, and commands it records (or fails). */
@@ -149,4 +166,93 @@ test('the leader posts the state once per task, the last one, however many chang
   source.set(engineState('ready'));
   await Promise.resolve();
   assert.equal(posts(), before + 1, 'nothing after dispose');
+});
+
+test('a follower tells the leader where the agent looks, at start, on change, to a new leader, and no longer once it goes', async () => {
+  const hub = new MemoryChannelHub();
+  const source = new SourceDouble();
+  const leader = new LeaderRelay(hub.open(), 'L', source, undefined, new CapturingLogger());
+  const attention = new AttentionDouble({ visible: true, at: 10 });
+  const follower = new FollowerRelay(hub.open(), 'F', new FakeClock(), undefined, attention);
+  await until(() => leader.followerAttention.get('F')?.at === 10, 'the attention at start');
+  attention.set({ visible: false, at: 10 });
+  await until(() => leader.followerAttention.get('F')?.visible === false, 'the change');
+  attention.set({ visible: true, at: 30 });
+  await until(() => leader.followerAttention.get('F')?.at === 30, 'the next change');
+
+  // Another tab takes the phone: it has never heard F, and learns where F stands from F itself.
+  leader.dispose();
+  const next = new LeaderRelay(hub.open(), 'M', source, undefined, new CapturingLogger());
+  await until(() => next.followerAttention.get('F')?.at === 30, 'the new leader hears F');
+
+  follower.dispose();
+  await until(() => next.followerAttention.get('F')?.visible === false, 'a closing follower is no place to pop');
+  attention.set({ visible: true, at: 50 });
+  await new Promise((r) => setTimeout(r, 5));
+  assert.equal(next.followerAttention.get('F')?.at, 30, 'nothing after dispose');
+  next.dispose();
+});
+
+test('the leader has a follower run a screen pop and gets its outcome or its error', async () => {
+  const hub = new MemoryChannelHub();
+  const leader = new LeaderRelay(hub.open(), 'L', new SourceDouble(), undefined, new CapturingLogger());
+  const follower = new FollowerRelay(hub.open(), 'F', new FakeClock());
+  const other = new FollowerRelay(hub.open(), 'G', new FakeClock());
+  const ran: { tab: string; work: PopWork }[] = [];
+  const record = { id: '003000000000001AAA', objectType: 'Contact', name: 'Ada' };
+  follower.servePops(async (work) => {
+    ran.push({ tab: 'F', work });
+    if (work.op === 'open-record') return undefined;
+    if (work.request.remote.number === '+1000') throw new SwitchboardError('SB30002', 'search failed');
+    return { kind: 'single', records: [record], explanation: ['searched: 1 match'] };
+  });
+  other.servePops(async (work) => {
+    ran.push({ tab: 'G', work });
+    return undefined;
+  });
+  const request = { callId: 'c1', direction: 'inbound', remote: { number: '+14155550134' }, attachedData: {} } as const;
+  const outcome = await leader.popIn('F', { op: 'screen-pop', request });
+  assert.deepEqual(outcome, { kind: 'single', records: [record], explanation: ['searched: 1 match'] });
+  assert.equal(await leader.popIn('F', { op: 'open-record', record }), undefined);
+  await assert.rejects(leader.popIn('F', { op: 'screen-pop', request: { ...request, remote: { number: '+1000' } } }), (e: unknown) => {
+    assert.ok(e instanceof SwitchboardError && !(e instanceof PopUnanswered));
+    assert.equal(e.code, 'SB30002');
+    assert.match(e.message, /search failed/);
+    return true;
+  });
+  assert.deepEqual(ran.map((r) => `${r.tab}:${r.work.op}`), ['F:screen-pop', 'F:open-record', 'F:screen-pop'], 'only the tab asked runs the pop');
+  leader.dispose();
+  follower.dispose();
+  other.dispose();
+});
+
+test('a follower that does not answer a pop in time is given up and forgotten as a place to pop', async () => {
+  const hub = new MemoryChannelHub();
+  const clock = new FakeClock();
+  const leader = new LeaderRelay(hub.open(), 'L', new SourceDouble(), undefined, new CapturingLogger(), { clock, popTimeoutMs: 3000 });
+  // A tab that said where it is, then froze: it never answers.
+  const frozen = hub.open();
+  frozen.postMessage({ v: 1, t: 'attention', from: 'F', attention: { visible: true, at: 5 } });
+  await until(() => leader.followerAttention.has('F'), 'the attention');
+  const pending = leader.popIn('F', { op: 'open-record', record: { id: '003000000000001AAA', objectType: 'Contact' } });
+  clock.advance(3000);
+  await assert.rejects(pending, (e: unknown) => e instanceof PopUnanswered && /within 3000 ms/.test(e.message));
+  assert.equal(leader.followerAttention.has('F'), false);
+  leader.dispose();
+});
+
+test('malformed attention and pop messages are ignored', () => {
+  const request = { callId: 'c1', direction: 'inbound', remote: { number: '+1' }, attachedData: {} };
+  assert.ok(parseRelayMessage({ v: 1, t: 'attention', from: 'x', attention: { visible: true, at: 1 } }));
+  assert.equal(parseRelayMessage({ v: 1, t: 'attention', from: 'x', attention: { visible: 1, at: 1 } }), undefined);
+  assert.ok(parseRelayMessage({ v: 1, t: 'pop', from: 'x', to: 'y', id: '1', pop: { op: 'screen-pop', request } }));
+  assert.equal(parseRelayMessage({ v: 1, t: 'pop', from: 'x', to: 'y', id: '1', pop: { op: 'screen-pop', request: { ...request, direction: 'sideways' } } }), undefined);
+  assert.equal(parseRelayMessage({ v: 1, t: 'pop', from: 'x', to: 'y', id: '1', pop: { op: 'format-disk' } }), undefined);
+  assert.equal(parseRelayMessage({ v: 1, t: 'pop', from: 'x', id: '1', pop: { op: 'open-record', record: { id: 'a', objectType: 'Contact' } } }), undefined, 'no addressee');
+  assert.ok(parseRelayMessage({ v: 1, t: 'popped', from: 'x', to: 'y', id: '1' }));
+  assert.ok(parseRelayMessage({ v: 1, t: 'popped', from: 'x', to: 'y', id: '1', outcome: { kind: 'none', records: [], explanation: [] } }));
+  assert.equal(parseRelayMessage({ v: 1, t: 'popped', from: 'x', to: 'y', id: '1', outcome: { kind: 'maybe', records: [], explanation: [] } }), undefined);
+  assert.equal(parseRelayMessage({ v: 1, t: 'popped', from: 'x', to: 'y', id: '1', outcome: { kind: 'single', records: [{ id: 1 }], explanation: [] } }), undefined);
+  assert.equal(parseRelayMessage({ v: 1, t: 'popped', from: 'x', to: 'y', id: '1', error: { code: 'NOPE', message: 'x' } }), undefined);
+  assert.equal(parseRelayMessage({ v: 1, t: 'popped', from: 'x', to: 'y', id: '1', error: { code: 'SB30002', message: 'x' }, outcome: { kind: 'none', records: [], explanation: [] } }), undefined, 'an outcome or an error, not both');
 });

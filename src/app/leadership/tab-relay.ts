@@ -8,6 +8,15 @@
  *   leader   → all   `state {state, since}`         after every change and in reply to hello
  *   follower → all   `command {id, command}`        only the leader acts on it
  *   leader   → all   `result {id, to, error?}`      the command's outcome, for its sender
+ *   follower → all   `attention {attention}`        its page's visibility and last gain of focus
+ *                                                  (tab-attention.ts), at start, on each change
+ *                                                  and to each new leader
+ *   leader   → all   `pop {id, to, pop}`            "screen-pop here": the agent looks at that tab
+ *   follower → all   `popped {id, to, outcome?, error?}`  the pop's outcome, for the leader
+ *
+ * Screen pops go to the console the agent is looking at: Open CTI pops in the Salesforce page of
+ * the frame that asks, so the leader has the follower in the attended tab run the pop through its
+ * own Open CTI (softphone-runtime.ts decides where, the follower's CRM searches and pops).
  *
  * No SIP password ever crosses the channel. The mirrored state drops the call center's password; a
  * `command` that is a sign-in carrying a password is dropped (FollowerRelay refuses to send one).
@@ -34,16 +43,32 @@ import {
   isErrorCode,
   toSwitchboardError,
   type AgentCommand,
+  type CallDirection,
   type Clock,
   type EngineState,
   type EventSource,
   type Logger,
+  type RecordRef,
+  type ScreenPopOutcome,
+  type ScreenPopRequest,
   type SerializedError,
 } from '../../core/index.ts';
+import { isTabAttention, type AttentionSource, type TabAttention } from './tab-attention.ts';
 
 export const RELAY_CHANNEL = 'switchboard-softphone';
 /** How long a follower waits for the leader to carry out a command. */
 export const RELAY_COMMAND_TIMEOUT_MS = 15_000;
+/**
+ * How long the leader waits for a follower's screen pop before popping in its own console. The
+ * pop is one or two Open CTI round trips; a tab that does not answer in this time has gone (its
+ * page froze or closed without a word), and a late pop beats none.
+ */
+export const RELAY_POP_TIMEOUT_MS = 5000;
+
+/** Screen-pop work the leader hands to the follower in the attended tab. */
+export type PopWork =
+  | { readonly op: 'screen-pop'; readonly request: ScreenPopRequest }
+  | { readonly op: 'open-record'; readonly record: RecordRef };
 
 /** The part of BroadcastChannel we use; injected so tests connect tabs through an in-memory hub. */
 export interface ChannelLike {
@@ -56,7 +81,10 @@ export type RelayMessage =
   | { readonly v: 1; readonly t: 'hello'; readonly from: string }
   | { readonly v: 1; readonly t: 'state'; readonly from: string; readonly state: EngineState; readonly since?: number }
   | { readonly v: 1; readonly t: 'command'; readonly from: string; readonly id: string; readonly command: AgentCommand }
-  | { readonly v: 1; readonly t: 'result'; readonly from: string; readonly to: string; readonly id: string; readonly error?: SerializedError };
+  | { readonly v: 1; readonly t: 'result'; readonly from: string; readonly to: string; readonly id: string; readonly error?: SerializedError }
+  | { readonly v: 1; readonly t: 'attention'; readonly from: string; readonly attention: TabAttention }
+  | { readonly v: 1; readonly t: 'pop'; readonly from: string; readonly to: string; readonly id: string; readonly pop: PopWork }
+  | { readonly v: 1; readonly t: 'popped'; readonly from: string; readonly to: string; readonly id: string; readonly outcome?: ScreenPopOutcome; readonly error?: SerializedError };
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -66,6 +94,45 @@ const COMMAND_TYPES = new Set<AgentCommand['type']>([
   'sign-in', 'sign-out', 'set-presence', 'dial', 'answer', 'decline', 'hangup', 'hold', 'resume', 'mute', 'dtmf',
   'blind-transfer', 'consult', 'complete-transfer', 'conference', 'swap', 'choose-record', 'set-wrap-up', 'complete-wrap-up',
 ]);
+
+const DIRECTIONS = new Set<CallDirection>(['inbound', 'outbound', 'internal']);
+const OUTCOME_KINDS = new Set<ScreenPopOutcome['kind']>(['single', 'multiple', 'none', 'skipped']);
+
+function isStringRecord(value: unknown): value is Readonly<Record<string, string>> {
+  return isObject(value) && Object.values(value).every((v) => typeof v === 'string');
+}
+
+function isRecordRef(value: unknown): value is RecordRef {
+  return isObject(value) && typeof value['id'] === 'string' && typeof value['objectType'] === 'string' &&
+    (value['name'] === undefined || typeof value['name'] === 'string') && (value['fields'] === undefined || isStringRecord(value['fields']));
+}
+
+function isScreenPopRequest(value: unknown): value is ScreenPopRequest {
+  if (!isObject(value) || typeof value['callId'] !== 'string' || !DIRECTIONS.has(value['direction'] as CallDirection)) return false;
+  const remote = value['remote'];
+  return isObject(remote) && typeof remote['number'] === 'string' && isStringRecord(value['attachedData']);
+}
+
+function isPopWork(value: unknown): value is PopWork {
+  if (!isObject(value)) return false;
+  if (value['op'] === 'screen-pop') return isScreenPopRequest(value['request']);
+  if (value['op'] === 'open-record') return isRecordRef(value['record']);
+  return false;
+}
+
+function isScreenPopOutcome(value: unknown): value is ScreenPopOutcome {
+  if (!isObject(value) || !OUTCOME_KINDS.has(value['kind'] as ScreenPopOutcome['kind'])) return false;
+  const records = value['records'];
+  const explanation = value['explanation'];
+  const newRecord = value['newRecord'];
+  return Array.isArray(records) && records.every(isRecordRef) &&
+    Array.isArray(explanation) && explanation.every((line) => typeof line === 'string') &&
+    (newRecord === undefined || (isObject(newRecord) && typeof newRecord['objectType'] === 'string' && isStringRecord(newRecord['defaults'])));
+}
+
+function isSerializedError(value: unknown): value is SerializedError {
+  return isObject(value) && isErrorCode(value['code']) && typeof value['message'] === 'string';
+}
 
 /** Checks a channel message's shape; the engine checks each command's arguments itself. */
 export function parseRelayMessage(data: unknown): RelayMessage | undefined {
@@ -88,7 +155,18 @@ export function parseRelayMessage(data: unknown): RelayMessage | undefined {
     case 'result': {
       const error = data['error'];
       if (typeof data['id'] !== 'string' || typeof data['to'] !== 'string') return undefined;
-      if (error !== undefined && !(isObject(error) && isErrorCode(error['code']) && typeof error['message'] === 'string')) return undefined;
+      if (error !== undefined && !isSerializedError(error)) return undefined;
+      return data as RelayMessage;
+    }
+    case 'attention':
+      return isTabAttention(data['attention']) ? (data as RelayMessage) : undefined;
+    case 'pop':
+      if (typeof data['id'] !== 'string' || typeof data['to'] !== 'string' || !isPopWork(data['pop'])) return undefined;
+      return data as RelayMessage;
+    case 'popped': {
+      if (typeof data['id'] !== 'string' || typeof data['to'] !== 'string') return undefined;
+      const { outcome, error } = data;
+      if (error !== undefined ? !isSerializedError(error) || outcome !== undefined : outcome !== undefined && !isScreenPopOutcome(outcome)) return undefined;
       return data as RelayMessage;
     }
     default:
@@ -118,9 +196,29 @@ export interface RelaySource {
   execute(command: AgentCommand): Promise<void>;
 }
 
-/** The leader's side: publishes state and runs followers' commands. */
+/** The follower asked to pop did not answer in time (its tab has gone): the leader pops itself. */
+export class PopUnanswered extends Error {}
+
+const timerClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const timer = setTimeout(fn, ms);
+    return () => clearTimeout(timer);
+  },
+};
+
+export interface LeaderRelayOptions {
+  readonly clock?: Clock;
+  readonly popTimeoutMs?: number;
+}
+
+/** The leader's side: publishes state, runs followers' commands, hears where the agent looks and has pops run there. */
 export class LeaderRelay {
   private readonly offChange: () => void;
+  /** Each follower's attention as it last said (tab-attention.ts). */
+  private readonly attention = new Map<string, TabAttention>();
+  private readonly pops = new Map<string, { resolve: (outcome: ScreenPopOutcome | undefined) => void; reject: (e: Error) => void; cancel: () => void }>();
+  private popSequence = 0;
   /** A state post is scheduled for the end of this task (one post, of the latest state, per task). */
   private statePending = false;
   private disposed = false;
@@ -134,6 +232,15 @@ export class LeaderRelay {
         () => this.post({ v: 1, t: 'result', from: this.tabId, to: message.from, id: message.id }),
         (error: unknown) => this.post({ v: 1, t: 'result', from: this.tabId, to: message.from, id: message.id, error: toSwitchboardError(error).toJSON() }),
       );
+    } else if (message.t === 'attention') {
+      this.attention.set(message.from, message.attention);
+    } else if (message.t === 'popped' && message.to === this.tabId) {
+      const waiting = this.pops.get(message.id);
+      if (!waiting) return;
+      this.pops.delete(message.id);
+      waiting.cancel();
+      if (message.error) waiting.reject(revive(message.error));
+      else waiting.resolve(message.outcome);
     }
   };
 
@@ -143,6 +250,7 @@ export class LeaderRelay {
     private readonly source: RelaySource,
     private readonly since: number | undefined,
     private readonly logger: Logger,
+    private readonly options: LeaderRelayOptions = {},
   ) {
     channel.addEventListener('message', this.onMessage);
     // Coalesced: the engine changes state several times in one task (an offer: the call, then
@@ -161,10 +269,49 @@ export class LeaderRelay {
     });
   }
 
+  /** The followers' attention, by tab id, as each last reported it. */
+  get followerAttention(): ReadonlyMap<string, TabAttention> {
+    return this.attention;
+  }
+
+  /**
+   * Has follower `to` run `pop` through its own Open CTI (so it opens in that tab's console).
+   * Resolves with the screen pop's outcome (undefined for open-record); rejects with the follower's
+   * error, or with PopUnanswered when it does not answer in time (the tab is then forgotten as a
+   * place to pop, until it reports its attention again).
+   */
+  popIn(to: string, pop: PopWork): Promise<ScreenPopOutcome | undefined> {
+    if (this.disposed) return Promise.reject(new PopUnanswered('this tab no longer holds the phone'));
+    const clock = this.options.clock ?? timerClock;
+    const timeoutMs = this.options.popTimeoutMs ?? RELAY_POP_TIMEOUT_MS;
+    const id = `${this.tabId}:pop:${++this.popSequence}`;
+    return new Promise<ScreenPopOutcome | undefined>((resolve, reject) => {
+      const cancel = clock.setTimeout(() => {
+        if (!this.pops.delete(id)) return;
+        this.attention.delete(to);
+        reject(new PopUnanswered(`the tab ${to} did not answer the screen pop within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pops.set(id, {
+        resolve: (outcome) => {
+          if (pop.op === 'screen-pop' && !outcome) reject(new SwitchboardError('SB30002', 'The tab that popped answered no outcome.'));
+          else resolve(outcome);
+        },
+        reject,
+        cancel,
+      });
+      this.post({ v: 1, t: 'pop', from: this.tabId, to, id, pop });
+    });
+  }
+
   dispose(): void {
     this.disposed = true;
     this.offChange();
     this.channel.removeEventListener('message', this.onMessage);
+    for (const [id, waiting] of this.pops) {
+      waiting.cancel();
+      waiting.reject(new PopUnanswered('this tab stopped holding the phone before the pop was answered'));
+      this.pops.delete(id);
+    }
   }
 
   private publish(state: EngineState): void {
@@ -190,15 +337,25 @@ export class FollowerRelay {
   private readonly emitter = new Emitter<FollowerRelayEvents>();
   private latest?: EngineState;
   private leaderSince?: number;
+  /** The tab whose state this one mirrors; a new one is told this tab's attention. */
+  private leaderId?: string;
+  private popHandler?: (pop: PopWork) => Promise<ScreenPopOutcome | undefined>;
+  private readonly offAttention: () => void;
   private sequence = 0;
   private readonly pending = new Map<string, { resolve: () => void; reject: (e: SwitchboardError) => void; cancel: () => void }>();
   private readonly onMessage = (event: { readonly data: unknown }): void => {
     const message = parseRelayMessage(event.data);
     if (!message || message.from === this.tabId) return;
     if (message.t === 'state') {
+      if (this.leaderId !== message.from) {
+        this.leaderId = message.from;
+        this.reportAttention();
+      }
       this.latest = message.state;
       this.leaderSince = message.since;
       this.emitter.emit('change', message.state);
+    } else if (message.t === 'pop' && message.to === this.tabId) {
+      this.runPop(message.from, message.id, message.pop);
     } else if (message.t === 'result' && message.to === this.tabId) {
       const waiting = this.pending.get(message.id);
       if (!waiting) return;
@@ -214,9 +371,36 @@ export class FollowerRelay {
     private readonly tabId: string,
     private readonly clock: Clock,
     private readonly timeoutMs = RELAY_COMMAND_TIMEOUT_MS,
+    private readonly attention?: AttentionSource,
   ) {
     channel.addEventListener('message', this.onMessage);
     channel.postMessage({ v: 1, t: 'hello', from: tabId } satisfies RelayMessage);
+    this.reportAttention();
+    this.offAttention = attention?.onChange(() => this.reportAttention()) ?? (() => {});
+  }
+
+  /** Where screen pops the leader sends to this tab are carried out (this tab's CRM). */
+  servePops(handler: (pop: PopWork) => Promise<ScreenPopOutcome | undefined>): void {
+    this.popHandler = handler;
+  }
+
+  private reportAttention(): void {
+    const attention = this.attention?.current();
+    if (attention) this.channel.postMessage({ v: 1, t: 'attention', from: this.tabId, attention } satisfies RelayMessage);
+  }
+
+  private runPop(leader: string, id: string, pop: PopWork): void {
+    const reply = (result: { outcome?: ScreenPopOutcome; error?: SerializedError }): void =>
+      this.channel.postMessage({ v: 1, t: 'popped', from: this.tabId, to: leader, id, ...result } satisfies RelayMessage);
+    const handler = this.popHandler;
+    if (!handler) {
+      reply({ error: new SwitchboardError('SB30002', 'This tab does not screen-pop.').toJSON() });
+      return;
+    }
+    handler(pop).then(
+      (outcome) => reply(outcome ? { outcome } : {}),
+      (error: unknown) => reply({ error: toSwitchboardError(error, 'SB30002').toJSON() }),
+    );
   }
 
   get events(): EventSource<FollowerRelayEvents> {
@@ -253,6 +437,11 @@ export class FollowerRelay {
   }
 
   dispose(): void {
+    this.offAttention();
+    // The leader stops counting on this tab for pops (it is closing, or leads now).
+    const attention = this.attention?.current();
+    if (attention?.visible) this.channel.postMessage({ v: 1, t: 'attention', from: this.tabId, attention: { ...attention, visible: false } } satisfies RelayMessage);
+    this.popHandler = undefined;
     this.channel.removeEventListener('message', this.onMessage);
     for (const [id, waiting] of this.pending) {
       waiting.cancel();

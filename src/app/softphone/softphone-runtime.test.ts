@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AudioDevice } from '../../core/index.ts';
+import type { AudioDevice, RecordRef } from '../../core/index.ts';
 import { CapturingLogger, FakeClock, MemoryStorage, RecordingCrm, settingsMap } from '../../core/testing/index.ts';
 import { FakePhoneSystem } from '../../telephony/fake/index.ts';
 import { SoftphoneHost } from '../host/softphone-host.ts';
 import { LEADERSHIP_LOCK } from '../leadership/leadership.ts';
+import type { AttentionSource, TabAttention } from '../leadership/tab-attention.ts';
 import { FakeLockManager } from '../testing/fake-locks.ts';
 import { MemoryChannelHub } from '../testing/memory-channel.ts';
 import { until } from '../testing/wait.ts';
@@ -23,14 +24,30 @@ class AudioDouble implements RuntimeAudio {
   stopRinging(): void { this.ringing = false; }
 }
 
+/** A tab's attention the test sets (where the agent looks). */
+class AttentionDouble implements AttentionSource {
+  private readonly listeners = new Set<(a: TabAttention) => void>();
+  constructor(private state: TabAttention) {}
+  current(): TabAttention { return this.state; }
+  onChange(listener: (a: TabAttention) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  dispose(): void { this.listeners.clear(); }
+  set(state: TabAttention): void {
+    this.state = state;
+    for (const l of this.listeners) l(state);
+  }
+}
+
 function world() {
   const phone = new FakePhoneSystem({ users: { '1001': 'secret', '1002': { password: 'x', displayName: 'Alan Turing' } } });
   const locks = new FakeLockManager();
   const hub = new MemoryChannelHub();
   const storage = new MemoryStorage();
   const clock = new FakeClock();
-  const tab = (id: string, settings: Record<string, string> = {}) => {
-    const crm = new RecordingCrm({ settings: settingsMap({ '/switchboard/directory': '1002:Alan Turing', ...settings }) });
+  const tab = (id: string, settings: Record<string, string> = {}, extra: { attention?: AttentionSource; records?: Record<string, readonly RecordRef[]> } = {}) => {
+    const crm = new RecordingCrm({ settings: settingsMap({ '/switchboard/directory': '1002:Alan Turing', ...settings }), ...(extra.records ? { records: extra.records } : {}) });
     const host = new SoftphoneHost({ locale: 'en', clock });
     const audio = new AudioDouble();
     const telephonies: ReturnType<FakePhoneSystem['createTelephony']>[] = [];
@@ -38,6 +55,7 @@ function world() {
       crm, storage, clock, host, tabId: id,
       openChannel: (name) => hub.open(name),
       sharedStorage: storage,
+      ...(extra.attention ? { attention: extra.attention } : {}),
       logger: new CapturingLogger(),
       locks: locks.forTab(id),
       createTelephony: () => {
@@ -194,4 +212,56 @@ test('a commands sent while this tab is still electing fails clearly', async () 
   const w = world();
   const a = w.tab('A');
   await assert.rejects(a.host.execute({ type: 'dial', number: '1002' }), /still starting/);
+});
+
+test('the screen pop runs in the tab the agent looks at, and that tab shows the phone\'s presence and opens its panel', async () => {
+  const w = world();
+  const demo = { '/switchboard/demoCallCenter': 'true', '/switchboard/sipUsername': '1001', '/switchboard/sipPassword': 'secret' };
+  const ada: RecordRef = { id: '003000000000001AAA', objectType: 'Contact', name: 'Ada Lovelace' };
+  const records = { '+14155550134': [ada], '+14155550177': [ada, { id: '003000000000002AAA', objectType: 'Contact', name: 'Alan' }] };
+  const atA = new AttentionDouble({ visible: true, at: 1 });
+  const atB = new AttentionDouble({ visible: true, at: 2 });
+  const a = w.tab('A', demo, { attention: atA, records });
+  const b = w.tab('B', demo, { attention: atB, records });
+  await a.runtime.start();
+  await until(() => a.host.state.registration.state === 'registered' && a.host.state.presence.status === 'available', 'A signed in and available');
+  await b.runtime.start();
+  assert.equal(b.runtime.role, 'follower');
+  // B's Salesforce (its Omni-Channel) hears the phone's presence from B's own frame.
+  await until(() => b.crm.presence.some((p) => p.status === 'available'), 'B mirrors the presence into its CRM');
+
+  // The agent looks at A (B went behind it): the pop is A's own.
+  atB.set({ visible: false, at: 2 });
+  atA.set({ visible: true, at: 3 });
+  await new Promise((r) => setTimeout(r, 5));
+  const first = w.phone.callAgent({ from: '+14155550134' });
+  await until(() => a.crm.pops.length === 1, 'A pops');
+  assert.equal(b.crm.pops.length, 0);
+  await until(() => a.host.state.calls[0]?.relations.who?.id === ada.id, 'the call relates the popped record');
+  first.hangup();
+  await until(() => a.host.state.calls.length === 0, 'the first call ends');
+
+  // The agent switches to B: B's CRM searches and pops; the outcome still relates the call in A's engine.
+  atA.set({ visible: false, at: 3 });
+  atB.set({ visible: true, at: 4 });
+  await new Promise((r) => setTimeout(r, 5));
+  const panelBefore = b.crm.calls.filter((c) => c.method === 'setPanelVisible').length;
+  const second = w.phone.callAgent({ from: '+14155550134' });
+  await until(() => b.crm.pops.length === 1, 'B pops');
+  assert.equal(a.crm.pops.length, 1, 'A did not pop again');
+  await until(() => a.host.state.calls[0]?.relations.who?.id === ada.id, 'related from B\'s outcome');
+  assert.ok(a.host.state.calls[0]!.timeline.some((e) => e.text.includes('popped in the console tab the agent is looking at')), 'the timeline says where it popped');
+  await until(() => b.crm.calls.filter((c) => c.method === 'setPanelVisible' && c.args[0] === true).length > panelBefore, 'B opens its panel for the offer');
+  second.hangup();
+  await until(() => a.host.state.calls.length === 0, 'the second call ends');
+
+  // Several matches: the agent picks one; it opens where the agent looks (B).
+  const third = w.phone.callAgent({ from: '+14155550177' });
+  await until(() => (a.host.state.calls[0]?.relations.candidates.length ?? 0) === 2, 'two candidates');
+  await b.host.execute({ type: 'choose-record', callId: a.host.state.calls[0]!.id, record: ada });
+  assert.deepEqual(b.crm.calls.filter((c) => c.method === 'openRecord').map((c) => c.args[0]), [ada]);
+  assert.equal(a.crm.count('openRecord'), 0);
+  third.hangup();
+  await a.runtime.stop();
+  await b.runtime.stop();
 });

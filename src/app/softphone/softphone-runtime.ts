@@ -11,14 +11,24 @@
  * `ephemeral` scheme mints credentials; a demo call center's shared password); with typed
  * passwords it shows the sign-in form and says the phone moved.
  *
+ * Screen pops open where the agent is looking: every tab reports its attention (tab-attention.ts:
+ * page visibility, focus in the frame), and the leader has the follower in the attended tab run the
+ * pop through that tab's own Open CTI, since Open CTI pops in the page of the frame that asks. A
+ * follower also mirrors the phone's presence into its own console (Omni-Channel) and opens its
+ * panel when a call is offered, so every tab shows the agent's real status and the ringing call.
+ *
  * The softphone page and the panel preview both compose this; Node tests drive it with fake
  * locks, an in-memory channel hub, FakeCrm and FakeTelephony.
  */
-import { ConnectorEngine, SwitchboardError, type Clock, type ConnectorSettings, type CrmPort, type EngineState, type Logger, type StoragePort, type TelephonyPort } from '../../core/index.ts';
+import {
+  ConnectorEngine, SwitchboardError,
+  type Clock, type ConnectorSettings, type CrmPort, type EngineState, type Logger, type ScreenPopOutcome, type StoragePort, type TelephonyPort,
+} from '../../core/index.ts';
 import type { PanelAudio } from '../../ui/panel-host.ts';
 import type { SignInCommand, SoftphoneHost } from '../host/softphone-host.ts';
 import { TabLeadership, type LockManagerLike } from '../leadership/leadership.ts';
-import { FollowerRelay, LeaderRelay, RELAY_CHANNEL, type ChannelLike } from '../leadership/tab-relay.ts';
+import { attendedTab, type AttentionSource } from '../leadership/tab-attention.ts';
+import { FollowerRelay, LeaderRelay, PopUnanswered, RELAY_CHANNEL, type ChannelLike, type PopWork } from '../leadership/tab-relay.ts';
 import { joinTabSession, relayChannelName, type TabSession } from '../leadership/tab-session.ts';
 
 /** The audio side of a telephony adapter (sip: AudioControl); the fake has none. */
@@ -27,7 +37,12 @@ export interface RuntimeAudio extends PanelAudio {
   stopRinging(): void;
 }
 
-export type RuntimeTelephony = TelephonyPort & { readonly audio?: RuntimeAudio; dispose?(): Promise<void> | void };
+export type RuntimeTelephony = TelephonyPort & {
+  readonly audio?: RuntimeAudio;
+  dispose?(): Promise<void> | void;
+  /** Keeps the established calls for the next page of this tab and sends nothing; answers their ids (sip: SipTelephony.suspend). */
+  suspend?(): readonly string[];
+};
 
 export interface SoftphoneRuntimeOptions {
   readonly crm: CrmPort;
@@ -49,6 +64,11 @@ export interface SoftphoneRuntimeOptions {
   readonly tabId: string;
   readonly host: SoftphoneHost;
   readonly relayTimeoutMs?: number;
+  /**
+   * Whether the agent is looking at this tab (tab-attention.ts). Without it, this tab never asks
+   * for pops elsewhere nor is asked, and the leader pops in its own console.
+   */
+  readonly attention?: AttentionSource;
 }
 
 export class SoftphoneRuntime {
@@ -98,15 +118,26 @@ export class SoftphoneRuntime {
     await leadership.start();
   }
 
-  /** Leaves: releases the phone to another tab and stops the phone system connection. */
-  async stop(): Promise<void> {
+  /**
+   * Leaves: releases the phone to another tab and stops the phone system connection. With
+   * `keepCalls` (the page is unloading: a reload, a closed tab) established calls are not hung up:
+   * their dialogs are kept for the next page of this tab, and neither BYE nor un-REGISTER is sent,
+   * so the phone system keeps the far end's leg until the reloaded page takes the call back. This
+   * part runs synchronously, as `pagehide` requires.
+   */
+  async stop(options: { readonly keepCalls?: boolean } = {}): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    const kept = options.keepCalls ? this.telephony?.suspend?.() ?? [] : [];
+    if (kept.length) this.options.logger.log('info', 'leaving with calls up; the next page of this tab takes them back', { callIds: [...kept] });
     this.leadership?.release();
     this.session?.leave();
     this.dropFollower();
     this.leaderRelay?.dispose();
     this.engine?.dispose();
+    // Disposing would hang the kept calls up (sip.js Session.dispose and UserAgent.stop send BYE):
+    // the unloading page takes the socket and the media with it instead.
+    if (kept.length) return;
     await Promise.resolve(this.telephony?.dispose?.()).catch(() => {});
   }
 
@@ -127,8 +158,16 @@ export class SoftphoneRuntime {
   private follow(channel: ChannelLike): void {
     if (this.follower || this.stopped) return;
     const { crm, tabId, clock, host, logger } = this.options;
-    const relay = new FollowerRelay(channel, tabId, clock, this.options.relayTimeoutMs);
+    const relay = new FollowerRelay(channel, tabId, clock, this.options.relayTimeoutMs, this.options.attention);
     const relayed = (what: string) => (e: unknown) => logger.log('warn', `relayed ${what} failed`, { error: String(e) });
+    // The agent looks at this tab: the leader has this tab's Salesforce search and pop.
+    relay.servePops(async (work) => {
+      if (work.op === 'screen-pop') return crm.screenPop(work.request);
+      await crm.openRecord(work.record);
+      return undefined;
+    });
+    let shownPresence = '';
+    const offered = new Set<string>();
     // This tab's Salesforce still sends click-to-dial and Omni-Channel requests: the leader acts on them.
     const off = [
       crm.events.on('clickToDial', (req) => {
@@ -136,6 +175,21 @@ export class SoftphoneRuntime {
       }),
       crm.events.on('presence', (req) => {
         relay.execute({ type: 'set-presence', status: req.status, ...(req.reasonId ? { reasonId: req.reasonId } : {}) }).catch(relayed('presence'));
+      }),
+      relay.events.on('change', (state) => {
+        // This tab's Omni-Channel shows the phone's status too (only the leader's engine publishes it).
+        const presence = `${state.presence.status}:${state.presence.reasonId ?? ''}`;
+        if (crm.capabilities.presenceSync && presence !== shownPresence) {
+          shownPresence = presence;
+          crm.publishPresence(state.presence).catch((e: unknown) => logger.log('warn', 'presence sync to this tab\'s CRM failed', { error: String(e) }));
+        }
+        // A new offer opens this tab's panel too: the agent may be looking at this console.
+        const ringing = state.calls.filter((c) => c.state === 'offering').map((c) => c.id);
+        if (ringing.some((id) => !offered.has(id))) {
+          crm.setPanelVisible(true).catch((e: unknown) => logger.log('warn', 'could not open the softphone panel', { error: String(e) }));
+        }
+        offered.clear();
+        for (const id of ringing) offered.add(id);
       }),
     ];
     this.follower = { relay, off };
@@ -181,7 +235,7 @@ export class SoftphoneRuntime {
     const { crm, storage, clock, logger, host, tabId } = this.options;
     const before = this.dropFollower();
     const engine = new ConnectorEngine({
-      crm,
+      crm: this.popWhereTheAgentLooks(crm),
       storage,
       clock,
       logger,
@@ -207,18 +261,70 @@ export class SoftphoneRuntime {
       get state() { return engine.state; },
       onChange: (listener) => engine.events.on('change', listener),
       execute: (command) => host.execute(command),
-    }, leadership.since, logger);
+    }, leadership.since, logger, { clock });
     this.leaderRelay = relay;
     host.attachEngine(engine);
     host.setLeadership({ role: 'leader' });
     this.notified = true;
     await engine.start();
+    // Calls this tab's previous page left up are back (a reload): show them, as an offer would be.
+    if (engine.state.calls.length && this.engine === engine) {
+      crm.setPanelVisible(true).catch((e: unknown) => logger.log('warn', 'could not open the softphone panel', { error: String(e) }));
+    }
     // Taking over from a tab where the agent was signed in with a typed password: that password
     // never left it, so the agent signs in again here (the engine signed in by itself otherwise).
     const sip = engine.state.settings?.sip;
     if (before?.phase === 'ready' && sip?.credentialScheme === 'agent' && !sip.password && engine.state.phase === 'signed-out' && this.engine === engine) {
       logger.log('info', 'the phone moved to this tab; the agent signs in again');
       host.setLeadership({ role: 'leader', signInAgain: true });
+    }
+  }
+
+  /**
+   * The CRM as the leader's engine sees it: screen pops and the agent's pick among several matches
+   * run in the console tab the agent is looking at; everything else in this tab's CRM.
+   */
+  private popWhereTheAgentLooks(crm: CrmPort): CrmPort {
+    const mint = crm.mintSipCredentials?.bind(crm);
+    return {
+      get capabilities() { return crm.capabilities; },
+      get events() { return crm.events; },
+      loadSettings: () => crm.loadSettings(),
+      notifyReady: () => crm.notifyReady(),
+      screenPop: async (request) => {
+        const { outcome, elsewhere } = await this.popInAttendedTab({ op: 'screen-pop', request }, () => crm.screenPop(request));
+        if (!outcome) throw new SwitchboardError('SB30002', 'The screen pop answered no outcome.');
+        return elsewhere ? { ...outcome, explanation: [...outcome.explanation, 'popped in the console tab the agent is looking at'] } : outcome;
+      },
+      openRecord: async (record) => {
+        await this.popInAttendedTab({ op: 'open-record', record }, async () => {
+          await crm.openRecord(record);
+          return undefined;
+        });
+      },
+      logCall: (entry) => crm.logCall(entry),
+      publishPresence: (presence) => crm.publishPresence(presence),
+      enableClickToDial: (enabled) => crm.enableClickToDial(enabled),
+      setPanelVisible: (visible) => crm.setPanelVisible(visible),
+      ...(mint ? { mintSipCredentials: mint } : {}),
+    };
+  }
+
+  /**
+   * Runs pop work in the follower the agent is looking at, or here when that is this tab (or no tab
+   * is visible, or attention is unknown). A follower that does not answer in time has gone: pop here.
+   */
+  private async popInAttendedTab(work: PopWork, here: () => Promise<ScreenPopOutcome | undefined>): Promise<{ outcome: ScreenPopOutcome | undefined; elsewhere: boolean }> {
+    const relay = this.leaderRelay;
+    const own = this.options.attention?.current();
+    const target = relay && own ? attendedTab({ id: this.options.tabId, attention: own }, relay.followerAttention) : this.options.tabId;
+    if (!relay || target === this.options.tabId) return { outcome: await here(), elsewhere: false };
+    try {
+      return { outcome: await relay.popIn(target, work), elsewhere: true };
+    } catch (error) {
+      if (!(error instanceof PopUnanswered)) throw error;
+      this.options.logger.log('warn', 'the console tab the agent looks at did not pop; popping in this one', { error: error.message });
+      return { outcome: await here(), elsewhere: false };
     }
   }
 

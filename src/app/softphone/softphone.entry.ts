@@ -17,9 +17,11 @@ import { browserLocks } from '../../crm/shared/browser-locks.ts';
 import { frameAncestry, parseTrustedOrigins, type OriginTrust } from '../../crm/shared/trusted-origins.ts';
 import type { DocumentLike, OpenCtiCrm, ScriptElementLike } from '../../crm/index.ts';
 import { browserClock } from '../../telephony/sip/browser-clock.ts';
+import { formatPhoneNumber } from '../../ui/format/phone-format.ts';
 import { createTranslator, pickLocale } from '../../ui/i18n/i18n.ts';
 import '../../ui/components/switchboard-panel.ts';
 import { SoftphoneHost } from '../host/softphone-host.ts';
+import { DocumentAttention } from '../leadership/tab-attention.ts';
 import { downloadText, RingBufferLogger } from '../runtime/ring-buffer-logger.ts';
 import { usableLocks, usableStorage } from './browser-capabilities.ts';
 import { loadLocale } from './load-locale.ts';
@@ -103,6 +105,15 @@ function originTrust(): OriginTrust {
   return { trustedOrigins, ancestry: frameAncestry(window, document.referrer) };
 }
 
+/** The frame's sessionStorage, when the browser lets this (third-party) frame use it. */
+function sessionStorageOrUndefined(): Storage | undefined {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A unique id for this tab (randomUUID needs a secure context; the fallback does not). */
 function tabId(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
@@ -124,12 +135,15 @@ async function main(): Promise<void> {
   panel.host = host;
   document.body.replaceChildren(panel);
 
+  // Survives a reload of this tab, and only of this tab: the calls' dialogs (see telephony/sip/dialog-store.ts).
+  const dialogStorage = sessionStorageOrUndefined();
   const locks = await usableLocks('locks' in navigator ? navigator.locks : undefined, logger);
   const storage = await usableStorage(new IndexedDbStorage(), () => new MemoryStorage(), logger);
   let crm: OpenCtiCrm;
   try {
     const crmLocks = locks ? browserLocks() : undefined;
-    const options = { window, document: scriptLoadingDocument(), clock, logger, storage, origins: originTrust(), ...(crmLocks ? { locks: crmLocks } : {}) };
+    // One number formatter for the panel and the logs' subjects.
+    const options = { window, document: scriptLoadingDocument(), clock, logger, storage, origins: originTrust(), formatNumber: formatPhoneNumber, ...(crmLocks ? { locks: crmLocks } : {}) };
     crm = classic ? await (await classic).createOpenCtiClassic(options) : await createOpenCtiLightning(options);
   } catch (error) {
     logger.log('error', 'Open CTI could not start', { error: String(error) });
@@ -147,11 +161,14 @@ async function main(): Promise<void> {
     ...(storage instanceof IndexedDbStorage ? { sharedStorage: storage } : {}),
     tabId: tabId(),
     host,
-    createTelephony: async (settings) => (await sip).createSipTelephony(settings, { clock, logger }),
+    // Whether the agent looks at this tab, so screen pops open in the console in front of them.
+    attention: new DocumentAttention(document, window, clock),
+    createTelephony: async (settings) => (await sip).createSipTelephony(settings, { clock, logger, ...(dialogStorage ? { dialogStorage } : {}) }),
   });
-  // Leaving the page hands the phone to another tab at once (the lock would go with the page anyway).
+  // Leaving the page hands the phone to another tab at once (the lock would go with the page
+  // anyway), but keeps established calls: a reload of this tab takes them back (INVITE with Replaces).
   addEventListener('pagehide', () => {
-    void runtime.stop();
+    void runtime.stop({ keepCalls: true });
     crm.dispose();
   });
   Object.assign(window, { switchboard: { runtime, host, logger } });

@@ -21,10 +21,11 @@ export type EndReason =
   | 'missed' //         the caller gave up (CANCEL) before the agent answered
   | 'answered-elsewhere' // another phone took the call (a ring group or parallel fork cancelled this
   //                     one with `Reason: SIP;cause=200`, RFC 3326): not this agent's call, not logged
-  | 'rejected' //       the far end refused our call (4xx/6xx other than busy)
+  | 'rejected' //       the far end refused our call (603 and other 4xx/6xx not named below)
   | 'busy' //           the far end was busy (486/600)
-  | 'no-answer' //      nobody answered our call in time (408/480)
-  | 'failed' //         signalling or media failed
+  | 'no-answer' //      nobody answered our call in time, or the callee is not reachable now (408/480)
+  | 'not-found' //      no such number or user (404/410/484/485/604)
+  | 'failed' //         signalling or media failed, or the phone system did (5xx)
   | 'transferred' //    the call left us by a transfer
   | 'replaced'; //      the call was replaced (consultative transfer completed elsewhere)
 

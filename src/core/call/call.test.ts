@@ -13,7 +13,7 @@ describe('Call', () => {
     const c = inbound();
     assert.equal(c.state, 'offering');
     assert.deepEqual(c.snapshot(), {
-      id: 'c1', direction: 'inbound', state: 'offering', remote: { number: '+14155550134' }, attachedData: {},
+      id: 'c1', direction: 'inbound', origin: 'offered', state: 'offering', remote: { number: '+14155550134' }, attachedData: {},
       timestamps: { offered: T0, holds: [] }, notes: '', relations: { candidates: [] }, muted: false, conferencedWith: [], timeline: [],
     });
     const d = new Call({ id: 'c2', direction: 'outbound', origin: 'dialed', remote: { number: '1002' }, at: T0, consultationFor: 'c1' });

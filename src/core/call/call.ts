@@ -9,6 +9,12 @@ export interface CallSnapshot {
   /** Unique call id; also the Task's CallObject. For SIP it is derived from the Call-ID. */
   readonly id: string;
   readonly direction: CallDirection;
+  /**
+   * Who started it: `offered` to the agent, or `dialed` by the agent. The direction alone cannot say
+   * for an internal call, and a call that never connected is logged as missed (offered) or failed
+   * (dialled). Optional only for snapshots made before it existed (journal records, test fixtures).
+   */
+  readonly origin?: 'offered' | 'dialed';
   readonly state: CallState;
   readonly remote: Party;
   readonly attachedData: AttachedData;
@@ -52,6 +58,7 @@ export class Call {
     this.data = {
       id: init.id,
       direction: init.direction,
+      origin: init.origin,
       state: init.origin === 'dialed' ? 'dialing' : 'offering',
       remote: init.remote,
       attachedData: init.attachedData ?? {},
@@ -66,6 +73,16 @@ export class Call {
       timeline: [],
       ...(init.consultationFor ? { consultationFor: init.consultationFor } : {}),
     };
+  }
+
+  /**
+   * A call as an earlier page of this tab left it (it reloaded mid-call), to carry on under the
+   * same id with its history: what the journal kept of it.
+   */
+  static restore(snapshot: CallSnapshot): Call {
+    const call = new Call({ id: snapshot.id, direction: snapshot.direction, origin: snapshot.origin ?? 'offered', remote: snapshot.remote, at: snapshot.timestamps.offered });
+    call.data = snapshot;
+    return call;
   }
 
   get id(): string {
@@ -112,10 +129,14 @@ export class Call {
     this.data = { ...this.data, relations };
   }
 
-  /** Relates a chosen record: Contact/Lead as who, others as what; keeps the other slot. */
-  relate(record: RecordRef): void {
+  /**
+   * Relates a chosen record: Contact/Lead as who, others as what; keeps the other slot. A record
+   * that was not a match to choose from (a Case's contact) is related with `asCandidate` false, so
+   * the agent is not asked to choose between it and the match it came with.
+   */
+  relate(record: RecordRef, asCandidate = true): void {
     const r = this.data.relations;
-    const candidates = r.candidates.some((c) => c.id === record.id) ? r.candidates : [...r.candidates, record];
+    const candidates = !asCandidate || r.candidates.some((c) => c.id === record.id) ? r.candidates : [...r.candidates, record];
     this.data = {
       ...this.data,
       relations: WHO_OBJECTS.includes(record.objectType) ? { ...r, candidates, who: record } : { ...r, candidates, what: record },

@@ -11,6 +11,7 @@
  * election without Web Locks) cannot log a call another engine is still carrying. Where one engine
  * per browser is guaranteed (Web Locks), `staleMs: 0` recovers at once.
  */
+import type { CallSnapshot } from '../call/call.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { CallLogEntry } from '../ports/crm-port.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -34,6 +35,8 @@ export interface CallJournalOptions {
 export interface JournalRecord {
   readonly entry: CallLogEntry;
   readonly ended: boolean;
+  /** The call itself, so a page that reloads mid-call can carry it on (records, notes, timeline). */
+  readonly call?: CallSnapshot;
 }
 
 interface StoredRecord {
@@ -41,6 +44,7 @@ interface StoredRecord {
   readonly savedAt: number;
   readonly ended: boolean;
   readonly entry: CallLogEntry;
+  readonly call?: CallSnapshot;
 }
 
 /** The note added to a recovered log, so whoever reads the Task knows why it may be short. */
@@ -81,7 +85,11 @@ export class CallJournal {
     for (const record of this.options.current()) {
       const callId = record.entry.callId;
       this.open.add(callId);
-      const signature = JSON.stringify({ ...record.entry, endedAt: 0, durationSeconds: 0, ended: record.ended });
+      const call = record.call;
+      const signature = JSON.stringify({
+        ...record.entry, endedAt: 0, durationSeconds: 0, ended: record.ended,
+        ...(call ? { state: call.state, relations: call.relations, muted: call.muted } : {}),
+      });
       if (this.written.get(callId)?.signature === signature) continue;
       this.write(record, signature);
     }
@@ -143,6 +151,13 @@ export class CallJournal {
     return { records, ...(nextCheckAt !== undefined ? { nextCheckAt } : {}) };
   }
 
+  /** What the journal holds for a call (any owner's entry), e.g. to carry it on after a reload. */
+  async read(callId: string): Promise<JournalRecord | undefined> {
+    const stored = asStored(await this.options.storage.get(PREFIX + callId));
+    if (!stored) return undefined;
+    return { entry: stored.entry, ended: stored.ended, ...(stored.call ? { call: stored.call } : {}) };
+  }
+
   /** Removes a recovered entry once the outbox holds its log. */
   async drop(callId: string): Promise<void> {
     await this.options.storage.delete(PREFIX + callId);
@@ -157,7 +172,7 @@ export class CallJournal {
     const { storage, clock, owner, logger } = this.options;
     const callId = record.entry.callId;
     const previous = this.written.get(callId)?.chain ?? Promise.resolve();
-    const value: StoredRecord = { owner, savedAt: clock.now(), ended: record.ended, entry: record.entry };
+    const value: StoredRecord = { owner, savedAt: clock.now(), ended: record.ended, entry: record.entry, ...(record.call ? { call: record.call } : {}) };
     const chain = previous
       .then(() => storage.set(PREFIX + callId, value as unknown as JsonValue))
       .catch((error: unknown) => logger.log('warn', 'could not journal a call', { callId, error: String(error) }));
@@ -195,5 +210,20 @@ function asStored(value: JsonValue | undefined): StoredRecord | undefined {
     typeof e['startedAt'] === 'number' && typeof e['endedAt'] === 'number' && typeof e['durationSeconds'] === 'number' &&
     typeof e['holdSeconds'] === 'number' && typeof e['endReason'] === 'string' && typeof e['notes'] === 'string' &&
     typeof e['attachedData'] === 'object' && e['attachedData'] !== null;
-  return ok ? { owner, savedAt, ended, entry: entry as unknown as CallLogEntry } : undefined;
+  if (!ok) return undefined;
+  const call = asSnapshot(value['call'], e['callId'] as string);
+  return { owner, savedAt, ended, entry: entry as unknown as CallLogEntry, ...(call ? { call } : {}) };
+}
+
+/** A stored call snapshot, when it is one of this entry's call (older entries have none). */
+function asSnapshot(value: JsonValue | undefined, callId: string): CallSnapshot | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { timestamps, relations, remote, timeline } = value;
+  const ok =
+    value['id'] === callId && typeof value['state'] === 'string' && typeof value['direction'] === 'string' &&
+    typeof timestamps === 'object' && timestamps !== null && !Array.isArray(timestamps) && typeof timestamps['offered'] === 'number' && Array.isArray(timestamps['holds']) &&
+    typeof relations === 'object' && relations !== null && !Array.isArray(relations) && Array.isArray(relations['candidates']) &&
+    typeof remote === 'object' && remote !== null && !Array.isArray(remote) && typeof remote['number'] === 'string' &&
+    Array.isArray(timeline) && typeof value['notes'] === 'string' && Array.isArray(value['conferencedWith']);
+  return ok ? (value as unknown as CallSnapshot) : undefined;
 }

@@ -386,10 +386,47 @@ describe('screen pop timing', () => {
     });
   }
 
-  it('never pops an outbound call', async () => {
-    const h = await setup({ records: { '+14155550134': [ALICE] } });
-    await h.dial('+14155550134');
+  it('a keypad dial searches the dialled number and relates the single match, through to the log', async () => {
+    const h = await setup({ items: { wrapUpEnabled: 'false' }, records: { '+14155550134': [ALICE] } });
+    const far = await h.dial('+14155550134');
+    assert.deepEqual(h.crm.pops.map((p) => [p.direction, p.remote.number]), [['outbound', '+14155550134']]);
+    assert.deepEqual(h.call(far.callId).relations.who, ALICE);
+    far.hangup();
+    await h.settle();
+    assert.deepEqual(h.logsFor(far.callId)[0]?.who, ALICE);
+  });
+
+  it('a keypad dial with several matches lets the agent choose, as for an inbound call', async () => {
+    const h = await setup({ items: { wrapUpEnabled: 'false' }, records: { '+14155550134': [ALICE, BOB_LEAD] } });
+    const far = await h.dial('+14155550134');
+    assert.deepEqual(h.call(far.callId).relations.candidates, [ALICE, BOB_LEAD]);
+    assert.equal(h.call(far.callId).relations.who, undefined, 'nobody is chosen for the agent');
+    await h.run({ type: 'choose-record', callId: far.callId, record: BOB_LEAD });
+    far.hangup();
+    await h.settle();
+    assert.deepEqual(h.logsFor(far.callId)[0]?.who, BOB_LEAD);
+  });
+
+  it('a click-to-dial or an internal dial is not searched', async () => {
+    const h = await setup({ records: { '+14155550134': [ALICE], '1002': [BOB_LEAD] } });
+    const clicked = await h.dial('+14155550134', ACME);
+    assert.deepEqual(h.call(clicked.callId).relations.what, ACME);
+    assert.equal(h.call(clicked.callId).relations.who, undefined);
+    clicked.hangup();
+    await h.settle();
+    await h.run({ type: 'complete-wrap-up', callId: clicked.callId });
+    await h.dial('1002');
     assert.equal(h.crm.pops.length, 0);
+  });
+
+  it('a single match brings its related records along without making them choices (a Case and its contact)', async () => {
+    const crm = new RecordingCrm({ settings: settingsMap({}) });
+    const original = crm.screenPop.bind(crm);
+    crm.screenPop = async (request) => ({ ...(await original(request)), kind: 'single', records: [CASE], related: [ALICE] });
+    const h = await setup({ crm });
+    const far = await h.ring({ attachedData: { caseNumber: '00001042' } });
+    const rel = h.call(far.callId).relations;
+    assert.deepEqual([rel.what, rel.who, rel.candidates], [CASE, ALICE, [CASE]]);
   });
 
   it('does not pop when the surface does not want pops', async () => {
@@ -451,6 +488,7 @@ describe('call logging: exactly one log per call', () => {
     assert.deepEqual(h.crm.logs[0], {
       callId: far.callId,
       direction: 'inbound',
+      origin: 'offered',
       remote: { number: '+14155550134' },
       startedAt: offeredAt,
       answeredAt: offeredAt + 5_000,
@@ -519,14 +557,28 @@ describe('call logging: exactly one log per call', () => {
     assert.deepEqual(await h.storage.keys('engine/journal/'), []);
   });
 
-  it('declined: logged once as declined; the caller hears 603', async () => {
+  it('declined: logged once as declined; a direct call to the agent hears 603', async () => {
     const h = await setup();
-    const far = await h.ring();
+    const far = await h.ring({ dialed: '1001' });
     await h.run({ type: 'decline', callId: far.callId });
     assert.equal(far.sipCode, 603);
-    assert.deepEqual(h.crm.logs.map((l) => l.endReason), ['declined']);
+    assert.deepEqual(h.crm.logs.map((l) => [l.endReason, l.origin]), [['declined', 'offered']]);
     assert.deepEqual(h.offerEnded, [far.callId]);
     assert.equal(h.presence, 'available');
+  });
+
+  it('declining a ring-group offer answers 486 (480 once away), so the group\'s other phones keep ringing', async () => {
+    // A 603 is global (RFC 3261 §16.7): the forking proxy would cancel every colleague's branch.
+    const h = await setup();
+    const group = await h.ring({ dialed: '5000' });
+    await h.run({ type: 'decline', callId: group.callId });
+    assert.equal(group.sipCode, 486);
+    // Away while it rings: not available, so 480 Temporarily Unavailable.
+    const queued = await h.ring({ dialed: '5000', from: '+14155550135' });
+    await h.run({ type: 'set-presence', status: 'away' });
+    await h.run({ type: 'decline', callId: queued.callId });
+    assert.equal(queued.sipCode, 480);
+    assert.deepEqual(h.crm.logs.map((l) => l.endReason), ['declined', 'declined']);
   });
 
   it('hanging up an offered call declines it', async () => {
@@ -690,6 +742,22 @@ describe('call logging: exactly one log per call', () => {
     assert.equal(far.sipCode, 486);
     assert.deepEqual(h.crm.logs.map((l) => [l.direction, l.endReason, l.durationSeconds]), [['outbound', 'busy', 0]]);
     assert.equal(h.presence, 'available');
+  });
+
+  it('an outbound call that fails says why: no such number, phone-system error, declined by the callee', async () => {
+    const h = await setup();
+    const why: [number, string][] = [];
+    for (const code of [404, 503, 603]) {
+      const number = `+4420794609${code - 300}`;
+      h.phone.setFarEnd(number, 'manual');
+      const far = await h.dial(number);
+      far.reject(code);
+      await h.settle();
+      why.push([code, h.recent(far.callId).endReason ?? 'none']);
+    }
+    assert.deepEqual(why, [[404, 'not-found'], [503, 'failed'], [603, 'rejected']]);
+    // Each is logged at once, marked as one the agent placed (a Task says "Failed call to …").
+    assert.deepEqual(h.crm.logs.map((l) => [l.origin, l.endReason]), [['dialed', 'not-found'], ['dialed', 'failed'], ['dialed', 'rejected']]);
   });
 
   it('an outbound call rings out, connects, and is logged once', async () => {

@@ -17,7 +17,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { CrmPort, CallLogEntry } from '../ports/crm-port.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { StoragePort } from '../ports/storage.ts';
-import type { IncomingCall, RegistrationState, SipCredentials, TelephonyPort } from '../ports/telephony-port.ts';
+import type { DeclineOptions, IncomingCall, ReattachingCall, RegistrationState, SipCredentials, TelephonyPort } from '../ports/telephony-port.ts';
 import { assertPresenceTransition, initialPresence, type ChosenStatus, type PresenceState, type PresenceStatus } from '../presence/presence.ts';
 import type { ConnectorSettings } from '../settings/connector-settings.ts';
 import { toSipCredentials, type MintedSipCredentials } from '../credentials/minted-credentials.ts';
@@ -73,6 +73,8 @@ export class ConnectorEngine {
   private readonly wrapUpTimers = new Map<string, () => void>();
   /** Inbound calls the delegate accepted that the adapter has not announced yet (id → when). */
   private readonly accepting = new Map<string, number>();
+  /** Calls an earlier page of this tab left up that the adapter is taking back (see restoreReattaching). */
+  private readonly reattaching = new Map<string, ReattachingCall>();
   private telephony?: TelephonyPort;
   private current: EngineState;
   private unsubscribe: (() => void)[] = [];
@@ -185,6 +187,8 @@ export class ConnectorEngine {
         void this.execute({ type: 'set-presence', status: req.status, ...(req.reasonId ? { reasonId: req.reasonId } : {}) }).catch(() => {});
       }),
     );
+    // Before the journal is recovered: a call being taken back is carried on, not logged as failed.
+    await this.restoreReattaching(telephony.reattaching ?? []);
     this.set({ phase: 'signed-out', settings });
     // Calls a closed or crashed page left open are logged now; nothing waits for it.
     if (crm.capabilities.callLogging) void this.recoverJournal();
@@ -200,9 +204,12 @@ export class ConnectorEngine {
 
   /** Runs one agent command. Rejects with a SwitchboardError (also kept in `state.lastError`). */
   async execute(command: AgentCommand): Promise<void> {
+    const before = this.current.lastError;
     try {
       await this.run(command);
-      if (this.current.lastError) this.set({ lastError: undefined });
+      // Clears the error the agent saw when acting, not one that arose meanwhile (a call that
+      // ended during a reload is reported while sign-in is still running).
+      if (this.current.lastError && this.current.lastError === before) this.set({ lastError: undefined });
     } catch (error) {
       const e = toSwitchboardError(error);
       this.options.logger.log(e.expected ? 'warn' : 'error', `command '${command.type}' failed`, { code: e.code, message: e.message });
@@ -264,12 +271,12 @@ export class ConnectorEngine {
       }
       case 'decline': {
         this.requireCall(command.callId, ['offering']);
-        await t().decline(command.callId);
+        await t().decline(command.callId, this.declineOptions());
         return;
       }
       case 'hangup': {
         const call = this.requireCall(command.callId);
-        if (call.state === 'offering') return t().decline(call.id);
+        if (call.state === 'offering') return t().decline(call.id, this.declineOptions());
         if (!isLive(call.state)) throw new SwitchboardError('SB40001', `The call is already ${call.state}.`);
         await t().hangup(call.id);
         return;
@@ -401,6 +408,10 @@ export class ConnectorEngine {
     });
     if (related) call.note(this.now(), 'pop', `related to ${related.objectType} ${related.name ?? related.id} (${record ? 'click-to-dial' : 'record in view'})`);
     this.addCall(call);
+    // A number dialled without a record (keypad, call back from history) is searched as an inbound
+    // caller's is, with the softphone layout's outbound section: one match becomes the call's who or
+    // what (and pops if the layout says so), several are offered to the agent to choose from.
+    if (!record && !result.internal && this.options.crm.capabilities.screenPop) void this.screenPop(call);
   }
 
   // ── signing in ──────────────────────────────────────────────────────────────────────────
@@ -456,6 +467,17 @@ export class ConnectorEngine {
 
   // ── telephony events ───────────────────────────────────────────────────────────────────────
 
+  /**
+   * How to decline: the agent counts as unavailable when the status they chose is away or offline.
+   * While an offer rings the presence is the automatic on-call, and a choice made meanwhile waits
+   * in `returnTo`, so that is the one that says whether the agent takes calls.
+   */
+  private declineOptions(): DeclineOptions {
+    const p = this.current.presence;
+    const chosen = p.status === 'on-call' || p.status === 'wrap-up' ? p.returnTo.status : p.status;
+    return { unavailable: chosen === 'away' || chosen === 'offline' };
+  }
+
   private acceptIncoming(incoming: IncomingCall): boolean {
     const { presence, settings, phase } = this.current;
     if (phase !== 'ready') return false;
@@ -495,6 +517,11 @@ export class ConnectorEngine {
 
   private onEstablished(id: string): void {
     const call = this.calls.get(id);
+    if (call && this.reattaching.delete(id)) {
+      call.note(this.now(), 'state', 'taken back after the page reloaded');
+      this.publish();
+      return;
+    }
     if (!call || !isLive(call.state) || call.state === 'active') return;
     const wasOffered = call.state === 'offering';
     call.transition('active', this.now(), wasOffered ? 'answered' : 'connected');
@@ -516,7 +543,16 @@ export class ConnectorEngine {
     const call = this.calls.get(id);
     if (!call || !isLive(call.state)) return;
     const wasOffered = call.state === 'offering';
-    call.end(reason, this.now(), detail ? `${reason}: ${detail}` : reason);
+    // A call that could not be taken back after a reload ended while no page held it: it ended,
+    // as far as anyone can tell, when the page that held it left.
+    const left = this.reattaching.get(id);
+    this.reattaching.delete(id);
+    const endedAt = left ? Math.min(this.now(), Math.max(left.leftAt, call.snapshot().timestamps.answered ?? left.leftAt)) : this.now();
+    call.end(reason, endedAt, detail ? `${reason}: ${detail}` : reason);
+    if (left) {
+      const who = call.snapshot().remote;
+      this.set({ lastError: new SwitchboardError('SB20006', `The call with ${who.displayName ?? who.number} ended during the reload.`).toJSON() });
+    }
     if (wasOffered) this.emitter.emit('offerEnded', id);
     // A call that leaves a conference is no longer mixed with the others (else holdOthers skips them).
     for (const other of this.calls.values()) {
@@ -572,6 +608,7 @@ export class ConnectorEngine {
       if (outcome.kind === 'single' && outcome.records[0]) {
         call.setRelations({ ...current, candidates: outcome.records });
         call.relate(outcome.records[0]);
+        for (const record of outcome.related ?? []) call.relate(record, false);
       } else if (outcome.kind === 'multiple') {
         call.setRelations({ ...current, candidates: outcome.records });
       }
@@ -651,7 +688,7 @@ export class ConnectorEngine {
     }
   }
 
-  /** What the journal keeps for an open call: its log as of now. */
+  /** What the journal keeps for an open call: its log as of now, and the call to carry on after a reload. */
   private journalRecord(call: CallSnapshot): JournalRecord {
     const ended = call.timestamps.ended !== undefined;
     const entry = this.toLogEntry(call);
@@ -659,7 +696,45 @@ export class ConnectorEngine {
     return {
       ended,
       entry: ended || answered === undefined ? entry : { ...entry, durationSeconds: Math.max(0, Math.round((this.now() - answered) / 1000)) },
+      call,
     };
+  }
+
+  /**
+   * The page reloaded with calls up and the adapter is taking them back: they are shown again at
+   * once, as the journal kept them (records, notes, timeline) or, without it, as the adapter knows
+   * them, with their original answer time. Each then either goes on (`established`) or ends as
+   * having ended during the reload (`ended`), and is logged once either way.
+   */
+  private async restoreReattaching(calls: readonly ReattachingCall[]): Promise<void> {
+    for (const r of calls) {
+      if (this.calls.has(r.callId)) continue;
+      const kept = await this.journal.read(r.callId).catch((error: unknown) => {
+        this.options.logger.log('warn', 'could not read the journal of a call being taken back', { callId: r.callId, error: String(error) });
+        return undefined;
+      });
+      const state = r.held ? 'held' : 'active';
+      let call: Call;
+      if (kept?.call) {
+        const s = kept.call;
+        call = Call.restore({ ...s, state, muted: r.muted, timestamps: { ...s.timestamps, answered: s.timestamps.answered ?? r.answeredAt } });
+      } else {
+        const entry = kept?.entry;
+        const direction: CallDirection = entry?.direction ?? (r.internal ? 'internal' : r.direction);
+        call = new Call({
+          id: r.callId, direction, origin: entry?.origin ?? (r.direction === 'inbound' ? 'offered' : 'dialed'),
+          remote: entry?.remote ?? r.remote, ...(entry ? { attachedData: entry.attachedData } : {}), at: entry?.startedAt ?? r.answeredAt,
+        });
+        call.transition('active', entry?.answeredAt ?? r.answeredAt, 'answered before the page reloaded');
+        if (r.held) call.transition('held', r.leftAt, 'held before the page reloaded');
+        call.update({ muted: r.muted, notes: entry?.notes ?? '', ...(entry?.disposition ? { disposition: entry.disposition } : {}) });
+        if (entry?.who) call.relate(entry.who);
+        if (entry?.what) call.relate(entry.what);
+      }
+      call.note(this.now(), 'state', 'the page reloaded; taking the call back');
+      this.reattaching.set(r.callId, r);
+      this.addCall(call);
+    }
   }
 
   private toLogEntry(call: CallSnapshot): CallLogEntry {
@@ -667,6 +742,7 @@ export class ConnectorEngine {
     return {
       callId: call.id,
       direction: call.direction,
+      ...(call.origin ? { origin: call.origin } : {}),
       remote: call.remote,
       startedAt: call.timestamps.offered,
       ...(call.timestamps.answered !== undefined ? { answeredAt: call.timestamps.answered } : {}),

@@ -39,6 +39,11 @@ export interface ScreenPopRequest {
 export interface ScreenPopOutcome {
   readonly kind: 'single' | 'multiple' | 'none' | 'skipped';
   readonly records: readonly RecordRef[];
+  /**
+   * Records the single match brings along, related to the call too but not offered as choices: a
+   * Case's contact (the log's WhoId beside the Case as WhatId).
+   */
+  readonly related?: readonly RecordRef[];
   readonly newRecord?: { readonly objectType: string; readonly defaults: Readonly<Record<string, string>> };
   /** One line per decision, for the call's timeline ("searched +14155550134 and 4155550134 in Contact, Account: 2 matches"). */
   readonly explanation: readonly string[];
@@ -49,6 +54,8 @@ export interface CallLogEntry {
   /** The call id: the Task's CallObject, the idempotency key. */
   readonly callId: string;
   readonly direction: CallDirection;
+  /** Offered to the agent or dialled by the agent (absent in logs written before it existed). */
+  readonly origin?: 'offered' | 'dialed';
   readonly remote: Party;
   readonly startedAt: number;
   readonly answeredAt?: number;

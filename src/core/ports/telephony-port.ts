@@ -94,9 +94,40 @@ export interface TelephonyDelegate {
   acceptIncoming(call: IncomingCall): boolean;
 }
 
+export interface DeclineOptions {
+  /**
+   * The agent is not taking calls (their chosen status is away or offline, perhaps chosen while the
+   * call rang): a group offer is then declined with 480 Temporarily Unavailable, not 486 Busy Here.
+   */
+  readonly unavailable?: boolean;
+}
+
+/**
+ * A call an earlier page of this tab left up when it reloaded, which the adapter takes back
+ * (SIP: INVITE with Replaces once registered). The call keeps its id.
+ */
+export interface ReattachingCall {
+  readonly callId: string;
+  readonly direction: 'inbound' | 'outbound';
+  readonly internal: boolean;
+  readonly remote: Party;
+  /** When the call was answered (epoch ms). */
+  readonly answeredAt: number;
+  /** When the page that held the call last vouched for it (its `pagehide`, or its last state change). */
+  readonly leftAt: number;
+  readonly held: boolean;
+  readonly muted: boolean;
+}
+
 export interface TelephonyPort {
   readonly events: EventSource<TelephonyEvents>;
   setDelegate(delegate: TelephonyDelegate): void;
+  /**
+   * Calls being taken back after a reload, known from the adapter's creation. Each MUST end in
+   * `established` (it goes on under the same id) or `ended` (it ended during the reload), like an
+   * announced call. Adapters that cannot keep calls across a reload leave it undefined.
+   */
+  readonly reattaching?: readonly ReattachingCall[];
 
   /** Connects and registers; keeps the registration alive (re-register, reconnect) until `unregister`. */
   register(credentials: SipCredentials): Promise<void>;
@@ -113,7 +144,12 @@ export interface TelephonyPort {
 
   dial(request: DialRequest): Promise<DialResult>;
   answer(callId: string): Promise<void>;
-  decline(callId: string): Promise<void>;
+  /**
+   * Refuses an offered call. The adapter picks the response by the rule of `declineStatus`
+   * (call/sip-outcomes.ts): 603 only for a call to the agent's own extension, else 486 or 480, so
+   * that declining a ring-group offer never ends the call for the colleagues it rings too.
+   */
+  decline(callId: string, options?: DeclineOptions): Promise<void>;
   hangup(callId: string): Promise<void>;
   hold(callId: string): Promise<void>;
   resume(callId: string): Promise<void>;

@@ -47,3 +47,59 @@ test('ActivityDate is the local calendar day; the optional call fields can be st
   assert.equal(stripped.CallDisposition, undefined);
   assert.equal(stripped.CallObject, entry.callId);
 });
+
+// Calls that never connected: before, each was logged as "Inbound call …", 0 s, no Call Result,
+// which reports cannot tell apart from a short conversation.
+const unanswered = (patch: Partial<CallLogEntry>): CallLogEntry => {
+  const { answeredAt: _answered, disposition: _disposition, ...rest } = entry;
+  return { ...rest, durationSeconds: 0, holdSeconds: 0, notes: '', ...patch };
+};
+
+test('missed and declined calls name what happened in the Subject and the Call Result', () => {
+  const missed = taskFields(unanswered({ origin: 'offered', endReason: 'missed' }), testSettings());
+  assert.deepEqual([missed.Subject, missed.CallDisposition, missed.CallType, missed.CallDurationInSeconds], ['Missed call from +1 415-555-0134', 'Missed', 'Inbound', 0]);
+  const declined = taskFields(unanswered({ origin: 'offered', endReason: 'declined' }), testSettings());
+  assert.deepEqual([declined.Subject, declined.CallDisposition], ['Declined call from +1 415-555-0134', 'Declined']);
+  // An offer lost to the network is no conversation either.
+  const lost = taskFields(unanswered({ origin: 'offered', endReason: 'failed' }), testSettings());
+  assert.deepEqual([lost.Subject, lost.CallDisposition], ['Failed call from +1 415-555-0134 (network error)', 'Failed']);
+  // The relations and the rest of the Task are kept: the missed call shows on Ada's record.
+  assert.equal(missed.WhoId, '003000000000000001');
+  assert.equal(missed.Status, 'Completed');
+});
+
+test('failed outbound calls say why: busy, no answer, no such number, declined, network error; cancelled ones say so', () => {
+  const out = (endReason: CallLogEntry['endReason']) => taskFields(unanswered({ direction: 'outbound', origin: 'dialed', endReason, remote: { number: '+44 20 7946 0958' } }), testSettings());
+  const table = (['busy', 'no-answer', 'not-found', 'rejected', 'failed', 'local-hangup'] as const).map((r) => [r, out(r).Subject, out(r).CallDisposition]);
+  assert.deepEqual(table, [
+    ['busy', 'Failed call to +44 20 7946 0958 (busy)', 'Busy'],
+    ['no-answer', 'Failed call to +44 20 7946 0958 (no answer)', 'No Answer'],
+    ['not-found', 'Failed call to +44 20 7946 0958 (no such number)', 'No Such Number'],
+    ['rejected', 'Failed call to +44 20 7946 0958 (declined)', 'Rejected'],
+    ['failed', 'Failed call to +44 20 7946 0958 (network error)', 'Failed'],
+    ['local-hangup', 'Cancelled call to +44 20 7946 0958', 'Cancelled'],
+  ]);
+  assert.equal(out('busy').CallType, 'Outbound');
+});
+
+test('who placed a call: origin when known; logs from before it by reason and direction', () => {
+  // An internal call the agent dialled that was busy, and one a colleague placed that the agent missed.
+  const dialled = taskFields(unanswered({ direction: 'internal', origin: 'dialed', endReason: 'failed', remote: { number: '1002' } }), testSettings());
+  assert.equal(dialled.Subject, 'Failed call to 1002 (network error)');
+  const offered = taskFields(unanswered({ direction: 'internal', origin: 'offered', endReason: 'failed', remote: { number: '1002' } }), testSettings());
+  assert.equal(offered.Subject, 'Failed call from 1002 (network error)');
+  // A journal entry written before `origin` existed.
+  assert.equal(taskFields(unanswered({ direction: 'internal', endReason: 'missed', remote: { number: '1002' } }), testSettings()).Subject, 'Missed call from 1002');
+  assert.equal(taskFields(unanswered({ direction: 'outbound', endReason: 'busy', remote: { number: '1002' } }), testSettings()).Subject, 'Failed call to 1002 (busy)');
+});
+
+test('answered calls and unanswered transfers keep the subject template and the agent\'s disposition', () => {
+  assert.equal(taskFields({ ...entry, origin: 'offered' }, testSettings()).Subject, 'Inbound call +1 415-555-0134');
+  assert.equal(taskFields({ ...entry, origin: 'offered', disposition: undefined }, testSettings()).CallDisposition, undefined);
+  // A consultation completed while it still rang left by transfer: not a failure.
+  const handedOver = taskFields(unanswered({ direction: 'internal', origin: 'dialed', endReason: 'transferred', remote: { number: '1002' } }), testSettings());
+  assert.deepEqual([handedOver.Subject, handedOver.CallDisposition], ['Internal call 1002', undefined]);
+  // The Call Result goes with the optional fields when an org refuses them; the Subject still tells.
+  const stripped = withoutOptionalFields(taskFields(unanswered({ origin: 'offered', endReason: 'missed' }), testSettings()));
+  assert.deepEqual([stripped.Subject, stripped.CallDisposition], ['Missed call from +1 415-555-0134', undefined]);
+});

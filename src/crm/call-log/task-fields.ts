@@ -5,6 +5,11 @@
  * CallObject = our call id (the idempotency key), CallDisposition, Description = notes,
  * ActivityDate YYYY-MM-DD, Status Completed, Priority Normal, Type Call, TaskSubtype Call,
  * WhoId (Contact/Lead) and WhatId (anything else).
+ *
+ * A call that never connected (missed, declined, failed, cancelled) is not a 0-second conversation:
+ * its Subject says what happened ("Missed call from …", "Failed call to … (busy)") and its
+ * CallDisposition ([Call Result]) holds the outcome (`Missed`, `Busy`…), so reports can tell them
+ * apart from answered calls. See `notConnected`.
  */
 import { WHO_OBJECTS, type CallLogEntry, type ConnectorSettings } from '../../core/index.ts';
 import type { LogFields } from '../shared/salesforce-surface.ts';
@@ -39,9 +44,73 @@ export function renderSubject(template: string, entry: CallLogEntry, settings: C
   return (text || `${DIRECTION_LABEL[entry.direction]} call`).slice(0, 255);
 }
 
+/**
+ * The values CallDisposition takes for calls that never connected. They stay apart from the call
+ * center's disposition codes (which the agent picks in wrap-up, only after a conversation).
+ */
+export const CALL_RESULTS = {
+  missed: 'Missed', //             offered; the caller gave up before the agent answered
+  declined: 'Declined', //         offered; the agent declined
+  busy: 'Busy', //                 dialled; 486/600
+  noAnswer: 'No Answer', //        dialled; nobody answered, or not reachable now (408/480)
+  notFound: 'No Such Number', //   dialled; 404/410/484/485/604
+  rejected: 'Rejected', //         dialled; the far end declined (603 and other refusals)
+  failed: 'Failed', //             network, media or phone-system error (5xx, connection lost)
+  cancelled: 'Cancelled', //       dialled; the agent hung up before anyone answered
+} as const;
+
+export type CallResult = (typeof CALL_RESULTS)[keyof typeof CALL_RESULTS];
+
+export interface NotConnected {
+  readonly subject: string;
+  readonly result: CallResult;
+}
+
+/**
+ * What a call that never connected was: its Subject and Call Result. Undefined for a call that was
+ * answered, and for one that left before an answer by a transfer (a consultation completed while
+ * ringing), which is not a failure.
+ */
+export function notConnected(entry: CallLogEntry): NotConnected | undefined {
+  if (entry.answeredAt !== undefined) return undefined;
+  const reason = entry.endReason;
+  if (reason === 'transferred' || reason === 'replaced' || reason === 'answered-elsewhere') return undefined;
+  // Logs from before `origin` existed: the reason or the direction tells who started the call.
+  const offered = entry.origin !== undefined
+    ? entry.origin === 'offered'
+    : reason === 'missed' || reason === 'declined' || entry.direction === 'inbound';
+  // The number as the call-log code has always written it (remote.number, as dialled or received).
+  const number = entry.remote.number;
+  const subject = (text: string): string => text.slice(0, 255);
+  if (offered) {
+    if (reason === 'declined') return { subject: subject(`Declined call from ${number}`), result: CALL_RESULTS.declined };
+    if (reason === 'failed') return { subject: subject(`Failed call from ${number} (network error)`), result: CALL_RESULTS.failed };
+    // missed, and anything else that ended an offer before the answer: the agent never spoke to them.
+    return { subject: subject(`Missed call from ${number}`), result: CALL_RESULTS.missed };
+  }
+  switch (reason) {
+    case 'busy':
+      return { subject: subject(`Failed call to ${number} (busy)`), result: CALL_RESULTS.busy };
+    case 'no-answer':
+      return { subject: subject(`Failed call to ${number} (no answer)`), result: CALL_RESULTS.noAnswer };
+    case 'not-found':
+      return { subject: subject(`Failed call to ${number} (no such number)`), result: CALL_RESULTS.notFound };
+    case 'rejected':
+      return { subject: subject(`Failed call to ${number} (declined)`), result: CALL_RESULTS.rejected };
+    case 'failed':
+      return { subject: subject(`Failed call to ${number} (network error)`), result: CALL_RESULTS.failed };
+    default:
+      // local-hangup (and a far-end hangup that cannot precede an answer): the agent gave up.
+      return { subject: subject(`Cancelled call to ${number}`), result: CALL_RESULTS.cancelled };
+  }
+}
+
 export function taskFields(entry: CallLogEntry, settings: ConnectorSettings): LogFields {
+  const outcome = notConnected(entry);
   const fields: Record<string, string | number> = {
-    Subject: renderSubject(settings.log.subject, entry, settings),
+    // The subject template describes a conversation ({disposition}…); a call that never connected
+    // is named by what happened instead, whatever the template.
+    Subject: outcome ? outcome.subject : renderSubject(settings.log.subject, entry, settings),
     Status: 'Completed',
     Priority: 'Normal',
     Type: 'Call',
@@ -52,7 +121,9 @@ export function taskFields(entry: CallLogEntry, settings: ConnectorSettings): Lo
     ActivityDate: activityDate(entry.endedAt),
     Description: entry.notes.slice(0, 32000),
   };
-  if (entry.disposition) fields.CallDisposition = entry.disposition.slice(0, 255);
+  // The agent's disposition when there was one (only a conversation has wrap-up), else the outcome.
+  const disposition = entry.disposition || outcome?.result;
+  if (disposition) fields.CallDisposition = disposition.slice(0, 255);
   const who = [entry.who, entry.what].find((r) => r && WHO_OBJECTS.includes(r.objectType));
   const what = [entry.what, entry.who].find((r) => r && !WHO_OBJECTS.includes(r.objectType));
   if (who) fields.WhoId = who.id;

@@ -2,7 +2,8 @@
  * An in-memory Salesforce org with the behaviour the softphone can observe: records with phones,
  * phone search across number forms, the softphone layout's pop rules for no, one and many matches,
  * screen pops, Task creation with field validation (and NO idempotency: Salesforce creates a new
- * Task each time, so duplicates show), the `SwitchboardCallLog.findByCallObject` Apex method,
+ * Task each time, so duplicates show), the `SwitchboardCallLog.findByCallObject` and
+ * `SwitchboardRecords.caseContact` Apex methods,
  * Lightning Message Service channels, click-to-dial and navigation listeners, and failure injection.
  *
  * Everything here is synchronous; the adapters over it (`FakeSurface`, `installFakeSforce`) add the
@@ -207,6 +208,12 @@ export class FakeOrg {
       const object = params.objectApiName ?? 'Task';
       const found = [...this.tasks].reverse().find((t) => t.objectApiName === object && t.fields.CallObject === callObject);
       return found ? found.id : '';
+    });
+    // The package's SwitchboardRecords.caseContact (src/crm/screen-pop/case-contact.ts has the contract).
+    this.registerApex('SwitchboardRecords', 'caseContact', (params) => {
+      const found = this.records.find((r) => r.id === params.caseId && r.objectType === 'Case');
+      const contact = found?.fields?.ContactId ? this.records.find((r) => r.id === found.fields?.ContactId) : undefined;
+      return contact ? JSON.stringify({ Id: contact.id, Name: contact.name }) : '';
     });
   }
 

@@ -177,3 +177,36 @@ test('a failing search by IVR data falls back to the number; if the number searc
   failing = new Set(['+14155550134']);
   await assert.rejects(policy.pop(inbound('+14155550134')), /SERVER_ERROR: busy/);
 });
+
+test('a Case popped from the IVR brings its contact: the log will name the person beside the Case', async () => {
+  const org = new FakeOrg({ records: [
+    ...RECORDS.filter((r) => r.objectType !== 'Case'),
+    { id: '500000000000000001', objectType: 'Case', name: 'Engine jammed', fields: { CaseNumber: '00001042', ContactId: '003000000000000001' } },
+  ] });
+  const { policy, surface } = setup(org);
+  const outcome = await policy.pop(inbound('+14155559999', { caseNumber: '00001042' }));
+  assert.deepEqual(outcome.records.map((r) => r.id), ['500000000000000001'], 'the Case is the one match');
+  assert.deepEqual(outcome.related, [{ id: '003000000000000001', objectType: 'Contact', name: 'Ada Lovelace' }]);
+  assert.deepEqual(surface.calls.filter((c) => c.method === 'runApex').map((c) => c.args), [['SwitchboardRecords', 'caseContact', 'caseId=500000000000000001']]);
+  assert.match(outcome.explanation.join('\n'), /the Case's contact is Ada Lovelace \(003000000000000001\)/);
+});
+
+test('a Case without a contact, or an org without the Apex class, still pops the Case and says why no contact', async () => {
+  const { policy, org } = setup();
+  const none = await policy.pop(inbound('+14155559999', { caseNumber: '00001042' }));
+  assert.equal(none.related, undefined);
+  assert.match(none.explanation.join('\n'), /the Case has no contact/);
+  org.unregisterApexClass('SwitchboardRecords');
+  const missing = await policy.pop(inbound('+14155559999', { caseNumber: '00001042' }));
+  assert.equal(missing.kind, 'single');
+  assert.equal(missing.related, undefined);
+  assert.match(missing.explanation.join('\n'), /the Case's contact could not be read .*SwitchboardRecords Apex class deployed/);
+});
+
+test('a keypad-dialled number is searched in the layout\'s outbound section', async () => {
+  const { policy, surface } = setup();
+  const outcome = await policy.pop({ callId: 'c2', direction: 'outbound', remote: { number: '(415) 555-0134', e164: '+14155550134' }, attachedData: {} });
+  assert.equal(outcome.kind, 'single');
+  assert.equal(outcome.records[0]?.name, 'Ada Lovelace');
+  assert.deepEqual(surface.calls.filter((c) => c.method === 'deferredSearch').map((c) => (c.args[0] as { callType: string }).callType), ['outbound']);
+});

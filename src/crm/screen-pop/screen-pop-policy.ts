@@ -7,6 +7,8 @@
  *    `searchAndScreenPop`, which searches the objects of the softphone layout's section for the
  *    call type; so a Case can only be found this way when the layout lists Case, and we say so in
  *    the explanation when it does not (an org can still add Case to the layout; no Apex needed).
+ *    A popped Case's contact (Case.ContactId, read through Apex: case-contact.ts) is related too,
+ *    so the log names the person (WhoId) beside the Case (WhatId).
  * 3. Then the caller's number, in one `searchAndScreenPop({deferred:true})` (phone-forms.ts: the
  *    phone search matches every format itself), so nothing navigates before we have looked:
  *    - one record → the layout's single-match pop (SCREEN_POP_DATA passed on unmodified);
@@ -25,6 +27,7 @@ import type { Logger, RecordRef, ScreenPopOutcome, ScreenPopRequest } from '../.
 import type { DeferredSearchResult, SalesforceSurface, SearchCallType } from '../shared/salesforce-surface.ts';
 import { layoutSection, noMatchNewRecordObject, type LayoutSection, type SoftphoneLayout } from '../shared/softphone-layout.ts';
 import { phoneForms } from './phone-forms.ts';
+import { RECORDS_APEX_CLASS, caseContact } from './case-contact.ts';
 
 /** Attached-data keys (see the sipHeaderMappings setting) that name one record, in the order tried. */
 export const ATTACHED_LOOKUPS: readonly { readonly key: string; readonly objectType: string; readonly label: string }[] = [
@@ -135,7 +138,21 @@ export class ScreenPopPolicy {
     if (result.records.length === 1 && result.popData !== undefined && result.popData !== null) await this.options.surface.popDeferred(result.popData);
     else await this.options.surface.popRecord(record);
     explanation.push(`${lookup.objectType} ${describe(record)} found from the IVR's ${lookup.label}; popped it`);
-    return { kind: 'single', records: [record], explanation };
+    const related = record.objectType === 'Case' ? await this.caseContact(record, explanation) : undefined;
+    return { kind: 'single', records: [record], ...(related ? { related: [related] } : {}), explanation };
+  }
+
+  /** The popped Case's contact, to log the call on that person too; undefined when none or unknown (explained). */
+  private async caseContact(record: RecordRef, explanation: string[]): Promise<RecordRef | undefined> {
+    try {
+      const { contact } = await caseContact(this.options.surface, record.id);
+      explanation.push(contact ? `the Case's contact is ${describe(contact)}; related the call to both` : 'the Case has no contact');
+      return contact;
+    } catch (error) {
+      // The pop already happened; only the person on the log is missing.
+      explanation.push(`the Case's contact could not be read (${errorText(error)}); is the ${RECORDS_APEX_CLASS} Apex class deployed?`);
+      return undefined;
+    }
   }
 
   private async byNumber(request: ScreenPopRequest, callType: SearchCallType, section: LayoutSection | undefined, explanation: string[]): Promise<ScreenPopOutcome> {

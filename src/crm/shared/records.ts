@@ -17,6 +17,15 @@ export function isSalesforceId(value: unknown): value is string {
 const RESERVED_KEYS = new Set(['SCREEN_POP_DATA', 'screenPopUrl']);
 
 /**
+ * The name field of standard objects that have no `Name` (Salesforce shows these as the record's
+ * name): a Case is known by its number, never by its Id. Used when the layout's display fields
+ * include it.
+ */
+const NAME_FIELDS: Readonly<Record<string, string>> = {
+  Case: 'CaseNumber', Contract: 'ContractNumber', Order: 'OrderNumber', Solution: 'SolutionName', Task: 'Subject', Event: 'Subject',
+};
+
+/**
  * Turns a search result map into records. Entries look like `{Id, Name, RecordType:'Contact', …}`
  * (current) or `{Name, object, displayName}` (older, and Classic).
  */
@@ -36,7 +45,10 @@ export function recordsFromSearchResult(result: unknown): RecordRef[] {
       if (['Id', 'RecordType', 'object', 'Name', 'displayName'].includes(k)) continue;
       if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') fields[k] = String(v);
     }
-    const name = typeof entry.Name === 'string' ? entry.Name : typeof entry.displayName === 'string' ? entry.displayName : undefined;
+    const nameField = NAME_FIELDS[objectType];
+    const name = typeof entry.Name === 'string' ? entry.Name
+      : typeof entry.displayName === 'string' ? entry.displayName
+        : nameField && typeof entry[nameField] === 'string' && entry[nameField] !== '' ? entry[nameField] : undefined;
     out.push({ id, objectType, ...(name !== undefined ? { name } : {}), ...(Object.keys(fields).length ? { fields } : {}) });
   }
   return out;

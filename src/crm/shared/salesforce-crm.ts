@@ -10,7 +10,7 @@ import {
   Emitter, SwitchboardError, parseConnectorSettings,
   type CallLogEntry, type Clock, type ConnectorSettings, type CrmCapabilities, type CrmEvents, type CrmPort,
   type EventSource, type Logger, type PresenceRequest, type PresenceState, type RecordRef, type ScreenPopOutcome,
-  type MintedSipCredentials, type ScreenPopRequest, type StoragePort,
+  type MintedSipCredentials, type Party, type ScreenPopRequest, type StoragePort,
 } from '../../core/index.ts';
 import { taskFields } from '../call-log/task-fields.ts';
 import { CallLogOutbox, type CallLogOutboxOptions } from '../outbox/call-log-outbox.ts';
@@ -31,7 +31,16 @@ export interface SalesforceCrmOptions {
   readonly outbox?: Partial<Omit<CallLogOutboxOptions, 'storage' | 'writer' | 'clock' | 'logger' | 'locks'>>;
   /** Turns capabilities off (e.g. logging handled elsewhere). */
   readonly capabilities?: Partial<CrmCapabilities>;
+  /**
+   * How a number reads in the log's subject: the panel's own formatter (src/ui/format/phone-format.ts,
+   * given by the app), so a Task names a number exactly as the panel showed it. Without it, the E.164
+   * form when known, else the number as received.
+   */
+  readonly formatNumber?: NumberFormatter;
 }
+
+/** Formats a party's number for text that is written once (a log's subject); `defaultCountry` reads national numbers. */
+export type NumberFormatter = (party: Party, defaultCountry: string) => Promise<string>;
 
 /** The CrmPort the Open CTI factories return: also exposes the outbox (parked logs for the UI) and panel sizing. */
 export interface OpenCtiCrm extends CrmPort {
@@ -145,7 +154,21 @@ export class SalesforceCrm implements OpenCtiCrm {
   async logCall(entry: CallLogEntry): Promise<void> {
     const settings = this.settings;
     if (!settings) throw new SwitchboardError('SB10001', 'logCall before loadSettings: the log object and subject are not known yet.');
-    await this.outbox.enqueue(entry.callId, settings.log.object, taskFields(entry, settings));
+    // The subject's number in the one format used everywhere (the subject builder reads remote.number).
+    const number = await this.formatNumber(entry.remote, settings.dialing.defaultCountry);
+    await this.outbox.enqueue(entry.callId, settings.log.object, taskFields({ ...entry, remote: { ...entry.remote, number } }, settings));
+  }
+
+  private async formatNumber(party: Party, defaultCountry: string): Promise<string> {
+    const plain = party.e164 ?? party.number;
+    if (!this.options.formatNumber) return plain;
+    try {
+      return await this.options.formatNumber(party, defaultCountry);
+    } catch (error) {
+      // A log must never be lost to formatting: it goes out with the plain number.
+      this.options.logger.log('warn', 'could not format the number for the call log', { error: String(error) });
+      return plain;
+    }
   }
 
   async publishPresence(presence: PresenceState): Promise<void> {

@@ -21,6 +21,8 @@ export interface OpenCtiBridgeOptions extends BridgeDependencies {
   /** Bound on loading the library. */
   readonly loadTimeoutMs?: number;
   readonly outbox?: SalesforceCrmOptions['outbox'];
+  /** How numbers read in log subjects (the panel's formatter); see SalesforceCrmOptions. */
+  readonly formatNumber?: SalesforceCrmOptions['formatNumber'];
 }
 
 export async function startSalesforceCrm(surface: SalesforceSurface, options: OpenCtiBridgeOptions): Promise<OpenCtiCrm> {
@@ -28,6 +30,7 @@ export async function startSalesforceCrm(surface: SalesforceSurface, options: Op
     surface, storage: options.storage, clock: options.clock, logger: options.logger,
     ...(options.locks ? { locks: options.locks } : {}),
     ...(options.outbox ? { outbox: options.outbox } : {}),
+    ...(options.formatNumber ? { formatNumber: options.formatNumber } : {}),
   });
   await crm.attach();
   return crm;

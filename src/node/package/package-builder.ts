@@ -30,6 +30,7 @@ import { checkMetadataFile, checkSfdxProject } from './metadata-rules.ts';
 import { writeZip, type ZipEntry } from './zip.ts';
 import { omniBridgeAura, presenceBridgeLwc } from './presence-bridge.ts';
 import { CALL_LOG_APEX, CALL_LOG_APEX_CLASS, CALL_LOG_APEX_TEST, CALL_LOG_APEX_TEST_CLASS } from './call-log-apex.ts';
+import { RECORDS_APEX, RECORDS_APEX_CLASS, RECORDS_APEX_TEST, RECORDS_APEX_TEST_CLASS } from './records-apex.ts';
 import { connectorCsp, connectorPageMetaTags } from '../connector-page/connector-page.ts';
 import { CREDENTIALS_APEX, CREDENTIALS_APEX_CLASS, CREDENTIALS_APEX_TEST, CREDENTIALS_APEX_TEST_CLASS, credentialsMetadata, EXTENSION_FIELD, PACKAGE_README } from './credentials-apex.ts';
 
@@ -158,7 +159,7 @@ export function buildPackage(def: CallCenterDefinition, options: PackageOptions)
   for (const [name, content] of Object.entries(presenceBridgeLwc(CHANNEL_NAME))) add(`lwc/switchboardPresenceBridge/${name}`, name.endsWith('-meta.xml') ? meta('LightningComponentBundle', [['apiVersion', apiVersion], ['description', 'Relays the SwitchboardPresence channel to the Omni-Channel bridge.'], ['isExposed', 'false']]) : content);
   for (const [name, content] of Object.entries(omniBridgeAura(CHANNEL_NAME))) add(`aura/SwitchboardOmniBridge/${name}`, name.endsWith('-meta.xml') ? meta('AuraDefinitionBundle', [['apiVersion', apiVersion], ['description', 'Keeps Omni-Channel presence and the Switchboard softphone in step.']]) : content);
 
-  for (const [name, source] of [[CALL_LOG_APEX_CLASS, CALL_LOG_APEX], [CALL_LOG_APEX_TEST_CLASS, CALL_LOG_APEX_TEST], [CREDENTIALS_APEX_CLASS, CREDENTIALS_APEX], [CREDENTIALS_APEX_TEST_CLASS, CREDENTIALS_APEX_TEST]] as const) {
+  for (const [name, source] of [[CALL_LOG_APEX_CLASS, CALL_LOG_APEX], [CALL_LOG_APEX_TEST_CLASS, CALL_LOG_APEX_TEST], [CREDENTIALS_APEX_CLASS, CREDENTIALS_APEX], [CREDENTIALS_APEX_TEST_CLASS, CREDENTIALS_APEX_TEST], [RECORDS_APEX_CLASS, RECORDS_APEX], [RECORDS_APEX_TEST_CLASS, RECORDS_APEX_TEST]] as const) {
     add(`classes/${name}.cls`, source);
     add(`classes/${name}.cls-meta.xml`, meta('ApexClass', [['apiVersion', apiVersion], ['status', 'Active']]));
   }
@@ -176,6 +177,10 @@ export function buildPackage(def: CallCenterDefinition, options: PackageOptions)
     '    </classAccesses>',
     '    <classAccesses>',
     `        <apexClass>${CREDENTIALS_APEX_CLASS}</apexClass>`,
+    '        <enabled>true</enabled>',
+    '    </classAccesses>',
+    '    <classAccesses>',
+    `        <apexClass>${RECORDS_APEX_CLASS}</apexClass>`,
     '        <enabled>true</enabled>',
     '    </classAccesses>',
     '    <description>Agents using the Switchboard softphone: the softphone page, the call-log lookup and credential classes, the Task call fields the call log writes, and their own SIP extension (read only).</description>',

@@ -69,9 +69,24 @@ export class DialogTracker {
     for (const d of [...this.dialogs.values()]) if (d.callId === callId) this.transition(d.id, 'terminated');
   }
 
-  /** Ends the dialogs of a party whose socket closed. */
-  terminateConnection(connectionId: number): void {
-    for (const d of [...this.dialogs.values()]) if (d.connectionId === connectionId) this.transition(d.id, 'terminated');
+  /**
+   * Ends the dialogs of a party whose socket closed. With `keepConfirmed`, established dialogs stay
+   * (the party may come back on a new socket and take its call back with Replaces) and are answered
+   * for the caller to end later; dialogs still being set up end now either way.
+   */
+  terminateConnection(connectionId: number, options: { readonly keepConfirmed?: boolean } = {}): TrackedDialog[] {
+    const kept: TrackedDialog[] = [];
+    for (const d of [...this.dialogs.values()]) {
+      if (d.connectionId !== connectionId) continue;
+      if (options.keepConfirmed && d.state === 'confirmed') kept.push(d);
+      else this.transition(d.id, 'terminated');
+    }
+    return kept;
+  }
+
+  /** The live dialogs of a call (every party's record). */
+  forCall(callId: string): TrackedDialog[] {
+    return [...this.dialogs.values()].filter((d) => d.callId === callId);
   }
 
   /** Active dialogs of an entity. */
@@ -96,6 +111,27 @@ export class DialogTracker {
  * An RFC 4235 dialog-info document (state="full"). `extra` lists dialogs that just ended, so the
  * watcher sees them terminate before they disappear.
  */
+/** The tag a party put in the dialog: the INVITE's From tag for its sender, the answer's To tag for a callee. */
+export function ownTag(dialog: TrackedDialog): string | undefined {
+  return dialog.direction === 'initiator' ? dialog.localTag : dialog.remoteTag;
+}
+
+export interface ReplacesTarget {
+  readonly callId: string;
+  readonly toTag: string;
+  readonly fromTag: string;
+}
+
+/** A Replaces header value (RFC 3891 §6.1): `call-id;to-tag=…;from-tag=…[;early-only]`. */
+export function parseReplaces(value: string): ReplacesTarget | undefined {
+  const [callId, ...params] = value.trim().split(';').map((p) => p.trim());
+  if (!callId) return undefined;
+  const param = (name: string): string | undefined => params.find((p) => p.toLowerCase().startsWith(`${name}=`))?.slice(name.length + 1);
+  const toTag = param('to-tag');
+  const fromTag = param('from-tag');
+  return toTag && fromTag ? { callId, toTag, fromTag } : undefined;
+}
+
 export function dialogInfoXml(entity: string, version: number, dialogs: readonly TrackedDialog[]): string {
   const items = dialogs.map((d) => {
     const tags = `${d.localTag ? ` local-tag="${escapeXml(d.localTag)}"` : ''}${d.remoteTag ? ` remote-tag="${escapeXml(d.remoteTag)}"` : ''}`;

@@ -12,7 +12,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { Emitter, silentLogger, type Clock, type Logger } from '../../core/index.ts';
 import { ConnectionTable, SipConnection, type HostOwner } from './connection.ts';
-import { DialogTracker, dialogInfoXml, type TrackedDialog } from './dialog-tracker.ts';
+import { DialogTracker, dialogInfoXml, ownTag, parseReplaces, type TrackedDialog } from './dialog-tracker.ts';
 import { DigestAuthenticator, STALE_REASONS } from './digest-auth.ts';
 import { EphemeralCredentials } from './ephemeral-credentials.ts';
 import { CallQueue } from './call-queue.ts';
@@ -31,6 +31,8 @@ import type { SipUser } from './users.ts';
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, PUBLISH, SUBSCRIBE, NOTIFY, REFER, INFO, MESSAGE, UPDATE, PRACK';
 const PROXIED_OUT_OF_DIALOG = new Set(['INVITE', 'MESSAGE', 'REFER']);
 const IN_DIALOG_ONLY = new Set(['BYE', 'INFO', 'UPDATE', 'NOTIFY', 'PRACK']);
+/** How long a REFER with Replaces lets its recipient send the INVITE that replaces (consultative transfer). */
+const REFER_GRANT_MS = 64_000;
 
 /** Who a request authenticated as: the user it speaks for, and the owner of the hosts it names. */
 interface Authenticated {
@@ -90,6 +92,12 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   private nextConnectionId = 1;
   private counters = { messagesIn: 0, messagesOut: 0, errors: 0 };
   private closing: Promise<void> | undefined;
+  private readonly dialogGraceMs: number;
+  /**
+   * INVITEs with Replaces allowed to someone who is not a party of the replaced dialog: a party of
+   * it REFERred them (consultative transfer). Replaced Call-ID → who may, until when.
+   */
+  private readonly referGrants = new Map<string, { readonly entities: readonly string[]; readonly until: number }>();
 
   constructor(options: SipServerOptions) {
     super((event, error) => this.logger.log('error', `sip-server: a listener of "${event}" threw`, { error: String(error) }));
@@ -108,6 +116,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     this.guests = new Set(options.guests ?? []);
     for (const h of [this.domain, this.host, 'localhost', '127.0.0.1', ...(options.aliases ?? [])]) this.localHosts.add(h.toLowerCase());
     this.maxBytes = options.maxMessageBytes ?? 65536;
+    this.dialogGraceMs = options.dialogGraceMs ?? 30_000;
     this.minExpires = options.minExpires ?? 1;
     this.maxExpires = options.maxExpires ?? 3600;
     this.isAvailable = options.isAvailable ?? isAvailablePidf;
@@ -330,7 +339,10 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     this.subscriptions.removeConnection(connection);
     for (const q of this.queues.values()) q.abandonWhere((call) => call.connection === connection);
     this.proxy.connectionClosed(connection);
-    this.tracker.terminateConnection(connection.id);
+    // Nothing is ended on the other parties' behalf: a page that reloads mid-call comes back and
+    // replaces its dialog. Its records stay for the grace period, so that it (and only it) may.
+    const kept = this.tracker.terminateConnection(connection.id, { keepConfirmed: this.dialogGraceMs > 0 });
+    for (const d of kept) this.clock.setTimeout(() => this.tracker.transition(d.id, 'terminated'), this.dialogGraceMs);
     this.connections.remove(connection);
     this.emit('disconnected', { connectionId: connection.id });
   }
@@ -470,6 +482,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
         else this.reply(request, connection, 405, { headers: [['Allow', 'SUBSCRIBE']] });
         return;
       }
+      if (method === 'REFER') this.noteReferredReplaces(request, connection);
       const failed = this.proxy.forwardInDialog(request, connection);
       if (failed) this.reply(request, connection, failed.status, { reason: failed.reason });
       return;
@@ -633,6 +646,11 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     if (who === undefined || !this.learnHosts(request, connection, who)) return;
     const caller = who.owner.aor;
     const ruri = request.ruri;
+    const replaces = request.method === 'INVITE' ? request.raw.get('replaces') : undefined;
+    if (replaces !== undefined) {
+      const refused = this.refuseReplaces(replaces, caller);
+      if (refused) return this.reply(request, connection, refused.status, { reason: refused.reason });
+    }
     let targets: ForwardTarget[];
     let ringGroup: string | undefined;
     const called = this.isLocalHost(ruri.host) ? this.aorOf(ruri.user ?? '') : ruri.toString();
@@ -660,7 +678,9 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       // A contact address (e.g. a GRUU-like `x@y.invalid`) of a connected UA.
       const reached = this.connections.byHostName(ruri.host);
       if (!reached) return this.reply(request, connection, 404, { reason: 'Not Found (unknown domain)' });
-      targets = [{ connection: reached, requestUri: ruri.toString() }];
+      // Whose contact it is, so the dialog is tracked for that party too (it may replace it later).
+      const entity = this.registrar.all().find((b) => b.connection === reached)?.aor;
+      targets = [{ connection: reached, requestUri: ruri.toString(), ...(entity ? { entity } : {}) }];
     }
     const initialInvite = request.method === 'INVITE';
     this.proxy.forward(request, connection, targets, {
@@ -673,6 +693,49 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
         callId: request.callId, from: caller, to: called, targets: targets.map((t) => t.entity ?? t.requestUri), ringGroup,
       });
     }
+  }
+
+  /**
+   * RFC 3891 leaves authorising a Replaces to the UA that receives it; a UA cannot know who sits
+   * behind a guest's or a reloaded page's new socket, so this server does: a dialog may be
+   * replaced by a party of it, with its own tag as from-tag (a softphone taking its call back after
+   * a reload), or by someone a party REFERred to it (consultative transfer). Answers the refusal, or
+   * undefined to let the INVITE through.
+   */
+  private refuseReplaces(value: string, caller: string): { status: number; reason: string } | undefined {
+    const target = parseReplaces(value);
+    if (!target) return { status: 400, reason: 'Bad Request (unreadable Replaces)' };
+    const dialogs = this.tracker.forCall(target.callId).filter((d) => d.state === 'confirmed' || d.state === 'early');
+    if (dialogs.length === 0) return { status: 481, reason: 'Call/Transaction Does Not Exist' };
+    if (dialogs.some((d) => d.entity === caller && ownTag(d) === target.fromTag)) return undefined;
+    const grant = this.referGrants.get(target.callId);
+    if (grant && grant.until >= this.clock.now() && grant.entities.includes(caller)) return undefined;
+    this.logger.log('warn', 'sip-server: refused an INVITE with Replaces from someone not in the dialog', { callId: target.callId, by: caller });
+    return { status: 403, reason: 'Forbidden (not a party of the replaced dialog)' };
+  }
+
+  /**
+   * A REFER whose Refer-To carries Replaces (consultative transfer): when its sender is a party of
+   * the dialog to replace, the other parties of the REFER's dialog may send that INVITE.
+   */
+  private noteReferredReplaces(request: SipRequest, connection: SipConnection): void {
+    const referTo = request.raw.get('refer-to') ?? '';
+    const encoded = /[?&]replaces=([^&>]*)/i.exec(referTo)?.[1];
+    if (!encoded) return;
+    let target: ReturnType<typeof parseReplaces>;
+    try {
+      target = parseReplaces(decodeURIComponent(encoded));
+    } catch {
+      return;
+    }
+    if (!target) return;
+    const referDialog = this.tracker.forCall(request.callId);
+    const senders = referDialog.filter((d) => d.connectionId === connection.id).map((d) => d.entity);
+    if (!this.tracker.forCall(target.callId).some((d) => senders.includes(d.entity))) return;
+    const entities = referDialog.filter((d) => d.connectionId !== connection.id).map((d) => d.entity);
+    const now = this.clock.now();
+    for (const [callId, grant] of this.referGrants) if (grant.until < now) this.referGrants.delete(callId);
+    this.referGrants.set(target.callId, { entities, until: now + REFER_GRANT_MS });
   }
 
   // ---------------------------------------------------------------- queues

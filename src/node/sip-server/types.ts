@@ -64,6 +64,12 @@ export interface SipServerOptions {
   readonly ephemeralSecret?: string;
   /** How long an INVITE branch may ring before it is cancelled with 408 (default 180000 ms). */
   readonly inviteTimeoutMs?: number;
+  /**
+   * How long an established call outlives the socket of one of its parties (default 30000 ms): a
+   * softphone page that reloads mid-call comes back on a new socket and takes the call back with
+   * an INVITE carrying Replaces, which only that party may send. 0 ends its dialogs with the socket.
+   */
+  readonly dialogGraceMs?: number;
   /** How long a non-INVITE branch may stay unanswered (default 32000 ms). */
   readonly nonInviteTimeoutMs?: number;
   readonly clock?: Clock;

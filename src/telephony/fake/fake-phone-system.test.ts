@@ -153,7 +153,7 @@ describe('FakePhoneSystem: inbound calls', () => {
     await assert.rejects(a.t.answer(far.callId), rejectsCode('SB20006'));
   });
 
-  it('cancel → missed; decline → declined (603); remote hangup → remote-hangup; local hangup → local-hangup', async () => {
+  it('cancel → missed; decline → declined (603 for a direct call); remote hangup → remote-hangup; local hangup → local-hangup', async () => {
     const a = await agent();
     const missed = a.phone.callAgent({ from: '+1' });
     const declined = a.phone.callAgent({ from: '+2' });
@@ -212,7 +212,7 @@ describe('FakePhoneSystem: outbound calls', () => {
   it('manual far end: rings until answered or rejected; reject codes map to reasons', async () => {
     const a = await agent();
     a.phone.defaultFarEnd = 'manual';
-    const codes: [number, EndReason][] = [[486, 'busy'], [600, 'busy'], [480, 'no-answer'], [408, 'no-answer'], [404, 'rejected']];
+    const codes: [number, EndReason][] = [[486, 'busy'], [600, 'busy'], [480, 'no-answer'], [408, 'no-answer'], [404, 'not-found'], [503, 'failed'], [603, 'rejected']];
     for (const [code, reason] of codes) {
       const { callId } = await a.t.dial({ target: '+15550000' });
       await a.phone.settle();

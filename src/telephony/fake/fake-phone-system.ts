@@ -12,9 +12,9 @@
  * Not modelled: media, and calls between two fake agents (dialling a known extension is an
  * internal call whose far end follows the configured behaviour).
  */
-import { SwitchboardError } from '../../core/index.ts';
+import { SwitchboardError, declineStatus, endReasonOfFailure } from '../../core/index.ts';
 import type {
-  AttachedData, CallQuality, DialResult, EndReason, ErrorCode, IncomingCall, LineState, Party, PresenceStatus, SipCredentials,
+  AttachedData, CallQuality, DeclineOptions, DialResult, EndReason, ErrorCode, IncomingCall, LineState, Party, PresenceStatus, SipCredentials,
 } from '../../core/index.ts';
 import type { FarEnd, FarEndBehaviour, PhoneCallRecord } from './far-end.ts';
 // fake-telephony.ts imports this module for types only, so there is no runtime import cycle.
@@ -351,15 +351,27 @@ export class FakePhoneSystem {
     this.establish(call);
   }
 
-  async decline(telephony: FakeTelephony, callId: string): Promise<void> {
+  async decline(telephony: FakeTelephony, callId: string, options: DeclineOptions = {}): Promise<void> {
     const call = this.agentCall(telephony, callId, ['ringing'], 'decline');
     if (call.direction !== 'inbound') throw new SwitchboardError('SB40001', `Call '${callId}' is outbound; hang it up instead.`);
-    this.end(call, 'declined', '603 Decline', 603);
+    this.declineCall(call, options);
+  }
+
+  /** Declines as the SIP adapter does (core declineStatus): 603 only for a call to the agent's own extension. */
+  private declineCall(call: PhoneCallRecord, options: DeclineOptions): void {
+    const code = declineStatus({
+      ownExtension: call.agent,
+      // A caller who did not name a number called the agent directly (callAgent's `to`).
+      dialed: call.dialed ?? call.agent,
+      retargeted: false,
+      unavailable: options.unavailable === true,
+    });
+    this.end(call, 'declined', code === 603 ? '603 Decline' : code === 486 ? '486 Busy Here' : '480 Temporarily Unavailable', code);
   }
 
   async hangup(telephony: FakeTelephony, callId: string): Promise<void> {
     const call = this.agentCall(telephony, callId, ['ringing', 'active'], 'hangup');
-    if (call.status === 'ringing' && call.direction === 'inbound') this.end(call, 'declined', '603 Decline', 603);
+    if (call.status === 'ringing' && call.direction === 'inbound') this.declineCall(call, {});
     else this.end(call, 'local-hangup', call.status === 'ringing' ? 'CANCEL' : 'BYE', call.status === 'ringing' ? 487 : 200);
   }
 
@@ -577,8 +589,7 @@ export class FakePhoneSystem {
       },
       reject(code = 486) {
         if (call.direction !== 'outbound' || call.status !== 'ringing') throw misuse('reject');
-        const reason: EndReason = code === 486 || code === 600 ? 'busy' : code === 408 || code === 480 ? 'no-answer' : 'rejected';
-        phone.end(call, reason, `${code} from the far end`, code);
+        phone.end(call, endReasonOfFailure(code), `${code} from the far end`, code);
       },
       hold() {
         if (call.status !== 'active') throw misuse('hold');

@@ -8,7 +8,7 @@
  */
 import { Emitter } from '../../core/index.ts';
 import type {
-  DialRequest, DialResult, PresenceStatus, RegistrationState, SipCredentials, TelephonyDelegate, TelephonyEvents, TelephonyPort,
+  DeclineOptions, DialRequest, DialResult, PresenceStatus, RegistrationState, SipCredentials, TelephonyDelegate, TelephonyEvents, TelephonyPort,
 } from '../../core/index.ts';
 import type { FakePhoneSystem } from './fake-phone-system.ts';
 
@@ -68,8 +68,8 @@ export class FakeTelephony implements TelephonyPort {
   answer(callId: string): Promise<void> {
     return this.phone.answer(this, callId);
   }
-  decline(callId: string): Promise<void> {
-    return this.phone.decline(this, callId);
+  decline(callId: string, options?: DeclineOptions): Promise<void> {
+    return this.phone.decline(this, callId, options);
   }
   hangup(callId: string): Promise<void> {
     return this.phone.hangup(this, callId);

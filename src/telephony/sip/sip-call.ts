@@ -47,6 +47,10 @@ export class SipCall {
   mediaLost = false;
   /** For a consultation call: the call it consults about. */
   consultOf: string | undefined;
+  /** When the call was first established (epoch ms); a call taken back after a reload keeps the original time. */
+  establishedAt: number | undefined;
+  /** The call is being taken back after a reload (INVITE with Replaces for the old dialog). */
+  reattaching = false;
 
   constructor(
     readonly id: string,

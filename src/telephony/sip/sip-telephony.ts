@@ -14,6 +14,7 @@
  *   `quality` event with 100 % loss until it recovers.
  */
 import {
+  Core,
   Inviter,
   Invitation,
   RequestPendingError,
@@ -27,16 +28,19 @@ import {
   TransportState,
   URI,
 } from 'sip.js';
-import { Emitter, SwitchboardError } from '../../core/index.ts';
+import { Emitter, SwitchboardError, declineStatus, endReasonOfFailure } from '../../core/index.ts';
 import type {
   Clock,
   ConnectorSettings,
   DialRequest,
+  DeclineOptions,
+  DeclineStatus,
   DialResult,
   EndReason,
   EventSource,
   IncomingCall,
   Logger,
+  ReattachingCall,
   PresenceStatus,
   RegistrationState,
   SipCredentials,
@@ -59,6 +63,7 @@ import { DEFAULT_REGISTRATION, RegistrationKeeper, useCredentials, type Registra
 import { SipCall } from './sip-call.ts';
 import { RINGBACK, startTone } from './tones.ts';
 import { answeredElsewhere } from './cancel-reason.ts';
+import { DialogStore, type DialogStorage, type PersistedDialog } from './dialog-store.ts';
 
 export interface SipTelephonyEvents extends TelephonyEvents {
   /** DTMF the far end sent us as SIP INFO (application/dtmf-relay or application/dtmf). */
@@ -85,6 +90,12 @@ export interface SipTelephonyOptions {
   readonly iceTransportPolicy?: RTCIceTransportPolicy;
   /** When and how often a broken media path is restarted (ICE restart); tests shorten the waits. */
   readonly iceRestart?: Partial<IceRestartPolicy>;
+  /**
+   * Where established calls' dialogs are kept so that a reload of the page can take the calls back
+   * (the softphone frame's sessionStorage): see dialog-store.ts and `suspend`. Without it calls
+   * end with the page, as before.
+   */
+  readonly dialogStorage?: DialogStorage;
 }
 
 export interface SipTelephony extends TelephonyPort {
@@ -92,14 +103,24 @@ export interface SipTelephony extends TelephonyPort {
   readonly audio: AudioControl;
   /** The registration state right now (the last `registration` event). */
   readonly registrationState: RegistrationState;
-  /** Declines with an explicit status: 486 Busy Here or 603 Decline (the default for decline()). */
-  decline(callId: string, statusCode?: 486 | 603): Promise<void>;
+  /**
+   * Declines with an explicit status, or as TelephonyPort.decline: 603 Decline for a call to the
+   * agent's own extension, 486 Busy Here (480 when unavailable) for a ring-group, queue or forwarded offer.
+   */
+  decline(callId: string, how?: DeclineStatus | DeclineOptions): Promise<void>;
   /** Sends DTMF as SIP INFO (application/dtmf-relay) even when the media could carry RFC 4733. */
   sendDtmfInfo(callId: string, digits: string): Promise<void>;
   /** The call's RTCPeerConnection, for diagnostics (stats pages, tests); undefined when none. */
   peerConnection(callId: string): RTCPeerConnection | undefined;
   /** Hangs up every call, unregisters and releases devices. The adapter is unusable afterwards. */
   dispose(): Promise<void>;
+  /**
+   * The page is going away (`pagehide`) and its established calls must outlive it: keeps their
+   * dialogs for the next page of this tab, synchronously, and answers the ids kept. It sends
+   * nothing (no BYE, no un-REGISTER): the phone system keeps the far end's leg until the reloaded
+   * page replaces the dialog. Without `dialogStorage` nothing is kept. Nothing is written after it.
+   */
+  suspend(): readonly string[];
 }
 
 export function createSipTelephony(settings: ConnectorSettings, options: SipTelephonyOptions): SipTelephony {
@@ -107,6 +128,13 @@ export function createSipTelephony(settings: ConnectorSettings, options: SipTele
 }
 
 const DTMF_DIGITS = /^[0-9A-D*#,]+$/i;
+/** While calls are up their dialogs are re-saved this often, so a crash (no `pagehide`) dates them. */
+const DIALOG_HEARTBEAT_MS = 5000;
+/**
+ * How long calls left by the previous page wait for this one to sign in: past it they count as
+ * ended during the reload (the phone system's grace for the old leg is shorter than this anyway).
+ */
+const REATTACH_WINDOW_MS = 60_000;
 
 class SipTelephonyAdapter implements SipTelephony {
   private readonly emitter: Emitter<SipTelephonyEvents>;
@@ -123,6 +151,13 @@ class SipTelephonyAdapter implements SipTelephony {
   /** The calls in the conference (by id: a call's peer connection is gone once it ends). */
   private mixed = new Set<string>();
   private lastRegistration: RegistrationState = { state: 'unregistered' };
+  private readonly dialogStore: DialogStore | undefined;
+  /** Dialogs the previous page of this tab left, not yet tried again (an INVITE with Replaces each). */
+  private pendingDialogs: PersistedDialog[] = [];
+  readonly reattaching: readonly ReattachingCall[];
+  private dialogHeartbeat: (() => void) | undefined;
+  /** The page is going: nothing more is written to the dialog store (see `suspend`). */
+  private suspended = false;
 
   constructor(
     private readonly settings: ConnectorSettings,
@@ -141,6 +176,16 @@ class SipTelephonyAdapter implements SipTelephony {
       devicesChanged: (devices) => this.emit('devices', devices),
       microphoneChanged: () => this.switchMicrophone(),
     });
+    this.dialogStore = options.dialogStorage ? new DialogStore(options.dialogStorage) : undefined;
+    this.pendingDialogs = this.dialogStore?.load(this.clock.now()) ?? [];
+    this.reattaching = this.pendingDialogs.map((d) => ({
+      callId: d.callId, direction: d.direction, internal: d.internal, remote: d.remote,
+      answeredAt: d.establishedAt, leftAt: d.savedAt, held: d.held, muted: d.muted,
+    }));
+    if (this.pendingDialogs.length) {
+      this.logger.log('info', 'calls left up by the previous page; taking them back once registered', { callIds: this.reattaching.map((c) => c.callId) });
+      this.clock.setTimeout(() => this.abandonPendingDialogs('the phone did not sign in again in time'), REATTACH_WINDOW_MS);
+    }
   }
 
   get events(): EventSource<SipTelephonyEvents> {
@@ -219,6 +264,7 @@ class SipTelephonyAdapter implements SipTelephony {
       (state) => {
         this.lastRegistration = state;
         this.emit('registration', state);
+        if (state.state === 'registered') this.reattachPending();
       },
       (code, reason) => new SwitchboardError(code, reason),
     );
@@ -284,6 +330,137 @@ class SipTelephonyAdapter implements SipTelephony {
       // CANCEL cannot leave), so the call ends here rather than from its state change.
       if (call.session.state !== SessionState.Terminated) this.end(call, call.endReason);
     }
+  }
+
+  // ── surviving a reload ──────────────────────────────────────────────────────────────────────
+
+  suspend(): readonly string[] {
+    if (this.suspended) return [];
+    const kept = this.dialogsToKeep();
+    this.saveDialogs(kept);
+    this.suspended = true;
+    this.dialogHeartbeat?.();
+    this.dialogHeartbeat = undefined;
+    if (kept.length) this.logger.log('info', 'leaving the page with calls up: no BYE, no un-REGISTER; the next page takes them back', { callIds: kept.map((d) => d.callId) });
+    return kept.map((d) => d.callId);
+  }
+
+  /**
+   * The dialogs a reload must find: every established call's current dialog, plus those the
+   * previous page left that this one has not tried yet (a second reload before the first reattach).
+   */
+  private dialogsToKeep(): PersistedDialog[] {
+    const now = this.clock.now();
+    const kept: PersistedDialog[] = [...this.pendingDialogs];
+    for (const call of this.calls.values()) {
+      const dialog = call.phase === 'established' ? call.session.dialog : undefined;
+      if (!dialog) continue;
+      // The core dialog class carries the route set and CSeq that the session interface hides.
+      const core = dialog instanceof Core.Dialog ? dialog : undefined;
+      kept.push({
+        callId: call.id,
+        sipCallId: dialog.callId,
+        localTag: dialog.localTag,
+        remoteTag: dialog.remoteTag,
+        remoteTarget: dialog.remoteTarget.toString(),
+        remoteUri: call.session.remoteIdentity.uri.toString(),
+        routeSet: core ? [...core.routeSet] : [],
+        localSeqnum: core?.localSequenceNumber ?? 0,
+        direction: call.direction,
+        internal: call.internal,
+        remote: call.remote,
+        held: call.held,
+        muted: call.muted,
+        establishedAt: call.establishedAt ?? now,
+        savedAt: now,
+      });
+    }
+    return kept;
+  }
+
+  private saveDialogs(dialogs: readonly PersistedDialog[]): void {
+    if (!this.dialogStore || this.suspended) return;
+    if (!this.dialogStore.save(dialogs)) this.logger.log('warn', 'could not keep the calls\' dialogs; a reload would lose them');
+  }
+
+  /** Calls changed: keep their dialogs as of now, and while any is up, every few seconds. */
+  private persistDialogs(): void {
+    if (!this.dialogStore || this.suspended) return;
+    const kept = this.dialogsToKeep();
+    this.saveDialogs(kept);
+    if (kept.length && !this.dialogHeartbeat) {
+      this.dialogHeartbeat = this.clock.setTimeout(() => {
+        this.dialogHeartbeat = undefined;
+        this.persistDialogs();
+      }, DIALOG_HEARTBEAT_MS);
+    } else if (!kept.length) {
+      this.dialogHeartbeat?.();
+      this.dialogHeartbeat = undefined;
+    }
+  }
+
+  /** Registered: send an INVITE with Replaces for each dialog the previous page left. */
+  private reattachPending(): void {
+    const ua = this.ua;
+    if (!ua || !this.pendingDialogs.length) return;
+    const pending = this.pendingDialogs;
+    this.pendingDialogs = [];
+    for (const dialog of pending) this.reattach(ua, dialog);
+  }
+
+  /**
+   * Takes a call back: a new dialog to the far end's Contact that replaces the old one (RFC 3891:
+   * to-tag is the far end's tag, from-tag ours). The call keeps its id and its answer time; the
+   * far end drops the old dialog without ending its call. A refusal means the call ended while the
+   * page reloaded (481: the far end no longer has the dialog).
+   */
+  private reattach(ua: UserAgent, dialog: PersistedDialog): void {
+    const target = UserAgent.makeURI(dialog.remoteTarget);
+    const to = UserAgent.makeURI(dialog.remoteUri);
+    if (!target || !to) {
+      this.logger.log('warn', 'a kept dialog names no usable address; the call cannot be taken back', { callId: dialog.callId });
+      this.emit('ended', dialog.callId, 'failed', 'the call ended during the reload (its dialog could not be read)');
+      return;
+    }
+    const inviter = new Inviter(ua, target, {
+      extraHeaders: [`Replaces: ${dialog.sipCallId};to-tag=${dialog.remoteTag};from-tag=${dialog.localTag}`],
+      params: { toUri: to, ...(dialog.remote.displayName ? { toDisplayName: dialog.remote.displayName } : {}) },
+      sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false }, hold: dialog.held } as Web.SessionDescriptionHandlerOptions,
+    });
+    const call = new SipCall(dialog.callId, dialog.direction, inviter, dialog.remote, dialog.internal, this.browserAudio.createOutput());
+    // Set up like a call we place, whatever its direction: it is not an offer to answer.
+    call.phase = 'dialing';
+    call.reattaching = true;
+    call.held = dialog.held;
+    call.muted = dialog.muted;
+    call.establishedAt = dialog.establishedAt;
+    this.calls.set(call.id, call);
+    inviter.delegate = this.sessionDelegate(call, inviter);
+    this.watchSession(call, inviter);
+    this.logger.log('info', 'taking a call back after the reload (INVITE with Replaces)', { callId: call.id, replaces: dialog.sipCallId });
+    void inviter.invite({
+      requestDelegate: {
+        onReject: (response) => {
+          const { statusCode, reasonPhrase } = response.message;
+          // 481: the far end has no such dialog any more, so it hung up (or gave up) meanwhile.
+          call.endReason ??= statusCode === 481 ? 'remote-hangup' : 'failed';
+          call.endDetail = `the call ended during the reload (${statusCode} ${reasonPhrase})`;
+        },
+      },
+    }).catch((error: unknown) => {
+      call.endReason ??= 'failed';
+      call.endDetail ??= `the call ended during the reload (${String(error)})`;
+      this.end(call, call.endReason);
+    });
+  }
+
+  /** The calls the previous page left that could not be tried (no sign-in): they ended during the reload. */
+  private abandonPendingDialogs(why: string): void {
+    const pending = this.pendingDialogs;
+    if (!pending.length) return;
+    this.pendingDialogs = [];
+    for (const dialog of pending) this.emit('ended', dialog.callId, 'failed', `the call ended during the reload (${why})`);
+    this.persistDialogs();
   }
 
   // ── inbound ─────────────────────────────────────────────────────────────────────────────────
@@ -365,11 +542,20 @@ class SipTelephonyAdapter implements SipTelephony {
     }
   }
 
-  async decline(callId: string, statusCode: 486 | 603 = 603): Promise<void> {
+  async decline(callId: string, how: DeclineStatus | DeclineOptions = {}): Promise<void> {
     const call = this.call(callId);
     if (call.phase !== 'offered' || !(call.session instanceof Invitation)) throw new SwitchboardError('SB40001', `Call ${callId} is not ringing.`);
     call.endReason = 'declined';
-    await call.session.reject({ statusCode });
+    // 603 would end a ring group's call for every colleague still ringing (RFC 3261 §16.7): see
+    // declineStatus for the rule that tells a call for this agent alone from a group offer.
+    const request = call.session.request;
+    const status = typeof how === 'number' ? how : declineStatus({
+      ownExtension: this.ua?.configuration.uri.user,
+      dialed: request.to.uri.user,
+      retargeted: request.hasHeader('diversion') || request.hasHeader('history-info'),
+      unavailable: how.unavailable === true,
+    });
+    await call.session.reject({ statusCode: status });
   }
 
   // ── outbound ────────────────────────────────────────────────────────────────────────────────
@@ -414,7 +600,7 @@ class SipTelephonyAdapter implements SipTelephony {
           },
           onReject: (response) => {
             const { statusCode, reasonPhrase } = response.message;
-            call.endReason ??= rejectionReason(statusCode ?? 0);
+            call.endReason ??= endReasonOfFailure(statusCode ?? 0);
             call.endDetail = `${statusCode} ${reasonPhrase}`;
           },
         },
@@ -499,11 +685,21 @@ class SipTelephonyAdapter implements SipTelephony {
       call.quality?.setOutage(false);
       this.watchMedia(call, session);
       this.logger.log('info', 'call continues on a new dialog', { callId: call.id });
+      this.persistDialogs();
       return;
     }
     if (call.session !== session) return;
     this.stopRingback(call);
     if (!call.transition('established')) return;
+    call.establishedAt ??= this.clock.now();
+    if (call.reattaching) {
+      call.reattaching = false;
+      // The microphone of the new dialog honours the mute and hold the call had before the reload.
+      const mic = call.microphone;
+      if (mic) mic.enabled = !call.held && !call.muted;
+      this.logger.log('info', 'call taken back after the reload', { callId: call.id });
+    }
+    this.persistDialogs();
     this.updateRinger();
     const sdh = call.sdh;
     if (sdh) call.output.play(sdh.remoteMediaStream);
@@ -671,6 +867,7 @@ class SipTelephonyAdapter implements SipTelephony {
       this.mixed.clear();
     }
     this.updateRinger();
+    this.persistDialogs();
     this.emit('ended', call.id, reason, ...(call.endDetail ? [call.endDetail] : []));
   }
 
@@ -720,6 +917,7 @@ class SipTelephonyAdapter implements SipTelephony {
     call.sdh?.enableReceiverTracks(!hold);
     const mic = call.microphone;
     if (mic) mic.enabled = !hold && !call.muted;
+    this.persistDialogs();
     this.emit('held', call.id, hold);
   }
 
@@ -728,6 +926,7 @@ class SipTelephonyAdapter implements SipTelephony {
     call.muted = muted;
     const mic = call.microphone;
     if (mic) mic.enabled = !muted && !call.held;
+    this.persistDialogs();
   }
 
   async sendDtmf(callId: string, digits: string): Promise<void> {
@@ -982,13 +1181,6 @@ class NameAddrUri extends URI {
 function encodeUser(user: string): string {
   // '+' and digits stay readable; anything else a SIP user part cannot hold is escaped.
   return user.replace(/[^A-Za-z0-9\-_.!~*'()&=+$,;?/]/g, (c) => encodeURIComponent(c));
-}
-
-function rejectionReason(statusCode: number): EndReason {
-  if (statusCode === 486 || statusCode === 600) return 'busy';
-  if (statusCode === 408 || statusCode === 480) return 'no-answer';
-  if (statusCode === 487) return 'local-hangup';
-  return 'rejected';
 }
 
 function settingUp(session: Session): boolean {

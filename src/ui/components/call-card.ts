@@ -34,6 +34,22 @@ function recordLabel(r: RecordRef): string {
   return `${r.objectType}: ${r.name ?? r.id}`;
 }
 
+/** Objects whose record names the caller (a person, or the company that calls). */
+const CALLER_OBJECTS: readonly string[] = ['Contact', 'Lead', 'Account'];
+
+/**
+ * The card's headline and the line under it. The record the call relates to names the caller
+ * better than the phone system's display name (often a trunk's "Customer" or a number): once the
+ * screen pop found exactly one record, or the agent picked one, the headline is its name and the
+ * number goes under it. A Case or another non-caller record stays on the "Related to" line.
+ */
+export function callHeadline(call: CallView, unknown: string): { readonly headline: string; readonly subline?: string } {
+  const caller = call.related.find((r) => r.name && CALLER_OBJECTS.includes(r.objectType));
+  const name = caller?.name ?? call.name;
+  if (name) return { headline: name, ...(call.number ? { subline: call.number } : {}) };
+  return { headline: call.state === 'offering' && !call.number ? unknown : call.number };
+}
+
 function qualityBars(level: 'good' | 'fair' | 'poor'): TemplateResult {
   const lit = level === 'good' ? 3 : level === 'fair' ? 2 : 1;
   return html`<span class="sb-bars sb-bars_${level}" aria-hidden="true">${[1, 2, 3].map((i) => html`<span class="${i <= lit ? 'on' : ''}"></span>`)}</span>`;
@@ -41,7 +57,7 @@ function qualityBars(level: 'good' | 'fair' | 'poor'): TemplateResult {
 
 export function callCard(call: CallView, ctx: CallCardContext): TemplateResult {
   const t = ctx.translator;
-  const ringing = call.state === 'offering';
+  const { headline, subline } = callHeadline(call, t.t('call.unknown'));
   return html`<article class="slds-card sb-call sb-call_${call.state} ${call.focused ? 'sb-call_focused' : ''}" aria-label=${t.t(call.title)} data-call-id=${call.id}>
     <div class="sb-row">
       <span class="slds-text-title sb-grow">${t.t(call.title)} · ${t.t(call.stateLabel)}</span>
@@ -51,8 +67,8 @@ export function callCard(call: CallView, ctx: CallCardContext): TemplateResult {
         : ''}
       <span class="slds-badge" role="timer" aria-label=${t.t('call.timer', { time: formatDuration(call.timerSeconds) })}>${formatDuration(call.timerSeconds)}</span>
     </div>
-    <p class="sb-caller slds-truncate">${call.name ?? (ringing && !call.number ? t.t('call.unknown') : call.number)}</p>
-    ${call.name ? html`<p class="slds-truncate">${call.number}</p>` : ''}
+    <p class="sb-caller slds-truncate">${headline}</p>
+    ${subline ? html`<p class="slds-truncate">${subline}</p>` : ''}
     ${call.muted ? html`<span class="slds-badge">${t.t('call.muted')}</span>` : ''}
     ${call.conferenceWith.length ? html`<p class="sb-meta">${t.t('call.conferenceWith', { names: call.conferenceWith.join(', ') })}</p>` : ''}
     ${call.chooser

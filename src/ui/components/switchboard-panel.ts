@@ -6,6 +6,7 @@
 import { LitElement, css, html, type PropertyValues, type TemplateResult } from 'lit';
 import type { AgentCommand, RecordRef } from '../../core/index.ts';
 import { formatDuration } from '../format/duration.ts';
+import { phoneFormatReady } from '../format/phone-format.ts';
 import { createTranslator, pickLocale, type Translator } from '../i18n/i18n.ts';
 import type { PanelHost } from '../panel-host.ts';
 import { slds } from '../styles/slds.ts';
@@ -43,6 +44,7 @@ export class SbPanel extends LitElement {
     tab: { state: true },
     tool: { state: true },
     dismissed: { state: true },
+    dismissedFailure: { state: true },
     newCall: { state: true },
   };
 
@@ -52,6 +54,8 @@ export class SbPanel extends LitElement {
   tool?: { readonly callId: string; readonly tool: CallTool };
   /** The error the agent dismissed (code + message), hidden until another one comes. */
   dismissed = '';
+  /** The failed call whose notice the agent dismissed (its id). */
+  dismissedFailure = '';
   newCall = false;
 
   private unsubscribe?: () => void;
@@ -83,6 +87,8 @@ export class SbPanel extends LitElement {
     this.addEventListener(COMMAND_EVENT, this.onCommand);
     this.addEventListener('sb-close', this.closeTool);
     this.subscribe();
+    // Numbers show as received until libphonenumber-js (its own chunk) is in; then render them formatted.
+    void phoneFormatReady().then(() => this.requestUpdate());
   }
 
   override disconnectedCallback(): void {
@@ -175,6 +181,12 @@ export class SbPanel extends LitElement {
         ? html`<div class="slds-notify sb-row sb-banner" role="alert">
             <span class="sb-grow" title=${view.error.message}>${t.locale === 'en' || !view.error.key ? view.error.message : t.t(view.error.key)}</span>
             <button type="button" class="slds-button" aria-label=${t.t('panel.dismiss')} @click=${() => { this.dismissed = errorId; }}>✕</button>
+          </div>`
+        : ''}
+      ${view.callFailed && view.callFailed.callId !== this.dismissedFailure
+        ? html`<div class="slds-notify sb-row sb-banner" role="alert">
+            <span class="sb-grow">${t.t(view.callFailed.key, view.callFailed.params)}</span>
+            <button type="button" class="slds-button" aria-label=${t.t('panel.dismiss')} @click=${() => { this.dismissedFailure = view.callFailed?.callId ?? ''; }}>✕</button>
           </div>`
         : ''}
       <div role="tablist" aria-label=${t.t('tab.label')}>

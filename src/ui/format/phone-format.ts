@@ -1,22 +1,50 @@
 /**
- * Phone numbers for display and for the dial field, as the agent types.
+ * Phone numbers for display and for the dial field: libphonenumber-js's own formats, so the panel,
+ * the dial field and the call logs' subjects all read a number the same way (`+44 20 7946 0958`,
+ * `+1 415 555 0134`), whatever form the phone system or the agent gave it in.
  *
- * Why not libphonenumber-js: its smallest build with `AsYouType` weighs 32.5 KB gzipped, a third of
- * the connector's whole JavaScript budget (90 KB with sip.js). Validation and E.164 normalisation
- * happen in the telephony adapter; the panel only needs readable grouping, so this file formats
- * North American numbers exactly (`(415) 555-0134`, `+1 415-555-0134`), splits other international
- * numbers after their country code (ITU zone rules) and groups the rest, and leaves extensions,
- * feature codes (`*72`) and anything it does not understand as typed.
+ * Loaded lazily: libphonenumber-js with its metadata is the largest thing an idle panel would hold
+ * (it is also the number normaliser's, src/telephony/sip/number-normalizer.ts, which loads the same
+ * module, so the bundler puts it in one chunk both share). The first number to show starts the
+ * load; until it is in, numbers show as received (`+442079460958`) and the dial field keeps what the
+ * agent typed. `phoneFormatReady()` resolves once it is in, so the panel renders again, formatted.
+ * Extensions, feature codes (`*72`), SIP URIs and anything libphonenumber cannot read stay as given.
  */
 
-const NANP_COUNTRIES = ['US', 'CA', 'PR', 'GU', 'VI', 'AS', 'MP', 'DO', 'JM', 'BS', 'BB', 'TT'];
+type PhoneNumbers = typeof import('libphonenumber-js');
+type CountryCode = import('libphonenumber-js').CountryCode;
 
-/** Two-digit country codes; codes starting 1 or 7 have one digit; all others three (ITU-T E.164 zones). */
-const TWO_DIGIT_CODES = new Set([
-  '20', '27', '30', '31', '32', '33', '34', '36', '39', '40', '41', '43', '44', '45', '46', '47', '48', '49',
-  '51', '52', '53', '54', '55', '56', '57', '58', '60', '61', '62', '63', '64', '65', '66', '81', '82', '84',
-  '86', '90', '91', '92', '93', '94', '95', '98',
-]);
+let lib: PhoneNumbers | undefined;
+let loading: Promise<PhoneNumbers> | undefined;
+let markReady: () => void = () => {};
+const ready = new Promise<void>((resolve) => { markReady = resolve; });
+
+/**
+ * Loads libphonenumber-js once (later calls share the same promise). A failed load (the chunk could
+ * not be fetched) is forgotten, so the next number shown tries again.
+ */
+export function loadPhoneFormat(): Promise<void> {
+  loading ??= import('libphonenumber-js').then((module) => {
+    lib = module;
+    markReady();
+    return module;
+  }, (error: unknown) => {
+    loading = undefined;
+    throw error;
+  });
+  return loading.then(() => undefined);
+}
+
+/** Resolves once numbers format (never rejects; a failed load is retried by the next number shown). */
+export function phoneFormatReady(): Promise<void> {
+  return ready;
+}
+
+/** The loaded library, or undefined after starting to load it. */
+function loaded(): PhoneNumbers | undefined {
+  if (!lib) loadPhoneFormat().catch(() => {});
+  return lib;
+}
 
 /** Keeps what a dial string may hold: digits, a leading `+`, `*` and `#`. */
 export function dialable(input: string): string {
@@ -25,75 +53,58 @@ export function dialable(input: string): string {
   return plus + trimmed.replace(/[^0-9*#]/g, '');
 }
 
-/** The country calling code at the start of international digits (without `+`), if recognisable. */
-export function countryCodeOf(digits: string): string | undefined {
-  if (digits.startsWith('1') || digits.startsWith('7')) return digits.slice(0, 1);
-  if (digits.length < 2) return undefined;
-  const two = digits.slice(0, 2);
-  if (TWO_DIGIT_CODES.has(two)) return two;
-  return digits.length >= 3 ? digits.slice(0, 3) : undefined;
+/** Feature codes, SIP URIs, letters: not numbers to reformat. */
+function notANumber(value: string): boolean {
+  return /[*#@a-z]/i.test(value);
 }
 
-function nanpNational(ten: string): string {
-  // Partial input grows as (415) 555-0134.
-  if (ten.length <= 3) return ten;
-  if (ten.length <= 6) return `(${ten.slice(0, 3)}) ${ten.slice(3)}`;
-  return `(${ten.slice(0, 3)}) ${ten.slice(3, 6)}-${ten.slice(6, 10)}${ten.slice(10)}`;
-}
-
-function nanpInternational(ten: string): string {
-  if (ten.length <= 3) return ten;
-  if (ten.length <= 6) return `${ten.slice(0, 3)}-${ten.slice(3)}`;
-  return `${ten.slice(0, 3)}-${ten.slice(3, 6)}-${ten.slice(6)}`;
-}
-
-/** Groups digits by three, the last group taking four when exactly four remain: `207 946 0958`. */
-function group(digits: string): string {
-  const parts: string[] = [];
-  let rest = digits;
-  while (rest.length > 4) {
-    parts.push(rest.slice(0, 3));
-    rest = rest.slice(3);
-  }
-  if (rest) parts.push(rest);
-  return parts.join(' ');
+/** An extension: a few digits, no `+`. It never leaves the phone system and reads best as typed. */
+function isShortDigits(value: string): boolean {
+  return /^\d{1,6}$/.test(dialable(value));
 }
 
 /**
- * Formats a number as typed so far. `defaultCountry` (ISO 3166, from the call center settings)
- * decides how national numbers read.
+ * Formats a number as typed so far (libphonenumber's AsYouType). `defaultCountry` (ISO 3166, from
+ * the call center settings) decides how national numbers read: `(415) 555-0134` in the US,
+ * `020 7946 0958` in GB. Before libphonenumber-js is loaded, the input is kept as typed.
  */
 export function formatAsYouType(input: string, defaultCountry = 'US'): string {
   const value = input.trim();
-  // Feature codes, SIP URIs, letters: not ours to reformat.
-  if (value === '' || /[*#@a-z]/i.test(value)) return value;
-  const d = dialable(value);
-  const international = d.startsWith('+');
-  const digits = international ? d.slice(1) : d;
-  if (international) {
-    if (digits === '') return '+';
-    const cc = countryCodeOf(digits);
-    if (!cc) return `+${digits}`;
-    const national = digits.slice(cc.length);
-    if (national === '') return `+${cc}`;
-    return `+${cc} ${cc === '1' ? nanpInternational(national) : group(national)}`;
-  }
-  // Extensions stay as they are.
-  if (digits.length <= 6) return digits;
-  if (NANP_COUNTRIES.includes(defaultCountry.toUpperCase())) {
-    if (digits.startsWith('1') && digits.length >= 8) return `1 ${nanpNational(digits.slice(1))}`;
-    if (!digits.startsWith('1') && !digits.startsWith('0')) return nanpNational(digits);
-  }
-  return digits;
+  if (value === '' || notANumber(value) || isShortDigits(value)) return value;
+  const numbers = loaded();
+  if (!numbers) return value;
+  return new numbers.AsYouType(defaultCountry.toUpperCase() as CountryCode).input(dialable(value));
 }
 
 /**
- * A party's number for display: the E.164 form, grouped (`+1 415-555-0134`), when the adapter gave
- * one — international style always, so a number reads the same to every agent of a multi-country
- * team and matches what Salesforce search shows — else the number as received, grouped.
+ * A number in international format (`+44 20 7946 0958`), when libphonenumber-js is loaded and the
+ * number is possible; otherwise undefined. International style always, so a number reads the same
+ * to every agent of a multi-country team and matches what Salesforce search shows.
+ */
+function international(numbers: PhoneNumbers, party: { readonly number: string; readonly e164?: string }, defaultCountry: string): string | undefined {
+  const e164 = party.e164 && /^\+\d{6,15}$/.test(party.e164) ? party.e164 : undefined;
+  const source = e164 ?? party.number.trim();
+  if (source === '' || notANumber(source) || (!e164 && isShortDigits(source))) return undefined;
+  const parsed = numbers.parsePhoneNumberFromString(source, defaultCountry.toUpperCase() as CountryCode);
+  return parsed?.isPossible() ? parsed.formatInternational() : undefined;
+}
+
+/**
+ * A party's number for display: the E.164 form when the adapter gave one, else the number as
+ * received, in international format (see `international`). Until libphonenumber-js is loaded (this
+ * starts it), the E.164 form or the number as received.
  */
 export function displayNumber(party: { readonly number: string; readonly e164?: string }, defaultCountry = 'US'): string {
-  const e164 = party.e164;
-  if (e164 && /^\+\d{6,15}$/.test(e164)) return formatAsYouType(e164, defaultCountry);
-  return formatAsYouType(party.number, defaultCountry) || party.number;
+  const numbers = loaded();
+  const formatted = numbers ? international(numbers, party, defaultCountry) : undefined;
+  return formatted ?? party.e164 ?? party.number;
+}
+
+/**
+ * `displayNumber` once libphonenumber-js is loaded: for text written once (a call log's subject),
+ * which cannot be rendered again later. If the library cannot be loaded, the unformatted number.
+ */
+export async function formatPhoneNumber(party: { readonly number: string; readonly e164?: string }, defaultCountry = 'US'): Promise<string> {
+  await loadPhoneFormat().catch(() => {});
+  return displayNumber(party, defaultCountry);
 }

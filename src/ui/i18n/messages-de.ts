@@ -160,4 +160,12 @@ export const de: Messages = {
   'error.SB40002': 'Dieser Statuswechsel ist jetzt nicht erlaubt.',
   'error.SB40003': 'Es sind keine Leitungen mehr frei.',
   'error.SB90001': 'Interner Fehler. Bitte laden Sie das Protokoll herunter und melden Sie ihn.',
+
+  // Why a call the agent placed failed (the panel's notice), and History's word for no such number.
+  'end.not-found': 'Rufnummer unbekannt',
+  'callFailed.busy': 'Anruf an {number} fehlgeschlagen: Die Leitung ist besetzt.',
+  'callFailed.not-found': 'Anruf an {number} fehlgeschlagen: Diese Rufnummer gibt es nicht.',
+  'callFailed.no-answer': 'Anruf an {number} fehlgeschlagen: Niemand hat abgenommen.',
+  'callFailed.rejected': 'Anruf an {number} fehlgeschlagen: Der Anruf wurde abgelehnt.',
+  'callFailed.failed': 'Anruf an {number} fehlgeschlagen: Fehler im Netzwerk oder in der Telefonanlage.',
 };

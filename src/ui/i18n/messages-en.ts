@@ -163,6 +163,14 @@ export const en = {
   'error.SB40002': 'That status change is not allowed now.',
   'error.SB40003': 'No more lines are free.',
   'error.SB90001': 'Internal error. Please download the log and report it.',
+
+  // Why a call the agent placed failed (the panel's notice), and History's word for no such number.
+  'end.not-found': 'No such number',
+  'callFailed.busy': 'Call to {number} failed: the line is busy.',
+  'callFailed.not-found': 'Call to {number} failed: no such number.',
+  'callFailed.no-answer': 'Call to {number} failed: no answer.',
+  'callFailed.rejected': 'Call to {number} failed: the call was declined.',
+  'callFailed.failed': 'Call to {number} failed: network or phone system error.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -160,4 +160,12 @@ export const es: Messages = {
   'error.SB40002': 'Ese cambio de estado no está permitido ahora.',
   'error.SB40003': 'No quedan líneas libres.',
   'error.SB90001': 'Error interno. Descargue el registro e infórmelo.',
+
+  // Why a call the agent placed failed (the panel's notice), and History's word for no such number.
+  'end.not-found': 'Número inexistente',
+  'callFailed.busy': 'La llamada a {number} ha fallado: la línea está ocupada.',
+  'callFailed.not-found': 'La llamada a {number} ha fallado: el número no existe.',
+  'callFailed.no-answer': 'La llamada a {number} ha fallado: nadie ha contestado.',
+  'callFailed.rejected': 'La llamada a {number} ha fallado: la llamada fue rechazada.',
+  'callFailed.failed': 'La llamada a {number} ha fallado: error de la red o de la centralita.',
 };

@@ -160,4 +160,12 @@ export const fr: Messages = {
   'error.SB40002': 'Ce changement de statut n\u2019est pas autorisé maintenant.',
   'error.SB40003': 'Aucune ligne n\u2019est libre.',
   'error.SB90001': 'Erreur interne. Téléchargez le journal et signalez-la.',
+
+  // Why a call the agent placed failed (the panel's notice), and History's word for no such number.
+  'end.not-found': 'Numéro inexistant',
+  'callFailed.busy': 'L’appel vers {number} a échoué : la ligne est occupée.',
+  'callFailed.not-found': 'L’appel vers {number} a échoué : ce numéro n’existe pas.',
+  'callFailed.no-answer': 'L’appel vers {number} a échoué : pas de réponse.',
+  'callFailed.rejected': 'L’appel vers {number} a échoué : l’appel a été refusé.',
+  'callFailed.failed': 'L’appel vers {number} a échoué : erreur du réseau ou du standard téléphonique.',
 };

@@ -160,4 +160,12 @@ export const ja: Messages = {
   'error.SB40002': '現在そのステータス変更はできません。',
   'error.SB40003': '空いている回線がありません。',
   'error.SB90001': '内部エラーです。ログをダウンロードして報告してください。',
+
+  // Why a call the agent placed failed (the panel's notice), and History's word for no such number.
+  'end.not-found': '存在しない番号',
+  'callFailed.busy': '{number} への発信に失敗しました: 話し中です。',
+  'callFailed.not-found': '{number} への発信に失敗しました: この番号は存在しません。',
+  'callFailed.no-answer': '{number} への発信に失敗しました: 応答がありません。',
+  'callFailed.rejected': '{number} への発信に失敗しました: 相手が通話を拒否しました。',
+  'callFailed.failed': '{number} への発信に失敗しました: ネットワークまたは電話システムのエラーです。',
 };

@@ -8,6 +8,8 @@
  *   JSON string `{username, password, extension, expiresAt, ttlSeconds}` (sip-credentials.ts), for
  *   the user's `SwitchboardExtension__c`, signed with the org's SIP secret (in an org: the
  *   protected Custom Metadata record `SwitchboardPhoneSecret__mdt.Default`).
+ * - `SwitchboardRecords.caseContact(caseId)` returns the Case's contact as JSON `{Id, Name}`, or ''
+ *   when it has none (src/node/package/records-apex.ts).
  */
 import type { ApexRegistry } from './apex-registry.ts';
 import type { ConsoleData } from './console-data.ts';
@@ -28,6 +30,14 @@ export function registerBuiltinApex(apex: ApexRegistry, data: ConsoleData, optio
     if (!callObject) throw new Error('methodParams must include callObject=<CallObject>');
     const objectApiName = params.objectApiName || 'Task';
     return data.findByCallObject(objectApiName, callObject, context.userId)?.Id ?? '';
+  });
+
+  // The package's SwitchboardRecords.caseContact (contract: src/crm/screen-pop/case-contact.ts).
+  apex.register('SwitchboardRecords', 'caseContact', (params) => {
+    const found = data.record(params.caseId ?? '');
+    const contactId = found?.object === 'Case' ? found.fields.ContactId : undefined;
+    const contact = typeof contactId === 'string' && contactId !== '' ? data.record(contactId) : undefined;
+    return contact ? JSON.stringify({ Id: contact.Id, Name: contact.name }) : '';
   });
 
   const { sipSecret } = options;

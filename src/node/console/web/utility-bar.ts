@@ -2,7 +2,8 @@
  * The utility bar: the Phone item (label, icon, panel label/icon, width and height, open or
  * minimised; its panel and softphone iframe exist from app load, so the softphone runs while
  * minimised) and the Omni-Channel item (presence statuses: Available, Away with the call center's
- * reasons, Offline).
+ * reasons, Offline; its panel opens and closes from the item and its minimize control). The bar
+ * and its panels stay above page modals (console.css), as Lightning's utility bar does.
  */
 import { h, clear, icon } from './dom.ts';
 
@@ -29,6 +30,8 @@ export class UtilityBar {
   private readonly phoneHeader: HTMLElement;
   private readonly omniPanel: HTMLElement;
   private readonly omniButton: HTMLButtonElement;
+  private readonly omniHeader: HTMLElement;
+  private readonly omniBody: HTMLElement;
   omni: OmniStatus = { status: 'offline' };
   private omniOpen = false;
 
@@ -37,7 +40,7 @@ export class UtilityBar {
     initial: Pick<PhoneItemState, 'widthPX' | 'heightPX'>,
     private readonly awayReasons: readonly { id: string; label: string }[],
     private readonly onOmniChange: (status: OmniStatus) => void,
-    phoneAvailable: boolean,
+    private readonly phoneAvailable: boolean,
   ) {
     this.phone = { itemLabel: 'Phone', itemIcon: 'call', panelLabel: 'Phone', panelIcon: 'call', visible: false, ...initial };
     this.phoneButton = h('button', { class: 'slds-button console-utility-action', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'phone-panel',
@@ -46,8 +49,12 @@ export class UtilityBar {
     this.frameHost = h('div', { class: 'console-softphone-host' });
     this.phonePanel = h('section', { id: 'phone-panel', class: 'console-phone-panel', role: 'dialog', 'aria-label': 'Phone panel' }, this.phoneHeader, this.frameHost);
     this.omniButton = h('button', { class: 'slds-button console-utility-action', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'omni-panel',
-      onclick: () => { this.omniOpen = !this.omniOpen; this.renderOmni(); } });
-    this.omniPanel = h('section', { id: 'omni-panel', class: 'console-omni-panel', role: 'dialog', 'aria-label': 'Omni-Channel' });
+      onclick: () => this.setOmniOpen(!this.omniOpen) });
+    this.omniHeader = h('header', { class: 'console-panel-header' }, icon('omni_channel'),
+      h('h2', { class: 'slds-utility-panel__header-label' }, 'Omni-Channel'),
+      h('button', { class: 'slds-button slds-button_icon', type: 'button', 'aria-label': 'Minimize Omni-Channel', onclick: () => this.setOmniOpen(false) }, '–'));
+    this.omniBody = h('div', {});
+    this.omniPanel = h('section', { id: 'omni-panel', class: 'console-omni-panel', role: 'dialog', 'aria-label': 'Omni-Channel' }, this.omniHeader, this.omniBody);
     const items = h('ul', { class: 'console-utility-items' },
       phoneAvailable ? h('li', {}, this.phoneButton) : null,
       h('li', {}, this.omniButton));
@@ -75,6 +82,17 @@ export class UtilityBar {
     this.phonePanel.setAttribute('aria-hidden', String(!this.phone.visible));
     this.phonePanel.style.width = `${this.phone.widthPX}px`;
     this.phonePanel.style.height = `${this.phone.heightPX}px`;
+    // Omni-Channel opens beside the Phone panel, never over the softphone (whatever its width).
+    if (this.phoneAvailable) this.omniPanel.style.left = `calc(1rem + ${this.phone.widthPX}px)`;
+  }
+
+  get omniPanelOpen(): boolean {
+    return this.omniOpen;
+  }
+
+  setOmniOpen(open: boolean): void {
+    this.omniOpen = open;
+    this.renderOmni();
   }
 
   setOmni(status: OmniStatus, notify: boolean): void {
@@ -92,10 +110,10 @@ export class UtilityBar {
     clear(this.omniButton);
     this.omniButton.append(icon('omni_channel'), h('span', {}, `Omni-Channel (${this.statusLabel()})`));
     this.omniButton.setAttribute('aria-expanded', String(this.omniOpen));
-    clear(this.omniPanel);
+    clear(this.omniBody);
     this.omniPanel.hidden = !this.omniOpen;
     const choices: OmniStatus[] = [{ status: 'available' }, ...this.awayReasons.map((r) => ({ status: 'away' as const, reasonId: r.id })), { status: 'offline' }];
-    this.omniPanel.append(h('h2', { class: 'slds-utility-panel__header-label' }, 'Omni-Channel'),
+    this.omniBody.append(
       h('p', { 'data-omni-status': this.omni.status }, `Status: ${this.statusLabel()}`),
       h('div', { role: 'radiogroup', 'aria-label': 'Presence status' }, choices.map((c) => {
         const checked = c.status === this.omni.status && (c.reasonId ?? '') === (this.omni.reasonId ?? '');

@@ -1,0 +1,117 @@
+// A page that reloads mid-call: the next engine of the tab carries the call on under the same id
+// while the adapter takes it back (TelephonyPort.reattaching), and logs it once, whole, whether it
+// came back or ended during the reload. Driven on the fakes: the in-memory phone system, a
+// recording CRM, a fake clock and in-memory storage shared by both engines.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConnectorEngine } from './connector-engine.ts';
+import { RECOVERED_NOTE } from './call-journal.ts';
+import type { ReattachingCall } from '../ports/telephony-port.ts';
+import { CapturingLogger, FakeClock, MemoryStorage, RecordingCrm, settingsMap } from '../testing/index.ts';
+import { FakePhoneSystem, type FakeTelephony } from '../../telephony/fake/index.ts';
+
+const AGENT = { username: '1001', password: 'secret' };
+
+async function startEngine(phone: FakePhoneSystem, storage: MemoryStorage, clock: FakeClock, owner: string, reattaching?: readonly ReattachingCall[]) {
+  const crm = new RecordingCrm({ settings: settingsMap({ '/switchboard/wrapUpEnabled': 'false' }) });
+  let telephony: FakeTelephony | undefined;
+  const engine = new ConnectorEngine({
+    crm,
+    createTelephony: () => {
+      const t = phone.createTelephony();
+      // What the SIP adapter answers when it finds dialogs the previous page kept.
+      if (reattaching) Object.defineProperty(t, 'reattaching', { value: reattaching });
+      telephony = t;
+      return t;
+    },
+    storage,
+    clock,
+    logger: new CapturingLogger(),
+    journal: { owner, staleMs: 0, heartbeatMs: 10_000 },
+  });
+  await engine.start();
+  await engine.execute({ type: 'sign-in', ...AGENT });
+  await phone.settle();
+  assert.ok(telephony);
+  return { engine, crm, telephony };
+}
+
+/** A page answers a call, talks `talkMs`, and leaves (pagehide: no hangup, no log). */
+async function callLeftByAPage(phone: FakePhoneSystem, storage: MemoryStorage, clock: FakeClock, talkMs: number) {
+  const a = await startEngine(phone, storage, clock, 'page-1');
+  const far = phone.callAgent({ from: '+14155550134' });
+  await phone.settle();
+  await a.engine.execute({ type: 'answer', callId: far.callId });
+  await phone.settle();
+  const answeredAt = a.engine.state.calls[0]?.timestamps.answered;
+  assert.ok(answeredAt !== undefined);
+  await a.engine.execute({ type: 'set-wrap-up', callId: far.callId, notes: 'Asked about the invoice' });
+  clock.advance(talkMs);
+  await phone.settle();
+  a.engine.dispose();
+  assert.equal(a.crm.count('logCall'), 0, 'the page that left logged nothing');
+  const left: ReattachingCall = {
+    callId: far.callId, direction: 'inbound', internal: false, remote: { number: '+14155550134' },
+    answeredAt, leftAt: clock.now(), held: false, muted: false,
+  };
+  return { callId: far.callId, answeredAt, left };
+}
+
+describe('a call the previous page of the tab left up is carried on, and logged once', () => {
+  it('taken back: shown at once under the same id with its notes, never logged by the journal recovery, then logged whole when it ends', async () => {
+    const clock = new FakeClock();
+    const phone = new FakePhoneSystem({ users: { '1001': 'secret' }, now: () => clock.now() });
+    const storage = new MemoryStorage();
+    const { callId, answeredAt, left } = await callLeftByAPage(phone, storage, clock, 20_000);
+    clock.advance(2000); // the reload
+
+    const b = await startEngine(phone, storage, clock, 'page-2', [left]);
+    const shown = b.engine.state.calls.find((c) => c.id === callId);
+    assert.ok(shown, 'the call is shown again');
+    assert.equal(shown.state, 'active');
+    assert.equal(shown.timestamps.answered, answeredAt, 'its timer runs from the original answer');
+    assert.equal(shown.notes, 'Asked about the invoice', 'the notes kept in the journal are back');
+    assert.equal(b.engine.state.presence.status, 'on-call');
+
+    b.telephony.emitSoon('established', callId);
+    await phone.settle();
+    assert.equal(b.crm.count('logCall'), 0, 'a call taken back is not logged as failed by the journal recovery');
+    assert.equal(b.engine.state.calls.find((c) => c.id === callId)?.state, 'active');
+
+    clock.advance(30_000);
+    b.telephony.emitSoon('ended', callId, 'remote-hangup');
+    await phone.settle();
+    const logs = b.crm.logs.filter((l) => l.callId === callId);
+    assert.equal(logs.length, 1, 'logged once');
+    assert.equal(logs[0]?.durationSeconds, 52, 'the whole call: 20 s before the reload, 2 s of reload, 30 s after');
+    assert.equal(logs[0]?.endReason, 'remote-hangup');
+    assert.equal(logs[0]?.notes, 'Asked about the invoice');
+    assert.deepEqual(await storage.keys('engine/journal/'), [], 'the journal is cleared');
+  });
+
+  it('ended during the reload: the panel is told, and it is logged once, ending when the page left', async () => {
+    const clock = new FakeClock();
+    const phone = new FakePhoneSystem({ users: { '1001': 'secret' }, now: () => clock.now() });
+    const storage = new MemoryStorage();
+    const { callId, left } = await callLeftByAPage(phone, storage, clock, 12_000);
+    clock.advance(3000);
+
+    const b = await startEngine(phone, storage, clock, 'page-2', [left]);
+    clock.advance(1000);
+    b.telephony.emitSoon('ended', callId, 'remote-hangup', 'the call ended during the reload (481 Call/Transaction Does Not Exist)');
+    await phone.settle();
+    assert.equal(b.engine.state.lastError?.code, 'SB20006');
+    assert.match(b.engine.state.lastError?.message ?? '', /ended during the reload/);
+    const logs = b.crm.logs.filter((l) => l.callId === callId);
+    assert.equal(logs.length, 1, 'logged once');
+    assert.equal(logs[0]?.durationSeconds, 12, 'talk time up to when the page left, not the reload');
+    assert.equal(logs[0]?.endedAt, left.leftAt);
+    assert.ok(!(logs[0]?.notes ?? '').includes(RECOVERED_NOTE), 'not logged as a call a closed softphone left open');
+
+    // A later start of the tab finds nothing more to log.
+    b.engine.dispose();
+    const c = await startEngine(phone, storage, clock, 'page-3');
+    await phone.settle();
+    assert.equal(c.crm.count('logCall'), 0);
+  });
+});
