@@ -77,14 +77,14 @@ describe('ring group under load: embedded SIP server (queue)', { skip: !SERVERS.
     stack = await startStack({
       agents: AGENTS,
       ringGroups: { [GROUP]: Array.from({ length: AGENTS }, (_, i) => i) },
-      queues: { [GROUP]: { strategy: 'least-recent', maxLength: CALLS, maxWaitMs: 200_000, offerTimeoutMs: 120_000, rejectDelayMs: 500 } },
+      queues: { [GROUP]: { strategy: 'least-recent', maxLength: CALLS, maxWaitMs: 300_000, offerTimeoutMs: 120_000, rejectDelayMs: 500 } },
       items: ITEMS,
     });
   });
   after(async () => { await stack?.close(); });
 
-  // The soak files run two at a time on CI's 2 cores, so this run shares them with the 300-call
-  // shift: alone it takes about 170 s, beside the shift up to 250 s. The bound catches a hang.
+  // Correctness under load, not speed (bench/ measures that): on 2 cores the consoles take 45 s to
+  // open and the calls 90-160 s. The bound catches a hang.
   it(`${AGENTS} agents registered at once; ${CALLS} concurrent calls queued, each answered, talked and logged`, { timeout: 400_000 }, async () => {
     const sip = stack.sip!;
     // Why offers fail (each failure puts the call back in the queue): the agents' final responses.

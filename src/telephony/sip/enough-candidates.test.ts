@@ -28,6 +28,18 @@ test('settles once the awaited type is in and gathering has been quiet', async (
   e.dispose();
 });
 
+test('a TCP candidate of the awaited type is not enough; the UDP one is', async () => {
+  let done = 0;
+  const e = new EnoughCandidates('host', () => 'u1', () => { done++; }, 10);
+  e.candidate({ type: 'host', usernameFragment: 'u1', protocol: 'tcp' });
+  await sleep(30);
+  assert.equal(done, 0);
+  e.candidate({ type: 'host', usernameFragment: 'u1', protocol: 'udp' });
+  await sleep(30);
+  assert.equal(done, 1);
+  e.dispose();
+});
+
 test('candidates of an earlier ICE generation do not count after a restart', async () => {
   let done = 0;
   let ufrag = 'old';

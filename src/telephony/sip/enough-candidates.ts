@@ -5,9 +5,11 @@
  * a loopback-only network namespace, Chromium reports it only after seconds (or never), so every
  * offer and answer paid the whole timeout. This decides instead when the candidates that can
  * carry the call are in:
- * - the type the configuration can produce last must have arrived for the current ICE generation
- *   (a relay candidate when a TURN server is configured or the policy is relay-only, a
- *   server-reflexive one with only STUN, else a host candidate);
+ * - the type the configuration can produce last must have arrived over UDP for the current ICE
+ *   generation (a relay candidate when a TURN server is configured or the policy is relay-only, a
+ *   server-reflexive one with only STUN, else a host candidate; a TCP candidate alone is not
+ *   enough: under load Chromium may report it first, and an SDP with only TCP candidates connects
+ *   late or not at all);
  * - then gathering must be quiet for `quietMs` (the other interfaces' candidates come together).
  * The timeout still bounds the wait when the awaited type never comes (an unreachable TURN server).
  */
@@ -33,7 +35,7 @@ export const QUIET_MS = 150;
  * the generation named by `currentUfrag()` and no candidate came for `quietMs`.
  */
 export class EnoughCandidates {
-  private readonly seen: { readonly type: string; readonly ufrag: string | null }[] = [];
+  private readonly seen: { readonly type: string; readonly ufrag: string | null; readonly udp: boolean }[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -44,9 +46,9 @@ export class EnoughCandidates {
   ) {}
 
   /** A candidate from `icecandidate` (null at the end of gathering is ignored: `complete` handles it). */
-  candidate(c: { readonly type?: string | null; readonly usernameFragment?: string | null } | null): void {
+  candidate(c: { readonly type?: string | null; readonly usernameFragment?: string | null; readonly protocol?: string | null } | null): void {
     if (!c?.type) return;
-    this.seen.push({ type: c.type, ufrag: c.usernameFragment ?? null });
+    this.seen.push({ type: c.type, ufrag: c.usernameFragment ?? null, udp: (c.protocol ?? 'udp').toLowerCase() === 'udp' });
     this.check();
   }
 
@@ -66,6 +68,6 @@ export class EnoughCandidates {
   private ready(): boolean {
     const ufrag = this.currentUfrag();
     // A candidate without a ufrag (older browsers) counts for any generation.
-    return this.seen.some((s) => s.type === this.awaited && (s.ufrag === null || s.ufrag === ufrag));
+    return this.seen.some((s) => s.type === this.awaited && s.udp && (s.ufrag === null || s.ufrag === ufrag));
   }
 }

@@ -234,6 +234,11 @@ class SipTelephonyAdapter implements SipTelephony {
         // an incoming call is announced (screen pop) before any of this, on the INVITE.
         iceGatheringTimeout: this.settings.sip.iceGatheringTimeoutMs,
       },
+      // How long an offer rings is the phone system's decision (a queue's ring timeout, a ring
+      // group's, a caller giving up). sip.js would otherwise answer 480 by itself after 60 s: a
+      // queue that rings longer sees the agent refuse, re-offers the call to a colleague, and the
+      // agent's panel logs a missed call for a call that is then answered and logged again.
+      noAnswerTimeout: NO_ANSWER_TIMEOUT_SECONDS,
       sipExtensionReplaces: SIPExtension.Supported,
       userAgentString: 'Switchboard (sip.js 0.21)',
       logBuiltinEnabled: false,
@@ -1182,6 +1187,9 @@ function encodeUser(user: string): string {
   // '+' and digits stay readable; anything else a SIP user part cannot hold is escaped.
   return user.replace(/[^A-Za-z0-9\-_.!~*'()&=+$,;?/]/g, (c) => encodeURIComponent(c));
 }
+
+/** A last resort only, for an offer nobody ever ends (see `noAnswerTimeout`). */
+export const NO_ANSWER_TIMEOUT_SECONDS = 3600;
 
 function settingUp(session: Session): boolean {
   return session.state === SessionState.Initial || session.state === SessionState.Establishing;

@@ -161,7 +161,7 @@ export async function ringGroupLoad(agentBrowsers: readonly Browser[], callersBr
       }, () => undefined);
     }, 5000);
     try {
-      records = await callers.run(200_000);
+      records = await callers.run(300_000);
     } finally {
       clearInterval(ticker);
       await callers.close();
