@@ -10,7 +10,6 @@ export * from './credentials/minted-credentials.ts';
 export * from './call/call-types.ts';
 export * from './call/call-state.ts';
 export * from './call/call.ts';
-export * from './call/sip-outcomes.ts';
 export * from './presence/presence.ts';
 export * from './settings/connector-settings.ts';
 export * from './engine/commands.ts';

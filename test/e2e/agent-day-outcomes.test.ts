@@ -16,14 +16,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { DEMO } from '../../src/node/console/seed/index.ts';
-import { startSipServer } from '../../src/node/sip-server/index.ts';
-import { startConsole, STRICT_CHROMIUM_ARGS } from '../../src/node/console/index.ts';
-import { DEMO_AGENTS, DEMO_SIP_DOMAIN, DEMO_SUPPORT_NUMBER, demoSipSecret } from '../../src/node/demo/demo-phone-system.ts';
+import { DEMO_SIP_DOMAIN } from '../../src/node/demo/demo-phone-system.ts';
 import type { TestPhone } from '../../src/node/sip-server/test-support/sip-phone.ts';
-import { launchChromium } from '../support/chromium.ts';
-import { CALLERS, SCREENSHOTS, openCustomerPhone, shot, tasksFor, waitRegistered, waitUntil, type Harness, type TaskRecord } from './harness.ts';
+import { CALLERS, openCustomerPhone, startHarness, shot, tasksFor, waitRegistered, waitUntil, type Harness, type TaskRecord } from './harness.ts';
 
 /** Far ends the agent dials: guests of the SIP server that refuse every call in their own way. */
 const FAR = {
@@ -35,28 +31,8 @@ const FAR = {
 const BOB = DEMO.secondAgent;
 const ADA = DEMO.agent;
 
-async function startTwoAgentHarness(): Promise<Harness> {
-  const sipSecret = demoSipSecret();
-  const sip = await startSipServer({
-    ephemeralSecret: sipSecret,
-    domain: DEMO_SIP_DOMAIN,
-    users: DEMO_AGENTS.map(({ username, password, displayName }) => ({ username, password, displayName })),
-    guests: [...Object.values(CALLERS), FAR.busy, FAR.gateway],
-    // The demo's support line as a ring group of two agents, rung in parallel.
-    ringGroups: { [DEMO_SUPPORT_NUMBER]: [ADA.extension, BOB.extension] },
-  });
-  const app = await startConsole({ dbFile: ':memory:', sipServer: sip.url, sipDomain: DEMO_SIP_DOMAIN, strictOrigins: true, sipSecret });
-  const browser = await launchChromium(STRICT_CHROMIUM_ARGS);
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  return {
-    sip, console: app, browser,
-    close: async () => {
-      await browser.close().catch(() => {});
-      await app.close().catch(() => {});
-      await sip.close().catch(() => {});
-    },
-  };
-}
+/** The demo's support line as a ring group of two agents, rung in parallel; the scripted far ends as guests. */
+const startTwoAgentHarness = (): Promise<Harness> => startHarness({ ringGroup: [ADA.extension, BOB.extension], guests: [FAR.busy, FAR.gateway] });
 
 /** A far end that answers every INVITE with `status`. */
 async function refusingPhone(h: Harness, user: string, status: number): Promise<TestPhone> {

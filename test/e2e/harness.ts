@@ -35,14 +35,21 @@ export interface Harness {
  * As `npm start` runs it: the SIP server and the emulator share a secret, so each console mints
  * short-lived credentials for its own user's extension (no password in the call center).
  */
-export async function startHarness(): Promise<Harness> {
+export interface HarnessOptions {
+  /** Members of the support line's ring group (default: the demo agent alone). */
+  readonly ringGroup?: readonly string[];
+  /** More guest users (far ends a test scripts) besides the CALLERS. */
+  readonly guests?: readonly string[];
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const sipSecret = demoSipSecret();
   const sip = await startSipServer({
     ephemeralSecret: sipSecret,
     domain: DEMO_SIP_DOMAIN,
     users: DEMO_AGENTS.map(({ username, password, displayName }) => ({ username, password, displayName })),
-    guests: Object.values(CALLERS),
-    ringGroups: { [DEMO_SUPPORT_NUMBER]: [DEMO_AGENTS[0]!.username] },
+    guests: [...Object.values(CALLERS), ...(options.guests ?? [])],
+    ringGroups: { [DEMO_SUPPORT_NUMBER]: [...(options.ringGroup ?? [DEMO_AGENTS[0]!.username])] },
   });
   const app = await startConsole({ dbFile: ':memory:', sipServer: sip.url, sipDomain: DEMO_SIP_DOMAIN, strictOrigins: true, sipSecret });
   const browser = await launchChromium(STRICT_CHROMIUM_ARGS);

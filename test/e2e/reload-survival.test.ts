@@ -114,6 +114,20 @@ describe('a call survives a reload of the agent\'s console', { concurrency: fals
     return { customer, callId, answeredAt };
   }
 
+  /** Saves the wrap-up; exactly one Task for the call; its CallDurationInSeconds. */
+  async function wrapUpAndLoggedOnce(callId: string): Promise<number> {
+    const wrapUp = agent.phone.getByRole('form', { name: 'Wrap-up' });
+    await wrapUp.waitFor({ timeout: 10_000 });
+    await wrapUp.getByRole('button', { name: 'Save' }).click();
+    const ofCall = () => tasksFor(h, (t) => t.fields['CallObject'] === callId);
+    await waitUntil(() => ofCall().length > 0, 15_000, 'the Task is saved');
+    // A second log (the journal's recovery of the page that left) would come within this time.
+    await sleep(2000);
+    const tasks = ofCall();
+    assert.equal(tasks.length, 1, `exactly one Task for call ${callId}`);
+    return Number(tasks[0]!.fields['CallDurationInSeconds']);
+  }
+
   test('reload mid-call: no BYE to the customer, the call comes back with audio, one Task with the whole duration', { timeout: 120_000 }, async () => {
     const { customer, callId, answeredAt } = await answeredCall();
     await sleep(3000);
@@ -139,17 +153,7 @@ describe('a call survives a reload of the agent\'s console', { concurrency: fals
 
     const hangupAt = Date.now();
     await agent.phone.getByRole('button', { name: 'Hang up' }).click();
-    const wrapUp = agent.phone.getByRole('form', { name: 'Wrap-up' });
-    await wrapUp.waitFor({ timeout: 10_000 });
-    await wrapUp.getByRole('button', { name: 'Save' }).click();
-
-    const ofCall = () => tasksFor(h, (t) => t.fields['CallObject'] === callId);
-    await waitUntil(() => ofCall().length > 0, 15_000, 'the Task is saved');
-    // A second log (the journal's recovery of the page that left) would come within this time.
-    await sleep(2000);
-    const tasks = ofCall();
-    assert.equal(tasks.length, 1, `exactly one Task for call ${callId}`);
-    const duration = Number(tasks[0]!.fields['CallDurationInSeconds']);
+    const duration = await wrapUpAndLoggedOnce(callId);
     const talked = Math.floor((hangupAt - answeredAt) / 1000);
     assert.ok(duration >= talked, `CallDurationInSeconds ${duration} covers the whole talk time (${talked} s before and after the reload)`);
     assert.ok(duration <= talked + 5, `CallDurationInSeconds ${duration} is not longer than the call (${talked} s)`);
@@ -183,16 +187,7 @@ describe('a call survives a reload of the agent\'s console', { concurrency: fals
 
     await agent.phone.getByText(/ended during the reload/i).first().waitFor({ timeout: 20_000 });
     await shot(agent.page, 'reload-02-ended-during-reload');
-    const wrapUp = agent.phone.getByRole('form', { name: 'Wrap-up' });
-    await wrapUp.waitFor({ timeout: 10_000 });
-    await wrapUp.getByRole('button', { name: 'Save' }).click();
-
-    const ofCall = () => tasksFor(h, (t) => t.fields['CallObject'] === callId);
-    await waitUntil(() => ofCall().length > 0, 15_000, 'the Task is saved');
-    await sleep(2000);
-    const tasks = ofCall();
-    assert.equal(tasks.length, 1, `exactly one Task for call ${callId}`);
-    const duration = Number(tasks[0]!.fields['CallDurationInSeconds']);
+    const duration = await wrapUpAndLoggedOnce(callId);
     const talked = (reloadAt - answeredAt) / 1000;
     assert.ok(Math.abs(duration - talked) <= 2, `CallDurationInSeconds ${duration} is the talk time before the reload (${talked.toFixed(1)} s)`);
     await customer.context().close();

@@ -146,7 +146,7 @@ export interface TelephonyPort {
   answer(callId: string): Promise<void>;
   /**
    * Refuses an offered call. The adapter picks the response by the rule of `declineStatus`
-   * (call/sip-outcomes.ts): 603 only for a call to the agent's own extension, else 486 or 480, so
+   * (telephony/sip/sip-outcomes.ts): 603 only for a call to the agent's own extension, else 486 or 480, so
    * that declining a ring-group offer never ends the call for the colleagues it rings too.
    */
   decline(callId: string, options?: DeclineOptions): Promise<void>;

@@ -12,7 +12,8 @@
  * Not modelled: media, and calls between two fake agents (dialling a known extension is an
  * internal call whose far end follows the configured behaviour).
  */
-import { SwitchboardError, declineStatus, endReasonOfFailure } from '../../core/index.ts';
+import { SwitchboardError } from '../../core/index.ts';
+import { declineStatus, endReasonOfFailure } from '../sip/sip-outcomes.ts';
 import type {
   AttachedData, CallQuality, DeclineOptions, DialResult, EndReason, ErrorCode, IncomingCall, LineState, Party, PresenceStatus, SipCredentials,
 } from '../../core/index.ts';
@@ -357,7 +358,7 @@ export class FakePhoneSystem {
     this.declineCall(call, options);
   }
 
-  /** Declines as the SIP adapter does (core declineStatus): 603 only for a call to the agent's own extension. */
+  /** Declines as the SIP adapter does (declineStatus in telephony/sip/sip-outcomes.ts): 603 only for a call to the agent's own extension. */
   private declineCall(call: PhoneCallRecord, options: DeclineOptions): void {
     const code = declineStatus({
       ownExtension: call.agent,

@@ -28,13 +28,13 @@ import {
   TransportState,
   URI,
 } from 'sip.js';
-import { Emitter, SwitchboardError, declineStatus, endReasonOfFailure } from '../../core/index.ts';
+import { Emitter, SwitchboardError } from '../../core/index.ts';
+import { declineStatus, endReasonOfFailure, type DeclineStatus } from './sip-outcomes.ts';
 import type {
   Clock,
   ConnectorSettings,
   DialRequest,
   DeclineOptions,
-  DeclineStatus,
   DialResult,
   EndReason,
   EventSource,

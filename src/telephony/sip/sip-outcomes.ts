@@ -3,7 +3,7 @@
  * phone system (src/telephony/fake) can never disagree: how the agent declines an offer, and why
  * a call we placed ended when the far end (or the phone system) refused it.
  */
-import type { EndReason } from './call-types.ts';
+import type { EndReason } from '../../core/index.ts';
 
 /** The final responses a decline may send. */
 export type DeclineStatus = 480 | 486 | 603;
