@@ -5,7 +5,7 @@
 //   <paths...>       run only these test files
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { tmpdir } from 'node:os';
 import { inNetns, reexecInNetns } from './in-netns.mjs';
 
@@ -35,7 +35,9 @@ const files = explicit.length
 
 if (files.length === 0) { console.error('No test files found.'); console.log('0 passed, 1 failed'); process.exit(1); }
 
-const tap = join(mkdtempSync(join(tmpdir(), 'switchboard-test-')), 'report.tap');
+const reportDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
+const tap = join(reportDir, 'report.tap');
+const times = join(reportDir, 'file-times.jsonl');
 const r = spawnSync(process.execPath, [
   '--import', 'tsx',
   '--test',
@@ -44,8 +46,19 @@ const r = spawnSync(process.execPath, [
   `--test-concurrency=${process.env.TEST_CONCURRENCY ?? (soak ? 1 : 2)}`,
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+  `--test-reporter=${new URL('./file-times-reporter.mjs', import.meta.url).href}`, `--test-reporter-destination=${times}`,
   ...files,
 ], { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '' } });
+
+// The suite has a time budget in CI (12 minutes on 2 cores): name the files that spend most of it.
+try {
+  const slowest = readFileSync(times, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    .sort((a, b) => b.ms - a.ms).slice(0, 12);
+  if (slowest.length > 1) {
+    console.log('\nslowest test files:');
+    for (const { file, ms } of slowest) console.log(`  ${(ms / 1000).toFixed(1).padStart(6)} s  ${relative(process.cwd(), file)}`);
+  }
+} catch { /* no timings: the summary below still stands */ }
 
 let passed = 0, failed = 0;
 try {

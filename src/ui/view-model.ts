@@ -4,6 +4,7 @@
  * every decision about what the agent can do lives here, testable in Node.
  */
 import type { AgentCommand, CallSnapshot, CallState, EngineState, EndReason, LineState, RecordRef } from '../core/index.ts';
+import { knownRecords, WHO_OBJECTS } from '../core/index.ts';
 import { displayNumber } from './format/phone-format.ts';
 import { elapsedSeconds, secondsUntil } from './format/duration.ts';
 import { isMessageKey, type MessageKey, type Params } from './i18n/i18n.ts';
@@ -61,6 +62,14 @@ export interface WrapUpView {
   readonly disposition?: string;
   readonly notes: string;
   readonly related: readonly RecordRef[];
+  /** People the call can be logged against (Name: Contacts and Leads it matched, related or the agent opened). */
+  readonly whoOptions: readonly RecordRef[];
+  /** Records the call can be Related To (Accounts, Cases… it matched, related or the agent opened). */
+  readonly whatOptions: readonly RecordRef[];
+  readonly whoId?: string;
+  readonly whatId?: string;
+  /** Salesforce takes no Related To beside a Lead as Name. */
+  readonly whatLocked: boolean;
   /** Seconds left before wrap-up ends by itself (a call center time limit), if any. */
   readonly secondsLeft?: number;
 }
@@ -300,6 +309,8 @@ export function registrationView(state: EngineState, now: number): PanelView['re
 }
 
 function wrapUpView(call: CallSnapshot, state: EngineState, now: number, country: string): WrapUpView {
+  const known = knownRecords(call.relations);
+  const { who, what } = call.relations;
   return {
     callId: call.id,
     ...(call.remote.displayName ? { name: call.remote.displayName } : {}),
@@ -308,6 +319,11 @@ function wrapUpView(call: CallSnapshot, state: EngineState, now: number, country
     ...(call.disposition ? { disposition: call.disposition } : {}),
     notes: call.notes,
     related: relatedOf(call),
+    whoOptions: known.filter((r) => WHO_OBJECTS.includes(r.objectType)),
+    whatOptions: known.filter((r) => !WHO_OBJECTS.includes(r.objectType)),
+    ...(who ? { whoId: who.id } : {}),
+    ...(what ? { whatId: what.id } : {}),
+    whatLocked: who?.objectType === 'Lead',
     ...(call.wrapUpDeadline !== undefined ? { secondsLeft: secondsUntil(call.wrapUpDeadline, now) } : {}),
   };
 }

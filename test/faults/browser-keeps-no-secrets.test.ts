@@ -52,6 +52,8 @@ async function openTab(): Promise<Softphone & { frame: () => Frame }> {
   };
 }
 
+const digits = (text: string): string => text.replace(/\D/g, '');
+
 /** Every value of every object store of every IndexedDB database of the frame's origin, as text. */
 function dumpIndexedDb(frame: Frame): Promise<string> {
   return frame.evaluate(async () => {
@@ -77,9 +79,11 @@ function dumpIndexedDb(frame: Frame): Promise<string> {
   });
 }
 
-it('IndexedDB keeps none of a log\'s content (subject, caller number) once Salesforce has confirmed it', { timeout: 90_000 }, async () => {
+it('IndexedDB keeps none of a log\'s content (subject, caller number) once Salesforce has confirmed it', { timeout: 90_000 }, async (t) => {
   const tasksNow = await newTasksSince(stack);
   const tab = await openTab();
+  // A failure must not leave this tab leading the phone for the next test.
+  t.after(() => tab.close().catch(() => undefined));
   await stack.registered(agentUser(0));
   const caller = await stack.caller(CALLERS[0]!);
   const sent = inviteClock(caller);
@@ -91,7 +95,9 @@ it('IndexedDB keeps none of a log\'s content (subject, caller number) once Sales
     const text = await dumpIndexedDb(tab.frame());
     return text.includes('outbox/entry/') && text.includes('"state":"pending"') ? text : undefined;
   }, 15_000, 100);
-  assert.match(pending, new RegExp(`"Subject":"[^"]*${CALLERS[0]!}`), 'an unconfirmed log is kept with its content (and the dump can see it)');
+  // The Subject names the caller in display form (+1 415 555 0134): compare its digits.
+  const subject = /"Subject":"([^"]*)"/.exec(pending)?.[1] ?? '';
+  assert.ok(digits(subject).includes(digits(CALLERS[0]!)), `an unconfirmed log is kept with its content (and the dump can see it): ${subject}`);
   await context.unroute(SAVE_LOG, block);
 
   const [task] = await until('the Task', async () => {
@@ -101,7 +107,7 @@ it('IndexedDB keeps none of a log\'s content (subject, caller number) once Sales
   const list = await stack.api<{ records: Record<string, unknown>[] }>('GET', '/emulator/api/console/objects/Task/records?limit=100000');
   const record = list.body.records.find((r) => (r['Id'] ?? (r['fields'] as Record<string, unknown> | undefined)?.['Id']) === task!.Id) ?? {};
   const fields = { ...record, ...((record['fields'] as Record<string, unknown> | undefined) ?? {}) };
-  assert.match(String(fields['Subject']), new RegExp(CALLERS[0]!), 'the log Salesforce got names the caller');
+  assert.ok(digits(String(fields['Subject'])).includes(digits(CALLERS[0]!)), `the log Salesforce got names the caller: ${String(fields['Subject'])}`);
   const confirmed = await until('the outbox to record the confirmation', async () => {
     const text = await dumpIndexedDb(tab.frame());
     return text.includes('"state":"saved"') && !text.includes('"state":"pending"') ? text : undefined;
@@ -110,7 +116,6 @@ it('IndexedDB keeps none of a log\'s content (subject, caller number) once Sales
     .filter((v): v is string => typeof v === 'string' && v.trim() !== '');
   for (const value of content) assert.ok(!confirmed.includes(value), `'${value}' is still in IndexedDB: ${confirmed}`);
   assert.ok(confirmed.includes(task!.Id), 'the Task id stays (exactly-once)');
-  await tab.close();
 });
 
 it('the downloaded support log carries SIP traces but no digest answer', { timeout: 60_000 }, async () => {

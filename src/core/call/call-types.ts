@@ -61,6 +61,11 @@ export interface CallRelations {
   readonly what?: RecordRef;
   /** Every match the screen pop found; when several, the agent picks. */
   readonly candidates: readonly RecordRef[];
+  /**
+   * Records the agent opened or created in the console during the call (a contact saved from the
+   * no-match form, an account looked up mid-conversation): wrap-up offers them as Who and What.
+   */
+  readonly opened?: readonly RecordRef[];
 }
 
 export interface TimelineEntry {

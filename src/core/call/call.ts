@@ -50,6 +50,25 @@ export interface NewCall {
 /** Contact-like objects go to WhoId; everything else to WhatId. */
 export const WHO_OBJECTS: readonly string[] = ['Contact', 'Lead'];
 
+/**
+ * Objects an activity cannot be related to: opening one during a call relates nothing. (Salesforce
+ * lets WhatId name any object that allows activities; these never do.)
+ */
+const NOT_RELATABLE: readonly string[] = ['Task', 'Event', 'User', 'Group', 'Report', 'Dashboard', 'ContentDocument', 'EmailMessage', 'VoiceCall'];
+
+export function isRelatable(record: RecordRef): boolean {
+  return !NOT_RELATABLE.includes(record.objectType);
+}
+
+/** Every record the call knows (matches, related, opened), each once, in the order they came. */
+export function knownRecords(relations: CallRelations): RecordRef[] {
+  const out: RecordRef[] = [];
+  for (const r of [...relations.candidates, relations.who, relations.what, ...(relations.opened ?? [])]) {
+    if (r && !out.some((o) => o.id === r.id)) out.push(r);
+  }
+  return out;
+}
+
 export class Call {
   private data: CallSnapshot;
 
@@ -125,6 +144,12 @@ export class Call {
     this.data = { ...this.data, ...patch };
   }
 
+  /** The agent's disposition; null clears it. */
+  setDisposition(code: string | null): void {
+    const { disposition: _previous, ...rest } = this.data;
+    this.data = code === null ? rest : { ...rest, disposition: code };
+  }
+
   setRelations(relations: CallRelations): void {
     this.data = { ...this.data, relations };
   }
@@ -140,6 +165,48 @@ export class Call {
     this.data = {
       ...this.data,
       relations: WHO_OBJECTS.includes(record.objectType) ? { ...r, candidates, who: record } : { ...r, candidates, what: record },
+    };
+  }
+
+  /**
+   * A record the agent opened during the call: remembered for wrap-up, and related when its slot
+   * is still empty (a contact just created for an unknown caller is who the call was with).
+   * A Lead as Who takes no What (Salesforce refuses the pair), so neither fills the other's place.
+   * Returns true when it was new to the call.
+   */
+  opened(record: RecordRef): boolean {
+    const r = this.data.relations;
+    if (!isRelatable(record) || knownRecords(r).some((k) => k.id === record.id)) return false;
+    const opened = [...(r.opened ?? []), record];
+    const isWho = WHO_OBJECTS.includes(record.objectType);
+    let next: CallRelations = { ...r, opened };
+    if (isWho && !r.who && !(record.objectType === 'Lead' && r.what)) next = { ...next, who: record };
+    if (!isWho && !r.what && r.who?.objectType !== 'Lead') next = { ...next, what: record };
+    this.data = { ...this.data, relations: next };
+    return true;
+  }
+
+  /**
+   * The agent's Who and What (wrap-up): each one of the call's known records, or none (null).
+   * Throws a RangeError naming the problem when the choice is not one Salesforce would take.
+   */
+  chooseRelations(choice: { readonly whoId?: string | null; readonly whatId?: string | null }): void {
+    const r = this.data.relations;
+    const known = knownRecords(r);
+    const pick = (id: string | null | undefined, current: RecordRef | undefined, slot: 'Who' | 'What'): RecordRef | undefined => {
+      if (id === undefined) return current;
+      if (id === null) return undefined;
+      const record = known.find((k) => k.id === id);
+      if (!record) throw new RangeError(`${slot}: '${id}' is not a record of this call.`);
+      if ((slot === 'Who') !== WHO_OBJECTS.includes(record.objectType)) throw new RangeError(`${slot}: a ${record.objectType} cannot be the ${slot === 'Who' ? 'Name (a Contact or a Lead)' : 'Related To record'}.`);
+      return record;
+    };
+    const who = pick(choice.whoId, r.who, 'Who');
+    const what = pick(choice.whatId, r.what, 'What');
+    if (who?.objectType === 'Lead' && what) throw new RangeError('A Lead as Name takes no Related To record: clear one of them.');
+    this.data = {
+      ...this.data,
+      relations: { candidates: r.candidates, ...(r.opened ? { opened: r.opened } : {}), ...(who ? { who } : {}), ...(what ? { what } : {}) },
     };
   }
 }

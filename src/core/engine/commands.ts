@@ -25,7 +25,13 @@ export type AgentCommand =
   | { readonly type: 'swap'; readonly callId: string }
   /** The agent's choice among several screen-pop matches: relates it and opens it. */
   | { readonly type: 'choose-record'; readonly callId: string; readonly record: RecordRef }
-  | { readonly type: 'set-wrap-up'; readonly callId: string; readonly disposition?: string; readonly notes?: string }
+  /**
+   * The call's Name (Who: a Contact or Lead) and Related To (What), each one of the records the
+   * call knows (matches, related, opened during the call); null clears it, absent keeps it.
+   */
+  | { readonly type: 'relate'; readonly callId: string; readonly whoId?: string | null; readonly whatId?: string | null }
+  /** Wrap-up fields as the agent edits them; a disposition of null clears it. */
+  | { readonly type: 'set-wrap-up'; readonly callId: string; readonly disposition?: string | null; readonly notes?: string }
   /** Ends wrap-up and logs the call (once). */
   | { readonly type: 'complete-wrap-up'; readonly callId: string; readonly disposition?: string; readonly notes?: string };
 

@@ -1646,3 +1646,73 @@ describe('call journal: a call open when its page died is logged once by the nex
     assert.equal(b.logger.find('warn', 'dropping an unreadable call journal entry').length, 2);
   });
 });
+
+describe('who and what: records the agent opens during the call, chosen in wrap-up', () => {
+  const NEW_CONTACT: RecordRef = { id: '003000000000009AAA', objectType: 'Contact', name: 'New Caller' };
+  const OTHER_CASE: RecordRef = { id: '500000000000009AAA', objectType: 'Case', name: '00009999' };
+
+  it('a contact created for an unknown caller and an account opened mid-call are related and logged', async () => {
+    const h = await setup({ items: { wrapUpEnabled: 'true' } });
+    const far = await h.talk();
+    assert.equal(h.call(far.callId).relations.who, undefined, 'no match');
+    h.crm.navigate(NEW_CONTACT);
+    h.crm.navigate(ACME);
+    h.crm.navigate({ id: '005000000000001AAA', objectType: 'User', name: 'Ada Agent' });
+    await h.settle();
+    const relations = h.call(far.callId).relations;
+    assert.deepEqual([relations.who, relations.what], [NEW_CONTACT, ACME]);
+    assert.deepEqual(relations.opened, [NEW_CONTACT, ACME], 'a User page is not something a call is about');
+    assert.deepEqual(relations.candidates, [], 'opened records are not screen-pop matches (no chooser)');
+    await h.run({ type: 'hangup', callId: far.callId });
+    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    assert.deepEqual([h.logsFor(far.callId)[0]?.who, h.logsFor(far.callId)[0]?.what], [NEW_CONTACT, ACME]);
+  });
+
+  it('opening a second record keeps the first related; wrap-up chooses among them all', async () => {
+    const h = await setup({ items: { wrapUpEnabled: 'true' }, records: { '+14155550134': [ALICE] } });
+    const far = await h.talk();
+    h.crm.navigate(CASE);
+    h.crm.navigate(OTHER_CASE);
+    h.crm.navigate(NEW_CONTACT);
+    await h.settle();
+    assert.deepEqual([h.call(far.callId).relations.who, h.call(far.callId).relations.what], [ALICE, CASE], 'first come stays related');
+    await h.run({ type: 'hangup', callId: far.callId });
+    h.crm.navigate(BOB_LEAD);
+    await h.settle();
+    await h.run({ type: 'relate', callId: far.callId, whoId: NEW_CONTACT.id, whatId: OTHER_CASE.id });
+    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    const log = h.logsFor(far.callId)[0];
+    assert.deepEqual([log?.who, log?.what], [NEW_CONTACT, OTHER_CASE]);
+  });
+
+  it('a Lead as Who takes no What; choices outside the call or in the wrong slot are refused', async () => {
+    const h = await setup({ items: { wrapUpEnabled: 'true' } });
+    const far = await h.talk();
+    h.crm.navigate(ACME);
+    h.crm.navigate(BOB_LEAD);
+    await h.settle();
+    assert.deepEqual([h.call(far.callId).relations.who, h.call(far.callId).relations.what], [undefined, ACME], 'the lead does not join an account');
+    await h.run({ type: 'hangup', callId: far.callId });
+    await rejectsWith(h, { type: 'relate', callId: far.callId, whoId: BOB_LEAD.id }, 'SB40002');
+    await rejectsWith(h, { type: 'relate', callId: far.callId, whoId: ACME.id }, 'SB40002');
+    await rejectsWith(h, { type: 'relate', callId: far.callId, whatId: CASE.id }, 'SB40002');
+    await h.run({ type: 'relate', callId: far.callId, whoId: BOB_LEAD.id, whatId: null });
+    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    const log = h.logsFor(far.callId)[0];
+    assert.deepEqual([log?.who, log?.what], [BOB_LEAD, undefined]);
+  });
+
+  it('a disposition must be one of the call center; it can be cleared', async () => {
+    const h = await setup({ items: { wrapUpEnabled: 'true', dispositionCodes: 'Resolved:Resolved;FollowUp:Follow-up' } });
+    const far = await h.talk();
+    await h.run({ type: 'hangup', callId: far.callId });
+    await rejectsWith(h, { type: 'set-wrap-up', callId: far.callId, disposition: 'Sold' }, 'SB40002');
+    await rejectsWith(h, { type: 'complete-wrap-up', callId: far.callId, disposition: 'Sold' }, 'SB40002');
+    await h.run({ type: 'set-wrap-up', callId: far.callId, disposition: 'FollowUp' });
+    assert.equal(h.call(far.callId).disposition, 'FollowUp');
+    await h.run({ type: 'set-wrap-up', callId: far.callId, disposition: null });
+    assert.equal(h.call(far.callId).disposition, undefined);
+    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    assert.equal(h.logsFor(far.callId)[0]?.disposition, undefined);
+  });
+});

@@ -134,7 +134,10 @@ export class ConnectorEngine {
     }
     // Followed from the start: the record in view must be known even while the SIP code loads.
     // (Click-to-dial is enabled, and presence accepted, only once the phone exists.)
-    this.unsubscribe.push(crm.events.on('navigation', (record) => this.set(record ? { recordInView: record } : { recordInView: undefined })));
+    this.unsubscribe.push(crm.events.on('navigation', (record) => {
+      this.set(record ? { recordInView: record } : { recordInView: undefined });
+      if (record) this.recordOpened(record);
+    }));
     const notifyReady = (): Promise<void> => crm.notifyReady().catch((e: unknown) => logger.log('warn', 'notifyReady failed', { error: String(e) }));
     let ready: Promise<void> | undefined;
     let telephony: TelephonyPort;
@@ -372,9 +375,26 @@ export class ConnectorEngine {
         if (this.options.crm.capabilities.screenPop) await this.options.crm.openRecord(command.record);
         return;
       }
+      case 'relate': {
+        const call = this.requireCall(command.callId);
+        try {
+          call.chooseRelations({
+            ...(command.whoId !== undefined ? { whoId: command.whoId } : {}),
+            ...(command.whatId !== undefined ? { whatId: command.whatId } : {}),
+          });
+        } catch (error) {
+          throw new SwitchboardError('SB40002', error instanceof Error ? error.message : String(error));
+        }
+        const { who, what } = call.snapshot().relations;
+        call.note(this.now(), 'pop', `agent related the call to ${[who, what].filter((r) => r).map((r) => `${r!.objectType} ${r!.name ?? r!.id}`).join(' and ') || 'no record'}`);
+        this.publish();
+        return;
+      }
       case 'set-wrap-up': {
         const call = this.requireCall(command.callId);
-        call.update({ ...(command.disposition !== undefined ? { disposition: command.disposition } : {}), ...(command.notes !== undefined ? { notes: command.notes } : {}) });
+        if (command.disposition) this.checkDisposition(command.disposition);
+        call.update({ ...(command.notes !== undefined ? { notes: command.notes } : {}) });
+        if (command.disposition !== undefined) call.setDisposition(command.disposition);
         this.publish();
         return;
       }
@@ -382,11 +402,36 @@ export class ConnectorEngine {
         // Already closed (the time limit ran out, or a second surface sent it too): done, not an error.
         if (!this.calls.has(command.callId) && this.current.recent.some((c) => c.id === command.callId)) return;
         const call = this.requireCall(command.callId, ['wrap-up', 'ended']);
-        call.update({ ...(command.disposition !== undefined ? { disposition: command.disposition } : {}), ...(command.notes !== undefined ? { notes: command.notes } : {}) });
+        if (command.disposition) this.checkDisposition(command.disposition);
+        call.update({ ...(command.notes !== undefined ? { notes: command.notes } : {}) });
+        if (command.disposition !== undefined) call.setDisposition(command.disposition);
         await this.close(call, 'wrap-up completed');
         return;
       }
     }
+  }
+
+  /** A disposition must be one the call center lists (when it lists any): reports group by it. */
+  private checkDisposition(code: string): void {
+    const list = this.current.settings?.dispositions ?? [];
+    if (list.length > 0 && !list.some((d) => d.code === code)) {
+      throw new SwitchboardError('SB40002', `'${code}' is not a disposition of this call center (${list.map((d) => d.code).join(', ')}).`);
+    }
+  }
+
+  /**
+   * The console moved to a record: if the agent is working a call (talking, holding, or in
+   * wrap-up) the record becomes one the call can be related to.
+   */
+  private recordOpened(record: RecordRef): void {
+    const calls = [...this.calls.values()];
+    const call = calls.find((c) => c.state === 'active' || c.state === 'transferring')
+      ?? calls.find((c) => c.state === 'held')
+      ?? calls.find((c) => c.state === 'wrap-up' || c.state === 'ended');
+    if (!call || call.snapshot().direction === 'internal') return;
+    if (!call.opened(record)) return;
+    call.note(this.now(), 'pop', `agent opened ${record.objectType} ${record.name ?? record.id} during the call`);
+    this.publish();
   }
 
   private async dial(number: string, record?: RecordRef): Promise<void> {

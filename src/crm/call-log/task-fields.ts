@@ -127,7 +127,9 @@ export function taskFields(entry: CallLogEntry, settings: ConnectorSettings): Lo
   const who = [entry.who, entry.what].find((r) => r && WHO_OBJECTS.includes(r.objectType));
   const what = [entry.what, entry.who].find((r) => r && !WHO_OBJECTS.includes(r.objectType));
   if (who) fields.WhoId = who.id;
-  if (what) fields.WhatId = what.id;
+  // Salesforce refuses a Lead as Name beside a Related To record (FIELD_INTEGRITY_EXCEPTION): the
+  // person the agent spoke to wins, so the call is still logged on the lead.
+  if (what && who?.objectType !== 'Lead') fields.WhatId = what.id;
   return fields;
 }
 

@@ -77,6 +77,7 @@ export class CallQueue<T> {
   private readonly offering = new Map<string, Entry<T>>();
   private readonly lastOffered = new Map<string, number>();
   private readonly resting = new Map<string, number>();
+  private restWake: { at: number; cancel: () => void } | undefined;
   private maxDepthSeen = 0;
 
   constructor(readonly name: string, options: CallQueueOptions, private readonly clock: Clock, private readonly port: CallQueuePort<T>) {
@@ -149,7 +150,6 @@ export class CallQueue<T> {
     }
     const until = this.clock.now() + this.rejectDelayMs;
     for (const m of outcome.members) this.resting.set(m, until);
-    if (this.rejectDelayMs > 0) this.clock.setTimeout(() => this.drain(), this.rejectDelayMs);
     if (entry.expired) {
       this.port.changed({ kind: 'timeout', callId: entry.callId, depth: this.waiting.length });
       this.port.reject(entry.call, 480, 'Temporarily Unavailable (no agent answered in time)', 'SIP;cause=480;text="Queue timeout"');
@@ -181,15 +181,42 @@ export class CallQueue<T> {
   drain(): void {
     while (this.waiting.length > 0) {
       const head = this.waiting[0];
-      if (!this.tryOffer(head)) return;
+      if (!this.tryOffer(head)) {
+        this.wakeWhenRested();
+        return;
+      }
       this.waiting.shift();
     }
+  }
+
+  /**
+   * Calls wait while a member rests: drain again when the first rest ends. Checked against the
+   * clock rather than trusted to one timer per refusal, since a Node timer may fire a millisecond
+   * before Date.now() reaches its deadline, and nothing else would wake the queue then.
+   */
+  private wakeWhenRested(): void {
+    const now = this.clock.now();
+    let next = Infinity;
+    for (const [member, until] of this.resting) {
+      if (until <= now) this.resting.delete(member);
+      else next = Math.min(next, until);
+    }
+    if (next === Infinity || (this.restWake && this.restWake.at <= next)) return;
+    this.restWake?.cancel();
+    const wake = { at: next, cancel: () => {} };
+    wake.cancel = this.clock.setTimeout(() => {
+      if (this.restWake === wake) this.restWake = undefined;
+      this.drain();
+    }, Math.max(1, next - now + 1));
+    this.restWake = wake;
   }
 
   /** Every waiting call, in order (for failing them all when the server closes). */
   clear(): T[] {
     const all = [...this.waiting, ...this.offering.values()];
     for (const e of all) e.stopTimer();
+    this.restWake?.cancel();
+    this.restWake = undefined;
     this.waiting.length = 0;
     this.offering.clear();
     return all.map((e) => e.call);

@@ -106,6 +106,10 @@ export const de: Messages = {
   'wrapUp.save': 'Speichern',
   'wrapUp.timeLeft': 'Nachbearbeitung endet in {time}',
   'wrapUp.noRecord': 'Kein verknüpfter Datensatz',
+  'wrapUp.who': 'Name',
+  'wrapUp.what': 'Bezug',
+  'wrapUp.none': 'Keiner',
+  'wrapUp.leadTakesNoWhat': 'Ein Lead hat keinen Bezugsdatensatz.',
 
   'history.title': 'Letzte Anrufe',
   'history.empty': 'Noch keine Anrufe.',

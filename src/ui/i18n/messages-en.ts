@@ -109,6 +109,10 @@ export const en = {
   'wrapUp.save': 'Save',
   'wrapUp.timeLeft': 'Wrap-up ends in {time}',
   'wrapUp.noRecord': 'No related record',
+  'wrapUp.who': 'Name',
+  'wrapUp.what': 'Related To',
+  'wrapUp.none': 'None',
+  'wrapUp.leadTakesNoWhat': 'A lead takes no Related To record.',
 
   'history.title': 'Recent calls',
   'history.empty': 'No calls yet.',

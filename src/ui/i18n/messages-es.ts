@@ -106,6 +106,10 @@ export const es: Messages = {
   'wrapUp.save': 'Guardar',
   'wrapUp.timeLeft': 'El cierre termina en {time}',
   'wrapUp.noRecord': 'Sin registro relacionado',
+  'wrapUp.who': 'Nombre',
+  'wrapUp.what': 'Relacionado con',
+  'wrapUp.none': 'Ninguno',
+  'wrapUp.leadTakesNoWhat': 'Un candidato no admite un registro relacionado.',
 
   'history.title': 'Llamadas recientes',
   'history.empty': 'Aún no hay llamadas.',

@@ -106,6 +106,10 @@ export const fr: Messages = {
   'wrapUp.save': 'Enregistrer',
   'wrapUp.timeLeft': 'Le post-appel se termine dans {time}',
   'wrapUp.noRecord': 'Aucun enregistrement lié',
+  'wrapUp.who': 'Nom',
+  'wrapUp.what': 'Associé à',
+  'wrapUp.none': 'Aucun',
+  'wrapUp.leadTakesNoWhat': 'Une piste n\'accepte pas d\'enregistrement associé.',
 
   'history.title': 'Appels récents',
   'history.empty': 'Aucun appel pour l\u2019instant.',

@@ -106,6 +106,10 @@ export const ja: Messages = {
   'wrapUp.save': '保存',
   'wrapUp.timeLeft': '後処理はあと {time} で終了します',
   'wrapUp.noRecord': '関連レコードなし',
+  'wrapUp.who': '名前',
+  'wrapUp.what': '関連先',
+  'wrapUp.none': 'なし',
+  'wrapUp.leadTakesNoWhat': 'リードには関連先を設定できません。',
 
   'history.title': '最近の通話',
   'history.empty': '通話はまだありません。',
