@@ -167,6 +167,22 @@ test('wrap-up shows dispositions from the settings, the notes and the countdown'
   assert.deepEqual(w.dispositions.map((d) => d.code), ['Resolved', 'FollowUp', 'Voicemail', 'WrongNumber']);
 });
 
+test('wrap-up offers every record of the call as Name or Related To; a Lead as Name locks Related To', () => {
+  const ada = { id: '003A', objectType: 'Contact', name: 'Ada' };
+  const lee = { id: '00QA', objectType: 'Lead', name: 'Lee' };
+  const acme = { id: '001A', objectType: 'Account', name: 'Acme' };
+  const case1 = { id: '500A', objectType: 'Case', name: '00001042' };
+  const wrap = (relations: CallSnapshot['relations']) => panelView(state({ calls: [call('c1', { state: 'wrap-up', relations })] }), NOW, { role: 'leader' }).wrapUps[0]!;
+  const w = wrap({ candidates: [ada, acme], who: ada, what: acme, opened: [case1, lee] });
+  assert.deepEqual(w.whoOptions, [ada, lee], 'matches and opened people, each once');
+  assert.deepEqual(w.whatOptions, [acme, case1]);
+  assert.deepEqual([w.whoId, w.whatId, w.whatLocked], ['003A', '001A', false]);
+  const lead = wrap({ candidates: [], who: lee, opened: [lee, acme] });
+  assert.deepEqual([lead.whoId, lead.whatId, lead.whatLocked], ['00QA', undefined, true]);
+  const none = wrap({ candidates: [] });
+  assert.deepEqual([none.whoOptions, none.whatOptions, none.whatLocked], [[], [], false]);
+});
+
 test('registration shows reconnect attempt and countdown', () => {
   const view = panelView(state({ registration: { state: 'reconnecting', attempt: 3, nextAttemptAt: NOW + 4_200, reason: 'socket closed' } }), NOW, { role: 'leader' });
   assert.deepEqual(view.registration, { key: 'reg.reconnecting', params: { attempt: 3, seconds: 5 }, tone: 'warning' });

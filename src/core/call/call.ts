@@ -56,7 +56,7 @@ export const WHO_OBJECTS: readonly string[] = ['Contact', 'Lead'];
  */
 const NOT_RELATABLE: readonly string[] = ['Task', 'Event', 'User', 'Group', 'Report', 'Dashboard', 'ContentDocument', 'EmailMessage', 'VoiceCall'];
 
-export function isRelatable(record: RecordRef): boolean {
+function isRelatable(record: RecordRef): boolean {
   return !NOT_RELATABLE.includes(record.objectType);
 }
 

@@ -386,15 +386,13 @@ export class ConnectorEngine {
           throw new SwitchboardError('SB40002', error instanceof Error ? error.message : String(error));
         }
         const { who, what } = call.snapshot().relations;
-        call.note(this.now(), 'pop', `agent related the call to ${[who, what].filter((r) => r).map((r) => `${r!.objectType} ${r!.name ?? r!.id}`).join(' and ') || 'no record'}`);
+        const named = [who, what].flatMap((r) => (r ? [`${r.objectType} ${r.name ?? r.id}`] : []));
+        call.note(this.now(), 'pop', `agent related the call to ${named.join(' and ') || 'no record'}`);
         this.publish();
         return;
       }
       case 'set-wrap-up': {
-        const call = this.requireCall(command.callId);
-        if (command.disposition) this.checkDisposition(command.disposition);
-        call.update({ ...(command.notes !== undefined ? { notes: command.notes } : {}) });
-        if (command.disposition !== undefined) call.setDisposition(command.disposition);
+        this.applyWrapUp(this.requireCall(command.callId), command);
         this.publish();
         return;
       }
@@ -402,33 +400,33 @@ export class ConnectorEngine {
         // Already closed (the time limit ran out, or a second surface sent it too): done, not an error.
         if (!this.calls.has(command.callId) && this.current.recent.some((c) => c.id === command.callId)) return;
         const call = this.requireCall(command.callId, ['wrap-up', 'ended']);
-        if (command.disposition) this.checkDisposition(command.disposition);
-        call.update({ ...(command.notes !== undefined ? { notes: command.notes } : {}) });
-        if (command.disposition !== undefined) call.setDisposition(command.disposition);
+        this.applyWrapUp(call, command);
         await this.close(call, 'wrap-up completed');
         return;
       }
     }
   }
 
-  /** A disposition must be one the call center lists (when it lists any): reports group by it. */
-  private checkDisposition(code: string): void {
+  /**
+   * Notes and disposition as the agent left them (null clears the disposition). A disposition
+   * must be one the call center lists, when it lists any: reports group by it.
+   */
+  private applyWrapUp(call: Call, edit: { readonly disposition?: string | null; readonly notes?: string }): void {
     const list = this.current.settings?.dispositions ?? [];
-    if (list.length > 0 && !list.some((d) => d.code === code)) {
-      throw new SwitchboardError('SB40002', `'${code}' is not a disposition of this call center (${list.map((d) => d.code).join(', ')}).`);
+    if (edit.disposition && list.length > 0 && !list.some((d) => d.code === edit.disposition)) {
+      throw new SwitchboardError('SB40002', `'${edit.disposition}' is not a disposition of this call center (${list.map((d) => d.code).join(', ')}).`);
     }
+    if (edit.notes !== undefined) call.update({ notes: edit.notes });
+    if (edit.disposition !== undefined) call.setDisposition(edit.disposition);
   }
 
   /**
-   * The console moved to a record: if the agent is working a call (talking, holding, or in
-   * wrap-up) the record becomes one the call can be related to.
+   * The console moved to a record: if the agent is working a call (the one in the panel, unless it
+   * is still ringing) the record becomes one the call can be related to.
    */
   private recordOpened(record: RecordRef): void {
-    const calls = [...this.calls.values()];
-    const call = calls.find((c) => c.state === 'active' || c.state === 'transferring')
-      ?? calls.find((c) => c.state === 'held')
-      ?? calls.find((c) => c.state === 'wrap-up' || c.state === 'ended');
-    if (!call || call.snapshot().direction === 'internal') return;
+    const call = this.calls.get(this.pickActive() ?? '');
+    if (!call || call.state === 'offering' || call.snapshot().direction === 'internal') return;
     if (!call.opened(record)) return;
     call.note(this.now(), 'pop', `agent opened ${record.objectType} ${record.name ?? record.id} during the call`);
     this.publish();

@@ -70,15 +70,16 @@ export class SbWrapUpForm extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    if (this.notesTimer !== undefined) this.sendNotes();
+    // Gone with its call (saved, or the time limit): an event from a detached form reaches nobody.
+    clearTimeout(this.notesTimer);
+    this.notesTimer = undefined;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     // The engine's copy of the notes lags the keyboard: never overwrite what the agent is typing.
     const area = this.field<HTMLTextAreaElement>('notes');
-    if (changed.has('view') && area && this.view && this.renderRoot instanceof ShadowRoot && this.renderRoot.activeElement !== area && this.notesTimer === undefined) {
-      if (area.value !== this.view.notes) area.value = this.view.notes;
-    }
+    if (!changed.has('view') || !area || !this.view || this.notesTimer !== undefined || this.shadowRoot?.activeElement === area) return;
+    if (area.value !== this.view.notes) area.value = this.view.notes;
   }
 
   private recordSelect(slot: 'who' | 'what', label: string, options: readonly RecordRef[], chosen: string | undefined, disabled: boolean, t: Translator) {

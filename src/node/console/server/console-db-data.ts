@@ -213,25 +213,6 @@ export class ConsoleDbData implements ConsoleData {
     ];
     this.db.callCenters.import({ items });
   }
-
-  /**
-   * Sets one item of a call center's `switchboard` section, as an admin editing the Call Center
-   * in Setup would (the softphone reads it at its next load). Throws when there is no such call
-   * center or it has no switchboard section.
-   */
-  setConnectorItem(internalName: string, item: string, value: string): void {
-    const cc = this.db.callCenters.get(internalName);
-    if (!cc) throw new Error(`no call center '${internalName}'`);
-    const section = cc.items.find((i) => i.section === 'switchboard');
-    if (!section) throw new Error(`call center '${internalName}' has no switchboard section`);
-    const existing = cc.items.find((i) => i.section === 'switchboard' && i.item === item);
-    const items: CallCenterItem[] = existing
-      ? cc.items.map((i) => (i === existing ? { ...i, value } : i))
-      : [...cc.items, { section: section.section, sectionLabel: section.sectionLabel, sectionSortOrder: section.sectionSortOrder, item, value,
-        sortOrder: Math.max(0, ...cc.items.filter((i) => i.section === 'switchboard').map((i) => i.sortOrder ?? 0)) + 1,
-        label: SWITCHBOARD_ITEMS.find((s) => s.name === item)?.label ?? item }];
-    this.db.callCenters.import({ items });
-  }
 }
 
 export interface OpenOptions {
