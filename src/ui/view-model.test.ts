@@ -118,6 +118,32 @@ test('conferenced calls do not offer Conference again and name the other party',
   assert.deepEqual(view.calls[0]!.conferenceWith, ['Alan']);
 });
 
+test('a two-party conference offers Leave conference once, on the caller\'s card, whichever card is first', () => {
+  const caller = call('c1', { conferencedWith: ['c2'] });
+  const consult = call('c2', { direction: 'internal', consultationFor: 'c1', conferencedWith: ['c1'], remote: { number: '1002' } });
+  assert.deepEqual(actionsFor(caller, [consult, caller]).find((a) => a.kind === 'leave-conference')?.command, { type: 'leave-conference', callId: 'c1' });
+  assert.ok(!kinds(consult, [consult, caller]).includes('leave-conference'));
+  // Two callers conferenced: the first one taken carries it.
+  const early = call('a', { conferencedWith: ['b'], timestamps: { offered: NOW - 9000, holds: [] } });
+  const late = call('b', { conferencedWith: ['a'], timestamps: { offered: NOW - 1000, holds: [] } });
+  assert.ok(kinds(early, [early, late]).includes('leave-conference'));
+  assert.ok(!kinds(late, [early, late]).includes('leave-conference'));
+  assert.ok(!kinds(call('x'), [call('x')]).includes('leave-conference'), 'no conference, nothing to leave');
+});
+
+test('wrap-up of a transferred call says where it went', () => {
+  const wrap = (transfer: CallSnapshot['transfer']) => panelView(state({ calls: [call('c1', { state: 'wrap-up', ...(transfer ? { transfer } : {}) })] }), NOW, { role: 'leader' }).wrapUps[0]!;
+  assert.deepEqual(wrap({ kind: 'blind', target: { number: '1002', displayName: 'Bob' }, at: NOW }).transfer, { key: 'wrapUp.transfer.blind', params: { target: 'Bob' } });
+  assert.deepEqual(wrap({ kind: 'conference', target: { number: '1003' }, at: NOW }).transfer, { key: 'wrapUp.transfer.conference', params: { target: '1003' } });
+  assert.equal(wrap(undefined).transfer, undefined);
+});
+
+test('wrap-up names the caller as the call card does: the related person, not the trunk\'s display name', () => {
+  const relations = { candidates: [], who: { id: '003A', objectType: 'Contact', name: 'Nadia Okafor' } };
+  const w = panelView(state({ calls: [call('c1', { state: 'wrap-up', remote: { number: '+16505550123', displayName: 'Customer +16505550123' }, relations })] }), NOW, { role: 'leader' }).wrapUps[0]!;
+  assert.equal(w.name, 'Nadia Okafor');
+});
+
 test('dialling and transferring calls can only hang up', () => {
   const d = call('c1', { state: 'ringing-out', direction: 'outbound' });
   assert.deepEqual(kinds(d, [d]), ['hangup']);

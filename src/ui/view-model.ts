@@ -3,7 +3,7 @@
  * what the panel shows and which buttons each call has. The components only lay this out, so
  * every decision about what the agent can do lives here, testable in Node.
  */
-import type { AgentCommand, CallSnapshot, CallState, EngineState, EndReason, LineState, RecordRef } from '../core/index.ts';
+import type { AgentCommand, CallSnapshot, CallState, EngineState, EndReason, LineState, Party, RecordRef } from '../core/index.ts';
 import { knownRecords, WHO_OBJECTS } from '../core/index.ts';
 import { displayNumber } from './format/phone-format.ts';
 import { elapsedSeconds, secondsUntil } from './format/duration.ts';
@@ -12,7 +12,7 @@ import type { LeadershipInfo } from './panel-host.ts';
 
 export type ActionKind =
   | 'answer' | 'decline' | 'hangup' | 'hold' | 'resume' | 'swap' | 'mute' | 'unmute'
-  | 'keypad' | 'transfer' | 'conference' | 'complete-transfer';
+  | 'keypad' | 'transfer' | 'conference' | 'complete-transfer' | 'leave-conference';
 
 export type Tone = 'brand' | 'success' | 'destructive' | 'neutral';
 
@@ -70,6 +70,8 @@ export interface WrapUpView {
   readonly whatId?: string;
   /** Salesforce takes no Related To beside a Lead as Name. */
   readonly whatLocked: boolean;
+  /** Where the call went, when the agent transferred it (the Task says so too). */
+  readonly transfer?: Text;
   /** Seconds left before wrap-up ends by itself (a call center time limit), if any. */
   readonly secondsLeft?: number;
 }
@@ -161,6 +163,17 @@ export function recordDetails(record: RecordRef): string {
     .join(' · ');
 }
 
+const CALLER_OBJECTS: readonly string[] = ['Contact', 'Lead', 'Account'];
+
+/**
+ * The name the panel gives the other party. The record the call relates to names the caller better
+ * than the phone system's display name (often a trunk's "Customer" or a number): once the screen
+ * pop found exactly one record, or the agent picked or opened one, it is that record's name.
+ */
+export function callerName(related: readonly RecordRef[], displayName: string | undefined): string | undefined {
+  return related.find((r) => r.name && CALLER_OBJECTS.includes(r.objectType))?.name ?? displayName;
+}
+
 function titleOf(call: CallSnapshot): MessageKey {
   if (call.consultationFor) return 'call.consultation';
   return call.direction === 'inbound' ? 'call.inbound' : call.direction === 'outbound' ? 'call.outbound' : 'call.internal';
@@ -172,7 +185,15 @@ function relatedOf(call: CallSnapshot): RecordRef[] {
 }
 
 function partyName(call: CallSnapshot, country: string): string {
-  return call.remote.displayName || displayNumber(call.remote, country);
+  return partyLabel(call.remote, country);
+}
+
+function optionalName(name: string | undefined): { readonly name?: string } {
+  return name ? { name } : {};
+}
+
+function partyLabel(party: Party, country: string): string {
+  return party.displayName || displayNumber(party, country);
 }
 
 /** The buttons of one call, in the order the panel shows them. */
@@ -188,6 +209,14 @@ export function actionsFor(call: CallSnapshot, all: readonly CallSnapshot[]): Ca
     talkingOthers.length === 1 && call.conferencedWith.length === 0 && (call.state === 'active' || call.state === 'held')
       ? [{ kind: 'conference', label: 'action.conference', tone: 'neutral', command: { type: 'conference', callIds: [talkingOthers[0]!.id, id] } }]
       : [];
+  // In a two-party conference the agent can leave and let the others talk on; offered once, on
+  // the customer's card (not the consultation's, and the first-taken of two customer calls).
+  const mixedWith = call.conferencedWith.length === 1 ? all.find((c) => c.id === call.conferencedWith[0]) : undefined;
+  const leaves = mixedWith !== undefined && call.consultationFor === undefined &&
+    (mixedWith.consultationFor !== undefined || call.timestamps.offered <= mixedWith.timestamps.offered);
+  const leave: CallAction[] = leaves && call.state === 'active'
+    ? [{ kind: 'leave-conference', label: 'action.leaveConference', tone: 'neutral', command: { type: 'leave-conference', callId: id } }]
+    : [];
   // A consultation whose original call still waits on hold can complete the transfer.
   const original = call.consultationFor ? all.find((c) => c.id === call.consultationFor && (c.state === 'held' || c.state === 'active')) : undefined;
   const complete: CallAction[] = original && ['active', 'held', 'ringing-out', 'dialing'].includes(call.state)
@@ -210,6 +239,7 @@ export function actionsFor(call: CallSnapshot, all: readonly CallSnapshot[]): Ca
         ...(call.consultationFor ? [] : [{ kind: 'transfer', label: 'action.transfer', tone: 'neutral' } as const]),
         ...complete,
         ...conference,
+        ...leave,
         hangup,
       ];
     case 'held': {
@@ -313,7 +343,7 @@ function wrapUpView(call: CallSnapshot, state: EngineState, now: number, country
   const { who, what } = call.relations;
   return {
     callId: call.id,
-    ...(call.remote.displayName ? { name: call.remote.displayName } : {}),
+    ...optionalName(callerName(relatedOf(call), call.remote.displayName)),
     number: displayNumber(call.remote, country),
     dispositions: (state.settings?.dispositions ?? []).map((d) => ({ code: d.code, label: d.label })),
     ...(call.disposition ? { disposition: call.disposition } : {}),
@@ -324,6 +354,7 @@ function wrapUpView(call: CallSnapshot, state: EngineState, now: number, country
     ...(who ? { whoId: who.id } : {}),
     ...(what ? { whatId: what.id } : {}),
     whatLocked: who?.objectType === 'Lead',
+    ...(call.transfer ? { transfer: { key: `wrapUp.transfer.${call.transfer.kind}`, params: { target: partyLabel(call.transfer.target, country) } } } : {}),
     ...(call.wrapUpDeadline !== undefined ? { secondsLeft: secondsUntil(call.wrapUpDeadline, now) } : {}),
   };
 }

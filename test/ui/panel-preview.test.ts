@@ -160,7 +160,8 @@ test('the panel through an agent\'s calls, by accessible names, with screenshots
   // Conference the two, then hang up both (Alt+H hangs up the focused call); wrap-up with its countdown.
   await page.getByRole('button', { name: 'Conference' }).first().click();
   await page.getByText('In conference with Alan Turing').waitFor();
-  assert.equal(await page.getByRole('button', { name: 'Conference' }).count(), 0, 'already in conference');
+  assert.equal(await page.getByRole('button', { name: 'Conference', exact: true }).count(), 0, 'already in conference');
+  await page.getByRole('button', { name: 'Leave conference' }).waitFor();
   await page.keyboard.press('Alt+h');
   await page.waitForFunction(() => (window as unknown as { preview: { host: { state: { calls: { state: string }[] } } } }).preview.host.state.calls.filter((c) => c.state === 'active').length === 1);
   await page.getByRole('button', { name: 'Hang up' }).click();
@@ -339,8 +340,12 @@ test('transfers: consult a colleague then complete, or transfer at once; the qua
   await inPage(page, `await phone.settle(); const c = host.state.calls.find((c) => c.consultationFor); phone.farEnd(c.id).answer();`);
   await page.getByRole('article', { name: 'Consultation' }).getByText('Connected').waitFor();
   await page.getByRole('button', { name: 'Complete transfer' }).click();
+  // One wrap-up for the conversation (the consultation is folded into it), saying where it went.
+  const wrapUp = page.getByRole('form', { name: 'Wrap-up' });
+  await wrapUp.getByText('Transferred to Alan Turing after consulting').waitFor();
+  assert.equal(await wrapUp.count(), 1, 'one wrap-up: the consultation has none of its own');
+  await wrapUp.getByRole('button', { name: 'Save' }).click();
   await page.waitForFunction(() => (window as unknown as { preview: { host: { state: { calls: unknown[] } } } }).preview.host.state.calls.length === 0);
-  assert.equal(await page.getByRole('form', { name: 'Wrap-up' }).count(), 0, 'a transferred call needs no wrap-up');
 
   // Blind: to a typed extension.
   await inPage(page, `phone.callAgent({ from: '+14155550100', displayName: 'Katherine Johnson' });`);
@@ -348,6 +353,8 @@ test('transfers: consult a colleague then complete, or transfer at once; the qua
   await page.getByRole('button', { name: 'Transfer', exact: true }).click();
   await page.getByLabel('Number or extension').fill('1003');
   await page.getByRole('button', { name: 'Transfer now', exact: true }).click();
+  await wrapUp.getByText('Transferred to Grace Hopper', { exact: true }).waitFor();
+  await wrapUp.getByRole('button', { name: 'Save' }).click();
   await page.waitForFunction(() => (window as unknown as { preview: { host: { state: { calls: unknown[] } } } }).preview.host.state.calls.length === 0, undefined, { timeout: 5000 });
   const transferredTo = await inPage<string>(page, `return phone.farEnd(host.state.recent[0].id).transferredTo;`);
   assert.equal(transferredTo, '1003');

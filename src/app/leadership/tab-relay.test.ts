@@ -132,6 +132,9 @@ test('malformed channel messages are ignored', () => {
   assert.equal(parseRelayMessage({ v: 1, t: 'credentials', from: 'x', credentials: { username: '1001', password: 'p' } }), undefined, 'no credentials message');
   assert.equal(parseRelayMessage({ v: 1, t: 'command', from: 'x', id: '1', command: { type: 'sign-in', username: '1001', password: 'p' } }), undefined, 'no password in a command');
   assert.ok(parseRelayMessage({ v: 1, t: 'command', from: 'x', id: '1', command: { type: 'answer', callId: 'c' } }));
+  // Wrap-up's Name/Related To and leaving a conference work from a follower tab too.
+  assert.ok(parseRelayMessage({ v: 1, t: 'command', from: 'x', id: '1', command: { type: 'relate', callId: 'c', whoId: null } }));
+  assert.ok(parseRelayMessage({ v: 1, t: 'command', from: 'x', id: '1', command: { type: 'leave-conference', callId: 'c' } }));
   assert.ok(parseRelayMessage({ v: 1, t: 'result', from: 'x', to: 'y', id: '1', error: { code: 'SB20001', message: 'x' } }));
 });
 

@@ -90,10 +90,14 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const COMMAND_TYPES = new Set<AgentCommand['type']>([
-  'sign-in', 'sign-out', 'set-presence', 'dial', 'answer', 'decline', 'hangup', 'hold', 'resume', 'mute', 'dtmf',
-  'blind-transfer', 'consult', 'complete-transfer', 'conference', 'swap', 'choose-record', 'set-wrap-up', 'complete-wrap-up',
-]);
+// A record over every command type, so a command added to the core cannot be forgotten here
+// (a follower tab could not send it).
+const COMMAND_TYPE_TABLE: Readonly<Record<AgentCommand['type'], true>> = {
+  'sign-in': true, 'sign-out': true, 'set-presence': true, dial: true, answer: true, decline: true, hangup: true, hold: true,
+  resume: true, mute: true, dtmf: true, 'blind-transfer': true, consult: true, 'complete-transfer': true, conference: true,
+  'leave-conference': true, swap: true, 'choose-record': true, relate: true, 'set-wrap-up': true, 'complete-wrap-up': true,
+};
+const COMMAND_TYPES = new Set(Object.keys(COMMAND_TYPE_TABLE));
 
 const DIRECTIONS = new Set<CallDirection>(['inbound', 'outbound', 'internal']);
 const OUTCOME_KINDS = new Set<ScreenPopOutcome['kind']>(['single', 'multiple', 'none', 'skipped']);
@@ -148,7 +152,7 @@ export function parseRelayMessage(data: unknown): RelayMessage | undefined {
     }
     case 'command': {
       const command = data['command'];
-      if (typeof data['id'] !== 'string' || !isObject(command) || !COMMAND_TYPES.has(command['type'] as AgentCommand['type'])) return undefined;
+      if (typeof data['id'] !== 'string' || !isObject(command) || typeof command['type'] !== 'string' || !COMMAND_TYPES.has(command['type'])) return undefined;
       if (command['type'] === 'sign-in' && command['password'] !== undefined) return undefined;
       return data as RelayMessage;
     }

@@ -76,6 +76,34 @@ export interface TimelineEntry {
   readonly text: string;
 }
 
+/**
+ * How this agent's part of a conversation ended by handing the other party on: the Task records
+ * the kind and the target (logging model, README "Call logging").
+ */
+export interface TransferRecord {
+  /** `blind`: REFER without talking first; `consultative`: after a consultation; `conference`: the agent left a conference, joining the others. */
+  readonly kind: 'blind' | 'consultative' | 'conference';
+  readonly target: Party;
+  readonly at: number;
+}
+
+/**
+ * A consultation (a second call the agent placed about this one), folded into this call's log
+ * instead of a Task of its own.
+ */
+export interface ConsultationRecord {
+  readonly callId: string;
+  readonly target: Party;
+  readonly startedAt: number;
+  readonly answeredAt?: number;
+  /** Seconds the agent talked with the consulted party (0 when they never answered). */
+  readonly talkSeconds: number;
+  /** `open` while it goes on; then what became of it. */
+  readonly outcome: 'open' | 'transferred' | 'conferenced' | 'ended' | 'not-answered';
+  /** Why a consultation nobody answered ended (busy, no-answer, local-hangup…). */
+  readonly endReason?: EndReason;
+}
+
 export interface CallQuality {
   readonly packetLossPercent: number;
   readonly jitterMs: number;

@@ -2,7 +2,7 @@
  * One call: its data, and the only place that changes its state (through the transition table).
  * The engine owns Call objects; everyone else sees `CallSnapshot`s.
  */
-import type { AttachedData, CallDirection, CallQuality, CallRelations, CallTimestamps, EndReason, HoldInterval, Party, RecordRef, TimelineEntry } from './call-types.ts';
+import type { AttachedData, CallDirection, CallQuality, CallRelations, CallTimestamps, ConsultationRecord, EndReason, HoldInterval, Party, RecordRef, TimelineEntry, TransferRecord } from './call-types.ts';
 import { assertCallTransition, type CallState } from './call-state.ts';
 
 export interface CallSnapshot {
@@ -26,6 +26,10 @@ export interface CallSnapshot {
   readonly muted: boolean;
   /** For a consultation call: the id of the call it consults about. */
   readonly consultationFor?: string;
+  /** Set when the call left the agent by a transfer (blind, consultative, or leaving a conference). */
+  readonly transfer?: TransferRecord;
+  /** Consultations placed about this call, folded into its log (README "Call logging"). */
+  readonly consultations?: readonly ConsultationRecord[];
   /** Ids of the calls mixed with this one in a local conference. */
   readonly conferencedWith: readonly string[];
   readonly quality?: CallQuality;
@@ -142,6 +146,18 @@ export class Call {
 
   update(patch: Partial<Pick<CallSnapshot, 'disposition' | 'notes' | 'muted' | 'quality' | 'wrapUpDeadline' | 'conferencedWith' | 'remote' | 'attachedData'>>): void {
     this.data = { ...this.data, ...patch };
+  }
+
+  setTransfer(transfer: TransferRecord): void {
+    this.data = { ...this.data, transfer };
+  }
+
+  /** Adds or updates (same callId) a consultation folded into this call. */
+  foldConsultation(record: ConsultationRecord): void {
+    const rest = (this.data.consultations ?? []).filter((c) => c.callId !== record.callId);
+    const at = (this.data.consultations ?? []).findIndex((c) => c.callId === record.callId);
+    const consultations = at < 0 ? [...rest, record] : [...rest.slice(0, at), record, ...rest.slice(at)];
+    this.data = { ...this.data, consultations };
   }
 
   /** The agent's disposition; null clears it. */

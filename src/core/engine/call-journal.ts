@@ -37,6 +37,8 @@ export interface JournalRecord {
   readonly ended: boolean;
   /** The call itself, so a page that reloads mid-call can carry it on (records, notes, timeline). */
   readonly call?: CallSnapshot;
+  /** Logged as part of another call (a consultation folded into the customer's call): never on its own. */
+  readonly folded?: boolean;
 }
 
 interface StoredRecord {
@@ -45,6 +47,7 @@ interface StoredRecord {
   readonly ended: boolean;
   readonly entry: CallLogEntry;
   readonly call?: CallSnapshot;
+  readonly folded?: boolean;
 }
 
 /** The note added to a recovered log, so whoever reads the Task knows why it may be short. */
@@ -139,6 +142,11 @@ export class CallJournal {
         continue;
       }
       if (stored.owner === owner) continue;
+      if (stored.folded && now - stored.savedAt >= this.staleMs) {
+        // The call it belongs to carries it (as it stood at its last heartbeat).
+        await storage.delete(key);
+        continue;
+      }
       if (now - stored.savedAt < this.staleMs) {
         const at = stored.savedAt + this.staleMs;
         nextCheckAt = nextCheckAt === undefined ? at : Math.min(nextCheckAt, at);
@@ -155,7 +163,7 @@ export class CallJournal {
   async read(callId: string): Promise<JournalRecord | undefined> {
     const stored = asStored(await this.options.storage.get(PREFIX + callId));
     if (!stored) return undefined;
-    return { entry: stored.entry, ended: stored.ended, ...(stored.call ? { call: stored.call } : {}) };
+    return { entry: stored.entry, ended: stored.ended, ...(stored.call ? { call: stored.call } : {}), ...(stored.folded ? { folded: true } : {}) };
   }
 
   /** Removes a recovered entry once the outbox holds its log. */
@@ -172,7 +180,7 @@ export class CallJournal {
     const { storage, clock, owner, logger } = this.options;
     const callId = record.entry.callId;
     const previous = this.written.get(callId)?.chain ?? Promise.resolve();
-    const value: StoredRecord = { owner, savedAt: clock.now(), ended: record.ended, entry: record.entry, ...(record.call ? { call: record.call } : {}) };
+    const value: StoredRecord = { owner, savedAt: clock.now(), ended: record.ended, entry: record.entry, ...(record.call ? { call: record.call } : {}), ...(record.folded ? { folded: true } : {}) };
     const chain = previous
       .then(() => storage.set(PREFIX + callId, value as unknown as JsonValue))
       .catch((error: unknown) => logger.log('warn', 'could not journal a call', { callId, error: String(error) }));

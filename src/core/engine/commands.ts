@@ -21,6 +21,11 @@ export type AgentCommand =
   | { readonly type: 'consult'; readonly callId: string; readonly target: string }
   | { readonly type: 'complete-transfer'; readonly callId: string; readonly consultationId: string }
   | { readonly type: 'conference'; readonly callIds: readonly string[] }
+  /**
+   * The agent leaves a two-party conference and the others go on talking: the call is handed to
+   * the party it is mixed with (a transfer with Replaces), and logged as transferred.
+   */
+  | { readonly type: 'leave-conference'; readonly callId: string }
   /** Makes this call the active one; every other live call is put on hold. */
   | { readonly type: 'swap'; readonly callId: string }
   /** The agent's choice among several screen-pop matches: relates it and opens it. */

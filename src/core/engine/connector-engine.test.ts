@@ -588,18 +588,42 @@ describe('call logging: exactly one log per call', () => {
     assert.deepEqual(h.crm.logs.map((l) => l.endReason), ['declined']);
   });
 
-  it('blind transfer: the call ends transferred, logged once, no wrap-up', async () => {
-    const h = await setup();
+  it('blind transfer: the call ends transferred, goes to wrap-up, and its one log names the target and kind', async () => {
+    const h = await setup({ items: { directory: '1002:Bob Colleague' } });
     const far = await h.talk();
     await h.engine.execute({ type: 'blind-transfer', callId: far.callId, target: '1002' });
     assert.equal(h.call(far.callId).state, 'transferring');
     await h.settle();
     assert.equal(far.transferredTo, '1002');
-    assert.deepEqual(h.crm.logs.map((l) => [l.callId, l.endReason]), [[far.callId, 'transferred']]);
+    assert.equal(h.call(far.callId).state, 'wrap-up');
+    assert.equal(h.presence, 'wrap-up');
+    assert.equal(h.crm.logs.length, 0);
+    await h.run({ type: 'complete-wrap-up', callId: far.callId, disposition: 'Resolved', notes: 'billing question, sent to Bob' });
+    assert.equal(h.crm.logs.length, 1);
+    const log = h.crm.logs[0]!;
+    assert.deepEqual([log.endReason, log.disposition, log.notes], ['transferred', 'Resolved', 'billing question, sent to Bob']);
+    assert.deepEqual(log.transfer && { kind: log.transfer.kind, target: log.transfer.target }, { kind: 'blind', target: { number: '1002', displayName: 'Bob Colleague' } });
     assert.equal(h.engine.state.calls.length, 0);
     assert.equal(h.presence, 'available');
     const notes = h.recent(far.callId).timeline.filter((t) => t.kind === 'transfer').map((t) => t.text);
     assert.deepEqual(notes, ['transfer trying', 'transfer ringing', 'transfer succeeded']);
+  });
+
+  it('a blind transfer that fails after the REFER was accepted returns the call to what the phone has: not held, it stays active', async () => {
+    const h = await setup();
+    h.phone.setFarEnd('1002', 'no-answer');
+    const far = await h.talk();
+    // A phone that does not hold before REFER (sip.js does not): the call never left 'active' there.
+    h.telephony.events.on('held', () => {});
+    await h.engine.execute({ type: 'blind-transfer', callId: far.callId, target: '1002' });
+    h.telephony.emitSoon('held', far.callId, false);
+    await h.settle();
+    assert.equal(h.call(far.callId).state, 'active');
+    assert.equal(h.crm.logs.length, 0);
+    await h.run({ type: 'hangup', callId: far.callId });
+    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    assert.equal(h.crm.logs.length, 1);
+    assert.equal(h.crm.logs[0]!.transfer, undefined, 'a failed transfer is not logged as one');
   });
 
   it('a blind transfer the target refuses leaves the call held; the agent resumes it', async () => {
@@ -1031,11 +1055,55 @@ describe('several calls at once', () => {
     const c = h.call(consultation.callId);
     assert.deepEqual([c.direction, c.consultationFor, c.remote.displayName, c.state], ['internal', caller.callId, 'Bob Colleague', 'active']);
     assert.equal(h.call(caller.callId).state, 'held');
+    h.clock.advance(20_000);
     await h.run({ type: 'complete-transfer', callId: caller.callId, consultationId: consultation.callId });
     assert.deepEqual([caller.endReason, consultation.endReason], ['transferred', 'transferred']);
-    assert.deepEqual(h.crm.logs.map((l) => [l.callId, l.endReason]).sort(), [[caller.callId, 'transferred'], [consultation.callId, 'transferred']].sort());
-    assert.equal(h.engine.state.calls.length, 0, 'no wrap-up after a transfer');
+    // One conversation, one wrap-up, one Task: the consultation is folded into the caller's.
+    assert.deepEqual(h.engine.state.calls.map((c) => [c.id, c.state]), [[caller.callId, 'wrap-up']]);
+    await h.run({ type: 'complete-wrap-up', callId: caller.callId, disposition: 'Resolved' });
+    assert.deepEqual(h.crm.logs.map((l) => [l.callId, l.endReason]), [[caller.callId, 'transferred']]);
+    const log = h.crm.logs[0]!;
+    assert.deepEqual(log.transfer && [log.transfer.kind, log.transfer.target.number, log.transfer.target.displayName], ['consultative', '1002', 'Bob Colleague']);
+    assert.deepEqual(log.consultations?.map((c) => [c.callId, c.target.number, c.talkSeconds, c.outcome]), [[consultation.callId, '1002', 20, 'transferred']]);
     assert.equal(h.presence, 'available');
+  });
+
+  it('logConsultations separate: the consultation has its own Task too, but never a wrap-up', async () => {
+    const h = await setup({ items: { logConsultations: 'separate' } });
+    const caller = await h.talk();
+    await h.run({ type: 'consult', callId: caller.callId, target: '1002' });
+    const consultation = h.phone.outboundCalls.at(-1);
+    assert.ok(consultation);
+    await h.run({ type: 'complete-transfer', callId: caller.callId, consultationId: consultation.callId });
+    assert.deepEqual(h.crm.logs.map((l) => [l.callId, l.direction]), [[consultation.callId, 'internal']]);
+    await h.run({ type: 'complete-wrap-up', callId: caller.callId });
+    assert.deepEqual(h.crm.logs.map((l) => l.callId), [consultation.callId, caller.callId]);
+  });
+
+  it('leaving a two-party conference hands the caller to the colleague: one wrap-up, one Task saying so', async () => {
+    const h = await setup();
+    const caller = await h.talk();
+    await h.run({ type: 'consult', callId: caller.callId, target: '1002' });
+    const consultation = h.phone.outboundCalls.at(-1);
+    assert.ok(consultation);
+    await h.run({ type: 'conference', callIds: [caller.callId, consultation.callId] });
+    await rejectsWith(h, { type: 'leave-conference', callId: 'nope' }, 'SB20006');
+    await h.run({ type: 'leave-conference', callId: consultation.callId });
+    // The caller's call is the one handed on, whichever card the agent pressed.
+    assert.deepEqual([caller.endReason, consultation.endReason, caller.transferredTo], ['transferred', 'transferred', '1002']);
+    assert.deepEqual(h.engine.state.calls.map((c) => [c.id, c.state]), [[caller.callId, 'wrap-up']]);
+    await h.run({ type: 'complete-wrap-up', callId: caller.callId, notes: 'Bob takes it from here' });
+    assert.equal(h.crm.logs.length, 1);
+    const log = h.crm.logs[0]!;
+    assert.deepEqual([log.callId, log.transfer?.kind, log.transfer?.target.number], [caller.callId, 'conference', '1002']);
+    assert.deepEqual(log.consultations?.map((c) => c.outcome), ['conferenced']);
+  });
+
+  it('leaving a conference needs exactly one other party in it', async () => {
+    const h = await setup();
+    const caller = await h.talk();
+    await rejectsWith(h, { type: 'leave-conference', callId: caller.callId }, 'SB40001');
+    assert.equal(h.call(caller.callId).state, 'active');
   });
 
   it('a consultation that ends leaves the caller held, and the agent resumes it', async () => {
@@ -1044,13 +1112,20 @@ describe('several calls at once', () => {
     await h.run({ type: 'consult', callId: caller.callId, target: '1002' });
     const consultation = h.phone.outboundCalls.at(-1);
     assert.ok(consultation);
+    h.clock.advance(15_000);
     consultation.hangup();
     await h.settle();
     assert.equal(h.call(caller.callId).state, 'held');
-    await h.run({ type: 'complete-wrap-up', callId: consultation.callId });
+    assert.deepEqual(h.engine.state.calls.map((c) => c.id), [caller.callId], 'the consultation has no wrap-up of its own');
     await h.run({ type: 'resume', callId: caller.callId });
     assert.equal(h.call(caller.callId).state, 'active');
     assert.equal(h.presence, 'on-call');
+    caller.hangup();
+    await h.settle();
+    await h.run({ type: 'complete-wrap-up', callId: caller.callId });
+    assert.deepEqual(h.crm.logs.map((l) => l.callId), [caller.callId]);
+    assert.deepEqual(h.crm.logs[0]!.consultations?.map((c) => [c.talkSeconds, c.outcome]), [[15, 'ended']]);
+    assert.equal(h.crm.logs[0]!.transfer, undefined);
   });
 
   it('a completed transfer the phone system refuses leaves the caller held (SB20005)', async () => {
@@ -1116,16 +1191,17 @@ describe('several calls at once', () => {
     assert.equal(h.call(caller.callId).state, 'active');
   });
 
-  it('a consultation the colleague refuses is logged as busy; the caller stays held', async () => {
+  it('a consultation the colleague refuses is folded into the caller\'s log as busy; the caller stays held', async () => {
     const h = await setup();
     h.phone.setFarEnd('1002', 'busy');
     const caller = await h.talk();
     await h.run({ type: 'consult', callId: caller.callId, target: '1002' });
     const consultation = h.phone.outboundCalls.at(-1);
     assert.ok(consultation);
-    assert.deepEqual(h.logsFor(consultation.callId).map((l) => l.endReason), ['busy']);
+    assert.deepEqual(h.logsFor(consultation.callId), []);
     assert.equal(h.call(caller.callId).state, 'held');
     assert.equal(h.presence, 'on-call');
+    assert.deepEqual(h.call(caller.callId).consultations?.map((c) => [c.outcome, c.endReason]), [['not-answered', 'busy']]);
   });
 
   it('two calls ending into wrap-up: presence stays wrap-up until both are completed, each logged once', async () => {
@@ -1479,8 +1555,10 @@ describe('engine invariants under random traffic', () => {
       check(h, steps);
       assert.deepEqual(calls(), []);
       const announced = h.telephony.emitted.filter((e) => e.event === 'incoming').length + h.phone.outboundCalls.length;
-      assert.equal(h.crm.logs.length, announced, 'every announced call is logged');
-      assert.equal(new Set(h.crm.logs.map((l) => l.callId)).size, h.crm.logs.length, 'no call is logged twice');
+      // A consultation is logged inside the call it was about (README "Call logging").
+      const folded = h.crm.logs.flatMap((l) => (l.consultations ?? []).map((c) => c.callId));
+      assert.equal(h.crm.logs.length + folded.length, announced, 'every announced call is logged, on its own or folded');
+      assert.equal(new Set([...h.crm.logs.map((l) => l.callId), ...folded]).size, announced, 'no call is logged twice');
       for (const log of h.crm.logs) {
         const why = JSON.stringify(log);
         assert.ok(log.startedAt <= (log.answeredAt ?? log.startedAt) && (log.answeredAt ?? log.startedAt) <= log.endedAt, why);

@@ -9,7 +9,8 @@
  * once the settings are known.
  */
 import { Call, holdSeconds, talkSeconds, type CallSnapshot } from '../call/call.ts';
-import type { CallDirection, EndReason, RecordRef } from '../call/call-types.ts';
+import type { CallDirection, ConsultationRecord, EndReason, Party, RecordRef, TransferRecord } from '../call/call-types.ts';
+import type { CallState } from '../call/call-state.ts';
 import { isLive } from '../call/call-state.ts';
 import { Emitter, type EventSource } from '../events/emitter.ts';
 import { SwitchboardError, toSwitchboardError } from '../errors/catalog.ts';
@@ -75,6 +76,8 @@ export class ConnectorEngine {
   private readonly accepting = new Map<string, number>();
   /** Calls an earlier page of this tab left up that the adapter is taking back (see restoreReattaching). */
   private readonly reattaching = new Map<string, ReattachingCall>();
+  /** Transfers under way: what the call becomes if it fails, and what its log says if it succeeds. */
+  private readonly transfers = new Map<string, { readonly kind: TransferRecord['kind']; readonly target: Party; readonly before: CallState }>();
   private telephony?: TelephonyPort;
   private current: EngineState;
   private unsubscribe: (() => void)[] = [];
@@ -171,6 +174,10 @@ export class ConnectorEngine {
       telephony.events.on('held', (id, held) => this.withCall(id, (call) => {
         if (held && call.state === 'active') call.transition('held', this.now(), 'hold confirmed');
         if (!held && call.state === 'held') call.transition('active', this.now(), 'resumed');
+        // Held or not while a transfer is tried (RFC 5589 holds first; not every phone does): a
+        // transfer that fails returns the call to what the phone system really has.
+        const pending = this.transfers.get(id);
+        if (pending && call.state === 'transferring') this.transfers.set(id, { ...pending, before: held ? 'held' : 'active' });
       })),
       telephony.events.on('ended', (id, reason, detail) => this.onEnded(id, reason, detail)),
       telephony.events.on('transfer', (id, progress, detail) => this.onTransferProgress(id, progress, detail)),
@@ -312,17 +319,8 @@ export class ConnectorEngine {
       }
       case 'blind-transfer': {
         const call = this.requireCall(command.callId, ['active', 'held']);
-        const before = call.state;
-        call.transition('transferring', this.now(), `blind transfer to ${command.target}`);
-        this.publish();
-        try {
-          await t().blindTransfer(call.id, command.target);
-        } catch (error) {
-          if (call.state === 'transferring') call.transition(before, this.now(), 'transfer failed');
-          this.publish();
-          throw toSwitchboardError(error, 'SB20005');
-        }
-        return;
+        return this.transfer(call, { kind: 'blind', target: this.partyFor(command.target) }, `blind transfer to ${command.target}`,
+          () => t().blindTransfer(call.id, command.target));
       }
       case 'consult': {
         const call = this.requireCall(command.callId, ['active', 'held']);
@@ -344,16 +342,28 @@ export class ConnectorEngine {
       case 'complete-transfer': {
         const call = this.requireCall(command.callId, ['held', 'active']);
         const consultation = this.requireCall(command.consultationId, ['active', 'held', 'ringing-out', 'dialing']);
-        call.transition('transferring', this.now(), `consultative transfer to ${consultation.snapshot().remote.number}`);
-        this.publish();
+        const target = consultation.snapshot().remote;
+        return this.transfer(call, { kind: 'consultative', target }, `consultative transfer to ${target.number}`,
+          () => t().completeTransfer(call.id, consultation.id));
+      }
+      case 'leave-conference': {
+        const call = this.requireCall(command.callId, ['active', 'held']);
+        const mixedWith = call.snapshot().conferencedWith;
+        if (mixedWith.length !== 1) throw new SwitchboardError('SB40001', 'Leaving hands the call to the one other party of a two-party conference.');
+        const other = this.requireCall(mixedWith[0]!, ['active', 'held']);
+        // The customer's call is the one handed on (REFER with Replaces of the consultation's
+        // dialog), so its log says where it went; a consultation is folded into it.
+        const [original, joined] = call.snapshot().consultationFor === other.id ? [other, call] : [call, other];
+        const target = joined.snapshot().remote;
+        // Two calls the agent took (neither a consultation) each get their own log, naming the other.
+        if (!joined.snapshot().consultationFor) this.transfers.set(joined.id, { kind: 'conference', target: original.snapshot().remote, before: joined.state });
         try {
-          await t().completeTransfer(call.id, consultation.id);
+          return await this.transfer(original, { kind: 'conference', target }, `left the conference; ${target.displayName ?? target.number} goes on with the call`,
+            () => t().completeTransfer(original.id, joined.id));
         } catch (error) {
-          if (call.state === 'transferring') call.transition('held', this.now(), 'transfer failed');
-          this.publish();
-          throw toSwitchboardError(error, 'SB20005');
+          this.transfers.delete(joined.id);
+          throw error;
         }
-        return;
       }
       case 'conference': {
         const calls = command.callIds.map((id) => this.requireCall(id, ['active', 'held']));
@@ -597,16 +607,39 @@ export class ConnectorEngine {
       this.set({ lastError: new SwitchboardError('SB20006', `The call with ${who.displayName ?? who.number} ended during the reload.`).toJSON() });
     }
     if (wasOffered) this.emitter.emit('offerEnded', id);
+    const transfer = this.transfers.get(id);
+    this.transfers.delete(id);
+    if (transfer && reason === 'transferred') call.setTransfer({ kind: transfer.kind, target: transfer.target, at: endedAt });
+    // A consultation still up when the call it is about ends is folded as it stands (it ends too
+    // when the call was handed to it).
+    for (const other of this.calls.values()) {
+      if (other.snapshot().consultationFor !== id || !isLive(other.state)) continue;
+      const outcome = reason !== 'transferred' ? 'open' : transfer?.kind === 'conference' ? 'conferenced' : 'transferred';
+      call.foldConsultation(consultationRecord(other.snapshot(), outcome, endedAt));
+    }
     // A call that leaves a conference is no longer mixed with the others (else holdOthers skips them).
     for (const other of this.calls.values()) {
       const mixed = other.snapshot().conferencedWith;
       if (mixed.includes(id)) other.update({ conferencedWith: mixed.filter((c) => c !== id) });
     }
-    // A consultation that ends returns the agent to the held original.
     const settings = this.current.settings;
     const answered = call.snapshot().timestamps.answered !== undefined;
-    // Wrap-up only for calls the agent talked on; a missed or declined call is logged at once.
-    if (settings?.wrapUp.enabled && answered && reason !== 'transferred' && reason !== 'replaced') {
+    const about = call.snapshot().consultationFor;
+    if (about !== undefined) {
+      // A consultation is part of the customer's conversation: no wrap-up of its own, and by
+      // default no Task either (README "Call logging").
+      const parent = this.calls.get(about);
+      const handedOn = this.transfers.get(about)?.kind ?? parent?.snapshot().transfer?.kind;
+      const record = consultationRecord(call.snapshot(), consultationOutcome(call.snapshot(), reason, handedOn), endedAt);
+      parent?.foldConsultation(record);
+      if (parent) this.publish();
+      const separate = settings?.log.consultations === 'separate';
+      void this.close(call, separate ? 'consultation; logged on its own' : `consultation; folded into call ${about}`, separate);
+      return;
+    }
+    // Wrap-up for every conversation the agent had, however it ended (hung up, transferred, left a
+    // conference); a missed or declined call is logged at once.
+    if (settings?.wrapUp.enabled && answered && reason !== 'replaced') {
       call.transition('wrap-up', this.now(), 'after-call work');
       const limit = settings.wrapUp.timeLimitSeconds;
       if (limit > 0) {
@@ -622,14 +655,44 @@ export class ConnectorEngine {
       // A colleague's phone took it (ring group): their log is the call's one; this agent has none.
       void this.close(call, 'answered by another phone; not logged here', false);
     } else {
-      void this.close(call, reason === 'transferred' ? 'transferred; no wrap-up' : answered ? 'no wrap-up configured' : `not answered (${reason})`);
+      void this.close(call, answered ? 'no wrap-up configured' : `not answered (${reason})`);
     }
+  }
+
+  /**
+   * Puts `call` through a transfer: `transferring` while the phone system works on it, ended as
+   * `transferred` (with `kind` and `target` in its log) when it succeeds, back where it was when it
+   * fails, so the agent can resume or try again.
+   */
+  private async transfer(call: Call, what: Omit<TransferRecord, 'at'>, why: string, run: () => Promise<void>): Promise<void> {
+    this.transfers.set(call.id, { ...what, before: call.state });
+    call.transition('transferring', this.now(), why);
+    this.publish();
+    try {
+      await run();
+    } catch (error) {
+      this.transferFailed(call, 'transfer refused');
+      throw toSwitchboardError(error, 'SB20005');
+    }
+  }
+
+  private transferFailed(call: Call, why: string): void {
+    const pending = this.transfers.get(call.id);
+    this.transfers.delete(call.id);
+    if (call.state === 'transferring') call.transition(pending?.before ?? 'held', this.now(), why);
+    this.publish();
+  }
+
+  /** A dialled target as a party: its directory name when a colleague's extension. */
+  private partyFor(target: string): Party {
+    const name = this.current.settings?.directory.find((d) => d.extension === target.trim())?.name;
+    return { number: target.trim(), ...(name ? { displayName: name } : {}) };
   }
 
   private onTransferProgress(id: string, progress: 'trying' | 'ringing' | 'succeeded' | 'failed', detail?: string): void {
     this.withCall(id, (call) => {
       call.note(this.now(), 'transfer', `transfer ${progress}${detail ? `: ${detail}` : ''}`);
-      if (progress === 'failed' && call.state === 'transferring') call.transition('held', this.now(), 'transfer failed');
+      if (progress === 'failed') this.transferFailed(call, `transfer failed${detail ? ` (${detail})` : ''}`);
     });
   }
 
@@ -734,12 +797,19 @@ export class ConnectorEngine {
   /** What the journal keeps for an open call: its log as of now, and the call to carry on after a reload. */
   private journalRecord(call: CallSnapshot): JournalRecord {
     const ended = call.timestamps.ended !== undefined;
-    const entry = this.toLogEntry(call);
+    const now = this.now();
+    // Consultations still up count in the customer's log as they stand; their own records are
+    // never logged alone when folded.
+    const live = [...this.calls.values()].filter((c) => c.snapshot().consultationFor === call.id && isLive(c.state)).map((c) => consultationRecord(c.snapshot(), 'open', now));
+    const logged = this.toLogEntry(call);
+    const entry = live.length ? { ...logged, consultations: [...(logged.consultations ?? []).filter((c) => !live.some((l) => l.callId === c.callId)), ...live] } : logged;
     const answered = call.timestamps.answered;
+    const folded = call.consultationFor !== undefined && this.current.settings?.log.consultations !== 'separate';
     return {
       ended,
-      entry: ended || answered === undefined ? entry : { ...entry, durationSeconds: Math.max(0, Math.round((this.now() - answered) / 1000)) },
+      entry: ended || answered === undefined ? entry : { ...entry, durationSeconds: Math.max(0, Math.round((now - answered) / 1000)) },
       call,
+      ...(folded ? { folded } : {}),
     };
   }
 
@@ -798,6 +868,8 @@ export class ConnectorEngine {
       ...(call.relations.who ? { who: call.relations.who } : {}),
       ...(call.relations.what ? { what: call.relations.what } : {}),
       attachedData: call.attachedData,
+      ...(call.transfer ? { transfer: call.transfer } : {}),
+      ...(call.consultations?.length ? { consultations: call.consultations } : {}),
     };
   }
 
@@ -956,4 +1028,26 @@ export class ConnectorEngine {
   private now(): number {
     return this.options.clock.now();
   }
+}
+
+/** A consultation as the customer call's log keeps it. */
+function consultationRecord(c: CallSnapshot, outcome: ConsultationRecord['outcome'], now: number): ConsultationRecord {
+  const { answered, ended } = c.timestamps;
+  const until = ended ?? now;
+  return {
+    callId: c.id,
+    target: c.remote,
+    startedAt: c.timestamps.offered,
+    ...(answered !== undefined ? { answeredAt: answered } : {}),
+    talkSeconds: answered === undefined ? 0 : Math.max(0, Math.round((until - answered) / 1000)),
+    outcome,
+    ...(outcome === 'not-answered' && c.endReason ? { endReason: c.endReason } : {}),
+  };
+}
+
+/** What became of a consultation that ended, given how the call it was about was handed on (if it was). */
+function consultationOutcome(c: CallSnapshot, reason: EndReason, handedOn: TransferRecord['kind'] | undefined): ConsultationRecord['outcome'] {
+  if (c.timestamps.answered === undefined) return reason === 'transferred' ? 'transferred' : 'not-answered';
+  if (reason === 'transferred') return handedOn === 'conference' ? 'conferenced' : 'transferred';
+  return c.timeline.some((e) => e.kind === 'conference') ? 'conferenced' : 'ended';
 }

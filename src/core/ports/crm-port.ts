@@ -7,7 +7,7 @@
  * engine to run.
  */
 import type { EventSource } from '../events/emitter.ts';
-import type { AttachedData, CallDirection, EndReason, Party, RecordRef } from '../call/call-types.ts';
+import type { AttachedData, CallDirection, ConsultationRecord, EndReason, Party, RecordRef, TransferRecord } from '../call/call-types.ts';
 import type { ConnectorSettings } from '../settings/connector-settings.ts';
 import type { PresenceState, ChosenStatus } from '../presence/presence.ts';
 import type { MintedSipCredentials } from '../credentials/minted-credentials.ts';
@@ -68,6 +68,10 @@ export interface CallLogEntry {
   readonly who?: RecordRef;
   readonly what?: RecordRef;
   readonly attachedData: AttachedData;
+  /** How the agent handed the call on, when they did. */
+  readonly transfer?: TransferRecord;
+  /** Consultations about this call, folded into its log. */
+  readonly consultations?: readonly ConsultationRecord[];
 }
 
 export interface ClickToDialRequest {

@@ -63,7 +63,7 @@ describe('parseConnectorSettings', () => {
         { code: 'WrongNumber', label: 'Wrong number' },
       ],
       awayReasons: [{ id: 'Break', label: 'Break' }, { id: 'Lunch', label: 'Lunch' }, { id: 'Training', label: 'Training' }, { id: 'Meeting', label: 'Meeting' }],
-      log: { object: 'Task', subject: '{direction} call {number}' },
+      log: { object: 'Task', subject: '{direction} call {number}', consultations: 'fold' },
       callWaiting: true,
       directory: [],
     });
@@ -92,6 +92,7 @@ describe('parseConnectorSettings', () => {
       '/switchboard/awayReasons': 'Coffee:Coffee: the good kind',
       '/switchboard/logObject': 'Call_Log__c',
       '/switchboard/logSubject': '{name} ({disposition})',
+      '/switchboard/logConsultations': 'separate',
       '/switchboard/defaultCountry': 'gb',
       '/switchboard/callWaiting': 'false',
       '/switchboard/directory': '1002:Bob;1003:Carol',
@@ -105,7 +106,7 @@ describe('parseConnectorSettings', () => {
     assert.deepEqual(settings.wrapUp, { enabled: false, timeLimitSeconds: 120 });
     assert.deepEqual(settings.dispositions, [{ code: 'Sale', label: 'Sold something' }]);
     assert.deepEqual(settings.awayReasons, [{ id: 'Coffee', label: 'Coffee: the good kind' }], 'only the first colon splits');
-    assert.deepEqual(settings.log, { object: 'Call_Log__c', subject: '{name} ({disposition})' });
+    assert.deepEqual(settings.log, { object: 'Call_Log__c', subject: '{name} ({disposition})', consultations: 'separate' });
     assert.equal(settings.dialing.defaultCountry, 'GB');
     assert.equal(settings.callWaiting, false);
     assert.deepEqual(settings.directory, [{ extension: '1002', name: 'Bob' }, { extension: '1003', name: 'Carol' }]);

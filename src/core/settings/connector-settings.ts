@@ -48,6 +48,7 @@ export const SWITCHBOARD_ITEMS: readonly ItemSpec[] = [
   { name: 'awayReasons', label: 'Away Reasons', type: 'pairs', required: false, default: 'Break:Break;Lunch:Lunch;Training:Training;Meeting:Meeting', description: 'id:Label pairs separated by semicolons, shown when the agent goes away.' },
   { name: 'logObject', label: 'Log Object', type: 'string', required: false, default: 'Task', description: 'Object the call log is written to.' },
   { name: 'logSubject', label: 'Log Subject', type: 'string', required: false, default: '{direction} call {number}', description: 'Subject template; {direction}, {number}, {name} and {disposition} are replaced.' },
+  { name: 'logConsultations', label: 'Log Consultations', type: 'enum', values: ['fold', 'separate'], required: false, default: 'fold', description: 'fold: a consultation (a call to a colleague about the customer\'s call) goes into the customer call\'s Task (target, talk time, outcome) and has no wrap-up; separate: it is also logged as its own Internal call Task.' },
   { name: 'defaultCountry', label: 'Default Country', type: 'string', required: false, default: 'US', description: 'ISO 3166 country used to read national numbers (E.164 conversion).' },
   { name: 'callWaiting', label: 'Call Waiting', type: 'boolean', required: false, default: 'true', description: 'Offer a second inbound call while the agent is on a call.' },
   { name: 'directory', label: 'Transfer Directory', type: 'pairs', required: false, default: '', description: 'extension:Name pairs of colleagues shown (with busy lamp) in the transfer directory.' },
@@ -90,7 +91,7 @@ export interface ConnectorSettings {
   readonly wrapUp: { readonly enabled: boolean; readonly timeLimitSeconds: number };
   readonly dispositions: readonly Labeled[];
   readonly awayReasons: readonly AwayReason[];
-  readonly log: { readonly object: string; readonly subject: string };
+  readonly log: { readonly object: string; readonly subject: string; readonly consultations: 'fold' | 'separate' };
   readonly callWaiting: boolean;
   readonly directory: readonly { readonly extension: string; readonly name: string }[];
 }
@@ -215,7 +216,7 @@ export function parseConnectorSettings(map: Readonly<Record<string, string>>): S
     wrapUp: { enabled: /^true$/i.test(item('wrapUpEnabled')), timeLimitSeconds: Math.max(0, Math.trunc(Number(item('wrapUpSeconds')) || 0)) },
     dispositions: parsePairs(item('dispositionCodes')).map(({ key, value }) => ({ code: key, label: value })),
     awayReasons: parsePairs(item('awayReasons')).map(({ key, value }) => ({ id: key, label: value })),
-    log: { object: item('logObject') || 'Task', subject: item('logSubject') || '{direction} call {number}' },
+    log: { object: item('logObject') || 'Task', subject: item('logSubject') || '{direction} call {number}', consultations: item('logConsultations') === 'separate' ? 'separate' : 'fold' },
     callWaiting: /^true$/i.test(item('callWaiting')),
     directory: parsePairs(item('directory')).map(({ key, value }) => ({ extension: key, name: value })),
   };

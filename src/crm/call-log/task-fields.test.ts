@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CallLogEntry } from '../../core/index.ts';
 import { testSettings } from '../testing/test-fixtures.ts';
-import { activityDate, renderSubject, taskFields, withoutOptionalFields } from './task-fields.ts';
+import { activityDate, callEventLines, renderSubject, taskFields, withoutOptionalFields } from './task-fields.ts';
 
 const entry: CallLogEntry = {
   callId: 'a84b4c76e66710@pbx', direction: 'inbound', remote: { number: '+1 415-555-0134', displayName: 'Ada Lovelace' },
@@ -102,4 +102,26 @@ test('answered calls and unanswered transfers keep the subject template and the 
   // The Call Result goes with the optional fields when an org refuses them; the Subject still tells.
   const stripped = withoutOptionalFields(taskFields(unanswered({ origin: 'offered', endReason: 'missed' }), testSettings()));
   assert.deepEqual([stripped.Subject, stripped.CallDisposition], ['Missed call from +1 415-555-0134', undefined]);
+});
+
+test('a transferred call: the Description keeps the notes, then says where it went and who was consulted', () => {
+  const transferred: CallLogEntry = {
+    ...entry, endReason: 'transferred',
+    transfer: { kind: 'consultative', target: { number: '1002', displayName: 'Bob Colleague' }, at: entry.endedAt },
+    consultations: [
+      { callId: 'k1', target: { number: '1003' }, startedAt: entry.startedAt, talkSeconds: 0, outcome: 'not-answered', endReason: 'busy' },
+      { callId: 'k2', target: { number: '1002', displayName: 'Bob Colleague' }, startedAt: entry.startedAt, answeredAt: entry.startedAt, talkSeconds: 75, outcome: 'transferred' },
+    ],
+  };
+  assert.equal(taskFields(transferred, testSettings()).Description, [
+    'Call back tomorrow',
+    '',
+    'Consulted 1003: not answered (busy).',
+    'Consulted Bob Colleague (1002), talked 1:15: the call was transferred to them.',
+    'Transferred to Bob Colleague (1002) after consulting them (consultative transfer).',
+  ].join('\n'));
+  assert.deepEqual(callEventLines({ ...entry, transfer: { kind: 'blind', target: { number: '1002' }, at: 0 } }), ['Transferred to 1002 (blind transfer).']);
+  assert.deepEqual(callEventLines({ ...entry, transfer: { kind: 'conference', target: { number: '1002' }, at: 0 } }), ['Left the conference; the caller stayed on with 1002.']);
+  assert.equal(taskFields({ ...transferred, notes: '' }, testSettings()).Description, callEventLines(transferred).join('\n'));
+  assert.deepEqual(callEventLines(entry), [], 'a plain call adds nothing');
 });

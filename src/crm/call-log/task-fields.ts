@@ -11,7 +11,7 @@
  * CallDisposition ([Call Result]) holds the outcome (`Missed`, `Busy`…), so reports can tell them
  * apart from answered calls. See `notConnected`.
  */
-import { WHO_OBJECTS, type CallLogEntry, type ConnectorSettings } from '../../core/index.ts';
+import { WHO_OBJECTS, type CallLogEntry, type ConnectorSettings, type Party } from '../../core/index.ts';
 import type { LogFields } from '../shared/salesforce-surface.ts';
 
 /**
@@ -105,6 +105,54 @@ export function notConnected(entry: CallLogEntry): NotConnected | undefined {
   }
 }
 
+function partyText(party: Party): string {
+  return party.displayName && party.displayName !== party.number ? `${party.displayName} (${party.number})` : party.number;
+}
+
+function minutes(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+const CONSULTATION_OUTCOME = {
+  open: 'still talking when this call ended',
+  transferred: 'the call was transferred to them',
+  conferenced: 'joined in a conference',
+  ended: 'ended; the agent went back to the caller',
+  'not-answered': 'not answered',
+} as const;
+
+const NOT_ANSWERED: Partial<Record<string, string>> = {
+  busy: 'busy', 'no-answer': 'no answer', 'not-found': 'no such number', rejected: 'declined', failed: 'network error', 'local-hangup': 'the agent hung up first',
+};
+
+/**
+ * What happened to the call besides talk, one line each, for the Task's Description under the
+ * agent's notes: consultations folded into it, and where it was transferred (logging model,
+ * README "Call logging"). Empty for a plain call.
+ */
+export function callEventLines(entry: CallLogEntry): string[] {
+  const lines: string[] = [];
+  for (const c of entry.consultations ?? []) {
+    const talk = c.answeredAt !== undefined ? `, talked ${minutes(c.talkSeconds)}` : '';
+    const why = c.outcome === 'not-answered' && c.endReason ? ` (${NOT_ANSWERED[c.endReason] ?? c.endReason})` : '';
+    lines.push(`Consulted ${partyText(c.target)}${talk}: ${CONSULTATION_OUTCOME[c.outcome]}${why}.`);
+  }
+  const t = entry.transfer;
+  if (t) {
+    if (t.kind === 'blind') lines.push(`Transferred to ${partyText(t.target)} (blind transfer).`);
+    else if (t.kind === 'consultative') lines.push(`Transferred to ${partyText(t.target)} after consulting them (consultative transfer).`);
+    else lines.push(`Left the conference; the caller stayed on with ${partyText(t.target)}.`);
+  }
+  return lines;
+}
+
+function description(entry: CallLogEntry): string {
+  const events = callEventLines(entry);
+  if (!events.length) return entry.notes;
+  return entry.notes ? `${entry.notes}\n\n${events.join('\n')}` : events.join('\n');
+}
+
 export function taskFields(entry: CallLogEntry, settings: ConnectorSettings): LogFields {
   const outcome = notConnected(entry);
   const fields: Record<string, string | number> = {
@@ -119,7 +167,7 @@ export function taskFields(entry: CallLogEntry, settings: ConnectorSettings): Lo
     CallDurationInSeconds: Math.max(0, Math.round(entry.durationSeconds)),
     CallObject: entry.callId.slice(0, 255),
     ActivityDate: activityDate(entry.endedAt),
-    Description: entry.notes.slice(0, 32000),
+    Description: description(entry).slice(0, 32000),
   };
   // The agent's disposition when there was one (only a conversation has wrap-up), else the outcome.
   const disposition = entry.disposition || outcome?.result;

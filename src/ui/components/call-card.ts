@@ -7,7 +7,7 @@ import { css, html, nothing, type TemplateResult } from 'lit';
 import type { RecordRef } from '../../core/index.ts';
 import { formatDuration } from '../format/duration.ts';
 import type { Translator } from '../i18n/i18n.ts';
-import type { CallAction, CallView, DirectoryEntry } from '../view-model.ts';
+import { callerName, type CallAction, type CallView, type DirectoryEntry } from '../view-model.ts';
 
 export type CallTool = 'keypad' | 'transfer';
 
@@ -35,17 +35,13 @@ function recordLabel(r: RecordRef): string {
 }
 
 /** Objects whose record names the caller (a person, or the company that calls). */
-const CALLER_OBJECTS: readonly string[] = ['Contact', 'Lead', 'Account'];
-
 /**
- * The card's headline and the line under it. The record the call relates to names the caller
- * better than the phone system's display name (often a trunk's "Customer" or a number): once the
- * screen pop found exactly one record, or the agent picked one, the headline is its name and the
- * number goes under it. A Case or another non-caller record stays on the "Related to" line.
+ * The card's headline and the line under it: the caller's name (callerName: the related record's
+ * when there is one) with the number under it; a Case or another non-caller record stays on the
+ * "Related to" line.
  */
 export function callHeadline(call: CallView, unknown: string): { readonly headline: string; readonly subline?: string } {
-  const caller = call.related.find((r) => r.name && CALLER_OBJECTS.includes(r.objectType));
-  const name = caller?.name ?? call.name;
+  const name = callerName(call.related, call.name);
   if (name) return { headline: name, ...(call.number ? { subline: call.number } : {}) };
   return { headline: call.state === 'offering' && !call.number ? unknown : call.number };
 }

@@ -104,6 +104,7 @@ export class SbWrapUpForm extends LitElement {
           : ''}
       </div>
       <p class="slds-truncate">${v.name ? html`<strong>${v.name}</strong> · ` : ''}${v.number}</p>
+      ${v.transfer ? html`<p class="sb-meta">${t.t(v.transfer.key, v.transfer.params)}</p>` : ''}
       ${v.whoOptions.length + v.whatOptions.length === 0
         ? html`<p class="sb-meta">${t.t('wrapUp.noRecord')}</p>`
         : html`${this.recordSelect('who', t.t('wrapUp.who'), v.whoOptions, v.whoId, false, t)}

@@ -79,6 +79,7 @@ export const de: Messages = {
   'action.conference': 'Konferenz',
   'action.swap': 'Makeln',
   'action.completeTransfer': 'Weiterleitung abschließen',
+  'action.leaveConference': 'Konferenz verlassen',
   'action.close': 'Schließen',
 
   'records.choose': 'Mehrere Datensätze passen zu diesem Anrufer. Wählen Sie einen:',
@@ -110,6 +111,9 @@ export const de: Messages = {
   'wrapUp.what': 'Bezug',
   'wrapUp.none': 'Keiner',
   'wrapUp.leadTakesNoWhat': 'Ein Lead hat keinen Bezugsdatensatz.',
+  'wrapUp.transfer.blind': 'Weitergeleitet an {target}',
+  'wrapUp.transfer.consultative': 'Nach Rückfrage weitergeleitet an {target}',
+  'wrapUp.transfer.conference': 'Sie haben die Konferenz verlassen; der Anrufer spricht weiter mit {target}',
 
   'history.title': 'Letzte Anrufe',
   'history.empty': 'Noch keine Anrufe.',

@@ -82,6 +82,7 @@ export const en = {
   'action.conference': 'Conference',
   'action.swap': 'Swap',
   'action.completeTransfer': 'Complete transfer',
+  'action.leaveConference': 'Leave conference',
   'action.close': 'Close',
 
   'records.choose': 'Several records match this caller. Choose one:',
@@ -113,6 +114,9 @@ export const en = {
   'wrapUp.what': 'Related To',
   'wrapUp.none': 'None',
   'wrapUp.leadTakesNoWhat': 'A lead takes no Related To record.',
+  'wrapUp.transfer.blind': 'Transferred to {target}',
+  'wrapUp.transfer.consultative': 'Transferred to {target} after consulting',
+  'wrapUp.transfer.conference': 'You left the conference; the caller stayed on with {target}',
 
   'history.title': 'Recent calls',
   'history.empty': 'No calls yet.',

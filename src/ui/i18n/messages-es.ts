@@ -79,6 +79,7 @@ export const es: Messages = {
   'action.conference': 'Conferencia',
   'action.swap': 'Alternar',
   'action.completeTransfer': 'Completar transferencia',
+  'action.leaveConference': 'Salir de la conferencia',
   'action.close': 'Cerrar',
 
   'records.choose': 'Varios registros coinciden con este llamante. Elija uno:',
@@ -110,6 +111,9 @@ export const es: Messages = {
   'wrapUp.what': 'Relacionado con',
   'wrapUp.none': 'Ninguno',
   'wrapUp.leadTakesNoWhat': 'Un candidato no admite un registro relacionado.',
+  'wrapUp.transfer.blind': 'Transferida a {target}',
+  'wrapUp.transfer.consultative': 'Transferida a {target} tras consultar',
+  'wrapUp.transfer.conference': 'Salió de la conferencia; la persona que llamó sigue con {target}',
 
   'history.title': 'Llamadas recientes',
   'history.empty': 'Aún no hay llamadas.',

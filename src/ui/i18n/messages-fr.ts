@@ -79,6 +79,7 @@ export const fr: Messages = {
   'action.conference': 'Conférence',
   'action.swap': 'Basculer',
   'action.completeTransfer': 'Terminer le transfert',
+  'action.leaveConference': 'Quitter la conférence',
   'action.close': 'Fermer',
 
   'records.choose': 'Plusieurs enregistrements correspondent à cet appelant. Choisissez-en un :',
@@ -110,6 +111,9 @@ export const fr: Messages = {
   'wrapUp.what': 'Associé à',
   'wrapUp.none': 'Aucun',
   'wrapUp.leadTakesNoWhat': 'Une piste n\'accepte pas d\'enregistrement associé.',
+  'wrapUp.transfer.blind': 'Transféré à {target}',
+  'wrapUp.transfer.consultative': 'Transféré à {target} après consultation',
+  'wrapUp.transfer.conference': 'Vous avez quitté la conférence ; l\'appelant reste en ligne avec {target}',
 
   'history.title': 'Appels récents',
   'history.empty': 'Aucun appel pour l\u2019instant.',

@@ -79,6 +79,7 @@ export const ja: Messages = {
   'action.conference': '会議',
   'action.swap': '切り替え',
   'action.completeTransfer': '転送を完了',
+  'action.leaveConference': '会議から退出',
   'action.close': '閉じる',
 
   'records.choose': 'この発信者に一致するレコードが複数あります。1 つ選択してください:',
@@ -110,6 +111,9 @@ export const ja: Messages = {
   'wrapUp.what': '関連先',
   'wrapUp.none': 'なし',
   'wrapUp.leadTakesNoWhat': 'リードには関連先を設定できません。',
+  'wrapUp.transfer.blind': '{target} に転送しました',
+  'wrapUp.transfer.consultative': '相談後に {target} に転送しました',
+  'wrapUp.transfer.conference': '会議から退出しました。発信者は {target} と通話を続けています',
 
   'history.title': '最近の通話',
   'history.empty': '通話はまだありません。',

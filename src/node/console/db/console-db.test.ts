@@ -109,6 +109,28 @@ test('update, clearing a required field, delete, NOT_FOUND', () => {
   assert.equal(errorsOf(() => db.retrieve('Nope', c)).errorCode, 'INVALID_TYPE');
 });
 
+test('a Task with a Lead as Name takes no Related To: FIELD_INTEGRITY_EXCEPTION on WhatId, on insert and on update', () => {
+  const db = fresh();
+  const lead = db.create('Lead', { LastName: 'Lane', Company: 'Initech' });
+  const contact = db.create('Contact', { LastName: 'Cole' });
+  const account = db.create('Account', { Name: 'Acme' });
+  const tasks = () => db.query('SELECT COUNT() FROM Task').totalSize;
+  const before = tasks();
+  const insert = errorsOf(() => db.create('Task', { Subject: 'Call', WhoId: lead, WhatId: account }));
+  assert.deepEqual(insert.errors, [{ errorCode: 'FIELD_INTEGRITY_EXCEPTION', message: `Related To ID: id value of incorrect type: ${account}`, fields: ['WhatId'] }]);
+  assert.equal(tasks(), before, 'nothing stored');
+  // The same pair is fine with a Contact as Name, and a Lead alone is fine.
+  const onContact = db.create('Task', { Subject: 'Call', WhoId: contact, WhatId: account });
+  const onLead = db.create('Task', { Subject: 'Call', WhoId: lead, WhatId: null });
+  // An update is judged on the whole record: the field it leaves alone still counts.
+  assert.equal(errorsOf(() => db.update('Task', onLead, { WhatId: account })).errorCode, 'FIELD_INTEGRITY_EXCEPTION');
+  assert.equal(errorsOf(() => db.update('Task', onContact, { WhoId: lead })).errorCode, 'FIELD_INTEGRITY_EXCEPTION');
+  assert.equal(db.retrieve('Task', onContact).WhoId, contact, 'the refused update changed nothing');
+  // Clearing the What in the same update makes the Lead acceptable.
+  db.update('Task', onContact, { WhoId: lead, WhatId: null });
+  assert.deepEqual([db.retrieve('Task', onContact).WhoId, db.retrieve('Task', onContact).WhatId], [lead, null]);
+});
+
 test('duplicate username is refused', () => {
   const db = fresh();
   assert.equal(errorsOf(() => db.create('User', { Username: 'U@x.test', LastName: 'B', Alias: 'b', Email: 'b@x.test' })).errorCode, 'DUPLICATE_USERNAME');

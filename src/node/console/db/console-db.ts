@@ -203,6 +203,7 @@ export class ConsoleDb {
       }
       const missing = def.fields.filter((fd) => fd.required && (values[fd.name] === undefined || values[fd.name] === null)).map((fd) => fd.name);
       if (missing.length) throw sfError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
+      this.checkRecord(def, values);
       const id = makeId(def.keyPrefix, this.nextNumber(def.keyPrefix));
       this.checkUnique(def, values, id);
       const stamp = formatDateTime(this.now());
@@ -236,6 +237,7 @@ export class ConsoleDb {
       for (const fd of def.fields) current[fd.name] = (row[fd.name] ?? null) as FieldValue;
       const stamp = formatDateTime(this.now());
       const merged: Record<string, FieldValue> = { ...current, ...changes, LastModifiedDate: stamp, SystemModstamp: stamp, LastModifiedById: ctx.userId ?? this.defaultUserId ?? null };
+      this.checkRecord(def, merged);
       Object.assign(merged, def.derive?.(merged, stamp) ?? {});
       const names = def.fields.map((fd) => fd.name).filter((n) => n !== 'Id');
       this.prepare(`UPDATE ${tableOf(def)} SET ${names.map((n) => `${col(n)} = ?`).join(', ')} WHERE "Id" = ?`)
@@ -309,6 +311,12 @@ export class ConsoleDb {
       return { errorCode: 'INVALID_CROSS_REFERENCE_KEY', message: `invalid cross reference id`, fields: [fd.name] };
     }
     return id;
+  }
+
+  /** The object's rule across fields (schema `validate`), on the record as it would be stored. */
+  private checkRecord(def: ObjectDef, record: Readonly<Record<string, FieldValue>>): void {
+    const problem = def.validate?.(record);
+    if (problem) throw new SalesforceError(problem);
   }
 
   private checkUnique(def: ObjectDef, values: Record<string, FieldValue>, selfId: string): void {

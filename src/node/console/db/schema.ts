@@ -5,6 +5,8 @@
  * cannot disagree.
  */
 
+import type { SalesforceErrorItem } from './errors.ts';
+
 export type FieldType =
   | 'id' | 'string' | 'phone' | 'email' | 'url' | 'picklist' | 'date' | 'datetime'
   | 'int' | 'double' | 'currency' | 'percent' | 'boolean' | 'reference' | 'textarea';
@@ -54,6 +56,12 @@ export interface ObjectDef {
    * `now` is the write's timestamp in datetime form.
    */
   readonly derive?: (record: Readonly<Record<string, FieldValue>>, now: string) => Record<string, FieldValue>;
+  /**
+   * A rule across fields, checked on every create and update against the record as it would be
+   * stored (so an update is judged with the fields it leaves alone): the refusal an org gives for
+   * a combination that each field's own checks let through. Undefined when the record is fine.
+   */
+  readonly validate?: (record: Readonly<Record<string, FieldValue>>) => SalesforceErrorItem | undefined;
 }
 
 type Opts = Partial<Omit<FieldDef, 'name' | 'label' | 'type'>>;
@@ -246,6 +254,16 @@ export const OPPORTUNITY: ObjectDef = {
   derive: (r) => ({ IsClosed: CLOSED_STAGES.has(String(r.StageName)), IsWon: r.StageName === 'Closed Won' }),
 };
 
+/**
+ * Salesforce refuses an activity whose Name (WhoId) is a Lead and whose Related To (WhatId) is set:
+ * a lead belongs to no account, so the pair is FIELD_INTEGRITY_EXCEPTION on WhatId, worded as for a
+ * WhatId of the wrong type. The connector must drop the What itself; the emulator must not store it.
+ */
+function leadTakesNoWhat(r: Readonly<Record<string, FieldValue>>): SalesforceErrorItem | undefined {
+  if (typeof r.WhoId !== 'string' || !r.WhoId.startsWith(LEAD.keyPrefix) || r.WhatId === null || r.WhatId === undefined) return undefined;
+  return { errorCode: 'FIELD_INTEGRITY_EXCEPTION', message: `Related To ID: id value of incorrect type: ${String(r.WhatId)}`, fields: ['WhatId'] };
+}
+
 export const TASK: ObjectDef = {
   name: 'Task', label: 'Task', labelPlural: 'Tasks', keyPrefix: '00T',
   createable: true, updateable: true, deletable: true, searchable: true,
@@ -269,6 +287,7 @@ export const TASK: ObjectDef = {
     owner(),
   ],
   derive: (r) => ({ IsClosed: CLOSED_TASK.has(String(r.Status)) }),
+  validate: leadTakesNoWhat,
 };
 
 export const USER: ObjectDef = {

@@ -113,6 +113,10 @@ test('raw HTTP: auth, versions, status codes, error shape, parameterized search'
   const missing = await fetch(`${base}/services/data/v62.0/sobjects/Lead`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ FirstName: 'x' }) });
   assert.equal(missing.status, 400);
   assert.deepEqual(await missing.json(), [{ message: 'Required fields are missing: [LastName, Company]', errorCode: 'REQUIRED_FIELD_MISSING', fields: ['LastName', 'Company'] }]);
+  // A Lead as Name with a Related To record: the 400 Salesforce answers, nothing stored.
+  const leadWithWhat = await fetch(`${base}/services/data/v62.0/sobjects/Task`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ Subject: 'Call', WhoId: DEMO.lead.id, WhatId: DEMO.account.id }) });
+  assert.equal(leadWithWhat.status, 400);
+  assert.deepEqual(await leadWithWhat.json(), [{ message: `Related To ID: id value of incorrect type: ${DEMO.account.id}`, errorCode: 'FIELD_INTEGRITY_EXCEPTION', fields: ['WhatId'] }]);
   const badJson = await fetch(`${base}/services/data/v62.0/sobjects/Lead`, { method: 'POST', headers, body: '{' });
   assert.equal(((await badJson.json()) as { errorCode: string }[])[0]!.errorCode, 'JSON_PARSER_ERROR');
   const ps = await fetch(`${base}/services/data/v62.0/parameterizedSearch?q=${encodeURIComponent(DEMO.lead.e164)}&in=PHONE&sobject=Lead&Lead.fields=Id,Name`, { headers });
