@@ -71,10 +71,10 @@ export interface AgentConsole {
   readonly phone: FrameLocator;
 }
 
-export async function openAgentConsole(h: Harness, options: { classic?: boolean; context?: BrowserContext } = {}): Promise<AgentConsole> {
+export async function openAgentConsole(h: Harness, options: { classic?: boolean; context?: BrowserContext; username?: string } = {}): Promise<AgentConsole> {
   const context = options.context ?? (await h.browser.newContext({ ignoreHTTPSErrors: true }));
   const page = await context.newPage();
-  await page.goto(options.classic ? h.console.classicUrl() : h.console.consoleUrl());
+  await page.goto(options.classic ? h.console.classicUrl() : h.console.consoleUrl(options.username));
   const phone = page.frameLocator('iframe[title="Softphone"]');
   return { context, page, phone };
 }

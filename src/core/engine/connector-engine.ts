@@ -331,7 +331,7 @@ export class ConnectorEngine {
           id: result.callId,
           direction: result.internal ? 'internal' : 'outbound',
           origin: 'dialed',
-          remote: result.remote,
+          remote: this.withDirectoryName(result.remote),
           at: this.now(),
           consultationFor: call.id,
         });
@@ -455,7 +455,7 @@ export class ConnectorEngine {
       id: result.callId,
       direction: result.internal ? 'internal' : 'outbound',
       origin: 'dialed',
-      remote: result.remote,
+      remote: this.withDirectoryName(result.remote),
       at: this.now(),
       ...(related ? { relatedRecord: related } : {}),
     });
@@ -685,8 +685,14 @@ export class ConnectorEngine {
 
   /** A dialled target as a party: its directory name when a colleague's extension. */
   private partyFor(target: string): Party {
-    const name = this.current.settings?.directory.find((d) => d.extension === target.trim())?.name;
-    return { number: target.trim(), ...(name ? { displayName: name } : {}) };
+    return this.withDirectoryName({ number: target.trim() });
+  }
+
+  /** A colleague the phone system gave no name is named as the transfer directory names them. */
+  private withDirectoryName(party: Party): Party {
+    if (party.displayName) return party;
+    const name = this.current.settings?.directory.find((d) => d.extension === party.number)?.name;
+    return name ? { ...party, displayName: name } : party;
   }
 
   private onTransferProgress(id: string, progress: 'trying' | 'ringing' | 'succeeded' | 'failed', detail?: string): void {

@@ -688,6 +688,12 @@ class SipTelephonyAdapter implements SipTelephony {
         call.endDetail = undefined;
       }
       call.quality?.setOutage(false);
+      // The hold was the old party's (the transferor held us before its REFER): the new dialog's
+      // party is talking, whatever the last re-INVITE of the old one said.
+      if (call.remoteHeld) {
+        call.remoteHeld = false;
+        if (!call.held) this.emit('held', call.id, false);
+      }
       this.watchMedia(call, session);
       this.logger.log('info', 'call continues on a new dialog', { callId: call.id });
       this.persistDialogs();
