@@ -435,6 +435,44 @@ describe('screen pop timing', () => {
     assert.equal(h.crm.pops.length, 0);
   });
 
+  it('call waiting: the second caller is looked up but not opened while the agent talks; it opens on answer; each call keeps its own records', async () => {
+    const ALAN: RecordRef = { id: '003000000000009AAA', objectType: 'Contact', name: 'Alan Turing' };
+    const h = await setup({ records: { '+14155550134': [ALICE], '+442079460958': [ALAN] } });
+    const tick = () => new Promise((r) => setTimeout(r, 5));
+    const first = await h.talk();
+    await tick();
+    assert.equal(h.crm.shown?.id, ALICE.id);
+    const second = await h.ring({ from: '+442079460958' });
+    await tick();
+    await h.settle();
+    assert.equal(h.crm.pops.at(-1)?.navigate, false, 'searched without opening');
+    assert.equal(h.crm.shown?.id, ALICE.id, 'the conversation in progress keeps its record on screen');
+    assert.equal(h.call(second.callId).relations.who?.id, ALAN.id, 'the ringing card knows who calls');
+    await h.run({ type: 'answer', callId: second.callId });
+    await tick();
+    await h.settle();
+    assert.equal(h.crm.shown?.id, ALAN.id, 'answered: its record opens');
+    assert.equal(h.crm.count('openRecord'), 1);
+    assert.equal(h.call(first.callId).state, 'held');
+    assert.deepEqual([h.call(first.callId).relations.who?.id, (h.call(first.callId).relations.opened ?? []).map((r) => r.id)], [ALICE.id, []], 'the first call did not take the second caller\'s record');
+    first.hangup();
+    second.hangup();
+    await h.settle();
+    await h.run({ type: 'complete-wrap-up', callId: first.callId });
+    await h.run({ type: 'complete-wrap-up', callId: second.callId });
+    assert.deepEqual(h.crm.logs.map((l) => [l.callId, l.who?.id, l.what?.id]), [[first.callId, ALICE.id, undefined], [second.callId, ALAN.id, undefined]]);
+  });
+
+  it('call waiting with an unknown second caller: the no-match form runs when the agent answers, not while they talk', async () => {
+    const h = await setup({ records: { '+14155550134': [ALICE] } });
+    await h.talk();
+    const second = await h.ring({ from: '+16505550123' });
+    assert.deepEqual(h.crm.pops.map((p) => p.navigate), [undefined, false]);
+    await h.run({ type: 'answer', callId: second.callId });
+    await h.settle();
+    assert.deepEqual(h.crm.pops.map((p) => [p.remote.number, p.navigate]), [['+14155550134', undefined], ['+16505550123', false], ['+16505550123', undefined]]);
+  });
+
   it('several matches become candidates; the agent chooses one, which is related, opened and logged', async () => {
     const h = await setup({ items: { wrapUpEnabled: 'false' }, records: { '+14155550134': [ALICE, BOB_LEAD, ACME] } });
     const far = await h.talk();

@@ -10,12 +10,11 @@
  */
 import { Call, holdSeconds, talkSeconds, type CallSnapshot } from '../call/call.ts';
 import type { CallDirection, ConsultationRecord, EndReason, Party, RecordRef, TransferRecord } from '../call/call-types.ts';
-import type { CallState } from '../call/call-state.ts';
-import { isLive } from '../call/call-state.ts';
+import { isLive, type CallState } from '../call/call-state.ts';
 import { Emitter, type EventSource } from '../events/emitter.ts';
 import { SwitchboardError, toSwitchboardError } from '../errors/catalog.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { CrmPort, CallLogEntry } from '../ports/crm-port.ts';
+import type { CrmPort, CallLogEntry, ScreenPopOutcome } from '../ports/crm-port.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { StoragePort } from '../ports/storage.ts';
 import type { DeclineOptions, IncomingCall, ReattachingCall, RegistrationState, SipCredentials, TelephonyPort } from '../ports/telephony-port.ts';
@@ -76,6 +75,11 @@ export class ConnectorEngine {
   private readonly accepting = new Map<string, number>();
   /** Calls an earlier page of this tab left up that the adapter is taking back (see restoreReattaching). */
   private readonly reattaching = new Map<string, ReattachingCall>();
+  /**
+   * Call waiting: what the pop found for a call that rang while another conversation held the
+   * agent's workspace, opened only when the agent answers it.
+   */
+  private readonly waitingPops = new Map<string, ScreenPopOutcome>();
   /** Transfers under way: what the call becomes if it fails, and what its log says if it succeeds. */
   private readonly transfers = new Map<string, { readonly kind: TransferRecord['kind']; readonly target: Party; readonly before: CallState }>();
   private telephony?: TelephonyPort;
@@ -564,7 +568,36 @@ export class ConnectorEngine {
       if (direction === 'internal') {
         call.note(this.now(), 'pop', 'no screen pop: internal call');
         this.publish();
-      } else if (this.current.settings?.popTiming !== 'answer') void this.screenPop(call);
+      } else if (this.current.settings?.popTiming !== 'answer') {
+        // A second call must not take the workspace from the conversation in progress: look it up
+        // now (the card shows who it is), open it when the agent answers.
+        void this.screenPop(call, !this.inConversation(call.id));
+      }
+    }
+  }
+
+  /** The agent is in a conversation other than `exceptId` (talking, holding, dialling or wrapping up one). */
+  private inConversation(exceptId: string): boolean {
+    return [...this.calls.values()].some((c) => c.id !== exceptId && c.state !== 'offering' && c.state !== 'ended');
+  }
+
+  /** The waiting call was answered: open what its pop found, as the pop would have on ring. */
+  private async openWaitingPop(call: Call, outcome: ScreenPopOutcome): Promise<void> {
+    const { crm } = this.options;
+    if (outcome.kind === 'single' && outcome.records[0]) {
+      const record = outcome.records[0];
+      try {
+        await crm.openRecord(record);
+        call.note(this.now(), 'pop', `answered: opened ${record.objectType} ${record.name ?? record.id}`);
+      } catch (error) {
+        const e = toSwitchboardError(error, 'SB30002');
+        call.note(this.now(), 'error', `screen pop failed: ${e.message}`);
+        this.emitter.emit('error', e);
+      }
+      this.publish();
+    } else if (outcome.kind === 'none') {
+      // The layout's no-match action (a new-record form) runs now, for this caller.
+      await this.screenPop(call);
     }
   }
 
@@ -590,12 +623,16 @@ export class ConnectorEngine {
     if (wasOffered && call.snapshot().direction === 'inbound' && this.options.crm.capabilities.screenPop && this.current.settings?.popTiming === 'answer') {
       void this.screenPop(call);
     }
+    const waiting = this.waitingPops.get(id);
+    this.waitingPops.delete(id);
+    if (wasOffered && waiting) void this.openWaitingPop(call, waiting);
   }
 
   private onEnded(id: string, reason: EndReason, detail?: string): void {
     const call = this.calls.get(id);
     if (!call || !isLive(call.state)) return;
     const wasOffered = call.state === 'offering';
+    this.waitingPops.delete(id);
     // A call that could not be taken back after a reload ended while no page held it: it ended,
     // as far as anyone can tell, when the page that held it left.
     const left = this.reattaching.get(id);
@@ -711,11 +748,16 @@ export class ConnectorEngine {
 
   // ── screen pop, logging ───────────────────────────────────────────────────────────────────
 
-  private async screenPop(call: Call): Promise<void> {
+  private async screenPop(call: Call, navigate = true): Promise<void> {
     const s = call.snapshot();
     try {
-      const outcome = await this.options.crm.screenPop({ callId: s.id, direction: s.direction, remote: s.remote, attachedData: s.attachedData });
+      const outcome = await this.options.crm.screenPop({ callId: s.id, direction: s.direction, remote: s.remote, attachedData: s.attachedData, ...(navigate ? {} : { navigate }) });
       for (const line of outcome.explanation) call.note(this.now(), 'pop', line);
+      if (!navigate) {
+        // Answered while the search ran: open it now; else when answered (onEstablished).
+        if (call.state === 'offering') this.waitingPops.set(call.id, outcome);
+        else if (call.state === 'active') void this.openWaitingPop(call, outcome);
+      }
       const current = call.snapshot().relations;
       if (outcome.kind === 'single' && outcome.records[0]) {
         call.setRelations({ ...current, candidates: outcome.records });

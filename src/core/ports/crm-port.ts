@@ -27,6 +27,11 @@ export interface ScreenPopRequest {
   readonly direction: CallDirection;
   readonly remote: Party;
   readonly attachedData: AttachedData;
+  /**
+   * false: find the records but open nothing (another conversation holds the agent's workspace:
+   * call waiting). The outcome says what was found; the engine opens it when the agent answers.
+   */
+  readonly navigate?: boolean;
 }
 
 /**

@@ -115,11 +115,22 @@ export class RecordingCrm implements CrmPort {
     this.pops.push(request);
     const found = this.records.get(request.remote.number) ?? [];
     const kind = found.length === 0 ? 'none' : found.length === 1 ? 'single' : 'multiple';
+    // As the console does: a single match is opened, and the console says so (onNavigationChange).
+    if (kind === 'single' && request.navigate !== false) this.navigateSoon(found[0]!);
     return { kind, records: found, explanation: [`searched ${request.remote.number}: ${found.length} match(es)`] };
   }
 
   async openRecord(record: RecordRef): Promise<void> {
     this.record('openRecord', record);
+    this.navigateSoon(record);
+  }
+
+  /** The record the console shows now (the last one popped or opened). */
+  shown: RecordRef | null = null;
+
+  private navigateSoon(record: RecordRef): void {
+    this.shown = record;
+    void Promise.resolve().then(() => this.emitter.emit('navigation', record));
   }
 
   async logCall(entry: CallLogEntry): Promise<void> {

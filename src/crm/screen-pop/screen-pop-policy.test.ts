@@ -210,3 +210,15 @@ test('a keypad-dialled number is searched in the layout\'s outbound section', as
   assert.equal(outcome.records[0]?.name, 'Ada Lovelace');
   assert.deepEqual(surface.calls.filter((c) => c.method === 'deferredSearch').map((c) => (c.args[0] as { callType: string }).callType), ['outbound']);
 });
+
+test('navigate false (call waiting): the same searches find the same records, and nothing opens', async () => {
+  const { policy, org } = setup();
+  const byCase = await policy.pop({ ...inbound('+14155550134', { caseNumber: '00001042' }), navigate: false });
+  assert.deepEqual([byCase.kind, byCase.records.map((r) => r.objectType)], ['single', ['Case']]);
+  assert.match(byCase.explanation.join('\n'), /not opened yet: the agent is in another conversation/);
+  const byNumber = await policy.pop({ ...inbound('+14155550134'), navigate: false });
+  assert.equal(byNumber.kind, 'single');
+  const unknown = await policy.pop({ ...inbound('+16505550123'), navigate: false });
+  assert.deepEqual([unknown.kind, unknown.newRecord], ['none', undefined], 'the no-match form does not run either');
+  assert.deepEqual(org.pops, [], 'no navigation at all');
+});

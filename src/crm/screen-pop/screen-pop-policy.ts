@@ -16,7 +16,8 @@
  *    - none → the layout's no-match action (its SCREEN_POP_DATA: typically a new-record form with
  *      the number prefilled through `defaultFieldValues`).
  * Every decision adds a line to `explanation`, which the engine copies to the call's timeline.
- * When to pop (ring or answer) is the engine's decision, not this module's.
+ * When to pop (ring or answer) is the engine's decision, not this module's; with `navigate: false`
+ * (call waiting: another conversation holds the workspace) it searches the same way and opens nothing.
  *
  * Latency: the softphone layout is fetched once ahead of the first call (`warmUp`), and once it is
  * known the first search is sent synchronously from `pop()` — before the caller's other work on
@@ -71,7 +72,7 @@ export class ScreenPopPolicy {
     for (const lookup of ATTACHED_LOOKUPS) {
       const value = request.attachedData[lookup.key]?.trim();
       if (!value) continue;
-      const outcome = await this.byAttachedData(lookup, value, callType, section, explanation);
+      const outcome = await this.byAttachedData(lookup, value, callType, section, explanation, request.navigate !== false);
       if (outcome) return outcome;
     }
     return this.byNumber(request, callType, section, explanation);
@@ -106,7 +107,7 @@ export class ScreenPopPolicy {
   }
 
   private async byAttachedData(
-    lookup: (typeof ATTACHED_LOOKUPS)[number], value: string, callType: SearchCallType, section: LayoutSection | undefined, explanation: string[],
+    lookup: (typeof ATTACHED_LOOKUPS)[number], value: string, callType: SearchCallType, section: LayoutSection | undefined, explanation: string[], navigate: boolean,
   ): Promise<ScreenPopOutcome | undefined> {
     if (value.length < 3) {
       explanation.push(`${lookup.label} '${value}' from the IVR is too short to search (3 characters minimum)`);
@@ -134,10 +135,14 @@ export class ScreenPopPolicy {
       return { kind: 'multiple', records: matches, explanation };
     }
     const record = matches[0]!;
-    // The layout's own pop only when it would open exactly this record; otherwise open it directly.
-    if (result.records.length === 1 && result.popData !== undefined && result.popData !== null) await this.options.surface.popDeferred(result.popData);
-    else await this.options.surface.popRecord(record);
-    explanation.push(`${lookup.objectType} ${describe(record)} found from the IVR's ${lookup.label}; popped it`);
+    if (!navigate) {
+      explanation.push(`${lookup.objectType} ${describe(record)} found from the IVR's ${lookup.label}; ${NOT_YET}`);
+    } else {
+      // The layout's own pop only when it would open exactly this record; otherwise open it directly.
+      if (result.records.length === 1 && result.popData !== undefined && result.popData !== null) await this.options.surface.popDeferred(result.popData);
+      else await this.options.surface.popRecord(record);
+      explanation.push(`${lookup.objectType} ${describe(record)} found from the IVR's ${lookup.label}; popped it`);
+    }
     const related = record.objectType === 'Case' ? await this.caseContact(record, explanation) : undefined;
     return { kind: 'single', records: [record], ...(related ? { related: [related] } : {}), explanation };
   }
@@ -187,6 +192,10 @@ export class ScreenPopPolicy {
         explanation.push(`${searched}: 1 match, ${record.objectType} ${describe(record)}; not popped (the softphone layout has no single-match pop for ${callType} calls)`);
         return { kind: 'single', records, explanation };
       }
+      if (request.navigate === false) {
+        explanation.push(`${searched}: 1 match, ${record.objectType} ${describe(record)}; ${NOT_YET}`);
+        return { kind: 'single', records, explanation };
+      }
       await this.options.surface.popDeferred(popData);
       explanation.push(`${searched}: 1 match, ${record.objectType} ${describe(record)}; popped it`);
       return { kind: 'single', records, explanation };
@@ -200,6 +209,10 @@ export class ScreenPopPolicy {
       explanation.push(`${searched}: no match; the softphone layout has no no-match action for ${callType} calls`);
       return { kind: 'none', records: [], explanation };
     }
+    if (request.navigate === false) {
+      explanation.push(`${searched}: no match; the softphone layout's no-match action ${NOT_YET.replace('opens', 'runs')}`);
+      return { kind: 'none', records: [], explanation };
+    }
     await this.options.surface.popDeferred(popData);
     if (newObject) {
       const shown = defaults ? ` with ${Object.entries(defaults).map(([k, v]) => `${k}=${v}`).join(', ')} prefilled` : '';
@@ -210,6 +223,8 @@ export class ScreenPopPolicy {
     return { kind: 'none', records: [], explanation };
   }
 }
+
+const NOT_YET = 'not opened yet: the agent is in another conversation; opens when this call is answered';
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
