@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConnectorSettings, type CallSnapshot, type ConnectorSettings, type EngineState } from '../core/index.ts';
-import { actionsFor, panelView, presenceCommand, presenceView, qualityLevel, recordDetails, shortcutCommand } from './view-model.ts';
+import { actionsFor, callView, panelView, presenceCommand, presenceView, qualityLevel, recordDetails, shortcutCommand } from './view-model.ts';
 import { loadPhoneFormat } from './format/phone-format.ts';
 
 const NOW = 1_700_000_000_000;
@@ -333,4 +333,12 @@ test('minted credentials: nothing to type at sign-in; the panel names the extens
   const signedIn = panelView(state({ settings: ephemeral, signedInAs: { extension: '1001', credentialExpiresAt: NOW + 3_600_000 } }), NOW, { role: 'leader' });
   assert.equal(signedIn.username, '1001');
   assert.equal(panelView(state(), NOW, { role: 'leader' }).mintedCredentials, false);
+});
+
+test('a talking call takes notes and shows how its record was chosen; a ringing one takes no notes yet', () => {
+  const timeline = [{ at: NOW, kind: 'offer', text: 'inbound call' }, { at: NOW, kind: 'pop', text: 'searched 4155550134: 1 match; popped it' }];
+  const talking = panelView(state({ calls: [call('c1', { state: 'active', notes: 'asked about billing', timeline })] }), NOW, { role: 'leader' }).calls[0]!;
+  assert.deepEqual([talking.canNote, talking.notes, talking.popTrail], [true, 'asked about billing', ['searched 4155550134: 1 match; popped it']]);
+  const offering = call('c1', { state: 'offering' });
+  assert.equal(callView(offering, [offering], NOW, undefined, 'US').canNote, false);
 });

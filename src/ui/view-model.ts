@@ -52,6 +52,11 @@ export interface CallView {
   /** Keypad and transfer are possible on this call. */
   readonly canKeypad: boolean;
   readonly canTransfer: boolean;
+  /** The agent can take notes now (talking or holding); they carry into wrap-up and the log. */
+  readonly canNote: boolean;
+  readonly notes: string;
+  /** How the screen pop chose (or did not choose) the record: the call's pop timeline, oldest first. */
+  readonly popTrail: readonly string[];
 }
 
 export interface WrapUpView {
@@ -294,6 +299,9 @@ export function callView(call: CallSnapshot, all: readonly CallSnapshot[], now: 
     }),
     canKeypad: actions.some((a) => a.kind === 'keypad'),
     canTransfer: actions.some((a) => a.kind === 'transfer'),
+    canNote: TALKING.includes(call.state),
+    notes: call.notes,
+    popTrail: call.timeline.filter((e) => e.kind === 'pop').map((e) => e.text),
   };
 }
 

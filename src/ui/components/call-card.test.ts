@@ -8,7 +8,7 @@ function view(patch: Partial<CallView> = {}): CallView {
   return {
     id: 'c1', state: 'offering', title: 'call.inbound', stateLabel: 'call.state.offering', number: '+1 415 555 0134',
     timerSeconds: 0, muted: false, isConsultation: false, focused: true, actions: [], related: [], conferenceWith: [],
-    canKeypad: false, canTransfer: false, ...patch,
+    canKeypad: false, canTransfer: false, canNote: false, notes: '', popTrail: [], ...patch,
   };
 }
 

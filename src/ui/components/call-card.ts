@@ -6,6 +6,7 @@
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { RecordRef } from '../../core/index.ts';
 import { formatDuration } from '../format/duration.ts';
+import './notes-field.ts';
 import type { Translator } from '../i18n/i18n.ts';
 import { callerName, type CallAction, type CallView, type DirectoryEntry } from '../view-model.ts';
 
@@ -89,6 +90,18 @@ export function callCard(call: CallView, ctx: CallCardContext): TemplateResult {
           aria-keyshortcuts=${SHORTCUT[a.kind] ?? nothing} title=${SHORTCUT[a.kind] ? `${t.t(a.label)} (${SHORTCUT[a.kind]})` : t.t(a.label)}
           @click=${() => ctx.onAction(call, a)}>${t.t(a.label)}</button>`)}
     </div>
+    ${call.canNote
+      ? html`<details class="sb-more" ?open=${call.notes !== ''}>
+          <summary>${t.t('call.notes')}</summary>
+          <sb-notes-field .translator=${t} .callId=${call.id} .notes=${call.notes}></sb-notes-field>
+        </details>`
+      : ''}
+    ${call.popTrail.length
+      ? html`<details class="sb-more">
+          <summary>${t.t('call.popTrail')}</summary>
+          <ol class="sb-trail" aria-label=${t.t('call.popTrail')}>${call.popTrail.map((line) => html`<li>${line}</li>`)}</ol>
+        </details>`
+      : ''}
     ${ctx.tool === 'keypad' && call.canKeypad
       ? html`<sb-dtmf-keypad .translator=${t} .callId=${call.id}></sb-dtmf-keypad>`
       : ''}
@@ -104,6 +117,9 @@ export const callCardStyles = css`
   .sb-call_held { background: var(--sb-bg-alt); }
   .sb-call_focused:not(.sb-call_offering) { border-color: var(--sb-brand); }
   .sb-caller { font-size: 1.125rem; font-weight: 700; }
+  .sb-more summary { cursor: pointer; font-size: 0.75rem; color: var(--sb-text-weak); }
+  .sb-trail { margin: 0.25rem 0 0 1rem; padding: 0; list-style: decimal; font-size: 0.75rem; }
+  .sb-trail li + li { margin-top: 0.125rem; }
   .sb-chooser { border: 1px solid var(--sb-border-weak); border-radius: var(--sb-radius); padding: 0.375rem; margin: 0; min-width: 0; }
   .sb-details { flex: 0 1 auto; min-width: 0; max-width: 45%; }
   .sb-chooser legend { font-size: 0.75rem; padding: 0 0.25rem; }

@@ -1,18 +1,20 @@
 /**
  * After-call work: who the call was with and what it was about, disposition, notes and the time
- * left. Every change is sent at once (notes while typing, shortly after the agent pauses), so what
- * the agent entered is logged even when the time limit ends wrap-up; Save sends `complete-wrap-up`.
+ * left. Every change is sent at once (notes while typing: notes-field.ts), so what the agent
+ * entered is logged even when the time limit ends wrap-up; Save sends `complete-wrap-up`.
  */
-import { LitElement, html, type PropertyValues } from 'lit';
+import { LitElement, html } from 'lit';
 import type { RecordRef } from '../../core/index.ts';
 import { formatDuration } from '../format/duration.ts';
 import type { Translator } from '../i18n/i18n.ts';
 import { slds } from '../styles/slds.ts';
 import type { WrapUpView } from '../view-model.ts';
 import { commandEvent } from './command-event.ts';
+import './notes-field.ts';
+import type { SbNotesField } from './notes-field.ts';
 
-/** Notes go to the engine this long after the last keystroke (and at once on blur or Save). */
-const NOTES_PAUSE_MS = 300;
+/** Seconds before the time limit from which every keystroke of the notes is sent at once. */
+const URGENT_SECONDS = 3;
 
 export class SbWrapUpForm extends LitElement {
   static override styles = [slds];
@@ -23,32 +25,19 @@ export class SbWrapUpForm extends LitElement {
 
   translator?: Translator;
   view?: WrapUpView;
-  private notesTimer: ReturnType<typeof setTimeout> | undefined;
 
   private field<E extends Element>(name: string): E | null {
     return this.renderRoot.querySelector<E>(`[name="${name}"]`);
   }
 
-  private notes(): string {
-    return this.field<HTMLTextAreaElement>('notes')?.value ?? '';
+  private notesField(): SbNotesField | null {
+    return this.renderRoot.querySelector('sb-notes-field');
   }
 
   private dispositionChanged(e: Event): void {
     if (!this.view) return;
     const value = (e.target as HTMLSelectElement).value;
     this.dispatchEvent(commandEvent({ type: 'set-wrap-up', callId: this.view.callId, disposition: value === '' ? null : value }));
-  }
-
-  private notesTyped(): void {
-    clearTimeout(this.notesTimer);
-    this.notesTimer = setTimeout(() => this.sendNotes(), NOTES_PAUSE_MS);
-  }
-
-  private sendNotes(): void {
-    clearTimeout(this.notesTimer);
-    this.notesTimer = undefined;
-    if (!this.view || this.notes() === this.view.notes) return;
-    this.dispatchEvent(commandEvent({ type: 'set-wrap-up', callId: this.view.callId, notes: this.notes() }));
   }
 
   private relationChanged(slot: 'who' | 'what', e: Event): void {
@@ -63,23 +52,10 @@ export class SbWrapUpForm extends LitElement {
   private save(e: Event): void {
     e.preventDefault();
     if (!this.view) return;
-    clearTimeout(this.notesTimer);
+    const notes = this.notesField();
+    notes?.cancelPending();
     const disposition = this.field<HTMLSelectElement>('disposition')?.value;
-    this.dispatchEvent(commandEvent({ type: 'complete-wrap-up', callId: this.view.callId, notes: this.notes(), ...(disposition ? { disposition } : {}) }));
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    // Gone with its call (saved, or the time limit): an event from a detached form reaches nobody.
-    clearTimeout(this.notesTimer);
-    this.notesTimer = undefined;
-  }
-
-  protected override updated(changed: PropertyValues<this>): void {
-    // The engine's copy of the notes lags the keyboard: never overwrite what the agent is typing.
-    const area = this.field<HTMLTextAreaElement>('notes');
-    if (!changed.has('view') || !area || !this.view || this.notesTimer !== undefined || this.shadowRoot?.activeElement === area) return;
-    if (area.value !== this.view.notes) area.value = this.view.notes;
+    this.dispatchEvent(commandEvent({ type: 'complete-wrap-up', callId: this.view.callId, notes: notes?.value ?? this.view.notes, ...(disposition ? { disposition } : {}) }));
   }
 
   private recordSelect(slot: 'who' | 'what', label: string, options: readonly RecordRef[], chosen: string | undefined, disabled: boolean, t: Translator) {
@@ -119,10 +95,7 @@ export class SbWrapUpForm extends LitElement {
             </select>
           </label>`
         : ''}
-      <label class="slds-form-element">
-        <span class="slds-form-element__label">${t.t('wrapUp.notes')}</span>
-        <textarea class="slds-textarea" name="notes" @input=${this.notesTyped} @change=${this.sendNotes}></textarea>
-      </label>
+      <sb-notes-field .translator=${t} .callId=${v.callId} .notes=${v.notes} ?urgent=${v.secondsLeft !== undefined && v.secondsLeft <= URGENT_SECONDS}></sb-notes-field>
       <button type="submit" class="slds-button slds-button_brand slds-button_stretch">${t.t('wrapUp.save')}</button>
     </form>`;
   }

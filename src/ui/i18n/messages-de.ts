@@ -56,6 +56,8 @@ export const de: Messages = {
   'call.unknown': 'Unbekannter Anrufer',
   'call.timer': 'Gesprächsdauer {time}',
   'call.conferenceWith': 'In Konferenz mit {names}',
+  'call.notes': 'Notizen zu diesem Anruf',
+  'call.popTrail': 'Warum dieser Datensatz',
   'call.muted': 'Stummgeschaltet',
   'call.state.offering': 'Klingelt',
   'call.state.dialing': 'Wählt…',

@@ -59,6 +59,8 @@ export const en = {
   'call.unknown': 'Unknown caller',
   'call.timer': 'Call time {time}',
   'call.conferenceWith': 'In conference with {names}',
+  'call.notes': 'Notes for this call',
+  'call.popTrail': 'Why this record',
   'call.muted': 'Muted',
   'call.state.offering': 'Ringing',
   'call.state.dialing': 'Dialling…',

@@ -56,6 +56,8 @@ export const es: Messages = {
   'call.unknown': 'Llamante desconocido',
   'call.timer': 'Duración de la llamada {time}',
   'call.conferenceWith': 'En conferencia con {names}',
+  'call.notes': 'Notas de esta llamada',
+  'call.popTrail': 'Por qué este registro',
   'call.muted': 'Silenciado',
   'call.state.offering': 'Sonando',
   'call.state.dialing': 'Marcando…',

@@ -56,6 +56,8 @@ export const fr: Messages = {
   'call.unknown': 'Appelant inconnu',
   'call.timer': 'Durée de l\u2019appel {time}',
   'call.conferenceWith': 'En conférence avec {names}',
+  'call.notes': 'Notes sur cet appel',
+  'call.popTrail': 'Pourquoi cet enregistrement',
   'call.muted': 'Micro coupé',
   'call.state.offering': 'Sonne',
   'call.state.dialing': 'Numérotation…',

@@ -56,6 +56,8 @@ export const ja: Messages = {
   'call.unknown': '不明な発信者',
   'call.timer': '通話時間 {time}',
   'call.conferenceWith': '{names} と会議中',
+  'call.notes': 'この通話のメモ',
+  'call.popTrail': 'このレコードが表示された理由',
   'call.muted': 'ミュート中',
   'call.state.offering': '着信中',
   'call.state.dialing': '発信中…',
