@@ -5,3 +5,4 @@ export { createTranslator, pickLocale, registerMessages, isMessages, LOCALE_TAGS
 export { formatDuration } from './format/duration.ts';
 export { formatAsYouType, displayNumber, dialable } from './format/phone-format.ts';
 export { panelView, shortcutCommand, type PanelView, type CallView } from './view-model.ts';
+export { unsavedLogsView, utilityLabel, type UnsavedLogsView, type UnsavedLogView } from './unsaved-logs-view.ts';

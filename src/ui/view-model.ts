@@ -9,6 +9,7 @@ import { displayNumber } from './format/phone-format.ts';
 import { elapsedSeconds, secondsUntil } from './format/duration.ts';
 import { isMessageKey, type MessageKey, type Params } from './i18n/i18n.ts';
 import type { LeadershipInfo } from './panel-host.ts';
+import { unsavedLogsView, type UnsavedLogsView } from './unsaved-logs-view.ts';
 
 export type ActionKind =
   | 'answer' | 'decline' | 'hangup' | 'hold' | 'resume' | 'swap' | 'mute' | 'unmute'
@@ -143,6 +144,8 @@ export interface PanelView {
   readonly username?: string;
   /** Salesforce mints the credentials (credentialScheme ephemeral): sign-in has nothing to type. */
   readonly mintedCredentials: boolean;
+  /** Call logs Salesforce refused, waiting for the agent to retry or discard them. */
+  readonly unsaved?: UnsavedLogsView;
 }
 
 const TALKING: readonly CallState[] = ['active', 'held', 'transferring'];
@@ -443,6 +446,7 @@ export function panelView(state: EngineState, now: number, leadership: Leadershi
   const errorKey = error ? `error.${error.code}` : '';
   const follower = followerText(leadership, formatTime);
   const callFailed = screen === 'phone' ? callFailedNotice(state, country) : undefined;
+  const unsaved = unsavedLogsView(state);
   return {
     screen,
     registration: registrationView(state, now),
@@ -463,6 +467,7 @@ export function panelView(state: EngineState, now: number, leadership: Leadershi
     defaultCountry: country,
     ...(state.signedInAs ? { username: state.signedInAs.extension } : state.settings?.sip.username ? { username: state.settings.sip.username } : {}),
     mintedCredentials: state.settings?.sip.credentialScheme === 'ephemeral',
+    ...(unsaved ? { unsaved } : {}),
   };
 }
 

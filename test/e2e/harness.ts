@@ -87,12 +87,22 @@ export async function waitRegistered(h: Harness, user = DEMO_AGENTS[0]!.username
   }
 }
 
+export interface CustomerPhoneOptions {
+  readonly caseNumber?: string;
+  /** What the Call button dials (default the support line). */
+  readonly dial?: string;
+  /** Another phone system's domain and the caller's password there (the embedded server's guests need none). */
+  readonly domain?: string;
+  readonly password?: string;
+}
+
 /** A customer phone page signed in as `caller`, ready to dial the support line. */
-export async function openCustomerPhone(h: Harness, caller: string, options: { caseNumber?: string; dial?: string } = {}): Promise<Page> {
+export async function openCustomerPhone(h: Pick<Harness, 'browser' | 'console'> & { readonly sip: { readonly url: string } }, caller: string, options: CustomerPhoneOptions = {}): Promise<Page> {
   const context = await h.browser.newContext({ ignoreHTTPSErrors: true });
   const page = await context.newPage();
-  const url = `${h.console.lightningOrigin}/customer-phone/?ws=${encodeURIComponent(h.sip.url)}&domain=${DEMO_SIP_DOMAIN}` +
+  const url = `${h.console.lightningOrigin}/customer-phone/?ws=${encodeURIComponent(h.sip.url)}&domain=${encodeURIComponent(options.domain ?? DEMO_SIP_DOMAIN)}` +
     `&user=${encodeURIComponent(caller)}&dial=${encodeURIComponent(options.dial ?? DEMO_SUPPORT_NUMBER)}&autologin=1` +
+    (options.password ? `&password=${encodeURIComponent(options.password)}` : '') +
     (options.caseNumber ? `&case=${encodeURIComponent(options.caseNumber)}` : '');
   await page.goto(url);
   await page.getByRole('button', { name: 'Call', exact: true }).waitFor({ state: 'visible' });

@@ -259,3 +259,23 @@ test('malformed attention and pop messages are ignored', () => {
   assert.equal(parseRelayMessage({ v: 1, t: 'popped', from: 'x', to: 'y', id: '1', error: { code: 'NOPE', message: 'x' } }), undefined);
   assert.equal(parseRelayMessage({ v: 1, t: 'popped', from: 'x', to: 'y', id: '1', error: { code: 'SB30002', message: 'x' }, outcome: { kind: 'none', records: [], explanation: [] } }), undefined, 'an outcome or an error, not both');
 });
+
+test('a follower mirrors the call logs Salesforce refused, and its Retry and Discard run in the leader', async () => {
+  const hub = new MemoryChannelHub();
+  const source = new SourceDouble();
+  const refused = { callId: 'c1', direction: 'inbound' as const, number: '+1 415 555 0134', name: 'Maria Lopez', title: 'Inbound call', at: 5, reason: 'Describe the call in Comments.', fields: ['Description'] };
+  source.state = { ...engineState(), unsavedLogs: [refused] };
+  const leader = new LeaderRelay(hub.open(), 'L', source, undefined, new CapturingLogger());
+  const follower = new FollowerRelay(hub.open(), 'F', new FakeClock());
+  await until(() => follower.state !== undefined, 'first state');
+  assert.deepEqual(follower.state?.unsavedLogs, [refused]);
+  await follower.execute({ type: 'retry-log', callId: 'c1' });
+  await follower.execute({ type: 'discard-log', callId: 'c1' });
+  assert.deepEqual(source.executed, [{ type: 'retry-log', callId: 'c1' }, { type: 'discard-log', callId: 'c1' }]);
+  // A state whose unsaved logs are not what the panel can render is dropped whole.
+  const bad = { v: 1, t: 'state', from: 'L', state: { ...engineState(), unsavedLogs: [{ ...refused, fields: 'Description' }] } };
+  assert.equal(parseRelayMessage(bad), undefined);
+  assert.equal(parseRelayMessage({ ...bad, state: { ...bad.state, unsavedLogs: [{ ...refused, reason: 42 }] } }), undefined);
+  leader.dispose();
+  follower.dispose();
+});

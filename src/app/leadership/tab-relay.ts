@@ -52,6 +52,7 @@ import {
   type ScreenPopOutcome,
   type ScreenPopRequest,
   type SerializedError,
+  type UnsavedLog,
 } from '../../core/index.ts';
 import { isTabAttention, type AttentionSource, type TabAttention } from './tab-attention.ts';
 
@@ -96,6 +97,8 @@ const COMMAND_TYPE_TABLE: Readonly<Record<AgentCommand['type'], true>> = {
   'sign-in': true, 'sign-out': true, 'set-presence': true, dial: true, answer: true, decline: true, hangup: true, hold: true,
   resume: true, mute: true, dtmf: true, 'blind-transfer': true, consult: true, 'complete-transfer': true, conference: true,
   'leave-conference': true, swap: true, 'choose-record': true, relate: true, 'set-wrap-up': true, 'complete-wrap-up': true,
+  // The logs Salesforce refused live in the leader's outbox: a follower's Retry and Discard go there.
+  'retry-log': true, 'discard-log': true,
 };
 const COMMAND_TYPES = new Set(Object.keys(COMMAND_TYPE_TABLE));
 
@@ -134,6 +137,14 @@ function isScreenPopOutcome(value: unknown): value is ScreenPopOutcome {
     (newRecord === undefined || (isObject(newRecord) && typeof newRecord['objectType'] === 'string' && isStringRecord(newRecord['defaults'])));
 }
 
+/** The unsaved logs the leader mirrors: the panel renders their text and sends their ids back. */
+function isUnsavedLog(value: unknown): value is UnsavedLog {
+  return isObject(value) && typeof value['callId'] === 'string' && typeof value['title'] === 'string' && typeof value['at'] === 'number' &&
+    typeof value['reason'] === 'string' && Array.isArray(value['fields']) && value['fields'].every((f) => typeof f === 'string') &&
+    (value['number'] === undefined || typeof value['number'] === 'string') && (value['name'] === undefined || typeof value['name'] === 'string') &&
+    (value['direction'] === undefined || DIRECTIONS.has(value['direction'] as CallDirection));
+}
+
 function isSerializedError(value: unknown): value is SerializedError {
   return isObject(value) && isErrorCode(value['code']) && typeof value['message'] === 'string';
 }
@@ -147,6 +158,7 @@ export function parseRelayMessage(data: unknown): RelayMessage | undefined {
     case 'state': {
       const state = data['state'];
       if (!isObject(state) || typeof state['phase'] !== 'string' || !Array.isArray(state['calls']) || !isObject(state['presence'])) return undefined;
+      if (state['unsavedLogs'] !== undefined && !(Array.isArray(state['unsavedLogs']) && state['unsavedLogs'].every(isUnsavedLog))) return undefined;
       if (data['since'] !== undefined && typeof data['since'] !== 'number') return undefined;
       return data as RelayMessage;
     }

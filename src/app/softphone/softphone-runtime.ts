@@ -307,6 +307,8 @@ export class SoftphoneRuntime {
       enableClickToDial: (enabled) => crm.enableClickToDial(enabled),
       setPanelVisible: (visible) => crm.setPanelVisible(visible),
       ...(mint ? { mintSipCredentials: mint } : {}),
+      // This tab's outbox holds the logs Salesforce refused (the tabs share its storage).
+      ...(crm.unsavedLogs ? { unsavedLogs: crm.unsavedLogs } : {}),
     };
   }
 

@@ -19,6 +19,7 @@ import type { DocumentLike, OpenCtiCrm, ScriptElementLike } from '../../crm/inde
 import { browserClock } from '../../telephony/sip/browser-clock.ts';
 import { formatPhoneNumber } from '../../ui/format/phone-format.ts';
 import { createTranslator, pickLocale } from '../../ui/i18n/i18n.ts';
+import { utilityLabel } from '../../ui/unsaved-logs-view.ts';
 import '../../ui/components/switchboard-panel.ts';
 import { SoftphoneHost } from '../host/softphone-host.ts';
 import { DocumentAttention } from '../leadership/tab-attention.ts';
@@ -26,6 +27,7 @@ import { downloadText, RingBufferLogger } from '../runtime/ring-buffer-logger.ts
 import { usableLocks, usableStorage } from './browser-capabilities.ts';
 import { loadLocale } from './load-locale.ts';
 import { SoftphoneRuntime } from './softphone-runtime.ts';
+import { followUtilityLabel } from './utility-label.ts';
 
 const params = new URLSearchParams(location.search);
 const locale = params.get('locale') ?? navigator.language;
@@ -150,6 +152,12 @@ async function main(): Promise<void> {
     host.fail(error);
     return;
   }
+  // This console's utility bar counts the call logs Salesforce refused (in every tab, leader or not).
+  const translator = createTranslator(pickLocale(locale));
+  followUtilityLabel(host, crm, (state) => {
+    const label = utilityLabel(state);
+    return translator.t(label.key, label.params);
+  }, logger);
   const runtime = new SoftphoneRuntime({
     crm,
     storage,

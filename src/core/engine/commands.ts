@@ -38,6 +38,10 @@ export type AgentCommand =
   /** Wrap-up fields as the agent edits them; a disposition of null clears it. */
   | { readonly type: 'set-wrap-up'; readonly callId: string; readonly disposition?: string | null; readonly notes?: string }
   /** Ends wrap-up and logs the call (once). */
-  | { readonly type: 'complete-wrap-up'; readonly callId: string; readonly disposition?: string; readonly notes?: string };
+  | { readonly type: 'complete-wrap-up'; readonly callId: string; readonly disposition?: string; readonly notes?: string }
+  /** Sends a log the CRM refused again (the agent or the admin fixed the cause): `state.unsavedLogs`. */
+  | { readonly type: 'retry-log'; readonly callId: string }
+  /** Drops a log the CRM refused, for good: it is never written. */
+  | { readonly type: 'discard-log'; readonly callId: string };
 
 export type AgentCommandType = AgentCommand['type'];

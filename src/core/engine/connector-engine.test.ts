@@ -473,6 +473,42 @@ describe('screen pop timing', () => {
     assert.deepEqual(h.crm.pops.map((p) => [p.remote.number, p.navigate]), [['+14155550134', undefined], ['+16505550123', false], ['+16505550123', undefined]]);
   });
 
+  it('a caller who hangs up while the pop still searches: the missed call is logged on whom the pop found, once it has', async () => {
+    const h = await setup({ records: { '+14155550134': [ALICE] } });
+    const original = h.crm.screenPop.bind(h.crm);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    h.crm.screenPop = async (request) => {
+      await gate;
+      return original(request);
+    };
+    const far = await h.ring();
+    far.cancel();
+    await h.settle();
+    assert.equal(h.crm.logs.length, 0, 'the log waits for the pop');
+    release();
+    await h.settle();
+    await new Promise((r) => setTimeout(r, 5));
+    assert.deepEqual(h.crm.logs.map((l) => [l.endReason, l.who?.id]), [['missed', ALICE.id]]);
+  });
+
+  it('a pop that lands after its call ended relates nothing to the next call; a dial does not take another call\'s record in view', async () => {
+    const h = await setup({ items: { wrapUpEnabled: 'false' }, records: { '+14155550134': [ALICE] } });
+    const missed = await h.ring();
+    missed.cancel();
+    await h.settle();
+    await new Promise((r) => setTimeout(r, 5));
+    assert.equal(h.engine.state.recordInView?.id, ALICE.id, 'the missed call\'s pop is on screen');
+    const out = await h.dial('+442079460958');
+    assert.equal(h.call(out.callId).relations.who, undefined, 'the dial did not take the missed caller\'s record');
+    h.crm.navigate(ALICE); // the missed call's pop, landing late
+    await h.settle();
+    assert.deepEqual(h.call(out.callId).relations.opened ?? [], []);
+    h.crm.navigate(ACME); // a record the agent opens: related
+    await h.settle();
+    assert.equal(h.call(out.callId).relations.what?.id, ACME.id);
+  });
+
   it('several matches become candidates; the agent chooses one, which is related, opened and logged', async () => {
     const h = await setup({ items: { wrapUpEnabled: 'false' }, records: { '+14155550134': [ALICE, BOB_LEAD, ACME] } });
     const far = await h.talk();

@@ -8,7 +8,7 @@
  * Deterministic: time comes only from the Clock port; the telephony adapter comes from a factory
  * once the settings are known.
  */
-import { Call, holdSeconds, talkSeconds, type CallSnapshot } from '../call/call.ts';
+import { Call, holdSeconds, knownRecords, talkSeconds, type CallSnapshot } from '../call/call.ts';
 import type { CallDirection, ConsultationRecord, EndReason, Party, RecordRef, TransferRecord } from '../call/call-types.ts';
 import { isLive, type CallState } from '../call/call-state.ts';
 import { Emitter, type EventSource } from '../events/emitter.ts';
@@ -25,6 +25,7 @@ import { CallJournal, type JournalRecord } from './call-journal.ts';
 import { CredentialRefresher } from './credential-refresher.ts';
 import type { AgentCommand } from './commands.ts';
 import type { EngineState } from './engine-state.ts';
+import { followUnsavedLogs, runUnsavedLogCommand } from './unsaved-logs.ts';
 
 export interface EngineEvents {
   /** Every state change: the UI re-renders from the snapshot. */
@@ -57,6 +58,8 @@ export interface ConnectorEngineOptions {
 
 const PRESENCE_KEY = 'engine/presence';
 /** How many logged call ids the engine remembers (its exactly-once guard; see `logged`). */
+/** How long after a call ended a navigation to one of its records is still its pop landing late. */
+const LATE_POP_MS = 10_000;
 const LOGGED_MEMORY = 1000;
 /** How long an accepted inbound call may take to be announced before it stops holding a line. */
 const ACCEPT_ANNOUNCE_MS = 10_000;
@@ -80,6 +83,9 @@ export class ConnectorEngine {
    * agent's workspace, opened only when the agent answers it.
    */
   private readonly waitingPops = new Map<string, ScreenPopOutcome>();
+  /** Screen pops still searching, by call: a call's log waits for its pop (the pop never rejects). */
+  private readonly popsInFlight = new Map<string, Promise<void>>();
+  private readonly closing = new Set<string>();
   /** Transfers under way: what the call becomes if it fails, and what its log says if it succeeds. */
   private readonly transfers = new Map<string, { readonly kind: TransferRecord['kind']; readonly target: Party; readonly before: CallState }>();
   private telephony?: TelephonyPort;
@@ -129,6 +135,8 @@ export class ConnectorEngine {
    */
   async start(): Promise<void> {
     const { crm, logger } = this.options;
+    // Logs the CRM refused are shown whatever else fails: they wait for the agent, not for the phone.
+    this.unsubscribe.push(followUnsavedLogs(crm, (logs) => this.set({ unsavedLogs: logs }), logger));
     let settings: ConnectorSettings;
     try {
       settings = await crm.loadSettings();
@@ -418,6 +426,9 @@ export class ConnectorEngine {
         await this.close(call, 'wrap-up completed');
         return;
       }
+      case 'retry-log':
+      case 'discard-log':
+        return runUnsavedLogCommand(this.options.crm, command, this.options.logger);
     }
   }
 
@@ -441,9 +452,23 @@ export class ConnectorEngine {
   private recordOpened(record: RecordRef): void {
     const call = this.calls.get(this.pickActive() ?? '');
     if (!call || call.state === 'offering' || call.snapshot().direction === 'internal') return;
+    // A record the connector opened for another call (its pop can land after that call ended)
+    // belongs to that call, not to the one in the panel.
+    if (this.belongsToAnotherCall(record.id, call.id, LATE_POP_MS)) return;
     if (!call.opened(record)) return;
     call.note(this.now(), 'pop', `agent opened ${record.objectType} ${record.name ?? record.id} during the call`);
     this.publish();
+  }
+
+  /**
+   * `recordId` is a record of a call other than `exceptId`: one still up, or (within `recentMs`,
+   * unbounded when absent) one that ended.
+   */
+  private belongsToAnotherCall(recordId: string, exceptId: string, recentMs?: number): boolean {
+    const knows = (c: CallSnapshot) => c.id !== exceptId && knownRecords(c.relations).some((r) => r.id === recordId);
+    if ([...this.calls.values()].some((c) => knows(c.snapshot()))) return true;
+    const since = recentMs === undefined ? -Infinity : this.now() - recentMs;
+    return this.current.recent.some((c) => knows(c) && (c.timestamps.ended ?? c.timestamps.closed ?? 0) >= since);
   }
 
   private async dial(number: string, record?: RecordRef): Promise<void> {
@@ -454,7 +479,9 @@ export class ConnectorEngine {
     if (this.liveCalls().length >= 2) throw new SwitchboardError('SB40003');
     await this.holdOthers(undefined);
     const result = await this.requireTelephony().dial({ target: trimmed, ...(record ? { attachedData: { recordId: record.id } } : {}) });
-    const related = record ?? (this.current.recordInView && !result.internal ? this.current.recordInView : undefined);
+    // The record in view is the call's context, unless the connector put it there for another call.
+    const inView = this.current.recordInView;
+    const related = record ?? (inView && !result.internal && !this.belongsToAnotherCall(inView.id, result.callId) ? inView : undefined);
     const call = new Call({
       id: result.callId,
       direction: result.internal ? 'internal' : 'outbound',
@@ -748,7 +775,15 @@ export class ConnectorEngine {
 
   // ── screen pop, logging ───────────────────────────────────────────────────────────────────
 
-  private async screenPop(call: Call, navigate = true): Promise<void> {
+  private screenPop(call: Call, navigate = true): Promise<void> {
+    const running = this.runScreenPop(call, navigate).finally(() => {
+      if (this.popsInFlight.get(call.id) === running) this.popsInFlight.delete(call.id);
+    });
+    this.popsInFlight.set(call.id, running);
+    return running;
+  }
+
+  private async runScreenPop(call: Call, navigate: boolean): Promise<void> {
     const s = call.snapshot();
     try {
       const outcome = await this.options.crm.screenPop({ callId: s.id, direction: s.direction, remote: s.remote, attachedData: s.attachedData, ...(navigate ? {} : { navigate }) });
@@ -777,6 +812,15 @@ export class ConnectorEngine {
   /** Ends a call's life in the engine: logs it (once, unless `log` is false) and returns presence. */
   private async close(call: Call, why: string, log = true): Promise<void> {
     if (call.state === 'closed') return;
+    // A caller who hangs up while the pop still searches: the log names whom the pop found.
+    const pop = this.popsInFlight.get(call.id);
+    if (pop) {
+      if (this.closing.has(call.id)) return;
+      this.closing.add(call.id);
+      await pop;
+      this.closing.delete(call.id);
+      if ((call.state as CallState) === 'closed') return; // closed meanwhile (the pop awaited)
+    }
     this.wrapUpTimers.get(call.id)?.();
     this.wrapUpTimers.delete(call.id);
     call.transition('closed', this.now(), why);

@@ -5,6 +5,7 @@ import type { LineState, RegistrationState } from '../ports/telephony-port.ts';
 import type { ConnectorSettings } from '../settings/connector-settings.ts';
 import type { SerializedError } from '../errors/catalog.ts';
 import type { RecordRef } from '../call/call-types.ts';
+import type { UnsavedLog } from '../ports/crm-port.ts';
 
 export interface EngineState {
   /** `loading` until settings are read; `signed-out` until the agent signs in; then `ready`. */
@@ -27,6 +28,11 @@ export interface EngineState {
   /** The record in view in the CRM, for relating outbound calls. */
   readonly recordInView?: RecordRef;
   readonly clickToDialEnabled: boolean;
+  /**
+   * Call logs the CRM refused for good, oldest first, until the agent retries or discards them
+   * (`retry-log`, `discard-log`). Absent: none, or a CRM that keeps none.
+   */
+  readonly unsavedLogs?: readonly UnsavedLog[];
   /** The last error the agent should see (cleared on the next successful command). */
   readonly lastError?: SerializedError;
 }

@@ -89,6 +89,40 @@ export interface PresenceRequest {
   readonly reasonId?: string;
 }
 
+/**
+ * A call log the CRM refused for good (a validation rule, a required field, a value the org does
+ * not take): kept by the CRM adapter, never retried by itself, until the agent retries it (after
+ * the cause is fixed) or discards it. Surface-neutral: what the agent needs to recognise the call
+ * and understand the refusal.
+ */
+export interface UnsavedLog {
+  /** The call id (the log's CallObject under Open CTI). */
+  readonly callId: string;
+  readonly direction?: CallDirection;
+  /** The other party's number as the log names it; absent in logs kept before it was recorded. */
+  readonly number?: string;
+  /** The other party's name (the related person or the caller's display name), when known. */
+  readonly name?: string;
+  /** The log's title as it would be saved (e.g. the Task's Subject). */
+  readonly title: string;
+  /** When the call ended (epoch ms); when the log was queued, for logs kept without it. */
+  readonly at: number;
+  /** Why the CRM refused it, in the CRM's words (e.g. a validation rule's error message). */
+  readonly reason: string;
+  /** The fields the CRM named in its refusal (API names), if any. */
+  readonly fields: readonly string[];
+}
+
+/** The logs a CRM adapter keeps after a refusal (`CrmPort.unsavedLogs`); changes come as the `unsavedLogs` event. */
+export interface UnsavedLogs {
+  /** The refused logs, oldest first. */
+  list(): Promise<readonly UnsavedLog[]>;
+  /** Sends the log again, as it was (same call id: never written twice). A log not kept is a no-op. */
+  retry(callId: string): Promise<void>;
+  /** Drops the log for good: it is never written. A log not kept is a no-op. */
+  discard(callId: string): Promise<void>;
+}
+
 export interface CrmEvents {
   /** The agent clicked a phone number in the CRM. */
   clickToDial: [ClickToDialRequest];
@@ -98,6 +132,8 @@ export interface CrmEvents {
   navigation: [RecordRef | null];
   /** A log was durably saved (recordId of the Task). */
   logged: [callId: string, recordId: string];
+  /** The refused logs changed (one refused, retried, saved or discarded): all of them, oldest first. */
+  unsavedLogs: [readonly UnsavedLog[]];
 }
 
 export interface CrmPort {
@@ -124,6 +160,11 @@ export interface CrmPort {
   enableClickToDial(enabled: boolean): Promise<void>;
   /** Opens (true) or minimises (false) the softphone panel. */
   setPanelVisible(visible: boolean): Promise<void>;
+  /**
+   * The logs this CRM refused for good, when its logging keeps them (a durable outbox). Absent
+   * where the CRM logs by itself (Salesforce Voice) and nothing is ever kept for the agent.
+   */
+  readonly unsavedLogs?: UnsavedLogs;
   /**
    * Mints short-lived SIP credentials for the signed-in user (call centers with
    * `credentialScheme: ephemeral`). Surfaces that cannot leave it out. Rejects with SB30005 when the

@@ -15,7 +15,7 @@
 import {
   SwitchboardError,
   type CallLogEntry, type Clock, type ConnectorSettings, type CrmCapabilities, type CrmEvents, type CrmPort, type EventSource,
-  type Logger, type MintedSipCredentials, type PresenceState, type RecordRef, type ScreenPopOutcome, type ScreenPopRequest, type StoragePort, silentLogger,
+  type Logger, type MintedSipCredentials, type PresenceState, type RecordRef, type ScreenPopOutcome, type ScreenPopRequest, type StoragePort, type UnsavedLogs, silentLogger,
 } from '../../core/index.ts';
 import type { CallLogOutbox } from '../outbox/call-log-outbox.ts';
 import { MemoryStorage } from '../outbox/memory-storage.ts';
@@ -101,6 +101,10 @@ export class FakeCrm implements CrmPort {
 
   get outbox(): CallLogOutbox {
     return this.crm.outbox;
+  }
+
+  get unsavedLogs(): UnsavedLogs {
+    return this.crm.unsavedLogs;
   }
 
   async loadSettings(): Promise<ConnectorSettings> {

@@ -133,6 +133,11 @@ export class FakeSurface implements SalesforceSurface {
     });
   }
 
+  setUtilityLabel(label: string): Promise<void> {
+    this.record('setUtilityLabel', label);
+    return later(() => undefined);
+  }
+
   publishPresence(message: PresenceMessage): Promise<void> {
     this.record('publishPresence', message);
     return later(() => this.org.publish(PRESENCE_CHANNEL, message));

@@ -84,6 +84,12 @@ export class LightningSurface implements SalesforceSurface {
     if (size.width !== undefined) await this.api.setSoftphonePanelWidth(size.width);
   }
 
+  /** The utility bar item (seen while the panel is minimised) and the open panel's header. */
+  async setUtilityLabel(label: string): Promise<void> {
+    await this.api.setSoftphoneItemLabel(label);
+    await this.api.setSoftphonePanelLabel(label);
+  }
+
   publishPresence(message: PresenceMessage): Promise<void> {
     return this.api.publish(PRESENCE_CHANNEL, message);
   }

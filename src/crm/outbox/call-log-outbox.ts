@@ -9,6 +9,9 @@
  *                 └── field error, first time: strip optional fields, retry now ◀──┤
  *                                                                                  ▼
  *                                       field error again: failed (parked, SB30004, surfaced)
+ *                                          │                 │
+ *                      retryParked (agent) ┘                 └ discardParked (agent): removed, never written
+ *                      → pending, uncertain (lookup first)
  * ```
  *
  * Contract:
@@ -37,9 +40,13 @@
  *   times) and its `fields` (Subject with the caller's name, notes, WhoId…) are emptied in the same
  *   atomic write that marks it saved. Pending and parked entries keep their fields: they still have
  *   to be written. Saved entries left with content by an older version are emptied on the next pass.
+ * - Parked entries are the agent's to decide on: the `unsaved` event reports all of them whenever
+ *   that set changes (a log parked, retried, saved after a retry, discarded), as seen by a pass, a
+ *   retry or a discard of this instance. Entries another tab parks are reported by this instance's
+ *   next pass (every instance passes when a retry it knows of is due, and after the Web Lock frees).
  */
 import { Emitter, SwitchboardError, type Clock, type EventSource, type JsonValue, type Logger, type StoragePort } from '../../core/index.ts';
-import { isPermanentRecordError, SalesforceApiError, timeoutError } from '../shared/salesforce-error.ts';
+import { isPermanentRecordError, refusalOf, SalesforceApiError, timeoutError } from '../shared/salesforce-error.ts';
 import type { LockManagerLike } from '../shared/environment.ts';
 import type { LogFields } from '../shared/salesforce-surface.ts';
 import { withoutOptionalFields } from '../call-log/task-fields.ts';
@@ -52,11 +59,35 @@ const CONFIRMED: LogFields = {};
 
 export type OutboxState = 'pending' | 'saved' | 'failed';
 
+/**
+ * What the agent recognises a log by, kept beside its fields until it is saved (the fields are the
+ * Task as Salesforce takes it; this says whom the call was with and when, for the panel).
+ */
+export interface OutboxAbout {
+  readonly direction?: 'inbound' | 'outbound' | 'internal';
+  /** The other party's number as the log's subject writes it. */
+  readonly number?: string;
+  /** The person the log names (Name / Who), else the caller's display name. */
+  readonly name?: string;
+  /** When the call ended (epoch ms). */
+  readonly endedAt?: number;
+}
+
+/** Why the last attempt failed; for a refusal, Salesforce's own words and the fields it named. */
+export interface OutboxError {
+  readonly code: string;
+  readonly message: string;
+  readonly reason?: string;
+  readonly fields?: readonly string[];
+}
+
 export interface OutboxEntry {
   readonly callId: string;
   readonly objectApiName: string;
   /** The log to write; empty once `saved` (Salesforce has it, the browser keeps nothing of it). */
   readonly fields: LogFields;
+  /** Whom and when, for the agent; dropped once `saved` like the fields. Absent in older entries. */
+  readonly about?: OutboxAbout;
   readonly state: OutboxState;
   readonly createdAt: number;
   /** Attempts started (claims taken). */
@@ -70,7 +101,7 @@ export interface OutboxEntry {
   readonly stripped: boolean;
   readonly recordId: string | null;
   readonly savedAt: number | null;
-  readonly lastError: { readonly code: string; readonly message: string } | null;
+  readonly lastError: OutboxError | null;
 }
 
 export interface OutboxEvents {
@@ -80,6 +111,8 @@ export interface OutboxEvents {
   retrying: [callId: string, error: SwitchboardError, nextAttemptAt: number];
   /** Salesforce refused the log for good (SB30004); it stays in the outbox as `failed` until retried or discarded. */
   parked: [callId: string, error: SwitchboardError];
+  /** The parked entries changed (see the header): every one of them, oldest first. */
+  unsaved: [entries: readonly OutboxEntry[]];
 }
 
 export interface CallLogOutboxOptions {
@@ -148,6 +181,8 @@ export class CallLogOutbox {
   private warnedNoLookup = false;
   /** Keys this instance saw saved: terminal, so later passes skip reading them (keeps a pass cheap). */
   private readonly savedKeys = new Map<string, number>();
+  /** The parked entries last reported (`unsaved`), as a signature: report only a change. */
+  private reportedParked = '[]';
 
   constructor(private readonly options: CallLogOutboxOptions) {
     this.emitter = new Emitter<OutboxEvents>((event, error) => options.logger.log('error', `outbox listener for '${event}' threw`, { error: String(error) }));
@@ -185,12 +220,15 @@ export class CallLogOutbox {
     this.late.clear();
   }
 
-  /** Stores the log durably; resolves once stored. A second enqueue of one callId changes nothing. */
-  async enqueue(callId: string, objectApiName: string, fields: LogFields): Promise<void> {
+  /**
+   * Stores the log durably; resolves once stored. A second enqueue of one callId changes nothing.
+   * `about` is what the agent would recognise the call by, should Salesforce refuse the log.
+   */
+  async enqueue(callId: string, objectApiName: string, fields: LogFields, about?: OutboxAbout): Promise<void> {
     if (!callId) throw new SwitchboardError('SB90001', 'outbox: a call log needs a callId.');
     const now = this.options.clock.now();
     const fresh: OutboxEntry = {
-      callId, objectApiName, fields, state: 'pending', createdAt: now, attempts: 0, nextAttemptAt: now,
+      callId, objectApiName, fields, ...(about ? { about } : {}), state: 'pending', createdAt: now, attempts: 0, nextAttemptAt: now,
       lease: null, uncertain: false, stripped: false, recordId: null, savedAt: null, lastError: null,
     };
     await this.options.storage.update(ENTRY_PREFIX + callId, (current) => current ?? toJson(fresh));
@@ -217,20 +255,54 @@ export class CallLogOutbox {
     return (await this.entries()).filter((e) => e.state === 'failed');
   }
 
-  /** Puts a parked log back in the queue (after the admin fixed the org), with all its fields. */
-  async retryParked(callId: string): Promise<void> {
+  /**
+   * Puts a parked log back in the queue (after the admin fixed the org), with all its fields. It is
+   * the same entry (same CallObject), marked uncertain: the next attempt looks for a record with its
+   * CallObject before creating one, so a retry never writes a log twice, whatever happened to the
+   * attempts before. True when a parked entry was requeued.
+   */
+  async retryParked(callId: string): Promise<boolean> {
     const now = this.options.clock.now();
+    let requeued = false;
     await this.options.storage.update(ENTRY_PREFIX + callId, (raw) => {
       const current = asEntry(raw);
+      requeued = current?.state === 'failed';
       if (!current || current.state !== 'failed') return raw;
-      return toJson({ ...current, state: 'pending', stripped: false, nextAttemptAt: now, lease: null, lastError: null });
+      return toJson({ ...current, state: 'pending', stripped: false, uncertain: true, nextAttemptAt: now, lease: null, lastError: null });
     });
+    if (requeued) this.options.logger.log('info', 'parked call log queued again', { callId });
+    await this.reportParked();
     if (this.started && !this.stopped) void this.drain();
+    return requeued;
   }
 
-  /** Removes a parked log the agent chose to give up on. Saved and pending entries cannot be discarded. */
-  async discardParked(callId: string): Promise<void> {
-    await this.options.storage.update(ENTRY_PREFIX + callId, (current) => (isOutboxEntry(current) && current.state === 'failed' ? undefined : current));
+  /**
+   * Removes a parked log the agent chose to give up on: it is never written. Saved and pending
+   * entries cannot be discarded. True when a parked entry was removed (and logged as such).
+   */
+  async discardParked(callId: string): Promise<boolean> {
+    let dropped: OutboxEntry | undefined;
+    await this.options.storage.update(ENTRY_PREFIX + callId, (current) => {
+      dropped = isOutboxEntry(current) && current.state === 'failed' ? current : undefined;
+      return dropped ? undefined : current;
+    });
+    if (dropped) {
+      // The one trace of a log that will never exist: say which, and why Salesforce refused it.
+      this.options.logger.log('warn', 'parked call log discarded by the agent; it will never be saved', {
+        callId, objectApiName: dropped.objectApiName, createdAt: dropped.createdAt, refusal: dropped.lastError?.reason ?? dropped.lastError?.message ?? '',
+      });
+    }
+    await this.reportParked();
+    return dropped !== undefined;
+  }
+
+  /** Reports the parked entries when they differ from the last report (`unsaved`). */
+  private async reportParked(known?: readonly OutboxEntry[]): Promise<void> {
+    const parked = known ?? (await this.parked());
+    const signature = JSON.stringify(parked.map((e) => [e.callId, e.lastError?.message ?? '']));
+    if (signature === this.reportedParked) return;
+    this.reportedParked = signature;
+    this.emitter.emit('unsaved', parked);
   }
 
   /**
@@ -282,6 +354,7 @@ export class CallLogOutbox {
   private async pass(underLock = false): Promise<void> {
     const { storage, clock } = this.options;
     let next = Infinity;
+    const parked: OutboxEntry[] = [];
     for (const key of await storage.keys(ENTRY_PREFIX)) {
       if (this.stopped) return;
       const savedAt = this.savedKeys.get(key);
@@ -296,6 +369,7 @@ export class CallLogOutbox {
       const entry = await storage.get(key);
       if (!isOutboxEntry(entry)) continue;
       const now = clock.now();
+      if (entry.state === 'failed') parked.push(entry);
       if (entry.state === 'saved' && entry.savedAt !== null) this.savedKeys.set(key, entry.savedAt);
       if (entry.state === 'saved' && hasContent(entry)) await storage.update(key, (raw) => (isOutboxEntry(raw) && raw.state === 'saved' ? toJson(withoutContent(raw)) : raw));
       if (entry.state === 'pending') {
@@ -308,6 +382,8 @@ export class CallLogOutbox {
       }
     }
     if (next !== Infinity) this.schedule(next);
+    // Every entry was read: report the parked ones (those another tab parked included).
+    await this.reportParked(parked.sort((a, b) => a.createdAt - b.createdAt || a.callId.localeCompare(b.callId)));
   }
 
   private schedule(at: number): void {
@@ -444,7 +520,8 @@ export class CallLogOutbox {
         return !retry;
       }
       const parked = new SwitchboardError('SB30004', `Call ${entry.callId}: ${errorText(error)}`, error);
-      await this.commit(key, token, (e) => ({ ...e, state: 'failed', lease: null, uncertain, lastError: { code: parked.code, message: parked.message } }));
+      const refusal = refusalOf(error);
+      await this.commit(key, token, (e) => ({ ...e, state: 'failed', lease: null, uncertain, lastError: { code: parked.code, message: parked.message, reason: refusal.message, fields: refusal.fields } }));
       logger.log('error', 'call log parked: Salesforce refused it', { callId: entry.callId, message: parked.message });
       this.emitter.emit('parked', entry.callId, parked);
       return true;
@@ -493,12 +570,13 @@ export class CallLogOutbox {
 }
 
 function hasContent(entry: OutboxEntry): boolean {
-  return Object.keys(entry.fields).length > 0 || entry.lastError !== null;
+  return Object.keys(entry.fields).length > 0 || entry.lastError !== null || entry.about !== undefined;
 }
 
 /** A confirmed entry as it is kept: the idempotency record, without the log's content. */
 function withoutContent(entry: OutboxEntry): OutboxEntry {
-  return { ...entry, fields: CONFIRMED, lastError: null };
+  const { about: _about, ...rest } = entry;
+  return { ...rest, fields: CONFIRMED, lastError: null };
 }
 
 function isTimeout(error: unknown): boolean {

@@ -10,11 +10,12 @@ import {
   Emitter, SwitchboardError, parseConnectorSettings,
   type CallLogEntry, type Clock, type ConnectorSettings, type CrmCapabilities, type CrmEvents, type CrmPort,
   type EventSource, type Logger, type PresenceRequest, type PresenceState, type RecordRef, type ScreenPopOutcome,
-  type MintedSipCredentials, type Party, type ScreenPopRequest, type StoragePort,
+  type MintedSipCredentials, type Party, type ScreenPopRequest, type StoragePort, type UnsavedLogs,
 } from '../../core/index.ts';
 import { taskFields } from '../call-log/task-fields.ts';
 import { CallLogOutbox, type CallLogOutboxOptions } from '../outbox/call-log-outbox.ts';
 import { surfaceLogWriter } from '../outbox/log-writer.ts';
+import { unsavedLogOf } from '../outbox/unsaved-log.ts';
 import { mintThroughApex } from './sip-credentials.ts';
 import { ScreenPopPolicy } from '../screen-pop/screen-pop-policy.ts';
 import type { LockManagerLike } from './environment.ts';
@@ -48,6 +49,11 @@ export interface OpenCtiCrm extends CrmPort {
   readonly outbox: CallLogOutbox;
   /** Resizes the panel, clamped to Salesforce's limits (height 240–2560, width 200–1920 px). */
   setPanelSize(size: { readonly height?: number; readonly width?: number }): Promise<void>;
+  /**
+   * Names the softphone in the console's utility bar (its item and its panel header), where the
+   * surface can (Lightning); a no-op elsewhere (Classic has no such call).
+   */
+  setUtilityLabel(label: string): Promise<void>;
   /** Stops the outbox's timers (page teardown, tests). */
   dispose(): void;
 }
@@ -67,6 +73,8 @@ export class SalesforceCrm implements OpenCtiCrm {
   readonly capabilities: CrmCapabilities;
   readonly outbox: CallLogOutbox;
   readonly surface: SalesforceSurface;
+  /** The logs Salesforce refused, parked in the outbox until the agent retries or discards them. */
+  readonly unsavedLogs: UnsavedLogs;
   private readonly emitter: Emitter<CrmEvents>;
   private readonly policy: ScreenPopPolicy;
   private settings?: ConnectorSettings;
@@ -93,6 +101,17 @@ export class SalesforceCrm implements OpenCtiCrm {
       ...(options.locks ? { locks: options.locks } : {}),
     });
     this.outbox.events.on('logged', (callId, recordId) => this.emitter.emit('logged', callId, recordId));
+    this.outbox.events.on('unsaved', (entries) => this.emitter.emit('unsavedLogs', entries.map(unsavedLogOf)));
+    const outbox = this.outbox;
+    this.unsavedLogs = {
+      list: async () => (await outbox.parked()).map(unsavedLogOf),
+      retry: async (callId) => {
+        await outbox.retryParked(callId);
+      },
+      discard: async (callId) => {
+        await outbox.discardParked(callId);
+      },
+    };
   }
 
   get events(): EventSource<CrmEvents> {
@@ -156,7 +175,11 @@ export class SalesforceCrm implements OpenCtiCrm {
     if (!settings) throw new SwitchboardError('SB10001', 'logCall before loadSettings: the log object and subject are not known yet.');
     // The subject's number in the one format used everywhere (the subject builder reads remote.number).
     const number = await this.formatNumber(entry.remote, settings.dialing.defaultCountry);
-    await this.outbox.enqueue(entry.callId, settings.log.object, taskFields({ ...entry, remote: { ...entry.remote, number } }, settings));
+    // Whom the log is about, as the Task names them: should Salesforce refuse it, the panel says so.
+    const name = entry.who?.name ?? entry.remote.displayName;
+    await this.outbox.enqueue(entry.callId, settings.log.object, taskFields({ ...entry, remote: { ...entry.remote, number } }, settings), {
+      direction: entry.direction, number, ...(name ? { name } : {}), endedAt: entry.endedAt,
+    });
   }
 
   private async formatNumber(party: Party, defaultCountry: string): Promise<string> {
@@ -201,6 +224,10 @@ export class SalesforceCrm implements OpenCtiCrm {
       ...(size.height !== undefined ? { height: clamp(size.height, PANEL_HEIGHT) } : {}),
       ...(size.width !== undefined ? { width: clamp(size.width, PANEL_WIDTH) } : {}),
     });
+  }
+
+  setUtilityLabel(label: string): Promise<void> {
+    return this.options.surface.setUtilityLabel?.(label) ?? Promise.resolve();
   }
 
   dispose(): void {

@@ -78,3 +78,33 @@ export function isPermanentRecordError(error: unknown): boolean {
   if (error.kind === 'threw') return true; // argument checks fail the same way every time
   return error.errors.some((e) => e.code === 'INVALID_PARAM' || PERMANENT_FIELD_ERROR.test(e.code) || PERMANENT_FIELD_ERROR.test(e.description) || PERMANENT_FIELD_ERROR.test(safeJson(e.details ?? '')));
 }
+
+/** What Salesforce said when it refused a record: its own words, and the fields it named. */
+export interface Refusal {
+  readonly message: string;
+  readonly fields: readonly string[];
+}
+
+function stringsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v !== '') : [];
+}
+
+/**
+ * Reads a refusal for the agent: the error items' messages without our wrapping, and the fields
+ * named in their details. Salesforce puts the REST-style items (`{errorCode, message, fields}`) in
+ * `details.errors` (the console emulator does the same) or names the fields in `details.fields`.
+ */
+export function refusalOf(error: unknown): Refusal {
+  if (!(error instanceof SalesforceApiError)) return { message: error instanceof Error ? error.message : String(error), fields: [] };
+  const messages: string[] = [];
+  const fields: string[] = [];
+  for (const item of error.errors) {
+    const details = typeof item.details === 'object' && item.details !== null ? (item.details as Record<string, unknown>) : {};
+    const inner = Array.isArray(details.errors) ? details.errors.filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null) : [];
+    const innerMessages = inner.map((e) => (typeof e.message === 'string' ? e.message : '')).filter((m) => m !== '');
+    messages.push(...(innerMessages.length ? innerMessages : [item.description]));
+    fields.push(...stringsOf(details.fields), ...inner.flatMap((e) => stringsOf(e.fields)));
+  }
+  const message = [...new Set(messages.map((m) => m.trim()).filter((m) => m !== ''))].join(' ');
+  return { message: message || error.message, fields: [...new Set(fields)] };
+}

@@ -63,6 +63,8 @@ export interface SalesforceSurface {
   onNavigation(listener: (record: RecordRef | null) => void): Promise<void>;
   setPanelVisible(visible: boolean): Promise<void>;
   setPanelSize(size: { readonly height?: number; readonly width?: number }): Promise<void>;
+  /** Labels the utility bar item and its panel (Lightning only: Classic has no such call). */
+  setUtilityLabel?(label: string): Promise<void>;
 
   publishPresence(message: PresenceMessage): Promise<void>;
   onPresence(listener: (message: unknown) => void): Promise<void>;

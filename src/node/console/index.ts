@@ -33,7 +33,7 @@ import { customerPhoneHandler } from '../customer-phone/index.ts';
 import { registerBuiltinApex } from './server/builtin-apex.ts';
 import { openConsoleData } from './server/console-db-data.ts';
 import { DEMO } from './seed/index.ts';
-import type { ConsoleData } from './server/console-data.ts';
+import type { ConsoleData, ValidationRuleView } from './server/console-data.ts';
 import { callCenterWebSockets } from './server/connector-page-route.ts';
 import { SessionStore } from './server/sessions.ts';
 import { checkHost, checkRequest, refusalBody } from './server/request-guard.ts';
@@ -41,7 +41,7 @@ import { handleLogin, sessionForPage } from './server/login.ts';
 import { DEFAULT_CREDENTIAL_TTL_SECONDS, parseTtlSeconds } from './server/sip-credentials.ts';
 
 export { ApexRegistry, HOST_RESOLVER_RULES, STRICT_CHROMIUM_ARGS, DEMO };
-export type { ApexHandler, ConsoleData };
+export type { ApexHandler, ConsoleData, ValidationRuleView };
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 

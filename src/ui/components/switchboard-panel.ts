@@ -18,6 +18,7 @@ import './dialpad.ts';
 import './dtmf-keypad.ts';
 import './sign-in-form.ts';
 import './transfer-panel.ts';
+import './unsaved-logs.ts';
 import './wrap-up-form.ts';
 
 type Tab = 'phone' | 'history' | 'settings' | 'help';
@@ -189,6 +190,7 @@ export class SbPanel extends LitElement {
             <button type="button" class="slds-button" aria-label=${t.t('panel.dismiss')} @click=${() => { this.dismissedFailure = view.callFailed?.callId ?? ''; }}>✕</button>
           </div>`
         : ''}
+      ${view.unsaved ? html`<sb-unsaved-logs .translator=${t} .view=${view.unsaved} .formatTime=${(at: number) => this.time(at)}></sb-unsaved-logs>` : ''}
       <div role="tablist" aria-label=${t.t('tab.label')}>
         ${TABS.map((tab) => html`<button type="button" role="tab" id="tab-${tab}" aria-controls="panel-${tab}" aria-selected=${String(this.tab === tab)}
           @click=${() => { this.tab = tab; }}>${t.t(`tab.${tab}`)}</button>`)}

@@ -181,6 +181,26 @@ export const en = {
   'callFailed.no-answer': 'Call to {number} failed: no answer.',
   'callFailed.rejected': 'Call to {number} failed: the call was declined.',
   'callFailed.failed': 'Call to {number} failed: network or phone system error.',
+
+  // Call logs Salesforce refused (the panel's alert and list), and the utility bar's count of them.
+  'unsaved.one': '1 call log was not saved',
+  'unsaved.many': '{count} call logs were not saved',
+  'unsaved.hint': 'Salesforce refused them. Fix the cause (or ask your admin), then retry.',
+  'unsaved.list': 'Call logs not saved',
+  'unsaved.show': 'Show',
+  'unsaved.hide': 'Hide',
+  'unsaved.call': 'Call',
+  'unsaved.reason': 'Salesforce: {reason}',
+  'unsaved.fields': 'Field: {fields}',
+  'unsaved.retry': 'Retry',
+  'unsaved.retryLabel': 'Retry the call log of {who}',
+  'unsaved.discard': 'Discard',
+  'unsaved.discardLabel': 'Discard the call log of {who}',
+  'unsaved.confirmTitle': 'Discard this call log?',
+  'unsaved.confirmText': 'It will never be saved in Salesforce, and cannot be recovered.',
+  'unsaved.confirmDiscard': 'Discard log',
+  'unsaved.keep': 'Keep',
+  'utility.unsaved': 'Phone ({count} unsaved)',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -19,6 +19,7 @@ import { parseSoql } from './soql/parser.ts';
 import { compileQuery } from './soql/compile.ts';
 import { parseSosl } from './sosl/parser.ts';
 import { executeSearch, type SearchResult } from './search.ts';
+import { ValidationRuleStore } from './validation-rules.ts';
 
 export interface ConsoleDbOptions {
   /** SQLite file; `:memory:` for tests. Default `.switchboard/console.sqlite`. */
@@ -60,6 +61,8 @@ export class ConsoleDb {
   readonly defaultRegion: CountryCode;
   readonly now: () => number;
   readonly apiVersion: string;
+  /** The org's validation rules (Setup), run on every create and update. */
+  readonly validationRules: ValidationRuleStore;
 
   constructor(options: ConsoleDbOptions = {}) {
     this.file = options.file ?? DEFAULT_DB_FILE;
@@ -72,6 +75,7 @@ export class ConsoleDb {
     this.sql = new Database(this.file);
     if (this.file !== ':memory:') this.sql.pragma('journal_mode = WAL');
     migrate(this.sql);
+    this.validationRules = new ValidationRuleStore(this.sql);
   }
 
   private readonly statements = new Map<string, Database.Statement>();
@@ -313,10 +317,14 @@ export class ConsoleDb {
     return id;
   }
 
-  /** The object's rule across fields (schema `validate`), on the record as it would be stored. */
+  /**
+   * The object's rule across fields (schema `validate`), then the admin's validation rules, on the
+   * record as it would be stored (Salesforce's order: system validation before custom rules).
+   */
   private checkRecord(def: ObjectDef, record: Readonly<Record<string, FieldValue>>): void {
     const problem = def.validate?.(record);
     if (problem) throw new SalesforceError(problem);
+    this.validationRules.check(def.name, record);
   }
 
   private checkUnique(def: ObjectDef, values: Record<string, FieldValue>, selfId: string): void {

@@ -14,6 +14,7 @@ export * from './describe.ts';
 export * from './phone.ts';
 export * from './softphone-layout.ts';
 export * from './call-center.ts';
+export * from './validation-rules.ts';
 export { ConsoleDb, DEFAULT_DB_FILE, type ConsoleDbOptions, type WriteContext, type QueryResult, type SearchTarget } from './console-db.ts';
 export type { SearchResult } from './search.ts';
 export { formatDate, formatDateTime, parseDateTime } from './values.ts';

@@ -87,6 +87,11 @@ export interface ConsoleData {
   callCenterSettings(callCenterId: string): Readonly<Record<string, string>>;
   /** Stores an imported (already validated) Call Center definition; returns the call center. */
   importCallCenter(xml: string): CallCenterView;
+  /**
+   * An admin edits one item of a call center in Setup (e.g. switchboard/wrapUpEnabled); a softphone
+   * reads it at its next start. Throws DataError for an unknown call center or item.
+   */
+  setCallCenterItem(callCenterId: string, section: string, item: string, value: string): void;
   assignCallCenter(userId: string, callCenterId: string | null): void;
   softphoneLayout(userId: string): SoftphoneLayoutDef;
   saveSoftphoneLayout(userId: string, layout: SoftphoneLayoutDef): void;
@@ -101,6 +106,25 @@ export interface ConsoleData {
   activities(id: string): readonly RecordView[];
   /** The newest record of `objectApiName` with this CallObject owned by `ownerId`; throws DataError when the object has no CallObject field. */
   findByCallObject(objectApiName: string, callObject: string, ownerId: string): RecordView | undefined;
+  /** The org's validation rules (Setup), of one object or all. */
+  validationRules(object?: string): readonly ValidationRuleView[];
+  /**
+   * Creates or replaces a validation rule, as an admin saves one in Setup (switching `active` off is
+   * how an admin lifts it); throws DataError for an unknown object or field, or a formula it cannot read.
+   */
+  saveValidationRule(rule: ValidationRuleView): ValidationRuleView;
+}
+
+/** A validation rule: when `errorConditionFormula` is TRUE for a record, the save is refused (FIELD_CUSTOM_VALIDATION_EXCEPTION). */
+export interface ValidationRuleView {
+  readonly object: string;
+  readonly name: string;
+  readonly active: boolean;
+  /** Salesforce formula subset: AND, OR, NOT, ISBLANK, ISPICKVAL, LEN, BEGINS, CONTAINS, comparisons (src/node/console/db/formula.ts). */
+  readonly errorConditionFormula: string;
+  readonly errorMessage: string;
+  /** The field the error is shown at (and named in the error's `fields`); absent: the top of the page. */
+  readonly errorDisplayField?: string;
 }
 
 export class DataError extends Error {

@@ -84,3 +84,15 @@ it('stores a softphone layout per user and re-imports a call center by internal 
   assert.equal(data.callCenters().length, before + 1);
   close();
 });
+
+it('an admin edits one call center item; getCallCenterSettings reads it; unknown items are refused', () => {
+  const { data, user, close } = open();
+  const cc = user.CallCenterId!;
+  data.setCallCenterItem(cc, 'switchboard', 'wrapUpEnabled', 'false');
+  assert.equal(data.callCenterSettings(cc)['/switchboard/wrapUpEnabled'], 'false');
+  data.setCallCenterItem(cc, 'switchboard', 'sipDomain', 'pbx.example.com');
+  assert.equal(data.callCenterSettings(cc)['/switchboard/sipDomain'], 'pbx.example.com');
+  assert.deepEqual(codes(() => data.setCallCenterItem(cc, 'switchboard', 'wrapUpEnabeld', 'true')), ['INVALID_FIELD:wrapUpEnabeld']);
+  assert.deepEqual(codes(() => data.setCallCenterItem('04v000000000999', 'switchboard', 'wrapUpEnabled', 'true')), ['INVALID_CROSS_REFERENCE_KEY:']);
+  close();
+});

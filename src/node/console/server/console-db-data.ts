@@ -16,7 +16,7 @@ import { createRestHandler } from '../rest/index.ts';
 import { lintCallCenter } from '../../callcenter/lint.ts';
 import {
   DataError, type CallCenterView, type ConsoleData, type ObjectInfo, type RecordView,
-  type SoftphoneLayoutDef, type UserView, type Value,
+  type SoftphoneLayoutDef, type UserView, type ValidationRuleView, type Value,
 } from './console-data.ts';
 
 export interface OpenedConsoleData {
@@ -123,6 +123,14 @@ export class ConsoleDbData implements ConsoleData {
     return this.soql(o, `WHERE CallObject = ${quote(callObject)}${owner} ORDER BY CreatedDate DESC, Id DESC LIMIT 1`)[0];
   }
 
+  validationRules(object?: string): readonly ValidationRuleView[] {
+    return this.db.validationRules.list(object);
+  }
+
+  saveValidationRule(rule: ValidationRuleView): ValidationRuleView {
+    return sf(() => this.db.validationRules.save(rule));
+  }
+
   private userView(r: RecordView): UserView {
     const extension = r.fields.SwitchboardExtension__c;
     return {
@@ -161,6 +169,19 @@ export class ConsoleDbData implements ConsoleData {
 
   callCenterSettings(callCenterId: string): Readonly<Record<string, string>> {
     return this.db.callCenters.get(callCenterId)?.settings ?? {};
+  }
+
+  setCallCenterItem(callCenterId: string, section: string, item: string, value: string): void {
+    const cc = this.db.callCenters.get(callCenterId);
+    if (!cc) throw new DataError([{ errorCode: 'INVALID_CROSS_REFERENCE_KEY', message: `No call center ${callCenterId}.`, fields: [] }]);
+    const known = cc.items.find((i) => i.section === section && i.item === item);
+    const spec = section === 'switchboard' ? SWITCHBOARD_ITEMS.find((s) => s.name === item) : undefined;
+    if (!known && !spec) throw new DataError([{ errorCode: 'INVALID_FIELD', message: `Call center ${cc.internalName} has no item ${section}/${item}.`, fields: [item] }]);
+    const sortOrder = Math.max(0, ...cc.items.filter((i) => i.section === section).map((i) => i.sortOrder)) + 1;
+    const items: CallCenterItem[] = known
+      ? cc.items.map((i) => (i === known ? { ...i, value } : i))
+      : [...cc.items, { ...sectionOf(cc.items, section), item, value, sortOrder, label: spec?.label ?? item }];
+    sf(() => this.db.callCenters.import({ items }));
   }
 
   importCallCenter(xml: string): CallCenterView {
@@ -213,6 +234,12 @@ export class ConsoleDbData implements ConsoleData {
     ];
     this.db.callCenters.import({ items });
   }
+}
+
+/** The section fields an added item shares with its section's other items. */
+function sectionOf(items: readonly CallCenterItem[], section: string): Pick<CallCenterItem, 'section' | 'sectionLabel' | 'sectionSortOrder'> {
+  const other = items.find((i) => i.section === section);
+  return { section, ...(other?.sectionLabel !== undefined ? { sectionLabel: other.sectionLabel } : {}), ...(other?.sectionSortOrder !== undefined ? { sectionSortOrder: other.sectionSortOrder } : {}) };
 }
 
 export interface OpenOptions {
