@@ -1,6 +1,6 @@
 /**
- * A call survives a reload of the agent's console (issue 11, first slice: the embedded SIP server,
- * the browser customer phone as the far end). The page that holds the phone keeps the call, not
+ * A call survives a reload of the agent's console (issue 11: the embedded SIP server, the browser
+ * customer phone as the far end), talking or on hold, once or twice in a row, with History kept. The page that holds the phone keeps the call, not
  * the audio: it sends no BYE on the way out, and the reloaded page takes the call back with an
  * INVITE carrying Replaces (RFC 3891) for the old dialog. The customer must never be hung up on,
  * audio must come back both ways (the gap is printed as a `# ` line), and the call is logged once
@@ -158,6 +158,46 @@ describe('a call survives a reload of the agent\'s console', { concurrency: fals
     assert.ok(duration >= talked, `CallDurationInSeconds ${duration} covers the whole talk time (${talked} s before and after the reload)`);
     assert.ok(duration <= talked + 5, `CallDurationInSeconds ${duration} is not longer than the call (${talked} s)`);
     await customer.getByRole('button', { name: /Hang up call/ }).waitFor({ state: 'detached', timeout: 10_000 });
+    await customer.context().close();
+  });
+
+  test('reload while on hold, then again: the call comes back held each time, resumes with audio; History keeps earlier calls; one Task', { timeout: 150_000 }, async () => {
+    // An earlier call in History, which the reloads must not lose.
+    const history = agent.phone.getByRole('list', { name: 'Recent calls' });
+    await agent.phone.getByRole('tab', { name: 'History' }).click();
+    const before = await history.getByRole('listitem').count();
+    assert.ok(before >= 1, 'the previous tests left calls in History');
+    await agent.phone.getByRole('tab', { name: 'Phone' }).click();
+
+    const { customer, callId, answeredAt } = await answeredCall();
+    await agent.phone.getByRole('button', { name: 'Hold' }).click();
+    await agent.phone.getByRole('button', { name: 'Resume' }).waitFor({ timeout: 10_000 });
+    await waitUntil(async () => /on hold/.test((await customer.locator('#state').textContent()) ?? ''), 10_000, 'the customer hears hold');
+
+    for (const round of [1, 2]) {
+      await agent.page.reload({ timeout: 30_000 });
+      assert.deepEqual(byesToCustomer, [], `reload ${round} sent the customer no BYE`);
+      await agent.phone.getByRole('button', { name: 'Resume' }).waitFor({ timeout: 20_000 });
+      await agent.phone.getByText('On hold').first().waitFor({ timeout: 5000 });
+      await agent.phone.getByRole('tab', { name: 'History' }).click();
+      await waitUntil(async () => (await history.getByRole('listitem').count()) >= before, 10_000, `History survives reload ${round}`);
+      await agent.phone.getByRole('tab', { name: 'Phone' }).click();
+      assert.match((await customer.locator('#state').textContent()) ?? '', /on hold|connected/, `the customer is still in the call after reload ${round}`);
+    }
+
+    const resumedAt = Date.now();
+    await agent.phone.getByRole('button', { name: 'Resume' }).click();
+    await agent.phone.getByRole('button', { name: 'Hold' }).waitFor({ timeout: 10_000 });
+    await Promise.all([
+      audioFlowing(() => agentBytes(agent, resumedAt - 60_000), 20_000, 'agent hears the customer after resuming'),
+      audioFlowing(() => customerBytes(customer, resumedAt - 60_000), 20_000, 'customer hears the agent after resuming'),
+    ]);
+    await waitUntil(async () => /connected/.test((await customer.locator('#state').textContent()) ?? ''), 10_000, 'the customer is off hold');
+    const hangupAt = Date.now();
+    await agent.phone.getByRole('button', { name: 'Hang up' }).click();
+    const duration = await wrapUpAndLoggedOnce(callId);
+    const talked = Math.floor((hangupAt - answeredAt) / 1000);
+    assert.ok(duration >= talked && duration <= talked + 5, `CallDurationInSeconds ${duration} is the whole call (${talked} s)`);
     await customer.context().close();
   });
 

@@ -509,6 +509,28 @@ describe('screen pop timing', () => {
     assert.equal(h.call(out.callId).relations.what?.id, ACME.id);
   });
 
+  it('History survives the page: the next engine of the same extension shows the calls, another extension does not', async () => {
+    const storage = new MemoryStorage();
+    const phone = new FakePhoneSystem({ users: { '1001': 'secret', '1003': 'secret' } });
+    const first = await setup({ storage, phone, items: { wrapUpEnabled: 'false' } });
+    const far = await first.talk();
+    far.hangup();
+    await first.settle();
+    await new Promise((r) => setTimeout(r, 5));
+    assert.deepEqual(first.engine.state.recent.map((c) => c.id), [far.callId]);
+    first.engine.dispose();
+    const again = await setup({ storage, phone, items: { wrapUpEnabled: 'false' } });
+    assert.deepEqual(again.engine.state.recent.map((c) => [c.id, c.state, c.endReason]), [[far.callId, 'closed', 'remote-hangup']]);
+    const next = await again.talk({ from: '+14155550199' });
+    next.hangup();
+    await again.settle();
+    assert.deepEqual(again.engine.state.recent.map((c) => c.id), [next.callId, far.callId], 'newest first');
+    again.engine.dispose();
+    const other = await setup({ storage, phone, signIn: false });
+    await other.run({ type: 'sign-in', username: '1003', password: 'secret' });
+    assert.deepEqual(other.engine.state.recent, [], 'another extension has its own History');
+  });
+
   it('several matches become candidates; the agent chooses one, which is related, opened and logged', async () => {
     const h = await setup({ items: { wrapUpEnabled: 'false' }, records: { '+14155550134': [ALICE, BOB_LEAD, ACME] } });
     const far = await h.talk();

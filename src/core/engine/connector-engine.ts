@@ -22,6 +22,7 @@ import { assertPresenceTransition, initialPresence, type ChosenStatus, type Pres
 import type { ConnectorSettings } from '../settings/connector-settings.ts';
 import { toSipCredentials, type MintedSipCredentials } from '../credentials/minted-credentials.ts';
 import { CallJournal, type JournalRecord } from './call-journal.ts';
+import { CallHistory, mergeHistory } from './call-history.ts';
 import { CredentialRefresher } from './credential-refresher.ts';
 import type { AgentCommand } from './commands.ts';
 import type { EngineState } from './engine-state.ts';
@@ -93,6 +94,8 @@ export class ConnectorEngine {
   private unsubscribe: (() => void)[] = [];
   /** Open calls' would-be logs, kept durably so a closed tab's calls are still logged. */
   private readonly journal: CallJournal;
+  /** The History list, kept per extension across reloads. */
+  private readonly history: CallHistory;
   private recoveryTimer?: () => void;
   /** Renews short-lived credentials while signed in with them (credentialScheme `ephemeral`). */
   private refresher?: CredentialRefresher;
@@ -109,6 +112,7 @@ export class ConnectorEngine {
       lines: {},
       clickToDialEnabled: false,
     };
+    this.history = new CallHistory(options.storage, options.logger, options.recentLimit ?? 20);
     this.journal = new CallJournal({
       storage: options.storage,
       clock: options.clock,
@@ -510,6 +514,7 @@ export class ConnectorEngine {
       throw error;
     }
     this.set({ signedInAs: { extension: credentials.username, ...(minted ? { credentialExpiresAt: minted.expiresAt } : {}) } });
+    await this.restoreHistory(credentials.username);
     const restored = await this.restorePresence();
     await this.changePresence(restored.status, restored.reasonId);
   }
@@ -833,6 +838,8 @@ export class ConnectorEngine {
       activeCallId: this.pickActive(),
     });
     this.updatePresenceForCalls();
+    const extension = this.current.signedInAs?.extension;
+    if (extension) this.history.save(extension, this.current.recent);
     if (!this.options.crm.capabilities.callLogging || !log) {
       await this.journal.forget(call.id);
     } else if (!this.logged.has(call.id)) {
@@ -850,6 +857,13 @@ export class ConnectorEngine {
         this.emitter.emit('error', e);
       }
     }
+  }
+
+  /** History as an earlier page (or sign-in) of this extension left it, under what this page has. */
+  private async restoreHistory(extension: string): Promise<void> {
+    const stored = await this.history.load(extension);
+    if (!stored.length || this.current.signedInAs?.extension !== extension) return;
+    this.set({ recent: mergeHistory(this.current.recent, stored, this.options.recentLimit ?? 20) });
   }
 
   private markLogged(callId: string): void {

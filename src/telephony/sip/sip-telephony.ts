@@ -430,7 +430,10 @@ class SipTelephonyAdapter implements SipTelephony {
     const inviter = new Inviter(ua, target, {
       extraHeaders: [`Replaces: ${dialog.sipCallId};to-tag=${dialog.remoteTag};from-tag=${dialog.localTag}`],
       params: { toUri: to, ...(dialog.remote.displayName ? { toDisplayName: dialog.remote.displayName } : {}) },
-      sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false }, hold: dialog.held } as Web.SessionDescriptionHandlerOptions,
+      // Always offered sendrecv: a far end answering a sendonly offer binds the m-line to a new,
+      // trackless transceiver (JSEP reuses addTrack's only for sendrecv/recvonly offers) and never
+      // sends again after the resume. A held call is held again by re-INVITE once it is back.
+      sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } as Web.SessionDescriptionHandlerOptions,
     });
     const call = new SipCall(dialog.callId, dialog.direction, inviter, dialog.remote, dialog.internal, this.browserAudio.createOutput());
     // Set up like a call we place, whatever its direction: it is not an offer to answer.
@@ -709,6 +712,13 @@ class SipTelephonyAdapter implements SipTelephony {
       const mic = call.microphone;
       if (mic) mic.enabled = !call.held && !call.muted;
       this.logger.log('info', 'call taken back after the reload', { callId: call.id });
+      if (call.held) {
+        call.held = false;
+        void this.setHold(call, true).catch((error: unknown) => {
+          this.logger.log('warn', 'could not hold the call taken back after the reload', { callId: call.id, error: String(error) });
+          this.emit('held', call.id, false);
+        });
+      }
     }
     this.persistDialogs();
     this.updateRinger();
