@@ -201,6 +201,36 @@ describe('a call survives a reload of the agent\'s console', { concurrency: fals
     await customer.context().close();
   });
 
+  test('two console tabs: the tab with the call closes and the other takes the call over, with audio; one Task', { timeout: 150_000 }, async () => {
+    const { customer, callId, answeredAt } = await answeredCall();
+    // A second console tab of the same agent: it follows the first, which holds the phone.
+    const second = await agent.context.newPage();
+    await second.goto(h.console.consoleUrl());
+    const secondPhone = second.frameLocator('iframe[title="Softphone"]');
+    await secondPhone.getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 20_000 });
+    await sleep(1000);
+
+    const closedAt = Date.now();
+    await agent.page.close({ runBeforeUnload: true });
+    const taken = { page: second, phone: secondPhone, context: agent.context };
+    await secondPhone.getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 20_000 });
+    await Promise.all([
+      audioFlowing(() => agentBytes(taken, closedAt), 30_000, 'the other tab hears the customer'),
+      audioFlowing(() => customerBytes(customer, closedAt), 30_000, 'the customer hears the agent from the other tab'),
+    ]);
+    console.log(`# takeover by another tab: audio both ways ${Date.now() - closedAt} ms after the tab with the call closed`);
+    assert.deepEqual(byesToCustomer, [], 'closing the tab with the call sent the customer no BYE');
+    assert.match((await customer.locator('#state').textContent()) ?? '', /connected/);
+
+    agent = taken;
+    const hangupAt = Date.now();
+    await secondPhone.getByRole('button', { name: 'Hang up' }).click();
+    const duration = await wrapUpAndLoggedOnce(callId);
+    const talked = Math.floor((hangupAt - answeredAt) / 1000);
+    assert.ok(duration >= talked && duration <= talked + 5, `CallDurationInSeconds ${duration} is the whole call (${talked} s)`);
+    await customer.context().close();
+  });
+
   test('the customer hangs up while the console reloads: the panel says so, one Task with the talk time it had', { timeout: 120_000 }, async () => {
     const { customer, callId, answeredAt } = await answeredCall();
     await sleep(2000);

@@ -108,11 +108,11 @@ function originTrust(): OriginTrust {
 }
 
 /** The frame's sessionStorage, when the browser lets this (third-party) frame use it. */
-function sessionStorageOrUndefined(): Storage | undefined {
+function localStorageOrUndefined(): Storage | undefined {
   try {
-    return window.sessionStorage;
+    return window.localStorage;
   } catch {
-    return undefined;
+    return undefined; // storage blocked (third-party frame settings): calls do not survive a reload
   }
 }
 
@@ -137,8 +137,10 @@ async function main(): Promise<void> {
   panel.host = host;
   document.body.replaceChildren(panel);
 
-  // Survives a reload of this tab, and only of this tab: the calls' dialogs (see telephony/sip/dialog-store.ts).
-  const dialogStorage = sessionStorageOrUndefined();
+  // The calls' dialogs (telephony/sip/dialog-store.ts), where whichever tab holds the phone next
+  // finds them: this tab after a reload, or another console tab of the agent that takes the phone
+  // over when this one closes. Only the tab holding the phone reads or writes them.
+  const dialogStorage = localStorageOrUndefined();
   const locks = await usableLocks('locks' in navigator ? navigator.locks : undefined, logger);
   const storage = await usableStorage(new IndexedDbStorage(), () => new MemoryStorage(), logger);
   let crm: OpenCtiCrm;

@@ -1,7 +1,8 @@
 /**
- * The SIP dialogs of established calls, kept where a reload of the same tab finds them again
- * (sessionStorage of the softphone frame), so the reloaded page can take its calls back with an
- * INVITE carrying Replaces (RFC 3891) instead of losing them. A page unload tears down the
+ * The SIP dialogs of established calls, kept where the next page to hold the phone finds them
+ * (localStorage of the softphone's origin: this tab reloaded, or another console tab of the agent
+ * taking the phone over when this one closes), so it can take the calls back with an INVITE
+ * carrying Replaces (RFC 3891) instead of losing them. A page unload tears down the
  * WebSocket and the RTCPeerConnection, so only what is needed to name the old dialog to the far
  * end and to show the call again is kept: never media state, never credentials.
  *
@@ -9,7 +10,7 @@
  */
 import type { Party } from '../../core/index.ts';
 
-/** The storage the dialogs live in: the Web Storage API's subset (sessionStorage). */
+/** The storage the dialogs live in: the Web Storage API's subset (localStorage). */
 export interface DialogStorage {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;

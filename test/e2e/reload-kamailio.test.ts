@@ -1,0 +1,99 @@
+/**
+ * A call survives a reload of the agent's console with Kamailio as the phone system (the project's
+ * deploy/kamailio config, auth_ephemeral): Kamailio is a proxy, so the reloaded page's INVITE with
+ * Replaces travels to the customer's own phone, which swaps the dialog; nothing on the server side
+ * keeps the call. Real connector in the Lightning console emulator, a Chromium customer phone.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO, STRICT_CHROMIUM_ARGS, startConsole, type RunningConsole } from '../../src/node/console/index.ts';
+import { launchChromium } from '../support/chromium.ts';
+import { startKamailio, type KamailioHandle } from '../support/kamailio.ts';
+import { openCustomerPhone, waitUntil, type TaskRecord } from './harness.ts';
+
+const CALLER = DEMO.uniqueContact.e164;
+
+/** Audio bytes received by a frame's peer connections (Chromium's stats). */
+const INBOUND_AUDIO = `(async () => {
+  let total = 0;
+  for (const pc of window.__pcs ?? []) {
+    if (pc.connectionState === 'closed') continue;
+    (await pc.getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'audio') total += Number(s.bytesReceived ?? 0); });
+  }
+  return total;
+})()`;
+const PC_PROBE = `(() => {
+  if (window.__pcs || !window.RTCPeerConnection) return;
+  const Native = window.RTCPeerConnection;
+  window.__pcs = [];
+  window.RTCPeerConnection = class extends Native { constructor(...args) { super(...args); window.__pcs.push(this); } };
+})()`;
+
+async function audioGrows(read: () => Promise<number>, what: string): Promise<void> {
+  const start = await read().catch(() => 0);
+  await waitUntil(async () => (await read().catch(() => 0)) - start > 4000, 20_000, what);
+}
+
+describe('a call survives a reload of the console, with Kamailio', { concurrency: false, timeout: 180_000 }, () => {
+  let kamailio: KamailioHandle;
+  let app: RunningConsole;
+  let browser: Browser;
+  let agent: Page;
+  let customer: Page;
+
+  before(async () => {
+    const secret = randomBytes(24).toString('hex');
+    const password = `caller-${randomBytes(6).toString('hex')}`;
+    kamailio = await startKamailio({ ephemeralSecret: secret, users: [{ username: CALLER, password }] });
+    app = await startConsole({ dbFile: ':memory:', sipServer: kamailio.wsUrl, sipDomain: kamailio.domain, strictOrigins: true, sipSecret: secret });
+    browser = await launchChromium(STRICT_CHROMIUM_ARGS);
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    await context.addInitScript(PC_PROBE);
+    agent = await context.newPage();
+    await agent.goto(app.consoleUrl(DEMO.agent.username));
+    await waitUntil(async () => (await kamailio.registeredUsers()).includes(DEMO.agent.extension), 30_000, 'the agent registers with Kamailio');
+    customer = await openCustomerPhone({ browser, console: app, sip: { url: kamailio.wsUrl } }, CALLER, { dial: DEMO.agent.extension, domain: kamailio.domain, password });
+    await customer.evaluate(PC_PROBE);
+  }, { timeout: 90_000 });
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await app?.close().catch(() => {});
+    await kamailio?.stop().catch(() => {});
+  });
+
+  const phone = () => agent.frameLocator('iframe[title="Softphone"]');
+  const softphoneFrame = () => agent.frames().find((f) => /\/softphone\//.test(f.url()));
+
+  test('reload mid-call: the customer stays on, audio comes back both ways, one Task with the whole duration', { timeout: 120_000 }, async () => {
+    const earlier = new Set((app.data.list('Task', 10_000) as unknown as TaskRecord[]).map((t) => t.Id));
+    await customer.getByRole('button', { name: 'Call', exact: true }).click();
+    await phone().getByRole('button', { name: 'Answer' }).click({ timeout: 20_000 });
+    await phone().getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 10_000 });
+    const answeredAt = Date.now();
+    await audioGrows(async () => (await softphoneFrame()!.evaluate(INBOUND_AUDIO)) as number, 'the agent hears the customer');
+    await new Promise((r) => setTimeout(r, 2000));
+
+    const reloadAt = Date.now();
+    await agent.reload({ timeout: 30_000 });
+    await phone().getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 20_000 });
+    await Promise.all([
+      audioGrows(async () => (await softphoneFrame()!.evaluate(INBOUND_AUDIO)) as number, 'the agent hears the customer after the reload'),
+      audioGrows(async () => (await customer.evaluate(INBOUND_AUDIO)) as number, 'the customer hears the agent after the reload'),
+    ]);
+    console.log(`# Kamailio: audio both ways ${Date.now() - reloadAt} ms after the reload`);
+    assert.match((await customer.locator('#state').textContent()) ?? '', /connected/, 'the customer phone stayed in the call');
+
+    const hangupAt = Date.now();
+    await phone().getByRole('button', { name: 'Hang up' }).click();
+    await phone().getByRole('form', { name: 'Wrap-up' }).getByRole('button', { name: 'Save' }).click({ timeout: 10_000 });
+    const mine = () => (app.data.list('Task', 10_000) as unknown as TaskRecord[]).filter((t) => !earlier.has(t.Id) && t.fields['WhoId'] === DEMO.uniqueContact.id);
+    await waitUntil(() => mine().length > 0, 15_000, 'the Task is saved');
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal(mine().length, 1, 'one Task');
+    const duration = Number(mine()[0]!.fields['CallDurationInSeconds']);
+    const talked = Math.floor((hangupAt - answeredAt) / 1000);
+    assert.ok(duration >= talked && duration <= talked + 5, `CallDurationInSeconds ${duration} is the whole call (${talked} s)`);
+  });
+});
