@@ -12,7 +12,7 @@
  *   the rejection.
  * - A listener MUST NOT be called synchronously from within `subscribe` itself.
  */
-import type { AgentCommand, AudioDevice, EngineState } from '../core/index.ts';
+import type { AgentCommand, AudioDevice, AudioNotice, EngineState } from '../core/index.ts';
 
 /** Where the phone is: this tab registers and rings, or another console tab does. */
 export type LeadershipInfo =
@@ -48,6 +48,18 @@ export interface PanelAudio {
   onInputLevel(listener: (level: number) => void): () => void;
   /** Plays a short tone on the chosen speaker. */
   playTestTone(): Promise<void>;
+  /**
+   * What the agent must know about their audio (a ringer the browser keeps silent, a device that
+   * refused or is not connected); empty when all is well. The panel shows them.
+   */
+  readonly notices: readonly AudioNotice[];
+  /**
+   * Resumes the sound the browser's autoplay policy held back (the `ringer-blocked` notice). MUST be
+   * called from a user gesture (the click on the notice's button): only that lets the sound play.
+   */
+  enableSound(): Promise<void>;
+  /** Calls `listener` after the notices, the devices or the selection changed. Returns unsubscribe. */
+  subscribe(listener: () => void): () => void;
 }
 
 export interface PanelHost {
@@ -59,7 +71,7 @@ export interface PanelHost {
   readonly locale: string;
   /** The current time (epoch ms), from the app's Clock: the panel's timers and countdowns use it. */
   now(): number;
-  /** Calls `listener` after any change of state, leadership, audio or locale. Returns unsubscribe. */
+  /** Calls `listener` after any change of state, leadership, audio (its notices too) or locale. Returns unsubscribe. */
   subscribe(listener: () => void): () => void;
   execute(command: AgentCommand): Promise<void>;
   /** Saves the connector's recent log lines as a file, when the app keeps them. */

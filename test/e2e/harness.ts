@@ -40,6 +40,8 @@ export interface HarnessOptions {
   readonly ringGroup?: readonly string[];
   /** More guest users (far ends a test scripts) besides the CALLERS. */
   readonly guests?: readonly string[];
+  /** More Chromium flags; one named as a default flag replaces it (see launchChromium). */
+  readonly chromiumArgs?: readonly string[];
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -52,7 +54,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ringGroups: { [DEMO_SUPPORT_NUMBER]: [...(options.ringGroup ?? [DEMO_AGENTS[0]!.username])] },
   });
   const app = await startConsole({ dbFile: ':memory:', sipServer: sip.url, sipDomain: DEMO_SIP_DOMAIN, strictOrigins: true, sipSecret });
-  const browser = await launchChromium(STRICT_CHROMIUM_ARGS);
+  const browser = await launchChromium([...STRICT_CHROMIUM_ARGS, ...(options.chromiumArgs ?? [])]);
   mkdirSync(SCREENSHOTS, { recursive: true });
   return {
     sip, console: app, browser,

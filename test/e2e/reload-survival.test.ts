@@ -201,6 +201,35 @@ describe('a call survives a reload of the agent\'s console', { concurrency: fals
     await customer.context().close();
   });
 
+  test('reload while a call rings: it rings again on the reloaded console, the agent answers, one Task', { timeout: 120_000 }, async () => {
+    const customer = await openCustomerPhone(h, CALLERS.ada);
+    await customer.evaluate(PC_PROBE);
+    await customer.getByRole('button', { name: 'Call', exact: true }).click();
+    await agent.phone.getByRole('button', { name: 'Answer' }).waitFor({ timeout: 15_000 });
+    const callId = h.sip.dialogs().find((d) => d.entity.includes(CALLERS.ada))?.callId;
+    assert.ok(callId, 'the ringing call is known to the server');
+    const wire: string[] = [];
+    const off = h.sip.on('message', (m) => { if (m.text.includes(callId)) wire.push(`${m.direction} #${m.connectionId} ${m.text.split('\r\n')[0]}`); });
+    await agent.page.reload({ timeout: 30_000 });
+    await agent.phone.getByRole('button', { name: 'Answer' }).click({ timeout: 20_000 }).catch((e: unknown) => {
+      throw new Error(`no ring after the reload; SIP: ${wire.join(' | ')}`, { cause: e });
+    });
+    off();
+    await agent.phone.getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 10_000 });
+    const answeredAt = Date.now();
+    await Promise.all([
+      audioFlowing(() => agentBytes(agent, 0), 15_000, 'the agent hears the customer'),
+      audioFlowing(() => customerBytes(customer, 0), 15_000, 'the customer hears the agent'),
+    ]);
+    await sleep(1500);
+    const hangupAt = Date.now();
+    await agent.phone.getByRole('button', { name: 'Hang up' }).click();
+    const duration = await wrapUpAndLoggedOnce(callId);
+    const talked = Math.floor((hangupAt - answeredAt) / 1000);
+    assert.ok(duration >= talked && duration <= talked + 5, `CallDurationInSeconds ${duration} is the talk time (${talked} s)`);
+    await customer.context().close();
+  });
+
   test('two console tabs: the tab with the call closes and the other takes the call over, with audio; one Task', { timeout: 150_000 }, async () => {
     const { customer, callId, answeredAt } = await answeredCall();
     // A second console tab of the same agent: it follows the first, which holds the phone.

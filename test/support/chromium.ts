@@ -30,10 +30,20 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-backgrounding-occluded-windows',
 ];
 
-/** Launches Chromium with CHROMIUM_ARGS (plus `extraArgs`); throws a clear error when it is not installed. */
+/** `--name=value` → `--name`. */
+const switchName = (arg: string): string => arg.split('=', 1)[0]!;
+
+/**
+ * Launches Chromium with CHROMIUM_ARGS plus `extraArgs`; a flag in `extraArgs` replaces the
+ * default of the same name (`--autoplay-policy=document-user-activation-required` for a test of
+ * the autoplay policy), rather than relying on which duplicate Chromium keeps. Throws a clear
+ * error when Chromium is not installed.
+ */
 export async function launchChromium(extraArgs: readonly string[] = [], options: LaunchOptions = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium is not installed at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH). Browser tests cannot run without it.`);
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extraArgs], ...options });
+  const overridden = new Set(extraArgs.map(switchName));
+  const args = [...CHROMIUM_ARGS.filter((a) => !overridden.has(switchName(a))), ...extraArgs];
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args, ...options });
 }

@@ -15,7 +15,18 @@ export interface RtpengineHandle {
   stop(): Promise<void>;
 }
 
-export async function startRtpengine(options: { portMin?: number; portMax?: number; verbose?: boolean } = {}): Promise<RtpengineHandle> {
+export interface RtpengineOptions {
+  readonly portMin?: number;
+  readonly portMax?: number;
+  readonly verbose?: boolean;
+  /**
+   * `127.0.0.1:<port>`: rtpengine reads the RFC 4733 events in the media it relays and sends each
+   * one there as a JSON datagram (`--dtmf-log-dest`): a receiver nobody here wrote.
+   */
+  readonly dtmfLogDest?: string;
+}
+
+export async function startRtpengine(options: RtpengineOptions = {}): Promise<RtpengineHandle> {
   if (!existsSync(RTPENGINE_PATH)) throw new Error(`rtpengine is not installed at ${RTPENGINE_PATH} (apt-get install rtpengine-daemon).`);
   const ngPort = await freePort();
   const portMin = options.portMin ?? 30000 + Math.floor(Math.random() * 200) * 100;
@@ -24,6 +35,7 @@ export async function startRtpengine(options: { portMin?: number; portMax?: numb
   const proc: ChildProcess = spawn(RTPENGINE_PATH, [
     '--config-file=none', '--interface=127.0.0.1', `--listen-ng=127.0.0.1:${ngPort}`, '--foreground', '--log-stderr',
     `--port-min=${portMin}`, `--port-max=${portMax}`, '--table=-1',
+    ...(options.dtmfLogDest ? [`--dtmf-log-dest=${options.dtmfLogDest}`] : []),
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   const collect = (b: Buffer): void => {
     output += b.toString();

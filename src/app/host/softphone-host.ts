@@ -42,6 +42,7 @@ export class SoftphoneHost implements PanelHost {
   private currentState: EngineState;
   private currentLeadership: LeadershipInfo = { role: 'electing' };
   private currentAudio?: PanelAudio;
+  private offAudio?: () => void;
   private readonly download?: () => void;
 
   constructor(private readonly options: SoftphoneHostOptions) {
@@ -110,7 +111,7 @@ export class SoftphoneHost implements PanelHost {
     this.detach();
     const off = relay.events.on('change', (state) => this.setState(state));
     this.source = { kind: 'relay', relay, off, ...(signInHere ? { signInHere } : {}) };
-    this.currentAudio = undefined;
+    this.followAudio(undefined);
     if (relay.state) this.setState(relay.state);
     else this.notify();
   }
@@ -123,8 +124,15 @@ export class SoftphoneHost implements PanelHost {
   }
 
   setAudio(audio: PanelAudio | undefined): void {
-    this.currentAudio = audio;
+    this.followAudio(audio);
     this.notify();
+  }
+
+  /** The panel re-reads the audio's notices when they change (a ringer blocked, a device gone). */
+  private followAudio(audio: PanelAudio | undefined): void {
+    this.offAudio?.();
+    this.offAudio = audio?.subscribe(() => this.notify());
+    this.currentAudio = audio;
   }
 
   setLeadership(info: LeadershipInfo): void {

@@ -8,7 +8,9 @@ import { LEADERSHIP_LOCK } from '../leadership/leadership.ts';
 import type { AttentionSource, TabAttention } from '../leadership/tab-attention.ts';
 import { FakeLockManager } from '../testing/fake-locks.ts';
 import { MemoryChannelHub } from '../testing/memory-channel.ts';
+import { FakeAudio } from '../testing/fake-audio.ts';
 import { until } from '../testing/wait.ts';
+import { AUDIO_CHOICES_KEY } from './remembered-audio.ts';
 import { SoftphoneRuntime, type RuntimeAudio } from './softphone-runtime.ts';
 
 class AudioDouble implements RuntimeAudio {
@@ -22,6 +24,9 @@ class AudioDouble implements RuntimeAudio {
   async playTestTone(): Promise<void> {}
   startRinging(): void { this.ringing = true; }
   stopRinging(): void { this.ringing = false; }
+  readonly notices = [];
+  async enableSound(): Promise<void> {}
+  subscribe(): () => void { return () => {}; }
 }
 
 /** A tab's attention the test sets (where the agent looks). */
@@ -46,10 +51,10 @@ function world() {
   const hub = new MemoryChannelHub();
   const storage = new MemoryStorage();
   const clock = new FakeClock();
-  const tab = (id: string, settings: Record<string, string> = {}, extra: { attention?: AttentionSource; records?: Record<string, readonly RecordRef[]> } = {}) => {
+  const tab = (id: string, settings: Record<string, string> = {}, extra: { attention?: AttentionSource; records?: Record<string, readonly RecordRef[]>; audio?: RuntimeAudio & { readonly ringing: boolean } } = {}) => {
     const crm = new RecordingCrm({ settings: settingsMap({ '/switchboard/directory': '1002:Alan Turing', ...settings }), ...(extra.records ? { records: extra.records } : {}) });
     const host = new SoftphoneHost({ locale: 'en', clock });
-    const audio = new AudioDouble();
+    const audio = extra.audio ?? new AudioDouble();
     const telephonies: ReturnType<FakePhoneSystem['createTelephony']>[] = [];
     const runtime = new SoftphoneRuntime({
       crm, storage, clock, host, tabId: id,
@@ -264,4 +269,29 @@ test('the screen pop runs in the tab the agent looks at, and that tab shows the 
   third.hangup();
   await a.runtime.stop();
   await b.runtime.stop();
+});
+
+test('the phone tab applies the audio devices the agent chose before the reload, and the panel reads their notices', async () => {
+  const w = world();
+  await w.storage.set(AUDIO_CHOICES_KEY, {
+    microphone: { deviceId: 'mic-headset', label: 'Headset Microphone', groupId: 'g' },
+    ringer: { deviceId: 'out-gone', label: 'Desk Speaker', groupId: 'g2' },
+  });
+  const devices = new FakeAudio([
+    { kind: 'audioinput', deviceId: 'mic-headset', label: 'Headset Microphone', groupId: 'g' },
+    { kind: 'audiooutput', deviceId: 'out-laptop', label: 'Built-in Speaker', groupId: 'g3' },
+  ]);
+  const a = w.tab('A', {}, { audio: devices });
+  let notified = 0;
+  a.host.subscribe(() => notified++);
+  await a.runtime.start();
+  await until(() => devices.using('microphone') === 'mic-headset', 'the saved microphone is in use');
+  assert.equal(a.host.audio?.selection.microphone, 'mic-headset');
+  await until(() => a.host.audio?.notices.length === 1, 'the missing ringer device is said');
+  assert.deepEqual(a.host.audio?.notices, [{ kind: 'device-missing', role: 'ringer', label: 'Desk Speaker' }]);
+  const before = notified;
+  devices.plug({ kind: 'audiooutput', deviceId: 'out-gone', label: 'Desk Speaker', groupId: 'g2' });
+  await until(() => devices.using('ringer') === 'out-gone' && a.host.audio?.notices.length === 0, 'the ringer device is used once plugged in');
+  assert.ok(notified > before, 'the panel was told to read the audio again');
+  await a.runtime.stop();
 });

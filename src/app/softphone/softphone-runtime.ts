@@ -30,6 +30,7 @@ import { TabLeadership, type LockManagerLike } from '../leadership/leadership.ts
 import { attendedTab, type AttentionSource } from '../leadership/tab-attention.ts';
 import { FollowerRelay, LeaderRelay, PopUnanswered, RELAY_CHANNEL, type ChannelLike, type PopWork } from '../leadership/tab-relay.ts';
 import { joinTabSession, relayChannelName, type TabSession } from '../leadership/tab-session.ts';
+import { RememberedAudio } from './remembered-audio.ts';
 
 /** The audio side of a telephony adapter (sip: AudioControl); the fake has none. */
 export interface RuntimeAudio extends PanelAudio {
@@ -79,6 +80,8 @@ export class SoftphoneRuntime {
   private engine?: ConnectorEngine;
   private leaderRelay?: LeaderRelay;
   private telephony?: RuntimeTelephony;
+  /** The telephony's audio as the panel sees it: the agent's device choices survive reloads. */
+  private audio?: RememberedAudio;
   /** lead() of the current leadership, until the engine has started. */
   private leading?: Promise<void>;
   private notified = false;
@@ -135,6 +138,7 @@ export class SoftphoneRuntime {
     this.dropFollower();
     this.leaderRelay?.dispose();
     this.engine?.dispose();
+    this.dropAudio();
     // Disposing would hang the kept calls up (sip.js Session.dispose and UserAgent.stop send BYE):
     // the unloading page takes the socket and the media with it instead.
     if (kept.length) return;
@@ -149,6 +153,7 @@ export class SoftphoneRuntime {
     this.leaderRelay = undefined;
     this.engine.dispose();
     this.engine = undefined;
+    this.dropAudio();
     this.options.host.setAudio(undefined);
     const telephony = this.telephony;
     this.telephony = undefined;
@@ -330,15 +335,23 @@ export class SoftphoneRuntime {
     }
   }
 
+  private dropAudio(): void {
+    this.audio?.dispose();
+    this.audio = undefined;
+  }
+
   private createTelephony(settings: ConnectorSettings): RuntimeTelephony | Promise<RuntimeTelephony> {
     const made = this.options.createTelephony(settings);
     return made instanceof Promise ? made.then((t) => this.adopt(t, settings)) : this.adopt(made, settings);
   }
 
   private adopt(telephony: RuntimeTelephony, settings: ConnectorSettings): RuntimeTelephony {
-    const { logger, host } = this.options;
+    const { logger, host, storage } = this.options;
     this.telephony = telephony;
-    host.setAudio(telephony.audio);
+    this.dropAudio();
+    // The devices the agent chose last time are applied as soon as the phone has audio.
+    this.audio = telephony.audio ? new RememberedAudio(telephony.audio, storage, logger) : undefined;
+    host.setAudio(this.audio);
     const extensions = settings.directory.map((d) => d.extension);
     if (extensions.length) {
       // The busy lamps of the transfer directory: watch once registered (again after each re-register).

@@ -50,6 +50,9 @@ interface StoredRecord {
   readonly folded?: boolean;
 }
 
+/** How long a call that was ringing when its page left may take to ring again on the next page. */
+export const OFFER_RETURN_MS = 20_000;
+
 /** The note added to a recovered log, so whoever reads the Task knows why it may be short. */
 export const RECOVERED_NOTE = '[Switchboard] The softphone closed while this call was open; this log was written when it started again.';
 
@@ -147,14 +150,19 @@ export class CallJournal {
         await storage.delete(key);
         continue;
       }
-      if (now - stored.savedAt < this.staleMs) {
-        const at = stored.savedAt + this.staleMs;
+      // A call still ringing when its page left rings again on the page that comes next (the phone
+      // system offers it again once that page registers): that page's journal takes the entry over.
+      const wait = stored.call?.state === 'offering' && !stored.ended ? Math.max(this.staleMs, OFFER_RETURN_MS) : this.staleMs;
+      if (now - stored.savedAt < wait) {
+        const at = stored.savedAt + wait;
         nextCheckAt = nextCheckAt === undefined ? at : Math.min(nextCheckAt, at);
         continue;
       }
       const entry = stored.entry;
       const notes = entry.notes ? `${entry.notes}\n\n${RECOVERED_NOTE}` : RECOVERED_NOTE;
-      records.push({ ...entry, notes, ...(stored.ended ? {} : { endReason: 'failed' as const }) });
+      // Never answered: missed, not failed (the agent was never on it).
+      const endReason = stored.call?.state === 'offering' || (stored.call === undefined && entry.answeredAt === undefined && entry.origin === 'offered') ? 'missed' as const : 'failed' as const;
+      records.push({ ...entry, notes, ...(stored.ended ? {} : { endReason }) });
     }
     return { records, ...(nextCheckAt !== undefined ? { nextCheckAt } : {}) };
   }

@@ -87,6 +87,8 @@ export class ConnectorEngine {
   /** Screen pops still searching, by call: a call's log waits for its pop (the pop never rejects). */
   private readonly popsInFlight = new Map<string, Promise<void>>();
   private readonly closing = new Set<string>();
+  /** The status sign-in restores, while it registers (offers may come before it is applied). */
+  private signingInAs: ChosenStatus | undefined;
   /** Transfers under way: what the call becomes if it fails, and what its log says if it succeeds. */
   private readonly transfers = new Map<string, { readonly kind: TransferRecord['kind']; readonly target: Party; readonly before: CallState }>();
   private telephony?: TelephonyPort;
@@ -505,18 +507,26 @@ export class ConnectorEngine {
   // ── signing in ──────────────────────────────────────────────────────────────────────────
 
   private async signIn(credentials: SipCredentials, minted?: MintedSipCredentials): Promise<void> {
+    // Known before registering: the phone system may offer a call the moment it registers (one
+    // that rang this agent while the page reloaded), and it is taken as the agent's status says.
+    const restored = await this.restorePresence();
+    this.signingInAs = restored.status;
     this.set({ phase: 'ready' });
     try {
       await this.requireTelephony().register(credentials);
     } catch (error) {
       // Not signed in after all: show the sign-in form again, with the error.
+      this.signingInAs = undefined;
       this.set({ phase: 'signed-out', signedInAs: undefined });
       throw error;
     }
     this.set({ signedInAs: { extension: credentials.username, ...(minted ? { credentialExpiresAt: minted.expiresAt } : {}) } });
     await this.restoreHistory(credentials.username);
-    const restored = await this.restorePresence();
-    await this.changePresence(restored.status, restored.reasonId);
+    try {
+      await this.changePresence(restored.status, restored.reasonId);
+    } finally {
+      this.signingInAs = undefined;
+    }
   }
 
   /**
@@ -568,8 +578,9 @@ export class ConnectorEngine {
   }
 
   private acceptIncoming(incoming: IncomingCall): boolean {
-    const { presence, settings, phase } = this.current;
+    const { settings, phase } = this.current;
     if (phase !== 'ready') return false;
+    const presence = this.signingInAs && this.current.presence.status === 'offline' ? { status: this.signingInAs } : this.current.presence;
     // Calls accepted but not yet announced count too: callers arriving in the same instant must not
     // all ring. An acceptance the adapter never announces (a CANCEL raced it) stops counting after a while.
     const now = this.now();

@@ -67,8 +67,29 @@ export type LineState = 'idle' | 'ringing' | 'busy' | 'offline' | 'unknown';
 export interface AudioDevice {
   readonly deviceId: string;
   readonly kind: 'audioinput' | 'audiooutput';
+  /** Empty until the page has microphone permission. */
   readonly label: string;
+  /** The physical device it belongs to (a headset's microphone and earpiece share it); may be empty. */
+  readonly groupId?: string;
 }
+
+/** The agent's three audio choices. */
+export type AudioRole = 'microphone' | 'speaker' | 'ringer';
+
+/**
+ * Something about the agent's audio that they must know, and may be able to fix. `label` names the
+ * device as the browser does (empty before microphone permission).
+ * - `ringer-blocked`: the browser's autoplay policy holds sound back until a click in the softphone,
+ *   so calls ring silently; a click on the panel's button fixes it (`enableSound`).
+ * - `output-failed`: the chosen speaker or ringer device refused to play (setSinkId), so that role
+ *   plays on the system default output.
+ * - `device-missing`: the device saved for that role is not connected; the system default serves
+ *   until it is back, and the choice is kept for then.
+ */
+export type AudioNotice =
+  | { readonly kind: 'ringer-blocked' }
+  | { readonly kind: 'output-failed'; readonly role: 'speaker' | 'ringer'; readonly label: string }
+  | { readonly kind: 'device-missing'; readonly role: AudioRole; readonly label: string };
 
 export interface TelephonyEvents {
   registration: [RegistrationState];

@@ -31,6 +31,13 @@ export interface ProxyPort {
   readonly tracker: DialogTracker;
   readonly inviteTimeoutMs: number;
   readonly nonInviteTimeoutMs: number;
+  /**
+   * How long an INVITE branch that rang a party whose socket closed waits for that party to
+   * register again (a softphone page reloading while a call rings), to ring it there. 0: fail at once.
+   */
+  readonly offerGraceMs: number;
+  /** Where a party can be reached now (its registered contacts). */
+  targetsOf(entity: string): readonly ForwardTarget[];
   /** Our Via value for `branch`. */
   via(branch: string): string;
   /** Our Record-Route value. */
@@ -58,6 +65,8 @@ interface ServerTx {
   readonly tracked: boolean;
   readonly branches: ClientTx[];
   readonly responses: StoredResponse[];
+  /** The request as forwarded, before each branch's Request-URI and Via (a re-offer copies it). */
+  readonly base: RawMessage;
   finalSent: boolean;
   callerDialog: string | undefined;
   readonly options: ForwardOptions;
@@ -79,6 +88,8 @@ interface ClientTx {
   timedOut: boolean;
   dialog: string | undefined;
   cancelTimer: () => void;
+  /** Its party's socket closed while it rang: waiting for the party to register again. */
+  orphaned: boolean;
 }
 
 export interface ForwardOptions {
@@ -117,40 +128,60 @@ export class Proxy {
     // A request without a branch cannot be matched later (no CANCEL, no retransmission): unique key.
     const key = `${request.viaBranch ?? newBranch()}|${request.method}|${request.callId}`;
     if (this.servers.has(key)) return; // a retransmission: already being handled
+    const base = this.prepare(request.raw);
+    if (options.recordRoute) base.prepend('Record-Route', this.port.recordRoute());
     const server: ServerTx = {
-      key, request, source, invite, tracked: options.track !== undefined, branches: [], responses: [],
+      key, request, source, invite, tracked: options.track !== undefined, branches: [], responses: [], base,
       finalSent: false, callerDialog: undefined, options, answered: false, callerGone: false,
     };
     this.servers.set(key, server);
     if (invite) source.send(buildResponse(request.raw, 100));
-    const base = this.prepare(request.raw);
-    if (options.recordRoute) base.prepend('Record-Route', this.port.recordRoute());
     if (options.track) {
       server.callerDialog = this.port.tracker.start({
         callId: request.callId, entity: options.track.caller, direction: 'initiator', remote: options.track.called,
         localTag: request.fromTag, connectionId: source.id,
       }).id;
     }
-    for (const target of targets) {
-      const branch = newBranch();
-      const via = this.port.via(branch);
-      const message = base.clone();
-      message.setRequestUri(target.requestUri);
-      message.prepend('Via', via);
-      const client: ClientTx = {
-        branch, via, server, target, forwarded: message, state: 'calling', cancelSent: false, timedOut: false,
-        dialog: undefined, cancelTimer: () => {},
-      };
-      if (options.track && target.entity) {
-        client.dialog = this.port.tracker.start({
-          callId: request.callId, entity: target.entity, direction: 'recipient', remote: options.track.caller,
-          localTag: undefined, connectionId: target.connection.id,
-        }).id;
-      }
-      server.branches.push(client);
-      this.clients.set(branch, client);
-      this.arm(client, invite ? 32_000 : this.port.nonInviteTimeoutMs);
-      this.port.send(target.connection, message.toString());
+    for (const target of targets) this.addBranch(server, target);
+  }
+
+  private addBranch(server: ServerTx, target: ForwardTarget): void {
+    const { request, options } = server;
+    const branch = newBranch();
+    const via = this.port.via(branch);
+    const message = server.base.clone();
+    message.setRequestUri(target.requestUri);
+    message.prepend('Via', via);
+    const client: ClientTx = {
+      branch, via, server, target, forwarded: message, state: 'calling', cancelSent: false, timedOut: false,
+      dialog: undefined, cancelTimer: () => {}, orphaned: false,
+    };
+    if (options.track && target.entity) {
+      client.dialog = this.port.tracker.start({
+        callId: request.callId, entity: target.entity, direction: 'recipient', remote: options.track.caller,
+        localTag: undefined, connectionId: target.connection.id,
+      }).id;
+    }
+    server.branches.push(client);
+    this.clients.set(branch, client);
+    this.arm(client, server.invite ? 32_000 : this.port.nonInviteTimeoutMs);
+    this.port.send(target.connection, message.toString());
+  }
+
+  /**
+   * `entity` registered on a new socket: INVITEs that were ringing it when its old socket closed
+   * (a page reloading while a call rings) ring it again there, as new branches of the same call.
+   */
+  partyRegistered(entity: string, targets: readonly ForwardTarget[]): void {
+    for (const client of [...this.clients.values()]) {
+      if (!client.orphaned || client.target.entity !== entity) continue;
+      const server = client.server;
+      const fresh = targets.filter((t) => !t.connection.closed);
+      if (server.finalSent || server.callerGone || fresh.length === 0) continue;
+      // The old branch is gone without a word (its socket is); the new ones carry the call on.
+      this.complete(client);
+      this.port.tracker.transition(client.dialog, 'terminated');
+      for (const target of fresh) this.addBranch(server, target);
     }
   }
 
@@ -241,10 +272,23 @@ export class Proxy {
     return true;
   }
 
-  /** A socket went away: its pending branches end with 480, its requests' branches are cancelled. */
+  /**
+   * A socket went away: its pending branches end with 480 (a ringing INVITE branch to a party
+   * first waits `offerGraceMs` for the party to come back), its requests' branches are cancelled.
+   */
   connectionClosed(connection: SipConnection): void {
     for (const client of [...this.clients.values()]) {
-      if (client.target.connection === connection) this.failBranch(client, 480, 'Connection closed');
+      if (client.target.connection !== connection) continue;
+      const grace = this.port.offerGraceMs;
+      if (grace > 0 && client.server.invite && client.target.entity && !client.cancelSent && client.state !== 'completed') {
+        client.orphaned = true;
+        client.cancelTimer();
+        client.cancelTimer = this.port.clock.setTimeout(() => this.failBranch(client, 480, 'Connection closed'), grace);
+        // The new page may have registered before the old socket closed.
+        this.partyRegistered(client.target.entity, this.port.targetsOf(client.target.entity));
+        continue;
+      }
+      this.failBranch(client, 480, 'Connection closed');
     }
     for (const server of [...this.servers.values()]) {
       if (server.source !== connection) continue;
@@ -303,6 +347,7 @@ export class Proxy {
 
   private cancelBranch(client: ClientTx, reason?: string): void {
     if (client.state === 'completed' || client.cancelSent || !client.server.invite) return;
+    if (client.orphaned) return this.failBranch(client, 487, 'Request Terminated');
     client.cancelSent = true;
     this.port.send(client.target.connection, buildCancel(client.forwarded, client.via, reason));
     client.cancelTimer();

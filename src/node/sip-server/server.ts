@@ -170,6 +170,8 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       tracker: this.tracker,
       inviteTimeoutMs: options.inviteTimeoutMs ?? 180_000,
       nonInviteTimeoutMs: options.nonInviteTimeoutMs ?? 32_000,
+      offerGraceMs: options.offerGraceMs ?? 15_000,
+      targetsOf: (entity) => this.targetsOf(entity),
       via: (branch) => this.viaValue(branch),
       recordRoute: () => `<sip:${this.hostPort};transport=ws;lr>`,
       isOwnRoute: (route) => this.isOwnRoute(route),
@@ -597,6 +599,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     this.reply(request, connection, 200, {
       headers: bindings.map((b) => ['Contact', `${b.contact};expires=${this.registrar.secondsLeft(b)}`] as const),
     });
+    if (requests.some((r) => r.expires > 0)) this.proxy.partyRegistered(aor, this.targetsOf(aor));
   }
 
   private onPublish(request: SipRequest, connection: SipConnection): void {

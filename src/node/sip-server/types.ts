@@ -70,6 +70,11 @@ export interface SipServerOptions {
    * an INVITE carrying Replaces, which only that party may send. 0 ends its dialogs with the socket.
    */
   readonly dialogGraceMs?: number;
+  /**
+   * How long a call ringing a softphone whose socket closed waits for it to register again, to ring
+   * it there (a page reloaded while the call rang; default 15000 ms). 0: the branch fails at once (480).
+   */
+  readonly offerGraceMs?: number;
   /** How long a non-INVITE branch may stay unanswered (default 32000 ms). */
   readonly nonInviteTimeoutMs?: number;
   readonly clock?: Clock;

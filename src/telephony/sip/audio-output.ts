@@ -11,21 +11,36 @@ export class AudioOutput {
     this.element.autoplay = true;
   }
 
+  /** Routes the element to `deviceId` ('' = the system default); rejects as setSinkId does (NotFoundError…). */
   async setSink(deviceId: string): Promise<void> {
-    this.sinkId = deviceId;
     const el = this.element as HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> };
     if (typeof el.setSinkId === 'function') await el.setSinkId(deviceId);
+    this.sinkId = deviceId;
   }
 
   get sink(): string {
     return this.sinkId;
   }
 
+  /** Plays `stream`, ignoring a refusal: for sounds whose refusal nobody needs to hear about. */
   play(stream: MediaStream | null): void {
     if (this.element.srcObject === stream) return;
-    this.element.srcObject = stream;
+    if (!stream) {
+      this.element.srcObject = null;
+      return;
+    }
     // Autoplay may be refused before any user gesture; the next play() after a click succeeds.
-    if (stream) void this.element.play().catch(() => {});
+    this.start(stream).catch(() => {});
+  }
+
+  /**
+   * Plays `stream` and answers whether it plays: rejects as HTMLMediaElement.play() does
+   * (NotAllowedError when the browser's autoplay policy refuses it). Calls play() even when the
+   * element already holds `stream`, so a retry after a user gesture starts a refused element.
+   */
+  start(stream: MediaStream): Promise<void> {
+    if (this.element.srcObject !== stream) this.element.srcObject = stream;
+    return this.element.play();
   }
 
   stop(): void {

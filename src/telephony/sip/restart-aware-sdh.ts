@@ -12,8 +12,13 @@
  *
  * And it stops waiting for `complete` once the candidates that can carry the call are in
  * (`enough-candidates.ts`): `complete` itself may come seconds later, or never.
+ *
+ * It also applies `remoteModifiers` to every remote description, whichever path brings it (the
+ * first offer or answer, a re-INVITE either way, an UPDATE): sip.js takes modifiers per request,
+ * and a fix to what the browser negotiates (`sdp-dtmf.ts`) must not depend on each caller
+ * remembering to pass it.
  */
-import { Web, type BodyAndContentType, type SessionDescriptionHandlerFactory } from 'sip.js';
+import { Web, type BodyAndContentType, type SessionDescriptionHandlerFactory, type SessionDescriptionHandlerModifier } from 'sip.js';
 
 type Logger = ConstructorParameters<typeof Web.SessionDescriptionHandler>[0];
 import { EnoughCandidates, awaitedCandidateType } from './enough-candidates.ts';
@@ -27,7 +32,12 @@ export class RestartAwareSessionDescriptionHandler extends Web.SessionDescriptio
   onRemoteRestart: (() => void) | undefined;
   private readonly enoughCandidates: EnoughCandidates | undefined;
 
-  constructor(logger: Logger, mediaStreamFactory: Web.MediaStreamFactory, configuration?: Web.SessionDescriptionHandlerConfiguration) {
+  constructor(
+    logger: Logger,
+    mediaStreamFactory: Web.MediaStreamFactory,
+    configuration?: Web.SessionDescriptionHandlerConfiguration,
+    private readonly remoteModifiers: readonly SessionDescriptionHandlerModifier[] = [],
+  ) {
     super(logger, mediaStreamFactory, configuration);
     const pc = this._peerConnection;
     if (!pc) return;
@@ -55,7 +65,7 @@ export class RestartAwareSessionDescriptionHandler extends Web.SessionDescriptio
     const isOffer = pc?.signalingState !== 'have-local-offer';
     const restart = isOffer && previous !== undefined && isIceRestart(previous, sdp);
     if (restart) this.onRemoteRestart?.();
-    await super.setDescription(sdp, options, modifiers);
+    await super.setDescription(sdp, options, [...(modifiers ?? []), ...this.remoteModifiers]);
     this.answeringRestart = restart;
   }
 
@@ -80,12 +90,15 @@ export function isIceRestart(previous: string, next: string): boolean {
 }
 
 /** sip.js's default web factory (same configuration rules), building the handler above. */
-export function restartAwareSessionDescriptionHandlerFactory(mediaStreamFactory: Web.MediaStreamFactory): SessionDescriptionHandlerFactory {
+export function restartAwareSessionDescriptionHandlerFactory(
+  mediaStreamFactory: Web.MediaStreamFactory,
+  remoteModifiers: readonly SessionDescriptionHandlerModifier[] = [],
+): SessionDescriptionHandlerFactory {
   return (session, options?: Web.SessionDescriptionHandlerFactoryOptions) => {
     const configuration: Web.SessionDescriptionHandlerConfiguration = {
       iceGatheringTimeout: options?.iceGatheringTimeout ?? 5000,
       peerConnectionConfiguration: { ...Web.defaultPeerConnectionConfiguration(), ...options?.peerConnectionConfiguration },
     };
-    return new RestartAwareSessionDescriptionHandler(session.userAgent.getLogger('sip.SessionDescriptionHandler'), mediaStreamFactory, configuration);
+    return new RestartAwareSessionDescriptionHandler(session.userAgent.getLogger('sip.SessionDescriptionHandler'), mediaStreamFactory, configuration, remoteModifiers);
   };
 }

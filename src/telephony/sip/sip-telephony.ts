@@ -57,6 +57,7 @@ import { PresenceClient } from './presence-client.ts';
 import { DEFAULT_ICE_RESTART, IceRestarter, type IceRestartPolicy, type RestartOutcome } from './ice-restart.ts';
 import { KeepAlive } from './keep-alive.ts';
 import { RestartAwareSessionDescriptionHandler, restartAwareSessionDescriptionHandlerFactory } from './restart-aware-sdh.ts';
+import { dtmfAtSendRate } from './sdp-dtmf.ts';
 import { MediaWatch } from './media-watch.ts';
 import { QualityMonitor, QUALITY_INTERVAL_MS } from './quality-monitor.ts';
 import { DEFAULT_REGISTRATION, RegistrationKeeper, useCredentials, type RegistrationOptions } from './registration.ts';
@@ -119,6 +120,8 @@ export interface SipTelephony extends TelephonyPort {
    * dialogs for the next page of this tab, synchronously, and answers the ids kept. It sends
    * nothing (no BYE, no un-REGISTER): the phone system keeps the far end's leg until the reloaded
    * page replaces the dialog. Without `dialogStorage` nothing is kept. Nothing is written after it.
+   * Calls still ringing are answered too: left unanswered (no reject, no un-REGISTER), the phone
+   * system rings them again on the next page once it registers.
    */
   suspend(): readonly string[];
 }
@@ -223,7 +226,7 @@ class SipTelephonyAdapter implements SipTelephony {
       authorizationUsername: credentials.authorizationUsername ?? credentials.username,
       authorizationPassword: credentials.password,
       transportOptions: { server: webSocketUrl, connectionTimeout: 5 },
-      sessionDescriptionHandlerFactory: restartAwareSessionDescriptionHandlerFactory(() => this.browserAudio.microphone()),
+      sessionDescriptionHandlerFactory: restartAwareSessionDescriptionHandlerFactory(() => this.browserAudio.microphone(), [dtmfAtSendRate()]),
       sessionDescriptionHandlerFactoryOptions: {
         peerConnectionConfiguration: {
           iceServers: this.settings.sip.iceServers.map((s) => ({ ...s, urls: typeof s.urls === 'string' ? s.urls : [...s.urls] })),
@@ -347,7 +350,10 @@ class SipTelephonyAdapter implements SipTelephony {
     this.dialogHeartbeat?.();
     this.dialogHeartbeat = undefined;
     if (kept.length) this.logger.log('info', 'leaving the page with calls up: no BYE, no un-REGISTER; the next page takes them back', { callIds: kept.map((d) => d.callId) });
-    return kept.map((d) => d.callId);
+    // Rejecting a ringing call as the page goes would end it for the caller; unanswered, it rings
+    // again on the next page (the phone system waits for it to register).
+    const ringing = this.dialogStore ? [...this.calls.values()].filter((c) => c.phase === 'offered').map((c) => c.id) : [];
+    return [...kept.map((d) => d.callId), ...ringing];
   }
 
   /**
@@ -954,7 +960,8 @@ class SipTelephonyAdapter implements SipTelephony {
     const call = this.call(callId);
     if (call.phase !== 'established') throw new SwitchboardError('SB40001', `Call ${callId} is not connected.`);
     if (!DTMF_DIGITS.test(digits)) throw new SwitchboardError('SB20005', `'${digits}' is not a DTMF string (0-9, *, #, A-D, comma for a pause).`);
-    // RFC 4733 in the media when the remote SDP offered telephone-event; SIP INFO otherwise.
+    // RFC 4733 in the media when telephone-event is negotiated at the send codec's rate
+    // (sdp-dtmf.ts keeps no other); SIP INFO otherwise.
     if (call.sdh?.sendDtmf(digits, { duration: 100, interToneGap: 70 })) return;
     for (const digit of digits.replace(/,/g, '')) {
       await call.session.info({

@@ -8,7 +8,8 @@ import type { AgentCommand, RecordRef } from '../../core/index.ts';
 import { formatDuration } from '../format/duration.ts';
 import { phoneFormatReady } from '../format/phone-format.ts';
 import { createTranslator, pickLocale, type Translator } from '../i18n/i18n.ts';
-import type { PanelHost } from '../panel-host.ts';
+import { audioBanners, audioNoticeText } from '../audio-notices-view.ts';
+import type { PanelAudio, PanelHost } from '../panel-host.ts';
 import { slds } from '../styles/slds.ts';
 import { panelView, presenceCommand, shortcutCommand, type CallAction, type CallView, type PanelView } from '../view-model.ts';
 import { callCard, callCardStyles, type CallTool } from './call-card.ts';
@@ -46,6 +47,7 @@ export class SbPanel extends LitElement {
     tool: { state: true },
     dismissed: { state: true },
     dismissedFailure: { state: true },
+    dismissedAudio: { state: true },
     newCall: { state: true },
   };
 
@@ -57,6 +59,8 @@ export class SbPanel extends LitElement {
   dismissed = '';
   /** The failed call whose notice the agent dismissed (its id). */
   dismissedFailure = '';
+  /** The audio banners the agent dismissed (their ids), hidden while the same problem lasts. */
+  dismissedAudio: readonly string[] = [];
   newCall = false;
 
   private unsubscribe?: () => void;
@@ -190,6 +194,7 @@ export class SbPanel extends LitElement {
             <button type="button" class="slds-button" aria-label=${t.t('panel.dismiss')} @click=${() => { this.dismissedFailure = view.callFailed?.callId ?? ''; }}>✕</button>
           </div>`
         : ''}
+      ${host.audio ? this.renderAudioBanners(host.audio, t) : ''}
       ${view.unsaved ? html`<sb-unsaved-logs .translator=${t} .view=${view.unsaved} .formatTime=${(at: number) => this.time(at)}></sb-unsaved-logs>` : ''}
       <div role="tablist" aria-label=${t.t('tab.label')}>
         ${TABS.map((tab) => html`<button type="button" role="tab" id="tab-${tab}" aria-controls="panel-${tab}" aria-selected=${String(this.tab === tab)}
@@ -198,6 +203,17 @@ export class SbPanel extends LitElement {
       <div role="tabpanel" id="panel-${this.tab}" aria-labelledby="tab-${this.tab}">
         ${this.tab === 'phone' ? this.renderPhone(view, t) : this.tab === 'history' ? this.renderHistory(view, t) : this.tab === 'settings' ? this.renderSettings(view, t, host) : this.renderHelp(t)}
       </div>`;
+  }
+
+  /** A ringer the browser keeps silent (with the click that lets it ring), a device that refused to play. */
+  private renderAudioBanners(audio: PanelAudio, t: Translator): TemplateResult[] {
+    return audioBanners(audio.notices).filter((b) => !this.dismissedAudio.includes(b.id)).map((b) => html`<div class="slds-notify slds-notify_warning sb-row sb-banner" role="alert">
+      <span class="sb-grow">${audioNoticeText(t, b.text)}</span>
+      ${b.action === 'enable-sound'
+        // The click is the user gesture the browser waits for: enableSound must run inside it.
+        ? html`<button type="button" class="slds-button slds-button_brand" @click=${() => { audio.enableSound().catch(() => {}); }}>${t.t('audio.enableRinger')}</button>`
+        : html`<button type="button" class="slds-button" aria-label=${t.t('panel.dismiss')} @click=${() => { this.dismissedAudio = [...this.dismissedAudio, b.id]; }}>✕</button>`}
+    </div>`);
   }
 
   private renderHeader(view: PanelView, t: Translator, host: PanelHost): TemplateResult {

@@ -143,6 +143,12 @@ export const de: Messages = {
   'settings.otherTab': 'Audiogeräte gehören zu dem Tab, der das Telefon hält; ändern Sie sie dort.',
   'settings.account': 'Angemeldet als {user}',
   'settings.downloadLog': 'Protokoll herunterladen',
+  'audio.ringerBlocked': 'Eingehende Anrufe klingeln stumm: Der Browser gibt Ton erst nach einem Klick ins Telefon wieder.',
+  'audio.enableRinger': 'Klingelton aktivieren',
+  'audio.ringerDeviceFailed': 'Der Klingelton konnte nicht über {device} abgespielt werden; er klingelt über die Standardausgabe des Systems.',
+  'audio.speakerDeviceFailed': 'Der Gesprächston konnte nicht über {device} abgespielt werden; er läuft über die Standardausgabe des Systems.',
+  'audio.deviceMissing': 'Nicht verbunden: {device}. Bis es wieder da ist, wird der Systemstandard verwendet.',
+  'audio.unnamedDevice': 'das gewählte Gerät',
 
   'quality.label': 'Gesprächsqualität: {level} (MOS {mos})',
   'quality.good': 'gut',

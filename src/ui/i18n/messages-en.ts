@@ -146,6 +146,12 @@ export const en = {
   'settings.otherTab': 'Audio devices belong to the tab that holds the phone; change them there.',
   'settings.account': 'Signed in as {user}',
   'settings.downloadLog': 'Download log',
+  'audio.ringerBlocked': 'Incoming calls ring silently: the browser plays sound only after a click in the phone.',
+  'audio.enableRinger': 'Enable ringer sound',
+  'audio.ringerDeviceFailed': 'The ringer could not play on {device}; it rings on the system default output.',
+  'audio.speakerDeviceFailed': 'Call audio could not play on {device}; it plays on the system default output.',
+  'audio.deviceMissing': 'Not connected: {device}. The system default is used until it is back.',
+  'audio.unnamedDevice': 'the chosen device',
 
   'quality.label': 'Call quality: {level} (MOS {mos})',
   'quality.good': 'good',

@@ -143,6 +143,12 @@ export const es: Messages = {
   'settings.otherTab': 'Los dispositivos de audio pertenecen a la pestaña que tiene el teléfono; cámbielos allí.',
   'settings.account': 'Sesión iniciada como {user}',
   'settings.downloadLog': 'Descargar registro',
+  'audio.ringerBlocked': 'Las llamadas entrantes suenan en silencio: el navegador solo reproduce sonido tras un clic en el teléfono.',
+  'audio.enableRinger': 'Activar el sonido del timbre',
+  'audio.ringerDeviceFailed': 'El timbre no pudo sonar en {device}; suena en la salida predeterminada del sistema.',
+  'audio.speakerDeviceFailed': 'El audio de las llamadas no pudo reproducirse en {device}; se reproduce en la salida predeterminada del sistema.',
+  'audio.deviceMissing': 'No conectado: {device}. Se usa el predeterminado del sistema hasta que vuelva.',
+  'audio.unnamedDevice': 'el dispositivo elegido',
 
   'quality.label': 'Calidad de la llamada: {level} (MOS {mos})',
   'quality.good': 'buena',

@@ -143,6 +143,12 @@ export const fr: Messages = {
   'settings.otherTab': 'Les appareils audio appartiennent à l\u2019onglet qui détient le téléphone ; modifiez-les là-bas.',
   'settings.account': 'Connecté en tant que {user}',
   'settings.downloadLog': 'Télécharger le journal',
+  'audio.ringerBlocked': 'Les appels entrants sonnent en silence : le navigateur ne joue le son qu\u2019après un clic dans le téléphone.',
+  'audio.enableRinger': 'Activer la sonnerie',
+  'audio.ringerDeviceFailed': 'La sonnerie n\u2019a pas pu être jouée sur {device} ; elle sonne sur la sortie par défaut du système.',
+  'audio.speakerDeviceFailed': 'L\u2019audio des appels n\u2019a pas pu être joué sur {device} ; il passe par la sortie par défaut du système.',
+  'audio.deviceMissing': 'Non connecté : {device}. La valeur par défaut du système est utilisée jusqu\u2019à son retour.',
+  'audio.unnamedDevice': 'l\u2019appareil choisi',
 
   'quality.label': 'Qualité de l\u2019appel : {level} (MOS {mos})',
   'quality.good': 'bonne',

@@ -143,6 +143,12 @@ export const ja: Messages = {
   'settings.otherTab': 'オーディオデバイスは電話を保持しているタブのものです。そのタブで変更してください。',
   'settings.account': '{user} としてサインイン中',
   'settings.downloadLog': 'ログをダウンロード',
+  'audio.ringerBlocked': '着信音が鳴りません。ブラウザは電話パネル内をクリックするまで音を再生しません。',
+  'audio.enableRinger': '着信音を有効にする',
+  'audio.ringerDeviceFailed': '{device} で着信音を再生できませんでした。システムの既定の出力で鳴らします。',
+  'audio.speakerDeviceFailed': '{device} で通話音声を再生できませんでした。システムの既定の出力で再生します。',
+  'audio.deviceMissing': '未接続: {device}。再接続されるまでシステムの既定を使用します。',
+  'audio.unnamedDevice': '選択したデバイス',
 
   'quality.label': '通話品質: {level}（MOS {mos}）',
   'quality.good': '良好',
