@@ -336,9 +336,9 @@ test('minted credentials: nothing to type at sign-in; the panel names the extens
 });
 
 test('a talking call takes notes and shows how its record was chosen; a ringing one takes no notes yet', () => {
-  const timeline = [{ at: NOW, kind: 'offer', text: 'inbound call' }, { at: NOW, kind: 'pop', text: 'searched 4155550134: 1 match; popped it' }];
+  const timeline = [{ at: NOW, kind: 'offer', text: 'inbound call' }, { at: NOW, kind: 'pop', text: 'searched 4155550134: 1 match, Contact Maria Lopez (003000000000001AAA); popped it' }];
   const talking = panelView(state({ calls: [call('c1', { state: 'active', notes: 'asked about billing', timeline })] }), NOW, { role: 'leader' }).calls[0]!;
-  assert.deepEqual([talking.canNote, talking.notes, talking.popTrail], [true, 'asked about billing', ['searched 4155550134: 1 match; popped it']]);
+  assert.deepEqual([talking.canNote, talking.notes, talking.popTrail], [true, 'asked about billing', ['searched 4155550134: 1 match, Contact Maria Lopez; popped it']]);
   const offering = call('c1', { state: 'offering' });
   assert.equal(callView(offering, [offering], NOW, undefined, 'US').canNote, false);
 });

@@ -173,6 +173,9 @@ export function recordDetails(record: RecordRef): string {
 
 const CALLER_OBJECTS: readonly string[] = ['Contact', 'Lead', 'Account'];
 
+/** ` (003000000000001AAA)`: a Salesforce Id in parentheses, as the pop explanations name records. */
+const RECORD_ID_IN_PARENS = / \([a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?\)/g;
+
 /**
  * The name the panel gives the other party. The record the call relates to names the caller better
  * than the phone system's display name (often a trunk's "Customer" or a number): once the screen
@@ -304,7 +307,8 @@ export function callView(call: CallSnapshot, all: readonly CallSnapshot[], now: 
     canTransfer: actions.some((a) => a.kind === 'transfer'),
     canNote: TALKING.includes(call.state),
     notes: call.notes,
-    popTrail: call.timeline.filter((e) => e.kind === 'pop').map((e) => e.text),
+    // Names are what the agent reads; the record Ids in the engine's explanations are not.
+    popTrail: call.timeline.filter((e) => e.kind === 'pop').map((e) => e.text.replace(RECORD_ID_IN_PARENS, '')),
   };
 }
 

@@ -45,7 +45,7 @@ describe("the agent's day: notes", { concurrency: false, timeout: 180_000 }, () 
     await call();
     await agent.phone.getByText('Why this record').click();
     const trail = agent.phone.getByRole('list', { name: 'Why this record' });
-    await trail.getByText(/1 match, Contact Maria Lopez .*popped it/).waitFor({ timeout: 5000 });
+    await trail.getByText(/1 match, Contact Maria Lopez; popped it/).waitFor({ timeout: 5000 });
     await agent.phone.getByText('Notes for this call').click();
     await agent.phone.getByLabel('Notes').fill('Wants a callback on Tuesday');
     await shot(agent.page, 'notes-01-during-call');
@@ -58,7 +58,7 @@ describe("the agent's day: notes", { concurrency: false, timeout: 180_000 }, () 
 
   test('keystrokes up to the wrap-up time limit are in the log', { timeout: 90_000 }, async () => {
     h.console.data.setCallCenterItem(callCenter, 'switchboard', 'wrapUpEnabled', 'true');
-    h.console.data.setCallCenterItem(callCenter, 'switchboard', 'wrapUpSeconds', '4');
+    h.console.data.setCallCenterItem(callCenter, 'switchboard', 'wrapUpSeconds', '6');
     const registrations = h.sip.registrations(DEMO.agent.extension).length;
     await agent.page.reload();
     await waitRegistered(h, DEMO.agent.extension, Math.max(1, registrations));
@@ -78,7 +78,7 @@ describe("the agent's day: notes", { concurrency: false, timeout: 180_000 }, () 
       typed += next;
       await new Promise((r) => setTimeout(r, 60));
     }
-    assert.ok(typed.length > 10, `typed only '${typed}'`);
+    assert.ok(typed.length >= 3, `typed only '${typed}'`);
     await waitUntil(() => newTasks().length === 1, 15_000, 'the call is logged when the time limit ends wrap-up');
     const logged = String(newTasks()[0]!.fields['Description'] ?? '');
     // A key pressed as the limit fired may or may not count; none before it may be lost.

@@ -50,6 +50,8 @@ export interface SoftphoneRuntimeOptions {
   /** May answer a promise: the softphone page loads the SIP stack lazily. */
   readonly createTelephony: (settings: ConnectorSettings) => RuntimeTelephony | Promise<RuntimeTelephony>;
   readonly storage: StoragePort;
+  /** Per-tab storage that survives a reload of the tab (the History list); absent: History is not kept. */
+  readonly historyStorage?: StoragePort;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly locks: LockManagerLike | undefined;
@@ -242,6 +244,7 @@ export class SoftphoneRuntime {
     const engine = new ConnectorEngine({
       crm: this.popWhereTheAgentLooks(crm),
       storage,
+      ...(this.options.historyStorage ? { historyStorage: this.options.historyStorage } : {}),
       clock,
       logger,
       createTelephony: (settings) => this.createTelephony(settings),

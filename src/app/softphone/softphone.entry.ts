@@ -28,6 +28,7 @@ import { usableLocks, usableStorage } from './browser-capabilities.ts';
 import { loadLocale } from './load-locale.ts';
 import { SoftphoneRuntime } from './softphone-runtime.ts';
 import { followUtilityLabel } from './utility-label.ts';
+import { WebStoragePort } from './web-storage-port.ts';
 
 const params = new URLSearchParams(location.search);
 const locale = params.get('locale') ?? navigator.language;
@@ -108,6 +109,14 @@ function originTrust(): OriginTrust {
 }
 
 /** The frame's sessionStorage, when the browser lets this (third-party) frame use it. */
+function sessionStorageOrUndefined(): Storage | undefined {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return undefined;
+  }
+}
+
 function localStorageOrUndefined(): Storage | undefined {
   try {
     return window.localStorage;
@@ -160,9 +169,11 @@ async function main(): Promise<void> {
     const label = utilityLabel(state);
     return translator.t(label.key, label.params);
   }, logger);
+  const tabStorage = sessionStorageOrUndefined();
   const runtime = new SoftphoneRuntime({
     crm,
     storage,
+    ...(tabStorage ? { historyStorage: new WebStoragePort(tabStorage) } : {}),
     clock,
     logger,
     locks,

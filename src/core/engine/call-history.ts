@@ -1,6 +1,6 @@
 /**
- * The agent's recent calls (the panel's History), kept in durable storage per extension, so a
- * reload, a crash or the next day's sign-in shows them again. Writes are queued one after the other
+ * The agent's recent calls (the panel's History), kept per extension where the host says (the
+ * softphone page: the tab's sessionStorage), so a reload of the tab shows them again. Writes are queued one after the other
  * (the newest list wins); a record that does not read back as a call is dropped, not shown.
  */
 import type { CallSnapshot } from '../call/call.ts';
@@ -12,10 +12,11 @@ const PREFIX = 'history:';
 export class CallHistory {
   private chain: Promise<void> = Promise.resolve();
 
-  constructor(private readonly storage: StoragePort, private readonly logger: Logger, private readonly limit: number) {}
+  constructor(private readonly storage: StoragePort | undefined, private readonly logger: Logger, private readonly limit: number) {}
 
-  /** The extension's recent calls, newest first (empty when none or unreadable). */
+  /** The extension's recent calls, newest first (empty when none, unreadable, or nowhere kept). */
   async load(extension: string): Promise<CallSnapshot[]> {
+    if (!this.storage) return [];
     try {
       const stored = await this.storage.get(PREFIX + extension);
       return Array.isArray(stored) ? stored.filter(isCallSnapshot).slice(0, this.limit) : [];
@@ -26,9 +27,11 @@ export class CallHistory {
   }
 
   save(extension: string, recent: readonly CallSnapshot[]): void {
+    const storage = this.storage;
+    if (!storage) return;
     const value = JSON.parse(JSON.stringify(recent.slice(0, this.limit))) as JsonValue;
     this.chain = this.chain
-      .then(() => this.storage.set(PREFIX + extension, value))
+      .then(() => storage.set(PREFIX + extension, value))
       .catch((error: unknown) => this.logger.log('warn', 'could not keep the call history', { error: String(error) }));
   }
 

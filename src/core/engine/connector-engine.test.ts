@@ -58,6 +58,8 @@ async function setup(options: SetupOptions = {}) {
       return t;
     },
     storage,
+    // The same store stands for the tab's sessionStorage here.
+    historyStorage: storage,
     clock,
     logger,
     ...(options.journal ? { journal: options.journal } : {}),

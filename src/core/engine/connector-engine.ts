@@ -46,6 +46,11 @@ export interface ConnectorEngineOptions {
    */
   readonly createTelephony: (settings: ConnectorSettings) => TelephonyPort | Promise<TelephonyPort>;
   readonly storage: StoragePort;
+  /**
+   * Where the History list is kept across reloads (per extension); absent: not kept. Customer
+   * names and numbers: the softphone page gives the tab's sessionStorage, not the durable storage.
+   */
+  readonly historyStorage?: StoragePort;
   readonly clock: Clock;
   readonly logger: Logger;
   /** How many finished calls `state.recent` keeps. */
@@ -114,7 +119,7 @@ export class ConnectorEngine {
       lines: {},
       clickToDialEnabled: false,
     };
-    this.history = new CallHistory(options.storage, options.logger, options.recentLimit ?? 20);
+    this.history = new CallHistory(options.historyStorage, options.logger, options.recentLimit ?? 20);
     this.journal = new CallJournal({
       storage: options.storage,
       clock: options.clock,

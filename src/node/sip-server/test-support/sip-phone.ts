@@ -154,7 +154,7 @@ export class TestPhone {
           },
         },
       }).catch(() => resolve(0));
-    }), 3000, `${this.uri} to register`);
+    }), 10_000, `${this.uri} to register`); // generous: CI runs two heavy test files at once on 2 cores
   }
 
   async unregister(): Promise<void> {
