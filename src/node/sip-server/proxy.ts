@@ -88,8 +88,6 @@ interface ClientTx {
   timedOut: boolean;
   dialog: string | undefined;
   cancelTimer: () => void;
-  /** Its party's socket closed while it rang: waiting for the party to register again. */
-  orphaned: boolean;
 }
 
 export interface ForwardOptions {
@@ -115,6 +113,8 @@ const CANCEL_GRACE_MS = 5000;
 export class Proxy {
   private readonly servers = new Map<string, ServerTx>();
   private readonly clients = new Map<string, ClientTx>();
+  /** INVITE branches whose party's socket closed while they rang: waiting for it to register again. */
+  private readonly orphans = new Set<ClientTx>();
 
   constructor(private readonly port: ProxyPort) {}
 
@@ -154,7 +154,7 @@ export class Proxy {
     message.prepend('Via', via);
     const client: ClientTx = {
       branch, via, server, target, forwarded: message, state: 'calling', cancelSent: false, timedOut: false,
-      dialog: undefined, cancelTimer: () => {}, orphaned: false,
+      dialog: undefined, cancelTimer: () => {},
     };
     if (options.track && target.entity) {
       client.dialog = this.port.tracker.start({
@@ -173,8 +173,8 @@ export class Proxy {
    * (a page reloading while a call rings) ring it again there, as new branches of the same call.
    */
   partyRegistered(entity: string, targets: readonly ForwardTarget[]): void {
-    for (const client of [...this.clients.values()]) {
-      if (!client.orphaned || client.target.entity !== entity) continue;
+    for (const client of [...this.orphans]) {
+      if (client.target.entity !== entity) continue;
       const server = client.server;
       const fresh = targets.filter((t) => !t.connection.closed);
       if (server.finalSent || server.callerGone || fresh.length === 0) continue;
@@ -281,7 +281,7 @@ export class Proxy {
       if (client.target.connection !== connection) continue;
       const grace = this.port.offerGraceMs;
       if (grace > 0 && client.server.invite && client.target.entity && !client.cancelSent && client.state !== 'completed') {
-        client.orphaned = true;
+        this.orphans.add(client);
         client.cancelTimer();
         client.cancelTimer = this.port.clock.setTimeout(() => this.failBranch(client, 480, 'Connection closed'), grace);
         // The new page may have registered before the old socket closed.
@@ -303,6 +303,7 @@ export class Proxy {
   dispose(): void {
     for (const client of this.clients.values()) client.cancelTimer();
     this.clients.clear();
+    this.orphans.clear();
     this.servers.clear();
   }
 
@@ -347,7 +348,7 @@ export class Proxy {
 
   private cancelBranch(client: ClientTx, reason?: string): void {
     if (client.state === 'completed' || client.cancelSent || !client.server.invite) return;
-    if (client.orphaned) return this.failBranch(client, 487, 'Request Terminated');
+    if (this.orphans.has(client)) return this.failBranch(client, 487, 'Request Terminated');
     client.cancelSent = true;
     this.port.send(client.target.connection, buildCancel(client.forwarded, client.via, reason));
     client.cancelTimer();
@@ -368,6 +369,7 @@ export class Proxy {
 
   private complete(client: ClientTx): void {
     client.state = 'completed';
+    this.orphans.delete(client);
     client.cancelTimer();
     this.clients.delete(client.branch);
   }

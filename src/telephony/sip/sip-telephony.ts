@@ -963,11 +963,7 @@ class SipTelephonyAdapter implements SipTelephony {
     // RFC 4733 in the media when telephone-event is negotiated at the send codec's rate
     // (sdp-dtmf.ts keeps no other); SIP INFO otherwise.
     if (call.sdh?.sendDtmf(digits, { duration: 100, interToneGap: 70 })) return;
-    for (const digit of digits.replace(/,/g, '')) {
-      await call.session.info({
-        requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${digit}\r\nDuration=160` } },
-      });
-    }
+    await this.sendInfoDigits(call, digits);
   }
 
   /** Sends DTMF as SIP INFO whatever the media supports (some servers only relay INFO). */
@@ -975,9 +971,23 @@ class SipTelephonyAdapter implements SipTelephony {
     const call = this.call(callId);
     if (call.phase !== 'established') throw new SwitchboardError('SB40001', `Call ${callId} is not connected.`);
     if (!DTMF_DIGITS.test(digits)) throw new SwitchboardError('SB20005', `'${digits}' is not a DTMF string (0-9, *, #, A-D).`);
+    await this.sendInfoDigits(call, digits);
+  }
+
+  /**
+   * One SIP INFO per digit, each sent once the previous one was answered: sip.js resolves `info()`
+   * when the request leaves, and digits sent back to back can reach a far end out of order.
+   */
+  private async sendInfoDigits(call: SipCall, digits: string): Promise<void> {
     for (const digit of digits.replace(/,/g, '')) {
-      await call.session.info({
-        requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${digit}\r\nDuration=160` } },
+      await new Promise<void>((resolve, reject) => {
+        call.session.info({
+          requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${digit}\r\nDuration=160` } },
+          requestDelegate: {
+            onAccept: () => resolve(),
+            onReject: (r) => reject(new SwitchboardError('SB20005', `DTMF ${digit} answered ${r.message.statusCode} ${r.message.reasonPhrase}`)),
+          },
+        }).catch((e: unknown) => reject(e instanceof SwitchboardError ? e : new SwitchboardError('SB20005', String(e), e)));
       });
     }
   }

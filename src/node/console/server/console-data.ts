@@ -3,6 +3,7 @@
  * it on the SQLite database (src/node/console/db); the Open CTI rules (pop by layout, log
  * validation) sit above it in console-api.ts so they do not depend on how records are stored.
  */
+import type { ValidationRule } from '../db/validation-rules.ts';
 export type Value = string | number | boolean | null;
 
 export interface RecordView {
@@ -115,17 +116,8 @@ export interface ConsoleData {
   saveValidationRule(rule: ValidationRuleView): ValidationRuleView;
 }
 
-/** A validation rule: when `errorConditionFormula` is TRUE for a record, the save is refused (FIELD_CUSTOM_VALIDATION_EXCEPTION). */
-export interface ValidationRuleView {
-  readonly object: string;
-  readonly name: string;
-  readonly active: boolean;
-  /** Salesforce formula subset: AND, OR, NOT, ISBLANK, ISPICKVAL, LEN, BEGINS, CONTAINS, comparisons (src/node/console/db/formula.ts). */
-  readonly errorConditionFormula: string;
-  readonly errorMessage: string;
-  /** The field the error is shown at (and named in the error's `fields`); absent: the top of the page. */
-  readonly errorDisplayField?: string;
-}
+/** A validation rule as Setup shows it: the database's own record (db/validation-rules.ts). */
+export type ValidationRuleView = ValidationRule;
 
 export class DataError extends Error {
   constructor(readonly errors: readonly DataErrorItem[]) {
