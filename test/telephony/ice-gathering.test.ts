@@ -22,23 +22,26 @@ const ANSWER_DELAY_MS = 350;
 async function slowLink(port: number, delayMs: number): Promise<{ port: number; close(): void }> {
   const front = createSocket('udp4');
   const upstreams = new Map<string, Socket>();
+  // Answers still held back when the link closes are dropped, not sent on a closed socket.
+  let open = true;
   front.on('message', (msg, from) => {
     const key = `${from.address}:${from.port}`;
     let up = upstreams.get(key);
     if (!up) {
       const socket = createSocket('udp4');
-      socket.on('message', (back) => setTimeout(() => front.send(back, from.port, from.address), delayMs));
+      socket.on('message', (back) => setTimeout(() => { if (open) front.send(back, from.port, from.address); }, delayMs));
       socket.on('error', () => {});
       socket.bind(0, '127.0.0.1');
       upstreams.set(key, socket);
       up = socket;
     }
-    up.send(msg, port, '127.0.0.1');
+    if (open) up.send(msg, port, '127.0.0.1');
   });
   await new Promise<void>((ok) => front.bind(0, '127.0.0.1', ok));
   return {
     port: front.address().port,
     close: () => {
+      open = false;
       for (const s of upstreams.values()) s.close();
       front.close();
     },

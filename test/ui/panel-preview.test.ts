@@ -91,7 +91,7 @@ test('the panel through an agent\'s calls, by accessible names, with screenshots
   await page.getByLabel('Extension').fill('1001');
   await page.getByLabel('Password').fill('secret');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor();
+  await page.getByRole('status', { name: 'Connection' }).filter({ hasText: /^Connected$/ }).waitFor();
   assert.equal(await page.getByRole('combobox', { name: 'Status' }).inputValue(), 'available');
   assert.equal(await page.getByLabel('Password').count(), 0, 'the sign-in form is gone');
   // What the app persists goes to IndexedDB, and what it shares goes over the tabs' channel: the
@@ -231,10 +231,10 @@ test('a second tab mirrors the phone and controls it; when the first closes it t
   const context = await browser.newContext();
   await context.addInitScript(RECORD_CHANNELS);
   const first = await open(context, '?signin=1');
-  await first.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor();
+  await first.getByRole('status', { name: 'Connection' }).filter({ hasText: /^Connected$/ }).waitFor();
   const second = await open(context);
   await second.getByText('The phone is active in another Salesforce tab').waitFor();
-  await second.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor();
+  await second.getByRole('status', { name: 'Connection' }).filter({ hasText: /^Connected$/ }).waitFor();
   // The second tab changes presence; the first (the phone) carries it out.
   await second.getByRole('combobox', { name: 'Status' }).selectOption('away:Lunch');
   await first.waitForFunction(() => (window as unknown as { preview: { host: { state: { presence: { status: string; reasonId?: string } } } } }).preview.host.state.presence.reasonId === 'Lunch');
@@ -254,7 +254,7 @@ test('a second tab mirrors the phone and controls it; when the first closes it t
   await second.getByLabel('Extension').fill('1001');
   await second.getByLabel('Password').fill('secret');
   await second.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await second.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor();
+  await second.getByRole('status', { name: 'Connection' }).filter({ hasText: /^Connected$/ }).waitFor();
   assert.equal(await second.getByText('The phone moved to this tab; sign in again.').count(), 0, 'the notice goes once signed in');
   await context.close();
 });
@@ -269,10 +269,10 @@ test('signing in from a follower tab takes the phone to that tab; the password s
   await second.getByLabel('Extension').fill('1001');
   await second.getByLabel('Password').fill('secret');
   await second.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await second.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor();
+  await second.getByRole('status', { name: 'Connection' }).filter({ hasText: /^Connected$/ }).waitFor();
   assert.equal(await second.getByText('The phone is active in another Salesforce tab').count(), 0, 'the tab where the agent signed in holds the phone');
   await first.getByText('The phone is active in another Salesforce tab').waitFor({ timeout: 5000 });
-  await first.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor();
+  await first.getByRole('status', { name: 'Connection' }).filter({ hasText: /^Connected$/ }).waitFor();
   for (const page of [first, second]) {
     assert.deepEqual((await channelLog(page)).filter((m) => m.json.includes('secret')), [], 'no channel message carries the password');
   }
@@ -296,7 +296,7 @@ test('in cross-site frames without Web Locks, the tabs still elect one phone ove
   const first = await openTab('?signin=1');
   const denied = await first.frame.evaluate(() => navigator.locks.request('probe', () => 'granted').then(String, (e: Error) => e.name));
   assert.equal(denied, 'SecurityError', 'this Chromium denies Web Locks to a cross-site frame (the case under test)');
-  await first.frame.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor();
+  await first.frame.getByRole('status', { name: 'Connection' }).filter({ hasText: /^Connected$/ }).waitFor();
   const second = await openTab('');
   await second.frame.getByText('The phone is active in another Salesforce tab').waitFor({ timeout: 5000 });
   const closedAt = Date.now();
@@ -326,7 +326,7 @@ test('the softphone page opened directly explains where it must run', async () =
 test('transfers: consult a colleague then complete, or transfer at once; the quality indicator shows', async () => {
   const context = await browser.newContext();
   const page = await open(context, '?signin=1');
-  await page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor();
+  await page.getByRole('status', { name: 'Connection' }).filter({ hasText: /^Connected$/ }).waitFor();
   await inPage(page, `phone.callAgent({ from: '+14155550100', displayName: 'Katherine Johnson' });`);
   await page.getByRole('button', { name: 'Answer' }).click();
   await page.getByRole('button', { name: 'Hang up' }).waitFor();

@@ -61,7 +61,7 @@ async function openConsole(context: BrowserContext): Promise<{ page: Page; frame
   return { page, frame, errors };
 }
 
-const connected = (frame: Frame) => frame.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' });
+const connected = (frame: Frame) => frame.getByRole('status', { name: 'Connection' }).filter({ hasText: /^Connected$/ });
 
 test('the softphone in the console: sign in, take a call, hold, wrap up; a second tab takes over', async () => {
   const context = await harness.browser.newContext();
@@ -100,7 +100,12 @@ test('the softphone in the console: sign in, take a call, hold, wrap up; a secon
   await first.page.close();
   await second.frame.getByText('The phone is active in another Salesforce tab').waitFor({ state: 'detached', timeout: 2000 });
   assert.ok(Date.now() - closedAt < 2000, `takeover took ${Date.now() - closedAt} ms`);
+  // The password stayed in the closed tab: the new leader asks for it, then registers.
+  await second.frame.getByLabel('Extension').fill('1001', { timeout: 10_000 });
+  await second.frame.getByLabel('Password').fill('pw1001');
+  await second.frame.getByRole('button', { name: 'Sign in', exact: true }).click();
   await connected(second.frame).waitFor({ timeout: 10_000 });
+  assert.equal(sip.registrations('1001').length, 1, 'the new leader registered once');
   assert.deepEqual([...first.errors, ...second.errors], []);
   await context.close();
 });

@@ -494,6 +494,25 @@ describe('screen pop timing', () => {
     assert.deepEqual(h.crm.logs.map((l) => [l.endReason, l.who?.id]), [['missed', ALICE.id]]);
   });
 
+  it('a missed call whose pop still searches does not put the agent in wrap-up: the next caller rings', async () => {
+    const h = await setup({ records: { '+14155550134': [ALICE] } });
+    const original = h.crm.screenPop.bind(h.crm);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    h.crm.screenPop = async (request) => {
+      await gate;
+      return original(request);
+    };
+    const first = await h.ring();
+    first.cancel();
+    await h.settle();
+    assert.equal(h.engine.state.presence.status, 'available', 'nothing to wrap up after a call nobody answered');
+    await h.ring();
+    assert.equal(h.offered.length, 2, 'the next call was offered');
+    release();
+    await h.settle();
+  });
+
   it('a pop that lands after its call ended relates nothing to the next call; a dial does not take another call\'s record in view', async () => {
     const h = await setup({ items: { wrapUpEnabled: 'false' }, records: { '+14155550134': [ALICE] } });
     const missed = await h.ring();

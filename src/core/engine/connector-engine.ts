@@ -736,11 +736,17 @@ export class ConnectorEngine {
       }
       this.publish();
       this.updatePresenceForCalls();
-    } else if (reason === 'answered-elsewhere') {
-      // A colleague's phone took it (ring group): their log is the call's one; this agent has none.
-      void this.close(call, 'answered by another phone; not logged here', false);
     } else {
-      void this.close(call, answered ? 'no wrap-up configured' : `not answered (${reason})`);
+      // The agent is free now, not when close() is done: it may still wait for the call's pop, and
+      // the next caller must not be refused meanwhile.
+      this.publish();
+      this.updatePresenceForCalls();
+      if (reason === 'answered-elsewhere') {
+        // A colleague's phone took it (ring group): their log is the call's one; this agent has none.
+        void this.close(call, 'answered by another phone; not logged here', false);
+      } else {
+        void this.close(call, answered ? 'no wrap-up configured' : `not answered (${reason})`);
+      }
     }
   }
 
@@ -1053,7 +1059,8 @@ export class ConnectorEngine {
   private updatePresenceForCalls(): void {
     const p = this.current.presence;
     const live = this.liveCalls().length > 0;
-    const wrapping = [...this.calls.values()].some((c) => c.state === 'wrap-up' || c.state === 'ended');
+    // An ended call waits only for its pop and its log: no after-call work holds the agent.
+    const wrapping = [...this.calls.values()].some((c) => c.state === 'wrap-up');
     const target: PresenceStatus = live ? 'on-call' : wrapping ? 'wrap-up' : p.returnTo.status;
     if (target === p.status && (target !== 'away' || p.reasonId === p.returnTo.reasonId)) return;
     if (p.status === 'offline' && target !== 'on-call') return;
