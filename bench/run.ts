@@ -17,8 +17,10 @@
  * 5. leak check: heap, DOM nodes and listeners after the first call and after LEAK_CALLS calls
  *    (ring + cancel: answering needs WebRTC media the Node caller does not have); the anchor is
  *    read after its pop calls only (context), ours goes on alone to LEAK_CALLS;
- * 6. INVITE → ringing through the embedded server and Kamailio, ours vs bare sip.js (bench/sip-ringing.ts).
- * Options: --pop-calls N (200), --leak-calls N (1000), --rounds N (7), --ringing-calls N (50), --gate,
+ * 6. INVITE → ringing through the embedded server and Kamailio, ours vs bare sip.js (bench/sip-ringing.ts);
+ * 7. the media gap when the console reloads mid-call (reload → audio both ways again), with a fresh
+ *    call's Answer → audio as the same-run baseline (bench/reload-gap.ts; the anchor cannot keep a call).
+ * Options: --pop-calls N (200), --leak-calls N (1000), --rounds N (7), --ringing-calls N (50), --reloads N (20), --gate,
  * --local (the emulator's local origins, where the frame is cross-site and loses its storage).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,6 +31,7 @@ import { launchChromium } from '../test/support/chromium.ts';
 import { STRICT_CHROMIUM_ARGS } from '../src/node/console/index.ts';
 import { serveStatic } from '../test/support/static-server.ts';
 import { runSipRingingBench, type RingingFigures } from './sip-ringing.ts';
+import { runReloadGapBench, type ReloadGapFigures } from './reload-gap.ts';
 import { agentUser, CALLERS, startStack, type Stack } from './support/stack.ts';
 import { clockOffset, gzipKb, heapMetrics, inviteClock, median, percentile, round2, until, type HeapMetrics } from './support/measure.ts';
 import { buildAnchor, openAnchor, openOurs, OUT_DIR, type Softphone } from './support/pages.ts';
@@ -49,6 +52,7 @@ const POP_CALLS = option('pop-calls', 200);
 const WARMUP = 20;
 const LEAK_CALLS = Math.max(option('leak-calls', 1000), POP_CALLS + WARMUP);
 const RINGING_CALLS = option('ringing-calls', 50);
+const RELOADS = option('reloads', 20);
 /** Calls after which ours is read again for the leak check without V8's compile-time growth (context row). */
 const SETTLE_CALLS = 100;
 
@@ -203,6 +207,14 @@ async function main(): Promise<void> {
   } catch (e) {
     ringingError = e instanceof Error ? e.message : String(e);
   }
+  log(`media gap on reload, ${RELOADS} reloads`);
+  let reload: ReloadGapFigures | undefined;
+  let reloadError: string | undefined;
+  try {
+    reload = await runReloadGapBench(RELOADS, log);
+  } catch (e) {
+    reloadError = e instanceof Error ? e.message : String(e);
+  }
 
   // Report.
   const ratio = (a: number, b: number | undefined): number | undefined => (b ? round2(a / b) : undefined);
@@ -234,16 +246,22 @@ async function main(): Promise<void> {
     rows.push({ figure: `INVITE → ringing p50 (${f.server})`, ours: f.p50Ms, anchor: bare?.p50Ms, unit: 'ms', target: '(bare sip.js as anchor)', met: undefined });
     rows.push({ figure: `INVITE → ringing p95 (${f.server})`, ours: f.p95Ms, anchor: bare?.p95Ms, unit: 'ms', target: '(bare sip.js as anchor)', met: undefined });
   }
+  if (reload) {
+    rows.push({ figure: `media gap on reload p50 (${reload.reloads} reloads; anchor: a fresh call's Answer → audio)`, ours: reload.gapMs.p50, anchor: reload.freshCallMediaMs.p50, unit: 'ms', target: '(context)', met: undefined });
+    rows.push({ figure: 'media gap on reload p95', ours: reload.gapMs.p95, anchor: reload.freshCallMediaMs.p95, unit: 'ms', target: '< 2000 ms', met: reload.gapMs.p95 < 2000 });
+    rows.push({ figure: 'reload → call shown in the panel again p50', ours: reload.panelBackMs.p50, anchor: undefined, unit: 'ms', target: '(context)', met: undefined });
+  }
   const results = {
     measuredAt: new Date().toISOString(),
     durationS: Math.round((Date.now() - started) / 1000),
     machine: { node: process.version, cpus: cpus().length, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg().map(round2) },
-    options: { origins: process.argv.includes('--local') ? 'local' : 'strict', rounds: ROUNDS, popCalls: POP_CALLS, warmup: WARMUP, leakCalls: LEAK_CALLS, leakCallKind: 'ring + cancel', ringingCalls: RINGING_CALLS },
+    options: { origins: process.argv.includes('--local') ? 'local' : 'strict', rounds: ROUNDS, popCalls: POP_CALLS, warmup: WARMUP, leakCalls: LEAK_CALLS, leakCallKind: 'ring + cancel', ringingCalls: RINGING_CALLS, reloads: RELOADS },
     rows: rows.map((r) => ({ ...r, ratio: ratio(r.ours, r.anchor) })),
     raw: {
       bundle: b, readyMs: ready, idleHeap: idle, leak, settledHeap: settled, clockOffsets: offsets,
       popMs: { ours: summary(pops.ours), anchor: summary(pops.anchor) },
       ringing, ...(ringingError ? { ringingError } : {}),
+      reload, ...(reloadError ? { reloadError } : {}),
     },
   };
   writeFileSync(join(OUT_DIR, 'results.json'), JSON.stringify(results, null, 2));
@@ -251,6 +269,7 @@ async function main(): Promise<void> {
   console.log(table);
   console.log(`Top inputs of softphone.js (minified KB): ${b.topInputs.map((t) => `${t.input} ${t.minKb}`).join(', ')}`);
   if (ringingError) console.log(`INVITE → ringing not measured: ${ringingError}`);
+  if (reloadError) console.log(`Media gap on reload not measured: ${reloadError}`);
   const gated = rows.filter((r) => r.met !== undefined);
   const metCount = gated.filter((r) => r.met).length;
   console.log(`${metCount} met, ${gated.length - metCount} not met (${results.durationS} s; wrote bench/out/results.json)`);

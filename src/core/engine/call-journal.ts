@@ -94,7 +94,7 @@ export class CallJournal {
       const call = record.call;
       const signature = JSON.stringify({
         ...record.entry, endedAt: 0, durationSeconds: 0, ended: record.ended,
-        ...(call ? { state: call.state, relations: call.relations, muted: call.muted } : {}),
+        ...(call ? { state: call.state, relations: call.relations, muted: call.muted, conferencedWith: call.conferencedWith } : {}),
       });
       if (this.written.get(callId)?.signature === signature) continue;
       this.write(record, signature);

@@ -654,6 +654,7 @@ export class ConnectorEngine {
     if (call && this.reattaching.delete(id)) {
       call.note(this.now(), 'state', 'taken back after the page reloaded');
       this.publish();
+      this.remixConference(call);
       return;
     }
     if (!call || !isLive(call.state) || call.state === 'active') return;
@@ -674,6 +675,29 @@ export class ConnectorEngine {
     const waiting = this.waitingPops.get(id);
     this.waitingPops.delete(id);
     if (wasOffered && waiting) void this.openWaitingPop(call, waiting);
+  }
+
+  /**
+   * A conference is mixed in the page, so a reload loses the mix while its calls go on: once the
+   * last of them is taken back, they are mixed again (the others hear each other again).
+   */
+  private remixConference(call: Call): void {
+    const members = [call.id, ...call.snapshot().conferencedWith];
+    if (members.length < 2) return;
+    const calls = members.map((m) => this.calls.get(m));
+    if (calls.some((c) => !c || c.state !== 'active' || this.reattaching.has(c.id))) return;
+    void Promise.resolve()
+      .then(() => this.requireTelephony().conference(members))
+      .then(() => {
+        for (const c of calls) c?.note(this.now(), 'conference', 'mixed again after the page reloaded');
+        this.options.logger.log('info', 'conference mixed again after the page reloaded', { callIds: members.join(',') });
+        this.publish();
+      })
+      .catch((error: unknown) => {
+        const e = toSwitchboardError(error, 'SB20005');
+        this.options.logger.log('warn', 'could not mix the conference again after the reload', { callIds: members.join(','), error: e.message });
+        this.emitter.emit('error', e);
+      });
   }
 
   private onEnded(id: string, reason: EndReason, detail?: string): void {

@@ -114,4 +114,46 @@ describe('a call the previous page of the tab left up is carried on, and logged 
     await phone.settle();
     assert.equal(c.crm.count('logCall'), 0);
   });
+
+  it('a conference the page left up is mixed again once both of its calls are taken back; the journal kept who was in it', async () => {
+    const clock = new FakeClock();
+    const phone = new FakePhoneSystem({ users: { '1001': 'secret', '1002': { password: 'secret', displayName: 'Bob Colleague' } }, now: () => clock.now() });
+    const storage = new MemoryStorage();
+    const a = await startEngine(phone, storage, clock, 'page-1');
+    const far = phone.callAgent({ from: '+14155550134' });
+    await phone.settle();
+    await a.engine.execute({ type: 'answer', callId: far.callId });
+    await phone.settle();
+    await a.engine.execute({ type: 'consult', callId: far.callId, target: '1002' });
+    await phone.settle();
+    const consultation = phone.outboundCalls.at(-1);
+    assert.ok(consultation);
+    await a.engine.execute({ type: 'conference', callIds: [far.callId, consultation.callId] });
+    await phone.settle();
+    clock.advance(5000);
+    await phone.settle();
+    assert.deepEqual(phone.farEnd(far.callId).conferencedWith, [consultation.callId], 'mixed before the reload');
+    a.engine.dispose();
+    phone.pageLeft(a.telephony);
+    const left = (callId: string, internal: boolean): ReattachingCall => {
+      return {
+        callId, direction: internal ? 'outbound' : 'inbound', internal, remote: { number: internal ? '1002' : '+14155550134' },
+        answeredAt: clock.now() - 5000, leftAt: clock.now(), held: false, muted: false,
+      };
+    };
+    clock.advance(1500); // the reload: the new page's media is not mixed yet
+
+    const b = await startEngine(phone, storage, clock, 'page-2', [left(far.callId, false), left(consultation.callId, true)]);
+    const shown = (id: string) => b.engine.state.calls.find((c) => c.id === id);
+    assert.deepEqual(shown(far.callId)?.conferencedWith, [consultation.callId], 'the customer\'s call is shown in the conference again');
+    assert.deepEqual(shown(consultation.callId)?.conferencedWith, [far.callId], 'and so is the colleague\'s');
+    b.telephony.emitSoon('established', far.callId);
+    await phone.settle();
+    assert.deepEqual(phone.farEnd(far.callId).conferencedWith, [], 'not mixed while the other call is still being taken back');
+    b.telephony.emitSoon('established', consultation.callId);
+    await phone.settle();
+    assert.deepEqual(phone.farEnd(far.callId).conferencedWith, [consultation.callId], 'mixed again: the customer hears the colleague');
+    assert.deepEqual(phone.farEnd(consultation.callId).conferencedWith, [far.callId]);
+    assert.deepEqual([shown(far.callId)?.state, shown(consultation.callId)?.state], ['active', 'active']);
+  });
 });

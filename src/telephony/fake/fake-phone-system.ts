@@ -239,6 +239,16 @@ export class FakePhoneSystem {
     return [...this.calls.values()].filter((c) => c.direction === 'outbound').map((c) => this.handle(c));
   }
 
+  /**
+   * The page holding `telephony` went away without hanging up (a reload, a crash): its calls go on
+   * at the phone system, but what lived in the page goes with it: a conference is mixed in the
+   * agent's page, so its calls are no longer mixed until a new page mixes them again.
+   */
+  pageLeft(telephony: FakeTelephony): void {
+    const ext = this.requireConnected(telephony);
+    for (const call of this.calls.values()) if (call.agent === ext) call.conferencedWith = [];
+  }
+
   /** Far ends of every call, oldest first. */
   get allCalls(): FarEnd[] {
     return [...this.calls.values()].map((c) => this.handle(c));
