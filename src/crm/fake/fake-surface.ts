@@ -51,6 +51,11 @@ export class FakeSurface implements SalesforceSurface {
     });
   }
 
+  searchAndPop(request: DeferredSearchRequest): Promise<readonly RecordRef[]> {
+    this.record('searchAndPop', request);
+    return later(() => recordsFromSearchResult(this.org.searchAndScreenPop({ ...request, deferred: false })));
+  }
+
   popDeferred(popData: unknown): Promise<void> {
     this.record('popDeferred', popData);
     return later(() => {

@@ -40,6 +40,16 @@ export class LightningSurface implements SalesforceSurface {
     return { records: recordsFromSearchResult(result), popData: result.SCREEN_POP_DATA };
   }
 
+  async searchAndPop(request: DeferredSearchRequest): Promise<readonly RecordRef[]> {
+    const result = await this.api.searchAndScreenPop({
+      searchParams: request.searchParams,
+      callType: request.callType,
+      deferred: false,
+      ...(request.defaultFieldValues ? { defaultFieldValues: request.defaultFieldValues } : {}),
+    });
+    return recordsFromSearchResult(result);
+  }
+
   popDeferred(popData: unknown): Promise<void> {
     return this.api.screenPopData(popData);
   }

@@ -208,7 +208,50 @@ test('a keypad-dialled number is searched in the layout\'s outbound section', as
   const outcome = await policy.pop({ callId: 'c2', direction: 'outbound', remote: { number: '(415) 555-0134', e164: '+14155550134' }, attachedData: {} });
   assert.equal(outcome.kind, 'single');
   assert.equal(outcome.records[0]?.name, 'Ada Lovelace');
-  assert.deepEqual(surface.calls.filter((c) => c.method === 'deferredSearch').map((c) => (c.args[0] as { callType: string }).callType), ['outbound']);
+  // The outbound section pops nothing, so one search-and-pop request does it (it navigates nowhere).
+  assert.deepEqual(surface.calls.filter((c) => c.method === 'deferredSearch' || c.method === 'searchAndPop').map((c) => [c.method, (c.args[0] as { callType: string }).callType]), [['searchAndPop', 'outbound']]);
+});
+
+/** The default layout, but several matches pop nothing ("Don't pop"): the panel's chooser is the choice. */
+function oneStepOrg(): FakeOrg {
+  const rules = { ...DEFAULT_LAYOUT.Inbound.screenPopSettings, MultipleMatches: { screenPopType: 'DoNotPop' } };
+  return new FakeOrg({ records: RECORDS, layout: { ...DEFAULT_LAYOUT, Inbound: { ...DEFAULT_LAYOUT.Inbound, screenPopSettings: rules } } });
+}
+const methods = (surface: FakeSurface) => surface.calls.map((c) => c.method).filter((m) => m !== 'softphoneLayout');
+
+test('one request per pop where the layout pops nothing for several matches: one match opens with the search itself', async () => {
+  const { policy, org, surface } = setup(oneStepOrg());
+  const outcome = await policy.pop(inbound('+14155550134'));
+  assert.equal(outcome.kind, 'single');
+  assert.equal(outcome.records[0]?.name, 'Ada Lovelace');
+  assert.deepEqual(org.pops, [{ type: 'sobject', params: { recordId: outcome.records[0]!.id } }]);
+  assert.deepEqual(methods(surface), ['searchAndPop'], 'no second request to pop');
+  assert.match(outcome.explanation.join('\n'), /1 match, Contact Ada Lovelace .*popped it \(search and pop in one request\)/);
+});
+
+test('one request per pop: no match runs the layout\'s new-record action with the number prefilled; several open nothing', async () => {
+  const { policy, org, surface } = setup(oneStepOrg());
+  const none = await policy.pop(inbound('+16505550123'));
+  assert.equal(none.kind, 'none');
+  assert.deepEqual(none.newRecord, { objectType: 'Contact', defaults: { Phone: '+16505550123' } });
+  assert.deepEqual(org.pops, [{ type: 'newRecord', params: { entityName: 'Contact', defaultFieldValues: { Phone: '+16505550123' } } }]);
+  org.pops.length = 0;
+  const several = await policy.pop(inbound('+14155550177'));
+  assert.equal(several.kind, 'multiple');
+  assert.deepEqual(several.records.map((r) => r.name).sort(), ['Charles Babbage', 'Grace Hopper']);
+  assert.deepEqual(org.pops, [], 'several matches open nothing: the agent chooses');
+  assert.deepEqual(methods(surface), ['searchAndPop', 'searchAndPop']);
+});
+
+test('one request per pop is not used for call waiting (navigate false) nor where several matches would open a search page', async () => {
+  const waiting = setup(oneStepOrg());
+  const outcome = await waiting.policy.pop({ ...inbound('+14155550134'), navigate: false });
+  assert.equal(outcome.kind, 'single');
+  assert.deepEqual(waiting.org.pops, [], 'nothing opens while another conversation holds the workspace');
+  assert.deepEqual(methods(waiting.surface), ['deferredSearch']);
+  const searchPage = setup();
+  await searchPage.policy.pop(inbound('+14155550134'));
+  assert.deepEqual(methods(searchPage.surface), ['deferredSearch', 'popDeferred'], 'the layout pops a search page on several matches: the deferred form keeps the choice in the panel');
 });
 
 test('navigate false (call waiting): the same searches find the same records, and nothing opens', async () => {

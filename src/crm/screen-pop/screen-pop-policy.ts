@@ -169,6 +169,9 @@ export class ScreenPopPolicy {
     const newObject = section ? noMatchNewRecordObject(section) : undefined;
     const defaults: Record<string, string> | undefined = newObject && this.options.surface.kind !== 'classic' ? { [PHONE_FIELD[newObject] ?? 'Phone']: search } : undefined;
 
+    if (this.options.surface.searchAndPop && request.navigate !== false && section && !popsOnManyMatches(section)) {
+      return this.searchAndPopByNumber(search, callType, section, defaults, newObject, explanation);
+    }
     // One search: a failure rejects the pop, as nothing is known, so nothing may be popped (not even the no-match form).
     let result: DeferredSearchResult;
     try {
@@ -222,6 +225,58 @@ export class ScreenPopPolicy {
     explanation.push(`${searched}: no match; ran the softphone layout's no-match action`);
     return { kind: 'none', records: [], explanation };
   }
+
+  /**
+   * Search and pop in one round trip, where the layout's rules already do what the policy would:
+   * one match → its single-match pop, none → its no-match action, several → no navigation (the
+   * agent chooses in the panel). So the record opens one round trip after the INVITE, not two.
+   */
+  private async searchAndPopByNumber(
+    search: string, callType: SearchCallType, section: LayoutSection, defaults: Record<string, string> | undefined, newObject: string | undefined, explanation: string[],
+  ): Promise<ScreenPopOutcome> {
+    let found: readonly RecordRef[];
+    try {
+      found = await this.options.surface.searchAndPop!({ searchParams: search, callType, ...(defaults ? { defaultFieldValues: defaults } : {}) });
+    } catch (error) {
+      explanation.push(`search for ${search} failed: ${errorText(error)}`);
+      throw error;
+    }
+    const byId = new Map<string, RecordRef>();
+    for (const r of found) if (!byId.has(r.id)) byId.set(r.id, r);
+    const records = [...byId.values()];
+    const objects = Object.keys(section.objects);
+    const searched = `searched ${search}${objects.length ? ` in ${objects.join(', ')}` : ''}`;
+    const rules = section.screenPopSettings;
+    if (records.length === 1) {
+      const record = records[0]!;
+      explanation.push(rules.SingleMatch && rules.SingleMatch.screenPopType !== 'DoNotPop'
+        ? `${searched}: 1 match, ${record.objectType} ${describe(record)}; popped it (search and pop in one request)`
+        : `${searched}: 1 match, ${record.objectType} ${describe(record)}; not popped (the softphone layout has no single-match pop for ${callType} calls)`);
+      return { kind: 'single', records, explanation };
+    }
+    if (records.length > 1) {
+      explanation.push(`${searched}: ${records.length} matches (${records.map((r) => `${r.objectType} ${describe(r)}`).join(', ')}); no pop, the agent chooses`);
+      return { kind: 'multiple', records, explanation };
+    }
+    if (objects.length === 0) explanation.push(`the softphone layout lists no objects for ${callType} calls, so nothing can match`);
+    if (!rules.NoMatch || rules.NoMatch.screenPopType === 'DoNotPop') {
+      explanation.push(`${searched}: no match; the softphone layout has no no-match action for ${callType} calls`);
+      return { kind: 'none', records: [], explanation };
+    }
+    if (newObject) {
+      const shown = defaults ? ` with ${Object.entries(defaults).map(([k, v]) => `${k}=${v}`).join(', ')} prefilled` : '';
+      explanation.push(`${searched}: no match; opened a new ${newObject}${shown} (softphone layout's no-match action)`);
+      return { kind: 'none', records: [], newRecord: { objectType: newObject, defaults: defaults ?? {} }, explanation };
+    }
+    explanation.push(`${searched}: no match; ran the softphone layout's no-match action`);
+    return { kind: 'none', records: [], explanation };
+  }
+}
+
+/** The layout's multiple-match rule navigates (a search page, a flow…): then the deferred form keeps the choice in the panel. */
+function popsOnManyMatches(section: LayoutSection): boolean {
+  const rule = section.screenPopSettings.MultipleMatches;
+  return rule !== undefined && rule.screenPopType !== 'DoNotPop';
 }
 
 const NOT_YET = 'not opened yet: the agent is in another conversation; opens when this call is answered';

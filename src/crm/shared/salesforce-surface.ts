@@ -47,6 +47,12 @@ export interface SalesforceSurface {
   softphoneLayout(): Promise<SoftphoneLayout>;
 
   deferredSearch(request: DeferredSearchRequest): Promise<DeferredSearchResult>;
+  /**
+   * Searches and performs the softphone layout's pop in one round trip (Lightning:
+   * `searchAndScreenPop` without `deferred`); resolves the matches. Absent where the library has no
+   * such call worth using (Classic keeps the deferred form).
+   */
+  searchAndPop?(request: DeferredSearchRequest): Promise<readonly RecordRef[]>;
   /** Performs a deferred search's pop (MUST pass popData on unmodified). */
   popDeferred(popData: unknown): Promise<void>;
   popRecord(record: RecordRef): Promise<void>;

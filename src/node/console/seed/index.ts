@@ -76,7 +76,9 @@ export const DEMO_SOFTPHONE_LAYOUT: SoftphoneLayout = {
       screenPopsOpenWithin: 'ExistingWindow',
       NoMatch: { screenPopType: 'PopToEntity', screenPopData: 'Contact' },
       SingleMatch: { screenPopType: 'PopToEntity' },
-      MultipleMatches: { screenPopType: 'PopToSearch' },
+      // "Don't pop": the softphone lists several matches for the agent to choose, so the layout
+      // needs no search page, and a call's search and pop go in one searchAndScreenPop request.
+      MultipleMatches: { screenPopType: 'DoNotPop' },
     },
   },
   Outbound: {
