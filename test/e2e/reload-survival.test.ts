@@ -230,7 +230,7 @@ describe('a call survives a reload of the agent\'s console', { concurrency: fals
     await customer.context().close();
   });
 
-  test('two console tabs: the tab with the call closes and the other takes the call over, with audio; one Task', { timeout: 150_000 }, async () => {
+  test('two console tabs: a reload of the following tab changes nothing; the tab with the call closes and the other takes the call over, with audio; one Task', { timeout: 150_000 }, async () => {
     const { customer, callId, answeredAt } = await answeredCall();
     // A second console tab of the same agent: it follows the first, which holds the phone.
     const second = await agent.context.newPage();
@@ -238,6 +238,21 @@ describe('a call survives a reload of the agent\'s console', { concurrency: fals
     const secondPhone = second.frameLocator('iframe[title="Softphone"]');
     await secondPhone.getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 20_000 });
     await sleep(1000);
+
+    // The following tab reloads: it holds no dialog, so it sends no INVITE (Replaces) and no BYE,
+    // and the tab with the call keeps it, audio and all; the reloaded tab shows the call again.
+    const replaces: string[] = [];
+    const offReplaces = h.sip.on('message', (m) => { if (m.direction === 'in' && /^INVITE /.test(m.text) && /\r\nReplaces:/i.test(m.text)) replaces.push(m.text.split('\r\n')[0]!); });
+    const followerReloadAt = Date.now();
+    await second.reload({ timeout: 30_000 });
+    await secondPhone.getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 20_000 });
+    await audioFlowing(() => agentBytes(agent, 0), 10_000, 'the tab with the call still hears the customer');
+    await sleep(1500);
+    offReplaces();
+    assert.deepEqual(replaces, [], 'the following tab\'s reload took no call over');
+    assert.deepEqual(byesToCustomer, [], 'the following tab\'s reload sent the customer no BYE');
+    assert.equal(await customerBytes(customer, followerReloadAt), 0, 'the customer has no new media session: the call stayed where it was');
+    assert.match((await customer.locator('#state').textContent()) ?? '', /connected/);
 
     const closedAt = Date.now();
     await agent.page.close({ runBeforeUnload: true });
