@@ -22,6 +22,23 @@ import {
 } from '../src/node/demo/demo-phone-system.ts';
 import { parseTtlSeconds } from '../src/node/console/server/sip-credentials.ts';
 
+const USAGE = `Usage: npm start -- [options]
+
+Builds the connector, starts the embedded SIP server and the console emulator with demo data, and
+prints where to go.
+  --port N            console (Lightning origin) port (default 4280); the Visualforce origin is N+1
+  --sip-port N        embedded SIP server port (default 5066)
+  --sip-server URL    use another SIP server (e.g. Kamailio: ws://127.0.0.1:8080) instead of the embedded one
+  --db FILE           console database (default .switchboard/console.sqlite; '' or :memory: for a throwaway org)
+  --host H            bind address (default 127.0.0.1)
+  --sip-secret S      secret shared by the SIP server and the emulator's SwitchboardCredentials.mint
+                      (default the environment's SWITCHBOARD_SIP_SECRET, else a fresh random one per run;
+                      with --sip-server, the secret that server's auth_ephemeral is configured with)
+  --credential-ttl N  lifetime of minted SIP credentials in seconds (default 3600)
+  --no-build          skip the build (dist/ is already fresh)
+  -h, --help          this text
+`;
+
 interface StartOptions {
   port: number;
   sipPort: number;
@@ -48,6 +65,11 @@ function parse(argv: readonly string[]): StartOptions {
       return Number(v);
     };
     switch (arg) {
+      case '-h':
+      case '--help':
+        console.log(USAGE);
+        process.exit(0);
+        break;
       case '--port': o.port = port(); break;
       case '--sip-port': o.sipPort = port(); break;
       case '--sip-server': o.sipServer = value(); break;
@@ -56,7 +78,7 @@ function parse(argv: readonly string[]): StartOptions {
       case '--no-build': o.build = false; break;
       case '--sip-secret': o.sipSecret = value(); break;
       case '--credential-ttl': o.credentialTtlSeconds = parseTtlSeconds(value(), arg); break;
-      default: throw new Error(`unknown option '${arg}' (see the comment at the top of scripts/start.ts)`);
+      default: throw new Error(`unknown option '${arg}'\n\n${USAGE}`);
     }
   }
   return o;

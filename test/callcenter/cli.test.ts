@@ -157,3 +157,40 @@ test('package build and doctor run from the bin', (t) => {
   assert.equal(bad.code, 1);
   assert.match(bad.stdout, /^error adapter-url-http: /m);
 });
+
+test('--help on every command and subcommand: its own usage on stdout, exit 0, nothing run', (t) => {
+  const dir = tempDir(t);
+  const cases: [string[], RegExp][] = [
+    [['--help'], /^Usage: switchboard <command>/],
+    [['callcenter', '--help'], /^Usage: switchboard <command>/],
+    [['callcenter', 'init', '--help'], /^Usage: switchboard callcenter init .*\n[\s\S]*--force/],
+    [['callcenter', 'schema', '-h'], /^Usage: switchboard callcenter schema/],
+    [['callcenter', 'build', '--help'], /^Usage: switchboard callcenter build [\s\S]*--out DIR/],
+    [['callcenter', 'lint', '--help'], /^Usage: switchboard callcenter lint [\s\S]*--format json/],
+    [['package', 'build', '--help'], /^Usage: switchboard package build [\s\S]*--external-url URL/],
+    [['doctor', '--help'], /^Usage: switchboard doctor [\s\S]*--console/],
+  ];
+  for (const [args, usage] of cases) {
+    const r = run(args, dir);
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stdout, usage, args.join(' '));
+  }
+  assert.equal(existsSync(join(dir, 'switchboard.yaml')), false, 'callcenter init --help wrote nothing');
+  // After `--`, --help is a file name like any other.
+  const lint = run(['callcenter', 'lint', '--', '--help'], dir);
+  assert.equal(lint.code, 1);
+  assert.match(lint.stdout, /^--help:1:1 error/);
+});
+
+test('npm start and the console emulator answer --help with their options, and name an unknown option', () => {
+  const tsx = (script: string, args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(root, script), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  for (const [script, first] of [['scripts/start.ts', /^Usage: npm start -- \[options\]/], ['src/node/console/main.ts', /^Usage: tsx src\/node\/console\/main\.ts/]] as const) {
+    const help = tsx(script, ['--help']);
+    assert.equal(help.status, 0, `${script} --help: ${help.stderr}`);
+    assert.match(help.stdout, first);
+    assert.match(help.stdout, /--sip-secret S/);
+    const bad = tsx(script, ['--bogus']);
+    assert.equal(bad.status, script === 'scripts/start.ts' ? 1 : 2, `${script} --bogus exits with an error`);
+    assert.match(bad.stderr, /'--bogus'[\s\S]*Usage:/);
+  }
+});

@@ -43,6 +43,59 @@ const USAGE = `Usage: switchboard <command>
 Exit codes: 0 ok (warnings allowed), 1 problems found, 2 usage error.
 `;
 
+/** `switchboard <command> [sub] --help`: what one command does, its arguments and options. */
+const COMMAND_HELP: Readonly<Record<string, string>> = {
+  'callcenter init': `Usage: switchboard callcenter init [--out ${CONFIG_FILE}] [--force]
+
+Writes a commented config file to start from (the Call Center's settings as YAML).
+  --out FILE   where to write it (default ${CONFIG_FILE})
+  --force      overwrite an existing file
+`,
+  'callcenter schema': `Usage: switchboard callcenter schema
+
+Prints the config file's JSON Schema (for editors: YAML language servers read it).
+`,
+  'callcenter build': `Usage: switchboard callcenter build [config] [--out out/callcenter]
+
+Reads the config (default ${CONFIG_FILE}), checks it, and writes the Call Center twice: the
+Setup > Call Centers > Import XML file, and the Metadata API callCenters/*.callCenter-meta.xml.
+  --out DIR    output folder (default out/callcenter)
+`,
+  'callcenter lint': `Usage: switchboard callcenter lint <file…> [--format json]
+
+Checks Call Center definition files (Setup import XML or Metadata API .callCenter-meta.xml) and
+prints each problem as file:line:column severity rule message, with a fix.
+  --format json   one JSON array of every problem of every file
+Exit code 1 when any file has an error (warnings alone exit 0).
+`,
+  'package build': `Usage: switchboard package build [config] [--out out/package] [--connector-dist dist/app/softphone]
+                                [--external-url https://…] [--api-version ${DEFAULT_API_VERSION}]
+
+Writes a Salesforce DX project: the Call Center, the softphone's Visualforce page and static
+resource (or the Call Center pointing at --external-url where you host it), CSP trusted sites, the
+presence message channel with its Omni-Channel bridge, the Apex classes, the user's extension
+field, the secret's Custom Metadata type and the agents' permission set, with a README of the steps.
+  --out DIR              output folder (default out/package)
+  --connector-dist DIR   the built softphone (default dist/app/softphone; run npm run build first)
+  --external-url URL     an https:// URL that serves the softphone instead of a static resource
+  --api-version NN.0     Metadata API version (default ${DEFAULT_API_VERSION})
+`,
+  doctor: `Usage: switchboard doctor [config] [--console http://127.0.0.1:PORT] [--token T] [--package out/package] [--format json]
+
+Explains why a softphone stays blank or gets no calls: checks the config (default ${CONFIG_FILE}),
+a running console emulator (--console, with its --token), and a built package (--package).
+  --format json   the findings as JSON
+`,
+};
+
+function commandHelp(argv: readonly string[]): string | undefined {
+  const end = argv.indexOf('--');
+  const args = end < 0 ? argv : argv.slice(0, end);
+  if (!args.includes('--help') && !args.includes('-h')) return undefined;
+  const [command, sub] = args;
+  return COMMAND_HELP[`${command} ${sub}`] ?? COMMAND_HELP[command ?? ''] ?? USAGE;
+}
+
 class UsageError extends Error {}
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -67,6 +120,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+  const help = commandHelp(argv);
+  if (help) {
+    io.out(help);
+    return 0;
+  }
   const [command, sub, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     io.out(USAGE);

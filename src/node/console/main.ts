@@ -12,8 +12,27 @@ import { parseArgs } from 'node:util';
 import { startConsole, STRICT_CHROMIUM_ARGS } from './index.ts';
 import { parseTtlSeconds } from './server/sip-credentials.ts';
 
-const { values } = parseArgs({
-  options: {
+const USAGE = `Usage: tsx src/node/console/main.ts [options]
+
+The Lightning console emulator alone (npm start runs it with the embedded SIP server and demo data).
+  --port N            Lightning origin port (default 5173)
+  --vf-port N         Visualforce origin port, where the softphone frame loads (default 5174)
+  --host H            bind address (default 127.0.0.1)
+  --db FILE           the org's database (default console.sqlite; :memory: for a throwaway org)
+  --apex-dir DIR      Apex classes the emulator serves to runApex
+  --sip-server URL    the SIP WebSocket URL the demo call centers point at
+  --strict            Salesforce-shaped host names (map *.force.com to 127.0.0.1 in the browser)
+  --sip-secret S      the secret shared with the phone system for SwitchboardCredentials.mint
+                      (default the environment's SWITCHBOARD_SIP_SECRET; never printed)
+  --credential-ttl N  lifetime of minted SIP credentials in seconds (default 3600)
+  -h, --help          this text
+`;
+
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      help: { type: 'boolean', short: 'h', default: false },
     port: { type: 'string', default: '5173' },
     'vf-port': { type: 'string', default: '5174' },
     host: { type: 'string', default: '127.0.0.1' },
@@ -23,8 +42,17 @@ const { values } = parseArgs({
     strict: { type: 'boolean', default: false },
     'sip-secret': { type: 'string' },
     'credential-ttl': { type: 'string', default: '3600' },
-  },
-});
+    },
+  });
+} catch (e) {
+  console.error(`${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
+  process.exit(2);
+}
+const { values } = parsed;
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const port = Number(values.port);
 const vfPort = Number(values['vf-port']);
