@@ -160,12 +160,12 @@ describe('ring group under load: Kamailio (parallel fork, no queue: callers re-o
     assertAllAnswered(result);
   });
 
-  // KNOWN (reported to the lead), measured 2026-11-21 on 2 shared cores: with the default 64 MB of
+  // KNOWN, measured 2026-11-21 on 2 shared cores: with the default 64 MB of
   // shm, most calls ended 500 (shared memory exhausted); with 512 MB and 408 re-offered, 41 of 50
   // calls were done after 195 s and 438 INVITEs (every idle agent rings with the same call, at most
   // 4 calls up at once), so the 200 s bound ends the run. The test keeps asserting every call answered.
   //
-  // KNOWN (reported to the lead): with parallel forking every agent who was rung logged the call, as
+  // KNOWN: with parallel forking every agent who was rung logged the call, as
   // a missed call, when a colleague answered it (19 extra Tasks per call; the CANCEL carries
   // `Reason: SIP;cause=200;text="Call completed elsewhere"`, RFC 3326). The connector reads that
   // Reason since 71ce579; this check stays `todo` until the run above completes in its budget.

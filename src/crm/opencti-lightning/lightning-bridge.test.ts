@@ -1,7 +1,4 @@
-// Tests run in Node; the crm layer rule has no *.test.ts exception for node:* (told the lead).
- 
 import { test } from 'node:test';
- 
 import assert from 'node:assert/strict';
 import { SwitchboardError, silentLogger } from '../../core/index.ts';
 import { MemoryStorage } from '../outbox/memory-storage.ts';

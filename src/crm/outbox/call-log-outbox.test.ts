@@ -1,7 +1,4 @@
-// Tests run in Node; the crm layer rule has no *.test.ts exception for node:* (told the lead).
- 
 import { test } from 'node:test';
- 
 import assert from 'node:assert/strict';
 import { SwitchboardError, silentLogger, type Logger } from '../../core/index.ts';
 import { FakeOrg, seededRandom } from '../fake/fake-org.ts';

@@ -3,12 +3,8 @@
  * Web Locks, two tabs of one origin. The "org" lives in this Node process (FakeOrg) and the pages
  * reach it through page.exposeFunction, so both tabs write to one Salesforce.
  */
-// Tests run in Node; the crm layer rule has no *.test.ts exception for node:* (told the lead).
- 
 import { after, before, test } from 'node:test';
- 
 import assert from 'node:assert/strict';
- 
 import { createServer, type Server } from 'node:http';
  
 import { fileURLToPath } from 'node:url';

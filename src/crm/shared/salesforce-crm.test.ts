@@ -1,7 +1,4 @@
-// Tests run in Node; the crm layer rule has no *.test.ts exception for node:* (told the lead).
- 
 import { test } from 'node:test';
- 
 import assert from 'node:assert/strict';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { silentLogger, type CallLogEntry, type Party } from '../../core/index.ts';

@@ -1,5 +1,3 @@
-// Tests run in Node; the crm layer rule has no *.test.ts exception for node:* (told the lead).
-
 import { test } from 'node:test';
 
 import assert from 'node:assert/strict';

@@ -60,7 +60,7 @@ const GENERAL_ITEMS: readonly CallCenterItem[] = [
   ['reqSalesforceCompatibilityMode', 'Salesforce Compatibility Mode', 'Classic_and_Lightning'],
 ].map(([item, label, value], sortOrder) => ({ section: 'reqGeneralInfo', sectionLabel: 'General Information', sectionSortOrder: 0, item: item!, label, value: value!, sortOrder }));
 
-/** The demo call center's items; the connector (`switchboard`) section is the lead's to add. */
+/** The demo call center's general items; `connectDemoCallCenter` (console-db-data.ts) adds the connector's `switchboard` section for the SIP server it runs with. */
 export const DEMO_CALL_CENTER_ITEMS: readonly CallCenterItem[] = GENERAL_ITEMS;
 
 export const DEMO_SOFTPHONE_LAYOUT: SoftphoneLayout = {
