@@ -130,3 +130,23 @@ test('docs/callcenter.md lists every rule with its severity', () => {
   const doc = readFileSync(join(here, '..', '..', 'docs', 'callcenter.md'), 'utf8');
   for (const [id, spec] of Object.entries(RULES)) assert.ok(doc.includes(`| \`${id}\` | ${spec.severity} |`), `${id} is documented`);
 });
+
+test('the emulator\'s Setup import and `callcenter lint` agree: the same problems with the same severities, on every corpus file', async () => {
+  const { validateCallCenterText, SETUP_ACCEPTS } = await import('../../src/node/console/server/call-center-import.ts');
+  const key = (p: { line: number; column: number; severity: string; rule: string }) => `${p.line}:${p.column} ${p.severity} ${p.rule}`;
+  let refused = 0;
+  let acceptedErrors = 0;
+  for (const [dir, name] of [...xmlFiles(brokenDir).map((n) => [brokenDir, n] as const), ...xmlFiles(validDir).map((n) => [validDir, n] as const)]) {
+    const text = readFileSync(join(dir, name), 'utf8');
+    const lint = lintCallCenter(text, name).problems;
+    const verdict = await validateCallCenterText(text, name);
+    const shown = [...verdict.errors, ...verdict.connectorErrors, ...verdict.warnings];
+    assert.deepEqual(shown.map(key).sort(), lint.map(key).sort(), `${name}: Setup shows what lint reports`);
+    for (const p of verdict.errors) assert.ok(!SETUP_ACCEPTS.has(p.rule), `${name}: ${p.rule} refuses the import`);
+    for (const p of verdict.connectorErrors) assert.equal(p.severity, 'error');
+    refused += verdict.errors.length ? 1 : 0;
+    acceptedErrors += verdict.connectorErrors.length;
+  }
+  assert.ok(refused >= 30, `most broken files are refused by Setup (${refused})`);
+  assert.ok(acceptedErrors > 0, 'some errors are ones Setup accepts (shown, not refused)');
+});

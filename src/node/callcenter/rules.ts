@@ -32,7 +32,7 @@ export const RULES = {
   'name-not-alphanumeric': { severity: 'error', summary: 'Names are letters and digits only.' },
   'name-duplicate': { severity: 'error', summary: 'Two sections, or two items of one section, share a name.' },
   'name-reserved': { severity: 'error', summary: 'label, sortOrder, internalNameLabel and displayNameLabel are reserved names.' },
-  'req-name-unknown': { severity: 'error', summary: 'Names starting with req are reserved for the sections and items Salesforce defines.' },
+  'req-name-unknown': { severity: 'warning', summary: 'A req-prefixed name Salesforce does not define: Setup imports it (vendor files and Salesforce\'s own samples use some), but the prefix is meant for Salesforce\'s sections and items.' },
   'custom-item-in-req-section': { severity: 'warning', summary: 'A custom item inside a Salesforce section; put custom items in your own section.' },
   'label-too-long': { severity: 'error', summary: 'Labels are at most 1,000 characters.' },
   'general-info-missing': { severity: 'error', summary: 'The reqGeneralInfo section is required.' },

@@ -18,31 +18,40 @@ export interface ImportProblem {
 
 export interface ImportVerdict {
   readonly fileName: string;
+  /** Problems Salesforce's Setup import refuses the file for: nothing is imported. */
   readonly errors: readonly ImportProblem[];
+  /**
+   * Errors of `callcenter lint` (same rule, same severity) that Salesforce's Setup accepts: the
+   * file imports, and the softphone will hit them (no phone in Lightning, a shared password…).
+   */
+  readonly connectorErrors: readonly ImportProblem[];
   readonly warnings: readonly ImportProblem[];
   /** getCallCenterSettings' map of the file, when it parsed. */
   readonly settings?: Readonly<Record<string, string>>;
 }
 
-/** Linter rules that are advice about a working deployment, not reasons Setup refuses a file. */
-export const ADVISORY_RULES: ReadonlySet<string> = new Set([
+/**
+ * Linter rules whose problems Salesforce's Setup import accepts: advice about a working deployment
+ * or our own policy, not reasons Setup refuses a file. Their severity is the linter's everywhere.
+ */
+export const SETUP_ACCEPTS: ReadonlySet<string> = new Set([
   'compatibility-mode-classic', 'compatibility-mode-missing', 'adapter-url-not-https', 'use-api',
   'softphone-height-range', 'softphone-width-range', 'switchboard-item-missing', 'switchboard-item-invalid',
-  // A shared sipPassword is our policy (an error for `callcenter lint`), not a reason Setup refuses a file.
   'secret-in-file',
 ]);
 
 export async function validateCallCenterText(text: string, fileName: string): Promise<ImportVerdict> {
   if (text.trim() === '') {
-    return { fileName, warnings: [], errors: [{ line: 1, column: 1, severity: 'error', rule: 'empty-file', message: 'The file is empty.', fix: 'Choose a Call Center definition file (<callCenter>…</callCenter>).' }] };
+    return { fileName, warnings: [], connectorErrors: [], errors: [{ line: 1, column: 1, severity: 'error', rule: 'empty-file', message: 'The file is empty.', fix: 'Choose a Call Center definition file (<callCenter>…</callCenter>).' }] };
   }
   const result = lintCallCenter(text, fileName);
   const problems: ImportProblem[] = result.problems.map((p) => ({
-    line: p.line, column: p.column, severity: ADVISORY_RULES.has(p.rule) ? 'warning' : p.severity, rule: p.rule, message: p.message, fix: p.fix,
+    line: p.line, column: p.column, severity: p.severity, rule: p.rule, message: p.message, fix: p.fix,
   }));
   return {
     fileName,
-    errors: problems.filter((p) => p.severity === 'error'),
+    errors: problems.filter((p) => p.severity === 'error' && !SETUP_ACCEPTS.has(p.rule)),
+    connectorErrors: problems.filter((p) => p.severity === 'error' && SETUP_ACCEPTS.has(p.rule)),
     warnings: problems.filter((p) => p.severity === 'warning'),
     ...(result.callCenter ? { settings: result.callCenter.toSettingsMap() } : {}),
   };

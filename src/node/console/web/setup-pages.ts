@@ -32,9 +32,9 @@ async function renderCallCenters(root: HTMLElement, api: ApiClient): Promise<voi
     void f.text().then((t) => { textarea.value = t; });
   });
   const problemList = (label: string, problems: ImportProblem[]): HTMLElement =>
-    h('ul', { 'aria-label': label }, problems.map((p) => h('li', {}, `Line ${p.line}, column ${p.column}: ${p.message} ${p.fix}`)));
+    h('ul', { 'aria-label': label }, problems.map((p) => h('li', {}, `Line ${p.line}, column ${p.column}: ${p.severity} ${p.rule}: ${p.message} ${p.fix}`)));
   const doImport = async (): Promise<void> => {
-    const { status, body } = await api.send<{ errors?: ImportProblem[]; warnings?: ImportProblem[]; callCenter?: CallCenterView; error?: string }>('POST', 'setup/call-centers/import', { text: textarea.value, fileName: fileName.value });
+    const { status, body } = await api.send<{ errors?: ImportProblem[]; connectorErrors?: ImportProblem[]; warnings?: ImportProblem[]; callCenter?: CallCenterView; error?: string }>('POST', 'setup/call-centers/import', { text: textarea.value, fileName: fileName.value });
     clear(result);
     if (status !== 201) {
       result.append(h('div', { role: 'alert', class: 'slds-text-color_error' }, h('p', {}, `Import failed: ${body.errors?.length ?? 0} error(s) in ${fileName.value}.`),
@@ -42,6 +42,13 @@ async function renderCallCenters(root: HTMLElement, api: ApiClient): Promise<voi
       return;
     }
     result.append(h('p', { role: 'status' }, `Imported call center ${body.callCenter?.Name ?? ''}.`));
+    // Salesforce imports these too; `callcenter lint` calls them errors, and so does this page.
+    const connectorErrors = body.connectorErrors ?? [];
+    if (connectorErrors.length) {
+      result.append(h('div', { role: 'alert', class: 'slds-text-color_error' },
+        h('p', {}, `${connectorErrors.length} error(s) the softphone will hit (Salesforce imports the file anyway; callcenter lint reports the same):`),
+        problemList('Connector errors', connectorErrors)));
+    }
     if ((body.warnings ?? []).length) result.append(problemList('Import warnings', body.warnings ?? []));
   };
   root.append(
