@@ -34,15 +34,20 @@ export interface SippResult {
   readonly output: string;
 }
 
-/** Runs sipp with `args` in `cwd`; resolves when it exits (bounded by `timeoutMs`). */
-export function runSipp(args: readonly string[], cwd: string, timeoutMs = 30_000): Promise<SippResult> {
+/**
+ * Runs sipp with `args` in `cwd`; resolves when it exits (bounded by `timeoutMs`). Aborting
+ * `signal` kills it (a test that failed half-way through a long scenario).
+ */
+export function runSipp(args: readonly string[], cwd: string, timeoutMs = 30_000, signal?: AbortSignal): Promise<SippResult> {
   if (!existsSync(SIPP_PATH)) throw new Error(`SIPp is not installed at ${SIPP_PATH} (apt-get install sip-tester).`);
   return new Promise((resolve) => {
-    const proc = spawn(SIPP_PATH, [...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(SIPP_PATH, [...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal, killSignal: 'SIGKILL' as const } : {}) });
     let output = '';
     proc.stdout.on('data', (b: Buffer) => (output += b.toString()));
     proc.stderr.on('data', (b: Buffer) => (output += b.toString()));
     const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+    // Aborting makes spawn emit an AbortError as well as 'exit' (which resolves).
+    if (signal) proc.on('error', (e) => { if (e.name !== 'AbortError') output += `\n${String(e)}`; });
     proc.once('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, output });
