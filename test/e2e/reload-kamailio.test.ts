@@ -36,7 +36,7 @@ async function audioGrows(read: () => Promise<number>, what: string): Promise<vo
   await waitUntil(async () => (await read().catch(() => 0)) - start > 4000, 20_000, what);
 }
 
-describe('a call survives a reload of the console, with Kamailio', { concurrency: false, timeout: 180_000 }, () => {
+describe('a call survives a reload of the console, with Kamailio', { concurrency: false, timeout: 240_000 }, () => {
   let kamailio: KamailioHandle;
   let app: RunningConsole;
   let browser: Browser;
@@ -95,5 +95,32 @@ describe('a call survives a reload of the console, with Kamailio', { concurrency
     const duration = Number(mine()[0]!.fields['CallDurationInSeconds']);
     const talked = Math.floor((hangupAt - answeredAt) / 1000);
     assert.ok(duration >= talked && duration <= talked + 5, `CallDurationInSeconds ${duration} is the whole call (${talked} s)`);
+  });
+  test('reload while a call rings: Kamailio does not offer it again; the reloaded console logs it once, as missed', { timeout: 120_000 }, async () => {
+    const earlier = new Set((app.data.list('Task', 10_000) as unknown as TaskRecord[]).map((t) => t.Id));
+    await customer.getByRole('button', { name: 'Call', exact: true }).click();
+    await phone().getByRole('button', { name: 'Answer' }).waitFor({ timeout: 20_000 });
+    await agent.reload({ timeout: 30_000 });
+    await phone().getByRole('status').first().waitFor({ timeout: 20_000 });
+    await waitUntil(async () => (await kamailio.registeredUsers()).includes(DEMO.agent.extension), 30_000, 'the reloaded console registers again');
+    // The reference config forks no new branch to a registration made after the INVITE (that needs
+    // tsilo's t_append_branches, README): the call does not ring on the reloaded page.
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.equal(await phone().getByRole('button', { name: 'Answer' }).count(), 0, 'not offered again through Kamailio');
+    // The caller gives up. Kamailio forwards the CANCEL to the branch whose WebSocket is gone and
+    // completes it only when fr_inv_timer (60 s here) ends that branch (README: a known limit of the
+    // reference config); the log does not wait for that.
+    await customer.getByRole('button', { name: /Hang up call/ }).click();
+
+    // The page that rang left the call in the journal; the reloaded one logs it once the offer
+    // can no longer come back (the journal's wait for a ringing call), as missed.
+    const mine = () => (app.data.list('Task', 10_000) as unknown as TaskRecord[]).filter((t) => !earlier.has(t.Id) && t.fields['WhoId'] === DEMO.uniqueContact.id);
+    await waitUntil(() => mine().length > 0, 60_000, 'the missed call is logged');
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.equal(mine().length, 1, 'logged once');
+    const task = mine()[0]!.fields;
+    assert.equal(task['CallDisposition'], 'Missed');
+    assert.match(String(task['Subject']), /^Missed call from /);
+    assert.equal(Number(task['CallDurationInSeconds']), 0);
   });
 });
