@@ -37,6 +37,7 @@ import type { ConsoleData, ValidationRuleView } from './server/console-data.ts';
 import { callCenterWebSockets } from './server/connector-page-route.ts';
 import { SessionStore } from './server/sessions.ts';
 import { checkHost, checkRequest, refusalBody } from './server/request-guard.ts';
+import { handleApiLogin } from './server/api-login.ts';
 import { handleLogin, sessionForPage } from './server/login.ts';
 import { DEFAULT_CREDENTIAL_TTL_SECONDS, parseTtlSeconds } from './server/sip-credentials.ts';
 
@@ -79,7 +80,15 @@ export interface ConsoleOptions {
   readonly credentialTtlSeconds?: number;
   /** The API clients' session token (default: random per start), for the default user. */
   readonly apiToken?: string;
+  /**
+   * The password every user signs in with through the API (SOAP login, OAuth password grant:
+   * jsforce's `conn.login`). Default DEMO_API_PASSWORD.
+   */
+  readonly apiPassword?: string;
 }
+
+/** The API password of the emulated org's users unless startConsole is given another (README). */
+export const DEMO_API_PASSWORD = 'switchboard-demo';
 
 export interface RunningConsole {
   /** e.g. http://127.0.0.1:5173 (local) or https://switchboard-dev.lightning.force.com:5173 (strict) */
@@ -147,6 +156,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     // The customer phone (src/node/customer-phone) for demos: L/customer-phone/.
     extra: [
       (req, res) => handleLogin(req, res, new URL(req.url ?? '/', 'http://console.invalid'), { data, sessions }),
+      (req, res) => handleApiLogin(req, res, new URL(req.url ?? '/', 'http://console.invalid'), { data, sessions, password: options.apiPassword ?? DEMO_API_PASSWORD, origin: () => origins.lightning }),
       customerPhoneHandler({ distDir: options.distDir ?? join(ROOT, 'dist') }),
     ],
     ...(strict ? { tls: options.tls ?? devCertificate() } : {}),

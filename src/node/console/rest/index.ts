@@ -57,7 +57,31 @@ function statusOf(e: SalesforceError): number {
   }
 }
 
+/**
+ * `/limits` as an org reports it: a Developer Edition's allocations, with the API requests this
+ * emulator has served since it started counted against the daily one.
+ */
+function limits(apiRequestsServed: number): Record<string, { Max: number; Remaining: number }> {
+  const fixed = (max: number) => ({ Max: max, Remaining: max });
+  return {
+    ConcurrentAsyncGetReportInstances: fixed(200),
+    ConcurrentSyncReportRuns: fixed(20),
+    DailyApiRequests: { Max: 15000, Remaining: Math.max(0, 15000 - apiRequestsServed) },
+    DailyAsyncApexExecutions: fixed(250000),
+    DailyBulkApiBatches: fixed(15000),
+    DailyBulkV2QueryJobs: fixed(10000),
+    DailyStreamingApiEvents: fixed(10000),
+    DataStorageMB: fixed(5),
+    FileStorageMB: fixed(20),
+    HourlySyncReportRuns: fixed(500),
+    MassEmail: fixed(10),
+    SingleEmail: fixed(15),
+  };
+}
+
 export function createRestHandler(db: OpenConsoleDb, options: RestOptions = {}): RestHandler {
+  /** API requests served, for /limits' DailyApiRequests. */
+  let apiRequests = 0;
   const currentUser = () => options.userId?.() ?? db.defaultUserId;
   const authenticate = options.authenticate ?? ((req: IncomingMessage): string | undefined => {
     const m = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
@@ -77,6 +101,7 @@ export function createRestHandler(db: OpenConsoleDb, options: RestOptions = {}):
     const version = `${v}.0`;
     const sessionUser = authenticate(req);
     if (sessionUser === undefined) throw sfError('INVALID_SESSION_ID', 'Session expired or invalid');
+    apiRequests++;
     const base = `/services/data/v${version}`;
     const rest = path.slice(3);
     const ctx = { userId: sessionUser || currentUser() };
@@ -86,9 +111,13 @@ export function createRestHandler(db: OpenConsoleDb, options: RestOptions = {}):
 
     if (rest.length === 0) {
       only('GET');
-      return sendJson(res, 200, { sobjects: `${base}/sobjects`, query: `${base}/query`, queryAll: `${base}/queryAll`, search: `${base}/search`, parameterizedSearch: `${base}/parameterizedSearch` });
+      return sendJson(res, 200, { sobjects: `${base}/sobjects`, query: `${base}/query`, queryAll: `${base}/queryAll`, search: `${base}/search`, parameterizedSearch: `${base}/parameterizedSearch`, limits: `${base}/limits` });
     }
     const [resource, object, id, extra] = rest;
+    if (resource === 'limits' && !object) {
+      only('GET');
+      return sendJson(res, 200, limits(apiRequests));
+    }
     if (resource === 'query' || resource === 'queryAll') {
       only('GET');
       if (object) throw notFound(); // no query locators: results always come in one batch

@@ -5,7 +5,8 @@
  * OPTIONS) must also
  * - come from one of the emulator's own origins when it says where it comes from (`Origin`),
  * - carry the emulator's session (the console page's cookie or `Authorization: Bearer <token>`),
- *   except `POST /login`, which is how a session starts,
+ *   except where a session starts: `POST /login`, and the API's SOAP login and OAuth token
+ *   endpoints (api-login.ts),
  * - send its body as `application/json` (a cross-site page cannot send that without a CORS
  *   preflight, which the emulator never grants); `/login` also takes a form post.
  * Refusals are shaped like the errors of the route they protect: Salesforce's error array under
@@ -13,6 +14,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { SessionStore } from './sessions.ts';
+import { OAUTH_TOKEN_PATH, SOAP_LOGIN_PATH } from './api-login.ts';
 
 export interface GuardRefusal {
   readonly status: number;
@@ -56,7 +58,9 @@ export function checkRequest(req: IncomingMessage, path: string, port: number, o
       message: `${what} from origin '${origin}' is refused: only the emulator's own pages (${options.origins.join(', ')}) may change its data.`,
     };
   }
-  const login = path === LOGIN_PATH;
+  const soapLogin = SOAP_LOGIN_PATH.test(path);
+  const oauth = path === OAUTH_TOKEN_PATH;
+  const login = path === LOGIN_PATH || soapLogin || oauth;
   if (!login && !options.sessions.fromRequest(req)) {
     return {
       status: 401, errorCode: 'INVALID_SESSION_ID',
@@ -66,11 +70,13 @@ export function checkRequest(req: IncomingMessage, path: string, port: number, o
   if (hasBody(req)) {
     const type = (req.headers['content-type'] ?? '').toLowerCase();
     const json = /^application\/json\s*(;|$)/.test(type);
-    const form = login && /^application\/x-www-form-urlencoded\s*(;|$)/.test(type);
-    if (!json && !form) {
+    const form = (path === LOGIN_PATH || oauth) && /^application\/x-www-form-urlencoded\s*(;|$)/.test(type);
+    // SOAP is text/xml, which a cross-site page cannot send without a preflight either.
+    const xml = soapLogin && /^text\/xml\s*(;|$)/.test(type);
+    if (!json && !form && !xml) {
       return {
         status: 415, errorCode: 'UNSUPPORTED_MEDIA_TYPE',
-        message: `${what}: content type '${type || '(none)'}' is not supported; send the body as application/json${login ? ' or a form' : ''}.`,
+        message: `${what}: content type '${type || '(none)'}' is not supported; send the body as ${soapLogin ? 'text/xml' : oauth ? 'a form (application/x-www-form-urlencoded)' : `application/json${login ? ' or a form' : ''}`}.`,
       };
     }
   }

@@ -1,0 +1,177 @@
+/**
+ * Signing in to the emulated org as Salesforce's API clients do (jsforce's `conn.login`, the
+ * Salesforce CLI's username-password flow, scripts):
+ * - `POST /services/Soap/u/NN.0`: the SOAP `login` call (partner WSDL); a `loginResponse` with
+ *   `serverUrl`, `sessionId`, `userId` and `userInfo`, or an `INVALID_LOGIN` fault (HTTP 500);
+ * - `POST /services/oauth2/token` with `grant_type=password`: `access_token`, `instance_url` and
+ *   the identity URL `id`, or `{error: 'invalid_grant', error_description: 'authentication failure'}`
+ *   (HTTP 400); a missing or unknown grant type is `unsupported_grant_type`;
+ * - `GET /id/<orgId>/<userId>`: the identity service (`conn.identity()`), with the session as
+ *   `Authorization: Bearer` or `?oauth_token=`.
+ * Every user of the org signs in with the one API password the emulator was started with (the
+ * README's demo credentials); the session is the emulator's own, so REST calls carry it as a bearer
+ * token. Any client id and secret are accepted: the emulator has no connected apps.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError, readBody, sendJson, sendText } from './http-util.ts';
+import type { ConsoleData, UserView } from './console-data.ts';
+import type { SessionStore } from './sessions.ts';
+
+/** The emulated org's Id (18 characters, key prefix 00D). */
+export const ORG_ID = '00D5g000000SwBdEAK';
+export const SOAP_LOGIN_PATH = /^\/services\/Soap\/u\/(\d+)\.0\/?$/;
+export const OAUTH_TOKEN_PATH = '/services/oauth2/token';
+const IDENTITY_PATH = /^\/id\/([A-Za-z0-9]{15,18})\/([A-Za-z0-9]{15,18})\/?$/;
+
+/** Paths where a session starts, so a request needs none (request-guard.ts). */
+export function isApiLoginPath(path: string): boolean {
+  return path === OAUTH_TOKEN_PATH || SOAP_LOGIN_PATH.test(path);
+}
+
+export interface ApiLoginOptions {
+  readonly data: ConsoleData;
+  readonly sessions: SessionStore;
+  /** The password every user signs in with through the API. */
+  readonly password: string;
+  /** The origin API clients reach (instance URL, server URL), e.g. the Lightning origin. */
+  readonly origin: () => string;
+}
+
+const INVALID_LOGIN = 'Invalid username, password, security token; or user locked out.';
+
+export async function handleApiLogin(req: IncomingMessage, res: ServerResponse, url: URL, options: ApiLoginOptions): Promise<boolean> {
+  const path = url.pathname;
+  const soap = SOAP_LOGIN_PATH.exec(path);
+  if (soap) {
+    if ((req.method ?? 'GET') !== 'POST') throw new HttpError(405, `${req.method ?? 'GET'} ${path}: the SOAP API takes POST`);
+    await soapLogin(req, res, `${soap[1]}.0`, options);
+    return true;
+  }
+  if (path === OAUTH_TOKEN_PATH) {
+    if ((req.method ?? 'GET') !== 'POST') throw new HttpError(405, `${req.method ?? 'GET'} ${path}: the token endpoint takes POST`);
+    await oauthToken(req, res, options);
+    return true;
+  }
+  const identity = IDENTITY_PATH.exec(path);
+  if (identity) {
+    identityService(req, res, url, identity[1]!, identity[2]!, options);
+    return true;
+  }
+  return false;
+}
+
+/** The user a username and password sign in, or undefined (Salesforce says no more than that). */
+function signIn(username: string, password: string, options: ApiLoginOptions): UserView | undefined {
+  const user = username ? options.data.users().find((u) => u.Username.toLowerCase() === username.toLowerCase()) : undefined;
+  return user && password === options.password ? user : undefined;
+}
+
+const xmlText = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const xmlUnescape = (text: string): string =>
+  text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n))).replace(/&amp;/g, '&');
+
+/** The text of the first `<name>` element, whatever its namespace prefix. */
+function element(xml: string, name: string): string | undefined {
+  const m = new RegExp(`<(?:[\\w.-]+:)?${name}(?:\\s[^>]*)?>([^<]*)</(?:[\\w.-]+:)?${name}>`).exec(xml);
+  return m ? xmlUnescape(m[1]!) : undefined;
+}
+
+async function soapLogin(req: IncomingMessage, res: ServerResponse, version: string, options: ApiLoginOptions): Promise<void> {
+  const body = await readBody(req);
+  if (!/<(?:[\w.-]+:)?login[\s>]/.test(body)) {
+    return soapFault(res, 'INVALID_REQUEST', 'The request is not a SOAP login call (no <login> element in the body).', 'UnexpectedErrorFault');
+  }
+  const user = signIn(element(body, 'username') ?? '', element(body, 'password') ?? '', options);
+  if (!user) return soapFault(res, 'INVALID_LOGIN', INVALID_LOGIN, 'LoginFault');
+  const session = options.sessions.create(user.Id);
+  const origin = options.origin();
+  const fields = options.data.record(user.Id)?.fields ?? {};
+  const text = (v: unknown): string => xmlText(v === null || v === undefined ? '' : String(v));
+  const xml = '<?xml version="1.0" encoding="UTF-8"?>' +
+    '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="urn:partner.soap.sforce.com" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
+    '<soapenv:Body><loginResponse><result>' +
+    `<metadataServerUrl>${origin}/services/Soap/m/${version}/${ORG_ID}</metadataServerUrl>` +
+    '<passwordExpired>false</passwordExpired><sandbox>true</sandbox>' +
+    `<serverUrl>${origin}/services/Soap/u/${version}/${ORG_ID}</serverUrl>` +
+    `<sessionId>${session.token}</sessionId><userId>${user.Id}</userId>` +
+    '<userInfo>' +
+    `<accessibilityMode>false</accessibilityMode><currencySymbol>$</currencySymbol><orgDefaultCurrencyIsoCode>USD</orgDefaultCurrencyIsoCode>` +
+    `<organizationId>${ORG_ID}</organizationId><organizationMultiCurrency>false</organizationMultiCurrency><organizationName>Switchboard Emulator</organizationName>` +
+    `<profileId>00e000000000000AAA</profileId><sessionSecondsValid>7200</sessionSecondsValid>` +
+    `<userDefaultCurrencyIsoCode xsi:nil="true"/><userEmail>${text(fields['Email'])}</userEmail><userFullName>${text(user.Name)}</userFullName>` +
+    `<userId>${user.Id}</userId><userLanguage>${text(fields['LanguageLocaleKey'] ?? 'en_US')}</userLanguage><userLocale>${text(fields['LocaleSidKey'] ?? 'en_US')}</userLocale>` +
+    `<userName>${text(user.Username)}</userName><userTimeZone>${text(fields['TimeZoneSidKey'] ?? 'America/Los_Angeles')}</userTimeZone><userType>Standard</userType><userUiSkin>Theme3</userUiSkin>` +
+    '</userInfo></result></loginResponse></soapenv:Body></soapenv:Envelope>';
+  sendText(res, 200, xml, 'text/xml; charset=utf-8');
+}
+
+function soapFault(res: ServerResponse, code: string, message: string, faultType: string): void {
+  const xml = '<?xml version="1.0" encoding="UTF-8"?>' +
+    '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sf="urn:fault.partner.soap.sforce.com" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
+    `<soapenv:Body><soapenv:Fault><faultcode>sf:${code}</faultcode><faultstring>${code}: ${xmlText(message)}</faultstring>` +
+    `<detail><sf:${faultType} xsi:type="sf:${faultType}"><sf:exceptionCode>${code}</sf:exceptionCode><sf:exceptionMessage>${xmlText(message)}</sf:exceptionMessage></sf:${faultType}></detail>` +
+    '</soapenv:Fault></soapenv:Body></soapenv:Envelope>';
+  sendText(res, 500, xml, 'text/xml; charset=utf-8');
+}
+
+async function oauthToken(req: IncomingMessage, res: ServerResponse, options: ApiLoginOptions): Promise<void> {
+  const form = new URLSearchParams(await readBody(req));
+  const grant = form.get('grant_type') ?? '';
+  if (grant !== 'password') {
+    return sendJson(res, 400, { error: 'unsupported_grant_type', error_description: grant ? `grant type not supported: ${grant}` : 'grant type not supported' });
+  }
+  if (!form.get('client_id')) return sendJson(res, 400, { error: 'invalid_client_id', error_description: 'client identifier invalid' });
+  const user = signIn(form.get('username') ?? '', form.get('password') ?? '', options);
+  if (!user) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'authentication failure' });
+  const session = options.sessions.create(user.Id);
+  const origin = options.origin();
+  sendJson(res, 200, {
+    access_token: session.token,
+    instance_url: origin,
+    id: `${origin}/id/${ORG_ID}/${user.Id}`,
+    token_type: 'Bearer',
+    issued_at: String(Date.now()),
+    // Salesforce signs id + issued_at with the connected app's secret; the emulator has none to sign with.
+    signature: '',
+  });
+}
+
+function identityService(req: IncomingMessage, res: ServerResponse, url: URL, orgId: string, userId: string, options: ApiLoginOptions): void {
+  const session = options.sessions.fromRequest(req) ?? options.sessions.get(url.searchParams.get('oauth_token') ?? undefined);
+  if (!session) return sendText(res, 403, 'Bad_OAuth_Token');
+  const user = options.data.user(userId);
+  if (orgId !== ORG_ID || !user || user.Id !== session.userId) return sendText(res, 403, 'Bad_Id');
+  const origin = options.origin();
+  const fields = options.data.record(user.Id)?.fields ?? {};
+  const v = '{version}';
+  sendJson(res, 200, {
+    id: `${origin}/id/${ORG_ID}/${user.Id}`,
+    asserted_user: true,
+    user_id: user.Id,
+    organization_id: ORG_ID,
+    username: user.Username,
+    nick_name: user.Alias ?? user.Username.split('@')[0],
+    display_name: user.Name,
+    email: fields['Email'] ?? null,
+    email_verified: true,
+    first_name: fields['FirstName'] ?? null,
+    last_name: fields['LastName'] ?? null,
+    timezone: fields['TimeZoneSidKey'] ?? 'America/Los_Angeles',
+    active: true,
+    user_type: 'STANDARD',
+    language: fields['LanguageLocaleKey'] ?? 'en_US',
+    locale: fields['LocaleSidKey'] ?? 'en_US',
+    utcOffset: 0,
+    urls: {
+      enterprise: `${origin}/services/Soap/c/${v}/${ORG_ID}`,
+      metadata: `${origin}/services/Soap/m/${v}/${ORG_ID}`,
+      partner: `${origin}/services/Soap/u/${v}/${ORG_ID}`,
+      rest: `${origin}/services/data/v${v}/`,
+      sobjects: `${origin}/services/data/v${v}/sobjects/`,
+      search: `${origin}/services/data/v${v}/search/`,
+      query: `${origin}/services/data/v${v}/query/`,
+      profile: `${origin}/${user.Id}`,
+      custom_domain: origin,
+    },
+  });
+}
