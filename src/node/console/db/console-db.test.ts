@@ -94,7 +94,7 @@ test('read-only fields and objects are refused', () => {
   assert.equal(errorsOf(() => db.create('CallCenter', { Name: 'x', InternalName: 'x' })).errorCode, 'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY');
 });
 
-test('update, clearing a required field, delete, NOT_FOUND', () => {
+test('update, clearing a required field, delete, ENTITY_IS_DELETED, NOT_FOUND', () => {
   const db = fresh();
   const c = db.create('Contact', { LastName: 'Old', Phone: '415 555 0100' });
   db.update('Contact', c, { LastName: 'New', FirstName: 'Ana' });
@@ -102,10 +102,11 @@ test('update, clearing a required field, delete, NOT_FOUND', () => {
   assert.equal(errorsOf(() => db.update('Contact', c, { LastName: null })).errorCode, 'REQUIRED_FIELD_MISSING');
   const task = db.create('Task', { Subject: 'x', WhoId: c });
   db.delete('Contact', c);
-  assert.equal(errorsOf(() => db.retrieve('Contact', c)).errorCode, 'NOT_FOUND');
+  assert.equal(errorsOf(() => db.retrieve('Contact', c)).errorCode, 'ENTITY_IS_DELETED', 'a deleted record is in the recycle bin');
+  assert.equal(errorsOf(() => db.retrieve('Contact', '003000000000999AAA')).errorCode, 'NOT_FOUND', 'an Id that never was');
   assert.equal(db.retrieve('Task', task).WhoId, null);
   assert.deepEqual(db.searchPhone('4155550100', ['Contact']), []);
-  assert.equal(errorsOf(() => db.delete('Contact', c)).errorCode, 'NOT_FOUND');
+  assert.equal(errorsOf(() => db.delete('Contact', c)).errorCode, 'ENTITY_IS_DELETED');
   assert.equal(errorsOf(() => db.retrieve('Nope', c)).errorCode, 'INVALID_TYPE');
 });
 

@@ -175,8 +175,14 @@ export class ConsoleDb {
     const wanted = fields && fields.length ? this.resolveFields(def, ['Id', ...fields]) : [...def.fields];
     const full = normalizeId(id);
     const row = full && keyPrefixOf(full) === def.keyPrefix ? this.row(def, full) : undefined;
-    if (!row) throw sfError('NOT_FOUND', 'The requested resource does not exist');
+    if (!row) throw this.missing(full);
     return rowToRecord(def, row, wanted, apiVersion);
+  }
+
+  /** The error for an Id with no row: ENTITY_IS_DELETED for a deleted record, as Salesforce says it, else NOT_FOUND. */
+  private missing(full: string | undefined): SalesforceError {
+    const deleted = full ? this.prepare('SELECT 1 FROM deleted_records WHERE id = ?').get(full) : undefined;
+    return deleted ? sfError('ENTITY_IS_DELETED', 'entity is deleted') : sfError('NOT_FOUND', 'The requested resource does not exist');
   }
 
   /** Like retrieve, with the object taken from the Id's key prefix; undefined when not found. */
@@ -187,7 +193,7 @@ export class ConsoleDb {
     try {
       return this.retrieve(object, full, fields);
     } catch (e) {
-      if (e instanceof SalesforceError && e.errorCode === 'NOT_FOUND') return undefined;
+      if (e instanceof SalesforceError && (e.errorCode === 'NOT_FOUND' || e.errorCode === 'ENTITY_IS_DELETED')) return undefined;
       throw e;
     }
   }
@@ -228,7 +234,7 @@ export class ConsoleDb {
     this.transaction(() => {
       const full = normalizeId(id);
       const row = full && keyPrefixOf(full) === def.keyPrefix ? this.row(def, full) : undefined;
-      if (!full || !row) throw sfError('NOT_FOUND', 'The requested resource does not exist');
+      if (!full || !row) throw this.missing(full);
       const idKey = Object.keys(fields).find((k) => k.toLowerCase() === 'id');
       const givenId = idKey === undefined ? undefined : fields[idKey];
       const rest = Object.fromEntries(Object.entries(fields).filter(([k]) => k !== idKey));
@@ -256,8 +262,9 @@ export class ConsoleDb {
     this.transaction(() => {
       const full = normalizeId(id);
       const row = full && keyPrefixOf(full) === def.keyPrefix ? this.row(def, full) : undefined;
-      if (!full || !row) throw sfError('NOT_FOUND', 'The requested resource does not exist');
+      if (!full || !row) throw this.missing(full);
       this.prepare(`DELETE FROM ${tableOf(def)} WHERE "Id" = ?`).run(full);
+      this.prepare('INSERT OR REPLACE INTO deleted_records (id, object, deleted_at) VALUES (?, ?, ?)').run(full, def.name, formatDateTime(this.now()));
       this.prepare('DELETE FROM phone_keys WHERE record_id = ?').run(full);
       // Lookups to the deleted record are cleared, as Salesforce does for optional lookups.
       for (const other of OBJECTS) {

@@ -45,6 +45,13 @@ const MIGRATIONS: readonly Migration[] = [
       db.exec('CREATE TABLE validation_rules (object TEXT NOT NULL, name TEXT NOT NULL COLLATE NOCASE, active INTEGER NOT NULL, formula TEXT NOT NULL, message TEXT NOT NULL, field TEXT, PRIMARY KEY (object, name))');
     },
   },
+  {
+    version: 3,
+    description: 'deleted records (the recycle bin: reading one answers ENTITY_IS_DELETED)',
+    up: (db) => {
+      db.exec('CREATE TABLE deleted_records (id TEXT PRIMARY KEY, object TEXT NOT NULL, deleted_at TEXT NOT NULL)');
+    },
+  },
 ];
 
 export function migrate(db: Database.Database): void {

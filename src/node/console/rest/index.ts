@@ -9,6 +9,7 @@
  * session cookie (`authenticate`; on its own, the handler takes only EMULATOR_ACCESS_TOKEN), and
  * answers 401 INVALID_SESSION_ID without one.
  */
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SalesforceError, sfError, type OpenConsoleDb } from '../db/index.ts';
 import { readJson, sendErrors, sendJson, sendNoContent } from './http.ts';
@@ -50,7 +51,8 @@ const notFound = () => sfError('NOT_FOUND', 'The requested resource does not exi
 
 function statusOf(e: SalesforceError): number {
   switch (e.errorCode) {
-    case 'NOT_FOUND': return 404;
+    case 'NOT_FOUND':
+    case 'ENTITY_IS_DELETED': return 404;
     case 'INVALID_SESSION_ID': return 401;
     case 'METHOD_NOT_ALLOWED': return 405;
     default: return 400;
@@ -79,9 +81,72 @@ function limits(apiRequestsServed: number): Record<string, { Max: number; Remain
   };
 }
 
+/** `Sforce-Query-Options: batchSize=N`: 200 to 2,000 records a batch (Salesforce's bounds), 2,000 by default. */
+function batchSizeOf(req: IncomingMessage): number {
+  const header = req.headers['sforce-query-options'];
+  const m = /(?:^|[\s,;])batchSize\s*=\s*(\d+)/i.exec(Array.isArray(header) ? header.join(',') : header ?? '');
+  return m ? Math.min(2000, Math.max(200, Number(m[1]))) : 2000;
+}
+
+interface Cursor {
+  readonly records: readonly unknown[];
+  readonly totalSize: number;
+  readonly batch: number;
+  lastUsed: number;
+}
+
+/**
+ * Query results larger than a batch, kept for `nextRecordsUrl` (`…/query/01g…-2000`) as an org
+ * keeps a query locator: until it is read to the end or left unused for 15 minutes.
+ */
+class QueryCursors {
+  private readonly open = new Map<string, Cursor>();
+  private static readonly IDLE_MS = 15 * 60_000;
+  private static readonly MAX_OPEN = 50;
+
+  first(result: { totalSize: number; done: boolean; records: readonly unknown[] }, batch: number, base: string): Record<string, unknown> {
+    if (result.records.length <= batch) return { ...result, done: true };
+    this.expire();
+    const locator = `01g${randomBytes(12).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x').slice(0, 15)}`;
+    this.open.set(locator, { records: result.records, totalSize: result.totalSize, batch, lastUsed: Date.now() });
+    return this.batch(locator, 0, base);
+  }
+
+  /** `locatorAndOffset` is the last segment of a nextRecordsUrl: `01g…-2000`. */
+  next(locatorAndOffset: string, base: string): Record<string, unknown> {
+    this.expire();
+    const m = /^(01g[A-Za-z0-9]{12,15})-(\d+)$/.exec(locatorAndOffset);
+    const cursor = m ? this.open.get(m[1]!) : undefined;
+    if (!m || !cursor || Number(m[2]) >= cursor.records.length) throw sfError('INVALID_QUERY_LOCATOR', 'invalid query locator');
+    return this.batch(m[1]!, Number(m[2]), base);
+  }
+
+  private batch(locator: string, offset: number, base: string): Record<string, unknown> {
+    const cursor = this.open.get(locator)!;
+    cursor.lastUsed = Date.now();
+    const end = offset + cursor.batch;
+    const done = end >= cursor.records.length;
+    if (done) this.open.delete(locator);
+    return {
+      totalSize: cursor.totalSize,
+      done,
+      ...(done ? {} : { nextRecordsUrl: `${base}/query/${locator}-${end}` }),
+      records: cursor.records.slice(offset, end),
+    };
+  }
+
+  private expire(): void {
+    const now = Date.now();
+    for (const [locator, c] of this.open) if (now - c.lastUsed > QueryCursors.IDLE_MS) this.open.delete(locator);
+    // The oldest go first when too many are left open (an org limits open cursors per user too).
+    while (this.open.size >= QueryCursors.MAX_OPEN) this.open.delete(this.open.keys().next().value!);
+  }
+}
+
 export function createRestHandler(db: OpenConsoleDb, options: RestOptions = {}): RestHandler {
   /** API requests served, for /limits' DailyApiRequests. */
   let apiRequests = 0;
+  const cursors = new QueryCursors();
   const currentUser = () => options.userId?.() ?? db.defaultUserId;
   const authenticate = options.authenticate ?? ((req: IncomingMessage): string | undefined => {
     const m = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
@@ -120,10 +185,13 @@ export function createRestHandler(db: OpenConsoleDb, options: RestOptions = {}):
     }
     if (resource === 'query' || resource === 'queryAll') {
       only('GET');
-      if (object) throw notFound(); // no query locators: results always come in one batch
+      if (object) {
+        if (id) throw notFound();
+        return sendJson(res, 200, cursors.next(object, base));
+      }
       const q = url.searchParams.get('q');
       if (!q) throw sfError('MALFORMED_QUERY', 'A query string has to be specified');
-      return sendJson(res, 200, db.query(q, version));
+      return sendJson(res, 200, cursors.first(db.query(q, version), batchSizeOf(req), base));
     }
     if (resource === 'search') {
       only('GET');
@@ -204,7 +272,7 @@ export function createRestHandler(db: OpenConsoleDb, options: RestOptions = {}):
       const fields = body.fields.map(String);
       return sendJson(res, 200, body.ids.map((id) => {
         try { return db.retrieve(object, String(id), fields, version); } catch (e) {
-          if (e instanceof SalesforceError && e.errorCode === 'NOT_FOUND') return null;
+          if (e instanceof SalesforceError && (e.errorCode === 'NOT_FOUND' || e.errorCode === 'ENTITY_IS_DELETED')) return null;
           throw e;
         }
       }));

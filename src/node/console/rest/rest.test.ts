@@ -52,7 +52,43 @@ test('jsforce: create, retrieve, update, query, describe, delete a Contact', asy
   const global = await conn.describeGlobal();
   assert.ok(global.sobjects.some((s) => s.name === 'Opportunity'));
   await conn.sobject('Contact').destroy(id);
-  await assert.rejects(conn.sobject('Contact').retrieve(id), (e: Error & { errorCode?: string }) => e.errorCode === 'NOT_FOUND');
+  // As an org answers for a record in the recycle bin; an Id that never existed is NOT_FOUND.
+  await assert.rejects(conn.sobject('Contact').retrieve(id), (e: Error & { errorCode?: string }) => e.errorCode === 'ENTITY_IS_DELETED' && e.message === 'entity is deleted');
+  await assert.rejects(conn.sobject('Contact').update({ Id: id, Title: 'Ghost' }), (e: Error & { errorCode?: string }) => e.errorCode === 'ENTITY_IS_DELETED');
+  await assert.rejects(conn.sobject('Contact').retrieve('003000000000999AAA'), (e: Error & { errorCode?: string }) => e.errorCode === 'NOT_FOUND');
+});
+
+test('a large query comes in batches of at most 2,000 (or Sforce-Query-Options batchSize): nextRecordsUrl, queryMore, autoFetch', async () => {
+  const before = (await conn.query('SELECT COUNT() FROM Account')).totalSize;
+  db.transaction(() => {
+    for (let i = 0; i < 5000; i++) db.create('Account', { Name: `Bulk Account ${String(i).padStart(4, '0')}` }, { userId: DEMO.agent.id });
+  });
+  const total = before + 5000;
+  const first = await conn.query<{ Id: string }>('SELECT Id, Name FROM Account');
+  assert.equal(first.totalSize, total);
+  assert.equal(first.records.length, 2000);
+  assert.equal(first.done, false);
+  assert.match(first.nextRecordsUrl ?? '', /\/services\/data\/v62\.0\/query\/01g[A-Za-z0-9]+-2000$/);
+  const second = await conn.queryMore<{ Id: string }>(first.nextRecordsUrl!);
+  assert.equal(second.records.length, 2000);
+  assert.match(second.nextRecordsUrl ?? '', /-4000$/);
+  const all = await conn.query<{ Id: string }>('SELECT Id FROM Account').run({ autoFetch: true, maxFetch: 100_000 });
+  assert.equal(all.records.length, total, 'autoFetch reads every batch');
+  assert.equal(new Set(all.records.map((r) => r.Id)).size, total, 'no record twice across batches');
+
+  const small = await fetch(`${base}/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id FROM Account')}`, {
+    headers: { authorization: `Bearer ${EMULATOR_ACCESS_TOKEN}`, 'sforce-query-options': 'batchSize=500' },
+  });
+  const page = await small.json() as { records: unknown[]; done: boolean; nextRecordsUrl: string };
+  assert.deepEqual([page.records.length, page.done], [500, false]);
+  assert.match(page.nextRecordsUrl, /^\/services\/data\/v62\.0\/query\/01g[A-Za-z0-9]{15}-500$/, 'relative, as an org gives it');
+  const tooSmall = await fetch(`${base}/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id FROM Account')}`, {
+    headers: { authorization: `Bearer ${EMULATOR_ACCESS_TOKEN}`, 'sforce-query-options': 'batchSize=10' },
+  });
+  assert.equal(((await tooSmall.json()) as { records: unknown[] }).records.length, 200, 'batchSize is at least 200');
+  const bad = await fetch(`${base}/services/data/v62.0/query/01gAAAAAAAAAAAAAAA-2000`, { headers: { authorization: `Bearer ${EMULATOR_ACCESS_TOKEN}` } });
+  assert.equal(bad.status, 400);
+  assert.deepEqual(await bad.json(), [{ errorCode: 'INVALID_QUERY_LOCATOR', message: 'invalid query locator' }]);
 });
 
 test('jsforce: log a call as a Task and read it back', async () => {
