@@ -367,8 +367,26 @@ export class ConsoleDb {
       return { totalSize: n, done: true, records: [] };
     }
     const rows = this.prepare(compiled.sql).all(...compiled.params) as Row[];
-    const records = rows.map((r) => rowToRecord(compiled.object, r, compiled.fields, apiVersion));
+    const records = rows.map((r) => {
+      const record = rowToRecord(compiled.object, r, compiled.fields, apiVersion) as Record<string, unknown>;
+      for (const p of compiled.parents) {
+        const id = r[p.reference.name];
+        record[p.relationship] = typeof id === 'string' ? this.parentRecord(id, p.fields, apiVersion) : null;
+      }
+      return record as SObjectRecord;
+    });
     return { totalSize: records.length, done: true, records };
+  }
+
+  /** A parent record as a relationship query nests it: its attributes and the fields asked for (null where its object has no such field). */
+  private parentRecord(id: string, fields: readonly string[], apiVersion: string): SObjectRecord | null {
+    const object = this.objectOfId(id);
+    const def = object ? this.objectDef(object) : undefined;
+    const row = def ? this.row(def, id) : undefined;
+    if (!def || !row) return null;
+    const record = rowToRecord(def, row, fields.map((n) => findField(def, n)).filter((fd): fd is FieldDef => fd !== undefined), apiVersion) as Record<string, unknown>;
+    for (const n of fields) if (!(n in record)) record[n] = null;
+    return record as SObjectRecord;
   }
 
   /** Runs a SOSL search (subset; see sosl/parser.ts). */

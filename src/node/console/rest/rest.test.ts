@@ -193,3 +193,20 @@ test('emulator API: users, layouts, call centers', async () => {
   assert.equal(((await json('call-centers/Other')).body as { xml: string }).xml, '<callCenter/>');
   assert.equal((await json('users/nobody/call-center')).status, 404);
 });
+
+test('jsforce: parent relationship fields in the select list (Account.Name; polymorphic Who and What); clear errors otherwise', async () => {
+  const contact = await conn.query<{ Name: string; Account: { Name: string; Phone: string; attributes: { type: string } } | null }>(
+    `SELECT Name, Account.Name, Account.Phone FROM Contact WHERE Id = '${DEMO.uniqueContact.id}'`);
+  assert.equal(contact.records[0]!.Account?.Name, 'Acme Corporation');
+  assert.equal(contact.records[0]!.Account?.attributes.type, 'Account');
+  const task = await conn.sobject('Task').create({ Subject: 'Relationship check', Status: 'Completed', WhoId: DEMO.uniqueContact.id });
+  const orphan = await conn.sobject('Task').create({ Subject: 'Nobody', Status: 'Completed' });
+  const tasks = await conn.query<{ Subject: string; Who: { Name: string; attributes: { type: string } } | null; What: unknown }>(
+    `SELECT Subject, Who.Name, What.Name FROM Task WHERE Id IN ('${task.id}', '${orphan.id}') ORDER BY Subject`);
+  assert.deepEqual(tasks.records.map((r) => [r.Subject, r.Who?.Name ?? null, r.Who?.attributes.type ?? null, r.What]), [
+    ['Nobody', null, null, null],
+    ['Relationship check', DEMO.uniqueContact.name, 'Contact', null],
+  ]);
+  await assert.rejects(async () => conn.query('SELECT Name, Acount.Name FROM Contact'), (e: Error & { errorCode?: string }) => e.errorCode === 'INVALID_FIELD' && /Didn't understand relationship 'Acount'/.test(e.message));
+  await assert.rejects(async () => conn.query("SELECT Name FROM Contact WHERE Account.Name = 'Acme Corporation'"), (e: Error & { errorCode?: string }) => e.errorCode === 'INVALID_FIELD' && /select list only/.test(e.message));
+});

@@ -8,6 +8,8 @@ export interface Positioned {
 
 export interface FieldRef extends Positioned {
   readonly name: string;
+  /** Parent relationship names before the field (`Account.Name`: ['Account']); absent for a plain field. */
+  readonly path?: readonly string[];
 }
 
 export type Literal =

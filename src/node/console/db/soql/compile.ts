@@ -12,11 +12,23 @@ import type { Condition, FieldRef, Literal, SelectQuery } from './ast.ts';
 
 export type SqlParam = string | number | null;
 
+/** A parent relationship in the select list (`Account.Name`, polymorphic `Who.Name`): read per row after the query. */
+export interface ParentSelect {
+  /** The key the parent record goes under in each result record (the schema's relationship name). */
+  readonly relationship: string;
+  /** The lookup field holding the parent's Id (AccountId, WhoId). */
+  readonly reference: FieldDef;
+  /** Parent field names, in select order. */
+  readonly fields: readonly string[];
+}
+
 export interface CompiledQuery {
   readonly object: ObjectDef;
   readonly count: boolean;
   /** Fields to return, in select order (empty for COUNT()). */
   readonly fields: readonly FieldDef[];
+  /** Parent relationship fields of the select list, grouped by relationship. */
+  readonly parents: readonly ParentSelect[];
   readonly sql: string;
   readonly params: readonly SqlParam[];
 }
@@ -36,6 +48,7 @@ export function resolveObject(ref: FieldRef, ctx: CompileContext): ObjectDef {
 }
 
 export function resolveField(object: ObjectDef, ref: FieldRef, ctx: CompileContext): FieldDef {
+  if (ref.path) throw positionedError('INVALID_FIELD', ctx.source, ref.token, `${[...ref.path, ref.name].join('.')}: the emulator reads relationship fields in the select list only, not in WHERE or ORDER BY.`);
   const field = findField(object, ref.name);
   if (!field) throw positionedError('INVALID_FIELD', ctx.source, ref.token, `No such column '${ref.name}' on entity '${object.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
   return field;
@@ -55,13 +68,36 @@ export function resolveSelectFields(object: ObjectDef, refs: readonly FieldRef[]
 export function compileQuery(query: SelectQuery, ctx: CompileContext): CompiledQuery {
   const object = resolveObject(query.from, ctx);
   const params: SqlParam[] = [];
-  const fields = query.select.kind === 'count' ? [] : resolveSelectFields(object, query.select.fields, ctx);
+  const refs = query.select.kind === 'count' ? [] : query.select.fields;
+  const fields = resolveSelectFields(object, refs.filter((r) => !r.path), ctx);
+  const parents = resolveParents(object, refs.filter((r) => r.path), ctx);
   const tail = compileTail(object, query, ctx, params);
   if (query.select.kind === 'count') {
-    return { object, count: true, fields, sql: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${tableOf(object)}${tail})`, params };
+    return { object, count: true, fields, parents, sql: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${tableOf(object)}${tail})`, params };
   }
-  const columns = [...new Set(['Id', ...fields.map((fd) => fd.name)])].map(col).join(', ');
-  return { object, count: false, fields, sql: `SELECT ${columns} FROM ${tableOf(object)}${tail}`, params };
+  const columns = [...new Set(['Id', ...fields.map((fd) => fd.name), ...parents.map((p) => p.reference.name)])].map(col).join(', ');
+  return { object, count: false, fields, parents, sql: `SELECT ${columns} FROM ${tableOf(object)}${tail}`, params };
+}
+
+/** `Account.Name`, `Who.Name`: one level of parent relationship, its field known on some object it can point to. */
+function resolveParents(object: ObjectDef, refs: readonly FieldRef[], ctx: CompileContext): ParentSelect[] {
+  const byRelationship = new Map<string, { relationship: string; reference: FieldDef; fields: string[] }>();
+  for (const ref of refs) {
+    const path = ref.path!;
+    const reference = object.fields.find((fd) => fd.type === 'reference' && fd.relationshipName?.toLowerCase() === path[0]!.toLowerCase());
+    if (!reference) {
+      throw positionedError('INVALID_FIELD', ctx.source, ref.token, `Didn't understand relationship '${path[0]}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`);
+    }
+    if (path.length > 1) throw positionedError('INVALID_FIELD', ctx.source, ref.token, `${[...path, ref.name].join('.')}: the emulator reads one level of parent relationship.`);
+    const targets = (reference.referenceTo ?? []).map((name) => findObject(name)).filter((o): o is ObjectDef => o !== undefined);
+    const field = targets.map((t) => findField(t, ref.name)).find((fd) => fd !== undefined);
+    if (!field) throw positionedError('INVALID_FIELD', ctx.source, ref.token, `No such column '${ref.name}' on entity '${targets.map((t) => t.name).join(', ') || reference.relationshipName}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
+    const entry = byRelationship.get(reference.name) ?? { relationship: reference.relationshipName!, reference, fields: [] };
+    if (entry.fields.some((f) => f.toLowerCase() === field.name.toLowerCase())) throw positionedError('INVALID_FIELD', ctx.source, ref.token, `duplicate field selected: ${path[0]}.${field.name}`);
+    entry.fields.push(field.name);
+    byRelationship.set(reference.name, entry);
+  }
+  return [...byRelationship.values()];
 }
 
 /** WHERE … ORDER BY … LIMIT … OFFSET … for `object`, appending to `params`. */

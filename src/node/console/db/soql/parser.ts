@@ -3,7 +3,7 @@
  *
  *   query     := SELECT selectList FROM ident [WHERE condition] [ORDER BY order {, order}]
  *                [LIMIT int] [OFFSET int]
- *   selectList:= COUNT '(' ')' | ident {, ident}
+ *   selectList:= COUNT '(' ')' | field {, field}     field := ident {'.' ident} (parent relationships)
  *   condition := unary {AND unary} | unary {OR unary}        -- mixing AND/OR needs parentheses, as in SOQL
  *   unary     := NOT unary | '(' condition ')' | predicate
  *   predicate := ident op literal | ident [NOT] IN '(' literal {, literal} ')' | ident LIKE string
@@ -89,10 +89,14 @@ export function fieldRef(ts: TokenStream): FieldRef {
   const token = ts.peek();
   if (token.kind !== 'ident' || RESERVED.has(token.text.toUpperCase())) throw ts.unexpected();
   ts.next();
-  if (ts.peek().kind === '.') {
-    throw positionedError(QUERY_ERROR, ts.source, token, `relationship queries are not supported by the emulator: '${token.text}.${ts.peek(1).text}'`);
+  const names = [token.text];
+  while (ts.accept('.')) {
+    const next = ts.peek();
+    if (next.kind !== 'ident') throw ts.unexpected();
+    ts.next();
+    names.push(next.text);
   }
-  return { name: token.text, token };
+  return names.length === 1 ? { name: token.text, token } : { name: names.at(-1)!, path: names.slice(0, -1), token };
 }
 
 function parseOrderItem(ts: TokenStream): OrderItem {
