@@ -8,7 +8,17 @@ import { readdirSync, readFileSync, statSync, mkdtempSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { tmpdir } from 'node:os';
 import { inNetns, reexecInNetns } from './in-netns.mjs';
+import { missingMessage } from './check-system.mjs';
 
+// A fresh machine without the system packages gets one message and the command that installs them.
+if (!inNetns() && process.argv.slice(2).every((a) => a.startsWith('--'))) {
+  const missing = missingMessage();
+  if (missing) {
+    console.error(missing);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
 if (!inNetns()) process.exit(reexecInNetns([process.execPath, ...process.argv.slice(1)]));
 
 const args = process.argv.slice(2);
