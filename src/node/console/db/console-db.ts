@@ -13,7 +13,7 @@ import { migrate } from './migrations.ts';
 import { isRegion, regionOfCountry, searchPhoneKeys, storedPhoneKeys } from './phone.ts';
 import { OBJECTS, findField, findObject, objectForPrefix, type FieldDef, type FieldValue, type ObjectDef } from './schema.ts';
 import { col, rowToRecord, tableOf, type SObjectRecord } from './sql.ts';
-import { coerceValue, formatDateTime, toSql } from './values.ts';
+import { coerceValue, formatDateTime, fromSql, toSql } from './values.ts';
 import { describeGlobalEntry, describeObject, type DescribeGlobalResult, type SObjectDescribe } from './describe.ts';
 import { parseSoql } from './soql/parser.ts';
 import { compileQuery } from './soql/compile.ts';
@@ -367,11 +367,29 @@ export class ConsoleDb {
       return { totalSize: n, done: true, records: [] };
     }
     const rows = this.prepare(compiled.sql).all(...compiled.params) as Row[];
+    if (compiled.aggregate) {
+      const columns = compiled.aggregate;
+      const records = rows.map((r) => {
+        const record: Record<string, unknown> = { attributes: { type: 'AggregateResult' } };
+        columns.forEach((c, i) => {
+          const v = r[`c${i}`];
+          record[c.key] = c.kind === 'group' || c.fn === 'MIN' || c.fn === 'MAX' ? fromSql(c.field, v) : v ?? null;
+        });
+        return record as SObjectRecord;
+      });
+      return { totalSize: records.length, done: true, records };
+    }
     const records = rows.map((r) => {
       const record = rowToRecord(compiled.object, r, compiled.fields, apiVersion) as Record<string, unknown>;
       for (const p of compiled.parents) {
         const id = r[p.reference.name];
         record[p.relationship] = typeof id === 'string' ? this.parentRecord(id, p.fields, apiVersion) : null;
+      }
+      for (const child of compiled.children) {
+        const childRows = this.prepare(child.sql).all(r.Id as string, ...child.params.slice(1)) as Row[];
+        record[child.relationship] = childRows.length
+          ? { totalSize: childRows.length, done: true, records: childRows.map((c) => rowToRecord(child.object, c, child.fields, apiVersion)) }
+          : null;
       }
       return record as SObjectRecord;
     });

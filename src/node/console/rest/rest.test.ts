@@ -210,3 +210,35 @@ test('jsforce: parent relationship fields in the select list (Account.Name; poly
   await assert.rejects(async () => conn.query('SELECT Name, Acount.Name FROM Contact'), (e: Error & { errorCode?: string }) => e.errorCode === 'INVALID_FIELD' && /Didn't understand relationship 'Acount'/.test(e.message));
   await assert.rejects(async () => conn.query("SELECT Name FROM Contact WHERE Account.Name = 'Acme Corporation'"), (e: Error & { errorCode?: string }) => e.errorCode === 'INVALID_FIELD' && /select list only/.test(e.message));
 });
+
+test('jsforce: child subqueries (Account → Contacts, Contact → Tasks), null where there are none', async () => {
+  const r = await conn.query<{ Name: string; Contacts: { totalSize: number; done: boolean; records: { LastName: string }[] } | null; Cases: unknown }>(
+    `SELECT Name, (SELECT LastName FROM Contacts ORDER BY LastName), (SELECT Subject FROM Cases WHERE Subject = 'no such case') FROM Account WHERE Id = '${DEMO.account.id}'`);
+  const acme = r.records[0]!;
+  assert.equal(acme.Name, 'Acme Corporation');
+  assert.ok(acme.Contacts && acme.Contacts.done);
+  const names = acme.Contacts.records.map((c) => c.LastName);
+  assert.ok(names.includes('Lopez'), names.join(', '));
+  assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b)), 'ORDER BY inside the subquery');
+  assert.equal(acme.Contacts.totalSize, names.length);
+  assert.equal(acme.Cases, null, 'no child rows: null, as an org gives it');
+  await assert.rejects(async () => conn.query('SELECT Name, (SELECT Id FROM Contactz) FROM Account'),
+    (e: Error & { errorCode?: string }) => e.errorCode === 'INVALID_TYPE' && /Didn't understand relationship 'Contactz' in FROM part/.test(e.message));
+});
+
+test('jsforce: aggregates — COUNT(Id), GROUP BY with COUNT, SUM, MIN, MAX and aliases; an ungrouped field is refused', async () => {
+  const total = (await conn.query('SELECT COUNT() FROM Contact')).totalSize;
+  const counted = await conn.query<{ expr0: number }>('SELECT COUNT(Id) FROM Contact');
+  assert.deepEqual(counted.records.map((r) => r.expr0), [total]);
+  assert.equal((counted.records[0] as unknown as { attributes: { type: string } }).attributes.type, 'AggregateResult');
+  for (const [name, amount] of [['Agg A', 100], ['Agg B', 250], ['Agg C', 50]] as const) {
+    await conn.sobject('Opportunity').create({ Name: name, StageName: 'Prospecting', CloseDate: '2026-12-31', Amount: amount, AccountId: DEMO.account.id });
+  }
+  const byStage = await conn.query<{ StageName: string; n: number; total: number; expr0: number; biggest: number }>(
+    `SELECT StageName, COUNT(Id) n, SUM(Amount) total, MIN(Amount), MAX(Amount) biggest FROM Opportunity WHERE Name LIKE 'Agg %' GROUP BY StageName`);
+  assert.deepEqual(byStage.records.map((r) => [r.StageName, r.n, r.total, r.expr0, r.biggest]), [['Prospecting', 3, 400, 50, 250]]);
+  await assert.rejects(async () => conn.query('SELECT Name, COUNT(Id) FROM Contact GROUP BY LastName'),
+    (e: Error & { errorCode?: string }) => e.errorCode === 'MALFORMED_QUERY' && /Field must be grouped or aggregated: Name/.test(e.message));
+  await assert.rejects(async () => conn.query('SELECT SUM(Name) FROM Contact'),
+    (e: Error & { errorCode?: string }) => e.errorCode === 'MALFORMED_QUERY' && /does not support aggregate operator SUM/.test(e.message));
+});

@@ -38,8 +38,30 @@ export interface OrderItem {
   readonly nullsLast: boolean;
 }
 
+export type AggregateFunction = 'COUNT' | 'COUNT_DISTINCT' | 'SUM' | 'AVG' | 'MIN' | 'MAX';
+
+/** `COUNT(Id)`, `SUM(Amount) total`: one column of an aggregate query. */
+export interface AggregateRef extends Positioned {
+  readonly fn: AggregateFunction;
+  readonly field: FieldRef;
+  readonly alias?: string;
+}
+
+/** `(SELECT LastName FROM Contacts)`: a child relationship's records under each row. */
+export interface SubQuery extends Positioned {
+  readonly query: SelectQuery;
+}
+
 export interface SelectQuery {
-  readonly select: { readonly kind: 'count'; readonly token: Token } | { readonly kind: 'fields'; readonly fields: readonly FieldRef[] };
+  readonly select:
+    | { readonly kind: 'count'; readonly token: Token }
+    | {
+      readonly kind: 'fields';
+      readonly fields: readonly FieldRef[];
+      readonly aggregates?: readonly AggregateRef[];
+      readonly subqueries?: readonly SubQuery[];
+    };
+  readonly groupBy?: readonly FieldRef[];
   readonly from: FieldRef;
   readonly where?: Condition;
   readonly orderBy: readonly OrderItem[];

@@ -3,12 +3,12 @@
  * literal types on the way with Salesforce's error codes (INVALID_TYPE, INVALID_FIELD,
  * INVALID_QUERY_FILTER_OPERATOR). Values only ever travel as SQL parameters.
  */
-import { findField, findObject, isNumberType, isTextType, type FieldDef, type ObjectDef } from '../schema.ts';
+import { findField, findObject, isNumberType, isTextType, OBJECTS, type FieldDef, type ObjectDef } from '../schema.ts';
 import { normalizeId } from '../ids.ts';
 import { formatDate, formatDateTime, parseDateTime } from '../values.ts';
 import { col, tableOf } from '../sql.ts';
 import { positionedError } from './lexer.ts';
-import type { Condition, FieldRef, Literal, SelectQuery } from './ast.ts';
+import type { AggregateFunction, Condition, FieldRef, Literal, SelectQuery, SubQuery } from './ast.ts';
 
 export type SqlParam = string | number | null;
 
@@ -22,9 +22,26 @@ export interface ParentSelect {
   readonly fields: readonly string[];
 }
 
+/** A child relationship subquery: its SQL runs once per parent row, the parent's Id as `params[0]`. */
+export interface ChildSelect {
+  readonly relationship: string;
+  readonly object: ObjectDef;
+  readonly fields: readonly FieldDef[];
+  readonly sql: string;
+  readonly params: readonly SqlParam[];
+}
+
+/** One column of an aggregate query's rows: a grouped field, or an aggregate under its alias or exprN. */
+export type AggregateColumn =
+  | { readonly kind: 'group'; readonly key: string; readonly field: FieldDef }
+  | { readonly kind: 'aggregate'; readonly key: string; readonly fn: AggregateFunction; readonly field: FieldDef };
+
 export interface CompiledQuery {
   readonly object: ObjectDef;
   readonly count: boolean;
+  /** An aggregate query (aggregate functions or GROUP BY): its rows are AggregateResults with these columns. */
+  readonly aggregate?: readonly AggregateColumn[];
+  readonly children: readonly ChildSelect[];
   /** Fields to return, in select order (empty for COUNT()). */
   readonly fields: readonly FieldDef[];
   /** Parent relationship fields of the select list, grouped by relationship. */
@@ -68,15 +85,81 @@ export function resolveSelectFields(object: ObjectDef, refs: readonly FieldRef[]
 export function compileQuery(query: SelectQuery, ctx: CompileContext): CompiledQuery {
   const object = resolveObject(query.from, ctx);
   const params: SqlParam[] = [];
-  const refs = query.select.kind === 'count' ? [] : query.select.fields;
+  const select = query.select;
+  if (select.kind === 'fields' && (select.aggregates?.length || query.groupBy?.length)) return compileAggregate(object, query, ctx);
+  const refs = select.kind === 'count' ? [] : select.fields;
   const fields = resolveSelectFields(object, refs.filter((r) => !r.path), ctx);
   const parents = resolveParents(object, refs.filter((r) => r.path), ctx);
+  const children = select.kind === 'fields' ? (select.subqueries ?? []).map((sub) => compileChild(object, sub, ctx)) : [];
   const tail = compileTail(object, query, ctx, params);
-  if (query.select.kind === 'count') {
-    return { object, count: true, fields, parents, sql: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${tableOf(object)}${tail})`, params };
+  if (select.kind === 'count') {
+    return { object, count: true, fields, parents, children, sql: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${tableOf(object)}${tail})`, params };
   }
   const columns = [...new Set(['Id', ...fields.map((fd) => fd.name), ...parents.map((p) => p.reference.name)])].map(col).join(', ');
-  return { object, count: false, fields, parents, sql: `SELECT ${columns} FROM ${tableOf(object)}${tail}`, params };
+  return { object, count: false, fields, parents, children, sql: `SELECT ${columns} FROM ${tableOf(object)}${tail}`, params };
+}
+
+const AUDIT_REFERENCES = new Set(['CreatedById', 'LastModifiedById', 'OwnerId']);
+
+/** The child relationships of `parent` as SOQL names them: Account → Contacts, Cases, Opportunities, Tasks (WhatId)… */
+export function childRelationships(parent: ObjectDef): { name: string; object: ObjectDef; field: FieldDef }[] {
+  const out: { name: string; object: ObjectDef; field: FieldDef }[] = [];
+  for (const child of OBJECTS) {
+    for (const field of child.fields) {
+      if (field.type !== 'reference' || AUDIT_REFERENCES.has(field.name) || !field.referenceTo?.includes(parent.name)) continue;
+      const name = child.labelPlural.replace(/\s+/g, '');
+      if (!out.some((r) => r.name === name)) out.push({ name, object: child, field });
+    }
+  }
+  return out;
+}
+
+function compileChild(parent: ObjectDef, sub: SubQuery, ctx: CompileContext): ChildSelect {
+  const rel = childRelationships(parent).find((r) => r.name.toLowerCase() === sub.query.from.name.toLowerCase());
+  if (!rel) {
+    throw positionedError('INVALID_TYPE', ctx.source, sub.query.from.token, `Didn't understand relationship '${sub.query.from.name}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`);
+  }
+  const select = sub.query.select;
+  if (select.kind !== 'fields' || select.aggregates?.length || sub.query.groupBy?.length) throw positionedError(QUERY_ERROR, ctx.source, sub.token, 'a subquery selects fields (no COUNT, aggregates or GROUP BY)');
+  const fields = resolveSelectFields(rel.object, select.fields, ctx);
+  const params: SqlParam[] = [];
+  const tail = compileTail(rel.object, sub.query, ctx, params, { sql: `${col(rel.field)} = ?`, params: [''] });
+  const columns = [...new Set(['Id', ...fields.map((fd) => fd.name)])].map(col).join(', ');
+  return { relationship: rel.name, object: rel.object, fields, sql: `SELECT ${columns} FROM ${tableOf(rel.object)}${tail}`, params };
+}
+
+const QUERY_ERROR = 'MALFORMED_QUERY';
+
+function compileAggregate(object: ObjectDef, query: SelectQuery, ctx: CompileContext): CompiledQuery {
+  const select = query.select as Extract<SelectQuery['select'], { kind: 'fields' }>;
+  if (select.subqueries?.length) throw positionedError(QUERY_ERROR, ctx.source, select.subqueries[0]!.token, 'an aggregate query cannot hold a subquery');
+  const groups = (query.groupBy ?? []).map((ref) => resolveField(object, ref, ctx));
+  const columns: AggregateColumn[] = [];
+  for (const ref of select.fields) {
+    const field = resolveField(object, ref, ctx);
+    if (!groups.includes(field)) throw positionedError(QUERY_ERROR, ctx.source, ref.token, `Field must be grouped or aggregated: ${field.name}`);
+    columns.push({ kind: 'group', key: field.name, field });
+  }
+  let expr = 0;
+  for (const a of select.aggregates ?? []) {
+    const field = resolveField(object, a.field, ctx);
+    const numeric = isNumberType(field.type);
+    const ordered = numeric || field.type === 'date' || field.type === 'datetime' || isTextType(field.type) || field.type === 'id' || field.type === 'reference';
+    if ((a.fn === 'SUM' || a.fn === 'AVG') && !numeric) throw positionedError(QUERY_ERROR, ctx.source, a.token, `field ${field.name} does not support aggregate operator ${a.fn}`);
+    if ((a.fn === 'MIN' || a.fn === 'MAX') && !ordered) throw positionedError(QUERY_ERROR, ctx.source, a.token, `field ${field.name} does not support aggregate operator ${a.fn}`);
+    columns.push({ kind: 'aggregate', key: a.alias ?? `expr${expr++}`, fn: a.fn, field });
+  }
+  const params: SqlParam[] = [];
+  const tail = compileTail(object, query, ctx, params);
+  const sqlOf = (c: AggregateColumn, i: number): string => {
+    if (c.kind === 'group') return `${col(c.field)} AS "c${i}"`;
+    const fn = c.fn === 'COUNT_DISTINCT' ? `COUNT(DISTINCT ${col(c.field)})` : `${c.fn}(${col(c.field)})`;
+    return `${fn} AS "c${i}"`;
+  };
+  return {
+    object, count: false, fields: [], parents: [], children: [], aggregate: columns,
+    sql: `SELECT ${columns.map(sqlOf).join(', ')} FROM ${tableOf(object)}${tail}`, params,
+  };
 }
 
 /** `Account.Name`, `Who.Name`: one level of parent relationship, its field known on some object it can point to. */
@@ -107,6 +190,7 @@ export function compileTail(object: ObjectDef, query: Omit<SelectQuery, 'select'
   if (extraWhere) { where.push(`(${extraWhere.sql})`); params.push(...extraWhere.params); }
   if (query.where) where.push(compileCondition(object, query.where, ctx, params));
   if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
+  if (query.groupBy?.length) sql += ` GROUP BY ${query.groupBy.map((ref) => col(resolveField(object, ref, ctx))).join(', ')}`;
   if (query.orderBy.length) {
     sql += ' ORDER BY ' + query.orderBy.map((o) => {
       const field = resolveField(object, o.field, ctx);

@@ -1,9 +1,12 @@
 /**
  * A recursive-descent parser for the SOQL subset:
  *
- *   query     := SELECT selectList FROM ident [WHERE condition] [ORDER BY order {, order}]
- *                [LIMIT int] [OFFSET int]
- *   selectList:= COUNT '(' ')' | field {, field}     field := ident {'.' ident} (parent relationships)
+ *   query     := SELECT selectList FROM ident [WHERE condition] [GROUP BY field {, field}]
+ *                [ORDER BY order {, order}] [LIMIT int] [OFFSET int]
+ *   selectList:= COUNT '(' ')' | item {, item}
+ *   item      := field | AGG '(' field ')' [alias] | '(' query ')'   -- a subquery: a child relationship
+ *   field     := ident {'.' ident}                                  -- parent relationships
+ *   AGG       := COUNT | COUNT_DISTINCT | SUM | AVG | MIN | MAX
  *   condition := unary {AND unary} | unary {OR unary}        -- mixing AND/OR needs parentheses, as in SOQL
  *   unary     := NOT unary | '(' condition ')' | predicate
  *   predicate := ident op literal | ident [NOT] IN '(' literal {, literal} ')' | ident LIKE string
@@ -14,7 +17,7 @@
  * Errors are MALFORMED_QUERY with Salesforce's "ERROR at Row:r:Column:c / unexpected token: 'x'" text.
  */
 import { tokenize, TokenStream, positionedError } from './lexer.ts';
-import type { CompareOp, Condition, FieldRef, Literal, OrderItem, SelectQuery } from './ast.ts';
+import type { AggregateFunction, AggregateRef, CompareOp, Condition, FieldRef, Literal, OrderItem, SelectQuery, SubQuery } from './ast.ts';
 
 /** Relative date literals; those ending in _N_… take ':n'. */
 export const DATE_FUNCTIONS = new Set([
@@ -34,31 +37,58 @@ export function parseSoql(source: string): SelectQuery {
 }
 
 /** Parses one SELECT … (used on its own and, for the part after the object name, by SOSL RETURNING). */
-function parseSelect(ts: TokenStream): SelectQuery {
+function parseSelect(ts: TokenStream, nested = false): SelectQuery {
   ts.expectKeyword('SELECT');
   let select: SelectQuery['select'];
-  if (ts.isKeyword('COUNT') && ts.peek(1).kind === '(') {
+  if (ts.isKeyword('COUNT') && ts.peek(1).kind === '(' && ts.peek(2).kind === ')') {
     const token = ts.next();
     ts.expect('(');
-    if (ts.peek().kind !== ')') {
-      throw positionedError(QUERY_ERROR, ts.source, ts.peek(), 'the emulator supports COUNT() only; aggregate functions such as COUNT(field) are not supported');
-    }
     ts.expect(')');
     select = { kind: 'count', token };
   } else {
-    const fields = [fieldRef(ts)];
-    while (ts.accept(',')) fields.push(fieldRef(ts));
-    select = { kind: 'fields', fields };
+    const fields: FieldRef[] = [];
+    const aggregates: AggregateRef[] = [];
+    const subqueries: SubQuery[] = [];
+    do {
+      const token = ts.peek();
+      if (token.kind === '(') {
+        if (nested) throw positionedError(QUERY_ERROR, ts.source, token, 'a subquery cannot hold another subquery');
+        ts.next();
+        subqueries.push({ query: parseSelect(ts, true), token });
+        ts.expect(')');
+      } else if (token.kind === 'ident' && AGGREGATES.has(token.text.toUpperCase()) && ts.peek(1).kind === '(') {
+        ts.next();
+        ts.expect('(');
+        const field = fieldRef(ts);
+        ts.expect(')');
+        const next = ts.peek();
+        const alias = next.kind === 'ident' && !RESERVED.has(next.text.toUpperCase()) ? ts.next().text : undefined;
+        aggregates.push({ fn: token.text.toUpperCase() as AggregateFunction, field, token, ...(alias ? { alias } : {}) });
+      } else {
+        fields.push(fieldRef(ts));
+      }
+    } while (ts.accept(','));
+    select = { kind: 'fields', fields, ...(aggregates.length ? { aggregates } : {}), ...(subqueries.length ? { subqueries } : {}) };
   }
   ts.expectKeyword('FROM');
   const from = fieldRef(ts);
   return { select, from, ...parseClauses(ts) };
 }
 
+const AGGREGATES = new Set(['COUNT', 'COUNT_DISTINCT', 'SUM', 'AVG', 'MIN', 'MAX']);
+
 /** WHERE / ORDER BY / LIMIT / OFFSET, in that order. */
 export function parseClauses(ts: TokenStream): Omit<SelectQuery, 'select' | 'from'> {
   let where: Condition | undefined;
   if (ts.acceptKeyword('WHERE')) where = parseCondition(ts);
+  let groupBy: FieldRef[] | undefined;
+  if (ts.isKeyword('GROUP')) {
+    ts.next();
+    ts.expectKeyword('BY');
+    groupBy = [fieldRef(ts)];
+    while (ts.accept(',')) groupBy.push(fieldRef(ts));
+  }
+  if (ts.isKeyword('HAVING')) throw positionedError(QUERY_ERROR, ts.source, ts.peek(), 'HAVING is not supported by the emulator');
   const orderBy: OrderItem[] = [];
   if (ts.isKeyword('ORDER')) {
     ts.next();
@@ -75,7 +105,7 @@ export function parseClauses(ts: TokenStream): Omit<SelectQuery, 'select' | 'fro
     ts.next();
     offset = nonNegativeInt(ts);
   }
-  return { where, orderBy, limit, offset };
+  return { where, ...(groupBy ? { groupBy } : {}), orderBy, limit, offset };
 }
 
 function nonNegativeInt(ts: TokenStream): { value: number; token: ReturnType<TokenStream['next']> } {
