@@ -1,5 +1,6 @@
 /** Salesforce's describe shapes, generated from the schema tables. */
 import type { FieldDef, FieldType, FieldValue, ObjectDef } from './schema.ts';
+import { childRelationships as listChildRelationships } from './soql/compile.ts';
 
 export interface PicklistEntry {
   readonly active: boolean;
@@ -67,9 +68,19 @@ export interface GlobalObjectDescribe {
   readonly urls: ObjectUrls;
 }
 
+/** A child relationship as describe lists it (the name SOQL subqueries use). */
+export interface ChildRelationshipDescribe {
+  readonly cascadeDelete: boolean;
+  readonly childSObject: string;
+  readonly deprecatedAndHidden: boolean;
+  readonly field: string;
+  readonly relationshipName: string;
+  readonly restrictedDelete: boolean;
+}
+
 export interface SObjectDescribe extends GlobalObjectDescribe {
   readonly fields: readonly FieldDescribe[];
-  readonly childRelationships: readonly never[];
+  readonly childRelationships: readonly ChildRelationshipDescribe[];
   readonly recordTypeInfos: readonly never[];
 }
 
@@ -145,5 +156,8 @@ export function describeGlobalEntry(object: ObjectDef, apiVersion: string): Glob
 }
 
 export function describeObject(object: ObjectDef, apiVersion: string): SObjectDescribe {
-  return { ...describeGlobalEntry(object, apiVersion), fields: object.fields.map(describeField), childRelationships: [], recordTypeInfos: [] };
+  const childRelationships = listChildRelationships(object).map((r) => ({
+    cascadeDelete: false, childSObject: r.object.name, deprecatedAndHidden: false, field: r.field.name, relationshipName: r.name, restrictedDelete: false,
+  }));
+  return { ...describeGlobalEntry(object, apiVersion), fields: object.fields.map(describeField), childRelationships, recordTypeInfos: [] };
 }

@@ -222,6 +222,8 @@ test('jsforce: child subqueries (Account → Contacts, Contact → Tasks), null 
   assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b)), 'ORDER BY inside the subquery');
   assert.equal(acme.Contacts.totalSize, names.length);
   assert.equal(acme.Cases, null, 'no child rows: null, as an org gives it');
+  const described = await conn.sobject('Account').describe();
+  assert.ok(described.childRelationships.some((c) => c.relationshipName === 'Contacts' && c.childSObject === 'Contact' && c.field === 'AccountId'), 'describe lists the relationship the subquery used');
   await assert.rejects(async () => conn.query('SELECT Name, (SELECT Id FROM Contactz) FROM Account'),
     (e: Error & { errorCode?: string }) => e.errorCode === 'INVALID_TYPE' && /Didn't understand relationship 'Contactz' in FROM part/.test(e.message));
 });
