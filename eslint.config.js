@@ -1,11 +1,11 @@
-// Lint, and the layer rules of ../shared/design.md made mechanical: a forbidden import between
+// Lint, and the layer rules (CONTRIBUTING.md) made mechanical: a forbidden import between
 // layers is a lint error, not a review comment.
 import tseslint from 'typescript-eslint';
 
 const forbid = (...layers) =>
   layers.map((l) => ({
     group: [`**/${l}`, `**/${l}/**`],
-    message: `Layer rule (design.md): this layer must not import from src/${l}.`,
+    message: `Layer rule (CONTRIBUTING.md): this layer must not import from src/${l}.`,
   }));
 const packages = (names, why) => names.map((n) => ({ group: [n, `${n}/**`], message: why }));
 
@@ -13,7 +13,7 @@ const coreRule = (extraAllowed = []) => ({
   'no-restricted-imports': ['error', {
     patterns: [
       // The core imports nothing of ours outside itself and no package at all.
-      { regex: '^(?!\\.)', message: 'Layer rule (design.md): src/core imports no package, no Node built-in, no DOM library.' },
+      { regex: '^(?!\\.)', message: 'Layer rule (CONTRIBUTING.md): src/core imports no package, no Node built-in, no DOM library.' },
       ...forbid('telephony', 'crm', 'ui', 'app', 'node').map((p) => ({
         ...p,
         group: extraAllowed.length ? [...p.group, ...extraAllowed.map((a) => `!${a}`)] : p.group,
@@ -24,7 +24,7 @@ const coreRule = (extraAllowed = []) => ({
     ...['window', 'document', 'navigator', 'localStorage', 'indexedDB', 'process', 'Buffer', 'require',
       'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'fetch', 'WebSocket', 'crypto',
       'sforce', 'console', 'performance'].map((name) => ({
-      name, message: `Layer rule (design.md): src/core must not use the global '${name}'; take it through a port.`,
+      name, message: `Layer rule (CONTRIBUTING.md): src/core must not use the global '${name}'; take it through a port.`,
     })),
   ],
 });
@@ -48,11 +48,11 @@ export default tseslint.config(
   },
   {
     files: ['src/crm/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [...forbid('telephony', 'ui', 'app', 'node'), ...packages(['sip.js', 'node:*'], 'Layer rule (design.md): crm talks to Salesforce only; SIP belongs to src/telephony.')] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [...forbid('telephony', 'ui', 'app', 'node'), ...packages(['sip.js', 'node:*'], 'Layer rule (CONTRIBUTING.md): crm talks to Salesforce only; SIP belongs to src/telephony.')] }] },
   },
   {
     files: ['src/ui/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [...forbid('telephony', 'crm', 'app', 'node'), ...packages(['sip.js', 'node:*'], 'Layer rule (design.md): the UI renders state and sends intents; it holds no telephony or CRM code.')] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [...forbid('telephony', 'crm', 'app', 'node'), ...packages(['sip.js', 'node:*'], 'Layer rule (CONTRIBUTING.md): the UI renders state and sends intents; it holds no telephony or CRM code.')] }] },
   },
   {
     files: ['src/app/**/*.ts'],

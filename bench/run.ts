@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the connector against the minimal honest softphone (bench/anchors/sipjs-lit:
  * sip.js + one Lit element + postMessage), built and measured in the same run, so figures are read
- * as ratios (shared/reference/performance.md B5). Prints a table, writes bench/out/results.json and
+ * as ratios. Prints a table, writes bench/out/results.json and
  * the README section between `<!-- bench:start -->` and `<!-- bench:end -->`. Figures, never a gate
  * of the test suite; `--gate` makes an unmet target exit 1.
  *

@@ -1,6 +1,6 @@
 /**
  * Which Salesforce surface loaded us, from our own URL: Lightning adds `sfdcIframeOrigin` and `mode`;
- * Classic (and Visualforce) frames carry `sfdcIFrameOrigin` with a capital F (reference §3).
+ * Classic (and Visualforce) frames carry `sfdcIFrameOrigin` with a capital F.
  * Parameter names are case-sensitive, which is what tells the two apart.
  */
 export type CrmSurfaceKind = 'lightning' | 'classic';

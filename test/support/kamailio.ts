@@ -1,7 +1,7 @@
 /**
  * Starting Kamailio (deploy/kamailio/kamailio.cfg) for tests: on 127.0.0.1, on free ports, with a
  * private run directory and fresh db_text tables (presence/pua write into them at shutdown and
- * the next start would fail on them: telephony.md trap 4). `restart()` kills and starts it again
+ * the next start would fail on them). `restart()` kills and starts it again
  * on the same ports, losing its registrations, as a real server crash would.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';

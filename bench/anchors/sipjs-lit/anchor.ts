@@ -1,5 +1,5 @@
 /**
- * The benchmark anchor: the minimal honest softphone (../shared/reference/performance.md B5).
+ * The benchmark anchor: the minimal honest softphone.
  * SIP.js (UserAgent, Registerer, Invitation) + one Lit element + a postMessage "ready" and
  * "screenPop" to the parent. Built by bench/run.ts with the same esbuild options as the connector.
  */

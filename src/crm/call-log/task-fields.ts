@@ -1,6 +1,6 @@
 /**
  * Maps a finished call (`CallLogEntry`) to the fields of the log record saveLog creates — a Task
- * with Salesforce's call fields (reference §6.1):
+ * with Salesforce's call fields:
  * Subject (settings.log.subject template), CallType Inbound/Outbound/Internal, CallDurationInSeconds,
  * CallObject = our call id (the idempotency key), CallDisposition, Description = notes,
  * ActivityDate YYYY-MM-DD, Status Completed, Priority Normal, Type Call, TaskSubtype Call,

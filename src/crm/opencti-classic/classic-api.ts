@@ -1,6 +1,6 @@
 /**
  * Promise wrappers over every method of `sforce.interaction` and `sforce.interaction.cti`
- * (reference §2). Positional arguments as Classic wants them; always a callback where one is
+ *. Positional arguments as Classic wants them; always a callback where one is
  * accepted; synchronous throws and `{error}` answers reject with `SalesforceApiError` (SB30002);
  * `result` strings holding JSON are parsed.
  */

@@ -1,5 +1,5 @@
 /**
- * The shape of `window.sforce.interaction` (Open CTI for Salesforce Classic, reference §2):
+ * The shape of `window.sforce.interaction` (Open CTI for Salesforce Classic):
  * positional arguments, callbacks receiving `{result, error}` where `result` is often JSON text.
  * Read only through `readInteraction`, which checks it at run time.
  */

@@ -1,10 +1,10 @@
 /**
- * Promise wrappers over every method of `sforce.opencti` (reference §1.4, 26 methods):
- * - one non-empty object argument, never a second (Implications 3);
+ * Promise wrappers over every method of `sforce.opencti`:
+ * - one non-empty object argument, never a second;
  * - always a callback where Salesforce answers, so every call settles (or times out on the Clock);
  * - a synchronous throw from the library's argument checks becomes a rejection;
  * - `success:false` rejects with `SalesforceApiError` (SB30002) holding the structured errors;
- * - return values are read defensively (Implications 7).
+ * - return values are read defensively.
  * Listener registrations (`onClickToDial`, `onNavigationChange`, `hvs.onWorkStart`) resolve once
  * registered; the library never removes listeners, so callers register once.
  */
@@ -55,7 +55,7 @@ function strings(value: unknown): Record<string, string> {
   return out;
 }
 
-/** runApex's method result, parsed when it is JSON text (Implications 7). */
+/** runApex's method result, parsed when it is JSON text. */
 export function parseApexResult(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   const text = value.trim();
@@ -128,7 +128,7 @@ export class OpenCtiLightningApi {
   }
 
   // ── call center ────────────────────────────────────────────────────────────────────────
-  /** The flat slash-key map (reference §4.5); non-string values are stringified. */
+  /** The flat slash-key map; non-string values are stringified. */
   getCallCenterSettings(): Promise<Record<string, string>> {
     return this.call('getCallCenterSettings', (callback) => this.lib.getCallCenterSettings({ callback }), strings);
   }
@@ -193,7 +193,7 @@ export class OpenCtiLightningApi {
     return this.call('saveLog', (callback) => this.lib.saveLog({ value, callback }), (rv) => readSavedId('saveLog', rv));
   }
 
-  /** NEW_RECORD_MODAL defaults go inside `params` (v43 drops a top-level defaultFieldValues, Implications 5). */
+  /** NEW_RECORD_MODAL defaults go inside `params` (v43 drops a top-level defaultFieldValues). */
   screenPop(type: ScreenPopType, params: unknown): Promise<void> {
     return this.call('screenPop', (callback) => this.lib.screenPop({ type, params, callback }), this.none);
   }

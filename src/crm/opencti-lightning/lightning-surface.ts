@@ -34,7 +34,7 @@ export class LightningSurface implements SalesforceSurface {
       searchParams: request.searchParams,
       callType: request.callType,
       deferred: true,
-      // Top-level for searchAndScreenPop (Implications 5).
+      // Top-level for searchAndScreenPop.
       ...(request.defaultFieldValues ? { defaultFieldValues: request.defaultFieldValues } : {}),
     });
     return { records: recordsFromSearchResult(result), popData: result.SCREEN_POP_DATA };

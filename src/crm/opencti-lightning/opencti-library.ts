@@ -1,5 +1,5 @@
 /**
- * The shape of `window.sforce.opencti` (Open CTI for Lightning Experience, reference §1), declared
+ * The shape of `window.sforce.opencti` (Open CTI for Lightning Experience), declared
  * here rather than in a global `.d.ts`: the global is read only through `readOpenCti`, which checks
  * it at run time.
  */

@@ -1,7 +1,7 @@
 /**
  * Loading Open CTI: the library is never bundled; it is loaded from the Salesforce origin named in
  * our own URL (`sfdcIframeOrigin` for Lightning, `sfdcIFrameOrigin` for Classic), by injecting a
- * script tag and awaiting its `load` event (reference §3, Implications 1). The library initialises
+ * script tag and awaiting its `load` event. The library initialises
  * as it runs and throws "Failed to initialize Open CTI…" when the frame or its URL is wrong; a
  * script from another origin reports that only as a window `error` event (often just
  * "Script error."), so we watch window errors while the script runs.

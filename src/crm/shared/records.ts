@@ -1,6 +1,6 @@
 /**
  * Reading records out of Open CTI answers: searchAndScreenPop's `recordId → record` map, click-to-dial
- * and navigation payloads. Salesforce's shapes vary by version (reference §1.5, §1.4), so every
+ * and navigation payloads. Salesforce's shapes vary by version, so every
  * reader accepts the documented variants and ignores what it cannot read.
  */
 import type { ClickToDialRequest, RecordRef } from '../../core/index.ts';

@@ -3,8 +3,8 @@
  * which library is underneath — settings parsing, the screen-pop policy, the call-log outbox,
  * click-to-dial, navigation and presence sync.
  *
- * Listeners are registered once, in `attach()` (Open CTI never removes a listener, reference
- * Implications 4); our own emitter is what callers subscribe to and unsubscribe from.
+ * Listeners are registered once, in `attach()` (Open CTI never removes a
+ * listener); our own emitter is what callers subscribe to and unsubscribe from.
  */
 import {
   Emitter, SwitchboardError, parseConnectorSettings,

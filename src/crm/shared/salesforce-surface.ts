@@ -1,8 +1,7 @@
 /**
  * What the CRM logic (screen-pop policy, call-log outbox, click-to-dial, presence) needs from a
  * Salesforce surface, whatever the library underneath. `opencti-lightning/` and `opencti-classic/`
- * implement it over their own typed wrappers (the two libraries never share a code path, reference
- * Implications 13); `fake/` implements it over an in-memory org.
+ * implement it over their own typed wrappers (the two libraries never share a code path); `fake/` implements it over an in-memory org.
  */
 import type { ClickToDialRequest, RecordRef } from '../../core/index.ts';
 import type { SoftphoneLayout } from './softphone-layout.ts';
@@ -10,7 +9,7 @@ import type { SoftphoneLayout } from './softphone-layout.ts';
 export type SearchCallType = 'inbound' | 'outbound';
 
 export interface DeferredSearchRequest {
-  /** What to search for (≥3 characters, reference §1.5). */
+  /** What to search for (≥3 characters). */
   readonly searchParams: string;
   readonly callType: SearchCallType;
   /** Prefill for the layout's no-match "new record" pop. */
@@ -80,7 +79,7 @@ export const PRESENCE_CHANNEL = 'SwitchboardPresence__c';
 /** `source` of the presence messages the softphone publishes; messages with it are our own echo. */
 export const SOFTPHONE_SOURCE = 'softphone';
 
-/** Lightning panel limits (reference §1.4 / §4.2). */
+/** Lightning panel limits. */
 export const PANEL_HEIGHT = { min: 240, max: 2560 } as const;
 export const PANEL_WIDTH = { min: 200, max: 1920 } as const;
 

@@ -1,5 +1,5 @@
 /**
- * The softphone layout as `getSoftphoneLayout` returns it (reference §5), read defensively, plus
+ * The softphone layout as `getSoftphoneLayout` returns it, read defensively, plus
  * the few questions the screen-pop policy asks of it.
  */
 export type LayoutCallType = 'Inbound' | 'Outbound' | 'Internal';

@@ -1,5 +1,5 @@
 /**
- * What Salesforce defines for Call Center files (reference: salesforce-apis.md §4, §7.8): the
+ * What Salesforce defines for Call Center files: the
  * `req` sections and items, reserved names and limits. Names starting with `req` outside this table
  * are reserved for Salesforce and refused by the linter.
  */

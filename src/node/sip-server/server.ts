@@ -762,7 +762,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
         this.reply(call.request, call.connection, status, { reason, toTag: call.toTag, headers: [['Reason', cause]] });
       },
       queued: (call) => {
-        // 182 with a To tag and a Contact: sip.js drops a 1xx without them (telephony.md Q3).
+        // 182 with a To tag and a Contact: sip.js drops a 1xx without them.
         call.connection.send(buildResponse(call.request.raw, 182, { reason: 'Queued', toTag: call.toTag, headers: [['Contact', this.contactValue]] }));
       },
       changed: (event) => this.emit('queue', { group, ...event }),

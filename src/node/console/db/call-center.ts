@@ -1,6 +1,6 @@
 /**
  * Call centers: the imported definition (raw XML and its items) kept beside a CallCenter record,
- * getCallCenterSettings' slash-key map built from the items (reference §4.5), and which user is
+ * getCallCenterSettings' slash-key map built from the items, and which user is
  * in which call center (User.CallCenterId, as in an org). Validating the XML is the Call Center
  * tool's job; `import` takes items already validated.
  */

@@ -1,5 +1,5 @@
 /**
- * Softphone layouts (getSoftphoneLayout's returnValue, reference §5) stored as SoftphoneLayout
+ * Softphone layouts (getSoftphoneLayout's returnValue) stored as SoftphoneLayout
  * records with the definition as JSON, plus which user uses which layout (else the default one).
  */
 import type { ConsoleDb } from './console-db.ts';

@@ -61,7 +61,7 @@ export interface CallTypeLayout {
     readonly MultipleMatches?: ScreenPopSetting;
   };
 }
-/** getSoftphoneLayout's returnValue shape (reference §5). */
+/** getSoftphoneLayout's returnValue shape. */
 export interface SoftphoneLayoutDef {
   readonly Inbound: CallTypeLayout;
   readonly Outbound: CallTypeLayout;

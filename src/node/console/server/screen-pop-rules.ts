@@ -1,5 +1,5 @@
 /**
- * searchAndScreenPop as Salesforce runs it (reference §1.5): search the objects of the user's
+ * searchAndScreenPop as Salesforce runs it: search the objects of the user's
  * softphone layout section for the call type, then apply that section's rule for no, one or many
  * matches. Returns the `recordId → record` map (only objects with display fields configured, only
  * those fields) and the pop to perform, in screenPop's `{type, params}` form so a deferred search can

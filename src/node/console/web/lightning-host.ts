@@ -67,7 +67,7 @@ export class LightningHost {
 
   /**
    * onNavigationChange fires for record pages, tab switches and refreshes; in a console app, moving
-   * from a record to a list view or object home gives no call (reference §1.4).
+   * from a record to a list view or object home gives no call.
    */
   navigationChanged(info: ViewInfo): void {
     const kind = this.workspace.active?.kind;

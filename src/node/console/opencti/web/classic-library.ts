@@ -1,5 +1,5 @@
 /**
- * The emulator's `sforce.interaction` (Open CTI for Salesforce Classic, reference §2): positional
+ * The emulator's `sforce.interaction` (Open CTI for Salesforce Classic): positional
  * arguments, callbacks receiving `{result, error}` where `result` is often a JSON string. It reads
  * `sfdcIFrameOrigin` (capital F, as Classic frames carry it), posts only to that origin and trusts
  * only replies from it. The console page (classic mode) does the work.

@@ -1,6 +1,6 @@
 /**
  * The emulator's `sforce.opencti` (Open CTI for Lightning Experience). It behaves as Salesforce's
- * library does, as far as a softphone can observe (reference §1): it refuses to start without
+ * library does, as far as a softphone can observe: it refuses to start without
  * `sfdcIframeOrigin` + `mode` (throwing the exact string Salesforce throws), validates arguments
  * synchronously with Salesforce's messages, posts each call to the parent frame targeted at
  * sfdcIframeOrigin, accepts replies only from that origin with its apiVersion/apiType, runs the
