@@ -119,7 +119,7 @@ describe('core layer: the ESLint gate (eslint.config.js)', () => {
     it(`refuses ${code.split('\n')[0]}`, async () => {
       const messages = await lint(code);
       const hit = messages.filter((m) => m.ruleId === 'no-restricted-imports' && m.severity === 2);
-      assert.ok(hit.length > 0 && hit.every((m) => /Layer rule \(design\.md\)/.test(m.message)), JSON.stringify(messages));
+      assert.ok(hit.length > 0 && hit.every((m) => /Layer rule \(CONTRIBUTING\.md\)/.test(m.message)), JSON.stringify(messages));
       assert.ok(hit.some((m) => message.test(m.message)), JSON.stringify(hit.map((m) => m.message)));
     });
   }
