@@ -23,6 +23,7 @@ function tempDir(t: { after: (fn: () => void) => void }): string {
 }
 
 interface JsonProblem { file: string; line: number; column: number; severity: string; rule: string; message: string; fix: string }
+interface JsonReport { files: { file: string; format: string | null; profile: string; problems: JsonProblem[] }[]; errors: number; warnings: number }
 
 test('init → build → lint: exit 0, both files written, lint clean', (t) => {
   const dir = tempDir(t);
@@ -38,13 +39,17 @@ test('init → build → lint: exit 0, both files written, lint clean', (t) => {
   assert.ok(existsSync(importFile) && existsSync(metaFile));
   const lint = run(['callcenter', 'lint', importFile, metaFile, '--format', 'json'], dir);
   assert.equal(lint.code, 0, lint.stdout + lint.stderr);
-  const problems = JSON.parse(lint.stdout) as JsonProblem[];
+  const report = JSON.parse(lint.stdout) as JsonReport;
+  assert.deepEqual(report.files.map((f) => [f.format, f.profile]), [['import', 'switchboard'], ['metadata', 'switchboard']]);
+  const problems = report.files.flatMap((f) => f.problems);
   assert.deepEqual(problems.map((p) => [p.severity, p.rule]), [['warning', 'adapter-url-relative'], ['warning', 'adapter-url-relative']]);
+  assert.deepEqual([report.errors, report.warnings], [0, 2]);
 });
 
 test('lint of a broken file: exit 1, human output file:line:col severity rule message Fix', () => {
   const r = run(['callcenter', 'lint', 'broken/sort-order-gap-items.xml'], corpus);
   assert.equal(r.code, 1);
+  assert.match(r.stdout, /^broken\/sort-order-gap-items\.xml: Setup import file \(<callCenter>\), checked as a Switchboard call center$/m);
   assert.match(r.stdout, /^broken\/sort-order-gap-items\.xml:9:11 error sort-order-gap Items in section 'reqGeneralInfo' skip sortOrder 3\. Fix: Renumber/m);
   assert.match(r.stdout, /1 error\(s\), 0 warning\(s\) in 1 file\(s\)\./);
 });
@@ -52,7 +57,7 @@ test('lint of a broken file: exit 1, human output file:line:col severity rule me
 test('lint --format json prints every problem of every file', () => {
   const r = run(['callcenter', 'lint', 'broken/size-not-number.xml', 'broken/switchboard-ice-and-unknown.xml', 'valid/crlf.xml', '--format', 'json'], corpus);
   assert.equal(r.code, 1);
-  const problems = JSON.parse(r.stdout) as JsonProblem[];
+  const problems = (JSON.parse(r.stdout) as JsonReport).files.flatMap((f) => f.problems);
   assert.deepEqual(problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.severity} ${p.rule}`), [
     'broken/size-not-number.xml:9:76 error softphone-size-invalid',
     'broken/size-not-number.xml:10:74 error softphone-size-invalid',
@@ -179,7 +184,7 @@ test('--help on every command and subcommand: its own usage on stdout, exit 0, n
   // After `--`, --help is a file name like any other.
   const lint = run(['callcenter', 'lint', '--', '--help'], dir);
   assert.equal(lint.code, 1);
-  assert.match(lint.stdout, /^--help:1:1 error/);
+  assert.match(lint.stdout, /^--help:1:1 error xml-not-well-formed The file cannot be read/m);
 });
 
 test('npm start and the console emulator answer --help with their options, and name an unknown option', () => {
@@ -193,4 +198,15 @@ test('npm start and the console emulator answer --help with their options, and n
     assert.equal(bad.status, script === 'scripts/start.ts' ? 1 : 2, `${script} --bogus exits with an error`);
     assert.match(bad.stderr, /'--bogus'[\s\S]*Usage:/);
   }
+});
+
+test('another vendor\'s file gets no Switchboard advice: auto profile, generic; --profile switchboard asks for it', () => {
+  const generic = run(['callcenter', 'lint', 'broken/switchboard-section-missing.xml'], corpus);
+  assert.match(generic.stdout, /^broken\/switchboard-section-missing\.xml: Setup import file \(<callCenter>\), checked as a generic call center \(no Switchboard advice\)$/m);
+  assert.doesNotMatch(generic.stdout, /switchboard-section-missing \w/, 'no Switchboard section expected of a vendor file');
+  const ours = run(['callcenter', 'lint', 'broken/switchboard-section-missing.xml', '--profile', 'switchboard', '--format', 'json'], corpus);
+  const report = JSON.parse(ours.stdout) as JsonReport;
+  assert.equal(report.files[0]!.profile, 'switchboard');
+  assert.ok(report.files[0]!.problems.some((p) => p.rule === 'switchboard-section-missing'));
+  assert.equal(run(['callcenter', 'lint', 'x.xml', '--profile', 'acme'], corpus).code, 2);
 });

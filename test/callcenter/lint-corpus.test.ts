@@ -138,7 +138,7 @@ test('the emulator\'s Setup import and `callcenter lint` agree: the same problem
   let acceptedErrors = 0;
   for (const [dir, name] of [...xmlFiles(brokenDir).map((n) => [brokenDir, n] as const), ...xmlFiles(validDir).map((n) => [validDir, n] as const)]) {
     const text = readFileSync(join(dir, name), 'utf8');
-    const lint = lintCallCenter(text, name).problems;
+    const lint = lintCallCenter(text, name, { profile: 'auto' }).problems;
     const verdict = await validateCallCenterText(text, name);
     const shown = [...verdict.errors, ...verdict.connectorErrors, ...verdict.warnings];
     assert.deepEqual(shown.map(key).sort(), lint.map(key).sort(), `${name}: Setup shows what lint reports`);

@@ -32,10 +32,24 @@ export type { ParsedCallCenter, ParsedItem, ParsedSection, CallCenterFormat } fr
 export type { Position } from './position.ts';
 export { RULES, formatProblem, hasErrors } from './rules.ts';
 
+/**
+ * Whose Call Center the file is checked as: `switchboard` adds the connector's own advice (its
+ * section, how its adapter page is deployed); `generic` checks only what Salesforce itself needs.
+ */
+export type LintProfile = 'switchboard' | 'generic';
+
+export interface LintOptions {
+  /** `auto` picks `switchboard` when the file has a switchboard section or its adapter URL names Switchboard. Default `switchboard`. */
+  readonly profile?: LintProfile | 'auto';
+}
+
 export interface LintResult {
   readonly problems: LintProblem[];
   /** Present when the file is well-formed and has a Call Center root (even with other errors). */
   readonly callCenter?: ParsedCallCenter;
+  /** The file's format, when its root says (Setup import `<callCenter>` or Metadata API `<CallCenter>`). */
+  readonly format?: CallCenterFormat;
+  readonly profile: LintProfile;
 }
 
 class Reporter {
@@ -50,7 +64,9 @@ class Reporter {
 const SORT_ORDER = /^\d+$/;
 
 /** Lints a Call Center file of either format. `fileName` is used in messages and to check the naming. */
-export function lintCallCenter(text: string, fileName: string): LintResult {
+export function lintCallCenter(text: string, fileName: string, options: LintOptions = {}): LintResult {
+  const wanted = options.profile ?? 'switchboard';
+  const unknownProfile: LintProfile = wanted === 'auto' ? 'generic' : wanted;
   const r = new Reporter(fileName);
   const { root, errors } = parseXml(text);
   if (errors.length > 0 || !root) {
@@ -58,7 +74,7 @@ export function lintCallCenter(text: string, fileName: string): LintResult {
       r.report('xml-not-well-formed', e.position, `Not well-formed XML: ${e.message}.`, 'Correct the XML syntax at this position (matching start and end tags, quoted attributes, &amp; for a literal &).');
     }
     if (errors.length === 0) r.report('xml-not-well-formed', { line: 1, column: 1 }, 'The file has no root element.', 'Start the file with <callCenter> (Setup import) or <CallCenter xmlns="http://soap.sforce.com/2006/04/metadata"> (Metadata API).');
-    return { problems: sortProblems(r.problems) };
+    return { problems: sortProblems(r.problems), profile: unknownProfile };
   }
 
   let parts: Parts | undefined;
@@ -67,11 +83,19 @@ export function lintCallCenter(text: string, fileName: string): LintResult {
   else {
     const hint = root.name.toLowerCase() === 'callcenter' ? ` Element names are case-sensitive: did you mean <callCenter> or <CallCenter>?` : '';
     r.report('wrong-root', root.position, `The root element is <${root.name}>, not a Call Center.${hint}`, 'Use <callCenter> for a Setup import file or <CallCenter xmlns="http://soap.sforce.com/2006/04/metadata"> for a Metadata API file.');
-    return { problems: sortProblems(r.problems) };
+    return { problems: sortProblems(r.problems), profile: unknownProfile };
   }
   const callCenter = makeParsedCallCenter(parts);
-  checkSemantics(callCenter, parts, root, r);
-  return { problems: sortProblems(r.problems), callCenter };
+  const profile: LintProfile = wanted !== 'auto' ? wanted : looksLikeSwitchboard(callCenter, parts) ? 'switchboard' : 'generic';
+  checkSemantics(callCenter, parts, root, r, profile);
+  return { problems: sortProblems(r.problems), callCenter, format: parts.format, profile };
+}
+
+/** A switchboard section, or an adapter URL that names Switchboard (our package's page, our hosted connector). */
+function looksLikeSwitchboard(cc: ParsedCallCenter, parts: Parts): boolean {
+  if (cc.section(SWITCHBOARD_SECTION)) return true;
+  const adapter = cc.section(GENERAL_INFO)?.items.find((i) => i.name === 'reqAdapterUrl')?.value ?? parts.generalFallbacks?.['reqAdapterUrl'] ?? '';
+  return /switchboard/i.test(adapter);
 }
 
 interface Parts {
@@ -478,7 +502,7 @@ function baseName(fileName: string): string {
 
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
-function checkSemantics(cc: ParsedCallCenter, parts: Parts, root: XmlElement, r: Reporter): void {
+function checkSemantics(cc: ParsedCallCenter, parts: Parts, root: XmlElement, r: Reporter, profile: LintProfile): void {
   const general = cc.section(GENERAL_INFO);
   const item = (section: string, name: string): ParsedItem | undefined => cc.section(section)?.items.find((i) => i.name === name);
   /** A general value with where it is: the item, or for Metadata files the field/customSettings. */
@@ -519,7 +543,7 @@ function checkSemantics(cc: ParsedCallCenter, parts: Parts, root: XmlElement, r:
   if (!voice && (general || parts.format === 'metadata')) {
     const adapter = generalValue('reqAdapterUrl');
     if (!adapter || adapter.value === '') r.report('adapter-url-missing', adapter?.at ?? generalAt, 'There is no reqAdapterUrl: Salesforce has no page to load as the softphone.', 'Add reqAdapterUrl: /apex/SwitchboardSoftphone (with `switchboard package build`) or the https URL of the hosted connector.');
-    else checkUrl('reqAdapterUrl', adapter.value, adapter.at, r);
+    else checkUrl('reqAdapterUrl', adapter.value, adapter.at, r, profile);
 
     const useApi = generalValue('reqUseApi');
     if (!useApi) r.report('use-api', generalAt, 'reqUseApi is missing; an Open CTI softphone declares reqUseApi true.', 'Add reqUseApi with the value true.', 'warning');
@@ -536,7 +560,7 @@ function checkSemantics(cc: ParsedCallCenter, parts: Parts, root: XmlElement, r:
     const hasTimeout = timeout !== undefined && timeout.value !== '';
     if (hasStandby && !hasTimeout) r.report('standby-without-timeout', standby.at, 'reqStandbyUrl is set without reqTimeout: Salesforce never switches to it.', 'Add reqTimeout (milliseconds to wait for notifyInitializationComplete, e.g. 10000).');
     if (hasTimeout && !hasStandby) r.report('timeout-without-standby', timeout.at, 'reqTimeout is set without reqStandbyUrl.', 'Add reqStandbyUrl, or remove reqTimeout.');
-    if (hasStandby) checkUrl('reqStandbyUrl', standby.value, standby.at, r);
+    if (hasStandby) checkUrl('reqStandbyUrl', standby.value, standby.at, r, profile);
     if (hasTimeout && (!/^\d+$/.test(timeout.value) || Number(timeout.value) <= 0)) r.report('timeout-invalid', timeout.at, `reqTimeout '${timeout.value}' is not a positive number of milliseconds.`, 'Write a whole number of milliseconds, e.g. 10000.');
 
     checkSize(generalValue('reqSoftphoneHeight'), 'reqSoftphoneHeight', 'softphone-height-range', LIMITS.height, r);
@@ -547,7 +571,7 @@ function checkSemantics(cc: ParsedCallCenter, parts: Parts, root: XmlElement, r:
     if (!/^\d*$/.test(prefix.value)) r.report('dialing-prefix-invalid', prefix.valuePosition, `${prefix.name} '${prefix.value}' is not a string of digits.`, 'Write digits only, e.g. 9 (outside line), 1 (long distance), 011 (international); leave it empty for none.');
   }
 
-  checkSwitchboard(cc.section(SWITCHBOARD_SECTION), root, r);
+  if (profile === 'switchboard') checkSwitchboard(cc.section(SWITCHBOARD_SECTION), root, r);
 }
 
 function checkInternalName(name: string, at: Position, r: Reporter): void {
@@ -558,9 +582,10 @@ function checkInternalName(name: string, at: Position, r: Reporter): void {
   }
 }
 
-function checkUrl(item: 'reqAdapterUrl' | 'reqStandbyUrl', value: string, at: Position, r: Reporter): void {
+function checkUrl(item: 'reqAdapterUrl' | 'reqStandbyUrl', value: string, at: Position, r: Reporter, profile: LintProfile): void {
   if (value.startsWith('/') && !value.startsWith('//')) {
-    r.report('adapter-url-relative', at, `${item} '${value}' is a relative Visualforce URL: it works only once that page is deployed in the org, and Lightning then frames it from the Visualforce domain, so the connector's SIP WebSocket host needs a CSP Trusted Site and its assets must come from the page's static resource.`, 'Deploy the page with `switchboard package build` (it adds the page, static resource and CSP Trusted Sites), or use the absolute https URL of the hosted connector.');
+    // How Switchboard's own page must be deployed; another vendor's Visualforce page is its business.
+    if (profile === 'switchboard') r.report('adapter-url-relative', at, `${item} '${value}' is a relative Visualforce URL: it works only once that page is deployed in the org, and Lightning then frames it from the Visualforce domain, so the connector's SIP WebSocket host needs a CSP Trusted Site and its assets must come from the page's static resource.`, 'Deploy the page with `switchboard package build` (it adds the page, static resource and CSP Trusted Sites), or use the absolute https URL of the hosted connector.');
     return;
   }
   let url: URL;

@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { buildImportXml, buildMetadataXml, importFileName, metadataFileName } from '../callcenter/build.ts';
 import { CONFIG_FILE, configSchema, formatConfigProblem, initConfigYaml, loadConfig } from '../callcenter/config.ts';
 import type { CallCenterDefinition } from '../callcenter/definition.ts';
-import { formatProblem, hasErrors, lintCallCenter, type LintProblem } from '../callcenter/lint.ts';
+import { formatProblem, hasErrors, lintCallCenter, type CallCenterFormat, type LintProblem, type LintProfile } from '../callcenter/lint.ts';
 import { diagnoseConfig, diagnoseConsole, diagnosePackage, formatFinding, type Finding } from '../doctor/doctor.ts';
 import { buildPackage, DEFAULT_API_VERSION, PackageBuildError } from '../package/package-builder.ts';
 
@@ -32,7 +32,7 @@ const USAGE = `Usage: switchboard <command>
   callcenter init   [--out ${CONFIG_FILE}] [--force]     write a commented config file
   callcenter schema                                      print the config file's JSON Schema
   callcenter build  [config] [--out out/callcenter]      write the Setup import and Metadata API files
-  callcenter lint   <file…> [--format json]              check Call Center files (either format)
+  callcenter lint   <file…> [--format json] [--profile P] check Call Center files (either format)
   package build     [config] [--out out/package] [--connector-dist dist/app/softphone]
                     [--external-url https://…] [--api-version ${DEFAULT_API_VERSION}]
                                                          write a Salesforce DX project
@@ -61,11 +61,15 @@ Reads the config (default ${CONFIG_FILE}), checks it, and writes the Call Center
 Setup > Call Centers > Import XML file, and the Metadata API callCenters/*.callCenter-meta.xml.
   --out DIR    output folder (default out/callcenter)
 `,
-  'callcenter lint': `Usage: switchboard callcenter lint <file…> [--format json]
+  'callcenter lint': `Usage: switchboard callcenter lint <file…> [--format json] [--profile auto|switchboard|generic]
 
-Checks Call Center definition files (Setup import XML or Metadata API .callCenter-meta.xml) and
-prints each problem as file:line:column severity rule message, with a fix.
-  --format json   one JSON array of every problem of every file
+Checks Call Center definition files (Setup import XML or Metadata API .callCenter-meta.xml): names
+each file's format and whose call center it is checked as, then prints each problem as
+file:line:column severity rule message, with a fix.
+  --format json   {files: [{file, format, profile, problems}], errors, warnings}
+  --profile P     switchboard adds the connector's own advice (its section, its adapter page);
+                  generic checks only what Salesforce needs; auto (default) picks switchboard for
+                  a file with a switchboard section or an adapter URL naming Switchboard
 Exit code 1 when any file has an error (warnings alone exit 0).
 `,
   'package build': `Usage: switchboard package build [config] [--out out/package] [--connector-dist dist/app/softphone]
@@ -206,26 +210,42 @@ function buildCallCenter(args: readonly string[], io: CliIo): number {
   return hasErrors(problems) ? 1 : 0;
 }
 
+const FORMAT_NAMES: Readonly<Record<CallCenterFormat, string>> = { import: 'Setup import file (<callCenter>)', metadata: 'Metadata API file (<CallCenter>)' };
+
 function lint(args: readonly string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({ args: [...args], options: { format: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args: [...args], options: { format: { type: 'string' }, profile: { type: 'string' } }, allowPositionals: true });
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format is text or json, got '${format}'`);
+  const profile = values.profile ?? 'auto';
+  if (profile !== 'auto' && profile !== 'switchboard' && profile !== 'generic') throw new UsageError(`--profile is auto, switchboard or generic, got '${profile}'`);
   if (positionals.length === 0) throw new UsageError('callcenter lint needs at least one file');
-  const problems: LintProblem[] = [];
+  const files: { file: string; format: CallCenterFormat | null; profile: LintProfile; problems: LintProblem[] }[] = [];
   for (const file of positionals) {
     let text: string;
     try {
       text = readFileSync(resolve(io.cwd, file), 'utf8');
     } catch {
-      problems.push({ file, line: 1, column: 1, severity: 'error', rule: 'xml-not-well-formed', message: 'The file cannot be read.', fix: 'Check the path.' });
+      files.push({ file, format: null, profile: profile === 'auto' ? 'generic' : profile, problems: [{ file, line: 1, column: 1, severity: 'error', rule: 'xml-not-well-formed', message: 'The file cannot be read.', fix: 'Check the path.' }] });
       continue;
     }
-    problems.push(...lintCallCenter(text, file).problems);
+    const result = lintCallCenter(text, file, { profile });
+    files.push({ file, format: result.format ?? null, profile: result.profile, problems: result.problems });
   }
-  if (format === 'json') io.out(`${JSON.stringify(problems, null, 2)}\n`);
-  else {
-    for (const p of problems) io.out(`${formatProblem(p)}\n`);
-    const errors = problems.filter((p) => p.severity === 'error').length;
+  const problems = files.flatMap((f) => f.problems);
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  if (format === 'json') {
+    io.out(`${JSON.stringify({ files, errors, warnings: problems.length - errors }, null, 2)}\n`);
+  } else {
+    for (const f of files) {
+      const unreadable = f.problems.length === 1 && f.problems[0]!.message === 'The file cannot be read.';
+      if (unreadable) {
+        io.out(`${formatProblem(f.problems[0]!)}\n`);
+        continue;
+      }
+      const what = f.format ? FORMAT_NAMES[f.format] : 'not a Call Center file';
+      io.out(`${f.file}: ${what}, checked as ${f.profile === 'switchboard' ? 'a Switchboard call center' : 'a generic call center (no Switchboard advice)'}\n`);
+      for (const p of f.problems) io.out(`${formatProblem(p)}\n`);
+    }
     io.out(`${errors} error(s), ${problems.length - errors} warning(s) in ${positionals.length} file(s).\n`);
   }
   return hasErrors(problems) ? 1 : 0;

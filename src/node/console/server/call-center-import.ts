@@ -44,7 +44,8 @@ export async function validateCallCenterText(text: string, fileName: string): Pr
   if (text.trim() === '') {
     return { fileName, warnings: [], connectorErrors: [], errors: [{ line: 1, column: 1, severity: 'error', rule: 'empty-file', message: 'The file is empty.', fix: 'Choose a Call Center definition file (<callCenter>…</callCenter>).' }] };
   }
-  const result = lintCallCenter(text, fileName);
+  // Another vendor's file gets no Switchboard advice, as with `callcenter lint` (auto profile).
+  const result = lintCallCenter(text, fileName, { profile: 'auto' });
   const problems: ImportProblem[] = result.problems.map((p) => ({
     line: p.line, column: p.column, severity: p.severity, rule: p.rule, message: p.message, fix: p.fix,
   }));
