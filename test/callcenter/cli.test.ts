@@ -210,3 +210,12 @@ test('another vendor\'s file gets no Switchboard advice: auto profile, generic; 
   assert.ok(report.files[0]!.problems.some((p) => p.rule === 'switchboard-section-missing'));
   assert.equal(run(['callcenter', 'lint', 'x.xml', '--profile', 'acme'], corpus).code, 2);
 });
+
+test('doctor, build and package build given a Call Center XML file say they read the YAML config, and what reads XML', () => {
+  for (const args of [['doctor'], ['callcenter', 'build'], ['package', 'build']]) {
+    const r = run([...args, 'valid/vendor-sections.xml'], corpus);
+    assert.equal(r.code, 1, args.join(' '));
+    assert.match(r.stderr, /^valid\/vendor-sections\.xml:1:1 error \(file\): this is an XML file \(a Call Center definition\?\), but this command reads the Switchboard config, a YAML file such as switchboard\.yaml\./);
+    assert.match(r.stderr, /switchboard callcenter lint valid\/vendor-sections\.xml/);
+  }
+});

@@ -177,6 +177,14 @@ function readConfig(path: string | undefined, io: CliIo): CallCenterDefinition |
     io.err(`switchboard: cannot read the config ${file}${path ? '' : ' (create it with `switchboard callcenter init`)'}.\n`);
     return undefined;
   }
+  if (/^\uFEFF?\s*</.test(text)) {
+    // A Call Center XML file where the YAML config belongs: say what was expected, and what reads XML.
+    const shown = path ?? CONFIG_FILE;
+    io.err(`${shown}:1:1 error (file): this is an XML file (a Call Center definition?), but this command reads the Switchboard config, a YAML file such as ${CONFIG_FILE}.\n` +
+      `  To check a Call Center XML file: switchboard callcenter lint ${shown}\n` +
+      `  To write a config to build it from: switchboard callcenter init (then switchboard callcenter build)\n`);
+    return undefined;
+  }
   const result = loadConfig(text, path ?? CONFIG_FILE);
   if (!result.ok) {
     for (const p of result.problems) io.err(`${formatConfigProblem(p)}\n`);
