@@ -1,8 +1,18 @@
 #!/usr/bin/env node
-// The `switchboard` command line. It runs the TypeScript sources directly through tsx's loader, so
-// it works from a fresh checkout without `npm run build`.
-import { register } from 'tsx/esm/api';
+// The `switchboard` command line. It runs the built JavaScript (dist/cli/switchboard.mjs, made by
+// `npm run build`), so a command starts without compiling TypeScript. In a checkout that has not
+// been built yet, or with SWITCHBOARD_CLI_FROM_SOURCE=1 (while editing src/node), it runs the
+// TypeScript sources through tsx instead.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-const { main } = await import('../src/node/cli/run.ts');
+const built = fileURLToPath(new URL('../dist/cli/switchboard.mjs', import.meta.url));
+let main;
+if (process.env.SWITCHBOARD_CLI_FROM_SOURCE !== '1' && existsSync(built)) {
+  ({ main } = await import(built));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/node/cli/run.ts'));
+}
 await main();
