@@ -6,15 +6,26 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createSign, generateKeyPairSync } from 'node:crypto';
 import { Connection } from 'jsforce';
 import { DEMO, DEMO_API_PASSWORD, startConsole, type RunningConsole } from '../../src/node/console/index.ts';
 
 let app: RunningConsole;
 const VERSION = '62.0';
+const CLIENT_ID = '3MVG9switchboardEmulatorJwtApp';
+const appKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const otherKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
 before(async () => {
-  app = await startConsole({ dbFile: ':memory:' });
+  app = await startConsole({ dbFile: ':memory:', connectedApps: [{ clientId: CLIENT_ID, certificate: appKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString() }] });
 });
+
+/** An RS256 JWT as the Salesforce CLI or a server integration signs it for the JWT bearer flow. */
+function jwt(claims: Record<string, unknown>, key = appKeys.privateKey): string {
+  const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const body = `${part({ alg: 'RS256' })}.${part(claims)}`;
+  return `${body}.${createSign('RSA-SHA256').update(body).sign(key).toString('base64url')}`;
+}
 after(async () => app?.close());
 
 const rejection = async (p: Promise<unknown>): Promise<Error & { errorCode?: string; name: string }> => {
@@ -86,4 +97,32 @@ test('a made-up bearer token is no session: INVALID_SESSION_ID for REST, Bad_OAu
   const id = await fetch(`${app.lightningOrigin}/id/00D5g000000SwBdEAK/${DEMO.agent.id}?format=json&oauth_token=nope`);
   assert.equal(id.status, 403);
   assert.equal(await id.text(), 'Bad_OAuth_Token');
+});
+
+test('OAuth 2.0 JWT bearer flow: a JWT signed for the connected app signs its subject in; a wrong key, audience, expiry, app or user is refused', { timeout: 30_000 }, async () => {
+  const oauth2 = { loginUrl: app.lightningOrigin, clientId: CLIENT_ID };
+  const claims = { iss: CLIENT_ID, sub: DEMO.secondAgent.username, aud: app.lightningOrigin, exp: Math.floor(Date.now() / 1000) + 120 };
+  const conn = new Connection({ oauth2, version: VERSION });
+  const info = await conn.authorize({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: jwt(claims) });
+  assert.equal(info.id, DEMO.secondAgent.id);
+  assert.equal((await conn.identity()).username, DEMO.secondAgent.username);
+  assert.ok((await conn.query('SELECT Id FROM Contact')).totalSize > 0);
+  // The Salesforce login host is an audience an org accepts too.
+  await new Connection({ oauth2, version: VERSION }).authorize({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: jwt({ ...claims, aud: 'https://login.salesforce.com' }) });
+
+  const refused = async (assertion: string): Promise<[string, string]> => {
+    const res = await fetch(`${app.lightningOrigin}/services/oauth2/token`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }).toString(),
+    });
+    assert.equal(res.status, 400);
+    const body = (await res.json()) as { error: string; error_description: string };
+    return [body.error, body.error_description];
+  };
+  assert.deepEqual(await refused(jwt(claims, otherKeys.privateKey)), ['invalid_grant', 'invalid assertion']);
+  assert.deepEqual(await refused(jwt({ ...claims, aud: 'https://evil.example.com' })), ['invalid_grant', 'audience is invalid']);
+  assert.deepEqual(await refused(jwt({ ...claims, exp: Math.floor(Date.now() / 1000) - 10 })), ['invalid_grant', 'expired authorization code']);
+  assert.deepEqual(await refused(jwt({ ...claims, iss: 'unknown-app' })), ['invalid_client_id', 'client identifier invalid']);
+  assert.deepEqual(await refused(jwt({ ...claims, sub: 'nobody@switchboard.demo' })), ['invalid_grant', "user hasn't approved this consumer"]);
+  assert.deepEqual(await refused('not-a-jwt'), ['invalid_grant', 'invalid assertion']);
 });

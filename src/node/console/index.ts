@@ -37,7 +37,7 @@ import type { ConsoleData, ValidationRuleView } from './server/console-data.ts';
 import { callCenterWebSockets } from './server/connector-page-route.ts';
 import { SessionStore } from './server/sessions.ts';
 import { checkHost, checkRequest, refusalBody } from './server/request-guard.ts';
-import { handleApiLogin } from './server/api-login.ts';
+import { handleApiLogin, type ConnectedApp } from './server/api-login.ts';
 import { handleLogin, sessionForPage } from './server/login.ts';
 import { DEFAULT_CREDENTIAL_TTL_SECONDS, parseTtlSeconds } from './server/sip-credentials.ts';
 
@@ -85,6 +85,8 @@ export interface ConsoleOptions {
    * jsforce's `conn.login`). Default DEMO_API_PASSWORD.
    */
   readonly apiPassword?: string;
+  /** Connected apps for the OAuth JWT bearer flow: consumer key and certificate (PEM). Default none. */
+  readonly connectedApps?: readonly ConnectedApp[];
 }
 
 /** The API password of the emulated org's users unless startConsole is given another (README). */
@@ -156,7 +158,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     // The customer phone (src/node/customer-phone) for demos: L/customer-phone/.
     extra: [
       (req, res) => handleLogin(req, res, new URL(req.url ?? '/', 'http://console.invalid'), { data, sessions }),
-      (req, res) => handleApiLogin(req, res, new URL(req.url ?? '/', 'http://console.invalid'), { data, sessions, password: options.apiPassword ?? DEMO_API_PASSWORD, origin: () => origins.lightning }),
+      (req, res) => handleApiLogin(req, res, new URL(req.url ?? '/', 'http://console.invalid'), { data, sessions, password: options.apiPassword ?? DEMO_API_PASSWORD, origin: () => origins.lightning, ...(options.connectedApps ? { connectedApps: options.connectedApps } : {}) }),
       customerPhoneHandler({ distDir: options.distDir ?? join(ROOT, 'dist') }),
     ],
     ...(strict ? { tls: options.tls ?? devCertificate() } : {}),

@@ -5,13 +5,15 @@
  *   `serverUrl`, `sessionId`, `userId` and `userInfo`, or an `INVALID_LOGIN` fault (HTTP 500);
  * - `POST /services/oauth2/token` with `grant_type=password`: `access_token`, `instance_url` and
  *   the identity URL `id`, or `{error: 'invalid_grant', error_description: 'authentication failure'}`
- *   (HTTP 400); a missing or unknown grant type is `unsupported_grant_type`;
+ *   (HTTP 400); with the JWT bearer grant, a JWT signed for a connected app the emulator was
+ *   started with (`connectedApps`); a missing or unknown grant type is `unsupported_grant_type`;
  * - `GET /id/<orgId>/<userId>`: the identity service (`conn.identity()`), with the session as
  *   `Authorization: Bearer` or `?oauth_token=`.
  * Every user of the org signs in with the one API password the emulator was started with (the
  * README's demo credentials); the session is the emulator's own, so REST calls carry it as a bearer
  * token. Any client id and secret are accepted: the emulator has no connected apps.
  */
+import { createPublicKey, createVerify } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, readBody, sendJson, sendText } from './http-util.ts';
 import type { ConsoleData, UserView } from './console-data.ts';
@@ -28,6 +30,13 @@ export function isApiLoginPath(path: string): boolean {
   return path === OAUTH_TOKEN_PATH || SOAP_LOGIN_PATH.test(path);
 }
 
+/** A connected app for the JWT bearer flow: its consumer key and the certificate (or public key) its JWTs are signed for. */
+export interface ConnectedApp {
+  readonly clientId: string;
+  /** PEM: the X.509 certificate uploaded to the app, or its public key. */
+  readonly certificate: string;
+}
+
 export interface ApiLoginOptions {
   readonly data: ConsoleData;
   readonly sessions: SessionStore;
@@ -35,7 +44,15 @@ export interface ApiLoginOptions {
   readonly password: string;
   /** The origin API clients reach (instance URL, server URL), e.g. the Lightning origin. */
   readonly origin: () => string;
+  /** Connected apps that may use the JWT bearer flow; none by default. */
+  readonly connectedApps?: readonly ConnectedApp[];
+  /** Milliseconds now (JWT expiry); default Date.now. */
+  readonly now?: () => number;
 }
+
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+/** Audiences a JWT may name besides the emulator's own origin, as an org accepts its login hosts. */
+const LOGIN_AUDIENCES = ['https://login.salesforce.com', 'https://test.salesforce.com'];
 
 const INVALID_LOGIN = 'Invalid username, password, security token; or user locked out.';
 
@@ -117,12 +134,17 @@ function soapFault(res: ServerResponse, code: string, message: string, faultType
 async function oauthToken(req: IncomingMessage, res: ServerResponse, options: ApiLoginOptions): Promise<void> {
   const form = new URLSearchParams(await readBody(req));
   const grant = form.get('grant_type') ?? '';
+  if (grant === JWT_BEARER_GRANT) return jwtBearer(res, form.get('assertion') ?? '', options);
   if (grant !== 'password') {
     return sendJson(res, 400, { error: 'unsupported_grant_type', error_description: grant ? `grant type not supported: ${grant}` : 'grant type not supported' });
   }
   if (!form.get('client_id')) return sendJson(res, 400, { error: 'invalid_client_id', error_description: 'client identifier invalid' });
   const user = signIn(form.get('username') ?? '', form.get('password') ?? '', options);
   if (!user) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'authentication failure' });
+  sendToken(res, user, options);
+}
+
+function sendToken(res: ServerResponse, user: UserView, options: ApiLoginOptions): void {
   const session = options.sessions.create(user.Id);
   const origin = options.origin();
   sendJson(res, 200, {
@@ -134,6 +156,44 @@ async function oauthToken(req: IncomingMessage, res: ServerResponse, options: Ap
     // Salesforce signs id + issued_at with the connected app's secret; the emulator has none to sign with.
     signature: '',
   });
+}
+
+/**
+ * The OAuth 2.0 JWT bearer flow: an RS256 JWT whose `iss` is a connected app's consumer key, `sub`
+ * a username, `aud` the login host, `exp` in the future, signed with the key of the app's certificate.
+ */
+function jwtBearer(res: ServerResponse, assertion: string, options: ApiLoginOptions): void {
+  const refuse = (error: string, description: string) => sendJson(res, 400, { error, error_description: description });
+  const parts = assertion.split('.');
+  if (parts.length !== 3) return refuse('invalid_grant', 'invalid assertion');
+  const [header, claims] = parts.slice(0, 2).map((p) => {
+    try {
+      return JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+  });
+  if (!header || !claims || header['alg'] !== 'RS256') return refuse('invalid_grant', 'invalid assertion');
+  const app = options.connectedApps?.find((a) => a.clientId === claims['iss']);
+  if (!app) return refuse('invalid_client_id', 'client identifier invalid');
+  let signed = false;
+  try {
+    signed = createVerify('RSA-SHA256').update(`${parts[0]}.${parts[1]}`).verify(createPublicKey(app.certificate), Buffer.from(parts[2]!, 'base64url'));
+  } catch {
+    signed = false;
+  }
+  if (!signed) return refuse('invalid_grant', 'invalid assertion');
+  const audience = [options.origin(), ...LOGIN_AUDIENCES];
+  const aud = claims['aud'];
+  if (!(typeof aud === 'string' ? audience.includes(aud) : Array.isArray(aud) && aud.some((a) => audience.includes(String(a))))) {
+    return refuse('invalid_grant', 'audience is invalid');
+  }
+  const exp = claims['exp'];
+  if (typeof exp !== 'number' || exp * 1000 <= (options.now ?? Date.now)()) return refuse('invalid_grant', 'expired authorization code');
+  const username = typeof claims['sub'] === 'string' ? claims['sub'] : '';
+  const user = username ? options.data.users().find((u) => u.Username.toLowerCase() === username.toLowerCase()) : undefined;
+  if (!user) return refuse('invalid_grant', 'user hasn\'t approved this consumer');
+  sendToken(res, user, options);
 }
 
 function identityService(req: IncomingMessage, res: ServerResponse, url: URL, orgId: string, userId: string, options: ApiLoginOptions): void {
