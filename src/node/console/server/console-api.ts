@@ -11,6 +11,7 @@ import { ConsoleEventLog } from './event-log.ts';
 import { HttpError, readJson, sendJson } from './http-util.ts';
 import { searchAndPop } from './screen-pop-rules.ts';
 import { validateCallCenterText } from './call-center-import.ts';
+import { saveSwitchboardValues, switchboardSetupView } from './switchboard-setup.ts';
 
 export const CONSOLE_API = '/emulator/api/console/';
 
@@ -201,6 +202,19 @@ export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMess
       if (verdict.errors.length) return sendJson(res, 422, verdict);
       const callCenter = data.importCallCenter(text);
       return sendJson(res, 201, { ...verdict, callCenter });
+    }
+    if (rest === 'setup/switchboard' && method === 'GET') {
+      return sendJson(res, 200, switchboardSetupView(data, url.searchParams.get('callCenter') ?? undefined));
+    }
+    if (rest === 'setup/switchboard' && method === 'PUT') {
+      const body = await readJson(req);
+      if (typeof body.callCenterId !== 'string' || !data.callCenter(body.callCenterId)) throw new HttpError(404, `no call center '${String(body.callCenterId)}'`);
+      const values = body.values;
+      if (typeof values !== 'object' || values === null || Array.isArray(values) || Object.values(values).some((v) => typeof v !== 'string')) {
+        throw new HttpError(400, 'values must be an object of item name → string value');
+      }
+      const result = saveSwitchboardValues(data, body.callCenterId, values as Record<string, string>);
+      return sendJson(res, result.saved ? 200 : 422, result);
     }
     if (rest === 'setup/assign' && method === 'POST') {
       const body = await readJson(req);

@@ -6,6 +6,8 @@
 import type { ValidationRule } from '../db/validation-rules.ts';
 export type Value = string | number | boolean | null;
 
+import type { CallCenterItem } from '../db/call-center.ts';
+
 export interface RecordView {
   readonly Id: string;
   /** API name of the object, e.g. `Contact`. */
@@ -93,6 +95,8 @@ export interface ConsoleData {
    * reads it at its next start. Throws DataError for an unknown call center or item.
    */
   setCallCenterItem(callCenterId: string, section: string, item: string, value: string): void;
+  /** A call center's items as Setup holds them (section, item, value, labels, sort orders); undefined for an unknown call center. */
+  callCenterItems(callCenterId: string): readonly CallCenterItem[] | undefined;
   assignCallCenter(userId: string, callCenterId: string | null): void;
   softphoneLayout(userId: string): SoftphoneLayoutDef;
   saveSoftphoneLayout(userId: string, layout: SoftphoneLayoutDef): void;

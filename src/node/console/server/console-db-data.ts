@@ -184,6 +184,10 @@ export class ConsoleDbData implements ConsoleData {
     sf(() => this.db.callCenters.import({ items }));
   }
 
+  callCenterItems(callCenterId: string): readonly CallCenterItem[] | undefined {
+    return this.db.callCenters.get(callCenterId)?.items;
+  }
+
   importCallCenter(xml: string): CallCenterView {
     const parsed = lintCallCenter(xml, 'import.xml').callCenter;
     if (!parsed?.internalName) throw new DataError([{ errorCode: 'REQUIRED_FIELD_MISSING', message: 'The Call Center definition has no reqInternalName.', fields: ['reqInternalName'] }]);

@@ -12,8 +12,10 @@ export async function renderSetup(root: HTMLElement, api: ApiClient, path: strin
   const nav = h('nav', { 'aria-label': 'Setup', class: 'slds-m-bottom_medium' },
     h('a', { href: '/lightning/setup/CallCenters/home' }, 'Call Centers'), ' · ',
     h('a', { href: '/lightning/setup/SoftphoneLayouts/home' }, 'Softphone Layouts'), ' · ',
-    h('a', { href: '/lightning/setup/CallCenterUsers/home' }, 'Call Center Users'));
+    h('a', { href: '/lightning/setup/CallCenterUsers/home' }, 'Call Center Users'), ' · ',
+    h('a', { href: '/lightning/setup/Switchboard/home' }, 'Switchboard'));
   root.append(nav);
+  if (path.includes('/Switchboard')) return renderSwitchboard(root, api, new URLSearchParams(location.search).get('callCenter') ?? undefined);
   if (path.includes('/SoftphoneLayouts')) return renderLayout(root, api, session);
   if (path.includes('/CallCenterUsers')) return renderUsers(root, api);
   return renderCallCenters(root, api);
@@ -131,4 +133,113 @@ async function renderLayout(root: HTMLElement, api: ApiClient, session: Session)
     status.textContent = s === 200 ? 'Softphone layout saved.' : `Could not save: ${body.error ?? s}`;
   };
   root.append(h('button', { class: 'slds-button slds-button_brand', type: 'button', onclick: () => void save() }, 'Save Layout'), status);
+}
+
+interface SetupField { name: string; label: string; type: string; values?: string[]; required: boolean; default?: string; description: string; value: string }
+interface SetupProblem { item: string; severity: 'error' | 'warning'; rule: string; message: string; fix: string }
+
+/**
+ * Setup > Switchboard: the connector's settings of a call center as a form, saved through the
+ * server, which lints the call center with them (the same rules and messages as
+ * `switchboard callcenter lint`), and a live connection test of the SIP WebSocket from this browser.
+ */
+async function renderSwitchboard(root: HTMLElement, api: ApiClient, wanted: string | undefined): Promise<void> {
+  const view = await api.get<{ callCenters: { Id: string; Name: string }[]; callCenterId: string | null; fields: SetupField[] }>(`setup/switchboard${wanted ? `?callCenter=${encodeURIComponent(wanted)}` : ''}`);
+  root.append(h('h1', { class: 'slds-text-heading_large' }, 'Switchboard'));
+  if (!view.callCenterId) {
+    root.append(h('p', {}, 'No call center yet: import one under Call Centers first.'));
+    return;
+  }
+  const chooser = h('select', { id: 'sb-cc', class: 'slds-select', onchange: () => { location.search = `?callCenter=${encodeURIComponent(chooser.value)}`; } },
+    view.callCenters.map((c) => h('option', { value: c.Id, selected: c.Id === view.callCenterId }, c.Name)));
+  root.append(h('div', { class: 'slds-form-element' }, h('label', { class: 'slds-form-element__label', for: 'sb-cc' }, 'Call Center'), chooser));
+  const controls = new Map<string, HTMLInputElement | HTMLSelectElement>();
+  const errorSlots = new Map<string, HTMLElement>();
+  const form = h('form', { 'aria-label': 'Switchboard settings', onsubmit: (e: Event) => { e.preventDefault(); void save(); } });
+  for (const f of view.fields) {
+    const id = `sb-${f.name}`;
+    const choices = f.type === 'boolean' ? ['true', 'false'] : f.type === 'enum' ? f.values ?? [] : undefined;
+    const control = choices
+      ? h('select', { id, class: 'slds-select', 'aria-describedby': `${id}-help` },
+        [h('option', { value: '', selected: f.value === '' }, f.default !== undefined ? `(default: ${f.default})` : '(none)'),
+          ...choices.map((c) => h('option', { value: c, selected: f.value.toLowerCase() === c }, c))])
+      : h('input', { id, class: 'slds-input', type: f.name === 'sipPassword' ? 'password' : 'text', value: f.value, autocomplete: 'off', 'aria-describedby': `${id}-help`, placeholder: f.default ?? '' });
+    controls.set(f.name, control);
+    const slot = h('div', { id: `${id}-problems` });
+    errorSlots.set(f.name, slot);
+    form.append(h('div', { class: 'slds-form-element slds-m-bottom_small' },
+      h('label', { class: 'slds-form-element__label', for: id }, `${f.required ? '* ' : ''}${f.label}`),
+      control,
+      f.name === 'sipWebSocketUrl' ? h('button', { class: 'slds-button slds-button_neutral slds-m-left_x-small', type: 'button', onclick: () => void test() }, 'Test connection') : null,
+      h('div', { id: `${id}-help`, class: 'slds-form-element__help' }, f.description),
+      slot));
+  }
+  const testResult = h('div', { 'aria-live': 'polite' });
+  const result = h('div', { 'aria-live': 'polite', class: 'slds-m-top_small' });
+  form.append(h('button', { class: 'slds-button slds-button_brand', type: 'submit' }, 'Save'), result);
+  root.append(testResult, form);
+
+  const values = (): Record<string, string> => Object.fromEntries([...controls].map(([name, c]) => [name, c.value.trim()]));
+  async function save(): Promise<void> {
+    clear(result);
+    for (const slot of errorSlots.values()) clear(slot);
+    const { status, body } = await api.send<{ saved?: boolean; problems?: SetupProblem[]; error?: string }>('PUT', 'setup/switchboard', { callCenterId: view.callCenterId, values: values() });
+    for (const p of body.problems ?? []) {
+      errorSlots.get(p.item)?.append(h('p', { role: p.severity === 'error' ? 'alert' : 'note', class: p.severity === 'error' ? 'slds-text-color_error' : 'slds-text-color_weak' }, `${p.severity} ${p.rule}: ${p.message} ${p.fix}`));
+    }
+    if (status === 200) result.append(h('p', { role: 'status' }, 'Saved. Softphones read the new settings at their next start.'));
+    else result.append(h('p', { role: 'alert', class: 'slds-text-color_error' }, body.error ?? `Not saved: ${(body.problems ?? []).filter((p) => p.severity === 'error').length} error(s).`));
+  }
+  async function test(): Promise<void> {
+    clear(testResult);
+    testResult.append(h('p', { role: 'status' }, 'Testing the connection…'));
+    const outcome = await testSipWebSocket(controls.get('sipWebSocketUrl')!.value.trim(), controls.get('sipDomain')!.value.trim() || 'invalid');
+    clear(testResult);
+    testResult.append(outcome.ok
+      ? h('p', { role: 'status', class: 'slds-text-color_success' }, `Connected: the WebSocket opened and the SIP server answered OPTIONS with ${outcome.status} in ${outcome.rttMs} ms.`)
+      : h('p', { role: 'alert', class: 'slds-text-color_error' }, `Connection test failed: ${outcome.reason}`));
+  }
+}
+
+/**
+ * From this browser, as a softphone would connect: a WebSocket with the `sip` subprotocol
+ * (RFC 7118), then an OPTIONS request; any SIP response proves a SIP server answered.
+ */
+export function testSipWebSocket(url: string, domain: string, timeoutMs = 5000): Promise<{ ok: true; status: string; rttMs: number } | { ok: false; reason: string }> {
+  if (!/^wss?:\/\/[^\s/]+/i.test(url)) return Promise.resolve({ ok: false, reason: `'${url}' is not a ws:// or wss:// URL.` });
+  return new Promise((resolve) => {
+    let socket: WebSocket;
+    try {
+      socket = new WebSocket(url, 'sip');
+    } catch (e) {
+      resolve({ ok: false, reason: `the browser refused the URL: ${e instanceof Error ? e.message : String(e)}` });
+      return;
+    }
+    let opened = false;
+    let sentAt = 0;
+    const done = (r: { ok: true; status: string; rttMs: number } | { ok: false; reason: string }): void => {
+      clearTimeout(timer);
+      socket.onclose = null;
+      socket.close();
+      resolve(r);
+    };
+    const timer = setTimeout(() => done(opened
+      ? { ok: false, reason: `the WebSocket opened but nothing answered a SIP OPTIONS within ${timeoutMs / 1000} s: is ${url} a SIP-over-WebSocket endpoint (RFC 7118)?` }
+      : { ok: false, reason: `no WebSocket connection to ${url} within ${timeoutMs / 1000} s (a firewall dropping the packets, or a host that does not answer).` }), timeoutMs);
+    const unopened = (): void => done({ ok: false, reason: `could not open a WebSocket to ${url}. Browsers do not say why; the usual causes: nothing listens on that host and port, ${url.startsWith('wss:') ? `a TLS certificate this browser does not trust (open ${url.replace(/^wss:/, 'https:')} in a tab to see), ` : ''}or the server refuses the 'sip' subprotocol.` });
+    socket.onerror = () => { if (!opened) unopened(); };
+    socket.onclose = () => { if (!opened) unopened(); else done({ ok: false, reason: 'the server closed the WebSocket without answering the SIP OPTIONS.' }); };
+    socket.onopen = () => {
+      opened = true;
+      const rand = (): string => Math.random().toString(36).slice(2, 10);
+      sentAt = performance.now();
+      socket.send(`OPTIONS sip:${domain} SIP/2.0\r\nVia: SIP/2.0/WSS ${rand()}.invalid;branch=z9hG4bK${rand()}\r\nMax-Forwards: 70\r\n` +
+        `To: <sip:${domain}>\r\nFrom: <sip:setup-test@${domain}>;tag=${rand()}\r\nCall-ID: ${rand()}${rand()}\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`);
+    };
+    socket.onmessage = (event) => {
+      const first = typeof event.data === 'string' ? event.data.split('\r\n')[0] ?? '' : '';
+      const m = /^SIP\/2\.0 (\d{3} [^\r\n]*)/.exec(first);
+      if (m) done({ ok: true, status: m[1]!, rttMs: Math.round(performance.now() - sentAt) });
+    };
+  });
 }
