@@ -9,7 +9,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { checkItemValue, SWITCHBOARD_ITEMS } from '../../src/core/index.ts';
-import { startHarness, type Harness } from '../e2e/harness.ts';
+import { DEMO } from '../../src/node/console/seed/index.ts';
+import { DEMO_SIP_DOMAIN } from '../../src/node/demo/demo-phone-system.ts';
+import { CALLERS, openAgentConsole, openCustomerPhone, startHarness, waitRegistered, waitUntil, type Harness } from '../e2e/harness.ts';
 import { freePort } from '../support/ports.ts';
 
 describe('Setup > Switchboard', { concurrency: false, timeout: 120_000 }, () => {
@@ -37,9 +39,11 @@ describe('Setup > Switchboard', { concurrency: false, timeout: 120_000 }, () => 
   });
 
   test('the connection test reaches the embedded SIP server from the browser, and names the causes when nothing listens', { timeout: 30_000 }, async () => {
-    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByRole('button', { name: 'Test connection' }).click({ timeout: 10_000 });
     const ok = page.getByRole('status').filter({ hasText: /^Connected:/ });
-    await ok.waitFor({ timeout: 10_000 });
+    await ok.waitFor({ timeout: 10_000 }).catch(async (e: unknown) => {
+      throw new Error(`no Connected status; the page says: ${(await page.locator('main, body').first().innerText()).slice(0, 1500)}`, { cause: e });
+    });
     assert.match(await ok.innerText(), /^Connected: the WebSocket opened and the SIP server answered OPTIONS with 200 OK in \d+ ms\.$/);
 
     const original = await field('* SIP WebSocket URL').inputValue();
@@ -67,5 +71,47 @@ describe('Setup > Switchboard', { concurrency: false, timeout: 120_000 }, () => 
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor({ timeout: 10_000 });
     assert.equal(settings()['/switchboard/wrapUpSeconds'], '45');
     assert.equal(settings()['/switchboard/popTiming'], 'answer');
+  });
+
+  test('an admin sets up a call center from nothing, assigns a user, and that user\'s console rings on a test call', { timeout: 90_000 }, async () => {
+    const cara = DEMO.thirdAgent;
+    await page.getByLabel('Internal Name', { exact: true }).fill('Support West');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('form', { name: 'New call center' }).getByRole('alert').filter({ hasText: /^internal-name-invalid: The internal name 'Support West' contains characters other than letters and digits\./ }).waitFor({ timeout: 10_000 });
+    await page.getByLabel('Internal Name', { exact: true }).fill('SupportWest');
+    await page.getByLabel('Display Name', { exact: true }).fill('Support West');
+    await page.getByRole('button', { name: 'Create' }).click();
+    // The page reloads with the new call center chosen; wait until it shows it, and its (empty) form.
+    await page.waitForURL(/callCenter=/, { timeout: 10_000 });
+    await page.waitForLoadState('load');
+    await waitUntil(async () => (await page.getByLabel('Call Center', { exact: true }).locator('option:checked').innerText().catch(() => '')) === 'Support West', 10_000, 'the new call center is chosen');
+    assert.equal(await field('* SIP WebSocket URL').inputValue(), '', 'a new call center has no connector settings yet');
+
+    await field('* SIP WebSocket URL').fill(h.sip.url);
+    await field('* SIP Domain').fill(DEMO_SIP_DOMAIN);
+    assert.equal(await field('* SIP WebSocket URL').inputValue(), h.sip.url);
+    await field('SIP Credentials').selectOption('ephemeral');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByRole('status').filter({ hasText: /^Connected:/ }).waitFor({ timeout: 10_000 }).catch(async (e: unknown) => {
+      throw new Error(`no Connected status: ${JSON.stringify(await page.getByRole('status').allInnerTexts())} ${JSON.stringify(await page.getByRole('alert').allInnerTexts())} buttons ${await page.getByRole('button', { name: 'Test connection' }).count()}`, { cause: e });
+    });
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor({ timeout: 10_000 });
+    const created = h.console.data.callCenters().find((c) => c.InternalName === 'SupportWest')!;
+    assert.equal(h.console.data.callCenterSettings(created.Id)['/switchboard/credentialScheme'], 'ephemeral');
+
+    await page.getByRole('link', { name: 'Call Center Users' }).click();
+    await page.getByLabel(`Call center for ${cara.name}`).selectOption({ label: 'Support West' });
+    await page.getByRole('status').filter({ hasText: `Saved ${cara.name}.` }).waitFor({ timeout: 10_000 });
+    assert.equal(h.console.data.user(cara.id)?.CallCenterId, created.Id);
+
+    const agent = await openAgentConsole(h, { username: cara.username });
+    await waitRegistered(h, cara.extension, 1, 30_000);
+    const customer = await openCustomerPhone(h, CALLERS.ada, { dial: cara.extension });
+    await customer.getByRole('button', { name: 'Call', exact: true }).click();
+    await agent.phone.getByRole('button', { name: 'Answer' }).waitFor({ timeout: 20_000 });
+    await agent.phone.getByRole('button', { name: 'Decline' }).click();
+    await customer.context().close();
+    await agent.context.close();
   });
 });

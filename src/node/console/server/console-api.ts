@@ -11,7 +11,7 @@ import { ConsoleEventLog } from './event-log.ts';
 import { HttpError, readJson, sendJson } from './http-util.ts';
 import { searchAndPop } from './screen-pop-rules.ts';
 import { validateCallCenterText } from './call-center-import.ts';
-import { saveSwitchboardValues, switchboardSetupView } from './switchboard-setup.ts';
+import { createCallCenter, saveSwitchboardValues, switchboardSetupView } from './switchboard-setup.ts';
 
 export const CONSOLE_API = '/emulator/api/console/';
 
@@ -205,6 +205,11 @@ export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMess
     }
     if (rest === 'setup/switchboard' && method === 'GET') {
       return sendJson(res, 200, switchboardSetupView(data, url.searchParams.get('callCenter') ?? undefined));
+    }
+    if (rest === 'setup/switchboard/new' && method === 'POST') {
+      const body = await readJson(req);
+      const created = createCallCenter(data, String(body.internalName ?? '').trim(), String(body.displayName ?? '').trim());
+      return sendJson(res, created.callCenterId ? 201 : 422, created);
     }
     if (rest === 'setup/switchboard' && method === 'PUT') {
       const body = await readJson(req);

@@ -9,6 +9,7 @@ import { SWITCHBOARD_ITEMS, SWITCHBOARD_SECTION } from '../../../core/index.ts';
 import { callCenterXml, type CallCenterItem } from '../db/call-center.ts';
 import { lintCallCenter, type RuleId, type Severity } from '../../callcenter/lint.ts';
 import type { ConsoleData } from './console-data.ts';
+import { DEMO_CALL_CENTER_ITEMS } from '../seed/index.ts';
 
 export interface SetupField {
   readonly name: string;
@@ -96,4 +97,21 @@ export function saveSwitchboardValues(data: ConsoleData, callCenterId: string, v
     if (value !== current) data.setCallCenterItem(callCenterId, SWITCHBOARD_SECTION, item, value);
   }
   return { saved: true, problems };
+}
+
+/**
+ * A new call center from nothing: the general items an Open CTI softphone needs (this emulator's
+ * connector page as its adapter), named as the admin chose; checked by the linter like any import.
+ */
+export function createCallCenter(data: ConsoleData, internalName: string, displayName: string): { readonly callCenterId?: string; readonly problems: readonly SetupProblem[] } {
+  const general = DEMO_CALL_CENTER_ITEMS.map((i) => (i.item === 'reqInternalName' ? { ...i, value: internalName } : i.item === 'reqDisplayName' ? { ...i, value: displayName } : i));
+  const xml = callCenterXml(general);
+  const problems = lintCallCenter(xml, 'new.xml', { profile: 'generic' }).problems
+    .filter((p) => p.severity === 'error')
+    .map((p) => ({ item: p.rule === 'display-name-missing' ? 'reqDisplayName' : 'reqInternalName', severity: p.severity, rule: p.rule, message: p.message, fix: p.fix }));
+  if (data.callCenters().some((c) => c.InternalName.toLowerCase() === internalName.toLowerCase())) {
+    problems.push({ item: 'reqInternalName', severity: 'error', rule: 'internal-name-invalid', message: `A call center named ${internalName} exists already.`, fix: 'Choose another internal name.' });
+  }
+  if (problems.length) return { problems };
+  return { callCenterId: data.importCallCenter(xml).Id, problems: [] };
 }

@@ -146,8 +146,24 @@ interface SetupProblem { item: string; severity: 'error' | 'warning'; rule: stri
 async function renderSwitchboard(root: HTMLElement, api: ApiClient, wanted: string | undefined): Promise<void> {
   const view = await api.get<{ callCenters: { Id: string; Name: string }[]; callCenterId: string | null; fields: SetupField[] }>(`setup/switchboard${wanted ? `?callCenter=${encodeURIComponent(wanted)}` : ''}`);
   root.append(h('h1', { class: 'slds-text-heading_large' }, 'Switchboard'));
+  // A new call center from nothing: its names; the connector's settings follow in the form below.
+  const internalName = h('input', { id: 'sb-new-internal', class: 'slds-input', autocomplete: 'off' });
+  const displayName = h('input', { id: 'sb-new-display', class: 'slds-input', autocomplete: 'off' });
+  const created = h('div', { 'aria-live': 'polite' });
+  root.append(h('form', { 'aria-label': 'New call center', class: 'slds-m-bottom_medium', onsubmit: (e: Event) => {
+    e.preventDefault();
+    void api.send<{ callCenterId?: string; problems?: SetupProblem[] }>('POST', 'setup/switchboard/new', { internalName: internalName.value, displayName: displayName.value }).then(({ body }) => {
+      clear(created);
+      if (body.callCenterId) location.search = `?callCenter=${encodeURIComponent(body.callCenterId)}`;
+      else for (const p of body.problems ?? []) created.append(h('p', { role: 'alert', class: 'slds-text-color_error' }, `${p.rule}: ${p.message} ${p.fix}`));
+    });
+  } },
+  h('h2', { class: 'slds-text-heading_medium' }, 'New call center'),
+  h('div', { class: 'slds-form-element' }, h('label', { class: 'slds-form-element__label', for: 'sb-new-internal' }, 'Internal Name'), internalName),
+  h('div', { class: 'slds-form-element' }, h('label', { class: 'slds-form-element__label', for: 'sb-new-display' }, 'Display Name'), displayName),
+  h('button', { class: 'slds-button slds-button_neutral slds-m-top_x-small', type: 'submit' }, 'Create'), created));
   if (!view.callCenterId) {
-    root.append(h('p', {}, 'No call center yet: import one under Call Centers first.'));
+    root.append(h('p', {}, 'No call center yet: create one above, or import one under Call Centers.'));
     return;
   }
   const chooser = h('select', { id: 'sb-cc', class: 'slds-select', onchange: () => { location.search = `?callCenter=${encodeURIComponent(chooser.value)}`; } },

@@ -114,6 +114,9 @@ export class Workspace {
   }
 
   async refresh(): Promise<void> {
+    // refreshView re-reads the data views; a form (Setup, a flow, a Visualforce page) keeps what
+    // the user has typed into it.
+    if (this.active && (this.active.kind === 'setup' || this.active.kind === 'flow' || this.active.kind === 'vf')) return;
     await this.render();
   }
 
