@@ -319,8 +319,12 @@ describe('Open CTI for Lightning in the console emulator', () => {
     assert.equal((await frame.evaluate(() => (window as unknown as { probe: { lms: unknown[] } }).probe.lms)).length, count);
   });
 
-  it('hvs.onWorkStart and completeWork', async () => {
+  it('hvs.onWorkStart and completeWork; the record page offers a cadence call only once a softphone takes the work', async () => {
+    await call('screenPop', { type: 'sobject', params: { recordId: ids.ada } });
+    await until('record tab', () => consoleState<{ recordId?: string }>('c => c.currentTab()'), (t) => t?.recordId === ids.ada);
+    assert.equal(await page.getByRole('button', { name: 'Start Cadence Call' }).count(), 0, 'no cadence call while no softphone listens for Sales Engagement work');
     await frame.evaluate(() => (window as unknown as { probe: Probe }).probe.listen('hvs.onWorkStart'));
+    await page.getByRole('button', { name: 'Start Cadence Call' }).waitFor({ timeout: 10_000 });
     await page.evaluate(() => (window as unknown as { __console: { startWork(to: string): string } }).__console.startWork('+14155550191'));
     const work = (await until('work', () => events('hvs.onWorkStart'), (e) => e.length === 1))[0] as { workId: string; completeWorkWhen: string; attributes: { to: string } };
     assert.equal(work.completeWorkWhen, 'TaskSaved');

@@ -27,6 +27,8 @@ async function boot(): Promise<void> {
     onNavigation: (info) => host?.navigationChanged(info),
     onClickToDial: (e) => host?.clickToDial(e),
     onWorkStart: () => undefined,
+    // Sales Engagement work is a Lightning Open CTI feature.
+    canStartWork: () => false,
   }, BASE);
   workspace.pushHistory = false;
   const mode = settings['/reqGeneralInfo/reqSalesforceCompatibilityMode'] ?? 'Classic';

@@ -41,6 +41,7 @@ async function boot(): Promise<void> {
     onNavigation: (info) => host?.navigationChanged(info),
     onClickToDial: (event) => host?.clickToDial(event),
     onWorkStart: (to) => void host?.workStart(to),
+    canStartWork: () => (host?.listeners['hvs.onWorkStart'] ?? 0) > 0,
   }, BASE);
   search.addEventListener('keydown', (e) => {
     if (e.key !== 'Enter') return;

@@ -96,7 +96,10 @@ export class LightningHost {
     switch (req.methodName) {
       case 'onClickToDial':
       case 'onNavigationChange':
+        return undefined;
       case 'hvs.onWorkStart':
+        // The record page offers a cadence call once a softphone can take the work.
+        if (req.isListenerRegistered && this.listeners['hvs.onWorkStart'] === 1) await this.workspace.refresh();
         return undefined;
       case 'enableClickToDial':
       case 'disableClickToDial':

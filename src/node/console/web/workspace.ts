@@ -48,6 +48,8 @@ export interface WorkspaceHooks {
   onNavigation(info: ViewInfo): void;
   onClickToDial(event: ClickToDialEvent): void;
   onWorkStart(to: string, record: RecordView): void;
+  /** Whether a softphone listens for Sales Engagement work (hvs.onWorkStart): only then is there a cadence call to start. */
+  canStartWork(): boolean;
 }
 
 export class Workspace {
@@ -376,7 +378,7 @@ export class Workspace {
       h('header', { class: 'slds-page-header' },
         h('p', { class: 'slds-page-header__name-meta' }, object.label),
         h('h1', { class: 'slds-page-header__title' }, record.name),
-        phone ? h('button', { class: 'slds-button slds-button_neutral', type: 'button', onclick: () => this.hooks.onWorkStart(String(record.fields[phone.name]), record) }, 'Start Cadence Call') : null),
+        phone && this.hooks.canStartWork() ? h('button', { class: 'slds-button slds-button_neutral', type: 'button', onclick: () => this.hooks.onWorkStart(String(record.fields[phone.name]), record) }, 'Start Cadence Call') : null),
       h('section', { 'aria-label': 'Details', class: 'slds-m-top_medium' },
         h('h2', { class: 'slds-text-heading_small' }, 'Details'),
         h('dl', { class: 'slds-dl_horizontal console-details' }, shown.map((f) => [
