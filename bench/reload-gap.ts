@@ -17,31 +17,12 @@ import { resolve } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { CALLERS, openAgentConsole, openCustomerPhone, startHarness, tasksFor, waitRegistered, waitUntil, type AgentConsole, type Harness } from '../test/e2e/harness.ts';
 import { percentile, round2 } from './support/measure.ts';
+import { PEER_CONNECTION_PROBE, audioBytesSince } from '../test/support/peer-audio.ts';
 
 const RELOADS_PER_CALL = 5;
 /** Talk time between two reloads of a call (the journal and the dialog settle as in real use). */
 const TALK_MS = 1500;
 const POLL_MS = 25;
-
-/** Keeps every RTCPeerConnection a page makes, with when it was made (epoch ms). */
-const PC_PROBE = `(() => {
-  if (window.__pcs || !window.RTCPeerConnection) return;
-  const Native = window.RTCPeerConnection;
-  window.__pcs = [];
-  window.RTCPeerConnection = class extends Native {
-    constructor(...args) { super(...args); window.__pcs.push({ pc: this, at: Date.now() }); }
-  };
-})()`;
-
-/** Audio bytes received on the page's open peer connections made at or after `since`. */
-const audioBytesSince = (since: number): string => `(async () => {
-  let total = 0;
-  for (const { pc, at } of window.__pcs ?? []) {
-    if (at < ${since} || pc.connectionState === 'closed') continue;
-    (await pc.getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'audio') total += Number(s.bytesReceived ?? 0); });
-  }
-  return total;
-})()`;
 
 export interface ReloadGapFigures {
   readonly reloads: number;
@@ -77,11 +58,11 @@ export async function runReloadGapBench(reloads = 20, log: (m: string) => void =
   const tasksPerCall: number[] = [];
   try {
     const context = await h.browser.newContext({ ignoreHTTPSErrors: true });
-    await context.addInitScript(PC_PROBE);
+    await context.addInitScript(PEER_CONNECTION_PROBE);
     const agent: AgentConsole = await openAgentConsole(h, { context });
     await waitRegistered(h);
     const customer = await openCustomerPhone(h, CALLERS.ada);
-    await customer.evaluate(PC_PROBE);
+    await customer.evaluate(PEER_CONNECTION_PROBE);
     const agentBytes = async (since: number): Promise<number> => {
       try {
         return (await softphoneFrame(agent.page)?.evaluate(audioBytesSince(since)) as number | undefined) ?? 0;

@@ -1,16 +1,6 @@
 /**
  * `npm start`: builds the connector, starts the embedded SIP server and the console emulator with
- * demo data, and prints where to go. Options:
- *   --port N          console (Lightning origin) port, default 4280; the Visualforce origin is N+1
- *   --sip-port N      embedded SIP server port, default 5066
- *   --sip-server URL  use another SIP server (e.g. Kamailio: ws://127.0.0.1:8080) instead of the embedded one
- *   --db FILE         console database, default .switchboard/console.sqlite ('' or :memory: for a throwaway org)
- *   --host H          bind address, default 127.0.0.1
- *   --sip-secret S    secret shared by the SIP server and Salesforce (the emulator's SwitchboardCredentials.mint);
- *                     default the environment's SWITCHBOARD_SIP_SECRET, else a fresh random one per run.
- *                     With --sip-server, pass the secret that server's auth_ephemeral is configured with.
- *   --credential-ttl N  lifetime of minted SIP credentials in seconds, default 3600
- *   --no-build        skip the build (dist/ is already fresh)
+ * demo data, and prints where to go. Its options are in USAGE below (`npm start -- --help`).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';

@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import { DEMO } from '../../src/node/console/seed/index.ts';
-import { CALLERS, openAgentConsole, openCustomerPhone, shot, startHarness, tasksFor, waitRegistered, waitUntil, type AgentConsole, type Harness, type TaskRecord } from './harness.ts';
+import { openRegisteredAgent, CALLERS, openCustomerPhone, shot, startHarness, tasksFor, waitUntil, type AgentConsole, type Harness, type TaskRecord } from './harness.ts';
 
 const ADA = DEMO.agent;
 const BOB = DEMO.secondAgent;
@@ -26,10 +26,8 @@ describe("the agent's day: transfers and conferences", { concurrency: false, tim
 
   before(async () => {
     h = await startHarness({ ringGroup: [ADA.extension] });
-    ada = await openAgentConsole(h, { username: ADA.username });
-    await waitRegistered(h, ADA.extension);
-    bob = await openAgentConsole(h, { username: BOB.username });
-    await waitRegistered(h, BOB.extension);
+    ada = await openRegisteredAgent(h, ADA);
+    bob = await openRegisteredAgent(h, BOB);
     for (const t of tasksFor(h, () => true)) seen.add(t.Id);
     customer = await openCustomerPhone(h, CALLERS.ada, { dial: ADA.extension });
   });

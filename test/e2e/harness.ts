@@ -81,6 +81,13 @@ export async function openAgentConsole(h: Harness, options: { classic?: boolean;
   return { context, page, phone };
 }
 
+/** The console of a demo agent, once their softphone has registered their extension. */
+export async function openRegisteredAgent(h: Harness, agent: { readonly username: string; readonly extension: string }): Promise<AgentConsole> {
+  const opened = await openAgentConsole(h, { username: agent.username });
+  await waitRegistered(h, agent.extension);
+  return opened;
+}
+
 export async function waitRegistered(h: Harness, user = DEMO_AGENTS[0]!.username, count = 1, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (h.sip.registrations(user).length < count) {

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import { DEMO } from '../../src/node/console/seed/index.ts';
-import { CALLERS, openAgentConsole, openCustomerPhone, shot, startHarness, tasksFor, waitRegistered, waitUntil, type AgentConsole, type Harness, type TaskRecord } from './harness.ts';
+import { openRegisteredAgent, CALLERS, openCustomerPhone, shot, startHarness, tasksFor, waitUntil, type AgentConsole, type Harness, type TaskRecord } from './harness.ts';
 
 const ADA = DEMO.agent;
 const BOB = DEMO.secondAgent;
@@ -27,10 +27,8 @@ describe('a reload with two calls up: consultation and conference', { concurrenc
 
   before(async () => {
     h = await startHarness({ ringGroup: [ADA.extension] });
-    ada = await openAgentConsole(h, { username: ADA.username });
-    await waitRegistered(h, ADA.extension);
-    bob = await openAgentConsole(h, { username: BOB.username });
-    await waitRegistered(h, BOB.extension);
+    ada = await openRegisteredAgent(h, ADA);
+    bob = await openRegisteredAgent(h, BOB);
     customer = await openCustomerPhone(h, CALLERS.ada, { dial: ADA.extension });
     customerConnection = h.sip.registrations(CALLERS.ada)[0]?.connectionId;
     h.sip.on('message', (m) => {

@@ -10,26 +10,11 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO, STRICT_CHROMIUM_ARGS, startConsole, type RunningConsole } from '../../src/node/console/index.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { PEER_CONNECTION_PROBE, audioBytesSince } from '../support/peer-audio.ts';
 import { startKamailio, type KamailioHandle } from '../support/kamailio.ts';
 import { openCustomerPhone, waitUntil, type TaskRecord } from './harness.ts';
 
 const CALLER = DEMO.uniqueContact.e164;
-
-/** Audio bytes received by a frame's peer connections (Chromium's stats). */
-const INBOUND_AUDIO = `(async () => {
-  let total = 0;
-  for (const pc of window.__pcs ?? []) {
-    if (pc.connectionState === 'closed') continue;
-    (await pc.getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'audio') total += Number(s.bytesReceived ?? 0); });
-  }
-  return total;
-})()`;
-const PC_PROBE = `(() => {
-  if (window.__pcs || !window.RTCPeerConnection) return;
-  const Native = window.RTCPeerConnection;
-  window.__pcs = [];
-  window.RTCPeerConnection = class extends Native { constructor(...args) { super(...args); window.__pcs.push(this); } };
-})()`;
 
 async function audioGrows(read: () => Promise<number>, what: string): Promise<void> {
   const start = await read().catch(() => 0);
@@ -50,12 +35,12 @@ describe('a call survives a reload of the console, with Kamailio', { concurrency
     app = await startConsole({ dbFile: ':memory:', sipServer: kamailio.wsUrl, sipDomain: kamailio.domain, strictOrigins: true, sipSecret: secret });
     browser = await launchChromium(STRICT_CHROMIUM_ARGS);
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
-    await context.addInitScript(PC_PROBE);
+    await context.addInitScript(PEER_CONNECTION_PROBE);
     agent = await context.newPage();
     await agent.goto(app.consoleUrl(DEMO.agent.username));
     await waitUntil(async () => (await kamailio.registeredUsers()).includes(DEMO.agent.extension), 30_000, 'the agent registers with Kamailio');
     customer = await openCustomerPhone({ browser, console: app, sip: { url: kamailio.wsUrl } }, CALLER, { dial: DEMO.agent.extension, domain: kamailio.domain, password });
-    await customer.evaluate(PC_PROBE);
+    await customer.evaluate(PEER_CONNECTION_PROBE);
   }, { timeout: 90_000 });
   after(async () => {
     await browser?.close().catch(() => {});
@@ -72,15 +57,15 @@ describe('a call survives a reload of the console, with Kamailio', { concurrency
     await phone().getByRole('button', { name: 'Answer' }).click({ timeout: 20_000 });
     await phone().getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 10_000 });
     const answeredAt = Date.now();
-    await audioGrows(async () => (await softphoneFrame()!.evaluate(INBOUND_AUDIO)) as number, 'the agent hears the customer');
+    await audioGrows(async () => (await softphoneFrame()!.evaluate(audioBytesSince())) as number, 'the agent hears the customer');
     await new Promise((r) => setTimeout(r, 2000));
 
     const reloadAt = Date.now();
     await agent.reload({ timeout: 30_000 });
     await phone().getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 20_000 });
     await Promise.all([
-      audioGrows(async () => (await softphoneFrame()!.evaluate(INBOUND_AUDIO)) as number, 'the agent hears the customer after the reload'),
-      audioGrows(async () => (await customer.evaluate(INBOUND_AUDIO)) as number, 'the customer hears the agent after the reload'),
+      audioGrows(async () => (await softphoneFrame()!.evaluate(audioBytesSince())) as number, 'the agent hears the customer after the reload'),
+      audioGrows(async () => (await customer.evaluate(audioBytesSince())) as number, 'the customer hears the agent after the reload'),
     ]);
     console.log(`# Kamailio: audio both ways ${Date.now() - reloadAt} ms after the reload`);
     assert.match((await customer.locator('#state').textContent()) ?? '', /connected/, 'the customer phone stayed in the call');

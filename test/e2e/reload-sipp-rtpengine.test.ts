@@ -25,6 +25,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO, STRICT_CHROMIUM_ARGS, startConsole, type RunningConsole } from '../../src/node/console/index.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { PEER_CONNECTION_PROBE, audioBytesSince } from '../support/peer-audio.ts';
 import { startKamailio, type KamailioHandle } from '../support/kamailio.ts';
 import { startRtpengine, type RtpengineHandle } from '../support/rtpengine.ts';
 import { runSipp, writeUlawTone, type SippResult } from '../support/sipp.ts';
@@ -34,22 +35,6 @@ import { waitUntil, type TaskRecord } from './harness.ts';
 const CALLER = DEMO.uniqueContact.e164;
 const UAC = 'sipp-reload-uac.xml';
 const OOC = 'sipp-reload-ooc.xml';
-
-/** Audio bytes received by a frame's peer connections (Chromium's stats). */
-const INBOUND_AUDIO = `(async () => {
-  let total = 0;
-  for (const pc of window.__pcs ?? []) {
-    if (pc.connectionState === 'closed') continue;
-    (await pc.getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'audio') total += Number(s.bytesReceived ?? 0); });
-  }
-  return total;
-})()`;
-const PC_PROBE = `(() => {
-  if (window.__pcs || !window.RTCPeerConnection) return;
-  const Native = window.RTCPeerConnection;
-  window.__pcs = [];
-  window.RTCPeerConnection = class extends Native { constructor(...args) { super(...args); window.__pcs.push(this); } };
-})()`;
 
 /** One PCMU datagram of SIPp's or the browser's 20 ms packets: 12 bytes of RTP header, 160 of audio. */
 const RTP_PACKET_BYTES = 172;
@@ -94,7 +79,7 @@ describe('a call from SIPp via rtpengine survives a reload of the console, with 
     app = await startConsole({ dbFile: ':memory:', sipServer: kamailio.wsUrl, sipDomain: kamailio.domain, strictOrigins: true, sipSecret: secret });
     browser = await launchChromium(STRICT_CHROMIUM_ARGS);
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
-    await context.addInitScript(PC_PROBE);
+    await context.addInitScript(PEER_CONNECTION_PROBE);
     agent = await context.newPage();
     // The softphone's SIP, both ways (first lines only), for failure messages.
     agent.on('websocket', (ws) => {
@@ -121,7 +106,7 @@ describe('a call from SIPp via rtpengine survives a reload of the console, with 
 
   const phone = () => agent.frameLocator('iframe[title="Softphone"]');
   const softphoneFrame = () => agent.frames().find((f) => /\/softphone\//.test(f.url()));
-  const agentHeard = async (): Promise<number> => (await softphoneFrame()!.evaluate(INBOUND_AUDIO)) as number;
+  const agentHeard = async (): Promise<number> => (await softphoneFrame()!.evaluate(audioBytesSince())) as number;
 
   test('reload mid-call: SIPp never gets a BYE, audio comes back both ways, the call ends normally, one Task with the whole duration', { timeout: 200_000 }, async () => {
     const earlier = new Set((app.data.list('Task', 10_000) as unknown as TaskRecord[]).map((t) => t.Id));

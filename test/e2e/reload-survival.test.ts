@@ -10,30 +10,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
+import { PEER_CONNECTION_PROBE, audioBytesSince } from '../support/peer-audio.ts';
 import { CALLERS, openAgentConsole, openCustomerPhone, shot, startHarness, tasksFor, waitRegistered, waitUntil, type AgentConsole, type Harness } from './harness.ts';
-
-/**
- * Keeps every RTCPeerConnection a page makes, with when it was made, so the test can tell the
- * audio of the dialog set up after the reload from that of the one before it.
- */
-const PC_PROBE = `(() => {
-  if (window.__pcs || !window.RTCPeerConnection) return;
-  const Native = window.RTCPeerConnection;
-  window.__pcs = [];
-  window.RTCPeerConnection = class extends Native {
-    constructor(...args) { super(...args); window.__pcs.push({ pc: this, at: Date.now() }); }
-  };
-})()`;
-
-/** Audio bytes received on the page's peer connections made at or after `since` (epoch ms). */
-const audioBytesSince = (since: number): string => `(async () => {
-  let total = 0;
-  for (const { pc, at } of window.__pcs ?? []) {
-    if (at < ${since}) continue;
-    (await pc.getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'audio') total += Number(s.bytesReceived ?? 0); });
-  }
-  return total;
-})()`;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -80,7 +58,7 @@ describe('a call survives a reload of the agent\'s console', { concurrency: fals
   before(async () => {
     h = await startHarness();
     const context = await h.browser.newContext({ ignoreHTTPSErrors: true });
-    await context.addInitScript(PC_PROBE);
+    await context.addInitScript(PEER_CONNECTION_PROBE);
     agent = await openAgentConsole(h, { context });
     await waitRegistered(h);
     await agent.phone.getByRole('status').first().waitFor();
@@ -93,7 +71,7 @@ describe('a call survives a reload of the agent\'s console', { concurrency: fals
   /** Customer calls the support line, the agent answers; resolves with the call id and when it was answered. */
   async function answeredCall(): Promise<{ customer: Page; callId: string; answeredAt: number }> {
     const customer = await openCustomerPhone(h, CALLERS.ada);
-    await customer.evaluate(PC_PROBE);
+    await customer.evaluate(PEER_CONNECTION_PROBE);
     watchedConnection = h.sip.registrations(CALLERS.ada)[0]?.connectionId;
     assert.ok(watchedConnection !== undefined, 'the customer phone is registered');
     byesToCustomer = [];
@@ -203,7 +181,7 @@ describe('a call survives a reload of the agent\'s console', { concurrency: fals
 
   test('reload while a call rings: it rings again on the reloaded console, the agent answers, one Task', { timeout: 120_000 }, async () => {
     const customer = await openCustomerPhone(h, CALLERS.ada);
-    await customer.evaluate(PC_PROBE);
+    await customer.evaluate(PEER_CONNECTION_PROBE);
     await customer.getByRole('button', { name: 'Call', exact: true }).click();
     await agent.phone.getByRole('button', { name: 'Answer' }).waitFor({ timeout: 15_000 });
     const callId = h.sip.dialogs().find((d) => d.entity.includes(CALLERS.ada))?.callId;

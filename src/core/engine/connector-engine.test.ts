@@ -475,8 +475,8 @@ describe('screen pop timing', () => {
     assert.deepEqual(h.crm.pops.map((p) => [p.remote.number, p.navigate]), [['+14155550134', undefined], ['+16505550123', false], ['+16505550123', undefined]]);
   });
 
-  it('a caller who hangs up while the pop still searches: the missed call is logged on whom the pop found, once it has', async () => {
-    const h = await setup({ records: { '+14155550134': [ALICE] } });
+  /** Holds every screen pop of `h` until the returned function is called (a slow Salesforce search). */
+  function holdPops(h: Awaited<ReturnType<typeof setup>>): () => void {
     const original = h.crm.screenPop.bind(h.crm);
     let release!: () => void;
     const gate = new Promise<void>((r) => { release = r; });
@@ -484,6 +484,12 @@ describe('screen pop timing', () => {
       await gate;
       return original(request);
     };
+    return release;
+  }
+
+  it('a caller who hangs up while the pop still searches: the missed call is logged on whom the pop found, once it has', async () => {
+    const h = await setup({ records: { '+14155550134': [ALICE] } });
+    const release = holdPops(h);
     const far = await h.ring();
     far.cancel();
     await h.settle();
@@ -496,13 +502,7 @@ describe('screen pop timing', () => {
 
   it('a missed call whose pop still searches does not put the agent in wrap-up: the next caller rings', async () => {
     const h = await setup({ records: { '+14155550134': [ALICE] } });
-    const original = h.crm.screenPop.bind(h.crm);
-    let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
-    h.crm.screenPop = async (request) => {
-      await gate;
-      return original(request);
-    };
+    const release = holdPops(h);
     const first = await h.ring();
     first.cancel();
     await h.settle();

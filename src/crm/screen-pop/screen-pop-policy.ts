@@ -25,8 +25,8 @@
  * holds exactly one Open CTI round trip and no wait of ours.
  */
 import type { Logger, RecordRef, ScreenPopOutcome, ScreenPopRequest } from '../../core/index.ts';
-import type { DeferredSearchResult, SalesforceSurface, SearchCallType } from '../shared/salesforce-surface.ts';
-import { layoutSection, noMatchNewRecordObject, type LayoutSection, type SoftphoneLayout } from '../shared/softphone-layout.ts';
+import type { DeferredSearchRequest, DeferredSearchResult, SalesforceSurface, SearchCallType } from '../shared/salesforce-surface.ts';
+import { layoutSection, noMatchNewRecordObject, type LayoutSection, type ScreenPopSetting, type SoftphoneLayout } from '../shared/softphone-layout.ts';
 import { phoneForms } from './phone-forms.ts';
 import { RECORDS_APEX_CLASS, caseContact } from './case-contact.ts';
 
@@ -169,25 +169,22 @@ export class ScreenPopPolicy {
     const newObject = section ? noMatchNewRecordObject(section) : undefined;
     const defaults: Record<string, string> | undefined = newObject && this.options.surface.kind !== 'classic' ? { [PHONE_FIELD[newObject] ?? 'Phone']: search } : undefined;
 
-    if (this.options.surface.searchAndPop && request.navigate !== false && section && !popsOnManyMatches(section)) {
-      return this.searchAndPopByNumber(search, callType, section, defaults, newObject, explanation);
-    }
     // One search: a failure rejects the pop, as nothing is known, so nothing may be popped (not even the no-match form).
-    let result: DeferredSearchResult;
+    let searchResult: NumberSearch;
     try {
-      result = await this.options.surface.deferredSearch({ searchParams: search, callType, ...(defaults ? { defaultFieldValues: defaults } : {}) });
+      searchResult = await this.searchNumber({ searchParams: search, callType, ...(defaults ? { defaultFieldValues: defaults } : {}) }, request, section);
     } catch (error) {
       explanation.push(`search for ${search} failed: ${errorText(error)}`);
       throw error;
     }
+    const { layoutPops, pop, how } = searchResult;
     const byId = new Map<string, RecordRef>();
-    for (const r of result.records) if (!byId.has(r.id)) byId.set(r.id, r);
+    for (const r of searchResult.records) if (!byId.has(r.id)) byId.set(r.id, r);
     const records = [...byId.values()];
     const objects = section ? Object.keys(section.objects) : [];
     const where = objects.length ? ` in ${objects.join(', ')}` : '';
     const searched = `searched ${search}${where}`;
-    const popData = result.popData;
-    const hasPopData = popData !== undefined && popData !== null;
+    const hasPopData = layoutPops(records.length);
 
     if (records.length === 1) {
       const record = records[0]!;
@@ -199,8 +196,8 @@ export class ScreenPopPolicy {
         explanation.push(`${searched}: 1 match, ${record.objectType} ${describe(record)}; ${NOT_YET}`);
         return { kind: 'single', records, explanation };
       }
-      await this.options.surface.popDeferred(popData);
-      explanation.push(`${searched}: 1 match, ${record.objectType} ${describe(record)}; popped it`);
+      await pop();
+      explanation.push(`${searched}: 1 match, ${record.objectType} ${describe(record)}; popped it${how}`);
       return { kind: 'single', records, explanation };
     }
     if (records.length > 1) {
@@ -216,7 +213,7 @@ export class ScreenPopPolicy {
       explanation.push(`${searched}: no match; the softphone layout's no-match action ${NOT_YET.replace('opens', 'runs')}`);
       return { kind: 'none', records: [], explanation };
     }
-    await this.options.surface.popDeferred(popData);
+    await pop();
     if (newObject) {
       const shown = defaults ? ` with ${Object.entries(defaults).map(([k, v]) => `${k}=${v}`).join(', ')} prefilled` : '';
       explanation.push(`${searched}: no match; opened a new ${newObject}${shown} (softphone layout's no-match action)`);
@@ -227,50 +224,34 @@ export class ScreenPopPolicy {
   }
 
   /**
-   * Search and pop in one round trip, where the layout's rules already do what the policy would:
-   * one match → its single-match pop, none → its no-match action, several → no navigation (the
-   * agent chooses in the panel). So the record opens one round trip after the INVITE, not two.
+   * The caller's number searched, and how the layout's pop for what was found is performed. Where
+   * the layout's rules already do what the policy would (one match → its single-match pop, none →
+   * its no-match action, several → no navigation: the agent chooses in the panel), search and pop
+   * go in one round trip, so the record opens one round trip after the INVITE, not two. Otherwise
+   * (call waiting, a layout that pops a search page on several matches, Classic) the search is
+   * deferred and the policy pops afterwards.
    */
-  private async searchAndPopByNumber(
-    search: string, callType: SearchCallType, section: LayoutSection, defaults: Record<string, string> | undefined, newObject: string | undefined, explanation: string[],
-  ): Promise<ScreenPopOutcome> {
-    let found: readonly RecordRef[];
-    try {
-      found = await this.options.surface.searchAndPop!({ searchParams: search, callType, ...(defaults ? { defaultFieldValues: defaults } : {}) });
-    } catch (error) {
-      explanation.push(`search for ${search} failed: ${errorText(error)}`);
-      throw error;
+  private async searchNumber(req: DeferredSearchRequest, request: ScreenPopRequest, section: LayoutSection | undefined): Promise<NumberSearch> {
+    const surface = this.options.surface;
+    if (surface.searchAndPop && request.navigate !== false && section && !popsOnManyMatches(section)) {
+      const records = await surface.searchAndPop(req);
+      const rules = section.screenPopSettings;
+      const popsFor = (rule: ScreenPopSetting | undefined): boolean => rule !== undefined && rule.screenPopType !== 'DoNotPop';
+      return { records, layoutPops: (n) => (n === 0 ? popsFor(rules.NoMatch) : n === 1 && popsFor(rules.SingleMatch)), pop: async () => {}, how: ' (search and pop in one request)' };
     }
-    const byId = new Map<string, RecordRef>();
-    for (const r of found) if (!byId.has(r.id)) byId.set(r.id, r);
-    const records = [...byId.values()];
-    const objects = Object.keys(section.objects);
-    const searched = `searched ${search}${objects.length ? ` in ${objects.join(', ')}` : ''}`;
-    const rules = section.screenPopSettings;
-    if (records.length === 1) {
-      const record = records[0]!;
-      explanation.push(rules.SingleMatch && rules.SingleMatch.screenPopType !== 'DoNotPop'
-        ? `${searched}: 1 match, ${record.objectType} ${describe(record)}; popped it (search and pop in one request)`
-        : `${searched}: 1 match, ${record.objectType} ${describe(record)}; not popped (the softphone layout has no single-match pop for ${callType} calls)`);
-      return { kind: 'single', records, explanation };
-    }
-    if (records.length > 1) {
-      explanation.push(`${searched}: ${records.length} matches (${records.map((r) => `${r.objectType} ${describe(r)}`).join(', ')}); no pop, the agent chooses`);
-      return { kind: 'multiple', records, explanation };
-    }
-    if (objects.length === 0) explanation.push(`the softphone layout lists no objects for ${callType} calls, so nothing can match`);
-    if (!rules.NoMatch || rules.NoMatch.screenPopType === 'DoNotPop') {
-      explanation.push(`${searched}: no match; the softphone layout has no no-match action for ${callType} calls`);
-      return { kind: 'none', records: [], explanation };
-    }
-    if (newObject) {
-      const shown = defaults ? ` with ${Object.entries(defaults).map(([k, v]) => `${k}=${v}`).join(', ')} prefilled` : '';
-      explanation.push(`${searched}: no match; opened a new ${newObject}${shown} (softphone layout's no-match action)`);
-      return { kind: 'none', records: [], newRecord: { objectType: newObject, defaults: defaults ?? {} }, explanation };
-    }
-    explanation.push(`${searched}: no match; ran the softphone layout's no-match action`);
-    return { kind: 'none', records: [], explanation };
+    const result = await surface.deferredSearch(req);
+    const hasPopData = result.popData !== undefined && result.popData !== null;
+    return { records: result.records, layoutPops: () => hasPopData, pop: () => surface.popDeferred(result.popData), how: '' };
   }
+}
+
+/** A number search: what it found, whether the layout pops for that many matches, and the pop (already done by a one-step search). */
+interface NumberSearch {
+  readonly records: readonly RecordRef[];
+  layoutPops(matches: number): boolean;
+  pop(): Promise<void>;
+  /** How the pop was made, for the explanation. */
+  readonly how: string;
 }
 
 /** The layout's multiple-match rule navigates (a search page, a flow…): then the deferred form keeps the choice in the panel. */

@@ -227,31 +227,28 @@ function lint(args: readonly string[], io: CliIo): number {
   const profile = values.profile ?? 'auto';
   if (profile !== 'auto' && profile !== 'switchboard' && profile !== 'generic') throw new UsageError(`--profile is auto, switchboard or generic, got '${profile}'`);
   if (positionals.length === 0) throw new UsageError('callcenter lint needs at least one file');
-  const files: { file: string; format: CallCenterFormat | null; profile: LintProfile; problems: LintProblem[] }[] = [];
+  const files: { file: string; readable: boolean; format: CallCenterFormat | null; profile: LintProfile; problems: LintProblem[] }[] = [];
   for (const file of positionals) {
     let text: string;
     try {
       text = readFileSync(resolve(io.cwd, file), 'utf8');
     } catch {
-      files.push({ file, format: null, profile: profile === 'auto' ? 'generic' : profile, problems: [{ file, line: 1, column: 1, severity: 'error', rule: 'xml-not-well-formed', message: 'The file cannot be read.', fix: 'Check the path.' }] });
+      files.push({ file, readable: false, format: null, profile: profile === 'auto' ? 'generic' : profile, problems: [{ file, line: 1, column: 1, severity: 'error', rule: 'xml-not-well-formed', message: 'The file cannot be read.', fix: 'Check the path.' }] });
       continue;
     }
     const result = lintCallCenter(text, file, { profile });
-    files.push({ file, format: result.format ?? null, profile: result.profile, problems: result.problems });
+    files.push({ file, readable: true, format: result.format ?? null, profile: result.profile, problems: result.problems });
   }
   const problems = files.flatMap((f) => f.problems);
   const errors = problems.filter((p) => p.severity === 'error').length;
   if (format === 'json') {
-    io.out(`${JSON.stringify({ files, errors, warnings: problems.length - errors }, null, 2)}\n`);
+    io.out(`${JSON.stringify({ files: files.map(({ readable: _readable, ...f }) => f), errors, warnings: problems.length - errors }, null, 2)}\n`);
   } else {
     for (const f of files) {
-      const unreadable = f.problems.length === 1 && f.problems[0]!.message === 'The file cannot be read.';
-      if (unreadable) {
-        io.out(`${formatProblem(f.problems[0]!)}\n`);
-        continue;
+      if (f.readable) {
+        const what = f.format ? FORMAT_NAMES[f.format] : 'not a Call Center file';
+        io.out(`${f.file}: ${what}, checked as ${f.profile === 'switchboard' ? 'a Switchboard call center' : 'a generic call center (no Switchboard advice)'}\n`);
       }
-      const what = f.format ? FORMAT_NAMES[f.format] : 'not a Call Center file';
-      io.out(`${f.file}: ${what}, checked as ${f.profile === 'switchboard' ? 'a Switchboard call center' : 'a generic call center (no Switchboard advice)'}\n`);
       for (const p of f.problems) io.out(`${formatProblem(p)}\n`);
     }
     io.out(`${errors} error(s), ${problems.length - errors} warning(s) in ${positionals.length} file(s).\n`);

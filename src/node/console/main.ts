@@ -1,12 +1,8 @@
 /**
- * Command line for the console emulator:
- *   tsx src/node/console/main.ts [--port 5173] [--vf-port 5174] [--db console.sqlite]
- *                                [--apex-dir path] [--sip-server ws://127.0.0.1:5066] [--strict]
- *                                [--sip-secret S] [--credential-ttl 3600]
- * Prints the console URLs and the API token. `--strict` uses Salesforce-shaped host names (map
- * *.force.com to 127.0.0.1 in the browser, see server/origins.ts). `--sip-secret` (or the
- * environment's SWITCHBOARD_SIP_SECRET) is the secret shared with the phone system for
- * `SwitchboardCredentials.mint`; it is never printed.
+ * Command line for the console emulator; its options are in USAGE below (`--help`). Prints the
+ * console URLs and the API token. `--strict` uses Salesforce-shaped host names (see
+ * server/origins.ts). The SIP secret (`--sip-secret` or SWITCHBOARD_SIP_SECRET) is the one shared
+ * with the phone system for `SwitchboardCredentials.mint`; it is never printed.
  */
 import { parseArgs } from 'node:util';
 import { startConsole, STRICT_CHROMIUM_ARGS } from './index.ts';

@@ -78,8 +78,13 @@ export async function handleApiLogin(req: IncomingMessage, res: ServerResponse, 
 }
 
 /** The user a username and password sign in, or undefined (Salesforce says no more than that). */
+/** The user with this username (not an Id or alias, which `ConsoleData.user` also takes: a login names the username). */
+function byUsername(username: string, options: ApiLoginOptions): UserView | undefined {
+  return username ? options.data.users().find((u) => u.Username.toLowerCase() === username.toLowerCase()) : undefined;
+}
+
 function signIn(username: string, password: string, options: ApiLoginOptions): UserView | undefined {
-  const user = username ? options.data.users().find((u) => u.Username.toLowerCase() === username.toLowerCase()) : undefined;
+  const user = byUsername(username, options);
   return user && password === options.password ? user : undefined;
 }
 
@@ -191,7 +196,7 @@ function jwtBearer(res: ServerResponse, assertion: string, options: ApiLoginOpti
   const exp = claims['exp'];
   if (typeof exp !== 'number' || exp * 1000 <= (options.now ?? Date.now)()) return refuse('invalid_grant', 'expired authorization code');
   const username = typeof claims['sub'] === 'string' ? claims['sub'] : '';
-  const user = username ? options.data.users().find((u) => u.Username.toLowerCase() === username.toLowerCase()) : undefined;
+  const user = byUsername(username, options);
   if (!user) return refuse('invalid_grant', 'user hasn\'t approved this consumer');
   sendToken(res, user, options);
 }

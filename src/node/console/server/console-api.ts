@@ -11,7 +11,7 @@ import { ConsoleEventLog } from './event-log.ts';
 import { HttpError, readJson, sendJson } from './http-util.ts';
 import { searchAndPop } from './screen-pop-rules.ts';
 import { validateCallCenterText } from './call-center-import.ts';
-import { createCallCenter, saveSwitchboardValues, switchboardSetupView } from './switchboard-setup.ts';
+import { createCallCenter, saveSwitchboardValues, switchboardSetupView, unknownItems } from './switchboard-setup.ts';
 
 export const CONSOLE_API = '/emulator/api/console/';
 
@@ -218,6 +218,8 @@ export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMess
       if (typeof values !== 'object' || values === null || Array.isArray(values) || Object.values(values).some((v) => typeof v !== 'string')) {
         throw new HttpError(400, 'values must be an object of item name → string value');
       }
+      const unknown = unknownItems(values as Record<string, string>);
+      if (unknown.length) throw new HttpError(400, `the connector reads no item ${unknown.map((u) => `'${u}'`).join(', ')}`);
       const result = saveSwitchboardValues(data, body.callCenterId, values as Record<string, string>);
       return sendJson(res, result.saved ? 200 : 422, result);
     }

@@ -63,10 +63,8 @@ function withValues(items: readonly CallCenterItem[], values: Readonly<Record<st
   return out;
 }
 
-/** The linter's problems on the switchboard items, were the call center saved with `values`. */
+/** The linter's problems on the switchboard items, were the call center saved with `values` (items the connector reads). */
 export function checkSwitchboardValues(items: readonly CallCenterItem[], values: Readonly<Record<string, string>>): SetupProblem[] {
-  const unknown = Object.keys(values).filter((k) => !SWITCHBOARD_ITEMS.some((s) => s.name === k));
-  if (unknown.length) return unknown.map((item) => ({ item, severity: 'error', rule: 'switchboard-item-unknown', message: `The connector reads no item '${item}'.`, fix: 'Remove it.' }));
   const next = withValues(items, values);
   const xml = callCenterXml(next);
   // Each item is on a line of its own: map a problem's line back to the item written there.
@@ -84,6 +82,11 @@ export function checkSwitchboardValues(items: readonly CallCenterItem[], values:
     if (item && SWITCHBOARD_ITEMS.some((s) => s.name === item)) problems.push({ item, severity: p.severity, rule: p.rule, message: p.message, fix: p.fix });
   }
   return problems;
+}
+
+/** The names in `values` that are no switchboard item (the form only sends known ones: a request naming others is malformed). */
+export function unknownItems(values: Readonly<Record<string, string>>): string[] {
+  return Object.keys(values).filter((k) => !SWITCHBOARD_ITEMS.some((s) => s.name === k));
 }
 
 /** Saves `values` into the call center's switchboard section; refuses (returns the problems) when any is an error. */

@@ -221,7 +221,7 @@ async function renderSwitchboard(root: HTMLElement, api: ApiClient, wanted: stri
  * From this browser, as a softphone would connect: a WebSocket with the `sip` subprotocol
  * (RFC 7118), then an OPTIONS request; any SIP response proves a SIP server answered.
  */
-export function testSipWebSocket(url: string, domain: string, timeoutMs = 5000): Promise<{ ok: true; status: string; rttMs: number } | { ok: false; reason: string }> {
+function testSipWebSocket(url: string, domain: string, timeoutMs = 5000): Promise<{ ok: true; status: string; rttMs: number } | { ok: false; reason: string }> {
   if (!/^wss?:\/\/[^\s/]+/i.test(url)) return Promise.resolve({ ok: false, reason: `'${url}' is not a ws:// or wss:// URL.` });
   return new Promise((resolve) => {
     let socket: WebSocket;
