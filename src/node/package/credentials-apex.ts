@@ -304,4 +304,37 @@ permission set matter.
 Why Custom Metadata rather than a Named Credential: the password is an HMAC computed in Apex, and
 Apex cannot read an external credential's secret (Salesforce only injects it into outgoing callouts),
 so a Named Credential cannot hold it.
+
+## The Switchboard Setup tab
+
+The **Switchboard Setup** tab (Lightning web component \`switchboardSetup\`, also placeable on a
+Lightning app page) is where an admin edits a call center's Switchboard settings: each field is
+checked with the rules and messages of \`switchboard callcenter lint\` (the page runs the linter
+itself, bundled into the component when this package was built), **Test connection** opens the SIP
+WebSocket from the admin's browser and sends a SIP OPTIONS (the round trip, or the likely causes of
+a failure), and the page shows the call center as Setup lists it and the file it saves.
+
+How it saves, and why that way: a call center is metadata (CallCenter), not a record, so Apex DML
+cannot write it, and SOQL on CallCenter lists call centers but not their settings. Apex's own
+\`Metadata.Operations\` deploys only custom metadata records and page layouts. So the controller
+\`SwitchboardSetupController\` calls the Metadata API (\`readMetadata\`, \`updateMetadata\`) over
+HTTP. Salesforce gives sessions of Lightning components no API access, so the call goes through a
+Named Credential, the way Salesforce documents for calling its APIs from a component's Apex.
+
+Admin steps (once per org):
+
+1. Create an External Client App (or Connected App) with OAuth scopes \`api\` and \`refresh_token\`,
+   and an Auth. Provider of type **Salesforce** with its consumer key and secret; put the Auth.
+   Provider's callback URL into the app.
+2. Create a **Named Credential** named \`SwitchboardMetadataApi\`, URL your My Domain
+   (https://<domain>.my.salesforce.com), OAuth through that Auth. Provider, **Per User** (so each
+   admin's saves run as that admin and Salesforce checks their own permission to change call
+   centers), with **Allow Formulas in HTTP Body** on: the Metadata API takes the token in its SOAP
+   header, which the class fills with \`{!$Credential.OAuthToken}\`.
+3. Assign the **Switchboard Admin** permission set (the tab and the controller) to the admins, and
+   have each one authenticate the credential once (Settings > My Personal Information >
+   Authentication Settings for External Systems).
+4. The tab's connection test may only open the SIP WebSocket host if it is a CSP Trusted Site with
+   connect-src: this package adds \`SwitchboardSipWebSocket\` for the call center's URL; add another
+   in Setup > Trusted URLs before testing a different host.
 `;

@@ -24,6 +24,8 @@ export interface MetadataTypeRule {
 }
 
 const API_VERSION = /^\d{2}\.0$/;
+/** The LightningComponentBundle targets the package's components declare. */
+const LWC_TARGETS = ['lightning__Tab', 'lightning__AppPage', 'lightning__HomePage', 'lightning__RecordPage', 'lightning__UtilityBar'];
 const text = (root: XmlElement, name: string): string | undefined => root.children.find((c) => c.name === name)?.text.trim();
 const oneOf = (root: XmlElement, name: string, values: readonly string[]): string[] => {
   const v = text(root, name);
@@ -101,7 +103,30 @@ export const METADATA_RULES: readonly MetadataTypeRule[] = [
     root: 'LightningComponentBundle',
     required: ['apiVersion', 'isExposed'],
     allowed: ['apiVersion', 'description', 'isExposed', 'masterLabel', 'targets', 'targetConfigs', 'capabilities'],
-    check: (root) => [...apiVersion(root), ...bool(root, 'isExposed')],
+    check: (root) => {
+      const targets = root.children.filter((c) => c.name === 'targets').flatMap((t) => t.children.filter((c) => c.name === 'target').map((c) => c.text.trim()));
+      return [
+        ...apiVersion(root),
+        ...bool(root, 'isExposed'),
+        ...targets.filter((t) => !LWC_TARGETS.includes(t)).map((t) => `<target> '${t}' is not a Lightning page or app target this package uses (${LWC_TARGETS.join(', ')}).`),
+        // Salesforce refuses targets on a component that is not exposed.
+        ...(targets.length && text(root, 'isExposed') !== 'true' ? ['<targets> need <isExposed>true</isExposed>.'] : []),
+      ];
+    },
+  },
+  {
+    // Only Lightning component tabs are generated: the tab's file name is its API name.
+    type: 'CustomTab',
+    path: /^tabs\/[A-Za-z][A-Za-z0-9_]*\.tab-meta\.xml$/,
+    root: 'CustomTab',
+    required: ['label', 'lwcComponent', 'motif'],
+    allowed: ['description', 'label', 'lwcComponent', 'motif'],
+    check: (root) => {
+      const problems: string[] = [];
+      if (!/^[a-z][A-Za-z0-9_]*$/.test(text(root, 'lwcComponent') ?? '')) problems.push(`<lwcComponent> '${text(root, 'lwcComponent') ?? ''}' is not a Lightning web component name.`);
+      if (!/^Custom\d+: \S/.test(text(root, 'motif') ?? '')) problems.push(`<motif> '${text(root, 'motif') ?? ''}' is not a tab style like 'Custom53: Bell'.`);
+      return problems;
+    },
   },
   {
     type: 'ApexClass',
@@ -125,6 +150,7 @@ export const METADATA_RULES: readonly MetadataTypeRule[] = [
         const field = text(p, 'field') ?? '';
         return /^[A-Za-z]+\.[A-Za-z0-9_]+$/.test(field) && text(p, 'readable') && text(p, 'editable') ? [] : [`<fieldPermissions> '${field}' needs Object.Field, <readable> and <editable>.`];
       }),
+      ...root.children.filter((c) => c.name === 'tabSettings').flatMap((p) => (text(p, 'tab') && ['Available', 'Visible', 'None'].includes(text(p, 'visibility') ?? '') ? [] : ['<tabSettings> needs <tab> and <visibility> Available, Visible or None.'])),
       ...root.children.filter((c) => c.name === 'customMetadataTypeAccesses').flatMap((p) => (text(p, 'name') && text(p, 'enabled') ? [] : ['<customMetadataTypeAccesses> needs <name> and <enabled>.'])),
     ],
   },

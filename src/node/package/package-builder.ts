@@ -10,12 +10,16 @@
  *     cspTrustedSites/SwitchboardSoftphoneHost…        frame-src + microphone for an external host (--external-url)
  *     messageChannels/SwitchboardPresence…             LMS channel the softphone publishes presence on
  *     lwc/switchboardPresenceBridge/                   LMS side of the Omni-Channel bridge
+ *     lwc/switchboardSetup/                            the Switchboard Setup page (setup-lwc.ts): settings linted as `callcenter lint` does, connection test
+ *     tabs/Switchboard_Setup.tab-meta.xml              the tab that opens it
+ *     classes/SwitchboardSetupController(.cls, Test.cls)  reads and saves the call center through the Metadata API (setup-apex.ts)
  *     aura/SwitchboardOmniBridge/                      Omni side (lightning:omniToolkitAPI is Aura-only)
  *     classes/SwitchboardCallLog(.cls, Test.cls)       the outbox's lookup by CallObject (exactly-once logging)
  *     classes/SwitchboardCredentials(.cls, Test.cls)   mints ephemeral SIP credentials (credentials-apex.ts)
  *     objects/SwitchboardPhoneSecret__mdt/             protected Custom Metadata type: the phone system's shared secret
  *     objects/User/fields/SwitchboardExtension__c…     the user → SIP extension mapping
  *     permissionsets/SwitchboardAgent…                 page and class access, the Task call fields, read on the extension
+ *     permissionsets/SwitchboardAdmin…                 the Setup tab and its controller
  *   README.md                                          the admin steps (secret, extensions, permission set)
  *
  * Every generated metadata file is checked against metadata-rules.ts before it is returned.
@@ -32,6 +36,8 @@ import { omniBridgeAura, presenceBridgeLwc } from './presence-bridge.ts';
 import { CALL_LOG_APEX, CALL_LOG_APEX_CLASS, CALL_LOG_APEX_TEST, CALL_LOG_APEX_TEST_CLASS } from './call-log-apex.ts';
 import { RECORDS_APEX, RECORDS_APEX_CLASS, RECORDS_APEX_TEST, RECORDS_APEX_TEST_CLASS } from './records-apex.ts';
 import { connectorCsp, connectorPageMetaTags } from '../connector-page/connector-page.ts';
+import { SETUP_APEX_CLASS, SETUP_APEX_TEST_CLASS, setupApex, setupApexTest } from './setup-apex.ts';
+import { SETUP_LWC, SETUP_TAB, setupLwcFiles } from './setup-lwc.ts';
 import { CREDENTIALS_APEX, CREDENTIALS_APEX_CLASS, CREDENTIALS_APEX_TEST, CREDENTIALS_APEX_TEST_CLASS, credentialsMetadata, EXTENSION_FIELD, PACKAGE_README } from './credentials-apex.ts';
 
 export const DEFAULT_API_VERSION = '62.0';
@@ -39,6 +45,7 @@ export const PAGE_NAME = 'SwitchboardSoftphone';
 export const RESOURCE_NAME = 'SwitchboardSoftphone';
 export const CHANNEL_NAME = 'SwitchboardPresence';
 export const PERMISSION_SET_NAME = 'SwitchboardAgent';
+export const ADMIN_PERMISSION_SET_NAME = 'SwitchboardAdmin';
 export const PACKAGE_DIR = 'force-app/main/default';
 /** Salesforce's size limit for one static resource. */
 export const STATIC_RESOURCE_LIMIT = 5 * 1024 * 1024;
@@ -107,21 +114,23 @@ export function buildPackage(def: CallCenterDefinition, options: PackageOptions)
       ['description', 'Hosts the Switchboard softphone in the Open CTI softphone panel.'],
       ['label', PAGE_NAME],
     ]));
-    const ws = webSocketOrigin(def.switchboard['sipWebSocketUrl'] ?? '');
-    if (ws) {
-      add('cspTrustedSites/SwitchboardSipWebSocket.cspTrustedSite-meta.xml', meta('CspTrustedSite', [
-        ['context', 'All'],
-        ['description', 'SIP over WebSocket endpoint of the phone system (connect-src for the softphone page).'],
-        ['endpointUrl', ws],
-        ['isActive', 'true'],
-        ['isApplicableToConnectSrc', 'true'],
-        ['isApplicableToFontSrc', 'false'],
-        ['isApplicableToFrameSrc', 'false'],
-        ['isApplicableToImgSrc', 'false'],
-        ['isApplicableToMediaSrc', 'false'],
-        ['isApplicableToStyleSrc', 'false'],
-      ]));
-    }
+  }
+  // connect-src for the SIP WebSocket host: the Visualforce softphone page opens it, and so does the
+  // Setup tab's connection test in Lightning, however the softphone is hosted.
+  const ws = webSocketOrigin(def.switchboard['sipWebSocketUrl'] ?? '');
+  if (ws) {
+    add('cspTrustedSites/SwitchboardSipWebSocket.cspTrustedSite-meta.xml', meta('CspTrustedSite', [
+      ['context', 'All'],
+      ['description', 'SIP over WebSocket endpoint of the phone system (connect-src for the softphone page and the Switchboard Setup connection test).'],
+      ['endpointUrl', ws],
+      ['isActive', 'true'],
+      ['isApplicableToConnectSrc', 'true'],
+      ['isApplicableToFontSrc', 'false'],
+      ['isApplicableToFrameSrc', 'false'],
+      ['isApplicableToImgSrc', 'false'],
+      ['isApplicableToMediaSrc', 'false'],
+      ['isApplicableToStyleSrc', 'false'],
+    ]));
   }
 
   if (external !== undefined) {
@@ -157,9 +166,30 @@ export function buildPackage(def: CallCenterDefinition, options: PackageOptions)
     '',
   ].join('\n'));
   for (const [name, content] of Object.entries(presenceBridgeLwc(CHANNEL_NAME))) add(`lwc/switchboardPresenceBridge/${name}`, name.endsWith('-meta.xml') ? meta('LightningComponentBundle', [['apiVersion', apiVersion], ['description', 'Relays the SwitchboardPresence channel to the Omni-Channel bridge.'], ['isExposed', 'false']]) : content);
+  for (const [name, content] of Object.entries(setupLwcFiles())) add(`lwc/${SETUP_LWC}/${name}`, content);
+  add(`lwc/${SETUP_LWC}/${SETUP_LWC}.js-meta.xml`, [
+    XML_DECL,
+    `<LightningComponentBundle xmlns="${METADATA_NAMESPACE}">`,
+    `    <apiVersion>${apiVersion}</apiVersion>`,
+    '    <description>Switchboard Setup: the connector settings of a call center, checked as switchboard callcenter lint checks them, with a live connection test.</description>',
+    '    <isExposed>true</isExposed>',
+    '    <masterLabel>Switchboard Setup</masterLabel>',
+    '    <targets>',
+    '        <target>lightning__Tab</target>',
+    '        <target>lightning__AppPage</target>',
+    '    </targets>',
+    '</LightningComponentBundle>',
+    '',
+  ].join('\n'));
+  add(`tabs/${SETUP_TAB}.tab-meta.xml`, meta('CustomTab', [
+    ['description', 'Opens the Switchboard Setup page (LWC switchboardSetup).'],
+    ['label', 'Switchboard Setup'],
+    ['lwcComponent', SETUP_LWC],
+    ['motif', 'Custom53: Bell'],
+  ]));
   for (const [name, content] of Object.entries(omniBridgeAura(CHANNEL_NAME))) add(`aura/SwitchboardOmniBridge/${name}`, name.endsWith('-meta.xml') ? meta('AuraDefinitionBundle', [['apiVersion', apiVersion], ['description', 'Keeps Omni-Channel presence and the Switchboard softphone in step.']]) : content);
 
-  for (const [name, source] of [[CALL_LOG_APEX_CLASS, CALL_LOG_APEX], [CALL_LOG_APEX_TEST_CLASS, CALL_LOG_APEX_TEST], [CREDENTIALS_APEX_CLASS, CREDENTIALS_APEX], [CREDENTIALS_APEX_TEST_CLASS, CREDENTIALS_APEX_TEST], [RECORDS_APEX_CLASS, RECORDS_APEX], [RECORDS_APEX_TEST_CLASS, RECORDS_APEX_TEST]] as const) {
+  for (const [name, source] of [[CALL_LOG_APEX_CLASS, CALL_LOG_APEX], [CALL_LOG_APEX_TEST_CLASS, CALL_LOG_APEX_TEST], [CREDENTIALS_APEX_CLASS, CREDENTIALS_APEX], [CREDENTIALS_APEX_TEST_CLASS, CREDENTIALS_APEX_TEST], [RECORDS_APEX_CLASS, RECORDS_APEX], [RECORDS_APEX_TEST_CLASS, RECORDS_APEX_TEST], [SETUP_APEX_CLASS, setupApex(apiVersion)], [SETUP_APEX_TEST_CLASS, setupApexTest(apiVersion)]] as const) {
     add(`classes/${name}.cls`, source);
     add(`classes/${name}.cls-meta.xml`, meta('ApexClass', [['apiVersion', apiVersion], ['status', 'Active']]));
   }
@@ -189,6 +219,26 @@ export function buildPackage(def: CallCenterDefinition, options: PackageOptions)
     '    <hasActivationRequired>false</hasActivationRequired>',
     '    <label>Switchboard Agent</label>',
     ...(external === undefined ? ['    <pageAccesses>', `        <apexPage>${PAGE_NAME}</apexPage>`, '        <enabled>true</enabled>', '    </pageAccesses>'] : []),
+    '</PermissionSet>',
+    '',
+  ].join('\n'));
+
+  // Admins who configure call centers: the Setup tab and its controller. The Metadata API calls run
+  // as the admin (a per-user Named Credential), so this grants no right to change a call center.
+  add(`permissionsets/${ADMIN_PERMISSION_SET_NAME}.permissionset-meta.xml`, [
+    XML_DECL,
+    `<PermissionSet xmlns="${METADATA_NAMESPACE}">`,
+    '    <classAccesses>',
+    `        <apexClass>${SETUP_APEX_CLASS}</apexClass>`,
+    '        <enabled>true</enabled>',
+    '    </classAccesses>',
+    '    <description>Admins configuring Switchboard call centers: the Switchboard Setup tab and its Apex controller.</description>',
+    '    <hasActivationRequired>false</hasActivationRequired>',
+    '    <label>Switchboard Admin</label>',
+    '    <tabSettings>',
+    `        <tab>${SETUP_TAB}</tab>`,
+    '        <visibility>Visible</visibility>',
+    '    </tabSettings>',
     '</PermissionSet>',
     '',
   ].join('\n'));

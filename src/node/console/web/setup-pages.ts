@@ -4,6 +4,7 @@
  */
 import { h, clear } from './dom.ts';
 import type { ApiClient, CallCenterView, CallTypeLayout, ImportProblem, Session, SoftphoneLayoutDef, UserView } from './api-client.ts';
+import { connectionTestMessage, testSipWebSocket } from '../../package/web/sip-connection-test.ts';
 
 const POP_TYPES = ['', 'PopToEntity', 'PopToVisualforce', 'PopToSearch', 'PopToFlow', 'DoNotPop'];
 const RULES = ['NoMatch', 'SingleMatch', 'MultipleMatches'] as const;
@@ -212,50 +213,7 @@ async function renderSwitchboard(root: HTMLElement, api: ApiClient, wanted: stri
     const outcome = await testSipWebSocket(controls.get('sipWebSocketUrl')!.value.trim(), controls.get('sipDomain')!.value.trim() || 'invalid');
     clear(testResult);
     testResult.append(outcome.ok
-      ? h('p', { role: 'status', class: 'slds-text-color_success' }, `Connected: the WebSocket opened and the SIP server answered OPTIONS with ${outcome.status} in ${outcome.rttMs} ms.`)
-      : h('p', { role: 'alert', class: 'slds-text-color_error' }, `Connection test failed: ${outcome.reason}`));
+      ? h('p', { role: 'status', class: 'slds-text-color_success' }, connectionTestMessage(outcome))
+      : h('p', { role: 'alert', class: 'slds-text-color_error' }, connectionTestMessage(outcome)));
   }
-}
-
-/**
- * From this browser, as a softphone would connect: a WebSocket with the `sip` subprotocol
- * (RFC 7118), then an OPTIONS request; any SIP response proves a SIP server answered.
- */
-function testSipWebSocket(url: string, domain: string, timeoutMs = 5000): Promise<{ ok: true; status: string; rttMs: number } | { ok: false; reason: string }> {
-  if (!/^wss?:\/\/[^\s/]+/i.test(url)) return Promise.resolve({ ok: false, reason: `'${url}' is not a ws:// or wss:// URL.` });
-  return new Promise((resolve) => {
-    let socket: WebSocket;
-    try {
-      socket = new WebSocket(url, 'sip');
-    } catch (e) {
-      resolve({ ok: false, reason: `the browser refused the URL: ${e instanceof Error ? e.message : String(e)}` });
-      return;
-    }
-    let opened = false;
-    let sentAt = 0;
-    const done = (r: { ok: true; status: string; rttMs: number } | { ok: false; reason: string }): void => {
-      clearTimeout(timer);
-      socket.onclose = null;
-      socket.close();
-      resolve(r);
-    };
-    const timer = setTimeout(() => done(opened
-      ? { ok: false, reason: `the WebSocket opened but nothing answered a SIP OPTIONS within ${timeoutMs / 1000} s: is ${url} a SIP-over-WebSocket endpoint (RFC 7118)?` }
-      : { ok: false, reason: `no WebSocket connection to ${url} within ${timeoutMs / 1000} s (a firewall dropping the packets, or a host that does not answer).` }), timeoutMs);
-    const unopened = (): void => done({ ok: false, reason: `could not open a WebSocket to ${url}. Browsers do not say why; the usual causes: nothing listens on that host and port, ${url.startsWith('wss:') ? `a TLS certificate this browser does not trust (open ${url.replace(/^wss:/, 'https:')} in a tab to see), ` : ''}or the server refuses the 'sip' subprotocol.` });
-    socket.onerror = () => { if (!opened) unopened(); };
-    socket.onclose = () => { if (!opened) unopened(); else done({ ok: false, reason: 'the server closed the WebSocket without answering the SIP OPTIONS.' }); };
-    socket.onopen = () => {
-      opened = true;
-      const rand = (): string => Math.random().toString(36).slice(2, 10);
-      sentAt = performance.now();
-      socket.send(`OPTIONS sip:${domain} SIP/2.0\r\nVia: SIP/2.0/WSS ${rand()}.invalid;branch=z9hG4bK${rand()}\r\nMax-Forwards: 70\r\n` +
-        `To: <sip:${domain}>\r\nFrom: <sip:setup-test@${domain}>;tag=${rand()}\r\nCall-ID: ${rand()}${rand()}\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`);
-    };
-    socket.onmessage = (event) => {
-      const first = typeof event.data === 'string' ? event.data.split('\r\n')[0] ?? '' : '';
-      const m = /^SIP\/2\.0 (\d{3} [^\r\n]*)/.exec(first);
-      if (m) done({ ok: true, status: m[1]!, rttMs: Math.round(performance.now() - sentAt) });
-    };
-  });
 }
