@@ -13,6 +13,7 @@
  * - A listener MUST NOT be called synchronously from within `subscribe` itself.
  */
 import type { AgentCommand, AudioDevice, AudioNotice, EngineState } from '../core/index.ts';
+import type { DiagnosisFinding } from '../core/diagnosis/index.ts';
 
 /** Where the phone is: this tab registers and rings, or another console tab does. */
 export type LeadershipInfo =
@@ -76,4 +77,6 @@ export interface PanelHost {
   execute(command: AgentCommand): Promise<void>;
   /** Saves the connector's recent log lines as a file, when the app keeps them. */
   downloadLog?(): void;
+  /** Why the phone may be blank or get no calls, checked now from this page (the Help tab's diagnosis). */
+  diagnose?(): Promise<readonly DiagnosisFinding[]>;
 }

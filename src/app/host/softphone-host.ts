@@ -8,6 +8,7 @@
  */
 import { initialPresence, SwitchboardError, toSwitchboardError, type AgentCommand, type Clock, type EngineState, type EventSource } from '../../core/index.ts';
 import type { EngineEvents } from '../../core/index.ts';
+import type { DiagnosisFinding } from '../../core/diagnosis/index.ts';
 import type { LeadershipInfo, PanelAudio, PanelHost } from '../../ui/panel-host.ts';
 import type { FollowerRelay } from '../leadership/tab-relay.ts';
 
@@ -22,6 +23,8 @@ export interface SoftphoneHostOptions {
   readonly locale: string;
   readonly clock: Clock;
   readonly downloadLog?: () => void;
+  /** The page's diagnosis (diagnosis-probe.ts), given the host's own state. */
+  readonly diagnose?: (state: () => EngineState) => Promise<readonly DiagnosisFinding[]>;
 }
 
 export type SignInCommand = Extract<AgentCommand, { type: 'sign-in' }>;
@@ -65,6 +68,11 @@ export class SoftphoneHost implements PanelHost {
 
   get downloadLog(): (() => void) | undefined {
     return this.download;
+  }
+
+  get diagnose(): (() => Promise<readonly DiagnosisFinding[]>) | undefined {
+    const diagnose = this.options.diagnose;
+    return diagnose ? () => diagnose(() => this.currentState) : undefined;
   }
 
   now(): number {

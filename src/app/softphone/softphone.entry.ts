@@ -25,6 +25,7 @@ import { SoftphoneHost } from '../host/softphone-host.ts';
 import { DocumentAttention } from '../leadership/tab-attention.ts';
 import { downloadText, RingBufferLogger } from '../runtime/ring-buffer-logger.ts';
 import { usableLocks, usableStorage } from './browser-capabilities.ts';
+import { microphoneFact, probeSipWebSocket, recordCspViolations, runDiagnosis } from './diagnosis-probe.ts';
 import { loadLocale } from './load-locale.ts';
 import { SoftphoneRuntime } from './softphone-runtime.ts';
 import { followUtilityLabel } from './utility-label.ts';
@@ -43,6 +44,8 @@ const logger = new RingBufferLogger(() => clock.now(), { mirrorLevels: ['error']
 const sip = import('../../telephony/sip/index.ts');
 sip.catch((error: unknown) => logger.log('error', 'the SIP stack could not load', { error: String(error) }));
 const surface = detectSurface(location.search);
+// From the first moment: the phone's own connection, blocked by a policy, is reported only once.
+const cspViolations = recordCspViolations(document);
 // Classic is the rarer surface: its bridge is a chunk of its own, fetched from page load on Classic
 // pages only, so a Lightning page never loads (nor keeps in memory) the code of both.
 const classic = surface === 'classic' ? import('../../crm/opencti-classic/create-classic.ts') : undefined;
@@ -141,6 +144,13 @@ async function main(): Promise<void> {
     locale,
     clock,
     downloadLog: () => downloadText(`switchboard-${new Date(clock.now()).toISOString().replace(/[:.]/g, '-')}.log`, logger.text()),
+    diagnose: (state) => runDiagnosis({
+      pageOrigin: location.origin,
+      state,
+      cspViolations,
+      microphone: () => microphoneFact(navigator, window.isSecureContext),
+      probe: (url, domain) => probeSipWebSocket(url, domain),
+    }),
   });
   const panel = document.createElement('sb-panel');
   panel.host = host;

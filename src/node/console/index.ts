@@ -35,6 +35,8 @@ import { openConsoleData } from './server/console-db-data.ts';
 import { DEMO } from './seed/index.ts';
 import type { ConsoleData, ValidationRuleView } from './server/console-data.ts';
 import { callCenterWebSockets } from './server/connector-page-route.ts';
+import { connectorCsp } from '../connector-page/connector-page.ts';
+import { connectorPageCheck } from './server/setup-checklist.ts';
 import { SessionStore } from './server/sessions.ts';
 import { checkHost, checkRequest, refusalBody } from './server/request-guard.ts';
 import { handleApiLogin, type ConnectedApp } from './server/api-login.ts';
@@ -141,7 +143,13 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   }
   const log = new ConsoleEventLog();
   let origins = { lightning: '', vf: '' };
-  const consoleApi = createConsoleApi({ data, apex, log, describeOrigins: () => origins, sessionUserId });
+  const sipWebSocketUrls = (): string[] => callCenterWebSockets(data.callCenters().map((cc) => data.callCenterSettings(cc.Id)));
+  const consoleApi = createConsoleApi({
+    data, apex, log, describeOrigins: () => origins, sessionUserId,
+    connectorPage: connectorPageCheck(options.distDir ?? join(ROOT, 'dist'), options.apexDir ? resolve(options.apexDir) : undefined, () => origins.vf),
+    // The policy the connector page is served with (connector-page-route.ts), for the admin's diagnosis.
+    connectorCsp: () => connectorCsp({ trustedOrigins: [origins.lightning], sipWebSocketUrls: sipWebSocketUrls() }),
+  });
   const host = options.host ?? '127.0.0.1';
   const hostNames = (origin: string): string[] => [origin ? new URL(origin).hostname : '', host].filter((n) => n !== '' && n !== '0.0.0.0' && n !== '::');
   const servers = await startConsoleServers({
@@ -162,7 +170,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
       customerPhoneHandler({ distDir: options.distDir ?? join(ROOT, 'dist') }),
     ],
     ...(strict ? { tls: options.tls ?? devCertificate() } : {}),
-    sipWebSocketUrls: () => callCenterWebSockets(data.callCenters().map((cc) => data.callCenterSettings(cc.Id))),
+    sipWebSocketUrls,
     guard: (req, path, listener) => {
       const refusal = listener === 'vf'
         ? checkHost(req, hostNames(origins.vf), ports.vf)

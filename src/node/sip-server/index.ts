@@ -6,3 +6,4 @@ export { loadUsersFile, parseUsers, type SipUser, type UsersDocument } from './u
 export { ephemeralPassword, parseEphemeralUsername, MIN_SECRET_LENGTH, type EphemeralUsername } from './ephemeral-credentials.ts';
 export { summarisePidf, isAvailablePidf, type PidfSummary } from './presence-store.ts';
 export type { DialogState } from './dialog-tracker.ts';
+export { ECHO_EXTENSION } from './echo-extension.ts';

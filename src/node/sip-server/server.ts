@@ -27,6 +27,7 @@ import { SubscriptionManager, eventPackageOf, expiresOf, type EventPackage } fro
 import { systemClock } from './system-clock.ts';
 import type { DialogInfo, QueueInfo, RegistrationInfo, SipServer, SipServerEvents, SipServerOptions, SipServerStats } from './types.ts';
 import type { SipUser } from './users.ts';
+import { ECHO_EXTENSION } from './echo-extension.ts';
 
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, PUBLISH, SUBSCRIBE, NOTIFY, REFER, INFO, MESSAGE, UPDATE, PRACK';
 const PROXIED_OUT_OF_DIALOG = new Set(['INVITE', 'MESSAGE', 'REFER']);
@@ -113,7 +114,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     };
     this.logger = options.logger ?? silentLogger;
     for (const u of options.users ?? []) this.users.set(u.username, u);
-    this.guests = new Set(options.guests ?? []);
+    this.guests = new Set([...(options.guests ?? []), ...(options.echoExtension === false ? [] : [options.echoExtension ?? ECHO_EXTENSION])]);
     for (const h of [this.domain, this.host, 'localhost', '127.0.0.1', ...(options.aliases ?? [])]) this.localHosts.add(h.toLowerCase());
     this.maxBytes = options.maxMessageBytes ?? 65536;
     this.dialogGraceMs = options.dialogGraceMs ?? 30_000;

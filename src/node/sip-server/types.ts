@@ -27,6 +27,11 @@ export interface SipServerOptions {
   readonly users?: readonly SipUser[];
   /** Usernames that may register and call WITHOUT a password (e.g. a customer's test phone). */
   readonly guests?: readonly string[];
+  /**
+   * The echo test extension (echo-extension.ts), a guest whoever registers it; default
+   * ECHO_EXTENSION, `false` for none.
+   */
+  readonly echoExtension?: string | false;
   /** Ring groups: group user part (e.g. `support` or `5000`) -> member usernames or `sip:` AORs. */
   readonly ringGroups?: Readonly<Record<string, readonly string[]>>;
   /**

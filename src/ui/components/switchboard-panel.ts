@@ -5,6 +5,7 @@
  */
 import { LitElement, css, html, type PropertyValues, type TemplateResult } from 'lit';
 import type { AgentCommand, RecordRef } from '../../core/index.ts';
+import { findingKeys, overallSeverity, type DiagnosisFinding } from '../../core/diagnosis/index.ts';
 import { formatDuration } from '../format/duration.ts';
 import { phoneFormatReady } from '../format/phone-format.ts';
 import { createTranslator, pickLocale, type Translator } from '../i18n/i18n.ts';
@@ -39,6 +40,8 @@ export class SbPanel extends LitElement {
     .sb-banner { margin: 0.5rem 0.75rem 0; }
     h1 { flex: none; }
     .sb-reg { min-width: 0; flex: 0 1 auto; }
+    .sb-diag { border-left: 3px solid var(--sb-border-weak); padding-left: 0.5rem; list-style: none; }
+    .sb-diag_error { border-left-color: var(--sb-error); }
   `];
 
   static override properties = {
@@ -49,6 +52,7 @@ export class SbPanel extends LitElement {
     dismissedFailure: { state: true },
     dismissedAudio: { state: true },
     newCall: { state: true },
+    diagnosis: { state: true },
   };
 
   host?: PanelHost;
@@ -62,6 +66,8 @@ export class SbPanel extends LitElement {
   /** The audio banners the agent dismissed (their ids), hidden while the same problem lasts. */
   dismissedAudio: readonly string[] = [];
   newCall = false;
+  /** The Help tab's diagnosis: running, or its findings. */
+  diagnosis?: { readonly running: true } | { readonly running: false; readonly findings: readonly DiagnosisFinding[] };
 
   private unsubscribe?: () => void;
   private subscribed?: PanelHost;
@@ -302,11 +308,41 @@ export class SbPanel extends LitElement {
   }
 
   private renderHelp(t: Translator): TemplateResult {
+    const diagnose = this.host?.diagnose;
+    const d = this.diagnosis;
     return html`<div class="sb-stack">
       <p>${t.t('help.shortcuts')}</p>
       <p>${t.t('help.keypad')}</p>
       <p>${t.t('help.tabs')}</p>
+      ${diagnose ? html`<section class="sb-stack" aria-labelledby="sb-diag-title">
+        <h2 id="sb-diag-title" class="slds-text-title">${t.t('diag.title')}</h2>
+        <p>${t.t('diag.intro')}</p>
+        <button type="button" class="slds-button slds-button_neutral" ?disabled=${d?.running === true} @click=${() => this.runDiagnosis(diagnose)}>${t.t('diag.run')}</button>
+        ${d?.running ? html`<p role="status">${t.t('diag.running')}</p>` : ''}
+        ${d && !d.running ? this.renderFindings(d.findings, t) : ''}
+      </section>` : ''}
     </div>`;
+  }
+
+  private runDiagnosis(diagnose: () => Promise<readonly DiagnosisFinding[]>): void {
+    this.diagnosis = { running: true };
+    diagnose().then((findings) => { this.diagnosis = { running: false, findings }; }, () => { this.diagnosis = undefined; });
+  }
+
+  private renderFindings(findings: readonly DiagnosisFinding[], t: Translator): TemplateResult {
+    const overall = overallSeverity(findings);
+    const count = findings.filter((f) => f.severity === overall).length;
+    return html`<p role="status">${t.t(`diag.summary.${overall}`, { count })}</p>
+      <ul class="sb-stack" aria-label=${t.t('diag.results')}>
+        ${findings.map((f) => {
+          const keys = findingKeys(f);
+          return html`<li class="sb-diag sb-diag_${f.severity}">
+            <strong>${t.t(`diag.severity.${f.severity}`)}: ${t.t(keys.what, f.params)}</strong>
+            <p class="sb-meta">${t.t('diag.why', { text: t.t(keys.why, f.params) })}</p>
+            ${keys.fix ? html`<p>${t.t('diag.fix', { text: t.t(keys.fix, f.params) })}</p>` : ''}
+          </li>`;
+        })}
+      </ul>`;
   }
 }
 

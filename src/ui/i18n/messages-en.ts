@@ -3,6 +3,8 @@
  * `Messages` and by i18n.test.ts). `{name}` placeholders are filled by `translate`; translations
  * MUST keep the same placeholders.
  */
+import { DIAGNOSIS_TEXT_EN } from '../../core/diagnosis/diagnosis-text.ts';
+
 export const en = {
   'panel.title': 'Phone',
   'panel.loading': 'Loading…',
@@ -161,6 +163,22 @@ export const en = {
   'help.shortcuts': 'Keyboard shortcuts: Alt+A answers a ringing call, Alt+H hangs up the current call.',
   'help.keypad': 'On a call, type digits on the keyboard while the keypad is open to send tones.',
   'help.tabs': 'When Salesforce is open in several tabs, only one of them holds the phone; the others control it, and one takes over when that tab closes.',
+
+  // The Help tab's diagnosis; the findings' own words are core/diagnosis's table (DIAGNOSIS_TEXT_EN).
+  'diag.title': 'Diagnosis',
+  'diag.intro': 'Phone blank, or no calls coming in? Check this browser\'s connection to the phone system.',
+  'diag.run': 'Run diagnosis',
+  'diag.running': 'Checking…',
+  'diag.results': 'Diagnosis results',
+  'diag.summary.ok': 'All checks passed.',
+  'diag.summary.warning': '{count} check(s) need attention.',
+  'diag.summary.error': '{count} problem(s) found.',
+  'diag.severity.ok': 'OK',
+  'diag.severity.warning': 'Warning',
+  'diag.severity.error': 'Problem',
+  'diag.why': 'Why: {text}',
+  'diag.fix': 'Fix: {text}',
+  ...DIAGNOSIS_TEXT_EN,
 
   'error.SB10001': 'The call center settings are missing or invalid.',
   'error.SB10002': 'No SIP WebSocket URL is configured.',

@@ -12,6 +12,7 @@ import { HttpError, readJson, sendJson } from './http-util.ts';
 import { searchAndPop } from './screen-pop-rules.ts';
 import { validateCallCenterText } from './call-center-import.ts';
 import { createCallCenter, saveSwitchboardValues, switchboardSetupView, unknownItems } from './switchboard-setup.ts';
+import { setupChecklist, type ConnectorPageCheck } from './setup-checklist.ts';
 
 export const CONSOLE_API = '/emulator/api/console/';
 
@@ -33,6 +34,10 @@ export interface ConsoleApiOptions {
   readonly describeOrigins: () => Readonly<Record<string, string>>;
   /** The user of the request's session (cookie or bearer token), if it has one. */
   readonly sessionUserId?: (req: IncomingMessage) => string | undefined;
+  /** Whether a call center's adapter URL leads to a connector this emulator serves (the setup checklist). */
+  readonly connectorPage?: ConnectorPageCheck;
+  /** The Content-Security-Policy the connector page is served with now (the admin's diagnosis judges it). */
+  readonly connectorCsp?: () => string;
 }
 
 export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMessage, res: ServerResponse, path: string, url: URL) => Promise<void> {
@@ -205,6 +210,12 @@ export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMess
     }
     if (rest === 'setup/switchboard' && method === 'GET') {
       return sendJson(res, 200, switchboardSetupView(data, url.searchParams.get('callCenter') ?? undefined));
+    }
+    if (rest === 'setup/switchboard/checklist' && method === 'GET') {
+      const id = url.searchParams.get('callCenter') ?? '';
+      if (!data.callCenter(id)) throw new HttpError(404, `no call center '${id}'`);
+      const steps = setupChecklist(data, id, options.connectorPage ?? (() => ({ state: 'unknown', detail: 'This server does not serve connector pages.' })));
+      return sendJson(res, 200, { steps, connectorCsp: options.connectorCsp?.() ?? null });
     }
     if (rest === 'setup/switchboard/new' && method === 'POST') {
       const body = await readJson(req);

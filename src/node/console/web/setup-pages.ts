@@ -3,6 +3,7 @@
  * linter, errors shown with line and column), the Softphone Layout editor, and Call Center Users.
  */
 import { h, clear } from './dom.ts';
+import { renderChecklist } from './switchboard-checklist.ts';
 import type { ApiClient, CallCenterView, CallTypeLayout, ImportProblem, Session, SoftphoneLayoutDef, UserView } from './api-client.ts';
 import { connectionTestMessage, testSipWebSocket } from '../../package/web/sip-connection-test.ts';
 
@@ -194,9 +195,11 @@ async function renderSwitchboard(root: HTMLElement, api: ApiClient, wanted: stri
   const testResult = h('div', { 'aria-live': 'polite' });
   const result = h('div', { 'aria-live': 'polite', class: 'slds-m-top_small' });
   form.append(h('button', { class: 'slds-button slds-button_brand', type: 'submit' }, 'Save'), result);
-  root.append(testResult, form);
+  const checklist = h('div', {});
+  root.append(checklist, testResult, form);
 
   const values = (): Record<string, string> => Object.fromEntries([...controls].map(([name, c]) => [name, c.value.trim()]));
+  await renderChecklist(checklist, api, view.callCenterId, values);
   async function save(): Promise<void> {
     clear(result);
     for (const slot of errorSlots.values()) clear(slot);

@@ -1,0 +1,2 @@
+export * from './softphone-diagnosis.ts';
+export * from './diagnosis-text.ts';
