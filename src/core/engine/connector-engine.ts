@@ -610,17 +610,21 @@ export class ConnectorEngine {
     const call = new Call({ id: incoming.callId, direction, origin: 'offered', remote: incoming.remote, attachedData: incoming.attachedData, at: this.now() });
     const from = incoming.remote.displayName ? `${incoming.remote.displayName} <${incoming.remote.number}>` : incoming.remote.number;
     call.note(this.now(), 'offer', `${direction} call from ${from}${incoming.dialed ? ` to ${incoming.dialed}` : ''}`);
+    const popsOnRing = this.options.crm.capabilities.screenPop && direction !== 'internal' && this.current.settings?.popTiming !== 'answer';
+    if (popsOnRing) {
+      // The pop's request leaves first: the agent sees the caller's record sooner when the state
+      // fan-out, presence (PUBLISH, Omni-Channel) and the panel's render come after it.
+      // A second call must not take the workspace from the conversation in progress: look it up
+      // now (the card shows who it is), open it when the agent answers.
+      const navigate = !this.inConversation(call.id);
+      this.calls.set(call.id, call);
+      void this.screenPop(call, navigate);
+    }
     this.addCall(call);
     this.emitter.emit('offered', call.snapshot());
-    if (this.options.crm.capabilities.screenPop) {
-      if (direction === 'internal') {
-        call.note(this.now(), 'pop', 'no screen pop: internal call');
-        this.publish();
-      } else if (this.current.settings?.popTiming !== 'answer') {
-        // A second call must not take the workspace from the conversation in progress: look it up
-        // now (the card shows who it is), open it when the agent answers.
-        void this.screenPop(call, !this.inConversation(call.id));
-      }
+    if (this.options.crm.capabilities.screenPop && direction === 'internal') {
+      call.note(this.now(), 'pop', 'no screen pop: internal call');
+      this.publish();
     }
   }
 

@@ -116,3 +116,37 @@ test('device labels are listed with their group; the first granted microphone te
   assert.equal(changes(), 1, 'once');
   a.dispose();
 });
+
+test('warm-up makes the ringer AudioContext once, while idle; the ring reuses it; nothing is made after dispose', () => {
+  class FakeAudioContext {
+    static made = 0;
+    state: 'running' | 'suspended' | 'closed' = 'running';
+    currentTime = 0;
+    destinations = 0;
+    constructor() { FakeAudioContext.made++; }
+    createGain() { return { gain: { value: 0, setValueAtTime() {} }, connect() {}, disconnect() {} }; }
+    createOscillator() { return { frequency: { value: 0 }, connect() {}, disconnect() {}, start() {}, stop() {} }; }
+    createMediaStreamDestination() { this.destinations++; return { stream: { getAudioTracks: () => [{ readyState: 'live' }] } }; }
+    async close(): Promise<void> { this.state = 'closed'; }
+    async resume(): Promise<void> { this.state = 'running'; }
+  }
+  globals['AudioContext'] = FakeAudioContext;
+  try {
+    const { audio: a, logger } = audio();
+    a.warmUp();
+    a.warmUp();
+    assert.equal(FakeAudioContext.made, 1);
+    assert.deepEqual(logger.find('warn', 'could not prepare'), []);
+    const context = a.audioContext() as unknown as FakeAudioContext;
+    assert.equal(context.destinations, 1, 'the ring path ran once, silent');
+    a.tonePool().acquire();
+    assert.equal(context.destinations, 1, "the ring's destination waits in the pool");
+    assert.equal(a.tonePool().context, a.audioContext(), 'the ring takes the warmed context and its pool');
+    assert.equal(FakeAudioContext.made, 1);
+    a.dispose();
+    a.warmUp();
+    assert.equal(FakeAudioContext.made, 1, 'a warm-up scheduled before dispose makes no context nobody closes');
+  } finally {
+    delete globals['AudioContext'];
+  }
+});

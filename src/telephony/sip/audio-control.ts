@@ -79,6 +79,8 @@ export class BrowserAudio implements AudioControl {
   private readonly changeListeners = new Set<() => void>();
   /** A microphone was granted once: device labels are readable from then on. */
   private granted = false;
+  /** Released: a warm-up scheduled before must not make a context nobody closes. */
+  private disposed = false;
   private readonly onDeviceChange = (): void => {
     void this.listDevices().then((d) => this.hooks.devicesChanged(d), () => {});
     this.changed();
@@ -239,6 +241,22 @@ export class BrowserAudio implements AudioControl {
     this.outputs.delete(output);
   }
 
+  /**
+   * Creates what the first ring needs (the AudioContext and its tone destinations: creating the
+   * context takes tens of milliseconds in Chromium) while the agent is idle. Playing waits for the
+   * ring, and the browser's autoplay rules apply to it then as before.
+   */
+  warmUp(): void {
+    if (this.disposed || (this.context && this.context.state !== 'closed')) return;
+    try {
+      // The ring's own path once, silent (its stream plays nowhere): the context, a destination
+      // kept in the pool for the ring, and the oscillators' first creation.
+      startTone(this.tonePool(), RING, 0).stop();
+    } catch (error) {
+      this.logger.log('warn', 'could not prepare the ringer ahead of the first call', { error: String(error) });
+    }
+  }
+
   startRinging(): void {
     if (this.ringTone) return;
     const context = this.audioContext();
@@ -329,6 +347,7 @@ export class BrowserAudio implements AudioControl {
   }
 
   dispose(): void {
+    this.disposed = true;
     navigator.mediaDevices?.removeEventListener?.('devicechange', this.onDeviceChange);
     this.changeListeners.clear();
     this.guard.dispose();

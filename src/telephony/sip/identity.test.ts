@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { callerIdentity, isInternalCaller, parseNameAddr } from './identity.ts';
+import { Grammar } from 'sip.js';
+import { callerIdentity, isInternalCaller, parseNameAddr, type ParsedFrom } from './identity.ts';
 
 test('P-Asserted-Identity wins over From', () => {
   const id = callerIdentity(['"Ann Smith" <sip:+14155550134@pbx.example.com>'], '"Anonymous" <sip:anonymous@anonymous.invalid>;tag=1');
@@ -17,6 +18,19 @@ test('From is used without P-Asserted-Identity', () => {
   const id = callerIdentity([], '"Desk 1001" <sip:1001@127.0.0.1>;tag=abc');
   assert.deepEqual(id, { party: { number: '1001', displayName: 'Desk 1001' }, host: '127.0.0.1', source: 'from' });
   assert.deepEqual(parseNameAddr('sip:bob@example.com'), { number: 'bob', host: 'example.com' });
+});
+
+test("sip.js's parsed From gives the same caller as the From text (the pop path parses it once)", () => {
+  for (const from of ['"Desk 1001" <sip:1001@127.0.0.1>;tag=abc', '<sip:%2B14155550134@carrier.example>;tag=9', 'sip:bob@example.com;tag=x', '"  Ann  " <sip:ann@h>']) {
+    // The rule sip.js parses a received request's From with.
+    const parsed = Grammar.parse(from, 'From') as ParsedFrom | -1;
+    assert.ok(parsed !== -1, from);
+    assert.deepEqual(callerIdentity([], from, parsed), callerIdentity([], from), from);
+  }
+  // A P-Asserted-Identity still wins; a parsed From without a user part falls back to the text.
+  const pai = callerIdentity(['<sip:+15550002@pbx>'], '<sip:x@y>', Grammar.nameAddrHeaderParse('<sip:x@y>'));
+  assert.equal(pai?.source, 'p-asserted-identity');
+  assert.equal(callerIdentity([], '<sip:anonymous.invalid>', { uri: { host: 'anonymous.invalid' }, displayName: '' }), undefined);
 });
 
 test('unparseable identities give undefined', () => {

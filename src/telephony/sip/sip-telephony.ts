@@ -139,6 +139,9 @@ const DIALOG_HEARTBEAT_MS = 5000;
  */
 const REATTACH_WINDOW_MS = 60_000;
 
+/** After registering, the wait before the first ring's audio is prepared (off the sign-in path). */
+const WARM_UP_DELAY_MS = 500;
+
 class SipTelephonyAdapter implements SipTelephony {
   private readonly emitter: Emitter<SipTelephonyEvents>;
   private readonly clock: Clock;
@@ -272,7 +275,12 @@ class SipTelephonyAdapter implements SipTelephony {
       (state) => {
         this.lastRegistration = state;
         this.emit('registration', state);
-        if (state.state === 'registered') this.reattachPending();
+        if (state.state === 'registered') {
+          this.reattachPending();
+          // The ringer's AudioContext costs tens of milliseconds to create: made while the agent
+          // waits, not when the first call rings (after the first REGISTER's work is done).
+          this.clock.setTimeout(() => this.browserAudio.warmUp(), WARM_UP_DELAY_MS);
+        }
       },
       (code, reason) => new SwitchboardError(code, reason),
     );
@@ -498,7 +506,7 @@ class SipTelephonyAdapter implements SipTelephony {
       return;
     }
 
-    const identity = callerIdentity(request.getHeaders('p-asserted-identity'), request.getHeader('from') ?? '');
+    const identity = callerIdentity(request.getHeaders('p-asserted-identity'), request.getHeader('from') ?? '', request.from);
     if (!identity) {
       this.logger.log('warn', 'inbound INVITE with an unreadable caller; refused', { callId });
       void invitation.reject({ statusCode: 400 }).catch(() => {});

@@ -1,0 +1,142 @@
+/**
+ * Chromium's own profilers through CDP, summarised for the bench report: a heap snapshot reduced to
+ * counts and sizes per constructor (and the detached DOM nodes among them), the difference between
+ * two snapshots, and a CPU profile reduced to the functions with the most self time.
+ */
+import type { CDPSession, Frame, Page } from 'playwright-core';
+
+export interface HeapClass {
+  readonly name: string;
+  readonly count: number;
+  readonly selfKb: number;
+}
+
+export interface HeapSummary {
+  readonly classes: readonly HeapClass[];
+  /** Nodes whose snapshot name starts with "Detached " (DOM nodes no document holds). */
+  readonly detachedNodes: number;
+}
+
+export interface HeapGrowth {
+  readonly name: string;
+  readonly count: number;
+  readonly selfKb: number;
+}
+
+export interface HotFunction {
+  readonly fn: string;
+  readonly where: string;
+  readonly selfMs: number;
+}
+
+async function sessionFor(page: Page, frame: Frame | Page): Promise<CDPSession> {
+  return page.context().newCDPSession(frame).catch(async (e: unknown) => {
+    if (!String(e).includes('does not have a separate CDP session')) throw e;
+    return page.context().newCDPSession(page);
+  });
+}
+
+interface SnapshotJson {
+  snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } };
+  nodes: number[];
+  strings: string[];
+}
+
+/** Per-constructor counts of a snapshot (objects, closures, DOM wrappers; not V8's internal kinds). */
+export function summariseSnapshot(json: SnapshotJson): HeapSummary {
+  const fields = json.snapshot.meta.node_fields;
+  const width = fields.length;
+  const typeAt = fields.indexOf('type');
+  const nameAt = fields.indexOf('name');
+  const sizeAt = fields.indexOf('self_size');
+  const types = json.snapshot.meta.node_types[0];
+  const byName = new Map<string, { count: number; size: number }>();
+  let detachedNodes = 0;
+  for (let i = 0; i < json.nodes.length; i += width) {
+    const type = types[json.nodes[i + typeAt]!];
+    // V8's own kinds (strings, arrays, code, hidden) are grouped by kind: their names are contents.
+    let name = type === 'object' || type === 'closure' || type === 'native' ? json.strings[json.nodes[i + nameAt]!] ?? '?' : `(${type ?? '?'})`;
+    if (name.startsWith('Detached ')) detachedNodes++;
+    if (type === 'closure') name = `${name || '(anonymous)'}()`;
+    // Chromium names plain objects by their shape ("{a, b, c}"): one class per shape.
+    const entry = byName.get(name) ?? { count: 0, size: 0 };
+    entry.count++;
+    entry.size += json.nodes[i + sizeAt]!;
+    byName.set(name, entry);
+  }
+  const classes = [...byName].map(([name, v]) => ({ name, count: v.count, selfKb: Math.round(v.size / 102.4) / 10 }));
+  return { classes, detachedNodes };
+}
+
+/** Takes a heap snapshot of the frame's renderer (after two GCs) and summarises it. */
+export async function heapSnapshot(page: Page, frame: Frame | Page): Promise<HeapSummary> {
+  const session = await sessionFor(page, frame);
+  const chunks: string[] = [];
+  session.on('HeapProfiler.addHeapSnapshotChunk', (e: { chunk: string }) => chunks.push(e.chunk));
+  try {
+    await session.send('HeapProfiler.enable');
+    await session.send('HeapProfiler.collectGarbage');
+    await session.send('HeapProfiler.collectGarbage');
+    await session.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    return summariseSnapshot(JSON.parse(chunks.join('')) as SnapshotJson);
+  } finally {
+    await session.send('HeapProfiler.disable').catch(() => undefined);
+    await session.detach().catch(() => undefined);
+  }
+}
+
+/** The constructors that gained the most instances from `before` to `after`. */
+export function heapGrowth(before: HeapSummary, after: HeapSummary, top = 12): HeapGrowth[] {
+  const old = new Map(before.classes.map((c) => [c.name, c]));
+  return after.classes
+    .map((c) => ({ name: c.name, count: c.count - (old.get(c.name)?.count ?? 0), selfKb: Math.round((c.selfKb - (old.get(c.name)?.selfKb ?? 0)) * 10) / 10 }))
+    .filter((g) => g.count > 0)
+    .sort((a, b) => b.count - a.count || b.selfKb - a.selfKb)
+    .slice(0, top);
+}
+
+/** The largest constructors by retained-by-self size: what the idle heap is made of. */
+export function heapTop(summary: HeapSummary, top = 12): HeapClass[] {
+  return [...summary.classes].sort((a, b) => b.selfKb - a.selfKb).slice(0, top);
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  hitCount?: number;
+}
+
+/**
+ * Records the frame's CPU profile while `work` runs and returns the functions with the most self
+ * time (V8's own idle, program and GC entries are left out: they are not code of ours or the anchor's).
+ */
+export async function cpuProfile<T>(page: Page, frame: Frame | Page, work: () => Promise<T>, top = 12): Promise<{ result: T; hot: HotFunction[] }> {
+  const session = await sessionFor(page, frame);
+  try {
+    await session.send('Profiler.enable');
+    await session.send('Profiler.setSamplingInterval', { interval: 100 });
+    await session.send('Profiler.start');
+    const result = await work();
+    const { profile } = await session.send('Profiler.stop') as unknown as { profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] } };
+    const selfUs = new Map<number, number>();
+    profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+    const byFn = new Map<string, HotFunction & { us: number }>();
+    for (const node of profile.nodes) {
+      const us = selfUs.get(node.id) ?? 0;
+      if (!us) continue;
+      const { functionName, url, lineNumber, columnNumber } = node.callFrame;
+      if (!url && /^\((idle|program|garbage collector|root)\)$/.test(functionName)) continue;
+      const file = url ? url.replace(/^.*\//, '').replace(/\?.*$/, '') : '(native)';
+      const where = url ? `${file}:${lineNumber + 1}:${columnNumber + 1}` : file;
+      const key = `${functionName}@${where}`;
+      const entry = byFn.get(key) ?? { fn: functionName || '(anonymous)', where, selfMs: 0, us: 0 };
+      entry.us += us;
+      byFn.set(key, entry);
+    }
+    const hot = [...byFn.values()].sort((a, b) => b.us - a.us).slice(0, top).map(({ fn, where, us }) => ({ fn, where, selfMs: Math.round(us / 10) / 100 }));
+    return { result, hot };
+  } finally {
+    await session.send('Profiler.disable').catch(() => undefined);
+    await session.detach().catch(() => undefined);
+  }
+}
