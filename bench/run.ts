@@ -16,6 +16,8 @@
  *    between the two, GAP_MS apart (the connector logs each call after it ends, as it would between
  *    any two real calls; back to back, the next INVITE waits behind that log: a context row); the
  *    first 20 of each are warm-up. The first call after each fresh load is its own figure;
+ *    INVITE → the console's record page rendered (its title in the document; ours only: the anchor
+ *    has no console), after closing the workspace tabs so each pop renders the page anew;
  * 5. where the time goes: Chromium's CPU profile of each softphone's frame over PROFILE_CALLS more
  *    calls (top self time), and what the idle heap is made of (heap snapshot, top constructors);
  * 6. leak check: heap, DOM nodes and listeners after the first call, after SETTLE_CALLS and after
@@ -25,7 +27,7 @@
  * 7. INVITE → ringing through the embedded server and Kamailio, ours vs bare sip.js (bench/sip-ringing.ts);
  * 8. the media gap when the console reloads mid-call (reload → audio both ways again), with a fresh
  *    call's Answer → audio as the same-run baseline (bench/reload-gap.ts; the anchor cannot keep a call).
- * Options: --pop-calls N (200), --leak-calls N (1000), --rounds N (7), --ringing-calls N (50), --reloads N (20), --gap-ms N (250), --gate,
+ * Options: --pop-calls N (200), --leak-calls N (1000), --rounds N (7), --ringing-calls N (50), --reloads N (20), --gap-ms N (250), --e2e-calls N (100), --gate,
  * --local (the emulator's local origins, where the frame is cross-site and loses its storage).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -56,7 +58,7 @@ function option(name: string, fallback: number, min = 1): number {
 const ROUNDS = option('rounds', 7);
 const POP_CALLS = option('pop-calls', 200);
 const WARMUP = 20;
-const LEAK_CALLS = Math.max(option('leak-calls', 1000), POP_CALLS + WARMUP + 100 + 40);
+const LEAK_CALLS = Math.max(option('leak-calls', 1000), POP_CALLS + WARMUP + option('e2e-calls', 100) + 100 + 40);
 const RINGING_CALLS = option('ringing-calls', 50);
 const RELOADS = option('reloads', 20);
 /** Calls after which ours is read again for the leak check without V8's compile-time growth (context row). */
@@ -64,6 +66,7 @@ const SETTLE_CALLS = 100;
 const GAP_MS = option('gap-ms', 250, 0);
 const BACK_TO_BACK_CALLS = 100;
 const PROFILE_CALLS = 40;
+const E2E_CALLS = option('e2e-calls', 100);
 /** After a call ends, the wait for its log and render before the heap is read (a read mid-logging counts the wrap-up form). */
 const QUIET_MS = 1000;
 const sleep = (ms: number): Promise<void> => new Promise((ok) => setTimeout(ok, ms));
@@ -151,6 +154,8 @@ async function main(): Promise<void> {
   const pops = { ours: [] as number[], anchor: [] as number[] };
   const backToBack = { ours: [] as number[], anchor: [] as number[] };
   const firstCall = { ours: [] as number[], anchor: [] as number[] };
+  const e2e: number[] = [];
+  const firstE2e: number[] = [];
   const hot: { ours?: HotFunction[]; anchor?: HotFunction[] } = {};
   const idleTop: { ours?: HeapClass[]; anchor?: HeapClass[] } = {};
   const snapshots: { settled?: HeapSummary; end?: HeapSummary } = {};
@@ -162,7 +167,8 @@ async function main(): Promise<void> {
   try {
     // Ready and idle heap: a fresh context per softphone, one at a time (nothing else runs while
     // one loads), the order alternating between rounds.
-    const firstCaller = await stack.caller(CALLERS[1]!);
+    // The caller whose number the demo data has once (Maria Lopez): her record page is the pop.
+    const firstCaller = await stack.caller(CALLERS[0]!);
     const firstSent = inviteClock(firstCaller);
     for (let r = 0; r < ROUNDS; r++) {
       log(`ready round ${r + 1}/${ROUNDS}`);
@@ -177,7 +183,10 @@ async function main(): Promise<void> {
           idle[kind].push(await heapMetrics(phone.page, phone.frame()));
           if (r === 0) idleTop[kind] = heapTop(await heapSnapshot(phone.page, phone.frame()));
           // The first call after load, the agent idle until it rings.
-          firstCall[kind].push(await popCall(firstCaller, firstSent, user, phone, (await clockOffset(phone.page)).offsetMs));
+          const offsetMs = (await clockOffset(phone.page)).offsetMs;
+          const renders = (await phone.rendered()).length;
+          firstCall[kind].push(await popCall(firstCaller, firstSent, user, phone, offsetMs));
+          if (kind === 'ours') firstE2e.push(await recordRendered(phone, renders) - offsetMs - lastSent(firstSent));
         } finally {
           await phone.close();
         }
@@ -215,6 +224,14 @@ async function main(): Promise<void> {
         }
         if ((i + 1) % 100 === 0) log(`${i + 1} calls each (${Math.round((Date.now() - t0) / 1000)} s)`);
       }
+      log(`INVITE → record page rendered: ${E2E_CALLS} calls to ours`);
+      for (let i = 0; i < E2E_CALLS; i++) {
+        await pair.ours.closeTabs();
+        await sleep(GAP_MS);
+        const renders = (await pair.ours.rendered()).length;
+        await popCall(caller, sent, agentUser(0), pair.ours, offsets.ours.offsetMs);
+        e2e.push(await recordRendered(pair.ours, renders) - offsets.ours.offsetMs - lastSent(sent));
+      }
       log(`back to back: ${BACK_TO_BACK_CALLS} calls each`);
       for (let i = 0; i < BACK_TO_BACK_CALLS; i++) {
         for (const t of i % 2 ? [...targets].reverse() : targets) backToBack[t.key].push(await popCall(caller, sent, t.user, t.phone, offsets[t.key].offsetMs));
@@ -233,7 +250,7 @@ async function main(): Promise<void> {
       // The anchor's growth is context only: it is read after the pop calls; ours goes on to LEAK_CALLS.
       await sleep(QUIET_MS);
       leak.anchor.push(await heapMetrics(pair.anchor.page, pair.anchor.frame()));
-      const done = WARMUP + POP_CALLS + BACK_TO_BACK_CALLS + PROFILE_CALLS;
+      const done = WARMUP + POP_CALLS + E2E_CALLS + BACK_TO_BACK_CALLS + PROFILE_CALLS;
       for (let i = done; i < LEAK_CALLS; i++) {
         await popCall(caller, sent, agentUser(0), pair.ours, offsets.ours.offsetMs);
         if (i + 1 === SETTLE_CALLS) await settle();
@@ -290,6 +307,10 @@ async function main(): Promise<void> {
     { figure: `INVITE → screen pop p99 (calls ${GAP_MS} ms apart)`, ours: q(pops.ours, 99), anchor: q(pops.anchor, 99), unit: 'ms', target: '(context)', met: undefined },
     { figure: 'INVITE → screen pop p95, back to back (ours logs the previous call meanwhile)', ours: q(backToBack.ours, 95), anchor: q(backToBack.anchor, 95), unit: 'ms', target: '(context)', met: undefined },
     { figure: `first call after load: INVITE → screen pop, median of ${ROUNDS} loads`, ours: round2(median(firstCall.ours)), anchor: round2(median(firstCall.anchor)), unit: 'ms', target: '≤ 1.2× anchor', met: median(firstCall.ours) <= 1.2 * median(firstCall.anchor) },
+    { figure: `INVITE → record page rendered in the console p50 (ours, ${E2E_CALLS} calls)`, ours: q(e2e, 50), anchor: undefined, unit: 'ms', target: '(context)', met: undefined },
+    { figure: 'INVITE → record page rendered p95', ours: q(e2e, 95), anchor: undefined, unit: 'ms', target: '≤ 100 ms', met: q(e2e, 95) <= 100 },
+    { figure: 'INVITE → record page rendered p99', ours: q(e2e, 99), anchor: undefined, unit: 'ms', target: '(context)', met: undefined },
+    { figure: `INVITE → record page rendered, first call after load (median of ${ROUNDS} loads)`, ours: round2(median(firstE2e)), anchor: undefined, unit: 'ms', target: '≤ 100 ms', met: median(firstE2e) <= 100 },
     { figure: 'idle JS heap', ours: oursIdle, anchor: anchorIdle, unit: 'KB', target: '≤ 1.3× anchor', met: oursIdle <= 1.3 * anchorIdle },
     { figure: 'idle DOM nodes', ours: medHeap(idle.ours, 'nodes'), anchor: medHeap(idle.anchor, 'nodes'), unit: '', target: '(context)', met: undefined },
     { figure: 'idle JS event listeners', ours: medHeap(idle.ours, 'jsEventListeners'), anchor: medHeap(idle.anchor, 'jsEventListeners'), unit: '', target: '(context)', met: undefined },
@@ -322,6 +343,7 @@ async function main(): Promise<void> {
     raw: {
       bundle: b, readyMs: ready, idleHeap: idle, leak, settledHeap: settled, clockOffsets: offsets,
       popMs: { ours: summary(pops.ours), anchor: summary(pops.anchor) },
+      recordRenderedMs: { steady: summary(e2e), firstCall: firstE2e },
       popMsBackToBack: { ours: summary(backToBack.ours), anchor: summary(backToBack.anchor) },
       firstCallPopMs: firstCall,
       cpuProfileTopSelf: hot, idleHeapTop: idleTop, heapGrowthTop: grew,
@@ -341,6 +363,18 @@ async function main(): Promise<void> {
   console.log(`${metCount} met, ${gated.length - metCount} not met (${results.durationS} s; wrote bench/out/results.json)`);
   writeReadme(table, results);
   if (gate && metCount < gated.length) process.exit(1);
+}
+
+/** The Node clock time the last INVITE of `sent` left (calls are placed one at a time). */
+function lastSent(sent: Map<string, number>): number {
+  const at = [...sent.values()].at(-1);
+  if (at === undefined) throw new Error('no INVITE was sent');
+  return at;
+}
+
+/** When the console rendered the record page the call's pop opened: the first render stamped after `before` renders. */
+function recordRendered(phone: Softphone, before: number): Promise<number> {
+  return until('the popped record page to render in the console', async () => (await phone.rendered())[before], 10_000, 2);
 }
 
 function summary(list: number[]): { n: number; p50: number; p95: number; p99: number; min: number; max: number } {

@@ -17,11 +17,14 @@ export const BENCH_DIR = resolve(import.meta.dirname, '..');
 export const OUT_DIR = join(BENCH_DIR, 'out');
 export const ANCHOR_DIR = join(OUT_DIR, 'anchor');
 
-/** Stamps, in the top page only: the softphone iframe's insertion and every Open CTI request. */
+/**
+ * Stamps, in the top page only: the softphone iframe's insertion, every Open CTI request, and each
+ * record page the console renders (its title heading added to the document).
+ */
 export const CONSOLE_PROBE = `(() => {
   if (window !== window.top) return;
   const now = () => performance.timeOrigin + performance.now();
-  const bench = window.__bench = { inserted: undefined, calls: [], pops: [], waiters: [] };
+  const bench = window.__bench = { inserted: undefined, calls: [], pops: [], waiters: [], rendered: [] };
   // Resolves with the n-th pop's time as soon as it is stamped (no polling while a call is in flight).
   bench.waitPop = (n) => new Promise((resolve) => {
     const check = () => (bench.pops.length > n ? resolve(bench.pops[n]) : bench.waiters.push(check));
@@ -38,6 +41,9 @@ export const CONSOLE_PROBE = `(() => {
     }
   }, true);
   new MutationObserver((records) => {
+    for (const r of records) for (const n of r.addedNodes) {
+      if (n.nodeType === 1 && (n.matches('h1.slds-page-header__title') || n.querySelector('h1.slds-page-header__title'))) { bench.rendered.push(now()); break; }
+    }
     if (bench.inserted !== undefined) return;
     for (const r of records) for (const n of r.addedNodes) {
       if (n.nodeType !== 1) continue;
@@ -118,6 +124,10 @@ export interface Softphone {
   pops(): Promise<number[]>;
   /** The time of pop number `n` (0-based), waiting for it in the page (bounded by `ms`). */
   waitPop(n: number, ms?: number): Promise<number>;
+  /** Ours: when the console rendered each record page (parent wall clock); the anchor renders none. */
+  rendered(): Promise<number[]>;
+  /** Ours: closes the console's workspace tabs, so the next pop renders its record page anew. */
+  closeTabs(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -157,6 +167,8 @@ export async function openOurs(browser: Browser, consoleUrl: string): Promise<So
     frame: () => frame,
     pops: () => pops(page),
     waitPop: (n, ms) => waitPop(page, n, ms),
+    rendered: () => page.evaluate('[...window.__bench.rendered]') as Promise<number[]>,
+    closeTabs: async () => { await page.evaluate("document.querySelectorAll('button.console-tab-close').forEach((b) => b.click())"); },
     close: () => context.close(),
   };
 }
@@ -178,6 +190,8 @@ export async function openAnchor(browser: Browser, harnessUrl: string, anchorUrl
     frame: () => frame,
     pops: () => pops(page),
     waitPop: (n, ms) => waitPop(page, n, ms),
+    rendered: async () => [],
+    closeTabs: async () => {},
     close: () => context.close(),
   };
 }
