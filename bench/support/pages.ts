@@ -125,9 +125,9 @@ export interface Softphone {
   /** The time of pop number `n` (0-based), waiting for it in the page (bounded by `ms`). */
   waitPop(n: number, ms?: number): Promise<number>;
   /** Ours: when the console rendered each record page (parent wall clock); the anchor renders none. */
-  rendered(): Promise<number[]>;
+  rendered?(): Promise<number[]>;
   /** Ours: closes the console's workspace tabs, so the next pop renders its record page anew. */
-  closeTabs(): Promise<void>;
+  closeTabs?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -190,8 +190,6 @@ export async function openAnchor(browser: Browser, harnessUrl: string, anchorUrl
     frame: () => frame,
     pops: () => pops(page),
     waitPop: (n, ms) => waitPop(page, n, ms),
-    rendered: async () => [],
-    closeTabs: async () => {},
     close: () => context.close(),
   };
 }

@@ -80,6 +80,9 @@ it('serves the connector at /softphone/ on the Visualforce origin and sends /ape
   assert.equal((await fetchText(false, h.app.vfPort, 'GET', '/apex/Missing')).status, 404);
   const slds = await fetchText(false, h.app.port, 'GET', '/assets/slds/styles/salesforce-lightning-design-system.min.css');
   assert.equal(slds.status, 200);
+  // SLDS changes only with the package: browsers keep it (the icon sprite is not fetched on every render).
+  assert.match(slds.cacheControl, /max-age=\d+/);
+  assert.equal((await fetchText(false, h.app.vfPort, 'GET', '/softphone/')).cacheControl, 'no-cache', 'the connector page is revalidated');
   const customer = await fetchText(false, h.app.port, 'GET', '/customer-phone/');
   assert.equal(customer.status, 200);
   assert.match(customer.type, /text\/html/);

@@ -167,11 +167,19 @@ describe('Open CTI for Lightning in the console emulator', () => {
   });
 
   it('searchAndScreenPop follows the layout: one match pops the record', async () => {
+    // The record page comes with the search's answer: the console asks nothing more before showing it.
+    const asked: string[] = [];
+    const onRequest = (r: { url(): string }): void => { if (r.url().includes('/emulator/api/console/')) asked.push(new URL(r.url()).pathname); };
+    page.on('request', onRequest);
     const r = await call('searchAndScreenPop', { searchParams: '4155550191', callType: 'inbound' });
     assert.equal(r.success, true);
     assert.deepEqual(r.returnValue, { [ids.ada!]: { Id: ids.ada, RecordType: 'Contact', Name: 'Ada Probe', Phone: '+1 415 555 0191' } });
     const tab = await until('record tab', () => consoleState<{ recordId?: string }>('c => c.currentTab()'), (t) => t?.recordId === ids.ada);
     assert.equal(tab.recordId, ids.ada);
+    await page.getByRole('heading', { level: 1, name: 'Ada Probe' }).waitFor({ timeout: 5000 });
+    page.off('request', onRequest);
+    assert.ok(asked.includes('/emulator/api/console/opencti/searchAndScreenPop'), asked.join(', '));
+    assert.deepEqual(asked.filter((p) => p.includes('/records/')), [], 'no second request for the record page');
     const info = await call('getAppViewInfo');
     assert.equal(info.returnValue.recordId, ids.ada);
     assert.equal(info.returnValue.objectType, 'Contact');

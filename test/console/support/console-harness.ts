@@ -94,14 +94,14 @@ export function layout(inbound: { objects: Record<string, string[]>; pops?: Reco
  * A request to the emulator by 127.0.0.1 (strict mode's certificate is self-signed). Writes need
  * the emulator's session: pass `{authorization: 'Bearer ' + app.apiToken}` in `headers`.
  */
-export function fetchText(tls: boolean, port: number, method: string, path: string, body?: unknown, headers: Readonly<Record<string, string>> = {}): Promise<{ status: number; text: string; type: string }> {
+export function fetchText(tls: boolean, port: number, method: string, path: string, body?: unknown, headers: Readonly<Record<string, string>> = {}): Promise<{ status: number; text: string; type: string; cacheControl: string }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const opts = { host: '127.0.0.1', port, method, path, rejectUnauthorized: false, headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } };
     const req = (tls ? request : httpRequest)(opts, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), type: String(res.headers['content-type'] ?? '') }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), type: String(res.headers['content-type'] ?? ''), cacheControl: String(res.headers['cache-control'] ?? '') }));
     });
     req.on('error', reject);
     req.setTimeout(10_000, () => req.destroy(new Error(`${method} ${path} timed out`)));

@@ -5,7 +5,7 @@
  * CTI's `{success, returnValue, errors}` shape, so the page forwards it untouched.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DataError, type ConsoleData, type SoftphoneLayoutDef, type UserView } from './console-data.ts';
+import { DataError, type ConsoleData, type RecordView, type SoftphoneLayoutDef, type UserView } from './console-data.ts';
 import { ApexRegistry, parseMethodParams } from './apex-registry.ts';
 import { ConsoleEventLog } from './event-log.ts';
 import { HttpError, readJson, sendJson } from './http-util.ts';
@@ -81,7 +81,9 @@ export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMess
           return fail('INVALID_PARAM', `callType must be one of inbound, outbound, internal; got '${String(args.callType)}'.`);
         }
         const result = searchAndPop(args, data.softphoneLayout(user.Id), (t, objects) => data.search(t, objects));
-        return ok({ matches: result.matches, pop: result.pop, rule: result.rule, matchCount: result.matchCount });
+        // The page the pop opens comes with the answer (the console would otherwise ask for it next).
+        const popped = result.pop?.type === 'sobject' ? recordPage((result.pop.params as { recordId?: unknown } | undefined)?.recordId) : undefined;
+        return ok({ matches: result.matches, pop: result.pop, rule: result.rule, matchCount: result.matchCount, ...(popped ? { record: popped } : {}) });
       }
       case 'saveLog':
         return saveLog(args.object, user);
@@ -90,6 +92,12 @@ export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMess
       default:
         return fail('INVALID_PARAM', `The console does not serve '${method}' from the server.`);
     }
+  }
+
+  /** What a record page shows: the record, its object's description, its activities. */
+  function recordPage(id: unknown): { record: RecordView; object: ReturnType<ConsoleData['object']>; activities: readonly RecordView[] } | undefined {
+    const record = typeof id === 'string' ? data.record(id) : undefined;
+    return record ? { record, object: data.object(record.object), activities: data.activities(record.Id) } : undefined;
   }
 
   function saveLog(value: unknown, user: UserView): OpenCtiReply {
@@ -166,9 +174,9 @@ export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMess
     }
     let m = /^records\/([A-Za-z0-9]{15,18})$/.exec(rest);
     if (m && method === 'GET') {
-      const record = data.record(m[1]!);
-      if (!record) throw new HttpError(404, `no record with Id ${m[1]}`);
-      return sendJson(res, 200, { record, object: data.object(record.object), activities: data.activities(record.Id) });
+      const page = recordPage(m[1]);
+      if (!page) throw new HttpError(404, `no record with Id ${m[1]}`);
+      return sendJson(res, 200, page);
     }
     m = /^objects\/(\w+)\/records$/.exec(rest);
     if (m) {

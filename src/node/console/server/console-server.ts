@@ -66,7 +66,12 @@ export async function startConsoleServers(options: ConsoleServerOptions): Promis
 
   const common = (path: string, res: ServerResponse): boolean => {
     if (openCti(path, res)) return true;
-    if (path.startsWith('/assets/slds/')) return serveFrom(res, options.sldsDir, path.slice('/assets/slds/'.length)) || notFound(res, path);
+    if (path.startsWith('/assets/slds/')) {
+      // SLDS changes only with the package: the icon sprite (hundreds of KB, used by every utility
+      // bar render) is not fetched again on each call, which would hold up the console's own requests.
+      const file = safeJoin(options.sldsDir, path.slice('/assets/slds/'.length));
+      return (file !== undefined && serveFile(res, file, { 'cache-control': 'public, max-age=86400' })) || notFound(res, path);
+    }
     return false;
   };
 

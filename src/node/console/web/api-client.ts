@@ -8,6 +8,8 @@ export interface ObjectInfo { name: string; label: string; labelPlural: string; 
 export interface ObjectSummary { name: string; label: string; labelPlural: string; keyPrefix: string }
 export type Value = string | number | boolean | null;
 export interface RecordView { Id: string; object: string; name: string; fields: Record<string, Value> }
+/** What a record page shows (GET records/:id; also sent with a search and pop that opens a record). */
+export interface RecordPage { record: RecordView; object: ObjectInfo; activities: RecordView[] }
 export interface CallTypeLayout {
   callRelatedFields: string[];
   objects: Record<string, { apiName: string; displayName: string }[]>;
@@ -62,7 +64,7 @@ export class ApiClient {
     return body;
   }
 
-  record(id: string): Promise<{ record: RecordView; object: ObjectInfo; activities: RecordView[] }> {
+  record(id: string): Promise<RecordPage> {
     return this.get(`records/${encodeURIComponent(id)}`);
   }
 

@@ -5,7 +5,7 @@
  * registrations (onClickToDial, onNavigationChange, hvs.onWorkStart) stay for the page's life.
  */
 import { OPENCTI_API_TYPE, isApiRequest, type ApiRequest, type OpenCtiResponse } from '../opencti/web/protocol.ts';
-import type { ApiClient, Session } from './api-client.ts';
+import type { ApiClient, RecordPage, Session } from './api-client.ts';
 import { LmsBus } from './lms-bus.ts';
 import type { UtilityBar } from './utility-bar.ts';
 import { PopError, type ClickToDialEvent, type ViewInfo, type Workspace } from './workspace.ts';
@@ -161,13 +161,13 @@ export class LightningHost {
       case 'searchAndScreenPop': {
         const r = await this.api.openCti('searchAndScreenPop', a);
         if (!r.success) return r;
-        const value = r.returnValue as { matches: Record<string, unknown>; pop: { type: string; params: unknown } | null };
+        const value = r.returnValue as { matches: Record<string, unknown>; pop: { type: string; params: unknown } | null; record?: RecordPage };
         const result: Record<string, unknown> = { ...value.matches };
         if (a.deferred === true) {
           if (value.pop) result.SCREEN_POP_DATA = value.pop;
         } else if (value.pop) {
           try {
-            await this.workspace.pop(value.pop);
+            await this.workspace.pop(value.pop, value.record);
           } catch (e) {
             if (e instanceof PopError) return invalid(e.message);
             throw e;

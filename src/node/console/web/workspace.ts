@@ -4,7 +4,7 @@
  * phone fields. It performs screen pops (`pop`) and tells its owner about navigation.
  */
 import { h, clear } from './dom.ts';
-import type { ApiClient, ObjectInfo, RecordView, Session, Value } from './api-client.ts';
+import type { ApiClient, ObjectInfo, RecordPage, RecordView, Session, Value } from './api-client.ts';
 import { renderSetup } from './setup-pages.ts';
 import { vfPageUrl } from './vf-page-url.ts';
 
@@ -63,6 +63,8 @@ export class Workspace {
   private readonly content: HTMLElement;
   private readonly modalHost: HTMLElement;
   private objectCache = new Map<string, ObjectInfo>();
+  /** The record a screen pop read a moment ago, for its page's first render. */
+  private justRead: { readonly id: string; readonly view: RecordPage } | undefined;
 
   constructor(
     root: HTMLElement,
@@ -164,7 +166,8 @@ export class Workspace {
   // ---- screen pops ------------------------------------------------------------------------
 
   /** Performs a screenPop `{type, params}`; throws PopError (→ INVALID_PARAM) on bad input. */
-  async pop(request: PopRequest): Promise<void> {
+  /** Opens what a screen pop names; `read` is the record page when the caller already has it (a search and pop). */
+  async pop(request: PopRequest, read?: RecordPage): Promise<void> {
     const params = (typeof request.params === 'object' && request.params !== null ? request.params : {}) as Record<string, unknown>;
     const str = (key: string): string => {
       const v = params[key];
@@ -175,8 +178,10 @@ export class Workspace {
     switch (request.type) {
       case 'sobject': {
         const recordId = str('recordId');
-        const found = await this.api.record(recordId).catch(() => undefined);
+        const found = read && read.record.Id === recordId ? read : await this.api.record(recordId).catch(() => undefined);
         if (!found) throw new PopError(`No record found with Id ${recordId}.`);
+        // The page renders from what was just read: one round trip from the pop to the record on screen, not two.
+        this.justRead = { id: found.record.Id, view: found };
         await this.navigate(`${base}/r/${found.record.object}/${found.record.Id}/view`);
         return;
       }
@@ -365,7 +370,10 @@ export class Workspace {
   }
 
   private async renderRecord(tab: Tab): Promise<void> {
-    const { record, object, activities } = await this.api.record(tab.recordId!);
+    const justRead = this.justRead;
+    this.justRead = undefined;
+    const read = justRead && justRead.id === tab.recordId ? justRead.view : undefined;
+    const { record, object, activities } = read ?? await this.api.record(tab.recordId!);
     tab.title = record.name || record.Id;
     tab.recordName = record.name;
     tab.objectType = record.object;
