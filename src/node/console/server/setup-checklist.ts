@@ -62,7 +62,7 @@ export function setupChecklist(data: ConsoleData, callCenterId: string, connecto
     ? { id: 'utility', title: 'Utility item added, loaded in the background', state: 'done', detail: `The Service Console's Phone utility item (Open CTI Softphone) loads in the background when the app opens, and ${callCenter.Name} is available in Lightning (${mode}). In an org: App Manager > your console app > Utility Items > Open CTI Softphone, "Load in background when app opens".` }
     : { id: 'utility', title: 'Utility item added, loaded in the background', state: 'todo', detail: `${callCenter.Name}'s compatibility mode is ${mode}: Lightning shows no softphone utility item for it. Re-import it with reqSalesforceCompatibilityMode Lightning (or Classic_and_Lightning).`, fix: CALL_CENTERS });
 
-  steps.push({ id: 'test-call', title: 'A test call', state: 'unknown', detail: 'Place a test call to the echo extension: it reports the audio sent and the audio echoed back.' });
+  steps.push({ id: 'test-call', title: 'A test call', state: 'unknown', detail: 'Place a test call to the echo extension: it sends a tone and reports the audio sent, the audio received and how loud the tone came back.' });
   return steps;
 }
 

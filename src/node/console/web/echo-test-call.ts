@@ -1,7 +1,8 @@
 /**
  * The setup checklist's test call, from the admin's browser: a call, signed in as the call center
- * signs agents in, to the echo extension, sending a tone and measuring from the call's own WebRTC
- * statistics what went out and what came back (packets, bytes, and the level of the echoed tone).
+ * signs agents in, to the echo extension, sending a 440 Hz tone as its microphone. What went out
+ * and what came back (audio packets and bytes) comes from the call's own WebRTC statistics; whether
+ * the tone came back, and how loud, from the received audio itself (Web Audio, at that frequency).
  *
  * The embedded SIP server carries no media, so its echo extension is a WebRTC endpoint: this page
  * registers one (the server lets anyone register that extension, like a guest) which answers and
@@ -25,23 +26,61 @@ export interface MediaReport {
   readonly bytesSent: number;
   readonly packetsReceived: number;
   readonly bytesReceived: number;
-  /** The highest level (0 to 1) of the audio that came back. */
+  /** The frequency (Hz) and amplitude (0 to 1) of the tone sent. */
+  readonly tone: { readonly frequency: number; readonly amplitude: number };
+  /**
+   * The amplitude (0 to 1) of the tone's frequency in the audio that came back: the lowest over the
+   * second it came back steadily, or the highest seen when it never did.
+   */
   readonly echoLevel: number;
+  /** The highest RMS level (0 to 1) of all the audio that came back: tells silence from other sound. */
+  readonly receivedLevel: number;
 }
 
 export type TestCallResult =
   | { readonly ok: true; readonly media: MediaReport; readonly hostedEcho: boolean }
   | { readonly ok: false; readonly reason: string; readonly media?: MediaReport };
 
-/** The level an echoed tone reaches; silence (what the echo sends before it loops) stays near 0. */
-const HEARD = 0.02;
+/** What the caller sends as its microphone: known, so what comes back can be judged. */
+export const TONE = { frequency: 440, amplitude: 0.5 } as const;
+/**
+ * The tone came back when its frequency does at a tenth of the amplitude sent (-20 dB) or more: an
+ * echo returns it nearly whole (opus, or G.711 through a phone system's echo application), while
+ * silence, comfort noise or other sound has next to nothing at exactly that frequency.
+ */
+const HEARD = TONE.amplitude / 10;
+/** The received audio is sampled this often, and the tone must come back in this many samples in a row (1 s). */
+const SAMPLE_MS = 250;
+const HELD_SAMPLES = 4;
+/** An RMS level below this is silence (the echo sends silence before its loop is in place). */
+const SILENT = 0.005;
 
-/** A 440 Hz tone as a microphone track: what goes out is known, so what comes back can be judged. */
-function toneStream(context: AudioContext, gain: number): MediaStream {
+/**
+ * The amplitude (0 to 1) of one frequency in a block of samples: a single-bin DFT at exactly that
+ * frequency (no FFT bin to round to), Hann-windowed so that other frequencies leak little into it,
+ * and scaled by the window's sum so that a sine of amplitude A reads A.
+ */
+export function toneAmplitude(samples: ArrayLike<number>, sampleRate: number, frequency: number): number {
+  const n = samples.length;
+  if (n < 2) return 0;
+  const step = (2 * Math.PI * frequency) / sampleRate;
+  let re = 0; let im = 0; let windowSum = 0;
+  for (let i = 0; i < n; i++) {
+    const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1));
+    const x = w * samples[i]!;
+    re += x * Math.cos(step * i);
+    im -= x * Math.sin(step * i);
+    windowSum += w;
+  }
+  return (2 * Math.hypot(re, im)) / windowSum;
+}
+
+/** The tone as a microphone track (the hosted echo sends it at amplitude 0: silence until it loops). */
+function toneStream(context: AudioContext, amplitude: number): MediaStream {
   const oscillator = context.createOscillator();
-  oscillator.frequency.value = 440;
+  oscillator.frequency.value = TONE.frequency;
   const level = context.createGain();
-  level.gain.value = gain;
+  level.gain.value = amplitude;
   const out = context.createMediaStreamDestination();
   oscillator.connect(level).connect(out);
   oscillator.start();
@@ -51,8 +90,11 @@ function toneStream(context: AudioContext, gain: number): MediaStream {
 const peerOf = (session: Session): RTCPeerConnection | undefined =>
   (session.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined)?.peerConnection;
 
-async function mediaReport(pc: RTCPeerConnection, soFar: number): Promise<MediaReport> {
-  let packetsSent = 0; let bytesSent = 0; let packetsReceived = 0; let bytesReceived = 0; let level = soFar;
+type Counts = Pick<MediaReport, 'packetsSent' | 'bytesSent' | 'packetsReceived' | 'bytesReceived'>;
+
+/** Audio packets and bytes both ways, from the call's own WebRTC statistics. */
+async function rtpCounts(pc: RTCPeerConnection): Promise<Counts> {
+  let packetsSent = 0; let bytesSent = 0; let packetsReceived = 0; let bytesReceived = 0;
   (await pc.getStats()).forEach((s: Record<string, unknown>) => {
     if (s.kind !== 'audio') return;
     if (s.type === 'outbound-rtp') {
@@ -62,18 +104,44 @@ async function mediaReport(pc: RTCPeerConnection, soFar: number): Promise<MediaR
     if (s.type === 'inbound-rtp') {
       packetsReceived += Number(s.packetsReceived ?? 0);
       bytesReceived += Number(s.bytesReceived ?? 0);
-      level = Math.max(level, Number(s.audioLevel ?? 0));
     }
   });
-  return { packetsSent, bytesSent, packetsReceived, bytesReceived, echoLevel: level };
+  return { packetsSent, bytesSent, packetsReceived, bytesReceived };
 }
 
-/** Plays a stream muted: the browser then pulls (decodes) its audio, and nothing is heard. */
-function playSilently(stream: MediaStream): void {
+/**
+ * Plays a stream muted: Chromium pulls (decodes) a remote WebRTC track's audio, for Web Audio too,
+ * only while a media element plays it; muted, nothing is heard. Muting sets the channel's output
+ * volume to 0, and getStats' inbound-rtp audioLevel is measured after that volume, so it reads 0
+ * here whatever arrives: the level is measured in Web Audio instead, which taps the track before it.
+ */
+function playSilently(stream: MediaStream): HTMLAudioElement {
   const sink = new Audio();
   sink.muted = true;
   sink.srcObject = stream;
   void sink.play().catch(() => {});
+  return sink;
+}
+
+/** Listens to a received track in Web Audio: the tone's amplitude in it, and its overall RMS level. */
+function listenTo(context: AudioContext, track: MediaStreamTrack): { sample: () => { tone: number; rms: number }; stop: () => void } {
+  const stream = new MediaStream([track]);
+  const sink = playSilently(stream);
+  const source = context.createMediaStreamSource(stream);
+  const analyser = context.createAnalyser();
+  // 4096 samples (85 ms at 48 kHz): dozens of the tone's periods, well within the time between samples.
+  analyser.fftSize = 4096;
+  source.connect(analyser);
+  const block = new Float32Array(analyser.fftSize);
+  return {
+    sample: () => {
+      analyser.getFloatTimeDomainData(block);
+      let sum = 0;
+      for (const x of block) sum += x * x;
+      return { tone: toneAmplitude(block, context.sampleRate, TONE.frequency), rms: Math.sqrt(sum / block.length) };
+    },
+    stop: () => { source.disconnect(); sink.srcObject = null; },
+  };
 }
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -123,7 +191,13 @@ async function hostEcho(options: TestCallOptions, context: AudioContext): Promis
 export async function placeTestCall(options: TestCallOptions): Promise<TestCallResult> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const context = new AudioContext();
-  await context.resume().catch(() => {});
+  // Without a user activation the promise may never settle (it waits for one): a second is plenty.
+  await Promise.race([context.resume().catch(() => {}), delay(1000)]);
+  // A suspended context sends silence and hears nothing: say so rather than blame the far end.
+  if (context.state !== 'running') {
+    await context.close().catch(() => {});
+    return { ok: false, reason: `this browser did not start audio (its AudioContext is ${context.state}): click Place test call again.` };
+  }
   let echo: UserAgent | undefined;
   let caller: UserAgent | undefined;
   try {
@@ -134,7 +208,7 @@ export async function placeTestCall(options: TestCallOptions): Promise<TestCallR
       authorizationPassword: options.caller.password,
       transportOptions: { server: options.webSocketUrl },
       logLevel: 'error',
-      sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(async () => toneStream(context, 0.5)),
+      sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(async () => toneStream(context, TONE.amplitude)),
       sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: [...options.iceServers] } },
     });
     await caller.start();
@@ -154,20 +228,37 @@ export async function placeTestCall(options: TestCallOptions): Promise<TestCallR
       return { ok: false, reason: rejected ? `the call to ${options.echoExtension} was refused: ${rejected}.` : `the call to ${options.echoExtension} was not answered within ${timeoutMs / 1000} s.` };
     }
     const pc = peerOf(inviter);
-    if (!pc) return { ok: false, reason: 'the call has no media connection.' };
-    // Chromium decodes (and measures the level of) received audio only while something plays it.
-    const heard = pc.getReceivers().find((r) => r.track.kind === 'audio')?.track;
-    if (heard) playSilently(new MediaStream([heard]));
-    let media = await mediaReport(pc, 0);
+    const heard = pc?.getReceivers().find((r) => r.track.kind === 'audio')?.track;
+    if (!pc || !heard) return { ok: false, reason: 'the call has no audio connection.' };
+    const listener = listenTo(context, heard);
+    // The tone counts as echoed once it has come back for a second on end (a steady echo, not a
+    // moment of it); the level reported is the lowest it held over that second.
+    let counts = await rtpCounts(pc);
+    let recent: number[] = []; let loudest = 0; let receivedLevel = 0;
     const until = Date.now() + Math.min(timeoutMs, 10_000);
-    while (Date.now() < until && !(media.packetsSent > 0 && media.packetsReceived > 0 && media.echoLevel >= HEARD)) {
-      await delay(250);
-      media = await mediaReport(pc, media.echoLevel);
+    const echoed = (): boolean => recent.length === HELD_SAMPLES && Math.min(...recent) >= HEARD;
+    while (Date.now() < until && !(counts.packetsSent > 0 && counts.packetsReceived > 0 && echoed())) {
+      await delay(SAMPLE_MS);
+      counts = await rtpCounts(pc);
+      const { tone, rms } = listener.sample();
+      recent = [...recent, tone].slice(-HELD_SAMPLES);
+      loudest = Math.max(loudest, tone);
+      receivedLevel = Math.max(receivedLevel, rms);
     }
+    const steady = echoed();
+    const echoLevel = steady ? Math.min(...recent) : loudest;
+    listener.stop();
     await inviter.bye().catch(() => {});
+    const media: MediaReport = { ...counts, tone: TONE, echoLevel, receivedLevel };
     if (media.packetsSent === 0) return { ok: false, reason: 'no audio went out: the media connection (ICE) did not come up.', media };
     if (media.packetsReceived === 0) return { ok: false, reason: 'audio went out but none came back: media is blocked on the way back (a firewall or NAT; configure a TURN server in ICE Servers).', media };
-    if (media.echoLevel < HEARD) return { ok: false, reason: 'audio came back, but not the tone that was sent: the far end sends silence (is the extension an echo?).', media };
+    if (!steady) {
+      return { ok: false, reason: media.echoLevel >= HEARD
+        ? `the ${TONE.frequency} Hz tone came back, but not steadily for a second: audio drops out on the way (packet loss, or a congested link).`
+        : media.receivedLevel < SILENT
+          ? 'audio came back, but only silence: the far end does not send back what it receives (is the extension an echo?).'
+          : `audio came back, but not the ${TONE.frequency} Hz tone that was sent: the far end sends other sound (is the extension an echo?).`, media };
+    }
     return { ok: true, media, hostedEcho: echo !== undefined };
   } catch (e) {
     return { ok: false, reason: e instanceof Error ? e.message : String(e) };

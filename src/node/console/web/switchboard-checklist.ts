@@ -51,7 +51,7 @@ export async function renderChecklist(root: HTMLElement, api: ApiClient, callCen
     const step = list.querySelector<HTMLElement>('[data-step="test-call"]');
     step?.setAttribute('data-state', result.ok ? 'done' : 'todo');
     const m = result.media;
-    const measured = m ? `Sent ${m.packetsSent} audio packets (${m.bytesSent} bytes), received ${m.packetsReceived} (${m.bytesReceived} bytes); the echoed tone came back at level ${m.echoLevel.toFixed(2)}.` : '';
+    const measured = m ? `Sent ${m.packetsSent} audio packets (${m.bytesSent} bytes), received ${m.packetsReceived} (${m.bytesReceived} bytes); the ${m.tone.frequency} Hz tone went out at level ${m.tone.amplitude.toFixed(2)} and came back at ${m.echoLevel.toFixed(2)}.` : '';
     testCallResult.append(result.ok
       ? h('p', { role: 'status', class: 'slds-text-color_success' }, `Test call passed: media flows both ways. ${measured}${result.hostedEcho ? ' (The echo ran in this browser: the embedded SIP server carries no media.)' : ''}`)
       : h('p', { role: 'alert', class: 'slds-text-color_error' }, `Test call failed: ${result.reason}${measured ? ` ${measured}` : ''}`));
