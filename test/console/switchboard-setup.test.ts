@@ -100,7 +100,7 @@ describe('Setup > Switchboard', { concurrency: false, timeout: 120_000 }, () => 
     const created = h.console.data.callCenters().find((c) => c.InternalName === 'SupportWest')!;
     assert.equal(h.console.data.callCenterSettings(created.Id)['/switchboard/credentialScheme'], 'ephemeral');
 
-    await page.getByRole('link', { name: 'Call Center Users' }).click();
+    await page.getByRole('link', { name: 'Call Center Users', exact: true }).click();
     await page.getByLabel(`Call center for ${cara.name}`).selectOption({ label: 'Support West' });
     await page.getByRole('status').filter({ hasText: `Saved ${cara.name}.` }).waitFor({ timeout: 10_000 });
     assert.equal(h.console.data.user(cara.id)?.CallCenterId, created.Id);

@@ -160,19 +160,21 @@ async function main(): Promise<void> {
   // finds them: this tab after a reload, or another console tab of the agent that takes the phone
   // over when this one closes. Only the tab holding the phone reads or writes them.
   const dialogStorage = localStorageOrUndefined();
+  // IndexedDB opens while the Open CTI library loads (each takes tens of milliseconds).
+  const storageReady = usableStorage(new IndexedDbStorage(), () => new MemoryStorage(), logger);
   const locks = await usableLocks('locks' in navigator ? navigator.locks : undefined, logger);
-  const storage = await usableStorage(new IndexedDbStorage(), () => new MemoryStorage(), logger);
   let crm: OpenCtiCrm;
   try {
     const crmLocks = locks ? browserLocks() : undefined;
     // One number formatter for the panel and the logs' subjects.
-    const options = { window, document: scriptLoadingDocument(), clock, logger, storage, origins: originTrust(), formatNumber: formatPhoneNumber, ...(crmLocks ? { locks: crmLocks } : {}) };
-    crm = classic ? await (await classic).createOpenCtiClassic(options) : await createOpenCtiLightning(options);
+    const options = { window, document: scriptLoadingDocument(), clock, logger, origins: originTrust(), formatNumber: formatPhoneNumber, ...(crmLocks ? { locks: crmLocks } : {}) };
+    crm = classic ? await (await classic).createOpenCtiClassic({ ...options, storage: await storageReady }) : await createOpenCtiLightning({ ...options, storage: storageReady });
   } catch (error) {
     logger.log('error', 'Open CTI could not start', { error: String(error) });
     host.fail(error);
     return;
   }
+  const storage = await storageReady;
   // This console's utility bar counts the call logs Salesforce refused (in every tab, leader or not).
   const translator = createTranslator(pickLocale(locale));
   followUtilityLabel(host, crm, (state) => {

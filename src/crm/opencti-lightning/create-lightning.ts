@@ -14,7 +14,15 @@ import { OpenCtiLightningApi } from './lightning-api.ts';
 import { readOpenCti } from './opencti-library.ts';
 import { LightningSurface } from './lightning-surface.ts';
 
-export async function createOpenCtiLightning(options: OpenCtiBridgeOptions): Promise<OpenCtiCrm> {
+/**
+ * The bridge's options; the storage may still be opening (IndexedDB takes tens of milliseconds): the
+ * library loads meanwhile, so the softphone is ready sooner.
+ */
+export type LightningBridgeOptions = Omit<OpenCtiBridgeOptions, 'storage'> & {
+  readonly storage: OpenCtiBridgeOptions['storage'] | Promise<OpenCtiBridgeOptions['storage']>;
+};
+
+export async function createOpenCtiLightning(options: LightningBridgeOptions): Promise<OpenCtiCrm> {
   const search = options.window.location.search;
   const origin = readLibraryOrigin(search, 'sfdcIframeOrigin', options.origins);
   if (!new URLSearchParams(search).get('mode')) {
@@ -27,5 +35,6 @@ export async function createOpenCtiLightning(options: OpenCtiBridgeOptions): Pro
   await loadLibrary({ window: options.window, document: options.document, clock: options.clock, src, what: 'Open CTI for Lightning', ready: () => readOpenCti(options.window) !== undefined, ...(options.loadTimeoutMs ? { timeoutMs: options.loadTimeoutMs } : {}) });
   const lib = readOpenCti(options.window);
   if (!lib) throw new SwitchboardError('SB30001', 'sforce.opencti is missing after loading the library.');
-  return startSalesforceCrm(new LightningSurface(new OpenCtiLightningApi(lib, options.clock, options.callTimeoutMs)), options);
+  const storage = await options.storage;
+  return startSalesforceCrm(new LightningSurface(new OpenCtiLightningApi(lib, options.clock, options.callTimeoutMs)), { ...options, storage });
 }

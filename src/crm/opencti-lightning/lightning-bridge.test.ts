@@ -17,7 +17,7 @@ import { readOpenCti, type OpenCtiLibrary } from './opencti-library.ts';
 
 const INIT_FAILURE = 'Failed to initialize Open CTI. Ensure that it is loaded from the right frame with correct URL parameters';
 
-async function boot(options: { search?: string; behaviour?: (org: FakeOrg) => ScriptBehaviour; clock?: FakeClock; origins?: OriginTrust; protocol?: string } = {}) {
+async function boot(options: { search?: string; behaviour?: (org: FakeOrg) => ScriptBehaviour; clock?: FakeClock; origins?: OriginTrust; protocol?: string; storage?: Promise<MemoryStorage> } = {}) {
   const org = standardOrg();
   const clock = options.clock ?? new FakeClock();
   let control: FakeSforceControl | undefined;
@@ -26,7 +26,7 @@ async function boot(options: { search?: string; behaviour?: (org: FakeOrg) => Sc
     ...(options.protocol ? { protocol: options.protocol } : {}),
     onScript: () => options.behaviour?.(org) ?? { kind: 'run', run: (win) => { control = installFakeSforce(win, org); } },
   });
-  const crm = createOpenCtiLightning({ window: browser.window, document: browser.document, clock, logger: silentLogger, storage: new MemoryStorage(), origins: options.origins ?? SF_TRUST });
+  const crm = createOpenCtiLightning({ window: browser.window, document: browser.document, clock, logger: silentLogger, storage: options.storage ?? new MemoryStorage(), origins: options.origins ?? SF_TRUST });
   return { org, clock, browser, crm, control: () => control! };
 }
 
@@ -61,6 +61,20 @@ test('loads opencti_min.js from the sfdcIframeOrigin of the URL and registers it
   assert.ok(registered.includes('subscribe'));
   assert.equal(port.capabilities.presenceSync, true);
   port.dispose();
+});
+
+test('the library loads while the storage is still opening; the bridge starts once both are there', async () => {
+  let open: (storage: MemoryStorage) => void = () => {};
+  const storage = new Promise<MemoryStorage>((resolve) => { open = resolve; });
+  const { crm, browser } = await boot({ storage });
+  let started = false;
+  void crm.then(() => { started = true; });
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+  assert.deepEqual(browser.scripts, [`${SF_ORIGIN}${LIGHTNING_LIBRARY_PATH}`], 'the script is asked for before the storage opens');
+  assert.equal(started, false, 'nothing runs on a storage that is not open');
+  open(new MemoryStorage());
+  (await crm).dispose();
+  assert.equal(started, true);
 });
 
 test('missing sfdcIframeOrigin or mode, or a bad origin, fails with SB30001 before loading anything', async () => {
