@@ -37,11 +37,18 @@ function walk(dir, out = []) {
   return out;
 }
 
+// The suite runs two files at a time: the long ones (browsers, Kamailio, the static checks) go
+// first, so none of them starts last and runs alone while the other slot has nothing left to do.
+const LONG_FIRST = ['test/static/', 'test/telephony/', 'test/e2e/', 'test/faults/', 'src/telephony/sip/media-loss', 'test/callcenter/cli'];
+const weight = (f) => {
+  const i = LONG_FIRST.findIndex((prefix) => f.startsWith(prefix));
+  return i < 0 ? LONG_FIRST.length : i;
+};
 const files = explicit.length
   ? explicit
   : soak
     ? walk('test/soak').filter((f) => f.endsWith('.soak.ts'))
-    : [...walk('src'), ...walk('test')].filter((f) => f.endsWith('.test.ts')).sort();
+    : [...walk('src'), ...walk('test')].filter((f) => f.endsWith('.test.ts')).sort((a, b) => weight(a) - weight(b) || a.localeCompare(b));
 
 if (files.length === 0) { console.error('No test files found.'); console.log('0 passed, 1 failed'); process.exit(1); }
 
