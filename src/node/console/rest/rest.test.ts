@@ -244,3 +244,25 @@ test('jsforce: aggregates — COUNT(Id), GROUP BY with COUNT, SUM, MIN, MAX and 
   await assert.rejects(async () => conn.query('SELECT SUM(Name) FROM Contact'),
     (e: Error & { errorCode?: string }) => e.errorCode === 'MALFORMED_QUERY' && /does not support aggregate operator SUM/.test(e.message));
 });
+
+test('jsforce: HAVING filters groups on aggregates (numbers, MIN/MAX of dates) and grouped fields; an ungrouped field or a missing GROUP BY is refused', async () => {
+  for (const [name, stage, amount, close] of [['Hav A', 'Qualification', 10, '2026-01-10'], ['Hav B', 'Qualification', 20, '2026-03-01'], ['Hav C', 'Negotiation/Review', 500, '2026-02-01']] as const) {
+    await conn.sobject('Opportunity').create({ Name: name, StageName: stage, CloseDate: close, Amount: amount, AccountId: DEMO.account.id });
+  }
+  const base = `SELECT StageName, COUNT(Id) n FROM Opportunity WHERE Name LIKE 'Hav %' GROUP BY StageName`;
+  const rows = async (having: string): Promise<[string, number][]> =>
+    (await conn.query<{ StageName: string; n: number }>(`${base} HAVING ${having} ORDER BY StageName`)).records.map((r) => [r.StageName, r.n]);
+  assert.deepEqual(await rows('COUNT(Id) > 1'), [['Qualification', 2]]);
+  assert.deepEqual(await rows('SUM(Amount) >= 100'), [['Negotiation/Review', 1]]);
+  assert.deepEqual(await rows('COUNT(Id) = 1 OR MAX(Amount) < 25'), [['Negotiation/Review', 1], ['Qualification', 2]]);
+  assert.deepEqual(await rows('MAX(CloseDate) > 2026-02-15'), [['Qualification', 2]]);
+  assert.deepEqual(await rows("StageName != 'Qualification' AND NOT (AVG(Amount) < 100)"), [['Negotiation/Review', 1]]);
+  await assert.rejects(async () => conn.query(`${base} HAVING Name = 'Hav A'`),
+    (e: Error & { errorCode?: string }) => e.errorCode === 'MALFORMED_QUERY' && /Field must be grouped or aggregated: Name/.test(e.message));
+  await assert.rejects(async () => conn.query(`${base} HAVING COUNT(Id) > '1'`),
+    (e: Error & { errorCode?: string }) => e.errorCode === 'INVALID_QUERY_FILTER_OPERATOR' && /COUNT\(Id\) must be of type double/.test(e.message));
+  await assert.rejects(async () => conn.query(`SELECT COUNT(Id) FROM Opportunity HAVING COUNT(Id) > 1`),
+    (e: Error & { errorCode?: string }) => e.errorCode === 'MALFORMED_QUERY' && /HAVING needs a GROUP BY clause/.test(e.message));
+  await assert.rejects(async () => conn.query(`SELECT Id FROM Opportunity WHERE COUNT(Id) > 1`),
+    (e: Error & { errorCode?: string }) => e.errorCode === 'MALFORMED_QUERY');
+});

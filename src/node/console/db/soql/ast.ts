@@ -30,7 +30,9 @@ export type Condition =
   | { readonly kind: 'not'; readonly item: Condition }
   | { readonly kind: 'compare'; readonly field: FieldRef; readonly op: CompareOp; readonly value: Literal }
   | { readonly kind: 'in'; readonly field: FieldRef; readonly negated: boolean; readonly values: readonly Literal[] }
-  | { readonly kind: 'like'; readonly field: FieldRef; readonly pattern: Literal };
+  | { readonly kind: 'like'; readonly field: FieldRef; readonly pattern: Literal }
+  /** HAVING only: `COUNT(Id) > 1`, `MAX(CreatedDate) < 2026-01-01T00:00:00Z`. */
+  | { readonly kind: 'aggregateCompare'; readonly aggregate: AggregateRef; readonly op: CompareOp; readonly value: Literal };
 
 export interface OrderItem {
   readonly field: FieldRef;
@@ -62,6 +64,8 @@ export interface SelectQuery {
       readonly subqueries?: readonly SubQuery[];
     };
   readonly groupBy?: readonly FieldRef[];
+  /** Filters groups: on aggregates or grouped fields (needs GROUP BY). */
+  readonly having?: Condition;
   readonly from: FieldRef;
   readonly where?: Condition;
   readonly orderBy: readonly OrderItem[];

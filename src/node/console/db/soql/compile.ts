@@ -8,7 +8,7 @@ import { normalizeId } from '../ids.ts';
 import { formatDate, formatDateTime, parseDateTime } from '../values.ts';
 import { col, tableOf } from '../sql.ts';
 import { positionedError } from './lexer.ts';
-import type { AggregateFunction, Condition, FieldRef, Literal, SelectQuery, SubQuery } from './ast.ts';
+import type { AggregateFunction, AggregateRef, Condition, FieldRef, Literal, SelectQuery, SubQuery } from './ast.ts';
 
 export type SqlParam = string | number | null;
 
@@ -142,24 +142,43 @@ function compileAggregate(object: ObjectDef, query: SelectQuery, ctx: CompileCon
   }
   let expr = 0;
   for (const a of select.aggregates ?? []) {
-    const field = resolveField(object, a.field, ctx);
-    const numeric = isNumberType(field.type);
-    const ordered = numeric || field.type === 'date' || field.type === 'datetime' || isTextType(field.type) || field.type === 'id' || field.type === 'reference';
-    if ((a.fn === 'SUM' || a.fn === 'AVG') && !numeric) throw positionedError(QUERY_ERROR, ctx.source, a.token, `field ${field.name} does not support aggregate operator ${a.fn}`);
-    if ((a.fn === 'MIN' || a.fn === 'MAX') && !ordered) throw positionedError(QUERY_ERROR, ctx.source, a.token, `field ${field.name} does not support aggregate operator ${a.fn}`);
-    columns.push({ kind: 'aggregate', key: a.alias ?? `expr${expr++}`, fn: a.fn, field });
+    columns.push({ kind: 'aggregate', key: a.alias ?? `expr${expr++}`, fn: a.fn, field: aggregatedField(object, a, ctx) });
   }
   const params: SqlParam[] = [];
   const tail = compileTail(object, query, ctx, params);
-  const sqlOf = (c: AggregateColumn, i: number): string => {
-    if (c.kind === 'group') return `${col(c.field)} AS "c${i}"`;
-    const fn = c.fn === 'COUNT_DISTINCT' ? `COUNT(DISTINCT ${col(c.field)})` : `${c.fn}(${col(c.field)})`;
-    return `${fn} AS "c${i}"`;
-  };
+  const sqlOf = (c: AggregateColumn, i: number): string => (c.kind === 'group' ? `${col(c.field)} AS "c${i}"` : `${aggregateSql(c.fn, c.field)} AS "c${i}"`);
   return {
     object, count: false, fields: [], parents: [], children: [], aggregate: columns,
     sql: `SELECT ${columns.map(sqlOf).join(', ')} FROM ${tableOf(object)}${tail}`, params,
   };
+}
+
+/** The field an aggregate reads, refused (as Salesforce does) when the function does not apply to its type. */
+function aggregatedField(object: ObjectDef, a: AggregateRef, ctx: CompileContext): FieldDef {
+  const field = resolveField(object, a.field, ctx);
+  const numeric = isNumberType(field.type);
+  const ordered = numeric || field.type === 'date' || field.type === 'datetime' || isTextType(field.type) || field.type === 'id' || field.type === 'reference';
+  if ((a.fn === 'SUM' || a.fn === 'AVG') && !numeric) throw positionedError(QUERY_ERROR, ctx.source, a.token, `field ${field.name} does not support aggregate operator ${a.fn}`);
+  if ((a.fn === 'MIN' || a.fn === 'MAX') && !ordered) throw positionedError(QUERY_ERROR, ctx.source, a.token, `field ${field.name} does not support aggregate operator ${a.fn}`);
+  return field;
+}
+
+function aggregateSql(fn: AggregateFunction, field: FieldDef): string {
+  return fn === 'COUNT_DISTINCT' ? `COUNT(DISTINCT ${col(field)})` : `${fn}(${col(field)})`;
+}
+
+/** HAVING filters groups: a plain field it names must be one the query groups by. */
+function checkHavingFields(object: ObjectDef, cond: Condition, groups: readonly FieldDef[], ctx: CompileContext): void {
+  switch (cond.kind) {
+    case 'and':
+    case 'or': for (const item of cond.items) checkHavingFields(object, item, groups, ctx); return;
+    case 'not': checkHavingFields(object, cond.item, groups, ctx); return;
+    case 'aggregateCompare': return;
+    default: {
+      const field = resolveField(object, cond.field, ctx);
+      if (!groups.includes(field)) throw positionedError(QUERY_ERROR, ctx.source, cond.field.token, `Field must be grouped or aggregated: ${field.name}`);
+    }
+  }
 }
 
 /** `Account.Name`, `Who.Name`: one level of parent relationship, its field known on some object it can point to. */
@@ -190,7 +209,14 @@ export function compileTail(object: ObjectDef, query: Omit<SelectQuery, 'select'
   if (extraWhere) { where.push(`(${extraWhere.sql})`); params.push(...extraWhere.params); }
   if (query.where) where.push(compileCondition(object, query.where, ctx, params));
   if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
-  if (query.groupBy?.length) sql += ` GROUP BY ${query.groupBy.map((ref) => col(resolveField(object, ref, ctx))).join(', ')}`;
+  if (query.groupBy?.length) {
+    const groups = query.groupBy.map((ref) => resolveField(object, ref, ctx));
+    sql += ` GROUP BY ${groups.map(col).join(', ')}`;
+    if (query.having) {
+      checkHavingFields(object, query.having, groups, ctx);
+      sql += ` HAVING ${compileCondition(object, query.having, ctx, params)}`;
+    }
+  }
   if (query.orderBy.length) {
     sql += ' ORDER BY ' + query.orderBy.map((o) => {
       const field = resolveField(object, o.field, ctx);
@@ -233,6 +259,16 @@ export function compileCondition(object: ObjectDef, cond: Condition, ctx: Compil
     case 'compare': {
       const field = resolveField(object, cond.field, ctx);
       return comparison(field, cond.field, cond.op, cond.value, ctx, params);
+    }
+    case 'aggregateCompare': {
+      const { aggregate, op, value } = cond;
+      const field = aggregatedField(object, aggregate, ctx);
+      const expr = aggregateSql(aggregate.fn, field);
+      // MIN and MAX are of the field's type (a date compares with a date); the others are numbers.
+      if (aggregate.fn === 'MIN' || aggregate.fn === 'MAX') return comparison(field, aggregate.field, op, value, ctx, params, expr);
+      if (value.kind !== 'number') throw filterError(ctx, value, `value of filter criterion for ${aggregate.fn}(${field.name}) must be of type double and should not be enclosed in quotes`);
+      params.push(value.value);
+      return `(${expr} ${op} ?)`;
     }
   }
 }
@@ -278,8 +314,9 @@ function typeName(field: FieldDef): string {
   return 'string';
 }
 
-function comparison(field: FieldDef, ref: FieldRef, op: string, value: Literal, ctx: CompileContext, params: SqlParam[]): string {
-  const c = col(field);
+/** `field op value` in SQL; `expr` stands for the field's column when comparing MIN/MAX of it (HAVING). */
+function comparison(field: FieldDef, ref: FieldRef, op: string, value: Literal, ctx: CompileContext, params: SqlParam[], expr = col(field)): string {
+  const c = expr;
   if (value.kind === 'null') {
     if (op === '=') return `(${c} IS NULL)`;
     if (op === '!=') return `(${c} IS NOT NULL)`;

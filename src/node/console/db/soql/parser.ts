@@ -1,8 +1,9 @@
 /**
  * A recursive-descent parser for the SOQL subset:
  *
- *   query     := SELECT selectList FROM ident [WHERE condition] [GROUP BY field {, field}]
+ *   query     := SELECT selectList FROM ident [WHERE condition] [GROUP BY field {, field} [HAVING condition']]
  *                [ORDER BY order {, order}] [LIMIT int] [OFFSET int]
+ *   condition':= condition whose predicates may also be AGG '(' field ')' op literal
  *   selectList:= COUNT '(' ')' | item {, item}
  *   item      := field | AGG '(' field ')' [alias] | '(' query ')'   -- a subquery: a child relationship
  *   field     := ident {'.' ident}                                  -- parent relationships
@@ -76,6 +77,7 @@ function parseSelect(ts: TokenStream, nested = false): SelectQuery {
 }
 
 const AGGREGATES = new Set(['COUNT', 'COUNT_DISTINCT', 'SUM', 'AVG', 'MIN', 'MAX']);
+const COMPARE_OPS: readonly string[] = ['=', '!=', '<', '<=', '>', '>='];
 
 /** WHERE / ORDER BY / LIMIT / OFFSET, in that order. */
 export function parseClauses(ts: TokenStream): Omit<SelectQuery, 'select' | 'from'> {
@@ -88,7 +90,12 @@ export function parseClauses(ts: TokenStream): Omit<SelectQuery, 'select' | 'fro
     groupBy = [fieldRef(ts)];
     while (ts.accept(',')) groupBy.push(fieldRef(ts));
   }
-  if (ts.isKeyword('HAVING')) throw positionedError(QUERY_ERROR, ts.source, ts.peek(), 'HAVING is not supported by the emulator');
+  let having: Condition | undefined;
+  if (ts.isKeyword('HAVING')) {
+    if (!groupBy) throw positionedError(QUERY_ERROR, ts.source, ts.peek(), 'HAVING needs a GROUP BY clause');
+    ts.next();
+    having = parseCondition(ts, true);
+  }
   const orderBy: OrderItem[] = [];
   if (ts.isKeyword('ORDER')) {
     ts.next();
@@ -105,7 +112,7 @@ export function parseClauses(ts: TokenStream): Omit<SelectQuery, 'select' | 'fro
     ts.next();
     offset = nonNegativeInt(ts);
   }
-  return { where, ...(groupBy ? { groupBy } : {}), orderBy, limit, offset };
+  return { where, ...(groupBy ? { groupBy } : {}), ...(having ? { having } : {}), orderBy, limit, offset };
 }
 
 function nonNegativeInt(ts: TokenStream): { value: number; token: ReturnType<TokenStream['next']> } {
@@ -143,8 +150,9 @@ function parseOrderItem(ts: TokenStream): OrderItem {
   return { field, descending, nullsLast };
 }
 
-export function parseCondition(ts: TokenStream): Condition {
-  const first = parseUnary(ts);
+/** A WHERE condition, or with `having` a HAVING one (its predicates may compare aggregates). */
+export function parseCondition(ts: TokenStream, having = false): Condition {
+  const first = parseUnary(ts, having);
   const items = [first];
   let joiner: 'AND' | 'OR' | undefined;
   while (ts.isKeyword('AND') || ts.isKeyword('OR')) {
@@ -153,23 +161,34 @@ export function parseCondition(ts: TokenStream): Condition {
     if (joiner && word !== joiner) throw ts.unexpected();
     joiner = word;
     ts.next();
-    items.push(parseUnary(ts));
+    items.push(parseUnary(ts, having));
   }
   if (!joiner) return first;
   return joiner === 'AND' ? { kind: 'and', items } : { kind: 'or', items };
 }
 
-function parseUnary(ts: TokenStream): Condition {
-  if (ts.acceptKeyword('NOT')) return { kind: 'not', item: parseUnary(ts) };
+function parseUnary(ts: TokenStream, having: boolean): Condition {
+  if (ts.acceptKeyword('NOT')) return { kind: 'not', item: parseUnary(ts, having) };
   if (ts.accept('(')) {
-    const inner = parseCondition(ts);
+    const inner = parseCondition(ts, having);
     ts.expect(')');
     return inner;
   }
-  return parsePredicate(ts);
+  return parsePredicate(ts, having);
 }
 
-function parsePredicate(ts: TokenStream): Condition {
+function parsePredicate(ts: TokenStream, having: boolean): Condition {
+  const start = ts.peek();
+  if (having && start.kind === 'ident' && AGGREGATES.has(start.text.toUpperCase()) && ts.peek(1).kind === '(') {
+    ts.next();
+    ts.expect('(');
+    const aggregated = fieldRef(ts);
+    ts.expect(')');
+    const opToken = ts.peek();
+    if (!COMPARE_OPS.includes(opToken.kind)) throw ts.unexpected();
+    ts.next();
+    return { kind: 'aggregateCompare', aggregate: { fn: start.text.toUpperCase() as AggregateFunction, field: aggregated, token: start }, op: opToken.kind as CompareOp, value: parseLiteral(ts) };
+  }
   const field = fieldRef(ts);
   if (ts.isKeyword('LIKE')) {
     ts.next();
@@ -189,8 +208,7 @@ function parsePredicate(ts: TokenStream): Condition {
     return { kind: 'in', field, negated, values };
   }
   const opToken = ts.peek();
-  const ops: readonly string[] = ['=', '!=', '<', '<=', '>', '>='];
-  if (!ops.includes(opToken.kind)) throw ts.unexpected();
+  if (!COMPARE_OPS.includes(opToken.kind)) throw ts.unexpected();
   ts.next();
   return { kind: 'compare', field, op: opToken.kind as CompareOp, value: parseLiteral(ts) };
 }
