@@ -25,7 +25,8 @@ import { SoftphoneHost } from '../host/softphone-host.ts';
 import { DocumentAttention } from '../leadership/tab-attention.ts';
 import { downloadText, RingBufferLogger } from '../runtime/ring-buffer-logger.ts';
 import { usableLocks, usableStorage } from './browser-capabilities.ts';
-import { microphoneFact, probeSipWebSocket, recordCspViolations, runDiagnosis } from './diagnosis-probe.ts';
+import { microphoneFact, probeSipWebSocket } from '../../core/diagnosis/index.ts';
+import { recordCspViolations, runDiagnosis } from './diagnosis-probe.ts';
 import { loadLocale } from './load-locale.ts';
 import { SoftphoneRuntime } from './softphone-runtime.ts';
 import { followUtilityLabel } from './utility-label.ts';
@@ -149,7 +150,7 @@ async function main(): Promise<void> {
       state,
       cspViolations,
       microphone: () => microphoneFact(navigator, window.isSecureContext),
-      probe: (url, domain) => probeSipWebSocket(url, domain),
+      probe: (url, domain) => probeSipWebSocket(url, domain, { WebSocket, clock }),
     }),
   });
   const panel = document.createElement('sb-panel');

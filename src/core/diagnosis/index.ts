@@ -1,2 +1,3 @@
 export * from './softphone-diagnosis.ts';
 export * from './diagnosis-text.ts';
+export * from './sip-websocket-probe.ts';

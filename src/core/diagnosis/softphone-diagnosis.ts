@@ -22,10 +22,14 @@ export type MicrophoneFact =
 /** The outcome of opening the SIP WebSocket (`sip` subprotocol) and sending an OPTIONS. */
 export type WebSocketProbe =
   | { readonly outcome: 'answered'; readonly status: string; readonly rttMs: number }
-  /** The socket never opened (nothing listens, a TLS certificate not trusted, the subprotocol refused, or CSP). */
-  | { readonly outcome: 'unopened' }
-  /** It opened, but no SIP response came (not a SIP-over-WebSocket endpoint, or it closed). */
-  | { readonly outcome: 'silent'; readonly waitedMs: number };
+  /**
+   * The socket never opened (nothing listens, a TLS certificate not trusted, the subprotocol refused,
+   * or CSP); `refused` is the browser's own error when it would not even try the URL, `timedOut`
+   * when nothing at all came back in time.
+   */
+  | { readonly outcome: 'unopened'; readonly refused?: string; readonly timedOut?: boolean }
+  /** It opened, but no SIP response came (not a SIP-over-WebSocket endpoint, or it closed: `closed`). */
+  | { readonly outcome: 'silent'; readonly waitedMs: number; readonly closed?: boolean };
 
 /** A Content-Security-Policy violation the page saw (`securitypolicyviolation` event). */
 export interface CspViolation {

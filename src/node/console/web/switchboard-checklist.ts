@@ -3,7 +3,8 @@
  * test call to the echo extension, and the softphone's diagnosis run from the admin's browser
  * (core/diagnosis: the same verdicts and words the agent's Help tab gives).
  */
-import { diagnoseSoftphone, findingTextEn, overallSeverity, sipOptionsProbe, sipResponseStatus, type MicrophoneFact, type WebSocketProbe } from '../../../core/diagnosis/index.ts';
+import { diagnoseSoftphone, findingTextEn, microphoneFact, overallSeverity } from '../../../core/diagnosis/index.ts';
+import { probeFromPage } from '../../package/web/sip-connection-test.ts';
 import { ECHO_EXTENSION } from '../../sip-server/echo-extension.ts';
 import { h, clear } from './dom.ts';
 import type { ApiClient } from './api-client.ts';
@@ -62,7 +63,7 @@ export async function renderChecklist(root: HTMLElement, api: ApiClient, callCen
     diagnosisResult.append(h('p', { role: 'status' }, 'Checking…'));
     const values = form();
     const url = values.sipWebSocketUrl ?? '';
-    const [microphone, webSocket] = await Promise.all([microphoneFact(), /^wss?:\/\//i.test(url) ? probe(url, values.sipDomain || 'invalid') : Promise.resolve(undefined)]);
+    const [microphone, webSocket] = await Promise.all([microphoneFact(navigator, window.isSecureContext), /^wss?:\/\//i.test(url) ? probeFromPage(url, values.sipDomain || 'invalid') : Promise.resolve(undefined)]);
     const findings = diagnoseSoftphone({
       // The softphone runs framed by this console, over the same scheme: what this page may open, it may.
       pageOrigin: location.origin,
@@ -116,43 +117,3 @@ async function callerCredentials(api: ApiClient, values: Readonly<Record<string,
   return { reason: 'agents sign in with their own passwords (credential scheme agent): this page has no credentials to call with.' };
 }
 
-async function microphoneFact(): Promise<MicrophoneFact> {
-  if (!window.isSecureContext || !navigator.mediaDevices?.getUserMedia) return 'unavailable';
-  try {
-    return (await navigator.permissions.query({ name: 'microphone' as PermissionName })).state;
-  } catch {
-    return 'prompt';
-  }
-}
-
-/** The softphone's way in: a WebSocket with the `sip` subprotocol, then an OPTIONS. */
-function probe(url: string, domain: string, timeoutMs = 5000): Promise<WebSocketProbe> {
-  return new Promise((resolve) => {
-    let socket: WebSocket;
-    try {
-      socket = new WebSocket(url, 'sip');
-    } catch {
-      resolve({ outcome: 'unopened' });
-      return;
-    }
-    let sentAt = 0;
-    const done = (p: WebSocketProbe): void => {
-      clearTimeout(timer);
-      socket.onclose = null;
-      socket.onerror = null;
-      socket.close();
-      resolve(p);
-    };
-    const timer = setTimeout(() => done(sentAt ? { outcome: 'silent', waitedMs: timeoutMs } : { outcome: 'unopened' }), timeoutMs);
-    socket.onerror = () => { if (!sentAt) done({ outcome: 'unopened' }); };
-    socket.onclose = () => done(sentAt ? { outcome: 'silent', waitedMs: Math.round(performance.now() - sentAt) } : { outcome: 'unopened' });
-    socket.onopen = () => {
-      sentAt = performance.now();
-      socket.send(sipOptionsProbe(domain, Math.random().toString(36).slice(2, 12)));
-    };
-    socket.onmessage = (event) => {
-      const status = typeof event.data === 'string' ? sipResponseStatus(event.data) : undefined;
-      if (status) done({ outcome: 'answered', status, rttMs: Math.round(performance.now() - sentAt) });
-    };
-  });
-}
