@@ -13,7 +13,7 @@ import { migrate } from './migrations.ts';
 import { isRegion, regionOfCountry, searchPhoneKeys, storedPhoneKeys } from './phone.ts';
 import { OBJECTS, findField, findObject, objectForPrefix, type FieldDef, type FieldValue, type ObjectDef } from './schema.ts';
 import { col, rowToRecord, tableOf, type SObjectRecord } from './sql.ts';
-import { coerceValue, formatDateTime, fromSql, toSql } from './values.ts';
+import { coerceValue, formatAutoNumber, formatDateTime, fromSql, toSql } from './values.ts';
 import { describeGlobalEntry, describeObject, type DescribeGlobalResult, type SObjectDescribe } from './describe.ts';
 import { parseSoql } from './soql/parser.ts';
 import { compileQuery } from './soql/compile.ts';
@@ -219,6 +219,7 @@ export class ConsoleDb {
       const stamp = formatDateTime(this.now());
       Object.assign(values, { Id: id, CreatedDate: stamp, LastModifiedDate: stamp, SystemModstamp: stamp, CreatedById: userId, LastModifiedById: userId });
       if (def.name === 'Case') values.CaseNumber = String(1000 + this.nextNumber('CaseNumber')).padStart(8, '0');
+      for (const fd of def.fields) if (fd.autoNumberFormat) values[fd.name] = formatAutoNumber(fd.autoNumberFormat, this.nextNumber(`${def.name}.${fd.name}`));
       Object.assign(values, def.derive?.(values, stamp) ?? {});
       const names = Object.keys(values);
       this.prepare(`INSERT INTO ${tableOf(def)} (${names.map(col).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)

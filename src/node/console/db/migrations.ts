@@ -52,6 +52,18 @@ const MIGRATIONS: readonly Migration[] = [
       db.exec('CREATE TABLE deleted_records (id TEXT PRIMARY KEY, object TEXT NOT NULL, deleted_at TEXT NOT NULL)');
     },
   },
+  {
+    version: 4,
+    description: 'Salesforce Voice: VoiceCall attributes, transcript messages and routing requests (telephony API)',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE voice_call_attributes (voice_call_id TEXT PRIMARY KEY, attributes TEXT NOT NULL);
+        CREATE TABLE voice_call_messages (voice_call_id TEXT NOT NULL, message_id TEXT NOT NULL, sender_type TEXT NOT NULL, participant_id TEXT, content TEXT NOT NULL, start_time INTEGER, end_time INTEGER, received_at TEXT NOT NULL, PRIMARY KEY (voice_call_id, message_id));
+        CREATE TABLE voice_call_routing (seq INTEGER PRIMARY KEY AUTOINCREMENT, voice_call_id TEXT NOT NULL, action TEXT NOT NULL, request TEXT NOT NULL, at TEXT NOT NULL);
+        CREATE INDEX voice_call_routing_call ON voice_call_routing (voice_call_id);
+      `);
+    },
+  },
 ];
 
 export function migrate(db: Database.Database): void {
@@ -77,4 +89,6 @@ export function migrate(db: Database.Database): void {
       if (!existing.has(fd.name)) db.exec(`ALTER TABLE ${tableOf(object)} ADD COLUMN ${col(fd)} ${sqlType(fd)}`);
     }
   }
+  // The telephony API finds calls by the vendor's key on every request; the table exists only after the sync above.
+  db.exec('CREATE INDEX IF NOT EXISTS voice_call_vendor_key ON "sobj_VoiceCall" ("VendorCallKey")');
 }

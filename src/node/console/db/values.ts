@@ -22,6 +22,13 @@ export function formatDateTime(ms: number): string {
   return new Date(ms).toISOString().replace('Z', '+0000');
 }
 
+/** The `n`th value of an auto-number field with Salesforce's display format, e.g. `VC-{00000000}` → `VC-00000042`. */
+export function formatAutoNumber(format: string, n: number): string {
+  const m = /\{(0+)\}/.exec(format);
+  if (!m) throw new Error(`auto-number format ${JSON.stringify(format)} has no {0…} placeholder`);
+  return format.slice(0, m.index) + String(n).padStart(m[1]!.length, '0') + format.slice(m.index + m[0].length);
+}
+
 export function formatDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
