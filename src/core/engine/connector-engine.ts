@@ -27,6 +27,7 @@ import { CredentialRefresher } from './credential-refresher.ts';
 import type { AgentCommand } from './commands.ts';
 import type { EngineState } from './engine-state.ts';
 import { followUnsavedLogs, runUnsavedLogCommand } from './unsaved-logs.ts';
+import { diffCalls } from './call-lifecycle.ts';
 
 export interface EngineEvents {
   /** Every state change: the UI re-renders from the snapshot. */
@@ -146,6 +147,8 @@ export class ConnectorEngine {
    */
   async start(): Promise<void> {
     const { crm, logger } = this.options;
+    const current = (): EngineState => this.current;
+    crm.attach?.({ execute: (command) => this.execute(command), get state() { return current(); }, onChange: (listener) => this.emitter.on('change', listener) });
     // Logs the CRM refused are shown whatever else fails: they wait for the agent, not for the phone.
     this.unsubscribe.push(followUnsavedLogs(crm, (logs) => this.set({ unsavedLogs: logs }), logger));
     let settings: ConnectorSettings;
@@ -754,7 +757,7 @@ export class ConnectorEngine {
     // conference); a missed or declined call is logged at once.
     if (settings?.wrapUp.enabled && answered && reason !== 'replaced') {
       call.transition('wrap-up', this.now(), 'after-call work');
-      const limit = settings.wrapUp.timeLimitSeconds;
+      const limit = this.options.crm.capabilities.externalWrapUp ? 0 : settings.wrapUp.timeLimitSeconds;
       if (limit > 0) {
         const deadline = this.now() + limit * 1000;
         call.update({ wrapUpDeadline: deadline });
@@ -1175,11 +1178,14 @@ export class ConnectorEngine {
   }
 
   private set(patch: Partial<EngineState>): void {
+    const previous = this.current;
     const next = { ...this.current, ...patch } as EngineState & Record<string, unknown>;
     for (const key of Object.keys(patch)) if ((patch as Record<string, unknown>)[key] === undefined) delete next[key];
     this.current = next;
     if (patch.calls && this.options.crm.capabilities.callLogging) this.journal.changed();
     this.emitter.emit('change', this.current);
+    const lifecycle = this.options.crm.callLifecycle?.bind(this.options.crm);
+    if (lifecycle && patch.calls) for (const event of diffCalls(previous.calls, next.calls, next.recent)) lifecycle(event);
   }
 
   private now(): number {

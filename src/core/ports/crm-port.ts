@@ -11,6 +11,8 @@ import type { AttachedData, CallDirection, ConsultationRecord, EndReason, Party,
 import type { ConnectorSettings } from '../settings/connector-settings.ts';
 import type { PresenceState, ChosenStatus } from '../presence/presence.ts';
 import type { MintedSipCredentials } from '../credentials/minted-credentials.ts';
+import type { CallLifecycleEvent } from '../engine/call-lifecycle.ts';
+import type { EngineHandle } from '../engine/engine-handle.ts';
 
 export interface CrmCapabilities {
   /** The engine asks this surface to screen-pop. */
@@ -20,6 +22,11 @@ export interface CrmCapabilities {
   readonly clickToDial: boolean;
   /** Presence is mirrored to and from the CRM (Omni-Channel). */
   readonly presenceSync: boolean;
+  /**
+   * After-call work belongs to the CRM (Salesforce Voice): a call in wrap-up stays there until the
+   * CRM ends it (`complete-wrap-up`), whatever time limit the call center sets for the engine.
+   */
+  readonly externalWrapUp?: boolean;
 }
 
 export interface ScreenPopRequest {
@@ -171,4 +178,11 @@ export interface CrmPort {
    * CRM refuses (no extension, no secret) or answers something that is not a credential.
    */
   mintSipCredentials?(): Promise<MintedSipCredentials>;
+  /**
+   * For a surface whose own UI sends the commands (Salesforce Voice): the engine hands over its
+   * handle when it starts, before reading the settings.
+   */
+  attach?(engine: EngineHandle): void;
+  /** For a surface that shows the calls itself: every lifecycle event, right after the state that caused it is committed. */
+  callLifecycle?(event: CallLifecycleEvent): void;
 }
