@@ -94,6 +94,11 @@ export interface ForwardOptions {
   readonly recordRoute: boolean;
   /** For an initial INVITE: the caller's AOR and what it called, to track dialogs. */
   readonly track?: { readonly caller: string; readonly called: string };
+  /**
+   * Headers the proxy sets on the forwarded request (e.g. the Salesforce VoiceCall id): each name's
+   * values from upstream are removed first, so a caller cannot forge one; undefined only removes.
+   */
+  readonly setHeaders?: ReadonlyArray<readonly [string, string | undefined]>;
   /** How long an INVITE branch may ring (after its first provisional); default the port's `inviteTimeoutMs`. */
   readonly ringTimeoutMs?: number;
   /** Called once when an INVITE branch answers 2xx first. */
@@ -130,6 +135,10 @@ export class Proxy {
     if (this.servers.has(key)) return; // a retransmission: already being handled
     const base = this.prepare(request.raw);
     if (options.recordRoute) base.prepend('Record-Route', this.port.recordRoute());
+    for (const [name, value] of options.setHeaders ?? []) {
+      base.remove(name);
+      if (value !== undefined) base.append(name, value);
+    }
     const server: ServerTx = {
       key, request, source, invite, tracked: options.track !== undefined, branches: [], responses: [], base,
       finalSent: false, callerDialog: undefined, options, answered: false, callerGone: false,

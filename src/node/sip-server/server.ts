@@ -28,6 +28,7 @@ import { systemClock } from './system-clock.ts';
 import type { DialogInfo, QueueInfo, RegistrationInfo, SipServer, SipServerEvents, SipServerOptions, SipServerStats } from './types.ts';
 import type { SipUser } from './users.ts';
 import { ECHO_EXTENSION } from './echo-extension.ts';
+import { VOICE_CALL_ID_HEADER, VoiceCalls } from './voice-calls.ts';
 
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, PUBLISH, SUBSCRIBE, NOTIFY, REFER, INFO, MESSAGE, UPDATE, PRACK';
 const PROXIED_OUT_OF_DIALOG = new Set(['INVITE', 'MESSAGE', 'REFER']);
@@ -50,6 +51,7 @@ interface QueuedInvite {
   readonly caller: string;
   readonly called: string;
   readonly toTag: string;
+  readonly setHeaders: ReadonlyArray<readonly [string, string | undefined]> | undefined;
 }
 
 /** Starts a server and resolves once it listens. */
@@ -99,6 +101,10 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
    * it REFERred them (consultative transfer). Replaced Call-ID → who may, until when.
    */
   private readonly referGrants = new Map<string, { readonly entities: readonly string[]; readonly until: number }>();
+  /** Salesforce Voice: VoiceCalls through the voice bridge, when one is configured. */
+  private readonly voiceCalls: VoiceCalls | undefined;
+  /** INVITEs waiting for their VoiceCall id (by transaction key), to answer a CANCEL meanwhile. */
+  private readonly awaitingVoiceCall = new Map<string, { readonly request: SipRequest; readonly connection: SipConnection }>();
 
   constructor(options: SipServerOptions) {
     super((event, error) => this.logger.log('error', `sip-server: a listener of "${event}" threw`, { error: String(error) }));
@@ -178,8 +184,18 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       isOwnRoute: (route) => this.isOwnRoute(route),
       connectionForHost: (host) => this.connections.byHostName(host),
       send: (connection, text) => { connection.send(text); },
-      answered: (callId, by) => this.emit('answered', { callId, by }),
+      answered: (callId, by) => {
+        this.voiceCalls?.answered(callId);
+        this.emit('answered', { callId, by });
+      },
       rejected: (request, status, reason) => this.emit('rejected', { method: request.method, callId: request.callId, status, reason }),
+    });
+    this.voiceCalls = options.voiceBridge === undefined ? undefined : new VoiceCalls(options.voiceBridge, {
+      clock: this.clock,
+      logger: this.logger,
+      liveDialogs: (callId) => this.tracker.forCall(callId).length,
+      queued: (key) => [...this.queues.values()].some((q) => q.has(key)),
+      emit: (event) => this.emit('voice-call', event),
     });
   }
 
@@ -341,6 +357,12 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     this.registrar.removeConnection(connection);
     this.subscriptions.removeConnection(connection);
     for (const q of this.queues.values()) q.abandonWhere((call) => call.connection === connection);
+    for (const [key, held] of this.awaitingVoiceCall) {
+      if (held.connection !== connection) continue;
+      this.awaitingVoiceCall.delete(key);
+      this.voiceCalls?.cancelWaiting(key);
+    }
+    this.voiceCalls?.connectionClosed(connection.id);
     this.proxy.connectionClosed(connection);
     // Nothing is ended on the other parties' behalf: a page that reloads mid-call comes back and
     // replaces its dialog. Its records stay for the grace period, so that it (and only it) may.
@@ -451,6 +473,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
 
   private reply(request: SipRequest, connection: SipConnection, status: number, options: Parameters<typeof buildResponse>[2] = {}): void {
     connection.send(buildResponse(request.raw, status, options));
+    if (status >= 300 && request.method === 'INVITE') this.voiceCalls?.changed(request.callId);
     if (status >= 300 && status !== 401 && status !== 407) {
       this.emit('rejected', { method: request.method, callId: request.callId, status, reason: options.reason ?? String(status) });
     }
@@ -469,6 +492,14 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     }
     if (method === 'CANCEL') {
       const key = `${request.viaBranch ?? ''}|INVITE|${request.callId}`;
+      this.voiceCalls?.callerLeft(request.callId);
+      const held = this.awaitingVoiceCall.get(key);
+      if (held && this.voiceCalls?.cancelWaiting(key)) {
+        this.awaitingVoiceCall.delete(key);
+        this.reply(request, connection, 200);
+        held.connection.send(buildResponse(held.request.raw, 487));
+        return;
+      }
       for (const q of this.queues.values()) {
         const waiting = q.abandon(key);
         if (!waiting) continue;
@@ -486,6 +517,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
         return;
       }
       if (method === 'REFER') this.noteReferredReplaces(request, connection);
+      if (method === 'BYE') this.voiceCalls?.bye(request.callId, connection.id);
       const failed = this.proxy.forwardInDialog(request, connection);
       if (failed) this.reply(request, connection, failed.status, { reason: failed.reason });
       return;
@@ -646,6 +678,8 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
 
   /** INVITE, MESSAGE, REFER outside a dialog: authorise, find the targets, fork. */
   private onRoutable(request: SipRequest, connection: SipConnection): void {
+    const inviteKey = `${request.viaBranch ?? newBranch()}|INVITE|${request.callId}`;
+    if (request.method === 'INVITE' && this.awaitingVoiceCall.has(inviteKey)) return; // a retransmission
     const who = this.authenticate(request, connection);
     if (who === undefined || !this.learnHosts(request, connection, who)) return;
     const caller = who.owner.aor;
@@ -654,7 +688,36 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     if (replaces !== undefined) {
       const refused = this.refuseReplaces(replaces, caller);
       if (refused) return this.reply(request, connection, refused.status, { reason: refused.reason });
+      const replaced = parseReplaces(replaces);
+      if (replaced) this.voiceCalls?.replaced(request.callId, replaced.callId);
     }
+    const voiceCalls = this.voiceCalls;
+    if (voiceCalls && request.method === 'INVITE' && replaces === undefined && this.isLocalHost(ruri.host)) {
+      const user = ruri.user ?? '';
+      const called = this.aorOf(user);
+      const reachable = this.ringGroups.has(user) || (this.isKnownUser(user) && this.targetsOf(called).length > 0);
+      if (reachable && voiceCalls.wants({ caller, called }, this.guests.has(who.user))) {
+        this.awaitingVoiceCall.set(inviteKey, { request, connection });
+        // 100 at once: a UA may send CANCEL only after a provisional answer (RFC 3261 9.1).
+        connection.send(buildResponse(request.raw, 100));
+        voiceCalls.start(
+          { inviteKey, callId: request.callId, from: request.from.uri.user ?? caller, to: user, callerConnectionId: connection.id },
+          (voiceCallId) => this.guard('voice bridge', () => {
+            this.awaitingVoiceCall.delete(inviteKey);
+            if (connection.closed) return;
+            // Upstream's own header goes either way: agents trust only the id this server put there.
+            this.route(request, connection, caller, [[VOICE_CALL_ID_HEADER, voiceCallId]]);
+          }),
+        );
+        return;
+      }
+    }
+    this.route(request, connection, caller, undefined);
+  }
+
+  /** Finds the targets of an authorised request and forks it (an INVITE to a queued group waits in its queue). */
+  private route(request: SipRequest, connection: SipConnection, caller: string, setHeaders: ReadonlyArray<readonly [string, string | undefined]> | undefined): void {
+    const ruri = request.ruri;
     let targets: ForwardTarget[];
     let ringGroup: string | undefined;
     const called = this.isLocalHost(ruri.host) ? this.aorOf(ruri.user ?? '') : ruri.toString();
@@ -665,7 +728,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       if (members && queue && request.method === 'INVITE') {
         const key = `${request.viaBranch ?? newBranch()}|INVITE|${request.callId}`;
         if (queue.has(key)) return; // a retransmission of a call the queue holds
-        queue.arrive(key, request.callId, { key, group: user, request, connection, caller, called, toTag: newBranch().slice(-12) });
+        queue.arrive(key, request.callId, { key, group: user, request, connection, caller, called, toTag: newBranch().slice(-12), setHeaders });
         return;
       }
       if (members) {
@@ -690,6 +753,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     this.proxy.forward(request, connection, targets, {
       recordRoute: request.method !== 'MESSAGE',
       track: initialInvite ? { caller, called } : undefined,
+      ...(setHeaders ? { setHeaders } : {}),
     });
     if (initialInvite) {
       this.logger.log('debug', 'sip-server: INVITE forwarded', { callId: request.callId, from: caller, to: called, branches: targets.length });
@@ -753,6 +817,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
           recordRoute: true,
           track: { caller: call.caller, called: call.called },
           ringTimeoutMs,
+          ...(call.setHeaders ? { setHeaders: call.setHeaders } : {}),
           onAnswered: () => { queue.offerEnded(call.key, { answered: true, callerGone: false, members }); },
           onFailure: (o) => queue.offerEnded(call.key, { answered: false, callerGone: o.callerGone, members }),
         });
@@ -851,6 +916,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   private dialogChanged(dialog: TrackedDialog): void {
     this.emit('dialog', toDialogInfo(dialog));
     if (dialog.state === 'terminated') {
+      this.voiceCalls?.changed(dialog.callId);
       this.justEnded.push(dialog);
       this.wakeQueues();
     }

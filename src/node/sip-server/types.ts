@@ -7,6 +7,7 @@ import type { DialogState } from './dialog-tracker.ts';
 import type { PidfSummary } from './presence-store.ts';
 import type { EventPackage } from './subscriptions.ts';
 import type { SipUser } from './users.ts';
+import type { VoiceBridgeSettings, VoiceCallEvent } from './voice-calls.ts';
 
 export interface SipServerOptions {
   /** Interface to bind (default `127.0.0.1`; a development server, not for untrusted networks). */
@@ -82,6 +83,14 @@ export interface SipServerOptions {
   readonly offerGraceMs?: number;
   /** How long a non-INVITE branch may stay unanswered (default 32000 ms). */
   readonly nonInviteTimeoutMs?: number;
+  /**
+   * Salesforce Voice (voice-calls.ts): before a new inbound call (by default: from a guest) rings
+   * a user or ring group, ask this voice bridge for its VoiceCall and add the id to each forked
+   * INVITE as `X-Salesforce-VoiceCall-Id` (a caller's own such header is dropped); tell the
+   * bridge when the call ends. A bridge that fails or takes longer than `waitMs` (default 2 s)
+   * does not stop the call: it rings without the header and the failure is logged.
+   */
+  readonly voiceBridge?: VoiceBridgeSettings;
   readonly clock?: Clock;
   readonly logger?: Logger;
 }
@@ -123,6 +132,8 @@ export type SipServerEvents = {
   malformed: [{ readonly connectionId: number; readonly reason: string; readonly bytes: number; readonly answered: number | undefined }];
   /** Every SIP message in or out (emitted only while someone listens): a SIP trace. */
   message: [{ readonly direction: 'in' | 'out'; readonly connectionId: number; readonly text: string }];
+  /** The voice bridge made (or failed to make) a call's VoiceCall, or closed it. */
+  'voice-call': [VoiceCallEvent];
   /** A bug caught in a handler; the server goes on. */
   error: [{ readonly where: string; readonly error: unknown }];
 };

@@ -1,0 +1,264 @@
+/**
+ * Salesforce Voice: the server asks the voice bridge (`switchboard voice-bridge`) for a VoiceCall
+ * before it rings agents with a new inbound call, puts the id on each forked INVITE as
+ * `X-Salesforce-VoiceCall-Id`, and tells the bridge when the call ends.
+ *
+ * The caller never waits on Salesforce for long: the server waits at most `waitMs` (default 2 s)
+ * for the id. When the bridge fails or is slow, the call rings without the header and the failure
+ * is logged and emitted; the connector then announces the call without a VoiceCall id (Salesforce
+ * cannot screen-pop it as a Voice call, but the customer is not left in silence). A bridge that
+ * answers after the wait has still made the record, so the end is sent for it too.
+ *
+ * Keyed by vendorCallKey = the caller's Call-ID, which the proxy keeps. A call ends when none of
+ * its dialogs lives any more and no queue holds it (checked once the events of a step settle),
+ * also across a softphone's reload (an INVITE with Replaces carries the call on under a new
+ * Call-ID: it is an alias of the same VoiceCall).
+ */
+import type { Clock, Logger } from '../../core/index.ts';
+
+export const VOICE_CALL_ID_HEADER = 'X-Salesforce-VoiceCall-Id';
+
+/** Why a call ended, as sent to the bridge's `disconnectReason`. */
+export type DisconnectReason = 'CUSTOMER_DISCONNECT' | 'AGENT_DISCONNECT' | 'CUSTOMER_ABANDONED' | 'NOT_ANSWERED';
+
+export interface VoiceBridgeSettings {
+  /** The bridge's base URL, e.g. `http://127.0.0.1:8787`. */
+  readonly url: string;
+  /** Sent as `Authorization: Bearer` when the bridge was started with a token. */
+  readonly token?: string;
+  /** The longest the caller waits for the VoiceCall id before agents ring without it (default 2000 ms). */
+  readonly waitMs?: number;
+  /**
+   * Which new calls are inbound, so get a VoiceCall (outbound calls are Salesforce's to record).
+   * Default: calls from a guest (a caller with no password: a customer phone, a PSTN gateway).
+   */
+  readonly isInbound?: (call: { readonly caller: string; readonly called: string }) => boolean;
+}
+
+export type VoiceCallEvent =
+  | { readonly kind: 'created'; readonly callId: string; readonly voiceCallId: string; readonly ms: number }
+  | { readonly kind: 'create-failed'; readonly callId: string; readonly error: string; readonly ms: number; readonly late: boolean }
+  | { readonly kind: 'ended'; readonly callId: string; readonly disconnectReason: DisconnectReason }
+  | { readonly kind: 'end-failed'; readonly callId: string; readonly error: string };
+
+export interface VoiceCallsPort {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** How many dialogs of this Call-ID are not terminated. */
+  liveDialogs(callId: string): number;
+  /** True when a queue holds (waits or offers) this INVITE. */
+  queued(inviteKey: string): boolean;
+  emit(event: VoiceCallEvent): void;
+}
+
+interface BridgedCall {
+  readonly vendorCallKey: string;
+  readonly inviteKey: string;
+  readonly callerConnectionId: number;
+  /** The Call-IDs the call lives under (its own, and those of INVITEs that replaced a leg). */
+  readonly callIds: Set<string>;
+  /** Settles when the bridge answered the create (either way): the end MUST NOT overtake it. */
+  created: Promise<void>;
+  /** The bridge refused the create: no record to close. */
+  refused: boolean;
+  answered: boolean;
+  /** The caller cancelled or left before an answer. */
+  callerGone: boolean;
+  /** Who hung up first, once someone did. */
+  byeFromCaller: boolean | undefined;
+  ended: boolean;
+  checkArmed: boolean;
+}
+
+const END_TIMEOUT_MS = 10_000;
+
+export class VoiceCalls {
+  private readonly byCallId = new Map<string, BridgedCall>();
+  private readonly waiting = new Map<string, { cancelled: boolean }>();
+  private readonly base: string;
+  private readonly waitMs: number;
+
+  constructor(private readonly settings: VoiceBridgeSettings, private readonly port: VoiceCallsPort) {
+    let url: URL;
+    try {
+      url = new URL(settings.url);
+    } catch {
+      throw new Error(`voiceBridge.url "${settings.url}" is not a URL (e.g. http://127.0.0.1:8787)`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`voiceBridge.url "${settings.url}" must be http:// or https://`);
+    this.base = settings.url.replace(/\/+$/, '');
+    this.waitMs = settings.waitMs ?? 2000;
+    if (!(this.waitMs > 0)) throw new Error(`voiceBridge.waitMs must be positive (got ${this.waitMs})`);
+  }
+
+  /** Whether this new call is one the bridge records. */
+  wants(call: { readonly caller: string; readonly called: string }, callerIsGuest: boolean): boolean {
+    return this.settings.isInbound ? this.settings.isInbound(call) : callerIsGuest;
+  }
+
+  /** The INVITE (by its transaction key) waits for the bridge. */
+  isWaiting(inviteKey: string): boolean {
+    return this.waiting.has(inviteKey);
+  }
+
+  /** The caller cancelled while the INVITE waited for the bridge: true when it was waiting (the caller gets 487). */
+  cancelWaiting(inviteKey: string): boolean {
+    const w = this.waiting.get(inviteKey);
+    if (!w) return false;
+    w.cancelled = true;
+    return true;
+  }
+
+  /**
+   * Asks the bridge for the VoiceCall, then calls `proceed` with its id, or with undefined when the
+   * bridge failed or took longer than `waitMs`; `proceed` is not called when the caller cancelled
+   * meanwhile (the end is then reported as abandoned).
+   */
+  start(call: { readonly inviteKey: string; readonly callId: string; readonly from: string; readonly to: string; readonly callerConnectionId: number }, proceed: (voiceCallId: string | undefined) => void): void {
+    const bridged: BridgedCall = {
+      vendorCallKey: call.callId, inviteKey: call.inviteKey, callerConnectionId: call.callerConnectionId, callIds: new Set([call.callId]),
+      created: Promise.resolve(), refused: false, answered: false, callerGone: false, byeFromCaller: undefined, ended: false, checkArmed: false,
+    };
+    this.byCallId.set(call.callId, bridged);
+    const waiter = { cancelled: false };
+    this.waiting.set(call.inviteKey, waiter);
+    const started = this.port.clock.now();
+    let settled = false;
+    const go = (id: string | undefined): void => {
+      if (settled) return;
+      settled = true;
+      this.waiting.delete(call.inviteKey);
+      if (waiter.cancelled) bridged.callerGone = true;
+      else proceed(id);
+      this.check(bridged);
+    };
+    const cap = this.port.clock.setTimeout(() => {
+      this.port.logger.log('warn', 'sip-server: the voice bridge did not answer in time; ringing without a VoiceCall id', { callId: call.callId, waitMs: this.waitMs });
+      go(undefined);
+    }, this.waitMs);
+    bridged.created = this.post('/v1/calls', { vendorCallKey: call.callId, from: call.from, to: call.to, startTime: new Date(this.port.clock.now()).toISOString() }, END_TIMEOUT_MS)
+      .then((answer) => {
+        const id = (answer as { voiceCallId?: unknown }).voiceCallId;
+        if (typeof id !== 'string' || id === '') throw new Error('the bridge answered without a voiceCallId');
+        const ms = this.port.clock.now() - started;
+        this.port.logger.log('info', 'sip-server: VoiceCall created', { callId: call.callId, voiceCallId: id, ms, late: settled });
+        this.port.emit({ kind: 'created', callId: call.callId, voiceCallId: id, ms });
+        cap();
+        go(id);
+      })
+      .catch((e: unknown) => {
+        if (e instanceof BridgeRefused) bridged.refused = true;
+        const ms = this.port.clock.now() - started;
+        const error = e instanceof Error ? e.message : String(e);
+        this.port.logger.log('error', 'sip-server: the voice bridge could not create the VoiceCall; ringing without its id', { callId: call.callId, error, ms });
+        this.port.emit({ kind: 'create-failed', callId: call.callId, error, ms, late: settled });
+        cap();
+        go(undefined);
+      });
+  }
+
+  /** The caller cancelled or its socket closed before an answer. */
+  callerLeft(callId: string): void {
+    const call = this.byCallId.get(callId);
+    if (!call) return;
+    if (!call.answered) call.callerGone = true;
+    this.check(call);
+  }
+
+  /** A socket closed: calls it was placing and nobody had answered are abandoned. */
+  connectionClosed(connectionId: number): void {
+    for (const call of new Set(this.byCallId.values())) {
+      if (call.callerConnectionId !== connectionId) continue;
+      if (!call.answered) call.callerGone = true;
+      this.check(call);
+    }
+  }
+
+  /** A 2xx reached the caller. */
+  answered(callId: string): void {
+    const call = this.byCallId.get(callId);
+    if (call) call.answered = true;
+  }
+
+  /** A BYE in the call; `fromConnectionId` is the socket it came from. */
+  bye(callId: string, fromConnectionId: number): void {
+    const call = this.byCallId.get(callId);
+    if (call && call.byeFromCaller === undefined) call.byeFromCaller = fromConnectionId === call.callerConnectionId;
+  }
+
+  /** An INVITE with Replaces for `replacedCallId` under a new Call-ID: the same VoiceCall goes on there. */
+  replaced(newCallId: string, replacedCallId: string): void {
+    const call = this.byCallId.get(replacedCallId);
+    if (!call || call.ended) return;
+    call.callIds.add(newCallId);
+    this.byCallId.set(newCallId, call);
+  }
+
+  /** Something happened to a call (a dialog ended, a final answer, a CANCEL): see, once it settles, whether it is over. */
+  changed(callId: string): void {
+    const call = this.byCallId.get(callId);
+    if (call) this.check(call);
+  }
+
+  private check(call: BridgedCall): void {
+    if (call.ended || call.checkArmed) return;
+    call.checkArmed = true;
+    // After the current step: a queue puts a refused offer back only after its dialogs ended.
+    this.port.clock.setTimeout(() => {
+      call.checkArmed = false;
+      if (call.ended || this.waiting.has(call.inviteKey) || this.port.queued(call.inviteKey)) return;
+      for (const id of call.callIds) if (this.port.liveDialogs(id) > 0) return;
+      this.end(call);
+    }, 0);
+  }
+
+  private end(call: BridgedCall): void {
+    call.ended = true;
+    for (const id of call.callIds) this.byCallId.delete(id);
+    const disconnectReason: DisconnectReason = call.answered
+      ? call.byeFromCaller === false ? 'AGENT_DISCONNECT' : 'CUSTOMER_DISCONNECT'
+      : call.callerGone ? 'CUSTOMER_ABANDONED' : 'NOT_ANSWERED';
+    const key = call.vendorCallKey;
+    const endTime = new Date(this.port.clock.now()).toISOString();
+    void call.created
+      .then(() => {
+        if (call.refused) return false;
+        return this.post(`/v1/calls/${encodeURIComponent(key)}/end`, { endTime, disconnectReason }, END_TIMEOUT_MS).then(() => true);
+      })
+      .then((sent) => {
+        if (!sent) return;
+        this.port.logger.log('info', 'sip-server: VoiceCall closed', { callId: key, disconnectReason });
+        this.port.emit({ kind: 'ended', callId: key, disconnectReason });
+      })
+      .catch((e: unknown) => {
+        const error = e instanceof Error ? e.message : String(e);
+        this.port.logger.log('error', 'sip-server: the voice bridge could not close the VoiceCall', { callId: key, error });
+        this.port.emit({ kind: 'end-failed', callId: key, error });
+      });
+  }
+
+  private async post(path: string, body: unknown, timeoutMs: number): Promise<unknown> {
+    const response = await fetch(`${this.base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(this.settings.token ? { authorization: `Bearer ${this.settings.token}` } : {}) },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) as unknown : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!response.ok) {
+      const message = (parsed as { error?: { message?: unknown } } | undefined)?.error?.message;
+      const detail = `the voice bridge answered ${response.status}: ${typeof message === 'string' ? message : text.slice(0, 300)}`;
+      // 5xx: Salesforce may still have made the record (a timeout upstream); 4xx: it made none.
+      throw response.status < 500 ? new BridgeRefused(detail) : new Error(detail);
+    }
+    return parsed ?? {};
+  }
+}
+
+class BridgeRefused extends Error {}
