@@ -23,6 +23,7 @@ export const REQUIREMENTS = [
   ['Kamailio presence modules', 'kamailio-presence-modules', () => kamailioModule('presence')],
   ['Kamailio tls module (wss)', 'kamailio-tls-modules', () => kamailioModule('tls')],
   ['Kamailio auth_ephemeral module', 'kamailio-autheph-modules', () => kamailioModule('auth_ephemeral')],
+  ['Kamailio http_client module (voice bridge)', 'kamailio-utils-modules', () => kamailioModule('http_client')],
   ['SIPp', 'sip-tester', file(process.env.SIPP_PATH ?? '/usr/bin/sipp')],
   ['rtpengine', 'rtpengine-daemon', file(process.env.RTPENGINE_PATH ?? '/usr/bin/rtpengine')],
   ['coturn (TURN servers)', 'coturn', file(process.env.TURNSERVER_PATH ?? '/usr/bin/turnserver')],

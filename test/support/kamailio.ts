@@ -50,6 +50,11 @@ export interface KamailioOptions {
   readonly registrationSeconds?: number;
   /** Shared memory in MB (`kamailio -m`); the default 64 runs out under load (a ring group forks each call to every member, and BLF publishes every branch). */
   readonly shmMb?: number;
+  /**
+   * Salesforce Voice (WITH_VOICE_BRIDGE, needs kamailio-utils-modules): new inbound INVITEs (From
+   * user matching `inbound`, default the config's) ask this voice bridge for their VoiceCall first.
+   */
+  readonly voiceBridge?: { readonly url: string; readonly token?: string; readonly inbound?: string };
   /** Print Kamailio's log to stderr (default: only when it fails to start). */
   readonly verbose?: boolean;
 }
@@ -109,6 +114,8 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
     SB_PASSWORD: options.password ?? 'secret',
     SB_WS_KEEPALIVE: String(keepalive),
     ...(options.rtpengine ? { SB_RTPENGINE: options.rtpengine } : {}),
+    ...(options.voiceBridge ? { SB_VOICE_BRIDGE: options.voiceBridge.url.replace(/\/+$/, '') } : {}),
+    ...(options.voiceBridge?.inbound ? { SB_VOICE_INBOUND: options.voiceBridge.inbound } : {}),
   });
   const configPath = join(runDir, 'kamailio.cfg');
   writeFileSync(configPath, grantRegistrations(config, options.registrationSeconds));
@@ -120,6 +127,8 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
     ...(options.blf !== false ? ['WITH_BLF'] : []),
     ...(options.rtpengine ? ['WITH_RTPENGINE'] : []),
     ...(options.ringGroups ? ['WITH_RINGGROUPS'] : []),
+    ...(options.voiceBridge ? ['WITH_VOICE_BRIDGE'] : []),
+    ...(options.voiceBridge?.token ? ['WITH_VOICE_BRIDGE_TOKEN'] : []),
   ];
   let child: ChildProcess | undefined;
   let output = '';
@@ -150,7 +159,11 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
     const args = ['-f', configPath, '-DD', '-E', '-Y', runDir, '-P', join(runDir, 'kamailio.pid'), ...(options.shmMb ? ['-m', String(options.shmMb)] : []), ...defines.flatMap((d) => ['-A', d])];
     // Own process group: Kamailio forks workers, and a crash test must kill them all at once.
     // The secret travels in the environment (the config reads it with #!defenvs), never in a file.
-    const env = options.ephemeralSecret !== undefined ? { ...process.env, SB_AUTHEPH_SECRET: options.ephemeralSecret } : process.env;
+    const env = {
+      ...process.env,
+      ...(options.ephemeralSecret !== undefined ? { SB_AUTHEPH_SECRET: options.ephemeralSecret } : {}),
+      ...(options.voiceBridge?.token ? { SB_VOICE_BRIDGE_TOKEN: options.voiceBridge.token } : {}),
+    };
     const proc = spawn(KAMAILIO_PATH, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
     child = proc;
     const collect = (b: Buffer): void => {

@@ -8,7 +8,10 @@
  *                                          totalRecordingDuration?} → 200 {ok:true}
  *
  * Stateless: every call is keyed by vendorCallKey (the SIP Call-ID), which Salesforce is idempotent
- * on, so any number of bridge processes may serve one site and a restart loses nothing.
+ * on, so any number of bridge processes may serve one site and a restart loses nothing. The only
+ * memory is ordering: an end that arrives while this process is still creating the same call's
+ * VoiceCall (a phone system that gave up waiting, then the caller hung up) waits for that create,
+ * so the PATCH never overtakes the POST.
  * Errors answer `{error: {message, upstreamStatus?}}`: 400 bad input, 401 bad token, Salesforce's
  * own 4xx status as is, 502 when Salesforce answered 5xx or could not be reached, 504 when it did
  * not answer in time. Binds 127.0.0.1 unless told otherwise; with `token` set, callers MUST send
@@ -46,6 +49,8 @@ export interface VoiceBridge {
 export async function startVoiceBridge(options: VoiceBridgeOptions): Promise<VoiceBridge> {
   const host = options.host ?? '127.0.0.1';
   const now = options.now ?? Date.now;
+  /** Creates in flight, by vendorCallKey: an end for the same call waits for its create. */
+  const creating = new Map<string, Promise<unknown>>();
   const tokenHash = options.token !== undefined ? sha256(options.token) : undefined;
   if (options.token !== undefined && options.token.length < 16) throw new Error('the bridge token must be at least 16 characters');
   const server: Server = createServer((req, res) => {
@@ -82,12 +87,18 @@ export async function startVoiceBridge(options: VoiceBridgeOptions): Promise<Voi
       if (end) {
         vendorCallKey = readKeyFromPath(end[1]);
         const update = readEndCall(body, now);
+        await creating.get(vendorCallKey)?.catch(() => {});
         await options.client.updateVoiceCall(vendorCallKey, update);
         return done(200, { ok: true }, { vendorCallKey });
       }
       const call = readStartCall(body, now);
       vendorCallKey = call.vendorCallKey;
-      const voiceCallId = await options.client.createVoiceCall(call);
+      const pending = options.client.createVoiceCall(call);
+      const key = vendorCallKey;
+      creating.set(key, pending);
+      const voiceCallId = await pending.finally(() => {
+        if (creating.get(key) === pending) creating.delete(key);
+      });
       return done(200, { voiceCallId, vendorCallKey }, { vendorCallKey, voiceCallId });
     } catch (e) {
       if (e instanceof BadRequest) return done(e.message.startsWith('body too large') ? 413 : 400, { error: { message: e.message } }, { vendorCallKey });

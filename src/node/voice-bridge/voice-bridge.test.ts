@@ -177,6 +177,21 @@ describe('voice bridge: create and close a VoiceCall', () => {
     }
   });
 
+  it('an end that arrives while the same call is still being created waits for the create', async () => {
+    const bridge = await bridgeWith();
+    try {
+      scrt.delayNext(1, 400);
+      const created = post(bridge, '/v1/calls', { vendorCallKey: 'race-1', from: '+1', to: '+2' });
+      await new Promise((r) => setTimeout(r, 100));
+      const ended = await post(bridge, '/v1/calls/race-1/end', { disconnectReason: 'CUSTOMER_ABANDONED' });
+      assert.deepEqual(ended, { status: 200, body: { ok: true } });
+      assert.equal((await created).status, 200);
+      assert.deepEqual(scrt.calls.get('race-1')?.updates.map((u) => u.disconnectReason), ['CUSTOMER_ABANDONED']);
+    } finally {
+      await bridge.close();
+    }
+  });
+
   it('retries a 5xx, answers 504 when every attempt times out, and 502 for a dead Salesforce', async () => {
     const bridge = await bridgeWith({ timeoutMs: 200, attempts: 2 });
     try {
