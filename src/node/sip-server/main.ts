@@ -3,10 +3,13 @@
  *   tsx src/node/sip-server/main.ts [--host 127.0.0.1] [--port 5066] [--domain localhost]
  *       [--users users.json] [--guest name]... [--ring-group support=1001,1002]...
  *       [--queue support[,wait=SECONDS][,length=N][,strategy=ringall|least-recent][,ring=SECONDS]]...
- *       [--tls-cert cert.pem --tls-key key.pem] [--ephemeral-secret SECRET] [--verbose]
+ *       [--tls-cert cert.pem --tls-key key.pem] [--ephemeral-secret SECRET]
+ *       [--voice-bridge http://127.0.0.1:8787 [--voice-bridge-wait MS]] [--verbose]
  * Short-lived credentials (see ephemeral-credentials.ts) are accepted when a secret is given by
  * --ephemeral-secret or, better (the command line is visible to every local user), by the
- * environment variable SWITCHBOARD_SIP_SECRET.
+ * environment variable SWITCHBOARD_SIP_SECRET. With --voice-bridge, new calls from guests get a
+ * Salesforce VoiceCall first (voice-calls.ts); the bridge's token comes from the environment variable
+ * SWITCHBOARD_VOICE_BRIDGE_TOKEN.
  * Prints the WebSocket URL on stdout and runs until SIGINT/SIGTERM. A development server: it binds
  * 127.0.0.1 unless told otherwise, and is not meant for untrusted networks (use Kamailio).
  */
@@ -31,17 +34,23 @@ export interface CliOptions {
   tlsKey: string | undefined;
   /** The secret of short-lived credentials (`--ephemeral-secret`, else SWITCHBOARD_SIP_SECRET). */
   ephemeralSecret: string | undefined;
+  /** Salesforce Voice: the voice bridge's URL, and how long a caller may wait for it (ms). */
+  voiceBridge: string | undefined;
+  voiceBridgeWaitMs: number | undefined;
   verbose: boolean;
 }
+
+/** The environment variable that carries the voice bridge's token. */
+export const VOICE_BRIDGE_TOKEN_ENV = 'SWITCHBOARD_VOICE_BRIDGE_TOKEN';
 
 /** The environment variable that carries the ephemeral credential secret. */
 export const SECRET_ENV = 'SWITCHBOARD_SIP_SECRET';
 
-const USAGE = 'usage: sip-server [--host H] [--port N] [--domain D] [--users FILE] [--guest NAME]... [--ring-group NAME=U1,U2]... [--queue NAME[,wait=S][,length=N][,strategy=ringall|least-recent][,ring=S]]... [--tls-cert FILE --tls-key FILE] [--ephemeral-secret SECRET (or env SWITCHBOARD_SIP_SECRET)] [--verbose]';
+const USAGE = 'usage: sip-server [--host H] [--port N] [--domain D] [--users FILE] [--guest NAME]... [--ring-group NAME=U1,U2]... [--queue NAME[,wait=S][,length=N][,strategy=ringall|least-recent][,ring=S]]... [--tls-cert FILE --tls-key FILE] [--ephemeral-secret SECRET (or env SWITCHBOARD_SIP_SECRET)] [--voice-bridge URL [--voice-bridge-wait MS] (token: env SWITCHBOARD_VOICE_BRIDGE_TOKEN)] [--verbose]';
 
 /** Parses the command line; throws with a message naming the bad argument. */
 export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): CliOptions {
-  const out: CliOptions = { host: '127.0.0.1', port: 5066, domain: 'localhost', usersFile: undefined, guests: [], ringGroups: {}, queues: {}, tlsCert: undefined, tlsKey: undefined, ephemeralSecret: undefined, verbose: false };
+  const out: CliOptions = { host: '127.0.0.1', port: 5066, domain: 'localhost', usersFile: undefined, guests: [], ringGroups: {}, queues: {}, tlsCert: undefined, tlsKey: undefined, ephemeralSecret: undefined, voiceBridge: undefined, voiceBridgeWaitMs: undefined, verbose: false };
   let secretFrom = '--ephemeral-secret';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -76,6 +85,18 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
       case '--tls-cert': out.tlsCert = value(); break;
       case '--tls-key': out.tlsKey = value(); break;
       case '--ephemeral-secret': out.ephemeralSecret = value(); break;
+      case '--voice-bridge': {
+        const v = value();
+        if (!/^https?:\/\/[^/]+/.test(v)) throw new Error(`--voice-bridge must be the bridge's http(s) URL, e.g. http://127.0.0.1:8787 (got "${v}")`);
+        out.voiceBridge = v;
+        break;
+      }
+      case '--voice-bridge-wait': {
+        const v = value();
+        if (!/^\d+$/.test(v) || Number(v) < 1) throw new Error(`--voice-bridge-wait must be a whole number of milliseconds ≥ 1 (got "${v}")`);
+        out.voiceBridgeWaitMs = Number(v);
+        break;
+      }
       case '--verbose': out.verbose = true; break;
       case '--help': case '-h': throw new Error(USAGE);
       default: throw new Error(`unknown argument "${arg}"\n${USAGE}`);
@@ -87,6 +108,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     secretFrom = SECRET_ENV;
   }
   if (out.ephemeralSecret !== undefined) checkEphemeralSecret(out.ephemeralSecret, secretFrom);
+  if (out.voiceBridgeWaitMs !== undefined && out.voiceBridge === undefined) throw new Error(`--voice-bridge-wait needs --voice-bridge\n${USAGE}`);
   if ((out.tlsCert === undefined) !== (out.tlsKey === undefined)) throw new Error(`--tls-cert and --tls-key go together (wss needs both)\n${USAGE}`);
   for (const name of Object.keys(out.queues)) {
     if (!out.ringGroups[name]) throw new Error(`--queue ${name}: no --ring-group ${name}=... to queue for`);
@@ -154,7 +176,15 @@ export async function main(argv: readonly string[]): Promise<void> {
     ringGroups: options.ringGroups, queues: options.queues, logger: options.verbose ? consoleLogger : undefined,
     ...(tls ? { tls } : {}),
     ...(options.ephemeralSecret !== undefined ? { ephemeralSecret: options.ephemeralSecret } : {}),
+    ...(options.voiceBridge !== undefined ? {
+      voiceBridge: {
+        url: options.voiceBridge,
+        ...(options.voiceBridgeWaitMs !== undefined ? { waitMs: options.voiceBridgeWaitMs } : {}),
+        ...(process.env[VOICE_BRIDGE_TOKEN_ENV] ? { token: process.env[VOICE_BRIDGE_TOKEN_ENV] } : {}),
+      },
+    } : {}),
   });
+  if (options.voiceBridge !== undefined) server.on('voice-call', (e) => console.log(`voice call ${e.kind} ${e.callId}${'voiceCallId' in e ? ` ${e.voiceCallId}` : ''}${'error' in e ? `: ${e.error}` : ''}`));
   if (options.verbose) {
     server.on('message', (m) => console.log(`--- ${m.direction} #${m.connectionId}\n${m.text}`));
   }

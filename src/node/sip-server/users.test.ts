@@ -29,8 +29,15 @@ describe('users file', () => {
 describe('command line', () => {
   test('parses options', () => {
     assert.deepEqual(parseArgs(['--port', '0', '--domain', 'pbx.test', '--users', 'u.json', '--guest', 'g', '--ring-group', 'support=1001, 1002'], {}), {
-      host: '127.0.0.1', port: 0, domain: 'pbx.test', usersFile: 'u.json', guests: ['g'], ringGroups: { support: ['1001', '1002'] }, queues: {}, tlsCert: undefined, tlsKey: undefined, ephemeralSecret: undefined, verbose: false,
+      host: '127.0.0.1', port: 0, domain: 'pbx.test', usersFile: 'u.json', guests: ['g'], ringGroups: { support: ['1001', '1002'] }, queues: {}, tlsCert: undefined, tlsKey: undefined, ephemeralSecret: undefined, voiceBridge: undefined, voiceBridgeWaitMs: undefined, verbose: false,
     });
+  });
+  test('parses the voice bridge', () => {
+    const o = parseArgs(['--voice-bridge', 'http://127.0.0.1:8787', '--voice-bridge-wait', '1500'], {});
+    assert.deepEqual([o.voiceBridge, o.voiceBridgeWaitMs], ['http://127.0.0.1:8787', 1500]);
+    assert.throws(() => parseArgs(['--voice-bridge', '127.0.0.1:8787'], {}), /--voice-bridge must be the bridge's http\(s\) URL/);
+    assert.throws(() => parseArgs(['--voice-bridge', 'http://b', '--voice-bridge-wait', '0'], {}), /--voice-bridge-wait must be a whole number of milliseconds/);
+    assert.throws(() => parseArgs(['--voice-bridge-wait', '100'], {}), /--voice-bridge-wait needs --voice-bridge/);
   });
   test('parses queues', () => {
     assert.deepEqual(parseArgs(['--ring-group', 'support=1001', '--queue', 'support,wait=90,length=10,strategy=least-recent,ring=20']).queues, {
