@@ -400,7 +400,7 @@ export const VOICE_CALL: ObjectDef = {
     owner(),
   ],
   // Salesforce computes the duration only when both the start and the end are known.
-  derive: (r) => {
+  derive: (r): Record<string, FieldValue> => {
     const start = typeof r.CallStartDateTime === 'string' ? Date.parse(r.CallStartDateTime.replace('+0000', 'Z')) : NaN;
     const end = typeof r.CallEndDateTime === 'string' ? Date.parse(r.CallEndDateTime.replace('+0000', 'Z')) : NaN;
     return Number.isFinite(start) && Number.isFinite(end) ? { CallDurationInSeconds: Math.max(0, Math.round((end - start) / 1000)) } : {};

@@ -2,7 +2,8 @@
  * A Salesforce-shaped REST API over the console database, mountable on any `node:http` server:
  * `createRestHandler(db, options)` returns `(req, res) => Promise<boolean>` that answers
  * `/services/data/...` (versions, resources, describeGlobal, describe, sObject rows, query,
- * search, parameterizedSearch) and `/emulator/api/...` (softphone layouts, call centers, users),
+ * search, parameterizedSearch), `/emulator/api/...` (softphone layouts, call centers, users) and
+ * `/telephony/v1/...` (Salesforce Voice's Telephony Integration REST API, telephony-api.ts),
  * and returns false for any other path so the caller can route it elsewhere.
  *
  * Like an org, `/services/data/vNN.0/...` needs a session, `Authorization: Bearer <token>` or the
@@ -14,6 +15,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SalesforceError, sfError, type OpenConsoleDb } from '../db/index.ts';
 import { readJson, sendErrors, sendJson, sendNoContent } from './http.ts';
 import { handleEmulatorApi } from './emulator-api.ts';
+import { createTelephonyApi, isTelephonyApiPath } from './telephony-api.ts';
+import { ORG_ID } from '../server/api-login.ts';
 
 /** The only token a stand-alone REST handler (no `authenticate` option) accepts. */
 export const EMULATOR_ACCESS_TOKEN = '00D5g000000SwBdEAK!AQ4AQSwitchboardEmulatorSessionToken';
@@ -147,6 +150,8 @@ export function createRestHandler(db: OpenConsoleDb, options: RestOptions = {}):
   /** API requests served, for /limits' DailyApiRequests. */
   let apiRequests = 0;
   const cursors = new QueryCursors();
+  // Salesforce Voice's Telephony Integration REST API: its own JWT auth, no session (telephony-api.ts).
+  const telephony = createTelephonyApi(db, { orgId: ORG_ID });
   const currentUser = () => options.userId?.() ?? db.defaultUserId;
   const authenticate = options.authenticate ?? ((req: IncomingMessage): string | undefined => {
     const m = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
@@ -308,6 +313,7 @@ export function createRestHandler(db: OpenConsoleDb, options: RestOptions = {}):
 
   return async function handleRest(req, res) {
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    if (isTelephonyApiPath(url.pathname)) return telephony(req, res);
     const path = url.pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
     const isServices = path[0] === 'services' && path[1] === 'data';
     const isEmulator = path[0] === 'emulator' && path[1] === 'api';

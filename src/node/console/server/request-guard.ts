@@ -9,12 +9,16 @@
  *   endpoints (api-login.ts),
  * - send its body as `application/json` (a cross-site page cannot send that without a CORS
  *   preflight, which the emulator never grants); `/login` also takes a form post.
+ * Salesforce Voice's Telephony Integration API (`/telephony/v1/`) is exempt from all but the `Host`
+ * check: it is server to server and authenticates each request with a signed JWT.
  * Refusals are shaped like the errors of the route they protect: Salesforce's error array under
- * `/services/` and the REST helper's `/emulator/api/`, `{error}` on the console's own API.
+ * `/services/` and the REST helper's `/emulator/api/`, `{errorCode, message}` under `/telephony/v1/`,
+ * `{error}` on the console's own API.
  */
 import type { IncomingMessage } from 'node:http';
 import type { SessionStore } from './sessions.ts';
 import { OAUTH_TOKEN_PATH, SOAP_LOGIN_PATH } from './api-login.ts';
+import { isTelephonyApiPath } from '../rest/telephony-api.ts';
 
 export interface GuardRefusal {
   readonly status: number;
@@ -50,6 +54,9 @@ export function checkRequest(req: IncomingMessage, path: string, port: number, o
   if (host) return host;
   const method = (req.method ?? 'GET').toUpperCase();
   if (SAFE_METHODS.has(method)) return undefined;
+  // Salesforce Voice's Telephony Integration API is server to server and signed per request (an RS256
+  // JWT, no ambient cookie a cross-site page could ride on): it checks its own auth (rest/telephony-auth.ts).
+  if (isTelephonyApiPath(path)) return undefined;
   const what = `${method} ${path}`;
   const origin = req.headers.origin;
   if (origin !== undefined && !options.origins.includes(origin)) {
@@ -91,6 +98,7 @@ function hasBody(req: IncomingMessage): boolean {
 
 /** The refusal as the protected route's own errors look: Salesforce's array or the console's `{error}`. */
 export function refusalBody(path: string, refusal: GuardRefusal): unknown {
+  if (isTelephonyApiPath(path)) return { errorCode: refusal.errorCode, message: refusal.message };
   const salesforceShaped = path.startsWith('/services/') || (path.startsWith('/emulator/api/') && !path.startsWith('/emulator/api/console/'));
   return salesforceShaped ? [{ message: refusal.message, errorCode: refusal.errorCode }] : { error: refusal.message, errorCode: refusal.errorCode };
 }
