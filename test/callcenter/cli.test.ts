@@ -92,7 +92,7 @@ test('schema prints the JSON Schema', (t) => {
   assert.equal(r.code, 0);
   const schema = JSON.parse(r.stdout) as { $schema: string; properties: Record<string, unknown> };
   assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
-  assert.deepEqual(Object.keys(schema.properties), ['callCenter', 'dialing', 'switchboard']);
+  assert.deepEqual(Object.keys(schema.properties), ['surface', 'callCenter', 'dialing', 'voice', 'switchboard']);
 });
 
 test('build with a bad config: exit 1, problems name file, line, column and field', (t) => {

@@ -4,16 +4,25 @@
  * file, line, column and field.
  *
  * Layout:
+ *   surface:     opencti (default: an Open CTI softphone) or voice (Salesforce Voice, partner telephony)
  *   callCenter:  general settings (internal/display name, adapter URL, panel size, compatibility…)
- *   dialing:     prefixes (Salesforce's reqDialingOptions)
+ *   dialing:     prefixes (Salesforce's reqDialingOptions; Open CTI only)
+ *   voice:       the ConversationVendorInfo API name, the certificate file, the long-distance prefix (voice only)
  *   switchboard: the connector's own section, one key per SWITCHBOARD_ITEMS entry, typed:
  *                json items as YAML structures, pairs as maps, booleans and integers as such.
  */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { Document, isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { checkItemValue, SWITCHBOARD_ITEMS, type ItemSpec } from '../../core/index.ts';
-import { DEFAULT_ADAPTER_URL, DEFAULT_INTERNAL_NAME, type CallCenterDefinition } from './definition.ts';
-import { COMPATIBILITY_MODES, LIMITS, type CompatibilityMode } from './salesforce-names.ts';
+import {
+  DEFAULT_ADAPTER_URL, DEFAULT_CERTIFICATE_FILE, DEFAULT_INTERNAL_NAME, DEFAULT_VENDOR_INFO_API_NAME, DEFAULT_VOICE_CONNECTOR_URL,
+  DEFAULT_VOICE_INTERNAL_NAME, SURFACES, type CallCenterDefinition, type Surface, type VoiceDefinition,
+} from './definition.ts';
+import { COMPATIBILITY_MODES, LIMITS, VENDOR_INFO_API_NAME, type CompatibilityMode } from './salesforce-names.ts';
+import { certificateCommand } from './certificate-check.ts';
+import { checkCertificateWithOpenSsl } from './voice-certificate.ts';
 
 export const CONFIG_FILE = 'switchboard.yaml';
 
@@ -40,6 +49,15 @@ const GENERAL_FIELDS: readonly GeneralField[] = [
   { key: 'compatibilityMode', schema: { type: 'string', enum: [...COMPATIBILITY_MODES] }, description: 'reqSalesforceCompatibilityMode: Lightning or Classic_and_Lightning. Classic (Salesforce\'s default when absent) hides the phone in Lightning.', example: 'Lightning' },
   { key: 'standbyUrl', schema: { type: 'string', pattern: '^(https?://[^\\s/]+.*|/[^/\\s].*)$' }, description: 'reqStandbyUrl (optional): loaded if the connector is not ready within timeout; needs timeout.' },
   { key: 'timeout', schema: { type: 'integer', minimum: 1 }, description: 'reqTimeout (optional): milliseconds to wait before switching to standbyUrl; needs standbyUrl.' },
+];
+
+/** Open CTI panel settings a Voice contact center does not have (Salesforce draws the phone). */
+const OPENCTI_ONLY_FIELDS: readonly string[] = ['height', 'width', 'compatibilityMode', 'standbyUrl', 'timeout'];
+
+const VOICE_FIELDS: readonly GeneralField[] = [
+  { key: 'vendorInfoApiName', schema: { type: 'string', pattern: VENDOR_INFO_API_NAME.source }, description: 'reqVendorInfoApiName: <namespace>__<name> of the ConversationVendorInfo `switchboard package build` writes (its namespace is the package\'s).', example: DEFAULT_VENDOR_INFO_API_NAME },
+  { key: 'certificateFile', schema: { type: 'string', minLength: 1 }, description: `reqTelephonyIntegrationCertificate: the X.509 certificate (PEM) of the key the voice bridge signs its JWTs with, relative to this file. Never the private key. Make both with: ${certificateCommand(DEFAULT_CERTIFICATE_FILE)}`, example: DEFAULT_CERTIFICATE_FILE },
+  { key: 'longDistancePrefix', schema: { type: 'string', pattern: '^\\d*$' }, description: 'reqHvcc/reqLongDistPrefix: long-distance prefix (e.g. "1"), empty for none.', example: '' },
 ];
 
 const DIALING_FIELDS: readonly GeneralField[] = [
@@ -90,16 +108,22 @@ export function configSchema(): JsonSchema {
     type: 'object',
     additionalProperties: false,
     required: ['callCenter', 'switchboard'],
+    // Voice needs its section; Open CTI its compatibility mode (without it the phone never shows in Lightning).
+    if: { type: 'object', required: ['surface'], properties: { surface: { const: 'voice' } } },
+    then: { type: 'object', required: ['voice'], properties: { voice: { type: 'object' } } },
+    else: { type: 'object', properties: { callCenter: { type: 'object', required: ['compatibilityMode'], properties: { compatibilityMode: { type: 'string' } } } } },
     properties: {
+      surface: { type: 'string', enum: [...SURFACES], default: 'opencti', description: 'opencti: an Open CTI softphone (Lightning or Classic). voice: Salesforce Voice with partner telephony (a contact center, a ConversationVendorInfo and the voice bridge).' },
       callCenter: {
         type: 'object',
         description: 'Salesforce\'s reqGeneralInfo section.',
         additionalProperties: false,
-        required: ['internalName', 'displayName', 'adapterUrl', 'compatibilityMode'],
+        required: ['internalName', 'displayName', 'adapterUrl'],
         properties: props(GENERAL_FIELDS),
         dependencies: { standbyUrl: ['timeout'], timeout: ['standbyUrl'] },
       },
-      dialing: { type: 'object', description: 'Salesforce\'s reqDialingOptions section.', additionalProperties: false, properties: props(DIALING_FIELDS) },
+      dialing: { type: 'object', description: 'Salesforce\'s reqDialingOptions section (Open CTI only).', additionalProperties: false, properties: props(DIALING_FIELDS) },
+      voice: { type: 'object', description: 'Salesforce Voice only: the ConversationVendorInfo and the reqHvcc section.', additionalProperties: false, required: ['vendorInfoApiName', 'certificateFile'], properties: props(VOICE_FIELDS) },
       switchboard: {
         type: 'object',
         description: 'The connector\'s own section (SWITCHBOARD_ITEMS).',
@@ -132,18 +156,26 @@ function typedDefault(spec: ItemSpec): unknown {
   }
 }
 
-/** The commented config `switchboard callcenter init` writes. */
-export function initConfigYaml(): string {
+/** The commented config `switchboard callcenter init` writes, for an Open CTI softphone or a Salesforce Voice contact center. */
+export function initConfigYaml(surface: Surface = 'opencti'): string {
+  const voice = surface === 'voice';
   const general: Record<string, unknown> = {};
-  for (const f of GENERAL_FIELDS) if (f.example !== undefined) general[f.key] = f.example;
+  for (const f of GENERAL_FIELDS) if (f.example !== undefined && !(voice && OPENCTI_ONLY_FIELDS.includes(f.key))) general[f.key] = f.example;
+  if (voice) {
+    general['internalName'] = DEFAULT_VOICE_INTERNAL_NAME;
+    general['displayName'] = 'Switchboard Voice';
+    general['adapterUrl'] = DEFAULT_VOICE_CONNECTOR_URL;
+  }
   const dialing: Record<string, unknown> = {};
   for (const f of DIALING_FIELDS) dialing[f.key] = f.example ?? '';
+  const voiceSection: Record<string, unknown> = {};
+  for (const f of VOICE_FIELDS) voiceSection[f.key] = f.example ?? '';
   const switchboard: Record<string, unknown> = {};
   for (const spec of SWITCHBOARD_ITEMS) switchboard[spec.name] = typedDefault(spec);
-  const doc = new Document({ callCenter: general, dialing, switchboard });
+  const doc = new Document(voice ? { surface, callCenter: general, voice: voiceSection, switchboard } : { callCenter: general, dialing, switchboard });
   doc.commentBefore = [
-    ' Switchboard call center configuration.',
-    ' `switchboard callcenter build` turns it into the Setup import file and the Metadata API file;',
+    voice ? ' Switchboard configuration of a Salesforce Voice contact center (partner telephony).' : ' Switchboard call center configuration.',
+    voice ? ' `switchboard callcenter build` turns it into the contact center import file and the Metadata API file;' : ' `switchboard callcenter build` turns it into the Setup import file and the Metadata API file;',
     ' `switchboard package build` into a Salesforce DX project; `switchboard doctor` explains problems.',
     ` JSON Schema: \`switchboard callcenter schema\` (${SCHEMA_ID}).`,
   ].join('\n');
@@ -160,7 +192,14 @@ export function initConfigYaml(): string {
     }
   };
   const generalComments = new Map(GENERAL_FIELDS.map((f) => [f.key, f.description]));
-  describe('callCenter', ' Salesforce\'s General Information (reqGeneralInfo). Optional, not set here:\n   standbyUrl: https://… + timeout: 10000 (ms): a standby softphone if this one is not ready in time.', generalComments);
+  if (voice) {
+    generalComments.set('adapterUrl', 'reqAdapterUrl and the ConversationVendorInfo connectorUrl: the https URL of the hosted connector\'s Voice page (/voice/ beside the softphone; the console emulator serves it at <its Visualforce origin>/voice/).');
+    describe('surface', ' voice: Salesforce Voice with partner telephony; opencti (the default): an Open CTI softphone.', new Map());
+    describe('callCenter', ' Salesforce\'s General Information (reqGeneralInfo). No panel size or compatibility mode: Salesforce draws the phone.', generalComments);
+    describe('voice', ' Salesforce Voice: the ConversationVendorInfo the package ships and the SCV Settings (reqHvcc).', new Map(VOICE_FIELDS.map((f) => [f.key, f.description])));
+  } else {
+    describe('callCenter', ' Salesforce\'s General Information (reqGeneralInfo). Optional, not set here:\n   standbyUrl: https://… + timeout: 10000 (ms): a standby softphone if this one is not ready in time.', generalComments);
+  }
   describe('dialing', ' Dialing Options (reqDialingOptions); strings of digits, empty for none.', new Map(DIALING_FIELDS.map((f) => [f.key, f.description])));
   describe('switchboard', ' The connector\'s own section (read by the softphone through getCallCenterSettings).', new Map(SWITCHBOARD_ITEMS.map((s) => [s.name, `${s.label}${s.required ? ' (required)' : ''}: ${s.description}`])));
   return doc.toString({ lineWidth: 0 });
@@ -182,6 +221,13 @@ export function formatConfigProblem(p: ConfigProblem): string {
   return `${p.file}:${p.line}:${p.column} ${p.severity} ${p.field || '(file)'}: ${p.message}`;
 }
 
+export interface LoadOptions {
+  /** Where relative paths in the config (voice.certificateFile) start; default: the config file's folder. */
+  readonly baseDir?: string;
+  /** Judges the certificate's expiry at this time (tests). */
+  readonly now?: Date;
+}
+
 export type ConfigResult =
   | { readonly ok: true; readonly definition: CallCenterDefinition }
   | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
@@ -193,7 +239,7 @@ function validator(): ReturnType<Ajv['compile']> {
 }
 
 /** Parses and validates a config file; every problem names file, line, column and field. */
-export function loadConfig(text: string, file: string): ConfigResult {
+export function loadConfig(text: string, file: string, options: LoadOptions = {}): ConfigResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems: ConfigProblem[] = [];
@@ -207,6 +253,8 @@ export function loadConfig(text: string, file: string): ConfigResult {
   const validate = validator();
   if (!validate(data)) {
     for (const e of validate.errors ?? []) {
+      // The branch's own errors (a missing voice section or compatibility mode) say what is wrong.
+      if (e.keyword === 'if') continue;
       const { path, message, keyOf } = describeAjvError(e);
       at(offsetOf(doc, path, keyOf), path.join('.'), message);
     }
@@ -227,17 +275,31 @@ export function loadConfig(text: string, file: string): ConfigResult {
   if ((switchboard['sipPassword'] ?? '').trim() !== '' && switchboard['demoCallCenter']?.trim().toLowerCase() !== 'true') {
     at(offsetOf(doc, ['switchboard', 'sipPassword'], false), 'switchboard.sipPassword', SHARED_PASSWORD_MESSAGE);
   }
+  const surface: Surface = cfg.surface ?? 'opencti';
+  let voice: VoiceDefinition | undefined;
+  if (surface === 'voice' && cfg.voice) {
+    for (const key of OPENCTI_ONLY_FIELDS) {
+      if (cfg.callCenter[key as keyof ConfigShape['callCenter']] !== undefined) at(offsetOf(doc, ['callCenter', key], true), `callCenter.${key}`, `${key} is an Open CTI softphone setting; a Salesforce Voice contact center has none (Salesforce draws the phone). Remove it.`);
+    }
+    if (cfg.dialing !== undefined) at(offsetOf(doc, ['dialing'], true), 'dialing', 'Salesforce Voice has no Dialing Options section; its long-distance prefix is voice.longDistancePrefix (reqHvcc). Remove dialing.');
+    voice = readVoice(cfg.voice, file, options, (field, message) => at(offsetOf(doc, ['voice', field], false), `voice.${field}`, message));
+  } else if (cfg.voice !== undefined) {
+    at(offsetOf(doc, ['voice'], true), 'voice', 'the voice section applies only to a Salesforce Voice contact center: add surface: voice, or remove the section.');
+  }
   if (problems.length) return { ok: false, problems: sortByPosition(problems) };
   const g = cfg.callCenter;
   const d = cfg.dialing ?? {};
   const definition: CallCenterDefinition = {
+    ...(cfg.surface !== undefined ? { surface } : {}),
+    ...(voice ? { voice } : {}),
     internalName: g.internalName,
     displayName: g.displayName,
     ...(g.description !== undefined ? { description: g.description } : {}),
     adapterUrl: g.adapterUrl,
     height: g.height ?? 520,
     width: g.width ?? 340,
-    compatibilityMode: g.compatibilityMode,
+    // Unused by a Voice contact center (nothing of the Open CTI panel is written); kept so every definition has them.
+    compatibilityMode: g.compatibilityMode ?? 'Lightning',
     ...(g.standbyUrl !== undefined ? { standbyUrl: g.standbyUrl } : {}),
     ...(g.timeout !== undefined ? { timeout: g.timeout } : {}),
     dialing: {
@@ -250,8 +312,35 @@ export function loadConfig(text: string, file: string): ConfigResult {
   return { ok: true, definition };
 }
 
+/** Reads and checks the certificate file; problems go to `report` at the voice field they concern. */
+function readVoice(v: NonNullable<ConfigShape['voice']>, file: string, options: LoadOptions, report: (field: string, message: string) => void): VoiceDefinition | undefined {
+  const path = resolve(options.baseDir ?? dirname(resolve(file)), v.certificateFile);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    report('certificateFile', `cannot read the certificate file ${path}${code === 'ENOENT' ? ' (it does not exist)' : ''}. Make the key pair and certificate with: ${certificateCommand(v.certificateFile)}`);
+    return undefined;
+  }
+  const verdict = checkCertificateWithOpenSsl(text, `the certificate file ${path}`, options.now);
+  if (!verdict.ok) {
+    report('certificateFile', verdict.kind === 'private-key' ? `${verdict.message} Point certificateFile at the certificate alone (${certificateCommand(v.certificateFile)} writes it apart from the key).` : verdict.message);
+    return undefined;
+  }
+  return {
+    vendorInfoApiName: v.vendorInfoApiName,
+    certificateFile: v.certificateFile,
+    certificate: verdict.pem,
+    certificateNotAfter: verdict.notAfter,
+    ...(v.longDistancePrefix !== undefined ? { longDistancePrefix: v.longDistancePrefix } : {}),
+  };
+}
+
 interface ConfigShape {
-  callCenter: { internalName: string; displayName: string; description?: string; adapterUrl: string; height?: number; width?: number; compatibilityMode: CompatibilityMode; standbyUrl?: string; timeout?: number };
+  surface?: Surface;
+  voice?: { vendorInfoApiName: string; certificateFile: string; longDistancePrefix?: string };
+  callCenter: { internalName: string; displayName: string; description?: string; adapterUrl: string; height?: number; width?: number; compatibilityMode?: CompatibilityMode; standbyUrl?: string; timeout?: number };
   dialing?: { outsidePrefix?: string; longDistancePrefix?: string; internationalPrefix?: string };
   switchboard: Record<string, unknown>;
 }
@@ -305,6 +394,8 @@ function describeAjvError(e: ErrorObject): { path: string[]; message: string; ke
 
 function patternMessage(path: readonly string[]): string {
   const field = path[path.length - 1];
+  if (field === 'vendorInfoApiName') return 'must be <namespace>__<name> (e.g. switchboard__SwitchboardVoice): the package namespace, two underscores, the ConversationVendorInfo\'s developer name.';
+  if (field === 'longDistancePrefix' && path[0] === 'voice') return 'must be digits only.';
   if (field === 'internalName') return 'must start with a letter and hold only letters and digits, at most 40.';
   if (field === 'adapterUrl' || field === 'standbyUrl') return 'must be an absolute URL (https://…) or a path starting with / (e.g. /apex/SwitchboardSoftphone).';
   if (path[0] === 'dialing') return 'must be digits only.';

@@ -14,8 +14,10 @@
  * - A file without the `switchboard` section gets a warning (other vendors' files stay importable);
  *   once the section is there, its required items are errors.
  * - Gaps in sortOrder are only checked among siblings whose sortOrders are all present and valid.
- * - Salesforce Voice call centers (a `reqHvcc` section or `reqVendorInfoApiName`) skip the Open CTI
- *   checks (adapter URL, compatibility mode, panel size).
+ * - Salesforce Voice contact centers (a `reqHvcc` section or `reqVendorInfoApiName`) skip the Open CTI
+ *   checks (compatibility mode, panel size, reqUseApi) and get their own: the vendor info API name,
+ *   the certificate (parsed with node's X509Certificate, never echoed), reqHvcc/reqLongDistPrefix;
+ *   Open CTI items in them are warnings (Salesforce ignores them), not errors.
  */
 import { checkItemValue, SWITCHBOARD_ITEMS, SWITCHBOARD_SECTION } from '../../core/index.ts';
 import { makeParsedCallCenter, type CallCenterFormat, type ParsedCallCenter, type ParsedItem, type ParsedSection } from './parsed-call-center.ts';
@@ -23,8 +25,10 @@ import type { Position } from './position.ts';
 import { RULES, sortProblems, type LintProblem, type RuleId, type Severity } from './rules.ts';
 import {
   ALPHANUMERIC, COMPATIBILITY_MODES, DIALING_OPTIONS, GENERAL_INFO, HVCC, INTERNAL_NAME, LIMITS,
-  METADATA_FIELDS, METADATA_NAMESPACE, METADATA_SUFFIX, RESERVED_NAMES, REQ_SECTIONS, reqSection,
+  METADATA_FIELDS, METADATA_NAMESPACE, METADATA_SUFFIX, OPENCTI_ONLY_GENERAL_ITEMS, RESERVED_NAMES, REQ_SECTIONS, reqSection,
+  VENDOR_INFO_API_NAME,
 } from './salesforce-names.ts';
+import { certificateCommand, checkCertificate, EXPIRY_WARNING_DAYS } from './certificate-check.ts';
 import { parseXml, type XmlElement } from './xml-tree.ts';
 
 export type { LintProblem, RuleId, Severity } from './rules.ts';
@@ -41,7 +45,12 @@ export type LintProfile = 'switchboard' | 'generic';
 export interface LintOptions {
   /** `auto` picks `switchboard` when the file has a switchboard section or its adapter URL names Switchboard. Default `switchboard`. */
   readonly profile?: LintProfile | 'auto';
+  /** Judges certificate expiry at this time (default: now). */
+  readonly now?: Date;
 }
+
+/** Which Salesforce telephony the call center is for: Open CTI, or Salesforce Voice (a reqHvcc section or reqVendorInfoApiName). */
+export type CallCenterSurface = 'opencti' | 'voice';
 
 export interface LintResult {
   readonly problems: LintProblem[];
@@ -50,6 +59,8 @@ export interface LintResult {
   /** The file's format, when its root says (Setup import `<callCenter>` or Metadata API `<CallCenter>`). */
   readonly format?: CallCenterFormat;
   readonly profile: LintProfile;
+  /** Present with `callCenter`. */
+  readonly surface?: CallCenterSurface;
 }
 
 class Reporter {
@@ -87,8 +98,13 @@ export function lintCallCenter(text: string, fileName: string, options: LintOpti
   }
   const callCenter = makeParsedCallCenter(parts);
   const profile: LintProfile = wanted !== 'auto' ? wanted : looksLikeSwitchboard(callCenter, parts) ? 'switchboard' : 'generic';
-  checkSemantics(callCenter, parts, root, r, profile);
-  return { problems: sortProblems(r.problems), callCenter, format: parts.format, profile };
+  const surface = surfaceOf(callCenter);
+  checkSemantics(callCenter, parts, root, r, profile, surface, options.now ?? new Date());
+  return { problems: sortProblems(r.problems), callCenter, format: parts.format, profile, surface };
+}
+
+function surfaceOf(cc: ParsedCallCenter): CallCenterSurface {
+  return cc.section(HVCC) !== undefined || cc.value(GENERAL_INFO, 'reqVendorInfoApiName') !== undefined ? 'voice' : 'opencti';
 }
 
 /** A switchboard section, or an adapter URL that names Switchboard (our package's page, our hosted connector). */
@@ -502,7 +518,7 @@ function baseName(fileName: string): string {
 
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
-function checkSemantics(cc: ParsedCallCenter, parts: Parts, root: XmlElement, r: Reporter, profile: LintProfile): void {
+function checkSemantics(cc: ParsedCallCenter, parts: Parts, root: XmlElement, r: Reporter, profile: LintProfile, surface: CallCenterSurface, now: Date): void {
   const general = cc.section(GENERAL_INFO);
   const item = (section: string, name: string): ParsedItem | undefined => cc.section(section)?.items.find((i) => i.name === name);
   /** A general value with where it is: the item, or for Metadata files the field/customSettings. */
@@ -539,7 +555,8 @@ function checkSemantics(cc: ParsedCallCenter, parts: Parts, root: XmlElement, r:
     if (!general) r.report('general-info-missing', root.position, 'The call center has no reqGeneralInfo <sections>.', 'Add <sections><label>General Information</label><name>reqGeneralInfo</name> with the reqAdapterUrl, reqUseApi and reqSalesforceCompatibilityMode items.');
   }
 
-  const voice = cc.section(HVCC) !== undefined || generalValue('reqVendorInfoApiName') !== undefined;
+  const voice = surface === 'voice';
+  if (voice) checkVoice(cc, root, r, profile, generalValue, now);
   if (!voice && (general || parts.format === 'metadata')) {
     const adapter = generalValue('reqAdapterUrl');
     if (!adapter || adapter.value === '') r.report('adapter-url-missing', adapter?.at ?? generalAt, 'There is no reqAdapterUrl: Salesforce has no page to load as the softphone.', 'Add reqAdapterUrl: /apex/SwitchboardSoftphone (with `switchboard package build`) or the https URL of the hosted connector.');
@@ -572,6 +589,58 @@ function checkSemantics(cc: ParsedCallCenter, parts: Parts, root: XmlElement, r:
   }
 
   if (profile === 'switchboard') checkSwitchboard(cc.section(SWITCHBOARD_SECTION), root, r);
+}
+
+/** What a Salesforce Voice contact center needs, and what of Open CTI it carries for nothing. */
+function checkVoice(cc: ParsedCallCenter, root: XmlElement, r: Reporter, profile: LintProfile, generalValue: (name: string) => { value: string; at: Position } | undefined, now: Date): void {
+  const general = cc.section(GENERAL_INFO);
+  const hvcc = cc.section(HVCC);
+  const vendor = generalValue('reqVendorInfoApiName');
+  if (!vendor || vendor.value === '') {
+    r.report('voice-vendor-info-missing', vendor?.at ?? general?.position ?? root.position, 'This Salesforce Voice contact center (it has a reqHvcc section) names no ConversationVendorInfo: reqGeneralInfo has no reqVendorInfoApiName, so Salesforce knows neither the connector nor the telephony provider.', 'Add <item name="reqVendorInfoApiName" label="Conversation Vendor Info Developer Name">namespace__VendorName</item> to reqGeneralInfo (the ConversationVendorInfo `switchboard package build` writes).');
+  } else if (!VENDOR_INFO_API_NAME.test(vendor.value)) {
+    const why = !vendor.value.includes('__') ? 'has no namespace (no __)' : 'is not <namespace>__<developer name> (a namespace of a letter and up to 14 letters and digits; a developer name of letters, digits and single underscores, starting with a letter)';
+    r.report('voice-vendor-info-invalid', vendor.at, `reqVendorInfoApiName '${vendor.value}' ${why}.`, "Write the namespaced developer name of the package's ConversationVendorInfo, e.g. switchboard__SwitchboardVoice.");
+  }
+
+  const adapter = generalValue('reqAdapterUrl');
+  if (adapter && adapter.value !== '') {
+    if (adapter.value.startsWith('/') && !adapter.value.startsWith('//')) {
+      if (profile === 'switchboard') r.report('adapter-url-relative', adapter.at, `reqAdapterUrl '${adapter.value}' is a relative Visualforce URL; Switchboard's Voice connector is a hosted page (/voice/ beside the softphone), not a Visualforce page of the package.`, "Use the https URL of the hosted connector's Voice page, e.g. https://switchboard.example.com/voice/ (the console emulator serves it at its Visualforce origin + /voice/).");
+    } else checkUrl('reqAdapterUrl', adapter.value, adapter.at, r, profile);
+  } else if (profile === 'switchboard') {
+    r.report('voice-adapter-url-missing', adapter?.at ?? general?.position ?? root.position, 'reqGeneralInfo has no reqAdapterUrl: an org loads the connector from ConversationVendorInfo.connectorUrl, but the console emulator loads the Voice connector page from this item.', "Add reqAdapterUrl with the connector's Voice page URL (the same as the ConversationVendorInfo connectorUrl).");
+  }
+
+  const certItem = hvcc?.items.find((i) => i.name === 'reqTelephonyIntegrationCertificate');
+  if (!certItem || certItem.value === '') {
+    const where = certItem ? 'reqTelephonyIntegrationCertificate is empty' : hvcc ? 'the reqHvcc section has no reqTelephonyIntegrationCertificate' : 'there is no reqHvcc (SCV Settings) section';
+    r.report('voice-certificate-missing', certItem?.valuePosition ?? hvcc?.position ?? general?.position ?? root.position, `This Salesforce Voice contact center has no Telephony Integration Certificate (${where}): Salesforce cannot verify the JWTs the voice bridge signs, so no VoiceCall can be created.`, `Add the certificate (PEM) as reqHvcc/reqTelephonyIntegrationCertificate; make the key pair with: ${certificateCommand('voice-bridge-cert.pem')}`);
+  } else {
+    const verdict = checkCertificate(certItem.value, 'reqTelephonyIntegrationCertificate', now);
+    if (verdict.ok) {
+      if (verdict.daysLeft < EXPIRY_WARNING_DAYS) r.report('voice-certificate-expiring', certItem.valuePosition, `reqTelephonyIntegrationCertificate expires on ${verdict.notAfter.toISOString()} (in ${verdict.daysLeft} day(s)); from then on Salesforce refuses the voice bridge's JWTs.`, `Make a new key pair and certificate (${certificateCommand('voice-bridge-cert.pem')}), put the certificate here and the key on the voice bridge before then.`);
+    } else {
+      const fixes = {
+        empty: 'Paste the certificate (PEM).',
+        'private-key': "Remove the private key from the contact center at once, make a new key pair (this one is exposed), keep the key on the voice bridge's host and put only the certificate (-----BEGIN CERTIFICATE-----) here.",
+        invalid: `Paste the whole certificate from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----; make one with: ${certificateCommand('voice-bridge-cert.pem')}`,
+        'not-rsa': `Make an RSA key pair: ${certificateCommand('voice-bridge-cert.pem')}`,
+        expired: `Make a new key pair and certificate (${certificateCommand('voice-bridge-cert.pem')}); put the certificate here and the key on the voice bridge.`,
+      } as const;
+      const rule = verdict.kind === 'private-key' ? 'voice-certificate-private-key' : verdict.kind === 'not-rsa' ? 'voice-certificate-not-rsa' : verdict.kind === 'expired' ? 'voice-certificate-expired' : 'voice-certificate-invalid';
+      r.report(rule, certItem.valuePosition, verdict.message, fixes[verdict.kind]);
+    }
+  }
+
+  const prefix = hvcc?.items.find((i) => i.name === 'reqLongDistPrefix');
+  if (prefix && !/^\d*$/.test(prefix.value)) r.report('dialing-prefix-invalid', prefix.valuePosition, `reqLongDistPrefix '${prefix.value}' is not a string of digits.`, 'Write digits only, e.g. 1; leave it empty for none.');
+
+  for (const entry of general?.items ?? []) {
+    if (OPENCTI_ONLY_GENERAL_ITEMS.includes(entry.name)) r.report('voice-opencti-item', entry.position, `${entry.name} is an Open CTI softphone item; a Salesforce Voice contact center ignores it (Salesforce draws the phone and loads the connector from the ConversationVendorInfo).`, `Remove ${entry.name}.`);
+  }
+  const dialing = cc.section(DIALING_OPTIONS);
+  if (dialing) r.report('voice-opencti-item', dialing.position, 'reqDialingOptions is the Open CTI dialing section; a Salesforce Voice contact center reads its long-distance prefix from reqHvcc/reqLongDistPrefix.', 'Move the long-distance prefix to reqHvcc/reqLongDistPrefix and remove reqDialingOptions.');
 }
 
 function checkInternalName(name: string, at: Position, r: Reporter): void {

@@ -65,6 +65,16 @@ export const RULES = {
   'sip-websocket-insecure': { severity: 'warning', summary: 'ws:// to a non-loopback host is blocked by browsers on an https page.' },
   'secret-in-file': { severity: 'error', summary: 'A shared sipPassword is readable by every agent assigned to the call center; refused unless demoCallCenter is true (then a warning).' },
   'credentials-ignored': { severity: 'warning', summary: 'With credentialScheme ephemeral, sipUsername and sipPassword are ignored.' },
+  'voice-vendor-info-missing': { severity: 'error', summary: 'A Salesforce Voice contact center names its ConversationVendorInfo in reqGeneralInfo/reqVendorInfoApiName.' },
+  'voice-vendor-info-invalid': { severity: 'error', summary: 'reqVendorInfoApiName is <namespace>__<developer name> of a ConversationVendorInfo.' },
+  'voice-certificate-missing': { severity: 'error', summary: 'A Salesforce Voice contact center needs reqHvcc/reqTelephonyIntegrationCertificate to verify the Telephony Integration REST API JWTs.' },
+  'voice-certificate-private-key': { severity: 'error', summary: 'The certificate item holds a private key, readable by every admin and agent of the contact center.' },
+  'voice-certificate-invalid': { severity: 'error', summary: 'The Telephony Integration Certificate is not a parsable X.509 certificate (PEM).' },
+  'voice-certificate-not-rsa': { severity: 'error', summary: 'The Telephony Integration REST API takes RS256 JWTs: the certificate must be of an RSA key.' },
+  'voice-certificate-expired': { severity: 'error', summary: 'The Telephony Integration Certificate has expired: Salesforce refuses the JWTs of its key.' },
+  'voice-certificate-expiring': { severity: 'warning', summary: 'The Telephony Integration Certificate expires within 30 days.' },
+  'voice-adapter-url-missing': { severity: 'warning', summary: 'Without reqAdapterUrl the console emulator has no Voice connector page to load (an org takes it from ConversationVendorInfo.connectorUrl).' },
+  'voice-opencti-item': { severity: 'warning', summary: 'An Open CTI softphone item or section in a Salesforce Voice contact center, where it means nothing.' },
 } as const satisfies Record<string, RuleSpec>;
 
 export type RuleId = keyof typeof RULES;

@@ -95,4 +95,20 @@ export const METADATA_FIELDS: readonly string[] = [
 ];
 
 export const INTERNAL_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
+
+/**
+ * reqVendorInfoApiName: `<namespace>__<developer name>` of the package's ConversationVendorInfo.
+ * A namespace prefix is a letter then up to 14 letters and digits; a developer name starts with a
+ * letter, has letters, digits and single underscores, and does not end with one.
+ */
+export const VENDOR_INFO_API_NAME = /^([A-Za-z][A-Za-z0-9]{0,14})__([A-Za-z](?:[A-Za-z0-9]|_(?!_))*)$/;
+
+/** The value Salesforce gives a partner-telephony ConversationVendorInfo's vendorType. */
+export const VOICE_VENDOR_TYPE = 'ServiceCloudVoicePartner';
+
+/** reqGeneralInfo items that mean something to an Open CTI softphone only; Salesforce Voice draws its own phone. */
+export const OPENCTI_ONLY_GENERAL_ITEMS: readonly string[] = [
+  'reqUseApi', 'reqSoftphoneHeight', 'reqSoftphoneWidth', 'reqSalesforceCompatibilityMode', 'reqStandbyUrl', 'reqTimeout',
+  'reqCanvasNamespace', 'reqCanvasApiName', 'reqProgId', 'reqVersion',
+];
 export const ALPHANUMERIC = /^[A-Za-z0-9]+$/;

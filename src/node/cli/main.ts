@@ -19,7 +19,9 @@ import { parseArgs } from 'node:util';
 import { buildImportXml, buildMetadataXml, importFileName, metadataFileName } from '../callcenter/build.ts';
 import { CONFIG_FILE, configSchema, formatConfigProblem, initConfigYaml, loadConfig } from '../callcenter/config.ts';
 import type { CallCenterDefinition } from '../callcenter/definition.ts';
-import { formatProblem, hasErrors, lintCallCenter, type CallCenterFormat, type LintProblem, type LintProfile } from '../callcenter/lint.ts';
+import { certificateCommand } from '../callcenter/certificate-check.ts';
+import { DEFAULT_CERTIFICATE_FILE } from '../callcenter/definition.ts';
+import { formatProblem, hasErrors, lintCallCenter, type CallCenterFormat, type CallCenterSurface, type LintProblem, type LintProfile } from '../callcenter/lint.ts';
 import { diagnoseConfig, diagnoseConsole, diagnosePackage, formatFinding, type Finding } from '../doctor/doctor.ts';
 import { buildPackage, DEFAULT_API_VERSION, PackageBuildError } from '../package/package-builder.ts';
 import { VOICE_BRIDGE_HELP, voiceBridgeCommand } from '../voice-bridge/command.ts';
@@ -32,7 +34,8 @@ export interface CliIo {
 
 const USAGE = `Usage: switchboard <command>
 
-  callcenter init   [--out ${CONFIG_FILE}] [--force]     write a commented config file
+  callcenter init   [--out ${CONFIG_FILE}] [--force] [--surface opencti|voice]
+                                                         write a commented config file
   callcenter schema                                      print the config file's JSON Schema
   callcenter build  [config] [--out out/callcenter]      write the Setup import and Metadata API files
   callcenter lint   <file…> [--format json] [--profile P] check Call Center files (either format)
@@ -52,11 +55,14 @@ Exit codes: 0 ok (warnings allowed), 1 problems found, 2 usage error.
 
 /** `switchboard <command> [sub] --help`: what one command does, its arguments and options. */
 const COMMAND_HELP: Readonly<Record<string, string>> = {
-  'callcenter init': `Usage: switchboard callcenter init [--out ${CONFIG_FILE}] [--force]
+  'callcenter init': `Usage: switchboard callcenter init [--out ${CONFIG_FILE}] [--force] [--surface opencti|voice]
 
 Writes a commented config file to start from (the Call Center's settings as YAML).
-  --out FILE   where to write it (default ${CONFIG_FILE})
-  --force      overwrite an existing file
+  --out FILE       where to write it (default ${CONFIG_FILE})
+  --force          overwrite an existing file
+  --surface S      opencti (default): an Open CTI softphone; voice: a Salesforce Voice contact
+                   center (partner telephony): connector URL, ConversationVendorInfo API name and
+                   the certificate file of the voice bridge's key
 `,
   'callcenter schema': `Usage: switchboard callcenter schema
 
@@ -73,7 +79,8 @@ Setup > Call Centers > Import XML file, and the Metadata API callCenters/*.callC
 Checks Call Center definition files (Setup import XML or Metadata API .callCenter-meta.xml): names
 each file's format and whose call center it is checked as, then prints each problem as
 file:line:column severity rule message, with a fix.
-  --format json   {files: [{file, format, profile, problems}], errors, warnings}
+  --format json   {files: [{file, format, surface, profile, problems}], errors, warnings}
+                  (surface: opencti, or voice for a Salesforce Voice contact center: reqHvcc)
   --profile P     switchboard adds the connector's own advice (its section, its adapter page);
                   generic checks only what Salesforce needs; auto (default) picks switchboard for
                   a file with a switchboard section or an adapter URL naming Switchboard
@@ -86,6 +93,9 @@ Writes a Salesforce DX project: the Call Center, the softphone's Visualforce pag
 resource (or the Call Center pointing at --external-url where you host it), CSP trusted sites, the
 presence message channel with its Omni-Channel bridge, the Apex classes, the user's extension
 field, the secret's Custom Metadata type and the agents' permission set, with a README of the steps.
+For a Salesforce Voice config (surface: voice): the contact center, the ConversationVendorInfo
+(connector URL), CSP trusted sites, the agents' and admins' permission sets and a README of the
+admin steps (partner telephony add-on, import, certificate, users, the voice bridge).
   --out DIR              output folder (default out/package)
   --connector-dist DIR   the built softphone (default dist/app/softphone; run npm run build first)
   --external-url URL     an https:// URL that serves the softphone instead of a static resource
@@ -164,16 +174,20 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 function init(args: readonly string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({ args: [...args], options: { out: { type: 'string' }, force: { type: 'boolean' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args: [...args], options: { out: { type: 'string' }, force: { type: 'boolean' }, surface: { type: 'string' } }, allowPositionals: true });
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const surface = values.surface ?? 'opencti';
+  if (surface !== 'opencti' && surface !== 'voice') throw new UsageError(`--surface is opencti or voice, got '${surface}'`);
   const file = resolve(io.cwd, values.out ?? CONFIG_FILE);
   if (existsSync(file) && !values.force) {
     io.err(`switchboard: ${file} already exists; pass --force to overwrite it.\n`);
     return 1;
   }
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, initConfigYaml());
-  io.out(`Wrote ${file}. Edit it, then run \`switchboard callcenter build\`.\n`);
+  writeFileSync(file, initConfigYaml(surface));
+  io.out(surface === 'voice'
+    ? `Wrote ${file}. Make the voice bridge's key pair and the contact center's certificate:\n  ${certificateCommand(join(dirname(values.out ?? CONFIG_FILE), DEFAULT_CERTIFICATE_FILE))}\nthen edit the file and run \`switchboard callcenter build\`.\n`
+    : `Wrote ${file}. Edit it, then run \`switchboard callcenter build\`.\n`);
   return 0;
 }
 
@@ -195,7 +209,7 @@ function readConfig(path: string | undefined, io: CliIo): CallCenterDefinition |
       `  To write a config to build it from: switchboard callcenter init (then switchboard callcenter build)\n`);
     return undefined;
   }
-  const result = loadConfig(text, path ?? CONFIG_FILE);
+  const result = loadConfig(text, path ?? CONFIG_FILE, { baseDir: dirname(file) });
   if (!result.ok) {
     for (const p of result.problems) io.err(`${formatConfigProblem(p)}\n`);
     return undefined;
@@ -237,17 +251,17 @@ function lint(args: readonly string[], io: CliIo): number {
   const profile = values.profile ?? 'auto';
   if (profile !== 'auto' && profile !== 'switchboard' && profile !== 'generic') throw new UsageError(`--profile is auto, switchboard or generic, got '${profile}'`);
   if (positionals.length === 0) throw new UsageError('callcenter lint needs at least one file');
-  const files: { file: string; readable: boolean; format: CallCenterFormat | null; profile: LintProfile; problems: LintProblem[] }[] = [];
+  const files: { file: string; readable: boolean; format: CallCenterFormat | null; surface: CallCenterSurface | null; profile: LintProfile; problems: LintProblem[] }[] = [];
   for (const file of positionals) {
     let text: string;
     try {
       text = readFileSync(resolve(io.cwd, file), 'utf8');
     } catch {
-      files.push({ file, readable: false, format: null, profile: profile === 'auto' ? 'generic' : profile, problems: [{ file, line: 1, column: 1, severity: 'error', rule: 'xml-not-well-formed', message: 'The file cannot be read.', fix: 'Check the path.' }] });
+      files.push({ file, readable: false, format: null, surface: null, profile: profile === 'auto' ? 'generic' : profile, problems: [{ file, line: 1, column: 1, severity: 'error', rule: 'xml-not-well-formed', message: 'The file cannot be read.', fix: 'Check the path.' }] });
       continue;
     }
     const result = lintCallCenter(text, file, { profile });
-    files.push({ file, readable: true, format: result.format ?? null, profile: result.profile, problems: result.problems });
+    files.push({ file, readable: true, format: result.format ?? null, surface: result.surface ?? null, profile: result.profile, problems: result.problems });
   }
   const problems = files.flatMap((f) => f.problems);
   const errors = problems.filter((p) => p.severity === 'error').length;
@@ -256,7 +270,7 @@ function lint(args: readonly string[], io: CliIo): number {
   } else {
     for (const f of files) {
       if (f.readable) {
-        const what = f.format ? FORMAT_NAMES[f.format] : 'not a Call Center file';
+        const what = f.format ? `${FORMAT_NAMES[f.format]}${f.surface === 'voice' ? ', a Salesforce Voice contact center' : ''}` : 'not a Call Center file';
         io.out(`${f.file}: ${what}, checked as ${f.profile === 'switchboard' ? 'a Switchboard call center' : 'a generic call center (no Switchboard advice)'}\n`);
       }
       for (const p of f.problems) io.out(`${formatProblem(p)}\n`);

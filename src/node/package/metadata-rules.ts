@@ -5,7 +5,7 @@
  * these rules before writing, and the tests check every generated file against them.
  */
 import { lintCallCenter } from '../callcenter/lint.ts';
-import { METADATA_NAMESPACE } from '../callcenter/salesforce-names.ts';
+import { METADATA_NAMESPACE, VOICE_VENDOR_TYPE } from '../callcenter/salesforce-names.ts';
 import { parseXml, type XmlElement } from '../callcenter/xml-tree.ts';
 
 export interface MetadataProblem {
@@ -143,6 +143,7 @@ export const METADATA_RULES: readonly MetadataTypeRule[] = [
     required: ['label'],
     allowed: ['applicationVisibilities', 'classAccesses', 'customMetadataTypeAccesses', 'customPermissions', 'description', 'fieldPermissions', 'hasActivationRequired', 'label', 'license', 'objectPermissions', 'pageAccesses', 'recordTypeVisibilities', 'tabSettings', 'userPermissions'],
     check: (root) => [
+      ...root.children.filter((c) => c.name === 'objectPermissions').flatMap(checkObjectPermissions),
       ...bool(root, 'hasActivationRequired'),
       ...root.children.filter((c) => c.name === 'classAccesses').flatMap((p) => (text(p, 'apexClass') && text(p, 'enabled') ? [] : ['<classAccesses> needs <apexClass> and <enabled>.'])),
       ...root.children.filter((c) => c.name === 'pageAccesses').flatMap((p) => (text(p, 'apexPage') && text(p, 'enabled') ? [] : ['<pageAccesses> needs <apexPage> and <enabled>.'])),
@@ -153,6 +154,20 @@ export const METADATA_RULES: readonly MetadataTypeRule[] = [
       ...root.children.filter((c) => c.name === 'tabSettings').flatMap((p) => (text(p, 'tab') && ['Available', 'Visible', 'None'].includes(text(p, 'visibility') ?? '') ? [] : ['<tabSettings> needs <tab> and <visibility> Available, Visible or None.'])),
       ...root.children.filter((c) => c.name === 'customMetadataTypeAccesses').flatMap((p) => (text(p, 'name') && text(p, 'enabled') ? [] : ['<customMetadataTypeAccesses> needs <name> and <enabled>.'])),
     ],
+  },
+  {
+    // The telephony provider of a Salesforce Voice contact center (partner telephony). Folder and
+    // suffix as Salesforce's partner-telephony quickstart lays them out.
+    type: 'ConversationVendorInfo',
+    path: /^ConversationVendorInformation\/[A-Za-z][A-Za-z0-9_]*\.ConversationVendorInformation-meta\.xml$/,
+    root: 'ConversationVendorInfo',
+    required: ['connectorUrl', 'developerName', 'masterLabel', 'vendorType'],
+    allowed: [
+      'agentSSOSupported', 'bridgeComponent', 'clientAuthMode', 'connectorUrl', 'customConfig', 'customIconId', 'customLoginUrl', 'developerName',
+      'einsteinConversationInsightsSupported', 'integrationClass', 'masterLabel', 'namedCredential', 'namedCredentialSupported',
+      'partnerContactCenterListSupported', 'partnerTransferDestinationsSupported', 'serverAuthMode', 'userSyncingSupported', 'vendorType',
+    ],
+    check: checkVendorInfo,
   },
   {
     // Only custom metadata types are generated as objects; their folder and file carry the __mdt name.
@@ -190,6 +205,42 @@ function checkField(root: XmlElement, path: string): string[] {
   const onMetadataType = /^objects\/[^/]+__mdt\//.test(path);
   if (text(root, 'fieldManageability') !== undefined && !onMetadataType) problems.push('<fieldManageability> exists only on custom metadata type fields.');
   problems.push(...oneOf(root, 'fieldManageability', ['DeveloperControlled', 'SubscriberControlled', 'Locked']));
+  return problems;
+}
+
+const VENDOR_CAPABILITIES = ['agentSSOSupported', 'einsteinConversationInsightsSupported', 'namedCredentialSupported', 'partnerContactCenterListSupported', 'partnerTransferDestinationsSupported', 'userSyncingSupported'];
+
+function checkVendorInfo(root: XmlElement, path: string): string[] {
+  const problems = [
+    ...oneOf(root, 'vendorType', [VOICE_VENDOR_TYPE]),
+    ...oneOf(root, 'clientAuthMode', ['SSO', 'Custom', 'Mixed']),
+    ...oneOf(root, 'serverAuthMode', ['OAuth', 'None']),
+    ...bool(root, ...VENDOR_CAPABILITIES),
+  ];
+  const fileName = /([^/]+)\.ConversationVendorInformation-meta\.xml$/.exec(path)?.[1];
+  const developerName = text(root, 'developerName');
+  if (developerName !== fileName) problems.push(`<developerName> '${developerName ?? ''}' is not the file's name '${fileName ?? ''}'.`);
+  const url = text(root, 'connectorUrl') ?? '';
+  if (!/^https:\/\/[^/\s]+/.test(url) && !/^\/apex\/[A-Za-z][A-Za-z0-9_]*$/.test(url)) problems.push(`<connectorUrl> '${url}' is neither an https URL nor /apex/<namespace>__<page>.`);
+  // Salesforce's guide: these capabilities work only through the Apex integration class and a Named Credential.
+  const needsCredential = VENDOR_CAPABILITIES.filter((c) => c !== 'namedCredentialSupported' && text(root, c) === 'true');
+  if (needsCredential.length && text(root, 'namedCredentialSupported') !== 'true') problems.push(`${needsCredential.join(', ')} need namedCredentialSupported true.`);
+  if (VENDOR_CAPABILITIES.some((c) => text(root, c) === 'true') && !text(root, 'integrationClass')) problems.push('A capability set to true needs the <integrationClass> that implements it.');
+  return problems;
+}
+
+const OBJECT_PERMISSIONS = ['allowCreate', 'allowDelete', 'allowEdit', 'allowRead', 'modifyAllRecords', 'viewAllRecords'];
+
+/** One object's permissions: every flag given, and none that needs another missing (edit needs read…). */
+function checkObjectPermissions(p: XmlElement): string[] {
+  const object = text(p, 'object') ?? '';
+  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(object)) return [`<objectPermissions> needs an <object>, got '${object}'.`];
+  const problems = [...bool(p, ...OBJECT_PERMISSIONS)];
+  const missing = OBJECT_PERMISSIONS.filter((f) => text(p, f) === undefined);
+  if (missing.length) problems.push(`<objectPermissions> of ${object} lacks ${missing.join(', ')}.`);
+  const on = (f: string): boolean => text(p, f) === 'true';
+  const needs: [string, string][] = [['allowEdit', 'allowRead'], ['allowCreate', 'allowRead'], ['allowDelete', 'allowEdit'], ['viewAllRecords', 'allowRead'], ['modifyAllRecords', 'allowDelete'], ['modifyAllRecords', 'viewAllRecords']];
+  for (const [flag, needed] of needs) if (on(flag) && !on(needed)) problems.push(`<objectPermissions> of ${object}: ${flag} needs ${needed}.`);
   return problems;
 }
 

@@ -22,16 +22,20 @@
  *     permissionsets/SwitchboardAdmin…                 the Setup tab and its controller
  *   README.md                                          the admin steps (secret, extensions, permission set)
  *
+ * A Salesforce Voice config (surface: voice) gets its own, smaller project: voice-package.ts.
+ *
  * Every generated metadata file is checked against metadata-rules.ts before it is returned.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { SaxesParser } from 'saxes';
 import { buildMetadataXml, escapeXml, metadataFileName } from '../callcenter/build.ts';
-import type { CallCenterDefinition } from '../callcenter/definition.ts';
+import { isVoice, type CallCenterDefinition } from '../callcenter/definition.ts';
 import { METADATA_NAMESPACE } from '../callcenter/salesforce-names.ts';
 import { checkMetadataFile, checkSfdxProject } from './metadata-rules.ts';
+import { metadataXml as meta, XML_DECL } from './metadata-xml.ts';
 import { writeZip, type ZipEntry } from './zip.ts';
+import { voicePackageFiles } from './voice-package.ts';
 import { omniBridgeAura, presenceBridgeLwc } from './presence-bridge.ts';
 import { CALL_LOG_APEX, CALL_LOG_APEX_CLASS, CALL_LOG_APEX_TEST, CALL_LOG_APEX_TEST_CLASS } from './call-log-apex.ts';
 import { RECORDS_APEX, RECORDS_APEX_CLASS, RECORDS_APEX_TEST, RECORDS_APEX_TEST_CLASS } from './records-apex.ts';
@@ -74,11 +78,16 @@ export class PackageBuildError extends Error {
   }
 }
 
-const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>';
 
 export function buildPackage(def: CallCenterDefinition, options: PackageOptions): PackageFile[] {
   const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
   if (!/^\d{2}\.0$/.test(apiVersion)) throw new PackageBuildError(`API version '${apiVersion}' is not NN.0 (e.g. 62.0).`);
+  if (isVoice(def)) {
+    // Salesforce frames the Voice connector from its own host: there is no Visualforce hosting.
+    const connectorUrl = options.externalUrl ?? def.adapterUrl;
+    if (!/^https:\/\/[^\s/]+/i.test(connectorUrl)) throw new PackageBuildError(`The Voice connector URL '${connectorUrl}' must be an https URL (the hosted connector's /voice/ page): Salesforce frames the connector only from https. Set callCenter.adapterUrl or pass --external-url.`);
+    return checked(voicePackageFiles(def, def.voice, connectorUrl, apiVersion, PACKAGE_DIR));
+  }
   const external = options.externalUrl ?? (/^https:\/\//i.test(def.adapterUrl) ? def.adapterUrl : undefined);
   if (external !== undefined && !/^https:\/\/[^\s/]+/i.test(external)) throw new PackageBuildError(`The external URL '${external}' must be an https URL: Lightning frames the softphone only from https.`);
   const adapterUrl = external ?? `/apex/${PAGE_NAME}`;
@@ -243,16 +252,17 @@ export function buildPackage(def: CallCenterDefinition, options: PackageOptions)
     '',
   ].join('\n'));
 
+  return checked(files);
+}
+
+/** Every generated metadata file against its type's rules, before anything is written. */
+function checked(files: PackageFile[]): PackageFile[] {
   const problems = [
-    ...checkSfdxProject(String(files[0]?.content ?? '')),
+    ...checkSfdxProject(String(files.find((f) => f.path === 'sfdx-project.json')?.content ?? '')),
     ...files.filter((f) => f.path.endsWith('-meta.xml')).flatMap((f) => checkMetadataFile(f.path.slice(PACKAGE_DIR.length + 1), String(f.content))),
   ];
   if (problems.length) throw new PackageBuildError('The generated package breaks Salesforce metadata rules:', problems.map((p) => `${p.path}: ${p.message}`));
   return files;
-}
-
-function meta(type: string, fields: readonly (readonly [string, string])[]): string {
-  return [XML_DECL, `<${type} xmlns="${METADATA_NAMESPACE}">`, ...fields.map(([k, v]) => `    <${k}>${escapeXml(v)}</${k}>`), `</${type}>`, ''].join('\n');
 }
 
 function messageField(name: string, description: string): string[] {
