@@ -177,3 +177,37 @@ describe('embedded SIP server + voice bridge (Salesforce Voice)', () => {
     assert.equal(scrt.requests.length, before);
   });
 });
+
+describe('embedded SIP server + voice bridge: a queued call', () => {
+  test('a call that waits in a queue keeps its VoiceCall: the offer carries the id, and it is closed once, at the end', async () => {
+    const q = await fixture({ ringGroups: { q: ['1001'] }, queues: { q: {} }, voiceBridge: { url: bridge.url, token: TOKEN, waitMs: WAIT_MS } });
+    const seen: VoiceCallEvent[] = [];
+    q.server.on('voice-call', (e) => seen.push(e));
+    try {
+      const agent = await q.phone('1001');
+      const colleague = await q.phone('1002');
+      const busy = colleague.call('1001');
+      const first = await agent.invitations.next('the colleague rings the agent');
+      await first.accept();
+      await busy.outcome;
+      const customer = await q.phone('guest');
+      const queued = customer.call('q');
+      assert.equal(await queued.progress, 182);
+      const created = seen.find((e) => e.kind === 'created');
+      assert.ok(created && created.kind === 'created', 'the VoiceCall is made when the call arrives, before it waits');
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(scrt.calls.get(created.callId)?.updates.length, 0, 'waiting in the queue is not the end');
+      await first.bye();
+      const offer = await agent.invitations.next('the queued call offered');
+      assert.equal(offer.request.callId, created.callId);
+      assert.equal(offer.request.getHeader('X-Salesforce-VoiceCall-Id'), created.voiceCallId);
+      await offer.accept();
+      assert.equal((await queued.outcome).kind, 'established');
+      await queued.inviter.bye();
+      await until(() => seen.some((e) => e.kind === 'ended') || undefined, 'the end of the queued call');
+      assert.deepEqual(scrt.calls.get(created.callId)?.updates.map((u) => u.disconnectReason), ['CUSTOMER_DISCONNECT']);
+    } finally {
+      await q.close();
+    }
+  });
+});
