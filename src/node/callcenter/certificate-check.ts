@@ -30,7 +30,8 @@ export type CertificateVerdict =
   | { readonly ok: false; readonly kind: 'empty' | 'private-key' | 'invalid' | 'not-rsa' | 'expired'; readonly message: string };
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----/;
-const BARE_BASE64 = /^[A-Za-z0-9+/=\s]+$/;
+/** A body pasted without its markers: base64 broken into lines, no other blanks. */
+const BARE_BASE64 = /^[A-Za-z0-9+/=\r\n]+$/;
 
 /** Whether the text holds a private key in any PEM form (PKCS#8, RSA, EC, encrypted, OpenSSH). */
 export function containsPrivateKey(text: string): boolean {
