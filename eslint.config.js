@@ -78,4 +78,9 @@ export default tseslint.config(
     files: ['src/node/customer-phone/web/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [...forbid('crm', 'ui', 'app'), ...packages(['node:*'], 'Browser code: no Node built-ins.')] }] },
   },
+  // Unit tests of the tools' browser code (pure parts such as the console's Voice protocol) run in Node.
+  {
+    files: ['src/node/**/web/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: forbid('telephony', 'crm', 'ui', 'app') }] },
+  },
 );

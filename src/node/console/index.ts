@@ -42,6 +42,9 @@ import { checkHost, checkRequest, refusalBody } from './server/request-guard.ts'
 import { handleApiLogin, type ConnectedApp } from './server/api-login.ts';
 import { handleLogin, sessionForPage } from './server/login.ts';
 import { DEFAULT_CREDENTIAL_TTL_SECONDS, parseTtlSeconds } from './server/sip-credentials.ts';
+import { VoiceCallStore } from './db/voice-calls.ts';
+import { voiceConsoleRoutes } from './server/voice-console-routes.ts';
+import { useDemoVoiceCallCenter } from './server/voice-demo.ts';
 
 export { ApexRegistry, HOST_RESOLVER_RULES, STRICT_CHROMIUM_ARGS, DEMO };
 export type { ApexHandler, ConsoleData, ValidationRuleView };
@@ -89,6 +92,14 @@ export interface ConsoleOptions {
   readonly apiPassword?: string;
   /** Connected apps for the OAuth JWT bearer flow: consumer key and certificate (PEM). Default none. */
   readonly connectedApps?: readonly ConnectedApp[];
+  /**
+   * 'voice': the demo agents use the demo Salesforce Voice contact center (SwitchboardVoice, connector
+   * at V/voice/; server/voice-demo.ts) and the console speaks the Voice connector protocol. Default
+   * 'opencti' (the demo call center as seeded).
+   */
+  readonly surface?: 'opencti' | 'voice';
+  /** The demo Voice contact center's Telephony Integration Certificate (PEM), with surface 'voice'. */
+  readonly voiceCertificate?: string;
 }
 
 /** The API password of the emulated org's users unless startConsole is given another (README). */
@@ -117,6 +128,8 @@ export interface RunningConsole {
   readonly data: ConsoleData;
   readonly apex: ApexRegistry;
   readonly log: ConsoleEventLog;
+  /** The org's VoiceCall records (Salesforce Voice), as the Telephony API and the console's phone write them. */
+  readonly voiceCalls: VoiceCallStore;
   close(): Promise<void>;
 }
 
@@ -127,13 +140,15 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   let ports = { lightning: 0, vf: 0 };
   const sessions = new SessionStore(() => ports.lightning, strict);
   const sessionUserId = (req: IncomingMessage): string | undefined => sessions.fromRequest(req)?.userId;
-  const { data, rest, close: closeData } = openConsoleData({
+  const { data, db, rest, close: closeData } = openConsoleData({
     file: options.dbFile ?? ':memory:',
     ...(options.sipServer ? { sipServer: options.sipServer } : {}),
     ...(options.sipDomain ? { sipDomain: options.sipDomain } : {}),
     ephemeralCredentials: options.sipSecret !== undefined,
     authenticate: sessionUserId,
   });
+  const voiceCalls = new VoiceCallStore(db);
+  if (options.surface === 'voice') useDemoVoiceCallCenter(data, options.voiceCertificate !== undefined ? { certificate: options.voiceCertificate } : {});
   const apex = new ApexRegistry();
   registerBuiltinApex(apex, data, { ...(options.sipSecret ? { sipSecret: options.sipSecret } : {}), credentialTtlSeconds: ttl });
   for (const [key, handler] of Object.entries(options.apex ?? {})) {
@@ -146,6 +161,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   const sipWebSocketUrls = (): string[] => callCenterWebSockets(data.callCenters().map((cc) => data.callCenterSettings(cc.Id)));
   const consoleApi = createConsoleApi({
     data, apex, log, describeOrigins: () => origins, sessionUserId,
+    voice: voiceConsoleRoutes(voiceCalls, data),
     connectorPage: connectorPageCheck(options.distDir ?? join(ROOT, 'dist'), options.apexDir ? resolve(options.apexDir) : undefined, () => origins.vf),
     // The policy the connector page is served with (connector-page-route.ts), for the admin's diagnosis.
     connectorCsp: () => connectorCsp({ trustedOrigins: [origins.lightning], sipWebSocketUrls: sipWebSocketUrls() }),
@@ -196,7 +212,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     softphoneUrl: `${origins.vf}/softphone/`,
     apiToken,
     loginUrl: `${origins.lightning}/login`,
-    data, apex, log,
+    data, apex, log, voiceCalls,
     close: async () => {
       await servers.close();
       closeData();

@@ -18,6 +18,9 @@ The Lightning console emulator alone (npm start runs it with the embedded SIP se
   --apex-dir DIR      Apex classes the emulator serves to runApex
   --sip-server URL    the SIP WebSocket URL the demo call centers point at
   --strict            Salesforce-shaped host names (map *.force.com to 127.0.0.1 in the browser)
+  --surface S         opencti (default) or voice: the demo agents use the Salesforce Voice
+                      contact center SwitchboardVoice and the console speaks the Voice protocol
+                      (the real connector base library needs --strict)
   --sip-secret S      the secret shared with the phone system for SwitchboardCredentials.mint
                       (default the environment's SWITCHBOARD_SIP_SECRET; never printed)
   --credential-ttl N  lifetime of minted SIP credentials in seconds (default 3600)
@@ -36,6 +39,7 @@ try {
     'apex-dir': { type: 'string' },
     'sip-server': { type: 'string' },
     strict: { type: 'boolean', default: false },
+    surface: { type: 'string', default: 'opencti' },
     'sip-secret': { type: 'string' },
     'credential-ttl': { type: 'string', default: '3600' },
     },
@@ -50,6 +54,11 @@ if (values.help) {
   process.exit(0);
 }
 
+if (values.surface !== 'opencti' && values.surface !== 'voice') {
+  console.error(`--surface must be opencti or voice; got '${values.surface}'`);
+  process.exit(2);
+}
+const surface: 'opencti' | 'voice' = values.surface;
 const port = Number(values.port);
 const vfPort = Number(values['vf-port']);
 if (!Number.isInteger(port) || !Number.isInteger(vfPort)) {
@@ -65,7 +74,7 @@ try {
 }
 const sipSecret = values['sip-secret'] ?? process.env.SWITCHBOARD_SIP_SECRET;
 const app = await startConsole({
-  port, vfPort, host: values.host, dbFile: values.db, strictOrigins: values.strict, credentialTtlSeconds,
+  port, vfPort, host: values.host, dbFile: values.db, strictOrigins: values.strict, credentialTtlSeconds, surface,
   ...(sipSecret ? { sipSecret } : {}),
   ...(values['apex-dir'] ? { apexDir: values['apex-dir'] } : {}),
   ...(values['sip-server'] ? { sipServer: values['sip-server'] } : {}),
@@ -77,6 +86,7 @@ console.log(`Connector:         ${app.softphoneUrl}`);
 console.log(`Log in as a user:  ${app.loginUrl}`);
 console.log(`API token:         ${app.apiToken} (send as Authorization: Bearer; the console page has its own session)`);
 if (!sipSecret) console.log('No --sip-secret: SwitchboardCredentials.mint answers that the SIP secret is not configured.');
+if (surface === 'voice' && !values.strict) console.log('Salesforce Voice without --strict: the real connector base library ignores SETUP_CONNECTOR from http://127.0.0.1 (it accepts only Salesforce host names over HTTPS); start with --strict.');
 if (values.strict) console.log(`Strict origins: start Chromium with ${STRICT_CHROMIUM_ARGS.map((a) => `"${a}"`).join(' ')}`);
 const stop = (): void => void app.close().then(() => process.exit(0));
 process.on('SIGINT', stop);

@@ -13,6 +13,7 @@ import { searchAndPop } from './screen-pop-rules.ts';
 import { validateCallCenterText } from './call-center-import.ts';
 import { createCallCenter, saveSwitchboardValues, switchboardSetupView, unknownItems } from './switchboard-setup.ts';
 import { setupChecklist, type ConnectorPageCheck } from './setup-checklist.ts';
+import type { VoiceConsoleRoute } from './voice-console-routes.ts';
 
 export const CONSOLE_API = '/emulator/api/console/';
 
@@ -38,6 +39,8 @@ export interface ConsoleApiOptions {
   readonly connectorPage?: ConnectorPageCheck;
   /** The Content-Security-Policy the connector page is served with now (the admin's diagnosis judges it). */
   readonly connectorCsp?: () => string;
+  /** Salesforce Voice's VoiceCall work for the console's phone (`voice/...`, voice-console-routes.ts). */
+  readonly voice?: VoiceConsoleRoute;
 }
 
 export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMessage, res: ServerResponse, path: string, url: URL) => Promise<void> {
@@ -164,7 +167,7 @@ export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMess
           if (typeof e.method !== 'string') throw new HttpError(400, 'log entry needs a method');
           log.add({
             method: e.method, args: e.args ?? null, at: typeof e.at === 'number' ? e.at : Date.now(),
-            surface: e.surface === 'classic' ? 'classic' : 'lightning',
+            surface: e.surface === 'classic' || e.surface === 'voice' ? e.surface : 'lightning',
             ...(typeof e.userId === 'string' ? { userId: e.userId } : {}),
             ...(typeof e.success === 'boolean' ? { success: e.success } : {}),
           });
@@ -172,6 +175,7 @@ export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMess
         return sendJson(res, 200, { logged: entries.length });
       }
     }
+    if (rest.startsWith('voice/') && options.voice && (await options.voice(req, res, rest.slice('voice/'.length), method, userOf(req, url)))) return;
     let m = /^records\/([A-Za-z0-9]{15,18})$/.exec(rest);
     if (m && method === 'GET') {
       const page = recordPage(m[1]);

@@ -1,9 +1,12 @@
-/** The server's in-memory record of every Open CTI call the console served (GET /emulator/api/console/log). */
+/**
+ * The server's in-memory record of every Open CTI call the console served (GET /emulator/api/console/log),
+ * and under Salesforce Voice (surface 'voice') every message between the console and the connector.
+ */
 export interface ConsoleLogEntry {
   readonly method: string;
   readonly args: unknown;
   readonly at: number;
-  readonly surface: 'lightning' | 'classic';
+  readonly surface: 'lightning' | 'classic' | 'voice';
   readonly userId?: string;
   readonly success?: boolean;
 }

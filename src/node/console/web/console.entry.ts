@@ -13,6 +13,9 @@ import { LightningHost } from './lightning-host.ts';
 import { LmsBus } from './lms-bus.ts';
 import { softphoneUrl, clampInt } from './softphone-url.ts';
 import { PRESENCE_CHANNEL, type PresenceMessage } from '../opencti/web/protocol.ts';
+import { VoiceHost } from './voice/voice-host.ts';
+import { VoicePhone } from './voice/voice-phone.ts';
+import { dispositions, isVoiceCallCenter } from './voice/voice-protocol.ts';
 
 const BASE = '/lightning';
 
@@ -24,6 +27,7 @@ async function boot(): Promise<void> {
   const settings = session.settings ?? {};
   const lms = new LmsBus();
   let host: LightningHost | undefined;
+  let voice: VoiceHost | undefined;
 
   const header = h('header', { class: 'slds-global-header_container console-header' });
   const search = h('input', { type: 'search', class: 'slds-input', role: 'searchbox', 'aria-label': 'Search', placeholder: 'Search...' });
@@ -59,7 +63,9 @@ async function boot(): Promise<void> {
 
   const mode = settings['/reqGeneralInfo/reqSalesforceCompatibilityMode'] ?? 'Classic';
   const adapterUrl = settings['/reqGeneralInfo/reqAdapterUrl'] ?? session.callCenter?.AdapterUrl ?? '';
-  const phoneAvailable = Boolean(session.callCenter && adapterUrl && (mode === 'Lightning' || mode === 'Classic_and_Lightning'));
+  // A Salesforce Voice contact center: Salesforce draws the phone (Omni-Channel), no Open CTI softphone.
+  const voiceMode = Boolean(session.callCenter && adapterUrl && isVoiceCallCenter(settings));
+  const phoneAvailable = !voiceMode && Boolean(session.callCenter && adapterUrl && (mode === 'Lightning' || mode === 'Classic_and_Lightning'));
   const awayReasons = (settings['/switchboard/awayReasons'] ?? 'Break:Break;Lunch:Lunch;Training:Training;Meeting:Meeting')
     .split(';').map((p) => p.trim()).filter(Boolean).map((p) => ({ id: p.slice(0, p.indexOf(':')).trim(), label: p.slice(p.indexOf(':') + 1).trim() }))
     .filter((r) => r.id);
@@ -67,6 +73,7 @@ async function boot(): Promise<void> {
     widthPX: clampInt(settings['/reqGeneralInfo/reqSoftphoneWidth'], 200, 1920, 300),
     heightPX: clampInt(settings['/reqGeneralInfo/reqSoftphoneHeight'], 240, 2560, 480),
   }, awayReasons, (status: OmniStatus) => {
+    voice?.setPresence(status);
     const message: PresenceMessage = { source: 'omni', ...status };
     lms.publish(PRESENCE_CHANNEL, message);
   }, phoneAvailable);
@@ -90,6 +97,12 @@ async function boot(): Promise<void> {
         if (host && !host.initializationComplete && frame) frame.src = softphoneUrl(standby, session.origins.vf, { sfdcIframeOrigin: location.origin, mode: 'Lightning' }).href;
       }, timeout);
     }
+  } else if (voiceMode) {
+    const url = new URL(adapterUrl, session.origins.vf);
+    // ACW follows the contact center's wrap-up item (Omni's After Conversation Work in an org).
+    const acwAllowed = !/^false$/i.test(settings['/switchboard/wrapUpEnabled'] ?? 'true');
+    voice = new VoiceHost(root, url, api, session, workspace, bar, awayReasons, acwAllowed);
+    new VoicePhone(bar.omniExtra, voice, dispositions(settings));
   } else {
     bar.frameHost.append(h('p', { role: 'note' }, session.callCenter
       ? `Call center ${session.callCenter.Name} is not available in Lightning Experience (compatibility mode ${mode}).`
@@ -114,6 +127,7 @@ async function boot(): Promise<void> {
     softphoneUrl: () => frame?.src ?? null,
     navigate: (path: string) => workspace.navigate(path),
     startWork: (to: string) => host?.workStart(to),
+    voice: () => (voice ? { state: voice.state, wire: voice.wire, voiceCall: voice.voiceCall, related: voice.related, originWarning: voice.originWarning ?? null, connectorUrl: voice.frame.src } : null),
     ready: true,
   };
 

@@ -32,6 +32,8 @@ export class UtilityBar {
   private readonly omniButton: HTMLButtonElement;
   private readonly omniHeader: HTMLElement;
   private readonly omniBody: HTMLElement;
+  /** Below the status list: Salesforce's own phone under Salesforce Voice (web/voice/voice-phone.ts). */
+  readonly omniExtra: HTMLElement;
   omni: OmniStatus = { status: 'offline' };
   private omniOpen = false;
 
@@ -54,7 +56,8 @@ export class UtilityBar {
       h('h2', { class: 'slds-utility-panel__header-label' }, 'Omni-Channel'),
       h('button', { class: 'slds-button slds-button_icon', type: 'button', 'aria-label': 'Minimize Omni-Channel', onclick: () => this.setOmniOpen(false) }, '–'));
     this.omniBody = h('div', {});
-    this.omniPanel = h('section', { id: 'omni-panel', class: 'console-omni-panel', role: 'dialog', 'aria-label': 'Omni-Channel' }, this.omniHeader, this.omniBody);
+    this.omniExtra = h('div', {});
+    this.omniPanel = h('section', { id: 'omni-panel', class: 'console-omni-panel', role: 'dialog', 'aria-label': 'Omni-Channel' }, this.omniHeader, this.omniBody, this.omniExtra);
     const items = h('ul', { class: 'console-utility-items' },
       phoneAvailable ? h('li', {}, this.phoneButton) : null,
       h('li', {}, this.omniButton));
