@@ -64,6 +64,15 @@ export default tseslint.config(
     files: [`src/${l}/**/*.test.ts`, `src/${l}/testing/**/*.ts`],
     rules: { 'no-restricted-imports': ['error', { patterns: forbid(...['telephony', 'crm', 'ui', 'app', 'node'].filter((x) => x !== l && !(l === 'app' && x !== 'node'))) }] },
   })),
+  // The Salesforce Voice adapter's tests drive the real engine over the behaving in-memory phone
+  // system, as the core's tests do; the rest of src/telephony stays out of reach.
+  {
+    files: ['src/crm/salesforce-voice/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [
+      ...forbid('ui', 'app', 'node'),
+      { regex: '(^|/)telephony(/(?!fake/)|$)', message: 'Layer rule (CONTRIBUTING.md): this test may import src/telephony/fake only.' },
+    ] }] },
+  },
   {
     files: ['src/node/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: forbid('telephony', 'crm', 'ui', 'app') }] },
