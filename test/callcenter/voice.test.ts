@@ -165,3 +165,16 @@ test('init --surface refuses anything but opencti and voice', async (t) => {
   assert.equal(r.code, 2);
   assert.match(r.err, /--surface is opencti or voice, got 'scv'/);
 });
+
+test('the connector URL: the local emulator\'s loopback origin is a warning, plain http elsewhere an error, another vendor\'s file needs no switchboard advice', (t) => {
+  const dir = voiceWorkspace(t, '');
+  const r = loadConfig(initConfigYaml('voice'), join(dir, 'switchboard.yaml'));
+  assert.ok(r.ok);
+  const rules = (adapterUrl: string, profile: 'switchboard' | 'generic' = 'switchboard'): string[] =>
+    lintCallCenter(buildImportXml({ ...r.definition, adapterUrl }), 'SwitchboardVoice.xml', { profile }).problems.map((p) => `${p.severity} ${p.rule}`);
+  assert.deepEqual(rules('http://127.0.0.1:8081/voice/'), ['warning adapter-url-localhost']);
+  assert.deepEqual(rules('https://switchboard-dev--c.vf.force.com:8443/voice/'), []);
+  assert.deepEqual(rules('http://voice.example.com/voice/'), ['error adapter-url-not-https']);
+  assert.deepEqual(rules('/apex/switchboard__Voice'), ['warning adapter-url-relative']);
+  assert.deepEqual(rules('/apex/acme__Voice', 'generic'), [], 'another vendor may host its connector in Visualforce');
+});
