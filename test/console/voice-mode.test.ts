@@ -125,6 +125,15 @@ describe('console emulator: Salesforce Voice mode', { timeout: 120_000 }, () => 
     assert.equal(setupLog['/reqHvcc/reqTelephonyIntegrationCertificate'], undefined, 'the certificate is not logged');
   });
 
+  it('reads the port only: a call event posted on the window by the connector frame changes nothing', async () => {
+    const before = (await voice()).wire.length;
+    await frame.evaluate(() => window.parent.postMessage({ type: 'TELEPHONY_EVENT_DISPATCHED', payload: { telephonyEventType: 'CALL_STARTED', telephonyEventPayload: { callId: 'forged', callType: 'Inbound', state: 'ringing', callAttributes: { voiceCallId: '0LQ000000000009AAA' } } } }, '*'));
+    await new Promise((r) => setTimeout(r, 300));
+    const v = await voice();
+    assert.equal(v.state.call, null);
+    assert.equal(v.wire.length, before);
+  });
+
   it('presence from the Omni status list goes to the connector as SET_AGENT_STATUS', async () => {
     await page.getByRole('button', { name: /Omni-Channel/ }).click();
     await page.getByRole('radio', { name: 'Available' }).click();
@@ -237,6 +246,21 @@ describe('console emulator: Salesforce Voice mode', { timeout: 120_000 }, () => 
     for (const type of ['SETUP_CONNECTOR', 'CONNECTOR_READY', 'CALL_STARTED', 'ACCEPT_CALL', 'CALL_CONNECTED', 'HANGUP', 'WRAP_UP_CALL', 'LOG']) {
       assert.ok(voiceLog.some((e) => e.method === type), `event log has ${type}`);
     }
+  });
+
+  it('Log out shows the connector\'s sign-in frame at its height; signing in makes the phone ready again; logs download on request', async () => {
+    await phone().getByRole('button', { name: 'Download phone logs' }).click();
+    await until('logs downloaded', () => asked('downloadLogs'), (a) => a.length === 1);
+    await phone().getByRole('button', { name: 'Log out of phone system' }).click();
+    await until('logged out', () => voice(), (v) => v.state.phase === 'login');
+    const signIn = page.getByRole('region', { name: 'Phone system sign-in' });
+    await signIn.waitFor({ timeout: 5000 });
+    assert.equal((await signIn.boundingBox())?.height, 300, 'LOGOUT_RESULT loginFrameHeight');
+    assert.ok((await signIn.boundingBox())!.x >= 0, 'on screen');
+    await frame.evaluate(() => (window as unknown as { testConnector: { login(): void } }).testConnector.login());
+    await until('ready again', () => voice(), (v) => v.state.phase === 'ready');
+    assert.equal(await signIn.isVisible(), false);
+    await phone().getByRole('textbox', { name: 'Phone number' }).waitFor({ timeout: 5000 });
   });
 
   it('on local origins (http://127.0.0.1) the console says the base library will ignore it, and the connector stays silent', async () => {

@@ -38,7 +38,12 @@ export class VoicePhone {
       this.noticesView(s),
       s.phase === 'connecting' ? h('p', { role: 'status' }, 'Connecting to the phone system…') : null,
       s.phase === 'login' ? h('p', { role: 'status' }, 'Sign in to the phone system in the window the connector shows.') : null,
-      s.phase === 'ready' ? this.body(s) : null);
+      s.phase === 'ready' ? this.body(s) : null,
+      s.phase === 'ready' && !s.call && !s.wrapUp
+        ? h('div', { role: 'group', 'aria-label': 'Phone system' },
+          h('button', { type: 'button', class: 'slds-button slds-button_neutral', onclick: () => this.host.send(commands.logout()) }, 'Log out of phone system'),
+          h('button', { type: 'button', class: 'slds-button slds-button_neutral', onclick: () => this.host.send(commands.downloadLogs()) }, 'Download phone logs'))
+        : null);
     this.root.append(region);
     if (focused) (this.root.querySelector(`[aria-label="${CSS.escape(focused)}"]`) as HTMLElement | null)?.focus();
   }
