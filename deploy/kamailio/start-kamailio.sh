@@ -9,6 +9,7 @@
 #        [--ephemeral-secret SECRET | --ephemeral-secret-file FILE]
 #        [--tls-cert cert.pem --tls-key key.pem | --tls-self-signed] [--wss-port 8443]
 #        [--ws-keepalive SECONDS]
+#        [--voice-bridge http://127.0.0.1:8787 [--voice-bridge-token-file FILE] [--voice-inbound REGEX]]
 #
 # --users takes lines "username password"; without it every user's password is --password
 # (tests and demos only). --ephemeral-secret(-file) switches to short-lived credentials
@@ -17,11 +18,15 @@
 # plain usernames are checked against the users file (desk phones). --tls-* serve wss on
 # --wss-port (default ws port + 363). Connector settings then: sipWebSocketUrl
 # ws://127.0.0.1:<ws-port> (or wss://<host>:<wss-port>), sipDomain 127.0.0.1. The test suite uses
-# test/support/kamailio.ts, which does the same from TS.
+# test/support/kamailio.ts, which does the same from TS. --voice-bridge: Salesforce Voice
+# (WITH_VOICE_BRIDGE, needs kamailio-utils-modules): inbound INVITEs (From user matching
+# --voice-inbound, default a number of 8+ digits) get their VoiceCall from `switchboard voice-bridge`
+# first; its token is read from the file (exported as SB_VOICE_BRIDGE_TOKEN, never written to the run dir).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 ws_port=8080; sip_port=5060; password=secret; rundir=""; users=""; rtpengine=""; auth=1; blf=1; groups=""; shm=64
 secret=""; tls_cert=""; tls_key=""; self_signed=0; wss_port=""; ws_keepalive=30
+voice_bridge=""; voice_token=""; voice_inbound=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --ephemeral-secret) secret=$2; shift 2 ;;
@@ -33,6 +38,13 @@ while [ $# -gt 0 ]; do
     --tls-self-signed) self_signed=1; shift ;;
     --wss-port) wss_port=$2; shift 2 ;;
     --ws-keepalive) ws_keepalive=$2; shift 2 ;;
+    --voice-bridge)
+      case "$2" in http://*|https://*) ;; *) echo "--voice-bridge must be the bridge's http(s) URL (got $2)" >&2; exit 2 ;; esac
+      voice_bridge=${2%/}; shift 2 ;;
+    --voice-bridge-token-file)
+      [ -r "$2" ] || { echo "--voice-bridge-token-file: cannot read $2" >&2; exit 2; }
+      voice_token=$(tr -d '\r\n' < "$2"); shift 2 ;;
+    --voice-inbound) voice_inbound=$2; shift 2 ;;
     --ws-port) ws_port=$2; shift 2 ;;
     --sip-port) sip_port=$2; shift 2 ;;
     --password) password=$2; shift 2 ;;
@@ -94,6 +106,15 @@ if [ -n "$secret" ]; then
   export SB_AUTHEPH_SECRET="$secret"
 fi
 [ "$auth" = 1 ] && defines="$defines -A WITH_AUTH"
+if [ -n "$voice_bridge" ]; then
+  defines="$defines -A WITH_VOICE_BRIDGE"
+  case "$voice_bridge$voice_inbound" in *'!'*|*'|'*) echo "--voice-bridge and --voice-inbound must not contain ! or |" >&2; exit 2 ;; esac
+  if [ -n "$voice_token" ]; then
+    case "$voice_token" in *'"'*|*'\'*|*' '*) echo "the voice bridge token must not contain quotes, backslashes or spaces" >&2; exit 2 ;; esac
+    defines="$defines -A WITH_VOICE_BRIDGE_TOKEN"
+    export SB_VOICE_BRIDGE_TOKEN="$voice_token"
+  fi
+fi
 [ "$blf" = 1 ] && defines="$defines -A WITH_BLF"
 [ -n "$rtpengine" ] && defines="$defines -A WITH_RTPENGINE"
 if [ -n "$users" ]; then
@@ -116,6 +137,8 @@ sed -e "s|^#!substdef \"!SB_SIP_PORT![^!]*!g\"|#!substdef \"!SB_SIP_PORT!$sip_po
     -e "s|^#!substdef \"!SB_RUNDIR![^!]*!g\"|#!substdef \"!SB_RUNDIR!$rundir!g\"|" \
     -e "s|^#!substdef \"!SB_PASSWORD![^!]*!g\"|#!substdef \"!SB_PASSWORD!$password!g\"|" \
     ${rtpengine:+-e "s|^#!substdef \"!SB_RTPENGINE![^!]*!g\"|#!substdef \"!SB_RTPENGINE!$rtpengine!g\"|"} \
+    ${voice_bridge:+-e "s|^#!substdef \"!SB_VOICE_BRIDGE![^!]*!g\"|#!substdef \"!SB_VOICE_BRIDGE!$voice_bridge!g\"|"} \
+    ${voice_inbound:+-e "s|^#!substdef \"!SB_VOICE_INBOUND![^!]*!g\"|#!substdef \"!SB_VOICE_INBOUND!$voice_inbound!g\"|"} \
     "$here/kamailio.cfg" > "$rundir/kamailio.cfg"
 
 # shellcheck disable=SC2086
@@ -129,5 +152,5 @@ until (exec 3<>"/dev/tcp/127.0.0.1/$ws_port") 2>/dev/null; do
   [ $tries -lt 200 ] || { echo "Kamailio did not open ws port $ws_port within 10 s" >&2; kill $pid; exit 1; }
   sleep 0.05
 done
-echo "Kamailio ready: ws://127.0.0.1:$ws_port${tls_cert:+, wss://127.0.0.1:$wss_port}${secret:+ (short-lived credentials)} (SIP udp/tcp 127.0.0.1:$sip_port, run dir $rundir)"
+echo "Kamailio ready: ws://127.0.0.1:$ws_port${tls_cert:+, wss://127.0.0.1:$wss_port}${secret:+ (short-lived credentials)}${voice_bridge:+ (VoiceCalls through $voice_bridge)} (SIP udp/tcp 127.0.0.1:$sip_port, run dir $rundir)"
 wait $pid
