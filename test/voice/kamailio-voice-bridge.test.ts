@@ -130,7 +130,8 @@ test('calls between agents do not touch the bridge; a slow Salesforce: the call 
   const slow = customer.call('2004');
   const offer = await a4.invitations.next('offer after the bridge timed out', () => true, 8000);
   const waited = Date.now() - started;
-  assert.ok(waited >= 1500 && waited < 3500, `rang after ${waited} ms`);
+  assert.ok(waited >= 1500, `rang after ${waited} ms, having waited for the bridge`);
+  // No header: it rang before Salesforce's answer (held 4 s), once http_client gave up.
   assert.equal(header(offer), undefined);
   await offer.reject({ statusCode: 486 });
   await slow.outcome;
