@@ -161,10 +161,10 @@ describe('voice bridge: create and close a VoiceCall', () => {
   });
 
   it('retries a create whose first answer timed out, and Salesforce keeps exactly one VoiceCall', async () => {
-    const bridge = await bridgeWith({ timeoutMs: 300 });
+    const bridge = await bridgeWith({ timeoutMs: 600 });
     try {
       const from = scrt.requests.length;
-      scrt.delayNext(1, 900); // Salesforce makes the record, but answers after the bridge gave up.
+      scrt.delayNext(1, 1500); // Salesforce makes the record, but answers after the bridge gave up.
       const res = await post(bridge, '/v1/calls', { vendorCallKey: 'slow-1@h', from: '+1', to: '+2' });
       assert.equal(res.status, 200);
       const creates = scrt.requests.slice(from).filter((r) => r.path === '/telephony/v1/voiceCalls');
@@ -193,15 +193,20 @@ describe('voice bridge: create and close a VoiceCall', () => {
   });
 
   it('retries a 5xx, answers 504 when every attempt times out, and 502 for a dead Salesforce', async () => {
-    const bridge = await bridgeWith({ timeoutMs: 200, attempts: 2 });
+    const patient = await bridgeWith({ attempts: 2 });
     try {
       scrt.failNext(1, 503, 'Service Unavailable');
-      assert.equal((await post(bridge, '/v1/calls', { vendorCallKey: '5xx-1', from: '+1', to: '+2' })).status, 200);
+      assert.equal((await post(patient, '/v1/calls', { vendorCallKey: '5xx-1', from: '+1', to: '+2' })).status, 200);
+    } finally {
+      await patient.close();
+    }
+    const bridge = await bridgeWith({ timeoutMs: 200, attempts: 2 });
+    try {
       scrt.delayNext(2, 500);
       const timedOut = await post(bridge, '/v1/calls', { vendorCallKey: 'to-1', from: '+1', to: '+2' });
       assert.equal(timedOut.status, 504);
       assert.match(String((timedOut.body.error as { message: string }).message), /no answer within 200 ms/);
-      await new Promise((r) => setTimeout(r, 400)); // the held requests finish before the next test counts
+      await new Promise((r) => setTimeout(r, 600)); // the held requests finish before the next test counts
     } finally {
       await bridge.close();
     }
