@@ -516,7 +516,10 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
         else this.reply(request, connection, 405, { headers: [['Allow', 'SUBSCRIBE']] });
         return;
       }
-      if (method === 'REFER') this.noteReferredReplaces(request, connection);
+      if (method === 'REFER') {
+        this.noteReferredReplaces(request, connection);
+        this.voiceCalls?.referred(request.callId, connection.id);
+      }
       if (method === 'BYE') this.voiceCalls?.bye(request.callId, connection.id);
       const failed = this.proxy.forwardInDialog(request, connection);
       if (failed) this.reply(request, connection, failed.status, { reason: failed.reason });
@@ -692,16 +695,18 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       if (replaced) this.voiceCalls?.replaced(request.callId, replaced.callId);
     }
     const voiceCalls = this.voiceCalls;
-    if (voiceCalls && request.method === 'INVITE' && replaces === undefined && this.isLocalHost(ruri.host)) {
+    // A caller an agent just REFERred elsewhere: this INVITE (with Replaces for a consultative transfer) is the transfer's leg.
+    const transferOf = voiceCalls && request.method === 'INVITE' ? voiceCalls.transferOf(caller) : undefined;
+    if (voiceCalls && request.method === 'INVITE' && (replaces === undefined || transferOf !== undefined) && this.isLocalHost(ruri.host)) {
       const user = ruri.user ?? '';
       const called = this.aorOf(user);
       const reachable = this.ringGroups.has(user) || (this.isKnownUser(user) && this.targetsOf(called).length > 0);
-      if (reachable && voiceCalls.wants({ caller, called }, this.guests.has(who.user))) {
+      if (reachable && (transferOf !== undefined || voiceCalls.wants({ caller, called }, this.guests.has(who.user)))) {
         this.awaitingVoiceCall.set(inviteKey, { request, connection });
         // 100 at once: a UA may send CANCEL only after a provisional answer (RFC 3261 9.1).
         connection.send(buildResponse(request.raw, 100));
         voiceCalls.start(
-          { inviteKey, callId: request.callId, from: request.from.uri.user ?? caller, to: user, callerConnectionId: connection.id },
+          { inviteKey, callId: request.callId, from: request.from.uri.user ?? caller, to: user, callerAor: caller, callerConnectionId: connection.id, ...(transferOf !== undefined ? { transferOf } : {}) },
           (voiceCallId) => this.guard('voice bridge', () => {
             this.awaitingVoiceCall.delete(inviteKey);
             if (connection.closed) return;

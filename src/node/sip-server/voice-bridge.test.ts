@@ -155,6 +155,40 @@ describe('embedded SIP server + voice bridge (Salesforce Voice)', () => {
     assert.equal(agent.invitations.queued.length, 0, 'the agent never rang');
   });
 
+  test("a blind transfer: the caller's INVITE after the agent's REFER gets a Transfer VoiceCall whose parent is the first call", async () => {
+    const customer = await f.phone('guest');
+    const first = await f.phone('1009');
+    const second = await f.phone('1003');
+    const call = customer.call('1009');
+    const offer = await first.invitations.next('the customer call');
+    await offer.accept();
+    await call.outcome;
+    const parentKey = offer.request.callId;
+    const referred = new Promise<number>((resolve) => {
+      void offer.refer(UserAgent.makeURI(`sip:1003@${DOMAIN}`) as NonNullable<ReturnType<typeof UserAgent.makeURI>>, {
+        requestDelegate: { onAccept: (r) => resolve(r.message.statusCode ?? 0), onReject: (r) => resolve(r.message.statusCode ?? 0) },
+        onNotify: (n) => { void n.accept(); },
+      });
+    });
+    assert.equal(await referred, 202);
+    const transferred = await second.invitations.next('the transferred call');
+    const legKey = transferred.request.callId;
+    assert.notEqual(legKey, parentKey);
+    const leg = scrt.calls.get(legKey);
+    assert.ok(leg);
+    assert.equal(transferred.request.getHeader('X-Salesforce-VoiceCall-Id'), leg.id);
+    assert.deepEqual([leg.created.initiationMethod, leg.created.parentVoiceCallId, leg.created.from, leg.created.to], ['Transfer', parentKey, 'guest', '1003']);
+    await transferred.accept();
+    await offer.bye();
+    await until(() => scrt.calls.get(parentKey)?.updates.length === 1 || undefined, 'the first call closed');
+    assert.equal(scrt.calls.get(parentKey)?.updates[0].disconnectReason, 'AGENT_DISCONNECT');
+    const legCall = await customer.transferCalls.next('the transferee call');
+    await reach(legCall, SessionState.Established);
+    await legCall.bye();
+    await until(() => leg.updates.length === 1 || undefined, 'the transfer leg closed');
+    assert.equal(leg.updates[0].disconnectReason, 'CUSTOMER_DISCONNECT');
+  });
+
   test('a caller cannot forge the header, and calls between agents do not touch the bridge', async () => {
     const customer = await f.phone('guest');
     const agent = await f.phone('1006');

@@ -13,6 +13,10 @@
  * its dialogs lives any more and no queue holds it (checked once the events of a step settle),
  * also across a softphone's reload (an INVITE with Replaces carries the call on under a new
  * Call-ID: it is an alias of the same VoiceCall).
+ *
+ * Transfers: when an agent REFERs the caller of a recorded call elsewhere (blind, or consultative
+ * with Replaces), the caller's next INVITE within a minute is the transfer's leg: its VoiceCall is
+ * created with initiationMethod Transfer and the original call as parent, as Salesforce asks.
  */
 import type { Clock, Logger } from '../../core/index.ts';
 
@@ -53,6 +57,8 @@ export interface VoiceCallsPort {
 
 interface BridgedCall {
   readonly vendorCallKey: string;
+  /** The caller's address of record (who a transfer's REFER goes to). */
+  readonly callerAor: string;
   readonly inviteKey: string;
   readonly callerConnectionId: number;
   /** The Call-IDs the call lives under (its own, and those of INVITEs that replaced a leg). */
@@ -71,10 +77,14 @@ interface BridgedCall {
 }
 
 const END_TIMEOUT_MS = 10_000;
+/** How long after a REFER the referred caller's INVITE counts as the transfer (RFC 3515 leaves it open; 64 s is Timer B's span). */
+const TRANSFER_WINDOW_MS = 64_000;
 
 export class VoiceCalls {
   private readonly byCallId = new Map<string, BridgedCall>();
   private readonly waiting = new Map<string, { cancelled: boolean }>();
+  /** Callers an agent REFERred away from a recorded call: caller AOR → the parent call and until when. */
+  private readonly transfers = new Map<string, { readonly parent: string; readonly until: number }>();
   private readonly base: string;
   private readonly waitMs: number;
 
@@ -114,9 +124,10 @@ export class VoiceCalls {
    * bridge failed or took longer than `waitMs`; `proceed` is not called when the caller cancelled
    * meanwhile (the end is then reported as abandoned).
    */
-  start(call: { readonly inviteKey: string; readonly callId: string; readonly from: string; readonly to: string; readonly callerConnectionId: number }, proceed: (voiceCallId: string | undefined) => void): void {
+  start(call: { readonly inviteKey: string; readonly callId: string; readonly from: string; readonly to: string; readonly callerAor: string; readonly callerConnectionId: number; readonly transferOf?: string }, proceed: (voiceCallId: string | undefined) => void): void {
+    if (call.transferOf !== undefined) this.transfers.delete(call.callerAor);
     const bridged: BridgedCall = {
-      vendorCallKey: call.callId, inviteKey: call.inviteKey, callerConnectionId: call.callerConnectionId, callIds: new Set([call.callId]),
+      vendorCallKey: call.callId, callerAor: call.callerAor, inviteKey: call.inviteKey, callerConnectionId: call.callerConnectionId, callIds: new Set([call.callId]),
       created: Promise.resolve(), refused: false, answered: false, callerGone: false, byeFromCaller: undefined, ended: false, checkArmed: false,
     };
     this.byCallId.set(call.callId, bridged);
@@ -136,7 +147,11 @@ export class VoiceCalls {
       this.port.logger.log('warn', 'sip-server: the voice bridge did not answer in time; ringing without a VoiceCall id', { callId: call.callId, waitMs: this.waitMs });
       go(undefined);
     }, this.waitMs);
-    bridged.created = this.post('/v1/calls', { vendorCallKey: call.callId, from: call.from, to: call.to, startTime: new Date(this.port.clock.now()).toISOString() }, END_TIMEOUT_MS)
+    const body = {
+      vendorCallKey: call.callId, from: call.from, to: call.to, startTime: new Date(this.port.clock.now()).toISOString(),
+      ...(call.transferOf !== undefined ? { initiationMethod: 'Transfer', parentVendorCallKey: call.transferOf } : {}),
+    };
+    bridged.created = this.post('/v1/calls', body, END_TIMEOUT_MS)
       .then((answer) => {
         const id = (answer as { voiceCallId?: unknown }).voiceCallId;
         if (typeof id !== 'string' || id === '') throw new Error('the bridge answered without a voiceCallId');
@@ -155,6 +170,21 @@ export class VoiceCalls {
         cap();
         go(undefined);
       });
+  }
+
+  /** A REFER inside a call, from the socket `fromConnectionId`: an agent sending its caller elsewhere. */
+  referred(callId: string, fromConnectionId: number): void {
+    const call = this.byCallId.get(callId);
+    if (!call || call.ended || fromConnectionId === call.callerConnectionId) return;
+    const now = this.port.clock.now();
+    for (const [aor, t] of this.transfers) if (t.until < now) this.transfers.delete(aor);
+    this.transfers.set(call.callerAor, { parent: call.vendorCallKey, until: now + TRANSFER_WINDOW_MS });
+  }
+
+  /** The recorded call `callerAor` was just REFERred away from (its vendorCallKey), if any. */
+  transferOf(callerAor: string): string | undefined {
+    const t = this.transfers.get(callerAor);
+    return t && t.until >= this.port.clock.now() ? t.parent : undefined;
   }
 
   /** The caller cancelled or its socket closed before an answer. */
