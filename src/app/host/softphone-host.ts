@@ -11,6 +11,7 @@ import type { EngineEvents } from '../../core/index.ts';
 import type { DiagnosisFinding } from '../../core/diagnosis/index.ts';
 import type { LeadershipInfo, PanelAudio, PanelHost } from '../../ui/panel-host.ts';
 import type { FollowerRelay } from '../leadership/tab-relay.ts';
+import type { RuntimeHost } from './runtime-host.ts';
 
 /** The part of ConnectorEngine the host uses. */
 export interface EngineLike {
@@ -38,7 +39,7 @@ export function loadingState(at: number): EngineState {
   return { phase: 'loading', registration: { state: 'unregistered' }, presence: initialPresence(at), calls: [], recent: [], lines: {}, clickToDialEnabled: false };
 }
 
-export class SoftphoneHost implements PanelHost {
+export class SoftphoneHost implements PanelHost, RuntimeHost {
   readonly locale: string;
   private readonly listeners = new Set<() => void>();
   private source: Source = { kind: 'none' };

@@ -25,7 +25,8 @@ import {
   type Clock, type ConnectorSettings, type CrmPort, type EngineState, type Logger, type ScreenPopOutcome, type StoragePort, type TelephonyPort,
 } from '../../core/index.ts';
 import type { PanelAudio } from '../../ui/panel-host.ts';
-import type { SignInCommand, SoftphoneHost } from '../host/softphone-host.ts';
+import type { SignInCommand } from '../host/softphone-host.ts';
+import type { RuntimeHost } from '../host/runtime-host.ts';
 import { TabLeadership, type LockManagerLike } from '../leadership/leadership.ts';
 import { attendedTab, type AttentionSource } from '../leadership/tab-attention.ts';
 import { FollowerRelay, LeaderRelay, PopUnanswered, RELAY_CHANNEL, type ChannelLike, type PopWork } from '../leadership/tab-relay.ts';
@@ -65,7 +66,7 @@ export interface SoftphoneRuntimeOptions {
    */
   readonly sharedStorage?: StoragePort;
   readonly tabId: string;
-  readonly host: SoftphoneHost;
+  readonly host: RuntimeHost;
   readonly relayTimeoutMs?: number;
   /**
    * Whether the agent is looking at this tab (tab-attention.ts). Without it, this tab never asks
@@ -315,6 +316,9 @@ export class SoftphoneRuntime {
       enableClickToDial: (enabled) => crm.enableClickToDial(enabled),
       setPanelVisible: (visible) => crm.setPanelVisible(visible),
       ...(mint ? { mintSipCredentials: mint } : {}),
+      // A surface that drives the engine itself and shows the calls (Salesforce Voice) keeps its seams.
+      ...(crm.attach ? { attach: crm.attach.bind(crm) } : {}),
+      ...(crm.callLifecycle ? { callLifecycle: crm.callLifecycle.bind(crm) } : {}),
       // This tab's outbox holds the logs Salesforce refused (the tabs share its storage).
       ...(crm.unsavedLogs ? { unsavedLogs: crm.unsavedLogs } : {}),
     };

@@ -53,6 +53,8 @@ export interface RunningServers {
 export async function startConsoleServers(options: ConsoleServerOptions): Promise<RunningServers> {
   const webDir = join(options.distDir, 'node', 'console', 'web');
   const softphoneDir = join(options.distDir, 'app', 'softphone');
+  // The Salesforce Voice connector page (a Voice call center's adapter URL), served like the softphone's.
+  const voiceDir = join(options.distDir, 'app', 'voice');
   const openCti = createOpenCtiRoutes({ libraryDir: join(options.distDir, 'node', 'console', 'opencti', 'web'), allowLocalOrigins: options.allowLocalOrigins });
   let origins: ConsoleOrigins = { lightning: '', vf: '' };
 
@@ -124,6 +126,18 @@ export async function startConsoleServers(options: ConsoleServerOptions): Promis
       const rel = path.slice('/softphone/'.length) || 'index.html';
       if (rel === 'index.html') return serveConnectorPage(res, join(softphoneDir, 'index.html'), { trustedOrigins: [origins.lightning], sipWebSocketUrls: options.sipWebSocketUrls?.() ?? [] });
       if (serveFrom(res, softphoneDir, rel)) return;
+      notFound(res, path);
+      return;
+    }
+    if (path === '/voice') {
+      res.writeHead(302, { location: `/voice/${url.search}` });
+      res.end();
+      return;
+    }
+    if (path.startsWith('/voice/')) {
+      const rel = path.slice('/voice/'.length) || 'index.html';
+      if (rel === 'index.html') return serveConnectorPage(res, join(voiceDir, 'index.html'), { trustedOrigins: [origins.lightning], sipWebSocketUrls: options.sipWebSocketUrls?.() ?? [] });
+      if (serveFrom(res, voiceDir, rel)) return;
       notFound(res, path);
       return;
     }
