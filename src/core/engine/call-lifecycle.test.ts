@@ -7,6 +7,7 @@ import { Call } from '../call/call.ts';
 import { diffCalls, type CallLifecycleEvent } from './call-lifecycle.ts';
 import { ConnectorEngine } from './connector-engine.ts';
 import type { EngineHandle } from './engine-handle.ts';
+import type { ReattachingCall } from '../ports/telephony-port.ts';
 import { CapturingLogger, FakeClock, MemoryStorage, RecordingCrm, settingsMap } from '../testing/index.ts';
 import { FakePhoneSystem } from '../../telephony/fake/index.ts';
 
@@ -197,5 +198,54 @@ describe('the engine runs the lifecycle outlet, and a host drives it through its
     const count = seen.length;
     await handle.execute({ type: 'set-presence', status: 'away', reasonId: 'lunch' }).catch(() => {});
     assert.equal(seen.length, count);
+  });
+});
+
+describe('a CRM that logs by itself still has its calls carried across a reload', () => {
+  async function page(phone: FakePhoneSystem, storage: MemoryStorage, clock: FakeClock, owner: string, reattaching?: readonly ReattachingCall[]) {
+    const crm = new HostDrivenCrm({
+      settings: settingsMap({ '/switchboard/wrapUpEnabled': 'false' }),
+      capabilities: { screenPop: false, callLogging: false, clickToDial: false, presenceSync: false, externalWrapUp: true },
+    });
+    const engine = new ConnectorEngine({
+      crm, storage, clock, logger: new CapturingLogger(), journal: { owner, staleMs: 0, heartbeatMs: 10_000 },
+      createTelephony: () => {
+        const t = phone.createTelephony();
+        if (reattaching) Object.defineProperty(t, 'reattaching', { value: reattaching });
+        return t;
+      },
+    });
+    await engine.start();
+    await engine.execute({ type: 'sign-in', username: '1001', password: 'secret' });
+    await phone.settle();
+    return { crm, engine };
+  }
+
+  it('the reloaded page shows the call with its attached data (the VoiceCall id); it is never logged; a dead page\'s entry is dropped', async () => {
+    const clock = new FakeClock();
+    const phone = new FakePhoneSystem({ users: { '1001': 'secret' }, now: () => clock.now() });
+    const storage = new MemoryStorage();
+    const first = await page(phone, storage, clock, 'page-1');
+    const far = phone.callAgent({ from: '+14155550134', attachedData: { voiceCallId: '0LQ000000000009' } });
+    await phone.settle();
+    await first.engine.execute({ type: 'answer', callId: far.callId });
+    await phone.settle();
+    const answeredAt = first.engine.state.calls[0]!.timestamps.answered!;
+    clock.advance(5000);
+    await phone.settle();
+    first.engine.dispose();
+
+    const left: ReattachingCall = { callId: far.callId, direction: 'inbound', internal: false, remote: { number: '+14155550134' }, answeredAt, leftAt: clock.now(), held: false, muted: false };
+    const second = await page(phone, storage, clock, 'page-2', [left]);
+    const shown = second.engine.state.calls.find((c) => c.id === far.callId);
+    assert.equal(shown?.attachedData['voiceCallId'], '0LQ000000000009', 'what the INVITE carried is back after the reload');
+    assert.deepEqual(second.crm.lifecycle.map((e) => e.type === 'started' && e.restored), [true], 'shown as a restored call, not a new one');
+    second.engine.dispose();
+
+    // A page that is gone for good (no reload takes the call back): its journal entry is dropped, not logged.
+    const third = await page(phone, storage, clock, 'page-3');
+    await phone.settle();
+    assert.equal(third.crm.count('logCall'), 0);
+    assert.deepEqual(await storage.keys('engine/journal/'), []);
   });
 });

@@ -226,8 +226,8 @@ export class ConnectorEngine {
     // Before the journal is recovered: a call being taken back is carried on, not logged as failed.
     await this.restoreReattaching(telephony.reattaching ?? []);
     this.set({ phase: 'signed-out', settings });
-    // Calls a closed or crashed page left open are logged now; nothing waits for it.
-    if (crm.capabilities.callLogging) void this.recoverJournal();
+    // Calls a closed or crashed page left open are logged now (or dropped, where the CRM logs by itself); nothing waits for it.
+    void this.recoverJournal();
     await (ready ?? notifyReady());
     if (crm.capabilities.clickToDial) {
       await crm.enableClickToDial(true).then(() => this.set({ clickToDialEnabled: true }), (e: unknown) => logger.log('warn', 'enableClickToDial failed', { error: String(e) }));
@@ -939,6 +939,11 @@ export class ConnectorEngine {
     for (const entry of found.records) {
       if (this.disposed) return;
       if (this.calls.has(entry.callId) || this.logged.has(entry.callId)) continue;
+      if (!crm.capabilities.callLogging) {
+        // Kept only to carry the call across a reload; a page that is gone left nothing to log here.
+        await this.journal.drop(entry.callId).catch(() => {});
+        continue;
+      }
       try {
         await crm.logCall(entry);
         this.markLogged(entry.callId);
@@ -1182,7 +1187,8 @@ export class ConnectorEngine {
     const next = { ...this.current, ...patch } as EngineState & Record<string, unknown>;
     for (const key of Object.keys(patch)) if ((patch as Record<string, unknown>)[key] === undefined) delete next[key];
     this.current = next;
-    if (patch.calls && this.options.crm.capabilities.callLogging) this.journal.changed();
+    // Also where the CRM logs by itself: the journal is what a reloaded page carries its calls on with (their attached data).
+    if (patch.calls) this.journal.changed();
     this.emitter.emit('change', this.current);
     const lifecycle = this.options.crm.callLifecycle?.bind(this.options.crm);
     if (lifecycle && patch.calls) for (const event of diffCalls(previous.calls, next.calls, next.recent)) lifecycle(event);
