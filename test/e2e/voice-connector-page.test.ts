@@ -3,7 +3,8 @@
 // the emulator's <Visualforce origin>/voice/ and posts SETUP_CONNECTOR with a MessageChannel. The
 // agent signs in in the connector's own frame (no password in the call center), registers to the
 // embedded SIP server; a customer phone calls the support line with the INVITE header the phone
-// system adds for Voice, and the wire messages on the port are checked, with real WebRTC media.
+// system adds for Voice, and the wire messages on the port are checked, with real WebRTC media, and
+// across a reload of the connector mid-call (the call is kept, Salesforce replays it, audio comes back).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
@@ -19,8 +20,9 @@ interface WireMessage {
 }
 
 /**
- * Runs in the parent page: frames the connector and, once it has loaded, posts SETUP_CONNECTOR with
- * one end of a MessageChannel, as Salesforce's console does; the other end records the wire.
+ * Runs in the parent page: frames the connector and, each time it has loaded (a reload too), posts
+ * SETUP_CONNECTOR with one end of a new MessageChannel, as Salesforce's console does; the other end
+ * records the wire (from that load on).
  */
 function frameConnector({ vfOrigin, connectorConfig }: { vfOrigin: string; connectorConfig: Record<string, unknown> }): void {
   const w = window as unknown as { __wire: unknown[]; __send: (m: unknown) => void };
@@ -30,12 +32,27 @@ function frameConnector({ vfOrigin, connectorConfig }: { vfOrigin: string; conne
   frame.allow = 'microphone; autoplay';
   frame.addEventListener('load', () => {
     const channel = new MessageChannel();
+    w.__wire = [];
     channel.port1.onmessage = (e) => w.__wire.push(e.data);
     w.__send = (m) => channel.port1.postMessage(m);
     frame.contentWindow?.postMessage({ type: 'SETUP_CONNECTOR', connectorConfig }, vfOrigin, [channel.port2]);
-  }, { once: true });
+  });
   frame.src = `${vfOrigin}/voice/`;
   document.body.append(frame);
+}
+
+/** Audio bytes the connector's peer connection for `callId` has received (0 while there is none). */
+async function agentAudioBytes(frame: Frame, callId: string): Promise<number> {
+  return frame.evaluate(async (id) => {
+    const sb = (window as unknown as { switchboard?: { telephony: () => { peerConnection(id: string): RTCPeerConnection | undefined } | undefined } }).switchboard;
+    const pc = sb?.telephony()?.peerConnection(id);
+    if (!pc) return 0;
+    let bytes = 0;
+    (await pc.getStats()).forEach((r: { type: string; kind?: string; bytesReceived?: number }) => {
+      if (r.type === 'inbound-rtp' && r.kind === 'audio') bytes += r.bytesReceived ?? 0;
+    });
+    return bytes;
+  }, callId).catch(() => 0); // the frame is being replaced (reload)
 }
 
 describe('Salesforce Voice connector page (browser smoke test)', { timeout: 180_000 }, () => {
@@ -62,7 +79,7 @@ describe('Salesforce Voice connector page (browser smoke test)', { timeout: 180_
     return f;
   };
 
-  it('SETUP_CONNECTOR → sign-in in the frame → a call rings (CALL_STARTED with the Call-ID and the VoiceCall id) → ACCEPT_CALL → CALL_CONNECTED with media → END_CALL → HANGUP', async () => {
+  it('SETUP_CONNECTOR → sign-in in the frame → a call rings (CALL_STARTED with the Call-ID and the VoiceCall id) → ACCEPT_CALL → CALL_CONNECTED with media → a reload keeps the call (replayed, audio back) → END_CALL → HANGUP', async () => {
     const context = await h.browser.newContext({ ignoreHTTPSErrors: true });
     parent = await context.newPage();
     // What the pages say, for failure messages.
@@ -107,19 +124,26 @@ describe('Salesforce Voice connector page (browser smoke test)', { timeout: 180_
     const connected = await waitEvent('CALL_CONNECTED');
     assert.equal(connected.callId, started.callId);
     // Real media: the agent's peer connection receives the caller's audio.
-    await waitUntil(async () => {
-      const received = await frame.evaluate(async (callId) => {
-        const sb = (window as unknown as { switchboard: { telephony: () => { peerConnection(id: string): RTCPeerConnection | undefined } | undefined } }).switchboard;
-        const pc = sb.telephony()?.peerConnection(callId);
-        if (!pc) return 0;
-        let bytes = 0;
-        (await pc.getStats()).forEach((r: { type: string; kind?: string; bytesReceived?: number }) => {
-          if (r.type === 'inbound-rtp' && r.kind === 'audio') bytes += r.bytesReceived ?? 0;
-        });
-        return bytes;
-      }, started.callId!);
-      return received > 1000;
-    }, 15_000, 'audio from the caller reaches the agent');
+    await waitUntil(async () => (await agentAudioBytes(frame, started.callId!)) > 1000, 15_000, 'audio from the caller reaches the agent');
+
+    // The console reloads mid-call: the connector keeps the call (no BYE), the agent signs in again,
+    // Salesforce finds the call in progress and replays it; the audio comes back.
+    await frame.evaluate(() => location.reload()).catch(() => {});
+    assert.deepEqual(await waitEvent('SHOW_LOGIN'), { loginFrameHeight: 350 });
+    const reloaded = connectorFrame();
+    await reloaded.getByLabel('Extension').fill(AGENT.username);
+    await reloaded.getByLabel('Password').fill(AGENT.password);
+    await reloaded.getByRole('button', { name: 'Sign in' }).click();
+    await waitEvent('LOGIN_RESULT');
+    await waitUntil(async () => (await wire()).some((m) => m.type === 'CONNECTOR_READY'), 10_000, 'CONNECTOR_READY after the reload');
+    const ready = (await wire()).find((m) => m.type === 'CONNECTOR_READY')!.payload as unknown as { callInProgress: { callId?: string; callAttributes?: Record<string, unknown> } | null };
+    assert.equal(ready.callInProgress?.callId, started.callId, 'the call is in progress after the reload');
+    assert.equal(ready.callInProgress?.callAttributes?.['voiceCallId'], VOICE_CALL_ID, 'with its VoiceCall id');
+    await parent.evaluate(() => (window as unknown as { __send: (m: unknown) => void }).__send({ type: 'AGENT_AVAILABLE', isAvailable: true }));
+    const replayed = await waitEvent('CALL_CONNECTED');
+    assert.deepEqual([replayed.callId, replayed['isReplayedCall']], [started.callId, true]);
+    await waitUntil(async () => (await agentAudioBytes(reloaded, started.callId!)) > 1000, 20_000, 'audio from the caller reaches the agent again after the reload');
+    assert.doesNotMatch(await customer.locator('body').innerText(), /: ended/, 'the caller was never hung up on');
 
     await parent.evaluate((callId) => (window as unknown as { __send: (m: unknown) => void }).__send({ type: 'END_CALL', call: { callId } }), started.callId!);
     const hangup = await waitEvent('HANGUP');
