@@ -248,6 +248,19 @@ describe('console emulator: Salesforce Voice mode', { timeout: 120_000 }, () => 
     }
   });
 
+  it('a blind transfer hands the call over and ends it for the agent (after-call work follows)', async () => {
+    const { voiceCall } = h.app.voiceCalls.createOrGet({ vendorCallKey: 'in-3@voice.test', callCenter: callCenterId, from: DEMO.ukContact.e164, to: '+18005550100' });
+    await frame.evaluate(([vc, from]) => (window as unknown as { testConnector: { ring(a: string, b: string, c: string): void } }).testConnector.ring('in-3@voice.test', vc!, from!), [voiceCall.id, DEMO.ukContact.e164]);
+    await phone().getByRole('button', { name: 'Accept' }).click();
+    await until('connected', () => voice(), (v) => v.state.call?.phase === 'connected');
+    await phone().getByRole('textbox', { name: 'Transfer or consult number' }).fill('1003');
+    await phone().getByRole('button', { name: 'Transfer' }).click();
+    await phone().getByRole('form', { name: 'After-call work' }).waitFor({ timeout: 5000 });
+    assert.deepEqual((await asked('addParticipant')).at(-1)!.args, { phoneNumber: '1003', callId: 'in-3@voice.test', isBlindTransfer: true });
+    await phone().getByRole('button', { name: 'Done' }).click();
+    await phone().getByRole('textbox', { name: 'Phone number' }).waitFor({ timeout: 5000 });
+  });
+
   it('Log out shows the connector\'s sign-in frame at its height; signing in makes the phone ready again; logs download on request', async () => {
     await phone().getByRole('button', { name: 'Download phone logs' }).click();
     await until('logs downloaded', () => asked('downloadLogs'), (a) => a.length === 1);
