@@ -199,7 +199,10 @@ export class SwitchboardVoiceConnector extends scv.VendorConnector {
       const state = await this.run({ type: 'blind-transfer', callId: parentId, target: number }, [`hold:${parentId}`, `ended:${parentId}`, `wrap-up-started:${parentId}`],
         (s) => this.find(s, parentId)?.state !== 'transferring');
       const after = this.find(state, parentId);
-      if (after && isLive(after.state)) throw scvError(SCV.ERROR_TYPE.CAN_NOT_ADD_PARTICIPANT, `ADD_PARTICIPANT: the transfer to ${number} failed${state.lastError ? ` (${state.lastError.message})` : ''}.`);
+      if (after && isLive(after.state)) {
+        const why = state.lastError ? ` (${state.lastError.message})` : '';
+        throw scvError(SCV.ERROR_TYPE.CAN_NOT_ADD_PARTICIPANT, `ADD_PARTICIPANT: the transfer to ${number} failed${why}.`);
+      }
       if (after?.state === 'wrap-up') this.later(() => this.publishAfterCallWork(after));
       return new scv.ParticipantResult({ initialCallHasEnded: true, callInfo: callInfoOf(after ?? parent), phoneNumber: number, callId: parentId });
     }

@@ -14,7 +14,8 @@ export const VOICE_CALL_ID_KEY = 'voiceCallId';
 
 export function voiceSettings(connectorConfig: unknown): ConnectorSettings {
   if (typeof connectorConfig !== 'object' || connectorConfig === null || Array.isArray(connectorConfig)) {
-    throw new SwitchboardError('SB10001', `SETUP_CONNECTOR: connectorConfig must be an object of call center items, got ${connectorConfig === null ? 'null' : Array.isArray(connectorConfig) ? 'a list' : typeof connectorConfig}.`);
+    const got = connectorConfig === null ? 'null' : Array.isArray(connectorConfig) ? 'a list' : typeof connectorConfig;
+    throw new SwitchboardError('SB10001', `SETUP_CONNECTOR: connectorConfig must be an object of call center items, got ${got}.`);
   }
   const map: Record<string, string> = {};
   for (const [key, value] of Object.entries(connectorConfig as Record<string, unknown>)) {
