@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AudioDevice, RecordRef } from '../../core/index.ts';
+import type { AudioDevice, CallLifecycleEvent, EngineHandle, RecordRef } from '../../core/index.ts';
 import { CapturingLogger, FakeClock, MemoryStorage, RecordingCrm, settingsMap } from '../../core/testing/index.ts';
 import { FakePhoneSystem } from '../../telephony/fake/index.ts';
 import { SoftphoneHost } from '../host/softphone-host.ts';
+import type { RuntimeHost } from '../host/runtime-host.ts';
 import { LEADERSHIP_LOCK } from '../leadership/leadership.ts';
 import type { AttentionSource, TabAttention } from '../leadership/tab-attention.ts';
 import { FakeLockManager } from '../testing/fake-locks.ts';
@@ -294,4 +295,40 @@ test('the phone tab applies the audio devices the agent chose before the reload,
   await until(() => devices.using('ringer') === 'out-gone' && a.host.audio?.notices.length === 0, 'the ringer device is used once plugged in');
   assert.ok(notified > before, 'the panel was told to read the audio again');
   await a.runtime.stop();
+});
+
+test('the runtime runs under any RuntimeHost, and a CRM that drives the engine itself (Salesforce Voice) keeps its handle and lifecycle events', async () => {
+  const phone = new FakePhoneSystem({ users: { '1001': 'secret' } });
+  const locks = new FakeLockManager();
+  const hub = new MemoryChannelHub();
+  const storage = new MemoryStorage();
+  class HostDriven extends RecordingCrm {
+    handle?: EngineHandle;
+    readonly lifecycle: string[] = [];
+    attach(engine: EngineHandle): void { this.handle = engine; }
+    callLifecycle(event: CallLifecycleEvent): void { this.lifecycle.push(event.type); }
+  }
+  const crm = new HostDriven({ settings: settingsMap({ '/switchboard/sipUsername': '1001', '/switchboard/sipPassword': 'secret' }) });
+  // A page without a panel: it only records what the runtime tells it.
+  const told: string[] = [];
+  const host: RuntimeHost = {
+    execute: async (command) => { told.push(`execute:${command.type}`); },
+    attachEngine: () => { told.push('engine'); },
+    attachFollower: () => { told.push('follower'); },
+    setLeadership: (info) => { told.push(`leadership:${info.role}`); },
+    setAudio: () => {},
+  };
+  const runtime = new SoftphoneRuntime({
+    crm, storage, clock: new FakeClock(), host, tabId: 'V', openChannel: (name) => hub.open(name), sharedStorage: storage,
+    logger: new CapturingLogger(), locks: locks.forTab('V'), createTelephony: () => phone.createTelephony(),
+  });
+  await runtime.start();
+  await until(() => crm.handle?.state.registration.state === 'registered', 'signed in by itself from the call center');
+  assert.deepEqual(told.slice(0, 2), ['engine', 'leadership:leader']);
+  phone.callAgent({ from: '+14155550134' });
+  await until(() => crm.lifecycle.includes('started'), 'the CRM hears the call start');
+  const callId = crm.handle!.state.calls[0]!.id;
+  await crm.handle!.execute({ type: 'answer', callId });
+  await until(() => crm.lifecycle.includes('connected'), 'and its answer, sent through its own handle');
+  await runtime.stop();
 });
