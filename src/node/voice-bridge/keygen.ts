@@ -5,6 +5,7 @@
  * Made with the system's openssl, as the console emulator's dev certificate is.
  */
 import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,3 +50,24 @@ export function generateKeyPair(outDir: string, options: { readonly days?: numbe
   }
 }
 
+
+/**
+ * The key pair in `dir`, made on first use and reused after (a demo's `.switchboard/voice/`): a
+ * certificate that has expired, or a pair missing one of its files, is made anew. Answers whether
+ * it was made now.
+ */
+export function ensureKeyPair(dir: string, now: Date = new Date()): KeyPairFiles & { readonly created: boolean } {
+  const keyPath = join(dir, KEY_FILE);
+  const certPath = join(dir, CERT_FILE);
+  if (existsSync(keyPath) && existsSync(certPath)) {
+    const certificate = readFileSync(certPath, 'utf8');
+    let valid = false;
+    try {
+      valid = new Date(new X509Certificate(certificate).validTo).getTime() > now.getTime();
+    } catch (e) {
+      throw new Error(`${certPath} is not a certificate (${(e as Error).message}); remove ${dir} to make a new pair`);
+    }
+    if (valid) return { keyPath, certPath, certificate, created: false };
+  }
+  return { ...generateKeyPair(dir, { force: true }), created: true };
+}

@@ -31,6 +31,8 @@ export interface ScrtClientOptions {
   readonly backoffMs?: number;
   readonly logger: Logger;
   readonly now?: () => number;
+  /** How requests are sent (default the global fetch); e.g. pinnedFetch to trust a development certificate. */
+  readonly fetch?: (url: string, init: RequestInit) => Promise<Response>;
 }
 
 export interface CreateVoiceCall {
@@ -145,7 +147,7 @@ export class ScrtClient {
     let response: Response;
     try {
       const token = await signScrtToken(this.options.key, { orgId: this.options.orgId, callCenter: this.options.callCenter }, this.now());
-      response = await fetch(url, {
+      response = await (this.options.fetch ?? fetch)(url, {
         method,
         headers: {
           authorization: `Bearer ${token}`,
