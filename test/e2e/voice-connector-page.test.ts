@@ -7,7 +7,7 @@
 // across a reload of the connector mid-call (the call is kept, Salesforce replays it, audio comes back).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Frame, Page } from 'playwright-core';
+import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { CALLERS, openCustomerPhone, startHarness, waitRegistered, waitUntil, type Harness } from './harness.ts';
 import { DEMO_AGENTS, DEMO_SIP_DOMAIN } from '../../src/node/demo/demo-phone-system.ts';
 
@@ -79,8 +79,8 @@ describe('Salesforce Voice connector page (browser smoke test)', { timeout: 180_
     return f;
   };
 
-  it('SETUP_CONNECTOR → sign-in in the frame → a call rings (CALL_STARTED with the Call-ID and the VoiceCall id) → ACCEPT_CALL → CALL_CONNECTED with media → a reload keeps the call (replayed, audio back) → END_CALL → HANGUP', async () => {
-    const context = await h.browser.newContext({ ignoreHTTPSErrors: true });
+  /** Salesforce's console page on a Lightning origin, framing the connector (see frameConnector). */
+  const openConnector = async (context: BrowserContext): Promise<void> => {
     parent = await context.newPage();
     // What the pages say, for failure messages.
     parent.on('console', (m) => pageLog.push(`${m.type()}: ${m.text()}`));
@@ -99,6 +99,12 @@ describe('Salesforce Voice connector page (browser smoke test)', { timeout: 180_
     // The parent stands in for Salesforce's console page: any page of the emulator's Lightning origin.
     await parent.goto(parentUrl);
     await parent.evaluate(frameConnector, { vfOrigin: h.console.vfOrigin, connectorConfig });
+  };
+  const send = (message: unknown): Promise<void> => parent.evaluate((m) => (window as unknown as { __send: (m: unknown) => void }).__send(m), message);
+
+  it('SETUP_CONNECTOR → sign-in in the frame → a call rings (CALL_STARTED with the Call-ID and the VoiceCall id) → ACCEPT_CALL → CALL_CONNECTED with media → a reload keeps the call (replayed, audio back) → END_CALL → HANGUP', async () => {
+    const context = await h.browser.newContext({ ignoreHTTPSErrors: true });
+    await openConnector(context);
 
     assert.deepEqual(await waitEvent('SHOW_LOGIN'), { loginFrameHeight: 350 });
     const frame = connectorFrame();
@@ -151,6 +157,66 @@ describe('Salesforce Voice connector page (browser smoke test)', { timeout: 180_
     assert.equal(calls[0]?.callId, started.callId);
     // The agent hung up: the caller's phone hears a BYE.
     await waitUntil(async () => /: ended \(remote-hangup\)/.test(await customer.locator('body').innerText()), 10_000, 'the caller sees the agent hang up');
+    await context.close();
+  });
+
+  it('END_CALL the moment the reloaded connector is ready, while its INVITE with Replaces is still unanswered: the caller\'s call ends (BYE), HANGUP only once it is back', async () => {
+    const context = await h.browser.newContext({ ignoreHTTPSErrors: true });
+    // The connector's SIP WebSocket goes through the test, which holds the INVITE with Replaces (and
+    // what the connector sends after it, in order) for HOLD_MS: the take-back is in flight for sure
+    // when END_CALL comes, as on a slow network.
+    const HOLD_MS = 2500;
+    const sipHost = new URL(h.sip.url).host;
+    let takeBackSentAt: number | undefined;
+    await context.routeWebSocket((url) => url.host === sipHost, (ws) => {
+      const server = ws.connectToServer();
+      let queue = Promise.resolve();
+      ws.onMessage((m) => {
+        if (typeof m === 'string' && m.startsWith('INVITE ') && /\r\nReplaces:/i.test(m)) {
+          takeBackSentAt = Date.now();
+          queue = queue.then(() => new Promise((ok) => setTimeout(ok, HOLD_MS)));
+        }
+        queue = queue.then(() => server.send(m));
+      });
+      server.onMessage((m) => ws.send(m));
+    });
+    await openConnector(context);
+    const signIn = async (): Promise<void> => {
+      assert.deepEqual(await waitEvent('SHOW_LOGIN'), { loginFrameHeight: 350 });
+      const frame = connectorFrame();
+      await frame.getByLabel('Extension').fill(AGENT.username);
+      await frame.getByLabel('Password').fill(AGENT.password);
+      await frame.getByRole('button', { name: 'Sign in' }).click();
+      await waitEvent('LOGIN_RESULT');
+      await waitUntil(async () => (await wire()).some((m) => m.type === 'CONNECTOR_READY'), 10_000, 'CONNECTOR_READY');
+    };
+    await signIn();
+    await waitRegistered(h, AGENT.username);
+
+    const customer = await openCustomerPhone(h, CALLERS.unknown);
+    await customer.getByRole('button', { name: 'Call', exact: true }).click();
+    const started = await waitEvent('CALL_STARTED');
+    await send({ type: 'ACCEPT_CALL', call: { callId: started.callId, callType: 'Inbound' } });
+    await waitEvent('CALL_CONNECTED');
+    await waitUntil(async () => /: connected/.test(await customer.locator('body').innerText()), 10_000, 'the caller is connected');
+
+    await connectorFrame().evaluate(() => location.reload()).catch(() => {});
+    await signIn();
+    const ready = (await wire()).find((m) => m.type === 'CONNECTOR_READY')!.payload as unknown as { callInProgress: { callId?: string } | null };
+    assert.equal(ready.callInProgress?.callId, started.callId, 'the call is in progress after the reload');
+    await waitUntil(() => takeBackSentAt !== undefined, 10_000, 'the connector sends its INVITE with Replaces');
+    await send({ type: 'END_CALL', call: { callId: started.callId } });
+    const endSentAt = Date.now();
+    assert.ok(endSentAt - takeBackSentAt! < HOLD_MS, 'END_CALL came while the take-back was unanswered');
+
+    const hangup = await waitEvent('HANGUP', 30_000);
+    const hangupAt = Date.now();
+    const calls = (Array.isArray(hangup) ? hangup : [hangup]) as { callId?: string }[];
+    assert.equal(calls[0]?.callId, started.callId);
+    assert.ok(hangupAt >= takeBackSentAt! + HOLD_MS, 'HANGUP only once the call is back (never while the caller is still connected)');
+    await waitUntil(async () => /: ended \(remote-hangup\)/.test(await customer.locator('body').innerText()), 15_000, 'the caller sees the agent hang up (BYE)');
+    assert.equal((await events('HANGUP')).length, 1, 'one HANGUP');
+    await customer.context().close();
     await context.close();
   });
 });

@@ -68,6 +68,11 @@ const PRESENCE_KEY = 'engine/presence';
 /** How long after a call ended a navigation to one of its records is still its pop landing late. */
 const LATE_POP_MS = 10_000;
 const LOGGED_MEMORY = 1000;
+/** Commands that act on calls at the phone system (they wait for calls being taken back). */
+const CALL_CONTROL: ReadonlySet<AgentCommand['type']> = new Set<AgentCommand['type']>([
+  'dial', 'answer', 'decline', 'hangup', 'hold', 'resume', 'swap', 'mute', 'dtmf',
+  'blind-transfer', 'consult', 'complete-transfer', 'conference', 'leave-conference',
+]);
 /** How long an accepted inbound call may take to be announced before it stops holding a line. */
 const ACCEPT_ANNOUNCE_MS = 10_000;
 
@@ -85,6 +90,11 @@ export class ConnectorEngine {
   private readonly accepting = new Map<string, number>();
   /** Calls an earlier page of this tab left up that the adapter is taking back (see restoreReattaching). */
   private readonly reattaching = new Map<string, ReattachingCall>();
+  /**
+   * One per call being taken back: settles `true` once it is back, `false` once it ended during
+   * the reload. Call control waits for it (see awaitTakeBacks).
+   */
+  private readonly takeBacks = new Map<string, { readonly settled: Promise<boolean>; readonly settle: (back: boolean) => void }>();
   /**
    * Call waiting: what the pop found for a call that rang while another conversation held the
    * agent's workspace, opened only when the agent answers it.
@@ -263,6 +273,8 @@ export class ConnectorEngine {
     this.recoveryTimer = undefined;
     // Nobody will answer any more: refuse new callers rather than let them ring into the void.
     this.telephony?.setDelegate({ acceptIncoming: () => false });
+    // Commands waiting for a call to be taken back are released (and refused: see awaitTakeBacks).
+    for (const id of [...this.takeBacks.keys()]) this.settleTakeBack(id, false);
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
     for (const cancel of this.wrapUpTimers.values()) cancel();
@@ -274,6 +286,9 @@ export class ConnectorEngine {
 
   private async run(command: AgentCommand): Promise<void> {
     const t = () => this.requireTelephony();
+    // A hang-up of a call that ended while it was being taken back has nothing left to do: the
+    // call is reported ended (onEnded), as the agent wanted.
+    if (await this.awaitTakeBacks(command) === 'ended' && command.type === 'hangup') return;
     switch (command.type) {
       case 'sign-in': {
         const settings = this.current.settings;
@@ -662,6 +677,7 @@ export class ConnectorEngine {
       call.note(this.now(), 'state', 'taken back after the page reloaded');
       this.publish();
       this.remixConference(call);
+      this.settleTakeBack(id, true);
       return;
     }
     if (!call || !isLive(call.state) || call.state === 'active') return;
@@ -716,6 +732,7 @@ export class ConnectorEngine {
     // as far as anyone can tell, when the page that held it left.
     const left = this.reattaching.get(id);
     this.reattaching.delete(id);
+    this.settleTakeBack(id, false);
     const endedAt = left ? Math.min(this.now(), Math.max(left.leftAt, call.snapshot().timestamps.answered ?? left.leftAt)) : this.now();
     call.end(reason, endedAt, detail ? `${reason}: ${detail}` : reason);
     if (left) {
@@ -1010,8 +1027,36 @@ export class ConnectorEngine {
       }
       call.note(this.now(), 'state', 'the page reloaded; taking the call back');
       this.reattaching.set(r.callId, r);
+      let settle: (back: boolean) => void = () => {};
+      const settled = new Promise<boolean>((resolve) => { settle = resolve; });
+      this.takeBacks.set(r.callId, { settled, settle });
       this.addCall(call);
     }
+  }
+
+  private settleTakeBack(id: string, back: boolean): void {
+    this.takeBacks.get(id)?.settle(back);
+    this.takeBacks.delete(id);
+  }
+
+  /**
+   * Call control waits while calls are being taken back after a reload: until then the page does
+   * not hold their dialogs, and acting on them would be lost or, worse, act on the take-back (a
+   * hang-up that cancels the INVITE with Replaces leaves the customer on the old dialog, up).
+   * Every take-back is waited for, not only the named call's: answering, dialling, resuming and
+   * swapping hold the other calls. Settles within the adapter's take-back window. Answers
+   * 'ended' when a call the command names ended during the reload.
+   */
+  private async awaitTakeBacks(command: AgentCommand): Promise<'ended' | undefined> {
+    if (!CALL_CONTROL.has(command.type) || !this.takeBacks.size) return undefined;
+    const named = 'callIds' in command ? command.callIds : 'callId' in command ? [command.callId] : [];
+    for (const id of named) {
+      if (this.takeBacks.has(id)) this.calls.get(id)?.note(this.now(), 'state', `${command.type} waits until the call is taken back`);
+    }
+    this.publish();
+    const outcomes = new Map(await Promise.all([...this.takeBacks].map(async ([id, t]) => [id, await t.settled] as const)));
+    if (this.disposed) throw new SwitchboardError('SB40001', 'The softphone closed while the call was being taken back.');
+    return named.some((id) => outcomes.get(id) === false) ? 'ended' : undefined;
   }
 
   private toLogEntry(call: CallSnapshot): CallLogEntry {

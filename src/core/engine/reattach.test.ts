@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { ConnectorEngine } from './connector-engine.ts';
 import { RECOVERED_NOTE } from './call-journal.ts';
 import type { ReattachingCall } from '../ports/telephony-port.ts';
+import { SwitchboardError } from '../errors/catalog.ts';
 import { CapturingLogger, FakeClock, MemoryStorage, RecordingCrm, settingsMap } from '../testing/index.ts';
 import { FakePhoneSystem, type FakeTelephony } from '../../telephony/fake/index.ts';
 
@@ -155,5 +156,114 @@ describe('a call the previous page of the tab left up is carried on, and logged 
     assert.deepEqual(phone.farEnd(far.callId).conferencedWith, [consultation.callId], 'mixed again: the customer hears the colleague');
     assert.deepEqual(phone.farEnd(consultation.callId).conferencedWith, [far.callId]);
     assert.deepEqual([shown(far.callId)?.state, shown(consultation.callId)?.state], ['active', 'active']);
+  });
+});
+
+/**
+ * The page does not hold a call it is still taking back (the SIP adapter's INVITE with Replaces is
+ * not sent or not answered yet): like that adapter, the telephony refuses to act on it until it is
+ * back (`back`: `established`). What it was asked, and refused, is recorded.
+ */
+function takingBack(telephony: FakeTelephony, callIds: readonly string[]) {
+  const pending = new Set(callIds);
+  const refused: string[] = [];
+  const guard = <A extends unknown[]>(name: string, act: (callId: string, ...rest: A) => Promise<void>) =>
+    async (callId: string, ...rest: A): Promise<void> => {
+      if (pending.has(callId)) {
+        refused.push(`${name} ${callId}`);
+        throw new SwitchboardError('SB20006', `Call ${callId} is still being taken back.`);
+      }
+      return act(callId, ...rest);
+    };
+  Object.assign(telephony, {
+    hangup: guard('hangup', telephony.hangup.bind(telephony)),
+    hold: guard('hold', telephony.hold.bind(telephony)),
+    resume: guard('resume', telephony.resume.bind(telephony)),
+    setMuted: guard('setMuted', telephony.setMuted.bind(telephony)),
+    sendDtmf: guard('sendDtmf', telephony.sendDtmf.bind(telephony)),
+  });
+  return {
+    refused,
+    back(callId: string): void {
+      pending.delete(callId);
+      telephony.emitSoon('established', callId);
+    },
+  };
+}
+
+describe('call control on a call still being taken back after a reload waits for it', () => {
+  it('a hang-up is carried out once the call is back: the customer\'s call ends, and the call is not reported ended before', async () => {
+    const clock = new FakeClock();
+    const phone = new FakePhoneSystem({ users: { '1001': 'secret' }, now: () => clock.now() });
+    const storage = new MemoryStorage();
+    const { callId, left } = await callLeftByAPage(phone, storage, clock, 10_000);
+    clock.advance(1000);
+
+    const b = await startEngine(phone, storage, clock, 'page-2', [left]);
+    const page = takingBack(b.telephony, [callId]);
+    let done = false;
+    const hangingUp = b.engine.execute({ type: 'hangup', callId }).then(() => { done = true; });
+    await phone.settle();
+    assert.equal(done, false, 'the hang-up waits for the take-back');
+    assert.equal(phone.farEnd(callId).status, 'active', 'the customer is still connected');
+    assert.equal(b.engine.state.calls.find((c) => c.id === callId)?.state, 'active', 'not reported ended while the customer is connected');
+    assert.equal(b.crm.count('logCall'), 0);
+
+    clock.advance(500);
+    page.back(callId);
+    await hangingUp;
+    await phone.settle();
+    assert.deepEqual(page.refused, [], 'nothing was sent to a call the page did not hold yet');
+    assert.equal(phone.farEnd(callId).status, 'ended', 'the customer\'s call ended');
+    assert.equal(phone.farEnd(callId).endReason, 'local-hangup', 'the agent hung up');
+    const logs = b.crm.logs.filter((l) => l.callId === callId);
+    assert.equal(logs.length, 1, 'logged once');
+    assert.equal(logs[0]?.endReason, 'local-hangup');
+    assert.equal(b.engine.state.lastError, undefined);
+  });
+
+  it('a hang-up of a call that ended during the reload (its take-back refused, 481) is done: the call is reported ended during the reload, logged once', async () => {
+    const clock = new FakeClock();
+    const phone = new FakePhoneSystem({ users: { '1001': 'secret' }, now: () => clock.now() });
+    const storage = new MemoryStorage();
+    const { callId, left } = await callLeftByAPage(phone, storage, clock, 8000);
+    clock.advance(1000);
+
+    const b = await startEngine(phone, storage, clock, 'page-2', [left]);
+    const page = takingBack(b.telephony, [callId]);
+    const hangingUp = b.engine.execute({ type: 'hangup', callId });
+    await phone.settle();
+    // The customer had hung up meanwhile: the take-back is answered 481 and the call ends.
+    phone.farEnd(callId).hangup();
+    await hangingUp;
+    await phone.settle();
+    assert.deepEqual(page.refused, []);
+    assert.equal(b.engine.state.lastError?.code, 'SB20006', 'the panel is told the call ended during the reload');
+    const logs = b.crm.logs.filter((l) => l.callId === callId);
+    assert.equal(logs.length, 1, 'logged once');
+    assert.equal(logs[0]?.endReason, 'remote-hangup', 'the customer ended it, not the agent');
+    assert.equal(logs[0]?.endedAt, left.leftAt, 'when the page left');
+  });
+
+  it('hold and mute asked while the call is being taken back are applied once it is back', async () => {
+    const clock = new FakeClock();
+    const phone = new FakePhoneSystem({ users: { '1001': 'secret' }, now: () => clock.now() });
+    const storage = new MemoryStorage();
+    const { callId, left } = await callLeftByAPage(phone, storage, clock, 5000);
+
+    const b = await startEngine(phone, storage, clock, 'page-2', [left]);
+    const page = takingBack(b.telephony, [callId]);
+    const holding = b.engine.execute({ type: 'hold', callId });
+    const muting = b.engine.execute({ type: 'mute', callId, muted: true });
+    await phone.settle();
+    assert.equal(phone.farEnd(callId).held, false, 'not held before the call is back');
+    page.back(callId);
+    await Promise.all([holding, muting]);
+    await phone.settle();
+    assert.deepEqual(page.refused, []);
+    assert.equal(phone.farEnd(callId).held, true);
+    assert.equal(phone.farEnd(callId).muted, true);
+    const shown = b.engine.state.calls.find((c) => c.id === callId);
+    assert.deepEqual([shown?.state, shown?.muted], ['held', true]);
   });
 });

@@ -51,6 +51,11 @@ export class SipCall {
   establishedAt: number | undefined;
   /** The call is being taken back after a reload (INVITE with Replaces for the old dialog). */
   reattaching = false;
+  /** While reattaching: settles `true` once the call is back, `false` once it ended instead. */
+  takeBack: Promise<boolean> | undefined;
+  /** A hang-up waits for the take-back: the call is not held again once back (it is ending). */
+  hangupQueued = false;
+  private settleTakeBack: ((back: boolean) => void) | undefined;
 
   constructor(
     readonly id: string,
@@ -61,6 +66,20 @@ export class SipCall {
     readonly output: AudioOutput,
   ) {
     this.phase = direction === 'inbound' ? 'offered' : 'dialing';
+  }
+
+  /** Marks the call as being taken back after a reload (see `takeBack`). */
+  startTakeBack(): void {
+    this.reattaching = true;
+    this.takeBack = new Promise<boolean>((resolve) => { this.settleTakeBack = resolve; });
+  }
+
+  /** The take-back is over: the call is back (`true`) or ended during the reload (`false`). */
+  endTakeBack(back: boolean): void {
+    this.reattaching = false;
+    this.settleTakeBack?.(back);
+    this.settleTakeBack = undefined;
+    this.takeBack = undefined;
   }
 
   stopMediaWatch(): void {

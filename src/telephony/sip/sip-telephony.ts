@@ -452,7 +452,7 @@ class SipTelephonyAdapter implements SipTelephony {
     const call = new SipCall(dialog.callId, dialog.direction, inviter, dialog.remote, dialog.internal, this.browserAudio.createOutput());
     // Set up like a call we place, whatever its direction: it is not an offer to answer.
     call.phase = 'dialing';
-    call.reattaching = true;
+    call.startTakeBack();
     call.held = dialog.held;
     call.muted = dialog.muted;
     call.establishedAt = dialog.establishedAt;
@@ -720,13 +720,13 @@ class SipTelephonyAdapter implements SipTelephony {
     this.stopRingback(call);
     if (!call.transition('established')) return;
     call.establishedAt ??= this.clock.now();
-    if (call.reattaching) {
-      call.reattaching = false;
+    const takenBack = call.reattaching;
+    if (takenBack) {
       // The microphone of the new dialog honours the mute and hold the call had before the reload.
       const mic = call.microphone;
       if (mic) mic.enabled = !call.held && !call.muted;
       this.logger.log('info', 'call taken back after the reload', { callId: call.id });
-      if (call.held) {
+      if (call.held && !call.hangupQueued) {
         call.held = false;
         void this.setHold(call, true).catch((error: unknown) => {
           this.logger.log('warn', 'could not hold the call taken back after the reload', { callId: call.id, error: String(error) });
@@ -741,6 +741,8 @@ class SipTelephonyAdapter implements SipTelephony {
     call.quality = new QualityMonitor(this.clock, this.logger, () => call.peerConnection, (q) => this.emit('quality', call.id, q), this.options.qualityIntervalMs ?? QUALITY_INTERVAL_MS);
     call.quality.start();
     this.emit('established', call.id);
+    // After `established` is queued: what waited for the take-back (a hang-up) acts on a call that is back.
+    if (takenBack) call.endTakeBack(true);
     // After `established` is queued: a path already dead ends the call, and `ended` must follow it.
     this.watchMedia(call, session);
   }
@@ -904,6 +906,7 @@ class SipTelephonyAdapter implements SipTelephony {
     this.updateRinger();
     this.persistDialogs();
     this.emit('ended', call.id, reason, ...(call.endDetail ? [call.endDetail] : []));
+    if (call.reattaching) call.endTakeBack(false);
   }
 
   private updateRinger(answering?: SipCall): void {
@@ -918,6 +921,14 @@ class SipTelephonyAdapter implements SipTelephony {
   }
 
   private async hangupCall(call: SipCall): Promise<void> {
+    if (call.takeBack) {
+      // CANCELling the INVITE with Replaces would end only the take-back: the old dialog, and the
+      // customer on it, would stay up. The BYE goes once the call is back; a call that ended
+      // during the reload instead has nothing left to end (it is reported ended as such).
+      call.hangupQueued = true;
+      this.logger.log('info', 'hang-up while the call is being taken back after the reload: sent once it is back', { callId: call.id });
+      if (!(await call.takeBack)) return;
+    }
     call.endReason ??= 'local-hangup';
     const s = call.session;
     if (call.replacing && call.replacing.state !== SessionState.Terminated) await terminate(call.replacing);
@@ -933,6 +944,8 @@ class SipTelephonyAdapter implements SipTelephony {
   }
 
   private async setHold(call: SipCall, hold: boolean): Promise<void> {
+    // A re-INVITE needs the dialog the take-back is still setting up.
+    if (call.takeBack) await call.takeBack;
     if (call.phase !== 'established') throw new SwitchboardError('SB40001', `Call ${call.id} is not connected.`);
     if (call.held === hold) return;
     const session = call.session;
