@@ -5,7 +5,11 @@ import { createServer } from 'node:net';
 import { buildImportXml } from '../../src/node/callcenter/build.ts';
 import { initConfigYaml, loadConfig } from '../../src/node/callcenter/config.ts';
 import type { CallCenterDefinition } from '../../src/node/callcenter/definition.ts';
-import { diagnoseConfig, diagnoseConsole, diagnosePackage, type Finding } from '../../src/node/doctor/doctor.ts';
+import { diagnoseConfig, diagnoseConsole, diagnosePackage, diagnoseVoiceBridge, type Finding } from '../../src/node/doctor/doctor.ts';
+import { createPrivateKey } from 'node:crypto';
+import { silentLogger } from '../../src/core/index.ts';
+import { ScrtClient, startVoiceBridge } from '../../src/node/voice-bridge/index.ts';
+import { makeCertificate, rsaCertificate, voiceWorkspace } from './voice-support.ts';
 import { buildPackage } from '../../src/node/package/package-builder.ts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -130,4 +134,78 @@ test('a relative adapter URL is checked against the generated package', (t) => {
   }
   assert.deepEqual(diagnosePackage(def, project).map((f) => [f.severity, f.id]), [['info', 'adapter-page-present']]);
   assert.deepEqual(diagnosePackage({ ...def, adapterUrl: '/apex/VendorPage' }, project).map((f) => [f.severity, f.id]), [['error', 'adapter-page-missing']]);
+});
+
+function voiceDefinition(t: { after: (fn: () => void) => void }): CallCenterDefinition {
+  const dir = voiceWorkspace(t, initConfigYaml('voice'));
+  const r = loadConfig(initConfigYaml('voice'), join(dir, 'switchboard.yaml'));
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.equal(r.definition.surface, 'voice');
+  return r.definition;
+}
+
+test('a Voice config gets Voice advice (certificate, https connector page, bridge, Salesforce set-up), not Open CTI advice', (t) => {
+  const def = voiceDefinition(t);
+  const findings = diagnoseConfig(def);
+  const all = findings.map((f) => f.id);
+  assert.deepEqual(ids(findings, 'error'), []);
+  for (const id of ['voice-certificate', 'voice-connector-url', 'voice-bridge', 'voice-salesforce-setup']) assert.ok(all.includes(id), `${id} in ${all.join(', ')}`);
+  for (const id of ['compatibility-mode', 'users-and-utility-item', 'adapter-url-relative']) assert.equal(all.includes(id), false, `no Open CTI finding ${id}`);
+  assert.match(findings.find((f) => f.id === 'voice-certificate')?.what ?? '', /valid until \d{4}-\d{2}-\d{2}/);
+  assert.match(findings.find((f) => f.id === 'voice-salesforce-setup')?.fix ?? '', new RegExp(def.voice!.vendorInfoApiName));
+  for (const f of findings) for (const part of [f.what, f.why, f.fix]) assert.ok(part.length > 10, `${f.id} says what, why and how to fix`);
+});
+
+test('Voice: an http or relative connector URL, and a certificate near or past its end', (t) => {
+  const def = voiceDefinition(t);
+  assert.ok(ids(diagnoseConfig({ ...def, adapterUrl: 'http://connector.example.com/voice/' }), 'error').includes('voice-connector-url-http'));
+  const loopback = diagnoseConfig({ ...def, adapterUrl: 'http://127.0.0.1:4281/voice/' });
+  assert.ok(ids(loopback, 'error').includes('voice-connector-url-http'), 'the base library answers https Salesforce origins only, in the emulator too');
+  assert.match(loopback.find((f) => f.id === 'voice-connector-url-http')?.why ?? '', /--surface voice/);
+  assert.ok(ids(diagnoseConfig({ ...def, adapterUrl: '/voice/' }), 'warning').includes('voice-connector-url-relative'));
+  const notAfter = def.voice!.certificateNotAfter.getTime();
+  const soon = diagnoseConfig(def, { now: new Date(notAfter - 10 * 24 * 3600_000) });
+  assert.ok(ids(soon, 'warning').includes('voice-certificate-expiring'));
+  assert.equal(soon.some((f) => f.id === 'voice-certificate'), false);
+  const late = diagnoseConfig(def, { now: new Date(notAfter + 1000) });
+  assert.ok(ids(late, 'error').includes('voice-certificate'));
+  assert.match(late.find((f) => f.id === 'voice-certificate')?.fix ?? '', /voice-bridge keygen/);
+});
+
+test('Voice: a running voice bridge is reachable and takes its token; a wrong token, no bridge, a bad URL are errors', async (t) => {
+  const token = 'doctor-check-token-0123456789';
+  // The bridge refuses doctor's empty probe before it would call Salesforce, so its SCRT URL is never used.
+  const client = new ScrtClient({ scrtUrl: 'https://unused.invalid', orgId: '00D5g000000SwBdEAK', callCenter: 'SwitchboardVoice', providerName: 'Switchboard', key: createPrivateKey(rsaCertificate().key), logger: silentLogger });
+  const bridge = await startVoiceBridge({ client, port: 0, token, logger: silentLogger });
+  t.after(() => bridge.close());
+  const check = async (options: { token?: string }): Promise<string[]> => (await diagnoseVoiceBridge(bridge.url, { ...options, timeoutMs: 3000 })).map((f) => `${f.severity} ${f.id}`);
+  assert.deepEqual(await check({ token }), ['info voice-bridge-reachable']);
+  assert.deepEqual(await check({}), ['warning voice-bridge-token']);
+  assert.deepEqual(await check({ token: 'not-the-token-of-this-bridge' }), ['error voice-bridge-token']);
+  const closed = await new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+  assert.deepEqual((await diagnoseVoiceBridge(`http://127.0.0.1:${closed}`, { timeoutMs: 2000 })).map((f) => f.id), ['voice-bridge-unreachable']);
+  assert.deepEqual((await diagnoseVoiceBridge('ftp://bridge.example.com')).map((f) => f.id), ['voice-bridge-url']);
+});
+
+test('Voice against the console emulator: the contact center must hold the config\'s certificate; softphone layouts do not apply', async (t) => {
+  const def = voiceDefinition(t);
+  const check = async (voiceCertificate: string): Promise<Finding[]> => {
+    const emulator = await startConsole({ surface: 'voice', voiceCertificate });
+    try {
+      return await diagnoseConsole(def, emulator.lightningOrigin, { token: emulator.apiToken });
+    } finally {
+      await emulator.close();
+    }
+  };
+  const other = await check(makeCertificate({ days: 5 }).cert);
+  assert.ok(ids(other, 'warning').includes('voice-certificate-differs'), JSON.stringify(other.map((f) => f.id)));
+  const same = await check(def.voice!.certificate);
+  assert.equal(same.some((f) => f.id === 'voice-certificate-differs'), false);
+  assert.ok(ids(same, 'info').includes('users-assigned'));
+  assert.equal([...other, ...same].some((f) => f.id === 'softphone-layout-empty' || f.id === 'call-center-not-imported'), false);
 });

@@ -22,9 +22,9 @@ import type { CallCenterDefinition } from '../callcenter/definition.ts';
 import { certificateCommand } from '../callcenter/certificate-check.ts';
 import { DEFAULT_CERTIFICATE_FILE } from '../callcenter/definition.ts';
 import { formatProblem, hasErrors, lintCallCenter, type CallCenterFormat, type CallCenterSurface, type LintProblem, type LintProfile } from '../callcenter/lint.ts';
-import { diagnoseConfig, diagnoseConsole, diagnosePackage, formatFinding, type Finding } from '../doctor/doctor.ts';
+import { diagnoseConfig, diagnoseConsole, diagnosePackage, diagnoseVoiceBridge, formatFinding, type Finding } from '../doctor/doctor.ts';
 import { buildPackage, DEFAULT_API_VERSION, PackageBuildError } from '../package/package-builder.ts';
-import { VOICE_BRIDGE_HELP, voiceBridgeCommand } from '../voice-bridge/command.ts';
+import { TOKEN_ENV, VOICE_BRIDGE_HELP, voiceBridgeCommand } from '../voice-bridge/command.ts';
 
 export interface CliIo {
   readonly out: (text: string) => void;
@@ -102,9 +102,12 @@ admin steps (partner telephony add-on, import, certificate, users, the voice bri
   --api-version NN.0     Metadata API version (default ${DEFAULT_API_VERSION})
 `,
   doctor: `Usage: switchboard doctor [config] [--console http://127.0.0.1:PORT] [--token T] [--package out/package] [--format json]
+                         [--voice-bridge http://127.0.0.1:8787]
 
 Explains why a softphone stays blank or gets no calls: checks the config (default ${CONFIG_FILE}),
 a running console emulator (--console, with its --token), and a built package (--package).
+A Salesforce Voice config gets Voice advice; --voice-bridge checks a running voice bridge (its token
+from ${TOKEN_ENV}).
   --format json   the findings as JSON
 `,
   'voice-bridge': VOICE_BRIDGE_HELP,
@@ -303,7 +306,7 @@ function packageBuild(args: readonly string[], io: CliIo): number {
 }
 
 async function doctor(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...args], options: { console: { type: 'string' }, token: { type: 'string' }, format: { type: 'string' }, package: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args: [...args], options: { console: { type: 'string' }, token: { type: 'string' }, format: { type: 'string' }, package: { type: 'string' }, 'voice-bridge': { type: 'string' } }, allowPositionals: true });
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format is text or json, got '${format}'`);
   const def = readConfig(single(positionals), io);
@@ -311,6 +314,10 @@ async function doctor(args: readonly string[], io: CliIo): Promise<number> {
   const findings: Finding[] = diagnoseConfig(def);
   if (values.package) findings.push(...diagnosePackage(def, resolve(io.cwd, values.package)));
   if (values.console) findings.push(...(await diagnoseConsole(def, values.console, values.token ? { token: values.token } : {})));
+  if (values['voice-bridge']) {
+    const bridgeToken = process.env[TOKEN_ENV];
+    findings.push(...(await diagnoseVoiceBridge(values['voice-bridge'], bridgeToken ? { token: bridgeToken } : {})));
+  }
   const order = { error: 0, warning: 1, info: 2 } as const;
   findings.sort((a, b) => order[a.severity] - order[b.severity]);
   if (format === 'json') io.out(`${JSON.stringify(findings, null, 2)}\n`);

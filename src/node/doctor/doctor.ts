@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SWITCHBOARD_ITEMS } from '../../core/index.ts';
-import type { CallCenterDefinition } from '../callcenter/definition.ts';
+import { isVoice, type CallCenterDefinition } from '../callcenter/definition.ts';
+import { certificateCommand, checkCertificate, EXPIRY_WARNING_DAYS } from '../callcenter/certificate-check.ts';
 
 export type FindingSeverity = 'error' | 'warning' | 'info';
 
@@ -31,14 +32,21 @@ function hostOf(url: string): { protocol: string; hostname: string; host: string
   }
 }
 
-/** Findings that follow from the config alone. */
-export function diagnoseConfig(def: CallCenterDefinition): Finding[] {
+/**
+ * Findings that follow from the config alone. A Salesforce Voice contact center gets Voice advice
+ * (its certificate, the https connector page, the Salesforce-side set-up of Voice) instead of the
+ * Open CTI panel's (compatibility mode, utility item); the phone-system checks are shared.
+ */
+export function diagnoseConfig(def: CallCenterDefinition, options: { readonly now?: Date } = {}): Finding[] {
   const findings: Finding[] = [];
   const add = (f: Finding): void => {
     findings.push(f);
   };
-
-  if (def.compatibilityMode === 'Classic') {
+  const voice = isVoice(def);
+  const page = voice ? 'connector page' : 'softphone';
+  if (voice) {
+    findings.push(...voiceCertificateFindings(def.voice.certificate, def.voice.certificateFile, options.now ?? new Date()));
+  } else if (def.compatibilityMode === 'Classic') {
     add({ severity: 'error', id: 'compatibility-mode', what: 'reqSalesforceCompatibilityMode is Classic.', why: 'Salesforce shows a Classic-mode call center only in Salesforce Classic; the Lightning utility bar stays empty.', fix: 'Set callCenter.compatibilityMode to Lightning (or Classic_and_Lightning), rebuild and re-import the call center.' });
   } else {
     add({ severity: 'info', id: 'compatibility-mode', what: `reqSalesforceCompatibilityMode is ${def.compatibilityMode}.`, why: 'The phone can appear in Lightning Experience.', fix: 'Nothing to do; the Lightning app still needs an Open CTI Softphone utility item.' });
@@ -47,7 +55,11 @@ export function diagnoseConfig(def: CallCenterDefinition): Finding[] {
   const adapter = def.adapterUrl;
   const adapterHost = hostOf(adapter);
   const relative = adapter.startsWith('/') && !adapter.startsWith('//');
-  if (relative) {
+  if (voice && relative) {
+    add({ severity: 'warning', id: 'voice-connector-url-relative', what: `The connector URL ${adapter} is a path, not the hosted connector's Voice page.`, why: 'Salesforce loads a Voice connector from the ConversationVendorInfo connectorUrl, an https page of its own host; a path works only in the console emulator (its Visualforce origin + /voice/).', fix: 'Set callCenter.adapterUrl to the https URL of the hosted Voice page, e.g. https://switchboard.example.com/voice/, rebuild and deploy the package.' });
+  } else if (voice && adapterHost?.protocol === 'http:') {
+    add({ severity: 'error', id: 'voice-connector-url-http', what: `The connector URL ${adapter} is plain http.`, why: `Salesforce frames the Voice connector from an https page and the Voice base library answers only Salesforce origins over https; an http connector never gets SETUP_CONNECTOR${LOOPBACK.test(adapterHost.hostname) ? ' (in the console emulator too: Voice needs its strict origins, `npm start -- --surface voice`)' : ''}.`, fix: `Serve the connector over https (https://${adapterHost.host}/voice/) and update callCenter.adapterUrl.` });
+  } else if (relative) {
     add({ severity: 'warning', id: 'adapter-url-relative', what: `The adapter URL ${adapter} is a Visualforce page of the org.`, why: 'The panel stays blank until that page (and the static resource holding the connector) is deployed; Lightning frames it from the Visualforce domain, so the SIP WebSocket host must be a CSP Trusted Site.', fix: '`switchboard package build` then `sf project deploy start` in the generated project: it deploys the page, the static resource and the CSP Trusted Site together.' });
   } else if (!adapterHost) {
     add({ severity: 'error', id: 'adapter-url-invalid', what: `The adapter URL '${adapter}' is not a URL.`, why: 'Salesforce has nothing to load in the softphone panel.', fix: 'Use the https URL of the hosted connector or /apex/SwitchboardSoftphone.' });
@@ -56,6 +68,7 @@ export function diagnoseConfig(def: CallCenterDefinition): Finding[] {
   } else if (adapterHost.protocol === 'http:') {
     add({ severity: 'warning', id: 'adapter-url-loopback', what: `The adapter URL ${adapter} is on this machine over http.`, why: 'It works in the local console emulator only; a real org cannot reach it and would refuse http.', fix: 'Use the https URL of the deployed connector before importing into an org.' });
   } else if (adapterHost.protocol === 'https:') {
+    if (voice) add({ severity: 'info', id: 'voice-connector-url', what: `The connector page is ${adapter} (https).`, why: 'Salesforce frames it from the ConversationVendorInfo connectorUrl, which `switchboard package build` writes from this URL.', fix: 'Keep the ConversationVendorInfo connectorUrl and this URL the same.' });
     add({ severity: 'warning', id: 'frame-ancestors', what: `The connector is hosted outside Salesforce at ${adapterHost.host}.`, why: 'If that server sends X-Frame-Options or a Content-Security-Policy frame-ancestors that excludes your org\'s domains, the browser refuses to frame it and the panel is blank.', fix: 'Allow framing by https://*.lightning.force.com https://*.my.salesforce.com https://*.vf.force.com (frame-ancestors), and send no X-Frame-Options: DENY/SAMEORIGIN.' });
   } else {
     add({ severity: 'error', id: 'adapter-url-invalid', what: `The adapter URL uses ${adapterHost.protocol}.`, why: 'The softphone panel loads a web page.', fix: 'Use an https URL or /apex/SwitchboardSoftphone.' });
@@ -65,8 +78,8 @@ export function diagnoseConfig(def: CallCenterDefinition): Finding[] {
   // requires a secure context for getUserMedia.
   const insecureOrigin = adapterHost?.protocol === 'http:' && !LOOPBACK.test(adapterHost.hostname);
   add(insecureOrigin
-    ? { severity: 'error', id: 'microphone', what: 'The softphone origin is not secure, so the browser will not give it the microphone.', why: 'getUserMedia exists only in secure contexts (https, or http on localhost); Salesforce\'s iframe allow="microphone" cannot override that.', fix: 'Host the connector on https.' }
-    : { severity: 'info', id: 'microphone', what: 'The softphone origin can be granted the microphone.', why: 'Salesforce frames the softphone with allow="microphone" and the origin is https (or loopback). If the org sends the Permissions-Policy header with microphone access for Trusted URLs only, an external softphone origin also needs a Trusted URL with microphone access.', fix: 'Agents must allow the microphone the first time (reset a refusal from the padlock in the address bar). For an external host, deploy the SwitchboardSoftphoneHost Trusted URL from `switchboard package build --external-url` (canAccessMicrophone).' });
+    ? { severity: 'error', id: 'microphone', what: `The ${page} origin is not secure, so the browser will not give it the microphone.`, why: 'getUserMedia exists only in secure contexts (https, or http on localhost); Salesforce\'s iframe allow="microphone" cannot override that.', fix: 'Host the connector on https.' }
+    : { severity: 'info', id: 'microphone', what: `The ${page} origin can be granted the microphone.`, why: 'Salesforce frames the softphone with allow="microphone" and the origin is https (or loopback). If the org sends the Permissions-Policy header with microphone access for Trusted URLs only, an external softphone origin also needs a Trusted URL with microphone access.', fix: 'Agents must allow the microphone the first time (reset a refusal from the padlock in the address bar). For an external host, deploy the SwitchboardSoftphoneHost Trusted URL from `switchboard package build --external-url` (canAccessMicrophone).' });
 
   const ws = def.switchboard['sipWebSocketUrl'] ?? '';
   const wsHost = hostOf(ws);
@@ -106,6 +119,11 @@ export function diagnoseConfig(def: CallCenterDefinition): Finding[] {
   if (Array.isArray(ice) && !JSON.stringify(ice).includes('turn')) {
     add({ severity: 'info', id: 'ice-servers', what: 'No TURN server is configured.', why: 'Calls connect but stay silent when agents sit behind a NAT or firewall that blocks direct media.', fix: 'Add a TURN server to switchboard.sipIceServers, e.g. [{"urls":"turns:turn.example.com:5349","username":"…","credential":"…"}].' });
   }
+  if (voice) {
+    add({ severity: 'info', id: 'voice-bridge', what: 'The phone system must announce each inbound call to the voice bridge.', why: 'Salesforce Voice shows a call only with its VoiceCall, which the voice bridge creates through the Telephony Integration API, signing with the key of this certificate; without it the connector rings but Salesforce\'s phone stays silent.', fix: `Run \`switchboard voice-bridge --key voice-bridge-key.pem …\` with the key of ${def.voice.certificateFile}, point the phone system at it (embedded SIP server: --voice-bridge URL; Kamailio: -A WITH_VOICE_BRIDGE), and pass --voice-bridge URL to doctor to check it answers.` });
+    add({ severity: 'info', id: 'voice-salesforce-setup', what: 'Salesforce-side set-up the config cannot show.', why: 'Without the ConversationVendorInfo Salesforce knows no connector; users not in the contact center, without the Contact Center Agent permission set or without a phone presence status get no phone.', fix: `Deploy \`switchboard package build\` (the ConversationVendorInfo ${def.voice.vendorInfoApiName}), import the contact center, add its users (Setup > Contact Centers > Manage Contact Center Users), and give them Omni-Channel presence statuses with the phone channel.` });
+    return findings;
+  }
   add({ severity: 'info', id: 'users-and-utility-item', what: 'Salesforce-side set-up the config cannot show.', why: 'Users not assigned to the call center get no softphone at all; a Lightning app without an Open CTI Softphone utility item has nowhere to show it; new Agentforce Service orgs cannot use Open CTI.', fix: 'Setup > Call Centers > (your call center) > Manage Call Center Users; App Manager > (your console app) > Utility Items > Add Open CTI Softphone. Run doctor with --console against the emulator to check assignments and the softphone layout.' });
   return findings;
 }
@@ -124,6 +142,65 @@ interface ConsoleCallCenter {
 export interface ConsoleCheckOptions {
   readonly token?: string;
   readonly timeoutMs?: number;
+}
+
+/** The Telephony Integration Certificate: Salesforce refuses the bridge's JWTs once it has expired. */
+function voiceCertificateFindings(certificate: string, file: string, now: Date): Finding[] {
+  const verdict = checkCertificate(certificate, `the certificate ${file}`, now);
+  const remake = `Make a new key pair (${certificateCommand(file)}), put the certificate in the contact center (rebuild and re-import it) and the key on the voice bridge.`;
+  if (!verdict.ok) {
+    return [{ severity: 'error', id: 'voice-certificate', what: verdict.message, why: 'Salesforce verifies the voice bridge\'s JWTs with this certificate; without a valid one no VoiceCall is created and calls never reach Salesforce\'s phone.', fix: remake }];
+  }
+  const when = verdict.notAfter.toISOString().slice(0, 10);
+  if (verdict.daysLeft < EXPIRY_WARNING_DAYS) {
+    return [{ severity: 'warning', id: 'voice-certificate-expiring', what: `The certificate ${file} expires on ${when} (in ${verdict.daysLeft} day(s)).`, why: 'From then on Salesforce refuses the voice bridge\'s JWTs and no VoiceCall is created.', fix: `Before then: ${remake}` }];
+  }
+  return [{ severity: 'info', id: 'voice-certificate', what: `The certificate ${file} is valid until ${when}.`, why: 'Salesforce verifies the voice bridge\'s JWTs with it; the bridge must sign with its private key.', fix: 'Nothing to do now; keep the key only on the voice bridge\'s host.' }];
+}
+
+export interface VoiceBridgeCheckOptions {
+  /** The bridge's token (`Authorization: Bearer`), when it has one. */
+  readonly token?: string;
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Findings from a running voice bridge (`--voice-bridge http://127.0.0.1:8787`): it answers
+ * /healthz, and it takes the token (or needs none). The token is checked with a request the
+ * bridge refuses for its empty body, so no VoiceCall is made.
+ */
+export async function diagnoseVoiceBridge(url: string, options: VoiceBridgeCheckOptions = {}): Promise<Finding[]> {
+  const target = hostOf(url);
+  if (!target || (target.protocol !== 'http:' && target.protocol !== 'https:')) {
+    return [{ severity: 'error', id: 'voice-bridge-url', what: `The voice bridge URL '${url}' is not an http(s) URL.`, why: 'Doctor cannot reach the bridge, and neither could a phone system given it.', fix: 'Pass the URL the bridge prints, e.g. http://127.0.0.1:8787.' }];
+  }
+  const base = url.replace(/\/+$/, '');
+  const timeout = options.timeoutMs ?? 3000;
+  try {
+    const health = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(timeout) });
+    if (health.status !== 200) {
+      return [{ severity: 'error', id: 'voice-bridge-unhealthy', what: `${base}/healthz answered HTTP ${health.status}.`, why: 'Something other than a voice bridge answers there, or it is failing: inbound calls get no VoiceCall.', fix: 'Check the URL and the bridge\'s log (JSON lines on its stderr).' }];
+    }
+    const probe = await fetch(`${base}/v1/calls`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
+      body: '{}',
+      signal: AbortSignal.timeout(timeout),
+    });
+    if (probe.status === 401) {
+      return [options.token
+        ? { severity: 'error', id: 'voice-bridge-token', what: `The voice bridge at ${base} refuses the token given.`, why: 'The phone system\'s requests with that token are refused too: inbound calls get no VoiceCall.', fix: 'Give the phone system (and doctor) the token the bridge was started with (SWITCHBOARD_VOICE_BRIDGE_TOKEN).' }
+        : { severity: 'warning', id: 'voice-bridge-token', what: `The voice bridge at ${base} wants a token.`, why: 'Good for a bridge others can reach; the phone system must then send Authorization: Bearer <token>.', fix: 'Set SWITCHBOARD_VOICE_BRIDGE_TOKEN for doctor to check the token, and give the phone system the same one.' }];
+    }
+    if (probe.status !== 400) {
+      return [{ severity: 'warning', id: 'voice-bridge-unexpected', what: `The voice bridge at ${base} answered an empty POST /v1/calls with HTTP ${probe.status} (a bridge answers 400).`, why: 'It may not be a Switchboard voice bridge, or a proxy in front of it changes the answers.', fix: 'Point doctor and the phone system at the bridge itself.' }];
+    }
+    return [{ severity: 'info', id: 'voice-bridge-reachable', what: `The voice bridge at ${base} answers${options.token ? ' and takes the token' : ''}.`, why: 'The phone system can ask it for each inbound call\'s VoiceCall.', fix: 'Nothing to do; whether Salesforce accepts its JWTs shows in its log (Salesforce answered / request failed).' }];
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    const detail = (e as Error).name === 'TimeoutError' ? `no answer within ${timeout} ms` : cause?.code ?? cause?.message ?? (e instanceof Error ? e.message : String(e));
+    return [{ severity: 'error', id: 'voice-bridge-unreachable', what: `The voice bridge at ${base} could not be reached (${detail}).`, why: 'The phone system cannot get VoiceCalls from it either: calls ring in the connector but never in Salesforce\'s phone.', fix: 'Start it (`switchboard voice-bridge …`, or `npm start -- --surface voice` for the demo) and check the host and port.' }];
+  }
 }
 
 /** Findings from a running console emulator (`--console http://127.0.0.1:PORT`). */
@@ -164,10 +241,14 @@ export async function diagnoseConsole(def: CallCenterDefinition, consoleUrl: str
     const session = (await get(`/emulator/api/console/session?user=${encodeURIComponent(first.Id)}`)) as { layout?: Record<string, { objects?: Record<string, unknown[]> }>; settings?: Record<string, string> | null };
     const inbound = session.layout?.['Inbound'];
     const fields = Object.values(inbound?.objects ?? {}).reduce((n, list) => n + (Array.isArray(list) ? list.length : 0), 0);
-    if (fields === 0) {
+    // Salesforce Voice pops the VoiceCall's record itself: softphone layouts do not apply.
+    if (fields === 0 && !isVoice(def)) {
       findings.push({ severity: 'warning', id: 'softphone-layout-empty', what: `The softphone layout of ${first.Username} has no display fields for inbound calls.`, why: 'searchAndScreenPop then finds nothing to show: calls ring but no record pops.', fix: 'Setup > Softphone Layouts: add objects (Contact, Account, Case…) and display fields to the Inbound call type, and assign the layout to the agents\' profile.' });
     }
     const settings = session.settings ?? {};
+    if (isVoice(def) && (settings['/reqHvcc/reqTelephonyIntegrationCertificate'] ?? '').trim() !== def.voice.certificate.trim()) {
+      findings.push({ severity: 'warning', id: 'voice-certificate-differs', what: `The console's ${def.internalName} holds another Telephony Integration Certificate than ${def.voice.certificateFile}.`, why: 'The emulator verifies the voice bridge\'s JWTs with the contact center\'s certificate: a bridge signing with the key of the config\'s certificate gets 401.', fix: 'Rebuild and re-import the contact center.' });
+    }
     for (const spec of SWITCHBOARD_ITEMS.filter((s) => s.required)) {
       const key = `/switchboard/${spec.name}`;
       if ((settings[key] ?? '') !== (def.switchboard[spec.name] ?? '')) {
