@@ -244,9 +244,14 @@ it('a known caller: ring, pop, accept, hold and resume, consult, transfer, wrap-
   // The transfer leg, when the phone system records one: a Transfer call whose parent is this one.
   const legs = all.filter((c) => c.parentVoiceCallId === voiceCallId);
   for (const leg of legs) {
-    assert.equal(leg.callType, 'Transfer');
-    assert.notEqual(leg.vendorCallKey, vendorCallKey);
-    await until('the transfer leg closed', async () => app.voiceCalls.require(leg.id), (c) => c.endTime !== null);
+    const closed = await until('the transfer leg closed', async () => app.voiceCalls.require(leg.id), (c) => c.endTime !== null);
+    const t = app.data.record(leg.id)!.fields;
+    assert.deepEqual(
+      { CallType: t.CallType, ParentVoiceCallId: t.ParentVoiceCallId, FromPhoneNumber: t.FromPhoneNumber, ToPhoneNumber: t.ToPhoneNumber, IsActiveCall: t.IsActiveCall, DisconnectReason: t.DisconnectReason },
+      { CallType: 'Transfer', ParentVoiceCallId: voiceCallId, FromPhoneNumber: CALLER, ToPhoneNumber: COLLEAGUE.username, IsActiveCall: false, DisconnectReason: 'CUSTOMER_DISCONNECT' },
+    );
+    assert.notEqual(closed.vendorCallKey, vendorCallKey, 'the transfer leg is a call of its own (the caller\'s new INVITE)');
+    assert.ok(Date.parse(String(t.CallStartDateTime)) >= accepted, 'the transfer leg starts after the agent took the call');
   }
   assert.equal(legs.length, 1, `the transfer leg is recorded: ${JSON.stringify(all.map((c) => [c.callType, c.vendorCallKey, c.parentVoiceCallId]))}`);
   await customer.context().close();
