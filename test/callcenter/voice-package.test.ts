@@ -148,9 +148,9 @@ test('the README walks the admin through add-on, namespace, import, certificate,
 
 test('refusals: a Voice connector URL that is not https', (t) => {
   const def = voiceDefinition(t);
-  for (const url of ['http://switchboard.example.com/voice/', '/apex/switchboard__Voice']) {
-    assert.throws(() => buildPackage({ ...def, adapterUrl: url }, {}), (e: unknown) => e instanceof PackageBuildError && /must be an https URL/.test(e.message), url);
-  }
+  assert.throws(() => buildPackage({ ...def, adapterUrl: 'http://switchboard.example.com/voice/' }, {}), (e: unknown) => e instanceof PackageBuildError && /must be an https URL/.test(e.message));
+  // A path is a page of the package, which needs the connector build (voice-package-hosted.test.ts).
+  assert.throws(() => buildPackage({ ...def, adapterUrl: '/apex/switchboard__Voice' }, {}), (e: unknown) => e instanceof PackageBuildError && /pass --connector-dist/.test(e.message));
   assert.throws(() => buildPackage(def, { externalUrl: 'http://x.example/voice/' }), PackageBuildError);
 });
 

@@ -15,6 +15,7 @@ import { MemoryStorage } from '../../crm/outbox/memory-storage.ts';
 import { scv } from '../../crm/salesforce-voice/scv.ts';
 import { SwitchboardVoiceConnector } from '../../crm/salesforce-voice/voice-connector.ts';
 import { VoiceCrm } from '../../crm/salesforce-voice/voice-crm.ts';
+import { mintByRemoting, remotingManager, VISUALFORCE_MINT_META } from '../../crm/salesforce-voice/visualforce-remoting.ts';
 import { browserClock } from '../../telephony/sip/browser-clock.ts';
 import { createTranslator } from '../../ui/i18n/i18n.ts';
 import '../../ui/components/sign-in-form.ts';
@@ -31,7 +32,12 @@ const logger = new RingBufferLogger(() => clock.now(), { mirrorLevels: ['error']
 const sip = import('../../telephony/sip/index.ts');
 sip.catch((error: unknown) => logger.log('error', 'the SIP stack could not load', { error: String(error) }));
 
-const crm = new VoiceCrm();
+// In a Visualforce page (the package's SwitchboardVoice) the connector mints ephemeral SIP
+// credentials by JavaScript remoting: Salesforce Voice has no Open CTI runApex. Module scripts run
+// after the page's classic ones, so Visualforce's remoting library is in place by now.
+const remoting = remotingManager(window);
+const mintAction = document.querySelector(`meta[name="${VISUALFORCE_MINT_META}"]`)?.getAttribute('content');
+const crm = new VoiceCrm(remoting ? { mint: () => mintByRemoting(remoting, mintAction) } : {});
 const connector = new SwitchboardVoiceConnector({
   crm,
   logger,

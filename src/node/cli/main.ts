@@ -97,7 +97,8 @@ For a Salesforce Voice config (surface: voice): the contact center, the Conversa
 (connector URL), CSP trusted sites, the agents' and admins' permission sets and a README of the
 admin steps (partner telephony add-on, import, certificate, users, the voice bridge).
   --out DIR              output folder (default out/package)
-  --connector-dist DIR   the built softphone (default dist/app/softphone; run npm run build first)
+  --connector-dist DIR   the built softphone (default dist/app/softphone; Voice: dist/app/voice, when
+                         its adapter URL is no https URL; run npm run build first)
   --external-url URL     an https:// URL that serves the softphone instead of a static resource
   --api-version NN.0     Metadata API version (default ${DEFAULT_API_VERSION})
 `,
@@ -293,7 +294,7 @@ function packageBuild(args: readonly string[], io: CliIo): number {
   if (!def) return 1;
   const outDir = resolve(io.cwd, values.out ?? 'out/package');
   const files = buildPackage(def, {
-    ...(values['external-url'] ? { externalUrl: values['external-url'] } : { connectorDist: resolve(io.cwd, values['connector-dist'] ?? 'dist/app/softphone') }),
+    ...(values['external-url'] ? { externalUrl: values['external-url'] } : { connectorDist: resolve(io.cwd, values['connector-dist'] ?? (def.voice ? 'dist/app/voice' : 'dist/app/softphone')) }),
     ...(values['api-version'] ? { apiVersion: values['api-version'] } : {}),
   });
   for (const f of files) {

@@ -44,6 +44,7 @@ import { handleLogin, sessionForPage } from './server/login.ts';
 import { DEFAULT_CREDENTIAL_TTL_SECONDS, parseTtlSeconds } from './server/sip-credentials.ts';
 import { VoiceCallStore } from './db/voice-calls.ts';
 import { voiceConsoleRoutes } from './server/voice-console-routes.ts';
+import { createVisualforceRemoting } from './server/visualforce-remoting.ts';
 import { useDemoVoiceCallCenter } from './server/voice-demo.ts';
 
 export { ApexRegistry, HOST_RESOLVER_RULES, STRICT_CHROMIUM_ARGS, DEMO };
@@ -148,7 +149,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     authenticate: sessionUserId,
   });
   const voiceCalls = new VoiceCallStore(db);
-  if (options.surface === 'voice') useDemoVoiceCallCenter(data, options.voiceCertificate !== undefined ? { certificate: options.voiceCertificate } : {});
+  if (options.surface === 'voice') useDemoVoiceCallCenter(data, { ...(options.voiceCertificate !== undefined ? { certificate: options.voiceCertificate } : {}), ephemeral: options.sipSecret !== undefined });
   const apex = new ApexRegistry();
   registerBuiltinApex(apex, data, { ...(options.sipSecret ? { sipSecret: options.sipSecret } : {}), credentialTtlSeconds: ttl });
   for (const [key, handler] of Object.entries(options.apex ?? {})) {
@@ -166,6 +167,8 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     // The policy the connector page is served with (connector-page-route.ts), for the admin's diagnosis.
     connectorCsp: () => connectorCsp({ trustedOrigins: [origins.lightning], sipWebSocketUrls: sipWebSocketUrls() }),
   });
+  // The Voice connector as the package's Visualforce page, minting SIP credentials by JavaScript remoting.
+  const remoting = createVisualforceRemoting({ sessions, apex, origins: () => origins, voiceDir: join(options.distDir ?? join(ROOT, 'dist'), 'app', 'voice'), sipWebSocketUrls });
   const host = options.host ?? '127.0.0.1';
   const hostNames = (origin: string): string[] => [origin ? new URL(origin).hostname : '', host].filter((n) => n !== '' && n !== '0.0.0.0' && n !== '::');
   const servers = await startConsoleServers({
@@ -184,7 +187,9 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
       (req, res) => handleLogin(req, res, new URL(req.url ?? '/', 'http://console.invalid'), { data, sessions }),
       (req, res) => handleApiLogin(req, res, new URL(req.url ?? '/', 'http://console.invalid'), { data, sessions, password: options.apiPassword ?? DEMO_API_PASSWORD, origin: () => origins.lightning, ...(options.connectedApps ? { connectedApps: options.connectedApps } : {}) }),
       customerPhoneHandler({ distDir: options.distDir ?? join(ROOT, 'dist') }),
+      remoting.lightning,
     ],
+    vfExtra: [remoting.vf],
     ...(strict ? { tls: options.tls ?? devCertificate() } : {}),
     sipWebSocketUrls,
     guard: (req, path, listener) => {

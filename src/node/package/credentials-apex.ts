@@ -22,6 +22,12 @@
 export const CREDENTIALS_APEX_CLASS = 'SwitchboardCredentials';
 export const CREDENTIALS_APEX_TEST_CLASS = 'SwitchboardCredentialsTest';
 export const CREDENTIALS_APEX_METHOD = 'mint';
+/**
+ * The same credentials for a connector in a Visualforce page (Salesforce Voice has no Open CTI
+ * runApex): a `@RemoteAction` its scripts call by JavaScript remoting. The page is also the class's
+ * controller, so Visualforce registers the action with the page's remoting provider.
+ */
+export const CREDENTIALS_REMOTE_ACTION = 'mintForVoice';
 export const PHONE_SECRET_TYPE = 'SwitchboardPhoneSecret__mdt';
 export const PHONE_SECRET_RECORD = 'Default';
 export const EXTENSION_FIELD = 'SwitchboardExtension__c';
@@ -36,7 +42,9 @@ export const KNOWN_VECTOR = { secret: 'switchboard-demo-secret', expiresAt: 1733
 export const CREDENTIALS_APEX = `/**
  * Switchboard softphone: short-lived SIP credentials for the running user, in the scheme of
  * Kamailio's auth_ephemeral module (username_format=1). Called through Open CTI runApex
- * (apexClass '${CREDENTIALS_APEX_CLASS}', methodName '${CREDENTIALS_APEX_METHOD}', methodParams '').
+ * (apexClass '${CREDENTIALS_APEX_CLASS}', methodName '${CREDENTIALS_APEX_METHOD}', methodParams ''), and
+ * under Salesforce Voice by JavaScript remoting from the connector's Visualforce page
+ * ('{!$RemoteAction.${CREDENTIALS_APEX_CLASS}.${CREDENTIALS_REMOTE_ACTION}}', the page's controller).
  * The secret shared with the phone system is read here, in system mode, and never leaves Salesforce.
  */
 global with sharing class ${CREDENTIALS_APEX_CLASS} {
@@ -58,6 +66,12 @@ global with sharing class ${CREDENTIALS_APEX_CLASS} {
         Integer ttl = (config.TtlSeconds__c == null || config.TtlSeconds__c < 1) ? DEFAULT_TTL_SECONDS : config.TtlSeconds__c.intValue();
         Long expiresAt = Datetime.now().getTime() / 1000 + ttl;
         return credential(extension, config.Secret__c, expiresAt, ttl);
+    }
+
+    /** ${CREDENTIALS_APEX_METHOD}() for Visualforce JavaScript remoting: the same JSON string, the same refusals. */
+    @RemoteAction
+    global static String ${CREDENTIALS_REMOTE_ACTION}() {
+        return ${CREDENTIALS_APEX_METHOD}();
     }
 
     @TestVisible
@@ -143,6 +157,24 @@ private class ${CREDENTIALS_APEX_TEST_CLASS} {
         System.assertEquals(EncodingUtil.base64Encode(Crypto.generateMac('hmacSHA1', Blob.valueOf(username), Blob.valueOf('s3cret'))), c.get('password'));
         System.assertEquals(extension, c.get('extension'));
         System.assertEquals('600', String.valueOf(c.get('ttlSeconds')));
+    }
+
+    @IsTest
+    static void theRemoteActionMintsTheSameWay() {
+        String extension = useExtension(randomExtension());
+        ${CREDENTIALS_APEX_CLASS}.secretForTest = secret('s3cret', 900);
+        Map<String, Object> c = (Map<String, Object>) JSON.deserializeUntyped(${CREDENTIALS_APEX_CLASS}.${CREDENTIALS_REMOTE_ACTION}());
+        String username = (String) c.get('username');
+        System.assertEquals(extension, username.substringAfter(':'));
+        System.assertEquals(EncodingUtil.base64Encode(Crypto.generateMac('hmacSHA1', Blob.valueOf(username), Blob.valueOf('s3cret'))), c.get('password'));
+        System.assertEquals('900', String.valueOf(c.get('ttlSeconds')));
+        useExtension(null);
+        try {
+            ${CREDENTIALS_APEX_CLASS}.${CREDENTIALS_REMOTE_ACTION}();
+            System.assert(false, 'a user without an extension gets no credentials by remoting either');
+        } catch (${CREDENTIALS_APEX_CLASS}.CredentialsException e) {
+            System.assert(e.getMessage().contains('${EXTENSION_FIELD}'), e.getMessage());
+        }
     }
 
     @IsTest

@@ -22,7 +22,8 @@
  *     permissionsets/SwitchboardAdmin…                 the Setup tab and its controller
  *   README.md                                          the admin steps (secret, extensions, permission set)
  *
- * A Salesforce Voice config (surface: voice) gets its own, smaller project: voice-package.ts.
+ * A Salesforce Voice config (surface: voice) gets its own, smaller project: voice-package.ts (with the
+ * connector in a Visualforce page when its adapter URL is not an https URL).
  *
  * Every generated metadata file is checked against metadata-rules.ts before it is returned.
  */
@@ -35,7 +36,7 @@ import { METADATA_NAMESPACE } from '../callcenter/salesforce-names.ts';
 import { checkMetadataFile, checkSfdxProject } from './metadata-rules.ts';
 import { metadataXml as meta, XML_DECL } from './metadata-xml.ts';
 import { writeZip, type ZipEntry } from './zip.ts';
-import { voicePackageFiles } from './voice-package.ts';
+import { VOICE_RESOURCE_NAME, voicePackageFiles, voicePageHead } from './voice-package.ts';
 import { omniBridgeAura, presenceBridgeLwc } from './presence-bridge.ts';
 import { CALL_LOG_APEX, CALL_LOG_APEX_CLASS, CALL_LOG_APEX_TEST, CALL_LOG_APEX_TEST_CLASS } from './call-log-apex.ts';
 import { RECORDS_APEX, RECORDS_APEX_CLASS, RECORDS_APEX_TEST, RECORDS_APEX_TEST_CLASS } from './records-apex.ts';
@@ -83,10 +84,16 @@ export function buildPackage(def: CallCenterDefinition, options: PackageOptions)
   const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
   if (!/^\d{2}\.0$/.test(apiVersion)) throw new PackageBuildError(`API version '${apiVersion}' is not NN.0 (e.g. 62.0).`);
   if (isVoice(def)) {
-    // Salesforce frames the Voice connector from its own host: there is no Visualforce hosting.
-    const connectorUrl = options.externalUrl ?? def.adapterUrl;
-    if (!/^https:\/\/[^\s/]+/i.test(connectorUrl)) throw new PackageBuildError(`The Voice connector URL '${connectorUrl}' must be an https URL (the hosted connector's /voice/ page): Salesforce frames the connector only from https. Set callCenter.adapterUrl or pass --external-url.`);
-    return checked(voicePackageFiles(def, def.voice, connectorUrl, apiVersion, PACKAGE_DIR));
+    // Hosted outside the org (an https adapter URL or --external-url), or in a Visualforce page of the package.
+    const connectorUrl = options.externalUrl ?? (/^[a-z][a-z\d+.-]*:/i.test(def.adapterUrl) ? def.adapterUrl : undefined);
+    if (connectorUrl !== undefined) {
+      if (!/^https:\/\/[^\s/]+/i.test(connectorUrl)) throw new PackageBuildError(`The Voice connector URL '${connectorUrl}' must be an https URL (the hosted connector's /voice/ page): Salesforce frames the connector only from https. Set callCenter.adapterUrl or pass --external-url.`);
+      return checked(voicePackageFiles(def, def.voice, connectorUrl, apiVersion, PACKAGE_DIR));
+    }
+    if (!options.connectorDist) throw new PackageBuildError(`The Voice connector URL '${def.adapterUrl}' is no https URL, so the package hosts the connector in a Visualforce page: pass --connector-dist (default dist/app/voice, made by \`npm run build\`) or --external-url https://….`);
+    const sipWebSocketUrl = def.switchboard['sipWebSocketUrl'];
+    const { zip, page } = connectorResource(options.connectorDist, sipWebSocketUrl, VOICE_PAGE);
+    return checked(voicePackageFiles(def, def.voice, { zip, page, webSocketOrigin: webSocketOrigin(sipWebSocketUrl ?? '') }, apiVersion, PACKAGE_DIR));
   }
   const external = options.externalUrl ?? (/^https:\/\//i.test(def.adapterUrl) ? def.adapterUrl : undefined);
   if (external !== undefined && !/^https:\/\/[^\s/]+/i.test(external)) throw new PackageBuildError(`The external URL '${external}' must be an https URL: Lightning frames the softphone only from https.`);
@@ -108,7 +115,7 @@ export function buildPackage(def: CallCenterDefinition, options: PackageOptions)
 
   if (external === undefined) {
     if (!options.connectorDist) throw new PackageBuildError('Visualforce hosting needs the built connector: pass --connector-dist (default dist/app/softphone, made by `npm run build`) or --external-url https://….');
-    const { zip, page } = connectorResource(options.connectorDist, def.switchboard['sipWebSocketUrl']);
+    const { zip, page } = connectorResource(options.connectorDist, def.switchboard['sipWebSocketUrl'], SOFTPHONE_PAGE);
     add(`staticresources/${RESOURCE_NAME}.resource`, zip);
     add(`staticresources/${RESOURCE_NAME}.resource-meta.xml`, meta('StaticResource', [
       ['cacheControl', 'Private'],
@@ -300,7 +307,33 @@ function listFiles(dir: string): string[] {
  * first, before any check, at the package's API version rather than the connector's, and the
  * Lightning library even under Classic.
  */
-function connectorResource(dist: string, sipWebSocketUrl: string | undefined): { zip: Buffer; page: string } {
+/** How the Visualforce page that hosts a connector build is named and what it adds to the build's head. */
+export interface HostingPage {
+  /** The static resource the build is zipped into. */
+  readonly resource: string;
+  readonly title: string;
+  /** What the build is, for errors (e.g. dist/app/softphone). */
+  readonly buildName: string;
+  /** `<apex:page>` attributes besides the layout ones (e.g. `controller="…"`). */
+  readonly pageAttributes?: string;
+  /** More head tags, after the configuration meta tags. */
+  readonly head?: readonly string[];
+  /** false: no Content-Security-Policy meta tag (the org's policy applies). Default true. */
+  readonly csp?: boolean;
+}
+
+const SOFTPHONE_PAGE: HostingPage = { resource: RESOURCE_NAME, title: 'Switchboard Softphone', buildName: 'dist/app/softphone' };
+/**
+ * The Voice connector's page is the credential class's page (its controller), so Visualforce
+ * registers the class's remote action with the page's remoting provider. No policy meta tag:
+ * Visualforce adds its remoting scripts (one inline, with per-request tokens) to the page.
+ */
+const VOICE_PAGE: HostingPage = {
+  resource: VOICE_RESOURCE_NAME, title: 'Switchboard for Salesforce Voice', buildName: 'dist/app/voice',
+  pageAttributes: `controller="${CREDENTIALS_APEX_CLASS}"`, head: voicePageHead(), csp: false,
+};
+
+export function connectorResource(dist: string, sipWebSocketUrl: string | undefined, hosting: HostingPage): { zip: Buffer; page: string } {
   let paths: string[];
   try {
     paths = listFiles(dist);
@@ -310,21 +343,22 @@ function connectorResource(dist: string, sipWebSocketUrl: string | undefined): {
   // Source maps stay out: they are most of the build's size and Salesforce caps a static resource at 5 MB.
   const entries: ZipEntry[] = paths.filter((p) => !p.endsWith('.map')).map((p) => ({ path: relative(dist, p).split(sep).join('/'), data: readFileSync(p) }));
   const index = entries.find((e) => e.path === 'index.html');
-  if (!index) throw new PackageBuildError(`'${dist}' has no index.html: is it the built connector (dist/app/softphone)?`);
+  if (!index) throw new PackageBuildError(`'${dist}' has no index.html: is it the built connector (${hosting.buildName})?`);
   const html = Buffer.from(index.data).toString('utf8');
   const assets = htmlAssets(html);
   for (const a of assets) {
     if (!entries.some((e) => e.path === a.path)) throw new PackageBuildError(`index.html refers to '${a.path}', which is not in '${dist}'.`);
   }
   const body = bodyOf(html);
-  const resource = (path: string): string => `{!URLFOR($Resource.${RESOURCE_NAME}, '${path}')}`;
+  const resource = (path: string): string => `{!URLFOR($Resource.${hosting.resource}, '${path}')}`;
   const page = [
-    `<apex:page showHeader="false" sidebar="false" standardStylesheets="false" applyHtmlTag="false" applyBodyTag="false" docType="html-5.0" cache="false">`,
+    `<apex:page${hosting.pageAttributes ? ` ${hosting.pageAttributes}` : ''} showHeader="false" sidebar="false" standardStylesheets="false" applyHtmlTag="false" applyBodyTag="false" docType="html-5.0" cache="false">`,
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8"/>',
-    ...connectorPageMetaTags({ trustedOrigins: [], csp: connectorCsp({ trustedOrigins: [], sipWebSocketUrls: sipWebSocketUrl ? [sipWebSocketUrl] : [] }) }),
-    '<title>Switchboard Softphone</title>',
+    ...connectorPageMetaTags({ trustedOrigins: [], csp: hosting.csp === false ? undefined : connectorCsp({ trustedOrigins: [], sipWebSocketUrls: sipWebSocketUrl ? [sipWebSocketUrl] : [] }) }),
+    ...(hosting.head ?? []),
+    `<title>${escapeXml(hosting.title)}</title>`,
     ...assets.filter((a) => a.kind === 'style').map((a) => `<link rel="stylesheet" href="${resource(a.path)}"/>`),
     ...assets.filter((a) => a.kind === 'script').map((a) => `<script${a.module ? ' type="module"' : ''} src="${resource(a.path)}"></script>`),
     '</head>',

@@ -8,10 +8,12 @@
  *   JSON string `{username, password, extension, expiresAt, ttlSeconds}` (sip-credentials.ts), for
  *   the user's `SwitchboardExtension__c`, signed with the org's SIP secret (in an org: the
  *   protected Custom Metadata record `SwitchboardPhoneSecret__mdt.Default`).
+ * - `SwitchboardCredentials.mintForVoice()`: the same, the `@RemoteAction` the Voice connector's
+ *   Visualforce page calls by JavaScript remoting (visualforce-remoting.ts).
  * - `SwitchboardRecords.caseContact(caseId)` returns the Case's contact as JSON `{Id, Name}`, or ''
  *   when it has none (src/node/package/records-apex.ts).
  */
-import type { ApexRegistry } from './apex-registry.ts';
+import type { ApexHandler, ApexRegistry } from './apex-registry.ts';
 import type { ConsoleData } from './console-data.ts';
 import { DEFAULT_CREDENTIAL_TTL_SECONDS, mintEphemeral } from './sip-credentials.ts';
 
@@ -43,7 +45,7 @@ export function registerBuiltinApex(apex: ApexRegistry, data: ConsoleData, optio
   const { sipSecret } = options;
   const ttl = options.credentialTtlSeconds ?? DEFAULT_CREDENTIAL_TTL_SECONDS;
   const now = options.now ?? Date.now;
-  apex.register('SwitchboardCredentials', 'mint', (_params, _raw, context) => {
+  const mint: ApexHandler = (_params, _raw, context) => {
     const user = data.user(context.userId);
     if (!user) throw new Error(`the running user ${context.userId} does not exist`);
     const extension = user.SwitchboardExtension__c;
@@ -54,5 +56,8 @@ export function registerBuiltinApex(apex: ApexRegistry, data: ConsoleData, optio
       throw new Error('The SIP secret is not configured: an administrator sets Secret__c on the SwitchboardPhoneSecret__mdt record Default (console emulator: --sip-secret or the sipSecret option).');
     }
     return JSON.stringify(mintEphemeral(sipSecret, extension, ttl, now()));
-  });
+  };
+  apex.register('SwitchboardCredentials', 'mint', mint);
+  // The package's @RemoteAction for the Voice connector's Visualforce page (visualforce-remoting.ts).
+  apex.register('SwitchboardCredentials', 'mintForVoice', mint);
 }

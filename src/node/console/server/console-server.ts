@@ -31,6 +31,8 @@ export interface ConsoleServerOptions {
   readonly rest?: Handler;
   /** More Lightning-origin handlers tried before the REST layer (e.g. the customer phone page). */
   readonly extra?: readonly Handler[];
+  /** More Visualforce-origin handlers tried before its pages (e.g. JavaScript remoting). */
+  readonly vfExtra?: readonly Handler[];
   /** Serve HTTPS with this key and certificate (strict mode). */
   readonly tls?: { readonly key: string; readonly cert: string };
   /** The SIP WebSocket URLs the connector page may connect to (its CSP connect-src), asked per page load. */
@@ -110,6 +112,7 @@ export async function startConsoleServers(options: ConsoleServerOptions): Promis
     const path = url.pathname;
     if (refused(req, res, path, 'vf')) return;
     if (common(path, res)) return;
+    for (const handler of options.vfExtra ?? []) if (await handler(req, res)) return;
     const apex = /^\/apex\/([^/]+)$/.exec(path);
     if (apex) {
       const found = findApexPage(options.apexDir, decodeURIComponent(apex[1]!));
