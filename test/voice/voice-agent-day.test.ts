@@ -7,10 +7,10 @@
  * flows again), consult a colleague, conference and leave (the transfer), after-call work with a
  * disposition and notes. The VoiceCall is then read back field by field.
  *
- * Then a slow Salesforce: the hop between the bridge and the emulator holds the first create longer
- * than one bridge attempt may take (but less than the SIP server waits), so the bridge retries; the
- * call still rings with the header, and the late first request (which Salesforce does handle)
- * makes no second VoiceCall.
+ * Then a slow Salesforce: the hop between the bridge and the emulator holds the first create (or
+ * Salesforce's answer to it) longer than one bridge attempt may take but less than the SIP server
+ * waits, so the bridge retries; the call still rings with the header, and the first create, which
+ * Salesforce does handle, makes no second VoiceCall.
  */
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -48,8 +48,13 @@ let page: Page;
 /** What the hop saw of the creates (POST …/voiceCalls): the Call-ID, whether it was held, and the emulator's answer. */
 interface SeenCreate { vendorCallKey: string; held: boolean; status?: number; voiceCallId?: string }
 const creates: SeenCreate[] = [];
-/** Set by a test: the next create is held this long before it goes on to the emulator. */
-let holdNextCreate = 0;
+/**
+ * Set by a test: the next create is held this long, either before it goes on to the emulator
+ * ('request': Salesforce gets it late) or after the emulator answered ('answer': Salesforce made the
+ * record, its answer is late).
+ */
+let slowNextCreate: { ms: number; at: 'request' | 'answer' } | undefined;
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface VoiceView {
   state: { phase: string; call: { callId: string; phase: string; voiceCallId?: string; onHold: boolean } | null; participant: { phase: string } | null; merged: boolean; wrapUp: unknown; status: { statusName: string } | null; notices: { message: string }[] };
@@ -96,37 +101,36 @@ before(async () => {
   app = await startConsole({ dbFile: ':memory:', strictOrigins: true, surface: 'voice', voiceCertificate: keys.certificate });
   // The bridge reaches the emulator's HTTPS API by 127.0.0.1 through this hop, which accepts the
   // emulator's throwaway certificate (the bridge itself accepts no untrusted one) and can play a
-  // slow Salesforce: it holds a create, then hands it on all the same (Salesforce got it).
+  // slow Salesforce: it holds a create or its answer, and hands it on all the same.
   hop = createServer((req, res) => {
     void (async () => {
       const payload = await body(req);
       const isCreate = req.method === 'POST' && /\/telephony\/v1\/voiceCalls$/.test(req.url ?? '');
       let seen: SeenCreate | undefined;
+      let slow: typeof slowNextCreate;
       if (isCreate) {
-        const held = holdNextCreate > 0;
-        seen = { vendorCallKey: String((JSON.parse(payload.toString('utf8')) as { vendorCallKey?: unknown }).vendorCallKey), held };
+        slow = slowNextCreate;
+        slowNextCreate = undefined;
+        seen = { vendorCallKey: String((JSON.parse(payload.toString('utf8')) as { vendorCallKey?: unknown }).vendorCallKey), held: slow !== undefined };
         creates.push(seen);
-        if (held) {
-          const ms = holdNextCreate;
-          holdNextCreate = 0;
-          await new Promise((r) => setTimeout(r, ms));
-        }
+        if (slow?.at === 'request') await pause(slow.ms);
       }
       const upstream = request({ host: '127.0.0.1', port: app.port, method: req.method, path: req.url, headers: { ...req.headers, host: `127.0.0.1:${app.port}` }, rejectUnauthorized: false }, (up) => {
         const chunks: Buffer[] = [];
         up.on('data', (c: Buffer) => chunks.push(c));
-        up.on('end', () => {
+        up.on('end', () => void (async () => {
           const answer = Buffer.concat(chunks);
           if (seen) {
             seen.status = up.statusCode;
             seen.voiceCallId = (JSON.parse(answer.toString('utf8') || '{}') as { voiceCallId?: string }).voiceCallId;
           }
-          // The bridge may have given up on a held request already: nobody reads this answer then.
+          if (slow?.at === 'answer') await pause(slow.ms);
+          // The bridge may have given up on a held create already: nobody reads this answer then.
           if (!res.destroyed) {
             res.writeHead(up.statusCode ?? 502, up.headers);
             res.end(answer);
           }
-        });
+        })());
       });
       upstream.on('error', (e) => { if (!res.destroyed) { res.writeHead(502); res.end(e.message); } });
       upstream.end(payload);
@@ -258,10 +262,11 @@ it('a known caller: ring, pop, accept, hold and resume, consult, transfer, wrap-
   await colleague.context().close();
 });
 
-it('a slow Salesforce: the first create times out, the retry rings with the header, and the late create makes no second VoiceCall', { timeout: 60_000 }, async () => {
+/** A call whose first create is slow at `at`: it rings with the retry's VoiceCall; one VoiceCall, closed at the end. */
+async function slowSalesforceCall(at: 'request' | 'answer'): Promise<void> {
   const customer = await openCustomerPhone({ browser, console: app, sip }, CALLER);
   const before = creates.length;
-  holdNextCreate = SLOW_MS;
+  slowNextCreate = { ms: SLOW_MS, at };
   await customer.getByRole('button', { name: 'Call', exact: true }).click();
   const ringing = await until('the call ringing in the phone', () => voice(), (v) => v.state.call?.phase === 'ringing', 20_000);
   const vendorCallKey = ringing.state.call!.callId;
@@ -270,9 +275,9 @@ it('a slow Salesforce: the first create times out, the retry rings with the head
   assert.ok(mine.length >= 2 && mine[0]!.held && !mine[1]!.held, `the bridge retried after its first attempt timed out: ${JSON.stringify(mine)}`);
   assert.equal(voiceCallId, mine[1]!.voiceCallId, 'the call rang with the VoiceCall of the retry');
   await phone().getByText(`Incoming call from ${DEMO.uniqueContact.name}`, { exact: false }).waitFor({ timeout: 10_000 });
-  // Salesforce handles the held request too, late: it answers the same record.
+  // Salesforce handles the held create too (late, or first): both answer the same record.
   await until('the held create handled', async () => mine[0]!.status, (s) => s !== undefined, 10_000);
-  assert.deepEqual({ status: mine[0]!.status, voiceCallId: mine[0]!.voiceCallId }, { status: 200, voiceCallId }, 'the late create answered the existing VoiceCall');
+  assert.deepEqual({ status: mine[0]!.status, voiceCallId: mine[0]!.voiceCallId }, { status: 200, voiceCallId }, 'the held create and the retry name the same VoiceCall');
 
   await phone().getByRole('button', { name: 'Accept' }).click();
   await until('connected', () => voice(), (v) => v.state.call?.phase === 'connected');
@@ -284,4 +289,8 @@ it('a slow Salesforce: the first create times out, the retry rings with the head
   assert.equal(closed.disconnectReason, 'CUSTOMER_DISCONNECT');
   assert.equal(app.voiceCalls.list({ limit: 1000 }).filter((c) => c.vendorCallKey === vendorCallKey).length, 1, 'exactly one VoiceCall for the call');
   await customer.context().close();
-});
+}
+
+it('a slow Salesforce that gets the first create late: the retry rings with the header; the late create makes no second VoiceCall', { timeout: 60_000 }, () => slowSalesforceCall('request'));
+
+it('a slow Salesforce that answers the first create late: the retry finds the record made; one VoiceCall', { timeout: 60_000 }, () => slowSalesforceCall('answer'));
