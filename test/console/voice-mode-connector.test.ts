@@ -113,24 +113,13 @@ it('an inbound call through the SIP server and the voice bridge rings in Salesfo
 
   // A console refresh mid-call: the connector keeps the call (it takes its SIP dialog back with an
   // INVITE carrying Replaces), and the phone shows it again.
-  const replacing: string[] = [];
-  const acked: string[] = [];
-  const off = sip.on('message', (m) => {
-    if (m.direction !== 'in') return;
-    const callId = /\r\nCall-ID: *([^\r\n]+)/i.exec(m.text)?.[1] ?? '';
-    if (m.text.startsWith('INVITE ') && /\r\nReplaces:/i.test(m.text)) replacing.push(callId);
-    if (m.text.startsWith('ACK ')) acked.push(callId);
-  });
   await page.reload();
   await page.waitForFunction(() => document.body.dataset.consoleReady === 'true', undefined, { timeout: 15_000 });
   const replayed = await until('the call replayed after the refresh', () => voice(), (v) => v.state.call?.callId === ringing.state.call!.callId && v.state.call.phase === 'connected', 30_000);
   assert.equal(replayed.state.call?.voiceCallId, voiceCallId);
   await until('the VoiceCall record page again', () => page.evaluate(() => (window as unknown as { __console: { currentTab(): { recordId?: string } | null } }).__console.currentTab()?.recordId), (id) => id === voiceCallId);
   assert.equal(app.voiceCalls.require(voiceCallId).acceptTime, accepted.acceptTime, 'not accepted a second time');
-  // The agent hangs up once the connector has its dialog back (an earlier END_CALL is the connector's race, not the console's).
-  await until('the connector took the call back', async () => replacing.filter((id) => acked.includes(id)).length, (n) => n > 0, 30_000);
-  off();
-
+  // The agent hangs up at once, the connector may still be taking its dialog back: the hang-up waits for it.
   await phone().getByRole('button', { name: 'End call' }).click();
   await phone().getByRole('form', { name: 'After-call work' }).waitFor({ timeout: 10_000 });
   await phone().getByRole('combobox', { name: 'Disposition' }).selectOption({ index: 0 });
