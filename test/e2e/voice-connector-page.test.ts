@@ -9,7 +9,8 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { CALLERS, openCustomerPhone, startHarness, waitRegistered, waitUntil, type Harness } from './harness.ts';
-import { DEMO_AGENTS, DEMO_SIP_DOMAIN, DEMO_SUPPORT_NUMBER } from '../../src/node/demo/demo-phone-system.ts';
+import { DEMO_AGENTS, DEMO_SIP_DOMAIN } from '../../src/node/demo/demo-phone-system.ts';
+import { openSlowTakeBackPhone } from './slow-take-back-phone.ts';
 
 const AGENT = DEMO_AGENTS[0]!;
 const VOICE_CALL_ID = '0LQ5g00000SWBD1GAH';
@@ -190,32 +191,13 @@ describe('Salesforce Voice connector page (browser smoke test)', { timeout: 180_
     await signIn();
     await waitRegistered(h, AGENT.username);
 
-    // The caller's phone is slow to take the INVITE with Replaces: its SIP WebSocket goes through
-    // the test, which holds that INVITE (and what follows it, in order) for HOLD_MS, so the take-back
-    // is surely unanswered when END_CALL comes, as over a slow network.
+    // The caller's phone is slow to take the INVITE with Replaces (held HOLD_MS), so the take-back
+    // is surely unanswered when END_CALL comes.
     const HOLD_MS = 2500;
-    const sipHost = new URL(h.sip.url).host;
-    let takeBackAt: number | undefined;
-    const customerContext = await h.browser.newContext({ ignoreHTTPSErrors: true });
-    opened.push(customerContext);
-    await customerContext.routeWebSocket((url) => url.host === sipHost, (ws) => {
-      const server = ws.connectToServer();
-      let queue = Promise.resolve();
-      server.onMessage((m) => {
-        if (typeof m === 'string' && m.startsWith('INVITE ') && /\r\nReplaces:/i.test(m)) {
-          takeBackAt = Date.now();
-          queue = queue.then(() => new Promise((ok) => setTimeout(ok, HOLD_MS)));
-        }
-        queue = queue.then(() => ws.send(m));
-      });
-      ws.onMessage((m) => server.send(m));
-    });
-    const customer = await customerContext.newPage();
-    await customer.goto(`${h.console.lightningOrigin}/customer-phone/?ws=${encodeURIComponent(h.sip.url)}&domain=${encodeURIComponent(DEMO_SIP_DOMAIN)}` +
-      `&user=${encodeURIComponent(CALLERS.unknown)}&dial=${encodeURIComponent(DEMO_SUPPORT_NUMBER)}&autologin=1`);
-    const call = customer.getByRole('button', { name: 'Call', exact: true });
-    await waitUntil(() => call.isEnabled(), 15_000, 'the caller\'s phone signed in');
-    await call.click();
+    const slow = await openSlowTakeBackPhone(h, CALLERS.unknown, HOLD_MS);
+    const customer = slow.page;
+    opened.push(customer.context());
+    await customer.getByRole('button', { name: 'Call', exact: true }).click();
     const started = await waitEvent('CALL_STARTED');
     await send({ type: 'ACCEPT_CALL', call: { callId: started.callId, callType: 'Inbound' } });
     await waitEvent('CALL_CONNECTED');
@@ -225,15 +207,15 @@ describe('Salesforce Voice connector page (browser smoke test)', { timeout: 180_
     await signIn();
     const ready = (await wire()).find((m) => m.type === 'CONNECTOR_READY')!.payload as unknown as { callInProgress: { callId?: string } | null };
     assert.equal(ready.callInProgress?.callId, started.callId, 'the call is in progress after the reload');
-    await waitUntil(() => takeBackAt !== undefined, 15_000, 'the connector\'s INVITE with Replaces reaches the caller\'s phone');
+    await waitUntil(() => slow.takeBackAt() !== undefined, 15_000, 'the connector\'s INVITE with Replaces reaches the caller\'s phone');
     await send({ type: 'END_CALL', call: { callId: started.callId } });
-    assert.ok(Date.now() - takeBackAt! < HOLD_MS, 'END_CALL came while the take-back was unanswered');
+    assert.ok(Date.now() - slow.takeBackAt()! < HOLD_MS, 'END_CALL came while the take-back was unanswered');
 
     const hangup = await waitEvent('HANGUP', 30_000);
     const hangupAt = Date.now();
     const calls = (Array.isArray(hangup) ? hangup : [hangup]) as { callId?: string }[];
     assert.equal(calls[0]?.callId, started.callId);
-    assert.ok(hangupAt >= takeBackAt! + HOLD_MS, 'HANGUP only once the call is back (never while the caller is still connected)');
+    assert.ok(hangupAt >= slow.takeBackAt()! + HOLD_MS, 'HANGUP only once the call is back (never while the caller is still connected)');
     await waitUntil(async () => /: ended \(remote-hangup\)/.test(await customer.locator('body').innerText()), 15_000, 'the caller sees the agent hang up (BYE)');
     assert.equal((await events('HANGUP')).length, 1, 'one HANGUP');
     await context.close();
