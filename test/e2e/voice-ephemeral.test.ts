@@ -140,3 +140,36 @@ it('the Voice connector in its Visualforce page signs in with minted credentials
   assert.match(ringing.state.call!.voiceCallId ?? '', /^0LQ/, 'the bridge made the VoiceCall and the INVITE carried it');
   await customer.context().close();
 });
+
+it('the page\'s Visualforce.remoting.Manager: escaped results by default, a wrong parameter count and an unknown action refused', { timeout: 30_000 }, async () => {
+  const frame = page.frames().find((f) => f.url().startsWith(`${app.vfOrigin}${DEMO_VOICE_VF_ADAPTER_URL}`));
+  assert.ok(frame);
+  type Event = { status: boolean; type: string; message: string; statusCode: number; action: string; method: string };
+  type Answer = { result: unknown; event: Event };
+  // A script, not a function: the test's TypeScript loader would add helpers the page does not have.
+  const results = await frame.evaluate<{ escaped: Answer; raw: Answer; extra: Answer; unknown: string }>(`(async () => {
+    const manager = window.Visualforce.remoting.Manager;
+    function call(args, options) {
+      return new Promise((resolve) => manager.invokeAction(...args, (result, event) => resolve({ result, event }), ...(options ? [options] : [])));
+    }
+    const escaped = await call(['SwitchboardCredentials.mintForVoice']);
+    const raw = await call(['SwitchboardCredentials.mintForVoice'], { escape: false });
+    const extra = await call(['SwitchboardCredentials.mintForVoice', 'unexpected'], { escape: false });
+    let unknown = '';
+    try {
+      manager.invokeAction('SwitchboardCredentials.mint', () => {});
+    } catch (e) {
+      unknown = e.message;
+    }
+    return { escaped, raw, extra, unknown };
+  })()`);
+  assert.equal(results.escaped.event.status, true);
+  assert.equal(results.escaped.event.type, 'rpc');
+  assert.deepEqual([results.escaped.event.action, results.escaped.event.method], ['SwitchboardCredentials', 'mintForVoice']);
+  assert.match(String(results.escaped.result), /^\{&quot;username&quot;:/, 'escape (the default) HTML-escapes strings');
+  const minted = JSON.parse(String(results.raw.result)) as { username: string; extension: string };
+  assert.equal(minted.extension, DEMO.agent.extension);
+  assert.deepEqual([results.extra.event.status, results.extra.event.type], [false, 'exception']);
+  assert.match(results.extra.event.message, /expected 0 parameters, got 1/);
+  assert.match(results.unknown, /no remote action SwitchboardCredentials\.mint on this page/);
+});
