@@ -50,11 +50,34 @@ export function readEndCall(body: unknown, now: () => number): UpdateVoiceCall {
   if ((recordingLocation === undefined) !== (duration === undefined)) {
     throw new BadRequest('recordingLocation and totalRecordingDuration go together (Salesforce makes the VoiceCallRecording from both)');
   }
+  const acceptTime = isoTime(o, 'acceptTime');
+  const metrics: Record<string, number> = {};
+  for (const name of METRICS) {
+    const value = wholeSeconds(o, name);
+    if (value !== undefined) metrics[name] = value;
+  }
+  if (metrics.longestHoldDuration !== undefined && metrics.totalHoldDuration !== undefined && metrics.longestHoldDuration > metrics.totalHoldDuration) {
+    throw new BadRequest(`longestHoldDuration (${metrics.longestHoldDuration}) cannot exceed totalHoldDuration (${metrics.totalHoldDuration})`);
+  }
   return {
     endTime,
     ...(disconnectReason !== undefined ? { disconnectReason } : {}),
     ...(recordingLocation !== undefined ? { recordingLocation, totalRecordingDuration: duration as number } : {}),
+    ...(acceptTime !== undefined ? { acceptTime } : {}),
+    ...metrics,
   };
+}
+
+/** The hold and interaction metrics `/end` takes: whole seconds (numberOfHolds a count), sent to Salesforce as they are. */
+const METRICS = ['numberOfHolds', 'totalHoldDuration', 'longestHoldDuration', 'agentInteractionDuration'] as const;
+
+function wholeSeconds(o: Record<string, unknown>, name: string): number | undefined {
+  const v = o[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+    throw new BadRequest(`${name} must be a whole number ≥ 0${name === 'numberOfHolds' ? '' : ' (seconds)'} (got ${JSON.stringify(v)})`);
+  }
+  return v;
 }
 
 /** The vendorCallKey of an `/end` path segment. */

@@ -5,7 +5,9 @@
  *   POST /v1/calls                        {vendorCallKey, from, to, startTime?, initiationMethod?,
  *                                          parentVendorCallKey?, callAttributes?} → 200 {voiceCallId, vendorCallKey}
  *   POST /v1/calls/{vendorCallKey}/end    {endTime?, disconnectReason?, recordingLocation?,
- *                                          totalRecordingDuration?} → 200 {ok:true}
+ *                                          totalRecordingDuration?, acceptTime?, numberOfHolds?,
+ *                                          totalHoldDuration?, longestHoldDuration?,
+ *                                          agentInteractionDuration?} → 200 {ok:true}
  *
  * Stateless: every call is keyed by vendorCallKey (the SIP Call-ID), which Salesforce is idempotent
  * on, so any number of bridge processes may serve one site and a restart loses nothing. The only

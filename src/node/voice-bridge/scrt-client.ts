@@ -52,7 +52,20 @@ export interface UpdateVoiceCall {
   readonly disconnectReason?: string;
   readonly recordingLocation?: string;
   readonly totalRecordingDuration?: number;
+  /** ISO 8601: when the agent answered. */
+  readonly acceptTime?: string;
+  /** Hold and interaction metrics, whole seconds (numberOfHolds a count). */
+  readonly numberOfHolds?: number;
+  readonly totalHoldDuration?: number;
+  readonly longestHoldDuration?: number;
+  readonly agentInteractionDuration?: number;
 }
+
+/** The optional fields of an update, in the order they are sent. */
+const UPDATE_FIELDS = [
+  'disconnectReason', 'recordingLocation', 'totalRecordingDuration', 'acceptTime',
+  'numberOfHolds', 'totalHoldDuration', 'longestHoldDuration', 'agentInteractionDuration',
+] as const satisfies readonly (keyof UpdateVoiceCall)[];
 
 /** A failed exchange with Salesforce: its status (or 502/504 for no answer) and message. */
 export class ScrtError extends Error {
@@ -115,9 +128,7 @@ export class ScrtClient {
   /** `PATCH /voiceCalls/{vendorCallKey}` (Salesforce takes the key or the record id). */
   async updateVoiceCall(vendorCallKey: string, update: UpdateVoiceCall): Promise<void> {
     const body: Record<string, unknown> = { endTime: update.endTime };
-    if (update.disconnectReason !== undefined) body.disconnectReason = update.disconnectReason;
-    if (update.recordingLocation !== undefined) body.recordingLocation = update.recordingLocation;
-    if (update.totalRecordingDuration !== undefined) body.totalRecordingDuration = update.totalRecordingDuration;
+    for (const field of UPDATE_FIELDS) if (update[field] !== undefined) body[field] = update[field];
     await this.request('PATCH', `/voiceCalls/${encodeURIComponent(vendorCallKey)}`, body, vendorCallKey);
   }
 

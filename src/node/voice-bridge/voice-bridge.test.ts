@@ -160,6 +160,29 @@ describe('voice bridge: create and close a VoiceCall', () => {
     }
   });
 
+  it('passes the hold and interaction metrics and the accept time on in the end PATCH, once', async () => {
+    const bridge = await bridgeWith();
+    try {
+      await post(bridge, '/v1/calls', { vendorCallKey: 'holds-1', from: '+1', to: '+2' });
+      const res = await post(bridge, '/v1/calls/holds-1/end', {
+        endTime: '2026-12-07T02:10:00Z', disconnectReason: 'TRANSFER', acceptTime: '2026-12-07T03:00:05+01:00',
+        numberOfHolds: 2, totalHoldDuration: 47, longestHoldDuration: 30, agentInteractionDuration: 248,
+      });
+      assert.deepEqual(res, { status: 200, body: { ok: true } });
+      assert.deepEqual(scrt.calls.get('holds-1')?.updates, [{
+        endTime: '2026-12-07T02:10:00.000Z', disconnectReason: 'TRANSFER', acceptTime: '2026-12-07T02:00:05.000Z',
+        numberOfHolds: 2, totalHoldDuration: 47, longestHoldDuration: 30, agentInteractionDuration: 248,
+      }]);
+      // A call without holds: zeros are values, sent as such.
+      await post(bridge, '/v1/calls', { vendorCallKey: 'holds-2', from: '+1', to: '+2' });
+      await post(bridge, '/v1/calls/holds-2/end', { numberOfHolds: 0, totalHoldDuration: 0, longestHoldDuration: 0, agentInteractionDuration: 12 });
+      const sent = scrt.calls.get('holds-2')?.updates[0];
+      assert.deepEqual([sent?.numberOfHolds, sent?.totalHoldDuration, sent?.longestHoldDuration, sent?.agentInteractionDuration, sent?.acceptTime], [0, 0, 0, 12, undefined]);
+    } finally {
+      await bridge.close();
+    }
+  });
+
   it('retries a create whose first answer timed out, and Salesforce keeps exactly one VoiceCall', async () => {
     const bridge = await bridgeWith({ timeoutMs: 600 });
     try {
@@ -264,6 +287,21 @@ describe('voice bridge: create and close a VoiceCall', () => {
       }
       const half = await post(bridge, '/v1/calls/k/end', { recordingLocation: 'https://r' }, token);
       assert.match(String((half.body.error as { message: string }).message), /go together/);
+      const endCases: [unknown, RegExp][] = [
+        [{ numberOfHolds: -1 }, /numberOfHolds must be a whole number ≥ 0 \(got -1\)/],
+        [{ totalHoldDuration: 1.5 }, /totalHoldDuration must be a whole number ≥ 0 \(seconds\) \(got 1\.5\)/],
+        [{ longestHoldDuration: '3' }, /longestHoldDuration must be a whole number ≥ 0 \(seconds\) \(got "3"\)/],
+        [{ agentInteractionDuration: Number.MAX_VALUE }, /agentInteractionDuration must be a whole number/],
+        [{ acceptTime: '2026-12-07 02:00' }, /acceptTime must be an ISO 8601/],
+        [{ totalHoldDuration: 5, longestHoldDuration: 6 }, /longestHoldDuration \(6\) cannot exceed totalHoldDuration \(5\)/],
+      ];
+      const before = scrt.requests.length;
+      for (const [body, message] of endCases) {
+        const res = await post(bridge, '/v1/calls/k/end', body, token);
+        assert.equal(res.status, 400, JSON.stringify(body));
+        assert.match(String((res.body.error as { message: string }).message), message);
+      }
+      assert.equal(scrt.requests.length, before, 'nothing bad reaches Salesforce');
       assert.equal((await post(bridge, '/v2/nothing', {}, token)).status, 404);
       assert.equal((await post(bridge, '/v1/calls', { vendorCallKey: 'tok-1', from: '+1', to: '+2' }, token)).status, 200);
     } finally {
