@@ -131,6 +131,12 @@ async function main(): Promise<void> {
     sipSecret,
     credentialTtlSeconds: options.credentialTtlSeconds,
   });
+  // A Voice run on the same database moved the demo agents to its contact center: back to Open CTI.
+  const openCtiCenter = console_.data.callCenters().find((c) => c.InternalName === 'SwitchboardDemo');
+  const voiceCenter = console_.data.callCenters().find((c) => c.InternalName === DEMO_VOICE_CALL_CENTER.internalName);
+  if (openCtiCenter && voiceCenter) {
+    for (const user of console_.data.users()) if (user.CallCenterId === voiceCenter.Id) console_.data.assignCallCenter(user.Id, openCtiCenter.Id);
+  }
   const customer = `${console_.lightningOrigin}/customer-phone/?ws=${encodeURIComponent(sipUrl)}&domain=${DEMO_SIP_DOMAIN}&user=${encodeURIComponent(DEMO_CUSTOMERS[0]!)}&dial=${DEMO_SUPPORT_NUMBER}&autologin=1`;
   process.stdout.write([
     '',
@@ -191,8 +197,8 @@ async function startVoice(options: StartOptions, sipSecret: string): Promise<voi
   const address = options.host === '0.0.0.0' || !isIP(options.host) ? '127.0.0.1' : options.host === '::' ? '::1' : options.host;
   const tls = devCertificate();
   if (options.db !== ':memory:') mkdirSync(dirname(options.db), { recursive: true });
-  // No SIP secret for the console: the Voice connector page cannot ask Salesforce to mint
-  // credentials, so the contact center carries the first demo agent's (the static demo scheme).
+  // With the SIP secret the demo contact center loads the connector as the package's Visualforce
+  // page, which mints each agent's SIP credentials (as the Open CTI demo does).
   const embeddedSipUrl = (port: number): string => `ws://${address.includes(':') ? `[${address}]` : address}:${port}`;
   const console_ = await startConsole({
     host: options.host,
@@ -201,6 +207,7 @@ async function startVoice(options: StartOptions, sipSecret: string): Promise<voi
     dbFile: options.db,
     sipServer: options.sipServer ?? embeddedSipUrl(options.sipPort),
     sipDomain: DEMO_SIP_DOMAIN,
+    sipSecret,
     credentialTtlSeconds: options.credentialTtlSeconds,
     surface: 'voice',
     voiceCertificate: keys.certificate,
@@ -254,14 +261,13 @@ async function startVoice(options: StartOptions, sipSecret: string): Promise<voi
       `  Telephony API (emulator):   ${client.apiBase}`,
       `  Setup (contact centers):    ${console_.lightningOrigin}/lightning/setup/CallCenters/home`,
       `  Log in as another agent:    ${console_.loginUrl}`,
-      ...[DEMO.agent, DEMO.secondAgent, DEMO.thirdAgent].map((a) => `      ${a.name.padEnd(12)} ${a.username.padEnd(26)} ${console_.consoleUrl(a.username)}`),
+      ...[DEMO.agent, DEMO.secondAgent, DEMO.thirdAgent].map((a) => `      ${a.name.padEnd(12)} ${a.username.padEnd(26)} extension ${a.extension}: ${console_.consoleUrl(a.username)}`),
       `  SIP server:                 ${sipUrl}${sip ? ' (embedded, asks the voice bridge for each inbound call\'s VoiceCall)' : ` (point it at the voice bridge: deploy/kamailio/start-kamailio.sh --voice-bridge ${bridgeUrl} --voice-bridge-token-file FILE)`}`,
       `  Bridge key, certificate:    ${options.voiceKeys} (${keys.created ? 'made now' : 'reused'}; the certificate is ${DEMO_VOICE_CALL_CENTER.internalName}'s Telephony Integration Certificate)`,
       `  Database:                   ${options.db}`,
       '',
       `Call the support line (${DEMO_SUPPORT_NUMBER}) from the customer phone: the voice bridge creates the VoiceCall,`,
-      'and Salesforce\'s phone in the console rings and pops it. Every console signs in to the phone system',
-      `as the contact center's demo extension ${DEMO_AGENTS[0]!.username}.`,
+      'and Salesforce\'s phone in the console of every Available agent rings and pops it.',
       'Stop with Ctrl+C.',
       '',
     ].join('\n'));

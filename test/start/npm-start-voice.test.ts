@@ -15,6 +15,9 @@ import { join } from 'node:path';
 import { CERT_FILE, KEY_FILE, ensureKeyPair } from '../../src/node/voice-bridge/index.ts';
 import { isVoiceCallCenter } from '../../src/node/console/web/voice/voice-protocol.ts';
 import { DEMO } from '../../src/node/console/index.ts';
+import { DEMO_VOICE_VF_ADAPTER_URL } from '../../src/node/console/server/voice-demo.ts';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
 
 interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: string }
 
@@ -42,17 +45,43 @@ function strict(url: string, headers: Record<string, string> = {}): Promise<Answ
   });
 }
 
-test('npm start -- --surface voice: console, customer phone, bridge and Telephony API answer; a bridged call is a VoiceCall; Ctrl+C stops all', { timeout: 30_000 }, async () => {
+interface Demo {
+  readonly keys: string;
+  readonly token: string;
+  /** What it printed so far (stdout and stderr). */
+  output(): string;
+  /** The text after `label:` on its line. */
+  line(label: string): string;
+  /** The first word after `label:`. */
+  url(label: string): string;
+  /** Ctrl+C: the exit code, or 'hung' after 5 s. */
+  interrupt(): Promise<number | null | 'hung'>;
+  /** Kills it if still running and removes its key folder. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * `npm start -- --surface voice --no-build` (or the Open CTI demo) on ephemeral ports, once it has
+ * printed where to go. Its key folder is a fresh one, removed by dispose().
+ */
+async function startDemo(options: { readonly surface?: 'voice' | 'opencti'; readonly db?: string } = {}): Promise<Demo> {
   const keys = mkdtempSync(join(tmpdir(), 'sb-start-voice-'));
   const token = randomBytes(24).toString('base64url');
   const child = spawn(process.execPath, [
-    '--import', 'tsx', 'scripts/start.ts', '--surface', 'voice', '--no-build', '--db', ':memory:',
+    '--import', 'tsx', 'scripts/start.ts', '--surface', options.surface ?? 'voice', '--no-build', '--db', options.db ?? ':memory:',
     '--port', '0', '--sip-port', '0', '--bridge-port', '0', '--voice-keys', keys,
   ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SWITCHBOARD_VOICE_BRIDGE_TOKEN: token } });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const dispose = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(keys, { recursive: true, force: true });
+  };
   try {
     const deadline = Date.now() + 20_000;
     while (!out.includes('Stop with Ctrl+C')) {
@@ -60,12 +89,48 @@ test('npm start -- --surface voice: console, customer phone, bridge and Telephon
       if (Date.now() > deadline) assert.fail(`npm start printed no URLs within 20 s:\n${out}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    const line = (label: string): string => {
-      const m = new RegExp(`${label}:\\s+(.+)`).exec(out);
-      assert.ok(m, `'${label}' missing from:\n${out}`);
-      return m[1]!.trim();
-    };
-    const url = (label: string): string => line(label).split(/\s/)[0]!;
+  } catch (e) {
+    await dispose();
+    throw e;
+  }
+  const line = (label: string): string => {
+    const m = new RegExp(`${label}:\\s+(.+)`).exec(out);
+    assert.ok(m, `'${label}' missing from:\n${out}`);
+    return m[1]!.trim();
+  };
+  return {
+    keys, token, line, dispose,
+    output: () => out,
+    url: (label) => line(label).split(/\s/)[0]!,
+    interrupt: () => {
+      child.kill('SIGINT');
+      return Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 5000))]);
+    },
+  };
+}
+
+/** The Voice and Open CTI demos share the database file: which contact center a demo agent's console gets. */
+async function agentCallCenter(consoleUrl: string): Promise<string | undefined> {
+  const origin = new URL(consoleUrl).origin;
+  const get = (u: string, headers: Record<string, string> = {}): Promise<Answer> => (origin.startsWith('https:') ? strict(u, headers) : plain(u, headers));
+  const home = await get(`${origin}/lightning/page/home?user=${encodeURIComponent(DEMO.secondAgent.username)}`);
+  const cookie = String(home.headers['set-cookie'] ?? '').split(';')[0]!;
+  const session = await get(`${origin}/emulator/api/console/session`, { cookie, accept: 'application/json' });
+  assert.equal(session.status, 200, session.body);
+  return (JSON.parse(session.body) as { callCenter: { InternalName: string } | null }).callCenter?.InternalName;
+}
+
+async function plain(url: string, headers: Record<string, string> = {}): Promise<Answer> {
+  const res = await fetch(url, { headers, signal: AbortSignal.timeout(5000) });
+  return { status: res.status, headers: { 'set-cookie': res.headers.getSetCookie() }, body: await res.text() };
+}
+
+test('npm start -- --surface voice: console, customer phone, bridge and Telephony API answer; a bridged call is a VoiceCall; Ctrl+C stops all; Open CTI again on the same database', { timeout: 40_000 }, async () => {
+  const dbDir = mkdtempSync(join(tmpdir(), 'sb-start-voice-db-'));
+  const db = join(dbDir, 'nested', 'console.sqlite');
+  const demo = await startDemo({ db });
+  const { keys, token, line, url } = demo;
+  try {
 
     // The key pair: made once into --voice-keys, the key readable by its owner only, reused later.
     assert.equal(statSync(join(keys, KEY_FILE)).mode & 0o777, 0o600);
@@ -102,6 +167,9 @@ test('npm start -- --surface voice: console, customer phone, bridge and Telephon
     assert.ok(isVoiceCallCenter(view.settings), 'a Voice contact center (reqHvcc + vendor info)');
     assert.equal(view.settings?.['/reqHvcc/reqTelephonyIntegrationCertificate']?.trim(), certificate.trim(), 'the contact center trusts the bridge\'s certificate');
     assert.equal(view.settings?.['/switchboard/sipWebSocketUrl'], url('SIP server'), 'the connector is pointed at this run\'s SIP server');
+    // Each agent signs in with their own extension: the connector is the Visualforce page that mints.
+    assert.equal(view.settings?.['/switchboard/credentialScheme'], 'ephemeral');
+    assert.equal(view.callCenter?.AdapterUrl, DEMO_VOICE_VF_ADAPTER_URL);
 
     // The bridge: health, the token, and a call announced by the phone system becomes a VoiceCall.
     const bridge = url('Voice bridge');
@@ -138,14 +206,67 @@ test('npm start -- --surface voice: console, customer phone, bridge and Telephon
     assert.deepEqual([closed?.IsActiveCall, typeof closed?.CallEndDateTime, closed?.DisconnectReason], [false, 'string', 'CUSTOMER_DISCONNECT']);
 
     // Ctrl+C: the SIP server, the bridge and the console close and the process ends by itself.
-    child.kill('SIGINT');
-    const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 5000))]);
-    assert.equal(code, 0, `npm start ended on Ctrl+C:\n${out}`);
-  } finally {
-    if (child.exitCode === null) {
-      child.kill('SIGKILL');
-      await exited;
+    assert.equal(await demo.interrupt(), 0, `npm start ended on Ctrl+C:\n${demo.output()}`);
+
+    // Plain `npm start` on the same database: the demo agents are back on the Open CTI call center.
+    const openCti = await startDemo({ surface: 'opencti', db });
+    try {
+      assert.equal(await agentCallCenter(openCti.url('Agent console \\(Lightning\\)')), 'SwitchboardDemo');
+    } finally {
+      await openCti.dispose();
     }
-    rmSync(keys, { recursive: true, force: true });
+  } finally {
+    await demo.dispose();
+    rmSync(dbDir, { recursive: true, force: true });
+  }
+});
+
+interface VoiceView { state: { phase: string; call: { callId: string; phase: string; voiceCallId?: string } | null; status: { statusName: string } | null } }
+
+async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  let v = await fn();
+  while (!ok(v)) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v).slice(0, 1000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    v = await fn();
+  }
+  return v;
+}
+
+test('as printed: Chromium with the flags, the agent console and the customer phone — a call to the support line rings in Salesforce\'s phone with its VoiceCall', { timeout: 60_000 }, async () => {
+  const demo = await startDemo();
+  let browser: Browser | undefined;
+  try {
+    // The flags exactly as printed (a shell would drop the quotes).
+    const flags = [...demo.line('Chromium flags').matchAll(/--[\w-]+(?:="[^"]*"|=\S+)?/g)].map((m) => m[0].replace(/="(.*)"$/, '=$1'));
+    assert.equal(flags.length, 2, demo.line('Chromium flags'));
+    browser = await launchChromium(flags);
+    const page: Page = await browser.newPage();
+    await page.goto(demo.url('Agent console \\(Voice\\)'), { timeout: 15_000 });
+    await page.waitForFunction(() => document.body.dataset.consoleReady === 'true', undefined, { timeout: 15_000 });
+    const voice = (): Promise<VoiceView> => page.evaluate(() => (window as unknown as { __console: { voice(): VoiceView } }).__console.voice());
+    await until('the Voice connector ready (signed in to the SIP server)', voice, (v) => v.state.phase === 'ready');
+    await page.getByRole('button', { name: /Omni-Channel/ }).click({ timeout: 5000 });
+    await page.getByRole('radio', { name: 'Available' }).click({ timeout: 5000 });
+    await until('Available confirmed by the connector', voice, (v) => v.state.status?.statusName === 'Available');
+
+    const customer = await browser.newPage();
+    await customer.goto(demo.url('Customer phone'), { timeout: 15_000 });
+    const call = customer.getByRole('button', { name: 'Call', exact: true });
+    await until('the customer phone signed in', () => call.isEnabled({ timeout: 5000 }), (enabled) => enabled);
+    await call.click({ timeout: 5000 });
+    const ringing = await until('the call ringing in Salesforce\'s phone', voice, (v) => v.state.call?.phase === 'ringing', 20_000);
+    const { callId, voiceCallId } = ringing.state.call!;
+    assert.match(voiceCallId ?? '', /^0LQ/, 'the SIP server asked the bridge, and the INVITE carried X-Salesforce-VoiceCall-Id');
+    const records = await page.evaluate(async (soql) => {
+      const r = await fetch(`/services/data/v60.0/query?q=${encodeURIComponent(soql)}`, { headers: { accept: 'application/json' } });
+      return ((await r.json()) as { records: Record<string, unknown>[] }).records;
+    }, `SELECT Id, CallType, FromPhoneNumber FROM VoiceCall WHERE VendorCallKey = '${callId.replace(/'/g, '')}'`);
+    assert.deepEqual(records.map((r) => [r.Id, r.CallType]), [[voiceCallId, 'Inbound']], 'one VoiceCall, keyed by the Call-ID');
+    assert.match(String(records[0]!.FromPhoneNumber), new RegExp(new URL(demo.url('Customer phone')).searchParams.get('user')!.replace('+', '\\+')), 'from the customer phone\'s number');
+  } finally {
+    await browser?.close().catch(() => {});
+    await demo.dispose();
   }
 });
