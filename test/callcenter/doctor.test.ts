@@ -162,7 +162,9 @@ test('Voice: an http or relative connector URL, and a certificate near or past i
   const loopback = diagnoseConfig({ ...def, adapterUrl: 'http://127.0.0.1:4281/voice/' });
   assert.ok(ids(loopback, 'error').includes('voice-connector-url-http'), 'the base library answers https Salesforce origins only, in the emulator too');
   assert.match(loopback.find((f) => f.id === 'voice-connector-url-http')?.why ?? '', /--surface voice/);
-  assert.ok(ids(diagnoseConfig({ ...def, adapterUrl: '/voice/' }), 'warning').includes('voice-connector-url-relative'));
+  const inOrg = diagnoseConfig({ ...def, adapterUrl: '/apex/SwitchboardVoice' });
+  assert.ok(ids(inOrg, 'warning').includes('voice-connector-visualforce'));
+  assert.match(inOrg.find((f) => f.id === 'voice-connector-visualforce')?.fix ?? '', /package build/);
   const notAfter = def.voice!.certificateNotAfter.getTime();
   const soon = diagnoseConfig(def, { now: new Date(notAfter - 10 * 24 * 3600_000) });
   assert.ok(ids(soon, 'warning').includes('voice-certificate-expiring'));
@@ -170,6 +172,17 @@ test('Voice: an http or relative connector URL, and a certificate near or past i
   const late = diagnoseConfig(def, { now: new Date(notAfter + 1000) });
   assert.ok(ids(late, 'error').includes('voice-certificate'));
   assert.match(late.find((f) => f.id === 'voice-certificate')?.fix ?? '', /voice-bridge keygen/);
+});
+
+test('Voice: ephemeral credentials need the connector in the package\'s Visualforce page (the only place it can mint)', (t) => {
+  const def = voiceDefinition(t);
+  const ephemeral = { ...def.switchboard, credentialScheme: 'ephemeral', sipUsername: '', sipPassword: '' };
+  const external = diagnoseConfig({ ...def, switchboard: ephemeral });
+  assert.ok(ids(external, 'error').includes('voice-ephemeral-external'), 'an https connector elsewhere has no remoting');
+  const inOrg = diagnoseConfig({ ...def, adapterUrl: '/apex/SwitchboardVoice', switchboard: ephemeral });
+  assert.deepEqual(ids(inOrg, 'error'), []);
+  assert.ok(ids(inOrg, 'info').includes('ephemeral-credentials'));
+  assert.equal(ids(diagnoseConfig(def), 'error').includes('voice-ephemeral-external'), false, 'the template signs agents in with their own credentials');
 });
 
 test('Voice: a running voice bridge is reachable and takes its token; a wrong token, no bridge, a bad URL are errors', async (t) => {

@@ -56,7 +56,7 @@ export function diagnoseConfig(def: CallCenterDefinition, options: { readonly no
   const adapterHost = hostOf(adapter);
   const relative = adapter.startsWith('/') && !adapter.startsWith('//');
   if (voice && relative) {
-    add({ severity: 'warning', id: 'voice-connector-url-relative', what: `The connector URL ${adapter} is a path, not the hosted connector's Voice page.`, why: 'Salesforce loads a Voice connector from the ConversationVendorInfo connectorUrl, an https page of its own host; a path works only in the console emulator (its Visualforce origin + /voice/).', fix: 'Set callCenter.adapterUrl to the https URL of the hosted Voice page, e.g. https://switchboard.example.com/voice/, rebuild and deploy the package.' });
+    add({ severity: 'warning', id: 'voice-connector-visualforce', what: `The connector URL ${adapter} is a path: the package hosts the Voice connector in the org, as its Visualforce page SwitchboardVoice.`, why: 'Salesforce loads it from the ConversationVendorInfo connectorUrl (/apex/<namespace>__SwitchboardVoice); until the package is deployed there is nothing to load and Salesforce\'s phone never gets a connector.', fix: '`switchboard package build` (without --external-url) and `sf project deploy start`: it deploys the page, its static resource, the SwitchboardCredentials class and the CSP Trusted Site together.' });
   } else if (voice && adapterHost?.protocol === 'http:') {
     add({ severity: 'error', id: 'voice-connector-url-http', what: `The connector URL ${adapter} is plain http.`, why: `Salesforce frames the Voice connector from an https page and the Voice base library answers only Salesforce origins over https; an http connector never gets SETUP_CONNECTOR${LOOPBACK.test(adapterHost.hostname) ? ' (in the console emulator too: Voice needs its strict origins, `npm start -- --surface voice`)' : ''}.`, fix: `Serve the connector over https (https://${adapterHost.host}/voice/) and update callCenter.adapterUrl.` });
   } else if (relative) {
@@ -106,6 +106,9 @@ export function diagnoseConfig(def: CallCenterDefinition, options: { readonly no
   }
   if (ephemeral && ['sipUsername', 'sipPassword'].some((name) => (def.switchboard[name] ?? '').trim() !== '')) {
     add({ severity: 'warning', id: 'credentials-ignored', what: 'credentialScheme is ephemeral, but sipUsername or sipPassword is set.', why: 'The connector signs each agent in with the credentials Salesforce mints and ignores them.', fix: 'Remove sipUsername and sipPassword.' });
+  }
+  if (voice && ephemeral && !relative) {
+    add({ severity: 'error', id: 'voice-ephemeral-external', what: `credentialScheme is ephemeral, but the Voice connector is hosted at ${adapter}.`, why: 'Salesforce Voice has no Open CTI runApex: the connector mints SIP credentials only inside the package\'s Visualforce page (JavaScript remoting to SwitchboardCredentials). A page on another host cannot, so no agent signs in.', fix: 'Let the package host the connector (a relative callCenter.adapterUrl, `switchboard package build` without --external-url), or use credentialScheme: agent.' });
   }
   if (ephemeral) {
     add({ severity: 'info', id: 'ephemeral-credentials', what: 'Agents get short-lived SIP credentials minted by Salesforce.', why: 'The Apex class SwitchboardCredentials signs "<expiry>:<extension>" with the secret the phone system shares (Kamailio auth_ephemeral); nothing breaks until a user has no extension or the secret is missing.', fix: 'Deploy `switchboard package build`, create the SwitchboardPhoneSecret__mdt record Default with the phone system\'s secret, set User.SwitchboardExtension__c for each agent, and assign the SwitchboardAgent permission set.' });
