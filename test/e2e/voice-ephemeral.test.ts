@@ -28,6 +28,7 @@ import { openCustomerPhone } from './harness.ts';
 const SECRET = 'voice-ephemeral-e2e-shared-secret';
 const CALLER = DEMO.uniqueContact.e164;
 const AGENT = DEMO_AGENTS[0]!;
+const TTL_SECONDS = 30;
 
 let app: RunningConsole;
 let tlsHop: Server;
@@ -37,6 +38,8 @@ let browser: Browser;
 let page: Page;
 /** SIP requests the connector sent over its WebSocket, as text. */
 const sent: string[] = [];
+/** The connector page's remoting calls. */
+const remotingCalls: string[] = [];
 
 interface VoiceView { state: { phase: string; call: { callId: string; phase: string; voiceCallId?: string } | null; status: { statusName: string } | null }; wire: { direction: string; type: string }[]; connectorUrl: string }
 const voice = (): Promise<VoiceView> => page.evaluate(() => (window as unknown as { __console: { voice(): VoiceView } }).__console.voice());
@@ -64,7 +67,8 @@ function digestResponse(message: string, method: string, password: string): stri
 
 before(async () => {
   const keys = makeTelephonyKeys();
-  app = await startConsole({ dbFile: ':memory:', strictOrigins: true, surface: 'voice', voiceCertificate: keys.certificate, sipSecret: SECRET });
+  // A short lifetime, so that the renewal (at half of it) happens within the test.
+  app = await startConsole({ dbFile: ':memory:', strictOrigins: true, surface: 'voice', voiceCertificate: keys.certificate, sipSecret: SECRET, credentialTtlSeconds: TTL_SECONDS });
   // The bridge reaches the emulator's HTTPS API through a hop that accepts its throwaway certificate.
   tlsHop = createServer((req, res) => {
     const upstream = request({ host: '127.0.0.1', port: app.port, method: req.method, path: req.url, headers: { ...req.headers, host: `127.0.0.1:${app.port}` }, rejectUnauthorized: false }, (up) => {
@@ -90,6 +94,9 @@ before(async () => {
   app.data.setCallCenterItem(voiceCenter.Id, 'switchboard', 'sipWebSocketUrl', sip.url);
   browser = await launchChromium(STRICT_CHROMIUM_ARGS);
   page = await browser.newPage();
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/apexremote') remotingCalls.push(r.url());
+  });
   page.on('websocket', (ws) => {
     if (!ws.url().startsWith(sip.url)) return;
     ws.on('framesent', (frame) => sent.push(typeof frame.payload === 'string' ? frame.payload : frame.payload.toString('utf8')));
@@ -123,7 +130,8 @@ it('the Voice connector in its Visualforce page signs in with minted credentials
   assert.ok(m, `the digest user name is <expiry>:<extension>: ${username}`);
   assert.equal(m[2], DEMO.agent.extension, 'the signed-in user\'s own extension');
   const expiry = Number(m[1]) * 1000;
-  assert.ok(expiry > Date.now() && expiry <= Date.now() + 3600_000 + 5000, `the expiry is within the lifetime: ${new Date(expiry).toISOString()}`);
+  assert.ok(expiry > Date.now() && expiry <= Date.now() + TTL_SECONDS * 1000 + 5000, `the expiry is within the lifetime: ${new Date(expiry).toISOString()}`);
+  assert.ok(remotingCalls.length >= 1, 'minted by JavaScript remoting');
   assert.match(register.split('\r\n')[0]!, new RegExp(`^REGISTER sip:${DEMO_SIP_DOMAIN.replace(/\./g, '\\.')}`));
   assert.match(register, new RegExp(`\\r\\nFrom: [^\\r]*<sip:${DEMO.agent.extension}@`), 'the address stays the extension');
   // The server accepted it: the agent is registered.
@@ -172,4 +180,26 @@ it('the page\'s Visualforce.remoting.Manager: escaped results by default, a wron
   assert.deepEqual([results.extra.event.status, results.extra.event.type], [false, 'exception']);
   assert.match(results.extra.event.message, /expected 0 parameters, got 1/);
   assert.match(results.unknown, /no remote action SwitchboardCredentials\.mint on this page/);
+});
+
+it('the credentials are minted again by remoting before they expire; the live registration takes them (no new sign-in)', { timeout: 60_000 }, async () => {
+  const frame = page.frames().find((f) => f.url().startsWith(`${app.vfOrigin}${DEMO_VOICE_VF_ADAPTER_URL}`));
+  assert.ok(frame);
+  const signedIn = (): Promise<{ extension: string; credentialExpiresAt: number } | null> =>
+    frame.evaluate<{ extension: string; credentialExpiresAt: number } | null>('window.switchboard.engine.state.signedInAs ?? null');
+  const before = await signedIn();
+  assert.ok(before, 'signed in');
+  const calls = remotingCalls.length;
+  const registers = sent.filter((m) => m.startsWith('REGISTER ')).length;
+  // The engine renews at half of a 30 s lifetime: well before the credential expires.
+  const renewed = await until('credentials renewed', signedIn, (s) => s !== null && s.credentialExpiresAt > before.credentialExpiresAt, (TTL_SECONDS + 10) * 1000);
+  assert.ok(Date.now() < before.credentialExpiresAt, `renewed before the first expired (${new Date(before.credentialExpiresAt).toISOString()})`);
+  assert.equal(renewed?.extension, DEMO.agent.extension);
+  assert.ok(remotingCalls.length > calls, 'the renewal went through remoting');
+  // The live registration keeps going: no un-REGISTER, no new sign-in; its next refresh answers with the new credentials.
+  assert.ok(!sent.slice(registers).some((m) => m.startsWith('REGISTER ') && /\r\nExpires: 0\r\n/i.test(m)), 'not unregistered');
+  assert.equal(sip.registrations(DEMO.agent.extension).length, 1, 'still registered, once');
+  const v = await voice();
+  assert.equal(v.state.phase, 'ready');
+  assert.ok(!v.wire.some((w) => w.type === 'SHOW_LOGIN'));
 });
