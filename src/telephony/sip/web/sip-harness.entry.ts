@@ -27,6 +27,8 @@ export interface HarnessConfig {
   readonly iceRestart?: Partial<IceRestartPolicy>;
   /** Backoff for reconnects (tests want quick ones). */
   readonly backoff?: { initialMs: number; maxMs: number; factor: number; jitter: number };
+  /** Keeps calls' dialogs in this tab's sessionStorage: after `telephony.suspend()` and a reload, `start` takes them back. */
+  readonly keepDialogs?: boolean;
 }
 
 export interface PairEnd {
@@ -84,6 +86,7 @@ export class Harness {
       ...(config.iceTransportPolicy ? { iceTransportPolicy: config.iceTransportPolicy } : {}),
       ...(config.iceRestart ? { iceRestart: config.iceRestart } : {}),
       ...(config.backoff ? { registration: { backoff: config.backoff } } : {}),
+      ...(config.keepDialogs ? { dialogStorage: sessionStorage } : {}),
     });
     for (const event of EVENTS) {
       this.tel.events.on(event, (...args: readonly unknown[]) => this.events.push({ at: performance.timeOrigin + performance.now(), event, args }));
