@@ -39,7 +39,7 @@ function walk(dir, out = []) {
 
 // The suite runs two files at a time: the long ones (browsers, Kamailio, the static checks) go
 // first, so none of them starts last and runs alone while the other slot has nothing left to do.
-const LONG_FIRST = ['test/static/', 'test/telephony/', 'test/e2e/', 'test/faults/', 'src/telephony/sip/media-loss', 'test/callcenter/cli'];
+const LONG_FIRST = ['test/static/', 'test/telephony/', 'test/e2e/', 'test/voice/', 'test/faults/', 'src/telephony/sip/media-loss', 'test/callcenter/cli'];
 const weight = (f) => {
   const i = LONG_FIRST.findIndex((prefix) => f.startsWith(prefix));
   return i < 0 ? LONG_FIRST.length : i;
