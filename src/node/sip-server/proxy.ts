@@ -103,6 +103,8 @@ export interface ForwardOptions {
   readonly ringTimeoutMs?: number;
   /** Called once when an INVITE branch answers 2xx first. */
   readonly onAnswered?: (by: string | undefined) => void;
+  /** Called once with the first 2xx to the request, whatever its method (e.g. to read a re-INVITE's SDP answer). */
+  readonly onAccepted?: (response: SipResponse) => void;
   /**
    * Called once when an INVITE ends with no 2xx (every branch failed, or the caller cancelled or
    * left), before the best failure goes up. Returning true keeps that failure from the caller: the
@@ -197,9 +199,10 @@ export class Proxy {
   /**
    * Routes a request inside a dialog (it has a To tag): pops our Route, then sends it toward the
    * next Route or the Request-URI. ACK (for a 2xx) is forwarded without a transaction.
-   * Returns the status to answer with when the target cannot be reached.
+   * Returns the status to answer with when the target cannot be reached. `onAccepted` gets the
+   * request's first 2xx.
    */
-  forwardInDialog(request: SipRequest, source: SipConnection): { status: number; reason: string } | undefined {
+  forwardInDialog(request: SipRequest, source: SipConnection, onAccepted?: (response: SipResponse) => void): { status: number; reason: string } | undefined {
     const target = this.inDialogTarget(request);
     if (request.method === 'BYE') this.port.tracker.terminateCall(request.callId);
     if (!target) return { status: 404, reason: 'Not Here' };
@@ -209,7 +212,7 @@ export class Proxy {
       this.port.send(target.connection, message.toString());
       return undefined;
     }
-    this.forward(request, source, [target], { recordRoute: false });
+    this.forward(request, source, [target], { recordRoute: false, ...(onAccepted ? { onAccepted } : {}) });
     return undefined;
   }
 
@@ -254,6 +257,7 @@ export class Proxy {
     }
     this.complete(client);
     if (status < 300) {
+      if (!server.finalSent) server.options.onAccepted?.(response);
       if (server.tracked) {
         tracker.transition(client.dialog, 'confirmed', response.toTag);
         tracker.transition(server.callerDialog, 'confirmed', response.toTag);

@@ -28,6 +28,7 @@ import { systemClock } from './system-clock.ts';
 import type { DialogInfo, QueueInfo, RegistrationInfo, SipServer, SipServerEvents, SipServerOptions, SipServerStats } from './types.ts';
 import type { SipUser } from './users.ts';
 import { ECHO_EXTENSION } from './echo-extension.ts';
+import { sdpOf } from './sdp-hold.ts';
 import { VOICE_CALL_ID_HEADER, VoiceCalls } from './voice-calls.ts';
 
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, PUBLISH, SUBSCRIBE, NOTIFY, REFER, INFO, MESSAGE, UPDATE, PRACK';
@@ -521,7 +522,12 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
         this.voiceCalls?.referred(request.callId, connection.id);
       }
       if (method === 'BYE') this.voiceCalls?.bye(request.callId, connection.id);
-      const failed = this.proxy.forwardInDialog(request, connection);
+      const voiceCalls = this.voiceCalls;
+      // A recorded call's re-INVITE or UPDATE may hold or resume it: measured once the other side accepts.
+      const measure = voiceCalls && (method === 'INVITE' || method === 'UPDATE') && voiceCalls.records(request.callId)
+        ? (response: SipResponse) => voiceCalls.mediaChanged(request.callId, sdpOf(request.raw), sdpOf(response.raw))
+        : undefined;
+      const failed = this.proxy.forwardInDialog(request, connection, measure);
       if (failed) this.reply(request, connection, failed.status, { reason: failed.reason });
       return;
     }

@@ -16,14 +16,35 @@
  *
  * Transfers: when an agent REFERs the caller of a recorded call elsewhere (blind, or consultative
  * with Replaces), the caller's next INVITE within a minute is the transfer's leg: its VoiceCall is
- * created with initiationMethod Transfer and the original call as parent, as Salesforce asks.
+ * created with initiationMethod Transfer and the original call as parent, as Salesforce asks; the
+ * original call, once it ends, is closed with disconnectReason TRANSFER (its caller went on to the
+ * transfer's target: neither side hung up on the other).
+ *
+ * Hold and interaction metrics: the server sees every in-dialog re-INVITE and UPDATE of the call,
+ * so it measures holds from their SDP (see sdp-hold.ts) once the other side accepted them (2xx),
+ * and sends them with the end: acceptTime (the agent's 200 OK to the INVITE), numberOfHolds,
+ * totalHoldDuration, longestHoldDuration and agentInteractionDuration (answered to end minus hold).
+ * The INVITE with Replaces of a reload take-back does not count: the softphone always offers
+ * sendrecv there and holds again by re-INVITE once back, which continues the same hold.
  */
 import type { Clock, Logger } from '../../core/index.ts';
+import { HoldMeter, type HoldMetrics } from './hold-meter.ts';
+import { sdpHolds } from './sdp-hold.ts';
 
 export const VOICE_CALL_ID_HEADER = 'X-Salesforce-VoiceCall-Id';
 
 /** Why a call ended, as sent to the bridge's `disconnectReason`. */
-export type DisconnectReason = 'CUSTOMER_DISCONNECT' | 'AGENT_DISCONNECT' | 'CUSTOMER_ABANDONED' | 'NOT_ANSWERED';
+export type DisconnectReason =
+  /** Answered; the caller hung up (or nobody did, e.g. both sockets went away). */
+  | 'CUSTOMER_DISCONNECT'
+  /** Answered; the agent hung up first. */
+  | 'AGENT_DISCONNECT'
+  /** Answered; an agent REFERred the caller elsewhere and the caller's transfer call started before this one ended. */
+  | 'TRANSFER'
+  /** The caller cancelled or left before anyone answered. */
+  | 'CUSTOMER_ABANDONED'
+  /** Nobody answered (every agent declined, or the ringing timed out). */
+  | 'NOT_ANSWERED';
 
 export interface VoiceBridgeSettings {
   /** The bridge's base URL, e.g. `http://127.0.0.1:8787`. */
@@ -42,7 +63,7 @@ export interface VoiceBridgeSettings {
 export type VoiceCallEvent =
   | { readonly kind: 'created'; readonly callId: string; readonly voiceCallId: string; readonly ms: number }
   | { readonly kind: 'create-failed'; readonly callId: string; readonly error: string; readonly ms: number; readonly late: boolean }
-  | { readonly kind: 'ended'; readonly callId: string; readonly disconnectReason: DisconnectReason }
+  | { readonly kind: 'ended'; readonly callId: string; readonly disconnectReason: DisconnectReason; readonly metrics?: HoldMetrics }
   | { readonly kind: 'end-failed'; readonly callId: string; readonly error: string };
 
 export interface VoiceCallsPort {
@@ -63,6 +84,8 @@ interface BridgedCall {
   readonly callerConnectionId: number;
   /** The Call-IDs the call lives under (its own, and those of INVITEs that replaced a leg). */
   readonly callIds: Set<string>;
+  /** Call-IDs an INVITE with Replaces took over: their BYE hangs nothing up. */
+  readonly replacedIds: Set<string>;
   /** Settles when the bridge answered the create (either way): the end MUST NOT overtake it. */
   created: Promise<void>;
   /** The bridge refused the create: no record to close. */
@@ -74,6 +97,9 @@ interface BridgedCall {
   byeFromCaller: boolean | undefined;
   ended: boolean;
   checkArmed: boolean;
+  /** The caller's transfer call (after an agent's REFER) started while this call was still up. */
+  transferred: boolean;
+  readonly holds: HoldMeter;
 }
 
 const END_TIMEOUT_MS = 10_000;
@@ -127,9 +153,14 @@ export class VoiceCalls {
   start(call: { readonly inviteKey: string; readonly callId: string; readonly from: string; readonly to: string; readonly callerAor: string; readonly callerConnectionId: number; readonly transferOf?: string }, proceed: (voiceCallId: string | undefined) => void): void {
     if (call.transferOf !== undefined) this.transfers.delete(call.callerAor);
     const bridged: BridgedCall = {
-      vendorCallKey: call.callId, callerAor: call.callerAor, inviteKey: call.inviteKey, callerConnectionId: call.callerConnectionId, callIds: new Set([call.callId]),
+      vendorCallKey: call.callId, callerAor: call.callerAor, inviteKey: call.inviteKey, callerConnectionId: call.callerConnectionId, callIds: new Set([call.callId]), replacedIds: new Set(),
       created: Promise.resolve(), refused: false, answered: false, callerGone: false, byeFromCaller: undefined, ended: false, checkArmed: false,
+      transferred: false, holds: new HoldMeter(),
     };
+    if (call.transferOf !== undefined) {
+      const parent = this.byCallId.get(call.transferOf);
+      if (parent && !parent.ended) parent.transferred = true;
+    }
     this.byCallId.set(call.callId, bridged);
     const waiter = { cancelled: false };
     this.waiting.set(call.inviteKey, waiter);
@@ -207,13 +238,36 @@ export class VoiceCalls {
   /** A 2xx reached the caller. */
   answered(callId: string): void {
     const call = this.byCallId.get(callId);
-    if (call) call.answered = true;
+    if (!call) return;
+    call.answered = true;
+    call.holds.answered(this.port.clock.now());
+  }
+
+  /** True when in-dialog offers of this Call-ID are measured (it is a recorded call's). */
+  records(callId: string): boolean {
+    return this.byCallId.has(callId);
+  }
+
+  /**
+   * An in-dialog re-INVITE or UPDATE of the call was accepted (2xx): `offer` is the request's SDP,
+   * `answer` the 2xx's. Held when either side holds its audio: a far end answering a hold
+   * (recvonly) and a holding side answering a refresh (sendonly) both keep the call held.
+   * Without SDP in the request (an offer in the 2xx, the answer in the ACK) the 2xx's SDP is read.
+   */
+  mediaChanged(callId: string, offer: string | undefined, answer: string | undefined): void {
+    const call = this.byCallId.get(callId);
+    if (!call || call.ended) return;
+    const offered = sdpHolds(offer);
+    const answered = sdpHolds(answer);
+    if (offered === undefined && answered === undefined) return;
+    call.holds.held(offered === true || answered === true, this.port.clock.now());
   }
 
   /** A BYE in the call; `fromConnectionId` is the socket it came from. */
   bye(callId: string, fromConnectionId: number): void {
     const call = this.byCallId.get(callId);
-    if (call && call.byeFromCaller === undefined) call.byeFromCaller = fromConnectionId === call.callerConnectionId;
+    // The far end drops a dialog a take-back replaced (RFC 3891 §3): the call goes on.
+    if (call && call.byeFromCaller === undefined && !call.replacedIds.has(callId)) call.byeFromCaller = fromConnectionId === call.callerConnectionId;
   }
 
   /** An INVITE with Replaces for `replacedCallId` under a new Call-ID: the same VoiceCall goes on there. */
@@ -221,6 +275,7 @@ export class VoiceCalls {
     const call = this.byCallId.get(replacedCallId);
     if (!call || call.ended) return;
     call.callIds.add(newCallId);
+    call.replacedIds.add(replacedCallId);
     this.byCallId.set(newCallId, call);
   }
 
@@ -246,19 +301,22 @@ export class VoiceCalls {
     call.ended = true;
     for (const id of call.callIds) this.byCallId.delete(id);
     const disconnectReason: DisconnectReason = call.answered
-      ? call.byeFromCaller === false ? 'AGENT_DISCONNECT' : 'CUSTOMER_DISCONNECT'
+      ? call.transferred ? 'TRANSFER' : call.byeFromCaller === false ? 'AGENT_DISCONNECT' : 'CUSTOMER_DISCONNECT'
       : call.callerGone ? 'CUSTOMER_ABANDONED' : 'NOT_ANSWERED';
     const key = call.vendorCallKey;
-    const endTime = new Date(this.port.clock.now()).toISOString();
+    const now = this.port.clock.now();
+    const endTime = new Date(now).toISOString();
+    const metrics = call.answered ? call.holds.end(now) : undefined;
     void call.created
       .then(() => {
         if (call.refused) return false;
-        return this.post(`/v1/calls/${encodeURIComponent(key)}/end`, { endTime, disconnectReason }, END_TIMEOUT_MS).then(() => true);
+        // Sent once, with the end: Salesforce overwrites the totals on every PATCH that has them.
+        return this.post(`/v1/calls/${encodeURIComponent(key)}/end`, { endTime, disconnectReason, ...metrics }, END_TIMEOUT_MS).then(() => true);
       })
       .then((sent) => {
         if (!sent) return;
-        this.port.logger.log('info', 'sip-server: VoiceCall closed', { callId: key, disconnectReason });
-        this.port.emit({ kind: 'ended', callId: key, disconnectReason });
+        this.port.logger.log('info', 'sip-server: VoiceCall closed', { callId: key, disconnectReason, ...metrics });
+        this.port.emit({ kind: 'ended', callId: key, disconnectReason, ...(metrics ? { metrics } : {}) });
       })
       .catch((e: unknown) => {
         const error = e instanceof Error ? e.message : String(e);
