@@ -195,26 +195,41 @@ it('a known caller: ring, pop, accept, hold and resume, consult, transfer, wrap-
     audioGrows(received(customer), 'the customer hears the agent'),
   ]);
 
+  // Each hold is bracketed: at least from when the customer's phone says so to the click that ends
+  // it, at most from the click that starts it to when the customer's phone says it is over.
+  const holds: { min: number; max: number }[] = [];
+  const clickedHold = Date.now();
   await phone().getByRole('button', { name: 'Hold' }).click();
   await phone().getByRole('button', { name: 'Resume', pressed: true }).waitFor({ timeout: 10_000 });
   await lineSays(customer, /: on hold$/);
+  const heardHold = Date.now();
+  await pause(2000);
+  const clickedResume = Date.now();
   await phone().getByRole('button', { name: 'Resume' }).click();
   await phone().getByRole('button', { name: 'Hold', pressed: false }).waitFor({ timeout: 10_000 });
   await lineSays(customer, /: connected$/);
+  holds.push({ min: clickedResume - heardHold, max: Date.now() - clickedHold });
   await Promise.all([
     audioGrows(received(connectorFrame()), 'the agent hears the customer after Resume'),
     audioGrows(received(customer), 'the customer hears the agent after Resume'),
   ]);
 
   await phone().getByRole('textbox', { name: 'Transfer or consult number' }).fill(COLLEAGUE.username);
+  const clickedConsult = Date.now();
   await phone().getByRole('button', { name: 'Consult' }).click();
   await until('the colleague ringing as the third party', () => voice(), (v) => v.state.participant?.phase === 'ringing');
+  // A consultation holds the customer too: the phone system counts it as a hold.
   await lineSays(customer, /: on hold$/);
+  const heardConsultHold = Date.now();
   await colleague.getByRole('button', { name: /^Answer call from / }).click({ timeout: 10_000 });
   await until('the colleague connected', () => voice(), (v) => v.state.participant?.phase === 'connected');
   await phone().getByRole('status', { name: 'Third party' }).getByText(/connected/).waitFor({ timeout: 10_000 });
+  await pause(3000); // the consultation's hold is the longer one
+  const clickedConference = Date.now();
   await phone().getByRole('button', { name: 'Conference' }).click();
   await until('all three in conference', () => voice(), (v) => v.state.merged);
+  await lineSays(customer, /: connected$/);
+  holds.push({ min: clickedConference - heardConsultHold, max: Date.now() - clickedConsult });
   // Leaving a two-party conference hands the customer to the colleague (REFER with Replaces).
   await phone().getByRole('button', { name: 'End call' }).click();
   await phone().getByRole('form', { name: 'After-call work' }).waitFor({ timeout: 15_000 });
@@ -243,6 +258,18 @@ it('a known caller: ring, pop, accept, hold and resume, consult, transfer, wrap-
     { VendorCallKey: vendorCallKey, CallType: 'Inbound', FromPhoneNumber: CALLER, ToPhoneNumber: DEMO_SUPPORT_NUMBER, CallDisposition: 'FollowUp', RelatedRecordId: DEMO.uniqueContact.id, UserId: DEMO.agent.id, IsActiveCall: false },
   );
   assert.equal(f.Description, 'Invoice question; Bob takes it from here.');
+  // Measured by the SIP server from the re-INVITEs, sent by the bridge with the end.
+  assert.equal(f.DisconnectReason, 'TRANSFER', 'the agent handed the customer to the colleague');
+  assert.equal(f.NumberOfHolds, holds.length, `the Hold button and the consultation: ${JSON.stringify(holds)}`);
+  const total = Number(f.TotalHoldDuration);
+  const within = (seconds: number, range: { min: number; max: number }, what: string): void => {
+    assert.ok(seconds >= Math.floor(range.min / 1000) - 1 && seconds <= Math.ceil(range.max / 1000) + 1, `${what} ${seconds} s within ${range.min}..${range.max} ms ±1 s`);
+  };
+  within(total, { min: holds.reduce((t, h) => t + h.min, 0), max: holds.reduce((t, h) => t + h.max, 0) }, 'TotalHoldDuration');
+  within(Number(f.LongestHoldDuration), { min: Math.max(...holds.map((h) => h.min)), max: Math.max(...holds.map((h) => h.max)) }, 'LongestHoldDuration');
+  assert.ok(Number(f.LongestHoldDuration) <= total);
+  const talk = (end - accepted) / 1000 - total;
+  assert.ok(Math.abs(Number(f.AgentInteractionDuration) - talk) <= 1, `AgentInteractionDuration ${String(f.AgentInteractionDuration)} s ≈ answered-to-end minus hold ${talk} s`);
   const all = app.voiceCalls.list({ limit: 1000 });
   assert.equal(all.filter((c) => c.vendorCallKey === vendorCallKey && c.callType === 'Inbound').length, 1, 'one Inbound VoiceCall for the call');
   // The transfer leg, when the phone system records one: a Transfer call whose parent is this one.
