@@ -156,7 +156,7 @@ after(async () => {
 
 const customerPhone = (): Promise<Page> => openCustomerPhone({ browser, console: app, sip: { url: kamailio.wsUrl } }, CALLER.username, { domain: kamailio.domain, password: CALLER.password });
 
-it('through Kamailio: ring with the VoiceCall, pop, accept, hang up, wrap-up; the VoiceCall field by field', { timeout: 60_000 }, async () => {
+it('through Kamailio: ring with the VoiceCall, pop, accept, hold and resume, hang up, wrap-up; the VoiceCall field by field with its hold metrics', { timeout: 60_000 }, async () => {
   const customer = await customerPhone();
   await customer.evaluate(PEER_CONNECTION_PROBE);
   await customer.getByRole('button', { name: 'Call', exact: true }).click();
@@ -173,6 +173,17 @@ it('through Kamailio: ring with the VoiceCall, pop, accept, hang up, wrap-up; th
     audioGrows(received(connectorFrame()), 'the agent hears the customer'),
     audioGrows(received(customer), 'the customer hears the agent'),
   ]);
+  // A hold of about two seconds, bracketed as the agent day test does.
+  const clickedHold = Date.now();
+  await phone().getByRole('button', { name: 'Hold' }).click();
+  await phone().getByRole('button', { name: 'Resume', pressed: true }).waitFor({ timeout: 10_000 });
+  await customer.getByRole('status').filter({ hasText: /: on hold$/ }).waitFor({ timeout: 10_000 });
+  const heardHold = Date.now();
+  await new Promise((r) => setTimeout(r, 2000));
+  const clickedResume = Date.now();
+  await phone().getByRole('button', { name: 'Resume' }).click();
+  await customer.getByRole('status').filter({ hasText: /: connected$/ }).waitFor({ timeout: 10_000 });
+  const hold = { min: clickedResume - heardHold, max: Date.now() - clickedHold };
   await phone().getByRole('button', { name: 'End call' }).click();
   await phone().getByRole('form', { name: 'After-call work' }).waitFor({ timeout: 10_000 });
   await phone().getByRole('combobox', { name: 'Disposition' }).selectOption({ label: 'Resolved' });
@@ -192,6 +203,14 @@ it('through Kamailio: ring with the VoiceCall, pop, accept, hang up, wrap-up; th
     { VendorCallKey: f.VendorCallKey, CallType: f.CallType, FromPhoneNumber: f.FromPhoneNumber, ToPhoneNumber: f.ToPhoneNumber, CallDisposition: f.CallDisposition, RelatedRecordId: f.RelatedRecordId, UserId: f.UserId, IsActiveCall: f.IsActiveCall, DisconnectReason: f.DisconnectReason, Description: f.Description },
     { VendorCallKey: vendorCallKey, CallType: 'Inbound', FromPhoneNumber: CALLER.username, ToPhoneNumber: DEMO_SUPPORT_NUMBER, CallDisposition: 'Resolved', RelatedRecordId: DEMO.uniqueContact.id, UserId: DEMO.agent.id, IsActiveCall: false, DisconnectReason: 'AGENT_DISCONNECT', Description: 'Answered through Kamailio.' },
   );
+  // Kamailio's hold metrics: from the re-INVITEs' SDP ($dlg_var), the talk time from the dialog's
+  // confirmation in whole seconds ($dlg(start_ts)), hence ±2 s there.
+  assert.equal(f.NumberOfHolds, 1, JSON.stringify(f));
+  const total = Number(f.TotalHoldDuration);
+  assert.ok(total >= Math.floor(hold.min / 1000) - 1 && total <= Math.ceil(hold.max / 1000) + 1, `TotalHoldDuration ${total} s within ${hold.min}..${hold.max} ms ±1 s`);
+  assert.equal(f.LongestHoldDuration, f.TotalHoldDuration);
+  const talk = (end - accepted) / 1000 - total;
+  assert.ok(Math.abs(Number(f.AgentInteractionDuration) - talk) <= 2, `AgentInteractionDuration ${String(f.AgentInteractionDuration)} s ≈ answered-to-end minus hold ${talk} s`);
   assert.equal(app.voiceCalls.list({ limit: 1000 }).filter((c) => c.vendorCallKey === vendorCallKey).length, 1, 'one VoiceCall for the call');
   await customer.context().close();
 });
