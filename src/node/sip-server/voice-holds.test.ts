@@ -67,6 +67,14 @@ async function answeredCall(user: string): Promise<{ customer: TestPhone; agent:
   return { customer, agent, callId: answered.request.callId, caller: call.inviter, answered, answeredAt: clock.now() };
 }
 
+/** Counts the ACKs `session` receives from now on (its delegate's onAck). */
+function acksAt(session: Session): { count(): number; stop(): void } {
+  let n = 0;
+  const before = session.delegate;
+  session.delegate = { ...before, onAck: (ack) => { n++; before?.onAck?.(ack); } };
+  return { count: () => n, stop: () => { session.delegate = before; } };
+}
+
 function update(callId: string): Record<string, unknown> {
   const u = scrt.calls.get(callId)?.updates;
   assert.equal(u?.length, 1, 'closed once');
@@ -87,7 +95,17 @@ describe('hold and interaction metrics of a recorded call (embedded SIP server)'
     wait(5);
     await setHold(caller, false);
     wait(5);
+    const acked = acksAt(answered);
     await setHold(caller, true);
+    // The agent's phone hangs up only once this re-INVITE is settled: sip.js leaves a 2xx
+    // retransmission timer running for ever when the dialog ends right after it (a test-phone
+    // artefact that kept this file's process alive).
+    await until(() => acked.count() > 0 || undefined, 'the ACK of the last re-INVITE at the agent');
+    acked.stop();
+    // Even then, a BYE sent in the same turn left a retransmission timer behind (seen: the file never
+    // exited); a real pause lets sip.js settle the re-INVITE transaction first. The server's clock
+    // does not move with it.
+    await new Promise((r) => setTimeout(r, 300));
     wait(12);
     await answered.bye();
     await until(() => scrt.calls.get(callId)?.updates.length === 1 || undefined, 'the end sent');
