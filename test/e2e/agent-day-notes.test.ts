@@ -75,7 +75,9 @@ describe("the agent's day: notes", { concurrency: false, timeout: 180_000 }, () 
     let lastTried = '';
     for (let i = 0; i < 200; i++) {
       const next = String.fromCharCode(97 + (i % 26));
-      const took = await notes.press(next, { timeout: 300 }).then(() => true, () => false);
+      // A press that does not finish means the form went away; under a loaded machine a press can
+      // take most of a second while the form is still there (seen: 300 ms stopped it at 'ab').
+      const took = await notes.press(next, { timeout: 1500 }).then(() => true, () => false);
       if (!took) {
         lastTried = next;
         break;
