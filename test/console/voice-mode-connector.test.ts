@@ -22,6 +22,7 @@ import { ScrtClient, startVoiceBridge, type VoiceBridge } from '../../src/node/v
 import { DEMO_AGENTS, DEMO_SIP_DOMAIN, DEMO_SUPPORT_NUMBER } from '../../src/node/demo/demo-phone-system.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { openCustomerPhone } from '../e2e/harness.ts';
+import { until } from '../support/until.ts';
 
 const CALLER = DEMO.uniqueContact.e164;
 
@@ -34,16 +35,6 @@ let page: Page;
 
 interface VoiceView { state: { phase: string; call: { callId: string; phase: string; voiceCallId?: string } | null; wrapUp: unknown; status: { statusName: string } | null; notices: { message: string }[] }; wire: { direction: string; type: string }[] }
 const voice = (): Promise<VoiceView> => page.evaluate(() => (window as unknown as { __console: { voice(): VoiceView } }).__console.voice());
-async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await fn();
-  while (!ok(v)) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v).slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 50));
-    v = await fn();
-  }
-  return v;
-}
 const phone = () => page.getByRole('region', { name: 'Phone' });
 
 before(async () => {

@@ -17,6 +17,7 @@ import { execFileSync } from 'node:child_process';
 import type { Frame, Page } from 'playwright-core';
 import { startHarness, type Harness } from './support/console-harness.ts';
 import { DEMO, startConsole, type RunningConsole } from '../../src/node/console/index.ts';
+import { until as untilValue } from '../support/until.ts';
 
 const require = createRequire(import.meta.url);
 const BASE_LIBRARY = readFileSync(require.resolve('@salesforce/scv-connector-base/dist/scv-connector-base.js'), 'utf8');
@@ -68,16 +69,7 @@ function voiceCenterXml(adapterUrl: string): string {
 
 const voice = (p: Page = page): Promise<VoiceView> => p.evaluate(() => (window as unknown as { __console: { voice(): VoiceView } }).__console.voice());
 const asked = async (method: string): Promise<Asked[]> => (await frame.evaluate(() => (window as unknown as { testConnector: { state: { asked: Asked[] } } }).testConnector.state.asked)).filter((a) => a.method === method);
-async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await fn();
-  while (!ok(v)) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v).slice(0, 1500)}`);
-    await new Promise((r) => setTimeout(r, 25));
-    v = await fn();
-  }
-  return v;
-}
+const until = <T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> => untilValue(what, fn, ok, ms);
 const phone = () => page.getByRole('region', { name: 'Phone' });
 
 async function openConsole(): Promise<void> {

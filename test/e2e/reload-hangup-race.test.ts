@@ -9,6 +9,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
 import { CALLERS, openAgentConsole, startHarness, tasksFor, waitRegistered, waitUntil, type AgentConsole, type Harness } from './harness.ts';
 import { openSlowTakeBackPhone } from './slow-take-back-phone.ts';
 
@@ -25,22 +26,28 @@ describe('Hang up pressed while a reloaded console takes its call back (Open CTI
   });
   after(async () => h?.close());
 
+  /** The customer calls the agent, who answers: the call's Call-ID once both are connected. */
+  async function callAndAnswer(customer: Page): Promise<string> {
+    const forwarded = new Promise<string>((resolve) => {
+      const off = h.sip.on('invite-forwarded', (e) => {
+        if (!e.from.includes(CALLERS.ada)) return;
+        off();
+        resolve(e.callId);
+      });
+    });
+    await customer.getByRole('button', { name: 'Call', exact: true }).click();
+    const callId = await forwarded;
+    await agent.phone.getByRole('button', { name: 'Answer' }).click({ timeout: 15_000 });
+    await agent.phone.getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 10_000 });
+    await waitUntil(async () => /connected/.test((await customer.locator('#state').textContent()) ?? ''), 10_000, 'the customer is connected');
+    return callId;
+  }
+
   test('the customer gets a BYE once the call is back; wrap-up only then; one Task', { timeout: 120_000 }, async () => {
     const slow = await openSlowTakeBackPhone(h, CALLERS.ada, HOLD_MS);
     const customer = slow.page;
     try {
-      const forwarded = new Promise<string>((resolve) => {
-        const off = h.sip.on('invite-forwarded', (e) => {
-          if (!e.from.includes(CALLERS.ada)) return;
-          off();
-          resolve(e.callId);
-        });
-      });
-      await customer.getByRole('button', { name: 'Call', exact: true }).click();
-      const callId = await forwarded;
-      await agent.phone.getByRole('button', { name: 'Answer' }).click({ timeout: 15_000 });
-      await agent.phone.getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 10_000 });
-      await waitUntil(async () => /connected/.test((await customer.locator('#state').textContent()) ?? ''), 10_000, 'the customer is connected');
+      const callId = await callAndAnswer(customer);
 
       await agent.page.reload({ timeout: 30_000 });
       await waitUntil(() => slow.takeBackAt() !== undefined, 20_000, 'the softphone\'s INVITE with Replaces reaches the customer\'s phone');
@@ -68,18 +75,7 @@ describe('Hang up pressed while a reloaded console takes its call back (Open CTI
     const slow = await openSlowTakeBackPhone(h, CALLERS.ada, HOLD_MS);
     const customer = slow.page;
     try {
-      const forwarded = new Promise<string>((resolve) => {
-        const off = h.sip.on('invite-forwarded', (e) => {
-          if (!e.from.includes(CALLERS.ada)) return;
-          off();
-          resolve(e.callId);
-        });
-      });
-      await customer.getByRole('button', { name: 'Call', exact: true }).click();
-      const callId = await forwarded;
-      await agent.phone.getByRole('button', { name: 'Answer' }).click({ timeout: 15_000 });
-      await agent.phone.getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 10_000 });
-      await waitUntil(async () => /connected/.test((await customer.locator('#state').textContent()) ?? ''), 10_000, 'the customer is connected');
+      const callId = await callAndAnswer(customer);
 
       // What the softphone's INVITEs are answered with, finally.
       const finals: string[] = [];

@@ -24,6 +24,7 @@ import { ScrtClient, startVoiceBridge, type VoiceBridge } from '../../src/node/v
 import { DEMO_AGENTS, DEMO_SIP_DOMAIN, DEMO_SUPPORT_NUMBER } from '../../src/node/demo/demo-phone-system.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { openCustomerPhone } from './harness.ts';
+import { until as untilValue } from '../support/until.ts';
 
 const SECRET = 'voice-ephemeral-e2e-shared-secret';
 const CALLER = DEMO.uniqueContact.e164;
@@ -43,16 +44,7 @@ const remotingCalls: string[] = [];
 
 interface VoiceView { state: { phase: string; call: { callId: string; phase: string; voiceCallId?: string } | null; status: { statusName: string } | null }; wire: { direction: string; type: string }[]; connectorUrl: string }
 const voice = (): Promise<VoiceView> => page.evaluate(() => (window as unknown as { __console: { voice(): VoiceView } }).__console.voice());
-async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await fn();
-  while (!ok(v)) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v).slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 50));
-    v = await fn();
-  }
-  return v;
-}
+const until = <T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> => untilValue(what, fn, ok, ms);
 
 /** The RFC 2617 digest `response` a request's Authorization header should carry for `password`. */
 function digestResponse(message: string, method: string, password: string): string {

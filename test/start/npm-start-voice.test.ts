@@ -18,6 +18,7 @@ import { DEMO } from '../../src/node/console/index.ts';
 import { DEMO_VOICE_VF_ADAPTER_URL } from '../../src/node/console/server/voice-demo.ts';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
+import { until as untilValue } from '../support/until.ts';
 
 interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: string }
 
@@ -223,16 +224,7 @@ test('npm start -- --surface voice: console, customer phone, bridge and Telephon
 
 interface VoiceView { state: { phase: string; call: { callId: string; phase: string; voiceCallId?: string } | null; status: { statusName: string } | null } }
 
-async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await fn();
-  while (!ok(v)) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v).slice(0, 1000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    v = await fn();
-  }
-  return v;
-}
+const until = <T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> => untilValue(what, fn, ok, ms);
 
 test('as printed: Chromium with the flags, the agent console and the customer phone — a call to the support line rings in Salesforce\'s phone with its VoiceCall', { timeout: 60_000 }, async () => {
   const demo = await startDemo();

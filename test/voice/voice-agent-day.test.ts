@@ -29,6 +29,7 @@ import { DEMO_AGENTS, DEMO_SIP_DOMAIN, DEMO_SUPPORT_NUMBER } from '../../src/nod
 import { launchChromium } from '../support/chromium.ts';
 import { PEER_CONNECTION_PROBE, audioBytesSince } from '../support/peer-audio.ts';
 import { openCustomerPhone } from '../e2e/harness.ts';
+import { until } from '../support/until.ts';
 
 const CALLER = DEMO.uniqueContact.e164;
 const COLLEAGUE = DEMO_AGENTS[1]!;
@@ -62,16 +63,6 @@ interface VoiceView {
 }
 const voice = (): Promise<VoiceView> => page.evaluate(() => (window as unknown as { __console: { voice(): VoiceView } }).__console.voice());
 const currentRecord = (): Promise<string | undefined> => page.evaluate(() => (window as unknown as { __console: { currentTab(): { recordId?: string } | null } }).__console.currentTab()?.recordId);
-async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await fn();
-  while (!ok(v)) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v).slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 50));
-    v = await fn();
-  }
-  return v;
-}
 const phone = () => page.getByRole('region', { name: 'Phone' });
 const connectorFrame = (): Frame => {
   const f = page.frames().find((x) => x.url().startsWith(`${app.vfOrigin}/voice/`));

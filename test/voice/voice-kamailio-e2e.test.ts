@@ -26,6 +26,7 @@ import { launchChromium } from '../support/chromium.ts';
 import { startKamailio, type KamailioHandle } from '../support/kamailio.ts';
 import { PEER_CONNECTION_PROBE, audioBytesSince } from '../support/peer-audio.ts';
 import { openCustomerPhone } from '../e2e/harness.ts';
+import { until as untilValue } from '../support/until.ts';
 
 const CALLER = { username: DEMO.uniqueContact.e164, password: `caller-${randomBytes(6).toString('hex')}` };
 const AGENT = DEMO_AGENTS[0]!;
@@ -49,16 +50,7 @@ let holdNextCreate = 0;
 interface VoiceView { state: { phase: string; call: { callId: string; phase: string; voiceCallId?: string } | null; status: { statusName: string } | null } }
 const voice = (): Promise<VoiceView> => page.evaluate(() => (window as unknown as { __console: { voice(): VoiceView } }).__console.voice());
 const currentRecord = (): Promise<string | undefined> => page.evaluate(() => (window as unknown as { __console: { currentTab(): { recordId?: string } | null } }).__console.currentTab()?.recordId);
-async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await fn();
-  while (!ok(v)) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v).slice(0, 2000)}\n${bridgeLog()}`);
-    await new Promise((r) => setTimeout(r, 50));
-    v = await fn();
-  }
-  return v;
-}
+const until = <T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> => untilValue(what, fn, ok, ms, bridgeLog);
 const bridgeLog = (): string => kamailio?.log().split('\n').filter((l) => /voice bridge|http_client/i.test(l)).slice(-8).join('\n') ?? '';
 const phone = () => page.getByRole('region', { name: 'Phone' });
 const connectorFrame = (): Frame => {
