@@ -27,6 +27,7 @@
  *
  * Every generated metadata file is checked against metadata-rules.ts before it is returned.
  */
+import { packageFileList, sfdxProjectJson } from './package-files.ts';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { SaxesParser } from 'saxes';
@@ -99,18 +100,9 @@ export function buildPackage(def: CallCenterDefinition, options: PackageOptions)
   if (external !== undefined && !/^https:\/\/[^\s/]+/i.test(external)) throw new PackageBuildError(`The external URL '${external}' must be an https URL: Lightning frames the softphone only from https.`);
   const adapterUrl = external ?? `/apex/${PAGE_NAME}`;
   const callCenter: CallCenterDefinition = { ...def, adapterUrl };
-  const files: PackageFile[] = [];
-  const add = (path: string, content: string | Buffer): void => {
-    files.push({ path: path === 'sfdx-project.json' || path === 'README.md' ? path : `${PACKAGE_DIR}/${path}`, content });
-  };
+  const { files, add } = packageFileList(PACKAGE_DIR);
 
-  add('sfdx-project.json', `${JSON.stringify({
-    packageDirectories: [{ path: 'force-app', default: true }],
-    name: `switchboard-${def.internalName}`,
-    namespace: '',
-    sfdcLoginUrl: 'https://login.salesforce.com',
-    sourceApiVersion: apiVersion,
-  }, null, 2)}\n`);
+  add('sfdx-project.json', sfdxProjectJson(def.internalName, '', apiVersion));
   add(`callCenters/${metadataFileName(callCenter)}`, buildMetadataXml(callCenter));
 
   if (external === undefined) {

@@ -26,6 +26,7 @@
  * owns presence, the VoiceCall record, screen pop and after-call work. Files are generated here and
  * checked by the package builder.
  */
+import { packageFileList, sfdxProjectJson } from './package-files.ts';
 import { buildMetadataXml, escapeXml, metadataFileName } from '../callcenter/build.ts';
 import type { CallCenterDefinition, VoiceDefinition } from '../callcenter/definition.ts';
 import { METADATA_NAMESPACE, VENDOR_INFO_API_NAME, VOICE_VENDOR_TYPE } from '../callcenter/salesforce-names.ts';
@@ -106,19 +107,10 @@ export function voicePackageFiles(def: CallCenterDefinition, voice: VoiceDefinit
   const { namespace, developerName } = splitVendorInfoApiName(voice.vendorInfoApiName);
   const hosted = typeof connector === 'string' ? undefined : connector;
   const connectorUrl = typeof connector === 'string' ? connector : `/apex/${namespace}__${VOICE_PAGE_NAME}`;
-  const files: VoicePackageFile[] = [];
-  const add = (path: string, content: string | Buffer): void => {
-    files.push({ path: path === 'sfdx-project.json' || path === 'README.md' ? path : `${packageDir}/${path}`, content });
-  };
+  const { files, add } = packageFileList(packageDir);
   // The contact center names the vendor info as <namespace>__<name>: it resolves only when the
   // package is deployed under that namespace.
-  add('sfdx-project.json', `${JSON.stringify({
-    packageDirectories: [{ path: 'force-app', default: true }],
-    name: `switchboard-${def.internalName}`,
-    namespace,
-    sfdcLoginUrl: 'https://login.salesforce.com',
-    sourceApiVersion: apiVersion,
-  }, null, 2)}\n`);
+  add('sfdx-project.json', sfdxProjectJson(def.internalName, namespace, apiVersion));
   const callCenter: CallCenterDefinition = { ...def, adapterUrl: connectorUrl };
   add(`callCenters/${metadataFileName(callCenter)}`, buildMetadataXml(callCenter));
   const vendorFields: [string, string][] = [
