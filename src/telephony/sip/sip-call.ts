@@ -13,6 +13,7 @@
 import type { Session, Web } from 'sip.js';
 import type { EndReason, Party } from '../../core/index.ts';
 import type { AudioOutput } from './audio-output.ts';
+import type { PersistedDialog } from './dialog-store.ts';
 import type { IceRestarter } from './ice-restart.ts';
 import type { MediaWatch } from './media-watch.ts';
 import type { QualityMonitor } from './quality-monitor.ts';
@@ -30,6 +31,11 @@ export const CALL_PHASE_TRANSITIONS: Readonly<Record<CallPhase, readonly CallPha
 export class SipCall {
   phase: CallPhase;
   held = false;
+  /**
+   * A hold or resume asked for and not answered yet: the state a reload must restore, since the
+   * re-INVITE may be answered after the page is gone (a held call must come back held).
+   */
+  holdWanted: boolean | undefined;
   remoteHeld = false;
   muted = false;
   /** Set before a local action or on a received BYE/CANCEL so termination knows why. */
@@ -51,6 +57,8 @@ export class SipCall {
   establishedAt: number | undefined;
   /** The call is being taken back after a reload (INVITE with Replaces for the old dialog). */
   reattaching = false;
+  /** While reattaching: the old dialog, which the far end keeps until it answers the take-back. */
+  keptDialog: PersistedDialog | undefined;
   /** While reattaching: settles `true` once the call is back, `false` once it ended instead. */
   takeBack: Promise<boolean> | undefined;
   /** A hang-up waits for the take-back: the call is not held again once back (it is ending). */
@@ -69,14 +77,16 @@ export class SipCall {
   }
 
   /** Marks the call as being taken back after a reload (see `takeBack`). */
-  startTakeBack(): void {
+  startTakeBack(dialog: PersistedDialog): void {
     this.reattaching = true;
+    this.keptDialog = dialog;
     this.takeBack = new Promise<boolean>((resolve) => { this.settleTakeBack = resolve; });
   }
 
   /** The take-back is over: the call is back (`true`) or ended during the reload (`false`). */
   endTakeBack(back: boolean): void {
     this.reattaching = false;
+    this.keptDialog = undefined;
     this.settleTakeBack?.(back);
     this.settleTakeBack = undefined;
     this.takeBack = undefined;

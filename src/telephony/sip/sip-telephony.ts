@@ -355,6 +355,11 @@ class SipTelephonyAdapter implements SipTelephony {
     const kept = this.dialogsToKeep();
     this.saveDialogs(kept);
     this.suspended = true;
+    // A take-back still unanswered: its answer would reach no page, and the far end would drop the
+    // old dialog the next page names. CANCELled, the far end keeps that dialog (RFC 3891 §3).
+    for (const call of this.calls.values()) {
+      if (call.keptDialog && call.session instanceof Inviter) void call.session.cancel().catch(() => {});
+    }
     this.dialogHeartbeat?.();
     this.dialogHeartbeat = undefined;
     if (kept.length) this.logger.log('info', 'leaving the page with calls up: no BYE, no un-REGISTER; the next page takes them back', { callIds: kept.map((d) => d.callId) });
@@ -366,12 +371,17 @@ class SipTelephonyAdapter implements SipTelephony {
 
   /**
    * The dialogs a reload must find: every established call's current dialog, plus those the
-   * previous page left that this one has not tried yet (a second reload before the first reattach).
+   * previous page left that this one has not tried yet or is still taking back (a second reload
+   * before the first reattach is done). A call on its way to or from hold is kept as it will be.
    */
   private dialogsToKeep(): PersistedDialog[] {
     const now = this.clock.now();
     const kept: PersistedDialog[] = [...this.pendingDialogs];
     for (const call of this.calls.values()) {
+      if (call.keptDialog) {
+        kept.push({ ...call.keptDialog, held: call.holdWanted ?? call.held, muted: call.muted, savedAt: now });
+        continue;
+      }
       const dialog = call.phase === 'established' ? call.session.dialog : undefined;
       if (!dialog) continue;
       // The core dialog class carries the route set and CSeq that the session interface hides.
@@ -388,7 +398,7 @@ class SipTelephonyAdapter implements SipTelephony {
         direction: call.direction,
         internal: call.internal,
         remote: call.remote,
-        held: call.held,
+        held: call.holdWanted ?? call.held,
         muted: call.muted,
         establishedAt: call.establishedAt ?? now,
         savedAt: now,
@@ -452,7 +462,7 @@ class SipTelephonyAdapter implements SipTelephony {
     const call = new SipCall(dialog.callId, dialog.direction, inviter, dialog.remote, dialog.internal, this.browserAudio.createOutput());
     // Set up like a call we place, whatever its direction: it is not an offer to answer.
     call.phase = 'dialing';
-    call.startTakeBack();
+    call.startTakeBack(dialog);
     call.held = dialog.held;
     call.muted = dialog.muted;
     call.establishedAt = dialog.establishedAt;
@@ -944,6 +954,15 @@ class SipTelephonyAdapter implements SipTelephony {
   }
 
   private async setHold(call: SipCall, hold: boolean): Promise<void> {
+    call.holdWanted = hold;
+    try {
+      await this.reInviteHold(call, hold);
+    } finally {
+      if (call.holdWanted === hold) call.holdWanted = undefined;
+    }
+  }
+
+  private async reInviteHold(call: SipCall, hold: boolean): Promise<void> {
     // A re-INVITE needs the dialog the take-back is still setting up.
     if (call.takeBack) await call.takeBack;
     if (call.phase !== 'established') throw new SwitchboardError('SB40001', `Call ${call.id} is not connected.`);
