@@ -17,8 +17,8 @@ import type { Clock } from '../ports/clock.ts';
 import type { CrmPort, CallLogEntry, ScreenPopOutcome } from '../ports/crm-port.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { StoragePort } from '../ports/storage.ts';
-import type { DeclineOptions, IncomingCall, ReattachingCall, RegistrationState, SipCredentials, TelephonyPort } from '../ports/telephony-port.ts';
-import { assertPresenceTransition, initialPresence, type ChosenStatus, type PresenceState, type PresenceStatus } from '../presence/presence.ts';
+import type { IncomingCall, ReattachingCall, RegistrationState, SipCredentials, TelephonyPort } from '../ports/telephony-port.ts';
+import { initialPresence, type ChosenStatus, type PresenceState } from '../presence/presence.ts';
 import type { ConnectorSettings } from '../settings/connector-settings.ts';
 import { toSipCredentials, type MintedSipCredentials } from '../credentials/minted-credentials.ts';
 import { CallJournal, type JournalRecord } from './call-journal.ts';
@@ -28,6 +28,7 @@ import type { AgentCommand } from './commands.ts';
 import type { EngineState } from './engine-state.ts';
 import { followUnsavedLogs, runUnsavedLogCommand } from './unsaved-logs.ts';
 import { diffCalls } from './call-lifecycle.ts';
+import { acceptsOffer, choosePresence, declineOptions, presenceForCalls, presenceRequest, restoredPresence, storedPresence } from './presence-policy.ts';
 
 export interface EngineEvents {
   /** Every state change: the UI re-renders from the snapshot. */
@@ -223,11 +224,11 @@ export class ConnectorEngine {
         void this.execute({ type: 'dial', number: req.number, ...(req.record ? { record: req.record } : {}) }).catch(() => {});
       }),
       crm.events.on('presence', (req) => {
-        // Omni-Channel asked; skip when we are already there (breaks the echo loop of a two-way sync).
-        const p = this.current.presence;
-        if (p.status === req.status && p.reasonId === req.reasonId) return;
-        if (p.status === 'on-call' || p.status === 'wrap-up') {
-          this.setPresence({ ...p, returnTo: { status: req.status, ...(req.reasonId ? { reasonId: req.reasonId } : {}) } }, false);
+        // Omni-Channel asked.
+        const next = presenceRequest(this.current.presence, req);
+        if (next.kind === 'ignore') return;
+        if (next.kind === 'defer') {
+          this.setPresence(next.presence, false);
           return;
         }
         void this.execute({ type: 'set-presence', status: req.status, ...(req.reasonId ? { reasonId: req.reasonId } : {}) }).catch(() => {});
@@ -322,12 +323,12 @@ export class ConnectorEngine {
       }
       case 'decline': {
         this.requireCall(command.callId, ['offering']);
-        await t().decline(command.callId, this.declineOptions());
+        await t().decline(command.callId, declineOptions(this.current.presence));
         return;
       }
       case 'hangup': {
         const call = this.requireCall(command.callId);
-        if (call.state === 'offering') return t().decline(call.id, this.declineOptions());
+        if (call.state === 'offering') return t().decline(call.id, declineOptions(this.current.presence));
         if (!isLive(call.state)) throw new SwitchboardError('SB40001', `The call is already ${call.state}.`);
         await t().hangup(call.id);
         return;
@@ -589,17 +590,6 @@ export class ConnectorEngine {
 
   // ── telephony events ───────────────────────────────────────────────────────────────────────
 
-  /**
-   * How to decline: the agent counts as unavailable when the status they chose is away or offline.
-   * While an offer rings the presence is the automatic on-call, and a choice made meanwhile waits
-   * in `returnTo`, so that is the one that says whether the agent takes calls.
-   */
-  private declineOptions(): DeclineOptions {
-    const p = this.current.presence;
-    const chosen = p.status === 'on-call' || p.status === 'wrap-up' ? p.returnTo.status : p.status;
-    return { unavailable: chosen === 'away' || chosen === 'offline' };
-  }
-
   private acceptIncoming(incoming: IncomingCall): boolean {
     const { settings, phase } = this.current;
     if (phase !== 'ready') return false;
@@ -609,11 +599,7 @@ export class ConnectorEngine {
     const now = this.now();
     for (const [id, at] of this.accepting) if (now - at > ACCEPT_ANNOUNCE_MS || this.calls.has(id)) this.accepting.delete(id);
     const busy = this.liveCalls().length + this.accepting.size;
-    // Call waiting: a second call may be offered while on a call, never a third.
-    const accept =
-      (presence.status === 'available' && (busy === 0 || (settings?.callWaiting === true && busy < 2))) ||
-      (presence.status === 'on-call' && settings?.callWaiting === true && busy < 2);
-    if (accept) {
+    if (acceptsOffer(presence.status, busy, settings?.callWaiting === true)) {
       this.accepting.set(incoming.callId, now);
       return true;
     }
@@ -1085,50 +1071,15 @@ export class ConnectorEngine {
   // ── presence ──────────────────────────────────────────────────────────────────────────────
 
   private async changePresence(status: ChosenStatus, reasonId?: string): Promise<void> {
-    const p = this.current.presence;
-    // Not signed in: nobody can reach the agent, so only offline is true (the panel or Omni-Channel may ask).
-    if (this.current.phase !== 'ready' && status !== 'offline') throw new SwitchboardError('SB40002', 'Sign in before changing your status.');
-    if (status === 'away') {
-      const reasons = this.current.settings?.awayReasons ?? [];
-      if (reasonId !== undefined && reasons.length && !reasons.some((r) => r.id === reasonId)) {
-        throw new SwitchboardError('SB40002', `'${reasonId}' is not an away reason of this call center.`);
-      }
-    }
-    const returnTo = { status, ...(status === 'away' && reasonId ? { reasonId } : {}) };
-    if (p.status === 'on-call') {
-      if (status === 'offline') throw new SwitchboardError('SB40002', 'You cannot go offline with a call up.');
-      // The choice applies after the call.
-      this.setPresence({ ...p, returnTo }, true);
-      return;
-    }
-    if (p.status === 'wrap-up') {
-      // Choosing a status during wrap-up ends wrap-up's hold on presence only when no call waits for it.
-      this.setPresence({ ...p, returnTo }, true);
-      if (this.calls.size === 0) this.applyPresence(status, reasonId);
-      return;
-    }
-    if (p.status === status && p.reasonId === reasonId) return;
-    this.applyPresence(status, reasonId);
-  }
-
-  private applyPresence(status: PresenceStatus, reasonId?: string): void {
-    const p = this.current.presence;
-    if (!(p.status === status && p.reasonId === reasonId)) assertPresenceTransition(p.status, status);
-    const chosen = status === 'available' || status === 'away' || status === 'offline';
-    const next: PresenceState = {
-      status,
-      since: this.now(),
-      returnTo: chosen ? { status, ...(reasonId ? { reasonId } : {}) } : p.returnTo,
-      ...(status === 'away' && reasonId ? { reasonId } : {}),
-    };
-    this.setPresence(next, true);
+    const { presence, phase, settings } = this.current;
+    const changes = choosePresence({ presence, signedIn: phase === 'ready', awayReasons: settings?.awayReasons ?? [], openCalls: this.calls.size, now: this.now() }, status, reasonId);
+    for (const change of changes) this.setPresence(change.presence, change.propagate);
   }
 
   private setPresence(presence: PresenceState, propagate: boolean): void {
     this.set({ presence });
-    if (presence.returnTo.status !== 'offline' || presence.status === 'offline') {
-      void this.options.storage.set(PRESENCE_KEY, { status: presence.returnTo.status, reasonId: presence.returnTo.reasonId ?? null }).catch(() => {});
-    }
+    const stored = storedPresence(presence);
+    if (stored) void this.options.storage.set(PRESENCE_KEY, stored).catch(() => {});
     if (!propagate) return;
     void this.telephony?.publishPresence(presence.status).catch((e: unknown) => this.options.logger.log('warn', 'presence PUBLISH failed', { error: String(e) }));
     if (this.options.crm.capabilities.presenceSync) {
@@ -1136,33 +1087,13 @@ export class ConnectorEngine {
     }
   }
 
-  /** on-call while a call is live; wrap-up while one waits for it; else back to the chosen status. */
   private updatePresenceForCalls(): void {
-    const p = this.current.presence;
-    const live = this.liveCalls().length > 0;
-    // An ended call waits only for its pop and its log: no after-call work holds the agent.
-    const wrapping = [...this.calls.values()].some((c) => c.state === 'wrap-up');
-    const target: PresenceStatus = live ? 'on-call' : wrapping ? 'wrap-up' : p.returnTo.status;
-    if (target === p.status && (target !== 'away' || p.reasonId === p.returnTo.reasonId)) return;
-    if (p.status === 'offline' && target !== 'on-call') return;
-    const deadline = target === 'wrap-up' ? [...this.calls.values()].map((c) => c.snapshot().wrapUpDeadline).find((d) => d !== undefined) : undefined;
-    this.setPresence({
-      status: target,
-      since: this.now(),
-      returnTo: p.returnTo,
-      ...(target === 'away' && p.returnTo.reasonId ? { reasonId: p.returnTo.reasonId } : {}),
-      ...(deadline !== undefined ? { wrapUpDeadline: deadline } : {}),
-    }, true);
+    const next = presenceForCalls(this.current.presence, this.callSnapshots(), this.now());
+    if (next) this.setPresence(next, true);
   }
 
   private async restorePresence(): Promise<{ status: ChosenStatus; reasonId?: string }> {
-    const saved = await this.options.storage.get(PRESENCE_KEY).catch(() => undefined);
-    if (saved && typeof saved === 'object' && !Array.isArray(saved)) {
-      const status = saved['status'];
-      const reasonId = saved['reasonId'];
-      if (status === 'available' || status === 'away') return { status, ...(typeof reasonId === 'string' ? { reasonId } : {}) };
-    }
-    return { status: 'available' };
+    return restoredPresence(await this.options.storage.get(PRESENCE_KEY).catch(() => undefined));
   }
 
   // ── helpers ───────────────────────────────────────────────────────────────────────────────
