@@ -8,20 +8,22 @@
  * Deterministic: time comes only from the Clock port; the telephony adapter comes from a factory
  * once the settings are known.
  */
-import { Call, holdSeconds, knownRecords, talkSeconds, type CallSnapshot } from '../call/call.ts';
-import type { CallDirection, ConsultationRecord, EndReason, Party, RecordRef, TransferRecord } from '../call/call-types.ts';
+import { Call, knownRecords, type CallSnapshot } from '../call/call.ts';
+import type { CallDirection, EndReason, Party, RecordRef, TransferRecord } from '../call/call-types.ts';
 import { isLive, type CallState } from '../call/call-state.ts';
 import { Emitter, type EventSource } from '../events/emitter.ts';
 import { SwitchboardError, toSwitchboardError } from '../errors/catalog.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { CrmPort, CallLogEntry, ScreenPopOutcome } from '../ports/crm-port.ts';
+import type { CrmPort, ScreenPopOutcome } from '../ports/crm-port.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { StoragePort } from '../ports/storage.ts';
 import type { IncomingCall, ReattachingCall, RegistrationState, SipCredentials, TelephonyPort } from '../ports/telephony-port.ts';
 import { initialPresence, type ChosenStatus, type PresenceState } from '../presence/presence.ts';
 import type { ConnectorSettings } from '../settings/connector-settings.ts';
 import { toSipCredentials, type MintedSipCredentials } from '../credentials/minted-credentials.ts';
-import { CallJournal, type JournalRecord } from './call-journal.ts';
+import { CallJournal } from './call-journal.ts';
+import { CallCloser } from './call-closer.ts';
+import { consultationOutcome, consultationRecord } from './call-log-entry.ts';
 import { CallHistory, mergeHistory } from './call-history.ts';
 import { CredentialRefresher } from './credential-refresher.ts';
 import type { AgentCommand } from './commands.ts';
@@ -65,10 +67,8 @@ export interface ConnectorEngineOptions {
 }
 
 const PRESENCE_KEY = 'engine/presence';
-/** How many logged call ids the engine remembers (its exactly-once guard; see `logged`). */
 /** How long after a call ended a navigation to one of its records is still its pop landing late. */
 const LATE_POP_MS = 10_000;
-const LOGGED_MEMORY = 1000;
 /** Commands that act on calls at the phone system (they wait for calls being taken back). */
 const CALL_CONTROL: ReadonlySet<AgentCommand['type']> = new Set<AgentCommand['type']>([
   'dial', 'answer', 'decline', 'hangup', 'hold', 'resume', 'swap', 'mute', 'dtmf',
@@ -80,12 +80,6 @@ const ACCEPT_ANNOUNCE_MS = 10_000;
 export class ConnectorEngine {
   private readonly emitter: Emitter<EngineEvents>;
   private readonly calls = new Map<string, Call>();
-  /**
-   * Calls already handed to logging: the exactly-once guard inside this engine. Only the last
-   * LOGGED_MEMORY are remembered (oldest forgotten first), so a long shift does not grow it for
-   * ever; a call is closed once, and the outbox is idempotent by CallObject behind it.
-   */
-  private readonly logged = new Set<string>();
   private readonly wrapUpTimers = new Map<string, () => void>();
   /** Inbound calls the delegate accepted that the adapter has not announced yet (id → when). */
   private readonly accepting = new Map<string, number>();
@@ -103,7 +97,6 @@ export class ConnectorEngine {
   private readonly waitingPops = new Map<string, ScreenPopOutcome>();
   /** Screen pops still searching, by call: a call's log waits for its pop (the pop never rejects). */
   private readonly popsInFlight = new Map<string, Promise<void>>();
-  private readonly closing = new Set<string>();
   /** The status sign-in restores, while it registers (offers may come before it is applied). */
   private signingInAs: ChosenStatus | undefined;
   /** Transfers under way: what the call becomes if it fails, and what its log says if it succeeds. */
@@ -113,9 +106,9 @@ export class ConnectorEngine {
   private unsubscribe: (() => void)[] = [];
   /** Open calls' would-be logs, kept durably so a closed tab's calls are still logged. */
   private readonly journal: CallJournal;
+  private readonly closer: CallCloser;
   /** The History list, kept per extension across reloads. */
   private readonly history: CallHistory;
-  private recoveryTimer?: () => void;
   /** Renews short-lived credentials while signed in with them (credentialScheme `ephemeral`). */
   private refresher?: CredentialRefresher;
   private disposed = false;
@@ -136,10 +129,24 @@ export class ConnectorEngine {
       storage: options.storage,
       clock: options.clock,
       logger: options.logger,
-      current: () => [...this.calls.values()].map((c) => this.journalRecord(c.snapshot())),
+      current: () => [...this.calls.values()].map((c) => this.closer.journalRecord(c.snapshot())),
       owner: options.journal?.owner ?? `engine-${options.clock.now().toString(36)}-${Math.floor(Math.random() * 2 ** 32).toString(36)}`,
       ...(options.journal?.heartbeatMs !== undefined ? { heartbeatMs: options.journal.heartbeatMs } : {}),
       ...(options.journal?.staleMs !== undefined ? { staleMs: options.journal.staleMs } : {}),
+    });
+    this.closer = new CallCloser({
+      crm: options.crm,
+      journal: this.journal,
+      clock: options.clock,
+      logger: options.logger,
+      host: {
+        openCalls: () => this.calls.values(),
+        isOpen: (id) => this.calls.has(id),
+        settings: () => this.current.settings,
+        popInFlight: (id) => this.popsInFlight.get(id),
+        retire: (snapshot) => this.retire(snapshot),
+        error: (e) => this.emitter.emit('error', e),
+      },
     });
   }
 
@@ -238,7 +245,7 @@ export class ConnectorEngine {
     await this.restoreReattaching(telephony.reattaching ?? []);
     this.set({ phase: 'signed-out', settings });
     // Calls a closed or crashed page left open are logged now (or dropped, where the CRM logs by itself); nothing waits for it.
-    void this.recoverJournal();
+    void this.closer.recoverJournal();
     await (ready ?? notifyReady());
     if (crm.capabilities.clickToDial) {
       await crm.enableClickToDial(true).then(() => this.set({ clickToDialEnabled: true }), (e: unknown) => logger.log('warn', 'enableClickToDial failed', { error: String(e) }));
@@ -270,8 +277,7 @@ export class ConnectorEngine {
     this.disposed = true;
     this.refresher?.stop();
     this.journal.dispose();
-    this.recoveryTimer?.();
-    this.recoveryTimer = undefined;
+    this.closer.dispose();
     // Nobody will answer any more: refuse new callers rather than let them ring into the void.
     this.telephony?.setDelegate({ acceptIncoming: () => false });
     // Commands waiting for a call to be taken back are released (and refused: see awaitTakeBacks).
@@ -303,7 +309,7 @@ export class ConnectorEngine {
         if (this.liveCalls().length) throw new SwitchboardError('SB40002', 'End your calls before signing out.');
         if (this.current.presence.status !== 'offline') await this.changePresence('offline');
         // Calls still in wrap-up are completed (and logged) now, or presence would stay wrap-up while signed out.
-        for (const call of [...this.calls.values()]) await this.close(call, 'wrap-up completed by signing out');
+        for (const call of [...this.calls.values()]) await this.closer.close(call, 'wrap-up completed by signing out');
         this.refresher?.stop();
         this.refresher = undefined;
         await t().unregister();
@@ -453,7 +459,7 @@ export class ConnectorEngine {
         if (!this.calls.has(command.callId) && this.current.recent.some((c) => c.id === command.callId)) return;
         const call = this.requireCall(command.callId, ['wrap-up', 'ended']);
         this.applyWrapUp(call, command);
-        await this.close(call, 'wrap-up completed');
+        await this.closer.close(call, 'wrap-up completed');
         return;
       }
       case 'retry-log':
@@ -753,7 +759,7 @@ export class ConnectorEngine {
       parent?.foldConsultation(record);
       if (parent) this.publish();
       const separate = settings?.log.consultations === 'separate';
-      void this.close(call, separate ? 'consultation; logged on its own' : `consultation; folded into call ${about}`, separate);
+      void this.closer.close(call, separate ? 'consultation; logged on its own' : `consultation; folded into call ${about}`, separate);
       return;
     }
     // Wrap-up for every conversation the agent had, however it ended (hung up, transferred, left a
@@ -765,7 +771,7 @@ export class ConnectorEngine {
         const deadline = this.now() + limit * 1000;
         call.update({ wrapUpDeadline: deadline });
         this.wrapUpTimers.set(call.id, this.options.clock.setTimeout(() => {
-          if (call.state === 'wrap-up') void this.close(call, `wrap-up time limit (${limit} s) reached`);
+          if (call.state === 'wrap-up') void this.closer.close(call, `wrap-up time limit (${limit} s) reached`);
         }, limit * 1000));
       }
       this.publish();
@@ -777,9 +783,9 @@ export class ConnectorEngine {
       this.updatePresenceForCalls();
       if (reason === 'answered-elsewhere') {
         // A colleague's phone took it (ring group): their log is the call's one; this agent has none.
-        void this.close(call, 'answered by another phone; not logged here', false);
+        void this.closer.close(call, 'answered by another phone; not logged here', false);
       } else {
-        void this.close(call, answered ? 'no wrap-up configured' : `not answered (${reason})`);
+        void this.closer.close(call, answered ? 'no wrap-up configured' : `not answered (${reason})`);
       }
     }
   }
@@ -870,49 +876,20 @@ export class ConnectorEngine {
     this.publish();
   }
 
-  /** Ends a call's life in the engine: logs it (once, unless `log` is false) and returns presence. */
-  private async close(call: Call, why: string, log = true): Promise<void> {
-    if (call.state === 'closed') return;
-    // A caller who hangs up while the pop still searches: the log names whom the pop found.
-    const pop = this.popsInFlight.get(call.id);
-    if (pop) {
-      if (this.closing.has(call.id)) return;
-      this.closing.add(call.id);
-      await pop;
-      this.closing.delete(call.id);
-      if ((call.state as CallState) === 'closed') return; // closed meanwhile (the pop awaited)
-    }
-    this.wrapUpTimers.get(call.id)?.();
-    this.wrapUpTimers.delete(call.id);
-    call.transition('closed', this.now(), why);
-    this.calls.delete(call.id);
-    const snapshot = call.snapshot();
+  /** A closed call leaves the open calls for the recent ones (and the History); presence follows. */
+  private retire(snapshot: CallSnapshot): void {
+    this.wrapUpTimers.get(snapshot.id)?.();
+    this.wrapUpTimers.delete(snapshot.id);
+    this.calls.delete(snapshot.id);
     const recentLimit = this.options.recentLimit ?? 20;
     this.set({
       calls: this.callSnapshots(),
-      recent: [snapshot, ...this.current.recent.filter((c) => c.id !== call.id)].slice(0, recentLimit),
+      recent: [snapshot, ...this.current.recent.filter((c) => c.id !== snapshot.id)].slice(0, recentLimit),
       activeCallId: this.pickActive(),
     });
     this.updatePresenceForCalls();
     const extension = this.current.signedInAs?.extension;
     if (extension) this.history.save(extension, this.current.recent);
-    if (!this.options.crm.capabilities.callLogging || !log) {
-      await this.journal.forget(call.id);
-    } else if (!this.logged.has(call.id)) {
-      this.markLogged(call.id);
-      try {
-        await this.options.crm.logCall(this.toLogEntry(snapshot));
-        // The outbox holds it now: the journal's copy is no longer needed.
-        await this.journal.forget(call.id);
-      } catch (error) {
-        // logCall is durable once it resolves; a rejection means it could not even be queued
-        // (the journal keeps the call, and the next start logs it).
-        this.journal.keep(this.journalRecord(snapshot));
-        const e = toSwitchboardError(error, 'SB30003');
-        this.options.logger.log('error', 'call log could not be queued', { callId: call.id, code: e.code, message: e.message });
-        this.emitter.emit('error', e);
-      }
-    }
   }
 
   /** History as an earlier page (or sign-in) of this extension left it, under what this page has. */
@@ -920,64 +897,6 @@ export class ConnectorEngine {
     const stored = await this.history.load(extension);
     if (!stored.length || this.current.signedInAs?.extension !== extension) return;
     this.set({ recent: mergeHistory(this.current.recent, stored, this.options.recentLimit ?? 20) });
-  }
-
-  private markLogged(callId: string): void {
-    this.logged.add(callId);
-    if (this.logged.size > LOGGED_MEMORY) this.logged.delete(this.logged.values().next().value!);
-  }
-
-  /** Logs the calls a page that is gone left in the journal (once each); looks again for fresh ones. */
-  private async recoverJournal(): Promise<void> {
-    this.recoveryTimer = undefined;
-    if (this.disposed) return;
-    const { crm, logger, clock } = this.options;
-    let found: Awaited<ReturnType<CallJournal['orphans']>>;
-    try {
-      found = await this.journal.orphans();
-    } catch (error) {
-      logger.log('warn', 'could not read the call journal', { error: String(error) });
-      return;
-    }
-    for (const entry of found.records) {
-      if (this.disposed) return;
-      if (this.calls.has(entry.callId) || this.logged.has(entry.callId)) continue;
-      if (!crm.capabilities.callLogging) {
-        // Kept only to carry the call across a reload; a page that is gone left nothing to log here.
-        await this.journal.drop(entry.callId).catch(() => {});
-        continue;
-      }
-      try {
-        await crm.logCall(entry);
-        this.markLogged(entry.callId);
-        await this.journal.drop(entry.callId);
-        logger.log('warn', 'logged a call a closed softphone left open', { callId: entry.callId, endedAt: entry.endedAt });
-      } catch (error) {
-        logger.log('error', 'could not queue the log of a call a closed softphone left open; will try at the next start', { callId: entry.callId, error: String(error) });
-      }
-    }
-    if (found.nextCheckAt !== undefined && !this.disposed) {
-      this.recoveryTimer = clock.setTimeout(() => void this.recoverJournal(), Math.max(0, found.nextCheckAt - clock.now()));
-    }
-  }
-
-  /** What the journal keeps for an open call: its log as of now, and the call to carry on after a reload. */
-  private journalRecord(call: CallSnapshot): JournalRecord {
-    const ended = call.timestamps.ended !== undefined;
-    const now = this.now();
-    // Consultations still up count in the customer's log as they stand; their own records are
-    // never logged alone when folded.
-    const live = [...this.calls.values()].filter((c) => c.snapshot().consultationFor === call.id && isLive(c.state)).map((c) => consultationRecord(c.snapshot(), 'open', now));
-    const logged = this.toLogEntry(call);
-    const entry = live.length ? { ...logged, consultations: [...(logged.consultations ?? []).filter((c) => !live.some((l) => l.callId === c.callId)), ...live] } : logged;
-    const answered = call.timestamps.answered;
-    const folded = call.consultationFor !== undefined && this.current.settings?.log.consultations !== 'separate';
-    return {
-      ended,
-      entry: ended || answered === undefined ? entry : { ...entry, durationSeconds: Math.max(0, Math.round((now - answered) / 1000)) },
-      call,
-      ...(folded ? { folded } : {}),
-    };
   }
 
   /**
@@ -1043,29 +962,6 @@ export class ConnectorEngine {
     const outcomes = new Map(await Promise.all([...this.takeBacks].map(async ([id, t]) => [id, await t.settled] as const)));
     if (this.disposed) throw new SwitchboardError('SB40001', 'The softphone closed while the call was being taken back.');
     return named.some((id) => outcomes.get(id) === false) ? 'ended' : undefined;
-  }
-
-  private toLogEntry(call: CallSnapshot): CallLogEntry {
-    const ended = call.timestamps.ended ?? call.timestamps.closed ?? this.now();
-    return {
-      callId: call.id,
-      direction: call.direction,
-      ...(call.origin ? { origin: call.origin } : {}),
-      remote: call.remote,
-      startedAt: call.timestamps.offered,
-      ...(call.timestamps.answered !== undefined ? { answeredAt: call.timestamps.answered } : {}),
-      endedAt: ended,
-      durationSeconds: talkSeconds(call),
-      holdSeconds: holdSeconds(call),
-      endReason: call.endReason ?? 'local-hangup',
-      ...(call.disposition ? { disposition: call.disposition } : {}),
-      notes: call.notes,
-      ...(call.relations.who ? { who: call.relations.who } : {}),
-      ...(call.relations.what ? { what: call.relations.what } : {}),
-      attachedData: call.attachedData,
-      ...(call.transfer ? { transfer: call.transfer } : {}),
-      ...(call.consultations?.length ? { consultations: call.consultations } : {}),
-    };
   }
 
   // ── presence ──────────────────────────────────────────────────────────────────────────────
@@ -1173,26 +1069,4 @@ export class ConnectorEngine {
   private now(): number {
     return this.options.clock.now();
   }
-}
-
-/** A consultation as the customer call's log keeps it. */
-function consultationRecord(c: CallSnapshot, outcome: ConsultationRecord['outcome'], now: number): ConsultationRecord {
-  const { answered, ended } = c.timestamps;
-  const until = ended ?? now;
-  return {
-    callId: c.id,
-    target: c.remote,
-    startedAt: c.timestamps.offered,
-    ...(answered !== undefined ? { answeredAt: answered } : {}),
-    talkSeconds: answered === undefined ? 0 : Math.max(0, Math.round((until - answered) / 1000)),
-    outcome,
-    ...(outcome === 'not-answered' && c.endReason ? { endReason: c.endReason } : {}),
-  };
-}
-
-/** What became of a consultation that ended, given how the call it was about was handed on (if it was). */
-function consultationOutcome(c: CallSnapshot, reason: EndReason, handedOn: TransferRecord['kind'] | undefined): ConsultationRecord['outcome'] {
-  if (c.timestamps.answered === undefined) return reason === 'transferred' ? 'transferred' : 'not-answered';
-  if (reason === 'transferred') return handedOn === 'conference' ? 'conferenced' : 'transferred';
-  return c.timeline.some((e) => e.kind === 'conference') ? 'conferenced' : 'ended';
 }
