@@ -17,12 +17,13 @@ import type { Clock } from '../ports/clock.ts';
 import type { CrmPort, ScreenPopOutcome } from '../ports/crm-port.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { StoragePort } from '../ports/storage.ts';
-import type { IncomingCall, ReattachingCall, RegistrationState, SipCredentials, TelephonyPort } from '../ports/telephony-port.ts';
+import type { IncomingCall, RegistrationState, SipCredentials, TelephonyPort } from '../ports/telephony-port.ts';
 import { initialPresence, type ChosenStatus, type PresenceState } from '../presence/presence.ts';
 import type { ConnectorSettings } from '../settings/connector-settings.ts';
 import { toSipCredentials, type MintedSipCredentials } from '../credentials/minted-credentials.ts';
 import { CallJournal } from './call-journal.ts';
 import { CallCloser } from './call-closer.ts';
+import { TakeBackGate } from './take-back-gate.ts';
 import { consultationOutcome, consultationRecord } from './call-log-entry.ts';
 import { CallHistory, mergeHistory } from './call-history.ts';
 import { CredentialRefresher } from './credential-refresher.ts';
@@ -69,11 +70,6 @@ export interface ConnectorEngineOptions {
 const PRESENCE_KEY = 'engine/presence';
 /** How long after a call ended a navigation to one of its records is still its pop landing late. */
 const LATE_POP_MS = 10_000;
-/** Commands that act on calls at the phone system (they wait for calls being taken back). */
-const CALL_CONTROL: ReadonlySet<AgentCommand['type']> = new Set<AgentCommand['type']>([
-  'dial', 'answer', 'decline', 'hangup', 'hold', 'resume', 'swap', 'mute', 'dtmf',
-  'blind-transfer', 'consult', 'complete-transfer', 'conference', 'leave-conference',
-]);
 /** How long an accepted inbound call may take to be announced before it stops holding a line. */
 const ACCEPT_ANNOUNCE_MS = 10_000;
 
@@ -83,13 +79,6 @@ export class ConnectorEngine {
   private readonly wrapUpTimers = new Map<string, () => void>();
   /** Inbound calls the delegate accepted that the adapter has not announced yet (id → when). */
   private readonly accepting = new Map<string, number>();
-  /** Calls an earlier page of this tab left up that the adapter is taking back (see restoreReattaching). */
-  private readonly reattaching = new Map<string, ReattachingCall>();
-  /**
-   * One per call being taken back: settles `true` once it is back, `false` once it ended during
-   * the reload. Call control waits for it (see awaitTakeBacks).
-   */
-  private readonly takeBacks = new Map<string, { readonly settled: Promise<boolean>; readonly settle: (back: boolean) => void }>();
   /**
    * Call waiting: what the pop found for a call that rang while another conversation held the
    * agent's workspace, opened only when the agent answers it.
@@ -111,7 +100,7 @@ export class ConnectorEngine {
   private readonly history: CallHistory;
   /** Renews short-lived credentials while signed in with them (credentialScheme `ephemeral`). */
   private refresher?: CredentialRefresher;
-  private disposed = false;
+  private readonly takeBacks: TakeBackGate;
 
   constructor(private readonly options: ConnectorEngineOptions) {
     this.emitter = new Emitter<EngineEvents>((event, error) => this.options.logger.log('error', `listener for '${event}' threw`, { error: String(error) }));
@@ -134,6 +123,14 @@ export class ConnectorEngine {
       ...(options.journal?.heartbeatMs !== undefined ? { heartbeatMs: options.journal.heartbeatMs } : {}),
       ...(options.journal?.staleMs !== undefined ? { staleMs: options.journal.staleMs } : {}),
     });
+    this.takeBacks = new TakeBackGate({
+      isOpen: (id) => this.calls.has(id),
+      call: (id) => this.calls.get(id),
+      kept: (id) => this.journal.read(id),
+      add: (call) => this.addCall(call),
+      publish: () => this.publish(),
+      now: () => this.now(),
+    }, options.logger);
     this.closer = new CallCloser({
       crm: options.crm,
       journal: this.journal,
@@ -242,7 +239,7 @@ export class ConnectorEngine {
       }),
     );
     // Before the journal is recovered: a call being taken back is carried on, not logged as failed.
-    await this.restoreReattaching(telephony.reattaching ?? []);
+    await this.takeBacks.restore(telephony.reattaching ?? []);
     this.set({ phase: 'signed-out', settings });
     // Calls a closed or crashed page left open are logged now (or dropped, where the CRM logs by itself); nothing waits for it.
     void this.closer.recoverJournal();
@@ -274,14 +271,12 @@ export class ConnectorEngine {
   }
 
   dispose(): void {
-    this.disposed = true;
     this.refresher?.stop();
     this.journal.dispose();
     this.closer.dispose();
     // Nobody will answer any more: refuse new callers rather than let them ring into the void.
     this.telephony?.setDelegate({ acceptIncoming: () => false });
-    // Commands waiting for a call to be taken back are released (and refused: see awaitTakeBacks).
-    for (const id of [...this.takeBacks.keys()]) this.settleTakeBack(id, false);
+    this.takeBacks.dispose();
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
     for (const cancel of this.wrapUpTimers.values()) cancel();
@@ -295,7 +290,7 @@ export class ConnectorEngine {
     const t = () => this.requireTelephony();
     // A hang-up of a call that ended while it was being taken back has nothing left to do: the
     // call is reported ended (onEnded), as the agent wanted.
-    if (await this.awaitTakeBacks(command) === 'ended' && command.type === 'hangup') return;
+    if (await this.takeBacks.waitFor(command) === 'ended' && command.type === 'hangup') return;
     switch (command.type) {
       case 'sign-in': {
         const settings = this.current.settings;
@@ -665,11 +660,11 @@ export class ConnectorEngine {
 
   private onEstablished(id: string): void {
     const call = this.calls.get(id);
-    if (call && this.reattaching.delete(id)) {
+    if (call && this.takeBacks.reattached(id)) {
       call.note(this.now(), 'state', 'taken back after the page reloaded');
       this.publish();
       this.remixConference(call);
-      this.settleTakeBack(id, true);
+      this.takeBacks.settle(id, true);
       return;
     }
     if (!call || !isLive(call.state) || call.state === 'active') return;
@@ -700,7 +695,7 @@ export class ConnectorEngine {
     const members = [call.id, ...call.snapshot().conferencedWith];
     if (members.length < 2) return;
     const calls = members.map((m) => this.calls.get(m));
-    if (calls.some((c) => !c || c.state !== 'active' || this.reattaching.has(c.id))) return;
+    if (calls.some((c) => !c || c.state !== 'active' || this.takeBacks.isTakingBack(c.id))) return;
     void Promise.resolve()
       .then(() => this.requireTelephony().conference(members))
       .then(() => {
@@ -722,9 +717,7 @@ export class ConnectorEngine {
     this.waitingPops.delete(id);
     // A call that could not be taken back after a reload ended while no page held it: it ended,
     // as far as anyone can tell, when the page that held it left.
-    const left = this.reattaching.get(id);
-    this.reattaching.delete(id);
-    this.settleTakeBack(id, false);
+    const left = this.takeBacks.ended(id);
     const endedAt = left ? Math.min(this.now(), Math.max(left.leftAt, call.snapshot().timestamps.answered ?? left.leftAt)) : this.now();
     call.end(reason, endedAt, detail ? `${reason}: ${detail}` : reason);
     if (left) {
@@ -897,71 +890,6 @@ export class ConnectorEngine {
     const stored = await this.history.load(extension);
     if (!stored.length || this.current.signedInAs?.extension !== extension) return;
     this.set({ recent: mergeHistory(this.current.recent, stored, this.options.recentLimit ?? 20) });
-  }
-
-  /**
-   * The page reloaded with calls up and the adapter is taking them back: they are shown again at
-   * once, as the journal kept them (records, notes, timeline) or, without it, as the adapter knows
-   * them, with their original answer time. Each then either goes on (`established`) or ends as
-   * having ended during the reload (`ended`), and is logged once either way.
-   */
-  private async restoreReattaching(calls: readonly ReattachingCall[]): Promise<void> {
-    for (const r of calls) {
-      if (this.calls.has(r.callId)) continue;
-      const kept = await this.journal.read(r.callId).catch((error: unknown) => {
-        this.options.logger.log('warn', 'could not read the journal of a call being taken back', { callId: r.callId, error: String(error) });
-        return undefined;
-      });
-      const state = r.held ? 'held' : 'active';
-      let call: Call;
-      if (kept?.call) {
-        const s = kept.call;
-        call = Call.restore({ ...s, state, muted: r.muted, timestamps: { ...s.timestamps, answered: s.timestamps.answered ?? r.answeredAt } });
-      } else {
-        const entry = kept?.entry;
-        const direction: CallDirection = entry?.direction ?? (r.internal ? 'internal' : r.direction);
-        call = new Call({
-          id: r.callId, direction, origin: entry?.origin ?? (r.direction === 'inbound' ? 'offered' : 'dialed'),
-          remote: entry?.remote ?? r.remote, ...(entry ? { attachedData: entry.attachedData } : {}), at: entry?.startedAt ?? r.answeredAt,
-        });
-        call.transition('active', entry?.answeredAt ?? r.answeredAt, 'answered before the page reloaded');
-        if (r.held) call.transition('held', r.leftAt, 'held before the page reloaded');
-        call.update({ muted: r.muted, notes: entry?.notes ?? '', ...(entry?.disposition ? { disposition: entry.disposition } : {}) });
-        if (entry?.who) call.relate(entry.who);
-        if (entry?.what) call.relate(entry.what);
-      }
-      call.note(this.now(), 'state', 'the page reloaded; taking the call back');
-      this.reattaching.set(r.callId, r);
-      let settle: (back: boolean) => void = () => {};
-      const settled = new Promise<boolean>((resolve) => { settle = resolve; });
-      this.takeBacks.set(r.callId, { settled, settle });
-      this.addCall(call);
-    }
-  }
-
-  private settleTakeBack(id: string, back: boolean): void {
-    this.takeBacks.get(id)?.settle(back);
-    this.takeBacks.delete(id);
-  }
-
-  /**
-   * Call control waits while calls are being taken back after a reload: until then the page does
-   * not hold their dialogs, and acting on them would be lost or, worse, act on the take-back (a
-   * hang-up that cancels the INVITE with Replaces leaves the customer on the old dialog, up).
-   * Every take-back is waited for, not only the named call's: answering, dialling, resuming and
-   * swapping hold the other calls. Settles within the adapter's take-back window. Answers
-   * 'ended' when a call the command names ended during the reload.
-   */
-  private async awaitTakeBacks(command: AgentCommand): Promise<'ended' | undefined> {
-    if (!CALL_CONTROL.has(command.type) || !this.takeBacks.size) return undefined;
-    const named = 'callIds' in command ? command.callIds : 'callId' in command ? [command.callId] : [];
-    for (const id of named) {
-      if (this.takeBacks.has(id)) this.calls.get(id)?.note(this.now(), 'state', `${command.type} waits until the call is taken back`);
-    }
-    this.publish();
-    const outcomes = new Map(await Promise.all([...this.takeBacks].map(async ([id, t]) => [id, await t.settled] as const)));
-    if (this.disposed) throw new SwitchboardError('SB40001', 'The softphone closed while the call was being taken back.');
-    return named.some((id) => outcomes.get(id) === false) ? 'ended' : undefined;
   }
 
   // ── presence ──────────────────────────────────────────────────────────────────────────────
