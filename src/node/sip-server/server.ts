@@ -27,6 +27,7 @@ import { SubscriptionManager, eventPackageOf, expiresOf, type EventPackage } fro
 import { systemClock } from './system-clock.ts';
 import type { DialogInfo, QueueInfo, RegistrationInfo, SipServer, SipServerEvents, SipServerOptions, SipServerStats } from './types.ts';
 import type { SipUser } from './users.ts';
+import { Directory } from './directory.ts';
 import { ECHO_EXTENSION } from './echo-extension.ts';
 import { sdpOf } from './sdp-hold.ts';
 import { VOICE_CALL_ID_HEADER, VoiceCalls } from './voice-calls.ts';
@@ -69,10 +70,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   private readonly requestedPort: number;
   private readonly clock: Clock;
   private readonly logger: Logger;
-  private readonly users = new Map<string, SipUser>();
-  private readonly guests: ReadonlySet<string>;
-  private readonly localHosts = new Set<string>();
-  private readonly ringGroups = new Map<string, readonly string[]>();
+  private readonly directory: Directory;
   private readonly queues = new Map<string, CallQueue<QueuedInvite>>();
   private readonly maxBytes: number;
   private readonly minExpires: number;
@@ -112,7 +110,6 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     this.host = options.host ?? '127.0.0.1';
     this.requestedPort = options.port ?? 0;
     this.tls = options.tls;
-    this.domain = (options.domain ?? 'localhost').toLowerCase();
     const clock = options.clock ?? systemClock;
     // Timers and deferred work run outside any socket handler: a bug there is reported, not thrown.
     this.clock = {
@@ -120,20 +117,23 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       setTimeout: (fn, ms) => clock.setTimeout(() => this.guard('timer', fn), ms),
     };
     this.logger = options.logger ?? silentLogger;
-    for (const u of options.users ?? []) this.users.set(u.username, u);
-    this.guests = new Set([...(options.guests ?? []), ...(options.echoExtension === false ? [] : [options.echoExtension ?? ECHO_EXTENSION])]);
-    for (const h of [this.domain, this.host, 'localhost', '127.0.0.1', ...(options.aliases ?? [])]) this.localHosts.add(h.toLowerCase());
+    this.directory = new Directory({
+      domain: options.domain ?? 'localhost',
+      hosts: [this.host, 'localhost', '127.0.0.1', ...(options.aliases ?? [])],
+      users: options.users ?? [],
+      guests: [...(options.guests ?? []), ...(options.echoExtension === false ? [] : [options.echoExtension ?? ECHO_EXTENSION])],
+      ringGroups: options.ringGroups ?? {},
+      anyUser: options.ephemeralSecret !== undefined,
+    });
+    this.domain = this.directory.domain;
     this.maxBytes = options.maxMessageBytes ?? 65536;
     this.dialogGraceMs = options.dialogGraceMs ?? 30_000;
     this.minExpires = options.minExpires ?? 1;
     this.maxExpires = options.maxExpires ?? 3600;
     this.isAvailable = options.isAvailable ?? isAvailablePidf;
     this.requirePresence = options.requirePublishedPresence ?? false;
-    for (const [group, members] of Object.entries(options.ringGroups ?? {})) {
-      this.ringGroups.set(group, members.map((m) => this.aorOf(m)));
-    }
     for (const [group, queueOptions] of Object.entries(options.queues ?? {})) {
-      if (!this.ringGroups.has(group)) throw new Error(`queue "${group}" names no ring group (ring groups: ${[...this.ringGroups.keys()].join(', ') || 'none'})`);
+      if (this.directory.ringGroup(group) === undefined) throw new Error(`queue "${group}" names no ring group (ring groups: ${this.directory.ringGroupNames.join(', ') || 'none'})`);
       this.queues.set(group, this.makeQueue(group, queueOptions));
     }
     this.digest = new DigestAuthenticator({ realm: this.domain, clock: this.clock, nonceTtlMs: options.nonceTtlMs, maxTrackedNonces: options.maxTrackedNonces });
@@ -248,7 +248,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     }
     this.wss = wss;
     wss.on('error', (error) => this.bug('wss', error));
-    this.localHosts.add(this.hostPort.toLowerCase());
+    this.directory.addLocalHost(this.hostPort);
     wss.on('connection', (socket, request) => this.guard('accept', () => this.accept(socket, request)));
     this.logger.log('info', 'sip-server: listening', { url: this.url, domain: this.domain });
   }
@@ -268,7 +268,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   }
 
   registrations(user?: string): RegistrationInfo[] {
-    const list = user === undefined ? this.registrar.all() : this.registrar.lookup(this.aorOf(user));
+    const list = user === undefined ? this.registrar.all() : this.registrar.lookup(this.directory.aorOf(user));
     return list.map((b) => this.registrationInfo(b));
   }
 
@@ -282,19 +282,18 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   }
 
   presenceOf(user: string): PidfSummary | undefined {
-    const p = this.presence.current(this.aorOf(user));
+    const p = this.presence.current(this.directory.aorOf(user));
     return p ? summarisePidf(p.body) : undefined;
   }
 
   setUsers(users: readonly SipUser[]): void {
-    this.users.clear();
-    for (const u of users) this.users.set(u.username, u);
+    this.directory.setUsers(users);
   }
 
   injectRaw(user: string, text: string): number {
     let n = 0;
     const seen = new Set<SipConnection>();
-    for (const b of this.registrar.lookup(this.aorOf(user))) {
+    for (const b of this.registrar.lookup(this.directory.aorOf(user))) {
       if (seen.has(b.connection)) continue;
       seen.add(b.connection);
       if (b.connection.send(text)) n++;
@@ -488,7 +487,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     const method = request.method;
     if (method === 'ACK') {
       // ACK for a 2xx travels in the dialog; ACK for a non-2xx the server sent ends here.
-      if (request.toTag && !this.isLocalHost(request.ruri.host)) this.proxy.forwardInDialog(request, connection);
+      if (request.toTag && !this.directory.isLocalHost(request.ruri.host)) this.proxy.forwardInDialog(request, connection);
       return;
     }
     if (method === 'CANCEL') {
@@ -559,13 +558,13 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     const register = request.method === 'REGISTER';
     const identity = register ? request.to.uri : request.from.uri;
     const user = identity.user ?? '';
-    if (!this.isLocalHost(identity.host)) {
+    if (!this.directory.isLocalHost(identity.host)) {
       this.reply(request, connection, 403, { reason: `Forbidden (domain ${identity.host} is not served here)` });
       return undefined;
     }
-    if (this.guests.has(user)) return { user, owner: { aor: this.aorOf(user), guest: true } };
+    if (this.directory.isGuest(user)) return { user, owner: { aor: this.directory.aorOf(user), guest: true } };
     const header = request.raw.get(register ? 'authorization' : 'proxy-authorization');
-    const result = this.digest.verify(request.method, header, (name) => this.users.get(name)?.password ?? this.ephemeral?.passwordOf(name));
+    const result = this.digest.verify(request.method, header, (name) => this.directory.passwordOf(name) ?? this.ephemeral?.passwordOf(name));
     if (result.username !== undefined && this.ephemeral?.isExpired(result.username)) {
       this.emit('auth-failed', { method: request.method, username: result.username, reason: 'expired' });
       this.reply(request, connection, 403, { reason: 'Credential expired' });
@@ -581,7 +580,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
         this.reply(request, connection, 403, { reason: 'Forbidden (authentication user does not match the identity)' });
         return undefined;
       }
-      return { user, owner: { aor: this.aorOf(user), guest: false } };
+      return { user, owner: { aor: this.directory.aorOf(user), guest: false } };
     }
     if (result.reason !== 'missing') this.emit('auth-failed', { method: request.method, username: result.username, reason: result.reason });
     const challenge = this.digest.challenge(STALE_REASONS.has(result.reason));
@@ -597,7 +596,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
    * learned: only the UA that uses a host may be reached by it.
    */
   private learnHosts(request: SipRequest, connection: SipConnection, who: Authenticated, more: readonly string[] = []): boolean {
-    const hosts = [...new Set([request.viaHost, ...more].map((h) => h.toLowerCase()))].filter((h) => !this.isLocalHost(h));
+    const hosts = [...new Set([request.viaHost, ...more].map((h) => h.toLowerCase()))].filter((h) => !this.directory.isLocalHost(h));
     for (const host of hosts) {
       const holder = this.connections.ownerOf(host, connection, who.owner);
       if (holder === undefined) continue;
@@ -612,7 +611,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   private onRegister(request: SipRequest, connection: SipConnection): void {
     const who = this.authenticate(request, connection);
     if (who === undefined) return;
-    const aor = this.aorOf(who.user);
+    const aor = this.directory.aorOf(who.user);
     const raw = request.raw;
     const contacts = raw.getAll('contact');
     const headerExpires = raw.get('expires');
@@ -649,7 +648,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     if (who === undefined || !this.learnHosts(request, connection, who)) return;
     const username = who.user;
     const target = request.ruri.user ?? '';
-    if (target !== username || !this.isLocalHost(request.ruri.host)) {
+    if (target !== username || !this.directory.isLocalHost(request.ruri.host)) {
       return this.reply(request, connection, 403, { reason: 'Forbidden (you may publish only your own presence)' });
     }
     if (eventPackageOf(request.raw) !== 'presence') {
@@ -661,7 +660,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       return this.reply(request, connection, 415, { reason: 'Unsupported Media Type', headers: [['Accept', 'application/pidf+xml']] });
     }
     const outcome = this.presence.publish({
-      aor: this.aorOf(username),
+      aor: this.directory.aorOf(username),
       ifMatch: request.raw.get('sip-if-match')?.trim(),
       expires: Math.min(expiresOf(request.raw, 3600), this.maxExpires),
       body: body.trim() === '' ? undefined : body,
@@ -678,11 +677,11 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     if (who === undefined || !this.learnHosts(request, connection, who)) return;
     const username = who.user;
     const user = request.ruri.user ?? '';
-    if (!this.isLocalHost(request.ruri.host) || !this.isKnownUser(user)) {
+    if (!this.directory.isLocalHost(request.ruri.host) || !this.directory.isKnownUser(user)) {
       return this.reply(request, connection, 404, { reason: 'Not Found (no such user here)' });
     }
     const expires = Math.min(expiresOf(request.raw, 3600), this.maxExpires);
-    connection.send(this.subscriptions.subscribe(request, connection, event, this.aorOf(user), this.aorOf(username), expires));
+    connection.send(this.subscriptions.subscribe(request, connection, event, this.directory.aorOf(user), this.directory.aorOf(username), expires));
   }
 
   /** INVITE, MESSAGE, REFER outside a dialog: authorise, find the targets, fork. */
@@ -703,11 +702,11 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     const voiceCalls = this.voiceCalls;
     // A caller an agent just REFERred elsewhere: this INVITE (with Replaces for a consultative transfer) is the transfer's leg.
     const transferOf = voiceCalls && request.method === 'INVITE' ? voiceCalls.transferOf(caller) : undefined;
-    if (voiceCalls && request.method === 'INVITE' && (replaces === undefined || transferOf !== undefined) && this.isLocalHost(ruri.host)) {
+    if (voiceCalls && request.method === 'INVITE' && (replaces === undefined || transferOf !== undefined) && this.directory.isLocalHost(ruri.host)) {
       const user = ruri.user ?? '';
-      const called = this.aorOf(user);
-      const reachable = this.ringGroups.has(user) || (this.isKnownUser(user) && this.targetsOf(called).length > 0);
-      if (reachable && (transferOf !== undefined || voiceCalls.wants({ caller, called }, this.guests.has(who.user)))) {
+      const called = this.directory.aorOf(user);
+      const reachable = this.directory.ringGroup(user) !== undefined || (this.directory.isKnownUser(user) && this.targetsOf(called).length > 0);
+      if (reachable && (transferOf !== undefined || voiceCalls.wants({ caller, called }, this.directory.isGuest(who.user)))) {
         this.awaitingVoiceCall.set(inviteKey, { request, connection });
         // 100 at once: a UA may send CANCEL only after a provisional answer (RFC 3261 9.1).
         connection.send(buildResponse(request.raw, 100));
@@ -731,10 +730,10 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     const ruri = request.ruri;
     let targets: ForwardTarget[];
     let ringGroup: string | undefined;
-    const called = this.isLocalHost(ruri.host) ? this.aorOf(ruri.user ?? '') : ruri.toString();
-    if (this.isLocalHost(ruri.host)) {
+    const called = this.directory.isLocalHost(ruri.host) ? this.directory.aorOf(ruri.user ?? '') : ruri.toString();
+    if (this.directory.isLocalHost(ruri.host)) {
       const user = ruri.user ?? '';
-      const members = this.ringGroups.get(user);
+      const members = this.directory.ringGroup(user);
       const queue = this.queues.get(user);
       if (members && queue && request.method === 'INVITE') {
         const key = `${request.viaBranch ?? newBranch()}|INVITE|${request.callId}`;
@@ -748,7 +747,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
         if ('status' in decision) return this.reply(request, connection, decision.status, { reason: decision.reason });
         targets = decision.ring.flatMap((aor) => this.targetsOf(aor));
       } else {
-        if (!this.isKnownUser(user)) return this.reply(request, connection, 404, { reason: 'Not Found (no such user)' });
+        if (!this.directory.isKnownUser(user)) return this.reply(request, connection, 404, { reason: 'Not Found (no such user)' });
         targets = this.targetsOf(called);
         if (targets.length === 0) return this.reply(request, connection, 480, { reason: 'Temporarily Unavailable (not registered)' });
       }
@@ -821,7 +820,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
 
   private makeQueue(group: string, options: NonNullable<SipServerOptions['queues']>[string]): CallQueue<QueuedInvite> {
     const queue: CallQueue<QueuedInvite> = new CallQueue(group, options, this.clock, {
-      members: (call) => this.memberStatuses(this.ringGroups.get(group) ?? [], call.caller),
+      members: (call) => this.memberStatuses(this.directory.ringGroup(group) ?? [], call.caller),
       offer: (call, members, ringTimeoutMs) => {
         const targets = members.flatMap((aor) => this.targetsOf(aor));
         this.proxy.forward(call.request, call.connection, targets, {
@@ -877,28 +876,12 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     return this.isAvailable(summarisePidf(published.body));
   }
 
-  /** Under short-lived credentials there is no user list: anyone may be signed in. */
-  private isKnownUser(user: string): boolean {
-    return this.users.has(user) || this.guests.has(user) || this.ringGroups.has(user) || (this.ephemeral !== undefined && user !== '');
-  }
-
-  private isLocalHost(host: string | undefined): boolean {
-    if (!host) return false;
-    return this.localHosts.has(host.toLowerCase().replace(/^\[|\]$/g, ''));
-  }
-
   private isOwnRoute(route: string): boolean {
     const uri = /<([^>]*)>/.exec(route)?.[1] ?? route;
     const m = /^sips?:(?:[^@;]*@)?(\[[^\]]+\]|[^:;>]+)(?::(\d+))?/i.exec(uri.trim());
     if (!m) return false;
     const port = m[2] ? Number(m[2]) : undefined;
     return m[1].toLowerCase() === this.host.toLowerCase() && port === this.port;
-  }
-
-  /** `1001` or `sip:1001@anything` -> `sip:1001@<domain>`. */
-  private aorOf(user: string): string {
-    const name = user.replace(/^sips?:/i, '').split('@')[0];
-    return `sip:${name}@${this.domain}`;
   }
 
   private viaValue(branch: string): string {
