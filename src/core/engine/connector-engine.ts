@@ -8,7 +8,7 @@
  * Deterministic: time comes only from the Clock port; the telephony adapter comes from a factory
  * once the settings are known.
  */
-import { Call, knownRecords, type CallSnapshot } from '../call/call.ts';
+import { Call, type CallSnapshot } from '../call/call.ts';
 import type { CallDirection, EndReason, Party, RecordRef, TransferRecord } from '../call/call-types.ts';
 import { isLive, type CallState } from '../call/call-state.ts';
 import { Emitter, type EventSource } from '../events/emitter.ts';
@@ -22,6 +22,7 @@ import { initialPresence, type ChosenStatus, type PresenceState } from '../prese
 import type { ConnectorSettings } from '../settings/connector-settings.ts';
 import { toSipCredentials, type MintedSipCredentials } from '../credentials/minted-credentials.ts';
 import { CallJournal } from './call-journal.ts';
+import { CallBoard } from './call-board.ts';
 import { CallCloser } from './call-closer.ts';
 import { TakeBackGate } from './take-back-gate.ts';
 import { consultationOutcome, consultationRecord } from './call-log-entry.ts';
@@ -75,7 +76,7 @@ const ACCEPT_ANNOUNCE_MS = 10_000;
 
 export class ConnectorEngine {
   private readonly emitter: Emitter<EngineEvents>;
-  private readonly calls = new Map<string, Call>();
+  private readonly calls = new CallBoard();
   private readonly wrapUpTimers = new Map<string, () => void>();
   /** Inbound calls the delegate accepted that the adapter has not announced yet (id → when). */
   private readonly accepting = new Map<string, number>();
@@ -301,7 +302,7 @@ export class ConnectorEngine {
         return this.signIn({ username, password });
       }
       case 'sign-out': {
-        if (this.liveCalls().length) throw new SwitchboardError('SB40002', 'End your calls before signing out.');
+        if (this.calls.live().length) throw new SwitchboardError('SB40002', 'End your calls before signing out.');
         if (this.current.presence.status !== 'offline') await this.changePresence('offline');
         // Calls still in wrap-up are completed (and logged) now, or presence would stay wrap-up while signed out.
         for (const call of [...this.calls.values()]) await this.closer.close(call, 'wrap-up completed by signing out');
@@ -316,39 +317,39 @@ export class ConnectorEngine {
       case 'dial':
         return this.dial(command.number, command.record);
       case 'answer': {
-        const call = this.requireCall(command.callId, ['offering']);
+        const call = this.calls.require(command.callId, ['offering']);
         // Answering while on another call: that one goes on hold first (one active call).
         await this.holdOthers(call.id);
         await t().answer(call.id);
         return;
       }
       case 'decline': {
-        this.requireCall(command.callId, ['offering']);
+        this.calls.require(command.callId, ['offering']);
         await t().decline(command.callId, declineOptions(this.current.presence));
         return;
       }
       case 'hangup': {
-        const call = this.requireCall(command.callId);
+        const call = this.calls.require(command.callId);
         if (call.state === 'offering') return t().decline(call.id, declineOptions(this.current.presence));
         if (!isLive(call.state)) throw new SwitchboardError('SB40001', `The call is already ${call.state}.`);
         await t().hangup(call.id);
         return;
       }
       case 'hold':
-        this.requireCall(command.callId, ['active']);
+        this.calls.require(command.callId, ['active']);
         return t().hold(command.callId);
       case 'resume':
-        this.requireCall(command.callId, ['held']);
+        this.calls.require(command.callId, ['held']);
         await this.holdOthers(command.callId);
         return t().resume(command.callId);
       case 'swap': {
-        const call = this.requireCall(command.callId, ['held', 'active']);
+        const call = this.calls.require(command.callId, ['held', 'active']);
         await this.holdOthers(call.id);
         if (call.state === 'held') await t().resume(call.id);
         return;
       }
       case 'mute': {
-        const call = this.requireCall(command.callId, ['active', 'held', 'transferring']);
+        const call = this.calls.require(command.callId, ['active', 'held', 'transferring']);
         await t().setMuted(call.id, command.muted);
         call.update({ muted: command.muted });
         call.note(this.now(), 'mute', command.muted ? 'muted' : 'unmuted');
@@ -357,18 +358,18 @@ export class ConnectorEngine {
       }
       case 'dtmf': {
         if (!/^[0-9*#A-Da-d]+$/.test(command.digits)) throw new SwitchboardError('SB40001', `'${command.digits}' is not a DTMF digit string.`);
-        this.requireCall(command.callId, ['active']);
+        this.calls.require(command.callId, ['active']);
         return t().sendDtmf(command.callId, command.digits);
       }
       case 'blind-transfer': {
-        const call = this.requireCall(command.callId, ['active', 'held']);
+        const call = this.calls.require(command.callId, ['active', 'held']);
         return this.transfer(call, { kind: 'blind', target: this.partyFor(command.target) }, `blind transfer to ${command.target}`,
           () => t().blindTransfer(call.id, command.target));
       }
       case 'consult': {
-        const call = this.requireCall(command.callId, ['active', 'held']);
+        const call = this.calls.require(command.callId, ['active', 'held']);
         // The consultation is a call too: with a second call already up (one waiting), no line is free.
-        if (this.liveCalls().length >= 2) throw new SwitchboardError('SB40003');
+        if (this.calls.live().length >= 2) throw new SwitchboardError('SB40003');
         const result = await t().consult(call.id, command.target);
         const consultation = new Call({
           id: result.callId,
@@ -383,17 +384,17 @@ export class ConnectorEngine {
         return;
       }
       case 'complete-transfer': {
-        const call = this.requireCall(command.callId, ['held', 'active']);
-        const consultation = this.requireCall(command.consultationId, ['active', 'held', 'ringing-out', 'dialing']);
+        const call = this.calls.require(command.callId, ['held', 'active']);
+        const consultation = this.calls.require(command.consultationId, ['active', 'held', 'ringing-out', 'dialing']);
         const target = consultation.snapshot().remote;
         return this.transfer(call, { kind: 'consultative', target }, `consultative transfer to ${target.number}`,
           () => t().completeTransfer(call.id, consultation.id));
       }
       case 'leave-conference': {
-        const call = this.requireCall(command.callId, ['active', 'held']);
+        const call = this.calls.require(command.callId, ['active', 'held']);
         const mixedWith = call.snapshot().conferencedWith;
         if (mixedWith.length !== 1) throw new SwitchboardError('SB40001', 'Leaving hands the call to the one other party of a two-party conference.');
-        const other = this.requireCall(mixedWith[0]!, ['active', 'held']);
+        const other = this.calls.require(mixedWith[0]!, ['active', 'held']);
         // The customer's call is the one handed on (REFER with Replaces of the consultation's
         // dialog), so its log says where it went; a consultation is folded into it.
         const [original, joined] = call.snapshot().consultationFor === other.id ? [other, call] : [call, other];
@@ -409,7 +410,7 @@ export class ConnectorEngine {
         }
       }
       case 'conference': {
-        const calls = command.callIds.map((id) => this.requireCall(id, ['active', 'held']));
+        const calls = command.callIds.map((id) => this.calls.require(id, ['active', 'held']));
         if (calls.length < 2) throw new SwitchboardError('SB40001', 'A conference needs at least two calls.');
         await t().conference(command.callIds);
         for (const call of calls) {
@@ -421,7 +422,7 @@ export class ConnectorEngine {
         return;
       }
       case 'choose-record': {
-        const call = this.requireCall(command.callId);
+        const call = this.calls.require(command.callId);
         call.relate(command.record);
         call.note(this.now(), 'pop', `agent chose ${command.record.objectType} ${command.record.name ?? command.record.id}`);
         this.publish();
@@ -429,7 +430,7 @@ export class ConnectorEngine {
         return;
       }
       case 'relate': {
-        const call = this.requireCall(command.callId);
+        const call = this.calls.require(command.callId);
         try {
           call.chooseRelations({
             ...(command.whoId !== undefined ? { whoId: command.whoId } : {}),
@@ -445,14 +446,14 @@ export class ConnectorEngine {
         return;
       }
       case 'set-wrap-up': {
-        this.applyWrapUp(this.requireCall(command.callId), command);
+        this.applyWrapUp(this.calls.require(command.callId), command);
         this.publish();
         return;
       }
       case 'complete-wrap-up': {
         // Already closed (the time limit ran out, or a second surface sent it too): done, not an error.
         if (!this.calls.has(command.callId) && this.current.recent.some((c) => c.id === command.callId)) return;
-        const call = this.requireCall(command.callId, ['wrap-up', 'ended']);
+        const call = this.calls.require(command.callId, ['wrap-up', 'ended']);
         this.applyWrapUp(call, command);
         await this.closer.close(call, 'wrap-up completed');
         return;
@@ -481,25 +482,14 @@ export class ConnectorEngine {
    * is still ringing) the record becomes one the call can be related to.
    */
   private recordOpened(record: RecordRef): void {
-    const call = this.calls.get(this.pickActive() ?? '');
+    const call = this.calls.get(this.calls.active() ?? '');
     if (!call || call.state === 'offering' || call.snapshot().direction === 'internal') return;
     // A record the connector opened for another call (its pop can land after that call ended)
     // belongs to that call, not to the one in the panel.
-    if (this.belongsToAnotherCall(record.id, call.id, LATE_POP_MS)) return;
+    if (this.calls.belongsToAnotherCall(record.id, call.id, this.current.recent, this.now() - LATE_POP_MS)) return;
     if (!call.opened(record)) return;
     call.note(this.now(), 'pop', `agent opened ${record.objectType} ${record.name ?? record.id} during the call`);
     this.publish();
-  }
-
-  /**
-   * `recordId` is a record of a call other than `exceptId`: one still up, or (within `recentMs`,
-   * unbounded when absent) one that ended.
-   */
-  private belongsToAnotherCall(recordId: string, exceptId: string, recentMs?: number): boolean {
-    const knows = (c: CallSnapshot) => c.id !== exceptId && knownRecords(c.relations).some((r) => r.id === recordId);
-    if ([...this.calls.values()].some((c) => knows(c.snapshot()))) return true;
-    const since = recentMs === undefined ? -Infinity : this.now() - recentMs;
-    return this.current.recent.some((c) => knows(c) && (c.timestamps.ended ?? c.timestamps.closed ?? 0) >= since);
   }
 
   private async dial(number: string, record?: RecordRef): Promise<void> {
@@ -507,12 +497,12 @@ export class ConnectorEngine {
     if (!trimmed) throw new SwitchboardError('SB20004', 'Enter a number to dial.');
     if (this.current.phase !== 'ready') throw new SwitchboardError('SB20001', 'Sign in before dialling.');
     if (this.current.presence.status === 'offline') throw new SwitchboardError('SB40002', 'Go available or away before dialling.');
-    if (this.liveCalls().length >= 2) throw new SwitchboardError('SB40003');
+    if (this.calls.live().length >= 2) throw new SwitchboardError('SB40003');
     await this.holdOthers(undefined);
     const result = await this.requireTelephony().dial({ target: trimmed, ...(record ? { attachedData: { recordId: record.id } } : {}) });
     // The record in view is the call's context, unless the connector put it there for another call.
     const inView = this.current.recordInView;
-    const related = record ?? (inView && !result.internal && !this.belongsToAnotherCall(inView.id, result.callId) ? inView : undefined);
+    const related = record ?? (inView && !result.internal && !this.calls.belongsToAnotherCall(inView.id, result.callId, this.current.recent) ? inView : undefined);
     const call = new Call({
       id: result.callId,
       direction: result.internal ? 'internal' : 'outbound',
@@ -599,7 +589,7 @@ export class ConnectorEngine {
     // all ring. An acceptance the adapter never announces (a CANCEL raced it) stops counting after a while.
     const now = this.now();
     for (const [id, at] of this.accepting) if (now - at > ACCEPT_ANNOUNCE_MS || this.calls.has(id)) this.accepting.delete(id);
-    const busy = this.liveCalls().length + this.accepting.size;
+    const busy = this.calls.live().length + this.accepting.size;
     if (acceptsOffer(presence.status, busy, settings?.callWaiting === true)) {
       this.accepting.set(incoming.callId, now);
       return true;
@@ -621,8 +611,8 @@ export class ConnectorEngine {
       // fan-out, presence (PUBLISH, Omni-Channel) and the panel's render come after it.
       // A second call must not take the workspace from the conversation in progress: look it up
       // now (the card shows who it is), open it when the agent answers.
-      const navigate = !this.inConversation(call.id);
-      this.calls.set(call.id, call);
+      const navigate = !this.calls.inConversation(call.id);
+      this.calls.set(call);
       void this.screenPop(call, navigate);
     }
     this.addCall(call);
@@ -631,11 +621,6 @@ export class ConnectorEngine {
       call.note(this.now(), 'pop', 'no screen pop: internal call');
       this.publish();
     }
-  }
-
-  /** The agent is in a conversation other than `exceptId` (talking, holding, dialling or wrapping up one). */
-  private inConversation(exceptId: string): boolean {
-    return [...this.calls.values()].some((c) => c.id !== exceptId && c.state !== 'offering' && c.state !== 'ended');
   }
 
   /** The waiting call was answered: open what its pop found, as the pop would have on ring. */
@@ -876,9 +861,9 @@ export class ConnectorEngine {
     this.calls.delete(snapshot.id);
     const recentLimit = this.options.recentLimit ?? 20;
     this.set({
-      calls: this.callSnapshots(),
+      calls: this.calls.snapshots(),
       recent: [snapshot, ...this.current.recent.filter((c) => c.id !== snapshot.id)].slice(0, recentLimit),
-      activeCallId: this.pickActive(),
+      activeCallId: this.calls.active(),
     });
     this.updatePresenceForCalls();
     const extension = this.current.signedInAs?.extension;
@@ -912,7 +897,7 @@ export class ConnectorEngine {
   }
 
   private updatePresenceForCalls(): void {
-    const next = presenceForCalls(this.current.presence, this.callSnapshots(), this.now());
+    const next = presenceForCalls(this.current.presence, this.calls.snapshots(), this.now());
     if (next) this.setPresence(next, true);
   }
 
@@ -923,8 +908,8 @@ export class ConnectorEngine {
   // ── helpers ───────────────────────────────────────────────────────────────────────────────
 
   private addCall(call: Call): void {
-    this.calls.set(call.id, call);
-    this.set({ calls: this.callSnapshots(), activeCallId: this.pickActive() });
+    this.calls.set(call);
+    this.set({ calls: this.calls.snapshots(), activeCallId: this.calls.active() });
     this.updatePresenceForCalls();
   }
 
@@ -934,25 +919,6 @@ export class ConnectorEngine {
         await this.requireTelephony().hold(other.id);
       }
     }
-  }
-
-  private liveCalls(): Call[] {
-    return [...this.calls.values()].filter((c) => isLive(c.state));
-  }
-
-  private pickActive(): string | undefined {
-    const calls = [...this.calls.values()];
-    return (
-      calls.find((c) => c.state === 'active' || c.state === 'transferring')?.id ??
-      calls.find((c) => c.state === 'dialing' || c.state === 'ringing-out')?.id ??
-      calls.find((c) => c.state === 'offering')?.id ??
-      calls.find((c) => c.state === 'held')?.id ??
-      calls.find((c) => c.state === 'wrap-up' || c.state === 'ended')?.id
-    );
-  }
-
-  private callSnapshots(): CallSnapshot[] {
-    return [...this.calls.values()].map((c) => c.snapshot());
   }
 
   private withCall(id: string, fn: (call: Call) => void): void {
@@ -966,20 +932,13 @@ export class ConnectorEngine {
     this.publish();
   }
 
-  private requireCall(id: string, states?: readonly string[]): Call {
-    const call = this.calls.get(id);
-    if (!call) throw new SwitchboardError('SB20006', `No call '${id}'.`);
-    if (states && !states.includes(call.state)) throw new SwitchboardError('SB40001', `The call is ${call.state}.`);
-    return call;
-  }
-
   private requireTelephony(): TelephonyPort {
     if (!this.telephony) throw new SwitchboardError('SB10001', 'The connector has not started.');
     return this.telephony;
   }
 
   private publish(): void {
-    this.set({ calls: this.callSnapshots(), activeCallId: this.pickActive() });
+    this.set({ calls: this.calls.snapshots(), activeCallId: this.calls.active() });
   }
 
   private set(patch: Partial<EngineState>): void {
