@@ -85,7 +85,7 @@ test('OAuth 2.0 username-password flow (a client id and secret): token, instance
   assert.equal(bad.name, 'invalid_grant');
   assert.equal(bad.message, 'authentication failure');
 
-  const res = await fetch(`${app.lightningOrigin}/services/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=authorization_code&code=x' });
+  const res = await fetch(`${app.lightningOrigin}/services/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=made_up_grant&code=x' });
   assert.equal(res.status, 400);
   assert.equal(((await res.json()) as { error: string }).error, 'unsupported_grant_type');
 });

@@ -17,6 +17,7 @@
  * - L/emulator/api/console/log       the server's log of Open CTI calls served
  * - L/customer-phone/                the customer phone page (src/node/customer-phone)
  * - L/login                          sign in as a user of the org (server/login.ts)
+ * - L/services/oauth2/authorize|token|revoke   OAuth 2.0 (server/api-login.ts, server/oauth-web-flow.ts)
  * State-changing requests need the emulator's session: the console page's cookie, or
  * `Authorization: Bearer <apiToken>` for API clients (server/request-guard.ts).
  */
@@ -40,6 +41,8 @@ import { connectorPageCheck } from './server/setup-checklist.ts';
 import { SessionStore } from './server/sessions.ts';
 import { checkHost, checkRequest, refusalBody } from './server/request-guard.ts';
 import { handleApiLogin, type ConnectedApp } from './server/api-login.ts';
+import { OAuthGrants } from './server/oauth-grants.ts';
+import { handleOAuthWebFlow } from './server/oauth-web-flow.ts';
 import { handleLogin, sessionForPage } from './server/login.ts';
 import { DEFAULT_CREDENTIAL_TTL_SECONDS, parseTtlSeconds } from './server/sip-credentials.ts';
 import { VoiceCallStore } from './db/voice-calls.ts';
@@ -169,6 +172,8 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   });
   // The Voice connector as the package's Visualforce page, minting SIP credentials by JavaScript remoting.
   const remoting = createVisualforceRemoting({ sessions, apex, origins: () => origins, voiceDir: join(options.distDir ?? join(ROOT, 'dist'), 'app', 'voice'), sipWebSocketUrls });
+  // The OAuth web server flow's codes and refresh tokens: in memory, like the sessions they mint.
+  const grants = new OAuthGrants();
   const host = options.host ?? '127.0.0.1';
   const hostNames = (origin: string): string[] => [origin ? new URL(origin).hostname : '', host].filter((n) => n !== '' && n !== '0.0.0.0' && n !== '::');
   const servers = await startConsoleServers({
@@ -185,7 +190,8 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     // The customer phone (src/node/customer-phone) for demos: L/customer-phone/.
     extra: [
       (req, res) => handleLogin(req, res, new URL(req.url ?? '/', 'http://console.invalid'), { data, sessions }),
-      (req, res) => handleApiLogin(req, res, new URL(req.url ?? '/', 'http://console.invalid'), { data, sessions, password: options.apiPassword ?? DEMO_API_PASSWORD, origin: () => origins.lightning, ...(options.connectedApps ? { connectedApps: options.connectedApps } : {}) }),
+      (req, res) => handleApiLogin(req, res, new URL(req.url ?? '/', 'http://console.invalid'), { data, sessions, grants, password: options.apiPassword ?? DEMO_API_PASSWORD, origin: () => origins.lightning, ...(options.connectedApps ? { connectedApps: options.connectedApps } : {}) }),
+      (req, res) => handleOAuthWebFlow(req, res, new URL(req.url ?? '/', 'http://console.invalid'), { data, sessions, grants, origin: () => origins.lightning }),
       customerPhoneHandler({ distDir: options.distDir ?? join(ROOT, 'dist') }),
       remoting.lightning,
     ],

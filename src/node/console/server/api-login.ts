@@ -6,18 +6,22 @@
  * - `POST /services/oauth2/token` with `grant_type=password`: `access_token`, `instance_url` and
  *   the identity URL `id`, or `{error: 'invalid_grant', error_description: 'authentication failure'}`
  *   (HTTP 400); with the JWT bearer grant, a JWT signed for a connected app the emulator was
- *   started with (`connectedApps`); a missing or unknown grant type is `unsupported_grant_type`;
+ *   started with (`connectedApps`); with `authorization_code` and `refresh_token`, the web server
+ *   flow's code and refresh tokens (oauth-web-flow.ts, which also answers authorize and revoke);
+ *   a missing or unknown grant type is `unsupported_grant_type`;
  * - `GET /id/<orgId>/<userId>`: the identity service (`conn.identity()`), with the session as
  *   `Authorization: Bearer` or `?oauth_token=`.
  * Every user of the org signs in with the one API password the emulator was started with (the
  * README's demo credentials); the session is the emulator's own, so REST calls carry it as a bearer
  * token. Any client id and secret are accepted: the emulator has no connected apps.
  */
-import { createPublicKey, createVerify } from 'node:crypto';
+import { createHmac, createPublicKey, createVerify } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, readBody, sendJson, sendText } from './http-util.ts';
 import type { ConsoleData, UserView } from './console-data.ts';
 import type { SessionStore } from './sessions.ts';
+import type { OAuthGrants, RefreshGrant } from './oauth-grants.ts';
+import { authorizationCodeGrant, OAUTH_REVOKE_PATH, refreshTokenGrant, type GrantOutcome } from './oauth-web-flow.ts';
 
 /** The emulated org's Id (18 characters, key prefix 00D). */
 export const ORG_ID = '00D5g000000SwBdEAK';
@@ -25,9 +29,14 @@ export const SOAP_LOGIN_PATH = /^\/services\/Soap\/u\/(\d+)\.0\/?$/;
 export const OAUTH_TOKEN_PATH = '/services/oauth2/token';
 const IDENTITY_PATH = /^\/id\/([A-Za-z0-9]{15,18})\/([A-Za-z0-9]{15,18})\/?$/;
 
-/** Paths where a session starts, so a request needs none (request-guard.ts). */
+/** Paths where a session starts or ends by its token alone, so a request needs no session (request-guard.ts). */
 export function isApiLoginPath(path: string): boolean {
-  return path === OAUTH_TOKEN_PATH || SOAP_LOGIN_PATH.test(path);
+  return isOAuthFormPath(path) || SOAP_LOGIN_PATH.test(path);
+}
+
+/** The OAuth endpoints that take a form post (token and revoke), as Salesforce's do. */
+export function isOAuthFormPath(path: string): boolean {
+  return path === OAUTH_TOKEN_PATH || path === OAUTH_REVOKE_PATH;
 }
 
 /** A connected app for the JWT bearer flow: its consumer key and the certificate (or public key) its JWTs are signed for. */
@@ -48,6 +57,8 @@ export interface ApiLoginOptions {
   readonly connectedApps?: readonly ConnectedApp[];
   /** Milliseconds now (JWT expiry); default Date.now. */
   readonly now?: () => number;
+  /** The web server flow's codes and refresh tokens (oauth-grants.ts); without it those grants are unsupported. */
+  readonly grants?: OAuthGrants;
 }
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -140,26 +151,46 @@ async function oauthToken(req: IncomingMessage, res: ServerResponse, options: Ap
   const form = new URLSearchParams(await readBody(req));
   const grant = form.get('grant_type') ?? '';
   if (grant === JWT_BEARER_GRANT) return jwtBearer(res, form.get('assertion') ?? '', options);
+  const grants = options.grants;
+  if (grants && (grant === 'authorization_code' || grant === 'refresh_token')) {
+    const flow = { data: options.data, sessions: options.sessions, grants, origin: options.origin };
+    const outcome: GrantOutcome = grant === 'authorization_code' ? authorizationCodeGrant(form, flow) : refreshTokenGrant(form, flow);
+    if ('error' in outcome) return sendJson(res, 400, { error: outcome.error, error_description: outcome.description });
+    return sendToken(res, outcome.user, options, form.get('client_secret'), { scopes: outcome.scopes, ...(outcome.grant ? { grant: outcome.grant } : {}), newRefreshToken: outcome.newRefreshToken });
+  }
   if (grant !== 'password') {
     return sendJson(res, 400, { error: 'unsupported_grant_type', error_description: grant ? `grant type not supported: ${grant}` : 'grant type not supported' });
   }
   if (!form.get('client_id')) return sendJson(res, 400, { error: 'invalid_client_id', error_description: 'client identifier invalid' });
   const user = signIn(form.get('username') ?? '', form.get('password') ?? '', options);
   if (!user) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'authentication failure' });
-  sendToken(res, user, options);
+  sendToken(res, user, options, form.get('client_secret'));
 }
 
-function sendToken(res: ServerResponse, user: UserView, options: ApiLoginOptions): void {
+/** What the web server flow adds to a token response: the granted scopes, and the refresh token the access token belongs to. */
+interface WebFlowToken {
+  readonly scopes: readonly string[];
+  readonly grant?: RefreshGrant;
+  /** Whether the response hands out the refresh token (the code grant does; a refresh does not, as Salesforce by default). */
+  readonly newRefreshToken: boolean;
+}
+
+function sendToken(res: ServerResponse, user: UserView, options: ApiLoginOptions, clientSecret: string | null, web?: WebFlowToken): void {
   const session = options.sessions.create(user.Id);
+  web?.grant?.accessTokens.add(session.token);
   const origin = options.origin();
+  const id = `${origin}/id/${ORG_ID}/${user.Id}`;
+  const issuedAt = String((options.now ?? Date.now)());
   sendJson(res, 200, {
     access_token: session.token,
+    ...(web?.newRefreshToken && web.grant ? { refresh_token: web.grant.token } : {}),
+    // Salesforce's signature: HMAC-SHA256 of id + issued_at keyed with the client secret, so a client can check the response came from the org it holds a secret for.
+    signature: clientSecret ? createHmac('sha256', clientSecret).update(id + issuedAt).digest('base64') : '',
+    ...(web ? { scope: web.scopes.join(' ') } : {}),
     instance_url: origin,
-    id: `${origin}/id/${ORG_ID}/${user.Id}`,
+    id,
     token_type: 'Bearer',
-    issued_at: String(Date.now()),
-    // Salesforce signs id + issued_at with the connected app's secret; the emulator has none to sign with.
-    signature: '',
+    issued_at: issuedAt,
   });
 }
 
@@ -198,7 +229,7 @@ function jwtBearer(res: ServerResponse, assertion: string, options: ApiLoginOpti
   const username = typeof claims['sub'] === 'string' ? claims['sub'] : '';
   const user = byUsername(username, options);
   if (!user) return refuse('invalid_grant', 'user hasn\'t approved this consumer');
-  sendToken(res, user, options);
+  sendToken(res, user, options, null);
 }
 
 function identityService(req: IncomingMessage, res: ServerResponse, url: URL, orgId: string, userId: string, options: ApiLoginOptions): void {

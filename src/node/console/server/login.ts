@@ -73,9 +73,12 @@ export async function handleLogin(req: IncomingMessage, res: ServerResponse, url
   return true;
 }
 
-/** Only the emulator's own console pages: never an absolute or protocol-relative URL (open redirect). */
+/**
+ * Only the emulator's own console pages, or its OAuth authorize endpoint (a web server flow that
+ * found no session comes back there): never an absolute or protocol-relative URL (open redirect).
+ */
 function startUrl(value: string | null): string {
-  if (value && /^\/(lightning\/|console\/classic)/.test(value) && !value.startsWith('//')) return value;
+  if (value && /^\/(lightning\/|console\/classic|services\/oauth2\/authorize\?)/.test(value) && !value.startsWith('//')) return value;
   return DEFAULT_START;
 }
 

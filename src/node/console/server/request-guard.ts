@@ -5,8 +5,10 @@
  * OPTIONS) must also
  * - come from one of the emulator's own origins when it says where it comes from (`Origin`),
  * - carry the emulator's session (the console page's cookie or `Authorization: Bearer <token>`),
- *   except where a session starts: `POST /login`, and the API's SOAP login and OAuth token
- *   endpoints (api-login.ts),
+ *   except where a session starts or ends by its token alone: `POST /login`, and the API's SOAP
+ *   login and OAuth token and revoke endpoints (api-login.ts, oauth-web-flow.ts); the OAuth
+ *   authorize endpoint is a GET that reads the browser's session cookie (SameSite=Strict, so a
+ *   link from another site arrives without it and meets the login page),
  * - send its body as `application/json` (a cross-site page cannot send that without a CORS
  *   preflight, which the emulator never grants); `/login` also takes a form post.
  * Salesforce Voice's Telephony Integration API (`/telephony/v1/`) is exempt from all but the `Host`
@@ -17,7 +19,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { SessionStore } from './sessions.ts';
-import { OAUTH_TOKEN_PATH, SOAP_LOGIN_PATH } from './api-login.ts';
+import { isApiLoginPath, isOAuthFormPath, SOAP_LOGIN_PATH } from './api-login.ts';
 import { isTelephonyApiPath } from '../rest/telephony-api.ts';
 
 export interface GuardRefusal {
@@ -66,8 +68,8 @@ export function checkRequest(req: IncomingMessage, path: string, port: number, o
     };
   }
   const soapLogin = SOAP_LOGIN_PATH.test(path);
-  const oauth = path === OAUTH_TOKEN_PATH;
-  const login = path === LOGIN_PATH || soapLogin || oauth;
+  const oauth = isOAuthFormPath(path);
+  const login = path === LOGIN_PATH || isApiLoginPath(path);
   if (!login && !options.sessions.fromRequest(req)) {
     return {
       status: 401, errorCode: 'INVALID_SESSION_ID',

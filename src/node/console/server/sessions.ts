@@ -38,6 +38,11 @@ export class SessionStore {
     return session;
   }
 
+  /** Ends a session (OAuth revocation); false when there was none with this token. */
+  revoke(token: string): boolean {
+    return this.sessions.delete(token);
+  }
+
   get(token: string | undefined): Session | undefined {
     return token ? this.sessions.get(token) : undefined;
   }

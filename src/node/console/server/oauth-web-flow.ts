@@ -1,0 +1,195 @@
+/**
+ * The OAuth 2.0 web server (authorization code) flow of the emulated org, and the refresh tokens it
+ * leads to, as Salesforce runs them:
+ * - `GET /services/oauth2/authorize?response_type=code&client_id=…&redirect_uri=…[&state&scope&prompt&code_challenge]`:
+ *   a browser signed in to the emulator (its session cookie) is sent straight back to
+ *   `redirect_uri?code=…&state=…`; the emulator has no consent screen (an org shows one the first
+ *   time a user meets an app; the emulator's one implicit app counts as approved). A browser not
+ *   signed in goes to the login page (login.ts), which returns it here. Errors go back to the
+ *   redirect URI as `error` and `error_description`, except a missing client id or an unacceptable
+ *   redirect URI, which get a 400 page (an org never sends a browser to a URL it cannot trust);
+ * - the token endpoint's `authorization_code` and `refresh_token` grants (api-login.ts answers
+ *   the endpoint and calls `authorizationCodeGrant` / `refreshTokenGrant`);
+ * - `POST /services/oauth2/revoke` (or `GET ?token=`): an access token ends; a refresh token ends
+ *   with every access token issued from it.
+ * The emulator has no connected apps, so any client id is accepted, but a redirect URI must be a
+ * loopback URL (an app on this machine, e.g. the Salesforce CLI's http://localhost:1717/OauthRedirect)
+ * or on the emulator's own origin: codes go to nothing outside this machine.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError, readBody, sendText } from './http-util.ts';
+import type { ConsoleData, UserView } from './console-data.ts';
+import type { SessionStore } from './sessions.ts';
+import { LOGIN_PATH } from './request-guard.ts';
+import { allowsRefresh, parseScopes, verifierMatches, type OAuthGrants, type RefreshGrant } from './oauth-grants.ts';
+
+export const OAUTH_AUTHORIZE_PATH = '/services/oauth2/authorize';
+export const OAUTH_REVOKE_PATH = '/services/oauth2/revoke';
+
+export interface WebFlowOptions {
+  readonly data: ConsoleData;
+  readonly sessions: SessionStore;
+  readonly grants: OAuthGrants;
+  /** The emulator's Lightning origin (a redirect URI on it is acceptable). */
+  readonly origin: () => string;
+}
+
+/** A token grant's result: whom to issue an access token for, or the OAuth error to answer. */
+export type GrantOutcome =
+  | { readonly user: UserView; readonly scopes: readonly string[]; readonly grant?: RefreshGrant; readonly newRefreshToken: boolean }
+  | { readonly error: string; readonly description: string };
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** Salesforce's wording for a token it does not know, revoked or never issued. */
+const EXPIRED_TOKEN = 'expired access/refresh token';
+
+/** Answers the authorize and revoke endpoints; false for any other path. */
+export async function handleOAuthWebFlow(req: IncomingMessage, res: ServerResponse, url: URL, options: WebFlowOptions): Promise<boolean> {
+  const method = req.method ?? 'GET';
+  if (url.pathname === OAUTH_AUTHORIZE_PATH) {
+    if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, `${method} ${OAUTH_AUTHORIZE_PATH}: the authorize endpoint takes GET`);
+    authorize(req, res, url, options);
+    return true;
+  }
+  if (url.pathname === OAUTH_REVOKE_PATH) {
+    if (method !== 'GET' && method !== 'POST') throw new HttpError(405, `${method} ${OAUTH_REVOKE_PATH}: the revocation endpoint takes POST (or GET with ?token=)`);
+    const token = method === 'POST' ? new URLSearchParams(await readBody(req)).get('token') : url.searchParams.get('token');
+    revoke(res, token ?? '', options);
+    return true;
+  }
+  return false;
+}
+
+/** Why a redirect URI is refused, or undefined when codes may go there. */
+function redirectProblem(redirectUri: string, origin: string): string | undefined {
+  if (!redirectUri) return 'The request names no redirect_uri.';
+  let url: URL;
+  try {
+    url = new URL(redirectUri);
+  } catch {
+    return `redirect_uri '${redirectUri}' is not an absolute URL.`;
+  }
+  if (url.hash) return `redirect_uri '${redirectUri}' has a fragment, which a redirect URI may not have.`;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `redirect_uri '${redirectUri}' is not an http or https URL.`;
+  if (LOOPBACK_HOSTS.has(url.hostname) || url.origin === origin) return undefined;
+  return `redirect_uri '${redirectUri}' is neither a loopback URL (localhost, 127.0.0.1, [::1]) nor on the emulator's origin ${origin}: the emulator sends authorization codes to nothing outside this machine.`;
+}
+
+function authorize(req: IncomingMessage, res: ServerResponse, url: URL, options: WebFlowOptions): void {
+  const q = url.searchParams;
+  const clientId = q.get('client_id') ?? '';
+  const redirectUri = q.get('redirect_uri') ?? '';
+  if (!clientId) return errorPage(res, 'invalid_client_id', 'client identifier invalid', 'The request names no client_id.');
+  const problem = redirectProblem(redirectUri, options.origin());
+  if (problem) return errorPage(res, 'redirect_uri_mismatch', 'redirect_uri must match configuration', problem);
+  const state = q.get('state');
+  const back = (params: Record<string, string>): void => {
+    const to = new URL(redirectUri);
+    for (const [k, v] of Object.entries(params)) to.searchParams.set(k, v);
+    if (state !== null) to.searchParams.set('state', state);
+    redirect(res, to.toString());
+  };
+  const responseType = q.get('response_type') ?? '';
+  if (responseType !== 'code') {
+    return back({ error: 'unsupported_response_type', error_description: responseType ? `response type not supported: ${responseType} (the emulator runs the web server flow, response_type=code)` : 'response type not supported' });
+  }
+  const scopes = parseScopes(q.get('scope'));
+  if ('unknown' in scopes) return back({ error: 'invalid_scope', error_description: `the requested scope is not allowed: ${scopes.unknown}` });
+  const challenge = q.get('code_challenge');
+  const challengeMethod = q.get('code_challenge_method');
+  // Salesforce takes S256 only and assumes it when the method is left out (jsforce leaves it out).
+  if (challengeMethod !== null && challengeMethod !== 'S256') return back({ error: 'invalid_request', error_description: `code_challenge_method must be S256, not ${challengeMethod}` });
+  if (challenge !== null && !/^[A-Za-z0-9_-]{43}$/.test(challenge)) return back({ error: 'invalid_request', error_description: 'invalid code_challenge: expected base64url(SHA-256(code_verifier)), 43 characters' });
+  const prompt = (q.get('prompt') ?? '').split(/\s+/);
+  const session = options.sessions.fromCookie(req);
+  const user = session && !prompt.includes('login') ? options.data.user(session.userId) : undefined;
+  if (!user) {
+    if (prompt.includes('none')) return back({ error: 'login_required', error_description: 'user is not logged in' });
+    if (q.get('immediate') === 'true') return back({ error: 'immediate_unsuccessful', error_description: 'user is not logged in' });
+    // Back here once signed in; without `prompt=login`, which would send the browser to the login page again.
+    const again = new URL(url);
+    const rest = prompt.filter((p) => p !== '' && p !== 'login');
+    if (rest.length) again.searchParams.set('prompt', rest.join(' '));
+    else again.searchParams.delete('prompt');
+    return redirect(res, `${LOGIN_PATH}?startURL=${encodeURIComponent(again.pathname + again.search)}`);
+  }
+  const code = options.grants.issueCode({
+    userId: user.Id, clientId, redirectUri, scopes: scopes.scopes,
+    ...(challenge !== null ? { codeChallenge: challenge } : {}),
+  });
+  back({ code: code.code });
+}
+
+/** The token endpoint's `grant_type=authorization_code`: the code from authorize, for the client and redirect URI it was issued to. */
+export function authorizationCodeGrant(form: URLSearchParams, options: WebFlowOptions): GrantOutcome {
+  const clientId = form.get('client_id') ?? '';
+  if (!clientId) return { error: 'invalid_client_id', description: 'client identifier invalid' };
+  const code = options.grants.redeemCode(form.get('code') ?? '');
+  if (code === 'expired') return { error: 'invalid_grant', description: 'expired authorization code' };
+  if (!code || code.clientId !== clientId) return { error: 'invalid_grant', description: 'invalid authorization code' };
+  if ((form.get('redirect_uri') ?? '') !== code.redirectUri) return { error: 'redirect_uri_mismatch', description: 'redirect_uri must match configuration' };
+  if (code.codeChallenge !== undefined && !verifierMatches(form.get('code_verifier') ?? '', code.codeChallenge)) {
+    return { error: 'invalid_grant', description: 'invalid code verifier' };
+  }
+  const user = options.data.user(code.userId);
+  if (!user) return { error: 'invalid_grant', description: 'inactive user' };
+  // Salesforce issues a refresh token only when the granted scopes include refresh_token (or offline_access).
+  if (!allowsRefresh(code.scopes)) return { user, scopes: code.scopes, newRefreshToken: false };
+  return { user, scopes: code.scopes, grant: options.grants.issueRefreshToken(user.Id, clientId, code.scopes), newRefreshToken: true };
+}
+
+/** The token endpoint's `grant_type=refresh_token`: a new access token; the refresh token stays the same (Salesforce's default). */
+export function refreshTokenGrant(form: URLSearchParams, options: WebFlowOptions): GrantOutcome {
+  const clientId = form.get('client_id') ?? '';
+  if (!clientId) return { error: 'invalid_client_id', description: 'client identifier invalid' };
+  const grant = options.grants.refreshGrant(form.get('refresh_token') ?? '');
+  if (!grant || grant.clientId !== clientId) return { error: 'invalid_grant', description: EXPIRED_TOKEN };
+  const user = options.data.user(grant.userId);
+  if (!user) return { error: 'invalid_grant', description: 'inactive user' };
+  return { user, scopes: grant.scopes, grant, newRefreshToken: false };
+}
+
+/**
+ * Revocation. Errors are form-encoded, which is what jsforce's `revokeToken` parses (it reads the
+ * body as a query string), with the two codes Salesforce documents: `invalid_token` and
+ * `unsupported_token_type`.
+ */
+function revoke(res: ServerResponse, token: string, options: WebFlowOptions): void {
+  const refuse = (error: string, description: string): void =>
+    sendText(res, 400, new URLSearchParams({ error, error_description: description }).toString(), 'application/x-www-form-urlencoded; charset=utf-8');
+  if (!token) return refuse('invalid_token', 'the request names no token');
+  const accessTokens = options.grants.revokeRefreshToken(token);
+  if (accessTokens) {
+    for (const access of accessTokens) options.sessions.revoke(access);
+    return sendText(res, 200, '');
+  }
+  if (options.sessions.revoke(token)) {
+    options.grants.forgetAccessToken(token);
+    return sendText(res, 200, '');
+  }
+  refuse('unsupported_token_type', 'this token type is not supported');
+}
+
+function redirect(res: ServerResponse, location: string): void {
+  res.writeHead(302, { location, 'cache-control': 'no-store' });
+  res.end();
+}
+
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** What an org shows when it cannot send the browser back to the app: the error, and what was wrong. */
+function errorPage(res: ServerResponse, error: string, description: string, detail: string): void {
+  sendText(res, 400, `<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Error | Switchboard console emulator</title></head>
+<body>
+  <main>
+    <h1>OAuth Error</h1>
+    <p>We can't authorize you because of an OAuth error. For more information, contact your Salesforce administrator.</p>
+    <p><strong>error=${escapeHtml(error)}</strong>: ${escapeHtml(description)}</p>
+    <p>${escapeHtml(detail)}</p>
+  </main>
+</body>
+</html>
+`, 'text/html; charset=utf-8');
+}
