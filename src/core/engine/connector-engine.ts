@@ -14,7 +14,7 @@ import { isLive, type CallState } from '../call/call-state.ts';
 import { Emitter, type EventSource } from '../events/emitter.ts';
 import { SwitchboardError, toSwitchboardError } from '../errors/catalog.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { CrmPort, ScreenPopOutcome } from '../ports/crm-port.ts';
+import type { CrmPort } from '../ports/crm-port.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { StoragePort } from '../ports/storage.ts';
 import type { IncomingCall, RegistrationState, SipCredentials, TelephonyPort } from '../ports/telephony-port.ts';
@@ -24,6 +24,7 @@ import { toSipCredentials, type MintedSipCredentials } from '../credentials/mint
 import { CallJournal } from './call-journal.ts';
 import { CallBoard } from './call-board.ts';
 import { CallCloser } from './call-closer.ts';
+import { ScreenPops } from './screen-pops.ts';
 import { TakeBackGate } from './take-back-gate.ts';
 import { consultationOutcome, consultationRecord } from './call-log-entry.ts';
 import { CallHistory, mergeHistory } from './call-history.ts';
@@ -69,8 +70,6 @@ export interface ConnectorEngineOptions {
 }
 
 const PRESENCE_KEY = 'engine/presence';
-/** How long after a call ended a navigation to one of its records is still its pop landing late. */
-const LATE_POP_MS = 10_000;
 /** How long an accepted inbound call may take to be announced before it stops holding a line. */
 const ACCEPT_ANNOUNCE_MS = 10_000;
 
@@ -80,13 +79,6 @@ export class ConnectorEngine {
   private readonly wrapUpTimers = new Map<string, () => void>();
   /** Inbound calls the delegate accepted that the adapter has not announced yet (id → when). */
   private readonly accepting = new Map<string, number>();
-  /**
-   * Call waiting: what the pop found for a call that rang while another conversation held the
-   * agent's workspace, opened only when the agent answers it.
-   */
-  private readonly waitingPops = new Map<string, ScreenPopOutcome>();
-  /** Screen pops still searching, by call: a call's log waits for its pop (the pop never rejects). */
-  private readonly popsInFlight = new Map<string, Promise<void>>();
   /** The status sign-in restores, while it registers (offers may come before it is applied). */
   private signingInAs: ChosenStatus | undefined;
   /** Transfers under way: what the call becomes if it fails, and what its log says if it succeeds. */
@@ -97,6 +89,7 @@ export class ConnectorEngine {
   /** Open calls' would-be logs, kept durably so a closed tab's calls are still logged. */
   private readonly journal: CallJournal;
   private readonly closer: CallCloser;
+  private readonly pops: ScreenPops;
   /** The History list, kept per extension across reloads. */
   private readonly history: CallHistory;
   /** Renews short-lived credentials while signed in with them (credentialScheme `ephemeral`). */
@@ -124,6 +117,12 @@ export class ConnectorEngine {
       ...(options.journal?.heartbeatMs !== undefined ? { heartbeatMs: options.journal.heartbeatMs } : {}),
       ...(options.journal?.staleMs !== undefined ? { staleMs: options.journal.staleMs } : {}),
     });
+    this.pops = new ScreenPops(options.crm, this.calls, {
+      recent: () => this.current.recent,
+      now: () => this.now(),
+      publish: () => this.publish(),
+      error: (e) => this.emitter.emit('error', e),
+    });
     this.takeBacks = new TakeBackGate({
       isOpen: (id) => this.calls.has(id),
       call: (id) => this.calls.get(id),
@@ -141,7 +140,7 @@ export class ConnectorEngine {
         openCalls: () => this.calls.values(),
         isOpen: (id) => this.calls.has(id),
         settings: () => this.current.settings,
-        popInFlight: (id) => this.popsInFlight.get(id),
+        popInFlight: (id) => this.pops.inFlight(id),
         retire: (snapshot) => this.retire(snapshot),
         error: (e) => this.emitter.emit('error', e),
       },
@@ -181,7 +180,7 @@ export class ConnectorEngine {
     // (Click-to-dial is enabled, and presence accepted, only once the phone exists.)
     this.unsubscribe.push(crm.events.on('navigation', (record) => {
       this.set(record ? { recordInView: record } : { recordInView: undefined });
-      if (record) this.recordOpened(record);
+      if (record) this.pops.recordOpened(record);
     }));
     const notifyReady = (): Promise<void> => crm.notifyReady().catch((e: unknown) => logger.log('warn', 'notifyReady failed', { error: String(e) }));
     let ready: Promise<void> | undefined;
@@ -477,21 +476,6 @@ export class ConnectorEngine {
     if (edit.disposition !== undefined) call.setDisposition(edit.disposition);
   }
 
-  /**
-   * The console moved to a record: if the agent is working a call (the one in the panel, unless it
-   * is still ringing) the record becomes one the call can be related to.
-   */
-  private recordOpened(record: RecordRef): void {
-    const call = this.calls.get(this.calls.active() ?? '');
-    if (!call || call.state === 'offering' || call.snapshot().direction === 'internal') return;
-    // A record the connector opened for another call (its pop can land after that call ended)
-    // belongs to that call, not to the one in the panel.
-    if (this.calls.belongsToAnotherCall(record.id, call.id, this.current.recent, this.now() - LATE_POP_MS)) return;
-    if (!call.opened(record)) return;
-    call.note(this.now(), 'pop', `agent opened ${record.objectType} ${record.name ?? record.id} during the call`);
-    this.publish();
-  }
-
   private async dial(number: string, record?: RecordRef): Promise<void> {
     const trimmed = number.trim();
     if (!trimmed) throw new SwitchboardError('SB20004', 'Enter a number to dial.');
@@ -516,7 +500,7 @@ export class ConnectorEngine {
     // A number dialled without a record (keypad, call back from history) is searched as an inbound
     // caller's is, with the softphone layout's outbound section: one match becomes the call's who or
     // what (and pops if the layout says so), several are offered to the agent to choose from.
-    if (!record && !result.internal && this.options.crm.capabilities.screenPop) void this.screenPop(call);
+    if (!record && !result.internal && this.options.crm.capabilities.screenPop) void this.pops.pop(call);
   }
 
   // ── signing in ──────────────────────────────────────────────────────────────────────────
@@ -613,33 +597,13 @@ export class ConnectorEngine {
       // now (the card shows who it is), open it when the agent answers.
       const navigate = !this.calls.inConversation(call.id);
       this.calls.set(call);
-      void this.screenPop(call, navigate);
+      void this.pops.pop(call, navigate);
     }
     this.addCall(call);
     this.emitter.emit('offered', call.snapshot());
     if (this.options.crm.capabilities.screenPop && direction === 'internal') {
       call.note(this.now(), 'pop', 'no screen pop: internal call');
       this.publish();
-    }
-  }
-
-  /** The waiting call was answered: open what its pop found, as the pop would have on ring. */
-  private async openWaitingPop(call: Call, outcome: ScreenPopOutcome): Promise<void> {
-    const { crm } = this.options;
-    if (outcome.kind === 'single' && outcome.records[0]) {
-      const record = outcome.records[0];
-      try {
-        await crm.openRecord(record);
-        call.note(this.now(), 'pop', `answered: opened ${record.objectType} ${record.name ?? record.id}`);
-      } catch (error) {
-        const e = toSwitchboardError(error, 'SB30002');
-        call.note(this.now(), 'error', `screen pop failed: ${e.message}`);
-        this.emitter.emit('error', e);
-      }
-      this.publish();
-    } else if (outcome.kind === 'none') {
-      // The layout's no-match action (a new-record form) runs now, for this caller.
-      await this.screenPop(call);
     }
   }
 
@@ -664,12 +628,8 @@ export class ConnectorEngine {
         .then(() => this.holdOthers(id))
         .catch((e: unknown) => this.options.logger.log('warn', 'could not hold the other calls', { callId: id, error: String(e) }));
     }
-    if (wasOffered && call.snapshot().direction === 'inbound' && this.options.crm.capabilities.screenPop && this.current.settings?.popTiming === 'answer') {
-      void this.screenPop(call);
-    }
-    const waiting = this.waitingPops.get(id);
-    this.waitingPops.delete(id);
-    if (wasOffered && waiting) void this.openWaitingPop(call, waiting);
+    if (wasOffered) this.pops.answered(call, this.current.settings?.popTiming);
+    else this.pops.forget(id);
   }
 
   /**
@@ -699,7 +659,7 @@ export class ConnectorEngine {
     const call = this.calls.get(id);
     if (!call || !isLive(call.state)) return;
     const wasOffered = call.state === 'offering';
-    this.waitingPops.delete(id);
+    this.pops.forget(id);
     // A call that could not be taken back after a reload ended while no page held it: it ended,
     // as far as anyone can tell, when the page that held it left.
     const left = this.takeBacks.ended(id);
@@ -816,42 +776,6 @@ export class ConnectorEngine {
     if (registration.state === 'registered' && this.current.presence.status !== 'offline') {
       void this.telephony?.publishPresence(this.current.presence.status).catch(() => {});
     }
-  }
-
-  // ── screen pop, logging ───────────────────────────────────────────────────────────────────
-
-  private screenPop(call: Call, navigate = true): Promise<void> {
-    const running = this.runScreenPop(call, navigate).finally(() => {
-      if (this.popsInFlight.get(call.id) === running) this.popsInFlight.delete(call.id);
-    });
-    this.popsInFlight.set(call.id, running);
-    return running;
-  }
-
-  private async runScreenPop(call: Call, navigate: boolean): Promise<void> {
-    const s = call.snapshot();
-    try {
-      const outcome = await this.options.crm.screenPop({ callId: s.id, direction: s.direction, remote: s.remote, attachedData: s.attachedData, ...(navigate ? {} : { navigate }) });
-      for (const line of outcome.explanation) call.note(this.now(), 'pop', line);
-      if (!navigate) {
-        // Answered while the search ran: open it now; else when answered (onEstablished).
-        if (call.state === 'offering') this.waitingPops.set(call.id, outcome);
-        else if (call.state === 'active') void this.openWaitingPop(call, outcome);
-      }
-      const current = call.snapshot().relations;
-      if (outcome.kind === 'single' && outcome.records[0]) {
-        call.setRelations({ ...current, candidates: outcome.records });
-        call.relate(outcome.records[0]);
-        for (const record of outcome.related ?? []) call.relate(record, false);
-      } else if (outcome.kind === 'multiple') {
-        call.setRelations({ ...current, candidates: outcome.records });
-      }
-    } catch (error) {
-      const e = toSwitchboardError(error, 'SB30002');
-      call.note(this.now(), 'error', `screen pop failed: ${e.message}`);
-      this.emitter.emit('error', e);
-    }
-    this.publish();
   }
 
   /** A closed call leaves the open calls for the recent ones (and the History); presence follows. */
