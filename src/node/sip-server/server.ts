@@ -11,16 +11,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Emitter, silentLogger, type Clock, type Logger } from '../../core/index.ts';
-import { ConnectionTable, SipConnection, type HostOwner } from './connection.ts';
+import { ConnectionTable, SipConnection } from './connection.ts';
 import { DialogTracker, dialogInfoXml, ownTag, parseReplaces, type TrackedDialog } from './dialog-tracker.ts';
-import { DigestAuthenticator, STALE_REASONS } from './digest-auth.ts';
-import { EphemeralCredentials } from './ephemeral-credentials.ts';
 import { CallQueue } from './call-queue.ts';
 import { buildResponse } from './message-build.ts';
 import { headerParam, newBranch } from './message-edit.ts';
 import { PresenceStore, defaultPidf, isAvailablePidf, summarisePidf, type PidfSummary } from './presence-store.ts';
 import { Proxy, type ForwardTarget } from './proxy.ts';
 import { Registrar, type Binding, type ContactRequest } from './registrar.ts';
+import { RequestAuth } from './request-auth.ts';
 import { chooseMembers, type MemberStatus } from './ring-group.ts';
 import { answerableRequest, readSipMessage, type SipRequest, type SipResponse } from './sip-message.ts';
 import { SubscriptionManager, eventPackageOf, expiresOf, type EventPackage } from './subscriptions.ts';
@@ -37,12 +36,6 @@ const PROXIED_OUT_OF_DIALOG = new Set(['INVITE', 'MESSAGE', 'REFER']);
 const IN_DIALOG_ONLY = new Set(['BYE', 'INFO', 'UPDATE', 'NOTIFY', 'PRACK']);
 /** How long a REFER with Replaces lets its recipient send the INVITE that replaces (consultative transfer). */
 const REFER_GRANT_MS = 64_000;
-
-/** Who a request authenticated as: the user it speaks for, and the owner of the hosts it names. */
-interface Authenticated {
-  readonly user: string;
-  readonly owner: HostOwner;
-}
 
 /** An INVITE to a queued ring group, held until a member takes it. */
 interface QueuedInvite {
@@ -78,9 +71,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   private readonly isAvailable: (presence: PidfSummary) => boolean;
   private readonly requirePresence: boolean;
   private readonly connections = new ConnectionTable();
-  private readonly digest: DigestAuthenticator;
-  /** Short-lived credentials signed with the shared secret, when one is configured. */
-  private readonly ephemeral: EphemeralCredentials | undefined;
+  private readonly auth: RequestAuth;
   private readonly registrar: Registrar;
   private readonly presence: PresenceStore;
   private readonly tracker: DialogTracker;
@@ -136,8 +127,15 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       if (this.directory.ringGroup(group) === undefined) throw new Error(`queue "${group}" names no ring group (ring groups: ${this.directory.ringGroupNames.join(', ') || 'none'})`);
       this.queues.set(group, this.makeQueue(group, queueOptions));
     }
-    this.digest = new DigestAuthenticator({ realm: this.domain, clock: this.clock, nonceTtlMs: options.nonceTtlMs, maxTrackedNonces: options.maxTrackedNonces });
-    this.ephemeral = options.ephemeralSecret === undefined ? undefined : new EphemeralCredentials(options.ephemeralSecret, this.clock);
+    this.auth = new RequestAuth({
+      realm: this.domain, clock: this.clock, nonceTtlMs: options.nonceTtlMs, maxTrackedNonces: options.maxTrackedNonces, ephemeralSecret: options.ephemeralSecret,
+    }, {
+      directory: this.directory,
+      connections: this.connections,
+      logger: this.logger,
+      reply: (request, connection, status, replyOptions) => this.reply(request, connection, status, replyOptions),
+      authFailed: (event) => this.emit('auth-failed', event),
+    });
     this.registrar = new Registrar(this.clock, {
       registered: (b, refreshed) => {
         if (!refreshed) this.logger.log('info', 'sip-server: registered', { aor: b.aor, contact: b.contactUri, connectionId: b.connection.id });
@@ -544,72 +542,8 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     }
   }
 
-  /**
-   * Digest check. REGISTER is challenged with 401 (WWW-Authenticate), everything else with 407
-   * (Proxy-Authenticate). The authenticated user must be the one the request speaks for (To for
-   * REGISTER, From otherwise). Returns who it is, or undefined after answering.
-   *
-   * Short-lived credentials (`ephemeralSecret`) answer as Kamailio's auth_ephemeral reference
-   * config does: an expired one gets a final `403 Credential expired` (asking again cannot help,
-   * and the reason tells the connector to mint a new one), one for another extension gets
-   * `403 Credential is for another extension`, a wrong HMAC another challenge.
-   */
-  private authenticate(request: SipRequest, connection: SipConnection): Authenticated | undefined {
-    const register = request.method === 'REGISTER';
-    const identity = register ? request.to.uri : request.from.uri;
-    const user = identity.user ?? '';
-    if (!this.directory.isLocalHost(identity.host)) {
-      this.reply(request, connection, 403, { reason: `Forbidden (domain ${identity.host} is not served here)` });
-      return undefined;
-    }
-    if (this.directory.isGuest(user)) return { user, owner: { aor: this.directory.aorOf(user), guest: true } };
-    const header = request.raw.get(register ? 'authorization' : 'proxy-authorization');
-    const result = this.digest.verify(request.method, header, (name) => this.directory.passwordOf(name) ?? this.ephemeral?.passwordOf(name));
-    if (result.username !== undefined && this.ephemeral?.isExpired(result.username)) {
-      this.emit('auth-failed', { method: request.method, username: result.username, reason: 'expired' });
-      this.reply(request, connection, 403, { reason: 'Credential expired' });
-      return undefined;
-    }
-    if (result.ok) {
-      const verdict = this.ephemeral?.verdict(result.username, user);
-      if (verdict === 'other-extension') {
-        this.reply(request, connection, 403, { reason: 'Credential is for another extension' });
-        return undefined;
-      }
-      if (verdict === undefined && result.username !== user) {
-        this.reply(request, connection, 403, { reason: 'Forbidden (authentication user does not match the identity)' });
-        return undefined;
-      }
-      return { user, owner: { aor: this.directory.aorOf(user), guest: false } };
-    }
-    if (result.reason !== 'missing') this.emit('auth-failed', { method: request.method, username: result.username, reason: result.reason });
-    const challenge = this.digest.challenge(STALE_REASONS.has(result.reason));
-    this.reply(request, connection, register ? 401 : 407, {
-      headers: [[register ? 'WWW-Authenticate' : 'Proxy-Authenticate', challenge]],
-    });
-    return undefined;
-  }
-
-  /**
-   * Learns the top Via host (and `more`, e.g. REGISTER's Contact hosts) of an authenticated request
-   * as reached through `connection`. A host that belongs to another user gets 403 and nothing is
-   * learned: only the UA that uses a host may be reached by it.
-   */
-  private learnHosts(request: SipRequest, connection: SipConnection, who: Authenticated, more: readonly string[] = []): boolean {
-    const hosts = [...new Set([request.viaHost, ...more].map((h) => h.toLowerCase()))].filter((h) => !this.directory.isLocalHost(h));
-    for (const host of hosts) {
-      const holder = this.connections.ownerOf(host, connection, who.owner);
-      if (holder === undefined) continue;
-      this.logger.log('warn', 'sip-server: refused a host that belongs to another user', { host, holder, by: who.owner.aor, connectionId: connection.id });
-      this.reply(request, connection, 403, { reason: `Forbidden (host ${host} is in use by another user)` });
-      return false;
-    }
-    for (const host of hosts) this.connections.learnHost(host, connection, who.owner);
-    return true;
-  }
-
   private onRegister(request: SipRequest, connection: SipConnection): void {
-    const who = this.authenticate(request, connection);
+    const who = this.auth.authenticate(request, connection);
     if (who === undefined) return;
     const aor = this.directory.aorOf(who.user);
     const raw = request.raw;
@@ -635,7 +569,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       const instance = headerParam(contacts[i], '\\+sip\\.instance');
       requests.push({ contact: `<${contactUri}>`, contactUri, host: parsed.uri.host.toLowerCase(), expires, instanceId: instance });
     }
-    if (!this.learnHosts(request, connection, who, requests.filter((r) => r.expires > 0).map((r) => r.host))) return;
+    if (!this.auth.learnHosts(request, connection, who, requests.filter((r) => r.expires > 0).map((r) => r.host))) return;
     const bindings = this.registrar.update(aor, requests, connection);
     this.reply(request, connection, 200, {
       headers: bindings.map((b) => ['Contact', `${b.contact};expires=${this.registrar.secondsLeft(b)}`] as const),
@@ -644,8 +578,8 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   }
 
   private onPublish(request: SipRequest, connection: SipConnection): void {
-    const who = this.authenticate(request, connection);
-    if (who === undefined || !this.learnHosts(request, connection, who)) return;
+    const who = this.auth.admit(request, connection);
+    if (who === undefined) return;
     const username = who.user;
     const target = request.ruri.user ?? '';
     if (target !== username || !this.directory.isLocalHost(request.ruri.host)) {
@@ -673,8 +607,8 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   private onSubscribe(request: SipRequest, connection: SipConnection): void {
     const event = eventPackageOf(request.raw);
     if (!event) return this.reply(request, connection, 489, { headers: [['Allow-Events', 'presence, dialog']] });
-    const who = this.authenticate(request, connection);
-    if (who === undefined || !this.learnHosts(request, connection, who)) return;
+    const who = this.auth.admit(request, connection);
+    if (who === undefined) return;
     const username = who.user;
     const user = request.ruri.user ?? '';
     if (!this.directory.isLocalHost(request.ruri.host) || !this.directory.isKnownUser(user)) {
@@ -688,8 +622,8 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   private onRoutable(request: SipRequest, connection: SipConnection): void {
     const inviteKey = `${request.viaBranch ?? newBranch()}|INVITE|${request.callId}`;
     if (request.method === 'INVITE' && this.awaitingVoiceCall.has(inviteKey)) return; // a retransmission
-    const who = this.authenticate(request, connection);
-    if (who === undefined || !this.learnHosts(request, connection, who)) return;
+    const who = this.auth.admit(request, connection);
+    if (who === undefined) return;
     const caller = who.owner.aor;
     const ruri = request.ruri;
     const replaces = request.method === 'INVITE' ? request.raw.get('replaces') : undefined;
