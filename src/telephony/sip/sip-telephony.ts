@@ -22,7 +22,6 @@ import {
   SIPExtension,
   UserAgent,
   Web,
-  type Info,
   type Referral,
   type Session,
   TransportState,
@@ -45,7 +44,6 @@ import type {
   RegistrationState,
   SipCredentials,
   TelephonyDelegate,
-  TelephonyEvents,
   TelephonyPort,
 } from '../../core/index.ts';
 import { BrowserAudio, type AudioControl } from './audio-control.ts';
@@ -65,11 +63,10 @@ import { SipCall } from './sip-call.ts';
 import { RINGBACK, startTone } from './tones.ts';
 import { answeredElsewhere } from './cancel-reason.ts';
 import { DialogStore, type DialogStorage, type PersistedDialog } from './dialog-store.ts';
+import { receivedDigit, sendDtmf, sendDtmfInfo } from './sip-dtmf.ts';
+import type { SipTelephonyEvents } from './sip-events.ts';
 
-export interface SipTelephonyEvents extends TelephonyEvents {
-  /** DTMF the far end sent us as SIP INFO (application/dtmf-relay or application/dtmf). */
-  dtmfReceived: [callId: string, digits: string];
-}
+export type { SipTelephonyEvents } from './sip-events.ts';
 
 export interface SipTelephonyOptions {
   readonly clock: Clock;
@@ -130,7 +127,6 @@ export function createSipTelephony(settings: ConnectorSettings, options: SipTele
   return new SipTelephonyAdapter(settings, options);
 }
 
-const DTMF_DIGITS = /^[0-9A-D*#,]+$/i;
 /** While calls are up their dialogs are re-saved this often, so a crash (no `pagehide`) dates them. */
 const DIALOG_HEARTBEAT_MS = 5000;
 /**
@@ -674,7 +670,10 @@ class SipTelephonyAdapter implements SipTelephony {
         // times out (a proxy answers it 408, SIPp and desk phones see a failed hangup).
         void bye.accept().catch((e) => this.logger.log('warn', 'answering BYE failed', { callId: call.id, error: String(e) }));
       },
-      onInfo: (info) => this.onInfo(call, info),
+      onInfo: (info) => {
+        const digit = receivedDigit(info);
+        if (digit) this.emit('dtmfReceived', call.id, digit);
+      },
       onRefer: (referral) => this.onRefer(call, session, referral),
       onInvite: (request) => {
         // A re-INVITE from the far end: a=sendonly/inactive means it put us on hold.
@@ -997,49 +996,11 @@ class SipTelephonyAdapter implements SipTelephony {
   }
 
   async sendDtmf(callId: string, digits: string): Promise<void> {
-    const call = this.call(callId);
-    if (call.phase !== 'established') throw new SwitchboardError('SB40001', `Call ${callId} is not connected.`);
-    if (!DTMF_DIGITS.test(digits)) throw new SwitchboardError('SB20005', `'${digits}' is not a DTMF string (0-9, *, #, A-D, comma for a pause).`);
-    // RFC 4733 in the media when telephone-event is negotiated at the send codec's rate
-    // (sdp-dtmf.ts keeps no other); SIP INFO otherwise.
-    if (call.sdh?.sendDtmf(digits, { duration: 100, interToneGap: 70 })) return;
-    await this.sendInfoDigits(call, digits);
+    await sendDtmf(this.call(callId), digits);
   }
 
-  /** Sends DTMF as SIP INFO whatever the media supports (some servers only relay INFO). */
   async sendDtmfInfo(callId: string, digits: string): Promise<void> {
-    const call = this.call(callId);
-    if (call.phase !== 'established') throw new SwitchboardError('SB40001', `Call ${callId} is not connected.`);
-    if (!DTMF_DIGITS.test(digits)) throw new SwitchboardError('SB20005', `'${digits}' is not a DTMF string (0-9, *, #, A-D).`);
-    await this.sendInfoDigits(call, digits);
-  }
-
-  /**
-   * One SIP INFO per digit, each sent once the previous one was answered: sip.js resolves `info()`
-   * when the request leaves, and digits sent back to back can reach a far end out of order.
-   */
-  private async sendInfoDigits(call: SipCall, digits: string): Promise<void> {
-    for (const digit of digits.replace(/,/g, '')) {
-      await new Promise<void>((resolve, reject) => {
-        call.session.info({
-          requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${digit}\r\nDuration=160` } },
-          requestDelegate: {
-            onAccept: () => resolve(),
-            onReject: (r) => reject(new SwitchboardError('SB20005', `DTMF ${digit} answered ${r.message.statusCode} ${r.message.reasonPhrase}`)),
-          },
-        }).catch((e: unknown) => reject(e instanceof SwitchboardError ? e : new SwitchboardError('SB20005', String(e), e)));
-      });
-    }
-  }
-
-  private onInfo(call: SipCall, info: Info): void {
-    const type = info.request.getHeader('content-type') ?? '';
-    const body = info.request.body ?? '';
-    void info.accept().catch(() => {});
-    let digit: string | undefined;
-    if (/application\/dtmf-relay/i.test(type)) digit = /Signal\s*=\s*([0-9A-D*#])/i.exec(body)?.[1];
-    else if (/application\/dtmf/i.test(type)) digit = /^\s*([0-9A-D*#]|1[01])\s*$/i.exec(body)?.[1]?.replace(/^10$/, '*').replace(/^11$/, '#');
-    if (digit) this.emit('dtmfReceived', call.id, digit.toUpperCase());
+    await sendDtmfInfo(this.call(callId), digits);
   }
 
   // ── transfers ───────────────────────────────────────────────────────────────────────────────
