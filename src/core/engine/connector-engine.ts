@@ -9,8 +9,8 @@
  * once the settings are known.
  */
 import { Call, type CallSnapshot } from '../call/call.ts';
-import type { CallDirection, EndReason, Party, RecordRef, TransferRecord } from '../call/call-types.ts';
-import { isLive, type CallState } from '../call/call-state.ts';
+import type { CallDirection, EndReason, RecordRef } from '../call/call-types.ts';
+import { isLive } from '../call/call-state.ts';
 import { Emitter, type EventSource } from '../events/emitter.ts';
 import { SwitchboardError, toSwitchboardError } from '../errors/catalog.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -26,7 +26,7 @@ import { CallBoard } from './call-board.ts';
 import { CallCloser } from './call-closer.ts';
 import { ScreenPops } from './screen-pops.ts';
 import { TakeBackGate } from './take-back-gate.ts';
-import { consultationOutcome, consultationRecord } from './call-log-entry.ts';
+import { CallTransfers } from './call-transfers.ts';
 import { CallHistory, mergeHistory } from './call-history.ts';
 import { CredentialRefresher } from './credential-refresher.ts';
 import type { AgentCommand } from './commands.ts';
@@ -81,8 +81,6 @@ export class ConnectorEngine {
   private readonly accepting = new Map<string, number>();
   /** The status sign-in restores, while it registers (offers may come before it is applied). */
   private signingInAs: ChosenStatus | undefined;
-  /** Transfers under way: what the call becomes if it fails, and what its log says if it succeeds. */
-  private readonly transfers = new Map<string, { readonly kind: TransferRecord['kind']; readonly target: Party; readonly before: CallState }>();
   private telephony?: TelephonyPort;
   private current: EngineState;
   private unsubscribe: (() => void)[] = [];
@@ -90,6 +88,7 @@ export class ConnectorEngine {
   private readonly journal: CallJournal;
   private readonly closer: CallCloser;
   private readonly pops: ScreenPops;
+  private readonly transfers: CallTransfers;
   /** The History list, kept per extension across reloads. */
   private readonly history: CallHistory;
   /** Renews short-lived credentials while signed in with them (credentialScheme `ephemeral`). */
@@ -122,6 +121,13 @@ export class ConnectorEngine {
       now: () => this.now(),
       publish: () => this.publish(),
       error: (e) => this.emitter.emit('error', e),
+    });
+    this.transfers = new CallTransfers(this.calls, {
+      telephony: () => this.requireTelephony(),
+      settings: () => this.current.settings,
+      add: (call) => this.addCall(call),
+      publish: () => this.publish(),
+      now: () => this.now(),
     });
     this.takeBacks = new TakeBackGate({
       isOpen: (id) => this.calls.has(id),
@@ -215,13 +221,10 @@ export class ConnectorEngine {
       telephony.events.on('held', (id, held) => this.withCall(id, (call) => {
         if (held && call.state === 'active') call.transition('held', this.now(), 'hold confirmed');
         if (!held && call.state === 'held') call.transition('active', this.now(), 'resumed');
-        // Held or not while a transfer is tried (RFC 5589 holds first; not every phone does): a
-        // transfer that fails returns the call to what the phone system really has.
-        const pending = this.transfers.get(id);
-        if (pending && call.state === 'transferring') this.transfers.set(id, { ...pending, before: held ? 'held' : 'active' });
+        this.transfers.heldChanged(call, held);
       })),
       telephony.events.on('ended', (id, reason, detail) => this.onEnded(id, reason, detail)),
-      telephony.events.on('transfer', (id, progress, detail) => this.onTransferProgress(id, progress, detail)),
+      telephony.events.on('transfer', (id, progress, detail) => this.withCall(id, (call) => this.transfers.progress(call, progress, detail))),
       telephony.events.on('lineState', (ext, state) => this.set({ lines: { ...this.current.lines, [ext]: state } })),
       telephony.events.on('quality', (id, quality) => this.withCall(id, (call) => call.update({ quality }))),
       crm.events.on('clickToDial', (req) => {
@@ -355,70 +358,16 @@ export class ConnectorEngine {
         this.publish();
         return;
       }
+      case 'blind-transfer':
+      case 'consult':
+      case 'complete-transfer':
+      case 'leave-conference':
+      case 'conference':
+        return this.transfers.run(command);
       case 'dtmf': {
         if (!/^[0-9*#A-Da-d]+$/.test(command.digits)) throw new SwitchboardError('SB40001', `'${command.digits}' is not a DTMF digit string.`);
         this.calls.require(command.callId, ['active']);
         return t().sendDtmf(command.callId, command.digits);
-      }
-      case 'blind-transfer': {
-        const call = this.calls.require(command.callId, ['active', 'held']);
-        return this.transfer(call, { kind: 'blind', target: this.partyFor(command.target) }, `blind transfer to ${command.target}`,
-          () => t().blindTransfer(call.id, command.target));
-      }
-      case 'consult': {
-        const call = this.calls.require(command.callId, ['active', 'held']);
-        // The consultation is a call too: with a second call already up (one waiting), no line is free.
-        if (this.calls.live().length >= 2) throw new SwitchboardError('SB40003');
-        const result = await t().consult(call.id, command.target);
-        const consultation = new Call({
-          id: result.callId,
-          direction: result.internal ? 'internal' : 'outbound',
-          origin: 'dialed',
-          remote: this.withDirectoryName(result.remote),
-          at: this.now(),
-          consultationFor: call.id,
-        });
-        consultation.note(this.now(), 'transfer', `consultation with ${command.target} about call ${call.id}`);
-        this.addCall(consultation);
-        return;
-      }
-      case 'complete-transfer': {
-        const call = this.calls.require(command.callId, ['held', 'active']);
-        const consultation = this.calls.require(command.consultationId, ['active', 'held', 'ringing-out', 'dialing']);
-        const target = consultation.snapshot().remote;
-        return this.transfer(call, { kind: 'consultative', target }, `consultative transfer to ${target.number}`,
-          () => t().completeTransfer(call.id, consultation.id));
-      }
-      case 'leave-conference': {
-        const call = this.calls.require(command.callId, ['active', 'held']);
-        const mixedWith = call.snapshot().conferencedWith;
-        if (mixedWith.length !== 1) throw new SwitchboardError('SB40001', 'Leaving hands the call to the one other party of a two-party conference.');
-        const other = this.calls.require(mixedWith[0]!, ['active', 'held']);
-        // The customer's call is the one handed on (REFER with Replaces of the consultation's
-        // dialog), so its log says where it went; a consultation is folded into it.
-        const [original, joined] = call.snapshot().consultationFor === other.id ? [other, call] : [call, other];
-        const target = joined.snapshot().remote;
-        // Two calls the agent took (neither a consultation) each get their own log, naming the other.
-        if (!joined.snapshot().consultationFor) this.transfers.set(joined.id, { kind: 'conference', target: original.snapshot().remote, before: joined.state });
-        try {
-          return await this.transfer(original, { kind: 'conference', target }, `left the conference; ${target.displayName ?? target.number} goes on with the call`,
-            () => t().completeTransfer(original.id, joined.id));
-        } catch (error) {
-          this.transfers.delete(joined.id);
-          throw error;
-        }
-      }
-      case 'conference': {
-        const calls = command.callIds.map((id) => this.calls.require(id, ['active', 'held']));
-        if (calls.length < 2) throw new SwitchboardError('SB40001', 'A conference needs at least two calls.');
-        await t().conference(command.callIds);
-        for (const call of calls) {
-          if (call.state === 'held') call.transition('active', this.now(), 'joined the conference');
-          call.update({ conferencedWith: command.callIds.filter((id) => id !== call.id) });
-          call.note(this.now(), 'conference', `conferenced with ${command.callIds.filter((id) => id !== call.id).join(', ')}`);
-        }
-        this.publish();
-        return;
       }
       case 'choose-record': {
         const call = this.calls.require(command.callId);
@@ -491,7 +440,7 @@ export class ConnectorEngine {
       id: result.callId,
       direction: result.internal ? 'internal' : 'outbound',
       origin: 'dialed',
-      remote: this.withDirectoryName(result.remote),
+      remote: this.transfers.withDirectoryName(result.remote),
       at: this.now(),
       ...(related ? { relatedRecord: related } : {}),
     });
@@ -670,32 +619,14 @@ export class ConnectorEngine {
       this.set({ lastError: new SwitchboardError('SB20006', `The call with ${who.displayName ?? who.number} ended during the reload.`).toJSON() });
     }
     if (wasOffered) this.emitter.emit('offerEnded', id);
-    const transfer = this.transfers.get(id);
-    this.transfers.delete(id);
-    if (transfer && reason === 'transferred') call.setTransfer({ kind: transfer.kind, target: transfer.target, at: endedAt });
-    // A consultation still up when the call it is about ends is folded as it stands (it ends too
-    // when the call was handed to it).
-    for (const other of this.calls.values()) {
-      if (other.snapshot().consultationFor !== id || !isLive(other.state)) continue;
-      const outcome = reason !== 'transferred' ? 'open' : transfer?.kind === 'conference' ? 'conferenced' : 'transferred';
-      call.foldConsultation(consultationRecord(other.snapshot(), outcome, endedAt));
-    }
-    // A call that leaves a conference is no longer mixed with the others (else holdOthers skips them).
-    for (const other of this.calls.values()) {
-      const mixed = other.snapshot().conferencedWith;
-      if (mixed.includes(id)) other.update({ conferencedWith: mixed.filter((c) => c !== id) });
-    }
+    this.transfers.callEnded(call, reason, endedAt);
     const settings = this.current.settings;
     const answered = call.snapshot().timestamps.answered !== undefined;
     const about = call.snapshot().consultationFor;
     if (about !== undefined) {
       // A consultation is part of the customer's conversation: no wrap-up of its own, and by
       // default no Task either (README "Call logging").
-      const parent = this.calls.get(about);
-      const handedOn = this.transfers.get(about)?.kind ?? parent?.snapshot().transfer?.kind;
-      const record = consultationRecord(call.snapshot(), consultationOutcome(call.snapshot(), reason, handedOn), endedAt);
-      parent?.foldConsultation(record);
-      if (parent) this.publish();
+      if (this.transfers.consultationEnded(call, about, reason, endedAt)) this.publish();
       const separate = settings?.log.consultations === 'separate';
       void this.closer.close(call, separate ? 'consultation; logged on its own' : `consultation; folded into call ${about}`, separate);
       return;
@@ -726,49 +657,6 @@ export class ConnectorEngine {
         void this.closer.close(call, answered ? 'no wrap-up configured' : `not answered (${reason})`);
       }
     }
-  }
-
-  /**
-   * Puts `call` through a transfer: `transferring` while the phone system works on it, ended as
-   * `transferred` (with `kind` and `target` in its log) when it succeeds, back where it was when it
-   * fails, so the agent can resume or try again.
-   */
-  private async transfer(call: Call, what: Omit<TransferRecord, 'at'>, why: string, run: () => Promise<void>): Promise<void> {
-    this.transfers.set(call.id, { ...what, before: call.state });
-    call.transition('transferring', this.now(), why);
-    this.publish();
-    try {
-      await run();
-    } catch (error) {
-      this.transferFailed(call, 'transfer refused');
-      throw toSwitchboardError(error, 'SB20005');
-    }
-  }
-
-  private transferFailed(call: Call, why: string): void {
-    const pending = this.transfers.get(call.id);
-    this.transfers.delete(call.id);
-    if (call.state === 'transferring') call.transition(pending?.before ?? 'held', this.now(), why);
-    this.publish();
-  }
-
-  /** A dialled target as a party: its directory name when a colleague's extension. */
-  private partyFor(target: string): Party {
-    return this.withDirectoryName({ number: target.trim() });
-  }
-
-  /** A colleague the phone system gave no name is named as the transfer directory names them. */
-  private withDirectoryName(party: Party): Party {
-    if (party.displayName) return party;
-    const name = this.current.settings?.directory.find((d) => d.extension === party.number)?.name;
-    return name ? { ...party, displayName: name } : party;
-  }
-
-  private onTransferProgress(id: string, progress: 'trying' | 'ringing' | 'succeeded' | 'failed', detail?: string): void {
-    this.withCall(id, (call) => {
-      call.note(this.now(), 'transfer', `transfer ${progress}${detail ? `: ${detail}` : ''}`);
-      if (progress === 'failed') this.transferFailed(call, `transfer failed${detail ? ` (${detail})` : ''}`);
-    });
   }
 
   private onRegistration(registration: RegistrationState): void {
