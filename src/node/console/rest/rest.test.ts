@@ -194,7 +194,7 @@ test('emulator API: users, layouts, call centers', async () => {
   assert.equal((await json('users/nobody/call-center')).status, 404);
 });
 
-test('jsforce: parent relationship fields in the select list (Account.Name; polymorphic Who and What); clear errors otherwise', async () => {
+test('jsforce: parent relationship fields (Account.Name; polymorphic Who and What) in the select list, WHERE and ORDER BY; clear errors otherwise', async () => {
   const contact = await conn.query<{ Name: string; Account: { Name: string; Phone: string; attributes: { type: string } } | null }>(
     `SELECT Name, Account.Name, Account.Phone FROM Contact WHERE Id = '${DEMO.uniqueContact.id}'`);
   assert.equal(contact.records[0]!.Account?.Name, 'Acme Corporation');
@@ -208,7 +208,13 @@ test('jsforce: parent relationship fields in the select list (Account.Name; poly
     ['Relationship check', DEMO.uniqueContact.name, 'Contact', null],
   ]);
   await assert.rejects(async () => conn.query('SELECT Name, Acount.Name FROM Contact'), (e: Error & { errorCode?: string }) => e.errorCode === 'INVALID_FIELD' && /Didn't understand relationship 'Acount'/.test(e.message));
-  await assert.rejects(async () => conn.query("SELECT Name FROM Contact WHERE Account.Name = 'Acme Corporation'"), (e: Error & { errorCode?: string }) => e.errorCode === 'INVALID_FIELD' && /select list only/.test(e.message));
+  const acmeContacts = await conn.query<{ Name: string }>("SELECT Name FROM Contact WHERE Account.Name = 'acme corporation' ORDER BY Account.Owner.Name, Name");
+  assert.ok(acmeContacts.records.some((r) => r.Name === DEMO.uniqueContact.name), acmeContacts.records.map((r) => r.Name).join(', '));
+  const byWho = await conn.query<{ Subject: string }>(
+    `SELECT Subject FROM Task WHERE Who.Type = 'Contact' AND Who.Name = '${DEMO.uniqueContact.name}' AND Id IN ('${task.id}', '${orphan.id}') ORDER BY What.Name NULLS LAST`);
+  assert.deepEqual(byWho.records.map((r) => r.Subject), ['Relationship check']);
+  await assert.rejects(async () => conn.query("SELECT Name FROM Contact WHERE Acount.Name = 'Acme Corporation'"),
+    (e: Error & { errorCode?: string }) => e.errorCode === 'INVALID_FIELD' && /Row:1:Column:32\nDidn't understand relationship 'Acount'/.test(e.message));
 });
 
 test('jsforce: child subqueries (Account → Contacts, Contact → Tasks), null where there are none', async () => {

@@ -9,6 +9,7 @@ import { formatDate, formatDateTime, parseDateTime } from '../values.ts';
 import { col, tableOf } from '../sql.ts';
 import { positionedError } from './lexer.ts';
 import type { AggregateFunction, AggregateRef, Condition, FieldRef, Literal, SelectQuery, SubQuery } from './ast.ts';
+import { nameObjectField, noSuchColumn, relationshipField, relationshipOperand, targetsOf, type Operand } from './relationship.ts';
 
 export type SqlParam = string | number | null;
 
@@ -65,10 +66,17 @@ export function resolveObject(ref: FieldRef, ctx: CompileContext): ObjectDef {
 }
 
 export function resolveField(object: ObjectDef, ref: FieldRef, ctx: CompileContext): FieldDef {
-  if (ref.path) throw positionedError('INVALID_FIELD', ctx.source, ref.token, `${[...ref.path, ref.name].join('.')}: the emulator reads relationship fields in the select list only, not in WHERE or ORDER BY.`);
+  if (ref.path) throw positionedError('INVALID_FIELD', ctx.source, ref.token, `${[...ref.path, ref.name].join('.')}: the emulator reads relationship fields in a query's own select list, WHERE and ORDER BY, not in a subquery's or SOSL's field list, GROUP BY, HAVING or aggregates.`);
   const field = findField(object, ref.name);
-  if (!field) throw positionedError('INVALID_FIELD', ctx.source, ref.token, `No such column '${ref.name}' on entity '${object.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
+  if (!field) throw noSuchColumn(ctx.source, ref, object.name);
   return field;
+}
+
+/** A field a filter or ordering reads: a column of `object`, or a parent's through its relationship path. */
+function operand(object: ObjectDef, ref: FieldRef, ctx: CompileContext): Operand {
+  if (ref.path) return relationshipOperand(object, ref, ctx.source);
+  const field = resolveField(object, ref, ctx);
+  return { field, expr: col(field) };
 }
 
 /** The select list, checked: known fields, no duplicates. */
@@ -181,19 +189,20 @@ function checkHavingFields(object: ObjectDef, cond: Condition, groups: readonly 
   }
 }
 
-/** `Account.Name`, `Who.Name`: one level of parent relationship, its field known on some object it can point to. */
+/** `Account.Name`, `Who.Name`: one level of parent relationship, its field known on the object (or, polymorphic, the Name object) it points to. */
 function resolveParents(object: ObjectDef, refs: readonly FieldRef[], ctx: CompileContext): ParentSelect[] {
   const byRelationship = new Map<string, { relationship: string; reference: FieldDef; fields: string[] }>();
   for (const ref of refs) {
     const path = ref.path!;
-    const reference = object.fields.find((fd) => fd.type === 'reference' && fd.relationshipName?.toLowerCase() === path[0]!.toLowerCase());
+    const reference = relationshipField(object, path[0]!);
     if (!reference) {
       throw positionedError('INVALID_FIELD', ctx.source, ref.token, `Didn't understand relationship '${path[0]}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`);
     }
-    if (path.length > 1) throw positionedError('INVALID_FIELD', ctx.source, ref.token, `${[...path, ref.name].join('.')}: the emulator reads one level of parent relationship.`);
-    const targets = (reference.referenceTo ?? []).map((name) => findObject(name)).filter((o): o is ObjectDef => o !== undefined);
-    const field = targets.map((t) => findField(t, ref.name)).find((fd) => fd !== undefined);
-    if (!field) throw positionedError('INVALID_FIELD', ctx.source, ref.token, `No such column '${ref.name}' on entity '${targets.map((t) => t.name).join(', ') || reference.relationshipName}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
+    if (path.length > 1) throw positionedError('INVALID_FIELD', ctx.source, ref.token, `${[...path, ref.name].join('.')}: the emulator reads one level of parent relationship in the select list (up to five in WHERE and ORDER BY).`);
+    const targets = targetsOf(reference);
+    // A polymorphic lookup (Who, What) offers the Name object's fields, as in WHERE.
+    const field = targets.length === 1 ? findField(targets[0]!, ref.name) : nameObjectField(ref.name);
+    if (!field) throw noSuchColumn(ctx.source, ref, targets.length === 1 ? targets[0]!.name : 'Name');
     const entry = byRelationship.get(reference.name) ?? { relationship: reference.relationshipName!, reference, fields: [] };
     if (entry.fields.some((f) => f.toLowerCase() === field.name.toLowerCase())) throw positionedError('INVALID_FIELD', ctx.source, ref.token, `duplicate field selected: ${path[0]}.${field.name}`);
     entry.fields.push(field.name);
@@ -219,9 +228,9 @@ export function compileTail(object: ObjectDef, query: Omit<SelectQuery, 'select'
   }
   if (query.orderBy.length) {
     sql += ' ORDER BY ' + query.orderBy.map((o) => {
-      const field = resolveField(object, o.field, ctx);
+      const { field, expr } = operand(object, o.field, ctx);
       const collate = isTextType(field.type) ? ' COLLATE NOCASE' : '';
-      return `${col(field)}${collate} ${o.descending ? 'DESC' : 'ASC'} NULLS ${o.nullsLast ? 'LAST' : 'FIRST'}`;
+      return `${expr}${collate} ${o.descending ? 'DESC' : 'ASC'} NULLS ${o.nullsLast ? 'LAST' : 'FIRST'}`;
     }).join(', ');
   }
   if (query.offset && query.offset.value > 2000) {
@@ -241,24 +250,24 @@ export function compileCondition(object: ObjectDef, cond: Condition, ctx: Compil
     case 'or': return '(' + cond.items.map((c) => compileCondition(object, c, ctx, params)).join(' OR ') + ')';
     case 'not': return `(NOT COALESCE(${compileCondition(object, cond.item, ctx, params)}, 0))`;
     case 'like': {
-      const field = resolveField(object, cond.field, ctx);
+      const { field, expr } = operand(object, cond.field, ctx);
       if (!isTextType(field.type) && field.type !== 'id' && field.type !== 'reference') {
         throw filterError(ctx, cond.field, `invalid operator on field '${field.name}' of type ${field.type}: LIKE`);
       }
       params.push(cond.pattern.kind === 'string' ? cond.pattern.value : '');
       // SOQL LIKE is case-insensitive with % and _ wildcards and \ escapes, as SQLite's LIKE with ESCAPE.
-      return `(${col(field)} LIKE ? ESCAPE '\\')`;
+      return `(${expr} LIKE ? ESCAPE '\\')`;
     }
     case 'in': {
-      const field = resolveField(object, cond.field, ctx);
-      const pieces = cond.values.map((v) => comparison(field, cond.field, '=', v, ctx, params));
+      const { field, expr } = operand(object, cond.field, ctx);
+      const pieces = cond.values.map((v) => comparison(field, cond.field, '=', v, ctx, params, expr));
       const any = `(${pieces.join(' OR ')})`;
       // NOT IN keeps nulls, as != does in SOQL.
-      return cond.negated ? `(${col(field)} IS NULL OR NOT COALESCE(${any}, 0))` : any;
+      return cond.negated ? `(${expr} IS NULL OR NOT COALESCE(${any}, 0))` : any;
     }
     case 'compare': {
-      const field = resolveField(object, cond.field, ctx);
-      return comparison(field, cond.field, cond.op, cond.value, ctx, params);
+      const { field, expr } = operand(object, cond.field, ctx);
+      return comparison(field, cond.field, cond.op, cond.value, ctx, params, expr);
     }
     case 'aggregateCompare': {
       const { aggregate, op, value } = cond;
