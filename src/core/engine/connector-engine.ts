@@ -9,7 +9,7 @@
  * once the settings are known.
  */
 import { Call, type CallSnapshot } from '../call/call.ts';
-import type { CallDirection, EndReason, RecordRef } from '../call/call-types.ts';
+import type { CallDirection, EndReason } from '../call/call-types.ts';
 import { isLive } from '../call/call-state.ts';
 import { Emitter, type EventSource } from '../events/emitter.ts';
 import { SwitchboardError, toSwitchboardError } from '../errors/catalog.ts';
@@ -27,13 +27,14 @@ import { CallCloser } from './call-closer.ts';
 import { ScreenPops } from './screen-pops.ts';
 import { TakeBackGate } from './take-back-gate.ts';
 import { CallTransfers } from './call-transfers.ts';
+import { CallControl } from './call-control.ts';
 import { CallHistory, mergeHistory } from './call-history.ts';
 import { CredentialRefresher } from './credential-refresher.ts';
 import type { AgentCommand } from './commands.ts';
 import type { EngineState } from './engine-state.ts';
 import { followUnsavedLogs, runUnsavedLogCommand } from './unsaved-logs.ts';
 import { diffCalls } from './call-lifecycle.ts';
-import { acceptsOffer, choosePresence, declineOptions, presenceForCalls, presenceRequest, restoredPresence, storedPresence } from './presence-policy.ts';
+import { acceptsOffer, choosePresence, presenceForCalls, presenceRequest, restoredPresence, storedPresence } from './presence-policy.ts';
 
 export interface EngineEvents {
   /** Every state change: the UI re-renders from the snapshot. */
@@ -89,6 +90,7 @@ export class ConnectorEngine {
   private readonly closer: CallCloser;
   private readonly pops: ScreenPops;
   private readonly transfers: CallTransfers;
+  private readonly control: CallControl;
   /** The History list, kept per extension across reloads. */
   private readonly history: CallHistory;
   /** Renews short-lived credentials while signed in with them (credentialScheme `ephemeral`). */
@@ -126,6 +128,17 @@ export class ConnectorEngine {
       telephony: () => this.requireTelephony(),
       settings: () => this.current.settings,
       add: (call) => this.addCall(call),
+      publish: () => this.publish(),
+      now: () => this.now(),
+    });
+    this.control = new CallControl(this.calls, {
+      telephony: () => this.requireTelephony(),
+      state: () => this.current,
+      named: (party) => this.transfers.withDirectoryName(party),
+      add: (call) => this.addCall(call),
+      lookUp: (call) => {
+        if (this.options.crm.capabilities.screenPop) void this.pops.pop(call);
+      },
       publish: () => this.publish(),
       now: () => this.now(),
     });
@@ -317,58 +330,21 @@ export class ConnectorEngine {
       case 'set-presence':
         return this.changePresence(command.status, command.reasonId);
       case 'dial':
-        return this.dial(command.number, command.record);
-      case 'answer': {
-        const call = this.calls.require(command.callId, ['offering']);
-        // Answering while on another call: that one goes on hold first (one active call).
-        await this.holdOthers(call.id);
-        await t().answer(call.id);
-        return;
-      }
-      case 'decline': {
-        this.calls.require(command.callId, ['offering']);
-        await t().decline(command.callId, declineOptions(this.current.presence));
-        return;
-      }
-      case 'hangup': {
-        const call = this.calls.require(command.callId);
-        if (call.state === 'offering') return t().decline(call.id, declineOptions(this.current.presence));
-        if (!isLive(call.state)) throw new SwitchboardError('SB40001', `The call is already ${call.state}.`);
-        await t().hangup(call.id);
-        return;
-      }
+      case 'answer':
+      case 'decline':
+      case 'hangup':
       case 'hold':
-        this.calls.require(command.callId, ['active']);
-        return t().hold(command.callId);
       case 'resume':
-        this.calls.require(command.callId, ['held']);
-        await this.holdOthers(command.callId);
-        return t().resume(command.callId);
-      case 'swap': {
-        const call = this.calls.require(command.callId, ['held', 'active']);
-        await this.holdOthers(call.id);
-        if (call.state === 'held') await t().resume(call.id);
-        return;
-      }
-      case 'mute': {
-        const call = this.calls.require(command.callId, ['active', 'held', 'transferring']);
-        await t().setMuted(call.id, command.muted);
-        call.update({ muted: command.muted });
-        call.note(this.now(), 'mute', command.muted ? 'muted' : 'unmuted');
-        this.publish();
-        return;
-      }
+      case 'swap':
+      case 'mute':
+      case 'dtmf':
+        return this.control.run(command);
       case 'blind-transfer':
       case 'consult':
       case 'complete-transfer':
       case 'leave-conference':
       case 'conference':
         return this.transfers.run(command);
-      case 'dtmf': {
-        if (!/^[0-9*#A-Da-d]+$/.test(command.digits)) throw new SwitchboardError('SB40001', `'${command.digits}' is not a DTMF digit string.`);
-        this.calls.require(command.callId, ['active']);
-        return t().sendDtmf(command.callId, command.digits);
-      }
       case 'choose-record': {
         const call = this.calls.require(command.callId);
         call.relate(command.record);
@@ -423,33 +399,6 @@ export class ConnectorEngine {
     }
     if (edit.notes !== undefined) call.update({ notes: edit.notes });
     if (edit.disposition !== undefined) call.setDisposition(edit.disposition);
-  }
-
-  private async dial(number: string, record?: RecordRef): Promise<void> {
-    const trimmed = number.trim();
-    if (!trimmed) throw new SwitchboardError('SB20004', 'Enter a number to dial.');
-    if (this.current.phase !== 'ready') throw new SwitchboardError('SB20001', 'Sign in before dialling.');
-    if (this.current.presence.status === 'offline') throw new SwitchboardError('SB40002', 'Go available or away before dialling.');
-    if (this.calls.live().length >= 2) throw new SwitchboardError('SB40003');
-    await this.holdOthers(undefined);
-    const result = await this.requireTelephony().dial({ target: trimmed, ...(record ? { attachedData: { recordId: record.id } } : {}) });
-    // The record in view is the call's context, unless the connector put it there for another call.
-    const inView = this.current.recordInView;
-    const related = record ?? (inView && !result.internal && !this.calls.belongsToAnotherCall(inView.id, result.callId, this.current.recent) ? inView : undefined);
-    const call = new Call({
-      id: result.callId,
-      direction: result.internal ? 'internal' : 'outbound',
-      origin: 'dialed',
-      remote: this.transfers.withDirectoryName(result.remote),
-      at: this.now(),
-      ...(related ? { relatedRecord: related } : {}),
-    });
-    if (related) call.note(this.now(), 'pop', `related to ${related.objectType} ${related.name ?? related.id} (${record ? 'click-to-dial' : 'record in view'})`);
-    this.addCall(call);
-    // A number dialled without a record (keypad, call back from history) is searched as an inbound
-    // caller's is, with the softphone layout's outbound section: one match becomes the call's who or
-    // what (and pops if the layout says so), several are offered to the agent to choose from.
-    if (!record && !result.internal && this.options.crm.capabilities.screenPop) void this.pops.pop(call);
   }
 
   // ── signing in ──────────────────────────────────────────────────────────────────────────
@@ -574,7 +523,7 @@ export class ConnectorEngine {
     // after the agent went back to another call while it rang). Deferred: not from inside the adapter's event.
     if ([...this.calls.values()].some((c) => c.id !== id && c.state === 'active')) {
       void Promise.resolve()
-        .then(() => this.holdOthers(id))
+        .then(() => this.control.holdOthers(id))
         .catch((e: unknown) => this.options.logger.log('warn', 'could not hold the other calls', { callId: id, error: String(e) }));
     }
     if (wasOffered) this.pops.answered(call, this.current.settings?.popTiming);
@@ -723,14 +672,6 @@ export class ConnectorEngine {
     this.calls.set(call);
     this.set({ calls: this.calls.snapshots(), activeCallId: this.calls.active() });
     this.updatePresenceForCalls();
-  }
-
-  private async holdOthers(exceptId: string | undefined): Promise<void> {
-    for (const other of this.calls.values()) {
-      if (other.id !== exceptId && other.state === 'active' && other.snapshot().conferencedWith.length === 0) {
-        await this.requireTelephony().hold(other.id);
-      }
-    }
   }
 
   private withCall(id: string, fn: (call: Call) => void): void {
