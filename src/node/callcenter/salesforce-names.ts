@@ -88,6 +88,9 @@ export const LIMITS = {
 export const METADATA_NAMESPACE = 'http://soap.sforce.com/2006/04/metadata';
 export const METADATA_SUFFIX = '.callCenter-meta.xml';
 
+/** The attributes of a Setup import `<section>` or `<item>`; the Metadata API writes them as child elements (or, for sortOrder, as the order in the file). */
+export const IMPORT_ATTRIBUTES: readonly string[] = ['sortOrder', 'name', 'label'];
+
 /** Top-level fields of the Metadata API `CallCenter` type. */
 export const METADATA_FIELDS: readonly string[] = [
   'fullName', 'adapterUrl', 'contactCenterChannels', 'customSettings', 'displayName', 'displayNameLabel',
