@@ -22,7 +22,6 @@ import {
   SIPExtension,
   UserAgent,
   Web,
-  type Referral,
   type Session,
   TransportState,
   URI,
@@ -64,7 +63,9 @@ import { RINGBACK, startTone } from './tones.ts';
 import { answeredElsewhere } from './cancel-reason.ts';
 import { DialogStore, type DialogStorage, type PersistedDialog } from './dialog-store.ts';
 import { receivedDigit, sendDtmf, sendDtmfInfo } from './sip-dtmf.ts';
-import type { SipTelephonyEvents } from './sip-events.ts';
+import { dropCallsBeingSetUp, terminate } from './session-ending.ts';
+import type { EmitSipEvent, SipTelephonyEvents } from './sip-events.ts';
+import { SipTransfers } from './sip-transfer.ts';
 
 export type { SipTelephonyEvents } from './sip-events.ts';
 
@@ -144,6 +145,7 @@ class SipTelephonyAdapter implements SipTelephony {
   private readonly logger: Logger;
   private readonly calls = new Map<string, SipCall>();
   private readonly browserAudio: BrowserAudio;
+  private readonly transfers: SipTransfers;
   private delegate: TelephonyDelegate = { acceptIncoming: () => true };
   private ua: UserAgent | undefined;
   private registration: RegistrationKeeper | undefined;
@@ -178,6 +180,18 @@ class SipTelephonyAdapter implements SipTelephony {
       devicesChanged: (devices) => this.emit('devices', devices),
       microphoneChanged: () => this.switchMicrophone(),
     });
+    this.transfers = new SipTransfers({
+      clock: this.clock,
+      logger: this.logger,
+      emit: this.emit,
+      call: (id) => this.call(id),
+      findCall: (id) => this.calls.get(id),
+      dialUri: async (target) => this.targetUri((await normalizeDialTarget(target, this.settings.dialing, this.settings.directory)).dialString),
+      hold: (call) => this.setHold(call, true),
+      dial: (request) => this.dial(request),
+      sessionDelegate: (call, session) => this.sessionDelegate(call, session),
+      watchSession: (call, session) => this.watchSession(call, session),
+    });
     this.dialogStore = options.dialogStorage ? new DialogStore(options.dialogStorage) : undefined;
     this.pendingDialogs = this.dialogStore?.load(this.clock.now()) ?? [];
     this.reattaching = this.pendingDialogs.map((d) => ({
@@ -207,9 +221,9 @@ class SipTelephonyAdapter implements SipTelephony {
   }
 
   /** Events leave from a microtask: commands never re-enter listeners synchronously. */
-  private emit<E extends keyof SipTelephonyEvents & string>(event: E, ...args: SipTelephonyEvents[E]): void {
+  private readonly emit: EmitSipEvent = (event, ...args) => {
     queueMicrotask(() => this.emitter.emit(event, ...args));
-  }
+  };
 
   // ── registration ────────────────────────────────────────────────────────────────────────────
 
@@ -260,7 +274,7 @@ class SipTelephonyAdapter implements SipTelephony {
       const ws = ua.transport instanceof Web.Transport ? ua.transport.ws : undefined;
       if (state === TransportState.Connected && ws) keepAlive.attach(ws);
       else keepAlive.detach();
-      if (state === TransportState.Disconnected) this.onTransportLost();
+      if (state === TransportState.Disconnected) dropCallsBeingSetUp(this.calls.values(), this.logger, (call, reason) => this.end(call, reason));
     });
     this.presence = new PresenceClient(ua, this.logger, this.clock, (user) => this.targetUri(user), () => uri, (ext, state) => this.emit('lineState', ext, state));
     this.registration = new RegistrationKeeper(
@@ -306,42 +320,6 @@ class SipTelephonyAdapter implements SipTelephony {
     this.presence = undefined;
     this.registration = undefined;
     await ua.stop().catch((e) => this.logger.log('warn', 'UserAgent.stop failed', { error: String(e) }));
-  }
-
-  /**
-   * The WebSocket to the phone system is gone. A call still being set up can never complete: the
-   * 200 for an offered INVITE would go nowhere (the server that relayed the INVITE holds its
-   * transaction on the dead connection, or lost it in a restart), and an INVITE we sent gets no
-   * final response any more (sip.js has no Timer C), so both would wait for ever. They end now as
-   * `failed`. Established calls stay up: their media is peer to peer, and in-dialog requests
-   * can still reach the far end once we are connected again.
-   */
-  private onTransportLost(): void {
-    const detail = 'connection to the phone system lost';
-    for (const call of [...this.calls.values()]) {
-      if (call.phase === 'ended') continue;
-      const replacing = call.replacing;
-      if (call.phase === 'established') {
-        // A transfer's new dialog that is still being set up is as lost as any other; the call
-        // carries on with its current dialog.
-        if (replacing && settingUp(replacing)) {
-          call.replacing = undefined;
-          abandon(replacing);
-          this.logger.log('warn', 'transfer dialog lost with the connection; the call stays on its dialog', { callId: call.id });
-          if (call.session.state === SessionState.Terminated) this.end(call, call.endReason ?? (call.mediaLost ? 'failed' : 'remote-hangup'));
-        }
-        continue;
-      }
-      this.logger.log('warn', 'call being set up lost with the connection; ending it', { callId: call.id, phase: call.phase });
-      call.endReason ??= 'failed';
-      call.endDetail ??= detail;
-      if (replacing) abandon(replacing);
-      call.replacing = undefined;
-      abandon(call.session);
-      // An Invitation is Terminated at once by its reject(); an Inviter stays Terminating (its
-      // CANCEL cannot leave), so the call ends here rather than from its state change.
-      if (call.session.state !== SessionState.Terminated) this.end(call, call.endReason);
-    }
   }
 
   // ── surviving a reload ──────────────────────────────────────────────────────────────────────
@@ -505,7 +483,7 @@ class SipTelephonyAdapter implements SipTelephony {
       this.logger.log('info', 'INVITE with Replaces: swapping the dialog under the call', { callId: replaced.id });
       const identity = callerIdentity(request.getHeaders('p-asserted-identity'), request.getHeader('from') ?? '');
       if (identity) replaced.remote = identity.party;
-      this.adoptReplacement(replaced, invitation);
+      this.transfers.adoptReplacement(replaced, invitation);
       void invitation.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } }).catch((e) => {
         this.logger.log('warn', 'accepting the replacing INVITE failed', { error: String(e) });
       });
@@ -674,7 +652,7 @@ class SipTelephonyAdapter implements SipTelephony {
         const digit = receivedDigit(info);
         if (digit) this.emit('dtmfReceived', call.id, digit);
       },
-      onRefer: (referral) => this.onRefer(call, session, referral),
+      onRefer: (referral) => this.transfers.onRefer(call, session, referral),
       onInvite: (request) => {
         // A re-INVITE from the far end: a=sendonly/inactive means it put us on hold.
         const body = request.body ?? '';
@@ -1003,120 +981,18 @@ class SipTelephonyAdapter implements SipTelephony {
     await sendDtmfInfo(this.call(callId), digits);
   }
 
-  // ── transfers ───────────────────────────────────────────────────────────────────────────────
+  // ── transfers (./sip-transfer.ts) ────────────────────────────────────────────────────────────
 
   async blindTransfer(callId: string, target: string): Promise<void> {
-    const call = this.call(callId);
-    if (call.phase !== 'established') throw new SwitchboardError('SB40001', `Call ${callId} is not connected.`);
-    const dial = await normalizeDialTarget(target, this.settings.dialing, this.settings.directory);
-    await this.refer(call, this.targetUri(dial.dialString), undefined);
+    await this.transfers.blindTransfer(callId, target);
   }
 
   async consult(callId: string, target: string): Promise<DialResult> {
-    const call = this.call(callId);
-    if (call.phase !== 'established') throw new SwitchboardError('SB40001', `Call ${callId} is not connected.`);
-    if (!call.held) await this.setHold(call, true);
-    const result = await this.dial({ target });
-    const consultation = this.calls.get(result.callId);
-    if (consultation) consultation.consultOf = callId;
-    return result;
+    return this.transfers.consult(callId, target);
   }
 
   async completeTransfer(callId: string, consultationId: string): Promise<void> {
-    const original = this.call(callId);
-    const consultation = this.call(consultationId);
-    if (original.phase !== 'established' || consultation.phase !== 'established') {
-      throw new SwitchboardError('SB40001', 'Both the original call and the consultation must be connected.');
-    }
-    // Refer-To is the colleague's address of record with Replaces for our dialog with them
-    // (RFC 3891). sip.js would use their Contact, which a proxy cannot route as a new request.
-    const dialog = consultation.session.dialog;
-    if (!dialog) throw new SwitchboardError('SB40001', `Call ${consultationId} has no dialog.`);
-    const aor = consultation.session.remoteIdentity.uri;
-    const target = new NameAddrUri(aor.scheme, aor.user ?? '', aor.host, aor.port, {}, {
-      Replaces: [encodeURIComponent(`${dialog.callId};to-tag=${dialog.remoteTag};from-tag=${dialog.localTag}`)],
-    });
-    await this.refer(original, target, consultation);
-  }
-
-  /**
-   * REFER `call`'s far end to `target` (a plain URI: blind; one with a Replaces header: attended). Resolves
-   * on 202; NOTIFY sipfrag drives `transfer` events; on a 2xx sipfrag we hang up and the call (and
-   * the consultation) end as `transferred`.
-   */
-  private async refer(call: SipCall, target: URI, consultation: SipCall | undefined): Promise<void> {
-    let finished = false;
-    const finish = (progress: 'succeeded' | 'failed', detail: string): void => {
-      if (finished) return;
-      finished = true;
-      this.emit('transfer', call.id, progress, detail);
-      if (progress === 'failed' && consultation?.endReason === 'transferred') consultation.endReason = undefined;
-      if (progress === 'succeeded') {
-        call.endReason = 'transferred';
-        void terminate(call.session);
-        if (consultation) {
-          consultation.endReason = 'transferred';
-          // The transfer target drops our consultation dialog itself once replaced; make sure.
-          const cs = consultation.session;
-          this.clock.setTimeout(() => void terminate(cs), 2000);
-        }
-      }
-    };
-    await new Promise<void>((resolve, reject) => {
-      call.session
-        .refer(target, {
-          requestDelegate: {
-            onAccept: () => {
-              // The colleague drops our consultation dialog as soon as the Replaces INVITE
-              // arrives, possibly before the NOTIFY saying so: that BYE means "transferred".
-              if (consultation) consultation.endReason ??= 'transferred';
-              this.emit('transfer', call.id, 'trying');
-              resolve();
-            },
-            onReject: (r) => {
-              const detail = `${r.message.statusCode} ${r.message.reasonPhrase}`;
-              finished = true;
-              this.emit('transfer', call.id, 'failed', detail);
-              reject(new SwitchboardError('SB20005', `Transfer refused: ${detail}`));
-            },
-          },
-          onNotify: (notification) => {
-            void notification.accept().catch(() => {});
-            const frag = /SIP\/2\.0\s+(\d{3})\s*([^\r\n]*)/.exec(notification.request.body ?? '');
-            if (!frag) return;
-            const code = Number(frag[1]);
-            const detail = `${code} ${frag[2] ?? ''}`.trim();
-            if (code >= 200 && code < 300) finish('succeeded', detail);
-            else if (code >= 300) finish('failed', detail);
-            else if (code === 180 || code === 183) this.emit('transfer', call.id, 'ringing', detail);
-          },
-        })
-        .catch((e) => reject(e instanceof SwitchboardError ? e : new SwitchboardError('SB20005', String(e), e)));
-    });
-  }
-
-  /** We are the transferee: accept the REFER and call the new party; the call swaps dialogs when it answers. */
-  private onRefer(call: SipCall, session: Session, referral: Referral): void {
-    if (call.session !== session || call.phase !== 'established') {
-      void referral.reject().catch(() => {});
-      return;
-    }
-    void referral.accept().then(
-      () => {
-        const inviter = referral.makeInviter({ earlyMedia: true, sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
-        const identity = callerIdentity([], `<${referral.referTo.uri.toString().split('?')[0]}>`);
-        if (identity) call.remote = identity.party;
-        this.adoptReplacement(call, inviter);
-        void inviter.invite().catch((e) => this.logger.log('warn', 'INVITE for the transfer failed', { error: String(e) }));
-      },
-      (e) => this.logger.log('warn', 'accepting REFER failed', { error: String(e) }),
-    );
-  }
-
-  private adoptReplacement(call: SipCall, session: Session): void {
-    call.replacing = session;
-    session.delegate = { ...session.delegate, ...this.sessionDelegate(call, session) };
-    this.watchSession(call, session);
+    await this.transfers.completeTransfer(callId, consultationId);
   }
 
   // ── conference ──────────────────────────────────────────────────────────────────────────────
@@ -1206,17 +1082,6 @@ class SipTelephonyAdapter implements SipTelephony {
   }
 }
 
-/**
- * A URI that prints itself in angle brackets. sip.js writes `Refer-To: <uri.toString()>` without
- * them, but a URI with `?headers` MUST be sent as a name-addr (RFC 3261 §20): without the brackets
- * parsers (sip.js's own, the embedded server's) refuse the REFER.
- */
-class NameAddrUri extends URI {
-  override toString(): string {
-    return `<${super.toString()}>`;
-  }
-}
-
 function encodeUser(user: string): string {
   // '+' and digits stay readable; anything else a SIP user part cannot hold is escaped.
   return user.replace(/[^A-Za-z0-9\-_.!~*'()&=+$,;?/]/g, (c) => encodeURIComponent(c));
@@ -1224,43 +1089,3 @@ function encodeUser(user: string): string {
 
 /** A last resort only, for an offer nobody ever ends (see `noAnswerTimeout`). */
 export const NO_ANSWER_TIMEOUT_SECONDS = 3600;
-
-function settingUp(session: Session): boolean {
-  return session.state === SessionState.Initial || session.state === SessionState.Establishing;
-}
-
-/**
- * Gives up a session that is still being set up while the transport is down: an Invitation is
- * rejected (Terminated at once; the response has nowhere to go), an Inviter is cancelled (sip.js
- * answers a 200 that may still arrive after a reconnect with ACK and BYE) and disposed of.
- */
-function abandon(session: Session): void {
-  if (!settingUp(session)) return;
-  if (session instanceof Invitation) {
-    void session.reject({ statusCode: 480 }).catch(() => {});
-  } else if (session instanceof Inviter) {
-    void session.cancel().catch(() => {});
-    void session.dispose().catch(() => {});
-  }
-}
-
-/** Ends a session whatever its state: CANCEL, reject, or BYE. */
-async function terminate(session: Session): Promise<void> {
-  try {
-    switch (session.state) {
-      case SessionState.Initial:
-      case SessionState.Establishing:
-        if (session instanceof Inviter) await session.cancel();
-        else if (session instanceof Invitation) await session.reject();
-        return;
-      case SessionState.Established:
-        await session.bye();
-        return;
-      default:
-        return;
-    }
-  } catch {
-    /* already ending */
-  }
-}
-
