@@ -28,6 +28,7 @@ import { ScreenPops } from './screen-pops.ts';
 import { TakeBackGate } from './take-back-gate.ts';
 import { CallTransfers } from './call-transfers.ts';
 import { CallControl } from './call-control.ts';
+import { WrapUp } from './wrap-up.ts';
 import { CallHistory, mergeHistory } from './call-history.ts';
 import { CredentialRefresher } from './credential-refresher.ts';
 import type { AgentCommand } from './commands.ts';
@@ -77,7 +78,6 @@ const ACCEPT_ANNOUNCE_MS = 10_000;
 export class ConnectorEngine {
   private readonly emitter: Emitter<EngineEvents>;
   private readonly calls = new CallBoard();
-  private readonly wrapUpTimers = new Map<string, () => void>();
   /** Inbound calls the delegate accepted that the adapter has not announced yet (id → when). */
   private readonly accepting = new Map<string, number>();
   /** The status sign-in restores, while it registers (offers may come before it is applied). */
@@ -91,6 +91,7 @@ export class ConnectorEngine {
   private readonly pops: ScreenPops;
   private readonly transfers: CallTransfers;
   private readonly control: CallControl;
+  private readonly wrapUp: WrapUp;
   /** The History list, kept per extension across reloads. */
   private readonly history: CallHistory;
   /** Renews short-lived credentials while signed in with them (credentialScheme `ephemeral`). */
@@ -141,6 +142,12 @@ export class ConnectorEngine {
       },
       publish: () => this.publish(),
       now: () => this.now(),
+    });
+    this.wrapUp = new WrapUp(this.calls, options.crm, options.clock, {
+      settings: () => this.current.settings,
+      recent: () => this.current.recent,
+      close: (call, why) => this.closer.close(call, why),
+      publish: () => this.publish(),
     });
     this.takeBacks = new TakeBackGate({
       isOpen: (id) => this.calls.has(id),
@@ -295,8 +302,7 @@ export class ConnectorEngine {
     this.takeBacks.dispose();
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
-    for (const cancel of this.wrapUpTimers.values()) cancel();
-    this.wrapUpTimers.clear();
+    this.wrapUp.dispose();
     this.emitter.removeAllListeners();
   }
 
@@ -369,36 +375,13 @@ export class ConnectorEngine {
         this.publish();
         return;
       }
-      case 'set-wrap-up': {
-        this.applyWrapUp(this.calls.require(command.callId), command);
-        this.publish();
-        return;
-      }
-      case 'complete-wrap-up': {
-        // Already closed (the time limit ran out, or a second surface sent it too): done, not an error.
-        if (!this.calls.has(command.callId) && this.current.recent.some((c) => c.id === command.callId)) return;
-        const call = this.calls.require(command.callId, ['wrap-up', 'ended']);
-        this.applyWrapUp(call, command);
-        await this.closer.close(call, 'wrap-up completed');
-        return;
-      }
+      case 'set-wrap-up':
+      case 'complete-wrap-up':
+        return this.wrapUp.run(command);
       case 'retry-log':
       case 'discard-log':
         return runUnsavedLogCommand(this.options.crm, command, this.options.logger);
     }
-  }
-
-  /**
-   * Notes and disposition as the agent left them (null clears the disposition). A disposition
-   * must be one the call center lists, when it lists any: reports group by it.
-   */
-  private applyWrapUp(call: Call, edit: { readonly disposition?: string | null; readonly notes?: string }): void {
-    const list = this.current.settings?.dispositions ?? [];
-    if (edit.disposition && list.length > 0 && !list.some((d) => d.code === edit.disposition)) {
-      throw new SwitchboardError('SB40002', `'${edit.disposition}' is not a disposition of this call center (${list.map((d) => d.code).join(', ')}).`);
-    }
-    if (edit.notes !== undefined) call.update({ notes: edit.notes });
-    if (edit.disposition !== undefined) call.setDisposition(edit.disposition);
   }
 
   // ── signing in ──────────────────────────────────────────────────────────────────────────
@@ -583,15 +566,7 @@ export class ConnectorEngine {
     // Wrap-up for every conversation the agent had, however it ended (hung up, transferred, left a
     // conference); a missed or declined call is logged at once.
     if (settings?.wrapUp.enabled && answered && reason !== 'replaced') {
-      call.transition('wrap-up', this.now(), 'after-call work');
-      const limit = this.options.crm.capabilities.externalWrapUp ? 0 : settings.wrapUp.timeLimitSeconds;
-      if (limit > 0) {
-        const deadline = this.now() + limit * 1000;
-        call.update({ wrapUpDeadline: deadline });
-        this.wrapUpTimers.set(call.id, this.options.clock.setTimeout(() => {
-          if (call.state === 'wrap-up') void this.closer.close(call, `wrap-up time limit (${limit} s) reached`);
-        }, limit * 1000));
-      }
+      this.wrapUp.begin(call, settings.wrapUp.timeLimitSeconds);
       this.publish();
       this.updatePresenceForCalls();
     } else {
@@ -617,8 +592,7 @@ export class ConnectorEngine {
 
   /** A closed call leaves the open calls for the recent ones (and the History); presence follows. */
   private retire(snapshot: CallSnapshot): void {
-    this.wrapUpTimers.get(snapshot.id)?.();
-    this.wrapUpTimers.delete(snapshot.id);
+    this.wrapUp.ended(snapshot.id);
     this.calls.delete(snapshot.id);
     const recentLimit = this.options.recentLimit ?? 20;
     this.set({
