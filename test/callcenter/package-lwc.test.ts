@@ -1,9 +1,10 @@
 /**
  * The package's Lightning web components as Salesforce builds and tests them: every LWC the package
  * generates compiles with Salesforce's LWC compiler (@lwc/compiler) without errors, and the
- * switchboardSetup page passes its sfdx-lwc-jest tests (test/callcenter/lwc/), run in the generated
- * Salesforce DX project. The jest tests live in the repository, not in the package: they compare the
- * page with what the Node linter says (data/fixtures.json, written here), which an org has no use for.
+ * switchboardSetup page and the presence bridge pass their sfdx-lwc-jest tests (test/callcenter/lwc/),
+ * run in the generated Salesforce DX project. The jest tests live in the repository, not in the
+ * package: they compare the page with what the Node linter says (data/fixtures.json, written here),
+ * which an org has no use for.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -78,12 +79,15 @@ test('the LWC compiler refuses a broken template (the check above can fail)', ()
   assert.throws(() => transformSync('<template><p lwc:if={a}></template>', 'broken.html', { name: 'broken', namespace: 'c' }));
 });
 
-test('switchboardSetup passes its sfdx-lwc-jest tests in the generated project', { timeout: 120_000 }, (t) => {
+test('switchboardSetup and switchboardPresenceBridge pass their sfdx-lwc-jest tests in the generated project', { timeout: 120_000 }, (t) => {
   const def = definition();
   const { dir, callCenterXml } = writeProject(t);
   const tests = join(dir, PACKAGE_DIR, 'lwc', 'switchboardSetup', '__tests__');
   mkdirSync(join(tests, 'data'), { recursive: true });
   copyFileSync(join(here, 'lwc', 'switchboardSetup.test.js'), join(tests, 'switchboardSetup.test.js'));
+  const bridgeTests = join(dir, PACKAGE_DIR, 'lwc', 'switchboardPresenceBridge', '__tests__');
+  mkdirSync(bridgeTests);
+  copyFileSync(join(here, 'lwc', 'switchboardPresenceBridge.test.js'), join(bridgeTests, 'switchboardPresenceBridge.test.js'));
   writeFileSync(join(tests, 'data', 'fixtures.json'), JSON.stringify({
     internalName: def.internalName,
     callCenterXml,
@@ -102,5 +106,5 @@ test('switchboardSetup passes its sfdx-lwc-jest tests in the generated project',
   const r = spawnSync(process.execPath, [bin, '--', '--runInBand', '--ci', '--colors=false'], { cwd: dir, encoding: 'utf8', timeout: 110_000 });
   const output = `${r.stdout}\n${r.stderr}`;
   assert.equal(r.status, 0, output);
-  assert.match(output, /Tests:\s+5 passed, 5 total/, output);
+  assert.match(output, /Tests:\s+9 passed, 9 total/, output);
 });
