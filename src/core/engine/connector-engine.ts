@@ -17,10 +17,9 @@ import type { Clock } from '../ports/clock.ts';
 import type { CrmPort } from '../ports/crm-port.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { StoragePort } from '../ports/storage.ts';
-import type { IncomingCall, RegistrationState, SipCredentials, TelephonyPort } from '../ports/telephony-port.ts';
+import type { IncomingCall, RegistrationState, TelephonyPort } from '../ports/telephony-port.ts';
 import { initialPresence, type ChosenStatus, type PresenceState } from '../presence/presence.ts';
 import type { ConnectorSettings } from '../settings/connector-settings.ts';
-import { toSipCredentials, type MintedSipCredentials } from '../credentials/minted-credentials.ts';
 import { CallJournal } from './call-journal.ts';
 import { CallBoard } from './call-board.ts';
 import { CallCloser } from './call-closer.ts';
@@ -30,7 +29,7 @@ import { CallTransfers } from './call-transfers.ts';
 import { CallControl } from './call-control.ts';
 import { WrapUp } from './wrap-up.ts';
 import { CallHistory, mergeHistory } from './call-history.ts';
-import { CredentialRefresher } from './credential-refresher.ts';
+import { SignIn } from './sign-in.ts';
 import type { AgentCommand } from './commands.ts';
 import type { EngineState } from './engine-state.ts';
 import { followUnsavedLogs, runUnsavedLogCommand } from './unsaved-logs.ts';
@@ -80,8 +79,6 @@ export class ConnectorEngine {
   private readonly calls = new CallBoard();
   /** Inbound calls the delegate accepted that the adapter has not announced yet (id → when). */
   private readonly accepting = new Map<string, number>();
-  /** The status sign-in restores, while it registers (offers may come before it is applied). */
-  private signingInAs: ChosenStatus | undefined;
   private telephony?: TelephonyPort;
   private current: EngineState;
   private unsubscribe: (() => void)[] = [];
@@ -94,8 +91,7 @@ export class ConnectorEngine {
   private readonly wrapUp: WrapUp;
   /** The History list, kept per extension across reloads. */
   private readonly history: CallHistory;
-  /** Renews short-lived credentials while signed in with them (credentialScheme `ephemeral`). */
-  private refresher?: CredentialRefresher;
+  private readonly signIn: SignIn;
   private readonly takeBacks: TakeBackGate;
 
   constructor(private readonly options: ConnectorEngineOptions) {
@@ -148,6 +144,22 @@ export class ConnectorEngine {
       recent: () => this.current.recent,
       close: (call, why) => this.closer.close(call, why),
       publish: () => this.publish(),
+    });
+    this.signIn = new SignIn({
+      crm: options.crm,
+      clock: options.clock,
+      logger: options.logger,
+      calls: this.calls,
+      host: {
+        telephony: () => this.requireTelephony(),
+        state: () => this.current,
+        set: (patch) => this.set(patch),
+        restorePresence: () => this.restorePresence(),
+        changePresence: (status, reasonId) => this.changePresence(status, reasonId),
+        restoreHistory: (extension) => this.restoreHistory(extension),
+        close: (call, why) => this.closer.close(call, why),
+        error: (e) => this.emitter.emit('error', e),
+      },
     });
     this.takeBacks = new TakeBackGate({
       isOpen: (id) => this.calls.has(id),
@@ -294,7 +306,7 @@ export class ConnectorEngine {
   }
 
   dispose(): void {
-    this.refresher?.stop();
+    this.signIn.dispose();
     this.journal.dispose();
     this.closer.dispose();
     // Nobody will answer any more: refuse new callers rather than let them ring into the void.
@@ -309,30 +321,13 @@ export class ConnectorEngine {
   // ── commands ────────────────────────────────────────────────────────────────────────────────
 
   private async run(command: AgentCommand): Promise<void> {
-    const t = () => this.requireTelephony();
     // A hang-up of a call that ended while it was being taken back has nothing left to do: the
     // call is reported ended (onEnded), as the agent wanted.
     if (await this.takeBacks.waitFor(command) === 'ended' && command.type === 'hangup') return;
     switch (command.type) {
-      case 'sign-in': {
-        const settings = this.current.settings;
-        if (settings?.sip.credentialScheme === 'ephemeral') return this.signInWithMinted(command.username !== undefined || command.password !== undefined);
-        const username = command.username ?? settings?.sip.username;
-        const password = command.password ?? settings?.sip.password;
-        if (!username || !password) throw new SwitchboardError('SB20001', 'Enter your extension and password.');
-        return this.signIn({ username, password });
-      }
-      case 'sign-out': {
-        if (this.calls.live().length) throw new SwitchboardError('SB40002', 'End your calls before signing out.');
-        if (this.current.presence.status !== 'offline') await this.changePresence('offline');
-        // Calls still in wrap-up are completed (and logged) now, or presence would stay wrap-up while signed out.
-        for (const call of [...this.calls.values()]) await this.closer.close(call, 'wrap-up completed by signing out');
-        this.refresher?.stop();
-        this.refresher = undefined;
-        await t().unregister();
-        this.set({ phase: 'signed-out', signedInAs: undefined });
-        return;
-      }
+      case 'sign-in':
+      case 'sign-out':
+        return this.signIn.run(command);
       case 'set-presence':
         return this.changePresence(command.status, command.reasonId);
       case 'dial':
@@ -384,72 +379,13 @@ export class ConnectorEngine {
     }
   }
 
-  // ── signing in ──────────────────────────────────────────────────────────────────────────
-
-  private async signIn(credentials: SipCredentials, minted?: MintedSipCredentials): Promise<void> {
-    // Known before registering: the phone system may offer a call the moment it registers (one
-    // that rang this agent while the page reloaded), and it is taken as the agent's status says.
-    const restored = await this.restorePresence();
-    this.signingInAs = restored.status;
-    this.set({ phase: 'ready' });
-    try {
-      await this.requireTelephony().register(credentials);
-    } catch (error) {
-      // Not signed in after all: show the sign-in form again, with the error.
-      this.signingInAs = undefined;
-      this.set({ phase: 'signed-out', signedInAs: undefined });
-      throw error;
-    }
-    this.set({ signedInAs: { extension: credentials.username, ...(minted ? { credentialExpiresAt: minted.expiresAt } : {}) } });
-    await this.restoreHistory(credentials.username);
-    try {
-      await this.changePresence(restored.status, restored.reasonId);
-    } finally {
-      this.signingInAs = undefined;
-    }
-  }
-
-  /**
-   * Signs in with credentials the CRM mints, and keeps renewing them until sign-out: a renewal goes
-   * to the live registration (no unregister, calls untouched). Typed credentials are refused here,
-   * so a password never enters this path.
-   */
-  private async signInWithMinted(typed: boolean): Promise<void> {
-    const { crm, clock, logger } = this.options;
-    if (typed) throw new SwitchboardError('SB20001', 'This call center signs you in with credentials from Salesforce; there is no password to type.');
-    const mint = crm.mintSipCredentials?.bind(crm);
-    if (!mint) throw new SwitchboardError('SB10001', 'credentialScheme is ephemeral, but this CRM surface cannot mint SIP credentials.');
-    if (this.current.phase === 'ready' && this.refresher?.running) return;
-    this.refresher?.stop();
-    const refresher = new CredentialRefresher({
-      mint,
-      clock,
-      logger,
-      apply: async (minted, first) => {
-        if (first) {
-          await this.signIn(toSipCredentials(minted), minted);
-        } else {
-          await this.requireTelephony().updateCredentials(toSipCredentials(minted));
-          this.set({ signedInAs: { extension: minted.extension, credentialExpiresAt: minted.expiresAt } });
-        }
-        if (this.current.lastError?.code === 'SB30005') this.set({ lastError: undefined });
-      },
-      onError: (error) => {
-        if (this.refresher !== refresher) return;
-        this.set({ lastError: error.toJSON() });
-        this.emitter.emit('error', error);
-      },
-    });
-    this.refresher = refresher;
-    await refresher.start();
-  }
-
   // ── telephony events ───────────────────────────────────────────────────────────────────────
 
   private acceptIncoming(incoming: IncomingCall): boolean {
     const { settings, phase } = this.current;
     if (phase !== 'ready') return false;
-    const presence = this.signingInAs && this.current.presence.status === 'offline' ? { status: this.signingInAs } : this.current.presence;
+    const signingInAs = this.signIn.signingInAs;
+    const presence = signingInAs && this.current.presence.status === 'offline' ? { status: signingInAs } : this.current.presence;
     // Calls accepted but not yet announced count too: callers arriving in the same instant must not
     // all ring. An acceptance the adapter never announces (a CANCEL raced it) stops counting after a while.
     const now = this.now();
