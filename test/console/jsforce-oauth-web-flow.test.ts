@@ -15,6 +15,7 @@ let app: RunningConsole;
 const VERSION = '62.0';
 // The Salesforce CLI's callback: a loopback URL, as the emulator requires.
 const REDIRECT_URI = 'http://localhost:1717/OauthRedirect';
+const CLIENT_ID = 'switchboard-web-app';
 const CLIENT_SECRET = 'web-flow-secret';
 
 before(async () => {
@@ -23,7 +24,7 @@ before(async () => {
 after(async () => app?.close());
 
 const oauth2 = (extra: { useVerifier?: boolean; redirectUri?: string } = {}): OAuth2 =>
-  new OAuth2({ loginUrl: app.lightningOrigin, clientId: 'switchboard-web-app', clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, ...extra });
+  new OAuth2({ loginUrl: app.lightningOrigin, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, ...extra });
 
 const rejection = async (p: Promise<unknown>): Promise<Error> => {
   try {
@@ -68,6 +69,11 @@ async function token(form: Record<string, string>): Promise<{ status: number; bo
   return { status: res.status, body: (await res.json()) as Record<string, string> };
 }
 
+/** The token request for a code, as the app's server sends it. */
+const codeGrant = (code: string, extra: Record<string, string> = {}) =>
+  token({ grant_type: 'authorization_code', code, client_id: CLIENT_ID, redirect_uri: REDIRECT_URI, ...extra });
+const refreshGrant = (refreshToken: string, clientId = CLIENT_ID) => token({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId });
+
 test('web server flow: a signed-in browser is sent back with a code and the state; the code buys an access and a refresh token that work', { timeout: 30_000 }, async () => {
   const { cookie } = await signIn(DEMO.agent.username);
   const client = oauth2();
@@ -94,7 +100,7 @@ test('web server flow: a signed-in browser is sent back with a code and the stat
 test('token response: Salesforce\'s fields, the signature over id + issued_at keyed with the client secret, the scopes granted', { timeout: 30_000 }, async () => {
   const { cookie } = await signIn(DEMO.secondAgent.username);
   const code = await authorizationCode(oauth2(), cookie, { scope: 'api refresh_token' });
-  const { status, body } = await token({ grant_type: 'authorization_code', code, client_id: 'switchboard-web-app', client_secret: CLIENT_SECRET, redirect_uri: REDIRECT_URI });
+  const { status, body } = await codeGrant(code, { client_secret: CLIENT_SECRET });
   assert.equal(status, 200);
   assert.deepEqual(Object.keys(body).sort(), ['access_token', 'id', 'instance_url', 'issued_at', 'refresh_token', 'scope', 'signature', 'token_type']);
   assert.equal(body.token_type, 'Bearer');
@@ -104,7 +110,7 @@ test('token response: Salesforce\'s fields, the signature over id + issued_at ke
 
   // Without refresh_token (or offline_access) among the scopes there is no refresh token.
   const noRefresh = await authorizationCode(oauth2(), cookie, { scope: 'api' });
-  const plain = await token({ grant_type: 'authorization_code', code: noRefresh, client_id: 'switchboard-web-app', redirect_uri: REDIRECT_URI });
+  const plain = await codeGrant(noRefresh);
   assert.equal(plain.status, 200);
   assert.equal(plain.body.refresh_token, undefined);
   assert.equal(plain.body.scope, 'api');
@@ -148,7 +154,9 @@ test('revoking a refresh token ends it and every access token issued with it; an
   await conn.logout(true); // jsforce revokes the refresh token
 
   for (const access of [first, second]) {
-    const res = await fetch(`${app.lightningOrigin}/services/data/v${VERSION}/query?q=SELECT+Id+FROM+Contact`, { headers: { authorization: `Bearer ${access}` } });
+    const res = await fetch(`${app.lightningOrigin}/services/data/v${VERSION}/query?q=SELECT+Id+FROM+Contact`, {
+      headers: { authorization: `Bearer ${access}` },
+    });
     assert.equal(res.status, 401, 'the access tokens ended with their refresh token');
   }
   const expired = await rejection(client.refreshToken(conn.refreshToken ?? ''));
@@ -157,32 +165,33 @@ test('revoking a refresh token ends it and every access token issued with it; an
 
   const unknown = await rejection(client.revokeToken('not-a-token-of-this-org'));
   assert.equal(unknown.name, 'unsupported_token_type');
-  const res = await fetch(`${app.lightningOrigin}/services/oauth2/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=' });
+  const res = await fetch(`${app.lightningOrigin}/services/oauth2/revoke`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=',
+  });
   assert.equal(res.status, 400);
   assert.equal(new URLSearchParams(await res.text()).get('error'), 'invalid_token');
   // GET with ?token= revokes too, as Salesforce's endpoint allows.
   const { cookie: other } = await signIn(DEMO.agent.username);
   const code = await authorizationCode(client, other);
-  const got = await token({ grant_type: 'authorization_code', code, client_id: 'switchboard-web-app', redirect_uri: REDIRECT_URI });
+  const got = await codeGrant(code);
   assert.equal((await fetch(`${app.lightningOrigin}/services/oauth2/revoke?token=${encodeURIComponent(got.body.refresh_token!)}`)).status, 200);
-  assert.equal((await token({ grant_type: 'refresh_token', refresh_token: got.body.refresh_token!, client_id: 'switchboard-web-app' })).body.error, 'invalid_grant');
+  assert.equal((await refreshGrant(got.body.refresh_token!)).body.error, 'invalid_grant');
 });
 
 test('token endpoint failures: unknown code, wrong redirect URI, another client, no client id, a refresh token of another client', { timeout: 30_000 }, async () => {
   const { cookie } = await signIn(DEMO.agent.username);
-  const form = (code: string, extra: Record<string, string> = {}) => ({ grant_type: 'authorization_code', code, client_id: 'switchboard-web-app', redirect_uri: REDIRECT_URI, ...extra });
-  assert.deepEqual(await token(form('made-up-code')), { status: 400, body: { error: 'invalid_grant', error_description: 'invalid authorization code' } });
-  assert.deepEqual(await token(form(await authorizationCode(oauth2(), cookie), { redirect_uri: 'http://localhost:1717/Other' })),
+  assert.deepEqual(await codeGrant('made-up-code'), { status: 400, body: { error: 'invalid_grant', error_description: 'invalid authorization code' } });
+  assert.deepEqual(await codeGrant(await authorizationCode(oauth2(), cookie), { redirect_uri: 'http://localhost:1717/Other' }),
     { status: 400, body: { error: 'redirect_uri_mismatch', error_description: 'redirect_uri must match configuration' } });
-  assert.deepEqual(await token(form(await authorizationCode(oauth2(), cookie), { client_id: 'another-app' })),
+  assert.deepEqual(await codeGrant(await authorizationCode(oauth2(), cookie), { client_id: 'another-app' }),
     { status: 400, body: { error: 'invalid_grant', error_description: 'invalid authorization code' } });
-  assert.deepEqual(await token(form(await authorizationCode(oauth2(), cookie), { client_id: '' })),
+  assert.deepEqual(await codeGrant(await authorizationCode(oauth2(), cookie), { client_id: '' }),
     { status: 400, body: { error: 'invalid_client_id', error_description: 'client identifier invalid' } });
 
-  const good = await token(form(await authorizationCode(oauth2(), cookie)));
-  assert.deepEqual(await token({ grant_type: 'refresh_token', refresh_token: good.body.refresh_token!, client_id: 'another-app' }),
+  const good = await codeGrant(await authorizationCode(oauth2(), cookie));
+  assert.deepEqual(await refreshGrant(good.body.refresh_token!, 'another-app'),
     { status: 400, body: { error: 'invalid_grant', error_description: 'expired access/refresh token' } });
-  assert.deepEqual(await token({ grant_type: 'refresh_token', refresh_token: 'made-up', client_id: 'switchboard-web-app' }),
+  assert.deepEqual(await refreshGrant('made-up'),
     { status: 400, body: { error: 'invalid_grant', error_description: 'expired access/refresh token' } });
 });
 
@@ -193,10 +202,10 @@ test('PKCE: jsforce\'s code verifier completes the flow; a wrong or missing veri
   assert.equal((await conn.authorize(await authorizationCode(client, cookie))).id, DEMO.agent.id);
 
   const code = await authorizationCode(client, cookie);
-  assert.deepEqual(await token({ grant_type: 'authorization_code', code, client_id: 'switchboard-web-app', redirect_uri: REDIRECT_URI, code_verifier: 'not-the-verifier-not-the-verifier-not-the-verifier' }),
+  assert.deepEqual(await codeGrant(code, { code_verifier: 'not-the-verifier-not-the-verifier-not-the-verifier' }),
     { status: 400, body: { error: 'invalid_grant', error_description: 'invalid code verifier' } });
   const missing = await authorizationCode(client, cookie);
-  assert.equal((await token({ grant_type: 'authorization_code', code: missing, client_id: 'switchboard-web-app', redirect_uri: REDIRECT_URI })).body.error_description, 'invalid code verifier');
+  assert.equal((await codeGrant(missing)).body.error_description, 'invalid code verifier');
   // Only S256.
   const plain = await visit(`${client.getAuthorizationUrl()}&code_challenge_method=plain`, cookie);
   assert.equal(plain.searchParams.get('error'), 'invalid_request');
@@ -242,9 +251,10 @@ test('authorize errors: a bad redirect URI or no client id is a 400 page; other 
     assert.match(await res.text(), new RegExp(`error=${error}`));
   }
   const token = await visit(authorize({ response_type: 'token', client_id: 'app', redirect_uri: REDIRECT_URI, state: 'st' }), cookie);
-  assert.deepEqual([token.searchParams.get('error'), token.searchParams.get('state'), token.searchParams.get('code')], ['unsupported_response_type', 'st', null]);
+  const answer = (url: URL, ...names: string[]) => names.map((n) => url.searchParams.get(n));
+  assert.deepEqual(answer(token, 'error', 'state', 'code'), ['unsupported_response_type', 'st', null]);
   const scope = await visit(authorize({ response_type: 'code', client_id: 'app', redirect_uri: REDIRECT_URI, scope: 'api everything' }), cookie);
-  assert.deepEqual([scope.searchParams.get('error'), scope.searchParams.get('error_description')], ['invalid_scope', 'the requested scope is not allowed: everything']);
+  assert.deepEqual(answer(scope, 'error', 'error_description'), ['invalid_scope', 'the requested scope is not allowed: everything']);
   // The emulator's own origin is an acceptable redirect URI.
   const own = await visit(authorize({ response_type: 'code', client_id: 'app', redirect_uri: `${app.lightningOrigin}/callback?x=1` }), cookie);
   assert.equal(own.searchParams.get('x'), '1');
@@ -256,6 +266,7 @@ test('the request guard: token and revoke need no session, but another site\'s O
   for (const path of ['/services/oauth2/token', '/services/oauth2/revoke']) {
     assert.equal((await post(path, { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://attacker.example' })).status, 403, path);
     assert.equal((await post(path, { 'content-type': 'text/plain' })).status, 415, path);
-    assert.equal((await post(path, { 'content-type': 'application/x-www-form-urlencoded' })).status, 400, `${path}: reaches the endpoint, which refuses the token`);
+    const reached = await post(path, { 'content-type': 'application/x-www-form-urlencoded' });
+    assert.equal(reached.status, 400, `${path}: reaches the endpoint, which refuses the token`);
   }
 });

@@ -190,8 +190,13 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     // The customer phone (src/node/customer-phone) for demos: L/customer-phone/.
     extra: [
       (req, res) => handleLogin(req, res, new URL(req.url ?? '/', 'http://console.invalid'), { data, sessions }),
-      (req, res) => handleApiLogin(req, res, new URL(req.url ?? '/', 'http://console.invalid'), { data, sessions, grants, password: options.apiPassword ?? DEMO_API_PASSWORD, origin: () => origins.lightning, ...(options.connectedApps ? { connectedApps: options.connectedApps } : {}) }),
-      (req, res) => handleOAuthWebFlow(req, res, new URL(req.url ?? '/', 'http://console.invalid'), { data, sessions, grants, origin: () => origins.lightning }),
+      (req, res) => handleApiLogin(req, res, new URL(req.url ?? '/', 'http://console.invalid'), {
+        data, sessions, grants, password: options.apiPassword ?? DEMO_API_PASSWORD, origin: () => origins.lightning,
+        ...(options.connectedApps ? { connectedApps: options.connectedApps } : {}),
+      }),
+      (req, res) => handleOAuthWebFlow(req, res, new URL(req.url ?? '/', 'http://console.invalid'), {
+        data, sessions, grants, origin: () => origins.lightning,
+      }),
       customerPhoneHandler({ distDir: options.distDir ?? join(ROOT, 'dist') }),
       remoting.lightning,
     ],

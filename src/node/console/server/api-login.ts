@@ -21,12 +21,14 @@ import { HttpError, readBody, sendJson, sendText } from './http-util.ts';
 import type { ConsoleData, UserView } from './console-data.ts';
 import type { SessionStore } from './sessions.ts';
 import type { OAuthGrants, RefreshGrant } from './oauth-grants.ts';
-import { authorizationCodeGrant, OAUTH_REVOKE_PATH, refreshTokenGrant, type GrantOutcome } from './oauth-web-flow.ts';
+import { authorizationCodeGrant, refreshTokenGrant, type GrantOutcome } from './oauth-token-grants.ts';
 
 /** The emulated org's Id (18 characters, key prefix 00D). */
 export const ORG_ID = '00D5g000000SwBdEAK';
 export const SOAP_LOGIN_PATH = /^\/services\/Soap\/u\/(\d+)\.0\/?$/;
 export const OAUTH_TOKEN_PATH = '/services/oauth2/token';
+/** Answered by oauth-web-flow.ts; named here for the request guard. */
+export const OAUTH_REVOKE_PATH = '/services/oauth2/revoke';
 const IDENTITY_PATH = /^\/id\/([A-Za-z0-9]{15,18})\/([A-Za-z0-9]{15,18})\/?$/;
 
 /** Paths where a session starts or ends by its token alone, so a request needs no session (request-guard.ts). */
@@ -153,10 +155,11 @@ async function oauthToken(req: IncomingMessage, res: ServerResponse, options: Ap
   if (grant === JWT_BEARER_GRANT) return jwtBearer(res, form.get('assertion') ?? '', options);
   const grants = options.grants;
   if (grants && (grant === 'authorization_code' || grant === 'refresh_token')) {
-    const flow = { data: options.data, sessions: options.sessions, grants, origin: options.origin };
+    const flow = { data: options.data, grants };
     const outcome: GrantOutcome = grant === 'authorization_code' ? authorizationCodeGrant(form, flow) : refreshTokenGrant(form, flow);
     if ('error' in outcome) return sendJson(res, 400, { error: outcome.error, error_description: outcome.description });
-    return sendToken(res, outcome.user, options, form.get('client_secret'), { scopes: outcome.scopes, ...(outcome.grant ? { grant: outcome.grant } : {}), newRefreshToken: outcome.newRefreshToken });
+    const web = { scopes: outcome.scopes, ...(outcome.grant ? { grant: outcome.grant } : {}), newRefreshToken: outcome.newRefreshToken };
+    return sendToken(res, outcome.user, options, form.get('client_secret'), web);
   }
   if (grant !== 'password') {
     return sendJson(res, 400, { error: 'unsupported_grant_type', error_description: grant ? `grant type not supported: ${grant}` : 'grant type not supported' });
@@ -184,7 +187,8 @@ function sendToken(res: ServerResponse, user: UserView, options: ApiLoginOptions
   sendJson(res, 200, {
     access_token: session.token,
     ...(web?.newRefreshToken && web.grant ? { refresh_token: web.grant.token } : {}),
-    // Salesforce's signature: HMAC-SHA256 of id + issued_at keyed with the client secret, so a client can check the response came from the org it holds a secret for.
+    // Salesforce's signature: HMAC-SHA256 of id + issued_at keyed with the client secret, so that
+    // a client can check the response came from the org it holds a secret for.
     signature: clientSecret ? createHmac('sha256', clientSecret).update(id + issuedAt).digest('base64') : '',
     ...(web ? { scope: web.scopes.join(' ') } : {}),
     instance_url: origin,

@@ -8,8 +8,8 @@
  *   signed in goes to the login page (login.ts), which returns it here. Errors go back to the
  *   redirect URI as `error` and `error_description`, except a missing client id or an unacceptable
  *   redirect URI, which get a 400 page (an org never sends a browser to a URL it cannot trust);
- * - the token endpoint's `authorization_code` and `refresh_token` grants (api-login.ts answers
- *   the endpoint and calls `authorizationCodeGrant` / `refreshTokenGrant`);
+ * - the token endpoint's `authorization_code` and `refresh_token` grants (oauth-token-grants.ts;
+ *   api-login.ts answers the endpoint);
  * - `POST /services/oauth2/revoke` (or `GET ?token=`): an access token ends; a refresh token ends
  *   with every access token issued from it.
  * The emulator has no connected apps, so any client id is accepted, but a redirect URI must be a
@@ -18,13 +18,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, readBody, sendText } from './http-util.ts';
-import type { ConsoleData, UserView } from './console-data.ts';
+import type { ConsoleData } from './console-data.ts';
 import type { SessionStore } from './sessions.ts';
 import { LOGIN_PATH } from './request-guard.ts';
-import { allowsRefresh, parseScopes, verifierMatches, type OAuthGrants, type RefreshGrant } from './oauth-grants.ts';
+import { OAUTH_REVOKE_PATH } from './api-login.ts';
+import { parseScopes, type OAuthGrants } from './oauth-grants.ts';
 
 export const OAUTH_AUTHORIZE_PATH = '/services/oauth2/authorize';
-export const OAUTH_REVOKE_PATH = '/services/oauth2/revoke';
 
 export interface WebFlowOptions {
   readonly data: ConsoleData;
@@ -34,14 +34,7 @@ export interface WebFlowOptions {
   readonly origin: () => string;
 }
 
-/** A token grant's result: whom to issue an access token for, or the OAuth error to answer. */
-export type GrantOutcome =
-  | { readonly user: UserView; readonly scopes: readonly string[]; readonly grant?: RefreshGrant; readonly newRefreshToken: boolean }
-  | { readonly error: string; readonly description: string };
-
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-/** Salesforce's wording for a token it does not know, revoked or never issued. */
-const EXPIRED_TOKEN = 'expired access/refresh token';
 
 /** Answers the authorize and revoke endpoints; false for any other path. */
 export async function handleOAuthWebFlow(req: IncomingMessage, res: ServerResponse, url: URL, options: WebFlowOptions): Promise<boolean> {
@@ -52,7 +45,9 @@ export async function handleOAuthWebFlow(req: IncomingMessage, res: ServerRespon
     return true;
   }
   if (url.pathname === OAUTH_REVOKE_PATH) {
-    if (method !== 'GET' && method !== 'POST') throw new HttpError(405, `${method} ${OAUTH_REVOKE_PATH}: the revocation endpoint takes POST (or GET with ?token=)`);
+    if (method !== 'GET' && method !== 'POST') {
+      throw new HttpError(405, `${method} ${OAUTH_REVOKE_PATH}: the revocation endpoint takes POST (or GET with ?token=)`);
+    }
     const token = method === 'POST' ? new URLSearchParams(await readBody(req)).get('token') : url.searchParams.get('token');
     revoke(res, token ?? '', options);
     return true;
@@ -72,7 +67,8 @@ function redirectProblem(redirectUri: string, origin: string): string | undefine
   if (url.hash) return `redirect_uri '${redirectUri}' has a fragment, which a redirect URI may not have.`;
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return `redirect_uri '${redirectUri}' is not an http or https URL.`;
   if (LOOPBACK_HOSTS.has(url.hostname) || url.origin === origin) return undefined;
-  return `redirect_uri '${redirectUri}' is neither a loopback URL (localhost, 127.0.0.1, [::1]) nor on the emulator's origin ${origin}: the emulator sends authorization codes to nothing outside this machine.`;
+  return `redirect_uri '${redirectUri}' is neither a loopback URL (localhost, 127.0.0.1, [::1]) nor on the emulator's origin ${origin}: ` +
+    'the emulator sends authorization codes to nothing outside this machine.';
 }
 
 function authorize(req: IncomingMessage, res: ServerResponse, url: URL, options: WebFlowOptions): void {
@@ -91,15 +87,22 @@ function authorize(req: IncomingMessage, res: ServerResponse, url: URL, options:
   };
   const responseType = q.get('response_type') ?? '';
   if (responseType !== 'code') {
-    return back({ error: 'unsupported_response_type', error_description: responseType ? `response type not supported: ${responseType} (the emulator runs the web server flow, response_type=code)` : 'response type not supported' });
+    const description = responseType
+      ? `response type not supported: ${responseType} (the emulator runs the web server flow, response_type=code)`
+      : 'response type not supported';
+    return back({ error: 'unsupported_response_type', error_description: description });
   }
   const scopes = parseScopes(q.get('scope'));
   if ('unknown' in scopes) return back({ error: 'invalid_scope', error_description: `the requested scope is not allowed: ${scopes.unknown}` });
   const challenge = q.get('code_challenge');
   const challengeMethod = q.get('code_challenge_method');
   // Salesforce takes S256 only and assumes it when the method is left out (jsforce leaves it out).
-  if (challengeMethod !== null && challengeMethod !== 'S256') return back({ error: 'invalid_request', error_description: `code_challenge_method must be S256, not ${challengeMethod}` });
-  if (challenge !== null && !/^[A-Za-z0-9_-]{43}$/.test(challenge)) return back({ error: 'invalid_request', error_description: 'invalid code_challenge: expected base64url(SHA-256(code_verifier)), 43 characters' });
+  if (challengeMethod !== null && challengeMethod !== 'S256') {
+    return back({ error: 'invalid_request', error_description: `code_challenge_method must be S256, not ${challengeMethod}` });
+  }
+  if (challenge !== null && !/^[A-Za-z0-9_-]{43}$/.test(challenge)) {
+    return back({ error: 'invalid_request', error_description: 'invalid code_challenge: expected base64url(SHA-256(code_verifier)), 43 characters' });
+  }
   const prompt = (q.get('prompt') ?? '').split(/\s+/);
   const session = options.sessions.fromCookie(req);
   const user = session && !prompt.includes('login') ? options.data.user(session.userId) : undefined;
@@ -118,35 +121,6 @@ function authorize(req: IncomingMessage, res: ServerResponse, url: URL, options:
     ...(challenge !== null ? { codeChallenge: challenge } : {}),
   });
   back({ code: code.code });
-}
-
-/** The token endpoint's `grant_type=authorization_code`: the code from authorize, for the client and redirect URI it was issued to. */
-export function authorizationCodeGrant(form: URLSearchParams, options: WebFlowOptions): GrantOutcome {
-  const clientId = form.get('client_id') ?? '';
-  if (!clientId) return { error: 'invalid_client_id', description: 'client identifier invalid' };
-  const code = options.grants.redeemCode(form.get('code') ?? '');
-  if (code === 'expired') return { error: 'invalid_grant', description: 'expired authorization code' };
-  if (!code || code.clientId !== clientId) return { error: 'invalid_grant', description: 'invalid authorization code' };
-  if ((form.get('redirect_uri') ?? '') !== code.redirectUri) return { error: 'redirect_uri_mismatch', description: 'redirect_uri must match configuration' };
-  if (code.codeChallenge !== undefined && !verifierMatches(form.get('code_verifier') ?? '', code.codeChallenge)) {
-    return { error: 'invalid_grant', description: 'invalid code verifier' };
-  }
-  const user = options.data.user(code.userId);
-  if (!user) return { error: 'invalid_grant', description: 'inactive user' };
-  // Salesforce issues a refresh token only when the granted scopes include refresh_token (or offline_access).
-  if (!allowsRefresh(code.scopes)) return { user, scopes: code.scopes, newRefreshToken: false };
-  return { user, scopes: code.scopes, grant: options.grants.issueRefreshToken(user.Id, clientId, code.scopes), newRefreshToken: true };
-}
-
-/** The token endpoint's `grant_type=refresh_token`: a new access token; the refresh token stays the same (Salesforce's default). */
-export function refreshTokenGrant(form: URLSearchParams, options: WebFlowOptions): GrantOutcome {
-  const clientId = form.get('client_id') ?? '';
-  if (!clientId) return { error: 'invalid_client_id', description: 'client identifier invalid' };
-  const grant = options.grants.refreshGrant(form.get('refresh_token') ?? '');
-  if (!grant || grant.clientId !== clientId) return { error: 'invalid_grant', description: EXPIRED_TOKEN };
-  const user = options.data.user(grant.userId);
-  if (!user) return { error: 'invalid_grant', description: 'inactive user' };
-  return { user, scopes: grant.scopes, grant, newRefreshToken: false };
 }
 
 /**
