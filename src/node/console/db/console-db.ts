@@ -17,6 +17,7 @@ import { coerceValue, formatAutoNumber, formatDateTime, fromSql, toSql } from '.
 import { describeGlobalEntry, describeObject, type DescribeGlobalResult, type SObjectDescribe } from './describe.ts';
 import { parseSoql } from './soql/parser.ts';
 import { compileQuery } from './soql/compile.ts';
+import { nameObjectField, nameObjectSource } from './soql/relationship.ts';
 import { parseSosl } from './sosl/parser.ts';
 import { executeSearch, type SearchResult } from './search.ts';
 import { ValidationRuleStore } from './validation-rules.ts';
@@ -384,7 +385,7 @@ export class ConsoleDb {
       const record = rowToRecord(compiled.object, r, compiled.fields, apiVersion) as Record<string, unknown>;
       for (const p of compiled.parents) {
         const id = r[p.reference.name];
-        record[p.relationship] = typeof id === 'string' ? this.parentRecord(id, p.fields, apiVersion) : null;
+        record[p.relationship] = typeof id === 'string' ? this.parentRecord(id, p.fields, apiVersion, p.polymorphic) : null;
       }
       for (const child of compiled.children) {
         const childRows = this.prepare(child.sql).all(r.Id as string, ...child.params.slice(1)) as Row[];
@@ -398,11 +399,21 @@ export class ConsoleDb {
   }
 
   /** A parent record as a relationship query nests it: its attributes and the fields asked for (null where its object has no such field). */
-  private parentRecord(id: string, fields: readonly string[], apiVersion: string): SObjectRecord | null {
+  private parentRecord(id: string, fields: readonly string[], apiVersion: string, polymorphic = false): SObjectRecord | null {
     const object = this.objectOfId(id);
     const def = object ? this.objectDef(object) : undefined;
     const row = def ? this.row(def, id) : undefined;
     if (!def || !row) return null;
+    if (polymorphic) {
+      // Through Who or What the fields are the Name object's: Type is the parent's object, Name its record name.
+      const named = rowToRecord(def, row, [], apiVersion) as Record<string, unknown>;
+      for (const n of fields) {
+        const field = nameObjectField(n);
+        const source = field && nameObjectSource(def, field);
+        named[n] = !source ? null : 'constant' in source ? source.constant : fromSql(source.column, row[source.column.name]);
+      }
+      return named as SObjectRecord;
+    }
     const record = rowToRecord(def, row, fields.map((n) => findField(def, n)).filter((fd): fd is FieldDef => fd !== undefined), apiVersion) as Record<string, unknown>;
     for (const n of fields) if (!(n in record)) record[n] = null;
     return record as SObjectRecord;

@@ -21,6 +21,8 @@ export interface ParentSelect {
   readonly reference: FieldDef;
   /** Parent field names, in select order. */
   readonly fields: readonly string[];
+  /** A polymorphic lookup (Who, What): the fields are the Name object's (Type, Name as each object names its records). */
+  readonly polymorphic: boolean;
 }
 
 /** A child relationship subquery: its SQL runs once per parent row, the parent's Id as `params[0]`. */
@@ -74,7 +76,7 @@ export function resolveField(object: ObjectDef, ref: FieldRef, ctx: CompileConte
 
 /** A field a filter or ordering reads: a column of `object`, or a parent's through its relationship path. */
 function operand(object: ObjectDef, ref: FieldRef, ctx: CompileContext): Operand {
-  if (ref.path) return relationshipOperand(object, ref, ctx.source);
+  if (ref.path) return relationshipOperand(object, ref, ctx);
   const field = resolveField(object, ref, ctx);
   return { field, expr: col(field) };
 }
@@ -191,7 +193,7 @@ function checkHavingFields(object: ObjectDef, cond: Condition, groups: readonly 
 
 /** `Account.Name`, `Who.Name`: one level of parent relationship, its field known on the object (or, polymorphic, the Name object) it points to. */
 function resolveParents(object: ObjectDef, refs: readonly FieldRef[], ctx: CompileContext): ParentSelect[] {
-  const byRelationship = new Map<string, { relationship: string; reference: FieldDef; fields: string[] }>();
+  const byRelationship = new Map<string, { relationship: string; reference: FieldDef; fields: string[]; polymorphic: boolean }>();
   for (const ref of refs) {
     const path = ref.path!;
     const reference = relationshipField(object, path[0]!);
@@ -203,7 +205,7 @@ function resolveParents(object: ObjectDef, refs: readonly FieldRef[], ctx: Compi
     // A polymorphic lookup (Who, What) offers the Name object's fields, as in WHERE.
     const field = targets.length === 1 ? findField(targets[0]!, ref.name) : nameObjectField(ref.name);
     if (!field) throw noSuchColumn(ctx.source, ref, targets.length === 1 ? targets[0]!.name : 'Name');
-    const entry = byRelationship.get(reference.name) ?? { relationship: reference.relationshipName!, reference, fields: [] };
+    const entry = byRelationship.get(reference.name) ?? { relationship: reference.relationshipName!, reference, fields: [], polymorphic: targets.length !== 1 };
     if (entry.fields.some((f) => f.toLowerCase() === field.name.toLowerCase())) throw positionedError('INVALID_FIELD', ctx.source, ref.token, `duplicate field selected: ${path[0]}.${field.name}`);
     entry.fields.push(field.name);
     byRelationship.set(reference.name, entry);

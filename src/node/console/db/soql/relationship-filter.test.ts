@@ -98,6 +98,8 @@ test('polymorphic Who across Lead and Contact: Who.Name, Who.Type, Who.Email; OR
   assert.deepEqual(column(db, "SELECT Subject FROM Task WHERE Who.Email LIKE '%engines%'", 'Subject'), ['T2 call Ada (lead)']);
   assert.deepEqual(column(db, 'SELECT Subject FROM Task ORDER BY Who.Name NULLS LAST', 'Subject'), ['T1 call Ada (contact)', 'T2 call Ada (lead)', 'T3 case for Bob', 'T5 call Leo', 'T4 nobody']);
   assert.deepEqual(column(db, "SELECT Subject FROM Task WHERE Who.LastName = 'Lovelace' OR Who.FirstName = 'Leo' ORDER BY Subject", 'Subject'), ['T2 call Ada (lead)', 'T5 call Leo']);
+  const lovelace = String(db.query("SELECT Id FROM Lead WHERE LastName = 'Lovelace'").records[0]!.Id);
+  assert.deepEqual(column(db, `SELECT Subject FROM Task WHERE Who.Id = '${lovelace.slice(0, 15)}'`, 'Subject'), ['T2 call Ada (lead)']);
 });
 
 test('polymorphic What: What.Type per key prefix, What.Name as each object names its records (a Case by its number)', () => {
@@ -111,6 +113,21 @@ test('polymorphic What: What.Type per key prefix, What.Name as each object names
   assert.equal(db.query("SELECT COUNT() FROM Task WHERE What.Email != null").totalSize, 0);
 });
 
+test('the select list reads Who and What as WHERE does: Type per object, Name as each object names its records', () => {
+  const { db, caseNumber } = seed();
+  type Named = { attributes: { type: string }; Type: string; Name: string } | null;
+  const r = db.query('SELECT Subject, What.Type, What.Name, Who.Type FROM Task WHERE What.Type != null ORDER BY Subject');
+  assert.deepEqual(r.records.map((t) => {
+    const what = t.What as unknown as Named;
+    const who = t.Who as unknown as Named;
+    return [t.Subject, what?.attributes.type, what?.Type, what?.Name, who?.Type ?? null];
+  }), [
+    ['T1 call Ada (contact)', 'Account', 'Account', 'Acme', 'Contact'],
+    ['T3 case for Bob', 'Case', 'Case', caseNumber, 'Contact'],
+    ['T4 nobody', 'Opportunity', 'Opportunity', 'Big deal', null],
+  ]);
+});
+
 test('parent fields in a child subquery filter and in the COUNT() form', () => {
   const { db } = seed();
   const r = db.query("SELECT Name, (SELECT LastName FROM Contacts WHERE Account.Parent.Name = 'Acme Holding') FROM Account WHERE Owner.Alias = 'olga' ORDER BY Name");
@@ -118,6 +135,15 @@ test('parent fields in a child subquery filter and in the COUNT() form', () => {
     ['Acme', ['Alpha']],
     ['Acme Holding', null],
   ]);
+});
+
+test('SOSL RETURNING filters and orders by parent fields the same way', () => {
+  const { db } = seed();
+  const found = (sosl: string) => db.search(sosl).searchRecords.map((r) => r.Name);
+  assert.deepEqual(found("FIND {Ada OR Ann OR Bob} IN NAME FIELDS RETURNING Contact(Name WHERE Account.Name LIKE 'acme%' ORDER BY Account.Name DESC)"), ['Ada Byron', 'Ann Alpha']);
+  assert.deepEqual(found("FIND {Alpha} RETURNING Contact(Name WHERE Account.Name = 'Globex')"), []);
+  const deep = failure(() => db.search("FIND {Ann} RETURNING Contact(Name WHERE Account.Parent.Parent.Parent.Parent.Owner.Name = 'x')"));
+  assert.equal(deep.errorCode, 'MALFORMED_SEARCH');
 });
 
 test('errors as Salesforce words them, at the field path', () => {

@@ -71,10 +71,11 @@ export function targetsOf(reference: FieldDef): ObjectDef[] {
  * `ref` (which has a path) read from a row of `object`: a scalar subquery joining the parents one
  * level at a time, its last level per target object when the last relationship is polymorphic.
  */
-export function relationshipOperand(object: ObjectDef, ref: FieldRef, source: string): Operand {
+export function relationshipOperand(object: ObjectDef, ref: FieldRef, ctx: { readonly source: string; readonly errorCode?: string }): Operand {
+  const { source } = ctx;
   const path = ref.path!;
   if (path.length > MAX_PARENT_LEVELS) {
-    throw positionedError('MALFORMED_QUERY', source, ref.token, `SOQL statements cannot query relationships that are more than ${MAX_PARENT_LEVELS} levels away from the root entity object.`);
+    throw positionedError(ctx.errorCode ?? 'MALFORMED_QUERY', source, ref.token, `SOQL statements cannot query relationships that are more than ${MAX_PARENT_LEVELS} levels away from the root entity object.`);
   }
   const hops: Hop[] = [];
   let current = object;
@@ -132,13 +133,20 @@ function polymorphic(targets: readonly ObjectDef[], idSql: string, ref: FieldRef
   return { field, expr: `(CASE substr(${idSql}, 1, 3)${branches.join('')} END)` };
 }
 
+/**
+ * Where a Name-object field's value comes from on a record of `target`: Type is the object's name,
+ * Name its record name field (a Case's CaseNumber), another field the target's own of that name and
+ * type; undefined when the target has none (the value is then null).
+ */
+export function nameObjectSource(target: ObjectDef, field: FieldDef): { readonly column: FieldDef } | { readonly constant: string } | undefined {
+  if (field.name === 'Type') return { constant: target.name };
+  const column = field.name === 'Name' ? target.fields.find((fd) => fd.nameField) : findField(target, field.name);
+  return column && (field.name === 'Name' || column.type === field.type) ? { column } : undefined;
+}
+
 /** The SQL reading Name-object field `field` from a row of `target` under `alias`, or undefined when the target has none. */
 function readOnTarget(target: ObjectDef, field: FieldDef, alias: string): string | undefined {
-  if (field.name === 'Type') return schemaLiteral(target.name);
-  if (field.name === 'Name') {
-    const nameField = target.fields.find((fd) => fd.nameField);
-    return nameField ? `${alias}.${col(nameField)}` : undefined;
-  }
-  const own = findField(target, field.name);
-  return own && own.type === field.type ? `${alias}.${col(own)}` : undefined;
+  const source = nameObjectSource(target, field);
+  if (!source) return undefined;
+  return 'constant' in source ? schemaLiteral(source.constant) : `${alias}.${col(source.column)}`;
 }
