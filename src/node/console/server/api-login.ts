@@ -7,7 +7,7 @@
  *   the identity URL `id`, or `{error: 'invalid_grant', error_description: 'authentication failure'}`
  *   (HTTP 400); with the JWT bearer grant, a JWT signed for a connected app the emulator was
  *   started with (`connectedApps`); with `authorization_code` and `refresh_token`, the web server
- *   flow's code and refresh tokens (oauth-web-flow.ts, which also answers authorize and revoke);
+ *   flow's code and refresh tokens (oauth-token-grants.ts; oauth-web-flow.ts answers authorize and revoke);
  *   a missing or unknown grant type is `unsupported_grant_type`;
  * - `GET /id/<orgId>/<userId>`: the identity service (`conn.identity()`), with the session as
  *   `Authorization: Bearer` or `?oauth_token=`.
