@@ -14,7 +14,6 @@
  *   `quality` event with 100 % loss until it recovers.
  */
 import {
-  Core,
   Inviter,
   Invitation,
   RequestPendingError,
@@ -61,7 +60,8 @@ import { DEFAULT_REGISTRATION, RegistrationKeeper, useCredentials, type Registra
 import { SipCall } from './sip-call.ts';
 import { RINGBACK, startTone } from './tones.ts';
 import { answeredElsewhere } from './cancel-reason.ts';
-import { DialogStore, type DialogStorage, type PersistedDialog } from './dialog-store.ts';
+import type { DialogStorage } from './dialog-store.ts';
+import { CallTakeBack } from './call-take-back.ts';
 import { receivedDigit, sendDtmf, sendDtmfInfo } from './sip-dtmf.ts';
 import { dropCallsBeingSetUp, terminate } from './session-ending.ts';
 import type { EmitSipEvent, SipTelephonyEvents } from './sip-events.ts';
@@ -128,14 +128,6 @@ export function createSipTelephony(settings: ConnectorSettings, options: SipTele
   return new SipTelephonyAdapter(settings, options);
 }
 
-/** While calls are up their dialogs are re-saved this often, so a crash (no `pagehide`) dates them. */
-const DIALOG_HEARTBEAT_MS = 5000;
-/**
- * How long calls left by the previous page wait for this one to sign in: past it they count as
- * ended during the reload (the phone system's grace for the old leg is shorter than this anyway).
- */
-const REATTACH_WINDOW_MS = 60_000;
-
 /** After registering, the wait before the first ring's audio is prepared (off the sign-in path). */
 const WARM_UP_DELAY_MS = 500;
 
@@ -155,13 +147,8 @@ class SipTelephonyAdapter implements SipTelephony {
   /** The calls in the conference (by id: a call's peer connection is gone once it ends). */
   private mixed = new Set<string>();
   private lastRegistration: RegistrationState = { state: 'unregistered' };
-  private readonly dialogStore: DialogStore | undefined;
-  /** Dialogs the previous page of this tab left, not yet tried again (an INVITE with Replaces each). */
-  private pendingDialogs: PersistedDialog[] = [];
+  private readonly takeBack: CallTakeBack;
   readonly reattaching: readonly ReattachingCall[];
-  private dialogHeartbeat: (() => void) | undefined;
-  /** The page is going: nothing more is written to the dialog store (see `suspend`). */
-  private suspended = false;
 
   constructor(
     private readonly settings: ConnectorSettings,
@@ -192,16 +179,19 @@ class SipTelephonyAdapter implements SipTelephony {
       sessionDelegate: (call, session) => this.sessionDelegate(call, session),
       watchSession: (call, session) => this.watchSession(call, session),
     });
-    this.dialogStore = options.dialogStorage ? new DialogStore(options.dialogStorage) : undefined;
-    this.pendingDialogs = this.dialogStore?.load(this.clock.now()) ?? [];
-    this.reattaching = this.pendingDialogs.map((d) => ({
-      callId: d.callId, direction: d.direction, internal: d.internal, remote: d.remote,
-      answeredAt: d.establishedAt, leftAt: d.savedAt, held: d.held, muted: d.muted,
-    }));
-    if (this.pendingDialogs.length) {
-      this.logger.log('info', 'calls left up by the previous page; taking them back once registered', { callIds: this.reattaching.map((c) => c.callId) });
-      this.clock.setTimeout(() => this.abandonPendingDialogs('the phone did not sign in again in time'), REATTACH_WINDOW_MS);
-    }
+    this.takeBack = new CallTakeBack({
+      clock: this.clock,
+      logger: this.logger,
+      emit: this.emit,
+      calls: this.calls,
+      createOutput: () => this.browserAudio.createOutput(),
+      track: (call, session) => {
+        session.delegate = this.sessionDelegate(call, session);
+        this.watchSession(call, session);
+      },
+      end: (call, reason) => this.end(call, reason),
+    }, options.dialogStorage);
+    this.reattaching = this.takeBack.reattaching;
   }
 
   get events(): EventSource<SipTelephonyEvents> {
@@ -286,7 +276,7 @@ class SipTelephonyAdapter implements SipTelephony {
         this.lastRegistration = state;
         this.emit('registration', state);
         if (state.state === 'registered') {
-          this.reattachPending();
+          this.takeBack.reattachPending(this.ua);
           // The ringer's AudioContext costs tens of milliseconds to create: made while the agent
           // waits, not when the first call rings (after the first REGISTER's work is done).
           this.clock.setTimeout(() => this.browserAudio.warmUp(), WARM_UP_DELAY_MS);
@@ -325,148 +315,7 @@ class SipTelephonyAdapter implements SipTelephony {
   // ── surviving a reload ──────────────────────────────────────────────────────────────────────
 
   suspend(): readonly string[] {
-    if (this.suspended) return [];
-    const kept = this.dialogsToKeep();
-    this.saveDialogs(kept);
-    this.suspended = true;
-    // A take-back still unanswered: its answer would reach no page, and the far end would drop the
-    // old dialog the next page names. CANCELled, the far end keeps that dialog (RFC 3891 §3).
-    for (const call of this.calls.values()) {
-      if (call.keptDialog && call.session instanceof Inviter) void call.session.cancel().catch(() => {});
-    }
-    this.dialogHeartbeat?.();
-    this.dialogHeartbeat = undefined;
-    if (kept.length) this.logger.log('info', 'leaving the page with calls up: no BYE, no un-REGISTER; the next page takes them back', { callIds: kept.map((d) => d.callId) });
-    // Rejecting a ringing call as the page goes would end it for the caller; unanswered, it rings
-    // again on the next page (the phone system waits for it to register).
-    const ringing = this.dialogStore ? [...this.calls.values()].filter((c) => c.phase === 'offered').map((c) => c.id) : [];
-    return [...kept.map((d) => d.callId), ...ringing];
-  }
-
-  /**
-   * The dialogs a reload must find: every established call's current dialog, plus those the
-   * previous page left that this one has not tried yet or is still taking back (a second reload
-   * before the first reattach is done). A call on its way to or from hold is kept as it will be.
-   */
-  private dialogsToKeep(): PersistedDialog[] {
-    const now = this.clock.now();
-    const kept: PersistedDialog[] = [...this.pendingDialogs];
-    for (const call of this.calls.values()) {
-      if (call.keptDialog) {
-        kept.push({ ...call.keptDialog, held: call.holdWanted ?? call.held, muted: call.muted, savedAt: now });
-        continue;
-      }
-      const dialog = call.phase === 'established' ? call.session.dialog : undefined;
-      if (!dialog) continue;
-      // The core dialog class carries the route set and CSeq that the session interface hides.
-      const core = dialog instanceof Core.Dialog ? dialog : undefined;
-      kept.push({
-        callId: call.id,
-        sipCallId: dialog.callId,
-        localTag: dialog.localTag,
-        remoteTag: dialog.remoteTag,
-        remoteTarget: dialog.remoteTarget.toString(),
-        remoteUri: call.session.remoteIdentity.uri.toString(),
-        routeSet: core ? [...core.routeSet] : [],
-        localSeqnum: core?.localSequenceNumber ?? 0,
-        direction: call.direction,
-        internal: call.internal,
-        remote: call.remote,
-        held: call.holdWanted ?? call.held,
-        muted: call.muted,
-        establishedAt: call.establishedAt ?? now,
-        savedAt: now,
-      });
-    }
-    return kept;
-  }
-
-  private saveDialogs(dialogs: readonly PersistedDialog[]): void {
-    if (!this.dialogStore || this.suspended) return;
-    if (!this.dialogStore.save(dialogs)) this.logger.log('warn', 'could not keep the calls\' dialogs; a reload would lose them');
-  }
-
-  /** Calls changed: keep their dialogs as of now, and while any is up, every few seconds. */
-  private persistDialogs(): void {
-    if (!this.dialogStore || this.suspended) return;
-    const kept = this.dialogsToKeep();
-    this.saveDialogs(kept);
-    if (kept.length && !this.dialogHeartbeat) {
-      this.dialogHeartbeat = this.clock.setTimeout(() => {
-        this.dialogHeartbeat = undefined;
-        this.persistDialogs();
-      }, DIALOG_HEARTBEAT_MS);
-    } else if (!kept.length) {
-      this.dialogHeartbeat?.();
-      this.dialogHeartbeat = undefined;
-    }
-  }
-
-  /** Registered: send an INVITE with Replaces for each dialog the previous page left. */
-  private reattachPending(): void {
-    const ua = this.ua;
-    if (!ua || !this.pendingDialogs.length) return;
-    const pending = this.pendingDialogs;
-    this.pendingDialogs = [];
-    for (const dialog of pending) this.reattach(ua, dialog);
-  }
-
-  /**
-   * Takes a call back: a new dialog to the far end's Contact that replaces the old one (RFC 3891:
-   * to-tag is the far end's tag, from-tag ours). The call keeps its id and its answer time; the
-   * far end drops the old dialog without ending its call. A refusal means the call ended while the
-   * page reloaded (481: the far end no longer has the dialog).
-   */
-  private reattach(ua: UserAgent, dialog: PersistedDialog): void {
-    const target = UserAgent.makeURI(dialog.remoteTarget);
-    const to = UserAgent.makeURI(dialog.remoteUri);
-    if (!target || !to) {
-      this.logger.log('warn', 'a kept dialog names no usable address; the call cannot be taken back', { callId: dialog.callId });
-      this.emit('ended', dialog.callId, 'failed', 'the call ended during the reload (its dialog could not be read)');
-      return;
-    }
-    const inviter = new Inviter(ua, target, {
-      extraHeaders: [`Replaces: ${dialog.sipCallId};to-tag=${dialog.remoteTag};from-tag=${dialog.localTag}`],
-      params: { toUri: to, ...(dialog.remote.displayName ? { toDisplayName: dialog.remote.displayName } : {}) },
-      // Always offered sendrecv: a far end answering a sendonly offer binds the m-line to a new,
-      // trackless transceiver (JSEP reuses addTrack's only for sendrecv/recvonly offers) and never
-      // sends again after the resume. A held call is held again by re-INVITE once it is back.
-      sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } as Web.SessionDescriptionHandlerOptions,
-    });
-    const call = new SipCall(dialog.callId, dialog.direction, inviter, dialog.remote, dialog.internal, this.browserAudio.createOutput());
-    // Set up like a call we place, whatever its direction: it is not an offer to answer.
-    call.phase = 'dialing';
-    call.startTakeBack(dialog);
-    call.held = dialog.held;
-    call.muted = dialog.muted;
-    call.establishedAt = dialog.establishedAt;
-    this.calls.set(call.id, call);
-    inviter.delegate = this.sessionDelegate(call, inviter);
-    this.watchSession(call, inviter);
-    this.logger.log('info', 'taking a call back after the reload (INVITE with Replaces)', { callId: call.id, replaces: dialog.sipCallId });
-    void inviter.invite({
-      requestDelegate: {
-        onReject: (response) => {
-          const { statusCode, reasonPhrase } = response.message;
-          // 481: the far end has no such dialog any more, so it hung up (or gave up) meanwhile.
-          call.endReason ??= statusCode === 481 ? 'remote-hangup' : 'failed';
-          call.endDetail = `the call ended during the reload (${statusCode} ${reasonPhrase})`;
-        },
-      },
-    }).catch((error: unknown) => {
-      call.endReason ??= 'failed';
-      call.endDetail ??= `the call ended during the reload (${String(error)})`;
-      this.end(call, call.endReason);
-    });
-  }
-
-  /** The calls the previous page left that could not be tried (no sign-in): they ended during the reload. */
-  private abandonPendingDialogs(why: string): void {
-    const pending = this.pendingDialogs;
-    if (!pending.length) return;
-    this.pendingDialogs = [];
-    for (const dialog of pending) this.emit('ended', dialog.callId, 'failed', `the call ended during the reload (${why})`);
-    this.persistDialogs();
+    return this.takeBack.suspend();
   }
 
   // ── inbound ─────────────────────────────────────────────────────────────────────────────────
@@ -700,7 +549,7 @@ class SipTelephonyAdapter implements SipTelephony {
       }
       this.watchMedia(call, session);
       this.logger.log('info', 'call continues on a new dialog', { callId: call.id });
-      this.persistDialogs();
+      this.takeBack.persistDialogs();
       return;
     }
     if (call.session !== session) return;
@@ -721,7 +570,7 @@ class SipTelephonyAdapter implements SipTelephony {
         });
       }
     }
-    this.persistDialogs();
+    this.takeBack.persistDialogs();
     this.updateRinger();
     const sdh = call.sdh;
     if (sdh) call.output.play(sdh.remoteMediaStream);
@@ -891,7 +740,7 @@ class SipTelephonyAdapter implements SipTelephony {
       this.mixed.clear();
     }
     this.updateRinger();
-    this.persistDialogs();
+    this.takeBack.persistDialogs();
     this.emit('ended', call.id, reason, ...(call.endDetail ? [call.endDetail] : []));
     if (call.reattaching) call.endTakeBack(false);
   }
@@ -961,7 +810,7 @@ class SipTelephonyAdapter implements SipTelephony {
     call.sdh?.enableReceiverTracks(!hold);
     const mic = call.microphone;
     if (mic) mic.enabled = !hold && !call.muted;
-    this.persistDialogs();
+    this.takeBack.persistDialogs();
     this.emit('held', call.id, hold);
   }
 
@@ -970,7 +819,7 @@ class SipTelephonyAdapter implements SipTelephony {
     call.muted = muted;
     const mic = call.microphone;
     if (mic) mic.enabled = !muted && !call.held;
-    this.persistDialogs();
+    this.takeBack.persistDialogs();
   }
 
   async sendDtmf(callId: string, digits: string): Promise<void> {
