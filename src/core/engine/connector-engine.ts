@@ -9,15 +9,13 @@
  * once the settings are known.
  */
 import { Call, type CallSnapshot } from '../call/call.ts';
-import type { CallDirection, EndReason } from '../call/call-types.ts';
-import { isLive } from '../call/call-state.ts';
 import { Emitter, type EventSource } from '../events/emitter.ts';
 import { SwitchboardError, toSwitchboardError } from '../errors/catalog.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { CrmPort } from '../ports/crm-port.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { StoragePort } from '../ports/storage.ts';
-import type { IncomingCall, RegistrationState, TelephonyPort } from '../ports/telephony-port.ts';
+import type { RegistrationState, TelephonyPort } from '../ports/telephony-port.ts';
 import { initialPresence, type ChosenStatus, type PresenceState } from '../presence/presence.ts';
 import type { ConnectorSettings } from '../settings/connector-settings.ts';
 import { CallJournal } from './call-journal.ts';
@@ -28,13 +26,14 @@ import { TakeBackGate } from './take-back-gate.ts';
 import { CallTransfers } from './call-transfers.ts';
 import { CallControl } from './call-control.ts';
 import { WrapUp } from './wrap-up.ts';
+import { CallEvents } from './call-events.ts';
 import { CallHistory, mergeHistory } from './call-history.ts';
 import { SignIn } from './sign-in.ts';
 import type { AgentCommand } from './commands.ts';
 import type { EngineState } from './engine-state.ts';
 import { followUnsavedLogs, runUnsavedLogCommand } from './unsaved-logs.ts';
 import { diffCalls } from './call-lifecycle.ts';
-import { acceptsOffer, choosePresence, presenceForCalls, presenceRequest, restoredPresence, storedPresence } from './presence-policy.ts';
+import { choosePresence, presenceForCalls, presenceRequest, restoredPresence, storedPresence } from './presence-policy.ts';
 
 export interface EngineEvents {
   /** Every state change: the UI re-renders from the snapshot. */
@@ -71,14 +70,10 @@ export interface ConnectorEngineOptions {
 }
 
 const PRESENCE_KEY = 'engine/presence';
-/** How long an accepted inbound call may take to be announced before it stops holding a line. */
-const ACCEPT_ANNOUNCE_MS = 10_000;
 
 export class ConnectorEngine {
   private readonly emitter: Emitter<EngineEvents>;
   private readonly calls = new CallBoard();
-  /** Inbound calls the delegate accepted that the adapter has not announced yet (id → when). */
-  private readonly accepting = new Map<string, number>();
   private telephony?: TelephonyPort;
   private current: EngineState;
   private unsubscribe: (() => void)[] = [];
@@ -92,6 +87,7 @@ export class ConnectorEngine {
   /** The History list, kept per extension across reloads. */
   private readonly history: CallHistory;
   private readonly signIn: SignIn;
+  private readonly callEvents: CallEvents;
   private readonly takeBacks: TakeBackGate;
 
   constructor(private readonly options: ConnectorEngineOptions) {
@@ -183,6 +179,21 @@ export class ConnectorEngine {
         error: (e) => this.emitter.emit('error', e),
       },
     });
+    this.callEvents = new CallEvents(options.crm, options.logger, {
+      calls: this.calls, pops: this.pops, takeBacks: this.takeBacks, transfers: this.transfers, wrapUp: this.wrapUp, closer: this.closer, control: this.control,
+    }, {
+      state: () => this.current,
+      signingInAs: () => this.signIn.signingInAs,
+      telephony: () => this.requireTelephony(),
+      add: (call) => this.addCall(call),
+      publish: () => this.publish(),
+      presenceChanged: () => this.updatePresenceForCalls(),
+      showError: (e) => this.set({ lastError: e.toJSON() }),
+      offered: (call) => this.emitter.emit('offered', call),
+      offerEnded: (id) => this.emitter.emit('offerEnded', id),
+      error: (e) => this.emitter.emit('error', e),
+      now: () => this.now(),
+    });
   }
 
   get events(): EventSource<EngineEvents> {
@@ -242,23 +253,11 @@ export class ConnectorEngine {
       return;
     }
     this.telephony = telephony;
-    telephony.setDelegate({ acceptIncoming: (call) => this.acceptIncoming(call) });
+    telephony.setDelegate({ acceptIncoming: (call) => this.callEvents.acceptIncoming(call) });
     this.unsubscribe.push(
       telephony.events.on('registration', (r) => this.onRegistration(r)),
-      telephony.events.on('incoming', (c) => this.onIncoming(c)),
-      telephony.events.on('progress', (id, kind) => this.withCall(id, (call) => {
-        if (call.state === 'dialing') call.transition('ringing-out', this.now(), kind);
-      })),
-      telephony.events.on('established', (id) => this.onEstablished(id)),
-      telephony.events.on('held', (id, held) => this.withCall(id, (call) => {
-        if (held && call.state === 'active') call.transition('held', this.now(), 'hold confirmed');
-        if (!held && call.state === 'held') call.transition('active', this.now(), 'resumed');
-        this.transfers.heldChanged(call, held);
-      })),
-      telephony.events.on('ended', (id, reason, detail) => this.onEnded(id, reason, detail)),
-      telephony.events.on('transfer', (id, progress, detail) => this.withCall(id, (call) => this.transfers.progress(call, progress, detail))),
+      ...this.callEvents.follow(telephony),
       telephony.events.on('lineState', (ext, state) => this.set({ lines: { ...this.current.lines, [ext]: state } })),
-      telephony.events.on('quality', (id, quality) => this.withCall(id, (call) => call.update({ quality }))),
       crm.events.on('clickToDial', (req) => {
         void this.execute({ type: 'dial', number: req.number, ...(req.record ? { record: req.record } : {}) }).catch(() => {});
       }),
@@ -381,144 +380,6 @@ export class ConnectorEngine {
 
   // ── telephony events ───────────────────────────────────────────────────────────────────────
 
-  private acceptIncoming(incoming: IncomingCall): boolean {
-    const { settings, phase } = this.current;
-    if (phase !== 'ready') return false;
-    const signingInAs = this.signIn.signingInAs;
-    const presence = signingInAs && this.current.presence.status === 'offline' ? { status: signingInAs } : this.current.presence;
-    // Calls accepted but not yet announced count too: callers arriving in the same instant must not
-    // all ring. An acceptance the adapter never announces (a CANCEL raced it) stops counting after a while.
-    const now = this.now();
-    for (const [id, at] of this.accepting) if (now - at > ACCEPT_ANNOUNCE_MS || this.calls.has(id)) this.accepting.delete(id);
-    const busy = this.calls.live().length + this.accepting.size;
-    if (acceptsOffer(presence.status, busy, settings?.callWaiting === true)) {
-      this.accepting.set(incoming.callId, now);
-      return true;
-    }
-    this.options.logger.log('info', 'refused an inbound call (agent not available)', { callId: incoming.callId, status: presence.status });
-    return false;
-  }
-
-  private onIncoming(incoming: IncomingCall): void {
-    this.accepting.delete(incoming.callId);
-    if (this.calls.has(incoming.callId)) return;
-    const direction: CallDirection = incoming.internal ? 'internal' : 'inbound';
-    const call = new Call({ id: incoming.callId, direction, origin: 'offered', remote: incoming.remote, attachedData: incoming.attachedData, at: this.now() });
-    const from = incoming.remote.displayName ? `${incoming.remote.displayName} <${incoming.remote.number}>` : incoming.remote.number;
-    call.note(this.now(), 'offer', `${direction} call from ${from}${incoming.dialed ? ` to ${incoming.dialed}` : ''}`);
-    const popsOnRing = this.options.crm.capabilities.screenPop && direction !== 'internal' && this.current.settings?.popTiming !== 'answer';
-    if (popsOnRing) {
-      // The pop's request leaves first: the agent sees the caller's record sooner when the state
-      // fan-out, presence (PUBLISH, Omni-Channel) and the panel's render come after it.
-      // A second call must not take the workspace from the conversation in progress: look it up
-      // now (the card shows who it is), open it when the agent answers.
-      const navigate = !this.calls.inConversation(call.id);
-      this.calls.set(call);
-      void this.pops.pop(call, navigate);
-    }
-    this.addCall(call);
-    this.emitter.emit('offered', call.snapshot());
-    if (this.options.crm.capabilities.screenPop && direction === 'internal') {
-      call.note(this.now(), 'pop', 'no screen pop: internal call');
-      this.publish();
-    }
-  }
-
-  private onEstablished(id: string): void {
-    const call = this.calls.get(id);
-    if (call && this.takeBacks.reattached(id)) {
-      call.note(this.now(), 'state', 'taken back after the page reloaded');
-      this.publish();
-      this.remixConference(call);
-      this.takeBacks.settle(id, true);
-      return;
-    }
-    if (!call || !isLive(call.state) || call.state === 'active') return;
-    const wasOffered = call.state === 'offering';
-    call.transition('active', this.now(), wasOffered ? 'answered' : 'connected');
-    if (wasOffered) this.emitter.emit('offerEnded', id);
-    this.publish();
-    // One talking call: a call that connects puts the others on hold (an outbound call may connect
-    // after the agent went back to another call while it rang). Deferred: not from inside the adapter's event.
-    if ([...this.calls.values()].some((c) => c.id !== id && c.state === 'active')) {
-      void Promise.resolve()
-        .then(() => this.control.holdOthers(id))
-        .catch((e: unknown) => this.options.logger.log('warn', 'could not hold the other calls', { callId: id, error: String(e) }));
-    }
-    if (wasOffered) this.pops.answered(call, this.current.settings?.popTiming);
-    else this.pops.forget(id);
-  }
-
-  /**
-   * A conference is mixed in the page, so a reload loses the mix while its calls go on: once the
-   * last of them is taken back, they are mixed again (the others hear each other again).
-   */
-  private remixConference(call: Call): void {
-    const members = [call.id, ...call.snapshot().conferencedWith];
-    if (members.length < 2) return;
-    const calls = members.map((m) => this.calls.get(m));
-    if (calls.some((c) => !c || c.state !== 'active' || this.takeBacks.isTakingBack(c.id))) return;
-    void Promise.resolve()
-      .then(() => this.requireTelephony().conference(members))
-      .then(() => {
-        for (const c of calls) c?.note(this.now(), 'conference', 'mixed again after the page reloaded');
-        this.options.logger.log('info', 'conference mixed again after the page reloaded', { callIds: members.join(',') });
-        this.publish();
-      })
-      .catch((error: unknown) => {
-        const e = toSwitchboardError(error, 'SB20005');
-        this.options.logger.log('warn', 'could not mix the conference again after the reload', { callIds: members.join(','), error: e.message });
-        this.emitter.emit('error', e);
-      });
-  }
-
-  private onEnded(id: string, reason: EndReason, detail?: string): void {
-    const call = this.calls.get(id);
-    if (!call || !isLive(call.state)) return;
-    const wasOffered = call.state === 'offering';
-    this.pops.forget(id);
-    // A call that could not be taken back after a reload ended while no page held it: it ended,
-    // as far as anyone can tell, when the page that held it left.
-    const left = this.takeBacks.ended(id);
-    const endedAt = left ? Math.min(this.now(), Math.max(left.leftAt, call.snapshot().timestamps.answered ?? left.leftAt)) : this.now();
-    call.end(reason, endedAt, detail ? `${reason}: ${detail}` : reason);
-    if (left) {
-      const who = call.snapshot().remote;
-      this.set({ lastError: new SwitchboardError('SB20006', `The call with ${who.displayName ?? who.number} ended during the reload.`).toJSON() });
-    }
-    if (wasOffered) this.emitter.emit('offerEnded', id);
-    this.transfers.callEnded(call, reason, endedAt);
-    const settings = this.current.settings;
-    const answered = call.snapshot().timestamps.answered !== undefined;
-    const about = call.snapshot().consultationFor;
-    if (about !== undefined) {
-      // A consultation is part of the customer's conversation: no wrap-up of its own, and by
-      // default no Task either (README "Call logging").
-      if (this.transfers.consultationEnded(call, about, reason, endedAt)) this.publish();
-      const separate = settings?.log.consultations === 'separate';
-      void this.closer.close(call, separate ? 'consultation; logged on its own' : `consultation; folded into call ${about}`, separate);
-      return;
-    }
-    // Wrap-up for every conversation the agent had, however it ended (hung up, transferred, left a
-    // conference); a missed or declined call is logged at once.
-    if (settings?.wrapUp.enabled && answered && reason !== 'replaced') {
-      this.wrapUp.begin(call, settings.wrapUp.timeLimitSeconds);
-      this.publish();
-      this.updatePresenceForCalls();
-    } else {
-      // The agent is free now, not when close() is done: it may still wait for the call's pop, and
-      // the next caller must not be refused meanwhile.
-      this.publish();
-      this.updatePresenceForCalls();
-      if (reason === 'answered-elsewhere') {
-        // A colleague's phone took it (ring group): their log is the call's one; this agent has none.
-        void this.closer.close(call, 'answered by another phone; not logged here', false);
-      } else {
-        void this.closer.close(call, answered ? 'no wrap-up configured' : `not answered (${reason})`);
-      }
-    }
-  }
-
   private onRegistration(registration: RegistrationState): void {
     this.set({ registration });
     if (registration.state === 'registered' && this.current.presence.status !== 'offline') {
@@ -582,17 +443,6 @@ export class ConnectorEngine {
     this.calls.set(call);
     this.set({ calls: this.calls.snapshots(), activeCallId: this.calls.active() });
     this.updatePresenceForCalls();
-  }
-
-  private withCall(id: string, fn: (call: Call) => void): void {
-    const call = this.calls.get(id);
-    if (!call) return;
-    try {
-      fn(call);
-    } catch (error) {
-      this.options.logger.log('error', 'call event could not be applied', { callId: id, error: String(error) });
-    }
-    this.publish();
   }
 
   private requireTelephony(): TelephonyPort {
