@@ -16,7 +16,6 @@
 import {
   Inviter,
   Invitation,
-  RequestPendingError,
   SessionState,
   SIPExtension,
   UserAgent,
@@ -50,11 +49,11 @@ import { headersFor, mapHeaders } from './header-mapping.ts';
 import { callerIdentity, isInternalCaller } from './identity.ts';
 import { normalizeDialTarget } from './number-normalizer.ts';
 import { PresenceClient } from './presence-client.ts';
-import { DEFAULT_ICE_RESTART, IceRestarter, type IceRestartPolicy, type RestartOutcome } from './ice-restart.ts';
+import type { IceRestartPolicy } from './ice-restart.ts';
+import { MediaRecovery } from './media-recovery.ts';
 import { KeepAlive } from './keep-alive.ts';
-import { RestartAwareSessionDescriptionHandler, restartAwareSessionDescriptionHandlerFactory } from './restart-aware-sdh.ts';
+import { restartAwareSessionDescriptionHandlerFactory } from './restart-aware-sdh.ts';
 import { dtmfAtSendRate } from './sdp-dtmf.ts';
-import { MediaWatch } from './media-watch.ts';
 import { QualityMonitor, QUALITY_INTERVAL_MS } from './quality-monitor.ts';
 import { DEFAULT_REGISTRATION, RegistrationKeeper, useCredentials, type RegistrationOptions } from './registration.ts';
 import { SipCall } from './sip-call.ts';
@@ -138,6 +137,7 @@ class SipTelephonyAdapter implements SipTelephony {
   private readonly calls = new Map<string, SipCall>();
   private readonly browserAudio: BrowserAudio;
   private readonly transfers: SipTransfers;
+  private readonly media: MediaRecovery;
   private delegate: TelephonyDelegate = { acceptIncoming: () => true };
   private ua: UserAgent | undefined;
   private registration: RegistrationKeeper | undefined;
@@ -166,6 +166,16 @@ class SipTelephonyAdapter implements SipTelephony {
     this.browserAudio = new BrowserAudio(this.clock, this.logger, {
       devicesChanged: (devices) => this.emit('devices', devices),
       microphoneChanged: () => this.switchMicrophone(),
+    });
+    this.media = new MediaRecovery({
+      clock: this.clock,
+      logger: this.logger,
+      random: options.registration?.random ?? DEFAULT_REGISTRATION.random,
+      iceGatheringTimeoutMs: settings.sip.iceGatheringTimeoutMs,
+      iceRestart: options.iceRestart,
+      mediaLossGraceMs: options.mediaLossGraceMs,
+      connected: () => this.ua?.transport.isConnected() === true,
+      end: (call, reason) => this.end(call, reason),
     });
     this.transfers = new SipTransfers({
       clock: this.clock,
@@ -547,7 +557,7 @@ class SipTelephonyAdapter implements SipTelephony {
         call.remoteHeld = false;
         if (!call.held) this.emit('held', call.id, false);
       }
-      this.watchMedia(call, session);
+      this.media.watchMedia(call, session);
       this.logger.log('info', 'call continues on a new dialog', { callId: call.id });
       this.takeBack.persistDialogs();
       return;
@@ -580,131 +590,7 @@ class SipTelephonyAdapter implements SipTelephony {
     // After `established` is queued: what waited for the take-back (a hang-up) acts on a call that is back.
     if (takenBack) call.endTakeBack(true);
     // After `established` is queued: a path already dead ends the call, and `ended` must follow it.
-    this.watchMedia(call, session);
-  }
-
-  /**
-   * Watches the media path of the call's current session (see MediaWatch) and restarts ICE when it
-   * breaks (see IceRestarter); replaces any earlier watch. The call ends only when the path is
-   * gone for good: the browser gave it up and no restart brought it back.
-   */
-  private watchMedia(call: SipCall, session: Session): void {
-    call.stopMediaWatch();
-    const pc = (session.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined)?.peerConnection;
-    if (!pc) return;
-    const current = (): boolean => call.session === session && call.phase === 'established';
-    let brokenDetail: string | undefined;
-    const restarter = new IceRestarter(
-      this.clock,
-      this.logger,
-      this.options.registration?.random ?? DEFAULT_REGISTRATION.random,
-      // The other end waits longer than an offer can take to gather, so the two offers do not cross.
-      { ...DEFAULT_ICE_RESTART, answererDelayMs: this.settings.sip.iceGatheringTimeoutMs + 1000, ...this.options.iceRestart },
-      {
-        restart: () => this.restartIce(call, session),
-        exhausted: (detail) => {
-          // The browser already gave the path up, or restarts were accepted (fresh ICE on both
-          // ends) and still no path: that is the end. A far end that cannot restart leaves the
-          // verdict to the browser's consent checks, as without restarts.
-          if (brokenDetail !== undefined) watch.giveUp(brokenDetail);
-          else if (restarter.acceptedRestarts > 0) watch.giveUp(`media connection lost (${restarter.acceptedRestarts} ICE restart(s) failed)`);
-          else this.logger.log('warn', 'ICE restart could not bring the media path back; waiting for the browser', { callId: call.id, detail });
-        },
-      },
-      session instanceof Inviter,
-    );
-    const watch = new MediaWatch(
-      pc,
-      this.clock,
-      {
-        interrupted: () => {
-          if (!current()) return;
-          this.logger.log('warn', 'media path interrupted (ICE consent checks unanswered); keeping the call', { callId: call.id });
-          call.quality?.setOutage(true);
-          restarter.pathDown(false);
-        },
-        restored: () => {
-          if (!current()) return;
-          brokenDetail = undefined;
-          this.logger.log('info', 'media path restored', { callId: call.id });
-          call.quality?.setOutage(false);
-          restarter.pathUp();
-        },
-        broken: (detail) => {
-          if (!current()) return;
-          brokenDetail = detail;
-          if (restarter.current === 'exhausted') watch.giveUp(detail);
-          else restarter.pathDown(true);
-        },
-        failed: (detail) => {
-          restarter.stop();
-          this.onMediaFailed(call, session, detail);
-        },
-      },
-      this.options.mediaLossGraceMs,
-      true,
-    );
-    call.media = watch;
-    call.restarter = restarter;
-    const sdh = session.sessionDescriptionHandler;
-    if (sdh instanceof RestartAwareSessionDescriptionHandler) sdh.onRemoteRestart = () => {
-      if (current()) restarter.peerRestarting();
-    };
-  }
-
-  /**
-   * Sends one ICE-restart re-INVITE on the session: an offer with new ICE credentials (and the
-   * call's hold direction), which makes both ends gather again and find a new path. The next
-   * re-INVITE (hold, resume) goes back to a plain offer.
-   */
-  private async restartIce(call: SipCall, session: Session): Promise<RestartOutcome> {
-    if (call.session !== session || call.phase !== 'established') return 'refused';
-    if (!this.ua?.transport.isConnected()) return 'unavailable';
-    const plain = { hold: call.held } as Web.SessionDescriptionHandlerOptions;
-    const restart = { hold: call.held, offerOptions: { iceRestart: true } } as Web.SessionDescriptionHandlerOptions;
-    try {
-      return await new Promise<RestartOutcome>((resolve) => {
-        session
-          .invite({
-            sessionDescriptionHandlerOptions: restart,
-            requestDelegate: {
-              onAccept: () => resolve('accepted'),
-              onReject: (r) => {
-                this.logger.log('warn', 'ICE restart re-INVITE answered', { callId: call.id, status: r.message.statusCode });
-                const status = r.message.statusCode ?? 0;
-                resolve(status === 491 ? 'glare' : status === 481 || status === 408 ? 'refused' : 'rejected');
-              },
-            },
-          })
-          .catch((e: unknown) => resolve(e instanceof RequestPendingError ? 'glare' : 'unavailable'));
-      });
-    } finally {
-      if (session.sessionDescriptionHandlerOptionsReInvite === restart) session.sessionDescriptionHandlerOptionsReInvite = plain;
-    }
-  }
-
-  /**
-   * The call's media path is dead and will not come back (no ICE restart): the far end vanished or
-   * hung up with a BYE that never reached us. The call ends now as `failed`; the BYE we send is
-   * best effort (the far end or the connection to the phone system may be gone).
-   */
-  private onMediaFailed(call: SipCall, session: Session, detail: string): void {
-    if (call.session !== session || call.phase !== 'established') return;
-    this.logger.log('warn', 'media connection lost; ending the call', { callId: call.id, detail, held: call.held });
-    call.quality?.setOutage(true);
-    if (call.replacing) {
-      // A transfer is bringing up a new dialog (new media) in this one's place: it decides. If it
-      // never gets up, the call ends as failed with this detail.
-      call.mediaLost = true;
-      call.endDetail ??= detail;
-      void terminate(session);
-      return;
-    }
-    call.endReason ??= 'failed';
-    call.endDetail ??= detail;
-    void terminate(session);
-    // Terminated may never be reached (a BYE waiting for an ACK that will not come): end it here.
-    this.end(call, call.endReason);
+    this.media.watchMedia(call, session);
   }
 
   private onTerminated(call: SipCall, session: Session): void {
