@@ -61,6 +61,7 @@ import { RINGBACK, startTone } from './tones.ts';
 import { answeredElsewhere } from './cancel-reason.ts';
 import type { DialogStorage } from './dialog-store.ts';
 import { CallTakeBack } from './call-take-back.ts';
+import { setHold } from './call-hold.ts';
 import { receivedDigit, sendDtmf, sendDtmfInfo } from './sip-dtmf.ts';
 import { dropCallsBeingSetUp, terminate } from './session-ending.ts';
 import type { EmitSipEvent, SipTelephonyEvents } from './sip-events.ts';
@@ -666,38 +667,10 @@ class SipTelephonyAdapter implements SipTelephony {
   }
 
   private async setHold(call: SipCall, hold: boolean): Promise<void> {
-    call.holdWanted = hold;
-    try {
-      await this.reInviteHold(call, hold);
-    } finally {
-      if (call.holdWanted === hold) call.holdWanted = undefined;
-    }
-  }
-
-  private async reInviteHold(call: SipCall, hold: boolean): Promise<void> {
-    // A re-INVITE needs the dialog the take-back is still setting up.
-    if (call.takeBack) await call.takeBack;
-    if (call.phase !== 'established') throw new SwitchboardError('SB40001', `Call ${call.id} is not connected.`);
-    if (call.held === hold) return;
-    const session = call.session;
-    session.sessionDescriptionHandlerOptionsReInvite = { hold } as Web.SessionDescriptionHandlerOptions;
-    await new Promise<void>((resolve, reject) => {
-      session
-        .invite({
-          requestDelegate: {
-            onAccept: () => resolve(),
-            onReject: (r) => reject(new SwitchboardError('SB20005', `${hold ? 'Hold' : 'Resume'} answered ${r.message.statusCode} ${r.message.reasonPhrase}`)),
-          },
-        })
-        .catch((e) => reject(e instanceof SwitchboardError ? e : new SwitchboardError('SB20005', String(e), e)));
+    await setHold(call, hold, () => {
+      this.takeBack.persistDialogs();
+      this.emit('held', call.id, hold);
     });
-    call.held = hold;
-    // Silence both ways while held (the far end may still send music); honour mute on resume.
-    call.sdh?.enableReceiverTracks(!hold);
-    const mic = call.microphone;
-    if (mic) mic.enabled = !hold && !call.muted;
-    this.takeBack.persistDialogs();
-    this.emit('held', call.id, hold);
   }
 
   async setMuted(callId: string, muted: boolean): Promise<void> {
