@@ -1,9 +1,13 @@
 /**
  * The connector engine: telephony and CRM events in; telephony commands, CRM commands (screen pop,
- * log, presence) and UI state out. It owns three decisions:
- * - when to screen-pop: on ring or on answer (settings.popTiming), never for internal calls;
- * - when to log: exactly once per call, when wrap-up completes (or at hangup when wrap-up is off);
- * - presence: on-call while a call is up, wrap-up after, back to the status chosen before.
+ * log, presence) and UI state out. It is the dispatcher: it holds the state, hands each command
+ * and event to the part that owns it, and commits what the parts change. Three decisions:
+ * - when to screen-pop: on ring or on answer (settings.popTiming), never for internal calls
+ *   (call-events.ts, screen-pops.ts);
+ * - when to log: exactly once per call, when wrap-up completes (or at hangup when wrap-up is off)
+ *   (wrap-up.ts, call-closer.ts);
+ * - presence: on-call while a call is up, wrap-up after, back to the status chosen before
+ *   (presence-policy.ts).
  *
  * Deterministic: time comes only from the Clock port; the telephony adapter comes from a factory
  * once the settings are known.
@@ -321,7 +325,7 @@ export class ConnectorEngine {
 
   private async run(command: AgentCommand): Promise<void> {
     // A hang-up of a call that ended while it was being taken back has nothing left to do: the
-    // call is reported ended (onEnded), as the agent wanted.
+    // call is reported ended (CallEvents.ended), as the agent wanted.
     if (await this.takeBacks.waitFor(command) === 'ended' && command.type === 'hangup') return;
     switch (command.type) {
       case 'sign-in':
@@ -345,30 +349,9 @@ export class ConnectorEngine {
       case 'leave-conference':
       case 'conference':
         return this.transfers.run(command);
-      case 'choose-record': {
-        const call = this.calls.require(command.callId);
-        call.relate(command.record);
-        call.note(this.now(), 'pop', `agent chose ${command.record.objectType} ${command.record.name ?? command.record.id}`);
-        this.publish();
-        if (this.options.crm.capabilities.screenPop) await this.options.crm.openRecord(command.record);
-        return;
-      }
-      case 'relate': {
-        const call = this.calls.require(command.callId);
-        try {
-          call.chooseRelations({
-            ...(command.whoId !== undefined ? { whoId: command.whoId } : {}),
-            ...(command.whatId !== undefined ? { whatId: command.whatId } : {}),
-          });
-        } catch (error) {
-          throw new SwitchboardError('SB40002', error instanceof Error ? error.message : String(error));
-        }
-        const { who, what } = call.snapshot().relations;
-        const named = [who, what].flatMap((r) => (r ? [`${r.objectType} ${r.name ?? r.id}`] : []));
-        call.note(this.now(), 'pop', `agent related the call to ${named.join(' and ') || 'no record'}`);
-        this.publish();
-        return;
-      }
+      case 'choose-record':
+      case 'relate':
+        return this.pops.run(command);
       case 'set-wrap-up':
       case 'complete-wrap-up':
         return this.wrapUp.run(command);

@@ -5,13 +5,16 @@
  */
 import type { Call, CallSnapshot } from '../call/call.ts';
 import type { RecordRef } from '../call/call-types.ts';
-import { toSwitchboardError, type SwitchboardError } from '../errors/catalog.ts';
+import { SwitchboardError, toSwitchboardError } from '../errors/catalog.ts';
 import type { CrmPort, ScreenPopOutcome } from '../ports/crm-port.ts';
 import type { ConnectorSettings } from '../settings/connector-settings.ts';
 import type { CallBoard } from './call-board.ts';
+import type { AgentCommand } from './commands.ts';
 
 /** How long after a call ended a navigation to one of its records is still its pop landing late. */
 const LATE_POP_MS = 10_000;
+
+export type RecordCommand = Extract<AgentCommand, { type: 'choose-record' | 'relate' }>;
 
 /** What the pops read of the engine, and what they hand back to it. */
 export interface ScreenPopHost {
@@ -33,6 +36,36 @@ export class ScreenPops {
   private readonly popsInFlight = new Map<string, Promise<void>>();
 
   constructor(private readonly crm: CrmPort, private readonly calls: CallBoard, private readonly host: ScreenPopHost) {}
+
+  /** The agent chose a record for the call, or which of its records its log names. */
+  async run(command: RecordCommand): Promise<void> {
+    switch (command.type) {
+      case 'choose-record': {
+        const call = this.calls.require(command.callId);
+        call.relate(command.record);
+        call.note(this.host.now(), 'pop', `agent chose ${command.record.objectType} ${command.record.name ?? command.record.id}`);
+        this.host.publish();
+        if (this.crm.capabilities.screenPop) await this.crm.openRecord(command.record);
+        return;
+      }
+      case 'relate': {
+        const call = this.calls.require(command.callId);
+        try {
+          call.chooseRelations({
+            ...(command.whoId !== undefined ? { whoId: command.whoId } : {}),
+            ...(command.whatId !== undefined ? { whatId: command.whatId } : {}),
+          });
+        } catch (error) {
+          throw new SwitchboardError('SB40002', error instanceof Error ? error.message : String(error));
+        }
+        const { who, what } = call.snapshot().relations;
+        const named = [who, what].flatMap((r) => (r ? [`${r.objectType} ${r.name ?? r.id}`] : []));
+        call.note(this.host.now(), 'pop', `agent related the call to ${named.join(' and ') || 'no record'}`);
+        this.host.publish();
+        return;
+      }
+    }
+  }
 
   /** Searches the CRM for the call's caller; `navigate` false: look up only (a waiting call). Never rejects. */
   pop(call: Call, navigate = true): Promise<void> {
