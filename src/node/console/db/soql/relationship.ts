@@ -2,7 +2,8 @@
  * Parent relationship fields in WHERE and ORDER BY (`Account.Name`, `Account.Owner.Name`, polymorphic
  * `Who.Name`, `What.Type`). Each becomes one correlated scalar subquery over the parent tables, so
  * the query's own columns stay unqualified and a missing parent reads as null, as SOQL's outer join
- * gives it. Only schema names and key prefixes reach the SQL text; values stay parameters.
+ * gives it. Only schema names and key prefixes reach the SQL text; values stay parameters. The
+ * Name object's fields (what Who and What offer) are defined here for the select list too.
  */
 import { findField, findObject, type FieldDef, type ObjectDef } from '../schema.ts';
 import { col, tableOf } from '../sql.ts';
