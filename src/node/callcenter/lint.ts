@@ -12,6 +12,9 @@
  *
  * Decisions (documented in docs/callcenter.md):
  * - A file that is not well-formed gets only its XML errors: its structure cannot be trusted.
+ * - The root element decides how a file is read. One that also carries parts of the other format
+ *   (a `*.callCenter-meta.xml` name on a `<callCenter>`, `<section>` in a `<CallCenter>`…) is the
+ *   hybrid: each part is a format-mixed error, and the result names it (`hybrid`) so tools can say so.
  * - A missing reqSalesforceCompatibilityMode is an error, like `Classic`: Salesforce then assumes
  *   Classic and the phone never shows in Lightning, the most common cause of a blank utility bar.
  * - A file without the `switchboard` section gets a warning (other vendors' files stay importable);
@@ -47,12 +50,26 @@ export interface LintOptions {
   readonly now?: Date;
 }
 
+/**
+ * A file of one format that carries parts of the other — e.g. a Setup import `<callCenter>` saved
+ * as `*.callCenter-meta.xml`, or a Metadata `<CallCenter>` with `<section sortOrder>` elements —
+ * each a format-mixed error: neither Setup nor a deploy takes it as it is.
+ */
+export interface HybridFormat {
+  /** The root's format, which the file is read as. */
+  readonly root: CallCenterFormat;
+  /** What of the other format it carries, each once, in the order found: `<sections>`, `the sortOrder attribute`… */
+  readonly marks: readonly string[];
+}
+
 export interface LintResult {
   readonly problems: LintProblem[];
   /** Present when the file is well-formed and has a Call Center root (even with other errors). */
   readonly callCenter?: ParsedCallCenter;
   /** The file's format, when its root says (Setup import `<callCenter>` or Metadata API `<CallCenter>`). */
   readonly format?: CallCenterFormat;
+  /** Present when the file is the hybrid: read by its root as `format`, it carries parts of the other format. */
+  readonly hybrid?: HybridFormat;
   readonly profile: LintProfile;
   /** Present with `callCenter`. */
   readonly surface?: CallCenterSurface;
@@ -84,7 +101,8 @@ export function lintCallCenter(text: string, fileName: string, options: LintOpti
   const profile: LintProfile = wanted !== 'auto' ? wanted : looksLikeSwitchboard(callCenter, parts) ? 'switchboard' : 'generic';
   const surface = surfaceOf(callCenter);
   checkSemantics(callCenter, parts, root, r, profile, surface, options.now ?? new Date());
-  return { problems: sortProblems(r.problems), callCenter, format: parts.format, profile, surface };
+  const hybrid = r.otherFormatMarks.length > 0 ? { hybrid: { root: parts.format, marks: [...r.otherFormatMarks] } } : {};
+  return { problems: sortProblems(r.problems), callCenter, format: parts.format, ...hybrid, profile, surface };
 }
 
 function surfaceOf(cc: ParsedCallCenter): CallCenterSurface {

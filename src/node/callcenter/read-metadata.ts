@@ -32,7 +32,7 @@ export function readMetadata(root: XmlElement, fileName: string, r: Reporter): R
   const sectionElements: XmlElement[] = [];
   for (const child of root.children) {
     if (child.name === 'sections') sectionElements.push(child);
-    else if (child.name === 'section') r.report('format-mixed', child.position, '<section> is the Setup import element; a Metadata API <CallCenter> contains <sections> elements.', 'Write <sections> with <label>, <name> and <items> children, or make the root <callCenter> (Setup import format).');
+    else if (child.name === 'section') r.mixed('<section>', child.position, '<section> is the Setup import element; a Metadata API <CallCenter> contains <sections> elements.', 'Write <sections> with <label>, <name> and <items> children, or make the root <callCenter> (Setup import format).');
     else if (child.name === 'item' || child.name === 'items') r.report('wrong-nesting', child.position, `<${child.name}> must be inside <sections>, not directly in <CallCenter>.`, 'Move it into the <sections> element it belongs to.');
     else if (SINGLE_FIELDS.includes(child.name)) {
       const first = fields.get(child.name);
@@ -124,7 +124,7 @@ function readMetadataSection(el: XmlElement, index: number, r: Reporter): Parsed
       if (first) r.report('duplicate-element', child.position, `<sections> has two <${child.name}> (first at line ${first.position.line}).`, `Keep one <${child.name}> and delete the other.`);
       else leaves.set(child.name, child);
       checkLeaf(child, r);
-    } else if (child.name === 'item') r.report('format-mixed', child.position, '<item> is the Setup import element; Metadata API <sections> contain <items>.', 'Write <items><label>…</label><name>…</name><value>…</value></items>.');
+    } else if (child.name === 'item') r.mixed('<item>', child.position, '<item> is the Setup import element; Metadata API <sections> contain <items>.', 'Write <items><label>…</label><name>…</name><value>…</value></items>.');
     else if (child.name === 'sections' || child.name === 'section') r.report('wrong-nesting', child.position, 'Sections cannot be nested.', 'Close the outer <sections> before starting the next one.');
     else r.report('unexpected-element', child.position, `<sections> contains <${child.name}>; it holds <name>, <label> and <items>.`, 'Remove it.');
   }
@@ -176,7 +176,7 @@ function readMetadataSection(el: XmlElement, index: number, r: Reporter): Parsed
 function checkMetadataAttributes(el: XmlElement, r: Reporter): void {
   for (const attr of el.attributes.values()) {
     if (IMPORT_ATTRIBUTES.includes(attr.name)) {
-      r.report('format-mixed', attr.position, `The '${attr.name}' attribute is the Setup import form; Metadata API <${el.name}> ${attr.name === 'sortOrder' ? 'are ordered by their position in the file' : `take <${attr.name}> as a child element`}.`, attr.name === 'sortOrder' ? 'Remove sortOrder and order the elements in the file.' : `Write <${attr.name}>${attr.value}</${attr.name}> inside <${el.name}>.`);
+      r.mixed(`the ${attr.name} attribute`, attr.position, `The '${attr.name}' attribute is the Setup import form; Metadata API <${el.name}> ${attr.name === 'sortOrder' ? 'are ordered by their position in the file' : `take <${attr.name}> as a child element`}.`, attr.name === 'sortOrder' ? 'Remove sortOrder and order the elements in the file.' : `Write <${attr.name}>${attr.value}</${attr.name}> inside <${el.name}>.`);
     } else r.report('unknown-attribute', attr.position, `<${el.name}> has no attribute '${attr.name}'.`, `Remove '${attr.name}'.`);
   }
 }

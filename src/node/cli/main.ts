@@ -21,7 +21,7 @@ import { CONFIG_FILE, configSchema, formatConfigProblem, initConfigYaml, loadCon
 import type { CallCenterDefinition } from '../callcenter/definition.ts';
 import { certificateCommand } from '../callcenter/certificate-check.ts';
 import { DEFAULT_CERTIFICATE_FILE } from '../callcenter/definition.ts';
-import { formatProblem, hasErrors, lintCallCenter, type CallCenterFormat, type CallCenterSurface, type LintProblem, type LintProfile } from '../callcenter/lint.ts';
+import { formatProblem, hasErrors, lintCallCenter, type CallCenterFormat, type CallCenterSurface, type HybridFormat, type LintProblem, type LintProfile } from '../callcenter/lint.ts';
 import { diagnoseConfig, diagnoseConsole, diagnosePackage, diagnoseVoiceBridge, formatFinding, type Finding } from '../doctor/doctor.ts';
 import { buildPackage, DEFAULT_API_VERSION, PackageBuildError } from '../package/package-builder.ts';
 import { TOKEN_ENV, VOICE_BRIDGE_HELP, voiceBridgeCommand } from '../voice-bridge/command.ts';
@@ -79,8 +79,10 @@ Setup > Call Centers > Import XML file, and the Metadata API callCenters/*.callC
 Checks Call Center definition files (Setup import XML or Metadata API .callCenter-meta.xml): names
 each file's format and whose call center it is checked as, then prints each problem as
 file:line:column severity rule message, with a fix.
-  --format json   {files: [{file, format, surface, profile, problems}], errors, warnings}
-                  (surface: opencti, or voice for a Salesforce Voice contact center: reqHvcc)
+  --format json   {files: [{file, format, hybrid?, surface, profile, problems}], errors, warnings}
+                  (format: import, metadata, or hybrid for a file of one format carrying parts of
+                  the other, then hybrid: {root, marks}; surface: opencti, or voice for a
+                  Salesforce Voice contact center: reqHvcc)
   --profile P     switchboard adds the connector's own advice (its section, its adapter page);
                   generic checks only what Salesforce needs; auto (default) picks switchboard for
                   a file with a switchboard section or an adapter URL naming Switchboard
@@ -247,6 +249,13 @@ function buildCallCenter(args: readonly string[], io: CliIo): number {
 }
 
 const FORMAT_NAMES: Readonly<Record<CallCenterFormat, string>> = { import: 'Setup import file (<callCenter>)', metadata: 'Metadata API file (<CallCenter>)' };
+const OTHER_FORMAT: Readonly<Record<CallCenterFormat, string>> = { import: 'Metadata API', metadata: 'Setup import' };
+
+/** `hybrid: a Setup import file (<callCenter>) with Metadata API parts (<sections>, …)`, or the format's name. */
+function formatText(format: CallCenterFormat | undefined, hybrid: HybridFormat | undefined): string {
+  if (hybrid) return `hybrid: a ${FORMAT_NAMES[hybrid.root]} with ${OTHER_FORMAT[hybrid.root]} parts (${hybrid.marks.join(', ')})`;
+  return format ? FORMAT_NAMES[format] : 'not a Call Center file';
+}
 
 function lint(args: readonly string[], io: CliIo): number {
   const { values, positionals } = parseArgs({ args: [...args], options: { format: { type: 'string' }, profile: { type: 'string' } }, allowPositionals: true });
@@ -255,28 +264,31 @@ function lint(args: readonly string[], io: CliIo): number {
   const profile = values.profile ?? 'auto';
   if (profile !== 'auto' && profile !== 'switchboard' && profile !== 'generic') throw new UsageError(`--profile is auto, switchboard or generic, got '${profile}'`);
   if (positionals.length === 0) throw new UsageError('callcenter lint needs at least one file');
-  const files: { file: string; readable: boolean; format: CallCenterFormat | null; surface: CallCenterSurface | null; profile: LintProfile; problems: LintProblem[] }[] = [];
+  // `title` is the text output's line about the file (undefined when unreadable); JSON leaves it out.
+  const files: { file: string; title: string | undefined; format: CallCenterFormat | 'hybrid' | null; hybrid?: HybridFormat; surface: CallCenterSurface | null; profile: LintProfile; problems: LintProblem[] }[] = [];
   for (const file of positionals) {
     let text: string;
     try {
       text = readFileSync(resolve(io.cwd, file), 'utf8');
     } catch {
-      files.push({ file, readable: false, format: null, surface: null, profile: profile === 'auto' ? 'generic' : profile, problems: [{ file, line: 1, column: 1, severity: 'error', rule: 'xml-not-well-formed', message: 'The file cannot be read.', fix: 'Check the path.' }] });
+      files.push({ file, title: undefined, format: null, surface: null, profile: profile === 'auto' ? 'generic' : profile, problems: [{ file, line: 1, column: 1, severity: 'error', rule: 'xml-not-well-formed', message: 'The file cannot be read.', fix: 'Check the path.' }] });
       continue;
     }
     const result = lintCallCenter(text, file, { profile });
-    files.push({ file, readable: true, format: result.format ?? null, surface: result.surface ?? null, profile: result.profile, problems: result.problems });
+    const what = `${formatText(result.format, result.hybrid)}${result.surface === 'voice' ? ', a Salesforce Voice contact center' : ''}`;
+    const title = `${file}: ${what}, checked as ${result.profile === 'switchboard' ? 'a Switchboard call center' : 'a generic call center (no Switchboard advice)'}`;
+    files.push({
+      file, title, format: result.hybrid ? 'hybrid' : (result.format ?? null), ...(result.hybrid ? { hybrid: result.hybrid } : {}),
+      surface: result.surface ?? null, profile: result.profile, problems: result.problems,
+    });
   }
   const problems = files.flatMap((f) => f.problems);
   const errors = problems.filter((p) => p.severity === 'error').length;
   if (format === 'json') {
-    io.out(`${JSON.stringify({ files: files.map(({ readable: _readable, ...f }) => f), errors, warnings: problems.length - errors }, null, 2)}\n`);
+    io.out(`${JSON.stringify({ files: files.map(({ title: _title, ...f }) => f), errors, warnings: problems.length - errors }, null, 2)}\n`);
   } else {
     for (const f of files) {
-      if (f.readable) {
-        const what = f.format ? `${FORMAT_NAMES[f.format]}${f.surface === 'voice' ? ', a Salesforce Voice contact center' : ''}` : 'not a Call Center file';
-        io.out(`${f.file}: ${what}, checked as ${f.profile === 'switchboard' ? 'a Switchboard call center' : 'a generic call center (no Switchboard advice)'}\n`);
-      }
+      if (f.title !== undefined) io.out(`${f.title}\n`);
       for (const p of f.problems) io.out(`${formatProblem(p)}\n`);
     }
     io.out(`${errors} error(s), ${problems.length - errors} warning(s) in ${positionals.length} file(s).\n`);
