@@ -17,7 +17,6 @@ import {
   Inviter,
   Invitation,
   SessionState,
-  SIPExtension,
   UserAgent,
   Web,
   type Session,
@@ -52,8 +51,6 @@ import { PresenceClient } from './presence-client.ts';
 import type { IceRestartPolicy } from './ice-restart.ts';
 import { MediaRecovery } from './media-recovery.ts';
 import { KeepAlive } from './keep-alive.ts';
-import { restartAwareSessionDescriptionHandlerFactory } from './restart-aware-sdh.ts';
-import { dtmfAtSendRate } from './sdp-dtmf.ts';
 import { QualityMonitor, QUALITY_INTERVAL_MS } from './quality-monitor.ts';
 import { DEFAULT_REGISTRATION, RegistrationKeeper, useCredentials, type RegistrationOptions } from './registration.ts';
 import { SipCall } from './sip-call.ts';
@@ -62,6 +59,7 @@ import { answeredElsewhere } from './cancel-reason.ts';
 import type { DialogStorage } from './dialog-store.ts';
 import { CallTakeBack } from './call-take-back.ts';
 import { setHold } from './call-hold.ts';
+import { createUserAgent } from './user-agent.ts';
 import { receivedDigit, sendDtmf, sendDtmfInfo } from './sip-dtmf.ts';
 import { dropCallsBeingSetUp, terminate } from './session-ending.ts';
 import type { EmitSipEvent, SipTelephonyEvents } from './sip-events.ts';
@@ -234,37 +232,11 @@ class SipTelephonyAdapter implements SipTelephony {
     if (!webSocketUrl) throw new SwitchboardError('SB10002');
     const uri = UserAgent.makeURI(`sip:${encodeURIComponent(credentials.username)}@${domain}`);
     if (!uri) throw new SwitchboardError('SB10001', `'${credentials.username}@${domain}' is not a valid SIP address.`);
-    const ua = new UserAgent({
-      uri,
-      displayName: credentials.displayName,
-      authorizationUsername: credentials.authorizationUsername ?? credentials.username,
-      authorizationPassword: credentials.password,
-      transportOptions: { server: webSocketUrl, connectionTimeout: 5 },
-      sessionDescriptionHandlerFactory: restartAwareSessionDescriptionHandlerFactory(() => this.browserAudio.microphone(), [dtmfAtSendRate()]),
-      sessionDescriptionHandlerFactoryOptions: {
-        peerConnectionConfiguration: {
-          iceServers: this.settings.sip.iceServers.map((s) => ({ ...s, urls: typeof s.urls === 'string' ? s.urls : [...s.urls] })),
-          ...(this.options.iceTransportPolicy ? { iceTransportPolicy: this.options.iceTransportPolicy } : {}),
-        },
-        // Without trickle ICE every candidate must be in the SDP: wait for TURN relay candidates
-        // (the slowest) up to this long. sip.js stops waiting as soon as gathering completes, and
-        // an incoming call is announced (screen pop) before any of this, on the INVITE.
-        iceGatheringTimeout: this.settings.sip.iceGatheringTimeoutMs,
-      },
-      // How long an offer rings is the phone system's decision (a queue's ring timeout, a ring
-      // group's, a caller giving up). sip.js would otherwise answer 480 by itself after 60 s: a
-      // queue that rings longer sees the agent refuse, re-offers the call to a colleague, and the
-      // agent's panel logs a missed call for a call that is then answered and logged again.
-      noAnswerTimeout: NO_ANSWER_TIMEOUT_SECONDS,
-      sipExtensionReplaces: SIPExtension.Supported,
-      userAgentString: 'Switchboard (sip.js 0.21)',
-      logBuiltinEnabled: false,
-      logLevel: 'warn',
-      logConnector: (level, category, _label, content) =>
-        this.logger.log(level === 'error' ? 'error' : level === 'warn' ? 'warn' : 'debug', `sip.js ${category}: ${content}`),
-      delegate: {
-        onInvite: (invitation) => this.onInvite(invitation),
-      },
+    const ua = createUserAgent(uri, credentials, webSocketUrl, this.settings.sip, {
+      logger: this.logger,
+      iceTransportPolicy: this.options.iceTransportPolicy,
+      microphone: () => this.browserAudio.microphone(),
+      onInvite: (invitation) => this.onInvite(invitation),
     });
     this.ua = ua;
     const registrationOptions = { ...DEFAULT_REGISTRATION, ...this.options.registration };
@@ -795,5 +767,4 @@ function encodeUser(user: string): string {
   return user.replace(/[^A-Za-z0-9\-_.!~*'()&=+$,;?/]/g, (c) => encodeURIComponent(c));
 }
 
-/** A last resort only, for an offer nobody ever ends (see `noAnswerTimeout`). */
-export const NO_ANSWER_TIMEOUT_SECONDS = 3600;
+export { NO_ANSWER_TIMEOUT_SECONDS } from './user-agent.ts';
