@@ -12,13 +12,14 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { Emitter, silentLogger, type Clock, type Logger } from '../../core/index.ts';
 import { ConnectionTable, SipConnection } from './connection.ts';
-import { DialogTracker, dialogInfoXml, ownTag, parseReplaces, type TrackedDialog } from './dialog-tracker.ts';
+import { DialogTracker, dialogInfoXml, parseReplaces, type TrackedDialog } from './dialog-tracker.ts';
 import { CallQueue } from './call-queue.ts';
 import { buildResponse } from './message-build.ts';
 import { headerParam, newBranch } from './message-edit.ts';
 import { PresenceStore, defaultPidf, isAvailablePidf, summarisePidf, type PidfSummary } from './presence-store.ts';
 import { Proxy, type ForwardTarget } from './proxy.ts';
 import { Registrar, type Binding, type ContactRequest } from './registrar.ts';
+import { ReplacesPolicy } from './replaces-policy.ts';
 import { RequestAuth } from './request-auth.ts';
 import { chooseMembers, type MemberStatus } from './ring-group.ts';
 import { answerableRequest, readSipMessage, type SipRequest, type SipResponse } from './sip-message.ts';
@@ -34,8 +35,6 @@ import { VOICE_CALL_ID_HEADER, VoiceCalls } from './voice-calls.ts';
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, PUBLISH, SUBSCRIBE, NOTIFY, REFER, INFO, MESSAGE, UPDATE, PRACK';
 const PROXIED_OUT_OF_DIALOG = new Set(['INVITE', 'MESSAGE', 'REFER']);
 const IN_DIALOG_ONLY = new Set(['BYE', 'INFO', 'UPDATE', 'NOTIFY', 'PRACK']);
-/** How long a REFER with Replaces lets its recipient send the INVITE that replaces (consultative transfer). */
-const REFER_GRANT_MS = 64_000;
 
 /** An INVITE to a queued ring group, held until a member takes it. */
 interface QueuedInvite {
@@ -86,11 +85,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   private counters = { messagesIn: 0, messagesOut: 0, errors: 0 };
   private closing: Promise<void> | undefined;
   private readonly dialogGraceMs: number;
-  /**
-   * INVITEs with Replaces allowed to someone who is not a party of the replaced dialog: a party of
-   * it REFERred them (consultative transfer). Replaced Call-ID → who may, until when.
-   */
-  private readonly referGrants = new Map<string, { readonly entities: readonly string[]; readonly until: number }>();
+  private readonly replaces: ReplacesPolicy;
   /** Salesforce Voice: VoiceCalls through the voice bridge, when one is configured. */
   private readonly voiceCalls: VoiceCalls | undefined;
   /** INVITEs waiting for their VoiceCall id (by transaction key), to answer a CANCEL meanwhile. */
@@ -171,6 +166,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       body: (event, target, version) => this.notifyBody(event, target, version),
       changed: (s, state) => this.emit('subscription', { event: s.event, target: s.target, watcher: s.watcher, state }),
     });
+    this.replaces = new ReplacesPolicy({ tracker: this.tracker, clock: this.clock, logger: this.logger });
     this.proxy = new Proxy({
       clock: this.clock,
       tracker: this.tracker,
@@ -515,7 +511,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
         return;
       }
       if (method === 'REFER') {
-        this.noteReferredReplaces(request, connection);
+        this.replaces.referred(request, connection.id);
         this.voiceCalls?.referred(request.callId, connection.id);
       }
       if (method === 'BYE') this.voiceCalls?.bye(request.callId, connection.id);
@@ -628,7 +624,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     const ruri = request.ruri;
     const replaces = request.method === 'INVITE' ? request.raw.get('replaces') : undefined;
     if (replaces !== undefined) {
-      const refused = this.refuseReplaces(replaces, caller);
+      const refused = this.replaces.refuse(replaces, caller);
       if (refused) return this.reply(request, connection, refused.status, { reason: refused.reason });
       const replaced = parseReplaces(replaces);
       if (replaced) this.voiceCalls?.replaced(request.callId, replaced.callId);
@@ -705,49 +701,6 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
         callId: request.callId, from: caller, to: called, targets: targets.map((t) => t.entity ?? t.requestUri), ringGroup,
       });
     }
-  }
-
-  /**
-   * RFC 3891 leaves authorising a Replaces to the UA that receives it; a UA cannot know who sits
-   * behind a guest's or a reloaded page's new socket, so this server does: a dialog may be
-   * replaced by a party of it, with its own tag as from-tag (a softphone taking its call back after
-   * a reload), or by someone a party REFERred to it (consultative transfer). Answers the refusal, or
-   * undefined to let the INVITE through.
-   */
-  private refuseReplaces(value: string, caller: string): { status: number; reason: string } | undefined {
-    const target = parseReplaces(value);
-    if (!target) return { status: 400, reason: 'Bad Request (unreadable Replaces)' };
-    const dialogs = this.tracker.forCall(target.callId).filter((d) => d.state === 'confirmed' || d.state === 'early');
-    if (dialogs.length === 0) return { status: 481, reason: 'Call/Transaction Does Not Exist' };
-    if (dialogs.some((d) => d.entity === caller && ownTag(d) === target.fromTag)) return undefined;
-    const grant = this.referGrants.get(target.callId);
-    if (grant && grant.until >= this.clock.now() && grant.entities.includes(caller)) return undefined;
-    this.logger.log('warn', 'sip-server: refused an INVITE with Replaces from someone not in the dialog', { callId: target.callId, by: caller });
-    return { status: 403, reason: 'Forbidden (not a party of the replaced dialog)' };
-  }
-
-  /**
-   * A REFER whose Refer-To carries Replaces (consultative transfer): when its sender is a party of
-   * the dialog to replace, the other parties of the REFER's dialog may send that INVITE.
-   */
-  private noteReferredReplaces(request: SipRequest, connection: SipConnection): void {
-    const referTo = request.raw.get('refer-to') ?? '';
-    const encoded = /[?&]replaces=([^&>]*)/i.exec(referTo)?.[1];
-    if (!encoded) return;
-    let target: ReturnType<typeof parseReplaces>;
-    try {
-      target = parseReplaces(decodeURIComponent(encoded));
-    } catch {
-      return;
-    }
-    if (!target) return;
-    const referDialog = this.tracker.forCall(request.callId);
-    const senders = referDialog.filter((d) => d.connectionId === connection.id).map((d) => d.entity);
-    if (!this.tracker.forCall(target.callId).some((d) => senders.includes(d.entity))) return;
-    const entities = referDialog.filter((d) => d.connectionId !== connection.id).map((d) => d.entity);
-    const now = this.clock.now();
-    for (const [callId, grant] of this.referGrants) if (grant.until < now) this.referGrants.delete(callId);
-    this.referGrants.set(target.callId, { entities, until: now + REFER_GRANT_MS });
   }
 
   // ---------------------------------------------------------------- queues
