@@ -2,11 +2,12 @@
  * Salesforce's file conventions for an Aura bundle (Lightning Aura Components Developer Guide,
  * "Component Bundles"): everything in `aura/<name>/`, no subfolders, one definition file
  * `<name>.cmp|.app|.evt|.intf|.tokens` with its `<name>.<kind>-meta.xml`, and only the resources a
- * bundle may have, each named after the bundle. The platform ignores or refuses anything else,
+ * bundle may have, each named after the bundle; its scripts each one object literal of functions. The platform ignores or refuses anything else,
  * which source tracking would not notice.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { SaxesParser } from 'saxes';
 
 /** The definition file's suffix and the root element its markup must have. */
@@ -20,6 +21,25 @@ const DEFINITIONS: Readonly<Record<string, string>> = {
 
 /** The resources a bundle may hold besides its definition, as `<name>` + suffix. */
 const RESOURCES = ['Controller.js', 'Helper.js', 'Renderer.js', '.css', '.design', '.svg', '.auradoc'];
+
+/** The JavaScript resources, which Aura loads as one object literal of functions: `({ name: function (…) {…}, … })`. */
+const SCRIPTS = ['Controller.js', 'Helper.js', 'Renderer.js'];
+
+/**
+ * Why a bundle script is not one object literal of functions, or undefined. Evaluating the file
+ * only builds the object (none of its functions runs), in a context of its own.
+ */
+function scriptProblem(source: string): string | undefined {
+  let value: unknown;
+  try {
+    value = runInNewContext(source, {}, { timeout: 1000 });
+  } catch (e) {
+    return `does not evaluate: ${(e as Error).message}`;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'is not one object literal `({ … })`';
+  const notFunctions = Object.entries(value).filter(([, v]) => typeof v !== 'function').map(([k]) => k);
+  return notFunctions.length ? `has members that are not functions: ${notFunctions.join(', ')}` : undefined;
+}
 
 /** The root element of a markup file, or the first well-formedness error. */
 function markupRoot(xml: string): { root?: string; error?: string } {
@@ -56,6 +76,10 @@ export function auraBundleProblems(auraDir: string): { bundles: string[]; proble
       const { root, error } = markupRoot(readFileSync(join(dir, definition), 'utf8'));
       if (error) problems.push(`${at(definition)}: not well-formed markup: ${error}`);
       else if (root !== DEFINITIONS[kind]) problems.push(`${at(definition)}: the root element is <${root}>, a .${kind} file's must be <${DEFINITIONS[kind]}>`);
+    }
+    for (const script of SCRIPTS.map((r) => `${name}${r}`).filter((f) => files.includes(f))) {
+      const problem = scriptProblem(readFileSync(join(dir, script), 'utf8'));
+      if (problem) problems.push(`${at(script)}: ${problem} (Aura loads it as an object literal of functions)`);
     }
     if (files.includes(`${name}.design`) && kind !== 'cmp') problems.push(`${at(`${name}.design`)}: only a component (.cmp) bundle has a design resource`);
   }

@@ -185,13 +185,15 @@ test('the SDR check reports a class without its -meta.xml and a file in no compo
   assert.ok(strayReport.problems.some((p) => p.includes(`${PACKAGE_DIR}/notes.txt`)), strayReport.problems.join('\n'));
 });
 
-test('the Aura check reports misnamed and misplaced bundle files (the check above can fail)', () => {
+test('the Aura check reports misnamed and misplaced bundle files and scripts that are no object of functions (the check above can fail)', () => {
   const aura = join(project(hostedOpenCti), PACKAGE_DIR, 'aura');
   const copy = tempDir('aura-');
   cpSync(join(aura, 'SwitchboardOmniBridge'), join(copy, 'SwitchboardOmniBridge'), { recursive: true });
   const bundle = join(copy, 'SwitchboardOmniBridge');
   renameSync(join(bundle, 'SwitchboardOmniBridgeController.js'), join(bundle, 'controller.js'));
   writeFileSync(join(bundle, 'SwitchboardOmniBridge.cmp'), '<aura:application></aura:application>');
+  writeFileSync(join(bundle, 'SwitchboardOmniBridgeHelper.js'), 'var helper = { apply: function () {} };');
+  writeFileSync(join(bundle, 'SwitchboardOmniBridgeRenderer.js'), '({ render: function () {}, label: "x" })');
   mkdirSync(join(copy, 'Second'));
   writeFileSync(join(copy, 'Second', 'Second.cmp'), '<aura:component>');
   const { bundles, problems } = auraBundleProblems(copy);
@@ -201,6 +203,8 @@ test('the Aura check reports misnamed and misplaced bundle files (the check abov
     /^aura\/Second\/Second\.cmp: not well-formed markup: /,
     /^aura\/SwitchboardOmniBridge\/controller\.js: not a file an Aura bundle may hold: .*SwitchboardOmniBridgeController\.js/,
     /^aura\/SwitchboardOmniBridge\/SwitchboardOmniBridge\.cmp: the root element is <aura:application>, a \.cmp file's must be <aura:component>$/,
+    /^aura\/SwitchboardOmniBridge\/SwitchboardOmniBridgeHelper\.js: is not one object literal/,
+    /^aura\/SwitchboardOmniBridge\/SwitchboardOmniBridgeRenderer\.js: has members that are not functions: label /,
   ];
   assert.equal(problems.length, expected.length, problems.join('\n'));
   problems.forEach((p, i) => assert.match(p, expected[i] ?? /^$/));
