@@ -13,11 +13,11 @@ import type { AddressInfo } from 'node:net';
 import { Emitter, silentLogger, type Clock, type Logger } from '../../core/index.ts';
 import { ConnectionTable, SipConnection } from './connection.ts';
 import { DialogTracker, dialogInfoXml, parseReplaces, type TrackedDialog } from './dialog-tracker.ts';
-import { CallQueue } from './call-queue.ts';
 import { buildResponse } from './message-build.ts';
 import { headerParam, newBranch } from './message-edit.ts';
 import { PresenceStore, defaultPidf, isAvailablePidf, summarisePidf, type PidfSummary } from './presence-store.ts';
 import { Proxy, type ForwardTarget } from './proxy.ts';
+import { GroupQueues } from './group-queues.ts';
 import { Registrar, type Binding, type ContactRequest } from './registrar.ts';
 import { ReplacesPolicy } from './replaces-policy.ts';
 import { RequestAuth } from './request-auth.ts';
@@ -36,18 +36,6 @@ const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, PUBLISH, SUBSCRIBE, 
 const PROXIED_OUT_OF_DIALOG = new Set(['INVITE', 'MESSAGE', 'REFER']);
 const IN_DIALOG_ONLY = new Set(['BYE', 'INFO', 'UPDATE', 'NOTIFY', 'PRACK']);
 
-/** An INVITE to a queued ring group, held until a member takes it. */
-interface QueuedInvite {
-  readonly key: string;
-  readonly group: string;
-  readonly request: SipRequest;
-  readonly connection: SipConnection;
-  readonly caller: string;
-  readonly called: string;
-  readonly toTag: string;
-  readonly setHeaders: ReadonlyArray<readonly [string, string | undefined]> | undefined;
-}
-
 /** Starts a server and resolves once it listens. */
 export async function startSipServer(options: SipServerOptions = {}): Promise<SipServer> {
   const server = new EmbeddedSipServer(options);
@@ -63,7 +51,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly directory: Directory;
-  private readonly queues = new Map<string, CallQueue<QueuedInvite>>();
+  private readonly queues: GroupQueues;
   private readonly maxBytes: number;
   private readonly minExpires: number;
   private readonly maxExpires: number;
@@ -118,10 +106,19 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     this.maxExpires = options.maxExpires ?? 3600;
     this.isAvailable = options.isAvailable ?? isAvailablePidf;
     this.requirePresence = options.requirePublishedPresence ?? false;
-    for (const [group, queueOptions] of Object.entries(options.queues ?? {})) {
-      if (this.directory.ringGroup(group) === undefined) throw new Error(`queue "${group}" names no ring group (ring groups: ${this.directory.ringGroupNames.join(', ') || 'none'})`);
-      this.queues.set(group, this.makeQueue(group, queueOptions));
-    }
+    this.queues = new GroupQueues(options.queues ?? {}, {
+      clock: this.clock,
+      directory: this.directory,
+      // The proxy is made below; a queue offers a call only later.
+      proxy: { forward: (...args) => this.proxy.forward(...args) },
+      memberStatuses: (members, caller) => this.memberStatuses(members, caller),
+      targetsOf: (aor) => this.targetsOf(aor),
+      contact: () => this.contactValue,
+      reply: (request, connection, status, replyOptions) => this.reply(request, connection, status, replyOptions),
+      inviteForwarded: (event) => this.emit('invite-forwarded', event),
+      changed: (event) => this.emit('queue', event),
+      defer: (fn) => this.defer('queue', fn),
+    });
     this.auth = new RequestAuth({
       realm: this.domain, clock: this.clock, nonceTtlMs: options.nonceTtlMs, maxTrackedNonces: options.maxTrackedNonces, ephemeralSecret: options.ephemeralSecret,
     }, {
@@ -136,7 +133,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
         if (!refreshed) this.logger.log('info', 'sip-server: registered', { aor: b.aor, contact: b.contactUri, connectionId: b.connection.id });
         this.emit('registered', { ...this.registrationInfo(b), refreshed });
         if (!refreshed) this.subscriptions.entityChanged('presence', b.aor);
-        if (!refreshed) this.wakeQueues();
+        if (!refreshed) this.queues.wake();
       },
       unregistered: (b, reason) => {
         this.logger.log('info', 'sip-server: unregistered', { aor: b.aor, reason });
@@ -149,7 +146,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       const current = this.presence.current(aor);
       this.emit('published', { aor, presence: current ? summarisePidf(current.body) : undefined });
       this.subscriptions.entityChanged('presence', aor);
-      this.wakeQueues();
+      this.queues.wake();
     }));
     this.tracker = new DialogTracker(() => this.clock.now(), {
       changed: (d) => this.dialogChanged(d),
@@ -189,7 +186,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       clock: this.clock,
       logger: this.logger,
       liveDialogs: (callId) => this.tracker.forCall(callId).length,
-      queued: (key) => [...this.queues.values()].some((q) => q.has(key)),
+      queued: (key) => this.queues.holds(key),
       emit: (event) => this.emit('voice-call', event),
     });
   }
@@ -256,7 +253,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       subscriptions: this.subscriptions.size,
       publications: this.presence.count(),
       transactions: this.proxy.transactionCount,
-      queued: [...this.queues.values()].reduce((n, q) => n + q.depth, 0),
+      queued: this.queues.depth,
       ...this.counters,
     };
   }
@@ -271,8 +268,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   }
 
   queueInfo(group: string): QueueInfo | undefined {
-    const q = this.queues.get(group);
-    return q ? { group, depth: q.depth, maxDepth: q.maxDepth, strategy: q.strategy, maxWaitMs: q.maxWaitMs, maxLength: q.maxLength } : undefined;
+    return this.queues.info(group);
   }
 
   presenceOf(user: string): PidfSummary | undefined {
@@ -298,7 +294,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
       for (const c of this.connections.all()) c.terminate();
-      for (const q of this.queues.values()) q.clear();
+      this.queues.clear();
       this.proxy.dispose();
       this.subscriptions.dispose();
       this.registrar.dispose();
@@ -350,7 +346,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     connection.closed = true;
     this.registrar.removeConnection(connection);
     this.subscriptions.removeConnection(connection);
-    for (const q of this.queues.values()) q.abandonWhere((call) => call.connection === connection);
+    this.queues.abandonFrom(connection);
     for (const [key, held] of this.awaitingVoiceCall) {
       if (held.connection !== connection) continue;
       this.awaitingVoiceCall.delete(key);
@@ -494,9 +490,8 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
         held.connection.send(buildResponse(held.request.raw, 487));
         return;
       }
-      for (const q of this.queues.values()) {
-        const waiting = q.abandon(key);
-        if (!waiting) continue;
+      const waiting = this.queues.abandon(key);
+      if (waiting) {
         this.reply(request, connection, 200);
         waiting.connection.send(buildResponse(waiting.request.raw, 487, { toTag: waiting.toTag }));
         return;
@@ -664,11 +659,9 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     if (this.directory.isLocalHost(ruri.host)) {
       const user = ruri.user ?? '';
       const members = this.directory.ringGroup(user);
-      const queue = this.queues.get(user);
-      if (members && queue && request.method === 'INVITE') {
+      if (members && this.queues.isQueued(user) && request.method === 'INVITE') {
         const key = `${request.viaBranch ?? newBranch()}|INVITE|${request.callId}`;
-        if (queue.has(key)) return; // a retransmission of a call the queue holds
-        queue.arrive(key, request.callId, { key, group: user, request, connection, caller, called, toTag: newBranch().slice(-12), setHeaders });
+        this.queues.arrive({ key, group: user, request, connection, caller, called, toTag: newBranch().slice(-12), setHeaders });
         return;
       }
       if (members) {
@@ -701,45 +694,6 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
         callId: request.callId, from: caller, to: called, targets: targets.map((t) => t.entity ?? t.requestUri), ringGroup,
       });
     }
-  }
-
-  // ---------------------------------------------------------------- queues
-
-  private makeQueue(group: string, options: NonNullable<SipServerOptions['queues']>[string]): CallQueue<QueuedInvite> {
-    const queue: CallQueue<QueuedInvite> = new CallQueue(group, options, this.clock, {
-      members: (call) => this.memberStatuses(this.directory.ringGroup(group) ?? [], call.caller),
-      offer: (call, members, ringTimeoutMs) => {
-        const targets = members.flatMap((aor) => this.targetsOf(aor));
-        this.proxy.forward(call.request, call.connection, targets, {
-          recordRoute: true,
-          track: { caller: call.caller, called: call.called },
-          ringTimeoutMs,
-          ...(call.setHeaders ? { setHeaders: call.setHeaders } : {}),
-          onAnswered: () => { queue.offerEnded(call.key, { answered: true, callerGone: false, members }); },
-          onFailure: (o) => queue.offerEnded(call.key, { answered: false, callerGone: o.callerGone, members }),
-        });
-        this.emit('invite-forwarded', { callId: call.request.callId, from: call.caller, to: call.called, targets: members, ringGroup: group });
-      },
-      reject: (call, status, reason, cause) => {
-        if (call.connection.closed) return;
-        this.reply(call.request, call.connection, status, { reason, toTag: call.toTag, headers: [['Reason', cause]] });
-      },
-      queued: (call) => {
-        // 182 with a To tag and a Contact: sip.js drops a 1xx without them.
-        call.connection.send(buildResponse(call.request.raw, 182, { reason: 'Queued', toTag: call.toTag, headers: [['Contact', this.contactValue]] }));
-      },
-      changed: (event) => this.emit('queue', { group, ...event }),
-      defer: (fn) => this.defer('queue', fn),
-    });
-    return queue;
-  }
-
-  /** Members may have become free (a call ended, someone registered or published): offer waiting calls. */
-  private wakeQueues(): void {
-    if (this.queues.size === 0) return;
-    this.defer('queue', () => {
-      for (const q of this.queues.values()) q.drain();
-    });
   }
 
   private memberStatuses(members: readonly string[], caller: string): MemberStatus[] {
@@ -799,7 +753,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     if (dialog.state === 'terminated') {
       this.voiceCalls?.changed(dialog.callId);
       this.justEnded.push(dialog);
-      this.wakeQueues();
+      this.queues.wake();
     }
     try {
       this.subscriptions.entityChanged('dialog', dialog.entity);
