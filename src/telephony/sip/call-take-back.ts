@@ -4,9 +4,10 @@
  * (`suspend`); the next page, once registered, takes each back with an INVITE with Replaces for
  * the old dialog (RFC 3891), under the call's old id.
  */
-import { Core, Inviter, UserAgent, type Session, type Web } from 'sip.js';
-import type { Clock, EndReason, Logger, ReattachingCall } from '../../core/index.ts';
+import { Core, Inviter, UserAgent, type Web } from 'sip.js';
+import type { Clock, Logger, ReattachingCall } from '../../core/index.ts';
 import type { AudioOutput } from './audio-output.ts';
+import type { CallSessions } from './call-sessions.ts';
 import { DialogStore, type DialogStorage, type PersistedDialog } from './dialog-store.ts';
 import { SipCall } from './sip-call.ts';
 import type { EmitSipEvent } from './sip-events.ts';
@@ -28,9 +29,8 @@ export interface TakeBackContext {
   readonly calls: Map<string, SipCall>;
   /** A speaker output for a call taken back. */
   createOutput(): AudioOutput;
-  /** Gives `call`'s new session the adapter's delegate and follows its state. */
-  track(call: SipCall, session: Session): void;
-  end(call: SipCall, reason: EndReason): void;
+  /** Gives a call taken back its session's delegate and follows its state; ends calls. */
+  readonly sessions: Pick<CallSessions, 'sessionDelegate' | 'watchSession' | 'end'>;
 }
 
 export class CallTakeBack {
@@ -174,7 +174,8 @@ export class CallTakeBack {
     call.muted = dialog.muted;
     call.establishedAt = dialog.establishedAt;
     this.ctx.calls.set(call.id, call);
-    this.ctx.track(call, inviter);
+    inviter.delegate = this.ctx.sessions.sessionDelegate(call, inviter);
+    this.ctx.sessions.watchSession(call, inviter);
     logger.log('info', 'taking a call back after the reload (INVITE with Replaces)', { callId: call.id, replaces: dialog.sipCallId });
     void inviter.invite({
       requestDelegate: {
@@ -188,7 +189,7 @@ export class CallTakeBack {
     }).catch((error: unknown) => {
       call.endReason ??= 'failed';
       call.endDetail ??= `the call ended during the reload (${String(error)})`;
-      this.ctx.end(call, call.endReason);
+      this.ctx.sessions.end(call, call.endReason);
     });
   }
 

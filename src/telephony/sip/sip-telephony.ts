@@ -19,7 +19,6 @@ import {
   SessionState,
   UserAgent,
   Web,
-  type Session,
   TransportState,
   URI,
 } from 'sip.js';
@@ -31,7 +30,6 @@ import type {
   DialRequest,
   DeclineOptions,
   DialResult,
-  EndReason,
   EventSource,
   IncomingCall,
   Logger,
@@ -51,16 +49,16 @@ import { PresenceClient } from './presence-client.ts';
 import type { IceRestartPolicy } from './ice-restart.ts';
 import { MediaRecovery } from './media-recovery.ts';
 import { KeepAlive } from './keep-alive.ts';
-import { QualityMonitor, QUALITY_INTERVAL_MS } from './quality-monitor.ts';
+import { QUALITY_INTERVAL_MS } from './quality-monitor.ts';
+import { CallSessions } from './call-sessions.ts';
 import { DEFAULT_REGISTRATION, RegistrationKeeper, useCredentials, type RegistrationOptions } from './registration.ts';
 import { SipCall } from './sip-call.ts';
-import { RINGBACK, startTone } from './tones.ts';
 import { answeredElsewhere } from './cancel-reason.ts';
 import type { DialogStorage } from './dialog-store.ts';
 import { CallTakeBack } from './call-take-back.ts';
 import { setHold } from './call-hold.ts';
 import { createUserAgent } from './user-agent.ts';
-import { receivedDigit, sendDtmf, sendDtmfInfo } from './sip-dtmf.ts';
+import { sendDtmf, sendDtmfInfo } from './sip-dtmf.ts';
 import { dropCallsBeingSetUp, terminate } from './session-ending.ts';
 import type { EmitSipEvent, SipTelephonyEvents } from './sip-events.ts';
 import { SipTransfers } from './sip-transfer.ts';
@@ -135,6 +133,7 @@ class SipTelephonyAdapter implements SipTelephony {
   private readonly logger: Logger;
   private readonly calls = new Map<string, SipCall>();
   private readonly browserAudio: BrowserAudio;
+  private readonly sessions: CallSessions;
   private readonly transfers: SipTransfers;
   private readonly media: MediaRecovery;
   private delegate: TelephonyDelegate = { acceptIncoming: () => true };
@@ -166,6 +165,25 @@ class SipTelephonyAdapter implements SipTelephony {
       devicesChanged: (devices) => this.emit('devices', devices),
       microphoneChanged: () => this.switchMicrophone(),
     });
+    this.sessions = new CallSessions({
+      clock: this.clock,
+      logger: this.logger,
+      emit: this.emit,
+      calls: this.calls,
+      audio: this.browserAudio,
+      qualityIntervalMs: options.qualityIntervalMs ?? QUALITY_INTERVAL_MS,
+      persistDialogs: () => this.takeBack.persistDialogs(),
+      watchMedia: (call, session) => this.media.watchMedia(call, session),
+      onRefer: (call, session, referral) => this.transfers.onRefer(call, session, referral),
+      hold: (call) => this.setHold(call, true),
+      leaveConference: (call) => {
+        if (this.mixer && this.mixed.has(call.id)) {
+          void this.mixer.stop();
+          this.mixer = undefined;
+          this.mixed.clear();
+        }
+      },
+    });
     this.media = new MediaRecovery({
       clock: this.clock,
       logger: this.logger,
@@ -174,7 +192,7 @@ class SipTelephonyAdapter implements SipTelephony {
       iceRestart: options.iceRestart,
       mediaLossGraceMs: options.mediaLossGraceMs,
       connected: () => this.ua?.transport.isConnected() === true,
-      end: (call, reason) => this.end(call, reason),
+      end: (call, reason) => this.sessions.end(call, reason),
     });
     this.transfers = new SipTransfers({
       clock: this.clock,
@@ -185,8 +203,7 @@ class SipTelephonyAdapter implements SipTelephony {
       dialUri: async (target) => this.targetUri((await normalizeDialTarget(target, this.settings.dialing, this.settings.directory)).dialString),
       hold: (call) => this.setHold(call, true),
       dial: (request) => this.dial(request),
-      sessionDelegate: (call, session) => this.sessionDelegate(call, session),
-      watchSession: (call, session) => this.watchSession(call, session),
+      sessions: this.sessions,
     });
     this.takeBack = new CallTakeBack({
       clock: this.clock,
@@ -194,11 +211,7 @@ class SipTelephonyAdapter implements SipTelephony {
       emit: this.emit,
       calls: this.calls,
       createOutput: () => this.browserAudio.createOutput(),
-      track: (call, session) => {
-        session.delegate = this.sessionDelegate(call, session);
-        this.watchSession(call, session);
-      },
-      end: (call, reason) => this.end(call, reason),
+      sessions: this.sessions,
     }, options.dialogStorage);
     this.reattaching = this.takeBack.reattaching;
   }
@@ -247,7 +260,7 @@ class SipTelephonyAdapter implements SipTelephony {
       const ws = ua.transport instanceof Web.Transport ? ua.transport.ws : undefined;
       if (state === TransportState.Connected && ws) keepAlive.attach(ws);
       else keepAlive.detach();
-      if (state === TransportState.Disconnected) dropCallsBeingSetUp(this.calls.values(), this.logger, (call, reason) => this.end(call, reason));
+      if (state === TransportState.Disconnected) dropCallsBeingSetUp(this.calls.values(), this.logger, (call, reason) => this.sessions.end(call, reason));
     });
     this.presence = new PresenceClient(ua, this.logger, this.clock, (user) => this.targetUri(user), () => uri, (ext, state) => this.emit('lineState', ext, state));
     this.registration = new RegistrationKeeper(
@@ -356,13 +369,13 @@ class SipTelephonyAdapter implements SipTelephony {
     const sipCall = new SipCall(callId, 'inbound', invitation, call.remote, call.internal, this.browserAudio.createOutput());
     this.calls.set(callId, sipCall);
     invitation.delegate = {
-      ...this.sessionDelegate(sipCall, invitation),
+      ...this.sessions.sessionDelegate(sipCall, invitation),
       onCancel: (cancel) => {
         // A ring group cancels the colleagues' branches when one answers: not a missed call for them.
         sipCall.endReason ??= answeredElsewhere(cancel.request.getHeaders('reason')) ? 'answered-elsewhere' : 'missed';
       },
     };
-    this.watchSession(sipCall, invitation);
+    this.sessions.watchSession(sipCall, invitation);
     this.emit('incoming', call);
     this.browserAudio.startRinging();
   }
@@ -371,7 +384,7 @@ class SipTelephonyAdapter implements SipTelephony {
     const call = this.call(callId);
     if (call.phase !== 'offered' || !(call.session instanceof Invitation)) throw new SwitchboardError('SB40001', `Call ${callId} is not ringing.`);
     await this.holdOthers(call);
-    this.updateRinger(call);
+    this.sessions.updateRinger(call);
     try {
       await call.session.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
     } catch (error) {
@@ -418,8 +431,8 @@ class SipTelephonyAdapter implements SipTelephony {
     const call = new SipCall(callId, 'outbound', inviter, target.party, internal, this.browserAudio.createOutput());
     await this.holdOthers(call);
     this.calls.set(callId, call);
-    inviter.delegate = this.sessionDelegate(call, inviter);
-    this.watchSession(call, inviter);
+    inviter.delegate = this.sessions.sessionDelegate(call, inviter);
+    this.sessions.watchSession(call, inviter);
     let earlyMedia = false;
     try {
       await inviter.invite({
@@ -432,8 +445,8 @@ class SipTelephonyAdapter implements SipTelephony {
             // its own ringback): a later 180 without SDP, as carriers send after an announcement,
             // must not start our ringback over it (RFC 3960).
             if (sdp) earlyMedia = true;
-            if (earlyMedia) this.stopRingback(call);
-            else this.startRingback(call);
+            if (earlyMedia) this.sessions.stopRingback(call);
+            else this.sessions.startRingback(call);
             this.emit('progress', callId, sdp ? 'early-media' : 'ringing');
           },
           onReject: (response) => {
@@ -452,161 +465,6 @@ class SipTelephonyAdapter implements SipTelephony {
       throw new SwitchboardError('SB20004', error instanceof Error ? error.message : String(error), error);
     }
     return { callId, remote: target.party, internal };
-  }
-
-  private startRingback(call: SipCall): void {
-    // A 180 that arrives after the call ended (CANCEL crossing it) must not start a tone nobody stops.
-    if (call.ringback || call.phase !== 'dialing') return;
-    const output = this.browserAudio.createOutput();
-    const tone = startTone(this.browserAudio.tonePool(), RINGBACK);
-    output.play(tone.stream);
-    call.ringback = { tone, output };
-  }
-
-  private stopRingback(call: SipCall): void {
-    if (!call.ringback) return;
-    this.browserAudio.releaseOutput(call.ringback.output);
-    call.ringback.tone.stop();
-    call.ringback = undefined;
-  }
-
-  // ── session plumbing ────────────────────────────────────────────────────────────────────────
-
-  private sessionDelegate(call: SipCall, session: Session): NonNullable<Session['delegate']> {
-    return {
-      onBye: (bye) => {
-        if (call.session === session && !call.replacing) call.endReason ??= 'remote-hangup';
-        // With an onBye delegate sip.js leaves the 200 to us; unanswered, the far end's BYE
-        // times out (a proxy answers it 408, SIPp and desk phones see a failed hangup).
-        void bye.accept().catch((e) => this.logger.log('warn', 'answering BYE failed', { callId: call.id, error: String(e) }));
-      },
-      onInfo: (info) => {
-        const digit = receivedDigit(info);
-        if (digit) this.emit('dtmfReceived', call.id, digit);
-      },
-      onRefer: (referral) => this.transfers.onRefer(call, session, referral),
-      onInvite: (request) => {
-        // A re-INVITE from the far end: a=sendonly/inactive means it put us on hold.
-        const body = request.body ?? '';
-        if (!/application\/sdp/i.test(request.getHeader('content-type') ?? '')) return;
-        const remoteHeld = /^a=(sendonly|inactive)\s*$/m.test(body);
-        if (remoteHeld !== call.remoteHeld) {
-          call.remoteHeld = remoteHeld;
-          this.emit('held', call.id, remoteHeld);
-        }
-      },
-      onSessionDescriptionHandler: (sdh) => {
-        // Early media (183) and the answer both play the remote stream on the speaker.
-        const remote = (sdh as Web.SessionDescriptionHandler).remoteMediaStream;
-        if (call.session === session || call.replacing === session) call.output.play(remote);
-      },
-    };
-  }
-
-  private watchSession(call: SipCall, session: Session): void {
-    session.stateChange.addListener((state) => {
-      if (state === SessionState.Established) this.onEstablished(call, session);
-      else if (state === SessionState.Terminated) this.onTerminated(call, session);
-    });
-  }
-
-  private onEstablished(call: SipCall, session: Session): void {
-    if (call.replacing === session) {
-      const old = call.session;
-      call.session = session;
-      call.replacing = undefined;
-      const remote = (session.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined)?.remoteMediaStream;
-      if (remote) call.output.play(remote);
-      if (old.state === SessionState.Established) void old.bye().catch(() => {});
-      if (call.mediaLost) {
-        // The old dialog's media died while this one was set up; this one carries the call now.
-        call.mediaLost = false;
-        call.endDetail = undefined;
-      }
-      call.quality?.setOutage(false);
-      // The hold was the old party's (the transferor held us before its REFER): the new dialog's
-      // party is talking, whatever the last re-INVITE of the old one said.
-      if (call.remoteHeld) {
-        call.remoteHeld = false;
-        if (!call.held) this.emit('held', call.id, false);
-      }
-      this.media.watchMedia(call, session);
-      this.logger.log('info', 'call continues on a new dialog', { callId: call.id });
-      this.takeBack.persistDialogs();
-      return;
-    }
-    if (call.session !== session) return;
-    this.stopRingback(call);
-    if (!call.transition('established')) return;
-    call.establishedAt ??= this.clock.now();
-    const takenBack = call.reattaching;
-    if (takenBack) {
-      // The microphone of the new dialog honours the mute and hold the call had before the reload.
-      const mic = call.microphone;
-      if (mic) mic.enabled = !call.held && !call.muted;
-      this.logger.log('info', 'call taken back after the reload', { callId: call.id });
-      if (call.held && !call.hangupQueued) {
-        call.held = false;
-        void this.setHold(call, true).catch((error: unknown) => {
-          this.logger.log('warn', 'could not hold the call taken back after the reload', { callId: call.id, error: String(error) });
-          this.emit('held', call.id, false);
-        });
-      }
-    }
-    this.takeBack.persistDialogs();
-    this.updateRinger();
-    const sdh = call.sdh;
-    if (sdh) call.output.play(sdh.remoteMediaStream);
-    call.quality = new QualityMonitor(this.clock, this.logger, () => call.peerConnection, (q) => this.emit('quality', call.id, q), this.options.qualityIntervalMs ?? QUALITY_INTERVAL_MS);
-    call.quality.start();
-    this.emit('established', call.id);
-    // After `established` is queued: what waited for the take-back (a hang-up) acts on a call that is back.
-    if (takenBack) call.endTakeBack(true);
-    // After `established` is queued: a path already dead ends the call, and `ended` must follow it.
-    this.media.watchMedia(call, session);
-  }
-
-  private onTerminated(call: SipCall, session: Session): void {
-    if (call.replacing === session) {
-      // The replacement never got up; the call lives or dies with its current dialog.
-      call.replacing = undefined;
-      if (call.session.state === SessionState.Terminated) this.end(call, call.endReason ?? (call.mediaLost ? 'failed' : 'remote-hangup'));
-      return;
-    }
-    if (call.session !== session) return;
-    if (call.replacing) return; // the REFER's new INVITE is on its way; it decides.
-    // sip.js reports Terminated before it calls the request delegate's onReject: decide the
-    // reason one microtask later, once the final response has been seen.
-    queueMicrotask(() => this.endTerminated(call));
-  }
-
-  private endTerminated(call: SipCall): void {
-    const fallback: EndReason = call.phase === 'established' ? 'remote-hangup' : call.direction === 'inbound' ? 'missed' : 'failed';
-    this.end(call, call.endReason ?? fallback);
-  }
-
-  private end(call: SipCall, reason: EndReason): void {
-    if (call.phase === 'ended') return;
-    call.phase = 'ended';
-    this.calls.delete(call.id);
-    this.stopRingback(call);
-    call.quality?.stop();
-    call.stopMediaWatch();
-    this.browserAudio.releaseOutput(call.output);
-    if (this.mixer && this.mixed.has(call.id)) {
-      void this.mixer.stop();
-      this.mixer = undefined;
-      this.mixed.clear();
-    }
-    this.updateRinger();
-    this.takeBack.persistDialogs();
-    this.emit('ended', call.id, reason, ...(call.endDetail ? [call.endDetail] : []));
-    if (call.reattaching) call.endTakeBack(false);
-  }
-
-  private updateRinger(answering?: SipCall): void {
-    const offered = [...this.calls.values()].some((c) => c.phase === 'offered' && c !== answering);
-    if (!offered) this.browserAudio.stopRinging();
   }
 
   // ── during a call ───────────────────────────────────────────────────────────────────────────

@@ -6,6 +6,7 @@
  */
 import { URI, type Referral, type Session } from 'sip.js';
 import { SwitchboardError, type Clock, type DialRequest, type DialResult, type Logger } from '../../core/index.ts';
+import type { CallSessions } from './call-sessions.ts';
 import { callerIdentity } from './identity.ts';
 import type { SipCall } from './sip-call.ts';
 import type { EmitSipEvent } from './sip-events.ts';
@@ -24,10 +25,8 @@ export interface TransferContext {
   dialUri(target: string): Promise<URI>;
   hold(call: SipCall): Promise<void>;
   dial(request: DialRequest): Promise<DialResult>;
-  /** The delegate every session of `call` gets (BYE, INFO, REFER, re-INVITE, media). */
-  sessionDelegate(call: SipCall, session: Session): NonNullable<Session['delegate']>;
-  /** Follows the session's state (established, terminated) on behalf of `call`. */
-  watchSession(call: SipCall, session: Session): void;
+  /** Gives a replacing session the call's delegate and follows its state. */
+  readonly sessions: Pick<CallSessions, 'sessionDelegate' | 'watchSession'>;
 }
 
 export class SipTransfers {
@@ -145,8 +144,8 @@ export class SipTransfers {
   /** `session` will take `call`'s place once established (see the adapter's `onEstablished`). */
   adoptReplacement(call: SipCall, session: Session): void {
     call.replacing = session;
-    session.delegate = { ...session.delegate, ...this.ctx.sessionDelegate(call, session) };
-    this.ctx.watchSession(call, session);
+    session.delegate = { ...session.delegate, ...this.ctx.sessions.sessionDelegate(call, session) };
+    this.ctx.sessions.watchSession(call, session);
   }
 }
 
