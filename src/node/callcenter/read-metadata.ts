@@ -57,7 +57,12 @@ export function readMetadata(root: XmlElement, fileName: string, r: Reporter): R
     try {
       parsed = JSON.parse(raw);
     } catch (e) {
-      r.report('custom-settings-invalid', settingsEl.textPosition ?? settingsEl.position, `customSettings is not valid JSON: ${e instanceof Error ? e.message : String(e)}.`, 'Write a JSON object of string values, e.g. {"reqUseApi":"true","reqSalesforceCompatibilityMode":"Lightning"} (escape " as &quot; only if you prefer).');
+      r.report(
+        'custom-settings-invalid',
+        settingsEl.textPosition ?? settingsEl.position,
+        `customSettings is not valid JSON: ${e instanceof Error ? e.message : String(e)}.`,
+        'Write a JSON object of string values, e.g. {"reqUseApi":"true","reqSalesforceCompatibilityMode":"Lightning"} (escape " as &quot; only if you prefer).',
+      );
     }
     if (parsed !== undefined) {
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === 'string')) {
@@ -176,7 +181,12 @@ function readMetadataSection(el: XmlElement, index: number, r: Reporter): Parsed
 function checkMetadataAttributes(el: XmlElement, r: Reporter): void {
   for (const attr of el.attributes.values()) {
     if (IMPORT_ATTRIBUTES.includes(attr.name)) {
-      r.mixed(`the ${attr.name} attribute`, attr.position, `The '${attr.name}' attribute is the Setup import form; Metadata API <${el.name}> ${attr.name === 'sortOrder' ? 'are ordered by their position in the file' : `take <${attr.name}> as a child element`}.`, attr.name === 'sortOrder' ? 'Remove sortOrder and order the elements in the file.' : `Write <${attr.name}>${attr.value}</${attr.name}> inside <${el.name}>.`);
+      r.mixed(
+        `the ${attr.name} attribute`,
+        attr.position,
+        `The '${attr.name}' attribute is the Setup import form; Metadata API <${el.name}> ${attr.name === 'sortOrder' ? 'are ordered by their position in the file' : `take <${attr.name}> as a child element`}.`,
+        attr.name === 'sortOrder' ? 'Remove sortOrder and order the elements in the file.' : `Write <${attr.name}>${attr.value}</${attr.name}> inside <${el.name}>.`,
+      );
     } else r.report('unknown-attribute', attr.position, `<${el.name}> has no attribute '${attr.name}'.`, `Remove '${attr.name}'.`);
   }
 }

@@ -14,7 +14,12 @@ const SORT_ORDER = /^\d+$/;
 
 export function readImport(root: XmlElement, fileName: string, r: Reporter): ReadParts {
   if (fileName.endsWith(METADATA_SUFFIX)) {
-    r.mixed(`the *${METADATA_SUFFIX} file name`, root.position, `This is a Setup import file (<callCenter>) but it is named *${METADATA_SUFFIX}, the Metadata API's name for <CallCenter> files; a deploy would reject it.`, `Rename it (e.g. ${baseName(fileName).slice(0, -METADATA_SUFFIX.length)}.xml) and import it in Setup > Call Centers > Import, or generate the Metadata file with \`switchboard callcenter build\`.`);
+    r.mixed(
+      `the *${METADATA_SUFFIX} file name`,
+      root.position,
+      `This is a Setup import file (<callCenter>) but it is named *${METADATA_SUFFIX}, the Metadata API's name for <CallCenter> files; a deploy would reject it.`,
+      `Rename it (e.g. ${baseName(fileName).slice(0, -METADATA_SUFFIX.length)}.xml) and import it in Setup > Call Centers > Import, or generate the Metadata file with \`switchboard callcenter build\`.`,
+    );
   }
   for (const attr of root.attributes.values()) {
     if (attr.name === 'xmlns' || attr.name.startsWith('xmlns:')) {
@@ -24,9 +29,19 @@ export function readImport(root: XmlElement, fileName: string, r: Reporter): Rea
   const sectionElements: XmlElement[] = [];
   for (const child of root.children) {
     if (child.name === 'section') sectionElements.push(child);
-    else if (child.name === 'sections') r.mixed('<sections>', child.position, '<sections> is the Metadata API element; a Setup import <callCenter> contains <section> elements.', 'Write <section sortOrder="N" name="…" label="…"> with <item> children, or make the root <CallCenter xmlns="http://soap.sforce.com/2006/04/metadata">.');
+    else if (child.name === 'sections') r.mixed(
+      '<sections>',
+      child.position,
+      '<sections> is the Metadata API element; a Setup import <callCenter> contains <section> elements.',
+      'Write <section sortOrder="N" name="…" label="…"> with <item> children, or make the root <CallCenter xmlns="http://soap.sforce.com/2006/04/metadata">.',
+    );
     else if (child.name === 'item' || child.name === 'items') r.report('wrong-nesting', child.position, `<${child.name}> must be inside a <section>, not directly in <callCenter>.`, 'Move the item into the <section> it belongs to.');
-    else if (METADATA_FIELDS.includes(child.name)) r.mixed(`<${child.name}>`, child.position, `<${child.name}> is a Metadata API field; the Setup import format has no such element.`, 'Put the value in an item of the reqGeneralInfo section (e.g. reqAdapterUrl, reqDisplayName) and remove this element.');
+    else if (METADATA_FIELDS.includes(child.name)) r.mixed(
+      `<${child.name}>`,
+      child.position,
+      `<${child.name}> is a Metadata API field; the Setup import format has no such element.`,
+      'Put the value in an item of the reqGeneralInfo section (e.g. reqAdapterUrl, reqDisplayName) and remove this element.',
+    );
     else r.report('unexpected-element', child.position, `<callCenter> contains <${child.name}>, which the Call Center format does not define.`, 'Remove it; a <callCenter> holds only <section> elements.');
   }
   checkNoText(root, r);
@@ -79,7 +94,12 @@ function readImportSection(el: XmlElement, index: number, r: Reporter): ParsedSe
     // reported once (as format-mixed) rather than again as an empty value.
     const valueChild = itemEl.children.find((c) => c.name === 'value');
     for (const child of itemEl.children) {
-      if (['value', 'name', 'label'].includes(child.name)) r.mixed(`<${child.name}> in <item>`, child.position, `<${child.name}> inside <item> is the Metadata API form; in a Setup import file the value is the item's text and name/label are attributes.`, `Write <item sortOrder="N" name="…" label="…">value</item>.`);
+      if (['value', 'name', 'label'].includes(child.name)) r.mixed(
+        `<${child.name}> in <item>`,
+        child.position,
+        `<${child.name}> inside <item> is the Metadata API form; in a Setup import file the value is the item's text and name/label are attributes.`,
+        `Write <item sortOrder="N" name="…" label="…">value</item>.`,
+      );
       else r.report('unexpected-element', child.position, `<item> contains <${child.name}>; an item holds only its value as text.`, 'Remove the element; escape < as &lt; if it is part of the value.');
     }
     if (ok) {

@@ -46,7 +46,12 @@ export function checkSemantics(cc: ParsedCallCenter, parts: ReadParts, root: Xml
   }
   if (parts.format === 'metadata') {
     const name = parts.internalName;
-    if (name === undefined || name === '') r.report('internal-name-missing', parts.internalNamePosition ?? root.position, 'The internal name is unknown: no <fullName>, no reqInternalName item and no <Name>.callCenter-meta.xml file name.', `Name the file callCenters/<InternalName>${METADATA_SUFFIX}.`);
+    if (name === undefined || name === '') r.report(
+      'internal-name-missing',
+      parts.internalNamePosition ?? root.position,
+      'The internal name is unknown: no <fullName>, no reqInternalName item and no <Name>.callCenter-meta.xml file name.',
+      `Name the file callCenters/<InternalName>${METADATA_SUFFIX}.`,
+    );
     else checkInternalName(name, parts.internalNamePosition ?? root.position, r);
     if (parts.displayName === undefined || parts.displayName === '') r.report('display-name-missing', parts.displayNamePosition ?? root.position, '<CallCenter> has no <displayName>.', 'Add <displayName>My Softphone</displayName>.');
     if (!general) r.report('general-info-missing', root.position, 'The call center has no reqGeneralInfo <sections>.', 'Add <sections><label>General Information</label><name>reqGeneralInfo</name> with the reqAdapterUrl, reqUseApi and reqSalesforceCompatibilityMode items.');
@@ -56,7 +61,12 @@ export function checkSemantics(cc: ParsedCallCenter, parts: ReadParts, root: Xml
   if (voice) checkVoice(cc, root, r, profile, generalValue, now);
   if (!voice && (general || parts.format === 'metadata')) {
     const adapter = generalValue('reqAdapterUrl');
-    if (!adapter || adapter.value === '') r.report('adapter-url-missing', adapter?.at ?? generalAt, 'There is no reqAdapterUrl: Salesforce has no page to load as the softphone.', 'Add reqAdapterUrl: /apex/SwitchboardSoftphone (with `switchboard package build`) or the https URL of the hosted connector.');
+    if (!adapter || adapter.value === '') r.report(
+      'adapter-url-missing',
+      adapter?.at ?? generalAt,
+      'There is no reqAdapterUrl: Salesforce has no page to load as the softphone.',
+      'Add reqAdapterUrl: /apex/SwitchboardSoftphone (with `switchboard package build`) or the https URL of the hosted connector.',
+    );
     else checkUrl('reqAdapterUrl', adapter.value, adapter.at, r, profile);
 
     const useApi = generalValue('reqUseApi');
@@ -64,7 +74,12 @@ export function checkSemantics(cc: ParsedCallCenter, parts: ReadParts, root: Xml
     else if (useApi.value !== 'true') r.report('use-api', useApi.at, `reqUseApi is '${useApi.value}'; an Open CTI softphone needs true.`, 'Set reqUseApi to true.');
 
     const mode = generalValue('reqSalesforceCompatibilityMode');
-    if (!mode || mode.value === '') r.report('compatibility-mode-missing', mode?.at ?? generalAt, 'reqSalesforceCompatibilityMode is not set, so Salesforce assumes Classic and the phone never appears in Lightning Experience.', 'Add reqSalesforceCompatibilityMode with the value Lightning (or Classic_and_Lightning).');
+    if (!mode || mode.value === '') r.report(
+      'compatibility-mode-missing',
+      mode?.at ?? generalAt,
+      'reqSalesforceCompatibilityMode is not set, so Salesforce assumes Classic and the phone never appears in Lightning Experience.',
+      'Add reqSalesforceCompatibilityMode with the value Lightning (or Classic_and_Lightning).',
+    );
     else if (mode.value === 'Classic') r.report('compatibility-mode-classic', mode.at, 'reqSalesforceCompatibilityMode is Classic: the softphone is hidden in Lightning Experience.', 'Use Lightning, or Classic_and_Lightning if Classic users need it too.');
     else if (!(COMPATIBILITY_MODES as readonly string[]).includes(mode.value)) r.report('compatibility-mode-invalid', mode.at, `reqSalesforceCompatibilityMode '${mode.value}' is not one of ${COMPATIBILITY_MODES.join(', ')}.`, 'Use Lightning or Classic_and_Lightning (values are case-sensitive).');
 

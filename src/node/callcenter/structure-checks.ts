@@ -34,13 +34,23 @@ export function checkName(name: string, at: Position, elementAt: Position, kind:
   }
   if (kind === 'section') {
     if (name.startsWith('req') && !reqSection(name)) {
-      r.report('req-name-unknown', at, `'${name}' starts with req, the prefix of Salesforce's sections (${REQ_SECTIONS.map((s) => s.name).join(', ')}); Setup imports it, but it is not one of them.`, `Use one of those, or a name of your own without the req prefix (e.g. '${name.slice(3, 4).toLowerCase()}${name.slice(4)}').`);
+      r.report(
+        'req-name-unknown',
+        at,
+        `'${name}' starts with req, the prefix of Salesforce's sections (${REQ_SECTIONS.map((s) => s.name).join(', ')}); Setup imports it, but it is not one of them.`,
+        `Use one of those, or a name of your own without the req prefix (e.g. '${name.slice(3, 4).toLowerCase()}${name.slice(4)}').`,
+      );
     }
   } else if (section !== undefined) {
     const req = reqSection(section);
     if (req && name.startsWith('req') && !req.items.some((i) => i.name === name)) {
       const other = REQ_SECTIONS.find((s) => s.items.some((i) => i.name === name));
-      r.report('req-name-unknown', at, `'${name}' is not an item Salesforce defines for ${section}${other ? ` (it belongs in ${other.name})` : ''}.`, other ? `Move it to the ${other.name} section.` : `Known ${section} items: ${req.items.map((i) => i.name).join(', ')}. Check the spelling, or use a custom section for your own items.`);
+      r.report(
+        'req-name-unknown',
+        at,
+        `'${name}' is not an item Salesforce defines for ${section}${other ? ` (it belongs in ${other.name})` : ''}.`,
+        other ? `Move it to the ${other.name} section.` : `Known ${section} items: ${req.items.map((i) => i.name).join(', ')}. Check the spelling, or use a custom section for your own items.`,
+      );
     } else if (!req && name.startsWith('req')) {
       r.report('req-name-unknown', at, `The item '${name}' in the custom section '${section}' starts with req, the prefix of Salesforce's items; Setup imports it, but Salesforce defines no such item.`, `Rename it without the req prefix, or move it to the Salesforce section that defines it.`);
     } else if (req && !name.startsWith('req') && section !== HVCC) {

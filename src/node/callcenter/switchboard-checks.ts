@@ -7,7 +7,12 @@ import type { XmlElement } from './xml-tree.ts';
 
 export function checkSwitchboard(section: ParsedSection | undefined, root: XmlElement, r: Reporter): void {
   if (!section) {
-    r.report('switchboard-section-missing', root.position, `There is no '${SWITCHBOARD_SECTION}' section: the Switchboard connector will not start without sipWebSocketUrl and sipDomain.`, 'Generate the file with `switchboard callcenter build`, or add the section by hand (see `switchboard callcenter init`).');
+    r.report(
+      'switchboard-section-missing',
+      root.position,
+      `There is no '${SWITCHBOARD_SECTION}' section: the Switchboard connector will not start without sipWebSocketUrl and sipDomain.`,
+      'Generate the file with `switchboard callcenter build`, or add the section by hand (see `switchboard callcenter init`).',
+    );
     return;
   }
   // Both switch how the password items are judged, wherever they stand in the section.
@@ -29,7 +34,12 @@ export function checkSwitchboard(section: ParsedSection | undefined, root: XmlEl
     }
     if (spec.name === 'sipWebSocketUrl') {
       const m = /^ws:\/\/([^/:]+|\[[^\]]+\])/i.exec(entry.value);
-      if (m && !LOOPBACK_HOST.test(m[1] ?? '')) r.report('sip-websocket-insecure', entry.valuePosition, `sipWebSocketUrl '${entry.value}' is unencrypted ws:// to another host: browsers block it from the https softphone page.`, `Use wss://${entry.value.slice(5)} (the phone system needs a TLS WebSocket listener).`);
+      if (m && !LOOPBACK_HOST.test(m[1] ?? '')) r.report(
+        'sip-websocket-insecure',
+        entry.valuePosition,
+        `sipWebSocketUrl '${entry.value}' is unencrypted ws:// to another host: browsers block it from the https softphone page.`,
+        `Use wss://${entry.value.slice(5)} (the phone system needs a TLS WebSocket listener).`,
+      );
     }
     if (spec.name === 'sipIceServers') {
       const parsed: unknown = JSON.parse(entry.value || '[]');
@@ -37,8 +47,19 @@ export function checkSwitchboard(section: ParsedSection | undefined, root: XmlEl
       if (!ok) r.report('switchboard-item-invalid', entry.valuePosition, 'sipIceServers must be a JSON array of {"urls": …} objects.', 'Write e.g. [{"urls":"stun:stun.example.com:3478"}], or [] for none.');
     }
     if (spec.secret && entry.value !== '') {
-      if (demo) r.report('secret-in-file', entry.valuePosition, `${spec.name} is set in a call center marked demoCallCenter: every agent assigned to it can read it through getCallCenterSettings, which only a demo may accept.`, 'Never assign real agents to this call center; for a real one set credentialScheme to ephemeral and leave sipPassword empty.', 'warning');
-      else r.report('secret-in-file', entry.valuePosition, `${spec.name} is set in the call center: every agent assigned to it can read it through getCallCenterSettings, and it lands in the Call Center files kept in source control.`, `Set credentialScheme to ephemeral (Salesforce mints short-lived credentials for each agent) or to agent (each agent types their own), and remove ${spec.name}; only a call center marked demoCallCenter true may hold a shared password.`);
+      if (demo) r.report(
+        'secret-in-file',
+        entry.valuePosition,
+        `${spec.name} is set in a call center marked demoCallCenter: every agent assigned to it can read it through getCallCenterSettings, which only a demo may accept.`,
+        'Never assign real agents to this call center; for a real one set credentialScheme to ephemeral and leave sipPassword empty.',
+        'warning',
+      );
+      else r.report(
+        'secret-in-file',
+        entry.valuePosition,
+        `${spec.name} is set in the call center: every agent assigned to it can read it through getCallCenterSettings, and it lands in the Call Center files kept in source control.`,
+        `Set credentialScheme to ephemeral (Salesforce mints short-lived credentials for each agent) or to agent (each agent types their own), and remove ${spec.name}; only a call center marked demoCallCenter true may hold a shared password.`,
+      );
     }
     if (ephemeral && (spec.name === 'sipUsername' || spec.name === 'sipPassword') && entry.value !== '') {
       r.report('credentials-ignored', entry.valuePosition, `${spec.name} is set, but credentialScheme is ephemeral: the connector signs each agent in with credentials Salesforce mints and ignores ${spec.name}.`, `Remove ${spec.name}.`);

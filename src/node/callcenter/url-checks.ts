@@ -8,7 +8,12 @@ export const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 export function checkUrl(item: 'reqAdapterUrl' | 'reqStandbyUrl', value: string, at: Position, r: Reporter, profile: LintProfile): void {
   if (value.startsWith('/') && !value.startsWith('//')) {
     // How Switchboard's own page must be deployed; another vendor's Visualforce page is its business.
-    if (profile === 'switchboard') r.report('adapter-url-relative', at, `${item} '${value}' is a relative Visualforce URL: it works only once that page is deployed in the org, and Lightning then frames it from the Visualforce domain, so the connector's SIP WebSocket host needs a CSP Trusted Site and its assets must come from the page's static resource.`, 'Deploy the page with `switchboard package build` (it adds the page, static resource and CSP Trusted Sites), or use the absolute https URL of the hosted connector.');
+    if (profile === 'switchboard') r.report(
+      'adapter-url-relative',
+      at,
+      `${item} '${value}' is a relative Visualforce URL: it works only once that page is deployed in the org, and Lightning then frames it from the Visualforce domain, so the connector's SIP WebSocket host needs a CSP Trusted Site and its assets must come from the page's static resource.`,
+      'Deploy the page with `switchboard package build` (it adds the page, static resource and CSP Trusted Sites), or use the absolute https URL of the hosted connector.',
+    );
     return;
   }
   let url: URL;
