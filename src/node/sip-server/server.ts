@@ -12,7 +12,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { Emitter, silentLogger, type Clock, type Logger } from '../../core/index.ts';
 import { ConnectionTable, SipConnection } from './connection.ts';
-import { DialogTracker, dialogInfoXml, parseReplaces, type TrackedDialog } from './dialog-tracker.ts';
+import { DialogTracker, dialogInfoXml, type TrackedDialog } from './dialog-tracker.ts';
 import { buildResponse } from './message-build.ts';
 import { headerParam, newBranch } from './message-edit.ts';
 import { PresenceStore, defaultPidf, isAvailablePidf, summarisePidf, type PidfSummary } from './presence-store.ts';
@@ -20,8 +20,9 @@ import { Proxy, type ForwardTarget } from './proxy.ts';
 import { GroupQueues } from './group-queues.ts';
 import { Registrar, type Binding, type ContactRequest } from './registrar.ts';
 import { ReplacesPolicy } from './replaces-policy.ts';
+import { Router } from './routing.ts';
 import { RequestAuth } from './request-auth.ts';
-import { chooseMembers, type MemberStatus } from './ring-group.ts';
+import type { MemberStatus } from './ring-group.ts';
 import { answerableRequest, readSipMessage, type SipRequest, type SipResponse } from './sip-message.ts';
 import { SubscriptionManager, eventPackageOf, expiresOf, type EventPackage } from './subscriptions.ts';
 import { systemClock } from './system-clock.ts';
@@ -30,7 +31,7 @@ import type { SipUser } from './users.ts';
 import { Directory } from './directory.ts';
 import { ECHO_EXTENSION } from './echo-extension.ts';
 import { sdpOf } from './sdp-hold.ts';
-import { VOICE_CALL_ID_HEADER, VoiceCalls } from './voice-calls.ts';
+import { VoiceCalls } from './voice-calls.ts';
 
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, PUBLISH, SUBSCRIBE, NOTIFY, REFER, INFO, MESSAGE, UPDATE, PRACK';
 const PROXIED_OUT_OF_DIALOG = new Set(['INVITE', 'MESSAGE', 'REFER']);
@@ -76,8 +77,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   private readonly replaces: ReplacesPolicy;
   /** Salesforce Voice: VoiceCalls through the voice bridge, when one is configured. */
   private readonly voiceCalls: VoiceCalls | undefined;
-  /** INVITEs waiting for their VoiceCall id (by transaction key), to answer a CANCEL meanwhile. */
-  private readonly awaitingVoiceCall = new Map<string, { readonly request: SipRequest; readonly connection: SipConnection }>();
+  private readonly router: Router;
 
   constructor(options: SipServerOptions) {
     super((event, error) => this.logger.log('error', `sip-server: a listener of "${event}" threw`, { error: String(error) }));
@@ -188,6 +188,22 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       liveDialogs: (callId) => this.tracker.forCall(callId).length,
       queued: (key) => this.queues.holds(key),
       emit: (event) => this.emit('voice-call', event),
+    });
+    this.router = new Router({
+      directory: this.directory,
+      auth: this.auth,
+      replaces: this.replaces,
+      queues: this.queues,
+      proxy: this.proxy,
+      voiceCalls: this.voiceCalls,
+      connections: this.connections,
+      logger: this.logger,
+      entityOf: (connection) => this.registrar.all().find((b) => b.connection === connection)?.aor,
+      memberStatuses: (members, caller) => this.memberStatuses(members, caller),
+      targetsOf: (aor) => this.targetsOf(aor),
+      reply: (request, connection, status, replyOptions) => this.reply(request, connection, status, replyOptions),
+      inviteForwarded: (event) => this.emit('invite-forwarded', event),
+      guard: (where, fn) => this.guard(where, fn),
     });
   }
 
@@ -346,12 +362,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     connection.closed = true;
     this.registrar.removeConnection(connection);
     this.subscriptions.removeConnection(connection);
-    this.queues.abandonFrom(connection);
-    for (const [key, held] of this.awaitingVoiceCall) {
-      if (held.connection !== connection) continue;
-      this.awaitingVoiceCall.delete(key);
-      this.voiceCalls?.cancelWaiting(key);
-    }
+    this.router.connectionClosed(connection);
     this.voiceCalls?.connectionClosed(connection.id);
     this.proxy.connectionClosed(connection);
     // Nothing is ended on the other parties' behalf: a page that reloads mid-call comes back and
@@ -480,25 +491,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       if (request.toTag && !this.directory.isLocalHost(request.ruri.host)) this.proxy.forwardInDialog(request, connection);
       return;
     }
-    if (method === 'CANCEL') {
-      const key = `${request.viaBranch ?? ''}|INVITE|${request.callId}`;
-      this.voiceCalls?.callerLeft(request.callId);
-      const held = this.awaitingVoiceCall.get(key);
-      if (held && this.voiceCalls?.cancelWaiting(key)) {
-        this.awaitingVoiceCall.delete(key);
-        this.reply(request, connection, 200);
-        held.connection.send(buildResponse(held.request.raw, 487));
-        return;
-      }
-      const waiting = this.queues.abandon(key);
-      if (waiting) {
-        this.reply(request, connection, 200);
-        waiting.connection.send(buildResponse(waiting.request.raw, 487, { toTag: waiting.toTag }));
-        return;
-      }
-      this.proxy.cancel(request, connection);
-      return;
-    }
+    if (method === 'CANCEL') return this.router.cancel(request, connection);
     if (request.toTag) {
       if (this.subscriptions.owns(request)) {
         if (method === 'SUBSCRIBE') connection.send(this.subscriptions.refresh(request));
@@ -527,7 +520,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       case 'PUBLISH': return this.onPublish(request, connection);
       case 'SUBSCRIBE': return this.onSubscribe(request, connection);
       default:
-        if (PROXIED_OUT_OF_DIALOG.has(method)) return this.onRoutable(request, connection);
+        if (PROXIED_OUT_OF_DIALOG.has(method)) return this.router.route(request, connection);
         if (IN_DIALOG_ONLY.has(method)) return this.reply(request, connection, 481);
         return this.reply(request, connection, 405, { headers: [['Allow', ALLOW]] });
     }
@@ -607,93 +600,6 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     }
     const expires = Math.min(expiresOf(request.raw, 3600), this.maxExpires);
     connection.send(this.subscriptions.subscribe(request, connection, event, this.directory.aorOf(user), this.directory.aorOf(username), expires));
-  }
-
-  /** INVITE, MESSAGE, REFER outside a dialog: authorise, find the targets, fork. */
-  private onRoutable(request: SipRequest, connection: SipConnection): void {
-    const inviteKey = `${request.viaBranch ?? newBranch()}|INVITE|${request.callId}`;
-    if (request.method === 'INVITE' && this.awaitingVoiceCall.has(inviteKey)) return; // a retransmission
-    const who = this.auth.admit(request, connection);
-    if (who === undefined) return;
-    const caller = who.owner.aor;
-    const ruri = request.ruri;
-    const replaces = request.method === 'INVITE' ? request.raw.get('replaces') : undefined;
-    if (replaces !== undefined) {
-      const refused = this.replaces.refuse(replaces, caller);
-      if (refused) return this.reply(request, connection, refused.status, { reason: refused.reason });
-      const replaced = parseReplaces(replaces);
-      if (replaced) this.voiceCalls?.replaced(request.callId, replaced.callId);
-    }
-    const voiceCalls = this.voiceCalls;
-    // A caller an agent just REFERred elsewhere: this INVITE (with Replaces for a consultative transfer) is the transfer's leg.
-    const transferOf = voiceCalls && request.method === 'INVITE' ? voiceCalls.transferOf(caller) : undefined;
-    if (voiceCalls && request.method === 'INVITE' && (replaces === undefined || transferOf !== undefined) && this.directory.isLocalHost(ruri.host)) {
-      const user = ruri.user ?? '';
-      const called = this.directory.aorOf(user);
-      const reachable = this.directory.ringGroup(user) !== undefined || (this.directory.isKnownUser(user) && this.targetsOf(called).length > 0);
-      if (reachable && (transferOf !== undefined || voiceCalls.wants({ caller, called }, this.directory.isGuest(who.user)))) {
-        this.awaitingVoiceCall.set(inviteKey, { request, connection });
-        // 100 at once: a UA may send CANCEL only after a provisional answer (RFC 3261 9.1).
-        connection.send(buildResponse(request.raw, 100));
-        voiceCalls.start(
-          { inviteKey, callId: request.callId, from: request.from.uri.user ?? caller, to: user, callerAor: caller, callerConnectionId: connection.id, ...(transferOf !== undefined ? { transferOf } : {}) },
-          (voiceCallId) => this.guard('voice bridge', () => {
-            this.awaitingVoiceCall.delete(inviteKey);
-            if (connection.closed) return;
-            // Upstream's own header goes either way: agents trust only the id this server put there.
-            this.route(request, connection, caller, [[VOICE_CALL_ID_HEADER, voiceCallId]]);
-          }),
-        );
-        return;
-      }
-    }
-    this.route(request, connection, caller, undefined);
-  }
-
-  /** Finds the targets of an authorised request and forks it (an INVITE to a queued group waits in its queue). */
-  private route(request: SipRequest, connection: SipConnection, caller: string, setHeaders: ReadonlyArray<readonly [string, string | undefined]> | undefined): void {
-    const ruri = request.ruri;
-    let targets: ForwardTarget[];
-    let ringGroup: string | undefined;
-    const called = this.directory.isLocalHost(ruri.host) ? this.directory.aorOf(ruri.user ?? '') : ruri.toString();
-    if (this.directory.isLocalHost(ruri.host)) {
-      const user = ruri.user ?? '';
-      const members = this.directory.ringGroup(user);
-      if (members && this.queues.isQueued(user) && request.method === 'INVITE') {
-        const key = `${request.viaBranch ?? newBranch()}|INVITE|${request.callId}`;
-        this.queues.arrive({ key, group: user, request, connection, caller, called, toTag: newBranch().slice(-12), setHeaders });
-        return;
-      }
-      if (members) {
-        ringGroup = user;
-        const decision = chooseMembers(this.memberStatuses(members, caller));
-        if ('status' in decision) return this.reply(request, connection, decision.status, { reason: decision.reason });
-        targets = decision.ring.flatMap((aor) => this.targetsOf(aor));
-      } else {
-        if (!this.directory.isKnownUser(user)) return this.reply(request, connection, 404, { reason: 'Not Found (no such user)' });
-        targets = this.targetsOf(called);
-        if (targets.length === 0) return this.reply(request, connection, 480, { reason: 'Temporarily Unavailable (not registered)' });
-      }
-    } else {
-      // A contact address (e.g. a GRUU-like `x@y.invalid`) of a connected UA.
-      const reached = this.connections.byHostName(ruri.host);
-      if (!reached) return this.reply(request, connection, 404, { reason: 'Not Found (unknown domain)' });
-      // Whose contact it is, so the dialog is tracked for that party too (it may replace it later).
-      const entity = this.registrar.all().find((b) => b.connection === reached)?.aor;
-      targets = [{ connection: reached, requestUri: ruri.toString(), ...(entity ? { entity } : {}) }];
-    }
-    const initialInvite = request.method === 'INVITE';
-    this.proxy.forward(request, connection, targets, {
-      recordRoute: request.method !== 'MESSAGE',
-      track: initialInvite ? { caller, called } : undefined,
-      ...(setHeaders ? { setHeaders } : {}),
-    });
-    if (initialInvite) {
-      this.logger.log('debug', 'sip-server: INVITE forwarded', { callId: request.callId, from: caller, to: called, branches: targets.length });
-      this.emit('invite-forwarded', {
-        callId: request.callId, from: caller, to: called, targets: targets.map((t) => t.entity ?? t.requestUri), ringGroup,
-      });
-    }
   }
 
   private memberStatuses(members: readonly string[], caller: string): MemberStatus[] {
