@@ -31,7 +31,6 @@ import type {
   DeclineOptions,
   DialResult,
   EventSource,
-  IncomingCall,
   Logger,
   ReattachingCall,
   PresenceStatus,
@@ -42,8 +41,7 @@ import type {
 } from '../../core/index.ts';
 import { BrowserAudio, type AudioControl } from './audio-control.ts';
 import { audioSender, ConferenceMixer } from './conference-mixer.ts';
-import { headersFor, mapHeaders } from './header-mapping.ts';
-import { callerIdentity, isInternalCaller } from './identity.ts';
+import { headersFor } from './header-mapping.ts';
 import { normalizeDialTarget } from './number-normalizer.ts';
 import { PresenceClient } from './presence-client.ts';
 import type { IceRestartPolicy } from './ice-restart.ts';
@@ -51,9 +49,9 @@ import { MediaRecovery } from './media-recovery.ts';
 import { KeepAlive } from './keep-alive.ts';
 import { QUALITY_INTERVAL_MS } from './quality-monitor.ts';
 import { CallSessions } from './call-sessions.ts';
+import { receiveOffer, type IncomingOfferContext } from './incoming-offer.ts';
 import { DEFAULT_REGISTRATION, RegistrationKeeper, useCredentials, type RegistrationOptions } from './registration.ts';
 import { SipCall } from './sip-call.ts';
-import { answeredElsewhere } from './cancel-reason.ts';
 import type { DialogStorage } from './dialog-store.ts';
 import { CallTakeBack } from './call-take-back.ts';
 import { setHold } from './call-hold.ts';
@@ -135,6 +133,7 @@ class SipTelephonyAdapter implements SipTelephony {
   private readonly browserAudio: BrowserAudio;
   private readonly sessions: CallSessions;
   private readonly transfers: SipTransfers;
+  private readonly offers: IncomingOfferContext;
   private readonly media: MediaRecovery;
   private delegate: TelephonyDelegate = { acceptIncoming: () => true };
   private ua: UserAgent | undefined;
@@ -205,6 +204,17 @@ class SipTelephonyAdapter implements SipTelephony {
       dial: (request) => this.dial(request),
       sessions: this.sessions,
     });
+    this.offers = {
+      logger: this.logger,
+      emit: this.emit,
+      settings,
+      calls: this.calls,
+      acceptIncoming: (call) => this.delegate.acceptIncoming(call),
+      createOutput: () => this.browserAudio.createOutput(),
+      startRinging: () => this.browserAudio.startRinging(),
+      adoptReplacement: (call, session) => this.transfers.adoptReplacement(call, session),
+      sessions: this.sessions,
+    };
     this.takeBack = new CallTakeBack({
       clock: this.clock,
       logger: this.logger,
@@ -249,7 +259,7 @@ class SipTelephonyAdapter implements SipTelephony {
       logger: this.logger,
       iceTransportPolicy: this.options.iceTransportPolicy,
       microphone: () => this.browserAudio.microphone(),
-      onInvite: (invitation) => this.onInvite(invitation),
+      onInvite: (invitation) => receiveOffer(this.offers, invitation),
     });
     this.ua = ua;
     const registrationOptions = { ...DEFAULT_REGISTRATION, ...this.options.registration };
@@ -315,70 +325,6 @@ class SipTelephonyAdapter implements SipTelephony {
   }
 
   // ── inbound ─────────────────────────────────────────────────────────────────────────────────
-
-  private onInvite(invitation: Invitation): void {
-    const request = invitation.request;
-    const callId = request.callId;
-
-    // INVITE with Replaces for one of our dialogs: the far end completes a consultative transfer
-    // through us; the new dialog takes the old one's place under the same call.
-    const replacee = invitation.replacee;
-    const replaced = replacee && [...this.calls.values()].find((c) => c.session === replacee);
-    if (replaced) {
-      this.logger.log('info', 'INVITE with Replaces: swapping the dialog under the call', { callId: replaced.id });
-      const identity = callerIdentity(request.getHeaders('p-asserted-identity'), request.getHeader('from') ?? '');
-      if (identity) replaced.remote = identity.party;
-      this.transfers.adoptReplacement(replaced, invitation);
-      void invitation.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } }).catch((e) => {
-        this.logger.log('warn', 'accepting the replacing INVITE failed', { error: String(e) });
-      });
-      return;
-    }
-
-    const identity = callerIdentity(request.getHeaders('p-asserted-identity'), request.getHeader('from') ?? '', request.from);
-    if (!identity) {
-      this.logger.log('warn', 'inbound INVITE with an unreadable caller; refused', { callId });
-      void invitation.reject({ statusCode: 400 }).catch(() => {});
-      return;
-    }
-    const mapped = mapHeaders((name) => request.getHeader(name), this.settings.sip.headerMappings);
-    for (const p of mapped.problems) this.logger.log('warn', 'SIP header not attached to the call', { callId, header: p.header, reason: p.reason });
-    const dialed = request.to.uri.user ?? undefined;
-    const call: IncomingCall = {
-      callId,
-      remote: identity.party,
-      ...(dialed ? { dialed } : {}),
-      attachedData: mapped.data,
-      internal: isInternalCaller(identity, this.settings.sip.domain, this.settings.directory),
-    };
-    const busy = [...this.calls.values()].some((c) => c.phase !== 'ended');
-    let accept = !(busy && !this.settings.callWaiting);
-    if (accept) {
-      try {
-        accept = this.delegate.acceptIncoming(call);
-      } catch (error) {
-        this.logger.log('error', 'acceptIncoming threw; refusing the call', { callId, error: String(error) });
-        accept = false;
-      }
-    }
-    if (!accept) {
-      // sip.js already sent 180 (sendInitialProvisionalResponse); we never announce nor ring.
-      void invitation.reject({ statusCode: 486 }).catch(() => {});
-      return;
-    }
-    const sipCall = new SipCall(callId, 'inbound', invitation, call.remote, call.internal, this.browserAudio.createOutput());
-    this.calls.set(callId, sipCall);
-    invitation.delegate = {
-      ...this.sessions.sessionDelegate(sipCall, invitation),
-      onCancel: (cancel) => {
-        // A ring group cancels the colleagues' branches when one answers: not a missed call for them.
-        sipCall.endReason ??= answeredElsewhere(cancel.request.getHeaders('reason')) ? 'answered-elsewhere' : 'missed';
-      },
-    };
-    this.sessions.watchSession(sipCall, invitation);
-    this.emit('incoming', call);
-    this.browserAudio.startRinging();
-  }
 
   async answer(callId: string): Promise<void> {
     const call = this.call(callId);
