@@ -12,10 +12,11 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { Emitter, silentLogger, type Clock, type Logger } from '../../core/index.ts';
 import { ConnectionTable, SipConnection } from './connection.ts';
-import { DialogTracker, dialogInfoXml, type TrackedDialog } from './dialog-tracker.ts';
+import { DialogTracker, type TrackedDialog } from './dialog-tracker.ts';
 import { buildResponse } from './message-build.ts';
 import { headerParam, newBranch } from './message-edit.ts';
-import { PresenceStore, defaultPidf, isAvailablePidf, summarisePidf, type PidfSummary } from './presence-store.ts';
+import { PresenceHandlers } from './presence-handlers.ts';
+import { PresenceStore, isAvailablePidf, summarisePidf, type PidfSummary } from './presence-store.ts';
 import { Proxy, type ForwardTarget } from './proxy.ts';
 import { GroupQueues } from './group-queues.ts';
 import { Registrar, type Binding, type ContactRequest } from './registrar.ts';
@@ -24,7 +25,7 @@ import { Router } from './routing.ts';
 import { RequestAuth } from './request-auth.ts';
 import type { MemberStatus } from './ring-group.ts';
 import { answerableRequest, readSipMessage, type SipRequest, type SipResponse } from './sip-message.ts';
-import { SubscriptionManager, eventPackageOf, expiresOf, type EventPackage } from './subscriptions.ts';
+import { SubscriptionManager } from './subscriptions.ts';
 import { systemClock } from './system-clock.ts';
 import type { DialogInfo, QueueInfo, RegistrationInfo, SipServer, SipServerEvents, SipServerOptions, SipServerStats } from './types.ts';
 import type { SipUser } from './users.ts';
@@ -56,8 +57,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   private readonly maxBytes: number;
   private readonly minExpires: number;
   private readonly maxExpires: number;
-  private readonly isAvailable: (presence: PidfSummary) => boolean;
-  private readonly requirePresence: boolean;
+  private readonly presenceHandlers: PresenceHandlers;
   private readonly connections = new ConnectionTable();
   private readonly auth: RequestAuth;
   private readonly registrar: Registrar;
@@ -104,8 +104,6 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     this.dialogGraceMs = options.dialogGraceMs ?? 30_000;
     this.minExpires = options.minExpires ?? 1;
     this.maxExpires = options.maxExpires ?? 3600;
-    this.isAvailable = options.isAvailable ?? isAvailablePidf;
-    this.requirePresence = options.requirePublishedPresence ?? false;
     this.queues = new GroupQueues(options.queues ?? {}, {
       clock: this.clock,
       directory: this.directory,
@@ -160,8 +158,20 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
         return { value: this.viaValue(branch), branch };
       },
       sendRequest: (connection, text, branch, onFinal) => this.sendLocalRequest(connection, text, branch, onFinal),
-      body: (event, target, version) => this.notifyBody(event, target, version),
+      body: (event, target, version) => this.presenceHandlers.notifyBody(event, target, version),
       changed: (s, state) => this.emit('subscription', { event: s.event, target: s.target, watcher: s.watcher, state }),
+    });
+    this.presenceHandlers = new PresenceHandlers({
+      directory: this.directory,
+      auth: this.auth,
+      presence: this.presence,
+      registrar: this.registrar,
+      tracker: this.tracker,
+      subscriptions: this.subscriptions,
+      maxExpires: this.maxExpires,
+      requirePresence: options.requirePublishedPresence ?? false,
+      isAvailable: options.isAvailable ?? isAvailablePidf,
+      reply: (request, connection, status, replyOptions) => this.reply(request, connection, status, replyOptions),
     });
     this.replaces = new ReplacesPolicy({ tracker: this.tracker, clock: this.clock, logger: this.logger });
     this.proxy = new Proxy({
@@ -517,8 +527,8 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       case 'OPTIONS': return this.reply(request, connection, 200, {
         headers: [['Allow', ALLOW], ['Accept', 'application/sdp, application/pidf+xml'], ['Supported', 'path, outbound']],
       });
-      case 'PUBLISH': return this.onPublish(request, connection);
-      case 'SUBSCRIBE': return this.onSubscribe(request, connection);
+      case 'PUBLISH': return this.presenceHandlers.publish(request, connection);
+      case 'SUBSCRIBE': return this.presenceHandlers.subscribe(request, connection);
       default:
         if (PROXIED_OUT_OF_DIALOG.has(method)) return this.router.route(request, connection);
         if (IN_DIALOG_ONLY.has(method)) return this.reply(request, connection, 481);
@@ -561,52 +571,11 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     if (requests.some((r) => r.expires > 0)) this.proxy.partyRegistered(aor, this.targetsOf(aor));
   }
 
-  private onPublish(request: SipRequest, connection: SipConnection): void {
-    const who = this.auth.admit(request, connection);
-    if (who === undefined) return;
-    const username = who.user;
-    const target = request.ruri.user ?? '';
-    if (target !== username || !this.directory.isLocalHost(request.ruri.host)) {
-      return this.reply(request, connection, 403, { reason: 'Forbidden (you may publish only your own presence)' });
-    }
-    if (eventPackageOf(request.raw) !== 'presence') {
-      return this.reply(request, connection, 489, { headers: [['Allow-Events', 'presence']] });
-    }
-    const body = request.message.body ?? '';
-    const contentType = request.raw.get('content-type');
-    if (body.trim() !== '' && !/^application\/pidf\+xml/i.test(contentType ?? '')) {
-      return this.reply(request, connection, 415, { reason: 'Unsupported Media Type', headers: [['Accept', 'application/pidf+xml']] });
-    }
-    const outcome = this.presence.publish({
-      aor: this.directory.aorOf(username),
-      ifMatch: request.raw.get('sip-if-match')?.trim(),
-      expires: Math.min(expiresOf(request.raw, 3600), this.maxExpires),
-      body: body.trim() === '' ? undefined : body,
-      contentType,
-    });
-    if (outcome.status !== 200) return this.reply(request, connection, outcome.status, { reason: outcome.reason });
-    this.reply(request, connection, 200, { headers: [['SIP-ETag', outcome.etag], ['Expires', String(outcome.expires)]] });
-  }
-
-  private onSubscribe(request: SipRequest, connection: SipConnection): void {
-    const event = eventPackageOf(request.raw);
-    if (!event) return this.reply(request, connection, 489, { headers: [['Allow-Events', 'presence, dialog']] });
-    const who = this.auth.admit(request, connection);
-    if (who === undefined) return;
-    const username = who.user;
-    const user = request.ruri.user ?? '';
-    if (!this.directory.isLocalHost(request.ruri.host) || !this.directory.isKnownUser(user)) {
-      return this.reply(request, connection, 404, { reason: 'Not Found (no such user here)' });
-    }
-    const expires = Math.min(expiresOf(request.raw, 3600), this.maxExpires);
-    connection.send(this.subscriptions.subscribe(request, connection, event, this.directory.aorOf(user), this.directory.aorOf(username), expires));
-  }
-
   private memberStatuses(members: readonly string[], caller: string): MemberStatus[] {
     return members.filter((m) => m !== caller).map((aor) => ({
       aor,
       registered: this.registrar.lookup(aor).length > 0,
-      available: this.memberAvailable(aor),
+      available: this.presenceHandlers.available(aor),
       busy: this.tracker.isBusy(aor),
     }));
   }
@@ -615,12 +584,6 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
 
   private targetsOf(aor: string): ForwardTarget[] {
     return this.registrar.lookup(aor).map((b) => ({ connection: b.connection, requestUri: b.contactUri, entity: aor }));
-  }
-
-  private memberAvailable(aor: string): boolean {
-    const published = this.presence.current(aor);
-    if (!published) return !this.requirePresence;
-    return this.isAvailable(summarisePidf(published.body));
   }
 
   private isOwnRoute(route: string): boolean {
@@ -639,33 +602,13 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     return { aor: b.aor, contact: b.contactUri, connectionId: b.connection.id, expires: this.registrar.secondsLeft(b) };
   }
 
-  private notifyBody(event: EventPackage, target: string, version: number): { body: string; contentType: string } {
-    if (event === 'presence') {
-      const published = this.presence.current(target);
-      return {
-        body: published?.body ?? defaultPidf(target, this.registrar.lookup(target).length > 0),
-        contentType: published?.contentType ?? 'application/pidf+xml',
-      };
-    }
-    const dialogs = [...this.tracker.forEntity(target), ...this.justEnded.filter((d) => d.entity === target)];
-    return { body: dialogInfoXml(target, version, dialogs), contentType: 'application/dialog-info+xml' };
-  }
-
-  /** Dialogs that terminated during the current change, shown once as terminated. */
-  private justEnded: TrackedDialog[] = [];
-
   private dialogChanged(dialog: TrackedDialog): void {
     this.emit('dialog', toDialogInfo(dialog));
     if (dialog.state === 'terminated') {
       this.voiceCalls?.changed(dialog.callId);
-      this.justEnded.push(dialog);
       this.queues.wake();
     }
-    try {
-      this.subscriptions.entityChanged('dialog', dialog.entity);
-    } finally {
-      if (dialog.state === 'terminated') this.justEnded = this.justEnded.filter((d) => d !== dialog);
-    }
+    this.presenceHandlers.dialogChanged(dialog);
   }
 }
 
