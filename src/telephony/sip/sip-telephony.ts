@@ -14,7 +14,6 @@
  *   `quality` event with 100 % loss until it recovers.
  */
 import {
-  Inviter,
   Invitation,
   SessionState,
   UserAgent,
@@ -23,7 +22,7 @@ import {
   URI,
 } from 'sip.js';
 import { Emitter, SwitchboardError } from '../../core/index.ts';
-import { declineStatus, endReasonOfFailure, type DeclineStatus } from './sip-outcomes.ts';
+import { declineStatus, type DeclineStatus } from './sip-outcomes.ts';
 import type {
   Clock,
   ConnectorSettings,
@@ -41,7 +40,6 @@ import type {
 } from '../../core/index.ts';
 import { BrowserAudio, type AudioControl } from './audio-control.ts';
 import { audioSender, ConferenceMixer } from './conference-mixer.ts';
-import { headersFor } from './header-mapping.ts';
 import { normalizeDialTarget } from './number-normalizer.ts';
 import { PresenceClient } from './presence-client.ts';
 import type { IceRestartPolicy } from './ice-restart.ts';
@@ -50,6 +48,7 @@ import { KeepAlive } from './keep-alive.ts';
 import { QUALITY_INTERVAL_MS } from './quality-monitor.ts';
 import { CallSessions } from './call-sessions.ts';
 import { receiveOffer, type IncomingOfferContext } from './incoming-offer.ts';
+import { placeCall, type OutgoingCallContext } from './outgoing-call.ts';
 import { DEFAULT_REGISTRATION, RegistrationKeeper, useCredentials, type RegistrationOptions } from './registration.ts';
 import { SipCall } from './sip-call.ts';
 import type { DialogStorage } from './dialog-store.ts';
@@ -134,6 +133,7 @@ class SipTelephonyAdapter implements SipTelephony {
   private readonly sessions: CallSessions;
   private readonly transfers: SipTransfers;
   private readonly offers: IncomingOfferContext;
+  private readonly outgoing: OutgoingCallContext;
   private readonly media: MediaRecovery;
   private delegate: TelephonyDelegate = { acceptIncoming: () => true };
   private ua: UserAgent | undefined;
@@ -214,6 +214,15 @@ class SipTelephonyAdapter implements SipTelephony {
       startRinging: () => this.browserAudio.startRinging(),
       adoptReplacement: (call, session) => this.transfers.adoptReplacement(call, session),
       sessions: this.sessions,
+    };
+    this.outgoing = {
+      emit: this.emit,
+      settings,
+      calls: this.calls,
+      audio: this.browserAudio,
+      sessions: this.sessions,
+      targetUri: (user) => this.targetUri(user),
+      holdOthers: (call) => this.holdOthers(call),
     };
     this.takeBack = new CallTakeBack({
       clock: this.clock,
@@ -358,59 +367,7 @@ class SipTelephonyAdapter implements SipTelephony {
   // ── outbound ────────────────────────────────────────────────────────────────────────────────
 
   async dial(request: DialRequest): Promise<DialResult> {
-    const ua = this.requireUa();
-    const target = await normalizeDialTarget(request.target, this.settings.dialing, this.settings.directory);
-    const uri = this.targetUri(target.dialString);
-    let extraHeaders: string[];
-    try {
-      extraHeaders = headersFor(request.attachedData ?? {}, this.settings.sip.headerMappings);
-    } catch (error) {
-      throw new SwitchboardError('SB20004', error instanceof Error ? error.message : String(error), error);
-    }
-    const inviter = new Inviter(ua, uri, {
-      extraHeaders,
-      earlyMedia: true,
-      sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } },
-    });
-    const callId = inviter.request.callId;
-    const internal = target.kind === 'extension';
-    const call = new SipCall(callId, 'outbound', inviter, target.party, internal, this.browserAudio.createOutput());
-    await this.holdOthers(call);
-    this.calls.set(callId, call);
-    inviter.delegate = this.sessions.sessionDelegate(call, inviter);
-    this.sessions.watchSession(call, inviter);
-    let earlyMedia = false;
-    try {
-      await inviter.invite({
-        requestDelegate: {
-          onProgress: (response) => {
-            const { statusCode } = response.message;
-            if (statusCode !== 180 && statusCode !== 183) return;
-            const sdp = response.message.body !== '' && /application\/sdp/i.test(response.message.getHeader('content-type') ?? '');
-            // Once a 18x brought SDP the far end's media is what the caller hears (an announcement,
-            // its own ringback): a later 180 without SDP, as carriers send after an announcement,
-            // must not start our ringback over it (RFC 3960).
-            if (sdp) earlyMedia = true;
-            if (earlyMedia) this.sessions.stopRingback(call);
-            else this.sessions.startRingback(call);
-            this.emit('progress', callId, sdp ? 'early-media' : 'ringing');
-          },
-          onReject: (response) => {
-            const { statusCode, reasonPhrase } = response.message;
-            call.endReason ??= endReasonOfFailure(statusCode ?? 0);
-            call.endDetail = `${statusCode} ${reasonPhrase}`;
-          },
-        },
-      });
-    } catch (error) {
-      // Nothing was announced yet: the caller gets the error instead of an `ended` event.
-      this.calls.delete(callId);
-      this.browserAudio.releaseOutput(call.output);
-      call.phase = 'ended';
-      if (error instanceof SwitchboardError) throw error;
-      throw new SwitchboardError('SB20004', error instanceof Error ? error.message : String(error), error);
-    }
-    return { callId, remote: target.party, internal };
+    return placeCall(this.outgoing, this.requireUa(), request);
   }
 
   // ── during a call ───────────────────────────────────────────────────────────────────────────
