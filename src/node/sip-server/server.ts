@@ -3,15 +3,17 @@
  * presence and dialog event notifier, on the `ws` package. Zero-install phone system for
  * `npm start` and the tests; signalling only (media is peer to peer between browsers).
  *
+ * This file is the shell: it builds the parts, dispatches each request by method and dialog, and
+ * keeps the public API. The parts: websocket-transport.ts (sockets and framing), request-auth.ts
+ * (digest and host learning), routing.ts (out-of-dialog requests) with group-queues.ts and
+ * replaces-policy.ts, presence-handlers.ts (PUBLISH, SUBSCRIBE, NOTIFY bodies), proxy.ts,
+ * registrar.ts, subscriptions.ts, voice-calls.ts.
+ *
  * Every socket handler is wrapped: a bad frame is answered (400/513) or dropped, a bug is reported
  * on the `error` event, and the server keeps serving everyone else.
  */
-import { WebSocketServer, type WebSocket } from 'ws';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { Emitter, silentLogger, type Clock, type Logger } from '../../core/index.ts';
-import { ConnectionTable, SipConnection } from './connection.ts';
+import { ConnectionTable, type SipConnection } from './connection.ts';
 import { DialogTracker, type TrackedDialog } from './dialog-tracker.ts';
 import { buildResponse } from './message-build.ts';
 import { headerParam, newBranch } from './message-edit.ts';
@@ -24,7 +26,7 @@ import { ReplacesPolicy } from './replaces-policy.ts';
 import { Router } from './routing.ts';
 import { RequestAuth } from './request-auth.ts';
 import type { MemberStatus } from './ring-group.ts';
-import { answerableRequest, readSipMessage, type SipRequest, type SipResponse } from './sip-message.ts';
+import type { SipRequest, SipResponse } from './sip-message.ts';
 import { SubscriptionManager } from './subscriptions.ts';
 import { systemClock } from './system-clock.ts';
 import type { DialogInfo, QueueInfo, RegistrationInfo, SipServer, SipServerEvents, SipServerOptions, SipServerStats } from './types.ts';
@@ -33,6 +35,7 @@ import { Directory } from './directory.ts';
 import { ECHO_EXTENSION } from './echo-extension.ts';
 import { sdpOf } from './sdp-hold.ts';
 import { VoiceCalls } from './voice-calls.ts';
+import { WebSocketTransport } from './websocket-transport.ts';
 
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, PUBLISH, SUBSCRIBE, NOTIFY, REFER, INFO, MESSAGE, UPDATE, PRACK';
 const PROXIED_OUT_OF_DIALOG = new Set(['INVITE', 'MESSAGE', 'REFER']);
@@ -49,7 +52,6 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   readonly host: string;
   readonly domain: string;
   port = 0;
-  private readonly requestedPort: number;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly directory: Directory;
@@ -66,11 +68,8 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   private readonly subscriptions: SubscriptionManager;
   private readonly proxy: Proxy;
   private readonly localRequests = new Map<string, { onFinal: (status: number) => void; cancel: () => void }>();
-  private wss: WebSocketServer | undefined;
-  /** The TLS listener under `wss` when serving wss://. */
-  private https: HttpsServer | undefined;
+  private readonly transport: WebSocketTransport;
   private readonly tls: SipServerOptions['tls'];
-  private nextConnectionId = 1;
   private counters = { messagesIn: 0, messagesOut: 0, errors: 0 };
   private closing: Promise<void> | undefined;
   private readonly dialogGraceMs: number;
@@ -82,7 +81,6 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   constructor(options: SipServerOptions) {
     super((event, error) => this.logger.log('error', `sip-server: a listener of "${event}" threw`, { error: String(error) }));
     this.host = options.host ?? '127.0.0.1';
-    this.requestedPort = options.port ?? 0;
     this.tls = options.tls;
     const clock = options.clock ?? systemClock;
     // Timers and deferred work run outside any socket handler: a bug there is reported, not thrown.
@@ -215,6 +213,28 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       inviteForwarded: (event) => this.emit('invite-forwarded', event),
       guard: (where, fn) => this.guard(where, fn),
     });
+    this.transport = new WebSocketTransport({ host: this.host, port: options.port ?? 0, tls: this.tls, maxBytes: this.maxBytes, logger: this.logger }, {
+      accepted: (connection) => {
+        this.connections.add(connection);
+        this.emit('connected', { connectionId: connection.id, remoteAddress: connection.remoteAddress });
+      },
+      closed: (connection) => this.onClose(connection),
+      received: (connection, text) => {
+        this.counters.messagesIn++;
+        if (this.listenerCount('message') > 0) this.emit('message', { direction: 'in', connectionId: connection.id, text });
+      },
+      sent: (connection, text) => {
+        this.counters.messagesOut++;
+        if (this.listenerCount('message') > 0) this.emit('message', { direction: 'out', connectionId: connection.id, text });
+      },
+      request: (request, connection) => this.onRequest(request, connection),
+      response: (response) => this.onResponse(response),
+      malformed: (event) => {
+        this.counters.errors++;
+        this.emit('malformed', event);
+      },
+      bug: (where, error) => this.bug(where, error),
+    });
   }
 
   get url(): string {
@@ -231,42 +251,8 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   }
 
   async listen(): Promise<void> {
-    const common = {
-      maxPayload: Math.max(this.maxBytes * 4, 1 << 20),
-      handleProtocols: (protocols: Set<string>) => (protocols.has('sip') ? 'sip' : false),
-    };
-    let wss: WebSocketServer;
-    if (this.tls) {
-      // A plain HTTPS request (a browser opening the URL to accept the certificate) gets a readable answer.
-      const https = createHttpsServer({ key: this.tls.key, cert: this.tls.cert }, (_req, res: ServerResponse) => {
-        res.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' });
-        res.end('Switchboard SIP server: connect with a SIP WebSocket client (subprotocol "sip").\n');
-      });
-      this.https = https;
-      wss = new WebSocketServer({ ...common, server: https });
-      await new Promise<void>((resolve, reject) => {
-        https.once('error', reject);
-        https.listen(this.requestedPort, this.host, () => {
-          https.off('error', reject);
-          resolve();
-        });
-      });
-      https.on('error', (error) => this.bug('https', error));
-      // A client that fails the TLS handshake (wrong certificate, plain ws:// to a wss port) is its own problem.
-      https.on('tlsClientError', (error) => this.logger.log('debug', 'sip-server: TLS handshake failed', { error: error.message }));
-      this.port = (https.address() as AddressInfo).port;
-    } else {
-      wss = new WebSocketServer({ ...common, host: this.host, port: this.requestedPort });
-      await new Promise<void>((resolve, reject) => {
-        wss.once('listening', resolve);
-        wss.once('error', reject);
-      });
-      this.port = (wss.address() as AddressInfo).port;
-    }
-    this.wss = wss;
-    wss.on('error', (error) => this.bug('wss', error));
+    this.port = await this.transport.listen();
     this.directory.addLocalHost(this.hostPort);
-    wss.on('connection', (socket, request) => this.guard('accept', () => this.accept(socket, request)));
     this.logger.log('info', 'sip-server: listening', { url: this.url, domain: this.domain });
   }
 
@@ -318,7 +304,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   }
 
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
+    if (!this.closing) {
       for (const c of this.connections.all()) c.terminate();
       this.queues.clear();
       this.proxy.dispose();
@@ -327,46 +313,12 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       this.presence.dispose();
       for (const r of this.localRequests.values()) r.cancel();
       this.localRequests.clear();
-      if (!this.wss) return resolve();
-      const https = this.https;
-      this.wss.close(() => {
-        if (!https) return resolve();
-        https.close(() => resolve());
-        https.closeAllConnections();
-      });
-    });
+      this.closing = this.transport.close();
+    }
     return this.closing;
   }
 
   // ---------------------------------------------------------------- sockets
-
-  private accept(socket: WebSocket, request: IncomingMessage): void {
-    const id = this.nextConnectionId++;
-    const remote = `${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
-    const connection = new SipConnection(id, socket, remote, (c, text) => {
-      this.counters.messagesOut++;
-      if (this.listenerCount('message') > 0) this.emit('message', { direction: 'out', connectionId: c.id, text });
-    });
-    this.connections.add(connection);
-    this.emit('connected', { connectionId: id, remoteAddress: remote });
-    socket.on('message', (data, isBinary) => {
-      try {
-        const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8')
-          : data instanceof ArrayBuffer ? Buffer.from(data).toString('utf8') : data.toString('utf8');
-        this.onFrame(connection, text, isBinary);
-      } catch (error) {
-        this.bug('message handler', error);
-      }
-    });
-    socket.on('error', (error) => this.logger.log('warn', 'sip-server: socket error', { connectionId: id, error: String(error) }));
-    socket.on('close', () => {
-      try {
-        this.onClose(connection);
-      } catch (error) {
-        this.bug('close handler', error);
-      }
-    });
-  }
 
   private onClose(connection: SipConnection): void {
     connection.closed = true;
@@ -381,45 +333,6 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     for (const d of kept) this.clock.setTimeout(() => this.tracker.transition(d.id, 'terminated'), this.dialogGraceMs);
     this.connections.remove(connection);
     this.emit('disconnected', { connectionId: connection.id });
-  }
-
-  private onFrame(connection: SipConnection, text: string, _isBinary: boolean): void {
-    this.counters.messagesIn++;
-    if (this.listenerCount('message') > 0) this.emit('message', { direction: 'in', connectionId: connection.id, text });
-    // RFC 5626 3.5.1 keep-alive: a double-CRLF ping gets a single-CRLF pong; a lone CRLF is a pong
-    // and gets nothing (answering it would start a ping-pong loop).
-    if (/^(\r\n)+$/.test(text)) {
-      if (text.length >= 4) connection.send('\r\n');
-      return;
-    }
-    const bytes = Buffer.byteLength(text, 'utf8');
-    if (bytes > this.maxBytes) {
-      const answerable = answerableRequest(text.slice(0, Math.min(text.length, this.maxBytes)).split('\r\n\r\n')[0] + '\r\n\r\n');
-      if (answerable) connection.send(buildResponse(answerable, 513));
-      this.malformed(connection, `message of ${bytes} bytes exceeds ${this.maxBytes}`, bytes, answerable ? 513 : undefined);
-      return;
-    }
-    const result = readSipMessage(text);
-    if (!result.ok) {
-      if (result.answerable) connection.send(buildResponse(result.answerable, 400, { reason: `Bad Request (${result.reason})` }));
-      this.malformed(connection, result.reason, bytes, result.answerable ? 400 : undefined);
-      return;
-    }
-    const message = result.message;
-    if (message.kind === 'response') return this.onResponse(message);
-    try {
-      this.onRequest(message, connection);
-    } catch (error) {
-      // A bug while handling a request: say so to the UA (500) rather than leave it waiting.
-      this.bug(`${message.method} handler`, error);
-      if (message.method !== 'ACK') connection.send(buildResponse(message.raw, 500));
-    }
-  }
-
-  private malformed(connection: SipConnection, reason: string, bytes: number, answered: number | undefined): void {
-    this.counters.errors++;
-    this.logger.log('warn', 'sip-server: malformed message', { connectionId: connection.id, reason, bytes });
-    this.emit('malformed', { connectionId: connection.id, reason, bytes, answered });
   }
 
   private guard(where: string, fn: () => void): void {
