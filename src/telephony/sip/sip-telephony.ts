@@ -39,7 +39,8 @@ import type {
   TelephonyPort,
 } from '../../core/index.ts';
 import { BrowserAudio, type AudioControl } from './audio-control.ts';
-import { audioSender, ConferenceMixer } from './conference-mixer.ts';
+import { audioSender } from './conference-mixer.ts';
+import { CallConference } from './call-conference.ts';
 import { normalizeDialTarget } from './number-normalizer.ts';
 import { PresenceClient } from './presence-client.ts';
 import type { IceRestartPolicy } from './ice-restart.ts';
@@ -140,9 +141,7 @@ class SipTelephonyAdapter implements SipTelephony {
   private registration: RegistrationKeeper | undefined;
   private keepAlive: KeepAlive | undefined;
   private presence: PresenceClient | undefined;
-  private mixer: ConferenceMixer | undefined;
-  /** The calls in the conference (by id: a call's peer connection is gone once it ends). */
-  private mixed = new Set<string>();
+  private readonly conferenced = new CallConference();
   private lastRegistration: RegistrationState = { state: 'unregistered' };
   private readonly takeBack: CallTakeBack;
   readonly reattaching: readonly ReattachingCall[];
@@ -175,13 +174,7 @@ class SipTelephonyAdapter implements SipTelephony {
       watchMedia: (call, session) => this.media.watchMedia(call, session),
       onRefer: (call, session, referral) => this.transfers.onRefer(call, session, referral),
       hold: (call) => this.setHold(call, true),
-      leaveConference: (call) => {
-        if (this.mixer && this.mixed.has(call.id)) {
-          void this.mixer.stop();
-          this.mixer = undefined;
-          this.mixed.clear();
-        }
-      },
+      leaveConference: (call) => this.conferenced.leave(call),
     });
     this.media = new MediaRecovery({
       clock: this.clock,
@@ -445,14 +438,7 @@ class SipTelephonyAdapter implements SipTelephony {
       if (c.phase !== 'established') throw new SwitchboardError('SB40001', `Call ${c.id} is not connected.`);
     }
     for (const c of calls) if (c.held) await this.setHold(c, false);
-    await this.mixer?.stop();
-    const legs = calls.map((c) => {
-      const pc = c.peerConnection, microphone = c.microphone, remote = c.sdh?.remoteMediaStream;
-      if (!pc || !microphone || !remote) throw new SwitchboardError('SB20005', `Call ${c.id} has no media to mix.`);
-      return { peerConnection: pc, microphone, remote };
-    });
-    this.mixer = await ConferenceMixer.start(legs);
-    this.mixed = new Set(callIds);
+    await this.conferenced.join(calls);
   }
 
   // ── presence ────────────────────────────────────────────────────────────────────────────────
@@ -477,7 +463,7 @@ class SipTelephonyAdapter implements SipTelephony {
       if (!fresh) continue;
       fresh.enabled = old.enabled;
       const sender = audioSender(pc);
-      if (sender && !this.mixer?.includes(pc)) await sender.replaceTrack(fresh);
+      if (sender && !this.conferenced.includes(pc)) await sender.replaceTrack(fresh);
       sdh.localMediaStream.removeTrack(old);
       sdh.localMediaStream.addTrack(fresh);
       old.stop();
@@ -490,7 +476,7 @@ class SipTelephonyAdapter implements SipTelephony {
 
   async dispose(): Promise<void> {
     await this.unregister();
-    await this.mixer?.stop();
+    await this.conferenced.stop();
     this.browserAudio.dispose();
   }
 
@@ -517,7 +503,7 @@ class SipTelephonyAdapter implements SipTelephony {
   /** Holds every other connected call that is not in the conference (call waiting). */
   private async holdOthers(except: SipCall): Promise<void> {
     for (const other of this.calls.values()) {
-      if (other === except || other.phase !== 'established' || other.held || this.mixer?.includes(other.peerConnection)) continue;
+      if (other === except || other.phase !== 'established' || other.held || this.conferenced.includes(other.peerConnection)) continue;
       await this.setHold(other, true).catch((e) => this.logger.log('warn', 'could not hold the other call', { callId: other.id, error: String(e) }));
     }
   }
