@@ -16,12 +16,13 @@ import { Emitter, silentLogger, type Clock, type Logger } from '../../core/index
 import { ConnectionTable, type SipConnection } from './connection.ts';
 import { DialogTracker, type TrackedDialog } from './dialog-tracker.ts';
 import { buildResponse } from './message-build.ts';
-import { headerParam, newBranch } from './message-edit.ts';
+import { newBranch } from './message-edit.ts';
 import { PresenceHandlers } from './presence-handlers.ts';
 import { PresenceStore, isAvailablePidf, summarisePidf, type PidfSummary } from './presence-store.ts';
 import { Proxy, type ForwardTarget } from './proxy.ts';
 import { GroupQueues } from './group-queues.ts';
-import { Registrar, type Binding, type ContactRequest } from './registrar.ts';
+import { Registrar, type Binding } from './registrar.ts';
+import { RegisterHandler } from './register-handler.ts';
 import { ReplacesPolicy } from './replaces-policy.ts';
 import { Router } from './routing.ts';
 import { RequestAuth } from './request-auth.ts';
@@ -57,8 +58,8 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   private readonly directory: Directory;
   private readonly queues: GroupQueues;
   private readonly maxBytes: number;
-  private readonly minExpires: number;
   private readonly maxExpires: number;
+  private readonly registerHandler: RegisterHandler;
   private readonly presenceHandlers: PresenceHandlers;
   private readonly connections = new ConnectionTable();
   private readonly auth: RequestAuth;
@@ -100,7 +101,6 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     this.domain = this.directory.domain;
     this.maxBytes = options.maxMessageBytes ?? 65536;
     this.dialogGraceMs = options.dialogGraceMs ?? 30_000;
-    this.minExpires = options.minExpires ?? 1;
     this.maxExpires = options.maxExpires ?? 3600;
     this.queues = new GroupQueues(options.queues ?? {}, {
       clock: this.clock,
@@ -196,6 +196,16 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       liveDialogs: (callId) => this.tracker.forCall(callId).length,
       queued: (key) => this.queues.holds(key),
       emit: (event) => this.emit('voice-call', event),
+    });
+    this.registerHandler = new RegisterHandler({
+      directory: this.directory,
+      auth: this.auth,
+      registrar: this.registrar,
+      proxy: this.proxy,
+      minExpires: options.minExpires ?? 1,
+      maxExpires: this.maxExpires,
+      targetsOf: (aor) => this.targetsOf(aor),
+      reply: (request, connection, status, replyOptions) => this.reply(request, connection, status, replyOptions),
     });
     this.router = new Router({
       directory: this.directory,
@@ -436,7 +446,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       return;
     }
     switch (method) {
-      case 'REGISTER': return this.onRegister(request, connection);
+      case 'REGISTER': return this.registerHandler.handle(request, connection);
       case 'OPTIONS': return this.reply(request, connection, 200, {
         headers: [['Allow', ALLOW], ['Accept', 'application/sdp, application/pidf+xml'], ['Supported', 'path, outbound']],
       });
@@ -447,41 +457,6 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
         if (IN_DIALOG_ONLY.has(method)) return this.reply(request, connection, 481);
         return this.reply(request, connection, 405, { headers: [['Allow', ALLOW]] });
     }
-  }
-
-  private onRegister(request: SipRequest, connection: SipConnection): void {
-    const who = this.auth.authenticate(request, connection);
-    if (who === undefined) return;
-    const aor = this.directory.aorOf(who.user);
-    const raw = request.raw;
-    const contacts = raw.getAll('contact');
-    const headerExpires = raw.get('expires');
-    const defaultExpires = headerExpires !== undefined && /^\s*\d+\s*$/.test(headerExpires) ? Number(headerExpires) : 3600;
-    if (contacts.length === 1 && contacts[0] === '*') {
-      if (defaultExpires !== 0) return this.reply(request, connection, 400, { reason: 'Bad Request (Contact * needs Expires: 0)' });
-      this.registrar.removeAll(aor);
-      return this.reply(request, connection, 200);
-    }
-    const requests: ContactRequest[] = [];
-    for (let i = 0; i < contacts.length; i++) {
-      const parsed = request.message.parseHeader('contact', i) as { uri: { host: string; toString(): string }; getParam(k: string): string | null | undefined } | undefined;
-      if (!parsed) return this.reply(request, connection, 400, { reason: 'Bad Request (unreadable Contact)' });
-      const param = parsed.getParam('expires');
-      let expires = param !== undefined && param !== null && /^\d+$/.test(param) ? Number(param) : defaultExpires;
-      if (expires > 0 && expires < this.minExpires) {
-        return this.reply(request, connection, 423, { headers: [['Min-Expires', String(this.minExpires)]] });
-      }
-      expires = Math.min(expires, this.maxExpires);
-      const contactUri = /<([^>]*)>/.exec(contacts[i])?.[1] ?? contacts[i].split(';')[0];
-      const instance = headerParam(contacts[i], '\\+sip\\.instance');
-      requests.push({ contact: `<${contactUri}>`, contactUri, host: parsed.uri.host.toLowerCase(), expires, instanceId: instance });
-    }
-    if (!this.auth.learnHosts(request, connection, who, requests.filter((r) => r.expires > 0).map((r) => r.host))) return;
-    const bindings = this.registrar.update(aor, requests, connection);
-    this.reply(request, connection, 200, {
-      headers: bindings.map((b) => ['Contact', `${b.contact};expires=${this.registrar.secondsLeft(b)}`] as const),
-    });
-    if (requests.some((r) => r.expires > 0)) this.proxy.partyRegistered(aor, this.targetsOf(aor));
   }
 
   private memberStatuses(members: readonly string[], caller: string): MemberStatus[] {
