@@ -21,6 +21,7 @@ import { PresenceHandlers } from './presence-handlers.ts';
 import { PresenceStore, isAvailablePidf, summarisePidf, type PidfSummary } from './presence-store.ts';
 import { Proxy, type ForwardTarget } from './proxy.ts';
 import { GroupQueues } from './group-queues.ts';
+import { LocalRequests } from './local-requests.ts';
 import { Registrar, type Binding } from './registrar.ts';
 import { RegisterHandler } from './register-handler.ts';
 import { ReplacesPolicy } from './replaces-policy.ts';
@@ -68,7 +69,8 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   private readonly tracker: DialogTracker;
   private readonly subscriptions: SubscriptionManager;
   private readonly proxy: Proxy;
-  private readonly localRequests = new Map<string, { onFinal: (status: number) => void; cancel: () => void }>();
+  /** The NOTIFYs this server sent, until answered. */
+  private readonly localRequests: LocalRequests;
   private readonly transport: WebSocketTransport;
   private readonly tls: SipServerOptions['tls'];
   private counters = { messagesIn: 0, messagesOut: 0, errors: 0 };
@@ -147,6 +149,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     this.tracker = new DialogTracker(() => this.clock.now(), {
       changed: (d) => this.dialogChanged(d),
     });
+    this.localRequests = new LocalRequests(this.clock);
     this.subscriptions = new SubscriptionManager({
       clock: this.clock,
       contact: () => this.contactValue,
@@ -155,7 +158,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
         const branch = newBranch();
         return { value: this.viaValue(branch), branch };
       },
-      sendRequest: (connection, text, branch, onFinal) => this.sendLocalRequest(connection, text, branch, onFinal),
+      sendRequest: (connection, text, branch, onFinal) => this.localRequests.send(connection, text, branch, onFinal),
       body: (event, target, version) => this.presenceHandlers.notifyBody(event, target, version),
       changed: (s, state) => this.emit('subscription', { event: s.event, target: s.target, watcher: s.watcher, state }),
     });
@@ -321,8 +324,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       this.subscriptions.dispose();
       this.registrar.dispose();
       this.presence.dispose();
-      for (const r of this.localRequests.values()) r.cancel();
-      this.localRequests.clear();
+      this.localRequests.dispose();
       this.closing = this.transport.close();
     }
     return this.closing;
@@ -367,13 +369,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
 
   private onResponse(response: SipResponse): void {
     if (this.proxy.handleResponse(response)) return;
-    const local = response.viaBranch ? this.localRequests.get(response.viaBranch) : undefined;
-    if (local && response.status >= 200) {
-      this.localRequests.delete(response.viaBranch as string);
-      local.cancel();
-      local.onFinal(response.status);
-    }
-    if (local) return;
+    if (this.localRequests.settle(response)) return;
     // A 2xx to INVITE after its transaction ended (a retransmission until the ACK arrives) is
     // forwarded statelessly along the Via (RFC 3261 16.7 step 10); anything else stray is dropped.
     if (response.cseqMethod === 'INVITE' && response.status >= 200 && response.status < 300) this.forwardStray(response);
@@ -389,18 +385,6 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     const raw = response.raw.clone();
     raw.popFirst('via');
     connection.send(raw.toString());
-  }
-
-  private sendLocalRequest(connection: SipConnection, text: string, branch: string, onFinal: (status: number) => void): void {
-    const cancel = this.clock.setTimeout(() => {
-      if (this.localRequests.delete(branch)) onFinal(408);
-    }, 32_000);
-    this.localRequests.set(branch, { onFinal, cancel });
-    if (!connection.send(text)) {
-      this.localRequests.delete(branch);
-      cancel();
-      onFinal(408);
-    }
   }
 
   // ---------------------------------------------------------------- requests
