@@ -80,3 +80,22 @@ export function dropCallsBeingSetUp(calls: Iterable<SipCall>, logger: Logger, en
     if (call.session.state !== SessionState.Terminated) end(call, call.endReason);
   }
 }
+
+/**
+ * Hangs up the call whatever its state: its dialog (and a transfer's dialog being set up in its
+ * place) ends by CANCEL, reject or BYE.
+ */
+export async function hangUp(call: SipCall, logger: Logger): Promise<void> {
+  if (call.takeBack) {
+    // CANCELling the INVITE with Replaces would end only the take-back: the old dialog, and the
+    // customer on it, would stay up. The BYE goes once the call is back; a call that ended
+    // during the reload instead has nothing left to end (it is reported ended as such).
+    call.hangupQueued = true;
+    logger.log('info', 'hang-up while the call is being taken back after the reload: sent once it is back', { callId: call.id });
+    if (!(await call.takeBack)) return;
+  }
+  call.endReason ??= 'local-hangup';
+  const s = call.session;
+  if (call.replacing && call.replacing.state !== SessionState.Terminated) await terminate(call.replacing);
+  await terminate(s);
+}

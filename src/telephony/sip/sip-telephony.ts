@@ -15,7 +15,6 @@
  */
 import {
   Invitation,
-  SessionState,
   UserAgent,
   Web,
   TransportState,
@@ -56,8 +55,9 @@ import type { DialogStorage } from './dialog-store.ts';
 import { CallTakeBack } from './call-take-back.ts';
 import { setHold } from './call-hold.ts';
 import { createUserAgent } from './user-agent.ts';
+import { sipAddress } from './sip-address.ts';
 import { sendDtmf, sendDtmfInfo } from './sip-dtmf.ts';
-import { dropCallsBeingSetUp, terminate } from './session-ending.ts';
+import { dropCallsBeingSetUp, hangUp } from './session-ending.ts';
 import type { EmitSipEvent, SipTelephonyEvents } from './sip-events.ts';
 import { SipTransfers } from './sip-transfer.ts';
 
@@ -309,7 +309,7 @@ class SipTelephonyAdapter implements SipTelephony {
     const ua = this.ua;
     if (!ua) return;
     for (const call of this.calls.values()) call.endReason ??= 'local-hangup';
-    await Promise.all([...this.calls.values()].map((c) => this.hangupCall(c).catch(() => {})));
+    await Promise.all([...this.calls.values()].map((c) => hangUp(c, this.logger).catch(() => {})));
     await this.presence?.dispose();
     await this.registration?.stop();
     this.keepAlive?.detach();
@@ -366,22 +366,7 @@ class SipTelephonyAdapter implements SipTelephony {
   // ── during a call ───────────────────────────────────────────────────────────────────────────
 
   async hangup(callId: string): Promise<void> {
-    await this.hangupCall(this.call(callId));
-  }
-
-  private async hangupCall(call: SipCall): Promise<void> {
-    if (call.takeBack) {
-      // CANCELling the INVITE with Replaces would end only the take-back: the old dialog, and the
-      // customer on it, would stay up. The BYE goes once the call is back; a call that ended
-      // during the reload instead has nothing left to end (it is reported ended as such).
-      call.hangupQueued = true;
-      this.logger.log('info', 'hang-up while the call is being taken back after the reload: sent once it is back', { callId: call.id });
-      if (!(await call.takeBack)) return;
-    }
-    call.endReason ??= 'local-hangup';
-    const s = call.session;
-    if (call.replacing && call.replacing.state !== SessionState.Terminated) await terminate(call.replacing);
-    await terminate(s);
+    await hangUp(this.call(callId), this.logger);
   }
 
   async hold(callId: string): Promise<void> {
@@ -494,10 +479,7 @@ class SipTelephonyAdapter implements SipTelephony {
   }
 
   private targetUri(user: string): URI {
-    const text = /^sips?:/i.test(user) ? user : user.includes('@') ? `sip:${user}` : `sip:${encodeUser(user)}@${this.settings.sip.domain}`;
-    const uri = UserAgent.makeURI(text);
-    if (!uri) throw new SwitchboardError('SB20004', `'${user}' does not make a valid SIP address.`);
-    return uri;
+    return sipAddress(user, this.settings.sip.domain);
   }
 
   /** Holds every other connected call that is not in the conference (call waiting). */
@@ -507,11 +489,6 @@ class SipTelephonyAdapter implements SipTelephony {
       await this.setHold(other, true).catch((e) => this.logger.log('warn', 'could not hold the other call', { callId: other.id, error: String(e) }));
     }
   }
-}
-
-function encodeUser(user: string): string {
-  // '+' and digits stay readable; anything else a SIP user part cannot hold is escaped.
-  return user.replace(/[^A-Za-z0-9\-_.!~*'()&=+$,;?/]/g, (c) => encodeURIComponent(c));
 }
 
 export { NO_ANSWER_TIMEOUT_SECONDS } from './user-agent.ts';
