@@ -15,7 +15,7 @@
 import { Emitter, silentLogger, type Clock, type Logger } from '../../core/index.ts';
 import { ConnectionTable, type SipConnection } from './connection.ts';
 import { DialogTracker, type TrackedDialog } from './dialog-tracker.ts';
-import { buildResponse } from './message-build.ts';
+import { buildResponse, type ResponseOptions } from './message-build.ts';
 import { newBranch } from './message-edit.ts';
 import { PresenceHandlers } from './presence-handlers.ts';
 import { PresenceStore, isAvailablePidf, summarisePidf, type PidfSummary } from './presence-store.ts';
@@ -58,8 +58,6 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   private readonly logger: Logger;
   private readonly directory: Directory;
   private readonly queues: GroupQueues;
-  private readonly maxBytes: number;
-  private readonly maxExpires: number;
   private readonly registerHandler: RegisterHandler;
   private readonly presenceHandlers: PresenceHandlers;
   private readonly connections = new ConnectionTable();
@@ -101,9 +99,11 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       anyUser: options.ephemeralSecret !== undefined,
     });
     this.domain = this.directory.domain;
-    this.maxBytes = options.maxMessageBytes ?? 65536;
     this.dialogGraceMs = options.dialogGraceMs ?? 30_000;
-    this.maxExpires = options.maxExpires ?? 3600;
+    const maxExpires = options.maxExpires ?? 3600;
+    // Answers a request itself (the collaborators answer through this too, for the events it emits).
+    const reply = (request: SipRequest, connection: SipConnection, status: number, replyOptions?: ResponseOptions): void =>
+      this.reply(request, connection, status, replyOptions);
     this.queues = new GroupQueues(options.queues ?? {}, {
       clock: this.clock,
       directory: this.directory,
@@ -112,7 +112,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       memberStatuses: (members, caller) => this.memberStatuses(members, caller),
       targetsOf: (aor) => this.targetsOf(aor),
       contact: () => this.contactValue,
-      reply: (request, connection, status, replyOptions) => this.reply(request, connection, status, replyOptions),
+      reply,
       inviteForwarded: (event) => this.emit('invite-forwarded', event),
       changed: (event) => this.emit('queue', event),
       defer: (fn) => this.defer('queue', fn),
@@ -123,7 +123,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       directory: this.directory,
       connections: this.connections,
       logger: this.logger,
-      reply: (request, connection, status, replyOptions) => this.reply(request, connection, status, replyOptions),
+      reply,
       authFailed: (event) => this.emit('auth-failed', event),
     });
     this.registrar = new Registrar(this.clock, {
@@ -169,10 +169,10 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       registrar: this.registrar,
       tracker: this.tracker,
       subscriptions: this.subscriptions,
-      maxExpires: this.maxExpires,
+      maxExpires,
       requirePresence: options.requirePublishedPresence ?? false,
       isAvailable: options.isAvailable ?? isAvailablePidf,
-      reply: (request, connection, status, replyOptions) => this.reply(request, connection, status, replyOptions),
+      reply,
     });
     this.replaces = new ReplacesPolicy({ tracker: this.tracker, clock: this.clock, logger: this.logger });
     this.proxy = new Proxy({
@@ -206,9 +206,9 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       registrar: this.registrar,
       proxy: this.proxy,
       minExpires: options.minExpires ?? 1,
-      maxExpires: this.maxExpires,
+      maxExpires,
       targetsOf: (aor) => this.targetsOf(aor),
-      reply: (request, connection, status, replyOptions) => this.reply(request, connection, status, replyOptions),
+      reply,
     });
     this.router = new Router({
       directory: this.directory,
@@ -222,11 +222,11 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       entityOf: (connection) => this.registrar.all().find((b) => b.connection === connection)?.aor,
       memberStatuses: (members, caller) => this.memberStatuses(members, caller),
       targetsOf: (aor) => this.targetsOf(aor),
-      reply: (request, connection, status, replyOptions) => this.reply(request, connection, status, replyOptions),
+      reply,
       inviteForwarded: (event) => this.emit('invite-forwarded', event),
       guard: (where, fn) => this.guard(where, fn),
     });
-    this.transport = new WebSocketTransport({ host: this.host, port: options.port ?? 0, tls: this.tls, maxBytes: this.maxBytes, logger: this.logger }, {
+    this.transport = new WebSocketTransport({ host: this.host, port: options.port ?? 0, tls: this.tls, maxBytes: options.maxMessageBytes ?? 65536, logger: this.logger }, {
       accepted: (connection) => {
         this.connections.add(connection);
         this.emit('connected', { connectionId: connection.id, remoteAddress: connection.remoteAddress });
@@ -330,7 +330,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     return this.closing;
   }
 
-  // ---------------------------------------------------------------- sockets
+  // ---------------------------------------------------------------- connections
 
   private onClose(connection: SipConnection): void {
     connection.closed = true;
@@ -389,7 +389,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
 
   // ---------------------------------------------------------------- requests
 
-  private reply(request: SipRequest, connection: SipConnection, status: number, options: Parameters<typeof buildResponse>[2] = {}): void {
+  private reply(request: SipRequest, connection: SipConnection, status: number, options: ResponseOptions = {}): void {
     connection.send(buildResponse(request.raw, status, options));
     if (status >= 300 && request.method === 'INVITE') this.voiceCalls?.changed(request.callId);
     if (status >= 300 && status !== 401 && status !== 407) {
@@ -443,6 +443,8 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     }
   }
 
+  // ---------------------------------------------------------------- helpers
+
   private memberStatuses(members: readonly string[], caller: string): MemberStatus[] {
     return members.filter((m) => m !== caller).map((aor) => ({
       aor,
@@ -451,8 +453,6 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       busy: this.tracker.isBusy(aor),
     }));
   }
-
-  // ---------------------------------------------------------------- helpers
 
   private targetsOf(aor: string): ForwardTarget[] {
     return this.registrar.lookup(aor).map((b) => ({ connection: b.connection, requestUri: b.contactUri, entity: aor }));
