@@ -12,14 +12,11 @@
  *   vanished, or its BYE was lost) ends as `failed` with the detail "media connection lost (…)";
  *   we send a BYE that may never arrive. While the path is down the call is reported as a
  *   `quality` event with 100 % loss until it recovers.
+ * The adapter composes the parts beside it (call-sessions, incoming-offer, outgoing-call, call-hold,
+ * sip-transfer, call-take-back, media-recovery, sip-dtmf, call-conference…); each takes only what it
+ * needs of the adapter through a context interface of its own.
  */
-import {
-  Invitation,
-  UserAgent,
-  Web,
-  TransportState,
-  URI,
-} from 'sip.js';
+import { Invitation, TransportState, UserAgent, Web, type URI } from 'sip.js';
 import { Emitter, SwitchboardError } from '../../core/index.ts';
 import { declineStatus, type DeclineStatus } from './sip-outcomes.ts';
 import type {
