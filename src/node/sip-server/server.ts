@@ -21,6 +21,7 @@ import { PresenceHandlers } from './presence-handlers.ts';
 import { PresenceStore, isAvailablePidf, summarisePidf, type PidfSummary } from './presence-store.ts';
 import { Proxy, type ForwardTarget } from './proxy.ts';
 import { GroupQueues } from './group-queues.ts';
+import { HopByHopAcks } from './hop-by-hop-acks.ts';
 import { LocalRequests } from './local-requests.ts';
 import { Registrar, type Binding } from './registrar.ts';
 import { RegisterHandler } from './register-handler.ts';
@@ -61,6 +62,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   private readonly registerHandler: RegisterHandler;
   private readonly presenceHandlers: PresenceHandlers;
   private readonly connections = new ConnectionTable();
+  private readonly hopByHopAcks = new HopByHopAcks();
   private readonly auth: RequestAuth;
   private readonly registrar: Registrar;
   private readonly presence: PresenceStore;
@@ -405,9 +407,11 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
     const method = request.method;
     if (method === 'ACK') {
       // ACK for a 2xx travels in the dialog; ACK for a non-2xx the server sent ends here.
+      if (this.hopByHopAcks.ends(request.viaBranch, request.callId)) return;
       if (request.toTag && !this.directory.isLocalHost(request.ruri.host)) this.proxy.forwardInDialog(request, connection);
       return;
     }
+    if (method === 'INVITE') this.hopByHopAcks.invite(request.viaBranch, request.callId);
     if (method === 'CANCEL') return this.router.cancel(request, connection);
     if (request.toTag) {
       if (this.subscriptions.owns(request)) {
