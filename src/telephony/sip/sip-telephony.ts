@@ -397,7 +397,7 @@ class SipTelephonyAdapter implements SipTelephony {
     await sendDtmfInfo(this.call(callId), digits);
   }
 
-  // ── transfers (./sip-transfer.ts) ────────────────────────────────────────────────────────────
+  // ── transfers ───────────────────────────────────────────────────────────────────────────────
 
   async blindTransfer(callId: string, target: string): Promise<void> {
     await this.transfers.blindTransfer(callId, target);
