@@ -1,5 +1,5 @@
 /**
- * Benchmark: the media gap when the agent's console reloads mid-call (issue 11), p50/p95 over N
+ * Benchmark: the media gap when the agent's console reloads mid-call, p50/p95 over N
  * reloads (default 20), as `npm start` runs the product: the embedded SIP server, the console
  * emulator on Salesforce-shaped origins, headless Chromium, a browser customer phone as far end.
  *

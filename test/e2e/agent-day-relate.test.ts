@@ -1,5 +1,5 @@
 /**
- * "The agent's day", records made or opened during a call (issue 10, item 3), in the Lightning
+ * "The agent's day", records made or opened during a call, in the Lightning
  * console emulator with the real connector, real SIP and real WebRTC, driven as an agent works:
  * - an unknown caller: the no-match pop offers a New Contact form, the agent saves it while
  *   talking, then finds the caller's Account with the console's global search and opens it; wrap-up

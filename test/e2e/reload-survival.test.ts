@@ -1,5 +1,5 @@
 /**
- * A call survives a reload of the agent's console (issue 11: the embedded SIP server, the browser
+ * A call survives a reload of the agent's console (the embedded SIP server, the browser
  * customer phone as the far end), talking or on hold, once or twice in a row, with History kept. The page that holds the phone keeps the call, not
  * the audio: it sends no BYE on the way out, and the reloaded page takes the call back with an
  * INVITE carrying Replaces (RFC 3891) for the old dialog. The customer must never be hung up on,

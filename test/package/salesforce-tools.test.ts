@@ -1,5 +1,5 @@
 /**
- * The generated packages as Salesforce's own tools read them (issue 15): for the Open CTI package
+ * The generated packages as Salesforce's own tools read them: for the Open CTI package
  * (hosted in a Visualforce page, or at an external URL) and the Voice package (external, or hosted
  * in the org), @salesforce/source-deploy-retrieve places every file in a component and converts
  * the project to Metadata API format, with a package.xml listing exactly the components the

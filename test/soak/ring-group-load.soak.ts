@@ -28,7 +28,7 @@ const GROUP = '5000';
 /** `SOAK_RING_SERVERS=embedded,kamailio` picks the servers (the Kamailio variant is opt-in while it fails: see its KNOWN note). */
 // KNOWN (2026-12-05): the embedded variant is opt-in too for now. On 2 cores every call is logged
 // exactly once (50 Tasks, 50 CallObjects, no refusals), but 4-7 of 50 answered calls carry no agent
-// audio within 15 s, a regression since d566e9a that issue 14 must find. Run it with
+// audio within 15 s, a regression since d566e9a whose cause is not found yet. Run it with
 // SOAK_RING_SERVERS=embedded.
 const SERVERS = (process.env.SOAK_RING_SERVERS ?? '').split(',');
 /** No wrap-up (the agent is free as soon as the call ends) and no call waiting (a busy agent is not offered a second call). */
