@@ -45,64 +45,20 @@
  *   retry or a discard of this instance. Entries another tab parks are reported by this instance's
  *   next pass (every instance passes when a retry it knows of is due, and after the Web Lock frees).
  */
-import { Emitter, SwitchboardError, type Clock, type EventSource, type JsonValue, type Logger, type StoragePort } from '../../core/index.ts';
-import { isPermanentRecordError, refusalOf, SalesforceApiError, timeoutError } from '../shared/salesforce-error.ts';
+import { Emitter, SwitchboardError, type Clock, type EventSource, type Logger, type StoragePort } from '../../core/index.ts';
+import { isPermanentRecordError, refusalOf, timeoutError } from '../shared/salesforce-error.ts';
 import type { LockManagerLike } from '../shared/environment.ts';
 import type { LogFields } from '../shared/salesforce-surface.ts';
 import { withoutOptionalFields } from '../call-log/task-fields.ts';
 import { isApexMissing, type LogWriter } from './log-writer.ts';
+import { asEntry, ENTRY_PREFIX, hasContent, isOutboxEntry, oldestFirst, toJson, withoutContent, type OutboxAbout, type OutboxEntry } from './outbox-entry.ts';
+import { DrainLoop } from './drain-loop.ts';
+import { ParkedReport, removeParked, requeueParked } from './parked-logs.ts';
+import { isTimeout, retryDelay, withDeadline, type Backoff } from './retry-schedule.ts';
+
+export type { OutboxAbout, OutboxEntry, OutboxError, OutboxState } from './outbox-entry.ts';
 
 export const OUTBOX_LOCK = 'switchboard-outbox';
-const ENTRY_PREFIX = 'outbox/entry/';
-/** The fields of a saved entry: Salesforce holds the log, the browser keeps none of it. */
-const CONFIRMED: LogFields = {};
-
-export type OutboxState = 'pending' | 'saved' | 'failed';
-
-/**
- * What the agent recognises a log by, kept beside its fields until it is saved (the fields are the
- * Task as Salesforce takes it; this says whom the call was with and when, for the panel).
- */
-export interface OutboxAbout {
-  readonly direction?: 'inbound' | 'outbound' | 'internal';
-  /** The other party's number as the log's subject writes it. */
-  readonly number?: string;
-  /** The person the log names (Name / Who), else the caller's display name. */
-  readonly name?: string;
-  /** When the call ended (epoch ms). */
-  readonly endedAt?: number;
-}
-
-/** Why the last attempt failed; for a refusal, Salesforce's own words and the fields it named. */
-export interface OutboxError {
-  readonly code: string;
-  readonly message: string;
-  readonly reason?: string;
-  readonly fields?: readonly string[];
-}
-
-export interface OutboxEntry {
-  readonly callId: string;
-  readonly objectApiName: string;
-  /** The log to write; empty once `saved` (Salesforce has it, the browser keeps nothing of it). */
-  readonly fields: LogFields;
-  /** Whom and when, for the agent; dropped once `saved` like the fields. Absent in older entries. */
-  readonly about?: OutboxAbout;
-  readonly state: OutboxState;
-  readonly createdAt: number;
-  /** Attempts started (claims taken). */
-  readonly attempts: number;
-  readonly nextAttemptAt: number;
-  /** `awaiting`: the owner's save timed out and it waits for the late answer (never taken over early). */
-  readonly lease: { readonly owner: string; readonly token: string; readonly until: number; readonly awaiting?: boolean } | null;
-  /** An earlier attempt may have created the record: look it up before creating. */
-  readonly uncertain: boolean;
-  /** Retrying without OPTIONAL_CALL_FIELDS after a field error. */
-  readonly stripped: boolean;
-  readonly recordId: string | null;
-  readonly savedAt: number | null;
-  readonly lastError: OutboxError | null;
-}
 
 export interface OutboxEvents {
   /** Saved (or found already saved): the record's Id. */
@@ -130,7 +86,7 @@ export interface CallLogOutboxOptions {
   readonly attemptTimeoutMs?: number;
   /** How long a save that timed out may still answer before it is given up (then: lookup, create). */
   readonly abandonAfterMs?: number;
-  readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
+  readonly backoff?: Backoff;
   /** How long saved entries are kept as idempotency records. */
   readonly retentionMs?: number;
   /** When the Web Lock is held by another tab, look again after this long. */
@@ -146,21 +102,6 @@ const DEFAULTS = {
   lockRetryMs: 2_000,
 };
 
-function isOutboxEntry(value: unknown): value is OutboxEntry {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.callId === 'string' && typeof v.objectApiName === 'string' && typeof v.fields === 'object' && v.fields !== null &&
-    (v.state === 'pending' || v.state === 'saved' || v.state === 'failed') && typeof v.attempts === 'number' && typeof v.nextAttemptAt === 'number';
-}
-
-function asEntry(value: unknown): OutboxEntry | undefined {
-  return isOutboxEntry(value) ? value : undefined;
-}
-
-function toJson(entry: OutboxEntry): JsonValue {
-  return entry as unknown as JsonValue;
-}
-
 export class CallLogOutbox {
   private readonly emitter: Emitter<OutboxEvents>;
   private readonly owner: string;
@@ -170,19 +111,16 @@ export class CallLogOutbox {
   private readonly abandonAfterMs: number;
   /** Saves of ours that timed out and may still answer (key → when we give up on them). */
   private readonly late = new Map<string, () => void>();
-  private readonly backoff: { readonly baseMs: number; readonly maxMs: number };
+  private readonly backoff: Backoff;
   private readonly retentionMs: number;
-  private readonly lockRetryMs: number;
-  private running?: Promise<void>;
-  private again = false;
-  private timer?: { at: number; cancel: () => void };
+  private readonly loop: DrainLoop;
   private started = false;
   private stopped = false;
   private warnedNoLookup = false;
   /** Keys this instance saw saved: terminal, so later passes skip reading them (keeps a pass cheap). */
   private readonly savedKeys = new Map<string, number>();
-  /** The parked entries last reported (`unsaved`), as a signature: report only a change. */
-  private reportedParked = '[]';
+  /** The parked entries last reported (`unsaved`): report only a change. */
+  private readonly parkedReport = new ParkedReport();
 
   constructor(private readonly options: CallLogOutboxOptions) {
     this.emitter = new Emitter<OutboxEvents>((event, error) => options.logger.log('error', `outbox listener for '${event}' threw`, { error: String(error) }));
@@ -194,7 +132,11 @@ export class CallLogOutbox {
     if (this.attemptTimeoutMs >= this.leaseMs) throw new SwitchboardError('SB90001', `outbox: attemptTimeoutMs (${this.attemptTimeoutMs}) must be shorter than leaseMs (${this.leaseMs}).`);
     this.backoff = options.backoff ?? DEFAULTS.backoff;
     this.retentionMs = options.retentionMs ?? DEFAULTS.retentionMs;
-    this.lockRetryMs = options.lockRetryMs ?? DEFAULTS.lockRetryMs;
+    this.loop = new DrainLoop({
+      clock: options.clock, logger: options.logger, locks: options.locks, lockName: OUTBOX_LOCK,
+      lockRetryMs: options.lockRetryMs ?? DEFAULTS.lockRetryMs, failureRetryMs: this.backoff.baseMs * 5,
+      pass: (underLock) => this.pass(underLock),
+    });
   }
 
   get events(): EventSource<OutboxEvents> {
@@ -214,8 +156,7 @@ export class CallLogOutbox {
    */
   stop(): void {
     this.stopped = true;
-    this.timer?.cancel();
-    this.timer = undefined;
+    this.loop.stop();
     for (const cancel of this.late.values()) cancel();
     this.late.clear();
   }
@@ -242,7 +183,7 @@ export class CallLogOutbox {
       const value = await this.options.storage.get(key);
       if (isOutboxEntry(value)) out.push(value);
     }
-    return out.sort((a, b) => a.createdAt - b.createdAt || a.callId.localeCompare(b.callId));
+    return out.sort(oldestFirst);
   }
 
   async entry(callId: string): Promise<OutboxEntry | undefined> {
@@ -262,14 +203,7 @@ export class CallLogOutbox {
    * attempts before. True when a parked entry was requeued.
    */
   async retryParked(callId: string): Promise<boolean> {
-    const now = this.options.clock.now();
-    let requeued = false;
-    await this.options.storage.update(ENTRY_PREFIX + callId, (raw) => {
-      const current = asEntry(raw);
-      requeued = current?.state === 'failed';
-      if (!current || current.state !== 'failed') return raw;
-      return toJson({ ...current, state: 'pending', stripped: false, uncertain: true, nextAttemptAt: now, lease: null, lastError: null });
-    });
+    const requeued = await requeueParked(this.options.storage, callId, this.options.clock.now());
     if (requeued) this.options.logger.log('info', 'parked call log queued again', { callId });
     await this.reportParked();
     if (this.started && !this.stopped) void this.drain();
@@ -281,11 +215,7 @@ export class CallLogOutbox {
    * entries cannot be discarded. True when a parked entry was removed (and logged as such).
    */
   async discardParked(callId: string): Promise<boolean> {
-    let dropped: OutboxEntry | undefined;
-    await this.options.storage.update(ENTRY_PREFIX + callId, (current) => {
-      dropped = isOutboxEntry(current) && current.state === 'failed' ? current : undefined;
-      return dropped ? undefined : current;
-    });
+    const dropped = await removeParked(this.options.storage, callId);
     if (dropped) {
       // The one trace of a log that will never exist: say which, and why Salesforce refused it.
       this.options.logger.log('warn', 'parked call log discarded by the agent; it will never be saved', {
@@ -299,10 +229,7 @@ export class CallLogOutbox {
   /** Reports the parked entries when they differ from the last report (`unsaved`). */
   private async reportParked(known?: readonly OutboxEntry[]): Promise<void> {
     const parked = known ?? (await this.parked());
-    const signature = JSON.stringify(parked.map((e) => [e.callId, e.lastError?.message ?? '']));
-    if (signature === this.reportedParked) return;
-    this.reportedParked = signature;
-    this.emitter.emit('unsaved', parked);
+    if (this.parkedReport.changed(parked)) this.emitter.emit('unsaved', parked);
   }
 
   /**
@@ -310,40 +237,7 @@ export class CallLogOutbox {
    * Resolves when the pass is over; retries due later are scheduled on the Clock.
    */
   drain(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          try {
-            await this.lockedPass();
-          } catch (error) {
-            // Storage itself failed (quota, a closing database): keep the entries, look again later.
-            this.options.logger.log('error', 'call-log outbox pass failed; will retry', { error: errorText(error) });
-            this.schedule(this.options.clock.now() + this.backoff.baseMs * 5);
-          }
-        } while (this.again && !this.stopped);
-      } finally {
-        this.running = undefined;
-      }
-    })();
-    return this.running;
-  }
-
-  private async lockedPass(): Promise<void> {
-    const locks = this.options.locks;
-    if (!locks) return this.pass();
-    const got = await locks.request(OUTBOX_LOCK, { ifAvailable: true }, async (lock) => {
-      if (!lock) return false;
-      await this.pass(true);
-      return true;
-    });
-    // Another tab drains now; look again later in case it goes away (its leases then expire).
-    if (!got) this.schedule(this.options.clock.now() + this.lockRetryMs);
+    return this.loop.run();
   }
 
   /**
@@ -351,7 +245,7 @@ export class CallLogOutbox {
    * mid-attempt and any lease still running is stale (a tab that closed or reloaded mid-save). It
    * is taken at once (as uncertain: the lookup by CallObject runs first) instead of waiting it out.
    */
-  private async pass(underLock = false): Promise<void> {
+  private async pass(underLock: boolean): Promise<void> {
     const { storage, clock } = this.options;
     let next = Infinity;
     const parked: OutboxEntry[] = [];
@@ -381,21 +275,9 @@ export class CallLogOutbox {
         this.savedKeys.delete(key);
       }
     }
-    if (next !== Infinity) this.schedule(next);
+    if (next !== Infinity) this.loop.schedule(next);
     // Every entry was read: report the parked ones (those another tab parked included).
-    await this.reportParked(parked.sort((a, b) => a.createdAt - b.createdAt || a.callId.localeCompare(b.callId)));
-  }
-
-  private schedule(at: number): void {
-    if (this.stopped) return;
-    if (this.timer && this.timer.at <= at) return;
-    this.timer?.cancel();
-    const delay = Math.max(0, at - this.options.clock.now());
-    const cancel = this.options.clock.setTimeout(() => {
-      this.timer = undefined;
-      void this.drain();
-    }, delay);
-    this.timer = { at, cancel };
+    await this.reportParked(parked.sort(oldestFirst));
   }
 
   /** Takes the entry's lease if it is pending, due and not leased by a live owner. */
@@ -526,7 +408,7 @@ export class CallLogOutbox {
       this.emitter.emit('parked', entry.callId, parked);
       return true;
     }
-    const delay = this.delayFor(entry.attempts);
+    const delay = retryDelay(entry.attempts, this.backoff, this.random);
     const retry = new SwitchboardError('SB30003', `Call ${entry.callId}: ${errorText(error)}`, error);
     const nextAttemptAt = clock.now() + delay;
     // Any failure to hear back may hide a created record: look before creating next time.
@@ -536,51 +418,10 @@ export class CallLogOutbox {
     return true;
   }
 
-  /** Capped exponential backoff with ±20 % jitter (so tabs and reloads do not retry in step). */
-  private delayFor(attempts: number): number {
-    const { baseMs, maxMs } = this.backoff;
-    const raw = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
-    return Math.round(raw * (0.8 + 0.4 * this.random()));
-  }
 
   private timed<T>(method: string, work: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let settled = false;
-      const cancel = this.options.clock.setTimeout(() => {
-        if (settled) return;
-        settled = true;
-        reject(timeoutError(method, this.attemptTimeoutMs));
-      }, this.attemptTimeoutMs);
-      work.then(
-        (value) => {
-          if (settled) return;
-          settled = true;
-          cancel();
-          resolve(value);
-        },
-        (error: unknown) => {
-          if (settled) return;
-          settled = true;
-          cancel();
-          reject(error);
-        },
-      );
-    });
+    return withDeadline(this.options.clock, method, this.attemptTimeoutMs, work);
   }
-}
-
-function hasContent(entry: OutboxEntry): boolean {
-  return Object.keys(entry.fields).length > 0 || entry.lastError !== null || entry.about !== undefined;
-}
-
-/** A confirmed entry as it is kept: the idempotency record, without the log's content. */
-function withoutContent(entry: OutboxEntry): OutboxEntry {
-  const { about: _about, ...rest } = entry;
-  return { ...rest, fields: CONFIRMED, lastError: null };
-}
-
-function isTimeout(error: unknown): boolean {
-  return error instanceof SalesforceApiError && error.kind === 'timeout';
 }
 
 function errorText(error: unknown): string {
