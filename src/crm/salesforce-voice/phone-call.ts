@@ -5,7 +5,7 @@
  * the call it is about (`AddParticipant`, transferring while it rings, transferred once connected,
  * which is what Salesforce replays after a reload).
  */
-import { isLive, type CallSnapshot, type EndReason } from '../../core/index.ts';
+import { isLive, type CallSnapshot, type EndReason, type EngineState } from '../../core/index.ts';
 import { scv, SCV } from './scv.ts';
 import { VOICE_CALL_ID_KEY } from './voice-settings.ts';
 
@@ -62,5 +62,17 @@ export function toPhoneCall(call: CallSnapshot): PhoneCall {
     phoneNumber: call.remote.number,
     callInfo: callInfoOf(call),
     ...(call.endReason ? { reason: FAILED.includes(call.endReason) ? SCV.HANGUP_REASON.PHONE_CALL_ERROR : SCV.HANGUP_REASON.PHONE_CALL_ENDED } : {}),
+  });
+}
+
+/** The hold state of the customer and the third party, with every live call (HOLD_TOGGLE and the methods that cause one). */
+export function holdResultOf(state: EngineState): InstanceType<typeof scv.HoldToggleResult> {
+  const live = state.calls.filter((c) => isLive(c.state));
+  const customer = live.find((c) => c.consultationFor === undefined);
+  const third = live.find((c) => c.consultationFor !== undefined);
+  return new scv.HoldToggleResult({
+    isCustomerOnHold: customer?.state === 'held',
+    isThirdPartyOnHold: third?.state === 'held',
+    calls: live.map(toPhoneCall),
   });
 }

@@ -2,15 +2,13 @@
  * The Salesforce Voice partner-telephony connector (`VendorConnector` of scv-connector-base 3.x):
  * each method Salesforce calls is one `AgentCommand` run by the engine, answered with the result
  * class the base library checks; what happens to the calls by itself (a caller ringing, hanging
- * up, a consulted colleague answering) is published from the engine's lifecycle events.
- *
- * Salesforce's rule is that a method's result is the event ("return a promise with the result;
- * don't publish the event yourself"): the lifecycle events a method causes are therefore expected
- * while it runs and not published again.
+ * up, a consulted colleague answering) is published from the engine's lifecycle events
+ * (call-event-publisher.ts), except the events a method causes: its result is the event.
  */
-import { isLive, type AgentCommand, type CallLifecycleEvent, type CallSnapshot, type EngineHandle, type EngineState, type Logger, type LogLevel } from '../../core/index.ts';
+import { isLive, type AgentCommand, type CallSnapshot, type EngineHandle, type EngineState, type Logger, type LogLevel } from '../../core/index.ts';
 import { presenceForOmniStatus } from '../../core/presence/omni-status.ts';
-import { callInfoOf, toPhoneCall, voiceCallIdOf } from './phone-call.ts';
+import { CallEventPublisher } from './call-event-publisher.ts';
+import { callInfoOf, holdResultOf, toPhoneCall } from './phone-call.ts';
 import { publishEvent, scv, SCV, scvError } from './scv.ts';
 import type { VoiceCrm } from './voice-crm.ts';
 
@@ -43,16 +41,14 @@ const LOG_LEVELS: Readonly<Record<string, LogLevel>> = { ERROR: 'error', WARN: '
 const BUSY = new Set(['on-call', 'wrap-up']);
 
 export class SwitchboardVoiceConnector extends scv.VendorConnector {
-  private readonly expected = new Map<string, number>();
   private readonly options: VoiceConnectorOptions;
-  /** Calls whose audio stats were published (their completion is reported when they end). */
-  private readonly statsSent = new Map<string, unknown>();
-  private qualityFollowed = false;
+  private readonly events: CallEventPublisher;
 
   constructor(options: VoiceConnectorOptions) {
     super();
     this.options = options;
-    options.crm.onLifecycle((event) => this.onLifecycle(event));
+    this.events = new CallEventPublisher({ logger: options.logger, engine: () => this.engine() });
+    options.crm.onLifecycle((event) => this.events.onLifecycle(event));
   }
 
   // ── setup and sign-in ────────────────────────────────────────────────────────────────────
@@ -61,7 +57,7 @@ export class SwitchboardVoiceConnector extends scv.VendorConnector {
     const { crm } = this.options;
     crm.configure(connectorConfig);
     await crm.ready;
-    this.followQuality();
+    this.events.followQuality();
     let state = await this.until((s) => s.phase !== 'loading');
     if (state.phase === 'misconfigured') throw scvError(SCV.ERROR_TYPE.INVALID_PARAMS, state.lastError?.message ?? 'The call center settings cannot be used.');
     const sip = state.settings?.sip;
@@ -124,7 +120,7 @@ export class SwitchboardVoiceConnector extends scv.VendorConnector {
     const state = await this.run(command, expect, (s) => this.gone(s, id));
     // After-call work starts after Salesforce has seen the hang-up this method answers.
     const ended = this.find(state, id) ?? target;
-    if (ended.state === 'wrap-up') this.later(() => this.publishAfterCallWork(ended));
+    if (ended.state === 'wrap-up') this.later(() => this.events.afterCallWork(ended));
     return new scv.HangupResult({ calls: [toPhoneCall(ended)] });
   }
 
@@ -203,7 +199,7 @@ export class SwitchboardVoiceConnector extends scv.VendorConnector {
         const why = state.lastError ? ` (${state.lastError.message})` : '';
         throw scvError(SCV.ERROR_TYPE.CAN_NOT_ADD_PARTICIPANT, `ADD_PARTICIPANT: the transfer to ${number} failed${why}.`);
       }
-      if (after?.state === 'wrap-up') this.later(() => this.publishAfterCallWork(after));
+      if (after?.state === 'wrap-up') this.later(() => this.events.afterCallWork(after));
       return new scv.ParticipantResult({ initialCallHasEnded: true, callInfo: callInfoOf(after ?? parent), phoneNumber: number, callId: parentId });
     }
     const before = new Set(this.engine().state.calls.map((c) => c.id));
@@ -294,78 +290,6 @@ export class SwitchboardVoiceConnector extends scv.VendorConnector {
     this.options.saveLog(`switchboard-voice-${new Date().toISOString().replace(/[:.]/g, '-')}.log`, text);
   }
 
-  // ── what the calls do by themselves ─────────────────────────────────────────────────────────
-
-  private onLifecycle(event: CallLifecycleEvent): void {
-    if (event.type === 'ended' || event.type === 'participant-removed') this.completeStats(event.call);
-    if (this.consume(`${event.type}:${event.call.id}`) || this.consumeAny(event)) return;
-    const call = event.call;
-    switch (event.type) {
-      case 'started':
-        // A call a reload took back: Salesforce replays it from getActiveCalls (AGENT_AVAILABLE).
-        if (event.restored) return;
-        if (call.origin === 'offered' && !voiceCallIdOf(call)) {
-          this.options.logger.log('warn', 'inbound call without X-Salesforce-VoiceCall-Id: Salesforce has no VoiceCall for it', { callId: call.id });
-        }
-        return this.publish(SCV.EVENT_TYPE.CALL_STARTED, new scv.CallResult({ call: toPhoneCall(call) }));
-      case 'connected':
-        return this.publish(SCV.EVENT_TYPE.CALL_CONNECTED, new scv.CallResult({ call: toPhoneCall(call) }));
-      case 'hold':
-        return this.publish(SCV.EVENT_TYPE.HOLD_TOGGLE, this.holdResult());
-      case 'mute':
-        return this.publish(SCV.EVENT_TYPE.MUTE_TOGGLE, new scv.MuteToggleResult({ isMuted: event.muted }));
-      case 'participant-added':
-        return this.publish(SCV.EVENT_TYPE.PARTICIPANT_ADDED, this.participant(call, false));
-      case 'participant-connected':
-        return this.publish(SCV.EVENT_TYPE.PARTICIPANT_CONNECTED, this.participant(call, false));
-      case 'participant-removed':
-        // The base library turns this into HANGUP when no call is left.
-        return this.publish(SCV.EVENT_TYPE.PARTICIPANT_REMOVED, new scv.CallResult({ call: toPhoneCall(call) }));
-      case 'conferenced':
-        return this.publish(SCV.EVENT_TYPE.PARTICIPANTS_CONFERENCED, this.holdResult());
-      case 'ended':
-        return this.publish(SCV.EVENT_TYPE.HANGUP, new scv.HangupResult({ calls: [toPhoneCall(call)] }));
-      case 'wrap-up-started':
-        return this.publishAfterCallWork(call);
-      case 'wrap-up-ended':
-        return this.publish(SCV.EVENT_TYPE.WRAP_UP_ENDED, { callId: call.id });
-    }
-  }
-
-  private publishAfterCallWork(call: CallSnapshot): void {
-    this.publish(SCV.EVENT_TYPE.AFTER_CALL_WORK_STARTED, { callId: call.id });
-  }
-
-  /**
-   * Call quality as the telephony adapter measures it (RTP stats → loss, jitter, round trip), as
-   * audio stats: the base library averages them and reports the call's MOS when the call ends.
-   */
-  private publishStats(call: CallSnapshot): void {
-    const quality = call.quality;
-    if (!quality || !isLive(call.state) || this.statsSent.get(call.id) === quality) return;
-    this.statsSent.set(call.id, quality);
-    const stats = new scv.StatsInfo({ packetsCount: 1000, packetsLost: Math.round(quality.packetLossPercent * 10), jitterBufferMillis: quality.jitterMs, roundTripTimeMillis: quality.roundTripMs });
-    this.publish(SCV.EVENT_TYPE.UPDATE_AUDIO_STATS, new scv.AudioStats({ callId: call.id, stats: [new scv.AudioStatsElement({ inputChannelStats: stats, outputChannelStats: stats })] }));
-  }
-
-  private completeStats(call: CallSnapshot): void {
-    if (this.statsSent.delete(call.id)) this.publish(SCV.EVENT_TYPE.UPDATE_AUDIO_STATS, new scv.AudioStats({ callId: call.id, stats: [], isAudioStatsCompleted: true }));
-  }
-
-  /** Quality changes come with no lifecycle event: the connector follows the state for them. */
-  private followQuality(): void {
-    if (this.qualityFollowed) return;
-    this.qualityFollowed = true;
-    this.engine().onChange((state) => {
-      for (const call of state.calls) this.publishStats(call);
-    });
-  }
-
-  private publish(eventType: string, payload: unknown): void {
-    void Promise.resolve(publishEvent({ eventType, payload })).catch((error: unknown) =>
-      this.options.logger.log('error', 'could not publish a Salesforce Voice event', { eventType, error: String(error) }));
-  }
-
   // ── helpers ────────────────────────────────────────────────────────────────────────────────
 
   /**
@@ -374,29 +298,13 @@ export class SwitchboardVoiceConnector extends scv.VendorConnector {
    * command is over in (a hold is confirmed by the phone system after the command resolved).
    */
   private async run(command: AgentCommand, expect: readonly string[], settled?: (state: EngineState) => boolean): Promise<EngineState> {
-    for (const key of expect) this.expected.set(key, (this.expected.get(key) ?? 0) + 1);
+    const done = this.events.expect(expect);
     try {
       await this.engine().execute(command);
       return settled ? await this.until(settled) : this.engine().state;
     } finally {
-      for (const key of expect) {
-        const left = (this.expected.get(key) ?? 1) - 1;
-        if (left > 0) this.expected.set(key, left);
-        else this.expected.delete(key);
-      }
+      done();
     }
-  }
-
-  private consume(key: string): boolean {
-    const n = this.expected.get(key);
-    if (!n) return false;
-    if (n > 1) this.expected.set(key, n - 1);
-    else this.expected.delete(key);
-    return true;
-  }
-
-  private consumeAny(event: CallLifecycleEvent): boolean {
-    return this.consume(`${event.type}:*`);
   }
 
   /** Resolves with the first committed state `predicate` holds for (the current one included). */
@@ -478,18 +386,7 @@ export class SwitchboardVoiceConnector extends scv.VendorConnector {
   }
 
   private holdResult(): InstanceType<typeof scv.HoldToggleResult> {
-    const live = this.engine().state.calls.filter((c) => isLive(c.state));
-    const customer = live.find((c) => c.consultationFor === undefined);
-    const third = live.find((c) => c.consultationFor !== undefined);
-    return new scv.HoldToggleResult({
-      isCustomerOnHold: customer?.state === 'held',
-      isThirdPartyOnHold: third?.state === 'held',
-      calls: live.map(toPhoneCall),
-    });
-  }
-
-  private participant(call: CallSnapshot, initialCallHasEnded: boolean): InstanceType<typeof scv.ParticipantResult> {
-    return new scv.ParticipantResult({ initialCallHasEnded, callInfo: callInfoOf(call), phoneNumber: call.remote.number, callId: call.id });
+    return holdResultOf(this.engine().state);
   }
 
   private async setMuted(muted: boolean): Promise<InstanceType<typeof scv.MuteToggleResult>> {
