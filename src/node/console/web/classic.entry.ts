@@ -1,9 +1,11 @@
 /**
- * The Classic console (`/console/classic`): the softphone in the left sidebar, loaded with
+ * The Classic console (`/console/classic`): a header (app name, search, user menu) and the
+ * navigation tab's object links on top, the softphone in the left sidebar, loaded with
  * Classic's frame parameters (`sfdcIFrameOrigin`, `sfdcIFrameHost`, `nonce`, `isdtp`) and served
  * `interaction.js` semantics; the workspace on the right. Test hooks as on the Lightning page.
  */
 import { h } from './dom.ts';
+import { userMenu } from './user-menu.ts';
 import { ApiClient } from './api-client.ts';
 import { Workspace } from './workspace.ts';
 import { ClassicHost } from './classic-host.ts';
@@ -20,9 +22,17 @@ async function boot(): Promise<void> {
   let host: ClassicHost | undefined;
   const sidebar = h('aside', { class: 'console-classic-sidebar', 'aria-label': 'Softphone sidebar' });
   const main = h('div', { class: 'console-classic-main' });
-  const who = h('p', { class: 'console-classic-user' }, h('span', { 'aria-label': 'Signed-in user' }, session.user.Name), ' · ',
-    h('a', { href: '/login?startURL=%2Fconsole%2Fclassic' }, 'Log in as another user'));
-  root.append(h('div', { class: 'console-classic' }, h('div', {}, who, sidebar), main));
+  // Classic's header (app name, search, the user's menu) and its navigation tab over the sidebar
+  // and the workspace, as the Classic Service Cloud Console lays them out.
+  const go = (path: string) => (e: Event) => { e.preventDefault(); void workspace.navigate(path); };
+  const search = h('input', { type: 'search', class: 'slds-input', role: 'searchbox', 'aria-label': 'Search', placeholder: 'Search...' });
+  const header = h('header', { class: 'console-classic-header' },
+    h('span', { class: 'console-app-name' }, 'Service Cloud Console'), search, userMenu(session, '/console/classic'));
+  const nav = h('nav', { 'aria-label': 'Navigation tab', class: 'console-classic-nav' },
+    h('a', { href: `${BASE}/page/home`, onclick: go(`${BASE}/page/home`) }, 'Home'),
+    session.objects.filter((o) => ['Account', 'Contact', 'Lead', 'Case', 'Opportunity'].includes(o.name)).map((o) =>
+      h('a', { href: `${BASE}/o/${o.name}/home`, onclick: go(`${BASE}/o/${o.name}/home`) }, o.labelPlural)));
+  root.append(header, nav, h('div', { class: 'console-classic' }, sidebar, main));
   const workspace = new Workspace(main, api, session, {
     onNavigation: (info) => host?.navigationChanged(info),
     onClickToDial: (e) => host?.clickToDial(e),
@@ -31,6 +41,11 @@ async function boot(): Promise<void> {
     canStartWork: () => false,
   }, BASE);
   workspace.pushHistory = false;
+  search.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter') return;
+    const term = search.value.trim();
+    if (term.length >= 3) void workspace.navigate(`${BASE}/search?term=${encodeURIComponent(term)}`);
+  });
   const mode = settings['/reqGeneralInfo/reqSalesforceCompatibilityMode'] ?? 'Classic';
   const adapterUrl = settings['/reqGeneralInfo/reqAdapterUrl'] ?? session.callCenter?.AdapterUrl ?? '';
   let frame: HTMLIFrameElement | undefined;
