@@ -44,7 +44,9 @@ const IN_PAGE = String.raw`(() => {
       if (cls.length) s += '.' + cls.join('.');
       parts.unshift(s);
     }
-    return parts.join(' > ');
+    // Name the nearest ancestor with an id when the three levels above did not reach one (which panel, which form).
+    const anchor = parts[0].includes('#') ? null : el.parentElement?.closest('[id]');
+    return (anchor && anchor !== document.getElementById('console') ? '#' + anchor.id + ' … ' : '') + parts.join(' > ');
   };
   const describe = (el, r) => '"' + nameOf(el) + '" (' + selectorOf(el) + ') ' + fmt(r);
   const hiddenByAncestor = (el) => {

@@ -91,12 +91,14 @@ describe('the console\'s main pages have no overlapping or cut-off controls', { 
     });
   }
 
-  test('the checker reports an overlap, a cut-off control, sideways scrolling, clipped text and a wrapped tab', { timeout: 20_000 }, async () => {
+  test('the checker reports overlapping controls and panels, a cut-off control, sideways scrolling, clipped text and a wrapped tab', { timeout: 20_000 }, async () => {
     const context = await h.browser.newContext({ ignoreHTTPSErrors: true, viewport: VIEWPORTS[1] });
     try {
       const page = await context.newPage();
       await page.goto(h.console.consoleUrl());
       await ready(page);
+      await setPanel(page, /^Phone$/, true);
+      await setPanel(page, /^Omni-Channel/, true);
       const search = await page.locator('.console-header input[type=search]').boundingBox();
       assert.ok(search, 'the header has a search box');
       await page.evaluate(`(() => {
@@ -113,12 +115,17 @@ describe('the console\'s main pages have no overlapping or cut-off controls', { 
         tab.textContent = 'A tab label far too long for its little box';
         tab.style.cssText = 'display:inline-block;width:40px;overflow:hidden;white-space:nowrap';
         document.querySelector('.console-nav').append(tab);
+        // Utility panels float over the page, never over each other.
+        document.getElementById('omni-panel').style.left = '2rem';
         // The tab layout this file once caught: SLDS's block tab link pushes the close button down.
         document.querySelector('[role=tab]').parentElement.style.display = 'block';
       })()`);
       const problems = await checkLayout(page);
       const text = formatProblems('injected', problems);
       assert.ok(problems.some((p) => p.kind === 'overlap' && p.message.includes('"Intruder"') && p.message.includes('input')), text);
+      assert.ok(problems.some((p) => p.kind === 'overlap' && p.message.includes('section#phone-panel') && p.message.includes('section#omni-panel')), text);
+      // A control deep in a panel is named with the panel it is in.
+      assert.ok(problems.some((p) => p.kind === 'overlap' && p.message.includes('"Offline" (#omni-panel … ')), text);
       assert.ok(problems.some((p) => p.kind === 'cut-off' && p.message.includes('"Too wide"')), text);
       assert.ok(problems.some((p) => p.kind === 'page-overflow'), text);
       assert.ok(problems.some((p) => p.kind === 'clipped-text' && p.message.includes('A tab label far too long')), text);
