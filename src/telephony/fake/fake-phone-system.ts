@@ -13,116 +13,71 @@
  * internal call whose far end follows the configured behaviour).
  */
 import { SwitchboardError } from '../../core/index.ts';
-import { declineStatus, endReasonOfFailure } from '../sip/sip-outcomes.ts';
+import { declineStatus } from '../sip/sip-outcomes.ts';
 import type {
-  AttachedData, CallQuality, DeclineOptions, DialResult, EndReason, ErrorCode, IncomingCall, LineState, Party, PresenceStatus, SipCredentials,
+  AttachedData, DeclineOptions, DialResult, EndReason, ErrorCode, IncomingCall, LineState, Party, PresenceStatus, SipCredentials,
 } from '../../core/index.ts';
 import type { FarEnd, FarEndBehaviour, PhoneCallRecord } from './far-end.ts';
+import type { CallAgentOptions, FakePhoneSystemOptions } from './fake-phone-options.ts';
+import { makeFarEnd } from './far-end-handle.ts';
+import { FakeRegistrar, type FakeAuthAttempt, type FakeUser } from './fake-registrar.ts';
+import { ScriptedFailures, type FailableCommand } from './scripted-failures.ts';
+import * as transfers from './fake-transfers.ts';
 // fake-telephony.ts imports this module for types only, so there is no runtime import cycle.
 import { FakeTelephony } from './fake-telephony.ts';
 
-export interface FakeUser {
-  readonly password: string;
-  readonly displayName?: string;
-}
-
-export interface FakePhoneSystemOptions {
-  /** Extensions and their passwords: `{ '1001': 'secret' }` or `{ '1001': { password, displayName } }`. */
-  readonly users?: Readonly<Record<string, string | FakeUser>>;
-  readonly domain?: string;
-  /** Wall clock for registration expiry and reconnect times (a FakeClock's `now` in tests). */
-  readonly now?: () => number;
-  /** How callees behave unless `setFarEnd` says otherwise for their number. Default `answer`. */
-  readonly defaultFarEnd?: FarEndBehaviour;
-  /** Registration lifetime reported in `expiresAt`. */
-  readonly registrationSeconds?: number;
-  /**
-   * Accepts short-lived credentials (Kamailio auth_ephemeral: digest user name `<expiry>:<extension>`)
-   * for any extension: this computes the password a digest user name must come with (the HMAC of
-   * it with the shared secret). Injected because the fake cannot reach a crypto library.
-   */
-  readonly ephemeralPassword?: (digestUsername: string) => string;
-}
-
-/** One answer to a digest challenge, as the registrar saw it. */
-export interface FakeAuthAttempt {
-  readonly extension: string;
-  readonly digestUsername: string;
-  readonly at: number;
-  /** Undefined when accepted; else why not. */
-  readonly refused?: string;
-}
-
-export interface CallAgentOptions {
-  /** The caller's number. */
-  readonly from: string;
-  readonly displayName?: string;
-  readonly e164?: string;
-  readonly attachedData?: AttachedData;
-  /** True when the caller is another extension of this phone system. */
-  readonly internal?: boolean;
-  /** The agent's extension; may be omitted when exactly one agent is registered. */
-  readonly to?: string;
-  /** The number that was dialled (a DID, a queue). */
-  readonly dialed?: string;
-}
-
-/** Commands a test can make fail once with `failNext`. */
-export type FailableCommand =
-  | 'dial' | 'answer' | 'decline' | 'hangup' | 'hold' | 'resume' | 'setMuted' | 'sendDtmf'
-  | 'blindTransfer' | 'consult' | 'completeTransfer' | 'conference' | 'publishPresence';
-
-interface PendingRegistration {
-  readonly telephony: FakeTelephony;
-  readonly credentials: SipCredentials;
-  readonly resolve: () => void;
-  readonly reject: (e: unknown) => void;
-}
-
-const DEFAULT_FAILURE: Record<FailableCommand, ErrorCode> = {
-  dial: 'SB20004', consult: 'SB20004', answer: 'SB20005', decline: 'SB20005', hangup: 'SB20005', hold: 'SB20005', resume: 'SB20005',
-  setMuted: 'SB20005', sendDtmf: 'SB20005', blindTransfer: 'SB20005', completeTransfer: 'SB20005', conference: 'SB20005', publishPresence: 'SB20005',
-};
+export type { FakeAuthAttempt, FakeUser } from './fake-registrar.ts';
+export type { FailableCommand } from './scripted-failures.ts';
+export type { CallAgentOptions, FakePhoneSystemOptions } from './fake-phone-options.ts';
 
 export class FakePhoneSystem {
   readonly domain: string;
-  private readonly users = new Map<string, FakeUser>();
   private readonly agents = new Set<FakeTelephony>();
+  private readonly registrar: FakeRegistrar;
   /** Registered agents by extension. */
-  private readonly registered = new Map<string, FakeTelephony>();
+  private readonly registered: ReadonlyMap<string, FakeTelephony>;
   private readonly calls = new Map<string, PhoneCallRecord>();
   private readonly handles = new Map<string, FarEnd>();
   private readonly farEnds = new Map<string, FarEndBehaviour>();
   private readonly manualLines = new Map<string, LineState>();
   private readonly presence = new Map<string, PresenceStatus[]>();
-  private readonly failures = new Map<FailableCommand, SwitchboardError>();
-  private pendingRegistrations: PendingRegistration[] = [];
-  private registrationsPaused = false;
+  private readonly failures = new ScriptedFailures();
   private connected = true;
   private pendingWork = 0;
   private seq = 0;
   private readonly now: () => number;
   defaultFarEnd: FarEndBehaviour;
-  private readonly registrationSeconds: number;
-  private readonly ephemeralPassword: ((digestUsername: string) => string) | undefined;
-  /** The credentials each registered agent answers challenges with (renewed by updateCredentials). */
-  private readonly credentialsOf = new Map<FakeTelephony, SipCredentials>();
   /** Every answer to a challenge (REGISTER and refreshes), oldest first. */
-  readonly authAttempts: FakeAuthAttempt[] = [];
+  readonly authAttempts: FakeAuthAttempt[];
+  private readonly control: transfers.CallControl = {
+    agentCall: (telephony, callId, states, failable) => this.agentCall(telephony, callId, states, failable),
+    setAgentHold: (call, held) => this.setAgentHold(call, held),
+    behaviourOf: (number) => this.farEnds.get(number) ?? this.defaultFarEnd,
+    later: (fn) => this.later(fn),
+    end: (call, reason, detail, sipCode) => this.end(call, reason, detail, sipCode),
+    dial: (telephony, target, attachedData, consultationFor) => this.dial(telephony, target, attachedData, consultationFor),
+  };
 
   constructor(options: FakePhoneSystemOptions = {}) {
     this.domain = options.domain ?? 'pbx.test';
     this.now = options.now ?? (() => Date.now());
     this.defaultFarEnd = options.defaultFarEnd ?? 'answer';
-    this.registrationSeconds = options.registrationSeconds ?? 600;
-    this.ephemeralPassword = options.ephemeralPassword;
+    this.registrar = new FakeRegistrar({
+      now: this.now,
+      registrationSeconds: options.registrationSeconds ?? 600,
+      ephemeralPassword: options.ephemeralPassword,
+      isConnected: () => this.connected,
+      linesChanged: () => this.refreshLines(),
+    });
+    this.registered = this.registrar.registered;
+    this.authAttempts = this.registrar.authAttempts;
     for (const [ext, user] of Object.entries(options.users ?? {})) this.addUser(ext, typeof user === 'string' ? { password: user } : user);
   }
 
   // ── what a test does ──────────────────────────────────────────────────────────────────────
 
   addUser(extension: string, user: FakeUser): void {
-    this.users.set(extension, user);
+    this.registrar.addUser(extension, user);
   }
 
   /** A new TelephonyPort connected to this phone system (one per agent/tab). */
@@ -136,20 +91,17 @@ export class FakePhoneSystem {
   }
 
   /** Makes the next `command` from any agent fail with `code` (default: the command's natural code). */
-  failNext(command: FailableCommand, code: ErrorCode = DEFAULT_FAILURE[command], detail = `injected ${command} failure`): void {
-    this.failures.set(command, new SwitchboardError(code, detail));
+  failNext(command: FailableCommand, code?: ErrorCode, detail?: string): void {
+    this.failures.failNext(command, code, detail);
   }
 
   /** Registrations wait (stay `connecting`) until `releaseRegistrations()`. */
   pauseRegistrations(): void {
-    this.registrationsPaused = true;
+    this.registrar.pause();
   }
 
   releaseRegistrations(): void {
-    this.registrationsPaused = false;
-    const pending = this.pendingRegistrations;
-    this.pendingRegistrations = [];
-    for (const p of pending) this.completeRegistration(p);
+    this.registrar.release();
   }
 
   /** The WebSocket drops: every registered agent goes `reconnecting`; optionally calls die with it. */
@@ -166,7 +118,7 @@ export class FakePhoneSystem {
   /** The connection is back: agents that were registered register again. */
   restoreConnection(): void {
     this.connected = true;
-    for (const agent of this.registered.values()) agent.setRegistration({ state: 'registered', expiresAt: this.now() + this.registrationSeconds * 1000 });
+    for (const agent of this.registered.values()) agent.setRegistration({ state: 'registered', expiresAt: this.registrar.expiresAt() });
     this.refreshLines();
   }
 
@@ -176,12 +128,7 @@ export class FakePhoneSystem {
    * longer pass (an expired short-lived credential) goes `failed` (SB20001); its calls go on.
    */
   refreshRegistrations(): void {
-    for (const [ext, agent] of this.registered) {
-      const credentials = this.credentialsOf.get(agent);
-      const refused = credentials ? this.authenticate(credentials) : 'no credentials';
-      if (refused) agent.setRegistration({ state: 'failed', code: 'SB20001', reason: `re-REGISTER of ${ext}: ${refused}` });
-      else agent.setRegistration({ state: 'registered', expiresAt: this.now() + this.registrationSeconds * 1000 });
-    }
+    this.registrar.refreshAll();
   }
 
   get isConnected(): boolean {
@@ -269,7 +216,7 @@ export class FakePhoneSystem {
     const manual = this.manualLines.get(extension);
     if (manual) return manual;
     const agent = this.registered.get(extension);
-    if (!agent) return this.users.has(extension) ? 'offline' : 'unknown';
+    if (!agent) return this.registrar.user(extension) ? 'offline' : 'unknown';
     if (!this.connected) return 'offline';
     const mine = [...this.calls.values()].filter((c) => c.agent === extension && (c.status === 'ringing' || c.status === 'active'));
     if (mine.some((c) => c.status === 'active')) return 'busy';
@@ -293,31 +240,16 @@ export class FakePhoneSystem {
   }
 
   async register(telephony: FakeTelephony, credentials: SipCredentials): Promise<void> {
-    telephony.setRegistration({ state: 'connecting' });
-    return new Promise<void>((resolve, reject) => {
-      const pending = { telephony, credentials, resolve, reject };
-      if (this.registrationsPaused) this.pendingRegistrations.push(pending);
-      else this.completeRegistration(pending);
-    });
+    return this.registrar.register(telephony, credentials);
   }
 
   /** Renewed credentials for the next challenge; a failed registration is tried again with them. */
   async updateCredentials(telephony: FakeTelephony, credentials: SipCredentials): Promise<void> {
-    const ext = telephony.extension;
-    if (ext === undefined || !this.credentialsOf.has(telephony)) throw new SwitchboardError('SB40001', 'Not registered: sign in first.');
-    if (credentials.username !== ext) throw new SwitchboardError('SB40001', `Registered as ${ext}, not ${credentials.username}: a new address is a new sign-in.`);
-    this.credentialsOf.set(telephony, credentials);
-    if (telephony.registration.state === 'failed') {
-      await new Promise<void>((resolve, reject) => this.completeRegistration({ telephony, credentials, resolve, reject }));
-    }
+    return this.registrar.updateCredentials(telephony, credentials);
   }
 
   async unregister(telephony: FakeTelephony): Promise<void> {
-    this.credentialsOf.delete(telephony);
-    const ext = telephony.extension;
-    if (ext !== undefined && this.registered.get(ext) === telephony) this.registered.delete(ext);
-    telephony.setRegistration({ state: 'unregistered' });
-    this.refreshLines();
+    return this.registrar.unregister(telephony);
   }
 
   requireConnected(telephony: FakeTelephony): string {
@@ -329,11 +261,11 @@ export class FakePhoneSystem {
 
   async dial(telephony: FakeTelephony, target: string, attachedData: AttachedData, consultationFor?: string): Promise<DialResult> {
     const ext = this.requireConnected(telephony);
-    this.takeFailure(consultationFor ? 'consult' : 'dial');
+    this.failures.take(consultationFor ? 'consult' : 'dial');
     const number = target.trim();
     if (!/^\+?[0-9*#\s().-]+$/.test(number) || !/[0-9]/.test(number)) throw new SwitchboardError('SB20004', `'${target}' is not a number the fake phone system can dial.`);
-    const internal = this.users.has(number);
-    const user = this.users.get(number);
+    const user = this.registrar.user(number);
+    const internal = user !== undefined;
     const remote: Party = { number, ...(user?.displayName ? { displayName: user.displayName } : {}) };
     const call = this.newCall({ agent: ext, direction: 'outbound', remote, internal, attachedData, ...(consultationFor ? { consultationFor } : {}) });
     call.announced = true;
@@ -403,64 +335,24 @@ export class FakePhoneSystem {
   }
 
   async blindTransfer(telephony: FakeTelephony, callId: string, target: string): Promise<void> {
-    const call = this.agentCall(telephony, callId, ['active'], 'blindTransfer');
-    // RFC 5589: the transferee is put on hold before the REFER.
-    this.setAgentHold(call, true);
-    const behaviour = this.farEnds.get(target.trim()) ?? this.defaultFarEnd;
-    this.later(() => {
-      if (call.status !== 'active') return;
-      telephony.emitSoon('transfer', call.id, 'trying');
-      this.later(() => {
-        if (call.status !== 'active') return;
-        if (behaviour === 'busy' || behaviour === 'reject') {
-          telephony.emitSoon('transfer', call.id, 'failed', behaviour === 'busy' ? '486 Busy Here' : '603 Decline');
-          return;
-        }
-        telephony.emitSoon('transfer', call.id, 'ringing');
-        this.later(() => {
-          if (call.status !== 'active') return;
-          if (behaviour === 'no-answer') {
-            telephony.emitSoon('transfer', call.id, 'failed', '480 Temporarily Unavailable');
-            return;
-          }
-          telephony.emitSoon('transfer', call.id, 'succeeded');
-          call.transferredTo = target.trim();
-          this.end(call, 'transferred', `to ${target.trim()}`, 200);
-        });
-      });
-    });
+    transfers.blindTransfer(this.control, telephony, callId, target);
   }
 
   async consult(telephony: FakeTelephony, callId: string, target: string): Promise<DialResult> {
-    const call = this.agentCall(telephony, callId, ['active'], undefined);
-    // The caller waits on hold while the agent consults.
-    this.setAgentHold(call, true);
-    return this.dial(telephony, target, {}, call.id);
+    return transfers.consult(this.control, telephony, callId, target);
   }
 
   async completeTransfer(telephony: FakeTelephony, callId: string, consultationId: string): Promise<void> {
-    const call = this.agentCall(telephony, callId, ['active'], undefined);
-    const consultation = this.agentCall(telephony, consultationId, ['ringing', 'active'], 'completeTransfer');
-    if (consultation.direction !== 'outbound') throw new SwitchboardError('SB40001', `Call '${consultationId}' is not a call the agent placed.`);
-    telephony.emitSoon('transfer', call.id, 'succeeded');
-    call.transferredTo = consultation.remote.number;
-    this.end(call, 'transferred', `joined with ${consultation.remote.number}`, 200);
-    this.end(consultation, 'transferred', `joined with ${call.remote.number}`, 200);
+    transfers.completeTransfer(this.control, telephony, callId, consultationId);
   }
 
   async conference(telephony: FakeTelephony, callIds: readonly string[]): Promise<void> {
-    if (callIds.length < 2) throw new SwitchboardError('SB40001', 'A conference needs at least two calls.');
-    const calls = callIds.map((id, i) => this.agentCall(telephony, id, ['active'], i === 0 ? 'conference' : undefined));
-    for (const call of calls) {
-      call.conferencedWith = callIds.filter((id) => id !== call.id);
-      // Everyone must hear everyone: held legs are taken off hold.
-      if (call.heldByAgent) this.setAgentHold(call, false);
-    }
+    transfers.conference(this.control, telephony, callIds);
   }
 
   async publishPresence(telephony: FakeTelephony, status: PresenceStatus): Promise<void> {
     const ext = this.requireConnected(telephony);
-    this.takeFailure('publishPresence');
+    this.failures.take('publishPresence');
     this.presence.set(ext, [...(this.presence.get(ext) ?? []), status]);
   }
 
@@ -470,43 +362,6 @@ export class FakePhoneSystem {
   }
 
   // ── internals ─────────────────────────────────────────────────────────────────────────────
-
-  private completeRegistration({ telephony, credentials, resolve, reject }: PendingRegistration): void {
-    const fail = (code: ErrorCode, reason: string) => {
-      telephony.setRegistration({ state: 'failed', code, reason });
-      reject(new SwitchboardError(code, reason));
-    };
-    if (!this.connected) return fail('SB20002', 'The fake phone system is unreachable.');
-    const refused = this.authenticate(credentials);
-    if (refused) return fail('SB20001', `403 Forbidden (${refused})`);
-    this.credentialsOf.set(telephony, credentials);
-    const previous = this.registered.get(credentials.username);
-    if (previous && previous !== telephony) previous.setRegistration({ state: 'unregistered' });
-    this.registered.set(credentials.username, telephony);
-    telephony.setRegistration({ state: 'registered', expiresAt: this.now() + this.registrationSeconds * 1000 });
-    this.refreshLines();
-    resolve();
-  }
-
-  /** Checks an answer to a challenge as a registrar would; returns why it is refused, if it is. */
-  private authenticate(credentials: SipCredentials): string | undefined {
-    const digestUsername = credentials.authorizationUsername ?? credentials.username;
-    const refused = this.check(credentials, digestUsername);
-    this.authAttempts.push({ extension: credentials.username, digestUsername, at: this.now(), ...(refused ? { refused } : {}) });
-    return refused;
-  }
-
-  private check(credentials: SipCredentials, digestUsername: string): string | undefined {
-    const ephemeral = /^(\d+):(.+)$/.exec(digestUsername);
-    if (ephemeral && this.ephemeralPassword) {
-      if (ephemeral[2] !== credentials.username) return `credential of ${ephemeral[2]} used for ${credentials.username}`;
-      if (Number(ephemeral[1]) * 1000 <= this.now()) return 'credential expired';
-      return this.ephemeralPassword(digestUsername) === credentials.password ? undefined : 'wrong credential';
-    }
-    const user = this.users.get(digestUsername);
-    if (!user || digestUsername !== credentials.username || user.password !== credentials.password) return 'wrong extension or password';
-    return undefined;
-  }
 
   private routeTo(to: string | undefined): FakeTelephony | undefined {
     if (to !== undefined) return this.registered.get(to);
@@ -526,16 +381,8 @@ export class FakePhoneSystem {
     const call = this.calls.get(callId);
     if (!call || call.agent !== ext || !call.announced) throw new SwitchboardError('SB20006', `No call '${callId}' on extension ${ext}.`);
     if (!states.includes(call.status)) throw new SwitchboardError(call.status === 'ended' ? 'SB20006' : 'SB40001', `Call '${callId}' is ${call.status}.`);
-    if (failable) this.takeFailure(failable);
+    if (failable) this.failures.take(failable);
     return call;
-  }
-
-  private takeFailure(command: FailableCommand): void {
-    const failure = this.failures.get(command);
-    if (failure) {
-      this.failures.delete(command);
-      throw failure;
-    }
   }
 
   private newCall(init: Pick<PhoneCallRecord, 'agent' | 'direction' | 'remote' | 'internal' | 'attachedData'> & { dialed?: string; consultationFor?: string }): PhoneCallRecord {
@@ -557,64 +404,17 @@ export class FakePhoneSystem {
       ended,
     };
     this.calls.set(call.id, call);
-    this.handles.set(call.id, this.makeHandle(call, answeredPromise, endedPromise));
+    this.handles.set(call.id, makeFarEnd(call, answeredPromise, endedPromise, {
+      end: (reason, detail, sipCode) => this.end(call, reason, detail, sipCode),
+      establish: () => this.establish(call),
+      setFarEndHold: (held) => this.setFarEndHold(call, held),
+      reportQuality: (quality) => this.telephonyOf(call)?.emitSoon('quality', call.id, quality),
+    }));
     return call;
   }
 
   private handle(call: PhoneCallRecord): FarEnd {
     return this.handles.get(call.id) as FarEnd;
-  }
-
-  private makeHandle(call: PhoneCallRecord, answeredPromise: Promise<boolean>, endedPromise: Promise<EndReason>): FarEnd {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the handle's methods act on the phone system
-    const phone = this;
-    const misuse = (what: string) => new Error(`FakePhoneSystem: cannot ${what} call '${call.id}' (${call.direction}, ${call.status}).`);
-    return {
-      callId: call.id,
-      direction: call.direction,
-      get status() { return call.status; },
-      get sipCode() { return call.sipCode; },
-      get endReason() { return call.endReason; },
-      get dtmf() { return call.dtmf; },
-      get muted() { return call.muted; },
-      get held() { return call.heldByAgent || call.heldByFarEnd; },
-      get conferencedWith() { return call.conferencedWith; },
-      get transferredTo() { return call.transferredTo; },
-      get consultationFor() { return call.consultationFor; },
-      attachedData: call.attachedData,
-      answeredPromise,
-      endedPromise,
-      cancel(options = {}) {
-        if (call.direction !== 'inbound' || call.status !== 'ringing') throw misuse('cancel');
-        if (options.answeredElsewhere) phone.end(call, 'answered-elsewhere', 'answered by another phone (CANCEL, Reason cause=200)', 487);
-        else phone.end(call, 'missed', 'caller hung up (CANCEL)', 487);
-      },
-      hangup() {
-        if (call.status === 'ringing' && call.direction === 'inbound') return this.cancel();
-        if (call.status !== 'active') throw misuse('hang up');
-        phone.end(call, 'remote-hangup', 'BYE from the far end', 200);
-      },
-      answer() {
-        if (call.direction !== 'outbound' || call.status !== 'ringing') throw misuse('answer');
-        phone.establish(call);
-      },
-      reject(code = 486) {
-        if (call.direction !== 'outbound' || call.status !== 'ringing') throw misuse('reject');
-        phone.end(call, endReasonOfFailure(code), `${code} from the far end`, code);
-      },
-      hold() {
-        if (call.status !== 'active') throw misuse('hold');
-        phone.setFarEndHold(call, true);
-      },
-      resume() {
-        if (call.status !== 'active') throw misuse('resume');
-        phone.setFarEndHold(call, false);
-      },
-      reportQuality(quality: CallQuality) {
-        if (call.status !== 'active') throw misuse('report quality of');
-        phone.telephonyOf(call)?.emitSoon('quality', call.id, quality);
-      },
-    };
   }
 
   private establish(call: PhoneCallRecord): void {
