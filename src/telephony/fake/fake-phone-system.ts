@@ -20,6 +20,7 @@ import type {
 import type { FarEnd, FarEndBehaviour, PhoneCallRecord } from './far-end.ts';
 import type { CallAgentOptions, FakePhoneSystemOptions } from './fake-phone-options.ts';
 import { makeFarEnd } from './far-end-handle.ts';
+import { FarEndWork } from './far-end-work.ts';
 import { FakeRegistrar, type FakeAuthAttempt, type FakeUser } from './fake-registrar.ts';
 import { ScriptedFailures, type FailableCommand } from './scripted-failures.ts';
 import * as transfers from './fake-transfers.ts';
@@ -43,7 +44,8 @@ export class FakePhoneSystem {
   private readonly presence = new Map<string, PresenceStatus[]>();
   private readonly failures = new ScriptedFailures();
   private connected = true;
-  private pendingWork = 0;
+  /** What the far end does by itself, on later macrotasks. */
+  private readonly work = new FarEndWork();
   private seq = 0;
   private readonly now: () => number;
   defaultFarEnd: FarEndBehaviour;
@@ -53,7 +55,7 @@ export class FakePhoneSystem {
     agentCall: (telephony, callId, states, failable) => this.agentCall(telephony, callId, states, failable),
     setAgentHold: (call, held) => this.setAgentHold(call, held),
     behaviourOf: (number) => this.farEnds.get(number) ?? this.defaultFarEnd,
-    later: (fn) => this.later(fn),
+    later: (fn) => this.work.later(fn),
     end: (call, reason, detail, sipCode) => this.end(call, reason, detail, sipCode),
     dial: (telephony, target, attachedData, consultationFor) => this.dial(telephony, target, attachedData, consultationFor),
   };
@@ -226,11 +228,7 @@ export class FakePhoneSystem {
 
   /** Waits until no far-end work is pending (bounded), then lets queued promise chains run. */
   async settle(maxRounds = 200): Promise<void> {
-    for (let i = 0; i < maxRounds; i++) {
-      await macrotask();
-      if (this.pendingWork === 0) return;
-    }
-    throw new Error(`FakePhoneSystem.settle: far-end work still pending after ${maxRounds} rounds.`);
+    return this.work.settle(maxRounds);
   }
 
   // ── used by FakeTelephony ─────────────────────────────────────────────────────────────────
@@ -271,14 +269,14 @@ export class FakePhoneSystem {
     call.announced = true;
     const behaviour = this.farEnds.get(number) ?? this.defaultFarEnd;
     // The far end acts after the dial resolved, as its responses arrive over the network.
-    this.later(() => {
+    this.work.later(() => {
       if (call.status !== 'ringing') return;
       if (behaviour === 'busy') return this.end(call, 'busy', '486 Busy Here', 486);
       if (behaviour === 'reject') return this.end(call, 'rejected', '603 Decline', 603);
       telephony.emitSoon('progress', call.id, 'ringing');
       this.refreshLines();
       if (behaviour === 'manual') return;
-      this.later(() => {
+      this.work.later(() => {
         if (call.status !== 'ringing') return;
         if (behaviour === 'no-answer') this.end(call, 'no-answer', '480 Temporarily Unavailable', 480);
         else this.establish(call);
@@ -453,20 +451,4 @@ export class FakePhoneSystem {
     for (const other of this.calls.values()) if (other.conferencedWith.includes(call.id)) other.conferencedWith = other.conferencedWith.filter((id) => id !== call.id);
     this.refreshLines();
   }
-
-  /** Runs far-end work on a later macrotask, counted so `settle()` can wait for it. */
-  private later(fn: () => void): void {
-    this.pendingWork++;
-    setTimeout(() => {
-      try {
-        fn();
-      } finally {
-        this.pendingWork--;
-      }
-    }, 0);
-  }
-}
-
-function macrotask(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
