@@ -97,10 +97,19 @@ export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMess
     }
   }
 
-  /** What a record page shows: the record, its object's description, its activities. */
-  function recordPage(id: unknown): { record: RecordView; object: ReturnType<ConsoleData['object']>; activities: readonly RecordView[] } | undefined {
+  /**
+   * What a record page shows: the record, its object's description, its activities, the names of
+   * its lookups' parents (and of the activities' Who/What) and its related lists — one response, so
+   * the page needs no request per lookup.
+   */
+  function recordPage(id: unknown) {
     const record = typeof id === 'string' ? data.record(id) : undefined;
-    return record ? { record, object: data.object(record.object), activities: data.activities(record.Id) } : undefined;
+    if (!record) return undefined;
+    const object = data.object(record.object);
+    const activities = data.activities(record.Id);
+    const refs = (object?.fields ?? []).filter((f) => f.type === 'reference').map((f) => record.fields[f.name]);
+    const ids = [...refs, ...activities.flatMap((t) => [t.fields.WhoId, t.fields.WhatId])].filter((v): v is string => typeof v === 'string' && v !== '');
+    return { record, object, activities, names: data.lookupNames(ids), related: data.relatedLists(record), activityObject: data.object('Task') };
   }
 
   function saveLog(value: unknown, user: UserView): OpenCtiReply {

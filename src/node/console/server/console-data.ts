@@ -42,7 +42,15 @@ export interface UserView {
   readonly CallCenterId: string | null;
   /** The user's phone extension (custom field `User.SwitchboardExtension__c`, set by an admin). */
   readonly SwitchboardExtension__c?: string | null;
+  /** Salesforce locale (e.g. de_DE) and time zone (IANA) the console formats dates and numbers in. */
+  readonly LocaleSidKey?: string;
+  readonly TimeZoneSidKey?: string;
 }
+
+/** A lookup's parent as a record page links it: its object and name. */
+export interface LookupName { readonly object: string; readonly name: string }
+/** A related list of a record page: the child object, its records (the first few) and how many there are. */
+export interface RelatedList { readonly object: string; readonly label: string; readonly field: string; readonly count: number; readonly records: readonly RecordView[] }
 
 export interface CallCenterView {
   readonly Id: string;
@@ -109,6 +117,10 @@ export interface ConsoleData {
   update(id: string, fields: Readonly<Record<string, unknown>>, userId: string): void;
   /** Tasks whose WhoId or WhatId is `id`, newest first. */
   activities(id: string): readonly RecordView[];
+  /** The names of the records with these Ids (one query per parent object), for showing lookups; unknown Ids are left out. */
+  lookupNames(ids: readonly string[]): Readonly<Record<string, LookupName>>;
+  /** The related lists of a record page (an Account's Contacts, Cases and Opportunities; a Contact's Cases). */
+  relatedLists(record: RecordView): readonly RelatedList[];
   /** The newest record of `objectApiName` with this CallObject owned by `ownerId`; throws DataError when the object has no CallObject field. */
   findByCallObject(objectApiName: string, callObject: string, ownerId: string): RecordView | undefined;
   /** The org's validation rules (Setup), of one object or all. */

@@ -16,8 +16,15 @@ import { createRestHandler } from '../rest/index.ts';
 import { lintCallCenter } from '../../callcenter/lint.ts';
 import {
   DataError, type CallCenterView, type ConsoleData, type ObjectInfo, type RecordView,
-  type SoftphoneLayoutDef, type UserView, type ValidationRuleView, type Value,
+  type SoftphoneLayoutDef, type UserView, type ValidationRuleView, type Value, type LookupName, type RelatedList,
 } from './console-data.ts';
+
+/** Which child records a record page lists, by parent object (as the standard page layouts do). */
+const RELATED: Readonly<Record<string, readonly { object: string; field: string }[]>> = {
+  Account: [{ object: 'Contact', field: 'AccountId' }, { object: 'Case', field: 'AccountId' }, { object: 'Opportunity', field: 'AccountId' }],
+  Contact: [{ object: 'Case', field: 'ContactId' }],
+};
+const RELATED_SHOWN = 5;
 
 export interface OpenedConsoleData {
   readonly data: ConsoleData;
@@ -115,6 +122,33 @@ export class ConsoleDbData implements ConsoleData {
     return this.soql(findObject('Task')!, `WHERE (WhoId = ${quote(full)} OR WhatId = ${quote(full)}) ORDER BY CreatedDate DESC, Id DESC`);
   }
 
+  lookupNames(ids: readonly string[]): Readonly<Record<string, LookupName>> {
+    const byObject = new Map<ObjectDef, string[]>();
+    for (const id of new Set(ids)) {
+      const o = findObject(this.db.objectOfId(id) ?? '');
+      if (o) byObject.set(o, [...(byObject.get(o) ?? []), id]);
+    }
+    const out: Record<string, LookupName> = {};
+    for (const [o, list] of byObject) {
+      for (const r of this.soql(o, `WHERE Id IN (${list.map(quote).join(', ')})`)) {
+        const name = { object: r.object, name: r.name };
+        // The page may hold a 15- or 18-character Id; both find the name.
+        out[r.Id] = name;
+        out[r.Id.slice(0, 15)] = name;
+      }
+    }
+    return out;
+  }
+
+  relatedLists(record: RecordView): readonly RelatedList[] {
+    return (RELATED[record.object] ?? []).map(({ object, field }) => {
+      const o = findObject(object)!;
+      const where = `WHERE ${field} = ${quote(record.Id)}`;
+      const count = this.db.query(`SELECT COUNT() FROM ${o.name} ${where}`).totalSize;
+      return { object: o.name, label: o.labelPlural, field, count, records: this.soql(o, `${where} ORDER BY CreatedDate DESC, Id DESC LIMIT ${RELATED_SHOWN}`) };
+    });
+  }
+
   findByCallObject(objectApiName: string, callObject: string, ownerId: string): RecordView | undefined {
     const o = findObject(objectApiName);
     if (!o) throw new DataError([{ errorCode: 'NOT_FOUND', message: `sObject type '${objectApiName}' is not supported.`, fields: [] }]);
@@ -136,6 +170,8 @@ export class ConsoleDbData implements ConsoleData {
     return {
       Id: r.Id, Name: r.name, Username: String(r.fields.Username ?? ''), Alias: String(r.fields.Alias ?? ''), CallCenterId: (r.fields.CallCenterId as string | null) ?? null,
       SwitchboardExtension__c: typeof extension === 'string' && extension !== '' ? extension : null,
+      ...(typeof r.fields.LocaleSidKey === 'string' ? { LocaleSidKey: r.fields.LocaleSidKey } : {}),
+      ...(typeof r.fields.TimeZoneSidKey === 'string' ? { TimeZoneSidKey: r.fields.TimeZoneSidKey } : {}),
     };
   }
 

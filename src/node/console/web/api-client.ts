@@ -1,15 +1,24 @@
 /** The console page's calls to its server (`/emulator/api/console/...`). */
 import type { OpenCtiResponse } from '../opencti/web/protocol.ts';
 
-export interface UserView { Id: string; Name: string; Username: string; CallCenterId: string | null; SwitchboardExtension__c?: string | null }
+export interface UserView { Id: string; Name: string; Username: string; CallCenterId: string | null; SwitchboardExtension__c?: string | null; LocaleSidKey?: string; TimeZoneSidKey?: string }
 export interface CallCenterView { Id: string; Name: string; InternalName: string; AdapterUrl: string | null }
-export interface FieldInfo { name: string; label: string; type: string; required: boolean; createable: boolean; picklistValues?: string[] }
+export interface FieldInfo { name: string; label: string; type: string; required: boolean; createable: boolean; picklistValues?: string[]; picklistLabels?: Record<string, string> }
 export interface ObjectInfo { name: string; label: string; labelPlural: string; keyPrefix: string; fields: FieldInfo[] }
 export interface ObjectSummary { name: string; label: string; labelPlural: string; keyPrefix: string }
 export type Value = string | number | boolean | null;
 export interface RecordView { Id: string; object: string; name: string; fields: Record<string, Value> }
 /** What a record page shows (GET records/:id; also sent with a search and pop that opens a record). */
-export interface RecordPage { record: RecordView; object: ObjectInfo; activities: RecordView[] }
+export interface RecordPage {
+  record: RecordView; object: ObjectInfo; activities: RecordView[];
+  /** Names of the lookups' parents (and the activities' Who/What), by Id. */
+  names?: Record<string, LookupName>;
+  related?: RelatedList[];
+  /** The Task object's description (its CallDisposition labels), for the activity timeline. */
+  activityObject?: ObjectInfo;
+}
+export interface LookupName { object: string; name: string }
+export interface RelatedList { object: string; label: string; field: string; count: number; records: RecordView[] }
 export interface CallTypeLayout {
   callRelatedFields: string[];
   objects: Record<string, { apiName: string; displayName: string }[]>;

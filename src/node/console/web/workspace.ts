@@ -7,6 +7,8 @@ import { h, clear } from './dom.ts';
 import type { ApiClient, ObjectInfo, RecordPage, RecordView, Session, Value } from './api-client.ts';
 import { renderSetup } from './setup-pages.ts';
 import { vfPageUrl } from './vf-page-url.ts';
+import { recordSections } from './record-page.ts';
+import { userLocale, userTimeZone, type FormatContext } from './field-format.ts';
 
 export interface Tab {
   readonly id: number;
@@ -360,6 +362,12 @@ export class Workspace {
     return value === null || value === undefined ? '' : String(value);
   }
 
+  /** The signed-in user's locale and time zone, which record pages format values in. */
+  private format(): FormatContext {
+    const timeZone = userTimeZone(this.session.user.TimeZoneSidKey);
+    return { locale: userLocale(this.session.user.LocaleSidKey), ...(timeZone ? { timeZone } : {}) };
+  }
+
   private dialEvent(record: RecordView, number: string): ClickToDialEvent {
     const e: ClickToDialEvent = { number, recordId: record.Id, recordName: record.name, objectType: record.object, params: '' };
     const account = record.fields.AccountId;
@@ -373,34 +381,26 @@ export class Workspace {
     const justRead = this.justRead;
     this.justRead = undefined;
     const read = justRead && justRead.id === tab.recordId ? justRead.view : undefined;
-    const { record, object, activities } = read ?? await this.api.record(tab.recordId!);
+    const page = read ?? await this.api.record(tab.recordId!);
+    const { record, object } = page;
     tab.title = record.name || record.Id;
     tab.recordName = record.name;
     tab.objectType = record.object;
     if (record.object === 'Contact') tab.contactId = record.Id;
     if (record.object === 'Account') tab.accountId = record.Id;
     else if (typeof record.fields.AccountId === 'string') tab.accountId = record.fields.AccountId;
-    const shown = object.fields.filter((f) => !['Id', 'SystemModstamp', 'CreatedById', 'LastModifiedById'].includes(f.name));
     const phone = object.fields.find((f) => f.type === 'phone' && typeof record.fields[f.name] === 'string' && record.fields[f.name] !== '');
     this.content.append(
       h('header', { class: 'slds-page-header' },
         h('p', { class: 'slds-page-header__name-meta' }, object.label),
         h('h1', { class: 'slds-page-header__title' }, record.name),
         phone && this.hooks.canStartWork() ? h('button', { class: 'slds-button slds-button_neutral', type: 'button', onclick: () => this.hooks.onWorkStart(String(record.fields[phone.name]), record) }, 'Start Cadence Call') : null),
-      h('section', { 'aria-label': 'Details', class: 'slds-m-top_medium' },
-        h('h2', { class: 'slds-text-heading_small' }, 'Details'),
-        h('dl', { class: 'slds-dl_horizontal console-details' }, shown.map((f) => [
-          h('dt', { class: 'slds-dl_horizontal__label' }, f.label),
-          h('dd', { class: 'slds-dl_horizontal__detail', 'data-field': f.name }, this.fieldValue(object, record, f.name, record.fields[f.name] ?? null)),
-        ]))),
-      h('section', { 'aria-label': 'Activity History', class: 'slds-m-top_medium' },
-        h('h2', { class: 'slds-text-heading_small' }, `Activity History (${activities.length})`),
-        activities.length === 0 ? h('p', {}, 'No activities.') :
-          h('table', { class: 'slds-table slds-table_bordered', 'aria-label': 'Activity History' },
-            h('thead', {}, h('tr', {}, ['Subject', 'Call Type', 'Call Result', 'Due Date', 'Duration (s)', 'Status'].map((c) => h('th', { scope: 'col' }, c)))),
-            h('tbody', {}, activities.map((t) => h('tr', { 'data-id': t.Id },
-              [t.fields.Subject, t.fields.CallType, t.fields.CallDisposition, t.fields.ActivityDate, t.fields.CallDurationInSeconds, t.fields.Status]
-                .map((v) => h('td', {}, v === null || v === undefined ? '' : String(v)))))))));
+      ...recordSections(page, {
+        basePath: this.basePath,
+        format: this.format(),
+        navigate: (url) => void this.navigate(url),
+        phone: (field, value) => this.fieldValue(object, record, field, value),
+      }));
   }
 
   private async renderList(tab: Tab): Promise<void> {

@@ -1,0 +1,113 @@
+/**
+ * The body of a Lightning record page: Details with formatted values (field-format.ts), lookups as
+ * links to their parents, related lists as SLDS cards, and the activity timeline of the record's
+ * call Tasks (with the Activity History table as its list view).
+ */
+import { h } from './dom.ts';
+import type { FieldInfo, LookupName, ObjectInfo, RecordPage, RecordView, RelatedList, Value } from './api-client.ts';
+import { formatDate, formatDateTime, formatDuration, formatValue, picklistLabel, type FormatContext } from './field-format.ts';
+
+export interface RecordPageContext {
+  readonly basePath: string;
+  readonly format: FormatContext;
+  /** Opens a console URL in the workspace (a lookup or related record). */
+  navigate(url: string): void;
+  /** The click-to-dial control for a phone field (the workspace owns the softphone hooks). */
+  phone(field: string, value: string): Node | string;
+}
+
+const HIDDEN = ['Id', 'SystemModstamp', 'CreatedById', 'LastModifiedById'];
+
+export function recordSections(page: RecordPage, ctx: RecordPageContext): Node[] {
+  const { record, object, activities } = page;
+  const names = page.names ?? {};
+  return [
+    h('section', { 'aria-label': 'Details', class: 'slds-m-top_medium' },
+      h('h2', { class: 'slds-text-heading_small' }, 'Details'),
+      h('dl', { class: 'slds-dl_horizontal console-details' }, object.fields.filter((f) => !HIDDEN.includes(f.name)).map((f) => [
+        h('dt', { class: 'slds-dl_horizontal__label' }, f.label),
+        h('dd', { class: 'slds-dl_horizontal__detail', 'data-field': f.name }, fieldNode(f, record.fields[f.name] ?? null, names, ctx)),
+      ]))),
+    ...(page.related ?? []).map((list) => relatedCard(list, ctx)),
+    timeline(activities, page.activityObject, ctx),
+  ];
+}
+
+function recordUrl(ctx: RecordPageContext, object: string, id: string): string {
+  return `${ctx.basePath}/r/${object}/${id}/view`;
+}
+
+function link(ctx: RecordPageContext, object: string, id: string, text: string): HTMLElement {
+  const url = recordUrl(ctx, object, id);
+  return h('a', { href: url, onclick: (e: Event) => { e.preventDefault(); ctx.navigate(url); } }, text);
+}
+
+function fieldNode(f: FieldInfo, value: Value, names: Readonly<Record<string, LookupName>>, ctx: RecordPageContext): Node | string {
+  // Phone fields keep the softphone's click-to-dial control.
+  if (f.type === 'phone' && typeof value === 'string' && value !== '') return ctx.phone(f.name, value);
+  const shown = formatValue(f, value, ctx.format, names);
+  switch (shown.kind) {
+    case 'empty': return '';
+    case 'text': return shown.text;
+    case 'lookup': return link(ctx, shown.object, shown.id, shown.text);
+    case 'checkbox': return h('span', { class: 'slds-checkbox' },
+      h('input', { type: 'checkbox', disabled: true, ...(shown.checked ? { checked: true } : {}), 'aria-label': f.label }));
+  }
+}
+
+function relatedCard(list: RelatedList, ctx: RecordPageContext): HTMLElement {
+  const title = `${list.label} (${list.count})`;
+  return h('article', { class: 'slds-card slds-m-top_medium', 'aria-label': list.label },
+    h('div', { class: 'slds-card__header' }, h('h2', { class: 'slds-card__header-title slds-text-heading_small' }, title)),
+    h('div', { class: 'slds-card__body slds-card__body_inner' },
+      list.records.length === 0 ? h('p', {}, `No ${list.label.toLowerCase()}.`)
+        : h('ul', { class: 'slds-list_vertical' }, list.records.map((r) => h('li', {}, link(ctx, r.object, r.Id, r.name || r.Id))))));
+}
+
+/** Who reads the timeline sees the same words the table has: the disposition by its label. */
+function disposition(task: RecordView, taskObject: ObjectInfo | undefined): string {
+  const value = task.fields.CallDisposition;
+  if (typeof value !== 'string' || value === '') return '';
+  const f = taskObject?.fields.find((x) => x.name === 'CallDisposition');
+  return f?.type === 'picklist' ? picklistLabel(f, value) : value;
+}
+
+function when(task: RecordView, format: FormatContext): string {
+  const day = task.fields.ActivityDate;
+  if (typeof day === 'string' && day !== '') return formatDate(day, format);
+  const created = task.fields.CreatedDate;
+  return typeof created === 'string' ? formatDateTime(created, format) : '';
+}
+
+function duration(task: RecordView): string {
+  const s = task.fields.CallDurationInSeconds;
+  return typeof s === 'number' ? formatDuration(s) : '';
+}
+
+function timeline(tasks: readonly RecordView[], taskObject: ObjectInfo | undefined, ctx: RecordPageContext): HTMLElement {
+  const text = (v: Value | undefined): string => (v === null || v === undefined ? '' : String(v));
+  return h('section', { 'aria-label': 'Activity History', class: 'slds-m-top_medium' },
+    h('h2', { class: 'slds-text-heading_small' }, `Activity History (${tasks.length})`),
+    tasks.length === 0 ? h('p', {}, 'No activities.') : [
+      h('ul', { class: 'slds-timeline', 'aria-label': 'Activity timeline' }, tasks.map((t) => {
+        const result = disposition(t, taskObject);
+        return h('li', { 'data-id': t.Id },
+          h('div', { class: 'slds-timeline__item_expandable slds-timeline__item_call' },
+            h('div', { class: 'slds-media' },
+              h('div', { class: 'slds-media__figure' }, h('span', { class: 'slds-icon_container slds-icon-standard-log-a-call slds-timeline__icon', 'aria-hidden': 'true' }, '☎')),
+              h('div', { class: 'slds-media__body' },
+                h('div', { class: 'slds-grid slds-grid_align-spread slds-timeline__trigger' },
+                  h('h3', { class: 'slds-text-title_bold' }, text(t.fields.Subject) || 'Call'),
+                  h('p', { class: 'slds-timeline__date' }, when(t, ctx.format))),
+                h('p', { class: 'slds-m-horizontal_xx-small' },
+                  [text(t.fields.CallType), result, duration(t)].filter((x) => x !== '').join(' · ')),
+                t.fields.Description ? h('p', { class: 'slds-text-body_small' }, text(t.fields.Description)) : null))));
+      })),
+      // The list view of the same calls: a table assistive technology and tests can read by row.
+      h('table', { class: 'slds-table slds-table_bordered slds-m-top_small', 'aria-label': 'Activity History' },
+        h('thead', {}, h('tr', {}, ['Subject', 'Call Type', 'Call Result', 'Date', 'Duration', 'Status'].map((c) => h('th', { scope: 'col' }, c)))),
+        h('tbody', {}, tasks.map((t) => h('tr', { 'data-id': t.Id },
+          [text(t.fields.Subject), text(t.fields.CallType), disposition(t, taskObject), when(t, ctx.format), duration(t), text(t.fields.Status)]
+            .map((v) => h('td', {}, v)))))),
+    ]);
+}
