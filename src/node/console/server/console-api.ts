@@ -5,7 +5,7 @@
  * CTI's `{success, returnValue, errors}` shape, so the page forwards it untouched.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DataError, type ConsoleData, type RecordView, type SoftphoneLayoutDef, type UserView } from './console-data.ts';
+import { DataError, type ConsoleData, type SoftphoneLayoutDef, type UserView } from './console-data.ts';
 import { ApexRegistry, parseMethodParams } from './apex-registry.ts';
 import { ConsoleEventLog } from './event-log.ts';
 import { HttpError, readJson, sendJson } from './http-util.ts';
