@@ -96,3 +96,20 @@ it('an admin edits one call center item; getCallCenterSettings reads it; unknown
   assert.deepEqual(codes(() => data.setCallCenterItem('04v000000000999', 'switchboard', 'wrapUpEnabled', 'true')), ['INVALID_CROSS_REFERENCE_KEY:']);
   close();
 });
+
+it('names lookups\' parents in one go and lists an Account\'s and a Contact\'s related records', () => {
+  const { data, user, close } = open();
+  const account = data.create('Account', { Name: 'Related Co' }, user.Id);
+  const contact = data.create('Contact', { LastName: 'Kid', AccountId: account }, user.Id);
+  const caseId = data.create('Case', { Subject: 'Broken', AccountId: account, ContactId: contact }, user.Id);
+  const names = data.lookupNames([account, contact, account, '001000000000999AAA', DEMO.agent.id]);
+  assert.deepEqual(names[account], { object: 'Account', name: 'Related Co' });
+  assert.deepEqual(names[contact], { object: 'Contact', name: 'Kid' });
+  assert.deepEqual(names[DEMO.agent.id], { object: 'User', name: DEMO.agent.name });
+  assert.equal(names['001000000000999AAA'], undefined);
+  const summary = (id: string) => data.relatedLists(data.record(id)!).map((l) => `${l.label}:${l.count}:${l.records.map((r) => r.Id).join(',')}`);
+  assert.deepEqual(summary(account), [`Contacts:1:${contact}`, `Cases:1:${caseId}`, 'Opportunities:0:']);
+  assert.deepEqual(summary(contact), [`Cases:1:${caseId}`]);
+  assert.deepEqual(summary(caseId), []);
+  close();
+});
