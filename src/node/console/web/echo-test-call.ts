@@ -29,8 +29,9 @@ export interface MediaReport {
   /** The frequency (Hz) and amplitude (0 to 1) of the tone sent. */
   readonly tone: { readonly frequency: number; readonly amplitude: number };
   /**
-   * The amplitude (0 to 1) of the tone's frequency in the audio that came back: the lowest over the
-   * second it came back steadily, or the highest seen when it never did.
+   * The amplitude (0 to 1) of the tone's frequency in the audio that came back: the level it held
+   * over the second it came back steadily (the higher middle of that second's samples), or the
+   * highest seen when it never did.
    */
   readonly echoLevel: number;
   /** The highest RMS level (0 to 1) of all the audio that came back: tells silence from other sound. */
@@ -232,7 +233,8 @@ export async function placeTestCall(options: TestCallOptions): Promise<TestCallR
     if (!pc || !heard) return { ok: false, reason: 'the call has no audio connection.' };
     const listener = listenTo(context, heard);
     // The tone counts as echoed once it has come back for a second on end (a steady echo, not a
-    // moment of it); the level reported is the lowest it held over that second.
+    // moment of it); the level reported is the one it held over that second (the higher middle of
+    // its samples: one sample caught as a packet came late on a busy machine does not make it).
     let counts = await rtpCounts(pc);
     let recent: number[] = []; let loudest = 0; let receivedLevel = 0;
     const until = Date.now() + Math.min(timeoutMs, 10_000);
@@ -246,7 +248,7 @@ export async function placeTestCall(options: TestCallOptions): Promise<TestCallR
       receivedLevel = Math.max(receivedLevel, rms);
     }
     const steady = echoed();
-    const echoLevel = steady ? Math.min(...recent) : loudest;
+    const echoLevel = steady ? [...recent].sort((a, b) => a - b)[Math.floor(recent.length / 2)]! : loudest;
     listener.stop();
     await inviter.bye().catch(() => {});
     const media: MediaReport = { ...counts, tone: TONE, echoLevel, receivedLevel };
