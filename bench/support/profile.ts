@@ -3,6 +3,9 @@
  * counts and sizes per constructor (and the detached DOM nodes among them), the difference between
  * two snapshots, and a CPU profile reduced to the functions with the most self time.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
 import type { CDPSession, Frame, Page } from 'playwright-core';
 
 export interface HeapClass {
@@ -104,6 +107,114 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   hitCount?: number;
+  children?: number[];
+}
+
+/** A CPU profile as CDP's Profiler.stop returns it (and DevTools opens as a .cpuprofile file). */
+export interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+
+/** Records the frame's CPU profile (100 µs sampling) while `work` runs. */
+export async function rawCpuProfile<T>(page: Page, frame: Frame | Page, work: () => Promise<T>): Promise<{ result: T; profile: CpuProfile }> {
+  const session = await sessionFor(page, frame);
+  try {
+    await session.send('Profiler.enable');
+    await session.send('Profiler.setSamplingInterval', { interval: 100 });
+    await session.send('Profiler.start');
+    const result = await work();
+    const { profile } = await session.send('Profiler.stop') as unknown as { profile: CpuProfile };
+    return { result, profile };
+  } finally {
+    await session.send('Profiler.disable').catch(() => undefined);
+    await session.detach().catch(() => undefined);
+  }
+}
+
+const DIST_APP = resolve(import.meta.dirname, '../../dist/app');
+
+/** Maps a bundle position to its source (`sip.js/lib/core/messages/...ts:12`) through the bundle's source map. */
+function sourceMapper(): (url: string, line: number, column: number) => string | undefined {
+  const files = new Map<string, string>();
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else if (e.name.endsWith('.js')) files.set(e.name, join(dir, e.name));
+    }
+  };
+  try { walk(DIST_APP); } catch { /* no build: positions stay minified */ }
+  const maps = new Map<string, TraceMap | undefined>();
+  return (url, line, column) => {
+    const file = files.get(url.replace(/^.*\//, '').replace(/\?.*$/, ''));
+    if (!file) return undefined;
+    if (!maps.has(file)) {
+      try { maps.set(file, new TraceMap(readFileSync(`${file}.map`, 'utf8'))); } catch { maps.set(file, undefined); }
+    }
+    const map = maps.get(file);
+    if (!map) return undefined;
+    const pos = originalPositionFor(map, { line: line + 1, column });
+    if (!pos.source) return undefined;
+    const source = pos.source.replace(/^(\.\.\/)+/, '').replace(/^node_modules\//, '');
+    return `${source}:${pos.line}${pos.name ? ` (${pos.name})` : ''}`;
+  };
+}
+
+export interface ProfiledFunction {
+  readonly fn: string;
+  readonly where: string;
+  readonly ms: number;
+}
+
+/**
+ * The functions with the most self time and the most inclusive time (a function counted once per
+ * sample however deep it recurses), named by their original source where a source map says it.
+ */
+export function summariseProfile(profile: CpuProfile, top = 20): { self: ProfiledFunction[]; total: ProfiledFunction[] } {
+  const mapped = sourceMapper();
+  const parent = new Map<number, number>();
+  const byId = new Map<number, ProfileNode>();
+  for (const n of profile.nodes) {
+    byId.set(n.id, n);
+    for (const c of n.children ?? []) parent.set(c, n.id);
+  }
+  const keyOf = new Map<number, { key: string; fn: string; where: string; skip: boolean }>();
+  const describe = (id: number): { key: string; fn: string; where: string; skip: boolean } => {
+    let d = keyOf.get(id);
+    if (d) return d;
+    const { functionName, url, lineNumber, columnNumber } = byId.get(id)!.callFrame;
+    const skip = !url && /^\((idle|program|garbage collector|root)\)$/.test(functionName);
+    const where = url ? mapped(url, lineNumber, columnNumber) ?? `${url.replace(/^.*\//, '')}:${lineNumber + 1}:${columnNumber + 1}` : '(native)';
+    d = { key: `${functionName}@${where}`, fn: functionName || '(anonymous)', where, skip };
+    keyOf.set(id, d);
+    return d;
+  };
+  const self = new Map<string, ProfiledFunction & { us: number }>();
+  const total = new Map<string, ProfiledFunction & { us: number }>();
+  const add = (into: Map<string, ProfiledFunction & { us: number }>, d: { key: string; fn: string; where: string }, us: number): void => {
+    const e = into.get(d.key) ?? { fn: d.fn, where: d.where, ms: 0, us: 0 };
+    e.us += us;
+    into.set(d.key, e);
+  };
+  profile.samples.forEach((id, i) => {
+    const us = profile.timeDeltas[i] ?? 0;
+    const d = describe(id);
+    if (d.skip) return;
+    add(self, d, us);
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const p = describe(at);
+      if (p.skip || seen.has(p.key)) continue;
+      seen.add(p.key);
+      add(total, p, us);
+    }
+  });
+  const list = (m: Map<string, ProfiledFunction & { us: number }>): ProfiledFunction[] =>
+    [...m.values()].sort((a, b) => b.us - a.us).slice(0, top).map(({ fn, where, us }) => ({ fn, where, ms: Math.round(us / 10) / 100 }));
+  return { self: list(self), total: list(total) };
 }
 
 /**

@@ -1,0 +1,46 @@
+/**
+ * `npm run bench:profile`: ours alone, N calls under Chromium's CPU profiler; writes the raw profile
+ * (bench/out/ours.cpuprofile, opens in Chromium's DevTools) and prints the top self and inclusive
+ * time by original source position (through the bundles' source maps), so a cause is named in our
+ * sources or sip.js's, not by a minified name.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchChromium } from '../test/support/chromium.ts';
+import { STRICT_CHROMIUM_ARGS } from '../src/node/console/index.ts';
+import { agentUser, CALLERS, startStack } from './support/stack.ts';
+import { clockOffset, inviteClock } from './support/measure.ts';
+import { openOurs, OUT_DIR } from './support/pages.ts';
+import { popCall } from './support/calls.ts';
+import { rawCpuProfile, summariseProfile } from './support/profile.ts';
+
+const calls = Number(process.argv[process.argv.indexOf('--calls') + 1]) || 40;
+const stack = await startStack({ agents: 1, strictOrigins: true });
+const browser = await launchChromium([...STRICT_CHROMIUM_ARGS, `--isolate-origins=${stack.console.vfOrigin}`]);
+try {
+  const phone = await openOurs(browser, stack.console.consoleUrl());
+  await stack.registered(agentUser(0));
+  const { offsetMs } = await clockOffset(phone.page);
+  const caller = await stack.caller(CALLERS[0]!);
+  const sent = inviteClock(caller);
+  for (let i = 0; i < 20; i++) await popCall(caller, sent, agentUser(0), phone, offsetMs);
+  const pops: number[] = [];
+  const { profile } = await rawCpuProfile(phone.page, phone.frame(), async () => {
+    for (let i = 0; i < calls; i++) {
+      await new Promise((ok) => setTimeout(ok, 250));
+      pops.push(await popCall(caller, sent, agentUser(0), phone, offsetMs));
+    }
+  });
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(join(OUT_DIR, 'ours.cpuprofile'), JSON.stringify(profile));
+  const summary = await summariseProfile(profile, 25);
+  console.log(`pops (ms): ${pops.map((p) => Math.round(p)).join(' ')}`);
+  console.log('self:');
+  for (const f of summary.self) console.log(`  ${f.ms.toFixed(1).padStart(8)} ms  ${f.fn}  ${f.where}`);
+  console.log('inclusive:');
+  for (const f of summary.total) console.log(`  ${f.ms.toFixed(1).padStart(8)} ms  ${f.fn}  ${f.where}`);
+  await phone.close();
+} finally {
+  await browser.close();
+  await stack.close();
+}
