@@ -15,6 +15,8 @@ import { popCall } from './support/calls.ts';
 import { rawCpuProfile, summariseProfile } from './support/profile.ts';
 
 const calls = Number(process.argv[process.argv.indexOf('--calls') + 1]) || 40;
+/** `--first`: profile the first call after load (the agent idle 1 s after registering) instead of warm calls. */
+const first = process.argv.includes('--first');
 const stack = await startStack({ agents: 1, strictOrigins: true });
 const browser = await launchChromium([...STRICT_CHROMIUM_ARGS, `--isolate-origins=${stack.console.vfOrigin}`]);
 try {
@@ -23,11 +25,12 @@ try {
   const { offsetMs } = await clockOffset(phone.page);
   const caller = await stack.caller(CALLERS[0]!);
   const sent = inviteClock(caller);
-  for (let i = 0; i < 20; i++) await popCall(caller, sent, agentUser(0), phone, offsetMs);
+  if (first) await new Promise((ok) => setTimeout(ok, 1000));
+  else for (let i = 0; i < 20; i++) await popCall(caller, sent, agentUser(0), phone, offsetMs);
   const pops: number[] = [];
   const { profile } = await rawCpuProfile(phone.page, phone.frame(), async () => {
-    for (let i = 0; i < calls; i++) {
-      await new Promise((ok) => setTimeout(ok, 250));
+    for (let i = 0; i < (first ? 1 : calls); i++) {
+      if (!first) await new Promise((ok) => setTimeout(ok, 250));
       pops.push(await popCall(caller, sent, agentUser(0), phone, offsetMs));
     }
   });

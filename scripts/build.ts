@@ -17,6 +17,7 @@
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
+import { sipGrammarOnce } from './esbuild/sip-grammar-once.ts';
 import { checkTrustedOrigin, configureConnectorPage, connectorCsp } from '../src/node/connector-page/connector-page.ts';
 
 function parseArgs(argv: readonly string[]): { trustedOrigins: string[]; sipWebSocketUrls?: string[] } {
@@ -61,6 +62,8 @@ const common: BuildOptions = {
   metafile: true,
   define: { 'process.env.NODE_ENV': '"production"' },
   logLevel: 'warning',
+  // sip.js's grammar decodes its rule table once per page, not once per parsed header.
+  plugins: [sipGrammarOnce()],
 };
 const entryName = (f: string): string => relative('src', f).replace(/\.entry\.ts$/, '');
 const isApp = (f: string): boolean => f.startsWith(join('src', 'app') + sep);
