@@ -1,9 +1,9 @@
 /**
  * The console emulator's main pages at 1440×900 and 1024×768, signed in as the demo agent: the
- * Lightning home and the Contact, Account and Case record pages with the Phone panel open, then
- * with Phone and Omni-Channel open; Setup > Switchboard; the Classic console (header, navigation tab, sidebar softphone) on its home
- * and a Contact. Each gets a screenshot
- * under test-results/layout/ and the layout checker (layout-check.ts): no sideways scrolling, nothing
+ * Lightning home, the Contact, Account and Case record pages and an Account's Contacts (View All)
+ * with the Phone panel open, then with Phone and Omni-Channel open; Setup > Switchboard; the
+ * Classic console (header, navigation tab, sidebar softphone) on its home and a Contact. Each gets
+ * a screenshot under test-results/layout/ and the layout checker (layout-check.ts): no sideways scrolling, nothing
  * cut off on the right, no overlapping controls, no clipped header or tab text.
  */
 import { after, before, describe, test } from 'node:test';
@@ -21,6 +21,7 @@ const RECORDS = [
   { page: 'contact', path: `/lightning/r/Contact/${DEMO.uniqueContact.id}/view`, waitFor: `text=${DEMO.uniqueContact.name}` },
   { page: 'account', path: `/lightning/r/Account/${DEMO.account.id}/view`, waitFor: `text=${DEMO.account.name}` },
   { page: 'case', path: `/lightning/r/Case/${DEMO.case.id}/view`, waitFor: `text=${DEMO.case.subject}` },
+  { page: 'account-contacts', path: `/lightning/r/Account/${DEMO.account.id}/related/Contacts/view`, waitFor: `table[aria-label="Contacts"] tbody tr` },
 ] as const;
 
 async function ready(page: Page): Promise<void> {

@@ -11,6 +11,7 @@ import { ApexRegistry } from './apex-registry.ts';
 import { CONSOLE_API, createConsoleApi, type OpenCtiReply } from './console-api.ts';
 import { openConsoleData } from './console-db-data.ts';
 import { ConsoleEventLog } from './event-log.ts';
+import { HttpError, sendJson } from './http-util.ts';
 
 const opened = openConsoleData({ file: ':memory:' });
 const { data } = opened;
@@ -22,7 +23,8 @@ before(async () => {
   const handle = createConsoleApi({ data, apex: new ApexRegistry(), log: new ConsoleEventLog(), describeOrigins: () => ({}) });
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    handle(req, res, url.pathname, url).catch((e: unknown) => { res.writeHead(500); res.end(String(e)); });
+    // As console-server.ts answers: an HttpError is its status and message.
+    handle(req, res, url.pathname, url).catch((e: unknown) => sendJson(res, e instanceof HttpError ? e.status : 500, { error: String(e) }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -66,4 +68,45 @@ it('saveLog refuses a Task whose Name is a Lead beside a Related To record, on c
   assert.equal(updated.success, false);
   assert.deepEqual(detailsOf(updated), { errors: [item] });
   assert.equal(data.record(taskId)?.fields.WhatId, null);
+});
+
+async function get<T>(path: string): Promise<{ status: number; body: T }> {
+  const r = await fetch(`${base}${CONSOLE_API}${path}`);
+  return { status: r.status, body: await r.json() as T };
+}
+
+interface Page { activities: { Id: string }[]; activityCount: number; names: Record<string, unknown>; related: { relationship: string; count: number; records: unknown[] }[] }
+interface RelatedPage { list: { label: string; count: number; records: { Id: string }[] }; parent: { Id: string } }
+
+it('a record page carries its latest 10 activities, newest first, the total, and names only for those', async () => {
+  const contact = data.create('Contact', { LastName: 'Called Often' }, agent.Id);
+  // Each call is Related To its own Account, so the names show which activities the page carries.
+  const accounts = Array.from({ length: 13 }, (_, i) => data.create('Account', { Name: `Caller Co ${i + 1}` }, agent.Id));
+  const tasks = accounts.map((account, i) => data.create('Task', { Subject: `Call ${i + 1}`, WhoId: contact, WhatId: account }, agent.Id));
+  const { status, body } = await get<Page>(`records/${contact}`);
+  assert.equal(status, 200);
+  assert.equal(body.activityCount, 13);
+  assert.deepEqual(body.activities.map((t) => t.Id), [...tasks].reverse().slice(0, 10));
+  assert.deepEqual(accounts.map((a) => a in body.names), [false, false, false, ...Array<boolean>(10).fill(true)]);
+
+  // View All: the rest a page at a time.
+  const rest = await get<RelatedPage>(`records/${contact}/related/ActivityHistories?offset=10`);
+  assert.equal(rest.status, 200);
+  assert.deepEqual([rest.body.list.label, rest.body.list.count, rest.body.parent.Id], ['Activity History', 13, contact]);
+  assert.deepEqual(rest.body.list.records.map((t) => t.Id), [...tasks].reverse().slice(10));
+  const whole = await get<RelatedPage>(`records/${contact}/related/ActivityHistories`);
+  assert.deepEqual(whole.body.list.records.map((t) => t.Id), [...tasks].reverse());
+});
+
+it('a related list\'s View All lists all its records; unknown lists and pages out of range are refused', async () => {
+  const account = data.create('Account', { Name: 'Many Contacts' }, agent.Id);
+  const contacts = Array.from({ length: 8 }, (_, i) => data.create('Contact', { LastName: `Kid ${i + 1}`, AccountId: account }, agent.Id));
+  const page = await get<Page>(`records/${account}`);
+  const card = page.body.related.find((l) => l.relationship === 'Contacts');
+  assert.deepEqual([card?.count, card?.records.length], [8, 5]);
+  const all = await get<RelatedPage>(`records/${account}/related/Contacts`);
+  assert.deepEqual([all.status, all.body.list.label, all.body.list.records.map((r) => r.Id)], [200, 'Contacts', [...contacts].reverse()]);
+  assert.equal((await get(`records/${account}/related/Bogus`)).status, 404);
+  assert.equal((await get(`records/${account}/related/Contacts?offset=2001`)).status, 400);
+  assert.equal((await get(`records/${account}/related/Contacts?limit=0`)).status, 400);
 });

@@ -16,6 +16,21 @@ import { setupChecklist, type ConnectorPageCheck } from './setup-checklist.ts';
 import type { VoiceConsoleRoute } from './voice-console-routes.ts';
 
 export const CONSOLE_API = '/emulator/api/console/';
+/** How many activities a record page carries (Lightning's timeline shows the latest few, then "View More"). */
+export const ACTIVITIES_SHOWN = 10;
+/** The Activity History related list's relationship name, as in its View All URL. */
+export const ACTIVITY_HISTORY = 'ActivityHistories';
+/** Records per page of a View All list. */
+const VIEW_ALL_PAGE = 50;
+
+/** A whole-number query parameter within [min, max]; `fallback` when absent or not a number. */
+function pageParam(url: URL, name: string, fallback: number, min: number, max: number): number {
+  const raw = url.searchParams.get(name);
+  const n = raw === null || raw.trim() === '' ? NaN : Number(raw);
+  if (Number.isNaN(n)) return fallback;
+  if (!Number.isInteger(n) || n < min || n > max) throw new HttpError(400, `${name} must be a whole number from ${min} to ${max}`);
+  return n;
+}
 
 export interface OpenCtiReply {
   readonly success: boolean;
@@ -98,18 +113,39 @@ export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMess
   }
 
   /**
-   * What a record page shows: the record, its object's description, its activities, the names of
-   * its lookups' parents (and of the activities' Who/What) and its related lists — one response, so
-   * the page needs no request per lookup.
+   * What a record page shows: the record, its object's description, its latest activities and how
+   * many it has, the names of its lookups' parents (and of those activities' Who/What) and its
+   * related lists — one response, so the page needs no request per lookup. Like Lightning, the page
+   * carries the latest few activities, not all: a contact called hundreds of times would otherwise
+   * ship and render hundreds of rows on every screen pop (View All lists the rest).
    */
   function recordPage(id: unknown) {
     const record = typeof id === 'string' ? data.record(id) : undefined;
     if (!record) return undefined;
     const object = data.object(record.object);
-    const activities = data.activities(record.Id);
+    const activities = data.activities(record.Id, { limit: ACTIVITIES_SHOWN });
     const refs = (object?.fields ?? []).filter((f) => f.type === 'reference').map((f) => record.fields[f.name]);
     const ids = [...refs, ...activities.flatMap((t) => [t.fields.WhoId, t.fields.WhatId])].filter((v): v is string => typeof v === 'string' && v !== '');
-    return { record, object, activities, names: data.lookupNames(ids), related: data.relatedLists(record), activityObject: data.object('Task') };
+    return {
+      record, object, activities, activityCount: data.activityCount(record.Id),
+      names: data.lookupNames(ids), related: data.relatedLists(record), activityObject: data.object('Task'),
+    };
+  }
+
+  /** One page of a record's View All list: its related list by relationship name, or its Activity History. */
+  function relatedPage(id: string, relationship: string, url: URL) {
+    const record = data.record(id);
+    if (!record) throw new HttpError(404, `no record with Id ${id}`);
+    const page = { limit: pageParam(url, 'limit', VIEW_ALL_PAGE, 1, 200), offset: pageParam(url, 'offset', 0, 0, 2000) };
+    const parent = { Id: record.Id, object: record.object, name: record.name, label: data.object(record.object)?.label ?? record.object };
+    if (relationship.toLowerCase() === ACTIVITY_HISTORY.toLowerCase()) {
+      const field = record.object === 'Contact' || record.object === 'Lead' ? 'WhoId' : 'WhatId';
+      const list = { object: 'Task', label: 'Activity History', field, relationship: ACTIVITY_HISTORY, count: data.activityCount(record.Id), records: data.activities(record.Id, page) };
+      return { parent, list, object: data.object('Task'), offset: page.offset };
+    }
+    const list = data.relatedList(record, relationship, page);
+    if (!list) throw new HttpError(404, `${record.object} has no related list '${relationship}'`);
+    return { parent, list, object: data.object(list.object), offset: page.offset };
   }
 
   function saveLog(value: unknown, user: UserView): OpenCtiReply {
@@ -191,6 +227,8 @@ export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMess
       if (!page) throw new HttpError(404, `no record with Id ${m[1]}`);
       return sendJson(res, 200, page);
     }
+    m = /^records\/([A-Za-z0-9]{15,18})\/related\/(\w+)$/.exec(rest);
+    if (m && method === 'GET') return sendJson(res, 200, relatedPage(m[1]!, m[2]!, url));
     m = /^objects\/(\w+)\/records$/.exec(rest);
     if (m) {
       const object = data.object(m[1]!);

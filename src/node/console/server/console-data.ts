@@ -49,8 +49,17 @@ export interface UserView {
 
 /** A lookup's parent as a record page links it: its object and name. */
 export interface LookupName { readonly object: string; readonly name: string }
-/** A related list of a record page: the child object, its records (the first few) and how many there are. */
-export interface RelatedList { readonly object: string; readonly label: string; readonly field: string; readonly count: number; readonly records: readonly RecordView[] }
+/**
+ * A related list of a record page: the child object, its records (the first few, or one page of a
+ * View All) and how many there are. `relationship` is the child relationship's name, the segment of
+ * Lightning's View All URL (`/lightning/r/Account/001…/related/Contacts/view`).
+ */
+export interface RelatedList {
+  readonly object: string; readonly label: string; readonly field: string; readonly relationship: string;
+  readonly count: number; readonly records: readonly RecordView[];
+}
+/** Which slice of a list to read: at most `limit` records after the first `offset`. */
+export interface ListPage { readonly limit: number; readonly offset?: number }
 
 export interface CallCenterView {
   readonly Id: string;
@@ -115,12 +124,16 @@ export interface ConsoleData {
   /** Creates a record; throws DataError on field problems. */
   create(object: string, fields: Readonly<Record<string, unknown>>, userId: string): string;
   update(id: string, fields: Readonly<Record<string, unknown>>, userId: string): void;
-  /** Tasks whose WhoId or WhatId is `id`, newest first. */
-  activities(id: string): readonly RecordView[];
+  /** Tasks whose WhoId or WhatId is `id`, newest first: all of them, or one page. */
+  activities(id: string, page?: ListPage): readonly RecordView[];
+  /** How many Tasks have `id` as their WhoId or WhatId. */
+  activityCount(id: string): number;
   /** The names of the records with these Ids (one query per parent object), for showing lookups; unknown Ids are left out. */
   lookupNames(ids: readonly string[]): Readonly<Record<string, LookupName>>;
   /** The related lists of a record page (an Account's Contacts, Cases and Opportunities; a Contact's Cases). */
   relatedLists(record: RecordView): readonly RelatedList[];
+  /** One page of one of the record's related lists, by relationship name (a View All); undefined when the record has no such list. */
+  relatedList(record: RecordView, relationship: string, page: ListPage): RelatedList | undefined;
   /** The newest record of `objectApiName` with this CallObject owned by `ownerId`; throws DataError when the object has no CallObject field. */
   findByCallObject(objectApiName: string, callObject: string, ownerId: string): RecordView | undefined;
   /** The org's validation rules (Setup), of one object or all. */

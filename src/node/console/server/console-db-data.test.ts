@@ -113,3 +113,25 @@ it('names lookups\' parents in one go and lists an Account\'s and a Contact\'s r
   assert.deepEqual(summary(caseId), []);
   close();
 });
+
+it('reads a record\'s activities and related records a page at a time, newest first, and counts them all', () => {
+  const { data, user, close } = open();
+  const contact = data.create('Contact', { LastName: 'Often Called' }, user.Id);
+  const tasks = Array.from({ length: 23 }, (_, i) => data.create('Task', { Subject: `Call ${i + 1}`, WhoId: contact }, user.Id));
+  const newestFirst = [...tasks].reverse();
+  assert.equal(data.activityCount(contact), 23);
+  assert.deepEqual(data.activities(contact, { limit: 10 }).map((t) => t.Id), newestFirst.slice(0, 10));
+  assert.deepEqual(data.activities(contact, { limit: 10, offset: 20 }).map((t) => t.Id), newestFirst.slice(20));
+  assert.deepEqual(data.activities(contact).map((t) => t.Id), newestFirst);
+  assert.equal(data.activityCount('003000000000999AAA'), 0);
+
+  const cases = Array.from({ length: 7 }, (_, i) => data.create('Case', { Subject: `Case ${i + 1}`, ContactId: contact }, user.Id));
+  const record = data.record(contact)!;
+  const card = data.relatedLists(record).find((l) => l.relationship === 'Cases');
+  assert.deepEqual([card?.count, card?.records.map((r) => r.Id)], [7, [...cases].reverse().slice(0, 5)]);
+  const all = data.relatedList(record, 'Cases', { limit: 50 });
+  assert.deepEqual([all?.label, all?.count, all?.records.map((r) => r.Id)], ['Cases', 7, [...cases].reverse()]);
+  assert.deepEqual(data.relatedList(record, 'Cases', { limit: 5, offset: 5 })?.records.map((r) => r.Id), [...cases].reverse().slice(5));
+  assert.equal(data.relatedList(record, 'Opportunities', { limit: 50 }), undefined, 'a Contact page has no Opportunities list');
+  close();
+});

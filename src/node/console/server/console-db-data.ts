@@ -16,13 +16,16 @@ import { createRestHandler } from '../rest/index.ts';
 import { lintCallCenter } from '../../callcenter/lint.ts';
 import {
   DataError, type CallCenterView, type ConsoleData, type ObjectInfo, type RecordView,
-  type SoftphoneLayoutDef, type UserView, type ValidationRuleView, type Value, type LookupName, type RelatedList,
+  type SoftphoneLayoutDef, type UserView, type ValidationRuleView, type Value, type LookupName, type RelatedList, type ListPage,
 } from './console-data.ts';
 
-/** Which child records a record page lists, by parent object (as the standard page layouts do). */
-const RELATED: Readonly<Record<string, readonly { object: string; field: string }[]>> = {
-  Account: [{ object: 'Contact', field: 'AccountId' }, { object: 'Case', field: 'AccountId' }, { object: 'Opportunity', field: 'AccountId' }],
-  Contact: [{ object: 'Case', field: 'ContactId' }],
+/** Which child records a record page lists, by parent object (as the standard page layouts do), with Salesforce's child relationship names. */
+const RELATED: Readonly<Record<string, readonly { object: string; field: string; relationship: string }[]>> = {
+  Account: [
+    { object: 'Contact', field: 'AccountId', relationship: 'Contacts' }, { object: 'Case', field: 'AccountId', relationship: 'Cases' },
+    { object: 'Opportunity', field: 'AccountId', relationship: 'Opportunities' },
+  ],
+  Contact: [{ object: 'Case', field: 'ContactId', relationship: 'Cases' }],
 };
 const RELATED_SHOWN = 5;
 
@@ -42,6 +45,14 @@ function sf<T>(fn: () => T): T {
     if (isSalesforceError(e)) throw new DataError(e.errors);
     throw e;
   }
+}
+
+/** LIMIT and OFFSET of a page, within SOQL's bounds (a limit of 1–2000, an offset of at most 2000). */
+function pageClause(page: ListPage | undefined): string {
+  if (!page) return '';
+  const limit = Math.max(1, Math.min(2000, Math.trunc(page.limit) || 1));
+  const offset = Math.max(0, Math.min(2000, Math.trunc(page.offset ?? 0) || 0));
+  return ` LIMIT ${limit}${offset ? ` OFFSET ${offset}` : ''}`;
 }
 
 const quote = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -116,10 +127,21 @@ export class ConsoleDbData implements ConsoleData {
     sf(() => this.db.update(object, id, fields, { userId }));
   }
 
-  activities(id: string): readonly RecordView[] {
+  /** The WHERE clause of a record's Tasks, or undefined for an Id that names no record. */
+  private activityWhere(id: string): string | undefined {
     const full = this.db.retrieveById(id)?.Id;
-    if (typeof full !== 'string') return [];
-    return this.soql(findObject('Task')!, `WHERE (WhoId = ${quote(full)} OR WhatId = ${quote(full)}) ORDER BY CreatedDate DESC, Id DESC`);
+    return typeof full === 'string' ? `WHERE (WhoId = ${quote(full)} OR WhatId = ${quote(full)})` : undefined;
+  }
+
+  activities(id: string, page?: ListPage): readonly RecordView[] {
+    const where = this.activityWhere(id);
+    if (!where) return [];
+    return this.soql(findObject('Task')!, `${where} ORDER BY CreatedDate DESC, Id DESC${pageClause(page)}`);
+  }
+
+  activityCount(id: string): number {
+    const where = this.activityWhere(id);
+    return where ? this.db.query(`SELECT COUNT() FROM Task ${where}`).totalSize : 0;
   }
 
   lookupNames(ids: readonly string[]): Readonly<Record<string, LookupName>> {
@@ -141,12 +163,19 @@ export class ConsoleDbData implements ConsoleData {
   }
 
   relatedLists(record: RecordView): readonly RelatedList[] {
-    return (RELATED[record.object] ?? []).map(({ object, field }) => {
-      const o = findObject(object)!;
-      const where = `WHERE ${field} = ${quote(record.Id)}`;
-      const count = this.db.query(`SELECT COUNT() FROM ${o.name} ${where}`).totalSize;
-      return { object: o.name, label: o.labelPlural, field, count, records: this.soql(o, `${where} ORDER BY CreatedDate DESC, Id DESC LIMIT ${RELATED_SHOWN}`) };
-    });
+    return (RELATED[record.object] ?? []).map((list) => this.childPage(record, list, { limit: RELATED_SHOWN }));
+  }
+
+  relatedList(record: RecordView, relationship: string, page: ListPage): RelatedList | undefined {
+    const list = (RELATED[record.object] ?? []).find((l) => l.relationship.toLowerCase() === relationship.toLowerCase());
+    return list ? this.childPage(record, list, page) : undefined;
+  }
+
+  private childPage(record: RecordView, { object, field, relationship }: { object: string; field: string; relationship: string }, page: ListPage): RelatedList {
+    const o = findObject(object)!;
+    const where = `WHERE ${field} = ${quote(record.Id)}`;
+    const count = this.db.query(`SELECT COUNT() FROM ${o.name} ${where}`).totalSize;
+    return { object: o.name, label: o.labelPlural, field, relationship, count, records: this.soql(o, `${where} ORDER BY CreatedDate DESC, Id DESC${pageClause(page)}`) };
   }
 
   findByCallObject(objectApiName: string, callObject: string, ownerId: string): RecordView | undefined {

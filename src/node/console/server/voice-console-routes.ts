@@ -17,7 +17,7 @@ export type VoiceConsoleRoute = (req: IncomingMessage, res: ServerResponse, path
 const ID = '([A-Za-z0-9]{15,18})';
 
 export function voiceConsoleRoutes(store: VoiceCallStore, data: ConsoleData): VoiceConsoleRoute {
-  const page = (call: VoiceCall) => ({ record: data.record(call.id)!, object: data.object('VoiceCall')!, activities: [] as RecordView[] });
+  const page = (call: VoiceCall) => ({ record: data.record(call.id)!, object: data.object('VoiceCall')!, activities: [] as RecordView[], activityCount: 0 });
   const related = (call: VoiceCall): RecordView | null => (call.relatedRecordId ? data.record(call.relatedRecordId) ?? null : null);
   const answer = (res: ServerResponse, status: number, call: VoiceCall, extra: Record<string, unknown> = {}): true => {
     sendJson(res, status, { voiceCall: call, page: page(call), related: related(call), ...extra });

@@ -10,7 +10,9 @@ export type Value = string | number | boolean | null;
 export interface RecordView { Id: string; object: string; name: string; fields: Record<string, Value> }
 /** What a record page shows (GET records/:id; also sent with a search and pop that opens a record). */
 export interface RecordPage {
-  record: RecordView; object: ObjectInfo; activities: RecordView[];
+  record: RecordView; object: ObjectInfo;
+  /** The latest activities (a few), newest first, and how many the record has in all. */
+  activities: RecordView[]; activityCount: number;
   /** Names of the lookups' parents (and the activities' Who/What), by Id. */
   names?: Record<string, LookupName>;
   related?: RelatedList[];
@@ -18,7 +20,14 @@ export interface RecordPage {
   activityObject?: ObjectInfo;
 }
 export interface LookupName { object: string; name: string }
-export interface RelatedList { object: string; label: string; field: string; count: number; records: RecordView[] }
+export interface RelatedList { object: string; label: string; field: string; relationship: string; count: number; records: RecordView[] }
+/** One page of a View All list (GET records/:id/related/:relationship): whose list it is, the list, its object's description. */
+export interface RelatedPage {
+  parent: { Id: string; object: string; name: string; label: string };
+  list: RelatedList;
+  object: ObjectInfo;
+  offset: number;
+}
 export interface CallTypeLayout {
   callRelatedFields: string[];
   objects: Record<string, { apiName: string; displayName: string }[]>;
@@ -75,6 +84,10 @@ export class ApiClient {
 
   record(id: string): Promise<RecordPage> {
     return this.get(`records/${encodeURIComponent(id)}`);
+  }
+
+  related(id: string, relationship: string, offset = 0): Promise<RelatedPage> {
+    return this.get(`records/${encodeURIComponent(id)}/related/${encodeURIComponent(relationship)}?offset=${offset}`);
   }
 
   list(object: string): Promise<{ object: ObjectInfo; records: RecordView[] }> {

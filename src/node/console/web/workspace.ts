@@ -8,13 +8,14 @@ import type { ApiClient, ObjectInfo, RecordPage, RecordView, Session, Value } fr
 import { renderSetup } from './setup-pages.ts';
 import { vfPageUrl } from './vf-page-url.ts';
 import { recordSections } from './record-page.ts';
+import { renderRelatedView } from './related-view.ts';
 import { userLocale, userTimeZone, type FormatContext } from './field-format.ts';
 
 export interface Tab {
   readonly id: number;
   url: string;
   title: string;
-  kind: 'home' | 'record' | 'objecthome' | 'list' | 'search' | 'flow' | 'vf' | 'setup';
+  kind: 'home' | 'record' | 'related' | 'objecthome' | 'list' | 'search' | 'flow' | 'vf' | 'setup';
   recordId?: string;
   objectType?: string;
   recordName?: string;
@@ -147,8 +148,12 @@ export class Workspace {
     const u = new URL(tab.url, location.origin);
     const parts = u.pathname.replace(/^\/+/, '').split('/');
     // parts[0] is 'lightning' (or 'console')
-    const [, section, a, b] = parts;
-    if (section === 'r' && a && b) {
+    const [, section, a, b, c, d] = parts;
+    if (section === 'r' && a && b && c === 'related' && d) {
+      // A related list's View All: the list is the page, not the record (no record-page navigation info).
+      tab.kind = 'related';
+      tab.objectType = a;
+    } else if (section === 'r' && a && b) {
       tab.kind = 'record';
       tab.objectType = a;
       tab.recordId = b;
@@ -328,6 +333,7 @@ export class Workspace {
     try {
       switch (tab.kind) {
         case 'record': await this.renderRecord(tab); break;
+        case 'related': tab.title = await renderRelatedView(this.content, tab.url, this.api, { basePath: this.basePath, format: this.format(), navigate: (url) => void this.navigate(url) }); break;
         case 'objecthome':
         case 'list': await this.renderList(tab); break;
         case 'search': await this.renderSearch(tab); break;
