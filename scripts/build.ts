@@ -18,6 +18,7 @@ import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { sipGrammarOnce } from './esbuild/sip-grammar-once.ts';
+import { withModulePreloads } from './esbuild/module-preloads.ts';
 import { checkTrustedOrigin, configureConnectorPage, connectorCsp } from '../src/node/connector-page/connector-page.ts';
 
 function parseArgs(argv: readonly string[]): { trustedOrigins: string[]; sipWebSocketUrls?: string[] } {
@@ -112,6 +113,7 @@ for (const dir of dirs) {
       const target = join(outdir, relative('src', dir), name);
       mkdirSync(dirname(target), { recursive: true });
       cpSync(join(dir, name), target);
+      if (name.endsWith('.html') && isApp(join(dir, name))) writeFileSync(target, withModulePreloads(readFileSync(target, 'utf8'), target, meta));
       if (target === join(outdir, 'app', 'softphone', 'index.html')) {
         writeFileSync(target, configureConnectorPage(readFileSync(target, 'utf8'), { trustedOrigins: pageConfig.trustedOrigins, csp: connectorCsp(pageConfig) }));
       }

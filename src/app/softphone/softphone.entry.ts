@@ -25,6 +25,8 @@ import { SoftphoneHost } from '../host/softphone-host.ts';
 import { DocumentAttention } from '../leadership/tab-attention.ts';
 import { downloadText, RingBufferLogger } from '../runtime/ring-buffer-logger.ts';
 import { usableLocks, usableStorage } from './browser-capabilities.ts';
+import type { StoragePort } from '../../core/index.ts';
+import type { LockManagerLike } from '../leadership/leadership.ts';
 import { microphoneFact, probeSipWebSocket } from '../../core/diagnosis/index.ts';
 import { recordCspViolations, runDiagnosis } from './diagnosis-probe.ts';
 import { loadLocale } from './load-locale.ts';
@@ -135,12 +137,34 @@ function tabId(): string {
   return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/**
+ * Open CTI, IndexedDB and the Web Locks probe, started together before anything else the page does
+ * (its locale, the panel's first render): the library is fetched from Salesforce's origin and each
+ * of the three takes tens of milliseconds, and Salesforce waits for notifyInitializationComplete.
+ */
+function startCrm(): { crm: Promise<OpenCtiCrm>; storage: Promise<StoragePort>; locks: Promise<LockManagerLike | undefined> } {
+  const storage = usableStorage(new IndexedDbStorage(), () => new MemoryStorage(), logger);
+  const locks = usableLocks('locks' in navigator ? navigator.locks : undefined, logger);
+  const crm = (async () => {
+    const crmLocks = (await locks) ? browserLocks() : undefined;
+    // One number formatter for the panel and the logs' subjects.
+    const options = { window, document: scriptLoadingDocument(), clock, logger, origins: originTrust(), formatNumber: formatPhoneNumber, ...(crmLocks ? { locks: crmLocks } : {}) };
+    return classic ? (await classic).createOpenCtiClassic({ ...options, storage: await storage }) : createOpenCtiLightning({ ...options, storage });
+  })();
+  crm.catch(() => {}); // awaited (and reported) in main()
+  return { crm, storage, locks };
+}
+
 async function main(): Promise<void> {
+  const started = surface ? startCrm() : undefined;
   await loadLocale(locale, import.meta.url, logger);
-  if (!surface) {
+  if (!started) {
     showNotInFrame();
     return;
   }
+  // The panel's first render is tens of milliseconds of main thread: the Open CTI library's request
+  // (sent as soon as the Web Locks probe answers) leaves before it, not after.
+  const locks = await started.locks;
   const host = new SoftphoneHost({
     locale,
     clock,
@@ -161,15 +185,10 @@ async function main(): Promise<void> {
   // finds them: this tab after a reload, or another console tab of the agent that takes the phone
   // over when this one closes. Only the tab holding the phone reads or writes them.
   const dialogStorage = localStorageOrUndefined();
-  // IndexedDB opens while the Open CTI library loads (each takes tens of milliseconds).
-  const storageReady = usableStorage(new IndexedDbStorage(), () => new MemoryStorage(), logger);
-  const locks = await usableLocks('locks' in navigator ? navigator.locks : undefined, logger);
+  const storageReady = started.storage;
   let crm: OpenCtiCrm;
   try {
-    const crmLocks = locks ? browserLocks() : undefined;
-    // One number formatter for the panel and the logs' subjects.
-    const options = { window, document: scriptLoadingDocument(), clock, logger, origins: originTrust(), formatNumber: formatPhoneNumber, ...(crmLocks ? { locks: crmLocks } : {}) };
-    crm = classic ? await (await classic).createOpenCtiClassic({ ...options, storage: await storageReady }) : await createOpenCtiLightning({ ...options, storage: storageReady });
+    crm = await started.crm;
   } catch (error) {
     logger.log('error', 'Open CTI could not start', { error: String(error) });
     host.fail(error);
