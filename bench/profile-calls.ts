@@ -36,7 +36,7 @@ try {
   });
   mkdirSync(OUT_DIR, { recursive: true });
   writeFileSync(join(OUT_DIR, 'ours.cpuprofile'), JSON.stringify(profile));
-  const summary = await summariseProfile(profile, 25);
+  const summary = await summariseProfile(profile, Number(process.env.TOP ?? 25));
   console.log(`pops (ms): ${pops.map((p) => Math.round(p)).join(' ')}`);
   console.log('self:');
   for (const f of summary.self) console.log(`  ${f.ms.toFixed(1).padStart(8)} ms  ${f.fn}  ${f.where}`);

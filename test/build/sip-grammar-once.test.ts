@@ -61,7 +61,10 @@ async function decodes(source: string): Promise<{ first: number; later: number }
   const mod = await import(`data:text/javascript;base64,${Buffer.from(fresh).toString('base64')}`) as { parse: Parse };
   const split = String.prototype.split;
   let splits = 0;
-  String.prototype.split = function (this: string, ...args: Parameters<typeof split>) { if (args[0] === '') splits++; return split.apply(this, args); } as typeof split;
+  String.prototype.split = function (this: string, separator: string, limit?: number) {
+    if (separator === '') splits++;
+    return Reflect.apply(split, this, [separator, limit]) as string[];
+  } as typeof split;
   try {
     mod.parse('3 INVITE', { startRule: 'CSeq' });
     const first = splits;

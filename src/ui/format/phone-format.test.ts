@@ -57,3 +57,16 @@ test('dialable keeps digits, a leading + and DTMF symbols', () => {
   assert.equal(dialable('*72#'), '*72#');
   assert.equal(dialable('12+3'), '123');
 });
+
+test('a number shown again reads the same, and the default country still decides a national number', async () => {
+  await loadPhoneFormat();
+  for (let i = 0; i < 3; i++) {
+    assert.equal(displayNumber({ number: '02079460958' }, 'GB'), '+44 20 7946 0958');
+    assert.equal(displayNumber({ number: '4155550134' }, 'US'), '+1 415 555 0134');
+    // The same digits under another default country are another number (or none).
+    assert.equal(displayNumber({ number: '02079460958' }, 'US'), '02079460958');
+  }
+  // More numbers than are kept: the oldest are formatted again, still right.
+  for (let n = 0; n < 600; n++) displayNumber({ number: `+1415555${String(n).padStart(4, '0')}` }, 'US');
+  assert.equal(displayNumber({ number: '02079460958' }, 'GB'), '+44 20 7946 0958');
+});

@@ -85,9 +85,24 @@ function international(numbers: PhoneNumbers, party: { readonly number: string; 
   const e164 = party.e164 && /^\+\d{6,15}$/.test(party.e164) ? party.e164 : undefined;
   const source = e164 ?? party.number.trim();
   if (source === '' || notANumber(source) || (!e164 && isShortDigits(source))) return undefined;
+  const key = `${defaultCountry}|${source}`;
+  const known = formatted.get(key);
+  if (known !== undefined) return known || undefined;
   const parsed = numbers.parsePhoneNumberFromString(source, defaultCountry.toUpperCase() as CountryCode);
-  return parsed?.isPossible() ? parsed.formatInternational() : undefined;
+  const result = parsed?.isPossible() ? parsed.formatInternational() : undefined;
+  // Oldest out first: the panel re-renders its history (up to its cap) at every change of state.
+  if (formatted.size >= FORMATTED_KEPT) formatted.delete(formatted.keys().next().value!);
+  formatted.set(key, result ?? '');
+  return result;
 }
+
+/**
+ * Numbers already formatted ('' for one that is not a possible number), by country and source: the
+ * panel renders the same numbers (its call history) at every change of state, and libphonenumber's
+ * parse was most of a render's time (bench:profile).
+ */
+const formatted = new Map<string, string>();
+const FORMATTED_KEPT = 500;
 
 /**
  * A party's number for display: the E.164 form when the adapter gave one, else the number as
