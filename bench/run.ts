@@ -443,7 +443,7 @@ function writeReadme(table: string, results: ResultsFile): void {
     '',
     `Measured by \`npm run bench\` on ${results.measuredAt.slice(0, 10)}: loopback, the embedded SIP server, headless Chromium, ${results.machine.cpus} cores` +
       (load ? ` (load average ${load[0]} at the start: other work shared the machine, so read the ratios, not the absolute times)` : '') + '.',
-    'The anchor is sip.js + one Lit element + postMessage (`bench/anchors/sipjs-lit`), built with the same esbuild options and measured in the same run.',
+    'The anchor is sip.js + one Lit element + postMessage (`bench/anchors/sipjs-lit`), built with the same esbuild options and measured in the same run. It keeps stock sip.js: ours is built with `scripts/esbuild/sip-grammar-once.ts`, which decodes sip.js\'s grammar tables once per page instead of once per parsed header (a fix of ours to sip.js, counted in our figures).',
     `Ready is iframe inserted → \`notifyInitializationComplete\` (ours, in the console emulator) / \`ready\` (anchor); screen pop is a Node sip.js caller's INVITE → the console receiving \`searchAndScreenPop\` / the anchor's \`screenPop\`;`,
     `heap is CDP \`JSHeapUsedSize\` after GC of ${scope === 'frame' ? "the softphone frame's own renderer" : 'the console page and the softphone frame together (Chromium kept them in one process)'}; the leak check rings and cancels (answering needs media the Node caller lacks).`,
     `Options: \`${JSON.stringify(results.options)}\`; raw figures in \`bench/out/results.json\`.`,

@@ -6,6 +6,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+// sip.js's SIP grammar decoded once per process (the embedded SIP server parses every message with it).
+await import('../scripts/sip-grammar/register.mjs');
+
 const built = fileURLToPath(new URL('../dist/cli/switchboard.mjs', import.meta.url));
 let main;
 if (process.env.SWITCHBOARD_CLI_FROM_SOURCE !== '1' && existsSync(built)) {

@@ -57,6 +57,8 @@ const tap = join(reportDir, 'report.tap');
 const times = join(reportDir, 'file-times.jsonl');
 const r = spawnSync(process.execPath, [
   '--import', 'tsx',
+  // sip.js's grammar decoded once per process, as in npm start and the browser build (scripts/sip-grammar).
+  '--import', new URL('./sip-grammar/register.mjs', import.meta.url).href,
   '--test',
   // The soak files load both cores on their own (20 consoles, 300 calls): two at once starve each
   // other's timers past the SIP keep-alive and answer deadlines they measure.

@@ -6,11 +6,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 import { decodeGrammarOnce, sipGrammarOnce } from '../../scripts/esbuild/sip-grammar-once.ts';
 
 const require = createRequire(import.meta.url);
+const ROOT = resolve(import.meta.dirname, '../..');
 const GRAMMAR_FILE = require.resolve('sip.js/lib/grammar/pegjs/dist/grammar.js');
 
 type Parse = (input: string, options?: { startRule?: string }) => unknown;
@@ -88,4 +92,31 @@ test('a grammar of another shape fails the build with the file named', () => {
   const real = readFileSync(GRAMMAR_FILE, 'utf8');
   assert.throws(() => decodeGrammarOnce(real.replace('const peg$bytecode = [', 'var peg$bytecode = ['), '/x/grammar.js'), /\/x\/grammar\.js: expected one 'const peg\$bytecode = \[' table/);
   assert.throws(() => decodeGrammarOnce(real.replace('peg$decode("2 \\"\\"6 7!")', 'peg$consts[0]'), '/x/grammar.js'), /more than peg\$decode/);
+});
+
+/** Decodes in a Node process that imports sip.js's Grammar (with or without the project's module hooks). */
+function nodeDecodes(withHooks: boolean): { first: number; later: number } {
+  const script = `
+    const { Grammar } = await import('sip.js');
+    const split = String.prototype.split;
+    let splits = 0;
+    String.prototype.split = function (s, l) { if (s === '') splits++; return Reflect.apply(split, this, [s, l]); };
+    Grammar.parse('3 INVITE', 'CSeq');
+    const first = splits;
+    Grammar.parse('4 BYE', 'CSeq');
+    Grammar.parse('<sip:2001@switchboard.test>', 'To');
+    String.prototype.split = split;
+    console.log(JSON.stringify({ first, later: splits - first }));`;
+  const args = [...(withHooks ? ['--import', pathToFileURL(join(ROOT, 'scripts/sip-grammar/register.mjs')).href] : []), '--input-type=module', '-e', script];
+  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { first: number; later: number };
+}
+
+test('in Node (the embedded SIP server, the CLI, tests), the module hooks give sip.js the same grammar', () => {
+  const stock = nodeDecodes(false);
+  assert.ok(stock.later >= 400, `without the hooks each parse decodes the table (${stock.later})`);
+  const once = nodeDecodes(true);
+  assert.equal(once.first, stock.first);
+  assert.equal(once.later, 0);
 });

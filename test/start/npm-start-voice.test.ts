@@ -69,7 +69,7 @@ async function startDemo(options: { readonly surface?: 'voice' | 'opencti'; read
   const keys = mkdtempSync(join(tmpdir(), 'sb-start-voice-'));
   const token = randomBytes(24).toString('base64url');
   const child = spawn(process.execPath, [
-    '--import', 'tsx', 'scripts/start.ts', '--surface', options.surface ?? 'voice', '--no-build', '--db', options.db ?? ':memory:',
+    '--import', 'tsx', '--import', './scripts/sip-grammar/register.mjs', 'scripts/start.ts', '--surface', options.surface ?? 'voice', '--no-build', '--db', options.db ?? ':memory:',
     '--port', '0', '--sip-port', '0', '--bridge-port', '0', '--voice-keys', keys,
   ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SWITCHBOARD_VOICE_BRIDGE_TOKEN: token } });
   let out = '';
