@@ -20,6 +20,9 @@ import { compileQuery } from './soql/compile.ts';
 import { nameObjectField, nameObjectSource } from './soql/relationship.ts';
 import { parseSosl } from './sosl/parser.ts';
 import { executeSearch, type SearchResult } from './search.ts';
+
+/** Prepared statements kept (see ConsoleDb.prepare). */
+const STATEMENTS_KEPT = 200;
 import { ValidationRuleStore } from './validation-rules.ts';
 
 export interface ConsoleDbOptions {
@@ -81,13 +84,20 @@ export class ConsoleDb {
 
   private readonly statements = new Map<string, Database.Statement>();
 
-  /** A prepared statement, cached by its SQL (the seed's thousands of writes reuse a handful). */
+  /**
+   * A prepared statement, cached by its SQL (the seed's thousands of writes reuse a handful, and each
+   * screen pop's search and layout read the same few shapes). Queries built from input (SOQL, SOSL)
+   * vary in shape, so the cache keeps the most recently used STATEMENTS_KEPT.
+   */
   prepare(sql: string): Database.Statement {
     let st = this.statements.get(sql);
-    if (!st) {
+    if (st) {
+      this.statements.delete(sql);
+    } else {
       st = this.sql.prepare(sql);
-      this.statements.set(sql, st);
+      if (this.statements.size >= STATEMENTS_KEPT) this.statements.delete(this.statements.keys().next().value!);
     }
+    this.statements.set(sql, st);
     return st;
   }
 

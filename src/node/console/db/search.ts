@@ -64,7 +64,7 @@ export function executeSearch(db: ConsoleDb, query: SearchQuery, source: string,
     let tail = compileTail(object, order, ctx, params, match);
     if (!target.orderBy.length) tail = tail.replace(/( LIMIT \?.*)?$/, (m) => ` ORDER BY "LastModifiedDate" DESC, "Id"${m}`);
     const columns = [...new Set(['Id', ...fields.map((f) => f.name)])].map(col).join(', ');
-    const rows = db.sql.prepare(`SELECT ${columns} FROM ${tableOf(object)}${tail}`).all(...params) as Record<string, unknown>[];
+    const rows = db.prepare(`SELECT ${columns} FROM ${tableOf(object)}${tail}`).all(...params) as Record<string, unknown>[];
     for (const row of rows) out.push(rowToRecord(object, row, fields, apiVersion));
   }
   if (query.limit !== undefined && query.limit < 1) throw sfError(SEARCH_ERROR, 'LIMIT must be at least 1');

@@ -98,7 +98,7 @@ export class SoftphoneLayoutStore {
   constructor(private readonly db: ConsoleDb) {}
 
   list(): StoredLayout[] {
-    return (this.db.sql.prepare('SELECT "Id", "Name", "IsDefault", "Definition" FROM "sobj_SoftphoneLayout" ORDER BY "Id"').all() as { Id: string; Name: string; IsDefault: number; Definition: string }[])
+    return (this.db.prepare('SELECT "Id", "Name", "IsDefault", "Definition" FROM "sobj_SoftphoneLayout" ORDER BY "Id"').all() as { Id: string; Name: string; IsDefault: number; Definition: string }[])
       .map((r) => ({ id: r.Id, name: r.Name, isDefault: r.IsDefault === 1, layout: JSON.parse(r.Definition) as SoftphoneLayout }));
   }
 
@@ -127,7 +127,7 @@ export class SoftphoneLayoutStore {
 
   /** The layout `userId` gets: the assigned one, else the default. */
   forUser(userId: string): StoredLayout | undefined {
-    const row = this.db.sql.prepare('SELECT layout_id FROM softphone_layout_assignments WHERE user_id = ?').get(normalizeId(userId) ?? userId) as { layout_id: string } | undefined;
+    const row = this.db.prepare('SELECT layout_id FROM softphone_layout_assignments WHERE user_id = ?').get(normalizeId(userId) ?? userId) as { layout_id: string } | undefined;
     return (row && this.get(row.layout_id)) || this.default();
   }
 
