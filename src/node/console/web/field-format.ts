@@ -27,12 +27,37 @@ export function userLocale(localeSidKey: string | undefined): string {
 /** A time zone Intl accepts, or undefined (the browser's own) for a missing or unknown one. */
 export function userTimeZone(timeZoneSidKey: string | undefined): string | undefined {
   if (!timeZoneSidKey) return undefined;
+  // The first formatter with a time zone loads ICU's zone data (about 30 ms): checked once per zone.
+  const known = checkedZones.get(timeZoneSidKey);
+  if (known !== undefined) return known ? timeZoneSidKey : undefined;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timeZoneSidKey });
+    dateFormat('en-US', { timeZone: timeZoneSidKey });
+    checkedZones.set(timeZoneSidKey, true);
     return timeZoneSidKey;
   } catch {
+    checkedZones.set(timeZoneSidKey, false);
     return undefined;
   }
+}
+const checkedZones = new Map<string, boolean>();
+
+/**
+ * Intl formatters by what they format and for whom: building one costs far more than formatting
+ * with it (ICU loads the locale's patterns), and a record page formats the same few kinds of value
+ * dozens of times (its activities' dates).
+ */
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `d|${locale}|${JSON.stringify(options)}`;
+  let f = formatters.get(key) as Intl.DateTimeFormat | undefined;
+  if (!f) formatters.set(key, f = new Intl.DateTimeFormat(locale, options));
+  return f;
+}
+function numberFormat(locale: string, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+  const key = `n|${locale}|${JSON.stringify(options)}`;
+  let f = formatters.get(key) as Intl.NumberFormat | undefined;
+  if (!f) formatters.set(key, f = new Intl.NumberFormat(locale, options));
+  return f;
 }
 
 /** A date field (YYYY-MM-DD) is a calendar day: shown as that day whatever the time zone. */
@@ -40,14 +65,14 @@ export function formatDate(value: string, ctx: FormatContext): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (!m) return value;
   const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return new Intl.DateTimeFormat(ctx.locale, { year: 'numeric', month: 'numeric', day: 'numeric', timeZone: 'UTC' }).format(day);
+  return dateFormat(ctx.locale, { year: 'numeric', month: 'numeric', day: 'numeric', timeZone: 'UTC' }).format(day);
 }
 
 /** A datetime field is an instant: shown in the user's time zone. */
 export function formatDateTime(value: string, ctx: FormatContext): string {
   const at = new Date(value);
   if (Number.isNaN(at.getTime())) return value;
-  return new Intl.DateTimeFormat(ctx.locale, {
+  return dateFormat(ctx.locale, {
     year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: '2-digit',
     ...(ctx.timeZone ? { timeZone: ctx.timeZone } : {}),
   }).format(at);
@@ -72,10 +97,10 @@ export function formatValue(field: FieldInfo, value: Value | undefined, ctx: For
   switch (field.type) {
     case 'date': return text(formatDate(String(value), ctx));
     case 'datetime': return text(formatDateTime(String(value), ctx));
-    case 'currency': return typeof value === 'number' ? text(new Intl.NumberFormat(ctx.locale, { style: 'currency', currency: ctx.currency ?? 'USD' }).format(value)) : text(String(value));
+    case 'currency': return typeof value === 'number' ? text(numberFormat(ctx.locale, { style: 'currency', currency: ctx.currency ?? 'USD' }).format(value)) : text(String(value));
     // Salesforce stores a percent as the number shown (12.5 means 12.5 %).
-    case 'percent': return typeof value === 'number' ? text(new Intl.NumberFormat(ctx.locale, { style: 'percent', maximumFractionDigits: 2 }).format(value / 100)) : text(String(value));
-    case 'int': case 'double': return typeof value === 'number' ? text(new Intl.NumberFormat(ctx.locale).format(value)) : text(String(value));
+    case 'percent': return typeof value === 'number' ? text(numberFormat(ctx.locale, { style: 'percent', maximumFractionDigits: 2 }).format(value / 100)) : text(String(value));
+    case 'int': case 'double': return typeof value === 'number' ? text(numberFormat(ctx.locale).format(value)) : text(String(value));
     case 'picklist': return text(picklistLabel(field, String(value)));
     case 'reference': {
       const parent = names[String(value)];

@@ -9,7 +9,7 @@ import { renderSetup } from './setup-pages.ts';
 import { vfPageUrl } from './vf-page-url.ts';
 import { recordSections } from './record-page.ts';
 import { renderRelatedView } from './related-view.ts';
-import { userLocale, userTimeZone, type FormatContext } from './field-format.ts';
+import { formatDate, formatDateTime, userLocale, userTimeZone, type FormatContext } from './field-format.ts';
 
 export interface Tab {
   readonly id: number;
@@ -80,6 +80,15 @@ export class Workspace {
     this.content = h('main', { class: 'console-content slds-p-around_medium', 'aria-label': 'Workspace' });
     this.modalHost = h('div', { class: 'console-modal-host' });
     root.append(this.tabBar, this.content, this.modalHost);
+    // The user's time zone and date formats are ready before the first record page (a screen pop)
+    // needs them, as Lightning has the user's locale settings from app load.
+    const warm = (): void => {
+      const ctx = this.format();
+      formatDate('2000-01-01', ctx);
+      formatDateTime('2000-01-01T00:00:00Z', ctx);
+    };
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(warm, { timeout: 2000 });
+    else setTimeout(warm, 0);
   }
 
   setSession(session: Session): void {
