@@ -135,7 +135,7 @@ export async function rawCpuProfile<T>(page: Page, frame: Frame | Page, work: ()
   }
 }
 
-const DIST_APP = resolve(import.meta.dirname, '../../dist/app');
+const DIST_APP = resolve(import.meta.dirname, '../../dist');
 
 /** Maps a bundle position to its source (`sip.js/lib/core/messages/...ts:12`) through the bundle's source map. */
 function sourceMapper(): (url: string, line: number, column: number) => string | undefined {
