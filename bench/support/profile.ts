@@ -219,35 +219,9 @@ export function summariseProfile(profile: CpuProfile, top = 20): { self: Profile
 
 /**
  * Records the frame's CPU profile while `work` runs and returns the functions with the most self
- * time (V8's own idle, program and GC entries are left out: they are not code of ours or the anchor's).
+ * time, named by their original source (V8's own idle, program and GC entries are left out).
  */
 export async function cpuProfile<T>(page: Page, frame: Frame | Page, work: () => Promise<T>, top = 12): Promise<{ result: T; hot: HotFunction[] }> {
-  const session = await sessionFor(page, frame);
-  try {
-    await session.send('Profiler.enable');
-    await session.send('Profiler.setSamplingInterval', { interval: 100 });
-    await session.send('Profiler.start');
-    const result = await work();
-    const { profile } = await session.send('Profiler.stop') as unknown as { profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] } };
-    const selfUs = new Map<number, number>();
-    profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-    const byFn = new Map<string, HotFunction & { us: number }>();
-    for (const node of profile.nodes) {
-      const us = selfUs.get(node.id) ?? 0;
-      if (!us) continue;
-      const { functionName, url, lineNumber, columnNumber } = node.callFrame;
-      if (!url && /^\((idle|program|garbage collector|root)\)$/.test(functionName)) continue;
-      const file = url ? url.replace(/^.*\//, '').replace(/\?.*$/, '') : '(native)';
-      const where = url ? `${file}:${lineNumber + 1}:${columnNumber + 1}` : file;
-      const key = `${functionName}@${where}`;
-      const entry = byFn.get(key) ?? { fn: functionName || '(anonymous)', where, selfMs: 0, us: 0 };
-      entry.us += us;
-      byFn.set(key, entry);
-    }
-    const hot = [...byFn.values()].sort((a, b) => b.us - a.us).slice(0, top).map(({ fn, where, us }) => ({ fn, where, selfMs: Math.round(us / 10) / 100 }));
-    return { result, hot };
-  } finally {
-    await session.send('Profiler.disable').catch(() => undefined);
-    await session.detach().catch(() => undefined);
-  }
+  const { result, profile } = await rawCpuProfile(page, frame, work);
+  return { result, hot: summariseProfile(profile, top).self.map((f) => ({ fn: f.fn, where: f.where, selfMs: f.ms })) };
 }
