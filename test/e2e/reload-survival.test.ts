@@ -143,6 +143,7 @@ describe('a call survives a reload of the agent\'s console', { concurrency: fals
     // An earlier call in History, which the reloads must not lose.
     const history = agent.phone.getByRole('list', { name: 'Recent calls' });
     await agent.phone.getByRole('tab', { name: 'History' }).click();
+    await history.getByRole('listitem').first().waitFor();
     const before = await history.getByRole('listitem').count();
     assert.ok(before >= 1, 'the previous tests left calls in History');
     await agent.phone.getByRole('tab', { name: 'Phone' }).click();

@@ -359,6 +359,9 @@ test('transfers: consult a colleague then complete, or transfer at once; the qua
   const transferredTo = await inPage<string>(page, `return phone.farEnd(host.state.recent[0].id).transferredTo;`);
   assert.equal(transferredTo, '1003');
   await page.getByRole('tab', { name: 'History' }).click();
-  assert.equal(await page.getByRole('list', { name: 'Recent calls' }).getByText('Transferred').count(), 3, 'two transferred legs of the first call plus the blind transfer');
+  // The panel renders in the task after the click: wait for the list, then count it.
+  const transferred = page.getByRole('list', { name: 'Recent calls' }).getByText('Transferred');
+  await transferred.first().waitFor();
+  assert.equal(await transferred.count(), 3, 'two transferred legs of the first call plus the blind transfer');
   await context.close();
 });

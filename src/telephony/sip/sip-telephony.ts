@@ -52,6 +52,7 @@ import type { DialogStorage } from './dialog-store.ts';
 import { CallTakeBack } from './call-take-back.ts';
 import { setHold } from './call-hold.ts';
 import { createUserAgent } from './user-agent.ts';
+import { warmUpSipParser } from './parser-warm-up.ts';
 import { sipAddress } from './sip-address.ts';
 import { sendDtmf, sendDtmfInfo } from './sip-dtmf.ts';
 import { dropCallsBeingSetUp, hangUp } from './session-ending.ts';
@@ -284,7 +285,10 @@ class SipTelephonyAdapter implements SipTelephony {
           this.takeBack.reattachPending(this.ua);
           // The ringer's AudioContext costs tens of milliseconds to create: made while the agent
           // waits, not when the first call rings (after the first REGISTER's work is done).
-          this.clock.setTimeout(() => this.browserAudio.warmUp(), WARM_UP_DELAY_MS);
+          this.clock.setTimeout(() => {
+            this.browserAudio.warmUp();
+            if (this.ua === ua) warmUpSipParser(ua);
+          }, WARM_UP_DELAY_MS);
         }
       },
       (code, reason) => new SwitchboardError(code, reason),

@@ -3,6 +3,7 @@
  * state through the view model and sends every intent back through `host.execute`; it holds no
  * telephony or CRM logic. Keyboard shortcuts: Alt+A answers, Alt+H hangs up (see the Help tab).
  */
+import { nextTask } from './next-task.ts';
 import { LitElement, css, html, type PropertyValues, type TemplateResult } from 'lit';
 import type { AgentCommand, RecordRef } from '../../core/index.ts';
 import { findingKeys, overallSeverity, type DiagnosisFinding } from '../../core/diagnosis/index.ts';
@@ -111,6 +112,16 @@ export class SbPanel extends LitElement {
     this.subscribed = undefined;
     this.setTicking(false);
     super.disconnectedCallback();
+  }
+
+  /**
+   * Renders in the next task (nextTask), not in a microtask as Lit does by default: an offered call's screen pop
+   * request is posted from a chain of microtasks started in the same task, and the panel's render (the
+   * call card, tens of milliseconds on the first call) must not run ahead of it.
+   */
+  protected override async scheduleUpdate(): Promise<void> {
+    await nextTask();
+    super.scheduleUpdate();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
