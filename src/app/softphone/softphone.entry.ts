@@ -194,6 +194,9 @@ async function main(): Promise<void> {
     host.fail(error);
     return;
   }
+  // Salesforce hears the softphone has loaded now, as from a bare softphone: the tab's election, the
+  // call center's settings and the SIP registration come after, and show their own state in the panel.
+  crm.notifyReady().catch((e: unknown) => logger.log('warn', 'notifyReady failed', { error: String(e) }));
   const storage = await storageReady;
   // This console's utility bar counts the call logs Salesforce refused (in every tab, leader or not).
   const translator = createTranslator(pickLocale(locale));

@@ -48,3 +48,25 @@ test('without a formatter the subject holds the E.164 form, not what the agent t
 test('a formatter that fails never costs the log: it goes out with the plain number', async () => {
   assertNumberIn(await subjects(() => Promise.reject(new Error('chunk failed to load'))), '+442079460958');
 });
+
+test('Salesforce hears the softphone is ready once per page, whoever asks; a refused notice is asked again', async () => {
+  let notices = 0;
+  let refuse = true;
+  class CountingSurface extends FakeSurface {
+    override notifyInitializationComplete(): Promise<void> {
+      notices++;
+      if (refuse) return Promise.reject(new Error('Open CTI is not ready'));
+      return super.notifyInitializationComplete();
+    }
+  }
+  const org = new FakeOrg();
+  const crm = new SalesforceCrm({ surface: new CountingSurface(org), storage: new MemoryStorage(), clock: new FakeClock(), logger: silentLogger });
+  await assert.rejects(crm.notifyReady(), /not ready/);
+  refuse = false;
+  // The page, the engine and the tab leadership each ask: one notice reaches Salesforce.
+  await Promise.all([crm.notifyReady(), crm.notifyReady(), crm.notifyReady()]);
+  await crm.notifyReady();
+  assert.equal(notices, 2, 'the refused notice, then one');
+  assert.equal(org.initializationCompleted, true);
+  crm.dispose();
+});

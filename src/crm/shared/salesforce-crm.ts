@@ -158,9 +158,20 @@ export class SalesforceCrm implements OpenCtiCrm {
     return result.settings;
   }
 
+  /**
+   * Tells Salesforce the softphone has loaded, once per page: the page says it as soon as Open CTI is
+   * in (as a bare softphone would), and the engine's and the tab leadership's later calls share that answer.
+   * A refusal is not kept: the next call asks again.
+   */
   notifyReady(): Promise<void> {
-    return this.options.surface.notifyInitializationComplete();
+    this.readyNotified ??= this.options.surface.notifyInitializationComplete().catch((error: unknown) => {
+      this.readyNotified = undefined;
+      throw error;
+    });
+    return this.readyNotified;
   }
+
+  private readyNotified: Promise<void> | undefined;
 
   screenPop(request: ScreenPopRequest): Promise<ScreenPopOutcome> {
     return this.policy.pop(request);
