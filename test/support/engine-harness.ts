@@ -6,7 +6,7 @@ import { ConnectorEngine } from '../../src/core/engine/connector-engine.ts';
 import type { CallSnapshot } from '../../src/core/call/call.ts';
 import type { RecordRef } from '../../src/core/call/call-types.ts';
 import type { SwitchboardError } from '../../src/core/errors/catalog.ts';
-import type { CrmCapabilities, CrmPort } from '../../src/core/ports/crm-port.ts';
+import type { ClickToDialRequest, CrmCapabilities, CrmPort } from '../../src/core/ports/crm-port.ts';
 import type { PresenceStatus } from '../../src/core/presence/presence.ts';
 import { CapturingLogger, FakeClock, MemoryStorage, RecordingCrm, settingsMap } from '../../src/core/testing/index.ts';
 import { FakePhoneSystem, type FakeTelephony, type CallAgentOptions, type FarEnd } from '../../src/telephony/fake/index.ts';
@@ -16,6 +16,12 @@ export const ALICE: RecordRef = { id: '003000000000001AAA', objectType: 'Contact
 export const ACME: RecordRef = { id: '001000000000001AAA', objectType: 'Account', name: 'Acme' };
 export const BOB_LEAD: RecordRef = { id: '00Q000000000001AAA', objectType: 'Lead', name: 'Bob Lead' };
 export const CASE: RecordRef = { id: '500000000000001AAA', objectType: 'Case', name: '00001042' };
+
+/** What the agent fills in when completing wrap-up. */
+export interface WrapUpFields {
+  readonly disposition?: string;
+  readonly notes?: string;
+}
 
 export interface SetupOptions {
   /** Items of the switchboard section, as short names: `{ popTiming: 'answer' }`. */
@@ -114,9 +120,44 @@ export async function setup(options: SetupOptions = {}) {
       await settle();
       return far;
     },
+    /** The far end hangs up (a CANCEL while it still rings); resolves once the engine has seen it. */
+    async farHangsUp(far: FarEnd): Promise<void> {
+      far.hangup();
+      await settle();
+    },
+    /** The caller gives up before the agent answers; resolves once the engine has seen it. */
+    async callerGivesUp(far: FarEnd, options?: Parameters<FarEnd['cancel']>[0]): Promise<void> {
+      far.cancel(options);
+      await settle();
+    },
+    /** A caller rings, the agent answers, the caller hangs up: the call is in wrap-up (closed without wrap-up). */
+    async callEndedByCaller(options: Partial<CallAgentOptions> = {}): Promise<FarEnd> {
+      const far = await h.talk(options);
+      await h.farHangsUp(far);
+      return far;
+    },
     async run(command: Parameters<ConnectorEngine['execute']>[0]): Promise<void> {
       await engine.execute(command);
       await settle();
+    },
+    /** The agent completes wrap-up, which logs the call. */
+    async wrapUp(callId: string, fields: WrapUpFields = {}): Promise<void> {
+      await h.run({ type: 'complete-wrap-up', callId, ...fields });
+    },
+    /** The agent consults `target` about `callId`; resolves with the consultation's far end. */
+    async consult(callId: string, target: string): Promise<FarEnd> {
+      await h.run({ type: 'consult', callId, target });
+      const consultation = phone.outboundCalls.at(-1);
+      assert.ok(consultation, 'the consultation was never dialled');
+      return consultation;
+    },
+    /** Salesforce asks for a click-to-dial; resolves with the far end of the call the engine placed. */
+    async clickToDial(request: ClickToDialRequest): Promise<FarEnd> {
+      crm.clickToDial(request);
+      await settle();
+      const far = phone.outboundCalls.at(-1);
+      assert.ok(far, 'the click-to-dial placed no call');
+      return far;
     },
     /** The agent dials; resolves with the far end once the engine holds the call. */
     async dial(number: string, record?: RecordRef): Promise<FarEnd> {

@@ -135,9 +135,7 @@ describe('engine start and sign-in', () => {
 
   it('signing out during wrap-up completes it (the call is logged) and goes offline', async () => {
     const h = await setup();
-    const far = await h.talk();
-    far.hangup();
-    await h.settle();
+    const far = await h.callEndedByCaller();
     await h.run({ type: 'set-wrap-up', callId: far.callId, notes: 'half written' });
     await h.run({ type: 'sign-out' });
     assert.deepEqual(h.crm.logs.map((l) => [l.callId, l.notes]), [[far.callId, 'half written']]);
@@ -169,9 +167,8 @@ describe('engine start and sign-in', () => {
     const h = await setup();
     const far = await h.talk();
     await rejectsWith(h, { type: 'sign-out' }, 'SB40002');
-    far.hangup();
-    await h.settle();
-    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    await h.farHangsUp(far);
+    await h.wrapUp(far.callId);
     await h.run({ type: 'sign-out' });
     assert.equal(h.engine.state.phase, 'signed-out');
     assert.equal(h.engine.state.registration.state, 'unregistered');
@@ -190,9 +187,7 @@ describe('engine robustness', () => {
     h.engine.events.on('offered', () => {
       throw new Error('ringer failed');
     });
-    const far = await h.talk();
-    far.hangup();
-    await h.settle();
+    await h.callEndedByCaller();
     assert.equal(h.crm.count('logCall'), 1);
     assert.ok(h.logger.find('error', "listener for 'change' threw").length > 0);
     assert.equal(h.logger.find('error', "listener for 'offered' threw").length, 1);
@@ -200,9 +195,7 @@ describe('engine robustness', () => {
 
   it('after dispose the engine no longer follows the phone system and cancels its timers', async () => {
     const h = await setup({ items: { wrapUpSeconds: '30' } });
-    const far = await h.talk();
-    far.hangup();
-    await h.settle();
+    await h.callEndedByCaller();
     assert.equal(h.clock.pending, 2, 'the wrap-up time limit and the call journal heartbeat');
     h.engine.dispose();
     assert.equal(h.clock.pending, 0);
@@ -236,10 +229,9 @@ describe('engine with FakeCrm (the behaving Salesforce)', () => {
     const far = await h.talk({ from: '+14155550134' });
     assert.equal(fake.pops.length, 1);
     assert.equal(h.call(far.callId).relations.who?.id, ADA.id);
-    far.hangup();
-    await h.settle();
-    await h.run({ type: 'complete-wrap-up', callId: far.callId, disposition: 'Resolved', notes: 'Asked about engines.' });
-    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    await h.farHangsUp(far);
+    await h.wrapUp(far.callId, { disposition: 'Resolved', notes: 'Asked about engines.' });
+    await h.wrapUp(far.callId);
     await fake.settle();
     const tasks = fake.savedLogs.filter((t) => t.fields['CallObject'] === far.callId);
     assert.equal(tasks.length, 1);
@@ -257,8 +249,7 @@ describe('engine with FakeCrm (the behaving Salesforce)', () => {
     assert.ok(acme);
     await h.run({ type: 'choose-record', callId: far.callId, record: acme });
     assert.deepEqual(fake.openedRecords.map((r) => r.id), [ACME_ACCOUNT.id]);
-    far.hangup();
-    await h.settle();
+    await h.farHangsUp(far);
     await fake.settle();
     assert.deepEqual(fake.savedLogs.map((t) => [t.fields['CallObject'], t.fields['WhatId']]), [[far.callId, ACME_ACCOUNT.id]]);
   });
@@ -266,9 +257,7 @@ describe('engine with FakeCrm (the behaving Salesforce)', () => {
   it('a log whose save answer is lost is retried and still saved once', async () => {
     const { h, fake } = await salesforce({ items: { wrapUpEnabled: 'false' } });
     fake.failNextLogs(2, 'lost');
-    const far = await h.talk();
-    far.hangup();
-    await h.settle();
+    const far = await h.callEndedByCaller();
     await fake.settle();
     assert.equal(fake.savedLogs.filter((t) => t.fields['CallObject'] === far.callId).length, 1);
     assert.equal(fake.logRequests.length, 1, 'the engine asked once; the outbox did the retrying');
@@ -294,9 +283,8 @@ describe('engine with FakeCrm (the behaving Salesforce)', () => {
     fake.omniPresence('away', 'Break');
     await h.settle();
     assert.equal(h.presence, 'on-call');
-    far.hangup();
-    await h.settle();
-    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    await h.farHangsUp(far);
+    await h.wrapUp(far.callId);
     assert.deepEqual([h.presence, h.engine.state.presence.reasonId], ['away', 'Break']);
     assert.equal(fake.presenceRequests.at(-1)?.status, 'away');
   });

@@ -25,8 +25,8 @@ describe('call logging: exactly one log per call', () => {
     assert.equal(h.presence, 'wrap-up');
     assert.equal(h.crm.logs.length, 0, 'not logged before wrap-up completes');
     await h.run({ type: 'set-wrap-up', callId: far.callId, disposition: 'FollowUp', notes: 'draft' });
-    await h.run({ type: 'complete-wrap-up', callId: far.callId, notes: 'Customer will call back.' });
-    await h.run({ type: 'complete-wrap-up', callId: far.callId, disposition: 'Resolved' });
+    await h.wrapUp(far.callId, { notes: 'Customer will call back.' });
+    await h.wrapUp(far.callId, { disposition: 'Resolved' });
     assert.equal(h.crm.count('logCall'), 1);
     assert.deepEqual(h.crm.logs[0], {
       callId: far.callId,
@@ -62,12 +62,10 @@ describe('call logging: exactly one log per call', () => {
 
   it('remote hangup goes to wrap-up, then logs once', async () => {
     const h = await setup();
-    const far = await h.talk();
-    far.hangup();
-    await h.settle();
+    const far = await h.callEndedByCaller();
     assert.equal(h.call(far.callId).state, 'wrap-up');
     assert.equal(h.call(far.callId).endReason, 'remote-hangup');
-    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    await h.wrapUp(far.callId);
     assert.deepEqual(h.crm.logs.map((l) => l.endReason), ['remote-hangup']);
   });
 
@@ -75,8 +73,7 @@ describe('call logging: exactly one log per call', () => {
     const h = await setup();
     const far = await h.ring();
     assert.deepEqual(h.offered, [far.callId]);
-    far.cancel();
-    await h.settle();
+    await h.callerGivesUp(far);
     assert.deepEqual(h.offerEnded, [far.callId]);
     assert.equal(h.engine.state.calls.length, 0);
     assert.equal(h.logsFor(far.callId).length, 1);
@@ -90,8 +87,7 @@ describe('call logging: exactly one log per call', () => {
   it('answered elsewhere (a ring group colleague took it): the offer ends, nothing is logged here, and nothing is left to recover', async () => {
     const h = await setup();
     const far = await h.ring();
-    far.cancel({ answeredElsewhere: true });
-    await h.settle();
+    await h.callerGivesUp(far, { answeredElsewhere: true });
     assert.deepEqual(h.offerEnded, [far.callId]);
     assert.equal(h.engine.state.calls.length, 0);
     assert.equal(h.crm.count('logCall'), 0);
@@ -141,7 +137,7 @@ describe('call logging: exactly one log per call', () => {
     assert.equal(h.call(far.callId).state, 'wrap-up');
     assert.equal(h.presence, 'wrap-up');
     assert.equal(h.crm.logs.length, 0);
-    await h.run({ type: 'complete-wrap-up', callId: far.callId, disposition: 'Resolved', notes: 'billing question, sent to Bob' });
+    await h.wrapUp(far.callId, { disposition: 'Resolved', notes: 'billing question, sent to Bob' });
     assert.equal(h.crm.logs.length, 1);
     const log = h.crm.logs[0]!;
     assert.deepEqual([log.endReason, log.disposition, log.notes], ['transferred', 'Resolved', 'billing question, sent to Bob']);
@@ -164,7 +160,7 @@ describe('call logging: exactly one log per call', () => {
     assert.equal(h.call(far.callId).state, 'active');
     assert.equal(h.crm.logs.length, 0);
     await h.run({ type: 'hangup', callId: far.callId });
-    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    await h.wrapUp(far.callId);
     assert.equal(h.crm.logs.length, 1);
     assert.equal(h.crm.logs[0]!.transfer, undefined, 'a failed transfer is not logged as one');
   });
@@ -191,9 +187,7 @@ describe('call logging: exactly one log per call', () => {
 
   it('wrap-up time limit: logs when it expires, and a late complete-wrap-up does not log again', async () => {
     const h = await setup({ items: { wrapUpSeconds: '30' } });
-    const far = await h.talk();
-    far.hangup();
-    await h.settle();
+    const far = await h.callEndedByCaller();
     const endedAt = h.clock.now();
     assert.equal(h.call(far.callId).wrapUpDeadline, endedAt + 30_000);
     assert.equal(h.engine.state.presence.wrapUpDeadline, endedAt + 30_000);
@@ -207,18 +201,16 @@ describe('call logging: exactly one log per call', () => {
     assert.equal(h.crm.logs[0]?.disposition, 'Voicemail');
     assert.equal(h.presence, 'available');
     assert.match(h.recent(far.callId).timeline.at(-1)?.text ?? '', /wrap-up time limit \(30 s\) reached/);
-    await h.run({ type: 'complete-wrap-up', callId: far.callId, disposition: 'Resolved' });
+    await h.wrapUp(far.callId, { disposition: 'Resolved' });
     assert.equal(h.crm.count('logCall'), 1);
     assert.equal(h.clock.pending, 0);
   });
 
   it('completing wrap-up early cancels the time limit', async () => {
     const h = await setup({ items: { wrapUpSeconds: '30' } });
-    const far = await h.talk();
-    far.hangup();
-    await h.settle();
+    const far = await h.callEndedByCaller();
     assert.equal(h.clock.pending, 2, 'the wrap-up time limit and the call journal heartbeat');
-    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    await h.wrapUp(far.callId);
     assert.equal(h.clock.pending, 0);
     h.clock.runAll();
     assert.equal(h.crm.count('logCall'), 1);
@@ -238,23 +230,20 @@ describe('call logging: exactly one log per call', () => {
 
   it('an ended event repeated during wrap-up changes nothing', async () => {
     const h = await setup();
-    const far = await h.talk();
-    far.hangup();
-    await h.settle();
+    const far = await h.callEndedByCaller();
     const before = h.call(far.callId);
     h.telephony.events.emit('ended', far.callId, 'failed', 'late duplicate');
     await h.settle();
     assert.equal(h.call(far.callId), before);
     assert.deepEqual(h.logger.find('error'), []);
-    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    await h.wrapUp(far.callId);
     assert.equal(h.crm.count('logCall'), 1);
   });
 
   it('a call id the adapter announces again after the call closed is never logged twice', async () => {
     const h = await setup({ items: { wrapUpEnabled: 'false' } });
     const far = await h.ring();
-    far.cancel();
-    await h.settle();
+    await h.callerGivesUp(far);
     // A misbehaving adapter re-announces the same call id (the contract says ids are unique).
     h.telephony.events.emit('incoming', { callId: far.callId, remote: { number: '+14155550134' }, attachedData: {}, internal: false });
     h.telephony.events.emit('ended', far.callId, 'missed');
@@ -264,9 +253,7 @@ describe('call logging: exactly one log per call', () => {
 
   it('concurrent complete-wrap-up commands log once', async () => {
     const h = await setup();
-    const far = await h.talk();
-    far.hangup();
-    await h.settle();
+    const far = await h.callEndedByCaller();
     await Promise.all([
       h.engine.execute({ type: 'complete-wrap-up', callId: far.callId }),
       h.engine.execute({ type: 'complete-wrap-up', callId: far.callId }),
@@ -285,9 +272,7 @@ describe('call logging: exactly one log per call', () => {
   it('a log that cannot be queued is reported, not retried by the engine', async () => {
     const h = await setup({ items: { wrapUpEnabled: 'false' } });
     h.crm.failNext('logCall', new Error('IndexedDB is full'));
-    const far = await h.talk();
-    far.hangup();
-    await h.settle();
+    await h.callEndedByCaller();
     assert.equal(h.crm.count('logCall'), 1);
     assert.deepEqual(h.errors.map((e) => e.code), ['SB30003']);
     assert.equal(h.logger.find('error', 'call log could not be queued').length, 1);
@@ -295,9 +280,7 @@ describe('call logging: exactly one log per call', () => {
 
   it('does not log when the surface logs by itself', async () => {
     const h = await setup({ capabilities: { callLogging: false }, items: { wrapUpEnabled: 'false' } });
-    const far = await h.talk();
-    far.hangup();
-    await h.settle();
+    const far = await h.callEndedByCaller();
     assert.equal(h.crm.count('logCall'), 0);
     assert.equal(h.recent(far.callId).state, 'closed');
   });
@@ -346,6 +329,12 @@ describe('call logging: exactly one log per call', () => {
 
 describe('call journal: a call open when its page died is logged once by the next engine', () => {
   const journalKeys = async (storage: MemoryStorage): Promise<string[]> => storage.keys('engine/journal/');
+  /** The next page's engine on the same storage, settled: with staleMs 0 it logs every journal entry it finds. */
+  const nextEngine = async (storage: MemoryStorage, owner: string, clock?: FakeClock) => {
+    const h = await setup({ storage, ...(clock ? { clock } : {}), journal: { owner, staleMs: 0 } });
+    await h.settle();
+    return h;
+  };
 
   it('a call up when the tab closed: logged by the next engine as failed, with talk time to the last heartbeat and the agent notes', async () => {
     const storage = new MemoryStorage();
@@ -359,8 +348,7 @@ describe('call journal: a call open when its page died is logged once by the nex
     assert.equal(a.crm.count('logCall'), 0);
     assert.deepEqual(await journalKeys(storage), [`engine/journal/${far.callId}`]);
 
-    const b = await setup({ storage, clock, journal: { owner: 'tab-b', staleMs: 0 } });
-    await b.settle();
+    const b = await nextEngine(storage, 'tab-b', clock);
     const logs = b.logsFor(far.callId);
     assert.equal(logs.length, 1);
     assert.equal(logs[0]?.endReason, 'failed');
@@ -371,8 +359,7 @@ describe('call journal: a call open when its page died is logged once by the nex
     assert.ok(b.logger.find('warn', 'logged a call a closed softphone left open').length === 1);
 
     // A third start finds nothing more to log.
-    const c = await setup({ storage, clock, journal: { owner: 'tab-c', staleMs: 0 } });
-    await c.settle();
+    const c = await nextEngine(storage, 'tab-c', clock);
     assert.equal(c.crm.count('logCall'), 0);
   });
 
@@ -382,13 +369,11 @@ describe('call journal: a call open when its page died is logged once by the nex
     const a = await setup({ storage, clock, journal: { owner: 'tab-a' } });
     const far = await a.talk();
     clock.advance(42_000);
-    far.hangup();
-    await a.settle();
+    await a.farHangsUp(far);
     await a.run({ type: 'set-wrap-up', callId: far.callId, disposition: 'Resolved', notes: 'Fixed' });
     a.engine.dispose();
 
-    const b = await setup({ storage, clock, journal: { owner: 'tab-b', staleMs: 0 } });
-    await b.settle();
+    const b = await nextEngine(storage, 'tab-b', clock);
     const [log] = b.logsFor(far.callId);
     assert.equal(log?.endReason, 'remote-hangup');
     assert.equal(log?.disposition, 'Resolved');
@@ -401,19 +386,15 @@ describe('call journal: a call open when its page died is logged once by the nex
     const clock = new FakeClock();
     const a = await setup({ storage, clock, items: { wrapUpEnabled: 'false' }, journal: { owner: 'tab-a' } });
     for (let i = 0; i < 3; i++) {
-      const far = await a.talk();
-      far.hangup();
-      await a.settle();
+      await a.callEndedByCaller();
     }
     const missed = await a.ring();
-    missed.cancel();
-    await a.settle();
+    await a.callerGivesUp(missed);
     assert.equal(a.crm.count('logCall'), 4);
     assert.deepEqual(await journalKeys(storage), []);
     assert.equal(clock.pending, 0, 'no heartbeat once no call is open');
     a.engine.dispose();
-    const b = await setup({ storage, clock, journal: { owner: 'tab-b', staleMs: 0 } });
-    await b.settle();
+    const b = await nextEngine(storage, 'tab-b', clock);
     assert.equal(b.crm.count('logCall'), 0);
   });
 
@@ -444,13 +425,11 @@ describe('call journal: a call open when its page died is logged once by the nex
     const a = await setup({ storage, clock, items: { wrapUpEnabled: 'false' }, journal: { owner: 'tab-a' } });
     const far = await a.talk();
     a.crm.failNext('logCall');
-    far.hangup();
-    await a.settle();
+    await a.farHangsUp(far);
     assert.equal(a.logger.find('error', 'call log could not be queued').length, 1);
     assert.equal((await journalKeys(storage)).length, 1);
     a.engine.dispose();
-    const b = await setup({ storage, clock, journal: { owner: 'tab-b', staleMs: 0 } });
-    await b.settle();
+    const b = await nextEngine(storage, 'tab-b', clock);
     const [log] = b.logsFor(far.callId);
     assert.equal(log?.endReason, 'remote-hangup', 'the call had ended: its own end reason is kept');
     assert.deepEqual(await journalKeys(storage), []);
@@ -460,8 +439,7 @@ describe('call journal: a call open when its page died is logged once by the nex
     const storage = new MemoryStorage();
     await storage.set('engine/journal/garbage', { owner: 'x', savedAt: 'yesterday' });
     await storage.set('engine/journal/half', { owner: 'x', savedAt: 0, ended: true, entry: { callId: 'half' } });
-    const b = await setup({ storage, journal: { owner: 'tab-b', staleMs: 0 } });
-    await b.settle();
+    const b = await nextEngine(storage, 'tab-b');
     assert.equal(b.crm.count('logCall'), 0);
     assert.deepEqual(await journalKeys(storage), []);
     assert.equal(b.logger.find('warn', 'dropping an unreadable call journal entry').length, 2);

@@ -78,9 +78,7 @@ describe('several calls at once', () => {
   it('consultation and transfer: caller held, consult a colleague, complete; both end transferred, each logged once', async () => {
     const h = await setup();
     const caller = await h.talk();
-    await h.run({ type: 'consult', callId: caller.callId, target: '1002' });
-    const consultation = h.phone.outboundCalls.at(-1);
-    assert.ok(consultation);
+    const consultation = await h.consult(caller.callId, '1002');
     const c = h.call(consultation.callId);
     assert.deepEqual([c.direction, c.consultationFor, c.remote.displayName, c.state], ['internal', caller.callId, 'Bob Colleague', 'active']);
     assert.equal(h.call(caller.callId).state, 'held');
@@ -89,7 +87,7 @@ describe('several calls at once', () => {
     assert.deepEqual([caller.endReason, consultation.endReason], ['transferred', 'transferred']);
     // One conversation, one wrap-up, one Task: the consultation is folded into the caller's.
     assert.deepEqual(h.engine.state.calls.map((c) => [c.id, c.state]), [[caller.callId, 'wrap-up']]);
-    await h.run({ type: 'complete-wrap-up', callId: caller.callId, disposition: 'Resolved' });
+    await h.wrapUp(caller.callId, { disposition: 'Resolved' });
     assert.deepEqual(h.crm.logs.map((l) => [l.callId, l.endReason]), [[caller.callId, 'transferred']]);
     const log = h.crm.logs[0]!;
     assert.deepEqual(log.transfer && [log.transfer.kind, log.transfer.target.number, log.transfer.target.displayName], ['consultative', '1002', 'Bob Colleague']);
@@ -100,28 +98,24 @@ describe('several calls at once', () => {
   it('logConsultations separate: the consultation has its own Task too, but never a wrap-up', async () => {
     const h = await setup({ items: { logConsultations: 'separate' } });
     const caller = await h.talk();
-    await h.run({ type: 'consult', callId: caller.callId, target: '1002' });
-    const consultation = h.phone.outboundCalls.at(-1);
-    assert.ok(consultation);
+    const consultation = await h.consult(caller.callId, '1002');
     await h.run({ type: 'complete-transfer', callId: caller.callId, consultationId: consultation.callId });
     assert.deepEqual(h.crm.logs.map((l) => [l.callId, l.direction]), [[consultation.callId, 'internal']]);
-    await h.run({ type: 'complete-wrap-up', callId: caller.callId });
+    await h.wrapUp(caller.callId);
     assert.deepEqual(h.crm.logs.map((l) => l.callId), [consultation.callId, caller.callId]);
   });
 
   it('leaving a two-party conference hands the caller to the colleague: one wrap-up, one Task saying so', async () => {
     const h = await setup();
     const caller = await h.talk();
-    await h.run({ type: 'consult', callId: caller.callId, target: '1002' });
-    const consultation = h.phone.outboundCalls.at(-1);
-    assert.ok(consultation);
+    const consultation = await h.consult(caller.callId, '1002');
     await h.run({ type: 'conference', callIds: [caller.callId, consultation.callId] });
     await rejectsWith(h, { type: 'leave-conference', callId: 'nope' }, 'SB20006');
     await h.run({ type: 'leave-conference', callId: consultation.callId });
     // The caller's call is the one handed on, whichever card the agent pressed.
     assert.deepEqual([caller.endReason, consultation.endReason, caller.transferredTo], ['transferred', 'transferred', '1002']);
     assert.deepEqual(h.engine.state.calls.map((c) => [c.id, c.state]), [[caller.callId, 'wrap-up']]);
-    await h.run({ type: 'complete-wrap-up', callId: caller.callId, notes: 'Bob takes it from here' });
+    await h.wrapUp(caller.callId, { notes: 'Bob takes it from here' });
     assert.equal(h.crm.logs.length, 1);
     const log = h.crm.logs[0]!;
     assert.deepEqual([log.callId, log.transfer?.kind, log.transfer?.target.number], [caller.callId, 'conference', '1002']);
@@ -138,20 +132,16 @@ describe('several calls at once', () => {
   it('a consultation that ends leaves the caller held, and the agent resumes it', async () => {
     const h = await setup();
     const caller = await h.talk();
-    await h.run({ type: 'consult', callId: caller.callId, target: '1002' });
-    const consultation = h.phone.outboundCalls.at(-1);
-    assert.ok(consultation);
+    const consultation = await h.consult(caller.callId, '1002');
     h.clock.advance(15_000);
-    consultation.hangup();
-    await h.settle();
+    await h.farHangsUp(consultation);
     assert.equal(h.call(caller.callId).state, 'held');
     assert.deepEqual(h.engine.state.calls.map((c) => c.id), [caller.callId], 'the consultation has no wrap-up of its own');
     await h.run({ type: 'resume', callId: caller.callId });
     assert.equal(h.call(caller.callId).state, 'active');
     assert.equal(h.presence, 'on-call');
-    caller.hangup();
-    await h.settle();
-    await h.run({ type: 'complete-wrap-up', callId: caller.callId });
+    await h.farHangsUp(caller);
+    await h.wrapUp(caller.callId);
     assert.deepEqual(h.crm.logs.map((l) => l.callId), [caller.callId]);
     assert.deepEqual(h.crm.logs[0]!.consultations?.map((c) => [c.talkSeconds, c.outcome]), [[15, 'ended']]);
     assert.equal(h.crm.logs[0]!.transfer, undefined);
@@ -160,9 +150,7 @@ describe('several calls at once', () => {
   it('a completed transfer the phone system refuses leaves the caller held (SB20005)', async () => {
     const h = await setup();
     const caller = await h.talk();
-    await h.run({ type: 'consult', callId: caller.callId, target: '1002' });
-    const consultation = h.phone.outboundCalls.at(-1);
-    assert.ok(consultation);
+    const consultation = await h.consult(caller.callId, '1002');
     h.phone.failNext('completeTransfer');
     await rejectsWith(h, { type: 'complete-transfer', callId: caller.callId, consultationId: consultation.callId }, 'SB20005');
     assert.equal(h.call(caller.callId).state, 'held');
@@ -172,9 +160,7 @@ describe('several calls at once', () => {
   it('conference: the held call joins, both are active and mixed', async () => {
     const h = await setup();
     const caller = await h.talk();
-    await h.run({ type: 'consult', callId: caller.callId, target: '1002' });
-    const consultation = h.phone.outboundCalls.at(-1);
-    assert.ok(consultation);
+    const consultation = await h.consult(caller.callId, '1002');
     await h.run({ type: 'conference', callIds: [caller.callId, consultation.callId] });
     assert.deepEqual([h.call(caller.callId).state, h.call(consultation.callId).state], ['active', 'active']);
     assert.deepEqual(h.call(caller.callId).conferencedWith, [consultation.callId]);
@@ -185,12 +171,9 @@ describe('several calls at once', () => {
   it('when a conference partner leaves, the remaining call is an ordinary call again (held when another is answered)', async () => {
     const h = await setup();
     const caller = await h.talk();
-    await h.run({ type: 'consult', callId: caller.callId, target: '1002' });
-    const consultation = h.phone.outboundCalls.at(-1);
-    assert.ok(consultation);
+    const consultation = await h.consult(caller.callId, '1002');
     await h.run({ type: 'conference', callIds: [caller.callId, consultation.callId] });
-    consultation.hangup();
-    await h.settle();
+    await h.farHangsUp(consultation);
     assert.deepEqual(h.call(caller.callId).conferencedWith, []);
     const next = await h.talk({ from: '+14155550199' });
     assert.equal(h.call(caller.callId).state, 'held');
@@ -224,9 +207,7 @@ describe('several calls at once', () => {
     const h = await setup();
     h.phone.setFarEnd('1002', 'busy');
     const caller = await h.talk();
-    await h.run({ type: 'consult', callId: caller.callId, target: '1002' });
-    const consultation = h.phone.outboundCalls.at(-1);
-    assert.ok(consultation);
+    const consultation = await h.consult(caller.callId, '1002');
     assert.deepEqual(h.logsFor(consultation.callId), []);
     assert.equal(h.call(caller.callId).state, 'held');
     assert.equal(h.presence, 'on-call');
@@ -237,17 +218,15 @@ describe('several calls at once', () => {
     const h = await setup();
     const first = await h.talk({ from: '+14155550101' });
     const second = await h.ring({ from: '+14155550102' });
-    first.hangup();
-    await h.settle();
+    await h.farHangsUp(first);
     assert.equal(h.call(first.callId).state, 'wrap-up');
     assert.equal(h.presence, 'on-call', 'a call is still ringing');
     await h.run({ type: 'answer', callId: second.callId });
-    second.hangup();
-    await h.settle();
+    await h.farHangsUp(second);
     assert.equal(h.presence, 'wrap-up');
-    await h.run({ type: 'complete-wrap-up', callId: first.callId });
+    await h.wrapUp(first.callId);
     assert.equal(h.presence, 'wrap-up');
-    await h.run({ type: 'complete-wrap-up', callId: second.callId });
+    await h.wrapUp(second.callId);
     assert.equal(h.presence, 'available');
     assert.deepEqual(h.crm.logs.map((l) => l.callId), [first.callId, second.callId]);
   });

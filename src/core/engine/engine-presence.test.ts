@@ -11,11 +11,7 @@ describe('presence', () => {
   for (const [status, prepare] of [
     ['away', async (h: Harness) => h.run({ type: 'set-presence', status: 'away', reasonId: 'Lunch' })],
     ['offline', async (h: Harness) => h.run({ type: 'set-presence', status: 'offline' })],
-    ['wrap-up', async (h: Harness) => {
-      const far = await h.talk();
-      far.hangup();
-      await h.settle();
-    }],
+    ['wrap-up', async (h: Harness) => { await h.callEndedByCaller(); }],
   ] as const) {
     it(`refuses inbound calls through the delegate when ${status} (486, never announced)`, async () => {
       const h = await setup();
@@ -58,19 +54,16 @@ describe('presence', () => {
     assert.equal(h.presence, 'on-call');
     await h.run({ type: 'answer', callId: far.callId });
     assert.equal(h.presence, 'on-call');
-    far.hangup();
-    await h.settle();
+    await h.farHangsUp(far);
     assert.equal(h.presence, 'available');
     assert.deepEqual(h.phone.publishedPresence('1001'), ['available', 'on-call', 'available']);
   });
 
   it('with wrap-up: on-call → wrap-up → the status chosen before the call', async () => {
     const h = await setup();
-    const far = await h.talk();
-    far.hangup();
-    await h.settle();
+    const far = await h.callEndedByCaller();
     assert.equal(h.presence, 'wrap-up');
-    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    await h.wrapUp(far.callId);
     assert.equal(h.presence, 'available');
   });
 
@@ -79,8 +72,7 @@ describe('presence', () => {
     await h.run({ type: 'set-presence', status: 'away', reasonId: 'Training' });
     const far = await h.dial('1002');
     assert.equal(h.presence, 'on-call');
-    far.hangup();
-    await h.settle();
+    await h.farHangsUp(far);
     assert.deepEqual([h.presence, h.engine.state.presence.reasonId], ['away', 'Training']);
   });
 
@@ -90,21 +82,18 @@ describe('presence', () => {
     await h.run({ type: 'set-presence', status: 'away', reasonId: 'Lunch' });
     assert.equal(h.presence, 'on-call');
     assert.deepEqual(h.engine.state.presence.returnTo, { status: 'away', reasonId: 'Lunch' });
-    far.hangup();
-    await h.settle();
+    await h.farHangsUp(far);
     assert.equal(h.presence, 'wrap-up');
-    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    await h.wrapUp(far.callId);
     assert.deepEqual([h.presence, h.engine.state.presence.reasonId], ['away', 'Lunch']);
   });
 
   it('a status chosen during wrap-up applies when wrap-up ends', async () => {
     const h = await setup();
-    const far = await h.talk();
-    far.hangup();
-    await h.settle();
+    const far = await h.callEndedByCaller();
     await h.run({ type: 'set-presence', status: 'offline' });
     assert.equal(h.presence, 'wrap-up');
-    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    await h.wrapUp(far.callId);
     assert.equal(h.presence, 'offline');
   });
 
@@ -114,9 +103,8 @@ describe('presence', () => {
     h.crm.omniChannelPresence({ status: 'away', reasonId: 'Break' });
     await h.settle();
     assert.equal(h.presence, 'on-call');
-    far.hangup();
-    await h.settle();
-    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    await h.farHangsUp(far);
+    await h.wrapUp(far.callId);
     assert.deepEqual([h.presence, h.engine.state.presence.reasonId], ['away', 'Break']);
   });
 

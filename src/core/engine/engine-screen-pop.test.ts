@@ -32,8 +32,7 @@ describe('screen pop timing', () => {
   it('does not pop a call nobody answered when popTiming is answer', async () => {
     const h = await setup({ items: { popTiming: 'answer' } });
     const far = await h.ring();
-    far.cancel();
-    await h.settle();
+    await h.callerGivesUp(far);
     assert.equal(h.crm.pops.length, 0);
   });
 
@@ -53,8 +52,7 @@ describe('screen pop timing', () => {
     const far = await h.dial('+14155550134');
     assert.deepEqual(h.crm.pops.map((p) => [p.direction, p.remote.number]), [['outbound', '+14155550134']]);
     assert.deepEqual(h.call(far.callId).relations.who, ALICE);
-    far.hangup();
-    await h.settle();
+    await h.farHangsUp(far);
     assert.deepEqual(h.logsFor(far.callId)[0]?.who, ALICE);
   });
 
@@ -64,8 +62,7 @@ describe('screen pop timing', () => {
     assert.deepEqual(h.call(far.callId).relations.candidates, [ALICE, BOB_LEAD]);
     assert.equal(h.call(far.callId).relations.who, undefined, 'nobody is chosen for the agent');
     await h.run({ type: 'choose-record', callId: far.callId, record: BOB_LEAD });
-    far.hangup();
-    await h.settle();
+    await h.farHangsUp(far);
     assert.deepEqual(h.logsFor(far.callId)[0]?.who, BOB_LEAD);
   });
 
@@ -74,9 +71,8 @@ describe('screen pop timing', () => {
     const clicked = await h.dial('+14155550134', ACME);
     assert.deepEqual(h.call(clicked.callId).relations.what, ACME);
     assert.equal(h.call(clicked.callId).relations.who, undefined);
-    clicked.hangup();
-    await h.settle();
-    await h.run({ type: 'complete-wrap-up', callId: clicked.callId });
+    await h.farHangsUp(clicked);
+    await h.wrapUp(clicked.callId);
     await h.dial('1002');
     assert.equal(h.crm.pops.length, 0);
   });
@@ -120,8 +116,8 @@ describe('screen pop timing', () => {
     first.hangup();
     second.hangup();
     await h.settle();
-    await h.run({ type: 'complete-wrap-up', callId: first.callId });
-    await h.run({ type: 'complete-wrap-up', callId: second.callId });
+    await h.wrapUp(first.callId);
+    await h.wrapUp(second.callId);
     assert.deepEqual(h.crm.logs.map((l) => [l.callId, l.who?.id, l.what?.id]), [[first.callId, ALICE.id, undefined], [second.callId, ALAN.id, undefined]]);
   });
 
@@ -151,8 +147,7 @@ describe('screen pop timing', () => {
     const h = await setup({ records: { '+14155550134': [ALICE] } });
     const release = holdPops(h);
     const far = await h.ring();
-    far.cancel();
-    await h.settle();
+    await h.callerGivesUp(far);
     assert.equal(h.crm.logs.length, 0, 'the log waits for the pop');
     release();
     await h.settle();
@@ -164,8 +159,7 @@ describe('screen pop timing', () => {
     const h = await setup({ records: { '+14155550134': [ALICE] } });
     const release = holdPops(h);
     const first = await h.ring();
-    first.cancel();
-    await h.settle();
+    await h.callerGivesUp(first);
     assert.equal(h.engine.state.presence.status, 'available', 'nothing to wrap up after a call nobody answered');
     await h.ring();
     assert.equal(h.offered.length, 2, 'the next call was offered');
@@ -176,8 +170,7 @@ describe('screen pop timing', () => {
   it('a pop that lands after its call ended relates nothing to the next call; a dial does not take another call\'s record in view', async () => {
     const h = await setup({ items: { wrapUpEnabled: 'false' }, records: { '+14155550134': [ALICE] } });
     const missed = await h.ring();
-    missed.cancel();
-    await h.settle();
+    await h.callerGivesUp(missed);
     await new Promise((r) => setTimeout(r, 5));
     assert.equal(h.engine.state.recordInView?.id, ALICE.id, 'the missed call\'s pop is on screen');
     const out = await h.dial('+442079460958');
@@ -194,17 +187,13 @@ describe('screen pop timing', () => {
     const storage = new MemoryStorage();
     const phone = new FakePhoneSystem({ users: { '1001': 'secret', '1003': 'secret' } });
     const first = await setup({ storage, phone, items: { wrapUpEnabled: 'false' } });
-    const far = await first.talk();
-    far.hangup();
-    await first.settle();
+    const far = await first.callEndedByCaller();
     await new Promise((r) => setTimeout(r, 5));
     assert.deepEqual(first.engine.state.recent.map((c) => c.id), [far.callId]);
     first.engine.dispose();
     const again = await setup({ storage, phone, items: { wrapUpEnabled: 'false' } });
     assert.deepEqual(again.engine.state.recent.map((c) => [c.id, c.state, c.endReason]), [[far.callId, 'closed', 'remote-hangup']]);
-    const next = await again.talk({ from: '+14155550199' });
-    next.hangup();
-    await again.settle();
+    const next = await again.callEndedByCaller({ from: '+14155550199' });
     assert.deepEqual(again.engine.state.recent.map((c) => c.id), [next.callId, far.callId], 'newest first');
     again.engine.dispose();
     const other = await setup({ storage, phone, signIn: false });
@@ -222,8 +211,7 @@ describe('screen pop timing', () => {
     await h.run({ type: 'choose-record', callId: far.callId, record: BOB_LEAD });
     await h.run({ type: 'choose-record', callId: far.callId, record: ACME });
     assert.deepEqual(h.crm.calls.filter((c) => c.method === 'openRecord').map((c) => c.args[0]), [BOB_LEAD, ACME]);
-    far.hangup();
-    await h.settle();
+    await h.farHangsUp(far);
     const [log] = h.logsFor(far.callId);
     assert.deepEqual(log?.who, BOB_LEAD);
     assert.deepEqual(log?.what, ACME);
@@ -244,10 +232,7 @@ describe('screen pop timing', () => {
 describe('click-to-dial', () => {
   it('dials the clicked number and relates the record (Contact → who), through to the log', async () => {
     const h = await setup({ items: { wrapUpEnabled: 'false' } });
-    h.crm.clickToDial({ number: '+1 (415) 555-0134', record: ALICE });
-    await h.settle();
-    const far = h.phone.outboundCalls.at(-1);
-    assert.ok(far);
+    const far = await h.clickToDial({ number: '+1 (415) 555-0134', record: ALICE });
     assert.deepEqual(far.attachedData, { recordId: ALICE.id });
     const c = h.call(far.callId);
     assert.deepEqual([c.direction, c.state, c.relations.who], ['outbound', 'active', ALICE]);
@@ -259,10 +244,7 @@ describe('click-to-dial', () => {
 
   it('a click-to-dial on a Case relates it as what', async () => {
     const h = await setup();
-    h.crm.clickToDial({ number: '+14155550134', record: CASE });
-    await h.settle();
-    const far = h.phone.outboundCalls.at(-1);
-    assert.ok(far);
+    const far = await h.clickToDial({ number: '+14155550134', record: CASE });
     assert.deepEqual(h.call(far.callId).relations.what, CASE);
   });
 
@@ -273,9 +255,8 @@ describe('click-to-dial', () => {
     assert.deepEqual(h.engine.state.recordInView, ACME);
     const external = await h.dial('+442079460958');
     assert.deepEqual(h.call(external.callId).relations.what, ACME);
-    external.hangup();
-    await h.settle();
-    await h.run({ type: 'complete-wrap-up', callId: external.callId });
+    await h.farHangsUp(external);
+    await h.wrapUp(external.callId);
     const internal = await h.dial('1002');
     assert.equal(h.call(internal.callId).relations.what, undefined);
     h.crm.navigate(null);
@@ -311,7 +292,7 @@ describe('who and what: records the agent opens during the call, chosen in wrap-
     assert.deepEqual(relations.opened, [NEW_CONTACT, ACME], 'a User page is not something a call is about');
     assert.deepEqual(relations.candidates, [], 'opened records are not screen-pop matches (no chooser)');
     await h.run({ type: 'hangup', callId: far.callId });
-    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    await h.wrapUp(far.callId);
     assert.deepEqual([h.logsFor(far.callId)[0]?.who, h.logsFor(far.callId)[0]?.what], [NEW_CONTACT, ACME]);
   });
 
@@ -327,7 +308,7 @@ describe('who and what: records the agent opens during the call, chosen in wrap-
     h.crm.navigate(BOB_LEAD);
     await h.settle();
     await h.run({ type: 'relate', callId: far.callId, whoId: NEW_CONTACT.id, whatId: OTHER_CASE.id });
-    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    await h.wrapUp(far.callId);
     const log = h.logsFor(far.callId)[0];
     assert.deepEqual([log?.who, log?.what], [NEW_CONTACT, OTHER_CASE]);
   });
@@ -344,7 +325,7 @@ describe('who and what: records the agent opens during the call, chosen in wrap-
     await rejectsWith(h, { type: 'relate', callId: far.callId, whoId: ACME.id }, 'SB40002');
     await rejectsWith(h, { type: 'relate', callId: far.callId, whatId: CASE.id }, 'SB40002');
     await h.run({ type: 'relate', callId: far.callId, whoId: BOB_LEAD.id, whatId: null });
-    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    await h.wrapUp(far.callId);
     const log = h.logsFor(far.callId)[0];
     assert.deepEqual([log?.who, log?.what], [BOB_LEAD, undefined]);
   });
@@ -359,7 +340,7 @@ describe('who and what: records the agent opens during the call, chosen in wrap-
     assert.equal(h.call(far.callId).disposition, 'FollowUp');
     await h.run({ type: 'set-wrap-up', callId: far.callId, disposition: null });
     assert.equal(h.call(far.callId).disposition, undefined);
-    await h.run({ type: 'complete-wrap-up', callId: far.callId });
+    await h.wrapUp(far.callId);
     assert.equal(h.logsFor(far.callId)[0]?.disposition, undefined);
   });
 });
