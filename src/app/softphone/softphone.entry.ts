@@ -145,11 +145,16 @@ function tabId(): string {
 function startCrm(): { crm: Promise<OpenCtiCrm>; storage: Promise<StoragePort>; locks: Promise<LockManagerLike | undefined> } {
   const storage = usableStorage(new IndexedDbStorage(), () => new MemoryStorage(), logger);
   const locks = usableLocks('locks' in navigator ? navigator.locks : undefined, logger);
+  // The locks the outbox uses once the probe says they work; the library does not wait for the probe.
+  const crmLocks = locks.then((usable) => (usable ? browserLocks() : undefined));
   const crm = (async () => {
-    const crmLocks = (await locks) ? browserLocks() : undefined;
     // One number formatter for the panel and the logs' subjects.
-    const options = { window, document: scriptLoadingDocument(), clock, logger, origins: originTrust(), formatNumber: formatPhoneNumber, ...(crmLocks ? { locks: crmLocks } : {}) };
-    return classic ? (await classic).createOpenCtiClassic({ ...options, storage: await storage }) : createOpenCtiLightning({ ...options, storage });
+    const options = { window, document: scriptLoadingDocument(), clock, logger, origins: originTrust(), formatNumber: formatPhoneNumber };
+    if (classic) {
+      const probed = await crmLocks;
+      return (await classic).createOpenCtiClassic({ ...options, storage: await storage, ...(probed ? { locks: probed } : {}) });
+    }
+    return createOpenCtiLightning({ ...options, storage, locks: crmLocks, notifyReadyOnLoad: true });
   })();
   crm.catch(() => {}); // awaited (and reported) in main()
   return { crm, storage, locks };
@@ -162,9 +167,6 @@ async function main(): Promise<void> {
     showNotInFrame();
     return;
   }
-  // The panel's first render is tens of milliseconds of main thread: the Open CTI library's request
-  // (sent as soon as the Web Locks probe answers) leaves before it, not after.
-  const locks = await started.locks;
   const host = new SoftphoneHost({
     locale,
     clock,
@@ -186,6 +188,7 @@ async function main(): Promise<void> {
   // over when this one closes. Only the tab holding the phone reads or writes them.
   const dialogStorage = localStorageOrUndefined();
   const storageReady = started.storage;
+  const locks = await started.locks;
   let crm: OpenCtiCrm;
   try {
     crm = await started.crm;

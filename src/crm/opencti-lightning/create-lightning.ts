@@ -15,11 +15,17 @@ import { readOpenCti } from './opencti-library.ts';
 import { LightningSurface } from './lightning-surface.ts';
 
 /**
- * The bridge's options; the storage may still be opening (IndexedDB takes tens of milliseconds): the
- * library loads meanwhile, so the softphone is ready sooner.
+ * The bridge's options; the storage may still be opening (IndexedDB takes tens of milliseconds) and
+ * Web Locks still being probed: the library loads meanwhile, so the softphone is ready sooner.
  */
-export type LightningBridgeOptions = Omit<OpenCtiBridgeOptions, 'storage'> & {
+export type LightningBridgeOptions = Omit<OpenCtiBridgeOptions, 'storage' | 'locks'> & {
   readonly storage: OpenCtiBridgeOptions['storage'] | Promise<OpenCtiBridgeOptions['storage']>;
+  readonly locks?: OpenCtiBridgeOptions['locks'] | Promise<OpenCtiBridgeOptions['locks']>;
+  /**
+   * Tells Salesforce the softphone has loaded as soon as the library is in, before the storage and
+   * the listeners (the softphone page does; `notifyReady` then shares that notice).
+   */
+  readonly notifyReadyOnLoad?: boolean;
 };
 
 export async function createOpenCtiLightning(options: LightningBridgeOptions): Promise<OpenCtiCrm> {
@@ -35,6 +41,11 @@ export async function createOpenCtiLightning(options: LightningBridgeOptions): P
   await loadLibrary({ window: options.window, document: options.document, clock: options.clock, src, what: 'Open CTI for Lightning', ready: () => readOpenCti(options.window) !== undefined, ...(options.loadTimeoutMs ? { timeoutMs: options.loadTimeoutMs } : {}) });
   const lib = readOpenCti(options.window);
   if (!lib) throw new SwitchboardError('SB30001', 'sforce.opencti is missing after loading the library.');
+  const surface = new LightningSurface(new OpenCtiLightningApi(lib, options.clock, options.callTimeoutMs));
+  const readyNotice = options.notifyReadyOnLoad ? surface.notifyInitializationComplete() : undefined;
+  readyNotice?.catch(() => {}); // reported by whoever awaits notifyReady
   const storage = await options.storage;
-  return startSalesforceCrm(new LightningSurface(new OpenCtiLightningApi(lib, options.clock, options.callTimeoutMs)), { ...options, storage });
+  const locks = await options.locks;
+  const { locks: _probing, notifyReadyOnLoad: _early, ...rest } = options;
+  return startSalesforceCrm(surface, { ...rest, storage, ...(locks ? { locks } : {}), ...(readyNotice ? { readyNotice } : {}) });
 }

@@ -17,7 +17,7 @@ import { readOpenCti, type OpenCtiLibrary } from './opencti-library.ts';
 
 const INIT_FAILURE = 'Failed to initialize Open CTI. Ensure that it is loaded from the right frame with correct URL parameters';
 
-async function boot(options: { search?: string; behaviour?: (org: FakeOrg) => ScriptBehaviour; clock?: FakeClock; origins?: OriginTrust; protocol?: string; storage?: Promise<MemoryStorage> } = {}) {
+async function boot(options: { search?: string; behaviour?: (org: FakeOrg) => ScriptBehaviour; clock?: FakeClock; origins?: OriginTrust; protocol?: string; storage?: Promise<MemoryStorage>; locks?: Promise<undefined>; notifyReadyOnLoad?: boolean } = {}) {
   const org = standardOrg();
   const clock = options.clock ?? new FakeClock();
   let control: FakeSforceControl | undefined;
@@ -26,7 +26,10 @@ async function boot(options: { search?: string; behaviour?: (org: FakeOrg) => Sc
     ...(options.protocol ? { protocol: options.protocol } : {}),
     onScript: () => options.behaviour?.(org) ?? { kind: 'run', run: (win) => { control = installFakeSforce(win, org); } },
   });
-  const crm = createOpenCtiLightning({ window: browser.window, document: browser.document, clock, logger: silentLogger, storage: options.storage ?? new MemoryStorage(), origins: options.origins ?? SF_TRUST });
+  const crm = createOpenCtiLightning({
+    window: browser.window, document: browser.document, clock, logger: silentLogger, storage: options.storage ?? new MemoryStorage(), origins: options.origins ?? SF_TRUST,
+    ...(options.locks ? { locks: options.locks } : {}), ...(options.notifyReadyOnLoad ? { notifyReadyOnLoad: true } : {}),
+  });
   return { org, clock, browser, crm, control: () => control! };
 }
 
@@ -75,6 +78,22 @@ test('the library loads while the storage is still opening; the bridge starts on
   open(new MemoryStorage());
   (await crm).dispose();
   assert.equal(started, true);
+});
+
+test('asked to, the bridge tells Salesforce it has loaded once the library is in, before the storage opens or the locks are probed; notifyReady shares that notice', async () => {
+  let open: (storage: MemoryStorage) => void = () => {};
+  let probed: (locks: undefined) => void = () => {};
+  const storage = new Promise<MemoryStorage>((resolve) => { open = resolve; });
+  const locks = new Promise<undefined>((resolve) => { probed = resolve; });
+  const { crm, org, control } = await boot({ storage, locks, notifyReadyOnLoad: true });
+  for (let i = 0; i < 20 && !org.initializationCompleted; i++) await new Promise((r) => setTimeout(r, 0));
+  assert.equal(org.initializationCompleted, true, 'ready before the storage and the locks');
+  open(new MemoryStorage());
+  probed(undefined);
+  const port = await crm;
+  await port.notifyReady();
+  assert.equal(control().calls.filter((c) => c.method === 'notifyInitializationComplete').length, 1, 'one notice');
+  port.dispose();
 });
 
 test('missing sfdcIframeOrigin or mode, or a bad origin, fails with SB30001 before loading anything', async () => {

@@ -38,6 +38,8 @@ export interface SalesforceCrmOptions {
    * form when known, else the number as received.
    */
   readonly formatNumber?: NumberFormatter;
+  /** notifyInitializationComplete already sent by the bridge (as soon as its library loaded): notifyReady shares it. */
+  readonly readyNotice?: Promise<void>;
 }
 
 /** Formats a party's number for text that is written once (a log's subject); `defaultCountry` reads national numbers. */
@@ -82,6 +84,7 @@ export class SalesforceCrm implements OpenCtiCrm {
 
   constructor(private readonly options: SalesforceCrmOptions) {
     this.surface = options.surface;
+    if (options.readyNotice) this.readyNotified = this.keepReadyNotice(options.readyNotice);
     this.capabilities = {
       screenPop: true,
       callLogging: true,
@@ -164,11 +167,16 @@ export class SalesforceCrm implements OpenCtiCrm {
    * A refusal is not kept: the next call asks again.
    */
   notifyReady(): Promise<void> {
-    this.readyNotified ??= this.options.surface.notifyInitializationComplete().catch((error: unknown) => {
-      this.readyNotified = undefined;
+    this.readyNotified ??= this.keepReadyNotice(this.options.surface.notifyInitializationComplete());
+    return this.readyNotified;
+  }
+
+  private keepReadyNotice(notice: Promise<void>): Promise<void> {
+    const kept = notice.catch((error: unknown) => {
+      if (this.readyNotified === kept) this.readyNotified = undefined;
       throw error;
     });
-    return this.readyNotified;
+    return kept;
   }
 
   private readyNotified: Promise<void> | undefined;

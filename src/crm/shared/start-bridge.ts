@@ -23,6 +23,8 @@ export interface OpenCtiBridgeOptions extends BridgeDependencies {
   readonly outbox?: SalesforceCrmOptions['outbox'];
   /** How numbers read in log subjects (the panel's formatter); see SalesforceCrmOptions. */
   readonly formatNumber?: SalesforceCrmOptions['formatNumber'];
+  /** See SalesforceCrmOptions.readyNotice. */
+  readonly readyNotice?: Promise<void>;
 }
 
 export async function startSalesforceCrm(surface: SalesforceSurface, options: OpenCtiBridgeOptions): Promise<OpenCtiCrm> {
@@ -31,6 +33,7 @@ export async function startSalesforceCrm(surface: SalesforceSurface, options: Op
     ...(options.locks ? { locks: options.locks } : {}),
     ...(options.outbox ? { outbox: options.outbox } : {}),
     ...(options.formatNumber ? { formatNumber: options.formatNumber } : {}),
+    ...(options.readyNotice ? { readyNotice: options.readyNotice } : {}),
   });
   await crm.attach();
   return crm;
