@@ -81,14 +81,11 @@ export class Workspace {
     this.modalHost = h('div', { class: 'console-modal-host' });
     root.append(this.tabBar, this.content, this.modalHost);
     // The user's time zone and date formats are ready before the first record page (a screen pop)
-    // needs them, as Lightning has the user's locale settings from app load.
-    const warm = (): void => {
-      const ctx = this.format();
-      formatDate('2000-01-01', ctx);
-      formatDateTime('2000-01-01T00:00:00Z', ctx);
-    };
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(warm, { timeout: 2000 });
-    else setTimeout(warm, 0);
+    // needs them, as Lightning has the user's locale settings from app load: made here, while the
+    // console loads (before the softphone's frame), not in the middle of the softphone's start or a pop.
+    const ctx = this.format();
+    formatDate('2000-01-01', ctx);
+    formatDateTime('2000-01-01T00:00:00Z', ctx);
   }
 
   setSession(session: Session): void {
