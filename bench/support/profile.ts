@@ -135,7 +135,7 @@ export async function rawCpuProfile<T>(page: Page, frame: Frame | Page, work: ()
   }
 }
 
-const DIST_APP = resolve(import.meta.dirname, '../../dist');
+const DIST = resolve(import.meta.dirname, '../../dist');
 
 /** Maps a bundle position to its source (`sip.js/lib/core/messages/...ts:12`) through the bundle's source map. */
 function sourceMapper(): (url: string, line: number, column: number) => string | undefined {
@@ -146,7 +146,7 @@ function sourceMapper(): (url: string, line: number, column: number) => string |
       else if (e.name.endsWith('.js')) files.set(e.name, join(dir, e.name));
     }
   };
-  try { walk(DIST_APP); } catch { /* no build: positions stay minified */ }
+  try { walk(DIST); } catch { /* no build: positions stay minified */ }
   const maps = new Map<string, TraceMap | undefined>();
   return (url, line, column) => {
     const file = files.get(url.replace(/^.*\//, '').replace(/\?.*$/, ''));

@@ -6,8 +6,6 @@ import { readFile } from 'node:fs/promises';
 import type { Plugin } from 'esbuild';
 import { decodeGrammarOnce, SIP_GRAMMAR } from '../sip-grammar/decode-once.mjs';
 
-export { decodeGrammarOnce };
-
 export function sipGrammarOnce(): Plugin {
   return {
     name: 'sip-grammar-once',

@@ -11,7 +11,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
-import { decodeGrammarOnce, sipGrammarOnce } from '../../scripts/esbuild/sip-grammar-once.ts';
+import { decodeGrammarOnce } from '../../scripts/sip-grammar/decode-once.mjs';
+import { sipGrammarOnce } from '../../scripts/esbuild/sip-grammar-once.ts';
 
 const require = createRequire(import.meta.url);
 const ROOT = resolve(import.meta.dirname, '../..');

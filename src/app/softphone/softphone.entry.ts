@@ -197,8 +197,9 @@ async function main(): Promise<void> {
     host.fail(error);
     return;
   }
-  // Salesforce hears the softphone has loaded now, as from a bare softphone: the tab's election, the
-  // call center's settings and the SIP registration come after, and show their own state in the panel.
+  // Salesforce hears the softphone has loaded before the tab's election, the call center's settings
+  // and the SIP registration, which show their own state in the panel. (Lightning's bridge already
+  // sent it when its library loaded, and this shares that notice; Classic's sends it here.)
   crm.notifyReady().catch((e: unknown) => logger.log('warn', 'notifyReady failed', { error: String(e) }));
   const storage = await storageReady;
   // This console's utility bar counts the call logs Salesforce refused (in every tab, leader or not).

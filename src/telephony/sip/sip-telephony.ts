@@ -136,6 +136,7 @@ class SipTelephonyAdapter implements SipTelephony {
   private readonly media: MediaRecovery;
   private delegate: TelephonyDelegate = { acceptIncoming: () => true };
   private ua: UserAgent | undefined;
+  private parserWarmed = false; // parser-warm-up.ts, once per page
   private registration: RegistrationKeeper | undefined;
   private keepAlive: KeepAlive | undefined;
   private presence: PresenceClient | undefined;
@@ -287,7 +288,11 @@ class SipTelephonyAdapter implements SipTelephony {
           // waits, not when the first call rings (after the first REGISTER's work is done).
           this.clock.setTimeout(() => {
             this.browserAudio.warmUp();
-            if (this.ua === ua) warmUpSipParser(ua);
+            // Once per page: a re-registration (after a network change) finds the parser warm.
+            if (this.ua === ua && !this.parserWarmed) {
+              this.parserWarmed = true;
+              warmUpSipParser(ua);
+            }
           }, WARM_UP_DELAY_MS);
         }
       },

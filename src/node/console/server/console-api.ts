@@ -5,7 +5,7 @@
  * CTI's `{success, returnValue, errors}` shape, so the page forwards it untouched.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DataError, type ConsoleData, type SoftphoneLayoutDef, type UserView } from './console-data.ts';
+import { ACTIVITY_HISTORY, DataError, type ConsoleData, type SoftphoneLayoutDef, type UserView } from './console-data.ts';
 import { ApexRegistry, parseMethodParams } from './apex-registry.ts';
 import { ConsoleEventLog } from './event-log.ts';
 import { HttpError, readJson, sendJson } from './http-util.ts';
@@ -17,9 +17,7 @@ import type { VoiceConsoleRoute } from './voice-console-routes.ts';
 
 export const CONSOLE_API = '/emulator/api/console/';
 /** How many activities a record page carries (Lightning's timeline shows the latest few, then "View More"). */
-export const ACTIVITIES_SHOWN = 10;
-/** The Activity History related list's relationship name, as in its View All URL. */
-export const ACTIVITY_HISTORY = 'ActivityHistories';
+const ACTIVITIES_SHOWN = 10;
 /** Records per page of a View All list. */
 const VIEW_ALL_PAGE = 50;
 

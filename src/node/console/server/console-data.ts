@@ -58,6 +58,8 @@ export interface RelatedList {
   readonly object: string; readonly label: string; readonly field: string; readonly relationship: string;
   readonly count: number; readonly records: readonly RecordView[];
 }
+/** The Activity History related list's relationship name, as in its View All URL (the server's and the page's). */
+export const ACTIVITY_HISTORY = 'ActivityHistories';
 /** Which slice of a list to read: at most `limit` records after the first `offset`. */
 export interface ListPage { readonly limit: number; readonly offset?: number }
 

@@ -24,22 +24,20 @@ export function userLocale(localeSidKey: string | undefined): string {
   }
 }
 
-/** A time zone Intl accepts, or undefined (the browser's own) for a missing or unknown one. */
+/**
+ * A time zone Intl accepts, or undefined (the browser's own) for a missing or unknown one. The first
+ * formatter with a time zone loads ICU's zone data (about 30 ms); dateFormat keeps it, so a zone is
+ * checked once.
+ */
 export function userTimeZone(timeZoneSidKey: string | undefined): string | undefined {
   if (!timeZoneSidKey) return undefined;
-  // The first formatter with a time zone loads ICU's zone data (about 30 ms): checked once per zone.
-  const known = checkedZones.get(timeZoneSidKey);
-  if (known !== undefined) return known ? timeZoneSidKey : undefined;
   try {
     dateFormat('en-US', { timeZone: timeZoneSidKey });
-    checkedZones.set(timeZoneSidKey, true);
     return timeZoneSidKey;
   } catch {
-    checkedZones.set(timeZoneSidKey, false);
     return undefined;
   }
 }
-const checkedZones = new Map<string, boolean>();
 
 /**
  * Intl formatters by what they format and for whom: building one costs far more than formatting
@@ -47,18 +45,15 @@ const checkedZones = new Map<string, boolean>();
  * dozens of times (its activities' dates).
  */
 const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
-function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `d|${locale}|${JSON.stringify(options)}`;
-  let f = formatters.get(key) as Intl.DateTimeFormat | undefined;
-  if (!f) formatters.set(key, f = new Intl.DateTimeFormat(locale, options));
+function kept<F extends Intl.DateTimeFormat | Intl.NumberFormat>(key: string, make: () => F): F {
+  let f = formatters.get(key) as F | undefined;
+  if (!f) formatters.set(key, f = make());
   return f;
 }
-function numberFormat(locale: string, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
-  const key = `n|${locale}|${JSON.stringify(options)}`;
-  let f = formatters.get(key) as Intl.NumberFormat | undefined;
-  if (!f) formatters.set(key, f = new Intl.NumberFormat(locale, options));
-  return f;
-}
+const dateFormat = (locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat =>
+  kept(`d|${locale}|${JSON.stringify(options)}`, () => new Intl.DateTimeFormat(locale, options));
+const numberFormat = (locale: string, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat =>
+  kept(`n|${locale}|${JSON.stringify(options)}`, () => new Intl.NumberFormat(locale, options));
 
 /** A date field (YYYY-MM-DD) is a calendar day: shown as that day whatever the time zone. */
 export function formatDate(value: string, ctx: FormatContext): string {

@@ -7,6 +7,7 @@
 import { h } from './dom.ts';
 import type { FieldInfo, LookupName, ObjectInfo, RecordPage, RecordView, RelatedList, Value } from './api-client.ts';
 import { formatDate, formatDateTime, formatDuration, formatValue, picklistLabel, type FormatContext } from './field-format.ts';
+import { ACTIVITY_HISTORY } from '../server/console-data.ts';
 
 export interface RecordPageContext {
   readonly basePath: string;
@@ -33,9 +34,6 @@ export function recordSections(page: RecordPage, ctx: RecordPageContext): Node[]
     timeline(activities, page.activityCount, relatedListUrl(ctx.basePath, record, ACTIVITY_HISTORY), page.activityObject, ctx),
   ];
 }
-
-/** The Activity History related list's relationship name, as in its View All URL. */
-export const ACTIVITY_HISTORY = 'ActivityHistories';
 
 /** Lightning's URL of a record's related list (View All). */
 export function relatedListUrl(basePath: string, parent: Pick<RecordView, 'object' | 'Id'>, relationship: string): string {

@@ -7,7 +7,8 @@
 import { h } from './dom.ts';
 import type { ApiClient, FieldInfo, ObjectInfo, RecordView } from './api-client.ts';
 import { formatValue, type FormatContext } from './field-format.ts';
-import { ACTIVITY_HISTORY, activityRow, activityTable, link } from './record-page.ts';
+import { ACTIVITY_HISTORY } from '../server/console-data.ts';
+import { activityRow, activityTable, link } from './record-page.ts';
 
 export interface RelatedViewContext {
   readonly basePath: string;
