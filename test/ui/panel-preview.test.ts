@@ -365,3 +365,32 @@ test('transfers: consult a colleague then complete, or transfer at once; the qua
   assert.equal(await transferred.count(), 3, 'two transferred legs of the first call plus the blind transfer');
   await context.close();
 });
+
+test('Answer stays where it is while the screen pop fills in the ringing card (match, no match, caller name or none)', { timeout: 60_000 }, async () => {
+  const context = await browser.newContext();
+  const page = await open(context, '?signin=1');
+  await page.getByRole('status', { name: 'Connection' }).filter({ hasText: /^Connected$/ }).waitFor();
+  // The pop waits until the test lets it go: the card shows first, its records after.
+  await inPage(page, `const real = crm.screenPop.bind(crm); window.popGate = []; crm.screenPop = (request) => new Promise((release) => window.popGate.push(() => release(real(request))));`);
+  const answer = page.getByRole('button', { name: 'Answer' });
+  const cases = [
+    { from: '+14155550100', displayName: '', after: 'Related to Contact: Katherine Johnson' },
+    { from: '+14155550100', displayName: 'Katherine Johnson', after: 'Related to Contact: Katherine Johnson' },
+    { from: '+14155550199', displayName: '', after: undefined },
+  ];
+  for (const c of cases) {
+    await inPage(page, `window.far = phone.callAgent({ from: '${c.from}'${c.displayName ? `, displayName: '${c.displayName}'` : ''} });`);
+    await answer.waitFor();
+    await page.waitForFunction('window.popGate.length === 1');
+    const before = await answer.boundingBox();
+    await inPage(page, `window.popGate.shift()(); await crm.settle();`);
+    if (c.after) await page.getByText(c.after).waitFor();
+    else await page.getByText('Why this record').waitFor();
+    const after = await answer.boundingBox();
+    assert.ok(before && after, 'Answer is on screen');
+    assert.equal(after.y, before.y, `Answer did not move when the pop for ${c.from} (${c.displayName || 'no name'}) came back`);
+    await inPage(page, `window.far.cancel(); await phone.settle();`);
+    await answer.waitFor({ state: 'detached' });
+  }
+  await context.close();
+});

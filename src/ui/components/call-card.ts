@@ -64,26 +64,28 @@ export function callCard(call: CallView, ctx: CallCardContext): TemplateResult {
         : ''}
       <span class="slds-badge" role="timer" aria-label=${t.t('call.timer', { time: formatDuration(call.timerSeconds) })}>${formatDuration(call.timerSeconds)}</span>
     </div>
-    <p class="sb-caller slds-truncate">${headline}</p>
-    ${subline ? html`<p class="slds-truncate">${subline}</p>` : ''}
-    ${call.muted ? html`<span class="slds-badge">${t.t('call.muted')}</span>` : ''}
-    ${call.conferenceWith.length ? html`<p class="sb-meta">${t.t('call.conferenceWith', { names: call.conferenceWith.join(', ') })}</p>` : ''}
-    ${call.chooser
-      ? html`<fieldset class="sb-chooser">
-          <legend>${t.t('records.choose')}</legend>
-          <ul aria-label=${t.t('records.chooseLabel')}>
-            ${call.chooser.candidates.map((r) => html`<li>
-              <button type="button" class="slds-button slds-button_stretch sb-record" aria-pressed=${r.id === call.chooser?.chosenId ? 'true' : 'false'}
-                @click=${() => ctx.onChoose(call, r)}>
-                <span class="sb-grow slds-truncate">${recordLabel(r)}</span>
-                ${call.chooser?.details[r.id] ? html`<span class="sb-meta slds-truncate sb-details">${call.chooser.details[r.id]}</span>` : ''}
-              </button>
-            </li>`)}
-          </ul>
-        </fieldset>`
-      : call.related.length
-        ? html`<p class="sb-meta slds-truncate">${t.t('records.related', { name: call.related.map(recordLabel).join(' · ') })}</p>`
-        : ''}
+    <div class=${call.title === 'call.inbound' ? 'sb-who sb-who_reserved' : 'sb-who'}>
+      <p class="sb-caller slds-truncate">${headline}</p>
+      ${subline ? html`<p class="slds-truncate">${subline}</p>` : ''}
+      ${call.muted ? html`<span class="slds-badge">${t.t('call.muted')}</span>` : ''}
+      ${call.conferenceWith.length ? html`<p class="sb-meta">${t.t('call.conferenceWith', { names: call.conferenceWith.join(', ') })}</p>` : ''}
+      ${call.chooser
+        ? html`<fieldset class="sb-chooser">
+            <legend>${t.t('records.choose')}</legend>
+            <ul aria-label=${t.t('records.chooseLabel')}>
+              ${call.chooser.candidates.map((r) => html`<li>
+                <button type="button" class="slds-button slds-button_stretch sb-record" aria-pressed=${r.id === call.chooser?.chosenId ? 'true' : 'false'}
+                  @click=${() => ctx.onChoose(call, r)}>
+                  <span class="sb-grow slds-truncate">${recordLabel(r)}</span>
+                  ${call.chooser?.details[r.id] ? html`<span class="sb-meta slds-truncate sb-details">${call.chooser.details[r.id]}</span>` : ''}
+                </button>
+              </li>`)}
+            </ul>
+          </fieldset>`
+        : call.related.length
+          ? html`<p class="sb-meta slds-truncate">${t.t('records.related', { name: call.related.map(recordLabel).join(' · ') })}</p>`
+          : ''}
+    </div>
     <div class="sb-actions" role="group">
       ${call.actions.map((a) => html`<button type="button" class=${BUTTON_CLASS[a.tone]}
           aria-pressed=${a.kind === 'keypad' || a.kind === 'transfer' ? String(ctx.tool === a.kind) : nothing}
@@ -117,6 +119,14 @@ export const callCardStyles = css`
   .sb-call_held { background: var(--sb-bg-alt); }
   .sb-call_focused:not(.sb-call_offering) { border-color: var(--sb-brand); }
   .sb-caller { font-size: 1.125rem; font-weight: 700; }
+  .sb-who { display: grid; grid-template-columns: minmax(0, 1fr); gap: 0.375rem; align-content: start; }
+  /*
+   * An incoming call's card keeps room for the caller's name, number and record line from the first
+   * ring: the screen pop fills them in while the agent reaches for Answer, and the button must not
+   * move under the pointer (it did by two lines). Heights: the caller line, a body line and a meta
+   * line at line-height 1.5 (body 0.8125rem, meta 0.75rem), and the two gaps.
+   */
+  .sb-who_reserved { min-height: calc(1.5 * (1.125rem + 0.8125rem + 0.75rem) + 2 * 0.375rem); }
   .sb-more summary { cursor: pointer; font-size: 0.75rem; color: var(--sb-text-weak); }
   .sb-trail { margin: 0.25rem 0 0 1rem; padding: 0; list-style: decimal; font-size: 0.75rem; }
   .sb-trail li + li { margin-top: 0.125rem; }
