@@ -92,6 +92,37 @@ describe('the console\'s main pages have no overlapping or cut-off controls', { 
     });
   }
 
+  test('the utility bar\'s icons draw from symbols served one by one; the whole SLDS sprite is never fetched', { timeout: 20_000 }, async () => {
+    const context = await h.browser.newContext({ ignoreHTTPSErrors: true, viewport: VIEWPORTS[1] });
+    try {
+      const page = await context.newPage();
+      const fetched: string[] = [];
+      page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+      await page.goto(h.console.consoleUrl());
+      await ready(page);
+      await setPanel(page, /^Phone$/, true);
+      const icons = await page.evaluate(`Promise.all([...document.querySelectorAll('.console-utility-bar svg use, #phone-panel svg use')].map(async (use) => {
+        const href = use.getAttribute('href');
+        const res = await fetch(href);
+        const box = use.getBBox();
+        return { href, status: res.status, type: res.headers.get('content-type'), body: await res.text(), drawn: box.width > 0 && box.height > 0 };
+      }))`) as { href: string; status: number; type: string; body: string; drawn: boolean }[];
+      assert.ok(icons.length >= 2, `the Phone button and panel header have icons (${icons.length})`);
+      for (const icon of icons) {
+        const [path, name] = icon.href.split('#');
+        assert.match(path!, /^\/assets\/icons\/utility\/[a-z_]+\.svg$/, icon.href);
+        assert.equal(icon.status, 200, icon.href);
+        assert.match(icon.type, /^image\/svg\+xml/, icon.href);
+        assert.equal(icon.body.match(/<symbol\b/g)?.length, 1, `${icon.href}: one symbol`);
+        assert.ok(icon.body.includes(`id="${name}"`), `${icon.href}: the symbol the fragment names`);
+        assert.ok(icon.drawn, `${icon.href} is drawn`);
+      }
+      assert.deepEqual(fetched.filter((p) => p.endsWith('/symbols.svg')), [], 'no sprite of every icon');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the checker reports overlapping controls and panels, a cut-off control, sideways scrolling, clipped text and a wrapped tab', { timeout: 20_000 }, async () => {
     const context = await h.browser.newContext({ ignoreHTTPSErrors: true, viewport: VIEWPORTS[1] });
     try {

@@ -12,6 +12,7 @@ import { findApexPage } from './apex-pages.ts';
 import { CONSOLE_API } from './console-api.ts';
 import type { ConsoleOrigins } from './origins.ts';
 import { serveConnectorPage } from './connector-page-route.ts';
+import { createIconSymbols } from './icon-symbols.ts';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | boolean;
 
@@ -68,8 +69,16 @@ export async function startConsoleServers(options: ConsoleServerOptions): Promis
     if (!serveFile(res, join(webDir, name), headers)) sendText(res, 500, `Console page ${name} is not built (run npm run build): ${join(webDir, name)}`);
   };
 
+  const iconSymbol = createIconSymbols(options.sldsDir);
   const common = (path: string, res: ServerResponse): boolean => {
     if (openCti(path, res)) return true;
+    if (path.startsWith('/assets/icons/')) {
+      const svg = iconSymbol(path);
+      if (!svg) return notFound(res, path);
+      res.writeHead(200, { 'content-type': 'image/svg+xml; charset=utf-8', 'cache-control': 'public, max-age=86400' });
+      res.end(svg);
+      return true;
+    }
     if (path.startsWith('/assets/slds/')) {
       // SLDS changes only with the package: the icon sprite (hundreds of KB, used by every utility
       // bar render) is not fetched again on each call, which would hold up the console's own requests.

@@ -29,7 +29,7 @@ export function clear(el: Element): void {
   while (el.firstChild) el.removeChild(el.firstChild);
 }
 
-/** An SLDS utility icon from the served sprite. */
+/** An SLDS utility icon, its symbol served alone (server/icon-symbols.ts says why not the whole sprite). */
 export function icon(name: string, label?: string): SVGSVGElement {
   const ns = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(ns, 'svg');
@@ -37,7 +37,7 @@ export function icon(name: string, label?: string): SVGSVGElement {
   svg.setAttribute('aria-hidden', label ? 'false' : 'true');
   if (label) svg.setAttribute('aria-label', label);
   const use = document.createElementNS(ns, 'use');
-  use.setAttribute('href', `/assets/slds/icons/utility-sprite/svg/symbols.svg#${encodeURIComponent(name)}`);
+  use.setAttribute('href', `/assets/icons/utility/${encodeURIComponent(name)}.svg#${encodeURIComponent(name)}`);
   svg.append(use);
   return svg;
 }
