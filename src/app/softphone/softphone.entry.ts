@@ -42,9 +42,11 @@ const clock = browserClock;
 // recoveries (a 412 answer to PUBLISH) all through a shift. Warnings stay in the downloadable log.
 const logger = new RingBufferLogger(() => clock.now(), { mirrorLevels: ['error'], mirror: (_level, line) => console.error(line) });
 // The SIP stack (sip.js) is the largest part of the page, and the panel is usable (and Salesforce
-// told so) without it: fetched from page load, in parallel with Open CTI and the settings, and
-// awaited only where the telephony adapter is built. A follower tab never needs it.
-const sip = import('../../telephony/sip/index.ts');
+// told so) without it: imported once Open CTI has started (evaluating it earlier held the main
+// thread while the Open CTI library waited to run, and with it Salesforce's ready notice), in
+// parallel with the settings, and awaited only where the telephony adapter is built.
+let startSip: () => void = () => {};
+const sip = new Promise<void>((resolve) => { startSip = resolve; }).then(() => import('../../telephony/sip/index.ts'));
 sip.catch((error: unknown) => logger.log('error', 'the SIP stack could not load', { error: String(error) }));
 const surface = detectSurface(location.search);
 // From the first moment: the phone's own connection, blocked by a policy, is reported only once.
@@ -157,6 +159,7 @@ function startCrm(): { crm: Promise<OpenCtiCrm>; storage: Promise<StoragePort>; 
     return createOpenCtiLightning({ ...options, storage, locks: crmLocks, notifyReadyOnLoad: true });
   })();
   crm.catch(() => {}); // awaited (and reported) in main()
+  crm.finally(startSip).catch(() => {});
   return { crm, storage, locks };
 }
 
