@@ -184,7 +184,6 @@ async function main(): Promise<void> {
   });
   const panel = document.createElement('sb-panel');
   panel.host = host;
-  document.body.replaceChildren(panel);
 
   // The calls' dialogs (telephony/sip/dialog-store.ts), where whichever tab holds the phone next
   // finds them: this tab after a reload, or another console tab of the agent that takes the phone
@@ -197,6 +196,7 @@ async function main(): Promise<void> {
     crm = await started.crm;
   } catch (error) {
     logger.log('error', 'Open CTI could not start', { error: String(error) });
+    document.body.replaceChildren(panel);
     host.fail(error);
     return;
   }
@@ -204,6 +204,9 @@ async function main(): Promise<void> {
   // and the SIP registration, which show their own state in the panel. (Lightning's bridge already
   // sent it when its library loaded, and this shares that notice; Classic's sends it here.)
   crm.notifyReady().catch((e: unknown) => logger.log('warn', 'notifyReady failed', { error: String(e) }));
+  // The panel's first render (tens of ms: templates, styles, layout) comes after that notice, not
+  // in front of the Open CTI library's load: the console shows the phone once it has the notice.
+  document.body.replaceChildren(panel);
   const storage = await storageReady;
   // This console's utility bar counts the call logs Salesforce refused (in every tab, leader or not).
   const translator = createTranslator(pickLocale(locale));
