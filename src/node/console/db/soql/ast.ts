@@ -31,6 +31,8 @@ export type Condition =
   | { readonly kind: 'compare'; readonly field: FieldRef; readonly op: CompareOp; readonly value: Literal }
   | { readonly kind: 'in'; readonly field: FieldRef; readonly negated: boolean; readonly values: readonly Literal[] }
   | { readonly kind: 'like'; readonly field: FieldRef; readonly pattern: Literal }
+  /** `Id IN (SELECT AccountId FROM Contact WHERE …)`: a semi-join, or with `negated` (NOT IN) an anti-join. */
+  | { readonly kind: 'semiJoin'; readonly field: FieldRef; readonly negated: boolean; readonly query: SelectQuery; readonly token: Token }
   /** HAVING only: `COUNT(Id) > 1`, `MAX(CreatedDate) < 2026-01-01T00:00:00Z`. */
   | { readonly kind: 'aggregateCompare'; readonly aggregate: AggregateRef; readonly op: CompareOp; readonly value: Literal };
 

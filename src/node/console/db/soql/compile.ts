@@ -10,6 +10,7 @@ import { col, tableOf } from '../sql.ts';
 import { positionedError } from './lexer.ts';
 import type { AggregateFunction, AggregateRef, Condition, FieldRef, Literal, SelectQuery, SubQuery } from './ast.ts';
 import { nameObjectField, noSuchColumn, relationshipField, relationshipOperand, targetsOf, type Operand } from './relationship.ts';
+import { compileSemiJoin, topLevelSemiJoins } from './semi-join.ts';
 
 export type SqlParam = string | number | null;
 
@@ -59,6 +60,8 @@ export interface CompileContext {
   readonly now: number;
   /** Error code for positioned errors: MALFORMED_QUERY (SOQL) or MALFORMED_SEARCH (SOSL). */
   readonly errorCode?: string;
+  /** The semi-joins of the main query's WHERE (semi-join.ts); anywhere else one is refused. */
+  readonly semiJoins?: ReadonlySet<Condition>;
 }
 
 export function resolveObject(ref: FieldRef, ctx: CompileContext): ObjectDef {
@@ -92,7 +95,8 @@ export function resolveSelectFields(object: ObjectDef, refs: readonly FieldRef[]
   return fields;
 }
 
-export function compileQuery(query: SelectQuery, ctx: CompileContext): CompiledQuery {
+export function compileQuery(query: SelectQuery, base: CompileContext): CompiledQuery {
+  const ctx: CompileContext = { ...base, semiJoins: topLevelSemiJoins(query.where, base) };
   const object = resolveObject(query.from, ctx);
   const params: SqlParam[] = [];
   const select = query.select;
@@ -100,7 +104,7 @@ export function compileQuery(query: SelectQuery, ctx: CompileContext): CompiledQ
   const refs = select.kind === 'count' ? [] : select.fields;
   const fields = resolveSelectFields(object, refs.filter((r) => !r.path), ctx);
   const parents = resolveParents(object, refs.filter((r) => r.path), ctx);
-  const children = select.kind === 'fields' ? (select.subqueries ?? []).map((sub) => compileChild(object, sub, ctx)) : [];
+  const children = select.kind === 'fields' ? (select.subqueries ?? []).map((sub) => compileChild(object, sub, base)) : [];
   const tail = compileTail(object, query, ctx, params);
   if (select.kind === 'count') {
     return { object, count: true, fields, parents, children, sql: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${tableOf(object)}${tail})`, params };
@@ -270,6 +274,15 @@ export function compileCondition(object: ObjectDef, cond: Condition, ctx: Compil
     case 'compare': {
       const { field, expr } = operand(object, cond.field, ctx);
       return comparison(field, cond.field, cond.op, cond.value, ctx, params, expr);
+    }
+    case 'semiJoin': {
+      // The subquery's own WHERE may hold no semi-join of its own.
+      const inner: CompileContext = { source: ctx.source, now: ctx.now, ...(ctx.errorCode ? { errorCode: ctx.errorCode } : {}) };
+      return compileSemiJoin(object, cond, ctx, params, {
+        resolveObject: (ref) => resolveObject(ref, ctx),
+        resolveField: (o, ref) => resolveField(o, ref, ctx),
+        compileCondition: (o, c, p) => compileCondition(o, c, inner, p),
+      });
     }
     case 'aggregateCompare': {
       const { aggregate, op, value } = cond;

@@ -11,6 +11,7 @@
  *   condition := unary {AND unary} | unary {OR unary}        -- mixing AND/OR needs parentheses, as in SOQL
  *   unary     := NOT unary | '(' condition ')' | predicate
  *   predicate := ident op literal | ident [NOT] IN '(' literal {, literal} ')' | ident LIKE string
+ *              | ident [NOT] IN '(' query ')'                    -- a semi-join (anti-join with NOT)
  *   op        := = | != | <> | < | <= | > | >=
  *   literal   := string | number | TRUE | FALSE | NULL | date | datetime | DATEFN [':' int]
  *   order     := ident [ASC|DESC] [NULLS (FIRST|LAST)]
@@ -201,7 +202,12 @@ function parsePredicate(ts: TokenStream, having: boolean): Condition {
   if (ts.isKeyword('NOT') && ts.isKeyword('IN', 1)) { ts.next(); negated = true; }
   if (ts.acceptKeyword('IN')) {
     ts.expect('(');
-    if (ts.isKeyword('SELECT')) throw positionedError(QUERY_ERROR, ts.source, ts.peek(), 'semi-join subqueries are not supported by the emulator');
+    if (ts.isKeyword('SELECT')) {
+      const token = ts.peek();
+      const query = parseSelect(ts, true);
+      ts.expect(')');
+      return { kind: 'semiJoin', field, negated, query, token };
+    }
     const values = [parseLiteral(ts)];
     while (ts.accept(',')) values.push(parseLiteral(ts));
     ts.expect(')');
