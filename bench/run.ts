@@ -22,7 +22,8 @@
  *    calls (top self time), and what the idle heap is made of (heap snapshot, top constructors);
  * 6. leak check: heap, DOM nodes and listeners after the first call, after SETTLE_CALLS and after
  *    LEAK_CALLS calls (ring + cancel: answering needs WebRTC media the Node caller does not have),
- *    each read once the call is logged; heap snapshots at SETTLE_CALLS and LEAK_CALLS say what grew.
+ *    each read once the call is logged and the readings hold still (settledHeapMetrics: IndexedDB
+ *    requests still in flight count as listeners); heap snapshots at SETTLE_CALLS and LEAK_CALLS say what grew.
  *    The anchor is read after its pop calls only (context), ours goes on alone to LEAK_CALLS;
  * 7. INVITE → ringing through the embedded server and Kamailio, ours vs bare sip.js (bench/sip-ringing.ts);
  * 8. the media gap when the console reloads mid-call (reload → audio both ways again), with a fresh
@@ -40,7 +41,7 @@ import { serveStatic } from '../test/support/static-server.ts';
 import { runSipRingingBench, type RingingFigures } from './sip-ringing.ts';
 import { runReloadGapBench, type ReloadGapFigures } from './reload-gap.ts';
 import { agentUser, CALLERS, startStack, type Stack } from './support/stack.ts';
-import { clockOffset, gzipKb, heapMetrics, inviteClock, median, percentile, round2, until, type HeapMetrics } from './support/measure.ts';
+import { clockOffset, gzipKb, heapMetrics, inviteClock, median, percentile, round2, settledHeapMetrics, until, type HeapMetrics } from './support/measure.ts';
 import { buildAnchor, openAnchor, openOurs, OUT_DIR, type Softphone } from './support/pages.ts';
 import { popCall } from './support/calls.ts';
 import { cpuProfile, heapGrowth, heapSnapshot, heapTop, type HeapClass, type HeapGrowth, type HeapSummary, type HotFunction } from './support/profile.ts';
@@ -209,7 +210,7 @@ async function main(): Promise<void> {
       const t0 = Date.now();
       const settle = async (): Promise<void> => {
         await sleep(QUIET_MS);
-        settled.ours = await heapMetrics(pair.ours.page, pair.ours.frame());
+        settled.ours = await settledHeapMetrics(pair.ours.page, pair.ours.frame());
         snapshots.settled = await heapSnapshot(pair.ours.page, pair.ours.frame());
       };
       for (let i = 0; i < WARMUP + POP_CALLS; i++) {
@@ -219,7 +220,7 @@ async function main(): Promise<void> {
           if (i >= WARMUP) pops[t.key].push(ms);
           if (i === 0) {
             await sleep(QUIET_MS);
-            leak[t.key].push(await heapMetrics(t.phone.page, t.phone.frame()));
+            leak[t.key].push(await settledHeapMetrics(t.phone.page, t.phone.frame()));
           }
           if (i + 1 === SETTLE_CALLS && t.key === 'ours') await settle();
         }
@@ -250,7 +251,7 @@ async function main(): Promise<void> {
       }
       // The anchor's growth is context only: it is read after the pop calls; ours goes on to LEAK_CALLS.
       await sleep(QUIET_MS);
-      leak.anchor.push(await heapMetrics(pair.anchor.page, pair.anchor.frame()));
+      leak.anchor.push(await settledHeapMetrics(pair.anchor.page, pair.anchor.frame()));
       const done = WARMUP + POP_CALLS + E2E_CALLS + BACK_TO_BACK_CALLS + PROFILE_CALLS;
       for (let i = done; i < LEAK_CALLS; i++) {
         await popCall(caller, sent, agentUser(0), pair.ours, offsets.ours.offsetMs);
@@ -258,7 +259,7 @@ async function main(): Promise<void> {
         if ((i + 1) % 100 === 0) log(`${i + 1} calls to ours (${Math.round((Date.now() - t0) / 1000)} s)`);
       }
       await sleep(QUIET_MS);
-      leak.ours.push(await heapMetrics(pair.ours.page, pair.ours.frame()));
+      leak.ours.push(await settledHeapMetrics(pair.ours.page, pair.ours.frame()));
       snapshots.end = await heapSnapshot(pair.ours.page, pair.ours.frame());
     } finally {
       await pair.ours.close();

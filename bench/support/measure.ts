@@ -76,6 +76,24 @@ export async function heapMetrics(page: Page, frame: Frame | Page): Promise<Heap
   }
 }
 
+/**
+ * `heapMetrics` once the softphone's work after a call has finished: read again every `everyMs`
+ * until two reads agree on listeners and DOM nodes (at most `maxMs`). A call's log and journal go
+ * through IndexedDB one strict-durability transaction after another for up to a second after a
+ * burst of back-to-back calls, and each request in flight counts its onsuccess/onerror listeners;
+ * a single read 1 s after the last call caught 7–15 of them, gone half a second later.
+ */
+export async function settledHeapMetrics(page: Page, frame: Frame | Page, everyMs = 500, maxMs = 10_000): Promise<HeapMetrics> {
+  const end = Date.now() + maxMs;
+  let last = await heapMetrics(page, frame);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, everyMs));
+    const next = await heapMetrics(page, frame);
+    if ((next.jsEventListeners === last.jsEventListeners && next.nodes === last.nodes) || Date.now() > end) return next;
+    last = next;
+  }
+}
+
 /** Records when a caller's transport is handed each initial INVITE (by Call-ID, first send only). */
 export function inviteClock(phone: TestPhone): Map<string, number> {
   const sent = new Map<string, number>();
