@@ -395,7 +395,7 @@ export class ConsoleDb {
       const record = rowToRecord(compiled.object, r, compiled.fields, apiVersion) as Record<string, unknown>;
       for (const p of compiled.parents) {
         const id = r[p.reference.name];
-        record[p.relationship] = typeof id === 'string' ? this.parentRecord(id, p.fields, apiVersion, p.polymorphic) : null;
+        record[p.relationship] = typeof id === 'string' ? this.parentRecord(id, p.fields, apiVersion, p.polymorphic, p.byType) : null;
       }
       for (const child of compiled.children) {
         const childRows = this.prepare(child.sql).all(r.Id as string, ...child.params.slice(1)) as Row[];
@@ -408,12 +408,17 @@ export class ConsoleDb {
     return { totalSize: records.length, done: true, records };
   }
 
-  /** A parent record as a relationship query nests it: its attributes and the fields asked for (null where its object has no such field). */
-  private parentRecord(id: string, fields: readonly string[], apiVersion: string, polymorphic = false): SObjectRecord | null {
+  /**
+   * A parent record as a relationship query nests it: its attributes and the fields asked for (null
+   * where its object has no such field); with TYPEOF (`byType`), the fields its type's WHEN names.
+   */
+  private parentRecord(id: string, fields: readonly string[], apiVersion: string, polymorphic = false, byType?: ReadonlyMap<string, readonly string[]>): SObjectRecord | null {
     const object = this.objectOfId(id);
     const def = object ? this.objectDef(object) : undefined;
     const row = def ? this.row(def, id) : undefined;
     if (!def || !row) return null;
+    const typed = byType?.get(def.name);
+    if (typed) return this.parentRecord(id, typed, apiVersion);
     if (polymorphic) {
       // Through Who or What the fields are the Name object's: Type is the parent's object, Name its record name.
       const named = rowToRecord(def, row, [], apiVersion) as Record<string, unknown>;

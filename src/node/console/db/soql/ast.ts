@@ -51,6 +51,16 @@ export interface AggregateRef extends Positioned {
   readonly alias?: string;
 }
 
+/**
+ * `TYPEOF What WHEN Account THEN Phone, Name WHEN Case THEN CaseNumber ELSE Name END`: a polymorphic
+ * relationship's fields chosen by the type of the record it points to.
+ */
+export interface TypeOf extends Positioned {
+  readonly relationship: FieldRef;
+  readonly whens: readonly { readonly object: FieldRef; readonly fields: readonly FieldRef[] }[];
+  readonly otherwise?: readonly FieldRef[];
+}
+
 /** `(SELECT LastName FROM Contacts)`: a child relationship's records under each row. */
 export interface SubQuery extends Positioned {
   readonly query: SelectQuery;
@@ -64,6 +74,7 @@ export interface SelectQuery {
       readonly fields: readonly FieldRef[];
       readonly aggregates?: readonly AggregateRef[];
       readonly subqueries?: readonly SubQuery[];
+      readonly typeofs?: readonly TypeOf[];
     };
   readonly groupBy?: readonly FieldRef[];
   /** Filters groups: on aggregates or grouped fields (needs GROUP BY). */

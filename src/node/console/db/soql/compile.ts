@@ -11,6 +11,7 @@ import { positionedError } from './lexer.ts';
 import type { AggregateFunction, AggregateRef, Condition, FieldRef, Literal, SelectQuery, SubQuery } from './ast.ts';
 import { nameObjectField, noSuchColumn, relationshipField, relationshipOperand, targetsOf, type Operand } from './relationship.ts';
 import { compileSemiJoin, topLevelSemiJoins } from './semi-join.ts';
+import { resolveTypeOf } from './typeof-select.ts';
 
 export type SqlParam = string | number | null;
 
@@ -24,6 +25,8 @@ export interface ParentSelect {
   readonly fields: readonly string[];
   /** A polymorphic lookup (Who, What): the fields are the Name object's (Type, Name as each object names its records). */
   readonly polymorphic: boolean;
+  /** TYPEOF (typeof-select.ts): the fields per parent type; `fields` are then the ELSE ones. */
+  readonly byType?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** A child relationship subquery: its SQL runs once per parent row, the parent's Id as `params[0]`. */
@@ -103,7 +106,14 @@ export function compileQuery(query: SelectQuery, base: CompileContext): Compiled
   if (select.kind === 'fields' && (select.aggregates?.length || query.groupBy?.length)) return compileAggregate(object, query, ctx);
   const refs = select.kind === 'count' ? [] : select.fields;
   const fields = resolveSelectFields(object, refs.filter((r) => !r.path), ctx);
-  const parents = resolveParents(object, refs.filter((r) => r.path), ctx);
+  const parents: ParentSelect[] = resolveParents(object, refs.filter((r) => r.path), ctx);
+  for (const t of select.kind === 'fields' ? select.typeofs ?? [] : []) {
+    const typed = resolveTypeOf(object, t, ctx.source);
+    if (parents.some((p) => p.reference === typed.reference)) {
+      throw positionedError(QUERY_ERROR, ctx.source, t.token, `${typed.relationship} is selected both with TYPEOF and as ${typed.relationship}.field: select it one way`);
+    }
+    parents.push({ relationship: typed.relationship, reference: typed.reference, fields: typed.otherwise, polymorphic: true, byType: typed.byType });
+  }
   const children = select.kind === 'fields' ? (select.subqueries ?? []).map((sub) => compileChild(object, sub, base)) : [];
   const tail = compileTail(object, query, ctx, params);
   if (select.kind === 'count') {
@@ -135,6 +145,7 @@ function compileChild(parent: ObjectDef, sub: SubQuery, ctx: CompileContext): Ch
   }
   const select = sub.query.select;
   if (select.kind !== 'fields' || select.aggregates?.length || sub.query.groupBy?.length) throw positionedError(QUERY_ERROR, ctx.source, sub.token, 'a subquery selects fields (no COUNT, aggregates or GROUP BY)');
+  if (select.typeofs?.length) throw positionedError(QUERY_ERROR, ctx.source, select.typeofs[0]!.token, 'the emulator reads TYPEOF in the main query\'s select list, not in a subquery');
   const fields = resolveSelectFields(rel.object, select.fields, ctx);
   const params: SqlParam[] = [];
   const tail = compileTail(rel.object, sub.query, ctx, params, { sql: `${col(rel.field)} = ?`, params: [''] });
@@ -147,6 +158,7 @@ const QUERY_ERROR = 'MALFORMED_QUERY';
 function compileAggregate(object: ObjectDef, query: SelectQuery, ctx: CompileContext): CompiledQuery {
   const select = query.select as Extract<SelectQuery['select'], { kind: 'fields' }>;
   if (select.subqueries?.length) throw positionedError(QUERY_ERROR, ctx.source, select.subqueries[0]!.token, 'an aggregate query cannot hold a subquery');
+  if (select.typeofs?.length) throw positionedError(QUERY_ERROR, ctx.source, select.typeofs[0]!.token, 'an aggregate query cannot hold TYPEOF');
   const groups = (query.groupBy ?? []).map((ref) => resolveField(object, ref, ctx));
   const columns: AggregateColumn[] = [];
   for (const ref of select.fields) {

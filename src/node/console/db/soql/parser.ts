@@ -6,6 +6,7 @@
  *   condition':= condition whose predicates may also be AGG '(' field ')' op literal
  *   selectList:= COUNT '(' ')' | item {, item}
  *   item      := field | AGG '(' field ')' [alias] | '(' query ')'   -- a subquery: a child relationship
+ *              | TYPEOF ident {WHEN ident THEN fields} [ELSE fields] END  -- fields by the parent's type
  *   field     := ident {'.' ident}                                  -- parent relationships
  *   AGG       := COUNT | COUNT_DISTINCT | SUM | AVG | MIN | MAX
  *   condition := unary {AND unary} | unary {OR unary}        -- mixing AND/OR needs parentheses, as in SOQL
@@ -19,7 +20,7 @@
  * Errors are MALFORMED_QUERY with Salesforce's "ERROR at Row:r:Column:c / unexpected token: 'x'" text.
  */
 import { tokenize, TokenStream, positionedError } from './lexer.ts';
-import type { AggregateFunction, AggregateRef, CompareOp, Condition, FieldRef, Literal, OrderItem, SelectQuery, SubQuery } from './ast.ts';
+import type { AggregateFunction, AggregateRef, CompareOp, Condition, FieldRef, Literal, OrderItem, SelectQuery, SubQuery, TypeOf } from './ast.ts';
 
 /** Relative date literals; those ending in _N_… take ':n'. */
 export const DATE_FUNCTIONS = new Set([
@@ -51,9 +52,12 @@ function parseSelect(ts: TokenStream, nested = false): SelectQuery {
     const fields: FieldRef[] = [];
     const aggregates: AggregateRef[] = [];
     const subqueries: SubQuery[] = [];
+    const typeofs: TypeOf[] = [];
     do {
       const token = ts.peek();
-      if (token.kind === '(') {
+      if (token.kind === 'ident' && token.text.toUpperCase() === 'TYPEOF' && ts.peek(1).kind === 'ident') {
+        typeofs.push(parseTypeOf(ts));
+      } else if (token.kind === '(') {
         if (nested) throw positionedError(QUERY_ERROR, ts.source, token, 'a subquery cannot hold another subquery');
         ts.next();
         subqueries.push({ query: parseSelect(ts, true), token });
@@ -70,11 +74,32 @@ function parseSelect(ts: TokenStream, nested = false): SelectQuery {
         fields.push(fieldRef(ts));
       }
     } while (ts.accept(','));
-    select = { kind: 'fields', fields, ...(aggregates.length ? { aggregates } : {}), ...(subqueries.length ? { subqueries } : {}) };
+    select = { kind: 'fields', fields, ...(aggregates.length ? { aggregates } : {}), ...(subqueries.length ? { subqueries } : {}), ...(typeofs.length ? { typeofs } : {}) };
   }
   ts.expectKeyword('FROM');
   const from = fieldRef(ts);
   return { select, from, ...parseClauses(ts) };
+}
+
+function parseTypeOf(ts: TokenStream): TypeOf {
+  const token = ts.next();
+  const relationship = fieldRef(ts);
+  const fields = (): FieldRef[] => {
+    const list = [fieldRef(ts)];
+    while (ts.accept(',')) list.push(fieldRef(ts));
+    return list;
+  };
+  const whens: { object: FieldRef; fields: FieldRef[] }[] = [];
+  while (ts.isKeyword('WHEN')) {
+    ts.next();
+    const object = fieldRef(ts);
+    ts.expectKeyword('THEN');
+    whens.push({ object, fields: fields() });
+  }
+  if (!whens.length) throw ts.unexpected();
+  const otherwise = ts.acceptKeyword('ELSE') ? fields() : undefined;
+  ts.expectKeyword('END');
+  return { token, relationship, whens, ...(otherwise ? { otherwise } : {}) };
 }
 
 const AGGREGATES = new Set(['COUNT', 'COUNT_DISTINCT', 'SUM', 'AVG', 'MIN', 'MAX']);

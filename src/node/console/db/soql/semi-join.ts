@@ -76,7 +76,7 @@ export function compileSemiJoin(
   const inner = helpers.resolveObject(sub.from);
   if (inner === object) throw positionedError(QUERY_ERROR, ctx.source, sub.from.token, `a semi-join or anti-join cannot query the same object as the main query (${object.name})`);
   const select = sub.select;
-  if (select.kind !== 'fields' || select.fields.length !== 1 || select.aggregates?.length || select.subqueries?.length) {
+  if (select.kind !== 'fields' || select.fields.length !== 1 || select.aggregates?.length || select.subqueries?.length || select.typeofs?.length) {
     throw positionedError(QUERY_ERROR, ctx.source, cond.token, 'a semi-join or anti-join subquery selects exactly one field (no COUNT, aggregates or subqueries)');
   }
   const extra = sub.orderBy[0]?.field.token ?? sub.limit?.token ?? sub.offset?.token ?? sub.groupBy?.[0]?.token;
