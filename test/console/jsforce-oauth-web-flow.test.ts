@@ -250,15 +250,40 @@ test('authorize errors: a bad redirect URI or no client id is a 400 page; other 
     assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
     assert.match(await res.text(), new RegExp(`error=${error}`));
   }
-  const token = await visit(authorize({ response_type: 'token', client_id: 'app', redirect_uri: REDIRECT_URI, state: 'st' }), cookie);
+  const hybrid = await visit(authorize({ response_type: 'code_credentials', client_id: 'app', redirect_uri: REDIRECT_URI, state: 'st' }), cookie);
   const answer = (url: URL, ...names: string[]) => names.map((n) => url.searchParams.get(n));
-  assert.deepEqual(answer(token, 'error', 'state', 'code'), ['unsupported_response_type', 'st', null]);
+  assert.deepEqual(answer(hybrid, 'error', 'state', 'code'), ['unsupported_response_type', 'st', null]);
   const scope = await visit(authorize({ response_type: 'code', client_id: 'app', redirect_uri: REDIRECT_URI, scope: 'api everything' }), cookie);
   assert.deepEqual(answer(scope, 'error', 'error_description'), ['invalid_scope', 'the requested scope is not allowed: everything']);
   // The emulator's own origin is an acceptable redirect URI.
   const own = await visit(authorize({ response_type: 'code', client_id: 'app', redirect_uri: `${app.lightningOrigin}/callback?x=1` }), cookie);
   assert.equal(own.searchParams.get('x'), '1');
   assert.ok(own.searchParams.get('code'));
+});
+
+test('user-agent flow: the access token comes back in the fragment with the state and works; errors come back there too', { timeout: 30_000 }, async () => {
+  const { cookie } = await signIn(DEMO.agent.username);
+  const authorize = (params: Record<string, string>) => `${app.lightningOrigin}/services/oauth2/authorize?${new URLSearchParams(params)}`;
+  const fragment = (url: URL) => new URLSearchParams(url.hash.slice(1));
+  const back = await visit(authorize({ response_type: 'token', client_id: 'app', redirect_uri: REDIRECT_URI, state: 'st 1', scope: 'api id' }), cookie);
+  assert.equal(`${back.origin}${back.pathname}`, REDIRECT_URI);
+  assert.equal(back.search, '', 'nothing in the query: the token stays in the browser');
+  const f = fragment(back);
+  assert.deepEqual([...f.keys()].sort(), ['access_token', 'id', 'instance_url', 'issued_at', 'scope', 'state', 'token_type']);
+  assert.deepEqual([f.get('state'), f.get('token_type'), f.get('scope'), f.get('instance_url')], ['st 1', 'Bearer', 'api id', app.lightningOrigin]);
+  assert.match(f.get('id')!, new RegExp(`^${app.lightningOrigin}/id/00D\\w{15}/005\\w{15}$`));
+  const conn = new Connection({ instanceUrl: f.get('instance_url')!, accessToken: f.get('access_token')!, version: VERSION });
+  const me = await conn.identity();
+  assert.equal(me.username, DEMO.agent.username);
+  assert.ok((await conn.query('SELECT Id FROM Contact LIMIT 1')).totalSize >= 1);
+  // Errors go back in the fragment as well.
+  const scope = fragment(await visit(authorize({ response_type: 'token', client_id: 'app', redirect_uri: REDIRECT_URI, scope: 'api everything', state: 's' }), cookie));
+  assert.deepEqual([scope.get('error'), scope.get('state'), scope.get('access_token')], ['invalid_scope', 's', null]);
+  const silent = await visit(authorize({ response_type: 'token', client_id: 'app', redirect_uri: REDIRECT_URI, prompt: 'none' }));
+  assert.deepEqual([fragment(silent).get('error'), silent.search], ['login_required', '']);
+  // Without a session: the login page first, as in the web server flow.
+  const login = await visit(authorize({ response_type: 'token', client_id: 'app', redirect_uri: REDIRECT_URI }));
+  assert.equal(login.pathname, '/login');
 });
 
 test('the request guard: token and revoke need no session, but another site\'s Origin and a body that is no form are still refused', { timeout: 30_000 }, async () => {

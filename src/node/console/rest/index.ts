@@ -181,7 +181,9 @@ export function createRestHandler(db: OpenConsoleDb, options: RestOptions = {}):
 
     if (rest.length === 0) {
       only('GET');
-      return sendJson(res, 200, { sobjects: `${base}/sobjects`, query: `${base}/query`, queryAll: `${base}/queryAll`, search: `${base}/search`, parameterizedSearch: `${base}/parameterizedSearch`, limits: `${base}/limits` });
+      // As an org's list, with the identity URL (absolute) that `conn.identity()` follows when it has only a token.
+      const origin = `${'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http'}://${req.headers.host ?? '127.0.0.1'}`;
+      return sendJson(res, 200, { identity: `${origin}/id/${ORG_ID}/${ctx.userId}`, sobjects: `${base}/sobjects`, query: `${base}/query`, queryAll: `${base}/queryAll`, search: `${base}/search`, parameterizedSearch: `${base}/parameterizedSearch`, limits: `${base}/limits` });
     }
     const [resource, object, id, extra] = rest;
     if (resource === 'limits' && !object) {

@@ -1,6 +1,6 @@
 /**
- * The OAuth 2.0 web server (authorization code) flow of the emulated org, and the refresh tokens it
- * leads to, as Salesforce runs them:
+ * The OAuth 2.0 web server (authorization code) and user-agent (implicit) flows of the emulated
+ * org, and the refresh tokens they lead to, as Salesforce runs them:
  * - `GET /services/oauth2/authorize?response_type=code&client_id=…&redirect_uri=…[&state&scope&prompt&code_challenge]`:
  *   a browser signed in to the emulator (its session cookie) is sent straight back to
  *   `redirect_uri?code=…&state=…`; the emulator has no consent screen (an org shows one the first
@@ -8,6 +8,10 @@
  *   signed in goes to the login page (login.ts), which returns it here. Errors go back to the
  *   redirect URI as `error` and `error_description`, except a missing client id or an unacceptable
  *   redirect URI, which get a 400 page (an org never sends a browser to a URL it cannot trust);
+ * - `response_type=token` (the user-agent flow, what jsforce's browser login uses): the browser goes
+ *   back with the access token in the URL fragment (`#access_token=…&instance_url=…&id=…&issued_at=…
+ *   &scope=…&token_type=Bearer&state=…`), errors there too. As Salesforce does for a redirect URI
+ *   of the app's own, no refresh token; no `signature` either (the emulator holds no consumer secret);
  * - the token endpoint's `authorization_code` and `refresh_token` grants (oauth-token-grants.ts;
  *   api-login.ts answers the endpoint);
  * - `POST /services/oauth2/revoke` (or `GET ?token=`): an access token ends; a refresh token ends
@@ -21,8 +25,8 @@ import { HttpError, readBody, sendText } from './http-util.ts';
 import type { ConsoleData } from './console-data.ts';
 import type { SessionStore } from './sessions.ts';
 import { LOGIN_PATH } from './request-guard.ts';
-import { OAUTH_REVOKE_PATH } from './api-login.ts';
 import { parseScopes, type OAuthGrants } from './oauth-grants.ts';
+import { OAUTH_REVOKE_PATH, ORG_ID } from './api-login.ts';
 
 export const OAUTH_AUTHORIZE_PATH = '/services/oauth2/authorize';
 
@@ -79,16 +83,20 @@ function authorize(req: IncomingMessage, res: ServerResponse, url: URL, options:
   const problem = redirectProblem(redirectUri, options.origin());
   if (problem) return errorPage(res, 'redirect_uri_mismatch', 'redirect_uri must match configuration', problem);
   const state = q.get('state');
+  const responseType = q.get('response_type') ?? '';
+  // The user-agent flow answers in the fragment (the app's page reads it; no server sees it).
+  const inFragment = responseType === 'token';
   const back = (params: Record<string, string>): void => {
     const to = new URL(redirectUri);
-    for (const [k, v] of Object.entries(params)) to.searchParams.set(k, v);
-    if (state !== null) to.searchParams.set('state', state);
+    const answer = inFragment ? new URLSearchParams() : to.searchParams;
+    for (const [k, v] of Object.entries(params)) answer.set(k, v);
+    if (state !== null) answer.set('state', state);
+    if (inFragment) to.hash = answer.toString();
     redirect(res, to.toString());
   };
-  const responseType = q.get('response_type') ?? '';
-  if (responseType !== 'code') {
+  if (responseType !== 'code' && responseType !== 'token') {
     const description = responseType
-      ? `response type not supported: ${responseType} (the emulator runs the web server flow, response_type=code)`
+      ? `response type not supported: ${responseType} (the emulator runs the web server flow, response_type=code, and the user-agent flow, response_type=token)`
       : 'response type not supported';
     return back({ error: 'unsupported_response_type', error_description: description });
   }
@@ -115,6 +123,14 @@ function authorize(req: IncomingMessage, res: ServerResponse, url: URL, options:
     if (rest.length) again.searchParams.set('prompt', rest.join(' '));
     else again.searchParams.delete('prompt');
     return redirect(res, `${LOGIN_PATH}?startURL=${encodeURIComponent(again.pathname + again.search)}`);
+  }
+  if (inFragment) {
+    const session = options.sessions.create(user.Id);
+    const origin = options.origin();
+    return back({
+      access_token: session.token, instance_url: origin, id: `${origin}/id/${ORG_ID}/${user.Id}`,
+      issued_at: String(Date.now()), scope: scopes.scopes.join(' '), token_type: 'Bearer',
+    });
   }
   const code = options.grants.issueCode({
     userId: user.Id, clientId, redirectUri, scopes: scopes.scopes,
