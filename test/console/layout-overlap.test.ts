@@ -131,7 +131,7 @@ describe('the console\'s main pages have no overlapping or cut-off controls', { 
       await ready(page);
       await setPanel(page, /^Phone$/, true);
       await setPanel(page, /^Omni-Channel/, true);
-      const search = await page.locator('.console-header input[type=search]').boundingBox();
+      const search = await page.getByRole('searchbox', { name: 'Search', exact: true }).boundingBox();
       assert.ok(search, 'the header has a search box');
       await page.evaluate(`(() => {
         const b = document.createElement('button');

@@ -7,6 +7,7 @@
 import { h } from './dom.ts';
 import { ApiClient } from './api-client.ts';
 import { userMenu } from './user-menu.ts';
+import { appLauncher, setupMenu } from './global-actions.ts';
 import { Workspace } from './workspace.ts';
 import { UtilityBar, type OmniStatus } from './utility-bar.ts';
 import { LightningHost } from './lightning-host.ts';
@@ -35,8 +36,19 @@ async function boot(): Promise<void> {
     session.objects.filter((o) => ['Account', 'Contact', 'Lead', 'Case', 'Opportunity'].includes(o.name)).map((o) =>
       h('a', { href: `${BASE}/o/${o.name}/home`, onclick: (e: Event) => { e.preventDefault(); void workspace.navigate(`${BASE}/o/${o.name}/home`); } }, o.labelPlural)),
     h('a', { href: `${BASE}/setup/CallCenters/home`, onclick: (e: Event) => { e.preventDefault(); void workspace.navigate(`${BASE}/setup/CallCenters/home`); } }, 'Setup'));
+  const go = (path: string): void => void workspace.navigate(path);
+  const launcherItems = [
+    ...session.objects.filter((o) => ['Account', 'Contact', 'Lead', 'Case', 'Opportunity', 'Task', 'VoiceCall'].includes(o.name))
+      .map((o) => ({ label: o.labelPlural, path: `${BASE}/o/${o.name}/home` })),
+    { label: 'Call Centers', path: `${BASE}/setup/CallCenters/home` },
+  ];
   header.append(h('div', { class: 'slds-global-header slds-grid' },
+    appLauncher('Service Console', launcherItems, go),
     h('span', { class: 'console-app-name' }, 'Service Console'), search,
+    setupMenu([
+      { label: 'Setup', path: `${BASE}/setup/CallCenters/home` },
+      { label: 'Switchboard Setup', path: `${BASE}/setup/Switchboard/home` },
+    ], go),
     userMenu(session, `${BASE}/page/home`)), nav);
   const body = h('div', { class: 'console-body' });
   root.append(header, body);
