@@ -78,3 +78,31 @@ it('a record page shows formatted values, lookups as links, related lists and th
   // A datetime in the user's locale (Created Date), not an ISO string.
   assert.match(await page.locator('[data-field="CreatedDate"]').innerText(), /^\d{1,2}\/\d{1,2}\/\d{4}, \d{1,2}:\d{2}\s[AP]M$/);
 });
+
+it('two renders that overlap show one page, the later one; a refresh keeps the page on screen while it reloads', { timeout: 15_000 }, async () => {
+  const p = await h.browser.newPage();
+  try {
+    await p.goto(h.app.consoleUrl());
+    await p.waitForFunction(() => document.body.dataset.consoleReady === 'true', undefined, { timeout: 10_000 });
+    const titles = (): Promise<string[]> => p.evaluate(() => [...document.querySelectorAll('h1.slds-page-header__title')].map((e) => e.textContent ?? ''));
+    // A screen pop's navigation overtaken by another before its data came.
+    await p.evaluate(`Promise.all([
+      window.__console.navigate(${JSON.stringify(`/lightning/r/Contact/${DEMO.uniqueContact.id}/view`)}),
+      window.__console.navigate(${JSON.stringify(`/lightning/r/Account/${DEMO.account.id}/view`)}),
+    ])`);
+    assert.deepEqual(await titles(), [DEMO.account.name], 'one page: the later navigation\'s');
+    // Refreshes (refreshView) while the page is up: it never goes blank, and stays one page.
+    const blank = await p.evaluate(`(async () => {
+      let blank = 0;
+      const seen = new MutationObserver(() => { if (!document.querySelector('h1.slds-page-header__title')) blank++; });
+      seen.observe(document.querySelector('main[aria-label="Workspace"]'), { childList: true, subtree: true });
+      await Promise.all([window.__console.refresh(), window.__console.refresh()]);
+      seen.disconnect();
+      return blank;
+    })()`);
+    assert.equal(blank, 0, 'the record stayed on screen through the refreshes');
+    assert.deepEqual(await titles(), [DEMO.account.name]);
+  } finally {
+    await p.close();
+  }
+});

@@ -138,6 +138,7 @@ async function boot(): Promise<void> {
     initializationComplete: () => host?.initializationComplete ?? false,
     softphoneUrl: () => frame?.src ?? null,
     navigate: (path: string) => workspace.navigate(path),
+    refresh: () => workspace.refresh(),
     startWork: (to: string) => host?.workStart(to),
     voice: () => (voice ? { state: voice.state, wire: voice.wire, voiceCall: voice.voiceCall, related: voice.related, originWarning: voice.originWarning ?? null, connectorUrl: voice.frame.src } : null),
     ready: true,

@@ -64,6 +64,8 @@ export class Workspace {
   private nextId = 1;
   private readonly tabBar: HTMLElement;
   private readonly content: HTMLElement;
+  /** Counts renders: a render that a later one overtook drops its page. */
+  private renderGeneration = 0;
   private readonly modalHost: HTMLElement;
   private objectCache = new Map<string, ObjectInfo>();
   /** The record a screen pop read a moment ago, for its page's first render. */
@@ -332,35 +334,47 @@ export class Workspace {
     this.tabBar.append(list);
   }
 
+  /**
+   * Renders the active tab off the page and swaps it in whole once its data has come: a refresh
+   * never blanks the page while it loads, and of two renders that overlap (a screen pop's
+   * navigation and a refreshView, say) only the later one shows (the earlier used to append its
+   * page beside the later's, or leave the page empty under load).
+   */
   async render(): Promise<void> {
     const tab = this.active;
-    clear(this.content);
-    if (!tab) return this.renderTabs();
+    const generation = ++this.renderGeneration;
+    if (!tab) {
+      clear(this.content);
+      return this.renderTabs();
+    }
+    const into = h('div', { class: 'console-page' });
     try {
       switch (tab.kind) {
-        case 'record': await this.renderRecord(tab); break;
-        case 'related': tab.title = await renderRelatedView(this.content, tab.url, this.api, { basePath: this.basePath, format: this.format(), navigate: (url) => void this.navigate(url) }); break;
+        case 'record': await this.renderRecord(tab, into); break;
+        case 'related': tab.title = await renderRelatedView(into, tab.url, this.api, { basePath: this.basePath, format: this.format(), navigate: (url) => void this.navigate(url) }); break;
         case 'objecthome':
-        case 'list': await this.renderList(tab); break;
-        case 'search': await this.renderSearch(tab); break;
-        case 'flow': this.renderFlow(tab); break;
-        case 'vf': this.renderVf(tab); break;
+        case 'list': await this.renderList(tab, into); break;
+        case 'search': await this.renderSearch(tab, into); break;
+        case 'flow': this.renderFlow(tab, into); break;
+        case 'vf': this.renderVf(tab, into); break;
         case 'setup': {
           tab.title = 'Setup';
-          await renderSetup(this.content, this.api, new URL(tab.url, location.origin).pathname, this.session);
+          await renderSetup(into, this.api, new URL(tab.url, location.origin).pathname, this.session);
           break;
         }
-        default: this.renderHome(tab);
+        default: this.renderHome(tab, into);
       }
     } catch (e) {
-      this.content.append(h('div', { class: 'slds-text-color_error', role: 'alert' }, e instanceof Error ? e.message : String(e)));
+      into.append(h('div', { class: 'slds-text-color_error', role: 'alert' }, e instanceof Error ? e.message : String(e)));
     }
+    if (generation !== this.renderGeneration) return;
+    this.content.replaceChildren(into);
     this.renderTabs();
   }
 
-  private renderHome(tab: Tab): void {
+  private renderHome(tab: Tab, into: HTMLElement): void {
     tab.title = 'Home';
-    this.content.append(h('h1', { class: 'slds-text-heading_large' }, 'Home'),
+    into.append(h('h1', { class: 'slds-text-heading_large' }, 'Home'),
       h('p', {}, `Signed in as ${this.session.user.Name}.`));
   }
 
@@ -389,7 +403,7 @@ export class Workspace {
     return e;
   }
 
-  private async renderRecord(tab: Tab): Promise<void> {
+  private async renderRecord(tab: Tab, into: HTMLElement): Promise<void> {
     const justRead = this.justRead;
     this.justRead = undefined;
     const read = justRead && justRead.id === tab.recordId ? justRead.view : undefined;
@@ -402,7 +416,7 @@ export class Workspace {
     if (record.object === 'Account') tab.accountId = record.Id;
     else if (typeof record.fields.AccountId === 'string') tab.accountId = record.fields.AccountId;
     const phone = object.fields.find((f) => f.type === 'phone' && typeof record.fields[f.name] === 'string' && record.fields[f.name] !== '');
-    this.content.append(
+    into.append(
       h('header', { class: 'slds-page-header' },
         h('p', { class: 'slds-page-header__name-meta' }, object.label),
         h('h1', { class: 'slds-page-header__title' }, record.name),
@@ -415,12 +429,12 @@ export class Workspace {
       }));
   }
 
-  private async renderList(tab: Tab): Promise<void> {
+  private async renderList(tab: Tab, into: HTMLElement): Promise<void> {
     const { object, records } = await this.api.list(tab.objectType!);
     const filter = new URL(tab.url, location.origin).searchParams.get('filterName');
     tab.title = tab.kind === 'list' ? `${object.labelPlural}: ${filter ?? 'All'}` : object.labelPlural;
     const columns = object.fields.filter((f) => f.type === 'phone' || ['Name', 'CaseNumber', 'Subject', 'Email', 'Status', 'Company'].includes(f.name)).slice(0, 5);
-    this.content.append(
+    into.append(
       h('h1', { class: 'slds-text-heading_large' }, tab.title),
       h('table', { class: 'slds-table slds-table_bordered', 'aria-label': tab.title },
         h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c.label)))),
@@ -429,13 +443,13 @@ export class Workspace {
             : this.fieldValue(object, r, c.name, r.fields[c.name] ?? null))))))));
   }
 
-  private async renderSearch(tab: Tab): Promise<void> {
+  private async renderSearch(tab: Tab, into: HTMLElement): Promise<void> {
     const term = new URL(tab.url, location.origin).searchParams.get('term') ?? '';
     tab.title = `Search: ${term}`;
     const { records } = await this.api.search(term);
     const groups = new Map<string, RecordView[]>();
     for (const r of records) groups.set(r.object, [...(groups.get(r.object) ?? []), r]);
-    this.content.append(h('h1', { class: 'slds-text-heading_large' }, 'Top Results'),
+    into.append(h('h1', { class: 'slds-text-heading_large' }, 'Top Results'),
       h('p', {}, `${records.length} result${records.length === 1 ? '' : 's'} for "${term}"`),
       ...[...groups].map(([object, list]) => h('section', { 'aria-label': object, class: 'slds-m-top_small' },
         h('h2', { class: 'slds-text-heading_small' }, this.session.objects.find((o) => o.name === object)?.labelPlural ?? object),
@@ -443,10 +457,10 @@ export class Workspace {
           onclick: (e: Event) => { e.preventDefault(); void this.navigate(`${this.basePath}/r/${r.object}/${r.Id}/view`); } }, r.name)))))));
   }
 
-  private renderFlow(tab: Tab): void {
+  private renderFlow(tab: Tab, into: HTMLElement): void {
     const flow = tab.flow ?? { flowDevName: new URL(tab.url, location.origin).pathname.split('/').pop() ?? '', flowArgs: [] };
     tab.title = `Flow: ${flow.flowDevName}`;
-    this.content.append(h('section', { 'aria-label': 'Screen flow', class: 'console-flow' },
+    into.append(h('section', { 'aria-label': 'Screen flow', class: 'console-flow' },
       h('h1', { class: 'slds-text-heading_large' }, `Screen flow ${flow.flowDevName}`),
       h('p', {}, 'The emulator shows which flow was launched and with what input variables.'),
       h('table', { class: 'slds-table slds-table_bordered', 'aria-label': 'Flow arguments' },
@@ -455,14 +469,14 @@ export class Workspace {
           h('tr', {}, h('td', {}, a.name), h('td', {}, String(a.type ?? '')), h('td', {}, typeof a.value === 'string' ? a.value : JSON.stringify(a.value))))))));
   }
 
-  private renderVf(tab: Tab): void {
+  private renderVf(tab: Tab, into: HTMLElement): void {
     const page = new URL(tab.url, location.origin).searchParams.get('page') ?? '/apex/';
     tab.title = page.replace(/^\/apex\//, '').split('?')[0] ?? 'Visualforce';
     const src = vfPageUrl(page, this.session.origins.vf);
     if (!src) {
-      this.content.append(h('p', { role: 'alert' }, `The console opens Visualforce pages (/apex/…) of this org only, not '${page}'.`));
+      into.append(h('p', { role: 'alert' }, `The console opens Visualforce pages (/apex/…) of this org only, not '${page}'.`));
       return;
     }
-    this.content.append(h('iframe', { class: 'console-vf', title: `Visualforce page ${tab.title}`, src: src.href }));
+    into.append(h('iframe', { class: 'console-vf', title: `Visualforce page ${tab.title}`, src: src.href }));
   }
 }
