@@ -81,8 +81,12 @@ describe('ICE gathering waits for slow TURN relay candidates', { timeout: 90_000
     iceTransportPolicy: 'relay' as const,
   });
 
-  function inviteOf(callId: string): string {
-    const invite = invites.find((t) => new RegExp(`^Call-ID:\\s*${callId}\\s*$`, 'im').test(t));
+  /** The INVITE the server received for `callId`; dial() resolves once it is sent, which may be before it arrives. */
+  async function inviteOf(callId: string): Promise<string> {
+    const find = (): string | undefined => invites.find((t) => new RegExp(`^Call-ID:\\s*${callId}\\s*$`, 'im').test(t));
+    const end = Date.now() + 5000;
+    while (!find() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    const invite = find();
     assert.ok(invite, `the server saw the INVITE of ${callId}`);
     return invite;
   }
@@ -98,7 +102,7 @@ describe('ICE gathering waits for slow TURN relay candidates', { timeout: 90_000
 
     // The control: capped at 500 ms, the offer goes out before the relay candidate exists.
     const control = await capped.dial('1002');
-    const controlSdp = inviteOf(control).split('\r\n\r\n').slice(1).join('\r\n\r\n');
+    const controlSdp = (await inviteOf(control)).split('\r\n\r\n').slice(1).join('\r\n\r\n');
     assert.doesNotMatch(controlSdp, /typ relay/, 'capped at 500 ms, the slow relay candidate is missed');
     const [{ callId: ringing }] = [await b.waitIncoming()];
     await capped.command('hangup', control);
@@ -106,7 +110,7 @@ describe('ICE gathering waits for slow TURN relay candidates', { timeout: 90_000
 
     const since = await b.mark();
     const out = await a.dial('1002');
-    assert.match(inviteOf(out), /a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 \d+ typ relay/, 'the offer carries the relay candidate');
+    assert.match(await inviteOf(out), /a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 \d+ typ relay/, 'the offer carries the relay candidate');
     const { callId: inn } = await b.waitIncoming(since);
     await b.command('answer', inn);
     await Promise.all([a.waitEvent('established', out), b.waitEvent('established', inn)]);
