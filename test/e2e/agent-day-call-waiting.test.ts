@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { DEMO } from '../../src/node/console/seed/index.ts';
-import { CALLERS, openAgentConsole, openCustomerPhone, shot, startHarness, tasksFor, waitRegistered, waitUntil, type AgentConsole, type Harness } from './harness.ts';
+import { CALLERS, clickEach, openAgentConsole, openCustomerPhone, shot, startHarness, tasksFor, waitRegistered, waitUntil, type AgentConsole, type Harness } from './harness.ts';
 
 describe("the agent's day: call waiting", { concurrency: false, timeout: 180_000 }, () => {
   let h: Harness;
@@ -64,7 +64,7 @@ describe("the agent's day: call waiting", { concurrency: false, timeout: 180_000
     await agent.phone.getByRole('button', { name: 'Hang up' }).first().click({ timeout: 10_000 });
     const forms = agent.phone.getByRole('form', { name: 'Wrap-up' });
     await waitUntil(async () => (await forms.count()) === 2, 10_000, 'two wrap-ups');
-    while ((await forms.count()) > 0) await forms.first().getByRole('button', { name: 'Save' }).click();
+    await clickEach(forms, 'Save');
     await waitUntil(() => tasksFor(h, (t) => t.fields['WhoId'] === wanda || t.fields['WhoId'] === maria).length === 2, 15_000, 'two Tasks');
     const [onMaria] = tasksFor(h, (t) => t.fields['WhoId'] === maria);
     const [onWanda] = tasksFor(h, (t) => t.fields['WhoId'] === wanda);

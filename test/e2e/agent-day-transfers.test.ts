@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import { DEMO } from '../../src/node/console/seed/index.ts';
-import { openRegisteredAgent, CALLERS, openCustomerPhone, shot, startHarness, tasksFor, waitUntil, type AgentConsole, type Harness, type TaskRecord } from './harness.ts';
+import { clickEach, openRegisteredAgent, CALLERS, openCustomerPhone, shot, startHarness, tasksFor, waitUntil, type AgentConsole, type Harness, type TaskRecord } from './harness.ts';
 
 const ADA = DEMO.agent;
 const BOB = DEMO.secondAgent;
@@ -68,7 +68,7 @@ describe("the agent's day: transfers and conferences", { concurrency: false, tim
     await bob.phone.getByRole('button', { name: 'Hang up' }).first().click();
     await waitUntil(async () => (await customerLine().count()) === 0, 10_000, 'the caller\'s call ends when Bob hangs up');
     const bobWrapUp = bob.phone.getByRole('form', { name: 'Wrap-up' });
-    while ((await bobWrapUp.count()) > 0) await bobWrapUp.first().getByRole('button', { name: 'Save' }).click();
+    await clickEach(bobWrapUp, 'Save');
   }
 
   async function adaWrapsUp(expectText: string, disposition: string, notes: string): Promise<void> {

@@ -23,7 +23,7 @@ import { demoSipSecret, DEMO_AGENTS, DEMO_SIP_DOMAIN } from '../../src/node/demo
 import { startSipServer } from '../../src/node/sip-server/index.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { startKamailio } from '../support/kamailio.ts';
-import { openCustomerPhone, shot, waitUntil, type TaskRecord } from './harness.ts';
+import { clickEach, openCustomerPhone, shot, waitUntil, type TaskRecord } from './harness.ts';
 
 const ADA = DEMO.agent;
 const BOB = DEMO.secondAgent;
@@ -119,7 +119,7 @@ for (const start of [embedded, kamailio]) {
       await bob.phone.getByRole('button', { name: 'Hang up' }).first().click({ timeout: 10_000 });
       const forms = bob.phone.getByRole('form', { name: 'Wrap-up' });
       await forms.first().waitFor({ timeout: 10_000 });
-      while ((await forms.count()) > 0) await forms.first().getByRole('button', { name: 'Save' }).click();
+      await clickEach(forms, 'Save');
     }
 
     const seeded = new Set<string>();

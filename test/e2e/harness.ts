@@ -5,7 +5,7 @@
  * (an in-memory database) and its own servers on ephemeral ports.
  */
 import { mkdirSync } from 'node:fs';
-import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 import { startSipServer, type SipServer } from '../../src/node/sip-server/index.ts';
 import { startConsole, STRICT_CHROMIUM_ARGS, type RunningConsole } from '../../src/node/console/index.ts';
@@ -125,6 +125,18 @@ export async function waitUntil(check: () => Promise<boolean> | boolean, timeout
     if (await check()) return;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Clicks `button` in each of `forms` (wrap-ups, say) until none is left, waiting after each click for
+ * its form to go: the panel removes a saved form at its next render, and a click aimed at it in
+ * between would wait for a button that is gone.
+ */
+export async function clickEach(forms: Locator, button: string, timeoutMs = 10_000): Promise<void> {
+  for (let n = await forms.count(); n > 0; n = await forms.count()) {
+    await forms.first().getByRole('button', { name: button }).click();
+    await waitUntil(async () => (await forms.count()) < n, timeoutMs, `a form to go after its ${button}`);
   }
 }
 

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import { DEMO } from '../../src/node/console/seed/index.ts';
-import { openRegisteredAgent, CALLERS, openCustomerPhone, shot, startHarness, tasksFor, waitUntil, type AgentConsole, type Harness, type TaskRecord } from './harness.ts';
+import { clickEach, openRegisteredAgent, CALLERS, openCustomerPhone, shot, startHarness, tasksFor, waitUntil, type AgentConsole, type Harness, type TaskRecord } from './harness.ts';
 
 const ADA = DEMO.agent;
 const BOB = DEMO.secondAgent;
@@ -79,7 +79,7 @@ describe('a reload with two calls up: consultation and conference', { concurrenc
     if ((await hangUp.count()) > 0) await hangUp.first().click();
     const forms = bob.phone.getByRole('form', { name: 'Wrap-up' });
     await forms.first().waitFor({ timeout: 15_000 });
-    while ((await forms.count()) > 0) await forms.first().getByRole('button', { name: 'Save' }).click();
+    await clickEach(forms, 'Save');
   }
 
   test('reload during a consultation: the customer stays on hold, both calls come back, Ada completes the transfer; one Task', { timeout: 150_000 }, async () => {
