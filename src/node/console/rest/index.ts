@@ -16,7 +16,7 @@ import { SalesforceError, sfError, type OpenConsoleDb } from '../db/index.ts';
 import { readJson, sendErrors, sendJson, sendNoContent } from './http.ts';
 import { handleEmulatorApi } from './emulator-api.ts';
 import { createTelephonyApi, isTelephonyApiPath } from './telephony-api.ts';
-import { ORG_ID } from '../server/api-login.ts';
+import { identityUrl, ORG_ID } from '../server/api-login.ts';
 
 /** The only token a stand-alone REST handler (no `authenticate` option) accepts. */
 export const EMULATOR_ACCESS_TOKEN = '00D5g000000SwBdEAK!AQ4AQSwitchboardEmulatorSessionToken';
@@ -183,7 +183,7 @@ export function createRestHandler(db: OpenConsoleDb, options: RestOptions = {}):
       only('GET');
       // As an org's list, with the identity URL (absolute) that `conn.identity()` follows when it has only a token.
       const origin = `${'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http'}://${req.headers.host ?? '127.0.0.1'}`;
-      return sendJson(res, 200, { identity: `${origin}/id/${ORG_ID}/${ctx.userId}`, sobjects: `${base}/sobjects`, query: `${base}/query`, queryAll: `${base}/queryAll`, search: `${base}/search`, parameterizedSearch: `${base}/parameterizedSearch`, limits: `${base}/limits` });
+      return sendJson(res, 200, { ...(ctx.userId ? { identity: identityUrl(origin, ctx.userId) } : {}), sobjects: `${base}/sobjects`, query: `${base}/query`, queryAll: `${base}/queryAll`, search: `${base}/search`, parameterizedSearch: `${base}/parameterizedSearch`, limits: `${base}/limits` });
     }
     const [resource, object, id, extra] = rest;
     if (resource === 'limits' && !object) {

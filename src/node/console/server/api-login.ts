@@ -25,6 +25,8 @@ import { authorizationCodeGrant, refreshTokenGrant, type GrantOutcome } from './
 
 /** The emulated org's Id (18 characters, key prefix 00D). */
 export const ORG_ID = '00D5g000000SwBdEAK';
+/** A user's identity URL on `origin` (the token responses' `id`, what `conn.identity()` reads). */
+export const identityUrl = (origin: string, userId: string): string => `${origin}/id/${ORG_ID}/${userId}`;
 export const SOAP_LOGIN_PATH = /^\/services\/Soap\/u\/(\d+)\.0\/?$/;
 export const OAUTH_TOKEN_PATH = '/services/oauth2/token';
 /** Answered by oauth-web-flow.ts; named here for the request guard. */
@@ -182,7 +184,7 @@ function sendToken(res: ServerResponse, user: UserView, options: ApiLoginOptions
   const session = options.sessions.create(user.Id);
   web?.grant?.accessTokens.add(session.token);
   const origin = options.origin();
-  const id = `${origin}/id/${ORG_ID}/${user.Id}`;
+  const id = identityUrl(origin, user.Id);
   const issuedAt = String((options.now ?? Date.now)());
   sendJson(res, 200, {
     access_token: session.token,
@@ -245,7 +247,7 @@ function identityService(req: IncomingMessage, res: ServerResponse, url: URL, or
   const fields = options.data.record(user.Id)?.fields ?? {};
   const v = '{version}';
   sendJson(res, 200, {
-    id: `${origin}/id/${ORG_ID}/${user.Id}`,
+    id: identityUrl(origin, user.Id),
     asserted_user: true,
     user_id: user.Id,
     organization_id: ORG_ID,

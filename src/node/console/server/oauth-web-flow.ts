@@ -26,7 +26,7 @@ import type { ConsoleData } from './console-data.ts';
 import type { SessionStore } from './sessions.ts';
 import { LOGIN_PATH } from './request-guard.ts';
 import { parseScopes, type OAuthGrants } from './oauth-grants.ts';
-import { OAUTH_REVOKE_PATH, ORG_ID } from './api-login.ts';
+import { identityUrl, OAUTH_REVOKE_PATH } from './api-login.ts';
 
 export const OAUTH_AUTHORIZE_PATH = '/services/oauth2/authorize';
 
@@ -128,7 +128,7 @@ function authorize(req: IncomingMessage, res: ServerResponse, url: URL, options:
     const session = options.sessions.create(user.Id);
     const origin = options.origin();
     return back({
-      access_token: session.token, instance_url: origin, id: `${origin}/id/${ORG_ID}/${user.Id}`,
+      access_token: session.token, instance_url: origin, id: identityUrl(origin, user.Id),
       issued_at: String(Date.now()), scope: scopes.scopes.join(' '), token_type: 'Bearer',
     });
   }
