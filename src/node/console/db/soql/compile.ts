@@ -8,6 +8,7 @@ import { normalizeId } from '../ids.ts';
 import { formatDate, formatDateTime, parseDateTime } from '../values.ts';
 import { col, tableOf } from '../sql.ts';
 import { positionedError } from './lexer.ts';
+import { QUERY_ERROR } from './parser.ts';
 import type { AggregateFunction, AggregateRef, Condition, FieldRef, Literal, SelectQuery, SubQuery } from './ast.ts';
 import { nameObjectField, noSuchColumn, relationshipField, relationshipOperand, targetsOf, type Operand } from './relationship.ts';
 import { compileSemiJoin, topLevelSemiJoins } from './semi-join.ts';
@@ -152,8 +153,6 @@ function compileChild(parent: ObjectDef, sub: SubQuery, ctx: CompileContext): Ch
   const columns = [...new Set(['Id', ...fields.map((fd) => fd.name)])].map(col).join(', ');
   return { relationship: rel.name, object: rel.object, fields, sql: `SELECT ${columns} FROM ${tableOf(rel.object)}${tail}`, params };
 }
-
-const QUERY_ERROR = 'MALFORMED_QUERY';
 
 function compileAggregate(object: ObjectDef, query: SelectQuery, ctx: CompileContext): CompiledQuery {
   const select = query.select as Extract<SelectQuery['select'], { kind: 'fields' }>;

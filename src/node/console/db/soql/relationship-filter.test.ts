@@ -1,11 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openConsoleDb, SalesforceError, type OpenConsoleDb } from '../index.ts';
-
-function failure(fn: () => unknown): SalesforceError {
-  try { fn(); } catch (e) { if (e instanceof SalesforceError) return e; throw e; }
-  assert.fail('expected a SalesforceError');
-}
+import { openConsoleDb, type OpenConsoleDb } from '../index.ts';
+import { failure } from './test-support.ts';
 
 interface Seed {
   readonly db: OpenConsoleDb;

@@ -1,16 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openConsoleDb, SalesforceError, type OpenConsoleDb } from '../index.ts';
-
-function failure(fn: () => unknown): SalesforceError {
-  try { fn(); } catch (e) { if (e instanceof SalesforceError) return e; throw e; }
-  assert.fail('expected a SalesforceError');
-}
+import type { OpenConsoleDb } from '../index.ts';
+import { assertRefused, orgWithOneUser } from './test-support.ts';
 
 /** Accounts with and without contacts, cases and an opportunity; a contact without an account; Tasks on contacts and leads. */
 function seed(): OpenConsoleDb {
-  const db = openConsoleDb({ file: ':memory:', now: () => Date.parse('2026-03-10T12:00:00Z') });
-  db.defaultUserId = db.create('User', { Username: 'una@x.test', FirstName: 'Una', LastName: 'User', Alias: 'una', Email: 'una@x.test' });
+  const db = orgWithOneUser();
   const acme = db.create('Account', { Name: 'Acme' });
   const globex = db.create('Account', { Name: 'Globex' });
   db.create('Account', { Name: 'Initech' });
@@ -68,9 +63,5 @@ test('semi-joins where Salesforce refuses them: each error names the restriction
     ['SELECT Name FROM Contact WHERE Account.Id IN (SELECT AccountId FROM Case)', /left operand .* cannot use relationships: Account\.Id/],
     ['SELECT Name FROM Account WHERE Id IN (SELECT Account.ParentId FROM Contact)', /cannot select a relationship field/],
   ];
-  for (const [soql, message] of cases) {
-    const e = failure(() => db.query(soql));
-    assert.match(e.message, message, soql);
-    assert.match(e.message, /Row:1:Column:\d+/, `${soql}: the error says where`);
-  }
+  assertRefused(db, cases);
 });

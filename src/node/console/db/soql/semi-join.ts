@@ -10,21 +10,20 @@
 import type { FieldDef, ObjectDef } from '../schema.ts';
 import { col, tableOf } from '../sql.ts';
 import { positionedError } from './lexer.ts';
+import { QUERY_ERROR } from './parser.ts';
 import type { Condition } from './ast.ts';
+import type { CompileContext, SqlParam } from './compile.ts';
 import { targetsOf } from './relationship.ts';
 
-const QUERY_ERROR = 'MALFORMED_QUERY';
 const MAX_SEMI_JOINS = 2;
 
 type SemiJoin = Extract<Condition, { kind: 'semiJoin' }>;
-interface Ctx { readonly source: string; readonly semiJoins?: ReadonlySet<Condition> }
-type SqlParam = string | number | null;
 
 /**
  * The semi-joins a top-level WHERE may hold (those ANDed at its top); throws at the first one placed
  * where Salesforce refuses it (under OR or NOT) or past the second.
  */
-export function topLevelSemiJoins(where: Condition | undefined, ctx: Ctx): ReadonlySet<Condition> {
+export function topLevelSemiJoins(where: Condition | undefined, ctx: Pick<CompileContext, 'source' | 'semiJoins'>): ReadonlySet<Condition> {
   const allowed = new Set<Condition>();
   const visit = (cond: Condition, top: boolean, under?: 'OR' | 'NOT'): void => {
     switch (cond.kind) {
@@ -56,7 +55,7 @@ function pointsTo(object: ObjectDef, field: FieldDef): ObjectDef[] {
 export function compileSemiJoin(
   object: ObjectDef,
   cond: SemiJoin,
-  ctx: Ctx,
+  ctx: Pick<CompileContext, 'source' | 'semiJoins'>,
   params: SqlParam[],
   helpers: {
     resolveObject(ref: SemiJoin['query']['from']): ObjectDef;

@@ -1,12 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSoql } from './parser.ts';
-import { openConsoleDb, SalesforceError, type OpenConsoleDb } from '../index.ts';
-
-function failure(fn: () => unknown): SalesforceError {
-  try { fn(); } catch (e) { if (e instanceof SalesforceError) return e; throw e; }
-  assert.fail('expected a SalesforceError');
-}
+import { openConsoleDb, type OpenConsoleDb } from '../index.ts';
+import { failure } from './test-support.ts';
 
 test('parses the supported grammar', () => {
   const q = parseSoql("select Id, Name from Contact where (Name like 'a%' or Phone != null) and not Email in ('x@y.z') order by Name desc nulls first, Id limit 5 offset 2");

@@ -1,16 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openConsoleDb, SalesforceError, type OpenConsoleDb } from '../index.ts';
-
-function failure(fn: () => unknown): SalesforceError {
-  try { fn(); } catch (e) { if (e instanceof SalesforceError) return e; throw e; }
-  assert.fail('expected a SalesforceError');
-}
+import type { OpenConsoleDb } from '../index.ts';
+import { assertRefused, orgWithOneUser } from './test-support.ts';
 
 /** Tasks about an Account, a Case, an Opportunity and nothing; Who a Contact or a Lead. */
 function seed(): OpenConsoleDb {
-  const db = openConsoleDb({ file: ':memory:', now: () => Date.parse('2026-03-10T12:00:00Z') });
-  db.defaultUserId = db.create('User', { Username: 'una@x.test', FirstName: 'Una', LastName: 'User', Alias: 'una', Email: 'una@x.test' });
+  const db = orgWithOneUser();
   const acme = db.create('Account', { Name: 'Acme', Phone: '+1 415 555 0100' });
   const ann = db.create('Contact', { FirstName: 'Ann', LastName: 'Alpha', AccountId: acme, Email: 'ann@acme.test' });
   const kase = db.create('Case', { Subject: 'Broken', AccountId: acme, ContactId: ann });
@@ -68,9 +63,5 @@ test('TYPEOF where Salesforce refuses it, each error at its token', () => {
     ['SELECT COUNT(Id), TYPEOF What WHEN Account THEN Name END FROM Task GROUP BY WhatId', /aggregate query cannot hold TYPEOF/],
     ['SELECT Name, (SELECT TYPEOF What WHEN Account THEN Name END FROM Tasks) FROM Contact', /not in a subquery/],
   ];
-  for (const [soql, message] of cases) {
-    const e = failure(() => db.query(soql));
-    assert.match(e.message, message, soql);
-    assert.match(e.message, /Row:1:Column:\d+/, `${soql}: the error says where`);
-  }
+  assertRefused(db, cases);
 });

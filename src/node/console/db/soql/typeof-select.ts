@@ -6,10 +6,9 @@
  */
 import { findField, findObject, type FieldDef, type ObjectDef } from '../schema.ts';
 import { positionedError } from './lexer.ts';
+import { QUERY_ERROR } from './parser.ts';
 import type { FieldRef, TypeOf } from './ast.ts';
 import { nameObjectField, noSuchColumn, relationshipField, targetsOf } from './relationship.ts';
-
-const QUERY_ERROR = 'MALFORMED_QUERY';
 
 /** A TYPEOF resolved: the lookup, and the field names to read per parent type (`otherwise`: Name object fields). */
 export interface TypedParentSelect {
