@@ -7,7 +7,7 @@
 import { h } from './dom.ts';
 import { ApiClient } from './api-client.ts';
 import { userMenu } from './user-menu.ts';
-import { appLauncher, setupMenu } from './global-actions.ts';
+import { appLauncher, setupMenu, type LauncherItem } from './global-actions.ts';
 import { Workspace } from './workspace.ts';
 import { UtilityBar, type OmniStatus } from './utility-bar.ts';
 import { LightningHost } from './lightning-host.ts';
@@ -32,23 +32,22 @@ async function boot(): Promise<void> {
 
   const header = h('header', { class: 'slds-global-header_container console-header' });
   const search = h('input', { type: 'search', class: 'slds-input', role: 'searchbox', 'aria-label': 'Search', placeholder: 'Search...' });
-  const nav = h('nav', { 'aria-label': 'App navigation', class: 'console-nav' },
-    session.objects.filter((o) => ['Account', 'Contact', 'Lead', 'Case', 'Opportunity'].includes(o.name)).map((o) =>
-      h('a', { href: `${BASE}/o/${o.name}/home`, onclick: (e: Event) => { e.preventDefault(); void workspace.navigate(`${BASE}/o/${o.name}/home`); } }, o.labelPlural)),
-    h('a', { href: `${BASE}/setup/CallCenters/home`, onclick: (e: Event) => { e.preventDefault(); void workspace.navigate(`${BASE}/setup/CallCenters/home`); } }, 'Setup'));
   const go = (path: string): void => void workspace.navigate(path);
+  const objectItem = (o: { name: string; labelPlural: string }): LauncherItem => ({ label: o.labelPlural, path: `${BASE}/o/${o.name}/home` });
+  const setupHome: LauncherItem = { label: 'Setup', path: `${BASE}/setup/CallCenters/home` };
+  // The app's navigation bar names its main objects; the App Launcher lists those and the console's other items.
+  const navItems = session.objects.filter((o) => ['Account', 'Contact', 'Lead', 'Case', 'Opportunity'].includes(o.name)).map(objectItem);
   const launcherItems = [
-    ...session.objects.filter((o) => ['Account', 'Contact', 'Lead', 'Case', 'Opportunity', 'Task', 'VoiceCall'].includes(o.name))
-      .map((o) => ({ label: o.labelPlural, path: `${BASE}/o/${o.name}/home` })),
-    { label: 'Call Centers', path: `${BASE}/setup/CallCenters/home` },
+    ...navItems,
+    ...session.objects.filter((o) => o.name === 'Task' || o.name === 'VoiceCall').map(objectItem),
+    { label: 'Call Centers', path: setupHome.path },
   ];
+  const nav = h('nav', { 'aria-label': 'App navigation', class: 'console-nav' },
+    [...navItems, setupHome].map((item) => h('a', { href: item.path, onclick: (e: Event) => { e.preventDefault(); go(item.path); } }, item.label)));
   header.append(h('div', { class: 'slds-global-header slds-grid' },
     appLauncher('Service Console', launcherItems, go),
     h('span', { class: 'console-app-name' }, 'Service Console'), search,
-    setupMenu([
-      { label: 'Setup', path: `${BASE}/setup/CallCenters/home` },
-      { label: 'Switchboard Setup', path: `${BASE}/setup/Switchboard/home` },
-    ], go),
+    setupMenu([setupHome, { label: 'Switchboard Setup', path: `${BASE}/setup/Switchboard/home` }], go),
     userMenu(session, `${BASE}/page/home`)), nav);
   const body = h('div', { class: 'console-body' });
   root.append(header, body);
