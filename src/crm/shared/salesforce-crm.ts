@@ -81,6 +81,8 @@ export class SalesforceCrm implements OpenCtiCrm {
   private readonly policy: ScreenPopPolicy;
   private settings?: ConnectorSettings;
   private attached?: Promise<void>;
+  /** Salesforce's answer to the ready notice, kept so the page's, the engine's and the leadership's asks share it. */
+  private readyNotified: Promise<void> | undefined;
 
   constructor(private readonly options: SalesforceCrmOptions) {
     this.surface = options.surface;
@@ -178,8 +180,6 @@ export class SalesforceCrm implements OpenCtiCrm {
     });
     return kept;
   }
-
-  private readyNotified: Promise<void> | undefined;
 
   screenPop(request: ScreenPopRequest): Promise<ScreenPopOutcome> {
     return this.policy.pop(request);

@@ -3,8 +3,8 @@
  * state through the view model and sends every intent back through `host.execute`; it holds no
  * telephony or CRM logic. Keyboard shortcuts: Alt+A answers, Alt+H hangs up (see the Help tab).
  */
-import { nextTask } from './next-task.ts';
 import { LitElement, css, html, type PropertyValues, type TemplateResult } from 'lit';
+import { nextTask } from './next-task.ts';
 import type { AgentCommand, RecordRef } from '../../core/index.ts';
 import { findingKeys, overallSeverity, type DiagnosisFinding } from '../../core/diagnosis/index.ts';
 import { formatDuration } from '../format/duration.ts';
