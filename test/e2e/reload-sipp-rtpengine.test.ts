@@ -29,7 +29,7 @@ import { PEER_CONNECTION_PROBE, audioBytesSince } from '../support/peer-audio.ts
 import { startKamailio, type KamailioHandle } from '../support/kamailio.ts';
 import { startRtpengine, type RtpengineHandle } from '../support/rtpengine.ts';
 import { runSipp, writeUlawTone, type SippResult } from '../support/sipp.ts';
-import { freePort } from '../support/ports.ts';
+import { freeMediaPorts, freePort } from '../support/ports.ts';
 import { waitUntil, type TaskRecord } from './harness.ts';
 
 const CALLER = DEMO.uniqueContact.e164;
@@ -110,7 +110,7 @@ describe('a call from SIPp via rtpengine survives a reload of the console, with 
 
   test('reload mid-call: SIPp never gets a BYE, audio comes back both ways, the call ends normally, one Task with the whole duration', { timeout: 200_000 }, async () => {
     const earlier = new Set((app.data.list('Task', 10_000) as unknown as TaskRecord[]).map((t) => t.Id));
-    const [sipPort, mediaPort] = [await freePort(), await freePort()];
+    const [sipPort, mediaPort] = [await freePort(), await freeMediaPorts()];
     const messageLog = join(dir, 'messages.log');
     let sippResult: SippResult | undefined;
     const stopSipp = new AbortController();

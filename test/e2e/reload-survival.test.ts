@@ -7,11 +7,11 @@
  * with its whole duration. When the customer hangs up while the page reloads, the panel says so
  * and the call is still logged once, with the talk time it really had.
  */
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 import { PEER_CONNECTION_PROBE, audioBytesSince } from '../support/peer-audio.ts';
-import { CALLERS, openAgentConsole, openCustomerPhone, shot, startHarness, tasksFor, waitRegistered, waitUntil, type AgentConsole, type Harness } from './harness.ts';
+import { CALLERS, clickEach, openAgentConsole, openCustomerPhone, shot, startHarness, tasksFor, waitRegistered, waitUntil, type AgentConsole, type Harness } from './harness.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -68,19 +68,45 @@ describe('a call survives a reload of the agent\'s console', { concurrency: fals
   });
   after(async () => h?.close());
 
+  /** The customer phones the running test opened (see `openCustomer`). */
+  const customers = new Set<Page>();
+  async function openCustomer(): Promise<Page> {
+    const customer = await openCustomerPhone(h, CALLERS.ada);
+    customers.add(customer);
+    return customer;
+  }
+  // A test that fails mid-call must not fail the next ones: its customer hangs up and goes, and the
+  // agent's panel is brought back to idle (the call hung up, its wrap-up saved).
+  afterEach(async () => {
+    for (const customer of customers) {
+      if (customer.isClosed()) continue;
+      await customer.getByRole('button', { name: /Hang up call/ }).click({ timeout: 2000 }).catch(() => {});
+      await customer.context().close().catch(() => {});
+    }
+    customers.clear();
+    if (agent.page.isClosed()) return;
+    const hangUp = agent.phone.getByRole('button', { name: 'Hang up' });
+    await waitUntil(async () => (await hangUp.count()) === 0, 5000, 'the calls to end').catch(async () => {
+      for (let n = await hangUp.count(); n > 0; n--) await hangUp.first().click({ timeout: 2000 }).catch(() => {});
+    });
+    await clickEach(agent.phone.getByRole('form', { name: 'Wrap-up' }), 'Save').catch(() => {});
+  });
+
   /** Customer calls the support line, the agent answers; resolves with the call id and when it was answered. */
   async function answeredCall(): Promise<{ customer: Page; callId: string; answeredAt: number }> {
-    const customer = await openCustomerPhone(h, CALLERS.ada);
+    const customer = await openCustomer();
     await customer.evaluate(PEER_CONNECTION_PROBE);
     watchedConnection = h.sip.registrations(CALLERS.ada)[0]?.connectionId;
     assert.ok(watchedConnection !== undefined, 'the customer phone is registered');
     byesToCustomer = [];
-    const forwarded = new Promise<string>((resolve) => {
+    const forwarded = new Promise<string>((resolve, reject) => {
       const off = h.sip.on('invite-forwarded', (e) => {
         if (!e.from.includes(CALLERS.ada)) return;
         off();
+        clearTimeout(timer);
         resolve(e.callId);
       });
+      const timer = setTimeout(() => { off(); reject(new Error('the customer\'s call did not reach the agent within 15 s')); }, 15_000);
     });
     await customer.getByRole('button', { name: 'Call', exact: true }).click();
     const callId = await forwarded;
@@ -169,13 +195,17 @@ describe('a call survives a reload of the agent\'s console', { concurrency: fals
         const who = `agent #${h.sip.registrations('1001').map((r) => r.connectionId).join(',')} customer #${watchedConnection}`;
         throw new Error(`no held call after reload ${round}; ${who}; panel: ${panel}; SIP:\n${wire.join('\n')}`, { cause: e });
       });
-      off();
       await agent.phone.getByText('On hold').first().waitFor({ timeout: 5000 });
       await agent.phone.getByRole('tab', { name: 'History' }).click();
       await waitUntil(async () => (await history.getByRole('listitem').count()) >= before, 10_000, `History survives reload ${round}`);
       await agent.phone.getByRole('tab', { name: 'Phone' }).click();
       // Back, the call is held again at once: the customer must not hear the agent.
-      await waitUntil(async () => /on hold/.test((await customer.locator('#state').textContent()) ?? ''), 10_000, `the customer is on hold again after reload ${round}`);
+      await waitUntil(async () => /on hold/.test((await customer.locator('#state').textContent()) ?? ''), 10_000, `the customer is on hold again after reload ${round}`).catch(async (e: unknown) => {
+        const state = await customer.locator('#state').textContent().catch(() => '(unreadable)');
+        const panel = (await agent.phone.locator('body').ariaSnapshot({ timeout: 2000 }).catch(() => '(no panel)')).replace(/\s+/g, ' ');
+        throw new Error(`the customer is not on hold after reload ${round}; customer: ${state}; panel: ${panel}; SIP:\n${wire.join('\n')}`, { cause: e });
+      });
+      off();
     }
 
     const resumedAt = Date.now();
@@ -195,7 +225,7 @@ describe('a call survives a reload of the agent\'s console', { concurrency: fals
   });
 
   test('reload while a call rings: it rings again on the reloaded console, the agent answers, one Task', { timeout: 120_000 }, async () => {
-    const customer = await openCustomerPhone(h, CALLERS.ada);
+    const customer = await openCustomer();
     await customer.evaluate(PEER_CONNECTION_PROBE);
     await customer.getByRole('button', { name: 'Call', exact: true }).click();
     await agent.phone.getByRole('button', { name: 'Answer' }).waitFor({ timeout: 15_000 });

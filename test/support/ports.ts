@@ -13,14 +13,31 @@ export async function freePort(): Promise<number> {
         s.close(() => ok(p));
       });
     });
-    const udpFree = await new Promise<boolean>((ok) => {
-      const u = createSocket('udp4');
-      u.once('error', () => ok(false));
-      u.bind(port, '127.0.0.1', () => u.close(() => ok(true)));
-    });
-    if (udpFree) return port;
+    if (await udpFree(port)) return port;
   }
   throw new Error('no free port on 127.0.0.1 after 20 tries');
+}
+
+/**
+ * A base for SIPp's `-mp`: SIPp binds audio RTP there and video RTP two ports up (and each one's
+ * RTCP next to it), so all four must be free. Taken below the kernel's ephemeral range (32768+),
+ * where Chromium's ICE sockets and rtpengine's ports (test/support/rtpengine.ts, 30000+) come and go.
+ */
+export async function freeMediaPorts(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const base = 20000 + 4 * Math.floor(Math.random() * 2490);
+    const free = await Promise.all([0, 1, 2, 3].map((n) => udpFree(base + n)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error('no four free UDP ports in a row between 20000 and 29999 on 127.0.0.1 after 50 tries');
+}
+
+function udpFree(port: number): Promise<boolean> {
+  return new Promise<boolean>((ok) => {
+    const u = createSocket('udp4');
+    u.once('error', () => ok(false));
+    u.bind(port, '127.0.0.1', () => u.close(() => ok(true)));
+  });
 }
 
 /** Resolves when `host:port` accepts a TCP connection; rejects after `timeoutMs`. */

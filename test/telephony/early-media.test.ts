@@ -15,7 +15,7 @@ import { serveStatic, type StaticServer } from '../support/static-server.ts';
 import { startKamailio, type KamailioHandle } from '../support/kamailio.ts';
 import { startRtpengine, type RtpengineHandle } from '../support/rtpengine.ts';
 import { runSipp, sippPcap, waitUdpBound, type SippResult } from '../support/sipp.ts';
-import { freePort } from '../support/ports.ts';
+import { freeMediaPorts, freePort } from '../support/ports.ts';
 import { Agent, observe, poll } from './agents.ts';
 import { DIST } from './scenarios.ts';
 
@@ -154,7 +154,7 @@ test('early media: a 183 with SDP stops the ringback and plays the far end\'s an
  * with its exit (wrapped: an async function would otherwise wait for the promise it returns).
  */
 async function farEnd(scenario: string): Promise<{ exit: Promise<SippResult> }> {
-  const mediaPort = await freePort();
+  const mediaPort = await freeMediaPorts();
   const run = runSipp(
     ['-sf', scenario, '-i', '127.0.0.1', '-p', String(farEndPort), '-mi', '127.0.0.1', '-mp', String(mediaPort),
       '-m', '1', '-nostdin', '-timeout', '25s', '-timeout_error', '-trace_err', ...(process.env.SIPP_TRACE ? ['-trace_msg'] : [])],

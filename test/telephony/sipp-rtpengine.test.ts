@@ -13,7 +13,7 @@ import { serveStatic, type StaticServer } from '../support/static-server.ts';
 import { startKamailio, type KamailioHandle } from '../support/kamailio.ts';
 import { startRtpengine, type RtpengineHandle } from '../support/rtpengine.ts';
 import { runSipp, writeUlawTone, type SippResult } from '../support/sipp.ts';
-import { freePort } from '../support/ports.ts';
+import { freeMediaPorts, freePort } from '../support/ports.ts';
 import { Agent, poll } from './agents.ts';
 import { DIST } from './scenarios.ts';
 
@@ -62,7 +62,7 @@ test('SIPp hangs up: the agent answers its BYE with 200 and the call ends as rem
 /** SIPp runs `scenario` (a call to 1002); the agent answers and hears its tone. */
 async function sippCallsAgent(scenario: string): Promise<{ sipp: Promise<SippResult>; callId: string; mark: number }> {
   const mark = await agent.mark();
-  const [sipPort, mediaPort] = [await freePort(), await freePort()];
+  const [sipPort, mediaPort] = [await freePort(), await freeMediaPorts()];
   const sipp = runSipp(
     [`127.0.0.1:${kamailio.sipPort}`, '-sf', scenario, '-s', '1002', '-i', '127.0.0.1', '-p', String(sipPort), '-mi', '127.0.0.1', '-mp', String(mediaPort),
       '-m', '1', '-l', '1', '-nostdin', '-timeout', '25s', '-timeout_error', '-trace_err', ...(process.env.SIPP_TRACE ? ['-trace_msg'] : [])],

@@ -384,7 +384,8 @@ class SipTelephonyAdapter implements SipTelephony {
   }
 
   private async setHold(call: SipCall, hold: boolean): Promise<void> {
-    await setHold(call, hold, () => {
+    const timing = { clock: this.clock, random: this.options.registration?.random ?? DEFAULT_REGISTRATION.random };
+    await setHold(call, hold, timing, () => {
       this.takeBack.persistDialogs();
       this.emit('held', call.id, hold);
     });
