@@ -10,21 +10,43 @@ const forbid = (...layers) =>
 const packages = (names, why) => names.map((n) => ({ group: [n, `${n}/**`], message: why }));
 
 const coreRule = (extraAllowed = []) => ({
-  'no-restricted-imports': ['error', {
-    patterns: [
-      // The core imports nothing of ours outside itself and no package at all.
-      { regex: '^(?!\\.)', message: 'Layer rule (CONTRIBUTING.md): src/core imports no package, no Node built-in, no DOM library.' },
-      ...forbid('telephony', 'crm', 'ui', 'app', 'node').map((p) => ({
-        ...p,
-        group: extraAllowed.length ? [...p.group, ...extraAllowed.map((a) => `!${a}`)] : p.group,
-      })),
-    ],
-  }],
-  'no-restricted-globals': ['error',
-    ...['window', 'document', 'navigator', 'localStorage', 'indexedDB', 'process', 'Buffer', 'require',
-      'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'fetch', 'WebSocket', 'crypto',
-      'sforce', 'console', 'performance'].map((name) => ({
-      name, message: `Layer rule (CONTRIBUTING.md): src/core must not use the global '${name}'; take it through a port.`,
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: [
+        // The core imports nothing of ours outside itself and no package at all.
+        { regex: '^(?!\\.)', message: 'Layer rule (CONTRIBUTING.md): src/core imports no package, no Node built-in, no DOM library.' },
+        ...forbid('telephony', 'crm', 'ui', 'app', 'node').map((p) => ({
+          ...p,
+          group: extraAllowed.length ? [...p.group, ...extraAllowed.map((a) => `!${a}`)] : p.group,
+        })),
+      ],
+    },
+  ],
+  'no-restricted-globals': [
+    'error',
+    ...[
+      'window',
+      'document',
+      'navigator',
+      'localStorage',
+      'indexedDB',
+      'process',
+      'Buffer',
+      'require',
+      'setTimeout',
+      'setInterval',
+      'clearTimeout',
+      'clearInterval',
+      'fetch',
+      'WebSocket',
+      'crypto',
+      'sforce',
+      'console',
+      'performance',
+    ].map((name) => ({
+      name,
+      message: `Layer rule (CONTRIBUTING.md): src/core must not use the global '${name}'; take it through a port.`,
     })),
   ],
 });
@@ -41,18 +63,43 @@ export default tseslint.config(
   { files: ['src/core/**/*.ts'], rules: coreRule() },
   // Core tests drive the engine against the behaving fakes; nothing else outside the core.
   { files: ['src/core/**/*.test.ts'], rules: coreRule(['**/telephony/fake/**', '**/crm/fake/**']) },
-  { files: ['src/core/**/*.test.ts'], rules: { 'no-restricted-globals': 'off', 'no-restricted-imports': ['error', { patterns: forbid('ui', 'app', 'node') }] } },
+  {
+    files: ['src/core/**/*.test.ts'],
+    rules: { 'no-restricted-globals': 'off', 'no-restricted-imports': ['error', { patterns: forbid('ui', 'app', 'node') }] },
+  },
   {
     files: ['src/telephony/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [...forbid('crm', 'ui', 'app', 'node'), ...packages(['node:*'], 'Browser layer: no Node built-ins.')] }] },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [...forbid('crm', 'ui', 'app', 'node'), ...packages(['node:*'], 'Browser layer: no Node built-ins.')] }],
+    },
   },
   {
     files: ['src/crm/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [...forbid('telephony', 'ui', 'app', 'node'), ...packages(['sip.js', 'node:*'], 'Layer rule (CONTRIBUTING.md): crm talks to Salesforce only; SIP belongs to src/telephony.')] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...forbid('telephony', 'ui', 'app', 'node'),
+            ...packages(['sip.js', 'node:*'], 'Layer rule (CONTRIBUTING.md): crm talks to Salesforce only; SIP belongs to src/telephony.'),
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['src/ui/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [...forbid('telephony', 'crm', 'app', 'node'), ...packages(['sip.js', 'node:*'], 'Layer rule (CONTRIBUTING.md): the UI renders state and sends intents; it holds no telephony or CRM code.')] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...forbid('telephony', 'crm', 'app', 'node'),
+            ...packages(['sip.js', 'node:*'], 'Layer rule (CONTRIBUTING.md): the UI renders state and sends intents; it holds no telephony or CRM code.'),
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['src/app/**/*.ts'],
@@ -62,16 +109,28 @@ export default tseslint.config(
   // the rules between layers still hold for them.
   ...['telephony', 'crm', 'ui', 'app'].map((l) => ({
     files: [`src/${l}/**/*.test.ts`, `src/${l}/testing/**/*.ts`],
-    rules: { 'no-restricted-imports': ['error', { patterns: forbid(...['telephony', 'crm', 'ui', 'app', 'node'].filter((x) => x !== l && !(l === 'app' && x !== 'node'))) }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: forbid(...['telephony', 'crm', 'ui', 'app', 'node'].filter((x) => x !== l && !(l === 'app' && x !== 'node'))) },
+      ],
+    },
   })),
   // The Salesforce Voice adapter's tests drive the real engine over the behaving in-memory phone
   // system, as the core's tests do; the rest of src/telephony stays out of reach.
   {
     files: ['src/crm/salesforce-voice/**/*.test.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [
-      ...forbid('ui', 'app', 'node'),
-      { regex: '(^|/)telephony(/(?!fake/)|$)', message: 'Layer rule (CONTRIBUTING.md): this test may import src/telephony/fake only.' },
-    ] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...forbid('ui', 'app', 'node'),
+            { regex: '(^|/)telephony(/(?!fake/)|$)', message: 'Layer rule (CONTRIBUTING.md): this test may import src/telephony/fake only.' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['src/node/**/*.ts'],
@@ -79,7 +138,12 @@ export default tseslint.config(
   },
   {
     files: ['src/node/**/web/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [...forbid('telephony', 'crm', 'ui', 'app'), ...packages(['node:*'], 'Browser code: no Node built-ins.')] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [...forbid('telephony', 'crm', 'ui', 'app'), ...packages(['node:*'], 'Browser code: no Node built-ins.')] },
+      ],
+    },
   },
   // The customer phone plays the caller with the connector's own SIP adapter (same code path, by
   // design): it may import src/telephony/sip, and nothing else of the connector.

@@ -15,7 +15,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { CALLERS, openAgentConsole, openCustomerPhone, startHarness, tasksFor, waitRegistered, waitUntil, type AgentConsole, type Harness } from '../test/e2e/harness.ts';
+import {
+  CALLERS,
+  openAgentConsole,
+  openCustomerPhone,
+  startHarness,
+  tasksFor,
+  waitRegistered,
+  waitUntil,
+  type AgentConsole,
+  type Harness,
+} from '../test/e2e/harness.ts';
 import { percentile, round2 } from './support/measure.ts';
 import { PEER_CONNECTION_PROBE, audioBytesSince } from '../test/support/peer-audio.ts';
 
@@ -65,7 +75,7 @@ export async function runReloadGapBench(reloads = 20, log: (m: string) => void =
     await customer.evaluate(PEER_CONNECTION_PROBE);
     const agentBytes = async (since: number): Promise<number> => {
       try {
-        return (await softphoneFrame(agent.page)?.evaluate(audioBytesSince(since)) as number | undefined) ?? 0;
+        return ((await softphoneFrame(agent.page)?.evaluate(audioBytesSince(since))) as number | undefined) ?? 0;
       } catch {
         return 0; // the frame is being replaced: no audio yet
       }
@@ -95,7 +105,8 @@ export async function runReloadGapBench(reloads = 20, log: (m: string) => void =
       for (let r = 0; r < RELOADS_PER_CALL && gaps.length < reloads; r++) {
         await sleep(TALK_MS);
         const reloadAt = Date.now();
-        const panel = agent.page.reload({ timeout: 30_000 })
+        const panel = agent.page
+          .reload({ timeout: 30_000 })
           .then(() => agent.phone.getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 20_000 }))
           .then(() => Date.now());
         const [agentHears, customerHears, panelAt] = await Promise.all([
@@ -107,7 +118,8 @@ export async function runReloadGapBench(reloads = 20, log: (m: string) => void =
         panelBack.push(panelAt - reloadAt);
         log(`reload ${gaps.length}/${reloads}: media gap ${gaps.at(-1)} ms, panel back ${panelBack.at(-1)} ms`);
       }
-      if (!/connected/.test((await customer.locator('#state').textContent()) ?? '')) throw new Error(`call ${c + 1}: the customer is no longer connected after its reloads`);
+      if (!/connected/.test((await customer.locator('#state').textContent()) ?? ''))
+        throw new Error(`call ${c + 1}: the customer is no longer connected after its reloads`);
       await agent.phone.getByRole('button', { name: 'Hang up' }).click();
       const wrapUp = agent.phone.getByRole('form', { name: 'Wrap-up' });
       await wrapUp.getByRole('button', { name: 'Save' }).click({ timeout: 10_000 });
@@ -117,7 +129,10 @@ export async function runReloadGapBench(reloads = 20, log: (m: string) => void =
       tasksPerCall.push(ofCall());
       if (ofCall() !== 1) throw new Error(`call ${c + 1} (${callId}) was logged ${ofCall()} times`);
       await customer.getByRole('button', { name: 'Call', exact: true }).waitFor({ timeout: 10_000 });
-      await agent.phone.getByRole('button', { name: 'Answer' }).waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+      await agent.phone
+        .getByRole('button', { name: 'Answer' })
+        .waitFor({ state: 'detached', timeout: 10_000 })
+        .catch(() => undefined);
     }
     const q = (list: number[], p: number): number => round2(percentile(list, p));
     return {
@@ -137,8 +152,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const n = Number(process.argv[2] ?? 20);
   if (!Number.isInteger(n) || n < 1) throw new Error(`reloads must be a positive integer, got '${process.argv[2]}'`);
   const f = await runReloadGapBench(n, (m) => process.stderr.write(`[bench] ${m}\n`));
-  console.log(`media gap on reload over ${f.reloads} reloads: p50 ${f.gapMs.p50} ms, p95 ${f.gapMs.p95} ms (min ${f.gapMs.min}, max ${f.gapMs.max}); ` +
-    `panel back p50 ${f.panelBackMs.p50} ms; fresh call Answer → audio p50 ${f.freshCallMediaMs.p50} ms (ratio ${round2(f.gapMs.p50 / f.freshCallMediaMs.p50)}×); target p95 < 2000 ms: ${f.gapMs.p95 < 2000 ? 'met' : 'NOT met'}`);
+  console.log(
+    `media gap on reload over ${f.reloads} reloads: p50 ${f.gapMs.p50} ms, p95 ${f.gapMs.p95} ms (min ${f.gapMs.min}, max ${f.gapMs.max}); ` +
+      `panel back p50 ${f.panelBackMs.p50} ms; fresh call Answer → audio p50 ${f.freshCallMediaMs.p50} ms (ratio ${round2(f.gapMs.p50 / f.freshCallMediaMs.p50)}×); target p95 < 2000 ms: ${f.gapMs.p95 < 2000 ? 'met' : 'NOT met'}`,
+  );
   const out = resolve(import.meta.dirname, 'out');
   mkdirSync(out, { recursive: true });
   writeFileSync(resolve(out, 'reload-gap.json'), JSON.stringify({ measuredAt: new Date().toISOString(), ...f }, null, 2));

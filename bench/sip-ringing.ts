@@ -58,7 +58,13 @@ async function page(browser: Browser, url: string): Promise<Page> {
   return p;
 }
 
-async function measure(browser: Browser, base: string, server: { name: string; wsUrl: string; domain: string }, callee: 'switchboard' | 'bare sip.js', calls: number): Promise<RingingFigures> {
+async function measure(
+  browser: Browser,
+  base: string,
+  server: { name: string; wsUrl: string; domain: string },
+  callee: 'switchboard' | 'bare sip.js',
+  calls: number,
+): Promise<RingingFigures> {
   const caller = await page(browser, `${base}/telephony/sip/web/bare.html`);
   const agent = await page(browser, callee === 'switchboard' ? `${base}/telephony/sip/web/index.html` : `${base}/telephony/sip/web/bare.html`);
   const cfg = (username: string) => ({ wsUrl: server.wsUrl, domain: server.domain, username, password: PASSWORD });

@@ -81,20 +81,31 @@ for (const [dir, files] of pages) {
   const pageOut = join(outdir, relative('src', dir));
   // Chunk names carry a hash: drop the previous build's so stale chunks are neither served nor packaged.
   rmSync(join(pageOut, 'chunks'), { recursive: true, force: true });
-  builds.push(build({
-    ...common,
-    entryPoints: Object.fromEntries(files.map((f) => [relative(dir, f).replace(/\.entry\.ts$/, ''), f])),
-    outdir: pageOut,
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-  }));
+  builds.push(
+    build({
+      ...common,
+      entryPoints: Object.fromEntries(files.map((f) => [relative(dir, f).replace(/\.entry\.ts$/, ''), f])),
+      outdir: pageOut,
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
+    }),
+  );
 }
 // The `switchboard` command line as built JavaScript (bin/switchboard.mjs runs it), so a command
 // starts without compiling TypeScript; its packages stay in node_modules. Not in the metafile: the
 // bundle benchmarks measure the browser code.
 const cli = build({
-  entryPoints: { switchboard: 'src/node/cli/run.ts' }, outdir: join(outdir, 'cli'), outExtension: { '.js': '.mjs' },
-  bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', sourcemap: 'linked', legalComments: 'none', logLevel: 'warning',
+  entryPoints: { switchboard: 'src/node/cli/run.ts' },
+  outdir: join(outdir, 'cli'),
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
 });
 // One metafile for the bundle benchmarks: the builds' inputs and outputs merged (paths are relative
 // to the working directory, so they do not collide).
@@ -115,7 +126,10 @@ for (const dir of dirs) {
       cpSync(join(dir, name), target);
       if (name.endsWith('.html') && isApp(join(dir, name))) writeFileSync(target, withModulePreloads(readFileSync(target, 'utf8'), target, meta));
       if (target === join(outdir, 'app', 'softphone', 'index.html')) {
-        writeFileSync(target, configureConnectorPage(readFileSync(target, 'utf8'), { trustedOrigins: pageConfig.trustedOrigins, csp: connectorCsp(pageConfig) }));
+        writeFileSync(
+          target,
+          configureConnectorPage(readFileSync(target, 'utf8'), { trustedOrigins: pageConfig.trustedOrigins, csp: connectorCsp(pageConfig) }),
+        );
       }
     }
   }

@@ -8,7 +8,9 @@ function kamailioModule(name) {
   const dirs = ['/usr/lib/kamailio/modules', '/usr/lib64/kamailio/modules'];
   try {
     for (const d of readdirSync('/usr/lib')) dirs.push(`/usr/lib/${d}/kamailio/modules`);
-  } catch { /* no /usr/lib: nothing found */ }
+  } catch {
+    /* no /usr/lib: nothing found */
+  }
   return dirs.some((d) => existsSync(`${d}/${name}.so`));
 }
 
@@ -52,6 +54,9 @@ export function missingMessage() {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const message = missingMessage();
-  if (message) { console.error(message); process.exit(1); }
+  if (message) {
+    console.error(message);
+    process.exit(1);
+  }
   console.log('Every system package npm test needs is installed.');
 }

@@ -22,8 +22,10 @@ export function reexecInNetns(argv) {
     env: { ...process.env, SWITCHBOARD_NETNS: '1' },
   });
   if (r.error) {
-    console.error(`Cannot create the loopback-only network namespace (unshare ${unshareArgs.join(' ')}): ${r.error.message}.\n` +
-      'Tests that open sockets must run inside one. Run as root, or allow unprivileged user namespaces.');
+    console.error(
+      `Cannot create the loopback-only network namespace (unshare ${unshareArgs.join(' ')}): ${r.error.message}.\n` +
+        'Tests that open sockets must run inside one. Run as root, or allow unprivileged user namespaces.',
+    );
     return 1;
   }
   return r.status ?? 1;
@@ -31,7 +33,10 @@ export function reexecInNetns(argv) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const argv = process.argv.slice(2);
-  if (argv.length === 0) { console.error('usage: in-netns.mjs <command> [args...]'); process.exit(2); }
+  if (argv.length === 0) {
+    console.error('usage: in-netns.mjs <command> [args...]');
+    process.exit(2);
+  }
   if (inNetns()) {
     const r = spawnSync(argv[0], argv.slice(1), { stdio: 'inherit' });
     process.exit(r.status ?? 1);

@@ -16,12 +16,16 @@ import { ORG_ID } from '../src/node/console/server/api-login.ts';
 import { devCertificate } from '../src/node/console/server/dev-certificate.ts';
 import { DEMO_VOICE_CALL_CENTER } from '../src/node/console/server/voice-demo.ts';
 import {
-  DEFAULT_BRIDGE_PORT, ScrtClient, ensureKeyPair, jsonLineLogger, loadPrivateKey, pinnedFetch, startVoiceBridge,
+  DEFAULT_BRIDGE_PORT,
+  ScrtClient,
+  ensureKeyPair,
+  jsonLineLogger,
+  loadPrivateKey,
+  pinnedFetch,
+  startVoiceBridge,
 } from '../src/node/voice-bridge/index.ts';
 import { TOKEN_ENV } from '../src/node/voice-bridge/command.ts';
-import {
-  DEMO_AGENTS, DEMO_CUSTOMERS, DEMO_RING_GROUPS, DEMO_SIP_DOMAIN, DEMO_SUPPORT_NUMBER, demoSipSecret,
-} from '../src/node/demo/demo-phone-system.ts';
+import { DEMO_AGENTS, DEMO_CUSTOMERS, DEMO_RING_GROUPS, DEMO_SIP_DOMAIN, DEMO_SUPPORT_NUMBER, demoSipSecret } from '../src/node/demo/demo-phone-system.ts';
 import { parseTtlSeconds } from '../src/node/console/server/sip-credentials.ts';
 
 const USAGE = `Usage: npm start -- [options]
@@ -63,8 +67,16 @@ interface StartOptions {
 }
 
 function parse(argv: readonly string[]): StartOptions {
-  const o: StartOptions = { port: 4280, sipPort: 5066, db: '.switchboard/console.sqlite', host: '127.0.0.1', build: true, credentialTtlSeconds: 3600,
-    surface: 'opencti', bridgePort: DEFAULT_BRIDGE_PORT, voiceKeys: '.switchboard/voice',
+  const o: StartOptions = {
+    port: 4280,
+    sipPort: 5066,
+    db: '.switchboard/console.sqlite',
+    host: '127.0.0.1',
+    build: true,
+    credentialTtlSeconds: 3600,
+    surface: 'opencti',
+    bridgePort: DEFAULT_BRIDGE_PORT,
+    voiceKeys: '.switchboard/voice',
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -84,23 +96,44 @@ function parse(argv: readonly string[]): StartOptions {
         console.log(USAGE);
         process.exit(0);
         break;
-      case '--port': o.port = port(); break;
-      case '--sip-port': o.sipPort = port(); break;
-      case '--sip-server': o.sipServer = value(); break;
-      case '--db': o.db = value() || ':memory:'; break;
-      case '--host': o.host = value(); break;
-      case '--no-build': o.build = false; break;
-      case '--sip-secret': o.sipSecret = value(); break;
-      case '--credential-ttl': o.credentialTtlSeconds = parseTtlSeconds(value(), arg); break;
+      case '--port':
+        o.port = port();
+        break;
+      case '--sip-port':
+        o.sipPort = port();
+        break;
+      case '--sip-server':
+        o.sipServer = value();
+        break;
+      case '--db':
+        o.db = value() || ':memory:';
+        break;
+      case '--host':
+        o.host = value();
+        break;
+      case '--no-build':
+        o.build = false;
+        break;
+      case '--sip-secret':
+        o.sipSecret = value();
+        break;
+      case '--credential-ttl':
+        o.credentialTtlSeconds = parseTtlSeconds(value(), arg);
+        break;
       case '--surface': {
         const v = value();
         if (v !== 'opencti' && v !== 'voice') throw new Error(`--surface must be opencti or voice, got '${v}'`);
         o.surface = v;
         break;
       }
-      case '--bridge-port': o.bridgePort = port(); break;
-      case '--voice-keys': o.voiceKeys = value(); break;
-      default: throw new Error(`unknown option '${arg}'\n\n${USAGE}`);
+      case '--bridge-port':
+        o.bridgePort = port();
+        break;
+      case '--voice-keys':
+        o.voiceKeys = value();
+        break;
+      default:
+        throw new Error(`unknown option '${arg}'\n\n${USAGE}`);
     }
   }
   return o;
@@ -138,23 +171,27 @@ async function main(): Promise<void> {
     for (const user of console_.data.users()) if (user.CallCenterId === voiceCenter.Id) console_.data.assignCallCenter(user.Id, openCtiCenter.Id);
   }
   const customer = `${console_.lightningOrigin}/customer-phone/?ws=${encodeURIComponent(sipUrl)}&domain=${DEMO_SIP_DOMAIN}&user=${encodeURIComponent(DEMO_CUSTOMERS[0]!)}&dial=${DEMO_SUPPORT_NUMBER}&autologin=1`;
-  process.stdout.write([
-    '',
-    'Switchboard is running.',
-    '',
-    `  Agent console (Lightning):  ${console_.consoleUrl()}`,
-    `  Agent console (Classic):    ${console_.classicUrl()}`,
-    `  Customer phone:             ${customer}`,
-    `  Setup (call centers):       ${console_.lightningOrigin}/lightning/setup/CallCenters/home`,
-    `  Log in as another agent:    ${console_.loginUrl}`,
-    ...[DEMO.agent, DEMO.secondAgent, DEMO.thirdAgent].map((a) => `      ${a.name.padEnd(12)} ${a.username.padEnd(26)} extension ${a.extension}: ${console_.consoleUrl(a.username)}`),
-    `  SIP server:                 ${sipUrl}${sip ? ' (embedded)' : ''}`,
-    `  Database:                   ${options.db}`,
-    '',
-    `Call the support line (${DEMO_SUPPORT_NUMBER}) from the customer phone: the agent's panel rings and pops the caller.`,
-    'Stop with Ctrl+C.',
-    '',
-  ].join('\n'));
+  process.stdout.write(
+    [
+      '',
+      'Switchboard is running.',
+      '',
+      `  Agent console (Lightning):  ${console_.consoleUrl()}`,
+      `  Agent console (Classic):    ${console_.classicUrl()}`,
+      `  Customer phone:             ${customer}`,
+      `  Setup (call centers):       ${console_.lightningOrigin}/lightning/setup/CallCenters/home`,
+      `  Log in as another agent:    ${console_.loginUrl}`,
+      ...[DEMO.agent, DEMO.secondAgent, DEMO.thirdAgent].map(
+        (a) => `      ${a.name.padEnd(12)} ${a.username.padEnd(26)} extension ${a.extension}: ${console_.consoleUrl(a.username)}`,
+      ),
+      `  SIP server:                 ${sipUrl}${sip ? ' (embedded)' : ''}`,
+      `  Database:                   ${options.db}`,
+      '',
+      `Call the support line (${DEMO_SUPPORT_NUMBER}) from the customer phone: the agent's panel rings and pops the caller.`,
+      'Stop with Ctrl+C.',
+      '',
+    ].join('\n'),
+  );
   const stop = async (): Promise<void> => {
     await console_.close().catch(() => {});
     await sip?.close().catch(() => {});
@@ -244,33 +281,35 @@ async function startVoice(options: StartOptions, sipSecret: string): Promise<voi
     if (!voiceCenter) throw new Error(`the console has no ${DEMO_VOICE_CALL_CENTER.internalName} contact center`);
     console_.data.setCallCenterItem(voiceCenter.Id, 'switchboard', 'sipWebSocketUrl', sipUrl);
     const customer = `${console_.lightningOrigin}/customer-phone/?ws=${encodeURIComponent(sipUrl)}&domain=${DEMO_SIP_DOMAIN}&user=${encodeURIComponent(DEMO_CUSTOMERS[0]!)}&dial=${DEMO_SUPPORT_NUMBER}&autologin=1`;
-    const flags = STRICT_CHROMIUM_ARGS
-      .map((arg) => arg.replaceAll(' 127.0.0.1', ` ${address}`))
-      .map((arg) => arg.replace(/^(--[\w-]+)=(.*\s.*)$/, '$1="$2"'));
-    process.stdout.write([
-      '',
-      'Switchboard is running: Salesforce Voice with partner telephony.',
-      '',
-      `  Agent console (Voice):      ${console_.consoleUrl(DEMO.agent.username)}`,
-      `  Chromium flags:             ${flags.join(' ')}`,
-      '      (Salesforce\'s host names lead to this machine, and its throwaway certificate is accepted; the Voice',
-      '      base library talks only to Salesforce host names over https.) In a profile of its own, e.g.:',
-      `      chromium ${flags.join(' ')} --user-data-dir="$(mktemp -d)" '${console_.consoleUrl(DEMO.agent.username)}'`,
-      `  Customer phone:             ${customer}`,
-      `  Voice bridge:               ${bridgeUrl} (POST /v1/calls; Authorization: Bearer ${envToken ? `$${TOKEN_ENV}` : `<a random token of this run; set ${TOKEN_ENV} to choose it>`})`,
-      `  Telephony API (emulator):   ${client.apiBase}`,
-      `  Setup (contact centers):    ${console_.lightningOrigin}/lightning/setup/CallCenters/home`,
-      `  Log in as another agent:    ${console_.loginUrl}`,
-      ...[DEMO.agent, DEMO.secondAgent, DEMO.thirdAgent].map((a) => `      ${a.name.padEnd(12)} ${a.username.padEnd(26)} extension ${a.extension}: ${console_.consoleUrl(a.username)}`),
-      `  SIP server:                 ${sipUrl}${sip ? ' (embedded, asks the voice bridge for each inbound call\'s VoiceCall)' : ` (point it at the voice bridge: deploy/kamailio/start-kamailio.sh --voice-bridge ${bridgeUrl} --voice-bridge-token-file FILE)`}`,
-      `  Bridge key, certificate:    ${options.voiceKeys} (${keys.created ? 'made now' : 'reused'}; the certificate is ${DEMO_VOICE_CALL_CENTER.internalName}'s Telephony Integration Certificate)`,
-      `  Database:                   ${options.db}`,
-      '',
-      `Call the support line (${DEMO_SUPPORT_NUMBER}) from the customer phone: the voice bridge creates the VoiceCall,`,
-      'and Salesforce\'s phone in the console of every Available agent rings and pops it.',
-      'Stop with Ctrl+C.',
-      '',
-    ].join('\n'));
+    const flags = STRICT_CHROMIUM_ARGS.map((arg) => arg.replaceAll(' 127.0.0.1', ` ${address}`)).map((arg) => arg.replace(/^(--[\w-]+)=(.*\s.*)$/, '$1="$2"'));
+    process.stdout.write(
+      [
+        '',
+        'Switchboard is running: Salesforce Voice with partner telephony.',
+        '',
+        `  Agent console (Voice):      ${console_.consoleUrl(DEMO.agent.username)}`,
+        `  Chromium flags:             ${flags.join(' ')}`,
+        "      (Salesforce's host names lead to this machine, and its throwaway certificate is accepted; the Voice",
+        '      base library talks only to Salesforce host names over https.) In a profile of its own, e.g.:',
+        `      chromium ${flags.join(' ')} --user-data-dir="$(mktemp -d)" '${console_.consoleUrl(DEMO.agent.username)}'`,
+        `  Customer phone:             ${customer}`,
+        `  Voice bridge:               ${bridgeUrl} (POST /v1/calls; Authorization: Bearer ${envToken ? `$${TOKEN_ENV}` : `<a random token of this run; set ${TOKEN_ENV} to choose it>`})`,
+        `  Telephony API (emulator):   ${client.apiBase}`,
+        `  Setup (contact centers):    ${console_.lightningOrigin}/lightning/setup/CallCenters/home`,
+        `  Log in as another agent:    ${console_.loginUrl}`,
+        ...[DEMO.agent, DEMO.secondAgent, DEMO.thirdAgent].map(
+          (a) => `      ${a.name.padEnd(12)} ${a.username.padEnd(26)} extension ${a.extension}: ${console_.consoleUrl(a.username)}`,
+        ),
+        `  SIP server:                 ${sipUrl}${sip ? " (embedded, asks the voice bridge for each inbound call's VoiceCall)" : ` (point it at the voice bridge: deploy/kamailio/start-kamailio.sh --voice-bridge ${bridgeUrl} --voice-bridge-token-file FILE)`}`,
+        `  Bridge key, certificate:    ${options.voiceKeys} (${keys.created ? 'made now' : 'reused'}; the certificate is ${DEMO_VOICE_CALL_CENTER.internalName}'s Telephony Integration Certificate)`,
+        `  Database:                   ${options.db}`,
+        '',
+        `Call the support line (${DEMO_SUPPORT_NUMBER}) from the customer phone: the voice bridge creates the VoiceCall,`,
+        "and Salesforce's phone in the console of every Available agent rings and pops it.",
+        'Stop with Ctrl+C.',
+        '',
+      ].join('\n'),
+    );
   } catch (e) {
     await stop();
     throw e;

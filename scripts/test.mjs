@@ -27,7 +27,11 @@ const explicit = args.filter((a) => !a.startsWith('--'));
 
 function walk(dir, out = []) {
   let entries;
-  try { entries = readdirSync(dir); } catch { return out; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const name of entries) {
     if (name === 'node_modules' || name.startsWith('.')) continue;
     const p = join(dir, name);
@@ -50,41 +54,64 @@ const files = explicit.length
     ? walk('test/soak').filter((f) => f.endsWith('.soak.ts'))
     : [...walk('src'), ...walk('test')].filter((f) => f.endsWith('.test.ts')).sort((a, b) => weight(a) - weight(b) || a.localeCompare(b));
 
-if (files.length === 0) { console.error('No test files found.'); console.log('0 passed, 1 failed'); process.exit(1); }
+if (files.length === 0) {
+  console.error('No test files found.');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 
 const reportDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
 const tap = join(reportDir, 'report.tap');
 const times = join(reportDir, 'file-times.jsonl');
-const r = spawnSync(process.execPath, [
-  '--import', 'tsx',
-  // sip.js's grammar decoded once per process, as in npm start and the browser build (scripts/sip-grammar).
-  '--import', new URL('./sip-grammar/register.mjs', import.meta.url).href,
-  '--test',
-  // The soak files load both cores on their own (20 consoles, 300 calls): two at once starve each
-  // other's timers past the SIP keep-alive and answer deadlines they measure.
-  `--test-concurrency=${process.env.TEST_CONCURRENCY ?? (soak ? 1 : 2)}`,
-  '--test-reporter=spec', '--test-reporter-destination=stdout',
-  '--test-reporter=tap', `--test-reporter-destination=${tap}`,
-  `--test-reporter=${new URL('./file-times-reporter.mjs', import.meta.url).href}`, `--test-reporter-destination=${times}`,
-  ...files,
-], { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '' } });
+const r = spawnSync(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    // sip.js's grammar decoded once per process, as in npm start and the browser build (scripts/sip-grammar).
+    '--import',
+    new URL('./sip-grammar/register.mjs', import.meta.url).href,
+    '--test',
+    // The soak files load both cores on their own (20 consoles, 300 calls): two at once starve each
+    // other's timers past the SIP keep-alive and answer deadlines they measure.
+    `--test-concurrency=${process.env.TEST_CONCURRENCY ?? (soak ? 1 : 2)}`,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+    `--test-reporter=${new URL('./file-times-reporter.mjs', import.meta.url).href}`,
+    `--test-reporter-destination=${times}`,
+    ...files,
+  ],
+  { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '' } },
+);
 
 // The suite has a time budget in CI (12 minutes on 2 cores): name the files that spend most of it.
 try {
-  const slowest = readFileSync(times, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l))
-    .sort((a, b) => b.ms - a.ms).slice(0, 12);
+  const slowest = readFileSync(times, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 12);
   if (slowest.length > 1) {
     console.log('\nslowest test files:');
     for (const { file, ms } of slowest) console.log(`  ${(ms / 1000).toFixed(1).padStart(6)} s  ${relative(process.cwd(), file)}`);
   }
-} catch { /* no timings: the summary below still stands */ }
+} catch {
+  /* no timings: the summary below still stands */
+}
 
-let passed = 0, failed = 0;
+let passed = 0,
+  failed = 0;
 try {
   const report = readFileSync(tap, 'utf8');
   passed = Number(/^# pass (\d+)/m.exec(report)?.[1] ?? 0);
   failed = Number(/^# fail (\d+)/m.exec(report)?.[1] ?? 0) + Number(/^# cancelled (\d+)/m.exec(report)?.[1] ?? 0);
-} catch { failed = Math.max(failed, 1); }
+} catch {
+  failed = Math.max(failed, 1);
+}
 if (r.status !== 0 && failed === 0) failed = 1;
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && r.status === 0 ? 0 : 1);

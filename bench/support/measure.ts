@@ -59,11 +59,14 @@ export interface HeapMetrics {
  */
 export async function heapMetrics(page: Page, frame: Frame | Page): Promise<HeapMetrics> {
   let scope: HeapMetrics['scope'] = 'frame';
-  const session = await page.context().newCDPSession(frame).catch(async (e: unknown) => {
-    if (!String(e).includes('does not have a separate CDP session')) throw e;
-    scope = 'page';
-    return page.context().newCDPSession(page);
-  });
+  const session = await page
+    .context()
+    .newCDPSession(frame)
+    .catch(async (e: unknown) => {
+      if (!String(e).includes('does not have a separate CDP session')) throw e;
+      scope = 'page';
+      return page.context().newCDPSession(page);
+    });
   try {
     await session.send('Performance.enable');
     await session.send('HeapProfiler.collectGarbage');

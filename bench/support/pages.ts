@@ -136,7 +136,9 @@ const pops = (page: Page): Promise<number[]> => page.evaluate(() => [...(window 
 
 async function waitPop(page: Page, n: number, ms = 10_000): Promise<number> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`screen pop #${n + 1} did not come within ${ms} ms`)), ms); });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`screen pop #${n + 1} did not come within ${ms} ms`)), ms);
+  });
   try {
     return await Promise.race([page.evaluate((i) => (window as unknown as BenchWindow).__bench.waitPop(i), n), timeout]);
   } finally {
@@ -156,19 +158,33 @@ export async function openOurs(browser: Browser, consoleUrl: string): Promise<So
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(consoleUrl);
-  const times = await until('notifyInitializationComplete', () => page.evaluate(() => {
-    const b = (window as unknown as { __bench: { inserted?: number; calls: { method: string; at: number }[] } }).__bench;
-    const ready = b.calls.find((c) => c.method === 'notifyInitializationComplete');
-    return ready && b.inserted !== undefined ? { inserted: b.inserted, ready: ready.at } : undefined;
-  }), 20_000, 10).catch((e: unknown) => { throw new Error(`${String(e)}; page errors: ${errors.join('; ')}`); });
+  const times = await until(
+    'notifyInitializationComplete',
+    () =>
+      page.evaluate(() => {
+        const b = (window as unknown as { __bench: { inserted?: number; calls: { method: string; at: number }[] } }).__bench;
+        const ready = b.calls.find((c) => c.method === 'notifyInitializationComplete');
+        return ready && b.inserted !== undefined ? { inserted: b.inserted, ready: ready.at } : undefined;
+      }),
+    20_000,
+    10,
+  ).catch((e: unknown) => {
+    throw new Error(`${String(e)}; page errors: ${errors.join('; ')}`);
+  });
   const frame = await frameOf(page, (u) => u.includes('/softphone/'));
   return {
-    kind: 'ours', context, page, insertedAt: times.inserted, readyAt: times.ready,
+    kind: 'ours',
+    context,
+    page,
+    insertedAt: times.inserted,
+    readyAt: times.ready,
     frame: () => frame,
     pops: () => pops(page),
     waitPop: (n, ms) => waitPop(page, n, ms),
     rendered: () => page.evaluate('[...window.__bench.rendered]') as Promise<number[]>,
-    closeTabs: async () => { await page.evaluate("document.querySelectorAll('button.console-tab-close').forEach((b) => b.click())"); },
+    closeTabs: async () => {
+      await page.evaluate("document.querySelectorAll('button.console-tab-close').forEach((b) => b.click())");
+    },
     close: () => context.close(),
   };
 }
@@ -179,14 +195,24 @@ export async function openAnchor(browser: Browser, harnessUrl: string, anchorUrl
   const page = await context.newPage();
   await page.goto(harnessUrl);
   await page.evaluate((src) => (window as unknown as { insertAnchor(s: string): void }).insertAnchor(src), anchorUrl);
-  const times = await until('the anchor to be ready', () => page.evaluate(() => {
-    const b = (window as unknown as { __bench: { inserted?: number; events: { type: string; at: number }[] } }).__bench;
-    const ready = b.events.find((e) => e.type === 'ready');
-    return ready && b.inserted !== undefined ? { inserted: b.inserted, ready: ready.at } : undefined;
-  }), 20_000, 10);
+  const times = await until(
+    'the anchor to be ready',
+    () =>
+      page.evaluate(() => {
+        const b = (window as unknown as { __bench: { inserted?: number; events: { type: string; at: number }[] } }).__bench;
+        const ready = b.events.find((e) => e.type === 'ready');
+        return ready && b.inserted !== undefined ? { inserted: b.inserted, ready: ready.at } : undefined;
+      }),
+    20_000,
+    10,
+  );
   const frame = await frameOf(page, (u) => u.includes('/anchor/'));
   return {
-    kind: 'anchor', context, page, insertedAt: times.inserted, readyAt: times.ready,
+    kind: 'anchor',
+    context,
+    page,
+    insertedAt: times.inserted,
+    readyAt: times.ready,
     frame: () => frame,
     pops: () => pops(page),
     waitPop: (n, ms) => waitPop(page, n, ms),

@@ -33,10 +33,13 @@ export interface HotFunction {
 }
 
 async function sessionFor(page: Page, frame: Frame | Page): Promise<CDPSession> {
-  return page.context().newCDPSession(frame).catch(async (e: unknown) => {
-    if (!String(e).includes('does not have a separate CDP session')) throw e;
-    return page.context().newCDPSession(page);
-  });
+  return page
+    .context()
+    .newCDPSession(frame)
+    .catch(async (e: unknown) => {
+      if (!String(e).includes('does not have a separate CDP session')) throw e;
+      return page.context().newCDPSession(page);
+    });
 }
 
 interface SnapshotJson {
@@ -58,7 +61,7 @@ export function summariseSnapshot(json: SnapshotJson): HeapSummary {
   for (let i = 0; i < json.nodes.length; i += width) {
     const type = types[json.nodes[i + typeAt]!];
     // V8's own kinds (strings, arrays, code, hidden) are grouped by kind: their names are contents.
-    let name = type === 'object' || type === 'closure' || type === 'native' ? json.strings[json.nodes[i + nameAt]!] ?? '?' : `(${type ?? '?'})`;
+    let name = type === 'object' || type === 'closure' || type === 'native' ? (json.strings[json.nodes[i + nameAt]!] ?? '?') : `(${type ?? '?'})`;
     if (name.startsWith('Detached ')) detachedNodes++;
     if (type === 'closure') name = `${name || '(anonymous)'}()`;
     // Chromium names plain objects by their shape ("{a, b, c}"): one class per shape.
@@ -127,7 +130,7 @@ export async function rawCpuProfile<T>(page: Page, frame: Frame | Page, work: ()
     await session.send('Profiler.setSamplingInterval', { interval: 100 });
     await session.send('Profiler.start');
     const result = await work();
-    const { profile } = await session.send('Profiler.stop') as unknown as { profile: CpuProfile };
+    const { profile } = (await session.send('Profiler.stop')) as unknown as { profile: CpuProfile };
     return { result, profile };
   } finally {
     await session.send('Profiler.disable').catch(() => undefined);
@@ -146,13 +149,21 @@ function sourceMapper(): (url: string, line: number, column: number) => string |
       else if (e.name.endsWith('.js')) files.set(e.name, join(dir, e.name));
     }
   };
-  try { walk(DIST); } catch { /* no build: positions stay minified */ }
+  try {
+    walk(DIST);
+  } catch {
+    /* no build: positions stay minified */
+  }
   const maps = new Map<string, TraceMap | undefined>();
   return (url, line, column) => {
     const file = files.get(url.replace(/^.*\//, '').replace(/\?.*$/, ''));
     if (!file) return undefined;
     if (!maps.has(file)) {
-      try { maps.set(file, new TraceMap(readFileSync(`${file}.map`, 'utf8'))); } catch { maps.set(file, undefined); }
+      try {
+        maps.set(file, new TraceMap(readFileSync(`${file}.map`, 'utf8')));
+      } catch {
+        maps.set(file, undefined);
+      }
     }
     const map = maps.get(file);
     if (!map) return undefined;
@@ -187,7 +198,7 @@ export function summariseProfile(profile: CpuProfile, top = 20): { self: Profile
     if (d) return d;
     const { functionName, url, lineNumber, columnNumber } = byId.get(id)!.callFrame;
     const skip = !url && /^\((idle|program|garbage collector|root)\)$/.test(functionName);
-    const where = url ? mapped(url, lineNumber, columnNumber) ?? `${url.replace(/^.*\//, '')}:${lineNumber + 1}:${columnNumber + 1}` : '(native)';
+    const where = url ? (mapped(url, lineNumber, columnNumber) ?? `${url.replace(/^.*\//, '')}:${lineNumber + 1}:${columnNumber + 1}`) : '(native)';
     d = { key: `${functionName}@${where}`, fn: functionName || '(anonymous)', where, skip };
     keyOf.set(id, d);
     return d;
@@ -213,7 +224,10 @@ export function summariseProfile(profile: CpuProfile, top = 20): { self: Profile
     }
   });
   const list = (m: Map<string, ProfiledFunction & { us: number }>): ProfiledFunction[] =>
-    [...m.values()].sort((a, b) => b.us - a.us).slice(0, top).map(({ fn, where, us }) => ({ fn, where, ms: Math.round(us / 10) / 100 }));
+    [...m.values()]
+      .sort((a, b) => b.us - a.us)
+      .slice(0, top)
+      .map(({ fn, where, us }) => ({ fn, where, ms: Math.round(us / 10) / 100 }));
   return { self: list(self), total: list(total) };
 }
 

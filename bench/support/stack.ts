@@ -68,7 +68,9 @@ export function callCenterXml(name: string, sipUrl: string, domain: string, user
     <item sortOrder="6" name="reqSalesforceCompatibilityMode" label="Salesforce Compatibility Mode">Lightning</item>
   </section>
   <section sortOrder="1" name="switchboard" label="Switchboard Connector">
-${Object.entries(all).map(([k, v], i) => `    <item sortOrder="${i}" name="${k}" label="${k}">${esc(v)}</item>`).join('\n')}
+${Object.entries(all)
+  .map(([k, v], i) => `    <item sortOrder="${i}" name="${k}" label="${k}">${esc(v)}</item>`)
+  .join('\n')}
   </section>
 </callCenter>
 `;
@@ -82,29 +84,58 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(options.extraUsers ?? []),
   ];
   const sipOptions = {
-    host: '127.0.0.1', domain, users, guests: [...CALLERS, ...DIALLED],
+    host: '127.0.0.1',
+    domain,
+    users,
+    guests: [...CALLERS, ...DIALLED],
     ringGroups: Object.fromEntries(Object.entries(options.ringGroups ?? {}).map(([k, v]) => [k, v.map(agentUser)])),
     ...(options.queues ? { queues: options.queues } : {}),
   };
   let sip = options.sipUrl ? undefined : await startSipServer({ ...sipOptions, port: 0 });
   const sipPort = sip?.port ?? 0;
   const sipUrl = options.sipUrl ?? sip!.url;
-  const app = await startConsole({ port: 0, vfPort: 0, dbFile: ':memory:', sipServer: sipUrl, sipDomain: domain, strictOrigins: options.strictOrigins ?? false });
-  const request = options.strictOrigins ? httpsRequest : httpRequest;
-  const api = <T>(method: string, path: string, body?: unknown, extraHeaders: Readonly<Record<string, string>> = {}): Promise<{ status: number; body: T }> => new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request({ host: '127.0.0.1', port: app.port, method, path, rejectUnauthorized: false, headers: { authorization: `Bearer ${app.apiToken}`, ...extraHeaders, ...(payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        try { resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : null) as T }); } catch { resolve({ status: res.statusCode ?? 0, body: text as T }); }
-      });
-    });
-    req.on('error', reject);
-    req.setTimeout(10_000, () => req.destroy(new Error(`${method} ${path} timed out`)));
-    req.end(payload);
+  const app = await startConsole({
+    port: 0,
+    vfPort: 0,
+    dbFile: ':memory:',
+    sipServer: sipUrl,
+    sipDomain: domain,
+    strictOrigins: options.strictOrigins ?? false,
   });
+  const request = options.strictOrigins ? httpsRequest : httpRequest;
+  const api = <T>(method: string, path: string, body?: unknown, extraHeaders: Readonly<Record<string, string>> = {}): Promise<{ status: number; body: T }> =>
+    new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: app.port,
+          method,
+          path,
+          rejectUnauthorized: false,
+          headers: {
+            authorization: `Bearer ${app.apiToken}`,
+            ...extraHeaders,
+            ...(payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            try {
+              resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : null) as T });
+            } catch {
+              resolve({ status: res.statusCode ?? 0, body: text as T });
+            }
+          });
+        },
+      );
+      req.on('error', reject);
+      req.setTimeout(10_000, () => req.destroy(new Error(`${method} ${path} timed out`)));
+      req.end(payload);
+    });
   const phones: TestPhone[] = [];
   const agentIds: string[] = [];
   try {
@@ -112,12 +143,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     for (let i = 0; i < n; i++) {
       let userId = session.body.user.Id;
       if (i > 0) {
-        const made = await api<{ id: string }>('POST', '/emulator/api/console/objects/User/records', { fields: { Username: `agent${i + 1}@switchboard.dev`, FirstName: 'Agent', LastName: String(i + 1), Alias: `ag${i + 1}`, Email: `agent${i + 1}@switchboard.dev` } });
+        const made = await api<{ id: string }>('POST', '/emulator/api/console/objects/User/records', {
+          fields: {
+            Username: `agent${i + 1}@switchboard.dev`,
+            FirstName: 'Agent',
+            LastName: String(i + 1),
+            Alias: `ag${i + 1}`,
+            Email: `agent${i + 1}@switchboard.dev`,
+          },
+        });
         if (made.status !== 201) throw new Error(`user create failed: ${JSON.stringify(made.body)}`);
         userId = made.body.id;
       }
       const name = `Bench${i + 1}`;
-      const imported = await api<{ callCenter?: { Id: string } }>('POST', '/emulator/api/console/setup/call-centers/import', { text: callCenterXml(name, sipUrl, domain, agentUser(i), options.items), fileName: `${name}.xml` });
+      const imported = await api<{ callCenter?: { Id: string } }>('POST', '/emulator/api/console/setup/call-centers/import', {
+        text: callCenterXml(name, sipUrl, domain, agentUser(i), options.items),
+        fileName: `${name}.xml`,
+      });
       if (imported.status !== 201 || !imported.body.callCenter) throw new Error(`call center import failed: ${JSON.stringify(imported.body)}`);
       const assigned = await api('POST', '/emulator/api/console/setup/assign', { userId, callCenterId: imported.body.callCenter.Id });
       if (assigned.status !== 200) throw new Error(`assign failed: ${JSON.stringify(assigned.body)}`);
@@ -129,8 +171,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     throw e;
   }
   return {
-    get sip() { return sip; },
-    sipUrl, console: app, agentIds, api,
+    get sip() {
+      return sip;
+    },
+    sipUrl,
+    console: app,
+    agentIds,
+    api,
     async killSip() {
       if (!sip) throw new Error('killSip() needs the embedded server');
       await sip.close();

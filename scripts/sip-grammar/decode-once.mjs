@@ -25,14 +25,21 @@ export function decodeGrammarOnce(source, file = 'grammar.js') {
   const end = start < 0 ? -1 : source.indexOf(TABLE_END, start);
   const parse = source.indexOf('function peg$parse(');
   if (start < 0 || end < 0 || parse < 0 || parse > start || source.indexOf(TABLE_START, start + 1) >= 0) {
-    throw new Error(`${file}: expected one 'const peg$bytecode = [' table inside peg$parse (sip.js 0.21's generated grammar); sip.js changed, so scripts/sip-grammar/decode-once.mjs needs a look`);
+    throw new Error(
+      `${file}: expected one 'const peg$bytecode = [' table inside peg$parse (sip.js 0.21's generated grammar); sip.js changed, so scripts/sip-grammar/decode-once.mjs needs a look`,
+    );
   }
   const table = source.slice(start + TABLE_START.length, end);
   if (!/^\s*peg\$decode\("/.test(table) || /\bpeg\$(?!decode\b)\w+/.test(table)) {
     throw new Error(`${file}: the peg$bytecode table holds more than peg$decode("…") calls; it may depend on the parse's state and cannot be kept`);
   }
-  return source.slice(0, parse) + 'let peg$bytecodeOnce;\n'
-    + source.slice(parse, start)
-    + '    const peg$bytecode = peg$bytecodeOnce ??= [\n' + table + '\n    ];\n'
-    + source.slice(end + TABLE_END.length);
+  return (
+    source.slice(0, parse) +
+    'let peg$bytecodeOnce;\n' +
+    source.slice(parse, start) +
+    '    const peg$bytecode = peg$bytecodeOnce ??= [\n' +
+    table +
+    '\n    ];\n' +
+    source.slice(end + TABLE_END.length)
+  );
 }

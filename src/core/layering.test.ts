@@ -12,12 +12,16 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const PROBE = path.join(ROOT, 'src/core/__probe__.ts');
 
 function coreCompilerOptions(): ts.CompilerOptions {
-  const parsed = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, 'tsconfig.core.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    path.join(ROOT, 'tsconfig.core.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
     },
-  });
+  );
   assert.ok(parsed, 'tsconfig.core.json could not be read');
   assert.deepEqual(parsed.errors, []);
   return parsed.options;
@@ -29,7 +33,8 @@ function makeChecker() {
   const host = ts.createCompilerHost(options);
   let code = '';
   const { getSourceFile, fileExists, readFile } = host;
-  host.getSourceFile = (file, language, ...rest) => (path.resolve(file) === PROBE ? ts.createSourceFile(file, code, language, true) : getSourceFile.call(host, file, language, ...rest));
+  host.getSourceFile = (file, language, ...rest) =>
+    path.resolve(file) === PROBE ? ts.createSourceFile(file, code, language, true) : getSourceFile.call(host, file, language, ...rest);
   host.fileExists = (file) => path.resolve(file) === PROBE || fileExists.call(host, file);
   host.readFile = (file) => (path.resolve(file) === PROBE ? code : readFile.call(host, file));
   let previous: ts.Program | undefined;
@@ -37,7 +42,8 @@ function makeChecker() {
     code = source;
     const program = ts.createProgram({ rootNames: [PROBE], options, host, ...(previous ? { oldProgram: previous } : {}) });
     previous = program;
-    return ts.getPreEmitDiagnostics(program)
+    return ts
+      .getPreEmitDiagnostics(program)
       .filter((d) => d.file === undefined || path.resolve(d.file.fileName) === PROBE)
       .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
   };
@@ -69,12 +75,19 @@ describe('core layer: the TypeScript gate (tsconfig.core.json)', () => {
     ['node:fs side-effect import', `import 'node:fs';`, /Cannot find module or type declarations for side-effect import of 'node:fs'/],
     ['fs import', `import * as fs from 'fs';\nexport const r = fs;`, /Cannot find (module|name) 'fs'/],
     ['sforce (Open CTI global)', `sforce.opencti.notifyInitializationComplete();`, /Cannot find name 'sforce'/],
-    ['sip.js used with WebRTC types', `import { Web } from 'sip.js';\nexport const pc: RTCPeerConnection | undefined = (undefined as unknown as Web.SessionDescriptionHandler).peerConnection;`, /Cannot find name 'RTCPeerConnection'/],
+    [
+      'sip.js used with WebRTC types',
+      `import { Web } from 'sip.js';\nexport const pc: RTCPeerConnection | undefined = (undefined as unknown as Web.SessionDescriptionHandler).peerConnection;`,
+      /Cannot find name 'RTCPeerConnection'/,
+    ],
   ];
   for (const [what, code, diagnostic] of forbidden) {
     it(`refuses ${what}`, () => {
       const diagnostics = check(code);
-      assert.ok(diagnostics.some((d) => diagnostic.test(d)), `expected ${diagnostic} for ${what}, got: ${JSON.stringify(diagnostics)}`);
+      assert.ok(
+        diagnostics.some((d) => diagnostic.test(d)),
+        `expected ${diagnostic} for ${what}, got: ${JSON.stringify(diagnostics)}`,
+      );
     });
   }
 
@@ -97,7 +110,9 @@ describe('core layer: the ESLint gate (eslint.config.js)', () => {
   }
 
   it('a clean core file passes', async () => {
-    const messages = await lint(`import { Emitter } from './events/emitter.ts';\nimport type { Clock } from './ports/clock.ts';\nexport function later(clock: Clock): () => void {\n  return clock.setTimeout(() => new Emitter<{ a: [] }>().emit('a'), 1);\n}\n`);
+    const messages = await lint(
+      `import { Emitter } from './events/emitter.ts';\nimport type { Clock } from './ports/clock.ts';\nexport function later(clock: Clock): () => void {\n  return clock.setTimeout(() => new Emitter<{ a: [] }>().emit('a'), 1);\n}\n`,
+    );
     assert.deepEqual(messages, []);
   });
 
@@ -120,14 +135,35 @@ describe('core layer: the ESLint gate (eslint.config.js)', () => {
       const messages = await lint(code);
       const hit = messages.filter((m) => m.ruleId === 'no-restricted-imports' && m.severity === 2);
       assert.ok(hit.length > 0 && hit.every((m) => /Layer rule \(CONTRIBUTING\.md\)/.test(m.message)), JSON.stringify(messages));
-      assert.ok(hit.some((m) => message.test(m.message)), JSON.stringify(hit.map((m) => m.message)));
+      assert.ok(
+        hit.some((m) => message.test(m.message)),
+        JSON.stringify(hit.map((m) => m.message)),
+      );
     });
   }
 
-  for (const name of ['setTimeout', 'setInterval', 'console', 'document', 'window', 'process', 'Buffer', 'sforce', 'fetch', 'localStorage', 'crypto', 'performance', 'WebSocket', 'navigator']) {
+  for (const name of [
+    'setTimeout',
+    'setInterval',
+    'console',
+    'document',
+    'window',
+    'process',
+    'Buffer',
+    'sforce',
+    'fetch',
+    'localStorage',
+    'crypto',
+    'performance',
+    'WebSocket',
+    'navigator',
+  ]) {
     it(`refuses the global ${name}`, async () => {
       const messages = await lint(`export const x = ${name};\n`);
-      assert.ok(messages.some((m) => m.ruleId === 'no-restricted-globals' && m.severity === 2 && m.message.includes(`'${name}'`)), JSON.stringify(messages));
+      assert.ok(
+        messages.some((m) => m.ruleId === 'no-restricted-globals' && m.severity === 2 && m.message.includes(`'${name}'`)),
+        JSON.stringify(messages),
+      );
     });
   }
 
@@ -135,7 +171,10 @@ describe('core layer: the ESLint gate (eslint.config.js)', () => {
     const testFile = path.join(ROOT, 'src/core/__probe__.test.ts');
     assert.deepEqual(await lint(`import '../telephony/fake/index.ts';\nimport '../crm/fake/index.ts';\nimport 'node:assert/strict';\n`, testFile), []);
     const messages = await lint(`import '../ui/panel-host.ts';\n`, testFile);
-    assert.ok(messages.some((m) => m.ruleId === 'no-restricted-imports'), JSON.stringify(messages));
+    assert.ok(
+      messages.some((m) => m.ruleId === 'no-restricted-imports'),
+      JSON.stringify(messages),
+    );
   });
 
   it('the real core tree is clean', async () => {

@@ -21,8 +21,14 @@ test('a silent ringer and a refusing device are banners; a missing device is sai
 test('the notices read in every language, naming the device, or "the chosen device" before the browser names it', () => {
   registerAllLocales();
   const en = createTranslator('en');
-  assert.equal(audioNoticeText(en, { key: 'audio.ringerDeviceFailed', device: 'HDMI Display' }), 'The ringer could not play on HDMI Display; it rings on the system default output.');
-  assert.equal(audioNoticeText(en, { key: 'audio.deviceMissing', device: '' }), 'Not connected: the chosen device. The system default is used until it is back.');
+  assert.equal(
+    audioNoticeText(en, { key: 'audio.ringerDeviceFailed', device: 'HDMI Display' }),
+    'The ringer could not play on HDMI Display; it rings on the system default output.',
+  );
+  assert.equal(
+    audioNoticeText(en, { key: 'audio.deviceMissing', device: '' }),
+    'Not connected: the chosen device. The system default is used until it is back.',
+  );
   assert.equal(en.t('audio.enableRinger'), 'Enable ringer sound');
   for (const locale of ['de', 'fr', 'es', 'ja'] as const) {
     const t = createTranslator(locale);

@@ -6,11 +6,29 @@ import { LOCALES, registerAllLocales } from './i18n/locales.ts';
 import { unsavedLogsView, utilityLabel } from './unsaved-logs-view.ts';
 import { panelView } from './view-model.ts';
 
-const MARIA: UnsavedLog = { callId: 'c1', direction: 'inbound', number: '+1 415 555 0134', name: 'Maria Lopez', title: 'Inbound call', at: 60_000, reason: 'Describe the call in Comments.', fields: ['Description'] };
+const MARIA: UnsavedLog = {
+  callId: 'c1',
+  direction: 'inbound',
+  number: '+1 415 555 0134',
+  name: 'Maria Lopez',
+  title: 'Inbound call',
+  at: 60_000,
+  reason: 'Describe the call in Comments.',
+  fields: ['Description'],
+};
 const OLD: UnsavedLog = { callId: 'c2', title: 'Outbound call +1 650 555 0123', at: 120_000, reason: 'Call c2: saveLog: INVALID_FIELD', fields: [] };
 
 function state(unsaved?: readonly UnsavedLog[]): EngineState {
-  return { phase: 'ready', registration: { state: 'registered' }, presence: initialPresence(0), calls: [], recent: [], lines: {}, clickToDialEnabled: false, ...(unsaved ? { unsavedLogs: unsaved } : {}) };
+  return {
+    phase: 'ready',
+    registration: { state: 'registered' },
+    presence: initialPresence(0),
+    calls: [],
+    recent: [],
+    lines: {},
+    clickToDialEnabled: false,
+    ...(unsaved ? { unsavedLogs: unsaved } : {}),
+  };
 }
 
 test('the panel lists refused logs by whom (name, else number, else title), kind, time, reason and fields', () => {
@@ -19,7 +37,15 @@ test('the panel lists refused logs by whom (name, else number, else title), kind
   const view = unsavedLogsView(state([MARIA, OLD]));
   assert.deepEqual(view?.summary, { key: 'unsaved.many', params: { count: 2 } });
   assert.deepEqual(view?.logs, [
-    { callId: 'c1', who: 'Maria Lopez', number: '+1 415 555 0134', kind: 'call.inbound', at: 60_000, reason: 'Describe the call in Comments.', fields: 'Description' },
+    {
+      callId: 'c1',
+      who: 'Maria Lopez',
+      number: '+1 415 555 0134',
+      kind: 'call.inbound',
+      at: 60_000,
+      reason: 'Describe the call in Comments.',
+      fields: 'Description',
+    },
     { callId: 'c2', who: 'Outbound call +1 650 555 0123', kind: 'unsaved.call', at: 120_000, reason: 'Call c2: saveLog: INVALID_FIELD', fields: '' },
   ]);
   assert.deepEqual(unsavedLogsView(state([{ ...MARIA, name: undefined }]))?.logs[0]?.who, '+1 415 555 0134');

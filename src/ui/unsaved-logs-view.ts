@@ -27,7 +27,11 @@ export interface UnsavedLogsView {
   readonly logs: readonly UnsavedLogView[];
 }
 
-const KIND: Readonly<Record<NonNullable<UnsavedLog['direction']>, MessageKey>> = { inbound: 'call.inbound', outbound: 'call.outbound', internal: 'call.internal' };
+const KIND: Readonly<Record<NonNullable<UnsavedLog['direction']>, MessageKey>> = {
+  inbound: 'call.inbound',
+  outbound: 'call.outbound',
+  internal: 'call.internal',
+};
 
 function logView(log: UnsavedLog): UnsavedLogView {
   const who = log.name || log.number || log.title;

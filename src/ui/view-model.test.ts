@@ -65,7 +65,10 @@ test('a ringing call offers Answer and Decline only', async () => {
   const view = panelView(state({ calls: [offer], activeCallId: 'c1' }), NOW, { role: 'leader' });
   assert.equal(view.offers.length, 1);
   assert.equal(view.calls.length, 0);
-  assert.deepEqual(view.offers[0]!.actions.map((a) => a.kind), ['answer', 'decline']);
+  assert.deepEqual(
+    view.offers[0]!.actions.map((a) => a.kind),
+    ['answer', 'decline'],
+  );
   assert.deepEqual(view.offers[0]!.actions[0]!.command, { type: 'answer', callId: 'c1' });
   assert.equal(view.offers[0]!.timerSeconds, 3);
   assert.equal(view.offers[0]!.name, 'Grace Hopper');
@@ -104,7 +107,10 @@ test('a consultation offers Complete transfer for the held original, and no tran
   const original = call('c1', { state: 'held' });
   const consult = call('c2', { direction: 'internal', consultationFor: 'c1', remote: { number: '1001' } });
   const actions = actionsFor(consult, [original, consult]);
-  assert.deepEqual(actions.map((a) => a.kind), ['mute', 'hold', 'keypad', 'complete-transfer', 'conference', 'hangup']);
+  assert.deepEqual(
+    actions.map((a) => a.kind),
+    ['mute', 'hold', 'keypad', 'complete-transfer', 'conference', 'hangup'],
+  );
   assert.deepEqual(actions.find((a) => a.kind === 'complete-transfer')?.command, { type: 'complete-transfer', callId: 'c1', consultationId: 'c2' });
   const view = panelView(state({ calls: [original, consult], activeCallId: 'c2' }), NOW, { role: 'leader' });
   assert.equal(view.calls[1]!.title, 'call.consultation');
@@ -118,7 +124,7 @@ test('conferenced calls do not offer Conference again and name the other party',
   assert.deepEqual(view.calls[0]!.conferenceWith, ['Alan']);
 });
 
-test('a two-party conference offers Leave conference once, on the caller\'s card, whichever card is first', () => {
+test("a two-party conference offers Leave conference once, on the caller's card, whichever card is first", () => {
   const caller = call('c1', { conferencedWith: ['c2'] });
   const consult = call('c2', { direction: 'internal', consultationFor: 'c1', conferencedWith: ['c1'], remote: { number: '1002' } });
   assert.deepEqual(actionsFor(caller, [consult, caller]).find((a) => a.kind === 'leave-conference')?.command, { type: 'leave-conference', callId: 'c1' });
@@ -132,15 +138,26 @@ test('a two-party conference offers Leave conference once, on the caller\'s card
 });
 
 test('wrap-up of a transferred call says where it went', () => {
-  const wrap = (transfer: CallSnapshot['transfer']) => panelView(state({ calls: [call('c1', { state: 'wrap-up', ...(transfer ? { transfer } : {}) })] }), NOW, { role: 'leader' }).wrapUps[0]!;
-  assert.deepEqual(wrap({ kind: 'blind', target: { number: '1002', displayName: 'Bob' }, at: NOW }).transfer, { key: 'wrapUp.transfer.blind', params: { target: 'Bob' } });
-  assert.deepEqual(wrap({ kind: 'conference', target: { number: '1003' }, at: NOW }).transfer, { key: 'wrapUp.transfer.conference', params: { target: '1003' } });
+  const wrap = (transfer: CallSnapshot['transfer']) =>
+    panelView(state({ calls: [call('c1', { state: 'wrap-up', ...(transfer ? { transfer } : {}) })] }), NOW, { role: 'leader' }).wrapUps[0]!;
+  assert.deepEqual(wrap({ kind: 'blind', target: { number: '1002', displayName: 'Bob' }, at: NOW }).transfer, {
+    key: 'wrapUp.transfer.blind',
+    params: { target: 'Bob' },
+  });
+  assert.deepEqual(wrap({ kind: 'conference', target: { number: '1003' }, at: NOW }).transfer, {
+    key: 'wrapUp.transfer.conference',
+    params: { target: '1003' },
+  });
   assert.equal(wrap(undefined).transfer, undefined);
 });
 
-test('wrap-up names the caller as the call card does: the related person, not the trunk\'s display name', () => {
+test("wrap-up names the caller as the call card does: the related person, not the trunk's display name", () => {
   const relations = { candidates: [], who: { id: '003A', objectType: 'Contact', name: 'Nadia Okafor' } };
-  const w = panelView(state({ calls: [call('c1', { state: 'wrap-up', remote: { number: '+16505550123', displayName: 'Customer +16505550123' }, relations })] }), NOW, { role: 'leader' }).wrapUps[0]!;
+  const w = panelView(
+    state({ calls: [call('c1', { state: 'wrap-up', remote: { number: '+16505550123', displayName: 'Customer +16505550123' }, relations })] }),
+    NOW,
+    { role: 'leader' },
+  ).wrapUps[0]!;
   assert.equal(w.name, 'Nadia Okafor');
 });
 
@@ -176,7 +193,15 @@ test('several screen-pop matches show a picker; a chosen one is marked', () => {
 });
 
 test('record details keep what tells matches apart and drop bookkeeping fields', () => {
-  assert.equal(recordDetails({ id: '003A', objectType: 'Contact', name: 'Ada', fields: { LastModifiedDate: '2026-01-01T00:00:00.000Z', Phone: '(415) 555-0134', AccountId: '001000000000001AAA', Account: 'Navy', Title: 'Admiral' } }), '(415) 555-0134 · Navy');
+  assert.equal(
+    recordDetails({
+      id: '003A',
+      objectType: 'Contact',
+      name: 'Ada',
+      fields: { LastModifiedDate: '2026-01-01T00:00:00.000Z', Phone: '(415) 555-0134', AccountId: '001000000000001AAA', Account: 'Navy', Title: 'Admiral' },
+    }),
+    '(415) 555-0134 · Navy',
+  );
   assert.equal(recordDetails({ id: '003A', objectType: 'Contact', name: 'Ada' }), '');
   assert.equal(recordDetails({ id: '003A', objectType: 'Contact', name: 'Ada', fields: { Name: 'Ada', IsPersonAccount: 'false' } }), '');
 });
@@ -190,7 +215,10 @@ test('wrap-up shows dispositions from the settings, the notes and the countdown'
   assert.equal(w.secondsLeft, 30);
   assert.equal(w.notes, 'called back');
   assert.equal(w.disposition, 'Resolved');
-  assert.deepEqual(w.dispositions.map((d) => d.code), ['Resolved', 'FollowUp', 'Voicemail', 'WrongNumber']);
+  assert.deepEqual(
+    w.dispositions.map((d) => d.code),
+    ['Resolved', 'FollowUp', 'Voicemail', 'WrongNumber'],
+  );
 });
 
 test('wrap-up offers every record of the call as Name or Related To; a Lead as Name locks Related To', () => {
@@ -198,7 +226,8 @@ test('wrap-up offers every record of the call as Name or Related To; a Lead as N
   const lee = { id: '00QA', objectType: 'Lead', name: 'Lee' };
   const acme = { id: '001A', objectType: 'Account', name: 'Acme' };
   const case1 = { id: '500A', objectType: 'Case', name: '00001042' };
-  const wrap = (relations: CallSnapshot['relations']) => panelView(state({ calls: [call('c1', { state: 'wrap-up', relations })] }), NOW, { role: 'leader' }).wrapUps[0]!;
+  const wrap = (relations: CallSnapshot['relations']) =>
+    panelView(state({ calls: [call('c1', { state: 'wrap-up', relations })] }), NOW, { role: 'leader' }).wrapUps[0]!;
   const w = wrap({ candidates: [ada, acme], who: ada, what: acme, opened: [case1, lee] });
   assert.deepEqual(w.whoOptions, [ada, lee], 'matches and opened people, each once');
   assert.deepEqual(w.whatOptions, [acme, case1]);
@@ -210,15 +239,23 @@ test('wrap-up offers every record of the call as Name or Related To; a Lead as N
 });
 
 test('registration shows reconnect attempt and countdown', () => {
-  const view = panelView(state({ registration: { state: 'reconnecting', attempt: 3, nextAttemptAt: NOW + 4_200, reason: 'socket closed' } }), NOW, { role: 'leader' });
+  const view = panelView(state({ registration: { state: 'reconnecting', attempt: 3, nextAttemptAt: NOW + 4_200, reason: 'socket closed' } }), NOW, {
+    role: 'leader',
+  });
   assert.deepEqual(view.registration, { key: 'reg.reconnecting', params: { attempt: 3, seconds: 5 }, tone: 'warning' });
-  assert.equal(panelView(state({ registration: { state: 'failed', code: 'SB20001', reason: '403 Forbidden' } }), NOW, { role: 'leader' }).registration.tone, 'error');
+  assert.equal(
+    panelView(state({ registration: { state: 'failed', code: 'SB20001', reason: '403 Forbidden' } }), NOW, { role: 'leader' }).registration.tone,
+    'error',
+  );
 });
 
 test('presence lists away reasons and keeps the chosen status during a call', () => {
   const s = state({ presence: { status: 'away', reasonId: 'Lunch', since: NOW, returnTo: { status: 'away', reasonId: 'Lunch' } } });
   const p = presenceView(s);
-  assert.deepEqual(p.options.map((o) => o.value), ['available', 'away:Break', 'away:Lunch', 'away:Training', 'away:Meeting', 'offline']);
+  assert.deepEqual(
+    p.options.map((o) => o.value),
+    ['available', 'away:Break', 'away:Lunch', 'away:Training', 'away:Meeting', 'offline'],
+  );
   assert.equal(p.value, 'away:Lunch');
   assert.equal(p.automatic, undefined);
   const onCall = presenceView(state({ presence: { status: 'on-call', since: NOW, returnTo: { status: 'available' } } }));
@@ -246,25 +283,48 @@ test('the directory carries the busy lamps', () => {
 
 test('the directory never offers the agent their own extension (one call center serves the team)', () => {
   const view = panelView(state({ signedInAs: { extension: '1002' } }), NOW, { role: 'leader' });
-  assert.deepEqual(view.directory.map((d) => d.extension), ['1001']);
+  assert.deepEqual(
+    view.directory.map((d) => d.extension),
+    ['1001'],
+  );
 });
 
 test('history shows outcome, duration, and marks missed calls', () => {
   const missed = call('r1', { state: 'closed', endReason: 'missed', timestamps: { offered: NOW - 90_000, ended: NOW - 80_000, holds: [] } });
-  const talked = call('r2', { state: 'closed', direction: 'outbound', endReason: 'local-hangup', timestamps: { offered: NOW - 70_000, answered: NOW - 65_000, ended: NOW - 5_000, holds: [] } });
+  const talked = call('r2', {
+    state: 'closed',
+    direction: 'outbound',
+    endReason: 'local-hangup',
+    timestamps: { offered: NOW - 70_000, answered: NOW - 65_000, ended: NOW - 5_000, holds: [] },
+  });
   const view = panelView(state({ recent: [talked, missed] }), NOW, { role: 'leader' });
-  assert.deepEqual(view.history.map((h) => [h.id, h.outcome, h.durationSeconds, h.missed]), [['r2', 'end.local-hangup', 60, false], ['r1', 'end.missed', 0, true]]);
+  assert.deepEqual(
+    view.history.map((h) => [h.id, h.outcome, h.durationSeconds, h.missed]),
+    [
+      ['r2', 'end.local-hangup', 60, false],
+      ['r1', 'end.missed', 0, true],
+    ],
+  );
   assert.equal(view.history[0]!.dial, '+14155550134');
 });
 
 test('a placed call that never connected says why in the panel, for each reason', () => {
-  const failed = (endReason: CallSnapshot['endReason'], patch: Partial<CallSnapshot> = {}) => call('f1', {
-    state: 'closed', direction: 'outbound', origin: 'dialed', endReason, remote: { number: '+1 415 555 0134', e164: '+14155550134' },
-    timestamps: { offered: NOW - 9_000, ended: NOW - 2_000, closed: NOW - 2_000, holds: [] }, ...patch,
-  });
+  const failed = (endReason: CallSnapshot['endReason'], patch: Partial<CallSnapshot> = {}) =>
+    call('f1', {
+      state: 'closed',
+      direction: 'outbound',
+      origin: 'dialed',
+      endReason,
+      remote: { number: '+1 415 555 0134', e164: '+14155550134' },
+      timestamps: { offered: NOW - 9_000, ended: NOW - 2_000, closed: NOW - 2_000, holds: [] },
+      ...patch,
+    });
   const notice = (c: CallSnapshot) => panelView(state({ recent: [c] }), NOW, { role: 'leader' }).callFailed;
   const reasons = ['busy', 'not-found', 'no-answer', 'rejected', 'failed'] as const;
-  assert.deepEqual(reasons.map((r) => [notice(failed(r))?.key, notice(failed(r))?.callId]), reasons.map((r) => [`callFailed.${r}`, 'f1']));
+  assert.deepEqual(
+    reasons.map((r) => [notice(failed(r))?.key, notice(failed(r))?.callId]),
+    reasons.map((r) => [`callFailed.${r}`, 'f1']),
+  );
   // The number as the panel shows numbers everywhere (the display format), not the raw dial string.
   const number = notice(failed('busy'))?.params?.['number'];
   assert.equal(typeof number, 'string');
@@ -280,12 +340,18 @@ test('no failure notice for calls the agent did not place, that connected or tha
   assert.equal(notice([call('m1', { state: 'closed', origin: 'offered', endReason: 'missed', timestamps: ended })]), undefined);
   assert.equal(notice([call('i1', { state: 'closed', direction: 'internal', origin: 'offered', endReason: 'failed', timestamps: ended })]), undefined);
   assert.equal(notice([call('c1', { state: 'closed', direction: 'outbound', origin: 'dialed', endReason: 'local-hangup', timestamps: ended })]), undefined);
-  assert.equal(notice([call('a1', { state: 'closed', direction: 'outbound', origin: 'dialed', endReason: 'failed', timestamps: { ...ended, answered: NOW - 8_000 } })]), undefined);
+  assert.equal(
+    notice([call('a1', { state: 'closed', direction: 'outbound', origin: 'dialed', endReason: 'failed', timestamps: { ...ended, answered: NOW - 8_000 } })]),
+    undefined,
+  );
   // Only the latest closed call counts: an older failure behind a later call is history, not news.
   assert.equal(notice([call('ok', { state: 'closed', timestamps: { ...ended, answered: NOW - 8_000 } }), busy]), undefined);
   // A call offered or dialled after the failure takes over; a call from before it (in wrap-up) does not.
   assert.equal(notice([busy], [call('n1', { state: 'offering', timestamps: { offered: NOW - 1_000, holds: [] } })]), undefined);
-  assert.equal(notice([busy], [call('w1', { state: 'wrap-up', timestamps: { offered: NOW - 60_000, answered: NOW - 50_000, ended: NOW - 20_000, holds: [] } })])?.key, 'callFailed.busy');
+  assert.equal(
+    notice([busy], [call('w1', { state: 'wrap-up', timestamps: { offered: NOW - 60_000, answered: NOW - 50_000, ended: NOW - 20_000, holds: [] } })])?.key,
+    'callFailed.busy',
+  );
   // Not on the sign-in screen.
   assert.equal(panelView(state({ phase: 'signed-out', recent: [busy] }), NOW, { role: 'leader' }).callFailed, undefined);
 });
@@ -294,7 +360,9 @@ test('quality levels and the label value', () => {
   assert.equal(qualityLevel(4.3), 'good');
   assert.equal(qualityLevel(3.8), 'fair');
   assert.equal(qualityLevel(2.5), 'poor');
-  const view = panelView(state({ calls: [call('c1', { quality: { mos: 4.26, jitterMs: 3, packetLossPercent: 0, roundTripMs: 40 } })] }), NOW, { role: 'leader' });
+  const view = panelView(state({ calls: [call('c1', { quality: { mos: 4.26, jitterMs: 3, packetLossPercent: 0, roundTripMs: 40 } })] }), NOW, {
+    role: 'leader',
+  });
   assert.deepEqual(view.calls[0]!.quality, { level: 'good', mos: '4.3' });
 });
 
@@ -306,7 +374,10 @@ test('errors map to localised messages by code', () => {
 test('followers say the phone is in another tab, with its time when known', () => {
   assert.equal(panelView(state(), NOW, { role: 'leader' }).follower, undefined);
   assert.deepEqual(panelView(state(), NOW, { role: 'follower' }).follower, { key: 'panel.follower' });
-  assert.deepEqual(panelView(state(), NOW, { role: 'follower', leaderSince: NOW }, () => '09:15').follower, { key: 'panel.followerSince', params: { time: '09:15' } });
+  assert.deepEqual(panelView(state(), NOW, { role: 'follower', leaderSince: NOW }, () => '09:15').follower, {
+    key: 'panel.followerSince',
+    params: { time: '09:15' },
+  });
 });
 
 test('Alt+A answers the ringing call; Alt+H hangs up the focused call, or declines a lone offer', () => {
@@ -321,7 +392,9 @@ test('Alt+A answers the ringing call; Alt+H hangs up the focused call, or declin
 
 test('hostile display names pass through as plain strings (the template renders them as text)', () => {
   const hostile = '<img src=x onerror=alert(1)>';
-  const view = panelView(state({ calls: [call('c1', { state: 'offering', remote: { number: '+14155550134', displayName: hostile } })] }), NOW, { role: 'leader' });
+  const view = panelView(state({ calls: [call('c1', { state: 'offering', remote: { number: '+14155550134', displayName: hostile } })] }), NOW, {
+    role: 'leader',
+  });
   assert.equal(view.offers[0]!.name, hostile);
 });
 
@@ -336,9 +409,15 @@ test('minted credentials: nothing to type at sign-in; the panel names the extens
 });
 
 test('a talking call takes notes and shows how its record was chosen; a ringing one takes no notes yet', () => {
-  const timeline = [{ at: NOW, kind: 'offer', text: 'inbound call' }, { at: NOW, kind: 'pop', text: 'searched 4155550134: 1 match, Contact Maria Lopez (003000000000001AAA); popped it' }];
+  const timeline = [
+    { at: NOW, kind: 'offer', text: 'inbound call' },
+    { at: NOW, kind: 'pop', text: 'searched 4155550134: 1 match, Contact Maria Lopez (003000000000001AAA); popped it' },
+  ];
   const talking = panelView(state({ calls: [call('c1', { state: 'active', notes: 'asked about billing', timeline })] }), NOW, { role: 'leader' }).calls[0]!;
-  assert.deepEqual([talking.canNote, talking.notes, talking.popTrail], [true, 'asked about billing', ['searched 4155550134: 1 match, Contact Maria Lopez; popped it']]);
+  assert.deepEqual(
+    [talking.canNote, talking.notes, talking.popTrail],
+    [true, 'asked about billing', ['searched 4155550134: 1 match, Contact Maria Lopez; popped it']],
+  );
   const offering = call('c1', { state: 'offering' });
   assert.equal(callView(offering, [offering], NOW, undefined, 'US').canNote, false);
 });

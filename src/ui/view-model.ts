@@ -12,8 +12,19 @@ import type { LeadershipInfo } from './panel-host.ts';
 import { unsavedLogsView, type UnsavedLogsView } from './unsaved-logs-view.ts';
 
 export type ActionKind =
-  | 'answer' | 'decline' | 'hangup' | 'hold' | 'resume' | 'swap' | 'mute' | 'unmute'
-  | 'keypad' | 'transfer' | 'conference' | 'complete-transfer' | 'leave-conference';
+  | 'answer'
+  | 'decline'
+  | 'hangup'
+  | 'hold'
+  | 'resume'
+  | 'swap'
+  | 'mute'
+  | 'unmute'
+  | 'keypad'
+  | 'transfer'
+  | 'conference'
+  | 'complete-transfer'
+  | 'leave-conference';
 
 export type Tone = 'brand' | 'success' | 'destructive' | 'neutral';
 
@@ -155,7 +166,16 @@ export function qualityLevel(mos: number): QualityLevel {
   return mos >= 4 ? 'good' : mos >= 3.6 ? 'fair' : 'poor';
 }
 
-const TECHNICAL_FIELDS = new Set(['LastModifiedDate', 'CreatedDate', 'SystemModstamp', 'IsPersonAccount', 'PersonContactId', 'AccountId', 'ContactId', 'OwnerId']);
+const TECHNICAL_FIELDS = new Set([
+  'LastModifiedDate',
+  'CreatedDate',
+  'SystemModstamp',
+  'IsPersonAccount',
+  'PersonContactId',
+  'AccountId',
+  'ContactId',
+  'OwnerId',
+]);
 
 /**
  * The softphone layout's display fields of a record that help the agent tell matches apart (an
@@ -163,9 +183,15 @@ const TECHNICAL_FIELDS = new Set(['LastModifiedDate', 'CreatedDate', 'SystemMods
  */
 export function recordDetails(record: RecordRef): string {
   return Object.entries(record.fields ?? {})
-    .filter(([key, value]) =>
-      !TECHNICAL_FIELDS.has(key) && value.trim() !== '' && value !== record.name &&
-      !/^\d{4}-\d{2}-\d{2}T/.test(value) && !/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(value) && !/^(true|false)$/.test(value))
+    .filter(
+      ([key, value]) =>
+        !TECHNICAL_FIELDS.has(key) &&
+        value.trim() !== '' &&
+        value !== record.name &&
+        !/^\d{4}-\d{2}-\d{2}T/.test(value) &&
+        !/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(value) &&
+        !/^(true|false)$/.test(value),
+    )
     .slice(0, 2)
     .map(([, value]) => value)
     .join(' · ');
@@ -223,16 +249,27 @@ export function actionsFor(call: CallSnapshot, all: readonly CallSnapshot[]): Ca
   // In a two-party conference the agent can leave and let the others talk on; offered once, on
   // the customer's card (not the consultation's, and the first-taken of two customer calls).
   const mixedWith = call.conferencedWith.length === 1 ? all.find((c) => c.id === call.conferencedWith[0]) : undefined;
-  const leaves = mixedWith !== undefined && call.consultationFor === undefined &&
+  const leaves =
+    mixedWith !== undefined &&
+    call.consultationFor === undefined &&
     (mixedWith.consultationFor !== undefined || call.timestamps.offered <= mixedWith.timestamps.offered);
-  const leave: CallAction[] = leaves && call.state === 'active'
-    ? [{ kind: 'leave-conference', label: 'action.leaveConference', tone: 'neutral', command: { type: 'leave-conference', callId: id } }]
-    : [];
+  const leave: CallAction[] =
+    leaves && call.state === 'active'
+      ? [{ kind: 'leave-conference', label: 'action.leaveConference', tone: 'neutral', command: { type: 'leave-conference', callId: id } }]
+      : [];
   // A consultation whose original call still waits on hold can complete the transfer.
   const original = call.consultationFor ? all.find((c) => c.id === call.consultationFor && (c.state === 'held' || c.state === 'active')) : undefined;
-  const complete: CallAction[] = original && ['active', 'held', 'ringing-out', 'dialing'].includes(call.state)
-    ? [{ kind: 'complete-transfer', label: 'action.completeTransfer', tone: 'brand', command: { type: 'complete-transfer', callId: original.id, consultationId: id } }]
-    : [];
+  const complete: CallAction[] =
+    original && ['active', 'held', 'ringing-out', 'dialing'].includes(call.state)
+      ? [
+          {
+            kind: 'complete-transfer',
+            label: 'action.completeTransfer',
+            tone: 'brand',
+            command: { type: 'complete-transfer', callId: original.id, consultationId: id },
+          },
+        ]
+      : [];
   switch (call.state) {
     case 'offering':
       return [
@@ -276,7 +313,7 @@ export function actionsFor(call: CallSnapshot, all: readonly CallSnapshot[]): Ca
 
 export function callView(call: CallSnapshot, all: readonly CallSnapshot[], now: number, focusedId: string | undefined, country: string): CallView {
   const talking = TALKING.includes(call.state);
-  const since = talking ? call.timestamps.answered ?? call.timestamps.offered : call.timestamps.offered;
+  const since = talking ? (call.timestamps.answered ?? call.timestamps.offered) : call.timestamps.offered;
   const candidates = call.relations.candidates;
   const related = relatedOf(call);
   const chosenId = candidates.find((c) => related.some((r) => r.id === c.id))?.id;
@@ -438,7 +475,12 @@ export function followerText(leadership: LeadershipInfo, formatTime: (at: number
     : { key: 'panel.follower' };
 }
 
-export function panelView(state: EngineState, now: number, leadership: LeadershipInfo, formatTime: (at: number) => string = (at) => new Date(at).toISOString().slice(11, 16)): PanelView {
+export function panelView(
+  state: EngineState,
+  now: number,
+  leadership: LeadershipInfo,
+  formatTime: (at: number) => string = (at) => new Date(at).toISOString().slice(11, 16),
+): PanelView {
   const country = state.settings?.dialing.defaultCountry ?? 'US';
   const screen: Screen =
     state.phase === 'loading' ? 'loading' : state.phase === 'misconfigured' ? 'misconfigured' : state.phase === 'signed-out' ? 'signed-out' : 'phone';

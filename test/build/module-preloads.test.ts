@@ -15,20 +15,30 @@ test('a page gets one modulepreload per static import of its entry, before the e
   const meta: Metafile = {
     inputs: {},
     outputs: {
-      'dist/app/p/p.js': { bytes: 1, inputs: {}, exports: [], imports: [
-        { path: 'dist/app/p/chunks/a.js', kind: 'import-statement' },
-        { path: 'dist/app/p/chunks/lazy.js', kind: 'dynamic-import' },
-        { path: 'dist/app/p/chunks/b.js', kind: 'import-statement' },
-      ] },
+      'dist/app/p/p.js': {
+        bytes: 1,
+        inputs: {},
+        exports: [],
+        imports: [
+          { path: 'dist/app/p/chunks/a.js', kind: 'import-statement' },
+          { path: 'dist/app/p/chunks/lazy.js', kind: 'dynamic-import' },
+          { path: 'dist/app/p/chunks/b.js', kind: 'import-statement' },
+        ],
+      },
     },
   };
   const html = '<head>\n  <script type="module" src="./p.js"></script>\n</head>';
-  assert.equal(withModulePreloads(html, 'dist/app/p/index.html', meta),
-    '<head>\n  <link rel="modulepreload" href="./chunks/a.js" />\n  <link rel="modulepreload" href="./chunks/b.js" />\n  <script type="module" src="./p.js"></script>\n</head>');
-  assert.throws(() => withModulePreloads(html.replace('p.js', 'q.js'), 'dist/app/p/index.html', meta), /index\.html: its script \.\/q\.js is not among the build's outputs/);
+  assert.equal(
+    withModulePreloads(html, 'dist/app/p/index.html', meta),
+    '<head>\n  <link rel="modulepreload" href="./chunks/a.js" />\n  <link rel="modulepreload" href="./chunks/b.js" />\n  <script type="module" src="./p.js"></script>\n</head>',
+  );
+  assert.throws(
+    () => withModulePreloads(html.replace('p.js', 'q.js'), 'dist/app/p/index.html', meta),
+    /index\.html: its script \.\/q\.js is not among the build's outputs/,
+  );
 });
 
-test('the built softphone page preloads its entry\'s static chunks, which exist, and not the SIP stack', () => {
+test("the built softphone page preloads its entry's static chunks, which exist, and not the SIP stack", () => {
   const page = join(ROOT, 'dist/app/softphone/index.html');
   const html = readFileSync(page, 'utf8');
   const meta = JSON.parse(readFileSync(join(ROOT, 'dist/meta.json'), 'utf8')) as Metafile;

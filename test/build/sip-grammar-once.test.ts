@@ -23,11 +23,16 @@ type Parse = (input: string, options?: { startRule?: string }) => unknown;
 /** sip.js's grammar bundled as the app is (with or without the plugin), loaded as a module. */
 async function bundledGrammar(withPlugin: boolean): Promise<{ parse: Parse; source: string }> {
   const result = await build({
-    entryPoints: [GRAMMAR_FILE], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent',
+    entryPoints: [GRAMMAR_FILE],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
     plugins: withPlugin ? [sipGrammarOnce()] : [],
   });
   const source = result.outputFiles[0]!.text;
-  const mod = await import(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`) as { parse: Parse };
+  const mod = (await import(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`)) as { parse: Parse };
   return { parse: mod.parse, source };
 }
 
@@ -51,7 +56,13 @@ test('the bundled grammar parses every header as stock sip.js does, and refuses 
   const stock = await bundledGrammar(false);
   const once = await bundledGrammar(true);
   for (const [rule, value] of HEADERS) {
-    const parse = (p: Parse): unknown => { try { return p(value, { startRule: rule }); } catch (e) { return `error: ${(e as Error).message}`; } };
+    const parse = (p: Parse): unknown => {
+      try {
+        return p(value, { startRule: rule });
+      } catch (e) {
+        return `error: ${(e as Error).message}`;
+      }
+    };
     assert.deepEqual(parse(once.parse), parse(stock.parse), `${rule}: ${value}`);
     // Twice: the second parse uses the kept table.
     assert.deepEqual(parse(once.parse), parse(stock.parse), `${rule} again`);
@@ -63,7 +74,7 @@ test('the bundled grammar parses every header as stock sip.js does, and refuses 
 /** Bytecode decodes (String.prototype.split on '') in a fresh load of `source`: the first parse's, then two more parses'. */
 async function decodes(source: string): Promise<{ first: number; later: number }> {
   const fresh = `${source}\n// ${Math.random()}`;
-  const mod = await import(`data:text/javascript;base64,${Buffer.from(fresh).toString('base64')}`) as { parse: Parse };
+  const mod = (await import(`data:text/javascript;base64,${Buffer.from(fresh).toString('base64')}`)) as { parse: Parse };
   const split = String.prototype.split;
   let splits = 0;
   String.prototype.split = function (this: string, separator: string, limit?: number) {
@@ -91,7 +102,10 @@ test('the rule table is decoded on the first parse only (stock sip.js decodes it
 
 test('a grammar of another shape fails the build with the file named', () => {
   const real = readFileSync(GRAMMAR_FILE, 'utf8');
-  assert.throws(() => decodeGrammarOnce(real.replace('const peg$bytecode = [', 'var peg$bytecode = ['), '/x/grammar.js'), /\/x\/grammar\.js: expected one 'const peg\$bytecode = \[' table/);
+  assert.throws(
+    () => decodeGrammarOnce(real.replace('const peg$bytecode = [', 'var peg$bytecode = ['), '/x/grammar.js'),
+    /\/x\/grammar\.js: expected one 'const peg\$bytecode = \[' table/,
+  );
   assert.throws(() => decodeGrammarOnce(real.replace('peg$decode("2 \\"\\"6 7!")', 'peg$consts[0]'), '/x/grammar.js'), /more than peg\$decode/);
 });
 

@@ -22,8 +22,20 @@ function tempDir(t: { after: (fn: () => void) => void }): string {
   return dir;
 }
 
-interface JsonProblem { file: string; line: number; column: number; severity: string; rule: string; message: string; fix: string }
-interface JsonReport { files: { file: string; format: string | null; profile: string; problems: JsonProblem[] }[]; errors: number; warnings: number }
+interface JsonProblem {
+  file: string;
+  line: number;
+  column: number;
+  severity: string;
+  rule: string;
+  message: string;
+  fix: string;
+}
+interface JsonReport {
+  files: { file: string; format: string | null; profile: string; problems: JsonProblem[] }[];
+  errors: number;
+  warnings: number;
+}
 
 test('init → build → lint: exit 0, both files written, lint clean', (t) => {
   const dir = tempDir(t);
@@ -40,9 +52,21 @@ test('init → build → lint: exit 0, both files written, lint clean', (t) => {
   const lint = run(['callcenter', 'lint', importFile, metaFile, '--format', 'json'], dir);
   assert.equal(lint.code, 0, lint.stdout + lint.stderr);
   const report = JSON.parse(lint.stdout) as JsonReport;
-  assert.deepEqual(report.files.map((f) => [f.format, f.profile]), [['import', 'switchboard'], ['metadata', 'switchboard']]);
+  assert.deepEqual(
+    report.files.map((f) => [f.format, f.profile]),
+    [
+      ['import', 'switchboard'],
+      ['metadata', 'switchboard'],
+    ],
+  );
   const problems = report.files.flatMap((f) => f.problems);
-  assert.deepEqual(problems.map((p) => [p.severity, p.rule]), [['warning', 'adapter-url-relative'], ['warning', 'adapter-url-relative']]);
+  assert.deepEqual(
+    problems.map((p) => [p.severity, p.rule]),
+    [
+      ['warning', 'adapter-url-relative'],
+      ['warning', 'adapter-url-relative'],
+    ],
+  );
   assert.deepEqual([report.errors, report.warnings], [0, 2]);
 });
 
@@ -58,13 +82,16 @@ test('lint --format json prints every problem of every file', () => {
   const r = run(['callcenter', 'lint', 'broken/size-not-number.xml', 'broken/switchboard-ice-and-unknown.xml', 'valid/crlf.xml', '--format', 'json'], corpus);
   assert.equal(r.code, 1);
   const problems = (JSON.parse(r.stdout) as JsonReport).files.flatMap((f) => f.problems);
-  assert.deepEqual(problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.severity} ${p.rule}`), [
-    'broken/size-not-number.xml:9:76 error softphone-size-invalid',
-    'broken/size-not-number.xml:10:74 error softphone-size-invalid',
-    'broken/switchboard-ice-and-unknown.xml:16:58 error switchboard-item-invalid',
-    'broken/switchboard-ice-and-unknown.xml:17:5 warning switchboard-item-unknown',
-    'broken/switchboard-ice-and-unknown.xml:18:61 error secret-in-file',
-  ]);
+  assert.deepEqual(
+    problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.severity} ${p.rule}`),
+    [
+      'broken/size-not-number.xml:9:76 error softphone-size-invalid',
+      'broken/size-not-number.xml:10:74 error softphone-size-invalid',
+      'broken/switchboard-ice-and-unknown.xml:16:58 error switchboard-item-invalid',
+      'broken/switchboard-ice-and-unknown.xml:17:5 warning switchboard-item-unknown',
+      'broken/switchboard-ice-and-unknown.xml:18:61 error secret-in-file',
+    ],
+  );
   for (const p of problems) assert.deepEqual(Object.keys(p).sort(), ['column', 'file', 'fix', 'line', 'message', 'rule', 'severity']);
 });
 
@@ -130,7 +157,14 @@ test('a shared sipPassword: build, package build and doctor refuse it at its lin
   for (const args of [['callcenter', 'build'], ['package', 'build', '--external-url', 'https://softphone.example.com/'], ['doctor']]) {
     const r = run(args, dir);
     assert.equal(r.code, 1, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
-    assert.match(r.stderr, new RegExp(`^switchboard\\.yaml:${line}:16 error switchboard\\.sipPassword: a shared SIP password .*readable by every agent.*credentialScheme: ephemeral`, 'm'), args.join(' '));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `^switchboard\\.yaml:${line}:16 error switchboard\\.sipPassword: a shared SIP password .*readable by every agent.*credentialScheme: ephemeral`,
+        'm',
+      ),
+      args.join(' '),
+    );
     assert.doesNotMatch(r.stdout + r.stderr, /hunter2/, 'the password is never echoed');
   }
   assert.equal(existsSync(join(dir, 'out')), false, 'no file holding the password is written');
@@ -188,8 +222,12 @@ test('--help on every command and subcommand: its own usage on stdout, exit 0, n
 });
 
 test('npm start and the console emulator answer --help with their options, and name an unknown option', () => {
-  const tsx = (script: string, args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(root, script), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-  for (const [script, first] of [['scripts/start.ts', /^Usage: npm start -- \[options\]/], ['src/node/console/main.ts', /^Usage: tsx src\/node\/console\/main\.ts/]] as const) {
+  const tsx = (script: string, args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', join(root, script), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  for (const [script, first] of [
+    ['scripts/start.ts', /^Usage: npm start -- \[options\]/],
+    ['src/node/console/main.ts', /^Usage: tsx src\/node\/console\/main\.ts/],
+  ] as const) {
     const help = tsx(script, ['--help']);
     assert.equal(help.status, 0, `${script} --help: ${help.stderr}`);
     assert.match(help.stdout, first);
@@ -200,9 +238,12 @@ test('npm start and the console emulator answer --help with their options, and n
   }
 });
 
-test('another vendor\'s file gets no Switchboard advice: auto profile, generic; --profile switchboard asks for it', () => {
+test("another vendor's file gets no Switchboard advice: auto profile, generic; --profile switchboard asks for it", () => {
   const generic = run(['callcenter', 'lint', 'broken/switchboard-section-missing.xml'], corpus);
-  assert.match(generic.stdout, /^broken\/switchboard-section-missing\.xml: Setup import file \(<callCenter>\), checked as a generic call center \(no Switchboard advice\)$/m);
+  assert.match(
+    generic.stdout,
+    /^broken\/switchboard-section-missing\.xml: Setup import file \(<callCenter>\), checked as a generic call center \(no Switchboard advice\)$/m,
+  );
   assert.doesNotMatch(generic.stdout, /switchboard-section-missing \w/, 'no Switchboard section expected of a vendor file');
   const ours = run(['callcenter', 'lint', 'broken/switchboard-section-missing.xml', '--profile', 'switchboard', '--format', 'json'], corpus);
   const report = JSON.parse(ours.stdout) as JsonReport;
@@ -215,7 +256,10 @@ test('doctor, build and package build given a Call Center XML file say they read
   for (const args of [['doctor'], ['callcenter', 'build'], ['package', 'build']]) {
     const r = run([...args, 'valid/vendor-sections.xml'], corpus);
     assert.equal(r.code, 1, args.join(' '));
-    assert.match(r.stderr, /^valid\/vendor-sections\.xml:1:1 error \(file\): this is an XML file \(a Call Center definition\?\), but this command reads the Switchboard config, a YAML file such as switchboard\.yaml\./);
+    assert.match(
+      r.stderr,
+      /^valid\/vendor-sections\.xml:1:1 error \(file\): this is an XML file \(a Call Center definition\?\), but this command reads the Switchboard config, a YAML file such as switchboard\.yaml\./,
+    );
     assert.match(r.stderr, /switchboard callcenter lint valid\/vendor-sections\.xml/);
   }
 });

@@ -26,8 +26,15 @@ test('the template loads, and every switchboard item is in it with its descripti
   for (const spec of SWITCHBOARD_ITEMS) {
     const line = lineOf(template, `  ${spec.name}:`);
     assert.ok(line > 0, `${spec.name} missing`);
-    assert.match(template.split('\n')[line - 2] ?? '', new RegExp(`^\\s*#.*${spec.description.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`), `${spec.name} has its description above it`);
-    assert.equal(r.definition.switchboard[spec.name], spec.name === 'sipWebSocketUrl' ? 'wss://pbx.example.com:8089/ws' : spec.name === 'sipDomain' ? 'pbx.example.com' : spec.default ?? '');
+    assert.match(
+      template.split('\n')[line - 2] ?? '',
+      new RegExp(`^\\s*#.*${spec.description.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+      `${spec.name} has its description above it`,
+    );
+    assert.equal(
+      r.definition.switchboard[spec.name],
+      spec.name === 'sipWebSocketUrl' ? 'wss://pbx.example.com:8089/ws' : spec.name === 'sipDomain' ? 'pbx.example.com' : (spec.default ?? ''),
+    );
   }
   assert.equal(r.definition.compatibilityMode, 'Lightning');
   assert.deepEqual(r.definition.dialing, { outsidePrefix: '', longDistancePrefix: '', internationalPrefix: '' });
@@ -39,8 +46,14 @@ test('the schema is valid draft-07, generated from the table, and accepts the te
   const validate = ajv.compile(schema);
   assert.ok(validate(parse(template)), JSON.stringify(validate.errors));
   const sb = (schema.properties as Record<string, { properties: Record<string, { description: string }>; required: string[] }>)['switchboard'];
-  assert.deepEqual(Object.keys(sb?.properties ?? {}), SWITCHBOARD_ITEMS.map((s) => s.name));
-  assert.deepEqual(sb?.required, SWITCHBOARD_ITEMS.filter((s) => s.required).map((s) => s.name));
+  assert.deepEqual(
+    Object.keys(sb?.properties ?? {}),
+    SWITCHBOARD_ITEMS.map((s) => s.name),
+  );
+  assert.deepEqual(
+    sb?.required,
+    SWITCHBOARD_ITEMS.filter((s) => s.required).map((s) => s.name),
+  );
   for (const spec of SWITCHBOARD_ITEMS) assert.equal(sb?.properties[spec.name]?.description, spec.description);
 });
 
@@ -61,8 +74,14 @@ test('every problem is reported, in file order', () => {
   let text = edit('  height: 520', '  height: 100');
   text = text.replace('  popTiming: ring', '  popTiming: later').replace('  internalName: SwitchboardSoftphone', '  internalName: 1Switchboard');
   const ps = problemsOf(text);
-  assert.deepEqual(ps.map((p) => p.field), ['callCenter.internalName', 'callCenter.height', 'switchboard.popTiming']);
-  assert.deepEqual(ps.map((p) => p.line), [lineOf(text, 'internalName:'), lineOf(text, 'height:'), lineOf(text, 'popTiming:')]);
+  assert.deepEqual(
+    ps.map((p) => p.field),
+    ['callCenter.internalName', 'callCenter.height', 'switchboard.popTiming'],
+  );
+  assert.deepEqual(
+    ps.map((p) => p.line),
+    [lineOf(text, 'internalName:'), lineOf(text, 'height:'), lineOf(text, 'popTiming:')],
+  );
 });
 
 test('a missing required item is reported on its section', () => {
@@ -85,7 +104,10 @@ test('standby URL and timeout go together', () => {
   assert.equal(ps.length, 1);
   assert.equal(ps[0]?.field, 'callCenter');
   assert.match(ps[0]?.message ?? '', /standbyUrl needs timeout/);
-  const ok = loadConfig(edit('  compatibilityMode: Lightning', '  compatibilityMode: Lightning\n  standbyUrl: https://standby.example.com/\n  timeout: 10000'), 'c.yaml');
+  const ok = loadConfig(
+    edit('  compatibilityMode: Lightning', '  compatibilityMode: Lightning\n  standbyUrl: https://standby.example.com/\n  timeout: 10000'),
+    'c.yaml',
+  );
   assert.ok(ok.ok);
   assert.equal(ok.definition.timeout, 10000);
 });
@@ -100,11 +122,16 @@ test('values the schema cannot judge go through the table checks (JSON text, pai
 });
 
 test('typed YAML values become the strings of the file', () => {
-  const text = edit('  sipIceServers: []', '  sipIceServers:\n    - urls: stun:stun.example.com:3478\n    - urls: [turns:turn.example.com:5349]\n      username: u\n      credential: c')
-    .replace('  directory: {}', '  directory:\n    201: Alice\n    202: Bob');
+  const text = edit(
+    '  sipIceServers: []',
+    '  sipIceServers:\n    - urls: stun:stun.example.com:3478\n    - urls: [turns:turn.example.com:5349]\n      username: u\n      credential: c',
+  ).replace('  directory: {}', '  directory:\n    201: Alice\n    202: Bob');
   const r = loadConfig(text, 'c.yaml');
   assert.ok(r.ok, JSON.stringify(r));
-  assert.equal(r.definition.switchboard['sipIceServers'], '[{"urls":"stun:stun.example.com:3478"},{"urls":["turns:turn.example.com:5349"],"username":"u","credential":"c"}]');
+  assert.equal(
+    r.definition.switchboard['sipIceServers'],
+    '[{"urls":"stun:stun.example.com:3478"},{"urls":["turns:turn.example.com:5349"],"username":"u","credential":"c"}]',
+  );
   assert.equal(r.definition.switchboard['directory'], '201:Alice;202:Bob');
   assert.equal(r.definition.switchboard['wrapUpEnabled'], 'true');
   assert.equal(r.definition.switchboard['sipHeaderMappings'], 'X-Case-Number:caseNumber;X-Account-Number:accountNumber;User-to-User:userToUser');
@@ -123,7 +150,10 @@ test('YAML syntax errors carry their position', () => {
 
 test('an empty file says what is required', () => {
   const ps = problemsOf('');
-  assert.ok(ps.some((p) => /must be object|'callCenter' is required/.test(p.message)), JSON.stringify(ps));
+  assert.ok(
+    ps.some((p) => /must be object|'callCenter' is required/.test(p.message)),
+    JSON.stringify(ps),
+  );
 });
 
 test('a shared sipPassword is refused at its value, unless demoCallCenter is true', () => {

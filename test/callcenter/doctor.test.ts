@@ -21,7 +21,11 @@ function definition(): CallCenterDefinition {
   assert.ok(r.ok);
   return r.definition;
 }
-const ids = (findings: readonly Finding[], severity: Finding['severity']): string[] => findings.filter((f) => f.severity === severity).map((f) => f.id).sort();
+const ids = (findings: readonly Finding[], severity: Finding['severity']): string[] =>
+  findings
+    .filter((f) => f.severity === severity)
+    .map((f) => f.id)
+    .sort();
 
 test('the template config: no errors; the Visualforce set-up is explained', () => {
   const findings = diagnoseConfig(definition());
@@ -61,10 +65,18 @@ test('external https hosting warns about framing; loopback is fine for the emula
   const external = diagnoseConfig({ ...def, adapterUrl: 'https://softphone.example.com/' });
   assert.deepEqual(ids(external, 'error'), []);
   assert.ok(ids(external, 'warning').includes('frame-ancestors'));
-  const local = diagnoseConfig({ ...def, adapterUrl: 'http://127.0.0.1:5173/softphone/', switchboard: { ...def.switchboard, sipWebSocketUrl: 'ws://127.0.0.1:5066/ws', sipIceServers: '[{"urls":"turn:turn.example.com"}]' } });
+  const local = diagnoseConfig({
+    ...def,
+    adapterUrl: 'http://127.0.0.1:5173/softphone/',
+    switchboard: { ...def.switchboard, sipWebSocketUrl: 'ws://127.0.0.1:5066/ws', sipIceServers: '[{"urls":"turn:turn.example.com"}]' },
+  });
   assert.deepEqual(ids(local, 'error'), []);
   assert.deepEqual(ids(local, 'warning').sort(), ['adapter-url-loopback', 'sip-websocket-loopback']);
-  assert.equal(local.some((f) => f.id === 'ice-servers'), false, 'a TURN server silences the NAT hint');
+  assert.equal(
+    local.some((f) => f.id === 'ice-servers'),
+    false,
+    'a TURN server silences the NAT hint',
+  );
 });
 
 test('an absent console is a warning, not a crash', async () => {
@@ -75,7 +87,10 @@ test('an absent console is a warning, not a crash', async () => {
     });
   });
   const findings = await diagnoseConsole(definition(), `http://127.0.0.1:${port}`, { timeoutMs: 2000 });
-  assert.deepEqual(findings.map((f) => [f.severity, f.id]), [['warning', 'console-unreachable']]);
+  assert.deepEqual(
+    findings.map((f) => [f.severity, f.id]),
+    [['warning', 'console-unreachable']],
+  );
 });
 
 test('against the console emulator: import, assignment and softphone layout', async (t) => {
@@ -83,7 +98,11 @@ test('against the console emulator: import, assignment and softphone layout', as
   t.after(() => emulator.close());
   const base = emulator.lightningOrigin;
   const api = async (path: string, method: string, body?: unknown): Promise<Record<string, unknown>> => {
-    const res = await fetch(`${base}/emulator/api/console/${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${emulator.apiToken}` }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const res = await fetch(`${base}/emulator/api/console/${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${emulator.apiToken}` },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     const json = (await res.json()) as Record<string, unknown>;
     assert.ok(res.ok, `${path}: ${res.status} ${JSON.stringify(json)}`);
     return json;
@@ -122,7 +141,10 @@ test('a relative adapter URL is checked against the generated package', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-doctor-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const def = definition();
-  assert.deepEqual(diagnosePackage(def, dir).map((f) => [f.severity, f.id]), [['warning', 'package-missing']]);
+  assert.deepEqual(
+    diagnosePackage(def, dir).map((f) => [f.severity, f.id]),
+    [['warning', 'package-missing']],
+  );
   const dist = join(dir, 'dist');
   mkdirSync(dist);
   writeFileSync(join(dist, 'index.html'), '<html><head><script type="module" src="softphone.js"></script></head><body></body></html>');
@@ -132,8 +154,14 @@ test('a relative adapter URL is checked against the generated package', (t) => {
     mkdirSync(dirname(join(project, f.path)), { recursive: true });
     writeFileSync(join(project, f.path), f.content);
   }
-  assert.deepEqual(diagnosePackage(def, project).map((f) => [f.severity, f.id]), [['info', 'adapter-page-present']]);
-  assert.deepEqual(diagnosePackage({ ...def, adapterUrl: '/apex/VendorPage' }, project).map((f) => [f.severity, f.id]), [['error', 'adapter-page-missing']]);
+  assert.deepEqual(
+    diagnosePackage(def, project).map((f) => [f.severity, f.id]),
+    [['info', 'adapter-page-present']],
+  );
+  assert.deepEqual(
+    diagnosePackage({ ...def, adapterUrl: '/apex/VendorPage' }, project).map((f) => [f.severity, f.id]),
+    [['error', 'adapter-page-missing']],
+  );
 });
 
 function voiceDefinition(t: { after: (fn: () => void) => void }): CallCenterDefinition {
@@ -149,7 +177,8 @@ test('a Voice config gets Voice advice (certificate, https connector page, bridg
   const findings = diagnoseConfig(def);
   const all = findings.map((f) => f.id);
   assert.deepEqual(ids(findings, 'error'), []);
-  for (const id of ['voice-certificate', 'voice-connector-url', 'voice-bridge', 'voice-salesforce-setup']) assert.ok(all.includes(id), `${id} in ${all.join(', ')}`);
+  for (const id of ['voice-certificate', 'voice-connector-url', 'voice-bridge', 'voice-salesforce-setup'])
+    assert.ok(all.includes(id), `${id} in ${all.join(', ')}`);
   for (const id of ['compatibility-mode', 'users-and-utility-item', 'adapter-url-relative']) assert.equal(all.includes(id), false, `no Open CTI finding ${id}`);
   assert.match(findings.find((f) => f.id === 'voice-certificate')?.what ?? '', /valid until \d{4}-\d{2}-\d{2}/);
   assert.match(findings.find((f) => f.id === 'voice-salesforce-setup')?.fix ?? '', new RegExp(def.voice!.vendorInfoApiName));
@@ -168,13 +197,16 @@ test('Voice: an http or relative connector URL, and a certificate near or past i
   const notAfter = def.voice!.certificateNotAfter.getTime();
   const soon = diagnoseConfig(def, { now: new Date(notAfter - 10 * 24 * 3600_000) });
   assert.ok(ids(soon, 'warning').includes('voice-certificate-expiring'));
-  assert.equal(soon.some((f) => f.id === 'voice-certificate'), false);
+  assert.equal(
+    soon.some((f) => f.id === 'voice-certificate'),
+    false,
+  );
   const late = diagnoseConfig(def, { now: new Date(notAfter + 1000) });
   assert.ok(ids(late, 'error').includes('voice-certificate'));
   assert.match(late.find((f) => f.id === 'voice-certificate')?.fix ?? '', /voice-bridge keygen/);
 });
 
-test('Voice: ephemeral credentials need the connector in the package\'s Visualforce page (the only place it can mint)', (t) => {
+test("Voice: ephemeral credentials need the connector in the package's Visualforce page (the only place it can mint)", (t) => {
   const def = voiceDefinition(t);
   const ephemeral = { ...def.switchboard, credentialScheme: 'ephemeral', sipUsername: '', sipPassword: '' };
   const external = diagnoseConfig({ ...def, switchboard: ephemeral });
@@ -188,10 +220,18 @@ test('Voice: ephemeral credentials need the connector in the package\'s Visualfo
 test('Voice: a running voice bridge is reachable and takes its token; a wrong token, no bridge, a bad URL are errors', async (t) => {
   const token = 'doctor-check-token-0123456789';
   // The bridge refuses doctor's empty probe before it would call Salesforce, so its SCRT URL is never used.
-  const client = new ScrtClient({ scrtUrl: 'https://unused.invalid', orgId: '00D5g000000SwBdEAK', callCenter: 'SwitchboardVoice', providerName: 'Switchboard', key: createPrivateKey(rsaCertificate().key), logger: silentLogger });
+  const client = new ScrtClient({
+    scrtUrl: 'https://unused.invalid',
+    orgId: '00D5g000000SwBdEAK',
+    callCenter: 'SwitchboardVoice',
+    providerName: 'Switchboard',
+    key: createPrivateKey(rsaCertificate().key),
+    logger: silentLogger,
+  });
   const bridge = await startVoiceBridge({ client, port: 0, token, logger: silentLogger });
   t.after(() => bridge.close());
-  const check = async (options: { token?: string }): Promise<string[]> => (await diagnoseVoiceBridge(bridge.url, { ...options, timeoutMs: 3000 })).map((f) => `${f.severity} ${f.id}`);
+  const check = async (options: { token?: string }): Promise<string[]> =>
+    (await diagnoseVoiceBridge(bridge.url, { ...options, timeoutMs: 3000 })).map((f) => `${f.severity} ${f.id}`);
   assert.deepEqual(await check({ token }), ['info voice-bridge-reachable']);
   assert.deepEqual(await check({}), ['warning voice-bridge-token']);
   assert.deepEqual(await check({ token: 'not-the-token-of-this-bridge' }), ['error voice-bridge-token']);
@@ -201,11 +241,17 @@ test('Voice: a running voice bridge is reachable and takes its token; a wrong to
       s.close(() => resolve(p));
     });
   });
-  assert.deepEqual((await diagnoseVoiceBridge(`http://127.0.0.1:${closed}`, { timeoutMs: 2000 })).map((f) => f.id), ['voice-bridge-unreachable']);
-  assert.deepEqual((await diagnoseVoiceBridge('ftp://bridge.example.com')).map((f) => f.id), ['voice-bridge-url']);
+  assert.deepEqual(
+    (await diagnoseVoiceBridge(`http://127.0.0.1:${closed}`, { timeoutMs: 2000 })).map((f) => f.id),
+    ['voice-bridge-unreachable'],
+  );
+  assert.deepEqual(
+    (await diagnoseVoiceBridge('ftp://bridge.example.com')).map((f) => f.id),
+    ['voice-bridge-url'],
+  );
 });
 
-test('Voice against the console emulator: the contact center must hold the config\'s certificate; softphone layouts do not apply', async (t) => {
+test("Voice against the console emulator: the contact center must hold the config's certificate; softphone layouts do not apply", async (t) => {
   const def = voiceDefinition(t);
   const check = async (voiceCertificate: string): Promise<Finding[]> => {
     const emulator = await startConsole({ surface: 'voice', voiceCertificate });
@@ -218,7 +264,13 @@ test('Voice against the console emulator: the contact center must hold the confi
   const other = await check(makeCertificate({ days: 5 }).cert);
   assert.ok(ids(other, 'warning').includes('voice-certificate-differs'), JSON.stringify(other.map((f) => f.id)));
   const same = await check(def.voice!.certificate);
-  assert.equal(same.some((f) => f.id === 'voice-certificate-differs'), false);
+  assert.equal(
+    same.some((f) => f.id === 'voice-certificate-differs'),
+    false,
+  );
   assert.ok(ids(same, 'info').includes('users-assigned'));
-  assert.equal([...other, ...same].some((f) => f.id === 'softphone-layout-empty' || f.id === 'call-center-not-imported'), false);
+  assert.equal(
+    [...other, ...same].some((f) => f.id === 'softphone-layout-empty' || f.id === 'call-center-not-imported'),
+    false,
+  );
 });

@@ -14,10 +14,14 @@ import { parseConnectorSettings } from '../../src/core/index.ts';
 const here = dirname(fileURLToPath(import.meta.url));
 const brokenDir = join(here, 'corpus', 'broken');
 const validDir = join(here, 'corpus', 'valid');
-const xmlFiles = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.xml')).sort();
+const xmlFiles = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.xml'))
+    .sort();
 /** The corpus is judged on a fixed date, so the certificates' expiry findings never drift with the clock. */
 const CORPUS_NOW = new Date('2026-12-01T00:00:00Z');
-const lintFile = (dir: string, name: string): ReturnType<typeof lintCallCenter> => lintCallCenter(readFileSync(join(dir, name), 'utf8'), name, { now: CORPUS_NOW });
+const lintFile = (dir: string, name: string): ReturnType<typeof lintCallCenter> =>
+  lintCallCenter(readFileSync(join(dir, name), 'utf8'), name, { now: CORPUS_NOW });
 
 test('the broken corpus holds at least 40 files, each with a sidecar', () => {
   const files = xmlFiles(brokenDir);
@@ -27,10 +31,16 @@ test('the broken corpus holds at least 40 files, each with a sidecar', () => {
 
 for (const name of xmlFiles(brokenDir)) {
   test(`broken: ${name}`, () => {
-    const expected = JSON.parse(readFileSync(join(brokenDir, name.replace(/\.xml$/, '.expected.json')), 'utf8')) as Pick<LintProblem, 'line' | 'column' | 'severity' | 'rule' | 'message'>[];
+    const expected = JSON.parse(readFileSync(join(brokenDir, name.replace(/\.xml$/, '.expected.json')), 'utf8')) as Pick<
+      LintProblem,
+      'line' | 'column' | 'severity' | 'rule' | 'message'
+    >[];
     const { problems } = lintFile(brokenDir, name);
     assert.ok(problems.length > 0, 'a broken file must have at least one problem');
-    assert.deepEqual(problems.map(({ line, column, severity, rule, message }) => ({ line, column, severity, rule, message })), expected);
+    assert.deepEqual(
+      problems.map(({ line, column, severity, rule, message }) => ({ line, column, severity, rule, message })),
+      expected,
+    );
     for (const p of problems) {
       assert.equal(p.file, name);
       assert.ok(p.fix.length > 10, `${p.rule} has no real fix text`);
@@ -42,7 +52,10 @@ for (const name of xmlFiles(brokenDir)) {
 for (const name of xmlFiles(validDir)) {
   test(`valid: ${name}`, () => {
     const { problems, callCenter } = lintFile(validDir, name);
-    assert.deepEqual(problems.filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(
+      problems.filter((p) => p.severity === 'error'),
+      [],
+    );
     assert.ok(callCenter, 'a valid file yields the parsed call center');
     const settings = callCenter.toSettingsMap();
     assert.ok(settings['/reqGeneralInfo/reqInternalName'], 'the settings carry the internal name');
@@ -58,17 +71,39 @@ test('every rule is exercised by the corpus', () => {
   const seen = new Set<string>();
   for (const name of xmlFiles(brokenDir)) for (const p of lintFile(brokenDir, name).problems) seen.add(p.rule);
   for (const name of xmlFiles(validDir)) for (const p of lintFile(validDir, name).problems) seen.add(p.rule);
-  assert.deepEqual(Object.keys(RULES).filter((r) => !seen.has(r)), []);
+  assert.deepEqual(
+    Object.keys(RULES).filter((r) => !seen.has(r)),
+    [],
+  );
 });
 
 test('a shared password is an error, a warning in a call center marked demoCallCenter, wherever that item stands', () => {
   const text = readFileSync(join(validDir, 'demo-shared-password.xml'), 'utf8');
   const demoLast = lintCallCenter(text, 'demo.xml').problems.filter((p) => p.rule === 'secret-in-file');
-  assert.deepEqual(demoLast.map((p) => p.severity), ['warning']);
-  const demoFirst = text.replace('<item sortOrder="4" name="demoCallCenter" label="Demo Call Center">true</item>', '').replace('<item sortOrder="0" name="sipWebSocketUrl"', '<item sortOrder="4" name="demoCallCenter" label="Demo">TRUE</item>\n    <item sortOrder="0" name="sipWebSocketUrl"');
-  assert.deepEqual(lintCallCenter(demoFirst, 'demo.xml').problems.filter((p) => p.rule === 'secret-in-file').map((p) => p.severity), ['warning']);
-  const notDemo = lintCallCenter(text.replace('name="demoCallCenter" label="Demo Call Center">true<', 'name="demoCallCenter" label="Demo Call Center">false<'), 'real.xml').problems.filter((p) => p.rule === 'secret-in-file');
-  assert.deepEqual(notDemo.map((p) => [p.severity, p.line]), [['error', 17]]);
+  assert.deepEqual(
+    demoLast.map((p) => p.severity),
+    ['warning'],
+  );
+  const demoFirst = text
+    .replace('<item sortOrder="4" name="demoCallCenter" label="Demo Call Center">true</item>', '')
+    .replace(
+      '<item sortOrder="0" name="sipWebSocketUrl"',
+      '<item sortOrder="4" name="demoCallCenter" label="Demo">TRUE</item>\n    <item sortOrder="0" name="sipWebSocketUrl"',
+    );
+  assert.deepEqual(
+    lintCallCenter(demoFirst, 'demo.xml')
+      .problems.filter((p) => p.rule === 'secret-in-file')
+      .map((p) => p.severity),
+    ['warning'],
+  );
+  const notDemo = lintCallCenter(
+    text.replace('name="demoCallCenter" label="Demo Call Center">true<', 'name="demoCallCenter" label="Demo Call Center">false<'),
+    'real.xml',
+  ).problems.filter((p) => p.rule === 'secret-in-file');
+  assert.deepEqual(
+    notDemo.map((p) => [p.severity, p.line]),
+    [['error', 17]],
+  );
   assert.match(notDemo[0]?.fix ?? '', /credentialScheme to ephemeral/);
   assert.doesNotMatch(notDemo[0]?.message ?? '', /switchboard-1001/, 'the password is never echoed');
 });
@@ -124,10 +159,19 @@ test('entities are decoded in values', () => {
 });
 
 test('a file that is not a call center at all gets one clear problem', () => {
-  assert.deepEqual(lintCallCenter('', 'empty.xml').problems.map((p) => p.rule), ['xml-not-well-formed']);
-  assert.deepEqual(lintCallCenter('{"callCenter": {}}', 'cc.json').problems.map((p) => p.rule), ['xml-not-well-formed']);
+  assert.deepEqual(
+    lintCallCenter('', 'empty.xml').problems.map((p) => p.rule),
+    ['xml-not-well-formed'],
+  );
+  assert.deepEqual(
+    lintCallCenter('{"callCenter": {}}', 'cc.json').problems.map((p) => p.rule),
+    ['xml-not-well-formed'],
+  );
   const html = lintCallCenter('<html><body/></html>', 'page.xml');
-  assert.deepEqual(html.problems.map((p) => [p.rule, p.line, p.column]), [['wrong-root', 1, 1]]);
+  assert.deepEqual(
+    html.problems.map((p) => [p.rule, p.line, p.column]),
+    [['wrong-root', 1, 1]],
+  );
   assert.equal(html.callCenter, undefined);
 });
 
@@ -136,7 +180,7 @@ test('docs/callcenter.md lists every rule with its severity', () => {
   for (const [id, spec] of Object.entries(RULES)) assert.ok(doc.includes(`| \`${id}\` | ${spec.severity} |`), `${id} is documented`);
 });
 
-test('the emulator\'s Setup import and `callcenter lint` agree: the same problems with the same severities, on every corpus file', async () => {
+test("the emulator's Setup import and `callcenter lint` agree: the same problems with the same severities, on every corpus file", async () => {
   const { validateCallCenterText, SETUP_ACCEPTS } = await import('../../src/node/console/server/call-center-import.ts');
   const key = (p: { line: number; column: number; severity: string; rule: string }) => `${p.line}:${p.column} ${p.severity} ${p.rule}`;
   let refused = 0;
@@ -163,7 +207,11 @@ test('vendor-shaped correct files (no Switchboard section) lint clean as generic
     const result = lintCallCenter(readFileSync(join(validDir, name), 'utf8'), name, { profile: 'auto' });
     assert.equal(result.profile, 'generic', name);
     assert.equal(result.format, name.endsWith('.callCenter-meta.xml') ? 'metadata' : 'import', name);
-    assert.deepEqual(result.problems.map((p) => `${p.line}:${p.column} ${p.rule}`), [], `${name} lints clean`);
+    assert.deepEqual(
+      result.problems.map((p) => `${p.line}:${p.column} ${p.rule}`),
+      [],
+      `${name} lints clean`,
+    );
   }
   // The same file checked as Switchboard's gets the connector's advice.
   const ours = lintCallCenter(readFileSync(join(validDir, 'vendor-visualforce-ccp.xml'), 'utf8'), 'vendor-visualforce-ccp.xml', { profile: 'switchboard' });

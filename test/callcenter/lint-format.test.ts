@@ -16,7 +16,15 @@ const NOW = new Date('2026-12-01T00:00:00Z');
 
 async function lint(args: string[]): Promise<{ code: number; out: string }> {
   let out = '';
-  const code = await runCli(['callcenter', 'lint', ...args], { cwd: corpus, out: (s) => { out += s; }, err: (s) => { out += s; } });
+  const code = await runCli(['callcenter', 'lint', ...args], {
+    cwd: corpus,
+    out: (s) => {
+      out += s;
+    },
+    err: (s) => {
+      out += s;
+    },
+  });
   return { code, out };
 }
 
@@ -38,7 +46,8 @@ test('a file is the hybrid exactly when it mixes the formats; no valid file is o
 });
 
 test('the hybrid names what of the other format it carries, each once, in file order', () => {
-  const marksOf = (name: string): readonly string[] | undefined => lintCallCenter(readFileSync(join(corpus, 'broken', name), 'utf8'), name, { now: NOW }).hybrid?.marks;
+  const marksOf = (name: string): readonly string[] | undefined =>
+    lintCallCenter(readFileSync(join(corpus, 'broken', name), 'utf8'), name, { now: NOW }).hybrid?.marks;
   assert.deepEqual(marksOf('AcmeSoftphone.callCenter-meta.xml'), ['the *.callCenter-meta.xml file name']);
   assert.deepEqual(marksOf('mixed-xmlns-on-import.xml'), ['the xmlns namespace']);
   assert.deepEqual(marksOf('mixed-value-element.xml'), ['<value> in <item>']);
@@ -48,9 +57,14 @@ test('the hybrid names what of the other format it carries, each once, in file o
   assert.equal(marksOf('MetaNoXmlns.callCenter-meta.xml'), undefined);
 });
 
-const FILES = ['valid/crlf.xml', 'valid/AcmeSoftphone.callCenter-meta.xml', 'broken/AcmeSoftphone.callCenter-meta.xml', 'broken/MetaSortOrderAttribute.callCenter-meta.xml'];
+const FILES = [
+  'valid/crlf.xml',
+  'valid/AcmeSoftphone.callCenter-meta.xml',
+  'broken/AcmeSoftphone.callCenter-meta.xml',
+  'broken/MetaSortOrderAttribute.callCenter-meta.xml',
+];
 
-test('lint states each file\'s format in its text output, the hybrid with its root and marks', async () => {
+test("lint states each file's format in its text output, the hybrid with its root and marks", async () => {
   const { code, out } = await lint(FILES);
   assert.equal(code, 1, 'the hybrids are errors');
   const titles = out.split('\n').filter((l) => /^[^:]+\.xml: /.test(l));
@@ -63,16 +77,23 @@ test('lint states each file\'s format in its text output, the hybrid with its ro
   assert.match(out, /^broken\/AcmeSoftphone\.callCenter-meta\.xml:3:1 error format-mixed /m);
 });
 
-test('lint --format json states format import, metadata or hybrid, and the hybrid\'s root and marks', async () => {
+test("lint --format json states format import, metadata or hybrid, and the hybrid's root and marks", async () => {
   const { code, out } = await lint([...FILES, '--format', 'json']);
   assert.equal(code, 1);
   const report = JSON.parse(out) as { files: Record<string, unknown>[] };
-  assert.deepEqual(report.files.map((f) => ({ file: f['file'], format: f['format'], hybrid: f['hybrid'] })), [
-    { file: 'valid/crlf.xml', format: 'import', hybrid: undefined },
-    { file: 'valid/AcmeSoftphone.callCenter-meta.xml', format: 'metadata', hybrid: undefined },
-    { file: 'broken/AcmeSoftphone.callCenter-meta.xml', format: 'hybrid', hybrid: { root: 'import', marks: ['the *.callCenter-meta.xml file name'] } },
-    { file: 'broken/MetaSortOrderAttribute.callCenter-meta.xml', format: 'hybrid', hybrid: { root: 'metadata', marks: ['the sortOrder attribute', 'the name attribute'] } },
-  ]);
+  assert.deepEqual(
+    report.files.map((f) => ({ file: f['file'], format: f['format'], hybrid: f['hybrid'] })),
+    [
+      { file: 'valid/crlf.xml', format: 'import', hybrid: undefined },
+      { file: 'valid/AcmeSoftphone.callCenter-meta.xml', format: 'metadata', hybrid: undefined },
+      { file: 'broken/AcmeSoftphone.callCenter-meta.xml', format: 'hybrid', hybrid: { root: 'import', marks: ['the *.callCenter-meta.xml file name'] } },
+      {
+        file: 'broken/MetaSortOrderAttribute.callCenter-meta.xml',
+        format: 'hybrid',
+        hybrid: { root: 'metadata', marks: ['the sortOrder attribute', 'the name attribute'] },
+      },
+    ],
+  );
   assert.deepEqual(Object.keys(report.files[0] ?? {}), ['file', 'format', 'surface', 'profile', 'problems'], 'a plain file has no hybrid key');
   assert.deepEqual(Object.keys(report.files[2] ?? {}), ['file', 'format', 'hybrid', 'surface', 'profile', 'problems']);
 });

@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { lintCallCenter } from '../../src/node/callcenter/lint.ts';
 
 const validDir = join(dirname(fileURLToPath(import.meta.url)), 'corpus', 'valid');
-const files = readdirSync(validDir).filter((f) => f.endsWith('.xml')).map((f) => ({ name: f, text: readFileSync(join(validDir, f), 'utf8') }));
+const files = readdirSync(validDir)
+  .filter((f) => f.endsWith('.xml'))
+  .map((f) => ({ name: f, text: readFileSync(join(validDir, f), 'utf8') }));
 
 function checkInside(name: string, text: string): void {
   const { problems, callCenter } = lintCallCenter(text, name);
@@ -35,7 +37,29 @@ test('random mutations are linted without throwing', () => {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
     return seed % n;
   };
-  const alphabet = ['<', '>', '/', '"', "'", '=', '&', ';', ' ', '\n', 'a', '0', '-', 'req', '<item>', '</section>', '<!--', ']]>', 'sortOrder="9"', '\u00e9', '\uD83D\uDCDE'];
+  const alphabet = [
+    '<',
+    '>',
+    '/',
+    '"',
+    "'",
+    '=',
+    '&',
+    ';',
+    ' ',
+    '\n',
+    'a',
+    '0',
+    '-',
+    'req',
+    '<item>',
+    '</section>',
+    '<!--',
+    ']]>',
+    'sortOrder="9"',
+    '\u00e9',
+    '\uD83D\uDCDE',
+  ];
   for (let round = 0; round < 600; round++) {
     const { name, text } = files[round % files.length] ?? { name: '', text: '' };
     let mutated = text;
@@ -43,7 +67,12 @@ test('random mutations are linted without throwing', () => {
       const at = random(mutated.length + 1);
       const op = random(3);
       const piece = alphabet[random(alphabet.length)] ?? '';
-      mutated = op === 0 ? mutated.slice(0, at) + piece + mutated.slice(at) : op === 1 ? mutated.slice(0, at) + mutated.slice(at + 1 + random(20)) : mutated.slice(0, at) + piece + mutated.slice(at + piece.length);
+      mutated =
+        op === 0
+          ? mutated.slice(0, at) + piece + mutated.slice(at)
+          : op === 1
+            ? mutated.slice(0, at) + mutated.slice(at + 1 + random(20))
+            : mutated.slice(0, at) + piece + mutated.slice(at + piece.length);
     }
     checkInside(name, mutated);
   }

@@ -48,7 +48,9 @@ function lintMessage(def: CallCenterDefinition, name: string, value: string): st
   const key = (p: LintProblem): string => `${p.rule} ${p.message}`;
   const file = `${def.internalName}.callCenter-meta.xml`;
   const before = new Set(lintCallCenter(buildMetadataXml(def), file).problems.map(key));
-  const added = lintCallCenter(buildMetadataXml({ ...def, switchboard: { ...def.switchboard, [name]: value } }), file).problems.filter((p) => !before.has(key(p)));
+  const added = lintCallCenter(buildMetadataXml({ ...def, switchboard: { ...def.switchboard, [name]: value } }), file).problems.filter(
+    (p) => !before.has(key(p)),
+  );
   assert.equal(added.length, 1, `${name}=${value}: ${JSON.stringify(added)}`);
   const [p] = added as [LintProblem];
   assert.equal(p.severity, 'error');
@@ -88,19 +90,36 @@ test('switchboardSetup and switchboardPresenceBridge pass their sfdx-lwc-jest te
   const bridgeTests = join(dir, PACKAGE_DIR, 'lwc', 'switchboardPresenceBridge', '__tests__');
   mkdirSync(bridgeTests);
   copyFileSync(join(here, 'lwc', 'switchboardPresenceBridge.test.js'), join(bridgeTests, 'switchboardPresenceBridge.test.js'));
-  writeFileSync(join(tests, 'data', 'fixtures.json'), JSON.stringify({
-    internalName: def.internalName,
-    callCenterXml,
-    fieldNames: SWITCHBOARD_ITEMS.map((s) => s.name),
-    values: { sipDomain: def.switchboard['sipDomain'], sipWebSocketUrl: def.switchboard['sipWebSocketUrl'] },
-    sectionLabels: lintCallCenter(callCenterXml, `${def.internalName}.callCenter-meta.xml`).callCenter?.sections.map((s) => s.label ?? s.name),
-    badValues: [
-      { name: 'wrapUpSeconds', value: 'soon', original: def.switchboard['wrapUpSeconds'] ?? '', expected: lintMessage(def, 'wrapUpSeconds', 'soon') },
-      { name: 'sipIceServers', value: '[{"url":', original: def.switchboard['sipIceServers'] ?? '', expected: lintMessage(def, 'sipIceServers', '[{"url":') },
-      { name: 'sipPassword', value: 'hunter2', original: def.switchboard['sipPassword'] ?? '', expected: lintMessage(def, 'sipPassword', 'hunter2') },
-      { name: 'sipWebSocketUrl', value: 'pbx.example.com', original: def.switchboard['sipWebSocketUrl'] ?? '', expected: lintMessage(def, 'sipWebSocketUrl', 'pbx.example.com') },
-    ],
-  }, null, 2));
+  writeFileSync(
+    join(tests, 'data', 'fixtures.json'),
+    JSON.stringify(
+      {
+        internalName: def.internalName,
+        callCenterXml,
+        fieldNames: SWITCHBOARD_ITEMS.map((s) => s.name),
+        values: { sipDomain: def.switchboard['sipDomain'], sipWebSocketUrl: def.switchboard['sipWebSocketUrl'] },
+        sectionLabels: lintCallCenter(callCenterXml, `${def.internalName}.callCenter-meta.xml`).callCenter?.sections.map((s) => s.label ?? s.name),
+        badValues: [
+          { name: 'wrapUpSeconds', value: 'soon', original: def.switchboard['wrapUpSeconds'] ?? '', expected: lintMessage(def, 'wrapUpSeconds', 'soon') },
+          {
+            name: 'sipIceServers',
+            value: '[{"url":',
+            original: def.switchboard['sipIceServers'] ?? '',
+            expected: lintMessage(def, 'sipIceServers', '[{"url":'),
+          },
+          { name: 'sipPassword', value: 'hunter2', original: def.switchboard['sipPassword'] ?? '', expected: lintMessage(def, 'sipPassword', 'hunter2') },
+          {
+            name: 'sipWebSocketUrl',
+            value: 'pbx.example.com',
+            original: def.switchboard['sipWebSocketUrl'] ?? '',
+            expected: lintMessage(def, 'sipWebSocketUrl', 'pbx.example.com'),
+          },
+        ],
+      },
+      null,
+      2,
+    ),
+  );
   const bin = createRequire(import.meta.url).resolve('@salesforce/sfdx-lwc-jest/bin/sfdx-lwc-jest');
   // One worker: the machines this runs on have two cores and the rest of the suite runs beside it.
   const r = spawnSync(process.execPath, [bin, '--', '--runInBand', '--ci', '--colors=false'], { cwd: dir, encoding: 'utf8', timeout: 110_000 });

@@ -25,14 +25,20 @@ const tricky: CallCenterDefinition = {
   dialing: { outsidePrefix: '9', longDistancePrefix: '1', internationalPrefix: '011' },
 };
 
-for (const [label, def] of [['template', templateDefinition()], ['tricky values', tricky]] as const) {
+for (const [label, def] of [
+  ['template', templateDefinition()],
+  ['tricky values', tricky],
+] as const) {
   for (const format of ['import', 'metadata'] as const) {
     test(`${label}: ${format} file lints clean and reads back exactly`, () => {
       const xml = format === 'import' ? buildImportXml(def) : buildMetadataXml(def);
       const name = format === 'import' ? `${def.internalName}.xml` : metadataFileName(def);
       const { problems, callCenter } = lintCallCenter(xml, name);
       const allowed = def.adapterUrl.startsWith('/') ? ['adapter-url-relative'] : [];
-      assert.deepEqual(problems.filter((p) => !allowed.includes(p.rule)), []);
+      assert.deepEqual(
+        problems.filter((p) => !allowed.includes(p.rule)),
+        [],
+      );
       assert.ok(callCenter);
       assert.equal(callCenter.format, format);
       const map = callCenter.toSettingsMap();
@@ -51,8 +57,16 @@ for (const [label, def] of [['template', templateDefinition()], ['tricky values'
       }
       if (format === 'import') {
         // sortOrders are contiguous from 0 in every section.
-        for (const section of callCenter.sections) assert.deepEqual(section.items.map((i) => i.sortOrder), section.items.map((_, i) => i), section.name);
-        assert.deepEqual(callCenter.sections.map((s) => s.sortOrder), [0, 1, 2]);
+        for (const section of callCenter.sections)
+          assert.deepEqual(
+            section.items.map((i) => i.sortOrder),
+            section.items.map((_, i) => i),
+            section.name,
+          );
+        assert.deepEqual(
+          callCenter.sections.map((s) => s.sortOrder),
+          [0, 1, 2],
+        );
       }
       const settings = parseConnectorSettings(map);
       assert.ok(settings.ok, JSON.stringify(settings));
@@ -70,11 +84,19 @@ test('escapeXml escapes markup and drops characters XML cannot carry', () => {
 test('the Metadata file has the namespace, required fields and customSettings JSON', () => {
   const xml = buildMetadataXml(tricky);
   assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<CallCenter xmlns="http:\/\/soap\.sforce\.com\/2006\/04\/metadata">/);
-  for (const field of ['adapterUrl', 'customSettings', 'displayName', 'displayNameLabel', 'internalNameLabel', 'sections', 'version']) assert.match(xml, new RegExp(`<${field}>`));
+  for (const field of ['adapterUrl', 'customSettings', 'displayName', 'displayNameLabel', 'internalNameLabel', 'sections', 'version'])
+    assert.match(xml, new RegExp(`<${field}>`));
   const { callCenter } = lintCallCenter(xml, metadataFileName(tricky));
   assert.equal(callCenter?.internalName, 'AcmeSupport');
   const custom = /<customSettings>(.*)<\/customSettings>/.exec(xml)?.[1] ?? '';
-  const decoded = JSON.parse(custom.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&apos;/g, "'").replace(/&amp;/g, '&')) as Record<string, string>;
+  const decoded = JSON.parse(
+    custom
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&'),
+  ) as Record<string, string>;
   assert.equal(decoded['reqSalesforceCompatibilityMode'], 'Classic_and_Lightning');
   assert.equal(decoded['reqAdapterUrl'], tricky.adapterUrl);
 });

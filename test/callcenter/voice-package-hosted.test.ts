@@ -59,28 +59,32 @@ const leaves = (el: XmlElement): [string, string][] => el.children.filter((c) =>
 
 test('a Voice package hosting its connector: the page, resource, credential Apex and metadata, every metadata file valid', (t) => {
   const files = buildPackage(hostedDefinition(t), { connectorDist: voiceDist(t) });
-  assert.deepEqual(files.map((f) => f.path).sort(), [
-    `${d}/ConversationVendorInformation/SwitchboardVoice.ConversationVendorInformation-meta.xml`,
-    `${d}/callCenters/SwitchboardVoice.callCenter-meta.xml`,
-    `${d}/classes/SwitchboardCredentials.cls`,
-    `${d}/classes/SwitchboardCredentials.cls-meta.xml`,
-    `${d}/classes/SwitchboardCredentialsTest.cls`,
-    `${d}/classes/SwitchboardCredentialsTest.cls-meta.xml`,
-    `${d}/cspTrustedSites/SwitchboardSipWebSocket.cspTrustedSite-meta.xml`,
-    `${d}/objects/SwitchboardPhoneSecret__mdt/SwitchboardPhoneSecret__mdt.object-meta.xml`,
-    `${d}/objects/SwitchboardPhoneSecret__mdt/fields/Secret__c.field-meta.xml`,
-    `${d}/objects/SwitchboardPhoneSecret__mdt/fields/TtlSeconds__c.field-meta.xml`,
-    `${d}/objects/User/fields/SwitchboardExtension__c.field-meta.xml`,
-    `${d}/pages/SwitchboardVoice.page`,
-    `${d}/pages/SwitchboardVoice.page-meta.xml`,
-    `${d}/permissionsets/SwitchboardVoiceAdmin.permissionset-meta.xml`,
-    `${d}/permissionsets/SwitchboardVoiceAgent.permissionset-meta.xml`,
-    `${d}/staticresources/SwitchboardVoice.resource`,
-    `${d}/staticresources/SwitchboardVoice.resource-meta.xml`,
-    'README.md',
-    'sfdx-project.json',
-  ].sort());
-  for (const f of files.filter((x) => x.path.endsWith('-meta.xml'))) assert.deepEqual(checkMetadataFile(f.path.slice(d.length + 1), String(f.content)), [], f.path);
+  assert.deepEqual(
+    files.map((f) => f.path).sort(),
+    [
+      `${d}/ConversationVendorInformation/SwitchboardVoice.ConversationVendorInformation-meta.xml`,
+      `${d}/callCenters/SwitchboardVoice.callCenter-meta.xml`,
+      `${d}/classes/SwitchboardCredentials.cls`,
+      `${d}/classes/SwitchboardCredentials.cls-meta.xml`,
+      `${d}/classes/SwitchboardCredentialsTest.cls`,
+      `${d}/classes/SwitchboardCredentialsTest.cls-meta.xml`,
+      `${d}/cspTrustedSites/SwitchboardSipWebSocket.cspTrustedSite-meta.xml`,
+      `${d}/objects/SwitchboardPhoneSecret__mdt/SwitchboardPhoneSecret__mdt.object-meta.xml`,
+      `${d}/objects/SwitchboardPhoneSecret__mdt/fields/Secret__c.field-meta.xml`,
+      `${d}/objects/SwitchboardPhoneSecret__mdt/fields/TtlSeconds__c.field-meta.xml`,
+      `${d}/objects/User/fields/SwitchboardExtension__c.field-meta.xml`,
+      `${d}/pages/SwitchboardVoice.page`,
+      `${d}/pages/SwitchboardVoice.page-meta.xml`,
+      `${d}/permissionsets/SwitchboardVoiceAdmin.permissionset-meta.xml`,
+      `${d}/permissionsets/SwitchboardVoiceAgent.permissionset-meta.xml`,
+      `${d}/staticresources/SwitchboardVoice.resource`,
+      `${d}/staticresources/SwitchboardVoice.resource-meta.xml`,
+      'README.md',
+      'sfdx-project.json',
+    ].sort(),
+  );
+  for (const f of files.filter((x) => x.path.endsWith('-meta.xml')))
+    assert.deepEqual(checkMetadataFile(f.path.slice(d.length + 1), String(f.content)), [], f.path);
   // The resource is the build without its source maps.
   const zip = files.find((f) => f.path.endsWith('SwitchboardVoice.resource'))!.content as Buffer;
   for (const name of ['index.html', 'voice.js', 'voice.css', 'chunks/sip.js']) assert.ok(zip.includes(Buffer.from(name)), name);
@@ -101,11 +105,14 @@ test('the ConversationVendorInfo and the contact center name the page with the p
   assert.equal(ws.get('isApplicableToFrameSrc'), 'false');
 });
 
-test('the page: the credential class as controller, the remote action in the meta tag the connector reads, the build\'s assets from the resource', (t) => {
+test("the page: the credential class as controller, the remote action in the meta tag the connector reads, the build's assets from the resource", (t) => {
   const files = buildPackage(hostedDefinition(t), { connectorDist: voiceDist(t) });
   const page = byPath(files, `${d}/pages/SwitchboardVoice.page`);
   const lines = page.split('\n');
-  assert.equal(lines[0], '<apex:page controller="SwitchboardCredentials" showHeader="false" sidebar="false" standardStylesheets="false" applyHtmlTag="false" applyBodyTag="false" docType="html-5.0" cache="false">');
+  assert.equal(
+    lines[0],
+    '<apex:page controller="SwitchboardCredentials" showHeader="false" sidebar="false" standardStylesheets="false" applyHtmlTag="false" applyBodyTag="false" docType="html-5.0" cache="false">',
+  );
   assert.equal(VOICE_MINT_META, VISUALFORCE_MINT_META, 'the package and the connector agree on the meta tag');
   assert.ok(lines.includes(`<meta name="${VOICE_MINT_META}" content="{!$RemoteAction.SwitchboardCredentials.${CREDENTIALS_REMOTE_ACTION}}"/>`), page);
   assert.ok(lines.includes('<script type="module" src="{!URLFOR($Resource.SwitchboardVoice, \'voice.js\')}"></script>'), page);
@@ -131,7 +138,10 @@ test('the credential Apex: a global @RemoteAction beside the runApex method, cov
   const testClass = byPath(files, `${d}/classes/SwitchboardCredentialsTest.cls`);
   assert.equal(testClass, CREDENTIALS_APEX_TEST);
   assert.match(testClass, /static void theRemoteActionMintsTheSameWay\(\)/);
-  assert.match(testClass, /SwitchboardCredentials\.mintForVoice\(\);\s+System\.assert\(false, 'a user without an extension gets no credentials by remoting either'\)/);
+  assert.match(
+    testClass,
+    /SwitchboardCredentials\.mintForVoice\(\);\s+System\.assert\(false, 'a user without an extension gets no credentials by remoting either'\)/,
+  );
   assert.equal(new Map(leaves(root(byPath(files, `${d}/classes/SwitchboardCredentials.cls-meta.xml`)))).get('status'), 'Active');
 });
 
@@ -139,9 +149,25 @@ test('the agent permission set: the page, the class and the extension read only;
   const files = buildPackage(hostedDefinition(t), { connectorDist: voiceDist(t) });
   const agent = root(byPath(files, `${d}/permissionsets/SwitchboardVoiceAgent.permissionset-meta.xml`));
   const part = (name: string): [string, string][][] => agent.children.filter((c) => c.name === name).map(leaves);
-  assert.deepEqual(part('classAccesses'), [[['apexClass', 'SwitchboardCredentials'], ['enabled', 'true']]]);
-  assert.deepEqual(part('pageAccesses'), [[['apexPage', 'SwitchboardVoice'], ['enabled', 'true']]]);
-  assert.deepEqual(part('fieldPermissions'), [[['editable', 'false'], ['field', 'User.SwitchboardExtension__c'], ['readable', 'true']]]);
+  assert.deepEqual(part('classAccesses'), [
+    [
+      ['apexClass', 'SwitchboardCredentials'],
+      ['enabled', 'true'],
+    ],
+  ]);
+  assert.deepEqual(part('pageAccesses'), [
+    [
+      ['apexPage', 'SwitchboardVoice'],
+      ['enabled', 'true'],
+    ],
+  ]);
+  assert.deepEqual(part('fieldPermissions'), [
+    [
+      ['editable', 'false'],
+      ['field', 'User.SwitchboardExtension__c'],
+      ['readable', 'true'],
+    ],
+  ]);
   assert.ok(!part('customMetadataTypeAccesses').length, 'agents never read the secret');
   const admin = root(byPath(files, `${d}/permissionsets/SwitchboardVoiceAdmin.permissionset-meta.xml`));
   assert.ok(!admin.children.some((c) => c.name === 'classAccesses' || c.name === 'pageAccesses'));
@@ -152,12 +178,21 @@ test('the agent permission set: the page, the class and the extension read only;
 
 test('refusals: a hosted Voice connector without a build, a build without index.html, an http URL', (t) => {
   const def = hostedDefinition(t);
-  assert.throws(() => buildPackage(def, {}), (e: unknown) => e instanceof PackageBuildError && /pass --connector-dist \(default dist\/app\/voice/.test(e.message));
+  assert.throws(
+    () => buildPackage(def, {}),
+    (e: unknown) => e instanceof PackageBuildError && /pass --connector-dist \(default dist\/app\/voice/.test(e.message),
+  );
   const empty = mkdtempSync(join(tmpdir(), 'sb-voice-empty-'));
   t.after(() => rmSync(empty, { recursive: true, force: true }));
   writeFileSync(join(empty, 'voice.js'), '');
-  assert.throws(() => buildPackage(def, { connectorDist: empty }), (e: unknown) => e instanceof PackageBuildError && /has no index\.html: is it the built connector \(dist\/app\/voice\)\?/.test(e.message));
-  assert.throws(() => buildPackage({ ...def, adapterUrl: 'http://switchboard.example.com/voice/' }, { connectorDist: voiceDist(t) }), (e: unknown) => e instanceof PackageBuildError && /must be an https URL/.test(e.message));
+  assert.throws(
+    () => buildPackage(def, { connectorDist: empty }),
+    (e: unknown) => e instanceof PackageBuildError && /has no index\.html: is it the built connector \(dist\/app\/voice\)\?/.test(e.message),
+  );
+  assert.throws(
+    () => buildPackage({ ...def, adapterUrl: 'http://switchboard.example.com/voice/' }, { connectorDist: voiceDist(t) }),
+    (e: unknown) => e instanceof PackageBuildError && /must be an https URL/.test(e.message),
+  );
   // --external-url wins over the build: no page then.
   const external = buildPackage(def, { connectorDist: voiceDist(t), externalUrl: 'https://voice.example.com/voice/' });
   assert.ok(!external.some((f) => f.path.endsWith('.page')));
@@ -167,13 +202,25 @@ test('package build from the command line: a hosted Voice connector from --conne
   const dir = voiceWorkspace(t, initConfigYaml('voice').replace('https://switchboard.example.com/voice/', '/apex/switchboard__SwitchboardVoice'));
   const dist = voiceDist(t);
   let err = '';
-  const code = await runCli(['package', 'build', '--out', 'pkg', '--connector-dist', dist], { cwd: dir, out: () => {}, err: (s) => { err += s; } });
+  const code = await runCli(['package', 'build', '--out', 'pkg', '--connector-dist', dist], {
+    cwd: dir,
+    out: () => {},
+    err: (s) => {
+      err += s;
+    },
+  });
   assert.equal(code, 0, err);
   assert.ok(existsSync(join(dir, 'pkg', d, 'pages', 'SwitchboardVoice.page')));
   // Without --connector-dist the default is the Voice build (dist/app/voice under the working folder: absent here).
   let err2 = '';
   await assert.rejects(async () => {
-    const c = await runCli(['package', 'build', '--out', 'pkg2'], { cwd: dir, out: () => {}, err: (s) => { err2 += s; } });
+    const c = await runCli(['package', 'build', '--out', 'pkg2'], {
+      cwd: dir,
+      out: () => {},
+      err: (s) => {
+        err2 += s;
+      },
+    });
     if (c !== 0) throw new Error(err2);
   }, /dist\/app\/voice/);
 });

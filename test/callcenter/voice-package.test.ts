@@ -42,15 +42,18 @@ const leaves = (el: XmlElement): [string, string][] => el.children.filter((c) =>
 
 test('a Voice package: exactly its files, every metadata file valid, the ConversationVendorInfo type covered', (t) => {
   const files = buildPackage(voiceDefinition(t), {});
-  assert.deepEqual(files.map((f) => f.path).sort(), [
-    `${d}/ConversationVendorInformation/SwitchboardVoice.ConversationVendorInformation-meta.xml`,
-    `${d}/callCenters/SwitchboardVoice.callCenter-meta.xml`,
-    `${d}/cspTrustedSites/SwitchboardVoiceConnector.cspTrustedSite-meta.xml`,
-    `${d}/permissionsets/SwitchboardVoiceAdmin.permissionset-meta.xml`,
-    `${d}/permissionsets/SwitchboardVoiceAgent.permissionset-meta.xml`,
-    'README.md',
-    'sfdx-project.json',
-  ].sort());
+  assert.deepEqual(
+    files.map((f) => f.path).sort(),
+    [
+      `${d}/ConversationVendorInformation/SwitchboardVoice.ConversationVendorInformation-meta.xml`,
+      `${d}/callCenters/SwitchboardVoice.callCenter-meta.xml`,
+      `${d}/cspTrustedSites/SwitchboardVoiceConnector.cspTrustedSite-meta.xml`,
+      `${d}/permissionsets/SwitchboardVoiceAdmin.permissionset-meta.xml`,
+      `${d}/permissionsets/SwitchboardVoiceAgent.permissionset-meta.xml`,
+      'README.md',
+      'sfdx-project.json',
+    ].sort(),
+  );
   const types = new Set<string>();
   for (const f of files.filter((x) => x.path.endsWith('-meta.xml'))) {
     const rel = f.path.slice(d.length + 1);
@@ -96,7 +99,10 @@ test('the CallCenter: the connector URL, the vendor info name and the certificat
   const map = result.callCenter?.toSettingsMap() ?? {};
   assert.equal(map['/reqGeneralInfo/reqAdapterUrl'], 'https://phones.acme.example/sb/voice/', '--external-url overrides the config');
   assert.equal(map['/reqGeneralInfo/reqVendorInfoApiName'], 'switchboard__SwitchboardVoice');
-  assert.equal(new X509Certificate(map['/reqHvcc/reqTelephonyIntegrationCertificate'] ?? '').fingerprint256, new X509Certificate(rsaCertificate().cert).fingerprint256);
+  assert.equal(
+    new X509Certificate(map['/reqHvcc/reqTelephonyIntegrationCertificate'] ?? '').fingerprint256,
+    new X509Certificate(rsaCertificate().cert).fingerprint256,
+  );
   assert.equal(leaves(root(xml)).find(([k]) => k === 'adapterUrl')?.[1], 'https://phones.acme.example/sb/voice/');
   const vendor = root(byPath(files, `${d}/ConversationVendorInformation/SwitchboardVoice.ConversationVendorInformation-meta.xml`));
   assert.equal(leaves(vendor).find(([k]) => k === 'connectorUrl')?.[1], 'https://phones.acme.example/sb/voice/');
@@ -108,7 +114,7 @@ test('the CallCenter: the connector URL, the vendor info name and the certificat
   assert.equal(fields['isApplicableToConnectSrc'], 'false');
 });
 
-test('permission sets: agents read and edit VoiceCall, admins also view all; both name Salesforce\'s standard sets', (t) => {
+test("permission sets: agents read and edit VoiceCall, admins also view all; both name Salesforce's standard sets", (t) => {
   const files = buildPackage(voiceDefinition(t), {});
   const perms = (name: string): { label: string; description: string; voiceCall: Record<string, string> } => {
     const r = root(byPath(files, `${d}/permissionsets/${name}.permissionset-meta.xml`));
@@ -122,11 +128,27 @@ test('permission sets: agents read and edit VoiceCall, admins also view all; bot
   };
   const agent = perms('SwitchboardVoiceAgent');
   assert.equal(agent.label, 'Switchboard Voice Agent');
-  assert.deepEqual(agent.voiceCall, { allowCreate: 'false', allowDelete: 'false', allowEdit: 'true', allowRead: 'true', modifyAllRecords: 'false', object: 'VoiceCall', viewAllRecords: 'false' });
+  assert.deepEqual(agent.voiceCall, {
+    allowCreate: 'false',
+    allowDelete: 'false',
+    allowEdit: 'true',
+    allowRead: 'true',
+    modifyAllRecords: 'false',
+    object: 'VoiceCall',
+    viewAllRecords: 'false',
+  });
   assert.match(agent.description, new RegExp(STANDARD_VOICE_PERMISSION_SETS.agent));
   const admin = perms('SwitchboardVoiceAdmin');
   assert.equal(admin.label, 'Switchboard Voice Admin');
-  assert.deepEqual(admin.voiceCall, { allowCreate: 'false', allowDelete: 'false', allowEdit: 'true', allowRead: 'true', modifyAllRecords: 'false', object: 'VoiceCall', viewAllRecords: 'true' });
+  assert.deepEqual(admin.voiceCall, {
+    allowCreate: 'false',
+    allowDelete: 'false',
+    allowEdit: 'true',
+    allowRead: 'true',
+    modifyAllRecords: 'false',
+    object: 'VoiceCall',
+    viewAllRecords: 'true',
+  });
   assert.match(admin.description, /Contact Center Admin \(Partner Telephony\)/);
 });
 
@@ -148,9 +170,15 @@ test('the README walks the admin through add-on, namespace, import, certificate,
 
 test('refusals: a Voice connector URL that is not https', (t) => {
   const def = voiceDefinition(t);
-  assert.throws(() => buildPackage({ ...def, adapterUrl: 'http://switchboard.example.com/voice/' }, {}), (e: unknown) => e instanceof PackageBuildError && /must be an https URL/.test(e.message));
+  assert.throws(
+    () => buildPackage({ ...def, adapterUrl: 'http://switchboard.example.com/voice/' }, {}),
+    (e: unknown) => e instanceof PackageBuildError && /must be an https URL/.test(e.message),
+  );
   // A path is a page of the package, which needs the connector build (voice-package-hosted.test.ts).
-  assert.throws(() => buildPackage({ ...def, adapterUrl: '/apex/switchboard__Voice' }, {}), (e: unknown) => e instanceof PackageBuildError && /pass --connector-dist/.test(e.message));
+  assert.throws(
+    () => buildPackage({ ...def, adapterUrl: '/apex/switchboard__Voice' }, {}),
+    (e: unknown) => e instanceof PackageBuildError && /pass --connector-dist/.test(e.message),
+  );
   assert.throws(() => buildPackage(def, { externalUrl: 'http://x.example/voice/' }), PackageBuildError);
 });
 
@@ -158,7 +186,15 @@ test('package build from the command line: a Voice project without a connector b
   const dir = voiceWorkspace(t, initConfigYaml('voice'));
   let out = '';
   let err = '';
-  const code = await runCli(['package', 'build', '--out', 'pkg'], { cwd: dir, out: (s) => { out += s; }, err: (s) => { err += s; } });
+  const code = await runCli(['package', 'build', '--out', 'pkg'], {
+    cwd: dir,
+    out: (s) => {
+      out += s;
+    },
+    err: (s) => {
+      err += s;
+    },
+  });
   assert.equal(code, 0, err);
   assert.match(out, /Wrote a Salesforce DX project \(7 files\)/);
   assert.ok(existsSync(join(dir, 'pkg', d, 'ConversationVendorInformation', 'SwitchboardVoice.ConversationVendorInformation-meta.xml')));
@@ -168,8 +204,12 @@ test('package build from the command line: a Voice project without a connector b
 test('the metadata rules catch broken ConversationVendorInfo and object-permission files', () => {
   const ns = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
   const decl = '<?xml version="1.0" encoding="UTF-8"?>\n';
-  const vendor = (fields: string, name = 'V'): [string, string] => [`ConversationVendorInformation/${name}.ConversationVendorInformation-meta.xml`, `${decl}<ConversationVendorInfo ${ns}>${fields}</ConversationVendorInfo>`];
-  const good = '<connectorUrl>https://h.example/voice/</connectorUrl><developerName>V</developerName><masterLabel>V</masterLabel><vendorType>ServiceCloudVoicePartner</vendorType>';
+  const vendor = (fields: string, name = 'V'): [string, string] => [
+    `ConversationVendorInformation/${name}.ConversationVendorInformation-meta.xml`,
+    `${decl}<ConversationVendorInfo ${ns}>${fields}</ConversationVendorInfo>`,
+  ];
+  const good =
+    '<connectorUrl>https://h.example/voice/</connectorUrl><developerName>V</developerName><masterLabel>V</masterLabel><vendorType>ServiceCloudVoicePartner</vendorType>';
   assert.deepEqual(checkMetadataFile(...vendor(good)), []);
   const cases: [[string, string], RegExp][] = [
     [vendor(good.replace('ServiceCloudVoicePartner', 'ServiceCloudVoice')), /<vendorType> is 'ServiceCloudVoice', expected one of ServiceCloudVoicePartner/],
@@ -181,10 +221,17 @@ test('the metadata rules catch broken ConversationVendorInfo and object-permissi
     [vendor(`${good}<userSyncingSupported>true</userSyncingSupported>`), /userSyncingSupported need namedCredentialSupported true/],
     [vendor(`${good}<namedCredentialSupported>true</namedCredentialSupported>`), /needs the <integrationClass>/],
     [vendor(`${good}<agentSSOSupported>yes</agentSSOSupported>`), /'yes', expected one of true, false/],
-    [['ConversationVendorInfo/V.conversationVendorInfo-meta.xml', `${decl}<ConversationVendorInfo ${ns}>${good}</ConversationVendorInfo>`], /No metadata rule matches/],
+    [
+      ['ConversationVendorInfo/V.conversationVendorInfo-meta.xml', `${decl}<ConversationVendorInfo ${ns}>${good}</ConversationVendorInfo>`],
+      /No metadata rule matches/,
+    ],
   ];
-  const perm = (object: string): [string, string] => ['permissionsets/X.permissionset-meta.xml', `${decl}<PermissionSet ${ns}><label>X</label><objectPermissions>${object}</objectPermissions></PermissionSet>`];
-  const flags = (edit: string, read: string, viewAll = 'false'): string => `<allowCreate>false</allowCreate><allowDelete>false</allowDelete><allowEdit>${edit}</allowEdit><allowRead>${read}</allowRead><modifyAllRecords>false</modifyAllRecords><object>VoiceCall</object><viewAllRecords>${viewAll}</viewAllRecords>`;
+  const perm = (object: string): [string, string] => [
+    'permissionsets/X.permissionset-meta.xml',
+    `${decl}<PermissionSet ${ns}><label>X</label><objectPermissions>${object}</objectPermissions></PermissionSet>`,
+  ];
+  const flags = (edit: string, read: string, viewAll = 'false'): string =>
+    `<allowCreate>false</allowCreate><allowDelete>false</allowDelete><allowEdit>${edit}</allowEdit><allowRead>${read}</allowRead><modifyAllRecords>false</modifyAllRecords><object>VoiceCall</object><viewAllRecords>${viewAll}</viewAllRecords>`;
   assert.deepEqual(checkMetadataFile(...perm(flags('true', 'true'))), []);
   cases.push(
     [perm(flags('true', 'false')), /VoiceCall: allowEdit needs allowRead/],
@@ -194,6 +241,9 @@ test('the metadata rules catch broken ConversationVendorInfo and object-permissi
   );
   for (const [[path, content], expected] of cases) {
     const problems = checkMetadataFile(path, content);
-    assert.ok(problems.some((p) => expected.test(p.message)), `${expected}: ${JSON.stringify(problems)}`);
+    assert.ok(
+      problems.some((p) => expected.test(p.message)),
+      `${expected}: ${JSON.stringify(problems)}`,
+    );
   }
 });

@@ -14,7 +14,24 @@ export function makeCertificate(options: { days?: number; keyType?: 'rsa' | 'ec'
   const dir = mkdtempSync(join(tmpdir(), 'sb-voice-cert-'));
   try {
     const key = options.keyType === 'ec' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'] : ['-newkey', 'rsa:2048'];
-    execFileSync('openssl', ['req', '-x509', ...key, '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', String(options.days ?? 365), '-subj', '/CN=switchboard voice test'], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        ...key,
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        String(options.days ?? 365),
+        '-subj',
+        '/CN=switchboard voice test',
+      ],
+      { stdio: 'pipe' },
+    );
     return { cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });

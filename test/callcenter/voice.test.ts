@@ -21,7 +21,15 @@ import { makeCertificate, rsaCertificate, voiceWorkspace } from './voice-support
 async function cli(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runCli(args, { cwd, out: (s) => { out += s; }, err: (s) => { err += s; } });
+  const code = await runCli(args, {
+    cwd,
+    out: (s) => {
+      out += s;
+    },
+    err: (s) => {
+      err += s;
+    },
+  });
   return { code, out, err };
 }
 
@@ -45,8 +53,18 @@ test('init --surface voice → build → lint: the contact center lints clean in
   const metaFile = join(dir, 'cc', 'callCenters', 'SwitchboardVoice.callCenter-meta.xml');
   const lint = await cli(['callcenter', 'lint', importFile, metaFile, '--format', 'json'], dir);
   assert.equal(lint.code, 0, lint.out);
-  const report = JSON.parse(lint.out) as { files: { format: string; surface: string; profile: string; problems: unknown[] }[]; errors: number; warnings: number };
-  assert.deepEqual(report.files.map((f) => [f.format, f.surface, f.profile, f.problems.length]), [['import', 'voice', 'switchboard', 0], ['metadata', 'voice', 'switchboard', 0]]);
+  const report = JSON.parse(lint.out) as {
+    files: { format: string; surface: string; profile: string; problems: unknown[] }[];
+    errors: number;
+    warnings: number;
+  };
+  assert.deepEqual(
+    report.files.map((f) => [f.format, f.surface, f.profile, f.problems.length]),
+    [
+      ['import', 'voice', 'switchboard', 0],
+      ['metadata', 'voice', 'switchboard', 0],
+    ],
+  );
   const text = await cli(['callcenter', 'lint', importFile], dir);
   assert.match(text.out, /SwitchboardVoice\.xml: Setup import file \(<callCenter>\), a Salesforce Voice contact center, checked as a Switchboard call center/);
 
@@ -65,7 +83,8 @@ test('init --surface voice → build → lint: the contact center lints clean in
     const stored = map['/reqHvcc/reqTelephonyIntegrationCertificate'] ?? '';
     assert.match(stored, /^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----$/);
     assert.equal(new X509Certificate(stored).fingerprint256, new X509Certificate(certificate).fingerprint256);
-    for (const item of ['reqUseApi', 'reqSoftphoneHeight', 'reqSoftphoneWidth', 'reqSalesforceCompatibilityMode']) assert.equal(map[`/reqGeneralInfo/${item}`], undefined, item);
+    for (const item of ['reqUseApi', 'reqSoftphoneHeight', 'reqSoftphoneWidth', 'reqSalesforceCompatibilityMode'])
+      assert.equal(map[`/reqGeneralInfo/${item}`], undefined, item);
     assert.equal(map['/reqDialingOptions/label'], undefined);
     const settings = parseConnectorSettings(map);
     assert.ok(settings.ok, 'the connector reads its switchboard section from the Voice connectorConfig');
@@ -90,7 +109,10 @@ test('a Voice definition from the loader: surface, vendor info, certificate and 
   assert.equal(metadataFileName(def), 'SwitchboardVoice.callCenter-meta.xml');
   const xml = buildImportXml(def);
   assert.match(xml, /Setup > Contact Centers > Import/);
-  assert.match(xml, /<section sortOrder="1" name="reqHvcc" label="SCV Settings">\n {4}<item sortOrder="0" name="reqTelephonyIntegrationCertificate" label="Telephony Integration Certificate">-----BEGIN CERTIFICATE-----/);
+  assert.match(
+    xml,
+    /<section sortOrder="1" name="reqHvcc" label="SCV Settings">\n {4}<item sortOrder="0" name="reqTelephonyIntegrationCertificate" label="Telephony Integration Certificate">-----BEGIN CERTIFICATE-----/,
+  );
   assert.match(xml, /<item sortOrder="1" name="reqLongDistPrefix" label="Long Distance Prefix">1<\/item>/);
   assert.deepEqual(lintCallCenter(buildMetadataXml(def), metadataFileName(def)).problems, []);
   // An Open CTI config stays what it was: no surface, no voice, no reqHvcc.
@@ -105,7 +127,10 @@ test('the certificate file: a private key is refused loudly, a missing or broken
   const line = yaml.split('\n').findIndex((l) => l.startsWith('  certificateFile:')) + 1;
   const problemsFor = (content: string | undefined): { line: number; column: number; field: string; message: string }[] => {
     const dir = voiceWorkspace(t, yaml, content ?? '');
-    const r = loadConfig(content === undefined ? yaml.replace('certificateFile: voice-bridge-cert.pem', 'certificateFile: nowhere/cert.pem') : yaml, join(dir, 'switchboard.yaml'));
+    const r = loadConfig(
+      content === undefined ? yaml.replace('certificateFile: voice-bridge-cert.pem', 'certificateFile: nowhere/cert.pem') : yaml,
+      join(dir, 'switchboard.yaml'),
+    );
     assert.equal(r.ok, false);
     return r.ok ? [] : r.problems.map(({ line: l, column, field, message }) => ({ line: l, column, field, message }));
   };
@@ -114,7 +139,10 @@ test('the certificate file: a private key is refused loudly, a missing or broken
   assert.deepEqual([privateKey[0]?.line, privateKey[0]?.column, privateKey[0]?.field], [line, 20, 'voice.certificateFile']);
   assert.match(privateKey[0]?.message ?? '', /^REFUSED: the certificate file \/.+\/voice-bridge-cert\.pem contains a PRIVATE KEY/);
   assert.doesNotMatch(privateKey[0]?.message ?? '', /MII/, 'the key is never echoed');
-  assert.match(problemsFor(undefined)[0]?.message ?? '', /cannot read the certificate file \/.+\/nowhere\/cert\.pem \(it does not exist\)\. Make the key pair and certificate with: openssl req/);
+  assert.match(
+    problemsFor(undefined)[0]?.message ?? '',
+    /cannot read the certificate file \/.+\/nowhere\/cert\.pem \(it does not exist\)\. Make the key pair and certificate with: openssl req/,
+  );
   assert.match(problemsFor('not a certificate')[0]?.message ?? '', /voice-bridge-cert\.pem is not an X\.509 certificate in PEM form/);
   assert.match(problemsFor(cert.replace(/\n[A-Za-z0-9+/]{64}\n/, '\n'))[0]?.message ?? '', /voice-bridge-cert\.pem does not parse as an X\.509 certificate/);
   assert.match(problemsFor(makeCertificate({ keyType: 'ec' }).cert)[0]?.message ?? '', /certifies an ec key; .* RS256/);
@@ -128,30 +156,46 @@ test('an expired certificate is refused by the loader; one expiring soon builds,
   const r = loadConfig(initConfigYaml('voice'), join(dir, 'switchboard.yaml'));
   assert.ok(r.ok);
   const warnings = lintCallCenter(buildImportXml(r.definition), 'SwitchboardVoice.xml').problems;
-  assert.deepEqual(warnings.map((p) => [p.rule, p.severity]), [['voice-certificate-expiring', 'warning']]);
+  assert.deepEqual(
+    warnings.map((p) => [p.rule, p.severity]),
+    [['voice-certificate-expiring', 'warning']],
+  );
   assert.match(warnings[0]?.message ?? '', /in (9|10) day\(s\)/);
 });
 
 test('Open CTI settings in a Voice config, and a voice section without surface: voice, are refused at their keys', (t) => {
   const dir = voiceWorkspace(t, '');
-  const voiceYaml = initConfigYaml('voice').replace('  adapterUrl: https://switchboard.example.com/voice/\n', '  adapterUrl: https://switchboard.example.com/voice/\n  compatibilityMode: Lightning\n  height: 520\n') + 'dialing:\n  outsidePrefix: "9"\n';
+  const voiceYaml =
+    initConfigYaml('voice').replace(
+      '  adapterUrl: https://switchboard.example.com/voice/\n',
+      '  adapterUrl: https://switchboard.example.com/voice/\n  compatibilityMode: Lightning\n  height: 520\n',
+    ) + 'dialing:\n  outsidePrefix: "9"\n';
   const r = loadConfig(voiceYaml, join(dir, 'switchboard.yaml'));
   assert.ok(!r.ok);
   const lines = voiceYaml.split('\n');
-  assert.deepEqual(r.problems.map((p) => [p.field, p.line, p.column]), [
-    ['callCenter.height', lines.indexOf('  height: 520') + 1, 3],
-    ['callCenter.compatibilityMode', lines.indexOf('  compatibilityMode: Lightning') + 1, 3],
-    ['dialing', lines.indexOf('dialing:') + 1, 1],
-  ].sort((a, b) => Number(a[1]) - Number(b[1])));
+  assert.deepEqual(
+    r.problems.map((p) => [p.field, p.line, p.column]),
+    [
+      ['callCenter.height', lines.indexOf('  height: 520') + 1, 3],
+      ['callCenter.compatibilityMode', lines.indexOf('  compatibilityMode: Lightning') + 1, 3],
+      ['dialing', lines.indexOf('dialing:') + 1, 1],
+    ].sort((a, b) => Number(a[1]) - Number(b[1])),
+  );
   assert.match(r.problems.find((p) => p.field === 'dialing')?.message ?? '', /voice\.longDistancePrefix/);
 
   const stray = loadConfig(`${initConfigYaml()}voice:\n  vendorInfoApiName: a__B\n  certificateFile: c.pem\n`, join(dir, 'x.yaml'));
   assert.ok(!stray.ok);
-  assert.deepEqual(stray.problems.map((p) => [p.field, p.message]), [['voice', 'the voice section applies only to a Salesforce Voice contact center: add surface: voice, or remove the section.']]);
+  assert.deepEqual(
+    stray.problems.map((p) => [p.field, p.message]),
+    [['voice', 'the voice section applies only to a Salesforce Voice contact center: add surface: voice, or remove the section.']],
+  );
 
   const noVoice = loadConfig(initConfigYaml('voice').replace(/^voice:\n(?: {2}.*\n| {2}#.*\n)*/m, ''), join(dir, 'y.yaml'));
   assert.ok(!noVoice.ok);
-  assert.deepEqual(noVoice.problems.map((p) => p.message), ["'voice' is required."]);
+  assert.deepEqual(
+    noVoice.problems.map((p) => p.message),
+    ["'voice' is required."],
+  );
 
   const badName = loadConfig(initConfigYaml('voice').replace('switchboard__SwitchboardVoice', 'SwitchboardVoice'), join(dir, 'switchboard.yaml'));
   assert.ok(!badName.ok);
@@ -166,7 +210,7 @@ test('init --surface refuses anything but opencti and voice', async (t) => {
   assert.match(r.err, /--surface is opencti or voice, got 'scv'/);
 });
 
-test('the connector URL: the local emulator\'s loopback origin is a warning, plain http elsewhere an error, another vendor\'s file needs no switchboard advice', (t) => {
+test("the connector URL: the local emulator's loopback origin is a warning, plain http elsewhere an error, another vendor's file needs no switchboard advice", (t) => {
   const dir = voiceWorkspace(t, '');
   const r = loadConfig(initConfigYaml('voice'), join(dir, 'switchboard.yaml'));
   assert.ok(r.ok);

@@ -26,12 +26,19 @@ it('serves two local origins and the probe softphone initialises against 127.0.0
   const { page, frame } = await h.openConsole();
   await frame.waitForFunction(() => (window as unknown as { probe?: { ready?: boolean } }).probe?.ready === true);
   assert.deepEqual(await frame.evaluate(() => (window as unknown as { probe: { loadErrors: string[] } }).probe.loadErrors), []);
-  const r = await frame.evaluate(() => (window as unknown as { probe: { call(m: string): Promise<{ response: { success: boolean; returnValue: Record<string, string> } }> } }).probe.call('getCallCenterSettings'));
+  const r = await frame.evaluate(() =>
+    (window as unknown as { probe: { call(m: string): Promise<{ response: { success: boolean; returnValue: Record<string, string> } }> } }).probe.call(
+      'getCallCenterSettings',
+    ),
+  );
   assert.equal(r.response.returnValue['/reqGeneralInfo/reqInternalName'], 'LocalCenter');
   // Local mode still refuses other origins.
   await page.goto(`${h.app.vfOrigin}/apex/OpenCtiProbe?sfdcIframeOrigin=${encodeURIComponent('http://evil.example.com')}&mode=Lightning`);
   const errors = await page.evaluate(() => (window as unknown as { probe: { loadErrors: string[] } }).probe.loadErrors);
-  assert.ok(errors.some((e) => e.includes('Failed to initialize Open CTI')), JSON.stringify(errors));
+  assert.ok(
+    errors.some((e) => e.includes('Failed to initialize Open CTI')),
+    JSON.stringify(errors),
+  );
   await page.close();
 });
 
@@ -39,13 +46,18 @@ it('Setup imports a call center, showing validation errors with line and column'
   const page = await h.browser.newPage();
   await page.goto(`${h.app.lightningOrigin}/lightning/setup/CallCenters/home`);
   await page.getByRole('heading', { name: 'Import a Call Center' }).waitFor();
-  const broken = callCenterXml({ internalName: 'Broken', adapterUrl: 'https://softphone.example.com/' }).replace('sortOrder="3" name="reqUseApi"', 'sortOrder="9" name="reqUseApi"');
+  const broken = callCenterXml({ internalName: 'Broken', adapterUrl: 'https://softphone.example.com/' }).replace(
+    'sortOrder="3" name="reqUseApi"',
+    'sortOrder="9" name="reqUseApi"',
+  );
   await page.getByLabel('Call Center Definition', { exact: true }).fill(broken);
   await page.getByRole('button', { name: 'Import' }).click();
   const alert = page.getByRole('alert');
   await alert.waitFor();
   assert.match(await alert.innerText(), /Line 6, column \d+: .*sortOrder/i);
-  await page.getByLabel('Call Center Definition', { exact: true }).fill(callCenterXml({ internalName: 'Fresh', displayName: 'Fresh Center', adapterUrl: 'https://softphone.example.com/' }));
+  await page
+    .getByLabel('Call Center Definition', { exact: true })
+    .fill(callCenterXml({ internalName: 'Fresh', displayName: 'Fresh Center', adapterUrl: 'https://softphone.example.com/' }));
   await page.getByRole('button', { name: 'Import' }).click();
   await page.getByRole('status').filter({ hasText: 'Imported call center Fresh Center.' }).waitFor();
   await page.goto(`${h.app.lightningOrigin}/lightning/setup/CallCenters/home`);
@@ -54,7 +66,9 @@ it('Setup imports a call center, showing validation errors with line and column'
 });
 
 it('switches the signed-in user with ?user= and assigns call centers in Setup', async () => {
-  const made = await h.api<{ id: string }>('POST', '/emulator/api/console/objects/User/records', { fields: { Username: 'second@switchboard.dev', FirstName: 'Second', LastName: 'Agent', Alias: 'second', Email: 'second@switchboard.dev' } });
+  const made = await h.api<{ id: string }>('POST', '/emulator/api/console/objects/User/records', {
+    fields: { Username: 'second@switchboard.dev', FirstName: 'Second', LastName: 'Agent', Alias: 'second', Email: 'second@switchboard.dev' },
+  });
   assert.equal(made.status, 201, JSON.stringify(made.body));
   const page = await h.browser.newPage();
   await page.goto(h.app.consoleUrl('second@switchboard.dev'));
@@ -98,7 +112,10 @@ it('edits the softphone layout in Setup and searches with Top Results', async ()
   await inbound.getByLabel('Inbound MultipleMatches screen pop target', { exact: true }).fill('Pick_Caller');
   await page.getByRole('button', { name: 'Save Layout' }).click();
   await page.getByRole('status').filter({ hasText: 'Softphone layout saved.' }).waitFor();
-  const saved = await h.api<{ Inbound: { screenPopSettings: { MultipleMatches?: { screenPopType: string; screenPopData?: string } } } }>('GET', `/emulator/api/console/setup/softphone-layout?user=${encodeURIComponent(userId)}`);
+  const saved = await h.api<{ Inbound: { screenPopSettings: { MultipleMatches?: { screenPopType: string; screenPopData?: string } } } }>(
+    'GET',
+    `/emulator/api/console/setup/softphone-layout?user=${encodeURIComponent(userId)}`,
+  );
   assert.deepEqual(saved.body.Inbound.screenPopSettings.MultipleMatches, { screenPopType: 'PopToFlow', screenPopData: 'Pick_Caller' });
 
   await page.goto(h.app.consoleUrl());
@@ -112,14 +129,23 @@ it('edits the softphone layout in Setup and searches with Top Results', async ()
 });
 
 it('switches to the standby softphone when notifyInitializationComplete does not come in time', async () => {
-  const made = await h.api<{ id: string }>('POST', '/emulator/api/console/objects/User/records', { fields: { Username: 'standby@switchboard.dev', LastName: 'Standby', Alias: 'stby', Email: 'standby@switchboard.dev' } });
+  const made = await h.api<{ id: string }>('POST', '/emulator/api/console/objects/User/records', {
+    fields: { Username: 'standby@switchboard.dev', LastName: 'Standby', Alias: 'stby', Email: 'standby@switchboard.dev' },
+  });
   await h.useCallCenter(made.body.id, {
-    internalName: 'StandbyCenter', adapterUrl: '/apex/OpenCtiProbe',
-    extraGeneral: [['reqStandbyUrl', 'Standby URL', '/apex/IndependentSoftphone'], ['reqTimeout', 'Timeout', '300']],
+    internalName: 'StandbyCenter',
+    adapterUrl: '/apex/OpenCtiProbe',
+    extraGeneral: [
+      ['reqStandbyUrl', 'Standby URL', '/apex/IndependentSoftphone'],
+      ['reqTimeout', 'Timeout', '300'],
+    ],
   });
   const { page } = await h.openConsole({ user: 'standby@switchboard.dev', framePath: '/apex/' });
   // The probe never calls notifyInitializationComplete.
   await page.frameLocator('iframe[title="Softphone"]').getByRole('heading', { name: 'Demo Softphone' }).waitFor({ state: 'attached', timeout: 5000 });
-  assert.match(String(await page.evaluate(() => (window as unknown as { __console: { softphoneUrl(): string } }).__console.softphoneUrl())), /\/apex\/IndependentSoftphone\?/);
+  assert.match(
+    String(await page.evaluate(() => (window as unknown as { __console: { softphoneUrl(): string } }).__console.softphoneUrl())),
+    /\/apex\/IndependentSoftphone\?/,
+  );
   await page.close();
 });

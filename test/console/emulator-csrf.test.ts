@@ -54,26 +54,58 @@ function forge(page: Page, target: string): Promise<string[]> {
   return page.evaluate(async (base) => {
     const contact = JSON.stringify({ fields: { LastName: 'Forged', Phone: '+1 415 555 0999' } });
     const attempts: [string, string, RequestInit][] = [
-      ['no-cors text/plain create', '/emulator/api/console/objects/Contact/records', { mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: contact }],
-      ['no-cors text/plain import', '/emulator/api/console/setup/call-centers/import', { mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ text: '<callCenter><section sortOrder="0" name="reqGeneralInfo" label="G"><item sortOrder="0" name="reqInternalName" label="I">Evil</item><item sortOrder="1" name="reqDisplayName" label="D">Evil</item><item sortOrder="2" name="reqAdapterUrl" label="A">https://attacker.example/</item></section></callCenter>', fileName: 'evil.xml' }) }],
-      ['no-cors form assign', '/emulator/api/console/setup/assign', { mode: 'no-cors', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'userId=x' }],
-      ['no-cors text/plain REST create', '/services/data/v62.0/sobjects/Contact', { mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ LastName: 'Forged' }) }],
+      [
+        'no-cors text/plain create',
+        '/emulator/api/console/objects/Contact/records',
+        { mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: contact },
+      ],
+      [
+        'no-cors text/plain import',
+        '/emulator/api/console/setup/call-centers/import',
+        {
+          mode: 'no-cors',
+          headers: { 'content-type': 'text/plain' },
+          body: JSON.stringify({
+            text: '<callCenter><section sortOrder="0" name="reqGeneralInfo" label="G"><item sortOrder="0" name="reqInternalName" label="I">Evil</item><item sortOrder="1" name="reqDisplayName" label="D">Evil</item><item sortOrder="2" name="reqAdapterUrl" label="A">https://attacker.example/</item></section></callCenter>',
+            fileName: 'evil.xml',
+          }),
+        },
+      ],
+      [
+        'no-cors form assign',
+        '/emulator/api/console/setup/assign',
+        { mode: 'no-cors', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'userId=x' },
+      ],
+      [
+        'no-cors text/plain REST create',
+        '/services/data/v62.0/sobjects/Contact',
+        { mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ LastName: 'Forged' }) },
+      ],
       ['cors JSON create', '/emulator/api/console/objects/Contact/records', { headers: { 'content-type': 'application/json' }, body: contact }],
-      ['cors JSON REST helper import', '/emulator/api/call-centers/import', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: [] }) }],
+      [
+        'cors JSON REST helper import',
+        '/emulator/api/call-centers/import',
+        { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: [] }) },
+      ],
     ];
-    return Promise.all(attempts.map(async ([name, path, init]) => {
-      try {
-        const r = await fetch(`${base}${path}`, { method: 'POST', credentials: 'include', ...init });
-        return `${name}: answered (${r.type} ${r.status})`;
-      } catch (e) {
-        return `${name}: refused by the browser (${e instanceof Error ? e.message : String(e)})`;
-      }
-    }));
+    return Promise.all(
+      attempts.map(async ([name, path, init]) => {
+        try {
+          const r = await fetch(`${base}${path}`, { method: 'POST', credentials: 'include', ...init });
+          return `${name}: answered (${r.type} ${r.status})`;
+        } catch (e) {
+          return `${name}: refused by the browser (${e instanceof Error ? e.message : String(e)})`;
+        }
+      }),
+    );
   }, target);
 }
 
 describe('forged requests from other pages', () => {
-  for (const [label, host] of [['a page on another port of the same host (same site)', '127.0.0.1'], ['a page of another site', 'localhost']] as const) {
+  for (const [label, host] of [
+    ['a page on another port of the same host (same site)', '127.0.0.1'],
+    ['a page of another site', 'localhost'],
+  ] as const) {
     it(`${label} changes nothing`, { timeout: 60_000 }, async () => {
       const context = await signedInContext();
       try {
@@ -91,15 +123,17 @@ describe('forged requests from other pages', () => {
 });
 
 describe('being another demo agent', () => {
-  const mintedExtension = (page: Page): Promise<string> => page.evaluate(async () => {
-    const r = await fetch('/emulator/api/console/opencti/runApex', {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ args: { apexClass: 'SwitchboardCredentials', methodName: 'mint', methodParams: '' } }),
+  const mintedExtension = (page: Page): Promise<string> =>
+    page.evaluate(async () => {
+      const r = await fetch('/emulator/api/console/opencti/runApex', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ args: { apexClass: 'SwitchboardCredentials', methodName: 'mint', methodParams: '' } }),
+      });
+      const reply = (await r.json()) as { success: boolean; returnValue: { runApex: string } | null; errors: unknown };
+      if (!reply.success || !reply.returnValue) return `failed: ${JSON.stringify(reply.errors)}`;
+      return (JSON.parse(reply.returnValue.runApex) as { extension: string }).extension;
     });
-    const reply = (await r.json()) as { success: boolean; returnValue: { runApex: string } | null; errors: unknown };
-    if (!reply.success || !reply.returnValue) return `failed: ${JSON.stringify(reply.errors)}`;
-    return (JSON.parse(reply.returnValue.runApex) as { extension: string }).extension;
-  });
   const ready = (page: Page) => page.waitForFunction(() => document.body.dataset.consoleReady === 'true', undefined, { timeout: 15_000 });
 
   it('the console opened as agent2 mints 1002; the user menu switches to Cara, who mints 1003', { timeout: 60_000 }, async () => {

@@ -12,7 +12,12 @@ import { startConsole, DEMO, type RunningConsole } from '../../src/node/console/
 const SECRET = 'emulator-session-test-secret';
 let app: RunningConsole;
 
-interface Reply { status: number; headers: Record<string, string | string[] | undefined>; text: string; json: unknown }
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: unknown;
+}
 
 function send(method: string, path: string, options: { body?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
@@ -23,7 +28,11 @@ function send(method: string, path: string, options: { body?: string; headers?: 
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         let json: unknown;
-        try { json = JSON.parse(text); } catch { json = undefined; }
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
         resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
       });
     });
@@ -48,8 +57,14 @@ async function consoleCookie(user?: string): Promise<string> {
   return cookie.split(';')[0]!;
 }
 
-async function mint(headers: Record<string, string>): Promise<{ success: boolean; returnValue: { runApex: string } | null; errors: { code: string; description: string }[] | null }> {
-  const r = await send('POST', '/emulator/api/console/opencti/runApex', json({ args: { apexClass: 'SwitchboardCredentials', methodName: 'mint', methodParams: '' } }, headers));
+async function mint(
+  headers: Record<string, string>,
+): Promise<{ success: boolean; returnValue: { runApex: string } | null; errors: { code: string; description: string }[] | null }> {
+  const r = await send(
+    'POST',
+    '/emulator/api/console/opencti/runApex',
+    json({ args: { apexClass: 'SwitchboardCredentials', methodName: 'mint', methodParams: '' } }, headers),
+  );
   assert.equal(r.status, 200, r.text);
   return r.json as never;
 }
@@ -75,7 +90,10 @@ describe('state-changing requests need the emulator session, JSON and its own or
 
   it('refuses a text/plain body (the kind a page can send without a preflight) even with a session', async () => {
     const count = await contactCount();
-    const r = await send('POST', '/emulator/api/console/objects/Contact/records', { body: JSON.stringify(newContact), headers: { 'content-type': 'text/plain', ...bearer() } });
+    const r = await send('POST', '/emulator/api/console/objects/Contact/records', {
+      body: JSON.stringify(newContact),
+      headers: { 'content-type': 'text/plain', ...bearer() },
+    });
     assert.equal(r.status, 415);
     assert.match((r.json as { error: string }).error, /text\/plain.*application\/json/);
     assert.equal(await contactCount(), count);
@@ -93,8 +111,12 @@ describe('state-changing requests need the emulator session, JSON and its own or
     assert.equal(r.status, 403);
     assert.match((r.json as { error: string }).error, /Host 'attacker\.example:\d+' is not this emulator's/);
     const vf = await new Promise<number>((resolve, reject) => {
-      request({ host: '127.0.0.1', port: app.vfPort, path: '/softphone/', headers: { host: `attacker.example:${app.vfPort}` } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); })
-        .on('error', reject).end();
+      request({ host: '127.0.0.1', port: app.vfPort, path: '/softphone/', headers: { host: `attacker.example:${app.vfPort}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+        .on('error', reject)
+        .end();
     });
     assert.equal(vf, 403);
   });
@@ -105,11 +127,15 @@ describe('state-changing requests need the emulator session, JSON and its own or
     assert.equal(byPage.status, 201, byPage.text);
     const byToken = await send('POST', '/emulator/api/console/objects/Contact/records', json(newContact, bearer()));
     assert.equal(byToken.status, 201, byToken.text);
-    const badToken = await send('POST', '/emulator/api/console/objects/Contact/records', json(newContact, { authorization: 'Bearer not-a-session-of-this-emulator' }));
+    const badToken = await send(
+      'POST',
+      '/emulator/api/console/objects/Contact/records',
+      json(newContact, { authorization: 'Bearer not-a-session-of-this-emulator' }),
+    );
     assert.equal(badToken.status, 401);
   });
 
-  it('the REST API wants a session of this emulator and answers in Salesforce\'s error shape', async () => {
+  it("the REST API wants a session of this emulator and answers in Salesforce's error shape", async () => {
     assert.equal((await send('GET', '/services/data/v62.0/sobjects')).status, 401);
     const forged = await send('GET', '/services/data/v62.0/sobjects', { headers: { authorization: 'Bearer anything' } });
     assert.equal(forged.status, 401);
@@ -117,7 +143,10 @@ describe('state-changing requests need the emulator session, JSON and its own or
     assert.equal((await send('GET', '/services/data/v62.0/sobjects', { headers: bearer() })).status, 200);
     const cookie = await consoleCookie();
     assert.equal((await send('GET', '/services/data/v62.0/sobjects', { headers: { cookie } })).status, 200);
-    const plain = await send('POST', '/services/data/v62.0/sobjects/Contact', { body: JSON.stringify({ LastName: 'x' }), headers: { 'content-type': 'text/plain', cookie } });
+    const plain = await send('POST', '/services/data/v62.0/sobjects/Contact', {
+      body: JSON.stringify({ LastName: 'x' }),
+      headers: { 'content-type': 'text/plain', cookie },
+    });
     assert.equal(plain.status, 415);
     assert.equal((plain.json as { errorCode: string }[])[0]!.errorCode, 'UNSUPPORTED_MEDIA_TYPE');
     const helper = await send('POST', '/emulator/api/call-centers/import', json({ items: [] }));
@@ -144,10 +173,16 @@ describe('signing in as a demo user, and SwitchboardCredentials.mint', () => {
 
   it('POST /login starts a session for that user; a form from another origin is refused', async () => {
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    const foreign = await send('POST', '/login', { body: `username=${encodeURIComponent(DEMO.thirdAgent.username)}`, headers: { ...form, origin: 'http://attacker.example' } });
+    const foreign = await send('POST', '/login', {
+      body: `username=${encodeURIComponent(DEMO.thirdAgent.username)}`,
+      headers: { ...form, origin: 'http://attacker.example' },
+    });
     assert.equal(foreign.status, 403);
     assert.equal(foreign.headers['set-cookie'], undefined);
-    const ok = await send('POST', '/login', { body: `username=${encodeURIComponent(DEMO.thirdAgent.username)}&startURL=${encodeURIComponent('https://attacker.example/')}`, headers: { ...form, origin: app.lightningOrigin } });
+    const ok = await send('POST', '/login', {
+      body: `username=${encodeURIComponent(DEMO.thirdAgent.username)}&startURL=${encodeURIComponent('https://attacker.example/')}`,
+      headers: { ...form, origin: app.lightningOrigin },
+    });
     assert.equal(ok.status, 303);
     assert.equal(ok.headers.location, '/lightning/page/home', 'never redirects off the emulator');
     const cookie = String(ok.headers['set-cookie']).split(';')[0]!;
@@ -174,7 +209,8 @@ describe('signing in as a demo user, and SwitchboardCredentials.mint', () => {
     const bare = await startConsole({ dbFile: ':memory:' });
     try {
       const r = await fetch(`${bare.lightningOrigin}/emulator/api/console/opencti/runApex`, {
-        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bare.apiToken}` },
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${bare.apiToken}` },
         body: JSON.stringify({ args: { apexClass: 'SwitchboardCredentials', methodName: 'mint', methodParams: '' } }),
       });
       const reply = (await r.json()) as { success: boolean; errors: { description: string }[] };

@@ -9,7 +9,9 @@ import type { Page } from 'playwright-core';
 import { startHarness, type Harness } from '../e2e/harness.ts';
 
 let h: Harness;
-before(async () => { h = await startHarness(); });
+before(async () => {
+  h = await startHarness();
+});
 after(async () => h?.close());
 
 async function openConsole(): Promise<{ page: Page; close(): Promise<void> }> {
@@ -34,7 +36,8 @@ test('App Launcher: the app and its items, filtered as one types; choosing one o
     assert.equal(await dialog.getByRole('list', { name: 'Apps' }).textContent(), 'Service Console');
     const items = dialog.getByRole('list', { name: 'Items' }).getByRole('link');
     const all = await items.allTextContents();
-    for (const name of ['Accounts', 'Contacts', 'Leads', 'Cases', 'Opportunities', 'Call Centers']) assert.ok(all.includes(name), `${name} in ${all.join(', ')}`);
+    for (const name of ['Accounts', 'Contacts', 'Leads', 'Cases', 'Opportunities', 'Call Centers'])
+      assert.ok(all.includes(name), `${name} in ${all.join(', ')}`);
     // The search box has the focus: typing filters.
     await page.keyboard.type('cont');
     await page.waitForFunction(`document.querySelectorAll('[aria-label="Items"] li:not([hidden])').length === 1`);

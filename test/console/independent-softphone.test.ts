@@ -21,7 +21,13 @@ after(async () => {
 it('an independent Open CTI softphone pops a record, saves a log and sees it in Activity History', async () => {
   const userId = await h.defaultUserId();
   await h.useCallCenter(userId, { internalName: 'IndependentCenter', displayName: 'Independent Center', adapterUrl: '/apex/IndependentSoftphone' });
-  await h.setLayout(userId, layout({ objects: { Contact: ['Name', 'Phone'], Account: ['Name', 'Phone'] }, pops: { SingleMatch: { screenPopType: 'PopToEntity' }, MultipleMatches: { screenPopType: 'PopToSearch' } } }));
+  await h.setLayout(
+    userId,
+    layout({
+      objects: { Contact: ['Name', 'Phone'], Account: ['Name', 'Phone'] },
+      pops: { SingleMatch: { screenPopType: 'PopToEntity' }, MultipleMatches: { screenPopType: 'PopToSearch' } },
+    }),
+  );
   // A seeded demo contact whose number no other record has.
   const contact = { Id: DEMO.uniqueContact.id, name: DEMO.uniqueContact.name, fields: { Phone: DEMO.uniqueContact.phone } };
 
@@ -29,7 +35,10 @@ it('an independent Open CTI softphone pops a record, saves a log and sees it in 
   await frame.getByText('Ready: Independent Center').waitFor({ timeout: 10_000 });
   // The Phone utility loads in the background; the agent opens its panel to use it.
   await page.getByRole('contentinfo', { name: 'Utility Bar' }).getByRole('button', { name: 'Phone', exact: true }).click();
-  assert.equal((await page.evaluate(() => (window as unknown as { __console: { panel(): { panelLabel: string } } }).__console.panel())).panelLabel, 'Demo Softphone');
+  assert.equal(
+    (await page.evaluate(() => (window as unknown as { __console: { panel(): { panelLabel: string } } }).__console.panel())).panelLabel,
+    'Demo Softphone',
+  );
 
   await frame.getByLabel('Caller number').fill(contact.fields.Phone);
   await frame.getByRole('button', { name: 'Simulate incoming call' }).click();
@@ -37,10 +46,21 @@ it('an independent Open CTI softphone pops a record, saves a log and sees it in 
   await page.getByRole('heading', { name: contact.name, level: 1 }).waitFor();
   await frame.getByRole('button', { name: 'Hang up and log' }).click();
   await frame.getByText('Call logged').waitFor();
-  const row = page.getByRole('table', { name: 'Activity History' }).getByRole('row', { name: new RegExp(`Inbound call ${contact.fields.Phone.replace(/[+()]/g, '\\$&')}`) });
+  const row = page
+    .getByRole('table', { name: 'Activity History' })
+    .getByRole('row', { name: new RegExp(`Inbound call ${contact.fields.Phone.replace(/[+()]/g, '\\$&')}`) });
   await row.waitFor({ timeout: 5000 });
   const log = await page.evaluate(() => (window as unknown as { __consoleLog: { method: string }[] }).__consoleLog.map((e) => e.method));
-  for (const m of ['getCallCenterSettings', 'setSoftphonePanelLabel', 'enableClickToDial', 'notifyInitializationComplete', 'searchAndScreenPop', 'saveLog', 'refreshView']) assert.ok(log.includes(m), m);
+  for (const m of [
+    'getCallCenterSettings',
+    'setSoftphonePanelLabel',
+    'enableClickToDial',
+    'notifyInitializationComplete',
+    'searchAndScreenPop',
+    'saveLog',
+    'refreshView',
+  ])
+    assert.ok(log.includes(m), m);
   assert.equal(await page.evaluate(() => (window as unknown as { __console: { initializationComplete(): boolean } }).__console.initializationComplete()), true);
 
   // Click-to-dial reaches the page's onClickToDial listener.

@@ -38,7 +38,8 @@ const rejection = async (p: Promise<unknown>): Promise<Error> => {
 /** The console's session cookie for a user, from the login form as a browser submits it. */
 async function signIn(username: string, startURL = '/lightning/page/home'): Promise<{ cookie: string; location: string }> {
   const res = await fetch(app.loginUrl, {
-    method: 'POST', redirect: 'manual',
+    method: 'POST',
+    redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ username, startURL }).toString(),
   });
@@ -64,7 +65,9 @@ async function authorizationCode(client: OAuth2, cookie: string, params: Record<
 
 async function token(form: Record<string, string>): Promise<{ status: number; body: Record<string, string> }> {
   const res = await fetch(`${app.lightningOrigin}/services/oauth2/token`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString(),
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form).toString(),
   });
   return { status: res.status, body: (await res.json()) as Record<string, string> };
 }
@@ -74,75 +77,95 @@ const codeGrant = (code: string, extra: Record<string, string> = {}) =>
   token({ grant_type: 'authorization_code', code, client_id: CLIENT_ID, redirect_uri: REDIRECT_URI, ...extra });
 const refreshGrant = (refreshToken: string, clientId = CLIENT_ID) => token({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId });
 
-test('web server flow: a signed-in browser is sent back with a code and the state; the code buys an access and a refresh token that work', { timeout: 30_000 }, async () => {
-  const { cookie } = await signIn(DEMO.agent.username);
-  const client = oauth2();
-  const back = await visit(client.getAuthorizationUrl({ state: 'opaque/state=1' }), cookie);
-  assert.equal(`${back.origin}${back.pathname}`, REDIRECT_URI);
-  assert.equal(back.searchParams.get('state'), 'opaque/state=1');
-  const code = back.searchParams.get('code')!;
+test(
+  'web server flow: a signed-in browser is sent back with a code and the state; the code buys an access and a refresh token that work',
+  { timeout: 30_000 },
+  async () => {
+    const { cookie } = await signIn(DEMO.agent.username);
+    const client = oauth2();
+    const back = await visit(client.getAuthorizationUrl({ state: 'opaque/state=1' }), cookie);
+    assert.equal(`${back.origin}${back.pathname}`, REDIRECT_URI);
+    assert.equal(back.searchParams.get('state'), 'opaque/state=1');
+    const code = back.searchParams.get('code')!;
 
-  const conn = new Connection({ oauth2: client, version: VERSION });
-  const info = await conn.authorize(code);
-  assert.equal(info.id, DEMO.agent.id);
-  assert.equal(conn.instanceUrl, app.lightningOrigin);
-  assert.match(conn.refreshToken ?? '', /^5Aep/);
-  assert.equal((await conn.identity()).username, DEMO.agent.username);
-  const contacts = await conn.query<{ Name: string }>(`SELECT Name FROM Contact WHERE Id = '${DEMO.uniqueContact.id}'`);
-  assert.deepEqual(contacts.records.map((r) => r.Name), [DEMO.uniqueContact.name]);
+    const conn = new Connection({ oauth2: client, version: VERSION });
+    const info = await conn.authorize(code);
+    assert.equal(info.id, DEMO.agent.id);
+    assert.equal(conn.instanceUrl, app.lightningOrigin);
+    assert.match(conn.refreshToken ?? '', /^5Aep/);
+    assert.equal((await conn.identity()).username, DEMO.agent.username);
+    const contacts = await conn.query<{ Name: string }>(`SELECT Name FROM Contact WHERE Id = '${DEMO.uniqueContact.id}'`);
+    assert.deepEqual(
+      contacts.records.map((r) => r.Name),
+      [DEMO.uniqueContact.name],
+    );
 
-  // A code works once.
-  const again = await rejection(new Connection({ oauth2: client, version: VERSION }).authorize(code));
-  assert.equal(again.name, 'invalid_grant');
-  assert.equal(again.message, 'invalid authorization code');
-});
+    // A code works once.
+    const again = await rejection(new Connection({ oauth2: client, version: VERSION }).authorize(code));
+    assert.equal(again.name, 'invalid_grant');
+    assert.equal(again.message, 'invalid authorization code');
+  },
+);
 
-test('token response: Salesforce\'s fields, the signature over id + issued_at keyed with the client secret, the scopes granted', { timeout: 30_000 }, async () => {
-  const { cookie } = await signIn(DEMO.secondAgent.username);
-  const code = await authorizationCode(oauth2(), cookie, { scope: 'api refresh_token' });
-  const { status, body } = await codeGrant(code, { client_secret: CLIENT_SECRET });
-  assert.equal(status, 200);
-  assert.deepEqual(Object.keys(body).sort(), ['access_token', 'id', 'instance_url', 'issued_at', 'refresh_token', 'scope', 'signature', 'token_type']);
-  assert.equal(body.token_type, 'Bearer');
-  assert.equal(body.scope, 'api refresh_token');
-  assert.equal(body.id, `${app.lightningOrigin}/id/00D5g000000SwBdEAK/${DEMO.secondAgent.id}`);
-  assert.equal(body.signature, createHmac('sha256', CLIENT_SECRET).update(body.id! + body.issued_at!).digest('base64'));
+test(
+  "token response: Salesforce's fields, the signature over id + issued_at keyed with the client secret, the scopes granted",
+  { timeout: 30_000 },
+  async () => {
+    const { cookie } = await signIn(DEMO.secondAgent.username);
+    const code = await authorizationCode(oauth2(), cookie, { scope: 'api refresh_token' });
+    const { status, body } = await codeGrant(code, { client_secret: CLIENT_SECRET });
+    assert.equal(status, 200);
+    assert.deepEqual(Object.keys(body).sort(), ['access_token', 'id', 'instance_url', 'issued_at', 'refresh_token', 'scope', 'signature', 'token_type']);
+    assert.equal(body.token_type, 'Bearer');
+    assert.equal(body.scope, 'api refresh_token');
+    assert.equal(body.id, `${app.lightningOrigin}/id/00D5g000000SwBdEAK/${DEMO.secondAgent.id}`);
+    assert.equal(
+      body.signature,
+      createHmac('sha256', CLIENT_SECRET)
+        .update(body.id! + body.issued_at!)
+        .digest('base64'),
+    );
 
-  // Without refresh_token (or offline_access) among the scopes there is no refresh token.
-  const noRefresh = await authorizationCode(oauth2(), cookie, { scope: 'api' });
-  const plain = await codeGrant(noRefresh);
-  assert.equal(plain.status, 200);
-  assert.equal(plain.body.refresh_token, undefined);
-  assert.equal(plain.body.scope, 'api');
-});
+    // Without refresh_token (or offline_access) among the scopes there is no refresh token.
+    const noRefresh = await authorizationCode(oauth2(), cookie, { scope: 'api' });
+    const plain = await codeGrant(noRefresh);
+    assert.equal(plain.status, 200);
+    assert.equal(plain.body.refresh_token, undefined);
+    assert.equal(plain.body.scope, 'api');
+  },
+);
 
-test('refresh: asked for, it gives a new access token and no new refresh token; with its access token revoked, jsforce refreshes by itself', { timeout: 30_000 }, async () => {
-  const { cookie } = await signIn(DEMO.thirdAgent.username);
-  const client = oauth2();
-  const conn = new Connection({ oauth2: client, version: VERSION });
-  await conn.authorize(await authorizationCode(client, cookie));
-  const refreshToken = conn.refreshToken!;
+test(
+  'refresh: asked for, it gives a new access token and no new refresh token; with its access token revoked, jsforce refreshes by itself',
+  { timeout: 30_000 },
+  async () => {
+    const { cookie } = await signIn(DEMO.thirdAgent.username);
+    const client = oauth2();
+    const conn = new Connection({ oauth2: client, version: VERSION });
+    await conn.authorize(await authorizationCode(client, cookie));
+    const refreshToken = conn.refreshToken!;
 
-  const refreshed = await client.refreshToken(refreshToken);
-  assert.notEqual(refreshed.access_token, conn.accessToken);
-  assert.equal(refreshed.refresh_token, undefined, 'Salesforce keeps the refresh token by default');
-  assert.equal(refreshed.instance_url, app.lightningOrigin);
-  const identity = await fetch(refreshed.id, { headers: { authorization: `Bearer ${refreshed.access_token}` } });
-  assert.equal(((await identity.json()) as { user_id: string }).user_id, DEMO.thirdAgent.id, 'the new access token is the same user\'s session');
+    const refreshed = await client.refreshToken(refreshToken);
+    assert.notEqual(refreshed.access_token, conn.accessToken);
+    assert.equal(refreshed.refresh_token, undefined, 'Salesforce keeps the refresh token by default');
+    assert.equal(refreshed.instance_url, app.lightningOrigin);
+    const identity = await fetch(refreshed.id, { headers: { authorization: `Bearer ${refreshed.access_token}` } });
+    assert.equal(((await identity.json()) as { user_id: string }).user_id, DEMO.thirdAgent.id, "the new access token is the same user's session");
 
-  // The app's access token is revoked (or expired): its next query is refused, jsforce refreshes and retries.
-  await client.revokeToken(conn.accessToken!);
-  const revoked = conn.accessToken!;
-  const refreshes: string[] = [];
-  conn.on('refresh', (accessToken: string) => refreshes.push(accessToken));
-  assert.ok((await conn.query('SELECT Id FROM Contact')).totalSize > 0);
-  assert.equal(refreshes.length, 1, 'one refresh');
-  assert.notEqual(conn.accessToken, revoked);
+    // The app's access token is revoked (or expired): its next query is refused, jsforce refreshes and retries.
+    await client.revokeToken(conn.accessToken!);
+    const revoked = conn.accessToken!;
+    const refreshes: string[] = [];
+    conn.on('refresh', (accessToken: string) => refreshes.push(accessToken));
+    assert.ok((await conn.query('SELECT Id FROM Contact')).totalSize > 0);
+    assert.equal(refreshes.length, 1, 'one refresh');
+    assert.notEqual(conn.accessToken, revoked);
 
-  // A connection made from stored tokens alone, the access token long gone.
-  const stored = new Connection({ oauth2: client, instanceUrl: app.lightningOrigin, accessToken: revoked, refreshToken, version: VERSION });
-  assert.equal((await stored.query<{ Id: string }>(`SELECT Id FROM User WHERE Id = '${DEMO.thirdAgent.id}'`)).records[0]?.Id, DEMO.thirdAgent.id);
-});
+    // A connection made from stored tokens alone, the access token long gone.
+    const stored = new Connection({ oauth2: client, instanceUrl: app.lightningOrigin, accessToken: revoked, refreshToken, version: VERSION });
+    assert.equal((await stored.query<{ Id: string }>(`SELECT Id FROM User WHERE Id = '${DEMO.thirdAgent.id}'`)).records[0]?.Id, DEMO.thirdAgent.id);
+  },
+);
 
 test('revoking a refresh token ends it and every access token issued with it; an unknown token is unsupported_token_type', { timeout: 30_000 }, async () => {
   const { cookie } = await signIn(DEMO.agent.username);
@@ -166,7 +189,9 @@ test('revoking a refresh token ends it and every access token issued with it; an
   const unknown = await rejection(client.revokeToken('not-a-token-of-this-org'));
   assert.equal(unknown.name, 'unsupported_token_type');
   const res = await fetch(`${app.lightningOrigin}/services/oauth2/revoke`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=',
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'token=',
   });
   assert.equal(res.status, 400);
   assert.equal(new URLSearchParams(await res.text()).get('error'), 'invalid_token');
@@ -178,32 +203,45 @@ test('revoking a refresh token ends it and every access token issued with it; an
   assert.equal((await refreshGrant(got.body.refresh_token!)).body.error, 'invalid_grant');
 });
 
-test('token endpoint failures: unknown code, wrong redirect URI, another client, no client id, a refresh token of another client', { timeout: 30_000 }, async () => {
-  const { cookie } = await signIn(DEMO.agent.username);
-  assert.deepEqual(await codeGrant('made-up-code'), { status: 400, body: { error: 'invalid_grant', error_description: 'invalid authorization code' } });
-  assert.deepEqual(await codeGrant(await authorizationCode(oauth2(), cookie), { redirect_uri: 'http://localhost:1717/Other' }),
-    { status: 400, body: { error: 'redirect_uri_mismatch', error_description: 'redirect_uri must match configuration' } });
-  assert.deepEqual(await codeGrant(await authorizationCode(oauth2(), cookie), { client_id: 'another-app' }),
-    { status: 400, body: { error: 'invalid_grant', error_description: 'invalid authorization code' } });
-  assert.deepEqual(await codeGrant(await authorizationCode(oauth2(), cookie), { client_id: '' }),
-    { status: 400, body: { error: 'invalid_client_id', error_description: 'client identifier invalid' } });
+test(
+  'token endpoint failures: unknown code, wrong redirect URI, another client, no client id, a refresh token of another client',
+  { timeout: 30_000 },
+  async () => {
+    const { cookie } = await signIn(DEMO.agent.username);
+    assert.deepEqual(await codeGrant('made-up-code'), { status: 400, body: { error: 'invalid_grant', error_description: 'invalid authorization code' } });
+    assert.deepEqual(await codeGrant(await authorizationCode(oauth2(), cookie), { redirect_uri: 'http://localhost:1717/Other' }), {
+      status: 400,
+      body: { error: 'redirect_uri_mismatch', error_description: 'redirect_uri must match configuration' },
+    });
+    assert.deepEqual(await codeGrant(await authorizationCode(oauth2(), cookie), { client_id: 'another-app' }), {
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'invalid authorization code' },
+    });
+    assert.deepEqual(await codeGrant(await authorizationCode(oauth2(), cookie), { client_id: '' }), {
+      status: 400,
+      body: { error: 'invalid_client_id', error_description: 'client identifier invalid' },
+    });
 
-  const good = await codeGrant(await authorizationCode(oauth2(), cookie));
-  assert.deepEqual(await refreshGrant(good.body.refresh_token!, 'another-app'),
-    { status: 400, body: { error: 'invalid_grant', error_description: 'expired access/refresh token' } });
-  assert.deepEqual(await refreshGrant('made-up'),
-    { status: 400, body: { error: 'invalid_grant', error_description: 'expired access/refresh token' } });
-});
+    const good = await codeGrant(await authorizationCode(oauth2(), cookie));
+    assert.deepEqual(await refreshGrant(good.body.refresh_token!, 'another-app'), {
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'expired access/refresh token' },
+    });
+    assert.deepEqual(await refreshGrant('made-up'), { status: 400, body: { error: 'invalid_grant', error_description: 'expired access/refresh token' } });
+  },
+);
 
-test('PKCE: jsforce\'s code verifier completes the flow; a wrong or missing verifier is invalid_grant', { timeout: 30_000 }, async () => {
+test("PKCE: jsforce's code verifier completes the flow; a wrong or missing verifier is invalid_grant", { timeout: 30_000 }, async () => {
   const { cookie } = await signIn(DEMO.agent.username);
   const client = oauth2({ useVerifier: true });
   const conn = new Connection({ oauth2: client, version: VERSION });
   assert.equal((await conn.authorize(await authorizationCode(client, cookie))).id, DEMO.agent.id);
 
   const code = await authorizationCode(client, cookie);
-  assert.deepEqual(await codeGrant(code, { code_verifier: 'not-the-verifier-not-the-verifier-not-the-verifier' }),
-    { status: 400, body: { error: 'invalid_grant', error_description: 'invalid code verifier' } });
+  assert.deepEqual(await codeGrant(code, { code_verifier: 'not-the-verifier-not-the-verifier-not-the-verifier' }), {
+    status: 400,
+    body: { error: 'invalid_grant', error_description: 'invalid code verifier' },
+  });
   const missing = await authorizationCode(client, cookie);
   assert.equal((await codeGrant(missing)).body.error_description, 'invalid code verifier');
   // Only S256.
@@ -211,30 +249,34 @@ test('PKCE: jsforce\'s code verifier completes the flow; a wrong or missing veri
   assert.equal(plain.searchParams.get('error'), 'invalid_request');
 });
 
-test('a browser without a session meets the login page, and signing in there finishes the flow; prompt=login asks even with one', { timeout: 30_000 }, async () => {
-  const client = oauth2();
-  const authorizeUrl = client.getAuthorizationUrl({ state: 's1', prompt: 'login consent' });
-  const toLogin = await visit(authorizeUrl);
-  assert.equal(toLogin.pathname, '/login');
-  const startURL = toLogin.searchParams.get('startURL')!;
-  assert.match(startURL, /^\/services\/oauth2\/authorize\?/);
-  assert.equal(new URL(startURL, app.lightningOrigin).searchParams.get('prompt'), 'consent', 'prompt=login is not asked twice');
-  const page = await fetch(new URL(`${toLogin.pathname}${toLogin.search}`, app.lightningOrigin));
-  assert.match(await page.text(), /name="startURL" value="\/services\/oauth2\/authorize\?/, 'the login form carries the way back');
+test(
+  'a browser without a session meets the login page, and signing in there finishes the flow; prompt=login asks even with one',
+  { timeout: 30_000 },
+  async () => {
+    const client = oauth2();
+    const authorizeUrl = client.getAuthorizationUrl({ state: 's1', prompt: 'login consent' });
+    const toLogin = await visit(authorizeUrl);
+    assert.equal(toLogin.pathname, '/login');
+    const startURL = toLogin.searchParams.get('startURL')!;
+    assert.match(startURL, /^\/services\/oauth2\/authorize\?/);
+    assert.equal(new URL(startURL, app.lightningOrigin).searchParams.get('prompt'), 'consent', 'prompt=login is not asked twice');
+    const page = await fetch(new URL(`${toLogin.pathname}${toLogin.search}`, app.lightningOrigin));
+    assert.match(await page.text(), /name="startURL" value="\/services\/oauth2\/authorize\?/, 'the login form carries the way back');
 
-  const signedIn = await signIn(DEMO.secondAgent.username, startURL);
-  assert.equal(signedIn.location, startURL, 'the login page sends the browser back to authorize');
-  const back = await visit(signedIn.location, signedIn.cookie);
-  assert.equal(back.searchParams.get('state'), 's1');
-  const conn = new Connection({ oauth2: client, version: VERSION });
-  assert.equal((await conn.authorize(back.searchParams.get('code')!)).id, DEMO.secondAgent.id);
+    const signedIn = await signIn(DEMO.secondAgent.username, startURL);
+    assert.equal(signedIn.location, startURL, 'the login page sends the browser back to authorize');
+    const back = await visit(signedIn.location, signedIn.cookie);
+    assert.equal(back.searchParams.get('state'), 's1');
+    const conn = new Connection({ oauth2: client, version: VERSION });
+    assert.equal((await conn.authorize(back.searchParams.get('code')!)).id, DEMO.secondAgent.id);
 
-  // Already signed in, prompt=login still goes to the login page; prompt=none without a session comes back with login_required.
-  assert.equal((await visit(client.getAuthorizationUrl({ prompt: 'login' }), signedIn.cookie)).pathname, '/login');
-  const none = await visit(client.getAuthorizationUrl({ prompt: 'none', state: 's2' }));
-  assert.equal(`${none.origin}${none.pathname}`, REDIRECT_URI);
-  assert.deepEqual([none.searchParams.get('error'), none.searchParams.get('state')], ['login_required', 's2']);
-});
+    // Already signed in, prompt=login still goes to the login page; prompt=none without a session comes back with login_required.
+    assert.equal((await visit(client.getAuthorizationUrl({ prompt: 'login' }), signedIn.cookie)).pathname, '/login');
+    const none = await visit(client.getAuthorizationUrl({ prompt: 'none', state: 's2' }));
+    assert.equal(`${none.origin}${none.pathname}`, REDIRECT_URI);
+    assert.deepEqual([none.searchParams.get('error'), none.searchParams.get('state')], ['login_required', 's2']);
+  },
+);
 
 test('authorize errors: a bad redirect URI or no client id is a 400 page; other errors go back to the app with the state', { timeout: 30_000 }, async () => {
   const { cookie } = await signIn(DEMO.agent.username);
@@ -277,7 +319,9 @@ test('user-agent flow: the access token comes back in the fragment with the stat
   assert.equal(me.username, DEMO.agent.username);
   assert.ok((await conn.query('SELECT Id FROM Contact LIMIT 1')).totalSize >= 1);
   // Errors go back in the fragment as well.
-  const scope = fragment(await visit(authorize({ response_type: 'token', client_id: 'app', redirect_uri: REDIRECT_URI, scope: 'api everything', state: 's' }), cookie));
+  const scope = fragment(
+    await visit(authorize({ response_type: 'token', client_id: 'app', redirect_uri: REDIRECT_URI, scope: 'api everything', state: 's' }), cookie),
+  );
   assert.deepEqual([scope.get('error'), scope.get('state'), scope.get('access_token')], ['invalid_scope', 's', null]);
   const silent = await visit(authorize({ response_type: 'token', client_id: 'app', redirect_uri: REDIRECT_URI, prompt: 'none' }));
   assert.deepEqual([fragment(silent).get('error'), silent.search], ['login_required', '']);
@@ -286,12 +330,16 @@ test('user-agent flow: the access token comes back in the fragment with the stat
   assert.equal(login.pathname, '/login');
 });
 
-test('the request guard: token and revoke need no session, but another site\'s Origin and a body that is no form are still refused', { timeout: 30_000 }, async () => {
-  const post = (path: string, headers: Record<string, string>) => fetch(`${app.lightningOrigin}${path}`, { method: 'POST', headers, body: 'token=x' });
-  for (const path of ['/services/oauth2/token', '/services/oauth2/revoke']) {
-    assert.equal((await post(path, { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://attacker.example' })).status, 403, path);
-    assert.equal((await post(path, { 'content-type': 'text/plain' })).status, 415, path);
-    const reached = await post(path, { 'content-type': 'application/x-www-form-urlencoded' });
-    assert.equal(reached.status, 400, `${path}: reaches the endpoint, which refuses the token`);
-  }
-});
+test(
+  "the request guard: token and revoke need no session, but another site's Origin and a body that is no form are still refused",
+  { timeout: 30_000 },
+  async () => {
+    const post = (path: string, headers: Record<string, string>) => fetch(`${app.lightningOrigin}${path}`, { method: 'POST', headers, body: 'token=x' });
+    for (const path of ['/services/oauth2/token', '/services/oauth2/revoke']) {
+      assert.equal((await post(path, { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://attacker.example' })).status, 403, path);
+      assert.equal((await post(path, { 'content-type': 'text/plain' })).status, 415, path);
+      const reached = await post(path, { 'content-type': 'application/x-www-form-urlencoded' });
+      assert.equal(reached.status, 400, `${path}: reaches the endpoint, which refuses the token`);
+    }
+  },
+);

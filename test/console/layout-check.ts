@@ -14,7 +14,12 @@
  */
 import type { Page } from 'playwright-core';
 
-export interface Rect { readonly x: number; readonly y: number; readonly w: number; readonly h: number }
+export interface Rect {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
 export interface Problem {
   readonly kind: 'page-overflow' | 'cut-off' | 'overlap' | 'clipped-text' | 'wrapped-tab';
   readonly message: string;

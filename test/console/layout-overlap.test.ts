@@ -15,7 +15,10 @@ import { startHarness, type Harness } from '../e2e/harness.ts';
 import { checkLayout, formatProblems } from './layout-check.ts';
 
 const OUT = 'test-results/layout';
-const VIEWPORTS = [{ width: 1440, height: 900 }, { width: 1024, height: 768 }] as const;
+const VIEWPORTS = [
+  { width: 1440, height: 900 },
+  { width: 1024, height: 768 },
+] as const;
 const RECORDS = [
   { page: 'home', path: '/lightning/page/home', waitFor: 'h1, h2' },
   { page: 'contact', path: `/lightning/r/Contact/${DEMO.uniqueContact.id}/view`, waitFor: `text=${DEMO.uniqueContact.name}` },
@@ -45,7 +48,7 @@ async function shotAndCheck(page: Page, name: string, failures: string[]): Promi
   if (problems.length) failures.push(formatProblems(`${name} at ${width}x${height}`, problems));
 }
 
-describe('the console\'s main pages have no overlapping or cut-off controls', { concurrency: false, timeout: 60_000 }, () => {
+describe("the console's main pages have no overlapping or cut-off controls", { concurrency: false, timeout: 60_000 }, () => {
   let h: Harness;
   before(async () => {
     h = await startHarness();
@@ -92,7 +95,7 @@ describe('the console\'s main pages have no overlapping or cut-off controls', { 
     });
   }
 
-  test('the utility bar\'s icons draw from symbols served one by one; the whole SLDS sprite is never fetched', { timeout: 20_000 }, async () => {
+  test("the utility bar's icons draw from symbols served one by one; the whole SLDS sprite is never fetched", { timeout: 20_000 }, async () => {
     const context = await h.browser.newContext({ ignoreHTTPSErrors: true, viewport: VIEWPORTS[1] });
     try {
       const page = await context.newPage();
@@ -101,12 +104,12 @@ describe('the console\'s main pages have no overlapping or cut-off controls', { 
       await page.goto(h.console.consoleUrl());
       await ready(page);
       await setPanel(page, /^Phone$/, true);
-      const icons = await page.evaluate(`Promise.all([...document.querySelectorAll('.console-utility-bar svg use, #phone-panel svg use')].map(async (use) => {
+      const icons = (await page.evaluate(`Promise.all([...document.querySelectorAll('.console-utility-bar svg use, #phone-panel svg use')].map(async (use) => {
         const href = use.getAttribute('href');
         const res = await fetch(href);
         const box = use.getBBox();
         return { href, status: res.status, type: res.headers.get('content-type'), body: await res.text(), drawn: box.width > 0 && box.height > 0 };
-      }))`) as { href: string; status: number; type: string; body: string; drawn: boolean }[];
+      }))`)) as { href: string; status: number; type: string; body: string; drawn: boolean }[];
       assert.ok(icons.length >= 2, `the Phone button and panel header have icons (${icons.length})`);
       for (const icon of icons) {
         const [path, name] = icon.href.split('#');
@@ -117,23 +120,30 @@ describe('the console\'s main pages have no overlapping or cut-off controls', { 
         assert.ok(icon.body.includes(`id="${name}"`), `${icon.href}: the symbol the fragment names`);
         assert.ok(icon.drawn, `${icon.href} is drawn`);
       }
-      assert.deepEqual(fetched.filter((p) => p.endsWith('/symbols.svg')), [], 'no sprite of every icon');
+      assert.deepEqual(
+        fetched.filter((p) => p.endsWith('/symbols.svg')),
+        [],
+        'no sprite of every icon',
+      );
     } finally {
       await context.close();
     }
   });
 
-  test('the checker reports overlapping controls and panels, a cut-off control, sideways scrolling, clipped text and a wrapped tab', { timeout: 20_000 }, async () => {
-    const context = await h.browser.newContext({ ignoreHTTPSErrors: true, viewport: VIEWPORTS[1] });
-    try {
-      const page = await context.newPage();
-      await page.goto(h.console.consoleUrl());
-      await ready(page);
-      await setPanel(page, /^Phone$/, true);
-      await setPanel(page, /^Omni-Channel/, true);
-      const search = await page.getByRole('searchbox', { name: 'Search', exact: true }).boundingBox();
-      assert.ok(search, 'the header has a search box');
-      await page.evaluate(`(() => {
+  test(
+    'the checker reports overlapping controls and panels, a cut-off control, sideways scrolling, clipped text and a wrapped tab',
+    { timeout: 20_000 },
+    async () => {
+      const context = await h.browser.newContext({ ignoreHTTPSErrors: true, viewport: VIEWPORTS[1] });
+      try {
+        const page = await context.newPage();
+        await page.goto(h.console.consoleUrl());
+        await ready(page);
+        await setPanel(page, /^Phone$/, true);
+        await setPanel(page, /^Omni-Channel/, true);
+        const search = await page.getByRole('searchbox', { name: 'Search', exact: true }).boundingBox();
+        assert.ok(search, 'the header has a search box');
+        await page.evaluate(`(() => {
         const b = document.createElement('button');
         b.textContent = 'Intruder';
         b.style.cssText = 'position:fixed;left:${search.x + 4}px;top:${search.y + 2}px;width:80px;height:20px;z-index:1';
@@ -152,18 +162,40 @@ describe('the console\'s main pages have no overlapping or cut-off controls', { 
         // The tab layout this file once caught: SLDS's block tab link pushes the close button down.
         document.querySelector('[role=tab]').parentElement.style.display = 'block';
       })()`);
-      const problems = await checkLayout(page);
-      const text = formatProblems('injected', problems);
-      assert.ok(problems.some((p) => p.kind === 'overlap' && p.message.includes('"Intruder"') && p.message.includes('input')), text);
-      assert.ok(problems.some((p) => p.kind === 'overlap' && p.message.includes('section#phone-panel') && p.message.includes('section#omni-panel')), text);
-      // A control deep in a panel is named with the panel it is in.
-      assert.ok(problems.some((p) => p.kind === 'overlap' && p.message.includes('"Offline" (#omni-panel … ')), text);
-      assert.ok(problems.some((p) => p.kind === 'cut-off' && p.message.includes('"Too wide"')), text);
-      assert.ok(problems.some((p) => p.kind === 'page-overflow'), text);
-      assert.ok(problems.some((p) => p.kind === 'clipped-text' && p.message.includes('A tab label far too long')), text);
-      assert.ok(problems.some((p) => p.kind === 'wrapped-tab' && p.message.includes('"Close Home"')), text);
-    } finally {
-      await context.close();
-    }
-  });
+        const problems = await checkLayout(page);
+        const text = formatProblems('injected', problems);
+        assert.ok(
+          problems.some((p) => p.kind === 'overlap' && p.message.includes('"Intruder"') && p.message.includes('input')),
+          text,
+        );
+        assert.ok(
+          problems.some((p) => p.kind === 'overlap' && p.message.includes('section#phone-panel') && p.message.includes('section#omni-panel')),
+          text,
+        );
+        // A control deep in a panel is named with the panel it is in.
+        assert.ok(
+          problems.some((p) => p.kind === 'overlap' && p.message.includes('"Offline" (#omni-panel … ')),
+          text,
+        );
+        assert.ok(
+          problems.some((p) => p.kind === 'cut-off' && p.message.includes('"Too wide"')),
+          text,
+        );
+        assert.ok(
+          problems.some((p) => p.kind === 'page-overflow'),
+          text,
+        );
+        assert.ok(
+          problems.some((p) => p.kind === 'clipped-text' && p.message.includes('A tab label far too long')),
+          text,
+        );
+        assert.ok(
+          problems.some((p) => p.kind === 'wrapped-tab' && p.message.includes('"Close Home"')),
+          text,
+        );
+      } finally {
+        await context.close();
+      }
+    },
+  );
 });

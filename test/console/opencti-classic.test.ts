@@ -12,15 +12,23 @@ let page: Page;
 let frame: Frame;
 let contactId: string;
 
-type Probe = { call(path: string, args?: unknown[]): Promise<{ result?: unknown; error?: string; id?: string }>; listen(path: string): void; events: Record<string, { result: string }[]>; loadErrors: string[] };
-const call = (path: string, args: unknown[] = []) => frame.evaluate(([p, a]) => (window as unknown as { probe: Probe }).probe.call(p as string, a as unknown[]), [path, args] as const);
+type Probe = {
+  call(path: string, args?: unknown[]): Promise<{ result?: unknown; error?: string; id?: string }>;
+  listen(path: string): void;
+  events: Record<string, { result: string }[]>;
+  loadErrors: string[];
+};
+const call = (path: string, args: unknown[] = []) =>
+  frame.evaluate(([p, a]) => (window as unknown as { probe: Probe }).probe.call(p as string, a as unknown[]), [path, args] as const);
 
 before(async () => {
   h = await startHarness();
   const userId = await h.defaultUserId();
   await h.useCallCenter(userId, { internalName: 'ClassicCenter', adapterUrl: '/apex/ClassicProbe', mode: 'Classic' });
   await h.setLayout(userId, layout({ objects: { Contact: ['Name'] }, pops: { SingleMatch: { screenPopType: 'PopToEntity' } } }));
-  const r = await h.api<{ id: string }>('POST', '/emulator/api/console/objects/Contact/records', { fields: { FirstName: 'Clara', LastName: 'Classic', Phone: '+1 212 555 0177' } });
+  const r = await h.api<{ id: string }>('POST', '/emulator/api/console/objects/Contact/records', {
+    fields: { FirstName: 'Clara', LastName: 'Classic', Phone: '+1 212 555 0177' },
+  });
   contactId = r.body.id;
   ({ page, frame } = await h.openConsole({ classic: true, framePath: '/apex/ClassicProbe' }));
   await frame.waitForFunction(() => (window as unknown as { probe?: { ready?: boolean } }).probe?.ready === true);

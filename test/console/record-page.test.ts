@@ -34,10 +34,21 @@ async function open(path: string, heading: string): Promise<void> {
 
 it('a record page shows formatted values, lookups as links, related lists and the call timeline', { timeout: 15_000 }, async () => {
   const logged = await h.api<{ success: boolean; returnValue: { recordId: string } }>('POST', '/emulator/api/console/opencti/saveLog', {
-    args: { object: {
-      entityApiName: 'Task', Subject: 'Record page call', Status: 'Completed', Type: 'Call', CallType: 'Inbound', CallDisposition: 'Resolved',
-      CallDurationInSeconds: 125, ActivityDate: '2026-03-05', WhoId: DEMO.uniqueContact.id, WhatId: DEMO.account.id, Description: 'Reset the portal password.',
-    } },
+    args: {
+      object: {
+        entityApiName: 'Task',
+        Subject: 'Record page call',
+        Status: 'Completed',
+        Type: 'Call',
+        CallType: 'Inbound',
+        CallDisposition: 'Resolved',
+        CallDurationInSeconds: 125,
+        ActivityDate: '2026-03-05',
+        WhoId: DEMO.uniqueContact.id,
+        WhatId: DEMO.account.id,
+        Description: 'Reset the portal password.',
+      },
+    },
   });
   assert.equal(logged.body.success, true, JSON.stringify(logged.body));
   const expected = {
@@ -70,7 +81,11 @@ it('a record page shows formatted values, lookups as links, related lists and th
   assert.equal(await account.count(), 1);
   await account.click();
   await page.getByRole('heading', { name: DEMO.account.name, level: 1 }).waitFor({ timeout: 5000 });
-  for (const [label, n] of [['Contacts', expected.contacts], ['Cases', expected.cases], ['Opportunities', expected.opportunities]] as const) {
+  for (const [label, n] of [
+    ['Contacts', expected.contacts],
+    ['Cases', expected.cases],
+    ['Opportunities', expected.opportunities],
+  ] as const) {
     await page.getByRole('heading', { name: `${label} (${n})` }).waitFor({ timeout: 5000 });
   }
   assert.ok(expected.contacts >= 3, 'Acme has its seeded contacts');
@@ -90,7 +105,7 @@ it('two renders that overlap show one page, the later one; a refresh keeps the p
       window.__console.navigate(${JSON.stringify(`/lightning/r/Contact/${DEMO.uniqueContact.id}/view`)}),
       window.__console.navigate(${JSON.stringify(`/lightning/r/Account/${DEMO.account.id}/view`)}),
     ])`);
-    assert.deepEqual(await titles(), [DEMO.account.name], 'one page: the later navigation\'s');
+    assert.deepEqual(await titles(), [DEMO.account.name], "one page: the later navigation's");
     // Refreshes (refreshView) while the page is up: it never goes blank, and stays one page.
     const blank = await p.evaluate(`(async () => {
       let blank = 0;

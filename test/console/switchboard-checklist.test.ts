@@ -15,9 +15,10 @@ import { openAgentConsole, openRegisteredAgent, startHarness, type Harness } fro
 import { freePort } from '../support/ports.ts';
 
 /** Opens the Phone utility item (minimised, its panel is off screen). */
-const openPhone = (page: Page): Promise<void> => page.getByRole('contentinfo', { name: 'Utility Bar' }).getByRole('button', { name: 'Phone', exact: true }).click({ timeout: 20_000 });
+const openPhone = (page: Page): Promise<void> =>
+  page.getByRole('contentinfo', { name: 'Utility Bar' }).getByRole('button', { name: 'Phone', exact: true }).click({ timeout: 20_000 });
 
-test('the test call\'s tone measurement reads the amplitude at the tone\'s frequency, and little of anything else', () => {
+test("the test call's tone measurement reads the amplitude at the tone's frequency, and little of anything else", () => {
   const sine = (hz: number, amplitude: number, rate: number, n = 4096): Float32Array =>
     Float32Array.from({ length: n }, (_, i) => amplitude * Math.sin((2 * Math.PI * hz * i) / rate + 0.7));
   for (const rate of [48_000, 44_100]) {
@@ -43,12 +44,15 @@ describe('Setup > Switchboard: checklist, test call, diagnosis', { concurrency: 
   };
   const step = (title: RegExp) => page.getByRole('list', { name: 'Setup checklist' }).getByRole('listitem').filter({ hasText: title });
 
-  before(async () => {
-    h = await startHarness();
-    callCenterId = h.console.data.callCenters()[0]!.Id;
-    page = await (await h.browser.newContext({ ignoreHTTPSErrors: true })).newPage();
-    await openSetup();
-  }, { timeout: 60_000 });
+  before(
+    async () => {
+      h = await startHarness();
+      callCenterId = h.console.data.callCenters()[0]!.Id;
+      page = await (await h.browser.newContext({ ignoreHTTPSErrors: true })).newPage();
+      await openSetup();
+    },
+    { timeout: 60_000 },
+  );
   after(async () => h?.close());
 
   test('the demo call center: every step the emulator can check is done; the test call is still to run', { timeout: 30_000 }, async () => {
@@ -57,7 +61,10 @@ describe('Setup > Switchboard: checklist, test call, diagnosis', { concurrency: 
     const users = await step(/^Users assigned/).innerText();
     assert.match(users, /^Users assigned: Done\n+3 assigned: /);
     for (const agent of [DEMO.agent, DEMO.secondAgent, DEMO.thirdAgent]) assert.ok(users.includes(`${agent.name} (${agent.extension})`), users);
-    assert.match(await step(/^Utility item added/).innerText(), /: Done\n+The Service Console's Phone utility item \(Open CTI Softphone\) loads in the background/);
+    assert.match(
+      await step(/^Utility item added/).innerText(),
+      /: Done\n+The Service Console's Phone utility item \(Open CTI Softphone\) loads in the background/,
+    );
     assert.match(await step(/^A test call/).innerText(), /^A test call: Not checked yet/);
     assert.equal(await page.getByRole('link', { name: /^Fix in / }).count(), 0, 'nothing to fix');
   });
@@ -89,7 +96,10 @@ describe('Setup > Switchboard: checklist, test call, diagnosis', { concurrency: 
     });
     const text = await passed.innerText();
     t.diagnostic(text);
-    const m = /Sent (\d+) audio packets \((\d+) bytes\), received (\d+) \((\d+) bytes\); the 440 Hz tone went out at level ([\d.]+) and came back at ([\d.]+)\./.exec(text);
+    const m =
+      /Sent (\d+) audio packets \((\d+) bytes\), received (\d+) \((\d+) bytes\); the 440 Hz tone went out at level ([\d.]+) and came back at ([\d.]+)\./.exec(
+        text,
+      );
     assert.ok(m, text);
     const [sent, sentBytes, received, receivedBytes, out, back] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
     assert.ok(sentBytes > 0 && receivedBytes > 0, text);
@@ -114,8 +124,20 @@ describe('Setup > Switchboard: checklist, test call, diagnosis', { concurrency: 
     await page.getByRole('button', { name: 'Run diagnosis' }).click();
     const results = page.getByRole('list', { name: 'Diagnosis results' });
     await results.waitFor({ timeout: 15_000 });
-    assert.match(await results.getByRole('listitem').filter({ hasText: /phone system answered/ }).innerText(), new RegExp(`^OK: The phone system answered at ${h.sip.url.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(200 OK, \\d+ ms\\)\\.`));
-    assert.match(await results.getByRole('listitem').filter({ hasText: /security policy/ }).innerText(), /^OK: /);
+    assert.match(
+      await results
+        .getByRole('listitem')
+        .filter({ hasText: /phone system answered/ })
+        .innerText(),
+      new RegExp(`^OK: The phone system answered at ${h.sip.url.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(200 OK, \\d+ ms\\)\\.`),
+    );
+    assert.match(
+      await results
+        .getByRole('listitem')
+        .filter({ hasText: /security policy/ })
+        .innerText(),
+      /^OK: /,
+    );
 
     const dead = `ws://127.0.0.1:${await freePort()}/`;
     await page.getByLabel('* SIP WebSocket URL', { exact: true }).fill(dead);
@@ -124,22 +146,28 @@ describe('Setup > Switchboard: checklist, test call, diagnosis', { concurrency: 
     await problem.waitFor({ timeout: 15_000 });
     assert.match(await problem.innerText(), /^Problem: No WebSocket connection to ws:\/\/127\.0\.0\.1:\d+\/ could be opened\.\n+Why: .*\n+Fix: /);
     // The connector page's policy lists the saved call centers' WebSockets only: an unsaved URL is not among them.
-    assert.match(await page.getByRole('list', { name: 'Diagnosis results' }).getByRole('listitem').filter({ hasText: 'Content-Security-Policy' }).innerText(), /^Problem: The page's Content-Security-Policy blocks connections to ws:\/\/127\.0\.0\.1:\d+\./);
+    assert.match(
+      await page.getByRole('list', { name: 'Diagnosis results' }).getByRole('listitem').filter({ hasText: 'Content-Security-Policy' }).innerText(),
+      /^Problem: The page's Content-Security-Policy blocks connections to ws:\/\/127\.0\.0\.1:\d+\./,
+    );
   });
 
-  test('the agent\'s Help tab: Run diagnosis shows the phone registered', { timeout: 60_000 }, async () => {
+  test("the agent's Help tab: Run diagnosis shows the phone registered", { timeout: 60_000 }, async () => {
     const agent = await openRegisteredAgent(h, DEMO.agent);
     await openPhone(agent.page);
     await agent.phone.getByRole('tab', { name: 'Help' }).click();
     await agent.phone.getByRole('button', { name: 'Run diagnosis' }).click();
     const results = agent.phone.getByRole('list', { name: 'Diagnosis results' });
     await results.waitFor({ timeout: 15_000 });
-    assert.match(await results.getByRole('listitem').filter({ hasText: 'The phone is registered with the phone system.' }).innerText(), /^OK: The phone is registered with the phone system\.\n+Why: Calls to your extension ring here\.$/);
+    assert.match(
+      await results.getByRole('listitem').filter({ hasText: 'The phone is registered with the phone system.' }).innerText(),
+      /^OK: The phone is registered with the phone system\.\n+Why: Calls to your extension ring here\.$/,
+    );
     assert.match(await results.getByRole('listitem').filter({ hasText: 'phone system answered' }).innerText(), /^OK: /);
     await agent.context.close();
   });
 
-  test('the agent\'s Help tab: a SIP WebSocket nothing answers is a clear finding', { timeout: 60_000 }, async () => {
+  test("the agent's Help tab: a SIP WebSocket nothing answers is a clear finding", { timeout: 60_000 }, async () => {
     const original = h.console.data.callCenterSettings(callCenterId)['/switchboard/sipWebSocketUrl']!;
     const dead = `ws://127.0.0.1:${await freePort()}/`;
     h.console.data.setCallCenterItem(callCenterId, 'switchboard', 'sipWebSocketUrl', dead);
@@ -150,8 +178,19 @@ describe('Setup > Switchboard: checklist, test call, diagnosis', { concurrency: 
       await agent.phone.getByRole('button', { name: 'Run diagnosis' }).click();
       const problem = agent.phone.getByRole('list', { name: 'Diagnosis results' }).getByRole('listitem').filter({ hasText: 'No WebSocket connection' });
       await problem.waitFor({ timeout: 20_000 });
-      assert.match(await problem.innerText(), new RegExp(`^Problem: No WebSocket connection to ${dead.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} could be opened\\.\\n+Why: Nothing answers on that host and port.*\\n+Fix: `));
-      assert.match(await agent.phone.getByRole('status').filter({ hasText: /problem\(s\) found/ }).innerText(), /^\d+ problem\(s\) found\.$/);
+      assert.match(
+        await problem.innerText(),
+        new RegExp(
+          `^Problem: No WebSocket connection to ${dead.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} could be opened\\.\\n+Why: Nothing answers on that host and port.*\\n+Fix: `,
+        ),
+      );
+      assert.match(
+        await agent.phone
+          .getByRole('status')
+          .filter({ hasText: /problem\(s\) found/ })
+          .innerText(),
+        /^\d+ problem\(s\) found\.$/,
+      );
       await agent.context.close();
     } finally {
       h.console.data.setCallCenterItem(callCenterId, 'switchboard', 'sipWebSocketUrl', original);

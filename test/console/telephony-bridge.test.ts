@@ -30,7 +30,15 @@ before(async () => {
     <item sortOrder="0" name="reqTelephonyIntegrationCertificate" label="Telephony Integration Certificate">${keys.certificate}</item>
   </section>
 </callCenter>`);
-  const client = new ScrtClient({ scrtUrl: app.lightningOrigin, orgId: ORG_ID, callCenter: 'BridgeVoice', providerName: 'Switchboard', key: keys.privateKey, logger: silentLogger, timeoutMs: 5000 });
+  const client = new ScrtClient({
+    scrtUrl: app.lightningOrigin,
+    orgId: ORG_ID,
+    callCenter: 'BridgeVoice',
+    providerName: 'Switchboard',
+    key: keys.privateKey,
+    logger: silentLogger,
+    timeoutMs: 5000,
+  });
   bridge = await startVoiceBridge({ client, port: 0, logger: silentLogger });
   conn = new Connection({ instanceUrl: app.lightningOrigin, accessToken: app.apiToken, version: '62.0' });
 });
@@ -42,7 +50,7 @@ after(async () => {
 
 const post = async (path: string, body: unknown) => {
   const res = await fetch(`${bridge.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, body: await res.json() as Record<string, unknown> };
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 
 test('a call through the voice bridge: one VoiceCall per Call-ID, ended with its duration and recording', { timeout: 30_000 }, async () => {
@@ -55,15 +63,23 @@ test('a call through the voice bridge: one VoiceCall per Call-ID, ended with its
   const again = await post('/v1/calls', start);
   assert.equal(again.body.voiceCallId, voiceCallId, 'a retried INVITE gets the same VoiceCall');
 
-  const ended = await post(`/v1/calls/${encodeURIComponent(callId)}/end`, { endTime: '2026-12-07T01:03:20.000Z', disconnectReason: 'CUSTOMER_DISCONNECT', recordingLocation: 'https://pbx.example/rec/1.wav', totalRecordingDuration: 190 });
+  const ended = await post(`/v1/calls/${encodeURIComponent(callId)}/end`, {
+    endTime: '2026-12-07T01:03:20.000Z',
+    disconnectReason: 'CUSTOMER_DISCONNECT',
+    recordingLocation: 'https://pbx.example/rec/1.wav',
+    totalRecordingDuration: 190,
+  });
   assert.equal(ended.status, 200, JSON.stringify(ended.body));
 
   const q = await conn.query<Record<string, unknown> & { CallCenter: { Name: string } }>(
-    `SELECT Id, CallType, FromPhoneNumber, CallDurationInSeconds, DisconnectReason, IsActiveCall, CallRecordingId, CallCenter.Name FROM VoiceCall WHERE VendorCallKey = '${callId}'`);
+    `SELECT Id, CallType, FromPhoneNumber, CallDurationInSeconds, DisconnectReason, IsActiveCall, CallRecordingId, CallCenter.Name FROM VoiceCall WHERE VendorCallKey = '${callId}'`,
+  );
   assert.equal(q.totalSize, 1);
   const r = q.records[0]!;
-  assert.deepEqual([r.Id, r.CallType, r.FromPhoneNumber, r.CallDurationInSeconds, r.DisconnectReason, r.IsActiveCall, r.CallCenter.Name],
-    [voiceCallId, 'Inbound', '+14155550134', 200, 'CUSTOMER_DISCONNECT', false, 'Bridge Voice']);
-  const recording = await conn.sobject('VoiceCallRecording').retrieve(String(r.CallRecordingId)) as Record<string, unknown>;
+  assert.deepEqual(
+    [r.Id, r.CallType, r.FromPhoneNumber, r.CallDurationInSeconds, r.DisconnectReason, r.IsActiveCall, r.CallCenter.Name],
+    [voiceCallId, 'Inbound', '+14155550134', 200, 'CUSTOMER_DISCONNECT', false, 'Bridge Voice'],
+  );
+  const recording = (await conn.sobject('VoiceCallRecording').retrieve(String(r.CallRecordingId))) as Record<string, unknown>;
   assert.deepEqual([recording.RecordingLocation, recording.DurationInSeconds], ['https://pbx.example/rec/1.wav', 190]);
 });

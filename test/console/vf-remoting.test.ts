@@ -25,17 +25,30 @@ after(async () => {
   await app?.close();
 });
 
-interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: string }
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
 
 /** A request to one of the emulator's origins, by 127.0.0.1 with the origin's Host. */
 function send(origin: string, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> {
   const u = new URL(origin);
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: Number(u.port), method, path, headers: { host: u.host, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: Number(u.port),
+        method,
+        path,
+        headers: { host: u.host, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -50,7 +63,11 @@ async function consoleCookie(user: string): Promise<string> {
   return cookie;
 }
 
-interface Providers { vf: { vid: string; sid: string }; actions: Record<string, { ms: { name: string; len: number; csrf: string }[] }>; service: string }
+interface Providers {
+  vf: { vid: string; sid: string };
+  actions: Record<string, { ms: { name: string; len: number; csrf: string }[] }>;
+  service: string;
+}
 
 /** Opens the Voice page as `user` through the session bridge; the page's providers and HTML. */
 async function openPage(user: string): Promise<{ providers: Providers; html: string; page: Answer }> {
@@ -71,14 +88,31 @@ async function openPage(user: string): Promise<{ providers: Providers; html: str
   return { providers: JSON.parse(json) as Providers, html: page.body, page };
 }
 
-function remote(providers: Providers, overrides: { csrf?: string; method?: string; headers?: Record<string, string>; noAuth?: boolean; vid?: string } = {}): Promise<Answer> {
+function remote(
+  providers: Providers,
+  overrides: { csrf?: string; method?: string; headers?: Record<string, string>; noAuth?: boolean; vid?: string } = {},
+): Promise<Answer> {
   const action = providers.actions.SwitchboardCredentials!.ms[0]!;
-  const body = JSON.stringify({ action: 'SwitchboardCredentials', method: overrides.method ?? action.name, data: null, type: 'rpc', tid: 7, ctx: { csrf: overrides.csrf ?? action.csrf, vid: overrides.vid ?? providers.vf.vid, ns: '', ver: 62 } });
-  return send(app.vfOrigin, 'POST', providers.service, {
-    origin: app.vfOrigin, 'content-type': 'application/json',
-    ...(overrides.noAuth ? {} : { authorization: `Bearer ${providers.vf.sid}` }),
-    ...overrides.headers,
-  }, body);
+  const body = JSON.stringify({
+    action: 'SwitchboardCredentials',
+    method: overrides.method ?? action.name,
+    data: null,
+    type: 'rpc',
+    tid: 7,
+    ctx: { csrf: overrides.csrf ?? action.csrf, vid: overrides.vid ?? providers.vf.vid, ns: '', ver: 62 },
+  });
+  return send(
+    app.vfOrigin,
+    'POST',
+    providers.service,
+    {
+      origin: app.vfOrigin,
+      'content-type': 'application/json',
+      ...(overrides.noAuth ? {} : { authorization: `Bearer ${providers.vf.sid}` }),
+      ...overrides.headers,
+    },
+    body,
+  );
 }
 
 const exception = (a: Answer) => JSON.parse(a.body) as [{ statusCode: number; type: string; message: string; tid: number | null }];
@@ -107,7 +141,7 @@ describe('the Voice connector as a Visualforce page', () => {
     assert.equal(bearer.status, 401);
   });
 
-  it('the page: the connector under the page\'s policy, the remote action named, the providers and library before the connector; a code works once', async () => {
+  it("the page: the connector under the page's policy, the remote action named, the providers and library before the connector; a code works once", async () => {
     const { providers, html, page } = await openPage(DEMO.secondAgent.username);
     assert.match(html, /<meta name="switchboard-remote-mint" content="SwitchboardCredentials.mintForVoice" \/>/);
     assert.match(html, /<script type="module" src="\/voice\/voice.js"><\/script>/);
@@ -119,8 +153,19 @@ describe('the Voice connector as a Visualforce page', () => {
     assert.doesNotMatch(csp, /unsafe-inline/);
     assert.equal(providers.service, '/apexremote');
     assert.match(providers.vf.vid, /^066\w{15}$/);
-    assert.deepEqual(providers.actions.SwitchboardCredentials!.ms.map((m) => [m.name, m.len]), [['mintForVoice', 0]]);
-    const code = new URL(String((await send(app.lightningOrigin, 'GET', `/visualforce/session?url=${encodeURIComponent(DEMO_VOICE_VF_ADAPTER_URL)}`, { cookie: await consoleCookie(DEMO.agent.username) })).headers.location));
+    assert.deepEqual(
+      providers.actions.SwitchboardCredentials!.ms.map((m) => [m.name, m.len]),
+      [['mintForVoice', 0]],
+    );
+    const code = new URL(
+      String(
+        (
+          await send(app.lightningOrigin, 'GET', `/visualforce/session?url=${encodeURIComponent(DEMO_VOICE_VF_ADAPTER_URL)}`, {
+            cookie: await consoleCookie(DEMO.agent.username),
+          })
+        ).headers.location,
+      ),
+    );
     assert.equal((await send(app.vfOrigin, 'GET', `${code.pathname}${code.search}`)).status, 200);
     const again = await send(app.vfOrigin, 'GET', `${code.pathname}${code.search}`);
     assert.equal(again.status, 302, 'a used code (a reload) goes through the bridge again');
@@ -131,7 +176,7 @@ describe('the Voice connector as a Visualforce page', () => {
     assert.match(script.body, /invokeAction/);
   });
 
-  it('a remote action runs as the page\'s user: that user\'s extension, signed with the org\'s secret', async () => {
+  it("a remote action runs as the page's user: that user's extension, signed with the org's secret", async () => {
     const { providers } = await openPage(DEMO.secondAgent.username);
     const r = await remote(providers);
     assert.equal(r.status, 200, r.body);
@@ -145,7 +190,7 @@ describe('the Voice connector as a Visualforce page', () => {
     assert.equal(minted.password, createHmac('sha1', SECRET).update(minted.username).digest('base64'));
   });
 
-  it('refused: no session, a wrong CSRF token, another page\'s token, a session without a page, another origin, text/plain, a method that is not @RemoteAction', async () => {
+  it("refused: no session, a wrong CSRF token, another page's token, a session without a page, another origin, text/plain, a method that is not @RemoteAction", async () => {
     const { providers } = await openPage(DEMO.agent.username);
     const other = (await openPage(DEMO.agent.username)).providers;
 

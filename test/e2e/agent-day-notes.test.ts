@@ -11,7 +11,18 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { DEMO } from '../../src/node/console/seed/index.ts';
-import { CALLERS, openAgentConsole, openCustomerPhone, shot, startHarness, tasksFor, waitRegistered, waitUntil, type AgentConsole, type Harness } from './harness.ts';
+import {
+  CALLERS,
+  openAgentConsole,
+  openCustomerPhone,
+  shot,
+  startHarness,
+  tasksFor,
+  waitRegistered,
+  waitUntil,
+  type AgentConsole,
+  type Harness,
+} from './harness.ts';
 
 describe("the agent's day: notes", { concurrency: false, timeout: 180_000 }, () => {
   let h: Harness;
@@ -19,20 +30,25 @@ describe("the agent's day: notes", { concurrency: false, timeout: 180_000 }, () 
   let customer: Page;
   let callCenter: string;
 
-  before(async () => {
-    h = await startHarness();
-    callCenter = h.console.data.defaultUser().CallCenterId!;
-    h.console.data.setCallCenterItem(callCenter, 'switchboard', 'wrapUpEnabled', 'false');
-    agent = await openAgentConsole(h);
-    await waitRegistered(h);
-    customer = await openCustomerPhone(h, CALLERS.ada);
-  }, { timeout: 60_000 });
+  before(
+    async () => {
+      h = await startHarness();
+      callCenter = h.console.data.defaultUser().CallCenterId!;
+      h.console.data.setCallCenterItem(callCenter, 'switchboard', 'wrapUpEnabled', 'false');
+      agent = await openAgentConsole(h);
+      await waitRegistered(h);
+      customer = await openCustomerPhone(h, CALLERS.ada);
+    },
+    { timeout: 60_000 },
+  );
   after(async () => h?.close());
 
   const maria = DEMO.uniqueContact.id;
   const seen = new Set<string>();
   const newTasks = () => tasksFor(h, (t) => t.fields['WhoId'] === maria && !seen.has(t.Id));
-  const markSeen = () => { for (const t of tasksFor(h, () => true)) seen.add(t.Id); };
+  const markSeen = () => {
+    for (const t of tasksFor(h, () => true)) seen.add(t.Id);
+  };
 
   async function call(): Promise<void> {
     await customer.getByRole('button', { name: 'Call', exact: true }).click();
@@ -77,7 +93,10 @@ describe("the agent's day: notes", { concurrency: false, timeout: 180_000 }, () 
       const next = String.fromCharCode(97 + (i % 26));
       // A press that does not finish means the form went away; under a loaded machine a press can
       // take most of a second while the form is still there (seen: 300 ms stopped it at 'ab').
-      const took = await notes.press(next, { timeout: 1500 }).then(() => true, () => false);
+      const took = await notes.press(next, { timeout: 1500 }).then(
+        () => true,
+        () => false,
+      );
       if (!took) {
         lastTried = next;
         break;
@@ -90,6 +109,9 @@ describe("the agent's day: notes", { concurrency: false, timeout: 180_000 }, () 
     const logged = String(newTasks()[0]!.fields['Description'] ?? '');
     // A key pressed as the limit fired may or may not count (the last that finished, or the one that
     // did not finish in time); none before it may be lost.
-    assert.ok(logged === typed || logged === typed.slice(0, -1) || (lastTried !== '' && logged === typed + lastTried), `logged '${logged}', typed '${typed}', then tried '${lastTried}'`);
+    assert.ok(
+      logged === typed || logged === typed.slice(0, -1) || (lastTried !== '' && logged === typed + lastTried),
+      `logged '${logged}', typed '${typed}', then tried '${lastTried}'`,
+    );
   });
 });

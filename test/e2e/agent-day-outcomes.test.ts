@@ -98,12 +98,12 @@ describe("the agent's day: declined, missed and failed calls", { concurrency: fa
     const adaLogged = () => tasksFor(h, (t) => t.fields['OwnerId'] === ADA.id && !seeded.has(t.Id));
     await waitUntil(() => adaLogged().length === 1, 15_000, "Ada's declined call is logged");
     assert.equal(await bob.phone.getByRole('button', { name: 'Answer' }).count(), 1, 'the call still rings for Bob');
-    assert.doesNotMatch(await customer.getByRole('status').textContent() ?? '', /ended/, 'the caller is still ringing');
+    assert.doesNotMatch((await customer.getByRole('status').textContent()) ?? '', /ended/, 'the caller is still ringing');
     await shot(bob.page, 'day-01-colleague-declined');
 
     await bob.phone.getByRole('button', { name: 'Answer' }).click({ timeout: 5_000 });
     await bob.phone.getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 15_000 });
-    await waitUntil(async () => /connected/.test(await customer.getByRole('status').textContent() ?? ''), 15_000, 'the caller is connected to Bob');
+    await waitUntil(async () => /connected/.test((await customer.getByRole('status').textContent()) ?? ''), 15_000, 'the caller is connected to Bob');
     await bob.phone.getByRole('button', { name: 'Hang up' }).click();
     await bob.phone.getByRole('form', { name: 'Wrap-up' }).getByRole('button', { name: 'Save' }).click({ timeout: 10_000 });
 
@@ -113,7 +113,11 @@ describe("the agent's day: declined, missed and failed calls", { concurrency: fa
     assert.equal(declined!.fields['CallType'], 'Inbound');
     assert.equal(Number(declined!.fields['CallDurationInSeconds']), 0);
     // Bob's conversation is an ordinary call log, with the same call id as Ada's decline.
-    await waitUntil(() => tasksFor(h, (t) => t.fields['OwnerId'] === BOB.id && t.fields['CallObject'] === declined!.fields['CallObject']).length === 1, 15_000, "Bob's answered call is logged");
+    await waitUntil(
+      () => tasksFor(h, (t) => t.fields['OwnerId'] === BOB.id && t.fields['CallObject'] === declined!.fields['CallObject']).length === 1,
+      15_000,
+      "Bob's answered call is logged",
+    );
     const [answered] = tasksFor(h, (t) => t.fields['OwnerId'] === BOB.id && t.fields['CallObject'] === declined!.fields['CallObject']);
     assert.match(subject(answered!), /^Inbound call /);
     assert.notEqual(answered!.fields['CallDisposition'], 'Declined');
@@ -149,7 +153,8 @@ describe("the agent's day: declined, missed and failed calls", { concurrency: fa
       await ada.phone.getByRole('button', { name: 'Call', exact: true }).click();
     };
     const notice = (text: RegExp) => ada.phone.getByRole('alert').filter({ hasText: text });
-    const failedTask = (number: string) => tasksFor(h, (t) => subject(t).startsWith('Failed call to') && subject(t).replace(/\D/g, '').includes(number.replace(/\D/g, '')));
+    const failedTask = (number: string) =>
+      tasksFor(h, (t) => subject(t).startsWith('Failed call to') && subject(t).replace(/\D/g, '').includes(number.replace(/\D/g, '')));
 
     await dial(FAR.busy);
     await notice(/Call to .*0199 failed: the line is busy\./).waitFor({ timeout: 15_000 });

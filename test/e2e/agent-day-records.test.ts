@@ -6,18 +6,33 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CALLERS, openAgentConsole, openCtiLog, openCustomerPhone, shot, startHarness, tasksFor, waitRegistered, waitUntil, type AgentConsole, type Harness } from './harness.ts';
+import {
+  CALLERS,
+  openAgentConsole,
+  openCtiLog,
+  openCustomerPhone,
+  shot,
+  startHarness,
+  tasksFor,
+  waitRegistered,
+  waitUntil,
+  type AgentConsole,
+  type Harness,
+} from './harness.ts';
 
-describe('the agent\'s day: records and numbers', { concurrency: false, timeout: 180_000 }, () => {
+describe("the agent's day: records and numbers", { concurrency: false, timeout: 180_000 }, () => {
   let h: Harness;
   let agent: AgentConsole;
 
-  before(async () => {
-    h = await startHarness();
-    agent = await openAgentConsole(h);
-    await waitRegistered(h);
-    await agent.phone.getByRole('status').first().waitFor({ timeout: 20_000 });
-  }, { timeout: 60_000 });
+  before(
+    async () => {
+      h = await startHarness();
+      agent = await openAgentConsole(h);
+      await waitRegistered(h);
+      await agent.phone.getByRole('status').first().waitFor({ timeout: 20_000 });
+    },
+    { timeout: 60_000 },
+  );
   after(async () => h?.close());
 
   const currentTab = () => agent.page.evaluate('window.__console.currentTab()') as Promise<{ recordId?: string } | null>;
@@ -32,8 +47,9 @@ describe('the agent\'s day: records and numbers', { concurrency: false, timeout:
 
     const card = agent.phone.getByRole('article', { name: 'Incoming call' });
     await card.waitFor({ timeout: 10_000 });
-    await waitUntil(async () => (await currentTab())?.recordId === caseId, 10_000, `the console pops Case ${caseNumber}`)
-      .catch(async (e: Error) => { throw new Error(`${e.message}\n${await openCtiLog(agent.page, ['searchAndScreenPop', 'runApex'])}`); });
+    await waitUntil(async () => (await currentTab())?.recordId === caseId, 10_000, `the console pops Case ${caseNumber}`).catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${await openCtiLog(agent.page, ['searchAndScreenPop', 'runApex'])}`);
+    });
     // Names, never Ids: the contact heads the card, and the related line names both records.
     await card.getByText(`Related to Contact: Rita Router · Case: ${caseNumber}`, { exact: true }).waitFor({ timeout: 10_000 });
     await card.getByText('Rita Router', { exact: true }).waitFor({ timeout: 5000 });
@@ -47,7 +63,7 @@ describe('the agent\'s day: records and numbers', { concurrency: false, timeout:
     await agent.phone.getByRole('form', { name: 'Wrap-up' }).getByRole('button', { name: 'Save' }).click({ timeout: 10_000 });
     await waitUntil(() => tasksFor(h, (t) => t.fields['WhatId'] === caseId).length === 1, 15_000, 'a Task on the Case');
     const task = tasksFor(h, (t) => t.fields['WhatId'] === caseId)[0]!.fields;
-    assert.equal(task['WhoId'], rita, 'the Case\'s contact is the Task\'s Who');
+    assert.equal(task['WhoId'], rita, "the Case's contact is the Task's Who");
     assert.match(String(task['Subject']), /\+44 20 7946 0999/, 'the subject names the number as the panel shows it');
     await customer.context().close();
   });

@@ -12,27 +12,51 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
-import { CALLERS, openAgentConsole, openCtiLog, openCustomerPhone, shot, startHarness, tasksFor, waitRegistered, waitUntil, type AgentConsole, type Harness, type TaskRecord } from './harness.ts';
+import {
+  CALLERS,
+  openAgentConsole,
+  openCtiLog,
+  openCustomerPhone,
+  shot,
+  startHarness,
+  tasksFor,
+  waitRegistered,
+  waitUntil,
+  type AgentConsole,
+  type Harness,
+  type TaskRecord,
+} from './harness.ts';
 
-interface TabInfo { readonly recordId?: string; readonly objectType?: string; readonly recordName?: string }
+interface TabInfo {
+  readonly recordId?: string;
+  readonly objectType?: string;
+  readonly recordName?: string;
+}
 
 describe("the agent's day: records made or opened during a call are related", { concurrency: false, timeout: 300_000 }, () => {
   let h: Harness;
   let agent: AgentConsole;
 
-  before(async () => {
-    h = await startHarness();
-    // A desktop-sized window: the docked Phone panel leaves the workspace's Top Results clickable.
-    const context = await h.browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1440, height: 960 } });
-    agent = await openAgentConsole(h, { context });
-    await waitRegistered(h);
-    await agent.phone.getByRole('status').first().waitFor({ timeout: 20_000 });
-  }, { timeout: 60_000 });
+  before(
+    async () => {
+      h = await startHarness();
+      // A desktop-sized window: the docked Phone panel leaves the workspace's Top Results clickable.
+      const context = await h.browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1440, height: 960 } });
+      agent = await openAgentConsole(h, { context });
+      await waitRegistered(h);
+      await agent.phone.getByRole('status').first().waitFor({ timeout: 20_000 });
+    },
+    { timeout: 60_000 },
+  );
   after(async () => h?.close());
   // A test that fails mid-call must not leave its caller on the line for the next one.
   const customers: Page[] = [];
   afterEach(async () => {
-    for (const customer of customers.splice(0)) await customer.context().close().catch(() => {});
+    for (const customer of customers.splice(0))
+      await customer
+        .context()
+        .close()
+        .catch(() => {});
   });
 
   const currentTab = () => agent.page.evaluate('window.__console.currentTab()') as Promise<TabInfo | null>;
@@ -71,57 +95,65 @@ describe("the agent's day: records made or opened during a call are related", { 
   }
 
   const optionTexts = (select: Locator): Promise<string[]> =>
-    select.locator('option').allTextContents().then((texts) => texts.map((t) => t.trim()));
+    select
+      .locator('option')
+      .allTextContents()
+      .then((texts) => texts.map((t) => t.trim()));
 
-  test('an unknown caller: the contact saved from the pop and the account opened from search are the Task\'s Name and Related To', { timeout: 120_000 }, async () => {
-    const account = h.console.data.create('Account', { Name: 'Quillfeather Instruments', Industry: 'Electronics' }, owner());
-    const card = await ring(CALLERS.unknown);
+  test(
+    "an unknown caller: the contact saved from the pop and the account opened from search are the Task's Name and Related To",
+    { timeout: 120_000 },
+    async () => {
+      const account = h.console.data.create('Account', { Name: 'Quillfeather Instruments', Industry: 'Electronics' }, owner());
+      const card = await ring(CALLERS.unknown);
 
-    // Nobody has the number: the layout's no-match rule opens a New Contact form with it filled in.
-    const form = newContactForm();
-    await form.waitFor({ timeout: 10_000 })
-      .catch(async (e: Error) => { throw new Error(`${e.message}\n${await openCtiLog(agent.page, ['searchAndScreenPop', 'screenPop'])}`); });
-    assert.match(await form.getByLabel('Business Phone').inputValue(), /650\D*555\D*0123/, 'the caller\'s number is prefilled');
-    await card.getByRole('button', { name: 'Answer' }).click();
-    await agent.phone.getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 10_000 });
+      // Nobody has the number: the layout's no-match rule opens a New Contact form with it filled in.
+      const form = newContactForm();
+      await form.waitFor({ timeout: 10_000 }).catch(async (e: Error) => {
+        throw new Error(`${e.message}\n${await openCtiLog(agent.page, ['searchAndScreenPop', 'screenPop'])}`);
+      });
+      assert.match(await form.getByLabel('Business Phone').inputValue(), /650\D*555\D*0123/, "the caller's number is prefilled");
+      await card.getByRole('button', { name: 'Answer' }).click();
+      await agent.phone.getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 10_000 });
 
-    // While talking, the agent takes the caller's name and saves the contact; the console opens it.
-    await form.getByLabel('First Name').fill('Nadia');
-    await form.getByLabel('Last Name').fill('Okafor');
-    await form.getByRole('button', { name: 'Save' }).click();
-    await form.waitFor({ state: 'detached', timeout: 10_000 });
-    await waitUntil(async () => (await currentTab())?.objectType === 'Contact', 10_000, 'the console opens the new contact');
-    const contact = (await currentTab())!.recordId!;
-    assert.equal(h.console.data.record(contact)?.name, 'Nadia Okafor');
+      // While talking, the agent takes the caller's name and saves the contact; the console opens it.
+      await form.getByLabel('First Name').fill('Nadia');
+      await form.getByLabel('Last Name').fill('Okafor');
+      await form.getByRole('button', { name: 'Save' }).click();
+      await form.waitFor({ state: 'detached', timeout: 10_000 });
+      await waitUntil(async () => (await currentTab())?.objectType === 'Contact', 10_000, 'the console opens the new contact');
+      const contact = (await currentTab())!.recordId!;
+      assert.equal(h.console.data.record(contact)?.name, 'Nadia Okafor');
 
-    // The caller works for a company already in the org: the agent finds it and opens it.
-    await searchAndOpen('Quillfeather', 'Quillfeather Instruments', account);
-    // The panel relates the call to both, in the agent's sight, before the call ends.
-    await card.getByText('Related to Contact: Nadia Okafor · Account: Quillfeather Instruments', { exact: true }).waitFor({ timeout: 10_000 });
-    await shot(agent.page, 'relate-01-contact-and-account');
+      // The caller works for a company already in the org: the agent finds it and opens it.
+      await searchAndOpen('Quillfeather', 'Quillfeather Instruments', account);
+      // The panel relates the call to both, in the agent's sight, before the call ends.
+      await card.getByText('Related to Contact: Nadia Okafor · Account: Quillfeather Instruments', { exact: true }).waitFor({ timeout: 10_000 });
+      await shot(agent.page, 'relate-01-contact-and-account');
 
-    await agent.phone.getByRole('button', { name: 'Hang up' }).click();
-    const { form: wrapUp, who, what } = wrapUpPickers();
-    await wrapUp.waitFor({ timeout: 10_000 });
-    assert.deepEqual(await optionTexts(who), ['None', 'Contact: Nadia Okafor']);
-    assert.equal(await who.inputValue(), contact, 'Name is the new contact');
-    assert.deepEqual(await optionTexts(what), ['None', 'Account: Quillfeather Instruments']);
-    assert.equal(await what.inputValue(), account, 'Related To is the account');
-    assert.equal(await what.isEnabled(), true);
-    await wrapUp.getByRole('combobox', { name: 'Disposition', exact: true }).selectOption({ label: 'Follow-up needed' });
-    await shot(agent.page, 'relate-02-wrap-up');
-    await wrapUp.getByRole('button', { name: 'Save' }).click();
+      await agent.phone.getByRole('button', { name: 'Hang up' }).click();
+      const { form: wrapUp, who, what } = wrapUpPickers();
+      await wrapUp.waitFor({ timeout: 10_000 });
+      assert.deepEqual(await optionTexts(who), ['None', 'Contact: Nadia Okafor']);
+      assert.equal(await who.inputValue(), contact, 'Name is the new contact');
+      assert.deepEqual(await optionTexts(what), ['None', 'Account: Quillfeather Instruments']);
+      assert.equal(await what.inputValue(), account, 'Related To is the account');
+      assert.equal(await what.isEnabled(), true);
+      await wrapUp.getByRole('combobox', { name: 'Disposition', exact: true }).selectOption({ label: 'Follow-up needed' });
+      await shot(agent.page, 'relate-02-wrap-up');
+      await wrapUp.getByRole('button', { name: 'Save' }).click();
 
-    await waitUntil(() => tasksOn(contact).length === 1, 15_000, 'a Task on the new contact');
-    const task = tasksOn(contact)[0]!.fields;
-    assert.equal(task['WhoId'], contact, 'WhoId: the contact saved during the call');
-    assert.equal(task['WhatId'], account, 'WhatId: the account opened during the call');
-    assert.equal(task['CallType'], 'Inbound');
-    assert.equal(task['CallDisposition'], 'FollowUp');
-    assert.equal(task['Status'], 'Completed');
-    assert.match(String(task['Subject']), /650\D*555\D*0123/);
-    assert.equal(tasksOn(account).length, 1, 'one Task, on both records');
-  });
+      await waitUntil(() => tasksOn(contact).length === 1, 15_000, 'a Task on the new contact');
+      const task = tasksOn(contact)[0]!.fields;
+      assert.equal(task['WhoId'], contact, 'WhoId: the contact saved during the call');
+      assert.equal(task['WhatId'], account, 'WhatId: the account opened during the call');
+      assert.equal(task['CallType'], 'Inbound');
+      assert.equal(task['CallDisposition'], 'FollowUp');
+      assert.equal(task['Status'], 'Completed');
+      assert.match(String(task['Subject']), /650\D*555\D*0123/);
+      assert.equal(tasksOn(account).length, 1, 'one Task, on both records');
+    },
+  );
 
   test('a Lead opened during the call is the Name, and Related To stays empty and locked', { timeout: 120_000 }, async () => {
     const lead = h.console.data.create('Lead', { FirstName: 'Zephyrine', LastName: 'Quade', Company: 'Quade Consulting' }, owner());

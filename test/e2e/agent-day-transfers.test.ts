@@ -12,7 +12,19 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import { DEMO } from '../../src/node/console/seed/index.ts';
-import { clickEach, openRegisteredAgent, CALLERS, openCustomerPhone, shot, startHarness, tasksFor, waitUntil, type AgentConsole, type Harness, type TaskRecord } from './harness.ts';
+import {
+  clickEach,
+  openRegisteredAgent,
+  CALLERS,
+  openCustomerPhone,
+  shot,
+  startHarness,
+  tasksFor,
+  waitUntil,
+  type AgentConsole,
+  type Harness,
+  type TaskRecord,
+} from './harness.ts';
 
 const ADA = DEMO.agent;
 const BOB = DEMO.secondAgent;
@@ -51,7 +63,9 @@ describe("the agent's day: transfers and conferences", { concurrency: false, tim
     await customer.getByRole('button', { name: 'Call', exact: true }).click();
     await ada.phone.getByRole('button', { name: 'Answer' }).click({ timeout: 20_000 });
     await card(ada.phone, 'Incoming call').getByText('Connected').waitFor({ timeout: 15_000 });
-    await customerLine().getByText(/connected/).waitFor({ timeout: 10_000 });
+    await customerLine()
+      .getByText(/connected/)
+      .waitFor({ timeout: 10_000 });
   }
 
   /** Bob answers what rings on his phone. */
@@ -61,12 +75,16 @@ describe("the agent's day: transfers and conferences", { concurrency: false, tim
 
   /** The caller and Bob talk, and keep talking after Ada is gone; then Bob hangs up and wraps up. */
   async function callerStaysWithBob(): Promise<void> {
-    await waitUntil(async () => (await customerLine().textContent())?.includes(': connected') ?? false, 10_000, 'the caller\'s phone shows the call connected, not on hold');
+    await waitUntil(
+      async () => (await customerLine().textContent())?.includes(': connected') ?? false,
+      10_000,
+      "the caller's phone shows the call connected, not on hold",
+    );
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(await customerLine().count(), 1, 'the caller is still on the line');
     assert.match((await customerLine().textContent()) ?? '', /: connected/);
     await bob.phone.getByRole('button', { name: 'Hang up' }).first().click();
-    await waitUntil(async () => (await customerLine().count()) === 0, 10_000, 'the caller\'s call ends when Bob hangs up');
+    await waitUntil(async () => (await customerLine().count()) === 0, 10_000, "the caller's call ends when Bob hangs up");
     const bobWrapUp = bob.phone.getByRole('form', { name: 'Wrap-up' });
     await clickEach(bobWrapUp, 'Save');
   }
@@ -74,9 +92,13 @@ describe("the agent's day: transfers and conferences", { concurrency: false, tim
   async function adaWrapsUp(expectText: string, disposition: string, notes: string): Promise<void> {
     const forms = ada.phone.getByRole('form', { name: 'Wrap-up' });
     await forms.first().waitFor({ timeout: 15_000 });
-    await forms.first().getByText(expectText, { exact: true }).waitFor({ timeout: 5000 }).catch(async (error: unknown) => {
-      throw new Error(`wrap-up does not say '${expectText}': ${await forms.first().innerText()}`, { cause: error });
-    });
+    await forms
+      .first()
+      .getByText(expectText, { exact: true })
+      .waitFor({ timeout: 5000 })
+      .catch(async (error: unknown) => {
+        throw new Error(`wrap-up does not say '${expectText}': ${await forms.first().innerText()}`, { cause: error });
+      });
     assert.equal(await forms.count(), 1, 'one wrap-up for the conversation');
     await forms.first().getByLabel('Disposition').selectOption({ label: disposition });
     await forms.first().getByLabel('Notes').fill(notes);
@@ -97,7 +119,7 @@ describe("the agent's day: transfers and conferences", { concurrency: false, tim
     assert.equal(f['CallType'], 'Inbound');
     assert.equal(f['Status'], 'Completed');
     assert.equal(f['CallDisposition'], 'Resolved');
-    assert.equal(f['WhoId'], DEMO.uniqueContact.id, 'related to the caller\'s contact');
+    assert.equal(f['WhoId'], DEMO.uniqueContact.id, "related to the caller's contact");
     assert.ok(Number(f['CallDurationInSeconds']) >= 1, `talk time counted: ${String(f['CallDurationInSeconds'])}`);
     assert.deepEqual(String(f['Description']).split('\n'), description);
   }
@@ -119,7 +141,9 @@ describe("the agent's day: transfers and conferences", { concurrency: false, tim
     await customerCallsAda();
     await ada.phone.getByRole('button', { name: 'Transfer', exact: true }).click();
     await ada.phone.getByRole('button', { name: 'Consult Bob Backup' }).click();
-    await customerLine().getByText(/on hold/).waitFor({ timeout: 10_000 });
+    await customerLine()
+      .getByText(/on hold/)
+      .waitFor({ timeout: 10_000 });
     await bobAnswers();
     await card(ada.phone, 'Consultation').getByText('Connected').waitFor({ timeout: 15_000 });
     await new Promise((r) => setTimeout(r, 1200));
@@ -130,7 +154,11 @@ describe("the agent's day: transfers and conferences", { concurrency: false, tim
     const lines = String(task.fields['Description']).split('\n');
     assert.match(lines[2] ?? '', /^Consulted Bob Backup \(1002\), talked 0:0[1-9]: the call was transferred to them\.$/);
     checkTask(task, ['Warm transfer to Bob', '', lines[2]!, 'Transferred to Bob Backup (1002) after consulting them (consultative transfer).']);
-    assert.equal(tasksFor(h, (t) => !seen.has(t.Id) && t.fields['CallType'] === 'Internal' && t.fields['OwnerId'] === ADA.id).length, 0, 'no Task for the consultation');
+    assert.equal(
+      tasksFor(h, (t) => !seen.has(t.Id) && t.fields['CallType'] === 'Internal' && t.fields['OwnerId'] === ADA.id).length,
+      0,
+      'no Task for the consultation',
+    );
     await callerStaysWithBob();
   });
 
@@ -143,7 +171,9 @@ describe("the agent's day: transfers and conferences", { concurrency: false, tim
     await card(ada.phone, 'Consultation').getByText('Connected').waitFor({ timeout: 15_000 });
     await ada.phone.getByRole('button', { name: 'Conference', exact: true }).first().click();
     await ada.phone.getByText('In conference with Bob Backup').waitFor({ timeout: 10_000 });
-    await customerLine().getByText(/: connected/).waitFor({ timeout: 10_000 });
+    await customerLine()
+      .getByText(/: connected/)
+      .waitFor({ timeout: 10_000 });
     await ada.phone.getByRole('button', { name: 'Leave conference' }).click();
     await adaWrapsUp('You left the conference; the caller stayed on with Bob Backup', 'Resolved', 'Bob joined and took over');
     const task = await adaTask();

@@ -27,7 +27,13 @@ const CHOICES_KEY = 'audio/choices';
 
 function softphoneFrame(page: Page): Frame {
   const frame = page.frames().find((f) => /\/softphone\//.test(f.url()));
-  if (!frame) throw new Error(`no softphone frame in ${page.frames().map((f) => f.url()).join(', ')}`);
+  if (!frame)
+    throw new Error(
+      `no softphone frame in ${page
+        .frames()
+        .map((f) => f.url())
+        .join(', ')}`,
+    );
   return frame;
 }
 
@@ -118,7 +124,7 @@ describe('audio devices and the ringer in the softphone page', { concurrency: fa
     } finally {
       await agent.context.close();
     }
-    await waitUntil(() => h.sip.registrations(AGENT).length === 0, 15_000, 'the closed console\'s registration ended');
+    await waitUntil(() => h.sip.registrations(AGENT).length === 0, 15_000, "the closed console's registration ended");
   });
 
   async function pickAndReload(agent: AgentConsole): Promise<void> {
@@ -140,24 +146,40 @@ describe('audio devices and the ringer in the softphone page', { concurrency: fa
     const chosen = { microphone: micId!, speaker: speakerId!, ringer: ringerId! };
     await waitUntil(async () => JSON.stringify((await audioState(agent.page))?.selection) === JSON.stringify(chosen), 10_000, 'the devices are in use');
     // Saved after they apply: reload once they are (a softphone that saves nothing fails below, on the reload).
-    const saved = await waitUntil(async () => {
-      const stored = (await savedChoices(agent.page)) as Record<string, { deviceId: string; label: string }> | null;
-      return stored?.['microphone']?.deviceId === micId && stored['speaker']?.deviceId === speakerId && stored['ringer']?.label === 'Fake Audio Output 2';
-    }, 10_000, 'the choices are saved with their labels').then(() => true, () => false);
+    const saved = await waitUntil(
+      async () => {
+        const stored = (await savedChoices(agent.page)) as Record<string, { deviceId: string; label: string }> | null;
+        return stored?.['microphone']?.deviceId === micId && stored['speaker']?.deviceId === speakerId && stored['ringer']?.label === 'Fake Audio Output 2';
+      },
+      10_000,
+      'the choices are saved with their labels',
+    ).then(
+      () => true,
+      () => false,
+    );
     await shot(agent.page, 'audio-01-chosen');
 
     await agent.page.reload();
-    await waitUntil(async () => {
-      try {
-        return JSON.stringify((await audioState(agent.page))?.selection) === JSON.stringify(chosen);
-      } catch {
-        return false; // the frame is being replaced
-      }
-    }, 30_000, `after the reload the phone uses the chosen devices ${JSON.stringify(chosen)}`)
-      .catch(async (e: Error) => {
-        const page = await softphoneFrame(agent.page).evaluate('(() => ({ url: location.href, ready: document.readyState, leadership: window.switchboard?.host?.leadership, phase: window.switchboard?.host?.state.phase }))()').catch(String);
-        throw new Error(`${e.message}; it uses ${JSON.stringify(await audioState(agent.page).catch(() => null))} (saved before the reload: ${saved}); the softphone: ${JSON.stringify(page)}; its console: ${JSON.stringify(consoleLines.slice(-20))}`);
-      });
+    await waitUntil(
+      async () => {
+        try {
+          return JSON.stringify((await audioState(agent.page))?.selection) === JSON.stringify(chosen);
+        } catch {
+          return false; // the frame is being replaced
+        }
+      },
+      30_000,
+      `after the reload the phone uses the chosen devices ${JSON.stringify(chosen)}`,
+    ).catch(async (e: Error) => {
+      const page = await softphoneFrame(agent.page)
+        .evaluate(
+          '(() => ({ url: location.href, ready: document.readyState, leadership: window.switchboard?.host?.leadership, phase: window.switchboard?.host?.state.phase }))()',
+        )
+        .catch(String);
+      throw new Error(
+        `${e.message}; it uses ${JSON.stringify(await audioState(agent.page).catch(() => null))} (saved before the reload: ${saved}); the softphone: ${JSON.stringify(page)}; its console: ${JSON.stringify(consoleLines.slice(-20))}`,
+      );
+    });
     await openPhonePanel(agent.page);
     await agent.phone.getByRole('tab', { name: 'Settings' }).click();
     await waitUntil(async () => (await mic.inputValue()) === micId, 10_000, 'Settings shows the chosen microphone');
@@ -187,8 +209,13 @@ describe('audio devices and the ringer in the softphone page', { concurrency: fa
 
     let panel: Panel = { alerts: [], buttons: [] };
     await waitUntil(async () => (panel = await probe.read<Panel>(PANEL_TEXT)).buttons.includes('Answer'), 15_000, 'the call rings in the panel');
-    await waitUntil(async () => (panel = await probe.read<Panel>(PANEL_TEXT)).alerts.some((a) => a.includes('ring silently')), 10_000, 'the panel says the ring is silent')
-      .catch((e: Error) => { throw new Error(`${e.message}; the panel shows ${JSON.stringify(panel)}`); });
+    await waitUntil(
+      async () => (panel = await probe.read<Panel>(PANEL_TEXT)).alerts.some((a) => a.includes('ring silently')),
+      10_000,
+      'the panel says the ring is silent',
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}; the panel shows ${JSON.stringify(panel)}`);
+    });
     assert.ok(panel.buttons.includes('Enable ringer sound'), JSON.stringify(panel));
     await probe.close();
 

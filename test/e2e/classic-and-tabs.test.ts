@@ -6,7 +6,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEMO } from '../../src/node/console/seed/index.ts';
-import { CALLERS, openAgentConsole, openCustomerPhone, shot, startHarness, tasksFor, waitRegistered, waitUntil, type AgentConsole, type Harness } from './harness.ts';
+import {
+  CALLERS,
+  openAgentConsole,
+  openCustomerPhone,
+  shot,
+  startHarness,
+  tasksFor,
+  waitRegistered,
+  waitUntil,
+  type AgentConsole,
+  type Harness,
+} from './harness.ts';
 
 describe('Classic console and several tabs', { concurrency: false }, () => {
   let h: Harness;
@@ -24,14 +35,22 @@ describe('Classic console and several tabs', { concurrency: false }, () => {
     await customer.getByRole('button', { name: 'Call', exact: true }).click();
     const answer = agent.phone.getByRole('button', { name: 'Answer' });
     await answer.waitFor({ timeout: 15_000 });
-    await waitUntil(async () => ((await agent.page.evaluate('window.__console.openRecords()')) as string[]).includes(ada.Id), 10_000, `Classic pops ${DEMO.uniqueContact.name}`);
+    await waitUntil(
+      async () => ((await agent.page.evaluate('window.__console.openRecords()')) as string[]).includes(ada.Id),
+      10_000,
+      `Classic pops ${DEMO.uniqueContact.name}`,
+    );
     await shot(agent.page, 'classic-ringing');
     await answer.click();
     await agent.phone.getByRole('button', { name: 'Hang up' }).click();
     const wrapUp = agent.phone.getByRole('form', { name: 'Wrap-up' });
     await wrapUp.getByRole('combobox', { name: 'Disposition' }).selectOption({ label: 'Follow-up needed' });
     await wrapUp.getByRole('button', { name: 'Save' }).click();
-    await waitUntil(() => tasksFor(h, (t) => t.fields['WhoId'] === ada.Id && t.fields['CallDisposition'] === 'FollowUp').length === 1, 15_000, 'one Task from Classic');
+    await waitUntil(
+      () => tasksFor(h, (t) => t.fields['WhoId'] === ada.Id && t.fields['CallDisposition'] === 'FollowUp').length === 1,
+      15_000,
+      'one Task from Classic',
+    );
     await shot(agent.page, 'classic-logged');
     await customer.context().close();
     await agent.context.close();
@@ -69,7 +88,11 @@ describe('Classic console and several tabs', { concurrency: false }, () => {
 
     // The leading tab closes: another takes the phone over and registers within two seconds (+ slack for SIP).
     await tabs[leader]!.page.close();
-    await waitUntil(() => h.sip.registrations('1001').length === 1 && h.sip.registrations('1001')[0]!.connectionId !== undefined, 15_000, 'a remaining tab registers');
+    await waitUntil(
+      () => h.sip.registrations('1001').length === 1 && h.sip.registrations('1001')[0]!.connectionId !== undefined,
+      15_000,
+      'a remaining tab registers',
+    );
     const rest = tabs.filter((_, i) => i !== leader);
     await waitUntil(async () => (await followers(rest)) === 1, 10_000, 'one of the two remaining tabs is the phone now');
     await customer.context().close();

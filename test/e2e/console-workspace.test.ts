@@ -9,7 +9,18 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DEMO } from '../../src/node/console/seed/index.ts';
-import { CALLERS, openAgentConsole, openCtiLog, openCustomerPhone, shot, startHarness, waitRegistered, waitUntil, type AgentConsole, type Harness } from './harness.ts';
+import {
+  CALLERS,
+  openAgentConsole,
+  openCtiLog,
+  openCustomerPhone,
+  shot,
+  startHarness,
+  waitRegistered,
+  waitUntil,
+  type AgentConsole,
+  type Harness,
+} from './harness.ts';
 
 /**
  * Headless Chromium keeps every page 'visible' whatever page is in front (Playwright's documented
@@ -43,7 +54,7 @@ const openRecords = async (t: AgentConsole): Promise<string[]> => (await t.page.
 const omniButton = (page: Page) => page.getByRole('button', { name: /^Omni-Channel \(/ });
 const omniPanel = (page: Page) => page.getByRole('dialog', { name: 'Omni-Channel' });
 
-describe('the agent\'s day in the console workspace', { concurrency: false }, () => {
+describe("the agent's day in the console workspace", { concurrency: false }, () => {
   let h: Harness;
 
   before(async () => {
@@ -70,8 +81,9 @@ describe('the agent\'s day in the console workspace', { concurrency: false }, ()
       const answer = agent.phone.getByRole('button', { name: 'Answer' });
       await answer.waitFor({ timeout: 10_000 });
       const modal = agent.page.getByRole('dialog', { name: 'New Contact' });
-      await modal.waitFor({ timeout: 10_000 })
-        .catch(async (e: Error) => { throw new Error(`${e.message}\n${await openCtiLog(agent.page, ['searchAndScreenPop', 'screenPop'])}`); });
+      await modal.waitFor({ timeout: 10_000 }).catch(async (e: Error) => {
+        throw new Error(`${e.message}\n${await openCtiLog(agent.page, ['searchAndScreenPop', 'screenPop'])}`);
+      });
       await shot(agent.page, 'workspace-modal-ringing');
       // A real click, with Playwright's actionability checks: it fails when anything (the modal's
       // backdrop) covers the button at its click point.
@@ -123,10 +135,15 @@ describe('the agent\'s day in the console workspace', { concurrency: false }, ()
     });
     after(async () => context?.close());
 
-    test('Omni-Channel in every tab shows the phone\'s status, and follows a change made in either tab', { timeout: 60_000 }, async () => {
-      const says = (t: AgentConsole, label: string) => waitUntil(async () => (await omniButton(t.page).textContent())?.includes(`(${label})`) === true, 10_000,
-        `Omni-Channel in the ${t === leader ? 'leading' : 'following'} tab says ${label}`)
-        .catch(async (e: Error) => { throw new Error(`${e.message}: ${await omniButton(t.page).textContent()}`); });
+    test("Omni-Channel in every tab shows the phone's status, and follows a change made in either tab", { timeout: 60_000 }, async () => {
+      const says = (t: AgentConsole, label: string) =>
+        waitUntil(
+          async () => (await omniButton(t.page).textContent())?.includes(`(${label})`) === true,
+          10_000,
+          `Omni-Channel in the ${t === leader ? 'leading' : 'following'} tab says ${label}`,
+        ).catch(async (e: Error) => {
+          throw new Error(`${e.message}: ${await omniButton(t.page).textContent()}`);
+        });
       await says(leader, 'Available');
       await says(follower, 'Available');
 
@@ -164,8 +181,11 @@ describe('the agent\'s day in the console workspace', { concurrency: false }, ()
       await switchTo(follower, [leader]);
       const second = await openCustomerPhone(h, CALLERS.tabs);
       await second.getByRole('button', { name: 'Call', exact: true }).click();
-      await waitUntil(async () => (await currentRecord(follower)) === tabitha, 15_000, 'Tabitha pops in the tab in front (the following one)')
-        .catch(async (e: Error) => { throw new Error(`${e.message}; leading tab shows ${String(await currentRecord(leader))}, following tab ${String(await currentRecord(follower))}`); });
+      await waitUntil(async () => (await currentRecord(follower)) === tabitha, 15_000, 'Tabitha pops in the tab in front (the following one)').catch(
+        async (e: Error) => {
+          throw new Error(`${e.message}; leading tab shows ${String(await currentRecord(leader))}, following tab ${String(await currentRecord(follower))}`);
+        },
+      );
       await shot(follower.page, 'workspace-pop-in-front-tab');
       assert.ok(!(await openRecords(leader)).includes(tabitha), 'nothing opened in the tab that holds the phone');
       // The tab in front shows the ringing call in its panel: the agent declines it there.

@@ -11,7 +11,9 @@ import { CALLERS, openCustomerPhone, startHarness, tasksFor, waitRegistered, wai
 
 describe('each demo agent signs in as their own extension', { concurrency: false, timeout: 120_000 }, () => {
   let h: Harness;
-  before(async () => { h = await startHarness(); });
+  before(async () => {
+    h = await startHarness();
+  });
   after(async () => h?.close());
 
   test("a console opened as Bob registers 1002, not the demo agent's 1001", { timeout: 45_000 }, async () => {
@@ -25,7 +27,7 @@ describe('each demo agent signs in as their own extension', { concurrency: false
     await waitUntil(() => h.sip.registrations(DEMO.secondAgent.extension).length === 0, 10_000, "Bob's registration ends with his console");
   });
 
-  test("the user menu logs in as Cara; her console takes a call to 1003 and logs it as hers", { timeout: 60_000 }, async () => {
+  test('the user menu logs in as Cara; her console takes a call to 1003 and logs it as hers', { timeout: 60_000 }, async () => {
     const context = await h.browser.newContext({ ignoreHTTPSErrors: true });
     const page = await context.newPage();
     await page.goto(h.console.consoleUrl(DEMO.secondAgent.username));

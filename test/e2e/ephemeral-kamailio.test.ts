@@ -142,7 +142,9 @@ async function openConsole(browser: Browser, app: RunningConsole, wsUrl: string,
   const sip = traceSip(page, wsUrl);
   await page.goto(app.consoleUrl(user));
   return {
-    context, page, sip,
+    context,
+    page,
+    sip,
     phone: page.frameLocator('iframe[title="Softphone"]'),
     softphone: () => {
       const frame = page.frames().find((f) => f.url().startsWith(app.vfOrigin));
@@ -164,7 +166,14 @@ describe('short-lived SIP credentials: console emulator mint → connector → K
 
   before(async () => {
     kamailio = await startKamailio({ ephemeralSecret: SECRET, users: [CALLER], registrationSeconds: REGISTRATION_SECONDS });
-    app = await startConsole({ dbFile: ':memory:', sipServer: kamailio.wsUrl, sipDomain: kamailio.domain, strictOrigins: true, sipSecret: SECRET, credentialTtlSeconds: TTL_SECONDS });
+    app = await startConsole({
+      dbFile: ':memory:',
+      sipServer: kamailio.wsUrl,
+      sipDomain: kamailio.domain,
+      strictOrigins: true,
+      sipSecret: SECRET,
+      credentialTtlSeconds: TTL_SECONDS,
+    });
     browser = await launchChromium(STRICT_CHROMIUM_ARGS);
   });
 
@@ -174,7 +183,13 @@ describe('short-lived SIP credentials: console emulator mint → connector → K
     await kamailio?.stop();
   });
 
-  const why = (): string => `Kamailio log:\n${kamailio.log().split('\n').filter((l) => /auth|ERROR|WARN/i.test(l)).slice(-15).join('\n')}\nREGISTERs: ${JSON.stringify(agent ? registers(agent.sip) : [])}`;
+  const why = (): string =>
+    `Kamailio log:\n${kamailio
+      .log()
+      .split('\n')
+      .filter((l) => /auth|ERROR|WARN/i.test(l))
+      .slice(-15)
+      .join('\n')}\nREGISTERs: ${JSON.stringify(agent ? registers(agent.sip) : [])}`;
 
   test("Ada's console registers 1001 on Kamailio with a credential the emulator minted; no password anywhere", { timeout: 45_000 }, async () => {
     const center = app.data.callCenters().find((c) => app.data.callCenterSettings(c.Id)['/reqGeneralInfo/reqInternalName'] === DEMO.callCenter.internalName);
@@ -182,12 +197,18 @@ describe('short-lived SIP credentials: console emulator mint → connector → K
     const settings = app.data.callCenterSettings(center.Id);
     assert.equal(settings['/switchboard/credentialScheme'], 'ephemeral');
     assert.equal(settings['/switchboard/sipWebSocketUrl'], kamailio.wsUrl);
-    assert.deepEqual(Object.keys(settings).filter((k) => /password/i.test(k)), [], 'the call center holds no SIP password');
+    assert.deepEqual(
+      Object.keys(settings).filter((k) => /password/i.test(k)),
+      [],
+      'the call center holds no SIP password',
+    );
 
     agent = await openConsole(browser, app, kamailio.wsUrl);
-    await waitUntil(async () => (await kamailio.registeredUsers()).includes(AGENT.extension), 30_000, `${AGENT.extension} registered on Kamailio`).catch((e: Error) => {
-      throw new Error(`${e.message}\n${why()}`);
-    });
+    await waitUntil(async () => (await kamailio.registeredUsers()).includes(AGENT.extension), 30_000, `${AGENT.extension} registered on Kamailio`).catch(
+      (e: Error) => {
+        throw new Error(`${e.message}\n${why()}`);
+      },
+    );
     await agent.phone.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor({ timeout: 10_000 });
     assert.equal(await agent.phone.getByLabel('Password').count(), 0, 'the panel asks for no password');
 
@@ -202,73 +223,91 @@ describe('short-lived SIP credentials: console emulator mint → connector → K
     first = { authUser, expiresAt };
   });
 
-  test('a call stays up across the renewal; the REGISTER refresh after the first credential expired uses the new one; one Task is logged', { timeout: 90_000 }, async () => {
-    assert.ok(first, 'signed in (previous test)');
-    const tasksBefore = new Set(app.data.list('Task', 10_000).map((t) => t.Id));
-    const context = await browser.newContext({ ignoreHTTPSErrors: true });
-    await context.addInitScript(keepPeerConnections);
-    const customer = await context.newPage();
-    await customer.goto(`${app.lightningOrigin}/customer-phone/?ws=${encodeURIComponent(kamailio.wsUrl)}&domain=${kamailio.domain}` +
-      `&user=${encodeURIComponent(CALLER.username)}&password=${encodeURIComponent(CALLER.password)}&dial=${AGENT.extension}&autologin=1`);
-    const call = customer.getByRole('button', { name: 'Call', exact: true });
-    await waitUntil(() => call.isEnabled(), 10_000, 'the customer phone signed in on Kamailio');
-    await call.click();
+  test(
+    'a call stays up across the renewal; the REGISTER refresh after the first credential expired uses the new one; one Task is logged',
+    { timeout: 90_000 },
+    async () => {
+      assert.ok(first, 'signed in (previous test)');
+      const tasksBefore = new Set(app.data.list('Task', 10_000).map((t) => t.Id));
+      const context = await browser.newContext({ ignoreHTTPSErrors: true });
+      await context.addInitScript(keepPeerConnections);
+      const customer = await context.newPage();
+      await customer.goto(
+        `${app.lightningOrigin}/customer-phone/?ws=${encodeURIComponent(kamailio.wsUrl)}&domain=${kamailio.domain}` +
+          `&user=${encodeURIComponent(CALLER.username)}&password=${encodeURIComponent(CALLER.password)}&dial=${AGENT.extension}&autologin=1`,
+      );
+      const call = customer.getByRole('button', { name: 'Call', exact: true });
+      await waitUntil(() => call.isEnabled(), 10_000, 'the customer phone signed in on Kamailio');
+      await call.click();
 
-    await agent.phone.getByRole('button', { name: 'Answer' }).click({ timeout: 15_000 });
-    const hangUp = agent.phone.getByRole('button', { name: 'Hang up' });
-    await hangUp.waitFor({ timeout: 10_000 });
-    await customer.getByRole('status').filter({ hasText: 'connected' }).waitFor({ timeout: 10_000 });
-    await Promise.all([waitAudio(agent.softphone(), 'the agent'), waitAudio(customer.mainFrame(), 'the customer')]);
+      await agent.phone.getByRole('button', { name: 'Answer' }).click({ timeout: 15_000 });
+      const hangUp = agent.phone.getByRole('button', { name: 'Hang up' });
+      await hangUp.waitFor({ timeout: 10_000 });
+      await customer.getByRole('status').filter({ hasText: 'connected' }).waitFor({ timeout: 10_000 });
+      await Promise.all([waitAudio(agent.softphone(), 'the agent'), waitAudio(customer.mainFrame(), 'the customer')]);
 
-    // Past the first credential's expiry, until Kamailio has accepted a REGISTER refresh: by then
-    // only a renewed credential can have passed auth_ephemeral.
-    const expiredAt = first.expiresAt;
-    await waitUntil(async () => {
-      const binding = await bindingOf(kamailio, AGENT.extension);
-      return Date.now() / 1000 > expiredAt + 1 && binding !== undefined && binding.lastModified > expiredAt;
-    }, (TTL_SECONDS + REGISTRATION_SECONDS + 10) * 1000, 'Kamailio accepts a REGISTER refresh of 1001 after the first credential expired').catch((e: Error) => {
-      throw new Error(`${e.message}\n${why()}`);
-    });
-    const binding = (await bindingOf(kamailio, AGENT.extension))!;
-    const all = registers(agent.sip);
-    const refresh = all.find((r) => r.cseq === binding.cseq && r.status === 200);
-    assert.ok(refresh?.authUser, `Kamailio's binding (CSeq ${binding.cseq}) is from an authenticated REGISTER the console sent\n${why()}`);
-    assert.notEqual(refresh.authUser, first.authUser, 'the refresh carries a renewed credential');
-    assert.match(refresh.authUser, new RegExp(`^\\d+:${AGENT.extension}$`));
-    assert.ok(expiryOf(refresh.authUser) > expiredAt, 'the renewed credential outlives the first');
-    // The renewal came from the Apex endpoint, before the first credential ran out.
-    const minted = mints(app);
-    assert.ok(minted.every((m) => m.success === true), 'every mint succeeded');
-    const beforeExpiry = minted.filter((m) => m.at < expiredAt * 1000);
-    assert.ok(beforeExpiry.length >= 2, `SwitchboardCredentials.mint was called again before the first credential expired (${beforeExpiry.length} mints by then)`);
-    assert.ok(beforeExpiry[1]!.at - beforeExpiry[0]!.at >= 5000, 'the renewal waited for part of the lifetime (no minting storm)');
-    assert.ok(all.some((r) => r.status === 200 && r.authUser !== undefined && r.authUser !== first.authUser && r.at < expiredAt * 1000),
-      `a REGISTER refresh with a renewed credential was accepted before the first one expired\n${why()}`);
-    assert.doesNotMatch(kamailio.log(), new RegExp(`expired credential \\d+:${AGENT.extension}\\b`), 'the console never sent an expired credential');
+      // Past the first credential's expiry, until Kamailio has accepted a REGISTER refresh: by then
+      // only a renewed credential can have passed auth_ephemeral.
+      const expiredAt = first.expiresAt;
+      await waitUntil(
+        async () => {
+          const binding = await bindingOf(kamailio, AGENT.extension);
+          return Date.now() / 1000 > expiredAt + 1 && binding !== undefined && binding.lastModified > expiredAt;
+        },
+        (TTL_SECONDS + REGISTRATION_SECONDS + 10) * 1000,
+        'Kamailio accepts a REGISTER refresh of 1001 after the first credential expired',
+      ).catch((e: Error) => {
+        throw new Error(`${e.message}\n${why()}`);
+      });
+      const binding = (await bindingOf(kamailio, AGENT.extension))!;
+      const all = registers(agent.sip);
+      const refresh = all.find((r) => r.cseq === binding.cseq && r.status === 200);
+      assert.ok(refresh?.authUser, `Kamailio's binding (CSeq ${binding.cseq}) is from an authenticated REGISTER the console sent\n${why()}`);
+      assert.notEqual(refresh.authUser, first.authUser, 'the refresh carries a renewed credential');
+      assert.match(refresh.authUser, new RegExp(`^\\d+:${AGENT.extension}$`));
+      assert.ok(expiryOf(refresh.authUser) > expiredAt, 'the renewed credential outlives the first');
+      // The renewal came from the Apex endpoint, before the first credential ran out.
+      const minted = mints(app);
+      assert.ok(
+        minted.every((m) => m.success === true),
+        'every mint succeeded',
+      );
+      const beforeExpiry = minted.filter((m) => m.at < expiredAt * 1000);
+      assert.ok(
+        beforeExpiry.length >= 2,
+        `SwitchboardCredentials.mint was called again before the first credential expired (${beforeExpiry.length} mints by then)`,
+      );
+      assert.ok(beforeExpiry[1]!.at - beforeExpiry[0]!.at >= 5000, 'the renewal waited for part of the lifetime (no minting storm)');
+      assert.ok(
+        all.some((r) => r.status === 200 && r.authUser !== undefined && r.authUser !== first.authUser && r.at < expiredAt * 1000),
+        `a REGISTER refresh with a renewed credential was accepted before the first one expired\n${why()}`,
+      );
+      assert.doesNotMatch(kamailio.log(), new RegExp(`expired credential \\d+:${AGENT.extension}\\b`), 'the console never sent an expired credential');
 
-    // The call went on untouched: still up on both sides, audio still flowing.
-    assert.ok(await hangUp.isVisible(), "the agent's call is still up");
-    await customer.getByRole('status').filter({ hasText: 'connected' }).waitFor({ timeout: 1000 });
-    await Promise.all([waitAudio(agent.softphone(), 'the agent, after the renewal'), waitAudio(customer.mainFrame(), 'the customer, after the renewal')]);
-    await agent.phone.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor({ timeout: 1000 });
+      // The call went on untouched: still up on both sides, audio still flowing.
+      assert.ok(await hangUp.isVisible(), "the agent's call is still up");
+      await customer.getByRole('status').filter({ hasText: 'connected' }).waitFor({ timeout: 1000 });
+      await Promise.all([waitAudio(agent.softphone(), 'the agent, after the renewal'), waitAudio(customer.mainFrame(), 'the customer, after the renewal')]);
+      await agent.phone.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor({ timeout: 1000 });
 
-    await hangUp.click();
-    await customer.getByRole('status').filter({ hasText: 'ended' }).waitFor({ timeout: 10_000 });
-    const wrapUp = agent.phone.getByRole('form', { name: 'Wrap-up' });
-    await wrapUp.getByRole('button', { name: 'Save' }).click({ timeout: 10_000 });
-    const newTasks = () => app.data.list('Task', 10_000).filter((t) => !tasksBefore.has(t.Id));
-    await waitUntil(() => newTasks().length > 0, 15_000, 'the call is logged');
-    // A second Task would come from a retry of the same log; give one a moment to show up.
-    await new Promise((r) => setTimeout(r, 1500));
-    const logged = newTasks();
-    assert.equal(logged.length, 1, `exactly one Task: ${JSON.stringify(logged.map((t) => t.fields))}`);
-    const task = logged[0]!.fields;
-    assert.equal(task.OwnerId, AGENT.id, "Ada's Task");
-    assert.equal(task.WhoId, DEMO.uniqueContact.id, 'related to the caller, Maria Lopez');
-    assert.equal(task.CallType, 'Inbound');
-    assert.ok(Number(task.CallDurationInSeconds) >= TTL_SECONDS / 2, `the call lasted through the renewal (${String(task.CallDurationInSeconds)} s)`);
-    await context.close();
-  });
+      await hangUp.click();
+      await customer.getByRole('status').filter({ hasText: 'ended' }).waitFor({ timeout: 10_000 });
+      const wrapUp = agent.phone.getByRole('form', { name: 'Wrap-up' });
+      await wrapUp.getByRole('button', { name: 'Save' }).click({ timeout: 10_000 });
+      const newTasks = () => app.data.list('Task', 10_000).filter((t) => !tasksBefore.has(t.Id));
+      await waitUntil(() => newTasks().length > 0, 15_000, 'the call is logged');
+      // A second Task would come from a retry of the same log; give one a moment to show up.
+      await new Promise((r) => setTimeout(r, 1500));
+      const logged = newTasks();
+      assert.equal(logged.length, 1, `exactly one Task: ${JSON.stringify(logged.map((t) => t.fields))}`);
+      const task = logged[0]!.fields;
+      assert.equal(task.OwnerId, AGENT.id, "Ada's Task");
+      assert.equal(task.WhoId, DEMO.uniqueContact.id, 'related to the caller, Maria Lopez');
+      assert.equal(task.CallType, 'Inbound');
+      assert.ok(Number(task.CallDurationInSeconds) >= TTL_SECONDS / 2, `the call lasted through the renewal (${String(task.CallDurationInSeconds)} s)`);
+      await context.close();
+    },
+  );
 
   test('the first credential, now expired, is refused by Kamailio with a final 403', { timeout: 15_000 }, async () => {
     assert.ok(first && Date.now() / 1000 > first.expiresAt, 'the first credential has expired (previous test)');
@@ -286,8 +325,12 @@ describe('short-lived SIP credentials: console emulator mint → connector → K
 
   test("an emulator whose secret differs from Kamailio's: the panel shows the refusal, offers to sign in, and stops trying", { timeout: 45_000 }, async () => {
     const other = await startConsole({
-      dbFile: ':memory:', sipServer: kamailio.wsUrl, sipDomain: kamailio.domain, strictOrigins: true,
-      sipSecret: randomBytes(24).toString('hex'), credentialTtlSeconds: TTL_SECONDS,
+      dbFile: ':memory:',
+      sipServer: kamailio.wsUrl,
+      sipDomain: kamailio.domain,
+      strictOrigins: true,
+      sipSecret: randomBytes(24).toString('hex'),
+      credentialTtlSeconds: TTL_SECONDS,
     });
     const bob = await openConsole(browser, other, kamailio.wsUrl, DEMO.secondAgent.username);
     try {
@@ -303,7 +346,10 @@ describe('short-lived SIP credentials: console emulator mint → connector → K
       assert.ok(await signIn.isEnabled(), 'the sign-in button is offered, not a spinner');
 
       const tries = registers(bob.sip);
-      assert.ok(tries.length > 0 && tries.every((r) => r.status === undefined || r.status === 401 || r.status === 403), `every REGISTER was refused: ${JSON.stringify(tries)}`);
+      assert.ok(
+        tries.length > 0 && tries.every((r) => r.status === undefined || r.status === 401 || r.status === 403),
+        `every REGISTER was refused: ${JSON.stringify(tries)}`,
+      );
       // A retry would come within 2 s (mint retry) or 0.5 s (registration backoff); 6 s covers several.
       await new Promise((r) => setTimeout(r, 6000));
       assert.equal(registers(bob.sip).length, tries.length, 'no further REGISTER after the refusal (no retry loop)');

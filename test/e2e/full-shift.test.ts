@@ -51,18 +51,34 @@ interface PhoneSystem {
 async function embedded(): Promise<PhoneSystem> {
   const secret = demoSipSecret();
   const sip = await startSipServer({
-    ephemeralSecret: secret, domain: DEMO_SIP_DOMAIN,
+    ephemeralSecret: secret,
+    domain: DEMO_SIP_DOMAIN,
     users: DEMO_AGENTS.map(({ username, password, displayName }) => ({ username, password, displayName })),
     guests: Object.values(CALLERS),
   });
-  return { name: 'embedded', wsUrl: sip.url, domain: DEMO_SIP_DOMAIN, secret, registered: async (u) => sip.registrations(u).length > 0, close: () => sip.close() };
+  return {
+    name: 'embedded',
+    wsUrl: sip.url,
+    domain: DEMO_SIP_DOMAIN,
+    secret,
+    registered: async (u) => sip.registrations(u).length > 0,
+    close: () => sip.close(),
+  };
 }
 
 async function kamailio(): Promise<PhoneSystem> {
   const secret = randomBytes(24).toString('hex');
   const callerPassword = `caller-${randomBytes(6).toString('hex')}`;
   const k = await startKamailio({ ephemeralSecret: secret, users: Object.values(CALLERS).map((username) => ({ username, password: callerPassword })) });
-  return { name: 'kamailio', wsUrl: k.wsUrl, domain: k.domain, secret, callerPassword, registered: async (u) => (await k.registeredUsers()).includes(u), close: () => k.stop() };
+  return {
+    name: 'kamailio',
+    wsUrl: k.wsUrl,
+    domain: k.domain,
+    secret,
+    callerPassword,
+    registered: async (u) => (await k.registeredUsers()).includes(u),
+    close: () => k.stop(),
+  };
 }
 
 for (const start of [embedded, kamailio]) {
@@ -76,27 +92,34 @@ for (const start of [embedded, kamailio]) {
     let wanda = '';
     const ids: Record<string, string> = {};
 
-    before(async () => {
-      system = await start();
-      app = await startConsole({ dbFile: ':memory:', sipServer: system.wsUrl, sipDomain: system.domain, strictOrigins: true, sipSecret: system.secret });
-      browser = await launchChromium(STRICT_CHROMIUM_ARGS);
-      wanda = app.data.create('Contact', { FirstName: 'Wanda', LastName: 'Waiting', Phone: '(415) 555-0155' }, app.data.defaultUser().Id);
-      const open = async (username: string, extension: string) => {
-        const context = await browser.newContext({ ignoreHTTPSErrors: true });
-        const page = await context.newPage();
-        await page.goto(app.consoleUrl(username));
-        await waitUntil(() => system.registered(extension), 30_000, `${extension} registers with ${system.name}`);
-        const phone = page.frameLocator('iframe[title="Softphone"]');
-        await phone.getByRole('textbox', { name: 'Number to dial' }).waitFor({ timeout: 20_000 });
-        return { page, phone };
-      };
-      ada = await open(ADA.username, ADA.extension);
-      bob = await open(BOB.username, BOB.extension);
-      const h = { browser, console: app, sip: { url: system.wsUrl } };
-      for (const [who, number] of Object.entries(CALLERS) as [keyof typeof CALLERS, string][]) {
-        customers[who] = await openCustomerPhone(h, number, { dial: ADA.extension, domain: system.domain, ...(system.callerPassword ? { password: system.callerPassword } : {}) });
-      }
-    }, { timeout: 120_000 });
+    before(
+      async () => {
+        system = await start();
+        app = await startConsole({ dbFile: ':memory:', sipServer: system.wsUrl, sipDomain: system.domain, strictOrigins: true, sipSecret: system.secret });
+        browser = await launchChromium(STRICT_CHROMIUM_ARGS);
+        wanda = app.data.create('Contact', { FirstName: 'Wanda', LastName: 'Waiting', Phone: '(415) 555-0155' }, app.data.defaultUser().Id);
+        const open = async (username: string, extension: string) => {
+          const context = await browser.newContext({ ignoreHTTPSErrors: true });
+          const page = await context.newPage();
+          await page.goto(app.consoleUrl(username));
+          await waitUntil(() => system.registered(extension), 30_000, `${extension} registers with ${system.name}`);
+          const phone = page.frameLocator('iframe[title="Softphone"]');
+          await phone.getByRole('textbox', { name: 'Number to dial' }).waitFor({ timeout: 20_000 });
+          return { page, phone };
+        };
+        ada = await open(ADA.username, ADA.extension);
+        bob = await open(BOB.username, BOB.extension);
+        const h = { browser, console: app, sip: { url: system.wsUrl } };
+        for (const [who, number] of Object.entries(CALLERS) as [keyof typeof CALLERS, string][]) {
+          customers[who] = await openCustomerPhone(h, number, {
+            dial: ADA.extension,
+            domain: system.domain,
+            ...(system.callerPassword ? { password: system.callerPassword } : {}),
+          });
+        }
+      },
+      { timeout: 120_000 },
+    );
     after(async () => {
       await browser?.close().catch(() => {});
       await app?.close().catch(() => {});
@@ -105,7 +128,8 @@ for (const start of [embedded, kamailio]) {
 
     const currentTab = () => ada.page.evaluate('window.__console.currentTab()') as Promise<{ recordId?: string } | null>;
     const ringing = (phone: FrameLocator) => phone.getByRole('article').filter({ has: phone.getByRole('button', { name: 'Answer' }) });
-    const adaTasks = (): TaskRecord[] => (app.data.list('Task', 10_000) as unknown as TaskRecord[]).filter((t) => t.fields['OwnerId'] === ADA.id && !seeded.has(t.Id));
+    const adaTasks = (): TaskRecord[] =>
+      (app.data.list('Task', 10_000) as unknown as TaskRecord[]).filter((t) => t.fields['OwnerId'] === ADA.id && !seeded.has(t.Id));
     const customerLine = (who: keyof typeof CALLERS) => customers[who].locator('li');
 
     async function saveWrapUp(phone: FrameLocator, disposition?: string): Promise<void> {
@@ -145,7 +169,7 @@ for (const start of [embedded, kamailio]) {
       await customers.wanda.getByRole('button', { name: 'Call', exact: true }).click();
       await ringing(ada.phone).getByText('Wanda Waiting', { exact: true }).waitFor({ timeout: 20_000 });
       await new Promise((r) => setTimeout(r, 1000));
-      assert.equal((await currentTab())?.recordId, DEMO.uniqueContact.id, 'Maria\'s record stays while Wanda rings');
+      assert.equal((await currentTab())?.recordId, DEMO.uniqueContact.id, "Maria's record stays while Wanda rings");
       await ringing(ada.phone).getByRole('button', { name: 'Answer' }).click();
       await waitUntil(async () => (await currentTab())?.recordId === wanda, 10_000, 'Wanda pops on answer');
       const wandaCard = ada.phone.getByRole('article').filter({ hasText: 'Wanda Waiting' });
@@ -205,7 +229,7 @@ for (const start of [embedded, kamailio]) {
       done = true;
     });
 
-    test('every Task of the shift, field by field, as the README\'s logging model says', { timeout: 60_000 }, async () => {
+    test("every Task of the shift, field by field, as the README's logging model says", { timeout: 60_000 }, async () => {
       await waitUntil(() => adaTasks().length >= 6, 20_000, 'six Tasks for Ada');
       await new Promise((r) => setTimeout(r, 1000));
       const tasks = adaTasks().map((t) => t.fields);
@@ -237,7 +261,7 @@ for (const start of [embedded, kamailio]) {
       const wandaIn = one('from Wanda', (f) => f['WhoId'] === wanda && f['CallType'] === 'Inbound');
       assert.deepEqual([wandaIn['CallDisposition'], wandaIn['Description'] ?? ''], ['Resolved', '']);
       assert.ok(talked(wandaIn), `Wanda's talk time: ${String(wandaIn['CallDurationInSeconds'])}`);
-      assert.equal(wandaIn['WhatId'] ?? null, null, 'nothing of Maria\'s');
+      assert.equal(wandaIn['WhatId'] ?? null, null, "nothing of Maria's");
 
       const alan = one('with Alan', (f) => f['WhoId'] === DEMO.ukContact.id);
       assert.equal(alan['CallType'], 'Inbound');

@@ -57,7 +57,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const browser = await launchChromium([...STRICT_CHROMIUM_ARGS, ...(options.chromiumArgs ?? [])]);
   mkdirSync(SCREENSHOTS, { recursive: true });
   return {
-    sip, console: app, browser,
+    sip,
+    console: app,
+    browser,
     close: async () => {
       await browser.close().catch(() => {});
       await app.close().catch(() => {});
@@ -106,10 +108,15 @@ export interface CustomerPhoneOptions {
 }
 
 /** A customer phone page signed in as `caller`, ready to dial the support line. */
-export async function openCustomerPhone(h: Pick<Harness, 'browser' | 'console'> & { readonly sip: { readonly url: string } }, caller: string, options: CustomerPhoneOptions = {}): Promise<Page> {
+export async function openCustomerPhone(
+  h: Pick<Harness, 'browser' | 'console'> & { readonly sip: { readonly url: string } },
+  caller: string,
+  options: CustomerPhoneOptions = {},
+): Promise<Page> {
   const context = await h.browser.newContext({ ignoreHTTPSErrors: true });
   const page = await context.newPage();
-  const url = `${h.console.lightningOrigin}/customer-phone/?ws=${encodeURIComponent(h.sip.url)}&domain=${encodeURIComponent(options.domain ?? DEMO_SIP_DOMAIN)}` +
+  const url =
+    `${h.console.lightningOrigin}/customer-phone/?ws=${encodeURIComponent(h.sip.url)}&domain=${encodeURIComponent(options.domain ?? DEMO_SIP_DOMAIN)}` +
     `&user=${encodeURIComponent(caller)}&dial=${encodeURIComponent(options.dial ?? DEMO_SUPPORT_NUMBER)}&autologin=1` +
     (options.password ? `&password=${encodeURIComponent(options.password)}` : '') +
     (options.caseNumber ? `&case=${encodeURIComponent(options.caseNumber)}` : '');
@@ -157,5 +164,9 @@ export async function shot(page: Page, name: string): Promise<void> {
 /** The console's log of the Open CTI calls it served, for failure messages. */
 export async function openCtiLog(page: Page, methods?: readonly string[]): Promise<string> {
   const log = (await page.evaluate('window.__consoleLog ?? []')) as { method: string; args: unknown; result?: unknown }[];
-  return JSON.stringify(log.filter((e) => !methods || methods.includes(e.method)), null, 1).slice(-6000);
+  return JSON.stringify(
+    log.filter((e) => !methods || methods.includes(e.method)),
+    null,
+    1,
+  ).slice(-6000);
 }

@@ -8,7 +8,19 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEMO } from '../../src/node/console/seed/index.ts';
-import { CALLERS, openAgentConsole, openCtiLog, openCustomerPhone, shot, startHarness, tasksFor, waitRegistered, waitUntil, type AgentConsole, type Harness } from './harness.ts';
+import {
+  CALLERS,
+  openAgentConsole,
+  openCtiLog,
+  openCustomerPhone,
+  shot,
+  startHarness,
+  tasksFor,
+  waitRegistered,
+  waitUntil,
+  type AgentConsole,
+  type Harness,
+} from './harness.ts';
 
 describe('agent flow in the Lightning console', { concurrency: false }, () => {
   let h: Harness;
@@ -31,7 +43,9 @@ describe('agent flow in the Lightning console', { concurrency: false }, () => {
     await shot(agent.page, '01-idle');
     const customer = await openCustomerPhone(h, CALLERS.ada);
     const popRequests = async (): Promise<{ method: string; args: { deferred?: boolean } }[]> =>
-      ((await agent.page.evaluate('window.__consoleLog ?? []')) as { method: string; args: { deferred?: boolean } }[]).filter((e) => e.method === 'searchAndScreenPop' || e.method === 'screenPop');
+      ((await agent.page.evaluate('window.__consoleLog ?? []')) as { method: string; args: { deferred?: boolean } }[]).filter(
+        (e) => e.method === 'searchAndScreenPop' || e.method === 'screenPop',
+      );
     const requestsBefore = (await popRequests()).length;
     await customer.getByRole('button', { name: 'Call', exact: true }).click();
 
@@ -39,7 +53,11 @@ describe('agent flow in the Lightning console', { concurrency: false }, () => {
     await answer.waitFor({ timeout: 10_000 });
     await waitUntil(async () => (await currentTab())?.recordId === ada.Id, 10_000, `the console pops ${DEMO.uniqueContact.name} on ring`);
     // The demo layout pops nothing on several matches, so search and pop go in one request.
-    assert.deepEqual((await popRequests()).slice(requestsBefore).map((e) => [e.method, e.args.deferred ?? false]), [['searchAndScreenPop', false]], 'one pop request for the call');
+    assert.deepEqual(
+      (await popRequests()).slice(requestsBefore).map((e) => [e.method, e.args.deferred ?? false]),
+      [['searchAndScreenPop', false]],
+      'one pop request for the call',
+    );
     await assert.doesNotReject(agent.phone.getByText('+1 415 555 0134').first().waitFor({ timeout: 5000 }));
     await shot(agent.page, '02-ringing');
 
@@ -63,7 +81,11 @@ describe('agent flow in the Lightning console', { concurrency: false }, () => {
     await shot(agent.page, '05-wrap-up');
     await wrapUp.getByRole('button', { name: 'Save' }).click();
 
-    await waitUntil(() => tasksFor(h, (t) => t.fields['WhoId'] === ada.Id && t.fields['CallDisposition'] === 'Resolved').length > 0, 15_000, 'the Task is saved');
+    await waitUntil(
+      () => tasksFor(h, (t) => t.fields['WhoId'] === ada.Id && t.fields['CallDisposition'] === 'Resolved').length > 0,
+      15_000,
+      'the Task is saved',
+    );
     const tasks = tasksFor(h, (t) => t.fields['WhoId'] === ada.Id && t.fields['CallDisposition'] === 'Resolved');
     assert.equal(tasks.length, 1, 'exactly one Task');
     const task = tasks[0]!.fields;
@@ -107,11 +129,12 @@ describe('agent flow in the Lightning console', { concurrency: false }, () => {
     const customer = await openCustomerPhone(h, CALLERS.unknown);
     await customer.getByRole('button', { name: 'Call', exact: true }).click();
     await agent.phone.getByRole('button', { name: 'Answer' }).waitFor({ timeout: 10_000 });
-    await waitUntil(async () => (await consoleState<unknown>('modal()')) !== null, 10_000, 'the new-record modal opens')
-      .catch(async (e: Error) => { throw new Error(`${e.message}\n${await openCtiLog(agent.page, ['searchAndScreenPop', 'screenPop'])}`); });
+    await waitUntil(async () => (await consoleState<unknown>('modal()')) !== null, 10_000, 'the new-record modal opens').catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${await openCtiLog(agent.page, ['searchAndScreenPop', 'screenPop'])}`);
+    });
     const modal = await consoleState<{ entityName: string; defaults: Record<string, unknown> }>('modal()');
     assert.equal(modal.entityName, 'Contact');
-    assert.equal(modal.defaults['Phone'], CALLERS.unknown, 'the caller\'s number is prefilled');
+    assert.equal(modal.defaults['Phone'], CALLERS.unknown, "the caller's number is prefilled");
     await shot(agent.page, '08-no-match');
     // The modal covers the console, utility bar included, as Lightning's does: close it, then decline.
     await agent.page.getByRole('button', { name: 'Cancel' }).click();
@@ -129,8 +152,9 @@ describe('agent flow in the Lightning console', { concurrency: false }, () => {
     const customer = await openCustomerPhone(h, CALLERS.caseCaller, { caseNumber });
     await customer.getByRole('button', { name: 'Call', exact: true }).click();
     await agent.phone.getByRole('button', { name: 'Answer' }).waitFor({ timeout: 10_000 });
-    await waitUntil(async () => (await currentTab())?.recordId === caseId, 10_000, `the console pops Case ${caseNumber}`)
-      .catch(async (e: Error) => { throw new Error(`${e.message}\n${await openCtiLog(agent.page, ['searchAndScreenPop', 'screenPop'])}`); });
+    await waitUntil(async () => (await currentTab())?.recordId === caseId, 10_000, `the console pops Case ${caseNumber}`).catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${await openCtiLog(agent.page, ['searchAndScreenPop', 'screenPop'])}`);
+    });
     await shot(agent.page, '09-case-pop');
     await agent.phone.getByRole('button', { name: 'Decline' }).click();
     await customer.context().close();
@@ -154,7 +178,11 @@ describe('agent flow in the Lightning console', { concurrency: false }, () => {
     await shot(agent.page, '10-outbound');
     await hangup.click();
     await agent.phone.getByRole('form', { name: 'Wrap-up' }).getByRole('button', { name: 'Save' }).click();
-    await waitUntil(() => tasksFor(h, (t) => t.fields['WhoId'] === contact && t.fields['CallType'] === 'Outbound').length === 1, 15_000, 'an Outbound Task on Clara');
+    await waitUntil(
+      () => tasksFor(h, (t) => t.fields['WhoId'] === contact && t.fields['CallType'] === 'Outbound').length === 1,
+      15_000,
+      'an Outbound Task on Clara',
+    );
     await customer.context().close();
   });
 

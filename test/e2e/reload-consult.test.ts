@@ -9,7 +9,19 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import { DEMO } from '../../src/node/console/seed/index.ts';
-import { clickEach, openRegisteredAgent, CALLERS, openCustomerPhone, shot, startHarness, tasksFor, waitUntil, type AgentConsole, type Harness, type TaskRecord } from './harness.ts';
+import {
+  clickEach,
+  openRegisteredAgent,
+  CALLERS,
+  openCustomerPhone,
+  shot,
+  startHarness,
+  tasksFor,
+  waitUntil,
+  type AgentConsole,
+  type Harness,
+  type TaskRecord,
+} from './harness.ts';
 
 const ADA = DEMO.agent;
 const BOB = DEMO.secondAgent;
@@ -25,16 +37,19 @@ describe('a reload with two calls up: consultation and conference', { concurrenc
   let byesToCustomer: string[] = [];
   let customerConnection: number | undefined;
 
-  before(async () => {
-    h = await startHarness({ ringGroup: [ADA.extension] });
-    ada = await openRegisteredAgent(h, ADA);
-    bob = await openRegisteredAgent(h, BOB);
-    customer = await openCustomerPhone(h, CALLERS.ada, { dial: ADA.extension });
-    customerConnection = h.sip.registrations(CALLERS.ada)[0]?.connectionId;
-    h.sip.on('message', (m) => {
-      if (m.direction === 'out' && m.connectionId === customerConnection && /^BYE /.test(m.text)) byesToCustomer.push(m.text.split('\r\n')[0]!);
-    });
-  }, { timeout: 90_000 });
+  before(
+    async () => {
+      h = await startHarness({ ringGroup: [ADA.extension] });
+      ada = await openRegisteredAgent(h, ADA);
+      bob = await openRegisteredAgent(h, BOB);
+      customer = await openCustomerPhone(h, CALLERS.ada, { dial: ADA.extension });
+      customerConnection = h.sip.registrations(CALLERS.ada)[0]?.connectionId;
+      h.sip.on('message', (m) => {
+        if (m.direction === 'out' && m.connectionId === customerConnection && /^BYE /.test(m.text)) byesToCustomer.push(m.text.split('\r\n')[0]!);
+      });
+    },
+    { timeout: 90_000 },
+  );
   after(async () => h?.close());
 
   const card = (phone: FrameLocator, name: 'Incoming call' | 'Consultation') => phone.getByRole('article', { name });
@@ -47,7 +62,9 @@ describe('a reload with two calls up: consultation and conference', { concurrenc
     await customer.getByRole('button', { name: 'Call', exact: true }).click();
     await ada.phone.getByRole('button', { name: 'Answer' }).click({ timeout: 20_000 });
     await card(ada.phone, 'Incoming call').getByText('Connected').waitFor({ timeout: 15_000 });
-    await customerLine().getByText(/connected/).waitFor({ timeout: 10_000 });
+    await customerLine()
+      .getByText(/connected/)
+      .waitFor({ timeout: 10_000 });
     await ada.phone.getByRole('button', { name: 'Transfer', exact: true }).click();
     await ada.phone.getByRole('button', { name: 'Consult Bob Backup' }).click();
     await bob.phone.getByRole('button', { name: 'Answer' }).click({ timeout: 20_000 });
@@ -82,61 +99,80 @@ describe('a reload with two calls up: consultation and conference', { concurrenc
     await clickEach(forms, 'Save');
   }
 
-  test('reload during a consultation: the customer stays on hold, both calls come back, Ada completes the transfer; one Task', { timeout: 150_000 }, async () => {
-    await customerCallsAdaWhoConsultsBob();
-    const answeredAt = Date.now();
-    await customerLine().getByText(/on hold/).waitFor({ timeout: 10_000 });
+  test(
+    'reload during a consultation: the customer stays on hold, both calls come back, Ada completes the transfer; one Task',
+    { timeout: 150_000 },
+    async () => {
+      await customerCallsAdaWhoConsultsBob();
+      const answeredAt = Date.now();
+      await customerLine()
+        .getByText(/on hold/)
+        .waitFor({ timeout: 10_000 });
 
-    await reloadAda();
-    await card(ada.phone, 'Consultation').getByText('Connected').waitFor({ timeout: 20_000 });
-    await card(ada.phone, 'Incoming call').waitFor({ timeout: 20_000 });
-    await shot(ada.page, 'reload-consult-01-both-calls-back');
-    await sleep(1500);
-    assert.deepEqual(byesToCustomer, [], 'the reload sent the customer no BYE');
-    assert.equal(await customerLine().count(), 1, 'the customer is still on the line');
-    assert.match((await customerLine().textContent()) ?? '', /on hold/, 'the customer is still on hold while Ada talks to Bob');
-    assert.equal(await bob.phone.getByRole('button', { name: 'Hang up' }).count(), 1, "Bob's consultation call is still up");
+      await reloadAda();
+      await card(ada.phone, 'Consultation').getByText('Connected').waitFor({ timeout: 20_000 });
+      await card(ada.phone, 'Incoming call').waitFor({ timeout: 20_000 });
+      await shot(ada.page, 'reload-consult-01-both-calls-back');
+      await sleep(1500);
+      assert.deepEqual(byesToCustomer, [], 'the reload sent the customer no BYE');
+      assert.equal(await customerLine().count(), 1, 'the customer is still on the line');
+      assert.match((await customerLine().textContent()) ?? '', /on hold/, 'the customer is still on hold while Ada talks to Bob');
+      assert.equal(await bob.phone.getByRole('button', { name: 'Hang up' }).count(), 1, "Bob's consultation call is still up");
 
-    await ada.phone.getByRole('button', { name: 'Complete transfer' }).click();
-    const task = await adaLoggedOnce();
-    assert.equal(task.fields['WhoId'], DEMO.uniqueContact.id, "related to the caller's contact");
-    assert.match(String(task.fields['Description']), /Transferred to Bob Backup \(1002\) after consulting them/);
-    assert.ok(Number(task.fields['CallDurationInSeconds']) >= Math.floor((Date.now() - answeredAt) / 1000) - 15, `talk time before and after the reload counted: ${String(task.fields['CallDurationInSeconds'])}`);
-    assert.equal(adaTasks().filter((t) => t.fields['CallType'] === 'Internal').length, 0, 'no Task for the consultation');
+      await ada.phone.getByRole('button', { name: 'Complete transfer' }).click();
+      const task = await adaLoggedOnce();
+      assert.equal(task.fields['WhoId'], DEMO.uniqueContact.id, "related to the caller's contact");
+      assert.match(String(task.fields['Description']), /Transferred to Bob Backup \(1002\) after consulting them/);
+      assert.ok(
+        Number(task.fields['CallDurationInSeconds']) >= Math.floor((Date.now() - answeredAt) / 1000) - 15,
+        `talk time before and after the reload counted: ${String(task.fields['CallDurationInSeconds'])}`,
+      );
+      assert.equal(adaTasks().filter((t) => t.fields['CallType'] === 'Internal').length, 0, 'no Task for the consultation');
 
-    // The transfer itself replaces the customer's dialog with Ada by one with Bob (RFC 3891), so
-    // the old dialog's BYE is expected now; the customer's phone shows one call, talking.
-    await waitUntil(async () => /: connected/.test((await customerLine().textContent()) ?? ''), 10_000, 'the customer talks with Bob, not on hold');
-    assert.equal(await customerLine().count(), 1, 'the customer has one call, with Bob');
-    await bobHangsUpAndSaves();
-    await waitUntil(async () => (await customerLine().count()) === 0, 10_000, "the customer's call ends when Bob hangs up");
-  });
+      // The transfer itself replaces the customer's dialog with Ada by one with Bob (RFC 3891), so
+      // the old dialog's BYE is expected now; the customer's phone shows one call, talking.
+      await waitUntil(async () => /: connected/.test((await customerLine().textContent()) ?? ''), 10_000, 'the customer talks with Bob, not on hold');
+      assert.equal(await customerLine().count(), 1, 'the customer has one call, with Bob');
+      await bobHangsUpAndSaves();
+      await waitUntil(async () => (await customerLine().count()) === 0, 10_000, "the customer's call ends when Bob hangs up");
+    },
+  );
 
-  test('reload during a conference: the customer stays connected, the three are mixed again; Ada leaves, the caller stays with Bob; one Task', { timeout: 150_000 }, async () => {
-    await customerCallsAdaWhoConsultsBob();
-    await ada.phone.getByRole('button', { name: 'Conference', exact: true }).first().click();
-    await ada.phone.getByText('In conference with Bob Backup').waitFor({ timeout: 10_000 });
-    await customerLine().getByText(/: connected/).waitFor({ timeout: 10_000 });
+  test(
+    'reload during a conference: the customer stays connected, the three are mixed again; Ada leaves, the caller stays with Bob; one Task',
+    { timeout: 150_000 },
+    async () => {
+      await customerCallsAdaWhoConsultsBob();
+      await ada.phone.getByRole('button', { name: 'Conference', exact: true }).first().click();
+      await ada.phone.getByText('In conference with Bob Backup').waitFor({ timeout: 10_000 });
+      await customerLine()
+        .getByText(/: connected/)
+        .waitFor({ timeout: 10_000 });
 
-    await reloadAda();
-    await card(ada.phone, 'Incoming call').waitFor({ timeout: 20_000 });
-    await ada.phone.getByText('In conference with Bob Backup').waitFor({ timeout: 20_000 });
-    const softphoneLog = async (): Promise<string> =>
-      (await ada.page.frames().find((f) => /\/softphone\//.test(f.url()))?.evaluate('window.switchboard.logger.text()').catch(() => '') as string | undefined) ?? '';
-    await waitUntil(async () => /conference mixed again after the page reloaded/.test(await softphoneLog()), 20_000, 'the conference is mixed again');
-    await shot(ada.page, 'reload-conference-01-back');
-    await sleep(1500);
-    assert.deepEqual(byesToCustomer, [], 'the reload sent the customer no BYE');
-    assert.equal(await customerLine().count(), 1, 'the customer is still on the line');
-    assert.match((await customerLine().textContent()) ?? '', /: connected/, 'the customer is talking, not on hold');
+      await reloadAda();
+      await card(ada.phone, 'Incoming call').waitFor({ timeout: 20_000 });
+      await ada.phone.getByText('In conference with Bob Backup').waitFor({ timeout: 20_000 });
+      const softphoneLog = async (): Promise<string> =>
+        ((await ada.page
+          .frames()
+          .find((f) => /\/softphone\//.test(f.url()))
+          ?.evaluate('window.switchboard.logger.text()')
+          .catch(() => '')) as string | undefined) ?? '';
+      await waitUntil(async () => /conference mixed again after the page reloaded/.test(await softphoneLog()), 20_000, 'the conference is mixed again');
+      await shot(ada.page, 'reload-conference-01-back');
+      await sleep(1500);
+      assert.deepEqual(byesToCustomer, [], 'the reload sent the customer no BYE');
+      assert.equal(await customerLine().count(), 1, 'the customer is still on the line');
+      assert.match((await customerLine().textContent()) ?? '', /: connected/, 'the customer is talking, not on hold');
 
-    await ada.phone.getByRole('button', { name: 'Leave conference' }).click({ timeout: 10_000 });
-    const task = await adaLoggedOnce();
-    assert.equal(task.fields['WhoId'], DEMO.uniqueContact.id, "related to the caller's contact");
-    assert.match(String(task.fields['Description']), /Left the conference; the caller stayed on with Bob Backup \(1002\)\./);
-    await waitUntil(async () => /: connected/.test((await customerLine().textContent()) ?? ''), 10_000, 'the caller talks with Bob');
-    assert.equal(await customerLine().count(), 1, 'the caller has one call, with Bob');
-    await bobHangsUpAndSaves();
-    await waitUntil(async () => (await customerLine().count()) === 0, 10_000, "the customer's call ends when Bob hangs up");
-  });
+      await ada.phone.getByRole('button', { name: 'Leave conference' }).click({ timeout: 10_000 });
+      const task = await adaLoggedOnce();
+      assert.equal(task.fields['WhoId'], DEMO.uniqueContact.id, "related to the caller's contact");
+      assert.match(String(task.fields['Description']), /Left the conference; the caller stayed on with Bob Backup \(1002\)\./);
+      await waitUntil(async () => /: connected/.test((await customerLine().textContent()) ?? ''), 10_000, 'the caller talks with Bob');
+      assert.equal(await customerLine().count(), 1, 'the caller has one call, with Bob');
+      await bobHangsUpAndSaves();
+      await waitUntil(async () => (await customerLine().count()) === 0, 10_000, "the customer's call ends when Bob hangs up");
+    },
+  );
 });

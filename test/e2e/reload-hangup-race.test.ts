@@ -50,7 +50,7 @@ describe('Hang up pressed while a reloaded console takes its call back (Open CTI
       const callId = await callAndAnswer(customer);
 
       await agent.page.reload({ timeout: 30_000 });
-      await waitUntil(() => slow.takeBackAt() !== undefined, 20_000, 'the softphone\'s INVITE with Replaces reaches the customer\'s phone');
+      await waitUntil(() => slow.takeBackAt() !== undefined, 20_000, "the softphone's INVITE with Replaces reaches the customer's phone");
       await agent.phone.getByRole('button', { name: 'Hang up' }).click({ timeout: 5000 });
       const pressedAt = Date.now();
       assert.ok(pressedAt - slow.takeBackAt()! < HOLD_MS, 'Hang up was pressed while the take-back was unanswered');
@@ -59,7 +59,7 @@ describe('Hang up pressed while a reloaded console takes its call back (Open CTI
       await wrapUp.waitFor({ timeout: 20_000 });
       assert.ok(Date.now() >= slow.takeBackAt()! + HOLD_MS, 'the call ended for the panel only once it was back');
       await customer.getByRole('button', { name: /Hang up call/ }).waitFor({ state: 'detached', timeout: 15_000 });
-      assert.doesNotMatch((await customer.locator('#state').textContent()) ?? '', /connected/, 'the customer\'s call ended');
+      assert.doesNotMatch((await customer.locator('#state').textContent()) ?? '', /connected/, "the customer's call ended");
 
       await wrapUp.getByRole('button', { name: 'Save' }).click();
       const ofCall = () => tasksFor(h, (t) => t.fields['CallObject'] === callId);
@@ -71,36 +71,43 @@ describe('Hang up pressed while a reloaded console takes its call back (Open CTI
     }
   });
 
-  test('the customer hangs up too before the take-back is answered: it is refused (481), the panel says the call ended during the reload, no error for the hang-up; one Task', { timeout: 120_000 }, async () => {
-    const slow = await openSlowTakeBackPhone(h, CALLERS.ada, HOLD_MS);
-    const customer = slow.page;
-    try {
-      const callId = await callAndAnswer(customer);
+  test(
+    'the customer hangs up too before the take-back is answered: it is refused (481), the panel says the call ended during the reload, no error for the hang-up; one Task',
+    { timeout: 120_000 },
+    async () => {
+      const slow = await openSlowTakeBackPhone(h, CALLERS.ada, HOLD_MS);
+      const customer = slow.page;
+      try {
+        const callId = await callAndAnswer(customer);
 
-      // What the softphone's INVITEs are answered with, finally.
-      const finals: string[] = [];
-      const off = h.sip.on('message', (m) => {
-        const status = /^SIP\/2\.0 ([2-6]\d\d)/.exec(m.text)?.[1];
-        if (m.direction === 'out' && status && !m.text.includes(callId) && /\r\nCSeq: *\d+ INVITE/i.test(m.text)) finals.push(status);
-      });
-      await agent.page.reload({ timeout: 30_000 });
-      await waitUntil(() => slow.takeBackAt() !== undefined, 20_000, 'the softphone\'s INVITE with Replaces reaches the customer\'s phone');
-      await agent.phone.getByRole('button', { name: 'Hang up' }).click({ timeout: 5000 });
-      await customer.getByRole('button', { name: /Hang up call/ }).click();
-      assert.ok(Date.now() - slow.takeBackAt()! < HOLD_MS, 'both hung up while the take-back was unanswered');
+        // What the softphone's INVITEs are answered with, finally.
+        const finals: string[] = [];
+        const off = h.sip.on('message', (m) => {
+          const status = /^SIP\/2\.0 ([2-6]\d\d)/.exec(m.text)?.[1];
+          if (m.direction === 'out' && status && !m.text.includes(callId) && /\r\nCSeq: *\d+ INVITE/i.test(m.text)) finals.push(status);
+        });
+        await agent.page.reload({ timeout: 30_000 });
+        await waitUntil(() => slow.takeBackAt() !== undefined, 20_000, "the softphone's INVITE with Replaces reaches the customer's phone");
+        await agent.phone.getByRole('button', { name: 'Hang up' }).click({ timeout: 5000 });
+        await customer.getByRole('button', { name: /Hang up call/ }).click();
+        assert.ok(Date.now() - slow.takeBackAt()! < HOLD_MS, 'both hung up while the take-back was unanswered');
 
-      await agent.phone.getByText(/ended during the reload/i).first().waitFor({ timeout: 20_000 });
-      off();
-      assert.ok(finals.includes('481'), `the take-back was refused with 481 (INVITE answers: ${finals.join(', ')})`);
-      const wrapUp = agent.phone.getByRole('form', { name: 'Wrap-up' });
-      await wrapUp.waitFor({ timeout: 10_000 });
-      await wrapUp.getByRole('button', { name: 'Save' }).click();
-      const ofCall = () => tasksFor(h, (t) => t.fields['CallObject'] === callId);
-      await waitUntil(() => ofCall().length > 0, 15_000, 'the Task is saved');
-      await new Promise((r) => setTimeout(r, 2000));
-      assert.equal(ofCall().length, 1, 'one Task for the call');
-    } finally {
-      await customer.context().close();
-    }
-  });
+        await agent.phone
+          .getByText(/ended during the reload/i)
+          .first()
+          .waitFor({ timeout: 20_000 });
+        off();
+        assert.ok(finals.includes('481'), `the take-back was refused with 481 (INVITE answers: ${finals.join(', ')})`);
+        const wrapUp = agent.phone.getByRole('form', { name: 'Wrap-up' });
+        await wrapUp.waitFor({ timeout: 10_000 });
+        await wrapUp.getByRole('button', { name: 'Save' }).click();
+        const ofCall = () => tasksFor(h, (t) => t.fields['CallObject'] === callId);
+        await waitUntil(() => ofCall().length > 0, 15_000, 'the Task is saved');
+        await new Promise((r) => setTimeout(r, 2000));
+        assert.equal(ofCall().length, 1, 'one Task for the call');
+      } finally {
+        await customer.context().close();
+      }
+    },
+  );
 });

@@ -28,20 +28,27 @@ describe('a call survives a reload of the console, with Kamailio', { concurrency
   let agent: Page;
   let customer: Page;
 
-  before(async () => {
-    const secret = randomBytes(24).toString('hex');
-    const password = `caller-${randomBytes(6).toString('hex')}`;
-    kamailio = await startKamailio({ ephemeralSecret: secret, users: [{ username: CALLER, password }] });
-    app = await startConsole({ dbFile: ':memory:', sipServer: kamailio.wsUrl, sipDomain: kamailio.domain, strictOrigins: true, sipSecret: secret });
-    browser = await launchChromium(STRICT_CHROMIUM_ARGS);
-    const context = await browser.newContext({ ignoreHTTPSErrors: true });
-    await context.addInitScript(PEER_CONNECTION_PROBE);
-    agent = await context.newPage();
-    await agent.goto(app.consoleUrl(DEMO.agent.username));
-    await waitUntil(async () => (await kamailio.registeredUsers()).includes(DEMO.agent.extension), 30_000, 'the agent registers with Kamailio');
-    customer = await openCustomerPhone({ browser, console: app, sip: { url: kamailio.wsUrl } }, CALLER, { dial: DEMO.agent.extension, domain: kamailio.domain, password });
-    await customer.evaluate(PEER_CONNECTION_PROBE);
-  }, { timeout: 90_000 });
+  before(
+    async () => {
+      const secret = randomBytes(24).toString('hex');
+      const password = `caller-${randomBytes(6).toString('hex')}`;
+      kamailio = await startKamailio({ ephemeralSecret: secret, users: [{ username: CALLER, password }] });
+      app = await startConsole({ dbFile: ':memory:', sipServer: kamailio.wsUrl, sipDomain: kamailio.domain, strictOrigins: true, sipSecret: secret });
+      browser = await launchChromium(STRICT_CHROMIUM_ARGS);
+      const context = await browser.newContext({ ignoreHTTPSErrors: true });
+      await context.addInitScript(PEER_CONNECTION_PROBE);
+      agent = await context.newPage();
+      await agent.goto(app.consoleUrl(DEMO.agent.username));
+      await waitUntil(async () => (await kamailio.registeredUsers()).includes(DEMO.agent.extension), 30_000, 'the agent registers with Kamailio');
+      customer = await openCustomerPhone({ browser, console: app, sip: { url: kamailio.wsUrl } }, CALLER, {
+        dial: DEMO.agent.extension,
+        domain: kamailio.domain,
+        password,
+      });
+      await customer.evaluate(PEER_CONNECTION_PROBE);
+    },
+    { timeout: 90_000 },
+  );
   after(async () => {
     await browser?.close().catch(() => {});
     await app?.close().catch(() => {});
@@ -73,7 +80,8 @@ describe('a call survives a reload of the console, with Kamailio', { concurrency
     const hangupAt = Date.now();
     await phone().getByRole('button', { name: 'Hang up' }).click();
     await phone().getByRole('form', { name: 'Wrap-up' }).getByRole('button', { name: 'Save' }).click({ timeout: 10_000 });
-    const mine = () => (app.data.list('Task', 10_000) as unknown as TaskRecord[]).filter((t) => !earlier.has(t.Id) && t.fields['WhoId'] === DEMO.uniqueContact.id);
+    const mine = () =>
+      (app.data.list('Task', 10_000) as unknown as TaskRecord[]).filter((t) => !earlier.has(t.Id) && t.fields['WhoId'] === DEMO.uniqueContact.id);
     await waitUntil(() => mine().length > 0, 15_000, 'the Task is saved');
     await new Promise((r) => setTimeout(r, 2000));
     assert.equal(mine().length, 1, 'one Task');

@@ -41,8 +41,19 @@ const RTP_PACKET_BYTES = 172;
 
 /** Resolves once `read` has grown by more than `bytes` (about a quarter second of PCMU audio). */
 async function audioGrows(read: () => Promise<number> | number, what: string, bytes = 4000): Promise<void> {
-  const start = await Promise.resolve().then(read).catch(() => 0);
-  await waitUntil(async () => (await Promise.resolve().then(read).catch(() => 0)) - start > bytes, 20_000, what);
+  const start = await Promise.resolve()
+    .then(read)
+    .catch(() => 0);
+  await waitUntil(
+    async () =>
+      (await Promise.resolve()
+        .then(read)
+        .catch(() => 0)) -
+        start >
+      bytes,
+    20_000,
+    what,
+  );
 }
 
 /**
@@ -72,146 +83,225 @@ describe('a call from SIPp via rtpengine survives a reload of the console, with 
   const password = `caller-${randomBytes(6).toString('hex')}`;
   const wsLog: string[] = [];
 
-  before(async () => {
-    const secret = randomBytes(24).toString('hex');
-    rtpengine = await startRtpengine();
-    kamailio = await startKamailio({ ephemeralSecret: secret, users: [{ username: CALLER, password }], rtpengine: rtpengine.ngSocket });
-    app = await startConsole({ dbFile: ':memory:', sipServer: kamailio.wsUrl, sipDomain: kamailio.domain, strictOrigins: true, sipSecret: secret });
-    browser = await launchChromium(STRICT_CHROMIUM_ARGS);
-    const context = await browser.newContext({ ignoreHTTPSErrors: true });
-    await context.addInitScript(PEER_CONNECTION_PROBE);
-    agent = await context.newPage();
-    // The softphone's SIP, both ways (first lines only), for failure messages.
-    agent.on('websocket', (ws) => {
-      const note = (way: string) => (frame: { payload: string | Buffer }): void => {
-        const text = String(frame.payload);
-        if (text.trim()) wsLog.push(`${way} ${text.split('\r\n', 1)[0]} (${/^Call-ID:\s*(.*)$/im.exec(text)?.[1] ?? ''})`);
-      };
-      ws.on('framesent', note('agent>'));
-      ws.on('framereceived', note('agent<'));
-    });
-    await agent.goto(app.consoleUrl(DEMO.agent.username));
-    await waitUntil(async () => (await kamailio.registeredUsers()).includes(DEMO.agent.extension), 30_000, 'the agent registers with Kamailio');
-    dir = mkdtempSync(join(tmpdir(), 'sb-sipp-reload-'));
-    writeUlawTone(join(dir, 'tone.ulaw'), 3);
-    for (const xml of [UAC, OOC]) copyFileSync(resolve(import.meta.dirname, xml), join(dir, xml));
-  }, { timeout: 90_000 });
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await app?.close().catch(() => {});
-    await kamailio?.stop().catch(() => {});
-    await rtpengine?.stop().catch(() => {});
-    if (dir && !process.env.SIPP_TRACE) rmSync(dir, { recursive: true, force: true });
-  }, { timeout: 30_000 });
+  before(
+    async () => {
+      const secret = randomBytes(24).toString('hex');
+      rtpengine = await startRtpengine();
+      kamailio = await startKamailio({ ephemeralSecret: secret, users: [{ username: CALLER, password }], rtpengine: rtpengine.ngSocket });
+      app = await startConsole({ dbFile: ':memory:', sipServer: kamailio.wsUrl, sipDomain: kamailio.domain, strictOrigins: true, sipSecret: secret });
+      browser = await launchChromium(STRICT_CHROMIUM_ARGS);
+      const context = await browser.newContext({ ignoreHTTPSErrors: true });
+      await context.addInitScript(PEER_CONNECTION_PROBE);
+      agent = await context.newPage();
+      // The softphone's SIP, both ways (first lines only), for failure messages.
+      agent.on('websocket', (ws) => {
+        const note =
+          (way: string) =>
+          (frame: { payload: string | Buffer }): void => {
+            const text = String(frame.payload);
+            if (text.trim()) wsLog.push(`${way} ${text.split('\r\n', 1)[0]} (${/^Call-ID:\s*(.*)$/im.exec(text)?.[1] ?? ''})`);
+          };
+        ws.on('framesent', note('agent>'));
+        ws.on('framereceived', note('agent<'));
+      });
+      await agent.goto(app.consoleUrl(DEMO.agent.username));
+      await waitUntil(async () => (await kamailio.registeredUsers()).includes(DEMO.agent.extension), 30_000, 'the agent registers with Kamailio');
+      dir = mkdtempSync(join(tmpdir(), 'sb-sipp-reload-'));
+      writeUlawTone(join(dir, 'tone.ulaw'), 3);
+      for (const xml of [UAC, OOC]) copyFileSync(resolve(import.meta.dirname, xml), join(dir, xml));
+    },
+    { timeout: 90_000 },
+  );
+  after(
+    async () => {
+      await browser?.close().catch(() => {});
+      await app?.close().catch(() => {});
+      await kamailio?.stop().catch(() => {});
+      await rtpengine?.stop().catch(() => {});
+      if (dir && !process.env.SIPP_TRACE) rmSync(dir, { recursive: true, force: true });
+    },
+    { timeout: 30_000 },
+  );
 
   const phone = () => agent.frameLocator('iframe[title="Softphone"]');
   const softphoneFrame = () => agent.frames().find((f) => /\/softphone\//.test(f.url()));
   const agentHeard = async (): Promise<number> => (await softphoneFrame()!.evaluate(audioBytesSince())) as number;
 
-  test('reload mid-call: SIPp never gets a BYE, audio comes back both ways, the call ends normally, one Task with the whole duration', { timeout: 200_000 }, async () => {
-    const earlier = new Set((app.data.list('Task', 10_000) as unknown as TaskRecord[]).map((t) => t.Id));
-    const [sipPort, mediaPort] = [await freePort(), await freeMediaPorts()];
-    const messageLog = join(dir, 'messages.log');
-    let sippResult: SippResult | undefined;
-    const stopSipp = new AbortController();
-    const sipp = runSipp([
-      `127.0.0.1:${kamailio.sipPort}`, '-sf', UAC, '-oocsf', OOC, '-s', DEMO.agent.extension, '-set', 'caller', CALLER, '-au', CALLER, '-ap', password,
-      '-i', '127.0.0.1', '-p', String(sipPort), '-mi', '127.0.0.1', '-mp', String(mediaPort),
-      '-m', '1', '-l', '1', '-nostdin', '-timeout', '150s', '-timeout_error', '-trace_err', '-trace_msg', '-message_file', messageLog,
-    ], dir, 170_000, stopSipp.signal).then((r) => (sippResult = r));
-    const messages = (): SipLogEntry[] => (existsSync(messageLog) ? parseSippMessageLog(readFileSync(messageLog, 'utf8')) : []);
-    const context = (): string =>
-      `\n--- SIPp (${sippResult ? `exited ${sippResult.code}` : 'running'}) ---\n${sippResult?.output.slice(-1500) ?? ''}` +
-      `\n--- SIPp messages ---\n${messages().map((m) => `${m.direction}: ${m.startLine} (${m.header('Call-ID')})`).join('\n')}` +
-      `\n--- the agent's SIP ---\n${wsLog.filter((l) => !/NOTIFY|SUBSCRIBE|PUBLISH|OPTIONS/.test(l)).slice(-40).join('\n')}` +
-      `\n--- kamailio ---\n${kamailio.log().split('\n').filter((l) => !/presence|pua|NOTIFY|tm \[|via_builder/.test(l)).join('\n').slice(-2500)}`;
+  test(
+    'reload mid-call: SIPp never gets a BYE, audio comes back both ways, the call ends normally, one Task with the whole duration',
+    { timeout: 200_000 },
+    async () => {
+      const earlier = new Set((app.data.list('Task', 10_000) as unknown as TaskRecord[]).map((t) => t.Id));
+      const [sipPort, mediaPort] = [await freePort(), await freeMediaPorts()];
+      const messageLog = join(dir, 'messages.log');
+      let sippResult: SippResult | undefined;
+      const stopSipp = new AbortController();
+      const sipp = runSipp(
+        [
+          `127.0.0.1:${kamailio.sipPort}`,
+          '-sf',
+          UAC,
+          '-oocsf',
+          OOC,
+          '-s',
+          DEMO.agent.extension,
+          '-set',
+          'caller',
+          CALLER,
+          '-au',
+          CALLER,
+          '-ap',
+          password,
+          '-i',
+          '127.0.0.1',
+          '-p',
+          String(sipPort),
+          '-mi',
+          '127.0.0.1',
+          '-mp',
+          String(mediaPort),
+          '-m',
+          '1',
+          '-l',
+          '1',
+          '-nostdin',
+          '-timeout',
+          '150s',
+          '-timeout_error',
+          '-trace_err',
+          '-trace_msg',
+          '-message_file',
+          messageLog,
+        ],
+        dir,
+        170_000,
+        stopSipp.signal,
+      ).then((r) => (sippResult = r));
+      const messages = (): SipLogEntry[] => (existsSync(messageLog) ? parseSippMessageLog(readFileSync(messageLog, 'utf8')) : []);
+      const context = (): string =>
+        `\n--- SIPp (${sippResult ? `exited ${sippResult.code}` : 'running'}) ---\n${sippResult?.output.slice(-1500) ?? ''}` +
+        `\n--- SIPp messages ---\n${messages()
+          .map((m) => `${m.direction}: ${m.startLine} (${m.header('Call-ID')})`)
+          .join('\n')}` +
+        `\n--- the agent's SIP ---\n${wsLog
+          .filter((l) => !/NOTIFY|SUBSCRIBE|PUBLISH|OPTIONS/.test(l))
+          .slice(-40)
+          .join('\n')}` +
+        `\n--- kamailio ---\n${kamailio
+          .log()
+          .split('\n')
+          .filter((l) => !/presence|pua|NOTIFY|tm \[|via_builder/.test(l))
+          .join('\n')
+          .slice(-2500)}`;
 
-    try {
-      await phone().getByRole('button', { name: 'Answer' }).click({ timeout: 20_000 });
-      await phone().getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 10_000 });
-      const answeredAt = Date.now();
-      await Promise.all([
-        audioGrows(agentHeard, 'the agent hears SIPp'),
-        audioGrows(() => farEndReceived(mediaPort), 'SIPp receives the agent\'s audio'),
-      ]);
-      const original = messages().find((m) => m.direction === 'sent' && m.method === 'INVITE');
-      assert.ok(original, 'SIPp logged its INVITE');
-      const originalCallId = original.header('Call-ID')!;
-      await new Promise((r) => setTimeout(r, 2000));
+      try {
+        await phone().getByRole('button', { name: 'Answer' }).click({ timeout: 20_000 });
+        await phone().getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 10_000 });
+        const answeredAt = Date.now();
+        await Promise.all([audioGrows(agentHeard, 'the agent hears SIPp'), audioGrows(() => farEndReceived(mediaPort), "SIPp receives the agent's audio")]);
+        const original = messages().find((m) => m.direction === 'sent' && m.method === 'INVITE');
+        assert.ok(original, 'SIPp logged its INVITE');
+        const originalCallId = original.header('Call-ID')!;
+        await new Promise((r) => setTimeout(r, 2000));
 
-      const reloadAt = Date.now();
-      await agent.reload({ timeout: 30_000 });
-      // The new page has loaded: the old one, its peer connection and its audio towards SIPp are
-      // gone, so whatever reaches SIPp's media socket from here on travelled the new leg (checked
-      // against rtpengine's statistics of the new call below).
-      const heardAt: Record<string, number> = {};
-      const farEndHears = audioGrows(() => farEndReceived(mediaPort), 'SIPp receives the agent\'s audio after the reload')
-        .then(() => (heardAt['far end'] = Date.now() - reloadAt));
-      farEndHears.catch(() => {}); // awaited below; not an unhandled rejection if the panel fails first
-      await phone().getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 20_000 });
-      await Promise.all([
-        audioGrows(agentHeard, 'the agent hears SIPp after the reload').then(() => (heardAt['agent'] = Date.now() - reloadAt)),
-        farEndHears,
-      ]);
-      const gap = Math.max(heardAt['agent']!, heardAt['far end']!);
-      console.log(`# SIPp via rtpengine: audio both ways ${gap} ms after the reload (agent hears SIPp at ${heardAt['agent']} ms, SIPp receives the agent at ${heardAt['far end']} ms)`);
+        const reloadAt = Date.now();
+        await agent.reload({ timeout: 30_000 });
+        // The new page has loaded: the old one, its peer connection and its audio towards SIPp are
+        // gone, so whatever reaches SIPp's media socket from here on travelled the new leg (checked
+        // against rtpengine's statistics of the new call below).
+        const heardAt: Record<string, number> = {};
+        const farEndHears = audioGrows(() => farEndReceived(mediaPort), "SIPp receives the agent's audio after the reload").then(
+          () => (heardAt['far end'] = Date.now() - reloadAt),
+        );
+        farEndHears.catch(() => {}); // awaited below; not an unhandled rejection if the panel fails first
+        await phone().getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 20_000 });
+        await Promise.all([
+          audioGrows(agentHeard, 'the agent hears SIPp after the reload').then(() => (heardAt['agent'] = Date.now() - reloadAt)),
+          farEndHears,
+        ]);
+        const gap = Math.max(heardAt['agent']!, heardAt['far end']!);
+        console.log(
+          `# SIPp via rtpengine: audio both ways ${gap} ms after the reload (agent hears SIPp at ${heardAt['agent']} ms, SIPp receives the agent at ${heardAt['far end']} ms)`,
+        );
 
-      // The INVITE with Replaces reached SIPp and named the original dialog; SIPp accepted it.
-      const replacing = messages().find((m) => m.direction === 'received' && m.method === 'INVITE' && m.header('Replaces') !== undefined);
-      assert.ok(replacing, 'SIPp received the INVITE with Replaces');
-      const newCallId = replacing.header('Call-ID')!;
-      assert.notEqual(newCallId, originalCallId, 'the INVITE with Replaces is a new dialog');
-      const replaces = replacing.header('Replaces')!;
-      assert.equal(replaces.split(';')[0]!.trim(), originalCallId, `Replaces names the original dialog: ${replaces}`);
-      assert.match(replaces, new RegExp(`;to-tag=${escapeRegExp(tagOf(original.header('From')!))}(;|$)`), `Replaces carries SIPp's tag as to-tag: ${replaces}`);
-      assert.ok(messages().some((m) => m.direction === 'sent' && m.status === 200 && m.header('Call-ID') === newCallId && / INVITE$/.test(m.header('CSeq') ?? '')), 'SIPp answered it 200');
+        // The INVITE with Replaces reached SIPp and named the original dialog; SIPp accepted it.
+        const replacing = messages().find((m) => m.direction === 'received' && m.method === 'INVITE' && m.header('Replaces') !== undefined);
+        assert.ok(replacing, 'SIPp received the INVITE with Replaces');
+        const newCallId = replacing.header('Call-ID')!;
+        assert.notEqual(newCallId, originalCallId, 'the INVITE with Replaces is a new dialog');
+        const replaces = replacing.header('Replaces')!;
+        assert.equal(replaces.split(';')[0]!.trim(), originalCallId, `Replaces names the original dialog: ${replaces}`);
+        assert.match(
+          replaces,
+          new RegExp(`;to-tag=${escapeRegExp(tagOf(original.header('From')!))}(;|$)`),
+          `Replaces carries SIPp's tag as to-tag: ${replaces}`,
+        );
+        assert.ok(
+          messages().some((m) => m.direction === 'sent' && m.status === 200 && m.header('Call-ID') === newCallId && / INVITE$/.test(m.header('CSeq') ?? '')),
+          'SIPp answered it 200',
+        );
 
-      // rtpengine carries the new leg both ways: SIPp's tone comes in on the SIPp side, the
-      // browser's audio on the other side, relayed to SIPp's media address.
-      const streams = await rtpengineStreams(rtpengine.ngSocket, newCallId);
-      const towardsSipp = streams.filter((s) => s.endpointPort === mediaPort);
-      const towardsBrowser = streams.filter((s) => s.endpointPort !== undefined && s.endpointPort !== mediaPort && s.endpointPort !== mediaPort + 1);
-      assert.ok(towardsSipp.some((s) => s.packets > 0), `rtpengine got SIPp's RTP on the new leg: ${JSON.stringify(streams)}`);
-      assert.ok(towardsBrowser.some((s) => s.packets > 0), `rtpengine got the browser's RTP on the new leg, for SIPp: ${JSON.stringify(streams)}`);
+        // rtpengine carries the new leg both ways: SIPp's tone comes in on the SIPp side, the
+        // browser's audio on the other side, relayed to SIPp's media address.
+        const streams = await rtpengineStreams(rtpengine.ngSocket, newCallId);
+        const towardsSipp = streams.filter((s) => s.endpointPort === mediaPort);
+        const towardsBrowser = streams.filter((s) => s.endpointPort !== undefined && s.endpointPort !== mediaPort && s.endpointPort !== mediaPort + 1);
+        assert.ok(
+          towardsSipp.some((s) => s.packets > 0),
+          `rtpengine got SIPp's RTP on the new leg: ${JSON.stringify(streams)}`,
+        );
+        assert.ok(
+          towardsBrowser.some((s) => s.packets > 0),
+          `rtpengine got the browser's RTP on the new leg, for SIPp: ${JSON.stringify(streams)}`,
+        );
 
-      // Stay on the line a while: the agent still hears SIPp and nothing hangs up.
-      await new Promise((r) => setTimeout(r, 3000));
-      await audioGrows(agentHeard, 'the agent still hears SIPp');
-      await audioGrows(() => farEndReceived(mediaPort), 'SIPp still receives the agent\'s audio');
-      assert.equal(sippResult, undefined, 'SIPp is still in the call');
+        // Stay on the line a while: the agent still hears SIPp and nothing hangs up.
+        await new Promise((r) => setTimeout(r, 3000));
+        await audioGrows(agentHeard, 'the agent still hears SIPp');
+        await audioGrows(() => farEndReceived(mediaPort), "SIPp still receives the agent's audio");
+        assert.equal(sippResult, undefined, 'SIPp is still in the call');
 
-      const hangupAt = Date.now();
-      await phone().getByRole('button', { name: 'Hang up' }).click();
-      await phone().getByRole('form', { name: 'Wrap-up' }).getByRole('button', { name: 'Save' }).click({ timeout: 10_000 });
-      const result = await Promise.race([sipp, new Promise<undefined>((r) => setTimeout(r, 20_000, undefined))]);
-      assert.ok(result, 'SIPp exits once the agent hung up');
-      assert.equal(result.code, 0, `SIPp's calls both passed${readErrors(dir)}`);
+        const hangupAt = Date.now();
+        await phone().getByRole('button', { name: 'Hang up' }).click();
+        await phone().getByRole('form', { name: 'Wrap-up' }).getByRole('button', { name: 'Save' }).click({ timeout: 10_000 });
+        const result = await Promise.race([sipp, new Promise<undefined>((r) => setTimeout(r, 20_000, undefined))]);
+        assert.ok(result, 'SIPp exits once the agent hung up');
+        assert.equal(result.code, 0, `SIPp's calls both passed${readErrors(dir)}`);
 
-      const log = messages();
-      const byes = log.filter((m) => m.direction === 'received' && m.method === 'BYE');
-      assert.deepEqual(byes.filter((m) => m.header('Call-ID') === originalCallId).map((m) => m.startLine), [], 'no BYE ever reached the original dialog');
-      assert.equal(byes.filter((m) => m.header('Call-ID') === newCallId).length >= 1, true, 'the agent\'s BYE came on the new dialog');
-      assert.ok(log.some((m) => m.direction === 'sent' && m.status === 200 && m.header('Call-ID') === newCallId && / BYE$/.test(m.header('CSeq') ?? '')), 'SIPp answered the BYE 200');
-      const invitedOn = new Set(log.filter((m) => m.direction === 'received' && m.method === 'INVITE').map((m) => m.header('Call-ID')));
-      assert.deepEqual([...invitedOn], [newCallId], 'the only INVITE that reached SIPp is the one with Replaces (retransmissions aside)');
+        const log = messages();
+        const byes = log.filter((m) => m.direction === 'received' && m.method === 'BYE');
+        assert.deepEqual(
+          byes.filter((m) => m.header('Call-ID') === originalCallId).map((m) => m.startLine),
+          [],
+          'no BYE ever reached the original dialog',
+        );
+        assert.equal(byes.filter((m) => m.header('Call-ID') === newCallId).length >= 1, true, "the agent's BYE came on the new dialog");
+        assert.ok(
+          log.some((m) => m.direction === 'sent' && m.status === 200 && m.header('Call-ID') === newCallId && / BYE$/.test(m.header('CSeq') ?? '')),
+          'SIPp answered the BYE 200',
+        );
+        const invitedOn = new Set(log.filter((m) => m.direction === 'received' && m.method === 'INVITE').map((m) => m.header('Call-ID')));
+        assert.deepEqual([...invitedOn], [newCallId], 'the only INVITE that reached SIPp is the one with Replaces (retransmissions aside)');
 
-      const mine = () => (app.data.list('Task', 10_000) as unknown as TaskRecord[]).filter((t) => !earlier.has(t.Id) && t.fields['WhoId'] === DEMO.uniqueContact.id);
-      await waitUntil(() => mine().length > 0, 15_000, 'the Task is saved');
-      await new Promise((r) => setTimeout(r, 2000));
-      assert.equal(mine().length, 1, 'one Task');
-      const duration = Number(mine()[0]!.fields['CallDurationInSeconds']);
-      const talked = Math.floor((hangupAt - answeredAt) / 1000);
-      assert.ok(duration >= talked && duration <= talked + 5, `CallDurationInSeconds ${duration} is the whole call (${talked} s)`);
-    } catch (error) {
-      if (error instanceof Error) error.message += context();
-      throw error;
-    } finally {
-      if (!sippResult) {
-        stopSipp.abort();
-        await sipp;
+        const mine = () =>
+          (app.data.list('Task', 10_000) as unknown as TaskRecord[]).filter((t) => !earlier.has(t.Id) && t.fields['WhoId'] === DEMO.uniqueContact.id);
+        await waitUntil(() => mine().length > 0, 15_000, 'the Task is saved');
+        await new Promise((r) => setTimeout(r, 2000));
+        assert.equal(mine().length, 1, 'one Task');
+        const duration = Number(mine()[0]!.fields['CallDurationInSeconds']);
+        const talked = Math.floor((hangupAt - answeredAt) / 1000);
+        assert.ok(duration >= talked && duration <= talked + 5, `CallDurationInSeconds ${duration} is the whole call (${talked} s)`);
+      } catch (error) {
+        if (error instanceof Error) error.message += context();
+        throw error;
+      } finally {
+        if (!sippResult) {
+          stopSipp.abort();
+          await sipp;
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 function readErrors(dir: string): string {
@@ -252,7 +342,11 @@ function parseSippMessageLog(text: string): SipLogEntry[] {
       startLine,
       method: status ? undefined : startLine.split(' ')[0],
       status: status ? Number(status) : undefined,
-      header: (name) => headers.find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.slice(name.length + 1).trim(),
+      header: (name) =>
+        headers
+          .find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))
+          ?.slice(name.length + 1)
+          .trim(),
     });
   }
   return entries;
@@ -282,7 +376,9 @@ async function rtpengineStreams(ngSocket: string, callId: string): Promise<Rtpen
 }
 
 type NgValue = string | number | NgValue[] | NgDict;
-interface NgDict { [key: string]: NgValue }
+interface NgDict {
+  [key: string]: NgValue;
+}
 
 /** Sends one ng command (bencode over UDP, behind a cookie) to rtpengine and decodes its reply. */
 function ngCommand(ngSocket: string, command: NgDict): Promise<NgValue> {
@@ -314,7 +410,10 @@ function bencode(value: NgValue): string {
   if (typeof value === 'number') return `i${Math.trunc(value)}e`;
   if (typeof value === 'string') return `${Buffer.byteLength(value, 'latin1')}:${value}`;
   if (Array.isArray(value)) return `l${value.map(bencode).join('')}e`;
-  return `d${Object.keys(value).sort().map((k) => bencode(k) + bencode(value[k]!)).join('')}e`;
+  return `d${Object.keys(value)
+    .sort()
+    .map((k) => bencode(k) + bencode(value[k]!))
+    .join('')}e`;
 }
 
 function bdecode(text: string, at: number): { value: NgValue; next: number } {

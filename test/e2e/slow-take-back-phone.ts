@@ -18,21 +18,26 @@ export async function openSlowTakeBackPhone(h: Pick<Harness, 'browser' | 'consol
   const sipHost = new URL(h.sip.url).host;
   let takeBackAt: number | undefined;
   const context = await h.browser.newContext({ ignoreHTTPSErrors: true });
-  await context.routeWebSocket((url) => url.host === sipHost, (ws) => {
-    const server = ws.connectToServer();
-    let queue = Promise.resolve();
-    server.onMessage((m) => {
-      if (typeof m === 'string' && m.startsWith('INVITE ') && /\r\nReplaces:/i.test(m)) {
-        takeBackAt ??= Date.now();
-        queue = queue.then(() => new Promise((ok) => setTimeout(ok, holdMs)));
-      }
-      queue = queue.then(() => ws.send(m));
-    });
-    ws.onMessage((m) => server.send(m));
-  });
+  await context.routeWebSocket(
+    (url) => url.host === sipHost,
+    (ws) => {
+      const server = ws.connectToServer();
+      let queue = Promise.resolve();
+      server.onMessage((m) => {
+        if (typeof m === 'string' && m.startsWith('INVITE ') && /\r\nReplaces:/i.test(m)) {
+          takeBackAt ??= Date.now();
+          queue = queue.then(() => new Promise((ok) => setTimeout(ok, holdMs)));
+        }
+        queue = queue.then(() => ws.send(m));
+      });
+      ws.onMessage((m) => server.send(m));
+    },
+  );
   const page = await context.newPage();
-  await page.goto(`${h.console.lightningOrigin}/customer-phone/?ws=${encodeURIComponent(h.sip.url)}&domain=${encodeURIComponent(DEMO_SIP_DOMAIN)}` +
-    `&user=${encodeURIComponent(caller)}&dial=${encodeURIComponent(DEMO_SUPPORT_NUMBER)}&autologin=1`);
+  await page.goto(
+    `${h.console.lightningOrigin}/customer-phone/?ws=${encodeURIComponent(h.sip.url)}&domain=${encodeURIComponent(DEMO_SIP_DOMAIN)}` +
+      `&user=${encodeURIComponent(caller)}&dial=${encodeURIComponent(DEMO_SUPPORT_NUMBER)}&autologin=1`,
+  );
   const call = page.getByRole('button', { name: 'Call', exact: true });
   await waitUntil(() => call.isEnabled(), 15_000, `customer ${caller} signed in`);
   return { page, takeBackAt: () => takeBackAt };

@@ -12,8 +12,7 @@ import { DEMO_AGENTS } from '../../src/node/demo/demo-phone-system.ts';
 import { openAgentConsole, startHarness, waitRegistered, waitUntil, type AgentConsole, type Harness } from './harness.ts';
 import { RECORD_CHANNELS, type ChannelRecord } from '../support/channel-recorder.ts';
 
-
-describe('the tabs\' channel against a foreign page of the same origin', { concurrency: false }, () => {
+describe("the tabs' channel against a foreign page of the same origin", { concurrency: false }, () => {
   let h: Harness;
   before(async () => {
     h = await startHarness();
@@ -35,7 +34,9 @@ describe('the tabs\' channel against a foreign page of the same origin', { concu
     const leaderFrame = frameOf(leader);
     const followerFrame = frameOf(follower);
     assert.ok(leaderFrame && followerFrame, 'both softphone frames are found');
-    await followerFrame.waitForFunction('window.__channelLog.some((m) => m.dir === "in" && m.json.includes("\\"registered\\""))', undefined, { timeout: 10_000 });
+    await followerFrame.waitForFunction('window.__channelLog.some((m) => m.dir === "in" && m.json.includes("\\"registered\\""))', undefined, {
+      timeout: 10_000,
+    });
 
     // The foreign page: same origin as the softphone frames, not the softphone.
     const foreign = await context.newPage();
@@ -53,10 +54,20 @@ describe('the tabs\' channel against a foreign page of the same origin', { concu
     // Barrier: a legitimate command from the follower after the forged one; once the leader has
     // carried it out and the follower has heard the resulting state, the forged dial had its chance.
     await followerFrame.evaluate(`window.switchboard.host.execute({ type: 'set-presence', status: 'away', reasonId: 'Break' })`).catch(() => {});
-    await waitUntil(async () => (await followerFrame.evaluate('window.__channelLog.some((m) => m.dir === "in" && m.json.includes("\\"Break\\""))')) === true, 10_000, 'the follower hears the presence change');
+    await waitUntil(
+      async () => (await followerFrame.evaluate('window.__channelLog.some((m) => m.dir === "in" && m.json.includes("\\"Break\\""))')) === true,
+      10_000,
+      'the follower hears the presence change',
+    );
     // Calls and recent calls both: a dial to a number nobody answers ends at once, but stays in recent.
-    const dialled = (await leaderFrame.evaluate('[...window.switchboard.host.state.calls, ...window.switchboard.host.state.recent].map((c) => c.remote.number)')) as string[];
-    assert.deepEqual(dialled.filter((n) => n.includes('9005550100')), [], 'the forged dial was not carried out');
+    const dialled = (await leaderFrame.evaluate(
+      '[...window.switchboard.host.state.calls, ...window.switchboard.host.state.recent].map((c) => c.remote.number)',
+    )) as string[];
+    assert.deepEqual(
+      dialled.filter((n) => n.includes('9005550100')),
+      [],
+      'the forged dial was not carried out',
+    );
     assert.deepEqual(await foreign.evaluate('window.__foreignHeard'), [], 'the foreign page heard nothing: no state, no credentials, no result');
 
     const logs = [
@@ -64,9 +75,16 @@ describe('the tabs\' channel against a foreign page of the same origin', { concu
       ...((await followerFrame.evaluate('window.__channelLog')) as ChannelRecord[]),
     ];
     const names = [...new Set(logs.map((m) => m.name))];
-    assert.ok(names.every((n) => /^switchboard-softphone\.[0-9a-f]{32}$/.test(n)), `the tabs' channel name carries the secret: ${names.join(', ')}`);
+    assert.ok(
+      names.every((n) => /^switchboard-softphone\.[0-9a-f]{32}$/.test(n)),
+      `the tabs' channel name carries the secret: ${names.join(', ')}`,
+    );
     const password = DEMO_AGENTS[0]!.password;
-    assert.deepEqual(logs.filter((m) => m.json.includes('"credentials"') || (password !== undefined && m.json.includes(password))), [], 'no message carries SIP credentials');
+    assert.deepEqual(
+      logs.filter((m) => m.json.includes('"credentials"') || (password !== undefined && m.json.includes(password))),
+      [],
+      'no message carries SIP credentials',
+    );
     await context.close();
   });
 });

@@ -12,7 +12,19 @@ import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 import { DEMO } from '../../src/node/console/seed/index.ts';
 import type { ValidationRuleView } from '../../src/node/console/index.ts';
-import { CALLERS, openAgentConsole, openCustomerPhone, shot, startHarness, tasksFor, waitRegistered, waitUntil, type AgentConsole, type Harness, type TaskRecord } from './harness.ts';
+import {
+  CALLERS,
+  openAgentConsole,
+  openCustomerPhone,
+  shot,
+  startHarness,
+  tasksFor,
+  waitRegistered,
+  waitUntil,
+  type AgentConsole,
+  type Harness,
+  type TaskRecord,
+} from './harness.ts';
 
 /** What an admin would set up in Setup → Object Manager → Activity → Validation Rules. */
 const CALLS_NEED_COMMENTS: ValidationRuleView = {
@@ -71,9 +83,26 @@ describe('call logs Salesforce refuses', { concurrency: false, timeout: 180_000 
       const alert = tab.phone.getByRole('alert').filter({ hasText: '2 call logs were not saved' });
       await alert.waitFor({ timeout: 20_000 });
       const list = tab.phone.getByRole('list', { name: 'Call logs not saved' });
-      await assert.doesNotReject(list.getByRole('listitem').filter({ hasText: DEMO.uniqueContact.name }).getByText('Describe the call in Comments before saving it.').waitFor({ timeout: 5000 }));
-      await assert.doesNotReject(list.getByRole('listitem').filter({ hasText: 'Tabitha Tabs' }).getByText(/Description/).first().waitFor({ timeout: 5000 }));
-      await waitUntil(async () => (await utilityLabel(tab.page).textContent())?.trim() === 'Phone (2 unsaved)', 10_000, 'the utility bar counts the unsaved logs');
+      await assert.doesNotReject(
+        list
+          .getByRole('listitem')
+          .filter({ hasText: DEMO.uniqueContact.name })
+          .getByText('Describe the call in Comments before saving it.')
+          .waitFor({ timeout: 5000 }),
+      );
+      await assert.doesNotReject(
+        list
+          .getByRole('listitem')
+          .filter({ hasText: 'Tabitha Tabs' })
+          .getByText(/Description/)
+          .first()
+          .waitFor({ timeout: 5000 }),
+      );
+      await waitUntil(
+        async () => (await utilityLabel(tab.page).textContent())?.trim() === 'Phone (2 unsaved)',
+        10_000,
+        'the utility bar counts the unsaved logs',
+      );
       assert.equal((await panelHeader(tab.page).textContent())?.trim(), 'Phone (2 unsaved)');
     }
     assert.equal(ours().length, 0, 'Salesforce holds neither log');
@@ -97,7 +126,10 @@ describe('call logs Salesforce refuses', { concurrency: false, timeout: 180_000 
     await shot(follower.page, 'unsaved-02-confirm-discard');
     await confirm.getByRole('button', { name: 'Discard log' }).click();
     for (const tab of [leader, follower]) {
-      await tab.phone.getByRole('alert').filter({ hasText: /call logs? w(as|ere) not saved/ }).waitFor({ state: 'detached', timeout: 10_000 });
+      await tab.phone
+        .getByRole('alert')
+        .filter({ hasText: /call logs? w(as|ere) not saved/ })
+        .waitFor({ state: 'detached', timeout: 10_000 });
       await waitUntil(async () => (await utilityLabel(tab.page).textContent())?.trim() === 'Phone', 10_000, 'the utility bar is back to its label');
     }
     await new Promise((r) => setTimeout(r, 2000));

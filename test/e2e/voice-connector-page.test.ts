@@ -17,7 +17,10 @@ const VOICE_CALL_ID = '0LQ5g00000SWBD1GAH';
 
 interface WireMessage {
   readonly type: string;
-  readonly payload?: { readonly telephonyEventType?: string; readonly telephonyEventPayload?: Record<string, unknown> & { callId?: string; callAttributes?: Record<string, unknown> } };
+  readonly payload?: {
+    readonly telephonyEventType?: string;
+    readonly telephonyEventPayload?: Record<string, unknown> & { callId?: string; callAttributes?: Record<string, unknown> };
+  };
 }
 
 /**
@@ -44,16 +47,19 @@ function frameConnector({ vfOrigin, connectorConfig }: { vfOrigin: string; conne
 
 /** Audio bytes the connector's peer connection for `callId` has received (0 while there is none). */
 async function agentAudioBytes(frame: Frame, callId: string): Promise<number> {
-  return frame.evaluate(async (id) => {
-    const sb = (window as unknown as { switchboard?: { telephony: () => { peerConnection(id: string): RTCPeerConnection | undefined } | undefined } }).switchboard;
-    const pc = sb?.telephony()?.peerConnection(id);
-    if (!pc) return 0;
-    let bytes = 0;
-    (await pc.getStats()).forEach((r: { type: string; kind?: string; bytesReceived?: number }) => {
-      if (r.type === 'inbound-rtp' && r.kind === 'audio') bytes += r.bytesReceived ?? 0;
-    });
-    return bytes;
-  }, callId).catch(() => 0); // the frame is being replaced (reload)
+  return frame
+    .evaluate(async (id) => {
+      const sb = (window as unknown as { switchboard?: { telephony: () => { peerConnection(id: string): RTCPeerConnection | undefined } | undefined } })
+        .switchboard;
+      const pc = sb?.telephony()?.peerConnection(id);
+      if (!pc) return 0;
+      let bytes = 0;
+      (await pc.getStats()).forEach((r: { type: string; kind?: string; bytesReceived?: number }) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'audio') bytes += r.bytesReceived ?? 0;
+      });
+      return bytes;
+    }, callId)
+    .catch(() => 0); // the frame is being replaced (reload)
 }
 
 describe('Salesforce Voice connector page (browser smoke test)', { timeout: 180_000 }, () => {
@@ -74,17 +80,31 @@ describe('Salesforce Voice connector page (browser smoke test)', { timeout: 180_
   });
 
   const wire = async (): Promise<WireMessage[]> => (await parent.evaluate('window.__wire')) as WireMessage[];
-  const events = async (type: string) => (await wire()).filter((m) => m.type === 'TELEPHONY_EVENT_DISPATCHED' && m.payload?.telephonyEventType === type).map((m) => m.payload!.telephonyEventPayload!);
+  const events = async (type: string) =>
+    (await wire())
+      .filter((m) => m.type === 'TELEPHONY_EVENT_DISPATCHED' && m.payload?.telephonyEventType === type)
+      .map((m) => m.payload!.telephonyEventPayload!);
   const waitEvent = async (type: string, timeoutMs = 20_000) => {
     // The payload found is the one answered: the wire starts again when the connector reloads.
     let found: NonNullable<WireMessage['payload']>['telephonyEventPayload'];
-    await waitUntil(async () => (found = (await events(type))[0]) !== undefined, timeoutMs, `${type} on the port (wire: ${JSON.stringify((await wire()).map((m) => m.payload?.telephonyEventType ?? m.type))}; frames: ${parent.frames().map((f) => f.url()).join(', ')}; pages: ${pageLog.slice(-15).join(' | ')})`);
+    await waitUntil(
+      async () => (found = (await events(type))[0]) !== undefined,
+      timeoutMs,
+      `${type} on the port (wire: ${JSON.stringify((await wire()).map((m) => m.payload?.telephonyEventType ?? m.type))}; frames: ${parent
+        .frames()
+        .map((f) => f.url())
+        .join(', ')}; pages: ${pageLog.slice(-15).join(' | ')})`,
+    );
     return found!;
   };
   /** Reloads the connector frame; what the wire held before is dropped (not read as the new load's). */
   const reloadConnector = async (): Promise<void> => {
-    await parent.evaluate(() => { (window as unknown as { __wire: unknown[] }).__wire = []; });
-    await connectorFrame().evaluate(() => location.reload()).catch(() => {});
+    await parent.evaluate(() => {
+      (window as unknown as { __wire: unknown[] }).__wire = [];
+    });
+    await connectorFrame()
+      .evaluate(() => location.reload())
+      .catch(() => {});
   };
   const connectorFrame = (): Frame => {
     const f = parent.frames().find((fr) => fr.url().startsWith(`${h.console.vfOrigin}/voice/`));
@@ -141,7 +161,10 @@ describe('Salesforce Voice connector page (browser smoke test)', { timeout: 180_
     assert.equal(started['callType'], 'Inbound');
     assert.equal(started['state'], 'ringing');
 
-    await parent.evaluate((callId) => (window as unknown as { __send: (m: unknown) => void }).__send({ type: 'ACCEPT_CALL', call: { callId, callType: 'Inbound' } }), started.callId!);
+    await parent.evaluate(
+      (callId) => (window as unknown as { __send: (m: unknown) => void }).__send({ type: 'ACCEPT_CALL', call: { callId, callType: 'Inbound' } }),
+      started.callId!,
+    );
     const connected = await waitEvent('CALL_CONNECTED');
     assert.equal(connected.callId, started.callId);
     // Real media: the agent's peer connection receives the caller's audio.
@@ -157,13 +180,19 @@ describe('Salesforce Voice connector page (browser smoke test)', { timeout: 180_
     await reloaded.getByRole('button', { name: 'Sign in' }).click();
     await waitEvent('LOGIN_RESULT');
     await waitUntil(async () => (await wire()).some((m) => m.type === 'CONNECTOR_READY'), 10_000, 'CONNECTOR_READY after the reload');
-    const ready = (await wire()).find((m) => m.type === 'CONNECTOR_READY')!.payload as unknown as { callInProgress: { callId?: string; callAttributes?: Record<string, unknown> } | null };
+    const ready = (await wire()).find((m) => m.type === 'CONNECTOR_READY')!.payload as unknown as {
+      callInProgress: { callId?: string; callAttributes?: Record<string, unknown> } | null;
+    };
     assert.equal(ready.callInProgress?.callId, started.callId, 'the call is in progress after the reload');
     assert.equal(ready.callInProgress?.callAttributes?.['voiceCallId'], VOICE_CALL_ID, 'with its VoiceCall id');
     await parent.evaluate(() => (window as unknown as { __send: (m: unknown) => void }).__send({ type: 'AGENT_AVAILABLE', isAvailable: true }));
     const replayed = await waitEvent('CALL_CONNECTED');
     assert.deepEqual([replayed.callId, replayed['isReplayedCall']], [started.callId, true]);
-    await waitUntil(async () => (await agentAudioBytes(reloaded, started.callId!)) > 1000, 20_000, 'audio from the caller reaches the agent again after the reload');
+    await waitUntil(
+      async () => (await agentAudioBytes(reloaded, started.callId!)) > 1000,
+      20_000,
+      'audio from the caller reaches the agent again after the reload',
+    );
     assert.doesNotMatch(await customer.locator('body').innerText(), /: ended/, 'the caller was never hung up on');
 
     await parent.evaluate((callId) => (window as unknown as { __send: (m: unknown) => void }).__send({ type: 'END_CALL', call: { callId } }), started.callId!);
@@ -175,7 +204,7 @@ describe('Salesforce Voice connector page (browser smoke test)', { timeout: 180_
     await context.close();
   });
 
-  it('END_CALL the moment the reloaded connector is ready, while its INVITE with Replaces is still unanswered: the caller\'s call ends (BYE), HANGUP only once it is back', async () => {
+  it("END_CALL the moment the reloaded connector is ready, while its INVITE with Replaces is still unanswered: the caller's call ends (BYE), HANGUP only once it is back", async () => {
     const context = await h.browser.newContext({ ignoreHTTPSErrors: true });
     opened.push(context);
     await openConnector(context);
@@ -207,7 +236,7 @@ describe('Salesforce Voice connector page (browser smoke test)', { timeout: 180_
     await signIn();
     const ready = (await wire()).find((m) => m.type === 'CONNECTOR_READY')!.payload as unknown as { callInProgress: { callId?: string } | null };
     assert.equal(ready.callInProgress?.callId, started.callId, 'the call is in progress after the reload');
-    await waitUntil(() => slow.takeBackAt() !== undefined, 15_000, 'the connector\'s INVITE with Replaces reaches the caller\'s phone');
+    await waitUntil(() => slow.takeBackAt() !== undefined, 15_000, "the connector's INVITE with Replaces reaches the caller's phone");
     await send({ type: 'END_CALL', call: { callId: started.callId } });
     assert.ok(Date.now() - slow.takeBackAt()! < HOLD_MS, 'END_CALL came while the take-back was unanswered');
 
@@ -216,7 +245,11 @@ describe('Salesforce Voice connector page (browser smoke test)', { timeout: 180_
     const calls = (Array.isArray(hangup) ? hangup : [hangup]) as { callId?: string }[];
     assert.equal(calls[0]?.callId, started.callId);
     assert.ok(hangupAt >= slow.takeBackAt()! + HOLD_MS, 'HANGUP only once the call is back (never while the caller is still connected)');
-    await waitUntil(async () => /: ended \(remote-hangup\)/.test(await customer.locator('body').innerText()), 15_000, 'the caller sees the agent hang up (BYE)');
+    await waitUntil(
+      async () => /: ended \(remote-hangup\)/.test(await customer.locator('body').innerText()),
+      15_000,
+      'the caller sees the agent hang up (BYE)',
+    );
     assert.equal((await events('HANGUP')).length, 1, 'one HANGUP');
     await context.close();
   });

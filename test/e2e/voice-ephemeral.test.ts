@@ -42,7 +42,11 @@ const sent: string[] = [];
 /** The connector page's remoting calls. */
 const remotingCalls: string[] = [];
 
-interface VoiceView { state: { phase: string; call: { callId: string; phase: string; voiceCallId?: string } | null; status: { statusName: string } | null }; wire: { direction: string; type: string }[]; connectorUrl: string }
+interface VoiceView {
+  state: { phase: string; call: { callId: string; phase: string; voiceCallId?: string } | null; status: { statusName: string } | null };
+  wire: { direction: string; type: string }[];
+  connectorUrl: string;
+}
 const voice = (): Promise<VoiceView> => page.evaluate(() => (window as unknown as { __console: { voice(): VoiceView } }).__console.voice());
 const until = <T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> => untilValue(what, fn, ok, ms);
 
@@ -57,45 +61,76 @@ function digestResponse(message: string, method: string, password: string): stri
   return qop ? md5(`${ha1}:${field('nonce')}:${field('nc')}:${field('cnonce')}:${qop}:${ha2}`) : md5(`${ha1}:${field('nonce')}:${ha2}`);
 }
 
-before(async () => {
-  const keys = makeTelephonyKeys();
-  // A short lifetime, so that the renewal (at half of it) happens within the test.
-  app = await startConsole({ dbFile: ':memory:', strictOrigins: true, surface: 'voice', voiceCertificate: keys.certificate, sipSecret: SECRET, credentialTtlSeconds: TTL_SECONDS });
-  // The bridge reaches the emulator's HTTPS API through a hop that accepts its throwaway certificate.
-  tlsHop = createServer((req, res) => {
-    const upstream = request({ host: '127.0.0.1', port: app.port, method: req.method, path: req.url, headers: { ...req.headers, host: `127.0.0.1:${app.port}` }, rejectUnauthorized: false }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
+before(
+  async () => {
+    const keys = makeTelephonyKeys();
+    // A short lifetime, so that the renewal (at half of it) happens within the test.
+    app = await startConsole({
+      dbFile: ':memory:',
+      strictOrigins: true,
+      surface: 'voice',
+      voiceCertificate: keys.certificate,
+      sipSecret: SECRET,
+      credentialTtlSeconds: TTL_SECONDS,
     });
-    upstream.on('error', (e) => { res.writeHead(502); res.end(e.message); });
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => tlsHop.listen(0, '127.0.0.1', resolve));
-  const client = new ScrtClient({ scrtUrl: `http://127.0.0.1:${(tlsHop.address() as AddressInfo).port}`, orgId: ORG_ID, callCenter: DEMO_VOICE_CALL_CENTER.internalName, providerName: 'Switchboard', key: keys.privateKey, logger: silentLogger, timeoutMs: 5000 });
-  bridge = await startVoiceBridge({ client, port: 0, logger: silentLogger });
-  // No agent passwords: an agent signs in only with credentials minted under the shared secret.
-  sip = await startSipServer({
-    domain: DEMO_SIP_DOMAIN,
-    users: [],
-    guests: [CALLER],
-    ringGroups: { [DEMO_SUPPORT_NUMBER]: [AGENT.username] },
-    ephemeralSecret: SECRET,
-    voiceBridge: { url: bridge.url },
-  });
-  const voiceCenter = app.data.callCenters().find((c) => c.InternalName === DEMO_VOICE_CALL_CENTER.internalName)!;
-  app.data.setCallCenterItem(voiceCenter.Id, 'switchboard', 'sipWebSocketUrl', sip.url);
-  browser = await launchChromium(STRICT_CHROMIUM_ARGS);
-  page = await browser.newPage();
-  page.on('request', (r) => {
-    if (r.method() === 'POST' && new URL(r.url()).pathname === '/apexremote') remotingCalls.push(r.url());
-  });
-  page.on('websocket', (ws) => {
-    if (!ws.url().startsWith(sip.url)) return;
-    ws.on('framesent', (frame) => sent.push(typeof frame.payload === 'string' ? frame.payload : frame.payload.toString('utf8')));
-  });
-  await page.goto(app.consoleUrl(DEMO.agent.username));
-  await page.waitForFunction(() => document.body.dataset.consoleReady === 'true', undefined, { timeout: 15_000 });
-}, { timeout: 60_000 });
+    // The bridge reaches the emulator's HTTPS API through a hop that accepts its throwaway certificate.
+    tlsHop = createServer((req, res) => {
+      const upstream = request(
+        {
+          host: '127.0.0.1',
+          port: app.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: `127.0.0.1:${app.port}` },
+          rejectUnauthorized: false,
+        },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      upstream.on('error', (e) => {
+        res.writeHead(502);
+        res.end(e.message);
+      });
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => tlsHop.listen(0, '127.0.0.1', resolve));
+    const client = new ScrtClient({
+      scrtUrl: `http://127.0.0.1:${(tlsHop.address() as AddressInfo).port}`,
+      orgId: ORG_ID,
+      callCenter: DEMO_VOICE_CALL_CENTER.internalName,
+      providerName: 'Switchboard',
+      key: keys.privateKey,
+      logger: silentLogger,
+      timeoutMs: 5000,
+    });
+    bridge = await startVoiceBridge({ client, port: 0, logger: silentLogger });
+    // No agent passwords: an agent signs in only with credentials minted under the shared secret.
+    sip = await startSipServer({
+      domain: DEMO_SIP_DOMAIN,
+      users: [],
+      guests: [CALLER],
+      ringGroups: { [DEMO_SUPPORT_NUMBER]: [AGENT.username] },
+      ephemeralSecret: SECRET,
+      voiceBridge: { url: bridge.url },
+    });
+    const voiceCenter = app.data.callCenters().find((c) => c.InternalName === DEMO_VOICE_CALL_CENTER.internalName)!;
+    app.data.setCallCenterItem(voiceCenter.Id, 'switchboard', 'sipWebSocketUrl', sip.url);
+    browser = await launchChromium(STRICT_CHROMIUM_ARGS);
+    page = await browser.newPage();
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/apexremote') remotingCalls.push(r.url());
+    });
+    page.on('websocket', (ws) => {
+      if (!ws.url().startsWith(sip.url)) return;
+      ws.on('framesent', (frame) => sent.push(typeof frame.payload === 'string' ? frame.payload : frame.payload.toString('utf8')));
+    });
+    await page.goto(app.consoleUrl(DEMO.agent.username));
+    await page.waitForFunction(() => document.body.dataset.consoleReady === 'true', undefined, { timeout: 15_000 });
+  },
+  { timeout: 60_000 },
+);
 
 after(async () => {
   await browser?.close().catch(() => {});
@@ -105,49 +140,77 @@ after(async () => {
   await app?.close().catch(() => {});
 });
 
-it('the Voice connector in its Visualforce page signs in with minted credentials (no SHOW_LOGIN), REGISTERs as <expiry>:<extension>, and a call rings', { timeout: 90_000 }, async () => {
-  const ready = await until('the Voice connector ready (signed in with minted credentials)', () => voice(), (v) => v.state.phase === 'ready');
-  assert.equal(new URL(ready.connectorUrl).pathname, DEMO_VOICE_VF_ADAPTER_URL, 'the console framed the Visualforce page');
-  const frame = page.frames().find((f) => f.url().startsWith(`${app.vfOrigin}${DEMO_VOICE_VF_ADAPTER_URL}`));
-  assert.ok(frame, `the connector frame is the Visualforce page: ${page.frames().map((f) => f.url()).join(', ')}`);
-  assert.ok(ready.wire.some((w) => w.direction === 'from-connector' && w.type === 'CONNECTOR_READY'));
-  assert.ok(!ready.wire.some((w) => w.type === 'SHOW_LOGIN'), `Salesforce never showed the sign-in frame: ${ready.wire.map((w) => w.type).join(' ')}`);
-  assert.equal(await frame.locator('sb-sign-in-form').count(), 0, 'no sign-in form in the page');
+it(
+  'the Voice connector in its Visualforce page signs in with minted credentials (no SHOW_LOGIN), REGISTERs as <expiry>:<extension>, and a call rings',
+  { timeout: 90_000 },
+  async () => {
+    const ready = await until(
+      'the Voice connector ready (signed in with minted credentials)',
+      () => voice(),
+      (v) => v.state.phase === 'ready',
+    );
+    assert.equal(new URL(ready.connectorUrl).pathname, DEMO_VOICE_VF_ADAPTER_URL, 'the console framed the Visualforce page');
+    const frame = page.frames().find((f) => f.url().startsWith(`${app.vfOrigin}${DEMO_VOICE_VF_ADAPTER_URL}`));
+    assert.ok(
+      frame,
+      `the connector frame is the Visualforce page: ${page
+        .frames()
+        .map((f) => f.url())
+        .join(', ')}`,
+    );
+    assert.ok(ready.wire.some((w) => w.direction === 'from-connector' && w.type === 'CONNECTOR_READY'));
+    assert.ok(!ready.wire.some((w) => w.type === 'SHOW_LOGIN'), `Salesforce never showed the sign-in frame: ${ready.wire.map((w) => w.type).join(' ')}`);
+    assert.equal(await frame.locator('sb-sign-in-form').count(), 0, 'no sign-in form in the page');
 
-  // The REGISTER that succeeded carried the minted digest user name and its HMAC's expiry.
-  const register = sent.find((m) => m.startsWith('REGISTER ') && /\r\nAuthorization: Digest /i.test(m));
-  assert.ok(register, `the connector answered the digest challenge: ${sent.map((m) => m.split('\r\n')[0]).join(' | ')}`);
-  const username = /username="([^"]+)"/.exec(register)?.[1] ?? '';
-  const m = /^(\d+):(\S+)$/.exec(username);
-  assert.ok(m, `the digest user name is <expiry>:<extension>: ${username}`);
-  assert.equal(m[2], DEMO.agent.extension, 'the signed-in user\'s own extension');
-  const expiry = Number(m[1]) * 1000;
-  assert.ok(expiry > Date.now() && expiry <= Date.now() + TTL_SECONDS * 1000 + 5000, `the expiry is within the lifetime: ${new Date(expiry).toISOString()}`);
-  assert.ok(remotingCalls.length >= 1, 'minted by JavaScript remoting');
-  assert.match(register.split('\r\n')[0]!, new RegExp(`^REGISTER sip:${DEMO_SIP_DOMAIN.replace(/\./g, '\\.')}`));
-  assert.match(register, new RegExp(`\\r\\nFrom: [^\\r]*<sip:${DEMO.agent.extension}@`), 'the address stays the extension');
-  // The server accepted it: the agent is registered.
-  assert.equal(sip.registrations(DEMO.agent.extension).length, 1);
-  // The digest answers with the minted password, base64(HMAC-SHA1(secret, username)): the org's secret, never typed.
-  assert.equal(digestResponse(register, 'REGISTER', createHmac('sha1', SECRET).update(username).digest('base64')), /response="([0-9a-f]+)"/.exec(register)?.[1]);
+    // The REGISTER that succeeded carried the minted digest user name and its HMAC's expiry.
+    const register = sent.find((m) => m.startsWith('REGISTER ') && /\r\nAuthorization: Digest /i.test(m));
+    assert.ok(register, `the connector answered the digest challenge: ${sent.map((m) => m.split('\r\n')[0]).join(' | ')}`);
+    const username = /username="([^"]+)"/.exec(register)?.[1] ?? '';
+    const m = /^(\d+):(\S+)$/.exec(username);
+    assert.ok(m, `the digest user name is <expiry>:<extension>: ${username}`);
+    assert.equal(m[2], DEMO.agent.extension, "the signed-in user's own extension");
+    const expiry = Number(m[1]) * 1000;
+    assert.ok(expiry > Date.now() && expiry <= Date.now() + TTL_SECONDS * 1000 + 5000, `the expiry is within the lifetime: ${new Date(expiry).toISOString()}`);
+    assert.ok(remotingCalls.length >= 1, 'minted by JavaScript remoting');
+    assert.match(register.split('\r\n')[0]!, new RegExp(`^REGISTER sip:${DEMO_SIP_DOMAIN.replace(/\./g, '\\.')}`));
+    assert.match(register, new RegExp(`\\r\\nFrom: [^\\r]*<sip:${DEMO.agent.extension}@`), 'the address stays the extension');
+    // The server accepted it: the agent is registered.
+    assert.equal(sip.registrations(DEMO.agent.extension).length, 1);
+    // The digest answers with the minted password, base64(HMAC-SHA1(secret, username)): the org's secret, never typed.
+    assert.equal(
+      digestResponse(register, 'REGISTER', createHmac('sha1', SECRET).update(username).digest('base64')),
+      /response="([0-9a-f]+)"/.exec(register)?.[1],
+    );
 
-  await page.getByRole('button', { name: /Omni-Channel/ }).click();
-  await page.getByRole('radio', { name: 'Available' }).click();
-  await until('Available confirmed by the connector', () => voice(), (v) => v.state.status?.statusName === 'Available');
-  const customer = await openCustomerPhone({ browser, console: app, sip }, CALLER);
-  await customer.getByRole('button', { name: 'Call', exact: true }).click();
-  const ringing = await until('the call ringing in Salesforce\'s phone', () => voice(), (v) => v.state.call?.phase === 'ringing');
-  assert.match(ringing.state.call!.voiceCallId ?? '', /^0LQ/, 'the bridge made the VoiceCall and the INVITE carried it');
-  await customer.context().close();
-});
+    await page.getByRole('button', { name: /Omni-Channel/ }).click();
+    await page.getByRole('radio', { name: 'Available' }).click();
+    await until(
+      'Available confirmed by the connector',
+      () => voice(),
+      (v) => v.state.status?.statusName === 'Available',
+    );
+    const customer = await openCustomerPhone({ browser, console: app, sip }, CALLER);
+    await customer.getByRole('button', { name: 'Call', exact: true }).click();
+    const ringing = await until(
+      "the call ringing in Salesforce's phone",
+      () => voice(),
+      (v) => v.state.call?.phase === 'ringing',
+    );
+    assert.match(ringing.state.call!.voiceCallId ?? '', /^0LQ/, 'the bridge made the VoiceCall and the INVITE carried it');
+    await customer.context().close();
+  },
+);
 
-it('the page\'s Visualforce.remoting.Manager: escaped results by default, a wrong parameter count and an unknown action refused', { timeout: 30_000 }, async () => {
-  const frame = page.frames().find((f) => f.url().startsWith(`${app.vfOrigin}${DEMO_VOICE_VF_ADAPTER_URL}`));
-  assert.ok(frame);
-  type Event = { status: boolean; type: string; message: string; statusCode: number; action: string; method: string };
-  type Answer = { result: unknown; event: Event };
-  // A script, not a function: the test's TypeScript loader would add helpers the page does not have.
-  const results = await frame.evaluate<{ escaped: Answer; raw: Answer; extra: Answer; unknown: string }>(`(async () => {
+it(
+  "the page's Visualforce.remoting.Manager: escaped results by default, a wrong parameter count and an unknown action refused",
+  { timeout: 30_000 },
+  async () => {
+    const frame = page.frames().find((f) => f.url().startsWith(`${app.vfOrigin}${DEMO_VOICE_VF_ADAPTER_URL}`));
+    assert.ok(frame);
+    type Event = { status: boolean; type: string; message: string; statusCode: number; action: string; method: string };
+    type Answer = { result: unknown; event: Event };
+    // A script, not a function: the test's TypeScript loader would add helpers the page does not have.
+    const results = await frame.evaluate<{ escaped: Answer; raw: Answer; extra: Answer; unknown: string }>(`(async () => {
     const manager = window.Visualforce.remoting.Manager;
     function call(args, options) {
       return new Promise((resolve) => manager.invokeAction(...args, (result, event) => resolve({ result, event }), ...(options ? [options] : [])));
@@ -163,16 +226,17 @@ it('the page\'s Visualforce.remoting.Manager: escaped results by default, a wron
     }
     return { escaped, raw, extra, unknown };
   })()`);
-  assert.equal(results.escaped.event.status, true);
-  assert.equal(results.escaped.event.type, 'rpc');
-  assert.deepEqual([results.escaped.event.action, results.escaped.event.method], ['SwitchboardCredentials', 'mintForVoice']);
-  assert.match(String(results.escaped.result), /^\{&quot;username&quot;:/, 'escape (the default) HTML-escapes strings');
-  const minted = JSON.parse(String(results.raw.result)) as { username: string; extension: string };
-  assert.equal(minted.extension, DEMO.agent.extension);
-  assert.deepEqual([results.extra.event.status, results.extra.event.type], [false, 'exception']);
-  assert.match(results.extra.event.message, /expected 0 parameters, got 1/);
-  assert.match(results.unknown, /no remote action SwitchboardCredentials\.mint on this page/);
-});
+    assert.equal(results.escaped.event.status, true);
+    assert.equal(results.escaped.event.type, 'rpc');
+    assert.deepEqual([results.escaped.event.action, results.escaped.event.method], ['SwitchboardCredentials', 'mintForVoice']);
+    assert.match(String(results.escaped.result), /^\{&quot;username&quot;:/, 'escape (the default) HTML-escapes strings');
+    const minted = JSON.parse(String(results.raw.result)) as { username: string; extension: string };
+    assert.equal(minted.extension, DEMO.agent.extension);
+    assert.deepEqual([results.extra.event.status, results.extra.event.type], [false, 'exception']);
+    assert.match(results.extra.event.message, /expected 0 parameters, got 1/);
+    assert.match(results.unknown, /no remote action SwitchboardCredentials\.mint on this page/);
+  },
+);
 
 it('the credentials are minted again by remoting before they expire; the live registration takes them (no new sign-in)', { timeout: 60_000 }, async () => {
   const frame = page.frames().find((f) => f.url().startsWith(`${app.vfOrigin}${DEMO_VOICE_VF_ADAPTER_URL}`));
@@ -184,7 +248,12 @@ it('the credentials are minted again by remoting before they expire; the live re
   const calls = remotingCalls.length;
   const registers = sent.filter((m) => m.startsWith('REGISTER ')).length;
   // The engine renews at half of a 30 s lifetime: well before the credential expires.
-  const renewed = await until('credentials renewed', signedIn, (s) => s !== null && s.credentialExpiresAt > before.credentialExpiresAt, (TTL_SECONDS + 10) * 1000);
+  const renewed = await until(
+    'credentials renewed',
+    signedIn,
+    (s) => s !== null && s.credentialExpiresAt > before.credentialExpiresAt,
+    (TTL_SECONDS + 10) * 1000,
+  );
   assert.ok(Date.now() < before.credentialExpiresAt, `renewed before the first expired (${new Date(before.credentialExpiresAt).toISOString()})`);
   assert.equal(renewed?.extension, DEMO.agent.extension);
   assert.ok(remotingCalls.length > calls, 'the renewal went through remoting');

@@ -39,15 +39,32 @@ async function openTab(): Promise<Softphone & { frame: () => Frame }> {
   const page = await context.newPage();
   await page.goto(stack.console.consoleUrl());
   const frame = await until('the softphone frame', async () => page.frames().find((f) => f.url().includes('/softphone/')), 20_000, 20);
-  await until('the agent to be available', async () => ((await frame.getByRole('combobox', { name: 'Status' }).inputValue({ timeout: 1000 }).catch(() => '')) === 'available' ? true : undefined), 20_000, 50);
+  await until(
+    'the agent to be available',
+    async () =>
+      (await frame
+        .getByRole('combobox', { name: 'Status' })
+        .inputValue({ timeout: 1000 })
+        .catch(() => '')) === 'available'
+        ? true
+        : undefined,
+    20_000,
+    50,
+  );
   type W = { __bench: { pops: number[]; waitPop(n: number): Promise<number> } };
   return {
-    kind: 'ours', context, page, insertedAt: 0, readyAt: 0, frame: () => frame,
+    kind: 'ours',
+    context,
+    page,
+    insertedAt: 0,
+    readyAt: 0,
+    frame: () => frame,
     pops: () => page.evaluate(() => [...(window as unknown as W).__bench.pops]),
-    waitPop: (n, ms = 10_000) => Promise.race([
-      page.evaluate((i) => (window as unknown as W).__bench.waitPop(i), n),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no screen pop #${n + 1} within ${ms} ms`)), ms)),
-    ]),
+    waitPop: (n, ms = 10_000) =>
+      Promise.race([
+        page.evaluate((i) => (window as unknown as W).__bench.waitPop(i), n),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no screen pop #${n + 1} within ${ms} ms`)), ms)),
+      ]),
     close: () => page.close(),
   };
 }
@@ -67,10 +84,15 @@ function dumpIndexedDb(frame: Frame): Promise<string> {
       });
       for (const store of [...db.objectStoreNames]) {
         const tx = db.transaction(store, 'readonly');
-        const [keys, values] = await Promise.all([tx.objectStore(store).getAllKeys(), tx.objectStore(store).getAll()].map((r) => new Promise<unknown[]>((resolve, reject) => {
-          r.onsuccess = () => resolve(r.result as unknown[]);
-          r.onerror = () => reject(r.error);
-        })));
+        const [keys, values] = await Promise.all(
+          [tx.objectStore(store).getAllKeys(), tx.objectStore(store).getAll()].map(
+            (r) =>
+              new Promise<unknown[]>((resolve, reject) => {
+                r.onsuccess = () => resolve(r.result as unknown[]);
+                r.onerror = () => reject(r.error);
+              }),
+          ),
+        );
         out.push({ db: info.name, store, keys, values });
       }
       db.close();
@@ -79,7 +101,7 @@ function dumpIndexedDb(frame: Frame): Promise<string> {
   });
 }
 
-it('IndexedDB keeps none of a log\'s content (subject, caller number) once Salesforce has confirmed it', { timeout: 90_000 }, async (t) => {
+it("IndexedDB keeps none of a log's content (subject, caller number) once Salesforce has confirmed it", { timeout: 90_000 }, async (t) => {
   const tasksNow = await newTasksSince(stack);
   const tab = await openTab();
   // A failure must not leave this tab leading the phone for the next test.
@@ -88,32 +110,47 @@ it('IndexedDB keeps none of a log\'s content (subject, caller number) once Sales
   const caller = await stack.caller(CALLERS[0]!);
   const sent = inviteClock(caller);
   // Hold the log back first: while Salesforce has not confirmed it, the outbox must keep it.
-  const block = (route: Route): Promise<void> => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'injected: down' }) });
+  const block = (route: Route): Promise<void> =>
+    route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'injected: down' }) });
   await context.route(SAVE_LOG, block);
   await popCall(caller, sent, agentUser(0), tab, 0);
-  const pending = await until('the log to wait in the outbox', async () => {
-    const text = await dumpIndexedDb(tab.frame());
-    return text.includes('outbox/entry/') && text.includes('"state":"pending"') ? text : undefined;
-  }, 15_000, 100);
+  const pending = await until(
+    'the log to wait in the outbox',
+    async () => {
+      const text = await dumpIndexedDb(tab.frame());
+      return text.includes('outbox/entry/') && text.includes('"state":"pending"') ? text : undefined;
+    },
+    15_000,
+    100,
+  );
   // The Subject names the caller in display form (+1 415 555 0134): compare its digits.
   const subject = /"Subject":"([^"]*)"/.exec(pending)?.[1] ?? '';
   assert.ok(digits(subject).includes(digits(CALLERS[0]!)), `an unconfirmed log is kept with its content (and the dump can see it): ${subject}`);
   await context.unroute(SAVE_LOG, block);
 
-  const [task] = await until('the Task', async () => {
-    const tasks = await tasksNow();
-    return tasks.length === 1 ? tasks : undefined;
-  }, 30_000, 100);
+  const [task] = await until(
+    'the Task',
+    async () => {
+      const tasks = await tasksNow();
+      return tasks.length === 1 ? tasks : undefined;
+    },
+    30_000,
+    100,
+  );
   const list = await stack.api<{ records: Record<string, unknown>[] }>('GET', '/emulator/api/console/objects/Task/records?limit=100000');
   const record = list.body.records.find((r) => (r['Id'] ?? (r['fields'] as Record<string, unknown> | undefined)?.['Id']) === task!.Id) ?? {};
   const fields = { ...record, ...((record['fields'] as Record<string, unknown> | undefined) ?? {}) };
   assert.ok(digits(String(fields['Subject'])).includes(digits(CALLERS[0]!)), `the log Salesforce got names the caller: ${String(fields['Subject'])}`);
-  const confirmed = await until('the outbox to record the confirmation', async () => {
-    const text = await dumpIndexedDb(tab.frame());
-    return text.includes('"state":"saved"') && !text.includes('"state":"pending"') ? text : undefined;
-  }, 15_000, 100);
-  const content = [fields['Subject'], fields['WhoId'], fields['Description'], CALLERS[0]]
-    .filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+  const confirmed = await until(
+    'the outbox to record the confirmation',
+    async () => {
+      const text = await dumpIndexedDb(tab.frame());
+      return text.includes('"state":"saved"') && !text.includes('"state":"pending"') ? text : undefined;
+    },
+    15_000,
+    100,
+  );
+  const content = [fields['Subject'], fields['WhoId'], fields['Description'], CALLERS[0]].filter((v): v is string => typeof v === 'string' && v.trim() !== '');
   for (const value of content) assert.ok(!confirmed.includes(value), `'${value}' is still in IndexedDB: ${confirmed}`);
   assert.ok(confirmed.includes(task!.Id), 'the Task id stays (exactly-once)');
 });

@@ -64,7 +64,12 @@ describe('hostile SIP input reaching the connector', () => {
       await phone.waitPop(before);
       const frame = phone.frame();
       // The panel names the caller somewhere as plain text (sip.js quotes the name; no match in the org).
-      await until('the caller to show in the panel', async () => ((await frame.getByText('onerror', { exact: false }).count()) > 0 ? true : undefined), 10_000, 50);
+      await until(
+        'the caller to show in the panel',
+        async () => ((await frame.getByText('onerror', { exact: false }).count()) > 0 ? true : undefined),
+        10_000,
+        50,
+      );
       assert.equal(await frame.locator('img[src="x"]').count(), 0, 'an <img> from the display name reached the DOM');
       assert.equal(await frame.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
       assert.equal(await phone.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
@@ -76,7 +81,9 @@ describe('hostile SIP input reaching the connector', () => {
   it('takes a call whose INVITE carries a 30 KB header, and stays registered', async () => {
     const caller = await stack.caller('2125550202');
     const before = (await phone.pops()).length;
-    const inviter = new Inviter(caller.ua, UserAgent.makeURI(`sip:${AGENT}@switchboard.test`)!, { extraHeaders: [`X-Junk: ${'a'.repeat(30_000)}`, 'X-Evil: "><svg onload=alert(1)>'] });
+    const inviter = new Inviter(caller.ua, UserAgent.makeURI(`sip:${AGENT}@switchboard.test`)!, {
+      extraHeaders: [`X-Junk: ${'a'.repeat(30_000)}`, 'X-Evil: "><svg onload=alert(1)>'],
+    });
     await inviter.invite();
     try {
       await phone.waitPop(before);
@@ -99,27 +106,38 @@ describe('Open CTI messages from other origins', () => {
     });
     assert.ok(apiVersion > 0, 'could not read the Open CTI version the connector loaded');
     const clickToDial = (number: string): Record<string, unknown> => ({
-      methodName: 'onClickToDial', callId: -1, apiVersion, apiType: 'opencti',
+      methodName: 'onClickToDial',
+      callId: -1,
+      apiVersion,
+      apiType: 'opencti',
       response: { number, recordId: '003000000000001AAA', recordName: 'Forged', objectType: 'Contact' },
     });
     // A third-origin frame beside the softphone (in the console page: the softphone's CSP lets no
     // foreign frame in) posts the forged event to it.
-    await phone.page.evaluate((src) => new Promise<void>((resolve) => {
-      window.addEventListener('message', (e) => { if ((e.data as { forgerReady?: boolean })?.forgerReady) resolve(); });
-      const f = document.createElement('iframe');
-      f.id = 'forger';
-      f.src = src;
-      f.style.display = 'none';
-      document.body.append(f);
-    }), forgerUrl);
+    await phone.page.evaluate(
+      (src) =>
+        new Promise<void>((resolve) => {
+          window.addEventListener('message', (e) => {
+            if ((e.data as { forgerReady?: boolean })?.forgerReady) resolve();
+          });
+          const f = document.createElement('iframe');
+          f.id = 'forger';
+          f.src = src;
+          f.style.display = 'none';
+          document.body.append(f);
+        }),
+      forgerUrl,
+    );
     await phone.page.evaluate((m) => {
       const softphone = (document.querySelector('iframe[title="Softphone"]') as HTMLIFrameElement).contentWindow;
       const to = Array.from({ length: window.length }, (_, i) => i).find((i) => window[i] === softphone);
       (document.getElementById('forger') as HTMLIFrameElement).contentWindow!.postMessage({ forge: m, to }, '*');
     }, clickToDial('2125550203'));
     // The same event from the console's own origin (the top page) dials.
-    await phone.page.evaluate(([m, origin]) => (document.querySelector('iframe[title="Softphone"]') as HTMLIFrameElement).contentWindow!.postMessage(m, origin as string),
-      [clickToDial('4155550134'), stack.console.vfOrigin] as const);
+    await phone.page.evaluate(
+      ([m, origin]) => (document.querySelector('iframe[title="Softphone"]') as HTMLIFrameElement).contentWindow!.postMessage(m, origin as string),
+      [clickToDial('4155550134'), stack.console.vfOrigin] as const,
+    );
     const invitation = await legit.invitations.next('INVITE');
     await invitation.reject();
     await reach(invitation, SessionState.Terminated);
@@ -133,13 +151,18 @@ describe('malformed console input', () => {
   it('answers malformed Call Center files with positioned errors and keeps the org intact', async () => {
     const before = await stack.api<{ callCenters: unknown[] }>('GET', '/emulator/api/console/setup/call-centers');
     const files = [
-      '', '<callCenter><section', '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><callCenter>&e;</callCenter>',
+      '',
+      '<callCenter><section',
+      '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><callCenter>&e;</callCenter>',
       '<callCenter><section sortOrder="0" name="reqGeneralInfo" label="x"><item sortOrder="0" name="reqInternalName" label="x"></item></section></callCenter>',
       `<callCenter>${'<section sortOrder="0" name="s" label="x">'.repeat(2000)}</callCenter>`,
       '\u0000\uffff<callCenter/>',
     ];
     for (const text of files) {
-      const r = await stack.api<{ errors?: { line: number; column: number; message: string }[] }>('POST', '/emulator/api/console/setup/call-centers/import', { text, fileName: 'hostile.xml' });
+      const r = await stack.api<{ errors?: { line: number; column: number; message: string }[] }>('POST', '/emulator/api/console/setup/call-centers/import', {
+        text,
+        fileName: 'hostile.xml',
+      });
       assert.equal(r.status, 422, `${JSON.stringify(text.slice(0, 60))}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
       assert.ok(r.body.errors && r.body.errors.length > 0);
       for (const e of r.body.errors) {
@@ -153,7 +176,8 @@ describe('malformed console input', () => {
 
   it('answers malformed SOQL, SOSL and REST input with Salesforce-shaped errors, and leaks nothing', async () => {
     const auth = { authorization: `Bearer ${stack.console.apiToken}` };
-    const rest = <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => stack.api<T>(method, `/services/data/v62.0${path}`, body, auth);
+    const rest = <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> =>
+      stack.api<T>(method, `/services/data/v62.0${path}`, body, auth);
     const q = (soql: string): string => `/query?q=${encodeURIComponent(soql)}`;
     const all = await rest<{ totalSize: number }>('GET', q('SELECT Id FROM Contact'));
     assert.equal(all.status, 200, JSON.stringify(all.body));
@@ -171,14 +195,18 @@ describe('malformed console input', () => {
     for (const [method, path, body] of cases) {
       const r = await rest<{ errorCode?: string; message?: string }[]>(method, path, body);
       assert.ok(r.status >= 400 && r.status < 500, `${method} ${path.slice(0, 80)}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
-      assert.ok(Array.isArray(r.body) && typeof r.body[0]?.errorCode === 'string' && (r.body[0]?.message ?? '').length > 5, `${method} ${path.slice(0, 80)}: ${JSON.stringify(r.body).slice(0, 200)}`);
+      assert.ok(
+        Array.isArray(r.body) && typeof r.body[0]?.errorCode === 'string' && (r.body[0]?.message ?? '').length > 5,
+        `${method} ${path.slice(0, 80)}: ${JSON.stringify(r.body).slice(0, 200)}`,
+      );
     }
     const again = await rest<{ totalSize: number }>('GET', q('SELECT Id FROM Contact'));
     assert.equal(again.body.totalSize, all.body.totalSize, 'hostile REST input changed the data');
   });
 
   it('refuses malformed API input with a 4xx that says what is wrong, and stays up', async () => {
-    const contacts = async (): Promise<number> => (await stack.api<{ records: unknown[] }>('GET', '/emulator/api/console/objects/Contact/records?limit=1000')).body.records.length;
+    const contacts = async (): Promise<number> =>
+      (await stack.api<{ records: unknown[] }>('GET', '/emulator/api/console/objects/Contact/records?limit=1000')).body.records.length;
     const count = await contacts();
     const cases: [string, string, unknown, RegExp][] = [
       ['POST', '/emulator/api/console/objects/Contact/records', { fields: { Bogus: 1 } }, /Bogus/],

@@ -38,13 +38,18 @@ after(async () => {
 async function attackerWorld(): Promise<{ context: BrowserContext; requests: Request[] }> {
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
   const requests: Request[] = [];
-  context.on('request', (r) => { if (r.url().startsWith(ATTACKER)) requests.push(r); });
+  context.on('request', (r) => {
+    if (r.url().startsWith(ATTACKER)) requests.push(r);
+  });
   await context.route(`${ATTACKER}/**`, async (route) => {
     const url = new URL(route.request().url());
     if (url.pathname === '/frame') {
       // The attacker's page frames the softphone with its own origin as sfdcIframeOrigin.
       const target = url.searchParams.get('target') ?? '';
-      await route.fulfill({ contentType: 'text/html', body: `<!doctype html><iframe title="victim" allow="microphone" src="${target.replace(/"/g, '&quot;')}"></iframe>` });
+      await route.fulfill({
+        contentType: 'text/html',
+        body: `<!doctype html><iframe title="victim" allow="microphone" src="${target.replace(/"/g, '&quot;')}"></iframe>`,
+      });
       return;
     }
     await route.fulfill({ contentType: 'text/javascript', body: 'window.__pwned = (window.__pwned || 0) + 1; try { top.__pwned = 1; } catch (e) {}' });
@@ -73,16 +78,24 @@ describe('a crafted sfdcIframeOrigin', () => {
         await page.goto(`${stack.console.softphoneUrl}?${query}`);
         const text = await refusal(page.mainFrame());
         assert.match(text, /administrator allows another origin/, 'the panel says how an admin allows an origin');
-        assert.deepEqual(requests.map((r) => r.url()), [], 'a request went to the attacker\'s origin');
+        assert.deepEqual(
+          requests.map((r) => r.url()),
+          [],
+          "a request went to the attacker's origin",
+        );
         assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
-        assert.equal(await page.evaluate(() => [...document.scripts].filter((s) => s.src.startsWith('https://attacker.example')).length), 0, 'a script element names the attacker');
+        assert.equal(
+          await page.evaluate(() => [...document.scripts].filter((s) => s.src.startsWith('https://attacker.example')).length),
+          0,
+          'a script element names the attacker',
+        );
       } finally {
         await context.close();
       }
     });
   }
 
-  it('framed by the attacker\'s own page (so the framing origin matches): still nothing from it', { timeout: 60_000 }, async () => {
+  it("framed by the attacker's own page (so the framing origin matches): still nothing from it", { timeout: 60_000 }, async () => {
     const { context, requests } = await attackerWorld();
     try {
       const page = await context.newPage();
@@ -90,7 +103,11 @@ describe('a crafted sfdcIframeOrigin', () => {
       await page.goto(`${ATTACKER}/frame?target=${encodeURIComponent(target)}`);
       const frame = await until('the softphone frame', async () => page.frames().find((f) => f.url().startsWith(stack.console.softphoneUrl)), 15_000, 20);
       await refusal(frame);
-      assert.deepEqual(requests.map((r) => new URL(r.url()).pathname), ['/frame'], 'only the attacker\'s own page came from its origin');
+      assert.deepEqual(
+        requests.map((r) => new URL(r.url()).pathname),
+        ['/frame'],
+        "only the attacker's own page came from its origin",
+      );
       assert.equal(await frame.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
       assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
     } finally {
@@ -113,7 +130,9 @@ describe('the softphone under its Content-Security-Policy', () => {
       });
       page = await context.newPage();
       const consoleErrors: string[] = [];
-      page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) consoleErrors.push(m.text()); });
+      page.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text())) consoleErrors.push(m.text());
+      });
       const policy = page.waitForResponse((r) => r.url().startsWith(stack.console.softphoneUrl) && r.request().resourceType() === 'document');
       await page.goto(stack.console.consoleUrl());
       const csp = (await policy).headers()['content-security-policy'] ?? '';
@@ -122,7 +141,18 @@ describe('the softphone under its Content-Security-Policy', () => {
       const frame = await until('the softphone frame', async () => page!.frames().find((f) => f.url().startsWith(stack.console.softphoneUrl)), 15_000, 20);
       await stack.registered(AGENT, 20_000);
       // Registered is not enough: a call before the agent is available is refused; wait as an agent would.
-      await until('the agent to be available', async () => ((await frame.getByRole('combobox', { name: 'Status' }).inputValue({ timeout: 1000 }).catch(() => '')) === 'available' ? true : undefined), 20_000, 50);
+      await until(
+        'the agent to be available',
+        async () =>
+          (await frame
+            .getByRole('combobox', { name: 'Status' })
+            .inputValue({ timeout: 1000 })
+            .catch(() => '')) === 'available'
+            ? true
+            : undefined,
+        20_000,
+        50,
+      );
       const caller = await stack.caller('2125550240');
       const inviter = new Inviter(caller.ua, UserAgent.makeURI(`sip:${AGENT}@${DOMAIN}`)!);
       await inviter.invite();

@@ -34,7 +34,11 @@ export function apexSyntaxProblems(source: string): ApexSyntaxProblem[] {
 
 /** `classes/X.cls:12:5 message` for every syntax error of every .cls in `classesDir`, and the files read. */
 export function checkApexClasses(classesDir: string, label: string): { files: string[]; problems: string[] } {
-  const files = readdirSync(classesDir).filter((f) => f.endsWith('.cls')).sort();
-  const problems = files.flatMap((f) => apexSyntaxProblems(readFileSync(join(classesDir, f), 'utf8')).map((p) => `${label}/${f}:${p.line}:${p.column} ${p.message}`));
+  const files = readdirSync(classesDir)
+    .filter((f) => f.endsWith('.cls'))
+    .sort();
+  const problems = files.flatMap((f) =>
+    apexSyntaxProblems(readFileSync(join(classesDir, f), 'utf8')).map((p) => `${label}/${f}:${p.line}:${p.column} ${p.message}`),
+  );
   return { files, problems };
 }

@@ -37,7 +37,9 @@ function scriptProblem(source: string): string | undefined {
     return `does not evaluate: ${(e as Error).message}`;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'is not one object literal `({ … })`';
-  const notFunctions = Object.entries(value).filter(([, v]) => typeof v !== 'function').map(([k]) => k);
+  const notFunctions = Object.entries(value)
+    .filter(([, v]) => typeof v !== 'function')
+    .map(([k]) => k);
   return notFunctions.length ? `has members that are not functions: ${notFunctions.join(', ')}` : undefined;
 }
 
@@ -46,8 +48,12 @@ function markupRoot(xml: string): { root?: string; error?: string } {
   const parser = new SaxesParser({ xmlns: false });
   let root: string | undefined;
   let error: string | undefined;
-  parser.on('opentag', (tag) => { root ??= tag.name; });
-  parser.on('error', (e) => { error ??= e.message; });
+  parser.on('opentag', (tag) => {
+    root ??= tag.name;
+  });
+  parser.on('error', (e) => {
+    error ??= e.message;
+  });
   parser.write(xml).close();
   return error === undefined ? { root } : { error };
 }
@@ -59,17 +65,36 @@ export function auraBundleProblems(auraDir: string): { bundles: string[]; proble
   for (const name of bundles) {
     const dir = join(auraDir, name);
     const at = (file: string): string => `aura/${name}/${file}`;
-    if (!statSync(dir).isDirectory()) { problems.push(`aura/${name}: a file directly in aura/, outside any bundle folder`); continue; }
-    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name) || name.includes('__') || name.endsWith('_')) problems.push(`aura/${name}: a bundle name must start with a letter and hold only letters, digits and single underscores`);
+    if (!statSync(dir).isDirectory()) {
+      problems.push(`aura/${name}: a file directly in aura/, outside any bundle folder`);
+      continue;
+    }
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name) || name.includes('__') || name.endsWith('_'))
+      problems.push(`aura/${name}: a bundle name must start with a letter and hold only letters, digits and single underscores`);
     const files = readdirSync(dir).sort();
     const definitions = files.filter((f) => Object.keys(DEFINITIONS).some((kind) => f === `${name}.${kind}`));
-    if (definitions.length !== 1) problems.push(`aura/${name}: ${definitions.length === 0 ? `no definition file (${Object.keys(DEFINITIONS).map((k) => `${name}.${k}`).join(', ')})` : `more than one definition file: ${definitions.join(', ')}`}`);
+    if (definitions.length !== 1)
+      problems.push(
+        `aura/${name}: ${
+          definitions.length === 0
+            ? `no definition file (${Object.keys(DEFINITIONS)
+                .map((k) => `${name}.${k}`)
+                .join(', ')})`
+            : `more than one definition file: ${definitions.join(', ')}`
+        }`,
+      );
     const definition = definitions[0];
     const kind = definition?.slice(name.length + 1);
     for (const file of files) {
-      if (statSync(join(dir, file)).isDirectory()) { problems.push(`${at(file)}: a folder inside a bundle (Aura bundles are flat)`); continue; }
+      if (statSync(join(dir, file)).isDirectory()) {
+        problems.push(`${at(file)}: a folder inside a bundle (Aura bundles are flat)`);
+        continue;
+      }
       const allowed = file === definition || (kind !== undefined && file === `${name}.${kind}-meta.xml`) || RESOURCES.some((r) => file === `${name}${r}`);
-      if (!allowed) problems.push(`${at(file)}: not a file an Aura bundle may hold: expected ${name}.<cmp|app|evt|intf|tokens>, its -meta.xml, or ${RESOURCES.map((r) => `${name}${r}`).join(', ')}`);
+      if (!allowed)
+        problems.push(
+          `${at(file)}: not a file an Aura bundle may hold: expected ${name}.<cmp|app|evt|intf|tokens>, its -meta.xml, or ${RESOURCES.map((r) => `${name}${r}`).join(', ')}`,
+        );
     }
     if (definition && kind) {
       if (!files.includes(`${name}.${kind}-meta.xml`)) problems.push(`${at(`${name}.${kind}-meta.xml`)}: missing (the bundle's AuraDefinitionBundle metadata)`);

@@ -49,7 +49,8 @@ function connectorDist(indexHtml: string, script: string, style: string): string
   writeFileSync(join(dir, style), 'body{margin:0}');
   return dir;
 }
-const SOFTPHONE_INDEX = '<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="stylesheet" href="app.css"><script type="module" src="app.js"></script></head><body><switchboard-softphone></switchboard-softphone></body></html>';
+const SOFTPHONE_INDEX =
+  '<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="stylesheet" href="app.css"><script type="module" src="app.js"></script></head><body><switchboard-softphone></switchboard-softphone></body></html>';
 const VOICE_INDEX = readFileSync(join(import.meta.dirname, '../../src/app/voice/index.html'), 'utf8');
 
 /** The project on disk, as `switchboard package build --out` writes it. */
@@ -70,7 +71,18 @@ interface Build {
   readonly types: readonly string[];
 }
 
-const OPEN_CTI_TYPES = ['ApexClass', 'AuraDefinitionBundle', 'CallCenter', 'CspTrustedSite', 'CustomField', 'CustomObject', 'CustomTab', 'LightningComponentBundle', 'LightningMessageChannel', 'PermissionSet'];
+const OPEN_CTI_TYPES = [
+  'ApexClass',
+  'AuraDefinitionBundle',
+  'CallCenter',
+  'CspTrustedSite',
+  'CustomField',
+  'CustomObject',
+  'CustomTab',
+  'LightningComponentBundle',
+  'LightningMessageChannel',
+  'PermissionSet',
+];
 const BUILDS: readonly Build[] = [
   {
     name: 'Open CTI, hosted in a Visualforce page, API 61.0',
@@ -94,7 +106,17 @@ const BUILDS: readonly Build[] = [
     name: 'Salesforce Voice, connector hosted in the org',
     write: () => writeProject(voiceDefinition('/apex/switchboard__SwitchboardVoice'), { connectorDist: connectorDist(VOICE_INDEX, 'voice.js', 'voice.css') }),
     apiVersion: DEFAULT_API_VERSION,
-    types: ['ApexClass', 'ApexPage', 'CallCenter', 'ConversationVendorInfo', 'CspTrustedSite', 'CustomField', 'CustomObject', 'PermissionSet', 'StaticResource'],
+    types: [
+      'ApexClass',
+      'ApexPage',
+      'CallCenter',
+      'ConversationVendorInfo',
+      'CspTrustedSite',
+      'CustomField',
+      'CustomObject',
+      'PermissionSet',
+      'StaticResource',
+    ],
   },
 ];
 
@@ -135,7 +157,10 @@ for (const build of BUILDS) {
       assert.deepEqual(problems, []);
       // A class and its test at least; every .cls of the project was read.
       assert.ok(files.length >= 2, files.join(', '));
-      assert.deepEqual(files, filesUnder(classes).filter((f) => f.endsWith('.cls')));
+      assert.deepEqual(
+        files,
+        filesUnder(classes).filter((f) => f.endsWith('.cls')),
+      );
     } else {
       assert.equal(existsSync(classes), false);
     }
@@ -170,19 +195,28 @@ test('the Apex check reports a class with a missing brace at its position (the c
   assert.match(problems[0] ?? '', new RegExp(`^classes/SwitchboardCallLog\\.cls:${endLine}:${endColumn} .*<EOF>`));
 
   // A statement error inside a method is placed on its own line and column.
-  assert.deepEqual(apexSyntaxProblems('public class X {\n    void a() {\n        Integer i = ;\n    }\n}\n').map((p) => [p.line, p.column]), [[3, 21]]);
+  assert.deepEqual(
+    apexSyntaxProblems('public class X {\n    void a() {\n        Integer i = ;\n    }\n}\n').map((p) => [p.line, p.column]),
+    [[3, 21]],
+  );
 });
 
 test('the SDR check reports a class without its -meta.xml and a file in no component (the check above can fail)', async () => {
   const first = projectCopy(hostedOpenCti);
   unlinkSync(join(first, PACKAGE_DIR, 'classes', 'SwitchboardCallLog.cls-meta.xml'));
   const report = await convertWithSdr(first, PACKAGE_DIR, tempDir('mdapi-'));
-  assert.ok(report.problems.some((p) => p.includes('SwitchboardCallLog.cls')), report.problems.join('\n'));
+  assert.ok(
+    report.problems.some((p) => p.includes('SwitchboardCallLog.cls')),
+    report.problems.join('\n'),
+  );
 
   const second = projectCopy(hostedOpenCti);
   writeFileSync(join(second, PACKAGE_DIR, 'notes.txt'), 'not metadata');
   const strayReport = await convertWithSdr(second, PACKAGE_DIR, tempDir('mdapi-'));
-  assert.ok(strayReport.problems.some((p) => p.includes(`${PACKAGE_DIR}/notes.txt`)), strayReport.problems.join('\n'));
+  assert.ok(
+    strayReport.problems.some((p) => p.includes(`${PACKAGE_DIR}/notes.txt`)),
+    strayReport.problems.join('\n'),
+  );
 });
 
 test('the Aura check reports misnamed and misplaced bundle files and scripts that are no object of functions (the check above can fail)', () => {

@@ -37,7 +37,8 @@ export function intendedComponents(packageDir: string): ComponentList {
   const types = new Map<string, string[]>();
   for (const path of filesUnder(packageDir).filter((p) => p.endsWith('-meta.xml'))) {
     const { root, errors } = parseXml(readFileSync(join(packageDir, path), 'utf8'));
-    if (!root || errors.length) throw new Error(`${path}: not well-formed XML: ${errors.map((e) => `${e.position.line}:${e.position.column} ${e.message}`).join('; ')}`);
+    if (!root || errors.length)
+      throw new Error(`${path}: not well-formed XML: ${errors.map((e) => `${e.position.line}:${e.position.column} ${e.message}`).join('; ')}`);
     const parts = path.split('/');
     const base = (parts.at(-1) ?? '').split('.')[0] ?? '';
     const member = parts[0] === 'objects' && parts.length === 4 ? `${parts[1]}.${base}` : base;

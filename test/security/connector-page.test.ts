@@ -10,9 +10,14 @@ import assert from 'node:assert/strict';
 import { SALESFORCE_HOST_SUFFIXES as CRM_SUFFIXES } from '../../src/crm/shared/trusted-origins.ts';
 import { checkTrustedOrigin, configureConnectorPage, connectorCsp, SALESFORCE_HOST_SUFFIXES } from '../../src/node/connector-page/connector-page.ts';
 
-const directive = (csp: string, name: string): string[] => csp.split(';').map((d) => d.trim().split(/\s+/)).find(([n]) => n === name)?.slice(1) ?? [];
+const directive = (csp: string, name: string): string[] =>
+  csp
+    .split(';')
+    .map((d) => d.trim().split(/\s+/))
+    .find(([n]) => n === name)
+    ?.slice(1) ?? [];
 
-test('the policy and the connector agree on Salesforce\'s hosts', () => {
+test("the policy and the connector agree on Salesforce's hosts", () => {
   assert.deepEqual([...SALESFORCE_HOST_SUFFIXES], [...CRM_SUFFIXES]);
   const csp = connectorCsp({ trustedOrigins: [] });
   assert.deepEqual(directive(csp, 'script-src'), ["'self'", ...CRM_SUFFIXES.map((s) => `https://*${s}`)]);
@@ -20,18 +25,26 @@ test('the policy and the connector agree on Salesforce\'s hosts', () => {
 });
 
 test('trusted origins join script-src; SIP WebSockets (their origins) make connect-src; nothing inline', () => {
-  const csp = connectorCsp({ trustedOrigins: ['http://127.0.0.1:4280'], sipWebSocketUrls: ['ws://127.0.0.1:5066/', 'wss://pbx.example.com:8089/ws', 'not a url', 'https://x.example'] });
+  const csp = connectorCsp({
+    trustedOrigins: ['http://127.0.0.1:4280'],
+    sipWebSocketUrls: ['ws://127.0.0.1:5066/', 'wss://pbx.example.com:8089/ws', 'not a url', 'https://x.example'],
+  });
   assert.ok(directive(csp, 'script-src').includes('http://127.0.0.1:4280'));
   assert.deepEqual(directive(csp, 'connect-src'), ["'self'", 'ws://127.0.0.1:5066', 'wss://pbx.example.com:8089']);
   assert.deepEqual(directive(csp, 'default-src'), ["'none'"]);
   assert.ok(!csp.includes("'unsafe-inline'") && !csp.includes("'unsafe-eval'"));
-  assert.deepEqual(directive(connectorCsp({ trustedOrigins: [] }), 'connect-src'), ["'self'", 'wss:'], 'a build that does not know its SIP server allows any wss: only');
+  assert.deepEqual(
+    directive(connectorCsp({ trustedOrigins: [] }), 'connect-src'),
+    ["'self'", 'wss:'],
+    'a build that does not know its SIP server allows any wss: only',
+  );
   assert.throws(() => connectorCsp({ trustedOrigins: ['https://*.example.com'] }), /not a bare http\(s\) origin/);
   assert.throws(() => checkTrustedOrigin('http://127.0.0.1:4280/x', '--trusted-origin'), /--trusted-origin: 'http:\/\/127\.0\.0\.1:4280\/x'/);
 });
 
 test('configureConnectorPage replaces the meta tags, puts the policy before any script, or drops it for a header', () => {
-  const html = '<!doctype html><html><head>\n  <meta charset="utf-8" />\n  <meta name="switchboard-trusted-origins" content="" />\n  <script type="module" src="./softphone.js"></script>\n</head><body></body></html>';
+  const html =
+    '<!doctype html><html><head>\n  <meta charset="utf-8" />\n  <meta name="switchboard-trusted-origins" content="" />\n  <script type="module" src="./softphone.js"></script>\n</head><body></body></html>';
   const once = configureConnectorPage(html, { trustedOrigins: ['http://127.0.0.1:4280'], csp: "default-src 'none'" });
   const twice = configureConnectorPage(once, { trustedOrigins: ['https://a.example'], csp: "script-src 'self'" });
   assert.equal(twice.match(/switchboard-trusted-origins/g)?.length, 1);

@@ -14,18 +14,27 @@ const SCENARIO = resolve(import.meta.dirname, 'support/network-flap-scenario.ts'
 it('reconnects by itself after the network goes down and up', { timeout: 150_000 }, async () => {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const child = spawn('unshare', [...(isRoot ? [] : ['-r']), '-n', 'sh', '-c', `ip link set lo up && exec "${process.execPath}" --import tsx "${SCENARIO}"`], {
-    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_OPTIONS: '' },
   });
   let out = '';
   let err = '';
-  child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
-  child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+  child.stdout.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), 140_000);
   const code = await new Promise<number | null>((ok) => child.on('close', ok));
   clearTimeout(timer);
   const line = out.trim().split('\n').pop() ?? '';
   let result: { ok?: boolean } = {};
-  try { result = JSON.parse(line) as { ok?: boolean }; } catch { /* reported below */ }
+  try {
+    result = JSON.parse(line) as { ok?: boolean };
+  } catch {
+    /* reported below */
+  }
   process.stdout.write(`# network flap: ${line}\n`);
   assert.equal(code, 0, `scenario exited ${code}: ${line}\n${err.slice(-2000)}`);
   assert.equal(result.ok, true, line);

@@ -108,10 +108,16 @@ it(`takes ${CALLS} calls in a row: ${CALLS} pops, exactly one Task each, DOM nod
   const caller = await stack.caller(CALLERS[0]!);
   const sent = inviteClock(caller);
   /** Waits until the first `n` calls are logged: the frame is quiet (no save in flight) when it is measured. */
-  const logged = (n: number) => until(`${n} Tasks`, async () => {
-    const list = await tasksNow();
-    return list.length >= n ? list : undefined;
-  }, 30_000, 200);
+  const logged = (n: number) =>
+    until(
+      `${n} Tasks`,
+      async () => {
+        const list = await tasksNow();
+        return list.length >= n ? list : undefined;
+      },
+      30_000,
+      200,
+    );
   for (let i = 0; i < CALLS; i++) {
     await popCall(caller, sent, agentUser(0), phone, 0);
     if (i + 1 === WARM) {
@@ -127,8 +133,10 @@ it(`takes ${CALLS} calls in a row: ${CALLS} pops, exactly one Task each, DOM nod
   assert.equal(new Set(tasks.map((t) => t.CallObject)).size, CALLS);
   end = await heapMetrics(phone.page, phone.frame());
   endSnapshot = await snapshotSizes(`after-${CALLS}`);
-  process.stdout.write(`# shift (${end.scope} scope): heap after ${WARM} calls ${warm!.jsHeapUsedKb} KB, after ${CALLS} ${end.jsHeapUsedKb} KB (${(end.jsHeapUsedKb / warm!.jsHeapUsedKb).toFixed(2)}×); ` +
-    `objects ${warmSnapshot!.objectsKb.toFixed(0)} → ${endSnapshot.objectsKb.toFixed(0)} KB, code ${warmSnapshot!.codeKb.toFixed(0)} → ${endSnapshot.codeKb.toFixed(0)} KB; nodes ${warm!.nodes} → ${end.nodes}; listeners ${warm!.jsEventListeners} → ${end.jsEventListeners}; uncaught errors ${pageErrors.length}\n`);
+  process.stdout.write(
+    `# shift (${end.scope} scope): heap after ${WARM} calls ${warm!.jsHeapUsedKb} KB, after ${CALLS} ${end.jsHeapUsedKb} KB (${(end.jsHeapUsedKb / warm!.jsHeapUsedKb).toFixed(2)}×); ` +
+      `objects ${warmSnapshot!.objectsKb.toFixed(0)} → ${endSnapshot.objectsKb.toFixed(0)} KB, code ${warmSnapshot!.codeKb.toFixed(0)} → ${endSnapshot.codeKb.toFixed(0)} KB; nodes ${warm!.nodes} → ${end.nodes}; listeners ${warm!.jsEventListeners} → ${end.jsEventListeners}; uncaught errors ${pageErrors.length}\n`,
+  );
   assert.equal(end.scope, 'frame', 'the softphone frame shared its process: its memory cannot be told apart');
   assert.ok(end.nodes - warm!.nodes <= 5, `DOM nodes ${warm!.nodes} → ${end.nodes}`);
   assert.ok(Math.abs(end.jsEventListeners - warm!.jsEventListeners) <= 5, `listeners ${warm!.jsEventListeners} → ${end.jsEventListeners}`);
@@ -140,6 +148,8 @@ it('keeps the softphone heap flat over the shift (≤ 1.1× after GC; kept objec
   const growth = end.jsHeapUsedKb / warm.jsHeapUsedKb;
   assert.ok(growth <= 1.1, `heap grew ${growth.toFixed(2)}× over the shift (${warm.jsHeapUsedKb} → ${end.jsHeapUsedKb} KB)${errors}`);
   const perCall = (endSnapshot.objectsKb - warmSnapshot.objectsKb) / (CALLS - WARM);
-  assert.ok(perCall < MAX_OBJECT_GROWTH_KB_PER_CALL,
-    `the page kept ${perCall.toFixed(2)} KB more objects per call (${warmSnapshot.objectsKb.toFixed(0)} → ${endSnapshot.objectsKb.toFixed(0)} KB over ${CALLS - WARM} calls)${errors}`);
+  assert.ok(
+    perCall < MAX_OBJECT_GROWTH_KB_PER_CALL,
+    `the page kept ${perCall.toFixed(2)} KB more objects per call (${warmSnapshot.objectsKb.toFixed(0)} → ${endSnapshot.objectsKb.toFixed(0)} KB over ${CALLS - WARM} calls)${errors}`,
+  );
 });

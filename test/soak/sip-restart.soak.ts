@@ -85,19 +85,31 @@ it('ends and logs a call that was ringing when the server died, then registers a
   assert.notEqual(inviter.state, SessionState.Established);
   const killedAt = Date.now();
   // Either while the server is down or once it is back, the call that can no longer be answered ends and is logged once.
-  const loggedWhileDown = await until('the ringing call to be logged', async () => ((await tasksNow()).length === before + 1 ? true : undefined), 10_000, 100).then(() => true, () => false);
+  const loggedWhileDown = await until(
+    'the ringing call to be logged',
+    async () => ((await tasksNow()).length === before + 1 ? true : undefined),
+    10_000,
+    100,
+  ).then(
+    () => true,
+    () => false,
+  );
   await caller.stop();
   await stack.startSip();
   const t0 = Date.now();
   await stack.registered(AGENT, BACK_WITHIN_MS);
   process.stdout.write(`# registered again ${Date.now() - t0} ms after the restart (ringing)\n`);
   if (!loggedWhileDown) {
-    await until('the ringing call to be logged', async () => ((await tasksNow()).length === before + 1 ? true : undefined), 30_000, 100).catch(async (e: unknown) => {
-      const answer = await phone.frame().getByRole('button', { name: 'Answer' }).count();
-      throw new Error(`${String(e)} (the panel ${answer ? 'still offers the call (Answer button shown)' : 'shows no Answer button'})`);
-    });
+    await until('the ringing call to be logged', async () => ((await tasksNow()).length === before + 1 ? true : undefined), 30_000, 100).catch(
+      async (e: unknown) => {
+        const answer = await phone.frame().getByRole('button', { name: 'Answer' }).count();
+        throw new Error(`${String(e)} (the panel ${answer ? 'still offers the call (Answer button shown)' : 'shows no Answer button'})`);
+      },
+    );
   }
-  process.stdout.write(`# ringing call logged ${loggedWhileDown ? 'while the server was down' : 'after the server came back'}, ${Date.now() - killedAt} ms after the kill\n`);
+  process.stdout.write(
+    `# ringing call logged ${loggedWhileDown ? 'while the server was down' : 'after the server came back'}, ${Date.now() - killedAt} ms after the kill\n`,
+  );
   await callPops();
   await until('every call logged exactly once', async () => ((await tasksNow()).length === before + 2 ? true : undefined), 30_000, 100);
   const tasks = await tasksNow();
@@ -121,7 +133,11 @@ async function answerFrom(customer: Awaited<ReturnType<typeof openBrowserCaller>
   const pops = (await phone.pops()).length;
   await customer.call();
   await phone.waitPop(pops);
-  await phone.page.getByRole('dialog', { name: /^New / }).first().waitFor({ timeout: 5000 }).catch(() => undefined);
+  await phone.page
+    .getByRole('dialog', { name: /^New / })
+    .first()
+    .waitFor({ timeout: 5000 })
+    .catch(() => undefined);
   await dismissNewRecordDialogs();
   await panel.getByRole('button', { name: 'Answer' }).click({ timeout: 10_000 });
   await customer.waitStatus(/: connected/);
@@ -173,41 +189,45 @@ it('keeps an answered call and its media up while the server is down, then hangs
 // up and logs once. The caller's phone (our adapter too) never hears the hangup, but its media path
 // dies with the agent's side (ICE consent, RFC 7675): it ends the call as failed by itself and sends
 // a best-effort BYE, which reaches the agent's phone through the restarted server and gets 481.
-it('hangs up an answered call while the server is down: the agent side ends and logs once; the caller\'s call ends by itself when its media dies', { timeout: 120_000 }, async () => {
-  const before = (await tasksNow()).length;
-  const customer = await openBrowserCaller(browser, stack, CALLERS[4]!, AGENT, DOMAIN);
-  try {
-    const panel = await answerFrom(customer);
+it(
+  "hangs up an answered call while the server is down: the agent side ends and logs once; the caller's call ends by itself when its media dies",
+  { timeout: 120_000 },
+  async () => {
+    const before = (await tasksNow()).length;
+    const customer = await openBrowserCaller(browser, stack, CALLERS[4]!, AGENT, DOMAIN);
+    try {
+      const panel = await answerFrom(customer);
 
-    await stack.killSip();
-    const hungUpAt = Date.now();
-    await panel.getByRole('button', { name: 'Hang up' }).click();
-    const wrapUp = panel.getByRole('form', { name: 'Wrap-up' });
-    await wrapUp.waitFor({ timeout: 10_000 });
-    await wrapUp.getByRole('button', { name: 'Save' }).click();
-    await loggedCount(before + 1, 'the call hung up while the server was down to be logged');
-    process.stdout.write(`# hung up with no server: ended, wrapped up and logged ${Date.now() - hungUpAt} ms after Hang up\n`);
+      await stack.killSip();
+      const hungUpAt = Date.now();
+      await panel.getByRole('button', { name: 'Hang up' }).click();
+      const wrapUp = panel.getByRole('form', { name: 'Wrap-up' });
+      await wrapUp.waitFor({ timeout: 10_000 });
+      await wrapUp.getByRole('button', { name: 'Save' }).click();
+      await loggedCount(before + 1, 'the call hung up while the server was down to be logged');
+      process.stdout.write(`# hung up with no server: ended, wrapped up and logged ${Date.now() - hungUpAt} ms after Hang up\n`);
 
-    await stack.startSip();
-    await stack.registered(AGENT, BACK_WITHIN_MS);
-    await stack.registered(customer.user, BACK_WITHIN_MS);
-    // Watch the restarted server's trace for the answer to the caller's best-effort BYE.
-    const byeAnswers: string[] = [];
-    const stopTrace = stack.sip!.on('message', (m) => {
-      if (m.direction === 'in' && /^SIP\/2\.0 /.test(m.text) && /^CSeq:\s*\d+\s+BYE\s*$/im.test(m.text)) byeAnswers.push(m.text.split('\r\n')[0]!);
-    });
-    // The caller never got the BYE, and no audio reaches it any more; nobody touches its phone.
-    await audioStops(customer.page, 'the customer');
-    await customer.waitStatus(/ended \(failed/, 0, 45_000);
-    process.stdout.write(`# the caller's silent call ended by itself (media lost) ${Date.now() - hungUpAt} ms after the agent hung up\n`);
-    const answer = await until("the agent's phone to answer the caller's BYE", async () => byeAnswers[0], 10_000, 20).finally(stopTrace);
-    assert.match(answer, /^SIP\/2\.0 481 /, "the agent's phone no longer knows the dialog");
-    // The stray BYE changes nothing on the agent's side: still one log for the call.
-    await callPops();
-    await loggedCount(before + 2, 'the next call to be logged');
-    const tasks = await tasksNow();
-    assert.equal(new Set(tasks.map((t) => t.CallObject)).size, tasks.length, 'a call was logged twice');
-  } finally {
-    await customer.close();
-  }
-});
+      await stack.startSip();
+      await stack.registered(AGENT, BACK_WITHIN_MS);
+      await stack.registered(customer.user, BACK_WITHIN_MS);
+      // Watch the restarted server's trace for the answer to the caller's best-effort BYE.
+      const byeAnswers: string[] = [];
+      const stopTrace = stack.sip!.on('message', (m) => {
+        if (m.direction === 'in' && /^SIP\/2\.0 /.test(m.text) && /^CSeq:\s*\d+\s+BYE\s*$/im.test(m.text)) byeAnswers.push(m.text.split('\r\n')[0]!);
+      });
+      // The caller never got the BYE, and no audio reaches it any more; nobody touches its phone.
+      await audioStops(customer.page, 'the customer');
+      await customer.waitStatus(/ended \(failed/, 0, 45_000);
+      process.stdout.write(`# the caller's silent call ended by itself (media lost) ${Date.now() - hungUpAt} ms after the agent hung up\n`);
+      const answer = await until("the agent's phone to answer the caller's BYE", async () => byeAnswers[0], 10_000, 20).finally(stopTrace);
+      assert.match(answer, /^SIP\/2\.0 481 /, "the agent's phone no longer knows the dialog");
+      // The stray BYE changes nothing on the agent's side: still one log for the call.
+      await callPops();
+      await loggedCount(before + 2, 'the next call to be logged');
+      const tasks = await tasksNow();
+      assert.equal(new Set(tasks.map((t) => t.CallObject)).size, tasks.length, 'a call was logged twice');
+    } finally {
+      await customer.close();
+    }
+  },
+);

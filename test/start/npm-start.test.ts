@@ -7,9 +7,26 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 
 test('npm start prints the agent console and customer phone URLs, and they answer', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './scripts/sip-grammar/register.mjs', 'scripts/start.ts', '--no-build', '--db', ':memory:', '--port', '0', '--sip-port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--import',
+      './scripts/sip-grammar/register.mjs',
+      'scripts/start.ts',
+      '--no-build',
+      '--db',
+      ':memory:',
+      '--port',
+      '0',
+      '--sip-port',
+      '0',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -24,7 +24,9 @@ test('a missing package is named with the command that installs it, and npm test
 });
 
 test('one package list: what the install script installs covers every package the check asks for, and CI uses the script', async () => {
-  const listed = spawnSync('bash', [join(root, 'scripts/system-packages.sh'), '--list'], { encoding: 'utf8' }).stdout.trim().split('\n');
+  const listed = spawnSync('bash', [join(root, 'scripts/system-packages.sh'), '--list'], { encoding: 'utf8' })
+    .stdout.trim()
+    .split('\n');
   const { REQUIREMENTS } = (await import(join(root, 'scripts/check-system.mjs'))) as { REQUIREMENTS: [string, string, () => boolean][] };
   for (const [, pkg] of REQUIREMENTS) assert.ok(listed.includes(pkg), `${pkg} is in scripts/system-packages.sh`);
   assert.match(readFileSync(join(root, '.ci/run'), 'utf8'), /^scripts\/system-packages\.sh$/m);

@@ -48,9 +48,12 @@ describe('Salesforce Voice adapter coverage', () => {
     const tests = files.filter((f) => f.endsWith('.test.ts')).map((f) => join(DIR, f));
     const sources = files.filter((f) => !f.endsWith('.test.ts'));
     assert.ok(tests.length > 0 && sources.length > 0);
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--experimental-test-coverage', '--test-reporter=tap', ...tests],
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--experimental-test-coverage', '--test-reporter=tap', ...tests],
       // Without the runner's own NODE_TEST_CONTEXT, or the child reports to this runner instead of printing its report.
-      { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 220_000, env: { ...process.env, NODE_TEST_CONTEXT: undefined } });
+      { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 220_000, env: { ...process.env, NODE_TEST_CONTEXT: undefined } },
+    );
     assert.equal(run.status, 0, `the adapter's tests failed:\n${run.stdout.slice(-4000)}\n${run.stderr.slice(-2000)}`);
     let total = 0;
     let covered = 0;

@@ -20,4 +20,8 @@ export const RECORD_CHANNELS = `(() => {
   };
 })()`;
 
-export interface ChannelRecord { readonly dir: 'in' | 'out'; readonly name: string; readonly json: string }
+export interface ChannelRecord {
+  readonly dir: 'in' | 'out';
+  readonly name: string;
+  readonly json: string;
+}

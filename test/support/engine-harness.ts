@@ -46,9 +46,18 @@ export interface SetupOptions {
 /** Starts an engine on the fakes and (by default) signs the agent in. */
 export async function setup(options: SetupOptions = {}) {
   const clock = options.clock ?? new FakeClock();
-  const phone = options.phone ?? new FakePhoneSystem({ users: { '1001': 'secret', '1002': { password: 'secret', displayName: 'Bob Colleague' }, '1003': 'secret' }, now: () => clock.now() });
+  const phone =
+    options.phone ??
+    new FakePhoneSystem({
+      users: { '1001': 'secret', '1002': { password: 'secret', displayName: 'Bob Colleague' }, '1003': 'secret' },
+      now: () => clock.now(),
+    });
   const items = Object.fromEntries(Object.entries(options.items ?? {}).map(([k, v]) => [`/switchboard/${k}`, v]));
-  const crm = new RecordingCrm({ settings: settingsMap({ ...items, ...options.map }), ...(options.capabilities ? { capabilities: options.capabilities } : {}), ...(options.records ? { records: options.records } : {}) });
+  const crm = new RecordingCrm({
+    settings: settingsMap({ ...items, ...options.map }),
+    ...(options.capabilities ? { capabilities: options.capabilities } : {}),
+    ...(options.records ? { records: options.records } : {}),
+  });
   const storage = options.storage ?? new MemoryStorage();
   const logger = new CapturingLogger();
   const telephonies: FakeTelephony[] = [];
@@ -84,7 +93,16 @@ export async function setup(options: SetupOptions = {}) {
     await settle();
   }
   const h = {
-    engine, phone, crm, clock, storage, logger, errors, offered, offerEnded, settle,
+    engine,
+    phone,
+    crm,
+    clock,
+    storage,
+    logger,
+    errors,
+    offered,
+    offerEnded,
+    settle,
     get telephony(): FakeTelephony {
       const t = telephonies[0];
       assert.ok(t, 'the engine built no telephony adapter');

@@ -62,7 +62,14 @@ export async function startFakeSipPeer(options: FakeSipPeerOptions = {}): Promis
       const found = received.slice(from).find((t) => match.test(t));
       if (found) return Promise.resolve(found);
       return new Promise<string>((resolve, reject) => {
-        const waiter = { match, from, resolve: (s: string) => { clearTimeout(timer); resolve(s); } };
+        const waiter = {
+          match,
+          from,
+          resolve: (s: string) => {
+            clearTimeout(timer);
+            resolve(s);
+          },
+        };
         const timer = setTimeout(() => {
           waiters.splice(waiters.indexOf(waiter), 1);
           reject(new Error(`fake SIP peer: nothing matching ${match} within ${timeoutMs} ms`));

@@ -21,7 +21,10 @@ export interface IdleProxy {
 
 export async function startIdleProxy(upstreamUrl: string, idleMs: number): Promise<IdleProxy> {
   if (!(Number.isFinite(idleMs) && idleMs > 0)) throw new RangeError(`startIdleProxy: idleMs must be a positive number, got ${idleMs}`);
-  let connections = 0, idleCloses = 0, pings = 0, pongs = 0;
+  let connections = 0,
+    idleCloses = 0,
+    pings = 0,
+    pongs = 0;
   const open = new Set<{ client: WebSocket; upstream: WebSocket; timer: NodeJS.Timeout }>();
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: (p: Set<string>) => (p.has('sip') ? 'sip' : false) });
   await new Promise<void>((ok, fail) => server.once('listening', ok).once('error', fail));

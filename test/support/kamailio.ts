@@ -88,12 +88,15 @@ export interface KamailioHandle {
 }
 
 export async function startKamailio(options: KamailioOptions = {}): Promise<KamailioHandle> {
-  if (!existsSync(KAMAILIO_PATH)) throw new Error(`Kamailio is not installed at ${KAMAILIO_PATH} (apt-get install kamailio kamailio-websocket-modules kamailio-presence-modules).`);
+  if (!existsSync(KAMAILIO_PATH))
+    throw new Error(`Kamailio is not installed at ${KAMAILIO_PATH} (apt-get install kamailio kamailio-websocket-modules kamailio-presence-modules).`);
   if (options.ephemeralSecret !== undefined) checkEphemeralSecret(options.ephemeralSecret);
   const keepalive = options.wsKeepaliveSeconds ?? 30;
-  if (!(Number.isInteger(keepalive) && keepalive > 0)) throw new RangeError(`startKamailio: wsKeepaliveSeconds must be a positive whole number of seconds, got ${keepalive}`);
+  if (!(Number.isInteger(keepalive) && keepalive > 0))
+    throw new RangeError(`startKamailio: wsKeepaliveSeconds must be a positive whole number of seconds, got ${keepalive}`);
   const granted = options.registrationSeconds;
-  if (granted !== undefined && !(Number.isInteger(granted) && granted > 0)) throw new RangeError(`startKamailio: registrationSeconds must be a positive whole number of seconds, got ${granted}`);
+  if (granted !== undefined && !(Number.isInteger(granted) && granted > 0))
+    throw new RangeError(`startKamailio: registrationSeconds must be a positive whole number of seconds, got ${granted}`);
   const runDir = mkdtempSync(join(tmpdir(), 'sb-kamailio-'));
   const sipPort = options.sipPort ?? (await freePort());
   const wsPort = options.wsPort ?? (await freePort());
@@ -142,7 +145,10 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
       // ha1/ha1b may not be empty in db_text; they are the digest hashes for realm 127.0.0.1.
       const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
       const rows = options.users
-        .map((u, i) => `${i + 1}:${esc(u.username)}:127.0.0.1:${esc(u.password)}:${md5(`${u.username}:127.0.0.1:${u.password}`)}:${md5(`${u.username}@127.0.0.1:127.0.0.1:${u.password}`)}`)
+        .map(
+          (u, i) =>
+            `${i + 1}:${esc(u.username)}:127.0.0.1:${esc(u.password)}:${md5(`${u.username}:127.0.0.1:${u.password}`)}:${md5(`${u.username}@127.0.0.1:127.0.0.1:${u.password}`)}`,
+        )
         .join('\n');
       writeFileSync(join(db, 'subscriber'), `${readFileSync(join(DBTEXT_TABLES, 'subscriber'), 'utf8').split('\n')[0]}\n${rows}\n`);
     }
@@ -156,7 +162,18 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
 
   const start = async (): Promise<void> => {
     freshTables();
-    const args = ['-f', configPath, '-DD', '-E', '-Y', runDir, '-P', join(runDir, 'kamailio.pid'), ...(options.shmMb ? ['-m', String(options.shmMb)] : []), ...defines.flatMap((d) => ['-A', d])];
+    const args = [
+      '-f',
+      configPath,
+      '-DD',
+      '-E',
+      '-Y',
+      runDir,
+      '-P',
+      join(runDir, 'kamailio.pid'),
+      ...(options.shmMb ? ['-m', String(options.shmMb)] : []),
+      ...defines.flatMap((d) => ['-A', d]),
+    ];
     // Own process group: Kamailio forks workers, and a crash test must kill them all at once.
     // The secret travels in the environment (the config reads it with #!defenvs), never in a file.
     const env = {
@@ -172,7 +189,9 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
     };
     proc.stdout.on('data', collect);
     proc.stderr.on('data', collect);
-    const exited = new Promise<never>((_, fail) => proc.once('exit', (code) => fail(new Error(`Kamailio exited (${code}) while starting:\n${output.slice(-3000)}`))));
+    const exited = new Promise<never>((_, fail) =>
+      proc.once('exit', (code) => fail(new Error(`Kamailio exited (${code}) while starting:\n${output.slice(-3000)}`))),
+    );
     await Promise.race([Promise.all([waitForTcp(wsPort, 5000), ...(tls ? [waitForTcp(wssPort, 5000)] : [])]), exited]);
     exited.catch(() => {});
   };
@@ -190,12 +209,13 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
     if (tls) await waitFree(wssPort);
   };
 
-  const kamcmd = (...args: string[]): Promise<string> => new Promise<string>((resolve, reject) => {
-    execFile(KAMCMD_PATH, ['-s', `unix:${join(runDir, 'kamailio_ctl')}`, ...args], { timeout: 10_000 }, (error, stdout) => {
-      if (error) return reject(new Error(`kamcmd ${args.join(' ')} failed: ${String(error)}`));
-      resolve(stdout);
+  const kamcmd = (...args: string[]): Promise<string> =>
+    new Promise<string>((resolve, reject) => {
+      execFile(KAMCMD_PATH, ['-s', `unix:${join(runDir, 'kamailio_ctl')}`, ...args], { timeout: 10_000 }, (error, stdout) => {
+        if (error) return reject(new Error(`kamcmd ${args.join(' ')} failed: ${String(error)}`));
+        resolve(stdout);
+      });
     });
-  });
 
   await start();
   return {
@@ -267,21 +287,49 @@ function grantRegistrations(config: string, seconds: number | undefined): string
 
 function tlsProfile(runDir: string): string {
   // verify_certificate=no: browsers present no client certificate.
-  return ['[server:default]', 'method = TLSv1.2+', 'verify_certificate = no', 'require_certificate = no', `private_key = ${join(runDir, 'key.pem')}`, `certificate = ${join(runDir, 'cert.pem')}`, ''].join('\n');
+  return [
+    '[server:default]',
+    'method = TLSv1.2+',
+    'verify_certificate = no',
+    'require_certificate = no',
+    `private_key = ${join(runDir, 'key.pem')}`,
+    `certificate = ${join(runDir, 'cert.pem')}`,
+    '',
+  ].join('\n');
 }
 
 /** A self-signed certificate for 127.0.0.1 made with the system's openssl (valid for a day). */
 function throwawayCertificate(): { key: string; cert: string } {
   const dir = mkdtempSync(join(tmpdir(), 'sb-kamailio-tls-'));
   try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1',
-      '-subj', '/CN=switchboard kamailio test', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    ], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=switchboard kamailio test',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      ],
+      { stdio: 'pipe' },
+    );
     return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
   } catch (e) {
-    throw new Error(`startKamailio({ tls: true }) could not make a certificate with openssl (apt-get install openssl): ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(
+      `startKamailio({ tls: true }) could not make a certificate with openssl (apt-get install openssl): ${e instanceof Error ? e.message : String(e)}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -289,7 +337,9 @@ function throwawayCertificate(): { key: string; cert: string } {
 
 /** base64 SHA-256 of the certificate's public key, as `--ignore-certificate-errors-spki-list` wants it. */
 function spkiHash(certPem: string): string {
-  return createHash('sha256').update(new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
+  return createHash('sha256')
+    .update(new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('base64');
 }
 
 function esc(s: string): string {

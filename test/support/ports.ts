@@ -46,7 +46,10 @@ export async function waitForTcp(port: number, timeoutMs = 5000, host = '127.0.0
   for (;;) {
     const ok = await new Promise<boolean>((done) => {
       const c = connect(port, host);
-      c.once('connect', () => { c.destroy(); done(true); });
+      c.once('connect', () => {
+        c.destroy();
+        done(true);
+      });
       c.once('error', () => done(false));
     });
     if (ok) return;

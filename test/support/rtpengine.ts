@@ -32,11 +32,21 @@ export async function startRtpengine(options: RtpengineOptions = {}): Promise<Rt
   const portMin = options.portMin ?? 30000 + Math.floor(Math.random() * 200) * 100;
   const portMax = options.portMax ?? portMin + 99;
   let output = '';
-  const proc: ChildProcess = spawn(RTPENGINE_PATH, [
-    '--config-file=none', '--interface=127.0.0.1', `--listen-ng=127.0.0.1:${ngPort}`, '--foreground', '--log-stderr',
-    `--port-min=${portMin}`, `--port-max=${portMax}`, '--table=-1',
-    ...(options.dtmfLogDest ? [`--dtmf-log-dest=${options.dtmfLogDest}`] : []),
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc: ChildProcess = spawn(
+    RTPENGINE_PATH,
+    [
+      '--config-file=none',
+      '--interface=127.0.0.1',
+      `--listen-ng=127.0.0.1:${ngPort}`,
+      '--foreground',
+      '--log-stderr',
+      `--port-min=${portMin}`,
+      `--port-max=${portMax}`,
+      '--table=-1',
+      ...(options.dtmfLogDest ? [`--dtmf-log-dest=${options.dtmfLogDest}`] : []),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const collect = (b: Buffer): void => {
     output += b.toString();
     if (options.verbose) process.stderr.write(b);

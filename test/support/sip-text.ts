@@ -25,7 +25,9 @@ export function sipResponse(request: string, status: string, options: SipRespons
   const sdp = options.sdp ?? '';
   const contact = /^REGISTER /.test(request)
     ? sipHeaders(request, 'Contact').map((c) => `${c};expires=300`)
-    : options.contact ? [`Contact: ${options.contact}`] : [];
+    : options.contact
+      ? [`Contact: ${options.contact}`]
+      : [];
   const lines = [
     `SIP/2.0 ${status}`,
     ...sipHeaders(request, 'Via'),
@@ -43,8 +45,20 @@ export function sipResponse(request: string, status: string, options: SipRespons
 
 /** An SDP offer Chromium accepts; its media never connects (for signalling tests). */
 export const SIGNALLING_ONLY_OFFER = [
-  'v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0',
-  'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'c=IN IP4 127.0.0.1', 'a=mid:0', 'a=ice-ufrag:peer', 'a=ice-pwd:peerpeerpeerpeerpeerpeer',
-  `a=fingerprint:sha-256 ${Array.from({ length: 32 }, (_, i) => (i * 7 % 256).toString(16).padStart(2, '0').toUpperCase()).join(':')}`,
-  'a=setup:actpass', 'a=rtcp-mux', 'a=sendrecv', 'a=rtpmap:111 opus/48000/2', '',
+  'v=0',
+  'o=- 1 1 IN IP4 127.0.0.1',
+  's=-',
+  't=0 0',
+  'a=group:BUNDLE 0',
+  'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+  'c=IN IP4 127.0.0.1',
+  'a=mid:0',
+  'a=ice-ufrag:peer',
+  'a=ice-pwd:peerpeerpeerpeerpeerpeer',
+  `a=fingerprint:sha-256 ${Array.from({ length: 32 }, (_, i) => ((i * 7) % 256).toString(16).padStart(2, '0').toUpperCase()).join(':')}`,
+  'a=setup:actpass',
+  'a=rtcp-mux',
+  'a=sendrecv',
+  'a=rtpmap:111 opus/48000/2',
+  '',
 ].join('\r\n');

@@ -10,7 +10,8 @@ export const SIPP_PATH = process.env.SIPP_PATH ?? '/usr/bin/sipp';
 
 /** G.711 μ-law encoding of one 16-bit linear sample. */
 export function linearToUlaw(sample: number): number {
-  const BIAS = 0x84, CLIP = 32635;
+  const BIAS = 0x84,
+    CLIP = 32635;
   let s = Math.max(-32768, Math.min(32767, Math.round(sample)));
   const sign = s < 0 ? 0x80 : 0;
   if (s < 0) s = -s;
@@ -47,7 +48,10 @@ export function runSipp(args: readonly string[], cwd: string, timeoutMs = 30_000
     proc.stderr.on('data', (b: Buffer) => (output += b.toString()));
     const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
     // Aborting makes spawn emit an AbortError as well as 'exit' (which resolves).
-    if (signal) proc.on('error', (e) => { if (e.name !== 'AbortError') output += `\n${String(e)}`; });
+    if (signal)
+      proc.on('error', (e) => {
+        if (e.name !== 'AbortError') output += `\n${String(e)}`;
+      });
     proc.once('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, output });

@@ -37,16 +37,36 @@ export async function startTurnServer(relayPorts: { min: number; max: number }, 
   if (!existsSync(TURNSERVER_PATH)) throw new Error(`coturn is not installed at ${TURNSERVER_PATH} (apt-get install coturn).`);
   port ??= await freePort();
   let output = '';
-  const proc: ChildProcess = spawn(TURNSERVER_PATH, [
-    '-n', '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', `--listening-port=${port}`,
-    `--min-port=${relayPorts.min}`, `--max-port=${relayPorts.max}`,
-    '--lt-cred-mech', `--user=${USER}:${PASSWORD}`, '--realm=switchboard.test', '--fingerprint',
-    '--no-tls', '--no-dtls', '--no-tcp', '--no-cli', '--allow-loopback-peers', '--no-multicast-peers',
-    '--log-file=stdout', '--simple-log', `--pidfile=/tmp/switchboard-turn-${port}.pid`,
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc: ChildProcess = spawn(
+    TURNSERVER_PATH,
+    [
+      '-n',
+      '--listening-ip=127.0.0.1',
+      '--relay-ip=127.0.0.1',
+      `--listening-port=${port}`,
+      `--min-port=${relayPorts.min}`,
+      `--max-port=${relayPorts.max}`,
+      '--lt-cred-mech',
+      `--user=${USER}:${PASSWORD}`,
+      '--realm=switchboard.test',
+      '--fingerprint',
+      '--no-tls',
+      '--no-dtls',
+      '--no-tcp',
+      '--no-cli',
+      '--allow-loopback-peers',
+      '--no-multicast-peers',
+      '--log-file=stdout',
+      '--simple-log',
+      `--pidfile=/tmp/switchboard-turn-${port}.pid`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   proc.stdout?.on('data', (b: Buffer) => (output += b.toString()));
   proc.stderr?.on('data', (b: Buffer) => (output += b.toString()));
-  const exited = new Promise<never>((_, fail) => proc.once('exit', (code) => fail(new Error(`turnserver exited (${code}) while starting:\n${output.slice(-2000)}`))));
+  const exited = new Promise<never>((_, fail) =>
+    proc.once('exit', (code) => fail(new Error(`turnserver exited (${code}) while starting:\n${output.slice(-2000)}`))),
+  );
   await Promise.race([stunReachable(port, 5000), exited]).catch(async (error: unknown) => {
     proc.kill('SIGKILL');
     throw new Error(`${String(error)}\n${output.slice(-2000)}`);

@@ -83,18 +83,25 @@ export class Agent {
       return (await handle.jsonValue()) as readonly unknown[];
     } catch (error) {
       const seen = (await this.events()).slice(since).map((e) => `${e.event}(${JSON.stringify(e.args).slice(0, 120)})`);
-      throw new Error(`${this.user}: no '${event}'${arg0 ? ` for ${arg0}` : ''} within ${timeout} ms; events since: ${seen.join(', ') || 'none'}\n${String(error).split('\n')[0]}`);
+      throw new Error(
+        `${this.user}: no '${event}'${arg0 ? ` for ${arg0}` : ''} within ${timeout} ms; events since: ${seen.join(', ') || 'none'}\n${String(error).split('\n')[0]}`,
+      );
     }
   }
 
   /** Waits for an incoming call and returns its id. */
-  async waitIncoming(since = 0): Promise<{ callId: string; remote: { number: string; displayName?: string }; attachedData: Record<string, string>; internal: boolean }> {
+  async waitIncoming(
+    since = 0,
+  ): Promise<{ callId: string; remote: { number: string; displayName?: string }; attachedData: Record<string, string>; internal: boolean }> {
     const [call] = await this.waitEvent('incoming', undefined, since);
     return call as { callId: string; remote: { number: string }; attachedData: Record<string, string>; internal: boolean };
   }
 
   async dial(target: string, attachedData?: Record<string, string>): Promise<string> {
-    const r = await this.page.evaluate(({ target, attachedData }) => window.harness.telephony.dial({ target, ...(attachedData ? { attachedData } : {}) }), { target, attachedData });
+    const r = await this.page.evaluate(({ target, attachedData }) => window.harness.telephony.dial({ target, ...(attachedData ? { attachedData } : {}) }), {
+      target,
+      attachedData,
+    });
     return r.callId;
   }
 
@@ -114,7 +121,11 @@ export class Agent {
   /** Waits until the call's inbound audio bytes grow by `delta` (media flows towards this agent). */
   async waitAudio(callId: string, delta = 1500, timeout = DEFAULT_WAIT_MS): Promise<void> {
     const start = await this.bytes(callId);
-    await poll(async () => (await this.bytes(callId)) - Math.max(start, 0) >= delta, timeout, `${this.user}: no inbound audio on ${callId} (started at ${start} bytes)`);
+    await poll(
+      async () => (await this.bytes(callId)) - Math.max(start, 0) >= delta,
+      timeout,
+      `${this.user}: no inbound audio on ${callId} (started at ${start} bytes)`,
+    );
   }
 
   /** Waits until the inbound audio energy grows by `delta` (sound, not just packets). */

@@ -33,7 +33,15 @@ describe('SIP adapter: credentials renewed on a live registration', { timeout: 9
   before(async () => {
     [web, server] = await Promise.all([
       serveStatic(DIST),
-      startSipServer({ host: '127.0.0.1', domain: '127.0.0.1', port: 0, users: [{ username: '1001', password: OLD }, { username: '1002', password: 'secret' }] }),
+      startSipServer({
+        host: '127.0.0.1',
+        domain: '127.0.0.1',
+        port: 0,
+        users: [
+          { username: '1001', password: OLD },
+          { username: '1002', password: 'secret' },
+        ],
+      }),
     ]);
     server.on('auth-failed', (f) => authFailures.push({ method: f.method, username: f.username, reason: f.reason }));
     server.on('registered', (r) => {
@@ -71,14 +79,23 @@ describe('SIP adapter: credentials renewed on a live registration', { timeout: 9
     await Promise.all([agent.waitAudio(callId), caller.waitAudio(out)]);
 
     // The phone system stops taking the old credential (it expired): the next REGISTER fails with it.
-    server.setUsers([{ username: '1001', password: NEW }, { username: '1002', password: 'secret' }]);
+    server.setUsers([
+      { username: '1001', password: NEW },
+      { username: '1002', password: 'secret' },
+    ]);
     const beforeRefusal = await agent.mark();
     await reRegister();
     await agent.waitEvent('registration', 'failed', beforeRefusal);
-    assert.ok(authFailures.some((f) => f.method === 'REGISTER' && f.username === '1001'), 'the server refused the old credential');
+    assert.ok(
+      authFailures.some((f) => f.method === 'REGISTER' && f.username === '1001'),
+      'the server refused the old credential',
+    );
 
     // The renewed credential: the failed registration comes back without touching the call.
-    await assert.rejects(agent.page.evaluate(() => window.harness.telephony.updateCredentials({ username: '1003', password: 'x' })), /not 1003/);
+    await assert.rejects(
+      agent.page.evaluate(() => window.harness.telephony.updateCredentials({ username: '1003', password: 'x' })),
+      /not 1003/,
+    );
     const beforeRenewal = await agent.mark();
     const failuresBefore = authFailures.length;
     const acceptedBefore = accepted;
@@ -95,8 +112,14 @@ describe('SIP adapter: credentials renewed on a live registration', { timeout: 9
     assert.deepEqual(authFailures.slice(failuresBefore).filter(wrongCredential), [], 'no credential was refused after the renewal');
 
     const events = await agent.events();
-    assert.ok(!events.slice(beforeRefresh).some((e) => e.event === 'registration' && (e.args[0] as { state: string }).state !== 'registered'), 'still registered');
-    assert.ok(!events.some((e) => e.event === 'registration' && (e.args[0] as { state: string }).state === 'unregistered' && e !== events[0]), 'never unregistered');
+    assert.ok(
+      !events.slice(beforeRefresh).some((e) => e.event === 'registration' && (e.args[0] as { state: string }).state !== 'registered'),
+      'still registered',
+    );
+    assert.ok(
+      !events.some((e) => e.event === 'registration' && (e.args[0] as { state: string }).state === 'unregistered' && e !== events[0]),
+      'never unregistered',
+    );
     assert.ok(!events.some((e) => e.event === 'ended' && e.args[0] === callId), 'the call never ended');
     await Promise.all([agent.waitAudio(callId), caller.waitAudio(out)]);
 
@@ -167,17 +190,27 @@ describe('SIP adapter: short-lived credentials renewed mid-call (embedded server
     const beforeRefusal = await agent.mark();
     await reRegister();
     await agent.waitEvent('registration', 'failed', beforeRefusal);
-    assert.ok(refusals.some((r) => r.method === 'REGISTER' && r.username === first.username && r.reason === 'expired'), 'the phone system refused the expired credential');
+    assert.ok(
+      refusals.some((r) => r.method === 'REGISTER' && r.username === first.username && r.reason === 'expired'),
+      'the phone system refused the expired credential',
+    );
 
     // The renewed credential: the registration comes back, the old digest answer is not sent again.
     const renewed = mint('1003', Math.floor(Date.now() / 1000) + 3600);
     const refusedBefore = refusals.length;
     const beforeRenewal = await agent.mark();
-    await agent.page.evaluate((c) => window.harness.telephony.updateCredentials({ username: '1003', authorizationUsername: c.username, password: c.password }), renewed);
+    await agent.page.evaluate(
+      (c) => window.harness.telephony.updateCredentials({ username: '1003', authorizationUsername: c.username, password: c.password }),
+      renewed,
+    );
     await agent.waitEvent('registration', 'registered', beforeRenewal);
     await agent.page.evaluate(() => window.harness.telephony.publishPresence('available'));
     await poll(async () => server.presenceOf('1003')?.basic === 'open', 5000, 'PUBLISH authenticated with the renewed credential');
-    assert.deepEqual(refusals.slice(refusedBefore).filter((f) => f.reason !== 'replayed'), [], 'no credential refused after the renewal');
+    assert.deepEqual(
+      refusals.slice(refusedBefore).filter((f) => f.reason !== 'replayed'),
+      [],
+      'no credential refused after the renewal',
+    );
 
     const events = await agent.events();
     assert.ok(!events.some((e) => e.event === 'ended' && e.args[0] === callId), 'the call never ended');

@@ -44,15 +44,40 @@ interface SpeakerOutput {
 before(async () => {
   rtpengine = await startRtpengine();
   [browser, web, kamailio] = await Promise.all([launchChromium(), serveStatic(DIST), startKamailio({ rtpengine: rtpengine.ngSocket })]);
-  const server = { name: 'kamailio', wsUrl: kamailio.wsUrl, domain: kamailio.domain, passwordOf: () => 'secret', restart: async () => {}, stop: async () => {} };
+  const server = {
+    name: 'kamailio',
+    wsUrl: kamailio.wsUrl,
+    domain: kamailio.domain,
+    passwordOf: () => 'secret',
+    restart: async () => {},
+    stop: async () => {},
+  };
   agent = await Agent.open(browser, web.url, server, '1002');
   dir = mkdtempSync(join(tmpdir(), 'sb-early-media-'));
   for (const xml of ['sipp-register.xml', 'uas-ringback.xml', 'uas-early-media.xml']) copyFileSync(resolve(import.meta.dirname, xml), join(dir, xml));
   copyFileSync(sippPcap('g711a.pcap'), join(dir, 'g711a.pcap'));
   farEndPort = await freePort();
   const registered = await runSipp(
-    [`127.0.0.1:${kamailio.sipPort}`, '-sf', 'sipp-register.xml', '-s', FAR_END, '-ap', 'secret', '-i', '127.0.0.1', '-p', String(farEndPort),
-      '-m', '1', '-nostdin', '-timeout', '10s', '-timeout_error', '-trace_err'],
+    [
+      `127.0.0.1:${kamailio.sipPort}`,
+      '-sf',
+      'sipp-register.xml',
+      '-s',
+      FAR_END,
+      '-ap',
+      'secret',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(farEndPort),
+      '-m',
+      '1',
+      '-nostdin',
+      '-timeout',
+      '10s',
+      '-timeout_error',
+      '-trace_err',
+    ],
     dir,
   );
   assert.equal(registered.code, 0, `SIPp could not register ${FAR_END}:\n${sippErrors(registered)}`);
@@ -99,7 +124,7 @@ test('ringback: a 180 without SDP plays the local ringback tone on the speaker u
   await hangUp(callId, mark, sipp);
 });
 
-test('early media: a 183 with SDP stops the ringback and plays the far end\'s announcement before the answer', { timeout: 30_000 }, async () => {
+test("early media: a 183 with SDP stops the ringback and plays the far end's announcement before the answer", { timeout: 30_000 }, async () => {
   const sipp = await farEnd('uas-early-media.xml');
   const mark = await agent.mark();
   const callId = await agent.dial(FAR_END);
@@ -114,10 +139,14 @@ test('early media: a 183 with SDP stops the ringback and plays the far end\'s an
   assert.equal(second.kind, 'early-media');
   assert.deepEqual(localPlaying(await speakerOutputs(agent.page, callId)), [], 'no ringback during early media');
   let early: InboundAudio | undefined;
-  await poll(async () => {
-    early = await inboundAudio(agent.page, callId, mark);
-    return early.bytes >= 2000 && early.energy > 0 && early.audioLevel > 0;
-  }, 4000, `no early media reached the browser (last: ${JSON.stringify(early)})`);
+  await poll(
+    async () => {
+      early = await inboundAudio(agent.page, callId, mark);
+      return early.bytes >= 2000 && early.energy > 0 && early.audioLevel > 0;
+    },
+    4000,
+    `no early media reached the browser (last: ${JSON.stringify(early)})`,
+  );
   assert.equal(early?.established, false, 'the early media arrived before the 200 OK');
   const announcement = (await speakerOutputs(agent.page, callId)).filter((o) => o.remote && o.playing);
   assert.equal(announcement.length, 1, 'the announcement plays on the speaker');
@@ -144,7 +173,9 @@ test('early media: a 183 with SDP stops the ringback and plays the far end\'s an
   const at = (name: string, kind?: string) => events.find((e) => e.event === name && (kind === undefined || e.args[1] === kind))?.at ?? NaN;
   const firstAudioAt = early?.at ?? NaN;
   assert.ok(at('progress', 'early-media') < firstAudioAt && firstAudioAt < at('established'), 'order: 183, early media heard, 200');
-  console.log(`early media: heard ${(firstAudioAt - at('progress', 'early-media')).toFixed(0)} ms after the 183, ${(at('established') - firstAudioAt).toFixed(0)} ms before the 200`);
+  console.log(
+    `early media: heard ${(firstAudioAt - at('progress', 'early-media')).toFixed(0)} ms after the 183, ${(at('established') - firstAudioAt).toFixed(0)} ms before the 200`,
+  );
 
   await hangUp(callId, mark, sipp);
 });
@@ -156,11 +187,34 @@ test('early media: a 183 with SDP stops the ringback and plays the far end\'s an
 async function farEnd(scenario: string): Promise<{ exit: Promise<SippResult> }> {
   const mediaPort = await freeMediaPorts();
   const run = runSipp(
-    ['-sf', scenario, '-i', '127.0.0.1', '-p', String(farEndPort), '-mi', '127.0.0.1', '-mp', String(mediaPort),
-      '-m', '1', '-nostdin', '-timeout', '25s', '-timeout_error', '-trace_err', ...(process.env.SIPP_TRACE ? ['-trace_msg'] : [])],
+    [
+      '-sf',
+      scenario,
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(farEndPort),
+      '-mi',
+      '127.0.0.1',
+      '-mp',
+      String(mediaPort),
+      '-m',
+      '1',
+      '-nostdin',
+      '-timeout',
+      '25s',
+      '-timeout_error',
+      '-trace_err',
+      ...(process.env.SIPP_TRACE ? ['-trace_msg'] : []),
+    ],
     dir,
   );
-  await Promise.race([waitUdpBound(farEndPort), run.then((r) => { throw new Error(`SIPp exited before listening:\n${sippErrors(r)}`); })]);
+  await Promise.race([
+    waitUdpBound(farEndPort),
+    run.then((r) => {
+      throw new Error(`SIPp exited before listening:\n${sippErrors(r)}`);
+    }),
+  ]);
   return { exit: run };
 }
 
@@ -173,7 +227,10 @@ async function hangUp(callId: string, mark: number, sipp: { exit: Promise<SippRe
 }
 
 function sippErrors(result: SippResult): string {
-  const errors = readdirSync(dir).filter((n) => n.endsWith('errors.log')).map((n) => readFileSync(join(dir, n), 'utf8')).join('\n');
+  const errors = readdirSync(dir)
+    .filter((n) => n.endsWith('errors.log'))
+    .map((n) => readFileSync(join(dir, n), 'utf8'))
+    .join('\n');
   return `${errors.slice(-4000)}\n${result.output.slice(-1500)}`;
 }
 
@@ -181,11 +238,15 @@ function sippErrors(result: SippResult): string {
 async function waitForRingback(callId: string): Promise<SpeakerOutput> {
   let seen: readonly SpeakerOutput[] = [];
   let tone: SpeakerOutput | undefined;
-  await poll(async () => {
-    seen = await speakerOutputs(agent.page, callId);
-    tone = seen.find((o) => o.playing && !o.remote && o.rms > 0.02 && o.peakHz > 420 && o.peakHz < 500);
-    return tone !== undefined;
-  }, 3000, `no ringback tone on the speaker (outputs: ${JSON.stringify(seen)})`);
+  await poll(
+    async () => {
+      seen = await speakerOutputs(agent.page, callId);
+      tone = seen.find((o) => o.playing && !o.remote && o.rms > 0.02 && o.peakHz > 420 && o.peakHz < 500);
+      return tone !== undefined;
+    },
+    3000,
+    `no ringback tone on the speaker (outputs: ${JSON.stringify(seen)})`,
+  );
   return tone!;
 }
 
@@ -237,7 +298,9 @@ async function installOutputProbe(page: Page): Promise<void> {
 /** What each media element with a stream plays right now (see SpeakerOutput). */
 function speakerOutputs(page: Page, callId: string): Promise<SpeakerOutput[]> {
   return page.evaluate((id) => {
-    const probe = (window as unknown as { outputProbe: { elements: Set<HTMLMediaElement>; context: AudioContext; analysers: WeakMap<MediaStreamTrack, AnalyserNode> } }).outputProbe;
+    const probe = (
+      window as unknown as { outputProbe: { elements: Set<HTMLMediaElement>; context: AudioContext; analysers: WeakMap<MediaStreamTrack, AnalyserNode> } }
+    ).outputProbe;
     if (probe.context.state === 'suspended') void probe.context.resume();
     const received = new Set((window.harness.telephony.peerConnection(id)?.getReceivers() ?? []).map((r) => r.track));
     const outputs: SpeakerOutput[] = [];
@@ -246,7 +309,8 @@ function speakerOutputs(page: Page, callId: string): Promise<SpeakerOutput[]> {
       if (!(stream instanceof MediaStream)) continue;
       const tracks = stream.getAudioTracks().filter((t) => t.readyState === 'live' && t.enabled);
       const remote = stream.getAudioTracks().some((t) => received.has(t));
-      let rms = 0, peakHz = 0;
+      let rms = 0,
+        peakHz = 0;
       const track = tracks[0];
       if (track && !remote) {
         let analyser = probe.analysers.get(track);
@@ -285,18 +349,24 @@ interface InboundAudio {
 
 /** The call's inbound-rtp audio on its RTCPeerConnection, and whether it was answered by then. */
 function inboundAudio(page: Page, callId: string, since: number): Promise<InboundAudio> {
-  return page.evaluate(async ({ id, since }) => {
-    const at = performance.timeOrigin + performance.now();
-    const pc = window.harness.telephony.peerConnection(id);
-    let bytes = 0, packets = 0, audioLevel = 0, energy = 0;
-    (await pc?.getStats())?.forEach((s: Record<string, unknown>) => {
-      if (s.type !== 'inbound-rtp' || s.kind !== 'audio') return;
-      bytes += Number(s.bytesReceived ?? 0);
-      packets += Number(s.packetsReceived ?? 0);
-      audioLevel = Math.max(audioLevel, Number(s.audioLevel ?? 0));
-      energy += Number(s.totalAudioEnergy ?? 0);
-    });
-    const established = window.harness.events.slice(since).some((e) => e.event === 'established' && e.args[0] === id);
-    return { bytes, packets, audioLevel, energy, established, at };
-  }, { id: callId, since });
+  return page.evaluate(
+    async ({ id, since }) => {
+      const at = performance.timeOrigin + performance.now();
+      const pc = window.harness.telephony.peerConnection(id);
+      let bytes = 0,
+        packets = 0,
+        audioLevel = 0,
+        energy = 0;
+      (await pc?.getStats())?.forEach((s: Record<string, unknown>) => {
+        if (s.type !== 'inbound-rtp' || s.kind !== 'audio') return;
+        bytes += Number(s.bytesReceived ?? 0);
+        packets += Number(s.packetsReceived ?? 0);
+        audioLevel = Math.max(audioLevel, Number(s.audioLevel ?? 0));
+        energy += Number(s.totalAudioEnergy ?? 0);
+      });
+      const established = window.harness.events.slice(since).some((e) => e.event === 'established' && e.args[0] === id);
+      return { bytes, packets, audioLevel, energy, established, at };
+    },
+    { id: callId, since },
+  );
 }

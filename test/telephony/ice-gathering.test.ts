@@ -29,7 +29,11 @@ async function slowLink(port: number, delayMs: number): Promise<{ port: number; 
     let up = upstreams.get(key);
     if (!up) {
       const socket = createSocket('udp4');
-      socket.on('message', (back) => setTimeout(() => { if (open) front.send(back, from.port, from.address); }, delayMs));
+      socket.on('message', (back) =>
+        setTimeout(() => {
+          if (open) front.send(back, from.port, from.address);
+        }, delayMs),
+      );
       socket.on('error', () => {});
       socket.bind(0, '127.0.0.1');
       upstreams.set(key, socket);

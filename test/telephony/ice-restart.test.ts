@@ -51,7 +51,8 @@ describe('ICE restart when the media path dies mid-call', { timeout: 120_000 }, 
     };
     const [caller, callee] = await Promise.all(['1001', '1002'].map((u) => Agent.open(browser, web.url, server, u, config)));
     agents.push(caller!, callee!);
-    const a = caller!, b = callee!;
+    const a = caller!,
+      b = callee!;
     await Promise.all([a, b].map((x) => x.waitEvent('registration', 'registered')));
 
     const since = await b.mark();
@@ -65,7 +66,10 @@ describe('ICE restart when the media path dies mid-call', { timeout: 120_000 }, 
     assert.ok(before, 'the caller has a selected candidate pair');
     assert.equal(before.local.type, 'relay', `media goes through TURN: ${JSON.stringify(before)}`);
     const beforeB = await selectedPair(b, inn);
-    assert.ok(turnA.relays(before.local.port) && beforeB && turnA.relays(beforeB.local.port), `both ends relay through A: ${JSON.stringify([before, beforeB])}`);
+    assert.ok(
+      turnA.relays(before.local.port) && beforeB && turnA.relays(beforeB.local.port),
+      `both ends relay through A: ${JSON.stringify([before, beforeB])}`,
+    );
 
     const [markA, markB] = [await a.mark(), await b.mark()];
     const surviving = (turnB = await startTurnServer({ min: base + 100, max: base + 199 }, portB));
@@ -77,10 +81,14 @@ describe('ICE restart when the media path dies mid-call', { timeout: 120_000 }, 
       const lines = await Promise.all([a, b].map(async (x) => `${x.user}: ${JSON.stringify(await x.page.evaluate(() => window.harness.logs.slice(-15)))}`));
       return lines.join('\n');
     };
-    await poll(async () => {
-      [after, afterB] = await Promise.all([selectedPair(a, out), selectedPair(b, inn)]);
-      return !!after && !!afterB && surviving.relays(after.local.port) && surviving.relays(afterB.local.port) && after.id !== before.id;
-    }, 45_000, 'no new path through the surviving TURN server').catch(async (error: unknown) => {
+    await poll(
+      async () => {
+        [after, afterB] = await Promise.all([selectedPair(a, out), selectedPair(b, inn)]);
+        return !!after && !!afterB && surviving.relays(after.local.port) && surviving.relays(afterB.local.port) && after.id !== before.id;
+      },
+      45_000,
+      'no new path through the surviving TURN server',
+    ).catch(async (error: unknown) => {
       throw new Error(`${String(error)}\ncaller: ${JSON.stringify(after)}, callee: ${JSON.stringify(afterB)}\n${await diagnose()}`);
     });
     await Promise.all([a.waitAudio(out, 3000, 15_000), b.waitAudio(inn, 3000, 15_000)]);
@@ -88,7 +96,10 @@ describe('ICE restart when the media path dies mid-call', { timeout: 120_000 }, 
     const logs = await a.page.evaluate(() => window.harness.logs.map((l) => l.message));
     const logsB = await b.page.evaluate(() => window.harness.logs.map((l) => l.message));
     assert.ok([...logs, ...logsB].includes('restarting ICE'), 'an ICE restart was sent');
-    for (const [agent, id, mark] of [[a, out, markA], [b, inn, markB]] as const) {
+    for (const [agent, id, mark] of [
+      [a, out, markA],
+      [b, inn, markB],
+    ] as const) {
       const ended = (await agent.events()).slice(mark).filter((e) => e.event === 'ended' && e.args[0] === id);
       assert.equal(ended.length, 0, `${agent.user}: the call stayed up through the path change`);
     }

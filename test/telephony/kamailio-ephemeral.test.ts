@@ -39,7 +39,13 @@ describe('Kamailio with short-lived credentials (auth_ephemeral)', { timeout: 12
     return client.request('REGISTER', { user, authUser: credential.username, password: credential.password });
   }
 
-  const why = (): string => kamailio.log().split('\n').filter((l) => /auth|ERROR/i.test(l)).slice(-10).join('\n');
+  const why = (): string =>
+    kamailio
+      .log()
+      .split('\n')
+      .filter((l) => /auth|ERROR/i.test(l))
+      .slice(-10)
+      .join('\n');
 
   it('accepts a freshly minted credential for the extension it names', async () => {
     const reply = await register('1001', fresh('1001'));
@@ -103,7 +109,14 @@ describe('Kamailio with short-lived credentials (auth_ephemeral)', { timeout: 12
 
     const open = async (extension: string): Promise<Agent> => {
       const credential = fresh(extension);
-      const phone = { name: 'kamailio-autheph', wsUrl: kamailio.wsUrl, domain: kamailio.domain, passwordOf: () => credential.password, restart: () => kamailio.restart(), stop: () => kamailio.stop() };
+      const phone = {
+        name: 'kamailio-autheph',
+        wsUrl: kamailio.wsUrl,
+        domain: kamailio.domain,
+        passwordOf: () => credential.password,
+        restart: () => kamailio.restart(),
+        stop: () => kamailio.stop(),
+      };
       const agent = await Agent.open(browser, web.url, phone, extension, { authorizationUsername: credential.username });
       agents.push(agent);
       return agent;
@@ -130,7 +143,11 @@ describe('Kamailio with short-lived credentials (auth_ephemeral)', { timeout: 12
         await page.goto(`${web.url}/telephony/sip/web/index.html`);
         await page.waitForFunction(() => 'harness' in window);
         const outcome = await page.evaluate(
-          (c) => window.harness.start(c).then(() => 'registered', (e: { code?: string }) => String(e.code)),
+          (c) =>
+            window.harness.start(c).then(
+              () => 'registered',
+              (e: { code?: string }) => String(e.code),
+            ),
           { wsUrl: kamailio.wsUrl, domain: kamailio.domain, username: '1003', authorizationUsername: expired.username, password: expired.password },
         );
         assert.equal(outcome, 'SB20001');

@@ -52,7 +52,10 @@ describe('Kamailio keep-alive on agent WebSockets', { timeout: 120_000 }, () => 
 
   it('answers a CRLF ping with a CRLF pong over ws and over wss', async () => {
     const cert = readFileSync(join(kamailio.runDir, 'cert.pem'), 'utf8');
-    for (const [url, tls] of [[kamailio.wsUrl, undefined], [kamailio.wssUrl!, cert]] as const) {
+    for (const [url, tls] of [
+      [kamailio.wsUrl, undefined],
+      [kamailio.wssUrl!, cert],
+    ] as const) {
       const ws = await open(url, tls ? { cert: tls } : {});
       sockets.push(ws);
       const pong = nextMessage(ws);
@@ -76,7 +79,10 @@ describe('Kamailio keep-alive on agent WebSockets', { timeout: 120_000 }, () => 
     let pinged = false;
     ws.on('ping', () => (pinged = true));
     const closed = new Promise<void>((ok) => ws.once('close', () => ok()));
-    await Promise.race([closed, new Promise((_, fail) => setTimeout(() => fail(new Error('Kamailio kept a connection that never answers its pings')), 10 * KEEPALIVE_S * 1000 + 5000))]);
+    await Promise.race([
+      closed,
+      new Promise((_, fail) => setTimeout(() => fail(new Error('Kamailio kept a connection that never answers its pings')), 10 * KEEPALIVE_S * 1000 + 5000)),
+    ]);
     assert.ok(pinged, 'it was pinged before being closed');
   });
 
@@ -98,7 +104,14 @@ describe('Kamailio keep-alive on agent WebSockets', { timeout: 120_000 }, () => 
     });
 
     it('stays registered on its first connection through two idle timeouts and takes a call', { timeout: 60_000 }, async () => {
-      const direct: PhoneServer = { name: 'kamailio', wsUrl: kamailio.wsUrl, domain: kamailio.domain, passwordOf: () => PASSWORD, restart: () => kamailio.restart(), stop: () => kamailio.stop() };
+      const direct: PhoneServer = {
+        name: 'kamailio',
+        wsUrl: kamailio.wsUrl,
+        domain: kamailio.domain,
+        passwordOf: () => PASSWORD,
+        restart: () => kamailio.restart(),
+        stop: () => kamailio.stop(),
+      };
       const pinging = await Agent.open(browser, web.url, { ...direct, wsUrl: proxy.url }, '1002', { settings: { '/switchboard/sipKeepAliveSeconds': '1' } });
       agents.push(pinging);
       const caller = await Agent.open(browser, web.url, direct, '1001');
@@ -106,7 +119,11 @@ describe('Kamailio keep-alive on agent WebSockets', { timeout: 120_000 }, () => 
       await Promise.all([pinging, caller].map((a) => a.waitEvent('registration', 'registered')));
 
       // Wait on the proxy's own counters: enough pongs from Kamailio to span two idle timeouts.
-      await poll(async () => proxy.pongs >= Math.ceil((2 * IDLE_MS) / 1000) + 1, 4 * IDLE_MS + 10_000, `Kamailio answered ${proxy.pongs} of ${proxy.pings} pings`);
+      await poll(
+        async () => proxy.pongs >= Math.ceil((2 * IDLE_MS) / 1000) + 1,
+        4 * IDLE_MS + 10_000,
+        `Kamailio answered ${proxy.pongs} of ${proxy.pings} pings`,
+      );
       assert.equal(proxy.idleCloses, 0, 'the proxy never found the connection idle');
       assert.equal(proxy.connections, 1, 'the agent kept its first WebSocket');
       const states = (await pinging.events()).filter((e) => e.event === 'registration').map((e) => (e.args[0] as { state: string }).state);

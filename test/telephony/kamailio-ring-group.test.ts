@@ -20,7 +20,10 @@ describe('Kamailio ring group', { timeout: 60_000 }, () => {
     return p;
   };
   before(async () => {
-    k = await startKamailio({ users: USERS.map((u) => ({ username: u, password: password(u) })), ringGroups: { '7000': ['3001', '3002', '3003'], '7001': ['3003'] } });
+    k = await startKamailio({
+      users: USERS.map((u) => ({ username: u, password: password(u) })),
+      ringGroups: { '7000': ['3001', '3002', '3003'], '7001': ['3003'] },
+    });
   });
   after(async () => {
     await Promise.all(phones.map((p) => p.stop()));
@@ -36,14 +39,22 @@ describe('Kamailio ring group', { timeout: 60_000 }, () => {
     const call = caller.call('7000');
     const [i1, i2] = await Promise.all([a1.invitations.next('3001 rung', () => true, 10_000), a2.invitations.next('3002 rung', () => true, 10_000)]);
     let cancelReason: string | undefined;
-    i1.delegate = { ...i1.delegate, onCancel: (c) => { cancelReason = c.request.getHeader('reason'); } };
+    i1.delegate = {
+      ...i1.delegate,
+      onCancel: (c) => {
+        cancelReason = c.request.getHeader('reason');
+      },
+    };
     await i2.accept();
     assert.equal((await call.outcome).kind, 'established');
     await reach(i1, SessionState.Terminated, 10_000);
     assert.match(cancelReason ?? '', /cause=200/, 'the other member learns the call was completed elsewhere');
 
     const busy = caller.call('7000');
-    const [j1, j2] = await Promise.all([a1.invitations.next('3001 rung again', () => true, 10_000), a2.invitations.next('3002 rung again', () => true, 10_000)]);
+    const [j1, j2] = await Promise.all([
+      a1.invitations.next('3001 rung again', () => true, 10_000),
+      a2.invitations.next('3002 rung again', () => true, 10_000),
+    ]);
     await j1.reject({ statusCode: 486 });
     await j2.reject({ statusCode: 486 });
     assert.deepEqual(await busy.outcome, { kind: 'rejected', status: 486 });
@@ -53,9 +64,9 @@ describe('Kamailio ring group', { timeout: 60_000 }, () => {
   });
 
   test('a member who published presence closed (Away, Offline) is not offered the call; open again, it is', async () => {
-    const a1 = phones.find((p) => p.uri.includes('3001')) ?? await phone('3001');
-    const a2 = phones.find((p) => p.uri.includes('3002')) ?? await phone('3002');
-    const caller = phones.find((p) => p.uri.includes('3009')) ?? await phone('3009');
+    const a1 = phones.find((p) => p.uri.includes('3001')) ?? (await phone('3001'));
+    const a2 = phones.find((p) => p.uri.includes('3002')) ?? (await phone('3002'));
+    const caller = phones.find((p) => p.uri.includes('3009')) ?? (await phone('3009'));
     // Kamailio has taken each publication once a watcher is told of it.
     const watch = caller.subscribe('3001', 'presence');
     const waitForPresence = async (basic: 'open' | 'closed'): Promise<void> => {

@@ -25,7 +25,25 @@ describe('start-kamailio.sh with --ephemeral-secret-file and --tls-self-signed',
     writeFileSync(join(dir, 'secret'), `${SECRET}\n`, { mode: 0o600 });
     const [ws, sip, wss] = [await freePort(), await freePort(), await freePort()];
     wssPort = wss;
-    const proc = spawn('bash', [SCRIPT, '--ws-port', String(ws), '--sip-port', String(sip), '--wss-port', String(wss), '--rundir', join(dir, 'run'), '--no-blf', '--ephemeral-secret-file', join(dir, 'secret'), '--tls-self-signed'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const proc = spawn(
+      'bash',
+      [
+        SCRIPT,
+        '--ws-port',
+        String(ws),
+        '--sip-port',
+        String(sip),
+        '--wss-port',
+        String(wss),
+        '--rundir',
+        join(dir, 'run'),
+        '--no-blf',
+        '--ephemeral-secret-file',
+        join(dir, 'secret'),
+        '--tls-self-signed',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    );
     child = proc;
     const collect = (b: Buffer): void => {
       output += b.toString();
@@ -74,7 +92,10 @@ describe('start-kamailio.sh with --ephemeral-secret-file and --tls-self-signed',
   });
 
   it('refuses a short secret, or one with a quote, with a clear message', () => {
-    for (const [secret, message] of [['short', /at least 16 characters/], ['a-long-secret-with-"-quote', /must not contain quotes/]] as const) {
+    for (const [secret, message] of [
+      ['short', /at least 16 characters/],
+      ['a-long-secret-with-"-quote', /must not contain quotes/],
+    ] as const) {
       const r = spawnSync('bash', [SCRIPT, '--ephemeral-secret', secret, '--rundir', join(dir, 'never')], { encoding: 'utf8' });
       assert.equal(r.status, 2, r.stderr);
       assert.match(r.stderr, message);

@@ -14,7 +14,12 @@ before(async () => {
   [browser, web, kamailio] = await Promise.all([
     launchChromium(),
     serveStatic(DIST),
-    startKamailio({ users: [{ username: '2001', password: 'alpha-1' }, { username: '2002', password: 'beta:2' }] }),
+    startKamailio({
+      users: [
+        { username: '2001', password: 'alpha-1' },
+        { username: '2002', password: 'beta:2' },
+      ],
+    }),
   ]);
 });
 
@@ -30,7 +35,11 @@ async function signIn(username: string, password: string): Promise<string> {
     await page.goto(`${web.url}/telephony/sip/web/index.html`);
     await page.waitForFunction(() => 'harness' in window);
     return await page.evaluate(
-      (c) => window.harness.start(c).then(() => 'registered', (e: { code?: string }) => String(e.code)),
+      (c) =>
+        window.harness.start(c).then(
+          () => 'registered',
+          (e: { code?: string }) => String(e.code),
+        ),
       { wsUrl: kamailio.wsUrl, domain: kamailio.domain, username, password },
     );
   } finally {
@@ -40,7 +49,16 @@ async function signIn(username: string, password: string): Promise<string> {
 }
 
 test('users from the users file sign in with their own passwords only', async () => {
-  assert.equal(await signIn('2001', 'alpha-1'), 'registered', kamailio.log().split('\n').filter((l) => /ERROR|auth/i.test(l)).slice(-15).join('\n'));
+  assert.equal(
+    await signIn('2001', 'alpha-1'),
+    'registered',
+    kamailio
+      .log()
+      .split('\n')
+      .filter((l) => /ERROR|auth/i.test(l))
+      .slice(-15)
+      .join('\n'),
+  );
   assert.equal(await signIn('2002', 'beta:2'), 'registered');
   assert.equal(await signIn('2001', 'beta:2'), 'SB20001');
   assert.equal(await signIn('2003', 'secret'), 'SB20001');

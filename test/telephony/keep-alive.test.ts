@@ -45,7 +45,11 @@ describe('SIP keep-alive through a proxy that closes idle connections', { timeou
     await Promise.all([pinging, silent, caller].map((a) => a.waitEvent('registration', 'registered')));
 
     // Two idle timeouts go by: the silent agent's connection is dropped, reconnected, and dropped again.
-    await poll(async () => dropped.idleCloses >= 2, 4 * IDLE_MS + 10_000, `the proxy closed ${dropped.idleCloses} idle connection(s) of the agent without keep-alive`);
+    await poll(
+      async () => dropped.idleCloses >= 2,
+      4 * IDLE_MS + 10_000,
+      `the proxy closed ${dropped.idleCloses} idle connection(s) of the agent without keep-alive`,
+    );
     await silent.waitEvent('registration', 'reconnecting');
 
     assert.equal(kept.idleCloses, 0, 'the pinging agent was never idle long enough to be dropped');

@@ -16,8 +16,20 @@ const USERS = ['1001', '1002', '1003'] as const;
 const password = (u: string): string => `pw-${u}`;
 
 async function embedded(): Promise<PhoneServer> {
-  const server = await startSipServer({ host: '127.0.0.1', domain: '127.0.0.1', users: USERS.map((username) => ({ username, password: password(username) })), ringGroups: { '5000': ['1001', '1002'] } });
-  return { name: 'embedded', wsUrl: server.url, domain: server.domain, passwordOf: password, restart: () => Promise.reject(new Error('not used')), stop: () => server.close() };
+  const server = await startSipServer({
+    host: '127.0.0.1',
+    domain: '127.0.0.1',
+    users: USERS.map((username) => ({ username, password: password(username) })),
+    ringGroups: { '5000': ['1001', '1002'] },
+  });
+  return {
+    name: 'embedded',
+    wsUrl: server.url,
+    domain: server.domain,
+    passwordOf: password,
+    restart: () => Promise.reject(new Error('not used')),
+    stop: () => server.close(),
+  };
 }
 
 async function kamailio(): Promise<PhoneServer> {
@@ -25,7 +37,10 @@ async function kamailio(): Promise<PhoneServer> {
   return { name: 'kamailio', wsUrl: k.wsUrl, domain: k.domain, passwordOf: password, restart: () => k.restart(), stop: () => k.stop() };
 }
 
-for (const [name, start] of [['the embedded SIP server', embedded], ['Kamailio', kamailio]] as const) {
+for (const [name, start] of [
+  ['the embedded SIP server', embedded],
+  ['Kamailio', kamailio],
+] as const) {
   describe(`ring group on ${name}`, { timeout: 120_000 }, () => {
     let browser: Browser;
     let web: StaticServer;

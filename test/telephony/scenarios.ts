@@ -146,9 +146,16 @@ export function telephonySuite(name: string, startServer: () => Promise<PhoneSer
       const since = await b.mark();
       await a.page.evaluate((id) => window.harness.telephony.sendDtmfInfo(id, '5#'), out);
       await b.waitEvent('dtmfReceived', inn, since);
-      const digits = (await b.events()).slice(since).filter((e) => e.event === 'dtmfReceived').map((e) => e.args[1]);
+      const digits = (await b.events())
+        .slice(since)
+        .filter((e) => e.event === 'dtmfReceived')
+        .map((e) => e.args[1]);
       await poll(async () => (await b.events()).slice(since).filter((e) => e.event === 'dtmfReceived').length >= 2, 5000, 'second INFO digit');
-      const all = (await b.events()).slice(since).filter((e) => e.event === 'dtmfReceived').map((e) => e.args[1]).join('');
+      const all = (await b.events())
+        .slice(since)
+        .filter((e) => e.event === 'dtmfReceived')
+        .map((e) => e.args[1])
+        .join('');
       assert.equal(all, '5#', `got ${digits.join('')}`);
 
       await b.page.evaluate((id) => window.harness.watchTones(id), inn);
@@ -166,10 +173,13 @@ export function telephonySuite(name: string, startServer: () => Promise<PhoneSer
       await c.command('answer', atC);
       const [, endReason] = await b.waitEvent('ended', inn, sinceB);
       assert.equal(endReason, 'transferred');
-      const progress = (await b.events()).slice(sinceB).filter((e) => e.event === 'transfer').map((e) => e.args[1]);
+      const progress = (await b.events())
+        .slice(sinceB)
+        .filter((e) => e.event === 'transfer')
+        .map((e) => e.args[1]);
       assert.deepEqual([progress[0], progress.at(-1)], ['trying', 'succeeded']);
       await Promise.all([a.waitAudio(out), c.waitAudio(atC)]);
-      assert.equal((await a.events()).filter((e) => e.event === 'ended' && e.args[0] === out).length, 0, 'the caller\'s call must continue');
+      assert.equal((await a.events()).filter((e) => e.event === 'ended' && e.args[0] === out).length, 0, "the caller's call must continue");
       await hangupBoth(a, out, c, atC);
     });
 
@@ -235,11 +245,17 @@ export function telephonySuite(name: string, startServer: () => Promise<PhoneSer
         await page.goto(`${web.url}/telephony/sip/web/index.html`);
         await page.waitForFunction(() => 'harness' in window);
         const error = await page.evaluate(
-          (c) => window.harness.start(c).then(() => 'registered?!', (e: { code?: string; message: string }) => `${e.code}: ${e.message}`),
+          (c) =>
+            window.harness.start(c).then(
+              () => 'registered?!',
+              (e: { code?: string; message: string }) => `${e.code}: ${e.message}`,
+            ),
           { wsUrl: server.wsUrl, domain: server.domain, username: '1005', password: 'wrong' },
         );
         assert.match(error, /^SB20001: /);
-        const states = await page.evaluate(() => window.harness.events.filter((e) => e.event === 'registration').map((e) => (e.args[0] as { state: string }).state));
+        const states = await page.evaluate(() =>
+          window.harness.events.filter((e) => e.event === 'registration').map((e) => (e.args[0] as { state: string }).state),
+        );
         assert.deepEqual(states, ['connecting', 'failed']);
       } finally {
         await page.context().close();
@@ -254,7 +270,11 @@ export function telephonySuite(name: string, startServer: () => Promise<PhoneSer
       if (presenceOf) await poll(async () => presenceOf('1002') === 'open', 5000, 'the server holds 1002 as open');
       await b.waitEvent('lineState', '1003', since);
       const lampShows = (state: string, from: number) =>
-        poll(async () => (await b.events()).slice(from).some((e) => e.event === 'lineState' && e.args[0] === '1003' && e.args[1] === state), 5000, `busy lamp shows 1003 ${state}`);
+        poll(
+          async () => (await b.events()).slice(from).some((e) => e.event === 'lineState' && e.args[0] === '1003' && e.args[1] === state),
+          5000,
+          `busy lamp shows 1003 ${state}`,
+        );
       const sinceC = await c.mark();
       const out = await a.dial('1003');
       const { callId: inn } = await c.waitIncoming(sinceC);
@@ -265,7 +285,11 @@ export function telephonySuite(name: string, startServer: () => Promise<PhoneSer
       await lampShows('busy', ringingAt);
       const busyAt = (await b.events()).length;
       await hangupBoth(a, out, c, inn);
-      await poll(async () => (await b.events()).slice(busyAt).some((e) => e.event === 'lineState' && e.args[1] === 'idle'), 5000, 'busy lamp shows 1003 idle again');
+      await poll(
+        async () => (await b.events()).slice(busyAt).some((e) => e.event === 'lineState' && e.args[1] === 'idle'),
+        5000,
+        'busy lamp shows 1003 idle again',
+      );
       await b.page.evaluate(() => window.harness.telephony.watchLines([]));
     });
 
@@ -293,9 +317,17 @@ export function telephonySuite(name: string, startServer: () => Promise<PhoneSer
         const before = window.harness.events.length;
         navigator.mediaDevices.dispatchEvent(new Event('devicechange'));
         const t1 = performance.now();
-        while (performance.now() - t1 < 3000 && !window.harness.events.slice(before).some((e) => e.event === 'devices')) await new Promise((r) => setTimeout(r, 25));
+        while (performance.now() - t1 < 3000 && !window.harness.events.slice(before).some((e) => e.event === 'devices'))
+          await new Promise((r) => setTimeout(r, 25));
         const reported = window.harness.events.slice(before).find((e) => e.event === 'devices')?.args[0] as { kind: string }[] | undefined;
-        return { kinds: devices.map((d) => d.kind), reported: reported?.length ?? -1, selection: audio.selection, maxLevel: Math.max(...levels), ringing, stillRinging: audio.ringing };
+        return {
+          kinds: devices.map((d) => d.kind),
+          reported: reported?.length ?? -1,
+          selection: audio.selection,
+          maxLevel: Math.max(...levels),
+          ringing,
+          stillRinging: audio.ringing,
+        };
       });
       assert.ok(result.kinds.includes('audioinput'), `devices: ${result.kinds.join(', ')}`);
       assert.equal(result.reported, result.kinds.length, 'devicechange reported the device list');
@@ -314,25 +346,40 @@ export function telephonySuite(name: string, startServer: () => Promise<PhoneSer
         await page.goto(`${web.url}/telephony/sip/web/index.html`);
         await page.waitForFunction(() => 'harness' in window);
         await page.evaluate((c) => window.harness.start(c), {
-          wsUrl: server.wsUrl, domain: server.domain, username: '1005', password: server.passwordOf('1005'),
+          wsUrl: server.wsUrl,
+          domain: server.domain,
+          username: '1005',
+          password: server.passwordOf('1005'),
           backoff: { initialMs: 60_000, maxMs: 60_000, factor: 2, jitter: 0 },
         });
         const mark = await page.evaluate(() => window.harness.events.length);
         await server.restart();
-        await page.waitForFunction((m) => window.harness.events.slice(m).some((e) => e.event === 'registration' && (e.args[0] as { state: string }).state === 'reconnecting'), mark, { timeout: 5000, polling: 25 });
-        const next = await page.evaluate(() => (window.harness.events.filter((e) => e.event === 'registration').at(-1)!.args[0] as { nextAttemptAt: number; attempt: number }));
+        await page.waitForFunction(
+          (m) => window.harness.events.slice(m).some((e) => e.event === 'registration' && (e.args[0] as { state: string }).state === 'reconnecting'),
+          mark,
+          { timeout: 5000, polling: 25 },
+        );
+        const next = await page.evaluate(
+          () => window.harness.events.filter((e) => e.event === 'registration').at(-1)!.args[0] as { nextAttemptAt: number; attempt: number },
+        );
         assert.equal(next.attempt, 1);
         assert.ok(next.nextAttemptAt - Date.now() > 50_000, 'backoff scheduled a minute away');
         const t0 = Date.now();
         await page.evaluate(() => window.dispatchEvent(new Event('online')));
-        await page.waitForFunction((m) => window.harness.events.slice(m).some((e) => e.event === 'registration' && (e.args[0] as { state: string }).state === 'registered'), mark, { timeout: 5000, polling: 25 });
+        await page.waitForFunction(
+          (m) => window.harness.events.slice(m).some((e) => e.event === 'registration' && (e.args[0] as { state: string }).state === 'registered'),
+          mark,
+          { timeout: 5000, polling: 25 },
+        );
         assert.ok(Date.now() - t0 < 5000);
         // The suite's agents went through the restart too; wait until they are back.
-        await Promise.all([a, b, c, d].map(async (x) => {
-          const evs = await x.events();
-          const last = evs.filter((e) => e.event === 'registration').at(-1)?.args[0] as { state: string } | undefined;
-          if (last?.state !== 'registered') await x.waitEvent('registration', 'registered', evs.length, 5000);
-        }));
+        await Promise.all(
+          [a, b, c, d].map(async (x) => {
+            const evs = await x.events();
+            const last = evs.filter((e) => e.event === 'registration').at(-1)?.args[0] as { state: string } | undefined;
+            if (last?.state !== 'registered') await x.waitEvent('registration', 'registered', evs.length, 5000);
+          }),
+        );
       } finally {
         await page.evaluate(() => window.harness.tel?.dispose()).catch(() => {});
         await page.context().close();
@@ -343,10 +390,12 @@ export function telephonySuite(name: string, startServer: () => Promise<PhoneSer
       const marks = await Promise.all([a, b].map((x) => x.mark()));
       const t0 = Date.now();
       await server.restart();
-      await Promise.all([a, b].map(async (x, i) => {
-        await x.waitEvent('registration', 'reconnecting', marks[i]);
-        await x.waitEvent('registration', 'registered', marks[i], 5000);
-      }));
+      await Promise.all(
+        [a, b].map(async (x, i) => {
+          await x.waitEvent('registration', 'reconnecting', marks[i]);
+          await x.waitEvent('registration', 'registered', marks[i], 5000);
+        }),
+      );
       assert.ok(Date.now() - t0 < 5000);
       // And calls work again.
       const { out, inn } = await connect(a, b);
@@ -359,7 +408,10 @@ export function telephonySuite(name: string, startServer: () => Promise<PhoneSer
       await server.restart();
       await Promise.all([a, b].map((x, i) => x.waitEvent('registration', 'registered', marks[i], 5000)));
       await Promise.all([a.waitAudio(out), b.waitAudio(inn)]);
-      for (const [x, id] of [[a, out], [b, inn]] as const) {
+      for (const [x, id] of [
+        [a, out],
+        [b, inn],
+      ] as const) {
         assert.equal((await x.events()).filter((e) => e.event === 'ended' && e.args[0] === id).length, 0);
       }
       // The server lost the dialog's route; each side hangs up its own end.

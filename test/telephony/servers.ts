@@ -18,7 +18,9 @@ export async function embeddedPhoneServer(): Promise<PhoneServer & { server: () 
  */
 export async function embeddedWssPhoneServer(): Promise<PhoneServer & { server: () => SipServer }> {
   const tls = devCertificate();
-  const spki = createHash('sha256').update(new X509Certificate(tls.cert).publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
+  const spki = createHash('sha256')
+    .update(new X509Certificate(tls.cert).publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('base64');
   return { ...(await embedded(tls)), name: 'embedded-wss', chromiumArgs: [`--ignore-certificate-errors-spki-list=${spki}`] };
 }
 

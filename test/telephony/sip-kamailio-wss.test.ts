@@ -25,7 +25,15 @@ describe('SIP adapter against Kamailio over wss', { timeout: 150_000 }, () => {
     [kamailio, web] = await Promise.all([startKamailio({ password: PASSWORD, tls: true }), serveStatic(DIST)]);
     const wssUrl = kamailio.wssUrl;
     if (!wssUrl) throw new Error('startKamailio({ tls: true }) gave no wss URL');
-    phone = { name: 'kamailio-wss', wsUrl: wssUrl, domain: kamailio.domain, passwordOf: () => PASSWORD, chromiumArgs: kamailio.chromiumArgs, restart: () => kamailio.restart(), stop: () => kamailio.stop() };
+    phone = {
+      name: 'kamailio-wss',
+      wsUrl: wssUrl,
+      domain: kamailio.domain,
+      passwordOf: () => PASSWORD,
+      chromiumArgs: kamailio.chromiumArgs,
+      restart: () => kamailio.restart(),
+      stop: () => kamailio.stop(),
+    };
     browser = await launchChromium(phone.chromiumArgs);
   });
 
@@ -53,12 +61,17 @@ describe('SIP adapter against Kamailio over wss', { timeout: 150_000 }, () => {
   it('registers two agents over wss; they call, hear each other, hold, resume and hang up', { timeout: 90_000 }, async () => {
     const [a, b] = await Promise.all(['1001', '1002'].map((u) => Agent.open(browser, web.url, phone, u)));
     agents.push(a!, b!);
-    const caller = a!, callee = b!;
+    const caller = a!,
+      callee = b!;
     await Promise.all([caller.waitEvent('registration', 'registered'), callee.waitEvent('registration', 'registered')]);
     assert.deepEqual((await kamailio.registeredUsers()).sort(), ['1001', '1002']);
     // Both bindings arrived over TLS: Kamailio keeps the socket each contact came in on.
     const sockets = [...(await kamailio.kamcmd('ul.dump')).matchAll(/Socket:\s*(\S+)/g)].map((m) => m[1]);
-    assert.deepEqual(sockets, [`tls:127.0.0.1:${new URL(phone.wsUrl).port}`, `tls:127.0.0.1:${new URL(phone.wsUrl).port}`], 'contacts bound to the wss listener');
+    assert.deepEqual(
+      sockets,
+      [`tls:127.0.0.1:${new URL(phone.wsUrl).port}`, `tls:127.0.0.1:${new URL(phone.wsUrl).port}`],
+      'contacts bound to the wss listener',
+    );
 
     const since = await callee.mark();
     const out = await caller.dial('1002');

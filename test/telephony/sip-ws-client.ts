@@ -99,13 +99,15 @@ export class SipWsClient {
 
   private async finalResponse(): Promise<SipReply> {
     for (;;) {
-      const text = this.inbox.shift() ?? (await new Promise<string>((ok, fail) => {
-        const timer = setTimeout(() => fail(new Error('SipWsClient: no response within 5 s')), 5000);
-        this.waiting.push((t) => {
-          clearTimeout(timer);
-          ok(t);
-        });
-      }));
+      const text =
+        this.inbox.shift() ??
+        (await new Promise<string>((ok, fail) => {
+          const timer = setTimeout(() => fail(new Error('SipWsClient: no response within 5 s')), 5000);
+          this.waiting.push((t) => {
+            clearTimeout(timer);
+            ok(t);
+          });
+        }));
       const m = /^SIP\/2\.0 (\d{3}) ([^\r\n]*)/.exec(text);
       if (!m) throw new Error(`SipWsClient: not a SIP response: ${text.slice(0, 80)}`);
       const status = Number(m[1]);
@@ -114,7 +116,20 @@ export class SipWsClient {
   }
 
   private ack(reply: SipReply, ruri: string, cseq: number): void {
-    this.ws.send([`ACK ${ruri} SIP/2.0`, `Via: SIP/2.0/WS ${this.host};branch=z9hG4bK${token()}`, 'Max-Forwards: 70', ...sipHeaders(reply.text, 'From'), ...sipHeaders(reply.text, 'To'), ...sipHeaders(reply.text, 'Call-ID'), `CSeq: ${cseq} ACK`, 'Content-Length: 0', '', ''].join('\r\n'));
+    this.ws.send(
+      [
+        `ACK ${ruri} SIP/2.0`,
+        `Via: SIP/2.0/WS ${this.host};branch=z9hG4bK${token()}`,
+        'Max-Forwards: 70',
+        ...sipHeaders(reply.text, 'From'),
+        ...sipHeaders(reply.text, 'To'),
+        ...sipHeaders(reply.text, 'Call-ID'),
+        `CSeq: ${cseq} ACK`,
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+    );
   }
 
   private answer(reply: SipReply, method: string, ruri: string, options: SipRequestOptions): string {
@@ -128,10 +143,23 @@ export class SipWsClient {
     const username = options.authUser ?? options.user;
     const ha1 = md5(`${username}:${realm}:${options.password}`);
     const ha2 = md5(`${method}:${ruri}`);
-    const qop = param('qop')?.split(',').map((q) => q.trim()).includes('auth') ? 'auth' : undefined;
+    const qop = param('qop')
+      ?.split(',')
+      .map((q) => q.trim())
+      .includes('auth')
+      ? 'auth'
+      : undefined;
     const cnonce = token();
     const response = qop ? md5(`${ha1}:${nonce}:00000001:${cnonce}:auth:${ha2}`) : md5(`${ha1}:${nonce}:${ha2}`);
-    const fields = [`username="${username}"`, `realm="${realm}"`, `nonce="${nonce}"`, `uri="${ruri}"`, `response="${response}"`, 'algorithm=MD5', ...(qop ? ['qop=auth', 'nc=00000001', `cnonce="${cnonce}"`] : [])];
+    const fields = [
+      `username="${username}"`,
+      `realm="${realm}"`,
+      `nonce="${nonce}"`,
+      `uri="${ruri}"`,
+      `response="${response}"`,
+      'algorithm=MD5',
+      ...(qop ? ['qop=auth', 'nc=00000001', `cnonce="${cnonce}"`] : []),
+    ];
     return `${reply.status === 401 ? 'Authorization' : 'Proxy-Authorization'}: Digest ${fields.join(', ')}`;
   }
 }

@@ -58,14 +58,39 @@ before(async () => {
   dtmfLog.on('message', (m) => reported.push(JSON.parse(m.toString()) as RtpengineDtmf));
   rtpengine = await startRtpengine({ dtmfLogDest: `127.0.0.1:${(dtmfLog.address() as AddressInfo).port}` });
   [browser, web, kamailio] = await Promise.all([launchChromium(), serveStatic(DIST), startKamailio({ rtpengine: rtpengine.ngSocket })]);
-  const server = { name: 'kamailio', wsUrl: kamailio.wsUrl, domain: kamailio.domain, passwordOf: () => 'secret', restart: async () => {}, stop: async () => {} };
+  const server = {
+    name: 'kamailio',
+    wsUrl: kamailio.wsUrl,
+    domain: kamailio.domain,
+    passwordOf: () => 'secret',
+    restart: async () => {},
+    stop: async () => {},
+  };
   agent = await Agent.open(browser, web.url, server, '1002');
   dir = mkdtempSync(join(tmpdir(), 'sb-sipp-dtmf-'));
   for (const xml of ['uac-dtmf.xml', 'uas-dtmf.xml', 'sipp-register.xml']) copyFileSync(resolve(import.meta.dirname, xml), join(dir, xml));
   farEndPort = await freePort();
   const registered = await runSipp(
-    [`127.0.0.1:${kamailio.sipPort}`, '-sf', 'sipp-register.xml', '-s', FAR_END, '-ap', 'secret', '-i', '127.0.0.1', '-p', String(farEndPort),
-      '-m', '1', '-nostdin', '-timeout', '10s', '-timeout_error', '-trace_err'],
+    [
+      `127.0.0.1:${kamailio.sipPort}`,
+      '-sf',
+      'sipp-register.xml',
+      '-s',
+      FAR_END,
+      '-ap',
+      'secret',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(farEndPort),
+      '-m',
+      '1',
+      '-nostdin',
+      '-timeout',
+      '10s',
+      '-timeout_error',
+      '-trace_err',
+    ],
     dir,
   );
   assert.equal(registered.code, 0, `SIPp could not register ${FAR_END}:\n${sippErrors(registered)}`);
@@ -82,7 +107,14 @@ after(async () => {
 });
 
 test('a far end offering opus with telephone-event at 48000 and 8000 (linphone) gets each digit once, at 48000', { timeout: 60_000 }, async () => {
-  const call = await farEndCalls('111 0 110 101', ['a=rtpmap:111 opus/48000/2', 'a=rtpmap:0 PCMU/8000', 'a=rtpmap:110 telephone-event/48000', 'a=fmtp:110 0-16', 'a=rtpmap:101 telephone-event/8000', 'a=fmtp:101 0-16']);
+  const call = await farEndCalls('111 0 110 101', [
+    'a=rtpmap:111 opus/48000/2',
+    'a=rtpmap:0 PCMU/8000',
+    'a=rtpmap:110 telephone-event/48000',
+    'a=fmtp:110 0-16',
+    'a=rtpmap:101 telephone-event/8000',
+    'a=fmtp:101 0-16',
+  ]);
   await pressDigits(call);
   await call.hangUp();
   assertOneEventPerDigit(call, { audio: 111, events: 110, rate: 48000, others: [101] });
@@ -107,16 +139,23 @@ test('a far end the agent calls, answering opus with telephone-event at 48000 an
   assert.equal(call.infoDigits(), '', 'no SIP INFO: the digits went in the media');
 });
 
-test('a far end offering opus with telephone-event/8000 only gets each digit once, as SIP INFO (no events at a rate opus does not run at)', { timeout: 60_000 }, async () => {
-  const call = await farEndCalls('111 101', ['a=rtpmap:111 opus/48000/2', 'a=rtpmap:101 telephone-event/8000', 'a=fmtp:101 0-16']);
-  await pressDigits(call, () => call.infoDigits().length >= DIGITS.length);
-  await call.hangUp();
-  assert.equal(call.infoDigits(), DIGITS, 'each digit once, in order, as SIP INFO');
-  assert.deepEqual(call.packets.filter((p) => p.payloadType === 101).map(show), [], 'no telephone-event/8000 beside opus');
-  assert.ok(call.packets.some((p) => p.payloadType === 111), 'the agent\'s opus reached the far end\'s socket');
-  assert.deepEqual(call.reports(), [], 'rtpengine relayed no DTMF event');
-  assert.doesNotMatch(call.localSdp, /telephone-event/, 'the agent\'s answer offers no telephone events it would not send right');
-});
+test(
+  'a far end offering opus with telephone-event/8000 only gets each digit once, as SIP INFO (no events at a rate opus does not run at)',
+  { timeout: 60_000 },
+  async () => {
+    const call = await farEndCalls('111 101', ['a=rtpmap:111 opus/48000/2', 'a=rtpmap:101 telephone-event/8000', 'a=fmtp:101 0-16']);
+    await pressDigits(call, () => call.infoDigits().length >= DIGITS.length);
+    await call.hangUp();
+    assert.equal(call.infoDigits(), DIGITS, 'each digit once, in order, as SIP INFO');
+    assert.deepEqual(call.packets.filter((p) => p.payloadType === 101).map(show), [], 'no telephone-event/8000 beside opus');
+    assert.ok(
+      call.packets.some((p) => p.payloadType === 111),
+      "the agent's opus reached the far end's socket",
+    );
+    assert.deepEqual(call.reports(), [], 'rtpengine relayed no DTMF event');
+    assert.doesNotMatch(call.localSdp, /telephone-event/, "the agent's answer offers no telephone events it would not send right");
+  },
+);
 
 // ── the far end ────────────────────────────────────────────────────────────────────────────────
 
@@ -150,9 +189,39 @@ async function farEndCalls(formats: string, rtpmaps: readonly string[]): Promise
   const sipPort = await freePort();
   const messages = join(dir, `uac-${media.port}-messages.log`);
   const sipp = runSipp(
-    [`127.0.0.1:${kamailio.sipPort}`, '-sf', 'uac-dtmf.xml', '-s', '1002', '-i', '127.0.0.1', '-p', String(sipPort),
-      '-key', 'rtp_port', String(media.port), '-key', 'formats', formats, '-key', 'rtpmaps', rtpmaps.join('\r\n'),
-      '-m', '1', '-l', '1', '-nostdin', '-timeout', '40s', '-timeout_error', '-trace_err', '-aa', '-trace_msg', '-message_file', messages],
+    [
+      `127.0.0.1:${kamailio.sipPort}`,
+      '-sf',
+      'uac-dtmf.xml',
+      '-s',
+      '1002',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(sipPort),
+      '-key',
+      'rtp_port',
+      String(media.port),
+      '-key',
+      'formats',
+      formats,
+      '-key',
+      'rtpmaps',
+      rtpmaps.join('\r\n'),
+      '-m',
+      '1',
+      '-l',
+      '1',
+      '-nostdin',
+      '-timeout',
+      '40s',
+      '-timeout_error',
+      '-trace_err',
+      '-aa',
+      '-trace_msg',
+      '-message_file',
+      messages,
+    ],
     dir,
   );
   const offered = await agent.waitIncoming(mark);
@@ -166,11 +235,36 @@ async function agentCallsFarEnd(): Promise<FarEndCall> {
   const media = await mediaSocket();
   const messages = join(dir, `uas-${media.port}-messages.log`);
   const sipp = runSipp(
-    ['-sf', 'uas-dtmf.xml', '-i', '127.0.0.1', '-p', String(farEndPort), '-key', 'rtp_port', String(media.port),
-      '-m', '1', '-nostdin', '-timeout', '40s', '-timeout_error', '-trace_err', '-aa', '-trace_msg', '-message_file', messages],
+    [
+      '-sf',
+      'uas-dtmf.xml',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(farEndPort),
+      '-key',
+      'rtp_port',
+      String(media.port),
+      '-m',
+      '1',
+      '-nostdin',
+      '-timeout',
+      '40s',
+      '-timeout_error',
+      '-trace_err',
+      '-aa',
+      '-trace_msg',
+      '-message_file',
+      messages,
+    ],
     dir,
   );
-  await Promise.race([waitUdpBound(farEndPort), sipp.then((r) => { throw new Error(`SIPp exited before listening:\n${sippErrors(r)}`); })]);
+  await Promise.race([
+    waitUdpBound(farEndPort),
+    sipp.then((r) => {
+      throw new Error(`SIPp exited before listening:\n${sippErrors(r)}`);
+    }),
+  ]);
   const mark = await agent.mark();
   const callId = await agent.dial(FAR_END);
   await agent.waitEvent('established', callId, mark);
@@ -178,7 +272,14 @@ async function agentCallsFarEnd(): Promise<FarEndCall> {
   return farEndCall(callId, mark, media, sipp, messages);
 }
 
-async function farEndCall(callId: string, mark: number, media: MediaSocket, sipp: Promise<SippResult>, messages: string, farEndSdp?: string): Promise<FarEndCall> {
+async function farEndCall(
+  callId: string,
+  mark: number,
+  media: MediaSocket,
+  sipp: Promise<SippResult>,
+  messages: string,
+  farEndSdp?: string,
+): Promise<FarEndCall> {
   const localSdp = await agent.page.evaluate((id) => window.harness.telephony.peerConnection(id)?.localDescription?.sdp ?? '', callId);
   const eventTypes = new Set([...(farEndSdp ?? localSdp).matchAll(/a=rtpmap:(\d+) telephone-event\//g)].map((m) => Number(m[1])));
   // Calls run one after another, each until its events stop: what rtpengine reports from now is this call's.
@@ -230,13 +331,22 @@ async function mediaSocket(): Promise<MediaSocket> {
  */
 async function pressDigits(call: FarEndCall, arrived?: () => boolean): Promise<void> {
   // Audio first: the far end's socket hears the agent before any digit is pressed.
-  await poll(async () => call.packets.length >= 10, 10_000, 'no RTP from the agent reached the far end\'s socket');
+  await poll(async () => call.packets.length >= 10, 10_000, "no RTP from the agent reached the far end's socket");
   await agent.page.evaluate(({ id, digits }) => window.harness.telephony.sendDtmf(id, digits), { id: call.callId, digits: DIGITS });
-  const done = arrived ?? ((): boolean => {
-    const ended = call.packets.filter((p) => isEvent(call, p) && (p.payload[1]! & 0x80) !== 0);
-    return new Set(ended.map((p) => `${p.payloadType}/${p.timestamp}`)).size >= DIGITS.length;
-  });
-  await poll(async () => done(), 10_000, `the far end did not get ${DIGITS.length} digits (RTP payload types ${payloadTypes(call)}; events: ${call.packets.filter((p) => isEvent(call, p)).map(show).join(' | ')}; INFO: '${call.infoDigits()}')`);
+  const done =
+    arrived ??
+    ((): boolean => {
+      const ended = call.packets.filter((p) => isEvent(call, p) && (p.payload[1]! & 0x80) !== 0);
+      return new Set(ended.map((p) => `${p.payloadType}/${p.timestamp}`)).size >= DIGITS.length;
+    });
+  await poll(
+    async () => done(),
+    10_000,
+    `the far end did not get ${DIGITS.length} digits (RTP payload types ${payloadTypes(call)}; events: ${call.packets
+      .filter((p) => isEvent(call, p))
+      .map(show)
+      .join(' | ')}; INFO: '${call.infoDigits()}')`,
+  );
   // Quiet: no event packet for 500 ms (end packets are retransmitted, and the bug adds more).
   let seen = -1;
   const events = (): number => call.packets.filter((p) => isEvent(call, p)).length;
@@ -283,7 +393,9 @@ function readEvents(packets: readonly RtpPacket[], pt: number): ReadEvent[] {
   const events: ReadEvent[] = [];
   for (const p of packets) {
     if (p.payloadType !== pt) continue;
-    const code = p.payload[0]!, end = (p.payload[1]! & 0x80) !== 0, duration = p.payload.readUInt16BE(2);
+    const code = p.payload[0]!,
+      end = (p.payload[1]! & 0x80) !== 0,
+      duration = p.payload.readUInt16BE(2);
     let current = events.at(-1);
     if (!current || p.marker || p.timestamp !== current.timestamp) {
       current = { code, timestamp: p.timestamp, markers: 0, ends: 0, duration: 0 };
@@ -308,13 +420,27 @@ function eventCode(digit: string): number {
  * `others`; and rtpengine read the same digits, each as long as the agent pressed it.
  */
 function assertOneEventPerDigit(call: FarEndCall, expected: { audio: number; events: number; rate: number; others: readonly number[] }): void {
-  const wire = call.packets.filter((p) => isEvent(call, p)).map(show).join('\n  ');
-  assert.ok(call.packets.some((p) => p.payloadType === expected.audio), `the agent sent its audio as payload type ${expected.audio}`);
+  const wire = call.packets
+    .filter((p) => isEvent(call, p))
+    .map(show)
+    .join('\n  ');
+  assert.ok(
+    call.packets.some((p) => p.payloadType === expected.audio),
+    `the agent sent its audio as payload type ${expected.audio}`,
+  );
   for (const other of expected.others) {
-    assert.equal(call.packets.filter((p) => p.payloadType === other).length, 0, `no events on payload type ${other} (another clock rate than the audio's):\n  ${wire}`);
+    assert.equal(
+      call.packets.filter((p) => p.payloadType === other).length,
+      0,
+      `no events on payload type ${other} (another clock rate than the audio's):\n  ${wire}`,
+    );
   }
   const events = readEvents(call.packets, expected.events);
-  assert.deepEqual(events.map((e) => e.code), [...DIGITS].map(eventCode), `one event per digit, in order, on payload type ${expected.events}:\n  ${wire}`);
+  assert.deepEqual(
+    events.map((e) => e.code),
+    [...DIGITS].map(eventCode),
+    `one event per digit, in order, on payload type ${expected.events}:\n  ${wire}`,
+  );
   for (const e of events) {
     assert.equal(e.markers, 1, `event ${e.code}: the marker bit on its first packet only:\n  ${wire}`);
     assert.ok(e.ends >= 1, `event ${e.code} ended:\n  ${wire}`);
@@ -323,8 +449,13 @@ function assertOneEventPerDigit(call: FarEndCall, expected: { audio: number; eve
   }
   // A receiver nobody here wrote: rtpengine read the events it relayed.
   const reports = call.reports();
-  assert.deepEqual(reports.map((r) => r.event), [...DIGITS].map(eventCode), `rtpengine read these events: ${JSON.stringify(reports)}`);
-  for (const r of reports) assert.ok(Math.abs(r.duration - TONE_MS) <= TONE_SLACK_MS, `rtpengine read event ${r.event} as ${r.duration} ms long, not ~${TONE_MS}`);
+  assert.deepEqual(
+    reports.map((r) => r.event),
+    [...DIGITS].map(eventCode),
+    `rtpengine read these events: ${JSON.stringify(reports)}`,
+  );
+  for (const r of reports)
+    assert.ok(Math.abs(r.duration - TONE_MS) <= TONE_SLACK_MS, `rtpengine read event ${r.event} as ${r.duration} ms long, not ~${TONE_MS}`);
 }
 
 /**
@@ -352,6 +483,9 @@ function infoDigits(messages: string): string {
 }
 
 function sippErrors(result: SippResult): string {
-  const errors = readdirSync(dir).filter((n) => n.endsWith('errors.log')).map((n) => readFileSync(join(dir, n), 'utf8')).join('\n');
+  const errors = readdirSync(dir)
+    .filter((n) => n.endsWith('errors.log'))
+    .map((n) => readFileSync(join(dir, n), 'utf8'))
+    .join('\n');
   return `${errors.slice(-4000)}\n${result.output.slice(-1500)}`;
 }

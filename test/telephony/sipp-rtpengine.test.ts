@@ -22,7 +22,14 @@ let browser: Browser, web: StaticServer, kamailio: KamailioHandle, rtpengine: Rt
 before(async () => {
   rtpengine = await startRtpengine();
   [browser, web, kamailio] = await Promise.all([launchChromium(), serveStatic(DIST), startKamailio({ rtpengine: rtpengine.ngSocket })]);
-  const server = { name: 'kamailio', wsUrl: kamailio.wsUrl, domain: kamailio.domain, passwordOf: () => 'secret', restart: async () => {}, stop: async () => {} };
+  const server = {
+    name: 'kamailio',
+    wsUrl: kamailio.wsUrl,
+    domain: kamailio.domain,
+    passwordOf: () => 'secret',
+    restart: async () => {},
+    stop: async () => {},
+  };
   agent = await Agent.open(browser, web.url, server, '1002');
   wire = await tapSip(agent.page);
   dir = mkdtempSync(join(tmpdir(), 'sb-sipp-'));
@@ -44,7 +51,7 @@ test('SIPp calls the browser agent through Kamailio; its RTP reaches the browser
   await agent.command('hangup', callId);
   const [, reason] = await agent.waitEvent('ended', callId, mark);
   assert.equal(reason, 'local-hangup');
-  await wire.waitFor('received', (m) => isResponse(m, 200, callId, 'BYE'), 'the 200 OK to the agent\'s BYE');
+  await wire.waitFor('received', (m) => isResponse(m, 200, callId, 'BYE'), "the 200 OK to the agent's BYE");
   assertSippPassed(await sipp);
 });
 
@@ -54,7 +61,7 @@ test('SIPp hangs up: the agent answers its BYE with 200 and the call ends as rem
   await agent.page.evaluate((id) => window.harness.telephony.sendDtmfInfo(id, '9'), callId);
   const [, reason] = await agent.waitEvent('ended', callId, mark);
   assert.equal(reason, 'remote-hangup');
-  await wire.waitFor('sent', (m) => isResponse(m, 200, callId, 'BYE'), 'the agent\'s 200 OK to SIPp\'s BYE');
+  await wire.waitFor('sent', (m) => isResponse(m, 200, callId, 'BYE'), "the agent's 200 OK to SIPp's BYE");
   // SIPp exits 0 only once that 200 reached it through Kamailio.
   assertSippPassed(await sipp);
 });
@@ -64,8 +71,31 @@ async function sippCallsAgent(scenario: string): Promise<{ sipp: Promise<SippRes
   const mark = await agent.mark();
   const [sipPort, mediaPort] = [await freePort(), await freeMediaPorts()];
   const sipp = runSipp(
-    [`127.0.0.1:${kamailio.sipPort}`, '-sf', scenario, '-s', '1002', '-i', '127.0.0.1', '-p', String(sipPort), '-mi', '127.0.0.1', '-mp', String(mediaPort),
-      '-m', '1', '-l', '1', '-nostdin', '-timeout', '25s', '-timeout_error', '-trace_err', ...(process.env.SIPP_TRACE ? ['-trace_msg'] : [])],
+    [
+      `127.0.0.1:${kamailio.sipPort}`,
+      '-sf',
+      scenario,
+      '-s',
+      '1002',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(sipPort),
+      '-mi',
+      '127.0.0.1',
+      '-mp',
+      String(mediaPort),
+      '-m',
+      '1',
+      '-l',
+      '1',
+      '-nostdin',
+      '-timeout',
+      '25s',
+      '-timeout_error',
+      '-trace_err',
+      ...(process.env.SIPP_TRACE ? ['-trace_msg'] : []),
+    ],
     dir,
   );
   const offered = await agent.waitIncoming(mark);
@@ -81,7 +111,10 @@ async function sippCallsAgent(scenario: string): Promise<{ sipp: Promise<SippRes
 }
 
 function assertSippPassed(result: SippResult): void {
-  const errors = readdirSync(dir).filter((n) => n.endsWith('errors.log')).map((n) => readFileSync(join(dir, n), 'utf8')).join('\n');
+  const errors = readdirSync(dir)
+    .filter((n) => n.endsWith('errors.log'))
+    .map((n) => readFileSync(join(dir, n), 'utf8'))
+    .join('\n');
   assert.equal(result.code, 0, `sipp failed:\n${errors.slice(-4000)}\n${result.output.slice(-1500)}\n--- kamailio ---\n${kamailio.log().slice(-3000)}`);
 }
 
@@ -98,7 +131,11 @@ async function tapSip(page: Page): Promise<SipWire> {
     sent: [],
     received: [],
     waitFor: (direction, match, what, timeout = 5000) =>
-      poll(async () => wire[direction].some(match), timeout, `${what} never went over the agent's WebSocket (${direction}: ${wire[direction].map((m) => m.split('\r\n')[0]).join(' | ')})`),
+      poll(
+        async () => wire[direction].some(match),
+        timeout,
+        `${what} never went over the agent's WebSocket (${direction}: ${wire[direction].map((m) => m.split('\r\n')[0]).join(' | ')})`,
+      ),
   };
   cdp.on('Network.webSocketFrameSent', (e) => wire.sent.push(e.response.payloadData));
   cdp.on('Network.webSocketFrameReceived', (e) => wire.received.push(e.response.payloadData));
@@ -109,6 +146,10 @@ async function tapSip(page: Page): Promise<SipWire> {
 /** A SIP response `status` to `method` in the dialog with SIP Call-ID `callId`. */
 function isResponse(message: string, status: number, callId: string, method: string): boolean {
   const lines = message.split('\r\n');
-  const header = (name: string): string | undefined => lines.find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.slice(name.length + 1).trim();
+  const header = (name: string): string | undefined =>
+    lines
+      .find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))
+      ?.slice(name.length + 1)
+      .trim();
   return lines[0]?.startsWith(`SIP/2.0 ${status} `) === true && header('Call-ID') === callId && (header('CSeq') ?? '').endsWith(` ${method}`);
 }

@@ -36,7 +36,11 @@ test('a hang-up while the call is being taken back after a reload sends the BYE 
   const agentEnded = await waitEvent(agent, 'ended', callId, { timeout: 10_000 });
   assert.equal(agentEnded.args[1], 'local-hangup');
   assert.ok(agentEnded.at >= takeBackAt + HOLD_MS, 'reported ended only once the call was back (the far end answered the take-back)');
-  assert.ok(await hangup >= takeBackAt + HOLD_MS, 'the hang-up resolved once the BYE could go');
+  assert.ok((await hangup) >= takeBackAt + HOLD_MS, 'the hang-up resolved once the BYE could go');
   const agentEvents = (await events(agent)).filter((e) => e.args[0] === callId).map((e) => e.event);
-  assert.deepEqual(agentEvents.filter((e) => e === 'established' || e === 'ended'), ['established', 'ended'], 'back, then ended: in that order, once each');
+  assert.deepEqual(
+    agentEvents.filter((e) => e === 'established' || e === 'ended'),
+    ['established', 'ended'],
+    'back, then ended: in that order, once each',
+  );
 });

@@ -34,7 +34,8 @@ export function takeBackRig(): TakeBackRig {
   const contexts: BrowserContext[] = [];
   before(async () => {
     [browser, web, sip] = await Promise.all([
-      launchChromium(), serveStatic(DIST),
+      launchChromium(),
+      serveStatic(DIST),
       startSipServer({ host: '127.0.0.1', domain: '127.0.0.1', users: ['1001', '1002'].map((username) => ({ username, password: password(username) })) }),
     ]);
   });
@@ -58,29 +59,41 @@ export function takeBackRig(): TakeBackRig {
     return p;
   };
   const config = (user: string, keepDialogs: boolean): HarnessConfig => ({
-    wsUrl: sip.url, domain: '127.0.0.1', username: user, password: password(user), qualityIntervalMs: 1000,
-    backoff: { initialMs: 100, maxMs: 800, factor: 2, jitter: 0.2 }, keepDialogs,
+    wsUrl: sip.url,
+    domain: '127.0.0.1',
+    username: user,
+    password: password(user),
+    qualityIntervalMs: 1000,
+    backoff: { initialMs: 100, maxMs: 800, factor: 2, jitter: 0.2 },
+    keepDialogs,
   });
   return {
     agent: async () => page(await context(), '1001', true),
     farEnd: async (intercept, delivered) => {
       const c = await context();
       const sipHost = new URL(sip.url).host;
-      await c.routeWebSocket((url) => url.host === sipHost, (ws) => {
-        const server = ws.connectToServer();
-        let queue = Promise.resolve();
-        server.onMessage((m) => {
-          const holdMs = typeof m === 'string' ? intercept(m) : 0;
-          if (holdMs > 0) queue = queue.then(() => new Promise((ok) => setTimeout(ok, holdMs)));
-          queue = queue.then(() => {
-            if (typeof m === 'string') delivered?.(m);
-            ws.send(m);
+      await c.routeWebSocket(
+        (url) => url.host === sipHost,
+        (ws) => {
+          const server = ws.connectToServer();
+          let queue = Promise.resolve();
+          server.onMessage((m) => {
+            const holdMs = typeof m === 'string' ? intercept(m) : 0;
+            if (holdMs > 0) queue = queue.then(() => new Promise((ok) => setTimeout(ok, holdMs)));
+            queue = queue.then(() => {
+              if (typeof m === 'string') delivered?.(m);
+              ws.send(m);
+            });
           });
-        });
-        ws.onMessage((m) => server.send(m));
-      });
+          ws.onMessage((m) => server.send(m));
+        },
+      );
       const far = await page(c, '1002', false);
-      await far.waitForFunction(() => window.harness.events.some((e) => e.event === 'registration' && (e.args[0] as { state: string }).state === 'registered'), undefined, { timeout: 10_000 });
+      await far.waitForFunction(
+        () => window.harness.events.some((e) => e.event === 'registration' && (e.args[0] as { state: string }).state === 'registered'),
+        undefined,
+        { timeout: 10_000 },
+      );
       return far;
     },
     reload: async (agent, callId) => {
@@ -95,22 +108,37 @@ export function takeBackRig(): TakeBackRig {
 export const events = (page: Page): Promise<HarnessEvent[]> => page.evaluate(() => window.harness.events);
 
 /** The first `event` of `callId` whose arguments `match` accepts (its source runs in the page). */
-export async function waitEvent(page: Page, event: string, callId: string, options: { readonly match?: (args: readonly unknown[]) => boolean; readonly timeout?: number } = {}): Promise<HarnessEvent> {
+export async function waitEvent(
+  page: Page,
+  event: string,
+  callId: string,
+  options: { readonly match?: (args: readonly unknown[]) => boolean; readonly timeout?: number } = {},
+): Promise<HarnessEvent> {
   const source = (options.match ?? (() => true)).toString();
-  const handle = await page.waitForFunction(({ event, callId, source }) => {
-    const test = new Function('args', `return (${source})(args);`) as (args: readonly unknown[]) => boolean;
-    return window.harness.events.find((e) => e.event === event && e.args[0] === callId && test(e.args)) ?? false;
-  }, { event, callId, source }, { timeout: options.timeout ?? 15_000, polling: 50 });
+  const handle = await page.waitForFunction(
+    ({ event, callId, source }) => {
+      const test = new Function('args', `return (${source})(args);`) as (args: readonly unknown[]) => boolean;
+      return window.harness.events.find((e) => e.event === event && e.args[0] === callId && test(e.args)) ?? false;
+    },
+    { event, callId, source },
+    { timeout: options.timeout ?? 15_000, polling: 50 },
+  );
   return (await handle.jsonValue()) as HarnessEvent;
 }
 
 /** The agent calls the far end, which answers: both sides' call ids, once both are established. */
 export async function answeredCall(agent: Page, far: Page): Promise<{ callId: string; farCallId: string }> {
   const { callId } = await agent.evaluate(() => window.harness.telephony.dial({ target: '1002' }));
-  const farCallId = await far.waitForFunction(() => {
-    const incoming = window.harness.events.find((e) => e.event === 'incoming');
-    return incoming ? (incoming.args[0] as { callId: string }).callId : false;
-  }, undefined, { timeout: 10_000 }).then((h) => h.jsonValue() as Promise<string>);
+  const farCallId = await far
+    .waitForFunction(
+      () => {
+        const incoming = window.harness.events.find((e) => e.event === 'incoming');
+        return incoming ? (incoming.args[0] as { callId: string }).callId : false;
+      },
+      undefined,
+      { timeout: 10_000 },
+    )
+    .then((h) => h.jsonValue() as Promise<string>);
   await far.evaluate((id) => window.harness.telephony.answer(id), farCallId);
   await waitEvent(agent, 'established', callId);
   await waitEvent(far, 'established', farCallId);

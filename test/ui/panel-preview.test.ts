@@ -49,7 +49,6 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.locator('#utility-bar').screenshot({ path: join(SHOTS, `${name}.png`) });
 }
 
-
 function channelLog(page: Page): Promise<ChannelRecord[]> {
   return page.evaluate('window.__channelLog ?? []') as Promise<ChannelRecord[]>;
 }
@@ -78,12 +77,15 @@ function inPage<T>(page: Page, fn: string): Promise<T> {
   return page.evaluate(`(async () => { const { phone, crm, host } = window.preview; ${fn} })()`) as Promise<T>;
 }
 
-test('the panel through an agent\'s calls, by accessible names, with screenshots', { timeout: 120_000 }, async () => {
+test("the panel through an agent's calls, by accessible names, with screenshots", { timeout: 120_000 }, async () => {
   const context = await browser.newContext();
   await context.addInitScript(RECORD_CHANNELS);
   const page = await open(context);
   let dialogs = 0;
-  page.on('dialog', (d) => { dialogs++; void d.dismiss(); });
+  page.on('dialog', (d) => {
+    dialogs++;
+    void d.dismiss();
+  });
 
   // Sign-in: the extension and password typed by the agent.
   await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
@@ -91,16 +93,30 @@ test('the panel through an agent\'s calls, by accessible names, with screenshots
   await page.getByLabel('Extension').fill('1001');
   await page.getByLabel('Password').fill('secret');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('status', { name: 'Connection' }).filter({ hasText: /^Connected$/ }).waitFor();
+  await page
+    .getByRole('status', { name: 'Connection' })
+    .filter({ hasText: /^Connected$/ })
+    .waitFor();
   assert.equal(await page.getByRole('combobox', { name: 'Status' }).inputValue(), 'available');
   assert.equal(await page.getByLabel('Password').count(), 0, 'the sign-in form is gone');
   // What the app persists goes to IndexedDB, and what it shares goes over the tabs' channel: the
   // typed password is in neither.
   const stored = await indexedDbDump(page);
-  assert.deepEqual(stored.filter((r) => r.json.includes('secret')), [], 'the password is in no IndexedDB store');
+  assert.deepEqual(
+    stored.filter((r) => r.json.includes('secret')),
+    [],
+    'the password is in no IndexedDB store',
+  );
   const posted = await channelLog(page);
-  assert.ok(posted.some((m) => m.dir === 'out' && m.json.includes('"registered"')), 'the recorder saw the state posts');
-  assert.deepEqual(posted.filter((m) => m.json.includes('secret')), [], 'the password crossed no channel');
+  assert.ok(
+    posted.some((m) => m.dir === 'out' && m.json.includes('"registered"')),
+    'the recorder saw the state posts',
+  );
+  assert.deepEqual(
+    posted.filter((m) => m.json.includes('secret')),
+    [],
+    'the password crossed no channel',
+  );
   await shot(page, '02-idle');
 
   // An incoming call whose number matches three records: the picker, then Answer with Alt+A.
@@ -146,7 +162,9 @@ test('the panel through an agent\'s calls, by accessible names, with screenshots
   await page.getByRole('button', { name: 'New call' }).click();
   await page.getByLabel('Number to dial').fill('1002');
   await page.getByRole('button', { name: 'Call', exact: true }).click();
-  await page.waitForFunction(() => (window as unknown as { preview: { host: { state: { calls: { state: string }[] } } } }).preview.host.state.calls.some((c) => c.state === 'ringing-out'));
+  await page.waitForFunction(() =>
+    (window as unknown as { preview: { host: { state: { calls: { state: string }[] } } } }).preview.host.state.calls.some((c) => c.state === 'ringing-out'),
+  );
   await inPage(page, `const c = host.state.calls.find((c) => c.remote.number === '1002'); phone.farEnd(c.id).answer();`);
   await page.getByRole('button', { name: 'Swap' }).waitFor();
   await page.getByRole('button', { name: 'Conference' }).first().waitFor();
@@ -163,7 +181,11 @@ test('the panel through an agent\'s calls, by accessible names, with screenshots
   assert.equal(await page.getByRole('button', { name: 'Conference', exact: true }).count(), 0, 'already in conference');
   await page.getByRole('button', { name: 'Leave conference' }).waitFor();
   await page.keyboard.press('Alt+h');
-  await page.waitForFunction(() => (window as unknown as { preview: { host: { state: { calls: { state: string }[] } } } }).preview.host.state.calls.filter((c) => c.state === 'active').length === 1);
+  await page.waitForFunction(
+    () =>
+      (window as unknown as { preview: { host: { state: { calls: { state: string }[] } } } }).preview.host.state.calls.filter((c) => c.state === 'active')
+        .length === 1,
+  );
   await page.getByRole('button', { name: 'Hang up' }).click();
   await page.getByRole('form', { name: 'Wrap-up' }).first().waitFor();
   assert.equal(await page.getByRole('form', { name: 'Wrap-up' }).count(), 2);
@@ -175,9 +197,14 @@ test('the panel through an agent\'s calls, by accessible names, with screenshots
   await shot(page, '08-wrap-up');
   await first.getByRole('button', { name: 'Save' }).click();
   await page.getByRole('form', { name: 'Wrap-up' }).first().getByRole('button', { name: 'Save' }).click();
-  await page.waitForFunction(() => (window as unknown as { preview: { crm: { savedLogs: unknown[] } } }).preview.crm.savedLogs.length === 2, undefined, { timeout: 5000 });
+  await page.waitForFunction(() => (window as unknown as { preview: { crm: { savedLogs: unknown[] } } }).preview.crm.savedLogs.length === 2, undefined, {
+    timeout: 5000,
+  });
   const logs = await inPage<{ fields: Record<string, string> }[]>(page, `return crm.savedLogs;`);
-  assert.ok(logs.some((l) => l.fields['CallDisposition'] === 'Resolved' && String(l.fields['Description']).includes('Asked about the invoice; resolved.')), JSON.stringify(logs));
+  assert.ok(
+    logs.some((l) => l.fields['CallDisposition'] === 'Resolved' && String(l.fields['Description']).includes('Asked about the invoice; resolved.')),
+    JSON.stringify(logs),
+  );
 
   // History and settings.
   await page.getByRole('tab', { name: 'History' }).click();
@@ -187,11 +214,15 @@ test('the panel through an agent\'s calls, by accessible names, with screenshots
   await page.getByRole('combobox', { name: 'Microphone' }).waitFor();
   await page.getByRole('combobox', { name: 'Ringer' }).waitFor();
   await page.getByRole('button', { name: 'Play test tone' }).waitFor();
-  await page.waitForFunction(() => {
-    const panel = document.querySelector('sb-panel');
-    const meter = panel?.shadowRoot?.querySelector('sb-audio-settings')?.shadowRoot?.querySelector('meter');
-    return meter !== null && meter !== undefined && meter.value > 0;
-  }, undefined, { timeout: 5000 });
+  await page.waitForFunction(
+    () => {
+      const panel = document.querySelector('sb-panel');
+      const meter = panel?.shadowRoot?.querySelector('sb-audio-settings')?.shadowRoot?.querySelector('meter');
+      return meter !== null && meter !== undefined && meter.value > 0;
+    },
+    undefined,
+    { timeout: 5000 },
+  );
   await shot(page, '09-settings');
   await page.getByRole('tab', { name: 'Help' }).click();
   await page.getByText('Alt+A answers').waitFor();
@@ -215,7 +246,7 @@ test('the panel through an agent\'s calls, by accessible names, with screenshots
   await context.close();
 });
 
-test('the panel speaks the agent\'s language', async () => {
+test("the panel speaks the agent's language", async () => {
   const context = await browser.newContext();
   const page = await open(context, '?locale=de_DE&signin=1');
   await page.getByRole('tab', { name: 'Verlauf' }).waitFor();
@@ -227,37 +258,61 @@ test('the panel speaks the agent\'s language', async () => {
   await context.close();
 });
 
-test('a second tab mirrors the phone and controls it; when the first closes it takes over and asks to sign in again; no password crosses', { timeout: 60_000 }, async () => {
-  const context = await browser.newContext();
-  await context.addInitScript(RECORD_CHANNELS);
-  const first = await open(context, '?signin=1');
-  await first.getByRole('status', { name: 'Connection' }).filter({ hasText: /^Connected$/ }).waitFor();
-  const second = await open(context);
-  await second.getByText('The phone is active in another Salesforce tab').waitFor();
-  await second.getByRole('status', { name: 'Connection' }).filter({ hasText: /^Connected$/ }).waitFor();
-  // The second tab changes presence; the first (the phone) carries it out.
-  await second.getByRole('combobox', { name: 'Status' }).selectOption('away:Lunch');
-  await first.waitForFunction(() => (window as unknown as { preview: { host: { state: { presence: { status: string; reasonId?: string } } } } }).preview.host.state.presence.reasonId === 'Lunch');
-  await shot(second, '12-second-tab');
-  const heard = await channelLog(second);
-  assert.ok(heard.some((m) => m.dir === 'in' && m.json.includes('"Lunch"')), 'the follower heard the leader\'s state');
-  assert.deepEqual(heard.filter((m) => m.json.includes('secret')), [], 'the follower never received the password');
-  const closedAt = Date.now();
-  await first.close();
-  await second.getByText('The phone is active in another Salesforce tab').waitFor({ state: 'detached', timeout: 2000 });
-  const role = await second.evaluate(() => (window as unknown as { preview: { host: { leadership: { role: string } } } }).preview.host.leadership.role);
-  assert.equal(role, 'leader');
-  assert.ok(Date.now() - closedAt < 2000, `takeover took ${Date.now() - closedAt} ms`);
-  // The typed password stayed in the closed tab: this one asks for it.
-  await second.getByText('The phone moved to this tab; sign in again.').waitFor({ timeout: 5000 });
-  await shot(second, '13-takeover-sign-in-again');
-  await second.getByLabel('Extension').fill('1001');
-  await second.getByLabel('Password').fill('secret');
-  await second.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await second.getByRole('status', { name: 'Connection' }).filter({ hasText: /^Connected$/ }).waitFor();
-  assert.equal(await second.getByText('The phone moved to this tab; sign in again.').count(), 0, 'the notice goes once signed in');
-  await context.close();
-});
+test(
+  'a second tab mirrors the phone and controls it; when the first closes it takes over and asks to sign in again; no password crosses',
+  { timeout: 60_000 },
+  async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(RECORD_CHANNELS);
+    const first = await open(context, '?signin=1');
+    await first
+      .getByRole('status', { name: 'Connection' })
+      .filter({ hasText: /^Connected$/ })
+      .waitFor();
+    const second = await open(context);
+    await second.getByText('The phone is active in another Salesforce tab').waitFor();
+    await second
+      .getByRole('status', { name: 'Connection' })
+      .filter({ hasText: /^Connected$/ })
+      .waitFor();
+    // The second tab changes presence; the first (the phone) carries it out.
+    await second.getByRole('combobox', { name: 'Status' }).selectOption('away:Lunch');
+    await first.waitForFunction(
+      () =>
+        (window as unknown as { preview: { host: { state: { presence: { status: string; reasonId?: string } } } } }).preview.host.state.presence.reasonId ===
+        'Lunch',
+    );
+    await shot(second, '12-second-tab');
+    const heard = await channelLog(second);
+    assert.ok(
+      heard.some((m) => m.dir === 'in' && m.json.includes('"Lunch"')),
+      "the follower heard the leader's state",
+    );
+    assert.deepEqual(
+      heard.filter((m) => m.json.includes('secret')),
+      [],
+      'the follower never received the password',
+    );
+    const closedAt = Date.now();
+    await first.close();
+    await second.getByText('The phone is active in another Salesforce tab').waitFor({ state: 'detached', timeout: 2000 });
+    const role = await second.evaluate(() => (window as unknown as { preview: { host: { leadership: { role: string } } } }).preview.host.leadership.role);
+    assert.equal(role, 'leader');
+    assert.ok(Date.now() - closedAt < 2000, `takeover took ${Date.now() - closedAt} ms`);
+    // The typed password stayed in the closed tab: this one asks for it.
+    await second.getByText('The phone moved to this tab; sign in again.').waitFor({ timeout: 5000 });
+    await shot(second, '13-takeover-sign-in-again');
+    await second.getByLabel('Extension').fill('1001');
+    await second.getByLabel('Password').fill('secret');
+    await second.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await second
+      .getByRole('status', { name: 'Connection' })
+      .filter({ hasText: /^Connected$/ })
+      .waitFor();
+    assert.equal(await second.getByText('The phone moved to this tab; sign in again.').count(), 0, 'the notice goes once signed in');
+    await context.close();
+  },
+);
 
 test('signing in from a follower tab takes the phone to that tab; the password stays there', { timeout: 60_000 }, async () => {
   const context = await browser.newContext();
@@ -269,12 +324,22 @@ test('signing in from a follower tab takes the phone to that tab; the password s
   await second.getByLabel('Extension').fill('1001');
   await second.getByLabel('Password').fill('secret');
   await second.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await second.getByRole('status', { name: 'Connection' }).filter({ hasText: /^Connected$/ }).waitFor();
+  await second
+    .getByRole('status', { name: 'Connection' })
+    .filter({ hasText: /^Connected$/ })
+    .waitFor();
   assert.equal(await second.getByText('The phone is active in another Salesforce tab').count(), 0, 'the tab where the agent signed in holds the phone');
   await first.getByText('The phone is active in another Salesforce tab').waitFor({ timeout: 5000 });
-  await first.getByRole('status', { name: 'Connection' }).filter({ hasText: /^Connected$/ }).waitFor();
+  await first
+    .getByRole('status', { name: 'Connection' })
+    .filter({ hasText: /^Connected$/ })
+    .waitFor();
   for (const page of [first, second]) {
-    assert.deepEqual((await channelLog(page)).filter((m) => m.json.includes('secret')), [], 'no channel message carries the password');
+    assert.deepEqual(
+      (await channelLog(page)).filter((m) => m.json.includes('secret')),
+      [],
+      'no channel message carries the password',
+    );
   }
   await context.close();
 });
@@ -296,14 +361,20 @@ test('in cross-site frames without Web Locks, the tabs still elect one phone ove
   const first = await openTab('?signin=1');
   const denied = await first.frame.evaluate(() => navigator.locks.request('probe', () => 'granted').then(String, (e: Error) => e.name));
   assert.equal(denied, 'SecurityError', 'this Chromium denies Web Locks to a cross-site frame (the case under test)');
-  await first.frame.getByRole('status', { name: 'Connection' }).filter({ hasText: /^Connected$/ }).waitFor();
+  await first.frame
+    .getByRole('status', { name: 'Connection' })
+    .filter({ hasText: /^Connected$/ })
+    .waitFor();
   const second = await openTab('');
   await second.frame.getByText('The phone is active in another Salesforce tab').waitFor({ timeout: 5000 });
   const closedAt = Date.now();
   await first.page.close();
   await second.frame.getByText('The phone is active in another Salesforce tab').waitFor({ state: 'detached', timeout: 2500 });
   const tookMs = Date.now() - closedAt;
-  assert.equal(await second.frame.evaluate(() => (window as unknown as { preview: { host: { leadership: { role: string } } } }).preview.host.leadership.role), 'leader');
+  assert.equal(
+    await second.frame.evaluate(() => (window as unknown as { preview: { host: { leadership: { role: string } } } }).preview.host.leadership.role),
+    'leader',
+  );
   assert.ok(tookMs < 2000, `takeover took ${tookMs} ms`);
   // The typed password never left the first tab: the new phone asks for it.
   await second.frame.getByText('The phone moved to this tab; sign in again.').waitFor({ timeout: 3000 });
@@ -326,7 +397,10 @@ test('the softphone page opened directly explains where it must run', async () =
 test('transfers: consult a colleague then complete, or transfer at once; the quality indicator shows', async () => {
   const context = await browser.newContext();
   const page = await open(context, '?signin=1');
-  await page.getByRole('status', { name: 'Connection' }).filter({ hasText: /^Connected$/ }).waitFor();
+  await page
+    .getByRole('status', { name: 'Connection' })
+    .filter({ hasText: /^Connected$/ })
+    .waitFor();
   await inPage(page, `phone.callAgent({ from: '+14155550100', displayName: 'Katherine Johnson' });`);
   await page.getByRole('button', { name: 'Answer' }).click();
   await page.getByRole('button', { name: 'Hang up' }).waitFor();
@@ -355,7 +429,11 @@ test('transfers: consult a colleague then complete, or transfer at once; the qua
   await page.getByRole('button', { name: 'Transfer now', exact: true }).click();
   await wrapUp.getByText('Transferred to Grace Hopper', { exact: true }).waitFor();
   await wrapUp.getByRole('button', { name: 'Save' }).click();
-  await page.waitForFunction(() => (window as unknown as { preview: { host: { state: { calls: unknown[] } } } }).preview.host.state.calls.length === 0, undefined, { timeout: 5000 });
+  await page.waitForFunction(
+    () => (window as unknown as { preview: { host: { state: { calls: unknown[] } } } }).preview.host.state.calls.length === 0,
+    undefined,
+    { timeout: 5000 },
+  );
   const transferredTo = await inPage<string>(page, `return phone.farEnd(host.state.recent[0].id).transferredTo;`);
   assert.equal(transferredTo, '1003');
   await page.getByRole('tab', { name: 'History' }).click();
@@ -369,9 +447,15 @@ test('transfers: consult a colleague then complete, or transfer at once; the qua
 test('Answer stays where it is while the screen pop fills in the ringing card (match, no match, caller name or none)', { timeout: 60_000 }, async () => {
   const context = await browser.newContext();
   const page = await open(context, '?signin=1');
-  await page.getByRole('status', { name: 'Connection' }).filter({ hasText: /^Connected$/ }).waitFor();
+  await page
+    .getByRole('status', { name: 'Connection' })
+    .filter({ hasText: /^Connected$/ })
+    .waitFor();
   // The pop waits until the test lets it go: the card shows first, its records after.
-  await inPage(page, `const real = crm.screenPop.bind(crm); window.popGate = []; crm.screenPop = (request) => new Promise((release) => window.popGate.push(() => release(real(request))));`);
+  await inPage(
+    page,
+    `const real = crm.screenPop.bind(crm); window.popGate = []; crm.screenPop = (request) => new Promise((release) => window.popGate.push(() => release(real(request))));`,
+  );
   const answer = page.getByRole('button', { name: 'Answer' });
   const cases = [
     { from: '+14155550100', displayName: '', after: 'Related to Contact: Katherine Johnson' },

@@ -26,15 +26,23 @@ let userId: string;
 before(async () => {
   if (!existsSync('dist/app/softphone/softphone.js')) throw new Error('dist/app/softphone is missing: run `npm run build` first.');
   sip = await startSipServer({
-    host: '127.0.0.1', port: 0, domain: 'switchboard.test',
-    users: [{ username: '1001', password: 'pw1001' }, { username: '1002', password: 'pw1002', displayName: 'Caller Two' }],
+    host: '127.0.0.1',
+    port: 0,
+    domain: 'switchboard.test',
+    users: [
+      { username: '1001', password: 'pw1001' },
+      { username: '1002', password: 'pw1002', displayName: 'Caller Two' },
+    ],
   });
   harness = await startHarness();
   dist = await serveStatic('dist');
   userId = await harness.defaultUserId();
   // The call center points at this run's SIP server (Chromium refuses port 5060 as unsafe).
   const xml = callCenterXml({ internalName: 'SwitchboardSmoke', adapterUrl: '/softphone/' }).replace('ws://127.0.0.1:5060', sip.url);
-  const imported = await harness.api<{ callCenter?: { Id: string } }>('POST', '/emulator/api/console/setup/call-centers/import', { text: xml, fileName: 'smoke.xml' });
+  const imported = await harness.api<{ callCenter?: { Id: string } }>('POST', '/emulator/api/console/setup/call-centers/import', {
+    text: xml,
+    fileName: 'smoke.xml',
+  });
   assert.ok(imported.body.callCenter, JSON.stringify(imported.body));
   const assigned = await harness.api('POST', '/emulator/api/console/setup/assign', { userId, callCenterId: imported.body.callCenter.Id });
   assert.equal(assigned.status, 200);
@@ -72,7 +80,12 @@ test('the softphone in the console: sign in, take a call, hold, wrap up; a secon
   await connected(first.frame).waitFor({ timeout: 10_000 });
   assert.equal(sip.registrations('1001').length, 1);
 
-  const caller = await Agent.open(harness.browser, dist.url, { name: 'embedded', wsUrl: sip.url, domain: 'switchboard.test', passwordOf: (u) => `pw${u}`, restart: async () => {}, stop: async () => {} }, '1002');
+  const caller = await Agent.open(
+    harness.browser,
+    dist.url,
+    { name: 'embedded', wsUrl: sip.url, domain: 'switchboard.test', passwordOf: (u) => `pw${u}`, restart: async () => {}, stop: async () => {} },
+    '1002',
+  );
   try {
     await caller.waitEvent('registration', 'registered');
     await caller.dial('1001');

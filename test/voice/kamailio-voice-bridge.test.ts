@@ -46,7 +46,16 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sb-kam-voice-'));
   const files = generateKeyPair(dir);
   scrt = await startFakeScrt({ certificatePem: files.certificate, orgId: ORG, callCenter: CENTER, providerName: 'Switchboard' });
-  const client = new ScrtClient({ scrtUrl: scrt.url, orgId: ORG, callCenter: CENTER, providerName: 'Switchboard', key: loadPrivateKey({ file: files.keyPath }), logger, timeoutMs: 5000, attempts: 1 });
+  const client = new ScrtClient({
+    scrtUrl: scrt.url,
+    orgId: ORG,
+    callCenter: CENTER,
+    providerName: 'Switchboard',
+    key: loadPrivateKey({ file: files.keyPath }),
+    logger,
+    timeoutMs: 5000,
+    attempts: 1,
+  });
   bridge = await startVoiceBridge({ client, port: 0, logger, token: TOKEN });
   kamailio = await startKamailio({ ringGroups: { '5000': ['2001', '2002'] }, voiceBridge: { url: bridge.url, token: TOKEN } });
 });
@@ -65,16 +74,36 @@ test('an inbound call to a ring group: both agents get the VoiceCall id; the cal
   const [i1, i2] = await Promise.all([a1.invitations.next('offer to 2001'), a2.invitations.next('offer to 2002')]);
   const callId = i1.request.callId;
   const record = scrt.calls.get(callId);
-  assert.ok(record, `a VoiceCall for ${callId}; bridge saw ${JSON.stringify(scrt.requests.map((r) => r.body))}\n${kamailio.log().split('\n').filter((l) => /voice bridge|http_client/i.test(l)).slice(-10).join('\n')}`);
+  assert.ok(
+    record,
+    `a VoiceCall for ${callId}; bridge saw ${JSON.stringify(scrt.requests.map((r) => r.body))}\n${kamailio
+      .log()
+      .split('\n')
+      .filter((l) => /voice bridge|http_client/i.test(l))
+      .slice(-10)
+      .join('\n')}`,
+  );
   assert.equal(header(i1), record.id);
   assert.equal(header(i2), record.id);
-  assert.deepEqual({ from: record.created.from, to: record.created.to, vendorCallKey: record.created.vendorCallKey }, { from: CUSTOMER, to: '5000', vendorCallKey: callId });
+  assert.deepEqual(
+    { from: record.created.from, to: record.created.to, vendorCallKey: record.created.vendorCallKey },
+    { from: CUSTOMER, to: '5000', vendorCallKey: callId },
+  );
   assert.equal(scrt.requests.at(-1)?.headers['telephony-provider-name'], 'Switchboard');
   await i2.accept();
   assert.equal((await call.outcome).kind, 'established');
   await reach(i1, SessionState.Terminated);
   await call.inviter.bye();
-  await until(() => record.updates.length > 0 || undefined, `the end: ${kamailio.log().split('\n').filter((l) => /voice bridge/i.test(l)).slice(-5).join('\n')}`, 5000);
+  await until(
+    () => record.updates.length > 0 || undefined,
+    `the end: ${kamailio
+      .log()
+      .split('\n')
+      .filter((l) => /voice bridge/i.test(l))
+      .slice(-5)
+      .join('\n')}`,
+    5000,
+  );
   assert.equal(record.updates[0].disconnectReason, 'CUSTOMER_DISCONNECT');
   assert.equal(record.updates.length, 1);
 });

@@ -43,7 +43,16 @@ before(async () => {
   </section>
 </callCenter>`);
   conn = new Connection({ instanceUrl: app.lightningOrigin, accessToken: app.apiToken, version: '62.0' });
-  const client = (keyPath: string): ScrtClient => new ScrtClient({ scrtUrl: app.lightningOrigin, orgId: ORG_ID, callCenter: CENTER, providerName: 'Switchboard', key: loadPrivateKey({ file: keyPath }), logger: silentLogger, timeoutMs: 3000 });
+  const client = (keyPath: string): ScrtClient =>
+    new ScrtClient({
+      scrtUrl: app.lightningOrigin,
+      orgId: ORG_ID,
+      callCenter: CENTER,
+      providerName: 'Switchboard',
+      key: loadPrivateKey({ file: keyPath }),
+      logger: silentLogger,
+      timeoutMs: 3000,
+    });
   bridge = await startVoiceBridge({ client: client(trusted.keyPath), port: 0, logger: silentLogger });
   untrusted = await startVoiceBridge({ client: client(stranger.keyPath), port: 0, logger: silentLogger });
   f = await fixture({ voiceBridge: { url: bridge.url } });
@@ -60,48 +69,59 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('a customer call: the agent INVITE carries the VoiceCall the emulator holds; hanging up closes it with its hold metrics', { timeout: 30_000 }, async () => {
-  const agent = await f.phone('1001');
-  const customer = await f.phone('guest');
-  const call = customer.call('1001');
-  const offer = await agent.invitations.next('the customer call');
-  const callId = offer.request.callId;
-  const id = offer.request.getHeader('X-Salesforce-VoiceCall-Id');
-  assert.match(String(id), /^0LQ[A-Za-z0-9]{15}$/, JSON.stringify(events));
-  const rows = await conn.query<Record<string, unknown>>(`SELECT Id, VendorCallKey, CallType, FromPhoneNumber, ToPhoneNumber, IsActiveCall FROM VoiceCall WHERE VendorCallKey = '${callId}'`);
-  assert.equal(rows.totalSize, 1);
-  const row = rows.records[0]!;
-  assert.deepEqual([row.Id, row.CallType, row.FromPhoneNumber, row.ToPhoneNumber, row.IsActiveCall], [id, 'Inbound', 'guest', '1001', true]);
-  await offer.accept();
-  await call.outcome;
-  const answered = Date.now();
-  // A hold of about two seconds, by re-INVITE (sendonly, then sendrecv), inside a call of about three.
-  const reInvite = (hold: boolean): Promise<void> => {
-    call.inviter.sessionDescriptionHandlerOptionsReInvite = { hold } as object;
-    return new Promise<void>((resolve, reject) => {
-      void call.inviter.invite({ requestDelegate: { onAccept: () => resolve(), onReject: (r) => reject(new Error(`re-INVITE ${r.message.statusCode}`)) } });
-    });
-  };
-  await reInvite(true);
-  const held = Date.now();
-  await new Promise((r) => setTimeout(r, 2000));
-  await reInvite(false);
-  const heldMs = Date.now() - held;
-  await new Promise((r) => setTimeout(r, 1000));
-  await call.inviter.bye();
-  const talkedMs = Date.now() - answered - heldMs;
-  await until(() => events.some((e) => e.kind === 'ended' && e.callId === callId) || undefined, 'the end sent', 5000);
-  const ended = await conn.query<Record<string, unknown>>(`SELECT CallEndDateTime, CallAcceptDateTime, CallDurationInSeconds, DisconnectReason, IsActiveCall, NumberOfHolds, TotalHoldDuration, LongestHoldDuration, AgentInteractionDuration FROM VoiceCall WHERE VendorCallKey = '${callId}'`);
-  const e = ended.records[0]!;
-  assert.equal(e.DisconnectReason, 'CUSTOMER_DISCONNECT');
-  assert.equal(e.IsActiveCall, false);
-  assert.ok(typeof e.CallEndDateTime === 'string' && Number(e.CallDurationInSeconds) >= 1, JSON.stringify(e));
-  assert.ok(Math.abs(Date.parse(String(e.CallAcceptDateTime)) - answered) < 1000, `accepted at ${String(e.CallAcceptDateTime)}`);
-  assert.equal(e.NumberOfHolds, 1);
-  assert.ok(Math.abs(Number(e.TotalHoldDuration) - heldMs / 1000) <= 1, `TotalHoldDuration ${String(e.TotalHoldDuration)} s ≈ ${heldMs} ms`);
-  assert.equal(e.LongestHoldDuration, e.TotalHoldDuration);
-  assert.ok(Math.abs(Number(e.AgentInteractionDuration) - talkedMs / 1000) <= 1, `AgentInteractionDuration ${String(e.AgentInteractionDuration)} s ≈ ${talkedMs} ms`);
-});
+test(
+  'a customer call: the agent INVITE carries the VoiceCall the emulator holds; hanging up closes it with its hold metrics',
+  { timeout: 30_000 },
+  async () => {
+    const agent = await f.phone('1001');
+    const customer = await f.phone('guest');
+    const call = customer.call('1001');
+    const offer = await agent.invitations.next('the customer call');
+    const callId = offer.request.callId;
+    const id = offer.request.getHeader('X-Salesforce-VoiceCall-Id');
+    assert.match(String(id), /^0LQ[A-Za-z0-9]{15}$/, JSON.stringify(events));
+    const rows = await conn.query<Record<string, unknown>>(
+      `SELECT Id, VendorCallKey, CallType, FromPhoneNumber, ToPhoneNumber, IsActiveCall FROM VoiceCall WHERE VendorCallKey = '${callId}'`,
+    );
+    assert.equal(rows.totalSize, 1);
+    const row = rows.records[0]!;
+    assert.deepEqual([row.Id, row.CallType, row.FromPhoneNumber, row.ToPhoneNumber, row.IsActiveCall], [id, 'Inbound', 'guest', '1001', true]);
+    await offer.accept();
+    await call.outcome;
+    const answered = Date.now();
+    // A hold of about two seconds, by re-INVITE (sendonly, then sendrecv), inside a call of about three.
+    const reInvite = (hold: boolean): Promise<void> => {
+      call.inviter.sessionDescriptionHandlerOptionsReInvite = { hold } as object;
+      return new Promise<void>((resolve, reject) => {
+        void call.inviter.invite({ requestDelegate: { onAccept: () => resolve(), onReject: (r) => reject(new Error(`re-INVITE ${r.message.statusCode}`)) } });
+      });
+    };
+    await reInvite(true);
+    const held = Date.now();
+    await new Promise((r) => setTimeout(r, 2000));
+    await reInvite(false);
+    const heldMs = Date.now() - held;
+    await new Promise((r) => setTimeout(r, 1000));
+    await call.inviter.bye();
+    const talkedMs = Date.now() - answered - heldMs;
+    await until(() => events.some((e) => e.kind === 'ended' && e.callId === callId) || undefined, 'the end sent', 5000);
+    const ended = await conn.query<Record<string, unknown>>(
+      `SELECT CallEndDateTime, CallAcceptDateTime, CallDurationInSeconds, DisconnectReason, IsActiveCall, NumberOfHolds, TotalHoldDuration, LongestHoldDuration, AgentInteractionDuration FROM VoiceCall WHERE VendorCallKey = '${callId}'`,
+    );
+    const e = ended.records[0]!;
+    assert.equal(e.DisconnectReason, 'CUSTOMER_DISCONNECT');
+    assert.equal(e.IsActiveCall, false);
+    assert.ok(typeof e.CallEndDateTime === 'string' && Number(e.CallDurationInSeconds) >= 1, JSON.stringify(e));
+    assert.ok(Math.abs(Date.parse(String(e.CallAcceptDateTime)) - answered) < 1000, `accepted at ${String(e.CallAcceptDateTime)}`);
+    assert.equal(e.NumberOfHolds, 1);
+    assert.ok(Math.abs(Number(e.TotalHoldDuration) - heldMs / 1000) <= 1, `TotalHoldDuration ${String(e.TotalHoldDuration)} s ≈ ${heldMs} ms`);
+    assert.equal(e.LongestHoldDuration, e.TotalHoldDuration);
+    assert.ok(
+      Math.abs(Number(e.AgentInteractionDuration) - talkedMs / 1000) <= 1,
+      `AgentInteractionDuration ${String(e.AgentInteractionDuration)} s ≈ ${talkedMs} ms`,
+    );
+  },
+);
 
 test('a bridge whose key the contact center does not trust: Salesforce refuses, the call rings without the header', { timeout: 30_000 }, async () => {
   const agent = await g.phone('1002');

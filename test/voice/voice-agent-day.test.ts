@@ -47,7 +47,12 @@ let agentContext: BrowserContext;
 let page: Page;
 
 /** What the hop saw of the creates (POST …/voiceCalls): the Call-ID, whether it was held, and the emulator's answer. */
-interface SeenCreate { vendorCallKey: string; held: boolean; status?: number; voiceCallId?: string }
+interface SeenCreate {
+  vendorCallKey: string;
+  held: boolean;
+  status?: number;
+  voiceCallId?: string;
+}
 const creates: SeenCreate[] = [];
 /**
  * Set by a test: the next create is held this long, either before it goes on to the emulator
@@ -58,21 +63,35 @@ let slowNextCreate: { ms: number; at: 'request' | 'answer' } | undefined;
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface VoiceView {
-  state: { phase: string; call: { callId: string; phase: string; voiceCallId?: string; onHold: boolean } | null; participant: { phase: string } | null; merged: boolean; wrapUp: unknown; status: { statusName: string } | null; notices: { message: string }[] };
+  state: {
+    phase: string;
+    call: { callId: string; phase: string; voiceCallId?: string; onHold: boolean } | null;
+    participant: { phase: string } | null;
+    merged: boolean;
+    wrapUp: unknown;
+    status: { statusName: string } | null;
+    notices: { message: string }[];
+  };
   wire: { direction: string; type: string }[];
 }
 const voice = (): Promise<VoiceView> => page.evaluate(() => (window as unknown as { __console: { voice(): VoiceView } }).__console.voice());
-const currentRecord = (): Promise<string | undefined> => page.evaluate(() => (window as unknown as { __console: { currentTab(): { recordId?: string } | null } }).__console.currentTab()?.recordId);
+const currentRecord = (): Promise<string | undefined> =>
+  page.evaluate(() => (window as unknown as { __console: { currentTab(): { recordId?: string } | null } }).__console.currentTab()?.recordId);
 const phone = () => page.getByRole('region', { name: 'Phone' });
 const connectorFrame = (): Frame => {
   const f = page.frames().find((x) => x.url().startsWith(`${app.vfOrigin}/voice/`));
-  assert.ok(f, 'the connector frame is the emulator\'s /voice/ page');
+  assert.ok(f, "the connector frame is the emulator's /voice/ page");
   return f;
 };
 /** Waits until `read` (audio bytes received) grows by more than 4000 bytes. */
 async function audioGrows(read: () => Promise<number>, what: string): Promise<void> {
   const start = await read().catch(() => 0);
-  await until(what, async () => (await read().catch(() => 0)) - start, (d) => d > 4000, 15_000);
+  await until(
+    what,
+    async () => (await read().catch(() => 0)) - start,
+    (d) => d > 4000,
+    15_000,
+  );
 }
 /** The SIP phone page's status line (its latest call state). */
 const lineSays = (p: Page, text: RegExp): Promise<void> => p.getByRole('status').filter({ hasText: text }).waitFor({ timeout: 10_000 });
@@ -87,72 +106,114 @@ function body(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-before(async () => {
-  const keys = makeTelephonyKeys();
-  app = await startConsole({ dbFile: ':memory:', strictOrigins: true, surface: 'voice', voiceCertificate: keys.certificate });
-  // The bridge reaches the emulator's HTTPS API by 127.0.0.1 through this hop, which accepts the
-  // emulator's throwaway certificate (the bridge itself accepts no untrusted one) and can play a
-  // slow Salesforce: it holds a create or its answer, and hands it on all the same.
-  hop = createServer((req, res) => {
-    void (async () => {
-      const payload = await body(req);
-      const isCreate = req.method === 'POST' && /\/telephony\/v1\/voiceCalls$/.test(req.url ?? '');
-      let seen: SeenCreate | undefined;
-      let slow: typeof slowNextCreate;
-      if (isCreate) {
-        slow = slowNextCreate;
-        slowNextCreate = undefined;
-        seen = { vendorCallKey: String((JSON.parse(payload.toString('utf8')) as { vendorCallKey?: unknown }).vendorCallKey), held: slow !== undefined };
-        creates.push(seen);
-        if (slow?.at === 'request') await pause(slow.ms);
-      }
-      const upstream = request({ host: '127.0.0.1', port: app.port, method: req.method, path: req.url, headers: { ...req.headers, host: `127.0.0.1:${app.port}` }, rejectUnauthorized: false }, (up) => {
-        const chunks: Buffer[] = [];
-        up.on('data', (c: Buffer) => chunks.push(c));
-        up.on('end', () => void (async () => {
-          const answer = Buffer.concat(chunks);
-          if (seen) {
-            seen.status = up.statusCode;
-            seen.voiceCallId = (JSON.parse(answer.toString('utf8') || '{}') as { voiceCallId?: string }).voiceCallId;
-          }
-          if (slow?.at === 'answer') await pause(slow.ms);
-          // The bridge may have given up on a held create already: nobody reads this answer then.
+before(
+  async () => {
+    const keys = makeTelephonyKeys();
+    app = await startConsole({ dbFile: ':memory:', strictOrigins: true, surface: 'voice', voiceCertificate: keys.certificate });
+    // The bridge reaches the emulator's HTTPS API by 127.0.0.1 through this hop, which accepts the
+    // emulator's throwaway certificate (the bridge itself accepts no untrusted one) and can play a
+    // slow Salesforce: it holds a create or its answer, and hands it on all the same.
+    hop = createServer((req, res) => {
+      void (async () => {
+        const payload = await body(req);
+        const isCreate = req.method === 'POST' && /\/telephony\/v1\/voiceCalls$/.test(req.url ?? '');
+        let seen: SeenCreate | undefined;
+        let slow: typeof slowNextCreate;
+        if (isCreate) {
+          slow = slowNextCreate;
+          slowNextCreate = undefined;
+          seen = { vendorCallKey: String((JSON.parse(payload.toString('utf8')) as { vendorCallKey?: unknown }).vendorCallKey), held: slow !== undefined };
+          creates.push(seen);
+          if (slow?.at === 'request') await pause(slow.ms);
+        }
+        const upstream = request(
+          {
+            host: '127.0.0.1',
+            port: app.port,
+            method: req.method,
+            path: req.url,
+            headers: { ...req.headers, host: `127.0.0.1:${app.port}` },
+            rejectUnauthorized: false,
+          },
+          (up) => {
+            const chunks: Buffer[] = [];
+            up.on('data', (c: Buffer) => chunks.push(c));
+            up.on(
+              'end',
+              () =>
+                void (async () => {
+                  const answer = Buffer.concat(chunks);
+                  if (seen) {
+                    seen.status = up.statusCode;
+                    seen.voiceCallId = (JSON.parse(answer.toString('utf8') || '{}') as { voiceCallId?: string }).voiceCallId;
+                  }
+                  if (slow?.at === 'answer') await pause(slow.ms);
+                  // The bridge may have given up on a held create already: nobody reads this answer then.
+                  if (!res.destroyed) {
+                    res.writeHead(up.statusCode ?? 502, up.headers);
+                    res.end(answer);
+                  }
+                })(),
+            );
+          },
+        );
+        upstream.on('error', (e) => {
           if (!res.destroyed) {
-            res.writeHead(up.statusCode ?? 502, up.headers);
-            res.end(answer);
+            res.writeHead(502);
+            res.end(e.message);
           }
-        })());
+        });
+        upstream.end(payload);
+      })().catch((e: unknown) => {
+        if (!res.destroyed) {
+          res.writeHead(500);
+          res.end(String(e));
+        }
       });
-      upstream.on('error', (e) => { if (!res.destroyed) { res.writeHead(502); res.end(e.message); } });
-      upstream.end(payload);
-    })().catch((e: unknown) => { if (!res.destroyed) { res.writeHead(500); res.end(String(e)); } });
-  });
-  await new Promise<void>((resolve) => hop.listen(0, '127.0.0.1', resolve));
-  const client = new ScrtClient({
-    scrtUrl: `http://127.0.0.1:${(hop.address() as AddressInfo).port}`, orgId: ORG_ID, callCenter: DEMO_VOICE_CALL_CENTER.internalName,
-    providerName: 'Switchboard', key: keys.privateKey, logger: silentLogger, timeoutMs: ATTEMPT_MS, attempts: 3,
-  });
-  bridge = await startVoiceBridge({ client, port: 0, logger: silentLogger });
-  sip = await startSipServer({
-    domain: DEMO_SIP_DOMAIN,
-    users: DEMO_AGENTS.map(({ username, password, displayName }) => ({ username, password, displayName })),
-    guests: [CALLER],
-    ringGroups: { [DEMO_SUPPORT_NUMBER]: [DEMO_AGENTS[0]!.username] },
-    voiceBridge: { url: bridge.url, waitMs: SIP_WAIT_MS },
-  });
-  const voiceCenter = app.data.callCenters().find((c) => c.InternalName === DEMO_VOICE_CALL_CENTER.internalName)!;
-  app.data.setCallCenterItem(voiceCenter.Id, 'switchboard', 'sipWebSocketUrl', sip.url);
-  browser = await launchChromium(STRICT_CHROMIUM_ARGS);
-  agentContext = await browser.newContext();
-  await agentContext.addInitScript(PEER_CONNECTION_PROBE);
-  page = await agentContext.newPage();
-  await page.goto(app.consoleUrl(DEMO.agent.username));
-  await page.waitForFunction(() => document.body.dataset.consoleReady === 'true', undefined, { timeout: 15_000 });
-  await until('the Voice connector ready', () => voice(), (v) => v.state.phase === 'ready', 20_000);
-  await page.getByRole('button', { name: /Omni-Channel/ }).click();
-  await page.getByRole('radio', { name: 'Available' }).click();
-  await until('Available confirmed by the connector', () => voice(), (v) => v.state.status?.statusName === 'Available');
-}, { timeout: 60_000 });
+    });
+    await new Promise<void>((resolve) => hop.listen(0, '127.0.0.1', resolve));
+    const client = new ScrtClient({
+      scrtUrl: `http://127.0.0.1:${(hop.address() as AddressInfo).port}`,
+      orgId: ORG_ID,
+      callCenter: DEMO_VOICE_CALL_CENTER.internalName,
+      providerName: 'Switchboard',
+      key: keys.privateKey,
+      logger: silentLogger,
+      timeoutMs: ATTEMPT_MS,
+      attempts: 3,
+    });
+    bridge = await startVoiceBridge({ client, port: 0, logger: silentLogger });
+    sip = await startSipServer({
+      domain: DEMO_SIP_DOMAIN,
+      users: DEMO_AGENTS.map(({ username, password, displayName }) => ({ username, password, displayName })),
+      guests: [CALLER],
+      ringGroups: { [DEMO_SUPPORT_NUMBER]: [DEMO_AGENTS[0]!.username] },
+      voiceBridge: { url: bridge.url, waitMs: SIP_WAIT_MS },
+    });
+    const voiceCenter = app.data.callCenters().find((c) => c.InternalName === DEMO_VOICE_CALL_CENTER.internalName)!;
+    app.data.setCallCenterItem(voiceCenter.Id, 'switchboard', 'sipWebSocketUrl', sip.url);
+    browser = await launchChromium(STRICT_CHROMIUM_ARGS);
+    agentContext = await browser.newContext();
+    await agentContext.addInitScript(PEER_CONNECTION_PROBE);
+    page = await agentContext.newPage();
+    await page.goto(app.consoleUrl(DEMO.agent.username));
+    await page.waitForFunction(() => document.body.dataset.consoleReady === 'true', undefined, { timeout: 15_000 });
+    await until(
+      'the Voice connector ready',
+      () => voice(),
+      (v) => v.state.phase === 'ready',
+      20_000,
+    );
+    await page.getByRole('button', { name: /Omni-Channel/ }).click();
+    await page.getByRole('radio', { name: 'Available' }).click();
+    await until(
+      'Available confirmed by the connector',
+      () => voice(),
+      (v) => v.state.status?.statusName === 'Available',
+    );
+  },
+  { timeout: 60_000 },
+);
 
 after(async () => {
   await browser?.close().catch(() => {});
@@ -170,21 +231,26 @@ it('a known caller: ring, pop, accept, hold and resume, consult, transfer, wrap-
   await colleague.evaluate(PEER_CONNECTION_PROBE);
 
   await customer.getByRole('button', { name: 'Call', exact: true }).click();
-  const ringing = await until('the call ringing in the phone', () => voice(), (v) => v.state.call?.phase === 'ringing');
+  const ringing = await until(
+    'the call ringing in the phone',
+    () => voice(),
+    (v) => v.state.call?.phase === 'ringing',
+  );
   const vendorCallKey = ringing.state.call!.callId;
   const voiceCallId = ringing.state.call!.voiceCallId!;
   assert.match(voiceCallId, /^0LQ/, 'the connector passed the VoiceCall Id of X-Salesforce-VoiceCall-Id');
   await phone().getByText(`Incoming call from ${DEMO.uniqueContact.name}`, { exact: false }).waitFor({ timeout: 10_000 });
   await until('the VoiceCall record page', currentRecord, (id) => id === voiceCallId);
-  assert.equal(app.data.record(voiceCallId)?.fields.RelatedRecordId, DEMO.uniqueContact.id, 'the pop related the caller\'s contact');
+  assert.equal(app.data.record(voiceCallId)?.fields.RelatedRecordId, DEMO.uniqueContact.id, "the pop related the caller's contact");
 
   await phone().getByRole('button', { name: 'Accept' }).click();
-  await until('connected', () => voice(), (v) => v.state.call?.phase === 'connected');
+  await until(
+    'connected',
+    () => voice(),
+    (v) => v.state.call?.phase === 'connected',
+  );
   await lineSays(customer, /: connected$/);
-  await Promise.all([
-    audioGrows(received(connectorFrame()), 'the agent hears the customer'),
-    audioGrows(received(customer), 'the customer hears the agent'),
-  ]);
+  await Promise.all([audioGrows(received(connectorFrame()), 'the agent hears the customer'), audioGrows(received(customer), 'the customer hears the agent')]);
 
   // Each hold is bracketed: at least from when the customer's phone says so to the click that ends
   // it, at most from the click that starts it to when the customer's phone says it is over.
@@ -208,17 +274,32 @@ it('a known caller: ring, pop, accept, hold and resume, consult, transfer, wrap-
   await phone().getByRole('textbox', { name: 'Transfer or consult number' }).fill(COLLEAGUE.username);
   const clickedConsult = Date.now();
   await phone().getByRole('button', { name: 'Consult' }).click();
-  await until('the colleague ringing as the third party', () => voice(), (v) => v.state.participant?.phase === 'ringing');
+  await until(
+    'the colleague ringing as the third party',
+    () => voice(),
+    (v) => v.state.participant?.phase === 'ringing',
+  );
   // A consultation holds the customer too: the phone system counts it as a hold.
   await lineSays(customer, /: on hold$/);
   const heardConsultHold = Date.now();
   await colleague.getByRole('button', { name: /^Answer call from / }).click({ timeout: 10_000 });
-  await until('the colleague connected', () => voice(), (v) => v.state.participant?.phase === 'connected');
-  await phone().getByRole('status', { name: 'Third party' }).getByText(/connected/).waitFor({ timeout: 10_000 });
+  await until(
+    'the colleague connected',
+    () => voice(),
+    (v) => v.state.participant?.phase === 'connected',
+  );
+  await phone()
+    .getByRole('status', { name: 'Third party' })
+    .getByText(/connected/)
+    .waitFor({ timeout: 10_000 });
   await pause(3000); // the consultation's hold is the longer one
   const clickedConference = Date.now();
   await phone().getByRole('button', { name: 'Conference' }).click();
-  await until('all three in conference', () => voice(), (v) => v.state.merged);
+  await until(
+    'all three in conference',
+    () => voice(),
+    (v) => v.state.merged,
+  );
   await lineSays(customer, /: connected$/);
   holds.push({ min: clickedConference - heardConsultHold, max: Date.now() - clickedConsult });
   // Leaving a two-party conference hands the customer to the colleague (REFER with Replaces).
@@ -229,7 +310,11 @@ it('a known caller: ring, pop, accept, hold and resume, consult, transfer, wrap-
   await phone().getByRole('combobox', { name: 'Disposition' }).selectOption({ label: 'Follow-up needed' });
   await phone().getByRole('textbox', { name: 'Notes' }).fill('Invoice question; Bob takes it from here.');
   await phone().getByRole('button', { name: 'Done' }).click();
-  await until('disposition saved', async () => app.voiceCalls.require(voiceCallId).callDisposition, (d) => d === 'FollowUp');
+  await until(
+    'disposition saved',
+    async () => app.voiceCalls.require(voiceCallId).callDisposition,
+    (d) => d === 'FollowUp',
+  );
   // The phone is ready to dial once the agent's leg is released too: the connector may start after-call
   // work before its HANGUP, which waits for the handover (REFER with Replaces) to complete between two
   // browser phones; a full suite on 2 cores once took longer than 10 s.
@@ -237,19 +322,47 @@ it('a known caller: ring, pop, accept, hold and resume, consult, transfer, wrap-
 
   // The customer and the colleague finish; the transfer leg ends too.
   await customer.getByRole('button', { name: /^Hang up call with / }).click();
-  await until('the bridge closed the call', async () => app.voiceCalls.require(voiceCallId), (c) => c.endTime !== null);
+  await until(
+    'the bridge closed the call',
+    async () => app.voiceCalls.require(voiceCallId),
+    (c) => c.endTime !== null,
+  );
 
   const f = app.data.record(voiceCallId)!.fields;
   const start = Date.parse(String(f.CallStartDateTime));
   const end = Date.parse(String(f.CallEndDateTime));
   const accepted = Date.parse(String(f.CallAcceptDateTime));
   assert.ok(Number.isFinite(start) && Number.isFinite(end) && Number.isFinite(accepted), JSON.stringify(f));
-  assert.ok(start <= accepted && accepted <= end, `start ${String(f.CallStartDateTime)} ≤ accept ${String(f.CallAcceptDateTime)} ≤ end ${String(f.CallEndDateTime)}`);
-  assert.ok(Math.abs(Number(f.CallDurationInSeconds) - (end - start) / 1000) <= 1, `duration ${String(f.CallDurationInSeconds)} s matches ${(end - start) / 1000} s`);
+  assert.ok(
+    start <= accepted && accepted <= end,
+    `start ${String(f.CallStartDateTime)} ≤ accept ${String(f.CallAcceptDateTime)} ≤ end ${String(f.CallEndDateTime)}`,
+  );
+  assert.ok(
+    Math.abs(Number(f.CallDurationInSeconds) - (end - start) / 1000) <= 1,
+    `duration ${String(f.CallDurationInSeconds)} s matches ${(end - start) / 1000} s`,
+  );
   assert.ok(Number(f.CallDurationInSeconds) >= 2, 'a call with hold and a consultation lasts some seconds');
   assert.deepEqual(
-    { VendorCallKey: f.VendorCallKey, CallType: f.CallType, FromPhoneNumber: f.FromPhoneNumber, ToPhoneNumber: f.ToPhoneNumber, CallDisposition: f.CallDisposition, RelatedRecordId: f.RelatedRecordId, UserId: f.UserId, IsActiveCall: f.IsActiveCall },
-    { VendorCallKey: vendorCallKey, CallType: 'Inbound', FromPhoneNumber: CALLER, ToPhoneNumber: DEMO_SUPPORT_NUMBER, CallDisposition: 'FollowUp', RelatedRecordId: DEMO.uniqueContact.id, UserId: DEMO.agent.id, IsActiveCall: false },
+    {
+      VendorCallKey: f.VendorCallKey,
+      CallType: f.CallType,
+      FromPhoneNumber: f.FromPhoneNumber,
+      ToPhoneNumber: f.ToPhoneNumber,
+      CallDisposition: f.CallDisposition,
+      RelatedRecordId: f.RelatedRecordId,
+      UserId: f.UserId,
+      IsActiveCall: f.IsActiveCall,
+    },
+    {
+      VendorCallKey: vendorCallKey,
+      CallType: 'Inbound',
+      FromPhoneNumber: CALLER,
+      ToPhoneNumber: DEMO_SUPPORT_NUMBER,
+      CallDisposition: 'FollowUp',
+      RelatedRecordId: DEMO.uniqueContact.id,
+      UserId: DEMO.agent.id,
+      IsActiveCall: false,
+    },
   );
   assert.equal(f.Description, 'Invoice question; Bob takes it from here.');
   // Measured by the SIP server from the re-INVITEs, sent by the bridge with the end.
@@ -257,25 +370,49 @@ it('a known caller: ring, pop, accept, hold and resume, consult, transfer, wrap-
   assert.equal(f.NumberOfHolds, holds.length, `the Hold button and the consultation: ${JSON.stringify(holds)}`);
   const total = Number(f.TotalHoldDuration);
   const within = (seconds: number, range: { min: number; max: number }, what: string): void => {
-    assert.ok(seconds >= Math.floor(range.min / 1000) - 1 && seconds <= Math.ceil(range.max / 1000) + 1, `${what} ${seconds} s within ${range.min}..${range.max} ms ±1 s`);
+    assert.ok(
+      seconds >= Math.floor(range.min / 1000) - 1 && seconds <= Math.ceil(range.max / 1000) + 1,
+      `${what} ${seconds} s within ${range.min}..${range.max} ms ±1 s`,
+    );
   };
   within(total, { min: holds.reduce((t, h) => t + h.min, 0), max: holds.reduce((t, h) => t + h.max, 0) }, 'TotalHoldDuration');
   within(Number(f.LongestHoldDuration), { min: Math.max(...holds.map((h) => h.min)), max: Math.max(...holds.map((h) => h.max)) }, 'LongestHoldDuration');
   assert.ok(Number(f.LongestHoldDuration) <= total);
   const talk = (end - accepted) / 1000 - total;
-  assert.ok(Math.abs(Number(f.AgentInteractionDuration) - talk) <= 1, `AgentInteractionDuration ${String(f.AgentInteractionDuration)} s ≈ answered-to-end minus hold ${talk} s`);
+  assert.ok(
+    Math.abs(Number(f.AgentInteractionDuration) - talk) <= 1,
+    `AgentInteractionDuration ${String(f.AgentInteractionDuration)} s ≈ answered-to-end minus hold ${talk} s`,
+  );
   const all = app.voiceCalls.list({ limit: 1000 });
   assert.equal(all.filter((c) => c.vendorCallKey === vendorCallKey && c.callType === 'Inbound').length, 1, 'one Inbound VoiceCall for the call');
   // The transfer leg, when the phone system records one: a Transfer call whose parent is this one.
   const legs = all.filter((c) => c.parentVoiceCallId === voiceCallId);
   for (const leg of legs) {
-    const closed = await until('the transfer leg closed', async () => app.voiceCalls.require(leg.id), (c) => c.endTime !== null);
+    const closed = await until(
+      'the transfer leg closed',
+      async () => app.voiceCalls.require(leg.id),
+      (c) => c.endTime !== null,
+    );
     const t = app.data.record(leg.id)!.fields;
     assert.deepEqual(
-      { CallType: t.CallType, ParentVoiceCallId: t.ParentVoiceCallId, FromPhoneNumber: t.FromPhoneNumber, ToPhoneNumber: t.ToPhoneNumber, IsActiveCall: t.IsActiveCall, DisconnectReason: t.DisconnectReason },
-      { CallType: 'Transfer', ParentVoiceCallId: voiceCallId, FromPhoneNumber: CALLER, ToPhoneNumber: COLLEAGUE.username, IsActiveCall: false, DisconnectReason: 'CUSTOMER_DISCONNECT' },
+      {
+        CallType: t.CallType,
+        ParentVoiceCallId: t.ParentVoiceCallId,
+        FromPhoneNumber: t.FromPhoneNumber,
+        ToPhoneNumber: t.ToPhoneNumber,
+        IsActiveCall: t.IsActiveCall,
+        DisconnectReason: t.DisconnectReason,
+      },
+      {
+        CallType: 'Transfer',
+        ParentVoiceCallId: voiceCallId,
+        FromPhoneNumber: CALLER,
+        ToPhoneNumber: COLLEAGUE.username,
+        IsActiveCall: false,
+        DisconnectReason: 'CUSTOMER_DISCONNECT',
+      },
     );
-    assert.notEqual(closed.vendorCallKey, vendorCallKey, 'the transfer leg is a call of its own (the caller\'s new INVITE)');
+    assert.notEqual(closed.vendorCallKey, vendorCallKey, "the transfer leg is a call of its own (the caller's new INVITE)");
     assert.ok(Date.parse(String(t.CallStartDateTime)) >= accepted, 'the transfer leg starts after the agent took the call');
   }
   assert.equal(legs.length, 1, `the transfer leg is recorded: ${JSON.stringify(all.map((c) => [c.callType, c.vendorCallKey, c.parentVoiceCallId]))}`);
@@ -289,7 +426,12 @@ async function slowSalesforceCall(at: 'request' | 'answer'): Promise<void> {
   const before = creates.length;
   slowNextCreate = { ms: SLOW_MS, at };
   await customer.getByRole('button', { name: 'Call', exact: true }).click();
-  const ringing = await until('the call ringing in the phone', () => voice(), (v) => v.state.call?.phase === 'ringing', 20_000);
+  const ringing = await until(
+    'the call ringing in the phone',
+    () => voice(),
+    (v) => v.state.call?.phase === 'ringing',
+    20_000,
+  );
   const vendorCallKey = ringing.state.call!.callId;
   const voiceCallId = ringing.state.call!.voiceCallId;
   const mine = creates.slice(before).filter((c) => c.vendorCallKey === vendorCallKey);
@@ -297,21 +439,42 @@ async function slowSalesforceCall(at: 'request' | 'answer'): Promise<void> {
   assert.equal(voiceCallId, mine[1]!.voiceCallId, 'the call rang with the VoiceCall of the retry');
   await phone().getByText(`Incoming call from ${DEMO.uniqueContact.name}`, { exact: false }).waitFor({ timeout: 10_000 });
   // Salesforce handles the held create too (late, or first): both answer the same record.
-  await until('the held create handled', async () => mine[0]!.status, (s) => s !== undefined, 10_000);
-  assert.deepEqual({ status: mine[0]!.status, voiceCallId: mine[0]!.voiceCallId }, { status: 200, voiceCallId }, 'the held create and the retry name the same VoiceCall');
+  await until(
+    'the held create handled',
+    async () => mine[0]!.status,
+    (s) => s !== undefined,
+    10_000,
+  );
+  assert.deepEqual(
+    { status: mine[0]!.status, voiceCallId: mine[0]!.voiceCallId },
+    { status: 200, voiceCallId },
+    'the held create and the retry name the same VoiceCall',
+  );
 
   await phone().getByRole('button', { name: 'Accept' }).click();
-  await until('connected', () => voice(), (v) => v.state.call?.phase === 'connected');
+  await until(
+    'connected',
+    () => voice(),
+    (v) => v.state.call?.phase === 'connected',
+  );
   await customer.getByRole('button', { name: /^Hang up call with / }).click();
   await phone().getByRole('form', { name: 'After-call work' }).waitFor({ timeout: 10_000 });
   await phone().getByRole('button', { name: 'Done' }).click();
-  const closed = await until('the bridge closed the call', async () => app.voiceCalls.require(voiceCallId!), (c) => c.endTime !== null);
+  const closed = await until(
+    'the bridge closed the call',
+    async () => app.voiceCalls.require(voiceCallId!),
+    (c) => c.endTime !== null,
+  );
   assert.equal(closed.isActiveCall, false);
   assert.equal(closed.disconnectReason, 'CUSTOMER_DISCONNECT');
   assert.equal(app.voiceCalls.list({ limit: 1000 }).filter((c) => c.vendorCallKey === vendorCallKey).length, 1, 'exactly one VoiceCall for the call');
   await customer.context().close();
 }
 
-it('a slow Salesforce that gets the first create late: the retry rings with the header; the late create makes no second VoiceCall', { timeout: 60_000 }, () => slowSalesforceCall('request'));
+it('a slow Salesforce that gets the first create late: the retry rings with the header; the late create makes no second VoiceCall', { timeout: 60_000 }, () =>
+  slowSalesforceCall('request'),
+);
 
-it('a slow Salesforce that answers the first create late: the retry finds the record made; one VoiceCall', { timeout: 60_000 }, () => slowSalesforceCall('answer'));
+it('a slow Salesforce that answers the first create late: the retry finds the record made; one VoiceCall', { timeout: 60_000 }, () =>
+  slowSalesforceCall('answer'),
+);

@@ -47,7 +47,10 @@ if (server) {
       },
     },
   });
-  void ua.start().then(() => new Registerer(ua).register()).then(() => post({ type: 'registered' }));
+  void ua
+    .start()
+    .then(() => new Registerer(ua).register())
+    .then(() => post({ type: 'registered' }));
 }
 // Ready as soon as the panel is usable; registration is kept off the critical path.
 void phone.updateComplete.then(() => post({ type: 'ready', at: performance.now() }));

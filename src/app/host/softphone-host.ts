@@ -36,7 +36,15 @@ type Source =
   | { readonly kind: 'relay'; readonly relay: FollowerRelay; readonly off: () => void; readonly signInHere?: (command: SignInCommand) => Promise<void> };
 
 export function loadingState(at: number): EngineState {
-  return { phase: 'loading', registration: { state: 'unregistered' }, presence: initialPresence(at), calls: [], recent: [], lines: {}, clickToDialEnabled: false };
+  return {
+    phase: 'loading',
+    registration: { state: 'unregistered' },
+    presence: initialPresence(at),
+    calls: [],
+    recent: [],
+    lines: {},
+    clickToDialEnabled: false,
+  };
 }
 
 export class SoftphoneHost implements PanelHost, RuntimeHost {
@@ -157,7 +165,8 @@ export class SoftphoneHost implements PanelHost, RuntimeHost {
   private setState(state: EngineState): void {
     this.currentState = state;
     // "Sign in again" is about the sign-in form the takeover left; it goes once the agent is in.
-    if (this.currentLeadership.role === 'leader' && this.currentLeadership.signInAgain && state.phase !== 'signed-out') this.currentLeadership = { role: 'leader' };
+    if (this.currentLeadership.role === 'leader' && this.currentLeadership.signInAgain && state.phase !== 'signed-out')
+      this.currentLeadership = { role: 'leader' };
     if (this.source.kind === 'relay') {
       const since = this.source.relay.since;
       const info: LeadershipInfo = { role: 'follower', ...(since !== undefined ? { leaderSince: since } : {}) };

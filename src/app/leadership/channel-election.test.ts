@@ -27,7 +27,11 @@ test('tabs that start together agree on exactly one leader', async () => {
   const tabs = ['c', 'a', 'b'].map((id) => tab(hub, clock, id));
   for (const t of tabs) t.election.start();
   await step(clock, 1000);
-  assert.deepEqual(leaders(tabs).map((t) => t.id), ['a'], 'the smallest id wins a simultaneous claim');
+  assert.deepEqual(
+    leaders(tabs).map((t) => t.id),
+    ['a'],
+    'the smallest id wins a simultaneous claim',
+  );
   assert.ok(tabs.filter((t) => t.id !== 'a').every((t) => t.election.role === 'follower'));
   for (const t of tabs) t.election.stop();
 });

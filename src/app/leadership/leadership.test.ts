@@ -143,7 +143,7 @@ test('takeOver() over the channel (Web Locks denied): the old leader follows and
     await new Promise((r) => setTimeout(r, 1));
   }
   assert.equal(a.role, 'follower', 'a heard the take and follows');
-  assert.equal(b.role, 'leader', 'b kept the phone: a\'s heartbeats from before the take did not hand it back');
+  assert.equal(b.role, 'leader', "b kept the phone: a's heartbeats from before the take did not hand it back");
   a.release();
   b.release();
 });

@@ -91,27 +91,29 @@ export class TabLeadership {
       let holding = false;
       // First ask without waiting: tells leader from follower at once. The callback's promise keeps
       // the lock for as long as this tab leads, so only the decision is awaited, not the request.
-      locks.request(this.lockName, { mode: 'exclusive', ifAvailable: true }, (lock) => {
-        if (this.current === 'released') {
+      locks
+        .request(this.lockName, { mode: 'exclusive', ifAvailable: true }, (lock) => {
+          if (this.current === 'released') {
+            resolve(this.current);
+            return undefined;
+          }
+          if (!lock) {
+            this.become('follower');
+            resolve(this.current);
+            this.queue();
+            return undefined;
+          }
+          holding = true;
+          const held = this.hold();
           resolve(this.current);
-          return undefined;
-        }
-        if (!lock) {
-          this.become('follower');
-          resolve(this.current);
-          this.queue();
-          return undefined;
-        }
-        holding = true;
-        const held = this.hold();
-        resolve(this.current);
-        return held;
-      }).catch((e: unknown) => {
-        if (holding) return this.lost(e);
-        logger.log('warn', 'leadership lock request failed; electing over BroadcastChannel', { error: String(e) });
-        if (this.current === 'electing') void this.elect().then(resolve);
-        else resolve(this.current);
-      });
+          return held;
+        })
+        .catch((e: unknown) => {
+          if (holding) return this.lost(e);
+          logger.log('warn', 'leadership lock request failed; electing over BroadcastChannel', { error: String(e) });
+          if (this.current === 'electing') void this.elect().then(resolve);
+          else resolve(this.current);
+        });
     });
   }
 
@@ -131,16 +133,18 @@ export class TabLeadership {
     this.queueAbort = undefined;
     await new Promise<void>((resolve) => {
       let holding = false;
-      locks.request(this.lockName, { mode: 'exclusive', steal: true }, () => {
-        holding = true;
-        const held = this.hold();
-        resolve();
-        return held;
-      }).catch((e: unknown) => {
-        if (holding) return this.lost(e);
-        logger.log('warn', 'taking the phone over failed', { error: String(e) });
-        resolve();
-      });
+      locks
+        .request(this.lockName, { mode: 'exclusive', steal: true }, () => {
+          holding = true;
+          const held = this.hold();
+          resolve();
+          return held;
+        })
+        .catch((e: unknown) => {
+          if (holding) return this.lost(e);
+          logger.log('warn', 'taking the phone over failed', { error: String(e) });
+          resolve();
+        });
     });
   }
 
@@ -155,13 +159,15 @@ export class TabLeadership {
     const abort = new AbortController();
     this.queueAbort = abort;
     let holding = false;
-    locks.request(this.lockName, { mode: 'exclusive', signal: abort.signal }, () => {
-      holding = true;
-      return this.hold();
-    }).catch((e: unknown) => {
-      if (holding) this.lost(e);
-      else if (!abort.signal.aborted && this.current !== 'released') logger.log('warn', 'waiting for leadership failed', { error: String(e) });
-    });
+    locks
+      .request(this.lockName, { mode: 'exclusive', signal: abort.signal }, () => {
+        holding = true;
+        return this.hold();
+      })
+      .catch((e: unknown) => {
+        if (holding) this.lost(e);
+        else if (!abort.signal.aborted && this.current !== 'released') logger.log('warn', 'waiting for leadership failed', { error: String(e) });
+      });
   }
 
   /** The lock this tab led with is gone (another tab stole it): follow, and queue again. */

@@ -60,7 +60,17 @@ test('the attended tab is the visible one with the latest gain; the leader when 
   assert.equal(attendedTab(self, new Map([['F', { visible: true, at: 100 }]])), 'L', 'a tie stays here');
   assert.equal(attendedTab(self, new Map([['F', { visible: false, at: 200 }]])), 'L', 'a hidden follower is not where the agent looks');
   const hidden = { id: 'L', attention: { visible: false, at: 300 } };
-  assert.equal(attendedTab(hidden, new Map([['F', { visible: true, at: 50 }], ['G', { visible: true, at: 70 }]])), 'G', 'the leader hidden: the latest visible follower');
+  assert.equal(
+    attendedTab(
+      hidden,
+      new Map([
+        ['F', { visible: true, at: 50 }],
+        ['G', { visible: true, at: 70 }],
+      ]),
+    ),
+    'G',
+    'the leader hidden: the latest visible follower',
+  );
   assert.equal(attendedTab(hidden, new Map([['F', { visible: false, at: 900 }]])), 'L', 'nothing visible: here');
   assert.equal(attendedTab(self, new Map([['L', { visible: true, at: 999 }]])), 'L', 'its own id among the candidates changes nothing');
 });

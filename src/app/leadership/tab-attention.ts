@@ -72,7 +72,11 @@ export class DocumentAttention implements AttentionSource {
     for (const listener of [...this.listeners]) listener(this.state);
   };
 
-  constructor(private readonly doc: AttentionDocument, private readonly win: AttentionWindow, private readonly clock: Clock) {
+  constructor(
+    private readonly doc: AttentionDocument,
+    private readonly win: AttentionWindow,
+    private readonly clock: Clock,
+  ) {
     this.state = { visible: doc.visibilityState === 'visible', at: clock.now() };
     doc.addEventListener('visibilitychange', this.onEvent);
     win.addEventListener('focus', this.onEvent);
@@ -94,5 +98,4 @@ export class DocumentAttention implements AttentionSource {
     this.win.removeEventListener('pointerdown', this.onEvent, { capture: true });
     this.listeners.clear();
   }
-
 }

@@ -10,19 +10,32 @@ import { FollowerRelay, LeaderRelay, PopUnanswered, mirrorableState, parseRelayM
 function engineState(phase: EngineState['phase'] = 'ready', password?: string): EngineState {
   const parsed = parseConnectorSettings(settingsMap(password ? { '/switchboard/sipUsername': '1001', '/switchboard/sipPassword': password } : {}));
   assert.ok(parsed.ok);
-  return { phase, settings: parsed.settings, registration: { state: 'registered' }, presence: initialPresence(0), calls: [], recent: [], lines: {}, clickToDialEnabled: false };
+  return {
+    phase,
+    settings: parsed.settings,
+    registration: { state: 'registered' },
+    presence: initialPresence(0),
+    calls: [],
+    recent: [],
+    lines: {},
+    clickToDialEnabled: false,
+  };
 }
 
 /** A tab's attention the test sets. */
 class AttentionDouble implements AttentionSource {
   private readonly listeners = new Set<(a: TabAttention) => void>();
   constructor(private state: TabAttention) {}
-  current(): TabAttention { return this.state; }
+  current(): TabAttention {
+    return this.state;
+  }
   onChange(listener: (a: TabAttention) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
-  dispose(): void { this.listeners.clear(); }
+  dispose(): void {
+    this.listeners.clear();
+  }
   set(state: TabAttention): void {
     this.state = state;
     for (const l of this.listeners) l(state);
@@ -115,7 +128,10 @@ test('no SIP password crosses the channel: nothing shares a sign-in, and a relay
   // A sign-in without a password (credentials from the leader's own settings) may still be relayed.
   await follower.execute({ type: 'sign-in' });
   assert.deepEqual(source.executed.at(-1), { type: 'sign-in' });
-  assert.ok(hub.log.filter((m) => JSON.stringify(m).includes('s3cret')).every((m) => (m as { from?: string }).from === 'X'), 'only the forger posted the password');
+  assert.ok(
+    hub.log.filter((m) => JSON.stringify(m).includes('s3cret')).every((m) => (m as { from?: string }).from === 'X'),
+    'only the forger posted the password',
+  );
   assert.ok(!JSON.stringify(hub.log).includes('hunter2'), 'the call center password never crosses the channel');
   assert.ok(!hub.log.some((m) => (m as { t?: string }).t === 'credentials'), 'no credentials message exists');
   leader.dispose();
@@ -130,7 +146,11 @@ test('malformed channel messages are ignored', () => {
   assert.equal(parseRelayMessage({ v: 1, t: 'command', from: 'x', id: '1', command: { type: 'format-disk' } }), undefined);
   assert.equal(parseRelayMessage({ v: 1, t: 'result', from: 'x', to: 'y', id: '1', error: { code: 'NOPE', message: 'x' } }), undefined);
   assert.equal(parseRelayMessage({ v: 1, t: 'credentials', from: 'x', credentials: { username: '1001', password: 'p' } }), undefined, 'no credentials message');
-  assert.equal(parseRelayMessage({ v: 1, t: 'command', from: 'x', id: '1', command: { type: 'sign-in', username: '1001', password: 'p' } }), undefined, 'no password in a command');
+  assert.equal(
+    parseRelayMessage({ v: 1, t: 'command', from: 'x', id: '1', command: { type: 'sign-in', username: '1001', password: 'p' } }),
+    undefined,
+    'no password in a command',
+  );
   assert.ok(parseRelayMessage({ v: 1, t: 'command', from: 'x', id: '1', command: { type: 'answer', callId: 'c' } }));
   // Wrap-up's Name/Related To and leaving a conference work from a follower tab too.
   assert.ok(parseRelayMessage({ v: 1, t: 'command', from: 'x', id: '1', command: { type: 'relate', callId: 'c', whoId: null } }));
@@ -160,7 +180,7 @@ test('the leader posts the state once per task, the last one, however many chang
   source.set(engineState('signed-out'));
   source.set(engineState('ready'));
   source.set(engineState('misconfigured'));
-  assert.equal(posts(), before, 'nothing posted while the task runs (an offer\'s screen pop goes first)');
+  assert.equal(posts(), before, "nothing posted while the task runs (an offer's screen pop goes first)");
   await Promise.resolve();
   assert.equal(posts(), before + 1);
   const last = hub.log.filter((m) => (m as { t?: string }).t === 'state').at(-1) as { state: EngineState };
@@ -223,7 +243,11 @@ test('the leader has a follower run a screen pop and gets its outcome or its err
     assert.match(e.message, /search failed/);
     return true;
   });
-  assert.deepEqual(ran.map((r) => `${r.tab}:${r.work.op}`), ['F:screen-pop', 'F:open-record', 'F:screen-pop'], 'only the tab asked runs the pop');
+  assert.deepEqual(
+    ran.map((r) => `${r.tab}:${r.work.op}`),
+    ['F:screen-pop', 'F:open-record', 'F:screen-pop'],
+    'only the tab asked runs the pop',
+  );
   leader.dispose();
   follower.dispose();
   other.dispose();
@@ -249,21 +273,52 @@ test('malformed attention and pop messages are ignored', () => {
   assert.ok(parseRelayMessage({ v: 1, t: 'attention', from: 'x', attention: { visible: true, at: 1 } }));
   assert.equal(parseRelayMessage({ v: 1, t: 'attention', from: 'x', attention: { visible: 1, at: 1 } }), undefined);
   assert.ok(parseRelayMessage({ v: 1, t: 'pop', from: 'x', to: 'y', id: '1', pop: { op: 'screen-pop', request } }));
-  assert.equal(parseRelayMessage({ v: 1, t: 'pop', from: 'x', to: 'y', id: '1', pop: { op: 'screen-pop', request: { ...request, direction: 'sideways' } } }), undefined);
+  assert.equal(
+    parseRelayMessage({ v: 1, t: 'pop', from: 'x', to: 'y', id: '1', pop: { op: 'screen-pop', request: { ...request, direction: 'sideways' } } }),
+    undefined,
+  );
   assert.equal(parseRelayMessage({ v: 1, t: 'pop', from: 'x', to: 'y', id: '1', pop: { op: 'format-disk' } }), undefined);
-  assert.equal(parseRelayMessage({ v: 1, t: 'pop', from: 'x', id: '1', pop: { op: 'open-record', record: { id: 'a', objectType: 'Contact' } } }), undefined, 'no addressee');
+  assert.equal(
+    parseRelayMessage({ v: 1, t: 'pop', from: 'x', id: '1', pop: { op: 'open-record', record: { id: 'a', objectType: 'Contact' } } }),
+    undefined,
+    'no addressee',
+  );
   assert.ok(parseRelayMessage({ v: 1, t: 'popped', from: 'x', to: 'y', id: '1' }));
   assert.ok(parseRelayMessage({ v: 1, t: 'popped', from: 'x', to: 'y', id: '1', outcome: { kind: 'none', records: [], explanation: [] } }));
   assert.equal(parseRelayMessage({ v: 1, t: 'popped', from: 'x', to: 'y', id: '1', outcome: { kind: 'maybe', records: [], explanation: [] } }), undefined);
-  assert.equal(parseRelayMessage({ v: 1, t: 'popped', from: 'x', to: 'y', id: '1', outcome: { kind: 'single', records: [{ id: 1 }], explanation: [] } }), undefined);
+  assert.equal(
+    parseRelayMessage({ v: 1, t: 'popped', from: 'x', to: 'y', id: '1', outcome: { kind: 'single', records: [{ id: 1 }], explanation: [] } }),
+    undefined,
+  );
   assert.equal(parseRelayMessage({ v: 1, t: 'popped', from: 'x', to: 'y', id: '1', error: { code: 'NOPE', message: 'x' } }), undefined);
-  assert.equal(parseRelayMessage({ v: 1, t: 'popped', from: 'x', to: 'y', id: '1', error: { code: 'SB30002', message: 'x' }, outcome: { kind: 'none', records: [], explanation: [] } }), undefined, 'an outcome or an error, not both');
+  assert.equal(
+    parseRelayMessage({
+      v: 1,
+      t: 'popped',
+      from: 'x',
+      to: 'y',
+      id: '1',
+      error: { code: 'SB30002', message: 'x' },
+      outcome: { kind: 'none', records: [], explanation: [] },
+    }),
+    undefined,
+    'an outcome or an error, not both',
+  );
 });
 
 test('a follower mirrors the call logs Salesforce refused, and its Retry and Discard run in the leader', async () => {
   const hub = new MemoryChannelHub();
   const source = new SourceDouble();
-  const refused = { callId: 'c1', direction: 'inbound' as const, number: '+1 415 555 0134', name: 'Maria Lopez', title: 'Inbound call', at: 5, reason: 'Describe the call in Comments.', fields: ['Description'] };
+  const refused = {
+    callId: 'c1',
+    direction: 'inbound' as const,
+    number: '+1 415 555 0134',
+    name: 'Maria Lopez',
+    title: 'Inbound call',
+    at: 5,
+    reason: 'Describe the call in Comments.',
+    fields: ['Description'],
+  };
   source.state = { ...engineState(), unsavedLogs: [refused] };
   const leader = new LeaderRelay(hub.open(), 'L', source, undefined, new CapturingLogger());
   const follower = new FollowerRelay(hub.open(), 'F', new FakeClock());
@@ -271,7 +326,10 @@ test('a follower mirrors the call logs Salesforce refused, and its Retry and Dis
   assert.deepEqual(follower.state?.unsavedLogs, [refused]);
   await follower.execute({ type: 'retry-log', callId: 'c1' });
   await follower.execute({ type: 'discard-log', callId: 'c1' });
-  assert.deepEqual(source.executed, [{ type: 'retry-log', callId: 'c1' }, { type: 'discard-log', callId: 'c1' }]);
+  assert.deepEqual(source.executed, [
+    { type: 'retry-log', callId: 'c1' },
+    { type: 'discard-log', callId: 'c1' },
+  ]);
   // A state whose unsaved logs are not what the panel can render is dropped whole.
   const bad = { v: 1, t: 'state', from: 'L', state: { ...engineState(), unsavedLogs: [{ ...refused, fields: 'Description' }] } };
   assert.equal(parseRelayMessage(bad), undefined);

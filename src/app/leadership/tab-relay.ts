@@ -67,9 +67,7 @@ export const RELAY_COMMAND_TIMEOUT_MS = 15_000;
 export const RELAY_POP_TIMEOUT_MS = 5000;
 
 /** Screen-pop work the leader hands to the follower in the attended tab. */
-export type PopWork =
-  | { readonly op: 'screen-pop'; readonly request: ScreenPopRequest }
-  | { readonly op: 'open-record'; readonly record: RecordRef };
+export type PopWork = { readonly op: 'screen-pop'; readonly request: ScreenPopRequest } | { readonly op: 'open-record'; readonly record: RecordRef };
 
 /** The part of BroadcastChannel we use; injected so tests connect tabs through an in-memory hub. */
 export interface ChannelLike {
@@ -85,7 +83,15 @@ export type RelayMessage =
   | { readonly v: 1; readonly t: 'result'; readonly from: string; readonly to: string; readonly id: string; readonly error?: SerializedError }
   | { readonly v: 1; readonly t: 'attention'; readonly from: string; readonly attention: TabAttention }
   | { readonly v: 1; readonly t: 'pop'; readonly from: string; readonly to: string; readonly id: string; readonly pop: PopWork }
-  | { readonly v: 1; readonly t: 'popped'; readonly from: string; readonly to: string; readonly id: string; readonly outcome?: ScreenPopOutcome; readonly error?: SerializedError };
+  | {
+      readonly v: 1;
+      readonly t: 'popped';
+      readonly from: string;
+      readonly to: string;
+      readonly id: string;
+      readonly outcome?: ScreenPopOutcome;
+      readonly error?: SerializedError;
+    };
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -94,11 +100,30 @@ function isObject(value: unknown): value is Record<string, unknown> {
 // A record over every command type, so a command added to the core cannot be forgotten here
 // (a follower tab could not send it).
 const COMMAND_TYPE_TABLE: Readonly<Record<AgentCommand['type'], true>> = {
-  'sign-in': true, 'sign-out': true, 'set-presence': true, dial: true, answer: true, decline: true, hangup: true, hold: true,
-  resume: true, mute: true, dtmf: true, 'blind-transfer': true, consult: true, 'complete-transfer': true, conference: true,
-  'leave-conference': true, swap: true, 'choose-record': true, relate: true, 'set-wrap-up': true, 'complete-wrap-up': true,
+  'sign-in': true,
+  'sign-out': true,
+  'set-presence': true,
+  dial: true,
+  answer: true,
+  decline: true,
+  hangup: true,
+  hold: true,
+  resume: true,
+  mute: true,
+  dtmf: true,
+  'blind-transfer': true,
+  consult: true,
+  'complete-transfer': true,
+  conference: true,
+  'leave-conference': true,
+  swap: true,
+  'choose-record': true,
+  relate: true,
+  'set-wrap-up': true,
+  'complete-wrap-up': true,
   // The logs Salesforce refused live in the leader's outbox: a follower's Retry and Discard go there.
-  'retry-log': true, 'discard-log': true,
+  'retry-log': true,
+  'discard-log': true,
 };
 const COMMAND_TYPES = new Set(Object.keys(COMMAND_TYPE_TABLE));
 
@@ -110,8 +135,13 @@ function isStringRecord(value: unknown): value is Readonly<Record<string, string
 }
 
 function isRecordRef(value: unknown): value is RecordRef {
-  return isObject(value) && typeof value['id'] === 'string' && typeof value['objectType'] === 'string' &&
-    (value['name'] === undefined || typeof value['name'] === 'string') && (value['fields'] === undefined || isStringRecord(value['fields']));
+  return (
+    isObject(value) &&
+    typeof value['id'] === 'string' &&
+    typeof value['objectType'] === 'string' &&
+    (value['name'] === undefined || typeof value['name'] === 'string') &&
+    (value['fields'] === undefined || isStringRecord(value['fields']))
+  );
 }
 
 function isScreenPopRequest(value: unknown): value is ScreenPopRequest {
@@ -132,17 +162,29 @@ function isScreenPopOutcome(value: unknown): value is ScreenPopOutcome {
   const records = value['records'];
   const explanation = value['explanation'];
   const newRecord = value['newRecord'];
-  return Array.isArray(records) && records.every(isRecordRef) &&
-    Array.isArray(explanation) && explanation.every((line) => typeof line === 'string') &&
-    (newRecord === undefined || (isObject(newRecord) && typeof newRecord['objectType'] === 'string' && isStringRecord(newRecord['defaults'])));
+  return (
+    Array.isArray(records) &&
+    records.every(isRecordRef) &&
+    Array.isArray(explanation) &&
+    explanation.every((line) => typeof line === 'string') &&
+    (newRecord === undefined || (isObject(newRecord) && typeof newRecord['objectType'] === 'string' && isStringRecord(newRecord['defaults'])))
+  );
 }
 
 /** The unsaved logs the leader mirrors: the panel renders their text and sends their ids back. */
 function isUnsavedLog(value: unknown): value is UnsavedLog {
-  return isObject(value) && typeof value['callId'] === 'string' && typeof value['title'] === 'string' && typeof value['at'] === 'number' &&
-    typeof value['reason'] === 'string' && Array.isArray(value['fields']) && value['fields'].every((f) => typeof f === 'string') &&
-    (value['number'] === undefined || typeof value['number'] === 'string') && (value['name'] === undefined || typeof value['name'] === 'string') &&
-    (value['direction'] === undefined || DIRECTIONS.has(value['direction'] as CallDirection));
+  return (
+    isObject(value) &&
+    typeof value['callId'] === 'string' &&
+    typeof value['title'] === 'string' &&
+    typeof value['at'] === 'number' &&
+    typeof value['reason'] === 'string' &&
+    Array.isArray(value['fields']) &&
+    value['fields'].every((f) => typeof f === 'string') &&
+    (value['number'] === undefined || typeof value['number'] === 'string') &&
+    (value['name'] === undefined || typeof value['name'] === 'string') &&
+    (value['direction'] === undefined || DIRECTIONS.has(value['direction'] as CallDirection))
+  );
 }
 
 function isSerializedError(value: unknown): value is SerializedError {
@@ -456,7 +498,8 @@ export class FollowerRelay {
     this.offAttention();
     // The leader stops counting on this tab for pops (it is closing, or leads now).
     const attention = this.attention?.current();
-    if (attention?.visible) this.channel.postMessage({ v: 1, t: 'attention', from: this.tabId, attention: { ...attention, visible: false } } satisfies RelayMessage);
+    if (attention?.visible)
+      this.channel.postMessage({ v: 1, t: 'attention', from: this.tabId, attention: { ...attention, visible: false } } satisfies RelayMessage);
     this.popHandler = undefined;
     this.channel.removeEventListener('message', this.onMessage);
     for (const [id, waiting] of this.pending) {

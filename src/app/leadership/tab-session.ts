@@ -73,7 +73,7 @@ export async function joinTabSession(options: TabSessionOptions): Promise<TabSes
     return { secret: undefined, leave: () => {} };
   }
   if (!locks) {
-    logger.log('warn', 'Web Locks unavailable: the tabs\' channel secret is not rotated per session');
+    logger.log('warn', "Web Locks unavailable: the tabs' channel secret is not rotated per session");
     return { secret: await getOrCreate(storage, randomBytes, false), leave: () => {} };
   }
   let leave = (): void => {};
@@ -84,15 +84,17 @@ export async function joinTabSession(options: TabSessionOptions): Promise<TabSes
     // Held (shared) until the tab leaves; the join lock is kept until it is granted, so the next
     // tab to join sees this one.
     await new Promise<void>((granted) => {
-      locks.request(SESSION_LOCK, { mode: 'shared' }, () => {
-        granted();
-        return new Promise<void>((release) => {
-          leave = release;
+      locks
+        .request(SESSION_LOCK, { mode: 'shared' }, () => {
+          granted();
+          return new Promise<void>((release) => {
+            leave = release;
+          });
+        })
+        .catch((e: unknown) => {
+          logger.log('warn', 'holding the softphone session lock failed', { error: String(e) });
+          granted();
         });
-      }).catch((e: unknown) => {
-        logger.log('warn', 'holding the softphone session lock failed', { error: String(e) });
-        granted();
-      });
     });
     return value;
   });

@@ -31,10 +31,12 @@ const phone = new FakePhoneSystem({
   now: () => clock.now(),
   defaultFarEnd: 'manual',
 });
-const parsed = parseConnectorSettings(settingsMap({
-  '/switchboard/directory': '1002:Alan Turing;1003:Grace Hopper;1004:Ada Lovelace',
-  '/switchboard/wrapUpSeconds': '120',
-}));
+const parsed = parseConnectorSettings(
+  settingsMap({
+    '/switchboard/directory': '1002:Alan Turing;1003:Grace Hopper;1004:Ada Lovelace',
+    '/switchboard/wrapUpSeconds': '120',
+  }),
+);
 if (!parsed.ok) throw new Error(`preview settings: ${JSON.stringify(parsed.problems)}`);
 const crm = new FakeCrm({
   settings: parsed.settings,
@@ -69,7 +71,10 @@ document.querySelector('#utility-bar')?.append(panel);
 // As the softphone page does: leaving hands the phone to another tab at once.
 addEventListener('pagehide', () => void runtime.stop());
 Object.assign(window, { preview: { phone, crm, runtime, host, audio, logger } });
-runtime.start().then(async () => {
-  if (params.get('signin') === '1') await host.execute({ type: 'sign-in', username: '1001', password: 'secret' }).catch(() => {});
-  document.body.dataset['ready'] = 'true';
-}, (error: unknown) => console.error(error));
+runtime.start().then(
+  async () => {
+    if (params.get('signin') === '1') await host.execute({ type: 'sign-in', username: '1001', password: 'secret' }).catch(() => {});
+    document.body.dataset['ready'] = 'true';
+  },
+  (error: unknown) => console.error(error),
+);

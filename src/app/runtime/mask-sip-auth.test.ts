@@ -17,14 +17,21 @@ test('digest answers: response, nonce, cnonce, opaque, nc and unknown parameters
   for (const secret of ['0f3c2b9d8e7a6f5c4b3a29180716f5e4', 'aaaabbbbccccddddeeeeffff00001111', '6a1f0c9e2b', 'c0ffee99', 'op4que', '00000001', 'cc=x']) {
     assert.ok(!masked.includes(secret), `${secret} is masked`);
   }
-  assert.match(masked, /^Authorization: Digest algorithm=MD5, username="1733403600:1001", realm="switchboard\.test", nonce="\[masked\]", uri="sip:switchboard\.test", response="\[masked\]", opaque="\[masked\]", qop=auth, cc=\[masked\], cnonce="\[masked\]", nc=\[masked\]\r$/m);
-  assert.match(masked, /^Proxy-Authorization: Digest username="1001", realm="proxy\.test", nonce="\[masked\]", uri="sip:2001@switchboard\.test", response="\[masked\]"\r$/m);
+  assert.match(
+    masked,
+    /^Authorization: Digest algorithm=MD5, username="1733403600:1001", realm="switchboard\.test", nonce="\[masked\]", uri="sip:switchboard\.test", response="\[masked\]", opaque="\[masked\]", qop=auth, cc=\[masked\], cnonce="\[masked\]", nc=\[masked\]\r$/m,
+  );
+  assert.match(
+    masked,
+    /^Proxy-Authorization: Digest username="1001", realm="proxy\.test", nonce="\[masked\]", uri="sip:2001@switchboard\.test", response="\[masked\]"\r$/m,
+  );
   assert.match(masked, /^Via: SIP\/2\.0\/WSS abc\.invalid;branch=z9hG4bK123\r$/m, 'other headers are untouched');
   assert.equal(masked.split('\r\n').length, REGISTER.split('\r\n').length);
 });
 
 test('challenges lose their nonce and opaque; any case; other schemes lose the whole credential', () => {
-  const challenge = 'SIP/2.0 401 Unauthorized\r\nwww-authenticate: Digest realm="switchboard.test", nonce="abc123", opaque="xyz", stale=true, algorithm=MD5, qop="auth"\r\nPROXY-AUTHENTICATE: Digest realm="p", nonce="n9"\r\n';
+  const challenge =
+    'SIP/2.0 401 Unauthorized\r\nwww-authenticate: Digest realm="switchboard.test", nonce="abc123", opaque="xyz", stale=true, algorithm=MD5, qop="auth"\r\nPROXY-AUTHENTICATE: Digest realm="p", nonce="n9"\r\n';
   const masked = maskSipAuth(challenge);
   assert.ok(!/abc123|xyz|n9/.test(masked), masked);
   assert.match(masked, /www-authenticate: Digest realm="switchboard\.test", nonce="\[masked\]", opaque="\[masked\]", stale=true, algorithm=MD5, qop="auth"/);

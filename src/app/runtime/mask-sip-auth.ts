@@ -21,7 +21,8 @@ function maskValue(value: string): string {
   const [, scheme = '', space = '', params = ''] = m;
   if (scheme.toLowerCase() !== 'digest') return `${scheme}${space}${MASK}`;
   return `${scheme}${space}${params.replace(PARAM, (all: string, name: string, eq: string, v: string) =>
-    KEEP.has(name.toLowerCase()) ? all : `${name}${eq}${v.startsWith('"') ? `"${MASK}"` : MASK}`)}`;
+    KEEP.has(name.toLowerCase()) ? all : `${name}${eq}${v.startsWith('"') ? `"${MASK}"` : MASK}`,
+  )}`;
 }
 
 /** The text with the values of SIP authentication headers masked; text without them is returned as is. */

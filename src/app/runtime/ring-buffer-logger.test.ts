@@ -11,7 +11,10 @@ test('keeps the last entries only, redacts secrets, and prints one line per entr
   logger.log('warn', 'two', { password: 'hunter2', user: '1001' });
   logger.log('error', 'three', { Authorization: 'Digest x', nested: { a: 1 } });
   logger.log('debug', 'four');
-  assert.deepEqual(logger.snapshot().map((e) => e.message), ['one', 'two', 'three', 'four']);
+  assert.deepEqual(
+    logger.snapshot().map((e) => e.message),
+    ['one', 'two', 'three', 'four'],
+  );
   const text = logger.text();
   assert.ok(!text.includes('hunter2') && !text.includes('Digest x'));
   assert.match(text, /^2026-01-05T09:00:00\.002Z WARN two \{"password":"\[redacted\]","user":"1001"\}$/m);
@@ -39,7 +42,10 @@ test('memory is bounded by characters: SIP traces (debug) fill their own ring an
   assert.ok(debug.length > 0 && debug.length <= 7, `${debug.length} traces kept`);
   const chars = debug.reduce((n, e) => n + e.message.length, 0);
   assert.ok(chars <= 2000, `${chars} characters of traces kept`);
-  assert.ok(debug.every((e) => e.message.endsWith('…[cut]') && e.message.length <= 310), 'long messages are cut');
+  assert.ok(
+    debug.every((e) => e.message.endsWith('…[cut]') && e.message.length <= 310),
+    'long messages are cut',
+  );
   for (let i = 0; i < 100; i++) logger.log('info', `call ${i} offered`, { callId: `c${i}`, detail: 'x'.repeat(20) });
   const notable = logger.snapshot().filter((e) => e.level !== 'debug');
   const notableChars = notable.reduce((n, e) => n + e.message.length + (e.data?.length ?? 0), 0);
@@ -63,9 +69,13 @@ test('only the mirrored levels are formatted and mirrored; data never keeps the 
 test('SIP traces keep no digest values: messages and data, at any depth, and what is mirrored', () => {
   const mirrored: string[] = [];
   const logger = new RingBufferLogger(() => 0, { mirror: (_level, line) => mirrored.push(line) });
-  const trace = 'REGISTER sip:switchboard.test SIP/2.0\r\nAuthorization: Digest username="1001", realm="switchboard.test", nonce="6a1f0c9e2b", uri="sip:switchboard.test", response="0f3c2b9d8e7a6f5c4b3a29180716f5e4", cnonce="c0ffee99", nc=00000001, qop=auth\r\n\r\n';
+  const trace =
+    'REGISTER sip:switchboard.test SIP/2.0\r\nAuthorization: Digest username="1001", realm="switchboard.test", nonce="6a1f0c9e2b", uri="sip:switchboard.test", response="0f3c2b9d8e7a6f5c4b3a29180716f5e4", cnonce="c0ffee99", nc=00000001, qop=auth\r\n\r\n';
   logger.log('debug', `sip.js sip.Transport: Sending WebSocket message:\n\n${trace}`);
-  logger.log('warn', 'odd response', { message: `SIP/2.0 401 Unauthorized\r\nWWW-Authenticate: Digest realm="switchboard.test", nonce="6a1f0c9e2b"\r\n`, nested: { credentials: { secret: 's3cret' }, list: [trace] } });
+  logger.log('warn', 'odd response', {
+    message: `SIP/2.0 401 Unauthorized\r\nWWW-Authenticate: Digest realm="switchboard.test", nonce="6a1f0c9e2b"\r\n`,
+    nested: { credentials: { secret: 's3cret' }, list: [trace] },
+  });
   const text = logger.text();
   for (const secret of ['0f3c2b9d8e7a6f5c4b3a29180716f5e4', '6a1f0c9e2b', 'c0ffee99', 's3cret']) {
     assert.ok(!text.includes(secret), `${secret} is not in the log`);

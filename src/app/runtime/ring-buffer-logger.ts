@@ -71,7 +71,10 @@ class Ring {
   private entries: LogEntry[] = [];
   private chars = 0;
 
-  constructor(private readonly maxEntries: number, private readonly maxChars: number) {}
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxChars: number,
+  ) {}
 
   push(entry: LogEntry): void {
     this.entries.push(entry);
@@ -100,7 +103,10 @@ export class RingBufferLogger implements Logger {
   private readonly mirror: ((level: LogLevel, line: string) => void) | undefined;
   private readonly mirrored: ReadonlySet<LogLevel>;
 
-  constructor(private readonly now: () => number, options: RingBufferLoggerOptions = {}) {
+  constructor(
+    private readonly now: () => number,
+    options: RingBufferLoggerOptions = {},
+  ) {
     this.notable = new Ring(options.capacity ?? 500, options.maxChars ?? 64 * 1024);
     this.debug = new Ring(Number.POSITIVE_INFINITY, options.debugChars ?? 32 * 1024);
     this.maxEntryChars = options.maxEntryChars ?? 4000;

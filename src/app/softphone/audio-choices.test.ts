@@ -51,7 +51,10 @@ test('a saved device that is not connected: the system default, and the choice s
   const unplugged = DEVICES.filter((d) => d.groupId !== 'g-headset' || d.deviceId === 'default');
   const plan = planChoices({ microphone: headsetMic, speaker: headsetOut, ringer: laptopOut }, unplugged);
   assert.deepEqual(plan.use, { microphone: '', speaker: '', ringer: 'out-laptop' });
-  assert.deepEqual(plan.missing, [{ role: 'microphone', saved: headsetMic }, { role: 'speaker', saved: headsetOut }]);
+  assert.deepEqual(plan.missing, [
+    { role: 'microphone', saved: headsetMic },
+    { role: 'speaker', saved: headsetOut },
+  ]);
   assert.equal(plan.refreshed, undefined, 'the missing choices are not dropped');
 });
 
@@ -75,7 +78,10 @@ test('before permission, with a saved label but ids unknown to the list: absent,
 });
 
 test('a browser that hides device ids before permission: the saved id is applied as is', () => {
-  const hidden: AudioDevice[] = [{ kind: 'audioinput', deviceId: '', label: '' }, { kind: 'audiooutput', deviceId: '', label: '' }];
+  const hidden: AudioDevice[] = [
+    { kind: 'audioinput', deviceId: '', label: '' },
+    { kind: 'audiooutput', deviceId: '', label: '' },
+  ];
   const plan = planChoices({ microphone: headsetMic, ringer: laptopOut }, hidden);
   assert.deepEqual(plan.use, { microphone: 'mic-headset', speaker: '', ringer: 'out-laptop' });
   assert.deepEqual(plan.missing, []);
@@ -87,6 +93,8 @@ test('stored choices are validated: malformed entries count as not chosen', () =
   assert.deepEqual(parseSavedChoices(undefined), {});
   assert.deepEqual(parseSavedChoices('mic-headset'), {});
   assert.deepEqual(parseSavedChoices([headsetMic as unknown as string]), {});
-  assert.deepEqual(parseSavedChoices({ microphone: { deviceId: 'x' }, speaker: { deviceId: '', label: '', groupId: '' }, ringer: { ...laptopOut } }), { ringer: laptopOut });
+  assert.deepEqual(parseSavedChoices({ microphone: { deviceId: 'x' }, speaker: { deviceId: '', label: '', groupId: '' }, ringer: { ...laptopOut } }), {
+    ringer: laptopOut,
+  });
   assert.deepEqual(parseSavedChoices({ microphone: { ...headsetMic, extra: 1 } }), { microphone: headsetMic }, 'unknown fields are dropped');
 });

@@ -66,10 +66,7 @@ export function savedDeviceFor(role: AudioRole, deviceId: string, devices: reado
 }
 
 /** Where a saved choice is: a listed device, not listed at all, or unknown because the browser hides device ids. */
-export type Whereabouts =
-  | { readonly kind: 'present'; readonly device: AudioDevice }
-  | { readonly kind: 'hidden' }
-  | { readonly kind: 'absent' };
+export type Whereabouts = { readonly kind: 'present'; readonly device: AudioDevice } | { readonly kind: 'hidden' } | { readonly kind: 'absent' };
 
 /**
  * Finds a saved device among `devices`: by deviceId, else by its (non-empty) label, preferring the

@@ -26,7 +26,11 @@ export async function usableStorage(preferred: StoragePort, fallback: () => Stor
     await preferred.get('switchboard/probe');
     return preferred;
   } catch (error) {
-    logger.log('error', 'IndexedDB is denied in this frame (third-party storage blocked?); pending call logs are kept in memory only and are lost if the page reloads before Salesforce saves them', { error: String(error) });
+    logger.log(
+      'error',
+      'IndexedDB is denied in this frame (third-party storage blocked?); pending call logs are kept in memory only and are lost if the page reloads before Salesforce saves them',
+      { error: String(error) },
+    );
     return fallback();
   }
 }

@@ -9,7 +9,10 @@ const BASE = 'https://softphone.example.com/app/softphone/softphone.js';
 
 test('English needs no file; another language loads its file beside the script', async () => {
   const asked: string[] = [];
-  const importer = async (url: string) => { asked.push(url); return { messages: es }; };
+  const importer = async (url: string) => {
+    asked.push(url);
+    return { messages: es };
+  };
   assert.equal(await loadLocale('en_US', BASE, new CapturingLogger(), importer), 'en');
   assert.deepEqual(asked, []);
   assert.equal(await loadLocale('es_MX', BASE, new CapturingLogger(), importer), 'es');
@@ -19,7 +22,12 @@ test('English needs no file; another language loads its file beside the script',
 
 test('a missing or incomplete translation leaves the panel in English', async () => {
   const logger = new CapturingLogger();
-  assert.equal(await loadLocale('ja', BASE, logger, async () => { throw new Error('404'); }), 'en');
+  assert.equal(
+    await loadLocale('ja', BASE, logger, async () => {
+      throw new Error('404');
+    }),
+    'en',
+  );
   assert.equal(await loadLocale('ja', BASE, logger, async () => ({ messages: { 'action.answer': '応答' } })), 'en');
   assert.equal(await loadLocale('ja', BASE, logger, async () => null), 'en');
   assert.equal(logger.find('warn').length, 3);

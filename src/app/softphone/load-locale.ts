@@ -8,7 +8,12 @@ import { isMessages, pickLocale, registerMessages, type Locale } from '../../ui/
 
 export type ModuleImporter = (url: string) => Promise<unknown>;
 
-export async function loadLocale(tag: string | null | undefined, base: string, logger: Logger, importer: ModuleImporter = (url) => import(url)): Promise<Locale> {
+export async function loadLocale(
+  tag: string | null | undefined,
+  base: string,
+  logger: Logger,
+  importer: ModuleImporter = (url) => import(url),
+): Promise<Locale> {
   const locale = pickLocale(tag);
   if (locale === 'en') return locale;
   const url = new URL(`locale-${locale}.js`, base).href;

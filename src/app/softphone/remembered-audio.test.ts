@@ -12,9 +12,11 @@ const OUT_LAPTOP: AudioDevice = { kind: 'audiooutput', deviceId: 'out-laptop', l
 const OUT_HEADSET: AudioDevice = { kind: 'audiooutput', deviceId: 'out-headset', label: 'Headset Earphone', groupId: 'g-headset' };
 const ALL = [
   { kind: 'audioinput', deviceId: 'default', label: 'Default', groupId: 'g-laptop' },
-  MIC_LAPTOP, MIC_HEADSET,
+  MIC_LAPTOP,
+  MIC_HEADSET,
   { kind: 'audiooutput', deviceId: 'default', label: 'Default', groupId: 'g-laptop' },
-  OUT_LAPTOP, OUT_HEADSET,
+  OUT_LAPTOP,
+  OUT_HEADSET,
 ] as const satisfies readonly AudioDevice[];
 
 /** A page load: the phone's audio (devices as the browser lists them now) wrapped over the same storage. */
@@ -26,18 +28,22 @@ async function load(storage: MemoryStorage, devices: readonly AudioDevice[] = AL
   return { inner, audio, logger };
 }
 
-test('the agent\'s microphone, speaker and ringer survive a reload', async () => {
+test("the agent's microphone, speaker and ringer survive a reload", async () => {
   const storage = new MemoryStorage();
   const first = await load(storage);
   assert.deepEqual(first.inner.applied, [], 'nothing saved yet: nothing applied');
   await first.audio.setMicrophone('mic-headset');
   await first.audio.setSpeaker('out-headset');
   await first.audio.setRinger('out-laptop');
-  assert.deepEqual(storage.peek(AUDIO_CHOICES_KEY), {
-    microphone: { deviceId: 'mic-headset', label: 'Headset Microphone', groupId: 'g-headset' },
-    speaker: { deviceId: 'out-headset', label: 'Headset Earphone', groupId: 'g-headset' },
-    ringer: { deviceId: 'out-laptop', label: 'Built-in Speaker', groupId: 'g-laptop' },
-  }, 'saved by id, label and group');
+  assert.deepEqual(
+    storage.peek(AUDIO_CHOICES_KEY),
+    {
+      microphone: { deviceId: 'mic-headset', label: 'Headset Microphone', groupId: 'g-headset' },
+      speaker: { deviceId: 'out-headset', label: 'Headset Earphone', groupId: 'g-headset' },
+      ringer: { deviceId: 'out-laptop', label: 'Built-in Speaker', groupId: 'g-laptop' },
+    },
+    'saved by id, label and group',
+  );
 
   const reloaded = await load(storage);
   assert.deepEqual(reloaded.audio.selection, { microphone: 'mic-headset', speaker: 'out-headset', ringer: 'out-laptop' });
@@ -94,11 +100,19 @@ test('before microphone permission: a saved choice applies by id, a new one is s
   assert.deepEqual(audio.notices, []);
   await audio.setMicrophone('mic-headset');
   assert.deepEqual((storage.peek(AUDIO_CHOICES_KEY) as Record<string, unknown>)['microphone'], { deviceId: 'mic-headset', label: '', groupId: '' });
-  assert.deepEqual((storage.peek(AUDIO_CHOICES_KEY) as Record<string, unknown>)['ringer'], { deviceId: 'out-laptop', label: 'Built-in Speaker', groupId: 'g-laptop' }, 'a known label is not blanked');
+  assert.deepEqual(
+    (storage.peek(AUDIO_CHOICES_KEY) as Record<string, unknown>)['ringer'],
+    { deviceId: 'out-laptop', label: 'Built-in Speaker', groupId: 'g-laptop' },
+    'a known label is not blanked',
+  );
 
   inner.grant();
   await until(() => JSON.stringify(storage.peek(AUDIO_CHOICES_KEY)).includes('Headset Microphone'), 'the label is saved once readable');
-  assert.deepEqual((storage.peek(AUDIO_CHOICES_KEY) as Record<string, unknown>)['microphone'], { deviceId: 'mic-headset', label: 'Headset Microphone', groupId: 'g-headset' });
+  assert.deepEqual((storage.peek(AUDIO_CHOICES_KEY) as Record<string, unknown>)['microphone'], {
+    deviceId: 'mic-headset',
+    label: 'Headset Microphone',
+    groupId: 'g-headset',
+  });
 });
 
 test('a saved ringer whose device refuses to play: the default output rings, the agent is told, the choice is kept and not retried in a loop', async () => {
@@ -118,7 +132,11 @@ test('a saved ringer whose device refuses to play: the default output rings, the
   assert.deepEqual(audio.notices, [], 'the notice goes once the ringer plays on the chosen device');
   await audio.setRinger('out-headset');
   assert.equal(audio.selection.ringer, undefined);
-  assert.deepEqual((storage.peek(AUDIO_CHOICES_KEY) as Record<string, { deviceId: string }>)['ringer']?.deviceId, 'out-laptop', 'the choice that applied stays saved');
+  assert.deepEqual(
+    (storage.peek(AUDIO_CHOICES_KEY) as Record<string, { deviceId: string }>)['ringer']?.deviceId,
+    'out-laptop',
+    'the choice that applied stays saved',
+  );
 });
 
 test('a choice the agent makes while the saved ones are being restored is not overtaken by the restore', async () => {
@@ -144,7 +162,10 @@ test('storage that fails: the devices still apply, the failure is logged', async
 
 test('disposed (the phone left this tab): device changes are no longer followed', async () => {
   const storage = new MemoryStorage({ [AUDIO_CHOICES_KEY]: { microphone: { deviceId: 'mic-headset', label: 'Headset Microphone', groupId: 'g-headset' } } });
-  const { inner, audio } = await load(storage, ALL.filter((d) => d.deviceId !== 'mic-headset'));
+  const { inner, audio } = await load(
+    storage,
+    ALL.filter((d) => d.deviceId !== 'mic-headset'),
+  );
   audio.dispose();
   inner.plug(MIC_HEADSET);
   await new Promise((resolve) => setTimeout(resolve, 20));

@@ -15,7 +15,16 @@
  */
 import type { AudioDevice, AudioNotice, AudioRole, Logger, StoragePort } from '../../core/index.ts';
 import type { AudioSelection } from '../../ui/panel-host.ts';
-import { AUDIO_ROLES, parseSavedChoices, planChoices, savedChoicesToJson, savedDeviceFor, type ChoicePlan, type SavedChoices, type SavedDevice } from './audio-choices.ts';
+import {
+  AUDIO_ROLES,
+  parseSavedChoices,
+  planChoices,
+  savedChoicesToJson,
+  savedDeviceFor,
+  type ChoicePlan,
+  type SavedChoices,
+  type SavedDevice,
+} from './audio-choices.ts';
 import type { RuntimeAudio } from './softphone-runtime.ts';
 
 export const AUDIO_CHOICES_KEY = 'audio/choices';
@@ -116,7 +125,8 @@ export class RememberedAudio implements RuntimeAudio {
       this.missing = this.missing.filter((m) => m.role !== role);
       this.notify();
       // The device is in use either way: a choice that could not be saved is lost on reload only.
-      await this.storage.set(AUDIO_CHOICES_KEY, savedChoicesToJson(next))
+      await this.storage
+        .set(AUDIO_CHOICES_KEY, savedChoicesToJson(next))
         .catch((e: unknown) => this.logger.log('warn', 'the audio device choice could not be saved', { role, error: String(e) }));
     });
   }

@@ -17,29 +17,43 @@ import { SoftphoneRuntime, type RuntimeAudio } from './softphone-runtime.ts';
 class AudioDouble implements RuntimeAudio {
   ringing = false;
   readonly selection = {};
-  async listDevices(): Promise<readonly AudioDevice[]> { return []; }
+  async listDevices(): Promise<readonly AudioDevice[]> {
+    return [];
+  }
   async setMicrophone(): Promise<void> {}
   async setSpeaker(): Promise<void> {}
   async setRinger(): Promise<void> {}
-  onInputLevel(): () => void { return () => {}; }
+  onInputLevel(): () => void {
+    return () => {};
+  }
   async playTestTone(): Promise<void> {}
-  startRinging(): void { this.ringing = true; }
-  stopRinging(): void { this.ringing = false; }
+  startRinging(): void {
+    this.ringing = true;
+  }
+  stopRinging(): void {
+    this.ringing = false;
+  }
   readonly notices = [];
   async enableSound(): Promise<void> {}
-  subscribe(): () => void { return () => {}; }
+  subscribe(): () => void {
+    return () => {};
+  }
 }
 
 /** A tab's attention the test sets (where the agent looks). */
 class AttentionDouble implements AttentionSource {
   private readonly listeners = new Set<(a: TabAttention) => void>();
   constructor(private state: TabAttention) {}
-  current(): TabAttention { return this.state; }
+  current(): TabAttention {
+    return this.state;
+  }
   onChange(listener: (a: TabAttention) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
-  dispose(): void { this.listeners.clear(); }
+  dispose(): void {
+    this.listeners.clear();
+  }
   set(state: TabAttention): void {
     this.state = state;
     for (const l of this.listeners) l(state);
@@ -52,13 +66,24 @@ function world() {
   const hub = new MemoryChannelHub();
   const storage = new MemoryStorage();
   const clock = new FakeClock();
-  const tab = (id: string, settings: Record<string, string> = {}, extra: { attention?: AttentionSource; records?: Record<string, readonly RecordRef[]>; audio?: RuntimeAudio & { readonly ringing: boolean } } = {}) => {
-    const crm = new RecordingCrm({ settings: settingsMap({ '/switchboard/directory': '1002:Alan Turing', ...settings }), ...(extra.records ? { records: extra.records } : {}) });
+  const tab = (
+    id: string,
+    settings: Record<string, string> = {},
+    extra: { attention?: AttentionSource; records?: Record<string, readonly RecordRef[]>; audio?: RuntimeAudio & { readonly ringing: boolean } } = {},
+  ) => {
+    const crm = new RecordingCrm({
+      settings: settingsMap({ '/switchboard/directory': '1002:Alan Turing', ...settings }),
+      ...(extra.records ? { records: extra.records } : {}),
+    });
     const host = new SoftphoneHost({ locale: 'en', clock });
     const audio = extra.audio ?? new AudioDouble();
     const telephonies: ReturnType<FakePhoneSystem['createTelephony']>[] = [];
     const runtime = new SoftphoneRuntime({
-      crm, storage, clock, host, tabId: id,
+      crm,
+      storage,
+      clock,
+      host,
+      tabId: id,
       openChannel: (name) => hub.open(name),
       sharedStorage: storage,
       ...(extra.attention ? { attention: extra.attention } : {}),
@@ -114,7 +139,10 @@ test('one tab holds the phone; another mirrors it and relays commands; the tab w
   const caller = w.phone.callAgent({ from: '+14155550134', displayName: '<img src=x onerror=alert(1)>' });
   await until(() => a.host.state.calls.some((c) => c.state === 'offering'), 'A sees the offer');
   assert.equal(b.audio.ringing, true);
-  assert.deepEqual(b.crm.calls.filter((c) => c.method === 'setPanelVisible').map((c) => c.args[0]), [true]);
+  assert.deepEqual(
+    b.crm.calls.filter((c) => c.method === 'setPanelVisible').map((c) => c.args[0]),
+    [true],
+  );
   const offered = a.host.state.calls[0]!;
   await a.host.execute({ type: 'answer', callId: offered.id });
   await until(() => a.host.state.calls[0]?.state === 'active', 'answered, mirrored');
@@ -153,7 +181,7 @@ test('one tab holds the phone; another mirrors it and relays commands; the tab w
   await a.runtime.stop();
 });
 
-test('with a demo call center\'s shared password, the tab that takes over signs in by itself from its own settings', async () => {
+test("with a demo call center's shared password, the tab that takes over signs in by itself from its own settings", async () => {
   const w = world();
   const demo = { '/switchboard/demoCallCenter': 'true', '/switchboard/sipUsername': '1001', '/switchboard/sipPassword': 'secret' };
   const a = w.tab('A', demo);
@@ -220,7 +248,7 @@ test('a commands sent while this tab is still electing fails clearly', async () 
   await assert.rejects(a.host.execute({ type: 'dial', number: '1002' }), /still starting/);
 });
 
-test('the screen pop runs in the tab the agent looks at, and that tab shows the phone\'s presence and opens its panel', async () => {
+test("the screen pop runs in the tab the agent looks at, and that tab shows the phone's presence and opens its panel", async () => {
   const w = world();
   const demo = { '/switchboard/demoCallCenter': 'true', '/switchboard/sipUsername': '1001', '/switchboard/sipPassword': 'secret' };
   const ada: RecordRef = { id: '003000000000001AAA', objectType: 'Contact', name: 'Ada Lovelace' };
@@ -255,8 +283,11 @@ test('the screen pop runs in the tab the agent looks at, and that tab shows the 
   const second = w.phone.callAgent({ from: '+14155550134' });
   await until(() => b.crm.pops.length === 1, 'B pops');
   assert.equal(a.crm.pops.length, 1, 'A did not pop again');
-  await until(() => a.host.state.calls[0]?.relations.who?.id === ada.id, 'related from B\'s outcome');
-  assert.ok(a.host.state.calls[0]!.timeline.some((e) => e.text.includes('popped in the console tab the agent is looking at')), 'the timeline says where it popped');
+  await until(() => a.host.state.calls[0]?.relations.who?.id === ada.id, "related from B's outcome");
+  assert.ok(
+    a.host.state.calls[0]!.timeline.some((e) => e.text.includes('popped in the console tab the agent is looking at')),
+    'the timeline says where it popped',
+  );
   await until(() => b.crm.calls.filter((c) => c.method === 'setPanelVisible' && c.args[0] === true).length > panelBefore, 'B opens its panel for the offer');
   second.hangup();
   await until(() => a.host.state.calls.length === 0, 'the second call ends');
@@ -265,7 +296,10 @@ test('the screen pop runs in the tab the agent looks at, and that tab shows the 
   const third = w.phone.callAgent({ from: '+14155550177' });
   await until(() => (a.host.state.calls[0]?.relations.candidates.length ?? 0) === 2, 'two candidates');
   await b.host.execute({ type: 'choose-record', callId: a.host.state.calls[0]!.id, record: ada });
-  assert.deepEqual(b.crm.calls.filter((c) => c.method === 'openRecord').map((c) => c.args[0]), [ada]);
+  assert.deepEqual(
+    b.crm.calls.filter((c) => c.method === 'openRecord').map((c) => c.args[0]),
+    [ada],
+  );
   assert.equal(a.crm.count('openRecord'), 0);
   third.hangup();
   await a.runtime.stop();
@@ -305,22 +339,42 @@ test('the runtime runs under any RuntimeHost, and a CRM that drives the engine i
   class HostDriven extends RecordingCrm {
     handle?: EngineHandle;
     readonly lifecycle: string[] = [];
-    attach(engine: EngineHandle): void { this.handle = engine; }
-    callLifecycle(event: CallLifecycleEvent): void { this.lifecycle.push(event.type); }
+    attach(engine: EngineHandle): void {
+      this.handle = engine;
+    }
+    callLifecycle(event: CallLifecycleEvent): void {
+      this.lifecycle.push(event.type);
+    }
   }
   const crm = new HostDriven({ settings: settingsMap({ '/switchboard/sipUsername': '1001', '/switchboard/sipPassword': 'secret' }) });
   // A page without a panel: it only records what the runtime tells it.
   const told: string[] = [];
   const host: RuntimeHost = {
-    execute: async (command) => { told.push(`execute:${command.type}`); },
-    attachEngine: () => { told.push('engine'); },
-    attachFollower: () => { told.push('follower'); },
-    setLeadership: (info) => { told.push(`leadership:${info.role}`); },
+    execute: async (command) => {
+      told.push(`execute:${command.type}`);
+    },
+    attachEngine: () => {
+      told.push('engine');
+    },
+    attachFollower: () => {
+      told.push('follower');
+    },
+    setLeadership: (info) => {
+      told.push(`leadership:${info.role}`);
+    },
     setAudio: () => {},
   };
   const runtime = new SoftphoneRuntime({
-    crm, storage, clock: new FakeClock(), host, tabId: 'V', openChannel: (name) => hub.open(name), sharedStorage: storage,
-    logger: new CapturingLogger(), locks: locks.forTab('V'), createTelephony: () => phone.createTelephony(),
+    crm,
+    storage,
+    clock: new FakeClock(),
+    host,
+    tabId: 'V',
+    openChannel: (name) => hub.open(name),
+    sharedStorage: storage,
+    logger: new CapturingLogger(),
+    locks: locks.forTab('V'),
+    createTelephony: () => phone.createTelephony(),
   });
   await runtime.start();
   await until(() => crm.handle?.state.registration.state === 'registered', 'signed in by itself from the call center');

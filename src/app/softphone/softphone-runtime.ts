@@ -21,8 +21,16 @@
  * locks, an in-memory channel hub, FakeCrm and FakeTelephony.
  */
 import {
-  ConnectorEngine, SwitchboardError,
-  type Clock, type ConnectorSettings, type CrmPort, type EngineState, type Logger, type ScreenPopOutcome, type StoragePort, type TelephonyPort,
+  ConnectorEngine,
+  SwitchboardError,
+  type Clock,
+  type ConnectorSettings,
+  type CrmPort,
+  type EngineState,
+  type Logger,
+  type ScreenPopOutcome,
+  type StoragePort,
+  type TelephonyPort,
 } from '../../core/index.ts';
 import type { PanelAudio } from '../../ui/panel-host.ts';
 import type { SignInCommand } from '../host/softphone-host.ts';
@@ -105,7 +113,7 @@ export class SoftphoneRuntime {
   async start(): Promise<void> {
     const { locks, clock, logger, tabId, sharedStorage } = this.options;
     const session = await joinTabSession({ storage: sharedStorage, locks, logger }).catch((error: unknown) => {
-      logger.log('error', 'the tabs\' channel secret could not be read; the channel has no secret', { error: String(error) });
+      logger.log('error', "the tabs' channel secret could not be read; the channel has no secret", { error: String(error) });
       return { secret: undefined, leave: () => {} } satisfies TabSession;
     });
     if (this.stopped) {
@@ -118,7 +126,8 @@ export class SoftphoneRuntime {
     const leadership = new TabLeadership({ locks, clock, logger, channel, tabId });
     this.leadership = leadership;
     leadership.events.on('role', (role) => {
-      if (role === 'leader') this.leading = this.lead(channel, leadership).catch((e: unknown) => logger.log('error', 'the phone could not start in this tab', { error: String(e) }));
+      if (role === 'leader')
+        this.leading = this.lead(channel, leadership).catch((e: unknown) => logger.log('error', 'the phone could not start in this tab', { error: String(e) }));
       else if (role === 'follower') void this.abdicate().then(() => this.follow(channel));
     });
     await leadership.start();
@@ -134,7 +143,7 @@ export class SoftphoneRuntime {
   async stop(options: { readonly keepCalls?: boolean } = {}): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    const kept = options.keepCalls ? this.telephony?.suspend?.() ?? [] : [];
+    const kept = options.keepCalls ? (this.telephony?.suspend?.() ?? []) : [];
     if (kept.length) this.options.logger.log('info', 'leaving with calls up; the next page of this tab takes them back', { callIds: [...kept] });
     this.leadership?.release();
     this.session?.leave();
@@ -189,7 +198,7 @@ export class SoftphoneRuntime {
         const presence = `${state.presence.status}:${state.presence.reasonId ?? ''}`;
         if (crm.capabilities.presenceSync && presence !== shownPresence) {
           shownPresence = presence;
-          crm.publishPresence(state.presence).catch((e: unknown) => logger.log('warn', 'presence sync to this tab\'s CRM failed', { error: String(e) }));
+          crm.publishPresence(state.presence).catch((e: unknown) => logger.log('warn', "presence sync to this tab's CRM failed", { error: String(e) }));
         }
         // A new offer opens this tab's panel too: the agent may be looking at this console.
         const ringing = state.calls.filter((c) => c.state === 'offering').map((c) => c.id);
@@ -266,11 +275,20 @@ export class SoftphoneRuntime {
       const stillOffered = engine.state.calls.some((c) => c.state === 'offering' && c.id !== callId);
       if (!stillOffered) this.telephony?.audio?.stopRinging();
     });
-    const relay = new LeaderRelay(channel, tabId, {
-      get state() { return engine.state; },
-      onChange: (listener) => engine.events.on('change', listener),
-      execute: (command) => host.execute(command),
-    }, leadership.since, logger, { clock });
+    const relay = new LeaderRelay(
+      channel,
+      tabId,
+      {
+        get state() {
+          return engine.state;
+        },
+        onChange: (listener) => engine.events.on('change', listener),
+        execute: (command) => host.execute(command),
+      },
+      leadership.since,
+      logger,
+      { clock },
+    );
     this.leaderRelay = relay;
     host.attachEngine(engine);
     host.setLeadership({ role: 'leader' });
@@ -296,8 +314,12 @@ export class SoftphoneRuntime {
   private popWhereTheAgentLooks(crm: CrmPort): CrmPort {
     const mint = crm.mintSipCredentials?.bind(crm);
     return {
-      get capabilities() { return crm.capabilities; },
-      get events() { return crm.events; },
+      get capabilities() {
+        return crm.capabilities;
+      },
+      get events() {
+        return crm.events;
+      },
       loadSettings: () => crm.loadSettings(),
       notifyReady: () => crm.notifyReady(),
       screenPop: async (request) => {
@@ -328,7 +350,10 @@ export class SoftphoneRuntime {
    * Runs pop work in the follower the agent is looking at, or here when that is this tab (or no tab
    * is visible, or attention is unknown). A follower that does not answer in time has gone: pop here.
    */
-  private async popInAttendedTab(work: PopWork, here: () => Promise<ScreenPopOutcome | undefined>): Promise<{ outcome: ScreenPopOutcome | undefined; elsewhere: boolean }> {
+  private async popInAttendedTab(
+    work: PopWork,
+    here: () => Promise<ScreenPopOutcome | undefined>,
+  ): Promise<{ outcome: ScreenPopOutcome | undefined; elsewhere: boolean }> {
     const relay = this.leaderRelay;
     const own = this.options.attention?.current();
     const target = relay && own ? attendedTab({ id: this.options.tabId, attention: own }, relay.followerAttention) : this.options.tabId;
@@ -363,7 +388,8 @@ export class SoftphoneRuntime {
     if (extensions.length) {
       // The busy lamps of the transfer directory: watch once registered (again after each re-register).
       telephony.events.on('registration', (r) => {
-        if (r.state === 'registered') telephony.watchLines(extensions).catch((e: unknown) => logger.log('warn', 'watching directory lines failed', { error: String(e) }));
+        if (r.state === 'registered')
+          telephony.watchLines(extensions).catch((e: unknown) => logger.log('warn', 'watching directory lines failed', { error: String(e) }));
       });
     }
     return telephony;

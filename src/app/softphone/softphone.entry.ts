@@ -46,7 +46,9 @@ const logger = new RingBufferLogger(() => clock.now(), { mirrorLevels: ['error']
 // thread while the Open CTI library waited to run, and with it Salesforce's ready notice), in
 // parallel with the settings, and awaited only where the telephony adapter is built.
 let startSip: () => void = () => {};
-const sip = new Promise<void>((resolve) => { startSip = resolve; }).then(() => import('../../telephony/sip/index.ts'));
+const sip = new Promise<void>((resolve) => {
+  startSip = resolve;
+}).then(() => import('../../telephony/sip/index.ts'));
 sip.catch((error: unknown) => logger.log('error', 'the SIP stack could not load', { error: String(error) }));
 const surface = detectSurface(location.search);
 // From the first moment: the phone's own connection, blocked by a policy, is reported only once.
@@ -78,10 +80,18 @@ function scriptLoadingDocument(): DocumentLike {
     createElement: () => {
       const el = document.createElement('script');
       const like: ScriptElementLike = {
-        get src() { return el.src; },
-        set src(value: string) { el.src = value; },
-        get async() { return el.async; },
-        set async(value: boolean) { el.async = value; },
+        get src() {
+          return el.src;
+        },
+        set src(value: string) {
+          el.src = value;
+        },
+        get async() {
+          return el.async;
+        },
+        set async(value: boolean) {
+          el.async = value;
+        },
         onload: null,
         onerror: null,
       };
@@ -174,13 +184,14 @@ async function main(): Promise<void> {
     locale,
     clock,
     downloadLog: () => downloadText(`switchboard-${new Date(clock.now()).toISOString().replace(/[:.]/g, '-')}.log`, logger.text()),
-    diagnose: (state) => runDiagnosis({
-      pageOrigin: location.origin,
-      state,
-      cspViolations,
-      microphone: () => microphoneFact(navigator, window.isSecureContext),
-      probe: (url, domain) => probeSipWebSocket(url, domain, { WebSocket, clock }),
-    }),
+    diagnose: (state) =>
+      runDiagnosis({
+        pageOrigin: location.origin,
+        state,
+        cspViolations,
+        microphone: () => microphoneFact(navigator, window.isSecureContext),
+        probe: (url, domain) => probeSipWebSocket(url, domain, { WebSocket, clock }),
+      }),
   });
   const panel = document.createElement('sb-panel');
   panel.host = host;
@@ -210,10 +221,15 @@ async function main(): Promise<void> {
   const storage = await storageReady;
   // This console's utility bar counts the call logs Salesforce refused (in every tab, leader or not).
   const translator = createTranslator(pickLocale(locale));
-  followUtilityLabel(host, crm, (state) => {
-    const label = utilityLabel(state);
-    return translator.t(label.key, label.params);
-  }, logger);
+  followUtilityLabel(
+    host,
+    crm,
+    (state) => {
+      const label = utilityLabel(state);
+      return translator.t(label.key, label.params);
+    },
+    logger,
+  );
   const tabStorage = sessionStorageOrUndefined();
   const runtime = new SoftphoneRuntime({
     crm,

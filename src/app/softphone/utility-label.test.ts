@@ -7,7 +7,16 @@ import { followUtilityLabel } from './utility-label.ts';
 const LOG: UnsavedLog = { callId: 'c1', title: 'Inbound call', at: 0, reason: 'Refused.', fields: [] };
 
 function state(unsaved?: readonly UnsavedLog[]): EngineState {
-  return { phase: 'ready', registration: { state: 'registered' }, presence: initialPresence(0), calls: [], recent: [], lines: {}, clickToDialEnabled: false, ...(unsaved ? { unsavedLogs: unsaved } : {}) };
+  return {
+    phase: 'ready',
+    registration: { state: 'registered' },
+    presence: initialPresence(0),
+    calls: [],
+    recent: [],
+    lines: {},
+    clickToDialEnabled: false,
+    ...(unsaved ? { unsavedLogs: unsaved } : {}),
+  };
 }
 
 function rig(initial: EngineState) {
@@ -24,7 +33,16 @@ function rig(initial: EngineState) {
     source.state = next;
     for (const l of listeners) l();
   };
-  return { source, labels, set, target: { setUtilityLabel: async (label: string) => { labels.push(label); } } };
+  return {
+    source,
+    labels,
+    set,
+    target: {
+      setUtilityLabel: async (label: string) => {
+        labels.push(label);
+      },
+    },
+  };
 }
 
 const label = (s: EngineState): string => (s.unsavedLogs?.length ? `Phone (${s.unsavedLogs.length} unsaved)` : 'Phone');

@@ -4,11 +4,21 @@ import { WebStoragePort, type WebStorageArea } from './web-storage-port.ts';
 
 class Area implements WebStorageArea {
   readonly data = new Map<string, string>();
-  get length(): number { return this.data.size; }
-  key(i: number): string | null { return [...this.data.keys()][i] ?? null; }
-  getItem(k: string): string | null { return this.data.get(k) ?? null; }
-  setItem(k: string, v: string): void { this.data.set(k, v); }
-  removeItem(k: string): void { this.data.delete(k); }
+  get length(): number {
+    return this.data.size;
+  }
+  key(i: number): string | null {
+    return [...this.data.keys()][i] ?? null;
+  }
+  getItem(k: string): string | null {
+    return this.data.get(k) ?? null;
+  }
+  setItem(k: string, v: string): void {
+    this.data.set(k, v);
+  }
+  removeItem(k: string): void {
+    this.data.delete(k);
+  }
 }
 
 test('values round-trip as JSON under a prefix; keys, update and delete; unreadable text reads as absent', async () => {

@@ -57,8 +57,12 @@ export class FakeAudio implements RuntimeAudio {
   }
 
   async playTestTone(): Promise<void> {}
-  startRinging(): void { this.ringing = true; }
-  stopRinging(): void { this.ringing = false; }
+  startRinging(): void {
+    this.ringing = true;
+  }
+  stopRinging(): void {
+    this.ringing = false;
+  }
   async enableSound(): Promise<void> {}
 
   subscribe(listener: () => void): () => void {

@@ -40,8 +40,7 @@ export class FakeLockManager {
   /** The LockManagerLike one tab sees; `owner` names the tab (for crash()). */
   forTab(owner: string): LockManagerLike {
     return {
-      request: <T>(name: string, options: LockRequestOptions, callback: (lock: unknown) => Promise<T> | T) =>
-        this.request(owner, name, options, callback),
+      request: <T>(name: string, options: LockRequestOptions, callback: (lock: unknown) => Promise<T> | T) => this.request(owner, name, options, callback),
     };
   }
 
@@ -113,7 +112,16 @@ export class FakeLockManager {
         slot.holders.push(holder);
         Promise.resolve()
           .then(() => callback({ name, mode }))
-          .then((value) => { release(); finish(() => resolve(value)); }, (error: unknown) => { release(); finish(() => reject(error)); });
+          .then(
+            (value) => {
+              release();
+              finish(() => resolve(value));
+            },
+            (error: unknown) => {
+              release();
+              finish(() => reject(error));
+            },
+          );
       };
       if (options.steal) {
         for (const h of slot.holders.splice(0)) h.steal();

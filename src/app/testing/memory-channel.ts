@@ -48,7 +48,10 @@ export class MemoryChannel implements ChannelLike {
   /** What this channel heard (for assertions: what a foreign page received). */
   readonly received: unknown[] = [];
 
-  constructor(private readonly hub: MemoryChannelHub, readonly name: string) {}
+  constructor(
+    private readonly hub: MemoryChannelHub,
+    readonly name: string,
+  ) {}
 
   postMessage(message: unknown): void {
     if (this.closed) throw new DOMException('The channel is closed.', 'InvalidStateError');

@@ -63,7 +63,8 @@ async function followSignIn(engine: ConnectorEngine): Promise<void> {
   const error = document.createElement('p');
   error.setAttribute('role', 'alert');
   error.className = 'sb-error';
-  const autoSignIn = (s: ConnectorSettings | undefined) => s !== undefined && (s.sip.credentialScheme === 'ephemeral' || (s.sip.username !== undefined && s.sip.password !== undefined));
+  const autoSignIn = (s: ConnectorSettings | undefined) =>
+    s !== undefined && (s.sip.credentialScheme === 'ephemeral' || (s.sip.username !== undefined && s.sip.password !== undefined));
   const render = (state: EngineState) => {
     const show = state.phase === 'signed-out' && state.settings !== undefined && !autoSignIn(state.settings);
     if (show && !form.isConnected) {
@@ -77,11 +78,14 @@ async function followSignIn(engine: ConnectorEngine): Promise<void> {
     if (command.type !== 'sign-in' || !command.username || !command.password) return;
     form.busy = true;
     error.textContent = '';
-    connector.signIn(command.username, command.password).catch((e: unknown) => {
-      error.textContent = e instanceof Error ? e.message : String(e);
-    }).finally(() => {
-      form.busy = false;
-    });
+    connector
+      .signIn(command.username, command.password)
+      .catch((e: unknown) => {
+        error.textContent = e instanceof Error ? e.message : String(e);
+      })
+      .finally(() => {
+        form.busy = false;
+      });
   });
   engine.events.on('change', render);
   render(engine.state);
@@ -117,7 +121,7 @@ async function main(): Promise<void> {
       });
     });
     await Promise.race([holding, new Promise((r) => setTimeout(r, 0))]);
-    if (!granted) logger.log('warn', 'Switchboard\'s phone runs in another console tab; this one takes it over when that tab closes');
+    if (!granted) logger.log('warn', "Switchboard's phone runs in another console tab; this one takes it over when that tab closes");
     await holding;
   }
   // A reload or a closed tab keeps established calls for the next page (see the header).

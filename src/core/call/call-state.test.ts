@@ -32,7 +32,10 @@ describe('call state machine', () => {
   it('the table covers every state and names only known states', () => {
     assert.deepEqual(Object.keys(CALL_TRANSITIONS).sort(), [...CALL_STATES].sort());
     for (const targets of Object.values(CALL_TRANSITIONS)) for (const t of targets) assert.ok(CALL_STATES.includes(t), t);
-    assert.deepEqual(Object.fromEntries(Object.entries(CALL_TRANSITIONS).map(([k, v]) => [k, [...v].sort()])), Object.fromEntries(Object.entries(EXPECTED_CALL).map(([k, v]) => [k, [...v].sort()])));
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(CALL_TRANSITIONS).map(([k, v]) => [k, [...v].sort()])),
+      Object.fromEntries(Object.entries(EXPECTED_CALL).map(([k, v]) => [k, [...v].sort()])),
+    );
   });
 
   let legal = 0;
@@ -48,18 +51,21 @@ describe('call state machine', () => {
           assert.doesNotThrow(() => assertCallTransition(from, to));
           return;
         }
-        assert.throws(() => assertCallTransition(from, to), (e: unknown) => {
-          assert.ok(e instanceof IllegalTransitionError);
-          assert.ok(e instanceof SwitchboardError);
-          assert.equal(e.code, 'SB40001');
-          assert.equal(e.machine, 'call');
-          assert.equal(e.from, from);
-          assert.equal(e.to, to);
-          assert.equal(e.name, 'IllegalTransitionError');
-          assert.match(e.message, new RegExp(`Cannot go from '${from}' to '${to}'`));
-          assert.deepEqual(e.toJSON(), { code: 'SB40001', message: e.message });
-          return true;
-        });
+        assert.throws(
+          () => assertCallTransition(from, to),
+          (e: unknown) => {
+            assert.ok(e instanceof IllegalTransitionError);
+            assert.ok(e instanceof SwitchboardError);
+            assert.equal(e.code, 'SB40001');
+            assert.equal(e.machine, 'call');
+            assert.equal(e.from, from);
+            assert.equal(e.to, to);
+            assert.equal(e.name, 'IllegalTransitionError');
+            assert.match(e.message, new RegExp(`Cannot go from '${from}' to '${to}'`));
+            assert.deepEqual(e.toJSON(), { code: 'SB40001', message: e.message });
+            return true;
+          },
+        );
       });
     }
   }
@@ -81,7 +87,10 @@ describe('call state machine', () => {
 describe('presence state machine', () => {
   it('the table covers every status and names only known statuses', () => {
     assert.deepEqual(Object.keys(PRESENCE_TRANSITIONS).sort(), [...PRESENCE_STATES].sort());
-    assert.deepEqual(Object.fromEntries(Object.entries(PRESENCE_TRANSITIONS).map(([k, v]) => [k, [...v].sort()])), Object.fromEntries(Object.entries(EXPECTED_PRESENCE).map(([k, v]) => [k, [...v].sort()])));
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(PRESENCE_TRANSITIONS).map(([k, v]) => [k, [...v].sort()])),
+      Object.fromEntries(Object.entries(EXPECTED_PRESENCE).map(([k, v]) => [k, [...v].sort()])),
+    );
   });
 
   for (const from of PRESENCE_STATES) {
@@ -93,13 +102,16 @@ describe('presence state machine', () => {
           assert.doesNotThrow(() => assertPresenceTransition(from, to));
           return;
         }
-        assert.throws(() => assertPresenceTransition(from, to), (e: unknown) => {
-          assert.ok(e instanceof IllegalTransitionError);
-          assert.equal(e.code, 'SB40002');
-          assert.equal(e.machine, 'presence');
-          assert.deepEqual([e.from, e.to], [from, to]);
-          return true;
-        });
+        assert.throws(
+          () => assertPresenceTransition(from, to),
+          (e: unknown) => {
+            assert.ok(e instanceof IllegalTransitionError);
+            assert.equal(e.code, 'SB40002');
+            assert.equal(e.machine, 'presence');
+            assert.deepEqual([e.from, e.to], [from, to]);
+            return true;
+          },
+        );
       });
     }
   }

@@ -13,8 +13,18 @@ describe('Call', () => {
     const c = inbound();
     assert.equal(c.state, 'offering');
     assert.deepEqual(c.snapshot(), {
-      id: 'c1', direction: 'inbound', origin: 'offered', state: 'offering', remote: { number: '+14155550134' }, attachedData: {},
-      timestamps: { offered: T0, holds: [] }, notes: '', relations: { candidates: [] }, muted: false, conferencedWith: [], timeline: [],
+      id: 'c1',
+      direction: 'inbound',
+      origin: 'offered',
+      state: 'offering',
+      remote: { number: '+14155550134' },
+      attachedData: {},
+      timestamps: { offered: T0, holds: [] },
+      notes: '',
+      relations: { candidates: [] },
+      muted: false,
+      conferencedWith: [],
+      timeline: [],
     });
     const d = new Call({ id: 'c2', direction: 'outbound', origin: 'dialed', remote: { number: '1002' }, at: T0, consultationFor: 'c1' });
     assert.equal(d.state, 'dialing');
@@ -45,10 +55,21 @@ describe('Call', () => {
     assert.equal(s.endReason, 'remote-hangup');
     assert.equal(talkSeconds(s), 60);
     assert.equal(holdSeconds(s), 8);
-    assert.deepEqual(s.timeline.map((t) => t.text), [
-      'offering → active: answered', 'active → held', 'held → active', 'active → held', 'held → transferring',
-      'transferring → held', 'held → active', 'active → ended: remote-hangup', 'ended → wrap-up', 'wrap-up → closed',
-    ]);
+    assert.deepEqual(
+      s.timeline.map((t) => t.text),
+      [
+        'offering → active: answered',
+        'active → held',
+        'held → active',
+        'active → held',
+        'held → transferring',
+        'transferring → held',
+        'held → active',
+        'active → ended: remote-hangup',
+        'ended → wrap-up',
+        'wrap-up → closed',
+      ],
+    );
   });
 
   it('ending while held closes the open hold interval', () => {
@@ -72,8 +93,15 @@ describe('Call', () => {
   it('refuses every illegal transition from every state and leaves the call unchanged', () => {
     // Reach each state along a legal path, then try every target the table does not allow.
     const paths: Record<CallState, CallState[]> = {
-      offering: [], dialing: [], 'ringing-out': ['ringing-out'], active: ['active'], held: ['active', 'held'],
-      transferring: ['active', 'transferring'], ended: ['ended'], 'wrap-up': ['ended', 'wrap-up'], closed: ['ended', 'closed'],
+      offering: [],
+      dialing: [],
+      'ringing-out': ['ringing-out'],
+      active: ['active'],
+      held: ['active', 'held'],
+      transferring: ['active', 'transferring'],
+      ended: ['ended'],
+      'wrap-up': ['ended', 'wrap-up'],
+      closed: ['ended', 'closed'],
     };
     let checked = 0;
     for (const [state, path] of Object.entries(paths) as [CallState, CallState[]][]) {

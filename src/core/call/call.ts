@@ -2,7 +2,20 @@
  * One call: its data, and the only place that changes its state (through the transition table).
  * The engine owns Call objects; everyone else sees `CallSnapshot`s.
  */
-import type { AttachedData, CallDirection, CallQuality, CallRelations, CallTimestamps, ConsultationRecord, EndReason, HoldInterval, Party, RecordRef, TimelineEntry, TransferRecord } from './call-types.ts';
+import type {
+  AttachedData,
+  CallDirection,
+  CallQuality,
+  CallRelations,
+  CallTimestamps,
+  ConsultationRecord,
+  EndReason,
+  HoldInterval,
+  Party,
+  RecordRef,
+  TimelineEntry,
+  TransferRecord,
+} from './call-types.ts';
 import { assertCallTransition, type CallState } from './call-state.ts';
 
 export interface CallSnapshot {
@@ -103,7 +116,13 @@ export class Call {
    * same id with its history: what the journal kept of it.
    */
   static restore(snapshot: CallSnapshot): Call {
-    const call = new Call({ id: snapshot.id, direction: snapshot.direction, origin: snapshot.origin ?? 'offered', remote: snapshot.remote, at: snapshot.timestamps.offered });
+    const call = new Call({
+      id: snapshot.id,
+      direction: snapshot.direction,
+      origin: snapshot.origin ?? 'offered',
+      remote: snapshot.remote,
+      at: snapshot.timestamps.offered,
+    });
     call.data = snapshot;
     return call;
   }
@@ -144,7 +163,9 @@ export class Call {
     this.data = { ...this.data, timeline: [...this.data.timeline, { at, kind, text }] };
   }
 
-  update(patch: Partial<Pick<CallSnapshot, 'disposition' | 'notes' | 'muted' | 'quality' | 'wrapUpDeadline' | 'conferencedWith' | 'remote' | 'attachedData'>>): void {
+  update(
+    patch: Partial<Pick<CallSnapshot, 'disposition' | 'notes' | 'muted' | 'quality' | 'wrapUpDeadline' | 'conferencedWith' | 'remote' | 'attachedData'>>,
+  ): void {
     this.data = { ...this.data, ...patch };
   }
 
@@ -214,7 +235,8 @@ export class Call {
       if (id === null) return undefined;
       const record = known.find((k) => k.id === id);
       if (!record) throw new RangeError(`${slot}: '${id}' is not a record of this call.`);
-      if ((slot === 'Who') !== WHO_OBJECTS.includes(record.objectType)) throw new RangeError(`${slot}: a ${record.objectType} cannot be the ${slot === 'Who' ? 'Name (a Contact or a Lead)' : 'Related To record'}.`);
+      if ((slot === 'Who') !== WHO_OBJECTS.includes(record.objectType))
+        throw new RangeError(`${slot}: a ${record.objectType} cannot be the ${slot === 'Who' ? 'Name (a Contact or a Lead)' : 'Related To record'}.`);
       return record;
     };
     const who = pick(choice.whoId, r.who, 'Who');

@@ -10,13 +10,14 @@ export const DIAGNOSIS_TEXT_EN = {
   'diag.mixedContent.ok.why': 'The page and the connection to the phone system are both encrypted, or the phone system is on this computer.',
   'diag.mixedContent.blocked.what': 'The SIP WebSocket URL {url} is not encrypted (ws://), and this page is https.',
   'diag.mixedContent.blocked.why': 'Browsers block unencrypted connections from an https page (mixed content): the phone never connects and shows offline.',
-  'diag.mixedContent.blocked.fix': 'Ask your admin to enable a TLS WebSocket on the phone system and set the call center\'s SIP WebSocket URL to {secureUrl}.',
+  'diag.mixedContent.blocked.fix': "Ask your admin to enable a TLS WebSocket on the phone system and set the call center's SIP WebSocket URL to {secureUrl}.",
 
-  'diag.csp.ok.what': 'The page\'s security policy lets it connect to {origin}.',
+  'diag.csp.ok.what': "The page's security policy lets it connect to {origin}.",
   'diag.csp.ok.why': 'No Content-Security-Policy of this page blocked the connection.',
-  'diag.csp.blocked.what': 'The page\'s Content-Security-Policy blocks connections to {origin}.',
+  'diag.csp.blocked.what': "The page's Content-Security-Policy blocks connections to {origin}.",
   'diag.csp.blocked.why': 'The browser refuses to open the SIP WebSocket (connect-src), so the phone never connects.',
-  'diag.csp.blocked.fix': 'Ask your admin to add {origin} as a CSP Trusted Site (connect-src) in Setup > Trusted URLs, or to deploy the Switchboard package, which adds it.',
+  'diag.csp.blocked.fix':
+    'Ask your admin to add {origin} as a CSP Trusted Site (connect-src) in Setup > Trusted URLs, or to deploy the Switchboard package, which adds it.',
 
   'diag.microphone.granted.what': 'The microphone is allowed.',
   'diag.microphone.granted.why': 'Calls can send your voice.',
@@ -33,20 +34,24 @@ export const DIAGNOSIS_TEXT_EN = {
   'diag.webSocket.no-url.what': 'The call center has no SIP WebSocket URL.',
   'diag.webSocket.no-url.why': 'The phone does not know where the phone system is.',
   'diag.webSocket.no-url.fix': 'Ask your admin to set the SIP WebSocket URL in Setup > Switchboard (or in the call center file).',
-  'diag.webSocket.invalid-url.what': 'The SIP WebSocket URL \'{url}\' is not a ws:// or wss:// URL.',
+  'diag.webSocket.invalid-url.what': "The SIP WebSocket URL '{url}' is not a ws:// or wss:// URL.",
   'diag.webSocket.invalid-url.why': 'The phone cannot connect to the phone system.',
   'diag.webSocket.invalid-url.fix': 'Ask your admin to correct the SIP WebSocket URL in Setup > Switchboard.',
   'diag.webSocket.answered.what': 'The phone system answered at {url} ({status}, {ms} ms).',
   'diag.webSocket.answered.why': 'The WebSocket opened with the sip subprotocol and a SIP OPTIONS got a response.',
   'diag.webSocket.unopened.what': 'No WebSocket connection to {url} could be opened.',
-  'diag.webSocket.unopened.why': 'Nothing answers on that host and port, a firewall or proxy blocks it, or the server refuses the sip subprotocol. The phone stays offline.',
-  'diag.webSocket.unopened.fix': 'Check that the phone system is running and reachable from this network; ask your admin to test the connection in Setup > Switchboard.',
+  'diag.webSocket.unopened.why':
+    'Nothing answers on that host and port, a firewall or proxy blocks it, or the server refuses the sip subprotocol. The phone stays offline.',
+  'diag.webSocket.unopened.fix':
+    'Check that the phone system is running and reachable from this network; ask your admin to test the connection in Setup > Switchboard.',
   'diag.webSocket.unopened-tls.what': 'No secure WebSocket connection to {url} could be opened.',
-  'diag.webSocket.unopened-tls.why': 'Nothing answers on that host and port, a firewall blocks it, the server refuses the sip subprotocol, or its TLS certificate is not trusted by this browser. The phone stays offline.',
-  'diag.webSocket.unopened-tls.fix': 'Open {httpsUrl} in a new tab: a certificate warning there is the cause. Otherwise check that the phone system is running and reachable from this network.',
+  'diag.webSocket.unopened-tls.why':
+    'Nothing answers on that host and port, a firewall blocks it, the server refuses the sip subprotocol, or its TLS certificate is not trusted by this browser. The phone stays offline.',
+  'diag.webSocket.unopened-tls.fix':
+    'Open {httpsUrl} in a new tab: a certificate warning there is the cause. Otherwise check that the phone system is running and reachable from this network.',
   'diag.webSocket.silent.what': 'The WebSocket to {url} opened, but no SIP server answered within {seconds} s.',
   'diag.webSocket.silent.why': 'The URL reaches a web server that is not a SIP-over-WebSocket endpoint (RFC 7118), or a proxy drops the messages.',
-  'diag.webSocket.silent.fix': 'Ask your admin to check the SIP WebSocket URL (host, port and path of the phone system\'s WebSocket listener).',
+  'diag.webSocket.silent.fix': "Ask your admin to check the SIP WebSocket URL (host, port and path of the phone system's WebSocket listener).",
 
   'diag.registration.registered.what': 'The phone is registered with the phone system.',
   'diag.registration.registered.why': 'Calls to your extension ring here.',

@@ -12,11 +12,18 @@ class FakeSocket implements ProbeSocket {
   onmessage: ProbeSocket['onmessage'] = null;
   sent: string[] = [];
   closed = false;
-  constructor(readonly url: string, readonly protocol: string) {
+  constructor(
+    readonly url: string,
+    readonly protocol: string,
+  ) {
     FakeSocket.last = this;
   }
-  send(data: string): void { this.sent.push(data); }
-  close(): void { this.closed = true; }
+  send(data: string): void {
+    this.sent.push(data);
+  }
+  close(): void {
+    this.closed = true;
+  }
 }
 
 function start(clock = new FakeClock()) {
@@ -67,14 +74,22 @@ describe('probeSipWebSocket', () => {
       }
     }
     const result = await probeSipWebSocket('ws://pbx.example.com/ws', 'pbx.example.com', { WebSocket: Refusing, clock: new FakeClock() });
-    assert.deepEqual(result, { outcome: 'unopened', refused: 'SecurityError: An insecure WebSocket connection may not be initiated from a page loaded over HTTPS.' });
+    assert.deepEqual(result, {
+      outcome: 'unopened',
+      refused: 'SecurityError: An insecure WebSocket connection may not be initiated from a page loaded over HTTPS.',
+    });
   });
 });
 
 describe('microphoneFact', () => {
   const nav = (state: 'granted' | 'denied' | 'prompt' | Error) => ({
     mediaDevices: { getUserMedia: () => undefined },
-    permissions: { query: async () => { if (state instanceof Error) throw state; return { state }; } },
+    permissions: {
+      query: async () => {
+        if (state instanceof Error) throw state;
+        return { state };
+      },
+    },
   });
   it('reads the permission; unavailable outside a secure context or without getUserMedia; prompt when the browser cannot say', async () => {
     assert.equal(await microphoneFact(nav('granted'), true), 'granted');

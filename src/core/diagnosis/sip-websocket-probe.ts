@@ -53,11 +53,15 @@ export function probeSipWebSocket(url: string, domain: string, options: ProbeOpt
       }
       resolve(probe);
     };
-    const cancel = clock.setTimeout(() => done(sentAt === undefined ? { outcome: 'unopened', timedOut: true } : { outcome: 'silent', waitedMs: timeoutMs }), timeoutMs);
+    const cancel = clock.setTimeout(
+      () => done(sentAt === undefined ? { outcome: 'unopened', timedOut: true } : { outcome: 'silent', waitedMs: timeoutMs }),
+      timeoutMs,
+    );
     socket.onerror = () => {
       if (sentAt === undefined) done({ outcome: 'unopened' });
     };
-    socket.onclose = () => done(sentAt === undefined ? { outcome: 'unopened' } : { outcome: 'silent', waitedMs: Math.round(clock.now() - sentAt), closed: true });
+    socket.onclose = () =>
+      done(sentAt === undefined ? { outcome: 'unopened' } : { outcome: 'silent', waitedMs: Math.round(clock.now() - sentAt), closed: true });
     socket.onopen = () => {
       sentAt = clock.now();
       socket.send(sipOptionsProbe(domain, Math.random().toString(36).slice(2, 12)));

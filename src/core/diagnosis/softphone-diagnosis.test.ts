@@ -27,48 +27,108 @@ describe('diagnoseSoftphone', () => {
     assert.equal(mixed.params.secureUrl, 'wss://pbx.example.com:8080/ws');
     assert.equal(f.find((x) => x.check === 'webSocket')!.outcome, 'unopened');
     assert.equal(diagnoseSoftphone({ ...HEALTHY, sipWebSocketUrl: 'ws://127.0.0.1:5066' }).find((x) => x.check === 'mixedContent')!.outcome, 'ok');
-    assert.equal(diagnoseSoftphone({ ...HEALTHY, pageOrigin: 'http://127.0.0.1:4280', sipWebSocketUrl: 'ws://pbx.example.com' }).find((x) => x.check === 'mixedContent')!.outcome, 'ok');
+    assert.equal(
+      diagnoseSoftphone({ ...HEALTHY, pageOrigin: 'http://127.0.0.1:4280', sipWebSocketUrl: 'ws://pbx.example.com' }).find((x) => x.check === 'mixedContent')!
+        .outcome,
+      'ok',
+    );
   });
 
   it('a CSP violation for the SIP WebSocket, or a page policy that refuses it, is a blocked CSP', () => {
     const violated = diagnoseSoftphone({ ...HEALTHY, cspViolations: [{ blockedUri: 'wss://pbx.example.com:8089/ws', directive: 'connect-src' }] });
-    assert.deepEqual(violated.find((x) => x.check === 'csp'), { check: 'csp', outcome: 'blocked', severity: 'error', params: { url: 'wss://pbx.example.com:8089/ws', origin: 'wss://pbx.example.com:8089' } });
+    assert.deepEqual(
+      violated.find((x) => x.check === 'csp'),
+      { check: 'csp', outcome: 'blocked', severity: 'error', params: { url: 'wss://pbx.example.com:8089/ws', origin: 'wss://pbx.example.com:8089' } },
+    );
     // A violation of another resource says nothing about the WebSocket.
-    assert.equal(diagnoseSoftphone({ ...HEALTHY, cspViolations: [{ blockedUri: 'https://cdn.example.com/x.js', directive: 'script-src' }] }).find((x) => x.check === 'csp')!.outcome, 'ok');
-    assert.equal(diagnoseSoftphone({ ...HEALTHY, cspPolicies: ["default-src 'self'; connect-src 'self' wss://other.example.com"] }).find((x) => x.check === 'csp')!.outcome, 'blocked');
+    assert.equal(
+      diagnoseSoftphone({ ...HEALTHY, cspViolations: [{ blockedUri: 'https://cdn.example.com/x.js', directive: 'script-src' }] }).find(
+        (x) => x.check === 'csp',
+      )!.outcome,
+      'ok',
+    );
+    assert.equal(
+      diagnoseSoftphone({ ...HEALTHY, cspPolicies: ["default-src 'self'; connect-src 'self' wss://other.example.com"] }).find((x) => x.check === 'csp')!
+        .outcome,
+      'blocked',
+    );
     assert.equal(diagnoseSoftphone({ ...HEALTHY, cspPolicies: ["connect-src 'self' wss:"] }).find((x) => x.check === 'csp')!.outcome, 'ok');
   });
 
   it('the microphone: granted passes, prompt warns, denied and unavailable are errors', () => {
     const mic = (microphone: SoftphoneFacts['microphone']) => diagnoseSoftphone({ ...HEALTHY, microphone }).find((x) => x.check === 'microphone')!;
-    assert.deepEqual([mic('granted').severity, mic('prompt').severity, mic('denied').severity, mic('unavailable').severity], ['ok', 'warning', 'error', 'error']);
+    assert.deepEqual(
+      [mic('granted').severity, mic('prompt').severity, mic('denied').severity, mic('unavailable').severity],
+      ['ok', 'warning', 'error', 'error'],
+    );
     assert.equal(mic('unavailable').params.page, HEALTHY.pageOrigin);
   });
 
   it('the WebSocket probe: unopened (naming TLS for wss), silent, and a missing or bad URL', () => {
     const ws = (facts: Partial<SoftphoneFacts>) => diagnoseSoftphone({ ...HEALTHY, ...facts }).filter((x) => x.check === 'webSocket');
-    assert.deepEqual(ws({ webSocket: { outcome: 'unopened' } }).map((f) => [f.outcome, f.params.httpsUrl]), [['unopened-tls', 'https://pbx.example.com:8089/ws']]);
-    assert.deepEqual(ws({ sipWebSocketUrl: 'ws://127.0.0.1:9', webSocket: { outcome: 'unopened' } }).map((f) => f.outcome), ['unopened']);
-    assert.deepEqual(ws({ webSocket: { outcome: 'silent', waitedMs: 5000 } }).map((f) => [f.outcome, f.params.seconds]), [['silent', '5']]);
-    assert.deepEqual(ws({ sipWebSocketUrl: 'https://pbx.example.com' }).map((f) => f.outcome), ['invalid-url']);
+    assert.deepEqual(
+      ws({ webSocket: { outcome: 'unopened' } }).map((f) => [f.outcome, f.params.httpsUrl]),
+      [['unopened-tls', 'https://pbx.example.com:8089/ws']],
+    );
+    assert.deepEqual(
+      ws({ sipWebSocketUrl: 'ws://127.0.0.1:9', webSocket: { outcome: 'unopened' } }).map((f) => f.outcome),
+      ['unopened'],
+    );
+    assert.deepEqual(
+      ws({ webSocket: { outcome: 'silent', waitedMs: 5000 } }).map((f) => [f.outcome, f.params.seconds]),
+      [['silent', '5']],
+    );
+    assert.deepEqual(
+      ws({ sipWebSocketUrl: 'https://pbx.example.com' }).map((f) => f.outcome),
+      ['invalid-url'],
+    );
     const none = diagnoseSoftphone({ ...HEALTHY, sipWebSocketUrl: undefined, webSocket: undefined });
-    assert.deepEqual(none.map((f) => f.outcome), ['no-url', 'granted', 'registered'], 'no URL: no mixed-content or CSP verdict to give');
+    assert.deepEqual(
+      none.map((f) => f.outcome),
+      ['no-url', 'granted', 'registered'],
+      'no URL: no mixed-content or CSP verdict to give',
+    );
   });
 
   it('registration: each state of the phone; none where there is no phone', () => {
-    const reg = (registration: SoftphoneFacts['registration']) => diagnoseSoftphone({ ...HEALTHY, ...(registration ? { registration } : { registration: undefined }) }).filter((x) => x.check === 'registration');
-    assert.deepEqual(reg({ state: 'failed', code: 'SB20001', reason: '403 Forbidden' }).map((f) => [f.outcome, f.severity, f.params.reason]), [['failed', 'error', '403 Forbidden']]);
-    assert.deepEqual(reg({ state: 'reconnecting', attempt: 3, nextAttemptAt: 0, reason: 'closed' }).map((f) => [f.outcome, f.severity, f.params.attempt]), [['reconnecting', 'warning', '3']]);
-    assert.deepEqual(reg({ state: 'unregistered' }).map((f) => f.outcome), ['unregistered']);
-    assert.deepEqual(reg({ state: 'connecting' }).map((f) => f.severity), ['warning']);
+    const reg = (registration: SoftphoneFacts['registration']) =>
+      diagnoseSoftphone({ ...HEALTHY, ...(registration ? { registration } : { registration: undefined }) }).filter((x) => x.check === 'registration');
+    assert.deepEqual(
+      reg({ state: 'failed', code: 'SB20001', reason: '403 Forbidden' }).map((f) => [f.outcome, f.severity, f.params.reason]),
+      [['failed', 'error', '403 Forbidden']],
+    );
+    assert.deepEqual(
+      reg({ state: 'reconnecting', attempt: 3, nextAttemptAt: 0, reason: 'closed' }).map((f) => [f.outcome, f.severity, f.params.attempt]),
+      [['reconnecting', 'warning', '3']],
+    );
+    assert.deepEqual(
+      reg({ state: 'unregistered' }).map((f) => f.outcome),
+      ['unregistered'],
+    );
+    assert.deepEqual(
+      reg({ state: 'connecting' }).map((f) => f.severity),
+      ['warning'],
+    );
     assert.deepEqual(reg(undefined), []);
   });
 
   it('every finding it can make has its words, with every placeholder filled', () => {
     const variants: SoftphoneFacts[] = [
       HEALTHY,
-      { ...HEALTHY, sipWebSocketUrl: 'ws://pbx.example.com', cspViolations: [{ blockedUri: 'ws://pbx.example.com', directive: 'connect-src' }], microphone: 'prompt', webSocket: { outcome: 'unopened' }, registration: { state: 'failed', code: 'SB20001', reason: 'x' } },
-      { ...HEALTHY, microphone: 'denied', webSocket: { outcome: 'silent', waitedMs: 3000 }, registration: { state: 'reconnecting', attempt: 2, nextAttemptAt: 0, reason: 'y' } },
+      {
+        ...HEALTHY,
+        sipWebSocketUrl: 'ws://pbx.example.com',
+        cspViolations: [{ blockedUri: 'ws://pbx.example.com', directive: 'connect-src' }],
+        microphone: 'prompt',
+        webSocket: { outcome: 'unopened' },
+        registration: { state: 'failed', code: 'SB20001', reason: 'x' },
+      },
+      {
+        ...HEALTHY,
+        microphone: 'denied',
+        webSocket: { outcome: 'silent', waitedMs: 3000 },
+        registration: { state: 'reconnecting', attempt: 2, nextAttemptAt: 0, reason: 'y' },
+      },
       { ...HEALTHY, microphone: 'unavailable', webSocket: { outcome: 'unopened' }, registration: { state: 'connecting' } },
       { ...HEALTHY, sipWebSocketUrl: '', registration: { state: 'unregistered' } },
       { ...HEALTHY, sipWebSocketUrl: 'pbx' },
@@ -82,7 +142,11 @@ describe('diagnoseSoftphone', () => {
         for (const key of Object.values(findingKeys(f))) used.add(key);
       }
     }
-    assert.deepEqual(Object.keys(DIAGNOSIS_TEXT_EN).filter((k) => !used.has(k)), [], 'no text is for an outcome that cannot happen');
+    assert.deepEqual(
+      Object.keys(DIAGNOSIS_TEXT_EN).filter((k) => !used.has(k)),
+      [],
+      'no text is for an outcome that cannot happen',
+    );
   });
 });
 

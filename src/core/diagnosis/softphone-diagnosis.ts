@@ -15,7 +15,9 @@ export type DiagnosisSeverity = 'ok' | 'warning' | 'error';
 /** What the browser's microphone permission is, or why it cannot be had at all. */
 export type MicrophoneFact =
   /** Permissions API state. */
-  | 'granted' | 'prompt' | 'denied'
+  | 'granted'
+  | 'prompt'
+  | 'denied'
   /** No getUserMedia here (an insecure context, or a frame not allowed the microphone). */
   | 'unavailable';
 
@@ -92,16 +94,16 @@ export function cspAllowsConnect(policy: string, url: string, pageOrigin: string
   const targetPort = target.port || defaultPort(target.scheme);
   // A ws/wss URL matches a source written for http/https (CSP3 "scheme-part matching").
   const schemeMatches = (source: string, allowUpgrade: boolean): boolean =>
-    source === target.scheme
-    || (source === 'http' && (target.scheme === 'ws' || (allowUpgrade && (target.scheme === 'https' || target.scheme === 'wss'))))
-    || (source === 'https' && target.scheme === 'wss')
-    || (source === 'ws' && allowUpgrade && target.scheme === 'wss');
+    source === target.scheme ||
+    (source === 'http' && (target.scheme === 'ws' || (allowUpgrade && (target.scheme === 'https' || target.scheme === 'wss')))) ||
+    (source === 'https' && target.scheme === 'wss') ||
+    (source === 'ws' && allowUpgrade && target.scheme === 'wss');
   for (const raw of sources) {
     const source = raw.toLowerCase();
     if (source === "'none'") continue;
     if (source === "'self'") {
-      if (page && page.host === target.host && (page.port || defaultPort(page.scheme)) === targetPort
-        && (secure(target.scheme) || !secure(page.scheme))) return true;
+      if (page && page.host === target.host && (page.port || defaultPort(page.scheme)) === targetPort && (secure(target.scheme) || !secure(page.scheme)))
+        return true;
       continue;
     }
     if (source === '*') {
@@ -123,8 +125,7 @@ export function cspAllowsConnect(policy: string, url: string, pageOrigin: string
     const hostOk = host === '*' || (host!.startsWith('*.') ? target.host.endsWith(host!.slice(1)) : target.host === host);
     if (!hostOk) continue;
     const wantedPort = port ?? defaultPort(scheme ?? target.scheme);
-    const portOk = port === '*' || wantedPort === targetPort
-      || (!port && ((scheme === 'http' || scheme === 'ws') && targetPort === '443'));
+    const portOk = port === '*' || wantedPort === targetPort || (!port && (scheme === 'http' || scheme === 'ws') && targetPort === '443');
     if (!portOk) continue;
     if (path && path !== '/' && !(path.endsWith('/') ? target.path.startsWith(path) : target.path === path)) continue;
     return true;
@@ -154,21 +155,32 @@ export function diagnoseSoftphone(facts: SoftphoneFacts): DiagnosisFinding[] {
 
   if (validUrl) {
     const insecureSocket = target.scheme === 'ws' && !LOOPBACK.test(target.host);
-    if (page && secure(page.scheme) && insecureSocket) add('mixedContent', 'blocked', 'error', { url, page: facts.pageOrigin, secureUrl: url.replace(/^ws:/i, 'wss:') });
+    if (page && secure(page.scheme) && insecureSocket)
+      add('mixedContent', 'blocked', 'error', { url, page: facts.pageOrigin, secureUrl: url.replace(/^ws:/i, 'wss:') });
     else add('mixedContent', 'ok', 'ok', { url, page: facts.pageOrigin });
 
     const wsOrigin = originOf(url);
-    const violated = facts.cspViolations.some((v) => /connect-src|default-src/i.test(v.directive) && (v.blockedUri === url || originOf(v.blockedUri) === wsOrigin || v.blockedUri === target.scheme));
+    const violated = facts.cspViolations.some(
+      (v) => /connect-src|default-src/i.test(v.directive) && (v.blockedUri === url || originOf(v.blockedUri) === wsOrigin || v.blockedUri === target.scheme),
+    );
     const refusedBy = (facts.cspPolicies ?? []).find((p) => !cspAllowsConnect(p, url, facts.pageOrigin));
     if (violated || refusedBy !== undefined) add('csp', 'blocked', 'error', { url, origin: wsOrigin });
     else add('csp', 'ok', 'ok', { url, origin: wsOrigin });
   }
 
   switch (facts.microphone) {
-    case 'granted': add('microphone', 'granted', 'ok'); break;
-    case 'prompt': add('microphone', 'prompt', 'warning'); break;
-    case 'denied': add('microphone', 'denied', 'error'); break;
-    case 'unavailable': add('microphone', 'unavailable', 'error', { page: facts.pageOrigin }); break;
+    case 'granted':
+      add('microphone', 'granted', 'ok');
+      break;
+    case 'prompt':
+      add('microphone', 'prompt', 'warning');
+      break;
+    case 'denied':
+      add('microphone', 'denied', 'error');
+      break;
+    case 'unavailable':
+      add('microphone', 'unavailable', 'error', { page: facts.pageOrigin });
+      break;
   }
 
   const ws = facts.webSocket;
@@ -181,11 +193,21 @@ export function diagnoseSoftphone(facts: SoftphoneFacts): DiagnosisFinding[] {
   const reg = facts.registration;
   if (reg) {
     switch (reg.state) {
-      case 'registered': add('registration', 'registered', 'ok'); break;
-      case 'connecting': add('registration', 'connecting', 'warning'); break;
-      case 'reconnecting': add('registration', 'reconnecting', 'warning', { reason: reg.reason, attempt: String(reg.attempt) }); break;
-      case 'failed': add('registration', 'failed', 'error', { reason: reg.reason }); break;
-      case 'unregistered': add('registration', 'unregistered', 'warning'); break;
+      case 'registered':
+        add('registration', 'registered', 'ok');
+        break;
+      case 'connecting':
+        add('registration', 'connecting', 'warning');
+        break;
+      case 'reconnecting':
+        add('registration', 'reconnecting', 'warning', { reason: reg.reason, attempt: String(reg.attempt) });
+        break;
+      case 'failed':
+        add('registration', 'failed', 'error', { reason: reg.reason });
+        break;
+      case 'unregistered':
+        add('registration', 'unregistered', 'warning');
+        break;
     }
   }
   return findings;
@@ -201,8 +223,10 @@ export function overallSeverity(findings: readonly DiagnosisFinding[]): Diagnosi
  * SIP server answered. `token` makes the branch, tag and Call-ID unique.
  */
 export function sipOptionsProbe(domain: string, token: string): string {
-  return `OPTIONS sip:${domain} SIP/2.0\r\nVia: SIP/2.0/WSS ${token}.invalid;branch=z9hG4bK${token}\r\nMax-Forwards: 70\r\n`
-    + `To: <sip:${domain}>\r\nFrom: <sip:diagnosis@${domain}>;tag=${token}\r\nCall-ID: ${token}-diagnosis\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`;
+  return (
+    `OPTIONS sip:${domain} SIP/2.0\r\nVia: SIP/2.0/WSS ${token}.invalid;branch=z9hG4bK${token}\r\nMax-Forwards: 70\r\n` +
+    `To: <sip:${domain}>\r\nFrom: <sip:diagnosis@${domain}>;tag=${token}\r\nCall-ID: ${token}-diagnosis\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`
+  );
 }
 
 /** The status of a SIP response (`200 OK`), or undefined for anything else. */

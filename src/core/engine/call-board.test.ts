@@ -24,7 +24,13 @@ describe('CallBoard', () => {
     assert.equal(board.active(), 'dialled');
     held.transition('active', 4, 'resumed');
     assert.equal(board.active(), 'held');
-    assert.deepEqual(board.live().map((c) => c.id).sort(), ['dialled', 'held', 'ringing']);
+    assert.deepEqual(
+      board
+        .live()
+        .map((c) => c.id)
+        .sort(),
+      ['dialled', 'held', 'ringing'],
+    );
     assert.equal(board.inConversation('held'), true);
     assert.equal(board.inConversation('dialled'), true);
   });
@@ -32,12 +38,18 @@ describe('CallBoard', () => {
   it('refuses a command on a call it does not hold, or in a state the command does not take', () => {
     const board = new CallBoard();
     board.set(offered('c1'));
-    assert.throws(() => board.require('nope'), (e: SwitchboardError) => e.code === 'SB20006');
-    assert.throws(() => board.require('c1', ['active']), (e: SwitchboardError) => e.code === 'SB40001' && /offering/.test(e.message));
+    assert.throws(
+      () => board.require('nope'),
+      (e: SwitchboardError) => e.code === 'SB20006',
+    );
+    assert.throws(
+      () => board.require('c1', ['active']),
+      (e: SwitchboardError) => e.code === 'SB40001' && /offering/.test(e.message),
+    );
     assert.equal(board.require('c1', ['offering']).id, 'c1');
   });
 
-  it('knows a record as another call\'s while that call is up, and after it ended only since the time asked', () => {
+  it("knows a record as another call's while that call is up, and after it ended only since the time asked", () => {
     const board = new CallBoard();
     const other = offered('other');
     other.relate(ACME);

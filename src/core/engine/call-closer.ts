@@ -112,7 +112,10 @@ export class CallCloser {
         await journal.drop(entry.callId);
         logger.log('warn', 'logged a call a closed softphone left open', { callId: entry.callId, endedAt: entry.endedAt });
       } catch (error) {
-        logger.log('error', 'could not queue the log of a call a closed softphone left open; will try at the next start', { callId: entry.callId, error: String(error) });
+        logger.log('error', 'could not queue the log of a call a closed softphone left open; will try at the next start', {
+          callId: entry.callId,
+          error: String(error),
+        });
       }
     }
     if (found.nextCheckAt !== undefined && !this.disposed) {
@@ -126,9 +129,13 @@ export class CallCloser {
     const now = this.now();
     // Consultations still up count in the customer's log as they stand; their own records are
     // never logged alone when folded.
-    const live = [...this.options.host.openCalls()].filter((c) => c.snapshot().consultationFor === call.id && isLive(c.state)).map((c) => consultationRecord(c.snapshot(), 'open', now));
+    const live = [...this.options.host.openCalls()]
+      .filter((c) => c.snapshot().consultationFor === call.id && isLive(c.state))
+      .map((c) => consultationRecord(c.snapshot(), 'open', now));
     const logged = toLogEntry(call, now);
-    const entry = live.length ? { ...logged, consultations: [...(logged.consultations ?? []).filter((c) => !live.some((l) => l.callId === c.callId)), ...live] } : logged;
+    const entry = live.length
+      ? { ...logged, consultations: [...(logged.consultations ?? []).filter((c) => !live.some((l) => l.callId === c.callId)), ...live] }
+      : logged;
     const answered = call.timestamps.answered;
     const folded = call.consultationFor !== undefined && this.options.host.settings()?.log.consultations !== 'separate';
     return {

@@ -31,7 +31,10 @@ export interface CallControlHost {
 }
 
 export class CallControl {
-  constructor(private readonly calls: CallBoard, private readonly host: CallControlHost) {}
+  constructor(
+    private readonly calls: CallBoard,
+    private readonly host: CallControlHost,
+  ) {}
 
   async run(command: CallControlCommand): Promise<void> {
     const t = () => this.host.telephony();
@@ -117,7 +120,8 @@ export class CallControl {
       at: host.now(),
       ...(related ? { relatedRecord: related } : {}),
     });
-    if (related) call.note(host.now(), 'pop', `related to ${related.objectType} ${related.name ?? related.id} (${record ? 'click-to-dial' : 'record in view'})`);
+    if (related)
+      call.note(host.now(), 'pop', `related to ${related.objectType} ${related.name ?? related.id} (${record ? 'click-to-dial' : 'record in view'})`);
     host.add(call);
     // A number dialled without a record (keypad, call back from history) is searched as an inbound
     // caller's is, with the softphone layout's outbound section: one match becomes the call's who or

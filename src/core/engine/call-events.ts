@@ -60,7 +60,12 @@ export class CallEvents {
   /** Inbound calls the delegate accepted that the adapter has not announced yet (id → when). */
   private readonly accepting = new Map<string, number>();
 
-  constructor(private readonly crm: CrmPort, private readonly logger: Logger, private readonly parts: CallEventParts, private readonly host: CallEventsHost) {}
+  constructor(
+    private readonly crm: CrmPort,
+    private readonly logger: Logger,
+    private readonly parts: CallEventParts,
+    private readonly host: CallEventsHost,
+  ) {}
 
   /** Follows the adapter's call events; answers the unsubscribes. */
   follow(telephony: TelephonyPort): (() => void)[] {
@@ -68,15 +73,19 @@ export class CallEvents {
     const now = () => this.host.now();
     return [
       telephony.events.on('incoming', (c) => this.incoming(c)),
-      telephony.events.on('progress', (id, kind) => this.withCall(id, (call) => {
-        if (call.state === 'dialing') call.transition('ringing-out', now(), kind);
-      })),
+      telephony.events.on('progress', (id, kind) =>
+        this.withCall(id, (call) => {
+          if (call.state === 'dialing') call.transition('ringing-out', now(), kind);
+        }),
+      ),
       telephony.events.on('established', (id) => this.established(id)),
-      telephony.events.on('held', (id, held) => this.withCall(id, (call) => {
-        if (held && call.state === 'active') call.transition('held', now(), 'hold confirmed');
-        if (!held && call.state === 'held') call.transition('active', now(), 'resumed');
-        transfers.heldChanged(call, held);
-      })),
+      telephony.events.on('held', (id, held) =>
+        this.withCall(id, (call) => {
+          if (held && call.state === 'active') call.transition('held', now(), 'hold confirmed');
+          if (!held && call.state === 'held') call.transition('active', now(), 'resumed');
+          transfers.heldChanged(call, held);
+        }),
+      ),
       telephony.events.on('ended', (id, reason, detail) => this.ended(id, reason, detail)),
       telephony.events.on('transfer', (id, progress, detail) => this.withCall(id, (call) => transfers.progress(call, progress, detail))),
       telephony.events.on('quality', (id, quality) => this.withCall(id, (call) => call.update({ quality }))),
@@ -106,7 +115,14 @@ export class CallEvents {
     this.accepting.delete(incoming.callId);
     if (this.parts.calls.has(incoming.callId)) return;
     const direction: CallDirection = incoming.internal ? 'internal' : 'inbound';
-    const call = new Call({ id: incoming.callId, direction, origin: 'offered', remote: incoming.remote, attachedData: incoming.attachedData, at: this.host.now() });
+    const call = new Call({
+      id: incoming.callId,
+      direction,
+      origin: 'offered',
+      remote: incoming.remote,
+      attachedData: incoming.attachedData,
+      at: this.host.now(),
+    });
     const from = incoming.remote.displayName ? `${incoming.remote.displayName} <${incoming.remote.number}>` : incoming.remote.number;
     call.note(this.host.now(), 'offer', `${direction} call from ${from}${incoming.dialed ? ` to ${incoming.dialed}` : ''}`);
     const popsOnRing = this.crm.capabilities.screenPop && direction !== 'internal' && this.host.state().settings?.popTiming !== 'answer';

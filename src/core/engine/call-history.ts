@@ -12,7 +12,11 @@ const PREFIX = 'history:';
 export class CallHistory {
   private chain: Promise<void> = Promise.resolve();
 
-  constructor(private readonly storage: StoragePort | undefined, private readonly logger: Logger, private readonly limit: number) {}
+  constructor(
+    private readonly storage: StoragePort | undefined,
+    private readonly logger: Logger,
+    private readonly limit: number,
+  ) {}
 
   /** The extension's recent calls, newest first (empty when none, unreadable, or nowhere kept). */
   async load(extension: string): Promise<CallSnapshot[]> {
@@ -62,8 +66,19 @@ function isCallSnapshot(value: JsonValue): value is JsonValue & CallSnapshot {
   const v = value as Record<string, JsonValue>;
   const ts = v['timestamps'];
   const remote = v['remote'];
-  return typeof v['id'] === 'string' && typeof v['state'] === 'string' && typeof v['direction'] === 'string' &&
-    typeof ts === 'object' && ts !== null && !Array.isArray(ts) && typeof (ts as Record<string, JsonValue>)['offered'] === 'number' &&
-    typeof remote === 'object' && remote !== null && !Array.isArray(remote) && typeof (remote as Record<string, JsonValue>)['number'] === 'string' &&
-    Array.isArray(v['timeline']) && typeof v['relations'] === 'object';
+  return (
+    typeof v['id'] === 'string' &&
+    typeof v['state'] === 'string' &&
+    typeof v['direction'] === 'string' &&
+    typeof ts === 'object' &&
+    ts !== null &&
+    !Array.isArray(ts) &&
+    typeof (ts as Record<string, JsonValue>)['offered'] === 'number' &&
+    typeof remote === 'object' &&
+    remote !== null &&
+    !Array.isArray(remote) &&
+    typeof (remote as Record<string, JsonValue>)['number'] === 'string' &&
+    Array.isArray(v['timeline']) &&
+    typeof v['relations'] === 'object'
+  );
 }

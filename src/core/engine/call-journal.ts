@@ -93,7 +93,10 @@ export class CallJournal {
       this.open.add(callId);
       const call = record.call;
       const signature = JSON.stringify({
-        ...record.entry, endedAt: 0, durationSeconds: 0, ended: record.ended,
+        ...record.entry,
+        endedAt: 0,
+        durationSeconds: 0,
+        ended: record.ended,
         ...(call ? { state: call.state, relations: call.relations, muted: call.muted, conferencedWith: call.conferencedWith } : {}),
       });
       if (this.written.get(callId)?.signature === signature) continue;
@@ -116,9 +119,11 @@ export class CallJournal {
   forget(callId: string): Promise<void> {
     this.open.delete(callId);
     const previous = this.written.get(callId)?.chain ?? Promise.resolve();
-    const chain = previous.then(() => this.options.storage.delete(PREFIX + callId)).catch((error: unknown) => {
-      this.options.logger.log('warn', 'could not clear a call from the journal', { callId, error: String(error) });
-    });
+    const chain = previous
+      .then(() => this.options.storage.delete(PREFIX + callId))
+      .catch((error: unknown) => {
+        this.options.logger.log('warn', 'could not clear a call from the journal', { callId, error: String(error) });
+      });
     this.written.set(callId, { signature: '', chain });
     void chain.then(() => {
       if (this.written.get(callId)?.chain === chain) this.written.delete(callId);
@@ -161,7 +166,10 @@ export class CallJournal {
       const entry = stored.entry;
       const notes = entry.notes ? `${entry.notes}\n\n${RECOVERED_NOTE}` : RECOVERED_NOTE;
       // Never answered: missed, not failed (the agent was never on it).
-      const endReason = stored.call?.state === 'offering' || (stored.call === undefined && entry.answeredAt === undefined && entry.origin === 'offered') ? 'missed' as const : 'failed' as const;
+      const endReason =
+        stored.call?.state === 'offering' || (stored.call === undefined && entry.answeredAt === undefined && entry.origin === 'offered')
+          ? ('missed' as const)
+          : ('failed' as const);
       records.push({ ...entry, notes, ...(stored.ended ? {} : { endReason }) });
     }
     return { records, ...(nextCheckAt !== undefined ? { nextCheckAt } : {}) };
@@ -188,7 +196,14 @@ export class CallJournal {
     const { storage, clock, owner, logger } = this.options;
     const callId = record.entry.callId;
     const previous = this.written.get(callId)?.chain ?? Promise.resolve();
-    const value: StoredRecord = { owner, savedAt: clock.now(), ended: record.ended, entry: record.entry, ...(record.call ? { call: record.call } : {}), ...(record.folded ? { folded: true } : {}) };
+    const value: StoredRecord = {
+      owner,
+      savedAt: clock.now(),
+      ended: record.ended,
+      entry: record.entry,
+      ...(record.call ? { call: record.call } : {}),
+      ...(record.folded ? { folded: true } : {}),
+    };
     const chain = previous
       .then(() => storage.set(PREFIX + callId, value as unknown as JsonValue))
       .catch((error: unknown) => logger.log('warn', 'could not journal a call', { callId, error: String(error) }));
@@ -220,12 +235,21 @@ function asStored(value: JsonValue | undefined): StoredRecord | undefined {
   const e = entry;
   const remote = e['remote'];
   const ok =
-    typeof e['callId'] === 'string' && e['callId'] !== '' &&
+    typeof e['callId'] === 'string' &&
+    e['callId'] !== '' &&
     (e['direction'] === 'inbound' || e['direction'] === 'outbound' || e['direction'] === 'internal') &&
-    typeof remote === 'object' && remote !== null && !Array.isArray(remote) && typeof remote['number'] === 'string' &&
-    typeof e['startedAt'] === 'number' && typeof e['endedAt'] === 'number' && typeof e['durationSeconds'] === 'number' &&
-    typeof e['holdSeconds'] === 'number' && typeof e['endReason'] === 'string' && typeof e['notes'] === 'string' &&
-    typeof e['attachedData'] === 'object' && e['attachedData'] !== null;
+    typeof remote === 'object' &&
+    remote !== null &&
+    !Array.isArray(remote) &&
+    typeof remote['number'] === 'string' &&
+    typeof e['startedAt'] === 'number' &&
+    typeof e['endedAt'] === 'number' &&
+    typeof e['durationSeconds'] === 'number' &&
+    typeof e['holdSeconds'] === 'number' &&
+    typeof e['endReason'] === 'string' &&
+    typeof e['notes'] === 'string' &&
+    typeof e['attachedData'] === 'object' &&
+    e['attachedData'] !== null;
   if (!ok) return undefined;
   const call = asSnapshot(value['call'], e['callId'] as string);
   return { owner, savedAt, ended, entry: entry as unknown as CallLogEntry, ...(call ? { call } : {}) };
@@ -236,10 +260,24 @@ function asSnapshot(value: JsonValue | undefined, callId: string): CallSnapshot 
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const { timestamps, relations, remote, timeline } = value;
   const ok =
-    value['id'] === callId && typeof value['state'] === 'string' && typeof value['direction'] === 'string' &&
-    typeof timestamps === 'object' && timestamps !== null && !Array.isArray(timestamps) && typeof timestamps['offered'] === 'number' && Array.isArray(timestamps['holds']) &&
-    typeof relations === 'object' && relations !== null && !Array.isArray(relations) && Array.isArray(relations['candidates']) &&
-    typeof remote === 'object' && remote !== null && !Array.isArray(remote) && typeof remote['number'] === 'string' &&
-    Array.isArray(timeline) && typeof value['notes'] === 'string' && Array.isArray(value['conferencedWith']);
+    value['id'] === callId &&
+    typeof value['state'] === 'string' &&
+    typeof value['direction'] === 'string' &&
+    typeof timestamps === 'object' &&
+    timestamps !== null &&
+    !Array.isArray(timestamps) &&
+    typeof timestamps['offered'] === 'number' &&
+    Array.isArray(timestamps['holds']) &&
+    typeof relations === 'object' &&
+    relations !== null &&
+    !Array.isArray(relations) &&
+    Array.isArray(relations['candidates']) &&
+    typeof remote === 'object' &&
+    remote !== null &&
+    !Array.isArray(remote) &&
+    typeof remote['number'] === 'string' &&
+    Array.isArray(timeline) &&
+    typeof value['notes'] === 'string' &&
+    Array.isArray(value['conferencedWith']);
   return ok ? (value as unknown as CallSnapshot) : undefined;
 }

@@ -27,11 +27,17 @@ describe('diffCalls', () => {
     assert.deepEqual(types(diffCalls([s0], [s1])), ['connected']);
     call.transition('held', 20, 'held');
     const s2 = call.snapshot();
-    assert.deepEqual(diffCalls([s1], [s2]).map((e) => e.type === 'hold' && e.held), [true]);
+    assert.deepEqual(
+      diffCalls([s1], [s2]).map((e) => e.type === 'hold' && e.held),
+      [true],
+    );
     call.transition('active', 30, 'resumed');
     call.update({ muted: true });
     const s3 = call.snapshot();
-    assert.deepEqual(diffCalls([s2], [s3]).map((e) => (e.type === 'hold' ? `hold:${e.held}` : e.type === 'mute' ? `mute:${e.muted}` : e.type)), ['hold:false', 'mute:true']);
+    assert.deepEqual(
+      diffCalls([s2], [s3]).map((e) => (e.type === 'hold' ? `hold:${e.held}` : e.type === 'mute' ? `mute:${e.muted}` : e.type)),
+      ['hold:false', 'mute:true'],
+    );
     call.end('remote-hangup', 40, 'bye');
     call.transition('wrap-up', 40, 'acw');
     const s4 = call.snapshot();
@@ -71,7 +77,10 @@ describe('diffCalls', () => {
     call.transition('active', 1, 'a');
     const s0 = call.snapshot();
     const gone = diffCalls([s0], [], []);
-    assert.deepEqual(gone.map((e) => e.type === 'ended' && e.reason), ['local-hangup']);
+    assert.deepEqual(
+      gone.map((e) => e.type === 'ended' && e.reason),
+      ['local-hangup'],
+    );
     call.transition('transferring', 2, 't');
     const s1 = call.snapshot();
     assert.deepEqual(diffCalls([s0], [s1]), []);
@@ -85,7 +94,10 @@ describe('diffCalls', () => {
     const a0 = a.snapshot();
     a.update({ conferencedWith: ['b'] });
     const a1 = a.snapshot();
-    assert.deepEqual(diffCalls([a0], [a1]).map((e) => e.type === 'conferenced' && e.with), [['b']]);
+    assert.deepEqual(
+      diffCalls([a0], [a1]).map((e) => e.type === 'conferenced' && e.with),
+      [['b']],
+    );
     assert.deepEqual(diffCalls([a1], [a1]), []);
   });
 });
@@ -112,7 +124,13 @@ async function voiceLikeEngine(overrides: Record<string, string> = {}) {
     settings: settingsMap({ '/switchboard/wrapUpEnabled': 'true', '/switchboard/wrapUpSeconds': '30', ...overrides }),
     capabilities: { screenPop: false, callLogging: false, clickToDial: false, presenceSync: false, externalWrapUp: true },
   });
-  const engine = new ConnectorEngine({ crm, createTelephony: () => phone.createTelephony(), storage: new MemoryStorage(), clock, logger: new CapturingLogger() });
+  const engine = new ConnectorEngine({
+    crm,
+    createTelephony: () => phone.createTelephony(),
+    storage: new MemoryStorage(),
+    clock,
+    logger: new CapturingLogger(),
+  });
   await engine.start();
   assert.ok(crm.handle, 'the engine attached its handle to the CRM');
   await crm.handle.execute({ type: 'sign-in', username: '1001', password: 'secret' });
@@ -138,20 +156,26 @@ describe('the engine runs the lifecycle outlet, and a host drives it through its
     assert.equal(crm.lifecycle[0]?.call.attachedData['voiceCallId'], '0LQ000000000001');
     clock.advance(120_000);
     await phone.settle();
-    assert.equal(handle.state.calls[0]?.state, 'wrap-up', 'the engine\'s timer does not end a wrap-up the CRM owns');
+    assert.equal(handle.state.calls[0]?.state, 'wrap-up', "the engine's timer does not end a wrap-up the CRM owns");
     await handle.execute({ type: 'complete-wrap-up', callId: far.callId });
     assert.equal(crm.lifecycle.at(-1)?.type, 'wrap-up-ended');
     assert.equal(crm.count('logCall'), 0, 'callLogging off: nothing logged');
     assert.equal(crm.count('screenPop'), 0, 'screenPop off: nothing popped');
-    assert.equal(crm.count('publishPresence'), 0, 'presenceSync off: on-call and wrap-up are never pushed as the agent\'s status');
+    assert.equal(crm.count('publishPresence'), 0, "presenceSync off: on-call and wrap-up are never pushed as the agent's status");
     assert.equal(handle.state.presence.status, 'available', 'back to the chosen status after wrap-up');
   });
 
-  it('without external wrap-up the engine\'s time limit still ends it (the Open CTI behaviour is unchanged)', async () => {
+  it("without external wrap-up the engine's time limit still ends it (the Open CTI behaviour is unchanged)", async () => {
     const clock = new FakeClock();
     const phone = new FakePhoneSystem({ users: { '1001': 'secret' }, now: () => clock.now() });
     const crm = new HostDrivenCrm({ settings: settingsMap({ '/switchboard/wrapUpEnabled': 'true', '/switchboard/wrapUpSeconds': '30' }) });
-    const engine = new ConnectorEngine({ crm, createTelephony: () => phone.createTelephony(), storage: new MemoryStorage(), clock, logger: new CapturingLogger() });
+    const engine = new ConnectorEngine({
+      crm,
+      createTelephony: () => phone.createTelephony(),
+      storage: new MemoryStorage(),
+      clock,
+      logger: new CapturingLogger(),
+    });
     await engine.start();
     await engine.execute({ type: 'sign-in', username: '1001', password: 'secret' });
     const far = phone.callAgent({ from: '+14155550134' });
@@ -179,7 +203,10 @@ describe('the engine runs the lifecycle outlet, and a host drives it through its
     await handle.execute({ type: 'complete-transfer', callId: far.callId, consultationId: consultation.id });
     await phone.settle();
     const seen = crm.lifecycle.map((e) => `${e.type}:${e.call.id === far.callId ? 'customer' : 'consult'}`);
-    assert.deepEqual(seen.filter((s) => s.endsWith('consult')), ['participant-added:consult', 'participant-connected:consult', 'participant-removed:consult']);
+    assert.deepEqual(
+      seen.filter((s) => s.endsWith('consult')),
+      ['participant-added:consult', 'participant-connected:consult', 'participant-removed:consult'],
+    );
     const ended = crm.lifecycle.find((e) => e.type === 'ended');
     assert.equal(ended?.type === 'ended' && ended.reason, 'transferred');
     const removed = crm.lifecycle.find((e) => e.type === 'participant-removed');
@@ -208,7 +235,11 @@ describe('a CRM that logs by itself still has its calls carried across a reload'
       capabilities: { screenPop: false, callLogging: false, clickToDial: false, presenceSync: false, externalWrapUp: true },
     });
     const engine = new ConnectorEngine({
-      crm, storage, clock, logger: new CapturingLogger(), journal: { owner, staleMs: 0, heartbeatMs: 10_000 },
+      crm,
+      storage,
+      clock,
+      logger: new CapturingLogger(),
+      journal: { owner, staleMs: 0, heartbeatMs: 10_000 },
       createTelephony: () => {
         const t = phone.createTelephony();
         if (reattaching) Object.defineProperty(t, 'reattaching', { value: reattaching });
@@ -221,7 +252,7 @@ describe('a CRM that logs by itself still has its calls carried across a reload'
     return { crm, engine };
   }
 
-  it('the reloaded page shows the call with its attached data (the VoiceCall id); it is never logged; a dead page\'s entry is dropped', async () => {
+  it("the reloaded page shows the call with its attached data (the VoiceCall id); it is never logged; a dead page's entry is dropped", async () => {
     const clock = new FakeClock();
     const phone = new FakePhoneSystem({ users: { '1001': 'secret' }, now: () => clock.now() });
     const storage = new MemoryStorage();
@@ -235,11 +266,24 @@ describe('a CRM that logs by itself still has its calls carried across a reload'
     await phone.settle();
     first.engine.dispose();
 
-    const left: ReattachingCall = { callId: far.callId, direction: 'inbound', internal: false, remote: { number: '+14155550134' }, answeredAt, leftAt: clock.now(), held: false, muted: false };
+    const left: ReattachingCall = {
+      callId: far.callId,
+      direction: 'inbound',
+      internal: false,
+      remote: { number: '+14155550134' },
+      answeredAt,
+      leftAt: clock.now(),
+      held: false,
+      muted: false,
+    };
     const second = await page(phone, storage, clock, 'page-2', [left]);
     const shown = second.engine.state.calls.find((c) => c.id === far.callId);
     assert.equal(shown?.attachedData['voiceCallId'], '0LQ000000000009', 'what the INVITE carried is back after the reload');
-    assert.deepEqual(second.crm.lifecycle.map((e) => e.type === 'started' && e.restored), [true], 'shown as a restored call, not a new one');
+    assert.deepEqual(
+      second.crm.lifecycle.map((e) => e.type === 'started' && e.restored),
+      [true],
+      'shown as a restored call, not a new one',
+    );
     second.engine.dispose();
 
     // A page that is gone for good (no reload takes the call back): its journal entry is dropped, not logged.

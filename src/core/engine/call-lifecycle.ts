@@ -85,7 +85,8 @@ function changed(was: CallSnapshot, call: CallSnapshot): CallLifecycleEvent[] {
     const heldNow = call.state === 'held';
     if (heldBefore !== heldNow && call.state !== 'transferring' && was.state !== 'transferring') out.push({ type: 'hold', call, held: heldNow });
     if (was.muted !== call.muted) out.push({ type: 'mute', call, muted: call.muted });
-    if (call.conferencedWith.length > 0 && !sameMembers(was.conferencedWith, call.conferencedWith)) out.push({ type: 'conferenced', call, with: call.conferencedWith });
+    if (call.conferencedWith.length > 0 && !sameMembers(was.conferencedWith, call.conferencedWith))
+      out.push({ type: 'conferenced', call, with: call.conferencedWith });
   }
   if (isLive(was.state) && !live) {
     const reason = call.endReason ?? 'local-hangup';

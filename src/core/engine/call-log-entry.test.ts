@@ -51,12 +51,22 @@ describe('consultation records', () => {
   it('counts talk time until the end (or now while it is up), and names why an unanswered one ended', () => {
     const up = answered('k1', 10_000, 12_000);
     assert.deepEqual(consultationRecord(up.snapshot(), 'open', 42_000), {
-      callId: 'k1', target: { number: '+14155550134' }, startedAt: 10_000, answeredAt: 12_000, talkSeconds: 30, outcome: 'open',
+      callId: 'k1',
+      target: { number: '+14155550134' },
+      startedAt: 10_000,
+      answeredAt: 12_000,
+      talkSeconds: 30,
+      outcome: 'open',
     });
     const missed = new Call({ id: 'k2', direction: 'internal', origin: 'dialed', remote: { number: '1002' }, at: 10_000 });
     missed.end('busy', 11_000);
     assert.deepEqual(consultationRecord(missed.snapshot(), 'not-answered', 50_000), {
-      callId: 'k2', target: { number: '1002' }, startedAt: 10_000, talkSeconds: 0, outcome: 'not-answered', endReason: 'busy',
+      callId: 'k2',
+      target: { number: '1002' },
+      startedAt: 10_000,
+      talkSeconds: 0,
+      outcome: 'not-answered',
+      endReason: 'busy',
     });
   });
 

@@ -30,7 +30,10 @@ export class CallTransfers {
   /** Transfers under way: what the call becomes if it fails, and what its log says if it succeeds. */
   private readonly transfers = new Map<string, { readonly kind: TransferRecord['kind']; readonly target: Party; readonly before: CallState }>();
 
-  constructor(private readonly calls: CallBoard, private readonly host: TransferHost) {}
+  constructor(
+    private readonly calls: CallBoard,
+    private readonly host: TransferHost,
+  ) {}
 
   async run(command: TransferCommand): Promise<void> {
     const t = () => this.host.telephony();
@@ -38,8 +41,12 @@ export class CallTransfers {
     switch (command.type) {
       case 'blind-transfer': {
         const call = this.calls.require(command.callId, ['active', 'held']);
-        return this.transfer(call, { kind: 'blind', target: this.withDirectoryName({ number: command.target.trim() }) }, `blind transfer to ${command.target}`,
-          () => t().blindTransfer(call.id, command.target));
+        return this.transfer(
+          call,
+          { kind: 'blind', target: this.withDirectoryName({ number: command.target.trim() }) },
+          `blind transfer to ${command.target}`,
+          () => t().blindTransfer(call.id, command.target),
+        );
       }
       case 'consult': {
         const call = this.calls.require(command.callId, ['active', 'held']);
@@ -62,8 +69,9 @@ export class CallTransfers {
         const call = this.calls.require(command.callId, ['held', 'active']);
         const consultation = this.calls.require(command.consultationId, ['active', 'held', 'ringing-out', 'dialing']);
         const target = consultation.snapshot().remote;
-        return this.transfer(call, { kind: 'consultative', target }, `consultative transfer to ${target.number}`,
-          () => t().completeTransfer(call.id, consultation.id));
+        return this.transfer(call, { kind: 'consultative', target }, `consultative transfer to ${target.number}`, () =>
+          t().completeTransfer(call.id, consultation.id),
+        );
       }
       case 'leave-conference': {
         const call = this.calls.require(command.callId, ['active', 'held']);
@@ -77,8 +85,12 @@ export class CallTransfers {
         // Two calls the agent took (neither a consultation) each get their own log, naming the other.
         if (!joined.snapshot().consultationFor) this.transfers.set(joined.id, { kind: 'conference', target: original.snapshot().remote, before: joined.state });
         try {
-          return await this.transfer(original, { kind: 'conference', target }, `left the conference; ${target.displayName ?? target.number} goes on with the call`,
-            () => t().completeTransfer(original.id, joined.id));
+          return await this.transfer(
+            original,
+            { kind: 'conference', target },
+            `left the conference; ${target.displayName ?? target.number} goes on with the call`,
+            () => t().completeTransfer(original.id, joined.id),
+          );
         } catch (error) {
           this.transfers.delete(joined.id);
           throw error;

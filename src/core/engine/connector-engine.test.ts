@@ -29,7 +29,10 @@ describe('engine start and sign-in', () => {
     assert.equal(h.engine.state.lastError?.code, 'SB10001');
     assert.match(h.engine.state.lastError?.message ?? '', /sipWebSocketUrl is required/);
     assert.match(h.engine.state.lastError?.message ?? '', /wrapUpSeconds must be a whole number/);
-    assert.deepEqual(h.errors.map((e) => e.code), ['SB10001']);
+    assert.deepEqual(
+      h.errors.map((e) => e.code),
+      ['SB10001'],
+    );
     assert.ok(h.crm.methods.includes('notifyReady'));
     await rejectsWith(h, { type: 'dial', number: '1002' }, 'SB20001');
     // The phone system adapter was never built: nothing to sign in to.
@@ -40,7 +43,10 @@ describe('engine start and sign-in', () => {
     const h = await setup({ signIn: false, telephonyError: new SwitchboardError('SB10002', 'sipWebSocketUrl is not a WebSocket URL.') });
     assert.equal(h.engine.state.phase, 'misconfigured');
     assert.equal(h.engine.state.lastError?.code, 'SB10002');
-    assert.deepEqual(h.errors.map((e) => e.code), ['SB10002']);
+    assert.deepEqual(
+      h.errors.map((e) => e.code),
+      ['SB10002'],
+    );
     assert.ok(h.crm.methods.includes('notifyReady'));
     const other = await setup({ signIn: false, telephonyError: new TypeError('bad ICE server') });
     assert.equal(other.engine.state.lastError?.code, 'SB10001');
@@ -51,7 +57,9 @@ describe('engine start and sign-in', () => {
     const phone = new FakePhoneSystem({ users: { '1001': 'secret' }, now: () => clock.now() });
     const crm = new RecordingCrm({ settings: settingsMap({}) });
     let release!: () => void;
-    const loaded = new Promise<void>((resolve) => { release = resolve; });
+    const loaded = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const engine = new ConnectorEngine({
       crm,
       createTelephony: async () => {
@@ -70,7 +78,10 @@ describe('engine start and sign-in', () => {
     release();
     await started;
     assert.equal(engine.state.phase, 'signed-out');
-    assert.deepEqual(crm.methods.filter((m) => m === 'notifyReady'), ['notifyReady']);
+    assert.deepEqual(
+      crm.methods.filter((m) => m === 'notifyReady'),
+      ['notifyReady'],
+    );
     await engine.execute({ type: 'sign-in', ...AGENT });
     assert.equal(engine.state.registration.state, 'registered');
     engine.dispose();
@@ -138,7 +149,10 @@ describe('engine start and sign-in', () => {
     const far = await h.callEndedByCaller();
     await h.run({ type: 'set-wrap-up', callId: far.callId, notes: 'half written' });
     await h.run({ type: 'sign-out' });
-    assert.deepEqual(h.crm.logs.map((l) => [l.callId, l.notes]), [[far.callId, 'half written']]);
+    assert.deepEqual(
+      h.crm.logs.map((l) => [l.callId, l.notes]),
+      [[far.callId, 'half written']],
+    );
     assert.equal(h.engine.state.calls.length, 0);
     assert.equal(h.presence, 'offline');
     assert.equal(h.engine.state.phase, 'signed-out');
@@ -217,7 +231,11 @@ describe('engine with FakeCrm (the behaving Salesforce)', () => {
     const items = Object.fromEntries(Object.entries(options.items ?? {}).map(([k, v]) => [`/switchboard/${k}`, v]));
     const parsed = parseConnectorSettings(settingsMap(items));
     assert.ok(parsed.ok);
-    const fake = new FakeCrm({ settings: parsed.settings, ...(options.records ? { records: options.records } : {}), ...(options.settingsError ? { settingsError: options.settingsError } : {}) });
+    const fake = new FakeCrm({
+      settings: parsed.settings,
+      ...(options.records ? { records: options.records } : {}),
+      ...(options.settingsError ? { settingsError: options.settingsError } : {}),
+    });
     const h = await setup({ crm: fake, ...(options.items ? { items: options.items } : {}), signIn: options.settingsError === undefined });
     return { h, fake };
   }
@@ -243,15 +261,27 @@ describe('engine with FakeCrm (the behaving Salesforce)', () => {
   it('several matches: candidates for the agent; the chosen one is opened and logged', async () => {
     const { h, fake } = await salesforce({ records: [ADA, ACME_ACCOUNT], items: { wrapUpEnabled: 'false' } });
     const far = await h.talk({ from: '+14155550134' });
-    assert.deepEqual(h.call(far.callId).relations.candidates.map((r) => r.id).sort(), [ACME_ACCOUNT.id, ADA.id].sort());
+    assert.deepEqual(
+      h
+        .call(far.callId)
+        .relations.candidates.map((r) => r.id)
+        .sort(),
+      [ACME_ACCOUNT.id, ADA.id].sort(),
+    );
     assert.equal(h.call(far.callId).relations.who, undefined);
     const acme = h.call(far.callId).relations.candidates.find((r) => r.id === ACME_ACCOUNT.id);
     assert.ok(acme);
     await h.run({ type: 'choose-record', callId: far.callId, record: acme });
-    assert.deepEqual(fake.openedRecords.map((r) => r.id), [ACME_ACCOUNT.id]);
+    assert.deepEqual(
+      fake.openedRecords.map((r) => r.id),
+      [ACME_ACCOUNT.id],
+    );
     await h.farHangsUp(far);
     await fake.settle();
-    assert.deepEqual(fake.savedLogs.map((t) => [t.fields['CallObject'], t.fields['WhatId']]), [[far.callId, ACME_ACCOUNT.id]]);
+    assert.deepEqual(
+      fake.savedLogs.map((t) => [t.fields['CallObject'], t.fields['WhatId']]),
+      [[far.callId, ACME_ACCOUNT.id]],
+    );
   });
 
   it('a log whose save answer is lost is retried and still saved once', async () => {
@@ -325,10 +355,25 @@ describe('engine invariants under random traffic', () => {
       for (; steps < 250; steps++) {
         const live = inState('offering', 'dialing', 'ringing-out', 'active', 'held', 'transferring');
         switch (rand(20)) {
-          case 0: case 1: h.phone.callAgent({ from: `+1415555${String(1000 + rand(9000))}` }); break;
-          case 2: { const c = pick(inState('offering')); if (c) await attempt({ type: 'answer', callId: c.id }); break; }
-          case 3: { const c = pick(inState('offering')); if (c) await attempt({ type: 'decline', callId: c.id }); break; }
-          case 4: { const c = pick(live); if (c) await attempt({ type: 'hangup', callId: c.id }); break; }
+          case 0:
+          case 1:
+            h.phone.callAgent({ from: `+1415555${String(1000 + rand(9000))}` });
+            break;
+          case 2: {
+            const c = pick(inState('offering'));
+            if (c) await attempt({ type: 'answer', callId: c.id });
+            break;
+          }
+          case 3: {
+            const c = pick(inState('offering'));
+            if (c) await attempt({ type: 'decline', callId: c.id });
+            break;
+          }
+          case 4: {
+            const c = pick(live);
+            if (c) await attempt({ type: 'hangup', callId: c.id });
+            break;
+          }
           case 5: {
             const c = pick(live.filter((x) => x.state !== 'transferring'));
             const far = c && h.phone.farEnd(c.id);
@@ -336,12 +381,34 @@ describe('engine invariants under random traffic', () => {
             else if (far && far.status === 'active') far.hangup();
             break;
           }
-          case 6: { const c = pick(inState('active')); if (c) await attempt({ type: 'hold', callId: c.id }); break; }
-          case 7: { const c = pick(inState('held')); if (c) await attempt({ type: 'resume', callId: c.id }); break; }
-          case 8: { const c = pick(inState('active', 'held')); if (c) await attempt({ type: 'swap', callId: c.id }); break; }
-          case 9: await attempt({ type: 'dial', number: pick(['+15550000001', '+15550000002', '+15550000003', '+442079460958', '1002']) ?? '1002' }); break;
-          case 10: { const c = pick(inState('wrap-up')); if (c) await attempt({ type: 'complete-wrap-up', callId: c.id, disposition: 'Resolved' }); break; }
-          case 11: { const c = pick(inState('active', 'held')); if (c) await attempt({ type: 'blind-transfer', callId: c.id, target: pick(['1002', '1003']) ?? '1002' }); break; }
+          case 6: {
+            const c = pick(inState('active'));
+            if (c) await attempt({ type: 'hold', callId: c.id });
+            break;
+          }
+          case 7: {
+            const c = pick(inState('held'));
+            if (c) await attempt({ type: 'resume', callId: c.id });
+            break;
+          }
+          case 8: {
+            const c = pick(inState('active', 'held'));
+            if (c) await attempt({ type: 'swap', callId: c.id });
+            break;
+          }
+          case 9:
+            await attempt({ type: 'dial', number: pick(['+15550000001', '+15550000002', '+15550000003', '+442079460958', '1002']) ?? '1002' });
+            break;
+          case 10: {
+            const c = pick(inState('wrap-up'));
+            if (c) await attempt({ type: 'complete-wrap-up', callId: c.id, disposition: 'Resolved' });
+            break;
+          }
+          case 11: {
+            const c = pick(inState('active', 'held'));
+            if (c) await attempt({ type: 'blind-transfer', callId: c.id, target: pick(['1002', '1003']) ?? '1002' });
+            break;
+          }
           case 12: {
             const consultation = pick(calls().filter((c) => c.consultationFor && ['active', 'ringing-out'].includes(c.state)));
             const original = consultation && calls().find((c) => c.id === consultation.consultationFor && ['held', 'active'].includes(c.state));
@@ -352,7 +419,15 @@ describe('engine invariants under random traffic', () => {
             }
             break;
           }
-          case 13: await attempt(pick([{ type: 'set-presence', status: 'available' }, { type: 'set-presence', status: 'away', reasonId: 'Lunch' }, { type: 'set-presence', status: 'offline' }] as const) ?? { type: 'set-presence', status: 'available' }); break;
+          case 13:
+            await attempt(
+              pick([
+                { type: 'set-presence', status: 'available' },
+                { type: 'set-presence', status: 'away', reasonId: 'Lunch' },
+                { type: 'set-presence', status: 'offline' },
+              ] as const) ?? { type: 'set-presence', status: 'available' },
+            );
+            break;
           case 14: {
             const manual = h.phone.outboundCalls.filter((f) => f.status === 'ringing');
             const f = pick(manual);
@@ -377,7 +452,9 @@ describe('engine invariants under random traffic', () => {
           case 16: {
             // Known limit: the engine assumes a conference takes every leg off hold, which a leg the
             // far end holds is not; so only legs the far end does not hold are conferenced here.
-            const pair = inState('active', 'held').filter((c) => !farHeld.has(c.id)).slice(0, 2);
+            const pair = inState('active', 'held')
+              .filter((c) => !farHeld.has(c.id))
+              .slice(0, 2);
             if (pair.length === 2) await attempt({ type: 'conference', callIds: pair.map((c) => c.id) });
             break;
           }
@@ -386,7 +463,9 @@ describe('engine invariants under random traffic', () => {
             if (c) await attempt({ type: 'mute', callId: c.id, muted: rand(2) === 0 });
             break;
           }
-          case 18: h.crm.omniChannelPresence(pick([{ status: 'available' }, { status: 'away', reasonId: 'Break' }] as const) ?? { status: 'available' }); break;
+          case 18:
+            h.crm.omniChannelPresence(pick([{ status: 'available' }, { status: 'away', reasonId: 'Break' }] as const) ?? { status: 'available' });
+            break;
           case 19:
             if (rand(4) === 0) {
               h.phone.dropConnection({ endCalls: rand(2) === 0 });
@@ -420,11 +499,15 @@ describe('engine invariants under random traffic', () => {
         assert.ok(log.startedAt <= (log.answeredAt ?? log.startedAt) && (log.answeredAt ?? log.startedAt) <= log.endedAt, why);
         assert.equal(log.durationSeconds, log.answeredAt === undefined ? 0 : Math.round((log.endedAt - log.answeredAt) / 1000), why);
         assert.ok(log.holdSeconds >= 0 && log.holdSeconds <= Math.ceil((log.endedAt - log.startedAt) / 1000), why);
-        if (log.answeredAt === undefined) assert.ok(['missed', 'declined', 'busy', 'no-answer', 'rejected', 'failed', 'local-hangup', 'transferred'].includes(log.endReason), why);
+        if (log.answeredAt === undefined)
+          assert.ok(['missed', 'declined', 'busy', 'no-answer', 'rejected', 'failed', 'local-hangup', 'transferred'].includes(log.endReason), why);
       }
       assert.ok(announced > 10, `only ${announced} calls in the run`);
       assert.ok(['available', 'away', 'offline'].includes(h.presence));
-      assert.deepEqual(h.errors.filter((e) => !e.expected), []);
+      assert.deepEqual(
+        h.errors.filter((e) => !e.expected),
+        [],
+      );
       assert.deepEqual(h.logger.find('error'), []);
     });
   }
@@ -435,7 +518,10 @@ describe('engine invariants under random traffic', () => {
     const live = calls.filter((c) => ['offering', 'dialing', 'ringing-out', 'active', 'held', 'transferring'].includes(c.state));
     assert.ok(live.length <= 2, `more than two live calls; ${at}`);
     const talking = calls.filter((c) => c.state === 'active');
-    assert.ok(talking.length <= 1 || talking.every((c) => talking.every((o) => o === c || c.conferencedWith.includes(o.id))), `two talking calls, not conferenced; ${at}`);
+    assert.ok(
+      talking.length <= 1 || talking.every((c) => talking.every((o) => o === c || c.conferencedWith.includes(o.id))),
+      `two talking calls, not conferenced; ${at}`,
+    );
     const wrapping = calls.some((c) => c.state === 'wrap-up' || c.state === 'ended');
     const p = h.engine.state.presence;
     if (live.length) assert.equal(p.status, 'on-call', at);

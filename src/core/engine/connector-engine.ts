@@ -161,14 +161,17 @@ export class ConnectorEngine {
         error: (e) => this.emitter.emit('error', e),
       },
     });
-    this.takeBacks = new TakeBackGate({
-      isOpen: (id) => this.calls.has(id),
-      call: (id) => this.calls.get(id),
-      kept: (id) => this.journal.read(id),
-      add: (call) => this.addCall(call),
-      publish: () => this.publish(),
-      now: () => this.now(),
-    }, options.logger);
+    this.takeBacks = new TakeBackGate(
+      {
+        isOpen: (id) => this.calls.has(id),
+        call: (id) => this.calls.get(id),
+        kept: (id) => this.journal.read(id),
+        add: (call) => this.addCall(call),
+        publish: () => this.publish(),
+        now: () => this.now(),
+      },
+      options.logger,
+    );
     this.closer = new CallCloser({
       crm: options.crm,
       journal: this.journal,
@@ -183,21 +186,32 @@ export class ConnectorEngine {
         error: (e) => this.emitter.emit('error', e),
       },
     });
-    this.callEvents = new CallEvents(options.crm, options.logger, {
-      calls: this.calls, pops: this.pops, takeBacks: this.takeBacks, transfers: this.transfers, wrapUp: this.wrapUp, closer: this.closer, control: this.control,
-    }, {
-      state: () => this.current,
-      signingInAs: () => this.signIn.signingInAs,
-      telephony: () => this.requireTelephony(),
-      add: (call) => this.addCall(call),
-      publish: () => this.publish(),
-      presenceChanged: () => this.updatePresenceForCalls(),
-      showError: (e) => this.set({ lastError: e.toJSON() }),
-      offered: (call) => this.emitter.emit('offered', call),
-      offerEnded: (id) => this.emitter.emit('offerEnded', id),
-      error: (e) => this.emitter.emit('error', e),
-      now: () => this.now(),
-    });
+    this.callEvents = new CallEvents(
+      options.crm,
+      options.logger,
+      {
+        calls: this.calls,
+        pops: this.pops,
+        takeBacks: this.takeBacks,
+        transfers: this.transfers,
+        wrapUp: this.wrapUp,
+        closer: this.closer,
+        control: this.control,
+      },
+      {
+        state: () => this.current,
+        signingInAs: () => this.signIn.signingInAs,
+        telephony: () => this.requireTelephony(),
+        add: (call) => this.addCall(call),
+        publish: () => this.publish(),
+        presenceChanged: () => this.updatePresenceForCalls(),
+        showError: (e) => this.set({ lastError: e.toJSON() }),
+        offered: (call) => this.emitter.emit('offered', call),
+        offerEnded: (id) => this.emitter.emit('offerEnded', id),
+        error: (e) => this.emitter.emit('error', e),
+        now: () => this.now(),
+      },
+    );
   }
 
   get events(): EventSource<EngineEvents> {
@@ -216,7 +230,13 @@ export class ConnectorEngine {
   async start(): Promise<void> {
     const { crm, logger } = this.options;
     const current = (): EngineState => this.current;
-    crm.attach?.({ execute: (command) => this.execute(command), get state() { return current(); }, onChange: (listener) => this.emitter.on('change', listener) });
+    crm.attach?.({
+      execute: (command) => this.execute(command),
+      get state() {
+        return current();
+      },
+      onChange: (listener) => this.emitter.on('change', listener),
+    });
     // Logs the CRM refused are shown whatever else fails: they wait for the agent, not for the phone.
     this.unsubscribe.push(followUnsavedLogs(crm, (logs) => this.set({ unsavedLogs: logs }), logger));
     let settings: ConnectorSettings;
@@ -231,10 +251,12 @@ export class ConnectorEngine {
     }
     // Followed from the start: the record in view must be known even while the SIP code loads.
     // (Click-to-dial is enabled, and presence accepted, only once the phone exists.)
-    this.unsubscribe.push(crm.events.on('navigation', (record) => {
-      this.set(record ? { recordInView: record } : { recordInView: undefined });
-      if (record) this.pops.recordOpened(record);
-    }));
+    this.unsubscribe.push(
+      crm.events.on('navigation', (record) => {
+        this.set(record ? { recordInView: record } : { recordInView: undefined });
+        if (record) this.pops.recordOpened(record);
+      }),
+    );
     const notifyReady = (): Promise<void> => crm.notifyReady().catch((e: unknown) => logger.log('warn', 'notifyReady failed', { error: String(e) }));
     let ready: Promise<void> | undefined;
     let telephony: TelephonyPort;
@@ -283,7 +305,10 @@ export class ConnectorEngine {
     void this.closer.recoverJournal();
     await (ready ?? notifyReady());
     if (crm.capabilities.clickToDial) {
-      await crm.enableClickToDial(true).then(() => this.set({ clickToDialEnabled: true }), (e: unknown) => logger.log('warn', 'enableClickToDial failed', { error: String(e) }));
+      await crm.enableClickToDial(true).then(
+        () => this.set({ clickToDialEnabled: true }),
+        (e: unknown) => logger.log('warn', 'enableClickToDial failed', { error: String(e) }),
+      );
     }
     if (settings.sip.credentialScheme === 'ephemeral' || (settings.sip.username && settings.sip.password)) {
       // Not awaited: a registration that hangs (server down, slow network) must not hold up start().
@@ -326,7 +351,7 @@ export class ConnectorEngine {
   private async run(command: AgentCommand): Promise<void> {
     // A hang-up of a call that ended while it was being taken back has nothing left to do: the
     // call is reported ended (CallEvents.ended), as the agent wanted.
-    if (await this.takeBacks.waitFor(command) === 'ended' && command.type === 'hangup') return;
+    if ((await this.takeBacks.waitFor(command)) === 'ended' && command.type === 'hangup') return;
     switch (command.type) {
       case 'sign-in':
       case 'sign-out':
@@ -396,7 +421,11 @@ export class ConnectorEngine {
 
   private async changePresence(status: ChosenStatus, reasonId?: string): Promise<void> {
     const { presence, phase, settings } = this.current;
-    const changes = choosePresence({ presence, signedIn: phase === 'ready', awayReasons: settings?.awayReasons ?? [], openCalls: this.calls.size, now: this.now() }, status, reasonId);
+    const changes = choosePresence(
+      { presence, signedIn: phase === 'ready', awayReasons: settings?.awayReasons ?? [], openCalls: this.calls.size, now: this.now() },
+      status,
+      reasonId,
+    );
     for (const change of changes) this.setPresence(change.presence, change.propagate);
   }
 
@@ -405,9 +434,13 @@ export class ConnectorEngine {
     const stored = storedPresence(presence);
     if (stored) void this.options.storage.set(PRESENCE_KEY, stored).catch(() => {});
     if (!propagate) return;
-    void this.telephony?.publishPresence(presence.status).catch((e: unknown) => this.options.logger.log('warn', 'presence PUBLISH failed', { error: String(e) }));
+    void this.telephony
+      ?.publishPresence(presence.status)
+      .catch((e: unknown) => this.options.logger.log('warn', 'presence PUBLISH failed', { error: String(e) }));
     if (this.options.crm.capabilities.presenceSync) {
-      void this.options.crm.publishPresence(presence).catch((e: unknown) => this.options.logger.log('warn', 'presence sync to CRM failed', { error: String(e) }));
+      void this.options.crm
+        .publishPresence(presence)
+        .catch((e: unknown) => this.options.logger.log('warn', 'presence sync to CRM failed', { error: String(e) }));
     }
   }
 

@@ -107,7 +107,12 @@ export class CredentialRefresher {
       this.stop();
     }
     this.lastFailure = { error, retryAt };
-    logger.log('warn', 'short-lived credentials could not be obtained or used', { code: error.code, message: error.message, attempt: this.failures, ...(retryAt !== undefined ? { retryAt } : {}) });
+    logger.log('warn', 'short-lived credentials could not be obtained or used', {
+      code: error.code,
+      message: error.message,
+      attempt: this.failures,
+      ...(retryAt !== undefined ? { retryAt } : {}),
+    });
     return error;
   }
 

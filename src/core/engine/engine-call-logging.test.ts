@@ -55,7 +55,10 @@ describe('call logging: exactly one log per call', () => {
     const far = await h.talk();
     await h.run({ type: 'hangup', callId: far.callId });
     assert.equal(far.endReason, 'local-hangup');
-    assert.deepEqual(h.crm.logs.map((l) => [l.callId, l.endReason]), [[far.callId, 'local-hangup']]);
+    assert.deepEqual(
+      h.crm.logs.map((l) => [l.callId, l.endReason]),
+      [[far.callId, 'local-hangup']],
+    );
     assert.equal(h.presence, 'available');
     assert.equal(h.engine.state.activeCallId, undefined);
   });
@@ -66,7 +69,10 @@ describe('call logging: exactly one log per call', () => {
     assert.equal(h.call(far.callId).state, 'wrap-up');
     assert.equal(h.call(far.callId).endReason, 'remote-hangup');
     await h.wrapUp(far.callId);
-    assert.deepEqual(h.crm.logs.map((l) => l.endReason), ['remote-hangup']);
+    assert.deepEqual(
+      h.crm.logs.map((l) => l.endReason),
+      ['remote-hangup'],
+    );
   });
 
   it('missed: the caller gives up; logged at once without wrap-up, unanswered', async () => {
@@ -101,12 +107,15 @@ describe('call logging: exactly one log per call', () => {
     const far = await h.ring({ dialed: '1001' });
     await h.run({ type: 'decline', callId: far.callId });
     assert.equal(far.sipCode, 603);
-    assert.deepEqual(h.crm.logs.map((l) => [l.endReason, l.origin]), [['declined', 'offered']]);
+    assert.deepEqual(
+      h.crm.logs.map((l) => [l.endReason, l.origin]),
+      [['declined', 'offered']],
+    );
     assert.deepEqual(h.offerEnded, [far.callId]);
     assert.equal(h.presence, 'available');
   });
 
-  it('declining a ring-group offer answers 486 (480 once away), so the group\'s other phones keep ringing', async () => {
+  it("declining a ring-group offer answers 486 (480 once away), so the group's other phones keep ringing", async () => {
     // A 603 is global (RFC 3261 §16.7): the forking proxy would cancel every colleague's branch.
     const h = await setup();
     const group = await h.ring({ dialed: '5000' });
@@ -117,14 +126,20 @@ describe('call logging: exactly one log per call', () => {
     await h.run({ type: 'set-presence', status: 'away' });
     await h.run({ type: 'decline', callId: queued.callId });
     assert.equal(queued.sipCode, 480);
-    assert.deepEqual(h.crm.logs.map((l) => l.endReason), ['declined', 'declined']);
+    assert.deepEqual(
+      h.crm.logs.map((l) => l.endReason),
+      ['declined', 'declined'],
+    );
   });
 
   it('hanging up an offered call declines it', async () => {
     const h = await setup();
     const far = await h.ring();
     await h.run({ type: 'hangup', callId: far.callId });
-    assert.deepEqual(h.crm.logs.map((l) => l.endReason), ['declined']);
+    assert.deepEqual(
+      h.crm.logs.map((l) => l.endReason),
+      ['declined'],
+    );
   });
 
   it('blind transfer: the call ends transferred, goes to wrap-up, and its one log names the target and kind', async () => {
@@ -141,10 +156,16 @@ describe('call logging: exactly one log per call', () => {
     assert.equal(h.crm.logs.length, 1);
     const log = h.crm.logs[0]!;
     assert.deepEqual([log.endReason, log.disposition, log.notes], ['transferred', 'Resolved', 'billing question, sent to Bob']);
-    assert.deepEqual(log.transfer && { kind: log.transfer.kind, target: log.transfer.target }, { kind: 'blind', target: { number: '1002', displayName: 'Bob Colleague' } });
+    assert.deepEqual(log.transfer && { kind: log.transfer.kind, target: log.transfer.target }, {
+      kind: 'blind',
+      target: { number: '1002', displayName: 'Bob Colleague' },
+    });
     assert.equal(h.engine.state.calls.length, 0);
     assert.equal(h.presence, 'available');
-    const notes = h.recent(far.callId).timeline.filter((t) => t.kind === 'transfer').map((t) => t.text);
+    const notes = h
+      .recent(far.callId)
+      .timeline.filter((t) => t.kind === 'transfer')
+      .map((t) => t.text);
     assert.deepEqual(notes, ['transfer trying', 'transfer ringing', 'transfer succeeded']);
   });
 
@@ -254,10 +275,7 @@ describe('call logging: exactly one log per call', () => {
   it('concurrent complete-wrap-up commands log once', async () => {
     const h = await setup();
     const far = await h.callEndedByCaller();
-    await Promise.all([
-      h.engine.execute({ type: 'complete-wrap-up', callId: far.callId }),
-      h.engine.execute({ type: 'complete-wrap-up', callId: far.callId }),
-    ]);
+    await Promise.all([h.engine.execute({ type: 'complete-wrap-up', callId: far.callId }), h.engine.execute({ type: 'complete-wrap-up', callId: far.callId })]);
     assert.equal(h.crm.count('logCall'), 1);
   });
 
@@ -274,7 +292,10 @@ describe('call logging: exactly one log per call', () => {
     h.crm.failNext('logCall', new Error('IndexedDB is full'));
     await h.callEndedByCaller();
     assert.equal(h.crm.count('logCall'), 1);
-    assert.deepEqual(h.errors.map((e) => e.code), ['SB30003']);
+    assert.deepEqual(
+      h.errors.map((e) => e.code),
+      ['SB30003'],
+    );
     assert.equal(h.logger.find('error', 'call log could not be queued').length, 1);
   });
 
@@ -290,7 +311,10 @@ describe('call logging: exactly one log per call', () => {
     h.phone.setFarEnd('+442079460958', 'busy');
     const far = await h.dial('+442079460958');
     assert.equal(far.sipCode, 486);
-    assert.deepEqual(h.crm.logs.map((l) => [l.direction, l.endReason, l.durationSeconds]), [['outbound', 'busy', 0]]);
+    assert.deepEqual(
+      h.crm.logs.map((l) => [l.direction, l.endReason, l.durationSeconds]),
+      [['outbound', 'busy', 0]],
+    );
     assert.equal(h.presence, 'available');
   });
 
@@ -305,9 +329,20 @@ describe('call logging: exactly one log per call', () => {
       await h.settle();
       why.push([code, h.recent(far.callId).endReason ?? 'none']);
     }
-    assert.deepEqual(why, [[404, 'not-found'], [503, 'failed'], [603, 'rejected']]);
+    assert.deepEqual(why, [
+      [404, 'not-found'],
+      [503, 'failed'],
+      [603, 'rejected'],
+    ]);
     // Each is logged at once, marked as one the agent placed (a Task says "Failed call to …").
-    assert.deepEqual(h.crm.logs.map((l) => [l.origin, l.endReason]), [['dialed', 'not-found'], ['dialed', 'failed'], ['dialed', 'rejected']]);
+    assert.deepEqual(
+      h.crm.logs.map((l) => [l.origin, l.endReason]),
+      [
+        ['dialed', 'not-found'],
+        ['dialed', 'failed'],
+        ['dialed', 'rejected'],
+      ],
+    );
   });
 
   it('an outbound call rings out, connects, and is logged once', async () => {
@@ -321,7 +356,10 @@ describe('call logging: exactly one log per call', () => {
     assert.equal(h.call(far.callId).state, 'active');
     h.clock.advance(61_000);
     await h.run({ type: 'hangup', callId: far.callId });
-    assert.deepEqual(h.crm.logs.map((l) => [l.direction, l.endReason, l.durationSeconds]), [['outbound', 'local-hangup', 61]]);
+    assert.deepEqual(
+      h.crm.logs.map((l) => [l.direction, l.endReason, l.durationSeconds]),
+      [['outbound', 'local-hangup', 61]],
+    );
   });
 });
 

@@ -34,12 +34,18 @@ describe('several calls at once', () => {
   it('callers arriving in the same instant count against the limit before they are announced', async () => {
     const h = await setup();
     const burst = [1, 2, 3].map((n) => h.phone.callAgent({ from: `+1415555010${n}` }));
-    assert.deepEqual(burst.map((f) => f.status), ['ringing', 'ringing', 'refused']);
+    assert.deepEqual(
+      burst.map((f) => f.status),
+      ['ringing', 'ringing', 'refused'],
+    );
     await h.settle();
     assert.equal(h.engine.state.calls.length, 2);
     const single = await setup({ items: { callWaiting: 'false' } });
     const pair = [1, 2].map((n) => single.phone.callAgent({ from: `+1415555020${n}` }));
-    assert.deepEqual(pair.map((f) => f.status), ['ringing', 'refused']);
+    assert.deepEqual(
+      pair.map((f) => f.status),
+      ['ringing', 'refused'],
+    );
   });
 
   it('a call accepted but never announced does not block the line for ever', async () => {
@@ -86,12 +92,25 @@ describe('several calls at once', () => {
     await h.run({ type: 'complete-transfer', callId: caller.callId, consultationId: consultation.callId });
     assert.deepEqual([caller.endReason, consultation.endReason], ['transferred', 'transferred']);
     // One conversation, one wrap-up, one Task: the consultation is folded into the caller's.
-    assert.deepEqual(h.engine.state.calls.map((c) => [c.id, c.state]), [[caller.callId, 'wrap-up']]);
+    assert.deepEqual(
+      h.engine.state.calls.map((c) => [c.id, c.state]),
+      [[caller.callId, 'wrap-up']],
+    );
     await h.wrapUp(caller.callId, { disposition: 'Resolved' });
-    assert.deepEqual(h.crm.logs.map((l) => [l.callId, l.endReason]), [[caller.callId, 'transferred']]);
+    assert.deepEqual(
+      h.crm.logs.map((l) => [l.callId, l.endReason]),
+      [[caller.callId, 'transferred']],
+    );
     const log = h.crm.logs[0]!;
-    assert.deepEqual(log.transfer && [log.transfer.kind, log.transfer.target.number, log.transfer.target.displayName], ['consultative', '1002', 'Bob Colleague']);
-    assert.deepEqual(log.consultations?.map((c) => [c.callId, c.target.number, c.talkSeconds, c.outcome]), [[consultation.callId, '1002', 20, 'transferred']]);
+    assert.deepEqual(log.transfer && [log.transfer.kind, log.transfer.target.number, log.transfer.target.displayName], [
+      'consultative',
+      '1002',
+      'Bob Colleague',
+    ]);
+    assert.deepEqual(
+      log.consultations?.map((c) => [c.callId, c.target.number, c.talkSeconds, c.outcome]),
+      [[consultation.callId, '1002', 20, 'transferred']],
+    );
     assert.equal(h.presence, 'available');
   });
 
@@ -100,9 +119,15 @@ describe('several calls at once', () => {
     const caller = await h.talk();
     const consultation = await h.consult(caller.callId, '1002');
     await h.run({ type: 'complete-transfer', callId: caller.callId, consultationId: consultation.callId });
-    assert.deepEqual(h.crm.logs.map((l) => [l.callId, l.direction]), [[consultation.callId, 'internal']]);
+    assert.deepEqual(
+      h.crm.logs.map((l) => [l.callId, l.direction]),
+      [[consultation.callId, 'internal']],
+    );
     await h.wrapUp(caller.callId);
-    assert.deepEqual(h.crm.logs.map((l) => l.callId), [consultation.callId, caller.callId]);
+    assert.deepEqual(
+      h.crm.logs.map((l) => l.callId),
+      [consultation.callId, caller.callId],
+    );
   });
 
   it('leaving a two-party conference hands the caller to the colleague: one wrap-up, one Task saying so', async () => {
@@ -114,12 +139,18 @@ describe('several calls at once', () => {
     await h.run({ type: 'leave-conference', callId: consultation.callId });
     // The caller's call is the one handed on, whichever card the agent pressed.
     assert.deepEqual([caller.endReason, consultation.endReason, caller.transferredTo], ['transferred', 'transferred', '1002']);
-    assert.deepEqual(h.engine.state.calls.map((c) => [c.id, c.state]), [[caller.callId, 'wrap-up']]);
+    assert.deepEqual(
+      h.engine.state.calls.map((c) => [c.id, c.state]),
+      [[caller.callId, 'wrap-up']],
+    );
     await h.wrapUp(caller.callId, { notes: 'Bob takes it from here' });
     assert.equal(h.crm.logs.length, 1);
     const log = h.crm.logs[0]!;
     assert.deepEqual([log.callId, log.transfer?.kind, log.transfer?.target.number], [caller.callId, 'conference', '1002']);
-    assert.deepEqual(log.consultations?.map((c) => c.outcome), ['conferenced']);
+    assert.deepEqual(
+      log.consultations?.map((c) => c.outcome),
+      ['conferenced'],
+    );
   });
 
   it('leaving a conference needs exactly one other party in it', async () => {
@@ -136,14 +167,24 @@ describe('several calls at once', () => {
     h.clock.advance(15_000);
     await h.farHangsUp(consultation);
     assert.equal(h.call(caller.callId).state, 'held');
-    assert.deepEqual(h.engine.state.calls.map((c) => c.id), [caller.callId], 'the consultation has no wrap-up of its own');
+    assert.deepEqual(
+      h.engine.state.calls.map((c) => c.id),
+      [caller.callId],
+      'the consultation has no wrap-up of its own',
+    );
     await h.run({ type: 'resume', callId: caller.callId });
     assert.equal(h.call(caller.callId).state, 'active');
     assert.equal(h.presence, 'on-call');
     await h.farHangsUp(caller);
     await h.wrapUp(caller.callId);
-    assert.deepEqual(h.crm.logs.map((l) => l.callId), [caller.callId]);
-    assert.deepEqual(h.crm.logs[0]!.consultations?.map((c) => [c.talkSeconds, c.outcome]), [[15, 'ended']]);
+    assert.deepEqual(
+      h.crm.logs.map((l) => l.callId),
+      [caller.callId],
+    );
+    assert.deepEqual(
+      h.crm.logs[0]!.consultations?.map((c) => [c.talkSeconds, c.outcome]),
+      [[15, 'ended']],
+    );
     assert.equal(h.crm.logs[0]!.transfer, undefined);
   });
 
@@ -203,7 +244,7 @@ describe('several calls at once', () => {
     assert.equal(h.call(caller.callId).state, 'active');
   });
 
-  it('a consultation the colleague refuses is folded into the caller\'s log as busy; the caller stays held', async () => {
+  it("a consultation the colleague refuses is folded into the caller's log as busy; the caller stays held", async () => {
     const h = await setup();
     h.phone.setFarEnd('1002', 'busy');
     const caller = await h.talk();
@@ -211,7 +252,10 @@ describe('several calls at once', () => {
     assert.deepEqual(h.logsFor(consultation.callId), []);
     assert.equal(h.call(caller.callId).state, 'held');
     assert.equal(h.presence, 'on-call');
-    assert.deepEqual(h.call(caller.callId).consultations?.map((c) => [c.outcome, c.endReason]), [['not-answered', 'busy']]);
+    assert.deepEqual(
+      h.call(caller.callId).consultations?.map((c) => [c.outcome, c.endReason]),
+      [['not-answered', 'busy']],
+    );
   });
 
   it('two calls ending into wrap-up: presence stays wrap-up until both are completed, each logged once', async () => {
@@ -228,7 +272,10 @@ describe('several calls at once', () => {
     assert.equal(h.presence, 'wrap-up');
     await h.wrapUp(second.callId);
     assert.equal(h.presence, 'available');
-    assert.deepEqual(h.crm.logs.map((l) => l.callId), [first.callId, second.callId]);
+    assert.deepEqual(
+      h.crm.logs.map((l) => l.callId),
+      [first.callId, second.callId],
+    );
   });
 });
 

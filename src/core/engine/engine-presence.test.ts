@@ -11,7 +11,12 @@ describe('presence', () => {
   for (const [status, prepare] of [
     ['away', async (h: Harness) => h.run({ type: 'set-presence', status: 'away', reasonId: 'Lunch' })],
     ['offline', async (h: Harness) => h.run({ type: 'set-presence', status: 'offline' })],
-    ['wrap-up', async (h: Harness) => { await h.callEndedByCaller(); }],
+    [
+      'wrap-up',
+      async (h: Harness) => {
+        await h.callEndedByCaller();
+      },
+    ],
   ] as const) {
     it(`refuses inbound calls through the delegate when ${status} (486, never announced)`, async () => {
       const h = await setup();

@@ -50,7 +50,10 @@ describe('screen pop timing', () => {
   it('a keypad dial searches the dialled number and relates the single match, through to the log', async () => {
     const h = await setup({ items: { wrapUpEnabled: 'false' }, records: { '+14155550134': [ALICE] } });
     const far = await h.dial('+14155550134');
-    assert.deepEqual(h.crm.pops.map((p) => [p.direction, p.remote.number]), [['outbound', '+14155550134']]);
+    assert.deepEqual(
+      h.crm.pops.map((p) => [p.direction, p.remote.number]),
+      [['outbound', '+14155550134']],
+    );
     assert.deepEqual(h.call(far.callId).relations.who, ALICE);
     await h.farHangsUp(far);
     assert.deepEqual(h.logsFor(far.callId)[0]?.who, ALICE);
@@ -112,30 +115,52 @@ describe('screen pop timing', () => {
     assert.equal(h.crm.shown?.id, ALAN.id, 'answered: its record opens');
     assert.equal(h.crm.count('openRecord'), 1);
     assert.equal(h.call(first.callId).state, 'held');
-    assert.deepEqual([h.call(first.callId).relations.who?.id, (h.call(first.callId).relations.opened ?? []).map((r) => r.id)], [ALICE.id, []], 'the first call did not take the second caller\'s record');
+    assert.deepEqual(
+      [h.call(first.callId).relations.who?.id, (h.call(first.callId).relations.opened ?? []).map((r) => r.id)],
+      [ALICE.id, []],
+      "the first call did not take the second caller's record",
+    );
     first.hangup();
     second.hangup();
     await h.settle();
     await h.wrapUp(first.callId);
     await h.wrapUp(second.callId);
-    assert.deepEqual(h.crm.logs.map((l) => [l.callId, l.who?.id, l.what?.id]), [[first.callId, ALICE.id, undefined], [second.callId, ALAN.id, undefined]]);
+    assert.deepEqual(
+      h.crm.logs.map((l) => [l.callId, l.who?.id, l.what?.id]),
+      [
+        [first.callId, ALICE.id, undefined],
+        [second.callId, ALAN.id, undefined],
+      ],
+    );
   });
 
   it('call waiting with an unknown second caller: the no-match form runs when the agent answers, not while they talk', async () => {
     const h = await setup({ records: { '+14155550134': [ALICE] } });
     await h.talk();
     const second = await h.ring({ from: '+16505550123' });
-    assert.deepEqual(h.crm.pops.map((p) => p.navigate), [undefined, false]);
+    assert.deepEqual(
+      h.crm.pops.map((p) => p.navigate),
+      [undefined, false],
+    );
     await h.run({ type: 'answer', callId: second.callId });
     await h.settle();
-    assert.deepEqual(h.crm.pops.map((p) => [p.remote.number, p.navigate]), [['+14155550134', undefined], ['+16505550123', false], ['+16505550123', undefined]]);
+    assert.deepEqual(
+      h.crm.pops.map((p) => [p.remote.number, p.navigate]),
+      [
+        ['+14155550134', undefined],
+        ['+16505550123', false],
+        ['+16505550123', undefined],
+      ],
+    );
   });
 
   /** Holds every screen pop of `h` until the returned function is called (a slow Salesforce search). */
   function holdPops(h: Awaited<ReturnType<typeof setup>>): () => void {
     const original = h.crm.screenPop.bind(h.crm);
     let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     h.crm.screenPop = async (request) => {
       await gate;
       return original(request);
@@ -152,7 +177,10 @@ describe('screen pop timing', () => {
     release();
     await h.settle();
     await new Promise((r) => setTimeout(r, 5));
-    assert.deepEqual(h.crm.logs.map((l) => [l.endReason, l.who?.id]), [['missed', ALICE.id]]);
+    assert.deepEqual(
+      h.crm.logs.map((l) => [l.endReason, l.who?.id]),
+      [['missed', ALICE.id]],
+    );
   });
 
   it('a missed call whose pop still searches does not put the agent in wrap-up: the next caller rings', async () => {
@@ -167,14 +195,14 @@ describe('screen pop timing', () => {
     await h.settle();
   });
 
-  it('a pop that lands after its call ended relates nothing to the next call; a dial does not take another call\'s record in view', async () => {
+  it("a pop that lands after its call ended relates nothing to the next call; a dial does not take another call's record in view", async () => {
     const h = await setup({ items: { wrapUpEnabled: 'false' }, records: { '+14155550134': [ALICE] } });
     const missed = await h.ring();
     await h.callerGivesUp(missed);
     await new Promise((r) => setTimeout(r, 5));
-    assert.equal(h.engine.state.recordInView?.id, ALICE.id, 'the missed call\'s pop is on screen');
+    assert.equal(h.engine.state.recordInView?.id, ALICE.id, "the missed call's pop is on screen");
     const out = await h.dial('+442079460958');
-    assert.equal(h.call(out.callId).relations.who, undefined, 'the dial did not take the missed caller\'s record');
+    assert.equal(h.call(out.callId).relations.who, undefined, "the dial did not take the missed caller's record");
     h.crm.navigate(ALICE); // the missed call's pop, landing late
     await h.settle();
     assert.deepEqual(h.call(out.callId).relations.opened ?? [], []);
@@ -189,12 +217,22 @@ describe('screen pop timing', () => {
     const first = await setup({ storage, phone, items: { wrapUpEnabled: 'false' } });
     const far = await first.callEndedByCaller();
     await new Promise((r) => setTimeout(r, 5));
-    assert.deepEqual(first.engine.state.recent.map((c) => c.id), [far.callId]);
+    assert.deepEqual(
+      first.engine.state.recent.map((c) => c.id),
+      [far.callId],
+    );
     first.engine.dispose();
     const again = await setup({ storage, phone, items: { wrapUpEnabled: 'false' } });
-    assert.deepEqual(again.engine.state.recent.map((c) => [c.id, c.state, c.endReason]), [[far.callId, 'closed', 'remote-hangup']]);
+    assert.deepEqual(
+      again.engine.state.recent.map((c) => [c.id, c.state, c.endReason]),
+      [[far.callId, 'closed', 'remote-hangup']],
+    );
     const next = await again.callEndedByCaller({ from: '+14155550199' });
-    assert.deepEqual(again.engine.state.recent.map((c) => c.id), [next.callId, far.callId], 'newest first');
+    assert.deepEqual(
+      again.engine.state.recent.map((c) => c.id),
+      [next.callId, far.callId],
+      'newest first',
+    );
     again.engine.dispose();
     const other = await setup({ storage, phone, signIn: false });
     await other.run({ type: 'sign-in', username: '1003', password: 'secret' });
@@ -210,7 +248,10 @@ describe('screen pop timing', () => {
     assert.equal(rel.what, undefined);
     await h.run({ type: 'choose-record', callId: far.callId, record: BOB_LEAD });
     await h.run({ type: 'choose-record', callId: far.callId, record: ACME });
-    assert.deepEqual(h.crm.calls.filter((c) => c.method === 'openRecord').map((c) => c.args[0]), [BOB_LEAD, ACME]);
+    assert.deepEqual(
+      h.crm.calls.filter((c) => c.method === 'openRecord').map((c) => c.args[0]),
+      [BOB_LEAD, ACME],
+    );
     await h.farHangsUp(far);
     const [log] = h.logsFor(far.callId);
     assert.deepEqual(log?.who, BOB_LEAD);
@@ -222,7 +263,10 @@ describe('screen pop timing', () => {
     h.crm.failNext('screenPop');
     const far = await h.talk();
     assert.equal(h.call(far.callId).state, 'active');
-    assert.deepEqual(h.errors.map((e) => e.code), ['SB30002']);
+    assert.deepEqual(
+      h.errors.map((e) => e.code),
+      ['SB30002'],
+    );
     assert.ok(h.call(far.callId).timeline.some((t) => t.kind === 'error' && /screen pop failed/.test(t.text)));
   });
 });
@@ -269,7 +313,10 @@ describe('click-to-dial', () => {
     h.phone.failNext('dial');
     h.crm.clickToDial({ number: '+14155550134' });
     await h.settle();
-    assert.deepEqual(h.errors.map((e) => e.code), ['SB20004']);
+    assert.deepEqual(
+      h.errors.map((e) => e.code),
+      ['SB20004'],
+    );
     assert.equal(h.engine.state.calls.length, 0);
     assert.equal(h.presence, 'available');
   });

@@ -69,7 +69,13 @@ async function setup(options: Options = {}) {
   };
   await settle();
   return {
-    engine, phone, crm, clock, errors, registrations, settle,
+    engine,
+    phone,
+    crm,
+    clock,
+    errors,
+    registrations,
+    settle,
     get telephony(): FakeTelephony {
       const t = telephonies[0];
       assert.ok(t, 'no telephony adapter was built');
@@ -93,7 +99,10 @@ describe('ephemeral credentials: signing in', () => {
     assert.equal(h.telephony.extension, '1001');
     const expiry = Math.floor(h.clock.now() / 1000) + TTL;
     assert.deepEqual(h.engine.state.signedInAs, { extension: '1001', credentialExpiresAt: expiry * 1000 });
-    assert.deepEqual(h.phone.authAttempts.map((a) => [a.extension, a.digestUsername, a.refused]), [['1001', `${expiry}:1001`, undefined]]);
+    assert.deepEqual(
+      h.phone.authAttempts.map((a) => [a.extension, a.digestUsername, a.refused]),
+      [['1001', `${expiry}:1001`, undefined]],
+    );
     assert.equal(h.engine.state.presence.status, 'available');
     assert.deepEqual(h.errors, []);
   });
@@ -101,7 +110,10 @@ describe('ephemeral credentials: signing in', () => {
   it('typed credentials are refused under the ephemeral scheme; the agent scheme never mints', async () => {
     const h = await setup();
     await h.engine.execute({ type: 'sign-out' });
-    await assert.rejects(h.engine.execute({ type: 'sign-in', username: '1001', password: 'secret' }), (e: SwitchboardError) => e.code === 'SB20001' && /no password to type/.test(e.message));
+    await assert.rejects(
+      h.engine.execute({ type: 'sign-in', username: '1001', password: 'secret' }),
+      (e: SwitchboardError) => e.code === 'SB20001' && /no password to type/.test(e.message),
+    );
     assert.equal(h.engine.state.phase, 'signed-out');
 
     const agent = await setup({ scheme: 'agent' });
@@ -112,7 +124,10 @@ describe('ephemeral credentials: signing in', () => {
     assert.deepEqual(agent.engine.state.signedInAs, { extension: '1001' });
     await agent.advance(2 * TTL * 1000);
     assert.equal(agent.mints(), 0);
-    assert.deepEqual(agent.phone.authAttempts.map((a) => a.digestUsername), ['1001']);
+    assert.deepEqual(
+      agent.phone.authAttempts.map((a) => a.digestUsername),
+      ['1001'],
+    );
   });
 
   it('a CRM that cannot mint: a clear configuration error, nothing registered', async () => {
@@ -290,7 +305,13 @@ describe('credential renewal schedule', () => {
   it('counts the lifetime from now when the minting clock is ahead; an expiry nearer by our clock wins', async () => {
     const clock = new FakeClock();
     const minted: MintedSipCredentials[] = [];
-    const make = (expiresAt: number): MintedSipCredentials => ({ username: `${expiresAt / 1000}:1001`, password: 'p', extension: '1001', expiresAt, ttlSeconds: 600 });
+    const make = (expiresAt: number): MintedSipCredentials => ({
+      username: `${expiresAt / 1000}:1001`,
+      password: 'p',
+      extension: '1001',
+      expiresAt,
+      ttlSeconds: 600,
+    });
     const queue = [make(clock.now() + 3_600_000), make(clock.now() + 480_000 + 100_000)];
     const r = new CredentialRefresher({
       mint: async () => queue.shift() ?? make(clock.now() + 600_000),

@@ -6,7 +6,14 @@ import type { PresenceState } from '../presence/presence.ts';
 import { IllegalTransitionError } from '../call/call-state.ts';
 import { SwitchboardError } from '../errors/catalog.ts';
 import {
-  acceptsOffer, appliedPresence, choosePresence, declineOptions, presenceForCalls, presenceRequest, restoredPresence, storedPresence,
+  acceptsOffer,
+  appliedPresence,
+  choosePresence,
+  declineOptions,
+  presenceForCalls,
+  presenceRequest,
+  restoredPresence,
+  storedPresence,
   type PresenceChoiceContext,
 } from './presence-policy.ts';
 
@@ -14,7 +21,15 @@ const available: PresenceState = { status: 'available', since: 0, returnTo: { st
 const onCall: PresenceState = { status: 'on-call', since: 5, returnTo: { status: 'available' } };
 const wrapUp: PresenceState = { status: 'wrap-up', since: 9, returnTo: { status: 'away', reasonId: 'lunch' } };
 const ctx = (presence: PresenceState, over: Partial<PresenceChoiceContext> = {}): PresenceChoiceContext => ({
-  presence, signedIn: true, awayReasons: [{ id: 'lunch', label: 'Lunch' }, { id: 'training', label: 'Training' }], openCalls: 0, now: 100, ...over,
+  presence,
+  signedIn: true,
+  awayReasons: [
+    { id: 'lunch', label: 'Lunch' },
+    { id: 'training', label: 'Training' },
+  ],
+  openCalls: 0,
+  now: 100,
+  ...over,
 });
 const code = (fn: () => unknown) => {
   try {
@@ -37,9 +52,15 @@ describe('choosePresence', () => {
   });
 
   it('refuses anything but offline while signed out, and an away reason the call center does not list', () => {
-    assert.equal(code(() => choosePresence(ctx(available, { signedIn: false }), 'available')), 'SB40002');
+    assert.equal(
+      code(() => choosePresence(ctx(available, { signedIn: false }), 'available')),
+      'SB40002',
+    );
     assert.equal(choosePresence(ctx(available, { signedIn: false }), 'offline')[0]?.presence.status, 'offline');
-    assert.equal(code(() => choosePresence(ctx(available), 'away', 'nap')), 'SB40002');
+    assert.equal(
+      code(() => choosePresence(ctx(available), 'away', 'nap')),
+      'SB40002',
+    );
     // Without a list of reasons any reason goes.
     assert.equal(choosePresence(ctx(available, { awayReasons: [] }), 'away', 'nap')[0]?.presence.reasonId, 'nap');
   });
@@ -48,14 +69,26 @@ describe('choosePresence', () => {
     assert.deepEqual(choosePresence(ctx(onCall, { openCalls: 1 }), 'away', 'training'), [
       { presence: { ...onCall, returnTo: { status: 'away', reasonId: 'training' } }, propagate: true },
     ]);
-    assert.equal(code(() => choosePresence(ctx(onCall, { openCalls: 1 }), 'offline')), 'SB40002');
+    assert.equal(
+      code(() => choosePresence(ctx(onCall, { openCalls: 1 }), 'offline')),
+      'SB40002',
+    );
   });
 
   it('during wrap-up ends it only when no call waits for it any more', () => {
     const waiting = choosePresence(ctx(wrapUp, { openCalls: 1 }), 'available');
-    assert.deepEqual(waiting.map((c) => [c.presence.status, c.presence.returnTo.status]), [['wrap-up', 'available']]);
+    assert.deepEqual(
+      waiting.map((c) => [c.presence.status, c.presence.returnTo.status]),
+      [['wrap-up', 'available']],
+    );
     const done = choosePresence(ctx(wrapUp, { openCalls: 0 }), 'available');
-    assert.deepEqual(done.map((c) => [c.presence.status, c.presence.returnTo.status]), [['wrap-up', 'available'], ['available', 'available']]);
+    assert.deepEqual(
+      done.map((c) => [c.presence.status, c.presence.returnTo.status]),
+      [
+        ['wrap-up', 'available'],
+        ['available', 'available'],
+      ],
+    );
   });
 });
 
@@ -70,7 +103,10 @@ describe('presenceForCalls', () => {
   it('is on-call while a call is live, wrap-up (with its deadline) while one is wrapped up, then the chosen status', () => {
     assert.equal(presenceForCalls(available, [{ state: 'offering' }], 3)?.status, 'on-call');
     assert.deepEqual(presenceForCalls(onCall, [{ state: 'wrap-up', wrapUpDeadline: 60_000 }], 3), {
-      status: 'wrap-up', since: 3, returnTo: { status: 'available' }, wrapUpDeadline: 60_000,
+      status: 'wrap-up',
+      since: 3,
+      returnTo: { status: 'available' },
+      wrapUpDeadline: 60_000,
     });
     assert.deepEqual(presenceForCalls(wrapUp, [], 4), { status: 'away', since: 4, returnTo: wrapUp.returnTo, reasonId: 'lunch' });
   });
@@ -86,7 +122,10 @@ describe('presenceForCalls', () => {
 describe('presenceRequest (Omni-Channel)', () => {
   it('ignores its own echo, defers during a call, and is a choice otherwise', () => {
     assert.equal(presenceRequest(available, { status: 'available' }).kind, 'ignore');
-    assert.deepEqual(presenceRequest(onCall, { status: 'away', reasonId: 'lunch' }), { kind: 'defer', presence: { ...onCall, returnTo: { status: 'away', reasonId: 'lunch' } } });
+    assert.deepEqual(presenceRequest(onCall, { status: 'away', reasonId: 'lunch' }), {
+      kind: 'defer',
+      presence: { ...onCall, returnTo: { status: 'away', reasonId: 'lunch' } },
+    });
     assert.equal(presenceRequest(available, { status: 'away' }).kind, 'choose');
   });
 });

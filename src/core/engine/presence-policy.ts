@@ -96,7 +96,10 @@ export function presenceForCalls(p: PresenceState, calls: readonly Pick<CallSnap
  * there (breaks the echo loop of a two-way sync); during a call or wrap-up it only changes what
  * the agent returns to (`defer`, not published back); otherwise it is the agent's choice (`choose`).
  */
-export function presenceRequest(p: PresenceState, req: PresenceRequest): { readonly kind: 'ignore' } | { readonly kind: 'defer'; readonly presence: PresenceState } | { readonly kind: 'choose' } {
+export function presenceRequest(
+  p: PresenceState,
+  req: PresenceRequest,
+): { readonly kind: 'ignore' } | { readonly kind: 'defer'; readonly presence: PresenceState } | { readonly kind: 'choose' } {
   if (p.status === req.status && p.reasonId === req.reasonId) return { kind: 'ignore' };
   if (p.status === 'on-call' || p.status === 'wrap-up') {
     return { kind: 'defer', presence: { ...p, returnTo: { status: req.status, ...(req.reasonId ? { reasonId: req.reasonId } : {}) } } };

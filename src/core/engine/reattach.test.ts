@@ -52,8 +52,14 @@ async function callLeftByAPage(phone: FakePhoneSystem, storage: MemoryStorage, c
   a.engine.dispose();
   assert.equal(a.crm.count('logCall'), 0, 'the page that left logged nothing');
   const left: ReattachingCall = {
-    callId: far.callId, direction: 'inbound', internal: false, remote: { number: '+14155550134' },
-    answeredAt, leftAt: clock.now(), held: false, muted: false,
+    callId: far.callId,
+    direction: 'inbound',
+    internal: false,
+    remote: { number: '+14155550134' },
+    answeredAt,
+    leftAt: clock.now(),
+    held: false,
+    muted: false,
   };
   return { callId: far.callId, answeredAt, left };
 }
@@ -138,16 +144,22 @@ describe('a call the previous page of the tab left up is carried on, and logged 
     phone.pageLeft(a.telephony);
     const left = (callId: string, internal: boolean): ReattachingCall => {
       return {
-        callId, direction: internal ? 'outbound' : 'inbound', internal, remote: { number: internal ? '1002' : '+14155550134' },
-        answeredAt: clock.now() - 5000, leftAt: clock.now(), held: false, muted: false,
+        callId,
+        direction: internal ? 'outbound' : 'inbound',
+        internal,
+        remote: { number: internal ? '1002' : '+14155550134' },
+        answeredAt: clock.now() - 5000,
+        leftAt: clock.now(),
+        held: false,
+        muted: false,
       };
     };
     clock.advance(1500); // the reload: the new page's media is not mixed yet
 
     const b = await startEngine(phone, storage, clock, 'page-2', [left(far.callId, false), left(consultation.callId, true)]);
     const shown = (id: string) => b.engine.state.calls.find((c) => c.id === id);
-    assert.deepEqual(shown(far.callId)?.conferencedWith, [consultation.callId], 'the customer\'s call is shown in the conference again');
-    assert.deepEqual(shown(consultation.callId)?.conferencedWith, [far.callId], 'and so is the colleague\'s');
+    assert.deepEqual(shown(far.callId)?.conferencedWith, [consultation.callId], "the customer's call is shown in the conference again");
+    assert.deepEqual(shown(consultation.callId)?.conferencedWith, [far.callId], "and so is the colleague's");
     b.telephony.emitSoon('established', far.callId);
     await phone.settle();
     assert.deepEqual(phone.farEnd(far.callId).conferencedWith, [], 'not mixed while the other call is still being taken back');
@@ -167,7 +179,8 @@ describe('a call the previous page of the tab left up is carried on, and logged 
 function takingBack(telephony: FakeTelephony, callIds: readonly string[]) {
   const pending = new Set(callIds);
   const refused: string[] = [];
-  const guard = <A extends unknown[]>(name: string, act: (callId: string, ...rest: A) => Promise<void>) =>
+  const guard =
+    <A extends unknown[]>(name: string, act: (callId: string, ...rest: A) => Promise<void>) =>
     async (callId: string, ...rest: A): Promise<void> => {
       if (pending.has(callId)) {
         refused.push(`${name} ${callId}`);
@@ -192,7 +205,7 @@ function takingBack(telephony: FakeTelephony, callIds: readonly string[]) {
 }
 
 describe('call control on a call still being taken back after a reload waits for it', () => {
-  it('a hang-up is carried out once the call is back: the customer\'s call ends, and the call is not reported ended before', async () => {
+  it("a hang-up is carried out once the call is back: the customer's call ends, and the call is not reported ended before", async () => {
     const clock = new FakeClock();
     const phone = new FakePhoneSystem({ users: { '1001': 'secret' }, now: () => clock.now() });
     const storage = new MemoryStorage();
@@ -202,7 +215,9 @@ describe('call control on a call still being taken back after a reload waits for
     const b = await startEngine(phone, storage, clock, 'page-2', [left]);
     const page = takingBack(b.telephony, [callId]);
     let done = false;
-    const hangingUp = b.engine.execute({ type: 'hangup', callId }).then(() => { done = true; });
+    const hangingUp = b.engine.execute({ type: 'hangup', callId }).then(() => {
+      done = true;
+    });
     await phone.settle();
     assert.equal(done, false, 'the hang-up waits for the take-back');
     assert.equal(phone.farEnd(callId).status, 'active', 'the customer is still connected');
@@ -214,7 +229,7 @@ describe('call control on a call still being taken back after a reload waits for
     await hangingUp;
     await phone.settle();
     assert.deepEqual(page.refused, [], 'nothing was sent to a call the page did not hold yet');
-    assert.equal(phone.farEnd(callId).status, 'ended', 'the customer\'s call ended');
+    assert.equal(phone.farEnd(callId).status, 'ended', "the customer's call ended");
     assert.equal(phone.farEnd(callId).endReason, 'local-hangup', 'the agent hung up');
     const logs = b.crm.logs.filter((l) => l.callId === callId);
     assert.equal(logs.length, 1, 'logged once');

@@ -35,7 +35,11 @@ export class ScreenPops {
   /** Screen pops still searching, by call: a call's log waits for its pop (the pop never rejects). */
   private readonly popsInFlight = new Map<string, Promise<void>>();
 
-  constructor(private readonly crm: CrmPort, private readonly calls: CallBoard, private readonly host: ScreenPopHost) {}
+  constructor(
+    private readonly crm: CrmPort,
+    private readonly calls: CallBoard,
+    private readonly host: ScreenPopHost,
+  ) {}
 
   /** The agent chose a record for the call, or which of its records its log names. */
   async run(command: RecordCommand): Promise<void> {
@@ -138,7 +142,13 @@ export class ScreenPops {
     const { host } = this;
     const s = call.snapshot();
     try {
-      const outcome = await this.crm.screenPop({ callId: s.id, direction: s.direction, remote: s.remote, attachedData: s.attachedData, ...(navigate ? {} : { navigate }) });
+      const outcome = await this.crm.screenPop({
+        callId: s.id,
+        direction: s.direction,
+        remote: s.remote,
+        attachedData: s.attachedData,
+        ...(navigate ? {} : { navigate }),
+      });
       for (const line of outcome.explanation) call.note(host.now(), 'pop', line);
       if (!navigate) {
         // Answered while the search ran: open it now; else when answered (see `answered`).

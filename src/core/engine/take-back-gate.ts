@@ -12,8 +12,20 @@ import type { AgentCommand } from './commands.ts';
 
 /** Commands that act on calls at the phone system (they wait for calls being taken back). */
 const CALL_CONTROL: ReadonlySet<AgentCommand['type']> = new Set<AgentCommand['type']>([
-  'dial', 'answer', 'decline', 'hangup', 'hold', 'resume', 'swap', 'mute', 'dtmf',
-  'blind-transfer', 'consult', 'complete-transfer', 'conference', 'leave-conference',
+  'dial',
+  'answer',
+  'decline',
+  'hangup',
+  'hold',
+  'resume',
+  'swap',
+  'mute',
+  'dtmf',
+  'blind-transfer',
+  'consult',
+  'complete-transfer',
+  'conference',
+  'leave-conference',
 ]);
 
 /** What the gate reads of the engine, and what it hands back to it. */
@@ -38,7 +50,10 @@ export class TakeBackGate {
   private readonly takeBacks = new Map<string, { readonly settled: Promise<boolean>; readonly settle: (back: boolean) => void }>();
   private disposed = false;
 
-  constructor(private readonly host: TakeBackHost, private readonly logger: Logger) {}
+  constructor(
+    private readonly host: TakeBackHost,
+    private readonly logger: Logger,
+  ) {}
 
   /**
    * The page reloaded with calls up and the adapter is taking them back: they are shown again at
@@ -58,7 +73,9 @@ export class TakeBackGate {
       call.note(host.now(), 'state', 'the page reloaded; taking the call back');
       this.reattaching.set(r.callId, r);
       let settle: (back: boolean) => void = () => {};
-      const settled = new Promise<boolean>((resolve) => { settle = resolve; });
+      const settled = new Promise<boolean>((resolve) => {
+        settle = resolve;
+      });
       this.takeBacks.set(r.callId, { settled, settle });
       host.add(call);
     }
@@ -123,8 +140,12 @@ function takenBackCall(r: ReattachingCall, kept: JournalRecord | undefined): Cal
   const entry = kept?.entry;
   const direction: CallDirection = entry?.direction ?? (r.internal ? 'internal' : r.direction);
   const call = new Call({
-    id: r.callId, direction, origin: entry?.origin ?? (r.direction === 'inbound' ? 'offered' : 'dialed'),
-    remote: entry?.remote ?? r.remote, ...(entry ? { attachedData: entry.attachedData } : {}), at: entry?.startedAt ?? r.answeredAt,
+    id: r.callId,
+    direction,
+    origin: entry?.origin ?? (r.direction === 'inbound' ? 'offered' : 'dialed'),
+    remote: entry?.remote ?? r.remote,
+    ...(entry ? { attachedData: entry.attachedData } : {}),
+    at: entry?.startedAt ?? r.answeredAt,
   });
   call.transition('active', entry?.answeredAt ?? r.answeredAt, 'answered before the page reloaded');
   if (r.held) call.transition('held', r.leftAt, 'held before the page reloaded');

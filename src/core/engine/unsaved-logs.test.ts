@@ -34,7 +34,8 @@ async function agent(crm: CrmPort) {
   await engine.execute({ type: 'sign-in', username: '1001', password: 'secret' });
   await phone.settle();
   return {
-    engine, logger,
+    engine,
+    logger,
     /** A caller rings, the agent answers, the caller hangs up: logged at once (no wrap-up). Answers the call id. */
     async call(from = '+14155550134'): Promise<string> {
       const far = phone.callAgent({ from });
@@ -81,7 +82,10 @@ describe('call logs Salesforce refuses', () => {
     assert.equal(org.tasksWithCallObject(callId).length, 1, 'saved once');
     assert.equal(org.saveAttempts.length, saves + 1, 'one more save');
     const after = fake.surface.calls.slice(calls).map((c) => c.method);
-    assert.ok(after.indexOf('runApex') >= 0 && after.indexOf('runApex') < after.indexOf('saveLog'), `looked up by CallObject before saving (${after.join(', ')})`);
+    assert.ok(
+      after.indexOf('runApex') >= 0 && after.indexOf('runApex') < after.indexOf('saveLog'),
+      `looked up by CallObject before saving (${after.join(', ')})`,
+    );
     // A second Retry (a double click, another tab) finds nothing parked: nothing more is written.
     await a.engine.execute({ type: 'retry-log', callId });
     await fake.settle();
@@ -98,11 +102,17 @@ describe('call logs Salesforce refuses', () => {
     const kept = await a.call();
     const dropped = await a.call('+16505550123');
     await fake.settle();
-    assert.deepEqual(a.engine.state.unsavedLogs?.map((l) => l.callId), [kept, dropped]);
+    assert.deepEqual(
+      a.engine.state.unsavedLogs?.map((l) => l.callId),
+      [kept, dropped],
+    );
     assert.equal(a.engine.state.unsavedLogs?.[1]?.name, undefined, 'an unknown caller has no name');
     await a.engine.execute({ type: 'discard-log', callId: dropped });
     await fake.settle();
-    assert.deepEqual(a.engine.state.unsavedLogs?.map((l) => l.callId), [kept]);
+    assert.deepEqual(
+      a.engine.state.unsavedLogs?.map((l) => l.callId),
+      [kept],
+    );
     assert.equal(logger.find('warn', 'discarded').length, 1);
     assert.equal(logger.find('warn', 'discarded')[0]?.data?.['callId'], dropped);
     org.accept();
@@ -127,7 +137,10 @@ describe('call logs Salesforce refuses', () => {
     const again = salesforce(org, storage);
     const b = await agent(again);
     await again.settle();
-    assert.deepEqual(b.engine.state.unsavedLogs?.map((l) => l.callId), [callId]);
+    assert.deepEqual(
+      b.engine.state.unsavedLogs?.map((l) => l.callId),
+      [callId],
+    );
     b.dispose();
     again.dispose();
   });

@@ -27,7 +27,12 @@ export interface WrapUpHost {
 export class WrapUp {
   private readonly timers = new Map<string, () => void>();
 
-  constructor(private readonly calls: CallBoard, private readonly crm: CrmPort, private readonly clock: Clock, private readonly host: WrapUpHost) {}
+  constructor(
+    private readonly calls: CallBoard,
+    private readonly crm: CrmPort,
+    private readonly clock: Clock,
+    private readonly host: WrapUpHost,
+  ) {}
 
   async run(command: WrapUpCommand): Promise<void> {
     switch (command.type) {
@@ -54,9 +59,12 @@ export class WrapUp {
     if (limit > 0) {
       const deadline = this.clock.now() + limit * 1000;
       call.update({ wrapUpDeadline: deadline });
-      this.timers.set(call.id, this.clock.setTimeout(() => {
-        if (call.state === 'wrap-up') void this.host.close(call, `wrap-up time limit (${limit} s) reached`);
-      }, limit * 1000));
+      this.timers.set(
+        call.id,
+        this.clock.setTimeout(() => {
+          if (call.state === 'wrap-up') void this.host.close(call, `wrap-up time limit (${limit} s) reached`);
+        }, limit * 1000),
+      );
     }
   }
 

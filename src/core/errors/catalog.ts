@@ -85,8 +85,14 @@ export const ERROR_CATALOG = {
   },
   SB30004: {
     message: 'The call log was rejected by Salesforce.',
-    causes: ['A field value is invalid for this org (for example a restricted picklist value).', 'A validation rule or a required field of the org refused it.'],
-    fixes: ['Check the log object and field mappings in the call center settings.', 'Fix the cause in the org, then press Retry on the log in the panel (Discard drops it for good).'],
+    causes: [
+      'A field value is invalid for this org (for example a restricted picklist value).',
+      'A validation rule or a required field of the org refused it.',
+    ],
+    fixes: [
+      'Check the log object and field mappings in the call center settings.',
+      'Fix the cause in the org, then press Retry on the log in the panel (Discard drops it for good).',
+    ],
     expected: true,
   },
   SB30005: {

@@ -22,17 +22,24 @@ describe('Emitter', () => {
     const e = new Emitter<Events>((event, error) => reported.push([event, error]));
     const seen: string[] = [];
     const boom = new Error('listener bug');
-    e.on('ringing', () => { throw boom; });
+    e.on('ringing', () => {
+      throw boom;
+    });
     e.on('ringing', (id) => seen.push(id));
     e.emit('ringing', 'c1');
     e.emit('ringing', 'c2');
     assert.deepEqual(seen, ['c1', 'c2']);
-    assert.deepEqual(reported, [['ringing', boom], ['ringing', boom]]);
+    assert.deepEqual(reported, [
+      ['ringing', boom],
+      ['ringing', boom],
+    ]);
   });
 
   it('the default error callback swallows listener errors', () => {
     const e = new Emitter<Events>();
-    e.on('ringing', () => { throw new Error('x'); });
+    e.on('ringing', () => {
+      throw new Error('x');
+    });
     assert.doesNotThrow(() => e.emit('ringing', 'c1'));
   });
 
@@ -84,7 +91,9 @@ describe('Emitter', () => {
   it('the same function subscribed twice is one listener', () => {
     const e = new Emitter<Events>();
     let n = 0;
-    const l = () => { n++; };
+    const l = () => {
+      n++;
+    };
     e.on('empty', l);
     e.on('empty', l);
     e.emit('empty');
@@ -94,8 +103,12 @@ describe('Emitter', () => {
   it('removeAllListeners silences every event', () => {
     const e = new Emitter<Events>();
     let n = 0;
-    e.on('empty', () => { n++; });
-    e.on('ringing', () => { n++; });
+    e.on('empty', () => {
+      n++;
+    });
+    e.on('ringing', () => {
+      n++;
+    });
     e.removeAllListeners();
     e.emit('empty');
     e.emit('ringing', 'x');

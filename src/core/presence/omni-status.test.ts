@@ -12,7 +12,7 @@ describe('presenceForOmniStatus', () => {
     assert.deepEqual(presenceForOmniStatus('Break', { statusApiName: 'Lunch_Break' }), { status: 'away', reasonId: 'Lunch_Break' });
     assert.deepEqual(presenceForOmniStatus('Training'), { status: 'away', reasonId: 'Training' });
   });
-  it('AfterCallWork is Salesforce\'s own state: no change; a blank status is refused', () => {
+  it("AfterCallWork is Salesforce's own state: no change; a blank status is refused", () => {
     assert.equal(presenceForOmniStatus('AfterCallWork'), undefined);
     assert.throws(() => presenceForOmniStatus('  '), /blank/);
   });

@@ -1,6 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SWITCHBOARD_ITEMS, SWITCHBOARD_SECTION, checkItemValue, parseConnectorSettings, parsePairs, type ItemSpec, type SettingsResult } from './connector-settings.ts';
+import {
+  SWITCHBOARD_ITEMS,
+  SWITCHBOARD_SECTION,
+  checkItemValue,
+  parseConnectorSettings,
+  parsePairs,
+  type ItemSpec,
+  type SettingsResult,
+} from './connector-settings.ts';
 
 const BASE = {
   '/reqGeneralInfo/reqInternalName': 'AcmeSwitchboard',
@@ -62,7 +70,12 @@ describe('parseConnectorSettings', () => {
         { code: 'Voicemail', label: 'Left voicemail' },
         { code: 'WrongNumber', label: 'Wrong number' },
       ],
-      awayReasons: [{ id: 'Break', label: 'Break' }, { id: 'Lunch', label: 'Lunch' }, { id: 'Training', label: 'Training' }, { id: 'Meeting', label: 'Meeting' }],
+      awayReasons: [
+        { id: 'Break', label: 'Break' },
+        { id: 'Lunch', label: 'Lunch' },
+        { id: 'Training', label: 'Training' },
+        { id: 'Meeting', label: 'Meeting' },
+      ],
       log: { object: 'Task', subject: '{direction} call {number}', consultations: 'fold' },
       callWaiting: true,
       directory: [],
@@ -79,25 +92,27 @@ describe('parseConnectorSettings', () => {
   });
 
   it('reads every item', () => {
-    const { settings } = ok(parseConnectorSettings({
-      ...BASE,
-      '/switchboard/sipIceServers': '[{"urls":"stun:stun.example.com:3478"},{"urls":["turn:turn.example.com"],"username":"u","credential":"c"}]',
-      '/switchboard/sipUsername': ' 1001 ',
-      '/switchboard/sipPassword': 'secret',
-      '/switchboard/sipHeaderMappings': 'X-Ticket:ticket; X-Queue : queue ;',
-      '/switchboard/popTiming': 'answer',
-      '/switchboard/wrapUpEnabled': 'FALSE',
-      '/switchboard/wrapUpSeconds': '120',
-      '/switchboard/dispositionCodes': 'Sale:Sold something',
-      '/switchboard/awayReasons': 'Coffee:Coffee: the good kind',
-      '/switchboard/logObject': 'Call_Log__c',
-      '/switchboard/logSubject': '{name} ({disposition})',
-      '/switchboard/logConsultations': 'separate',
-      '/switchboard/defaultCountry': 'gb',
-      '/switchboard/callWaiting': 'false',
-      '/switchboard/directory': '1002:Bob;1003:Carol',
-      '/switchboard/unknownItem': 'ignored',
-    }));
+    const { settings } = ok(
+      parseConnectorSettings({
+        ...BASE,
+        '/switchboard/sipIceServers': '[{"urls":"stun:stun.example.com:3478"},{"urls":["turn:turn.example.com"],"username":"u","credential":"c"}]',
+        '/switchboard/sipUsername': ' 1001 ',
+        '/switchboard/sipPassword': 'secret',
+        '/switchboard/sipHeaderMappings': 'X-Ticket:ticket; X-Queue : queue ;',
+        '/switchboard/popTiming': 'answer',
+        '/switchboard/wrapUpEnabled': 'FALSE',
+        '/switchboard/wrapUpSeconds': '120',
+        '/switchboard/dispositionCodes': 'Sale:Sold something',
+        '/switchboard/awayReasons': 'Coffee:Coffee: the good kind',
+        '/switchboard/logObject': 'Call_Log__c',
+        '/switchboard/logSubject': '{name} ({disposition})',
+        '/switchboard/logConsultations': 'separate',
+        '/switchboard/defaultCountry': 'gb',
+        '/switchboard/callWaiting': 'false',
+        '/switchboard/directory': '1002:Bob;1003:Carol',
+        '/switchboard/unknownItem': 'ignored',
+      }),
+    );
     assert.deepEqual(settings.sip.iceServers, [{ urls: 'stun:stun.example.com:3478' }, { urls: ['turn:turn.example.com'], username: 'u', credential: 'c' }]);
     assert.equal(settings.sip.username, '1001');
     assert.equal(settings.sip.password, 'secret');
@@ -109,16 +124,21 @@ describe('parseConnectorSettings', () => {
     assert.deepEqual(settings.log, { object: 'Call_Log__c', subject: '{name} ({disposition})', consultations: 'separate' });
     assert.equal(settings.dialing.defaultCountry, 'GB');
     assert.equal(settings.callWaiting, false);
-    assert.deepEqual(settings.directory, [{ extension: '1002', name: 'Bob' }, { extension: '1003', name: 'Carol' }]);
+    assert.deepEqual(settings.directory, [
+      { extension: '1002', name: 'Bob' },
+      { extension: '1003', name: 'Carol' },
+    ]);
   });
 
   it('reads the dialing options of reqDialingOptions', () => {
-    const { settings } = ok(parseConnectorSettings({
-      ...BASE,
-      '/reqDialingOptions/reqOutsidePrefix': '9',
-      '/reqDialingOptions/reqLongDistPrefix': ' 1 ',
-      '/reqDialingOptions/reqInternationalPrefix': '011',
-    }));
+    const { settings } = ok(
+      parseConnectorSettings({
+        ...BASE,
+        '/reqDialingOptions/reqOutsidePrefix': '9',
+        '/reqDialingOptions/reqLongDistPrefix': ' 1 ',
+        '/reqDialingOptions/reqInternationalPrefix': '011',
+      }),
+    );
     assert.deepEqual(settings.dialing, { defaultCountry: 'US', outsidePrefix: '9', longDistancePrefix: '1', internationalPrefix: '011' });
     const { settings: blank } = ok(parseConnectorSettings({ ...BASE, '/reqDialingOptions/reqOutsidePrefix': '  ' }));
     assert.deepEqual(blank.dialing, { defaultCountry: 'US' });
@@ -128,12 +148,18 @@ describe('parseConnectorSettings', () => {
     const { settings } = ok(parseConnectorSettings({ ...BASE, '/reqGeneralInfo/reqDisplayName': undefined as unknown as string }));
     assert.equal(settings.callCenter.displayName, 'AcmeSwitchboard');
     const p = problems(parseConnectorSettings({ ...BASE, '/reqGeneralInfo/reqInternalName': '' }));
-    assert.deepEqual(p.map((x) => x.key), ['/reqGeneralInfo/reqInternalName']);
+    assert.deepEqual(
+      p.map((x) => x.key),
+      ['/reqGeneralInfo/reqInternalName'],
+    );
   });
 
   it('required items: missing or blank is a problem naming the key', () => {
     const p = problems(parseConnectorSettings({ '/reqGeneralInfo/reqInternalName': 'X', '/switchboard/sipDomain': ' ' }));
-    assert.deepEqual(p.map((x) => x.key), ['/switchboard/sipWebSocketUrl', '/switchboard/sipDomain']);
+    assert.deepEqual(
+      p.map((x) => x.key),
+      ['/switchboard/sipWebSocketUrl', '/switchboard/sipDomain'],
+    );
     assert.match(p[0]?.message ?? '', /sipWebSocketUrl is required/);
   });
 
@@ -166,8 +192,14 @@ describe('parseConnectorSettings', () => {
 
   it('accepts the edges of each type', () => {
     for (const [item, value] of [
-      ['wrapUpSeconds', '0'], ['wrapUpSeconds', '3600'], ['wrapUpSeconds', '30.0'], ['wrapUpEnabled', 'True'], ['popTiming', 'ring'],
-      ['sipWebSocketUrl', 'WSS://PBX.EXAMPLE.COM/ws'], ['sipIceServers', '[]'], ['directory', '1002:Bob;'],
+      ['wrapUpSeconds', '0'],
+      ['wrapUpSeconds', '3600'],
+      ['wrapUpSeconds', '30.0'],
+      ['wrapUpEnabled', 'True'],
+      ['popTiming', 'ring'],
+      ['sipWebSocketUrl', 'WSS://PBX.EXAMPLE.COM/ws'],
+      ['sipIceServers', '[]'],
+      ['directory', '1002:Bob;'],
     ] as const) {
       ok(parseConnectorSettings({ ...BASE, [`/switchboard/${item}`]: value }));
     }
@@ -181,7 +213,11 @@ describe('parseConnectorSettings', () => {
   it('warns about ws:// except on loopback', () => {
     for (const url of ['ws://pbx.example.com:8080/ws', 'ws://10.0.0.5/ws', 'ws://localhost.evil.com/ws', 'ws://127.0.0.1.nip.io/ws']) {
       const { warnings } = ok(parseConnectorSettings({ ...BASE, '/switchboard/sipWebSocketUrl': url }));
-      assert.deepEqual(warnings.map((w) => w.key), ['/switchboard/sipWebSocketUrl'], url);
+      assert.deepEqual(
+        warnings.map((w) => w.key),
+        ['/switchboard/sipWebSocketUrl'],
+        url,
+      );
       assert.match(warnings[0]?.message ?? '', /unencrypted ws:\/\//);
     }
     for (const url of ['ws://127.0.0.1:8080/ws', 'ws://localhost:5066', 'ws://[::1]:8080/ws', 'ws://127.0.0.1', 'wss://pbx.example.com/ws']) {
@@ -193,7 +229,10 @@ describe('parseConnectorSettings', () => {
 
 describe('parsePairs and checkItemValue', () => {
   it('parsePairs splits on ; and the first :, trimming, skipping empties', () => {
-    assert.deepEqual(parsePairs(' a:1 ; b : x:y ;; '), [{ key: 'a', value: '1' }, { key: 'b', value: 'x:y' }]);
+    assert.deepEqual(parsePairs(' a:1 ; b : x:y ;; '), [
+      { key: 'a', value: '1' },
+      { key: 'b', value: 'x:y' },
+    ]);
     assert.deepEqual(parsePairs(''), []);
   });
 

@@ -31,27 +31,170 @@ export interface ItemSpec {
 
 /** Items of the `switchboard` section, in file order. Names are ≤40 alphanumerics (Call Center rule). */
 export const SWITCHBOARD_ITEMS: readonly ItemSpec[] = [
-  { name: 'sipWebSocketUrl', label: 'SIP WebSocket URL', type: 'url', required: true, description: 'SIP over WebSocket (RFC 7118) endpoint of the phone system, wss:// in production (ws:// only on 127.0.0.1).' },
-  { name: 'sipDomain', label: 'SIP Domain', type: 'string', required: true, description: 'SIP domain of the agents\' addresses (sip:<extension>@<domain>).' },
-  { name: 'sipIceServers', label: 'ICE Servers (JSON)', type: 'json', required: false, default: '[]', description: 'RTCIceServer list as JSON, e.g. [{"urls":"stun:stun.example.com:3478"}].' },
-  { name: 'credentialScheme', label: 'SIP Credentials', type: 'enum', values: ['agent', 'ephemeral'], required: false, default: 'agent', description: 'agent: each agent signs in with their extension and password (never stored). ephemeral: Salesforce mints short-lived credentials (Apex SwitchboardCredentials.mint, Kamailio auth_ephemeral scheme) for the user\'s extension; nobody types a password.' },
-  { name: 'sipUsername', label: 'SIP Username', type: 'string', required: false, description: 'Shared SIP username (demo call centers only); leave empty so each agent signs in with their own extension.' },
-  { name: 'sipPassword', label: 'SIP Password', type: 'string', required: false, secret: true, description: 'Password for sipUsername. Every assigned agent can read it, so it is refused unless demoCallCenter is true; use credentialScheme ephemeral instead.' },
-  { name: 'demoCallCenter', label: 'Demo Call Center', type: 'boolean', required: false, default: 'false', description: 'Marks a demo or test call center: only then may sipPassword hold a shared password.' },
-  { name: 'sipKeepAliveSeconds', label: 'SIP Keep-Alive (s)', type: 'integer', min: 0, max: 300, required: false, default: '25', description: 'Send a keep-alive (CRLF ping, RFC 5626) on an idle WebSocket this often so proxies and NATs keep it open; 0 turns it off.' },
-  { name: 'iceGatheringTimeoutMs', label: 'ICE Gathering Timeout (ms)', type: 'integer', min: 100, max: 30000, required: false, default: '2000', description: 'How long to wait for ICE candidates (TURN relay ones are the slowest) before sending an offer or answer.' },
-  { name: 'sipHeaderMappings', label: 'Attached Data Headers', type: 'pairs', required: false, default: 'X-Case-Number:caseNumber;X-Account-Number:accountNumber;User-to-User:userToUser', description: 'SIP headers that become the call\'s attached data, as Header:key pairs separated by semicolons.' },
-  { name: 'popTiming', label: 'Screen Pop Timing', type: 'enum', values: ['ring', 'answer'], required: false, default: 'ring', description: 'Pop the caller\'s record when the call rings or when the agent answers.' },
-  { name: 'wrapUpEnabled', label: 'After-Call Work', type: 'boolean', required: false, default: 'true', description: 'Put the agent in wrap-up after each call to pick a disposition and write notes.' },
-  { name: 'wrapUpSeconds', label: 'Wrap-Up Time Limit (s)', type: 'integer', min: 0, max: 3600, required: false, default: '0', description: 'End wrap-up automatically after this many seconds; 0 means no limit.' },
-  { name: 'dispositionCodes', label: 'Disposition Codes', type: 'pairs', required: false, default: 'Resolved:Resolved;FollowUp:Follow-up needed;Voicemail:Left voicemail;WrongNumber:Wrong number', description: 'code:Label pairs separated by semicolons; the code is written to CallDisposition.' },
-  { name: 'awayReasons', label: 'Away Reasons', type: 'pairs', required: false, default: 'Break:Break;Lunch:Lunch;Training:Training;Meeting:Meeting', description: 'id:Label pairs separated by semicolons, shown when the agent goes away.' },
+  {
+    name: 'sipWebSocketUrl',
+    label: 'SIP WebSocket URL',
+    type: 'url',
+    required: true,
+    description: 'SIP over WebSocket (RFC 7118) endpoint of the phone system, wss:// in production (ws:// only on 127.0.0.1).',
+  },
+  { name: 'sipDomain', label: 'SIP Domain', type: 'string', required: true, description: "SIP domain of the agents' addresses (sip:<extension>@<domain>)." },
+  {
+    name: 'sipIceServers',
+    label: 'ICE Servers (JSON)',
+    type: 'json',
+    required: false,
+    default: '[]',
+    description: 'RTCIceServer list as JSON, e.g. [{"urls":"stun:stun.example.com:3478"}].',
+  },
+  {
+    name: 'credentialScheme',
+    label: 'SIP Credentials',
+    type: 'enum',
+    values: ['agent', 'ephemeral'],
+    required: false,
+    default: 'agent',
+    description:
+      "agent: each agent signs in with their extension and password (never stored). ephemeral: Salesforce mints short-lived credentials (Apex SwitchboardCredentials.mint, Kamailio auth_ephemeral scheme) for the user's extension; nobody types a password.",
+  },
+  {
+    name: 'sipUsername',
+    label: 'SIP Username',
+    type: 'string',
+    required: false,
+    description: 'Shared SIP username (demo call centers only); leave empty so each agent signs in with their own extension.',
+  },
+  {
+    name: 'sipPassword',
+    label: 'SIP Password',
+    type: 'string',
+    required: false,
+    secret: true,
+    description:
+      'Password for sipUsername. Every assigned agent can read it, so it is refused unless demoCallCenter is true; use credentialScheme ephemeral instead.',
+  },
+  {
+    name: 'demoCallCenter',
+    label: 'Demo Call Center',
+    type: 'boolean',
+    required: false,
+    default: 'false',
+    description: 'Marks a demo or test call center: only then may sipPassword hold a shared password.',
+  },
+  {
+    name: 'sipKeepAliveSeconds',
+    label: 'SIP Keep-Alive (s)',
+    type: 'integer',
+    min: 0,
+    max: 300,
+    required: false,
+    default: '25',
+    description: 'Send a keep-alive (CRLF ping, RFC 5626) on an idle WebSocket this often so proxies and NATs keep it open; 0 turns it off.',
+  },
+  {
+    name: 'iceGatheringTimeoutMs',
+    label: 'ICE Gathering Timeout (ms)',
+    type: 'integer',
+    min: 100,
+    max: 30000,
+    required: false,
+    default: '2000',
+    description: 'How long to wait for ICE candidates (TURN relay ones are the slowest) before sending an offer or answer.',
+  },
+  {
+    name: 'sipHeaderMappings',
+    label: 'Attached Data Headers',
+    type: 'pairs',
+    required: false,
+    default: 'X-Case-Number:caseNumber;X-Account-Number:accountNumber;User-to-User:userToUser',
+    description: "SIP headers that become the call's attached data, as Header:key pairs separated by semicolons.",
+  },
+  {
+    name: 'popTiming',
+    label: 'Screen Pop Timing',
+    type: 'enum',
+    values: ['ring', 'answer'],
+    required: false,
+    default: 'ring',
+    description: "Pop the caller's record when the call rings or when the agent answers.",
+  },
+  {
+    name: 'wrapUpEnabled',
+    label: 'After-Call Work',
+    type: 'boolean',
+    required: false,
+    default: 'true',
+    description: 'Put the agent in wrap-up after each call to pick a disposition and write notes.',
+  },
+  {
+    name: 'wrapUpSeconds',
+    label: 'Wrap-Up Time Limit (s)',
+    type: 'integer',
+    min: 0,
+    max: 3600,
+    required: false,
+    default: '0',
+    description: 'End wrap-up automatically after this many seconds; 0 means no limit.',
+  },
+  {
+    name: 'dispositionCodes',
+    label: 'Disposition Codes',
+    type: 'pairs',
+    required: false,
+    default: 'Resolved:Resolved;FollowUp:Follow-up needed;Voicemail:Left voicemail;WrongNumber:Wrong number',
+    description: 'code:Label pairs separated by semicolons; the code is written to CallDisposition.',
+  },
+  {
+    name: 'awayReasons',
+    label: 'Away Reasons',
+    type: 'pairs',
+    required: false,
+    default: 'Break:Break;Lunch:Lunch;Training:Training;Meeting:Meeting',
+    description: 'id:Label pairs separated by semicolons, shown when the agent goes away.',
+  },
   { name: 'logObject', label: 'Log Object', type: 'string', required: false, default: 'Task', description: 'Object the call log is written to.' },
-  { name: 'logSubject', label: 'Log Subject', type: 'string', required: false, default: '{direction} call {number}', description: 'Subject template; {direction}, {number}, {name} and {disposition} are replaced.' },
-  { name: 'logConsultations', label: 'Log Consultations', type: 'enum', values: ['fold', 'separate'], required: false, default: 'fold', description: 'fold: a consultation (a call to a colleague about the customer\'s call) goes into the customer call\'s Task (target, talk time, outcome) and has no wrap-up; separate: it is also logged as its own Internal call Task.' },
-  { name: 'defaultCountry', label: 'Default Country', type: 'string', required: false, default: 'US', description: 'ISO 3166 country used to read national numbers (E.164 conversion).' },
-  { name: 'callWaiting', label: 'Call Waiting', type: 'boolean', required: false, default: 'true', description: 'Offer a second inbound call while the agent is on a call.' },
-  { name: 'directory', label: 'Transfer Directory', type: 'pairs', required: false, default: '', description: 'extension:Name pairs of colleagues shown (with busy lamp) in the transfer directory.' },
+  {
+    name: 'logSubject',
+    label: 'Log Subject',
+    type: 'string',
+    required: false,
+    default: '{direction} call {number}',
+    description: 'Subject template; {direction}, {number}, {name} and {disposition} are replaced.',
+  },
+  {
+    name: 'logConsultations',
+    label: 'Log Consultations',
+    type: 'enum',
+    values: ['fold', 'separate'],
+    required: false,
+    default: 'fold',
+    description:
+      "fold: a consultation (a call to a colleague about the customer's call) goes into the customer call's Task (target, talk time, outcome) and has no wrap-up; separate: it is also logged as its own Internal call Task.",
+  },
+  {
+    name: 'defaultCountry',
+    label: 'Default Country',
+    type: 'string',
+    required: false,
+    default: 'US',
+    description: 'ISO 3166 country used to read national numbers (E.164 conversion).',
+  },
+  {
+    name: 'callWaiting',
+    label: 'Call Waiting',
+    type: 'boolean',
+    required: false,
+    default: 'true',
+    description: 'Offer a second inbound call while the agent is on a call.',
+  },
+  {
+    name: 'directory',
+    label: 'Transfer Directory',
+    type: 'pairs',
+    required: false,
+    default: '',
+    description: 'extension:Name pairs of colleagues shown (with busy lamp) in the transfer directory.',
+  },
 ];
 
 export interface IceServer {
@@ -144,7 +287,10 @@ export function checkItemValue(spec: ItemSpec, raw: string): string | undefined 
 }
 
 function splitList(value: string): string[] {
-  return value.split(';').map((s) => s.trim()).filter((s) => s !== '');
+  return value
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 export function parsePairs(value: string): { key: string; value: string }[] {
@@ -163,7 +309,7 @@ export function parseConnectorSettings(map: Readonly<Record<string, string>>): S
     const key = `/${SWITCHBOARD_SECTION}/${name}`;
     // An item left blank in the Call Center takes its default (Salesforce sends blank items as '').
     const given = map[key];
-    const raw = given !== undefined && given.trim() !== '' ? given : spec?.default ?? '';
+    const raw = given !== undefined && given.trim() !== '' ? given : (spec?.default ?? '');
     if (spec) {
       const problem = checkItemValue(spec, raw);
       if (problem) problems.push({ key, message: problem });
@@ -176,7 +322,10 @@ export function parseConnectorSettings(map: Readonly<Record<string, string>>): S
 
   const webSocketUrl = item('sipWebSocketUrl');
   if (/^ws:\/\//i.test(webSocketUrl) && !/^ws:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i.test(webSocketUrl)) {
-    warnings.push({ key: `/${SWITCHBOARD_SECTION}/sipWebSocketUrl`, message: 'sipWebSocketUrl uses unencrypted ws://; browsers block it from an https page. Use wss://.' });
+    warnings.push({
+      key: `/${SWITCHBOARD_SECTION}/sipWebSocketUrl`,
+      message: 'sipWebSocketUrl uses unencrypted ws://; browsers block it from an https page. Use wss://.',
+    });
   }
   let iceServers: IceServer[] = [];
   const iceRaw = item('sipIceServers');
@@ -216,7 +365,11 @@ export function parseConnectorSettings(map: Readonly<Record<string, string>>): S
     wrapUp: { enabled: /^true$/i.test(item('wrapUpEnabled')), timeLimitSeconds: Math.max(0, Math.trunc(Number(item('wrapUpSeconds')) || 0)) },
     dispositions: parsePairs(item('dispositionCodes')).map(({ key, value }) => ({ code: key, label: value })),
     awayReasons: parsePairs(item('awayReasons')).map(({ key, value }) => ({ id: key, label: value })),
-    log: { object: item('logObject') || 'Task', subject: item('logSubject') || '{direction} call {number}', consultations: item('logConsultations') === 'separate' ? 'separate' : 'fold' },
+    log: {
+      object: item('logObject') || 'Task',
+      subject: item('logSubject') || '{direction} call {number}',
+      consultations: item('logConsultations') === 'separate' ? 'separate' : 'fold',
+    },
     callWaiting: /^true$/i.test(item('callWaiting')),
     directory: parsePairs(item('directory')).map(({ key, value }) => ({ extension: key, name: value })),
   };

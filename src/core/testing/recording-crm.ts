@@ -7,12 +7,22 @@
 import { Emitter } from '../events/emitter.ts';
 import { SwitchboardError } from '../errors/catalog.ts';
 import type { RecordRef } from '../call/call-types.ts';
-import type { CallLogEntry, ClickToDialRequest, CrmCapabilities, CrmEvents, CrmPort, PresenceRequest, ScreenPopOutcome, ScreenPopRequest } from '../ports/crm-port.ts';
+import type {
+  CallLogEntry,
+  ClickToDialRequest,
+  CrmCapabilities,
+  CrmEvents,
+  CrmPort,
+  PresenceRequest,
+  ScreenPopOutcome,
+  ScreenPopRequest,
+} from '../ports/crm-port.ts';
 import type { PresenceState } from '../presence/presence.ts';
 import type { MintedSipCredentials } from '../credentials/minted-credentials.ts';
 import { parseConnectorSettings, type ConnectorSettings } from '../settings/connector-settings.ts';
 
-export type CrmMethod = 'loadSettings' | 'notifyReady' | 'screenPop' | 'openRecord' | 'logCall' | 'publishPresence' | 'enableClickToDial' | 'setPanelVisible' | 'mintSipCredentials';
+export type CrmMethod =
+  'loadSettings' | 'notifyReady' | 'screenPop' | 'openRecord' | 'logCall' | 'publishPresence' | 'enableClickToDial' | 'setPanelVisible' | 'mintSipCredentials';
 
 export interface RecordedCrmCall {
   readonly method: CrmMethod;

@@ -50,7 +50,9 @@ describe('FakeClock', () => {
     clock.setTimeout(() => fired.push(clock.now()), 1_000);
     clock.runAll();
     assert.deepEqual(fired, [1_000, 3_000]);
-    const tick = () => { clock.setTimeout(tick, 1); };
+    const tick = () => {
+      clock.setTimeout(tick, 1);
+    };
     tick();
     assert.throws(() => clock.runAll(50), /re-arms itself/);
   });
@@ -121,7 +123,10 @@ describe('RecordingCrm', () => {
     const base = { callId: 'c', direction: 'inbound' as const, attachedData: {} };
     assert.equal((await crm.screenPop({ ...base, remote: { number: '+1555' } })).kind, 'single');
     assert.equal((await crm.screenPop({ ...base, remote: { number: '+1666' } })).kind, 'none');
-    crm.setRecords('+1666', [{ id: 'a', objectType: 'Account' }, { id: 'b', objectType: 'Account' }]);
+    crm.setRecords('+1666', [
+      { id: 'a', objectType: 'Account' },
+      { id: 'b', objectType: 'Account' },
+    ]);
     assert.equal((await crm.screenPop({ ...base, remote: { number: '+1666' } })).kind, 'multiple');
     assert.equal(crm.count('screenPop'), 3);
     crm.failNext('notifyReady');

@@ -5,19 +5,38 @@ import { testSettings } from '../testing/test-fixtures.ts';
 import { activityDate, callEventLines, renderSubject, taskFields, withoutOptionalFields } from './task-fields.ts';
 
 const entry: CallLogEntry = {
-  callId: 'a84b4c76e66710@pbx', direction: 'inbound', remote: { number: '+1 415-555-0134', displayName: 'Ada Lovelace' },
-  startedAt: new Date(2026, 2, 3, 23, 58).getTime(), answeredAt: new Date(2026, 2, 3, 23, 58, 10).getTime(), endedAt: new Date(2026, 2, 4, 0, 1).getTime(),
-  durationSeconds: 170.4, holdSeconds: 12, endReason: 'remote-hangup', disposition: 'FollowUp', notes: 'Call back tomorrow',
-  who: { id: '003000000000000001', objectType: 'Contact', name: 'Ada Lovelace' }, what: { id: '500000000000000001', objectType: 'Case', name: '00001042' }, attachedData: { caseNumber: '00001042' },
+  callId: 'a84b4c76e66710@pbx',
+  direction: 'inbound',
+  remote: { number: '+1 415-555-0134', displayName: 'Ada Lovelace' },
+  startedAt: new Date(2026, 2, 3, 23, 58).getTime(),
+  answeredAt: new Date(2026, 2, 3, 23, 58, 10).getTime(),
+  endedAt: new Date(2026, 2, 4, 0, 1).getTime(),
+  durationSeconds: 170.4,
+  holdSeconds: 12,
+  endReason: 'remote-hangup',
+  disposition: 'FollowUp',
+  notes: 'Call back tomorrow',
+  who: { id: '003000000000000001', objectType: 'Contact', name: 'Ada Lovelace' },
+  what: { id: '500000000000000001', objectType: 'Case', name: '00001042' },
+  attachedData: { caseNumber: '00001042' },
 };
 
 test('a call maps to a Task with the call fields', () => {
   const fields = taskFields(entry, testSettings());
   assert.deepEqual(fields, {
     Subject: 'Inbound call +1 415-555-0134',
-    Status: 'Completed', Priority: 'Normal', Type: 'Call', TaskSubtype: 'Call', CallType: 'Inbound',
-    CallDurationInSeconds: 170, CallObject: 'a84b4c76e66710@pbx', ActivityDate: '2026-03-04', Description: 'Call back tomorrow',
-    CallDisposition: 'FollowUp', WhoId: '003000000000000001', WhatId: '500000000000000001',
+    Status: 'Completed',
+    Priority: 'Normal',
+    Type: 'Call',
+    TaskSubtype: 'Call',
+    CallType: 'Inbound',
+    CallDurationInSeconds: 170,
+    CallObject: 'a84b4c76e66710@pbx',
+    ActivityDate: '2026-03-04',
+    Description: 'Call back tomorrow',
+    CallDisposition: 'FollowUp',
+    WhoId: '003000000000000001',
+    WhatId: '500000000000000001',
   });
 });
 
@@ -54,7 +73,10 @@ const unanswered = (patch: Partial<CallLogEntry>): CallLogEntry => {
 
 test('missed and declined calls name what happened in the Subject and the Call Result', () => {
   const missed = taskFields(unanswered({ origin: 'offered', endReason: 'missed' }), testSettings());
-  assert.deepEqual([missed.Subject, missed.CallDisposition, missed.CallType, missed.CallDurationInSeconds], ['Missed call from +1 415-555-0134', 'Missed', 'Inbound', 0]);
+  assert.deepEqual(
+    [missed.Subject, missed.CallDisposition, missed.CallType, missed.CallDurationInSeconds],
+    ['Missed call from +1 415-555-0134', 'Missed', 'Inbound', 0],
+  );
   const declined = taskFields(unanswered({ origin: 'offered', endReason: 'declined' }), testSettings());
   assert.deepEqual([declined.Subject, declined.CallDisposition], ['Declined call from +1 415-555-0134', 'Declined']);
   // An offer lost to the network is no conversation either.
@@ -66,7 +88,8 @@ test('missed and declined calls name what happened in the Subject and the Call R
 });
 
 test('failed outbound calls say why: busy, no answer, no such number, declined, network error; cancelled ones say so', () => {
-  const out = (endReason: CallLogEntry['endReason']) => taskFields(unanswered({ direction: 'outbound', origin: 'dialed', endReason, remote: { number: '+44 20 7946 0958' } }), testSettings());
+  const out = (endReason: CallLogEntry['endReason']) =>
+    taskFields(unanswered({ direction: 'outbound', origin: 'dialed', endReason, remote: { number: '+44 20 7946 0958' } }), testSettings());
   const table = (['busy', 'no-answer', 'not-found', 'rejected', 'failed', 'local-hangup'] as const).map((r) => [r, out(r).Subject, out(r).CallDisposition]);
   assert.deepEqual(table, [
     ['busy', 'Failed call to +44 20 7946 0958 (busy)', 'Busy'],
@@ -86,11 +109,17 @@ test('who placed a call: origin when known; logs from before it by reason and di
   const offered = taskFields(unanswered({ direction: 'internal', origin: 'offered', endReason: 'failed', remote: { number: '1002' } }), testSettings());
   assert.equal(offered.Subject, 'Failed call from 1002 (network error)');
   // A journal entry written before `origin` existed.
-  assert.equal(taskFields(unanswered({ direction: 'internal', endReason: 'missed', remote: { number: '1002' } }), testSettings()).Subject, 'Missed call from 1002');
-  assert.equal(taskFields(unanswered({ direction: 'outbound', endReason: 'busy', remote: { number: '1002' } }), testSettings()).Subject, 'Failed call to 1002 (busy)');
+  assert.equal(
+    taskFields(unanswered({ direction: 'internal', endReason: 'missed', remote: { number: '1002' } }), testSettings()).Subject,
+    'Missed call from 1002',
+  );
+  assert.equal(
+    taskFields(unanswered({ direction: 'outbound', endReason: 'busy', remote: { number: '1002' } }), testSettings()).Subject,
+    'Failed call to 1002 (busy)',
+  );
 });
 
-test('answered calls and unanswered transfers keep the subject template and the agent\'s disposition', () => {
+test("answered calls and unanswered transfers keep the subject template and the agent's disposition", () => {
   assert.equal(taskFields({ ...entry, origin: 'offered' }, testSettings()).Subject, 'Inbound call +1 415-555-0134');
   assert.equal(taskFields({ ...entry, origin: 'offered', disposition: undefined }, testSettings()).CallDisposition, undefined);
   // A consultation completed while it still rang left by transfer: not a failure.
@@ -103,22 +132,35 @@ test('answered calls and unanswered transfers keep the subject template and the 
 
 test('a transferred call: the Description keeps the notes, then says where it went and who was consulted', () => {
   const transferred: CallLogEntry = {
-    ...entry, endReason: 'transferred',
+    ...entry,
+    endReason: 'transferred',
     transfer: { kind: 'consultative', target: { number: '1002', displayName: 'Bob Colleague' }, at: entry.endedAt },
     consultations: [
       { callId: 'k1', target: { number: '1003' }, startedAt: entry.startedAt, talkSeconds: 0, outcome: 'not-answered', endReason: 'busy' },
-      { callId: 'k2', target: { number: '1002', displayName: 'Bob Colleague' }, startedAt: entry.startedAt, answeredAt: entry.startedAt, talkSeconds: 75, outcome: 'transferred' },
+      {
+        callId: 'k2',
+        target: { number: '1002', displayName: 'Bob Colleague' },
+        startedAt: entry.startedAt,
+        answeredAt: entry.startedAt,
+        talkSeconds: 75,
+        outcome: 'transferred',
+      },
     ],
   };
-  assert.equal(taskFields(transferred, testSettings()).Description, [
-    'Call back tomorrow',
-    '',
-    'Consulted 1003: not answered (busy).',
-    'Consulted Bob Colleague (1002), talked 1:15: the call was transferred to them.',
-    'Transferred to Bob Colleague (1002) after consulting them (consultative transfer).',
-  ].join('\n'));
+  assert.equal(
+    taskFields(transferred, testSettings()).Description,
+    [
+      'Call back tomorrow',
+      '',
+      'Consulted 1003: not answered (busy).',
+      'Consulted Bob Colleague (1002), talked 1:15: the call was transferred to them.',
+      'Transferred to Bob Colleague (1002) after consulting them (consultative transfer).',
+    ].join('\n'),
+  );
   assert.deepEqual(callEventLines({ ...entry, transfer: { kind: 'blind', target: { number: '1002' }, at: 0 } }), ['Transferred to 1002 (blind transfer).']);
-  assert.deepEqual(callEventLines({ ...entry, transfer: { kind: 'conference', target: { number: '1002' }, at: 0 } }), ['Left the conference; the caller stayed on with 1002.']);
+  assert.deepEqual(callEventLines({ ...entry, transfer: { kind: 'conference', target: { number: '1002' }, at: 0 } }), [
+    'Left the conference; the caller stayed on with 1002.',
+  ]);
   assert.equal(taskFields({ ...transferred, notes: '' }, testSettings()).Description, callEventLines(transferred).join('\n'));
   assert.deepEqual(callEventLines(entry), [], 'a plain call adds nothing');
 });

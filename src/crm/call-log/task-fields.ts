@@ -32,7 +32,7 @@ export function activityDate(epochMs: number): string {
 
 /** Fills the subject template: {direction}, {number}, {name}, {disposition}. */
 export function renderSubject(template: string, entry: CallLogEntry, settings: ConnectorSettings): string {
-  const disposition = entry.disposition ? settings.dispositions.find((d) => d.code === entry.disposition)?.label ?? entry.disposition : '';
+  const disposition = entry.disposition ? (settings.dispositions.find((d) => d.code === entry.disposition)?.label ?? entry.disposition) : '';
   const name = entry.remote.displayName ?? entry.who?.name ?? entry.what?.name ?? '';
   const values: Record<string, string> = {
     direction: DIRECTION_LABEL[entry.direction],
@@ -40,7 +40,11 @@ export function renderSubject(template: string, entry: CallLogEntry, settings: C
     name,
     disposition,
   };
-  const text = template.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole).replace(/\s+/g, ' ').replace(/\s+([,.;:)])/g, '$1').trim();
+  const text = template
+    .replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole)
+    .replace(/\s+/g, ' ')
+    .replace(/\s+([,.;:)])/g, '$1')
+    .trim();
   return (text || `${DIRECTION_LABEL[entry.direction]} call`).slice(0, 255);
 }
 
@@ -76,9 +80,7 @@ export function notConnected(entry: CallLogEntry): NotConnected | undefined {
   const reason = entry.endReason;
   if (reason === 'transferred' || reason === 'replaced' || reason === 'answered-elsewhere') return undefined;
   // Logs from before `origin` existed: the reason or the direction tells who started the call.
-  const offered = entry.origin !== undefined
-    ? entry.origin === 'offered'
-    : reason === 'missed' || reason === 'declined' || entry.direction === 'inbound';
+  const offered = entry.origin !== undefined ? entry.origin === 'offered' : reason === 'missed' || reason === 'declined' || entry.direction === 'inbound';
   // The number as the call-log code has always written it (remote.number, as dialled or received).
   const number = entry.remote.number;
   const subject = (text: string): string => text.slice(0, 255);
@@ -123,7 +125,12 @@ const CONSULTATION_OUTCOME = {
 } as const;
 
 const NOT_ANSWERED: Partial<Record<string, string>> = {
-  busy: 'busy', 'no-answer': 'no answer', 'not-found': 'no such number', rejected: 'declined', failed: 'network error', 'local-hangup': 'the agent hung up first',
+  busy: 'busy',
+  'no-answer': 'no answer',
+  'not-found': 'no such number',
+  rejected: 'declined',
+  failed: 'network error',
+  'local-hangup': 'the agent hung up first',
 };
 
 /**

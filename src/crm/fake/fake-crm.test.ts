@@ -7,7 +7,18 @@ import { RECORDS, testSettings } from '../testing/test-fixtures.ts';
 import { FakeCrm } from './fake-crm.ts';
 
 function log(callId: string): CallLogEntry {
-  return { callId, direction: 'inbound', remote: { number: '+14155550134' }, startedAt: 0, endedAt: 1000, durationSeconds: 1, holdSeconds: 0, endReason: 'remote-hangup', notes: '', attachedData: {} };
+  return {
+    callId,
+    direction: 'inbound',
+    remote: { number: '+14155550134' },
+    startedAt: 0,
+    endedAt: 1000,
+    durationSeconds: 1,
+    holdSeconds: 0,
+    endReason: 'remote-hangup',
+    notes: '',
+    attachedData: {},
+  };
 }
 
 test('FakeCrm: settings, pops by the layout rules, and recorded calls', async () => {
@@ -17,7 +28,10 @@ test('FakeCrm: settings, pops by the layout rules, and recorded calls', async ()
   assert.equal(crm.org.initializationCompleted, true);
   const single = await crm.screenPop({ callId: 'c1', direction: 'inbound', remote: { number: '4155550134' }, attachedData: {} });
   assert.equal(single.kind, 'single');
-  assert.deepEqual(crm.openedRecords.map((r) => r.name), ['Ada Lovelace']);
+  assert.deepEqual(
+    crm.openedRecords.map((r) => r.name),
+    ['Ada Lovelace'],
+  );
   const multiple = await crm.screenPop({ callId: 'c2', direction: 'inbound', remote: { number: '+14155550177' }, attachedData: {} });
   assert.equal(multiple.kind, 'multiple');
   await crm.openRecord(multiple.records[1]!);

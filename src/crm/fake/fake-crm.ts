@@ -14,8 +14,22 @@
  */
 import {
   SwitchboardError,
-  type CallLogEntry, type Clock, type ConnectorSettings, type CrmCapabilities, type CrmEvents, type CrmPort, type EventSource,
-  type Logger, type MintedSipCredentials, type PresenceState, type RecordRef, type ScreenPopOutcome, type ScreenPopRequest, type StoragePort, type UnsavedLogs, silentLogger,
+  type CallLogEntry,
+  type Clock,
+  type ConnectorSettings,
+  type CrmCapabilities,
+  type CrmEvents,
+  type CrmPort,
+  type EventSource,
+  type Logger,
+  type MintedSipCredentials,
+  type PresenceState,
+  type RecordRef,
+  type ScreenPopOutcome,
+  type ScreenPopRequest,
+  type StoragePort,
+  type UnsavedLogs,
+  silentLogger,
 } from '../../core/index.ts';
 import type { CallLogOutbox } from '../outbox/call-log-outbox.ts';
 import { MemoryStorage } from '../outbox/memory-storage.ts';
@@ -66,13 +80,15 @@ export class FakeCrm implements CrmPort {
   private readonly ownsClock: boolean;
 
   constructor(private readonly options: FakeCrmOptions) {
-    this.org = options.org ?? new FakeOrg({
-      ...(options.records ? { records: options.records } : {}),
-      ...(options.layout ? { layout: options.layout } : {}),
-      ...(options.rejectFields ? { rejectFields: options.rejectFields } : {}),
-      defaultCountry: options.settings.dialing.defaultCountry,
-      ...(options.sipCredentials ? { sipCredentials: options.sipCredentials } : {}),
-    });
+    this.org =
+      options.org ??
+      new FakeOrg({
+        ...(options.records ? { records: options.records } : {}),
+        ...(options.layout ? { layout: options.layout } : {}),
+        ...(options.rejectFields ? { rejectFields: options.rejectFields } : {}),
+        defaultCountry: options.settings.dialing.defaultCountry,
+        ...(options.sipCredentials ? { sipCredentials: options.sipCredentials } : {}),
+      });
     if (options.org && options.records) for (const r of options.records) this.org.addRecord(r);
     this.ownsClock = !options.clock;
     this.clock = options.clock ?? new FakeClock();
@@ -172,7 +188,10 @@ export class FakeCrm implements CrmPort {
 
   /** Presence messages the softphone published on SwitchboardPresence__c. */
   get presencePublished(): PresenceMessage[] {
-    return this.org.published.filter((p) => p.channelName === PRESENCE_CHANNEL).map((p) => p.message as PresenceMessage).filter((m) => m.source === 'softphone');
+    return this.org.published
+      .filter((p) => p.channelName === PRESENCE_CHANNEL)
+      .map((p) => p.message as PresenceMessage)
+      .filter((m) => m.source === 'softphone');
   }
 
   get clickToDialEnabled(): boolean {

@@ -50,9 +50,7 @@ export interface FakePop {
 export type SaveFailureMode = 'reject' | 'lost' | 'hang';
 
 export type SaveOutcome =
-  | { readonly kind: 'saved'; readonly id: string }
-  | { readonly kind: 'error'; readonly errors: readonly SalesforceErrorItem[] }
-  | { readonly kind: 'hang' };
+  { readonly kind: 'saved'; readonly id: string } | { readonly kind: 'error'; readonly errors: readonly SalesforceErrorItem[] } | { readonly kind: 'hang' };
 
 export type ApexOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly errors: readonly SalesforceErrorItem[] };
 export type ApexHandler = (params: Readonly<Record<string, string>>) => unknown;
@@ -92,7 +90,8 @@ const KEY_PREFIX: Readonly<Record<string, string>> = { Account: '001', Contact: 
 /** What the Apex method answers: the JSON string, or an exception with the message an admin needs. */
 function mintAsApexWould(minting: FakeCredentialMinting): string {
   const { extension, sign } = minting;
-  if (!extension) throw new Error('SwitchboardCredentials: your user has no extension (User.SwitchboardExtension__c is empty); ask your administrator to set it.');
+  if (!extension)
+    throw new Error('SwitchboardCredentials: your user has no extension (User.SwitchboardExtension__c is empty); ask your administrator to set it.');
   if (!sign) throw new Error('SwitchboardCredentials: the shared secret is not configured (SwitchboardPhoneSecret__mdt record Default, field Secret__c).');
   const ttlSeconds = minting.ttlSeconds ?? 3600;
   const expiresAt = Math.floor(minting.now() / 1000) + ttlSeconds;
@@ -107,15 +106,42 @@ export function keyPrefixOf(objectType: string): string {
 
 /** The fields a Task accepts in this org (a subset of the real object's, enough for call logs). */
 export const TASK_FIELDS: readonly string[] = [
-  'Subject', 'Status', 'Priority', 'Type', 'TaskSubtype', 'CallType', 'CallDurationInSeconds', 'CallObject', 'CallDisposition',
-  'Description', 'ActivityDate', 'WhoId', 'WhatId', 'OwnerId', 'RecordTypeId', 'Id', 'entityApiName',
+  'Subject',
+  'Status',
+  'Priority',
+  'Type',
+  'TaskSubtype',
+  'CallType',
+  'CallDurationInSeconds',
+  'CallObject',
+  'CallDisposition',
+  'Description',
+  'ActivityDate',
+  'WhoId',
+  'WhatId',
+  'OwnerId',
+  'RecordTypeId',
+  'Id',
+  'entityApiName',
 ];
 
 const DISPLAY: Readonly<Record<string, { displayName: string; apiName: string }[]>> = {
-  Contact: [{ displayName: 'Name', apiName: 'Name' }, { displayName: 'Phone', apiName: 'Phone' }],
-  Account: [{ displayName: 'Account Name', apiName: 'Name' }, { displayName: 'Phone', apiName: 'Phone' }],
-  Case: [{ displayName: 'Case Number', apiName: 'CaseNumber' }, { displayName: 'Subject', apiName: 'Subject' }],
-  Lead: [{ displayName: 'Name', apiName: 'Name' }, { displayName: 'Phone', apiName: 'Phone' }],
+  Contact: [
+    { displayName: 'Name', apiName: 'Name' },
+    { displayName: 'Phone', apiName: 'Phone' },
+  ],
+  Account: [
+    { displayName: 'Account Name', apiName: 'Name' },
+    { displayName: 'Phone', apiName: 'Phone' },
+  ],
+  Case: [
+    { displayName: 'Case Number', apiName: 'CaseNumber' },
+    { displayName: 'Subject', apiName: 'Subject' },
+  ],
+  Lead: [
+    { displayName: 'Name', apiName: 'Name' },
+    { displayName: 'Phone', apiName: 'Phone' },
+  ],
 };
 
 /** The usual layout: inbound searches Contact, Account, Case, Lead; no match → new Contact; many → search page. */
@@ -174,7 +200,11 @@ export class FakeOrg {
   readonly tasks: SavedTask[] = [];
   readonly pops: FakePop[] = [];
   /** Every saveLog attempt, in order, with what happened. */
-  readonly saveAttempts: { readonly objectApiName: string; readonly fields: Readonly<Record<string, string | number>>; readonly outcome: SaveOutcome['kind'] | 'lost' }[] = [];
+  readonly saveAttempts: {
+    readonly objectApiName: string;
+    readonly fields: Readonly<Record<string, string | number>>;
+    readonly outcome: SaveOutcome['kind'] | 'lost';
+  }[] = [];
   /** Messages published on LMS channels, in order (any publisher). */
   readonly published: { readonly channelName: string; readonly message: unknown }[] = [];
   layout: SoftphoneLayout;
@@ -271,7 +301,9 @@ export class FakeOrg {
     switch (rule.screenPopType) {
       case 'PopToEntity':
         if (matches.length === 0) {
-          return rule.screenPopData ? { type: 'newRecord', params: { entityName: rule.screenPopData, ...(defaultFieldValues ? { defaultFieldValues } : {}) } } : undefined;
+          return rule.screenPopData
+            ? { type: 'newRecord', params: { entityName: rule.screenPopData, ...(defaultFieldValues ? { defaultFieldValues } : {}) } }
+            : undefined;
         }
         return matches.length === 1 ? { type: 'sobject', params: { recordId: matches[0]!.id } } : undefined;
       case 'PopToSearch':
@@ -289,7 +321,8 @@ export class FakeOrg {
   searchAndScreenPop(args: { searchParams?: unknown; callType?: unknown; defaultFieldValues?: unknown; deferred?: unknown }): Record<string, unknown> {
     const searchParams = typeof args.searchParams === 'string' ? args.searchParams : '';
     const callType = typeof args.callType === 'string' ? args.callType : 'inbound';
-    const defaults = typeof args.defaultFieldValues === 'object' && args.defaultFieldValues !== null ? (args.defaultFieldValues as Record<string, string>) : undefined;
+    const defaults =
+      typeof args.defaultFieldValues === 'object' && args.defaultFieldValues !== null ? (args.defaultFieldValues as Record<string, string>) : undefined;
     const matches = this.search(searchParams, callType);
     const result: Record<string, unknown> = {};
     for (const m of matches) {
@@ -332,11 +365,13 @@ export class FakeOrg {
 
   /** Records opened by a pop (sobject pops), in order. */
   get openedRecords(): RecordRef[] {
-    return this.pops.filter((p) => p.type === 'sobject').map((p) => {
-      const id = p.params.recordId as string;
-      const r = this.records.find((x) => x.id === id);
-      return r ? { id, objectType: r.objectType, name: r.name } : { id, objectType: 'Unknown' };
-    });
+    return this.pops
+      .filter((p) => p.type === 'sobject')
+      .map((p) => {
+        const id = p.params.recordId as string;
+        const r = this.records.find((x) => x.id === id);
+        return r ? { id, objectType: r.objectType, name: r.name } : { id, objectType: 'Unknown' };
+      });
   }
 
   // ── logging ──────────────────────────────────────────────────────────────────────────
@@ -365,7 +400,10 @@ export class FakeOrg {
     const failure = this.injectedFailure();
     if (failure === 'reject') {
       this.saveAttempts.push({ objectApiName, fields: clean, outcome: 'error' });
-      return { kind: 'error', errors: [{ code: 'SERVER_ERROR', description: 'UNABLE_TO_LOCK_ROW: unable to obtain exclusive access to this record (injected)' }] };
+      return {
+        kind: 'error',
+        errors: [{ code: 'SERVER_ERROR', description: 'UNABLE_TO_LOCK_ROW: unable to obtain exclusive access to this record (injected)' }],
+      };
     }
     const invalid = this.validate(objectApiName, clean);
     if (invalid) {
@@ -388,19 +426,43 @@ export class FakeOrg {
 
   private validate(objectApiName: string, fields: Readonly<Record<string, string | number>>): SalesforceErrorItem[] | undefined {
     if (objectApiName !== 'Task') {
-      return [{ code: 'GENERIC_ERROR', description: `INVALID_TYPE: sObject type '${objectApiName}' is not supported for call logs in this org`, details: { errorCode: 'INVALID_TYPE', fields: [] } }];
+      return [
+        {
+          code: 'GENERIC_ERROR',
+          description: `INVALID_TYPE: sObject type '${objectApiName}' is not supported for call logs in this org`,
+          details: { errorCode: 'INVALID_TYPE', fields: [] },
+        },
+      ];
     }
     for (const name of Object.keys(fields)) {
       if (!TASK_FIELDS.includes(name) || this.rejectFields.has(name)) {
-        return [{ code: 'GENERIC_ERROR', description: `INVALID_FIELD: No such column '${name}' on entity 'Task'.`, details: { errorCode: 'INVALID_FIELD', fields: [name] } }];
+        return [
+          {
+            code: 'GENERIC_ERROR',
+            description: `INVALID_FIELD: No such column '${name}' on entity 'Task'.`,
+            details: { errorCode: 'INVALID_FIELD', fields: [name] },
+          },
+        ];
       }
     }
     const duration = fields.CallDurationInSeconds;
     if (duration !== undefined && !(typeof duration === 'number' || /^\d+$/.test(duration))) {
-      return [{ code: 'GENERIC_ERROR', description: `INVALID_TYPE_ON_FIELD_IN_RECORD: Call Duration: value not of required type: ${duration}`, details: { errorCode: 'INVALID_TYPE_ON_FIELD_IN_RECORD', fields: ['CallDurationInSeconds'] } }];
+      return [
+        {
+          code: 'GENERIC_ERROR',
+          description: `INVALID_TYPE_ON_FIELD_IN_RECORD: Call Duration: value not of required type: ${duration}`,
+          details: { errorCode: 'INVALID_TYPE_ON_FIELD_IN_RECORD', fields: ['CallDurationInSeconds'] },
+        },
+      ];
     }
     if (fields.ActivityDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(fields.ActivityDate))) {
-      return [{ code: 'GENERIC_ERROR', description: `INVALID_TYPE_ON_FIELD_IN_RECORD: Due Date: value not of required type: ${fields.ActivityDate}`, details: { errorCode: 'INVALID_TYPE_ON_FIELD_IN_RECORD', fields: ['ActivityDate'] } }];
+      return [
+        {
+          code: 'GENERIC_ERROR',
+          description: `INVALID_TYPE_ON_FIELD_IN_RECORD: Due Date: value not of required type: ${fields.ActivityDate}`,
+          details: { errorCode: 'INVALID_TYPE_ON_FIELD_IN_RECORD', fields: ['ActivityDate'] },
+        },
+      ];
     }
     return undefined;
   }
@@ -469,7 +531,9 @@ export class FakeOrg {
 
   /** The agent opens a record (or a page without one). */
   navigate(record: RecordRef | null): void {
-    const payload = record ? { url: `/lightning/r/${record.objectType}/${record.id}/view`, recordId: record.id, objectType: record.objectType, recordName: record.name ?? '' } : { url: '/lightning/page/home' };
+    const payload = record
+      ? { url: `/lightning/r/${record.objectType}/${record.id}/view`, recordId: record.id, objectType: record.objectType, recordName: record.name ?? '' }
+      : { url: '/lightning/page/home' };
     for (const l of this.navigationListeners) l(payload);
   }
 

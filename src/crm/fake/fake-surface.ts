@@ -20,7 +20,10 @@ export class FakeSurface implements SalesforceSurface {
   /** Every call made, in order, for assertions. */
   readonly calls: { readonly method: string; readonly args: readonly unknown[] }[] = [];
 
-  constructor(readonly org: FakeOrg, readonly presenceSync = true) {}
+  constructor(
+    readonly org: FakeOrg,
+    readonly presenceSync = true,
+  ) {}
 
   private record(method: string, ...args: unknown[]): void {
     this.calls.push({ method, args });

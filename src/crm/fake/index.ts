@@ -1,8 +1,20 @@
 // Behaving fakes of the CRM side, for other layers' unit tests.
 export { FakeCrm, type FakeCrmOptions } from './fake-crm.ts';
 export {
-  FakeOrg, DEFAULT_LAYOUT, DEFAULT_CALL_CENTER_SETTINGS, TASK_FIELDS, seededRandom,
-  type FakeRecord, type StoredRecord, type SavedTask, type FakePop, type SaveFailureMode, type SaveOutcome, type FakeOrgOptions, type ApexHandler, type FakeCredentialMinting,
+  FakeOrg,
+  DEFAULT_LAYOUT,
+  DEFAULT_CALL_CENTER_SETTINGS,
+  TASK_FIELDS,
+  seededRandom,
+  type FakeRecord,
+  type StoredRecord,
+  type SavedTask,
+  type FakePop,
+  type SaveFailureMode,
+  type SaveOutcome,
+  type FakeOrgOptions,
+  type ApexHandler,
+  type FakeCredentialMinting,
 } from './fake-org.ts';
 export { FakeSurface } from './fake-surface.ts';
 export { FakeClock, flushAsync } from '../testing/fake-clock.ts';

@@ -73,11 +73,17 @@ export class OpenCtiClassicApi {
   }
 
   private call<T>(method: string, invoke: (callback: InteractionCallback) => void, read: (result: unknown, response: InteractionResponse) => T): Promise<T> {
-    return callbackCall<unknown, T>(this.clock, this.timeoutMs, method, (cb) => invoke(cb as InteractionCallback), (response) => {
-      if (!isResponse(response)) throw classicError(method, `unexpected callback value ${JSON.stringify(response)}`);
-      if (hasError(response)) throw classicError(method, response.error);
-      return read(parseClassicResult(response.result), response);
-    });
+    return callbackCall<unknown, T>(
+      this.clock,
+      this.timeoutMs,
+      method,
+      (cb) => invoke(cb as InteractionCallback),
+      (response) => {
+        if (!isResponse(response)) throw classicError(method, `unexpected callback value ${JSON.stringify(response)}`);
+        if (hasError(response)) throw classicError(method, response.error);
+        return read(parseClassicResult(response.result), response);
+      },
+    );
   }
 
   private none = (): void => undefined;
@@ -89,15 +95,27 @@ export class OpenCtiClassicApi {
 
   // ── sforce.interaction ─────────────────────────────────────────────────────────────────
   getPageInfo(): Promise<PageInfo> {
-    return this.call('getPageInfo', (cb) => this.lib.getPageInfo(cb), (r) => (asRecord(r) ?? {}) as PageInfo);
+    return this.call(
+      'getPageInfo',
+      (cb) => this.lib.getPageInfo(cb),
+      (r) => (asRecord(r) ?? {}) as PageInfo,
+    );
   }
 
   isInConsole(): Promise<boolean> {
-    return this.call('isInConsole', (cb) => this.lib.isInConsole(cb), (r) => r === true);
+    return this.call(
+      'isInConsole',
+      (cb) => this.lib.isInConsole(cb),
+      (r) => r === true,
+    );
   }
 
   isVisible(): Promise<boolean> {
-    return this.call('isVisible', (cb) => this.lib.isVisible(cb), (r) => r === true);
+    return this.call(
+      'isVisible',
+      (cb) => this.lib.isVisible(cb),
+      (r) => r === true,
+    );
   }
 
   setVisible(value: boolean): Promise<void> {
@@ -118,16 +136,24 @@ export class OpenCtiClassicApi {
 
   /** Resolves the method's result, parsed when JSON. */
   runApex(apexClass: string, methodName: string, methodParams: string): Promise<unknown> {
-    return this.call('runApex', (cb) => this.lib.runApex(apexClass, methodName, methodParams || 'none', cb), (r) => r);
+    return this.call(
+      'runApex',
+      (cb) => this.lib.runApex(apexClass, methodName, methodParams || 'none', cb),
+      (r) => r,
+    );
   }
 
   /** `saveParams` is a query string (`Subject=…&CallType=…`); resolves the saved record's Id. */
   saveLog(object: string, saveParams: string): Promise<string> {
-    return this.call('saveLog', (cb) => this.lib.saveLog(object, saveParams, cb), (r, response) => {
-      if (r === false) throw classicError('saveLog', 'Salesforce did not save the record');
-      for (const candidate of [response.id, r, asRecord(r)?.id, asRecord(r)?.Id]) if (isSalesforceId(candidate)) return candidate;
-      throw classicError('saveLog', `saveLog succeeded but returned no record Id: ${JSON.stringify(response)}`);
-    });
+    return this.call(
+      'saveLog',
+      (cb) => this.lib.saveLog(object, saveParams, cb),
+      (r, response) => {
+        if (r === false) throw classicError('saveLog', 'Salesforce did not save the record');
+        for (const candidate of [response.id, r, asRecord(r)?.id, asRecord(r)?.Id]) if (isSalesforceId(candidate)) return candidate;
+        throw classicError('saveLog', `saveLog succeeded but returned no record Id: ${JSON.stringify(response)}`);
+      },
+    );
   }
 
   /** `url` is relative (`/001…`). */
@@ -136,17 +162,25 @@ export class OpenCtiClassicApi {
   }
 
   searchAndScreenPop(searchParams: string, queryParams: string, callType: string): Promise<unknown> {
-    return this.call('searchAndScreenPop', (cb) => this.lib.searchAndScreenPop(searchParams, queryParams, callType, cb), (r) => r);
+    return this.call(
+      'searchAndScreenPop',
+      (cb) => this.lib.searchAndScreenPop(searchParams, queryParams, callType, cb),
+      (r) => r,
+    );
   }
 
   /** Searches without popping (Classic's deferred search): the matches and the URL the layout would pop. */
   searchAndGetScreenPopUrl(searchParams: string, queryParams: string, callType: string): Promise<ScreenPopUrlResult> {
-    return this.call('searchAndGetScreenPopUrl', (cb) => this.lib.searchAndGetScreenPopUrl(searchParams, queryParams, callType, cb), (r) => {
-      const o = asRecord(r) ?? {};
-      const records: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(o)) if (k !== 'screenPopUrl') records[k] = v;
-      return typeof o.screenPopUrl === 'string' && o.screenPopUrl !== '' ? { records, screenPopUrl: o.screenPopUrl } : { records };
-    });
+    return this.call(
+      'searchAndGetScreenPopUrl',
+      (cb) => this.lib.searchAndGetScreenPopUrl(searchParams, queryParams, callType, cb),
+      (r) => {
+        const o = asRecord(r) ?? {};
+        const records: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(o)) if (k !== 'screenPopUrl') records[k] = v;
+        return typeof o.screenPopUrl === 'string' && o.screenPopUrl !== '' ? { records, screenPopUrl: o.screenPopUrl } : { records };
+      },
+    );
   }
 
   // ── sforce.interaction.entityFeed (Case Feed only) ─────────────────────────────────────
@@ -182,11 +216,16 @@ export class OpenCtiClassicApi {
   }
 
   getCallCenterSettings(): Promise<Record<string, string>> {
-    return this.call('cti.getCallCenterSettings', (cb) => this.lib.cti.getCallCenterSettings(cb), (r) => {
-      const out: Record<string, string> = {};
-      for (const [k, v] of Object.entries(asRecord(r) ?? {})) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
-      return out;
-    });
+    return this.call(
+      'cti.getCallCenterSettings',
+      (cb) => this.lib.cti.getCallCenterSettings(cb),
+      (r) => {
+        const out: Record<string, string> = {};
+        for (const [k, v] of Object.entries(asRecord(r) ?? {}))
+          if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+        return out;
+      },
+    );
   }
 
   getSoftphoneLayout(): Promise<SoftphoneLayout> {
@@ -194,11 +233,17 @@ export class OpenCtiClassicApi {
   }
 
   getDirectoryNumbers(isGlobal: boolean, callCenterName?: string, resultSetPage?: number, resultSetPageSize?: number): Promise<DirectoryNumbers> {
-    return this.call('cti.getDirectoryNumbers', (cb) => this.lib.cti.getDirectoryNumbers(isGlobal, callCenterName, cb, resultSetPage, resultSetPageSize), (r) => {
-      const o = asRecord(r) ?? {};
-      const numbers = Object.entries(o).filter(([k]) => k !== 'hasNext').map(([, v]) => v);
-      return { numbers, hasNext: o.hasNext === true || o.hasNext === 'true', raw: r };
-    });
+    return this.call(
+      'cti.getDirectoryNumbers',
+      (cb) => this.lib.cti.getDirectoryNumbers(isGlobal, callCenterName, cb, resultSetPage, resultSetPageSize),
+      (r) => {
+        const o = asRecord(r) ?? {};
+        const numbers = Object.entries(o)
+          .filter(([k]) => k !== 'hasNext')
+          .map(([, v]) => v);
+        return { numbers, hasNext: o.hasNext === true || o.hasNext === 'true', raw: r };
+      },
+    );
   }
 
   /** Classic's notifyInitializationComplete takes no arguments and never answers. */

@@ -20,9 +20,22 @@ function boot(options: { search?: string; behaviour?: (org: FakeOrg) => ScriptBe
   let control: FakeSforceControl | undefined;
   const browser = createFakeBrowser({
     search: options.search ?? CLASSIC_SEARCH,
-    onScript: () => options.behaviour?.(org) ?? { kind: 'run', run: (win) => { control = installFakeSforce(win, org); } },
+    onScript: () =>
+      options.behaviour?.(org) ?? {
+        kind: 'run',
+        run: (win) => {
+          control = installFakeSforce(win, org);
+        },
+      },
   });
-  const crm = createOpenCtiClassic({ window: browser.window, document: browser.document, clock, logger: silentLogger, storage: new MemoryStorage(), origins: SF_TRUST });
+  const crm = createOpenCtiClassic({
+    window: browser.window,
+    document: browser.document,
+    clock,
+    logger: silentLogger,
+    storage: new MemoryStorage(),
+    origins: SF_TRUST,
+  });
   return { org, clock, browser, crm, control: () => control! };
 }
 
@@ -47,7 +60,7 @@ async function rejectsWith(promise: Promise<unknown>, code: string, pattern?: Re
   assert.fail(`expected a rejection with ${code}`);
 }
 
-test('loads interaction.js from sfdcIFrameOrigin (capital F); Lightning\'s parameter is not accepted', async () => {
+test("loads interaction.js from sfdcIFrameOrigin (capital F); Lightning's parameter is not accepted", async () => {
   const { crm, browser } = boot();
   const port = await crm;
   assert.deepEqual(browser.scripts, [`${SF_ORIGIN}${CLASSIC_LIBRARY_PATH}`]);
@@ -67,7 +80,14 @@ test('Classic refuses a foreign or http origin in sfdcIFrameOrigin before inject
 });
 
 test('a Classic library that throws at load is SB30001', async () => {
-  const { crm } = boot({ behaviour: () => ({ kind: 'run', run: () => { throw 'Failed to initialize Open CTI for Salesforce Classic'; } }) });
+  const { crm } = boot({
+    behaviour: () => ({
+      kind: 'run',
+      run: () => {
+        throw 'Failed to initialize Open CTI for Salesforce Classic';
+      },
+    }),
+  });
   await rejectsWith(crm, 'SB30001', /Failed to initialize Open CTI/);
 });
 
@@ -92,7 +112,9 @@ test('every Classic wrapper: positional arguments, callbacks, JSON results parse
   await api.onFocus((p) => focus.push(p));
   org.navigate({ id: '001000000000000001', objectType: 'Account', name: 'Analytical Engines' });
   await flushAsync();
-  assert.deepEqual(focus, [{ url: '/lightning/r/Account/001000000000000001/view', objectId: '001000000000000001', object: 'Account', objectName: 'Analytical Engines' }]);
+  assert.deepEqual(focus, [
+    { url: '/lightning/r/Account/001000000000000001/view', objectId: '001000000000000001', object: 'Account', objectName: 'Analytical Engines' },
+  ]);
   await api.refreshPage();
   await api.refreshRelatedList('ActivityHistory');
   assert.equal(org.refreshes, 1);
@@ -135,7 +157,10 @@ test('every Classic wrapper: positional arguments, callbacks, JSON results parse
   const noCallback = new Set(['onFocus', 'cti.onClickToDial', 'cti.notifyInitializationComplete', 'entityFeed.onObjectUpdate', 'entityFeed.reloadFrame']);
   for (const call of control.calls) {
     if (noCallback.has(call.method)) continue;
-    assert.ok(call.args.some((a) => typeof a === 'function'), `${call.method}: a callback was passed`);
+    assert.ok(
+      call.args.some((a) => typeof a === 'function'),
+      `${call.method}: a callback was passed`,
+    );
   }
 });
 
@@ -170,8 +195,16 @@ test('Classic bridge: screen pop via searchAndGetScreenPopUrl, logging via saveL
 
   const logged = new Promise<string>((resolve) => port.events.on('logged', (_c, id) => resolve(id)));
   await port.logCall({
-    callId: 'classic-1', direction: 'outbound', remote: { number: '+14155550134' }, startedAt: 0, endedAt: 60_000, durationSeconds: 55, holdSeconds: 0,
-    endReason: 'local-hangup', notes: 'n', attachedData: {},
+    callId: 'classic-1',
+    direction: 'outbound',
+    remote: { number: '+14155550134' },
+    startedAt: 0,
+    endedAt: 60_000,
+    durationSeconds: 55,
+    holdSeconds: 0,
+    endReason: 'local-hangup',
+    notes: 'n',
+    attachedData: {},
   });
   const id = await logged;
   assert.equal(org.tasks[0]!.id, id);

@@ -12,7 +12,9 @@ import type { OpenCtiClassicApi } from './classic-api.ts';
 
 /** Classic saveLog's `saveParams`: `Field=value&…`, each part URL-encoded. */
 export function toSaveParams(fields: LogFields): string {
-  return Object.entries(fields).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
+  return Object.entries(fields)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+    .join('&');
 }
 
 export class ClassicSurface implements SalesforceSurface {

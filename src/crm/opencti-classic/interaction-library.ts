@@ -21,7 +21,13 @@ export interface InteractionCti {
   onClickToDial(listener: InteractionListener): void;
   getCallCenterSettings(callback: InteractionCallback): void;
   getSoftphoneLayout(callback: InteractionCallback): void;
-  getDirectoryNumbers(isGlobal: boolean, callCenterName: string | undefined, callback: InteractionCallback, resultSetPage?: number, resultSetPageSize?: number): void;
+  getDirectoryNumbers(
+    isGlobal: boolean,
+    callCenterName: string | undefined,
+    callback: InteractionCallback,
+    resultSetPage?: number,
+    resultSetPageSize?: number,
+  ): void;
   notifyInitializationComplete(): void;
   setSoftphoneHeight(height: number, callback: InteractionCallback): void;
   setSoftphoneWidth(width: number, callback: InteractionCallback): void;
@@ -50,14 +56,39 @@ export interface InteractionLibrary {
   searchAndGetScreenPopUrl(searchParams: string, queryParams: string, callType: string, callback: InteractionCallback): void;
 }
 
-const APP_METHODS = ['getPageInfo', 'isInConsole', 'isVisible', 'setVisible', 'onFocus', 'refreshPage', 'refreshRelatedList', 'runApex', 'saveLog', 'screenPop', 'searchAndScreenPop', 'searchAndGetScreenPopUrl'] as const;
-const CTI_METHODS = ['enableClickToDial', 'disableClickToDial', 'onClickToDial', 'getCallCenterSettings', 'getSoftphoneLayout', 'getDirectoryNumbers', 'notifyInitializationComplete', 'setSoftphoneHeight', 'setSoftphoneWidth'] as const;
+const APP_METHODS = [
+  'getPageInfo',
+  'isInConsole',
+  'isVisible',
+  'setVisible',
+  'onFocus',
+  'refreshPage',
+  'refreshRelatedList',
+  'runApex',
+  'saveLog',
+  'screenPop',
+  'searchAndScreenPop',
+  'searchAndGetScreenPopUrl',
+] as const;
+const CTI_METHODS = [
+  'enableClickToDial',
+  'disableClickToDial',
+  'onClickToDial',
+  'getCallCenterSettings',
+  'getSoftphoneLayout',
+  'getDirectoryNumbers',
+  'notifyInitializationComplete',
+  'setSoftphoneHeight',
+  'setSoftphoneWidth',
+] as const;
 
 export function isInteractionLibrary(value: unknown): value is InteractionLibrary {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   const cti = v.cti as Record<string, unknown> | undefined;
-  return APP_METHODS.every((m) => typeof v[m] === 'function') && typeof cti === 'object' && cti !== null && CTI_METHODS.every((m) => typeof cti[m] === 'function');
+  return (
+    APP_METHODS.every((m) => typeof v[m] === 'function') && typeof cti === 'object' && cti !== null && CTI_METHODS.every((m) => typeof cti[m] === 'function')
+  );
 }
 
 export function readInteraction(win: WindowLike): InteractionLibrary | undefined {

@@ -32,13 +32,27 @@ export async function createOpenCtiLightning(options: LightningBridgeOptions): P
   const search = options.window.location.search;
   const origin = readLibraryOrigin(search, 'sfdcIframeOrigin', options.origins);
   if (!new URLSearchParams(search).get('mode')) {
-    throw new SwitchboardError('SB30001', "The softphone URL has no 'mode' parameter; Open CTI for Lightning refuses to start without it. Load the softphone from the Lightning utility bar.");
+    throw new SwitchboardError(
+      'SB30001',
+      "The softphone URL has no 'mode' parameter; Open CTI for Lightning refuses to start without it. Load the softphone from the Lightning utility bar.",
+    );
   }
   if (!origin.startsWith(options.window.location.protocol)) {
-    throw new SwitchboardError('SB30001', `sfdcIframeOrigin ${origin} does not use this page's protocol (${options.window.location.protocol}); Lightning needs an https adapter URL.`);
+    throw new SwitchboardError(
+      'SB30001',
+      `sfdcIframeOrigin ${origin} does not use this page's protocol (${options.window.location.protocol}); Lightning needs an https adapter URL.`,
+    );
   }
   const src = origin + LIGHTNING_LIBRARY_PATH;
-  await loadLibrary({ window: options.window, document: options.document, clock: options.clock, src, what: 'Open CTI for Lightning', ready: () => readOpenCti(options.window) !== undefined, ...(options.loadTimeoutMs ? { timeoutMs: options.loadTimeoutMs } : {}) });
+  await loadLibrary({
+    window: options.window,
+    document: options.document,
+    clock: options.clock,
+    src,
+    what: 'Open CTI for Lightning',
+    ready: () => readOpenCti(options.window) !== undefined,
+    ...(options.loadTimeoutMs ? { timeoutMs: options.loadTimeoutMs } : {}),
+  });
   const lib = readOpenCti(options.window);
   if (!lib) throw new SwitchboardError('SB30001', 'sforce.opencti is missing after loading the library.');
   const surface = new LightningSurface(new OpenCtiLightningApi(lib, options.clock, options.callTimeoutMs));

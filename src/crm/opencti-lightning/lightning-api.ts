@@ -16,7 +16,15 @@ import { PANEL_HEIGHT, PANEL_WIDTH, clamp } from '../shared/salesforce-surface.t
 import { parseSoftphoneLayout, type SoftphoneLayout } from '../shared/softphone-layout.ts';
 import type { OpenCtiCallback, OpenCtiLibrary, OpenCtiListener, OpenCtiResponse } from './opencti-library.ts';
 
-export const SCREENPOP_TYPE = { URL: 'url', SOBJECT: 'sobject', OBJECTHOME: 'objecthome', LIST: 'list', SEARCH: 'search', NEW_RECORD_MODAL: 'newRecord', FLOW: 'flow' } as const;
+export const SCREENPOP_TYPE = {
+  URL: 'url',
+  SOBJECT: 'sobject',
+  OBJECTHOME: 'objecthome',
+  LIST: 'list',
+  SEARCH: 'search',
+  NEW_RECORD_MODAL: 'newRecord',
+  FLOW: 'flow',
+} as const;
 export type ScreenPopType = (typeof SCREENPOP_TYPE)[keyof typeof SCREENPOP_TYPE];
 export type OpenCtiCallType = 'inbound' | 'outbound' | 'internal';
 
@@ -89,14 +97,21 @@ export class OpenCtiLightningApi {
   }
 
   private call<T>(method: string, invoke: (callback: OpenCtiCallback) => void, read: (returnValue: unknown) => T): Promise<T> {
-    return callbackCall<unknown, T>(this.clock, this.timeoutMs, method, (cb) => invoke(cb as OpenCtiCallback), (response) => {
-      if (!isResponse(response)) throw new SalesforceApiError(method, [{ code: 'GENERIC_ERROR', description: `unexpected callback value ${JSON.stringify(response)}` }]);
-      if (!response.success) {
-        const items = toErrorItems(response.errors ?? (response as { error?: unknown }).error);
-        throw new SalesforceApiError(method, items.length ? items : [{ code: 'GENERIC_ERROR', description: 'success=false without errors' }]);
-      }
-      return read(response.returnValue);
-    });
+    return callbackCall<unknown, T>(
+      this.clock,
+      this.timeoutMs,
+      method,
+      (cb) => invoke(cb as OpenCtiCallback),
+      (response) => {
+        if (!isResponse(response))
+          throw new SalesforceApiError(method, [{ code: 'GENERIC_ERROR', description: `unexpected callback value ${JSON.stringify(response)}` }]);
+        if (!response.success) {
+          const items = toErrorItems(response.errors ?? (response as { error?: unknown }).error);
+          throw new SalesforceApiError(method, items.length ? items : [{ code: 'GENERIC_ERROR', description: 'success=false without errors' }]);
+        }
+        return read(response.returnValue);
+      },
+    );
   }
 
   private none = (): void => undefined;
@@ -116,7 +131,11 @@ export class OpenCtiLightningApi {
 
   // ── the view ───────────────────────────────────────────────────────────────────────────
   getAppViewInfo(): Promise<AppViewInfo> {
-    return this.call('getAppViewInfo', (callback) => this.lib.getAppViewInfo({ callback }), (rv) => (asRecord(rv) ?? {}) as AppViewInfo);
+    return this.call(
+      'getAppViewInfo',
+      (callback) => this.lib.getAppViewInfo({ callback }),
+      (rv) => (asRecord(rv) ?? {}) as AppViewInfo,
+    );
   }
 
   onNavigationChange(listener: OpenCtiListener): Promise<void> {
@@ -143,7 +162,11 @@ export class OpenCtiLightningApi {
 
   // ── the panel ──────────────────────────────────────────────────────────────────────────
   isSoftphonePanelVisible(): Promise<boolean> {
-    return this.call('isSoftphonePanelVisible', (callback) => this.lib.isSoftphonePanelVisible({ callback }), (rv) => asRecord(rv)?.visible === true);
+    return this.call(
+      'isSoftphonePanelVisible',
+      (callback) => this.lib.isSoftphonePanelVisible({ callback }),
+      (rv) => asRecord(rv)?.visible === true,
+    );
   }
 
   setSoftphonePanelVisibility(visible: boolean): Promise<void> {
@@ -182,15 +205,23 @@ export class OpenCtiLightningApi {
   // ── records ────────────────────────────────────────────────────────────────────────────
   /** Resolves the Apex method's result (`returnValue.runApex`), parsed when JSON. */
   runApex(apexClass: string, methodName: string, methodParams: string): Promise<unknown> {
-    return this.call('runApex', (callback) => this.lib.runApex({ apexClass, methodName, methodParams: methodParams || 'none', callback }), (rv) => {
-      const o = asRecord(rv);
-      return parseApexResult(o && 'runApex' in o ? o.runApex : rv);
-    });
+    return this.call(
+      'runApex',
+      (callback) => this.lib.runApex({ apexClass, methodName, methodParams: methodParams || 'none', callback }),
+      (rv) => {
+        const o = asRecord(rv);
+        return parseApexResult(o && 'runApex' in o ? o.runApex : rv);
+      },
+    );
   }
 
   /** `value` holds `entityApiName` (create) or `Id` (update) and the fields; resolves the record Id. */
   saveLog(value: Readonly<Record<string, unknown>>): Promise<string> {
-    return this.call('saveLog', (callback) => this.lib.saveLog({ value, callback }), (rv) => readSavedId('saveLog', rv));
+    return this.call(
+      'saveLog',
+      (callback) => this.lib.saveLog({ value, callback }),
+      (rv) => readSavedId('saveLog', rv),
+    );
   }
 
   /** NEW_RECORD_MODAL defaults go inside `params` (v43 drops a top-level defaultFieldValues). */
@@ -207,14 +238,22 @@ export class OpenCtiLightningApi {
 
   /** The raw returnValue: `recordId → record`, plus `SCREEN_POP_DATA` when deferred. */
   searchAndScreenPop(args: SearchAndScreenPopArgs): Promise<Record<string, unknown>> {
-    return this.call('searchAndScreenPop', (callback) => this.lib.searchAndScreenPop({ ...args, callback }), (rv) => asRecord(rv) ?? {});
+    return this.call(
+      'searchAndScreenPop',
+      (callback) => this.lib.searchAndScreenPop({ ...args, callback }),
+      (rv) => asRecord(rv) ?? {},
+    );
   }
 
   // ── Lightning Message Service (47.0+) ──────────────────────────────────────────────────
   subscribe(channelName: string, listener: OpenCtiListener): Promise<LmsSubscription> {
     const lib = this.lib;
     if (!lib.subscribe) return Promise.reject(missing('subscribe', '47.0'));
-    return this.call('subscribe', (callback) => lib.subscribe!({ channelName, listener, callback }), (rv) => asRecord(rv) ?? {});
+    return this.call(
+      'subscribe',
+      (callback) => lib.subscribe!({ channelName, listener, callback }),
+      (rv) => asRecord(rv) ?? {},
+    );
   }
 
   unsubscribe(subscription: LmsSubscription): Promise<void> {

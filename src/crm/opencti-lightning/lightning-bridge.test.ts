@@ -17,18 +17,41 @@ import { readOpenCti, type OpenCtiLibrary } from './opencti-library.ts';
 
 const INIT_FAILURE = 'Failed to initialize Open CTI. Ensure that it is loaded from the right frame with correct URL parameters';
 
-async function boot(options: { search?: string; behaviour?: (org: FakeOrg) => ScriptBehaviour; clock?: FakeClock; origins?: OriginTrust; protocol?: string; storage?: Promise<MemoryStorage>; locks?: Promise<undefined>; notifyReadyOnLoad?: boolean } = {}) {
+async function boot(
+  options: {
+    search?: string;
+    behaviour?: (org: FakeOrg) => ScriptBehaviour;
+    clock?: FakeClock;
+    origins?: OriginTrust;
+    protocol?: string;
+    storage?: Promise<MemoryStorage>;
+    locks?: Promise<undefined>;
+    notifyReadyOnLoad?: boolean;
+  } = {},
+) {
   const org = standardOrg();
   const clock = options.clock ?? new FakeClock();
   let control: FakeSforceControl | undefined;
   const browser = createFakeBrowser({
     search: options.search ?? LIGHTNING_SEARCH,
     ...(options.protocol ? { protocol: options.protocol } : {}),
-    onScript: () => options.behaviour?.(org) ?? { kind: 'run', run: (win) => { control = installFakeSforce(win, org); } },
+    onScript: () =>
+      options.behaviour?.(org) ?? {
+        kind: 'run',
+        run: (win) => {
+          control = installFakeSforce(win, org);
+        },
+      },
   });
   const crm = createOpenCtiLightning({
-    window: browser.window, document: browser.document, clock, logger: silentLogger, storage: options.storage ?? new MemoryStorage(), origins: options.origins ?? SF_TRUST,
-    ...(options.locks ? { locks: options.locks } : {}), ...(options.notifyReadyOnLoad ? { notifyReadyOnLoad: true } : {}),
+    window: browser.window,
+    document: browser.document,
+    clock,
+    logger: silentLogger,
+    storage: options.storage ?? new MemoryStorage(),
+    origins: options.origins ?? SF_TRUST,
+    ...(options.locks ? { locks: options.locks } : {}),
+    ...(options.notifyReadyOnLoad ? { notifyReadyOnLoad: true } : {}),
   });
   return { org, clock, browser, crm, control: () => control! };
 }
@@ -68,10 +91,14 @@ test('loads opencti_min.js from the sfdcIframeOrigin of the URL and registers it
 
 test('the library loads while the storage is still opening; the bridge starts once both are there', async () => {
   let open: (storage: MemoryStorage) => void = () => {};
-  const storage = new Promise<MemoryStorage>((resolve) => { open = resolve; });
+  const storage = new Promise<MemoryStorage>((resolve) => {
+    open = resolve;
+  });
   const { crm, browser } = await boot({ storage });
   let started = false;
-  void crm.then(() => { started = true; });
+  void crm.then(() => {
+    started = true;
+  });
   for (let i = 0; i < 20; i++) await Promise.resolve();
   assert.deepEqual(browser.scripts, [`${SF_ORIGIN}${LIGHTNING_LIBRARY_PATH}`], 'the script is asked for before the storage opens');
   assert.equal(started, false, 'nothing runs on a storage that is not open');
@@ -83,8 +110,12 @@ test('the library loads while the storage is still opening; the bridge starts on
 test('asked to, the bridge tells Salesforce it has loaded once the library is in, before the storage opens or the locks are probed; notifyReady shares that notice', async () => {
   let open: (storage: MemoryStorage) => void = () => {};
   let probed: (locks: undefined) => void = () => {};
-  const storage = new Promise<MemoryStorage>((resolve) => { open = resolve; });
-  const locks = new Promise<undefined>((resolve) => { probed = resolve; });
+  const storage = new Promise<MemoryStorage>((resolve) => {
+    open = resolve;
+  });
+  const locks = new Promise<undefined>((resolve) => {
+    probed = resolve;
+  });
   const { crm, org, control } = await boot({ storage, locks, notifyReadyOnLoad: true });
   for (let i = 0; i < 20 && !org.initializationCompleted; i++) await new Promise((r) => setTimeout(r, 0));
   assert.equal(org.initializationCompleted, true, 'ready before the storage and the locks');
@@ -97,7 +128,13 @@ test('asked to, the bridge tells Salesforce it has loaded once the library is in
 });
 
 test('missing sfdcIframeOrigin or mode, or a bad origin, fails with SB30001 before loading anything', async () => {
-  for (const search of ['', '?mode=Lightning', `?sfdcIframeOrigin=${encodeURIComponent(SF_ORIGIN)}`, '?sfdcIframeOrigin=javascript:alert(1)&mode=x', `?sfdcIframeOrigin=${encodeURIComponent(SF_ORIGIN + '/path')}&mode=x`]) {
+  for (const search of [
+    '',
+    '?mode=Lightning',
+    `?sfdcIframeOrigin=${encodeURIComponent(SF_ORIGIN)}`,
+    '?sfdcIframeOrigin=javascript:alert(1)&mode=x',
+    `?sfdcIframeOrigin=${encodeURIComponent(SF_ORIGIN + '/path')}&mode=x`,
+  ]) {
     const { crm, browser } = await boot({ search });
     await rejectsWith(crm, 'SB30001');
     assert.equal(browser.scripts.length, 0, `no script for '${search}'`);
@@ -112,13 +149,19 @@ test('http origin from an https page is refused with a clear message', async () 
   assert.equal(browser.scripts.length, 0);
   // A deployment may trust an http origin (the emulator's), but not from an https page.
   const local = 'http://127.0.0.1:4280';
-  const trusted = await boot({ search: `?sfdcIframeOrigin=${encodeURIComponent(local)}&mode=Lightning`, origins: { trustedOrigins: [local], ancestry: { framed: true, parentOrigin: local } } });
+  const trusted = await boot({
+    search: `?sfdcIframeOrigin=${encodeURIComponent(local)}&mode=Lightning`,
+    origins: { trustedOrigins: [local], ancestry: { framed: true, parentOrigin: local } },
+  });
   await rejectsWith(trusted.crm, 'SB30001', /protocol/);
 });
 
-test('an origin that is neither Salesforce\'s nor trusted is refused before any script is injected, naming it and the fix', async () => {
+test("an origin that is neither Salesforce's nor trusted is refused before any script is injected, naming it and the fix", async () => {
   for (const origin of ['https://attacker.example', 'https://evil.lightning.force.com.attacker.example', 'https://x.force.com', 'http://127.0.0.1:4280']) {
-    const { crm, browser } = await boot({ search: `?sfdcIframeOrigin=${encodeURIComponent(origin)}&mode=Lightning`, origins: { trustedOrigins: [], ancestry: { framed: true, parentOrigin: origin } } });
+    const { crm, browser } = await boot({
+      search: `?sfdcIframeOrigin=${encodeURIComponent(origin)}&mode=Lightning`,
+      origins: { trustedOrigins: [], ancestry: { framed: true, parentOrigin: origin } },
+    });
     const error = await rejectsWith(crm, 'SB30001');
     assert.ok(error.message.includes(`refused to load Open CTI from ${origin}`), error.message);
     assert.match(error.message, /switchboard-trusted-origins/, 'says how an admin allows an origin');
@@ -143,7 +186,15 @@ test('a trusted origin loads; a page not framed, or framed by another origin, lo
 });
 
 test('the library throwing "Failed to initialize Open CTI" becomes SB30001 with that text', async () => {
-  const { crm } = await boot({ behaviour: () => ({ kind: 'run', run: (win) => { win.sforce = { opencti: {} }; throw INIT_FAILURE; } }) });
+  const { crm } = await boot({
+    behaviour: () => ({
+      kind: 'run',
+      run: (win) => {
+        win.sforce = { opencti: {} };
+        throw INIT_FAILURE;
+      },
+    }),
+  });
   await rejectsWith(crm, 'SB30001', /Failed to initialize Open CTI/);
 });
 
@@ -279,7 +330,11 @@ test('LMS and hvs are reported missing on an old library version', async () => {
   const lib = readOpenCti({ sforce: win.sforce, location: { search: '', protocol: 'https:' }, addEventListener: () => {}, removeEventListener: () => {} })!;
   const api = new OpenCtiLightningApi(lib, new FakeClock());
   await rejectsWith(api.publish('SwitchboardPresence__c', {}), 'SB30002', /needs API 47\.0/);
-  await rejectsWith(api.hvsOnWorkStart(() => {}), 'SB30002', /needs API 46\.0/);
+  await rejectsWith(
+    api.hvsOnWorkStart(() => {}),
+    'SB30002',
+    /needs API 46\.0/,
+  );
 });
 
 test('click-to-dial, navigation and presence arrive as CrmPort events; our own presence echo is ignored', async () => {
@@ -317,9 +372,20 @@ test('a call logged through the Lightning bridge becomes one Task with the call 
   await port.loadSettings();
   const logged = new Promise<[string, string]>((resolve) => port.events.on('logged', (...args) => resolve(args)));
   await port.logCall({
-    callId: 'sip-call-1', direction: 'inbound', remote: { number: '+14155550134', displayName: 'Ada' }, startedAt: Date.UTC(2026, 0, 15, 9), answeredAt: Date.UTC(2026, 0, 15, 9, 0, 5),
-    endedAt: Date.UTC(2026, 0, 15, 9, 3), durationSeconds: 175, holdSeconds: 0, endReason: 'remote-hangup', disposition: 'Resolved', notes: 'asked about the engine',
-    who: { id: '003000000000000001', objectType: 'Contact' }, what: { id: '500000000000000001', objectType: 'Case' }, attachedData: {},
+    callId: 'sip-call-1',
+    direction: 'inbound',
+    remote: { number: '+14155550134', displayName: 'Ada' },
+    startedAt: Date.UTC(2026, 0, 15, 9),
+    answeredAt: Date.UTC(2026, 0, 15, 9, 0, 5),
+    endedAt: Date.UTC(2026, 0, 15, 9, 3),
+    durationSeconds: 175,
+    holdSeconds: 0,
+    endReason: 'remote-hangup',
+    disposition: 'Resolved',
+    notes: 'asked about the engine',
+    who: { id: '003000000000000001', objectType: 'Contact' },
+    what: { id: '500000000000000001', objectType: 'Case' },
+    attachedData: {},
   });
   const [callId, recordId] = await logged;
   assert.equal(callId, 'sip-call-1');
@@ -337,10 +403,23 @@ test('a call logged through the Lightning bridge becomes one Task with the call 
 
 test('a presence channel that never answers does not hold up the start', async () => {
   let installed: FakeSforceControl | undefined;
-  const { crm } = await boot({ behaviour: (org) => ({ kind: 'run', run: (win) => { installed = installFakeSforce(win, org); installed.hangNext('subscribe'); } }) });
+  const { crm } = await boot({
+    behaviour: (org) => ({
+      kind: 'run',
+      run: (win) => {
+        installed = installFakeSforce(win, org);
+        installed.hangNext('subscribe');
+      },
+    }),
+  });
   const control = () => installed!;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const port = await Promise.race([crm, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('start waited on the LMS subscription')), 2000); })]);
+  const port = await Promise.race([
+    crm,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('start waited on the LMS subscription')), 2000);
+    }),
+  ]);
   clearTimeout(timer);
   assert.equal(port.capabilities.presenceSync, true);
   assert.ok(control().hung.length === 0 || control().hung.includes('subscribe'));

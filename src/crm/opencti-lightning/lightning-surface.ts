@@ -6,7 +6,11 @@ import type { ClickToDialRequest, RecordRef } from '../../core/index.ts';
 import { clickToDialRequest, recordFromAppView, recordsFromSearchResult } from '../shared/records.ts';
 import {
   PRESENCE_CHANNEL,
-  type DeferredSearchRequest, type DeferredSearchResult, type LogFields, type PresenceMessage, type SalesforceSurface,
+  type DeferredSearchRequest,
+  type DeferredSearchResult,
+  type LogFields,
+  type PresenceMessage,
+  type SalesforceSurface,
 } from '../shared/salesforce-surface.ts';
 import type { SoftphoneLayout } from '../shared/softphone-layout.ts';
 import { SCREENPOP_TYPE, type OpenCtiLightningApi } from './lightning-api.ts';

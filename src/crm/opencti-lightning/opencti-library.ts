@@ -43,14 +43,16 @@ export interface OpenCtiLibrary {
   runApex(args: WithCallback & { readonly apexClass: string; readonly methodName: string; readonly methodParams: string }): void;
   saveLog(args: WithCallback & { readonly value: Readonly<Record<string, unknown>> }): void;
   screenPop(args: WithCallback & { readonly type: string; readonly params: unknown }): void;
-  searchAndScreenPop(args: WithCallback & {
-    readonly searchParams?: string;
-    readonly queryParams?: string;
-    readonly params?: unknown;
-    readonly defaultFieldValues?: Readonly<Record<string, string>>;
-    readonly callType: string;
-    readonly deferred?: boolean;
-  }): void;
+  searchAndScreenPop(
+    args: WithCallback & {
+      readonly searchParams?: string;
+      readonly queryParams?: string;
+      readonly params?: unknown;
+      readonly defaultFieldValues?: Readonly<Record<string, string>>;
+      readonly callType: string;
+      readonly deferred?: boolean;
+    },
+  ): void;
   /** Lightning Message Service, API 47.0+. */
   subscribe?(args: WithCallback & { readonly channelName: string; readonly listener: OpenCtiListener }): void;
   unsubscribe?(args: WithCallback & { readonly subscription: unknown }): void;
@@ -64,11 +66,27 @@ export interface OpenCtiLibrary {
 
 /** The methods every Open CTI for Lightning version since 38.0 has. */
 export const CORE_METHODS = [
-  'enableClickToDial', 'disableClickToDial', 'onClickToDial', 'getAppViewInfo', 'onNavigationChange',
-  'getCallCenterSettings', 'getSoftphoneLayout', 'isSoftphonePanelVisible', 'setSoftphonePanelVisibility',
-  'setSoftphonePanelHeight', 'setSoftphonePanelWidth', 'setSoftphonePanelLabel', 'setSoftphoneItemLabel',
-  'setSoftphonePanelIcon', 'setSoftphoneItemIcon', 'notifyInitializationComplete', 'refreshView', 'runApex',
-  'saveLog', 'screenPop', 'searchAndScreenPop',
+  'enableClickToDial',
+  'disableClickToDial',
+  'onClickToDial',
+  'getAppViewInfo',
+  'onNavigationChange',
+  'getCallCenterSettings',
+  'getSoftphoneLayout',
+  'isSoftphonePanelVisible',
+  'setSoftphonePanelVisibility',
+  'setSoftphonePanelHeight',
+  'setSoftphonePanelWidth',
+  'setSoftphonePanelLabel',
+  'setSoftphoneItemLabel',
+  'setSoftphonePanelIcon',
+  'setSoftphoneItemIcon',
+  'notifyInitializationComplete',
+  'refreshView',
+  'runApex',
+  'saveLog',
+  'screenPop',
+  'searchAndScreenPop',
 ] as const;
 
 export function isOpenCtiLibrary(value: unknown): value is OpenCtiLibrary {

@@ -12,10 +12,28 @@ import { createOpenCtiLightning } from './create-lightning.ts';
 test('setUtilityLabel names both the utility bar item and the open panel', async () => {
   let control: FakeSforceControl | undefined;
   const org = standardOrg();
-  const browser = createFakeBrowser({ search: LIGHTNING_SEARCH, onScript: () => ({ kind: 'run', run: (win) => { control = installFakeSforce(win, org); } }) });
-  const crm = await createOpenCtiLightning({ window: browser.window, document: browser.document, clock: new FakeClock(), logger: silentLogger, storage: new MemoryStorage(), origins: SF_TRUST });
+  const browser = createFakeBrowser({
+    search: LIGHTNING_SEARCH,
+    onScript: () => ({
+      kind: 'run',
+      run: (win) => {
+        control = installFakeSforce(win, org);
+      },
+    }),
+  });
+  const crm = await createOpenCtiLightning({
+    window: browser.window,
+    document: browser.document,
+    clock: new FakeClock(),
+    logger: silentLogger,
+    storage: new MemoryStorage(),
+    origins: SF_TRUST,
+  });
   await crm.setUtilityLabel('Phone (2 unsaved)');
   const labels = control!.calls.filter((c) => /Label$/.test(c.method)).map((c) => [c.method, (c.args[0] as { label?: unknown }).label]);
-  assert.deepEqual(labels, [['setSoftphoneItemLabel', 'Phone (2 unsaved)'], ['setSoftphonePanelLabel', 'Phone (2 unsaved)']]);
+  assert.deepEqual(labels, [
+    ['setSoftphoneItemLabel', 'Phone (2 unsaved)'],
+    ['setSoftphonePanelLabel', 'Phone (2 unsaved)'],
+  ]);
   crm.dispose();
 });

@@ -13,8 +13,17 @@ import { MemoryStorage } from './memory-storage.ts';
 
 function fields(i: number | string): Record<string, string | number> {
   return {
-    Subject: `Inbound call ${i}`, Status: 'Completed', Priority: 'Normal', Type: 'Call', TaskSubtype: 'Call', CallType: 'Inbound',
-    CallDurationInSeconds: 42, CallObject: `call-${i}`, CallDisposition: 'Resolved', ActivityDate: '2026-01-15', Description: '',
+    Subject: `Inbound call ${i}`,
+    Status: 'Completed',
+    Priority: 'Normal',
+    Type: 'Call',
+    TaskSubtype: 'Call',
+    CallType: 'Inbound',
+    CallDurationInSeconds: 42,
+    CallObject: `call-${i}`,
+    CallDisposition: 'Resolved',
+    ActivityDate: '2026-01-15',
+    Description: '',
   };
 }
 
@@ -34,11 +43,20 @@ function rig(org = new FakeOrg()): Rig {
   const clock = new FakeClock();
   let seed = 1;
   return {
-    org, surface, storage, clock,
-    make: (owner, options = {}) => new CallLogOutbox({
-      storage, writer: options.writer ?? surfaceLogWriter(surface), clock, logger: options.logger ?? silentLogger, owner, random: seededRandom(seed++),
-      ...(options.locks ? { locks: options.locks } : {}),
-    }),
+    org,
+    surface,
+    storage,
+    clock,
+    make: (owner, options = {}) =>
+      new CallLogOutbox({
+        storage,
+        writer: options.writer ?? surfaceLogWriter(surface),
+        clock,
+        logger: options.logger ?? silentLogger,
+        owner,
+        random: seededRandom(seed++),
+        ...(options.locks ? { locks: options.locks } : {}),
+      }),
     slowWriter: (ms) => {
       const base = surfaceLogWriter(surface);
       return { ...base, create: (o, f) => new Promise<string>((resolve, reject) => clock.setTimeout(() => base.create(o, f).then(resolve, reject), ms)) };
@@ -173,7 +191,10 @@ test('a save slower than the attempt timeout is waited for, never raced by a ret
     await a.enqueue('call-0', 'Task', fields(0));
     await a.enqueue('call-1', 'Task', fields(1));
     await r.clock.advance(31_000); // A's first save has timed out and is still on its way
-    assert.ok(logger.lines.some((l) => l.message.startsWith('saveLog is slow to answer')), 'the slow save is waited for');
+    assert.ok(
+      logger.lines.some((l) => l.message.startsWith('saveLog is slow to answer')),
+      'the slow save is waited for',
+    );
     b.start();
     await settleAll(r, () => [a, b]);
     assertExactlyOnce(r.org, 2);
@@ -190,7 +211,15 @@ test('a save that never answers is given up after abandonAfterMs: looked up, the
   let creates = 0;
   const base = surfaceLogWriter(r.surface);
   const silent: LogWriter = { ...base, create: (o, f) => (++creates === 1 ? new Promise<string>(() => {}) : base.create(o, f)) };
-  const outbox = new CallLogOutbox({ storage: r.storage, writer: silent, clock: r.clock, logger, owner: 'tab-a', random: seededRandom(3), abandonAfterMs: 120_000 });
+  const outbox = new CallLogOutbox({
+    storage: r.storage,
+    writer: silent,
+    clock: r.clock,
+    logger,
+    owner: 'tab-a',
+    random: seededRandom(3),
+    abandonAfterMs: 120_000,
+  });
   outbox.start();
   await outbox.enqueue('call-0', 'Task', fields(0));
   await r.clock.advance(100_000);
@@ -244,7 +273,10 @@ test('a log refused even without the optional fields is parked as SB30004, surfa
   assert.equal(parked[0]!.code, 'SB30004');
   assert.match(parked[0]!.message, /INVALID_FIELD.*Description/);
   const list = await outbox.parked();
-  assert.deepEqual(list.map((e) => [e.callId, e.state, e.lastError?.code]), [['call-0', 'failed', 'SB30004']]);
+  assert.deepEqual(
+    list.map((e) => [e.callId, e.state, e.lastError?.code]),
+    [['call-0', 'failed', 'SB30004']],
+  );
   const attempts = r.org.saveAttempts.length;
   assert.equal(attempts, 2, 'full fields once, stripped once');
   await r.clock.advance(3600_000);
@@ -262,7 +294,15 @@ test('a log refused even without the optional fields is parked as SB30004, surfa
 test('retries back off exponentially, capped, on the clock', async () => {
   const r = rig();
   r.org.failNextSaves(12, 'reject');
-  const outbox = new CallLogOutbox({ storage: r.storage, writer: surfaceLogWriter(r.surface), clock: r.clock, logger: silentLogger, owner: 'tab', random: () => 0.5, backoff: { baseMs: 1000, maxMs: 60_000 } });
+  const outbox = new CallLogOutbox({
+    storage: r.storage,
+    writer: surfaceLogWriter(r.surface),
+    clock: r.clock,
+    logger: silentLogger,
+    owner: 'tab',
+    random: () => 0.5,
+    backoff: { baseMs: 1000, maxMs: 60_000 },
+  });
   const delays: number[] = [];
   outbox.events.on('retrying', (_id, error, at) => {
     assert.equal(error.code, 'SB30003');
@@ -310,7 +350,18 @@ test('without the SwitchboardCallLog Apex class, an uncertain save is retried (a
 
 test('attemptTimeoutMs must be shorter than the lease', () => {
   const r = rig();
-  assert.throws(() => new CallLogOutbox({ storage: r.storage, writer: surfaceLogWriter(r.surface), clock: r.clock, logger: silentLogger, leaseMs: 1000, attemptTimeoutMs: 1000 }), /attemptTimeoutMs/);
+  assert.throws(
+    () =>
+      new CallLogOutbox({
+        storage: r.storage,
+        writer: surfaceLogWriter(r.surface),
+        clock: r.clock,
+        logger: silentLogger,
+        leaseMs: 1000,
+        attemptTimeoutMs: 1000,
+      }),
+    /attemptTimeoutMs/,
+  );
 });
 
 test('a storage failure during a pass is logged and retried, never an unhandled rejection', async () => {
@@ -318,11 +369,25 @@ test('a storage failure during a pass is logged and retried, never an unhandled 
   const logger = new MemoryLogger();
   let broken = true;
   const realUpdate = r.storage.update.bind(r.storage);
-  r.storage.update = (key, fn) => (broken && key.startsWith('outbox/entry/') && r.org.tasks.length === 0 && logger.lines.length < 3 ? Promise.reject(new Error('QuotaExceededError')) : realUpdate(key, fn));
+  r.storage.update = (key, fn) =>
+    broken && key.startsWith('outbox/entry/') && r.org.tasks.length === 0 && logger.lines.length < 3
+      ? Promise.reject(new Error('QuotaExceededError'))
+      : realUpdate(key, fn);
   const outbox = r.make('tab', { logger });
   await realUpdate('outbox/entry/call-0', () => ({
-    callId: 'call-0', objectApiName: 'Task', fields: fields(0), state: 'pending', createdAt: 0, attempts: 0, nextAttemptAt: 0,
-    lease: null, uncertain: false, stripped: false, recordId: null, savedAt: null, lastError: null,
+    callId: 'call-0',
+    objectApiName: 'Task',
+    fields: fields(0),
+    state: 'pending',
+    createdAt: 0,
+    attempts: 0,
+    nextAttemptAt: 0,
+    lease: null,
+    uncertain: false,
+    stripped: false,
+    recordId: null,
+    savedAt: null,
+    lastError: null,
   }));
   outbox.start();
   await flushAsync();
@@ -392,8 +457,19 @@ test('a late answer and a log adopted after a lost answer are emptied too; pendi
 test('saved entries an older version left with their content are emptied by the next pass', async () => {
   const r = rig();
   await r.storage.set('outbox/entry/call-9', {
-    callId: 'call-9', objectApiName: 'Task', fields: privateFields(9), state: 'saved', createdAt: 0, attempts: 1, nextAttemptAt: 0,
-    lease: null, uncertain: false, stripped: false, recordId: '00T000000000009', savedAt: r.clock.now(), lastError: null,
+    callId: 'call-9',
+    objectApiName: 'Task',
+    fields: privateFields(9),
+    state: 'saved',
+    createdAt: 0,
+    attempts: 1,
+    nextAttemptAt: 0,
+    lease: null,
+    uncertain: false,
+    stripped: false,
+    recordId: '00T000000000009',
+    savedAt: r.clock.now(),
+    lastError: null,
   });
   const outbox = r.make('tab-a');
   outbox.start();

@@ -129,12 +129,17 @@ export class CallLogOutbox {
     this.leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULTS.attemptTimeoutMs;
     this.abandonAfterMs = options.abandonAfterMs ?? DEFAULTS.abandonAfterMs;
-    if (this.attemptTimeoutMs >= this.leaseMs) throw new SwitchboardError('SB90001', `outbox: attemptTimeoutMs (${this.attemptTimeoutMs}) must be shorter than leaseMs (${this.leaseMs}).`);
+    if (this.attemptTimeoutMs >= this.leaseMs)
+      throw new SwitchboardError('SB90001', `outbox: attemptTimeoutMs (${this.attemptTimeoutMs}) must be shorter than leaseMs (${this.leaseMs}).`);
     this.backoff = options.backoff ?? DEFAULTS.backoff;
     this.retentionMs = options.retentionMs ?? DEFAULTS.retentionMs;
     this.loop = new DrainLoop({
-      clock: options.clock, logger: options.logger, locks: options.locks, lockName: OUTBOX_LOCK,
-      lockRetryMs: options.lockRetryMs ?? DEFAULTS.lockRetryMs, failureRetryMs: this.backoff.baseMs * 5,
+      clock: options.clock,
+      logger: options.logger,
+      locks: options.locks,
+      lockName: OUTBOX_LOCK,
+      lockRetryMs: options.lockRetryMs ?? DEFAULTS.lockRetryMs,
+      failureRetryMs: this.backoff.baseMs * 5,
       pass: (underLock) => this.pass(underLock),
     });
   }
@@ -169,8 +174,20 @@ export class CallLogOutbox {
     if (!callId) throw new SwitchboardError('SB90001', 'outbox: a call log needs a callId.');
     const now = this.options.clock.now();
     const fresh: OutboxEntry = {
-      callId, objectApiName, fields, ...(about ? { about } : {}), state: 'pending', createdAt: now, attempts: 0, nextAttemptAt: now,
-      lease: null, uncertain: false, stripped: false, recordId: null, savedAt: null, lastError: null,
+      callId,
+      objectApiName,
+      fields,
+      ...(about ? { about } : {}),
+      state: 'pending',
+      createdAt: now,
+      attempts: 0,
+      nextAttemptAt: now,
+      lease: null,
+      uncertain: false,
+      stripped: false,
+      recordId: null,
+      savedAt: null,
+      lastError: null,
     };
     await this.options.storage.update(ENTRY_PREFIX + callId, (current) => current ?? toJson(fresh));
     if (this.started && !this.stopped) void this.drain();
@@ -219,7 +236,10 @@ export class CallLogOutbox {
     if (dropped) {
       // The one trace of a log that will never exist: say which, and why Salesforce refused it.
       this.options.logger.log('warn', 'parked call log discarded by the agent; it will never be saved', {
-        callId, objectApiName: dropped.objectApiName, createdAt: dropped.createdAt, refusal: dropped.lastError?.reason ?? dropped.lastError?.message ?? '',
+        callId,
+        objectApiName: dropped.objectApiName,
+        createdAt: dropped.createdAt,
+        refusal: dropped.lastError?.reason ?? dropped.lastError?.message ?? '',
       });
     }
     await this.reportParked();
@@ -265,7 +285,8 @@ export class CallLogOutbox {
       const now = clock.now();
       if (entry.state === 'failed') parked.push(entry);
       if (entry.state === 'saved' && entry.savedAt !== null) this.savedKeys.set(key, entry.savedAt);
-      if (entry.state === 'saved' && hasContent(entry)) await storage.update(key, (raw) => (isOutboxEntry(raw) && raw.state === 'saved' ? toJson(withoutContent(raw)) : raw));
+      if (entry.state === 'saved' && hasContent(entry))
+        await storage.update(key, (raw) => (isOutboxEntry(raw) && raw.state === 'saved' ? toJson(withoutContent(raw)) : raw));
       if (entry.state === 'pending') {
         const leased = entry.lease && entry.lease.until > now && (!underLock || entry.lease.awaiting);
         // Our own late save settles by itself (and drains again); another's is looked at when its lease ends.
@@ -325,7 +346,9 @@ export class CallLogOutbox {
           if (!isApexMissing(error)) throw error;
           if (!this.warnedNoLookup) {
             this.warnedNoLookup = true;
-            logger.log('warn', 'cannot look up earlier call logs (SwitchboardCallLog Apex class missing); a log whose save timed out may be written twice', { callId: entry.callId });
+            logger.log('warn', 'cannot look up earlier call logs (SwitchboardCallLog Apex class missing); a log whose save timed out may be written twice', {
+              callId: entry.callId,
+            });
           }
         }
       }
@@ -349,10 +372,14 @@ export class CallLogOutbox {
 
   private async saved(key: string, token: string, entry: OutboxEntry, id: string): Promise<boolean> {
     const { writer, logger, clock } = this.options;
-    const saved = await this.commit(key, token, (e) => withoutContent({ ...e, state: 'saved', recordId: id, savedAt: clock.now(), lease: null, uncertain: false, lastError: null }));
+    const saved = await this.commit(key, token, (e) =>
+      withoutContent({ ...e, state: 'saved', recordId: id, savedAt: clock.now(), lease: null, uncertain: false, lastError: null }),
+    );
     if (!saved) return true;
     this.emitter.emit('logged', entry.callId, id);
-    void this.timed('refreshView', writer.refresh()).catch((error: unknown) => logger.log('debug', 'refreshView after saveLog failed', { error: String(error) }));
+    void this.timed('refreshView', writer.refresh()).catch((error: unknown) =>
+      logger.log('debug', 'refreshView after saveLog failed', { error: String(error) }),
+    );
     return true;
   }
 
@@ -369,21 +396,33 @@ export class CallLogOutbox {
       return toJson({ ...current, uncertain: true, lease: { ...current.lease, until, awaiting: true } });
     });
     if (!isOutboxEntry(extended) || extended.lease?.token !== token) return;
-    logger.log('warn', 'saveLog is slow to answer; waiting for it rather than risk writing the log twice', { callId: entry.callId, waitedMs: this.attemptTimeoutMs });
+    logger.log('warn', 'saveLog is slow to answer; waiting for it rather than risk writing the log twice', {
+      callId: entry.callId,
+      waitedMs: this.attemptTimeoutMs,
+    });
     let settled = false;
     const finish = (work: () => Promise<unknown>): void => {
       if (settled) return;
       settled = true;
       this.late.get(key)?.();
       this.late.delete(key);
-      void work().catch((error: unknown) => logger.log('error', 'call-log outbox could not record a late save', { callId: entry.callId, error: errorText(error) })).then(() => {
-        if (!this.stopped) void this.drain();
-      });
+      void work()
+        .catch((error: unknown) => logger.log('error', 'call-log outbox could not record a late save', { callId: entry.callId, error: errorText(error) }))
+        .then(() => {
+          if (!this.stopped) void this.drain();
+        });
     };
-    const cancel = clock.setTimeout(() => finish(async () => {
-      logger.log('warn', 'saveLog never answered; looking the log up before writing it again', { callId: entry.callId, abandonAfterMs: this.abandonAfterMs });
-      await this.failed(key, token, entry, true, timeoutError('saveLog', this.abandonAfterMs));
-    }), this.abandonAfterMs);
+    const cancel = clock.setTimeout(
+      () =>
+        finish(async () => {
+          logger.log('warn', 'saveLog never answered; looking the log up before writing it again', {
+            callId: entry.callId,
+            abandonAfterMs: this.abandonAfterMs,
+          });
+          await this.failed(key, token, entry, true, timeoutError('saveLog', this.abandonAfterMs));
+        }),
+      this.abandonAfterMs,
+    );
     this.late.set(key, cancel);
     save.then(
       (id) => finish(() => this.saved(key, token, entry, id)),
@@ -398,12 +437,25 @@ export class CallLogOutbox {
     if (isPermanentRecordError(error)) {
       if (!entry.stripped) {
         logger.log('warn', 'Salesforce refused the call log; retrying without the optional call fields', { callId: entry.callId, error: String(error) });
-        const retry = await this.commit(key, token, (e) => ({ ...e, stripped: true, lease: null, nextAttemptAt: clock.now(), uncertain, lastError: { code: 'SB30004', message: errorText(error) } }));
+        const retry = await this.commit(key, token, (e) => ({
+          ...e,
+          stripped: true,
+          lease: null,
+          nextAttemptAt: clock.now(),
+          uncertain,
+          lastError: { code: 'SB30004', message: errorText(error) },
+        }));
         return !retry;
       }
       const parked = new SwitchboardError('SB30004', `Call ${entry.callId}: ${errorText(error)}`, error);
       const refusal = refusalOf(error);
-      await this.commit(key, token, (e) => ({ ...e, state: 'failed', lease: null, uncertain, lastError: { code: parked.code, message: parked.message, reason: refusal.message, fields: refusal.fields } }));
+      await this.commit(key, token, (e) => ({
+        ...e,
+        state: 'failed',
+        lease: null,
+        uncertain,
+        lastError: { code: parked.code, message: parked.message, reason: refusal.message, fields: refusal.fields },
+      }));
       logger.log('error', 'call log parked: Salesforce refused it', { callId: entry.callId, message: parked.message });
       this.emitter.emit('parked', entry.callId, parked);
       return true;
@@ -417,7 +469,6 @@ export class CallLogOutbox {
     this.emitter.emit('retrying', entry.callId, retry, nextAttemptAt);
     return true;
   }
-
 
   private timed<T>(method: string, work: Promise<T>): Promise<T> {
     return withDeadline(this.options.clock, method, this.attemptTimeoutMs, work);

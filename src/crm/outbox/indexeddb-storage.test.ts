@@ -6,9 +6,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
- 
+
 import { fileURLToPath } from 'node:url';
- 
+
 import { dirname } from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -46,7 +46,14 @@ let origin: string;
 let browser: Browser;
 
 before(async () => {
-  const bundle = await build({ stdin: { contents: HARNESS, resolveDir: here, sourcefile: 'harness.ts', loader: 'ts' }, bundle: true, format: 'esm', write: false, platform: 'browser', target: 'es2022' });
+  const bundle = await build({
+    stdin: { contents: HARNESS, resolveDir: here, sourcefile: 'harness.ts', loader: 'ts' },
+    bundle: true,
+    format: 'esm',
+    write: false,
+    platform: 'browser',
+    target: 'es2022',
+  });
   const script = bundle.outputFiles[0]!.text;
   server = createServer((req, res) => {
     if (req.url === '/harness.js') {
@@ -80,7 +87,9 @@ test('IndexedDbStorage: set/get/keys/delete, durable across a reload, update ato
     const a = await open(context);
     const b = await open(context);
     await a.evaluate(async () => {
-      const s = new (window as unknown as { IndexedDbStorage: new (o: object) => import('./indexeddb-storage.ts').IndexedDbStorage }).IndexedDbStorage({ name: 'kv-test' });
+      const s = new (window as unknown as { IndexedDbStorage: new (o: object) => import('./indexeddb-storage.ts').IndexedDbStorage }).IndexedDbStorage({
+        name: 'kv-test',
+      });
       await s.set('outbox/entry/1', { n: 1 });
       await s.set('outbox/entry/2', { n: 2 });
       await s.set('other/x', 'y');
@@ -89,18 +98,24 @@ test('IndexedDbStorage: set/get/keys/delete, durable across a reload, update ato
     await a.reload();
     await a.waitForFunction(() => typeof (window as unknown as { IndexedDbStorage?: unknown }).IndexedDbStorage === 'function');
     const afterReload = await a.evaluate(async () => {
-      const s = new (window as unknown as { IndexedDbStorage: new (o: object) => import('./indexeddb-storage.ts').IndexedDbStorage }).IndexedDbStorage({ name: 'kv-test' });
+      const s = new (window as unknown as { IndexedDbStorage: new (o: object) => import('./indexeddb-storage.ts').IndexedDbStorage }).IndexedDbStorage({
+        name: 'kv-test',
+      });
       return { one: await s.get('outbox/entry/1'), two: await s.get('outbox/entry/2'), keys: await s.keys('outbox/'), all: (await s.keys('')).sort() };
     });
     assert.deepEqual(afterReload, { one: { n: 1 }, two: undefined, keys: ['outbox/entry/1'], all: ['other/x', 'outbox/entry/1'] });
     // 2 tabs × 150 read-modify-write increments of one key, interleaved: none may be lost.
     const increment = async () => {
-      const s = new (window as unknown as { IndexedDbStorage: new (o: object) => import('./indexeddb-storage.ts').IndexedDbStorage }).IndexedDbStorage({ name: 'kv-test' });
+      const s = new (window as unknown as { IndexedDbStorage: new (o: object) => import('./indexeddb-storage.ts').IndexedDbStorage }).IndexedDbStorage({
+        name: 'kv-test',
+      });
       await Promise.all(Array.from({ length: 150 }, () => s.update('counter', (c) => (typeof c === 'number' ? c + 1 : 1))));
     };
     await Promise.all([a.evaluate(increment), b.evaluate(increment)]);
     const total = await b.evaluate(async () => {
-      const s = new (window as unknown as { IndexedDbStorage: new (o: object) => import('./indexeddb-storage.ts').IndexedDbStorage }).IndexedDbStorage({ name: 'kv-test' });
+      const s = new (window as unknown as { IndexedDbStorage: new (o: object) => import('./indexeddb-storage.ts').IndexedDbStorage }).IndexedDbStorage({
+        name: 'kv-test',
+      });
       await s.update('gone', () => 'x');
       await s.update('gone', () => undefined);
       return { counter: await s.get('counter'), gone: await s.get('gone') };
@@ -153,9 +168,16 @@ test('the outbox in two real tabs (IndexedDB + Web Locks), with failing saves an
     }
     const counts = new Map<string, number>();
     for (const t of org.tasks) counts.set(String(t.fields.CallObject), (counts.get(String(t.fields.CallObject)) ?? 0) + 1);
-    assert.deepEqual([...counts].filter(([, n]) => n > 1), [], 'no duplicates');
+    assert.deepEqual(
+      [...counts].filter(([, n]) => n > 1),
+      [],
+      'no duplicates',
+    );
     assert.equal(org.tasks.length, 120);
-    assert.ok(org.saveAttempts.some((s) => s.outcome === 'lost'), 'lost saves were injected');
+    assert.ok(
+      org.saveAttempts.some((s) => s.outcome === 'lost'),
+      'lost saves were injected',
+    );
   } finally {
     await context.close();
   }

@@ -40,7 +40,9 @@ export class IndexedDbStorage implements StoragePort {
     this.db ??= new Promise<IDBDatabase>((resolve, reject) => {
       const factory = this.factory;
       if (!factory) {
-        reject(new SwitchboardError('SB90001', 'IndexedDB is not available in this browser context (private mode, or a sandboxed frame without allow-same-origin).'));
+        reject(
+          new SwitchboardError('SB90001', 'IndexedDB is not available in this browser context (private mode, or a sandboxed frame without allow-same-origin).'),
+        );
         return;
       }
       const request = factory.open(this.name, 1);
@@ -100,23 +102,27 @@ export class IndexedDbStorage implements StoragePort {
   }
 
   async update(key: string, fn: (current: JsonValue | undefined) => JsonValue | undefined): Promise<JsonValue | undefined> {
-    return this.transaction('readwrite', (store) => new Promise<JsonValue | undefined>((resolve, reject) => {
-      const read = store.get(key) as IDBRequest<JsonValue | undefined>;
-      read.onerror = () => reject(read.error ?? new Error('IndexedDB read failed'));
-      read.onsuccess = () => {
-        let next: JsonValue | undefined;
-        try {
-          next = fn(read.result ?? undefined);
-        } catch (error) {
-          read.transaction?.abort();
-          reject(error);
-          return;
-        }
-        const write = next === undefined ? store.delete(key) : store.put(next, key);
-        write.onerror = () => reject(write.error ?? new Error('IndexedDB write failed'));
-        write.onsuccess = () => resolve(next);
-      };
-    }));
+    return this.transaction(
+      'readwrite',
+      (store) =>
+        new Promise<JsonValue | undefined>((resolve, reject) => {
+          const read = store.get(key) as IDBRequest<JsonValue | undefined>;
+          read.onerror = () => reject(read.error ?? new Error('IndexedDB read failed'));
+          read.onsuccess = () => {
+            let next: JsonValue | undefined;
+            try {
+              next = fn(read.result ?? undefined);
+            } catch (error) {
+              read.transaction?.abort();
+              reject(error);
+              return;
+            }
+            const write = next === undefined ? store.delete(key) : store.put(next, key);
+            write.onerror = () => reject(write.error ?? new Error('IndexedDB write failed'));
+            write.onsuccess = () => resolve(next);
+          };
+        }),
+    );
   }
 
   /** Closes the connection (tests; a page being torn down). */

@@ -60,8 +60,15 @@ export interface OutboxEntry {
 export function isOutboxEntry(value: unknown): value is OutboxEntry {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.callId === 'string' && typeof v.objectApiName === 'string' && typeof v.fields === 'object' && v.fields !== null &&
-    (v.state === 'pending' || v.state === 'saved' || v.state === 'failed') && typeof v.attempts === 'number' && typeof v.nextAttemptAt === 'number';
+  return (
+    typeof v.callId === 'string' &&
+    typeof v.objectApiName === 'string' &&
+    typeof v.fields === 'object' &&
+    v.fields !== null &&
+    (v.state === 'pending' || v.state === 'saved' || v.state === 'failed') &&
+    typeof v.attempts === 'number' &&
+    typeof v.nextAttemptAt === 'number'
+  );
 }
 
 export function asEntry(value: unknown): OutboxEntry | undefined {

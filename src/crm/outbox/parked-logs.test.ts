@@ -26,10 +26,13 @@ function org() {
       calls.push('create');
       await Promise.resolve();
       if (state.refusing && !fields['Description']) {
-        throw new SalesforceApiError('saveLog', [{
-          code: 'GENERIC_ERROR', description: 'Describe the call in Comments.',
-          details: { errors: [{ errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Describe the call in Comments.', fields: ['Description'] }] },
-        }]);
+        throw new SalesforceApiError('saveLog', [
+          {
+            code: 'GENERIC_ERROR',
+            description: 'Describe the call in Comments.',
+            details: { errors: [{ errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Describe the call in Comments.', fields: ['Description'] }] },
+          },
+        ]);
       }
       const id = `00T${String(tasks.size + 1).padStart(15, '0')}`;
       tasks.set(id, { ...fields });
@@ -44,14 +47,20 @@ function org() {
   return { tasks, calls, state, writer };
 }
 
-function outbox(o: ReturnType<typeof org>, storage: MemoryStorage, clock: FakeClock, owner: string, logger = silentLogger): { box: CallLogOutbox; reports: (readonly OutboxEntry[])[] } {
+function outbox(
+  o: ReturnType<typeof org>,
+  storage: MemoryStorage,
+  clock: FakeClock,
+  owner: string,
+  logger = silentLogger,
+): { box: CallLogOutbox; reports: (readonly OutboxEntry[])[] } {
   const box = new CallLogOutbox({ storage, writer: o.writer, clock, logger, owner });
   const reports: (readonly OutboxEntry[])[] = [];
   box.events.on('unsaved', (entries) => reports.push(entries));
   return { box, reports };
 }
 
-test('a refused log is reported with Salesforce\'s reason and field and whom it is about; a retry saves it once and empties it', async () => {
+test("a refused log is reported with Salesforce's reason and field and whom it is about; a retry saves it once and empties it", async () => {
   const o = org();
   const storage = new MemoryStorage();
   const clock = new FakeClock();
@@ -64,8 +73,14 @@ test('a refused log is reported with Salesforce\'s reason and field and whom it 
   assert.equal(reports.length, 1, 'reported once (a second pass reports no change)');
   const log = unsavedLogOf(reports[0]![0]!);
   assert.deepEqual(log, {
-    callId: 'call-1', direction: 'inbound', number: '+1 415 555 0134', name: 'Maria Lopez', title: FIELDS.Subject, at: 1_000,
-    reason: 'Describe the call in Comments.', fields: ['Description'],
+    callId: 'call-1',
+    direction: 'inbound',
+    number: '+1 415 555 0134',
+    name: 'Maria Lopez',
+    title: FIELDS.Subject,
+    at: 1_000,
+    reason: 'Describe the call in Comments.',
+    fields: ['Description'],
   });
   await box.drain();
   assert.equal(reports.length, 1, 'nothing changed, nothing reported');
@@ -95,7 +110,7 @@ test('a discarded log is gone for good and its discard logged; pending logs cann
   const logger = new MemoryLogger();
   const { box, reports } = outbox(o, storage, clock, 'tab-a', logger);
   await box.enqueue('call-2', 'Task', { ...FIELDS, CallObject: 'call-2' });
-  assert.equal(await box.discardParked('call-2'), false, 'still pending: not the agent\'s to drop');
+  assert.equal(await box.discardParked('call-2'), false, "still pending: not the agent's to drop");
   box.start();
   await box.drain();
   assert.equal(reports.at(-1)?.length, 1);
@@ -108,7 +123,11 @@ test('a discarded log is gone for good and its discard logged; pending logs cann
   o.state.refusing = false;
   await box.enqueue('call-3', 'Task', { ...FIELDS, CallObject: 'call-3' });
   await box.drain();
-  assert.deepEqual([...o.tasks.values()].map((t) => t['CallObject']), ['call-3'], 'the discarded log never reaches Salesforce');
+  assert.deepEqual(
+    [...o.tasks.values()].map((t) => t['CallObject']),
+    ['call-3'],
+    'the discarded log never reaches Salesforce',
+  );
   box.stop();
 });
 
@@ -123,6 +142,12 @@ test('a log another tab parked is reported by this tab at its next pass', async 
   assert.equal(b.reports.at(-1)?.[0]?.callId, 'call-4');
   assert.equal(a.reports.length, 0);
   await a.box.drain();
-  assert.deepEqual(a.reports.at(-1)?.map((e) => e.callId), ['call-4']);
-  assert.deepEqual((await a.box.parked()).map(unsavedLogOf).map((l) => l.name), ['Maria Lopez']);
+  assert.deepEqual(
+    a.reports.at(-1)?.map((e) => e.callId),
+    ['call-4'],
+  );
+  assert.deepEqual(
+    (await a.box.parked()).map(unsavedLogOf).map((l) => l.name),
+    ['Maria Lopez'],
+  );
 });

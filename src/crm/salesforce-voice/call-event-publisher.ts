@@ -96,17 +96,27 @@ export class CallEventPublisher {
     const quality = call.quality;
     if (!quality || !isLive(call.state) || this.statsSent.get(call.id) === quality) return;
     this.statsSent.set(call.id, quality);
-    const stats = new scv.StatsInfo({ packetsCount: 1000, packetsLost: Math.round(quality.packetLossPercent * 10), jitterBufferMillis: quality.jitterMs, roundTripTimeMillis: quality.roundTripMs });
-    this.publish(SCV.EVENT_TYPE.UPDATE_AUDIO_STATS, new scv.AudioStats({ callId: call.id, stats: [new scv.AudioStatsElement({ inputChannelStats: stats, outputChannelStats: stats })] }));
+    const stats = new scv.StatsInfo({
+      packetsCount: 1000,
+      packetsLost: Math.round(quality.packetLossPercent * 10),
+      jitterBufferMillis: quality.jitterMs,
+      roundTripTimeMillis: quality.roundTripMs,
+    });
+    this.publish(
+      SCV.EVENT_TYPE.UPDATE_AUDIO_STATS,
+      new scv.AudioStats({ callId: call.id, stats: [new scv.AudioStatsElement({ inputChannelStats: stats, outputChannelStats: stats })] }),
+    );
   }
 
   private completeStats(call: CallSnapshot): void {
-    if (this.statsSent.delete(call.id)) this.publish(SCV.EVENT_TYPE.UPDATE_AUDIO_STATS, new scv.AudioStats({ callId: call.id, stats: [], isAudioStatsCompleted: true }));
+    if (this.statsSent.delete(call.id))
+      this.publish(SCV.EVENT_TYPE.UPDATE_AUDIO_STATS, new scv.AudioStats({ callId: call.id, stats: [], isAudioStatsCompleted: true }));
   }
 
   private publish(eventType: string, payload: unknown): void {
     void Promise.resolve(publishEvent({ eventType, payload })).catch((error: unknown) =>
-      this.options.logger.log('error', 'could not publish a Salesforce Voice event', { eventType, error: String(error) }));
+      this.options.logger.log('error', 'could not publish a Salesforce Voice event', { eventType, error: String(error) }),
+    );
   }
 
   private consume(key: string): boolean {

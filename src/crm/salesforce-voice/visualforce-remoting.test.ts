@@ -23,7 +23,7 @@ function answering(result: unknown, event: RemotingEvent): RemotingManager & { c
 
 const sb30005 = (pattern: RegExp) => (e: unknown) => e instanceof SwitchboardError && e.code === 'SB30005' && pattern.test(e.message);
 
-test('a successful call: the action by its resolved name, unescaped and unbuffered, the answer read into the core\'s units', async () => {
+test("a successful call: the action by its resolved name, unescaped and unbuffered, the answer read into the core's units", async () => {
   const manager = answering(GOOD, { status: true, type: 'rpc', message: '' });
   const minted = await mintByRemoting(manager, 'switchboard.SwitchboardCredentials.mintForVoice');
   assert.deepEqual(minted, { username: `${EXPIRY}:1001`, password: 'c2lnbmVk', extension: '1001', expiresAt: EXPIRY * 1000, ttlSeconds: 3600 });
@@ -34,24 +34,43 @@ test('a successful call: the action by its resolved name, unescaped and unbuffer
   assert.deepEqual(options, { escape: false, buffer: false, timeout: REMOTING_TIMEOUT_MS });
 });
 
-test('the Apex method threw: SB30005 with Salesforce\'s message', async () => {
+test("the Apex method threw: SB30005 with Salesforce's message", async () => {
   const message = 'User agent@example.com has no SIP extension: an admin sets the SIP Extension field (User.SwitchboardExtension__c) on the user record.';
-  await assert.rejects(mintByRemoting(answering(null, { status: false, type: 'exception', message, where: 'Class.SwitchboardCredentials.mint: line 40' }), 'SwitchboardCredentials.mintForVoice'),
-    sb30005(/SwitchboardCredentials\.mintForVoice failed: User agent@example\.com has no SIP extension/));
+  await assert.rejects(
+    mintByRemoting(
+      answering(null, { status: false, type: 'exception', message, where: 'Class.SwitchboardCredentials.mint: line 40' }),
+      'SwitchboardCredentials.mintForVoice',
+    ),
+    sb30005(/SwitchboardCredentials\.mintForVoice failed: User agent@example\.com has no SIP extension/),
+  );
 });
 
 test('a failed call of another kind names the event type; an event without a message says so', async () => {
-  await assert.rejects(mintByRemoting(answering(undefined, { status: false, type: 'timeout' }), 'SwitchboardCredentials.mintForVoice'),
-    sb30005(/failed \(timeout\): no reason given$/));
-  await assert.rejects(mintByRemoting(answering(GOOD, { status: 'true' }), 'SwitchboardCredentials.mintForVoice'),
-    sb30005(/failed \(no event\)/), 'only status === true is success');
+  await assert.rejects(
+    mintByRemoting(answering(undefined, { status: false, type: 'timeout' }), 'SwitchboardCredentials.mintForVoice'),
+    sb30005(/failed \(timeout\): no reason given$/),
+  );
+  await assert.rejects(
+    mintByRemoting(answering(GOOD, { status: 'true' }), 'SwitchboardCredentials.mintForVoice'),
+    sb30005(/failed \(no event\)/),
+    'only status === true is success',
+  );
 });
 
 test('an answer that is no credential is refused by the shared validation', async () => {
-  await assert.rejects(mintByRemoting(answering('{"username":"1001"}', { status: true, type: 'rpc' }), 'SwitchboardCredentials.mintForVoice'), sb30005(/not a credential/));
-  await assert.rejects(mintByRemoting(answering(JSON.stringify({ error: 'no secret configured' }), { status: true, type: 'rpc' }), 'SwitchboardCredentials.mintForVoice'), sb30005(/no secret configured/));
+  await assert.rejects(
+    mintByRemoting(answering('{"username":"1001"}', { status: true, type: 'rpc' }), 'SwitchboardCredentials.mintForVoice'),
+    sb30005(/not a credential/),
+  );
+  await assert.rejects(
+    mintByRemoting(answering(JSON.stringify({ error: 'no secret configured' }), { status: true, type: 'rpc' }), 'SwitchboardCredentials.mintForVoice'),
+    sb30005(/no secret configured/),
+  );
   // escape: true would have turned the JSON's quotes into &quot;: not JSON any more.
-  await assert.rejects(mintByRemoting(answering(GOOD.replace(/"/g, '&quot;'), { status: true, type: 'rpc' }), 'SwitchboardCredentials.mintForVoice'), sb30005(/not JSON/));
+  await assert.rejects(
+    mintByRemoting(answering(GOOD.replace(/"/g, '&quot;'), { status: true, type: 'rpc' }), 'SwitchboardCredentials.mintForVoice'),
+    sb30005(/not JSON/),
+  );
 });
 
 test('no usable action: missing, empty or the unrendered Visualforce expression', async () => {
@@ -66,7 +85,11 @@ test('no usable action: missing, empty or the unrendered Visualforce expression'
 });
 
 test('a manager that throws when called rejects with SB30005', async () => {
-  const manager: RemotingManager = { invokeAction() { throw new Error('No remoting provider for action SwitchboardCredentials.mintForVoice'); } };
+  const manager: RemotingManager = {
+    invokeAction() {
+      throw new Error('No remoting provider for action SwitchboardCredentials.mintForVoice');
+    },
+  };
   await assert.rejects(mintByRemoting(manager, 'SwitchboardCredentials.mintForVoice'), sb30005(/could not be called: No remoting provider/));
 });
 

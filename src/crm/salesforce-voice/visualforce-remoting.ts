@@ -52,9 +52,18 @@ export function isResolvedAction(action: string | null | undefined): action is s
  * Calls the remote action and validates its answer. Rejects with SB30005 saying why: the page names
  * no usable action, the call failed (Salesforce's message), it timed out, or the answer is no credential.
  */
-export function mintByRemoting(manager: RemotingManager, action: string | null | undefined, timeoutMs: number = REMOTING_TIMEOUT_MS): Promise<MintedSipCredentials> {
+export function mintByRemoting(
+  manager: RemotingManager,
+  action: string | null | undefined,
+  timeoutMs: number = REMOTING_TIMEOUT_MS,
+): Promise<MintedSipCredentials> {
   if (!isResolvedAction(action)) {
-    return Promise.reject(new SwitchboardError('SB30005', `The connector page names no remote action to mint SIP credentials (meta ${VISUALFORCE_MINT_META} is ${action ? `'${action}'` : 'missing'}): host the connector in the package's SwitchboardVoice Visualforce page.`));
+    return Promise.reject(
+      new SwitchboardError(
+        'SB30005',
+        `The connector page names no remote action to mint SIP credentials (meta ${VISUALFORCE_MINT_META} is ${action ? `'${action}'` : 'missing'}): host the connector in the package's SwitchboardVoice Visualforce page.`,
+      ),
+    );
   }
   const what = action.trim();
   return new Promise<MintedSipCredentials>((resolve, reject) => {

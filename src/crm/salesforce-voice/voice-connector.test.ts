@@ -26,9 +26,20 @@ interface Wire {
 }
 
 type Payload = Record<string, unknown> & {
-  callId?: string; callType?: string; state?: string; reason?: string; phoneNumber?: string; message?: string;
-  callAttributes?: Record<string, unknown>; calls?: Payload[]; isMuted?: boolean; isCustomerOnHold?: boolean; isThirdPartyOnHold?: boolean;
-  initialCallHasEnded?: boolean; success?: boolean; isReplayedCall?: boolean;
+  callId?: string;
+  callType?: string;
+  state?: string;
+  reason?: string;
+  phoneNumber?: string;
+  message?: string;
+  callAttributes?: Record<string, unknown>;
+  calls?: Payload[];
+  isMuted?: boolean;
+  isCustomerOnHold?: boolean;
+  isThirdPartyOnHold?: boolean;
+  initialCallHasEnded?: boolean;
+  success?: boolean;
+  isReplayedCall?: boolean;
 };
 
 function config(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -83,7 +94,9 @@ async function connect(options: Setup = {}) {
   engines.push(engine);
   const saved: { filename: string; text: string }[] = [];
   const connector = new SwitchboardVoiceConnector({
-    crm, logger, settleMs: options.settleMs ?? 2000,
+    crm,
+    logger,
+    settleMs: options.settleMs ?? 2000,
     supportLog: () => 'support log line\n',
     saveLog: (filename, text) => saved.push({ filename, text }),
   });
@@ -103,7 +116,9 @@ async function connect(options: Setup = {}) {
   if (!options.origin) await started;
 
   const events = (type: string): Payload[] =>
-    wire.filter((m) => m.type === 'TELEPHONY_EVENT_DISPATCHED' && m.payload?.telephonyEventType === type).map((m) => m.payload?.telephonyEventPayload as Payload);
+    wire
+      .filter((m) => m.type === 'TELEPHONY_EVENT_DISPATCHED' && m.payload?.telephonyEventType === type)
+      .map((m) => m.payload?.telephonyEventPayload as Payload);
   const until = async (what: string, ok: () => boolean, ms = 3000) => {
     const end = Date.now() + ms;
     while (!ok()) {
@@ -126,7 +141,7 @@ type Conn = Awaited<ReturnType<typeof connect>>;
 /** HANGUP carries one call or a list of them (the base library passes on what the connector answered). */
 function hungUp(p: Payload): Payload | undefined {
   const list = p as unknown;
-  return Array.isArray(list) ? (list[0] as Payload | undefined) : p.calls?.[0] ?? p;
+  return Array.isArray(list) ? (list[0] as Payload | undefined) : (p.calls?.[0] ?? p);
 }
 
 /** Signed in (call center credentials), an inbound call offered and announced to Salesforce. */
@@ -145,15 +160,24 @@ async function talking(c: Conn) {
 }
 
 describe('Salesforce Voice connector: setup and sign-in', () => {
-  it('signs in with the call center\'s credentials and is ready: capabilities told truthfully, the softphone as the phone, no call in progress', async () => {
+  it("signs in with the call center's credentials and is ready: capabilities told truthfully, the softphone as the phone, no call in progress", async () => {
     const c = await connect();
     await c.until('CONNECTOR_READY', () => c.ready().length === 1);
     assert.deepEqual(c.events('SHOW_LOGIN'), []);
     const payload = c.ready()[0]!.payload as { capabilities: Record<string, unknown>; agentConfig: Record<string, unknown>; callInProgress: unknown };
     assert.deepEqual(
-      { mute: payload.capabilities['MUTE'], record: payload.capabilities['RECORD'], merge: payload.capabilities['MERGE'], swap: payload.capabilities['SWAP'],
-        blind: payload.capabilities['BLIND_TRANSFER'], mos: payload.capabilities['MOS'], phonebook: payload.capabilities['PHONEBOOK'], recordingUrl: payload.capabilities['SIGNED_RECORDING_URL'] },
-      { mute: true, record: false, merge: true, swap: true, blind: true, mos: true, phonebook: true, recordingUrl: false });
+      {
+        mute: payload.capabilities['MUTE'],
+        record: payload.capabilities['RECORD'],
+        merge: payload.capabilities['MERGE'],
+        swap: payload.capabilities['SWAP'],
+        blind: payload.capabilities['BLIND_TRANSFER'],
+        mos: payload.capabilities['MOS'],
+        phonebook: payload.capabilities['PHONEBOOK'],
+        recordingUrl: payload.capabilities['SIGNED_RECORDING_URL'],
+      },
+      { mute: true, record: false, merge: true, swap: true, blind: true, mos: true, phonebook: true, recordingUrl: false },
+    );
     assert.deepEqual(payload.agentConfig['PHONES'], ['SOFT_PHONE']);
     assert.equal((payload.agentConfig['SELECTED_PHONE'] as { type: string }).type, 'SOFT_PHONE');
     assert.equal(payload.callInProgress, null);
@@ -161,7 +185,7 @@ describe('Salesforce Voice connector: setup and sign-in', () => {
     assert.deepEqual(c.crm.capabilities, { screenPop: false, callLogging: false, clickToDial: false, presenceSync: false, externalWrapUp: true });
   });
 
-  it('without credentials in the call center Salesforce is asked to show the connector\'s sign-in; a wrong password is refused, the right one reports LOGIN_RESULT and readiness', async () => {
+  it("without credentials in the call center Salesforce is asked to show the connector's sign-in; a wrong password is refused, the right one reports LOGIN_RESULT and readiness", async () => {
     const c = await connect({ config: config({ '/switchboard/sipUsername': '', '/switchboard/sipPassword': '' }) });
     assert.deepEqual(await c.dispatched('SHOW_LOGIN'), { loginFrameHeight: 350 });
     assert.equal(c.ready().length, 0);
@@ -194,7 +218,9 @@ describe('Salesforce Voice connector: setup and sign-in', () => {
     await minted.until('CONNECTOR_READY', () => minted.ready().length === 1);
     assert.equal(minted.engine.state.signedInAs?.extension, '1001');
     assert.deepEqual(minted.events('SHOW_LOGIN'), []);
-    const none = await connect({ config: config({ '/switchboard/credentialScheme': 'ephemeral', '/switchboard/sipUsername': '', '/switchboard/sipPassword': '' }) });
+    const none = await connect({
+      config: config({ '/switchboard/credentialScheme': 'ephemeral', '/switchboard/sipUsername': '', '/switchboard/sipPassword': '' }),
+    });
     assert.deepEqual(await none.dispatched('ERROR'), { message: 'CAN_NOT_LOG_IN' });
   });
 
@@ -222,7 +248,7 @@ describe('Salesforce Voice connector: an inbound call', () => {
     assert.equal(connected.state, 'connected');
     assert.equal(far.status, 'active');
     await c.phone.settle();
-    assert.equal(c.events('CALL_CONNECTED').length, 1, 'the answer is reported once (the method\'s result, not also the lifecycle event)');
+    assert.equal(c.events('CALL_CONNECTED').length, 1, "the answer is reported once (the method's result, not also the lifecycle event)");
   });
 
   it('hold and resume, mute and unmute: each one toggle event; digits reach the far end', async () => {
@@ -247,7 +273,7 @@ describe('Salesforce Voice connector: an inbound call', () => {
     assert.equal(c.events('MUTE_TOGGLE').length, 2);
   });
 
-  it('the far end holding is not the agent\'s hold; hold failures are CAN_NOT_HOLD_CALL, a call Salesforce names that does not exist INVALID_PARTICIPANT', async () => {
+  it("the far end holding is not the agent's hold; hold failures are CAN_NOT_HOLD_CALL, a call Salesforce names that does not exist INVALID_PARTICIPANT", async () => {
     const c = await connect();
     const { far } = await talking(c);
     c.phone.failNext('hold');
@@ -314,7 +340,7 @@ describe('Salesforce Voice connector: an inbound call', () => {
     assert.equal(hungUp(missed)?.reason, 'ended');
   });
 
-  it('a decline that fails is CAN_NOT_DECLINE_THE_CALL; an answer that fails is the base library\'s INFO', async () => {
+  it("a decline that fails is CAN_NOT_DECLINE_THE_CALL; an answer that fails is the base library's INFO", async () => {
     const c = await connect();
     const { far } = await ringing(c);
     c.send({ type: 'DECLINE_CALL', call: { callId: 'unknown' } });
@@ -337,7 +363,7 @@ describe('Salesforce Voice connector: an inbound call', () => {
 });
 
 describe('Salesforce Voice connector: dialling', () => {
-  it('DIAL: CALL_STARTED (Outbound) as the method\'s answer, then CALL_CONNECTED when the far end answers; the far end hanging up is HANGUP', async () => {
+  it("DIAL: CALL_STARTED (Outbound) as the method's answer, then CALL_CONNECTED when the far end answers; the far end hanging up is HANGUP", async () => {
     const c = await connect();
     await c.until('ready', () => c.ready().length === 1);
     c.phone.setFarEnd('+14155550100', 'manual');
@@ -495,7 +521,7 @@ describe('Salesforce Voice connector: the agent', () => {
     assert.equal(c.engine.state.presence.status, 'available');
     c.send({ type: 'SET_AGENT_STATUS', agentStatus: 'AfterCallWork', statusInfo: { statusId: 'acw' } });
     await c.dispatched('SET_AGENT_STATUS_RESULT', 3);
-    assert.equal(c.engine.state.presence.status, 'available', 'after-call work is Salesforce\'s state');
+    assert.equal(c.engine.state.presence.status, 'available', "after-call work is Salesforce's state");
     c.send({ type: 'SET_AGENT_STATUS', agentStatus: 42, statusInfo: {} });
     assert.deepEqual(await c.dispatched('SET_AGENT_STATUS_RESULT', 4), { success: false });
     assert.deepEqual(await c.dispatched('ERROR'), { message: 'INVALID_AGENT_STATUS' });
@@ -522,7 +548,10 @@ describe('Salesforce Voice connector: the agent', () => {
     assert.deepEqual(await c.dispatched('ERROR'), { message: 'CAN_NOT_SET_AGENT_CONFIG' });
     c.send({ type: 'GET_PHONE_CONTACTS', filter: { contains: 'bob' } });
     const contacts = await c.dispatched('PHONE_CONTACTS');
-    assert.deepEqual((contacts['contacts'] as Payload[]).map((x) => [x['name'], x['phoneNumber'], x['type']]), [['Bob Builder', '1002', 'PhoneBook']]);
+    assert.deepEqual(
+      (contacts['contacts'] as Payload[]).map((x) => [x['name'], x['phoneNumber'], x['type']]),
+      [['Bob Builder', '1002', 'PhoneBook']],
+    );
     c.send({ type: 'GET_PHONE_CONTACTS' });
     assert.equal(((await c.dispatched('PHONE_CONTACTS', 2))['contacts'] as Payload[]).length, 2);
   });
@@ -539,7 +568,7 @@ describe('Salesforce Voice connector: the agent', () => {
     assert.equal(c.engine.state.phase, 'signed-out');
   });
 
-  it('DOWNLOAD_VENDOR_LOGS saves the support log with the library\'s log; LOG and MESSAGE go to the connector\'s log', async () => {
+  it("DOWNLOAD_VENDOR_LOGS saves the support log with the library's log; LOG and MESSAGE go to the connector's log", async () => {
     const c = await connect();
     await c.until('ready', () => c.ready().length === 1);
     c.send({ type: 'LOG', logLevel: 'ERROR', logMessage: 'from Salesforce', payload: { a: 1 } });
@@ -557,7 +586,16 @@ describe('Salesforce Voice connector: the agent', () => {
 describe('Salesforce Voice connector: calls that outlive the page, and call quality', () => {
   it('AGENT_AVAILABLE replays the calls in progress; a call a reload took back is not announced again, only replayed', async () => {
     const answeredAt = Date.now() - 60_000;
-    const left: ReattachingCall = { callId: 'sip-call-id-1@pbx', direction: 'inbound', internal: false, remote: { number: '+14155550134' }, answeredAt, leftAt: Date.now(), held: true, muted: false };
+    const left: ReattachingCall = {
+      callId: 'sip-call-id-1@pbx',
+      direction: 'inbound',
+      internal: false,
+      remote: { number: '+14155550134' },
+      answeredAt,
+      leftAt: Date.now(),
+      held: true,
+      muted: false,
+    };
     const c = await connect({ reattaching: [left] });
     await c.until('ready', () => c.ready().length === 1);
     const inProgress = (c.ready()[0]!.payload as { callInProgress: Payload }).callInProgress;
@@ -579,7 +617,7 @@ describe('Salesforce Voice connector: calls that outlive the page, and call qual
     assert.equal(replay.isReplayedCall, true);
   });
 
-  it('quality measured during the call becomes audio stats; the base library reports the call\'s MOS when it ends', async () => {
+  it("quality measured during the call becomes audio stats; the base library reports the call's MOS when it ends", async () => {
     const c = await connect();
     const { far } = await talking(c);
     far.reportQuality({ packetLossPercent: 1, jitterMs: 20, roundTripMs: 120, mos: 4.1 });

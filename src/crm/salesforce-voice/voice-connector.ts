@@ -150,15 +150,20 @@ export class SwitchboardVoiceConnector extends scv.VendorConnector {
   override async swap(callToHold: CallRef, callToResume: CallRef): Promise<InstanceType<typeof scv.HoldToggleResult>> {
     const hold = this.callIdOf(callToHold, 'SWAP_PARTICIPANTS');
     const resume = this.callIdOf(callToResume, 'SWAP_PARTICIPANTS');
-    const state = await this.run({ type: 'swap', callId: resume }, this.holdsOfAll(),
-      (s) => this.find(s, resume)?.state === 'active' && this.find(s, hold)?.state !== 'active');
+    const state = await this.run(
+      { type: 'swap', callId: resume },
+      this.holdsOfAll(),
+      (s) => this.find(s, resume)?.state === 'active' && this.find(s, hold)?.state !== 'active',
+    );
     if (this.find(state, hold)?.state === 'active') throw new Error(`SWAP_PARTICIPANTS: call '${hold}' is still active.`);
     return this.holdResult();
   }
 
   override async conference(calls: unknown): Promise<InstanceType<typeof scv.HoldToggleResult>> {
     const live = this.engine().state.calls.filter((c) => c.state === 'active' || c.state === 'held');
-    const named = Array.isArray(calls) ? calls.map((c: CallRef) => (typeof c?.callId === 'string' ? c.callId : undefined)).filter((id): id is string => !!id && live.some((l) => l.id === id)) : [];
+    const named = Array.isArray(calls)
+      ? calls.map((c: CallRef) => (typeof c?.callId === 'string' ? c.callId : undefined)).filter((id): id is string => !!id && live.some((l) => l.id === id))
+      : [];
     // Salesforce merges everyone on the line; the calls it names are a subset when it knows fewer.
     const ids = named.length >= 2 ? named : live.map((c) => c.id);
     await this.run({ type: 'conference', callIds: ids }, [...this.holdsOfAll(), ...ids.map((id) => `conferenced:${id}`)]);
@@ -192,8 +197,11 @@ export class SwitchboardVoiceConnector extends scv.VendorConnector {
     const parent = this.require(parentId);
     if (isBlindTransfer === true) {
       // The base library answers Salesforce with HANGUP for the call itself.
-      const state = await this.run({ type: 'blind-transfer', callId: parentId, target: number }, [`hold:${parentId}`, `ended:${parentId}`, `wrap-up-started:${parentId}`],
-        (s) => this.find(s, parentId)?.state !== 'transferring');
+      const state = await this.run(
+        { type: 'blind-transfer', callId: parentId, target: number },
+        [`hold:${parentId}`, `ended:${parentId}`, `wrap-up-started:${parentId}`],
+        (s) => this.find(s, parentId)?.state !== 'transferring',
+      );
       const after = this.find(state, parentId);
       if (after && isLive(after.state)) {
         const why = state.lastError ? ` (${state.lastError.message})` : '';
@@ -218,8 +226,12 @@ export class SwitchboardVoiceConnector extends scv.VendorConnector {
 
   // ── agent ────────────────────────────────────────────────────────────────────────────────
 
-  override async setAgentStatus(agentStatus: unknown, statusInfo?: { statusId?: string; statusApiName?: string; statusName?: string }): Promise<InstanceType<typeof scv.GenericResult>> {
-    if (typeof agentStatus !== 'string') throw scvError(SCV.ERROR_TYPE.INVALID_AGENT_STATUS, `SET_AGENT_STATUS: agentStatus must be a string, got ${typeof agentStatus}.`);
+  override async setAgentStatus(
+    agentStatus: unknown,
+    statusInfo?: { statusId?: string; statusApiName?: string; statusName?: string },
+  ): Promise<InstanceType<typeof scv.GenericResult>> {
+    if (typeof agentStatus !== 'string')
+      throw scvError(SCV.ERROR_TYPE.INVALID_AGENT_STATUS, `SET_AGENT_STATUS: agentStatus must be a string, got ${typeof agentStatus}.`);
     let wanted;
     try {
       wanted = presenceForOmniStatus(agentStatus, statusInfo ?? {});
@@ -247,7 +259,8 @@ export class SwitchboardVoiceConnector extends scv.VendorConnector {
 
   override async setAgentConfig(config: { selectedPhone?: { type?: unknown } } | undefined): Promise<InstanceType<typeof scv.GenericResult>> {
     const type = config?.selectedPhone?.type;
-    if (type !== SCV.PHONE_TYPE.SOFT_PHONE) throw scvError(SCV.ERROR_TYPE.CAN_NOT_SET_AGENT_CONFIG, `SET_AGENT_CONFIG: only the softphone is supported, got ${String(type)}.`);
+    if (type !== SCV.PHONE_TYPE.SOFT_PHONE)
+      throw scvError(SCV.ERROR_TYPE.CAN_NOT_SET_AGENT_CONFIG, `SET_AGENT_CONFIG: only the softphone is supported, got ${String(type)}.`);
     return new scv.GenericResult({ success: true });
   }
 
@@ -271,7 +284,10 @@ export class SwitchboardVoiceConnector extends scv.VendorConnector {
     const directory = this.engine().state.settings?.directory ?? [];
     const contacts = directory
       .filter((d) => !contains || d.name.toLowerCase().includes(contains) || d.extension.includes(contains))
-      .map((d) => new scv.Contact({ id: d.extension, type: SCV.CONTACT_TYPE.PHONEBOOK as 'PhoneBook', name: d.name, phoneNumber: d.extension, extension: d.extension }));
+      .map(
+        (d) =>
+          new scv.Contact({ id: d.extension, type: SCV.CONTACT_TYPE.PHONEBOOK as 'PhoneBook', name: d.name, phoneNumber: d.extension, extension: d.extension }),
+      );
     return new scv.PhoneContactsResult({ contacts, contactTypes: [SCV.CONTACT_TYPE.PHONEBOOK] });
   }
 
@@ -281,7 +297,11 @@ export class SwitchboardVoiceConnector extends scv.VendorConnector {
 
   override logMessageToVendor(logLevel: unknown, message: unknown, payload?: unknown): void {
     const level = (typeof logLevel === 'string' && LOG_LEVELS[logLevel.toUpperCase()]) || 'info';
-    this.options.logger.log(level, `Salesforce Voice: ${String(message)}`, payload === undefined ? undefined : { payload: JSON.stringify(payload) ?? String(payload) });
+    this.options.logger.log(
+      level,
+      `Salesforce Voice: ${String(message)}`,
+      payload === undefined ? undefined : { payload: JSON.stringify(payload) ?? String(payload) },
+    );
   }
 
   override downloadLogs(logs?: unknown): void {
@@ -382,7 +402,9 @@ export class SwitchboardVoiceConnector extends scv.VendorConnector {
   }
 
   private holdsOfAll(): string[] {
-    return this.engine().state.calls.filter((c) => isLive(c.state)).map((c) => `hold:${c.id}`);
+    return this.engine()
+      .state.calls.filter((c) => isLive(c.state))
+      .map((c) => `hold:${c.id}`);
   }
 
   private holdResult(): InstanceType<typeof scv.HoldToggleResult> {
@@ -391,8 +413,9 @@ export class SwitchboardVoiceConnector extends scv.VendorConnector {
 
   private async setMuted(muted: boolean): Promise<InstanceType<typeof scv.MuteToggleResult>> {
     const { state } = this.engine();
-    const call = state.calls.find((c) => c.id === state.activeCallId && (c.state === 'active' || c.state === 'held' || c.state === 'transferring'))
-      ?? state.calls.find((c) => c.state === 'active');
+    const call =
+      state.calls.find((c) => c.id === state.activeCallId && (c.state === 'active' || c.state === 'held' || c.state === 'transferring')) ??
+      state.calls.find((c) => c.state === 'active');
     if (!call) throw new Error(`${muted ? 'MUTE' : 'UNMUTE'}: no call to ${muted ? 'mute' : 'unmute'}.`);
     await this.run({ type: 'mute', callId: call.id, muted }, [`mute:${call.id}`]);
     return new scv.MuteToggleResult({ isMuted: muted });

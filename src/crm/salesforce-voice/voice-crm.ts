@@ -6,8 +6,18 @@
  * (`callLifecycle`). The VendorConnector (voice-connector.ts) is the other half.
  */
 import {
-  Emitter, type CallLifecycleEvent, type CallLogEntry, type ConnectorSettings, type CrmCapabilities, type CrmEvents, type CrmPort,
-  type EngineHandle, type MintedSipCredentials, type PresenceState, type RecordRef, type ScreenPopOutcome,
+  Emitter,
+  type CallLifecycleEvent,
+  type CallLogEntry,
+  type ConnectorSettings,
+  type CrmCapabilities,
+  type CrmEvents,
+  type CrmPort,
+  type EngineHandle,
+  type MintedSipCredentials,
+  type PresenceState,
+  type RecordRef,
+  type ScreenPopOutcome,
 } from '../../core/index.ts';
 import { deferred } from './deferred.ts';
 import { voiceSettings } from './voice-settings.ts';
@@ -83,7 +93,7 @@ export class VoiceCrm implements CrmPort {
 
   // Salesforce Voice does these itself; with the capabilities off the engine never asks for them.
   async screenPop(): Promise<ScreenPopOutcome> {
-    return { kind: 'skipped', records: [], explanation: ['Salesforce Voice pops the caller\'s records itself.'] };
+    return { kind: 'skipped', records: [], explanation: ["Salesforce Voice pops the caller's records itself."] };
   }
 
   async openRecord(_record: RecordRef): Promise<void> {}

@@ -19,7 +19,13 @@ describe('voiceSettings (SETUP_CONNECTOR connectorConfig → ConnectorSettings)'
   });
 
   it('after-call work follows isACWAllowed, with no time limit of the engine; any Omni status id is an away reason', () => {
-    const on = voiceSettings({ ...BASE, isACWAllowed: true, '/switchboard/wrapUpEnabled': 'false', '/switchboard/wrapUpSeconds': '30', '/switchboard/awayReasons': 'lunch:Lunch' });
+    const on = voiceSettings({
+      ...BASE,
+      isACWAllowed: true,
+      '/switchboard/wrapUpEnabled': 'false',
+      '/switchboard/wrapUpSeconds': '30',
+      '/switchboard/awayReasons': 'lunch:Lunch',
+    });
     assert.deepEqual(on.wrapUp, { enabled: true, timeLimitSeconds: 0 });
     assert.deepEqual(on.awayReasons, []);
     assert.equal(voiceSettings({ ...BASE, isACWAllowed: 'false' }).wrapUp.enabled, false);
@@ -27,8 +33,14 @@ describe('voiceSettings (SETUP_CONNECTOR connectorConfig → ConnectorSettings)'
   });
 
   it('refuses what is not a map of items, and names every unusable item', () => {
-    for (const bad of [null, 'x', ['a'], 42]) assert.throws(() => voiceSettings(bad), (e: unknown) => e instanceof SwitchboardError && e.code === 'SB10001' && /connectorConfig must be an object/.test(e.message));
-    assert.throws(() => voiceSettings({ '/switchboard/sipWebSocketUrl': 'nope', '/switchboard/sipDomain': 'x', ignored: { nested: 1 } }),
-      (e: unknown) => e instanceof Error && /reqInternalName/.test(e.message) && /sipWebSocketUrl/.test(e.message));
+    for (const bad of [null, 'x', ['a'], 42])
+      assert.throws(
+        () => voiceSettings(bad),
+        (e: unknown) => e instanceof SwitchboardError && e.code === 'SB10001' && /connectorConfig must be an object/.test(e.message),
+      );
+    assert.throws(
+      () => voiceSettings({ '/switchboard/sipWebSocketUrl': 'nope', '/switchboard/sipDomain': 'x', ignored: { nested: 1 } }),
+      (e: unknown) => e instanceof Error && /reqInternalName/.test(e.message) && /sipWebSocketUrl/.test(e.message),
+    );
   });
 });

@@ -33,9 +33,12 @@ test('a case number from the IVR pops that Case, before any phone search', async
   const { policy, org, searches } = setup();
   const outcome = await policy.pop(inbound('+14155550134', { caseNumber: '00001042' }));
   assert.equal(outcome.kind, 'single');
-  assert.deepEqual(outcome.records.map((r) => [r.objectType, r.id]), [['Case', '500000000000000001']]);
+  assert.deepEqual(
+    outcome.records.map((r) => [r.objectType, r.id]),
+    [['Case', '500000000000000001']],
+  );
   assert.deepEqual(org.pops, [{ type: 'sobject', params: { recordId: '500000000000000001' } }]);
-  assert.deepEqual(searches(), ['00001042'], 'the caller\'s number was not needed');
+  assert.deepEqual(searches(), ['00001042'], "the caller's number was not needed");
   assert.match(outcome.explanation.join('\n'), /Case Engine jammed \(500000000000000001\) found from the IVR's case number; popped it/);
 });
 
@@ -64,7 +67,10 @@ test('a number matching one record pops it through the layout (SCREEN_POP_DATA u
   const { policy, org, searches, surface } = setup();
   const outcome = await policy.pop(inbound('415-555-0134'));
   assert.equal(outcome.kind, 'single');
-  assert.deepEqual(outcome.records.map((r) => r.id), ['003000000000000001']);
+  assert.deepEqual(
+    outcome.records.map((r) => r.id),
+    ['003000000000000001'],
+  );
   assert.deepEqual(searches(), ['4155550134'], 'one round trip: the phone search matches every format');
   const popped = surface.calls.filter((c) => c.method === 'popDeferred').map((c) => c.args[0]);
   assert.deepEqual(popped, [{ type: 'sobject', params: { recordId: '003000000000000001' } }]);
@@ -73,10 +79,12 @@ test('a number matching one record pops it through the layout (SCREEN_POP_DATA u
 });
 
 test('one search finds a number stored in another format, either way round', async () => {
-  const org = new FakeOrg({ records: [
-    { id: '003000000000000009', objectType: 'Contact', name: 'Nat Ional', phones: ['415.555.0101'] },
-    { id: '003000000000000010', objectType: 'Contact', name: 'Inter National', phones: ['+1 415 555 0102'] },
-  ] });
+  const org = new FakeOrg({
+    records: [
+      { id: '003000000000000009', objectType: 'Contact', name: 'Nat Ional', phones: ['415.555.0101'] },
+      { id: '003000000000000010', objectType: 'Contact', name: 'Inter National', phones: ['+1 415 555 0102'] },
+    ],
+  });
   const { policy, searches } = setup(org);
   const e164Caller = await policy.pop(inbound('+1 415 555 0101'));
   assert.equal(e164Caller.kind, 'single');
@@ -124,7 +132,7 @@ test('a shared number gives multiple: no navigation, the records listed for the 
   assert.match(outcome.explanation.at(-1)!, /2 matches .*no pop, the agent chooses/);
 });
 
-test('an unknown number opens the layout\'s new-record form with the number prefilled', async () => {
+test("an unknown number opens the layout's new-record form with the number prefilled", async () => {
   const { policy, org } = setup();
   const outcome = await policy.pop(inbound('+14155550000'));
   assert.equal(outcome.kind, 'none');
@@ -176,15 +184,24 @@ test('a failing search by IVR data falls back to the number; if the number searc
 });
 
 test('a Case popped from the IVR brings its contact: the log will name the person beside the Case', async () => {
-  const org = new FakeOrg({ records: [
-    ...RECORDS.filter((r) => r.objectType !== 'Case'),
-    { id: '500000000000000001', objectType: 'Case', name: 'Engine jammed', fields: { CaseNumber: '00001042', ContactId: '003000000000000001' } },
-  ] });
+  const org = new FakeOrg({
+    records: [
+      ...RECORDS.filter((r) => r.objectType !== 'Case'),
+      { id: '500000000000000001', objectType: 'Case', name: 'Engine jammed', fields: { CaseNumber: '00001042', ContactId: '003000000000000001' } },
+    ],
+  });
   const { policy, surface } = setup(org);
   const outcome = await policy.pop(inbound('+14155559999', { caseNumber: '00001042' }));
-  assert.deepEqual(outcome.records.map((r) => r.id), ['500000000000000001'], 'the Case is the one match');
+  assert.deepEqual(
+    outcome.records.map((r) => r.id),
+    ['500000000000000001'],
+    'the Case is the one match',
+  );
   assert.deepEqual(outcome.related, [{ id: '003000000000000001', objectType: 'Contact', name: 'Ada Lovelace' }]);
-  assert.deepEqual(surface.calls.filter((c) => c.method === 'runApex').map((c) => c.args), [['SwitchboardRecords', 'caseContact', 'caseId=500000000000000001']]);
+  assert.deepEqual(
+    surface.calls.filter((c) => c.method === 'runApex').map((c) => c.args),
+    [['SwitchboardRecords', 'caseContact', 'caseId=500000000000000001']],
+  );
   assert.match(outcome.explanation.join('\n'), /the Case's contact is Ada Lovelace \(003000000000000001\)/);
 });
 
@@ -200,13 +217,18 @@ test('a Case without a contact, or an org without the Apex class, still pops the
   assert.match(missing.explanation.join('\n'), /the Case's contact could not be read .*SwitchboardRecords Apex class deployed/);
 });
 
-test('a keypad-dialled number is searched in the layout\'s outbound section', async () => {
+test("a keypad-dialled number is searched in the layout's outbound section", async () => {
   const { policy, surface } = setup();
   const outcome = await policy.pop({ callId: 'c2', direction: 'outbound', remote: { number: '(415) 555-0134', e164: '+14155550134' }, attachedData: {} });
   assert.equal(outcome.kind, 'single');
   assert.equal(outcome.records[0]?.name, 'Ada Lovelace');
   // The outbound section pops nothing, so one search-and-pop request does it (it navigates nowhere).
-  assert.deepEqual(surface.calls.filter((c) => c.method === 'deferredSearch' || c.method === 'searchAndPop').map((c) => [c.method, (c.args[0] as { callType: string }).callType]), [['searchAndPop', 'outbound']]);
+  assert.deepEqual(
+    surface.calls
+      .filter((c) => c.method === 'deferredSearch' || c.method === 'searchAndPop')
+      .map((c) => [c.method, (c.args[0] as { callType: string }).callType]),
+    [['searchAndPop', 'outbound']],
+  );
 });
 
 /** The default layout, but several matches pop nothing ("Don't pop"): the panel's chooser is the choice. */
@@ -226,7 +248,7 @@ test('one request per pop where the layout pops nothing for several matches: one
   assert.match(outcome.explanation.join('\n'), /1 match, Contact Ada Lovelace .*popped it \(search and pop in one request\)/);
 });
 
-test('one request per pop: no match runs the layout\'s new-record action with the number prefilled; several open nothing', async () => {
+test("one request per pop: no match runs the layout's new-record action with the number prefilled; several open nothing", async () => {
   const { policy, org, surface } = setup(oneStepOrg());
   const none = await policy.pop(inbound('+16505550123'));
   assert.equal(none.kind, 'none');
@@ -248,7 +270,11 @@ test('one request per pop is not used for call waiting (navigate false) nor wher
   assert.deepEqual(methods(waiting.surface), ['deferredSearch']);
   const searchPage = setup();
   await searchPage.policy.pop(inbound('+14155550134'));
-  assert.deepEqual(methods(searchPage.surface), ['deferredSearch', 'popDeferred'], 'the layout pops a search page on several matches: the deferred form keeps the choice in the panel');
+  assert.deepEqual(
+    methods(searchPage.surface),
+    ['deferredSearch', 'popDeferred'],
+    'the layout pops a search page on several matches: the deferred form keeps the choice in the panel',
+  );
 });
 
 test('navigate false (call waiting): the same searches find the same records, and nothing opens', async () => {

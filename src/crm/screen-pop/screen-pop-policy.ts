@@ -68,7 +68,12 @@ export class ScreenPopPolicy {
     return this.section(callType, explanation).then((section) => this.search(request, callType, section, explanation));
   }
 
-  private async search(request: ScreenPopRequest, callType: SearchCallType, section: LayoutSection | undefined, explanation: string[]): Promise<ScreenPopOutcome> {
+  private async search(
+    request: ScreenPopRequest,
+    callType: SearchCallType,
+    section: LayoutSection | undefined,
+    explanation: string[],
+  ): Promise<ScreenPopOutcome> {
     for (const lookup of ATTACHED_LOOKUPS) {
       const value = request.attachedData[lookup.key]?.trim();
       if (!value) continue;
@@ -91,14 +96,17 @@ export class ScreenPopPolicy {
 
   private async section(callType: SearchCallType, explanation: string[]): Promise<LayoutSection | undefined> {
     if (!this.layout) {
-      const fetching: Promise<SoftphoneLayout | undefined> = this.options.surface.softphoneLayout().then((layout) => {
-        if (this.layout === fetching) this.knownLayout = layout;
-        return layout;
-      }, (error: unknown) => {
-        this.options.logger.log('warn', 'getSoftphoneLayout failed', { error: String(error) });
-        if (this.layout === fetching) this.layout = undefined; // try again next call
-        return undefined;
-      });
+      const fetching: Promise<SoftphoneLayout | undefined> = this.options.surface.softphoneLayout().then(
+        (layout) => {
+          if (this.layout === fetching) this.knownLayout = layout;
+          return layout;
+        },
+        (error: unknown) => {
+          this.options.logger.log('warn', 'getSoftphoneLayout failed', { error: String(error) });
+          if (this.layout === fetching) this.layout = undefined; // try again next call
+          return undefined;
+        },
+      );
       this.layout = fetching;
     }
     const layout = await this.layout;
@@ -107,7 +115,12 @@ export class ScreenPopPolicy {
   }
 
   private async byAttachedData(
-    lookup: (typeof ATTACHED_LOOKUPS)[number], value: string, callType: SearchCallType, section: LayoutSection | undefined, explanation: string[], navigate: boolean,
+    lookup: (typeof ATTACHED_LOOKUPS)[number],
+    value: string,
+    callType: SearchCallType,
+    section: LayoutSection | undefined,
+    explanation: string[],
+    navigate: boolean,
   ): Promise<ScreenPopOutcome | undefined> {
     if (value.length < 3) {
       explanation.push(`${lookup.label} '${value}' from the IVR is too short to search (3 characters minimum)`);
@@ -160,14 +173,20 @@ export class ScreenPopPolicy {
     }
   }
 
-  private async byNumber(request: ScreenPopRequest, callType: SearchCallType, section: LayoutSection | undefined, explanation: string[]): Promise<ScreenPopOutcome> {
+  private async byNumber(
+    request: ScreenPopRequest,
+    callType: SearchCallType,
+    section: LayoutSection | undefined,
+    explanation: string[],
+  ): Promise<ScreenPopOutcome> {
     const { search } = phoneForms(request.remote);
     if (!search) {
       explanation.push('no caller number to search (anonymous or withheld); no screen pop');
       return { kind: 'skipped', records: [], explanation };
     }
     const newObject = section ? noMatchNewRecordObject(section) : undefined;
-    const defaults: Record<string, string> | undefined = newObject && this.options.surface.kind !== 'classic' ? { [PHONE_FIELD[newObject] ?? 'Phone']: search } : undefined;
+    const defaults: Record<string, string> | undefined =
+      newObject && this.options.surface.kind !== 'classic' ? { [PHONE_FIELD[newObject] ?? 'Phone']: search } : undefined;
 
     // One search: a failure rejects the pop, as nothing is known, so nothing may be popped (not even the no-match form).
     let searchResult: NumberSearch;
@@ -189,7 +208,9 @@ export class ScreenPopPolicy {
     if (records.length === 1) {
       const record = records[0]!;
       if (!hasPopData) {
-        explanation.push(`${searched}: 1 match, ${record.objectType} ${describe(record)}; not popped (the softphone layout has no single-match pop for ${callType} calls)`);
+        explanation.push(
+          `${searched}: 1 match, ${record.objectType} ${describe(record)}; not popped (the softphone layout has no single-match pop for ${callType} calls)`,
+        );
         return { kind: 'single', records, explanation };
       }
       if (request.navigate === false) {
@@ -201,7 +222,9 @@ export class ScreenPopPolicy {
       return { kind: 'single', records, explanation };
     }
     if (records.length > 1) {
-      explanation.push(`${searched}: ${records.length} matches (${records.map((r) => `${r.objectType} ${describe(r)}`).join(', ')}); no pop, the agent chooses`);
+      explanation.push(
+        `${searched}: ${records.length} matches (${records.map((r) => `${r.objectType} ${describe(r)}`).join(', ')}); no pop, the agent chooses`,
+      );
       return { kind: 'multiple', records, explanation };
     }
     if (section && objects.length === 0) explanation.push(`the softphone layout lists no objects for ${callType} calls, so nothing can match`);
@@ -215,7 +238,11 @@ export class ScreenPopPolicy {
     }
     await pop();
     if (newObject) {
-      const shown = defaults ? ` with ${Object.entries(defaults).map(([k, v]) => `${k}=${v}`).join(', ')} prefilled` : '';
+      const shown = defaults
+        ? ` with ${Object.entries(defaults)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ')} prefilled`
+        : '';
       explanation.push(`${searched}: no match; opened a new ${newObject}${shown} (softphone layout's no-match action)`);
       return { kind: 'none', records: [], newRecord: { objectType: newObject, defaults: defaults ?? {} }, explanation };
     }
@@ -237,7 +264,12 @@ export class ScreenPopPolicy {
       const records = await surface.searchAndPop(req);
       const rules = section.screenPopSettings;
       const popsFor = (rule: ScreenPopSetting | undefined): boolean => rule !== undefined && rule.screenPopType !== 'DoNotPop';
-      return { records, layoutPops: (n) => (n === 0 ? popsFor(rules.NoMatch) : n === 1 && popsFor(rules.SingleMatch)), pop: async () => {}, how: ' (search and pop in one request)' };
+      return {
+        records,
+        layoutPops: (n) => (n === 0 ? popsFor(rules.NoMatch) : n === 1 && popsFor(rules.SingleMatch)),
+        pop: async () => {},
+        how: ' (search and pop in one request)',
+      };
     }
     const result = await surface.deferredSearch(req);
     const hasPopData = result.popData !== undefined && result.popData !== null;

@@ -23,13 +23,15 @@ export function callbackCall<R, T>(
       fn();
     };
     try {
-      invoke((response) => settle(() => {
-        try {
-          resolve(read(response));
-        } catch (error) {
-          reject(error);
-        }
-      }));
+      invoke((response) =>
+        settle(() => {
+          try {
+            resolve(read(response));
+          } catch (error) {
+            reject(error);
+          }
+        }),
+      );
     } catch (thrown) {
       settle(() => reject(thrownError(method, thrown)));
       return;

@@ -20,7 +20,10 @@ export const CLASSIC_LIBRARY_PATH = `/support/api/${OPEN_CTI_API_VERSION}.0/inte
 export function readOrigin(search: string, param: string): string {
   const value = new URLSearchParams(search).get(param);
   if (!value) {
-    throw new SwitchboardError('SB30001', `The softphone URL has no '${param}' parameter: Salesforce adds it when it loads the softphone as the Call Center's adapter URL. Open the softphone from Salesforce, not directly.`);
+    throw new SwitchboardError(
+      'SB30001',
+      `The softphone URL has no '${param}' parameter: Salesforce adds it when it loads the softphone as the Call Center's adapter URL. Open the softphone from Salesforce, not directly.`,
+    );
   }
   let url: URL;
   try {
@@ -78,7 +81,13 @@ export function loadLibrary(options: LoadScriptOptions): Promise<void> {
     const script = doc.createElement('script');
     script.async = true;
     script.onload = () => {
-      if (errors.length) finish(new SwitchboardError('SB30001', `${what} (${src}) failed to initialise: ${errors.join('; ')}. Check that the softphone is the Call Center's adapter URL, in the Salesforce softphone frame, over the same protocol as Salesforce.`));
+      if (errors.length)
+        finish(
+          new SwitchboardError(
+            'SB30001',
+            `${what} (${src}) failed to initialise: ${errors.join('; ')}. Check that the softphone is the Call Center's adapter URL, in the Salesforce softphone frame, over the same protocol as Salesforce.`,
+          ),
+        );
       else if (!options.ready()) finish(new SwitchboardError('SB30001', `${src} loaded but did not create ${what}; is this the Open CTI library?`));
       else finish();
     };

@@ -8,7 +8,13 @@ test('a Case from a search is named by its number, never by its Id', () => {
     '0035g00000AbCdEAAV': { Id: '0035g00000AbCdEAAV', RecordType: 'Contact', Name: 'Maria Lopez', Phone: '(415) 555-0134' },
     SCREEN_POP_DATA: { type: 'sobject', params: { recordId: '5005g00000AbCdEAAV' } },
   });
-  assert.deepEqual(records.map((r) => [r.objectType, r.name]), [['Case', '00001026'], ['Contact', 'Maria Lopez']]);
+  assert.deepEqual(
+    records.map((r) => [r.objectType, r.name]),
+    [
+      ['Case', '00001026'],
+      ['Contact', 'Maria Lopez'],
+    ],
+  );
   assert.equal(records[0]?.fields?.Subject, 'Router keeps rebooting', 'the other display fields stay as details');
 });
 

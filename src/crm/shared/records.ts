@@ -22,7 +22,12 @@ const RESERVED_KEYS = new Set(['SCREEN_POP_DATA', 'screenPopUrl']);
  * include it.
  */
 const NAME_FIELDS: Readonly<Record<string, string>> = {
-  Case: 'CaseNumber', Contract: 'ContractNumber', Order: 'OrderNumber', Solution: 'SolutionName', Task: 'Subject', Event: 'Subject',
+  Case: 'CaseNumber',
+  Contract: 'ContractNumber',
+  Order: 'OrderNumber',
+  Solution: 'SolutionName',
+  Task: 'Subject',
+  Event: 'Subject',
 };
 
 /**
@@ -46,9 +51,14 @@ export function recordsFromSearchResult(result: unknown): RecordRef[] {
       if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') fields[k] = String(v);
     }
     const nameField = NAME_FIELDS[objectType];
-    const name = typeof entry.Name === 'string' ? entry.Name
-      : typeof entry.displayName === 'string' ? entry.displayName
-        : nameField && typeof entry[nameField] === 'string' && entry[nameField] !== '' ? entry[nameField] : undefined;
+    const name =
+      typeof entry.Name === 'string'
+        ? entry.Name
+        : typeof entry.displayName === 'string'
+          ? entry.displayName
+          : nameField && typeof entry[nameField] === 'string' && entry[nameField] !== ''
+            ? entry[nameField]
+            : undefined;
     out.push({ id, objectType, ...(name !== undefined ? { name } : {}), ...(Object.keys(fields).length ? { fields } : {}) });
   }
   return out;

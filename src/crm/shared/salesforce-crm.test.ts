@@ -10,13 +10,30 @@ import { testSettings } from '../testing/test-fixtures.ts';
 import { SalesforceCrm, type NumberFormatter } from './salesforce-crm.ts';
 
 function entry(callId: string, direction: CallLogEntry['direction'], remote: Party): CallLogEntry {
-  return { callId, direction, remote, startedAt: 0, endedAt: 1000, durationSeconds: 1, holdSeconds: 0, endReason: 'remote-hangup', notes: '', attachedData: {} };
+  return {
+    callId,
+    direction,
+    remote,
+    startedAt: 0,
+    endedAt: 1000,
+    durationSeconds: 1,
+    holdSeconds: 0,
+    endReason: 'remote-hangup',
+    notes: '',
+    attachedData: {},
+  };
 }
 
 /** Logs an inbound call as the phone system sent the number and an outbound one as the agent typed it; answers both subjects. */
 async function subjects(formatNumber?: NumberFormatter): Promise<string[]> {
   const org = new FakeOrg();
-  const crm = new SalesforceCrm({ surface: new FakeSurface(org), storage: new MemoryStorage(), clock: new FakeClock(), logger: silentLogger, ...(formatNumber ? { formatNumber } : {}) });
+  const crm = new SalesforceCrm({
+    surface: new FakeSurface(org),
+    storage: new MemoryStorage(),
+    clock: new FakeClock(),
+    logger: silentLogger,
+    ...(formatNumber ? { formatNumber } : {}),
+  });
   crm.useSettings(testSettings());
   await crm.logCall(entry('in-1', 'inbound', { number: '+442079460958' }));
   await crm.logCall(entry('out-1', 'outbound', { number: '020 7946 0958', e164: '+442079460958' }));

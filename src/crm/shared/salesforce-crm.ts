@@ -7,10 +7,26 @@
  * listener); our own emitter is what callers subscribe to and unsubscribe from.
  */
 import {
-  Emitter, SwitchboardError, parseConnectorSettings,
-  type CallLogEntry, type Clock, type ConnectorSettings, type CrmCapabilities, type CrmEvents, type CrmPort,
-  type EventSource, type Logger, type PresenceRequest, type PresenceState, type RecordRef, type ScreenPopOutcome,
-  type MintedSipCredentials, type Party, type ScreenPopRequest, type StoragePort, type UnsavedLogs,
+  Emitter,
+  SwitchboardError,
+  parseConnectorSettings,
+  type CallLogEntry,
+  type Clock,
+  type ConnectorSettings,
+  type CrmCapabilities,
+  type CrmEvents,
+  type CrmPort,
+  type EventSource,
+  type Logger,
+  type PresenceRequest,
+  type PresenceState,
+  type RecordRef,
+  type ScreenPopOutcome,
+  type MintedSipCredentials,
+  type Party,
+  type ScreenPopRequest,
+  type StoragePort,
+  type UnsavedLogs,
 } from '../../core/index.ts';
 import { taskFields } from '../call-log/task-fields.ts';
 import { CallLogOutbox, type CallLogOutboxOptions } from '../outbox/call-log-outbox.ts';
@@ -136,10 +152,14 @@ export class SalesforceCrm implements OpenCtiCrm {
       await surface.onNavigation((record) => this.emitter.emit('navigation', record));
       if (this.capabilities.presenceSync) {
         // Not awaited: a slow or missing message channel must not hold up the panel's start.
-        void surface.onPresence((message) => {
-          const request = presenceRequestFrom(message);
-          if (request) this.emitter.emit('presence', request);
-        }).catch((error: unknown) => logger.log('warn', 'cannot subscribe to the presence channel; presence sync from Omni-Channel is off', { error: String(error) }));
+        void surface
+          .onPresence((message) => {
+            const request = presenceRequestFrom(message);
+            if (request) this.emitter.emit('presence', request);
+          })
+          .catch((error: unknown) =>
+            logger.log('warn', 'cannot subscribe to the presence channel; presence sync from Omni-Channel is off', { error: String(error) }),
+          );
       }
       if (this.capabilities.callLogging) this.outbox.start();
       if (this.capabilities.screenPop) void this.policy.warmUp();
@@ -197,7 +217,10 @@ export class SalesforceCrm implements OpenCtiCrm {
     // Whom the log is about, as the Task names them: should Salesforce refuse it, the panel says so.
     const name = entry.who?.name ?? entry.remote.displayName;
     await this.outbox.enqueue(entry.callId, settings.log.object, taskFields({ ...entry, remote: { ...entry.remote, number } }, settings), {
-      direction: entry.direction, number, ...(name ? { name } : {}), endedAt: entry.endedAt,
+      direction: entry.direction,
+      number,
+      ...(name ? { name } : {}),
+      endedAt: entry.endedAt,
     });
   }
 

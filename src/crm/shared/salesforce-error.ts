@@ -69,14 +69,21 @@ export function timeoutError(method: string, ms: number): SalesforceApiError {
  * Error codes and phrases that say a record was refused for what it holds (a field this org lacks,
  * a restricted picklist value): retrying the same record can never succeed.
  */
-const PERMANENT_FIELD_ERROR = /INVALID_FIELD|INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST|INVALID_TYPE_ON_FIELD_IN_RECORD|FIELD_INTEGRITY_EXCEPTION|REQUIRED_FIELD_MISSING|STRING_TOO_LONG|MALFORMED_ID|INVALID_CROSS_REFERENCE_KEY|FIELD_CUSTOM_VALIDATION_EXCEPTION|No such column|bad value for restricted picklist/i;
+const PERMANENT_FIELD_ERROR =
+  /INVALID_FIELD|INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST|INVALID_TYPE_ON_FIELD_IN_RECORD|FIELD_INTEGRITY_EXCEPTION|REQUIRED_FIELD_MISSING|STRING_TOO_LONG|MALFORMED_ID|INVALID_CROSS_REFERENCE_KEY|FIELD_CUSTOM_VALIDATION_EXCEPTION|No such column|bad value for restricted picklist/i;
 
 /** True when Salesforce refused the record itself (as opposed to being unreachable or busy). */
 export function isPermanentRecordError(error: unknown): boolean {
   if (!(error instanceof SalesforceApiError)) return false;
   if (error.kind === 'timeout') return false;
   if (error.kind === 'threw') return true; // argument checks fail the same way every time
-  return error.errors.some((e) => e.code === 'INVALID_PARAM' || PERMANENT_FIELD_ERROR.test(e.code) || PERMANENT_FIELD_ERROR.test(e.description) || PERMANENT_FIELD_ERROR.test(safeJson(e.details ?? '')));
+  return error.errors.some(
+    (e) =>
+      e.code === 'INVALID_PARAM' ||
+      PERMANENT_FIELD_ERROR.test(e.code) ||
+      PERMANENT_FIELD_ERROR.test(e.description) ||
+      PERMANENT_FIELD_ERROR.test(safeJson(e.details ?? '')),
+  );
 }
 
 /** What Salesforce said when it refused a record: its own words, and the fields it named. */

@@ -55,14 +55,20 @@ async function rejects(promise: Promise<unknown>, pattern: RegExp): Promise<Swit
   assert.fail(`expected SB30005 matching ${pattern}`);
 }
 
-for (const [name, over] of [['Lightning', lightning], ['Classic', classic]] as const) {
+for (const [name, over] of [
+  ['Lightning', lightning],
+  ['Classic', classic],
+] as const) {
   test(`${name}: mints through runApex SwitchboardCredentials.mint; expiresAt becomes epoch ms`, async () => {
     const { surface, control } = over(orgMinting());
     const minted = await mintThroughApex(surface);
     assert.deepEqual(minted, { ...GOOD, expiresAt: EXPIRY * 1000 });
     const call = control.calls.find((c) => c.method === 'runApex');
     assert.ok(call);
-    const args = name === 'Lightning' ? [(call.args[0] as Record<string, unknown>).apexClass, (call.args[0] as Record<string, unknown>).methodName] : call.args.slice(0, 2);
+    const args =
+      name === 'Lightning'
+        ? [(call.args[0] as Record<string, unknown>).apexClass, (call.args[0] as Record<string, unknown>).methodName]
+        : call.args.slice(0, 2);
     assert.deepEqual(args, [CREDENTIALS_APEX_CLASS, CREDENTIALS_APEX_METHOD]);
   });
 
@@ -102,13 +108,16 @@ test('a malformed answer is refused with the field at fault, never echoing the p
     [{ error: 'Your user has no extension.' }, /Your user has no extension/],
   ];
   for (const [value, pattern] of cases) {
-    assert.throws(() => readMintedCredentials(value), (e: unknown) => {
-      assert.ok(e instanceof SwitchboardError, String(e));
-      assert.equal(e.code, 'SB30005');
-      assert.match(e.message, pattern, JSON.stringify(value));
-      assert.ok(!e.message.includes(GOOD.password), 'the password never appears in an error');
-      return true;
-    });
+    assert.throws(
+      () => readMintedCredentials(value),
+      (e: unknown) => {
+        assert.ok(e instanceof SwitchboardError, String(e));
+        assert.equal(e.code, 'SB30005');
+        assert.match(e.message, pattern, JSON.stringify(value));
+        assert.ok(!e.message.includes(GOOD.password), 'the password never appears in an error');
+        return true;
+      },
+    );
   }
   assert.deepEqual(readMintedCredentials(JSON.stringify(GOOD)), { ...GOOD, expiresAt: EXPIRY * 1000 });
 });

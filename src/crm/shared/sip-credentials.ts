@@ -46,11 +46,15 @@ export function readMintedCredentials(value: unknown): MintedSipCredentials {
     }
   }
   const o = asRecord(parsed);
-  if (!o) throw malformed(parsed === null || parsed === undefined || parsed === '' ? 'nothing' : `a ${Array.isArray(parsed) ? 'list' : typeof parsed}, not an object`);
+  if (!o)
+    throw malformed(
+      parsed === null || parsed === undefined || parsed === '' ? 'nothing' : `a ${Array.isArray(parsed) ? 'list' : typeof parsed}, not an object`,
+    );
   // An Apex method that reports failure as a value instead of throwing.
   if (typeof o.error === 'string' && o.username === undefined) throw new SwitchboardError('SB30005', `${WHAT}: ${o.error}`);
   const { username, password, extension, expiresAt, ttlSeconds } = o;
-  if (typeof extension !== 'string' || !/^[^\s:@]+$/.test(extension)) throw malformed('"extension" must be the user part of a SIP address (no spaces, ":" or "@")');
+  if (typeof extension !== 'string' || !/^[^\s:@]+$/.test(extension))
+    throw malformed('"extension" must be the user part of a SIP address (no spaces, ":" or "@")');
   if (typeof username !== 'string') throw malformed('"username" is missing');
   const m = /^(\d{1,12}):(.+)$/.exec(username);
   if (!m) throw malformed('"username" must be "<expiry seconds>:<extension>"');
@@ -75,8 +79,12 @@ export async function mintThroughApex(surface: Pick<SalesforceSurface, 'runApex'
 
 function apexFailure(error: unknown): string {
   if (error instanceof SalesforceApiError) {
-    const text = error.errors.map((e) => e.description).filter((d) => d !== '').join('; ');
-    if (/Could not load Apex class|No such Apex class|does not exist/i.test(text)) return `the Apex class ${CREDENTIALS_APEX_CLASS} is not deployed in this org (${text})`;
+    const text = error.errors
+      .map((e) => e.description)
+      .filter((d) => d !== '')
+      .join('; ');
+    if (/Could not load Apex class|No such Apex class|does not exist/i.test(text))
+      return `the Apex class ${CREDENTIALS_APEX_CLASS} is not deployed in this org (${text})`;
     if (error.kind === 'timeout') return 'Salesforce did not answer in time';
     return text || error.message;
   }

@@ -42,9 +42,11 @@ function readSection(value: unknown): LayoutSection {
   for (const [name, fields] of Object.entries(record(o.objects) ?? {})) {
     objects[name] = Array.isArray(fields)
       ? fields.flatMap((f: unknown) => {
-        const fo = record(f);
-        return fo && typeof fo.apiName === 'string' ? [{ apiName: fo.apiName, displayName: typeof fo.displayName === 'string' ? fo.displayName : fo.apiName }] : [];
-      })
+          const fo = record(f);
+          return fo && typeof fo.apiName === 'string'
+            ? [{ apiName: fo.apiName, displayName: typeof fo.displayName === 'string' ? fo.displayName : fo.apiName }]
+            : [];
+        })
       : [];
   }
   const s = record(o.screenPopSettings) ?? {};

@@ -29,7 +29,10 @@ export interface OpenCtiBridgeOptions extends BridgeDependencies {
 
 export async function startSalesforceCrm(surface: SalesforceSurface, options: OpenCtiBridgeOptions): Promise<OpenCtiCrm> {
   const crm = new SalesforceCrm({
-    surface, storage: options.storage, clock: options.clock, logger: options.logger,
+    surface,
+    storage: options.storage,
+    clock: options.clock,
+    logger: options.logger,
     ...(options.locks ? { locks: options.locks } : {}),
     ...(options.outbox ? { outbox: options.outbox } : {}),
     ...(options.formatNumber ? { formatNumber: options.formatNumber } : {}),

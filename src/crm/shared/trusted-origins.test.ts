@@ -15,7 +15,8 @@ test('Salesforce origins: https, default port, under a Salesforce host suffix', 
     'https://acme--uat.sandbox.my.salesforce.com',
     'https://acme--uat.sandbox.lightning.force.com',
     'https://ACME.My.Salesforce.com',
-  ]) assert.equal(isSalesforceOrigin(origin), true, origin);
+  ])
+    assert.equal(isSalesforceOrigin(origin), true, origin);
 });
 
 test('look-alikes, customer Sites, http, ports, userinfo and non-origins are not Salesforce origins', () => {
@@ -46,7 +47,8 @@ test('look-alikes, customer Sites, http, ports, userinfo and non-origins are not
     'javascript:alert(1)//.salesforce.com',
     'null',
     '',
-  ]) assert.equal(isSalesforceOrigin(origin), false, origin);
+  ])
+    assert.equal(isSalesforceOrigin(origin), false, origin);
 });
 
 test('trusted origins are matched exactly, never by host or prefix', () => {
@@ -61,26 +63,51 @@ test('trusted origins are matched exactly, never by host or prefix', () => {
 
 test('parseTrustedOrigins reads whitespace or comma lists of bare origins and names a bad entry and where it is', () => {
   assert.deepEqual(parseTrustedOrigins('', 'meta'), []);
-  assert.deepEqual(parseTrustedOrigins(' http://127.0.0.1:4280,https://Staging.Example.com:8443/  http://127.0.0.1:4280 ', 'meta'), ['http://127.0.0.1:4280', 'https://staging.example.com:8443']);
+  assert.deepEqual(parseTrustedOrigins(' http://127.0.0.1:4280,https://Staging.Example.com:8443/  http://127.0.0.1:4280 ', 'meta'), [
+    'http://127.0.0.1:4280',
+    'https://staging.example.com:8443',
+  ]);
   for (const bad of ['*', 'https://*.example.com', 'https://a.example/path', 'ftp://a.example', 'a.example', 'https://u:p@a.example']) {
-    assert.throws(() => parseTrustedOrigins(`http://127.0.0.1:1 ${bad}`, 'the switchboard-trusted-origins meta tag'), (e: unknown) => {
-      assert.ok(e instanceof SwitchboardError);
-      assert.equal(e.code, 'SB30001');
-      assert.ok(e.message.includes(`the switchboard-trusted-origins meta tag lists '${bad}'`), e.message);
-      return true;
-    }, bad);
+    assert.throws(
+      () => parseTrustedOrigins(`http://127.0.0.1:1 ${bad}`, 'the switchboard-trusted-origins meta tag'),
+      (e: unknown) => {
+        assert.ok(e instanceof SwitchboardError);
+        assert.equal(e.code, 'SB30001');
+        assert.ok(e.message.includes(`the switchboard-trusted-origins meta tag lists '${bad}'`), e.message);
+        return true;
+      },
+      bad,
+    );
   }
 });
 
-const framedBy = (parentOrigin: string | undefined, trustedOrigins: readonly string[] = []): OriginTrust => ({ trustedOrigins, ancestry: parentOrigin === undefined ? { framed: true } : { framed: true, parentOrigin } });
+const framedBy = (parentOrigin: string | undefined, trustedOrigins: readonly string[] = []): OriginTrust => ({
+  trustedOrigins,
+  ancestry: parentOrigin === undefined ? { framed: true } : { framed: true, parentOrigin },
+});
 
 test('checkLibraryOrigin: allowed and framed by that origin; the refusal names the origin and how an admin allows one', () => {
-  assert.equal(checkLibraryOrigin('https://acme.lightning.force.com', 'sfdcIframeOrigin', framedBy('https://acme.lightning.force.com')), 'https://acme.lightning.force.com');
-  assert.equal(checkLibraryOrigin('https://acme.lightning.force.com', 'sfdcIframeOrigin', framedBy(undefined)), 'https://acme.lightning.force.com', 'browser does not tell');
-  assert.throws(() => checkLibraryOrigin('https://attacker.example', 'sfdcIframeOrigin', framedBy('https://attacker.example')),
-    /refused to load Open CTI from https:\/\/attacker\.example \(the 'sfdcIframeOrigin' of its URL\).*administrator allows another origin.*switchboard-trusted-origins/);
-  assert.throws(() => checkLibraryOrigin('https://acme.lightning.force.com', 'sfdcIframeOrigin', { trustedOrigins: [], ancestry: { framed: false } }), /not inside a frame/);
-  assert.throws(() => checkLibraryOrigin('https://acme.lightning.force.com', 'sfdcIframeOrigin', framedBy('https://attacker.example')), /framing it is https:\/\/attacker\.example/);
+  assert.equal(
+    checkLibraryOrigin('https://acme.lightning.force.com', 'sfdcIframeOrigin', framedBy('https://acme.lightning.force.com')),
+    'https://acme.lightning.force.com',
+  );
+  assert.equal(
+    checkLibraryOrigin('https://acme.lightning.force.com', 'sfdcIframeOrigin', framedBy(undefined)),
+    'https://acme.lightning.force.com',
+    'browser does not tell',
+  );
+  assert.throws(
+    () => checkLibraryOrigin('https://attacker.example', 'sfdcIframeOrigin', framedBy('https://attacker.example')),
+    /refused to load Open CTI from https:\/\/attacker\.example \(the 'sfdcIframeOrigin' of its URL\).*administrator allows another origin.*switchboard-trusted-origins/,
+  );
+  assert.throws(
+    () => checkLibraryOrigin('https://acme.lightning.force.com', 'sfdcIframeOrigin', { trustedOrigins: [], ancestry: { framed: false } }),
+    /not inside a frame/,
+  );
+  assert.throws(
+    () => checkLibraryOrigin('https://acme.lightning.force.com', 'sfdcIframeOrigin', framedBy('https://attacker.example')),
+    /framing it is https:\/\/attacker\.example/,
+  );
   assert.throws(() => checkLibraryOrigin('https://acme.lightning.force.com', 'sfdcIframeOrigin', framedBy('null')), /framing it is null/, 'an opaque parent');
 });
 
@@ -89,7 +116,10 @@ test('readLibraryOrigin: format first, then trust; userinfo and path tricks neve
   assert.equal(readLibraryOrigin(`?o=${encodeURIComponent('https://ACME.my.salesforce.com')}`, 'o', trust), 'https://acme.my.salesforce.com');
   assert.throws(() => readLibraryOrigin(`?o=${encodeURIComponent('https://acme.my.salesforce.com@attacker.example')}`, 'o', trust), /origin/);
   assert.throws(() => readLibraryOrigin(`?o=${encodeURIComponent('https://attacker.example/x.my.salesforce.com')}`, 'o', trust), /origin/);
-  assert.throws(() => readLibraryOrigin(`?o=${encodeURIComponent('https://attacker.example')}`, 'o', trust), /refused to load Open CTI from https:\/\/attacker\.example/);
+  assert.throws(
+    () => readLibraryOrigin(`?o=${encodeURIComponent('https://attacker.example')}`, 'o', trust),
+    /refused to load Open CTI from https:\/\/attacker\.example/,
+  );
 });
 
 test('frameAncestry: top level, ancestorOrigins first, else the referrer origin, else unknown', () => {
@@ -97,8 +127,17 @@ test('frameAncestry: top level, ancestorOrigins first, else the referrer origin,
   top.parent = top;
   assert.deepEqual(frameAncestry(top, 'https://acme.lightning.force.com/'), { framed: false });
   const parent = {};
-  assert.deepEqual(frameAncestry({ parent, location: { ancestorOrigins: { length: 2, 0: 'https://acme.lightning.force.com', 1: 'https://x.example' } } }, 'https://other.example/'), { framed: true, parentOrigin: 'https://acme.lightning.force.com' });
-  assert.deepEqual(frameAncestry({ parent, location: {} }, 'https://acme.lightning.force.com/lightning/page/home'), { framed: true, parentOrigin: 'https://acme.lightning.force.com' });
+  assert.deepEqual(
+    frameAncestry(
+      { parent, location: { ancestorOrigins: { length: 2, 0: 'https://acme.lightning.force.com', 1: 'https://x.example' } } },
+      'https://other.example/',
+    ),
+    { framed: true, parentOrigin: 'https://acme.lightning.force.com' },
+  );
+  assert.deepEqual(frameAncestry({ parent, location: {} }, 'https://acme.lightning.force.com/lightning/page/home'), {
+    framed: true,
+    parentOrigin: 'https://acme.lightning.force.com',
+  });
   assert.deepEqual(frameAncestry({ parent, location: { ancestorOrigins: { length: 0 } } }, ''), { framed: true });
   assert.deepEqual(frameAncestry({ parent, location: {} }, 'not a url'), { framed: true });
 });

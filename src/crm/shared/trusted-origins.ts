@@ -21,7 +21,8 @@ import { SwitchboardError } from '../../core/index.ts';
 export const SALESFORCE_HOST_SUFFIXES = ['.lightning.force.com', '.my.salesforce.com', '.vf.force.com', '.visualforce.com', '.salesforce.com'] as const;
 
 /** Where an admin adds an origin the connector should trust besides Salesforce's. */
-export const TRUSTED_ORIGINS_HOW_TO = "An administrator allows another origin by adding it to the softphone page's trusted origins: the <meta name=\"switchboard-trusted-origins\"> tag of its index.html (npm run build -- --trusted-origin <origin>). Salesforce's own origins need no entry.";
+export const TRUSTED_ORIGINS_HOW_TO =
+  'An administrator allows another origin by adding it to the softphone page\'s trusted origins: the <meta name="switchboard-trusted-origins"> tag of its index.html (npm run build -- --trusted-origin <origin>). Salesforce\'s own origins need no entry.';
 
 /** What the browser says about the page that frames us. */
 export interface FrameAncestry {
@@ -50,7 +51,8 @@ export function isSalesforceOrigin(origin: string): boolean {
     return false;
   }
   // A bare origin only: no path, query, fragment or userinfo can hide the real host.
-  if (url.protocol !== 'https:' || url.port !== '' || url.username !== '' || url.password !== '' || url.origin !== origin.toLowerCase().replace(/\/$/, '')) return false;
+  if (url.protocol !== 'https:' || url.port !== '' || url.username !== '' || url.password !== '' || url.origin !== origin.toLowerCase().replace(/\/$/, ''))
+    return false;
   const host = url.hostname;
   // DNS labels only (URL parsing lets '*' and other odd characters through).
   if (!/^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(host)) return false;
@@ -76,8 +78,18 @@ export function parseTrustedOrigins(text: string, where: string): string[] {
       url = undefined;
     }
     // URL parsing lets '*' through as a host character; a wildcard would trust hosts nobody listed.
-    if (!url || token.includes('*') || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username !== '' || url.password !== '' || url.origin !== token.toLowerCase().replace(/\/$/, '')) {
-      throw new SwitchboardError('SB30001', `${where} lists '${token}', which is not a bare http(s) origin such as https://acme.my.salesforce.com or http://127.0.0.1:4280 (no path, no wildcard).`);
+    if (
+      !url ||
+      token.includes('*') ||
+      (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+      url.username !== '' ||
+      url.password !== '' ||
+      url.origin !== token.toLowerCase().replace(/\/$/, '')
+    ) {
+      throw new SwitchboardError(
+        'SB30001',
+        `${where} lists '${token}', which is not a bare http(s) origin such as https://acme.my.salesforce.com or http://127.0.0.1:4280 (no path, no wildcard).`,
+      );
     }
     if (!out.includes(url.origin)) out.push(url.origin);
   }
@@ -91,14 +103,23 @@ export function parseTrustedOrigins(text: string, where: string): string[] {
  */
 export function checkLibraryOrigin(origin: string, param: string, trust: OriginTrust): string {
   if (!isAllowedLibraryOrigin(origin, trust.trustedOrigins)) {
-    throw new SwitchboardError('SB30001', `The softphone refused to load Open CTI from ${origin} (the '${param}' of its URL): that is not a Salesforce origin (https on ${SALESFORCE_HOST_SUFFIXES.map((s) => `*${s}`).join(', ')}) nor one this deployment trusts, so nothing was loaded from it. If you opened a link, open the softphone from Salesforce instead. ${TRUSTED_ORIGINS_HOW_TO}`);
+    throw new SwitchboardError(
+      'SB30001',
+      `The softphone refused to load Open CTI from ${origin} (the '${param}' of its URL): that is not a Salesforce origin (https on ${SALESFORCE_HOST_SUFFIXES.map((s) => `*${s}`).join(', ')}) nor one this deployment trusts, so nothing was loaded from it. If you opened a link, open the softphone from Salesforce instead. ${TRUSTED_ORIGINS_HOW_TO}`,
+    );
   }
   if (!trust.ancestry.framed) {
-    throw new SwitchboardError('SB30001', `The softphone page is not inside a frame, yet its URL names ${param}=${origin}; Salesforce always loads it in the softphone frame. Open the softphone from Salesforce.`);
+    throw new SwitchboardError(
+      'SB30001',
+      `The softphone page is not inside a frame, yet its URL names ${param}=${origin}; Salesforce always loads it in the softphone frame. Open the softphone from Salesforce.`,
+    );
   }
   const parent = trust.ancestry.parentOrigin;
   if (parent !== undefined && parent !== origin) {
-    throw new SwitchboardError('SB30001', `The softphone refused to load Open CTI from ${origin} (the '${param}' of its URL): the page framing it is ${parent}, not ${origin}. Open the softphone from Salesforce.`);
+    throw new SwitchboardError(
+      'SB30001',
+      `The softphone refused to load Open CTI from ${origin} (the '${param}' of its URL): the page framing it is ${parent}, not ${origin}. Open the softphone from Salesforce.`,
+    );
   }
   return origin;
 }

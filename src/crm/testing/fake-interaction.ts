@@ -60,9 +60,13 @@ export function createFakeInteraction(org: FakeOrg, recorder: SforceRecorder): R
   const requireFn = (value: unknown, name: string): void => {
     if (typeof value !== 'function') throw new Error(`${name} must be a function`);
   };
-  const pageInfo = (payload: Readonly<Record<string, unknown>>): string => JSON.stringify({
-    url: payload.url, objectId: payload.recordId ?? '', object: payload.objectType ?? '', objectName: payload.recordName ?? '',
-  });
+  const pageInfo = (payload: Readonly<Record<string, unknown>>): string =>
+    JSON.stringify({
+      url: payload.url,
+      objectId: payload.recordId ?? '',
+      object: payload.objectType ?? '',
+      objectName: payload.recordName ?? '',
+    });
   const popUrl = (url: string): string | undefined => {
     if (!url.startsWith('/')) return 'url must be relative';
     const id = /^\/([a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?)$/.exec(url)?.[1];
@@ -81,7 +85,19 @@ export function createFakeInteraction(org: FakeOrg, recorder: SforceRecorder): R
     onClickToDial(listener: Fn) {
       requireFn(listener, 'listener');
       enter('interaction', 'cti.onClickToDial', [...arguments]);
-      org.onClickToDial((p) => queueMicrotask(() => listener({ result: JSON.stringify({ number: p.number, objectId: p.recordId ?? '', objectName: p.recordName ?? '', object: p.objectType ?? '', displayName: p.objectType ?? '' }) })));
+      org.onClickToDial((p) =>
+        queueMicrotask(() =>
+          listener({
+            result: JSON.stringify({
+              number: p.number,
+              objectId: p.recordId ?? '',
+              objectName: p.recordName ?? '',
+              object: p.objectType ?? '',
+              displayName: p.objectType ?? '',
+            }),
+          }),
+        ),
+      );
     },
     getCallCenterSettings(callback: Fn) {
       requireFn(callback, 'callback');
@@ -166,7 +182,9 @@ export function createFakeInteraction(org: FakeOrg, recorder: SforceRecorder): R
     },
     setVisible(value: boolean, callback?: Fn) {
       const inj = enter('interaction', 'setVisible', [...arguments]);
-      answer('setVisible', callback, inj, () => (typeof value === 'boolean' ? (org.setPanel({ visible: value }), { result: true }) : { error: 'value must be a boolean' }));
+      answer('setVisible', callback, inj, () =>
+        typeof value === 'boolean' ? (org.setPanel({ visible: value }), { result: true }) : { error: 'value must be a boolean' },
+      );
     },
     onFocus(listener: Fn) {
       requireFn(listener, 'listener');
@@ -190,7 +208,8 @@ export function createFakeInteraction(org: FakeOrg, recorder: SforceRecorder): R
       });
     },
     saveLog(object: string, saveParams: string, callback?: Fn) {
-      if (typeof object !== 'string' || typeof saveParams !== 'string') throw new Error('saveLog(object, saveParams, callback): object and saveParams must be strings');
+      if (typeof object !== 'string' || typeof saveParams !== 'string')
+        throw new Error('saveLog(object, saveParams, callback): object and saveParams must be strings');
       const inj = enter('interaction', 'saveLog', [...arguments]);
       answer('saveLog', callback, inj, () => {
         const outcome = org.saveLog(object, parseQuery(saveParams));
@@ -221,7 +240,9 @@ export function createFakeInteraction(org: FakeOrg, recorder: SforceRecorder): R
       answer('searchAndGetScreenPopUrl', callback, inj, () => {
         const matches = org.search(searchParams, callType || 'inbound');
         const pop = callType === 'internal' ? undefined : org.popFor(matches, searchParams, callType || 'inbound');
-        const result: Record<string, unknown> = Object.fromEntries(matches.map((m) => [m.id, { Name: m.name, object: m.objectType, displayName: m.objectType }]));
+        const result: Record<string, unknown> = Object.fromEntries(
+          matches.map((m) => [m.id, { Name: m.name, object: m.objectType, displayName: m.objectType }]),
+        );
         if (pop) result.screenPopUrl = classicUrlFor(pop, keyPrefixOf);
         return { result: JSON.stringify(result) };
       });

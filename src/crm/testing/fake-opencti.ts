@@ -22,7 +22,12 @@ export function createFakeOpencti(org: FakeOrg, recorder: SforceRecorder, apiVer
   const subscriptions = new Map<string, () => void>();
   let nextSubscription = 1;
 
-  function respond(method: string, args: Args | undefined, injection: Injection | undefined, work: () => { ok: true; value: unknown } | { ok: false; errors: readonly SalesforceErrorItem[] } | 'hang'): void {
+  function respond(
+    method: string,
+    args: Args | undefined,
+    injection: Injection | undefined,
+    work: () => { ok: true; value: unknown } | { ok: false; errors: readonly SalesforceErrorItem[] } | 'hang',
+  ): void {
     const callback = args && typeof args.callback === 'function' ? (args.callback as Fn) : undefined;
     queueMicrotask(() => {
       if (injection?.kind === 'hang') {
@@ -98,7 +103,9 @@ export function createFakeOpencti(org: FakeOrg, recorder: SforceRecorder, apiVer
     setSoftphonePanelVisibility(args: Args) {
       validateArguments(arguments);
       const inj = enter('opencti', 'setSoftphonePanelVisibility', [...arguments]);
-      respond('setSoftphonePanelVisibility', args, inj, () => (typeof args.visible === 'boolean' ? (org.setPanel({ visible: args.visible }), ok()) : bad('visible must be a boolean')));
+      respond('setSoftphonePanelVisibility', args, inj, () =>
+        typeof args.visible === 'boolean' ? (org.setPanel({ visible: args.visible }), ok()) : bad('visible must be a boolean'),
+      );
     },
     setSoftphonePanelHeight(args: Args) {
       validateArguments(arguments);
@@ -116,16 +123,26 @@ export function createFakeOpencti(org: FakeOrg, recorder: SforceRecorder, apiVer
         return error ? bad(error) : ok();
       });
     },
-    ...Object.fromEntries(['setSoftphonePanelLabel', 'setSoftphoneItemLabel'].map((method) => [method, function (this: unknown, args: Args) {
-      validateArguments(arguments);
-      const inj = enter('opencti', method, [...arguments]);
-      respond(method, args, inj, () => (typeof args.label === 'string' ? ok() : bad('label must be a string')));
-    }])),
-    ...Object.fromEntries(['setSoftphonePanelIcon', 'setSoftphoneItemIcon'].map((method) => [method, function (this: unknown, args: Args) {
-      validateArguments(arguments);
-      const inj = enter('opencti', method, [...arguments]);
-      respond(method, args, inj, () => (typeof args.key === 'string' && args.key !== '' ? ok() : bad('key must be an SLDS icon name')));
-    }])),
+    ...Object.fromEntries(
+      ['setSoftphonePanelLabel', 'setSoftphoneItemLabel'].map((method) => [
+        method,
+        function (this: unknown, args: Args) {
+          validateArguments(arguments);
+          const inj = enter('opencti', method, [...arguments]);
+          respond(method, args, inj, () => (typeof args.label === 'string' ? ok() : bad('label must be a string')));
+        },
+      ]),
+    ),
+    ...Object.fromEntries(
+      ['setSoftphonePanelIcon', 'setSoftphoneItemIcon'].map((method) => [
+        method,
+        function (this: unknown, args: Args) {
+          validateArguments(arguments);
+          const inj = enter('opencti', method, [...arguments]);
+          respond(method, args, inj, () => (typeof args.key === 'string' && args.key !== '' ? ok() : bad('key must be an SLDS icon name')));
+        },
+      ]),
+    ),
     notifyInitializationComplete(args?: Args) {
       const inj = enter('opencti', 'notifyInitializationComplete', [...arguments]);
       respond('notifyInitializationComplete', args, inj, () => ((org.initializationCompleted = true), ok()));
@@ -168,8 +185,10 @@ export function createFakeOpencti(org: FakeOrg, recorder: SforceRecorder, apiVer
       validateArguments(arguments);
       const inj = enter('opencti', 'searchAndScreenPop', [...arguments]);
       respond('searchAndScreenPop', args, inj, () => {
-        if (typeof args.callType !== 'string' || !['inbound', 'outbound', 'internal'].includes(args.callType)) return bad('callType must be inbound, outbound or internal');
-        if (typeof args.searchParams === 'string' && args.searchParams.length > 0 && args.searchParams.length < 3) return bad('searchParams must have at least 3 characters');
+        if (typeof args.callType !== 'string' || !['inbound', 'outbound', 'internal'].includes(args.callType))
+          return bad('callType must be inbound, outbound or internal');
+        if (typeof args.searchParams === 'string' && args.searchParams.length > 0 && args.searchParams.length < 3)
+          return bad('searchParams must have at least 3 characters');
         return ok(org.searchAndScreenPop(args));
       });
     },
@@ -204,7 +223,10 @@ export function createFakeOpencti(org: FakeOrg, recorder: SforceRecorder, apiVer
         if (typeof args.channelName !== 'string' || args.channelName === '') return bad('channelName is required');
         const subscriptionId = `sub-${nextSubscription++}`;
         const listener = args.listener as Fn;
-        subscriptions.set(subscriptionId, org.subscribe(args.channelName, (m) => queueMicrotask(() => listener(m))));
+        subscriptions.set(
+          subscriptionId,
+          org.subscribe(args.channelName, (m) => queueMicrotask(() => listener(m))),
+        );
         return ok({ subscriptionId, channelName: args.channelName });
       });
     };

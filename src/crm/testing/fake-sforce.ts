@@ -69,4 +69,3 @@ export function installFakeSforce(target: { sforce?: unknown }, org: FakeOrg, op
     },
   };
 }
-

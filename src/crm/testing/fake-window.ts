@@ -7,9 +7,7 @@ import type { DocumentLike, ErrorEventLike, ScriptElementLike, WindowLike } from
 
 export type ScriptBehaviour =
   /** The script runs `run(window)`; a throw inside becomes a window error event, as in a browser. */
-  | { readonly kind: 'run'; readonly run: (win: FakeWindow) => void }
-  | { readonly kind: 'network-error' }
-  | { readonly kind: 'never' };
+  { readonly kind: 'run'; readonly run: (win: FakeWindow) => void } | { readonly kind: 'network-error' } | { readonly kind: 'never' };
 
 export interface FakeWindow extends WindowLike {
   sforce?: unknown;
@@ -25,7 +23,11 @@ export interface FakeBrowser {
   readonly scripts: string[];
 }
 
-export function createFakeBrowser(options: { readonly search: string; readonly protocol?: string; readonly onScript: (src: string) => ScriptBehaviour }): FakeBrowser {
+export function createFakeBrowser(options: {
+  readonly search: string;
+  readonly protocol?: string;
+  readonly onScript: (src: string) => ScriptBehaviour;
+}): FakeBrowser {
   const listeners = new Set<(event: ErrorEventLike) => void>();
   const scripts: string[] = [];
   const win: FakeWindow = {

@@ -4,7 +4,8 @@
  */
 import type { SalesforceErrorItem } from '../shared/salesforce-error.ts';
 
-export type Injection = { readonly kind: 'fail'; readonly errors: readonly SalesforceErrorItem[] } | { readonly kind: 'hang' } | { readonly kind: 'throw'; readonly message: string };
+export type Injection =
+  { readonly kind: 'fail'; readonly errors: readonly SalesforceErrorItem[] } | { readonly kind: 'hang' } | { readonly kind: 'throw'; readonly message: string };
 
 export interface SforceCall {
   readonly api: 'opencti' | 'interaction';

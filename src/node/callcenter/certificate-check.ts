@@ -45,7 +45,9 @@ export function containsPrivateKey(text: string): boolean {
 export function certificateCommand(certificateFile: string): string {
   const slash = certificateFile.lastIndexOf('/');
   const openssl = `openssl req -x509 -newkey rsa:2048 -nodes -keyout voice-bridge-key.pem -out ${certificateFile} -days 365 -subj /CN=switchboard-voice-bridge`;
-  return certificateFile.slice(slash + 1) === 'voice-bridge-cert.pem' ? `switchboard voice-bridge keygen --out ${slash < 0 ? '.' : certificateFile.slice(0, slash) || '/'} (or ${openssl})` : openssl;
+  return certificateFile.slice(slash + 1) === 'voice-bridge-cert.pem'
+    ? `switchboard voice-bridge keygen --out ${slash < 0 ? '.' : certificateFile.slice(0, slash) || '/'} (or ${openssl})`
+    : openssl;
 }
 
 /**
@@ -57,23 +59,44 @@ export function checkCertificate(text: string, what: string, now: Date = new Dat
   const trimmed = text.trim();
   if (trimmed === '') return { ok: false, kind: 'empty', message: `${what} is empty.` };
   if (containsPrivateKey(trimmed)) {
-    return { ok: false, kind: 'private-key', message: `REFUSED: ${what} contains a PRIVATE KEY. The private key signs the voice bridge's JWTs and must stay on the bridge's host; the contact center takes only the certificate, which every admin and every agent of it can read.` };
+    return {
+      ok: false,
+      kind: 'private-key',
+      message: `REFUSED: ${what} contains a PRIVATE KEY. The private key signs the voice bridge's JWTs and must stay on the bridge's host; the contact center takes only the certificate, which every admin and every agent of it can read.`,
+    };
   }
   const body = PEM_CERTIFICATE.exec(trimmed)?.[1] ?? (BARE_BASE64.test(trimmed) ? trimmed : undefined);
-  if (body === undefined) return { ok: false, kind: 'invalid', message: `${what} is not an X.509 certificate in PEM form (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----).` };
+  if (body === undefined)
+    return {
+      ok: false,
+      kind: 'invalid',
+      message: `${what} is not an X.509 certificate in PEM form (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----).`,
+    };
   const base64 = body.replace(/\s+/g, '');
   let facts: CertificateFacts;
   try {
     facts = parse(decodeBase64(base64));
   } catch {
-    return { ok: false, kind: 'invalid', message: `${what} does not parse as an X.509 certificate: its base64 body is truncated, damaged or not a certificate.` };
+    return {
+      ok: false,
+      kind: 'invalid',
+      message: `${what} does not parse as an X.509 certificate: its base64 body is truncated, damaged or not a certificate.`,
+    };
   }
   if (facts.keyType !== 'rsa') {
     const type = facts.keyType ?? 'unknown';
-    return { ok: false, kind: 'not-rsa', message: `${what} certifies a${/^[aeiou]/.test(type) ? 'n' : ''} ${type} key; the Telephony Integration REST API takes RS256 JWTs, which need an RSA key (2048 bits or more).` };
+    return {
+      ok: false,
+      kind: 'not-rsa',
+      message: `${what} certifies a${/^[aeiou]/.test(type) ? 'n' : ''} ${type} key; the Telephony Integration REST API takes RS256 JWTs, which need an RSA key (2048 bits or more).`,
+    };
   }
   if (facts.notAfter.getTime() <= now.getTime()) {
-    return { ok: false, kind: 'expired', message: `${what} expired on ${facts.notAfter.toISOString()}: Salesforce refuses the JWTs signed with its key, so no VoiceCall can be created.` };
+    return {
+      ok: false,
+      kind: 'expired',
+      message: `${what} expired on ${facts.notAfter.toISOString()}: Salesforce refuses the JWTs signed with its key, so no VoiceCall can be created.`,
+    };
   }
   const pem = `-----BEGIN CERTIFICATE-----\n${base64.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----`;
   return { ok: true, pem, notAfter: facts.notAfter, daysLeft: Math.floor((facts.notAfter.getTime() - now.getTime()) / DAY_MS) };
@@ -154,7 +177,9 @@ export function parseDerCertificate(der: Uint8Array): CertificateFacts {
 function derTime(der: Uint8Array, tlv: Tlv): Date {
   const text = String.fromCharCode(...der.subarray(tlv.start, tlv.end));
   // UTCTime YYMMDDHHMMSSZ (years 1950–2049), GeneralizedTime YYYYMMDDHHMMSSZ.
-  const m = (tlv.tag === 0x17 ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/ : tlv.tag === 0x18 ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/ : undefined)?.exec(text);
+  const m = (
+    tlv.tag === 0x17 ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/ : tlv.tag === 0x18 ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/ : undefined
+  )?.exec(text);
   if (!m) throw new Error('bad time');
   const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
   const year = tlv.tag === 0x17 ? (y < 50 ? 2000 + y : 1900 + y) : y;

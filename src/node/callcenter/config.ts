@@ -17,8 +17,16 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { Document, isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { checkItemValue, SWITCHBOARD_ITEMS, type ItemSpec } from '../../core/index.ts';
 import {
-  DEFAULT_ADAPTER_URL, DEFAULT_CERTIFICATE_FILE, DEFAULT_INTERNAL_NAME, DEFAULT_VENDOR_INFO_API_NAME, DEFAULT_VOICE_CONNECTOR_URL,
-  DEFAULT_VOICE_INTERNAL_NAME, SURFACES, type CallCenterDefinition, type Surface, type VoiceDefinition,
+  DEFAULT_ADAPTER_URL,
+  DEFAULT_CERTIFICATE_FILE,
+  DEFAULT_INTERNAL_NAME,
+  DEFAULT_VENDOR_INFO_API_NAME,
+  DEFAULT_VOICE_CONNECTOR_URL,
+  DEFAULT_VOICE_INTERNAL_NAME,
+  SURFACES,
+  type CallCenterDefinition,
+  type Surface,
+  type VoiceDefinition,
 } from './definition.ts';
 import { COMPATIBILITY_MODES, LIMITS, VENDOR_INFO_API_NAME, type CompatibilityMode } from './salesforce-names.ts';
 import { certificateCommand } from './certificate-check.ts';
@@ -27,7 +35,8 @@ import { checkCertificateWithOpenSsl } from './voice-certificate.ts';
 export const CONFIG_FILE = 'switchboard.yaml';
 
 /** Why a shared sipPassword is refused, and what to do instead. */
-export const SHARED_PASSWORD_MESSAGE = 'a shared SIP password in the call center is readable by every agent assigned to it (getCallCenterSettings) and lands in the generated Call Center files. Fix: set credentialScheme: ephemeral (Salesforce mints short-lived credentials per agent) or credentialScheme: agent (each agent types their own) and remove sipPassword; only a call center marked demoCallCenter: true may hold one.';
+export const SHARED_PASSWORD_MESSAGE =
+  'a shared SIP password in the call center is readable by every agent assigned to it (getCallCenterSettings) and lands in the generated Call Center files. Fix: set credentialScheme: ephemeral (Salesforce mints short-lived credentials per agent) or credentialScheme: agent (each agent types their own) and remove sipPassword; only a call center marked demoCallCenter: true may hold one.';
 export const SCHEMA_ID = 'urn:switchboard:schema:callcenter-config';
 
 type JsonSchema = { [key: string]: unknown };
@@ -40,30 +49,99 @@ interface GeneralField {
 }
 
 const GENERAL_FIELDS: readonly GeneralField[] = [
-  { key: 'internalName', schema: { type: 'string', pattern: `^[A-Za-z][A-Za-z0-9]{0,${LIMITS.nameLength - 1}}$` }, description: 'reqInternalName: unique in the org, a letter then letters and digits, at most 40. Also the Metadata file name.', example: DEFAULT_INTERNAL_NAME },
-  { key: 'displayName', schema: { type: 'string', minLength: 1, maxLength: LIMITS.displayNameLength }, description: 'reqDisplayName: the name admins and agents see.', example: 'Switchboard Softphone' },
-  { key: 'description', schema: { type: 'string', maxLength: LIMITS.labelLength }, description: 'reqDescription (optional).', example: 'SIP softphone for the support team' },
-  { key: 'adapterUrl', schema: { type: 'string', pattern: '^(https?://[^\\s/]+.*|/[^/\\s].*)$' }, description: 'reqAdapterUrl: /apex/SwitchboardSoftphone with the package from `switchboard package build`, or the https URL of the hosted connector. http://127.0.0.1 only with the local console emulator.', example: DEFAULT_ADAPTER_URL },
-  { key: 'height', schema: { type: 'integer', minimum: LIMITS.height.min, maximum: LIMITS.height.max }, description: `reqSoftphoneHeight in px (Lightning: ${LIMITS.height.min}–${LIMITS.height.max}).`, example: 520 },
-  { key: 'width', schema: { type: 'integer', minimum: LIMITS.width.min, maximum: LIMITS.width.max }, description: `reqSoftphoneWidth in px (Lightning: ${LIMITS.width.min}–${LIMITS.width.max}).`, example: 340 },
-  { key: 'compatibilityMode', schema: { type: 'string', enum: [...COMPATIBILITY_MODES] }, description: 'reqSalesforceCompatibilityMode: Lightning or Classic_and_Lightning. Classic (Salesforce\'s default when absent) hides the phone in Lightning.', example: 'Lightning' },
-  { key: 'standbyUrl', schema: { type: 'string', pattern: '^(https?://[^\\s/]+.*|/[^/\\s].*)$' }, description: 'reqStandbyUrl (optional): loaded if the connector is not ready within timeout; needs timeout.' },
-  { key: 'timeout', schema: { type: 'integer', minimum: 1 }, description: 'reqTimeout (optional): milliseconds to wait before switching to standbyUrl; needs standbyUrl.' },
+  {
+    key: 'internalName',
+    schema: { type: 'string', pattern: `^[A-Za-z][A-Za-z0-9]{0,${LIMITS.nameLength - 1}}$` },
+    description: 'reqInternalName: unique in the org, a letter then letters and digits, at most 40. Also the Metadata file name.',
+    example: DEFAULT_INTERNAL_NAME,
+  },
+  {
+    key: 'displayName',
+    schema: { type: 'string', minLength: 1, maxLength: LIMITS.displayNameLength },
+    description: 'reqDisplayName: the name admins and agents see.',
+    example: 'Switchboard Softphone',
+  },
+  {
+    key: 'description',
+    schema: { type: 'string', maxLength: LIMITS.labelLength },
+    description: 'reqDescription (optional).',
+    example: 'SIP softphone for the support team',
+  },
+  {
+    key: 'adapterUrl',
+    schema: { type: 'string', pattern: '^(https?://[^\\s/]+.*|/[^/\\s].*)$' },
+    description:
+      'reqAdapterUrl: /apex/SwitchboardSoftphone with the package from `switchboard package build`, or the https URL of the hosted connector. http://127.0.0.1 only with the local console emulator.',
+    example: DEFAULT_ADAPTER_URL,
+  },
+  {
+    key: 'height',
+    schema: { type: 'integer', minimum: LIMITS.height.min, maximum: LIMITS.height.max },
+    description: `reqSoftphoneHeight in px (Lightning: ${LIMITS.height.min}–${LIMITS.height.max}).`,
+    example: 520,
+  },
+  {
+    key: 'width',
+    schema: { type: 'integer', minimum: LIMITS.width.min, maximum: LIMITS.width.max },
+    description: `reqSoftphoneWidth in px (Lightning: ${LIMITS.width.min}–${LIMITS.width.max}).`,
+    example: 340,
+  },
+  {
+    key: 'compatibilityMode',
+    schema: { type: 'string', enum: [...COMPATIBILITY_MODES] },
+    description: "reqSalesforceCompatibilityMode: Lightning or Classic_and_Lightning. Classic (Salesforce's default when absent) hides the phone in Lightning.",
+    example: 'Lightning',
+  },
+  {
+    key: 'standbyUrl',
+    schema: { type: 'string', pattern: '^(https?://[^\\s/]+.*|/[^/\\s].*)$' },
+    description: 'reqStandbyUrl (optional): loaded if the connector is not ready within timeout; needs timeout.',
+  },
+  {
+    key: 'timeout',
+    schema: { type: 'integer', minimum: 1 },
+    description: 'reqTimeout (optional): milliseconds to wait before switching to standbyUrl; needs standbyUrl.',
+  },
 ];
 
 /** Open CTI panel settings a Voice contact center does not have (Salesforce draws the phone). */
 const OPENCTI_ONLY_FIELDS: readonly string[] = ['height', 'width', 'compatibilityMode', 'standbyUrl', 'timeout'];
 
 const VOICE_FIELDS: readonly GeneralField[] = [
-  { key: 'vendorInfoApiName', schema: { type: 'string', pattern: VENDOR_INFO_API_NAME.source }, description: 'reqVendorInfoApiName: <namespace>__<name> of the ConversationVendorInfo `switchboard package build` writes (its namespace is the package\'s).', example: DEFAULT_VENDOR_INFO_API_NAME },
-  { key: 'certificateFile', schema: { type: 'string', minLength: 1 }, description: `reqTelephonyIntegrationCertificate: the X.509 certificate (PEM) of the key the voice bridge signs its JWTs with, relative to this file. Never the private key. Make both with: ${certificateCommand(DEFAULT_CERTIFICATE_FILE)}`, example: DEFAULT_CERTIFICATE_FILE },
-  { key: 'longDistancePrefix', schema: { type: 'string', pattern: '^\\d*$' }, description: 'reqHvcc/reqLongDistPrefix: long-distance prefix (e.g. "1"), empty for none.', example: '' },
+  {
+    key: 'vendorInfoApiName',
+    schema: { type: 'string', pattern: VENDOR_INFO_API_NAME.source },
+    description: "reqVendorInfoApiName: <namespace>__<name> of the ConversationVendorInfo `switchboard package build` writes (its namespace is the package's).",
+    example: DEFAULT_VENDOR_INFO_API_NAME,
+  },
+  {
+    key: 'certificateFile',
+    schema: { type: 'string', minLength: 1 },
+    description: `reqTelephonyIntegrationCertificate: the X.509 certificate (PEM) of the key the voice bridge signs its JWTs with, relative to this file. Never the private key. Make both with: ${certificateCommand(DEFAULT_CERTIFICATE_FILE)}`,
+    example: DEFAULT_CERTIFICATE_FILE,
+  },
+  {
+    key: 'longDistancePrefix',
+    schema: { type: 'string', pattern: '^\\d*$' },
+    description: 'reqHvcc/reqLongDistPrefix: long-distance prefix (e.g. "1"), empty for none.',
+    example: '',
+  },
 ];
 
 const DIALING_FIELDS: readonly GeneralField[] = [
-  { key: 'outsidePrefix', schema: { type: 'string', pattern: '^\\d*$' }, description: 'reqOutsidePrefix: digits dialed to reach an outside line (e.g. "9"); quote it.', example: '' },
+  {
+    key: 'outsidePrefix',
+    schema: { type: 'string', pattern: '^\\d*$' },
+    description: 'reqOutsidePrefix: digits dialed to reach an outside line (e.g. "9"); quote it.',
+    example: '',
+  },
   { key: 'longDistancePrefix', schema: { type: 'string', pattern: '^\\d*$' }, description: 'reqLongDistPrefix: long-distance prefix (e.g. "1").', example: '' },
-  { key: 'internationalPrefix', schema: { type: 'string', pattern: '^\\d*$' }, description: 'reqInternationalPrefix: international prefix (e.g. "011" or "00"); quote it or YAML drops the zero.', example: '' },
+  {
+    key: 'internationalPrefix',
+    schema: { type: 'string', pattern: '^\\d*$' },
+    description: 'reqInternationalPrefix: international prefix (e.g. "011" or "00"); quote it or YAML drops the zero.',
+    example: '',
+  },
 ];
 
 /** The JSON Schema of one switchboard item, from its table entry. */
@@ -73,7 +151,13 @@ function itemSchema(spec: ItemSpec): JsonSchema {
     case 'boolean':
       return { ...base, type: 'boolean', ...(spec.default !== undefined ? { default: spec.default === 'true' } : {}) };
     case 'integer':
-      return { ...base, type: 'integer', ...(spec.min !== undefined ? { minimum: spec.min } : {}), ...(spec.max !== undefined ? { maximum: spec.max } : {}), ...(spec.default !== undefined ? { default: Number(spec.default) } : {}) };
+      return {
+        ...base,
+        type: 'integer',
+        ...(spec.min !== undefined ? { minimum: spec.min } : {}),
+        ...(spec.max !== undefined ? { maximum: spec.max } : {}),
+        ...(spec.default !== undefined ? { default: Number(spec.default) } : {}),
+      };
     case 'enum':
       return { ...base, type: 'string', enum: [...(spec.values ?? [])], ...(spec.default !== undefined ? { default: spec.default } : {}) };
     case 'url':
@@ -81,7 +165,12 @@ function itemSchema(spec: ItemSpec): JsonSchema {
     case 'json':
       return { ...base, type: ['array', 'object', 'string'], ...(spec.default !== undefined ? { default: JSON.parse(spec.default) as unknown } : {}) };
     case 'pairs':
-      return { ...base, type: ['object', 'string'], additionalProperties: { type: ['string', 'number', 'boolean'] }, ...(spec.default !== undefined ? { default: pairsToObject(spec.default) } : {}) };
+      return {
+        ...base,
+        type: ['object', 'string'],
+        additionalProperties: { type: ['string', 'number', 'boolean'] },
+        ...(spec.default !== undefined ? { default: pairsToObject(spec.default) } : {}),
+      };
     case 'list':
       return { ...base, type: ['array', 'string'], items: { type: 'string' }, ...(spec.default !== undefined ? { default: spec.default } : {}) };
     default:
@@ -91,7 +180,10 @@ function itemSchema(spec: ItemSpec): JsonSchema {
 
 function pairsToObject(value: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const entry of value.split(';').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of value
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const i = entry.indexOf(':');
     out[entry.slice(0, i).trim()] = entry.slice(i + 1).trim();
   }
@@ -111,22 +203,42 @@ export function configSchema(): JsonSchema {
     // Voice needs its section; Open CTI its compatibility mode (without it the phone never shows in Lightning).
     if: { type: 'object', required: ['surface'], properties: { surface: { const: 'voice' } } },
     then: { type: 'object', required: ['voice'], properties: { voice: { type: 'object' } } },
-    else: { type: 'object', properties: { callCenter: { type: 'object', required: ['compatibilityMode'], properties: { compatibilityMode: { type: 'string' } } } } },
+    else: {
+      type: 'object',
+      properties: { callCenter: { type: 'object', required: ['compatibilityMode'], properties: { compatibilityMode: { type: 'string' } } } },
+    },
     properties: {
-      surface: { type: 'string', enum: [...SURFACES], default: 'opencti', description: 'opencti: an Open CTI softphone (Lightning or Classic). voice: Salesforce Voice with partner telephony (a contact center, a ConversationVendorInfo and the voice bridge).' },
+      surface: {
+        type: 'string',
+        enum: [...SURFACES],
+        default: 'opencti',
+        description:
+          'opencti: an Open CTI softphone (Lightning or Classic). voice: Salesforce Voice with partner telephony (a contact center, a ConversationVendorInfo and the voice bridge).',
+      },
       callCenter: {
         type: 'object',
-        description: 'Salesforce\'s reqGeneralInfo section.',
+        description: "Salesforce's reqGeneralInfo section.",
         additionalProperties: false,
         required: ['internalName', 'displayName', 'adapterUrl'],
         properties: props(GENERAL_FIELDS),
         dependencies: { standbyUrl: ['timeout'], timeout: ['standbyUrl'] },
       },
-      dialing: { type: 'object', description: 'Salesforce\'s reqDialingOptions section (Open CTI only).', additionalProperties: false, properties: props(DIALING_FIELDS) },
-      voice: { type: 'object', description: 'Salesforce Voice only: the ConversationVendorInfo and the reqHvcc section.', additionalProperties: false, required: ['vendorInfoApiName', 'certificateFile'], properties: props(VOICE_FIELDS) },
+      dialing: {
+        type: 'object',
+        description: "Salesforce's reqDialingOptions section (Open CTI only).",
+        additionalProperties: false,
+        properties: props(DIALING_FIELDS),
+      },
+      voice: {
+        type: 'object',
+        description: 'Salesforce Voice only: the ConversationVendorInfo and the reqHvcc section.',
+        additionalProperties: false,
+        required: ['vendorInfoApiName', 'certificateFile'],
+        properties: props(VOICE_FIELDS),
+      },
       switchboard: {
         type: 'object',
-        description: 'The connector\'s own section (SWITCHBOARD_ITEMS).',
+        description: "The connector's own section (SWITCHBOARD_ITEMS).",
         additionalProperties: false,
         required: SWITCHBOARD_ITEMS.filter((s) => s.required).map((s) => s.name),
         properties: Object.fromEntries(SWITCHBOARD_ITEMS.map((s) => [s.name, itemSchema(s)])),
@@ -147,12 +259,18 @@ function typedDefault(spec: ItemSpec): unknown {
   if (EXAMPLES[spec.name] !== undefined) return EXAMPLES[spec.name];
   const raw = spec.default ?? '';
   switch (spec.type) {
-    case 'boolean': return raw === 'true';
-    case 'integer': return Number(raw || 0);
-    case 'json': return JSON.parse(raw || 'null') as unknown;
-    case 'pairs': return pairsToObject(raw);
-    case 'list': return raw ? raw.split(';').map((s) => s.trim()) : [];
-    default: return raw;
+    case 'boolean':
+      return raw === 'true';
+    case 'integer':
+      return Number(raw || 0);
+    case 'json':
+      return JSON.parse(raw || 'null') as unknown;
+    case 'pairs':
+      return pairsToObject(raw);
+    case 'list':
+      return raw ? raw.split(';').map((s) => s.trim()) : [];
+    default:
+      return raw;
   }
 }
 
@@ -175,7 +293,9 @@ export function initConfigYaml(surface: Surface = 'opencti'): string {
   const doc = new Document(voice ? { surface, callCenter: general, voice: voiceSection, switchboard } : { callCenter: general, dialing, switchboard });
   doc.commentBefore = [
     voice ? ' Switchboard configuration of a Salesforce Voice contact center (partner telephony).' : ' Switchboard call center configuration.',
-    voice ? ' `switchboard callcenter build` turns it into the contact center import file and the Metadata API file;' : ' `switchboard callcenter build` turns it into the Setup import file and the Metadata API file;',
+    voice
+      ? ' `switchboard callcenter build` turns it into the contact center import file and the Metadata API file;'
+      : ' `switchboard callcenter build` turns it into the Setup import file and the Metadata API file;',
     ' `switchboard package build` into a Salesforce DX project; `switchboard doctor` explains problems.',
     ` JSON Schema: \`switchboard callcenter schema\` (${SCHEMA_ID}).`,
   ].join('\n');
@@ -193,15 +313,34 @@ export function initConfigYaml(surface: Surface = 'opencti'): string {
   };
   const generalComments = new Map(GENERAL_FIELDS.map((f) => [f.key, f.description]));
   if (voice) {
-    generalComments.set('adapterUrl', 'reqAdapterUrl and the ConversationVendorInfo connectorUrl: the https URL of the hosted connector\'s Voice page (/voice/ beside the softphone; the console emulator serves it at <its Visualforce origin>/voice/).');
+    generalComments.set(
+      'adapterUrl',
+      "reqAdapterUrl and the ConversationVendorInfo connectorUrl: the https URL of the hosted connector's Voice page (/voice/ beside the softphone; the console emulator serves it at <its Visualforce origin>/voice/).",
+    );
     describe('surface', ' voice: Salesforce Voice with partner telephony; opencti (the default): an Open CTI softphone.', new Map());
-    describe('callCenter', ' Salesforce\'s General Information (reqGeneralInfo). No panel size or compatibility mode: Salesforce draws the phone.', generalComments);
-    describe('voice', ' Salesforce Voice: the ConversationVendorInfo the package ships and the SCV Settings (reqHvcc).', new Map(VOICE_FIELDS.map((f) => [f.key, f.description])));
+    describe(
+      'callCenter',
+      " Salesforce's General Information (reqGeneralInfo). No panel size or compatibility mode: Salesforce draws the phone.",
+      generalComments,
+    );
+    describe(
+      'voice',
+      ' Salesforce Voice: the ConversationVendorInfo the package ships and the SCV Settings (reqHvcc).',
+      new Map(VOICE_FIELDS.map((f) => [f.key, f.description])),
+    );
   } else {
-    describe('callCenter', ' Salesforce\'s General Information (reqGeneralInfo). Optional, not set here:\n   standbyUrl: https://… + timeout: 10000 (ms): a standby softphone if this one is not ready in time.', generalComments);
+    describe(
+      'callCenter',
+      " Salesforce's General Information (reqGeneralInfo). Optional, not set here:\n   standbyUrl: https://… + timeout: 10000 (ms): a standby softphone if this one is not ready in time.",
+      generalComments,
+    );
   }
   describe('dialing', ' Dialing Options (reqDialingOptions); strings of digits, empty for none.', new Map(DIALING_FIELDS.map((f) => [f.key, f.description])));
-  describe('switchboard', ' The connector\'s own section (read by the softphone through getCallCenterSettings).', new Map(SWITCHBOARD_ITEMS.map((s) => [s.name, `${s.label}${s.required ? ' (required)' : ''}: ${s.description}`])));
+  describe(
+    'switchboard',
+    " The connector's own section (read by the softphone through getCallCenterSettings).",
+    new Map(SWITCHBOARD_ITEMS.map((s) => [s.name, `${s.label}${s.required ? ' (required)' : ''}: ${s.description}`])),
+  );
   return doc.toString({ lineWidth: 0 });
 }
 
@@ -229,8 +368,7 @@ export interface LoadOptions {
 }
 
 export type ConfigResult =
-  | { readonly ok: true; readonly definition: CallCenterDefinition }
-  | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
+  { readonly ok: true; readonly definition: CallCenterDefinition } | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
 
 let compiled: ReturnType<Ajv['compile']> | undefined;
 function validator(): ReturnType<Ajv['compile']> {
@@ -279,12 +417,26 @@ export function loadConfig(text: string, file: string, options: LoadOptions = {}
   let voice: VoiceDefinition | undefined;
   if (surface === 'voice' && cfg.voice) {
     for (const key of OPENCTI_ONLY_FIELDS) {
-      if (cfg.callCenter[key as keyof ConfigShape['callCenter']] !== undefined) at(offsetOf(doc, ['callCenter', key], true), `callCenter.${key}`, `${key} is an Open CTI softphone setting; a Salesforce Voice contact center has none (Salesforce draws the phone). Remove it.`);
+      if (cfg.callCenter[key as keyof ConfigShape['callCenter']] !== undefined)
+        at(
+          offsetOf(doc, ['callCenter', key], true),
+          `callCenter.${key}`,
+          `${key} is an Open CTI softphone setting; a Salesforce Voice contact center has none (Salesforce draws the phone). Remove it.`,
+        );
     }
-    if (cfg.dialing !== undefined) at(offsetOf(doc, ['dialing'], true), 'dialing', 'Salesforce Voice has no Dialing Options section; its long-distance prefix is voice.longDistancePrefix (reqHvcc). Remove dialing.');
+    if (cfg.dialing !== undefined)
+      at(
+        offsetOf(doc, ['dialing'], true),
+        'dialing',
+        'Salesforce Voice has no Dialing Options section; its long-distance prefix is voice.longDistancePrefix (reqHvcc). Remove dialing.',
+      );
     voice = readVoice(cfg.voice, file, options, (field, message) => at(offsetOf(doc, ['voice', field], false), `voice.${field}`, message));
   } else if (cfg.voice !== undefined) {
-    at(offsetOf(doc, ['voice'], true), 'voice', 'the voice section applies only to a Salesforce Voice contact center: add surface: voice, or remove the section.');
+    at(
+      offsetOf(doc, ['voice'], true),
+      'voice',
+      'the voice section applies only to a Salesforce Voice contact center: add surface: voice, or remove the section.',
+    );
   }
   if (problems.length) return { ok: false, problems: sortByPosition(problems) };
   const g = cfg.callCenter;
@@ -313,19 +465,32 @@ export function loadConfig(text: string, file: string, options: LoadOptions = {}
 }
 
 /** Reads and checks the certificate file; problems go to `report` at the voice field they concern. */
-function readVoice(v: NonNullable<ConfigShape['voice']>, file: string, options: LoadOptions, report: (field: string, message: string) => void): VoiceDefinition | undefined {
+function readVoice(
+  v: NonNullable<ConfigShape['voice']>,
+  file: string,
+  options: LoadOptions,
+  report: (field: string, message: string) => void,
+): VoiceDefinition | undefined {
   const path = resolve(options.baseDir ?? dirname(resolve(file)), v.certificateFile);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as { code?: unknown }).code;
-    report('certificateFile', `cannot read the certificate file ${path}${code === 'ENOENT' ? ' (it does not exist)' : ''}. Make the key pair and certificate with: ${certificateCommand(v.certificateFile)}`);
+    report(
+      'certificateFile',
+      `cannot read the certificate file ${path}${code === 'ENOENT' ? ' (it does not exist)' : ''}. Make the key pair and certificate with: ${certificateCommand(v.certificateFile)}`,
+    );
     return undefined;
   }
   const verdict = checkCertificateWithOpenSsl(text, `the certificate file ${path}`, options.now);
   if (!verdict.ok) {
-    report('certificateFile', verdict.kind === 'private-key' ? `${verdict.message} Point certificateFile at the certificate alone (${certificateCommand(v.certificateFile)} writes it apart from the key).` : verdict.message);
+    report(
+      'certificateFile',
+      verdict.kind === 'private-key'
+        ? `${verdict.message} Point certificateFile at the certificate alone (${certificateCommand(v.certificateFile)} writes it apart from the key).`
+        : verdict.message,
+    );
     return undefined;
   }
   return {
@@ -340,7 +505,17 @@ function readVoice(v: NonNullable<ConfigShape['voice']>, file: string, options: 
 interface ConfigShape {
   surface?: Surface;
   voice?: { vendorInfoApiName: string; certificateFile: string; longDistancePrefix?: string };
-  callCenter: { internalName: string; displayName: string; description?: string; adapterUrl: string; height?: number; width?: number; compatibilityMode?: CompatibilityMode; standbyUrl?: string; timeout?: number };
+  callCenter: {
+    internalName: string;
+    displayName: string;
+    description?: string;
+    adapterUrl: string;
+    height?: number;
+    width?: number;
+    compatibilityMode?: CompatibilityMode;
+    standbyUrl?: string;
+    timeout?: number;
+  };
   dialing?: { outsidePrefix?: string; longDistancePrefix?: string; internationalPrefix?: string };
   switchboard: Record<string, unknown>;
 }
@@ -348,10 +523,16 @@ interface ConfigShape {
 function toItemString(spec: ItemSpec, raw: unknown): string {
   if (typeof raw === 'string') return raw;
   switch (spec.type) {
-    case 'json': return JSON.stringify(raw);
-    case 'pairs': return Object.entries(raw as Record<string, unknown>).map(([k, v]) => `${k}:${String(v)}`).join(';');
-    case 'list': return (raw as unknown[]).map(String).join(';');
-    default: return String(raw);
+    case 'json':
+      return JSON.stringify(raw);
+    case 'pairs':
+      return Object.entries(raw as Record<string, unknown>)
+        .map(([k, v]) => `${k}:${String(v)}`)
+        .join(';');
+    case 'list':
+      return (raw as unknown[]).map(String).join(';');
+    default:
+      return String(raw);
   }
 }
 
@@ -366,19 +547,30 @@ function pairProblem(spec: ItemSpec, raw: unknown): string | undefined {
 }
 
 function describeAjvError(e: ErrorObject): { path: string[]; message: string; keyOf: boolean } {
-  const path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const path = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'additionalProperties': {
       const name = String(params['additionalProperty']);
-      return { path: [...path, name], message: `unknown field '${name}'${path.length ? ` in ${path.join('.')}` : ''} (see \`switchboard callcenter schema\`).`, keyOf: true };
+      return {
+        path: [...path, name],
+        message: `unknown field '${name}'${path.length ? ` in ${path.join('.')}` : ''} (see \`switchboard callcenter schema\`).`,
+        keyOf: true,
+      };
     }
     case 'required': {
       const name = String(params['missingProperty']);
       return { path, message: `'${name}' is required${path.length ? ` in ${path.join('.')}` : ''}.`, keyOf: true };
     }
     case 'dependencies':
-      return { path, message: `${String(params['property'])} needs ${String(params['missingProperty'])} (a standby softphone needs a timeout, and the reverse).`, keyOf: true };
+      return {
+        path,
+        message: `${String(params['property'])} needs ${String(params['missingProperty'])} (a standby softphone needs a timeout, and the reverse).`,
+        keyOf: true,
+      };
     case 'type': {
       const hint = path[0] === 'dialing' ? ' (quote it: "011")' : '';
       return { path, message: `must be ${String(params['type']).replace(/,/g, ' or ')}${hint}.`, keyOf: false };
@@ -394,10 +586,12 @@ function describeAjvError(e: ErrorObject): { path: string[]; message: string; ke
 
 function patternMessage(path: readonly string[]): string {
   const field = path[path.length - 1];
-  if (field === 'vendorInfoApiName') return 'must be <namespace>__<name> (e.g. switchboard__SwitchboardVoice): the package namespace, two underscores, the ConversationVendorInfo\'s developer name.';
+  if (field === 'vendorInfoApiName')
+    return "must be <namespace>__<name> (e.g. switchboard__SwitchboardVoice): the package namespace, two underscores, the ConversationVendorInfo's developer name.";
   if (field === 'longDistancePrefix' && path[0] === 'voice') return 'must be digits only.';
   if (field === 'internalName') return 'must start with a letter and hold only letters and digits, at most 40.';
-  if (field === 'adapterUrl' || field === 'standbyUrl') return 'must be an absolute URL (https://…) or a path starting with / (e.g. /apex/SwitchboardSoftphone).';
+  if (field === 'adapterUrl' || field === 'standbyUrl')
+    return 'must be an absolute URL (https://…) or a path starting with / (e.g. /apex/SwitchboardSoftphone).';
   if (path[0] === 'dialing') return 'must be digits only.';
   return 'must be a ws://, wss://, http:// or https:// URL.';
 }

@@ -119,7 +119,14 @@ function voiceSections(def: CallCenterDefinition, voice: VoiceDefinition): Defin
       name: HVCC,
       label: reqSection(HVCC)?.label ?? HVCC,
       // The prefix is kept even when empty so admins can fill it in Setup later.
-      items: reqItems(HVCC, [['reqTelephonyIntegrationCertificate', voice.certificate], ['reqLongDistPrefix', voice.longDistancePrefix ?? '']], true),
+      items: reqItems(
+        HVCC,
+        [
+          ['reqTelephonyIntegrationCertificate', voice.certificate],
+          ['reqLongDistPrefix', voice.longDistancePrefix ?? ''],
+        ],
+        true,
+      ),
     },
     switchboardSection(def),
   ];

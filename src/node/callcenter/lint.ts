@@ -83,9 +83,20 @@ export function lintCallCenter(text: string, fileName: string, options: LintOpti
   const { root, errors } = parseXml(text);
   if (errors.length > 0 || !root) {
     for (const e of errors) {
-      r.report('xml-not-well-formed', e.position, `Not well-formed XML: ${e.message}.`, 'Correct the XML syntax at this position (matching start and end tags, quoted attributes, &amp; for a literal &).');
+      r.report(
+        'xml-not-well-formed',
+        e.position,
+        `Not well-formed XML: ${e.message}.`,
+        'Correct the XML syntax at this position (matching start and end tags, quoted attributes, &amp; for a literal &).',
+      );
     }
-    if (errors.length === 0) r.report('xml-not-well-formed', { line: 1, column: 1 }, 'The file has no root element.', 'Start the file with <callCenter> (Setup import) or <CallCenter xmlns="http://soap.sforce.com/2006/04/metadata"> (Metadata API).');
+    if (errors.length === 0)
+      r.report(
+        'xml-not-well-formed',
+        { line: 1, column: 1 },
+        'The file has no root element.',
+        'Start the file with <callCenter> (Setup import) or <CallCenter xmlns="http://soap.sforce.com/2006/04/metadata"> (Metadata API).',
+      );
     return { problems: sortProblems(r.problems), profile: unknownProfile };
   }
 
@@ -94,7 +105,12 @@ export function lintCallCenter(text: string, fileName: string, options: LintOpti
   else if (root.name === 'CallCenter') parts = readMetadata(root, fileName, r);
   else {
     const hint = root.name.toLowerCase() === 'callcenter' ? ` Element names are case-sensitive: did you mean <callCenter> or <CallCenter>?` : '';
-    r.report('wrong-root', root.position, `The root element is <${root.name}>, not a Call Center.${hint}`, 'Use <callCenter> for a Setup import file or <CallCenter xmlns="http://soap.sforce.com/2006/04/metadata"> for a Metadata API file.');
+    r.report(
+      'wrong-root',
+      root.position,
+      `The root element is <${root.name}>, not a Call Center.${hint}`,
+      'Use <callCenter> for a Setup import file or <CallCenter xmlns="http://soap.sforce.com/2006/04/metadata"> for a Metadata API file.',
+    );
     return { problems: sortProblems(r.problems), profile: unknownProfile };
   }
   const callCenter = makeParsedCallCenter(parts);

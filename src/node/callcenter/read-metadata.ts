@@ -23,29 +23,69 @@ export function readMetadata(root: XmlElement, fileName: string, r: Reporter): R
   }
   const base = baseName(fileName);
   if (!base.endsWith(METADATA_SUFFIX) && !base.endsWith('.callCenter')) {
-    r.report('metadata-file-name', root.position, `A Metadata API CallCenter file named '${base}' is not picked up by a deploy.`, `Name it callCenters/<InternalName>${METADATA_SUFFIX} in the source tree.`);
+    r.report(
+      'metadata-file-name',
+      root.position,
+      `A Metadata API CallCenter file named '${base}' is not picked up by a deploy.`,
+      `Name it callCenters/<InternalName>${METADATA_SUFFIX} in the source tree.`,
+    );
   }
   for (const attr of root.attributes.values()) {
-    if (attr.name !== 'xmlns' && !attr.name.startsWith('xmlns:')) r.report('unknown-attribute', attr.position, `<CallCenter> has no attribute '${attr.name}'.`, `Remove '${attr.name}'; Metadata API fields are child elements.`);
+    if (attr.name !== 'xmlns' && !attr.name.startsWith('xmlns:'))
+      r.report(
+        'unknown-attribute',
+        attr.position,
+        `<CallCenter> has no attribute '${attr.name}'.`,
+        `Remove '${attr.name}'; Metadata API fields are child elements.`,
+      );
   }
   const fields = new Map<string, XmlElement>();
   const sectionElements: XmlElement[] = [];
   for (const child of root.children) {
     if (child.name === 'sections') sectionElements.push(child);
-    else if (child.name === 'section') r.mixed('<section>', child.position, '<section> is the Setup import element; a Metadata API <CallCenter> contains <sections> elements.', 'Write <sections> with <label>, <name> and <items> children, or make the root <callCenter> (Setup import format).');
-    else if (child.name === 'item' || child.name === 'items') r.report('wrong-nesting', child.position, `<${child.name}> must be inside <sections>, not directly in <CallCenter>.`, 'Move it into the <sections> element it belongs to.');
+    else if (child.name === 'section')
+      r.mixed(
+        '<section>',
+        child.position,
+        '<section> is the Setup import element; a Metadata API <CallCenter> contains <sections> elements.',
+        'Write <sections> with <label>, <name> and <items> children, or make the root <callCenter> (Setup import format).',
+      );
+    else if (child.name === 'item' || child.name === 'items')
+      r.report(
+        'wrong-nesting',
+        child.position,
+        `<${child.name}> must be inside <sections>, not directly in <CallCenter>.`,
+        'Move it into the <sections> element it belongs to.',
+      );
     else if (SINGLE_FIELDS.includes(child.name)) {
       const first = fields.get(child.name);
-      if (first) r.report('duplicate-element', child.position, `<${child.name}> appears twice (first at line ${first.position.line}).`, `Keep one <${child.name}> and delete the other.`);
+      if (first)
+        r.report(
+          'duplicate-element',
+          child.position,
+          `<${child.name}> appears twice (first at line ${first.position.line}).`,
+          `Keep one <${child.name}> and delete the other.`,
+        );
       else fields.set(child.name, child);
       checkLeaf(child, r);
     } else if (child.name !== 'contactCenterChannels') {
-      r.report('unexpected-element', child.position, `<CallCenter> has no field <${child.name}>.`, `Remove it; CallCenter fields are ${METADATA_FIELDS.join(', ')}.`);
+      r.report(
+        'unexpected-element',
+        child.position,
+        `<CallCenter> has no field <${child.name}>.`,
+        `Remove it; CallCenter fields are ${METADATA_FIELDS.join(', ')}.`,
+      );
     }
   }
   checkNoText(root, r);
   for (const required of ['displayNameLabel', 'internalNameLabel']) {
-    if (!fields.has(required)) r.report('metadata-field-missing', root.position, `<CallCenter> has no <${required}>, which the Metadata API requires.`, `Add <${required}>${required === 'displayNameLabel' ? 'Display Name' : 'Internal Name'}</${required}>.`);
+    if (!fields.has(required))
+      r.report(
+        'metadata-field-missing',
+        root.position,
+        `<CallCenter> has no <${required}>, which the Metadata API requires.`,
+        `Add <${required}>${required === 'displayNameLabel' ? 'Display Name' : 'Internal Name'}</${required}>.`,
+      );
   }
   const text = (name: string): string | undefined => fields.get(name)?.text.trim();
   const fallbacks: Record<string, string> = {};
@@ -66,7 +106,12 @@ export function readMetadata(root: XmlElement, fileName: string, r: Reporter): R
     }
     if (parsed !== undefined) {
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === 'string')) {
-        r.report('custom-settings-invalid', settingsEl.textPosition ?? settingsEl.position, 'customSettings must be a JSON object whose values are all strings.', 'Quote every value, e.g. {"reqTimeout":"10000"}.');
+        r.report(
+          'custom-settings-invalid',
+          settingsEl.textPosition ?? settingsEl.position,
+          'customSettings must be a JSON object whose values are all strings.',
+          'Quote every value, e.g. {"reqTimeout":"10000"}.',
+        );
       } else {
         for (const [k, v] of Object.entries(parsed as Record<string, string>)) {
           if (GENERAL_FROM_SETTINGS.test(k)) {
@@ -88,19 +133,44 @@ export function readMetadata(root: XmlElement, fileName: string, r: Reporter): R
     const section = readMetadataSection(el, index, r);
     if (section) sections.push(section);
   });
-  if (sectionElements.length === 0) r.report('no-sections', root.position, 'The call center has no <sections>.', 'Add <sections> with <name>reqGeneralInfo</name> and the reqAdapterUrl, reqUseApi and reqSalesforceCompatibilityMode items.');
-  checkDuplicateNames(sections.map((s) => ({ name: s.name, position: s.position })), 'sections', 'section', r);
+  if (sectionElements.length === 0)
+    r.report(
+      'no-sections',
+      root.position,
+      'The call center has no <sections>.',
+      'Add <sections> with <name>reqGeneralInfo</name> and the reqAdapterUrl, reqUseApi and reqSalesforceCompatibilityMode items.',
+    );
+  checkDuplicateNames(
+    sections.map((s) => ({ name: s.name, position: s.position })),
+    'sections',
+    'section',
+    r,
+  );
 
   const adapterItem = sections.find((s) => s.name === GENERAL_INFO)?.items.find((i) => i.name === 'reqAdapterUrl');
   if (adapterEl && adapterItem && adapterItem.value !== adapterEl.text.trim()) {
-    r.report('adapter-url-mismatch', adapterEl.textPosition ?? adapterEl.position, `<adapterUrl> '${adapterEl.text.trim()}' differs from the reqAdapterUrl item '${adapterItem.value}' (line ${adapterItem.valuePosition.line}).`, 'Make both the same URL; Salesforce loads the reqAdapterUrl item.');
+    r.report(
+      'adapter-url-mismatch',
+      adapterEl.textPosition ?? adapterEl.position,
+      `<adapterUrl> '${adapterEl.text.trim()}' differs from the reqAdapterUrl item '${adapterItem.value}' (line ${adapterItem.valuePosition.line}).`,
+      'Make both the same URL; Salesforce loads the reqAdapterUrl item.',
+    );
   }
 
   const fullName = text('fullName');
   const internalItem = sections.find((s) => s.name === GENERAL_INFO)?.items.find((i) => i.name === 'reqInternalName');
-  const fromFile = base.endsWith(METADATA_SUFFIX) ? base.slice(0, -METADATA_SUFFIX.length) : base.endsWith('.callCenter') ? base.slice(0, -'.callCenter'.length) : undefined;
+  const fromFile = base.endsWith(METADATA_SUFFIX)
+    ? base.slice(0, -METADATA_SUFFIX.length)
+    : base.endsWith('.callCenter')
+      ? base.slice(0, -'.callCenter'.length)
+      : undefined;
   const internalName = fullName ?? internalItem?.value ?? fromFile;
-  const internalNamePosition = fullName !== undefined ? (fields.get('fullName')?.textPosition ?? fields.get('fullName')?.position) : internalItem ? internalItem.valuePosition : root.position;
+  const internalNamePosition =
+    fullName !== undefined
+      ? (fields.get('fullName')?.textPosition ?? fields.get('fullName')?.position)
+      : internalItem
+        ? internalItem.valuePosition
+        : root.position;
   const displayEl = fields.get('displayName');
   const displayName = displayEl ? displayEl.text.trim() : sections.find((s) => s.name === GENERAL_INFO)?.items.find((i) => i.name === 'reqDisplayName')?.value;
   const displayNameLabel = text('displayNameLabel');
@@ -126,11 +196,24 @@ function readMetadataSection(el: XmlElement, index: number, r: Reporter): Parsed
     if (child.name === 'items') itemElements.push(child);
     else if (child.name === 'name' || child.name === 'label') {
       const first = leaves.get(child.name);
-      if (first) r.report('duplicate-element', child.position, `<sections> has two <${child.name}> (first at line ${first.position.line}).`, `Keep one <${child.name}> and delete the other.`);
+      if (first)
+        r.report(
+          'duplicate-element',
+          child.position,
+          `<sections> has two <${child.name}> (first at line ${first.position.line}).`,
+          `Keep one <${child.name}> and delete the other.`,
+        );
       else leaves.set(child.name, child);
       checkLeaf(child, r);
-    } else if (child.name === 'item') r.mixed('<item>', child.position, '<item> is the Setup import element; Metadata API <sections> contain <items>.', 'Write <items><label>…</label><name>…</name><value>…</value></items>.');
-    else if (child.name === 'sections' || child.name === 'section') r.report('wrong-nesting', child.position, 'Sections cannot be nested.', 'Close the outer <sections> before starting the next one.');
+    } else if (child.name === 'item')
+      r.mixed(
+        '<item>',
+        child.position,
+        '<item> is the Setup import element; Metadata API <sections> contain <items>.',
+        'Write <items><label>…</label><name>…</name><value>…</value></items>.',
+      );
+    else if (child.name === 'sections' || child.name === 'section')
+      r.report('wrong-nesting', child.position, 'Sections cannot be nested.', 'Close the outer <sections> before starting the next one.');
     else r.report('unexpected-element', child.position, `<sections> contains <${child.name}>; it holds <name>, <label> and <items>.`, 'Remove it.');
   }
   checkNoText(el, r);
@@ -149,7 +232,13 @@ function readMetadataSection(el: XmlElement, index: number, r: Reporter): Parsed
     for (const child of itemEl.children) {
       if (['name', 'label', 'value'].includes(child.name)) {
         const first = parts.get(child.name);
-        if (first) r.report('duplicate-element', child.position, `<items> has two <${child.name}> (first at line ${first.position.line}).`, `Keep one <${child.name}> and delete the other.`);
+        if (first)
+          r.report(
+            'duplicate-element',
+            child.position,
+            `<items> has two <${child.name}> (first at line ${first.position.line}).`,
+            `Keep one <${child.name}> and delete the other.`,
+          );
         else parts.set(child.name, child);
         checkLeaf(child, r);
       } else r.report('unexpected-element', child.position, `<items> contains <${child.name}>; it holds <name>, <label> and <value>.`, 'Remove it.');
@@ -173,7 +262,12 @@ function readMetadataSection(el: XmlElement, index: number, r: Reporter): Parsed
       });
     }
   });
-  checkDuplicateNames(items.map((i) => ({ name: i.name, position: i.position })), `items of ${what}`, 'item', r);
+  checkDuplicateNames(
+    items.map((i) => ({ name: i.name, position: i.position })),
+    `items of ${what}`,
+    'item',
+    r,
+  );
   if (!nameOk) return undefined;
   return { name, ...(label !== undefined ? { label } : {}), sortOrder: index, items, position: el.position };
 }
@@ -185,7 +279,9 @@ function checkMetadataAttributes(el: XmlElement, r: Reporter): void {
         `the ${attr.name} attribute`,
         attr.position,
         `The '${attr.name}' attribute is the Setup import form; Metadata API <${el.name}> ${attr.name === 'sortOrder' ? 'are ordered by their position in the file' : `take <${attr.name}> as a child element`}.`,
-        attr.name === 'sortOrder' ? 'Remove sortOrder and order the elements in the file.' : `Write <${attr.name}>${attr.value}</${attr.name}> inside <${el.name}>.`,
+        attr.name === 'sortOrder'
+          ? 'Remove sortOrder and order the elements in the file.'
+          : `Write <${attr.name}>${attr.value}</${attr.name}> inside <${el.name}>.`,
       );
     } else r.report('unknown-attribute', attr.position, `<${el.name}> has no attribute '${attr.name}'.`, `Remove '${attr.name}'.`);
   }
@@ -194,6 +290,11 @@ function checkMetadataAttributes(el: XmlElement, r: Reporter): void {
 /** A leaf field holds text only. */
 function checkLeaf(el: XmlElement, r: Reporter): void {
   for (const child of el.children) {
-    r.report('unexpected-element', child.position, `<${el.name}> holds a value, not the element <${child.name}>.`, 'Remove the element; escape < as &lt; if it is part of the value.');
+    r.report(
+      'unexpected-element',
+      child.position,
+      `<${el.name}> holds a value, not the element <${child.name}>.`,
+      'Remove the element; escape < as &lt; if it is part of the value.',
+    );
   }
 }

@@ -32,7 +32,11 @@ export const RULES = {
   'name-not-alphanumeric': { severity: 'error', summary: 'Names are letters and digits only.' },
   'name-duplicate': { severity: 'error', summary: 'Two sections, or two items of one section, share a name.' },
   'name-reserved': { severity: 'error', summary: 'label, sortOrder, internalNameLabel and displayNameLabel are reserved names.' },
-  'req-name-unknown': { severity: 'warning', summary: 'A req-prefixed name Salesforce does not define: Setup imports it (vendor files and Salesforce\'s own samples use some), but the prefix is meant for Salesforce\'s sections and items.' },
+  'req-name-unknown': {
+    severity: 'warning',
+    summary:
+      "A req-prefixed name Salesforce does not define: Setup imports it (vendor files and Salesforce's own samples use some), but the prefix is meant for Salesforce's sections and items.",
+  },
   'custom-item-in-req-section': { severity: 'warning', summary: 'A custom item inside a Salesforce section; put custom items in your own section.' },
   'label-too-long': { severity: 'error', summary: 'Labels are at most 1,000 characters.' },
   'general-info-missing': { severity: 'error', summary: 'The reqGeneralInfo section is required.' },
@@ -47,7 +51,10 @@ export const RULES = {
   'adapter-url-relative': { severity: 'warning', summary: 'A relative Visualforce URL needs the page deployed, and CSP/cross-origin set-up for its assets.' },
   'adapter-url-mismatch': { severity: 'warning', summary: 'The Metadata adapterUrl field and the reqAdapterUrl item disagree.' },
   'use-api': { severity: 'error', summary: 'reqUseApi must be true for an Open CTI softphone.' },
-  'compatibility-mode-missing': { severity: 'error', summary: 'Without reqSalesforceCompatibilityMode Salesforce assumes Classic and Lightning shows no phone.' },
+  'compatibility-mode-missing': {
+    severity: 'error',
+    summary: 'Without reqSalesforceCompatibilityMode Salesforce assumes Classic and Lightning shows no phone.',
+  },
   'compatibility-mode-classic': { severity: 'error', summary: 'Classic hides the softphone in Lightning Experience.' },
   'compatibility-mode-invalid': { severity: 'error', summary: 'reqSalesforceCompatibilityMode is Classic, Lightning or Classic_and_Lightning.' },
   'standby-without-timeout': { severity: 'error', summary: 'reqStandbyUrl requires reqTimeout.' },
@@ -63,17 +70,32 @@ export const RULES = {
   'switchboard-item-invalid': { severity: 'error', summary: 'A switchboard item has a value its type does not allow.' },
   'switchboard-item-unknown': { severity: 'warning', summary: 'An item the Switchboard connector does not read (typo?).' },
   'sip-websocket-insecure': { severity: 'warning', summary: 'ws:// to a non-loopback host is blocked by browsers on an https page.' },
-  'secret-in-file': { severity: 'error', summary: 'A shared sipPassword is readable by every agent assigned to the call center; refused unless demoCallCenter is true (then a warning).' },
+  'secret-in-file': {
+    severity: 'error',
+    summary: 'A shared sipPassword is readable by every agent assigned to the call center; refused unless demoCallCenter is true (then a warning).',
+  },
   'credentials-ignored': { severity: 'warning', summary: 'With credentialScheme ephemeral, sipUsername and sipPassword are ignored.' },
-  'voice-vendor-info-missing': { severity: 'error', summary: 'A Salesforce Voice contact center names its ConversationVendorInfo in reqGeneralInfo/reqVendorInfoApiName.' },
+  'voice-vendor-info-missing': {
+    severity: 'error',
+    summary: 'A Salesforce Voice contact center names its ConversationVendorInfo in reqGeneralInfo/reqVendorInfoApiName.',
+  },
   'voice-vendor-info-invalid': { severity: 'error', summary: 'reqVendorInfoApiName is <namespace>__<developer name> of a ConversationVendorInfo.' },
-  'voice-certificate-missing': { severity: 'error', summary: 'A Salesforce Voice contact center needs reqHvcc/reqTelephonyIntegrationCertificate to verify the Telephony Integration REST API JWTs.' },
-  'voice-certificate-private-key': { severity: 'error', summary: 'The certificate item holds a private key, readable by every admin and agent of the contact center.' },
+  'voice-certificate-missing': {
+    severity: 'error',
+    summary: 'A Salesforce Voice contact center needs reqHvcc/reqTelephonyIntegrationCertificate to verify the Telephony Integration REST API JWTs.',
+  },
+  'voice-certificate-private-key': {
+    severity: 'error',
+    summary: 'The certificate item holds a private key, readable by every admin and agent of the contact center.',
+  },
   'voice-certificate-invalid': { severity: 'error', summary: 'The Telephony Integration Certificate is not a parsable X.509 certificate (PEM).' },
   'voice-certificate-not-rsa': { severity: 'error', summary: 'The Telephony Integration REST API takes RS256 JWTs: the certificate must be of an RSA key.' },
   'voice-certificate-expired': { severity: 'error', summary: 'The Telephony Integration Certificate has expired: Salesforce refuses the JWTs of its key.' },
   'voice-certificate-expiring': { severity: 'warning', summary: 'The Telephony Integration Certificate expires within 30 days.' },
-  'voice-adapter-url-missing': { severity: 'warning', summary: 'Without reqAdapterUrl the console emulator has no Voice connector page to load (an org takes it from ConversationVendorInfo.connectorUrl).' },
+  'voice-adapter-url-missing': {
+    severity: 'warning',
+    summary: 'Without reqAdapterUrl the console emulator has no Voice connector page to load (an org takes it from ConversationVendorInfo.connectorUrl).',
+  },
   'voice-opencti-item': { severity: 'warning', summary: 'An Open CTI softphone item or section in a Salesforce Voice contact center, where it means nothing.' },
 } as const satisfies Record<string, RuleSpec>;
 

@@ -93,8 +93,17 @@ export const IMPORT_ATTRIBUTES: readonly string[] = ['sortOrder', 'name', 'label
 
 /** Top-level fields of the Metadata API `CallCenter` type. */
 export const METADATA_FIELDS: readonly string[] = [
-  'fullName', 'adapterUrl', 'contactCenterChannels', 'customSettings', 'displayName', 'displayNameLabel',
-  'internalNameLabel', 'sections', 'version', 'voiceMailFallbackQueue', 'voiceMailHandler',
+  'fullName',
+  'adapterUrl',
+  'contactCenterChannels',
+  'customSettings',
+  'displayName',
+  'displayNameLabel',
+  'internalNameLabel',
+  'sections',
+  'version',
+  'voiceMailFallbackQueue',
+  'voiceMailHandler',
 ];
 
 export const INTERNAL_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
@@ -111,7 +120,15 @@ export const VOICE_VENDOR_TYPE = 'ServiceCloudVoicePartner';
 
 /** reqGeneralInfo items that mean something to an Open CTI softphone only; Salesforce Voice draws its own phone. */
 export const OPENCTI_ONLY_GENERAL_ITEMS: readonly string[] = [
-  'reqUseApi', 'reqSoftphoneHeight', 'reqSoftphoneWidth', 'reqSalesforceCompatibilityMode', 'reqStandbyUrl', 'reqTimeout',
-  'reqCanvasNamespace', 'reqCanvasApiName', 'reqProgId', 'reqVersion',
+  'reqUseApi',
+  'reqSoftphoneHeight',
+  'reqSoftphoneWidth',
+  'reqSalesforceCompatibilityMode',
+  'reqStandbyUrl',
+  'reqTimeout',
+  'reqCanvasNamespace',
+  'reqCanvasApiName',
+  'reqProgId',
+  'reqVersion',
 ];
 export const ALPHANUMERIC = /^[A-Za-z0-9]+$/;

@@ -80,7 +80,15 @@ export function parseXml(source: string): XmlParseResult {
       attributes.set(name, { name, value: attr.value, position: index.at(offsets.get(name) ?? start) });
     }
     const parent = stack[stack.length - 1];
-    const element: XmlElement = { name: tag.name, uri: tag.uri ?? '', position: index.at(start), attributes, children: [], text: '', ...(parent ? { parent } : {}) };
+    const element: XmlElement = {
+      name: tag.name,
+      uri: tag.uri ?? '',
+      position: index.at(start),
+      attributes,
+      children: [],
+      text: '',
+      ...(parent ? { parent } : {}),
+    };
     if (parent) parent.children.push(element);
     else if (!root) root = element;
     stack.push(element);
@@ -127,7 +135,10 @@ export function parseXml(source: string): XmlParseResult {
   parser.write(text).close();
   // saxes reads a bare `&` as the start of an entity up to the next `;` and then only reports an
   // unexpected end of file; find bare ampersands first so the error points at them.
-  const bare = bareAmpersands(text).map((offset) => ({ position: index.at(offset), message: 'a bare & must be written &amp; (or start an entity such as &lt;)' }));
+  const bare = bareAmpersands(text).map((offset) => ({
+    position: index.at(offset),
+    message: 'a bare & must be written &amp; (or start an entity such as &lt;)',
+  }));
   if (bare.length) return { errors: bare, index };
   // After the first fatal error everything else saxes says is a consequence of it.
   return { ...(root ? { root } : {}), errors, index };

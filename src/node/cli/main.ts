@@ -21,7 +21,16 @@ import { CONFIG_FILE, configSchema, formatConfigProblem, initConfigYaml, loadCon
 import type { CallCenterDefinition } from '../callcenter/definition.ts';
 import { certificateCommand } from '../callcenter/certificate-check.ts';
 import { DEFAULT_CERTIFICATE_FILE } from '../callcenter/definition.ts';
-import { formatProblem, hasErrors, lintCallCenter, type CallCenterFormat, type CallCenterSurface, type HybridFormat, type LintProblem, type LintProfile } from '../callcenter/lint.ts';
+import {
+  formatProblem,
+  hasErrors,
+  lintCallCenter,
+  type CallCenterFormat,
+  type CallCenterSurface,
+  type HybridFormat,
+  type LintProblem,
+  type LintProfile,
+} from '../callcenter/lint.ts';
 import { diagnoseConfig, diagnoseConsole, diagnosePackage, diagnoseVoiceBridge, formatFinding, type Finding } from '../doctor/doctor.ts';
 import { buildPackage, DEFAULT_API_VERSION, PackageBuildError } from '../package/package-builder.ts';
 import { TOKEN_ENV, VOICE_BRIDGE_HELP, voiceBridgeCommand } from '../voice-bridge/command.ts';
@@ -161,13 +170,17 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   }
   if (command === 'callcenter') {
     switch (sub) {
-      case 'init': return init(rest, io);
+      case 'init':
+        return init(rest, io);
       case 'schema':
         io.out(`${JSON.stringify(configSchema(), null, 2)}\n`);
         return 0;
-      case 'build': return buildCallCenter(rest, io);
-      case 'lint': return lint(rest, io);
-      default: throw new UsageError(`unknown callcenter command '${sub ?? ''}'`);
+      case 'build':
+        return buildCallCenter(rest, io);
+      case 'lint':
+        return lint(rest, io);
+      default:
+        throw new UsageError(`unknown callcenter command '${sub ?? ''}'`);
     }
   }
   if (command === 'package') {
@@ -180,7 +193,11 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 function init(args: readonly string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({ args: [...args], options: { out: { type: 'string' }, force: { type: 'boolean' }, surface: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: { out: { type: 'string' }, force: { type: 'boolean' }, surface: { type: 'string' } },
+    allowPositionals: true,
+  });
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   const surface = values.surface ?? 'opencti';
   if (surface !== 'opencti' && surface !== 'voice') throw new UsageError(`--surface is opencti or voice, got '${surface}'`);
@@ -191,9 +208,11 @@ function init(args: readonly string[], io: CliIo): number {
   }
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, initConfigYaml(surface));
-  io.out(surface === 'voice'
-    ? `Wrote ${file}. Make the voice bridge's key pair and the contact center's certificate:\n  ${certificateCommand(join(dirname(values.out ?? CONFIG_FILE), DEFAULT_CERTIFICATE_FILE))}\nthen edit the file and run \`switchboard callcenter build\`.\n`
-    : `Wrote ${file}. Edit it, then run \`switchboard callcenter build\`.\n`);
+  io.out(
+    surface === 'voice'
+      ? `Wrote ${file}. Make the voice bridge's key pair and the contact center's certificate:\n  ${certificateCommand(join(dirname(values.out ?? CONFIG_FILE), DEFAULT_CERTIFICATE_FILE))}\nthen edit the file and run \`switchboard callcenter build\`.\n`
+      : `Wrote ${file}. Edit it, then run \`switchboard callcenter build\`.\n`,
+  );
   return 0;
 }
 
@@ -210,9 +229,11 @@ function readConfig(path: string | undefined, io: CliIo): CallCenterDefinition |
   if (/^\uFEFF?\s*</.test(text)) {
     // A Call Center XML file where the YAML config belongs: say what was expected, and what reads XML.
     const shown = path ?? CONFIG_FILE;
-    io.err(`${shown}:1:1 error (file): this is an XML file (a Call Center definition?), but this command reads the Switchboard config, a YAML file such as ${CONFIG_FILE}.\n` +
-      `  To check a Call Center XML file: switchboard callcenter lint ${shown}\n` +
-      `  To write a config to build it from: switchboard callcenter init (then switchboard callcenter build)\n`);
+    io.err(
+      `${shown}:1:1 error (file): this is an XML file (a Call Center definition?), but this command reads the Switchboard config, a YAML file such as ${CONFIG_FILE}.\n` +
+        `  To check a Call Center XML file: switchboard callcenter lint ${shown}\n` +
+        `  To write a config to build it from: switchboard callcenter init (then switchboard callcenter build)\n`,
+    );
     return undefined;
   }
   const result = loadConfig(text, path ?? CONFIG_FILE, { baseDir: dirname(file) });
@@ -262,24 +283,45 @@ function lint(args: readonly string[], io: CliIo): number {
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format is text or json, got '${format}'`);
   const profile = values.profile ?? 'auto';
-  if (profile !== 'auto' && profile !== 'switchboard' && profile !== 'generic') throw new UsageError(`--profile is auto, switchboard or generic, got '${profile}'`);
+  if (profile !== 'auto' && profile !== 'switchboard' && profile !== 'generic')
+    throw new UsageError(`--profile is auto, switchboard or generic, got '${profile}'`);
   if (positionals.length === 0) throw new UsageError('callcenter lint needs at least one file');
   // `title` is the text output's line about the file (undefined when unreadable); JSON leaves it out.
-  const files: { file: string; title: string | undefined; format: CallCenterFormat | 'hybrid' | null; hybrid?: HybridFormat; surface: CallCenterSurface | null; profile: LintProfile; problems: LintProblem[] }[] = [];
+  const files: {
+    file: string;
+    title: string | undefined;
+    format: CallCenterFormat | 'hybrid' | null;
+    hybrid?: HybridFormat;
+    surface: CallCenterSurface | null;
+    profile: LintProfile;
+    problems: LintProblem[];
+  }[] = [];
   for (const file of positionals) {
     let text: string;
     try {
       text = readFileSync(resolve(io.cwd, file), 'utf8');
     } catch {
-      files.push({ file, title: undefined, format: null, surface: null, profile: profile === 'auto' ? 'generic' : profile, problems: [{ file, line: 1, column: 1, severity: 'error', rule: 'xml-not-well-formed', message: 'The file cannot be read.', fix: 'Check the path.' }] });
+      files.push({
+        file,
+        title: undefined,
+        format: null,
+        surface: null,
+        profile: profile === 'auto' ? 'generic' : profile,
+        problems: [{ file, line: 1, column: 1, severity: 'error', rule: 'xml-not-well-formed', message: 'The file cannot be read.', fix: 'Check the path.' }],
+      });
       continue;
     }
     const result = lintCallCenter(text, file, { profile });
     const what = `${formatText(result.format, result.hybrid)}${result.surface === 'voice' ? ', a Salesforce Voice contact center' : ''}`;
     const title = `${file}: ${what}, checked as ${result.profile === 'switchboard' ? 'a Switchboard call center' : 'a generic call center (no Switchboard advice)'}`;
     files.push({
-      file, title, format: result.hybrid ? 'hybrid' : (result.format ?? null), ...(result.hybrid ? { hybrid: result.hybrid } : {}),
-      surface: result.surface ?? null, profile: result.profile, problems: result.problems,
+      file,
+      title,
+      format: result.hybrid ? 'hybrid' : (result.format ?? null),
+      ...(result.hybrid ? { hybrid: result.hybrid } : {}),
+      surface: result.surface ?? null,
+      profile: result.profile,
+      problems: result.problems,
     });
   }
   const problems = files.flatMap((f) => f.problems);
@@ -306,7 +348,9 @@ function packageBuild(args: readonly string[], io: CliIo): number {
   if (!def) return 1;
   const outDir = resolve(io.cwd, values.out ?? 'out/package');
   const files = buildPackage(def, {
-    ...(values['external-url'] ? { externalUrl: values['external-url'] } : { connectorDist: resolve(io.cwd, values['connector-dist'] ?? (def.voice ? 'dist/app/voice' : 'dist/app/softphone')) }),
+    ...(values['external-url']
+      ? { externalUrl: values['external-url'] }
+      : { connectorDist: resolve(io.cwd, values['connector-dist'] ?? (def.voice ? 'dist/app/voice' : 'dist/app/softphone')) }),
     ...(values['api-version'] ? { apiVersion: values['api-version'] } : {}),
   });
   for (const f of files) {
@@ -319,7 +363,17 @@ function packageBuild(args: readonly string[], io: CliIo): number {
 }
 
 async function doctor(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...args], options: { console: { type: 'string' }, token: { type: 'string' }, format: { type: 'string' }, package: { type: 'string' }, 'voice-bridge': { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: {
+      console: { type: 'string' },
+      token: { type: 'string' },
+      format: { type: 'string' },
+      package: { type: 'string' },
+      'voice-bridge': { type: 'string' },
+    },
+    allowPositionals: true,
+  });
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format is text or json, got '${format}'`);
   const def = readConfig(single(positionals), io);

@@ -41,8 +41,17 @@ export function checkTrustedOrigin(value: string, where: string): string {
   } catch {
     url = undefined;
   }
-  if (!url || value.includes('*') || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username !== '' || url.password !== '' || url.origin !== value.toLowerCase().replace(/\/$/, '')) {
-    throw new ConnectorPageError(`${where}: '${value}' is not a bare http(s) origin such as https://softphone.example.com or http://127.0.0.1:4280 (no path, no wildcard).`);
+  if (
+    !url ||
+    value.includes('*') ||
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.username !== '' ||
+    url.password !== '' ||
+    url.origin !== value.toLowerCase().replace(/\/$/, '')
+  ) {
+    throw new ConnectorPageError(
+      `${where}: '${value}' is not a bare http(s) origin such as https://softphone.example.com or http://127.0.0.1:4280 (no path, no wildcard).`,
+    );
   }
   return url.origin;
 }

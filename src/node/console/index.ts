@@ -144,7 +144,12 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   let ports = { lightning: 0, vf: 0 };
   const sessions = new SessionStore(() => ports.lightning, strict);
   const sessionUserId = (req: IncomingMessage): string | undefined => sessions.fromRequest(req)?.userId;
-  const { data, db, rest, close: closeData } = openConsoleData({
+  const {
+    data,
+    db,
+    rest,
+    close: closeData,
+  } = openConsoleData({
     file: options.dbFile ?? ':memory:',
     ...(options.sipServer ? { sipServer: options.sipServer } : {}),
     ...(options.sipDomain ? { sipDomain: options.sipDomain } : {}),
@@ -152,7 +157,11 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     authenticate: sessionUserId,
   });
   const voiceCalls = new VoiceCallStore(db);
-  if (options.surface === 'voice') useDemoVoiceCallCenter(data, { ...(options.voiceCertificate !== undefined ? { certificate: options.voiceCertificate } : {}), ephemeral: options.sipSecret !== undefined });
+  if (options.surface === 'voice')
+    useDemoVoiceCallCenter(data, {
+      ...(options.voiceCertificate !== undefined ? { certificate: options.voiceCertificate } : {}),
+      ephemeral: options.sipSecret !== undefined,
+    });
   const apex = new ApexRegistry();
   registerBuiltinApex(apex, data, { ...(options.sipSecret ? { sipSecret: options.sipSecret } : {}), credentialTtlSeconds: ttl });
   for (const [key, handler] of Object.entries(options.apex ?? {})) {
@@ -164,14 +173,24 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   let origins = { lightning: '', vf: '' };
   const sipWebSocketUrls = (): string[] => callCenterWebSockets(data.callCenters().map((cc) => data.callCenterSettings(cc.Id)));
   const consoleApi = createConsoleApi({
-    data, apex, log, describeOrigins: () => origins, sessionUserId,
+    data,
+    apex,
+    log,
+    describeOrigins: () => origins,
+    sessionUserId,
     voice: voiceConsoleRoutes(voiceCalls, data),
     connectorPage: connectorPageCheck(options.distDir ?? join(ROOT, 'dist'), options.apexDir ? resolve(options.apexDir) : undefined, () => origins.vf),
     // The policy the connector page is served with (connector-page-route.ts), for the admin's diagnosis.
     connectorCsp: () => connectorCsp({ trustedOrigins: [origins.lightning], sipWebSocketUrls: sipWebSocketUrls() }),
   });
   // The Voice connector as the package's Visualforce page, minting SIP credentials by JavaScript remoting.
-  const remoting = createVisualforceRemoting({ sessions, apex, origins: () => origins, voiceDir: join(options.distDir ?? join(ROOT, 'dist'), 'app', 'voice'), sipWebSocketUrls });
+  const remoting = createVisualforceRemoting({
+    sessions,
+    apex,
+    origins: () => origins,
+    voiceDir: join(options.distDir ?? join(ROOT, 'dist'), 'app', 'voice'),
+    sipWebSocketUrls,
+  });
   // The OAuth web server flow's codes and refresh tokens: in memory, like the sessions they mint.
   const grants = new OAuthGrants();
   const host = options.host ?? '127.0.0.1';
@@ -190,13 +209,22 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     // The customer phone (src/node/customer-phone) for demos: L/customer-phone/.
     extra: [
       (req, res) => handleLogin(req, res, new URL(req.url ?? '/', 'http://console.invalid'), { data, sessions }),
-      (req, res) => handleApiLogin(req, res, new URL(req.url ?? '/', 'http://console.invalid'), {
-        data, sessions, grants, password: options.apiPassword ?? DEMO_API_PASSWORD, origin: () => origins.lightning,
-        ...(options.connectedApps ? { connectedApps: options.connectedApps } : {}),
-      }),
-      (req, res) => handleOAuthWebFlow(req, res, new URL(req.url ?? '/', 'http://console.invalid'), {
-        data, sessions, grants, origin: () => origins.lightning,
-      }),
+      (req, res) =>
+        handleApiLogin(req, res, new URL(req.url ?? '/', 'http://console.invalid'), {
+          data,
+          sessions,
+          grants,
+          password: options.apiPassword ?? DEMO_API_PASSWORD,
+          origin: () => origins.lightning,
+          ...(options.connectedApps ? { connectedApps: options.connectedApps } : {}),
+        }),
+      (req, res) =>
+        handleOAuthWebFlow(req, res, new URL(req.url ?? '/', 'http://console.invalid'), {
+          data,
+          sessions,
+          grants,
+          origin: () => origins.lightning,
+        }),
       customerPhoneHandler({ distDir: options.distDir ?? join(ROOT, 'dist') }),
       remoting.lightning,
     ],
@@ -204,12 +232,14 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     ...(strict ? { tls: options.tls ?? devCertificate() } : {}),
     sipWebSocketUrls,
     guard: (req, path, listener) => {
-      const refusal = listener === 'vf'
-        ? checkHost(req, hostNames(origins.vf), ports.vf)
-        : checkRequest(req, path, ports.lightning, {
-          hostNames: hostNames(origins.lightning), sessions,
-          origins: [origins.lightning, ...['127.0.0.1', 'localhost', '[::1]'].map((n) => `${strict ? 'https' : 'http'}://${n}:${ports.lightning}`)],
-        });
+      const refusal =
+        listener === 'vf'
+          ? checkHost(req, hostNames(origins.vf), ports.vf)
+          : checkRequest(req, path, ports.lightning, {
+              hostNames: hostNames(origins.lightning),
+              sessions,
+              origins: [origins.lightning, ...['127.0.0.1', 'localhost', '[::1]'].map((n) => `${strict ? 'https' : 'http'}://${n}:${ports.lightning}`)],
+            });
       return refusal ? { status: refusal.status, body: refusalBody(path, refusal) } : undefined;
     },
     pageHeaders: (req, url) => sessionForPage(req, url, { data, sessions }),
@@ -228,7 +258,10 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     softphoneUrl: `${origins.vf}/softphone/`,
     apiToken,
     loginUrl: `${origins.lightning}/login`,
-    data, apex, log, voiceCalls,
+    data,
+    apex,
+    log,
+    voiceCalls,
     close: async () => {
       await servers.close();
       closeData();

@@ -32,16 +32,16 @@ try {
   parsed = parseArgs({
     options: {
       help: { type: 'boolean', short: 'h', default: false },
-    port: { type: 'string', default: '5173' },
-    'vf-port': { type: 'string', default: '5174' },
-    host: { type: 'string', default: '127.0.0.1' },
-    db: { type: 'string', default: 'console.sqlite' },
-    'apex-dir': { type: 'string' },
-    'sip-server': { type: 'string' },
-    strict: { type: 'boolean', default: false },
-    surface: { type: 'string', default: 'opencti' },
-    'sip-secret': { type: 'string' },
-    'credential-ttl': { type: 'string', default: '3600' },
+      port: { type: 'string', default: '5173' },
+      'vf-port': { type: 'string', default: '5174' },
+      host: { type: 'string', default: '127.0.0.1' },
+      db: { type: 'string', default: 'console.sqlite' },
+      'apex-dir': { type: 'string' },
+      'sip-server': { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      surface: { type: 'string', default: 'opencti' },
+      'sip-secret': { type: 'string' },
+      'credential-ttl': { type: 'string', default: '3600' },
     },
   });
 } catch (e) {
@@ -74,7 +74,13 @@ try {
 }
 const sipSecret = values['sip-secret'] ?? process.env.SWITCHBOARD_SIP_SECRET;
 const app = await startConsole({
-  port, vfPort, host: values.host, dbFile: values.db, strictOrigins: values.strict, credentialTtlSeconds, surface,
+  port,
+  vfPort,
+  host: values.host,
+  dbFile: values.db,
+  strictOrigins: values.strict,
+  credentialTtlSeconds,
+  surface,
   ...(sipSecret ? { sipSecret } : {}),
   ...(values['apex-dir'] ? { apexDir: values['apex-dir'] } : {}),
   ...(values['sip-server'] ? { sipServer: values['sip-server'] } : {}),
@@ -86,7 +92,10 @@ console.log(`Connector:         ${app.softphoneUrl}`);
 console.log(`Log in as a user:  ${app.loginUrl}`);
 console.log(`API token:         ${app.apiToken} (send as Authorization: Bearer; the console page has its own session)`);
 if (!sipSecret) console.log('No --sip-secret: SwitchboardCredentials.mint answers that the SIP secret is not configured.');
-if (surface === 'voice' && !values.strict) console.log('Salesforce Voice without --strict: the real connector base library ignores SETUP_CONNECTOR from http://127.0.0.1 (it accepts only Salesforce host names over HTTPS); start with --strict.');
+if (surface === 'voice' && !values.strict)
+  console.log(
+    'Salesforce Voice without --strict: the real connector base library ignores SETUP_CONNECTOR from http://127.0.0.1 (it accepts only Salesforce host names over HTTPS); start with --strict.',
+  );
 if (values.strict) console.log(`Strict origins: start Chromium with ${STRICT_CHROMIUM_ARGS.map((a) => `"${a}"`).join(' ')}`);
 const stop = (): void => void app.close().then(() => process.exit(0));
 process.on('SIGINT', stop);

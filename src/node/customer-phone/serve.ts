@@ -60,7 +60,9 @@ export interface CustomerPhoneServer {
 }
 
 /** Serves the customer phone on its own http server (127.0.0.1, ephemeral port unless given). */
-export async function serveCustomerPhone(options: CustomerPhoneOptions & { readonly host?: string; readonly port?: number } = {}): Promise<CustomerPhoneServer> {
+export async function serveCustomerPhone(
+  options: CustomerPhoneOptions & { readonly host?: string; readonly port?: number } = {},
+): Promise<CustomerPhoneServer> {
   const handler = customerPhoneHandler(options);
   const server = createServer((req, res) => {
     void handler(req, res).then((handled) => {
@@ -73,6 +75,10 @@ export async function serveCustomerPhone(options: CustomerPhoneOptions & { reado
   const mount = (options.mountPath ?? '/customer-phone/').replace(/\/?$/, '/');
   return {
     url: `http://${host}:${port}${mount}`,
-    close: () => new Promise<void>((ok) => { server.closeAllConnections(); server.close(() => ok()); }),
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
   };
 }

@@ -5,7 +5,9 @@ import { DEMO_AGENTS, demoConnectorItems, demoSipSecret } from './demo-phone-sys
 test('the ephemeral demo call center carries no SIP user or password, and lists every agent', () => {
   const items = demoConnectorItems('ws://127.0.0.1:5066', { ephemeral: true });
   assert.deepEqual(items, {
-    sipWebSocketUrl: 'ws://127.0.0.1:5066', sipDomain: 'localhost', credentialScheme: 'ephemeral',
+    sipWebSocketUrl: 'ws://127.0.0.1:5066',
+    sipDomain: 'localhost',
+    credentialScheme: 'ephemeral',
     directory: '1001:Ada Agent;1002:Bob Backup;1003:Cara Cover',
   });
 });

@@ -46,9 +46,7 @@ export const DEMO_RING_GROUPS: Readonly<Record<string, readonly string[]>> = {
  * - static (an emulator started without a SIP secret): the call center carries one agent's
  *   `sipUsername`/`sipPassword`, marked `demoCallCenter`, so every console signs in as that agent.
  */
-export function demoConnectorItems(
-  sipWebSocketUrl: string, options: { readonly ephemeral: boolean; readonly agent?: DemoSipUser },
-): Record<string, string> {
+export function demoConnectorItems(sipWebSocketUrl: string, options: { readonly ephemeral: boolean; readonly agent?: DemoSipUser }): Record<string, string> {
   const { ephemeral, agent = DEMO_AGENTS[0]! } = options;
   if (ephemeral) {
     // One call center for every agent: the directory lists all of them (each console skips its own).
@@ -65,7 +63,9 @@ export function demoConnectorItems(
     sipUsername: agent.username,
     sipPassword: agent.password,
     demoCallCenter: 'true',
-    directory: DEMO_AGENTS.filter((a) => a.username !== agent.username).map((a) => `${a.username}:${a.displayName}`).join(';'),
+    directory: DEMO_AGENTS.filter((a) => a.username !== agent.username)
+      .map((a) => `${a.username}:${a.displayName}`)
+      .join(';'),
   };
 }
 

@@ -235,7 +235,10 @@ export function credentialsMetadata(): FlatMetadata[] {
       path: `${SECRET_OBJECT_DIR}/${PHONE_SECRET_TYPE}.object-meta.xml`,
       type: 'CustomObject',
       fields: [
-        ['description', 'The secret the phone system shares with Salesforce to check Switchboard\'s ephemeral SIP credentials (record Default). Read only by the SwitchboardCredentials Apex class; grant no user access to it.'],
+        [
+          'description',
+          "The secret the phone system shares with Salesforce to check Switchboard's ephemeral SIP credentials (record Default). Read only by the SwitchboardCredentials Apex class; grant no user access to it.",
+        ],
         ['label', 'Switchboard Phone Secret'],
         ['pluralLabel', 'Switchboard Phone Secrets'],
         ['visibility', 'Protected'],
@@ -249,7 +252,7 @@ export function credentialsMetadata(): FlatMetadata[] {
         ['description', 'The shared secret, exactly as configured in the phone system (Kamailio auth_ephemeral secret).'],
         ['externalId', 'false'],
         ['fieldManageability', 'SubscriberControlled'],
-        ['inlineHelpText', 'Long and random (32 characters or more); the same value as the phone system\'s secret.'],
+        ['inlineHelpText', "Long and random (32 characters or more); the same value as the phone system's secret."],
         ['label', 'Secret'],
         ['length', '255'],
         ['required', 'false'],
@@ -281,7 +284,10 @@ export function credentialsMetadata(): FlatMetadata[] {
       fields: [
         ['fullName', EXTENSION_FIELD],
         ['caseSensitive', 'false'],
-        ['description', 'The user\'s SIP extension (the user part of sip:<extension>@<domain>). Switchboard mints SIP credentials for this extension only; set by an admin, read-only for agents.'],
+        [
+          'description',
+          "The user's SIP extension (the user part of sip:<extension>@<domain>). Switchboard mints SIP credentials for this extension only; set by an admin, read-only for agents.",
+        ],
         ['externalId', 'false'],
         ['inlineHelpText', 'The extension this user answers calls on, e.g. 1001.'],
         ['label', 'SIP Extension'],

@@ -43,7 +43,17 @@ export const METADATA_RULES: readonly MetadataTypeRule[] = [
     path: /^callCenters\/[A-Za-z][A-Za-z0-9]*\.callCenter-meta\.xml$/,
     root: 'CallCenter',
     required: ['adapterUrl', 'displayName', 'displayNameLabel', 'internalNameLabel', 'sections'],
-    allowed: ['fullName', 'adapterUrl', 'contactCenterChannels', 'customSettings', 'displayName', 'displayNameLabel', 'internalNameLabel', 'sections', 'version'],
+    allowed: [
+      'fullName',
+      'adapterUrl',
+      'contactCenterChannels',
+      'customSettings',
+      'displayName',
+      'displayNameLabel',
+      'internalNameLabel',
+      'sections',
+      'version',
+    ],
   },
   {
     type: 'StaticResource',
@@ -66,11 +76,35 @@ export const METADATA_RULES: readonly MetadataTypeRule[] = [
     path: /^cspTrustedSites\/[A-Za-z][A-Za-z0-9_]*\.cspTrustedSite-meta\.xml$/,
     root: 'CspTrustedSite',
     required: ['endpointUrl', 'isActive', 'context'],
-    allowed: ['canAccessCamera', 'canAccessMicrophone', 'context', 'description', 'endpointUrl', 'isActive', 'isApplicableToConnectSrc', 'isApplicableToFontSrc', 'isApplicableToFrameSrc', 'isApplicableToImgSrc', 'isApplicableToMediaSrc', 'isApplicableToStyleSrc'],
+    allowed: [
+      'canAccessCamera',
+      'canAccessMicrophone',
+      'context',
+      'description',
+      'endpointUrl',
+      'isActive',
+      'isApplicableToConnectSrc',
+      'isApplicableToFontSrc',
+      'isApplicableToFrameSrc',
+      'isApplicableToImgSrc',
+      'isApplicableToMediaSrc',
+      'isApplicableToStyleSrc',
+    ],
     check: (root) => {
       const problems = [
         ...oneOf(root, 'context', ['All', 'LEX', 'Communities', 'VisualForce']),
-        ...bool(root, 'canAccessCamera', 'canAccessMicrophone', 'isActive', 'isApplicableToConnectSrc', 'isApplicableToFontSrc', 'isApplicableToFrameSrc', 'isApplicableToImgSrc', 'isApplicableToMediaSrc', 'isApplicableToStyleSrc'),
+        ...bool(
+          root,
+          'canAccessCamera',
+          'canAccessMicrophone',
+          'isActive',
+          'isApplicableToConnectSrc',
+          'isApplicableToFontSrc',
+          'isApplicableToFrameSrc',
+          'isApplicableToImgSrc',
+          'isApplicableToMediaSrc',
+          'isApplicableToStyleSrc',
+        ),
       ];
       const url = text(root, 'endpointUrl') ?? '';
       if (!/^(https?|wss?):\/\/[^/\s]+$/.test(url)) problems.push(`<endpointUrl> '${url}' is not a scheme://host[:port] origin.`);
@@ -85,8 +119,9 @@ export const METADATA_RULES: readonly MetadataTypeRule[] = [
     allowed: ['description', 'isExposed', 'lightningMessageFields', 'masterLabel'],
     check: (root) => [
       ...bool(root, 'isExposed'),
-      ...root.children.filter((c) => c.name === 'lightningMessageFields').flatMap((f) =>
-        f.children.some((c) => c.name === 'fieldName' && c.text.trim() !== '') ? [] : ['<lightningMessageFields> without a <fieldName>.']),
+      ...root.children
+        .filter((c) => c.name === 'lightningMessageFields')
+        .flatMap((f) => (f.children.some((c) => c.name === 'fieldName' && c.text.trim() !== '') ? [] : ['<lightningMessageFields> without a <fieldName>.'])),
     ],
   },
   {
@@ -108,7 +143,9 @@ export const METADATA_RULES: readonly MetadataTypeRule[] = [
       return [
         ...apiVersion(root),
         ...bool(root, 'isExposed'),
-        ...targets.filter((t) => !LWC_TARGETS.includes(t)).map((t) => `<target> '${t}' is not a Lightning page or app target this package uses (${LWC_TARGETS.join(', ')}).`),
+        ...targets
+          .filter((t) => !LWC_TARGETS.includes(t))
+          .map((t) => `<target> '${t}' is not a Lightning page or app target this package uses (${LWC_TARGETS.join(', ')}).`),
         // Salesforce refuses targets on a component that is not exposed.
         ...(targets.length && text(root, 'isExposed') !== 'true' ? ['<targets> need <isExposed>true</isExposed>.'] : []),
       ];
@@ -123,7 +160,8 @@ export const METADATA_RULES: readonly MetadataTypeRule[] = [
     allowed: ['description', 'label', 'lwcComponent', 'motif'],
     check: (root) => {
       const problems: string[] = [];
-      if (!/^[a-z][A-Za-z0-9_]*$/.test(text(root, 'lwcComponent') ?? '')) problems.push(`<lwcComponent> '${text(root, 'lwcComponent') ?? ''}' is not a Lightning web component name.`);
+      if (!/^[a-z][A-Za-z0-9_]*$/.test(text(root, 'lwcComponent') ?? ''))
+        problems.push(`<lwcComponent> '${text(root, 'lwcComponent') ?? ''}' is not a Lightning web component name.`);
       if (!/^Custom\d+: \S/.test(text(root, 'motif') ?? '')) problems.push(`<motif> '${text(root, 'motif') ?? ''}' is not a tab style like 'Custom53: Bell'.`);
       return problems;
     },
@@ -141,18 +179,49 @@ export const METADATA_RULES: readonly MetadataTypeRule[] = [
     path: /^permissionsets\/[A-Za-z][A-Za-z0-9_]*\.permissionset-meta\.xml$/,
     root: 'PermissionSet',
     required: ['label'],
-    allowed: ['applicationVisibilities', 'classAccesses', 'customMetadataTypeAccesses', 'customPermissions', 'description', 'fieldPermissions', 'hasActivationRequired', 'label', 'license', 'objectPermissions', 'pageAccesses', 'recordTypeVisibilities', 'tabSettings', 'userPermissions'],
+    allowed: [
+      'applicationVisibilities',
+      'classAccesses',
+      'customMetadataTypeAccesses',
+      'customPermissions',
+      'description',
+      'fieldPermissions',
+      'hasActivationRequired',
+      'label',
+      'license',
+      'objectPermissions',
+      'pageAccesses',
+      'recordTypeVisibilities',
+      'tabSettings',
+      'userPermissions',
+    ],
     check: (root) => [
       ...root.children.filter((c) => c.name === 'objectPermissions').flatMap(checkObjectPermissions),
       ...bool(root, 'hasActivationRequired'),
-      ...root.children.filter((c) => c.name === 'classAccesses').flatMap((p) => (text(p, 'apexClass') && text(p, 'enabled') ? [] : ['<classAccesses> needs <apexClass> and <enabled>.'])),
-      ...root.children.filter((c) => c.name === 'pageAccesses').flatMap((p) => (text(p, 'apexPage') && text(p, 'enabled') ? [] : ['<pageAccesses> needs <apexPage> and <enabled>.'])),
-      ...root.children.filter((c) => c.name === 'fieldPermissions').flatMap((p) => {
-        const field = text(p, 'field') ?? '';
-        return /^[A-Za-z]+\.[A-Za-z0-9_]+$/.test(field) && text(p, 'readable') && text(p, 'editable') ? [] : [`<fieldPermissions> '${field}' needs Object.Field, <readable> and <editable>.`];
-      }),
-      ...root.children.filter((c) => c.name === 'tabSettings').flatMap((p) => (text(p, 'tab') && ['Available', 'Visible', 'None'].includes(text(p, 'visibility') ?? '') ? [] : ['<tabSettings> needs <tab> and <visibility> Available, Visible or None.'])),
-      ...root.children.filter((c) => c.name === 'customMetadataTypeAccesses').flatMap((p) => (text(p, 'name') && text(p, 'enabled') ? [] : ['<customMetadataTypeAccesses> needs <name> and <enabled>.'])),
+      ...root.children
+        .filter((c) => c.name === 'classAccesses')
+        .flatMap((p) => (text(p, 'apexClass') && text(p, 'enabled') ? [] : ['<classAccesses> needs <apexClass> and <enabled>.'])),
+      ...root.children
+        .filter((c) => c.name === 'pageAccesses')
+        .flatMap((p) => (text(p, 'apexPage') && text(p, 'enabled') ? [] : ['<pageAccesses> needs <apexPage> and <enabled>.'])),
+      ...root.children
+        .filter((c) => c.name === 'fieldPermissions')
+        .flatMap((p) => {
+          const field = text(p, 'field') ?? '';
+          return /^[A-Za-z]+\.[A-Za-z0-9_]+$/.test(field) && text(p, 'readable') && text(p, 'editable')
+            ? []
+            : [`<fieldPermissions> '${field}' needs Object.Field, <readable> and <editable>.`];
+        }),
+      ...root.children
+        .filter((c) => c.name === 'tabSettings')
+        .flatMap((p) =>
+          text(p, 'tab') && ['Available', 'Visible', 'None'].includes(text(p, 'visibility') ?? '')
+            ? []
+            : ['<tabSettings> needs <tab> and <visibility> Available, Visible or None.'],
+        ),
+      ...root.children
+        .filter((c) => c.name === 'customMetadataTypeAccesses')
+        .flatMap((p) => (text(p, 'name') && text(p, 'enabled') ? [] : ['<customMetadataTypeAccesses> needs <name> and <enabled>.'])),
     ],
   },
   {
@@ -163,9 +232,24 @@ export const METADATA_RULES: readonly MetadataTypeRule[] = [
     root: 'ConversationVendorInfo',
     required: ['connectorUrl', 'developerName', 'masterLabel', 'vendorType'],
     allowed: [
-      'agentSSOSupported', 'bridgeComponent', 'clientAuthMode', 'connectorUrl', 'customConfig', 'customIconId', 'customLoginUrl', 'developerName',
-      'einsteinConversationInsightsSupported', 'integrationClass', 'masterLabel', 'namedCredential', 'namedCredentialSupported',
-      'partnerContactCenterListSupported', 'partnerTransferDestinationsSupported', 'serverAuthMode', 'userSyncingSupported', 'vendorType',
+      'agentSSOSupported',
+      'bridgeComponent',
+      'clientAuthMode',
+      'connectorUrl',
+      'customConfig',
+      'customIconId',
+      'customLoginUrl',
+      'developerName',
+      'einsteinConversationInsightsSupported',
+      'integrationClass',
+      'masterLabel',
+      'namedCredential',
+      'namedCredentialSupported',
+      'partnerContactCenterListSupported',
+      'partnerTransferDestinationsSupported',
+      'serverAuthMode',
+      'userSyncingSupported',
+      'vendorType',
     ],
     check: checkVendorInfo,
   },
@@ -178,7 +262,10 @@ export const METADATA_RULES: readonly MetadataTypeRule[] = [
     allowed: ['description', 'label', 'pluralLabel', 'visibility'],
     check: (root, path) => {
       const [, folder, file] = /^objects\/([^/]+)\/([^/]+)\.object-meta\.xml$/.exec(path) ?? [];
-      return [...oneOf(root, 'visibility', ['Public', 'Protected', 'PackageProtected']), ...(folder === file ? [] : [`The folder '${folder ?? ''}' and the file '${file ?? ''}' must name the same type.`])];
+      return [
+        ...oneOf(root, 'visibility', ['Public', 'Protected', 'PackageProtected']),
+        ...(folder === file ? [] : [`The folder '${folder ?? ''}' and the file '${file ?? ''}' must name the same type.`]),
+      ];
     },
   },
   {
@@ -186,7 +273,22 @@ export const METADATA_RULES: readonly MetadataTypeRule[] = [
     path: /^objects\/[A-Za-z][A-Za-z0-9_]*\/fields\/[A-Za-z][A-Za-z0-9_]*__c\.field-meta\.xml$/,
     root: 'CustomField',
     required: ['fullName', 'label', 'type'],
-    allowed: ['fullName', 'caseSensitive', 'defaultValue', 'description', 'externalId', 'fieldManageability', 'inlineHelpText', 'label', 'length', 'precision', 'required', 'scale', 'type', 'unique'],
+    allowed: [
+      'fullName',
+      'caseSensitive',
+      'defaultValue',
+      'description',
+      'externalId',
+      'fieldManageability',
+      'inlineHelpText',
+      'label',
+      'length',
+      'precision',
+      'required',
+      'scale',
+      'type',
+      'unique',
+    ],
     check: checkField,
   },
 ];
@@ -201,14 +303,22 @@ function checkField(root: XmlElement, path: string): string[] {
   if (fullName !== fileName) problems.push(`<fullName> '${fullName ?? ''}' is not the file's name '${fileName ?? ''}'.`);
   const type = text(root, 'type');
   if (type === 'Text' && !/^\d+$/.test(text(root, 'length') ?? '')) problems.push('A Text field needs a <length>.');
-  if (type === 'Number' && !(/^\d+$/.test(text(root, 'precision') ?? '') && /^\d+$/.test(text(root, 'scale') ?? ''))) problems.push('A Number field needs <precision> and <scale>.');
+  if (type === 'Number' && !(/^\d+$/.test(text(root, 'precision') ?? '') && /^\d+$/.test(text(root, 'scale') ?? '')))
+    problems.push('A Number field needs <precision> and <scale>.');
   const onMetadataType = /^objects\/[^/]+__mdt\//.test(path);
   if (text(root, 'fieldManageability') !== undefined && !onMetadataType) problems.push('<fieldManageability> exists only on custom metadata type fields.');
   problems.push(...oneOf(root, 'fieldManageability', ['DeveloperControlled', 'SubscriberControlled', 'Locked']));
   return problems;
 }
 
-const VENDOR_CAPABILITIES = ['agentSSOSupported', 'einsteinConversationInsightsSupported', 'namedCredentialSupported', 'partnerContactCenterListSupported', 'partnerTransferDestinationsSupported', 'userSyncingSupported'];
+const VENDOR_CAPABILITIES = [
+  'agentSSOSupported',
+  'einsteinConversationInsightsSupported',
+  'namedCredentialSupported',
+  'partnerContactCenterListSupported',
+  'partnerTransferDestinationsSupported',
+  'userSyncingSupported',
+];
 
 function checkVendorInfo(root: XmlElement, path: string): string[] {
   const problems = [
@@ -221,11 +331,14 @@ function checkVendorInfo(root: XmlElement, path: string): string[] {
   const developerName = text(root, 'developerName');
   if (developerName !== fileName) problems.push(`<developerName> '${developerName ?? ''}' is not the file's name '${fileName ?? ''}'.`);
   const url = text(root, 'connectorUrl') ?? '';
-  if (!/^https:\/\/[^/\s]+/.test(url) && !/^\/apex\/[A-Za-z][A-Za-z0-9_]*$/.test(url)) problems.push(`<connectorUrl> '${url}' is neither an https URL nor /apex/<namespace>__<page>.`);
+  if (!/^https:\/\/[^/\s]+/.test(url) && !/^\/apex\/[A-Za-z][A-Za-z0-9_]*$/.test(url))
+    problems.push(`<connectorUrl> '${url}' is neither an https URL nor /apex/<namespace>__<page>.`);
   // Salesforce's guide: these capabilities work only through the Apex integration class and a Named Credential.
   const needsCredential = VENDOR_CAPABILITIES.filter((c) => c !== 'namedCredentialSupported' && text(root, c) === 'true');
-  if (needsCredential.length && text(root, 'namedCredentialSupported') !== 'true') problems.push(`${needsCredential.join(', ')} need namedCredentialSupported true.`);
-  if (VENDOR_CAPABILITIES.some((c) => text(root, c) === 'true') && !text(root, 'integrationClass')) problems.push('A capability set to true needs the <integrationClass> that implements it.');
+  if (needsCredential.length && text(root, 'namedCredentialSupported') !== 'true')
+    problems.push(`${needsCredential.join(', ')} need namedCredentialSupported true.`);
+  if (VENDOR_CAPABILITIES.some((c) => text(root, c) === 'true') && !text(root, 'integrationClass'))
+    problems.push('A capability set to true needs the <integrationClass> that implements it.');
   return problems;
 }
 
@@ -239,7 +352,14 @@ function checkObjectPermissions(p: XmlElement): string[] {
   const missing = OBJECT_PERMISSIONS.filter((f) => text(p, f) === undefined);
   if (missing.length) problems.push(`<objectPermissions> of ${object} lacks ${missing.join(', ')}.`);
   const on = (f: string): boolean => text(p, f) === 'true';
-  const needs: [string, string][] = [['allowEdit', 'allowRead'], ['allowCreate', 'allowRead'], ['allowDelete', 'allowEdit'], ['viewAllRecords', 'allowRead'], ['modifyAllRecords', 'allowDelete'], ['modifyAllRecords', 'viewAllRecords']];
+  const needs: [string, string][] = [
+    ['allowEdit', 'allowRead'],
+    ['allowCreate', 'allowRead'],
+    ['allowDelete', 'allowEdit'],
+    ['viewAllRecords', 'allowRead'],
+    ['modifyAllRecords', 'allowDelete'],
+    ['modifyAllRecords', 'viewAllRecords'],
+  ];
   for (const [flag, needed] of needs) if (on(flag) && !on(needed)) problems.push(`<objectPermissions> of ${object}: ${flag} needs ${needed}.`);
   return problems;
 }

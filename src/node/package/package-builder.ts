@@ -44,7 +44,15 @@ import { RECORDS_APEX, RECORDS_APEX_CLASS, RECORDS_APEX_TEST, RECORDS_APEX_TEST_
 import { connectorCsp, connectorPageMetaTags } from '../connector-page/connector-page.ts';
 import { SETUP_APEX_CLASS, SETUP_APEX_TEST_CLASS, setupApex, setupApexTest } from './setup-apex.ts';
 import { SETUP_LWC, SETUP_TAB, setupLwcFiles } from './setup-lwc.ts';
-import { CREDENTIALS_APEX, CREDENTIALS_APEX_CLASS, CREDENTIALS_APEX_TEST, CREDENTIALS_APEX_TEST_CLASS, credentialsMetadata, EXTENSION_FIELD, PACKAGE_README } from './credentials-apex.ts';
+import {
+  CREDENTIALS_APEX,
+  CREDENTIALS_APEX_CLASS,
+  CREDENTIALS_APEX_TEST,
+  CREDENTIALS_APEX_TEST_CLASS,
+  credentialsMetadata,
+  EXTENSION_FIELD,
+  PACKAGE_README,
+} from './credentials-apex.ts';
 
 export const DEFAULT_API_VERSION = '62.0';
 export const PAGE_NAME = 'SwitchboardSoftphone';
@@ -74,12 +82,14 @@ export interface PackageFile {
 }
 
 export class PackageBuildError extends Error {
-  constructor(message: string, readonly problems: readonly string[] = []) {
+  constructor(
+    message: string,
+    readonly problems: readonly string[] = [],
+  ) {
     super(problems.length ? `${message}\n  ${problems.join('\n  ')}` : message);
     this.name = 'PackageBuildError';
   }
 }
-
 
 export function buildPackage(def: CallCenterDefinition, options: PackageOptions): PackageFile[] {
   const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
@@ -88,16 +98,23 @@ export function buildPackage(def: CallCenterDefinition, options: PackageOptions)
     // Hosted outside the org (an https adapter URL or --external-url), or in a Visualforce page of the package.
     const connectorUrl = options.externalUrl ?? (/^[a-z][a-z\d+.-]*:/i.test(def.adapterUrl) ? def.adapterUrl : undefined);
     if (connectorUrl !== undefined) {
-      if (!/^https:\/\/[^\s/]+/i.test(connectorUrl)) throw new PackageBuildError(`The Voice connector URL '${connectorUrl}' must be an https URL (the hosted connector's /voice/ page): Salesforce frames the connector only from https. Set callCenter.adapterUrl or pass --external-url.`);
+      if (!/^https:\/\/[^\s/]+/i.test(connectorUrl))
+        throw new PackageBuildError(
+          `The Voice connector URL '${connectorUrl}' must be an https URL (the hosted connector's /voice/ page): Salesforce frames the connector only from https. Set callCenter.adapterUrl or pass --external-url.`,
+        );
       return checked(voicePackageFiles(def, def.voice, connectorUrl, apiVersion, PACKAGE_DIR));
     }
-    if (!options.connectorDist) throw new PackageBuildError(`The Voice connector URL '${def.adapterUrl}' is no https URL, so the package hosts the connector in a Visualforce page: pass --connector-dist (default dist/app/voice, made by \`npm run build\`) or --external-url https://….`);
+    if (!options.connectorDist)
+      throw new PackageBuildError(
+        `The Voice connector URL '${def.adapterUrl}' is no https URL, so the package hosts the connector in a Visualforce page: pass --connector-dist (default dist/app/voice, made by \`npm run build\`) or --external-url https://….`,
+      );
     const sipWebSocketUrl = def.switchboard['sipWebSocketUrl'];
     const { zip, page } = connectorResource(options.connectorDist, sipWebSocketUrl, VOICE_PAGE);
     return checked(voicePackageFiles(def, def.voice, { zip, page, webSocketOrigin: webSocketOrigin(sipWebSocketUrl ?? '') }, apiVersion, PACKAGE_DIR));
   }
   const external = options.externalUrl ?? (/^https:\/\//i.test(def.adapterUrl) ? def.adapterUrl : undefined);
-  if (external !== undefined && !/^https:\/\/[^\s/]+/i.test(external)) throw new PackageBuildError(`The external URL '${external}' must be an https URL: Lightning frames the softphone only from https.`);
+  if (external !== undefined && !/^https:\/\/[^\s/]+/i.test(external))
+    throw new PackageBuildError(`The external URL '${external}' must be an https URL: Lightning frames the softphone only from https.`);
   const adapterUrl = external ?? `/apex/${PAGE_NAME}`;
   const callCenter: CallCenterDefinition = { ...def, adapterUrl };
   const { files, add } = packageFileList(PACKAGE_DIR);
@@ -106,39 +123,51 @@ export function buildPackage(def: CallCenterDefinition, options: PackageOptions)
   add(`callCenters/${metadataFileName(callCenter)}`, buildMetadataXml(callCenter));
 
   if (external === undefined) {
-    if (!options.connectorDist) throw new PackageBuildError('Visualforce hosting needs the built connector: pass --connector-dist (default dist/app/softphone, made by `npm run build`) or --external-url https://….');
+    if (!options.connectorDist)
+      throw new PackageBuildError(
+        'Visualforce hosting needs the built connector: pass --connector-dist (default dist/app/softphone, made by `npm run build`) or --external-url https://….',
+      );
     const { zip, page } = connectorResource(options.connectorDist, def.switchboard['sipWebSocketUrl'], SOFTPHONE_PAGE);
     add(`staticresources/${RESOURCE_NAME}.resource`, zip);
-    add(`staticresources/${RESOURCE_NAME}.resource-meta.xml`, meta('StaticResource', [
-      ['cacheControl', 'Private'],
-      ['contentType', 'application/zip'],
-      ['description', 'The Switchboard softphone connector (built files).'],
-    ]));
+    add(
+      `staticresources/${RESOURCE_NAME}.resource-meta.xml`,
+      meta('StaticResource', [
+        ['cacheControl', 'Private'],
+        ['contentType', 'application/zip'],
+        ['description', 'The Switchboard softphone connector (built files).'],
+      ]),
+    );
     add(`pages/${PAGE_NAME}.page`, page);
-    add(`pages/${PAGE_NAME}.page-meta.xml`, meta('ApexPage', [
-      ['apiVersion', apiVersion],
-      ['availableInTouch', 'false'],
-      ['confirmationTokenRequired', 'false'],
-      ['description', 'Hosts the Switchboard softphone in the Open CTI softphone panel.'],
-      ['label', PAGE_NAME],
-    ]));
+    add(
+      `pages/${PAGE_NAME}.page-meta.xml`,
+      meta('ApexPage', [
+        ['apiVersion', apiVersion],
+        ['availableInTouch', 'false'],
+        ['confirmationTokenRequired', 'false'],
+        ['description', 'Hosts the Switchboard softphone in the Open CTI softphone panel.'],
+        ['label', PAGE_NAME],
+      ]),
+    );
   }
   // connect-src for the SIP WebSocket host: the Visualforce softphone page opens it, and so does the
   // Setup tab's connection test in Lightning, however the softphone is hosted.
   const ws = webSocketOrigin(def.switchboard['sipWebSocketUrl'] ?? '');
   if (ws) {
-    add('cspTrustedSites/SwitchboardSipWebSocket.cspTrustedSite-meta.xml', meta('CspTrustedSite', [
-      ['context', 'All'],
-      ['description', 'SIP over WebSocket endpoint of the phone system (connect-src for the softphone page and the Switchboard Setup connection test).'],
-      ['endpointUrl', ws],
-      ['isActive', 'true'],
-      ['isApplicableToConnectSrc', 'true'],
-      ['isApplicableToFontSrc', 'false'],
-      ['isApplicableToFrameSrc', 'false'],
-      ['isApplicableToImgSrc', 'false'],
-      ['isApplicableToMediaSrc', 'false'],
-      ['isApplicableToStyleSrc', 'false'],
-    ]));
+    add(
+      'cspTrustedSites/SwitchboardSipWebSocket.cspTrustedSite-meta.xml',
+      meta('CspTrustedSite', [
+        ['context', 'All'],
+        ['description', 'SIP over WebSocket endpoint of the phone system (connect-src for the softphone page and the Switchboard Setup connection test).'],
+        ['endpointUrl', ws],
+        ['isActive', 'true'],
+        ['isApplicableToConnectSrc', 'true'],
+        ['isApplicableToFontSrc', 'false'],
+        ['isApplicableToFrameSrc', 'false'],
+        ['isApplicableToImgSrc', 'false'],
+        ['isApplicableToMediaSrc', 'false'],
+        ['isApplicableToStyleSrc', 'false'],
+      ]),
+    );
   }
 
   if (external !== undefined) {
@@ -146,110 +175,179 @@ export function buildPackage(def: CallCenterDefinition, options: PackageOptions)
     // header with microphone access for Trusted URLs only, the origin needs canAccessMicrophone
     // (API 59.0+), or the phone rings but the agent cannot be heard.
     const origin = new URL(external).origin;
-    add('cspTrustedSites/SwitchboardSoftphoneHost.cspTrustedSite-meta.xml', meta('CspTrustedSite', [
-      ...(Number(apiVersion) >= 59 ? [['canAccessCamera', 'false'], ['canAccessMicrophone', 'true']] as [string, string][] : []),
-      ['context', 'All'],
-      ['description', 'Where the Switchboard softphone is hosted: framed by the console, needs the microphone.'],
-      ['endpointUrl', origin],
-      ['isActive', 'true'],
-      ['isApplicableToConnectSrc', 'false'],
-      ['isApplicableToFontSrc', 'false'],
-      ['isApplicableToFrameSrc', 'true'],
-      ['isApplicableToImgSrc', 'false'],
-      ['isApplicableToMediaSrc', 'false'],
-      ['isApplicableToStyleSrc', 'false'],
-    ]));
+    add(
+      'cspTrustedSites/SwitchboardSoftphoneHost.cspTrustedSite-meta.xml',
+      meta('CspTrustedSite', [
+        ...(Number(apiVersion) >= 59
+          ? ([
+              ['canAccessCamera', 'false'],
+              ['canAccessMicrophone', 'true'],
+            ] as [string, string][])
+          : []),
+        ['context', 'All'],
+        ['description', 'Where the Switchboard softphone is hosted: framed by the console, needs the microphone.'],
+        ['endpointUrl', origin],
+        ['isActive', 'true'],
+        ['isApplicableToConnectSrc', 'false'],
+        ['isApplicableToFontSrc', 'false'],
+        ['isApplicableToFrameSrc', 'true'],
+        ['isApplicableToImgSrc', 'false'],
+        ['isApplicableToMediaSrc', 'false'],
+        ['isApplicableToStyleSrc', 'false'],
+      ]),
+    );
   }
 
-  add(`messageChannels/${CHANNEL_NAME}.messageChannel-meta.xml`, [
-    XML_DECL,
-    `<LightningMessageChannel xmlns="${METADATA_NAMESPACE}">`,
-    '    <description>Agent presence between the Switchboard softphone and Omni-Channel.</description>',
-    '    <isExposed>true</isExposed>',
-    ...messageField('status', 'available, away or offline (on-call and wrap-up are published for information).'),
-    ...messageField('reasonId', 'The away reason id (an awayReasons code) when status is away.'),
-    ...messageField('source', 'Who published: softphone or omni; each side ignores its own messages.'),
-    '    <masterLabel>Switchboard Presence</masterLabel>',
-    '</LightningMessageChannel>',
-    '',
-  ].join('\n'));
-  for (const [name, content] of Object.entries(presenceBridgeLwc(CHANNEL_NAME))) add(`lwc/switchboardPresenceBridge/${name}`, name.endsWith('-meta.xml') ? meta('LightningComponentBundle', [['apiVersion', apiVersion], ['description', 'Relays the SwitchboardPresence channel to the Omni-Channel bridge.'], ['isExposed', 'false']]) : content);
+  add(
+    `messageChannels/${CHANNEL_NAME}.messageChannel-meta.xml`,
+    [
+      XML_DECL,
+      `<LightningMessageChannel xmlns="${METADATA_NAMESPACE}">`,
+      '    <description>Agent presence between the Switchboard softphone and Omni-Channel.</description>',
+      '    <isExposed>true</isExposed>',
+      ...messageField('status', 'available, away or offline (on-call and wrap-up are published for information).'),
+      ...messageField('reasonId', 'The away reason id (an awayReasons code) when status is away.'),
+      ...messageField('source', 'Who published: softphone or omni; each side ignores its own messages.'),
+      '    <masterLabel>Switchboard Presence</masterLabel>',
+      '</LightningMessageChannel>',
+      '',
+    ].join('\n'),
+  );
+  for (const [name, content] of Object.entries(presenceBridgeLwc(CHANNEL_NAME)))
+    add(
+      `lwc/switchboardPresenceBridge/${name}`,
+      name.endsWith('-meta.xml')
+        ? meta('LightningComponentBundle', [
+            ['apiVersion', apiVersion],
+            ['description', 'Relays the SwitchboardPresence channel to the Omni-Channel bridge.'],
+            ['isExposed', 'false'],
+          ])
+        : content,
+    );
   for (const [name, content] of Object.entries(setupLwcFiles())) add(`lwc/${SETUP_LWC}/${name}`, content);
-  add(`lwc/${SETUP_LWC}/${SETUP_LWC}.js-meta.xml`, [
-    XML_DECL,
-    `<LightningComponentBundle xmlns="${METADATA_NAMESPACE}">`,
-    `    <apiVersion>${apiVersion}</apiVersion>`,
-    '    <description>Switchboard Setup: the connector settings of a call center, checked as switchboard callcenter lint checks them, with a live connection test.</description>',
-    '    <isExposed>true</isExposed>',
-    '    <masterLabel>Switchboard Setup</masterLabel>',
-    '    <targets>',
-    '        <target>lightning__Tab</target>',
-    '        <target>lightning__AppPage</target>',
-    '    </targets>',
-    '</LightningComponentBundle>',
-    '',
-  ].join('\n'));
-  add(`tabs/${SETUP_TAB}.tab-meta.xml`, meta('CustomTab', [
-    ['description', 'Opens the Switchboard Setup page (LWC switchboardSetup).'],
-    ['label', 'Switchboard Setup'],
-    ['lwcComponent', SETUP_LWC],
-    ['motif', 'Custom53: Bell'],
-  ]));
-  for (const [name, content] of Object.entries(omniBridgeAura(CHANNEL_NAME))) add(`aura/SwitchboardOmniBridge/${name}`, name.endsWith('-meta.xml') ? meta('AuraDefinitionBundle', [['apiVersion', apiVersion], ['description', 'Keeps Omni-Channel presence and the Switchboard softphone in step.']]) : content);
+  add(
+    `lwc/${SETUP_LWC}/${SETUP_LWC}.js-meta.xml`,
+    [
+      XML_DECL,
+      `<LightningComponentBundle xmlns="${METADATA_NAMESPACE}">`,
+      `    <apiVersion>${apiVersion}</apiVersion>`,
+      '    <description>Switchboard Setup: the connector settings of a call center, checked as switchboard callcenter lint checks them, with a live connection test.</description>',
+      '    <isExposed>true</isExposed>',
+      '    <masterLabel>Switchboard Setup</masterLabel>',
+      '    <targets>',
+      '        <target>lightning__Tab</target>',
+      '        <target>lightning__AppPage</target>',
+      '    </targets>',
+      '</LightningComponentBundle>',
+      '',
+    ].join('\n'),
+  );
+  add(
+    `tabs/${SETUP_TAB}.tab-meta.xml`,
+    meta('CustomTab', [
+      ['description', 'Opens the Switchboard Setup page (LWC switchboardSetup).'],
+      ['label', 'Switchboard Setup'],
+      ['lwcComponent', SETUP_LWC],
+      ['motif', 'Custom53: Bell'],
+    ]),
+  );
+  for (const [name, content] of Object.entries(omniBridgeAura(CHANNEL_NAME)))
+    add(
+      `aura/SwitchboardOmniBridge/${name}`,
+      name.endsWith('-meta.xml')
+        ? meta('AuraDefinitionBundle', [
+            ['apiVersion', apiVersion],
+            ['description', 'Keeps Omni-Channel presence and the Switchboard softphone in step.'],
+          ])
+        : content,
+    );
 
-  for (const [name, source] of [[CALL_LOG_APEX_CLASS, CALL_LOG_APEX], [CALL_LOG_APEX_TEST_CLASS, CALL_LOG_APEX_TEST], [CREDENTIALS_APEX_CLASS, CREDENTIALS_APEX], [CREDENTIALS_APEX_TEST_CLASS, CREDENTIALS_APEX_TEST], [RECORDS_APEX_CLASS, RECORDS_APEX], [RECORDS_APEX_TEST_CLASS, RECORDS_APEX_TEST], [SETUP_APEX_CLASS, setupApex(apiVersion)], [SETUP_APEX_TEST_CLASS, setupApexTest(apiVersion)]] as const) {
+  for (const [name, source] of [
+    [CALL_LOG_APEX_CLASS, CALL_LOG_APEX],
+    [CALL_LOG_APEX_TEST_CLASS, CALL_LOG_APEX_TEST],
+    [CREDENTIALS_APEX_CLASS, CREDENTIALS_APEX],
+    [CREDENTIALS_APEX_TEST_CLASS, CREDENTIALS_APEX_TEST],
+    [RECORDS_APEX_CLASS, RECORDS_APEX],
+    [RECORDS_APEX_TEST_CLASS, RECORDS_APEX_TEST],
+    [SETUP_APEX_CLASS, setupApex(apiVersion)],
+    [SETUP_APEX_TEST_CLASS, setupApexTest(apiVersion)],
+  ] as const) {
     add(`classes/${name}.cls`, source);
-    add(`classes/${name}.cls-meta.xml`, meta('ApexClass', [['apiVersion', apiVersion], ['status', 'Active']]));
+    add(
+      `classes/${name}.cls-meta.xml`,
+      meta('ApexClass', [
+        ['apiVersion', apiVersion],
+        ['status', 'Active'],
+      ]),
+    );
   }
 
   for (const m of credentialsMetadata()) add(m.path, meta(m.type, m.fields));
   add('README.md', PACKAGE_README);
 
   // No customMetadataTypeAccesses: agents must not read the phone system's secret (Apex reads it in system mode).
-  add(`permissionsets/${PERMISSION_SET_NAME}.permissionset-meta.xml`, [
-    XML_DECL,
-    `<PermissionSet xmlns="${METADATA_NAMESPACE}">`,
-    `    <classAccesses>`,
-    `        <apexClass>${CALL_LOG_APEX_CLASS}</apexClass>`,
-    '        <enabled>true</enabled>',
-    '    </classAccesses>',
-    '    <classAccesses>',
-    `        <apexClass>${CREDENTIALS_APEX_CLASS}</apexClass>`,
-    '        <enabled>true</enabled>',
-    '    </classAccesses>',
-    '    <classAccesses>',
-    `        <apexClass>${RECORDS_APEX_CLASS}</apexClass>`,
-    '        <enabled>true</enabled>',
-    '    </classAccesses>',
-    '    <description>Agents using the Switchboard softphone: the softphone page, the call-log lookup and credential classes, the Task call fields the call log writes, and their own SIP extension (read only).</description>',
-    ...TASK_CALL_FIELDS.flatMap((field) => ['    <fieldPermissions>', '        <editable>true</editable>', `        <field>Task.${field}</field>`, '        <readable>true</readable>', '    </fieldPermissions>']),
-    '    <fieldPermissions>', '        <editable>false</editable>', `        <field>User.${EXTENSION_FIELD}</field>`, '        <readable>true</readable>', '    </fieldPermissions>',
-    '    <hasActivationRequired>false</hasActivationRequired>',
-    '    <label>Switchboard Agent</label>',
-    ...(external === undefined ? ['    <pageAccesses>', `        <apexPage>${PAGE_NAME}</apexPage>`, '        <enabled>true</enabled>', '    </pageAccesses>'] : []),
-    '</PermissionSet>',
-    '',
-  ].join('\n'));
+  add(
+    `permissionsets/${PERMISSION_SET_NAME}.permissionset-meta.xml`,
+    [
+      XML_DECL,
+      `<PermissionSet xmlns="${METADATA_NAMESPACE}">`,
+      `    <classAccesses>`,
+      `        <apexClass>${CALL_LOG_APEX_CLASS}</apexClass>`,
+      '        <enabled>true</enabled>',
+      '    </classAccesses>',
+      '    <classAccesses>',
+      `        <apexClass>${CREDENTIALS_APEX_CLASS}</apexClass>`,
+      '        <enabled>true</enabled>',
+      '    </classAccesses>',
+      '    <classAccesses>',
+      `        <apexClass>${RECORDS_APEX_CLASS}</apexClass>`,
+      '        <enabled>true</enabled>',
+      '    </classAccesses>',
+      '    <description>Agents using the Switchboard softphone: the softphone page, the call-log lookup and credential classes, the Task call fields the call log writes, and their own SIP extension (read only).</description>',
+      ...TASK_CALL_FIELDS.flatMap((field) => [
+        '    <fieldPermissions>',
+        '        <editable>true</editable>',
+        `        <field>Task.${field}</field>`,
+        '        <readable>true</readable>',
+        '    </fieldPermissions>',
+      ]),
+      '    <fieldPermissions>',
+      '        <editable>false</editable>',
+      `        <field>User.${EXTENSION_FIELD}</field>`,
+      '        <readable>true</readable>',
+      '    </fieldPermissions>',
+      '    <hasActivationRequired>false</hasActivationRequired>',
+      '    <label>Switchboard Agent</label>',
+      ...(external === undefined
+        ? ['    <pageAccesses>', `        <apexPage>${PAGE_NAME}</apexPage>`, '        <enabled>true</enabled>', '    </pageAccesses>']
+        : []),
+      '</PermissionSet>',
+      '',
+    ].join('\n'),
+  );
 
   // Admins who configure call centers: the Setup tab and its controller. The Metadata API calls run
   // as the admin (a per-user Named Credential), so this grants no right to change a call center.
-  add(`permissionsets/${ADMIN_PERMISSION_SET_NAME}.permissionset-meta.xml`, [
-    XML_DECL,
-    `<PermissionSet xmlns="${METADATA_NAMESPACE}">`,
-    '    <classAccesses>',
-    `        <apexClass>${SETUP_APEX_CLASS}</apexClass>`,
-    '        <enabled>true</enabled>',
-    '    </classAccesses>',
-    '    <description>Admins configuring Switchboard call centers: the Switchboard Setup tab and its Apex controller.</description>',
-    '    <hasActivationRequired>false</hasActivationRequired>',
-    '    <label>Switchboard Admin</label>',
-    '    <tabSettings>',
-    `        <tab>${SETUP_TAB}</tab>`,
-    '        <visibility>Visible</visibility>',
-    '    </tabSettings>',
-    '</PermissionSet>',
-    '',
-  ].join('\n'));
+  add(
+    `permissionsets/${ADMIN_PERMISSION_SET_NAME}.permissionset-meta.xml`,
+    [
+      XML_DECL,
+      `<PermissionSet xmlns="${METADATA_NAMESPACE}">`,
+      '    <classAccesses>',
+      `        <apexClass>${SETUP_APEX_CLASS}</apexClass>`,
+      '        <enabled>true</enabled>',
+      '    </classAccesses>',
+      '    <description>Admins configuring Switchboard call centers: the Switchboard Setup tab and its Apex controller.</description>',
+      '    <hasActivationRequired>false</hasActivationRequired>',
+      '    <label>Switchboard Admin</label>',
+      '    <tabSettings>',
+      `        <tab>${SETUP_TAB}</tab>`,
+      '        <visibility>Visible</visibility>',
+      '    </tabSettings>',
+      '</PermissionSet>',
+      '',
+    ].join('\n'),
+  );
 
   return checked(files);
 }
@@ -260,12 +358,21 @@ function checked(files: PackageFile[]): PackageFile[] {
     ...checkSfdxProject(String(files.find((f) => f.path === 'sfdx-project.json')?.content ?? '')),
     ...files.filter((f) => f.path.endsWith('-meta.xml')).flatMap((f) => checkMetadataFile(f.path.slice(PACKAGE_DIR.length + 1), String(f.content))),
   ];
-  if (problems.length) throw new PackageBuildError('The generated package breaks Salesforce metadata rules:', problems.map((p) => `${p.path}: ${p.message}`));
+  if (problems.length)
+    throw new PackageBuildError(
+      'The generated package breaks Salesforce metadata rules:',
+      problems.map((p) => `${p.path}: ${p.message}`),
+    );
   return files;
 }
 
 function messageField(name: string, description: string): string[] {
-  return ['    <lightningMessageFields>', `        <description>${escapeXml(description)}</description>`, `        <fieldName>${name}</fieldName>`, '    </lightningMessageFields>'];
+  return [
+    '    <lightningMessageFields>',
+    `        <description>${escapeXml(description)}</description>`,
+    `        <fieldName>${name}</fieldName>`,
+    '    </lightningMessageFields>',
+  ];
 }
 
 /** `wss://pbx.example.com:8089` from the WebSocket URL; undefined when it is not a ws(s) URL. */
@@ -321,8 +428,12 @@ const SOFTPHONE_PAGE: HostingPage = { resource: RESOURCE_NAME, title: 'Switchboa
  * Visualforce adds its remoting scripts (one inline, with per-request tokens) to the page.
  */
 const VOICE_PAGE: HostingPage = {
-  resource: VOICE_RESOURCE_NAME, title: 'Switchboard for Salesforce Voice', buildName: 'dist/app/voice',
-  pageAttributes: `controller="${CREDENTIALS_APEX_CLASS}"`, head: voicePageHead(), csp: false,
+  resource: VOICE_RESOURCE_NAME,
+  title: 'Switchboard for Salesforce Voice',
+  buildName: 'dist/app/voice',
+  pageAttributes: `controller="${CREDENTIALS_APEX_CLASS}"`,
+  head: voicePageHead(),
+  csp: false,
 };
 
 export function connectorResource(dist: string, sipWebSocketUrl: string | undefined, hosting: HostingPage): { zip: Buffer; page: string } {
@@ -348,7 +459,10 @@ export function connectorResource(dist: string, sipWebSocketUrl: string | undefi
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8"/>',
-    ...connectorPageMetaTags({ trustedOrigins: [], csp: hosting.csp === false ? undefined : connectorCsp({ trustedOrigins: [], sipWebSocketUrls: sipWebSocketUrl ? [sipWebSocketUrl] : [] }) }),
+    ...connectorPageMetaTags({
+      trustedOrigins: [],
+      csp: hosting.csp === false ? undefined : connectorCsp({ trustedOrigins: [], sipWebSocketUrls: sipWebSocketUrl ? [sipWebSocketUrl] : [] }),
+    }),
     ...(hosting.head ?? []),
     `<title>${escapeXml(hosting.title)}</title>`,
     ...assets.filter((a) => a.kind === 'style').map((a) => `<link rel="stylesheet" href="${resource(a.path)}"/>`),
@@ -360,7 +474,10 @@ export function connectorResource(dist: string, sipWebSocketUrl: string | undefi
     '',
   ].join('\n');
   const zip = writeZip(entries);
-  if (zip.length > STATIC_RESOURCE_LIMIT) throw new PackageBuildError(`The zipped connector is ${(zip.length / 1048576).toFixed(1)} MB; a static resource may be at most 5 MB. Host it externally with --external-url.`);
+  if (zip.length > STATIC_RESOURCE_LIMIT)
+    throw new PackageBuildError(
+      `The zipped connector is ${(zip.length / 1048576).toFixed(1)} MB; a static resource may be at most 5 MB. Host it externally with --external-url.`,
+    );
   return { zip, page };
 }
 
@@ -373,7 +490,11 @@ interface Asset {
 /** Relative script and stylesheet references of the connector's index.html. */
 function htmlAssets(html: string): Asset[] {
   const assets: Asset[] = [];
-  const attr = (tag: string, name: string): string | undefined => new RegExp(`\\s${name}\\s*=\\s*("([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag)?.slice(2).find((v) => v !== undefined);
+  const attr = (tag: string, name: string): string | undefined =>
+    new RegExp(`\\s${name}\\s*=\\s*("([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i')
+      .exec(tag)
+      ?.slice(2)
+      .find((v) => v !== undefined);
   for (const m of html.matchAll(/<(script|link)\b[^>]*>/gi)) {
     const tag = m[0];
     const isScript = (m[1] ?? '').toLowerCase() === 'script';
@@ -393,6 +514,6 @@ function bodyOf(html: string): string {
   const errors: string[] = [];
   parser.on('error', (e) => errors.push(e.message));
   parser.write(markup).close();
-  if (errors.length) throw new PackageBuildError('The connector\'s index.html body is not well-formed markup, which a Visualforce page requires:', errors);
+  if (errors.length) throw new PackageBuildError("The connector's index.html body is not well-formed markup, which a Visualforce page requires:", errors);
   return markup;
 }

@@ -20,11 +20,15 @@ export function packageFileList(packageDir: string): { files: GeneratedFile[]; a
 
 /** The DX project file (`namespace` '' for an unmanaged package). */
 export function sfdxProjectJson(internalName: string, namespace: string, apiVersion: string): string {
-  return `${JSON.stringify({
-    packageDirectories: [{ path: 'force-app', default: true }],
-    name: `switchboard-${internalName}`,
-    namespace,
-    sfdcLoginUrl: 'https://login.salesforce.com',
-    sourceApiVersion: apiVersion,
-  }, null, 2)}\n`;
+  return `${JSON.stringify(
+    {
+      packageDirectories: [{ path: 'force-app', default: true }],
+      name: `switchboard-${internalName}`,
+      namespace,
+      sfdcLoginUrl: 'https://login.salesforce.com',
+      sourceApiVersion: apiVersion,
+    },
+    null,
+    2,
+  )}\n`;
 }

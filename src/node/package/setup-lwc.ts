@@ -30,8 +30,15 @@ function sourceDir(): string {
 /** One browser module, bundled without imports (an LWC module may import only LWC modules). */
 function bundle(entry: string, from: string): string {
   const result = buildSync({
-    entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', target: 'es2020',
-    write: false, minify: true, legalComments: 'none', logLevel: 'silent',
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    write: false,
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'silent',
   });
   const code = result.outputFiles[0]?.text;
   if (code === undefined) throw new Error(`esbuild produced nothing for ${entry}.`);

@@ -32,8 +32,15 @@ import type { CallCenterDefinition, VoiceDefinition } from '../callcenter/defini
 import { METADATA_NAMESPACE, VENDOR_INFO_API_NAME, VOICE_VENDOR_TYPE } from '../callcenter/salesforce-names.ts';
 import { metadataXml, XML_DECL } from './metadata-xml.ts';
 import {
-  CREDENTIALS_APEX, CREDENTIALS_APEX_CLASS, CREDENTIALS_APEX_TEST, CREDENTIALS_APEX_TEST_CLASS, CREDENTIALS_REMOTE_ACTION, credentialsMetadata,
-  EXTENSION_FIELD, PHONE_SECRET_RECORD, PHONE_SECRET_TYPE,
+  CREDENTIALS_APEX,
+  CREDENTIALS_APEX_CLASS,
+  CREDENTIALS_APEX_TEST,
+  CREDENTIALS_APEX_TEST_CLASS,
+  CREDENTIALS_REMOTE_ACTION,
+  credentialsMetadata,
+  EXTENSION_FIELD,
+  PHONE_SECRET_RECORD,
+  PHONE_SECRET_TYPE,
 } from './credentials-apex.ts';
 
 export const VOICE_AGENT_PERMISSION_SET = 'SwitchboardVoiceAgent';
@@ -103,7 +110,13 @@ export function splitVendorInfoApiName(apiName: string): { namespace: string; de
  * `connector`: an https URL where the connector is hosted, or the connector built into the package
  * (its ConversationVendorInfo then names the page, `/apex/<namespace>__SwitchboardVoice`).
  */
-export function voicePackageFiles(def: CallCenterDefinition, voice: VoiceDefinition, connector: string | HostedVoiceConnector, apiVersion: string, packageDir: string): VoicePackageFile[] {
+export function voicePackageFiles(
+  def: CallCenterDefinition,
+  voice: VoiceDefinition,
+  connector: string | HostedVoiceConnector,
+  apiVersion: string,
+  packageDir: string,
+): VoicePackageFile[] {
   const { namespace, developerName } = splitVendorInfoApiName(voice.vendorInfoApiName);
   const hosted = typeof connector === 'string' ? undefined : connector;
   const connectorUrl = typeof connector === 'string' ? connector : `/apex/${namespace}__${VOICE_PAGE_NAME}`;
@@ -123,37 +136,58 @@ export function voicePackageFiles(def: CallCenterDefinition, voice: VoiceDefinit
     ['serverAuthMode', 'None'],
     ['vendorType', VOICE_VENDOR_TYPE],
   ];
-  add(`${VENDOR_INFO_FOLDER}/${developerName}${VENDOR_INFO_SUFFIX}`, metadataXml('ConversationVendorInfo', vendorFields.sort(([a], [b]) => a.localeCompare(b))));
+  add(
+    `${VENDOR_INFO_FOLDER}/${developerName}${VENDOR_INFO_SUFFIX}`,
+    metadataXml(
+      'ConversationVendorInfo',
+      vendorFields.sort(([a], [b]) => a.localeCompare(b)),
+    ),
+  );
   if (hosted) addHostedConnector(add, hosted, apiVersion);
   // Lightning frames the connector from this origin; with the org's Permissions-Policy limiting the
   // microphone to Trusted URLs, the origin needs canAccessMicrophone (API 59.0+). A page of the org
   // is on its own Visualforce domain, which needs no Trusted URL.
-  if (!hosted) add(`cspTrustedSites/${VOICE_CONNECTOR_SITE}.cspTrustedSite-meta.xml`, metadataXml('CspTrustedSite', [
-    ...(Number(apiVersion) >= 59 ? [['canAccessCamera', 'false'], ['canAccessMicrophone', 'true']] as [string, string][] : []),
-    ['context', 'All'],
-    ['description', 'Where the Switchboard Voice connector is hosted: framed by the console, needs the microphone.'],
-    ['endpointUrl', new URL(connectorUrl).origin],
-    ['isActive', 'true'],
-    ['isApplicableToConnectSrc', 'false'],
-    ['isApplicableToFontSrc', 'false'],
-    ['isApplicableToFrameSrc', 'true'],
-    ['isApplicableToImgSrc', 'false'],
-    ['isApplicableToMediaSrc', 'false'],
-    ['isApplicableToStyleSrc', 'false'],
-  ]));
-  add(`permissionsets/${VOICE_AGENT_PERMISSION_SET}.permissionset-meta.xml`, permissionSet(
-    'Switchboard Voice Agent',
-    hosted
-      ? `Agents taking calls through the Switchboard Voice connector: the connector page, the class that mints their SIP credentials, their own SIP extension (read only), and their VoiceCall records (read, edit disposition and notes). Assign together with Salesforce's ${STANDARD_VOICE_PERMISSION_SETS.agent} permission set.`
-      : `Agents taking calls through the Switchboard Voice connector: read and edit their VoiceCall records (disposition, notes). Assign together with Salesforce's ${STANDARD_VOICE_PERMISSION_SETS.agent} permission set.`,
-    { allowCreate: false, allowDelete: false, allowEdit: true, allowRead: true, modifyAllRecords: false, viewAllRecords: false },
-    hosted ? { apexClass: CREDENTIALS_APEX_CLASS, apexPage: VOICE_PAGE_NAME } : undefined,
-  ));
-  add(`permissionsets/${VOICE_ADMIN_PERMISSION_SET}.permissionset-meta.xml`, permissionSet(
-    'Switchboard Voice Admin',
-    `Admins of the Switchboard Voice contact center: every VoiceCall record, to check what the voice bridge created. Assign together with Salesforce's ${STANDARD_VOICE_PERMISSION_SETS.admin} permission set.`,
-    { allowCreate: false, allowDelete: false, allowEdit: true, allowRead: true, modifyAllRecords: false, viewAllRecords: true },
-  ));
+  if (!hosted)
+    add(
+      `cspTrustedSites/${VOICE_CONNECTOR_SITE}.cspTrustedSite-meta.xml`,
+      metadataXml('CspTrustedSite', [
+        ...(Number(apiVersion) >= 59
+          ? ([
+              ['canAccessCamera', 'false'],
+              ['canAccessMicrophone', 'true'],
+            ] as [string, string][])
+          : []),
+        ['context', 'All'],
+        ['description', 'Where the Switchboard Voice connector is hosted: framed by the console, needs the microphone.'],
+        ['endpointUrl', new URL(connectorUrl).origin],
+        ['isActive', 'true'],
+        ['isApplicableToConnectSrc', 'false'],
+        ['isApplicableToFontSrc', 'false'],
+        ['isApplicableToFrameSrc', 'true'],
+        ['isApplicableToImgSrc', 'false'],
+        ['isApplicableToMediaSrc', 'false'],
+        ['isApplicableToStyleSrc', 'false'],
+      ]),
+    );
+  add(
+    `permissionsets/${VOICE_AGENT_PERMISSION_SET}.permissionset-meta.xml`,
+    permissionSet(
+      'Switchboard Voice Agent',
+      hosted
+        ? `Agents taking calls through the Switchboard Voice connector: the connector page, the class that mints their SIP credentials, their own SIP extension (read only), and their VoiceCall records (read, edit disposition and notes). Assign together with Salesforce's ${STANDARD_VOICE_PERMISSION_SETS.agent} permission set.`
+        : `Agents taking calls through the Switchboard Voice connector: read and edit their VoiceCall records (disposition, notes). Assign together with Salesforce's ${STANDARD_VOICE_PERMISSION_SETS.agent} permission set.`,
+      { allowCreate: false, allowDelete: false, allowEdit: true, allowRead: true, modifyAllRecords: false, viewAllRecords: false },
+      hosted ? { apexClass: CREDENTIALS_APEX_CLASS, apexPage: VOICE_PAGE_NAME } : undefined,
+    ),
+  );
+  add(
+    `permissionsets/${VOICE_ADMIN_PERMISSION_SET}.permissionset-meta.xml`,
+    permissionSet(
+      'Switchboard Voice Admin',
+      `Admins of the Switchboard Voice contact center: every VoiceCall record, to check what the voice bridge created. Assign together with Salesforce's ${STANDARD_VOICE_PERMISSION_SETS.admin} permission set.`,
+      { allowCreate: false, allowDelete: false, allowEdit: true, allowRead: true, modifyAllRecords: false, viewAllRecords: true },
+    ),
+  );
   add('README.md', voiceReadme(def, voice, connectorUrl, namespace, developerName) + (hosted ? HOSTED_README : ''));
   return files;
 }
@@ -161,49 +195,83 @@ export function voicePackageFiles(def: CallCenterDefinition, voice: VoiceDefinit
 /** The static resource and page of a connector built into the package, the credential Apex and metadata. */
 function addHostedConnector(add: (path: string, content: string | Buffer) => void, hosted: HostedVoiceConnector, apiVersion: string): void {
   add(`staticresources/${VOICE_RESOURCE_NAME}.resource`, hosted.zip);
-  add(`staticresources/${VOICE_RESOURCE_NAME}.resource-meta.xml`, metadataXml('StaticResource', [
-    ['cacheControl', 'Private'],
-    ['contentType', 'application/zip'],
-    ['description', 'The Switchboard Salesforce Voice connector (built files).'],
-  ]));
+  add(
+    `staticresources/${VOICE_RESOURCE_NAME}.resource-meta.xml`,
+    metadataXml('StaticResource', [
+      ['cacheControl', 'Private'],
+      ['contentType', 'application/zip'],
+      ['description', 'The Switchboard Salesforce Voice connector (built files).'],
+    ]),
+  );
   add(`pages/${VOICE_PAGE_NAME}.page`, hosted.page);
-  add(`pages/${VOICE_PAGE_NAME}.page-meta.xml`, metadataXml('ApexPage', [
-    ['apiVersion', apiVersion],
-    ['availableInTouch', 'false'],
-    ['confirmationTokenRequired', 'false'],
-    ['description', 'Hosts the Switchboard Salesforce Voice connector (the ConversationVendorInfo connectorUrl); mints SIP credentials by JavaScript remoting.'],
-    ['label', VOICE_PAGE_NAME],
-  ]));
-  for (const [name, source] of [[CREDENTIALS_APEX_CLASS, CREDENTIALS_APEX], [CREDENTIALS_APEX_TEST_CLASS, CREDENTIALS_APEX_TEST]] as const) {
+  add(
+    `pages/${VOICE_PAGE_NAME}.page-meta.xml`,
+    metadataXml('ApexPage', [
+      ['apiVersion', apiVersion],
+      ['availableInTouch', 'false'],
+      ['confirmationTokenRequired', 'false'],
+      [
+        'description',
+        'Hosts the Switchboard Salesforce Voice connector (the ConversationVendorInfo connectorUrl); mints SIP credentials by JavaScript remoting.',
+      ],
+      ['label', VOICE_PAGE_NAME],
+    ]),
+  );
+  for (const [name, source] of [
+    [CREDENTIALS_APEX_CLASS, CREDENTIALS_APEX],
+    [CREDENTIALS_APEX_TEST_CLASS, CREDENTIALS_APEX_TEST],
+  ] as const) {
     add(`classes/${name}.cls`, source);
-    add(`classes/${name}.cls-meta.xml`, metadataXml('ApexClass', [['apiVersion', apiVersion], ['status', 'Active']]));
+    add(
+      `classes/${name}.cls-meta.xml`,
+      metadataXml('ApexClass', [
+        ['apiVersion', apiVersion],
+        ['status', 'Active'],
+      ]),
+    );
   }
   for (const m of credentialsMetadata()) add(m.path, metadataXml(m.type, m.fields));
   if (hosted.webSocketOrigin) {
-    add('cspTrustedSites/SwitchboardSipWebSocket.cspTrustedSite-meta.xml', metadataXml('CspTrustedSite', [
-      ['context', 'All'],
-      ['description', 'SIP over WebSocket endpoint of the phone system (connect-src for the Voice connector page).'],
-      ['endpointUrl', hosted.webSocketOrigin],
-      ['isActive', 'true'],
-      ['isApplicableToConnectSrc', 'true'],
-      ['isApplicableToFontSrc', 'false'],
-      ['isApplicableToFrameSrc', 'false'],
-      ['isApplicableToImgSrc', 'false'],
-      ['isApplicableToMediaSrc', 'false'],
-      ['isApplicableToStyleSrc', 'false'],
-    ]));
+    add(
+      'cspTrustedSites/SwitchboardSipWebSocket.cspTrustedSite-meta.xml',
+      metadataXml('CspTrustedSite', [
+        ['context', 'All'],
+        ['description', 'SIP over WebSocket endpoint of the phone system (connect-src for the Voice connector page).'],
+        ['endpointUrl', hosted.webSocketOrigin],
+        ['isActive', 'true'],
+        ['isApplicableToConnectSrc', 'true'],
+        ['isApplicableToFontSrc', 'false'],
+        ['isApplicableToFrameSrc', 'false'],
+        ['isApplicableToImgSrc', 'false'],
+        ['isApplicableToMediaSrc', 'false'],
+        ['isApplicableToStyleSrc', 'false'],
+      ]),
+    );
   }
 }
 
 /** `access`: the page and class an agent needs when the connector is hosted in the org. */
-function permissionSet(label: string, description: string, voiceCall: Readonly<Record<string, boolean>>, access?: { apexClass: string; apexPage: string }): string {
+function permissionSet(
+  label: string,
+  description: string,
+  voiceCall: Readonly<Record<string, boolean>>,
+  access?: { apexClass: string; apexPage: string },
+): string {
   return [
     XML_DECL,
     `<PermissionSet xmlns="${METADATA_NAMESPACE}">`,
     ...(access ? ['    <classAccesses>', `        <apexClass>${access.apexClass}</apexClass>`, '        <enabled>true</enabled>', '    </classAccesses>'] : []),
     `    <description>${escapeXml(description)}</description>`,
     // Read only: the extension is what the credentials are minted for, set by an admin.
-    ...(access ? ['    <fieldPermissions>', '        <editable>false</editable>', `        <field>User.${EXTENSION_FIELD}</field>`, '        <readable>true</readable>', '    </fieldPermissions>'] : []),
+    ...(access
+      ? [
+          '    <fieldPermissions>',
+          '        <editable>false</editable>',
+          `        <field>User.${EXTENSION_FIELD}</field>`,
+          '        <readable>true</readable>',
+          '    </fieldPermissions>',
+        ]
+      : []),
     '    <hasActivationRequired>false</hasActivationRequired>',
     `    <label>${escapeXml(label)}</label>`,
     '    <objectPermissions>',

@@ -58,8 +58,11 @@ export async function benchCalls(calls = 50): Promise<CallBenchResult> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  benchCalls(Number(process.argv[2] ?? 50)).then((r) => console.log(JSON.stringify(r, null, 2)), (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  });
+  benchCalls(Number(process.argv[2] ?? 50)).then(
+    (r) => console.log(JSON.stringify(r, null, 2)),
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

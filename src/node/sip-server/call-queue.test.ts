@@ -115,14 +115,19 @@ describe('ring group queue (real sip.js UAs)', () => {
       const rejections: Array<SipServerEvents['rejected'][0]> = [];
       f.server.on('rejected', (r) => rejections.push(r));
       const reasons: string[] = [];
-      f.server.on('message', (m) => { if (m.direction === 'out' && /^SIP\/2\.0 (480|486) /.test(m.text)) reasons.push(/\r\nReason: ([^\r\n]+)/.exec(m.text)?.[1] ?? ''); });
+      f.server.on('message', (m) => {
+        if (m.direction === 'out' && /^SIP\/2\.0 (480|486) /.test(m.text)) reasons.push(/\r\nReason: ([^\r\n]+)/.exec(m.text)?.[1] ?? '');
+      });
       const waiting = (await f.phone('1006')).call('q');
       assert.equal(await withTimeout(waiting.progress, WAIT, '182'), 182);
       const full = (await f.phone('1007')).call('q');
       assert.deepEqual(await full.outcome, { kind: 'rejected', status: 486 });
       assert.deepEqual(await waiting.outcome, { kind: 'rejected', status: 480 });
       assert.deepEqual(reasons, ['SIP;cause=486;text="Queue full"', 'SIP;cause=480;text="Queue timeout"']);
-      assert.deepEqual(events.map((e) => e.kind), ['offered', 'answered', 'queued', 'full', 'timeout']);
+      assert.deepEqual(
+        events.map((e) => e.kind),
+        ['offered', 'answered', 'queued', 'full', 'timeout'],
+      );
       assert.equal(f.server.stats().queued, 0);
       await busy.inviter.bye();
     });
@@ -204,4 +209,3 @@ describe('ring group queue (real sip.js UAs)', () => {
     await assert.rejects(fixture({ ringGroups: { q: ['1001'] }, queues: { q: { maxWaitMs: 0 } } }), /maxWaitMs must be a positive number/);
   });
 });
-

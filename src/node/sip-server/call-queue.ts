@@ -39,8 +39,12 @@ export interface CallQueueOptions {
   readonly rejectDelayMs?: number;
 }
 
-export type QueueEvent =
-  | { readonly kind: 'queued' | 'offered' | 'answered' | 'requeued' | 'abandoned' | 'timeout' | 'full'; readonly callId: string; readonly depth: number; readonly members?: readonly string[] };
+export type QueueEvent = {
+  readonly kind: 'queued' | 'offered' | 'answered' | 'requeued' | 'abandoned' | 'timeout' | 'full';
+  readonly callId: string;
+  readonly depth: number;
+  readonly members?: readonly string[];
+};
 
 export interface CallQueuePort<T> {
   /** The members who could take `call` now, with their state (the caller itself left out). */
@@ -80,11 +84,17 @@ export class CallQueue<T> {
   private restWake: { at: number; cancel: () => void } | undefined;
   private maxDepthSeen = 0;
 
-  constructor(readonly name: string, options: CallQueueOptions, private readonly clock: Clock, private readonly port: CallQueuePort<T>) {
+  constructor(
+    readonly name: string,
+    options: CallQueueOptions,
+    private readonly clock: Clock,
+    private readonly port: CallQueuePort<T>,
+  ) {
     this.maxWaitMs = positive('maxWaitMs', options.maxWaitMs ?? 120_000);
     this.maxLength = positive('maxLength', options.maxLength ?? 50);
     this.strategy = options.strategy ?? 'ringall';
-    if (this.strategy !== 'ringall' && this.strategy !== 'least-recent') throw new Error(`queue ${name}: strategy must be ringall or least-recent (got "${String(this.strategy)}")`);
+    if (this.strategy !== 'ringall' && this.strategy !== 'least-recent')
+      throw new Error(`queue ${name}: strategy must be ringall or least-recent (got "${String(this.strategy)}")`);
     this.offerTimeoutMs = positive('offerTimeoutMs', options.offerTimeoutMs ?? 30_000);
     this.rejectDelayMs = Math.max(0, options.rejectDelayMs ?? 2000);
   }
@@ -204,10 +214,13 @@ export class CallQueue<T> {
     if (next === Infinity || (this.restWake && this.restWake.at <= next)) return;
     this.restWake?.cancel();
     const wake = { at: next, cancel: () => {} };
-    wake.cancel = this.clock.setTimeout(() => {
-      if (this.restWake === wake) this.restWake = undefined;
-      this.drain();
-    }, Math.max(1, next - now + 1));
+    wake.cancel = this.clock.setTimeout(
+      () => {
+        if (this.restWake === wake) this.restWake = undefined;
+        this.drain();
+      },
+      Math.max(1, next - now + 1),
+    );
     this.restWake = wake;
   }
 
@@ -224,7 +237,8 @@ export class CallQueue<T> {
 
   private tryOffer(entry: Entry<T>): boolean {
     const now = this.clock.now();
-    const free = this.port.members(entry.call)
+    const free = this.port
+      .members(entry.call)
       .filter((m) => m.registered && m.available && !m.busy && (this.resting.get(m.aor) ?? 0) <= now)
       .map((m) => m.aor);
     if (free.length === 0) return false;

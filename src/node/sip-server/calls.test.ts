@@ -9,8 +9,12 @@ import type { SipServerEvents } from './types.ts';
 
 describe('calls through the embedded SIP server (real sip.js UAs)', () => {
   let f: Fixture;
-  before(async () => { f = await fixture(); });
-  after(async () => { await f.close(); });
+  before(async () => {
+    f = await fixture();
+  });
+  after(async () => {
+    await f.close();
+  });
 
   test('call, answer, BYE: both sides see it, dialogs are tracked and cleared', async () => {
     const a = await f.phone('1001');
@@ -26,7 +30,10 @@ describe('calls through the embedded SIP server (real sip.js UAs)', () => {
     assert.equal(forwarded.length, 1);
     assert.equal(forwarded[0].from, `sip:1001@${DOMAIN}`);
     assert.equal(forwarded[0].to, `sip:1002@${DOMAIN}`);
-    const states = f.server.dialogs().map((d) => `${d.entity}:${d.state}`).sort();
+    const states = f.server
+      .dialogs()
+      .map((d) => `${d.entity}:${d.state}`)
+      .sort();
     assert.deepEqual(states, [`sip:1001@${DOMAIN}:confirmed`, `sip:1002@${DOMAIN}:confirmed`]);
     await inviter.bye();
     const ended = await b.byes.next('BYE at 1002');
@@ -95,7 +102,9 @@ describe('calls through the embedded SIP server (real sip.js UAs)', () => {
     assert.equal(await reinvite, 200);
     assert.equal(bSdh.remoteSdps.length, before + 1);
     assert.match(bSdh.remoteSdps.at(-1) ?? '', /a=sendonly/);
-    await inviter.info({ requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: 'Signal=5\r\nDuration=160' } } });
+    await inviter.info({
+      requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: 'Signal=5\r\nDuration=160' } },
+    });
     const info = await b.infos.next('INFO at callee');
     assert.match(info.request.body, /Signal=5/);
     assert.equal(invitation.state, SessionState.Established);

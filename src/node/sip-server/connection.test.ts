@@ -32,7 +32,7 @@ describe('host ownership in the connection table', () => {
     assert.equal(table.byHostName('ua.invalid'), a2);
   });
 
-  test('a password user keeps a host after its socket closed; a guest\'s host is free once it left', () => {
+  test("a password user keeps a host after its socket closed; a guest's host is free once it left", () => {
     const table = new ConnectionTable();
     const a = connection();
     table.learnHost('agent.invalid', a, agent);

@@ -44,7 +44,10 @@ export class DialogTracker {
   private readonly dialogs = new Map<string, TrackedDialog>();
   private next = 1;
 
-  constructor(private readonly now: () => number, private readonly listener: DialogTrackerListener) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly listener: DialogTrackerListener,
+  ) {}
 
   start(fields: Omit<TrackedDialog, 'id' | 'state' | 'startedAt' | 'remoteTag'> & { remoteTag?: string }): TrackedDialog {
     const dialog: TrackedDialog = { ...fields, remoteTag: fields.remoteTag, id: `d${this.next++}`, state: 'trying', startedAt: this.now() };
@@ -124,7 +127,10 @@ export interface ReplacesTarget {
 
 /** A Replaces header value (RFC 3891 §6.1): `call-id;to-tag=…;from-tag=…[;early-only]`. */
 export function parseReplaces(value: string): ReplacesTarget | undefined {
-  const [callId, ...params] = value.trim().split(';').map((p) => p.trim());
+  const [callId, ...params] = value
+    .trim()
+    .split(';')
+    .map((p) => p.trim());
   if (!callId) return undefined;
   const param = (name: string): string | undefined => params.find((p) => p.toLowerCase().startsWith(`${name}=`))?.slice(name.length + 1);
   const toTag = param('to-tag');
@@ -133,15 +139,21 @@ export function parseReplaces(value: string): ReplacesTarget | undefined {
 }
 
 export function dialogInfoXml(entity: string, version: number, dialogs: readonly TrackedDialog[]): string {
-  const items = dialogs.map((d) => {
-    const tags = `${d.localTag ? ` local-tag="${escapeXml(d.localTag)}"` : ''}${d.remoteTag ? ` remote-tag="${escapeXml(d.remoteTag)}"` : ''}`;
-    return `  <dialog id="${escapeXml(d.id)}" call-id="${escapeXml(d.callId)}"${tags} direction="${d.direction}">\r\n` +
-      `    <state>${d.state}</state>\r\n` +
-      `    <local><identity>${escapeXml(d.entity)}</identity></local>\r\n` +
-      `    <remote><identity>${escapeXml(d.remote)}</identity><target uri="${escapeXml(d.remote)}"/></remote>\r\n` +
-      `  </dialog>\r\n`;
-  }).join('');
-  return `<?xml version="1.0" encoding="UTF-8"?>\r\n` +
+  const items = dialogs
+    .map((d) => {
+      const tags = `${d.localTag ? ` local-tag="${escapeXml(d.localTag)}"` : ''}${d.remoteTag ? ` remote-tag="${escapeXml(d.remoteTag)}"` : ''}`;
+      return (
+        `  <dialog id="${escapeXml(d.id)}" call-id="${escapeXml(d.callId)}"${tags} direction="${d.direction}">\r\n` +
+        `    <state>${d.state}</state>\r\n` +
+        `    <local><identity>${escapeXml(d.entity)}</identity></local>\r\n` +
+        `    <remote><identity>${escapeXml(d.remote)}</identity><target uri="${escapeXml(d.remote)}"/></remote>\r\n` +
+        `  </dialog>\r\n`
+      );
+    })
+    .join('');
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\r\n` +
     `<dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" version="${version}" state="full" entity="${escapeXml(entity)}">\r\n` +
-    `${items}</dialog-info>\r\n`;
+    `${items}</dialog-info>\r\n`
+  );
 }

@@ -38,7 +38,11 @@ describe('digest authentication', () => {
   test('an old nonce with the right password is stale', () => {
     const ch = auth.challenge();
     clock.advance(1001);
-    assert.deepEqual(auth.verify('REGISTER', answer(ch, 'ann', 'secret', 'REGISTER', 'sip:example.com', true), pw), { ok: false, reason: 'stale', username: 'ann' });
+    assert.deepEqual(auth.verify('REGISTER', answer(ch, 'ann', 'secret', 'REGISTER', 'sip:example.com', true), pw), {
+      ok: false,
+      reason: 'stale',
+      username: 'ann',
+    });
     assert.match(auth.challenge(true), /stale=true$/);
   });
 

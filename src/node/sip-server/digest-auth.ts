@@ -13,13 +13,18 @@ import type { Clock } from '../../core/index.ts';
 import { NonceCounts } from './nonce-counts.ts';
 
 export type DigestFailure =
-  | 'missing' | 'malformed' | 'unknown-user' | 'wrong-realm' | 'bad-nonce' | 'stale' | 'bad-response'
+  | 'missing'
+  | 'malformed'
+  | 'unknown-user'
+  | 'wrong-realm'
+  | 'bad-nonce'
+  | 'stale'
+  | 'bad-response'
   /** A right answer seen before (same nonce, cnonce and a count not above the last one). */
   | 'replayed';
 
 export type DigestResult =
-  | { readonly ok: true; readonly username: string }
-  | { readonly ok: false; readonly reason: DigestFailure; readonly username?: string };
+  { readonly ok: true; readonly username: string } | { readonly ok: false; readonly reason: DigestFailure; readonly username?: string };
 
 export interface DigestOptions {
   readonly realm: string;

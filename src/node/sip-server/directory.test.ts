@@ -2,14 +2,15 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { Directory } from './directory.ts';
 
-const directory = (anyUser = false): Directory => new Directory({
-  domain: 'Switchboard.TEST',
-  hosts: ['127.0.0.1', 'PBX.example'],
-  users: [{ username: '1001', password: 'secret' }],
-  guests: ['customer'],
-  ringGroups: { support: ['1001', 'sip:1002@elsewhere'] },
-  anyUser,
-});
+const directory = (anyUser = false): Directory =>
+  new Directory({
+    domain: 'Switchboard.TEST',
+    hosts: ['127.0.0.1', 'PBX.example'],
+    users: [{ username: '1001', password: 'secret' }],
+    guests: ['customer'],
+    ringGroups: { support: ['1001', 'sip:1002@elsewhere'] },
+    anyUser,
+  });
 
 describe('directory of the embedded SIP server', () => {
   test('addresses of record are on the domain (lower-cased), whatever host a user was written with', () => {

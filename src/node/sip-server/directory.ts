@@ -32,7 +32,10 @@ export class Directory {
     this.guests = new Set(options.guests);
     this.anyUser = options.anyUser;
     for (const [group, members] of Object.entries(options.ringGroups)) {
-      this.groups.set(group, members.map((m) => this.aorOf(m)));
+      this.groups.set(
+        group,
+        members.map((m) => this.aorOf(m)),
+      );
     }
   }
 

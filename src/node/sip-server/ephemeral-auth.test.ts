@@ -28,15 +28,23 @@ describe('short-lived credentials on the embedded server', () => {
     f = await fixture({ clock, ephemeralSecret: SECRET });
     f.server.on('auth-failed', (e) => failures.push(e));
   });
-  after(async () => { await f.close(); });
+  after(async () => {
+    await f.close();
+  });
 
   let cseq = 1;
   /** A REGISTER of `user` answered with `credential`, on a fresh socket; the final answer. */
   async function register(user: string, credential: { username: string; password: string }): Promise<string> {
     const raw = await RawClient.connect(f.server.url);
-    const request = (extra: readonly string[]): string => rawRequest('REGISTER', `sip:${DOMAIN}`, {
-      host: raw.host, domain: DOMAIN, user, cseq: cseq++, callId: `eph-${raw.host}`, extra: ['Expires: 60', ...extra],
-    }).replace(`To: <sip:${DOMAIN}>`, `To: <sip:${user}@${DOMAIN}>`);
+    const request = (extra: readonly string[]): string =>
+      rawRequest('REGISTER', `sip:${DOMAIN}`, {
+        host: raw.host,
+        domain: DOMAIN,
+        user,
+        cseq: cseq++,
+        callId: `eph-${raw.host}`,
+        extra: ['Expires: 60', ...extra],
+      }).replace(`To: <sip:${DOMAIN}>`, `To: <sip:${user}@${DOMAIN}>`);
     raw.send(request([]));
     const challenge = challengeOf(await raw.response(401));
     raw.send(request([`Authorization: ${digestAnswer(challenge, { ...credential, method: 'REGISTER', uri: `sip:${DOMAIN}` })}`]));
@@ -54,7 +62,10 @@ describe('short-lived credentials on the embedded server', () => {
     assert.equal(await register('2001', mint('2001', seconds(START) - 1)), 'SIP/2.0 403 Credential expired');
     assert.equal(await register('2001', mint('2001', seconds(START))), 'SIP/2.0 403 Credential expired', 'expiry must be in the future');
     assert.equal(await register('2001', mint('2001', seconds(START) - 1, 'another-secret-of-enough-length')), 'SIP/2.0 403 Credential expired');
-    assert.deepEqual(failures.map((x) => x.reason), ['expired', 'expired', 'expired']);
+    assert.deepEqual(
+      failures.map((x) => x.reason),
+      ['expired', 'expired', 'expired'],
+    );
   });
 
   test('refuses a credential minted for another extension', async () => {
@@ -64,14 +75,20 @@ describe('short-lived credentials on the embedded server', () => {
   test('refuses a credential signed with another secret with another challenge', async () => {
     failures.length = 0;
     assert.equal(await register('2001', mint('2001', seconds(START) + 3600, 'another-secret-of-enough-length')), 'SIP/2.0 401 Unauthorized');
-    assert.deepEqual(failures.map((x) => [x.username, x.reason]), [[`${seconds(START) + 3600}:2001`, 'bad-response']]);
+    assert.deepEqual(
+      failures.map((x) => [x.username, x.reason]),
+      [[`${seconds(START) + 3600}:2001`, 'bad-response']],
+    );
   });
 
   test('a username without "<expiry>:" is a users-file user or nobody', async () => {
     const hmacOfBare = createHmac('sha1', SECRET).update('2001').digest('base64');
     assert.equal(await register('2001', { username: '2001', password: hmacOfBare }), 'SIP/2.0 401 Unauthorized');
     assert.equal(await register('1001', { username: '1001', password: `${PASSWORD}1001` }), 'SIP/2.0 200 OK', 'static users keep working');
-    assert.equal(await register('2001', { username: 'soon:2001', password: createHmac('sha1', SECRET).update('soon:2001').digest('base64') }), 'SIP/2.0 401 Unauthorized');
+    assert.equal(
+      await register('2001', { username: 'soon:2001', password: createHmac('sha1', SECRET).update('soon:2001').digest('base64') }),
+      'SIP/2.0 401 Unauthorized',
+    );
   });
 
   test('a credential that was good stops working once its expiry passes', async () => {
@@ -84,9 +101,14 @@ describe('short-lived credentials on the embedded server', () => {
   test('other requests are checked against the From user', async () => {
     const raw = await RawClient.connect(f.server.url);
     const own = mint('2004', seconds(clock.now()) + 3600);
-    const invite = (user: string, extra: readonly string[]): string => rawRequest('MESSAGE', `sip:2005@${DOMAIN}`, {
-      host: raw.host, domain: DOMAIN, user, body: 'hello', extra: ['Content-Type: text/plain', ...extra],
-    });
+    const invite = (user: string, extra: readonly string[]): string =>
+      rawRequest('MESSAGE', `sip:2005@${DOMAIN}`, {
+        host: raw.host,
+        domain: DOMAIN,
+        user,
+        body: 'hello',
+        extra: ['Content-Type: text/plain', ...extra],
+      });
     raw.send(invite('2005', []));
     const challenge = challengeOf(await raw.response(407));
     const answer = digestAnswer(challenge, { ...own, method: 'MESSAGE', uri: `sip:2005@${DOMAIN}` });
@@ -103,8 +125,12 @@ describe('short-lived credentials on the embedded server', () => {
 
 describe('short-lived credentials with real sip.js phones', () => {
   let f: Fixture;
-  before(async () => { f = await fixture({ ephemeralSecret: SECRET }); });
-  after(async () => { await f.close(); });
+  before(async () => {
+    f = await fixture({ ephemeralSecret: SECRET });
+  });
+  after(async () => {
+    await f.close();
+  });
 
   test('two phones on minted credentials register and call each other by extension', async () => {
     const expiry = seconds(Date.now()) + 3600;

@@ -35,6 +35,9 @@ describe('ephemeral credentials (auth_ephemeral, username_format 1, SHA-1)', () 
   });
 
   test('a short secret is refused with a clear error', () => {
-    assert.throws(() => new EphemeralCredentials('short', new ManualClock()), /ephemeralSecret: the ephemeral credential secret needs at least 16 characters \(got 5\)/);
+    assert.throws(
+      () => new EphemeralCredentials('short', new ManualClock()),
+      /ephemeralSecret: the ephemeral credential secret needs at least 16 characters \(got 5\)/,
+    );
   });
 });

@@ -44,10 +44,14 @@ export class GroupQueues {
   private readonly queues = new Map<string, CallQueue<QueuedInvite>>();
 
   /** Throws when a queue names no ring group. */
-  constructor(options: Readonly<Record<string, CallQueueOptions>>, private readonly port: GroupQueuesPort) {
+  constructor(
+    options: Readonly<Record<string, CallQueueOptions>>,
+    private readonly port: GroupQueuesPort,
+  ) {
     const { directory } = port;
     for (const [group, queueOptions] of Object.entries(options)) {
-      if (directory.ringGroup(group) === undefined) throw new Error(`queue "${group}" names no ring group (ring groups: ${directory.ringGroupNames.join(', ') || 'none'})`);
+      if (directory.ringGroup(group) === undefined)
+        throw new Error(`queue "${group}" names no ring group (ring groups: ${directory.ringGroupNames.join(', ') || 'none'})`);
       this.queues.set(group, this.makeQueue(group, queueOptions));
     }
   }
@@ -116,7 +120,9 @@ export class GroupQueues {
           track: { caller: call.caller, called: call.called },
           ringTimeoutMs,
           ...(call.setHeaders ? { setHeaders: call.setHeaders } : {}),
-          onAnswered: () => { queue.offerEnded(call.key, { answered: true, callerGone: false, members }); },
+          onAnswered: () => {
+            queue.offerEnded(call.key, { answered: true, callerGone: false, members });
+          },
           onFailure: (o) => queue.offerEnded(call.key, { answered: false, callerGone: o.callerGone, members }),
         });
         port.inviteForwarded({ callId: call.request.callId, from: call.caller, to: call.called, targets: members, ringGroup: group });

@@ -17,7 +17,11 @@ test('holds counted from the answer: number, total, longest, and talk time answe
   m.held(true, s(70.4));
   m.held(false, s(82));
   assert.deepEqual(m.end(s(100)), {
-    acceptTime: '2026-12-07T02:00:05.000Z', numberOfHolds: 2, totalHoldDuration: 42, longestHoldDuration: 30, agentInteractionDuration: 53,
+    acceptTime: '2026-12-07T02:00:05.000Z',
+    numberOfHolds: 2,
+    totalHoldDuration: 42,
+    longestHoldDuration: 30,
+    agentInteractionDuration: 53,
   });
 });
 
@@ -26,12 +30,24 @@ test('a hold still open at the end counts until the end', () => {
   m.answered(s(0));
   m.held(true, s(10));
   assert.equal(m.onHold, true);
-  assert.deepEqual(m.end(s(25)), { acceptTime: '2026-12-07T02:00:00.000Z', numberOfHolds: 1, totalHoldDuration: 15, longestHoldDuration: 15, agentInteractionDuration: 10 });
+  assert.deepEqual(m.end(s(25)), {
+    acceptTime: '2026-12-07T02:00:00.000Z',
+    numberOfHolds: 1,
+    totalHoldDuration: 15,
+    longestHoldDuration: 15,
+    agentInteractionDuration: 10,
+  });
 });
 
 test('no hold: zeros; never answered: no metrics', () => {
   const m = new HoldMeter();
   m.answered(s(3));
-  assert.deepEqual(m.end(s(15)), { acceptTime: '2026-12-07T02:00:03.000Z', numberOfHolds: 0, totalHoldDuration: 0, longestHoldDuration: 0, agentInteractionDuration: 12 });
+  assert.deepEqual(m.end(s(15)), {
+    acceptTime: '2026-12-07T02:00:03.000Z',
+    numberOfHolds: 0,
+    totalHoldDuration: 0,
+    longestHoldDuration: 0,
+    agentInteractionDuration: 12,
+  });
   assert.equal(new HoldMeter().end(s(15)), undefined);
 });

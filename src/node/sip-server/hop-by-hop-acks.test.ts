@@ -7,7 +7,9 @@ import { RawClient, rawRequest } from './test-support/raw-client.ts';
 import { HopByHopAcks } from './hop-by-hop-acks.ts';
 
 let f: Fixture;
-before(async () => { f = await fixture(); });
+before(async () => {
+  f = await fixture();
+});
 after(async () => f.close());
 
 test('the ACK of a challenged INVITE sent to a contact is not forwarded to that contact', async () => {
@@ -17,7 +19,9 @@ test('the ACK of a challenged INVITE sent to a contact is not forwarded to that 
   const contact = /^<?(sip:[^;>]+)/.exec(binding.contact)?.[1];
   assert.ok(contact, binding.contact);
   const toCallee: string[] = [];
-  f.server.on('message', (m) => { if (m.direction === 'out' && m.connectionId === binding.connectionId) toCallee.push(m.text.split('\r\n')[0]!); });
+  f.server.on('message', (m) => {
+    if (m.direction === 'out' && m.connectionId === binding.connectionId) toCallee.push(m.text.split('\r\n')[0]!);
+  });
 
   // 1001's INVITE straight to the contact, without credentials: 407 from the server.
   const caller = await RawClient.connect(f.server.url);
@@ -38,7 +42,11 @@ test('the ACK of a challenged INVITE sent to a contact is not forwarded to that 
   // Requests of one socket are handled in order: once the OPTIONS is answered, the ACK was handled.
   caller.send(rawRequest('OPTIONS', `sip:${DOMAIN}`, { host: caller.host, domain: DOMAIN, user: '1001' }));
   await caller.response(200);
-  assert.deepEqual(toCallee.filter((l) => /^(ACK|INVITE) /.test(l)), [], 'neither the INVITE nor its ACK reached the contact');
+  assert.deepEqual(
+    toCallee.filter((l) => /^(ACK|INVITE) /.test(l)),
+    [],
+    'neither the INVITE nor its ACK reached the contact',
+  );
   caller.close();
 });
 
@@ -49,7 +57,9 @@ test('a 2xx ACK (a new branch) is not taken for the failure ACK of its INVITE', 
   assert.equal(acks.ends('z9hG4bK-invite', 'call-2'), false, 'the same branch in another call is another transaction');
   assert.equal(acks.ends('z9hG4bK-invite', 'call-1'), true);
   assert.equal(acks.ends('z9hG4bK-invite', 'call-1'), false, 'forgotten once it ended');
-  acks.invite('b1', 'c'); acks.invite('b2', 'c'); acks.invite('b3', 'c');
+  acks.invite('b1', 'c');
+  acks.invite('b2', 'c');
+  acks.invite('b3', 'c');
   assert.equal(acks.ends('b1', 'c'), false, 'the oldest goes past the capacity');
   assert.equal(acks.ends('b3', 'c'), true);
 });

@@ -18,8 +18,12 @@ function contactOf(phone: TestPhone, f: Fixture): { uri: string; host: string } 
 }
 
 function register(raw: RawClient, user: string, host: string, extra: readonly string[] = [], cseq = 1, callId = `reg-${host}`): void {
-  raw.send(rawRequest('REGISTER', `sip:${DOMAIN}`, { host, domain: DOMAIN, user, cseq, callId, extra: ['Expires: 60', ...extra] })
-    .replace(`To: <sip:${DOMAIN}>`, `To: <sip:${user}@${DOMAIN}>`));
+  raw.send(
+    rawRequest('REGISTER', `sip:${DOMAIN}`, { host, domain: DOMAIN, user, cseq, callId, extra: ['Expires: 60', ...extra] }).replace(
+      `To: <sip:${DOMAIN}>`,
+      `To: <sip:${user}@${DOMAIN}>`,
+    ),
+  );
 }
 
 /** REGISTERs `user` over `raw` with Contact/Via host `host`, answering the digest challenge. */
@@ -34,18 +38,28 @@ async function registerWithPassword(raw: RawClient, user: string, host: string):
 /** An INVITE from guest `guest` (its own socket and host) to `target`. */
 async function inviteFromGuest(f: Fixture, target: string): Promise<RawClient> {
   const caller = await RawClient.connect(f.server.url);
-  caller.send(rawRequest('INVITE', target, {
-    host: caller.host, domain: DOMAIN, user: 'guest', body: 'v=0\r\n', extra: ['Content-Type: application/sdp'],
-  }));
+  caller.send(
+    rawRequest('INVITE', target, {
+      host: caller.host,
+      domain: DOMAIN,
+      user: 'guest',
+      body: 'v=0\r\n',
+      extra: ['Content-Type: application/sdp'],
+    }),
+  );
   return caller;
 }
 
 describe('routing to a UA host is learned only from its own authenticated requests', () => {
   let f: Fixture;
-  before(async () => { f = await fixture(); });
-  after(async () => { await f.close(); });
+  before(async () => {
+    f = await fixture();
+  });
+  after(async () => {
+    await f.close();
+  });
 
-  test('an unauthenticated request carrying the agent\'s Via host does not take over the agent\'s routing', async () => {
+  test("an unauthenticated request carrying the agent's Via host does not take over the agent's routing", async () => {
     const agent = await f.phone('1001');
     const { uri, host } = contactOf(agent, f);
     const attacker = await RawClient.connect(f.server.url);
@@ -55,7 +69,7 @@ describe('routing to a UA host is learned only from its own authenticated reques
     await attacker.response(404);
 
     const caller = await inviteFromGuest(f, uri);
-    const invitation = await agent.invitations.next('the INVITE to the agent\'s contact at the agent');
+    const invitation = await agent.invitations.next("the INVITE to the agent's contact at the agent");
     await invitation.reject();
     await caller.response(480);
     assert.ok(!attacker.received.seen.some((m) => m.startsWith('INVITE ')), 'the attacker saw no INVITE');
@@ -64,7 +78,7 @@ describe('routing to a UA host is learned only from its own authenticated reques
     await agent.stop();
   });
 
-  test('a guest\'s authenticated requests with the agent\'s host are refused, and routing stays', async () => {
+  test("a guest's authenticated requests with the agent's host are refused, and routing stays", async () => {
     const agent = await f.phone('1002');
     const { uri, host } = contactOf(agent, f);
     const guest = await RawClient.connect(f.server.url);
@@ -126,7 +140,10 @@ describe('routing to a UA host is learned only from its own authenticated reques
     await invitation.reject();
     await caller.response(480);
     callee.call(`sip:guest@${caller.host}`);
-    assert.match(await caller.received.next('INVITE routed to the guest by its host', (m) => m.startsWith('INVITE ')), new RegExp(`^INVITE sip:guest@${caller.host.replace(/\./g, '\\.')} `));
+    assert.match(
+      await caller.received.next('INVITE routed to the guest by its host', (m) => m.startsWith('INVITE ')),
+      new RegExp(`^INVITE sip:guest@${caller.host.replace(/\./g, '\\.')} `),
+    );
     caller.close();
     await callee.stop();
   });

@@ -17,7 +17,9 @@ describe('CRLF keep-alive', () => {
     f.server.on('malformed', (e) => malformed.push(e));
     f.server.on('disconnected', (e) => disconnected.push(e.connectionId));
   });
-  after(async () => { await f.close(); });
+  after(async () => {
+    await f.close();
+  });
 
   test('every double-CRLF ping gets one CRLF pong; a lone CRLF (a pong) gets nothing; the socket stays usable', async () => {
     const raw = await RawClient.connect(f.server.url);
@@ -43,7 +45,7 @@ describe('CRLF keep-alive', () => {
       assert.equal(await phone.register(), 'registered');
       const [binding] = f.server.registrations('1001');
       assert.ok(binding);
-      await until(() => ((pongs.get(binding.connectionId) ?? 0) >= 2) || undefined, 'two pongs to the phone', 5000);
+      await until(() => (pongs.get(binding.connectionId) ?? 0) >= 2 || undefined, 'two pongs to the phone', 5000);
       assert.equal(f.server.registrations('1001')[0]?.connectionId, binding.connectionId, 'same socket, still registered');
       const callee = await f.phone('1002');
       const { inviter, outcome } = phone.call('1002');

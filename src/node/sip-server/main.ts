@@ -46,11 +46,26 @@ export const VOICE_BRIDGE_TOKEN_ENV = 'SWITCHBOARD_VOICE_BRIDGE_TOKEN';
 /** The environment variable that carries the ephemeral credential secret. */
 export const SECRET_ENV = 'SWITCHBOARD_SIP_SECRET';
 
-const USAGE = 'usage: sip-server [--host H] [--port N] [--domain D] [--users FILE] [--guest NAME]... [--ring-group NAME=U1,U2]... [--queue NAME[,wait=S][,length=N][,strategy=ringall|least-recent][,ring=S]]... [--tls-cert FILE --tls-key FILE] [--ephemeral-secret SECRET (or env SWITCHBOARD_SIP_SECRET)] [--voice-bridge URL [--voice-bridge-wait MS] (token: env SWITCHBOARD_VOICE_BRIDGE_TOKEN)] [--verbose]';
+const USAGE =
+  'usage: sip-server [--host H] [--port N] [--domain D] [--users FILE] [--guest NAME]... [--ring-group NAME=U1,U2]... [--queue NAME[,wait=S][,length=N][,strategy=ringall|least-recent][,ring=S]]... [--tls-cert FILE --tls-key FILE] [--ephemeral-secret SECRET (or env SWITCHBOARD_SIP_SECRET)] [--voice-bridge URL [--voice-bridge-wait MS] (token: env SWITCHBOARD_VOICE_BRIDGE_TOKEN)] [--verbose]';
 
 /** Parses the command line; throws with a message naming the bad argument. */
 export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): CliOptions {
-  const out: CliOptions = { host: '127.0.0.1', port: 5066, domain: 'localhost', usersFile: undefined, guests: [], ringGroups: {}, queues: {}, tlsCert: undefined, tlsKey: undefined, ephemeralSecret: undefined, voiceBridge: undefined, voiceBridgeWaitMs: undefined, verbose: false };
+  const out: CliOptions = {
+    host: '127.0.0.1',
+    port: 5066,
+    domain: 'localhost',
+    usersFile: undefined,
+    guests: [],
+    ringGroups: {},
+    queues: {},
+    tlsCert: undefined,
+    tlsKey: undefined,
+    ephemeralSecret: undefined,
+    voiceBridge: undefined,
+    voiceBridgeWaitMs: undefined,
+    verbose: false,
+  };
   let secretFrom = '--ephemeral-secret';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -60,31 +75,50 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
       return v;
     };
     switch (arg) {
-      case '--host': out.host = value(); break;
+      case '--host':
+        out.host = value();
+        break;
       case '--port': {
         const v = value();
         if (!/^\d+$/.test(v) || Number(v) > 65535) throw new Error(`--port must be 0..65535 (got "${v}")`);
         out.port = Number(v);
         break;
       }
-      case '--domain': out.domain = value(); break;
-      case '--users': out.usersFile = value(); break;
-      case '--guest': out.guests.push(value()); break;
+      case '--domain':
+        out.domain = value();
+        break;
+      case '--users':
+        out.usersFile = value();
+        break;
+      case '--guest':
+        out.guests.push(value());
+        break;
       case '--ring-group': {
         const v = value();
         const m = /^([^=]+)=(.+)$/.exec(v);
         if (!m) throw new Error(`--ring-group must look like support=1001,1002 (got "${v}")`);
-        out.ringGroups[m[1]] = m[2].split(',').map((s) => s.trim()).filter(Boolean);
+        out.ringGroups[m[1]] = m[2]
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         break;
       }
       case '--queue': {
-        const [name, ...settings] = value().split(',').map((s) => s.trim());
+        const [name, ...settings] = value()
+          .split(',')
+          .map((s) => s.trim());
         out.queues[name] = parseQueue(name, settings);
         break;
       }
-      case '--tls-cert': out.tlsCert = value(); break;
-      case '--tls-key': out.tlsKey = value(); break;
-      case '--ephemeral-secret': out.ephemeralSecret = value(); break;
+      case '--tls-cert':
+        out.tlsCert = value();
+        break;
+      case '--tls-key':
+        out.tlsKey = value();
+        break;
+      case '--ephemeral-secret':
+        out.ephemeralSecret = value();
+        break;
       case '--voice-bridge': {
         const v = value();
         if (!/^https?:\/\/[^/]+/.test(v)) throw new Error(`--voice-bridge must be the bridge's http(s) URL, e.g. http://127.0.0.1:8787 (got "${v}")`);
@@ -97,9 +131,14 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
         out.voiceBridgeWaitMs = Number(v);
         break;
       }
-      case '--verbose': out.verbose = true; break;
-      case '--help': case '-h': throw new Error(USAGE);
-      default: throw new Error(`unknown argument "${arg}"\n${USAGE}`);
+      case '--verbose':
+        out.verbose = true;
+        break;
+      case '--help':
+      case '-h':
+        throw new Error(USAGE);
+      default:
+        throw new Error(`unknown argument "${arg}"\n${USAGE}`);
     }
   }
   const fromEnv = env[SECRET_ENV];
@@ -126,8 +165,12 @@ function parseQueue(name: string, settings: readonly string[]): CallQueueOptions
   for (const setting of settings) {
     const [key, v = ''] = setting.split('=');
     switch (key) {
-      case 'wait': options.maxWaitMs = seconds(key, v); break;
-      case 'ring': options.offerTimeoutMs = seconds(key, v); break;
+      case 'wait':
+        options.maxWaitMs = seconds(key, v);
+        break;
+      case 'ring':
+        options.offerTimeoutMs = seconds(key, v);
+        break;
       case 'length':
         if (!/^\d+$/.test(v) || Number(v) < 1) throw new Error(`--queue ${name}: length must be a whole number ≥ 1 (got "${v}")`);
         options.maxLength = Number(v);
@@ -136,7 +179,8 @@ function parseQueue(name: string, settings: readonly string[]): CallQueueOptions
         if (v !== 'ringall' && v !== 'least-recent') throw new Error(`--queue ${name}: strategy must be ringall or least-recent (got "${v}")`);
         options.strategy = v;
         break;
-      default: throw new Error(`--queue ${name}: unknown setting "${setting}" (wait=, length=, strategy=, ring=)`);
+      default:
+        throw new Error(`--queue ${name}: unknown setting "${setting}" (wait=, length=, strategy=, ring=)`);
     }
   }
   return options;
@@ -158,7 +202,8 @@ async function readPem(file: string, option: string, kind: string): Promise<stri
   } catch (error) {
     throw new Error(`${option} ${file}: cannot read it (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (!text.includes(`-----BEGIN `) || !text.includes(kind)) throw new Error(`${option} ${file}: not a PEM ${kind.toLowerCase()} (no "-----BEGIN ...${kind}-----" line)`);
+  if (!text.includes(`-----BEGIN `) || !text.includes(kind))
+    throw new Error(`${option} ${file}: not a PEM ${kind.toLowerCase()} (no "-----BEGIN ...${kind}-----" line)`);
   return text;
 }
 
@@ -168,29 +213,45 @@ export async function main(argv: readonly string[]): Promise<void> {
   if (users.length === 0 && options.guests.length === 0 && options.ephemeralSecret === undefined) {
     console.error(`warning: no --users file, no --guest and no --ephemeral-secret (${SECRET_ENV}): nobody can register`);
   }
-  const tls = options.tlsCert !== undefined && options.tlsKey !== undefined
-    ? { cert: await readPem(options.tlsCert, '--tls-cert', 'CERTIFICATE'), key: await readPem(options.tlsKey, '--tls-key', 'PRIVATE KEY') }
-    : undefined;
+  const tls =
+    options.tlsCert !== undefined && options.tlsKey !== undefined
+      ? { cert: await readPem(options.tlsCert, '--tls-cert', 'CERTIFICATE'), key: await readPem(options.tlsKey, '--tls-key', 'PRIVATE KEY') }
+      : undefined;
   const server = await startSipServer({
-    host: options.host, port: options.port, domain: options.domain, users, guests: options.guests,
-    ringGroups: options.ringGroups, queues: options.queues, logger: options.verbose ? consoleLogger : undefined,
+    host: options.host,
+    port: options.port,
+    domain: options.domain,
+    users,
+    guests: options.guests,
+    ringGroups: options.ringGroups,
+    queues: options.queues,
+    logger: options.verbose ? consoleLogger : undefined,
     ...(tls ? { tls } : {}),
     ...(options.ephemeralSecret !== undefined ? { ephemeralSecret: options.ephemeralSecret } : {}),
-    ...(options.voiceBridge !== undefined ? {
-      voiceBridge: {
-        url: options.voiceBridge,
-        ...(options.voiceBridgeWaitMs !== undefined ? { waitMs: options.voiceBridgeWaitMs } : {}),
-        ...(process.env[VOICE_BRIDGE_TOKEN_ENV] ? { token: process.env[VOICE_BRIDGE_TOKEN_ENV] } : {}),
-      },
-    } : {}),
+    ...(options.voiceBridge !== undefined
+      ? {
+          voiceBridge: {
+            url: options.voiceBridge,
+            ...(options.voiceBridgeWaitMs !== undefined ? { waitMs: options.voiceBridgeWaitMs } : {}),
+            ...(process.env[VOICE_BRIDGE_TOKEN_ENV] ? { token: process.env[VOICE_BRIDGE_TOKEN_ENV] } : {}),
+          },
+        }
+      : {}),
   });
-  if (options.voiceBridge !== undefined) server.on('voice-call', (e) => console.log(`voice call ${e.kind} ${e.callId}${'voiceCallId' in e ? ` ${e.voiceCallId}` : ''}${'error' in e ? `: ${e.error}` : ''}`));
+  if (options.voiceBridge !== undefined)
+    server.on('voice-call', (e) =>
+      console.log(`voice call ${e.kind} ${e.callId}${'voiceCallId' in e ? ` ${e.voiceCallId}` : ''}${'error' in e ? `: ${e.error}` : ''}`),
+    );
   if (options.verbose) {
     server.on('message', (m) => console.log(`--- ${m.direction} #${m.connectionId}\n${m.text}`));
   }
-  server.on('registered', (r) => { if (!r.refreshed) console.log(`registered ${r.aor} -> ${r.contact}`); });
+  server.on('registered', (r) => {
+    if (!r.refreshed) console.log(`registered ${r.aor} -> ${r.contact}`);
+  });
   server.on('unregistered', (r) => console.log(`unregistered ${r.aor} (${r.reason})`));
-  console.log(`SIP over WebSocket at ${server.url} (domain ${server.domain}, ${users.length} users${options.ephemeralSecret !== undefined ? ', short-lived credentials accepted' : ''})`);
+  console.log(
+    `SIP over WebSocket at ${server.url} (domain ${server.domain}, ${users.length} users${options.ephemeralSecret !== undefined ? ', short-lived credentials accepted' : ''})`,
+  );
   console.log('This is a development server: keep it on 127.0.0.1, never on an untrusted network (use Kamailio there).');
   const stop = (): void => {
     void server.close().then(() => process.exit(0));

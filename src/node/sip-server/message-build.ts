@@ -5,11 +5,28 @@
 import { RawMessage, randomHex } from './message-edit.ts';
 
 export const REASONS: Readonly<Record<number, string>> = {
-  100: 'Trying', 200: 'OK', 202: 'Accepted', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 407: 'Proxy Authentication Required', 415: 'Unsupported Media Type',
-  404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout', 412: 'Conditional Request Failed',
-  423: 'Interval Too Brief', 480: 'Temporarily Unavailable', 481: 'Call/Transaction Does Not Exist',
-  482: 'Loop Detected', 483: 'Too Many Hops', 486: 'Busy Here', 487: 'Request Terminated',
-  489: 'Bad Event', 500: 'Server Internal Error', 513: 'Message Too Large',
+  100: 'Trying',
+  200: 'OK',
+  202: 'Accepted',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  407: 'Proxy Authentication Required',
+  415: 'Unsupported Media Type',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  412: 'Conditional Request Failed',
+  423: 'Interval Too Brief',
+  480: 'Temporarily Unavailable',
+  481: 'Call/Transaction Does Not Exist',
+  482: 'Loop Detected',
+  483: 'Too Many Hops',
+  486: 'Busy Here',
+  487: 'Request Terminated',
+  489: 'Bad Event',
+  500: 'Server Internal Error',
+  513: 'Message Too Large',
 };
 
 export interface ResponseOptions {

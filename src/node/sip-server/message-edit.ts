@@ -12,9 +12,21 @@
 import { randomBytes } from 'node:crypto';
 
 const COMPACT: Readonly<Record<string, string>> = {
-  v: 'via', f: 'from', t: 'to', i: 'call-id', m: 'contact', l: 'content-length', c: 'content-type',
-  e: 'content-encoding', k: 'supported', s: 'subject', r: 'refer-to', o: 'event', u: 'allow-events',
-  b: 'referred-by', x: 'session-expires',
+  v: 'via',
+  f: 'from',
+  t: 'to',
+  i: 'call-id',
+  m: 'contact',
+  l: 'content-length',
+  c: 'content-type',
+  e: 'content-encoding',
+  k: 'supported',
+  s: 'subject',
+  r: 'refer-to',
+  o: 'event',
+  u: 'allow-events',
+  b: 'referred-by',
+  x: 'session-expires',
 };
 
 /** The canonical lower-case name of a header (compact forms expanded). */
@@ -109,9 +121,7 @@ export class RawMessage {
   /** Every element of a header, across repeated lines and comma lists. */
   getAll(name: string): string[] {
     const want = canonicalHeaderName(name);
-    return this.headers
-      .filter((h) => canonicalHeaderName(h.name) === want)
-      .flatMap((h) => splitHeaderValues(h.value));
+    return this.headers.filter((h) => canonicalHeaderName(h.name) === want).flatMap((h) => splitHeaderValues(h.value));
   }
 
   has(name: string): boolean {
@@ -170,7 +180,11 @@ export class RawMessage {
   }
 
   clone(): RawMessage {
-    return new RawMessage(this.startLine, this.headers.map((h) => ({ ...h })), this.body);
+    return new RawMessage(
+      this.startLine,
+      this.headers.map((h) => ({ ...h })),
+      this.body,
+    );
   }
 
   /** Writes the message with a Content-Length that matches the body. */

@@ -59,7 +59,12 @@ export class PresenceHandlers {
       contentType,
     });
     if (outcome.status !== 200) return this.port.reply(request, connection, outcome.status, { reason: outcome.reason });
-    this.port.reply(request, connection, 200, { headers: [['SIP-ETag', outcome.etag], ['Expires', String(outcome.expires)]] });
+    this.port.reply(request, connection, 200, {
+      headers: [
+        ['SIP-ETag', outcome.etag],
+        ['Expires', String(outcome.expires)],
+      ],
+    });
   }
 
   subscribe(request: SipRequest, connection: SipConnection): void {
@@ -73,7 +78,9 @@ export class PresenceHandlers {
       return this.port.reply(request, connection, 404, { reason: 'Not Found (no such user here)' });
     }
     const expires = Math.min(expiresOf(request.raw, 3600), this.port.maxExpires);
-    connection.send(this.port.subscriptions.subscribe(request, connection, event, this.port.directory.aorOf(user), this.port.directory.aorOf(username), expires));
+    connection.send(
+      this.port.subscriptions.subscribe(request, connection, event, this.port.directory.aorOf(user), this.port.directory.aorOf(username), expires),
+    );
   }
 
   notifyBody(event: EventPackage, target: string, version: number): { body: string; contentType: string } {

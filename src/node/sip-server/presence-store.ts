@@ -26,8 +26,7 @@ export interface PidfSummary {
 }
 
 export type PublishOutcome =
-  | { readonly status: 200; readonly etag: string; readonly expires: number }
-  | { readonly status: 412 | 400; readonly reason: string };
+  { readonly status: 200; readonly etag: string; readonly expires: number } | { readonly status: 412 | 400; readonly reason: string };
 
 export interface PublishRequest {
   readonly aor: string;
@@ -39,8 +38,21 @@ export interface PublishRequest {
 
 /** Activities that mean "do not offer calls to this person". */
 const UNAVAILABLE_ACTIVITIES = new Set([
-  'away', 'busy', 'on-the-phone', 'meeting', 'appointment', 'vacation', 'holiday', 'sleeping',
-  'permanent-absence', 'lunch', 'meal', 'breakfast', 'dinner', 'in-transit', 'travel',
+  'away',
+  'busy',
+  'on-the-phone',
+  'meeting',
+  'appointment',
+  'vacation',
+  'holiday',
+  'sleeping',
+  'permanent-absence',
+  'lunch',
+  'meal',
+  'breakfast',
+  'dinner',
+  'in-transit',
+  'travel',
 ]);
 
 export function summarisePidf(body: string): PidfSummary {
@@ -71,7 +83,10 @@ export class PresenceStore {
   private readonly byAor = new Map<string, Map<string, Publication>>();
   private readonly timers = new Map<Publication, () => void>();
 
-  constructor(private readonly clock: Clock, private readonly onChange: (aor: string) => void) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly onChange: (aor: string) => void,
+  ) {}
 
   publish(request: PublishRequest): PublishOutcome {
     const forAor = this.byAor.get(request.aor) ?? new Map<string, Publication>();
@@ -89,7 +104,8 @@ export class PresenceStore {
       this.timers.delete(existing);
       const etag = randomHex(8);
       const next: Publication = {
-        aor: request.aor, etag,
+        aor: request.aor,
+        etag,
         body: request.body ?? existing.body,
         contentType: request.contentType ?? existing.contentType,
         expiresAt: now + request.expires * 1000,
@@ -104,10 +120,18 @@ export class PresenceStore {
     }
     if (request.expires === 0) return { status: 200, etag: randomHex(8), expires: 0 };
     const etag = randomHex(8);
-    this.store(forAor, {
-      aor: request.aor, etag, body: request.body, contentType: request.contentType ?? 'application/pidf+xml',
-      expiresAt: now + request.expires * 1000, updatedAt: now,
-    }, request.expires);
+    this.store(
+      forAor,
+      {
+        aor: request.aor,
+        etag,
+        body: request.body,
+        contentType: request.contentType ?? 'application/pidf+xml',
+        expiresAt: now + request.expires * 1000,
+        updatedAt: now,
+      },
+      request.expires,
+    );
     this.onChange(request.aor);
     return { status: 200, etag, expires: request.expires };
   }
@@ -134,9 +158,12 @@ export class PresenceStore {
   private store(forAor: Map<string, Publication>, publication: Publication, expires: number): void {
     forAor.set(publication.etag, publication);
     this.byAor.set(publication.aor, forAor);
-    this.timers.set(publication, this.clock.setTimeout(() => {
-      this.remove(publication);
-    }, expires * 1000));
+    this.timers.set(
+      publication,
+      this.clock.setTimeout(() => {
+        this.remove(publication);
+      }, expires * 1000),
+    );
   }
 
   private remove(publication: Publication): void {
@@ -152,8 +179,10 @@ export class PresenceStore {
 
 /** A PIDF document for an entity with no publication (open when registered, else closed). */
 export function defaultPidf(aor: string, open: boolean): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\r\n<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="${escapeXml(aor)}">\r\n` +
-    `  <tuple id="sb-default"><status><basic>${open ? 'open' : 'closed'}</basic></status></tuple>\r\n</presence>\r\n`;
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\r\n<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="${escapeXml(aor)}">\r\n` +
+    `  <tuple id="sb-default"><status><basic>${open ? 'open' : 'closed'}</basic></status></tuple>\r\n</presence>\r\n`
+  );
 }
 
 export function escapeXml(text: string): string {

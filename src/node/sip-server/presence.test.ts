@@ -13,8 +13,12 @@ const dialogStates = (n: Notification): string[] => [...n.request.body.matchAll(
 
 describe('presence and busy lamp (real sip.js UAs)', () => {
   let f: Fixture;
-  before(async () => { f = await fixture(); });
-  after(async () => { await f.close(); });
+  before(async () => {
+    f = await fixture();
+  });
+  after(async () => {
+    await f.close();
+  });
 
   test('SUBSCRIBE presence: NOTIFY at once, on PUBLISH, and terminated on unsubscribe', async () => {
     const ann = await f.phone('1001');
@@ -36,8 +40,14 @@ describe('presence and busy lamp (real sip.js UAs)', () => {
 
     // sip.js answers the final NOTIFY itself without telling the delegate: watch the wire.
     const sent: string[] = [];
-    const off = f.server.on('message', (m) => { if (m.direction === 'out') sent.push(m.text); });
-    const ended = new Promise<string>((resolve) => f.server.on('subscription', (e) => { if (e.state === 'terminated') resolve(e.watcher); }));
+    const off = f.server.on('message', (m) => {
+      if (m.direction === 'out') sent.push(m.text);
+    });
+    const ended = new Promise<string>((resolve) =>
+      f.server.on('subscription', (e) => {
+        if (e.state === 'terminated') resolve(e.watcher);
+      }),
+    );
     await subscriber.unsubscribe();
     assert.equal(await ended, `sip:1002@${DOMAIN}`);
     await until(() => sent.some((t) => t.startsWith('NOTIFY ') && /Subscription-State: terminated/.test(t)), 'the terminating NOTIFY');
@@ -68,7 +78,11 @@ describe('presence and busy lamp (real sip.js UAs)', () => {
     await inviter.bye();
     await notifications.next('terminated', (n) => dialogStates(n).includes('terminated'));
     const versions = notifications.seen.map((n) => Number(/version="(\d+)"/.exec(n.request.body)?.[1]));
-    assert.deepEqual(versions, versions.map((_, i) => i), 'versions count up from 0');
+    assert.deepEqual(
+      versions,
+      versions.map((_, i) => i),
+      'versions count up from 0',
+    );
     await subscriber.unsubscribe();
     for (const p of [ann, bob, sup]) await p.stop();
   });
@@ -90,31 +104,61 @@ describe('presence timing (manual clock, raw client)', () => {
     try {
       const raw = await RawClient.connect(f.server.url);
       const body = pidf(`sip:guest@${DOMAIN}`, 'open', undefined, 'Ready');
-      raw.send(rawRequest('PUBLISH', `sip:guest@${DOMAIN}`, {
-        host: raw.host, domain: DOMAIN, user: 'guest', body, extra: ['Event: presence', 'Expires: 120', 'Content-Type: application/pidf+xml'],
-      }));
+      raw.send(
+        rawRequest('PUBLISH', `sip:guest@${DOMAIN}`, {
+          host: raw.host,
+          domain: DOMAIN,
+          user: 'guest',
+          body,
+          extra: ['Event: presence', 'Expires: 120', 'Content-Type: application/pidf+xml'],
+        }),
+      );
       const ok = await raw.response(200);
       const etag = /SIP-ETag: (\S+)/.exec(ok)?.[1];
       assert.ok(etag);
       assert.equal(f.server.presenceOf('guest')?.note, 'Ready');
 
-      raw.send(rawRequest('PUBLISH', `sip:guest@${DOMAIN}`, {
-        host: raw.host, domain: DOMAIN, user: 'guest', extra: ['Event: presence', 'Expires: 120', 'SIP-If-Match: nope'],
-      }));
+      raw.send(
+        rawRequest('PUBLISH', `sip:guest@${DOMAIN}`, {
+          host: raw.host,
+          domain: DOMAIN,
+          user: 'guest',
+          extra: ['Event: presence', 'Expires: 120', 'SIP-If-Match: nope'],
+        }),
+      );
       await raw.response(412);
-      raw.send(rawRequest('PUBLISH', `sip:guest@${DOMAIN}`, {
-        host: raw.host, domain: DOMAIN, user: 'guest', extra: ['Event: presence', 'Expires: 120', `SIP-If-Match: ${etag}`],
-      }));
+      raw.send(
+        rawRequest('PUBLISH', `sip:guest@${DOMAIN}`, {
+          host: raw.host,
+          domain: DOMAIN,
+          user: 'guest',
+          extra: ['Event: presence', 'Expires: 120', `SIP-If-Match: ${etag}`],
+        }),
+      );
       const refreshed = await raw.response(200);
       assert.notEqual(/SIP-ETag: (\S+)/.exec(refreshed)?.[1], etag, 'a refresh gets a new entity tag');
 
       // Publishing for somebody else is refused.
-      raw.send(rawRequest('PUBLISH', `sip:1001@${DOMAIN}`, {
-        host: raw.host, domain: DOMAIN, user: 'guest', body, extra: ['Event: presence', 'Content-Type: application/pidf+xml'],
-      }));
+      raw.send(
+        rawRequest('PUBLISH', `sip:1001@${DOMAIN}`, {
+          host: raw.host,
+          domain: DOMAIN,
+          user: 'guest',
+          body,
+          extra: ['Event: presence', 'Content-Type: application/pidf+xml'],
+        }),
+      );
       await raw.response(403);
 
-      raw.send(rawRequest('SUBSCRIBE', `sip:guest@${DOMAIN}`, { host: raw.host, domain: DOMAIN, user: 'raw', callId: 'sub-1', extra: ['Event: presence', 'Expires: 30'] }));
+      raw.send(
+        rawRequest('SUBSCRIBE', `sip:guest@${DOMAIN}`, {
+          host: raw.host,
+          domain: DOMAIN,
+          user: 'raw',
+          callId: 'sub-1',
+          extra: ['Event: presence', 'Expires: 30'],
+        }),
+      );
       const accepted = await raw.response(200);
       assert.match(accepted, /Expires: 30/);
       const notify = await raw.received.next('NOTIFY', (m) => m.startsWith('NOTIFY '));
@@ -127,7 +171,17 @@ describe('presence timing (manual clock, raw client)', () => {
       // Refresh inside the subscription dialog.
       const toTag = /^To: .*;tag=(\w+)/m.exec(accepted)?.[1];
       assert.ok(toTag);
-      raw.send(rawRequest('SUBSCRIBE', `sip:guest@${DOMAIN}`, { host: raw.host, domain: DOMAIN, user: 'raw', callId: 'sub-1', cseq: 2, toTag, extra: ['Event: presence', 'Expires: 60'] }));
+      raw.send(
+        rawRequest('SUBSCRIBE', `sip:guest@${DOMAIN}`, {
+          host: raw.host,
+          domain: DOMAIN,
+          user: 'raw',
+          callId: 'sub-1',
+          cseq: 2,
+          toTag,
+          extra: ['Event: presence', 'Expires: 60'],
+        }),
+      );
       assert.match(await raw.response(200), /Expires: 60/);
       const refreshNotify = await raw.received.next('NOTIFY after refresh', (m) => m.startsWith('NOTIFY '));
       assert.match(refreshNotify, /Subscription-State: active;expires=60/);

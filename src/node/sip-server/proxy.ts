@@ -142,15 +142,30 @@ export class Proxy {
       if (value !== undefined) base.append(name, value);
     }
     const server: ServerTx = {
-      key, request, source, invite, tracked: options.track !== undefined, branches: [], responses: [], base,
-      finalSent: false, callerDialog: undefined, options, answered: false, callerGone: false,
+      key,
+      request,
+      source,
+      invite,
+      tracked: options.track !== undefined,
+      branches: [],
+      responses: [],
+      base,
+      finalSent: false,
+      callerDialog: undefined,
+      options,
+      answered: false,
+      callerGone: false,
     };
     this.servers.set(key, server);
     if (invite) source.send(buildResponse(request.raw, 100));
     if (options.track) {
       server.callerDialog = this.port.tracker.start({
-        callId: request.callId, entity: options.track.caller, direction: 'initiator', remote: options.track.called,
-        localTag: request.fromTag, connectionId: source.id,
+        callId: request.callId,
+        entity: options.track.caller,
+        direction: 'initiator',
+        remote: options.track.called,
+        localTag: request.fromTag,
+        connectionId: source.id,
       }).id;
     }
     for (const target of targets) this.addBranch(server, target);
@@ -164,13 +179,25 @@ export class Proxy {
     message.setRequestUri(target.requestUri);
     message.prepend('Via', via);
     const client: ClientTx = {
-      branch, via, server, target, forwarded: message, state: 'calling', cancelSent: false, timedOut: false,
-      dialog: undefined, cancelTimer: () => {},
+      branch,
+      via,
+      server,
+      target,
+      forwarded: message,
+      state: 'calling',
+      cancelSent: false,
+      timedOut: false,
+      dialog: undefined,
+      cancelTimer: () => {},
     };
     if (options.track && target.entity) {
       client.dialog = this.port.tracker.start({
-        callId: request.callId, entity: target.entity, direction: 'recipient', remote: options.track.caller,
-        localTag: undefined, connectionId: target.connection.id,
+        callId: request.callId,
+        entity: target.entity,
+        direction: 'recipient',
+        remote: options.track.caller,
+        localTag: undefined,
+        connectionId: target.connection.id,
       }).id;
     }
     server.branches.push(client);

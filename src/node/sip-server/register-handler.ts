@@ -43,7 +43,8 @@ export class RegisterHandler {
     }
     const requests: ContactRequest[] = [];
     for (let i = 0; i < contacts.length; i++) {
-      const parsed = request.message.parseHeader('contact', i) as { uri: { host: string; toString(): string }; getParam(k: string): string | null | undefined } | undefined;
+      const parsed = request.message.parseHeader('contact', i) as
+        { uri: { host: string; toString(): string }; getParam(k: string): string | null | undefined } | undefined;
       if (!parsed) return this.port.reply(request, connection, 400, { reason: 'Bad Request (unreadable Contact)' });
       const param = parsed.getParam('expires');
       let expires = param !== undefined && param !== null && /^\d+$/.test(param) ? Number(param) : defaultExpires;
@@ -55,7 +56,15 @@ export class RegisterHandler {
       const instance = headerParam(contacts[i], '\\+sip\\.instance');
       requests.push({ contact: `<${contactUri}>`, contactUri, host: parsed.uri.host.toLowerCase(), expires, instanceId: instance });
     }
-    if (!this.port.auth.learnHosts(request, connection, who, requests.filter((r) => r.expires > 0).map((r) => r.host))) return;
+    if (
+      !this.port.auth.learnHosts(
+        request,
+        connection,
+        who,
+        requests.filter((r) => r.expires > 0).map((r) => r.host),
+      )
+    )
+      return;
     const bindings = this.port.registrar.update(aor, requests, connection);
     this.port.reply(request, connection, 200, {
       headers: bindings.map((b) => ['Contact', `${b.contact};expires=${this.port.registrar.secondsLeft(b)}`] as const),

@@ -11,8 +11,12 @@ import type { SipServerEvents } from './types.ts';
 
 describe('registrar with digest authentication (real sip.js UAs)', () => {
   let f: Fixture;
-  before(async () => { f = await fixture(); });
-  after(async () => { await f.close(); });
+  before(async () => {
+    f = await fixture();
+  });
+  after(async () => {
+    await f.close();
+  });
 
   test('register with the right password, 200 lists the contact, stats count it', async () => {
     const events: Array<SipServerEvents['registered'][0]> = [];
@@ -35,7 +39,10 @@ describe('registrar with digest authentication (real sip.js UAs)', () => {
     const phone = await f.phone('1002', { password: 'wrong', register: false });
     assert.equal(await phone.register(), 401);
     assert.equal(f.server.registrations('1002').length, 0);
-    assert.deepEqual(failures.map((x) => [x.method, x.username, x.reason]), [['REGISTER', '1002', 'bad-response']]);
+    assert.deepEqual(
+      failures.map((x) => [x.method, x.username, x.reason]),
+      [['REGISTER', '1002', 'bad-response']],
+    );
     off();
     await phone.stop();
   });
@@ -56,7 +63,11 @@ describe('registrar with digest authentication (real sip.js UAs)', () => {
 
   test('unregister removes the binding', async () => {
     const phone = await f.phone('1003');
-    const gone = new Promise<string>((resolve) => f.server.on('unregistered', (e) => { if (e.aor.includes('1003')) resolve(e.reason); }));
+    const gone = new Promise<string>((resolve) =>
+      f.server.on('unregistered', (e) => {
+        if (e.aor.includes('1003')) resolve(e.reason);
+      }),
+    );
     await phone.unregister();
     assert.equal(await gone, 'unregistered');
     assert.equal(f.server.registrations('1003').length, 0);
@@ -66,7 +77,11 @@ describe('registrar with digest authentication (real sip.js UAs)', () => {
   test('closing the socket removes the bindings; calls to the user then get 480', async () => {
     const a = await f.phone('1001');
     const b = await f.phone('1004');
-    const gone = new Promise<string>((resolve) => f.server.on('unregistered', (e) => { if (e.aor.includes('1004')) resolve(e.reason); }));
+    const gone = new Promise<string>((resolve) =>
+      f.server.on('unregistered', (e) => {
+        if (e.aor.includes('1004')) resolve(e.reason);
+      }),
+    );
     await (b.ua.transport as Web.Transport).disconnect();
     assert.equal(await gone, 'connection-closed');
     assert.equal(f.server.registrations('1004').length, 0);
@@ -105,7 +120,9 @@ describe('registrar with digest authentication (real sip.js UAs)', () => {
 
   test('REGISTER without credentials is challenged (guests skip the password only for themselves)', async () => {
     const raw = await RawClient.connect(f.server.url);
-    raw.send(rawRequest('REGISTER', `sip:${DOMAIN}`, { host: raw.host, domain: DOMAIN, user: '1001' }).replace(`To: <sip:${DOMAIN}>`, `To: <sip:1001@${DOMAIN}>`));
+    raw.send(
+      rawRequest('REGISTER', `sip:${DOMAIN}`, { host: raw.host, domain: DOMAIN, user: '1001' }).replace(`To: <sip:${DOMAIN}>`, `To: <sip:1001@${DOMAIN}>`),
+    );
     const challenge = await raw.response(401);
     assert.match(challenge, /WWW-Authenticate: Digest realm="switchboard.test"/);
     raw.close();
@@ -118,9 +135,15 @@ describe('registrar timing (manual clock)', () => {
     const f = await fixture({ clock, nonceTtlMs: 60_000 });
     try {
       const raw = await RawClient.connect(f.server.url);
-      const register = (extra: string[] = [], cseq = 1): string => rawRequest('REGISTER', `sip:${DOMAIN}`, {
-        host: raw.host, domain: DOMAIN, user: '1006', cseq, callId: 'reg-1', extra: ['Expires: 30', ...extra],
-      }).replace(`To: <sip:${DOMAIN}>`, `To: <sip:1006@${DOMAIN}>`);
+      const register = (extra: string[] = [], cseq = 1): string =>
+        rawRequest('REGISTER', `sip:${DOMAIN}`, {
+          host: raw.host,
+          domain: DOMAIN,
+          user: '1006',
+          cseq,
+          callId: 'reg-1',
+          extra: ['Expires: 30', ...extra],
+        }).replace(`To: <sip:${DOMAIN}>`, `To: <sip:1006@${DOMAIN}>`);
       raw.send(register());
       const challenge = parseDigest((/WWW-Authenticate: (.*)\r\n/.exec(await raw.response(401)) ?? [])[1] ?? '');
       assert.ok(challenge?.nonce);
@@ -139,7 +162,10 @@ describe('registrar timing (manual clock)', () => {
       const before = f.server.registrations('1006').map((r) => r.contact);
       raw.send(register([authorization(challenge.nonce)], 2).replace(/Contact: <sip:1006@[^;>]+/, 'Contact: <sip:1006@sniffer.invalid'));
       assert.match(await raw.response(401), /stale=true/);
-      assert.deepEqual(f.server.registrations('1006').map((r) => r.contact), before);
+      assert.deepEqual(
+        f.server.registrations('1006').map((r) => r.contact),
+        before,
+      );
 
       // 1006's valid credentials cannot register 1007.
       raw.send(register([], 5));
@@ -170,8 +196,12 @@ describe('registrar timing (manual clock)', () => {
     const f = await fixture({ minExpires: 60 });
     try {
       const raw = await RawClient.connect(f.server.url);
-      raw.send(rawRequest('REGISTER', `sip:${DOMAIN}`, { host: raw.host, domain: DOMAIN, user: 'guest', extra: ['Expires: 10'] })
-        .replace(`To: <sip:${DOMAIN}>`, `To: <sip:guest@${DOMAIN}>`));
+      raw.send(
+        rawRequest('REGISTER', `sip:${DOMAIN}`, { host: raw.host, domain: DOMAIN, user: 'guest', extra: ['Expires: 10'] }).replace(
+          `To: <sip:${DOMAIN}>`,
+          `To: <sip:guest@${DOMAIN}>`,
+        ),
+      );
       assert.match(await raw.response(423), /Min-Expires: 60/);
       await until(() => f.server.stats().errors === 0, 'no errors');
       raw.close();

@@ -41,7 +41,10 @@ export class Registrar {
   private readonly bindings = new Map<string, Map<string, Binding>>();
   private readonly timers = new Map<Binding, () => void>();
 
-  constructor(private readonly clock: Clock, private readonly listener: RegistrarListener) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly listener: RegistrarListener,
+  ) {}
 
   /** Applies one REGISTER's contacts (expires 0 removes). Returns the AOR's bindings after it. */
   update(aor: string, contacts: readonly ContactRequest[], connection: SipConnection): Binding[] {
@@ -69,7 +72,10 @@ export class Registrar {
       forAor.set(key, binding);
       this.bindings.set(aor, forAor);
       this.timers.get(binding)?.();
-      this.timers.set(binding, this.clock.setTimeout(() => this.remove(binding, 'expired'), c.expires * 1000));
+      this.timers.set(
+        binding,
+        this.clock.setTimeout(() => this.remove(binding, 'expired'), c.expires * 1000),
+      );
       this.listener.registered(binding, refreshed);
     }
     return this.lookup(aor);

@@ -18,7 +18,13 @@ function setup() {
   tracker.transition(caller.id, 'confirmed', 'b1');
   tracker.transition(callee.id, 'confirmed');
   const policy = new ReplacesPolicy({ tracker, clock: { now: () => now }, logger: silentLogger });
-  return { tracker, policy, advance: (ms: number) => { now += ms; } };
+  return {
+    tracker,
+    policy,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 function refer(callId: string, replaces: string): SipRequest {
@@ -32,7 +38,8 @@ function refer(callId: string, replaces: string): SipRequest {
     'CSeq: 2 REFER',
     `Refer-To: <sip:1001@switchboard.test?Replaces=${encodeURIComponent(replaces)}>`,
     'Content-Length: 0',
-    '', '',
+    '',
+    '',
   ].join('\r\n');
   const read = readSipMessage(text);
   assert.ok(read.ok && read.message.kind === 'request', 'the REFER parses');

@@ -16,12 +16,14 @@ function replace(phone: TestPhone, dialog: Dialog, fromTag = dialog.localTag): P
     extraHeaders: [`Replaces: ${dialog.callId};to-tag=${dialog.remoteTag};from-tag=${fromTag}`],
   });
   return new Promise<number>((resolve) => {
-    void inviter.invite({
-      requestDelegate: {
-        onAccept: (r) => resolve(r.message.statusCode ?? 0),
-        onReject: (r) => resolve(r.message.statusCode ?? 0),
-      },
-    }).catch(() => resolve(0));
+    void inviter
+      .invite({
+        requestDelegate: {
+          onAccept: (r) => resolve(r.message.statusCode ?? 0),
+          onReject: (r) => resolve(r.message.statusCode ?? 0),
+        },
+      })
+      .catch(() => resolve(0));
   });
 }
 
@@ -36,18 +38,23 @@ async function callLeftBy1001(f: Awaited<ReturnType<typeof fixture>>): Promise<{
   const d = inviter.dialog;
   assert.ok(d);
   const dialog: Dialog = { callId: d.callId, localTag: d.localTag, remoteTag: d.remoteTag, remoteTarget: d.remoteTarget };
-  const disconnected = new Promise<void>((r) => { f.server.on('disconnected', () => r()); });
+  const disconnected = new Promise<void>((r) => {
+    f.server.on('disconnected', () => r());
+  });
   await caller.ua.transport.disconnect();
   await disconnected;
   return { callee, dialog, answered: invitation };
 }
 
-describe('INVITE with Replaces after a party\'s socket closed (a softphone reload)', () => {
+describe("INVITE with Replaces after a party's socket closed (a softphone reload)", () => {
   test('the dialog outlives the socket; only its party may replace it, and only with its own tag', async () => {
     const f = await fixture();
     try {
       const { callee, dialog } = await callLeftBy1001(f);
-      const states = f.server.dialogs().map((d) => `${d.entity}:${d.state}`).sort();
+      const states = f.server
+        .dialogs()
+        .map((d) => `${d.entity}:${d.state}`)
+        .sort();
       assert.deepEqual(states, [`sip:1001@${DOMAIN}:confirmed`, `sip:1002@${DOMAIN}:confirmed`], 'the closed socket ended nothing');
 
       const stranger = await f.phone('1003');
@@ -69,7 +76,7 @@ describe('INVITE with Replaces after a party\'s socket closed (a softphone reloa
     const f = await fixture({ dialogGraceMs: 300 });
     try {
       const { dialog, answered } = await callLeftBy1001(f);
-      await until(() => f.server.dialogs().every((d) => d.entity !== `sip:1001@${DOMAIN}`), 'the grace period to end 1001\'s dialog record');
+      await until(() => f.server.dialogs().every((d) => d.entity !== `sip:1001@${DOMAIN}`), "the grace period to end 1001's dialog record");
       const back = await f.phone('1001');
       assert.equal(await replace(back, dialog), 403);
 

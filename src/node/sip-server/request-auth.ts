@@ -43,8 +43,16 @@ export class RequestAuth {
   /** Short-lived credentials signed with the shared secret, when one is configured. */
   private readonly ephemeral: EphemeralCredentials | undefined;
 
-  constructor(options: RequestAuthOptions, private readonly port: RequestAuthPort) {
-    this.digest = new DigestAuthenticator({ realm: options.realm, clock: options.clock, nonceTtlMs: options.nonceTtlMs, maxTrackedNonces: options.maxTrackedNonces });
+  constructor(
+    options: RequestAuthOptions,
+    private readonly port: RequestAuthPort,
+  ) {
+    this.digest = new DigestAuthenticator({
+      realm: options.realm,
+      clock: options.clock,
+      nonceTtlMs: options.nonceTtlMs,
+      maxTrackedNonces: options.maxTrackedNonces,
+    });
     this.ephemeral = options.ephemeralSecret === undefined ? undefined : new EphemeralCredentials(options.ephemeralSecret, options.clock);
   }
 

@@ -11,13 +11,19 @@ describe('ring group "support" (real sip.js UAs)', () => {
   before(async () => {
     f = await fixture({ ringGroups: { support: ['1001', '1002', '1003'], '5000': ['1008'] } });
   });
-  after(async () => { await f.close(); });
+  after(async () => {
+    await f.close();
+  });
 
   test('rings every registered, available, idle member; the first answer cancels the rest', async () => {
     const a1 = await f.phone('1001');
     const a2 = await f.phone('1002');
     const a3 = await f.phone('1003');
-    const published = new Promise<void>((resolve) => f.server.on('published', (e) => { if (e.aor.includes('1003')) resolve(); }));
+    const published = new Promise<void>((resolve) =>
+      f.server.on('published', (e) => {
+        if (e.aor.includes('1003')) resolve();
+      }),
+    );
     const publisher = await a3.publishPresence('open', 'away', 'At lunch');
     await published;
     assert.deepEqual(f.server.presenceOf('1003'), { basic: 'open', note: 'At lunch', activities: ['away'] });
@@ -95,7 +101,9 @@ describe('ring group with requirePublishedPresence', () => {
 describe('chooseMembers', () => {
   const m = (aor: string, registered: boolean, available: boolean, busy: boolean) => ({ aor, registered, available, busy });
   test('rings the idle available ones', () => {
-    assert.deepEqual(chooseMembers([m('a', true, true, false), m('b', true, false, false), m('c', false, true, false), m('d', true, true, true)]), { ring: ['a'] });
+    assert.deepEqual(chooseMembers([m('a', true, true, false), m('b', true, false, false), m('c', false, true, false), m('d', true, true, true)]), {
+      ring: ['a'],
+    });
   });
   test('486 when every registered member is busy, 480 otherwise', () => {
     assert.equal((chooseMembers([m('a', true, true, true), m('b', false, true, false)]) as { status: number }).status, 486);

@@ -10,9 +10,7 @@ export interface MemberStatus {
   readonly busy: boolean;
 }
 
-export type RingDecision =
-  | { readonly ring: readonly string[] }
-  | { readonly status: 480 | 486; readonly reason: string };
+export type RingDecision = { readonly ring: readonly string[] } | { readonly status: 480 | 486; readonly reason: string };
 
 export function chooseMembers(members: readonly MemberStatus[]): RingDecision {
   const ring = members.filter((m) => m.registered && m.available && !m.busy).map((m) => m.aor);

@@ -14,7 +14,9 @@ describe('bad input never stops the server', () => {
     f.server.on('malformed', (e) => malformed.push(e));
     f.server.on('error', (e) => bugs.push(e.error));
   });
-  after(async () => { await f.close(); });
+  after(async () => {
+    await f.close();
+  });
 
   test('garbage is dropped; a request with a broken header gets 400; oversized gets 513 or is dropped', async () => {
     const raw = await RawClient.connect(f.server.url);
@@ -45,7 +47,9 @@ describe('bad input never stops the server', () => {
     await until(() => malformed.some((m) => m.bytes === 10_000 && m.answered === undefined) || undefined, 'oversized garbage dropped');
 
     // A stray response and a stray ACK are dropped silently.
-    raw.send(`SIP/2.0 200 OK\r\nVia: SIP/2.0/WS 127.0.0.1:1;branch=z9hG4bKnothing\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nCall-ID: x\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n`);
+    raw.send(
+      `SIP/2.0 200 OK\r\nVia: SIP/2.0/WS 127.0.0.1:1;branch=z9hG4bKnothing\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nCall-ID: x\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n`,
+    );
     raw.send(rawRequest('ACK', `sip:1002@${DOMAIN}`, { ...base, toTag: 'abc' }));
     raw.send(rawRequest('OPTIONS', `sip:${DOMAIN}`, base));
     await raw.response(200);
@@ -74,8 +78,12 @@ describe('bad input never stops the server', () => {
   test('a socket that closes mid-call: the caller gets 480 and the callee lamp clears', async () => {
     const a = await f.phone('1001');
     const raw = await RawClient.connect(f.server.url);
-    raw.send(rawRequest('REGISTER', `sip:${DOMAIN}`, { host: raw.host, domain: DOMAIN, user: 'guest', extra: ['Expires: 60'] })
-      .replace(`To: <sip:${DOMAIN}>`, `To: <sip:guest@${DOMAIN}>`));
+    raw.send(
+      rawRequest('REGISTER', `sip:${DOMAIN}`, { host: raw.host, domain: DOMAIN, user: 'guest', extra: ['Expires: 60'] }).replace(
+        `To: <sip:${DOMAIN}>`,
+        `To: <sip:guest@${DOMAIN}>`,
+      ),
+    );
     await raw.response(200);
     const { outcome } = a.call('guest');
     await raw.received.next('INVITE at the raw client', (m) => m.startsWith('INVITE '));
@@ -88,11 +96,17 @@ describe('bad input never stops the server', () => {
   test('a 2xx retransmitted after the INVITE transaction ended still reaches the caller', async () => {
     const a = await f.phone('1001');
     const raw = await RawClient.connect(f.server.url);
-    raw.send(rawRequest('REGISTER', `sip:${DOMAIN}`, { host: raw.host, domain: DOMAIN, user: 'guest', extra: ['Expires: 60'] })
-      .replace(`To: <sip:${DOMAIN}>`, `To: <sip:guest@${DOMAIN}>`));
+    raw.send(
+      rawRequest('REGISTER', `sip:${DOMAIN}`, { host: raw.host, domain: DOMAIN, user: 'guest', extra: ['Expires: 60'] }).replace(
+        `To: <sip:${DOMAIN}>`,
+        `To: <sip:guest@${DOMAIN}>`,
+      ),
+    );
     await raw.response(200);
     const toCaller: string[] = [];
-    const off = f.server.on('message', (m) => { if (m.direction === 'out' && /^SIP\/2\.0 200[\s\S]*CSeq: \d+ INVITE/.test(m.text)) toCaller.push(m.text); });
+    const off = f.server.on('message', (m) => {
+      if (m.direction === 'out' && /^SIP\/2\.0 200[\s\S]*CSeq: \d+ INVITE/.test(m.text)) toCaller.push(m.text);
+    });
     const { inviter, outcome } = a.call('guest');
     const invite = await raw.received.next('INVITE', (m) => m.startsWith('INVITE '));
     const keep = invite.split('\r\n').filter((l) => /^(Via|From|Call-ID|CSeq|Record-Route):/i.test(l));
@@ -107,7 +121,12 @@ describe('bad input never stops the server', () => {
     off();
     void inviter.bye();
     const bye = await raw.received.next('BYE', (m) => m.startsWith('BYE '));
-    raw.send(`SIP/2.0 200 OK\r\n${bye.split('\r\n').filter((l) => /^(Via|From|To|Call-ID|CSeq):/i.test(l)).join('\r\n')}\r\nContent-Length: 0\r\n\r\n`);
+    raw.send(
+      `SIP/2.0 200 OK\r\n${bye
+        .split('\r\n')
+        .filter((l) => /^(Via|From|To|Call-ID|CSeq):/i.test(l))
+        .join('\r\n')}\r\nContent-Length: 0\r\n\r\n`,
+    );
     await until(() => inviter.state === 'Terminated' || undefined, 'the caller to hang up');
     raw.close();
     await a.stop();
@@ -116,7 +135,9 @@ describe('bad input never stops the server', () => {
   test('injectRaw pushes text to a registered UA (fault injection)', async () => {
     const b = await f.phone('1003');
     const replies: string[] = [];
-    const off = f.server.on('message', (m) => { if (m.direction === 'in' && m.text.startsWith('SIP/2.0')) replies.push(m.text); });
+    const off = f.server.on('message', (m) => {
+      if (m.direction === 'in' && m.text.startsWith('SIP/2.0')) replies.push(m.text);
+    });
     assert.equal(f.server.injectRaw('1003', 'this is not SIP\r\n\r\n'), 1);
     assert.equal(f.server.injectRaw('1003', rawRequest('OPTIONS', b.uri, { host: 'injected.invalid', domain: DOMAIN })), 1);
     await until(() => replies.some((r) => /CSeq: 1 OPTIONS/.test(r)) || undefined, 'the UA to answer the injected OPTIONS');
@@ -136,7 +157,9 @@ describe('a bug in a handler', () => {
   test('is reported on the error event, the request gets 500, and the server goes on', async () => {
     const f = await fixture({
       ringGroups: { broken: ['1002'] },
-      isAvailable: () => { throw new Error('policy bug'); },
+      isAvailable: () => {
+        throw new Error('policy bug');
+      },
     });
     try {
       const errors: Array<SipServerEvents['error'][0]> = [];

@@ -74,13 +74,22 @@ export class Router {
         // 100 at once: a UA may send CANCEL only after a provisional answer (RFC 3261 9.1).
         connection.send(buildResponse(request.raw, 100));
         voiceCalls.start(
-          { inviteKey, callId: request.callId, from: request.from.uri.user ?? caller, to: user, callerAor: caller, callerConnectionId: connection.id, ...(transferOf !== undefined ? { transferOf } : {}) },
-          (voiceCallId) => this.port.guard('voice bridge', () => {
-            this.awaitingVoiceCall.delete(inviteKey);
-            if (connection.closed) return;
-            // Upstream's own header goes either way: agents trust only the id this server put there.
-            this.forward(request, connection, caller, [[VOICE_CALL_ID_HEADER, voiceCallId]]);
-          }),
+          {
+            inviteKey,
+            callId: request.callId,
+            from: request.from.uri.user ?? caller,
+            to: user,
+            callerAor: caller,
+            callerConnectionId: connection.id,
+            ...(transferOf !== undefined ? { transferOf } : {}),
+          },
+          (voiceCallId) =>
+            this.port.guard('voice bridge', () => {
+              this.awaitingVoiceCall.delete(inviteKey);
+              if (connection.closed) return;
+              // Upstream's own header goes either way: agents trust only the id this server put there.
+              this.forward(request, connection, caller, [[VOICE_CALL_ID_HEADER, voiceCallId]]);
+            }),
         );
         return;
       }
@@ -89,7 +98,12 @@ export class Router {
   }
 
   /** Finds the targets of an authorised request and forks it (an INVITE to a queued group waits in its queue). */
-  private forward(request: SipRequest, connection: SipConnection, caller: string, setHeaders: ReadonlyArray<readonly [string, string | undefined]> | undefined): void {
+  private forward(
+    request: SipRequest,
+    connection: SipConnection,
+    caller: string,
+    setHeaders: ReadonlyArray<readonly [string, string | undefined]> | undefined,
+  ): void {
     const { directory } = this.port;
     const ruri = request.ruri;
     let targets: ForwardTarget[];
@@ -130,7 +144,11 @@ export class Router {
     if (initialInvite) {
       this.port.logger.log('debug', 'sip-server: INVITE forwarded', { callId: request.callId, from: caller, to: called, branches: targets.length });
       this.port.inviteForwarded({
-        callId: request.callId, from: caller, to: called, targets: targets.map((t) => t.entity ?? t.requestUri), ringGroup,
+        callId: request.callId,
+        from: caller,
+        to: called,
+        targets: targets.map((t) => t.entity ?? t.requestUri),
+        ringGroup,
       });
     }
   }

@@ -14,7 +14,12 @@ export function sdpHolds(sdp: string | undefined): boolean | undefined {
   const lines = sdp.split(/\r?\n/).map((l) => l.trim());
   let sessionDirection: string | undefined;
   let sessionHost: string | undefined;
-  interface Stream { media: string; port: number; direction?: string; host?: string }
+  interface Stream {
+    media: string;
+    port: number;
+    direction?: string;
+    host?: string;
+  }
   const streams: Stream[] = [];
   for (const line of lines) {
     const m = /^m=(\w+) (\d+)/.exec(line);

@@ -119,15 +119,22 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       changed: (event) => this.emit('queue', event),
       defer: (fn) => this.defer('queue', fn),
     });
-    this.auth = new RequestAuth({
-      realm: this.domain, clock: this.clock, nonceTtlMs: options.nonceTtlMs, maxTrackedNonces: options.maxTrackedNonces, ephemeralSecret: options.ephemeralSecret,
-    }, {
-      directory: this.directory,
-      connections: this.connections,
-      logger: this.logger,
-      reply,
-      authFailed: (event) => this.emit('auth-failed', event),
-    });
+    this.auth = new RequestAuth(
+      {
+        realm: this.domain,
+        clock: this.clock,
+        nonceTtlMs: options.nonceTtlMs,
+        maxTrackedNonces: options.maxTrackedNonces,
+        ephemeralSecret: options.ephemeralSecret,
+      },
+      {
+        directory: this.directory,
+        connections: this.connections,
+        logger: this.logger,
+        reply,
+        authFailed: (event) => this.emit('auth-failed', event),
+      },
+    );
     this.registrar = new Registrar(this.clock, {
       registered: (b, refreshed) => {
         if (!refreshed) this.logger.log('info', 'sip-server: registered', { aor: b.aor, contact: b.contactUri, connectionId: b.connection.id });
@@ -141,13 +148,15 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
         this.subscriptions.entityChanged('presence', b.aor);
       },
     });
-    this.presence = new PresenceStore(this.clock, (aor) => this.defer('presence change', () => {
-      // Deferred: the publisher gets its 200 before the watchers get their NOTIFY.
-      const current = this.presence.current(aor);
-      this.emit('published', { aor, presence: current ? summarisePidf(current.body) : undefined });
-      this.subscriptions.entityChanged('presence', aor);
-      this.queues.wake();
-    }));
+    this.presence = new PresenceStore(this.clock, (aor) =>
+      this.defer('presence change', () => {
+        // Deferred: the publisher gets its 200 before the watchers get their NOTIFY.
+        const current = this.presence.current(aor);
+        this.emit('published', { aor, presence: current ? summarisePidf(current.body) : undefined });
+        this.subscriptions.entityChanged('presence', aor);
+        this.queues.wake();
+      }),
+    );
     this.tracker = new DialogTracker(() => this.clock.now(), {
       changed: (d) => this.dialogChanged(d),
     });
@@ -188,20 +197,25 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       recordRoute: () => `<sip:${this.hostPort};transport=ws;lr>`,
       isOwnRoute: (route) => this.isOwnRoute(route),
       connectionForHost: (host) => this.connections.byHostName(host),
-      send: (connection, text) => { connection.send(text); },
+      send: (connection, text) => {
+        connection.send(text);
+      },
       answered: (callId, by) => {
         this.voiceCalls?.answered(callId);
         this.emit('answered', { callId, by });
       },
       rejected: (request, status, reason) => this.emit('rejected', { method: request.method, callId: request.callId, status, reason }),
     });
-    this.voiceCalls = options.voiceBridge === undefined ? undefined : new VoiceCalls(options.voiceBridge, {
-      clock: this.clock,
-      logger: this.logger,
-      liveDialogs: (callId) => this.tracker.forCall(callId).length,
-      queued: (key) => this.queues.holds(key),
-      emit: (event) => this.emit('voice-call', event),
-    });
+    this.voiceCalls =
+      options.voiceBridge === undefined
+        ? undefined
+        : new VoiceCalls(options.voiceBridge, {
+            clock: this.clock,
+            logger: this.logger,
+            liveDialogs: (callId) => this.tracker.forCall(callId).length,
+            queued: (key) => this.queues.holds(key),
+            emit: (event) => this.emit('voice-call', event),
+          });
     this.registerHandler = new RegisterHandler({
       directory: this.directory,
       auth: this.auth,
@@ -228,28 +242,31 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       inviteForwarded: (event) => this.emit('invite-forwarded', event),
       guard: (where, fn) => this.guard(where, fn),
     });
-    this.transport = new WebSocketTransport({ host: this.host, port: options.port ?? 0, tls: this.tls, maxBytes: options.maxMessageBytes ?? 65536, logger: this.logger }, {
-      accepted: (connection) => {
-        this.connections.add(connection);
-        this.emit('connected', { connectionId: connection.id, remoteAddress: connection.remoteAddress });
+    this.transport = new WebSocketTransport(
+      { host: this.host, port: options.port ?? 0, tls: this.tls, maxBytes: options.maxMessageBytes ?? 65536, logger: this.logger },
+      {
+        accepted: (connection) => {
+          this.connections.add(connection);
+          this.emit('connected', { connectionId: connection.id, remoteAddress: connection.remoteAddress });
+        },
+        closed: (connection) => this.onClose(connection),
+        received: (connection, text) => {
+          this.counters.messagesIn++;
+          if (this.listenerCount('message') > 0) this.emit('message', { direction: 'in', connectionId: connection.id, text });
+        },
+        sent: (connection, text) => {
+          this.counters.messagesOut++;
+          if (this.listenerCount('message') > 0) this.emit('message', { direction: 'out', connectionId: connection.id, text });
+        },
+        request: (request, connection) => this.onRequest(request, connection),
+        response: (response) => this.onResponse(response),
+        malformed: (event) => {
+          this.counters.errors++;
+          this.emit('malformed', event);
+        },
+        bug: (where, error) => this.bug(where, error),
       },
-      closed: (connection) => this.onClose(connection),
-      received: (connection, text) => {
-        this.counters.messagesIn++;
-        if (this.listenerCount('message') > 0) this.emit('message', { direction: 'in', connectionId: connection.id, text });
-      },
-      sent: (connection, text) => {
-        this.counters.messagesOut++;
-        if (this.listenerCount('message') > 0) this.emit('message', { direction: 'out', connectionId: connection.id, text });
-      },
-      request: (request, connection) => this.onRequest(request, connection),
-      response: (response) => this.onResponse(response),
-      malformed: (event) => {
-        this.counters.errors++;
-        this.emit('malformed', event);
-      },
-      bug: (where, error) => this.bug(where, error),
-    });
+    );
   }
 
   get url(): string {
@@ -363,7 +380,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
 
   private bug(where: string, error: unknown): void {
     this.counters.errors++;
-    this.logger.log('error', `sip-server: ${where} failed`, { error: error instanceof Error ? error.stack ?? error.message : String(error) });
+    this.logger.log('error', `sip-server: ${where} failed`, { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     this.emit('error', { where, error });
   }
 
@@ -426,20 +443,29 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       if (method === 'BYE') this.voiceCalls?.bye(request.callId, connection.id);
       const voiceCalls = this.voiceCalls;
       // A recorded call's re-INVITE or UPDATE may hold or resume it: measured once the other side accepts.
-      const measure = voiceCalls && (method === 'INVITE' || method === 'UPDATE') && voiceCalls.records(request.callId)
-        ? (response: SipResponse) => voiceCalls.mediaChanged(request.callId, sdpOf(request.raw), sdpOf(response.raw))
-        : undefined;
+      const measure =
+        voiceCalls && (method === 'INVITE' || method === 'UPDATE') && voiceCalls.records(request.callId)
+          ? (response: SipResponse) => voiceCalls.mediaChanged(request.callId, sdpOf(request.raw), sdpOf(response.raw))
+          : undefined;
       const failed = this.proxy.forwardInDialog(request, connection, measure);
       if (failed) this.reply(request, connection, failed.status, { reason: failed.reason });
       return;
     }
     switch (method) {
-      case 'REGISTER': return this.registerHandler.handle(request, connection);
-      case 'OPTIONS': return this.reply(request, connection, 200, {
-        headers: [['Allow', ALLOW], ['Accept', 'application/sdp, application/pidf+xml'], ['Supported', 'path, outbound']],
-      });
-      case 'PUBLISH': return this.presenceHandlers.publish(request, connection);
-      case 'SUBSCRIBE': return this.presenceHandlers.subscribe(request, connection);
+      case 'REGISTER':
+        return this.registerHandler.handle(request, connection);
+      case 'OPTIONS':
+        return this.reply(request, connection, 200, {
+          headers: [
+            ['Allow', ALLOW],
+            ['Accept', 'application/sdp, application/pidf+xml'],
+            ['Supported', 'path, outbound'],
+          ],
+        });
+      case 'PUBLISH':
+        return this.presenceHandlers.publish(request, connection);
+      case 'SUBSCRIBE':
+        return this.presenceHandlers.subscribe(request, connection);
       default:
         if (PROXIED_OUT_OF_DIALOG.has(method)) return this.router.route(request, connection);
         if (IN_DIALOG_ONLY.has(method)) return this.reply(request, connection, 481);
@@ -450,12 +476,14 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   // ---------------------------------------------------------------- helpers
 
   private memberStatuses(members: readonly string[], caller: string): MemberStatus[] {
-    return members.filter((m) => m !== caller).map((aor) => ({
-      aor,
-      registered: this.registrar.lookup(aor).length > 0,
-      available: this.presenceHandlers.available(aor),
-      busy: this.tracker.isBusy(aor),
-    }));
+    return members
+      .filter((m) => m !== caller)
+      .map((aor) => ({
+        aor,
+        registered: this.registrar.lookup(aor).length > 0,
+        available: this.presenceHandlers.available(aor),
+        busy: this.tracker.isBusy(aor),
+      }));
   }
 
   private targetsOf(aor: string): ForwardTarget[] {

@@ -72,13 +72,27 @@ export class SubscriptionManager {
     const seconds = Math.min(expires, MAX_SUBSCRIPTION_SECONDS);
     const localTag = randomHex(6);
     const subscription: Subscription = {
-      id: randomHex(6), event, eventHeader: raw.get('event') ?? event, target, watcher, connection,
-      callId: request.callId, localTag, remoteFrom: raw.get('from') ?? '', remoteUri: uriOf(contact),
-      cseq: 0, version: 0, expiresAt: 0, cancelTimer: () => {},
+      id: randomHex(6),
+      event,
+      eventHeader: raw.get('event') ?? event,
+      target,
+      watcher,
+      connection,
+      callId: request.callId,
+      localTag,
+      remoteFrom: raw.get('from') ?? '',
+      remoteUri: uriOf(contact),
+      cseq: 0,
+      version: 0,
+      expiresAt: 0,
+      cancelTimer: () => {},
     };
     const response = buildResponse(raw, seconds === 0 ? 200 : 200, {
       toTag: localTag,
-      headers: [['Contact', this.port.contact()], ['Expires', String(seconds)]],
+      headers: [
+        ['Contact', this.port.contact()],
+        ['Expires', String(seconds)],
+      ],
     });
     if (seconds === 0) {
       // A fetch (RFC 6665 4.4.3): one NOTIFY with the state, then done.
@@ -98,7 +112,12 @@ export class SubscriptionManager {
     if (!subscription) return buildResponse(request.raw, 481);
     const expires = expiresOf(request.raw, 3600);
     const seconds = Math.min(expires, MAX_SUBSCRIPTION_SECONDS);
-    const response = buildResponse(request.raw, 200, { headers: [['Contact', this.port.contact()], ['Expires', String(seconds)]] });
+    const response = buildResponse(request.raw, 200, {
+      headers: [
+        ['Contact', this.port.contact()],
+        ['Expires', String(seconds)],
+      ],
+    });
     if (seconds === 0) {
       this.port.defer(() => this.end(subscription, 'timeout'));
     } else {
@@ -188,4 +207,3 @@ export function eventPackageOf(raw: RawMessage): EventPackage | undefined {
   const name = value.split(';')[0].trim().toLowerCase();
   return (EVENT_PACKAGES as readonly string[]).includes(name) ? (name as EventPackage) : undefined;
 }
-

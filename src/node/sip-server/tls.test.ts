@@ -12,7 +12,9 @@ describe('wss: the embedded server over TLS', () => {
   before(async () => {
     f = await fixture({ tls });
   });
-  after(async () => { await f.close(); });
+  after(async () => {
+    await f.close();
+  });
 
   test('listens on wss:// and answers SIP over it for a client that trusts the certificate', async () => {
     assert.match(f.server.url, /^wss:\/\/127\.0\.0\.1:\d+$/);
@@ -36,7 +38,9 @@ describe('wss: the embedded server over TLS', () => {
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       get(f.server.url.replace('wss:', 'https:'), { ca: tls.cert }, (res) => {
         let body = '';
-        res.on('data', (chunk: Buffer) => { body += String(chunk); });
+        res.on('data', (chunk: Buffer) => {
+          body += String(chunk);
+        });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
       }).on('error', reject);
     });

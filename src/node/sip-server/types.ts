@@ -118,7 +118,9 @@ export type SipServerEvents = {
   registered: [RegistrationInfo & { readonly refreshed: boolean }];
   unregistered: [RegistrationInfo & { readonly reason: 'unregistered' | 'expired' | 'connection-closed' | 'replaced' }];
   'auth-failed': [{ readonly method: string; readonly username: string | undefined; readonly reason: string }];
-  'invite-forwarded': [{ readonly callId: string; readonly from: string; readonly to: string; readonly targets: readonly string[]; readonly ringGroup: string | undefined }];
+  'invite-forwarded': [
+    { readonly callId: string; readonly from: string; readonly to: string; readonly targets: readonly string[]; readonly ringGroup: string | undefined },
+  ];
   /** A request the server answered itself with an error (404, 480, 486, 483, 400, 405, ...). */
   rejected: [{ readonly method: string; readonly callId: string | undefined; readonly status: number; readonly reason: string }];
   /** A queued ring group's call was queued, offered, requeued, answered, abandoned, timed out or refused (queue full). */

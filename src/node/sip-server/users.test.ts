@@ -10,15 +10,35 @@ describe('users file', () => {
   test('reads a valid file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sip-users-'));
     const file = join(dir, 'users.json');
-    writeFileSync(file, JSON.stringify({ users: [{ username: '1001', password: 'a', displayName: 'Ann Agent' }, { username: '1002', password: 'b' }] }));
-    assert.deepEqual(await loadUsersFile(file), [{ username: '1001', password: 'a', displayName: 'Ann Agent' }, { username: '1002', password: 'b' }]);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        users: [
+          { username: '1001', password: 'a', displayName: 'Ann Agent' },
+          { username: '1002', password: 'b' },
+        ],
+      }),
+    );
+    assert.deepEqual(await loadUsersFile(file), [
+      { username: '1001', password: 'a', displayName: 'Ann Agent' },
+      { username: '1002', password: 'b' },
+    ]);
   });
 
   test('says what is wrong and where', async () => {
     assert.throws(() => parseUsers([], 'f.json'), /f\.json: expected an object \{ "users"/);
     assert.throws(() => parseUsers({ users: [{ username: 'a b', password: 'x' }] }, 'f.json'), /f\.json: users\[0\]\.username must be/);
     assert.throws(() => parseUsers({ users: [{ username: 'a', password: '' }] }), /users\[0\]\.password/);
-    assert.throws(() => parseUsers({ users: [{ username: 'a', password: 'x' }, { username: 'a', password: 'y' }] }), /users\[1\]\.username "a" appears twice/);
+    assert.throws(
+      () =>
+        parseUsers({
+          users: [
+            { username: 'a', password: 'x' },
+            { username: 'a', password: 'y' },
+          ],
+        }),
+      /users\[1\]\.username "a" appears twice/,
+    );
     await assert.rejects(loadUsersFile('/nonexistent/users.json'), /\/nonexistent\/users\.json: cannot read/);
     const dir = mkdtempSync(join(tmpdir(), 'sip-users-'));
     writeFileSync(join(dir, 'bad.json'), '{ nope');
@@ -29,14 +49,29 @@ describe('users file', () => {
 describe('command line', () => {
   test('parses options', () => {
     assert.deepEqual(parseArgs(['--port', '0', '--domain', 'pbx.test', '--users', 'u.json', '--guest', 'g', '--ring-group', 'support=1001, 1002'], {}), {
-      host: '127.0.0.1', port: 0, domain: 'pbx.test', usersFile: 'u.json', guests: ['g'], ringGroups: { support: ['1001', '1002'] }, queues: {}, tlsCert: undefined, tlsKey: undefined, ephemeralSecret: undefined, voiceBridge: undefined, voiceBridgeWaitMs: undefined, verbose: false,
+      host: '127.0.0.1',
+      port: 0,
+      domain: 'pbx.test',
+      usersFile: 'u.json',
+      guests: ['g'],
+      ringGroups: { support: ['1001', '1002'] },
+      queues: {},
+      tlsCert: undefined,
+      tlsKey: undefined,
+      ephemeralSecret: undefined,
+      voiceBridge: undefined,
+      voiceBridgeWaitMs: undefined,
+      verbose: false,
     });
   });
   test('parses the voice bridge', () => {
     const o = parseArgs(['--voice-bridge', 'http://127.0.0.1:8787', '--voice-bridge-wait', '1500'], {});
     assert.deepEqual([o.voiceBridge, o.voiceBridgeWaitMs], ['http://127.0.0.1:8787', 1500]);
     assert.throws(() => parseArgs(['--voice-bridge', '127.0.0.1:8787'], {}), /--voice-bridge must be the bridge's http\(s\) URL/);
-    assert.throws(() => parseArgs(['--voice-bridge', 'http://b', '--voice-bridge-wait', '0'], {}), /--voice-bridge-wait must be a whole number of milliseconds/);
+    assert.throws(
+      () => parseArgs(['--voice-bridge', 'http://b', '--voice-bridge-wait', '0'], {}),
+      /--voice-bridge-wait must be a whole number of milliseconds/,
+    );
     assert.throws(() => parseArgs(['--voice-bridge-wait', '100'], {}), /--voice-bridge-wait needs --voice-bridge/);
   });
   test('parses queues', () => {
@@ -64,6 +99,9 @@ describe('command line', () => {
     assert.throws(() => parseArgs(['--host']), /--host needs a value/);
     assert.throws(() => parseArgs(['--ring-group', 'nope']), /--ring-group must look like/);
     assert.throws(() => parseArgs(['--tls-cert', 'c.pem']), /--tls-cert and --tls-key go together/);
-    assert.deepEqual([parseArgs(['--tls-cert', 'c.pem', '--tls-key', 'k.pem'])].map((o) => [o.tlsCert, o.tlsKey]), [['c.pem', 'k.pem']]);
+    assert.deepEqual(
+      [parseArgs(['--tls-cert', 'c.pem', '--tls-key', 'k.pem'])].map((o) => [o.tlsCert, o.tlsKey]),
+      [['c.pem', 'k.pem']],
+    );
   });
 });

@@ -37,7 +37,16 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sb-sip-voice-'));
   const files = generateKeyPair(dir);
   scrt = await startFakeScrt({ certificatePem: files.certificate, orgId: ORG, callCenter: CENTER, providerName: 'Switchboard' });
-  const client = new ScrtClient({ scrtUrl: scrt.url, orgId: ORG, callCenter: CENTER, providerName: 'Switchboard', key: loadPrivateKey({ file: files.keyPath }), logger, timeoutMs: 3000, attempts: 1 });
+  const client = new ScrtClient({
+    scrtUrl: scrt.url,
+    orgId: ORG,
+    callCenter: CENTER,
+    providerName: 'Switchboard',
+    key: loadPrivateKey({ file: files.keyPath }),
+    logger,
+    timeoutMs: 3000,
+    attempts: 1,
+  });
   bridge = await startVoiceBridge({ client, port: 0, logger, token: TOKEN });
   f = await fixture({ ringGroups: { support: ['1001', '1002'] }, voiceBridge: { url: bridge.url, token: TOKEN, waitMs: WAIT_MS }, logger });
   f.server.on('voice-call', (e) => events.push(e));
@@ -74,7 +83,10 @@ describe('embedded SIP server + voice bridge (Salesforce Voice)', () => {
     await until(() => eventsOf(callId).some((e) => e.kind === 'ended') || undefined, 'the end reported');
     assert.equal(record.updates[0].disconnectReason, 'CUSTOMER_DISCONNECT');
     assert.ok(Date.parse(String(record.updates[0].endTime)) >= Date.parse(String(record.created.startTime)));
-    assert.deepEqual(eventsOf(callId).map((e) => e.kind), ['created', 'ended']);
+    assert.deepEqual(
+      eventsOf(callId).map((e) => e.kind),
+      ['created', 'ended'],
+    );
   });
 
   test('the agent hanging up is AGENT_DISCONNECT; a caller who gives up before an answer is CUSTOMER_ABANDONED', async () => {
@@ -144,7 +156,11 @@ describe('embedded SIP server + voice bridge (Salesforce Voice)', () => {
     const customer = await f.phone('guest');
     const agent = await f.phone('1008');
     scrt.delayNext(1, 400);
-    const created = new Promise<string>((resolve) => f.server.on('voice-call', (e) => { if (e.kind === 'created') resolve(e.callId); }));
+    const created = new Promise<string>((resolve) =>
+      f.server.on('voice-call', (e) => {
+        if (e.kind === 'created') resolve(e.callId);
+      }),
+    );
     const call = customer.call('1008');
     await new Promise((r) => setTimeout(r, 150));
     await call.inviter.cancel();
@@ -167,7 +183,9 @@ describe('embedded SIP server + voice bridge (Salesforce Voice)', () => {
     const referred = new Promise<number>((resolve) => {
       void offer.refer(UserAgent.makeURI(`sip:1003@${DOMAIN}`) as NonNullable<ReturnType<typeof UserAgent.makeURI>>, {
         requestDelegate: { onAccept: (r) => resolve(r.message.statusCode ?? 0), onReject: (r) => resolve(r.message.statusCode ?? 0) },
-        onNotify: (n) => { void n.accept(); },
+        onNotify: (n) => {
+          void n.accept();
+        },
       });
     });
     assert.equal(await referred, 202);
@@ -241,7 +259,10 @@ describe('embedded SIP server + voice bridge: a queued call', () => {
       assert.equal((await queued.outcome).kind, 'established');
       await queued.inviter.bye();
       await until(() => seen.some((e) => e.kind === 'ended') || undefined, 'the end of the queued call');
-      assert.deepEqual(scrt.calls.get(created.callId)?.updates.map((u) => u.disconnectReason), ['CUSTOMER_DISCONNECT']);
+      assert.deepEqual(
+        scrt.calls.get(created.callId)?.updates.map((u) => u.disconnectReason),
+        ['CUSTOMER_DISCONNECT'],
+      );
     } finally {
       await q.close();
     }

@@ -114,7 +114,10 @@ export class VoiceCalls {
   private readonly base: string;
   private readonly waitMs: number;
 
-  constructor(private readonly settings: VoiceBridgeSettings, private readonly port: VoiceCallsPort) {
+  constructor(
+    private readonly settings: VoiceBridgeSettings,
+    private readonly port: VoiceCallsPort,
+  ) {
     let url: URL;
     try {
       url = new URL(settings.url);
@@ -150,12 +153,35 @@ export class VoiceCalls {
    * bridge failed or took longer than `waitMs`; `proceed` is not called when the caller cancelled
    * meanwhile (the end is then reported as abandoned).
    */
-  start(call: { readonly inviteKey: string; readonly callId: string; readonly from: string; readonly to: string; readonly callerAor: string; readonly callerConnectionId: number; readonly transferOf?: string }, proceed: (voiceCallId: string | undefined) => void): void {
+  start(
+    call: {
+      readonly inviteKey: string;
+      readonly callId: string;
+      readonly from: string;
+      readonly to: string;
+      readonly callerAor: string;
+      readonly callerConnectionId: number;
+      readonly transferOf?: string;
+    },
+    proceed: (voiceCallId: string | undefined) => void,
+  ): void {
     if (call.transferOf !== undefined) this.transfers.delete(call.callerAor);
     const bridged: BridgedCall = {
-      vendorCallKey: call.callId, callerAor: call.callerAor, inviteKey: call.inviteKey, callerConnectionId: call.callerConnectionId, callIds: new Set([call.callId]), replacedIds: new Set(),
-      created: Promise.resolve(), refused: false, answered: false, callerGone: false, byeFromCaller: undefined, ended: false, checkArmed: false,
-      transferred: false, holds: new HoldMeter(),
+      vendorCallKey: call.callId,
+      callerAor: call.callerAor,
+      inviteKey: call.inviteKey,
+      callerConnectionId: call.callerConnectionId,
+      callIds: new Set([call.callId]),
+      replacedIds: new Set(),
+      created: Promise.resolve(),
+      refused: false,
+      answered: false,
+      callerGone: false,
+      byeFromCaller: undefined,
+      ended: false,
+      checkArmed: false,
+      transferred: false,
+      holds: new HoldMeter(),
     };
     if (call.transferOf !== undefined) {
       const parent = this.byCallId.get(call.transferOf);
@@ -175,11 +201,17 @@ export class VoiceCalls {
       this.check(bridged);
     };
     const cap = this.port.clock.setTimeout(() => {
-      this.port.logger.log('warn', 'sip-server: the voice bridge did not answer in time; ringing without a VoiceCall id', { callId: call.callId, waitMs: this.waitMs });
+      this.port.logger.log('warn', 'sip-server: the voice bridge did not answer in time; ringing without a VoiceCall id', {
+        callId: call.callId,
+        waitMs: this.waitMs,
+      });
       go(undefined);
     }, this.waitMs);
     const body = {
-      vendorCallKey: call.callId, from: call.from, to: call.to, startTime: new Date(this.port.clock.now()).toISOString(),
+      vendorCallKey: call.callId,
+      from: call.from,
+      to: call.to,
+      startTime: new Date(this.port.clock.now()).toISOString(),
       ...(call.transferOf !== undefined ? { initiationMethod: 'Transfer', parentVendorCallKey: call.transferOf } : {}),
     };
     bridged.created = this.post('/v1/calls', body, END_TIMEOUT_MS)
@@ -196,7 +228,11 @@ export class VoiceCalls {
         if (e instanceof BridgeRefused) bridged.refused = true;
         const ms = this.port.clock.now() - started;
         const error = e instanceof Error ? e.message : String(e);
-        this.port.logger.log('error', 'sip-server: the voice bridge could not create the VoiceCall; ringing without its id', { callId: call.callId, error, ms });
+        this.port.logger.log('error', 'sip-server: the voice bridge could not create the VoiceCall; ringing without its id', {
+          callId: call.callId,
+          error,
+          ms,
+        });
         this.port.emit({ kind: 'create-failed', callId: call.callId, error, ms, late: settled });
         cap();
         go(undefined);
@@ -301,8 +337,14 @@ export class VoiceCalls {
     call.ended = true;
     for (const id of call.callIds) this.byCallId.delete(id);
     const disconnectReason: DisconnectReason = call.answered
-      ? call.transferred ? 'TRANSFER' : call.byeFromCaller === false ? 'AGENT_DISCONNECT' : 'CUSTOMER_DISCONNECT'
-      : call.callerGone ? 'CUSTOMER_ABANDONED' : 'NOT_ANSWERED';
+      ? call.transferred
+        ? 'TRANSFER'
+        : call.byeFromCaller === false
+          ? 'AGENT_DISCONNECT'
+          : 'CUSTOMER_DISCONNECT'
+      : call.callerGone
+        ? 'CUSTOMER_ABANDONED'
+        : 'NOT_ANSWERED';
     const key = call.vendorCallKey;
     const now = this.port.clock.now();
     const endTime = new Date(now).toISOString();
@@ -335,7 +377,7 @@ export class VoiceCalls {
     const text = await response.text();
     let parsed: unknown;
     try {
-      parsed = text ? JSON.parse(text) as unknown : undefined;
+      parsed = text ? (JSON.parse(text) as unknown) : undefined;
     } catch {
       parsed = undefined;
     }

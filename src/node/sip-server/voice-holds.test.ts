@@ -29,13 +29,24 @@ let f: Fixture;
 let ahead = 0;
 const startedAt = Date.now();
 const clock: Clock = { now: () => startedAt + ahead, setTimeout: (fn, ms) => systemClock.setTimeout(fn, ms) };
-const wait = (seconds: number): void => { ahead += seconds * 1000; };
+const wait = (seconds: number): void => {
+  ahead += seconds * 1000;
+};
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sb-sip-holds-'));
   const files = generateKeyPair(dir);
   scrt = await startFakeScrt({ certificatePem: files.certificate, orgId: ORG, callCenter: CENTER, providerName: 'Switchboard' });
-  const client = new ScrtClient({ scrtUrl: scrt.url, orgId: ORG, callCenter: CENTER, providerName: 'Switchboard', key: loadPrivateKey({ file: files.keyPath }), logger: silentLogger, timeoutMs: 3000, attempts: 1 });
+  const client = new ScrtClient({
+    scrtUrl: scrt.url,
+    orgId: ORG,
+    callCenter: CENTER,
+    providerName: 'Switchboard',
+    key: loadPrivateKey({ file: files.keyPath }),
+    logger: silentLogger,
+    timeoutMs: 3000,
+    attempts: 1,
+  });
   bridge = await startVoiceBridge({ client, port: 0, logger: silentLogger });
   f = await fixture({ voiceBridge: { url: bridge.url }, clock });
 });
@@ -55,14 +66,18 @@ async function setHold(session: Session, hold: boolean): Promise<void> {
   // sip.js offers and answers later re-INVITEs with these options: a holding UA stays sendonly.
   session.sessionDescriptionHandlerOptionsReInvite = { hold } as Session['sessionDescriptionHandlerOptionsReInvite'];
   await new Promise<void>((resolve, reject) => {
-    void session.invite({
-      requestDelegate: { onAccept: () => resolve(), onReject: (r) => reject(new Error(`re-INVITE refused ${r.message.statusCode}`)) },
-    }).catch(reject);
+    void session
+      .invite({
+        requestDelegate: { onAccept: () => resolve(), onReject: (r) => reject(new Error(`re-INVITE refused ${r.message.statusCode}`)) },
+      })
+      .catch(reject);
   });
 }
 
 /** The customer calls agent `user`, who answers: the call's Call-ID and both sides' sessions. */
-async function answeredCall(user: string): Promise<{ customer: TestPhone; agent: TestPhone; callId: string; caller: Inviter; answered: Invitation; answeredAt: number }> {
+async function answeredCall(
+  user: string,
+): Promise<{ customer: TestPhone; agent: TestPhone; callId: string; caller: Inviter; answered: Invitation; answeredAt: number }> {
   const customer = await f.phone('guest');
   const agent = await f.phone(user);
   const call = customer.call(user);
@@ -76,8 +91,19 @@ async function answeredCall(user: string): Promise<{ customer: TestPhone; agent:
 function acksAt(session: Session): { count(): number; stop(): void } {
   let n = 0;
   const before = session.delegate;
-  session.delegate = { ...before, onAck: (ack) => { n++; before?.onAck?.(ack); } };
-  return { count: () => n, stop: () => { session.delegate = before; } };
+  session.delegate = {
+    ...before,
+    onAck: (ack) => {
+      n++;
+      before?.onAck?.(ack);
+    },
+  };
+  return {
+    count: () => n,
+    stop: () => {
+      session.delegate = before;
+    },
+  };
 }
 
 function update(callId: string): Record<string, unknown> {
@@ -113,10 +139,7 @@ describe('hold and interaction metrics of a recorded call (embedded SIP server)'
     const sent = update(callId);
     assert.equal(sent.disconnectReason, 'AGENT_DISCONNECT');
     assert.ok(Math.abs(Date.parse(String(sent.acceptTime)) - answeredAt) < 1000, `accept ${String(sent.acceptTime)} is the answer`);
-    assert.deepEqual(
-      [sent.numberOfHolds, sent.totalHoldDuration, sent.longestHoldDuration, sent.agentInteractionDuration],
-      [2, 42, 30, 15],
-    );
+    assert.deepEqual([sent.numberOfHolds, sent.totalHoldDuration, sent.longestHoldDuration, sent.agentInteractionDuration], [2, 42, 30, 15]);
   });
 
   test('a call without a hold sends zeros and its whole talk time; the ring time is not talk time', async () => {
@@ -132,7 +155,10 @@ describe('hold and interaction metrics of a recorded call (embedded SIP server)'
     const callId = offer.request.callId;
     await until(() => scrt.calls.get(callId)?.updates.length === 1 || undefined, 'the end');
     const b = update(callId);
-    assert.deepEqual([b.disconnectReason, b.numberOfHolds, b.totalHoldDuration, b.longestHoldDuration, b.agentInteractionDuration], ['CUSTOMER_DISCONNECT', 0, 0, 0, 33]);
+    assert.deepEqual(
+      [b.disconnectReason, b.numberOfHolds, b.totalHoldDuration, b.longestHoldDuration, b.agentInteractionDuration],
+      ['CUSTOMER_DISCONNECT', 0, 0, 0, 33],
+    );
     const accept = Date.parse(String(b.acceptTime));
     const start = Date.parse(String(scrt.calls.get(callId)?.created.startTime));
     assert.ok(Math.abs(accept - start - 9000) < 1000, `accepted ${accept - start} ms after the start`);
@@ -146,7 +172,9 @@ describe('hold and interaction metrics of a recorded call (embedded SIP server)'
     // The agent's page reloads: its socket closes without a BYE, the new page takes the call back.
     const d = answered.dialog;
     assert.ok(d);
-    const disconnected = new Promise<void>((r) => { f.server.on('disconnected', () => r()); });
+    const disconnected = new Promise<void>((r) => {
+      f.server.on('disconnected', () => r());
+    });
     await answered.userAgent.transport.disconnect();
     await disconnected;
     const back = await f.phone('1004');

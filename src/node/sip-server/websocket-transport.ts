@@ -45,7 +45,10 @@ export class WebSocketTransport {
   private https: HttpsServer | undefined;
   private nextConnectionId = 1;
 
-  constructor(private readonly options: WebSocketTransportOptions, private readonly port: WebSocketTransportPort) {}
+  constructor(
+    private readonly options: WebSocketTransportOptions,
+    private readonly port: WebSocketTransportPort,
+  ) {}
 
   /** Listens; resolves with the port. */
   async listen(): Promise<number> {
@@ -115,8 +118,11 @@ export class WebSocketTransport {
     this.port.accepted(connection);
     socket.on('message', (data, isBinary) => {
       try {
-        const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8')
-          : data instanceof ArrayBuffer ? Buffer.from(data).toString('utf8') : data.toString('utf8');
+        const text = Array.isArray(data)
+          ? Buffer.concat(data).toString('utf8')
+          : data instanceof ArrayBuffer
+            ? Buffer.from(data).toString('utf8')
+            : data.toString('utf8');
         this.onFrame(connection, text, isBinary);
       } catch (error) {
         this.port.bug('message handler', error);

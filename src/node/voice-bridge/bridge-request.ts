@@ -20,10 +20,12 @@ export function readStartCall(body: unknown, now: () => number): CreateVoiceCall
   const method = o.initiationMethod ?? 'Inbound';
   if (method !== 'Inbound' && method !== 'Transfer') throw new BadRequest(`initiationMethod must be "Inbound" or "Transfer" (got ${JSON.stringify(method)})`);
   const parent = text(o, 'parentVendorCallKey', false, MAX_KEY);
-  if (method === 'Transfer' && parent === undefined) throw new BadRequest('a Transfer needs parentVendorCallKey (the Call-ID of the call it was transferred from)');
+  if (method === 'Transfer' && parent === undefined)
+    throw new BadRequest('a Transfer needs parentVendorCallKey (the Call-ID of the call it was transferred from)');
   let callAttributes: Record<string, string> | undefined;
   if (o.callAttributes !== undefined) {
-    if (!o.callAttributes || typeof o.callAttributes !== 'object' || Array.isArray(o.callAttributes)) throw new BadRequest('callAttributes must be an object of field name → string value');
+    if (!o.callAttributes || typeof o.callAttributes !== 'object' || Array.isArray(o.callAttributes))
+      throw new BadRequest('callAttributes must be an object of field name → string value');
     callAttributes = {};
     for (const [k, v] of Object.entries(o.callAttributes as Record<string, unknown>)) {
       if (typeof v !== 'string') throw new BadRequest(`callAttributes.${k} must be a string (got ${typeof v})`);
@@ -31,7 +33,11 @@ export function readStartCall(body: unknown, now: () => number): CreateVoiceCall
     }
   }
   return {
-    vendorCallKey, from, to, startTime, initiationMethod: method,
+    vendorCallKey,
+    from,
+    to,
+    startTime,
+    initiationMethod: method,
     ...(parent !== undefined ? { parentVoiceCallId: parent } : {}),
     ...(callAttributes ? { callAttributes } : {}),
   };

@@ -57,7 +57,7 @@ export async function startVoiceBridge(options: VoiceBridgeOptions): Promise<Voi
   if (options.token !== undefined && options.token.length < 16) throw new Error('the bridge token must be at least 16 characters');
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch((e: unknown) => {
-      options.logger.log('error', 'voice-bridge: request handler failed', { error: e instanceof Error ? e.stack ?? e.message : String(e) });
+      options.logger.log('error', 'voice-bridge: request handler failed', { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
       if (!res.headersSent) send(res, 500, { error: { message: 'internal error (see the bridge log)' } });
     });
   });
@@ -67,7 +67,13 @@ export async function startVoiceBridge(options: VoiceBridgeOptions): Promise<Voi
     const path = new URL(req.url ?? '/', 'http://bridge').pathname;
     const done = (status: number, body: unknown, fields: Record<string, unknown> = {}): void => {
       send(res, status, body);
-      options.logger.log(status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info', 'voice-bridge: request', { method: req.method, path: logPath(path), status, ms: now() - started, ...fields });
+      options.logger.log(status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info', 'voice-bridge: request', {
+        method: req.method,
+        path: logPath(path),
+        status,
+        ms: now() - started,
+        ...fields,
+      });
     };
     if (path === '/healthz') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return done(405, { error: { message: 'GET /healthz' } });
@@ -78,7 +84,8 @@ export async function startVoiceBridge(options: VoiceBridgeOptions): Promise<Voi
       return done(401, { error: { message: 'missing or wrong bearer token (Authorization: Bearer <the bridge token>)' } });
     }
     const end = /^\/v1\/calls\/([^/]+)\/end$/.exec(path);
-    if (path !== '/v1/calls' && !end) return done(404, { error: { message: `no such endpoint ${path} (POST /v1/calls, POST /v1/calls/{vendorCallKey}/end, GET /healthz)` } });
+    if (path !== '/v1/calls' && !end)
+      return done(404, { error: { message: `no such endpoint ${path} (POST /v1/calls, POST /v1/calls/{vendorCallKey}/end, GET /healthz)` } });
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
       return done(405, { error: { message: `${path} takes POST` } });
@@ -106,7 +113,17 @@ export async function startVoiceBridge(options: VoiceBridgeOptions): Promise<Voi
       if (e instanceof BadRequest) return done(e.message.startsWith('body too large') ? 413 : 400, { error: { message: e.message } }, { vendorCallKey });
       if (e instanceof ScrtError) {
         const status = e.upstreamStatus === undefined ? (e.timedOut ? 504 : 502) : e.upstreamStatus >= 500 ? 502 : e.upstreamStatus;
-        return done(status, { error: { message: `Salesforce: ${e.message}`, ...(e.upstreamStatus !== undefined ? { upstreamStatus: e.upstreamStatus } : {}), attempts: e.attempts } }, { vendorCallKey });
+        return done(
+          status,
+          {
+            error: {
+              message: `Salesforce: ${e.message}`,
+              ...(e.upstreamStatus !== undefined ? { upstreamStatus: e.upstreamStatus } : {}),
+              attempts: e.attempts,
+            },
+          },
+          { vendorCallKey },
+        );
       }
       throw e;
     }
@@ -122,12 +139,14 @@ export async function startVoiceBridge(options: VoiceBridgeOptions): Promise<Voi
   const port = (server.address() as AddressInfo).port;
   options.logger.log('info', 'voice-bridge: listening', { host, port, salesforce: options.client.apiBase, token: tokenHash !== undefined });
   return {
-    host, port,
+    host,
+    port,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -42,13 +42,21 @@ describe('switchboard voice-bridge', () => {
     assert.equal(await voiceBridgeCommand(['--scrt-url', 'https://x.my.salesforce-scrt.com', '--call-center', 'CC'], usage), 2);
     assert.match(usage.errors.join(''), /--org-id is required/);
     const noKey = capture({});
-    assert.equal(await voiceBridgeCommand(['--scrt-url', 'https://x.my.salesforce-scrt.com', '--call-center', 'CC', '--org-id', '00D5g000000SwBdEAK', '--port', '0'], noKey), 1);
+    assert.equal(
+      await voiceBridgeCommand(
+        ['--scrt-url', 'https://x.my.salesforce-scrt.com', '--call-center', 'CC', '--org-id', '00D5g000000SwBdEAK', '--port', '0'],
+        noKey,
+      ),
+      1,
+    );
     assert.match(noKey.errors.join(''), /no private key: pass --key FILE or set SWITCHBOARD_VOICE_KEY/);
   });
 
   it('serves /healthz with the key from the environment until told to stop', async () => {
     let stop = (): void => {};
-    const until = new Promise<void>((resolve) => { stop = resolve; });
+    const until = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
     const pem = readFileSync(join(dir, 'keys', 'voice-bridge-key.pem'), 'utf8');
     const io = capture({ SWITCHBOARD_VOICE_KEY: pem }, until);
     const running = voiceBridgeCommand(['--scrt-url', 'http://127.0.0.1:1/', '--call-center', 'CC', '--org-id', '00D5g000000SwBdEAK', '--port', '0'], io);
@@ -58,7 +66,11 @@ describe('switchboard voice-bridge', () => {
     assert.deepEqual(await (await fetch(`${url}/healthz`)).json(), { ok: true });
     stop();
     assert.equal(await running, 0);
-    const lines = io.errors.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = io.errors
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.ok(lines.some((l) => l.message === 'voice-bridge: listening' && l.salesforce === 'http://127.0.0.1:1/telephony/v1'));
   });
 });

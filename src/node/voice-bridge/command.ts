@@ -57,9 +57,16 @@ export async function voiceBridgeCommand(args: readonly string[], io: CommandIo)
     values = parseArgs({
       args: [...args],
       options: {
-        'scrt-url': { type: 'string' }, 'call-center': { type: 'string' }, 'org-id': { type: 'string' }, key: { type: 'string' },
-        'provider-name': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' },
-        timeout: { type: 'string' }, attempts: { type: 'string' },
+        'scrt-url': { type: 'string' },
+        'call-center': { type: 'string' },
+        'org-id': { type: 'string' },
+        key: { type: 'string' },
+        'provider-name': { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        token: { type: 'string' },
+        timeout: { type: 'string' },
+        attempts: { type: 'string' },
       },
       allowPositionals: false,
     }).values as Record<string, string | undefined>;
@@ -80,8 +87,14 @@ export async function voiceBridgeCommand(args: readonly string[], io: CommandIo)
   try {
     const key = loadPrivateKey(values.key !== undefined ? { file: resolve(io.cwd, values.key) } : { env: io.env });
     const client = new ScrtClient({
-      scrtUrl: values['scrt-url'] as string, orgId: values['org-id'] as string, callCenter: values['call-center'] as string,
-      providerName: values['provider-name'] ?? 'Switchboard', key, logger, timeoutMs, attempts,
+      scrtUrl: values['scrt-url'] as string,
+      orgId: values['org-id'] as string,
+      callCenter: values['call-center'] as string,
+      providerName: values['provider-name'] ?? 'Switchboard',
+      key,
+      logger,
+      timeoutMs,
+      attempts,
     });
     const token = values.token ?? io.env[TOKEN_ENV];
     bridge = await startVoiceBridge({ client, logger, port, ...(values.host ? { host: values.host } : {}), ...(token ? { token } : {}) });
@@ -90,10 +103,11 @@ export async function voiceBridgeCommand(args: readonly string[], io: CommandIo)
     return 1;
   }
   io.out(`Voice bridge listening on ${bridge.url} (POST /v1/calls, POST /v1/calls/{vendorCallKey}/end, GET /healthz)\n`);
-  await (io.until ?? new Promise<void>((done) => {
-    process.once('SIGINT', () => done());
-    process.once('SIGTERM', () => done());
-  }));
+  await (io.until ??
+    new Promise<void>((done) => {
+      process.once('SIGINT', () => done());
+      process.once('SIGTERM', () => done());
+    }));
   await bridge.close();
   return 0;
 }

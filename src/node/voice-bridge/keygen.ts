@@ -19,21 +19,40 @@ export interface KeyPairFiles {
   readonly certificate: string;
 }
 
-export function generateKeyPair(outDir: string, options: { readonly days?: number; readonly commonName?: string; readonly force?: boolean } = {}): KeyPairFiles {
+export function generateKeyPair(
+  outDir: string,
+  options: { readonly days?: number; readonly commonName?: string; readonly force?: boolean } = {},
+): KeyPairFiles {
   const keyPath = join(outDir, KEY_FILE);
   const certPath = join(outDir, CERT_FILE);
   if (!options.force) {
-    for (const p of [keyPath, certPath]) if (existsSync(p)) throw new Error(`${p} exists; pass --force to replace it (the call center's certificate must then be replaced too)`);
+    for (const p of [keyPath, certPath])
+      if (existsSync(p)) throw new Error(`${p} exists; pass --force to replace it (the call center's certificate must then be replaced too)`);
   }
   const days = options.days ?? 730;
   if (!Number.isInteger(days) || days < 1) throw new Error(`--days must be a whole number ≥ 1 (got ${days})`);
   const scratch = mkdtempSync(join(tmpdir(), 'sb-voice-keygen-'));
   try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256',
-      '-keyout', join(scratch, 'key.pem'), '-out', join(scratch, 'cert.pem'), '-days', String(days),
-      '-subj', `/CN=${(options.commonName ?? 'switchboard voice bridge').replace(/[/\\=]/g, ' ')}`,
-    ], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-sha256',
+        '-keyout',
+        join(scratch, 'key.pem'),
+        '-out',
+        join(scratch, 'cert.pem'),
+        '-days',
+        String(days),
+        '-subj',
+        `/CN=${(options.commonName ?? 'switchboard voice bridge').replace(/[/\\=]/g, ' ')}`,
+      ],
+      { stdio: 'pipe' },
+    );
     const key = readFileSync(join(scratch, 'key.pem'), 'utf8');
     const certificate = readFileSync(join(scratch, 'cert.pem'), 'utf8');
     mkdirSync(outDir, { recursive: true });
@@ -49,7 +68,6 @@ export function generateKeyPair(outDir: string, options: { readonly days?: numbe
     rmSync(scratch, { recursive: true, force: true });
   }
 }
-
 
 /**
  * The key pair in `dir`, made on first use and reused after (a demo's `.switchboard/voice/`): a

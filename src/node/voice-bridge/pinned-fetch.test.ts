@@ -27,14 +27,22 @@ before(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 });
-after(() => new Promise<void>((resolve) => {
-  server.closeAllConnections();
-  server.close(() => resolve());
-}));
+after(
+  () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+);
 
 test('reaches a pinned host name at its address over verified TLS, with method, headers and body', async () => {
   const fetchIt = pinnedFetch({ ca: devCertificate().cert, resolve: { [HOST]: '127.0.0.1' } });
-  const res = await fetchIt(`https://${HOST}:${port}/x`, { method: 'POST', headers: { authorization: 'Bearer t' }, body: '{"a":1}', signal: AbortSignal.timeout(5000) });
+  const res = await fetchIt(`https://${HOST}:${port}/x`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer t' },
+    body: '{"a":1}',
+    signal: AbortSignal.timeout(5000),
+  });
   assert.equal(res.status, 201);
   assert.equal(res.headers.get('x-seen-host'), `${HOST}:${port}`, 'the Host header is the pinned name, not the address');
   assert.deepEqual(await res.json(), { method: 'POST', body: '{"a":1}', auth: 'Bearer t' });
@@ -47,7 +55,9 @@ test('a certificate the given authority did not sign is refused (verification st
   try {
     const other = generateKeyPair(dir).certificate;
     const fetchIt = pinnedFetch({ ca: other, resolve: { [HOST]: '127.0.0.1' } });
-    await assert.rejects(fetchIt(`https://${HOST}:${port}/x`, { method: 'GET', signal: AbortSignal.timeout(5000) }), (e: Error & { code?: string }) => /CERT|SIGNATURE|ISSUER/i.test(`${e.code} ${e.message}`));
+    await assert.rejects(fetchIt(`https://${HOST}:${port}/x`, { method: 'GET', signal: AbortSignal.timeout(5000) }), (e: Error & { code?: string }) =>
+      /CERT|SIGNATURE|ISSUER/i.test(`${e.code} ${e.message}`),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -55,7 +65,10 @@ test('a certificate the given authority did not sign is refused (verification st
 
 test('a host name that is not pinned is not resolved; http is refused; a timeout aborts', async () => {
   const fetchIt = pinnedFetch({ ca: devCertificate().cert, resolve: { [HOST]: '127.0.0.1' } });
-  await assert.rejects(fetchIt(`https://other.lightning.force.com:${port}/x`, { method: 'GET', signal: AbortSignal.timeout(5000) }), /not one of the pinned host names/);
+  await assert.rejects(
+    fetchIt(`https://other.lightning.force.com:${port}/x`, { method: 'GET', signal: AbortSignal.timeout(5000) }),
+    /not one of the pinned host names/,
+  );
   await assert.rejects(fetchIt(`http://${HOST}:${port}/x`, { method: 'GET' }), /https only/);
   await assert.rejects(fetchIt(`https://${HOST}:${port}/slow`, { method: 'GET', signal: AbortSignal.timeout(200) }), (e: Error) => e.name === 'AbortError');
   assert.throws(() => pinnedFetch({ ca: 'x', resolve: { [HOST]: 'localhost' } }), /must map to an IP address/);

@@ -26,7 +26,11 @@ export function pinnedFetch(options: PinnedFetchOptions): FetchLike {
   const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
     const address = pinned.get(hostname.toLowerCase());
     if (address === undefined) {
-      callback(Object.assign(new Error(`pinnedFetch: ${hostname} is not one of the pinned host names (${[...pinned.keys()].join(', ')})`), { code: 'ENOTFOUND' }), '', 4);
+      callback(
+        Object.assign(new Error(`pinnedFetch: ${hostname} is not one of the pinned host names (${[...pinned.keys()].join(', ')})`), { code: 'ENOTFOUND' }),
+        '',
+        4,
+      );
       return;
     }
     const family = address.includes(':') ? 6 : 4;
@@ -35,32 +39,33 @@ export function pinnedFetch(options: PinnedFetchOptions): FetchLike {
     else callback(null, address, family);
   };
   const agent = new Agent({ ca: options.ca, ...(pinned.size > 0 ? { lookup } : {}) });
-  return (url, init) => new Promise<Response>((resolvePromise, reject) => {
-    const target = new URL(url);
-    if (target.protocol !== 'https:') {
-      reject(new TypeError(`pinnedFetch speaks https only, not ${target.protocol} (${url})`));
-      return;
-    }
-    const headers = Object.fromEntries(new Headers(init.headers).entries());
-    const req = request(target, { method: init.method ?? 'GET', headers, agent, ...(init.signal ? { signal: init.signal } : {}) }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('aborted', () => reject(new Error('the answer broke off')));
-      res.on('end', () => {
-        const status = res.statusCode ?? 502;
-        const answerHeaders = new Headers();
-        for (const [name, value] of Object.entries(res.headers)) {
-          for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) answerHeaders.append(name, v);
-        }
-        // A Response may not carry a body with these statuses.
-        const body = [101, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks);
-        resolvePromise(new Response(body, { status, headers: answerHeaders }));
+  return (url, init) =>
+    new Promise<Response>((resolvePromise, reject) => {
+      const target = new URL(url);
+      if (target.protocol !== 'https:') {
+        reject(new TypeError(`pinnedFetch speaks https only, not ${target.protocol} (${url})`));
+        return;
+      }
+      const headers = Object.fromEntries(new Headers(init.headers).entries());
+      const req = request(target, { method: init.method ?? 'GET', headers, agent, ...(init.signal ? { signal: init.signal } : {}) }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('aborted', () => reject(new Error('the answer broke off')));
+        res.on('end', () => {
+          const status = res.statusCode ?? 502;
+          const answerHeaders = new Headers();
+          for (const [name, value] of Object.entries(res.headers)) {
+            for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) answerHeaders.append(name, v);
+          }
+          // A Response may not carry a body with these statuses.
+          const body = [101, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks);
+          resolvePromise(new Response(body, { status, headers: answerHeaders }));
+        });
       });
+      req.on('error', reject);
+      if (typeof init.body === 'string' || init.body instanceof Uint8Array) req.end(init.body);
+      else if (init.body === undefined || init.body === null) req.end();
+      else reject(new TypeError('pinnedFetch sends string or byte bodies only'));
     });
-    req.on('error', reject);
-    if (typeof init.body === 'string' || init.body instanceof Uint8Array) req.end(init.body);
-    else if (init.body === undefined || init.body === null) req.end();
-    else reject(new TypeError('pinnedFetch sends string or byte bodies only'));
-  });
 }

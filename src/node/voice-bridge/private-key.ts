@@ -43,11 +43,17 @@ export function loadPrivateKey(source: KeySource): KeyObject {
 /** Parses a PEM private key and checks it is RSA of at least MIN_RSA_BITS bits. */
 export function parsePrivateKey(pem: string, where: string): KeyObject {
   if (!/-----BEGIN (?:RSA |ENCRYPTED )?PRIVATE KEY-----/.test(pem)) {
-    const what = /-----BEGIN CERTIFICATE-----/.test(pem) ? 'a certificate' : /-----BEGIN (?:RSA )?PUBLIC KEY-----/.test(pem) ? 'a public key' : 'no PEM private key';
+    const what = /-----BEGIN CERTIFICATE-----/.test(pem)
+      ? 'a certificate'
+      : /-----BEGIN (?:RSA )?PUBLIC KEY-----/.test(pem)
+        ? 'a public key'
+        : 'no PEM private key';
     throw new KeyError(`${where} holds ${what}, not a private key (expected "-----BEGIN PRIVATE KEY-----" or "-----BEGIN RSA PRIVATE KEY-----")`);
   }
   if (/-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(pem)) {
-    throw new KeyError(`${where} holds an encrypted private key; the bridge needs it unencrypted (openssl pkey -in key.pem -out plain.pem), kept readable by its user only`);
+    throw new KeyError(
+      `${where} holds an encrypted private key; the bridge needs it unencrypted (openssl pkey -in key.pem -out plain.pem), kept readable by its user only`,
+    );
   }
   let key: KeyObject;
   try {
@@ -56,7 +62,9 @@ export function parsePrivateKey(pem: string, where: string): KeyObject {
     throw new KeyError(`${where} is not a readable PEM private key: ${(e as Error).message}`);
   }
   if (key.asymmetricKeyType !== 'rsa') {
-    throw new KeyError(`${where} holds a ${key.asymmetricKeyType ?? 'non-RSA'} key; the Telephony Integration REST API signs with RS256, which needs an RSA key`);
+    throw new KeyError(
+      `${where} holds a ${key.asymmetricKeyType ?? 'non-RSA'} key; the Telephony Integration REST API signs with RS256, which needs an RSA key`,
+    );
   }
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < MIN_RSA_BITS) throw new KeyError(`${where} holds a ${bits}-bit RSA key; use ${MIN_RSA_BITS} bits or more`);

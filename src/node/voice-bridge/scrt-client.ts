@@ -63,8 +63,14 @@ export interface UpdateVoiceCall {
 
 /** The optional fields of an update, in the order they are sent. */
 const UPDATE_FIELDS = [
-  'disconnectReason', 'recordingLocation', 'totalRecordingDuration', 'acceptTime',
-  'numberOfHolds', 'totalHoldDuration', 'longestHoldDuration', 'agentInteractionDuration',
+  'disconnectReason',
+  'recordingLocation',
+  'totalRecordingDuration',
+  'acceptTime',
+  'numberOfHolds',
+  'totalHoldDuration',
+  'longestHoldDuration',
+  'agentInteractionDuration',
 ] as const satisfies readonly (keyof UpdateVoiceCall)[];
 
 /** A failed exchange with Salesforce: its status (or 502/504 for no answer) and message. */
@@ -93,7 +99,8 @@ export class ScrtClient {
   constructor(private readonly options: ScrtClientOptions) {
     this.base = apiBase(options.scrtUrl);
     if (!ORG_ID.test(options.orgId)) throw new Error(`org id "${options.orgId}" is not a Salesforce org id (00D followed by 12 or 15 letters and digits)`);
-    if (!/^\w+$/.test(options.callCenter)) throw new Error(`call center API name "${options.callCenter}" must be letters, digits and underscores (its internal name)`);
+    if (!/^\w+$/.test(options.callCenter))
+      throw new Error(`call center API name "${options.callCenter}" must be letters, digits and underscores (its internal name)`);
     if (options.providerName.trim() === '') throw new Error('the telephony provider name (Telephony-Provider-Name) must not be empty');
     this.timeoutMs = positive('timeoutMs', options.timeoutMs ?? 1000);
     this.attempts = positive('attempts', options.attempts ?? 3);
@@ -140,13 +147,25 @@ export class ScrtClient {
       if (attempt > 1) await sleep(this.backoffMs * 2 ** (attempt - 2));
       const outcome = await this.once(method, url, body, attempt);
       if (!(outcome instanceof ScrtError)) {
-        this.options.logger.log('info', 'voice-bridge: Salesforce answered', { method, path: pathForLog(path), vendorCallKey, attempts: attempt, ms: this.now() - started });
+        this.options.logger.log('info', 'voice-bridge: Salesforce answered', {
+          method,
+          path: pathForLog(path),
+          vendorCallKey,
+          attempts: attempt,
+          ms: this.now() - started,
+        });
         return outcome;
       }
       last = outcome;
       const retryable = outcome.upstreamStatus === undefined || outcome.upstreamStatus === 429 || outcome.upstreamStatus >= 500;
       this.options.logger.log(retryable && attempt < this.attempts ? 'warn' : 'error', 'voice-bridge: Salesforce request failed', {
-        method, path: pathForLog(path), vendorCallKey, attempt, status: outcome.upstreamStatus, timedOut: outcome.timedOut, error: outcome.message,
+        method,
+        path: pathForLog(path),
+        vendorCallKey,
+        attempt,
+        status: outcome.upstreamStatus,
+        timedOut: outcome.timedOut,
+        error: outcome.message,
       });
       if (!retryable) break;
     }
@@ -172,7 +191,9 @@ export class ScrtClient {
     } catch (e) {
       const timedOut = (e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError';
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      const detail = timedOut ? `no answer within ${this.timeoutMs} ms` : `${cause?.code ?? (e as Error).message}${cause?.message ? ` (${cause.message})` : ''}`;
+      const detail = timedOut
+        ? `no answer within ${this.timeoutMs} ms`
+        : `${cause?.code ?? (e as Error).message}${cause?.message ? ` (${cause.message})` : ''}`;
       return new ScrtError(undefined, `${method} ${url}: ${detail}`, attempt, timedOut);
     }
     let text: string;

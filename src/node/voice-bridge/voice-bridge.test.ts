@@ -27,8 +27,15 @@ const logger: Logger = { log: (level, message, data) => logLines.push(JSON.strin
 
 async function bridgeWith(options: { timeoutMs?: number; attempts?: number; token?: string } = {}): Promise<VoiceBridge> {
   const client = new ScrtClient({
-    scrtUrl: scrt.url, orgId: ORG, callCenter: CENTER, providerName: PROVIDER, key, logger,
-    timeoutMs: options.timeoutMs ?? 2000, attempts: options.attempts ?? 3, backoffMs: 20,
+    scrtUrl: scrt.url,
+    orgId: ORG,
+    callCenter: CENTER,
+    providerName: PROVIDER,
+    key,
+    logger,
+    timeoutMs: options.timeoutMs ?? 2000,
+    attempts: options.attempts ?? 3,
+    backoffMs: 20,
   });
   return startVoiceBridge({ client, port: 0, logger, ...(options.token ? { token: options.token } : {}) });
 }
@@ -39,7 +46,7 @@ async function post(bridge: VoiceBridge, path: string, body: unknown, token?: st
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
   });
-  return { status: res.status, body: await res.json() as Record<string, unknown> };
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 /** A loopback port nobody listens on. */
@@ -93,7 +100,10 @@ describe('voice bridge: create and close a VoiceCall', () => {
       // A token signed by another key is refused by the same verification.
       const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
       const stranger = new ScrtClient({ scrtUrl: scrt.url, orgId: ORG, callCenter: CENTER, providerName: PROVIDER, key: other, logger, attempts: 1 });
-      await assert.rejects(stranger.createVoiceCall({ vendorCallKey: 'x', from: 'a', to: 'b', startTime: new Date().toISOString(), initiationMethod: 'Inbound' }), (e: Error & { upstreamStatus?: number }) => e.upstreamStatus === 401 && /signature/i.test(e.message));
+      await assert.rejects(
+        stranger.createVoiceCall({ vendorCallKey: 'x', from: 'a', to: 'b', startTime: new Date().toISOString(), initiationMethod: 'Inbound' }),
+        (e: Error & { upstreamStatus?: number }) => e.upstreamStatus === 401 && /signature/i.test(e.message),
+      );
     } finally {
       await bridge.close();
     }
@@ -104,8 +114,11 @@ describe('voice bridge: create and close a VoiceCall', () => {
     try {
       const from = scrt.requests.length;
       const res = await post(bridge, '/v1/calls', {
-        vendorCallKey: 'abc123@10.0.0.1', from: 'sip:+15550100@carrier', to: '+15550199',
-        startTime: '2026-12-07T02:00:00+01:00', callAttributes: { IVR_Choice__c: 'billing', Language__c: 'fr' },
+        vendorCallKey: 'abc123@10.0.0.1',
+        from: 'sip:+15550100@carrier',
+        to: '+15550199',
+        startTime: '2026-12-07T02:00:00+01:00',
+        callAttributes: { IVR_Choice__c: 'billing', Language__c: 'fr' },
       });
       assert.equal(res.status, 200);
       const stored = scrt.calls.get('abc123@10.0.0.1');
@@ -126,7 +139,18 @@ describe('voice bridge: create and close a VoiceCall', () => {
       });
       // A transfer names its parent; the start time defaults to now.
       const t0 = Date.now();
-      assert.equal((await post(bridge, '/v1/calls', { vendorCallKey: 'xfer-1', from: '+1', to: '2001', initiationMethod: 'Transfer', parentVendorCallKey: 'abc123@10.0.0.1' })).status, 200);
+      assert.equal(
+        (
+          await post(bridge, '/v1/calls', {
+            vendorCallKey: 'xfer-1',
+            from: '+1',
+            to: '2001',
+            initiationMethod: 'Transfer',
+            parentVendorCallKey: 'abc123@10.0.0.1',
+          })
+        ).status,
+        200,
+      );
       const xfer = scrt.requests.at(-1)?.body as Record<string, unknown>;
       assert.equal(xfer.initiationMethod, 'Transfer');
       assert.equal(xfer.parentVoiceCallId, 'abc123@10.0.0.1');
@@ -143,14 +167,21 @@ describe('voice bridge: create and close a VoiceCall', () => {
     try {
       await post(bridge, '/v1/calls', { vendorCallKey: 'end-1@h', from: '+1', to: '+2' });
       const res = await post(bridge, `/v1/calls/${encodeURIComponent('end-1@h')}/end`, {
-        endTime: '2026-12-07T02:05:00Z', disconnectReason: 'CUSTOMER_DISCONNECT',
-        recordingLocation: 'https://rec.example/end-1.wav', totalRecordingDuration: 42,
+        endTime: '2026-12-07T02:05:00Z',
+        disconnectReason: 'CUSTOMER_DISCONNECT',
+        recordingLocation: 'https://rec.example/end-1.wav',
+        totalRecordingDuration: 42,
       });
       assert.deepEqual(res, { status: 200, body: { ok: true } });
       const sent = scrt.requests.at(-1);
       assert.equal(sent?.method, 'PATCH');
       assert.equal(sent?.path, '/telephony/v1/voiceCalls/end-1%40h');
-      assert.deepEqual(sent?.body, { endTime: '2026-12-07T02:05:00.000Z', disconnectReason: 'CUSTOMER_DISCONNECT', recordingLocation: 'https://rec.example/end-1.wav', totalRecordingDuration: 42 });
+      assert.deepEqual(sent?.body, {
+        endTime: '2026-12-07T02:05:00.000Z',
+        disconnectReason: 'CUSTOMER_DISCONNECT',
+        recordingLocation: 'https://rec.example/end-1.wav',
+        totalRecordingDuration: 42,
+      });
       assert.deepEqual(scrt.calls.get('end-1@h')?.updates, [sent?.body]);
       // Without a body: only the end time, now.
       await post(bridge, '/v1/calls/end-1%40h/end', {});
@@ -165,19 +196,34 @@ describe('voice bridge: create and close a VoiceCall', () => {
     try {
       await post(bridge, '/v1/calls', { vendorCallKey: 'holds-1', from: '+1', to: '+2' });
       const res = await post(bridge, '/v1/calls/holds-1/end', {
-        endTime: '2026-12-07T02:10:00Z', disconnectReason: 'TRANSFER', acceptTime: '2026-12-07T03:00:05+01:00',
-        numberOfHolds: 2, totalHoldDuration: 47, longestHoldDuration: 30, agentInteractionDuration: 248,
+        endTime: '2026-12-07T02:10:00Z',
+        disconnectReason: 'TRANSFER',
+        acceptTime: '2026-12-07T03:00:05+01:00',
+        numberOfHolds: 2,
+        totalHoldDuration: 47,
+        longestHoldDuration: 30,
+        agentInteractionDuration: 248,
       });
       assert.deepEqual(res, { status: 200, body: { ok: true } });
-      assert.deepEqual(scrt.calls.get('holds-1')?.updates, [{
-        endTime: '2026-12-07T02:10:00.000Z', disconnectReason: 'TRANSFER', acceptTime: '2026-12-07T02:00:05.000Z',
-        numberOfHolds: 2, totalHoldDuration: 47, longestHoldDuration: 30, agentInteractionDuration: 248,
-      }]);
+      assert.deepEqual(scrt.calls.get('holds-1')?.updates, [
+        {
+          endTime: '2026-12-07T02:10:00.000Z',
+          disconnectReason: 'TRANSFER',
+          acceptTime: '2026-12-07T02:00:05.000Z',
+          numberOfHolds: 2,
+          totalHoldDuration: 47,
+          longestHoldDuration: 30,
+          agentInteractionDuration: 248,
+        },
+      ]);
       // A call without holds: zeros are values, sent as such.
       await post(bridge, '/v1/calls', { vendorCallKey: 'holds-2', from: '+1', to: '+2' });
       await post(bridge, '/v1/calls/holds-2/end', { numberOfHolds: 0, totalHoldDuration: 0, longestHoldDuration: 0, agentInteractionDuration: 12 });
       const sent = scrt.calls.get('holds-2')?.updates[0];
-      assert.deepEqual([sent?.numberOfHolds, sent?.totalHoldDuration, sent?.longestHoldDuration, sent?.agentInteractionDuration, sent?.acceptTime], [0, 0, 0, 12, undefined]);
+      assert.deepEqual(
+        [sent?.numberOfHolds, sent?.totalHoldDuration, sent?.longestHoldDuration, sent?.agentInteractionDuration, sent?.acceptTime],
+        [0, 0, 0, 12, undefined],
+      );
     } finally {
       await bridge.close();
     }
@@ -209,7 +255,10 @@ describe('voice bridge: create and close a VoiceCall', () => {
       const ended = await post(bridge, '/v1/calls/race-1/end', { disconnectReason: 'CUSTOMER_ABANDONED' });
       assert.deepEqual(ended, { status: 200, body: { ok: true } });
       assert.equal((await created).status, 200);
-      assert.deepEqual(scrt.calls.get('race-1')?.updates.map((u) => u.disconnectReason), ['CUSTOMER_ABANDONED']);
+      assert.deepEqual(
+        scrt.calls.get('race-1')?.updates.map((u) => u.disconnectReason),
+        ['CUSTOMER_ABANDONED'],
+      );
     } finally {
       await bridge.close();
     }
@@ -234,7 +283,16 @@ describe('voice bridge: create and close a VoiceCall', () => {
       await bridge.close();
     }
     const closed = await freePort();
-    const deadClient = new ScrtClient({ scrtUrl: `http://127.0.0.1:${closed}`, orgId: ORG, callCenter: CENTER, providerName: PROVIDER, key, logger, attempts: 2, backoffMs: 10 });
+    const deadClient = new ScrtClient({
+      scrtUrl: `http://127.0.0.1:${closed}`,
+      orgId: ORG,
+      callCenter: CENTER,
+      providerName: PROVIDER,
+      key,
+      logger,
+      attempts: 2,
+      backoffMs: 10,
+    });
     const dead = await startVoiceBridge({ client: deadClient, port: 0, logger });
     try {
       const res = await post(dead, '/v1/calls', { vendorCallKey: 'dead-1', from: '+1', to: '+2' });
@@ -330,7 +388,10 @@ describe('voice bridge: the private key', () => {
   it('names the file or variable when the key is missing or not an RSA private key of 2048+ bits', () => {
     assert.throws(() => loadPrivateKey({ env: {} }), /no private key: pass --key FILE or set SWITCHBOARD_VOICE_KEY/);
     assert.throws(() => loadPrivateKey({ file: join(dir, 'nope.pem') }), new RegExp(`cannot read the private key file ${join(dir, 'nope.pem')}`));
-    assert.throws(() => loadPrivateKey({ file: join(dir, 'voice-bridge-cert.pem') }), /the file .*voice-bridge-cert\.pem holds a certificate, not a private key/);
+    assert.throws(
+      () => loadPrivateKey({ file: join(dir, 'voice-bridge-cert.pem') }),
+      /the file .*voice-bridge-cert\.pem holds a certificate, not a private key/,
+    );
     const write = (name: string, text: string): string => {
       const p = join(dir, name);
       writeFileSync(p, text);
@@ -339,10 +400,16 @@ describe('voice bridge: the private key', () => {
     const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
     assert.throws(() => loadPrivateKey({ file: write('ec.pem', ec) }), /holds a ec key; the Telephony Integration REST API signs with RS256/);
     const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'pem', type: 'pkcs1' }).toString();
-    assert.throws(() => loadPrivateKey({ env: { [KEY_ENV]: small } }), /the environment variable SWITCHBOARD_VOICE_KEY holds a 1024-bit RSA key; use 2048 bits or more/);
+    assert.throws(
+      () => loadPrivateKey({ env: { [KEY_ENV]: small } }),
+      /the environment variable SWITCHBOARD_VOICE_KEY holds a 1024-bit RSA key; use 2048 bits or more/,
+    );
     const pub = createPublicKey(certificate).export({ format: 'pem', type: 'spki' }).toString();
     assert.throws(() => loadPrivateKey({ env: { [KEY_ENV]: pub } }), /holds a public key, not a private key/);
-    assert.throws(() => loadPrivateKey({ env: { [KEY_ENV]: '-----BEGIN PRIVATE KEY-----\nnot base64\n-----END PRIVATE KEY-----' } }), /is not a readable PEM private key/);
+    assert.throws(
+      () => loadPrivateKey({ env: { [KEY_ENV]: '-----BEGIN PRIVATE KEY-----\nnot base64\n-----END PRIVATE KEY-----' } }),
+      /is not a readable PEM private key/,
+    );
   });
 
   it('takes the SCRT URL with or without /telephony/v1 and refuses other shapes', () => {
@@ -350,6 +417,9 @@ describe('voice bridge: the private key', () => {
     assert.equal(apiBase('http://127.0.0.1:4000/telephony/v1/'), 'http://127.0.0.1:4000/telephony/v1');
     assert.throws(() => apiBase('acme.my.salesforce-scrt.com'), /is not a URL/);
     assert.throws(() => apiBase('ftp://x'), /must be https/);
-    assert.throws(() => new ScrtClient({ scrtUrl: 'https://x', orgId: '005xx', callCenter: CENTER, providerName: 'P', key, logger }), /not a Salesforce org id/);
+    assert.throws(
+      () => new ScrtClient({ scrtUrl: 'https://x', orgId: '005xx', callCenter: CENTER, providerName: 'P', key, logger }),
+      /not a Salesforce org id/,
+    );
   });
 });

@@ -1,4 +1,3 @@
- 
 // The fake phone system behaves like a phone system: these tests hold it to the TelephonyPort contract.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -132,7 +131,17 @@ describe('FakePhoneSystem: inbound calls', () => {
     assert.equal(a.offers.length, 1);
     assert.equal(a.named('incoming').length, 0, 'not synchronous');
     await a.phone.settle();
-    assert.deepEqual(a.named('incoming'), [[{ callId: far.callId, remote: { number: '+14155550134', displayName: 'Alice' }, attachedData: { caseNumber: '42' }, internal: false, dialed: '+18005550100' }]]);
+    assert.deepEqual(a.named('incoming'), [
+      [
+        {
+          callId: far.callId,
+          remote: { number: '+14155550134', displayName: 'Alice' },
+          attachedData: { caseNumber: '42' },
+          internal: false,
+          dialed: '+18005550100',
+        },
+      ],
+    ]);
     await a.cmd(() => a.t.answer(far.callId));
     assert.equal(await far.answeredPromise, true);
     await a.phone.settle();
@@ -167,7 +176,15 @@ describe('FakePhoneSystem: inbound calls', () => {
     remote.hangup();
     await a.cmd(() => a.t.hangup(local.callId));
     await a.phone.settle();
-    assert.deepEqual(a.named('ended').map((e) => [e[0], e[1]]), [[missed.callId, 'missed'], [declined.callId, 'declined'], [remote.callId, 'remote-hangup'], [local.callId, 'local-hangup']]);
+    assert.deepEqual(
+      a.named('ended').map((e) => [e[0], e[1]]),
+      [
+        [missed.callId, 'missed'],
+        [declined.callId, 'declined'],
+        [remote.callId, 'remote-hangup'],
+        [local.callId, 'local-hangup'],
+      ],
+    );
     assert.deepEqual([missed.sipCode, declined.sipCode], [487, 603]);
     assert.deepEqual(a.reentered, []);
   });
@@ -202,7 +219,10 @@ describe('FakePhoneSystem: outbound calls', () => {
       await a.phone.settle();
       assert.equal(a.named('progress').length, rings ? 1 : 0);
       assert.equal(a.named('established').length, end ? 0 : 1);
-      assert.deepEqual(a.named('ended').map((e) => [e[0], e[1]]), end ? [[result.callId, end]] : []);
+      assert.deepEqual(
+        a.named('ended').map((e) => [e[0], e[1]]),
+        end ? [[result.callId, end]] : [],
+      );
       if (end) assert.match(String(a.named('ended')[0]?.[2]), new RegExp(`^${sip} `));
       assert.equal(a.phone.farEnd(result.callId).sipCode, sip);
       assert.deepEqual(a.phone.farEnd(result.callId).attachedData, { recordId: '003' });
@@ -212,7 +232,15 @@ describe('FakePhoneSystem: outbound calls', () => {
   it('manual far end: rings until answered or rejected; reject codes map to reasons', async () => {
     const a = await agent();
     a.phone.defaultFarEnd = 'manual';
-    const codes: [number, EndReason][] = [[486, 'busy'], [600, 'busy'], [480, 'no-answer'], [408, 'no-answer'], [404, 'not-found'], [503, 'failed'], [603, 'rejected']];
+    const codes: [number, EndReason][] = [
+      [486, 'busy'],
+      [600, 'busy'],
+      [480, 'no-answer'],
+      [408, 'no-answer'],
+      [404, 'not-found'],
+      [503, 'failed'],
+      [603, 'rejected'],
+    ];
     for (const [code, reason] of codes) {
       const { callId } = await a.t.dial({ target: '+15550000' });
       await a.phone.settle();
@@ -265,7 +293,12 @@ describe('FakePhoneSystem: in-call features', () => {
     a.far.hold();
     a.far.resume();
     await a.phone.settle();
-    assert.deepEqual(a.named('held'), [[a.far.callId, true], [a.far.callId, false], [a.far.callId, true], [a.far.callId, false]]);
+    assert.deepEqual(a.named('held'), [
+      [a.far.callId, true],
+      [a.far.callId, false],
+      [a.far.callId, true],
+      [a.far.callId, false],
+    ]);
     a.phone.failNext('hold');
     await assert.rejects(a.t.hold(a.far.callId), rejectsCode('SB20005'));
     assert.deepEqual(a.reentered, []);
@@ -285,12 +318,21 @@ describe('FakePhoneSystem: in-call features', () => {
     const a = await talking();
     await a.cmd(() => a.t.blindTransfer(a.far.callId, '1002'));
     await a.phone.settle();
-    assert.deepEqual(a.named('transfer').map((e) => e[1]), ['trying', 'ringing', 'succeeded']);
-    assert.deepEqual(a.named('ended').map((e) => e[1]), ['transferred']);
+    assert.deepEqual(
+      a.named('transfer').map((e) => e[1]),
+      ['trying', 'ringing', 'succeeded'],
+    );
+    assert.deepEqual(
+      a.named('ended').map((e) => e[1]),
+      ['transferred'],
+    );
     assert.equal(a.far.transferredTo, '1002');
   });
 
-  for (const [behaviour, detail] of [['busy', '486 Busy Here'], ['no-answer', '480 Temporarily Unavailable']] as const) {
+  for (const [behaviour, detail] of [
+    ['busy', '486 Busy Here'],
+    ['no-answer', '480 Temporarily Unavailable'],
+  ] as const) {
     it(`blind transfer to a ${behaviour} target fails and leaves the call held`, async () => {
       const a = await talking();
       a.phone.setFarEnd('1002', behaviour);
@@ -311,7 +353,13 @@ describe('FakePhoneSystem: in-call features', () => {
     assert.equal(a.phone.farEnd(c.callId).status, 'active');
     await a.cmd(() => a.t.completeTransfer(a.far.callId, c.callId));
     await a.phone.settle();
-    assert.deepEqual(a.named('ended').map((e) => [e[0], e[1]]), [[a.far.callId, 'transferred'], [c.callId, 'transferred']]);
+    assert.deepEqual(
+      a.named('ended').map((e) => [e[0], e[1]]),
+      [
+        [a.far.callId, 'transferred'],
+        [c.callId, 'transferred'],
+      ],
+    );
     assert.deepEqual(a.reentered, []);
   });
 
@@ -340,7 +388,10 @@ describe('FakePhoneSystem: in-call features', () => {
     const bob = a.phone.createTelephony();
     await a.t.watchLines(['1002', '2000']);
     await a.phone.settle();
-    assert.deepEqual(a.named('lineState'), [['1002', 'offline'], ['2000', 'unknown']]);
+    assert.deepEqual(a.named('lineState'), [
+      ['1002', 'offline'],
+      ['2000', 'unknown'],
+    ]);
     await bob.register({ username: '1002', password: 'pw2' });
     const far = a.phone.callAgent({ from: '+1', to: '1002' });
     await a.phone.settle();
@@ -349,7 +400,13 @@ describe('FakePhoneSystem: in-call features', () => {
     a.phone.setLineState('2000', 'busy');
     a.phone.setLineState('3000', 'busy');
     await a.phone.settle();
-    assert.deepEqual(a.named('lineState').slice(2), [['1002', 'idle'], ['1002', 'ringing'], ['1002', 'busy'], ['1002', 'idle'], ['2000', 'busy']]);
+    assert.deepEqual(a.named('lineState').slice(2), [
+      ['1002', 'idle'],
+      ['1002', 'ringing'],
+      ['1002', 'busy'],
+      ['1002', 'idle'],
+      ['2000', 'busy'],
+    ]);
   });
 
   it('commands on unknown or finished calls fail with SB20006', async () => {
@@ -375,15 +432,47 @@ describe('FakePhoneSystem: every announced call ends exactly once', () => {
       const f = live[rand(Math.max(1, live.length))];
       const ignore = () => {};
       switch (rand(9)) {
-        case 0: fars.push(a.phone.callAgent({ from: `+1555${step}` })); break;
-        case 1: await a.t.dial({ target: `+1666${step}` }).then((r) => fars.push(a.phone.farEnd(r.callId)), ignore); break;
-        case 2: if (f) await a.t.answer(f.callId).catch(ignore); break;
-        case 3: if (f) await a.t.hangup(f.callId).catch(ignore); break;
-        case 4: if (f) { try { f.hangup(); } catch { /* not in a state to */ } } break;
-        case 5: if (f) { try { if (f.direction === 'outbound') f.answer(); else f.cancel(); } catch { /* not in a state to */ } } break;
-        case 6: if (f) await a.t.hold(f.callId).catch(ignore); break;
-        case 7: if (f) await a.t.blindTransfer(f.callId, rand(2) ? '1002' : '+1777').catch(ignore); break;
-        case 8: if (f && rand(2)) a.phone.dropConnection({ endCalls: rand(2) === 0 }); else a.phone.restoreConnection(); break;
+        case 0:
+          fars.push(a.phone.callAgent({ from: `+1555${step}` }));
+          break;
+        case 1:
+          await a.t.dial({ target: `+1666${step}` }).then((r) => fars.push(a.phone.farEnd(r.callId)), ignore);
+          break;
+        case 2:
+          if (f) await a.t.answer(f.callId).catch(ignore);
+          break;
+        case 3:
+          if (f) await a.t.hangup(f.callId).catch(ignore);
+          break;
+        case 4:
+          if (f) {
+            try {
+              f.hangup();
+            } catch {
+              /* not in a state to */
+            }
+          }
+          break;
+        case 5:
+          if (f) {
+            try {
+              if (f.direction === 'outbound') f.answer();
+              else f.cancel();
+            } catch {
+              /* not in a state to */
+            }
+          }
+          break;
+        case 6:
+          if (f) await a.t.hold(f.callId).catch(ignore);
+          break;
+        case 7:
+          if (f) await a.t.blindTransfer(f.callId, rand(2) ? '1002' : '+1777').catch(ignore);
+          break;
+        case 8:
+          if (f && rand(2)) a.phone.dropConnection({ endCalls: rand(2) === 0 });
+          else a.phone.restoreConnection();
+          break;
       }
       if (step % 10 === 0) await a.phone.settle();
     }
@@ -395,7 +484,10 @@ describe('FakePhoneSystem: every announced call ends exactly once', () => {
       else if (f.status === 'active') f.hangup();
     }
     await a.phone.settle();
-    const announced = new Set([...a.named('incoming').map((e) => (e[0] as IncomingCall).callId), ...fars.filter((f) => f.direction === 'outbound').map((f) => f.callId)]);
+    const announced = new Set([
+      ...a.named('incoming').map((e) => (e[0] as IncomingCall).callId),
+      ...fars.filter((f) => f.direction === 'outbound').map((f) => f.callId),
+    ]);
     const ended = a.named('ended').map((e) => e[0] as string);
     assert.ok(announced.size > 50, `only ${announced.size} calls announced`);
     assert.deepEqual([...ended].sort(), [...announced].sort(), 'each announced call ends once, and nothing else ends');

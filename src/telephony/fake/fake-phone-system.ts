@@ -15,7 +15,16 @@
 import { SwitchboardError } from '../../core/index.ts';
 import { declineStatus } from '../sip/sip-outcomes.ts';
 import type {
-  AttachedData, DeclineOptions, DialResult, EndReason, ErrorCode, IncomingCall, LineState, Party, PresenceStatus, SipCredentials,
+  AttachedData,
+  DeclineOptions,
+  DialResult,
+  EndReason,
+  ErrorCode,
+  IncomingCall,
+  LineState,
+  Party,
+  PresenceStatus,
+  SipCredentials,
 } from '../../core/index.ts';
 import type { FarEnd, FarEndBehaviour, PhoneCallRecord } from './far-end.ts';
 import type { CallAgentOptions, FakePhoneSystemOptions } from './fake-phone-options.ts';
@@ -113,7 +122,8 @@ export class FakePhoneSystem {
     for (const agent of this.registered.values()) {
       agent.setRegistration({ state: 'reconnecting', attempt: 1, nextAttemptAt: this.now() + 2000, reason });
     }
-    if (options.endCalls) for (const call of this.calls.values()) if (call.status === 'ringing' || call.status === 'active') this.end(call, 'failed', 'transport lost', 503);
+    if (options.endCalls)
+      for (const call of this.calls.values()) if (call.status === 'ringing' || call.status === 'active') this.end(call, 'failed', 'transport lost', 503);
     this.refreshLines();
   }
 
@@ -143,7 +153,11 @@ export class FakePhoneSystem {
    */
   callAgent(options: CallAgentOptions): FarEnd {
     const agent = this.routeTo(options.to);
-    const remote: Party = { number: options.from, ...(options.e164 ? { e164: options.e164 } : {}), ...(options.displayName ? { displayName: options.displayName } : {}) };
+    const remote: Party = {
+      number: options.from,
+      ...(options.e164 ? { e164: options.e164 } : {}),
+      ...(options.displayName ? { displayName: options.displayName } : {}),
+    };
     const call = this.newCall({
       agent: agent?.extension ?? options.to ?? '',
       direction: 'inbound',
@@ -261,7 +275,8 @@ export class FakePhoneSystem {
     const ext = this.requireConnected(telephony);
     this.failures.take(consultationFor ? 'consult' : 'dial');
     const number = target.trim();
-    if (!/^\+?[0-9*#\s().-]+$/.test(number) || !/[0-9]/.test(number)) throw new SwitchboardError('SB20004', `'${target}' is not a number the fake phone system can dial.`);
+    if (!/^\+?[0-9*#\s().-]+$/.test(number) || !/[0-9]/.test(number))
+      throw new SwitchboardError('SB20004', `'${target}' is not a number the fake phone system can dial.`);
     const user = this.registrar.user(number);
     const internal = user !== undefined;
     const remote: Party = { number, ...(user?.displayName ? { displayName: user.displayName } : {}) };
@@ -374,7 +389,12 @@ export class FakePhoneSystem {
     return undefined;
   }
 
-  private agentCall(telephony: FakeTelephony, callId: string, states: readonly PhoneCallRecord['status'][], failable: FailableCommand | undefined): PhoneCallRecord {
+  private agentCall(
+    telephony: FakeTelephony,
+    callId: string,
+    states: readonly PhoneCallRecord['status'][],
+    failable: FailableCommand | undefined,
+  ): PhoneCallRecord {
     const ext = this.requireConnected(telephony);
     const call = this.calls.get(callId);
     if (!call || call.agent !== ext || !call.announced) throw new SwitchboardError('SB20006', `No call '${callId}' on extension ${ext}.`);
@@ -383,7 +403,9 @@ export class FakePhoneSystem {
     return call;
   }
 
-  private newCall(init: Pick<PhoneCallRecord, 'agent' | 'direction' | 'remote' | 'internal' | 'attachedData'> & { dialed?: string; consultationFor?: string }): PhoneCallRecord {
+  private newCall(
+    init: Pick<PhoneCallRecord, 'agent' | 'direction' | 'remote' | 'internal' | 'attachedData'> & { dialed?: string; consultationFor?: string },
+  ): PhoneCallRecord {
     let answered!: (v: boolean) => void;
     let ended!: (r: EndReason) => void;
     const answeredPromise = new Promise<boolean>((r) => (answered = r));
@@ -402,12 +424,15 @@ export class FakePhoneSystem {
       ended,
     };
     this.calls.set(call.id, call);
-    this.handles.set(call.id, makeFarEnd(call, answeredPromise, endedPromise, {
-      end: (reason, detail, sipCode) => this.end(call, reason, detail, sipCode),
-      establish: () => this.establish(call),
-      setFarEndHold: (held) => this.setFarEndHold(call, held),
-      reportQuality: (quality) => this.telephonyOf(call)?.emitSoon('quality', call.id, quality),
-    }));
+    this.handles.set(
+      call.id,
+      makeFarEnd(call, answeredPromise, endedPromise, {
+        end: (reason, detail, sipCode) => this.end(call, reason, detail, sipCode),
+        establish: () => this.establish(call),
+        setFarEndHold: (held) => this.setFarEndHold(call, held),
+        reportQuality: (quality) => this.telephonyOf(call)?.emitSoon('quality', call.id, quality),
+      }),
+    );
     return call;
   }
 
@@ -448,7 +473,8 @@ export class FakePhoneSystem {
     call.ended(reason);
     if (call.announced) this.telephonyOf(call)?.emitSoon('ended', call.id, reason, detail);
     // Calls mixed with this one are no longer mixed with it.
-    for (const other of this.calls.values()) if (other.conferencedWith.includes(call.id)) other.conferencedWith = other.conferencedWith.filter((id) => id !== call.id);
+    for (const other of this.calls.values())
+      if (other.conferencedWith.includes(call.id)) other.conferencedWith = other.conferencedWith.filter((id) => id !== call.id);
     this.refreshLines();
   }
 }

@@ -109,7 +109,8 @@ export class FakeRegistrar {
   async updateCredentials(telephony: FakeTelephony, credentials: SipCredentials): Promise<void> {
     const ext = telephony.extension;
     if (ext === undefined || !this.credentialsOf.has(telephony)) throw new SwitchboardError('SB40001', 'Not registered: sign in first.');
-    if (credentials.username !== ext) throw new SwitchboardError('SB40001', `Registered as ${ext}, not ${credentials.username}: a new address is a new sign-in.`);
+    if (credentials.username !== ext)
+      throw new SwitchboardError('SB40001', `Registered as ${ext}, not ${credentials.username}: a new address is a new sign-in.`);
     this.credentialsOf.set(telephony, credentials);
     if (telephony.registration.state === 'failed') {
       await new Promise<void>((resolve, reject) => this.completeRegistration({ telephony, credentials, resolve, reject }));

@@ -8,7 +8,15 @@
  */
 import { Emitter } from '../../core/index.ts';
 import type {
-  DeclineOptions, DialRequest, DialResult, PresenceStatus, RegistrationState, SipCredentials, TelephonyDelegate, TelephonyEvents, TelephonyPort,
+  DeclineOptions,
+  DialRequest,
+  DialResult,
+  PresenceStatus,
+  RegistrationState,
+  SipCredentials,
+  TelephonyDelegate,
+  TelephonyEvents,
+  TelephonyPort,
 } from '../../core/index.ts';
 import type { FakePhoneSystem } from './fake-phone-system.ts';
 

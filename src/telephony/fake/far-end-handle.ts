@@ -16,15 +16,33 @@ export function makeFarEnd(call: PhoneCallRecord, answeredPromise: Promise<boole
   return {
     callId: call.id,
     direction: call.direction,
-    get status() { return call.status; },
-    get sipCode() { return call.sipCode; },
-    get endReason() { return call.endReason; },
-    get dtmf() { return call.dtmf; },
-    get muted() { return call.muted; },
-    get held() { return call.heldByAgent || call.heldByFarEnd; },
-    get conferencedWith() { return call.conferencedWith; },
-    get transferredTo() { return call.transferredTo; },
-    get consultationFor() { return call.consultationFor; },
+    get status() {
+      return call.status;
+    },
+    get sipCode() {
+      return call.sipCode;
+    },
+    get endReason() {
+      return call.endReason;
+    },
+    get dtmf() {
+      return call.dtmf;
+    },
+    get muted() {
+      return call.muted;
+    },
+    get held() {
+      return call.heldByAgent || call.heldByFarEnd;
+    },
+    get conferencedWith() {
+      return call.conferencedWith;
+    },
+    get transferredTo() {
+      return call.transferredTo;
+    },
+    get consultationFor() {
+      return call.consultationFor;
+    },
     attachedData: call.attachedData,
     answeredPromise,
     endedPromise,

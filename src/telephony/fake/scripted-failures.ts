@@ -4,12 +4,34 @@ import type { ErrorCode } from '../../core/index.ts';
 
 /** Commands a test can make fail once with `failNext`. */
 export type FailableCommand =
-  | 'dial' | 'answer' | 'decline' | 'hangup' | 'hold' | 'resume' | 'setMuted' | 'sendDtmf'
-  | 'blindTransfer' | 'consult' | 'completeTransfer' | 'conference' | 'publishPresence';
+  | 'dial'
+  | 'answer'
+  | 'decline'
+  | 'hangup'
+  | 'hold'
+  | 'resume'
+  | 'setMuted'
+  | 'sendDtmf'
+  | 'blindTransfer'
+  | 'consult'
+  | 'completeTransfer'
+  | 'conference'
+  | 'publishPresence';
 
 const DEFAULT_FAILURE: Record<FailableCommand, ErrorCode> = {
-  dial: 'SB20004', consult: 'SB20004', answer: 'SB20005', decline: 'SB20005', hangup: 'SB20005', hold: 'SB20005', resume: 'SB20005',
-  setMuted: 'SB20005', sendDtmf: 'SB20005', blindTransfer: 'SB20005', completeTransfer: 'SB20005', conference: 'SB20005', publishPresence: 'SB20005',
+  dial: 'SB20004',
+  consult: 'SB20004',
+  answer: 'SB20005',
+  decline: 'SB20005',
+  hangup: 'SB20005',
+  hold: 'SB20005',
+  resume: 'SB20005',
+  setMuted: 'SB20005',
+  sendDtmf: 'SB20005',
+  blindTransfer: 'SB20005',
+  completeTransfer: 'SB20005',
+  conference: 'SB20005',
+  publishPresence: 'SB20005',
 };
 
 export class ScriptedFailures {

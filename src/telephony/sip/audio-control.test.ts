@@ -24,13 +24,19 @@ class FakeAudioElement {
   paused = true;
   sinkId = '';
   static made: FakeAudioElement[] = [];
-  constructor() { FakeAudioElement.made.push(this); }
+  constructor() {
+    FakeAudioElement.made.push(this);
+  }
   async setSinkId(id: string): Promise<void> {
     if (!SINKS.has(id)) throw Object.assign(new Error('Requested device not found'), { name: 'NotFoundError' });
     this.sinkId = id;
   }
-  async play(): Promise<void> { this.paused = false; }
-  pause(): void { this.paused = true; }
+  async play(): Promise<void> {
+    this.paused = false;
+  }
+  pause(): void {
+    this.paused = true;
+  }
 }
 
 const asked: unknown[] = [];
@@ -123,12 +129,25 @@ test('warm-up makes the ringer AudioContext once, while idle; the ring reuses it
     state: 'running' | 'suspended' | 'closed' = 'running';
     currentTime = 0;
     destinations = 0;
-    constructor() { FakeAudioContext.made++; }
-    createGain() { return { gain: { value: 0, setValueAtTime() {} }, connect() {}, disconnect() {} }; }
-    createOscillator() { return { frequency: { value: 0 }, connect() {}, disconnect() {}, start() {}, stop() {} }; }
-    createMediaStreamDestination() { this.destinations++; return { stream: { getAudioTracks: () => [{ readyState: 'live' }] } }; }
-    async close(): Promise<void> { this.state = 'closed'; }
-    async resume(): Promise<void> { this.state = 'running'; }
+    constructor() {
+      FakeAudioContext.made++;
+    }
+    createGain() {
+      return { gain: { value: 0, setValueAtTime() {} }, connect() {}, disconnect() {} };
+    }
+    createOscillator() {
+      return { frequency: { value: 0 }, connect() {}, disconnect() {}, start() {}, stop() {} };
+    }
+    createMediaStreamDestination() {
+      this.destinations++;
+      return { stream: { getAudioTracks: () => [{ readyState: 'live' }] } };
+    }
+    async close(): Promise<void> {
+      this.state = 'closed';
+    }
+    async resume(): Promise<void> {
+      this.state = 'running';
+    }
   }
   globals['AudioContext'] = FakeAudioContext;
   try {

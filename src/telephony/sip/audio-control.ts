@@ -82,7 +82,10 @@ export class BrowserAudio implements AudioControl {
   /** Released: a warm-up scheduled before must not make a context nobody closes. */
   private disposed = false;
   private readonly onDeviceChange = (): void => {
-    void this.listDevices().then((d) => this.hooks.devicesChanged(d), () => {});
+    void this.listDevices().then(
+      (d) => this.hooks.devicesChanged(d),
+      () => {},
+    );
     this.changed();
   };
 

@@ -85,7 +85,9 @@ test('the click on "Enable ringer sound" while it rings: the context runs, the r
   await checked;
   context.gesture();
   let replayed = 0;
-  await g.unblock(context, async () => { replayed++; });
+  await g.unblock(context, async () => {
+    replayed++;
+  });
   assert.equal(replayed, 1);
   assert.equal(context.state, 'running');
   assert.equal(g.blocked, false);

@@ -80,7 +80,10 @@ export class AutoplayGuard {
     const seq = ++this.seq;
     this.watch(context);
     // Both start inside the gesture, before anything is awaited.
-    const resumed = context.resume().then(() => true, () => false);
+    const resumed = context.resume().then(
+      () => true,
+      () => false,
+    );
     const played = replay ? playOutcome(replay()) : undefined;
     const running = (await resumed) && context.state === 'running';
     const heard = played ? await played : running || undefined;
@@ -104,7 +107,9 @@ export class AutoplayGuard {
   private async running(context: ContextLike): Promise<boolean> {
     if (context.state === 'running') return true;
     let cancel = (): void => {};
-    const timeout = new Promise<void>((resolve) => { cancel = this.clock.setTimeout(resolve, this.graceMs); });
+    const timeout = new Promise<void>((resolve) => {
+      cancel = this.clock.setTimeout(resolve, this.graceMs);
+    });
     await Promise.race([context.resume().catch(() => {}), timeout]);
     cancel();
     return context.state === 'running';

@@ -10,12 +10,27 @@ test('backoff doubles from the initial delay and stops at the cap', () => {
 
 test('jitter shortens the delay by at most the jitter fraction, driven by the random source', () => {
   const policy = { ...DEFAULT_BACKOFF, jitter: 0.3 };
-  assert.equal(backoffDelay(1, policy, () => 0), 500);
-  assert.equal(backoffDelay(1, policy, () => 0.999999), 350);
-  assert.equal(backoffDelay(3, policy, () => 0.5), 1700);
+  assert.equal(
+    backoffDelay(1, policy, () => 0),
+    500,
+  );
+  assert.equal(
+    backoffDelay(1, policy, () => 0.999999),
+    350,
+  );
+  assert.equal(
+    backoffDelay(3, policy, () => 0.5),
+    1700,
+  );
   // Out-of-range random values are clamped, never produce a negative or longer delay.
-  assert.equal(backoffDelay(1, policy, () => 7), 350);
-  assert.equal(backoffDelay(1, policy, () => -1), 500);
+  assert.equal(
+    backoffDelay(1, policy, () => 7),
+    350,
+  );
+  assert.equal(
+    backoffDelay(1, policy, () => -1),
+    500,
+  );
 });
 
 test('a bad attempt number is refused', () => {

@@ -15,7 +15,9 @@ export class CallConference {
   async join(calls: readonly SipCall[]): Promise<void> {
     await this.mixer?.stop();
     const legs = calls.map((c) => {
-      const pc = c.peerConnection, microphone = c.microphone, remote = c.sdh?.remoteMediaStream;
+      const pc = c.peerConnection,
+        microphone = c.microphone,
+        remote = c.sdh?.remoteMediaStream;
       if (!pc || !microphone || !remote) throw new SwitchboardError('SB20005', `Call ${c.id} has no media to mix.`);
       return { peerConnection: pc, microphone, remote };
     });

@@ -15,23 +15,38 @@ type Answer = { readonly status: number; readonly retryAfter?: string } | 'accep
  */
 function fakeCall(answers: Answer[], owner: boolean) {
   const offers: boolean[] = [];
-  const session = Object.assign(owner ? Object.create(Inviter.prototype) as object : {}, {
+  const session = Object.assign(owner ? (Object.create(Inviter.prototype) as object) : {}, {
     sessionDescriptionHandlerOptionsReInvite: {} as { hold?: boolean },
-    invite(options: { requestDelegate: { onAccept(): void; onReject(r: { message: { statusCode: number; reasonPhrase: string; getHeader(n: string): string | undefined } }): void } }) {
+    invite(options: {
+      requestDelegate: {
+        onAccept(): void;
+        onReject(r: { message: { statusCode: number; reasonPhrase: string; getHeader(n: string): string | undefined } }): void;
+      };
+    }) {
       offers.push(session.sessionDescriptionHandlerOptionsReInvite.hold === true);
       const answer = answers.shift() ?? 'accept';
       if (answer === 'pending') return Promise.reject(new RequestPendingError('Reinvite in progress.'));
       queueMicrotask(() => {
         if (answer === 'accept') options.requestDelegate.onAccept();
-        else options.requestDelegate.onReject({ message: { statusCode: answer.status, reasonPhrase: 'No', getHeader: (n) => (n === 'retry-after' ? answer.retryAfter : undefined) } });
+        else
+          options.requestDelegate.onReject({
+            message: { statusCode: answer.status, reasonPhrase: 'No', getHeader: (n) => (n === 'retry-after' ? answer.retryAfter : undefined) },
+          });
       });
       return Promise.resolve({});
     },
   });
   const receiving: boolean[] = [];
   const call = {
-    id: 'call-1', phase: 'established', held: false, muted: false, holdWanted: undefined as boolean | undefined, takeBack: undefined,
-    session, microphone: undefined, sdh: { enableReceiverTracks: (on: boolean) => receiving.push(on) },
+    id: 'call-1',
+    phase: 'established',
+    held: false,
+    muted: false,
+    holdWanted: undefined as boolean | undefined,
+    takeBack: undefined,
+    session,
+    microphone: undefined,
+    sdh: { enableReceiverTracks: (on: boolean) => receiving.push(on) },
   };
   return { call: call as unknown as SipCall & { holdWanted: boolean | undefined }, offers, receiving };
 }
@@ -44,7 +59,14 @@ function holding(answers: Answer[], owner = false) {
   const { call, offers, receiving } = fakeCall(answers, owner);
   let changed = 0;
   let outcome: 'pending' | 'done' | SwitchboardError = 'pending';
-  void setHold(call, true, { clock, random: () => 0.5 }, () => changed++).then(() => { outcome = 'done'; }, (e: SwitchboardError) => { outcome = e; });
+  void setHold(call, true, { clock, random: () => 0.5 }, () => changed++).then(
+    () => {
+      outcome = 'done';
+    },
+    (e: SwitchboardError) => {
+      outcome = e;
+    },
+  );
   const advance = async (ms: number) => {
     await settle();
     clock.advance(ms);
@@ -53,7 +75,7 @@ function holding(answers: Answer[], owner = false) {
   return { call, offers, receiving, advance, changed: () => changed, outcome: () => outcome };
 }
 
-test('a hold answered 491 (crossing re-INVITEs) is sent again after RFC 3261 §14.1\'s wait, and holds', async () => {
+test("a hold answered 491 (crossing re-INVITEs) is sent again after RFC 3261 §14.1's wait, and holds", async () => {
   // Not the Call-ID's owner (the customer called in): 0-2 s.
   const callee = holding([{ status: 491 }, 'accept']);
   await callee.advance(999);

@@ -139,7 +139,13 @@ export class CallSessions {
     this.updateRinger();
     const sdh = call.sdh;
     if (sdh) call.output.play(sdh.remoteMediaStream);
-    call.quality = new QualityMonitor(clock, logger, () => call.peerConnection, (q) => emit('quality', call.id, q), this.ctx.qualityIntervalMs);
+    call.quality = new QualityMonitor(
+      clock,
+      logger,
+      () => call.peerConnection,
+      (q) => emit('quality', call.id, q),
+      this.ctx.qualityIntervalMs,
+    );
     call.quality.start();
     emit('established', call.id);
     // After `established` is queued: what waited for the take-back (a hang-up) acts on a call that is back.

@@ -43,12 +43,21 @@ export class CallTakeBack {
   /** The page is going: nothing more is written to the dialog store (see `suspend`). */
   private suspended = false;
 
-  constructor(private readonly ctx: TakeBackContext, storage: DialogStorage | undefined) {
+  constructor(
+    private readonly ctx: TakeBackContext,
+    storage: DialogStorage | undefined,
+  ) {
     this.dialogStore = storage ? new DialogStore(storage) : undefined;
     this.pendingDialogs = this.dialogStore?.load(ctx.clock.now()) ?? [];
     this.reattaching = this.pendingDialogs.map((d) => ({
-      callId: d.callId, direction: d.direction, internal: d.internal, remote: d.remote,
-      answeredAt: d.establishedAt, leftAt: d.savedAt, held: d.held, muted: d.muted,
+      callId: d.callId,
+      direction: d.direction,
+      internal: d.internal,
+      remote: d.remote,
+      answeredAt: d.establishedAt,
+      leftAt: d.savedAt,
+      held: d.held,
+      muted: d.muted,
     }));
     if (this.pendingDialogs.length) {
       ctx.logger.log('info', 'calls left up by the previous page; taking them back once registered', { callIds: this.reattaching.map((c) => c.callId) });
@@ -69,7 +78,10 @@ export class CallTakeBack {
     }
     this.dialogHeartbeat?.();
     this.dialogHeartbeat = undefined;
-    if (kept.length) this.ctx.logger.log('info', 'leaving the page with calls up: no BYE, no un-REGISTER; the next page takes them back', { callIds: kept.map((d) => d.callId) });
+    if (kept.length)
+      this.ctx.logger.log('info', 'leaving the page with calls up: no BYE, no un-REGISTER; the next page takes them back', {
+        callIds: kept.map((d) => d.callId),
+      });
     // Rejecting a ringing call as the page goes would end it for the caller; unanswered, it rings
     // again on the next page (the phone system waits for it to register).
     const ringing = this.dialogStore ? [...this.ctx.calls.values()].filter((c) => c.phase === 'offered').map((c) => c.id) : [];
@@ -116,7 +128,7 @@ export class CallTakeBack {
 
   private saveDialogs(dialogs: readonly PersistedDialog[]): void {
     if (!this.dialogStore || this.suspended) return;
-    if (!this.dialogStore.save(dialogs)) this.ctx.logger.log('warn', 'could not keep the calls\' dialogs; a reload would lose them');
+    if (!this.dialogStore.save(dialogs)) this.ctx.logger.log('warn', "could not keep the calls' dialogs; a reload would lose them");
   }
 
   /** Calls changed: keep their dialogs as of now, and while any is up, every few seconds. */
@@ -177,20 +189,22 @@ export class CallTakeBack {
     inviter.delegate = this.ctx.sessions.sessionDelegate(call, inviter);
     this.ctx.sessions.watchSession(call, inviter);
     logger.log('info', 'taking a call back after the reload (INVITE with Replaces)', { callId: call.id, replaces: dialog.sipCallId });
-    void inviter.invite({
-      requestDelegate: {
-        onReject: (response) => {
-          const { statusCode, reasonPhrase } = response.message;
-          // 481: the far end has no such dialog any more, so it hung up (or gave up) meanwhile.
-          call.endReason ??= statusCode === 481 ? 'remote-hangup' : 'failed';
-          call.endDetail = `the call ended during the reload (${statusCode} ${reasonPhrase})`;
+    void inviter
+      .invite({
+        requestDelegate: {
+          onReject: (response) => {
+            const { statusCode, reasonPhrase } = response.message;
+            // 481: the far end has no such dialog any more, so it hung up (or gave up) meanwhile.
+            call.endReason ??= statusCode === 481 ? 'remote-hangup' : 'failed';
+            call.endDetail = `the call ended during the reload (${statusCode} ${reasonPhrase})`;
+          },
         },
-      },
-    }).catch((error: unknown) => {
-      call.endReason ??= 'failed';
-      call.endDetail ??= `the call ended during the reload (${String(error)})`;
-      this.ctx.sessions.end(call, call.endReason);
-    });
+      })
+      .catch((error: unknown) => {
+        call.endReason ??= 'failed';
+        call.endDetail ??= `the call ended during the reload (${String(error)})`;
+        this.ctx.sessions.end(call, call.endReason);
+      });
   }
 
   /** The calls the previous page left that could not be tried (no sign-in): they ended during the reload. */

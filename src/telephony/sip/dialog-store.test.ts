@@ -5,19 +5,34 @@ import { DialogStore, MAX_DIALOG_AGE_MS, type DialogStorage, type PersistedDialo
 class MapStorage implements DialogStorage {
   readonly items = new Map<string, string>();
   failWrites = false;
-  getItem(key: string): string | null { return this.items.get(key) ?? null; }
+  getItem(key: string): string | null {
+    return this.items.get(key) ?? null;
+  }
   setItem(key: string, value: string): void {
     if (this.failWrites) throw new Error('QuotaExceededError');
     this.items.set(key, value);
   }
-  removeItem(key: string): void { this.items.delete(key); }
+  removeItem(key: string): void {
+    this.items.delete(key);
+  }
 }
 
 const DIALOG: PersistedDialog = {
-  callId: 'abc@host', sipCallId: 'abc@host', localTag: 'lt', remoteTag: 'rt',
-  remoteTarget: 'sip:x@y.invalid;transport=ws', remoteUri: 'sip:+14155550134@localhost', routeSet: ['<sip:127.0.0.1:5060;lr>'],
-  localSeqnum: 3, direction: 'inbound', internal: false, remote: { number: '+14155550134' },
-  held: false, muted: true, establishedAt: 1000, savedAt: 5000,
+  callId: 'abc@host',
+  sipCallId: 'abc@host',
+  localTag: 'lt',
+  remoteTag: 'rt',
+  remoteTarget: 'sip:x@y.invalid;transport=ws',
+  remoteUri: 'sip:+14155550134@localhost',
+  routeSet: ['<sip:127.0.0.1:5060;lr>'],
+  localSeqnum: 3,
+  direction: 'inbound',
+  internal: false,
+  remote: { number: '+14155550134' },
+  held: false,
+  muted: true,
+  establishedAt: 1000,
+  savedAt: 5000,
 };
 
 describe('DialogStore: the dialogs a reload must find', () => {

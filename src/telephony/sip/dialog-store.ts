@@ -92,12 +92,23 @@ function isPersistedDialog(value: unknown): value is PersistedDialog {
   const text = (k: string): boolean => typeof d[k] === 'string' && d[k] !== '';
   const remote = d['remote'];
   return (
-    text('callId') && text('sipCallId') && text('localTag') && text('remoteTag') && text('remoteTarget') && text('remoteUri') &&
-    Array.isArray(d['routeSet']) && d['routeSet'].every((r) => typeof r === 'string') &&
+    text('callId') &&
+    text('sipCallId') &&
+    text('localTag') &&
+    text('remoteTag') &&
+    text('remoteTarget') &&
+    text('remoteUri') &&
+    Array.isArray(d['routeSet']) &&
+    d['routeSet'].every((r) => typeof r === 'string') &&
     typeof d['localSeqnum'] === 'number' &&
     (d['direction'] === 'inbound' || d['direction'] === 'outbound') &&
-    typeof d['internal'] === 'boolean' && typeof d['held'] === 'boolean' && typeof d['muted'] === 'boolean' &&
-    typeof remote === 'object' && remote !== null && typeof (remote as Record<string, unknown>)['number'] === 'string' &&
-    typeof d['establishedAt'] === 'number' && typeof d['savedAt'] === 'number'
+    typeof d['internal'] === 'boolean' &&
+    typeof d['held'] === 'boolean' &&
+    typeof d['muted'] === 'boolean' &&
+    typeof remote === 'object' &&
+    remote !== null &&
+    typeof (remote as Record<string, unknown>)['number'] === 'string' &&
+    typeof d['establishedAt'] === 'number' &&
+    typeof d['savedAt'] === 'number'
   );
 }

@@ -10,11 +10,20 @@ test('the awaited candidate type follows the ICE configuration', () => {
   assert.equal(awaitedCandidateType({ iceServers: [], iceTransportPolicy: 'relay' }), 'relay');
 });
 
-async function sleep(ms: number): Promise<void> { await new Promise((r) => setTimeout(r, ms)); }
+async function sleep(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
 
 test('settles once the awaited type is in and gathering has been quiet', async () => {
   let done = 0;
-  const e = new EnoughCandidates('relay', () => 'u1', () => { done++; }, 30);
+  const e = new EnoughCandidates(
+    'relay',
+    () => 'u1',
+    () => {
+      done++;
+    },
+    30,
+  );
   e.candidate({ type: 'host', usernameFragment: 'u1' });
   await sleep(60);
   assert.equal(done, 0, 'host candidates alone are not enough when a TURN server is configured');
@@ -30,7 +39,14 @@ test('settles once the awaited type is in and gathering has been quiet', async (
 
 test('a TCP candidate of the awaited type is not enough; the UDP one is', async () => {
   let done = 0;
-  const e = new EnoughCandidates('host', () => 'u1', () => { done++; }, 10);
+  const e = new EnoughCandidates(
+    'host',
+    () => 'u1',
+    () => {
+      done++;
+    },
+    10,
+  );
   e.candidate({ type: 'host', usernameFragment: 'u1', protocol: 'tcp' });
   await sleep(30);
   assert.equal(done, 0);
@@ -43,7 +59,14 @@ test('a TCP candidate of the awaited type is not enough; the UDP one is', async 
 test('candidates of an earlier ICE generation do not count after a restart', async () => {
   let done = 0;
   let ufrag = 'old';
-  const e = new EnoughCandidates('host', () => ufrag, () => { done++; }, 10);
+  const e = new EnoughCandidates(
+    'host',
+    () => ufrag,
+    () => {
+      done++;
+    },
+    10,
+  );
   e.candidate({ type: 'host', usernameFragment: 'old' });
   await sleep(30);
   assert.equal(done, 1);

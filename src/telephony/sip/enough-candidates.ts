@@ -57,7 +57,10 @@ export class EnoughCandidates {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.ready()) return;
-    this.timer = setTimeout(() => { this.timer = undefined; if (this.ready()) this.enough(); }, this.quietMs);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.ready()) this.enough();
+    }, this.quietMs);
   }
 
   dispose(): void {

@@ -25,10 +25,7 @@ export interface MappedHeaders {
  * @param headerValue returns the first value of a header (case-insensitive name), or undefined.
  * @param mappings lower-cased header name → attached-data key (ConnectorSettings.sip.headerMappings).
  */
-export function mapHeaders(
-  headerValue: (name: string) => string | undefined,
-  mappings: Readonly<Record<string, string>>,
-): MappedHeaders {
+export function mapHeaders(headerValue: (name: string) => string | undefined, mappings: Readonly<Record<string, string>>): MappedHeaders {
   const data: Record<string, string> = {};
   const problems: HeaderProblem[] = [];
   for (const [header, key] of Object.entries(mappings)) {
@@ -70,5 +67,8 @@ export function headersFor(data: AttachedData, mappings: Readonly<Record<string,
 }
 
 function canonical(header: string): string {
-  return header.split('-').map((p) => (p.length <= 1 ? p.toUpperCase() : p[0]!.toUpperCase() + p.slice(1))).join('-');
+  return header
+    .split('-')
+    .map((p) => (p.length <= 1 ? p.toUpperCase() : p[0]!.toUpperCase() + p.slice(1)))
+    .join('-');
 }

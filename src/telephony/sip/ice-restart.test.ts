@@ -9,13 +9,20 @@ function setup(first: boolean, outcomes: RestartOutcome[]) {
   const clock = new FakeClock();
   const sent: number[] = [];
   const exhausted: string[] = [];
-  const r = new IceRestarter(clock, new CapturingLogger(), () => 0.5, DEFAULT_ICE_RESTART, {
-    restart: async () => {
-      sent.push(clock.now());
-      return outcomes.shift() ?? 'accepted';
+  const r = new IceRestarter(
+    clock,
+    new CapturingLogger(),
+    () => 0.5,
+    DEFAULT_ICE_RESTART,
+    {
+      restart: async () => {
+        sent.push(clock.now());
+        return outcomes.shift() ?? 'accepted';
+      },
+      exhausted: (detail) => exhausted.push(detail),
     },
-    exhausted: (detail) => exhausted.push(detail),
-  }, first);
+    first,
+  );
   /** Advances the clock and lets the restart promise settle. */
   const advance = async (ms: number): Promise<void> => {
     clock.advance(ms);
@@ -24,7 +31,7 @@ function setup(first: boolean, outcomes: RestartOutcome[]) {
   return { clock, sent, exhausted, r, advance };
 }
 
-test('a disconnected path gets a chance to come back by itself; the dialog\'s caller restarts first', async () => {
+test("a disconnected path gets a chance to come back by itself; the dialog's caller restarts first", async () => {
   const caller = setup(true, []);
   caller.r.pathDown(false);
   await caller.advance(1999);
@@ -80,7 +87,7 @@ test('the far end restarting first cancels our own attempt; without a path ours 
   await advance(1000);
   r.peerRestarting();
   await advance(DEFAULT_ICE_RESTART.attemptTimeoutMs - 1);
-  assert.equal(sent.length, 0, 'no re-INVITE of ours crosses the far end\'s');
+  assert.equal(sent.length, 0, "no re-INVITE of ours crosses the far end's");
   r.pathUp();
   assert.equal(r.current, 'idle');
 
@@ -88,7 +95,7 @@ test('the far end restarting first cancels our own attempt; without a path ours 
   stuck.r.pathDown(true);
   stuck.r.peerRestarting();
   await stuck.advance(DEFAULT_ICE_RESTART.attemptTimeoutMs + DEFAULT_ICE_RESTART.answererDelayMs);
-  assert.equal(stuck.sent.length, 1, 'the far end\'s restart did not bring the path back: we try');
+  assert.equal(stuck.sent.length, 1, "the far end's restart did not bring the path back: we try");
 });
 
 test('a 488 is retried with backoff (the far end may have been gathering for its own offer)', async () => {

@@ -21,7 +21,12 @@ test('From is used without P-Asserted-Identity', () => {
 });
 
 test("sip.js's parsed From gives the same caller as the From text (the pop path parses it once)", () => {
-  for (const from of ['"Desk 1001" <sip:1001@127.0.0.1>;tag=abc', '<sip:%2B14155550134@carrier.example>;tag=9', 'sip:bob@example.com;tag=x', '"  Ann  " <sip:ann@h>']) {
+  for (const from of [
+    '"Desk 1001" <sip:1001@127.0.0.1>;tag=abc',
+    '<sip:%2B14155550134@carrier.example>;tag=9',
+    'sip:bob@example.com;tag=x',
+    '"  Ann  " <sip:ann@h>',
+  ]) {
     // The rule sip.js parses a received request's From with.
     const parsed = Grammar.parse(from, 'From') as ParsedFrom | -1;
     assert.ok(parsed !== -1, from);

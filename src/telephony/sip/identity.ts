@@ -22,7 +22,7 @@ export function parseNameAddr(value: string): { number: string; displayName?: st
     return { number: decodeURIComponent(tel[3]!), ...(name ? { displayName: name } : {}) };
   }
   // addr-spec without <>: its ;params belong to the header, not the URI (RFC 3261 §20.10).
-  const parsed = Grammar.nameAddrHeaderParse(trimmed.includes("<") ? trimmed : `<${trimmed.split(";")[0]}>`);
+  const parsed = Grammar.nameAddrHeaderParse(trimmed.includes('<') ? trimmed : `<${trimmed.split(';')[0]}>`);
   if (!parsed || !parsed.uri.user) return undefined;
   const name = parsed.displayName?.trim();
   return { number: decodeURIComponent(parsed.uri.user), host: parsed.uri.host, ...(name ? { displayName: name } : {}) };
@@ -59,7 +59,9 @@ function party(id: { number: string; displayName?: string }): Party {
 
 function splitTopLevel(header: string): string[] {
   const out: string[] = [];
-  let depth = 0, quoted = false, start = 0;
+  let depth = 0,
+    quoted = false,
+    start = 0;
   for (let i = 0; i < header.length; i++) {
     const c = header[i];
     if (c === '"' && header[i - 1] !== '\\') quoted = !quoted;

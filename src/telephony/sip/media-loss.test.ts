@@ -109,23 +109,36 @@ function body(message: string): string {
   return message.split('\r\n\r\n').slice(1).join('\r\n\r\n');
 }
 
-
-const response = (request: string, status: string, sdp = ''): string => sipResponse(request, status, { contact: '<sip:customer@peer.invalid;transport=ws>', sdp });
+const response = (request: string, status: string, sdp = ''): string =>
+  sipResponse(request, status, { contact: '<sip:customer@peer.invalid;transport=ws>', sdp });
 
 let n = 0;
 function invite(user: string, callId: string, sdp: string): string {
   const lines = [
-    `INVITE sip:${user}@127.0.0.1 SIP/2.0`, `Via: SIP/2.0/WSS peer.invalid;branch=z9hG4bK-media${++n}`, 'Max-Forwards: 70',
-    'From: "Customer" <sip:+14155550134@127.0.0.1>;tag=c1', `To: <sip:${user}@127.0.0.1>`, `Call-ID: ${callId}`, 'CSeq: 1 INVITE',
-    'Contact: <sip:customer@peer.invalid;transport=ws>', 'Content-Type: application/sdp', `Content-Length: ${Buffer.byteLength(sdp)}`,
+    `INVITE sip:${user}@127.0.0.1 SIP/2.0`,
+    `Via: SIP/2.0/WSS peer.invalid;branch=z9hG4bK-media${++n}`,
+    'Max-Forwards: 70',
+    'From: "Customer" <sip:+14155550134@127.0.0.1>;tag=c1',
+    `To: <sip:${user}@127.0.0.1>`,
+    `Call-ID: ${callId}`,
+    'CSeq: 1 INVITE',
+    'Contact: <sip:customer@peer.invalid;transport=ws>',
+    'Content-Type: application/sdp',
+    `Content-Length: ${Buffer.byteLength(sdp)}`,
   ];
   return `${lines.join('\r\n')}\r\n\r\n${sdp}`;
 }
 
 function ack(ok: string): string {
   const lines = [
-    `ACK ${/^Contact:\s*<([^>]+)>/im.exec(ok)?.[1] ?? 'sip:agent@127.0.0.1'} SIP/2.0`, `Via: SIP/2.0/WSS peer.invalid;branch=z9hG4bK-ack${++n}`, 'Max-Forwards: 70',
-    ...sipHeaders(ok, 'From'), ...sipHeaders(ok, 'To'), ...sipHeaders(ok, 'Call-ID'), 'CSeq: 1 ACK', 'Content-Length: 0',
+    `ACK ${/^Contact:\s*<([^>]+)>/im.exec(ok)?.[1] ?? 'sip:agent@127.0.0.1'} SIP/2.0`,
+    `Via: SIP/2.0/WSS peer.invalid;branch=z9hG4bK-ack${++n}`,
+    'Max-Forwards: 70',
+    ...sipHeaders(ok, 'From'),
+    ...sipHeaders(ok, 'To'),
+    ...sipHeaders(ok, 'Call-ID'),
+    'CSeq: 1 ACK',
+    'Content-Length: 0',
   ];
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
@@ -304,8 +317,16 @@ interface Established {
 async function establish(user: string, callId: string, via: ScriptedPeer = peer): Promise<Established> {
   const peer = via;
   const server = { name: 'scripted', wsUrl: peer.url, domain: '127.0.0.1', passwordOf: () => 'x', restart: async () => {}, stop: async () => {} };
-  const [agent, far, relay] = await Promise.all([Agent.open(browser, web.url, server, user, { qualityIntervalMs: 500 }), FarEnd.open(browser, web.url), startRelay()]);
-  cleanup.push(() => agent.close(), () => far.close(), () => relay.close());
+  const [agent, far, relay] = await Promise.all([
+    Agent.open(browser, web.url, server, user, { qualityIntervalMs: 500 }),
+    FarEnd.open(browser, web.url),
+    startRelay(),
+  ]);
+  cleanup.push(
+    () => agent.close(),
+    () => far.close(),
+    () => relay.close(),
+  );
   const offer = await far.offer();
   relay.farPort = udpPort(offer);
   const mark = await agent.mark();
@@ -324,7 +345,10 @@ async function establish(user: string, callId: string, via: ScriptedPeer = peer)
 }
 
 async function endedEvents(agent: Agent, callId: string, since: number): Promise<(readonly unknown[])[]> {
-  return (await agent.events()).slice(since).filter((e) => e.event === 'ended' && e.args[0] === callId).map((e) => e.args);
+  return (await agent.events())
+    .slice(since)
+    .filter((e) => e.event === 'ended' && e.args[0] === callId)
+    .map((e) => e.args);
 }
 
 async function eventAt(agent: Agent, event: string, callId: string, since: number): Promise<number> {
@@ -355,7 +379,10 @@ async function assertFailedOnce(e: Established, startedAt: number, from: number)
   // The outage was shown before the end (the panel's quality indicator), and nothing after it.
   const events = (await agent.events()).slice(mark).filter((x) => x.args[0] === callId);
   const endIndex = events.findIndex((x) => x.event === 'ended');
-  assert.ok(events.slice(0, endIndex).some((x) => x.event === 'quality' && isOutage(x.args)), 'an outage quality event before the end');
+  assert.ok(
+    events.slice(0, endIndex).some((x) => x.event === 'quality' && isOutage(x.args)),
+    'an outage quality event before the end',
+  );
   assert.equal(events.slice(endIndex + 1).length, 0, 'no event for the call after it ended');
   return endedAt - startedAt;
 }
@@ -365,12 +392,20 @@ async function establishWithEngine(user: string, callId: string): Promise<{ page
   const context = await browser.newContext();
   const page = await context.newPage();
   const [far, relay] = await Promise.all([FarEnd.open(browser, web.url), startRelay()]);
-  cleanup.push(() => context.close(), () => far.close(), () => relay.close());
+  cleanup.push(
+    () => context.close(),
+    () => far.close(),
+    () => relay.close(),
+  );
   await page.goto(`${web.url}/telephony/sip/web/engine.html`);
   await page.waitForFunction(() => 'engineHarness' in window, undefined, { timeout: 10_000 });
   // Wrap-up ends by itself after a second, so the call is logged without an agent's click.
   const config: EngineHarnessConfig = {
-    wsUrl: peer.url, domain: '127.0.0.1', username: user, password: 'x', settings: { '/switchboard/wrapUpEnabled': 'true', '/switchboard/wrapUpSeconds': '1' },
+    wsUrl: peer.url,
+    domain: '127.0.0.1',
+    username: user,
+    password: 'x',
+    settings: { '/switchboard/wrapUpEnabled': 'true', '/switchboard/wrapUpSeconds': '1' },
   };
   await page.evaluate((c) => window.engineHarness.start(c), config);
   await page.waitForFunction(() => window.engineHarness.state.registration.state === 'registered', undefined, { timeout: 10_000 });
@@ -417,13 +452,21 @@ describe('media loss without a hang-up', { concurrency: true }, () => {
     const startedAt = Date.now();
     e.relay.blocked = true;
     // Until the adapter reports the outage (the path went `disconnected`), and a little longer.
-    await poll(async () => (await agent.events()).slice(mark).some((x) => x.event === 'quality' && x.args[0] === callId && isOutage(x.args)), 20_000, 'no outage reported');
+    await poll(
+      async () => (await agent.events()).slice(mark).some((x) => x.event === 'quality' && x.args[0] === callId && isOutage(x.args)),
+      20_000,
+      'no outage reported',
+    );
     const reportedAt = (await agent.events()).slice(mark).find((x) => x.event === 'quality' && x.args[0] === callId && isOutage(x.args))!.at;
     await observe(1000);
     const restoredFrom = await agent.mark();
     e.relay.blocked = false;
     const blockedMs = Date.now() - startedAt;
-    await poll(async () => (await agent.events()).slice(restoredFrom).some((x) => x.event === 'quality' && x.args[0] === callId && !isOutage(x.args)), 10_000, 'quality never recovered after the outage');
+    await poll(
+      async () => (await agent.events()).slice(restoredFrom).some((x) => x.event === 'quality' && x.args[0] === callId && !isOutage(x.args)),
+      10_000,
+      'quality never recovered after the outage',
+    );
     await agent.waitAudio(callId);
     assert.equal((await endedEvents(agent, callId, e.mark)).length, 0, 'the call must stay up');
     const logs = await agent.page.evaluate(() => window.harness.logs.map((l) => l.message));
@@ -454,7 +497,9 @@ describe('media loss without a hang-up', { concurrency: true }, () => {
     assert.equal((await endedEvents(e.agent, e.callId, e.mark)).length, 1, 'ended exactly once');
     assert.equal(own.received.length, received, 'nothing reached the dead server');
     // The BYE that cannot leave: sip.js logs its transport error (503 internally); nothing of ours fails.
-    const ours = await e.agent.page.evaluate(() => window.harness.logs.filter((l) => l.level === 'error' && !l.message.startsWith('sip.js ')).map((l) => l.message));
+    const ours = await e.agent.page.evaluate(() =>
+      window.harness.logs.filter((l) => l.level === 'error' && !l.message.startsWith('sip.js ')).map((l) => l.message),
+    );
     assert.deepEqual(ours, []);
     assert.deepEqual(pageErrors, [], 'no uncaught error in the page');
     t.diagnostic(`SIP server down, far end's peer connection closed -> call ended as failed after ${Math.round(ms)} ms`);
@@ -474,8 +519,14 @@ describe('media loss without a hang-up', { concurrency: true }, () => {
     const call = await page.evaluate((id) => window.engineHarness.call(id), callId);
     assert.ok(call, 'the call is among the recent calls');
     assert.equal(call.endReason, 'failed');
-    assert.ok(call.timeline.some((e) => /media connection lost/.test(e.text)), `the timeline says why: ${JSON.stringify(call.timeline.map((e) => e.text))}`);
-    assert.ok(call.timeline.some((e) => /wrap-up/.test(e.text)), 'the call went through wrap-up');
+    assert.ok(
+      call.timeline.some((e) => /media connection lost/.test(e.text)),
+      `the timeline says why: ${JSON.stringify(call.timeline.map((e) => e.text))}`,
+    );
+    assert.ok(
+      call.timeline.some((e) => /wrap-up/.test(e.text)),
+      'the call went through wrap-up',
+    );
     t.diagnostic(`engine: far end's peer connection closed -> call ended, wrapped up and logged after ${loggedMs} ms`);
   });
 });

@@ -96,9 +96,10 @@ export class MediaRecovery {
     call.media = watch;
     call.restarter = restarter;
     const sdh = session.sessionDescriptionHandler;
-    if (sdh instanceof RestartAwareSessionDescriptionHandler) sdh.onRemoteRestart = () => {
-      if (current()) restarter.peerRestarting();
-    };
+    if (sdh instanceof RestartAwareSessionDescriptionHandler)
+      sdh.onRemoteRestart = () => {
+        if (current()) restarter.peerRestarting();
+      };
   }
 
   /**

@@ -21,7 +21,6 @@ import { SIGNALLING_ONLY_OFFER, sipHeaders, sipResponse } from '../../../test/su
 
 const DIST = resolve(import.meta.dirname, '../../../dist');
 
-
 const response = (request: string, status: string): string => sipResponse(request, status, { contact: '<sip:peer@peer.invalid;transport=ws>' });
 
 /** The scripted peer: answers REGISTER and in-dialog requests 200, an INVITE from the UA 100 + 180 (the test sends the final answer). */
@@ -38,14 +37,20 @@ function startScriptedPeer(): Promise<FakeSipPeer> {
   });
 }
 
-
 let n = 0;
 function invite(callId: string, sdp = ''): { text: string; branch: string } {
   const branch = `z9hG4bK-rel${++n}`;
   const lines = [
-    'INVITE sip:1002@127.0.0.1 SIP/2.0', `Via: SIP/2.0/WSS peer.invalid;branch=${branch}`, 'Max-Forwards: 70',
-    'From: "Customer" <sip:+14155550134@127.0.0.1>;tag=c1', 'To: <sip:1002@127.0.0.1>', `Call-ID: ${callId}`, 'CSeq: 1 INVITE',
-    'Contact: <sip:customer@peer.invalid;transport=ws>', ...(sdp ? ['Content-Type: application/sdp'] : []), `Content-Length: ${Buffer.byteLength(sdp)}`,
+    'INVITE sip:1002@127.0.0.1 SIP/2.0',
+    `Via: SIP/2.0/WSS peer.invalid;branch=${branch}`,
+    'Max-Forwards: 70',
+    'From: "Customer" <sip:+14155550134@127.0.0.1>;tag=c1',
+    'To: <sip:1002@127.0.0.1>',
+    `Call-ID: ${callId}`,
+    'CSeq: 1 INVITE',
+    'Contact: <sip:customer@peer.invalid;transport=ws>',
+    ...(sdp ? ['Content-Type: application/sdp'] : []),
+    `Content-Length: ${Buffer.byteLength(sdp)}`,
   ];
   return { text: `${lines.join('\r\n')}\r\n\r\n${sdp}`, branch };
 }
@@ -53,8 +58,14 @@ function invite(callId: string, sdp = ''): { text: string; branch: string } {
 /** CANCEL or ACK (of a non-2xx) for the peer's INVITE: same branch, same CSeq number. */
 function sameTransaction(callId: string, branch: string, method: 'CANCEL' | 'ACK', to = 'To: <sip:1002@127.0.0.1>'): string {
   const lines = [
-    `${method} sip:1002@127.0.0.1 SIP/2.0`, `Via: SIP/2.0/WSS peer.invalid;branch=${branch}`, 'Max-Forwards: 70',
-    'From: "Customer" <sip:+14155550134@127.0.0.1>;tag=c1', to, `Call-ID: ${callId}`, `CSeq: 1 ${method}`, 'Content-Length: 0',
+    `${method} sip:1002@127.0.0.1 SIP/2.0`,
+    `Via: SIP/2.0/WSS peer.invalid;branch=${branch}`,
+    'Max-Forwards: 70',
+    'From: "Customer" <sip:+14155550134@127.0.0.1>;tag=c1',
+    to,
+    `Call-ID: ${callId}`,
+    `CSeq: 1 ${method}`,
+    'Content-Length: 0',
   ];
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
@@ -62,8 +73,14 @@ function sameTransaction(callId: string, branch: string, method: 'CANCEL' | 'ACK
 function inDialog(ok: string, method: 'ACK' | 'BYE', cseq: number): string {
   const contact = /^Contact:\s*<([^>]+)>/im.exec(ok)?.[1] ?? 'sip:1002@127.0.0.1';
   const lines = [
-    `${method} ${contact} SIP/2.0`, `Via: SIP/2.0/WSS peer.invalid;branch=z9hG4bK-dlg${++n}`, 'Max-Forwards: 70',
-    ...sipHeaders(ok, 'From'), ...sipHeaders(ok, 'To'), ...sipHeaders(ok, 'Call-ID'), `CSeq: ${cseq} ${method}`, 'Content-Length: 0',
+    `${method} ${contact} SIP/2.0`,
+    `Via: SIP/2.0/WSS peer.invalid;branch=z9hG4bK-dlg${++n}`,
+    'Max-Forwards: 70',
+    ...sipHeaders(ok, 'From'),
+    ...sipHeaders(ok, 'To'),
+    ...sipHeaders(ok, 'Call-ID'),
+    `CSeq: ${cseq} ${method}`,
+    'Content-Length: 0',
   ];
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
@@ -127,7 +144,8 @@ async function liveAfterGc(): Promise<{ made: Record<string, number>; live: Reco
   }
   return agent.page.evaluate(() => {
     const tracked = (window as unknown as { __tracked: { kind: string; ref: WeakRef<object> }[] }).__tracked;
-    const made: Record<string, number> = {}, live: Record<string, number> = {};
+    const made: Record<string, number> = {},
+      live: Record<string, number> = {};
     for (const t of tracked) {
       made[t.kind] = (made[t.kind] ?? 0) + 1;
       if (t.ref.deref()) live[t.kind] = (live[t.kind] ?? 0) + 1;
@@ -144,11 +162,17 @@ async function liveAfterGc(): Promise<{ made: Record<string, number>; live: Reco
  * 2026-12-07); the precondition below still says whether the test measured anything.
  */
 async function toneStarted(): Promise<void> {
-  await agent.page.waitForFunction(`(() => {
+  await agent.page
+    .waitForFunction(
+      `(() => {
     const live = window.__tracked.map((t) => ({ kind: t.kind, o: t.ref.deref() })).filter((t) => t.o);
     const tones = new Set(live.filter((t) => t.kind === 'DestinationStream').flatMap((t) => t.o.getAudioTracks().map((k) => k.id)));
     return live.some((t) => t.kind === 'HTMLAudioElement' && t.o.srcObject && t.o.srcObject.getAudioTracks().some((k) => tones.has(k.id)));
-  })()`, undefined, { timeout: 5000 }).catch(() => undefined);
+  })()`,
+      undefined,
+      { timeout: 5000 },
+    )
+    .catch(() => undefined);
 }
 
 /** One round: a refused outbound call (ringback), a cancelled inbound call (ringer), an answered inbound call. */

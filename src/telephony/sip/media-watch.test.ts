@@ -21,11 +21,16 @@ function watch(graceMs?: number) {
   const pc = new StandIn();
   const clock = new FakeClock();
   const seen: string[] = [];
-  const w = new MediaWatch(pc as unknown as WatchedConnection, clock, {
-    interrupted: () => seen.push('interrupted'),
-    restored: () => seen.push('restored'),
-    failed: (detail) => seen.push(`failed: ${detail}`),
-  }, graceMs);
+  const w = new MediaWatch(
+    pc as unknown as WatchedConnection,
+    clock,
+    {
+      interrupted: () => seen.push('interrupted'),
+      restored: () => seen.push('restored'),
+      failed: (detail) => seen.push(`failed: ${detail}`),
+    },
+    graceMs,
+  );
   return { pc, clock, seen, w };
 }
 
@@ -95,16 +100,22 @@ test('a grace that is not a non-negative number is refused', () => {
   assert.throws(() => watch(Number.NaN), /non-negative/);
 });
 
-test('a recoverable watch reports the browser\'s failed as broken, recovers when the restarted path comes up, and ends on giveUp', () => {
+test("a recoverable watch reports the browser's failed as broken, recovers when the restarted path comes up, and ends on giveUp", () => {
   const pc = new StandIn();
   const clock = new FakeClock();
   const seen: string[] = [];
-  const w = new MediaWatch(pc as unknown as WatchedConnection, clock, {
-    interrupted: () => seen.push('interrupted'),
-    restored: () => seen.push('restored'),
-    failed: (detail) => seen.push(`failed: ${detail}`),
-    broken: (detail) => seen.push(`broken: ${detail}`),
-  }, undefined, true);
+  const w = new MediaWatch(
+    pc as unknown as WatchedConnection,
+    clock,
+    {
+      interrupted: () => seen.push('interrupted'),
+      restored: () => seen.push('restored'),
+      failed: (detail) => seen.push(`failed: ${detail}`),
+      broken: (detail) => seen.push(`broken: ${detail}`),
+    },
+    undefined,
+    true,
+  );
   pc.set('failed');
   pc.set('failed');
   assert.deepEqual(seen, ['interrupted', 'broken: media connection lost (ICE connection state failed)']);
@@ -114,6 +125,10 @@ test('a recoverable watch reports the browser\'s failed as broken, recovers when
   assert.equal(w.pathState, 'up');
   pc.set('failed');
   w.giveUp('media connection lost (ICE connection state failed)');
-  assert.deepEqual(seen.slice(3), ['interrupted', 'broken: media connection lost (ICE connection state failed)', 'failed: media connection lost (ICE connection state failed)']);
+  assert.deepEqual(seen.slice(3), [
+    'interrupted',
+    'broken: media connection lost (ICE connection state failed)',
+    'failed: media connection lost (ICE connection state failed)',
+  ]);
   assert.equal(w.pathState, 'failed');
 });

@@ -39,5 +39,8 @@ test('international numbers get the outside and international prefixes and the c
 });
 
 test('what is not a number is refused with SB20004', async () => {
-  await assert.rejects(normalizeDialTarget('call mom please', US_PBX), (e: unknown) => e instanceof SwitchboardError && e.code === 'SB20004' && /call mom please/.test(e.message));
+  await assert.rejects(
+    normalizeDialTarget('call mom please', US_PBX),
+    (e: unknown) => e instanceof SwitchboardError && e.code === 'SB20004' && /call mom please/.test(e.message),
+  );
 });

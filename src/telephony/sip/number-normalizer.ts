@@ -68,11 +68,7 @@ export function phoneNumbersRequested(): boolean {
  * The dial target for `input` (see the module comment). URIs and extensions resolve without
  * loading libphonenumber-js; anything else waits for it on first use.
  */
-export async function normalizeDialTarget(
-  input: string,
-  rules: DialingRules,
-  directory: readonly { readonly extension: string }[] = [],
-): Promise<DialTarget> {
+export async function normalizeDialTarget(input: string, rules: DialingRules, directory: readonly { readonly extension: string }[] = []): Promise<DialTarget> {
   const typed = input.trim();
   if (typed === '') throw new SwitchboardError('SB20004', 'The number to dial is empty.');
   if (/^sips?:/i.test(typed) || typed.includes('@')) return { dialString: typed, party: { number: typed }, kind: 'uri' };

@@ -7,7 +7,17 @@
  */
 import { Core, type UserAgent } from 'sip.js';
 
-const SDP = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', 'm=audio 9 UDP/TLS/RTP/SAVPF 111 0 8 101', 'c=IN IP4 0.0.0.0', 'a=rtpmap:111 opus/48000/2', 'a=sendrecv', ''].join('\r\n');
+const SDP = [
+  'v=0',
+  'o=- 1 1 IN IP4 127.0.0.1',
+  's=-',
+  't=0 0',
+  'm=audio 9 UDP/TLS/RTP/SAVPF 111 0 8 101',
+  'c=IN IP4 0.0.0.0',
+  'a=rtpmap:111 opus/48000/2',
+  'a=sendrecv',
+  '',
+].join('\r\n');
 
 function request(method: 'INVITE' | 'CANCEL', body = ''): string {
   return [

@@ -143,28 +143,30 @@ export class PresenceClient {
       }
     }
     await Promise.all(
-      [...wanted].filter((ext) => !this.watched.has(ext)).map(async (ext) => {
-        const subscriber = new Subscriber(this.ua, this.uriFor(ext), 'dialog', {
-          expires: 600,
-          extraHeaders: ['Accept: application/dialog-info+xml'],
-        });
-        subscriber.delegate = {
-          onNotify: (notification) => {
-            notification.accept();
-            const state = lineStateFromDialogInfo(notification.request.body ?? '');
-            if (state) this.report(ext, state);
-          },
-        };
-        subscriber.stateChange.addListener((s) => {
-          // A refused or ended subscription: we no longer know, the colleague is likely signed out.
-          if (s === SubscriptionState.Terminated && this.watched.get(ext) === subscriber) {
-            this.watched.delete(ext);
-            this.report(ext, 'offline');
-          }
-        });
-        this.watched.set(ext, subscriber);
-        await subscriber.subscribe();
-      }),
+      [...wanted]
+        .filter((ext) => !this.watched.has(ext))
+        .map(async (ext) => {
+          const subscriber = new Subscriber(this.ua, this.uriFor(ext), 'dialog', {
+            expires: 600,
+            extraHeaders: ['Accept: application/dialog-info+xml'],
+          });
+          subscriber.delegate = {
+            onNotify: (notification) => {
+              notification.accept();
+              const state = lineStateFromDialogInfo(notification.request.body ?? '');
+              if (state) this.report(ext, state);
+            },
+          };
+          subscriber.stateChange.addListener((s) => {
+            // A refused or ended subscription: we no longer know, the colleague is likely signed out.
+            if (s === SubscriptionState.Terminated && this.watched.get(ext) === subscriber) {
+              this.watched.delete(ext);
+              this.report(ext, 'offline');
+            }
+          });
+          this.watched.set(ext, subscriber);
+          await subscriber.subscribe();
+        }),
     );
   }
 

@@ -34,7 +34,6 @@ interface ScriptedPeer {
   close(): Promise<void>;
 }
 
-
 const response = (request: string, status: string, extraHeaders: readonly string[] = []): string => sipResponse(request, status, { extraHeaders });
 
 async function startScriptedPeer(): Promise<ScriptedPeer> {

@@ -9,15 +9,21 @@ function report(entries: Record<string, unknown>[]): RTCStatsReport {
 }
 
 test('loss is computed over the interval since the previous sample; jitter and RTT in ms', () => {
-  const first = sampleQuality(report([
-    { type: 'inbound-rtp', kind: 'audio', packetsReceived: 1000, packetsLost: 0, jitter: 0.004 },
-    { type: 'remote-inbound-rtp', roundTripTime: 0.05 },
-  ]), undefined);
+  const first = sampleQuality(
+    report([
+      { type: 'inbound-rtp', kind: 'audio', packetsReceived: 1000, packetsLost: 0, jitter: 0.004 },
+      { type: 'remote-inbound-rtp', roundTripTime: 0.05 },
+    ]),
+    undefined,
+  );
   assert.deepEqual({ ...first!.quality, mos: 0 }, { packetLossPercent: 0, jitterMs: 4, roundTripMs: 50, mos: 0 });
-  const second = sampleQuality(report([
-    { type: 'inbound-rtp', kind: 'audio', packetsReceived: 1190, packetsLost: 10, jitter: 0.02 },
-    { type: 'candidate-pair', nominated: true, currentRoundTripTime: 0.1 },
-  ]), first!.counters);
+  const second = sampleQuality(
+    report([
+      { type: 'inbound-rtp', kind: 'audio', packetsReceived: 1190, packetsLost: 10, jitter: 0.02 },
+      { type: 'candidate-pair', nominated: true, currentRoundTripTime: 0.1 },
+    ]),
+    first!.counters,
+  );
   assert.equal(second!.quality.packetLossPercent, 5);
   assert.equal(second!.quality.jitterMs, 20);
   assert.equal(second!.quality.roundTripMs, 100);
@@ -36,7 +42,13 @@ test('the monitor samples on the injected clock and stops cleanly', async () => 
     getStats: async () => report([{ type: 'inbound-rtp', kind: 'audio', packetsReceived: (received += 100), packetsLost: 0, jitter: 0.001 }]),
   } as unknown as RTCPeerConnection;
   const seen: number[] = [];
-  const monitor = new QualityMonitor(clock, { log: () => {} }, () => pc, (q) => seen.push(q.mos), 1000);
+  const monitor = new QualityMonitor(
+    clock,
+    { log: () => {} },
+    () => pc,
+    (q) => seen.push(q.mos),
+    1000,
+  );
   monitor.start();
   for (let i = 0; i < 3; i++) {
     clock.advance(1000);
@@ -55,7 +67,13 @@ test('an outage is reported at once and on every tick instead of the (empty) sta
     getStats: async () => report([{ type: 'inbound-rtp', kind: 'audio', packetsReceived: (received += 100), packetsLost: 0, jitter: 0.001 }]),
   } as unknown as RTCPeerConnection;
   const seen: number[] = [];
-  const monitor = new QualityMonitor(clock, { log: () => {} }, () => pc, (q) => seen.push(q.packetLossPercent), 1000);
+  const monitor = new QualityMonitor(
+    clock,
+    { log: () => {} },
+    () => pc,
+    (q) => seen.push(q.packetLossPercent),
+    1000,
+  );
   monitor.start();
   const tick = async (): Promise<void> => {
     clock.advance(1000);

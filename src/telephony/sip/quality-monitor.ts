@@ -19,7 +19,11 @@ interface Counters {
 
 /** Reads one sample from a stats report; `previous` makes loss a per-interval figure. */
 export function sampleQuality(report: RTCStatsReport, previous: Counters | undefined): { quality: CallQuality; counters: Counters } | undefined {
-  let received = 0, lost = 0, jitter = 0, rtt: number | undefined, sawInbound = false;
+  let received = 0,
+    lost = 0,
+    jitter = 0,
+    rtt: number | undefined,
+    sawInbound = false;
   report.forEach((s: Record<string, unknown>) => {
     if (s.type === 'inbound-rtp' && s.kind === 'audio') {
       sawInbound = true;

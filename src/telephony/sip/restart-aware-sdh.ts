@@ -42,7 +42,11 @@ export class RestartAwareSessionDescriptionHandler extends Web.SessionDescriptio
     const pc = this._peerConnection;
     if (!pc) return;
     const awaited = awaitedCandidateType(configuration?.peerConnectionConfiguration ?? {});
-    const enough = new EnoughCandidates(awaited, () => iceUfrag(pc.localDescription?.sdp ?? ''), () => this.iceGatheringComplete());
+    const enough = new EnoughCandidates(
+      awaited,
+      () => iceUfrag(pc.localDescription?.sdp ?? ''),
+      () => this.iceGatheringComplete(),
+    );
     pc.addEventListener('icecandidate', (e) => enough.candidate(e.candidate));
     this.enoughCandidates = enough;
   }
@@ -85,7 +89,8 @@ export function iceUfrag(sdp: string): string | undefined {
 
 /** True when `next` restarts ICE relative to `previous` (RFC 8839 §4.4.1.1.1: new ufrag). */
 export function isIceRestart(previous: string, next: string): boolean {
-  const before = iceUfrag(previous), after = iceUfrag(next);
+  const before = iceUfrag(previous),
+    after = iceUfrag(next);
   return before !== undefined && after !== undefined && before !== after;
 }
 
@@ -99,6 +104,11 @@ export function restartAwareSessionDescriptionHandlerFactory(
       iceGatheringTimeout: options?.iceGatheringTimeout ?? 5000,
       peerConnectionConfiguration: { ...Web.defaultPeerConnectionConfiguration(), ...options?.peerConnectionConfiguration },
     };
-    return new RestartAwareSessionDescriptionHandler(session.userAgent.getLogger('sip.SessionDescriptionHandler'), mediaStreamFactory, configuration, remoteModifiers);
+    return new RestartAwareSessionDescriptionHandler(
+      session.userAgent.getLogger('sip.SessionDescriptionHandler'),
+      mediaStreamFactory,
+      configuration,
+      remoteModifiers,
+    );
   };
 }

@@ -60,7 +60,7 @@ export function keepDtmfAtSendRate(sdp: string, canSend: (codec: AudioCodec) => 
   const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
   const lines = sdp.split(/\r?\n/);
   const out: string[] = [];
-  for (let start = 0; start < lines.length; ) {
+  for (let start = 0; start < lines.length;) {
     // A section runs to the next m-line (the first one is the session part).
     let end = start + 1;
     while (end < lines.length && lines[end]?.startsWith('m=') !== true) end++;
@@ -84,14 +84,14 @@ function audioSection(section: readonly string[], canSend: (codec: AudioCodec) =
     const m = /^a=rtpmap:(\d+)\s+([^/\s]+)\/(\d+)/.exec(line);
     if (m?.[1] && m[2] && m[3]) codecs.set(m[1], { name: m[2], clockRate: Number(m[3]) });
   }
-  const send = formats
-    .map((pt) => codecs.get(pt))
-    .find((c): c is AudioCodec => c !== undefined && !NOT_A_SEND_CODEC.has(c.name.toLowerCase()) && canSend(c));
+  const send = formats.map((pt) => codecs.get(pt)).find((c): c is AudioCodec => c !== undefined && !NOT_A_SEND_CODEC.has(c.name.toLowerCase()) && canSend(c));
   if (!send) return section;
-  const drop = new Set(formats.filter((pt) => {
-    const c = codecs.get(pt);
-    return c !== undefined && c.name.toLowerCase() === 'telephone-event' && c.clockRate !== send.clockRate;
-  }));
+  const drop = new Set(
+    formats.filter((pt) => {
+      const c = codecs.get(pt);
+      return c !== undefined && c.name.toLowerCase() === 'telephone-event' && c.clockRate !== send.clockRate;
+    }),
+  );
   if (drop.size === 0) return section;
   const kept = [fields.slice(0, 3).join(' '), ...formats.filter((pt) => !drop.has(pt))].join(' ');
   return [kept, ...rest.filter((line) => !drop.has(/^a=(?:rtpmap|fmtp|rtcp-fb):(\d+)\s/.exec(line)?.[1] ?? ''))];

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { SwitchboardError } from '../../core/index.ts';
 import { sipAddress } from './sip-address.ts';
 
-test('an extension or a number goes to the phone system\'s domain', () => {
+test("an extension or a number goes to the phone system's domain", () => {
   assert.equal(sipAddress('1001', 'pbx.example.com').toString(), 'sip:1001@pbx.example.com');
   assert.equal(sipAddress('+14155550134', 'pbx.example.com').toString(), 'sip:+14155550134@pbx.example.com');
 });
@@ -20,5 +20,8 @@ test('user@host names its own host, and a sip: or sips: URI is taken as it is', 
 });
 
 test('what makes no SIP address is refused with SB20004, naming it', () => {
-  assert.throws(() => sipAddress('sip:', 'pbx.example.com'), (e: unknown) => e instanceof SwitchboardError && e.code === 'SB20004' && e.message.includes("'sip:'"));
+  assert.throws(
+    () => sipAddress('sip:', 'pbx.example.com'),
+    (e: unknown) => e instanceof SwitchboardError && e.code === 'SB20004' && e.message.includes("'sip:'"),
+  );
 });

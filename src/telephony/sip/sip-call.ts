@@ -80,7 +80,9 @@ export class SipCall {
   startTakeBack(dialog: PersistedDialog): void {
     this.reattaching = true;
     this.keptDialog = dialog;
-    this.takeBack = new Promise<boolean>((resolve) => { this.settleTakeBack = resolve; });
+    this.takeBack = new Promise<boolean>((resolve) => {
+      this.settleTakeBack = resolve;
+    });
   }
 
   /** The take-back is over: the call is back (`true`) or ended during the reload (`false`). */

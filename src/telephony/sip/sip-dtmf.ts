@@ -34,13 +34,15 @@ function requireDtmf(call: SipCall, digits: string, allowed: string): void {
 async function sendInfoDigits(call: SipCall, digits: string): Promise<void> {
   for (const digit of digits.replace(/,/g, '')) {
     await new Promise<void>((resolve, reject) => {
-      call.session.info({
-        requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${digit}\r\nDuration=160` } },
-        requestDelegate: {
-          onAccept: () => resolve(),
-          onReject: (r) => reject(new SwitchboardError('SB20005', `DTMF ${digit} answered ${r.message.statusCode} ${r.message.reasonPhrase}`)),
-        },
-      }).catch((e: unknown) => reject(e instanceof SwitchboardError ? e : new SwitchboardError('SB20005', String(e), e)));
+      call.session
+        .info({
+          requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${digit}\r\nDuration=160` } },
+          requestDelegate: {
+            onAccept: () => resolve(),
+            onReject: (r) => reject(new SwitchboardError('SB20005', `DTMF ${digit} answered ${r.message.statusCode} ${r.message.reasonPhrase}`)),
+          },
+        })
+        .catch((e: unknown) => reject(e instanceof SwitchboardError ? e : new SwitchboardError('SB20005', String(e), e)));
     });
   }
 }

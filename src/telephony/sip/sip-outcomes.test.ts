@@ -4,7 +4,7 @@ import { declineStatus, endReasonOfFailure, type DeclineContext } from './sip-ou
 
 const direct: DeclineContext = { ownExtension: '1001', dialed: '1001', retargeted: false, unavailable: false };
 
-test('decline: 603 only for a call to the agent\'s own extension that nobody retargeted', () => {
+test("decline: 603 only for a call to the agent's own extension that nobody retargeted", () => {
   assert.equal(declineStatus(direct), 603);
   // Escaped and unescaped user parts are the same user (RFC 3261 §19.1.4).
   assert.equal(declineStatus({ ...direct, ownExtension: '+4930 1001', dialed: '+4930%201001' }), 603);
@@ -26,12 +26,25 @@ test('decline: a ring-group, queue or forwarded offer gets 486, or 480 when the 
 
 test('a failure response of a call we placed says why it ended', () => {
   const table: [number, string][] = [
-    [486, 'busy'], [600, 'busy'],
-    [408, 'no-answer'], [480, 'no-answer'],
-    [404, 'not-found'], [410, 'not-found'], [484, 'not-found'], [485, 'not-found'], [604, 'not-found'],
+    [486, 'busy'],
+    [600, 'busy'],
+    [408, 'no-answer'],
+    [480, 'no-answer'],
+    [404, 'not-found'],
+    [410, 'not-found'],
+    [484, 'not-found'],
+    [485, 'not-found'],
+    [604, 'not-found'],
     [487, 'local-hangup'],
-    [500, 'failed'], [503, 'failed'], [504, 'failed'],
-    [603, 'rejected'], [403, 'rejected'], [488, 'rejected'],
+    [500, 'failed'],
+    [503, 'failed'],
+    [504, 'failed'],
+    [603, 'rejected'],
+    [403, 'rejected'],
+    [488, 'rejected'],
   ];
-  assert.deepEqual(table.map(([code]) => [code, endReasonOfFailure(code)]), table);
+  assert.deepEqual(
+    table.map(([code]) => [code, endReasonOfFailure(code)]),
+    table,
+  );
 });

@@ -155,9 +155,7 @@ class SipTelephonyAdapter implements SipTelephony {
     }
     this.clock = options.clock;
     this.logger = options.logger;
-    this.emitter = new Emitter<SipTelephonyEvents>((event, error) =>
-      this.logger.log('error', 'telephony listener threw', { event, error: String(error) }),
-    );
+    this.emitter = new Emitter<SipTelephonyEvents>((event, error) => this.logger.log('error', 'telephony listener threw', { event, error: String(error) }));
     this.browserAudio = new BrowserAudio(this.clock, this.logger, {
       devicesChanged: (devices) => this.emit('devices', devices),
       microphoneChanged: () => this.switchMicrophone(),
@@ -216,14 +214,17 @@ class SipTelephonyAdapter implements SipTelephony {
       targetUri: (user) => this.targetUri(user),
       holdOthers: (call) => this.holdOthers(call),
     };
-    this.takeBack = new CallTakeBack({
-      clock: this.clock,
-      logger: this.logger,
-      emit: this.emit,
-      calls: this.calls,
-      createOutput: () => this.browserAudio.createOutput(),
-      sessions: this.sessions,
-    }, options.dialogStorage);
+    this.takeBack = new CallTakeBack(
+      {
+        clock: this.clock,
+        logger: this.logger,
+        emit: this.emit,
+        calls: this.calls,
+        createOutput: () => this.browserAudio.createOutput(),
+        sessions: this.sessions,
+      },
+      options.dialogStorage,
+    );
     this.reattaching = this.takeBack.reattaching;
   }
 
@@ -273,7 +274,14 @@ class SipTelephonyAdapter implements SipTelephony {
       else keepAlive.detach();
       if (state === TransportState.Disconnected) dropCallsBeingSetUp(this.calls.values(), this.logger, (call, reason) => this.sessions.end(call, reason));
     });
-    this.presence = new PresenceClient(ua, this.logger, this.clock, (user) => this.targetUri(user), () => uri, (ext, state) => this.emit('lineState', ext, state));
+    this.presence = new PresenceClient(
+      ua,
+      this.logger,
+      this.clock,
+      (user) => this.targetUri(user),
+      () => uri,
+      (ext, state) => this.emit('lineState', ext, state),
+    );
     this.registration = new RegistrationKeeper(
       ua,
       this.clock,
@@ -354,12 +362,15 @@ class SipTelephonyAdapter implements SipTelephony {
     // 603 would end a ring group's call for every colleague still ringing (RFC 3261 §16.7): see
     // declineStatus for the rule that tells a call for this agent alone from a group offer.
     const request = call.session.request;
-    const status = typeof how === 'number' ? how : declineStatus({
-      ownExtension: this.ua?.configuration.uri.user,
-      dialed: request.to.uri.user,
-      retargeted: request.hasHeader('diversion') || request.hasHeader('history-info'),
-      unavailable: how.unavailable === true,
-    });
+    const status =
+      typeof how === 'number'
+        ? how
+        : declineStatus({
+            ownExtension: this.ua?.configuration.uri.user,
+            dialed: request.to.uri.user,
+            retargeted: request.hasHeader('diversion') || request.hasHeader('history-info'),
+            unavailable: how.unavailable === true,
+          });
     await call.session.reject({ statusCode: status });
   }
 
@@ -449,7 +460,9 @@ class SipTelephonyAdapter implements SipTelephony {
 
   private async switchMicrophone(): Promise<void> {
     for (const call of this.calls.values()) {
-      const sdh = call.sdh, pc = call.peerConnection, old = call.microphone;
+      const sdh = call.sdh,
+        pc = call.peerConnection,
+        old = call.microphone;
       if (!sdh || !pc || !old) continue;
       const fresh = (await this.browserAudio.microphone()).getAudioTracks()[0];
       if (!fresh) continue;

@@ -59,9 +59,16 @@ export class SipTransfers {
     const dialog = consultation.session.dialog;
     if (!dialog) throw new SwitchboardError('SB40001', `Call ${consultationId} has no dialog.`);
     const aor = consultation.session.remoteIdentity.uri;
-    const target = new NameAddrUri(aor.scheme, aor.user ?? '', aor.host, aor.port, {}, {
-      Replaces: [encodeURIComponent(`${dialog.callId};to-tag=${dialog.remoteTag};from-tag=${dialog.localTag}`)],
-    });
+    const target = new NameAddrUri(
+      aor.scheme,
+      aor.user ?? '',
+      aor.host,
+      aor.port,
+      {},
+      {
+        Replaces: [encodeURIComponent(`${dialog.callId};to-tag=${dialog.remoteTag};from-tag=${dialog.localTag}`)],
+      },
+    );
     await this.refer(original, target, consultation);
   }
 

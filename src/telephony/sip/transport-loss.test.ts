@@ -36,25 +36,37 @@ function startScriptedPeer(): Promise<FakeSipPeer> {
   });
 }
 
-
 /** A response to `request`; `withContact` adds the peer's Contact (REGISTER's own Contacts are always echoed). */
-const response = (request: string, status: string, withContact: boolean): string => sipResponse(request, status, withContact ? { contact: '<sip:peer@peer.invalid;transport=ws>' } : {});
-
+const response = (request: string, status: string, withContact: boolean): string =>
+  sipResponse(request, status, withContact ? { contact: '<sip:peer@peer.invalid;transport=ws>' } : {});
 
 let n = 0;
 function invite(callId: string, sdp = ''): string {
   const lines = [
-    'INVITE sip:1002@127.0.0.1 SIP/2.0', `Via: SIP/2.0/WSS peer.invalid;branch=z9hG4bK-loss${++n}`, 'Max-Forwards: 70',
-    'From: "Customer" <sip:+14155550134@127.0.0.1>;tag=c1', 'To: <sip:1002@127.0.0.1>', `Call-ID: ${callId}`, 'CSeq: 1 INVITE',
-    'Contact: <sip:customer@peer.invalid;transport=ws>', ...(sdp ? ['Content-Type: application/sdp'] : []), `Content-Length: ${Buffer.byteLength(sdp)}`,
+    'INVITE sip:1002@127.0.0.1 SIP/2.0',
+    `Via: SIP/2.0/WSS peer.invalid;branch=z9hG4bK-loss${++n}`,
+    'Max-Forwards: 70',
+    'From: "Customer" <sip:+14155550134@127.0.0.1>;tag=c1',
+    'To: <sip:1002@127.0.0.1>',
+    `Call-ID: ${callId}`,
+    'CSeq: 1 INVITE',
+    'Contact: <sip:customer@peer.invalid;transport=ws>',
+    ...(sdp ? ['Content-Type: application/sdp'] : []),
+    `Content-Length: ${Buffer.byteLength(sdp)}`,
   ];
   return `${lines.join('\r\n')}\r\n\r\n${sdp}`;
 }
 
 function ack(ok: string): string {
   const lines = [
-    'ACK sip:1002@127.0.0.1 SIP/2.0', `Via: SIP/2.0/WSS peer.invalid;branch=z9hG4bK-ack${++n}`, 'Max-Forwards: 70',
-    ...sipHeaders(ok, 'From'), ...sipHeaders(ok, 'To'), ...sipHeaders(ok, 'Call-ID'), 'CSeq: 1 ACK', 'Content-Length: 0',
+    'ACK sip:1002@127.0.0.1 SIP/2.0',
+    `Via: SIP/2.0/WSS peer.invalid;branch=z9hG4bK-ack${++n}`,
+    'Max-Forwards: 70',
+    ...sipHeaders(ok, 'From'),
+    ...sipHeaders(ok, 'To'),
+    ...sipHeaders(ok, 'Call-ID'),
+    'CSeq: 1 ACK',
+    'Content-Length: 0',
   ];
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
@@ -82,7 +94,10 @@ async function dropAndWaitRegistered(mark: number): Promise<void> {
 }
 
 async function endedEvents(callId: string, since: number): Promise<(readonly unknown[])[]> {
-  return (await agent.events()).slice(since).filter((e) => e.event === 'ended' && e.args[0] === callId).map((e) => e.args);
+  return (await agent.events())
+    .slice(since)
+    .filter((e) => e.event === 'ended' && e.args[0] === callId)
+    .map((e) => e.args);
 }
 
 test('an offered call ends as failed, once, when the connection drops, and is not answered later', async () => {
@@ -136,14 +151,21 @@ test('an established call stays up when the connection drops; its BYE goes out o
 function inDialog(ok: string, method: string, cseq: number, extra: readonly string[] = []): string {
   const contact = /^Contact:\s*<([^>]+)>/im.exec(ok)?.[1] ?? 'sip:1002@127.0.0.1';
   const lines = [
-    `${method} ${contact} SIP/2.0`, `Via: SIP/2.0/WSS peer.invalid;branch=z9hG4bK-dlg${++n}`, 'Max-Forwards: 70',
-    ...sipHeaders(ok, 'From'), ...sipHeaders(ok, 'To'), ...sipHeaders(ok, 'Call-ID'), `CSeq: ${cseq} ${method}`,
-    'Contact: <sip:customer@peer.invalid;transport=ws>', ...extra, 'Content-Length: 0',
+    `${method} ${contact} SIP/2.0`,
+    `Via: SIP/2.0/WSS peer.invalid;branch=z9hG4bK-dlg${++n}`,
+    'Max-Forwards: 70',
+    ...sipHeaders(ok, 'From'),
+    ...sipHeaders(ok, 'To'),
+    ...sipHeaders(ok, 'Call-ID'),
+    `CSeq: ${cseq} ${method}`,
+    'Contact: <sip:customer@peer.invalid;transport=ws>',
+    ...extra,
+    'Content-Length: 0',
   ];
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
-test('a transfer still being set up is dropped with the connection; the call stays up and still ends on the far end\'s BYE', async () => {
+test("a transfer still being set up is dropped with the connection; the call stays up and still ends on the far end's BYE", async () => {
   const mark = await agent.mark();
   peer.push(invite('loss-refer', SIGNALLING_ONLY_OFFER));
   await agent.waitIncoming(mark);

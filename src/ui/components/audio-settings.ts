@@ -11,9 +11,12 @@ import type { PanelAudio } from '../panel-host.ts';
 import { slds } from '../styles/slds.ts';
 
 export class SbAudioSettings extends LitElement {
-  static override styles = [slds, css`
+  static override styles = [
+    slds,
+    css`
     meter { width: 100%; height: 0.75rem; }
-  `];
+  `,
+  ];
   static override properties = {
     translator: { attribute: false },
     audio: { attribute: false },
@@ -50,14 +53,23 @@ export class SbAudioSettings extends LitElement {
   private attach(): void {
     const audio = this.audio;
     if (!audio) return;
-    this.stopLevel = audio.onInputLevel((level) => { this.level = Math.max(0, Math.min(1, level)); });
+    this.stopLevel = audio.onInputLevel((level) => {
+      this.level = Math.max(0, Math.min(1, level));
+    });
     // Devices come and go (a headset plugged in), and get their names once the microphone is granted.
     this.stopChanges = audio.subscribe(() => this.listDevices(audio));
     this.listDevices(audio);
   }
 
   private listDevices(audio: PanelAudio): void {
-    audio.listDevices().then((d) => { this.devices = d; }, (e: unknown) => { this.failure = e instanceof Error ? e.message : String(e); });
+    audio.listDevices().then(
+      (d) => {
+        this.devices = d;
+      },
+      (e: unknown) => {
+        this.failure = e instanceof Error ? e.message : String(e);
+      },
+    );
   }
 
   private detach(): void {
@@ -72,7 +84,12 @@ export class SbAudioSettings extends LitElement {
     if (!audio) return;
     const id = (e.target as HTMLSelectElement).value;
     const run = which === 'microphone' ? audio.setMicrophone(id) : which === 'speaker' ? audio.setSpeaker(id) : audio.setRinger(id);
-    run.then(() => this.requestUpdate(), (err: unknown) => { this.failure = err instanceof Error ? err.message : String(err); });
+    run.then(
+      () => this.requestUpdate(),
+      (err: unknown) => {
+        this.failure = err instanceof Error ? err.message : String(err);
+      },
+    );
   }
 
   private select(which: 'microphone' | 'speaker' | 'ringer', kind: AudioDevice['kind'], missing: AudioNoticeText | undefined) {
@@ -103,7 +120,11 @@ export class SbAudioSettings extends LitElement {
       </label>
       ${this.select('speaker', 'audiooutput', missing.speaker)}
       ${this.select('ringer', 'audiooutput', missing.ringer)}
-      <button type="button" class="slds-button" @click=${() => { this.audio?.playTestTone().catch((e: unknown) => { this.failure = String(e); }); }}>${t.t('settings.testTone')}</button>
+      <button type="button" class="slds-button" @click=${() => {
+        this.audio?.playTestTone().catch((e: unknown) => {
+          this.failure = String(e);
+        });
+      }}>${t.t('settings.testTone')}</button>
       ${this.failure ? html`<p class="slds-notify" role="alert">${this.failure}</p>` : ''}
     </section>`;
   }

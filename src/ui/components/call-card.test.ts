@@ -6,9 +6,24 @@ import { callHeadline } from './call-card.ts';
 
 function view(patch: Partial<CallView> = {}): CallView {
   return {
-    id: 'c1', state: 'offering', title: 'call.inbound', stateLabel: 'call.state.offering', number: '+1 415 555 0134',
-    timerSeconds: 0, muted: false, isConsultation: false, focused: true, actions: [], related: [], conferenceWith: [],
-    canKeypad: false, canTransfer: false, canNote: false, notes: '', popTrail: [], ...patch,
+    id: 'c1',
+    state: 'offering',
+    title: 'call.inbound',
+    stateLabel: 'call.state.offering',
+    number: '+1 415 555 0134',
+    timerSeconds: 0,
+    muted: false,
+    isConsultation: false,
+    focused: true,
+    actions: [],
+    related: [],
+    conferenceWith: [],
+    canKeypad: false,
+    canTransfer: false,
+    canNote: false,
+    notes: '',
+    popTrail: [],
+    ...patch,
   };
 }
 

@@ -58,10 +58,12 @@ export function callCard(call: CallView, ctx: CallCardContext): TemplateResult {
   return html`<article class="slds-card sb-call sb-call_${call.state} ${call.focused ? 'sb-call_focused' : ''}" aria-label=${t.t(call.title)} data-call-id=${call.id}>
     <div class="sb-row">
       <span class="slds-text-title sb-grow">${t.t(call.title)} · ${t.t(call.stateLabel)}</span>
-      ${call.quality
-        ? html`<span class="sb-quality" role="img" aria-label=${t.t('quality.label', { level: t.t(`quality.${call.quality.level}`), mos: call.quality.mos })}
+      ${
+        call.quality
+          ? html`<span class="sb-quality" role="img" aria-label=${t.t('quality.label', { level: t.t(`quality.${call.quality.level}`), mos: call.quality.mos })}
             title=${t.t('quality.label', { level: t.t(`quality.${call.quality.level}`), mos: call.quality.mos })}>${qualityBars(call.quality.level)}</span>`
-        : ''}
+          : ''
+      }
       <span class="slds-badge" role="timer" aria-label=${t.t('call.timer', { time: formatDuration(call.timerSeconds) })}>${formatDuration(call.timerSeconds)}</span>
     </div>
     <div class=${call.title === 'call.inbound' ? 'sb-who sb-who_reserved' : 'sb-who'}>
@@ -69,47 +71,57 @@ export function callCard(call: CallView, ctx: CallCardContext): TemplateResult {
       ${subline ? html`<p class="slds-truncate">${subline}</p>` : ''}
       ${call.muted ? html`<span class="slds-badge">${t.t('call.muted')}</span>` : ''}
       ${call.conferenceWith.length ? html`<p class="sb-meta">${t.t('call.conferenceWith', { names: call.conferenceWith.join(', ') })}</p>` : ''}
-      ${call.chooser
-        ? html`<fieldset class="sb-chooser">
+      ${
+        call.chooser
+          ? html`<fieldset class="sb-chooser">
             <legend>${t.t('records.choose')}</legend>
             <ul aria-label=${t.t('records.chooseLabel')}>
-              ${call.chooser.candidates.map((r) => html`<li>
+              ${call.chooser.candidates.map(
+                (r) => html`<li>
                 <button type="button" class="slds-button slds-button_stretch sb-record" aria-pressed=${r.id === call.chooser?.chosenId ? 'true' : 'false'}
                   @click=${() => ctx.onChoose(call, r)}>
                   <span class="sb-grow slds-truncate">${recordLabel(r)}</span>
                   ${call.chooser?.details[r.id] ? html`<span class="sb-meta slds-truncate sb-details">${call.chooser.details[r.id]}</span>` : ''}
                 </button>
-              </li>`)}
+              </li>`,
+              )}
             </ul>
           </fieldset>`
-        : call.related.length
-          ? html`<p class="sb-meta slds-truncate">${t.t('records.related', { name: call.related.map(recordLabel).join(' · ') })}</p>`
-          : ''}
+          : call.related.length
+            ? html`<p class="sb-meta slds-truncate">${t.t('records.related', { name: call.related.map(recordLabel).join(' · ') })}</p>`
+            : ''
+      }
     </div>
     <div class="sb-actions" role="group">
-      ${call.actions.map((a) => html`<button type="button" class=${BUTTON_CLASS[a.tone]}
+      ${call.actions.map(
+        (a) => html`<button type="button" class=${BUTTON_CLASS[a.tone]}
           aria-pressed=${a.kind === 'keypad' || a.kind === 'transfer' ? String(ctx.tool === a.kind) : nothing}
           aria-keyshortcuts=${SHORTCUT[a.kind] ?? nothing} title=${SHORTCUT[a.kind] ? `${t.t(a.label)} (${SHORTCUT[a.kind]})` : t.t(a.label)}
-          @click=${() => ctx.onAction(call, a)}>${t.t(a.label)}</button>`)}
+          @click=${() => ctx.onAction(call, a)}>${t.t(a.label)}</button>`,
+      )}
     </div>
-    ${call.canNote
-      ? html`<details class="sb-more" ?open=${call.notes !== ''}>
+    ${
+      call.canNote
+        ? html`<details class="sb-more" ?open=${call.notes !== ''}>
           <summary>${t.t('call.notes')}</summary>
           <sb-notes-field .translator=${t} .callId=${call.id} .notes=${call.notes}></sb-notes-field>
         </details>`
-      : ''}
-    ${call.popTrail.length
-      ? html`<details class="sb-more">
+        : ''
+    }
+    ${
+      call.popTrail.length
+        ? html`<details class="sb-more">
           <summary>${t.t('call.popTrail')}</summary>
           <ol class="sb-trail" aria-label=${t.t('call.popTrail')}>${call.popTrail.map((line) => html`<li>${line}</li>`)}</ol>
         </details>`
-      : ''}
-    ${ctx.tool === 'keypad' && call.canKeypad
-      ? html`<sb-dtmf-keypad .translator=${t} .callId=${call.id}></sb-dtmf-keypad>`
-      : ''}
-    ${ctx.tool === 'transfer' && call.canTransfer
-      ? html`<sb-transfer-panel .translator=${t} .callId=${call.id} .directory=${ctx.directory} .country=${ctx.country}></sb-transfer-panel>`
-      : ''}
+        : ''
+    }
+    ${ctx.tool === 'keypad' && call.canKeypad ? html`<sb-dtmf-keypad .translator=${t} .callId=${call.id}></sb-dtmf-keypad>` : ''}
+    ${
+      ctx.tool === 'transfer' && call.canTransfer
+        ? html`<sb-transfer-panel .translator=${t} .callId=${call.id} .directory=${ctx.directory} .country=${ctx.country}></sb-transfer-panel>`
+        : ''
+    }
   </article>`;
 }
 

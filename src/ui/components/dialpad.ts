@@ -65,7 +65,10 @@ export class SbDialpad extends LitElement {
         <button type="button" class="slds-button" aria-label=${t.t('dial.backspace')} title=${t.t('dial.backspace')}
           ?disabled=${!this.value} @click=${this.backspace}>⌫</button>
       </div>
-      ${keyGrid((d) => this.onKey(d), (d) => d)}
+      ${keyGrid(
+        (d) => this.onKey(d),
+        (d) => d,
+      )}
       <button type="submit" class="slds-button slds-button_success slds-button_stretch" ?disabled=${this.disabled || !dialable(this.value)}>${t.t('dial.call')}</button>
       ${this.hint ? html`<p class="sb-meta" role="note">${this.hint}</p>` : ''}
     </form>`;

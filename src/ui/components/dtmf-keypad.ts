@@ -6,9 +6,13 @@ import { commandEvent } from './command-event.ts';
 import { keyGrid, keyGridStyles } from './key-grid.ts';
 
 export class SbDtmfKeypad extends LitElement {
-  static override styles = [slds, keyGridStyles, css`
+  static override styles = [
+    slds,
+    keyGridStyles,
+    css`
     output { display: block; min-height: 2rem; letter-spacing: 0.125rem; }
-  `];
+  `,
+  ];
   static override properties = {
     translator: { attribute: false },
     callId: { attribute: false },
@@ -51,7 +55,10 @@ export class SbDtmfKeypad extends LitElement {
     if (!t) return html``;
     return html`<div class="sb-stack">
       <output class="slds-input" aria-live="polite" aria-label=${t.t('action.keypad')}>${this.sent}</output>
-      ${keyGrid((d) => this.send(d), (d) => t.t('keypad.digit', { digit: d }))}
+      ${keyGrid(
+        (d) => this.send(d),
+        (d) => t.t('keypad.digit', { digit: d }),
+      )}
     </div>`;
   }
 }

@@ -2,17 +2,27 @@
 import { css, html, type TemplateResult } from 'lit';
 
 export const KEYS: readonly { readonly digit: string; readonly letters: string }[] = [
-  { digit: '1', letters: '' }, { digit: '2', letters: 'ABC' }, { digit: '3', letters: 'DEF' },
-  { digit: '4', letters: 'GHI' }, { digit: '5', letters: 'JKL' }, { digit: '6', letters: 'MNO' },
-  { digit: '7', letters: 'PQRS' }, { digit: '8', letters: 'TUV' }, { digit: '9', letters: 'WXYZ' },
-  { digit: '*', letters: '' }, { digit: '0', letters: '+' }, { digit: '#', letters: '' },
+  { digit: '1', letters: '' },
+  { digit: '2', letters: 'ABC' },
+  { digit: '3', letters: 'DEF' },
+  { digit: '4', letters: 'GHI' },
+  { digit: '5', letters: 'JKL' },
+  { digit: '6', letters: 'MNO' },
+  { digit: '7', letters: 'PQRS' },
+  { digit: '8', letters: 'TUV' },
+  { digit: '9', letters: 'WXYZ' },
+  { digit: '*', letters: '' },
+  { digit: '0', letters: '+' },
+  { digit: '#', letters: '' },
 ];
 
 export function keyGrid(onKey: (digit: string) => void, label: (digit: string) => string, disabled = false): TemplateResult {
   return html`<div class="sb-keys" role="group">
-    ${KEYS.map((k) => html`<button type="button" class="slds-button sb-key" aria-label=${label(k.digit)} ?disabled=${disabled} @click=${() => onKey(k.digit)}>
+    ${KEYS.map(
+      (k) => html`<button type="button" class="slds-button sb-key" aria-label=${label(k.digit)} ?disabled=${disabled} @click=${() => onKey(k.digit)}>
       <span class="sb-key-digit" aria-hidden="true">${k.digit}</span><span class="sb-key-letters" aria-hidden="true">${k.letters}</span>
-    </button>`)}
+    </button>`,
+    )}
   </div>`;
 }
 

@@ -28,7 +28,10 @@ type Tab = 'phone' | 'history' | 'settings' | 'help';
 const TABS: readonly Tab[] = ['phone', 'history', 'settings', 'help'];
 
 export class SbPanel extends LitElement {
-  static override styles = [slds, callCardStyles, css`
+  static override styles = [
+    slds,
+    callCardStyles,
+    css`
     :host { display: flex; flex-direction: column; height: 100%; min-height: 240px; background: var(--sb-bg); }
     header { padding: 0.5rem 0.75rem; border-bottom: 1px solid var(--sb-border-weak); display: grid; gap: 0.375rem; }
     [role='tablist'] { display: flex; border-bottom: 1px solid var(--sb-border-weak); }
@@ -43,7 +46,8 @@ export class SbPanel extends LitElement {
     .sb-reg { min-width: 0; flex: 0 1 auto; }
     .sb-diag { border-left: 3px solid var(--sb-border-weak); padding-left: 0.5rem; list-style: none; }
     .sb-diag_error { border-left-color: var(--sb-error); }
-  `];
+  `,
+  ];
 
   static override properties = {
     host: { attribute: false },
@@ -142,7 +146,9 @@ export class SbPanel extends LitElement {
 
   protected override updated(): void {
     const view = this.view;
-    this.setTicking(!!view && (view.calls.length + view.offers.length > 0 || view.wrapUps.some((w) => w.secondsLeft !== undefined) || view.registration.tone === 'warning'));
+    this.setTicking(
+      !!view && (view.calls.length + view.offers.length > 0 || view.wrapUps.some((w) => w.secondsLeft !== undefined) || view.registration.tone === 'warning'),
+    );
   }
 
   private subscribe(): void {
@@ -199,23 +205,35 @@ export class SbPanel extends LitElement {
       ${view.follower ? html`<p class="slds-notify slds-notify_info sb-banner" role="status">${t.t(view.follower.key, view.follower.params)}</p>` : ''}
       ${host.leadership.role === 'leader' && host.leadership.signInAgain && view.screen === 'signed-out' ? html`<p class="slds-notify slds-notify_info sb-banner" role="status">${t.t('panel.signInAgain')}</p>` : ''}
       ${host.leadership.role === 'electing' && view.screen !== 'loading' ? html`<p class="slds-notify slds-notify_info sb-banner" role="status">${t.t('panel.electing')}</p>` : ''}
-      ${view.error && errorId !== this.dismissed
-        ? html`<div class="slds-notify sb-row sb-banner" role="alert">
+      ${
+        view.error && errorId !== this.dismissed
+          ? html`<div class="slds-notify sb-row sb-banner" role="alert">
             <span class="sb-grow" title=${view.error.message}>${t.locale === 'en' || !view.error.key ? view.error.message : t.t(view.error.key)}</span>
-            <button type="button" class="slds-button" aria-label=${t.t('panel.dismiss')} @click=${() => { this.dismissed = errorId; }}>✕</button>
+            <button type="button" class="slds-button" aria-label=${t.t('panel.dismiss')} @click=${() => {
+              this.dismissed = errorId;
+            }}>✕</button>
           </div>`
-        : ''}
-      ${view.callFailed && view.callFailed.callId !== this.dismissedFailure
-        ? html`<div class="slds-notify sb-row sb-banner" role="alert">
+          : ''
+      }
+      ${
+        view.callFailed && view.callFailed.callId !== this.dismissedFailure
+          ? html`<div class="slds-notify sb-row sb-banner" role="alert">
             <span class="sb-grow">${t.t(view.callFailed.key, view.callFailed.params)}</span>
-            <button type="button" class="slds-button" aria-label=${t.t('panel.dismiss')} @click=${() => { this.dismissedFailure = view.callFailed?.callId ?? ''; }}>✕</button>
+            <button type="button" class="slds-button" aria-label=${t.t('panel.dismiss')} @click=${() => {
+              this.dismissedFailure = view.callFailed?.callId ?? '';
+            }}>✕</button>
           </div>`
-        : ''}
+          : ''
+      }
       ${host.audio ? this.renderAudioBanners(host.audio, t) : ''}
       ${view.unsaved ? html`<sb-unsaved-logs .translator=${t} .view=${view.unsaved} .formatTime=${(at: number) => this.time(at)}></sb-unsaved-logs>` : ''}
       <div role="tablist" aria-label=${t.t('tab.label')}>
-        ${TABS.map((tab) => html`<button type="button" role="tab" id="tab-${tab}" aria-controls="panel-${tab}" aria-selected=${String(this.tab === tab)}
-          @click=${() => { this.tab = tab; }}>${t.t(`tab.${tab}`)}</button>`)}
+        ${TABS.map(
+          (tab) => html`<button type="button" role="tab" id="tab-${tab}" aria-controls="panel-${tab}" aria-selected=${String(this.tab === tab)}
+          @click=${() => {
+            this.tab = tab;
+          }}>${t.t(`tab.${tab}`)}</button>`,
+        )}
       </div>
       <div role="tabpanel" id="panel-${this.tab}" aria-labelledby="tab-${this.tab}">
         ${this.tab === 'phone' ? this.renderPhone(view, t) : this.tab === 'history' ? this.renderHistory(view, t) : this.tab === 'settings' ? this.renderSettings(view, t, host) : this.renderHelp(t)}
@@ -224,13 +242,23 @@ export class SbPanel extends LitElement {
 
   /** A ringer the browser keeps silent (with the click that lets it ring), a device that refused to play. */
   private renderAudioBanners(audio: PanelAudio, t: Translator): TemplateResult[] {
-    return audioBanners(audio.notices).filter((b) => !this.dismissedAudio.includes(b.id)).map((b) => html`<div class="slds-notify slds-notify_warning sb-row sb-banner" role="alert">
+    return audioBanners(audio.notices)
+      .filter((b) => !this.dismissedAudio.includes(b.id))
+      .map(
+        (b) => html`<div class="slds-notify slds-notify_warning sb-row sb-banner" role="alert">
       <span class="sb-grow">${audioNoticeText(t, b.text)}</span>
-      ${b.action === 'enable-sound'
-        // The click is the user gesture the browser waits for: enableSound must run inside it.
-        ? html`<button type="button" class="slds-button slds-button_brand" @click=${() => { audio.enableSound().catch(() => {}); }}>${t.t('audio.enableRinger')}</button>`
-        : html`<button type="button" class="slds-button" aria-label=${t.t('panel.dismiss')} @click=${() => { this.dismissedAudio = [...this.dismissedAudio, b.id]; }}>✕</button>`}
-    </div>`);
+      ${
+        b.action === 'enable-sound'
+          ? // The click is the user gesture the browser waits for: enableSound must run inside it.
+            html`<button type="button" class="slds-button slds-button_brand" @click=${() => {
+              audio.enableSound().catch(() => {});
+            }}>${t.t('audio.enableRinger')}</button>`
+          : html`<button type="button" class="slds-button" aria-label=${t.t('panel.dismiss')} @click=${() => {
+              this.dismissedAudio = [...this.dismissedAudio, b.id];
+            }}>✕</button>`
+      }
+    </div>`,
+      );
   }
 
   private renderHeader(view: PanelView, t: Translator, host: PanelHost): TemplateResult {
@@ -283,11 +311,15 @@ export class SbPanel extends LitElement {
       ${view.offers.map((c) => callCard(c, ctx(c)))}
       ${view.calls.map((c) => callCard(c, ctx(c)))}
       ${view.wrapUps.map((w) => html`<sb-wrap-up-form .translator=${t} .view=${w}></sb-wrap-up-form>`)}
-      ${!busy || this.newCall
-        ? html`<sb-dialpad .translator=${t} .country=${view.defaultCountry} ?disabled=${!view.canDial} .hint=${view.dialHint ? t.t(view.dialHint) : undefined}></sb-dialpad>`
-        : view.canDial && view.offers.length === 0
-          ? html`<button type="button" class="slds-button slds-button_stretch" @click=${() => { this.newCall = true; }}>${t.t('dial.newCall')}</button>`
-          : ''}
+      ${
+        !busy || this.newCall
+          ? html`<sb-dialpad .translator=${t} .country=${view.defaultCountry} ?disabled=${!view.canDial} .hint=${view.dialHint ? t.t(view.dialHint) : undefined}></sb-dialpad>`
+          : view.canDial && view.offers.length === 0
+            ? html`<button type="button" class="slds-button slds-button_stretch" @click=${() => {
+                this.newCall = true;
+              }}>${t.t('dial.newCall')}</button>`
+            : ''
+      }
     </div>`;
   }
 
@@ -295,25 +327,32 @@ export class SbPanel extends LitElement {
     if (!view.history.length) return html`<p>${t.t('history.empty')}</p>`;
     return html`<h2 class="slds-text-title">${t.t('history.title')}</h2>
       <ul class="sb-history" aria-label=${t.t('history.title')}>
-        ${view.history.map((h) => html`<li>
+        ${view.history.map(
+          (h) => html`<li>
           <span aria-hidden="true">${h.direction === 'outbound' ? '↗' : '↙'}</span>
           <span class="sb-grow">
             <span class="slds-truncate ${h.missed ? 'sb-missed' : ''}">${h.name ?? h.number}</span><br />
             <span class="sb-meta">${t.t(h.outcome)} · ${t.t('history.when', { time: this.time(h.at), duration: formatDuration(h.durationSeconds) })}</span>
           </span>
           <button type="button" class="slds-button" ?disabled=${!view.canDial} aria-label=${t.t('history.callBack', { number: h.number })}
-            @click=${() => { this.tab = 'phone'; this.run({ type: 'dial', number: h.dial }); }}>${t.t('dial.call')}</button>
-        </li>`)}
+            @click=${() => {
+              this.tab = 'phone';
+              this.run({ type: 'dial', number: h.dial });
+            }}>${t.t('dial.call')}</button>
+        </li>`,
+        )}
       </ul>`;
   }
 
   private renderSettings(view: PanelView, t: Translator, host: PanelHost): TemplateResult {
     return html`<div class="sb-stack">
       <sb-audio-settings .translator=${t} .audio=${host.audio}></sb-audio-settings>
-      ${view.screen === 'phone'
-        ? html`${view.username ? html`<p>${t.t('settings.account', { user: view.username })}</p>` : ''}
+      ${
+        view.screen === 'phone'
+          ? html`${view.username ? html`<p>${t.t('settings.account', { user: view.username })}</p>` : ''}
           <button type="button" class="slds-button" @click=${() => this.run({ type: 'sign-out' })}>${t.t('signOut')}</button>`
-        : ''}
+          : ''
+      }
       ${host.downloadLog ? html`<button type="button" class="slds-button" @click=${() => host.downloadLog?.()}>${t.t('settings.downloadLog')}</button>` : ''}
     </div>`;
   }
@@ -325,19 +364,30 @@ export class SbPanel extends LitElement {
       <p>${t.t('help.shortcuts')}</p>
       <p>${t.t('help.keypad')}</p>
       <p>${t.t('help.tabs')}</p>
-      ${diagnose ? html`<section class="sb-stack" aria-labelledby="sb-diag-title">
+      ${
+        diagnose
+          ? html`<section class="sb-stack" aria-labelledby="sb-diag-title">
         <h2 id="sb-diag-title" class="slds-text-title">${t.t('diag.title')}</h2>
         <p>${t.t('diag.intro')}</p>
         <button type="button" class="slds-button slds-button_neutral" ?disabled=${d?.running === true} @click=${() => this.runDiagnosis(diagnose)}>${t.t('diag.run')}</button>
         ${d?.running ? html`<p role="status">${t.t('diag.running')}</p>` : ''}
         ${d && !d.running ? this.renderFindings(d.findings, t) : ''}
-      </section>` : ''}
+      </section>`
+          : ''
+      }
     </div>`;
   }
 
   private runDiagnosis(diagnose: () => Promise<readonly DiagnosisFinding[]>): void {
     this.diagnosis = { running: true };
-    diagnose().then((findings) => { this.diagnosis = { running: false, findings }; }, () => { this.diagnosis = undefined; });
+    diagnose().then(
+      (findings) => {
+        this.diagnosis = { running: false, findings };
+      },
+      () => {
+        this.diagnosis = undefined;
+      },
+    );
   }
 
   private renderFindings(findings: readonly DiagnosisFinding[], t: Translator): TemplateResult {

@@ -13,7 +13,9 @@ import type { UnsavedLogsView, UnsavedLogView } from '../unsaved-logs-view.ts';
 import { commandEvent } from './command-event.ts';
 
 export class SbUnsavedLogs extends LitElement {
-  static override styles = [slds, css`
+  static override styles = [
+    slds,
+    css`
     :host { display: block; margin: 0.5rem 0.75rem 0; }
     section { border: 1px solid var(--sb-error); border-radius: var(--sb-radius); }
     .sb-head { padding: 0.375rem 0.5rem; background: var(--sb-error); color: #fff; }
@@ -27,7 +29,8 @@ export class SbUnsavedLogs extends LitElement {
     [role='alertdialog'] { margin-top: 0.375rem; padding: 0.375rem; border: 1px solid var(--sb-border-weak); border-radius: var(--sb-radius); }
     [role='alertdialog'] h3 { margin: 0; font-size: inherit; font-weight: 700; }
     [role='alertdialog'] p { margin: 0.25rem 0; }
-  `];
+  `,
+  ];
 
   static override properties = {
     translator: { attribute: false },
@@ -72,7 +75,9 @@ export class SbUnsavedLogs extends LitElement {
   private keep(log: UnsavedLogView): void {
     this.confirming = undefined;
     // Back where the agent was: the Discard button of that log.
-    void this.updateComplete.then(() => [...this.renderRoot.querySelectorAll<HTMLButtonElement>('[data-discard]')].find((b) => b.dataset['discard'] === log.callId)?.focus());
+    void this.updateComplete.then(() =>
+      [...this.renderRoot.querySelectorAll<HTMLButtonElement>('[data-discard]')].find((b) => b.dataset['discard'] === log.callId)?.focus(),
+    );
   }
 
   protected override render() {
@@ -83,7 +88,9 @@ export class SbUnsavedLogs extends LitElement {
       <div class="sb-row sb-head">
         <p id="sb-unsaved-summary" class="sb-grow" role="alert">${t.t(view.summary.key, view.summary.params)}</p>
         <button type="button" class="slds-button" aria-expanded=${String(this.expanded)} aria-controls="sb-unsaved-list"
-          @click=${() => { this.expanded = !this.expanded; }}>${t.t(this.expanded ? 'unsaved.hide' : 'unsaved.show')}</button>
+          @click=${() => {
+            this.expanded = !this.expanded;
+          }}>${t.t(this.expanded ? 'unsaved.hide' : 'unsaved.show')}</button>
       </div>
       <div id="sb-unsaved-list" ?hidden=${!this.expanded}>
         <p class="sb-hint sb-meta">${t.t('unsaved.hint')}</p>
@@ -102,8 +109,9 @@ export class SbUnsavedLogs extends LitElement {
       <div class="sb-meta">${t.t(log.kind)} · ${this.formatTime(log.at)}</div>
       <p class="sb-reason">${t.t('unsaved.reason', { reason: log.reason })}</p>
       ${log.fields ? html`<p class="sb-reason sb-meta">${t.t('unsaved.fields', { fields: log.fields })}</p>` : ''}
-      ${confirming
-        ? html`<div role="alertdialog" aria-labelledby=${titleId} aria-describedby=${textId}>
+      ${
+        confirming
+          ? html`<div role="alertdialog" aria-labelledby=${titleId} aria-describedby=${textId}>
             <h3 id=${titleId}>${t.t('unsaved.confirmTitle')}</h3>
             <p id=${textId}>${t.t('unsaved.confirmText')}</p>
             <div class="sb-actions">
@@ -111,12 +119,15 @@ export class SbUnsavedLogs extends LitElement {
               <button type="button" class="slds-button slds-button_destructive" @click=${() => this.discard(log)}>${t.t('unsaved.confirmDiscard')}</button>
             </div>
           </div>`
-        : html`<div class="sb-actions">
+          : html`<div class="sb-actions">
             <button type="button" class="slds-button slds-button_brand" aria-label=${t.t('unsaved.retryLabel', { who: log.who })}
               @click=${() => this.retry(log)}>${t.t('unsaved.retry')}</button>
             <button type="button" class="slds-button" data-discard=${log.callId} aria-label=${t.t('unsaved.discardLabel', { who: log.who })}
-              @click=${() => { this.confirming = log.callId; }}>${t.t('unsaved.discard')}</button>
-          </div>`}
+              @click=${() => {
+                this.confirming = log.callId;
+              }}>${t.t('unsaved.discard')}</button>
+          </div>`
+      }
     </li>`;
   }
 }

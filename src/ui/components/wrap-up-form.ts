@@ -44,9 +44,13 @@ export class SbWrapUpForm extends LitElement {
     if (!this.view) return;
     const id = (e.target as HTMLSelectElement).value || null;
     const leadAsWho = slot === 'who' && this.view.whoOptions.find((r) => r.id === id)?.objectType === 'Lead';
-    this.dispatchEvent(commandEvent(slot === 'who'
-      ? { type: 'relate', callId: this.view.callId, whoId: id, ...(leadAsWho ? { whatId: null } : {}) }
-      : { type: 'relate', callId: this.view.callId, whatId: id }));
+    this.dispatchEvent(
+      commandEvent(
+        slot === 'who'
+          ? { type: 'relate', callId: this.view.callId, whoId: id, ...(leadAsWho ? { whatId: null } : {}) }
+          : { type: 'relate', callId: this.view.callId, whatId: id },
+      ),
+    );
   }
 
   private save(e: Event): void {
@@ -55,7 +59,9 @@ export class SbWrapUpForm extends LitElement {
     const notes = this.notesField();
     notes?.cancelPending();
     const disposition = this.field<HTMLSelectElement>('disposition')?.value;
-    this.dispatchEvent(commandEvent({ type: 'complete-wrap-up', callId: this.view.callId, notes: notes?.value ?? this.view.notes, ...(disposition ? { disposition } : {}) }));
+    this.dispatchEvent(
+      commandEvent({ type: 'complete-wrap-up', callId: this.view.callId, notes: notes?.value ?? this.view.notes, ...(disposition ? { disposition } : {}) }),
+    );
   }
 
   private recordSelect(slot: 'who' | 'what', label: string, options: readonly RecordRef[], chosen: string | undefined, disabled: boolean, t: Translator) {
@@ -75,26 +81,32 @@ export class SbWrapUpForm extends LitElement {
     return html`<form class="slds-card sb-stack" aria-label=${t.t('wrapUp.title')} @submit=${this.save}>
       <div class="sb-row">
         <h2 class="slds-text-heading_small sb-grow">${t.t('wrapUp.title')}</h2>
-        ${v.secondsLeft !== undefined
-          ? html`<span class="slds-badge" role="timer" aria-live="off">${t.t('wrapUp.timeLeft', { time: formatDuration(v.secondsLeft) })}</span>`
-          : ''}
+        ${
+          v.secondsLeft !== undefined
+            ? html`<span class="slds-badge" role="timer" aria-live="off">${t.t('wrapUp.timeLeft', { time: formatDuration(v.secondsLeft) })}</span>`
+            : ''
+        }
       </div>
       <p class="slds-truncate">${v.name ? html`<strong>${v.name}</strong> · ` : ''}${v.number}</p>
       ${v.transfer ? html`<p class="sb-meta">${t.t(v.transfer.key, v.transfer.params)}</p>` : ''}
-      ${v.whoOptions.length + v.whatOptions.length === 0
-        ? html`<p class="sb-meta">${t.t('wrapUp.noRecord')}</p>`
-        : html`${this.recordSelect('who', t.t('wrapUp.who'), v.whoOptions, v.whoId, false, t)}
+      ${
+        v.whoOptions.length + v.whatOptions.length === 0
+          ? html`<p class="sb-meta">${t.t('wrapUp.noRecord')}</p>`
+          : html`${this.recordSelect('who', t.t('wrapUp.who'), v.whoOptions, v.whoId, false, t)}
           ${this.recordSelect('what', t.t('wrapUp.what'), v.whatOptions, v.whatId, v.whatLocked || v.whatOptions.length === 0, t)}
-          ${v.whatLocked && v.whatOptions.length > 0 ? html`<p class="sb-meta">${t.t('wrapUp.leadTakesNoWhat')}</p>` : ''}`}
-      ${v.dispositions.length
-        ? html`<label class="slds-form-element">
+          ${v.whatLocked && v.whatOptions.length > 0 ? html`<p class="sb-meta">${t.t('wrapUp.leadTakesNoWhat')}</p>` : ''}`
+      }
+      ${
+        v.dispositions.length
+          ? html`<label class="slds-form-element">
             <span class="slds-form-element__label">${t.t('wrapUp.disposition')}</span>
             <select class="slds-select" name="disposition" @change=${this.dispositionChanged}>
               <option value="" ?selected=${!v.disposition}>${t.t('wrapUp.choose')}</option>
               ${v.dispositions.map((d) => html`<option value=${d.code} ?selected=${d.code === v.disposition}>${d.label}</option>`)}
             </select>
           </label>`
-        : ''}
+          : ''
+      }
       <sb-notes-field .translator=${t} .callId=${v.callId} .notes=${v.notes} ?urgent=${v.secondsLeft !== undefined && v.secondsLeft <= URGENT_SECONDS}></sb-notes-field>
       <button type="submit" class="slds-button slds-button_brand slds-button_stretch">${t.t('wrapUp.save')}</button>
     </form>`;

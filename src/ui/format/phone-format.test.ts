@@ -39,7 +39,10 @@ test('extensions, feature codes and what is not a number stay as given', async (
 test('the dial field formats as the agent types, in the call center country', async () => {
   await loadPhoneFormat();
   const steps = ['4155550', '41555501', '415555013', '4155550134'];
-  assert.deepEqual(steps.map((s) => formatAsYouType(s, 'US')), ['(415) 555-0', '(415) 555-01', '(415) 555-013', '(415) 555-0134']);
+  assert.deepEqual(
+    steps.map((s) => formatAsYouType(s, 'US')),
+    ['(415) 555-0', '(415) 555-01', '(415) 555-013', '(415) 555-0134'],
+  );
   assert.equal(formatAsYouType('14155550134', 'US'), '1 (415) 555-0134');
   assert.equal(formatAsYouType('(415) 555-0134', 'CA'), '(415) 555-0134');
   assert.equal(formatAsYouType('+', 'US'), '+');

@@ -17,21 +17,26 @@ type CountryCode = import('libphonenumber-js').CountryCode;
 let lib: PhoneNumbers | undefined;
 let loading: Promise<PhoneNumbers> | undefined;
 let markReady: () => void = () => {};
-const ready = new Promise<void>((resolve) => { markReady = resolve; });
+const ready = new Promise<void>((resolve) => {
+  markReady = resolve;
+});
 
 /**
  * Loads libphonenumber-js once (later calls share the same promise). A failed load (the chunk could
  * not be fetched) is forgotten, so the next number shown tries again.
  */
 export function loadPhoneFormat(): Promise<void> {
-  loading ??= import('libphonenumber-js').then((module) => {
-    lib = module;
-    markReady();
-    return module;
-  }, (error: unknown) => {
-    loading = undefined;
-    throw error;
-  });
+  loading ??= import('libphonenumber-js').then(
+    (module) => {
+      lib = module;
+      markReady();
+      return module;
+    },
+    (error: unknown) => {
+      loading = undefined;
+      throw error;
+    },
+  );
   return loading.then(() => undefined);
 }
 

@@ -45,7 +45,9 @@ test('translations keep the English placeholders', () => {
 
 test('non-English locales actually translate the visible labels', () => {
   for (const locale of locales.filter((l) => l !== 'en')) {
-    const same = keys.filter((k) => LOCALES[locale][k] === LOCALES.en[k] && !/^\{|^Audio$|^Status$|^Offline$|^Notes$|^Consultation$|^Microphone$|^Conférence$/.test(LOCALES.en[k]));
+    const same = keys.filter(
+      (k) => LOCALES[locale][k] === LOCALES.en[k] && !/^\{|^Audio$|^Status$|^Offline$|^Notes$|^Consultation$|^Microphone$|^Conférence$/.test(LOCALES.en[k]),
+    );
     // A few words are the same in both languages (Status, Audio, Offline); most must differ.
     assert.ok(same.length < 8, `${locale}: ${same.length} untranslated: ${same.join(', ')}`);
   }
@@ -60,9 +62,17 @@ test('every error code of the catalog has a message in every locale', () => {
 test('the controls carry the exact English accessible names tests rely on', () => {
   const t = createTranslator('en');
   const names: [MessageKey, string][] = [
-    ['action.answer', 'Answer'], ['action.decline', 'Decline'], ['action.hangup', 'Hang up'], ['action.hold', 'Hold'],
-    ['action.resume', 'Resume'], ['action.mute', 'Mute'], ['action.unmute', 'Unmute'], ['action.keypad', 'Keypad'],
-    ['action.transfer', 'Transfer'], ['action.conference', 'Conference'], ['status.label', 'Status'],
+    ['action.answer', 'Answer'],
+    ['action.decline', 'Decline'],
+    ['action.hangup', 'Hang up'],
+    ['action.hold', 'Hold'],
+    ['action.resume', 'Resume'],
+    ['action.mute', 'Mute'],
+    ['action.unmute', 'Unmute'],
+    ['action.keypad', 'Keypad'],
+    ['action.transfer', 'Transfer'],
+    ['action.conference', 'Conference'],
+    ['status.label', 'Status'],
   ];
   for (const [key, name] of names) assert.equal(t.t(key), name);
 });

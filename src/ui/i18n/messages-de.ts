@@ -9,7 +9,8 @@ export const de: Messages = {
   'panel.follower': 'Das Telefon ist in einem anderen Salesforce-Tab aktiv. Sie können es von hier bedienen; der Ton läuft in jenem Tab.',
   'panel.followerSince': 'Das Telefon ist in einem anderen Salesforce-Tab aktiv (seit {time}). Sie können es von hier bedienen; der Ton läuft in jenem Tab.',
   'panel.signInAgain': 'Das Telefon ist in diesen Tab umgezogen; bitte melden Sie sich erneut an.',
-  'panel.notInFrame': 'Switchboard muss im Salesforce-Softphone-Bereich (über eine Call-Center-Adapter-URL) oder im Konsolen-Emulator laufen. Es wurde direkt geöffnet und erreicht Salesforce daher nicht.',
+  'panel.notInFrame':
+    'Switchboard muss im Salesforce-Softphone-Bereich (über eine Call-Center-Adapter-URL) oder im Konsolen-Emulator laufen. Es wurde direkt geöffnet und erreicht Salesforce daher nicht.',
   'panel.dismiss': 'Schließen',
 
   'tab.phone': 'Telefon',
@@ -40,7 +41,7 @@ export const de: Messages = {
   'signIn.submit': 'Anmelden',
   'signIn.passwordNote': 'Ihr Passwort bleibt nur für diese Sitzung im Speicher.',
   'signIn.ephemeralNote': 'Ihre Telefon-Zugangsdaten kommen von Salesforce und erneuern sich selbst; Sie müssen kein Passwort eingeben.',
-  'signOut': 'Abmelden',
+  signOut: 'Abmelden',
 
   'dial.number': 'Zu wählende Nummer',
   'dial.call': 'Anrufen',
@@ -157,7 +158,8 @@ export const de: Messages = {
 
   'help.shortcuts': 'Tastenkürzel: Alt+A nimmt einen klingelnden Anruf an, Alt+H legt den aktuellen Anruf auf.',
   'help.keypad': 'Bei geöffneter Tastatur senden Ziffern auf der Tastatur Töne in den Anruf.',
-  'help.tabs': 'Ist Salesforce in mehreren Tabs geöffnet, hält nur einer das Telefon; die anderen bedienen es, und einer übernimmt, wenn jener Tab geschlossen wird.',
+  'help.tabs':
+    'Ist Salesforce in mehreren Tabs geöffnet, hält nur einer das Telefon; die anderen bedienen es, und einer übernimmt, wenn jener Tab geschlossen wird.',
 
   'error.SB10001': 'Die Call-Center-Einstellungen fehlen oder sind ungültig.',
   'error.SB10002': 'Es ist keine SIP-WebSocket-URL konfiguriert.',
@@ -222,13 +224,16 @@ export const de: Messages = {
   'diag.mixedContent.ok.what': 'Die SIP-WebSocket-URL kann von dieser Seite aus geöffnet werden.',
   'diag.mixedContent.ok.why': 'Seite und Verbindung zur Telefonanlage sind beide verschlüsselt, oder die Telefonanlage läuft auf diesem Computer.',
   'diag.mixedContent.blocked.what': 'Die SIP-WebSocket-URL {url} ist unverschlüsselt (ws://), diese Seite aber https.',
-  'diag.mixedContent.blocked.why': 'Browser blockieren unverschlüsselte Verbindungen von einer https-Seite (gemischte Inhalte): Das Telefon verbindet sich nie und zeigt offline.',
-  'diag.mixedContent.blocked.fix': 'Bitten Sie Ihren Admin, einen TLS-WebSocket an der Telefonanlage einzurichten und die SIP-WebSocket-URL des Call Centers auf {secureUrl} zu setzen.',
+  'diag.mixedContent.blocked.why':
+    'Browser blockieren unverschlüsselte Verbindungen von einer https-Seite (gemischte Inhalte): Das Telefon verbindet sich nie und zeigt offline.',
+  'diag.mixedContent.blocked.fix':
+    'Bitten Sie Ihren Admin, einen TLS-WebSocket an der Telefonanlage einzurichten und die SIP-WebSocket-URL des Call Centers auf {secureUrl} zu setzen.',
   'diag.csp.ok.what': 'Die Sicherheitsrichtlinie der Seite erlaubt Verbindungen zu {origin}.',
   'diag.csp.ok.why': 'Keine Content-Security-Policy dieser Seite hat die Verbindung blockiert.',
   'diag.csp.blocked.what': 'Die Content-Security-Policy der Seite blockiert Verbindungen zu {origin}.',
   'diag.csp.blocked.why': 'Der Browser öffnet den SIP-WebSocket nicht (connect-src), daher verbindet sich das Telefon nie.',
-  'diag.csp.blocked.fix': 'Bitten Sie Ihren Admin, {origin} unter Setup > Vertrauenswürdige URLs als CSP-vertrauenswürdige Site (connect-src) hinzuzufügen oder das Switchboard-Paket bereitzustellen, das sie anlegt.',
+  'diag.csp.blocked.fix':
+    'Bitten Sie Ihren Admin, {origin} unter Setup > Vertrauenswürdige URLs als CSP-vertrauenswürdige Site (connect-src) hinzuzufügen oder das Switchboard-Paket bereitzustellen, das sie anlegt.',
   'diag.microphone.granted.what': 'Das Mikrofon ist erlaubt.',
   'diag.microphone.granted.why': 'Anrufe können Ihre Stimme übertragen.',
   'diag.microphone.prompt.what': 'Der Browser hat die Mikrofonnutzung noch nicht erlaubt bekommen.',
@@ -236,26 +241,33 @@ export const de: Messages = {
   'diag.microphone.prompt.fix': 'Erlauben Sie das Mikrofon, wenn der Browser fragt.',
   'diag.microphone.denied.what': 'Das Mikrofon ist für diese Seite blockiert.',
   'diag.microphone.denied.why': 'Anrufe werden verbunden, aber der Anrufer hört Sie nicht, und das Annehmen kann fehlschlagen.',
-  'diag.microphone.denied.fix': 'Klicken Sie auf das Schloss (oder das Symbol für Website-Einstellungen) in der Adressleiste, erlauben Sie das Mikrofon und laden Sie die Seite neu.',
+  'diag.microphone.denied.fix':
+    'Klicken Sie auf das Schloss (oder das Symbol für Website-Einstellungen) in der Adressleiste, erlauben Sie das Mikrofon und laden Sie die Seite neu.',
   'diag.microphone.unavailable.what': 'Diese Seite kann überhaupt kein Mikrofon verwenden.',
   'diag.microphone.unavailable.why': 'Browser geben das Mikrofon nur sicheren Seiten (https) in Frames, die es nutzen dürfen; {page} ist keine solche.',
-  'diag.microphone.unavailable.fix': 'Bitten Sie Ihren Admin, das Softphone über https bereitzustellen und ihm das Mikrofon zu erlauben (vertrauenswürdige URL mit Mikrofonzugriff).',
+  'diag.microphone.unavailable.fix':
+    'Bitten Sie Ihren Admin, das Softphone über https bereitzustellen und ihm das Mikrofon zu erlauben (vertrauenswürdige URL mit Mikrofonzugriff).',
   'diag.webSocket.no-url.what': 'Das Call Center hat keine SIP-WebSocket-URL.',
   'diag.webSocket.no-url.why': 'Das Telefon weiß nicht, wo die Telefonanlage ist.',
   'diag.webSocket.no-url.fix': 'Bitten Sie Ihren Admin, die SIP-WebSocket-URL unter Setup > Switchboard (oder in der Call-Center-Datei) einzutragen.',
-  'diag.webSocket.invalid-url.what': 'Die SIP-WebSocket-URL \'{url}\' ist keine ws://- oder wss://-URL.',
+  'diag.webSocket.invalid-url.what': "Die SIP-WebSocket-URL '{url}' ist keine ws://- oder wss://-URL.",
   'diag.webSocket.invalid-url.why': 'Das Telefon kann sich nicht mit der Telefonanlage verbinden.',
   'diag.webSocket.invalid-url.fix': 'Bitten Sie Ihren Admin, die SIP-WebSocket-URL unter Setup > Switchboard zu korrigieren.',
   'diag.webSocket.answered.what': 'Die Telefonanlage hat unter {url} geantwortet ({status}, {ms} ms).',
   'diag.webSocket.answered.why': 'Der WebSocket wurde mit dem Subprotokoll sip geöffnet, und ein SIP-OPTIONS wurde beantwortet.',
   'diag.webSocket.unopened.what': 'Zu {url} konnte keine WebSocket-Verbindung geöffnet werden.',
-  'diag.webSocket.unopened.why': 'Auf diesem Host und Port antwortet nichts, eine Firewall oder ein Proxy blockiert, oder der Server lehnt das Subprotokoll sip ab. Das Telefon bleibt offline.',
-  'diag.webSocket.unopened.fix': 'Prüfen Sie, ob die Telefonanlage läuft und aus diesem Netz erreichbar ist; bitten Sie Ihren Admin, die Verbindung unter Setup > Switchboard zu testen.',
+  'diag.webSocket.unopened.why':
+    'Auf diesem Host und Port antwortet nichts, eine Firewall oder ein Proxy blockiert, oder der Server lehnt das Subprotokoll sip ab. Das Telefon bleibt offline.',
+  'diag.webSocket.unopened.fix':
+    'Prüfen Sie, ob die Telefonanlage läuft und aus diesem Netz erreichbar ist; bitten Sie Ihren Admin, die Verbindung unter Setup > Switchboard zu testen.',
   'diag.webSocket.unopened-tls.what': 'Zu {url} konnte keine sichere WebSocket-Verbindung geöffnet werden.',
-  'diag.webSocket.unopened-tls.why': 'Auf diesem Host und Port antwortet nichts, eine Firewall blockiert, der Server lehnt das Subprotokoll sip ab, oder dieser Browser vertraut seinem TLS-Zertifikat nicht. Das Telefon bleibt offline.',
-  'diag.webSocket.unopened-tls.fix': 'Öffnen Sie {httpsUrl} in einem neuen Tab: Eine Zertifikatswarnung dort ist die Ursache. Sonst prüfen Sie, ob die Telefonanlage läuft und aus diesem Netz erreichbar ist.',
+  'diag.webSocket.unopened-tls.why':
+    'Auf diesem Host und Port antwortet nichts, eine Firewall blockiert, der Server lehnt das Subprotokoll sip ab, oder dieser Browser vertraut seinem TLS-Zertifikat nicht. Das Telefon bleibt offline.',
+  'diag.webSocket.unopened-tls.fix':
+    'Öffnen Sie {httpsUrl} in einem neuen Tab: Eine Zertifikatswarnung dort ist die Ursache. Sonst prüfen Sie, ob die Telefonanlage läuft und aus diesem Netz erreichbar ist.',
   'diag.webSocket.silent.what': 'Der WebSocket zu {url} wurde geöffnet, aber innerhalb von {seconds} s antwortete kein SIP-Server.',
-  'diag.webSocket.silent.why': 'Die URL erreicht einen Webserver, der kein SIP-über-WebSocket-Endpunkt (RFC 7118) ist, oder ein Proxy verwirft die Nachrichten.',
+  'diag.webSocket.silent.why':
+    'Die URL erreicht einen Webserver, der kein SIP-über-WebSocket-Endpunkt (RFC 7118) ist, oder ein Proxy verwirft die Nachrichten.',
   'diag.webSocket.silent.fix': 'Bitten Sie Ihren Admin, die SIP-WebSocket-URL zu prüfen (Host, Port und Pfad des WebSocket-Listeners der Telefonanlage).',
   'diag.registration.registered.what': 'Das Telefon ist bei der Telefonanlage registriert.',
   'diag.registration.registered.why': 'Anrufe an Ihre Durchwahl klingeln hier.',
@@ -267,7 +279,8 @@ export const de: Messages = {
   'diag.registration.reconnecting.fix': 'Scheitert es weiter, prüfen Sie die Ergebnisse oben und Ihr Netzwerk.',
   'diag.registration.failed.what': 'Das Telefon konnte sich nicht registrieren: {reason}',
   'diag.registration.failed.why': 'Anrufe an Ihre Durchwahl klingeln hier nicht.',
-  'diag.registration.failed.fix': 'Melden Sie sich im Tab Telefon erneut an; scheitert es wieder, bitten Sie Ihren Admin, Durchwahl und Zugangsdaten zu prüfen.',
+  'diag.registration.failed.fix':
+    'Melden Sie sich im Tab Telefon erneut an; scheitert es wieder, bitten Sie Ihren Admin, Durchwahl und Zugangsdaten zu prüfen.',
   'diag.registration.unregistered.what': 'Das Telefon ist nicht angemeldet.',
   'diag.registration.unregistered.why': 'Anrufe an Ihre Durchwahl klingeln hier nicht.',
   'diag.registration.unregistered.fix': 'Melden Sie sich im Tab Telefon an.',

@@ -14,7 +14,8 @@ export const en = {
   'panel.follower': 'The phone is active in another Salesforce tab. You can use it from here; audio plays in that tab.',
   'panel.followerSince': 'The phone is active in another Salesforce tab (since {time}). You can use it from here; audio plays in that tab.',
   'panel.signInAgain': 'The phone moved to this tab; sign in again.',
-  'panel.notInFrame': 'Switchboard must run inside the Salesforce softphone panel (a Call Center adapter URL) or the console emulator. It was opened directly, so it cannot reach Salesforce.',
+  'panel.notInFrame':
+    'Switchboard must run inside the Salesforce softphone panel (a Call Center adapter URL) or the console emulator. It was opened directly, so it cannot reach Salesforce.',
   'panel.dismiss': 'Dismiss',
 
   'tab.phone': 'Phone',
@@ -45,7 +46,7 @@ export const en = {
   'signIn.submit': 'Sign in',
   'signIn.passwordNote': 'Your password stays in memory for this session only.',
   'signIn.ephemeralNote': 'Your phone credentials come from Salesforce and renew by themselves; there is no password to type.',
-  'signOut': 'Sign out',
+  signOut: 'Sign out',
 
   'dial.number': 'Number to dial',
   'dial.call': 'Call',
@@ -166,7 +167,7 @@ export const en = {
 
   // The Help tab's diagnosis; the findings' own words are core/diagnosis's table (DIAGNOSIS_TEXT_EN).
   'diag.title': 'Diagnosis',
-  'diag.intro': 'Phone blank, or no calls coming in? Check this browser\'s connection to the phone system.',
+  'diag.intro': "Phone blank, or no calls coming in? Check this browser's connection to the phone system.",
   'diag.run': 'Run diagnosis',
   'diag.running': 'Checking…',
   'diag.results': 'Diagnosis results',

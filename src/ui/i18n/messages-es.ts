@@ -9,7 +9,8 @@ export const es: Messages = {
   'panel.follower': 'El teléfono está activo en otra pestaña de Salesforce. Puede usarlo desde aquí; el audio suena en esa pestaña.',
   'panel.followerSince': 'El teléfono está activo en otra pestaña de Salesforce (desde {time}). Puede usarlo desde aquí; el audio suena en esa pestaña.',
   'panel.signInAgain': 'El teléfono se ha trasladado a esta pestaña; inicie sesión de nuevo.',
-  'panel.notInFrame': 'Switchboard debe ejecutarse dentro del panel de softphone de Salesforce (URL de adaptador del centro de llamadas) o en el emulador de consola. Se abrió directamente, por lo que no puede comunicarse con Salesforce.',
+  'panel.notInFrame':
+    'Switchboard debe ejecutarse dentro del panel de softphone de Salesforce (URL de adaptador del centro de llamadas) o en el emulador de consola. Se abrió directamente, por lo que no puede comunicarse con Salesforce.',
   'panel.dismiss': 'Cerrar',
 
   'tab.phone': 'Teléfono',
@@ -40,7 +41,7 @@ export const es: Messages = {
   'signIn.submit': 'Iniciar sesión',
   'signIn.passwordNote': 'Su contraseña solo se guarda en memoria durante esta sesión.',
   'signIn.ephemeralNote': 'Sus credenciales telefónicas provienen de Salesforce y se renuevan solas; no hay contraseña que escribir.',
-  'signOut': 'Cerrar sesión',
+  signOut: 'Cerrar sesión',
 
   'dial.number': 'Número a marcar',
   'dial.call': 'Llamar',
@@ -157,7 +158,8 @@ export const es: Messages = {
 
   'help.shortcuts': 'Atajos de teclado: Alt+A contesta una llamada entrante, Alt+H cuelga la llamada actual.',
   'help.keypad': 'Durante una llamada, con el teclado abierto, escriba dígitos para enviar tonos.',
-  'help.tabs': 'Si Salesforce está abierto en varias pestañas, solo una tiene el teléfono; las demás lo controlan, y una toma el relevo cuando esa pestaña se cierra.',
+  'help.tabs':
+    'Si Salesforce está abierto en varias pestañas, solo una tiene el teléfono; las demás lo controlan, y una toma el relevo cuando esa pestaña se cierra.',
 
   'error.SB10001': 'La configuración del centro de llamadas falta o no es válida.',
   'error.SB10002': 'No hay ninguna URL de WebSocket SIP configurada.',
@@ -222,13 +224,16 @@ export const es: Messages = {
   'diag.mixedContent.ok.what': 'La URL de WebSocket SIP se puede abrir desde esta página.',
   'diag.mixedContent.ok.why': 'La página y la conexión con el sistema telefónico están cifradas, o el sistema telefónico está en este equipo.',
   'diag.mixedContent.blocked.what': 'La URL de WebSocket SIP {url} no está cifrada (ws://) y esta página es https.',
-  'diag.mixedContent.blocked.why': 'Los navegadores bloquean las conexiones sin cifrar desde una página https (contenido mixto): el teléfono nunca se conecta y aparece desconectado.',
-  'diag.mixedContent.blocked.fix': 'Pida a su administrador que active un WebSocket TLS en el sistema telefónico y que ponga {secureUrl} como URL de WebSocket SIP del centro de llamadas.',
+  'diag.mixedContent.blocked.why':
+    'Los navegadores bloquean las conexiones sin cifrar desde una página https (contenido mixto): el teléfono nunca se conecta y aparece desconectado.',
+  'diag.mixedContent.blocked.fix':
+    'Pida a su administrador que active un WebSocket TLS en el sistema telefónico y que ponga {secureUrl} como URL de WebSocket SIP del centro de llamadas.',
   'diag.csp.ok.what': 'La política de seguridad de la página permite conectar con {origin}.',
   'diag.csp.ok.why': 'Ninguna Content-Security-Policy de esta página bloqueó la conexión.',
   'diag.csp.blocked.what': 'La Content-Security-Policy de la página bloquea las conexiones a {origin}.',
   'diag.csp.blocked.why': 'El navegador se niega a abrir el WebSocket SIP (connect-src), así que el teléfono nunca se conecta.',
-  'diag.csp.blocked.fix': 'Pida a su administrador que añada {origin} como sitio de confianza CSP (connect-src) en Configuración > URL de confianza, o que implemente el paquete Switchboard, que lo añade.',
+  'diag.csp.blocked.fix':
+    'Pida a su administrador que añada {origin} como sitio de confianza CSP (connect-src) en Configuración > URL de confianza, o que implemente el paquete Switchboard, que lo añade.',
   'diag.microphone.granted.what': 'El micrófono está permitido.',
   'diag.microphone.granted.why': 'Las llamadas pueden transmitir su voz.',
   'diag.microphone.prompt.what': 'Todavía no se ha permitido al navegador usar el micrófono.',
@@ -236,24 +241,31 @@ export const es: Messages = {
   'diag.microphone.prompt.fix': 'Permita el micrófono cuando el navegador lo pregunte.',
   'diag.microphone.denied.what': 'El micrófono está bloqueado para esta página.',
   'diag.microphone.denied.why': 'Las llamadas se conectan, pero quien llama no le oye, y contestar puede fallar.',
-  'diag.microphone.denied.fix': 'Haga clic en el candado (o el icono de configuración del sitio) de la barra de direcciones, permita el micrófono y recargue la página.',
+  'diag.microphone.denied.fix':
+    'Haga clic en el candado (o el icono de configuración del sitio) de la barra de direcciones, permita el micrófono y recargue la página.',
   'diag.microphone.unavailable.what': 'Esta página no puede usar ningún micrófono.',
   'diag.microphone.unavailable.why': 'Los navegadores solo dan el micrófono a páginas seguras (https) en marcos autorizados; {page} no lo es.',
-  'diag.microphone.unavailable.fix': 'Pida a su administrador que aloje el softphone en https y le permita el micrófono (una URL de confianza con acceso al micrófono).',
+  'diag.microphone.unavailable.fix':
+    'Pida a su administrador que aloje el softphone en https y le permita el micrófono (una URL de confianza con acceso al micrófono).',
   'diag.webSocket.no-url.what': 'El centro de llamadas no tiene URL de WebSocket SIP.',
   'diag.webSocket.no-url.why': 'El teléfono no sabe dónde está el sistema telefónico.',
-  'diag.webSocket.no-url.fix': 'Pida a su administrador que indique la URL de WebSocket SIP en Configuración > Switchboard (o en el archivo del centro de llamadas).',
-  'diag.webSocket.invalid-url.what': 'La URL de WebSocket SIP \'{url}\' no es una URL ws:// ni wss://.',
+  'diag.webSocket.no-url.fix':
+    'Pida a su administrador que indique la URL de WebSocket SIP en Configuración > Switchboard (o en el archivo del centro de llamadas).',
+  'diag.webSocket.invalid-url.what': "La URL de WebSocket SIP '{url}' no es una URL ws:// ni wss://.",
   'diag.webSocket.invalid-url.why': 'El teléfono no puede conectar con el sistema telefónico.',
   'diag.webSocket.invalid-url.fix': 'Pida a su administrador que corrija la URL de WebSocket SIP en Configuración > Switchboard.',
   'diag.webSocket.answered.what': 'El sistema telefónico respondió en {url} ({status}, {ms} ms).',
   'diag.webSocket.answered.why': 'El WebSocket se abrió con el subprotocolo sip y una petición SIP OPTIONS obtuvo respuesta.',
   'diag.webSocket.unopened.what': 'No se pudo abrir una conexión WebSocket con {url}.',
-  'diag.webSocket.unopened.why': 'Nada responde en ese host y puerto, un cortafuegos o proxy lo bloquea, o el servidor rechaza el subprotocolo sip. El teléfono sigue desconectado.',
-  'diag.webSocket.unopened.fix': 'Compruebe que el sistema telefónico funciona y es accesible desde esta red; pida a su administrador que pruebe la conexión en Configuración > Switchboard.',
+  'diag.webSocket.unopened.why':
+    'Nada responde en ese host y puerto, un cortafuegos o proxy lo bloquea, o el servidor rechaza el subprotocolo sip. El teléfono sigue desconectado.',
+  'diag.webSocket.unopened.fix':
+    'Compruebe que el sistema telefónico funciona y es accesible desde esta red; pida a su administrador que pruebe la conexión en Configuración > Switchboard.',
   'diag.webSocket.unopened-tls.what': 'No se pudo abrir una conexión WebSocket segura con {url}.',
-  'diag.webSocket.unopened-tls.why': 'Nada responde en ese host y puerto, un cortafuegos lo bloquea, el servidor rechaza el subprotocolo sip, o este navegador no confía en su certificado TLS. El teléfono sigue desconectado.',
-  'diag.webSocket.unopened-tls.fix': 'Abra {httpsUrl} en una pestaña nueva: si aparece un aviso de certificado, esa es la causa. Si no, compruebe que el sistema telefónico funciona y es accesible desde esta red.',
+  'diag.webSocket.unopened-tls.why':
+    'Nada responde en ese host y puerto, un cortafuegos lo bloquea, el servidor rechaza el subprotocolo sip, o este navegador no confía en su certificado TLS. El teléfono sigue desconectado.',
+  'diag.webSocket.unopened-tls.fix':
+    'Abra {httpsUrl} en una pestaña nueva: si aparece un aviso de certificado, esa es la causa. Si no, compruebe que el sistema telefónico funciona y es accesible desde esta red.',
   'diag.webSocket.silent.what': 'El WebSocket con {url} se abrió, pero ningún servidor SIP respondió en {seconds} s.',
   'diag.webSocket.silent.why': 'La URL llega a un servidor web que no es un punto de acceso SIP sobre WebSocket (RFC 7118), o un proxy descarta los mensajes.',
   'diag.webSocket.silent.fix': 'Pida a su administrador que revise la URL de WebSocket SIP (host, puerto y ruta del WebSocket del sistema telefónico).',
@@ -267,7 +279,8 @@ export const es: Messages = {
   'diag.registration.reconnecting.fix': 'Si sigue fallando, revise los resultados anteriores y su red.',
   'diag.registration.failed.what': 'El teléfono no pudo registrarse: {reason}',
   'diag.registration.failed.why': 'Las llamadas a su extensión no suenan aquí.',
-  'diag.registration.failed.fix': 'Vuelva a iniciar sesión desde la pestaña Teléfono; si falla de nuevo, pida a su administrador que revise su extensión y sus credenciales.',
+  'diag.registration.failed.fix':
+    'Vuelva a iniciar sesión desde la pestaña Teléfono; si falla de nuevo, pida a su administrador que revise su extensión y sus credenciales.',
   'diag.registration.unregistered.what': 'El teléfono no tiene la sesión iniciada.',
   'diag.registration.unregistered.why': 'Las llamadas a su extensión no suenan aquí.',
   'diag.registration.unregistered.fix': 'Inicie sesión desde la pestaña Teléfono.',

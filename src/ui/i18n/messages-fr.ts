@@ -7,9 +7,11 @@ export const fr: Messages = {
   'panel.crmUnavailable': 'Le téléphone ne peut pas démarrer : la bibliothèque Open CTI de Salesforce n\u2019a pas pu être chargée ici.',
   'panel.electing': 'Recherche du téléphone…',
   'panel.follower': 'Le téléphone est actif dans un autre onglet Salesforce. Vous pouvez l\u2019utiliser d\u2019ici ; le son passe par cet onglet.',
-  'panel.followerSince': 'Le téléphone est actif dans un autre onglet Salesforce (depuis {time}). Vous pouvez l\u2019utiliser d\u2019ici ; le son passe par cet onglet.',
+  'panel.followerSince':
+    'Le téléphone est actif dans un autre onglet Salesforce (depuis {time}). Vous pouvez l\u2019utiliser d\u2019ici ; le son passe par cet onglet.',
   'panel.signInAgain': 'Le téléphone est passé dans cet onglet ; reconnectez-vous.',
-  'panel.notInFrame': 'Switchboard doit s\u2019exécuter dans le panneau softphone de Salesforce (URL d\u2019adaptateur du centre d\u2019appels) ou dans l\u2019émulateur de console. Il a été ouvert directement et ne peut donc pas joindre Salesforce.',
+  'panel.notInFrame':
+    'Switchboard doit s\u2019exécuter dans le panneau softphone de Salesforce (URL d\u2019adaptateur du centre d\u2019appels) ou dans l\u2019émulateur de console. Il a été ouvert directement et ne peut donc pas joindre Salesforce.',
   'panel.dismiss': 'Fermer',
 
   'tab.phone': 'Téléphone',
@@ -40,7 +42,7 @@ export const fr: Messages = {
   'signIn.submit': 'Se connecter',
   'signIn.passwordNote': 'Votre mot de passe reste en mémoire pour cette session uniquement.',
   'signIn.ephemeralNote': 'Vos identifiants téléphoniques viennent de Salesforce et se renouvellent seuls ; aucun mot de passe à saisir.',
-  'signOut': 'Se déconnecter',
+  signOut: 'Se déconnecter',
 
   'dial.number': 'Numéro à composer',
   'dial.call': 'Appeler',
@@ -112,10 +114,10 @@ export const fr: Messages = {
   'wrapUp.who': 'Nom',
   'wrapUp.what': 'Associé à',
   'wrapUp.none': 'Aucun',
-  'wrapUp.leadTakesNoWhat': 'Une piste n\'accepte pas d\'enregistrement associé.',
+  'wrapUp.leadTakesNoWhat': "Une piste n'accepte pas d'enregistrement associé.",
   'wrapUp.transfer.blind': 'Transféré à {target}',
   'wrapUp.transfer.consultative': 'Transféré à {target} après consultation',
-  'wrapUp.transfer.conference': 'Vous avez quitté la conférence ; l\'appelant reste en ligne avec {target}',
+  'wrapUp.transfer.conference': "Vous avez quitté la conférence ; l'appelant reste en ligne avec {target}",
 
   'history.title': 'Appels récents',
   'history.empty': 'Aucun appel pour l\u2019instant.',
@@ -157,7 +159,8 @@ export const fr: Messages = {
 
   'help.shortcuts': 'Raccourcis clavier : Alt+A répond à un appel qui sonne, Alt+H raccroche l\u2019appel en cours.',
   'help.keypad': 'Pendant un appel, clavier ouvert, tapez des chiffres pour envoyer des tonalités.',
-  'help.tabs': 'Si Salesforce est ouvert dans plusieurs onglets, un seul détient le téléphone ; les autres le pilotent, et l\u2019un d\u2019eux prend le relais quand cet onglet se ferme.',
+  'help.tabs':
+    'Si Salesforce est ouvert dans plusieurs onglets, un seul détient le téléphone ; les autres le pilotent, et l\u2019un d\u2019eux prend le relais quand cet onglet se ferme.',
 
   'error.SB10001': 'Les paramètres du centre d\u2019appels sont absents ou non valides.',
   'error.SB10002': 'Aucune URL WebSocket SIP n\u2019est configurée.',
@@ -222,13 +225,16 @@ export const fr: Messages = {
   'diag.mixedContent.ok.what': 'L\u2019URL WebSocket SIP peut être ouverte depuis cette page.',
   'diag.mixedContent.ok.why': 'La page et la connexion au système téléphonique sont chiffrées, ou le système téléphonique est sur cet ordinateur.',
   'diag.mixedContent.blocked.what': 'L\u2019URL WebSocket SIP {url} n\u2019est pas chiffrée (ws://), alors que cette page est en https.',
-  'diag.mixedContent.blocked.why': 'Les navigateurs bloquent les connexions non chiffrées depuis une page https (contenu mixte) : le téléphone ne se connecte jamais et reste hors ligne.',
-  'diag.mixedContent.blocked.fix': 'Demandez à votre administrateur d\u2019activer un WebSocket TLS sur le système téléphonique et de régler l\u2019URL WebSocket SIP du centre d\u2019appels sur {secureUrl}.',
+  'diag.mixedContent.blocked.why':
+    'Les navigateurs bloquent les connexions non chiffrées depuis une page https (contenu mixte) : le téléphone ne se connecte jamais et reste hors ligne.',
+  'diag.mixedContent.blocked.fix':
+    'Demandez à votre administrateur d\u2019activer un WebSocket TLS sur le système téléphonique et de régler l\u2019URL WebSocket SIP du centre d\u2019appels sur {secureUrl}.',
   'diag.csp.ok.what': 'La politique de sécurité de la page autorise la connexion à {origin}.',
   'diag.csp.ok.why': 'Aucune Content-Security-Policy de cette page n\u2019a bloqué la connexion.',
   'diag.csp.blocked.what': 'La Content-Security-Policy de la page bloque les connexions à {origin}.',
   'diag.csp.blocked.why': 'Le navigateur refuse d\u2019ouvrir le WebSocket SIP (connect-src) : le téléphone ne se connecte jamais.',
-  'diag.csp.blocked.fix': 'Demandez à votre administrateur d\u2019ajouter {origin} comme site de confiance CSP (connect-src) dans Configuration > URL de confiance, ou de déployer le package Switchboard, qui l\u2019ajoute.',
+  'diag.csp.blocked.fix':
+    'Demandez à votre administrateur d\u2019ajouter {origin} comme site de confiance CSP (connect-src) dans Configuration > URL de confiance, ou de déployer le package Switchboard, qui l\u2019ajoute.',
   'diag.microphone.granted.what': 'Le microphone est autorisé.',
   'diag.microphone.granted.why': 'Les appels peuvent transmettre votre voix.',
   'diag.microphone.prompt.what': 'Le navigateur n\u2019a pas encore été autorisé à utiliser le microphone.',
@@ -236,27 +242,37 @@ export const fr: Messages = {
   'diag.microphone.prompt.fix': 'Autorisez le microphone quand le navigateur le demande.',
   'diag.microphone.denied.what': 'Le microphone est bloqué pour cette page.',
   'diag.microphone.denied.why': 'Les appels se connectent, mais l\u2019appelant ne vous entend pas, et répondre peut échouer.',
-  'diag.microphone.denied.fix': 'Cliquez sur le cadenas (ou l\u2019icône des paramètres du site) dans la barre d\u2019adresse, autorisez le microphone et rechargez la page.',
+  'diag.microphone.denied.fix':
+    'Cliquez sur le cadenas (ou l\u2019icône des paramètres du site) dans la barre d\u2019adresse, autorisez le microphone et rechargez la page.',
   'diag.microphone.unavailable.what': 'Cette page ne peut utiliser aucun microphone.',
-  'diag.microphone.unavailable.why': 'Les navigateurs ne donnent le microphone qu\u2019aux pages sécurisées (https) dans des cadres autorisés ; {page} n\u2019en est pas une.',
-  'diag.microphone.unavailable.fix': 'Demandez à votre administrateur d\u2019héberger le softphone en https et de lui autoriser le microphone (URL de confiance avec accès au microphone).',
+  'diag.microphone.unavailable.why':
+    'Les navigateurs ne donnent le microphone qu\u2019aux pages sécurisées (https) dans des cadres autorisés ; {page} n\u2019en est pas une.',
+  'diag.microphone.unavailable.fix':
+    'Demandez à votre administrateur d\u2019héberger le softphone en https et de lui autoriser le microphone (URL de confiance avec accès au microphone).',
   'diag.webSocket.no-url.what': 'Le centre d\u2019appels n\u2019a pas d\u2019URL WebSocket SIP.',
   'diag.webSocket.no-url.why': 'Le téléphone ne sait pas où se trouve le système téléphonique.',
-  'diag.webSocket.no-url.fix': 'Demandez à votre administrateur de renseigner l\u2019URL WebSocket SIP dans Configuration > Switchboard (ou dans le fichier du centre d\u2019appels).',
-  'diag.webSocket.invalid-url.what': 'L\u2019URL WebSocket SIP \'{url}\' n\u2019est pas une URL ws:// ou wss://.',
+  'diag.webSocket.no-url.fix':
+    'Demandez à votre administrateur de renseigner l\u2019URL WebSocket SIP dans Configuration > Switchboard (ou dans le fichier du centre d\u2019appels).',
+  'diag.webSocket.invalid-url.what': "L\u2019URL WebSocket SIP '{url}' n\u2019est pas une URL ws:// ou wss://.",
   'diag.webSocket.invalid-url.why': 'Le téléphone ne peut pas se connecter au système téléphonique.',
   'diag.webSocket.invalid-url.fix': 'Demandez à votre administrateur de corriger l\u2019URL WebSocket SIP dans Configuration > Switchboard.',
   'diag.webSocket.answered.what': 'Le système téléphonique a répondu à {url} ({status}, {ms} ms).',
   'diag.webSocket.answered.why': 'Le WebSocket s\u2019est ouvert avec le sous-protocole sip et une requête SIP OPTIONS a reçu une réponse.',
   'diag.webSocket.unopened.what': 'Aucune connexion WebSocket vers {url} n\u2019a pu être ouverte.',
-  'diag.webSocket.unopened.why': 'Rien ne répond sur cet hôte et ce port, un pare-feu ou un proxy bloque, ou le serveur refuse le sous-protocole sip. Le téléphone reste hors ligne.',
-  'diag.webSocket.unopened.fix': 'Vérifiez que le système téléphonique fonctionne et est joignable depuis ce réseau ; demandez à votre administrateur de tester la connexion dans Configuration > Switchboard.',
+  'diag.webSocket.unopened.why':
+    'Rien ne répond sur cet hôte et ce port, un pare-feu ou un proxy bloque, ou le serveur refuse le sous-protocole sip. Le téléphone reste hors ligne.',
+  'diag.webSocket.unopened.fix':
+    'Vérifiez que le système téléphonique fonctionne et est joignable depuis ce réseau ; demandez à votre administrateur de tester la connexion dans Configuration > Switchboard.',
   'diag.webSocket.unopened-tls.what': 'Aucune connexion WebSocket sécurisée vers {url} n\u2019a pu être ouverte.',
-  'diag.webSocket.unopened-tls.why': 'Rien ne répond sur cet hôte et ce port, un pare-feu bloque, le serveur refuse le sous-protocole sip, ou ce navigateur ne fait pas confiance à son certificat TLS. Le téléphone reste hors ligne.',
-  'diag.webSocket.unopened-tls.fix': 'Ouvrez {httpsUrl} dans un nouvel onglet : un avertissement de certificat y indique la cause. Sinon, vérifiez que le système téléphonique fonctionne et est joignable depuis ce réseau.',
+  'diag.webSocket.unopened-tls.why':
+    'Rien ne répond sur cet hôte et ce port, un pare-feu bloque, le serveur refuse le sous-protocole sip, ou ce navigateur ne fait pas confiance à son certificat TLS. Le téléphone reste hors ligne.',
+  'diag.webSocket.unopened-tls.fix':
+    'Ouvrez {httpsUrl} dans un nouvel onglet : un avertissement de certificat y indique la cause. Sinon, vérifiez que le système téléphonique fonctionne et est joignable depuis ce réseau.',
   'diag.webSocket.silent.what': 'Le WebSocket vers {url} s\u2019est ouvert, mais aucun serveur SIP n\u2019a répondu en {seconds} s.',
-  'diag.webSocket.silent.why': 'L\u2019URL atteint un serveur web qui n\u2019est pas un point d\u2019accès SIP sur WebSocket (RFC 7118), ou un proxy supprime les messages.',
-  'diag.webSocket.silent.fix': 'Demandez à votre administrateur de vérifier l\u2019URL WebSocket SIP (hôte, port et chemin de l\u2019écouteur WebSocket du système téléphonique).',
+  'diag.webSocket.silent.why':
+    'L\u2019URL atteint un serveur web qui n\u2019est pas un point d\u2019accès SIP sur WebSocket (RFC 7118), ou un proxy supprime les messages.',
+  'diag.webSocket.silent.fix':
+    'Demandez à votre administrateur de vérifier l\u2019URL WebSocket SIP (hôte, port et chemin de l\u2019écouteur WebSocket du système téléphonique).',
   'diag.registration.registered.what': 'Le téléphone est enregistré auprès du système téléphonique.',
   'diag.registration.registered.why': 'Les appels vers votre poste sonnent ici.',
   'diag.registration.connecting.what': 'Le téléphone est encore en cours de connexion.',
@@ -267,7 +283,8 @@ export const fr: Messages = {
   'diag.registration.reconnecting.fix': 'Si l\u2019échec persiste, consultez les résultats ci-dessus et votre réseau.',
   'diag.registration.failed.what': 'Le téléphone n\u2019a pas pu s\u2019enregistrer : {reason}',
   'diag.registration.failed.why': 'Les appels vers votre poste ne sonnent pas ici.',
-  'diag.registration.failed.fix': 'Reconnectez-vous depuis l\u2019onglet Téléphone ; en cas de nouvel échec, demandez à votre administrateur de vérifier votre poste et vos identifiants.',
+  'diag.registration.failed.fix':
+    'Reconnectez-vous depuis l\u2019onglet Téléphone ; en cas de nouvel échec, demandez à votre administrateur de vérifier votre poste et vos identifiants.',
   'diag.registration.unregistered.what': 'Le téléphone n\u2019est pas connecté.',
   'diag.registration.unregistered.why': 'Les appels vers votre poste ne sonnent pas ici.',
   'diag.registration.unregistered.fix': 'Connectez-vous depuis l\u2019onglet Téléphone.',

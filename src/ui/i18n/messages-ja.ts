@@ -9,7 +9,8 @@ export const ja: Messages = {
   'panel.follower': '電話は別の Salesforce タブで有効です。ここから操作できます。音声はそのタブで再生されます。',
   'panel.followerSince': '電話は別の Salesforce タブで有効です（{time} から）。ここから操作できます。音声はそのタブで再生されます。',
   'panel.signInAgain': '電話がこのタブに移りました。もう一度サインインしてください。',
-  'panel.notInFrame': 'Switchboard は Salesforce のソフトフォンパネル（コールセンターのアダプター URL）またはコンソールエミュレーター内で実行する必要があります。直接開かれたため、Salesforce に接続できません。',
+  'panel.notInFrame':
+    'Switchboard は Salesforce のソフトフォンパネル（コールセンターのアダプター URL）またはコンソールエミュレーター内で実行する必要があります。直接開かれたため、Salesforce に接続できません。',
   'panel.dismiss': '閉じる',
 
   'tab.phone': '電話',
@@ -40,7 +41,7 @@ export const ja: Messages = {
   'signIn.submit': 'サインイン',
   'signIn.passwordNote': 'パスワードはこのセッションの間だけメモリに保持されます。',
   'signIn.ephemeralNote': '電話の資格情報は Salesforce から発行され、自動的に更新されます。パスワードの入力は不要です。',
-  'signOut': 'サインアウト',
+  signOut: 'サインアウト',
 
   'dial.number': '発信する番号',
   'dial.call': '発信',
@@ -157,7 +158,8 @@ export const ja: Messages = {
 
   'help.shortcuts': 'キーボードショートカット: Alt+A で着信に応答、Alt+H で現在の通話を切断します。',
   'help.keypad': '通話中にキーパッドを開いた状態で数字を入力すると、トーンが送信されます。',
-  'help.tabs': 'Salesforce を複数のタブで開いている場合、電話を保持するのは 1 つのタブだけです。他のタブから操作でき、そのタブを閉じると別のタブが引き継ぎます。',
+  'help.tabs':
+    'Salesforce を複数のタブで開いている場合、電話を保持するのは 1 つのタブだけです。他のタブから操作でき、そのタブを閉じると別のタブが引き継ぎます。',
 
   'error.SB10001': 'コールセンターの設定がないか無効です。',
   'error.SB10002': 'SIP WebSocket URL が設定されていません。',
@@ -222,13 +224,16 @@ export const ja: Messages = {
   'diag.mixedContent.ok.what': 'このページから SIP WebSocket URL を開けます。',
   'diag.mixedContent.ok.why': 'ページと電話システムへの接続がどちらも暗号化されているか、電話システムがこのコンピューター上にあります。',
   'diag.mixedContent.blocked.what': 'SIP WebSocket URL {url} は暗号化されていません (ws://) が、このページは https です。',
-  'diag.mixedContent.blocked.why': 'ブラウザーは https ページからの暗号化されていない接続をブロックします (混在コンテンツ)。電話は接続できず、オフラインのままです。',
-  'diag.mixedContent.blocked.fix': '電話システムで TLS WebSocket を有効にし、コールセンターの SIP WebSocket URL を {secureUrl} にするよう管理者に依頼してください。',
+  'diag.mixedContent.blocked.why':
+    'ブラウザーは https ページからの暗号化されていない接続をブロックします (混在コンテンツ)。電話は接続できず、オフラインのままです。',
+  'diag.mixedContent.blocked.fix':
+    '電話システムで TLS WebSocket を有効にし、コールセンターの SIP WebSocket URL を {secureUrl} にするよう管理者に依頼してください。',
   'diag.csp.ok.what': 'ページのセキュリティポリシーは {origin} への接続を許可しています。',
   'diag.csp.ok.why': 'このページの Content-Security-Policy は接続をブロックしていません。',
   'diag.csp.blocked.what': 'ページの Content-Security-Policy が {origin} への接続をブロックしています。',
   'diag.csp.blocked.why': 'ブラウザーが SIP WebSocket を開かない (connect-src) ため、電話は接続できません。',
-  'diag.csp.blocked.fix': '[設定] > [信頼済み URL] で {origin} を CSP 信頼済みサイト (connect-src) として追加するか、それを追加する Switchboard パッケージをリリースするよう管理者に依頼してください。',
+  'diag.csp.blocked.fix':
+    '[設定] > [信頼済み URL] で {origin} を CSP 信頼済みサイト (connect-src) として追加するか、それを追加する Switchboard パッケージをリリースするよう管理者に依頼してください。',
   'diag.microphone.granted.what': 'マイクは許可されています。',
   'diag.microphone.granted.why': '通話で声を送ることができます。',
   'diag.microphone.prompt.what': 'ブラウザーにはまだマイクの使用が許可されていません。',
@@ -243,17 +248,21 @@ export const ja: Messages = {
   'diag.webSocket.no-url.what': 'コールセンターに SIP WebSocket URL がありません。',
   'diag.webSocket.no-url.why': '電話は電話システムの場所を知りません。',
   'diag.webSocket.no-url.fix': '[設定] > [Switchboard] (またはコールセンターファイル) で SIP WebSocket URL を設定するよう管理者に依頼してください。',
-  'diag.webSocket.invalid-url.what': 'SIP WebSocket URL \'{url}\' は ws:// または wss:// の URL ではありません。',
+  'diag.webSocket.invalid-url.what': "SIP WebSocket URL '{url}' は ws:// または wss:// の URL ではありません。",
   'diag.webSocket.invalid-url.why': '電話は電話システムに接続できません。',
   'diag.webSocket.invalid-url.fix': '[設定] > [Switchboard] で SIP WebSocket URL を修正するよう管理者に依頼してください。',
   'diag.webSocket.answered.what': '電話システムが {url} で応答しました ({status}、{ms} ms)。',
   'diag.webSocket.answered.why': 'WebSocket が sip サブプロトコルで開き、SIP OPTIONS に応答がありました。',
   'diag.webSocket.unopened.what': '{url} への WebSocket 接続を開けませんでした。',
-  'diag.webSocket.unopened.why': 'そのホストとポートで何も応答していないか、ファイアウォールやプロキシがブロックしているか、サーバーが sip サブプロトコルを拒否しています。電話はオフラインのままです。',
-  'diag.webSocket.unopened.fix': '電話システムが動作していて、このネットワークから到達できることを確認してください。[設定] > [Switchboard] で接続をテストするよう管理者に依頼してください。',
+  'diag.webSocket.unopened.why':
+    'そのホストとポートで何も応答していないか、ファイアウォールやプロキシがブロックしているか、サーバーが sip サブプロトコルを拒否しています。電話はオフラインのままです。',
+  'diag.webSocket.unopened.fix':
+    '電話システムが動作していて、このネットワークから到達できることを確認してください。[設定] > [Switchboard] で接続をテストするよう管理者に依頼してください。',
   'diag.webSocket.unopened-tls.what': '{url} への安全な WebSocket 接続を開けませんでした。',
-  'diag.webSocket.unopened-tls.why': 'そのホストとポートで何も応答していないか、ファイアウォールがブロックしているか、サーバーが sip サブプロトコルを拒否しているか、このブラウザーがその TLS 証明書を信頼していません。電話はオフラインのままです。',
-  'diag.webSocket.unopened-tls.fix': '新しいタブで {httpsUrl} を開いてください。証明書の警告が出れば、それが原因です。出なければ、電話システムが動作していて、このネットワークから到達できることを確認してください。',
+  'diag.webSocket.unopened-tls.why':
+    'そのホストとポートで何も応答していないか、ファイアウォールがブロックしているか、サーバーが sip サブプロトコルを拒否しているか、このブラウザーがその TLS 証明書を信頼していません。電話はオフラインのままです。',
+  'diag.webSocket.unopened-tls.fix':
+    '新しいタブで {httpsUrl} を開いてください。証明書の警告が出れば、それが原因です。出なければ、電話システムが動作していて、このネットワークから到達できることを確認してください。',
   'diag.webSocket.silent.what': '{url} への WebSocket は開きましたが、{seconds} 秒以内に SIP サーバーが応答しませんでした。',
   'diag.webSocket.silent.why': 'URL の先が SIP over WebSocket (RFC 7118) のエンドポイントではない Web サーバーであるか、プロキシがメッセージを破棄しています。',
   'diag.webSocket.silent.fix': 'SIP WebSocket URL (電話システムの WebSocket リスナーのホスト、ポート、パス) を確認するよう管理者に依頼してください。',

@@ -35,16 +35,24 @@ export async function startHarness(options: ConsoleOptions = {}): Promise<Harnes
     await app.close();
     throw e;
   }
-  const api = <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => fetchText(app.lightningOrigin.startsWith('https:'), app.port, method, path, body, { authorization: `Bearer ${app.apiToken}` })
-    .then(({ status, text }) => ({ status, body: (text ? JSON.parse(text) : null) as T }));
+  const api = <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> =>
+    fetchText(app.lightningOrigin.startsWith('https:'), app.port, method, path, body, { authorization: `Bearer ${app.apiToken}` }).then(({ status, text }) => ({
+      status,
+      body: (text ? JSON.parse(text) : null) as T,
+    }));
   const harness: Harness = {
-    app, browser, api,
+    app,
+    browser,
+    api,
     async defaultUserId() {
       const { body } = await api<{ user: { Id: string } }>('GET', '/emulator/api/console/session');
       return body.user.Id;
     },
     async useCallCenter(userId, cc) {
-      const imported = await api<{ callCenter?: { Id: string }; errors?: unknown[] }>('POST', '/emulator/api/console/setup/call-centers/import', { text: callCenterXml(cc), fileName: `${cc.internalName}.xml` });
+      const imported = await api<{ callCenter?: { Id: string }; errors?: unknown[] }>('POST', '/emulator/api/console/setup/call-centers/import', {
+        text: callCenterXml(cc),
+        fileName: `${cc.internalName}.xml`,
+      });
       if (imported.status !== 201 || !imported.body.callCenter) throw new Error(`call center import failed: ${JSON.stringify(imported.body)}`);
       const assigned = await api('POST', '/emulator/api/console/setup/assign', { userId, callCenterId: imported.body.callCenter.Id });
       if (assigned.status !== 200) throw new Error(`assign failed: ${JSON.stringify(assigned.body)}`);
@@ -59,17 +67,29 @@ export async function startHarness(options: ConsoleOptions = {}): Promise<Harnes
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(classic ? app.classicUrl(user) : app.consoleUrl(user));
-      await page.waitForFunction(() => document.body.dataset.consoleReady === 'true', undefined, { timeout: 10_000 }).catch(() => {
-        throw new Error(`console did not start: ${errors.join('; ')}`);
-      });
+      await page
+        .waitForFunction(() => document.body.dataset.consoleReady === 'true', undefined, { timeout: 10_000 })
+        .catch(() => {
+          throw new Error(`console did not start: ${errors.join('; ')}`);
+        });
       const deadline = Date.now() + 10_000;
       let frame: Frame | undefined;
       while (!frame && Date.now() < deadline) {
         frame = page.frames().find((f) => f.url().includes(framePath));
         if (!frame) await page.waitForEvent('frameattached', { timeout: 1000 }).catch(() => undefined);
       }
-      if (!frame) throw new Error(`softphone frame ${framePath} did not load; frames: ${page.frames().map((f) => f.url()).join(', ')}`);
-      await frame.waitForFunction(() => (window as unknown as { probe?: { ready?: boolean } }).probe?.ready === true || document.readyState === 'complete', undefined, { timeout: 10_000 });
+      if (!frame)
+        throw new Error(
+          `softphone frame ${framePath} did not load; frames: ${page
+            .frames()
+            .map((f) => f.url())
+            .join(', ')}`,
+        );
+      await frame.waitForFunction(
+        () => (window as unknown as { probe?: { ready?: boolean } }).probe?.ready === true || document.readyState === 'complete',
+        undefined,
+        { timeout: 10_000 },
+      );
       return { page, frame };
     },
     async close() {
@@ -94,14 +114,35 @@ export function layout(inbound: { objects: Record<string, string[]>; pops?: Reco
  * A request to the emulator by 127.0.0.1 (strict mode's certificate is self-signed). Writes need
  * the emulator's session: pass `{authorization: 'Bearer ' + app.apiToken}` in `headers`.
  */
-export function fetchText(tls: boolean, port: number, method: string, path: string, body?: unknown, headers: Readonly<Record<string, string>> = {}): Promise<{ status: number; text: string; type: string; cacheControl: string }> {
+export function fetchText(
+  tls: boolean,
+  port: number,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<{ status: number; text: string; type: string; cacheControl: string }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const opts = { host: '127.0.0.1', port, method, path, rejectUnauthorized: false, headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } };
+    const opts = {
+      host: '127.0.0.1',
+      port,
+      method,
+      path,
+      rejectUnauthorized: false,
+      headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
+    };
     const req = (tls ? request : httpRequest)(opts, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), type: String(res.headers['content-type'] ?? ''), cacheControl: String(res.headers['cache-control'] ?? '') }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          text: Buffer.concat(chunks).toString('utf8'),
+          type: String(res.headers['content-type'] ?? ''),
+          cacheControl: String(res.headers['cache-control'] ?? ''),
+        }),
+      );
     });
     req.on('error', reject);
     req.setTimeout(10_000, () => req.destroy(new Error(`${method} ${path} timed out`)));

@@ -63,7 +63,12 @@ export async function audioGrows(where: Page | Frame, who: string, delta = 1500,
   const t0 = Date.now();
   const start = await inboundAudioBytes(where);
   if (start < 0) throw new Error(`${who}: no open peer connection to measure (${start})`);
-  await until(`${who} to receive ${delta} more audio bytes (from ${start})`, async () => ((await inboundAudioBytes(where)) - start >= delta ? true : undefined), ms, 50);
+  await until(
+    `${who} to receive ${delta} more audio bytes (from ${start})`,
+    async () => ((await inboundAudioBytes(where)) - start >= delta ? true : undefined),
+    ms,
+    50,
+  );
   return Date.now() - t0;
 }
 
@@ -129,13 +134,17 @@ export async function openBrowserCaller(browser: Browser, stack: Stack, user: st
   const statusLog = (): Promise<string[]> => page.evaluate(() => [...(window as unknown as { __statusLog: string[] }).__statusLog]);
   const calls = page.getByRole('list', { name: 'Calls' }).getByRole('listitem');
   return {
-    user, page,
+    user,
+    page,
     call: () => callButton.click(),
     callLine: async () => ((await calls.count()) > 0 ? ((await calls.first().locator('span').first().textContent()) ?? '').trim() : ''),
     statusLog,
-    waitStatus: (match, since = 0, ms = 10_000) => until(`customer ${user}'s status to show ${match}`, async () => (await statusLog()).slice(since).find((t) => match.test(t)), ms, 50).catch(async (e: unknown) => {
-      throw new Error(`${String(e)}; it showed: ${(await statusLog()).slice(since).join(' | ')}`);
-    }),
+    waitStatus: (match, since = 0, ms = 10_000) =>
+      until(`customer ${user}'s status to show ${match}`, async () => (await statusLog()).slice(since).find((t) => match.test(t)), ms, 50).catch(
+        async (e: unknown) => {
+          throw new Error(`${String(e)}; it showed: ${(await statusLog()).slice(since).join(' | ')}`);
+        },
+      ),
     close: () => context.close(),
   };
 }

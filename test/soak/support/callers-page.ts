@@ -36,16 +36,21 @@ export async function openCallers(browser: Browser, config: CallerConfig): Promi
       platform: 'browser',
       logLevel: 'warning',
     });
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>callers</title><script type="module" src="./callers.js"></script></head><body></body></html>\n');
+    writeFileSync(
+      join(dir, 'index.html'),
+      '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>callers</title><script type="module" src="./callers.js"></script></head><body></body></html>\n',
+    );
     server = await serveStatic(dir);
     context = await browser.newContext();
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${server.url}/index.html`);
-    await page.waitForFunction(() => 'callers' in window, undefined, { timeout: 15_000 }).catch((e: unknown) => {
-      throw new Error(`the callers page did not load: ${String(e)}; page errors: ${errors.join('; ')}`);
-    });
+    await page
+      .waitForFunction(() => 'callers' in window, undefined, { timeout: 15_000 })
+      .catch((e: unknown) => {
+        throw new Error(`the callers page did not load: ${String(e)}; page errors: ${errors.join('; ')}`);
+      });
     await page.evaluate((c) => window.callers.start(c), config);
     const srv = server;
     const ctx = context;
@@ -53,7 +58,9 @@ export async function openCallers(browser: Browser, config: CallerConfig): Promi
       page,
       run: async (ms) => {
         let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<never>((_, fail) => { timer = setTimeout(() => fail(new Error(`the calls did not all end within ${ms} ms`)), ms); });
+        const timeout = new Promise<never>((_, fail) => {
+          timer = setTimeout(() => fail(new Error(`the calls did not all end within ${ms} ms`)), ms);
+        });
         try {
           return await Promise.race([page.evaluate(() => window.callers.run()), timeout]);
         } finally {

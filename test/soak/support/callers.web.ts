@@ -69,8 +69,16 @@ async function attempt(ua: UserAgent, config: CallerConfig, record: CallRecord):
   record.firstInviteAt ??= sentAt;
   let status = 0;
   let agentHungUp = false;
-  inviter.delegate = { onBye: () => { agentHungUp = true; } };
-  const ended = new Promise<void>((resolve) => inviter.stateChange.addListener((s) => { if (s === SessionState.Terminated) resolve(); }));
+  inviter.delegate = {
+    onBye: () => {
+      agentHungUp = true;
+    },
+  };
+  const ended = new Promise<void>((resolve) =>
+    inviter.stateChange.addListener((s) => {
+      if (s === SessionState.Terminated) resolve();
+    }),
+  );
   const established = new Promise<boolean>((resolve) => {
     inviter.stateChange.addListener((s) => {
       if (s === SessionState.Established) resolve(true);
@@ -79,8 +87,12 @@ async function attempt(ua: UserAgent, config: CallerConfig, record: CallRecord):
   });
   await inviter.invite({
     requestDelegate: {
-      onProgress: (r) => { if (r.message.statusCode === 182) record.queued = true; },
-      onAccept: () => { status = 200; },
+      onProgress: (r) => {
+        if (r.message.statusCode === 182) record.queued = true;
+      },
+      onAccept: () => {
+        status = 200;
+      },
       onReject: (r) => {
         status = r.message.statusCode ?? 0;
         record.reasons.push(`${status} ${r.message.reasonPhrase}${r.message.getHeader('reason') ? ` (${r.message.getHeader('reason')})` : ''}`);
@@ -96,7 +108,8 @@ async function attempt(ua: UserAgent, config: CallerConfig, record: CallRecord):
   record.answeredCallId = inviter.request.callId;
   const deadline = now() + config.mediaTimeoutMs;
   let bytes = 0;
-  while ((bytes = await inboundBytes(inviter.sessionDescriptionHandler)) < config.mediaBytes && now() < deadline && inviter.state === SessionState.Established) await sleep(100);
+  while ((bytes = await inboundBytes(inviter.sessionDescriptionHandler)) < config.mediaBytes && now() < deadline && inviter.state === SessionState.Established)
+    await sleep(100);
   record.bytesReceived = bytes;
   if (bytes < config.mediaBytes) record.error = `only ${bytes} audio bytes from the agent within ${config.mediaTimeoutMs} ms`;
   if (inviter.state === SessionState.Established) {
@@ -147,29 +160,37 @@ const api = {
     // A few at a time, with a generous connect timeout: 50 WebSocket handshakes at once on a busy
     // 2-core machine can outlast sip.js's default 5 s and close with 1006.
     for (let i = 0; i < c.callers.length; i += 10) {
-      await Promise.all(c.callers.slice(i, i + 10).map(async ({ user, password }, j) => {
-        const uri = UserAgent.makeURI(`sip:${user}@${c.domain}`);
-        if (!uri) throw new Error(`bad caller ${user}`);
-        const ua = new UserAgent({
-          uri,
-          transportOptions: { server: c.wsUrl, connectionTimeout: 30 },
-          authorizationUsername: user,
-          ...(password ? { authorizationPassword: password } : {}),
-          logLevel: 'error',
-          sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(sharedMicrophone),
-          sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: [] }, iceGatheringTimeout: 500 },
-        });
-        await ua.start();
-        agents[i + j] = ua;
-        records[i + j] = { user, callIds: [], failures: [], reasons: [], queued: false, bytesReceived: 0 };
-      }));
+      await Promise.all(
+        c.callers.slice(i, i + 10).map(async ({ user, password }, j) => {
+          const uri = UserAgent.makeURI(`sip:${user}@${c.domain}`);
+          if (!uri) throw new Error(`bad caller ${user}`);
+          const ua = new UserAgent({
+            uri,
+            transportOptions: { server: c.wsUrl, connectionTimeout: 30 },
+            authorizationUsername: user,
+            ...(password ? { authorizationPassword: password } : {}),
+            logLevel: 'error',
+            sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(sharedMicrophone),
+            sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: [] }, iceGatheringTimeout: 500 },
+          });
+          await ua.start();
+          agents[i + j] = ua;
+          records[i + j] = { user, callIds: [], failures: [], reasons: [], queued: false, bytesReceived: 0 };
+        }),
+      );
     }
   },
   /** Places every caller's call at once; resolves when all have ended. */
   async run(): Promise<CallRecord[]> {
     if (!config) throw new Error('start() first');
     const c = config;
-    await Promise.all(agents.map((ua, i) => placeCall(ua, c, records[i]!).catch((e: unknown) => { records[i]!.error = String(e); })));
+    await Promise.all(
+      agents.map((ua, i) =>
+        placeCall(ua, c, records[i]!).catch((e: unknown) => {
+          records[i]!.error = String(e);
+        }),
+      ),
+    );
     return records;
   },
   async stop(): Promise<void> {
@@ -178,6 +199,8 @@ const api = {
 };
 
 declare global {
-  interface Window { callers: typeof api }
+  interface Window {
+    callers: typeof api;
+  }
 }
 window.callers = api;

@@ -26,7 +26,9 @@ async function main(): Promise<Record<string, unknown>> {
     const phone = await openOurs(browser, stack.console.consoleUrl());
     await stack.registered(AGENT);
     let registrations = 0;
-    stack.sip!.on('registered', (r) => { if (r.aor.startsWith(`sip:${AGENT}@`) && !r.refreshed) registrations++; });
+    stack.sip!.on('registered', (r) => {
+      if (r.aor.startsWith(`sip:${AGENT}@`) && !r.refreshed) registrations++;
+    });
     const caller = await stack.caller(CALLERS[0]!);
     const sent = inviteClock(caller);
     await popCall(caller, sent, AGENT, phone, 0);
@@ -53,8 +55,12 @@ async function main(): Promise<Record<string, unknown>> {
     }
     return {
       ok: popped && stack.sip!.registrations(AGENT).length > 0,
-      downMs: DOWN_MS, popAfterUpMs: Date.now() - upAt, attempts, newRegistrations: registrations,
-      registeredNow: stack.sip!.registrations(AGENT).length > 0, ...(popped ? {} : { lastError }),
+      downMs: DOWN_MS,
+      popAfterUpMs: Date.now() - upAt,
+      attempts,
+      newRegistrations: registrations,
+      registeredNow: stack.sip!.registrations(AGENT).length > 0,
+      ...(popped ? {} : { lastError }),
     };
   } finally {
     await browser.close();
@@ -62,10 +68,13 @@ async function main(): Promise<Record<string, unknown>> {
   }
 }
 
-main().then((result) => {
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-  process.exit(result.ok ? 0 : 1);
-}, (e: unknown) => {
-  process.stdout.write(`${JSON.stringify({ ok: false, error: e instanceof Error ? e.stack ?? e.message : String(e) })}\n`);
-  process.exit(1);
-});
+main().then(
+  (result) => {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.exit(result.ok ? 0 : 1);
+  },
+  (e: unknown) => {
+    process.stdout.write(`${JSON.stringify({ ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) })}\n`);
+    process.exit(1);
+  },
+);

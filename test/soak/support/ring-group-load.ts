@@ -33,7 +33,9 @@ export interface LoadTarget {
 }
 
 /** Progress goes to stderr (the figures go to stdout). */
-const progress = (line: string): void => { process.stderr.write(`ring-group load: ${line}\n`); };
+const progress = (line: string): void => {
+  process.stderr.write(`ring-group load: ${line}\n`);
+};
 
 export interface LoadResult {
   readonly registerMs: number;
@@ -64,10 +66,13 @@ async function openAgents(browsers: readonly Browser[], stack: Stack, count: num
   };
   for (let i = 0; i < count; i += batch) {
     const ids = stack.agentIds.slice(i, Math.min(count, i + batch));
-    phones.push(...await Promise.all(ids.map(open)));
+    phones.push(...(await Promise.all(ids.map(open))));
   }
   if (process.env.SOAK_DEBUG) {
-    for (const [i, p] of phones.entries()) p.page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') progress(`agent ${i + 1} console ${m.type()}: ${m.text().slice(0, 300)}`); });
+    for (const [i, p] of phones.entries())
+      p.page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') progress(`agent ${i + 1} console ${m.type()}: ${m.text().slice(0, 300)}`);
+      });
   }
   return phones;
 }
@@ -103,7 +108,15 @@ function answerLoop(phone: Softphone): { stop(): Promise<number> } {
 
 /** The most intervals open at one instant. */
 export function maxOverlap(intervals: readonly (readonly [number, number])[]): number {
-  const edges = intervals.flatMap(([a, b]) => [[a, 1], [b, -1]] as const).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const edges = intervals
+    .flatMap(
+      ([a, b]) =>
+        [
+          [a, 1],
+          [b, -1],
+        ] as const,
+    )
+    .sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   let open = 0;
   let max = 0;
   for (const [, d] of edges) max = Math.max(max, (open += d));
@@ -116,7 +129,10 @@ export function maxOverlap(intervals: readonly (readonly [number, number])[]): n
  * to close it before answering.
  */
 async function seedContacts(stack: Stack, numbers: readonly string[]): Promise<void> {
-  const digits = (p: unknown): string => String(p ?? '').replace(/\D/g, '').replace(/^1(?=\d{10}$)/, '');
+  const digits = (p: unknown): string =>
+    String(p ?? '')
+      .replace(/\D/g, '')
+      .replace(/^1(?=\d{10}$)/, '');
   const existing = await stack.api<{ records: Record<string, unknown>[] }>('GET', '/emulator/api/console/objects/Contact/records?limit=100000');
   const field = (rec: Record<string, unknown>, name: string): unknown => rec[name] ?? (rec.fields as Record<string, unknown> | undefined)?.[name];
   const known = new Set(existing.body.records.map((r) => digits(field(r, 'Phone'))));
@@ -131,34 +147,61 @@ async function seedContacts(stack: Stack, numbers: readonly string[]): Promise<v
 }
 
 /** `agentBrowsers` hold the consoles (at most 16 talking agents each); `callersBrowser` the callers page (one microphone, shared). */
-export async function ringGroupLoad(agentBrowsers: readonly Browser[], callersBrowser: Browser, target: LoadTarget, agents: number, calls: number): Promise<LoadResult> {
-  if (agentBrowsers.length * 16 < agents) throw new Error(`${agents} agents need ${Math.ceil(agents / 16)} browsers (16 microphones each), got ${agentBrowsers.length}`);
-  await seedContacts(target.stack, target.callers.slice(0, calls).map((c) => c.user));
+export async function ringGroupLoad(
+  agentBrowsers: readonly Browser[],
+  callersBrowser: Browser,
+  target: LoadTarget,
+  agents: number,
+  calls: number,
+): Promise<LoadResult> {
+  if (agentBrowsers.length * 16 < agents)
+    throw new Error(`${agents} agents need ${Math.ceil(agents / 16)} browsers (16 microphones each), got ${agentBrowsers.length}`);
+  await seedContacts(
+    target.stack,
+    target.callers.slice(0, calls).map((c) => c.user),
+  );
   const t0 = wallNow();
   const users = Array.from({ length: agents }, (_, i) => agentUser(i));
   const phones = await openAgents(agentBrowsers, target.stack, agents);
   try {
     const pagesMs = wallNow() - t0;
-    await until(`all ${agents} agents to register on ${target.name}`, async () => ((await target.registeredCount(users)) === agents ? true : undefined), 60_000, 50)
-      .catch(async (e: unknown) => { throw new Error(`${String(e)} (${await target.registeredCount(users)} registered)`); });
+    await until(
+      `all ${agents} agents to register on ${target.name}`,
+      async () => ((await target.registeredCount(users)) === agents ? true : undefined),
+      60_000,
+      50,
+    ).catch(async (e: unknown) => {
+      throw new Error(`${String(e)} (${await target.registeredCount(users)} registered)`);
+    });
     const registerMs = wallNow() - t0;
     progress(`${agents} consoles open in ${Math.round(pagesMs)} ms, all registered after ${Math.round(registerMs)} ms`);
     const tasksNow = await newTasksSince(target.stack);
 
     const callers = await openCallers(callersBrowser, {
-      wsUrl: target.wsUrl, domain: target.domain, target: target.group, callers: target.callers.slice(0, calls),
-      talkMs: TALK_MS, mediaBytes: 1000, mediaTimeoutMs: 15_000, ...(target.retry ? { retry: target.retry } : {}),
+      wsUrl: target.wsUrl,
+      domain: target.domain,
+      target: target.group,
+      callers: target.callers.slice(0, calls),
+      talkMs: TALK_MS,
+      mediaBytes: 1000,
+      mediaTimeoutMs: 15_000,
+      ...(target.retry ? { retry: target.retry } : {}),
     });
     progress(`${calls} callers connected`);
     const loops = phones.map(answerLoop);
     const start = wallNow();
     let records: CallRecord[];
     const ticker = setInterval(() => {
-      void callers.records().then((rs) => {
-        const up = rs.filter((r) => r.answeredAt !== undefined && r.endedAt === undefined).length;
-        const done = rs.filter((r) => r.endedAt !== undefined).length;
-        progress(`${Math.round((wallNow() - start) / 1000)} s: ${done} calls ended, ${up} up, ${rs.reduce((n, r) => n + r.callIds.length, 0)} INVITEs${target.status ? `; ${target.status()}` : ''}`);
-      }, () => undefined);
+      void callers.records().then(
+        (rs) => {
+          const up = rs.filter((r) => r.answeredAt !== undefined && r.endedAt === undefined).length;
+          const done = rs.filter((r) => r.endedAt !== undefined).length;
+          progress(
+            `${Math.round((wallNow() - start) / 1000)} s: ${done} calls ended, ${up} up, ${rs.reduce((n, r) => n + r.callIds.length, 0)} INVITEs${target.status ? `; ${target.status()}` : ''}`,
+          );
+        },
+        () => undefined,
+      );
     }, 5000);
     try {
       records = await callers.run(300_000);
@@ -181,8 +224,13 @@ export async function ringGroupLoad(agentBrowsers: readonly Browser[], callersBr
       for (const rec of all.body.records) {
         const f = { ...rec, ...(rec.fields as Record<string, unknown> | undefined) };
         if (twice.has(String(f.Id))) {
-          const pick = (k: string): string => String(f[k] ?? '').replace(/\s+/g, ' ').slice(0, 240);
-          progress(`Task sharing a CallObject: ${pick('CallObject')} by ${pick('CreatedById')} at ${pick('CreatedDate')}, ${pick('CallDurationInSeconds')} s, who ${pick('WhoId')}: ${pick('Description')}`);
+          const pick = (k: string): string =>
+            String(f[k] ?? '')
+              .replace(/\s+/g, ' ')
+              .slice(0, 240);
+          progress(
+            `Task sharing a CallObject: ${pick('CallObject')} by ${pick('CreatedById')} at ${pick('CreatedDate')}, ${pick('CallDurationInSeconds')} s, who ${pick('WhoId')}: ${pick('Description')}`,
+          );
         }
       }
     }

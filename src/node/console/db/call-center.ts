@@ -75,8 +75,14 @@ export class CallCenterStore {
   constructor(private readonly db: ConsoleDb) {}
 
   list(): CallCenterInfo[] {
-    return (this.db.sql.prepare('SELECT "Id", "InternalName", "Name", "AdapterUrl" FROM "sobj_CallCenter" ORDER BY "Id"').all() as { Id: string; InternalName: string; Name: string; AdapterUrl: string | null }[])
-      .map((r) => ({ id: r.Id, internalName: r.InternalName, displayName: r.Name, adapterUrl: r.AdapterUrl }));
+    return (
+      this.db.sql.prepare('SELECT "Id", "InternalName", "Name", "AdapterUrl" FROM "sobj_CallCenter" ORDER BY "Id"').all() as {
+        Id: string;
+        InternalName: string;
+        Name: string;
+        AdapterUrl: string | null;
+      }[]
+    ).map((r) => ({ id: r.Id, internalName: r.InternalName, displayName: r.Name, adapterUrl: r.AdapterUrl }));
   }
 
   /** By Id or internal name. */
@@ -84,7 +90,8 @@ export class CallCenterStore {
     const id = normalizeId(idOrInternalName);
     const info = this.list().find((c) => c.id === id || c.internalName.toLowerCase() === idOrInternalName.toLowerCase());
     if (!info) return undefined;
-    const def = this.db.sql.prepare('SELECT xml, items FROM call_center_definitions WHERE call_center_id = ?').get(info.id) as { xml: string; items: string } | undefined;
+    const def = this.db.sql.prepare('SELECT xml, items FROM call_center_definitions WHERE call_center_id = ?').get(info.id) as
+      { xml: string; items: string } | undefined;
     const items = def ? (JSON.parse(def.items) as CallCenterItem[]) : [];
     return { ...info, xml: def?.xml ?? '', items, settings: buildCallCenterSettings(items) };
   }
@@ -102,7 +109,10 @@ export class CallCenterStore {
       let id: string;
       if (existing) this.db.update('CallCenter', (id = existing.id), fields, {}, true);
       else id = this.db.create('CallCenter', fields, {}, true);
-      this.db.sql.prepare('INSERT INTO call_center_definitions (call_center_id, xml, items) VALUES (?, ?, ?) ON CONFLICT(call_center_id) DO UPDATE SET xml = excluded.xml, items = excluded.items')
+      this.db.sql
+        .prepare(
+          'INSERT INTO call_center_definitions (call_center_id, xml, items) VALUES (?, ?, ?) ON CONFLICT(call_center_id) DO UPDATE SET xml = excluded.xml, items = excluded.items',
+        )
         .run(id, xml, JSON.stringify(items));
       return { id, created: !existing };
     });

@@ -47,7 +47,10 @@ test('create fills defaults, audit fields, Name and CaseNumber', () => {
   assert.equal(db.retrieve('Case', case1).Status, 'New');
   const t = db.create('Task', { Subject: 'Call', CallType: 'Inbound', CallDurationInSeconds: '42', ActivityDate: '2026-03-10', WhoId: c });
   const task = db.retrieve('Task', t, ['Status', 'Priority', 'CallDurationInSeconds', 'IsClosed']);
-  assert.deepEqual({ ...task, attributes: undefined }, { attributes: undefined, Id: t, Status: 'Not Started', Priority: 'Normal', CallDurationInSeconds: 42, IsClosed: false });
+  assert.deepEqual(
+    { ...task, attributes: undefined },
+    { attributes: undefined, Id: t, Status: 'Not Started', Priority: 'Normal', CallDurationInSeconds: 42, IsClosed: false },
+  );
 });
 
 test('unknown field: INVALID_FIELD naming it', () => {
@@ -67,9 +70,15 @@ test('missing required fields: REQUIRED_FIELD_MISSING with the field names', () 
 test('bad values: picklist, type, length, email, references; all reported together', () => {
   const db = fresh();
   const account = db.create('Account', { Name: 'Acme' });
-  const e = errorsOf(() => db.create('Task', {
-    CallType: 'Sideways', CallDurationInSeconds: 'long', Subject: 'x'.repeat(256), WhoId: account, WhatId: 'garbage',
-  }));
+  const e = errorsOf(() =>
+    db.create('Task', {
+      CallType: 'Sideways',
+      CallDurationInSeconds: 'long',
+      Subject: 'x'.repeat(256),
+      WhoId: account,
+      WhatId: 'garbage',
+    }),
+  );
   const codes = Object.fromEntries(e.errors.map((x) => [x.fields[0], x.errorCode]));
   assert.deepEqual(codes, {
     CallType: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
@@ -118,7 +127,9 @@ test('a Task with a Lead as Name takes no Related To: FIELD_INTEGRITY_EXCEPTION 
   const tasks = () => db.query('SELECT COUNT() FROM Task').totalSize;
   const before = tasks();
   const insert = errorsOf(() => db.create('Task', { Subject: 'Call', WhoId: lead, WhatId: account }));
-  assert.deepEqual(insert.errors, [{ errorCode: 'FIELD_INTEGRITY_EXCEPTION', message: `Related To ID: id value of incorrect type: ${account}`, fields: ['WhatId'] }]);
+  assert.deepEqual(insert.errors, [
+    { errorCode: 'FIELD_INTEGRITY_EXCEPTION', message: `Related To ID: id value of incorrect type: ${account}`, fields: ['WhatId'] },
+  ]);
   assert.equal(tasks(), before, 'nothing stored');
   // The same pair is fine with a Contact as Name, and a Lead alone is fine.
   const onContact = db.create('Task', { Subject: 'Call', WhoId: contact, WhatId: account });
@@ -163,7 +174,10 @@ test('phone search matches E.164, national and formatted forms, across objects a
 test('defaultRegion reads national numbers in that country', () => {
   const db = withUser(openConsoleDb({ file: ':memory:', defaultRegion: 'GB' }));
   const c = db.create('Contact', { LastName: 'x', Phone: '020 7946 0958' });
-  assert.deepEqual(db.searchPhone('+442079460958', ['Contact']).map((r) => r.Id), [c]);
+  assert.deepEqual(
+    db.searchPhone('+442079460958', ['Contact']).map((r) => r.Id),
+    [c],
+  );
   assert.throws(() => openConsoleDb({ file: ':memory:', defaultRegion: 'Narnia' }), /defaultRegion/);
 });
 
@@ -173,11 +187,20 @@ test('SOSL: FIND in name, phone and all fields, RETURNING with WHERE and LIMIT; 
   const ann = db.create('Contact', { FirstName: 'Ann', LastName: 'Acme-Fan', Email: 'ann@example.com', Phone: '(415) 555-0100' });
   db.create('Contact', { FirstName: 'Bob', LastName: 'Other', Email: 'bob@acme.example.com' });
   const r = db.search('FIND {acme} IN NAME FIELDS RETURNING Account(Id, Name), Contact(Id, Name ORDER BY Name)');
-  assert.deepEqual(r.searchRecords.map((x) => x.Id), [acme, ann]);
+  assert.deepEqual(
+    r.searchRecords.map((x) => x.Id),
+    [acme, ann],
+  );
   const phone = db.search('FIND {4155550100} IN PHONE FIELDS RETURNING Contact(Id, Name), Account');
-  assert.deepEqual(phone.searchRecords.map((x) => x.attributes.type), ['Contact', 'Account']);
+  assert.deepEqual(
+    phone.searchRecords.map((x) => x.attributes.type),
+    ['Contact', 'Account'],
+  );
   const all = db.search("FIND {acme*} RETURNING Contact(Name WHERE FirstName = 'Bob')");
-  assert.deepEqual(all.searchRecords.map((x) => x.Name), ['Bob Other']);
+  assert.deepEqual(
+    all.searchRecords.map((x) => x.Name),
+    ['Bob Other'],
+  );
   assert.equal(db.search('FIND {acme} RETURNING Account, Contact LIMIT 1').searchRecords.length, 1);
   assert.equal(db.searchText('+1 415 555 0100', ['Account', 'Contact']).length, 2);
   assert.equal(errorsOf(() => db.search('FIND {a}')).errorCode, 'INVALID_SEARCH');
@@ -196,7 +219,13 @@ test('migrations are idempotent on a file database and data survives reopening',
   db.close();
   const again = openConsoleDb({ file });
   assert.equal(again.retrieve('Account', id).Name, 'Persisted');
-  assert.deepEqual(again.searchPhone('030 23125000', ['Account']).map((r) => r.Id), [id]); // the German national form
-  assert.deepEqual(again.searchPhone('+493023125000', ['Account']).map((r) => r.Id), [id]);
+  assert.deepEqual(
+    again.searchPhone('030 23125000', ['Account']).map((r) => r.Id),
+    [id],
+  ); // the German national form
+  assert.deepEqual(
+    again.searchPhone('+493023125000', ['Account']).map((r) => r.Id),
+    [id],
+  );
   again.close();
 });

@@ -171,7 +171,12 @@ export class ConsoleDb {
     const out: FieldDef[] = [];
     for (const name of names) {
       const fd = findField(object, name.trim());
-      if (!fd) throw sfError('INVALID_FIELD', `No such column '${name.trim()}' on entity '${object.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`, [name.trim()]);
+      if (!fd)
+        throw sfError(
+          'INVALID_FIELD',
+          `No such column '${name.trim()}' on entity '${object.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
+          [name.trim()],
+        );
       if (!out.includes(fd)) out.push(fd);
     }
     return out;
@@ -233,8 +238,9 @@ export class ConsoleDb {
       for (const fd of def.fields) if (fd.autoNumberFormat) values[fd.name] = formatAutoNumber(fd.autoNumberFormat, this.nextNumber(`${def.name}.${fd.name}`));
       Object.assign(values, def.derive?.(values, stamp) ?? {});
       const names = Object.keys(values);
-      this.prepare(`INSERT INTO ${tableOf(def)} (${names.map(col).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
-        .run(...names.map((n) => toSql(values[n]!)));
+      this.prepare(`INSERT INTO ${tableOf(def)} (${names.map(col).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`).run(
+        ...names.map((n) => toSql(values[n]!)),
+      );
       this.indexPhones(def, id, values);
       return id;
     });
@@ -250,7 +256,8 @@ export class ConsoleDb {
       const idKey = Object.keys(fields).find((k) => k.toLowerCase() === 'id');
       const givenId = idKey === undefined ? undefined : fields[idKey];
       const rest = Object.fromEntries(Object.entries(fields).filter(([k]) => k !== idKey));
-      if (givenId !== undefined && normalizeId(String(givenId)) !== full) throw sfError('INVALID_ID_FIELD', 'Record ID: cannot specify Id in an update call', ['Id']);
+      if (givenId !== undefined && normalizeId(String(givenId)) !== full)
+        throw sfError('INVALID_ID_FIELD', 'Record ID: cannot specify Id in an update call', ['Id']);
       const changes = this.checkInput(def, rest, 'update', full, system);
       const cleared = def.fields.filter((fd) => fd.required && changes[fd.name] === null).map((fd) => fd.name);
       if (cleared.length) throw sfError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${cleared.join(', ')}]`, cleared);
@@ -258,12 +265,20 @@ export class ConsoleDb {
       const current: Record<string, FieldValue> = {};
       for (const fd of def.fields) current[fd.name] = (row[fd.name] ?? null) as FieldValue;
       const stamp = formatDateTime(this.now());
-      const merged: Record<string, FieldValue> = { ...current, ...changes, LastModifiedDate: stamp, SystemModstamp: stamp, LastModifiedById: ctx.userId ?? this.defaultUserId ?? null };
+      const merged: Record<string, FieldValue> = {
+        ...current,
+        ...changes,
+        LastModifiedDate: stamp,
+        SystemModstamp: stamp,
+        LastModifiedById: ctx.userId ?? this.defaultUserId ?? null,
+      };
       this.checkRecord(def, merged);
       Object.assign(merged, def.derive?.(merged, stamp) ?? {});
       const names = def.fields.map((fd) => fd.name).filter((n) => n !== 'Id');
-      this.prepare(`UPDATE ${tableOf(def)} SET ${names.map((n) => `${col(n)} = ?`).join(', ')} WHERE "Id" = ?`)
-        .run(...names.map((n) => toSql(merged[n] ?? null)), full);
+      this.prepare(`UPDATE ${tableOf(def)} SET ${names.map((n) => `${col(n)} = ?`).join(', ')} WHERE "Id" = ?`).run(
+        ...names.map((n) => toSql(merged[n] ?? null)),
+        full,
+      );
       this.indexPhones(def, full, merged);
     });
   }
@@ -290,7 +305,13 @@ export class ConsoleDb {
   }
 
   /** Validates API input for create/update; returns stored values by field name. Throws all value errors at once. */
-  private checkInput(def: ObjectDef, input: Readonly<Record<string, unknown>>, mode: 'create' | 'update', selfId: string | undefined, system: boolean): Record<string, FieldValue> {
+  private checkInput(
+    def: ObjectDef,
+    input: Readonly<Record<string, unknown>>,
+    mode: 'create' | 'update',
+    selfId: string | undefined,
+    system: boolean,
+  ): Record<string, FieldValue> {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) throw sfError('JSON_PARSER_ERROR', 'The record must be a JSON object');
     const entries: [FieldDef, unknown][] = [];
     const readOnly: string[] = [];
@@ -299,20 +320,33 @@ export class ConsoleDb {
       const fd = findField(def, key);
       if (!fd) throw sfError('INVALID_FIELD', `No such column '${key}' on sobject of type ${def.name}`, [key]);
       const allowed = mode === 'create' ? fd.createable : fd.updateable;
-      if (!allowed && !(system && !AUDIT.has(fd.name) && !fd.calculated)) { readOnly.push(fd.name); continue; }
+      if (!allowed && !(system && !AUDIT.has(fd.name) && !fd.calculated)) {
+        readOnly.push(fd.name);
+        continue;
+      }
       entries.push([fd, raw]);
     }
     if (readOnly.length) {
-      throw sfError('INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${readOnly.join(', ')}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, readOnly);
+      throw sfError(
+        'INVALID_FIELD_FOR_INSERT_UPDATE',
+        `Unable to create/update fields: ${readOnly.join(', ')}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+        readOnly,
+      );
     }
     const errors: SalesforceErrorItem[] = [];
     const values: Record<string, FieldValue> = {};
     for (const [fd, raw] of entries) {
       const c = coerceValue(fd, raw);
-      if (!c.ok) { errors.push(c.error); continue; }
+      if (!c.ok) {
+        errors.push(c.error);
+        continue;
+      }
       if (fd.type === 'reference' && typeof c.value === 'string') {
         const problem = this.checkReference(fd, c.value, selfId);
-        if (typeof problem === 'string') { values[fd.name] = problem; continue; }
+        if (typeof problem === 'string') {
+          values[fd.name] = problem;
+          continue;
+        }
         errors.push(problem);
         continue;
       }
@@ -349,10 +383,15 @@ export class ConsoleDb {
   private checkUnique(def: ObjectDef, values: Record<string, FieldValue>, selfId: string): void {
     for (const fd of def.fields) {
       if (!fd.unique || fd.autoNumber || values[fd.name] === undefined || values[fd.name] === null) continue;
-      const clash = this.prepare(`SELECT "Id" FROM ${tableOf(def)} WHERE ${col(fd)} = ? COLLATE NOCASE AND "Id" != ?`).get(toSql(values[fd.name]!), selfId) as { Id: string } | undefined;
+      const clash = this.prepare(`SELECT "Id" FROM ${tableOf(def)} WHERE ${col(fd)} = ? COLLATE NOCASE AND "Id" != ?`).get(toSql(values[fd.name]!), selfId) as
+        { Id: string } | undefined;
       if (!clash) continue;
       if (def.name === 'User' && fd.name === 'Username') {
-        throw sfError('DUPLICATE_USERNAME', 'Duplicate Username. The username already exists in this or another Salesforce organization. Usernames must be unique across all Salesforce organizations.', [fd.name]);
+        throw sfError(
+          'DUPLICATE_USERNAME',
+          'Duplicate Username. The username already exists in this or another Salesforce organization. Usernames must be unique across all Salesforce organizations.',
+          [fd.name],
+        );
       }
       throw sfError('DUPLICATE_VALUE', `duplicate value found: ${fd.name} duplicates value on record with id: ${clash.Id}`, [fd.name]);
     }
@@ -385,7 +424,7 @@ export class ConsoleDb {
         const record: Record<string, unknown> = { attributes: { type: 'AggregateResult' } };
         columns.forEach((c, i) => {
           const v = r[`c${i}`];
-          record[c.key] = c.kind === 'group' || c.fn === 'MIN' || c.fn === 'MAX' ? fromSql(c.field, v) : v ?? null;
+          record[c.key] = c.kind === 'group' || c.fn === 'MIN' || c.fn === 'MAX' ? fromSql(c.field, v) : (v ?? null);
         });
         return record as SObjectRecord;
       });
@@ -412,7 +451,13 @@ export class ConsoleDb {
    * A parent record as a relationship query nests it: its attributes and the fields asked for (null
    * where its object has no such field); with TYPEOF (`byType`), the fields its type's WHEN names.
    */
-  private parentRecord(id: string, fields: readonly string[], apiVersion: string, polymorphic = false, byType?: ReadonlyMap<string, readonly string[]>): SObjectRecord | null {
+  private parentRecord(
+    id: string,
+    fields: readonly string[],
+    apiVersion: string,
+    polymorphic = false,
+    byType?: ReadonlyMap<string, readonly string[]>,
+  ): SObjectRecord | null {
     const object = this.objectOfId(id);
     const def = object ? this.objectDef(object) : undefined;
     const row = def ? this.row(def, id) : undefined;
@@ -429,7 +474,12 @@ export class ConsoleDb {
       }
       return named as SObjectRecord;
     }
-    const record = rowToRecord(def, row, fields.map((n) => findField(def, n)).filter((fd): fd is FieldDef => fd !== undefined), apiVersion) as Record<string, unknown>;
+    const record = rowToRecord(
+      def,
+      row,
+      fields.map((n) => findField(def, n)).filter((fd): fd is FieldDef => fd !== undefined),
+      apiVersion,
+    ) as Record<string, unknown>;
     for (const n of fields) if (!(n in record)) record[n] = null;
     return record as SObjectRecord;
   }
@@ -443,8 +493,9 @@ export class ConsoleDb {
   phoneMatches(object: ObjectDef, number: string): string[] {
     const keys = searchPhoneKeys(number, this.defaultRegion);
     if (!keys.length) return [];
-    const rows = this.prepare(`SELECT DISTINCT record_id FROM phone_keys WHERE object = ? AND key IN (${keys.map(() => '?').join(', ')}) ORDER BY record_id`)
-      .all(object.name, ...keys) as { record_id: string }[];
+    const rows = this.prepare(
+      `SELECT DISTINCT record_id FROM phone_keys WHERE object = ? AND key IN (${keys.map(() => '?').join(', ')}) ORDER BY record_id`,
+    ).all(object.name, ...keys) as { record_id: string }[];
     return rows.map((r) => r.record_id);
   }
 
@@ -472,7 +523,9 @@ export class ConsoleDb {
     const returning = targets.map((t) => {
       const target = typeof t === 'string' ? { object: t } : t;
       const def = this.objectDef(target.object);
-      return `${def.name}(${this.targetFields(def, target.fields).map((f) => f.name).join(', ')})`;
+      return `${def.name}(${this.targetFields(def, target.fields)
+        .map((f) => f.name)
+        .join(', ')})`;
     });
     return [...this.search(`FIND {${escaped}} IN ALL FIELDS RETURNING ${returning.join(', ')}`).searchRecords];
   }
@@ -482,4 +535,3 @@ export class ConsoleDb {
     return this.resolveFields(def, ['Id', ...def.fields.filter((f) => f.nameField).map((f) => f.name)]);
   }
 }
-

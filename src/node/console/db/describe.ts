@@ -91,14 +91,26 @@ export interface DescribeGlobalResult {
 }
 
 const SOAP_TYPES: Readonly<Record<FieldType, string>> = {
-  id: 'tns:ID', reference: 'tns:ID', string: 'xsd:string', phone: 'xsd:string', email: 'xsd:string',
-  url: 'xsd:string', picklist: 'xsd:string', textarea: 'xsd:string', int: 'xsd:int', double: 'xsd:double',
-  currency: 'xsd:double', percent: 'xsd:double', boolean: 'xsd:boolean', date: 'xsd:date', datetime: 'xsd:dateTime',
+  id: 'tns:ID',
+  reference: 'tns:ID',
+  string: 'xsd:string',
+  phone: 'xsd:string',
+  email: 'xsd:string',
+  url: 'xsd:string',
+  picklist: 'xsd:string',
+  textarea: 'xsd:string',
+  int: 'xsd:int',
+  double: 'xsd:double',
+  currency: 'xsd:double',
+  percent: 'xsd:double',
+  boolean: 'xsd:boolean',
+  date: 'xsd:date',
+  datetime: 'xsd:dateTime',
 };
 
 export function describeField(fd: FieldDef): FieldDescribe {
   const textual = !['int', 'double', 'currency', 'percent', 'boolean', 'date', 'datetime'].includes(fd.type);
-  const length = textual ? fd.length ?? 255 : 0;
+  const length = textual ? (fd.length ?? 255) : 0;
   return {
     name: fd.name,
     label: fd.label,
@@ -109,12 +121,23 @@ export function describeField(fd: FieldDef): FieldDescribe {
     precision: fd.type === 'currency' || fd.type === 'double' ? 18 : fd.type === 'percent' ? 3 : 0,
     scale: fd.type === 'currency' || fd.type === 'double' ? 2 : 0,
     digits: fd.type === 'int' ? 9 : 0,
-    nillable: fd.type !== 'boolean' && fd.type !== 'id' && !fd.required && !(fd.name === 'CreatedDate' || fd.name === 'LastModifiedDate' || fd.name === 'SystemModstamp' || fd.name === 'CreatedById' || fd.name === 'LastModifiedById'),
+    nillable:
+      fd.type !== 'boolean' &&
+      fd.type !== 'id' &&
+      !fd.required &&
+      !(
+        fd.name === 'CreatedDate' ||
+        fd.name === 'LastModifiedDate' ||
+        fd.name === 'SystemModstamp' ||
+        fd.name === 'CreatedById' ||
+        fd.name === 'LastModifiedById'
+      ),
     createable: fd.createable,
     updateable: fd.updateable,
     defaultedOnCreate: fd.defaultValue !== undefined || fd.name === 'OwnerId' || fd.type === 'boolean' || fd.calculated === true,
     defaultValue: fd.defaultValue ?? null,
-    calculated: fd.calculated === true && fd.name !== 'Id' && !['CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp'].includes(fd.name),
+    calculated:
+      fd.calculated === true && fd.name !== 'Id' && !['CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp'].includes(fd.name),
     autoNumber: fd.autoNumber === true,
     unique: fd.unique === true,
     externalId: false,
@@ -157,7 +180,12 @@ export function describeGlobalEntry(object: ObjectDef, apiVersion: string): Glob
 
 export function describeObject(object: ObjectDef, apiVersion: string): SObjectDescribe {
   const childRelationships = listChildRelationships(object).map((r) => ({
-    cascadeDelete: false, childSObject: r.object.name, deprecatedAndHidden: false, field: r.field.name, relationshipName: r.name, restrictedDelete: false,
+    cascadeDelete: false,
+    childSObject: r.object.name,
+    deprecatedAndHidden: false,
+    field: r.field.name,
+    relationshipName: r.name,
+    restrictedDelete: false,
   }));
   return { ...describeGlobalEntry(object, apiVersion), fields: object.fields.map(describeField), childRelationships, recordTypeInfos: [] };
 }

@@ -22,7 +22,16 @@ export type Formula =
 
 type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
 
-const FUNCTIONS = { AND: [1, Infinity], OR: [1, Infinity], NOT: [1, 1], ISBLANK: [1, 1], ISPICKVAL: [2, 2], LEN: [1, 1], BEGINS: [2, 2], CONTAINS: [2, 2] } as const;
+const FUNCTIONS = {
+  AND: [1, Infinity],
+  OR: [1, Infinity],
+  NOT: [1, 1],
+  ISBLANK: [1, 1],
+  ISPICKVAL: [2, 2],
+  LEN: [1, 1],
+  BEGINS: [2, 2],
+  CONTAINS: [2, 2],
+} as const;
 type FunctionName = keyof typeof FUNCTIONS;
 
 function isFunctionName(name: string): name is FunctionName {
@@ -34,14 +43,21 @@ export class FormulaError extends Error {
   override readonly name = 'FormulaError';
 }
 
-type Token = { readonly kind: 'num'; readonly value: number } | { readonly kind: 'str'; readonly value: string } | { readonly kind: 'name'; readonly value: string } | { readonly kind: 'op'; readonly value: string };
+type Token =
+  | { readonly kind: 'num'; readonly value: number }
+  | { readonly kind: 'str'; readonly value: string }
+  | { readonly kind: 'name'; readonly value: string }
+  | { readonly kind: 'op'; readonly value: string };
 
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < source.length) {
     const c = source[i]!;
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (c === "'" || c === '"') {
       let text = '';
       let j = i + 1;
@@ -52,9 +68,17 @@ function tokenize(source: string): Token[] {
       continue;
     }
     const number = /^\d+(\.\d+)?/.exec(source.slice(i));
-    if (number) { tokens.push({ kind: 'num', value: Number(number[0]) }); i += number[0].length; continue; }
+    if (number) {
+      tokens.push({ kind: 'num', value: Number(number[0]) });
+      i += number[0].length;
+      continue;
+    }
     const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(source.slice(i));
-    if (name) { tokens.push({ kind: 'name', value: name[0] }); i += name[0].length; continue; }
+    if (name) {
+      tokens.push({ kind: 'name', value: name[0] });
+      i += name[0].length;
+      continue;
+    }
     const op = /^(&&|\|\||==|!=|<>|<=|>=|[=<>(),])/.exec(source.slice(i));
     if (!op) throw new FormulaError(`Syntax error: unexpected '${c}' at position ${i + 1}`);
     tokens.push({ kind: 'op', value: op[0] });
@@ -76,12 +100,18 @@ export function parseFormula(source: string): Formula {
 
   const or = (): Formula => {
     let left = and();
-    while (isOp('||')) { at++; left = { kind: 'call', fn: 'OR', args: [left, and()] }; }
+    while (isOp('||')) {
+      at++;
+      left = { kind: 'call', fn: 'OR', args: [left, and()] };
+    }
     return left;
   };
   const and = (): Formula => {
     let left = compare();
-    while (isOp('&&')) { at++; left = { kind: 'call', fn: 'AND', args: [left, compare()] }; }
+    while (isOp('&&')) {
+      at++;
+      left = { kind: 'call', fn: 'AND', args: [left, compare()] };
+    }
     return left;
   };
   const compare = (): Formula => {
@@ -110,10 +140,16 @@ export function parseFormula(source: string): Formula {
     if (!isFunctionName(upper)) throw new FormulaError(`Error: Unknown function ${t.value}. Check spelling.`);
     at++;
     const args: Formula[] = [or()];
-    while (isOp(',')) { at++; args.push(or()); }
+    while (isOp(',')) {
+      at++;
+      args.push(or());
+    }
     expect(')');
     const [min, max] = FUNCTIONS[upper];
-    if (args.length < min || args.length > max) throw new FormulaError(`Error: Incorrect number of parameters for function '${upper}()'. Expected ${min === max ? min : `${min} or more`}, received ${args.length}`);
+    if (args.length < min || args.length > max)
+      throw new FormulaError(
+        `Error: Incorrect number of parameters for function '${upper}()'. Expected ${min === max ? min : `${min} or more`}, received ${args.length}`,
+      );
     return { kind: 'call', fn: upper, args };
   };
 
@@ -125,10 +161,14 @@ export function parseFormula(source: string): Formula {
 /** Every field name the formula reads. */
 export function fieldsOf(formula: Formula): string[] {
   switch (formula.kind) {
-    case 'field': return [formula.name];
-    case 'literal': return [];
-    case 'compare': return [...fieldsOf(formula.left), ...fieldsOf(formula.right)];
-    case 'call': return formula.args.flatMap(fieldsOf);
+    case 'field':
+      return [formula.name];
+    case 'literal':
+      return [];
+    case 'compare':
+      return [...fieldsOf(formula.left), ...fieldsOf(formula.right)];
+    case 'call':
+      return formula.args.flatMap(fieldsOf);
   }
 }
 
@@ -149,12 +189,14 @@ export function evaluate(formula: Formula, record: Readonly<Record<string, Field
   const read = (name: string): FieldValue => {
     if (name in record) return record[name] ?? null;
     const key = Object.keys(record).find((k) => k.toLowerCase() === name.toLowerCase());
-    return key === undefined ? null : record[key] ?? null;
+    return key === undefined ? null : (record[key] ?? null);
   };
   const ev = (f: Formula): FieldValue => evaluate(f, record);
   switch (formula.kind) {
-    case 'literal': return formula.value;
-    case 'field': return read(formula.name);
+    case 'literal':
+      return formula.value;
+    case 'field':
+      return read(formula.name);
     case 'compare': {
       const a = ev(formula.left);
       const b = ev(formula.right);
@@ -169,14 +211,22 @@ export function evaluate(formula: Formula, record: Readonly<Record<string, Field
     case 'call': {
       const args = formula.args;
       switch (formula.fn) {
-        case 'AND': return args.every((x) => truthy(ev(x)));
-        case 'OR': return args.some((x) => truthy(ev(x)));
-        case 'NOT': return !truthy(ev(args[0]!));
-        case 'ISBLANK': return blank(ev(args[0]!));
-        case 'ISPICKVAL': return text(ev(args[0]!)) === text(ev(args[1]!));
-        case 'LEN': return text(ev(args[0]!)).length;
-        case 'BEGINS': return text(ev(args[0]!)).startsWith(text(ev(args[1]!)));
-        case 'CONTAINS': return text(ev(args[0]!)).includes(text(ev(args[1]!)));
+        case 'AND':
+          return args.every((x) => truthy(ev(x)));
+        case 'OR':
+          return args.some((x) => truthy(ev(x)));
+        case 'NOT':
+          return !truthy(ev(args[0]!));
+        case 'ISBLANK':
+          return blank(ev(args[0]!));
+        case 'ISPICKVAL':
+          return text(ev(args[0]!)) === text(ev(args[1]!));
+        case 'LEN':
+          return text(ev(args[0]!)).length;
+        case 'BEGINS':
+          return text(ev(args[0]!)).startsWith(text(ev(args[1]!)));
+        case 'CONTAINS':
+          return text(ev(args[0]!)).includes(text(ev(args[1]!)));
       }
     }
   }

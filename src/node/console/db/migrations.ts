@@ -42,7 +42,9 @@ const MIGRATIONS: readonly Migration[] = [
     version: 2,
     description: 'validation rules (Setup, per object)',
     up: (db) => {
-      db.exec('CREATE TABLE validation_rules (object TEXT NOT NULL, name TEXT NOT NULL COLLATE NOCASE, active INTEGER NOT NULL, formula TEXT NOT NULL, message TEXT NOT NULL, field TEXT, PRIMARY KEY (object, name))');
+      db.exec(
+        'CREATE TABLE validation_rules (object TEXT NOT NULL, name TEXT NOT NULL COLLATE NOCASE, active INTEGER NOT NULL, formula TEXT NOT NULL, message TEXT NOT NULL, field TEXT, PRIMARY KEY (object, name))',
+      );
     },
   },
   {

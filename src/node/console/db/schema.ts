@@ -8,8 +8,21 @@
 import type { SalesforceErrorItem } from './errors.ts';
 
 export type FieldType =
-  | 'id' | 'string' | 'phone' | 'email' | 'url' | 'picklist' | 'date' | 'datetime'
-  | 'int' | 'double' | 'currency' | 'percent' | 'boolean' | 'reference' | 'textarea';
+  | 'id'
+  | 'string'
+  | 'phone'
+  | 'email'
+  | 'url'
+  | 'picklist'
+  | 'date'
+  | 'datetime'
+  | 'int'
+  | 'double'
+  | 'currency'
+  | 'percent'
+  | 'boolean'
+  | 'reference'
+  | 'textarea';
 
 export type FieldValue = string | number | boolean | null;
 
@@ -98,31 +111,68 @@ function systemFields(): FieldDef[] {
 const owner = () => ref('OwnerId', 'Owner ID', ['User'], 'Owner', { required: true });
 
 /** Salesforce's Name of a person leaves the salutation out. */
-const fullName = (r: Readonly<Record<string, FieldValue>>): string =>
-  [r.FirstName, r.LastName].filter((p) => typeof p === 'string' && p !== '').join(' ');
+const fullName = (r: Readonly<Record<string, FieldValue>>): string => [r.FirstName, r.LastName].filter((p) => typeof p === 'string' && p !== '').join(' ');
 
 const SALUTATIONS = ['Mr.', 'Ms.', 'Mrs.', 'Dr.', 'Prof.', 'Mx.'];
 const LEAD_SOURCES = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'];
 const INDUSTRIES = [
-  'Agriculture', 'Apparel', 'Banking', 'Biotechnology', 'Chemicals', 'Communications', 'Construction',
-  'Consulting', 'Education', 'Electronics', 'Energy', 'Engineering', 'Entertainment', 'Environmental',
-  'Finance', 'Food & Beverage', 'Government', 'Healthcare', 'Hospitality', 'Insurance', 'Machinery',
-  'Manufacturing', 'Media', 'Not For Profit', 'Recreation', 'Retail', 'Shipping', 'Technology',
-  'Telecommunications', 'Transportation', 'Utilities', 'Other',
+  'Agriculture',
+  'Apparel',
+  'Banking',
+  'Biotechnology',
+  'Chemicals',
+  'Communications',
+  'Construction',
+  'Consulting',
+  'Education',
+  'Electronics',
+  'Energy',
+  'Engineering',
+  'Entertainment',
+  'Environmental',
+  'Finance',
+  'Food & Beverage',
+  'Government',
+  'Healthcare',
+  'Hospitality',
+  'Insurance',
+  'Machinery',
+  'Manufacturing',
+  'Media',
+  'Not For Profit',
+  'Recreation',
+  'Retail',
+  'Shipping',
+  'Technology',
+  'Telecommunications',
+  'Transportation',
+  'Utilities',
+  'Other',
 ];
 const CLOSED_STAGES = new Set(['Closed Won', 'Closed Lost']);
 const CLOSED_TASK = new Set(['Completed', 'Deferred']);
 
 export const ACCOUNT: ObjectDef = {
-  name: 'Account', label: 'Account', labelPlural: 'Accounts', keyPrefix: '001',
-  createable: true, updateable: true, deletable: true, searchable: true,
+  name: 'Account',
+  label: 'Account',
+  labelPlural: 'Accounts',
+  keyPrefix: '001',
+  createable: true,
+  updateable: true,
+  deletable: true,
+  searchable: true,
   nameSearchFields: ['Name'],
   fields: [
     ...systemFields(),
     str('Name', 'Account Name', 255, { required: true, nameField: true }),
     str('AccountNumber', 'Account Number', 40),
     str('Site', 'Account Site', 80),
-    pick('Type', 'Account Type', ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Channel Partner / Reseller', 'Installation Partner', 'Technology Partner', 'Other'], { restricted: false }),
+    pick(
+      'Type',
+      'Account Type',
+      ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Channel Partner / Reseller', 'Installation Partner', 'Technology Partner', 'Other'],
+      { restricted: false },
+    ),
     pick('Industry', 'Industry', INDUSTRIES, { restricted: false }),
     pick('Rating', 'Account Rating', ['Hot', 'Warm', 'Cold'], { restricted: false }),
     phone('Phone', 'Account Phone'),
@@ -142,8 +192,14 @@ export const ACCOUNT: ObjectDef = {
 };
 
 export const CONTACT: ObjectDef = {
-  name: 'Contact', label: 'Contact', labelPlural: 'Contacts', keyPrefix: '003',
-  createable: true, updateable: true, deletable: true, searchable: true,
+  name: 'Contact',
+  label: 'Contact',
+  labelPlural: 'Contacts',
+  keyPrefix: '003',
+  createable: true,
+  updateable: true,
+  deletable: true,
+  searchable: true,
   nameSearchFields: ['Name'],
   fields: [
     ...systemFields(),
@@ -177,8 +233,14 @@ export const CONTACT: ObjectDef = {
 };
 
 export const LEAD: ObjectDef = {
-  name: 'Lead', label: 'Lead', labelPlural: 'Leads', keyPrefix: '00Q',
-  createable: true, updateable: true, deletable: true, searchable: true,
+  name: 'Lead',
+  label: 'Lead',
+  labelPlural: 'Leads',
+  keyPrefix: '00Q',
+  createable: true,
+  updateable: true,
+  deletable: true,
+  searchable: true,
   nameSearchFields: ['Name', 'Company'],
   fields: [
     ...systemFields(),
@@ -193,7 +255,10 @@ export const LEAD: ObjectDef = {
     phone('MobilePhone', 'Mobile Phone'),
     phone('Fax', 'Fax'),
     f('url', 'Website', 'Website', { length: 255 }),
-    pick('Status', 'Status', ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'], { required: true, defaultValue: 'Open - Not Contacted' }),
+    pick('Status', 'Status', ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'], {
+      required: true,
+      defaultValue: 'Open - Not Contacted',
+    }),
     pick('LeadSource', 'Lead Source', LEAD_SOURCES, { restricted: false }),
     pick('Industry', 'Industry', INDUSTRIES, { restricted: false }),
     pick('Rating', 'Rating', ['Hot', 'Warm', 'Cold'], { restricted: false }),
@@ -211,8 +276,14 @@ export const LEAD: ObjectDef = {
 };
 
 export const CASE: ObjectDef = {
-  name: 'Case', label: 'Case', labelPlural: 'Cases', keyPrefix: '500',
-  createable: true, updateable: true, deletable: true, searchable: true,
+  name: 'Case',
+  label: 'Case',
+  labelPlural: 'Cases',
+  keyPrefix: '500',
+  createable: true,
+  updateable: true,
+  deletable: true,
+  searchable: true,
   nameSearchFields: ['CaseNumber', 'Subject'],
   fields: [
     ...systemFields(),
@@ -225,7 +296,9 @@ export const CASE: ObjectDef = {
     pick('Priority', 'Priority', ['High', 'Medium', 'Low'], { defaultValue: 'Medium' }),
     pick('Origin', 'Case Origin', ['Phone', 'Email', 'Web'], { restricted: false }),
     pick('Type', 'Case Type', ['Question', 'Problem', 'Feature Request'], { restricted: false }),
-    pick('Reason', 'Case Reason', ['Installation', 'Equipment Complexity', 'Performance', 'Breakdown', 'Equipment Design', 'Feedback', 'Other'], { restricted: false }),
+    pick('Reason', 'Case Reason', ['Installation', 'Equipment Complexity', 'Performance', 'Breakdown', 'Equipment Design', 'Feedback', 'Other'], {
+      restricted: false,
+    }),
     str('SuppliedName', 'Web Name', 80),
     email('SuppliedEmail', 'Web Email'),
     phone('SuppliedPhone', 'Web Phone'),
@@ -237,19 +310,43 @@ export const CASE: ObjectDef = {
 };
 
 export const OPPORTUNITY: ObjectDef = {
-  name: 'Opportunity', label: 'Opportunity', labelPlural: 'Opportunities', keyPrefix: '006',
-  createable: true, updateable: true, deletable: true, searchable: true,
+  name: 'Opportunity',
+  label: 'Opportunity',
+  labelPlural: 'Opportunities',
+  keyPrefix: '006',
+  createable: true,
+  updateable: true,
+  deletable: true,
+  searchable: true,
   nameSearchFields: ['Name'],
   fields: [
     ...systemFields(),
     ref('AccountId', 'Account ID', ['Account'], 'Account'),
     str('Name', 'Name', 120, { required: true, nameField: true }),
     text('Description', 'Description'),
-    pick('StageName', 'Stage', ['Prospecting', 'Qualification', 'Needs Analysis', 'Value Proposition', 'Id. Decision Makers', 'Perception Analysis', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost'], { required: true }),
+    pick(
+      'StageName',
+      'Stage',
+      [
+        'Prospecting',
+        'Qualification',
+        'Needs Analysis',
+        'Value Proposition',
+        'Id. Decision Makers',
+        'Perception Analysis',
+        'Proposal/Price Quote',
+        'Negotiation/Review',
+        'Closed Won',
+        'Closed Lost',
+      ],
+      { required: true },
+    ),
     f('currency', 'Amount', 'Amount'),
     f('percent', 'Probability', 'Probability (%)'),
     f('date', 'CloseDate', 'Close Date', { required: true }),
-    pick('Type', 'Opportunity Type', ['Existing Customer - Upgrade', 'Existing Customer - Replacement', 'Existing Customer - Downgrade', 'New Customer'], { restricted: false }),
+    pick('Type', 'Opportunity Type', ['Existing Customer - Upgrade', 'Existing Customer - Replacement', 'Existing Customer - Downgrade', 'New Customer'], {
+      restricted: false,
+    }),
     str('NextStep', 'Next Step', 255),
     pick('LeadSource', 'Lead Source', LEAD_SOURCES, { restricted: false }),
     f('boolean', 'IsClosed', 'Closed', ro),
@@ -270,8 +367,14 @@ function leadTakesNoWhat(r: Readonly<Record<string, FieldValue>>): SalesforceErr
 }
 
 export const TASK: ObjectDef = {
-  name: 'Task', label: 'Task', labelPlural: 'Tasks', keyPrefix: '00T',
-  createable: true, updateable: true, deletable: true, searchable: true,
+  name: 'Task',
+  label: 'Task',
+  labelPlural: 'Tasks',
+  keyPrefix: '00T',
+  createable: true,
+  updateable: true,
+  deletable: true,
+  searchable: true,
   nameSearchFields: ['Subject'],
   fields: [
     ...systemFields(),
@@ -279,10 +382,17 @@ export const TASK: ObjectDef = {
     ref('WhatId', 'Related To ID', ['Account', 'Opportunity', 'Case'], 'What'),
     f('string', 'Subject', 'Subject', { length: 255, nameField: true }),
     f('date', 'ActivityDate', 'Due Date Only'),
-    pick('Status', 'Status', ['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'], { required: true, defaultValue: 'Not Started' }),
+    pick('Status', 'Status', ['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'], {
+      required: true,
+      defaultValue: 'Not Started',
+    }),
     pick('Priority', 'Priority', ['High', 'Normal', 'Low'], { required: true, defaultValue: 'Normal' }),
     pick('Type', 'Type', ['Call', 'Email', 'Meeting', 'Other'], { restricted: false }),
-    pick('TaskSubtype', 'Task Subtype', ['Task', 'Email', 'ListEmail', 'Cadence', 'Call', 'LinkedIn'], { createable: true, updateable: false, defaultValue: 'Task' }),
+    pick('TaskSubtype', 'Task Subtype', ['Task', 'Email', 'ListEmail', 'Cadence', 'Call', 'LinkedIn'], {
+      createable: true,
+      updateable: false,
+      defaultValue: 'Task',
+    }),
     pick('CallType', 'Call Type', ['Inbound', 'Outbound', 'Internal']),
     f('int', 'CallDurationInSeconds', 'Call Duration'),
     str('CallObject', 'Call Object Identifier', 255),
@@ -296,8 +406,14 @@ export const TASK: ObjectDef = {
 };
 
 export const USER: ObjectDef = {
-  name: 'User', label: 'User', labelPlural: 'Users', keyPrefix: '005',
-  createable: true, updateable: true, deletable: false, searchable: true,
+  name: 'User',
+  label: 'User',
+  labelPlural: 'Users',
+  keyPrefix: '005',
+  createable: true,
+  updateable: true,
+  deletable: false,
+  searchable: true,
   nameSearchFields: ['Name', 'Username'],
   fields: [
     ...systemFields(),
@@ -317,7 +433,10 @@ export const USER: ObjectDef = {
     f('boolean', 'IsActive', 'Active', { defaultValue: true }),
     pick('LocaleSidKey', 'Locale', ['en_US', 'en_GB', 'de_DE', 'fr_FR', 'ja_JP', 'es_ES'], { required: true, defaultValue: 'en_US' }),
     pick('LanguageLocaleKey', 'Language', ['en_US', 'de', 'fr', 'ja', 'es'], { required: true, defaultValue: 'en_US' }),
-    pick('TimeZoneSidKey', 'Time Zone', ['America/Los_Angeles', 'America/New_York', 'Europe/London', 'Europe/Berlin', 'Europe/Paris', 'Asia/Tokyo'], { required: true, defaultValue: 'America/Los_Angeles' }),
+    pick('TimeZoneSidKey', 'Time Zone', ['America/Los_Angeles', 'America/New_York', 'Europe/London', 'Europe/Berlin', 'Europe/Paris', 'Asia/Tokyo'], {
+      required: true,
+      defaultValue: 'America/Los_Angeles',
+    }),
     pick('UserType', 'User Type', ['Standard'], { createable: false, updateable: false, defaultValue: 'Standard' }),
     pick('ProfileName', 'Profile', ['System Administrator', 'Standard User', 'Call Center Agent'], { defaultValue: 'Standard User' }),
     ref('CallCenterId', 'Call Center ID', ['CallCenter'], 'CallCenter'),
@@ -326,8 +445,14 @@ export const USER: ObjectDef = {
 };
 
 export const CALL_CENTER: ObjectDef = {
-  name: 'CallCenter', label: 'Call Center', labelPlural: 'Call Centers', keyPrefix: '04v',
-  createable: false, updateable: false, deletable: false, searchable: false,
+  name: 'CallCenter',
+  label: 'Call Center',
+  labelPlural: 'Call Centers',
+  keyPrefix: '04v',
+  createable: false,
+  updateable: false,
+  deletable: false,
+  searchable: false,
   nameSearchFields: ['Name'],
   fields: [
     ...systemFields(),
@@ -343,8 +468,14 @@ export const CALL_CENTER: ObjectDef = {
  * Ids and audit fields like everything else. "04m" is the emulator's choice of key prefix.
  */
 export const SOFTPHONE_LAYOUT: ObjectDef = {
-  name: 'SoftphoneLayout', label: 'Softphone Layout', labelPlural: 'Softphone Layouts', keyPrefix: '04m',
-  createable: false, updateable: false, deletable: false, searchable: false,
+  name: 'SoftphoneLayout',
+  label: 'Softphone Layout',
+  labelPlural: 'Softphone Layouts',
+  keyPrefix: '04m',
+  createable: false,
+  updateable: false,
+  deletable: false,
+  searchable: false,
   nameSearchFields: ['Name'],
   fields: [
     ...systemFields(),
@@ -365,8 +496,14 @@ export const VOICE_CALL_TYPES = ['Inbound', 'Outbound', 'Transfer', 'Callback', 
  * emulator's Voice module (voice-calls.ts) as system writes. "0LQ" is VoiceCall's key prefix.
  */
 export const VOICE_CALL: ObjectDef = {
-  name: 'VoiceCall', label: 'Voice Call', labelPlural: 'Voice Calls', keyPrefix: '0LQ',
-  createable: false, updateable: true, deletable: true, searchable: false,
+  name: 'VoiceCall',
+  label: 'Voice Call',
+  labelPlural: 'Voice Calls',
+  keyPrefix: '0LQ',
+  createable: false,
+  updateable: true,
+  deletable: true,
+  searchable: false,
   nameSearchFields: ['Name'],
   fields: [
     ...systemFields(),
@@ -413,8 +550,14 @@ export const VOICE_CALL: ObjectDef = {
  * location the vendor sent as `RecordingLocation`. "0LR" is the emulator's choice of key prefix.
  */
 export const VOICE_CALL_RECORDING: ObjectDef = {
-  name: 'VoiceCallRecording', label: 'Voice Call Recording', labelPlural: 'Voice Call Recordings', keyPrefix: '0LR',
-  createable: false, updateable: false, deletable: true, searchable: false,
+  name: 'VoiceCallRecording',
+  label: 'Voice Call Recording',
+  labelPlural: 'Voice Call Recordings',
+  keyPrefix: '0LR',
+  createable: false,
+  updateable: false,
+  deletable: true,
+  searchable: false,
   nameSearchFields: ['Name'],
   fields: [
     ...systemFields(),
@@ -426,7 +569,19 @@ export const VOICE_CALL_RECORDING: ObjectDef = {
   ],
 };
 
-export const OBJECTS: readonly ObjectDef[] = [ACCOUNT, CONTACT, LEAD, CASE, OPPORTUNITY, TASK, USER, CALL_CENTER, SOFTPHONE_LAYOUT, VOICE_CALL, VOICE_CALL_RECORDING];
+export const OBJECTS: readonly ObjectDef[] = [
+  ACCOUNT,
+  CONTACT,
+  LEAD,
+  CASE,
+  OPPORTUNITY,
+  TASK,
+  USER,
+  CALL_CENTER,
+  SOFTPHONE_LAYOUT,
+  VOICE_CALL,
+  VOICE_CALL_RECORDING,
+];
 
 const byLowerName = new Map(OBJECTS.map((o) => [o.name.toLowerCase(), o]));
 const byPrefix = new Map(OBJECTS.map((o) => [o.keyPrefix, o]));
@@ -440,9 +595,7 @@ export function objectForPrefix(prefix: string): ObjectDef | undefined {
   return byPrefix.get(prefix);
 }
 
-const fieldMaps = new Map<ObjectDef, Map<string, FieldDef>>(
-  OBJECTS.map((o) => [o, new Map(o.fields.map((fd) => [fd.name.toLowerCase(), fd]))]),
-);
+const fieldMaps = new Map<ObjectDef, Map<string, FieldDef>>(OBJECTS.map((o) => [o, new Map(o.fields.map((fd) => [fd.name.toLowerCase(), fd]))]));
 
 /** The field `name` of `object` (case-insensitive), if any. */
 export function findField(object: ObjectDef, name: string): FieldDef | undefined {

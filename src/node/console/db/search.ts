@@ -20,10 +20,14 @@ const TEXT_SCOPE_TYPES = new Set(['string', 'email', 'phone', 'url', 'textarea']
 
 function scopeFields(object: ObjectDef, scope: SearchScope): FieldDef[] {
   switch (scope) {
-    case 'NAME': return object.fields.filter((f) => object.nameSearchFields.includes(f.name));
-    case 'EMAIL': return object.fields.filter((f) => f.type === 'email');
-    case 'PHONE': return [];
-    case 'ALL': return object.fields.filter((f) => TEXT_SCOPE_TYPES.has(f.type) && !f.name.endsWith('Id'));
+    case 'NAME':
+      return object.fields.filter((f) => object.nameSearchFields.includes(f.name));
+    case 'EMAIL':
+      return object.fields.filter((f) => f.type === 'email');
+    case 'PHONE':
+      return [];
+    case 'ALL':
+      return object.fields.filter((f) => TEXT_SCOPE_TYPES.has(f.type) && !f.name.endsWith('Id'));
   }
 }
 
@@ -34,14 +38,27 @@ function matchSql(db: ConsoleDb, object: ObjectDef, term: string, scope: SearchS
   const text = termText(term);
   if (scope === 'PHONE' || (scope === 'ALL' && looksLikePhone(text))) {
     const ids = db.phoneMatches(object, text);
-    if (ids.length) { parts.push(`"Id" IN (${ids.map(() => '?').join(', ')})`); params.push(...ids); }
+    if (ids.length) {
+      parts.push(`"Id" IN (${ids.map(() => '?').join(', ')})`);
+      params.push(...ids);
+    }
   }
   const fields = scopeFields(object, scope);
   if (fields.length) {
-    const alternatives = termToPatterns(term).map((words) => '(' + words.map((w) => {
-      const any = fields.map((f) => { params.push(`%${w}%`); return `${col(f)} LIKE ? ESCAPE '\\'`; });
-      return `(${any.join(' OR ')})`;
-    }).join(' AND ') + ')');
+    const alternatives = termToPatterns(term).map(
+      (words) =>
+        '(' +
+        words
+          .map((w) => {
+            const any = fields.map((f) => {
+              params.push(`%${w}%`);
+              return `${col(f)} LIKE ? ESCAPE '\\'`;
+            });
+            return `(${any.join(' OR ')})`;
+          })
+          .join(' AND ') +
+        ')',
+    );
     if (alternatives.length) parts.push(alternatives.join(' OR '));
   }
   return { sql: parts.length ? parts.join(' OR ') : '0', params };

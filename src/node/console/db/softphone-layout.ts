@@ -58,7 +58,8 @@ export function parseSoftphoneLayout(value: unknown, where = 'layout'): Softphon
     const v = value[ct];
     if (!isObj(v)) throw new Error(`${at} must be an object`);
     const related = v.callRelatedFields ?? [];
-    if (!Array.isArray(related) || related.some((r) => typeof r !== 'string' || !RELATED.has(r))) throw new Error(`${at}.callRelatedFields must list ANI, DNIS, SEGMENT or QUEUE`);
+    if (!Array.isArray(related) || related.some((r) => typeof r !== 'string' || !RELATED.has(r)))
+      throw new Error(`${at}.callRelatedFields must list ANI, DNIS, SEGMENT or QUEUE`);
     const objects: Record<string, DisplayField[]> = {};
     if (!isObj(v.objects ?? {})) throw new Error(`${at}.objects must be an object`);
     for (const [name, fields] of Object.entries((v.objects ?? {}) as Record<string, unknown>)) {
@@ -66,7 +67,8 @@ export function parseSoftphoneLayout(value: unknown, where = 'layout'): Softphon
       if (!def || !def.searchable) throw new Error(`${at}.objects.${name}: not a searchable object`);
       if (!Array.isArray(fields)) throw new Error(`${at}.objects.${name} must be an array of {displayName, apiName}`);
       objects[def.name] = fields.map((f, i) => {
-        if (!isObj(f) || typeof f.apiName !== 'string' || typeof f.displayName !== 'string') throw new Error(`${at}.objects.${name}[${i}] must be {displayName, apiName}`);
+        if (!isObj(f) || typeof f.apiName !== 'string' || typeof f.displayName !== 'string')
+          throw new Error(`${at}.objects.${name}[${i}] must be {displayName, apiName}`);
         const fd = findField(def, f.apiName);
         if (!fd) throw new Error(`${at}.objects.${name}[${i}].apiName: no field ${f.apiName} on ${def.name}`);
         return { displayName: f.displayName, apiName: fd.name };
@@ -76,14 +78,17 @@ export function parseSoftphoneLayout(value: unknown, where = 'layout'): Softphon
     if (!isObj(pop)) throw new Error(`${at}.screenPopSettings must be an object`);
     const settings: Record<string, unknown> = {};
     if (pop.screenPopsOpenWithin !== undefined) {
-      if (pop.screenPopsOpenWithin !== 'ExistingWindow' && pop.screenPopsOpenWithin !== 'NewWindow') throw new Error(`${at}.screenPopSettings.screenPopsOpenWithin must be ExistingWindow or NewWindow`);
+      if (pop.screenPopsOpenWithin !== 'ExistingWindow' && pop.screenPopsOpenWithin !== 'NewWindow')
+        throw new Error(`${at}.screenPopSettings.screenPopsOpenWithin must be ExistingWindow or NewWindow`);
       settings.screenPopsOpenWithin = pop.screenPopsOpenWithin;
     }
     for (const key of ['NoMatch', 'SingleMatch', 'MultipleMatches'] as const) {
       const a = pop[key];
       if (a === undefined) continue;
-      if (!isObj(a) || typeof a.screenPopType !== 'string' || !POP_TYPES.has(a.screenPopType)) throw new Error(`${at}.screenPopSettings.${key}.screenPopType must be one of ${[...POP_TYPES].join(', ')}`);
-      if (a.screenPopData !== undefined && typeof a.screenPopData !== 'string') throw new Error(`${at}.screenPopSettings.${key}.screenPopData must be a string`);
+      if (!isObj(a) || typeof a.screenPopType !== 'string' || !POP_TYPES.has(a.screenPopType))
+        throw new Error(`${at}.screenPopSettings.${key}.screenPopType must be one of ${[...POP_TYPES].join(', ')}`);
+      if (a.screenPopData !== undefined && typeof a.screenPopData !== 'string')
+        throw new Error(`${at}.screenPopSettings.${key}.screenPopData must be a string`);
       if (key === 'NoMatch' && a.screenPopType === 'PopToEntity' && !(typeof a.screenPopData === 'string' && findObject(a.screenPopData))) {
         throw new Error(`${at}.screenPopSettings.NoMatch: PopToEntity needs screenPopData naming the object to create`);
       }
@@ -98,8 +103,14 @@ export class SoftphoneLayoutStore {
   constructor(private readonly db: ConsoleDb) {}
 
   list(): StoredLayout[] {
-    return (this.db.prepare('SELECT "Id", "Name", "IsDefault", "Definition" FROM "sobj_SoftphoneLayout" ORDER BY "Id"').all() as { Id: string; Name: string; IsDefault: number; Definition: string }[])
-      .map((r) => ({ id: r.Id, name: r.Name, isDefault: r.IsDefault === 1, layout: JSON.parse(r.Definition) as SoftphoneLayout }));
+    return (
+      this.db.prepare('SELECT "Id", "Name", "IsDefault", "Definition" FROM "sobj_SoftphoneLayout" ORDER BY "Id"').all() as {
+        Id: string;
+        Name: string;
+        IsDefault: number;
+        Definition: string;
+      }[]
+    ).map((r) => ({ id: r.Id, name: r.Name, isDefault: r.IsDefault === 1, layout: JSON.parse(r.Definition) as SoftphoneLayout }));
   }
 
   get(id: string): StoredLayout | undefined {
@@ -127,7 +138,8 @@ export class SoftphoneLayoutStore {
 
   /** The layout `userId` gets: the assigned one, else the default. */
   forUser(userId: string): StoredLayout | undefined {
-    const row = this.db.prepare('SELECT layout_id FROM softphone_layout_assignments WHERE user_id = ?').get(normalizeId(userId) ?? userId) as { layout_id: string } | undefined;
+    const row = this.db.prepare('SELECT layout_id FROM softphone_layout_assignments WHERE user_id = ?').get(normalizeId(userId) ?? userId) as
+      { layout_id: string } | undefined;
     return (row && this.get(row.layout_id)) || this.default();
   }
 
@@ -135,9 +147,14 @@ export class SoftphoneLayoutStore {
   assign(userId: string, layoutId: string | undefined): void {
     const user = normalizeId(userId);
     if (!user || !this.db.retrieveById(user)) throw sfError('NOT_FOUND', `No user ${userId}`);
-    if (layoutId === undefined) { this.db.sql.prepare('DELETE FROM softphone_layout_assignments WHERE user_id = ?').run(user); return; }
+    if (layoutId === undefined) {
+      this.db.sql.prepare('DELETE FROM softphone_layout_assignments WHERE user_id = ?').run(user);
+      return;
+    }
     const layout = this.get(layoutId);
     if (!layout) throw sfError('NOT_FOUND', `No softphone layout ${layoutId}`);
-    this.db.sql.prepare('INSERT INTO softphone_layout_assignments (user_id, layout_id) VALUES (?, ?) ON CONFLICT(user_id) DO UPDATE SET layout_id = excluded.layout_id').run(user, layout.id);
+    this.db.sql
+      .prepare('INSERT INTO softphone_layout_assignments (user_id, layout_id) VALUES (?, ?) ON CONFLICT(user_id) DO UPDATE SET layout_id = excluded.layout_id')
+      .run(user, layout.id);
   }
 }

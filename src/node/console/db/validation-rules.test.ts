@@ -20,9 +20,12 @@ function refusal(fn: () => unknown): SalesforceError {
 }
 
 const CALLS_NEED_COMMENTS = {
-  object: 'Task', name: 'Calls_need_comments', active: true,
+  object: 'Task',
+  name: 'Calls_need_comments',
+  active: true,
   errorConditionFormula: "AND(ISPICKVAL(Type, 'Call'), ISBLANK(Description))",
-  errorMessage: 'Describe the call in Comments.', errorDisplayField: 'Description',
+  errorMessage: 'Describe the call in Comments.',
+  errorDisplayField: 'Description',
 } as const;
 
 test('formulas: functions, comparisons, blanks as blanks, names in any case', () => {
@@ -51,12 +54,18 @@ test('an active rule refuses a create and an update with FIELD_CUSTOM_VALIDATION
   db.validationRules.save({ ...CALLS_NEED_COMMENTS, active: false });
   db.create('Task', { Subject: 'Inbound call', Type: 'Call', Status: 'Completed' });
   assert.equal(db.query('SELECT Id FROM Task').totalSize, 3);
-  assert.deepEqual(db.validationRules.list('task').map((r) => [r.name, r.active]), [['Calls_need_comments', false]]);
+  assert.deepEqual(
+    db.validationRules.list('task').map((r) => [r.name, r.active]),
+    [['Calls_need_comments', false]],
+  );
 });
 
 test('a rule naming a field the object lacks, or an unreadable formula, is refused when saved', () => {
   const db = fresh();
-  assert.match(refusal(() => db.validationRules.save({ ...CALLS_NEED_COMMENTS, errorConditionFormula: 'ISBLANK(Comments__c)' })).message, /Field Comments__c does not exist/);
+  assert.match(
+    refusal(() => db.validationRules.save({ ...CALLS_NEED_COMMENTS, errorConditionFormula: 'ISBLANK(Comments__c)' })).message,
+    /Field Comments__c does not exist/,
+  );
   assert.match(refusal(() => db.validationRules.save({ ...CALLS_NEED_COMMENTS, errorConditionFormula: 'ISBLANK(' })).message, /Syntax error/);
   assert.match(refusal(() => db.validationRules.save({ ...CALLS_NEED_COMMENTS, errorDisplayField: 'Nope' })).message, /Field Nope does not exist/);
   assert.equal(refusal(() => db.validationRules.save({ ...CALLS_NEED_COMMENTS, object: 'Widget' })).errorCode, 'INVALID_TYPE');

@@ -54,7 +54,11 @@ export class ValidationRuleStore {
     const def = findObject(rule.object);
     if (!def) throw sfError('INVALID_TYPE', `sObject type '${rule.object}' is not supported.`);
     if (!/^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(rule.name) || rule.name.endsWith('_') || rule.name.includes('__')) {
-      throw sfError('FIELD_INTEGRITY_EXCEPTION', 'Rule Name: must begin with a letter, use only letters, digits and single underscores, and not end with an underscore.', ['ValidationName']);
+      throw sfError(
+        'FIELD_INTEGRITY_EXCEPTION',
+        'Rule Name: must begin with a letter, use only letters, digits and single underscores, and not end with an underscore.',
+        ['ValidationName'],
+      );
     }
     if (!rule.errorMessage.trim()) throw sfError('REQUIRED_FIELD_MISSING', 'Required fields are missing: [ErrorMessage]', ['ErrorMessage']);
     let formula: Formula;
@@ -65,15 +69,24 @@ export class ValidationRuleStore {
       throw e;
     }
     const unknown = fieldsOf(formula).find((name) => !findField(def, name));
-    if (unknown) throw sfError('FIELD_INTEGRITY_EXCEPTION', `Error Condition Formula: Field ${unknown} does not exist. Check spelling.`, ['ErrorConditionFormula']);
+    if (unknown)
+      throw sfError('FIELD_INTEGRITY_EXCEPTION', `Error Condition Formula: Field ${unknown} does not exist. Check spelling.`, ['ErrorConditionFormula']);
     const display = rule.errorDisplayField ? findField(def, rule.errorDisplayField) : undefined;
-    if (rule.errorDisplayField && !display) throw sfError('FIELD_INTEGRITY_EXCEPTION', `Error Location: Field ${rule.errorDisplayField} does not exist.`, ['ErrorDisplayField']);
+    if (rule.errorDisplayField && !display)
+      throw sfError('FIELD_INTEGRITY_EXCEPTION', `Error Location: Field ${rule.errorDisplayField} does not exist.`, ['ErrorDisplayField']);
     const stored: ValidationRule = {
-      object: def.name, name: rule.name, active: rule.active, errorConditionFormula: rule.errorConditionFormula, errorMessage: rule.errorMessage,
+      object: def.name,
+      name: rule.name,
+      active: rule.active,
+      errorConditionFormula: rule.errorConditionFormula,
+      errorMessage: rule.errorMessage,
       ...(display ? { errorDisplayField: display.name } : {}),
     };
-    this.sql.prepare(`INSERT INTO validation_rules (object, name, active, formula, message, field) VALUES (?, ?, ?, ?, ?, ?)
-      ON CONFLICT(object, name) DO UPDATE SET active = excluded.active, formula = excluded.formula, message = excluded.message, field = excluded.field`)
+    this.sql
+      .prepare(
+        `INSERT INTO validation_rules (object, name, active, formula, message, field) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT(object, name) DO UPDATE SET active = excluded.active, formula = excluded.formula, message = excluded.message, field = excluded.field`,
+      )
       .run(stored.object, stored.name, stored.active ? 1 : 0, stored.errorConditionFormula, stored.errorMessage, stored.errorDisplayField ?? null);
     this.cache = undefined;
     return stored;
@@ -91,7 +104,11 @@ export class ValidationRuleStore {
     const fired: SalesforceErrorItem[] = [];
     for (const { rule, formula } of this.active(object)) {
       if (evaluate(formula, record) !== true) continue;
-      fired.push({ errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: rule.errorMessage, fields: rule.errorDisplayField ? [rule.errorDisplayField] : [] });
+      fired.push({
+        errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+        message: rule.errorMessage,
+        fields: rule.errorDisplayField ? [rule.errorDisplayField] : [],
+      });
     }
     if (fired.length) throw new SalesforceError(fired);
   }
@@ -111,7 +128,11 @@ export class ValidationRuleStore {
 
 function toRule(r: Row): ValidationRule {
   return {
-    object: r.object, name: r.name, active: r.active === 1, errorConditionFormula: r.formula, errorMessage: r.message,
+    object: r.object,
+    name: r.name,
+    active: r.active === 1,
+    errorConditionFormula: r.formula,
+    errorMessage: r.message,
     ...(r.field ? { errorDisplayField: r.field } : {}),
   };
 }

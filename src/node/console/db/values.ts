@@ -69,18 +69,37 @@ const typeError = (field: FieldDef, raw: unknown): Coerced => ({
 export function coerceValue(field: FieldDef, raw: unknown): Coerced {
   if (raw === null || raw === undefined || raw === '') return { ok: true, value: null };
   switch (field.type) {
-    case 'string': case 'phone': case 'url': case 'textarea': case 'email': case 'picklist': {
+    case 'string':
+    case 'phone':
+    case 'url':
+    case 'textarea':
+    case 'email':
+    case 'picklist': {
       if (typeof raw === 'object') return typeError(field, raw);
       const value = String(raw);
       const max = field.length ?? 255;
       if (value.length > max) {
-        return { ok: false, error: { errorCode: 'STRING_TOO_LONG', message: `${field.label}: data value too large: ${value.length > 80 ? value.slice(0, 80) + '…' : value} (max length=${max})`, fields: [field.name] } };
+        return {
+          ok: false,
+          error: {
+            errorCode: 'STRING_TOO_LONG',
+            message: `${field.label}: data value too large: ${value.length > 80 ? value.slice(0, 80) + '…' : value} (max length=${max})`,
+            fields: [field.name],
+          },
+        };
       }
       if (field.type === 'email' && !EMAIL.test(value)) {
         return { ok: false, error: { errorCode: 'INVALID_EMAIL_ADDRESS', message: `${field.label}: invalid email address: ${value}`, fields: [field.name] } };
       }
       if (field.type === 'picklist' && field.restricted && !(field.picklistValues ?? []).includes(value)) {
-        return { ok: false, error: { errorCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: `${field.label}: bad value for restricted picklist field: ${value}`, fields: [field.name] } };
+        return {
+          ok: false,
+          error: {
+            errorCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+            message: `${field.label}: bad value for restricted picklist field: ${value}`,
+            fields: [field.name],
+          },
+        };
       }
       return { ok: true, value };
     }
@@ -89,7 +108,9 @@ export function coerceValue(field: FieldDef, raw: unknown): Coerced {
       if (!Number.isSafeInteger(n)) return typeError(field, raw);
       return { ok: true, value: n };
     }
-    case 'double': case 'currency': case 'percent': {
+    case 'double':
+    case 'currency':
+    case 'percent': {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
       if (!Number.isFinite(n)) return typeError(field, raw);
       return { ok: true, value: n };
@@ -111,7 +132,8 @@ export function coerceValue(field: FieldDef, raw: unknown): Coerced {
       const t = isValidDate(raw) ? Date.parse(raw + 'T00:00:00Z') : parseDateTime(raw);
       return t === undefined ? typeError(field, raw) : { ok: true, value: formatDateTime(t) };
     }
-    case 'id': case 'reference': {
+    case 'id':
+    case 'reference': {
       if (typeof raw !== 'string') return typeError(field, raw);
       return { ok: true, value: raw };
     }

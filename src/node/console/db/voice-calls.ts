@@ -144,11 +144,26 @@ export interface VoiceCallQuery {
 }
 
 const FIELD_OF_CHANGE: Readonly<Record<string, string>> = {
-  startTime: 'CallStartDateTime', endTime: 'CallEndDateTime', queuedTime: 'CallQueuedDateTime', acceptTime: 'CallAcceptDateTime',
-  fromNumber: 'FromPhoneNumber', toNumber: 'ToPhoneNumber', totalHoldDuration: 'TotalHoldDuration', longestHoldDuration: 'LongestHoldDuration',
-  numberOfHolds: 'NumberOfHolds', agentInteractionDuration: 'AgentInteractionDuration', queueName: 'QueueName', userId: 'UserId', ownerId: 'OwnerId',
-  callOrigin: 'CallOrigin', callDisposition: 'CallDisposition', callResolution: 'CallResolution', disconnectReason: 'DisconnectReason',
-  isActiveCall: 'IsActiveCall', relatedRecordId: 'RelatedRecordId', description: 'Description',
+  startTime: 'CallStartDateTime',
+  endTime: 'CallEndDateTime',
+  queuedTime: 'CallQueuedDateTime',
+  acceptTime: 'CallAcceptDateTime',
+  fromNumber: 'FromPhoneNumber',
+  toNumber: 'ToPhoneNumber',
+  totalHoldDuration: 'TotalHoldDuration',
+  longestHoldDuration: 'LongestHoldDuration',
+  numberOfHolds: 'NumberOfHolds',
+  agentInteractionDuration: 'AgentInteractionDuration',
+  queueName: 'QueueName',
+  userId: 'UserId',
+  ownerId: 'OwnerId',
+  callOrigin: 'CallOrigin',
+  callDisposition: 'CallDisposition',
+  callResolution: 'CallResolution',
+  disconnectReason: 'DisconnectReason',
+  isActiveCall: 'IsActiveCall',
+  relatedRecordId: 'RelatedRecordId',
+  description: 'Description',
 };
 const DATE_CHANGES = new Set(['startTime', 'endTime', 'queuedTime', 'acceptTime']);
 
@@ -175,17 +190,37 @@ const num = (r: SObjectRecord, name: string): number | null => {
 
 function view(r: SObjectRecord): VoiceCall {
   return {
-    id: String(r.Id), name: String(r.Name), vendorCallKey: str(r, 'VendorCallKey'), callCenterId: str(r, 'CallCenterId'),
-    callType: String(r.CallType) as VoiceCallType, callOrigin: str(r, 'CallOrigin'), callDisposition: str(r, 'CallDisposition'),
-    callResolution: str(r, 'CallResolution'), startTime: str(r, 'CallStartDateTime'), endTime: str(r, 'CallEndDateTime'),
-    queuedTime: str(r, 'CallQueuedDateTime'), acceptTime: str(r, 'CallAcceptDateTime'), durationSeconds: num(r, 'CallDurationInSeconds'),
-    fromNumber: str(r, 'FromPhoneNumber'), toNumber: str(r, 'ToPhoneNumber'), relatedRecordId: str(r, 'RelatedRecordId'),
-    userId: str(r, 'UserId'), ownerId: str(r, 'OwnerId'), queueName: str(r, 'QueueName'), parentVoiceCallId: str(r, 'ParentVoiceCallId'),
-    previousCallId: str(r, 'PreviousCallId'), callRecordingId: str(r, 'CallRecordingId'), totalHoldDuration: num(r, 'TotalHoldDuration'),
-    longestHoldDuration: num(r, 'LongestHoldDuration'), numberOfHolds: num(r, 'NumberOfHolds'),
-    agentInteractionDuration: num(r, 'AgentInteractionDuration'), disconnectReason: str(r, 'DisconnectReason'),
-    isActiveCall: r.IsActiveCall === true, description: str(r, 'Description'),
-    createdDate: String(r.CreatedDate), lastModifiedDate: String(r.LastModifiedDate),
+    id: String(r.Id),
+    name: String(r.Name),
+    vendorCallKey: str(r, 'VendorCallKey'),
+    callCenterId: str(r, 'CallCenterId'),
+    callType: String(r.CallType) as VoiceCallType,
+    callOrigin: str(r, 'CallOrigin'),
+    callDisposition: str(r, 'CallDisposition'),
+    callResolution: str(r, 'CallResolution'),
+    startTime: str(r, 'CallStartDateTime'),
+    endTime: str(r, 'CallEndDateTime'),
+    queuedTime: str(r, 'CallQueuedDateTime'),
+    acceptTime: str(r, 'CallAcceptDateTime'),
+    durationSeconds: num(r, 'CallDurationInSeconds'),
+    fromNumber: str(r, 'FromPhoneNumber'),
+    toNumber: str(r, 'ToPhoneNumber'),
+    relatedRecordId: str(r, 'RelatedRecordId'),
+    userId: str(r, 'UserId'),
+    ownerId: str(r, 'OwnerId'),
+    queueName: str(r, 'QueueName'),
+    parentVoiceCallId: str(r, 'ParentVoiceCallId'),
+    previousCallId: str(r, 'PreviousCallId'),
+    callRecordingId: str(r, 'CallRecordingId'),
+    totalHoldDuration: num(r, 'TotalHoldDuration'),
+    longestHoldDuration: num(r, 'LongestHoldDuration'),
+    numberOfHolds: num(r, 'NumberOfHolds'),
+    agentInteractionDuration: num(r, 'AgentInteractionDuration'),
+    disconnectReason: str(r, 'DisconnectReason'),
+    isActiveCall: r.IsActiveCall === true,
+    description: str(r, 'Description'),
+    createdDate: String(r.CreatedDate),
+    lastModifiedDate: String(r.LastModifiedDate),
   };
 }
 
@@ -216,23 +251,38 @@ export class VoiceCallStore {
       const missing = (['vendorCallKey', 'callCenter', 'from', 'to'] as const).filter((k) => typeof input[k] !== 'string' || input[k].trim() === '');
       if (missing.length) throw sfError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, [...missing]);
       const callType = input.callType ?? 'Inbound';
-      const existing = this.db.prepare('SELECT "Id" FROM "sobj_VoiceCall" WHERE "VendorCallKey" = ? AND "CallType" = ? ORDER BY rowid DESC LIMIT 1')
+      const existing = this.db
+        .prepare('SELECT "Id" FROM "sobj_VoiceCall" WHERE "VendorCallKey" = ? AND "CallType" = ? ORDER BY rowid DESC LIMIT 1')
         .get(input.vendorCallKey, callType) as { Id: string } | undefined;
       if (existing) return { voiceCall: this.require(existing.Id), created: false };
       const callCenterId = this.callCenterId(input.callCenter);
       let parentId: string | null = null;
       if (input.parentVoiceCall !== undefined && input.parentVoiceCall !== '') {
         parentId = this.idOf(input.parentVoiceCall) ?? null;
-        if (!parentId) throw sfError('INVALID_CROSS_REFERENCE_KEY', `Parent Voice Call ID: no VoiceCall with Id or vendorCallKey '${input.parentVoiceCall}'`, ['ParentVoiceCallId']);
+        if (!parentId)
+          throw sfError('INVALID_CROSS_REFERENCE_KEY', `Parent Voice Call ID: no VoiceCall with Id or vendorCallKey '${input.parentVoiceCall}'`, [
+            'ParentVoiceCallId',
+          ]);
       }
-      const id = this.db.create(VOICE_CALL.name, {
-        VendorCallKey: input.vendorCallKey, CallCenterId: callCenterId, CallType: callType,
-        FromPhoneNumber: input.from, ToPhoneNumber: input.to,
-        CallStartDateTime: dateValue(input.startTime ?? this.db.now()),
-        CallOrigin: input.callOrigin ?? null, ParentVoiceCallId: parentId, QueueName: input.queueName ?? null,
-        // Salesforce's status of a call created and not yet accepted.
-        CallDisposition: 'new', IsActiveCall: true,
-      }, ctx, true);
+      const id = this.db.create(
+        VOICE_CALL.name,
+        {
+          VendorCallKey: input.vendorCallKey,
+          CallCenterId: callCenterId,
+          CallType: callType,
+          FromPhoneNumber: input.from,
+          ToPhoneNumber: input.to,
+          CallStartDateTime: dateValue(input.startTime ?? this.db.now()),
+          CallOrigin: input.callOrigin ?? null,
+          ParentVoiceCallId: parentId,
+          QueueName: input.queueName ?? null,
+          // Salesforce's status of a call created and not yet accepted.
+          CallDisposition: 'new',
+          IsActiveCall: true,
+        },
+        ctx,
+        true,
+      );
       if (input.callAttributes) this.mergeAttributes(id, input.callAttributes);
       return { voiceCall: this.require(id), created: true };
     });
@@ -250,8 +300,14 @@ export class VoiceCallStore {
       }
       if (changes.recording) {
         const { location, durationSeconds } = changes.recording;
-        if (typeof location !== 'string' || location.trim() === '') throw sfError('REQUIRED_FIELD_MISSING', 'Required fields are missing: [RecordingLocation]', ['RecordingLocation']);
-        fields.CallRecordingId = this.db.create('VoiceCallRecording', { VoiceCallId: call.id, RecordingLocation: location, DurationInSeconds: durationSeconds ?? null, ...(call.ownerId ? { OwnerId: call.ownerId } : {}) }, ctx, true);
+        if (typeof location !== 'string' || location.trim() === '')
+          throw sfError('REQUIRED_FIELD_MISSING', 'Required fields are missing: [RecordingLocation]', ['RecordingLocation']);
+        fields.CallRecordingId = this.db.create(
+          'VoiceCallRecording',
+          { VoiceCallId: call.id, RecordingLocation: location, DurationInSeconds: durationSeconds ?? null, ...(call.ownerId ? { OwnerId: call.ownerId } : {}) },
+          ctx,
+          true,
+        );
       }
       if (Object.keys(fields).length) this.db.update(VOICE_CALL.name, call.id, fields, ctx, true);
       if (changes.callAttributes) this.mergeAttributes(call.id, changes.callAttributes);
@@ -266,7 +322,15 @@ export class VoiceCallStore {
 
   /** The call ended (now or `at`): no longer active; the duration follows from start and end. */
   end(idOrKey: string, options: { readonly at?: DateInput; readonly disconnectReason?: string } = {}, ctx: WriteContext = {}): VoiceCall {
-    return this.update(idOrKey, { endTime: options.at ?? this.db.now(), isActiveCall: false, ...(options.disconnectReason !== undefined ? { disconnectReason: options.disconnectReason } : {}) }, ctx);
+    return this.update(
+      idOrKey,
+      {
+        endTime: options.at ?? this.db.now(),
+        isActiveCall: false,
+        ...(options.disconnectReason !== undefined ? { disconnectReason: options.disconnectReason } : {}),
+      },
+      ctx,
+    );
   }
 
   setRelatedRecord(idOrKey: string, recordId: string | null, ctx: WriteContext = {}): VoiceCall {
@@ -282,10 +346,18 @@ export class VoiceCallStore {
     const where: string[] = [];
     const params: (string | number)[] = [];
     if (query.activeOnly) where.push('"IsActiveCall" = 1');
-    if (query.userId !== undefined) { where.push('"UserId" = ?'); params.push(normalizeId(query.userId) ?? query.userId); }
-    if (query.callCenterId !== undefined) { where.push('"CallCenterId" = ?'); params.push(normalizeId(query.callCenterId) ?? query.callCenterId); }
+    if (query.userId !== undefined) {
+      where.push('"UserId" = ?');
+      params.push(normalizeId(query.userId) ?? query.userId);
+    }
+    if (query.callCenterId !== undefined) {
+      where.push('"CallCenterId" = ?');
+      params.push(normalizeId(query.callCenterId) ?? query.callCenterId);
+    }
     const limit = Math.max(1, Math.min(2000, Math.trunc(query.limit ?? 50) || 50));
-    const rows = this.db.prepare(`SELECT "Id" FROM "sobj_VoiceCall"${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY rowid DESC LIMIT ${limit}`).all(...params) as { Id: string }[];
+    const rows = this.db
+      .prepare(`SELECT "Id" FROM "sobj_VoiceCall"${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY rowid DESC LIMIT ${limit}`)
+      .all(...params) as { Id: string }[];
     return rows.map((r) => this.require(r.Id));
   }
 
@@ -306,13 +378,31 @@ export class VoiceCallStore {
     if (typeof message.messageId !== 'string' || message.messageId === '') problems.push('messageId');
     if (typeof message.content !== 'string' || message.content === '') problems.push('content');
     if (!MESSAGE_SENDER_TYPES.includes(message.senderType)) problems.push('senderType');
-    if (problems.length) throw sfError('INVALID_INPUT', `Invalid or missing message fields: ${problems.join(', ')} (senderType is one of ${MESSAGE_SENDER_TYPES.join(', ')})`, problems);
+    if (problems.length)
+      throw sfError(
+        'INVALID_INPUT',
+        `Invalid or missing message fields: ${problems.join(', ')} (senderType is one of ${MESSAGE_SENDER_TYPES.join(', ')})`,
+        problems,
+      );
     for (const k of ['startTime', 'endTime'] as const) {
       const v = message[k];
-      if (v !== undefined && v !== null && !Number.isSafeInteger(v)) throw sfError('INVALID_INPUT', `${k} must be milliseconds since the epoch (an integer), got ${JSON.stringify(v)}`, [k]);
+      if (v !== undefined && v !== null && !Number.isSafeInteger(v))
+        throw sfError('INVALID_INPUT', `${k} must be milliseconds since the epoch (an integer), got ${JSON.stringify(v)}`, [k]);
     }
-    const result = this.db.prepare('INSERT OR IGNORE INTO voice_call_messages (voice_call_id, message_id, sender_type, participant_id, content, start_time, end_time, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(call.id, message.messageId, message.senderType, message.participantId ?? null, message.content, message.startTime ?? null, message.endTime ?? null, formatDateTime(this.db.now()));
+    const result = this.db
+      .prepare(
+        'INSERT OR IGNORE INTO voice_call_messages (voice_call_id, message_id, sender_type, participant_id, content, start_time, end_time, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        call.id,
+        message.messageId,
+        message.senderType,
+        message.participantId ?? null,
+        message.content,
+        message.startTime ?? null,
+        message.endTime ?? null,
+        formatDateTime(this.db.now()),
+      );
     return { stored: result.changes === 1 };
   }
 
@@ -320,11 +410,23 @@ export class VoiceCallStore {
   messages(idOrKey: string): StoredVoiceCallMessage[] {
     const call = this.require(idOrKey);
     const rows = this.db.prepare('SELECT * FROM voice_call_messages WHERE voice_call_id = ? ORDER BY start_time IS NULL, start_time, rowid').all(call.id) as {
-      message_id: string; sender_type: MessageSenderType; participant_id: string | null; content: string; start_time: number | null; end_time: number | null; received_at: string;
+      message_id: string;
+      sender_type: MessageSenderType;
+      participant_id: string | null;
+      content: string;
+      start_time: number | null;
+      end_time: number | null;
+      received_at: string;
     }[];
     return rows.map((r) => ({
-      voiceCallId: call.id, messageId: r.message_id, senderType: r.sender_type, participantId: r.participant_id, content: r.content,
-      startTime: r.start_time, endTime: r.end_time, receivedAt: r.received_at,
+      voiceCallId: call.id,
+      messageId: r.message_id,
+      senderType: r.sender_type,
+      participantId: r.participant_id,
+      content: r.content,
+      startTime: r.start_time,
+      endTime: r.end_time,
+      receivedAt: r.received_at,
     }));
   }
 
@@ -332,14 +434,20 @@ export class VoiceCallStore {
   recordRouting(idOrKey: string, action: RoutingAction, request: Readonly<Record<string, unknown>> = {}): RoutingRequest {
     const call = this.require(idOrKey);
     const at = formatDateTime(this.db.now());
-    this.db.prepare('INSERT INTO voice_call_routing (voice_call_id, action, request, at) VALUES (?, ?, ?, ?)').run(call.id, action, JSON.stringify(request), at);
+    this.db
+      .prepare('INSERT INTO voice_call_routing (voice_call_id, action, request, at) VALUES (?, ?, ?, ?)')
+      .run(call.id, action, JSON.stringify(request), at);
     return { action, request, at };
   }
 
   /** The call's routing requests, oldest first. */
   routing(idOrKey: string): RoutingRequest[] {
     const call = this.require(idOrKey);
-    const rows = this.db.prepare('SELECT action, request, at FROM voice_call_routing WHERE voice_call_id = ? ORDER BY seq').all(call.id) as { action: RoutingAction; request: string; at: string }[];
+    const rows = this.db.prepare('SELECT action, request, at FROM voice_call_routing WHERE voice_call_id = ? ORDER BY seq').all(call.id) as {
+      action: RoutingAction;
+      request: string;
+      at: string;
+    }[];
     return rows.map((r) => ({ action: r.action, request: JSON.parse(r.request) as Record<string, unknown>, at: r.at }));
   }
 
@@ -350,24 +458,38 @@ export class VoiceCallStore {
       const row = this.db.prepare('SELECT "Id" FROM "sobj_VoiceCall" WHERE "Id" = ?').get(id) as { Id: string } | undefined;
       if (row) return row.Id;
     }
-    const row = this.db.prepare('SELECT "Id" FROM "sobj_VoiceCall" WHERE "VendorCallKey" = ? ORDER BY rowid DESC LIMIT 1').get(idOrKey) as { Id: string } | undefined;
+    const row = this.db.prepare('SELECT "Id" FROM "sobj_VoiceCall" WHERE "VendorCallKey" = ? ORDER BY rowid DESC LIMIT 1').get(idOrKey) as
+      { Id: string } | undefined;
     return row?.Id;
   }
 
   private callCenterId(idOrInternalName: string): string {
     const id = normalizeId(idOrInternalName);
-    const row = (id ? this.db.prepare('SELECT "Id" FROM "sobj_CallCenter" WHERE "Id" = ?').get(id) : undefined)
-      ?? this.db.prepare('SELECT "Id" FROM "sobj_CallCenter" WHERE "InternalName" = ? COLLATE NOCASE').get(idOrInternalName);
+    const row =
+      (id ? this.db.prepare('SELECT "Id" FROM "sobj_CallCenter" WHERE "Id" = ?').get(id) : undefined) ??
+      this.db.prepare('SELECT "Id" FROM "sobj_CallCenter" WHERE "InternalName" = ? COLLATE NOCASE').get(idOrInternalName);
     if (!row) throw sfError('INVALID_CROSS_REFERENCE_KEY', `Call Center ID: no call center with Id or internal name '${idOrInternalName}'`, ['CallCenterId']);
     return (row as { Id: string }).Id;
   }
 
   private mergeAttributes(id: string, attributes: Readonly<Record<string, string>>): void {
-    if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) throw sfError('INVALID_INPUT', 'callAttributes must be an object of string values', ['callAttributes']);
-    const bad = Object.entries(attributes).filter(([, v]) => typeof v !== 'string').map(([k]) => k);
-    if (bad.length) throw new SalesforceError({ errorCode: 'INVALID_INPUT', message: `callAttributes values must be strings: ${bad.join(', ')}`, fields: ['callAttributes'] });
+    if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes))
+      throw sfError('INVALID_INPUT', 'callAttributes must be an object of string values', ['callAttributes']);
+    const bad = Object.entries(attributes)
+      .filter(([, v]) => typeof v !== 'string')
+      .map(([k]) => k);
+    if (bad.length)
+      throw new SalesforceError({
+        errorCode: 'INVALID_INPUT',
+        message: `callAttributes values must be strings: ${bad.join(', ')}`,
+        fields: ['callAttributes'],
+      });
     const row = this.db.prepare('SELECT attributes FROM voice_call_attributes WHERE voice_call_id = ?').get(id) as { attributes: string } | undefined;
     const merged = { ...(row ? (JSON.parse(row.attributes) as Record<string, string>) : {}), ...attributes };
-    this.db.prepare('INSERT INTO voice_call_attributes (voice_call_id, attributes) VALUES (?, ?) ON CONFLICT(voice_call_id) DO UPDATE SET attributes = excluded.attributes').run(id, JSON.stringify(merged));
+    this.db
+      .prepare(
+        'INSERT INTO voice_call_attributes (voice_call_id, attributes) VALUES (?, ?) ON CONFLICT(voice_call_id) DO UPDATE SET attributes = excluded.attributes',
+      )
+      .run(id, JSON.stringify(merged));
   }
 }

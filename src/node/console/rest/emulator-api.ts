@@ -31,7 +31,10 @@ function checkItems(value: unknown): CallCenterItem[] {
       throw badInput(`items[${i}] must be {section: string, item: string, value: string, label?: string, sortOrder: number}`);
     }
     return {
-      section: it.section, item: it.item, value: it.value, sortOrder: it.sortOrder,
+      section: it.section,
+      item: it.item,
+      value: it.value,
+      sortOrder: it.sortOrder,
       ...(typeof it.label === 'string' ? { label: it.label } : {}),
       ...(typeof it.sectionLabel === 'string' ? { sectionLabel: it.sectionLabel } : {}),
       ...(typeof it.sectionSortOrder === 'number' ? { sectionSortOrder: it.sectionSortOrder } : {}),
@@ -48,10 +51,19 @@ export async function handleEmulatorApi(db: OpenConsoleDb, req: IncomingMessage,
   if (area === 'users' && !key) {
     if (method !== 'GET') throw wrongMethod();
     const users = db.query('SELECT Id, Username, Name, LocaleSidKey, CallCenterId, IsActive FROM User ORDER BY Username').records;
-    return sendJson(res, 200, users.map((u) => ({
-      id: u.Id, username: u.Username, name: u.Name, locale: u.LocaleSidKey, isActive: u.IsActive,
-      callCenterId: u.CallCenterId, softphoneLayoutId: db.layouts.forUser(String(u.Id))?.id ?? null,
-    })));
+    return sendJson(
+      res,
+      200,
+      users.map((u) => ({
+        id: u.Id,
+        username: u.Username,
+        name: u.Name,
+        locale: u.LocaleSidKey,
+        isActive: u.IsActive,
+        callCenterId: u.CallCenterId,
+        softphoneLayoutId: db.layouts.forUser(String(u.Id))?.id ?? null,
+      })),
+    );
   }
   if (area === 'users' && key) {
     const user = db.retrieveById(key, ['Name']);
@@ -86,11 +98,14 @@ export async function handleEmulatorApi(db: OpenConsoleDb, req: IncomingMessage,
     if (sub === 'call-center') {
       if (method === 'GET') {
         const cc = db.callCenters.forUser(userId);
-        return sendJson(res, 200, { callCenter: cc ? { id: cc.id, internalName: cc.internalName, displayName: cc.displayName, adapterUrl: cc.adapterUrl, settings: cc.settings } : null });
+        return sendJson(res, 200, {
+          callCenter: cc ? { id: cc.id, internalName: cc.internalName, displayName: cc.displayName, adapterUrl: cc.adapterUrl, settings: cc.settings } : null,
+        });
       }
       if (method !== 'PUT') throw wrongMethod();
       const body = await readJson(req);
-      if (!isObj(body) || !(typeof body.callCenterId === 'string' || body.callCenterId === null)) throw badInput('body must be { callCenterId: string | null }');
+      if (!isObj(body) || !(typeof body.callCenterId === 'string' || body.callCenterId === null))
+        throw badInput('body must be { callCenterId: string | null }');
       let callCenterId: string | null = null;
       if (typeof body.callCenterId === 'string') {
         const cc = db.callCenters.get(body.callCenterId);

@@ -17,7 +17,11 @@ export function sendNoContent(res: ServerResponse): void {
 
 /** Salesforce's REST error body: an array of {message, errorCode, fields}. */
 export function sendErrors(res: ServerResponse, status: number, errors: readonly SalesforceErrorItem[]): void {
-  sendJson(res, status, errors.map((e) => (e.fields.length ? { message: e.message, errorCode: e.errorCode, fields: e.fields } : { message: e.message, errorCode: e.errorCode })));
+  sendJson(
+    res,
+    status,
+    errors.map((e) => (e.fields.length ? { message: e.message, errorCode: e.errorCode, fields: e.fields } : { message: e.message, errorCode: e.errorCode })),
+  );
 }
 
 /** Reads a JSON request body; JSON_PARSER_ERROR (Salesforce's code) when it is not JSON. */

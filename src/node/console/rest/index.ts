@@ -55,10 +55,14 @@ const notFound = () => sfError('NOT_FOUND', 'The requested resource does not exi
 function statusOf(e: SalesforceError): number {
   switch (e.errorCode) {
     case 'NOT_FOUND':
-    case 'ENTITY_IS_DELETED': return 404;
-    case 'INVALID_SESSION_ID': return 401;
-    case 'METHOD_NOT_ALLOWED': return 405;
-    default: return 400;
+    case 'ENTITY_IS_DELETED':
+      return 404;
+    case 'INVALID_SESSION_ID':
+      return 401;
+    case 'METHOD_NOT_ALLOWED':
+      return 405;
+    default:
+      return 400;
   }
 }
 
@@ -87,7 +91,7 @@ function limits(apiRequestsServed: number): Record<string, { Max: number; Remain
 /** `Sforce-Query-Options: batchSize=N`: 200 to 2,000 records a batch (Salesforce's bounds), 2,000 by default. */
 function batchSizeOf(req: IncomingMessage): number {
   const header = req.headers['sforce-query-options'];
-  const m = /(?:^|[\s,;])batchSize\s*=\s*(\d+)/i.exec(Array.isArray(header) ? header.join(',') : header ?? '');
+  const m = /(?:^|[\s,;])batchSize\s*=\s*(\d+)/i.exec(Array.isArray(header) ? header.join(',') : (header ?? ''));
   return m ? Math.min(2000, Math.max(200, Number(m[1]))) : 2000;
 }
 
@@ -110,7 +114,10 @@ class QueryCursors {
   first(result: { totalSize: number; done: boolean; records: readonly unknown[] }, batch: number, base: string): Record<string, unknown> {
     if (result.records.length <= batch) return { ...result, done: true };
     this.expire();
-    const locator = `01g${randomBytes(12).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x').slice(0, 15)}`;
+    const locator = `01g${randomBytes(12)
+      .toString('base64url')
+      .replace(/[^A-Za-z0-9]/g, 'x')
+      .slice(0, 15)}`;
     this.open.set(locator, { records: result.records, totalSize: result.totalSize, batch, lastUsed: Date.now() });
     return this.batch(locator, 0, base);
   }
@@ -153,10 +160,12 @@ export function createRestHandler(db: OpenConsoleDb, options: RestOptions = {}):
   // Salesforce Voice's Telephony Integration REST API: its own JWT auth, no session (telephony-api.ts).
   const telephony = createTelephonyApi(db, { orgId: ORG_ID });
   const currentUser = () => options.userId?.() ?? db.defaultUserId;
-  const authenticate = options.authenticate ?? ((req: IncomingMessage): string | undefined => {
-    const m = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    return m?.[1] === EMULATOR_ACCESS_TOKEN ? currentUser() ?? '' : undefined;
-  });
+  const authenticate =
+    options.authenticate ??
+    ((req: IncomingMessage): string | undefined => {
+      const m = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+      return m?.[1] === EMULATOR_ACCESS_TOKEN ? (currentUser() ?? '') : undefined;
+    });
 
   async function services(req: IncomingMessage, res: ServerResponse, path: string[], url: URL): Promise<void> {
     const method = req.method ?? 'GET';
@@ -183,7 +192,15 @@ export function createRestHandler(db: OpenConsoleDb, options: RestOptions = {}):
       only('GET');
       // As an org's list, with the identity URL (absolute) that `conn.identity()` follows when it has only a token.
       const origin = `${'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http'}://${req.headers.host ?? '127.0.0.1'}`;
-      return sendJson(res, 200, { ...(ctx.userId ? { identity: identityUrl(origin, ctx.userId) } : {}), sobjects: `${base}/sobjects`, query: `${base}/query`, queryAll: `${base}/queryAll`, search: `${base}/search`, parameterizedSearch: `${base}/parameterizedSearch`, limits: `${base}/limits` });
+      return sendJson(res, 200, {
+        ...(ctx.userId ? { identity: identityUrl(origin, ctx.userId) } : {}),
+        sobjects: `${base}/sobjects`,
+        query: `${base}/query`,
+        queryAll: `${base}/queryAll`,
+        search: `${base}/search`,
+        parameterizedSearch: `${base}/parameterizedSearch`,
+        limits: `${base}/limits`,
+      });
     }
     const [resource, object, id, extra] = rest;
     if (resource === 'limits' && !object) {
@@ -219,7 +236,11 @@ export function createRestHandler(db: OpenConsoleDb, options: RestOptions = {}):
       return sendJson(res, 200, db.describeGlobal(version));
     }
     let def;
-    try { def = db.objectDef(object); } catch { throw notFound(); }
+    try {
+      def = db.objectDef(object);
+    } catch {
+      throw notFound();
+    }
     if (!id) {
       if (method === 'GET') {
         return sendJson(res, 200, { objectDescribe: db.describeGlobal(version).sobjects.find((s) => s.name === def.name), recentItems: [] });
@@ -253,7 +274,15 @@ export function createRestHandler(db: OpenConsoleDb, options: RestOptions = {}):
    * POST creates, PATCH updates, DELETE ?ids= deletes, POST /<Object> {ids, fields} retrieves.
    * Results are per record; with allOrNone one failure rolls all back.
    */
-  async function composite(req: IncomingMessage, res: ServerResponse, rest: string[], url: URL, method: string, version: string, ctx: { userId?: string }): Promise<void> {
+  async function composite(
+    req: IncomingMessage,
+    res: ServerResponse,
+    rest: string[],
+    url: URL,
+    method: string,
+    version: string,
+    ctx: { userId?: string },
+  ): Promise<void> {
     type Result = { id: string | null; success: boolean; errors: { statusCode: string; message: string; fields: readonly string[] }[] };
     const run = (allOrNone: boolean, items: (() => string)[]): Result[] => {
       const results: Result[] = [];
@@ -274,49 +303,72 @@ export function createRestHandler(db: OpenConsoleDb, options: RestOptions = {}):
     const [object] = rest;
     if (object) {
       if (method !== 'POST') throw sfError('METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are POST`);
-      const body = await readJson(req) as { ids?: unknown; fields?: unknown };
+      const body = (await readJson(req)) as { ids?: unknown; fields?: unknown };
       if (!Array.isArray(body.ids) || !Array.isArray(body.fields)) throw sfError('INVALID_FIELD', 'ids and fields are required');
       const fields = body.fields.map(String);
-      return sendJson(res, 200, body.ids.map((id) => {
-        try { return db.retrieve(object, String(id), fields, version); } catch (e) {
-          if (e instanceof SalesforceError && (e.errorCode === 'NOT_FOUND' || e.errorCode === 'ENTITY_IS_DELETED')) return null;
-          throw e;
-        }
-      }));
+      return sendJson(
+        res,
+        200,
+        body.ids.map((id) => {
+          try {
+            return db.retrieve(object, String(id), fields, version);
+          } catch (e) {
+            if (e instanceof SalesforceError && (e.errorCode === 'NOT_FOUND' || e.errorCode === 'ENTITY_IS_DELETED')) return null;
+            throw e;
+          }
+        }),
+      );
     }
     if (method === 'DELETE') {
       const ids = (url.searchParams.get('ids') ?? '').split(',').filter(Boolean);
       const allOrNone = url.searchParams.get('allOrNone') === 'true';
-      return sendJson(res, 200, run(allOrNone, ids.map((id) => () => {
-        const type = db.objectOfId(id);
-        if (!type) throw sfError('MALFORMED_ID', `malformed id ${id}`);
-        db.delete(type, id);
-        return id;
-      })));
+      return sendJson(
+        res,
+        200,
+        run(
+          allOrNone,
+          ids.map((id) => () => {
+            const type = db.objectOfId(id);
+            if (!type) throw sfError('MALFORMED_ID', `malformed id ${id}`);
+            db.delete(type, id);
+            return id;
+          }),
+        ),
+      );
     }
     if (method !== 'POST' && method !== 'PATCH') throw sfError('METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are POST,PATCH,DELETE`);
-    const body = await readJson(req) as { allOrNone?: unknown; records?: unknown };
+    const body = (await readJson(req)) as { allOrNone?: unknown; records?: unknown };
     if (!Array.isArray(body.records)) throw sfError('JSON_PARSER_ERROR', 'records must be an array');
     const records = body.records as Record<string, unknown>[];
-    return sendJson(res, 200, run(body.allOrNone === true, records.map((record) => () => {
-      const { attributes, ...rest } = record as { attributes?: { type?: unknown } } & Record<string, unknown>;
-      // Field names are case-insensitive (jsforce sends `id`).
-      const idKey = Object.keys(rest).find((k) => k.toLowerCase() === 'id');
-      const Id = idKey === undefined ? undefined : rest[idKey];
-      const fields = Object.fromEntries(Object.entries(rest).filter(([k]) => k !== idKey));
-      const type = typeof attributes?.type === 'string' ? attributes.type : undefined;
-      if (!type) throw sfError('INVALID_TYPE', 'Each record needs attributes.type');
-      if (method === 'POST') return db.create(type, fields, ctx);
-      if (typeof Id !== 'string') throw sfError('MISSING_ARGUMENT', 'Id not specified in an update call', ['Id']);
-      db.update(type, Id, fields, ctx);
-      return Id;
-    })));
+    return sendJson(
+      res,
+      200,
+      run(
+        body.allOrNone === true,
+        records.map((record) => () => {
+          const { attributes, ...rest } = record as { attributes?: { type?: unknown } } & Record<string, unknown>;
+          // Field names are case-insensitive (jsforce sends `id`).
+          const idKey = Object.keys(rest).find((k) => k.toLowerCase() === 'id');
+          const Id = idKey === undefined ? undefined : rest[idKey];
+          const fields = Object.fromEntries(Object.entries(rest).filter(([k]) => k !== idKey));
+          const type = typeof attributes?.type === 'string' ? attributes.type : undefined;
+          if (!type) throw sfError('INVALID_TYPE', 'Each record needs attributes.type');
+          if (method === 'POST') return db.create(type, fields, ctx);
+          if (typeof Id !== 'string') throw sfError('MISSING_ARGUMENT', 'Id not specified in an update call', ['Id']);
+          db.update(type, Id, fields, ctx);
+          return Id;
+        }),
+      ),
+    );
   }
 
   return async function handleRest(req, res) {
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     if (isTelephonyApiPath(url.pathname)) return telephony(req, res);
-    const path = url.pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+    const path = url.pathname
+      .split('/')
+      .filter((p) => p !== '')
+      .map(decodeURIComponent);
     const isServices = path[0] === 'services' && path[1] === 'data';
     const isEmulator = path[0] === 'emulator' && path[1] === 'api';
     if (!isServices && !isEmulator) return false;
@@ -337,7 +389,10 @@ export function parameterizedToSosl(params: URLSearchParams): string {
   if (!q) throw sfError('MALFORMED_SEARCH', "The 'q' parameter is required");
   const scope = (params.get('in') ?? 'ALL').toUpperCase();
   if (!['ALL', 'NAME', 'EMAIL', 'PHONE'].includes(scope)) throw sfError('MALFORMED_SEARCH', `Invalid 'in' value: ${scope}`);
-  const objects = params.getAll('sobject').flatMap((s) => s.split(',')).filter(Boolean);
+  const objects = params
+    .getAll('sobject')
+    .flatMap((s) => s.split(','))
+    .filter(Boolean);
   const defaultFields = params.get('fields');
   const targets = objects.map((o) => {
     if (!/^\w+$/.test(o)) throw sfError('MALFORMED_SEARCH', `Invalid sobject: ${o}`);

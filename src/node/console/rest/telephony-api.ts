@@ -37,20 +37,51 @@ export interface TelephonyApiOptions {
 
 /** The VoiceCall field behind each body parameter, to name the parameter when the record refuses a value. */
 const PARAM_OF_FIELD: Readonly<Record<string, string>> = {
-  CallStartDateTime: 'startTime', CallEndDateTime: 'endTime', CallQueuedDateTime: 'enqueueTime', CallAcceptDateTime: 'acceptTime',
-  FromPhoneNumber: 'from', ToPhoneNumber: 'to', QueueName: 'queue', UserId: 'agent', CallOrigin: 'callOrigin',
-  DisconnectReason: 'disconnectReason', CallCenterId: 'callCenterApiName', ParentVoiceCallId: 'parentVoiceCallId',
-  CallType: 'initiationMethod', RecordingLocation: 'recordingLocation', DurationInSeconds: 'totalRecordingDuration',
+  CallStartDateTime: 'startTime',
+  CallEndDateTime: 'endTime',
+  CallQueuedDateTime: 'enqueueTime',
+  CallAcceptDateTime: 'acceptTime',
+  FromPhoneNumber: 'from',
+  ToPhoneNumber: 'to',
+  QueueName: 'queue',
+  UserId: 'agent',
+  CallOrigin: 'callOrigin',
+  DisconnectReason: 'disconnectReason',
+  CallCenterId: 'callCenterApiName',
+  ParentVoiceCallId: 'parentVoiceCallId',
+  CallType: 'initiationMethod',
+  RecordingLocation: 'recordingLocation',
+  DurationInSeconds: 'totalRecordingDuration',
 };
 const CREATE_PARAMS = ['callCenterApiName', 'vendorCallKey', 'to', 'from', 'initiationMethod', 'startTime', 'participants'] as const;
 const INITIATION_METHODS: readonly VoiceCallType[] = ['Inbound', 'Transfer'];
 const PARTICIPANT_TYPES = ['END_USER', 'HUMAN_AGENT'];
 const UPDATE_PARAMS = new Set([
-  'startTime', 'endTime', 'enqueueTime', 'acceptTime', 'fromNumber', 'totalHoldDuration', 'longestHoldDuration', 'numberOfHolds',
-  'queue', 'agent', 'agentInteractionDuration', 'recordingLocation', 'totalRecordingDuration', 'callAttributes', 'callOrigin',
-  'isActiveCall', 'disconnectReason',
+  'startTime',
+  'endTime',
+  'enqueueTime',
+  'acceptTime',
+  'fromNumber',
+  'totalHoldDuration',
+  'longestHoldDuration',
+  'numberOfHolds',
+  'queue',
+  'agent',
+  'agentInteractionDuration',
+  'recordingLocation',
+  'totalRecordingDuration',
+  'callAttributes',
+  'callOrigin',
+  'isActiveCall',
+  'disconnectReason',
   // Only for a call created after the fact.
-  'callCenterApiName', 'vendorCallKey', 'to', 'from', 'initiationMethod', 'participants', 'parentVoiceCallId',
+  'callCenterApiName',
+  'vendorCallKey',
+  'to',
+  'from',
+  'initiationMethod',
+  'participants',
+  'parentVoiceCallId',
 ]);
 
 const bad = (message: string, code = 'INVALID_INPUT') => new TelephonyApiError(400, code, message);
@@ -71,7 +102,8 @@ function optionalString(body: Body, name: string): string | undefined {
 
 function optionalTime(body: Body, name: string): string | undefined {
   const v = optionalString(body, name);
-  if (v !== undefined && parseDateTime(v) === undefined) throw bad(`${name} must be an ISO 8601 date and time such as 2026-12-07T10:15:30.000Z, got ${JSON.stringify(v)}`);
+  if (v !== undefined && parseDateTime(v) === undefined)
+    throw bad(`${name} must be an ISO 8601 date and time such as 2026-12-07T10:15:30.000Z, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -105,14 +137,15 @@ function attributesOf(body: Body): Record<string, string> | undefined {
 export function createTelephonyApi(db: OpenConsoleDb, options: TelephonyApiOptions): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   const certificateOf = (name: string): string | undefined => {
     const cc = db.callCenters.list().find((c) => c.internalName.toLowerCase() === name.toLowerCase());
-    return cc ? db.callCenters.get(cc.id)?.settings[CERTIFICATE_SETTING] ?? '' : undefined;
+    return cc ? (db.callCenters.get(cc.id)?.settings[CERTIFICATE_SETTING] ?? '') : undefined;
   };
 
   /** The call (by Id or key) of the caller's call center; NOT_FOUND for another call center's, as for none. */
   const callOf = (caller: TelephonyCaller, idOrKey: string) => {
     const call = db.voiceCalls.get(idOrKey);
     const mine = db.callCenters.get(caller.callCenter)?.id;
-    if (!call || call.callCenterId !== mine) throw new TelephonyApiError(404, 'NOT_FOUND', `No VoiceCall with Id or vendorCallKey '${idOrKey}' in call center '${caller.callCenter}'`);
+    if (!call || call.callCenterId !== mine)
+      throw new TelephonyApiError(404, 'NOT_FOUND', `No VoiceCall with Id or vendorCallKey '${idOrKey}' in call center '${caller.callCenter}'`);
     return call;
   };
 
@@ -122,12 +155,17 @@ export function createTelephonyApi(db: OpenConsoleDb, options: TelephonyApiOptio
     if (missing.length) throw bad(`Required field${missing.length > 1 ? 's are' : ' is'} missing: ${missing.join(', ')}`, 'REQUIRED_FIELD_MISSING');
     const callCenter = optionalString(given, 'callCenterApiName')!;
     if (callCenter.toLowerCase() !== caller.callCenter.toLowerCase()) {
-      throw new TelephonyApiError(403, 'INVALID_CALL_CENTER', `callCenterApiName '${callCenter}' is not the call center the JWT was issued for ('${caller.callCenter}')`);
+      throw new TelephonyApiError(
+        403,
+        'INVALID_CALL_CENTER',
+        `callCenterApiName '${callCenter}' is not the call center the JWT was issued for ('${caller.callCenter}')`,
+      );
     }
     const method = optionalString(given, 'initiationMethod')! as VoiceCallType;
     if (!INITIATION_METHODS.includes(method)) throw bad(`initiationMethod must be one of ${INITIATION_METHODS.join(', ')}, got '${method}'`);
     const parent = optionalString(given, 'parentVoiceCallId');
-    if (method === 'Transfer' && !parent) throw bad('parentVoiceCallId is required for a Transfer (the parent call\'s VoiceCall Id or vendorCallKey)', 'REQUIRED_FIELD_MISSING');
+    if (method === 'Transfer' && !parent)
+      throw bad("parentVoiceCallId is required for a Transfer (the parent call's VoiceCall Id or vendorCallKey)", 'REQUIRED_FIELD_MISSING');
     const participants = given.participants;
     if (!Array.isArray(participants) || participants.length === 0) throw bad('participants must be a non-empty array of {participantKey, type}');
     participants.forEach((p: unknown, i) => {
@@ -139,9 +177,15 @@ export function createTelephonyApi(db: OpenConsoleDb, options: TelephonyApiOptio
     const attributes = attributesOf(given);
     const callOrigin = optionalString(given, 'callOrigin');
     return {
-      vendorCallKey: optionalString(given, 'vendorCallKey')!, callCenter: caller.callCenter, callType: method,
-      from: optionalString(given, 'from')!, to: optionalString(given, 'to')!, startTime: optionalTime(given, 'startTime')!,
-      ...(parent ? { parentVoiceCall: parent } : {}), ...(callOrigin ? { callOrigin } : {}), ...(attributes ? { callAttributes: attributes } : {}),
+      vendorCallKey: optionalString(given, 'vendorCallKey')!,
+      callCenter: caller.callCenter,
+      callType: method,
+      from: optionalString(given, 'from')!,
+      to: optionalString(given, 'to')!,
+      startTime: optionalTime(given, 'startTime')!,
+      ...(parent ? { parentVoiceCall: parent } : {}),
+      ...(callOrigin ? { callOrigin } : {}),
+      ...(attributes ? { callAttributes: attributes } : {}),
     };
   }
 
@@ -149,7 +193,9 @@ export function createTelephonyApi(db: OpenConsoleDb, options: TelephonyApiOptio
     const unknown = Object.keys(body).filter((k) => !UPDATE_PARAMS.has(k));
     if (unknown.length) throw bad(`Unknown field${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, 'INVALID_FIELD');
     const changes: { -readonly [K in keyof VoiceCallChanges]: VoiceCallChanges[K] } = {};
-    const set = <K extends keyof VoiceCallChanges>(key: K, value: VoiceCallChanges[K] | undefined) => { if (value !== undefined) changes[key] = value; };
+    const set = <K extends keyof VoiceCallChanges>(key: K, value: VoiceCallChanges[K] | undefined) => {
+      if (value !== undefined) changes[key] = value;
+    };
     set('startTime', optionalTime(body, 'startTime'));
     set('endTime', optionalTime(body, 'endTime'));
     set('queuedTime', optionalTime(body, 'enqueueTime'));
@@ -175,7 +221,7 @@ export function createTelephonyApi(db: OpenConsoleDb, options: TelephonyApiOptio
     const location = optionalString(body, 'recordingLocation');
     const duration = optionalSeconds(body, 'totalRecordingDuration');
     if (location !== undefined && location !== '') set('recording', { location, durationSeconds: duration ?? null });
-    else if (duration !== undefined) throw bad('totalRecordingDuration needs recordingLocation (together they make the call\'s VoiceCallRecording)');
+    else if (duration !== undefined) throw bad("totalRecordingDuration needs recordingLocation (together they make the call's VoiceCallRecording)");
     return changes;
   }
 
@@ -192,13 +238,26 @@ export function createTelephonyApi(db: OpenConsoleDb, options: TelephonyApiOptio
     const method = (req.method ?? 'GET').toUpperCase();
     // path: segments after /telephony/v1
     if (path[0] !== 'voiceCalls' || path.length > 3) throw new TelephonyApiError(404, 'NOT_FOUND', `No such resource: ${TELEPHONY_API_PATH}/${path.join('/')}`);
-    const allowed = path.length === 1 ? 'POST' : path.length === 2 ? 'PATCH' : path[2] === 'messages' ? 'POST' : path[2] === 'omniFlow' || path[2] === 'clearRouting' ? 'PATCH' : undefined;
+    const allowed =
+      path.length === 1
+        ? 'POST'
+        : path.length === 2
+          ? 'PATCH'
+          : path[2] === 'messages'
+            ? 'POST'
+            : path[2] === 'omniFlow' || path[2] === 'clearRouting'
+              ? 'PATCH'
+              : undefined;
     if (!allowed) throw new TelephonyApiError(404, 'NOT_FOUND', `No such resource: ${TELEPHONY_API_PATH}/${path.join('/')}`);
     if (method !== allowed) throw new TelephonyApiError(405, 'METHOD_NOT_ALLOWED', `HTTP method ${method} is not allowed here; allowed is ${allowed}`);
     const caller = await verifyTelephonyToken(req.headers.authorization, { orgId: options.orgId, certificateOf, ...(options.now ? { now: options.now } : {}) });
     const type = (req.headers['content-type'] ?? '').toLowerCase();
     if (!/^application\/json\s*(;|$)/.test(type) && !(path[2] === 'clearRouting' && !hasBody(req))) {
-      throw new TelephonyApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content type '${type || '(none)'}' is not supported by the emulator; send application/json (Salesforce also takes XML)`);
+      throw new TelephonyApiError(
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        `Content type '${type || '(none)'}' is not supported by the emulator; send application/json (Salesforce also takes XML)`,
+      );
     }
     const body = objectBody(await readJsonBody(req));
     const key = path[1];
@@ -226,23 +285,31 @@ export function createTelephonyApi(db: OpenConsoleDb, options: TelephonyApiOptio
       const time = (name: string): number | undefined => {
         const v = body[name];
         if (v === undefined || v === null) return undefined;
-        if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw bad(`${name} must be milliseconds since the epoch (a whole number), got ${JSON.stringify(v)}`);
+        if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+          throw bad(`${name} must be milliseconds since the epoch (a whole number), got ${JSON.stringify(v)}`);
         return v;
       };
       const missing = ['messageId', 'content', 'senderType'].filter((p) => typeof body[p] !== 'string' || body[p] === '');
       if (missing.length) throw bad(`Required field${missing.length > 1 ? 's are' : ' is'} missing: ${missing.join(', ')}`, 'REQUIRED_FIELD_MISSING');
       const [startTime, endTime] = [time('startTime'), time('endTime')];
       db.voiceCalls.addMessage(call.id, {
-        messageId: String(body.messageId), content: String(body.content), senderType: String(body.senderType) as 'END_USER',
-        ...(participantId !== undefined ? { participantId } : {}), ...(startTime !== undefined ? { startTime } : {}), ...(endTime !== undefined ? { endTime } : {}),
+        messageId: String(body.messageId),
+        content: String(body.content),
+        senderType: String(body.senderType) as 'END_USER',
+        ...(participantId !== undefined ? { participantId } : {}),
+        ...(startTime !== undefined ? { startTime } : {}),
+        ...(endTime !== undefined ? { endTime } : {}),
       });
       return sendNoContent(res);
     }
     if (path[2] === 'omniFlow') {
       const flow = optionalString(body, 'flowDevName') ?? optionalString(body, 'flowName');
-      if (!flow) throw bad('Required field is missing: flowDevName (the Omni-Channel flow\'s API name)', 'REQUIRED_FIELD_MISSING');
+      if (!flow) throw bad("Required field is missing: flowDevName (the Omni-Channel flow's API name)", 'REQUIRED_FIELD_MISSING');
       for (const name of ['fallbackQueue', 'dialedNumber']) optionalString(body, name);
-      if (body.flowInputParameters !== undefined && (typeof body.flowInputParameters !== 'object' || body.flowInputParameters === null || Array.isArray(body.flowInputParameters))) {
+      if (
+        body.flowInputParameters !== undefined &&
+        (typeof body.flowInputParameters !== 'object' || body.flowInputParameters === null || Array.isArray(body.flowInputParameters))
+      ) {
         throw bad('flowInputParameters must be an object');
       }
       db.voiceCalls.recordRouting(call.id, 'omniFlow', body);
@@ -255,13 +322,17 @@ export function createTelephonyApi(db: OpenConsoleDb, options: TelephonyApiOptio
   return async function handleTelephony(req, res) {
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     if (!isTelephonyApiPath(url.pathname)) return false;
-    const path = url.pathname.slice(TELEPHONY_API_PATH.length).split('/').filter((p) => p !== '').map((p) => {
-      try {
-        return decodeURIComponent(p);
-      } catch {
-        return p;
-      }
-    });
+    const path = url.pathname
+      .slice(TELEPHONY_API_PATH.length)
+      .split('/')
+      .filter((p) => p !== '')
+      .map((p) => {
+        try {
+          return decodeURIComponent(p);
+        } catch {
+          return p;
+        }
+      });
     try {
       await route(req, res, path);
     } catch (e) {
@@ -269,7 +340,12 @@ export function createTelephonyApi(db: OpenConsoleDb, options: TelephonyApiOptio
       else if (e instanceof SalesforceError) {
         const first = e.errors[0]!;
         const param = first.fields.map((f) => PARAM_OF_FIELD[f] ?? f)[0];
-        sendError(res, first.errorCode === 'NOT_FOUND' ? 404 : 400, first.errorCode, param && !first.message.startsWith(param) ? `${param}: ${first.message}` : first.message);
+        sendError(
+          res,
+          first.errorCode === 'NOT_FOUND' ? 404 : 400,
+          first.errorCode,
+          param && !first.message.startsWith(param) ? `${param}: ${first.message}` : first.message,
+        );
       } else sendError(res, 500, 'UNKNOWN_EXCEPTION', e instanceof Error ? e.message : String(e));
     }
     return true;

@@ -29,7 +29,7 @@ async function refusal(authorization: string | undefined, opts = options): Promi
   assert.fail('expected a refusal');
 }
 
-test('a token signed with the call center\'s certificate key is accepted, with or without aud, 15- or 18-character org id', async () => {
+test("a token signed with the call center's certificate key is accepted, with or without aud, 15- or 18-character org id", async () => {
   const caller = await verifyTelephonyToken(`Bearer ${await token()}`, options);
   assert.equal(caller.callCenter, 'SwitchboardVoice');
   assert.equal(caller.claims.iss, ORG);
@@ -60,11 +60,23 @@ test('refusals: header, algorithm, signature, expiry, issuer, audience, lifetime
     ['expired', `Bearer ${await token({ iat: NOW_S - 600 })}`, 401, 'EXPIRED_AUTH_TOKEN', /expired at 2026-12-07T01:52:00.000Z/],
     ['no exp', `Bearer ${await token({ noExp: true })}`, 401, 'INVALID_AUTH_TOKEN', /exp/],
     ['wrong issuer', `Bearer ${await token({ orgId: '00D000000000001AAA' })}`, 401, 'INVALID_AUTH_TOKEN', /iss claim must be the org id 00D5g000000SwBdEAK/],
-    ['wrong audience', `Bearer ${await token({ aud: 'https://login.salesforce.com' })}`, 401, 'INVALID_AUTH_TOKEN', /aud claim must be https:\/\/scrt.salesforce.com/],
+    [
+      'wrong audience',
+      `Bearer ${await token({ aud: 'https://login.salesforce.com' })}`,
+      401,
+      'INVALID_AUTH_TOKEN',
+      /aud claim must be https:\/\/scrt.salesforce.com/,
+    ],
     ['lives too long', `Bearer ${await token({ lifetime: 4 * 3600 })}`, 401, 'INVALID_AUTH_TOKEN', /lives 14400 s.*at most 3600/],
     ['issued in the future', `Bearer ${await token({ iat: NOW_S + 600 })}`, 401, 'INVALID_AUTH_TOKEN', /iat claim is in the future/],
     ['unknown call center', `Bearer ${await token({ callCenter: 'Nope' })}`, 403, 'INVALID_CALL_CENTER', /No call center with the API name 'Nope'/],
-    ['call center without certificate', `Bearer ${await token({ callCenter: 'NoCert' })}`, 403, 'MISSING_CERTIFICATE', /has no Telephony Integration Certificate/],
+    [
+      'call center without certificate',
+      `Bearer ${await token({ callCenter: 'NoCert' })}`,
+      403,
+      'MISSING_CERTIFICATE',
+      /has no Telephony Integration Certificate/,
+    ],
     ['unreadable certificate', `Bearer ${await token({ callCenter: 'BadCert' })}`, 403, 'INVALID_CERTIFICATE', /unusable/],
   ];
   for (const [what, header, status, code, message] of cases) {

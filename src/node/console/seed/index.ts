@@ -58,7 +58,15 @@ const GENERAL_ITEMS: readonly CallCenterItem[] = [
   ['reqSoftphoneHeight', 'Softphone Height', '560'],
   ['reqSoftphoneWidth', 'Softphone Width', '360'],
   ['reqSalesforceCompatibilityMode', 'Salesforce Compatibility Mode', 'Classic_and_Lightning'],
-].map(([item, label, value], sortOrder) => ({ section: 'reqGeneralInfo', sectionLabel: 'General Information', sectionSortOrder: 0, item: item!, label, value: value!, sortOrder }));
+].map(([item, label, value], sortOrder) => ({
+  section: 'reqGeneralInfo',
+  sectionLabel: 'General Information',
+  sectionSortOrder: 0,
+  item: item!,
+  label,
+  value: value!,
+  sortOrder,
+}));
 
 /** The demo call center's general items; `connectDemoCallCenter` (console-db-data.ts) adds the connector's `switchboard` section for the SIP server it runs with. */
 export const DEMO_CALL_CENTER_ITEMS: readonly CallCenterItem[] = GENERAL_ITEMS;
@@ -67,10 +75,24 @@ export const DEMO_SOFTPHONE_LAYOUT: SoftphoneLayout = {
   Inbound: {
     callRelatedFields: ['ANI', 'DNIS'],
     objects: {
-      Contact: [{ displayName: 'Full Name', apiName: 'Name' }, { displayName: 'Business Phone', apiName: 'Phone' }, { displayName: 'Title', apiName: 'Title' }],
-      Account: [{ displayName: 'Account Name', apiName: 'Name' }, { displayName: 'Account Phone', apiName: 'Phone' }],
-      Lead: [{ displayName: 'Full Name', apiName: 'Name' }, { displayName: 'Company', apiName: 'Company' }, { displayName: 'Phone', apiName: 'Phone' }],
-      Case: [{ displayName: 'Case Number', apiName: 'CaseNumber' }, { displayName: 'Subject', apiName: 'Subject' }],
+      Contact: [
+        { displayName: 'Full Name', apiName: 'Name' },
+        { displayName: 'Business Phone', apiName: 'Phone' },
+        { displayName: 'Title', apiName: 'Title' },
+      ],
+      Account: [
+        { displayName: 'Account Name', apiName: 'Name' },
+        { displayName: 'Account Phone', apiName: 'Phone' },
+      ],
+      Lead: [
+        { displayName: 'Full Name', apiName: 'Name' },
+        { displayName: 'Company', apiName: 'Company' },
+        { displayName: 'Phone', apiName: 'Phone' },
+      ],
+      Case: [
+        { displayName: 'Case Number', apiName: 'CaseNumber' },
+        { displayName: 'Subject', apiName: 'Subject' },
+      ],
     },
     screenPopSettings: {
       screenPopsOpenWithin: 'ExistingWindow',
@@ -84,7 +106,10 @@ export const DEMO_SOFTPHONE_LAYOUT: SoftphoneLayout = {
   Outbound: {
     callRelatedFields: ['DNIS'],
     objects: {
-      Contact: [{ displayName: 'Full Name', apiName: 'Name' }, { displayName: 'Business Phone', apiName: 'Phone' }],
+      Contact: [
+        { displayName: 'Full Name', apiName: 'Name' },
+        { displayName: 'Business Phone', apiName: 'Phone' },
+      ],
       Account: [{ displayName: 'Account Name', apiName: 'Name' }],
       Lead: [{ displayName: 'Full Name', apiName: 'Name' }],
     },
@@ -98,9 +123,18 @@ export const DEMO_SOFTPHONE_LAYOUT: SoftphoneLayout = {
 };
 
 const THIRD_AGENT_FIELDS = {
-  Username: DEMO.thirdAgent.username, FirstName: 'Cara', LastName: 'Cover', Alias: 'ccover', Email: 'cara.cover@switchboard.demo',
-  LocaleSidKey: 'en_US', LanguageLocaleKey: 'en_US', TimeZoneSidKey: 'America/New_York', ProfileName: 'Call Center Agent',
-  Extension: DEMO.thirdAgent.extension, SwitchboardExtension__c: DEMO.thirdAgent.extension, Title: 'Support Agent',
+  Username: DEMO.thirdAgent.username,
+  FirstName: 'Cara',
+  LastName: 'Cover',
+  Alias: 'ccover',
+  Email: 'cara.cover@switchboard.demo',
+  LocaleSidKey: 'en_US',
+  LanguageLocaleKey: 'en_US',
+  TimeZoneSidKey: 'America/New_York',
+  ProfileName: 'Call Center Agent',
+  Extension: DEMO.thirdAgent.extension,
+  SwitchboardExtension__c: DEMO.thirdAgent.extension,
+  Title: 'Support Agent',
 };
 
 /**
@@ -148,10 +182,44 @@ export function seedConsoleDb(db: OpenConsoleDb, options: SeedOptions = {}): See
 
   db.transaction(() => {
     // Users first: the agent owns what follows.
-    const agent = create('User', { Username: DEMO.agent.username, FirstName: 'Ada', LastName: 'Agent', Alias: 'aagent', Email: 'ada.agent@switchboard.demo', LocaleSidKey: 'en_US', LanguageLocaleKey: 'en_US', TimeZoneSidKey: 'America/Los_Angeles', ProfileName: 'Call Center Agent', Extension: '1001', SwitchboardExtension__c: DEMO.agent.extension, Title: 'Support Agent' });
+    const agent = create('User', {
+      Username: DEMO.agent.username,
+      FirstName: 'Ada',
+      LastName: 'Agent',
+      Alias: 'aagent',
+      Email: 'ada.agent@switchboard.demo',
+      LocaleSidKey: 'en_US',
+      LanguageLocaleKey: 'en_US',
+      TimeZoneSidKey: 'America/Los_Angeles',
+      ProfileName: 'Call Center Agent',
+      Extension: '1001',
+      SwitchboardExtension__c: DEMO.agent.extension,
+      Title: 'Support Agent',
+    });
     db.defaultUserId = agent;
-    const second = create('User', { Username: DEMO.secondAgent.username, FirstName: 'Bob', LastName: 'Backup', Alias: 'bbackup', Email: 'bob.backup@switchboard.demo', LocaleSidKey: 'en_GB', LanguageLocaleKey: 'en_US', TimeZoneSidKey: 'Europe/London', ProfileName: 'Call Center Agent', Extension: '1002', SwitchboardExtension__c: DEMO.secondAgent.extension, Title: 'Support Agent' });
-    create('User', { Username: DEMO.admin.username, FirstName: 'Alex', LastName: 'Admin', Alias: 'aadmin', Email: 'alex.admin@switchboard.demo', ProfileName: 'System Administrator', Title: 'Salesforce Administrator' });
+    const second = create('User', {
+      Username: DEMO.secondAgent.username,
+      FirstName: 'Bob',
+      LastName: 'Backup',
+      Alias: 'bbackup',
+      Email: 'bob.backup@switchboard.demo',
+      LocaleSidKey: 'en_GB',
+      LanguageLocaleKey: 'en_US',
+      TimeZoneSidKey: 'Europe/London',
+      ProfileName: 'Call Center Agent',
+      Extension: '1002',
+      SwitchboardExtension__c: DEMO.secondAgent.extension,
+      Title: 'Support Agent',
+    });
+    create('User', {
+      Username: DEMO.admin.username,
+      FirstName: 'Alex',
+      LastName: 'Admin',
+      Alias: 'aadmin',
+      Email: 'alex.admin@switchboard.demo',
+      ProfileName: 'System Administrator',
+      Title: 'Salesforce Administrator',
+    });
     const third = create('User', THIRD_AGENT_FIELDS);
     const owners = [agent, second];
 
@@ -162,14 +230,78 @@ export function seedConsoleDb(db: OpenConsoleDb, options: SeedOptions = {}): See
     db.layouts.create(DEMO.softphoneLayout.name, DEMO_SOFTPHONE_LAYOUT, true);
 
     // Fixtures (order matters: DEMO's Ids).
-    const acme = create('Account', { Name: 'Acme Corporation', Phone: DEMO.account.phone, Industry: 'Manufacturing', Type: 'Customer - Direct', BillingCity: 'San Francisco', BillingCountry: 'United States', Website: 'https://acme.example.com' });
-    const globex = create('Account', { Name: 'Globex Ltd', Phone: DEMO.ukAccount.phone, Industry: 'Energy', Type: 'Prospect', BillingCity: 'London', BillingCountry: 'United Kingdom' });
-    const maria = create('Contact', { FirstName: 'Maria', LastName: 'Lopez', AccountId: acme, Title: 'Head of IT', Phone: DEMO.uniqueContactPhone, Email: 'maria.lopez@acme.example.com', MailingCountry: 'United States' });
-    create('Contact', { FirstName: 'Tom', LastName: 'Baker', AccountId: acme, Title: 'Buyer', Phone: '(415) 555-0100', Email: 'tom.baker@acme.example.com', MailingCountry: 'United States' });
-    create('Contact', { FirstName: 'Sue', LastName: 'Perkins', AccountId: acme, Title: 'Office Manager', Phone: '415.555.0100', MobilePhone: '+1 415 555 0177', MailingCountry: 'United States' });
-    create('Contact', { FirstName: 'Alan', LastName: 'Turing', AccountId: globex, Title: 'Engineer', Phone: DEMO.ukContact.phone, Email: 'alan.turing@globex.example.co.uk', MailingCountry: 'United Kingdom' });
-    create('Lead', { FirstName: 'Katherine', LastName: 'Johnson', Company: 'Initech', Phone: DEMO.lead.phone, Email: 'katherine@initech.example', Country: 'United States', Status: 'Working - Contacted', LeadSource: 'Phone Inquiry' });
-    create('Case', { Subject: DEMO.case.subject, ContactId: maria, AccountId: acme, Origin: 'Phone', Priority: 'High', Status: 'Working', Description: 'Customer gets "invalid password" since this morning.' });
+    const acme = create('Account', {
+      Name: 'Acme Corporation',
+      Phone: DEMO.account.phone,
+      Industry: 'Manufacturing',
+      Type: 'Customer - Direct',
+      BillingCity: 'San Francisco',
+      BillingCountry: 'United States',
+      Website: 'https://acme.example.com',
+    });
+    const globex = create('Account', {
+      Name: 'Globex Ltd',
+      Phone: DEMO.ukAccount.phone,
+      Industry: 'Energy',
+      Type: 'Prospect',
+      BillingCity: 'London',
+      BillingCountry: 'United Kingdom',
+    });
+    const maria = create('Contact', {
+      FirstName: 'Maria',
+      LastName: 'Lopez',
+      AccountId: acme,
+      Title: 'Head of IT',
+      Phone: DEMO.uniqueContactPhone,
+      Email: 'maria.lopez@acme.example.com',
+      MailingCountry: 'United States',
+    });
+    create('Contact', {
+      FirstName: 'Tom',
+      LastName: 'Baker',
+      AccountId: acme,
+      Title: 'Buyer',
+      Phone: '(415) 555-0100',
+      Email: 'tom.baker@acme.example.com',
+      MailingCountry: 'United States',
+    });
+    create('Contact', {
+      FirstName: 'Sue',
+      LastName: 'Perkins',
+      AccountId: acme,
+      Title: 'Office Manager',
+      Phone: '415.555.0100',
+      MobilePhone: '+1 415 555 0177',
+      MailingCountry: 'United States',
+    });
+    create('Contact', {
+      FirstName: 'Alan',
+      LastName: 'Turing',
+      AccountId: globex,
+      Title: 'Engineer',
+      Phone: DEMO.ukContact.phone,
+      Email: 'alan.turing@globex.example.co.uk',
+      MailingCountry: 'United Kingdom',
+    });
+    create('Lead', {
+      FirstName: 'Katherine',
+      LastName: 'Johnson',
+      Company: 'Initech',
+      Phone: DEMO.lead.phone,
+      Email: 'katherine@initech.example',
+      Country: 'United States',
+      Status: 'Working - Contacted',
+      LeadSource: 'Phone Inquiry',
+    });
+    create('Case', {
+      Subject: DEMO.case.subject,
+      ContactId: maria,
+      AccountId: acme,
+      Origin: 'Phone',
+      Priority: 'High',
+      Status: 'Working',
+      Description: 'Customer gets "invalid password" since this morning.',
+    });
 
     const digits = () => String(rng.int(0, 9999)).padStart(4, '0');
     const phoneIn = (c: (typeof COUNTRIES)[number]) => {
@@ -189,9 +321,15 @@ export function seedConsoleDb(db: OpenConsoleDb, options: SeedOptions = {}): See
       const country = rng.pick(COUNTRIES);
       const phone = phoneIn(country);
       const accountId = create('Account', {
-        Name: name, Phone: phone, Industry: rng.pick(['Technology', 'Retail', 'Banking', 'Healthcare', 'Manufacturing', 'Energy', 'Media', 'Transportation']),
-        Type: rng.pick(['Prospect', 'Customer - Direct', 'Customer - Channel']), BillingCity: rng.pick(country.cities), BillingCountry: country.name,
-        NumberOfEmployees: rng.int(5, 20000), AnnualRevenue: rng.int(1, 500) * 100000, OwnerId: rng.pick(owners),
+        Name: name,
+        Phone: phone,
+        Industry: rng.pick(['Technology', 'Retail', 'Banking', 'Healthcare', 'Manufacturing', 'Energy', 'Media', 'Transportation']),
+        Type: rng.pick(['Prospect', 'Customer - Direct', 'Customer - Channel']),
+        BillingCity: rng.pick(country.cities),
+        BillingCountry: country.name,
+        NumberOfEmployees: rng.int(5, 20000),
+        AnnualRevenue: rng.int(1, 500) * 100000,
+        OwnerId: rng.pick(owners),
       });
       accounts.push({ id: accountId, country, phone, name });
     }
@@ -199,7 +337,10 @@ export function seedConsoleDb(db: OpenConsoleDb, options: SeedOptions = {}): See
     const contacts: { id: string; accountId: string }[] = [];
     const personName = () => [rng.pick(FIRST_NAMES), rng.pick(LAST_NAMES)] as const;
     const emailOf = (first: string, last: string, domain: string) =>
-      `${first}.${last}`.toLowerCase().normalize('NFD').replace(/[^a-z.]/g, '') + `@${domain}`;
+      `${first}.${last}`
+        .toLowerCase()
+        .normalize('NFD')
+        .replace(/[^a-z.]/g, '') + `@${domain}`;
     while (counts.Contact! < 250) {
       const account = rng.pick(accounts);
       const [first, last] = personName();
@@ -207,9 +348,16 @@ export function seedConsoleDb(db: OpenConsoleDb, options: SeedOptions = {}): See
       // About one in five uses the company switchboard as business phone.
       const phone = rng.chance(0.2) ? account.phone : phoneIn(account.country);
       const contactId = create('Contact', {
-        FirstName: first, LastName: last, AccountId: account.id, Title: rng.pick(TITLES), Phone: phone,
-        MobilePhone: rng.chance(0.5) ? phoneIn(account.country) : null, Email: emailOf(first, last, domain),
-        MailingCity: rng.pick(account.country.cities), MailingCountry: account.country.name, OwnerId: rng.pick(owners),
+        FirstName: first,
+        LastName: last,
+        AccountId: account.id,
+        Title: rng.pick(TITLES),
+        Phone: phone,
+        MobilePhone: rng.chance(0.5) ? phoneIn(account.country) : null,
+        Email: emailOf(first, last, domain),
+        MailingCity: rng.pick(account.country.cities),
+        MailingCountry: account.country.name,
+        OwnerId: rng.pick(owners),
         LeadSource: rng.pick(['Web', 'Phone Inquiry', 'Partner Referral', 'Other']),
       });
       contacts.push({ id: contactId, accountId: account.id });
@@ -220,29 +368,50 @@ export function seedConsoleDb(db: OpenConsoleDb, options: SeedOptions = {}): See
       const [first, last] = personName();
       const country = rng.pick(COUNTRIES);
       const company = `${rng.pick(COMPANY_HEADS)} ${rng.pick(COMPANY_TAILS)}`;
-      leads.push(create('Lead', {
-        FirstName: first, LastName: last, Company: company, Phone: phoneIn(country), Email: emailOf(first, last, 'leads.example.com'),
-        Country: country.name, City: rng.pick(country.cities), Status: rng.pick(['Open - Not Contacted', 'Working - Contacted', 'Closed - Not Converted']),
-        LeadSource: rng.pick(['Web', 'Phone Inquiry', 'Purchased List']), Rating: rng.pick(['Hot', 'Warm', 'Cold']), OwnerId: rng.pick(owners),
-      }));
+      leads.push(
+        create('Lead', {
+          FirstName: first,
+          LastName: last,
+          Company: company,
+          Phone: phoneIn(country),
+          Email: emailOf(first, last, 'leads.example.com'),
+          Country: country.name,
+          City: rng.pick(country.cities),
+          Status: rng.pick(['Open - Not Contacted', 'Working - Contacted', 'Closed - Not Converted']),
+          LeadSource: rng.pick(['Web', 'Phone Inquiry', 'Purchased List']),
+          Rating: rng.pick(['Hot', 'Warm', 'Cold']),
+          OwnerId: rng.pick(owners),
+        }),
+      );
     }
 
     const cases: string[] = [DEMO.case.id];
     while (counts.Case! < 120) {
       const c = rng.pick(contacts);
-      cases.push(create('Case', {
-        Subject: rng.pick(CASE_SUBJECTS), ContactId: c.id, AccountId: c.accountId, Origin: rng.pick(['Phone', 'Email', 'Web']),
-        Status: rng.pick(['New', 'Working', 'Escalated', 'Closed', 'Closed']), Priority: rng.pick(['High', 'Medium', 'Low']),
-        Type: rng.pick(['Question', 'Problem', 'Feature Request']), OwnerId: rng.pick(owners),
-      }));
+      cases.push(
+        create('Case', {
+          Subject: rng.pick(CASE_SUBJECTS),
+          ContactId: c.id,
+          AccountId: c.accountId,
+          Origin: rng.pick(['Phone', 'Email', 'Web']),
+          Status: rng.pick(['New', 'Working', 'Escalated', 'Closed', 'Closed']),
+          Priority: rng.pick(['High', 'Medium', 'Low']),
+          Type: rng.pick(['Question', 'Problem', 'Feature Request']),
+          OwnerId: rng.pick(owners),
+        }),
+      );
     }
 
     const stages = ['Prospecting', 'Qualification', 'Needs Analysis', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost'];
     while ((counts.Opportunity ?? 0) < 40) {
       const account = rng.pick(accounts);
       create('Opportunity', {
-        Name: `${account.name} - ${rng.pick(['Renewal', 'Expansion', 'New Business', 'Pilot'])}`, AccountId: account.id,
-        StageName: rng.pick(stages), CloseDate: day(rng.int(-60, 120)), Amount: rng.int(5, 400) * 1000, OwnerId: rng.pick(owners),
+        Name: `${account.name} - ${rng.pick(['Renewal', 'Expansion', 'New Business', 'Pilot'])}`,
+        AccountId: account.id,
+        StageName: rng.pick(stages),
+        CloseDate: day(rng.int(-60, 120)),
+        Amount: rng.int(5, 400) * 1000,
+        OwnerId: rng.pick(owners),
       });
     }
 
@@ -254,10 +423,19 @@ export function seedConsoleDb(db: OpenConsoleDb, options: SeedOptions = {}): See
       // A Task about a Lead cannot also be related to a record (WhatId), as in Salesforce.
       const lead = rng.chance(0.1) ? rng.pick(leads) : undefined;
       create('Task', {
-        Subject: `${callType} call`, Status: 'Completed', Priority: 'Normal', Type: 'Call', TaskSubtype: 'Call',
-        CallType: callType, CallDurationInSeconds: rng.int(15, 1800), CallObject: `seed-call-${String(n).padStart(4, '0')}`,
-        CallDisposition: rng.pick(['Resolved', 'FollowUp', 'Voicemail', 'WrongNumber']), ActivityDate: day(-rng.int(1, 90)),
-        WhoId: lead ?? c.id, WhatId: lead ? null : caseId ?? c.accountId, OwnerId: rng.pick(owners),
+        Subject: `${callType} call`,
+        Status: 'Completed',
+        Priority: 'Normal',
+        Type: 'Call',
+        TaskSubtype: 'Call',
+        CallType: callType,
+        CallDurationInSeconds: rng.int(15, 1800),
+        CallObject: `seed-call-${String(n).padStart(4, '0')}`,
+        CallDisposition: rng.pick(['Resolved', 'FollowUp', 'Voicemail', 'WrongNumber']),
+        ActivityDate: day(-rng.int(1, 90)),
+        WhoId: lead ?? c.id,
+        WhatId: lead ? null : (caseId ?? c.accountId),
+        OwnerId: rng.pick(owners),
         Description: rng.chance(0.5) ? 'Logged by the seed.' : null,
       });
     }

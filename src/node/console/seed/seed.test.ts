@@ -15,7 +15,9 @@ const shared = seeded();
 test('seeding is deterministic', () => {
   const other = seeded();
   for (const object of ['Account', 'Contact', 'Lead', 'Case', 'Opportunity', 'Task', 'User']) {
-    const soql = `SELECT Id, Name FROM ${object} ORDER BY Id`.replace('Id, Name FROM Case', 'Id, CaseNumber, Subject FROM Case').replace('Id, Name FROM Task', 'Id, Subject, WhoId, CallDurationInSeconds FROM Task');
+    const soql = `SELECT Id, Name FROM ${object} ORDER BY Id`
+      .replace('Id, Name FROM Case', 'Id, CaseNumber, Subject FROM Case')
+      .replace('Id, Name FROM Task', 'Id, Subject, WhoId, CallDurationInSeconds FROM Task');
     assert.deepEqual(other.query(soql).records, shared.query(soql).records, object);
   }
   assert.equal(seedIfEmpty(other), false);
@@ -42,16 +44,34 @@ test('DEMO fixtures match the database', () => {
   assert.equal(shared.retrieve('User', DEMO.secondAgent.id, ['CallCenterId']).CallCenterId, DEMO.callCenter.id);
   assert.equal(shared.retrieve('User', DEMO.admin.id, ['Name']).Name, DEMO.admin.name);
   const all = ['Contact', 'Account', 'Lead'];
-  assert.deepEqual(shared.searchPhone(DEMO.uniqueContact.e164, all).map((r) => [r.Id, r.Name]), [[DEMO.uniqueContact.id, DEMO.uniqueContact.name]]);
-  assert.deepEqual(shared.searchPhone('4155550134', all).map((r) => r.Id), [DEMO.uniqueContact.id]);
+  assert.deepEqual(
+    shared.searchPhone(DEMO.uniqueContact.e164, all).map((r) => [r.Id, r.Name]),
+    [[DEMO.uniqueContact.id, DEMO.uniqueContact.name]],
+  );
+  assert.deepEqual(
+    shared.searchPhone('4155550134', all).map((r) => r.Id),
+    [DEMO.uniqueContact.id],
+  );
   const sharedHits = shared.searchPhone(DEMO.sharedPhone, all).map((r) => ({ object: r.attributes.type, id: r.Id, name: r.Name }));
   assert.deepEqual(new Set(sharedHits.map((h) => JSON.stringify(h))), new Set(DEMO.sharedBy.map((h) => JSON.stringify(h))));
-  assert.deepEqual(shared.searchPhone(DEMO.ukContact.national, all).map((r) => r.Id), [DEMO.ukContact.id]);
-  assert.deepEqual(shared.searchPhone(DEMO.ukContact.e164, all).map((r) => r.Id), [DEMO.ukContact.id]);
-  assert.deepEqual(shared.searchPhone(DEMO.lead.e164, all).map((r) => r.Id), [DEMO.lead.id]);
+  assert.deepEqual(
+    shared.searchPhone(DEMO.ukContact.national, all).map((r) => r.Id),
+    [DEMO.ukContact.id],
+  );
+  assert.deepEqual(
+    shared.searchPhone(DEMO.ukContact.e164, all).map((r) => r.Id),
+    [DEMO.ukContact.id],
+  );
+  assert.deepEqual(
+    shared.searchPhone(DEMO.lead.e164, all).map((r) => r.Id),
+    [DEMO.lead.id],
+  );
   assert.deepEqual(shared.searchPhone(DEMO.unknownPhone, all), []);
   const c = shared.query(`SELECT Id, Subject, ContactId FROM Case WHERE CaseNumber = '${DEMO.caseNumber}'`).records;
-  assert.deepEqual(c.map((r) => [r.Id, r.Subject, r.ContactId]), [[DEMO.case.id, DEMO.case.subject, DEMO.case.contactId]]);
+  assert.deepEqual(
+    c.map((r) => [r.Id, r.Subject, r.ContactId]),
+    [[DEMO.case.id, DEMO.case.subject, DEMO.case.contactId]],
+  );
   const settings = shared.callCenters.forUser(DEMO.agent.id)!.settings;
   assert.equal(settings['/reqGeneralInfo/reqInternalName'], 'SwitchboardDemo');
   assert.equal(settings['/reqGeneralInfo/reqAdapterUrl'], DEMO.callCenter.adapterUrl);
@@ -67,8 +87,14 @@ test('DEMO fixtures match the database', () => {
 
 test('layouts: validation with paths, per-user assignment', () => {
   const db = seeded();
-  assert.throws(() => db.layouts.create('bad', { Inbound: { objects: { Contact: [{ displayName: 'x', apiName: 'Nope' }] } }, Outbound: {}, Internal: {} }), /layout\.Inbound\.objects\.Contact\[0\]\.apiName: no field Nope/);
-  assert.throws(() => db.layouts.create('bad', { Inbound: { screenPopSettings: { NoMatch: { screenPopType: 'Teleport' } } }, Outbound: {}, Internal: {} }), /NoMatch\.screenPopType/);
+  assert.throws(
+    () => db.layouts.create('bad', { Inbound: { objects: { Contact: [{ displayName: 'x', apiName: 'Nope' }] } }, Outbound: {}, Internal: {} }),
+    /layout\.Inbound\.objects\.Contact\[0\]\.apiName: no field Nope/,
+  );
+  assert.throws(
+    () => db.layouts.create('bad', { Inbound: { screenPopSettings: { NoMatch: { screenPopType: 'Teleport' } } }, Outbound: {}, Internal: {} }),
+    /NoMatch\.screenPopType/,
+  );
   const mine = db.layouts.create('Mine', { Inbound: { objects: { Lead: [{ displayName: 'Name', apiName: 'name' }] } }, Outbound: {}, Internal: {} });
   db.layouts.assign(DEMO.secondAgent.id, mine);
   assert.equal(db.layouts.forUser(DEMO.secondAgent.id)!.id, mine);
@@ -96,8 +122,10 @@ test('a demo org seeded before per-agent extensions gets them, and Cara, without
   // Users cannot be deleted through the API (as in Salesforce): the older seed simply never made Cara.
   db.sql.prepare(`DELETE FROM ${tableOf(findObject('User')!)} WHERE "Id" = ?`).run(DEMO.thirdAgent.id);
   upgradeDemoOrg(db);
-  const ext = (username: string) => db.query(`SELECT SwitchboardExtension__c, CallCenterId FROM User WHERE Username = '${username}'`).records
-    .map((r) => [r.SwitchboardExtension__c, r.CallCenterId]);
+  const ext = (username: string) =>
+    db
+      .query(`SELECT SwitchboardExtension__c, CallCenterId FROM User WHERE Username = '${username}'`)
+      .records.map((r) => [r.SwitchboardExtension__c, r.CallCenterId]);
   assert.deepEqual(ext(DEMO.agent.username), [['1001', DEMO.callCenter.id]]);
   assert.deepEqual(ext(DEMO.secondAgent.username), [['2002', DEMO.callCenter.id]]);
   assert.deepEqual(ext(DEMO.thirdAgent.username), [['1003', DEMO.callCenter.id]]);

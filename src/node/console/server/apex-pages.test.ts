@@ -8,11 +8,17 @@ import { parseMethodParams, ApexRegistry } from './apex-registry.ts';
 import { safeJoin } from './http-util.ts';
 
 it('renders apex:page and apex:includeScript, refuses other components with their line', () => {
-  const ok = renderVisualforce('<apex:page showHeader="false">\n<apex:includeScript value="/support/api/62.0/lightning/opencti_min.js"/>\n<p>hi</p>\n</apex:page>', 'A.page');
+  const ok = renderVisualforce(
+    '<apex:page showHeader="false">\n<apex:includeScript value="/support/api/62.0/lightning/opencti_min.js"/>\n<p>hi</p>\n</apex:page>',
+    'A.page',
+  );
   assert.equal(ok.kind, 'page');
   assert.match((ok as { html: string }).html, /<script src="\/support\/api\/62\.0\/lightning\/opencti_min\.js"><\/script>/);
   const bad = renderVisualforce('<apex:page>\n\n<apex:form></apex:form></apex:page>', 'B.page');
-  assert.deepEqual(bad, { kind: 'error', message: 'B.page:3: the console emulator does not render <apex:form>; use plain HTML (supported: apex:page, apex:includeScript)' });
+  assert.deepEqual(bad, {
+    kind: 'error',
+    message: 'B.page:3: the console emulator does not render <apex:form>; use plain HTML (supported: apex:page, apex:includeScript)',
+  });
   assert.equal(renderVisualforce('<p>no wrapper</p>', 'C.page').kind, 'error');
 });
 

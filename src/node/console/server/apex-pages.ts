@@ -9,9 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { extname, basename, join } from 'node:path';
 
 export type ApexPageResult =
-  | { readonly kind: 'page'; readonly html: string }
-  | { readonly kind: 'missing' }
-  | { readonly kind: 'error'; readonly message: string };
+  { readonly kind: 'page'; readonly html: string } | { readonly kind: 'missing' } | { readonly kind: 'error'; readonly message: string };
 
 export function findApexPage(apexDir: string | undefined, name: string): ApexPageResult {
   if (!apexDir || !/^[A-Za-z][\w]*$/.test(name)) return { kind: 'missing' };
@@ -49,10 +47,17 @@ export function renderVisualforce(text: string, fileName: string): ApexPageResul
       continue;
     }
     if (component === 'includeScript') continue;
-    return { kind: 'error', message: `${fileName}:${lineOf(m.index)}: the console emulator does not render <apex:${component}>; use plain HTML (supported: apex:page, apex:includeScript)` };
+    return {
+      kind: 'error',
+      message: `${fileName}:${lineOf(m.index)}: the console emulator does not render <apex:${component}>; use plain HTML (supported: apex:page, apex:includeScript)`,
+    };
   }
   out += text.slice(last);
   if (!sawPage) return { kind: 'error', message: `${fileName}:1: a Visualforce page must be wrapped in <apex:page>` };
   const body = out.trim();
-  return { kind: 'page', html: /^<!doctype/i.test(body) || /^<html/i.test(body) ? body : `<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head><body>\n${body}\n</body></html>\n` };
+  return {
+    kind: 'page',
+    html:
+      /^<!doctype/i.test(body) || /^<html/i.test(body) ? body : `<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head><body>\n${body}\n</body></html>\n`,
+  };
 }

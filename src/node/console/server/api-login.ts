@@ -105,7 +105,13 @@ function signIn(username: string, password: string, options: ApiLoginOptions): U
 
 const xmlText = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const xmlUnescape = (text: string): string =>
-  text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n))).replace(/&amp;/g, '&');
+  text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
+    .replace(/&amp;/g, '&');
 
 /** The text of the first `<name>` element, whatever its namespace prefix. */
 function element(xml: string, name: string): string | undefined {
@@ -124,7 +130,8 @@ async function soapLogin(req: IncomingMessage, res: ServerResponse, version: str
   const origin = options.origin();
   const fields = options.data.record(user.Id)?.fields ?? {};
   const text = (v: unknown): string => xmlText(v === null || v === undefined ? '' : String(v));
-  const xml = '<?xml version="1.0" encoding="UTF-8"?>' +
+  const xml =
+    '<?xml version="1.0" encoding="UTF-8"?>' +
     '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="urn:partner.soap.sforce.com" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
     '<soapenv:Body><loginResponse><result>' +
     `<metadataServerUrl>${origin}/services/Soap/m/${version}/${ORG_ID}</metadataServerUrl>` +
@@ -143,7 +150,8 @@ async function soapLogin(req: IncomingMessage, res: ServerResponse, version: str
 }
 
 function soapFault(res: ServerResponse, code: string, message: string, faultType: string): void {
-  const xml = '<?xml version="1.0" encoding="UTF-8"?>' +
+  const xml =
+    '<?xml version="1.0" encoding="UTF-8"?>' +
     '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sf="urn:fault.partner.soap.sforce.com" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
     `<soapenv:Body><soapenv:Fault><faultcode>sf:${code}</faultcode><faultstring>${code}: ${xmlText(message)}</faultstring>` +
     `<detail><sf:${faultType} xsi:type="sf:${faultType}"><sf:exceptionCode>${code}</sf:exceptionCode><sf:exceptionMessage>${xmlText(message)}</sf:exceptionMessage></sf:${faultType}></detail>` +
@@ -164,7 +172,10 @@ async function oauthToken(req: IncomingMessage, res: ServerResponse, options: Ap
     return sendToken(res, outcome.user, options, form.get('client_secret'), web);
   }
   if (grant !== 'password') {
-    return sendJson(res, 400, { error: 'unsupported_grant_type', error_description: grant ? `grant type not supported: ${grant}` : 'grant type not supported' });
+    return sendJson(res, 400, {
+      error: 'unsupported_grant_type',
+      error_description: grant ? `grant type not supported: ${grant}` : 'grant type not supported',
+    });
   }
   if (!form.get('client_id')) return sendJson(res, 400, { error: 'invalid_client_id', error_description: 'client identifier invalid' });
   const user = signIn(form.get('username') ?? '', form.get('password') ?? '', options);
@@ -191,7 +202,11 @@ function sendToken(res: ServerResponse, user: UserView, options: ApiLoginOptions
     ...(web?.newRefreshToken && web.grant ? { refresh_token: web.grant.token } : {}),
     // Salesforce's signature: HMAC-SHA256 of id + issued_at keyed with the client secret, so that
     // a client can check the response came from the org it holds a secret for.
-    signature: clientSecret ? createHmac('sha256', clientSecret).update(id + issuedAt).digest('base64') : '',
+    signature: clientSecret
+      ? createHmac('sha256', clientSecret)
+          .update(id + issuedAt)
+          .digest('base64')
+      : '',
     ...(web ? { scope: web.scopes.join(' ') } : {}),
     instance_url: origin,
     id,
@@ -234,7 +249,7 @@ function jwtBearer(res: ServerResponse, assertion: string, options: ApiLoginOpti
   if (typeof exp !== 'number' || exp * 1000 <= (options.now ?? Date.now)()) return refuse('invalid_grant', 'expired authorization code');
   const username = typeof claims['sub'] === 'string' ? claims['sub'] : '';
   const user = byUsername(username, options);
-  if (!user) return refuse('invalid_grant', 'user hasn\'t approved this consumer');
+  if (!user) return refuse('invalid_grant', "user hasn't approved this consumer");
   sendToken(res, user, options, null);
 }
 

@@ -53,7 +53,9 @@ export function registerBuiltinApex(apex: ApexRegistry, data: ConsoleData, optio
       throw new Error(`User ${user.Username} has no extension: an administrator sets the user's Switchboard Extension (User.SwitchboardExtension__c).`);
     }
     if (!sipSecret) {
-      throw new Error('The SIP secret is not configured: an administrator sets Secret__c on the SwitchboardPhoneSecret__mdt record Default (console emulator: --sip-secret or the sipSecret option).');
+      throw new Error(
+        'The SIP secret is not configured: an administrator sets Secret__c on the SwitchboardPhoneSecret__mdt record Default (console emulator: --sip-secret or the sipSecret option).',
+      );
     }
     return JSON.stringify(mintEphemeral(sipSecret, extension, ttl, now()));
   };

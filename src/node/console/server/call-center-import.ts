@@ -35,19 +35,44 @@ export interface ImportVerdict {
  * or our own policy, not reasons Setup refuses a file. Their severity is the linter's everywhere.
  */
 export const SETUP_ACCEPTS: ReadonlySet<string> = new Set([
-  'compatibility-mode-classic', 'compatibility-mode-missing', 'adapter-url-not-https', 'use-api',
-  'softphone-height-range', 'softphone-width-range', 'switchboard-item-missing', 'switchboard-item-invalid',
+  'compatibility-mode-classic',
+  'compatibility-mode-missing',
+  'adapter-url-not-https',
+  'use-api',
+  'softphone-height-range',
+  'softphone-width-range',
+  'switchboard-item-missing',
+  'switchboard-item-invalid',
   'secret-in-file',
 ]);
 
 export async function validateCallCenterText(text: string, fileName: string): Promise<ImportVerdict> {
   if (text.trim() === '') {
-    return { fileName, warnings: [], connectorErrors: [], errors: [{ line: 1, column: 1, severity: 'error', rule: 'empty-file', message: 'The file is empty.', fix: 'Choose a Call Center definition file (<callCenter>…</callCenter>).' }] };
+    return {
+      fileName,
+      warnings: [],
+      connectorErrors: [],
+      errors: [
+        {
+          line: 1,
+          column: 1,
+          severity: 'error',
+          rule: 'empty-file',
+          message: 'The file is empty.',
+          fix: 'Choose a Call Center definition file (<callCenter>…</callCenter>).',
+        },
+      ],
+    };
   }
   // Another vendor's file gets no Switchboard advice, as with `callcenter lint` (auto profile).
   const result = lintCallCenter(text, fileName, { profile: 'auto' });
   const problems: ImportProblem[] = result.problems.map((p) => ({
-    line: p.line, column: p.column, severity: p.severity, rule: p.rule, message: p.message, fix: p.fix,
+    line: p.line,
+    column: p.column,
+    severity: p.severity,
+    rule: p.rule,
+    message: p.message,
+    fix: p.fix,
   }));
   return {
     fileName,

@@ -39,9 +39,13 @@ after(async () => {
 
 /** As the page forwards it: Lightning's `value` and Classic's parsed saveParams both arrive as `object`. */
 async function saveLog(value: Record<string, unknown>): Promise<OpenCtiReply> {
-  const r = await fetch(`${base}${CONSOLE_API}opencti/saveLog`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args: { object: value } }) });
+  const r = await fetch(`${base}${CONSOLE_API}opencti/saveLog`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ args: { object: value } }),
+  });
   assert.equal(r.status, 200, 'Open CTI answers every call, success or not');
-  return await r.json() as OpenCtiReply;
+  return (await r.json()) as OpenCtiReply;
 }
 
 const taskCount = (): number => data.list('Task', 100_000).length;
@@ -72,11 +76,19 @@ it('saveLog refuses a Task whose Name is a Lead beside a Related To record, on c
 
 async function get<T>(path: string): Promise<{ status: number; body: T }> {
   const r = await fetch(`${base}${CONSOLE_API}${path}`);
-  return { status: r.status, body: await r.json() as T };
+  return { status: r.status, body: (await r.json()) as T };
 }
 
-interface Page { activities: { Id: string }[]; activityCount: number; names: Record<string, unknown>; related: { relationship: string; count: number; records: unknown[] }[] }
-interface RelatedPage { list: { label: string; count: number; records: { Id: string }[] }; parent: { Id: string } }
+interface Page {
+  activities: { Id: string }[];
+  activityCount: number;
+  names: Record<string, unknown>;
+  related: { relationship: string; count: number; records: unknown[] }[];
+}
+interface RelatedPage {
+  list: { label: string; count: number; records: { Id: string }[] };
+  parent: { Id: string };
+}
 
 it('a record page carries its latest 10 activities, newest first, the total, and names only for those', async () => {
   const contact = data.create('Contact', { LastName: 'Called Often' }, agent.Id);
@@ -86,19 +98,31 @@ it('a record page carries its latest 10 activities, newest first, the total, and
   const { status, body } = await get<Page>(`records/${contact}`);
   assert.equal(status, 200);
   assert.equal(body.activityCount, 13);
-  assert.deepEqual(body.activities.map((t) => t.Id), [...tasks].reverse().slice(0, 10));
-  assert.deepEqual(accounts.map((a) => a in body.names), [false, false, false, ...Array<boolean>(10).fill(true)]);
+  assert.deepEqual(
+    body.activities.map((t) => t.Id),
+    [...tasks].reverse().slice(0, 10),
+  );
+  assert.deepEqual(
+    accounts.map((a) => a in body.names),
+    [false, false, false, ...Array<boolean>(10).fill(true)],
+  );
 
   // View All: the rest a page at a time.
   const rest = await get<RelatedPage>(`records/${contact}/related/ActivityHistories?offset=10`);
   assert.equal(rest.status, 200);
   assert.deepEqual([rest.body.list.label, rest.body.list.count, rest.body.parent.Id], ['Activity History', 13, contact]);
-  assert.deepEqual(rest.body.list.records.map((t) => t.Id), [...tasks].reverse().slice(10));
+  assert.deepEqual(
+    rest.body.list.records.map((t) => t.Id),
+    [...tasks].reverse().slice(10),
+  );
   const whole = await get<RelatedPage>(`records/${contact}/related/ActivityHistories`);
-  assert.deepEqual(whole.body.list.records.map((t) => t.Id), [...tasks].reverse());
+  assert.deepEqual(
+    whole.body.list.records.map((t) => t.Id),
+    [...tasks].reverse(),
+  );
 });
 
-it('a related list\'s View All lists all its records; unknown lists and pages out of range are refused', async () => {
+it("a related list's View All lists all its records; unknown lists and pages out of range are refused", async () => {
   const account = data.create('Account', { Name: 'Many Contacts' }, agent.Id);
   const contacts = Array.from({ length: 8 }, (_, i) => data.create('Contact', { LastName: `Kid ${i + 1}`, AccountId: account }, agent.Id));
   const page = await get<Page>(`records/${account}`);

@@ -37,8 +37,11 @@ export interface OpenCtiReply {
 }
 
 const ok = (returnValue: unknown = null): OpenCtiReply => ({ success: true, returnValue, errors: null });
-const fail = (code: string, description: string, details?: unknown): OpenCtiReply =>
-  ({ success: false, returnValue: null, errors: [{ code, description, ...(details === undefined ? {} : { details }) }] });
+const fail = (code: string, description: string, details?: unknown): OpenCtiReply => ({
+  success: false,
+  returnValue: null,
+  errors: [{ code, description, ...(details === undefined ? {} : { details }) }],
+});
 
 export interface ConsoleApiOptions {
   readonly data: ConsoleData;
@@ -62,7 +65,7 @@ export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMess
   // A page opened with ?user= names its user on every call (two users' consoles can share one
   // browser, and so one cookie); otherwise the session's user, else the demo agent.
   const userOf = (req: IncomingMessage, url: URL, body?: Record<string, unknown>): UserView => {
-    const wanted = typeof body?.userId === 'string' ? body.userId : url.searchParams.get('user') ?? options.sessionUserId?.(req);
+    const wanted = typeof body?.userId === 'string' ? body.userId : (url.searchParams.get('user') ?? options.sessionUserId?.(req));
     if (!wanted) return data.defaultUser();
     const user = data.user(wanted);
     if (!user) throw new HttpError(404, `no user '${wanted}' (use an Id or a Username)`);
@@ -77,7 +80,10 @@ export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMess
       callCenter: callCenter ?? null,
       settings: callCenter ? data.callCenterSettings(callCenter.Id) : null,
       layout: data.softphoneLayout(user.Id),
-      objects: data.objects().filter((o) => !['CallCenter', 'SoftphoneLayout', 'User'].includes(o.name)).map((o) => ({ name: o.name, label: o.label, labelPlural: o.labelPlural, keyPrefix: o.keyPrefix })),
+      objects: data
+        .objects()
+        .filter((o) => !['CallCenter', 'SoftphoneLayout', 'User'].includes(o.name))
+        .map((o) => ({ name: o.name, label: o.label, labelPlural: o.labelPlural, keyPrefix: o.keyPrefix })),
       origins: options.describeOrigins(),
     };
   }
@@ -125,8 +131,13 @@ export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMess
     const refs = (object?.fields ?? []).filter((f) => f.type === 'reference').map((f) => record.fields[f.name]);
     const ids = [...refs, ...activities.flatMap((t) => [t.fields.WhoId, t.fields.WhatId])].filter((v): v is string => typeof v === 'string' && v !== '');
     return {
-      record, object, activities, activityCount: data.activityCount(record.Id),
-      names: data.lookupNames(ids), related: data.relatedLists(record), activityObject: data.object('Task'),
+      record,
+      object,
+      activities,
+      activityCount: data.activityCount(record.Id),
+      names: data.lookupNames(ids),
+      related: data.relatedLists(record),
+      activityObject: data.object('Task'),
     };
   }
 
@@ -138,7 +149,14 @@ export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMess
     const parent = { Id: record.Id, object: record.object, name: record.name, label: data.object(record.object)?.label ?? record.object };
     if (relationship.toLowerCase() === ACTIVITY_HISTORY.toLowerCase()) {
       const field = record.object === 'Contact' || record.object === 'Lead' ? 'WhoId' : 'WhatId';
-      const list = { object: 'Task', label: 'Activity History', field, relationship: ACTIVITY_HISTORY, count: data.activityCount(record.Id), records: data.activities(record.Id, page) };
+      const list = {
+        object: 'Task',
+        label: 'Activity History',
+        field,
+        relationship: ACTIVITY_HISTORY,
+        count: data.activityCount(record.Id),
+        records: data.activities(record.Id, page),
+      };
       return { parent, list, object: data.object('Task'), offset: page.offset };
     }
     const list = data.relatedList(record, relationship, page);
@@ -209,7 +227,9 @@ export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMess
         for (const e of entries as Record<string, unknown>[]) {
           if (typeof e.method !== 'string') throw new HttpError(400, 'log entry needs a method');
           log.add({
-            method: e.method, args: e.args ?? null, at: typeof e.at === 'number' ? e.at : Date.now(),
+            method: e.method,
+            args: e.args ?? null,
+            at: typeof e.at === 'number' ? e.at : Date.now(),
             surface: e.surface === 'classic' || e.surface === 'voice' ? e.surface : 'lightning',
             ...(typeof e.userId === 'string' ? { userId: e.userId } : {}),
             ...(typeof e.success === 'boolean' ? { success: e.success } : {}),
@@ -281,7 +301,8 @@ export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMess
     }
     if (rest === 'setup/switchboard' && method === 'PUT') {
       const body = await readJson(req);
-      if (typeof body.callCenterId !== 'string' || !data.callCenter(body.callCenterId)) throw new HttpError(404, `no call center '${String(body.callCenterId)}'`);
+      if (typeof body.callCenterId !== 'string' || !data.callCenter(body.callCenterId))
+        throw new HttpError(404, `no call center '${String(body.callCenterId)}'`);
       const values = body.values;
       if (typeof values !== 'object' || values === null || Array.isArray(values) || Object.values(values).some((v) => typeof v !== 'string')) {
         throw new HttpError(400, 'values must be an object of item name → string value');
@@ -326,7 +347,8 @@ export function createConsoleApi(options: ConsoleApiOptions): (req: IncomingMess
         if (!def) return `${type}.objects: unknown object '${name}'`;
         if (!Array.isArray(fields)) return `${type}.objects.${name} must be a list of fields`;
         for (const f of fields as { apiName?: unknown }[]) {
-          if (typeof f?.apiName !== 'string' || !def.fields.some((x) => x.name === f.apiName)) return `${type}.objects.${name}: unknown field '${String(f?.apiName)}'`;
+          if (typeof f?.apiName !== 'string' || !def.fields.some((x) => x.name === f.apiName))
+            return `${type}.objects.${name}: unknown field '${String(f?.apiName)}'`;
         }
       }
       const pops = (section.screenPopSettings ?? {}) as Record<string, { screenPopType?: unknown } | undefined>;

@@ -48,20 +48,30 @@ export interface UserView {
 }
 
 /** A lookup's parent as a record page links it: its object and name. */
-export interface LookupName { readonly object: string; readonly name: string }
+export interface LookupName {
+  readonly object: string;
+  readonly name: string;
+}
 /**
  * A related list of a record page: the child object, its records (the first few, or one page of a
  * View All) and how many there are. `relationship` is the child relationship's name, the segment of
  * Lightning's View All URL (`/lightning/r/Account/001…/related/Contacts/view`).
  */
 export interface RelatedList {
-  readonly object: string; readonly label: string; readonly field: string; readonly relationship: string;
-  readonly count: number; readonly records: readonly RecordView[];
+  readonly object: string;
+  readonly label: string;
+  readonly field: string;
+  readonly relationship: string;
+  readonly count: number;
+  readonly records: readonly RecordView[];
 }
 /** The Activity History related list's relationship name, as in its View All URL (the server's and the page's). */
 export const ACTIVITY_HISTORY = 'ActivityHistories';
 /** Which slice of a list to read: at most `limit` records after the first `offset`. */
-export interface ListPage { readonly limit: number; readonly offset?: number }
+export interface ListPage {
+  readonly limit: number;
+  readonly offset?: number;
+}
 
 export interface CallCenterView {
   readonly Id: string;
@@ -71,7 +81,10 @@ export interface CallCenterView {
 }
 
 export type ScreenPopType = 'PopToEntity' | 'PopToVisualforce' | 'PopToSearch' | 'PopToFlow' | 'DoNotPop';
-export interface ScreenPopSetting { readonly screenPopType: ScreenPopType; readonly screenPopData?: string }
+export interface ScreenPopSetting {
+  readonly screenPopType: ScreenPopType;
+  readonly screenPopData?: string;
+}
 export interface CallTypeLayout {
   readonly callRelatedFields: readonly string[];
   readonly objects: Readonly<Record<string, readonly { readonly apiName: string; readonly displayName: string }[]>>;

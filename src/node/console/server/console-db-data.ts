@@ -6,8 +6,15 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  openConsoleDb, OBJECTS, findObject, looksLikePhone, isSalesforceError,
-  type OpenConsoleDb, type ObjectDef, type SObjectRecord, type CallCenterItem,
+  openConsoleDb,
+  OBJECTS,
+  findObject,
+  looksLikePhone,
+  isSalesforceError,
+  type OpenConsoleDb,
+  type ObjectDef,
+  type SObjectRecord,
+  type CallCenterItem,
 } from '../db/index.ts';
 import { demoConnectorItems } from '../../demo/demo-phone-system.ts';
 import { SWITCHBOARD_ITEMS } from '../../../core/index.ts';
@@ -15,14 +22,25 @@ import { seedIfEmpty, upgradeDemoOrg, DEMO_SOFTPHONE_LAYOUT } from '../seed/inde
 import { createRestHandler } from '../rest/index.ts';
 import { lintCallCenter } from '../../callcenter/lint.ts';
 import {
-  DataError, type CallCenterView, type ConsoleData, type ObjectInfo, type RecordView,
-  type SoftphoneLayoutDef, type UserView, type ValidationRuleView, type Value, type LookupName, type RelatedList, type ListPage,
+  DataError,
+  type CallCenterView,
+  type ConsoleData,
+  type ObjectInfo,
+  type RecordView,
+  type SoftphoneLayoutDef,
+  type UserView,
+  type ValidationRuleView,
+  type Value,
+  type LookupName,
+  type RelatedList,
+  type ListPage,
 } from './console-data.ts';
 
 /** Which child records a record page lists, by parent object (as the standard page layouts do), with Salesforce's child relationship names. */
 const RELATED: Readonly<Record<string, readonly { object: string; field: string; relationship: string }[]>> = {
   Account: [
-    { object: 'Contact', field: 'AccountId', relationship: 'Contacts' }, { object: 'Case', field: 'AccountId', relationship: 'Cases' },
+    { object: 'Contact', field: 'AccountId', relationship: 'Contacts' },
+    { object: 'Case', field: 'AccountId', relationship: 'Cases' },
     { object: 'Opportunity', field: 'AccountId', relationship: 'Opportunities' },
   ],
   Contact: [{ object: 'Case', field: 'ContactId', relationship: 'Cases' }],
@@ -59,9 +77,16 @@ const quote = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, 
 
 function info(o: ObjectDef): ObjectInfo {
   return {
-    name: o.name, label: o.label, labelPlural: o.labelPlural, keyPrefix: o.keyPrefix,
+    name: o.name,
+    label: o.label,
+    labelPlural: o.labelPlural,
+    keyPrefix: o.keyPrefix,
     fields: o.fields.map((f) => ({
-      name: f.name, label: f.label, type: f.type, required: Boolean(f.required), createable: f.createable,
+      name: f.name,
+      label: f.label,
+      type: f.type,
+      required: Boolean(f.required),
+      createable: f.createable,
       ...(f.picklistValues ? { picklistValues: f.picklistValues } : {}),
     })),
   };
@@ -106,7 +131,8 @@ export class ConsoleDbData implements ConsoleData {
 
   search(term: string, objects?: readonly string[]): readonly RecordView[] {
     const targets = (objects ?? OBJECTS.filter((o) => o.searchable && !['User', 'Task'].includes(o.name)).map((o) => o.name))
-      .map((n) => findObject(n)).filter((o): o is ObjectDef => Boolean(o))
+      .map((n) => findObject(n))
+      .filter((o): o is ObjectDef => Boolean(o))
       .map((o) => ({ object: o.name, fields: o.fields.filter((f) => f.name !== 'Id').map((f) => f.name) }));
     const out = new Map<string, RecordView>();
     if (looksLikePhone(term)) for (const r of this.db.searchPhone(term, targets)) out.set(String(r.Id), this.view(r));
@@ -175,13 +201,21 @@ export class ConsoleDbData implements ConsoleData {
     const o = findObject(object)!;
     const where = `WHERE ${field} = ${quote(record.Id)}`;
     const count = this.db.query(`SELECT COUNT() FROM ${o.name} ${where}`).totalSize;
-    return { object: o.name, label: o.labelPlural, field, relationship, count, records: this.soql(o, `${where} ORDER BY CreatedDate DESC, Id DESC${pageClause(page)}`) };
+    return {
+      object: o.name,
+      label: o.labelPlural,
+      field,
+      relationship,
+      count,
+      records: this.soql(o, `${where} ORDER BY CreatedDate DESC, Id DESC${pageClause(page)}`),
+    };
   }
 
   findByCallObject(objectApiName: string, callObject: string, ownerId: string): RecordView | undefined {
     const o = findObject(objectApiName);
     if (!o) throw new DataError([{ errorCode: 'NOT_FOUND', message: `sObject type '${objectApiName}' is not supported.`, fields: [] }]);
-    if (!o.fields.some((f) => f.name === 'CallObject')) throw new DataError([{ errorCode: 'INVALID_FIELD', message: `No such column 'CallObject' on entity '${o.name}'.`, fields: ['CallObject'] }]);
+    if (!o.fields.some((f) => f.name === 'CallObject'))
+      throw new DataError([{ errorCode: 'INVALID_FIELD', message: `No such column 'CallObject' on entity '${o.name}'.`, fields: ['CallObject'] }]);
     const owner = o.fields.some((f) => f.name === 'OwnerId') ? ` AND OwnerId = ${quote(ownerId)}` : '';
     return this.soql(o, `WHERE CallObject = ${quote(callObject)}${owner} ORDER BY CreatedDate DESC, Id DESC LIMIT 1`)[0];
   }
@@ -197,7 +231,11 @@ export class ConsoleDbData implements ConsoleData {
   private userView(r: RecordView): UserView {
     const extension = r.fields.SwitchboardExtension__c;
     return {
-      Id: r.Id, Name: r.name, Username: String(r.fields.Username ?? ''), Alias: String(r.fields.Alias ?? ''), CallCenterId: (r.fields.CallCenterId as string | null) ?? null,
+      Id: r.Id,
+      Name: r.name,
+      Username: String(r.fields.Username ?? ''),
+      Alias: String(r.fields.Alias ?? ''),
+      CallCenterId: (r.fields.CallCenterId as string | null) ?? null,
       SwitchboardExtension__c: typeof extension === 'string' && extension !== '' ? extension : null,
       ...(typeof r.fields.LocaleSidKey === 'string' ? { LocaleSidKey: r.fields.LocaleSidKey } : {}),
       ...(typeof r.fields.TimeZoneSidKey === 'string' ? { TimeZoneSidKey: r.fields.TimeZoneSidKey } : {}),
@@ -205,7 +243,9 @@ export class ConsoleDbData implements ConsoleData {
   }
 
   users(): readonly UserView[] {
-    return this.list('User', 2000).map((u) => this.userView(u)).sort((a, b) => a.Name.localeCompare(b.Name));
+    return this.list('User', 2000)
+      .map((u) => this.userView(u))
+      .sort((a, b) => a.Name.localeCompare(b.Name));
   }
 
   user(idOrUsername: string): UserView | undefined {
@@ -241,7 +281,8 @@ export class ConsoleDbData implements ConsoleData {
     if (!cc) throw new DataError([{ errorCode: 'INVALID_CROSS_REFERENCE_KEY', message: `No call center ${callCenterId}.`, fields: [] }]);
     const known = cc.items.find((i) => i.section === section && i.item === item);
     const spec = section === 'switchboard' ? SWITCHBOARD_ITEMS.find((s) => s.name === item) : undefined;
-    if (!known && !spec) throw new DataError([{ errorCode: 'INVALID_FIELD', message: `Call center ${cc.internalName} has no item ${section}/${item}.`, fields: [item] }]);
+    if (!known && !spec)
+      throw new DataError([{ errorCode: 'INVALID_FIELD', message: `Call center ${cc.internalName} has no item ${section}/${item}.`, fields: [item] }]);
     const sortOrder = Math.max(0, ...cc.items.filter((i) => i.section === section).map((i) => i.sortOrder)) + 1;
     const items: CallCenterItem[] = known
       ? cc.items.map((i) => (i === known ? { ...i, value } : i))
@@ -255,11 +296,21 @@ export class ConsoleDbData implements ConsoleData {
 
   importCallCenter(xml: string): CallCenterView {
     const parsed = lintCallCenter(xml, 'import.xml').callCenter;
-    if (!parsed?.internalName) throw new DataError([{ errorCode: 'REQUIRED_FIELD_MISSING', message: 'The Call Center definition has no reqInternalName.', fields: ['reqInternalName'] }]);
-    const items: CallCenterItem[] = parsed.sections.flatMap((s) => s.items.map((it) => ({
-      section: s.name, sectionSortOrder: s.sortOrder, ...(s.label !== undefined ? { sectionLabel: s.label } : {}),
-      item: it.name, value: it.value, sortOrder: it.sortOrder, ...(it.label !== undefined ? { label: it.label } : {}),
-    })));
+    if (!parsed?.internalName)
+      throw new DataError([
+        { errorCode: 'REQUIRED_FIELD_MISSING', message: 'The Call Center definition has no reqInternalName.', fields: ['reqInternalName'] },
+      ]);
+    const items: CallCenterItem[] = parsed.sections.flatMap((s) =>
+      s.items.map((it) => ({
+        section: s.name,
+        sectionSortOrder: s.sortOrder,
+        ...(s.label !== undefined ? { sectionLabel: s.label } : {}),
+        item: it.name,
+        value: it.value,
+        sortOrder: it.sortOrder,
+        ...(it.label !== undefined ? { label: it.label } : {}),
+      })),
+    );
     const { id } = sf(() => this.db.callCenters.import({ xml, items }));
     return this.callCenter(id)!;
   }
@@ -298,7 +349,11 @@ export class ConsoleDbData implements ConsoleData {
     const items: CallCenterItem[] = [
       ...others,
       ...Object.entries(connector).map(([item, value], sortOrder) => ({
-        ...section, item, value, sortOrder, label: SWITCHBOARD_ITEMS.find((s) => s.name === item)?.label ?? item,
+        ...section,
+        item,
+        value,
+        sortOrder,
+        label: SWITCHBOARD_ITEMS.find((s) => s.name === item)?.label ?? item,
       })),
     ];
     this.db.callCenters.import({ items });
@@ -308,7 +363,11 @@ export class ConsoleDbData implements ConsoleData {
 /** The section fields an added item shares with its section's other items. */
 function sectionOf(items: readonly CallCenterItem[], section: string): Pick<CallCenterItem, 'section' | 'sectionLabel' | 'sectionSortOrder'> {
   const other = items.find((i) => i.section === section);
-  return { section, ...(other?.sectionLabel !== undefined ? { sectionLabel: other.sectionLabel } : {}), ...(other?.sectionSortOrder !== undefined ? { sectionSortOrder: other.sectionSortOrder } : {}) };
+  return {
+    section,
+    ...(other?.sectionLabel !== undefined ? { sectionLabel: other.sectionLabel } : {}),
+    ...(other?.sectionSortOrder !== undefined ? { sectionSortOrder: other.sectionSortOrder } : {}),
+  };
 }
 
 export interface OpenOptions {
@@ -328,7 +387,13 @@ export function openConsoleData(options: OpenOptions): OpenedConsoleData {
     const seeded = seedIfEmpty(db);
     if (!seeded) upgradeDemoOrg(db);
     const data = new ConsoleDbData(db);
-    if (seeded || options.sipServer) data.connectDemoCallCenter('SwitchboardDemo', options.sipServer ?? 'ws://127.0.0.1:5066', options.sipDomain ?? 'localhost', options.ephemeralCredentials ?? false);
+    if (seeded || options.sipServer)
+      data.connectDemoCallCenter(
+        'SwitchboardDemo',
+        options.sipServer ?? 'ws://127.0.0.1:5066',
+        options.sipDomain ?? 'localhost',
+        options.ephemeralCredentials ?? false,
+      );
     return { data, db, rest: createRestHandler(db, options.authenticate ? { authenticate: options.authenticate } : {}), close: () => db.close() };
   } catch (e) {
     db.close();

@@ -136,7 +136,11 @@ export async function startConsoleServers(options: ConsoleServerOptions): Promis
     }
     if (path.startsWith('/softphone/')) {
       const rel = path.slice('/softphone/'.length) || 'index.html';
-      if (rel === 'index.html') return serveConnectorPage(res, join(softphoneDir, 'index.html'), { trustedOrigins: [origins.lightning], sipWebSocketUrls: options.sipWebSocketUrls?.() ?? [] });
+      if (rel === 'index.html')
+        return serveConnectorPage(res, join(softphoneDir, 'index.html'), {
+          trustedOrigins: [origins.lightning],
+          sipWebSocketUrls: options.sipWebSocketUrls?.() ?? [],
+        });
       if (serveFrom(res, softphoneDir, rel)) return;
       notFound(res, path);
       return;
@@ -148,7 +152,11 @@ export async function startConsoleServers(options: ConsoleServerOptions): Promis
     }
     if (path.startsWith('/voice/')) {
       const rel = path.slice('/voice/'.length) || 'index.html';
-      if (rel === 'index.html') return serveConnectorPage(res, join(voiceDir, 'index.html'), { trustedOrigins: [origins.lightning], sipWebSocketUrls: options.sipWebSocketUrls?.() ?? [] });
+      if (rel === 'index.html')
+        return serveConnectorPage(res, join(voiceDir, 'index.html'), {
+          trustedOrigins: [origins.lightning],
+          sipWebSocketUrls: options.sipWebSocketUrls?.() ?? [],
+        });
       if (serveFrom(res, voiceDir, rel)) return;
       notFound(res, path);
       return;
@@ -186,7 +194,11 @@ export async function startConsoleServers(options: ConsoleServerOptions): Promis
   const vfPort = (vfServer.address() as AddressInfo).port;
   origins = options.origins(port, vfPort);
   return {
-    lightning: lightningServer, vf: vfServer, port, vfPort, origins,
+    lightning: lightningServer,
+    vf: vfServer,
+    port,
+    vfPort,
+    origins,
     close: async () => {
       await Promise.all([close(lightningServer), close(vfServer)]);
     },

@@ -20,12 +20,29 @@ export function devCertificate(): TlsFiles {
   if (cached) return cached;
   const dir = mkdtempSync(join(tmpdir(), 'sb-console-tls-'));
   try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '30',
-      '-subj', '/CN=switchboard console emulator',
-      '-addext', 'subjectAltName=DNS:*.lightning.force.com,DNS:*.vf.force.com,DNS:*.force.com,DNS:*.my.salesforce.com,DNS:*.salesforce.com,DNS:localhost,IP:127.0.0.1',
-    ], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '30',
+        '-subj',
+        '/CN=switchboard console emulator',
+        '-addext',
+        'subjectAltName=DNS:*.lightning.force.com,DNS:*.vf.force.com,DNS:*.force.com,DNS:*.my.salesforce.com,DNS:*.salesforce.com,DNS:localhost,IP:127.0.0.1',
+      ],
+      { stdio: 'pipe' },
+    );
     cached = { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
     return cached;
   } catch (e) {

@@ -18,7 +18,13 @@ test('an icon path answers that one symbol of the SLDS sprite, as a document of 
 
 test('names that are no icon, other categories and odd paths answer nothing', () => {
   const icons = createIconSymbols(sldsDir);
-  for (const path of ['/assets/icons/utility/no_such_icon.svg', '/assets/icons/secret/call.svg', '/assets/icons/utility/../call.svg', '/assets/icons/utility/Call.svg', '/assets/icons/utility/call.png']) {
+  for (const path of [
+    '/assets/icons/utility/no_such_icon.svg',
+    '/assets/icons/secret/call.svg',
+    '/assets/icons/utility/../call.svg',
+    '/assets/icons/utility/Call.svg',
+    '/assets/icons/utility/call.png',
+  ]) {
     assert.equal(icons(path), undefined, path);
   }
 });

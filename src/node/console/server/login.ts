@@ -87,7 +87,9 @@ function escapeHtml(s: string): string {
 }
 
 function loginPage(users: readonly UserView[], start: string, error: string | null): string {
-  const rows = users.map((u) => `
+  const rows = users
+    .map(
+      (u) => `
       <li class="slds-item">
         <form method="post" action="${LOGIN_PATH}">
           <input type="hidden" name="username" value="${escapeHtml(u.Username)}">
@@ -95,7 +97,9 @@ function loginPage(users: readonly UserView[], start: string, error: string | nu
           <button type="submit" class="slds-button slds-button_neutral">Log in as ${escapeHtml(u.Name)}</button>
           <span>${escapeHtml(u.Username)}${u.SwitchboardExtension__c ? `, extension ${escapeHtml(u.SwitchboardExtension__c)}` : ''}</span>
         </form>
-      </li>`).join('');
+      </li>`,
+    )
+    .join('');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -19,8 +19,26 @@ export const CODE_LIFETIME_MS = 15 * 60_000;
  * `invalid_scope`, as an org answers for a scope the app was not given.
  */
 const KNOWN_SCOPES = new Set([
-  'api', 'web', 'full', 'id', 'profile', 'email', 'address', 'phone', 'openid', 'refresh_token', 'offline_access',
-  'chatter_api', 'custom_permissions', 'visualforce', 'wave_api', 'content', 'lightning', 'cdp_api', 'pardot_api', 'eclair_api',
+  'api',
+  'web',
+  'full',
+  'id',
+  'profile',
+  'email',
+  'address',
+  'phone',
+  'openid',
+  'refresh_token',
+  'offline_access',
+  'chatter_api',
+  'custom_permissions',
+  'visualforce',
+  'wave_api',
+  'content',
+  'lightning',
+  'cdp_api',
+  'pardot_api',
+  'eclair_api',
 ]);
 /** What an org grants when the authorize request names no scope: all the app's scopes; these stand for the usual app. */
 export const DEFAULT_SCOPES: readonly string[] = ['refresh_token', 'web', 'api', 'id'];

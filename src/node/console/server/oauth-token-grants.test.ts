@@ -17,7 +17,14 @@ function setup() {
   const code = (extra: { scopes?: readonly string[]; codeChallenge?: string } = {}) =>
     grants.issueCode({ userId: DEMO.agent.id, clientId: 'app', redirectUri: REDIRECT, scopes: extra.scopes ?? ['api', 'refresh_token'], ...extra }).code;
   const form = (fields: Record<string, string>) => new URLSearchParams({ client_id: 'app', redirect_uri: REDIRECT, ...fields });
-  return { options: { data: opened.data, grants }, code, form, later: (ms: number) => { now += ms; } };
+  return {
+    options: { data: opened.data, grants },
+    code,
+    form,
+    later: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 test('authorization_code: a code within its 15 minutes buys the user and a refresh grant; at 15 minutes it is expired', () => {
@@ -41,19 +48,28 @@ test('authorization_code: PKCE, scopes without refresh_token, no client id, a re
   const verifier = 'a-verifier-of-at-least-forty-three-characters-long';
   const challenge = createHash('sha256').update(verifier).digest('base64url');
   assert.ok('user' in authorizationCodeGrant(form({ code: code({ codeChallenge: challenge }), code_verifier: verifier }), options));
-  assert.deepEqual(authorizationCodeGrant(form({ code: code({ codeChallenge: challenge }) }), options), { error: 'invalid_grant', description: 'invalid code verifier' });
+  assert.deepEqual(authorizationCodeGrant(form({ code: code({ codeChallenge: challenge }) }), options), {
+    error: 'invalid_grant',
+    description: 'invalid code verifier',
+  });
 
   const noRefresh = authorizationCodeGrant(form({ code: code({ scopes: ['api'] }) }), options);
   assert.ok('user' in noRefresh);
   assert.equal(noRefresh.grant, undefined);
   assert.equal(noRefresh.newRefreshToken, false);
 
-  assert.deepEqual(authorizationCodeGrant(form({ code: code(), client_id: '' }), options), { error: 'invalid_client_id', description: 'client identifier invalid' });
-  assert.deepEqual(authorizationCodeGrant(form({ code: code(), redirect_uri: `${REDIRECT}/` }), options),
-    { error: 'redirect_uri_mismatch', description: 'redirect_uri must match configuration' }, 'an exact match: a trailing slash differs');
+  assert.deepEqual(authorizationCodeGrant(form({ code: code(), client_id: '' }), options), {
+    error: 'invalid_client_id',
+    description: 'client identifier invalid',
+  });
+  assert.deepEqual(
+    authorizationCodeGrant(form({ code: code(), redirect_uri: `${REDIRECT}/` }), options),
+    { error: 'redirect_uri_mismatch', description: 'redirect_uri must match configuration' },
+    'an exact match: a trailing slash differs',
+  );
 });
 
-test('refresh_token: the same grant each time, never a new refresh token; unknown or another client\'s is expired', () => {
+test("refresh_token: the same grant each time, never a new refresh token; unknown or another client's is expired", () => {
   const { options, code, form } = setup();
   const first = authorizationCodeGrant(form({ code: code() }), options);
   assert.ok('grant' in first && first.grant);

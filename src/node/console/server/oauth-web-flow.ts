@@ -71,8 +71,10 @@ function redirectProblem(redirectUri: string, origin: string): string | undefine
   if (url.hash) return `redirect_uri '${redirectUri}' has a fragment, which a redirect URI may not have.`;
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return `redirect_uri '${redirectUri}' is not an http or https URL.`;
   if (LOOPBACK_HOSTS.has(url.hostname) || url.origin === origin) return undefined;
-  return `redirect_uri '${redirectUri}' is neither a loopback URL (localhost, 127.0.0.1, [::1]) nor on the emulator's origin ${origin}: ` +
-    'the emulator sends authorization codes to nothing outside this machine.';
+  return (
+    `redirect_uri '${redirectUri}' is neither a loopback URL (localhost, 127.0.0.1, [::1]) nor on the emulator's origin ${origin}: ` +
+    'the emulator sends authorization codes to nothing outside this machine.'
+  );
 }
 
 function authorize(req: IncomingMessage, res: ServerResponse, url: URL, options: WebFlowOptions): void {
@@ -128,12 +130,19 @@ function authorize(req: IncomingMessage, res: ServerResponse, url: URL, options:
     const session = options.sessions.create(user.Id);
     const origin = options.origin();
     return back({
-      access_token: session.token, instance_url: origin, id: identityUrl(origin, user.Id),
-      issued_at: String(Date.now()), scope: scopes.scopes.join(' '), token_type: 'Bearer',
+      access_token: session.token,
+      instance_url: origin,
+      id: identityUrl(origin, user.Id),
+      issued_at: String(Date.now()),
+      scope: scopes.scopes.join(' '),
+      token_type: 'Bearer',
     });
   }
   const code = options.grants.issueCode({
-    userId: user.Id, clientId, redirectUri, scopes: scopes.scopes,
+    userId: user.Id,
+    clientId,
+    redirectUri,
+    scopes: scopes.scopes,
     ...(challenge !== null ? { codeChallenge: challenge } : {}),
   });
   back({ code: code.code });
@@ -169,7 +178,10 @@ const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.ch
 
 /** What an org shows when it cannot send the browser back to the app: the error, and what was wrong. */
 function errorPage(res: ServerResponse, error: string, description: string, detail: string): void {
-  sendText(res, 400, `<!DOCTYPE html>
+  sendText(
+    res,
+    400,
+    `<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><title>Error | Switchboard console emulator</title></head>
 <body>
@@ -181,5 +193,7 @@ function errorPage(res: ServerResponse, error: string, description: string, deta
   </main>
 </body>
 </html>
-`, 'text/html; charset=utf-8');
+`,
+    'text/html; charset=utf-8',
+  );
 }

@@ -46,7 +46,8 @@ export function checkHost(req: IncomingMessage, hostNames: readonly string[], po
   const allowed = [...LOOPBACK_NAMES, ...hostNames].map((n) => `${n.toLowerCase()}:${port}`);
   if (allowed.includes(host)) return undefined;
   return {
-    status: 403, errorCode: 'INVALID_HOST',
+    status: 403,
+    errorCode: 'INVALID_HOST',
     message: `Host '${req.headers.host ?? ''}' is not this emulator's (expected one of ${allowed.join(', ')}); a request by another name is refused so that a rebound DNS name cannot reach it.`,
   };
 }
@@ -63,7 +64,8 @@ export function checkRequest(req: IncomingMessage, path: string, port: number, o
   const origin = req.headers.origin;
   if (origin !== undefined && !options.origins.includes(origin)) {
     return {
-      status: 403, errorCode: 'INVALID_ORIGIN',
+      status: 403,
+      errorCode: 'INVALID_ORIGIN',
       message: `${what} from origin '${origin}' is refused: only the emulator's own pages (${options.origins.join(', ')}) may change its data.`,
     };
   }
@@ -72,7 +74,8 @@ export function checkRequest(req: IncomingMessage, path: string, port: number, o
   const login = path === LOGIN_PATH || isApiLoginPath(path);
   if (!login && !options.sessions.fromRequest(req)) {
     return {
-      status: 401, errorCode: 'INVALID_SESSION_ID',
+      status: 401,
+      errorCode: 'INVALID_SESSION_ID',
       message: `Session expired or invalid: ${what} needs the emulator's session (the console page's cookie, or Authorization: Bearer <the emulator's apiToken>).`,
     };
   }
@@ -84,7 +87,8 @@ export function checkRequest(req: IncomingMessage, path: string, port: number, o
     const xml = soapLogin && /^text\/xml\s*(;|$)/.test(type);
     if (!json && !form && !xml) {
       return {
-        status: 415, errorCode: 'UNSUPPORTED_MEDIA_TYPE',
+        status: 415,
+        errorCode: 'UNSUPPORTED_MEDIA_TYPE',
         message: `${what}: content type '${type || '(none)'}' is not supported; send the body as ${soapLogin ? 'text/xml' : oauth ? 'a form (application/x-www-form-urlencoded)' : `application/json${login ? ' or a form' : ''}`}.`,
       };
     }

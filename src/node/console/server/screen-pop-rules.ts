@@ -38,7 +38,8 @@ export function queryString(queryParams: unknown): string {
   if (typeof queryParams === 'string') return queryParams.replace(/^\?/, '');
   if (typeof queryParams === 'object' && queryParams !== null) {
     return Object.entries(queryParams as Record<string, unknown>)
-      .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
+      .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+      .join('&');
   }
   return '';
 }
@@ -65,7 +66,13 @@ export function searchAndPop(
   return { matches, matchCount: found.length, rule, pop: setting ? popFor(setting, rule, found, term, input) : null };
 }
 
-function popFor(setting: ScreenPopSetting, rule: SearchAndPopResult['rule'], found: readonly RecordView[], term: string, input: SearchAndPopInput): PopAction | null {
+function popFor(
+  setting: ScreenPopSetting,
+  rule: SearchAndPopResult['rule'],
+  found: readonly RecordView[],
+  term: string,
+  input: SearchAndPopInput,
+): PopAction | null {
   const data = setting.screenPopData ?? '';
   switch (setting.screenPopType) {
     case 'PopToEntity':

@@ -24,7 +24,10 @@ export class SessionStore {
    *   overwrite each other's session.
    * @param secure cookies for HTTPS origins carry `Secure`.
    */
-  constructor(private readonly port: () => number, private readonly secure: boolean) {}
+  constructor(
+    private readonly port: () => number,
+    private readonly secure: boolean,
+  ) {}
 
   get cookieName(): string {
     return `sid_${this.port()}`;

@@ -42,27 +42,71 @@ export function setupChecklist(data: ConsoleData, callCenterId: string, connecto
   const problems = checkSwitchboardValues(items, {});
   const errors = problems.filter((p) => p.severity === 'error');
   const hasSection = items.some((i) => i.section === SWITCHBOARD_SECTION);
-  steps.push(errors.length === 0 && hasSection
-    ? { id: 'configured', title: 'Call center configured', state: 'done', detail: `${callCenter.Name}'s connector settings pass the Call Center linter${problems.length ? ` (${problems.length} warning${problems.length === 1 ? '' : 's'})` : ''}.` }
-    : { id: 'configured', title: 'Call center configured', state: 'todo', detail: `${errors.length || 'No'} ${errors.length ? `error${errors.length === 1 ? '' : 's'} from the Call Center linter: ${errors.map((e) => `${e.item} (${e.rule})`).join(', ')}` : 'connector settings yet'}.`, fix: { label: 'Switchboard settings', href: `/lightning/setup/Switchboard/home?callCenter=${encodeURIComponent(callCenterId)}` } });
+  steps.push(
+    errors.length === 0 && hasSection
+      ? {
+          id: 'configured',
+          title: 'Call center configured',
+          state: 'done',
+          detail: `${callCenter.Name}'s connector settings pass the Call Center linter${problems.length ? ` (${problems.length} warning${problems.length === 1 ? '' : 's'})` : ''}.`,
+        }
+      : {
+          id: 'configured',
+          title: 'Call center configured',
+          state: 'todo',
+          detail: `${errors.length || 'No'} ${errors.length ? `error${errors.length === 1 ? '' : 's'} from the Call Center linter: ${errors.map((e) => `${e.item} (${e.rule})`).join(', ')}` : 'connector settings yet'}.`,
+          fix: { label: 'Switchboard settings', href: `/lightning/setup/Switchboard/home?callCenter=${encodeURIComponent(callCenterId)}` },
+        },
+  );
 
   const assigned = data.users().filter((u) => u.CallCenterId === callCenterId);
   const ephemeral = (settings[`/${SWITCHBOARD_SECTION}/credentialScheme`] ?? '').trim() === 'ephemeral';
   const noExtension = ephemeral ? assigned.filter((u) => !u.SwitchboardExtension__c) : [];
-  steps.push(assigned.length === 0
-    ? { id: 'users', title: 'Users assigned', state: 'todo', detail: `No user is assigned to ${callCenter.Name}: nobody gets the softphone.`, fix: USERS }
-    : noExtension.length
-      ? { id: 'users', title: 'Users assigned', state: 'todo', detail: `${assigned.length} assigned; without an extension (they cannot sign in with minted credentials): ${noExtension.map((u) => u.Name).join(', ')}.`, fix: USERS }
-      : { id: 'users', title: 'Users assigned', state: 'done', detail: `${assigned.length} assigned: ${assigned.map((u) => `${u.Name}${u.SwitchboardExtension__c ? ` (${u.SwitchboardExtension__c})` : ''}`).join(', ')}.` });
+  steps.push(
+    assigned.length === 0
+      ? { id: 'users', title: 'Users assigned', state: 'todo', detail: `No user is assigned to ${callCenter.Name}: nobody gets the softphone.`, fix: USERS }
+      : noExtension.length
+        ? {
+            id: 'users',
+            title: 'Users assigned',
+            state: 'todo',
+            detail: `${assigned.length} assigned; without an extension (they cannot sign in with minted credentials): ${noExtension.map((u) => u.Name).join(', ')}.`,
+            fix: USERS,
+          }
+        : {
+            id: 'users',
+            title: 'Users assigned',
+            state: 'done',
+            detail: `${assigned.length} assigned: ${assigned.map((u) => `${u.Name}${u.SwitchboardExtension__c ? ` (${u.SwitchboardExtension__c})` : ''}`).join(', ')}.`,
+          },
+  );
 
   // The emulator's Service Console has the Open CTI Softphone utility item built in, and loads its
   // panel when the app opens (background); it shows it for call centers available in Lightning.
   const mode = settings['/reqGeneralInfo/reqSalesforceCompatibilityMode'] ?? 'Classic';
-  steps.push(mode === 'Lightning' || mode === 'Classic_and_Lightning'
-    ? { id: 'utility', title: 'Utility item added, loaded in the background', state: 'done', detail: `The Service Console's Phone utility item (Open CTI Softphone) loads in the background when the app opens, and ${callCenter.Name} is available in Lightning (${mode}). In an org: App Manager > your console app > Utility Items > Open CTI Softphone, "Load in background when app opens".` }
-    : { id: 'utility', title: 'Utility item added, loaded in the background', state: 'todo', detail: `${callCenter.Name}'s compatibility mode is ${mode}: Lightning shows no softphone utility item for it. Re-import it with reqSalesforceCompatibilityMode Lightning (or Classic_and_Lightning).`, fix: CALL_CENTERS });
+  steps.push(
+    mode === 'Lightning' || mode === 'Classic_and_Lightning'
+      ? {
+          id: 'utility',
+          title: 'Utility item added, loaded in the background',
+          state: 'done',
+          detail: `The Service Console's Phone utility item (Open CTI Softphone) loads in the background when the app opens, and ${callCenter.Name} is available in Lightning (${mode}). In an org: App Manager > your console app > Utility Items > Open CTI Softphone, "Load in background when app opens".`,
+        }
+      : {
+          id: 'utility',
+          title: 'Utility item added, loaded in the background',
+          state: 'todo',
+          detail: `${callCenter.Name}'s compatibility mode is ${mode}: Lightning shows no softphone utility item for it. Re-import it with reqSalesforceCompatibilityMode Lightning (or Classic_and_Lightning).`,
+          fix: CALL_CENTERS,
+        },
+  );
 
-  steps.push({ id: 'test-call', title: 'A test call', state: 'unknown', detail: 'Place a test call to the echo extension: it sends a tone and reports the audio sent, the audio received and how loud the tone came back.' });
+  steps.push({
+    id: 'test-call',
+    title: 'A test call',
+    state: 'unknown',
+    detail: 'Place a test call to the echo extension: it sends a tone and reports the audio sent, the audio received and how loud the tone came back.',
+  });
   return steps;
 }
 
@@ -73,7 +117,8 @@ export function setupChecklist(data: ConsoleData, callCenterId: string, connecto
 export function connectorPageCheck(distDir: string, apexDir: string | undefined, vfOrigin: () => string): ConnectorPageCheck {
   return (adapterUrl) => {
     const path = adapterUrl.startsWith('/') ? adapterUrl : adapterUrl.startsWith(`${vfOrigin()}/`) ? adapterUrl.slice(vfOrigin().length) : undefined;
-    if (path === undefined) return { state: 'unknown', detail: `The adapter URL ${adapterUrl} is hosted outside this org: open it to check that it serves the connector.` };
+    if (path === undefined)
+      return { state: 'unknown', detail: `The adapter URL ${adapterUrl} is hosted outside this org: open it to check that it serves the connector.` };
     const pathname = path.split(/[?#]/)[0]!;
     if (/^\/softphone(\/|\/index\.html)?$/.test(pathname)) {
       return existsSync(join(distDir, 'app', 'softphone', 'index.html'))
@@ -84,7 +129,10 @@ export function connectorPageCheck(distDir: string, apexDir: string | undefined,
     if (apex) {
       return findApexPage(apexDir, decodeURIComponent(apex[1]!)).kind === 'page'
         ? { state: 'done', detail: `The Visualforce page ${apex[1]} exists.` }
-        : { state: 'todo', detail: `The Visualforce page ${apex[1]} does not exist: deploy the package (switchboard package build, then sf project deploy start).` };
+        : {
+            state: 'todo',
+            detail: `The Visualforce page ${apex[1]} does not exist: deploy the package (switchboard package build, then sf project deploy start).`,
+          };
     }
     return { state: 'todo', detail: `The adapter URL ${adapterUrl} is no page of this org.` };
   };

@@ -39,11 +39,16 @@ export interface SwitchboardSetupView {
 
 export function switchboardSetupView(data: ConsoleData, callCenterId: string | undefined): SwitchboardSetupView {
   const callCenters = data.callCenters().map((c) => ({ Id: c.Id, Name: c.Name }));
-  const id = callCenterId && data.callCenter(callCenterId) ? data.callCenter(callCenterId)!.Id : callCenters[0]?.Id ?? null;
-  const items = id ? data.callCenterItems(id) ?? [] : [];
+  const id = callCenterId && data.callCenter(callCenterId) ? data.callCenter(callCenterId)!.Id : (callCenters[0]?.Id ?? null);
+  const items = id ? (data.callCenterItems(id) ?? []) : [];
   const fields = SWITCHBOARD_ITEMS.map((spec) => ({
-    name: spec.name, label: spec.label, type: spec.type, required: spec.required, description: spec.description,
-    ...(spec.values ? { values: spec.values } : {}), ...(spec.default !== undefined ? { default: spec.default } : {}),
+    name: spec.name,
+    label: spec.label,
+    type: spec.type,
+    required: spec.required,
+    description: spec.description,
+    ...(spec.values ? { values: spec.values } : {}),
+    ...(spec.default !== undefined ? { default: spec.default } : {}),
     value: items.find((i) => i.section === SWITCHBOARD_SECTION && i.item === spec.name)?.value ?? '',
   }));
   return { callCenters, callCenterId: id, fields };
@@ -58,7 +63,15 @@ function withValues(items: readonly CallCenterItem[], values: Readonly<Record<st
   for (const [item, value] of Object.entries(values)) {
     if (out.some((i) => i.section === SWITCHBOARD_SECTION && i.item === item) || value === '') continue;
     const spec = SWITCHBOARD_ITEMS.find((s) => s.name === item);
-    out.push({ section: SWITCHBOARD_SECTION, sectionLabel: section?.sectionLabel ?? 'Switchboard Connector', sectionSortOrder, item, value, label: spec?.label ?? item, sortOrder: ++order });
+    out.push({
+      section: SWITCHBOARD_SECTION,
+      sectionLabel: section?.sectionLabel ?? 'Switchboard Connector',
+      sectionSortOrder,
+      item,
+      value,
+      label: spec?.label ?? item,
+      sortOrder: ++order,
+    });
   }
   return out;
 }
@@ -90,9 +103,19 @@ export function unknownItems(values: Readonly<Record<string, string>>): string[]
 }
 
 /** Saves `values` into the call center's switchboard section; refuses (returns the problems) when any is an error. */
-export function saveSwitchboardValues(data: ConsoleData, callCenterId: string, values: Readonly<Record<string, string>>): { readonly saved: boolean; readonly problems: readonly SetupProblem[] } {
+export function saveSwitchboardValues(
+  data: ConsoleData,
+  callCenterId: string,
+  values: Readonly<Record<string, string>>,
+): { readonly saved: boolean; readonly problems: readonly SetupProblem[] } {
   const items = data.callCenterItems(callCenterId);
-  if (!items) return { saved: false, problems: [{ item: '', severity: 'error', rule: 'switchboard-section-missing', message: `No call center ${callCenterId}.`, fix: 'Choose a call center.' }] };
+  if (!items)
+    return {
+      saved: false,
+      problems: [
+        { item: '', severity: 'error', rule: 'switchboard-section-missing', message: `No call center ${callCenterId}.`, fix: 'Choose a call center.' },
+      ],
+    };
   const problems = checkSwitchboardValues(items, values);
   if (problems.some((p) => p.severity === 'error')) return { saved: false, problems };
   for (const [item, value] of Object.entries(values)) {
@@ -106,14 +129,32 @@ export function saveSwitchboardValues(data: ConsoleData, callCenterId: string, v
  * A new call center from nothing: the general items an Open CTI softphone needs (this emulator's
  * connector page as its adapter), named as the admin chose; checked by the linter like any import.
  */
-export function createCallCenter(data: ConsoleData, internalName: string, displayName: string): { readonly callCenterId?: string; readonly problems: readonly SetupProblem[] } {
-  const general = DEMO_CALL_CENTER_ITEMS.map((i) => (i.item === 'reqInternalName' ? { ...i, value: internalName } : i.item === 'reqDisplayName' ? { ...i, value: displayName } : i));
+export function createCallCenter(
+  data: ConsoleData,
+  internalName: string,
+  displayName: string,
+): { readonly callCenterId?: string; readonly problems: readonly SetupProblem[] } {
+  const general = DEMO_CALL_CENTER_ITEMS.map((i) =>
+    i.item === 'reqInternalName' ? { ...i, value: internalName } : i.item === 'reqDisplayName' ? { ...i, value: displayName } : i,
+  );
   const xml = callCenterXml(general);
-  const problems = lintCallCenter(xml, 'new.xml', { profile: 'generic' }).problems
-    .filter((p) => p.severity === 'error')
-    .map((p) => ({ item: p.rule === 'display-name-missing' ? 'reqDisplayName' : 'reqInternalName', severity: p.severity, rule: p.rule, message: p.message, fix: p.fix }));
+  const problems = lintCallCenter(xml, 'new.xml', { profile: 'generic' })
+    .problems.filter((p) => p.severity === 'error')
+    .map((p) => ({
+      item: p.rule === 'display-name-missing' ? 'reqDisplayName' : 'reqInternalName',
+      severity: p.severity,
+      rule: p.rule,
+      message: p.message,
+      fix: p.fix,
+    }));
   if (data.callCenters().some((c) => c.InternalName.toLowerCase() === internalName.toLowerCase())) {
-    problems.push({ item: 'reqInternalName', severity: 'error', rule: 'internal-name-invalid', message: `A call center named ${internalName} exists already.`, fix: 'Choose another internal name.' });
+    problems.push({
+      item: 'reqInternalName',
+      severity: 'error',
+      rule: 'internal-name-invalid',
+      message: `A call center named ${internalName} exists already.`,
+      fix: 'Choose another internal name.',
+    });
   }
   if (problems.length) return { problems };
   return { callCenterId: data.importCallCenter(xml).Id, problems: [] };

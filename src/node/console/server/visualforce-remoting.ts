@@ -117,7 +117,11 @@ export function createVisualforceRemoting(options: VisualforceRemotingOptions): 
   const vf: Handler = async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://console.invalid');
     if (url.pathname === VF_REMOTE_SCRIPT_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=86400', 'content-length': Buffer.byteLength(VF_REMOTE_SCRIPT) });
+      res.writeHead(200, {
+        'content-type': 'text/javascript; charset=utf-8',
+        'cache-control': 'public, max-age=86400',
+        'content-length': Buffer.byteLength(VF_REMOTE_SCRIPT),
+      });
       res.end(req.method === 'HEAD' ? undefined : VF_REMOTE_SCRIPT);
       return true;
     }
@@ -135,7 +139,10 @@ export function createVisualforceRemoting(options: VisualforceRemotingOptions): 
     if (code) codes.delete(code);
     if (!grant || grant.expires <= now()) {
       // No session on this domain (or a used code, as on a reload): get one from the Lightning session.
-      res.writeHead(302, { location: `${options.origins().lightning}${VF_SESSION_BRIDGE_PATH}?url=${encodeURIComponent(`${url.pathname}${url.search}`)}`, 'cache-control': 'no-store' });
+      res.writeHead(302, {
+        location: `${options.origins().lightning}${VF_SESSION_BRIDGE_PATH}?url=${encodeURIComponent(`${url.pathname}${url.search}`)}`,
+        'cache-control': 'no-store',
+      });
       res.end();
       return true;
     }
@@ -155,14 +162,17 @@ export function createVisualforceRemoting(options: VisualforceRemotingOptions): 
     const vid = `066${randomBytes(9).toString('hex').slice(0, 15)}`;
     pages.set(session.token, vid);
     const actions: Record<string, { ms: { name: string; len: number; ns: string; ver: number; csrf: string }[] }> = {};
-    for (const [cls, method] of REMOTE_ACTIONS) (actions[cls] ??= { ms: [] }).ms.push({ name: method, len: 0, ns: '', ver: API_VERSION, csrf: csrf(session, vid, cls, method) });
+    for (const [cls, method] of REMOTE_ACTIONS)
+      (actions[cls] ??= { ms: [] }).ms.push({ name: method, len: 0, ns: '', ver: API_VERSION, csrf: csrf(session, vid, cls, method) });
     const providers = { vf: { vid, sid: session.token, xhr: false }, actions, service: REMOTING_PATH };
     // The page is at /apex/…: its assets are the connector's, at /voice/.
     const head = [
       `<meta name="${MINT_META}" content="SwitchboardCredentials.mintForVoice" />`,
       `<script type="application/json" id="${VF_PROVIDERS_ID}">${JSON.stringify(providers).replace(/</g, '\\u003c')}</script>`,
       `<script src="${VF_REMOTE_SCRIPT_PATH}"></script>`,
-    ].map((t) => `  ${t}\n`).join('');
+    ]
+      .map((t) => `  ${t}\n`)
+      .join('');
     const body = configureConnectorPage(html, { trustedOrigins: [lightningOrigin], csp: undefined })
       .replace(/(\s(?:src|href)=["'])\.\//g, '$1/voice/')
       .replace(/<\/head>/i, `${head}</head>`);
@@ -176,12 +186,19 @@ export function createVisualforceRemoting(options: VisualforceRemotingOptions): 
   }
 
   async function remote(req: IncomingMessage): Promise<{ http: number; body: RemotingResponse }> {
-    const refuse = (http: number, message: string, action = '', method = '', tid: number | null = null) =>
-      ({ http, body: { statusCode: http, type: 'exception' as const, tid, ref: false as const, action, method, message, where: '' } });
+    const refuse = (http: number, message: string, action = '', method = '', tid: number | null = null) => ({
+      http,
+      body: { statusCode: http, type: 'exception' as const, tid, ref: false as const, action, method, message, where: '' },
+    });
     if (req.method !== 'POST') return refuse(405, `${REMOTING_PATH} takes POST only.`);
     const { vf: vfOrigin } = options.origins();
-    if (req.headers.origin !== vfOrigin) return refuse(403, `Remoting from origin '${req.headers.origin ?? '(none)'}' is refused: only the org's Visualforce pages (${vfOrigin}) call remote actions.`);
-    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) return refuse(415, `Remoting takes a JSON body (content type application/json), got '${req.headers['content-type'] ?? '(none)'}'.`);
+    if (req.headers.origin !== vfOrigin)
+      return refuse(
+        403,
+        `Remoting from origin '${req.headers.origin ?? '(none)'}' is refused: only the org's Visualforce pages (${vfOrigin}) call remote actions.`,
+      );
+    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
+      return refuse(415, `Remoting takes a JSON body (content type application/json), got '${req.headers['content-type'] ?? '(none)'}'.`);
     let call: Record<string, unknown>;
     try {
       const parsed = JSON.parse(await readBody(req)) as unknown;
@@ -198,12 +215,15 @@ export function createVisualforceRemoting(options: VisualforceRemotingOptions): 
     const session = options.sessions.fromRequest(req);
     if (!session) return refuse(401, 'Session expired or invalid: remoting needs the session of the page that calls (reload the page).', cls, method, tid);
     const vid = pages.get(session.token);
-    if (vid === undefined || ctx.vid !== vid) return refuse(403, 'The remoting request names no page of this session (ctx.vid): reload the page.', cls, method, tid);
+    if (vid === undefined || ctx.vid !== vid)
+      return refuse(403, 'The remoting request names no page of this session (ctx.vid): reload the page.', cls, method, tid);
     const remote = REMOTE_ACTIONS.find(([c, m]) => c.toLowerCase() === cls.toLowerCase() && m.toLowerCase() === method.toLowerCase());
-    if (!remote) return refuse(400, `No @RemoteAction ${cls}.${method} in this org: only methods declared @RemoteAction can be called by remoting.`, cls, method, tid);
+    if (!remote)
+      return refuse(400, `No @RemoteAction ${cls}.${method} in this org: only methods declared @RemoteAction can be called by remoting.`, cls, method, tid);
     const expected = Buffer.from(csrf(session, vid, remote[0], remote[1]));
     const given = Buffer.from(typeof ctx.csrf === 'string' ? ctx.csrf : '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return refuse(403, 'Remoting request invalid for your session (CSRF token): refresh the page and try again.', cls, method, tid);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return refuse(403, 'Remoting request invalid for your session (CSRF token): refresh the page and try again.', cls, method, tid);
     const handler = options.apex.find(remote[0], remote[1]);
     if (!handler) return refuse(400, `Could not load Apex class: ${remote[0]}`, cls, method, tid);
     const data = Array.isArray(call.data) ? call.data : [];

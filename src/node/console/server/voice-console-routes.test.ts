@@ -23,7 +23,13 @@ let server: Server;
 let base: string;
 
 before(async () => {
-  const handle = createConsoleApi({ data, apex: new ApexRegistry(), log: new ConsoleEventLog(), describeOrigins: () => ({}), voice: voiceConsoleRoutes(store, data) });
+  const handle = createConsoleApi({
+    data,
+    apex: new ApexRegistry(),
+    log: new ConsoleEventLog(),
+    describeOrigins: () => ({}),
+    voice: voiceConsoleRoutes(store, data),
+  });
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     handle(req, res, url.pathname, url).catch((e: unknown) => {
@@ -43,14 +49,15 @@ after(async () => {
   opened.close();
 });
 
-async function call(method: string, path: string, body: unknown = {}): Promise<{ status: number; body: Record<string, any> }> { // eslint-disable-line @typescript-eslint/no-explicit-any -- answers are asserted field by field
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are asserted field by field
+async function call(method: string, path: string, body: unknown = {}): Promise<{ status: number; body: Record<string, any> }> {
   const r = await fetch(`${base}${CONSOLE_API}voice/${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: r.status, body: (await r.json()) as Record<string, unknown> };
 }
 
 const inbound = (key: string, from: string) => store.createOrGet({ vendorCallKey: key, callCenter: agent.CallCenterId!, from, to: '+18005550100' }).voiceCall;
 
-it('the screen pop links the one Contact with the caller\'s number and answers the record page', async () => {
+it("the screen pop links the one Contact with the caller's number and answers the record page", async () => {
   const vc = inbound('pop-1', DEMO.uniqueContact.e164);
   const r = await call('POST', `calls/${vc.id}/pop`, { phoneNumber: DEMO.uniqueContact.e164 });
   assert.equal(r.status, 200);
@@ -61,7 +68,10 @@ it('the screen pop links the one Contact with the caller\'s number and answers t
 });
 
 it('no link when several Contacts or none have the number', async () => {
-  for (const [key, number] of [['pop-2', DEMO.sharedPhone], ['pop-3', DEMO.unknownPhone]] as const) {
+  for (const [key, number] of [
+    ['pop-2', DEMO.sharedPhone],
+    ['pop-3', DEMO.unknownPhone],
+  ] as const) {
     const vc = inbound(key, number);
     const r = await call('POST', `calls/${vc.id}/pop`, { phoneNumber: number });
     assert.equal(r.status, 200);
@@ -97,7 +107,16 @@ it('the disposition and notes are saved; bad requests are refused with what is w
   assert.equal(r.status, 200);
   assert.equal(store.require(vc.id).callDisposition, 'Resolved');
   assert.equal(store.require(vc.id).description, 'Reset the password.');
-  assert.deepEqual(await call('PUT', `calls/${vc.id}/disposition`, { disposition: ' ' }), { status: 400, body: { error: 'disposition must be a non-empty string' } });
-  assert.deepEqual(await call('POST', 'calls', { toPhoneNumber: '123' }), { status: 400, body: { error: 'vendorCallKey (the connector\'s callId) is required' } });
-  assert.deepEqual(await call('POST', 'calls/0LQ000000000099AAA/accept'), { status: 404, body: { error: 'no VoiceCall with Id or vendorCallKey \'0LQ000000000099AAA\'' } });
+  assert.deepEqual(await call('PUT', `calls/${vc.id}/disposition`, { disposition: ' ' }), {
+    status: 400,
+    body: { error: 'disposition must be a non-empty string' },
+  });
+  assert.deepEqual(await call('POST', 'calls', { toPhoneNumber: '123' }), {
+    status: 400,
+    body: { error: "vendorCallKey (the connector's callId) is required" },
+  });
+  assert.deepEqual(await call('POST', 'calls/0LQ000000000099AAA/accept'), {
+    status: 404,
+    body: { error: "no VoiceCall with Id or vendorCallKey '0LQ000000000099AAA'" },
+  });
 });

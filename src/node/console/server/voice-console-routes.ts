@@ -18,7 +18,7 @@ const ID = '([A-Za-z0-9]{15,18})';
 
 export function voiceConsoleRoutes(store: VoiceCallStore, data: ConsoleData): VoiceConsoleRoute {
   const page = (call: VoiceCall) => ({ record: data.record(call.id)!, object: data.object('VoiceCall')!, activities: [] as RecordView[], activityCount: 0 });
-  const related = (call: VoiceCall): RecordView | null => (call.relatedRecordId ? data.record(call.relatedRecordId) ?? null : null);
+  const related = (call: VoiceCall): RecordView | null => (call.relatedRecordId ? (data.record(call.relatedRecordId) ?? null) : null);
   const answer = (res: ServerResponse, status: number, call: VoiceCall, extra: Record<string, unknown> = {}): true => {
     sendJson(res, status, { voiceCall: call, page: page(call), related: related(call), ...extra });
     return true;
@@ -52,21 +52,29 @@ export function voiceConsoleRoutes(store: VoiceCallStore, data: ConsoleData): Vo
       const call = existing(m[1]!);
       const notes = typeof body.notes === 'string' ? body.notes.trim() : '';
       store.setDisposition(call.id, body.disposition.trim(), { userId: user.Id });
-      const saved = notes ? store.update(call.id, { description: call.description ? `${call.description}\n${notes}` : notes }, { userId: user.Id }) : store.require(call.id);
+      const saved = notes
+        ? store.update(call.id, { description: call.description ? `${call.description}\n${notes}` : notes }, { userId: user.Id })
+        : store.require(call.id);
       return answer(res, 200, saved);
     }
     if (path === 'calls' && method === 'POST') {
       const body = await readJson(req);
       const key = typeof body.vendorCallKey === 'string' ? body.vendorCallKey.trim() : '';
       const to = typeof body.toPhoneNumber === 'string' ? body.toPhoneNumber.trim() : '';
-      if (!key) throw new HttpError(400, 'vendorCallKey (the connector\'s callId) is required');
+      if (!key) throw new HttpError(400, "vendorCallKey (the connector's callId) is required");
       if (!to) throw new HttpError(400, 'toPhoneNumber is required');
       if (!user.CallCenterId) throw new HttpError(400, `${user.Username} is not assigned to a call center`);
-      const { voiceCall, created } = store.createOrGet({
-        vendorCallKey: key, callCenter: user.CallCenterId, callType: 'Outbound', to,
-        // The org's outbound caller ID is the phone system's business; the agent's line stands for it.
-        from: user.SwitchboardExtension__c ?? user.Username,
-      }, { userId: user.Id });
+      const { voiceCall, created } = store.createOrGet(
+        {
+          vendorCallKey: key,
+          callCenter: user.CallCenterId,
+          callType: 'Outbound',
+          to,
+          // The org's outbound caller ID is the phone system's business; the agent's line stands for it.
+          from: user.SwitchboardExtension__c ?? user.Username,
+        },
+        { userId: user.Id },
+      );
       const accepted = created ? store.accept(voiceCall.id, user.Id, undefined, { userId: user.Id }) : voiceCall;
       return answer(res, created ? 201 : 200, accepted, { created });
     }

@@ -8,7 +8,12 @@
 import type { ConsoleData } from './console-data.ts';
 import { VOICE_VF_NAMESPACE, VOICE_VF_PAGE } from './visualforce-remoting.ts';
 
-export const DEMO_VOICE_CALL_CENTER = { internalName: 'SwitchboardVoice', displayName: 'Switchboard Voice', adapterUrl: '/voice/', vendorInfoApiName: 'switchboard__SwitchboardVoice' } as const;
+export const DEMO_VOICE_CALL_CENTER = {
+  internalName: 'SwitchboardVoice',
+  displayName: 'Switchboard Voice',
+  adapterUrl: '/voice/',
+  vendorInfoApiName: 'switchboard__SwitchboardVoice',
+} as const;
 /**
  * The adapter URL when the console has a SIP secret: the connector as the package's Visualforce page,
  * which mints ephemeral credentials by JavaScript remoting (visualforce-remoting.ts); /voice/ cannot.
@@ -29,7 +34,7 @@ export function useDemoVoiceCallCenter(data: ConsoleData, options: { certificate
   const adapterUrl = options.ephemeral ? DEMO_VOICE_VF_ADAPTER_URL : DEMO_VOICE_CALL_CENTER.adapterUrl;
   if (!cc) {
     const openCti = data.callCenters().find((c) => c.InternalName === 'SwitchboardDemo');
-    const phoneSystem = (openCti ? data.callCenterItems(openCti.Id) ?? [] : []).filter((i) => i.section === 'switchboard');
+    const phoneSystem = (openCti ? (data.callCenterItems(openCti.Id) ?? []) : []).filter((i) => i.section === 'switchboard');
     const general: [string, string, string][] = [
       ['reqInternalName', 'Internal Name', DEMO_VOICE_CALL_CENTER.internalName],
       ['reqDisplayName', 'Display Name', DEMO_VOICE_CALL_CENTER.displayName],
@@ -57,7 +62,12 @@ ${phoneSystem.map((i, n) => `    <item sortOrder="${n}" name="${esc(i.item)}" la
       data.setCallCenterItem(cc.Id, 'reqGeneralInfo', 'reqAdapterUrl', adapterUrl);
     }
   }
-  const users = options.userIds ?? data.users().filter((u) => u.CallCenterId).map((u) => u.Id);
+  const users =
+    options.userIds ??
+    data
+      .users()
+      .filter((u) => u.CallCenterId)
+      .map((u) => u.Id);
   for (const id of users) data.assignCallCenter(id, cc.Id);
   return cc.Id;
 }

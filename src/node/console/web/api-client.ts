@@ -1,26 +1,75 @@
 /** The console page's calls to its server (`/emulator/api/console/...`). */
 import type { OpenCtiResponse } from '../opencti/web/protocol.ts';
 
-export interface UserView { Id: string; Name: string; Username: string; CallCenterId: string | null; SwitchboardExtension__c?: string | null; LocaleSidKey?: string; TimeZoneSidKey?: string }
-export interface CallCenterView { Id: string; Name: string; InternalName: string; AdapterUrl: string | null }
-export interface FieldInfo { name: string; label: string; type: string; required: boolean; createable: boolean; picklistValues?: string[]; picklistLabels?: Record<string, string> }
-export interface ObjectInfo { name: string; label: string; labelPlural: string; keyPrefix: string; fields: FieldInfo[] }
-export interface ObjectSummary { name: string; label: string; labelPlural: string; keyPrefix: string }
+export interface UserView {
+  Id: string;
+  Name: string;
+  Username: string;
+  CallCenterId: string | null;
+  SwitchboardExtension__c?: string | null;
+  LocaleSidKey?: string;
+  TimeZoneSidKey?: string;
+}
+export interface CallCenterView {
+  Id: string;
+  Name: string;
+  InternalName: string;
+  AdapterUrl: string | null;
+}
+export interface FieldInfo {
+  name: string;
+  label: string;
+  type: string;
+  required: boolean;
+  createable: boolean;
+  picklistValues?: string[];
+  picklistLabels?: Record<string, string>;
+}
+export interface ObjectInfo {
+  name: string;
+  label: string;
+  labelPlural: string;
+  keyPrefix: string;
+  fields: FieldInfo[];
+}
+export interface ObjectSummary {
+  name: string;
+  label: string;
+  labelPlural: string;
+  keyPrefix: string;
+}
 export type Value = string | number | boolean | null;
-export interface RecordView { Id: string; object: string; name: string; fields: Record<string, Value> }
+export interface RecordView {
+  Id: string;
+  object: string;
+  name: string;
+  fields: Record<string, Value>;
+}
 /** What a record page shows (GET records/:id; also sent with a search and pop that opens a record). */
 export interface RecordPage {
-  record: RecordView; object: ObjectInfo;
+  record: RecordView;
+  object: ObjectInfo;
   /** The latest activities (a few), newest first, and how many the record has in all. */
-  activities: RecordView[]; activityCount: number;
+  activities: RecordView[];
+  activityCount: number;
   /** Names of the lookups' parents (and the activities' Who/What), by Id. */
   names?: Record<string, LookupName>;
   related?: RelatedList[];
   /** The Task object's description (its CallDisposition labels), for the activity timeline. */
   activityObject?: ObjectInfo;
 }
-export interface LookupName { object: string; name: string }
-export interface RelatedList { object: string; label: string; field: string; relationship: string; count: number; records: RecordView[] }
+export interface LookupName {
+  object: string;
+  name: string;
+}
+export interface RelatedList {
+  object: string;
+  label: string;
+  field: string;
+  relationship: string;
+  count: number;
+  records: RecordView[];
+}
 /** One page of a View All list (GET records/:id/related/:relationship): whose list it is, the list, its object's description. */
 export interface RelatedPage {
   parent: { Id: string; object: string; name: string; label: string };
@@ -38,7 +87,11 @@ export interface CallTypeLayout {
     MultipleMatches?: { screenPopType: string; screenPopData?: string };
   };
 }
-export interface SoftphoneLayoutDef { Inbound: CallTypeLayout; Outbound: CallTypeLayout; Internal: CallTypeLayout }
+export interface SoftphoneLayoutDef {
+  Inbound: CallTypeLayout;
+  Outbound: CallTypeLayout;
+  Internal: CallTypeLayout;
+}
 export interface Session {
   user: UserView;
   users: UserView[];
@@ -48,7 +101,14 @@ export interface Session {
   objects: ObjectSummary[];
   origins: { lightning: string; vf: string };
 }
-export interface ImportProblem { line: number; column: number; severity: string; rule: string; message: string; fix: string }
+export interface ImportProblem {
+  line: number;
+  column: number;
+  severity: string;
+  rule: string;
+  message: string;
+  fix: string;
+}
 
 export class ApiClient {
   constructor(private readonly userId: string | undefined) {}
@@ -67,7 +127,9 @@ export class ApiClient {
 
   async send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body: unknown): Promise<{ status: number; body: T }> {
     const res = await fetch(this.withUser(`/emulator/api/console/${path}`), {
-      method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as T };
   }
@@ -103,6 +165,8 @@ export class ApiClient {
   }
 
   log(entries: unknown[]): void {
-    void fetch('/emulator/api/console/log', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ entries }) }).catch(() => undefined);
+    void fetch('/emulator/api/console/log', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ entries }) }).catch(
+      () => undefined,
+    );
   }
 }

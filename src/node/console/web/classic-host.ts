@@ -45,7 +45,9 @@ export class ClassicHost {
     } catch (e) {
       response = err(e instanceof Error ? e.message : String(e));
     }
-    this.api.log([{ method: req.methodName, args: req.args, at, surface: 'classic', userId: this.session.user.Id, success: response ? !response.error : true }]);
+    this.api.log([
+      { method: req.methodName, args: req.args, at, surface: 'classic', userId: this.session.user.Id, success: response ? !response.error : true },
+    ]);
     if (response && req.isCallbackRegistered) this.post(req.methodName, req.callId, response);
   }
 
@@ -63,7 +65,11 @@ export class ClassicHost {
 
   clickToDial(e: ClickToDialEvent): void {
     if (!this.workspace.clickToDial || this.listeners.onClickToDial === 0) return;
-    this.post('onClickToDial', -1, res(JSON.stringify({ number: e.number, objectId: e.recordId, objectName: e.recordName, object: e.objectType, displayName: e.objectType })));
+    this.post(
+      'onClickToDial',
+      -1,
+      res(JSON.stringify({ number: e.number, objectId: e.recordId, objectName: e.recordName, object: e.objectType, displayName: e.objectType })),
+    );
   }
 
   private async handle(req: ApiRequest): Promise<InteractionResponse | undefined> {
@@ -73,9 +79,12 @@ export class ClassicHost {
       case 'onFocus':
       case 'onClickToDial':
         return undefined;
-      case 'getPageInfo': return res(this.pageInfo(this.workspace.info()));
-      case 'isInConsole': return res(true);
-      case 'isVisible': return res(this.visible);
+      case 'getPageInfo':
+        return res(this.pageInfo(this.workspace.info()));
+      case 'isInConsole':
+        return res(true);
+      case 'isVisible':
+        return res(this.visible);
       case 'setVisible':
         if (typeof a.value !== 'boolean') return err('value must be true or false');
         this.visible = a.value;
@@ -90,7 +99,8 @@ export class ClassicHost {
         this.workspace.clickToDial = req.methodName === 'enableClickToDial';
         await this.workspace.refresh();
         return res(true);
-      case 'notifyInitializationComplete': return undefined;
+      case 'notifyInitializationComplete':
+        return undefined;
       case 'setSoftphoneHeight':
       case 'setSoftphoneWidth': {
         const v = req.methodName === 'setSoftphoneHeight' ? a.height : a.width;
@@ -155,10 +165,15 @@ export class ClassicHost {
 
 function popUrl(pop: { type: string; params: Record<string, unknown> }): string {
   switch (pop.type) {
-    case 'sobject': return `/${String(pop.params.recordId)}`;
-    case 'url': return String(pop.params.url);
-    case 'search': return `/_ui/search/ui/UnifiedSearchResults?str=${encodeURIComponent(String(pop.params.searchString))}`;
-    case 'newRecord': return `/${String(pop.params.entityName)}/e`;
-    default: return '';
+    case 'sobject':
+      return `/${String(pop.params.recordId)}`;
+    case 'url':
+      return String(pop.params.url);
+    case 'search':
+      return `/_ui/search/ui/UnifiedSearchResults?str=${encodeURIComponent(String(pop.params.searchString))}`;
+    case 'newRecord':
+      return `/${String(pop.params.entityName)}/e`;
+    default:
+      return '';
   }
 }

@@ -42,22 +42,50 @@ async function boot(): Promise<void> {
     ...session.objects.filter((o) => o.name === 'Task' || o.name === 'VoiceCall').map(objectItem),
     { label: 'Call Centers', path: setupHome.path },
   ];
-  const nav = h('nav', { 'aria-label': 'App navigation', class: 'console-nav' },
-    [...navItems, setupHome].map((item) => h('a', { href: item.path, onclick: (e: Event) => { e.preventDefault(); go(item.path); } }, item.label)));
-  header.append(h('div', { class: 'slds-global-header slds-grid' },
-    appLauncher('Service Console', launcherItems, go),
-    h('span', { class: 'console-app-name' }, 'Service Console'), search,
-    setupMenu([setupHome, { label: 'Switchboard Setup', path: `${BASE}/setup/Switchboard/home` }], go),
-    userMenu(session, `${BASE}/page/home`)), nav);
+  const nav = h(
+    'nav',
+    { 'aria-label': 'App navigation', class: 'console-nav' },
+    [...navItems, setupHome].map((item) =>
+      h(
+        'a',
+        {
+          href: item.path,
+          onclick: (e: Event) => {
+            e.preventDefault();
+            go(item.path);
+          },
+        },
+        item.label,
+      ),
+    ),
+  );
+  header.append(
+    h(
+      'div',
+      { class: 'slds-global-header slds-grid' },
+      appLauncher('Service Console', launcherItems, go),
+      h('span', { class: 'console-app-name' }, 'Service Console'),
+      search,
+      setupMenu([setupHome, { label: 'Switchboard Setup', path: `${BASE}/setup/Switchboard/home` }], go),
+      userMenu(session, `${BASE}/page/home`),
+    ),
+    nav,
+  );
   const body = h('div', { class: 'console-body' });
   root.append(header, body);
 
-  const workspace = new Workspace(body, api, session, {
-    onNavigation: (info) => host?.navigationChanged(info),
-    onClickToDial: (event) => host?.clickToDial(event),
-    onWorkStart: (to) => void host?.workStart(to),
-    canStartWork: () => (host?.listeners['hvs.onWorkStart'] ?? 0) > 0,
-  }, BASE);
+  const workspace = new Workspace(
+    body,
+    api,
+    session,
+    {
+      onNavigation: (info) => host?.navigationChanged(info),
+      onClickToDial: (event) => host?.clickToDial(event),
+      onWorkStart: (to) => void host?.workStart(to),
+      canStartWork: () => (host?.listeners['hvs.onWorkStart'] ?? 0) > 0,
+    },
+    BASE,
+  );
   search.addEventListener('keydown', (e) => {
     if (e.key !== 'Enter') return;
     const term = search.value.trim();
@@ -78,16 +106,25 @@ async function boot(): Promise<void> {
   const voiceMode = Boolean(session.callCenter && adapterUrl && isVoiceCallCenter(settings));
   const phoneAvailable = !voiceMode && Boolean(session.callCenter && adapterUrl && (mode === 'Lightning' || mode === 'Classic_and_Lightning'));
   const awayReasons = (settings['/switchboard/awayReasons'] ?? 'Break:Break;Lunch:Lunch;Training:Training;Meeting:Meeting')
-    .split(';').map((p) => p.trim()).filter(Boolean).map((p) => ({ id: p.slice(0, p.indexOf(':')).trim(), label: p.slice(p.indexOf(':') + 1).trim() }))
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => ({ id: p.slice(0, p.indexOf(':')).trim(), label: p.slice(p.indexOf(':') + 1).trim() }))
     .filter((r) => r.id);
-  const bar = new UtilityBar(root, {
-    widthPX: clampInt(settings['/reqGeneralInfo/reqSoftphoneWidth'], 200, 1920, 300),
-    heightPX: clampInt(settings['/reqGeneralInfo/reqSoftphoneHeight'], 240, 2560, 480),
-  }, awayReasons, (status: OmniStatus) => {
-    voice?.setPresence(status);
-    const message: PresenceMessage = { source: 'omni', ...status };
-    lms.publish(PRESENCE_CHANNEL, message);
-  }, phoneAvailable);
+  const bar = new UtilityBar(
+    root,
+    {
+      widthPX: clampInt(settings['/reqGeneralInfo/reqSoftphoneWidth'], 200, 1920, 300),
+      heightPX: clampInt(settings['/reqGeneralInfo/reqSoftphoneHeight'], 240, 2560, 480),
+    },
+    awayReasons,
+    (status: OmniStatus) => {
+      voice?.setPresence(status);
+      const message: PresenceMessage = { source: 'omni', ...status };
+      lms.publish(PRESENCE_CHANNEL, message);
+    },
+    phoneAvailable,
+  );
   lms.subscribe(PRESENCE_CHANNEL, 'omni', (message) => {
     const m = message as Partial<PresenceMessage> | null;
     if (!m || m.source === 'omni' || !['available', 'away', 'offline', 'on-call', 'wrap-up'].includes(String(m.status))) return;
@@ -105,7 +142,8 @@ async function boot(): Promise<void> {
     if (standby && timeout > 0) {
       // Without notifyInitializationComplete in time, Lightning switches to the standby softphone.
       setTimeout(() => {
-        if (host && !host.initializationComplete && frame) frame.src = softphoneUrl(standby, session.origins.vf, { sfdcIframeOrigin: location.origin, mode: 'Lightning' }).href;
+        if (host && !host.initializationComplete && frame)
+          frame.src = softphoneUrl(standby, session.origins.vf, { sfdcIframeOrigin: location.origin, mode: 'Lightning' }).href;
       }, timeout);
     }
   } else if (voiceMode) {
@@ -115,9 +153,15 @@ async function boot(): Promise<void> {
     voice = new VoiceHost(root, url, api, session, workspace, bar, awayReasons, acwAllowed);
     new VoicePhone(bar.omniExtra, voice, dispositions(settings));
   } else {
-    bar.frameHost.append(h('p', { role: 'note' }, session.callCenter
-      ? `Call center ${session.callCenter.Name} is not available in Lightning Experience (compatibility mode ${mode}).`
-      : `${session.user.Name} is not assigned to a call center.`));
+    bar.frameHost.append(
+      h(
+        'p',
+        { role: 'note' },
+        session.callCenter
+          ? `Call center ${session.callCenter.Name} is not available in Lightning Experience (compatibility mode ${mode}).`
+          : `${session.user.Name} is not assigned to a call center.`,
+      ),
+    );
   }
 
   const w = window as unknown as Record<string, unknown>;
@@ -139,16 +183,31 @@ async function boot(): Promise<void> {
     navigate: (path: string) => workspace.navigate(path),
     refresh: () => workspace.refresh(),
     startWork: (to: string) => host?.workStart(to),
-    voice: () => (voice ? { state: voice.state, wire: voice.wire, voiceCall: voice.voiceCall, related: voice.related, originWarning: voice.originWarning ?? null, connectorUrl: voice.frame.src } : null),
+    voice: () =>
+      voice
+        ? {
+            state: voice.state,
+            wire: voice.wire,
+            voiceCall: voice.voiceCall,
+            related: voice.related,
+            originWarning: voice.originWarning ?? null,
+            connectorUrl: voice.frame.src,
+          }
+        : null,
     ready: true,
   };
 
-  window.addEventListener('popstate', () => void workspace.navigate(location.pathname + location.search.replace(/([?&])user=[^&]*/, '$1').replace(/[?&]$/, '')));
+  window.addEventListener(
+    'popstate',
+    () => void workspace.navigate(location.pathname + location.search.replace(/([?&])user=[^&]*/, '$1').replace(/[?&]$/, '')),
+  );
   const start = location.pathname + location.search.replace(/([?&])user=[^&]*&?/, '$1').replace(/[?&]$/, '');
   await workspace.navigate(start.startsWith(`${BASE}/`) ? start : `${BASE}/page/home`);
   document.body.dataset.consoleReady = 'true';
 }
 
 boot().catch((e: unknown) => {
-  document.body.append(h('div', { role: 'alert', class: 'slds-text-color_error' }, `The console could not start: ${e instanceof Error ? e.message : String(e)}`));
+  document.body.append(
+    h('div', { role: 'alert', class: 'slds-text-color_error' }, `The console could not start: ${e instanceof Error ? e.message : String(e)}`),
+  );
 });

@@ -65,7 +65,9 @@ export function toneAmplitude(samples: ArrayLike<number>, sampleRate: number, fr
   const n = samples.length;
   if (n < 2) return 0;
   const step = (2 * Math.PI * frequency) / sampleRate;
-  let re = 0; let im = 0; let windowSum = 0;
+  let re = 0;
+  let im = 0;
+  let windowSum = 0;
   for (let i = 0; i < n; i++) {
     const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1));
     const x = w * samples[i]!;
@@ -95,7 +97,10 @@ type Counts = Pick<MediaReport, 'packetsSent' | 'bytesSent' | 'packetsReceived' 
 
 /** Audio packets and bytes both ways, from the call's own WebRTC statistics. */
 async function rtpCounts(pc: RTCPeerConnection): Promise<Counts> {
-  let packetsSent = 0; let bytesSent = 0; let packetsReceived = 0; let bytesReceived = 0;
+  let packetsSent = 0;
+  let bytesSent = 0;
+  let packetsReceived = 0;
+  let bytesReceived = 0;
   (await pc.getStats()).forEach((s: Record<string, unknown>) => {
     if (s.kind !== 'audio') return;
     if (s.type === 'outbound-rtp') {
@@ -141,7 +146,10 @@ function listenTo(context: AudioContext, track: MediaStreamTrack): { sample: () 
       for (const x of block) sum += x * x;
       return { tone: toneAmplitude(block, context.sampleRate, TONE.frequency), rms: Math.sqrt(sum / block.length) };
     },
-    stop: () => { source.disconnect(); sink.srcObject = null; },
+    stop: () => {
+      source.disconnect();
+      sink.srcObject = null;
+    },
   };
 }
 
@@ -180,9 +188,24 @@ async function hostEcho(options: TestCallOptions, context: AudioContext): Promis
   const outcome = await new Promise<boolean>((resolve) => {
     const timer = setTimeout(() => resolve(false), 5000);
     registerer.stateChange.addListener((state) => {
-      if (state === RegistererState.Registered) { clearTimeout(timer); resolve(true); }
+      if (state === RegistererState.Registered) {
+        clearTimeout(timer);
+        resolve(true);
+      }
     });
-    registerer.register({ requestDelegate: { onReject: () => { clearTimeout(timer); resolve(false); } } }).catch(() => { clearTimeout(timer); resolve(false); });
+    registerer
+      .register({
+        requestDelegate: {
+          onReject: () => {
+            clearTimeout(timer);
+            resolve(false);
+          },
+        },
+      })
+      .catch(() => {
+        clearTimeout(timer);
+        resolve(false);
+      });
   });
   if (outcome) return ua;
   await ua.stop().catch(() => {});
@@ -223,10 +246,21 @@ export async function placeTestCall(options: TestCallOptions): Promise<TestCallR
         if (state === SessionState.Terminated) resolve(false);
       });
     });
-    await inviter.invite({ requestDelegate: { onReject: (r) => { rejected = `${r.message.statusCode} ${r.message.reasonPhrase}`; } } });
+    await inviter.invite({
+      requestDelegate: {
+        onReject: (r) => {
+          rejected = `${r.message.statusCode} ${r.message.reasonPhrase}`;
+        },
+      },
+    });
     const answered = await Promise.race([established, delay(timeoutMs).then(() => false)]);
     if (!answered) {
-      return { ok: false, reason: rejected ? `the call to ${options.echoExtension} was refused: ${rejected}.` : `the call to ${options.echoExtension} was not answered within ${timeoutMs / 1000} s.` };
+      return {
+        ok: false,
+        reason: rejected
+          ? `the call to ${options.echoExtension} was refused: ${rejected}.`
+          : `the call to ${options.echoExtension} was not answered within ${timeoutMs / 1000} s.`,
+      };
     }
     const pc = peerOf(inviter);
     const heard = pc?.getReceivers().find((r) => r.track.kind === 'audio')?.track;
@@ -236,7 +270,9 @@ export async function placeTestCall(options: TestCallOptions): Promise<TestCallR
     // moment of it); the level reported is the one it held over that second (the higher middle of
     // its samples: one sample caught as a packet came late on a busy machine does not make it).
     let counts = await rtpCounts(pc);
-    let recent: number[] = []; let loudest = 0; let receivedLevel = 0;
+    let recent: number[] = [];
+    let loudest = 0;
+    let receivedLevel = 0;
     const until = Date.now() + Math.min(timeoutMs, 10_000);
     const echoed = (): boolean => recent.length === HELD_SAMPLES && Math.min(...recent) >= HEARD;
     while (Date.now() < until && !(counts.packetsSent > 0 && counts.packetsReceived > 0 && echoed())) {
@@ -253,13 +289,23 @@ export async function placeTestCall(options: TestCallOptions): Promise<TestCallR
     await inviter.bye().catch(() => {});
     const media: MediaReport = { ...counts, tone: TONE, echoLevel, receivedLevel };
     if (media.packetsSent === 0) return { ok: false, reason: 'no audio went out: the media connection (ICE) did not come up.', media };
-    if (media.packetsReceived === 0) return { ok: false, reason: 'audio went out but none came back: media is blocked on the way back (a firewall or NAT; configure a TURN server in ICE Servers).', media };
+    if (media.packetsReceived === 0)
+      return {
+        ok: false,
+        reason: 'audio went out but none came back: media is blocked on the way back (a firewall or NAT; configure a TURN server in ICE Servers).',
+        media,
+      };
     if (!steady) {
-      return { ok: false, reason: media.echoLevel >= HEARD
-        ? `the ${TONE.frequency} Hz tone came back, but not steadily for a second: audio drops out on the way (packet loss, or a congested link).`
-        : media.receivedLevel < SILENT
-          ? 'audio came back, but only silence: the far end does not send back what it receives (is the extension an echo?).'
-          : `audio came back, but not the ${TONE.frequency} Hz tone that was sent: the far end sends other sound (is the extension an echo?).`, media };
+      return {
+        ok: false,
+        reason:
+          media.echoLevel >= HEARD
+            ? `the ${TONE.frequency} Hz tone came back, but not steadily for a second: audio drops out on the way (packet loss, or a congested link).`
+            : media.receivedLevel < SILENT
+              ? 'audio came back, but only silence: the far end does not send back what it receives (is the extension an echo?).'
+              : `audio came back, but not the ${TONE.frequency} Hz tone that was sent: the far end sends other sound (is the extension an echo?).`,
+        media,
+      };
     }
     return { ok: true, media, hostedEcho: echo !== undefined };
   } catch (e) {

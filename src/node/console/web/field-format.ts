@@ -6,7 +6,11 @@
 import type { FieldInfo, LookupName, Value } from './api-client.ts';
 
 /** The user's formatting settings: a BCP 47 locale and, if the user has one, an IANA time zone. */
-export interface FormatContext { readonly locale: string; readonly timeZone?: string; readonly currency?: string }
+export interface FormatContext {
+  readonly locale: string;
+  readonly timeZone?: string;
+  readonly currency?: string;
+}
 
 export type Shown =
   | { readonly kind: 'empty' }
@@ -47,7 +51,7 @@ export function userTimeZone(timeZoneSidKey: string | undefined): string | undef
 const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
 function kept<F extends Intl.DateTimeFormat | Intl.NumberFormat>(key: string, make: () => F): F {
   let f = formatters.get(key) as F | undefined;
-  if (!f) formatters.set(key, f = make());
+  if (!f) formatters.set(key, (f = make()));
   return f;
 }
 const dateFormat = (locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat =>
@@ -68,7 +72,11 @@ export function formatDateTime(value: string, ctx: FormatContext): string {
   const at = new Date(value);
   if (Number.isNaN(at.getTime())) return value;
   return dateFormat(ctx.locale, {
-    year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: '2-digit',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
     ...(ctx.timeZone ? { timeZone: ctx.timeZone } : {}),
   }).format(at);
 }
@@ -90,18 +98,30 @@ export function formatValue(field: FieldInfo, value: Value | undefined, ctx: For
   if (value === null || value === undefined || value === '') return { kind: 'empty' };
   const text = (t: string): Shown => ({ kind: 'text', text: t });
   switch (field.type) {
-    case 'date': return text(formatDate(String(value), ctx));
-    case 'datetime': return text(formatDateTime(String(value), ctx));
-    case 'currency': return typeof value === 'number' ? text(numberFormat(ctx.locale, { style: 'currency', currency: ctx.currency ?? 'USD' }).format(value)) : text(String(value));
+    case 'date':
+      return text(formatDate(String(value), ctx));
+    case 'datetime':
+      return text(formatDateTime(String(value), ctx));
+    case 'currency':
+      return typeof value === 'number'
+        ? text(numberFormat(ctx.locale, { style: 'currency', currency: ctx.currency ?? 'USD' }).format(value))
+        : text(String(value));
     // Salesforce stores a percent as the number shown (12.5 means 12.5 %).
-    case 'percent': return typeof value === 'number' ? text(numberFormat(ctx.locale, { style: 'percent', maximumFractionDigits: 2 }).format(value / 100)) : text(String(value));
-    case 'int': case 'double': return typeof value === 'number' ? text(numberFormat(ctx.locale).format(value)) : text(String(value));
-    case 'picklist': return text(picklistLabel(field, String(value)));
+    case 'percent':
+      return typeof value === 'number'
+        ? text(numberFormat(ctx.locale, { style: 'percent', maximumFractionDigits: 2 }).format(value / 100))
+        : text(String(value));
+    case 'int':
+    case 'double':
+      return typeof value === 'number' ? text(numberFormat(ctx.locale).format(value)) : text(String(value));
+    case 'picklist':
+      return text(picklistLabel(field, String(value)));
     case 'reference': {
       const parent = names[String(value)];
       // A parent the user cannot see (or that was deleted) shows its Id, as Salesforce does.
       return parent ? { kind: 'lookup', id: String(value), object: parent.object, text: parent.name || String(value) } : text(String(value));
     }
-    default: return text(String(value));
+    default:
+      return text(String(value));
   }
 }

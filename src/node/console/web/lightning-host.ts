@@ -10,7 +10,11 @@ import { LmsBus } from './lms-bus.ts';
 import type { UtilityBar } from './utility-bar.ts';
 import { PopError, type ClickToDialEvent, type ViewInfo, type Workspace } from './workspace.ts';
 
-export interface LogEntry { method: string; args: unknown; at: number }
+export interface LogEntry {
+  method: string;
+  args: unknown;
+  at: number;
+}
 
 const ok = (returnValue: unknown = null): OpenCtiResponse => ({ success: true, returnValue, errors: null });
 const invalid = (description: string): OpenCtiResponse => ({ success: false, returnValue: null, errors: [{ code: 'INVALID_PARAM', description }] });
@@ -190,7 +194,8 @@ export class LightningHost {
       }
       case 'unsubscribe': {
         const s = a.subscription as { subscriptionId?: unknown } | undefined;
-        if (!s || typeof s.subscriptionId !== 'string' || !this.lms.unsubscribe(s.subscriptionId)) return invalid('subscription is not an active subscription.');
+        if (!s || typeof s.subscriptionId !== 'string' || !this.lms.unsubscribe(s.subscriptionId))
+          return invalid('subscription is not an active subscription.');
         return ok();
       }
       case 'publish': {

@@ -43,18 +43,44 @@ export async function renderRelatedView(content: HTMLElement, url: string, api: 
     more.hidden = shown >= list.count || shown > 2000;
   };
   const status = h('p', { class: 'slds-text-body_small', role: 'status' });
-  const more = h('button', { class: 'slds-button slds-button_neutral slds-m-top_small', type: 'button', onclick: () => {
-    more.disabled = true;
-    api.related(parent.Id, list.relationship, shown).then((next) => add(next.list.records), (e: unknown) => {
-      status.textContent = e instanceof Error ? e.message : String(e);
-    }).finally(() => { more.disabled = false; });
-  } }, 'Load More');
+  const more = h(
+    'button',
+    {
+      class: 'slds-button slds-button_neutral slds-m-top_small',
+      type: 'button',
+      onclick: () => {
+        more.disabled = true;
+        api
+          .related(parent.Id, list.relationship, shown)
+          .then(
+            (next) => add(next.list.records),
+            (e: unknown) => {
+              status.textContent = e instanceof Error ? e.message : String(e);
+            },
+          )
+          .finally(() => {
+            more.disabled = false;
+          });
+      },
+    },
+    'Load More',
+  );
   content.append(
-    h('nav', { 'aria-label': 'Breadcrumbs' }, h('ol', { class: 'slds-breadcrumb slds-list_horizontal' },
-      h('li', { class: 'slds-breadcrumb__item' }, parent.label),
-      h('li', { class: 'slds-breadcrumb__item' }, link(ctx, parent.object, parent.Id, parent.name || parent.Id)))),
+    h(
+      'nav',
+      { 'aria-label': 'Breadcrumbs' },
+      h(
+        'ol',
+        { class: 'slds-breadcrumb slds-list_horizontal' },
+        h('li', { class: 'slds-breadcrumb__item' }, parent.label),
+        h('li', { class: 'slds-breadcrumb__item' }, link(ctx, parent.object, parent.Id, parent.name || parent.Id)),
+      ),
+    ),
     h('h1', { class: 'slds-text-heading_large' }, `${list.label} (${list.count})`),
-    status, table, more);
+    status,
+    table,
+    more,
+  );
   add(list.records);
   return list.label;
 }
@@ -65,16 +91,30 @@ function isNameField(object: ObjectInfo, f: FieldInfo): boolean {
 
 function recordTable(object: ObjectInfo, columns: readonly FieldInfo[]): HTMLTableElement {
   const nameLabel = object.name === 'Case' ? 'Case Number' : `${object.label} Name`;
-  return h('table', { class: 'slds-table slds-table_bordered slds-m-top_small', 'aria-label': object.labelPlural },
-    h('thead', {}, h('tr', {}, [nameLabel, ...columns.map((c) => c.label)].map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', {}));
+  return h(
+    'table',
+    { class: 'slds-table slds-table_bordered slds-m-top_small', 'aria-label': object.labelPlural },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        [nameLabel, ...columns.map((c) => c.label)].map((c) => h('th', { scope: 'col' }, c)),
+      ),
+    ),
+    h('tbody', {}),
+  );
 }
 
 function recordRow(r: RecordView, object: ObjectInfo, columns: readonly FieldInfo[], ctx: RelatedViewContext): HTMLTableRowElement {
-  return h('tr', { 'data-id': r.Id },
+  return h(
+    'tr',
+    { 'data-id': r.Id },
     h('th', { scope: 'row' }, link(ctx, r.object, r.Id, r.name || r.Id)),
     columns.map((c) => {
       const shown = formatValue(c, r.fields[c.name], ctx.format);
       return h('td', {}, shown.kind === 'text' ? shown.text : shown.kind === 'checkbox' ? (shown.checked ? '✓' : '') : '');
-    }));
+    }),
+  );
 }

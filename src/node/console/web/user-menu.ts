@@ -10,25 +10,47 @@ import type { Session, UserView } from './api-client.ts';
 export function userMenu(session: Session, startPath: string): HTMLElement {
   const others = session.users.filter((u) => u.Id !== session.user.Id && u.CallCenterId);
   const status = h('span', { role: 'status', class: 'console-user-menu__status' });
-  const list = h('ul', { role: 'menu', class: 'slds-dropdown slds-dropdown_right console-user-menu__list', 'aria-label': 'Log in as another user', hidden: true },
-    others.map((u) => h('li', { role: 'presentation', class: 'slds-dropdown__item' },
-      h('button', { type: 'button', role: 'menuitem', class: 'slds-button', onclick: () => void switchTo(u) }, `Log in as ${label(u)}`))),
-    h('li', { role: 'presentation', class: 'slds-dropdown__item' },
-      h('a', { role: 'menuitem', href: `/login?startURL=${encodeURIComponent(startPath)}` }, 'Log out')));
-  const toggle = h('button', {
-    type: 'button', class: 'slds-button console-user', 'aria-label': 'Signed-in user', 'aria-haspopup': 'menu', 'aria-expanded': 'false',
-    title: session.user.Username,
-    onclick: () => {
-      const open = list.hidden;
-      list.hidden = !open;
-      toggle.setAttribute('aria-expanded', String(open));
+  const list = h(
+    'ul',
+    { role: 'menu', class: 'slds-dropdown slds-dropdown_right console-user-menu__list', 'aria-label': 'Log in as another user', hidden: true },
+    others.map((u) =>
+      h(
+        'li',
+        { role: 'presentation', class: 'slds-dropdown__item' },
+        h('button', { type: 'button', role: 'menuitem', class: 'slds-button', onclick: () => void switchTo(u) }, `Log in as ${label(u)}`),
+      ),
+    ),
+    h(
+      'li',
+      { role: 'presentation', class: 'slds-dropdown__item' },
+      h('a', { role: 'menuitem', href: `/login?startURL=${encodeURIComponent(startPath)}` }, 'Log out'),
+    ),
+  );
+  const toggle = h(
+    'button',
+    {
+      type: 'button',
+      class: 'slds-button console-user',
+      'aria-label': 'Signed-in user',
+      'aria-haspopup': 'menu',
+      'aria-expanded': 'false',
+      title: session.user.Username,
+      onclick: () => {
+        const open = list.hidden;
+        list.hidden = !open;
+        toggle.setAttribute('aria-expanded', String(open));
+      },
     },
-  }, session.user.Name, session.user.SwitchboardExtension__c ? ` (${session.user.SwitchboardExtension__c})` : '');
+    session.user.Name,
+    session.user.SwitchboardExtension__c ? ` (${session.user.SwitchboardExtension__c})` : '',
+  );
 
   async function switchTo(user: UserView): Promise<void> {
     status.textContent = `Logging in as ${user.Name}…`;
     const res = await fetch('/login', {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user.Username, startURL: startPath }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: user.Username, startURL: startPath }),
     }).catch((e: unknown) => ({ ok: false, statusText: e instanceof Error ? e.message : String(e) }) as const);
     if (!res.ok) {
       status.textContent = `Could not log in as ${user.Name}: ${res.statusText}`;

@@ -45,22 +45,49 @@ export class UtilityBar {
     private readonly phoneAvailable: boolean,
   ) {
     this.phone = { itemLabel: 'Phone', itemIcon: 'call', panelLabel: 'Phone', panelIcon: 'call', visible: false, ...initial };
-    this.phoneButton = h('button', { class: 'slds-button console-utility-action', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'phone-panel',
-      onclick: () => this.setVisible(!this.phone.visible) });
+    this.phoneButton = h('button', {
+      class: 'slds-button console-utility-action',
+      type: 'button',
+      'aria-expanded': 'false',
+      'aria-controls': 'phone-panel',
+      onclick: () => this.setVisible(!this.phone.visible),
+    });
     this.phoneHeader = h('header', { class: 'console-panel-header' });
     this.frameHost = h('div', { class: 'console-softphone-host' });
-    this.phonePanel = h('section', { id: 'phone-panel', class: 'console-phone-panel', role: 'dialog', 'aria-label': 'Phone panel' }, this.phoneHeader, this.frameHost);
-    this.omniButton = h('button', { class: 'slds-button console-utility-action', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'omni-panel',
-      onclick: () => this.setOmniOpen(!this.omniOpen) });
-    this.omniHeader = h('header', { class: 'console-panel-header' }, icon('omni_channel'),
+    this.phonePanel = h(
+      'section',
+      { id: 'phone-panel', class: 'console-phone-panel', role: 'dialog', 'aria-label': 'Phone panel' },
+      this.phoneHeader,
+      this.frameHost,
+    );
+    this.omniButton = h('button', {
+      class: 'slds-button console-utility-action',
+      type: 'button',
+      'aria-expanded': 'false',
+      'aria-controls': 'omni-panel',
+      onclick: () => this.setOmniOpen(!this.omniOpen),
+    });
+    this.omniHeader = h(
+      'header',
+      { class: 'console-panel-header' },
+      icon('omni_channel'),
       h('h2', { class: 'slds-utility-panel__header-label' }, 'Omni-Channel'),
-      h('button', { class: 'slds-button slds-button_icon', type: 'button', 'aria-label': 'Minimize Omni-Channel', onclick: () => this.setOmniOpen(false) }, '–'));
+      h(
+        'button',
+        { class: 'slds-button slds-button_icon', type: 'button', 'aria-label': 'Minimize Omni-Channel', onclick: () => this.setOmniOpen(false) },
+        '–',
+      ),
+    );
     this.omniBody = h('div', {});
     this.omniExtra = h('div', {});
-    this.omniPanel = h('section', { id: 'omni-panel', class: 'console-omni-panel', role: 'dialog', 'aria-label': 'Omni-Channel' }, this.omniHeader, this.omniBody, this.omniExtra);
-    const items = h('ul', { class: 'console-utility-items' },
-      phoneAvailable ? h('li', {}, this.phoneButton) : null,
-      h('li', {}, this.omniButton));
+    this.omniPanel = h(
+      'section',
+      { id: 'omni-panel', class: 'console-omni-panel', role: 'dialog', 'aria-label': 'Omni-Channel' },
+      this.omniHeader,
+      this.omniBody,
+      this.omniExtra,
+    );
+    const items = h('ul', { class: 'console-utility-items' }, phoneAvailable ? h('li', {}, this.phoneButton) : null, h('li', {}, this.omniButton));
     root.append(h('footer', { class: 'console-utility-bar', 'aria-label': 'Utility Bar' }, items), this.phonePanel, this.omniPanel);
     this.renderPhone();
     this.renderOmni();
@@ -77,8 +104,11 @@ export class UtilityBar {
     this.phoneButton.setAttribute('aria-expanded', String(this.phone.visible));
     this.phoneButton.dataset.icon = this.phone.itemIcon;
     clear(this.phoneHeader);
-    this.phoneHeader.append(icon(this.phone.panelIcon), h('h2', { class: 'slds-utility-panel__header-label' }, this.phone.panelLabel),
-      h('button', { class: 'slds-button slds-button_icon', type: 'button', 'aria-label': 'Minimize Phone', onclick: () => this.setVisible(false) }, '–'));
+    this.phoneHeader.append(
+      icon(this.phone.panelIcon),
+      h('h2', { class: 'slds-utility-panel__header-label' }, this.phone.panelLabel),
+      h('button', { class: 'slds-button slds-button_icon', type: 'button', 'aria-label': 'Minimize Phone', onclick: () => this.setVisible(false) }, '–'),
+    );
     this.phoneHeader.dataset.icon = this.phone.panelIcon;
     // Minimised = moved off screen, never display:none: the softphone keeps running, as in Lightning.
     this.phonePanel.classList.toggle('console-minimized', !this.phone.visible);
@@ -115,12 +145,25 @@ export class UtilityBar {
     this.omniButton.setAttribute('aria-expanded', String(this.omniOpen));
     clear(this.omniBody);
     this.omniPanel.hidden = !this.omniOpen;
-    const choices: OmniStatus[] = [{ status: 'available' }, ...this.awayReasons.map((r) => ({ status: 'away' as const, reasonId: r.id })), { status: 'offline' }];
+    const choices: OmniStatus[] = [
+      { status: 'available' },
+      ...this.awayReasons.map((r) => ({ status: 'away' as const, reasonId: r.id })),
+      { status: 'offline' },
+    ];
     this.omniBody.append(
       h('p', { 'data-omni-status': this.omni.status }, `Status: ${this.statusLabel()}`),
-      h('div', { role: 'radiogroup', 'aria-label': 'Presence status' }, choices.map((c) => {
-        const checked = c.status === this.omni.status && (c.reasonId ?? '') === (this.omni.reasonId ?? '');
-        return h('button', { type: 'button', role: 'radio', 'aria-checked': String(checked), class: 'slds-button slds-button_neutral', onclick: () => this.setOmni(c, true) }, this.statusLabel(c));
-      })));
+      h(
+        'div',
+        { role: 'radiogroup', 'aria-label': 'Presence status' },
+        choices.map((c) => {
+          const checked = c.status === this.omni.status && (c.reasonId ?? '') === (this.omni.reasonId ?? '');
+          return h(
+            'button',
+            { type: 'button', role: 'radio', 'aria-checked': String(checked), class: 'slds-button slds-button_neutral', onclick: () => this.setOmni(c, true) },
+            this.statusLabel(c),
+          );
+        }),
+      ),
+    );
   }
 }

@@ -43,7 +43,10 @@ export interface ClickToDialEvent {
   params: string;
 }
 
-export interface PopRequest { type: unknown; params: unknown }
+export interface PopRequest {
+  type: unknown;
+  params: unknown;
+}
 
 export class PopError extends Error {}
 
@@ -229,7 +232,8 @@ export class Workspace {
       case 'newRecord': {
         const entity = this.objectName(str('entityName'));
         const defaults = params.defaultFieldValues;
-        if (defaults !== undefined && (typeof defaults !== 'object' || defaults === null || Array.isArray(defaults))) throw new PopError('params.defaultFieldValues must be an object.');
+        if (defaults !== undefined && (typeof defaults !== 'object' || defaults === null || Array.isArray(defaults)))
+          throw new PopError('params.defaultFieldValues must be an object.');
         await this.openNewRecord(entity, (defaults ?? {}) as Record<string, unknown>);
         return;
       }
@@ -276,19 +280,36 @@ export class Workspace {
     const inputs = new Map<string, HTMLInputElement | HTMLSelectElement>();
     const errorBox = h('div', { class: 'slds-text-color_error', role: 'alert' });
     const fields = object.fields.filter((f) => f.createable && f.type !== 'reference' && f.name !== 'OwnerId');
-    const form = h('form', { class: 'slds-form' }, fields.map((f) => {
-      const id = `new-${f.name}`;
-      const value = defaults[f.name];
-      let input: HTMLInputElement | HTMLSelectElement;
-      if (f.picklistValues && f.picklistValues.length) {
-        input = h('select', { id, class: 'slds-select', name: f.name }, h('option', { value: '' }, '--None--'), f.picklistValues.map((p) => h('option', { value: p }, p)));
-      } else input = h('input', { id, class: 'slds-input', name: f.name, type: f.type === 'date' ? 'date' : 'text' });
-      if (value !== undefined && value !== null) input.value = String(value);
-      inputs.set(f.name, input);
-      return h('div', { class: 'slds-form-element slds-m-bottom_x-small' },
-        h('label', { class: 'slds-form-element__label', for: id }, f.required ? h('abbr', { class: 'slds-required', title: 'required' }, '*') : null, f.label),
-        h('div', { class: 'slds-form-element__control' }, input));
-    }));
+    const form = h(
+      'form',
+      { class: 'slds-form' },
+      fields.map((f) => {
+        const id = `new-${f.name}`;
+        const value = defaults[f.name];
+        let input: HTMLInputElement | HTMLSelectElement;
+        if (f.picklistValues && f.picklistValues.length) {
+          input = h(
+            'select',
+            { id, class: 'slds-select', name: f.name },
+            h('option', { value: '' }, '--None--'),
+            f.picklistValues.map((p) => h('option', { value: p }, p)),
+          );
+        } else input = h('input', { id, class: 'slds-input', name: f.name, type: f.type === 'date' ? 'date' : 'text' });
+        if (value !== undefined && value !== null) input.value = String(value);
+        inputs.set(f.name, input);
+        return h(
+          'div',
+          { class: 'slds-form-element slds-m-bottom_x-small' },
+          h(
+            'label',
+            { class: 'slds-form-element__label', for: id },
+            f.required ? h('abbr', { class: 'slds-required', title: 'required' }, '*') : null,
+            f.label,
+          ),
+          h('div', { class: 'slds-form-element__control' }, input),
+        );
+      }),
+    );
     const close = (): void => {
       this.modalOpen = undefined;
       clear(this.modalHost);
@@ -298,7 +319,9 @@ export class Workspace {
       for (const [name, input] of inputs) if (input.value !== '') values[name] = input.value;
       // Default values for fields not on the form (lookups) still go in, as Salesforce keeps them.
       for (const [k, v] of Object.entries(defaults)) if (!(k in values) && !inputs.has(k)) values[k] = v;
-      const { status, body } = await this.api.send<{ id?: string; errors?: { message: string }[] }>('POST', `objects/${entityName}/records`, { fields: values });
+      const { status, body } = await this.api.send<{ id?: string; errors?: { message: string }[] }>('POST', `objects/${entityName}/records`, {
+        fields: values,
+      });
       if (status !== 201 || !body.id) {
         errorBox.textContent = (body.errors ?? []).map((e) => e.message).join(' ') || 'Could not save.';
         return;
@@ -308,14 +331,24 @@ export class Workspace {
     };
     const title = `New ${object.label}`;
     this.modalHost.append(
-      h('section', { role: 'dialog', 'aria-modal': 'true', 'aria-label': title, class: 'slds-modal slds-fade-in-open' },
-        h('div', { class: 'slds-modal__container' },
+      h(
+        'section',
+        { role: 'dialog', 'aria-modal': 'true', 'aria-label': title, class: 'slds-modal slds-fade-in-open' },
+        h(
+          'div',
+          { class: 'slds-modal__container' },
           h('header', { class: 'slds-modal__header' }, h('h2', { class: 'slds-text-heading_medium' }, title)),
           h('div', { class: 'slds-modal__content slds-p-around_medium' }, errorBox, form),
-          h('footer', { class: 'slds-modal__footer' },
+          h(
+            'footer',
+            { class: 'slds-modal__footer' },
             h('button', { class: 'slds-button slds-button_neutral', type: 'button', onclick: close }, 'Cancel'),
-            h('button', { class: 'slds-button slds-button_brand', type: 'button', onclick: () => void save() }, 'Save')))),
-      h('div', { class: 'slds-backdrop slds-backdrop_open' }));
+            h('button', { class: 'slds-button slds-button_brand', type: 'button', onclick: () => void save() }, 'Save'),
+          ),
+        ),
+      ),
+      h('div', { class: 'slds-backdrop slds-backdrop_open' }),
+    );
     this.hooks.onNavigation(this.info());
   }
 
@@ -326,10 +359,32 @@ export class Workspace {
     const list = h('ul', { class: 'slds-tabs_default__nav', role: 'presentation' });
     for (const tab of this.tabs) {
       const selected = tab === this.active;
-      list.append(h('li', { class: `slds-tabs_default__item${selected ? ' slds-is-active' : ''}`, role: 'presentation' },
-        h('a', { class: 'slds-tabs_default__link', role: 'tab', href: tab.url, 'aria-selected': selected ? 'true' : 'false', 'data-tab-id': tab.id,
-          onclick: (e: Event) => { e.preventDefault(); void this.focus(tab); } }, tab.title),
-        h('button', { class: 'slds-button slds-button_icon console-tab-close', type: 'button', 'aria-label': `Close ${tab.title}`, onclick: () => this.close(tab) }, '×')));
+      list.append(
+        h(
+          'li',
+          { class: `slds-tabs_default__item${selected ? ' slds-is-active' : ''}`, role: 'presentation' },
+          h(
+            'a',
+            {
+              class: 'slds-tabs_default__link',
+              role: 'tab',
+              href: tab.url,
+              'aria-selected': selected ? 'true' : 'false',
+              'data-tab-id': tab.id,
+              onclick: (e: Event) => {
+                e.preventDefault();
+                void this.focus(tab);
+              },
+            },
+            tab.title,
+          ),
+          h(
+            'button',
+            { class: 'slds-button slds-button_icon console-tab-close', type: 'button', 'aria-label': `Close ${tab.title}`, onclick: () => this.close(tab) },
+            '×',
+          ),
+        ),
+      );
     }
     this.tabBar.append(list);
   }
@@ -350,19 +405,36 @@ export class Workspace {
     const into = h('div', { class: 'console-page' });
     try {
       switch (tab.kind) {
-        case 'record': await this.renderRecord(tab, into); break;
-        case 'related': tab.title = await renderRelatedView(into, tab.url, this.api, { basePath: this.basePath, format: this.format(), navigate: (url) => void this.navigate(url) }); break;
+        case 'record':
+          await this.renderRecord(tab, into);
+          break;
+        case 'related':
+          tab.title = await renderRelatedView(into, tab.url, this.api, {
+            basePath: this.basePath,
+            format: this.format(),
+            navigate: (url) => void this.navigate(url),
+          });
+          break;
         case 'objecthome':
-        case 'list': await this.renderList(tab, into); break;
-        case 'search': await this.renderSearch(tab, into); break;
-        case 'flow': this.renderFlow(tab, into); break;
-        case 'vf': this.renderVf(tab, into); break;
+        case 'list':
+          await this.renderList(tab, into);
+          break;
+        case 'search':
+          await this.renderSearch(tab, into);
+          break;
+        case 'flow':
+          this.renderFlow(tab, into);
+          break;
+        case 'vf':
+          this.renderVf(tab, into);
+          break;
         case 'setup': {
           tab.title = 'Setup';
           await renderSetup(into, this.api, new URL(tab.url, location.origin).pathname, this.session);
           break;
         }
-        default: this.renderHome(tab, into);
+        default:
+          this.renderHome(tab, into);
       }
     } catch (e) {
       into.append(h('div', { class: 'slds-text-color_error', role: 'alert' }, e instanceof Error ? e.message : String(e)));
@@ -374,16 +446,24 @@ export class Workspace {
 
   private renderHome(tab: Tab, into: HTMLElement): void {
     tab.title = 'Home';
-    into.append(h('h1', { class: 'slds-text-heading_large' }, 'Home'),
-      h('p', {}, `Signed in as ${this.session.user.Name}.`));
+    into.append(h('h1', { class: 'slds-text-heading_large' }, 'Home'), h('p', {}, `Signed in as ${this.session.user.Name}.`));
   }
 
   private fieldValue(object: ObjectInfo, record: RecordView, name: string, value: Value): Node | string {
     const def = object.fields.find((f) => f.name === name);
     if (def?.type === 'phone' && typeof value === 'string' && value !== '') {
       if (!this.clickToDial) return h('span', { class: 'console-phone' }, value);
-      return h('button', { class: 'slds-button console-click-to-dial', type: 'button', 'aria-label': `Call ${value}`, 'data-field': name,
-        onclick: () => this.hooks.onClickToDial(this.dialEvent(record, value)) }, value);
+      return h(
+        'button',
+        {
+          class: 'slds-button console-click-to-dial',
+          type: 'button',
+          'aria-label': `Call ${value}`,
+          'data-field': name,
+          onclick: () => this.hooks.onClickToDial(this.dialEvent(record, value)),
+        },
+        value,
+      );
     }
     return value === null || value === undefined ? '' : String(value);
   }
@@ -407,7 +487,7 @@ export class Workspace {
     const justRead = this.justRead;
     this.justRead = undefined;
     const read = justRead && justRead.id === tab.recordId ? justRead.view : undefined;
-    const page = read ?? await this.api.record(tab.recordId!);
+    const page = read ?? (await this.api.record(tab.recordId!));
     const { record, object } = page;
     tab.title = record.name || record.Id;
     tab.recordName = record.name;
@@ -417,30 +497,80 @@ export class Workspace {
     else if (typeof record.fields.AccountId === 'string') tab.accountId = record.fields.AccountId;
     const phone = object.fields.find((f) => f.type === 'phone' && typeof record.fields[f.name] === 'string' && record.fields[f.name] !== '');
     into.append(
-      h('header', { class: 'slds-page-header' },
+      h(
+        'header',
+        { class: 'slds-page-header' },
         h('p', { class: 'slds-page-header__name-meta' }, object.label),
         h('h1', { class: 'slds-page-header__title' }, record.name),
-        phone && this.hooks.canStartWork() ? h('button', { class: 'slds-button slds-button_neutral', type: 'button', onclick: () => this.hooks.onWorkStart(String(record.fields[phone.name]), record) }, 'Start Cadence Call') : null),
+        phone && this.hooks.canStartWork()
+          ? h(
+              'button',
+              { class: 'slds-button slds-button_neutral', type: 'button', onclick: () => this.hooks.onWorkStart(String(record.fields[phone.name]), record) },
+              'Start Cadence Call',
+            )
+          : null,
+      ),
       ...recordSections(page, {
         basePath: this.basePath,
         format: this.format(),
         navigate: (url) => void this.navigate(url),
         phone: (field, value) => this.fieldValue(object, record, field, value),
-      }));
+      }),
+    );
   }
 
   private async renderList(tab: Tab, into: HTMLElement): Promise<void> {
     const { object, records } = await this.api.list(tab.objectType!);
     const filter = new URL(tab.url, location.origin).searchParams.get('filterName');
     tab.title = tab.kind === 'list' ? `${object.labelPlural}: ${filter ?? 'All'}` : object.labelPlural;
-    const columns = object.fields.filter((f) => f.type === 'phone' || ['Name', 'CaseNumber', 'Subject', 'Email', 'Status', 'Company'].includes(f.name)).slice(0, 5);
+    const columns = object.fields
+      .filter((f) => f.type === 'phone' || ['Name', 'CaseNumber', 'Subject', 'Email', 'Status', 'Company'].includes(f.name))
+      .slice(0, 5);
     into.append(
       h('h1', { class: 'slds-text-heading_large' }, tab.title),
-      h('table', { class: 'slds-table slds-table_bordered', 'aria-label': tab.title },
-        h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c.label)))),
-        h('tbody', {}, records.map((r) => h('tr', {}, columns.map((c, i) => h('td', {},
-          i === 0 ? h('a', { href: `${this.basePath}/r/${r.object}/${r.Id}/view`, onclick: (e: Event) => { e.preventDefault(); void this.navigate(`${this.basePath}/r/${r.object}/${r.Id}/view`); } }, String(r.fields[c.name] ?? r.name))
-            : this.fieldValue(object, r, c.name, r.fields[c.name] ?? null))))))));
+      h(
+        'table',
+        { class: 'slds-table slds-table_bordered', 'aria-label': tab.title },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            columns.map((c) => h('th', { scope: 'col' }, c.label)),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          records.map((r) =>
+            h(
+              'tr',
+              {},
+              columns.map((c, i) =>
+                h(
+                  'td',
+                  {},
+                  i === 0
+                    ? h(
+                        'a',
+                        {
+                          href: `${this.basePath}/r/${r.object}/${r.Id}/view`,
+                          onclick: (e: Event) => {
+                            e.preventDefault();
+                            void this.navigate(`${this.basePath}/r/${r.object}/${r.Id}/view`);
+                          },
+                        },
+                        String(r.fields[c.name] ?? r.name),
+                      )
+                    : this.fieldValue(object, r, c.name, r.fields[c.name] ?? null),
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
   }
 
   private async renderSearch(tab: Tab, into: HTMLElement): Promise<void> {
@@ -449,24 +579,71 @@ export class Workspace {
     const { records } = await this.api.search(term);
     const groups = new Map<string, RecordView[]>();
     for (const r of records) groups.set(r.object, [...(groups.get(r.object) ?? []), r]);
-    into.append(h('h1', { class: 'slds-text-heading_large' }, 'Top Results'),
+    into.append(
+      h('h1', { class: 'slds-text-heading_large' }, 'Top Results'),
       h('p', {}, `${records.length} result${records.length === 1 ? '' : 's'} for "${term}"`),
-      ...[...groups].map(([object, list]) => h('section', { 'aria-label': object, class: 'slds-m-top_small' },
-        h('h2', { class: 'slds-text-heading_small' }, this.session.objects.find((o) => o.name === object)?.labelPlural ?? object),
-        h('ul', {}, list.map((r) => h('li', {}, h('a', { href: `${this.basePath}/r/${r.object}/${r.Id}/view`,
-          onclick: (e: Event) => { e.preventDefault(); void this.navigate(`${this.basePath}/r/${r.object}/${r.Id}/view`); } }, r.name)))))));
+      ...[...groups].map(([object, list]) =>
+        h(
+          'section',
+          { 'aria-label': object, class: 'slds-m-top_small' },
+          h('h2', { class: 'slds-text-heading_small' }, this.session.objects.find((o) => o.name === object)?.labelPlural ?? object),
+          h(
+            'ul',
+            {},
+            list.map((r) =>
+              h(
+                'li',
+                {},
+                h(
+                  'a',
+                  {
+                    href: `${this.basePath}/r/${r.object}/${r.Id}/view`,
+                    onclick: (e: Event) => {
+                      e.preventDefault();
+                      void this.navigate(`${this.basePath}/r/${r.object}/${r.Id}/view`);
+                    },
+                  },
+                  r.name,
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
   }
 
   private renderFlow(tab: Tab, into: HTMLElement): void {
     const flow = tab.flow ?? { flowDevName: new URL(tab.url, location.origin).pathname.split('/').pop() ?? '', flowArgs: [] };
     tab.title = `Flow: ${flow.flowDevName}`;
-    into.append(h('section', { 'aria-label': 'Screen flow', class: 'console-flow' },
-      h('h1', { class: 'slds-text-heading_large' }, `Screen flow ${flow.flowDevName}`),
-      h('p', {}, 'The emulator shows which flow was launched and with what input variables.'),
-      h('table', { class: 'slds-table slds-table_bordered', 'aria-label': 'Flow arguments' },
-        h('thead', {}, h('tr', {}, ['Name', 'Type', 'Value'].map((c) => h('th', { scope: 'col' }, c)))),
-        h('tbody', {}, (flow.flowArgs as { name: string; type?: unknown; value?: unknown }[]).map((a) =>
-          h('tr', {}, h('td', {}, a.name), h('td', {}, String(a.type ?? '')), h('td', {}, typeof a.value === 'string' ? a.value : JSON.stringify(a.value))))))));
+    into.append(
+      h(
+        'section',
+        { 'aria-label': 'Screen flow', class: 'console-flow' },
+        h('h1', { class: 'slds-text-heading_large' }, `Screen flow ${flow.flowDevName}`),
+        h('p', {}, 'The emulator shows which flow was launched and with what input variables.'),
+        h(
+          'table',
+          { class: 'slds-table slds-table_bordered', 'aria-label': 'Flow arguments' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Name', 'Type', 'Value'].map((c) => h('th', { scope: 'col' }, c)),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            (flow.flowArgs as { name: string; type?: unknown; value?: unknown }[]).map((a) =>
+              h('tr', {}, h('td', {}, a.name), h('td', {}, String(a.type ?? '')), h('td', {}, typeof a.value === 'string' ? a.value : JSON.stringify(a.value))),
+            ),
+          ),
+        ),
+      ),
+    );
   }
 
   private renderVf(tab: Tab, into: HTMLElement): void {

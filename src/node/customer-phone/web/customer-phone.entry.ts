@@ -92,9 +92,10 @@ function updateCall(callId: string, status: string): void {
   const call = calls.get(callId);
   if (!call) return;
   call.label.textContent = `${call.direction === 'in' ? 'From' : 'To'} ${call.remote}: ${status} `;
-  if (status === 'connected') call.li.querySelectorAll('button').forEach((b) => {
-    if (b.textContent !== 'Hang up') b.remove();
-  });
+  if (status === 'connected')
+    call.li.querySelectorAll('button').forEach((b) => {
+      if (b.textContent !== 'Hang up') b.remove();
+    });
   setState(`Call ${call.direction === 'in' ? 'from' : 'to'} ${call.remote}: ${status}`);
 }
 
@@ -110,7 +111,13 @@ async function start(ws: string, domain: string, user: string, password: string)
   phone = createSipTelephony(parsed.settings, { clock: browserClock, logger: silentLogger });
   phone.setDelegate({ acceptIncoming: () => true });
   phone.events.on('registration', (s) => {
-    const text = { unregistered: 'Signed out', connecting: 'Connecting…', registered: `Signed in as ${user}`, reconnecting: 'Reconnecting…', failed: 'Sign-in failed' }[s.state];
+    const text = {
+      unregistered: 'Signed out',
+      connecting: 'Connecting…',
+      registered: `Signed in as ${user}`,
+      reconnecting: 'Reconnecting…',
+      failed: 'Sign-in failed',
+    }[s.state];
     setState(s.state === 'failed' ? `${text}: ${s.reason}` : text);
     callButton.disabled = s.state !== 'registered';
     signOutButton.disabled = s.state === 'unregistered';

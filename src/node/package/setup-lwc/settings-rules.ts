@@ -58,7 +58,11 @@ export interface SettingsCheck {
 export interface CallCenterView {
   readonly internalName: string;
   readonly displayName: string;
-  readonly sections: readonly { readonly name: string; readonly label: string; readonly items: readonly { readonly name: string; readonly label: string; readonly value: string }[] }[];
+  readonly sections: readonly {
+    readonly name: string;
+    readonly label: string;
+    readonly items: readonly { readonly name: string; readonly label: string; readonly value: string }[];
+  }[];
 }
 
 /** A mutable copy of the metadata tree: only elements and their text (CallCenter files have no attributes). */
@@ -113,7 +117,11 @@ function withSettings(tree: Node, values: Readonly<Record<string, string>>): Nod
     } else if (value !== '' || field.required) {
       // A section's items come before its own label and name.
       const at = section.children.findIndex((c) => c.name !== 'items');
-      section.children.splice(at < 0 ? section.children.length : at, 0, { name: 'items', text: '', children: [leaf('label', field.label), leaf('name', field.name), leaf('value', value)] });
+      section.children.splice(at < 0 ? section.children.length : at, 0, {
+        name: 'items',
+        text: '',
+        children: [leaf('label', field.label), leaf('name', field.name), leaf('value', value)],
+      });
     }
   }
   return tree;
@@ -163,7 +171,11 @@ export function describeCallCenter(xml: string, internalName: string): CallCente
     sections: cc.sections.map((s) => ({
       name: s.name,
       label: s.label ?? s.name,
-      items: s.items.map((i) => ({ name: i.name, label: i.label ?? i.name, value: s.name === SWITCHBOARD_SECTION && secret.has(i.name) && i.value !== '' ? '••••••••' : i.value })),
+      items: s.items.map((i) => ({
+        name: i.name,
+        label: i.label ?? i.name,
+        value: s.name === SWITCHBOARD_SECTION && secret.has(i.name) && i.value !== '' ? '••••••••' : i.value,
+      })),
     })),
   };
 }

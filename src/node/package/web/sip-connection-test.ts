@@ -30,13 +30,23 @@ export async function testSipWebSocket(url: string, domain: string, timeoutMs = 
     case 'answered':
       return { ok: true, status: probe.status, rttMs: probe.rttMs };
     case 'silent':
-      return { ok: false, reason: probe.closed
-        ? 'the server closed the WebSocket without answering the SIP OPTIONS.'
-        : `the WebSocket opened but nothing answered a SIP OPTIONS within ${timeoutMs / 1000} s: is ${url} a SIP-over-WebSocket endpoint (RFC 7118)?` };
+      return {
+        ok: false,
+        reason: probe.closed
+          ? 'the server closed the WebSocket without answering the SIP OPTIONS.'
+          : `the WebSocket opened but nothing answered a SIP OPTIONS within ${timeoutMs / 1000} s: is ${url} a SIP-over-WebSocket endpoint (RFC 7118)?`,
+      };
     case 'unopened':
       if (probe.refused) return { ok: false, reason: `the browser refused the URL: ${probe.refused}` };
-      if (probe.timedOut) return { ok: false, reason: `no WebSocket connection to ${url} within ${timeoutMs / 1000} s (a firewall dropping the packets, or a host that does not answer).` };
-      return { ok: false, reason: `could not open a WebSocket to ${url}. Browsers do not say why; the usual causes: nothing listens on that host and port, ${url.startsWith('wss:') ? `a TLS certificate this browser does not trust (open ${url.replace(/^wss:/, 'https:')} in a tab to see), ` : ''}or the server refuses the 'sip' subprotocol.` };
+      if (probe.timedOut)
+        return {
+          ok: false,
+          reason: `no WebSocket connection to ${url} within ${timeoutMs / 1000} s (a firewall dropping the packets, or a host that does not answer).`,
+        };
+      return {
+        ok: false,
+        reason: `could not open a WebSocket to ${url}. Browsers do not say why; the usual causes: nothing listens on that host and port, ${url.startsWith('wss:') ? `a TLS certificate this browser does not trust (open ${url.replace(/^wss:/, 'https:')} in a tab to see), ` : ''}or the server refuses the 'sip' subprotocol.`,
+      };
   }
 }
 

@@ -25,7 +25,11 @@ export async function fixture(options: SipServerOptions = {}): Promise<Fixture> 
     server,
     async phone(user, o = {}) {
       const phone = await TestPhone.start({
-        url: server.url, domain: DOMAIN, user, password: o.password ?? `${PASSWORD}${user}`, expires: o.expires,
+        url: server.url,
+        domain: DOMAIN,
+        user,
+        password: o.password ?? `${PASSWORD}${user}`,
+        expires: o.expires,
         authorizationUsername: o.authorizationUsername,
       });
       phones.push(phone);

@@ -7,7 +7,9 @@ export class RawClient {
   readonly received = new AsyncQueue<string>();
   readonly host = `${randomHex(6)}.invalid`;
   private closedResolve: () => void = () => {};
-  readonly closed = new Promise<void>((r) => { this.closedResolve = r; });
+  readonly closed = new Promise<void>((r) => {
+    this.closedResolve = r;
+  });
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data) => this.received.push(String(data)));
@@ -17,10 +19,14 @@ export class RawClient {
   /** `tls`: options for a wss:// server (e.g. `{ ca }` to trust a test certificate). */
   static async connect(url: string, protocol: string | undefined = 'sip', tls: ClientOptions = {}): Promise<RawClient> {
     const socket = protocol === undefined ? new WebSocket(url, tls) : new WebSocket(url, protocol, tls);
-    await withTimeout(new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('error', reject);
-    }), 3000, 'raw client to connect');
+    await withTimeout(
+      new Promise<void>((resolve, reject) => {
+        socket.once('open', () => resolve());
+        socket.once('error', reject);
+      }),
+      3000,
+      'raw client to connect',
+    );
     return new RawClient(socket);
   }
 
@@ -43,10 +49,21 @@ export class RawClient {
 }
 
 /** A request from `raw@domain` with sane headers; `extra` lines are added before the blank line. */
-export function rawRequest(method: string, ruri: string, options: {
-  readonly host: string; readonly domain: string; readonly user?: string; readonly callId?: string; readonly extra?: readonly string[];
-  readonly body?: string; readonly maxForwards?: number; readonly toTag?: string; readonly cseq?: number;
-}): string {
+export function rawRequest(
+  method: string,
+  ruri: string,
+  options: {
+    readonly host: string;
+    readonly domain: string;
+    readonly user?: string;
+    readonly callId?: string;
+    readonly extra?: readonly string[];
+    readonly body?: string;
+    readonly maxForwards?: number;
+    readonly toTag?: string;
+    readonly cseq?: number;
+  },
+): string {
   const user = options.user ?? 'raw';
   const body = options.body ?? '';
   const lines = [

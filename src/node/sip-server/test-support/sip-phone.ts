@@ -8,9 +8,24 @@
  */
 import { WebSocket as NodeWebSocket } from 'ws';
 import {
-  Invitation, Inviter, Messager, Publisher, PublisherState, Registerer, RegistererState, Session, SessionState, Subscriber,
-  UserAgent, type Info, type Message, type Notification, type Referral, type SessionDescriptionHandler,
-  type SessionDescriptionHandlerOptions, type BodyAndContentType,
+  Invitation,
+  Inviter,
+  Messager,
+  Publisher,
+  PublisherState,
+  Registerer,
+  RegistererState,
+  Session,
+  SessionState,
+  Subscriber,
+  UserAgent,
+  type Info,
+  type Message,
+  type Notification,
+  type Referral,
+  type SessionDescriptionHandler,
+  type SessionDescriptionHandlerOptions,
+  type BodyAndContentType,
 } from 'sip.js';
 import { AsyncQueue, withTimeout } from './wait.ts';
 
@@ -45,8 +60,15 @@ export class FixedSdpHandler implements SessionDescriptionHandler {
   async getDescription(options?: SessionDescriptionHandlerOptions): Promise<BodyAndContentType> {
     const hold = (options as { hold?: boolean } | undefined)?.hold === true;
     const body = [
-      'v=0', `o=- ${this.id} ${this.version++} IN IP4 127.0.0.1`, 's=-', 'c=IN IP4 127.0.0.1', 't=0 0',
-      `m=audio ${40000 + (this.id % 1000) * 2} RTP/AVP 0`, 'a=rtpmap:0 PCMU/8000', hold ? 'a=sendonly' : 'a=sendrecv', '',
+      'v=0',
+      `o=- ${this.id} ${this.version++} IN IP4 127.0.0.1`,
+      's=-',
+      'c=IN IP4 127.0.0.1',
+      't=0 0',
+      `m=audio ${40000 + (this.id % 1000) * 2} RTP/AVP 0`,
+      'a=rtpmap:0 PCMU/8000',
+      hold ? 'a=sendonly' : 'a=sendrecv',
+      '',
     ].join('\r\n');
     return { body, contentType: 'application/sdp' };
   }
@@ -79,10 +101,7 @@ export interface PhoneOptions {
   readonly displayName?: string;
 }
 
-export type CallOutcome =
-  | { readonly kind: 'established' }
-  | { readonly kind: 'rejected'; readonly status: number }
-  | { readonly kind: 'terminated' };
+export type CallOutcome = { readonly kind: 'established' } | { readonly kind: 'rejected'; readonly status: number } | { readonly kind: 'terminated' };
 
 export class TestPhone {
   readonly ua: UserAgent;
@@ -137,37 +156,47 @@ export class TestPhone {
   async register(): Promise<'registered' | number> {
     this.registerer ??= new Registerer(this.ua, { expires: this.options.expires });
     const registerer = this.registerer;
-    return withTimeout(new Promise<'registered' | number>((resolve) => {
-      if (registerer.state === RegistererState.Registered) return resolve('registered');
-      const onState = (state: RegistererState): void => {
-        if (state === RegistererState.Registered) {
-          registerer.stateChange.removeListener(onState);
-          resolve('registered');
-        }
-      };
-      registerer.stateChange.addListener(onState);
-      void registerer.register({
-        requestDelegate: {
-          onReject: (response) => {
+    return withTimeout(
+      new Promise<'registered' | number>((resolve) => {
+        if (registerer.state === RegistererState.Registered) return resolve('registered');
+        const onState = (state: RegistererState): void => {
+          if (state === RegistererState.Registered) {
             registerer.stateChange.removeListener(onState);
-            resolve(response.message.statusCode ?? 0);
-          },
-        },
-      }).catch(() => resolve(0));
-    }), 10_000, `${this.uri} to register`); // generous: CI runs two heavy test files at once on 2 cores
+            resolve('registered');
+          }
+        };
+        registerer.stateChange.addListener(onState);
+        void registerer
+          .register({
+            requestDelegate: {
+              onReject: (response) => {
+                registerer.stateChange.removeListener(onState);
+                resolve(response.message.statusCode ?? 0);
+              },
+            },
+          })
+          .catch(() => resolve(0));
+      }),
+      10_000,
+      `${this.uri} to register`,
+    ); // generous: CI runs two heavy test files at once on 2 cores
   }
 
   async unregister(): Promise<void> {
     const registerer = this.registerer;
     if (!registerer) return;
-    await withTimeout(new Promise<void>((resolve) => {
-      if (registerer.state === RegistererState.Unregistered) return resolve();
-      const onState = (state: RegistererState): void => {
-        if (state === RegistererState.Unregistered) resolve();
-      };
-      registerer.stateChange.addListener(onState);
-      void registerer.unregister();
-    }), 3000, `${this.uri} to unregister`);
+    await withTimeout(
+      new Promise<void>((resolve) => {
+        if (registerer.state === RegistererState.Unregistered) return resolve();
+        const onState = (state: RegistererState): void => {
+          if (state === RegistererState.Unregistered) resolve();
+        };
+        registerer.stateChange.addListener(onState);
+        void registerer.unregister();
+      }),
+      3000,
+      `${this.uri} to unregister`,
+    );
   }
 
   /** Places a call to `user` (or a full URI); `outcome` settles on answer or failure. */
@@ -177,19 +206,23 @@ export class TestPhone {
     const inviter = new Inviter(this.ua, uri);
     this.watch(inviter);
     let progressed: (status: number) => void = () => {};
-    const progress = new Promise<number>((r) => { progressed = r; });
+    const progress = new Promise<number>((r) => {
+      progressed = r;
+    });
     const outcome = new Promise<CallOutcome>((resolve) => {
       inviter.stateChange.addListener((state) => {
         if (state === SessionState.Established) resolve({ kind: 'established' });
         // sip.js terminates the session before it calls onReject: let onReject speak first.
         if (state === SessionState.Terminated) setTimeout(() => resolve({ kind: 'terminated' }), 20);
       });
-      void inviter.invite({
-        requestDelegate: {
-          onProgress: (response) => progressed(response.message.statusCode ?? 0),
-          onReject: (response) => resolve({ kind: 'rejected', status: response.message.statusCode ?? 0 }),
-        },
-      }).catch(() => resolve({ kind: 'terminated' }));
+      void inviter
+        .invite({
+          requestDelegate: {
+            onProgress: (response) => progressed(response.message.statusCode ?? 0),
+            onReject: (response) => resolve({ kind: 'rejected', status: response.message.statusCode ?? 0 }),
+          },
+        })
+        .catch(() => resolve({ kind: 'terminated' }));
     });
     return { inviter, outcome, progress };
   }
@@ -198,14 +231,18 @@ export class TestPhone {
     const uri = UserAgent.makeURI(`sip:${target}@${this.options.domain}`);
     if (!uri) throw new Error(`bad target ${target}`);
     const messager = new Messager(this.ua, uri, text);
-    return withTimeout(new Promise<number>((resolve) => {
-      void messager.message({
-        requestDelegate: {
-          onAccept: (r) => resolve(r.message.statusCode ?? 0),
-          onReject: (r) => resolve(r.message.statusCode ?? 0),
-        },
-      });
-    }), 3000, `MESSAGE to ${target}`);
+    return withTimeout(
+      new Promise<number>((resolve) => {
+        void messager.message({
+          requestDelegate: {
+            onAccept: (r) => resolve(r.message.statusCode ?? 0),
+            onReject: (r) => resolve(r.message.statusCode ?? 0),
+          },
+        });
+      }),
+      3000,
+      `MESSAGE to ${target}`,
+    );
   }
 
   /** Publishes PIDF presence for this phone's own URI. */
@@ -218,9 +255,15 @@ export class TestPhone {
   /** Publishes a PIDF document (basic open/closed, optional RPID activity and note); resolves on the answer. */
   async publishPresence(basic: 'open' | 'closed', activity?: string, note?: string): Promise<Publisher> {
     const publisher = this.publisher();
-    const published = withTimeout(new Promise<void>((resolve) => {
-      publisher.stateChange.addListener((state) => { if (state === PublisherState.Published) resolve(); });
-    }), 3000, `${this.uri} to publish`);
+    const published = withTimeout(
+      new Promise<void>((resolve) => {
+        publisher.stateChange.addListener((state) => {
+          if (state === PublisherState.Published) resolve();
+        });
+      }),
+      3000,
+      `${this.uri} to publish`,
+    );
     await publisher.publish(pidf(this.uri, basic, activity, note));
     await published;
     return publisher;
@@ -283,15 +326,19 @@ export function pidf(entity: string, basic: 'open' | 'closed', activity?: string
 /** Waits for a session to reach `state`. */
 export function reach(session: Session, state: SessionState, ms = 3000): Promise<void> {
   if (session.state === state) return Promise.resolve();
-  return withTimeout(new Promise<void>((resolve) => {
-    const listener = (s: SessionState): void => {
-      if (s === state) {
-        session.stateChange.removeListener(listener);
-        resolve();
-      }
-    };
-    session.stateChange.addListener(listener);
-  }), ms, `session to reach ${state}`);
+  return withTimeout(
+    new Promise<void>((resolve) => {
+      const listener = (s: SessionState): void => {
+        if (s === state) {
+          session.stateChange.removeListener(listener);
+          resolve();
+        }
+      };
+      session.stateChange.addListener(listener);
+    }),
+    ms,
+    `session to reach ${state}`,
+  );
 }
 
 export { SessionState, Invitation };

@@ -38,7 +38,12 @@ export interface FakeScrt {
   close(): Promise<void>;
 }
 
-export async function startFakeScrt(options: { readonly certificatePem: string; readonly orgId: string; readonly callCenter: string; readonly providerName: string }): Promise<FakeScrt> {
+export async function startFakeScrt(options: {
+  readonly certificatePem: string;
+  readonly orgId: string;
+  readonly callCenter: string;
+  readonly providerName: string;
+}): Promise<FakeScrt> {
   const publicKey = await importX509(options.certificatePem, 'RS256');
   const calls = new Map<string, FakeVoiceCall>();
   const requests: ReceivedRequest[] = [];
@@ -53,7 +58,14 @@ export async function startFakeScrt(options: { readonly certificatePem: string; 
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const record: ReceivedRequest = { method: req.method ?? '', path, headers: req.headers, body: text ? JSON.parse(text) as unknown : undefined, claims: undefined, status: 0 };
+    const record: ReceivedRequest = {
+      method: req.method ?? '',
+      path,
+      headers: req.headers,
+      body: text ? (JSON.parse(text) as unknown) : undefined,
+      claims: undefined,
+      status: 0,
+    };
     requests.push(record);
     const delay = delays.shift();
     if (delay !== undefined) await new Promise((r) => setTimeout(r, delay));
@@ -66,20 +78,28 @@ export async function startFakeScrt(options: { readonly certificatePem: string; 
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!token) return answer(401, [{ errorCode: 'INVALID_AUTH_HEADER', message: 'missing bearer token' }]);
     try {
-      const { payload } = await jwtVerify(token, publicKey, { algorithms: ['RS256'], issuer: options.orgId, subject: options.callCenter, audience: SCRT_AUDIENCE, maxTokenAge: '3m' });
+      const { payload } = await jwtVerify(token, publicKey, {
+        algorithms: ['RS256'],
+        issuer: options.orgId,
+        subject: options.callCenter,
+        audience: SCRT_AUDIENCE,
+        maxTokenAge: '3m',
+      });
       if (!payload.jti || seenJti.has(payload.jti)) return answer(401, [{ errorCode: 'INVALID_JWT', message: 'jti missing or replayed' }]);
       seenJti.add(payload.jti);
       (record as { claims: JWTPayload | undefined }).claims = payload;
     } catch (e) {
       return answer(401, [{ errorCode: 'INVALID_JWT', message: (e as Error).message }]);
     }
-    if (req.headers['telephony-provider-name'] !== options.providerName) return answer(400, [{ errorCode: 'INVALID_PROVIDER', message: 'Telephony-Provider-Name missing or wrong' }]);
+    if (req.headers['telephony-provider-name'] !== options.providerName)
+      return answer(400, [{ errorCode: 'INVALID_PROVIDER', message: 'Telephony-Provider-Name missing or wrong' }]);
     const failure = failures.shift();
     if (failure) return answer(failure.status, [{ errorCode: 'FAKE_FAILURE', message: failure.message }]);
     const body = record.body as Record<string, unknown>;
     if (req.method === 'POST' && path === '/telephony/v1/voiceCalls') {
       const key = String(body.vendorCallKey);
-      if (body.callCenterApiName !== options.callCenter) return answer(400, [{ errorCode: 'INVALID_CALL_CENTER', message: `unknown call center ${String(body.callCenterApiName)}` }]);
+      if (body.callCenterApiName !== options.callCenter)
+        return answer(400, [{ errorCode: 'INVALID_CALL_CENTER', message: `unknown call center ${String(body.callCenterApiName)}` }]);
       const existing = calls.get(key);
       if (existing) return answer(200, { voiceCallId: existing.id });
       const id = `0LQ5g00000${String(next++).padStart(8, '0')}`;
@@ -101,16 +121,18 @@ export async function startFakeScrt(options: { readonly certificatePem: string; 
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
-    calls, requests,
+    calls,
+    requests,
     delayNext(count, ms) {
       for (let i = 0; i < count; i++) delays.push(ms);
     },
     failNext(count, status, message) {
       for (let i = 0; i < count; i++) failures.push({ status, message });
     },
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -70,12 +70,12 @@ export interface SelectQuery {
   readonly select:
     | { readonly kind: 'count'; readonly token: Token }
     | {
-      readonly kind: 'fields';
-      readonly fields: readonly FieldRef[];
-      readonly aggregates?: readonly AggregateRef[];
-      readonly subqueries?: readonly SubQuery[];
-      readonly typeofs?: readonly TypeOf[];
-    };
+        readonly kind: 'fields';
+        readonly fields: readonly FieldRef[];
+        readonly aggregates?: readonly AggregateRef[];
+        readonly subqueries?: readonly SubQuery[];
+        readonly typeofs?: readonly TypeOf[];
+      };
   readonly groupBy?: readonly FieldRef[];
   /** Filters groups: on aggregates or grouped fields (needs GROUP BY). */
   readonly having?: Condition;

@@ -70,12 +70,24 @@ export interface CompileContext {
 
 export function resolveObject(ref: FieldRef, ctx: CompileContext): ObjectDef {
   const object = findObject(ref.name);
-  if (!object) throw positionedError('INVALID_TYPE', ctx.source, ref.token, `sObject type '${ref.name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`);
+  if (!object)
+    throw positionedError(
+      'INVALID_TYPE',
+      ctx.source,
+      ref.token,
+      `sObject type '${ref.name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
+    );
   return object;
 }
 
 export function resolveField(object: ObjectDef, ref: FieldRef, ctx: CompileContext): FieldDef {
-  if (ref.path) throw positionedError('INVALID_FIELD', ctx.source, ref.token, `${[...ref.path, ref.name].join('.')}: the emulator reads relationship fields in a query's own select list, WHERE and ORDER BY, not in a subquery's or SOSL's field list, GROUP BY, HAVING or aggregates.`);
+  if (ref.path)
+    throw positionedError(
+      'INVALID_FIELD',
+      ctx.source,
+      ref.token,
+      `${[...ref.path, ref.name].join('.')}: the emulator reads relationship fields in a query's own select list, WHERE and ORDER BY, not in a subquery's or SOSL's field list, GROUP BY, HAVING or aggregates.`,
+    );
   const field = findField(object, ref.name);
   if (!field) throw noSuchColumn(ctx.source, ref, object.name);
   return field;
@@ -106,12 +118,25 @@ export function compileQuery(query: SelectQuery, base: CompileContext): Compiled
   const select = query.select;
   if (select.kind === 'fields' && (select.aggregates?.length || query.groupBy?.length)) return compileAggregate(object, query, ctx);
   const refs = select.kind === 'count' ? [] : select.fields;
-  const fields = resolveSelectFields(object, refs.filter((r) => !r.path), ctx);
-  const parents: ParentSelect[] = resolveParents(object, refs.filter((r) => r.path), ctx);
-  for (const t of select.kind === 'fields' ? select.typeofs ?? [] : []) {
+  const fields = resolveSelectFields(
+    object,
+    refs.filter((r) => !r.path),
+    ctx,
+  );
+  const parents: ParentSelect[] = resolveParents(
+    object,
+    refs.filter((r) => r.path),
+    ctx,
+  );
+  for (const t of select.kind === 'fields' ? (select.typeofs ?? []) : []) {
     const typed = resolveTypeOf(object, t, ctx.source);
     if (parents.some((p) => p.reference === typed.reference)) {
-      throw positionedError(QUERY_ERROR, ctx.source, t.token, `${typed.relationship} is selected both with TYPEOF and as ${typed.relationship}.field: select it one way`);
+      throw positionedError(
+        QUERY_ERROR,
+        ctx.source,
+        t.token,
+        `${typed.relationship} is selected both with TYPEOF and as ${typed.relationship}.field: select it one way`,
+      );
     }
     parents.push({ relationship: typed.relationship, reference: typed.reference, fields: typed.otherwise, polymorphic: true, byType: typed.byType });
   }
@@ -142,11 +167,18 @@ export function childRelationships(parent: ObjectDef): { name: string; object: O
 function compileChild(parent: ObjectDef, sub: SubQuery, ctx: CompileContext): ChildSelect {
   const rel = childRelationships(parent).find((r) => r.name.toLowerCase() === sub.query.from.name.toLowerCase());
   if (!rel) {
-    throw positionedError('INVALID_TYPE', ctx.source, sub.query.from.token, `Didn't understand relationship '${sub.query.from.name}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`);
+    throw positionedError(
+      'INVALID_TYPE',
+      ctx.source,
+      sub.query.from.token,
+      `Didn't understand relationship '${sub.query.from.name}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
+    );
   }
   const select = sub.query.select;
-  if (select.kind !== 'fields' || select.aggregates?.length || sub.query.groupBy?.length) throw positionedError(QUERY_ERROR, ctx.source, sub.token, 'a subquery selects fields (no COUNT, aggregates or GROUP BY)');
-  if (select.typeofs?.length) throw positionedError(QUERY_ERROR, ctx.source, select.typeofs[0]!.token, 'the emulator reads TYPEOF in the main query\'s select list, not in a subquery');
+  if (select.kind !== 'fields' || select.aggregates?.length || sub.query.groupBy?.length)
+    throw positionedError(QUERY_ERROR, ctx.source, sub.token, 'a subquery selects fields (no COUNT, aggregates or GROUP BY)');
+  if (select.typeofs?.length)
+    throw positionedError(QUERY_ERROR, ctx.source, select.typeofs[0]!.token, "the emulator reads TYPEOF in the main query's select list, not in a subquery");
   const fields = resolveSelectFields(rel.object, select.fields, ctx);
   const params: SqlParam[] = [];
   const tail = compileTail(rel.object, sub.query, ctx, params, { sql: `${col(rel.field)} = ?`, params: [''] });
@@ -173,8 +205,14 @@ function compileAggregate(object: ObjectDef, query: SelectQuery, ctx: CompileCon
   const tail = compileTail(object, query, ctx, params);
   const sqlOf = (c: AggregateColumn, i: number): string => (c.kind === 'group' ? `${col(c.field)} AS "c${i}"` : `${aggregateSql(c.fn, c.field)} AS "c${i}"`);
   return {
-    object, count: false, fields: [], parents: [], children: [], aggregate: columns,
-    sql: `SELECT ${columns.map(sqlOf).join(', ')} FROM ${tableOf(object)}${tail}`, params,
+    object,
+    count: false,
+    fields: [],
+    parents: [],
+    children: [],
+    aggregate: columns,
+    sql: `SELECT ${columns.map(sqlOf).join(', ')} FROM ${tableOf(object)}${tail}`,
+    params,
   };
 }
 
@@ -183,8 +221,10 @@ function aggregatedField(object: ObjectDef, a: AggregateRef, ctx: CompileContext
   const field = resolveField(object, a.field, ctx);
   const numeric = isNumberType(field.type);
   const ordered = numeric || field.type === 'date' || field.type === 'datetime' || isTextType(field.type) || field.type === 'id' || field.type === 'reference';
-  if ((a.fn === 'SUM' || a.fn === 'AVG') && !numeric) throw positionedError(QUERY_ERROR, ctx.source, a.token, `field ${field.name} does not support aggregate operator ${a.fn}`);
-  if ((a.fn === 'MIN' || a.fn === 'MAX') && !ordered) throw positionedError(QUERY_ERROR, ctx.source, a.token, `field ${field.name} does not support aggregate operator ${a.fn}`);
+  if ((a.fn === 'SUM' || a.fn === 'AVG') && !numeric)
+    throw positionedError(QUERY_ERROR, ctx.source, a.token, `field ${field.name} does not support aggregate operator ${a.fn}`);
+  if ((a.fn === 'MIN' || a.fn === 'MAX') && !ordered)
+    throw positionedError(QUERY_ERROR, ctx.source, a.token, `field ${field.name} does not support aggregate operator ${a.fn}`);
   return field;
 }
 
@@ -196,9 +236,14 @@ function aggregateSql(fn: AggregateFunction, field: FieldDef): string {
 function checkHavingFields(object: ObjectDef, cond: Condition, groups: readonly FieldDef[], ctx: CompileContext): void {
   switch (cond.kind) {
     case 'and':
-    case 'or': for (const item of cond.items) checkHavingFields(object, item, groups, ctx); return;
-    case 'not': checkHavingFields(object, cond.item, groups, ctx); return;
-    case 'aggregateCompare': return;
+    case 'or':
+      for (const item of cond.items) checkHavingFields(object, item, groups, ctx);
+      return;
+    case 'not':
+      checkHavingFields(object, cond.item, groups, ctx);
+      return;
+    case 'aggregateCompare':
+      return;
     default: {
       const field = resolveField(object, cond.field, ctx);
       if (!groups.includes(field)) throw positionedError(QUERY_ERROR, ctx.source, cond.field.token, `Field must be grouped or aggregated: ${field.name}`);
@@ -213,15 +258,27 @@ function resolveParents(object: ObjectDef, refs: readonly FieldRef[], ctx: Compi
     const path = ref.path!;
     const reference = relationshipField(object, path[0]!);
     if (!reference) {
-      throw positionedError('INVALID_FIELD', ctx.source, ref.token, `Didn't understand relationship '${path[0]}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`);
+      throw positionedError(
+        'INVALID_FIELD',
+        ctx.source,
+        ref.token,
+        `Didn't understand relationship '${path[0]}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
+      );
     }
-    if (path.length > 1) throw positionedError('INVALID_FIELD', ctx.source, ref.token, `${[...path, ref.name].join('.')}: the emulator reads one level of parent relationship in the select list (up to five in WHERE and ORDER BY).`);
+    if (path.length > 1)
+      throw positionedError(
+        'INVALID_FIELD',
+        ctx.source,
+        ref.token,
+        `${[...path, ref.name].join('.')}: the emulator reads one level of parent relationship in the select list (up to five in WHERE and ORDER BY).`,
+      );
     const targets = targetsOf(reference);
     // A polymorphic lookup (Who, What) offers the Name object's fields, as in WHERE.
     const field = targets.length === 1 ? findField(targets[0]!, ref.name) : nameObjectField(ref.name);
     if (!field) throw noSuchColumn(ctx.source, ref, targets.length === 1 ? targets[0]!.name : 'Name');
     const entry = byRelationship.get(reference.name) ?? { relationship: reference.relationshipName!, reference, fields: [], polymorphic: targets.length !== 1 };
-    if (entry.fields.some((f) => f.toLowerCase() === field.name.toLowerCase())) throw positionedError('INVALID_FIELD', ctx.source, ref.token, `duplicate field selected: ${path[0]}.${field.name}`);
+    if (entry.fields.some((f) => f.toLowerCase() === field.name.toLowerCase()))
+      throw positionedError('INVALID_FIELD', ctx.source, ref.token, `duplicate field selected: ${path[0]}.${field.name}`);
     entry.fields.push(field.name);
     byRelationship.set(reference.name, entry);
   }
@@ -229,10 +286,19 @@ function resolveParents(object: ObjectDef, refs: readonly FieldRef[], ctx: Compi
 }
 
 /** WHERE … ORDER BY … LIMIT … OFFSET … for `object`, appending to `params`. */
-export function compileTail(object: ObjectDef, query: Omit<SelectQuery, 'select' | 'from'>, ctx: CompileContext, params: SqlParam[], extraWhere?: { sql: string; params: readonly SqlParam[] }): string {
+export function compileTail(
+  object: ObjectDef,
+  query: Omit<SelectQuery, 'select' | 'from'>,
+  ctx: CompileContext,
+  params: SqlParam[],
+  extraWhere?: { sql: string; params: readonly SqlParam[] },
+): string {
   let sql = '';
   const where: string[] = [];
-  if (extraWhere) { where.push(`(${extraWhere.sql})`); params.push(...extraWhere.params); }
+  if (extraWhere) {
+    where.push(`(${extraWhere.sql})`);
+    params.push(...extraWhere.params);
+  }
   if (query.where) where.push(compileCondition(object, query.where, ctx, params));
   if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
   if (query.groupBy?.length) {
@@ -244,11 +310,15 @@ export function compileTail(object: ObjectDef, query: Omit<SelectQuery, 'select'
     }
   }
   if (query.orderBy.length) {
-    sql += ' ORDER BY ' + query.orderBy.map((o) => {
-      const { field, expr } = operand(object, o.field, ctx);
-      const collate = isTextType(field.type) ? ' COLLATE NOCASE' : '';
-      return `${expr}${collate} ${o.descending ? 'DESC' : 'ASC'} NULLS ${o.nullsLast ? 'LAST' : 'FIRST'}`;
-    }).join(', ');
+    sql +=
+      ' ORDER BY ' +
+      query.orderBy
+        .map((o) => {
+          const { field, expr } = operand(object, o.field, ctx);
+          const collate = isTextType(field.type) ? ' COLLATE NOCASE' : '';
+          return `${expr}${collate} ${o.descending ? 'DESC' : 'ASC'} NULLS ${o.nullsLast ? 'LAST' : 'FIRST'}`;
+        })
+        .join(', ');
   }
   if (query.offset && query.offset.value > 2000) {
     throw positionedError('NUMBER_OUTSIDE_VALID_RANGE', ctx.source, query.offset.token, `Maximum SOQL offset allowed is 2000`);
@@ -256,16 +326,22 @@ export function compileTail(object: ObjectDef, query: Omit<SelectQuery, 'select'
   if (query.limit || query.offset) {
     sql += ' LIMIT ?';
     params.push(query.limit ? query.limit.value : -1);
-    if (query.offset) { sql += ' OFFSET ?'; params.push(query.offset.value); }
+    if (query.offset) {
+      sql += ' OFFSET ?';
+      params.push(query.offset.value);
+    }
   }
   return sql;
 }
 
 export function compileCondition(object: ObjectDef, cond: Condition, ctx: CompileContext, params: SqlParam[]): string {
   switch (cond.kind) {
-    case 'and': return '(' + cond.items.map((c) => compileCondition(object, c, ctx, params)).join(' AND ') + ')';
-    case 'or': return '(' + cond.items.map((c) => compileCondition(object, c, ctx, params)).join(' OR ') + ')';
-    case 'not': return `(NOT COALESCE(${compileCondition(object, cond.item, ctx, params)}, 0))`;
+    case 'and':
+      return '(' + cond.items.map((c) => compileCondition(object, c, ctx, params)).join(' AND ') + ')';
+    case 'or':
+      return '(' + cond.items.map((c) => compileCondition(object, c, ctx, params)).join(' OR ') + ')';
+    case 'not':
+      return `(NOT COALESCE(${compileCondition(object, cond.item, ctx, params)}, 0))`;
     case 'like': {
       const { field, expr } = operand(object, cond.field, ctx);
       if (!isTextType(field.type) && field.type !== 'id' && field.type !== 'reference') {
@@ -301,7 +377,12 @@ export function compileCondition(object: ObjectDef, cond: Condition, ctx: Compil
       const expr = aggregateSql(aggregate.fn, field);
       // MIN and MAX are of the field's type (a date compares with a date); the others are numbers.
       if (aggregate.fn === 'MIN' || aggregate.fn === 'MAX') return comparison(field, aggregate.field, op, value, ctx, params, expr);
-      if (value.kind !== 'number') throw filterError(ctx, value, `value of filter criterion for ${aggregate.fn}(${field.name}) must be of type double and should not be enclosed in quotes`);
+      if (value.kind !== 'number')
+        throw filterError(
+          ctx,
+          value,
+          `value of filter criterion for ${aggregate.fn}(${field.name}) must be of type double and should not be enclosed in quotes`,
+        );
       params.push(value.value);
       return `(${expr} ${op} ?)`;
     }
@@ -323,21 +404,35 @@ function dateFunctionRange(name: string, n: number | undefined, now: number): [n
   const month = (k: number) => Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + k, 1);
   const year = (k: number) => Date.UTC(d.getUTCFullYear() + k, 0, 1);
   switch (name) {
-    case 'TODAY': return [today, today + day];
-    case 'YESTERDAY': return [today - day, today];
-    case 'TOMORROW': return [today + day, today + 2 * day];
-    case 'THIS_WEEK': return [weekStart, weekStart + 7 * day];
-    case 'LAST_WEEK': return [weekStart - 7 * day, weekStart];
-    case 'NEXT_WEEK': return [weekStart + 7 * day, weekStart + 14 * day];
-    case 'THIS_MONTH': return [monthStart, month(1)];
-    case 'LAST_MONTH': return [month(-1), monthStart];
-    case 'NEXT_MONTH': return [month(1), month(2)];
-    case 'THIS_YEAR': return [year(0), year(1)];
-    case 'LAST_YEAR': return [year(-1), year(0)];
-    case 'NEXT_YEAR': return [year(1), year(2)];
+    case 'TODAY':
+      return [today, today + day];
+    case 'YESTERDAY':
+      return [today - day, today];
+    case 'TOMORROW':
+      return [today + day, today + 2 * day];
+    case 'THIS_WEEK':
+      return [weekStart, weekStart + 7 * day];
+    case 'LAST_WEEK':
+      return [weekStart - 7 * day, weekStart];
+    case 'NEXT_WEEK':
+      return [weekStart + 7 * day, weekStart + 14 * day];
+    case 'THIS_MONTH':
+      return [monthStart, month(1)];
+    case 'LAST_MONTH':
+      return [month(-1), monthStart];
+    case 'NEXT_MONTH':
+      return [month(1), month(2)];
+    case 'THIS_YEAR':
+      return [year(0), year(1)];
+    case 'LAST_YEAR':
+      return [year(-1), year(0)];
+    case 'NEXT_YEAR':
+      return [year(1), year(2)];
     // Salesforce: LAST_N_DAYS:n covers today and the n days before; NEXT_N_DAYS:n the n days after today.
-    case 'LAST_N_DAYS': return [today - (n ?? 0) * day, today + day];
-    case 'NEXT_N_DAYS': return [today + day, today + ((n ?? 0) + 1) * day];
+    case 'LAST_N_DAYS':
+      return [today - (n ?? 0) * day, today + day];
+    case 'NEXT_N_DAYS':
+      return [today + day, today + ((n ?? 0) + 1) * day];
   }
   throw new Error(`unknown date literal ${name}`);
 }
@@ -358,7 +453,11 @@ function comparison(field: FieldDef, ref: FieldRef, op: string, value: Literal, 
     throw filterError(ctx, value, `invalid operator on null: ${op}`);
   }
   const mustBe = (quoted: boolean) =>
-    filterError(ctx, value, `value of filter criterion for field '${field.name}' must be of type ${typeName(field)} and ${quoted ? 'should be enclosed in quotes' : 'should not be enclosed in quotes'}`);
+    filterError(
+      ctx,
+      value,
+      `value of filter criterion for field '${field.name}' must be of type ${typeName(field)} and ${quoted ? 'should be enclosed in quotes' : 'should not be enclosed in quotes'}`,
+    );
   // != keeps rows where the field is null, as in SOQL.
   const finish = (expr: string) => (op === '!=' ? `(${c} IS NULL OR ${expr})` : `(${expr})`);
   const sqlOp = op;
@@ -407,11 +506,23 @@ function comparison(field: FieldDef, ref: FieldRef, op: string, value: Literal, 
   }
   const [start, end] = range;
   switch (op) {
-    case '=': params.push(start, end); return `(${c} >= ? AND ${c} < ?)`;
-    case '!=': params.push(start, end); return `(${c} IS NULL OR ${c} < ? OR ${c} >= ?)`;
-    case '<': params.push(start); return `(${c} < ?)`;
-    case '<=': params.push(end); return `(${c} < ?)`;
-    case '>': params.push(end); return `(${c} >= ?)`;
-    default: params.push(start); return `(${c} >= ?)`;
+    case '=':
+      params.push(start, end);
+      return `(${c} >= ? AND ${c} < ?)`;
+    case '!=':
+      params.push(start, end);
+      return `(${c} IS NULL OR ${c} < ? OR ${c} >= ?)`;
+    case '<':
+      params.push(start);
+      return `(${c} < ?)`;
+    case '<=':
+      params.push(end);
+      return `(${c} < ?)`;
+    case '>':
+      params.push(end);
+      return `(${c} >= ?)`;
+    default:
+      params.push(start);
+      return `(${c} >= ?)`;
   }
 }

@@ -6,8 +6,7 @@
 import { sfError, type SalesforceError } from '../errors.ts';
 
 export type TokenKind =
-  | 'ident' | 'string' | 'number' | 'date' | 'datetime' | 'braced'
-  | '(' | ')' | ',' | '.' | ':' | '=' | '!=' | '<' | '<=' | '>' | '>=' | 'eof';
+  'ident' | 'string' | 'number' | 'date' | 'datetime' | 'braced' | '(' | ')' | ',' | '.' | ':' | '=' | '!=' | '<' | '<=' | '>' | '>=' | 'eof';
 
 export interface Token {
   readonly kind: TokenKind;
@@ -52,8 +51,16 @@ export function tokenize(source: string, errorCode: string): Token[] {
   };
   while (i < source.length) {
     const c = source[i]!;
-    if (c === '\n') { i++; row++; lineStart = i; continue; }
-    if (c === ' ' || c === '\t' || c === '\r') { i++; continue; }
+    if (c === '\n') {
+      i++;
+      row++;
+      lineStart = i;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r') {
+      i++;
+      continue;
+    }
     const rest = source.slice(i);
     if (c === "'") {
       let j = i + 1;
@@ -85,7 +92,11 @@ export function tokenize(source: string, errorCode: string): Token[] {
       let j = i + 1;
       let value = '';
       while (j < source.length && source[j] !== '}') {
-        if (source[j] === '\\' && j + 1 < source.length) { value += source[j]! + source[j + 1]!; j += 2; continue; }
+        if (source[j] === '\\' && j + 1 < source.length) {
+          value += source[j]! + source[j + 1]!;
+          j += 2;
+          continue;
+        }
         value += source[j]!;
         j++;
       }
@@ -95,17 +106,45 @@ export function tokenize(source: string, errorCode: string): Token[] {
       continue;
     }
     let m = DATETIME.exec(rest);
-    if (m) { push('datetime', i, i + m[0].length); i += m[0].length; continue; }
+    if (m) {
+      push('datetime', i, i + m[0].length);
+      i += m[0].length;
+      continue;
+    }
     m = DATE.exec(rest);
-    if (m) { push('date', i, i + m[0].length); i += m[0].length; continue; }
+    if (m) {
+      push('date', i, i + m[0].length);
+      i += m[0].length;
+      continue;
+    }
     m = /^(?:\d|\.\d|[+-]\d|[+-]\.\d)/.test(rest) ? NUMBER.exec(rest) : null;
-    if (m) { push('number', i, i + m[0].length); i += m[0].length; continue; }
+    if (m) {
+      push('number', i, i + m[0].length);
+      i += m[0].length;
+      continue;
+    }
     m = IDENT.exec(rest);
-    if (m) { push('ident', i, i + m[0].length); i += m[0].length; continue; }
+    if (m) {
+      push('ident', i, i + m[0].length);
+      i += m[0].length;
+      continue;
+    }
     const two = rest.slice(0, 2);
-    if (two === '!=' || two === '<=' || two === '>=') { push(two, i, i + 2); i += 2; continue; }
-    if (two === '<>') { push('!=', i, i + 2); i += 2; continue; }
-    if ('(),.:=<>'.includes(c)) { push(c as TokenKind, i, i + 1); i++; continue; }
+    if (two === '!=' || two === '<=' || two === '>=') {
+      push(two, i, i + 2);
+      i += 2;
+      continue;
+    }
+    if (two === '<>') {
+      push('!=', i, i + 2);
+      i += 2;
+      continue;
+    }
+    if ('(),.:=<>'.includes(c)) {
+      push(c as TokenKind, i, i + 1);
+      i++;
+      continue;
+    }
     throw positionedError(errorCode, source, at(i), `unexpected character: '${c}'`);
   }
   tokens.push({ kind: 'eof', text: '', value: '', ...at(source.length) });
@@ -116,7 +155,11 @@ export function tokenize(source: string, errorCode: string): Token[] {
 export class TokenStream {
   private index = 0;
 
-  constructor(readonly source: string, readonly tokens: readonly Token[], readonly errorCode: string) {}
+  constructor(
+    readonly source: string,
+    readonly tokens: readonly Token[],
+    readonly errorCode: string,
+  ) {}
 
   peek(ahead = 0): Token {
     return this.tokens[Math.min(this.index + ahead, this.tokens.length - 1)]!;

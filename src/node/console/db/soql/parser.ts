@@ -24,11 +24,44 @@ import type { AggregateFunction, AggregateRef, CompareOp, Condition, FieldRef, L
 
 /** Relative date literals; those ending in _N_… take ':n'. */
 export const DATE_FUNCTIONS = new Set([
-  'TODAY', 'YESTERDAY', 'TOMORROW', 'LAST_WEEK', 'THIS_WEEK', 'NEXT_WEEK', 'LAST_MONTH', 'THIS_MONTH', 'NEXT_MONTH',
-  'LAST_N_DAYS', 'NEXT_N_DAYS', 'THIS_YEAR', 'LAST_YEAR', 'NEXT_YEAR',
+  'TODAY',
+  'YESTERDAY',
+  'TOMORROW',
+  'LAST_WEEK',
+  'THIS_WEEK',
+  'NEXT_WEEK',
+  'LAST_MONTH',
+  'THIS_MONTH',
+  'NEXT_MONTH',
+  'LAST_N_DAYS',
+  'NEXT_N_DAYS',
+  'THIS_YEAR',
+  'LAST_YEAR',
+  'NEXT_YEAR',
 ]);
 
-const RESERVED = new Set(['SELECT', 'FROM', 'WHERE', 'AND', 'OR', 'NOT', 'IN', 'LIKE', 'ORDER', 'BY', 'LIMIT', 'OFFSET', 'ASC', 'DESC', 'NULLS', 'NULL', 'TRUE', 'FALSE', 'GROUP', 'HAVING']);
+const RESERVED = new Set([
+  'SELECT',
+  'FROM',
+  'WHERE',
+  'AND',
+  'OR',
+  'NOT',
+  'IN',
+  'LIKE',
+  'ORDER',
+  'BY',
+  'LIMIT',
+  'OFFSET',
+  'ASC',
+  'DESC',
+  'NULLS',
+  'NULL',
+  'TRUE',
+  'FALSE',
+  'GROUP',
+  'HAVING',
+]);
 
 export const QUERY_ERROR = 'MALFORMED_QUERY';
 
@@ -74,7 +107,13 @@ function parseSelect(ts: TokenStream, nested = false): SelectQuery {
         fields.push(fieldRef(ts));
       }
     } while (ts.accept(','));
-    select = { kind: 'fields', fields, ...(aggregates.length ? { aggregates } : {}), ...(subqueries.length ? { subqueries } : {}), ...(typeofs.length ? { typeofs } : {}) };
+    select = {
+      kind: 'fields',
+      fields,
+      ...(aggregates.length ? { aggregates } : {}),
+      ...(subqueries.length ? { subqueries } : {}),
+      ...(typeofs.length ? { typeofs } : {}),
+    };
   }
   ts.expectKeyword('FROM');
   const from = fieldRef(ts);
@@ -126,7 +165,8 @@ export function parseClauses(ts: TokenStream): Omit<SelectQuery, 'select' | 'fro
   if (ts.isKeyword('ORDER')) {
     ts.next();
     ts.expectKeyword('BY');
-    do orderBy.push(parseOrderItem(ts)); while (ts.accept(','));
+    do orderBy.push(parseOrderItem(ts));
+    while (ts.accept(','));
   }
   let limit: SelectQuery['limit'];
   if (ts.isKeyword('LIMIT')) {
@@ -171,7 +211,10 @@ function parseOrderItem(ts: TokenStream): OrderItem {
   let nullsLast = descending;
   if (ts.acceptKeyword('NULLS')) {
     if (ts.acceptKeyword('LAST')) nullsLast = true;
-    else { ts.expectKeyword('FIRST'); nullsLast = false; }
+    else {
+      ts.expectKeyword('FIRST');
+      nullsLast = false;
+    }
   }
   return { field, descending, nullsLast };
 }
@@ -213,7 +256,12 @@ function parsePredicate(ts: TokenStream, having: boolean): Condition {
     const opToken = ts.peek();
     if (!COMPARE_OPS.includes(opToken.kind)) throw ts.unexpected();
     ts.next();
-    return { kind: 'aggregateCompare', aggregate: { fn: start.text.toUpperCase() as AggregateFunction, field: aggregated, token: start }, op: opToken.kind as CompareOp, value: parseLiteral(ts) };
+    return {
+      kind: 'aggregateCompare',
+      aggregate: { fn: start.text.toUpperCase() as AggregateFunction, field: aggregated, token: start },
+      op: opToken.kind as CompareOp,
+      value: parseLiteral(ts),
+    };
   }
   const field = fieldRef(ts);
   if (ts.isKeyword('LIKE')) {
@@ -224,7 +272,10 @@ function parsePredicate(ts: TokenStream, having: boolean): Condition {
     return { kind: 'like', field, pattern: { kind: 'string', value: token.value, token } };
   }
   let negated = false;
-  if (ts.isKeyword('NOT') && ts.isKeyword('IN', 1)) { ts.next(); negated = true; }
+  if (ts.isKeyword('NOT') && ts.isKeyword('IN', 1)) {
+    ts.next();
+    negated = true;
+  }
   if (ts.acceptKeyword('IN')) {
     ts.expect('(');
     if (ts.isKeyword('SELECT')) {
@@ -247,14 +298,28 @@ function parsePredicate(ts: TokenStream, having: boolean): Condition {
 export function parseLiteral(ts: TokenStream): Literal {
   const token = ts.peek();
   switch (token.kind) {
-    case 'string': ts.next(); return { kind: 'string', value: token.value, token };
-    case 'number': ts.next(); return { kind: 'number', value: Number(token.text), token };
-    case 'date': ts.next(); return { kind: 'date', value: token.text, token };
-    case 'datetime': ts.next(); return { kind: 'datetime', value: token.text, token };
+    case 'string':
+      ts.next();
+      return { kind: 'string', value: token.value, token };
+    case 'number':
+      ts.next();
+      return { kind: 'number', value: Number(token.text), token };
+    case 'date':
+      ts.next();
+      return { kind: 'date', value: token.text, token };
+    case 'datetime':
+      ts.next();
+      return { kind: 'datetime', value: token.text, token };
     case 'ident': {
       const word = token.text.toUpperCase();
-      if (word === 'TRUE' || word === 'FALSE') { ts.next(); return { kind: 'boolean', value: word === 'TRUE', token }; }
-      if (word === 'NULL') { ts.next(); return { kind: 'null', token }; }
+      if (word === 'TRUE' || word === 'FALSE') {
+        ts.next();
+        return { kind: 'boolean', value: word === 'TRUE', token };
+      }
+      if (word === 'NULL') {
+        ts.next();
+        return { kind: 'null', token };
+      }
       if (DATE_FUNCTIONS.has(word)) {
         ts.next();
         if (word.includes('_N_')) {

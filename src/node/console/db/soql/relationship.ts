@@ -51,11 +51,21 @@ function schemaLiteral(text: string): string {
 }
 
 function unknownRelationship(source: string, ref: FieldRef, name: string) {
-  return positionedError('INVALID_FIELD', source, ref.token, `Didn't understand relationship '${name}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`);
+  return positionedError(
+    'INVALID_FIELD',
+    source,
+    ref.token,
+    `Didn't understand relationship '${name}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
+  );
 }
 
 export function noSuchColumn(source: string, ref: FieldRef, entity: string) {
-  return positionedError('INVALID_FIELD', source, ref.token, `No such column '${ref.name}' on entity '${entity}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
+  return positionedError(
+    'INVALID_FIELD',
+    source,
+    ref.token,
+    `No such column '${ref.name}' on entity '${entity}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
+  );
 }
 
 /** The lookup field of `object` whose relationship is called `name` (case-insensitive), if any. */
@@ -76,7 +86,12 @@ export function relationshipOperand(object: ObjectDef, ref: FieldRef, ctx: { rea
   const { source } = ctx;
   const path = ref.path!;
   if (path.length > MAX_PARENT_LEVELS) {
-    throw positionedError(ctx.errorCode ?? 'MALFORMED_QUERY', source, ref.token, `SOQL statements cannot query relationships that are more than ${MAX_PARENT_LEVELS} levels away from the root entity object.`);
+    throw positionedError(
+      ctx.errorCode ?? 'MALFORMED_QUERY',
+      source,
+      ref.token,
+      `SOQL statements cannot query relationships that are more than ${MAX_PARENT_LEVELS} levels away from the root entity object.`,
+    );
   }
   const hops: Hop[] = [];
   let current = object;
@@ -110,9 +125,7 @@ function readThrough(object: ObjectDef, hops: readonly Hop[], column: FieldDef):
   if (!hops.length) return `${tableOf(object)}.${col(column)}`;
   const joins = hops.map((hop, i) => {
     const alias = `"p${i + 1}"`;
-    return i === 0
-      ? `${tableOf(hop.target)} AS ${alias}`
-      : `JOIN ${tableOf(hop.target)} AS ${alias} ON ${alias}.${col('Id')} = "p${i}".${col(hop.reference)}`;
+    return i === 0 ? `${tableOf(hop.target)} AS ${alias}` : `JOIN ${tableOf(hop.target)} AS ${alias} ON ${alias}.${col('Id')} = "p${i}".${col(hop.reference)}`;
   });
   return `(SELECT "p${hops.length}".${col(column)} FROM ${joins.join(' ')} WHERE "p1".${col('Id')} = ${tableOf(object)}.${col(hops[0]!.reference)})`;
 }

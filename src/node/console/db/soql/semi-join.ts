@@ -27,12 +27,25 @@ export function topLevelSemiJoins(where: Condition | undefined, ctx: Pick<Compil
   const allowed = new Set<Condition>();
   const visit = (cond: Condition, top: boolean, under?: 'OR' | 'NOT'): void => {
     switch (cond.kind) {
-      case 'and': for (const c of cond.items) visit(c, top, under); return;
-      case 'or': for (const c of cond.items) visit(c, false, under ?? 'OR'); return;
-      case 'not': visit(cond.item, false, under ?? 'NOT'); return;
+      case 'and':
+        for (const c of cond.items) visit(c, top, under);
+        return;
+      case 'or':
+        for (const c of cond.items) visit(c, false, under ?? 'OR');
+        return;
+      case 'not':
+        visit(cond.item, false, under ?? 'NOT');
+        return;
       case 'semiJoin':
-        if (!top) throw positionedError(QUERY_ERROR, ctx.source, cond.token, `a semi-join or anti-join cannot be used under ${under}: AND it at the top of the WHERE clause${under === 'NOT' ? ' (write NOT IN for an anti-join)' : ''}`);
-        if (allowed.size === MAX_SEMI_JOINS) throw positionedError(QUERY_ERROR, ctx.source, cond.token, `at most ${MAX_SEMI_JOINS} semi-joins or anti-joins are allowed in a WHERE clause`);
+        if (!top)
+          throw positionedError(
+            QUERY_ERROR,
+            ctx.source,
+            cond.token,
+            `a semi-join or anti-join cannot be used under ${under}: AND it at the top of the WHERE clause${under === 'NOT' ? ' (write NOT IN for an anti-join)' : ''}`,
+          );
+        if (allowed.size === MAX_SEMI_JOINS)
+          throw positionedError(QUERY_ERROR, ctx.source, cond.token, `at most ${MAX_SEMI_JOINS} semi-joins or anti-joins are allowed in a WHERE clause`);
         allowed.add(cond);
         return;
       default:
@@ -64,31 +77,69 @@ export function compileSemiJoin(
   },
 ): string {
   if (!ctx.semiJoins?.has(cond)) {
-    throw positionedError(QUERY_ERROR, ctx.source, cond.token, 'a semi-join or anti-join is allowed only in the WHERE clause of the main query, not in a subquery, HAVING or SOSL');
+    throw positionedError(
+      QUERY_ERROR,
+      ctx.source,
+      cond.token,
+      'a semi-join or anti-join is allowed only in the WHERE clause of the main query, not in a subquery, HAVING or SOSL',
+    );
   }
-  if (cond.field.path) throw positionedError(QUERY_ERROR, ctx.source, cond.field.token, `the left operand of a semi-join or anti-join cannot use relationships: ${[...cond.field.path, cond.field.name].join('.')}`);
+  if (cond.field.path)
+    throw positionedError(
+      QUERY_ERROR,
+      ctx.source,
+      cond.field.token,
+      `the left operand of a semi-join or anti-join cannot use relationships: ${[...cond.field.path, cond.field.name].join('.')}`,
+    );
   const left = helpers.resolveField(object, cond.field);
   if (left.type !== 'id' && left.type !== 'reference') {
-    throw positionedError('INVALID_FIELD', ctx.source, cond.field.token, `the left operand of a semi-join or anti-join must be an Id or a lookup field; ${object.name}.${left.name} is ${left.type}`);
+    throw positionedError(
+      'INVALID_FIELD',
+      ctx.source,
+      cond.field.token,
+      `the left operand of a semi-join or anti-join must be an Id or a lookup field; ${object.name}.${left.name} is ${left.type}`,
+    );
   }
   const sub = cond.query;
   const inner = helpers.resolveObject(sub.from);
-  if (inner === object) throw positionedError(QUERY_ERROR, ctx.source, sub.from.token, `a semi-join or anti-join cannot query the same object as the main query (${object.name})`);
+  if (inner === object)
+    throw positionedError(QUERY_ERROR, ctx.source, sub.from.token, `a semi-join or anti-join cannot query the same object as the main query (${object.name})`);
   const select = sub.select;
   if (select.kind !== 'fields' || select.fields.length !== 1 || select.aggregates?.length || select.subqueries?.length || select.typeofs?.length) {
-    throw positionedError(QUERY_ERROR, ctx.source, cond.token, 'a semi-join or anti-join subquery selects exactly one field (no COUNT, aggregates or subqueries)');
+    throw positionedError(
+      QUERY_ERROR,
+      ctx.source,
+      cond.token,
+      'a semi-join or anti-join subquery selects exactly one field (no COUNT, aggregates or subqueries)',
+    );
   }
   const extra = sub.orderBy[0]?.field.token ?? sub.limit?.token ?? sub.offset?.token ?? sub.groupBy?.[0]?.token;
   if (extra) throw positionedError(QUERY_ERROR, ctx.source, extra, 'a semi-join or anti-join subquery cannot use ORDER BY, LIMIT, OFFSET or GROUP BY');
   const ref = select.fields[0]!;
-  if (ref.path) throw positionedError(QUERY_ERROR, ctx.source, ref.token, `a semi-join or anti-join subquery cannot select a relationship field: ${[...ref.path, ref.name].join('.')}`);
+  if (ref.path)
+    throw positionedError(
+      QUERY_ERROR,
+      ctx.source,
+      ref.token,
+      `a semi-join or anti-join subquery cannot select a relationship field: ${[...ref.path, ref.name].join('.')}`,
+    );
   const right = helpers.resolveField(inner, ref);
   if (right.type !== 'id' && right.type !== 'reference') {
-    throw positionedError('INVALID_FIELD', ctx.source, ref.token, `a semi-join or anti-join subquery must select an Id or a lookup field; ${inner.name}.${right.name} is ${right.type}`);
+    throw positionedError(
+      'INVALID_FIELD',
+      ctx.source,
+      ref.token,
+      `a semi-join or anti-join subquery must select an Id or a lookup field; ${inner.name}.${right.name} is ${right.type}`,
+    );
   }
   const leftTargets = pointsTo(object, left);
   if (!pointsTo(inner, right).some((o) => leftTargets.includes(o))) {
-    throw positionedError('INVALID_FIELD', ctx.source, ref.token, `${inner.name}.${right.name} does not point to the same object type as ${object.name}.${left.name} (${leftTargets.map((o) => o.name).join(', ')})`);
+    throw positionedError(
+      'INVALID_FIELD',
+      ctx.source,
+      ref.token,
+      `${inner.name}.${right.name} does not point to the same object type as ${object.name}.${left.name} (${leftTargets.map((o) => o.name).join(', ')})`,
+    );
   }
   const where = [`${col(right)} IS NOT NULL`];
   if (sub.where) where.push(helpers.compileCondition(inner, sub.where, params));

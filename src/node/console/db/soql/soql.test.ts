@@ -5,11 +5,19 @@ import { openConsoleDb, type OpenConsoleDb } from '../index.ts';
 import { failure } from './test-support.ts';
 
 test('parses the supported grammar', () => {
-  const q = parseSoql("select Id, Name from Contact where (Name like 'a%' or Phone != null) and not Email in ('x@y.z') order by Name desc nulls first, Id limit 5 offset 2");
+  const q = parseSoql(
+    "select Id, Name from Contact where (Name like 'a%' or Phone != null) and not Email in ('x@y.z') order by Name desc nulls first, Id limit 5 offset 2",
+  );
   assert.equal(q.from.name, 'Contact');
   assert.equal(q.select.kind, 'fields');
   assert.equal(q.where?.kind, 'and');
-  assert.deepEqual(q.orderBy.map((o) => [o.field.name, o.descending, o.nullsLast]), [['Name', true, false], ['Id', false, false]]);
+  assert.deepEqual(
+    q.orderBy.map((o) => [o.field.name, o.descending, o.nullsLast]),
+    [
+      ['Name', true, false],
+      ['Id', false, false],
+    ],
+  );
   assert.equal(q.limit?.value, 5);
   assert.equal(q.offset?.value, 2);
   assert.equal(parseSoql('SELECT COUNT() FROM Task').select.kind, 'count');
@@ -60,7 +68,10 @@ test('executes filters with SOQL semantics (case-insensitive strings, null-keepi
   assert.deepEqual(names(d, 'SELECT Name FROM Contact WHERE Email = null ORDER BY LastName DESC'), ['Gamma', 'Ann Alpha']);
   assert.deepEqual(names(d, "SELECT Name FROM Contact WHERE (LastName LIKE 'a%' OR LastName LIKE 'g%') AND DoNotCall = false"), ['Ann Alpha']);
   assert.deepEqual(names(d, 'SELECT Name FROM Contact WHERE Birthdate < 2000-01-01'), ['Ann Alpha']);
-  assert.deepEqual(names(d, 'SELECT Name FROM Contact WHERE CreatedDate = TODAY AND NOT DoNotCall = true ORDER BY FirstName NULLS LAST'), ['Ann Alpha', 'Bob beta']);
+  assert.deepEqual(names(d, 'SELECT Name FROM Contact WHERE CreatedDate = TODAY AND NOT DoNotCall = true ORDER BY FirstName NULLS LAST'), [
+    'Ann Alpha',
+    'Bob beta',
+  ]);
   assert.deepEqual(names(d, 'SELECT Name FROM Contact ORDER BY FirstName NULLS FIRST LIMIT 2 OFFSET 1'), ['Ann Alpha', 'Bob beta']);
   assert.equal(d.query('SELECT COUNT() FROM Contact WHERE CreatedDate > 2026-03-10T11:00:00Z').totalSize, 3);
   const r = d.query('SELECT id, NAME FROM contact LIMIT 1').records[0]!;
@@ -83,7 +94,9 @@ test('semantic errors: unknown object/field, wrong literal types, bad ids', () =
 
 test('values only travel as parameters: quotes in literals are data, not SQL', () => {
   const d = db();
-  d.create('Contact', { LastName: "O'Brien'); DROP TABLE \"sobj_Contact\"; --" });
-  assert.deepEqual(names(d, "SELECT Name FROM Contact WHERE LastName = 'O\\'Brien\\'); DROP TABLE \"sobj_Contact\"; --'"), ["O'Brien'); DROP TABLE \"sobj_Contact\"; --"]);
+  d.create('Contact', { LastName: 'O\'Brien\'); DROP TABLE "sobj_Contact"; --' });
+  assert.deepEqual(names(d, "SELECT Name FROM Contact WHERE LastName = 'O\\'Brien\\'); DROP TABLE \"sobj_Contact\"; --'"), [
+    'O\'Brien\'); DROP TABLE "sobj_Contact"; --',
+  ]);
   assert.equal(d.query('SELECT COUNT() FROM Contact').totalSize, 4);
 });

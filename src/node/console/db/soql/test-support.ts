@@ -4,7 +4,12 @@ import { openConsoleDb, SalesforceError, type OpenConsoleDb } from '../index.ts'
 
 /** The SalesforceError `fn` throws; fails the test if it throws nothing or something else. */
 export function failure(fn: () => unknown): SalesforceError {
-  try { fn(); } catch (e) { if (e instanceof SalesforceError) return e; throw e; }
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof SalesforceError) return e;
+    throw e;
+  }
   assert.fail('expected a SalesforceError');
 }
 

@@ -27,23 +27,36 @@ const strip = (v: unknown): unknown => {
 
 test('TYPEOF: each parent carries the fields of the WHEN for its type, the ELSE ones otherwise, null without a parent', () => {
   const db = seed();
-  const rows = db.query('SELECT Subject, TYPEOF What WHEN Account THEN Phone, Name WHEN Case THEN CaseNumber, Subject ELSE Name, Type END FROM Task ORDER BY Subject').records;
-  assert.deepEqual(rows.map((r) => [r.Subject, strip(r.What)]), [
-    ['1 account', { type: 'Account', Phone: '+1 415 555 0100', Name: 'Acme' }],
-    ['2 case', { type: 'Case', CaseNumber: fieldsOf(rows[1]!.What).CaseNumber, Subject: 'Broken' }],
-    ['3 opportunity', { type: 'Opportunity', Name: 'Big deal', Type: 'Opportunity' }],
-    ['4 nothing', null],
-  ]);
+  const rows = db.query(
+    'SELECT Subject, TYPEOF What WHEN Account THEN Phone, Name WHEN Case THEN CaseNumber, Subject ELSE Name, Type END FROM Task ORDER BY Subject',
+  ).records;
+  assert.deepEqual(
+    rows.map((r) => [r.Subject, strip(r.What)]),
+    [
+      ['1 account', { type: 'Account', Phone: '+1 415 555 0100', Name: 'Acme' }],
+      ['2 case', { type: 'Case', CaseNumber: fieldsOf(rows[1]!.What).CaseNumber, Subject: 'Broken' }],
+      ['3 opportunity', { type: 'Opportunity', Name: 'Big deal', Type: 'Opportunity' }],
+      ['4 nothing', null],
+    ],
+  );
   assert.match(String(fieldsOf(rows[1]!.What).CaseNumber), /^\d{8}$/);
   // Two TYPEOFs beside plain and parent fields; no ELSE: an unnamed type brings its attributes only.
-  const who = db.query("SELECT Subject, Owner.Alias, TYPEOF Who WHEN Contact THEN Email END, TYPEOF What WHEN Opportunity THEN StageName END FROM Task WHERE Subject LIKE '%' ORDER BY Subject").records;
-  assert.deepEqual(who.map((r) => [strip(r.Who), strip(r.What)]), [
-    [{ type: 'Contact', Email: 'ann@acme.test' }, { type: 'Account' }],
-    [{ type: 'Contact', Email: 'ann@acme.test' }, { type: 'Case' }],
-    [null, { type: 'Opportunity', StageName: 'Prospecting' }],
-    [{ type: 'Lead' }, null],
-  ]);
-  assert.deepEqual(who.map((r) => fieldsOf(r.Owner).Alias), ['una', 'una', 'una', 'una']);
+  const who = db.query(
+    "SELECT Subject, Owner.Alias, TYPEOF Who WHEN Contact THEN Email END, TYPEOF What WHEN Opportunity THEN StageName END FROM Task WHERE Subject LIKE '%' ORDER BY Subject",
+  ).records;
+  assert.deepEqual(
+    who.map((r) => [strip(r.Who), strip(r.What)]),
+    [
+      [{ type: 'Contact', Email: 'ann@acme.test' }, { type: 'Account' }],
+      [{ type: 'Contact', Email: 'ann@acme.test' }, { type: 'Case' }],
+      [null, { type: 'Opportunity', StageName: 'Prospecting' }],
+      [{ type: 'Lead' }, null],
+    ],
+  );
+  assert.deepEqual(
+    who.map((r) => fieldsOf(r.Owner).Alias),
+    ['una', 'una', 'una', 'una'],
+  );
 });
 
 test('TYPEOF where Salesforce refuses it, each error at its token', () => {

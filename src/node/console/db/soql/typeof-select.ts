@@ -21,7 +21,13 @@ export interface TypedParentSelect {
 function fieldNames(refs: readonly FieldRef[], find: (name: string) => FieldDef | undefined, entity: string, source: string): string[] {
   const names: string[] = [];
   for (const ref of refs) {
-    if (ref.path) throw positionedError(QUERY_ERROR, source, ref.token, `TYPEOF fields are the parent's own: ${[...ref.path, ref.name].join('.')} goes through another relationship`);
+    if (ref.path)
+      throw positionedError(
+        QUERY_ERROR,
+        source,
+        ref.token,
+        `TYPEOF fields are the parent's own: ${[...ref.path, ref.name].join('.')} goes through another relationship`,
+      );
     const field = find(ref.name);
     if (!field) throw noSuchColumn(source, ref, entity);
     if (names.includes(field.name)) throw positionedError('INVALID_FIELD', source, ref.token, `duplicate field selected: ${field.name}`);
@@ -34,18 +40,38 @@ export function resolveTypeOf(object: ObjectDef, t: TypeOf, source: string): Typ
   const ref = t.relationship;
   const reference = ref.path ? undefined : relationshipField(object, ref.name);
   if (!reference) {
-    throw positionedError('INVALID_FIELD', source, ref.token, `Didn't understand relationship '${ref.name}' in TYPEOF on ${object.name}. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name.`);
+    throw positionedError(
+      'INVALID_FIELD',
+      source,
+      ref.token,
+      `Didn't understand relationship '${ref.name}' in TYPEOF on ${object.name}. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name.`,
+    );
   }
   const targets = targetsOf(reference);
-  if (targets.length < 2) throw positionedError(QUERY_ERROR, source, ref.token, `TYPEOF needs a polymorphic relationship; ${object.name}.${reference.relationshipName} always points to ${targets[0]?.name ?? 'one object'}`);
+  if (targets.length < 2)
+    throw positionedError(
+      QUERY_ERROR,
+      source,
+      ref.token,
+      `TYPEOF needs a polymorphic relationship; ${object.name}.${reference.relationshipName} always points to ${targets[0]?.name ?? 'one object'}`,
+    );
   const byType = new Map<string, readonly string[]>();
   for (const when of t.whens) {
     const target = findObject(when.object.name);
     if (!target || !targets.includes(target)) {
-      throw positionedError('INVALID_TYPE', source, when.object.token, `${when.object.name} is not a type ${object.name}.${reference.relationshipName} can point to (${targets.map((o) => o.name).join(', ')})`);
+      throw positionedError(
+        'INVALID_TYPE',
+        source,
+        when.object.token,
+        `${when.object.name} is not a type ${object.name}.${reference.relationshipName} can point to (${targets.map((o) => o.name).join(', ')})`,
+      );
     }
-    if (byType.has(target.name)) throw positionedError(QUERY_ERROR, source, when.object.token, `TYPEOF ${reference.relationshipName} names ${target.name} twice`);
-    byType.set(target.name, fieldNames(when.fields, (n) => findField(target, n), target.name, source));
+    if (byType.has(target.name))
+      throw positionedError(QUERY_ERROR, source, when.object.token, `TYPEOF ${reference.relationshipName} names ${target.name} twice`);
+    byType.set(
+      target.name,
+      fieldNames(when.fields, (n) => findField(target, n), target.name, source),
+    );
   }
   const otherwise = t.otherwise ? fieldNames(t.otherwise, nameObjectField, 'Name', source) : [];
   return { relationship: reference.relationshipName!, reference, byType, otherwise };

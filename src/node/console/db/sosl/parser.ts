@@ -49,7 +49,8 @@ export function parseSosl(source: string): SearchQuery {
   }
   const returning: SearchTargetSpec[] = [];
   if (ts.acceptKeyword('RETURNING')) {
-    do returning.push(parseTarget(ts)); while (ts.accept(','));
+    do returning.push(parseTarget(ts));
+    while (ts.accept(','));
   }
   let limit: number | undefined;
   if (ts.acceptKeyword('LIMIT')) {
@@ -89,7 +90,11 @@ export function termToPatterns(term: string): string[][] {
   const re = /"((?:[^"\\]|\\.)*)"|((?:[^\s"\\]|\\.)+)/g;
   for (const m of term.matchAll(re)) {
     const word = m[1] ?? m[2]!;
-    if (m[2] !== undefined && word.toUpperCase() === 'OR') { if (words.length) alternatives.push(words); words = []; continue; }
+    if (m[2] !== undefined && word.toUpperCase() === 'OR') {
+      if (words.length) alternatives.push(words);
+      words = [];
+      continue;
+    }
     if (m[2] !== undefined && word.toUpperCase() === 'AND') continue;
     words.push(likeBody(word));
   }
@@ -101,7 +106,10 @@ function likeBody(word: string): string {
   let out = '';
   for (let i = 0; i < word.length; i++) {
     const ch = word[i]!;
-    if (ch === '\\' && i + 1 < word.length) { out += escapeLike(word[++i]!); continue; }
+    if (ch === '\\' && i + 1 < word.length) {
+      out += escapeLike(word[++i]!);
+      continue;
+    }
     if (ch === '*') out += '%';
     else if (ch === '?') out += '_';
     else out += escapeLike(ch);

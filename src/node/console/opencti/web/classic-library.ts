@@ -44,10 +44,19 @@ export function createInteraction(win: Window, config: LibraryConfig): Interacti
     const callId = nextCallId++;
     if (typeof callback === 'function') callbacks.set(`${methodName}_${callId}`, callback as Fn);
     if (typeof listener === 'function') listeners.set(methodName, [...(listeners.get(methodName) ?? []), listener as Fn]);
-    win.parent.postMessage({
-      methodName, callId, apiVersion: config.apiVersion, apiType: INTERACTION_API_TYPE, nonce,
-      isCallbackRegistered: typeof callback === 'function', isListenerRegistered: typeof listener === 'function', args,
-    }, sfdcOrigin);
+    win.parent.postMessage(
+      {
+        methodName,
+        callId,
+        apiVersion: config.apiVersion,
+        apiType: INTERACTION_API_TYPE,
+        nonce,
+        isCallbackRegistered: typeof callback === 'function',
+        isListenerRegistered: typeof listener === 'function',
+        args,
+      },
+      sfdcOrigin,
+    );
   }
 
   const cti = {

@@ -6,10 +6,7 @@
  * sfdcIframeOrigin, accepts replies only from that origin with its apiVersion/apiType, runs the
  * one-shot callback `methodName_callId` and every listener registered for the method (never removed).
  */
-import {
-  OPENCTI_API_TYPE, isApiReply, isTrustedTopOrigin,
-  type LibraryConfig, type OpenCtiResponse,
-} from './protocol.ts';
+import { OPENCTI_API_TYPE, isApiReply, isTrustedTopOrigin, type LibraryConfig, type OpenCtiResponse } from './protocol.ts';
 import { firstString, parseQueryString } from './query-string.ts';
 
 export const INIT_FAILURE = 'Failed to initialize Open CTI. Ensure that it is loaded from the right frame with correct URL parameters';
@@ -89,10 +86,12 @@ export function createOpenCtiLightning(win: Window, config: LibraryConfig): Open
   // Lightning Message Service: the subscribe callback yields the subscription; messages for it
   // arrive as `subscribe` events carrying the subscriptionId.
   const lmsListeners = new Map<string, Fn>();
-  listeners.set('lmsMessage', [(data: unknown) => {
-    const d = data as { subscriptionId?: unknown; message?: unknown } | null;
-    if (d && typeof d.subscriptionId === 'string') lmsListeners.get(d.subscriptionId)?.call(null, d.message);
-  }]);
+  listeners.set('lmsMessage', [
+    (data: unknown) => {
+      const d = data as { subscriptionId?: unknown; message?: unknown } | null;
+      if (d && typeof d.subscriptionId === 'string') lmsListeners.get(d.subscriptionId)?.call(null, d.message);
+    },
+  ]);
 
   const api: Record<string, unknown> = {
     initialize() {
@@ -126,10 +125,18 @@ export function createOpenCtiLightning(win: Window, config: LibraryConfig): Open
     searchAndScreenPop(...argv: unknown[]) {
       validateArguments(argv);
       const args = argv[0] as Args;
-      invoke('searchAndScreenPop', {
-        searchParams: args.searchParams, callType: args.callType, queryParams: args.queryParams,
-        defaultFieldValues: args.defaultFieldValues, deferred: args.deferred, params: args.params,
-      }, callbackOf(args));
+      invoke(
+        'searchAndScreenPop',
+        {
+          searchParams: args.searchParams,
+          callType: args.callType,
+          queryParams: args.queryParams,
+          defaultFieldValues: args.defaultFieldValues,
+          deferred: args.deferred,
+          params: args.params,
+        },
+        callbackOf(args),
+      );
     },
     getAppViewInfo(...argv: unknown[]) {
       validateArguments(argv);

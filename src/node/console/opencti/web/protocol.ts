@@ -69,8 +69,14 @@ export function isTrustedTopOrigin(origin: string, allowLocal: boolean): boolean
 export function isApiRequest(value: unknown, apiType: string): value is ApiRequest {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return v.apiType === apiType && typeof v.methodName === 'string' && typeof v.callId === 'number' &&
-    typeof v.apiVersion === 'number' && typeof v.args === 'object' && v.args !== null;
+  return (
+    v.apiType === apiType &&
+    typeof v.methodName === 'string' &&
+    typeof v.callId === 'number' &&
+    typeof v.apiVersion === 'number' &&
+    typeof v.args === 'object' &&
+    v.args !== null
+  );
 }
 
 export function isApiReply(value: unknown): value is ApiReply {

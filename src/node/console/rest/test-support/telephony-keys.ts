@@ -20,7 +20,24 @@ export function makeTelephonyKeys(keyType: 'rsa' | 'ec' = 'rsa'): TelephonyKeys 
   const dir = mkdtempSync(join(tmpdir(), 'sb-telephony-keys-'));
   try {
     const newkey = keyType === 'rsa' ? ['-newkey', 'rsa:2048'] : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'];
-    execFileSync('openssl', ['req', '-x509', ...newkey, '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=switchboard telephony test'], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        ...newkey,
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '2',
+        '-subj',
+        '/CN=switchboard telephony test',
+      ],
+      { stdio: 'pipe' },
+    );
     return { privateKey: createPrivateKey(readFileSync(join(dir, 'key.pem'))), certificate: readFileSync(join(dir, 'cert.pem'), 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -43,7 +60,12 @@ export interface TokenOptions {
 /** An RS256 JWT as the voice bridge signs it. */
 export async function telephonyToken(key: KeyObject, options: TokenOptions): Promise<string> {
   const iat = options.iat ?? Math.floor(Date.now() / 1000);
-  let jwt = new SignJWT({}).setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).setIssuer(options.orgId).setSubject(options.callCenter).setIssuedAt(iat).setJti(randomUUID());
+  let jwt = new SignJWT({})
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
+    .setIssuer(options.orgId)
+    .setSubject(options.callCenter)
+    .setIssuedAt(iat)
+    .setJti(randomUUID());
   if (!options.noExp) jwt = jwt.setExpirationTime(iat + (options.lifetime ?? 120));
   if (options.aud !== null) jwt = jwt.setAudience(options.aud ?? 'https://scrt.salesforce.com');
   return jwt.sign(key);

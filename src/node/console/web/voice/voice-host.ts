@@ -12,8 +12,21 @@ import { h } from '../dom.ts';
 import type { OmniStatus, UtilityBar } from '../utility-bar.ts';
 import type { Workspace } from '../workspace.ts';
 import {
-  afterSend, askStatus, baseLibraryAcceptsOrigin, commands, connectorConfig, dismissNotices, initialState, omniStatuses, orgDomainName, parseInbound, reduce,
-  type AgentStatus, type Effect, type OutMessage, type VoiceState,
+  afterSend,
+  askStatus,
+  baseLibraryAcceptsOrigin,
+  commands,
+  connectorConfig,
+  dismissNotices,
+  initialState,
+  omniStatuses,
+  orgDomainName,
+  parseInbound,
+  reduce,
+  type AgentStatus,
+  type Effect,
+  type OutMessage,
+  type VoiceState,
 } from './voice-protocol.ts';
 
 /** One message on the wire, either way (the page's test hook and the event log's content). */
@@ -24,7 +37,11 @@ export interface WireEntry {
   readonly at: number;
 }
 
-interface VoiceCallAnswer { voiceCall: { id: string; name: string }; page: RecordPage; related: RecordView | null }
+interface VoiceCallAnswer {
+  voiceCall: { id: string; name: string };
+  page: RecordPage;
+  related: RecordView | null;
+}
 
 /** Salesforce's Phone service channel Id in this org (the emulator's fixed one). */
 export const PHONE_SERVICE_CHANNEL_ID = '0N9000000000001AAA';
@@ -62,7 +79,15 @@ export class VoiceHost {
     this.statuses = omniStatuses(awayReasons);
     if (!baseLibraryAcceptsOrigin(location.origin)) {
       this.originWarning = `This console runs at ${location.origin}: the Salesforce Voice base library (scv-connector-base) accepts SETUP_CONNECTOR only from Salesforce host names over HTTPS (such as *.lightning.force.com), so a connector built on it will ignore this console. Start the emulator with --strict.`;
-      this.api.log([{ method: 'voice.originWarning', args: { origin: location.origin, message: this.originWarning }, at: Date.now(), surface: 'voice', userId: session.user.Id }]);
+      this.api.log([
+        {
+          method: 'voice.originWarning',
+          args: { origin: location.origin, message: this.originWarning },
+          at: Date.now(),
+          surface: 'voice',
+          userId: session.user.Id,
+        },
+      ]);
       // Said where the agent looks for the phone, not only in the log.
       bar.setOmniOpen(true);
     }
@@ -99,10 +124,16 @@ export class VoiceHost {
     channel.port1.onmessage = (event: MessageEvent) => void this.receive(event.data);
     const message: OutMessage = {
       type: 'SETUP_CONNECTOR',
-      connectorConfig: connectorConfig(this.session.settings ?? {}, { acwAllowed: this.acwAllowed, orgDomainName: orgDomainName(location.origin), phoneServiceChannelId: PHONE_SERVICE_CHANNEL_ID }),
+      connectorConfig: connectorConfig(this.session.settings ?? {}, {
+        acwAllowed: this.acwAllowed,
+        orgDomainName: orgDomainName(location.origin),
+        phoneServiceChannelId: PHONE_SERVICE_CHANNEL_ID,
+      }),
     };
     this.frame.contentWindow?.postMessage(message, this.connectorUrl.origin, [channel.port2]);
-    this.record('to-connector', 'SETUP_CONNECTOR', { connectorConfig: Object.fromEntries(Object.entries(message.connectorConfig).filter(([k]) => !SECRET_KEYS.includes(k))) });
+    this.record('to-connector', 'SETUP_CONNECTOR', {
+      connectorConfig: Object.fromEntries(Object.entries(message.connectorConfig).filter(([k]) => !SECRET_KEYS.includes(k))),
+    });
     this.changed();
   }
 
@@ -120,7 +151,16 @@ export class VoiceHost {
     const entry: WireEntry = { direction, type, payload, at: Date.now() };
     this.wire.push(entry);
     if (this.wire.length > 2000) this.wire.splice(0, this.wire.length - 2000);
-    this.api.log([{ method: type, args: { direction, payload }, at: entry.at, surface: 'voice', userId: this.session.user.Id, ...(direction === 'refused' ? { success: false } : {}) }]);
+    this.api.log([
+      {
+        method: type,
+        args: { direction, payload },
+        at: entry.at,
+        surface: 'voice',
+        userId: this.session.user.Id,
+        ...(direction === 'refused' ? { success: false } : {}),
+      },
+    ]);
   }
 
   private async receive(data: unknown): Promise<void> {
@@ -163,7 +203,10 @@ export class VoiceHost {
           return;
         }
         case 'outbound-started': {
-          const r = await this.api.send<VoiceCallAnswer & { error?: string }>('POST', 'voice/calls', { vendorCallKey: effect.callId, toPhoneNumber: effect.phoneNumber });
+          const r = await this.api.send<VoiceCallAnswer & { error?: string }>('POST', 'voice/calls', {
+            vendorCallKey: effect.callId,
+            toPhoneNumber: effect.phoneNumber,
+          });
           if (r.status !== 200 && r.status !== 201) {
             this.notice(`The VoiceCall of the outbound call could not be created: ${r.body.error ?? r.status}`);
             return;
@@ -253,9 +296,23 @@ export class VoiceHost {
   /** The frame is on screen only while the connector asks for its sign-in page; otherwise off screen, never display:none (it holds the audio). */
   private placeFrame(): void {
     const login = this.state.phase === 'login';
-    Object.assign(this.frameHost.style, login
-      ? { position: 'fixed', right: '1rem', bottom: '3rem', width: '360px', height: `${this.state.loginFrameHeight}px`, left: '', top: '', zIndex: '9000', background: '#fff', boxShadow: '0 2px 8px rgba(0,0,0,.3)' }
-      : { position: 'fixed', left: '-10000px', top: '0', width: '360px', height: '200px', right: '', bottom: '', zIndex: '', background: '', boxShadow: '' });
+    Object.assign(
+      this.frameHost.style,
+      login
+        ? {
+            position: 'fixed',
+            right: '1rem',
+            bottom: '3rem',
+            width: '360px',
+            height: `${this.state.loginFrameHeight}px`,
+            left: '',
+            top: '',
+            zIndex: '9000',
+            background: '#fff',
+            boxShadow: '0 2px 8px rgba(0,0,0,.3)',
+          }
+        : { position: 'fixed', left: '-10000px', top: '0', width: '360px', height: '200px', right: '', bottom: '', zIndex: '', background: '', boxShadow: '' },
+    );
     this.frameHost.setAttribute('aria-hidden', String(!login));
     Object.assign(this.frame.style, { width: '100%', height: '100%', border: '0' });
   }

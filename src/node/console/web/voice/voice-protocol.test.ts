@@ -1,11 +1,27 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  afterSend, askStatus, baseLibraryAcceptsOrigin, commands, connectorConfig, dispositions, initialState, isVoiceCallCenter, omniStatuses, orgDomainName,
-  parseInbound, reduce, type Effect, type InMessage, type VoiceState,
+  afterSend,
+  askStatus,
+  baseLibraryAcceptsOrigin,
+  commands,
+  connectorConfig,
+  dispositions,
+  initialState,
+  isVoiceCallCenter,
+  omniStatuses,
+  orgDomainName,
+  parseInbound,
+  reduce,
+  type Effect,
+  type InMessage,
+  type VoiceState,
 } from './voice-protocol.ts';
 
-const ev = (telephonyEventType: string, telephonyEventPayload?: unknown): InMessage => ({ type: 'TELEPHONY_EVENT_DISPATCHED', payload: { telephonyEventType, telephonyEventPayload } });
+const ev = (telephonyEventType: string, telephonyEventPayload?: unknown): InMessage => ({
+  type: 'TELEPHONY_EVENT_DISPATCHED',
+  payload: { telephonyEventType, telephonyEventPayload },
+});
 const run = (s: VoiceState, ...msgs: InMessage[]): { state: VoiceState; effects: Effect[] } => {
   const effects: Effect[] = [];
   for (const m of msgs) {
@@ -16,18 +32,36 @@ const run = (s: VoiceState, ...msgs: InMessage[]): { state: VoiceState; effects:
   return { state: s, effects };
 };
 const kinds = (effects: readonly Effect[]): string[] => effects.filter((e) => e.kind !== 'log').map((e) => e.kind);
-const ready: InMessage = { type: 'CONNECTOR_READY', payload: { agentConfig: { PHONES: ['SOFT_PHONE'] }, capabilities: { MUTE: true, MERGE: true }, callInProgress: null } };
-const inbound = { callId: 'call-1@pbx', callType: 'inbound', phoneNumber: '+14155550134', state: 'ringing', callAttributes: { voiceCallId: '0LQ000000000001AAA', participantType: 'Initial_Caller' } };
+const ready: InMessage = {
+  type: 'CONNECTOR_READY',
+  payload: { agentConfig: { PHONES: ['SOFT_PHONE'] }, capabilities: { MUTE: true, MERGE: true }, callInProgress: null },
+};
+const inbound = {
+  callId: 'call-1@pbx',
+  callType: 'inbound',
+  phoneNumber: '+14155550134',
+  state: 'ringing',
+  callAttributes: { voiceCallId: '0LQ000000000001AAA', participantType: 'Initial_Caller' },
+};
 
 describe('voice protocol: incoming shapes', () => {
   it('accepts the three wire messages and says what is wrong with anything else', () => {
     assert.equal((parseInbound({ type: 'CONNECTOR_READY', payload: {} }) as InMessage).type, 'CONNECTOR_READY');
-    assert.deepEqual(parseInbound({ type: 'LOG', payload: { eventType: 'SETUP_CONNECTOR', payload: { a: 1 } } }), { type: 'LOG', payload: { eventType: 'SETUP_CONNECTOR', payload: { a: 1 }, isError: false } });
+    assert.deepEqual(parseInbound({ type: 'LOG', payload: { eventType: 'SETUP_CONNECTOR', payload: { a: 1 } } }), {
+      type: 'LOG',
+      payload: { eventType: 'SETUP_CONNECTOR', payload: { a: 1 }, isError: false },
+    });
     assert.deepEqual(parseInbound('CONNECTOR_READY'), { error: 'a port message must be an object; got "CONNECTOR_READY"' });
     assert.deepEqual(parseInbound({ type: 'ACCEPT_CALL', call: {} }), { error: 'unknown message type "ACCEPT_CALL"' });
-    assert.deepEqual(parseInbound({ type: 'TELEPHONY_EVENT_DISPATCHED', payload: { telephonyEventPayload: {} } }), { error: 'TELEPHONY_EVENT_DISPATCHED needs payload.telephonyEventType (a string)' });
-    assert.deepEqual(parseInbound({ type: 'CONNECTOR_READY', payload: { callInProgress: { state: 'connected' } } }), { error: 'CONNECTOR_READY payload.callInProgress must be null or a call with a callId' });
-    assert.deepEqual(parseInbound({ type: 'CONNECTOR_READY', payload: { capabilities: [] } }), { error: 'CONNECTOR_READY payload.capabilities must be an object' });
+    assert.deepEqual(parseInbound({ type: 'TELEPHONY_EVENT_DISPATCHED', payload: { telephonyEventPayload: {} } }), {
+      error: 'TELEPHONY_EVENT_DISPATCHED needs payload.telephonyEventType (a string)',
+    });
+    assert.deepEqual(parseInbound({ type: 'CONNECTOR_READY', payload: { callInProgress: { state: 'connected' } } }), {
+      error: 'CONNECTOR_READY payload.callInProgress must be null or a call with a callId',
+    });
+    assert.deepEqual(parseInbound({ type: 'CONNECTOR_READY', payload: { capabilities: [] } }), {
+      error: 'CONNECTOR_READY payload.capabilities must be an object',
+    });
   });
 });
 
@@ -36,7 +70,10 @@ describe('voice protocol: calls', () => {
     let { state, effects } = run(initialState(true), ready, ev('CALL_STARTED', inbound));
     assert.equal(state.phase, 'ready');
     assert.equal(state.call?.phase, 'ringing');
-    assert.deepEqual(effects.filter((e) => e.kind === 'screen-pop'), [{ kind: 'screen-pop', voiceCallId: '0LQ000000000001AAA', phoneNumber: '+14155550134' }]);
+    assert.deepEqual(
+      effects.filter((e) => e.kind === 'screen-pop'),
+      [{ kind: 'screen-pop', voiceCallId: '0LQ000000000001AAA', phoneNumber: '+14155550134' }],
+    );
     assert.deepEqual(commands.accept(state), { type: 'ACCEPT_CALL', call: inbound });
     assert.equal(commands.mute(state), undefined, 'no mute while ringing');
     ({ state, effects } = run(state, ev('CALL_CONNECTED', { ...inbound, state: 'connected' })));
@@ -69,7 +106,10 @@ describe('voice protocol: calls', () => {
     assert.deepEqual(commands.dial(s0, ' +1 212 555 0147 '), { type: 'DIAL', contact: { phoneNumber: '+1 212 555 0147', type: 'PhoneNumber' }, params: '' });
     const out = { callId: 'out-7', callType: 'Outbound', phoneNumber: '+12125550147', state: 'ringing' };
     const { state, effects } = run(s0, ev('CALL_STARTED', out), ev('CALL_STARTED', out));
-    assert.deepEqual(effects.filter((e) => e.kind === 'outbound-started'), [{ kind: 'outbound-started', callId: 'out-7', phoneNumber: '+12125550147' }]);
+    assert.deepEqual(
+      effects.filter((e) => e.kind === 'outbound-started'),
+      [{ kind: 'outbound-started', callId: 'out-7', phoneNumber: '+12125550147' }],
+    );
     assert.equal(state.call?.phase, 'dialing');
     assert.equal(commands.accept(state), undefined, 'an outbound call is not accepted');
     assert.equal(run(state, ev('CALL_FAILED')).state.call, null);
@@ -79,7 +119,11 @@ describe('voice protocol: calls', () => {
     let { state } = run(initialState(true), ready, ev('CALL_STARTED', inbound), ev('CALL_CONNECTED', inbound));
     assert.equal(commands.mute(state)?.type, 'MUTE');
     assert.equal(commands.hold(state)?.type, 'HOLD');
-    ({ state } = run(state, ev('MUTE_TOGGLE', { isMuted: true, call: inbound, isGlobal: false }), ev('HOLD_TOGGLE', { isCustomerOnHold: true, isThirdPartyOnHold: false, calls: {} })));
+    ({ state } = run(
+      state,
+      ev('MUTE_TOGGLE', { isMuted: true, call: inbound, isGlobal: false }),
+      ev('HOLD_TOGGLE', { isCustomerOnHold: true, isThirdPartyOnHold: false, calls: {} }),
+    ));
     assert.equal(state.call?.muted, true);
     assert.equal(state.call?.onHold, true);
     assert.equal(commands.mute(state)?.type, 'UNMUTE');
@@ -88,8 +132,17 @@ describe('voice protocol: calls', () => {
 
   it('consult, swap, conference and the third party leaving', () => {
     let { state } = run(initialState(true), ready, ev('CALL_STARTED', inbound), ev('CALL_CONNECTED', inbound));
-    assert.deepEqual(commands.addParticipant(state, '1002', false), { type: 'ADD_PARTICIPANT', contact: { phoneNumber: '1002', type: 'PhoneNumber' }, call: inbound, isBlindTransfer: false });
-    ({ state } = run(state, ev('PARTICIPANT_ADDED', { callId: 'p-1', phoneNumber: '1002', initialCallHasEnded: false, callInfo: { isOnHold: false } }), ev('HOLD_TOGGLE', { isCustomerOnHold: true, isThirdPartyOnHold: false })));
+    assert.deepEqual(commands.addParticipant(state, '1002', false), {
+      type: 'ADD_PARTICIPANT',
+      contact: { phoneNumber: '1002', type: 'PhoneNumber' },
+      call: inbound,
+      isBlindTransfer: false,
+    });
+    ({ state } = run(
+      state,
+      ev('PARTICIPANT_ADDED', { callId: 'p-1', phoneNumber: '1002', initialCallHasEnded: false, callInfo: { isOnHold: false } }),
+      ev('HOLD_TOGGLE', { isCustomerOnHold: true, isThirdPartyOnHold: false }),
+    ));
     assert.equal(state.participant?.phase, 'ringing');
     assert.equal(commands.conference(state), undefined, 'no conference before the third party answers');
     ({ state } = run(state, ev('PARTICIPANT_CONNECTED', { callId: 'p-1', phoneNumber: '1002', initialCallHasEnded: false })));
@@ -99,8 +152,15 @@ describe('voice protocol: calls', () => {
     assert.equal(swap.callToResume.callId, inbound.callId);
     const conference = commands.conference(state);
     assert.ok(conference?.type === 'CONFERENCE');
-    assert.deepEqual(conference.calls.map((c) => c.callId), [inbound.callId, 'p-1']);
-    assert.equal(run(state, ev('HOLD_TOGGLE', { isCustomerOnHold: false, isThirdPartyOnHold: false })).state.merged, false, 'a plain HOLD_TOGGLE is not a conference');
+    assert.deepEqual(
+      conference.calls.map((c) => c.callId),
+      [inbound.callId, 'p-1'],
+    );
+    assert.equal(
+      run(state, ev('HOLD_TOGGLE', { isCustomerOnHold: false, isThirdPartyOnHold: false })).state.merged,
+      false,
+      'a plain HOLD_TOGGLE is not a conference',
+    );
     ({ state } = run(afterSend(state, commands.conference(state)!), ev('HOLD_TOGGLE', { isCustomerOnHold: false, isThirdPartyOnHold: false })));
     assert.equal(state.merged, true, 'base 3.x answers CONFERENCE with a HOLD_TOGGLE without isCallMerged');
     assert.equal(run(state, ev('HOLD_TOGGLE', { isCustomerOnHold: false, isThirdPartyOnHold: false, isCallMerged: true })).state.merged, true);
@@ -111,8 +171,18 @@ describe('voice protocol: calls', () => {
   });
 
   it('a failed add shows an error; a blind transfer ends the agent call', () => {
-    let { state } = run(initialState(true), ready, ev('CALL_STARTED', inbound), ev('CALL_CONNECTED', inbound), ev('PARTICIPANT_REMOVED', { reason: 'error' }), ev('ERROR', { message: 'INVALID_DESTINATION' }));
-    assert.deepEqual(state.notices.map((n) => n.message), ['The participant could not be added.', 'INVALID_DESTINATION']);
+    let { state } = run(
+      initialState(true),
+      ready,
+      ev('CALL_STARTED', inbound),
+      ev('CALL_CONNECTED', inbound),
+      ev('PARTICIPANT_REMOVED', { reason: 'error' }),
+      ev('ERROR', { message: 'INVALID_DESTINATION' }),
+    );
+    assert.deepEqual(
+      state.notices.map((n) => n.message),
+      ['The participant could not be added.', 'INVALID_DESTINATION'],
+    );
     assert.equal(commands.addParticipant(state, '1003', true)?.type, 'ADD_PARTICIPANT');
     ({ state } = run(state, ev('PARTICIPANT_ADDED', { callId: 'p-2', phoneNumber: '1003', initialCallHasEnded: false }), ev('HANGUP', inbound)));
     assert.equal(state.call, null);
@@ -141,18 +211,39 @@ describe('voice protocol: calls', () => {
 
   it('unknown events and LOG messages are logged only', () => {
     const s0 = run(initialState(true), ready).state;
-    const { state, effects } = run(s0, ev('RECORDING_TOGGLE', { isRecordingPaused: true }), { type: 'LOG', payload: { eventType: 'DIAL', payload: {}, isError: true } });
+    const { state, effects } = run(s0, ev('RECORDING_TOGGLE', { isRecordingPaused: true }), {
+      type: 'LOG',
+      payload: { eventType: 'DIAL', payload: {}, isError: true },
+    });
     assert.equal(state, s0);
-    assert.deepEqual(effects.map((e) => e.kind === 'log' && [e.eventType, e.isError]), [['RECORDING_TOGGLE', false], ['DIAL', true]]);
+    assert.deepEqual(
+      effects.map((e) => e.kind === 'log' && [e.eventType, e.isError]),
+      [
+        ['RECORDING_TOGGLE', false],
+        ['DIAL', true],
+      ],
+    );
   });
 });
 
 describe('voice protocol: presence', () => {
   const statuses = omniStatuses([{ id: 'Break', label: 'Break' }]);
   it('maps the Omni list to SCV statuses and waits for the connector to confirm', () => {
-    assert.deepEqual(statuses.map((s) => [s.key, s.status.agentStatus, s.status.statusApiName]), [['available', 'Online', 'Available'], ['away:Break', 'Online', 'Break'], ['offline', 'Offline', 'Offline']]);
+    assert.deepEqual(
+      statuses.map((s) => [s.key, s.status.agentStatus, s.status.statusApiName]),
+      [
+        ['available', 'Online', 'Available'],
+        ['away:Break', 'Online', 'Break'],
+        ['offline', 'Offline', 'Offline'],
+      ],
+    );
     const available = statuses[0]!.status;
-    assert.deepEqual(commands.setStatus(available), { type: 'SET_AGENT_STATUS', agentStatus: 'Online', statusInfo: { statusId: available.statusId, statusApiName: 'Available', statusName: 'Available' }, enqueueNextState: false });
+    assert.deepEqual(commands.setStatus(available), {
+      type: 'SET_AGENT_STATUS',
+      agentStatus: 'Online',
+      statusInfo: { statusId: available.statusId, statusApiName: 'Available', statusName: 'Available' },
+      enqueueNextState: false,
+    });
     let s = askStatus(run(initialState(true), ready).state, available);
     let step = reduce(s, ev('SET_AGENT_STATUS_RESULT', { success: true }));
     assert.deepEqual(kinds(step.effects), ['status-confirmed']);
@@ -167,12 +258,20 @@ describe('voice protocol: presence', () => {
 
 describe('voice protocol: call center and origins', () => {
   it('detects Voice call centers and builds connectorConfig', () => {
-    const settings = { '/reqGeneralInfo/reqVendorInfoApiName': 'switchboard__Switchboard', '/reqHvcc/reqTelephonyIntegrationCertificate': 'PEM', '/switchboard/sipDomain': 'x' };
+    const settings = {
+      '/reqGeneralInfo/reqVendorInfoApiName': 'switchboard__Switchboard',
+      '/reqHvcc/reqTelephonyIntegrationCertificate': 'PEM',
+      '/switchboard/sipDomain': 'x',
+    };
     assert.equal(isVoiceCallCenter(settings), true);
     assert.equal(isVoiceCallCenter({ '/reqGeneralInfo/reqAdapterUrl': '/softphone/' }), false);
     assert.equal(isVoiceCallCenter({ '/reqHvcc/reqLongDistPrefix': '1' }), false, 'a vendor info API name is needed too');
-    assert.deepEqual(connectorConfig(settings, { acwAllowed: true, orgDomainName: 'o.my.salesforce.com', phoneServiceChannelId: '0N9x' }),
-      { ...settings, isACWAllowed: true, orgDomainName: 'o.my.salesforce.com', phoneServiceChannelId: '0N9x' });
+    assert.deepEqual(connectorConfig(settings, { acwAllowed: true, orgDomainName: 'o.my.salesforce.com', phoneServiceChannelId: '0N9x' }), {
+      ...settings,
+      isACWAllowed: true,
+      orgDomainName: 'o.my.salesforce.com',
+      phoneServiceChannelId: '0N9x',
+    });
   });
 
   it('knows which parent origins the base library accepts', () => {
@@ -188,7 +287,10 @@ describe('voice protocol: call center and origins', () => {
 
   it('reads the disposition list', () => {
     assert.deepEqual(dispositions({ '/switchboard/dispositionCodes': 'Resolved:Resolved; Callback:Call back later;Bare' }), [
-      { code: 'Resolved', label: 'Resolved' }, { code: 'Callback', label: 'Call back later' }, { code: 'Bare', label: 'Bare' }]);
+      { code: 'Resolved', label: 'Resolved' },
+      { code: 'Callback', label: 'Call back later' },
+      { code: 'Bare', label: 'Bare' },
+    ]);
     assert.equal(dispositions({}).length, 4);
   });
 });

@@ -76,8 +76,19 @@ export interface VoiceState {
 
 export function initialState(acwAllowed: boolean): VoiceState {
   return {
-    phase: 'connecting', loginFrameHeight: 350, capabilities: {}, agentConfig: null, call: null, participant: null, merged: false, conferencing: false,
-    wrapUp: null, notices: [], statusPending: null, status: null, acwAllowed,
+    phase: 'connecting',
+    loginFrameHeight: 350,
+    capabilities: {},
+    agentConfig: null,
+    call: null,
+    participant: null,
+    merged: false,
+    conferencing: false,
+    wrapUp: null,
+    notices: [],
+    statusPending: null,
+    status: null,
+    acwAllowed,
   };
 }
 
@@ -95,7 +106,11 @@ export type OutMessage =
   | { type: 'LOGOUT' | 'DOWNLOAD_VENDOR_LOGS' }
   | { type: 'AGENT_AVAILABLE'; isAvailable: boolean };
 
-export interface ReadyPayload { agentConfig?: JsonObject; capabilities?: JsonObject; callInProgress?: JsonObject | null }
+export interface ReadyPayload {
+  agentConfig?: JsonObject;
+  capabilities?: JsonObject;
+  callInProgress?: JsonObject | null;
+}
 
 /** Messages the connector sends on the port (§1.1 wire format). */
 export type InMessage =
@@ -137,7 +152,8 @@ export function parseInbound(data: unknown): InMessage | { error: string } {
     if (payload.agentConfig !== undefined && !isObject(payload.agentConfig)) return { error: 'CONNECTOR_READY payload.agentConfig must be an object' };
     if (payload.capabilities !== undefined && !isObject(payload.capabilities)) return { error: 'CONNECTOR_READY payload.capabilities must be an object' };
     const cip = payload.callInProgress;
-    if (cip !== undefined && cip !== null && !(isObject(cip) && str(cip.callId))) return { error: 'CONNECTOR_READY payload.callInProgress must be null or a call with a callId' };
+    if (cip !== undefined && cip !== null && !(isObject(cip) && str(cip.callId)))
+      return { error: 'CONNECTOR_READY payload.callInProgress must be null or a call with a callId' };
     return { type, payload: payload as ReadyPayload };
   }
   if (type === 'TELEPHONY_EVENT_DISPATCHED') {
@@ -182,8 +198,8 @@ function viewOf(call: JsonObject, phase: CallPhase, previous: CallView | null): 
     callType: (str(call.callType) ?? same?.callType ?? 'inbound').toLowerCase(),
     phoneNumber: phoneOf(call) || (same?.phoneNumber ?? ''),
     phase,
-    muted: typeof info.isMuted === 'boolean' ? info.isMuted : same?.muted ?? false,
-    onHold: typeof info.isOnHold === 'boolean' ? info.isOnHold : same?.onHold ?? false,
+    muted: typeof info.isMuted === 'boolean' ? info.isMuted : (same?.muted ?? false),
+    onHold: typeof info.isOnHold === 'boolean' ? info.isOnHold : (same?.onHold ?? false),
     replayed: call.isReplayedCall === true,
     raw: call,
   };
@@ -203,7 +219,8 @@ const notice = (s: VoiceState, n: Notice): VoiceState => ({ ...s, notices: [...s
 
 /** One port message → the next state and what the console must do. */
 export function reduce(s: VoiceState, msg: InMessage): Step {
-  if (msg.type === 'LOG') return { state: s, effects: [{ kind: 'log', eventType: msg.payload.eventType, payload: msg.payload.payload, isError: msg.payload.isError }] };
+  if (msg.type === 'LOG')
+    return { state: s, effects: [{ kind: 'log', eventType: msg.payload.eventType, payload: msg.payload.payload, isError: msg.payload.isError }] };
   if (msg.type === 'CONNECTOR_READY') {
     const p = msg.payload;
     let next: VoiceState = { ...s, phase: 'ready', capabilities: p.capabilities ?? {}, agentConfig: p.agentConfig ?? null };
@@ -241,7 +258,8 @@ function event(s: VoiceState, type: string, payload: unknown): Step {
       // A replay or a repeat of the call on screen changes nothing in the org.
       const repeat = s.call?.callId === view.callId;
       const next = { ...s, call: { ...view, voiceCallId: view.voiceCallId ?? (repeat ? s.call?.voiceCallId : undefined) }, wrapUp: null };
-      if (next.call.voiceCallId) return done(next, ...(repeat ? [] : [{ kind: 'screen-pop' as const, voiceCallId: next.call.voiceCallId, phoneNumber: view.phoneNumber }]));
+      if (next.call.voiceCallId)
+        return done(next, ...(repeat ? [] : [{ kind: 'screen-pop' as const, voiceCallId: next.call.voiceCallId, phoneNumber: view.phoneNumber }]));
       if (outbound && !repeat) return done(next, { kind: 'outbound-started', callId: view.callId, phoneNumber: view.phoneNumber });
       return done(next);
     }
@@ -254,7 +272,8 @@ function event(s: VoiceState, type: string, payload: unknown): Step {
       const effects: Effect[] = [];
       if (wasRinging && view.voiceCallId && !view.replayed) effects.push({ kind: 'accepted', voiceCallId: view.voiceCallId });
       // A call first seen connected (replayed after a refresh) is popped again.
-      if (s.call?.callId !== call.callId && view.voiceCallId) effects.push({ kind: 'screen-pop', voiceCallId: view.voiceCallId, phoneNumber: view.phoneNumber });
+      if (s.call?.callId !== call.callId && view.voiceCallId)
+        effects.push({ kind: 'screen-pop', voiceCallId: view.voiceCallId, phoneNumber: view.phoneNumber });
       return done(next, ...effects);
     }
     case 'CALL_FAILED':
@@ -292,8 +311,19 @@ function event(s: VoiceState, type: string, payload: unknown): Step {
       const callId = str(p.callId);
       if (!callId) return done(s);
       const phase = type === 'PARTICIPANT_ADDED' ? 'ringing' : 'connected';
-      const raw: JsonObject = { callId, phoneNumber: str(p.phoneNumber) ?? '', ...(isObject(p.callInfo) ? { callInfo: p.callInfo } : {}), ...(isObject(p.callAttributes) ? { callAttributes: p.callAttributes } : {}) };
-      const participant: ParticipantView = { callId, phoneNumber: str(p.phoneNumber) ?? s.participant?.phoneNumber ?? '', phase, onHold: s.participant?.onHold ?? false, raw };
+      const raw: JsonObject = {
+        callId,
+        phoneNumber: str(p.phoneNumber) ?? '',
+        ...(isObject(p.callInfo) ? { callInfo: p.callInfo } : {}),
+        ...(isObject(p.callAttributes) ? { callAttributes: p.callAttributes } : {}),
+      };
+      const participant: ParticipantView = {
+        callId,
+        phoneNumber: str(p.phoneNumber) ?? s.participant?.phoneNumber ?? '',
+        phase,
+        onHold: s.participant?.onHold ?? false,
+        raw,
+      };
       return done({ ...s, participant });
     }
     case 'PARTICIPANT_REMOVED': {
@@ -317,7 +347,10 @@ function event(s: VoiceState, type: string, payload: unknown): Step {
       const pending = s.statusPending;
       if (!pending) return done(s);
       if (p.success === true) return done({ ...s, status: pending, statusPending: null }, { kind: 'status-confirmed', status: pending });
-      return done(notice({ ...s, statusPending: null }, { level: 'error', message: `The phone system refused the status ${pending.statusName}.` }), { kind: 'status-refused', status: pending });
+      return done(notice({ ...s, statusPending: null }, { level: 'error', message: `The phone system refused the status ${pending.statusName}.` }), {
+        kind: 'status-refused',
+        status: pending,
+      });
     }
     case 'SET_AGENT_STATUS': {
       const statusId = str(p.statusId);
@@ -333,19 +366,22 @@ function event(s: VoiceState, type: string, payload: unknown): Step {
 export const commands = {
   accept: (s: VoiceState): OutMessage | undefined => (s.call?.phase === 'ringing' ? { type: 'ACCEPT_CALL', call: s.call.raw } : undefined),
   decline: (s: VoiceState): OutMessage | undefined => (s.call?.phase === 'ringing' ? { type: 'DECLINE_CALL', call: s.call.raw } : undefined),
-  end: (s: VoiceState): OutMessage | undefined => (s.call ? { type: 'END_CALL', call: s.call.raw, agentStatus: s.acwAllowed && s.call.phase === 'connected' ? 'AfterCallWork' : 'Online' } : undefined),
+  end: (s: VoiceState): OutMessage | undefined =>
+    s.call ? { type: 'END_CALL', call: s.call.raw, agentStatus: s.acwAllowed && s.call.phase === 'connected' ? 'AfterCallWork' : 'Online' } : undefined,
   mute: (s: VoiceState): OutMessage | undefined => (s.call?.phase === 'connected' ? { type: s.call.muted ? 'UNMUTE' : 'MUTE', call: s.call.raw } : undefined),
   hold: (s: VoiceState): OutMessage | undefined => (s.call?.phase === 'connected' ? { type: s.call.onHold ? 'RESUME' : 'HOLD', call: s.call.raw } : undefined),
   dial: (s: VoiceState, number: string): OutMessage | undefined =>
-    (s.phase === 'ready' && !s.call && !s.wrapUp && number.trim() ? { type: 'DIAL', contact: { phoneNumber: number.trim(), type: 'PhoneNumber' }, params: '' } : undefined),
+    s.phase === 'ready' && !s.call && !s.wrapUp && number.trim()
+      ? { type: 'DIAL', contact: { phoneNumber: number.trim(), type: 'PhoneNumber' }, params: '' }
+      : undefined,
   sendDigits: (s: VoiceState, digits: string): OutMessage | undefined =>
-    (s.call?.phase === 'connected' && /^[0-9*#A-D]+$/i.test(digits) ? { type: 'SEND_DIGITS', digits } : undefined),
+    s.call?.phase === 'connected' && /^[0-9*#A-D]+$/i.test(digits) ? { type: 'SEND_DIGITS', digits } : undefined,
   addParticipant: (s: VoiceState, number: string, blind: boolean): OutMessage | undefined =>
-    (s.call?.phase === 'connected' && !s.participant && number.trim()
+    s.call?.phase === 'connected' && !s.participant && number.trim()
       ? { type: 'ADD_PARTICIPANT', contact: { phoneNumber: number.trim(), type: 'PhoneNumber' }, call: s.call.raw, isBlindTransfer: blind }
-      : undefined),
+      : undefined,
   conference: (s: VoiceState): OutMessage | undefined =>
-    (s.call && s.participant?.phase === 'connected' && !s.merged ? { type: 'CONFERENCE', calls: [s.call.raw, s.participant.raw] } : undefined),
+    s.call && s.participant?.phase === 'connected' && !s.merged ? { type: 'CONFERENCE', calls: [s.call.raw, s.participant.raw] } : undefined,
   swap: (s: VoiceState): OutMessage | undefined => {
     if (!s.call || s.participant?.phase !== 'connected' || s.merged) return undefined;
     // The party on the line goes on hold, the held one comes back.
@@ -354,7 +390,9 @@ export const commands = {
       : { type: 'SWAP_PARTICIPANTS', callToHold: s.call.raw, callToResume: s.participant.raw };
   },
   setStatus: (status: AgentStatus): OutMessage => ({
-    type: 'SET_AGENT_STATUS', agentStatus: status.agentStatus, enqueueNextState: false,
+    type: 'SET_AGENT_STATUS',
+    agentStatus: status.agentStatus,
+    enqueueNextState: false,
     statusInfo: { statusId: status.statusId, statusApiName: status.statusApiName, statusName: status.statusName },
   }),
   wrapUp: (s: VoiceState): OutMessage | undefined => (s.wrapUp ? { type: 'WRAP_UP_CALL', call: s.wrapUp.raw } : undefined),
@@ -408,7 +446,11 @@ export function baseLibraryAcceptsOrigin(origin: string): boolean {
   if (url.protocol !== 'https:') return false;
   const host = url.hostname;
   const suffixes = ['.lightning.force.com', '.lightning.pc-rnd.force.com', '.stm.force.com', '.vf.force.com', '.salesforce.com', '.my.salesforce-sites.com'];
-  return suffixes.some((x) => host.endsWith(x) && host.length > x.length) || /\blightning\.\w+\.soma\.force\.com$/.test(host) || /\.lightning\.localhost\.\w+\.force\.com$/.test(host);
+  return (
+    suffixes.some((x) => host.endsWith(x) && host.length > x.length) ||
+    /\blightning\.\w+\.soma\.force\.com$/.test(host) ||
+    /\.lightning\.localhost\.\w+\.force\.com$/.test(host)
+  );
 }
 
 /** The org's My Domain host name as Salesforce gives it, from the console's Lightning origin. */
@@ -422,7 +464,10 @@ export function omniStatuses(awayReasons: readonly { id: string; label: string }
   const id = (n: number): string => `0N5${String(n).padStart(12, '0')}`;
   return [
     { key: 'available', status: { agentStatus: 'Online', statusId: id(1), statusApiName: 'Available', statusName: 'Available' } },
-    ...awayReasons.map((r, i) => ({ key: `away:${r.id}`, status: { agentStatus: 'Online' as const, statusId: id(10 + i), statusApiName: r.id, statusName: r.label } })),
+    ...awayReasons.map((r, i) => ({
+      key: `away:${r.id}`,
+      status: { agentStatus: 'Online' as const, statusId: id(10 + i), statusApiName: r.id, statusName: r.label },
+    })),
     { key: 'offline', status: { agentStatus: 'Offline', statusId: id(2), statusApiName: 'Offline', statusName: 'Offline' } },
   ];
 }
@@ -430,8 +475,13 @@ export function omniStatuses(awayReasons: readonly { id: string; label: string }
 /** The disposition list of wrap-up: the call center's `/switchboard/dispositionCodes` (code:Label;…). */
 export function dispositions(settings: Readonly<Record<string, string>>): { code: string; label: string }[] {
   const raw = settings['/switchboard/dispositionCodes'] ?? 'Resolved:Resolved;FollowUp:Follow-up needed;Voicemail:Left voicemail;WrongNumber:Wrong number';
-  return raw.split(';').map((p) => p.trim()).filter(Boolean).map((p) => {
-    const i = p.indexOf(':');
-    return i < 0 ? { code: p, label: p } : { code: p.slice(0, i).trim(), label: p.slice(i + 1).trim() || p.slice(0, i).trim() };
-  }).filter((d) => d.code);
+  return raw
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => {
+      const i = p.indexOf(':');
+      return i < 0 ? { code: p, label: p } : { code: p.slice(0, i).trim(), label: p.slice(i + 1).trim() || p.slice(0, i).trim() };
+    })
+    .filter((d) => d.code);
 }
