@@ -41,46 +41,32 @@ import { serveStatic } from '../test/support/static-server.ts';
 import { runSipRingingBench, type RingingFigures } from './sip-ringing.ts';
 import { runReloadGapBench, type ReloadGapFigures } from './reload-gap.ts';
 import { agentUser, CALLERS, startStack, type Stack } from './support/stack.ts';
-import { clockOffset, gzipKb, heapMetrics, inviteClock, median, percentile, round2, settledHeapMetrics, until, type HeapMetrics } from './support/measure.ts';
+import { clockOffset, gzipKb, heapMetrics, inviteClock, percentile, round2, settledHeapMetrics, until, type HeapMetrics } from './support/measure.ts';
 import { buildAnchor, openAnchor, openOurs, OUT_DIR, type Softphone } from './support/pages.ts';
 import { popCall } from './support/calls.ts';
 import { cpuProfile, heapGrowth, heapSnapshot, heapTop, type HeapClass, type HeapGrowth, type HeapSummary, type HotFunction } from './support/profile.ts';
+import {
+  BACK_TO_BACK_CALLS,
+  E2E_CALLS,
+  GAP_MS,
+  LEAK_CALLS,
+  POP_CALLS,
+  PROFILE_CALLS,
+  RELOADS,
+  RINGING_CALLS,
+  ROUNDS,
+  SETTLE_CALLS,
+  WARMUP,
+} from './support/options.ts';
+import { figureRows } from './support/figures.ts';
+import { profileText, renderTable, writeReadme, type ResultsFile } from './support/report.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const ANCHOR_USER = { username: 'anchor', password: 'pw-anchor' };
 
-function option(name: string, fallback: number, min = 1): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isInteger(v) || v < min) throw new Error(`--${name} needs a positive integer, got '${process.argv[i + 1] ?? ''}'`);
-  return v;
-}
-const ROUNDS = option('rounds', 7);
-const POP_CALLS = option('pop-calls', 200);
-const WARMUP = 20;
-const RINGING_CALLS = option('ringing-calls', 50);
-const RELOADS = option('reloads', 20);
-/** Calls after which ours is read again for the leak check without V8's compile-time growth (context row). */
-const SETTLE_CALLS = 100;
-const GAP_MS = option('gap-ms', 250, 0);
-const BACK_TO_BACK_CALLS = 100;
-const PROFILE_CALLS = 40;
-const E2E_CALLS = option('e2e-calls', 100);
-/** Ours goes on alone to this many calls for the leak check (at least the calls of the phases before it). */
-const LEAK_CALLS = Math.max(option('leak-calls', 1000), WARMUP + POP_CALLS + E2E_CALLS + BACK_TO_BACK_CALLS + PROFILE_CALLS);
 /** After a call ends, the wait for its log and render before the heap is read (a read mid-logging counts the wrap-up form). */
 const QUIET_MS = 1000;
 const sleep = (ms: number): Promise<void> => new Promise((ok) => setTimeout(ok, ms));
-
-interface Row {
-  readonly figure: string;
-  readonly ours: number;
-  readonly anchor: number | undefined;
-  readonly unit: string;
-  readonly target: string;
-  readonly met: boolean | undefined;
-}
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
@@ -301,219 +287,8 @@ async function main(): Promise<void> {
 
   // Report.
   const ratio = (a: number, b: number | undefined): number | undefined => (b ? round2(a / b) : undefined);
-  const medHeap = (list: HeapMetrics[], key: 'jsHeapUsedKb' | 'nodes' | 'jsEventListeners'): number => median(list.map((h) => h[key]));
-  const oursReady = round2(median(ready.ours));
-  const anchorReady = round2(median(ready.anchor));
-  const oursIdle = medHeap(idle.ours, 'jsHeapUsedKb');
-  const anchorIdle = medHeap(idle.anchor, 'jsHeapUsedKb');
-  const q = (list: number[], p: number): number => round2(percentile(list, p));
-  const growth = (l: HeapMetrics[]): number => round2(l[1]!.jsHeapUsedKb / l[0]!.jsHeapUsedKb);
-  const ANCHOR_CALLS = WARMUP + POP_CALLS + BACK_TO_BACK_CALLS + PROFILE_CALLS;
-  // Heap growth without V8's compiled code (baseline and optimised code keep coming for hot paths).
-  const kbWithoutCode = (h: HeapSummary): number => h.classes.filter((c) => c.name !== '(code)').reduce((kb, c) => kb + c.selfKb, 0);
-  const withoutCode = snapshots.settled && snapshots.end ? round2(kbWithoutCode(snapshots.end) / kbWithoutCode(snapshots.settled)) : undefined;
   const grew: HeapGrowth[] = snapshots.settled && snapshots.end ? heapGrowth(snapshots.settled, snapshots.end, 10) : [];
-  const rows: Row[] = [
-    {
-      figure: 'JS gzip, initial (entry + static chunks)',
-      ours: b.oursJs,
-      anchor: b.anchorJs,
-      unit: 'KB',
-      target: '≤ 1.5× anchor and ≤ 90 KB',
-      met: b.oursJs <= 1.5 * b.anchorJs && b.oursJs <= 90,
-    },
-    { figure: 'JS gzip, all (with the lazily loaded SIP stack)', ours: b.oursAllJs, anchor: b.anchorJs, unit: 'KB', target: '(context)', met: undefined },
-    { figure: 'CSS gzip', ours: b.oursCss, anchor: undefined, unit: 'KB', target: '≤ 12 KB', met: b.oursCss <= 12 },
-    {
-      figure: 'ready (iframe → init complete) p50',
-      ours: oursReady,
-      anchor: anchorReady,
-      unit: 'ms',
-      target: '≤ 1.2× anchor',
-      met: oursReady <= 1.2 * anchorReady,
-    },
-    {
-      figure: `INVITE → screen pop p50 (calls ${GAP_MS} ms apart)`,
-      ours: q(pops.ours, 50),
-      anchor: q(pops.anchor, 50),
-      unit: 'ms',
-      target: '(context)',
-      met: undefined,
-    },
-    {
-      figure: `INVITE → screen pop p95 (calls ${GAP_MS} ms apart)`,
-      ours: q(pops.ours, 95),
-      anchor: q(pops.anchor, 95),
-      unit: 'ms',
-      target: '≤ 1.2× anchor',
-      met: q(pops.ours, 95) <= 1.2 * q(pops.anchor, 95),
-    },
-    {
-      figure: `INVITE → screen pop p99 (calls ${GAP_MS} ms apart)`,
-      ours: q(pops.ours, 99),
-      anchor: q(pops.anchor, 99),
-      unit: 'ms',
-      target: '(context)',
-      met: undefined,
-    },
-    {
-      figure: 'INVITE → screen pop p95, back to back (ours logs the previous call meanwhile)',
-      ours: q(backToBack.ours, 95),
-      anchor: q(backToBack.anchor, 95),
-      unit: 'ms',
-      target: '(context)',
-      met: undefined,
-    },
-    {
-      figure: `first call after load: INVITE → screen pop, median of ${ROUNDS} loads`,
-      ours: round2(median(firstCall.ours)),
-      anchor: round2(median(firstCall.anchor)),
-      unit: 'ms',
-      target: '≤ 1.2× anchor',
-      met: median(firstCall.ours) <= 1.2 * median(firstCall.anchor),
-    },
-    {
-      figure: `INVITE → record page rendered in the console p50 (ours, ${E2E_CALLS} calls)`,
-      ours: q(e2e, 50),
-      anchor: undefined,
-      unit: 'ms',
-      target: '(context)',
-      met: undefined,
-    },
-    { figure: 'INVITE → record page rendered p95', ours: q(e2e, 95), anchor: undefined, unit: 'ms', target: '≤ 100 ms', met: q(e2e, 95) <= 100 },
-    { figure: 'INVITE → record page rendered p99', ours: q(e2e, 99), anchor: undefined, unit: 'ms', target: '(context)', met: undefined },
-    {
-      figure: `INVITE → record page rendered, first call after load (median of ${ROUNDS} loads)`,
-      ours: round2(median(firstE2e)),
-      anchor: undefined,
-      unit: 'ms',
-      target: '≤ 100 ms',
-      met: median(firstE2e) <= 100,
-    },
-    { figure: 'idle JS heap', ours: oursIdle, anchor: anchorIdle, unit: 'KB', target: '≤ 1.3× anchor', met: oursIdle <= 1.3 * anchorIdle },
-    { figure: 'idle DOM nodes', ours: medHeap(idle.ours, 'nodes'), anchor: medHeap(idle.anchor, 'nodes'), unit: '', target: '(context)', met: undefined },
-    {
-      figure: 'idle JS event listeners',
-      ours: medHeap(idle.ours, 'jsEventListeners'),
-      anchor: medHeap(idle.anchor, 'jsEventListeners'),
-      unit: '',
-      target: '(context)',
-      met: undefined,
-    },
-    {
-      figure: `heap after ${LEAK_CALLS} calls / after 1 (anchor: ${ANCHOR_CALLS})`,
-      ours: growth(leak.ours),
-      anchor: growth(leak.anchor),
-      unit: '×',
-      target: '(context)',
-      met: undefined,
-    },
-    ...(settled.ours
-      ? [
-          {
-            figure: `heap after ${LEAK_CALLS} calls / after ${SETTLE_CALLS}`,
-            ours: round2(leak.ours[1]!.jsHeapUsedKb / settled.ours.jsHeapUsedKb),
-            anchor: undefined,
-            unit: '×',
-            target: '(context: counts compiled code)',
-            met: undefined,
-          },
-        ]
-      : []),
-    ...(withoutCode
-      ? [
-          {
-            figure: `heap after ${LEAK_CALLS} calls / after ${SETTLE_CALLS}, compiled code left out (snapshots)`,
-            ours: withoutCode,
-            anchor: undefined,
-            unit: '×',
-            target: '≤ 1.05×',
-            met: withoutCode <= 1.05,
-          },
-        ]
-      : []),
-    ...(settled.ours
-      ? [
-          {
-            figure: `DOM nodes after ${LEAK_CALLS} calls − after ${SETTLE_CALLS}`,
-            ours: leak.ours[1]!.nodes - settled.ours.nodes,
-            anchor: undefined,
-            unit: '',
-            target: '±5',
-            met: Math.abs(leak.ours[1]!.nodes - settled.ours.nodes) <= 5,
-          },
-          {
-            figure: `listeners after ${LEAK_CALLS} calls − after ${SETTLE_CALLS}`,
-            ours: leak.ours[1]!.jsEventListeners - settled.ours.jsEventListeners,
-            anchor: undefined,
-            unit: '',
-            target: '±5',
-            met: Math.abs(leak.ours[1]!.jsEventListeners - settled.ours.jsEventListeners) <= 5,
-          },
-        ]
-      : []),
-    {
-      figure: `DOM nodes after ${LEAK_CALLS} calls − after 1 (anchor: ${ANCHOR_CALLS})`,
-      ours: leak.ours[1]!.nodes - leak.ours[0]!.nodes,
-      anchor: leak.anchor[1]!.nodes - leak.anchor[0]!.nodes,
-      unit: '',
-      target: '(context: templates first used later)',
-      met: undefined,
-    },
-    {
-      figure: `listeners after ${LEAK_CALLS} calls − after 1 (anchor: ${ANCHOR_CALLS})`,
-      ours: leak.ours[1]!.jsEventListeners - leak.ours[0]!.jsEventListeners,
-      anchor: leak.anchor[1]!.jsEventListeners - leak.anchor[0]!.jsEventListeners,
-      unit: '',
-      target: '±5',
-      met: Math.abs(leak.ours[1]!.jsEventListeners - leak.ours[0]!.jsEventListeners) <= 5,
-    },
-  ];
-  for (const f of ringing.filter((x) => x.callee !== 'bare sip.js')) {
-    const bare = ringing.find((x) => x.server === f.server && x.callee === 'bare sip.js');
-    rows.push({
-      figure: `INVITE → ringing p50 (${f.server})`,
-      ours: f.p50Ms,
-      anchor: bare?.p50Ms,
-      unit: 'ms',
-      target: '(bare sip.js as anchor)',
-      met: undefined,
-    });
-    rows.push({
-      figure: `INVITE → ringing p95 (${f.server})`,
-      ours: f.p95Ms,
-      anchor: bare?.p95Ms,
-      unit: 'ms',
-      target: '(bare sip.js as anchor)',
-      met: undefined,
-    });
-  }
-  if (reload) {
-    rows.push({
-      figure: `media gap on reload p50 (${reload.reloads} reloads; anchor: a fresh call's Answer → audio)`,
-      ours: reload.gapMs.p50,
-      anchor: reload.freshCallMediaMs.p50,
-      unit: 'ms',
-      target: '(context)',
-      met: undefined,
-    });
-    rows.push({
-      figure: 'media gap on reload p95',
-      ours: reload.gapMs.p95,
-      anchor: reload.freshCallMediaMs.p95,
-      unit: 'ms',
-      target: '< 2000 ms',
-      met: reload.gapMs.p95 < 2000,
-    });
-    rows.push({
-      figure: 'reload → call shown in the panel again p50',
-      ours: reload.panelBackMs.p50,
-      anchor: undefined,
-      unit: 'ms',
-      target: '(context)',
-      met: undefined,
-    });
-  }
+  const rows = figureRows({ bundle: b, ready, idle, pops, backToBack, firstCall, e2e, firstE2e, leak, settled, snapshots, ringing, reload });
   const results = {
     measuredAt: new Date().toISOString(),
     durationS: Math.round((Date.now() - started) / 1000),
@@ -589,92 +364,12 @@ function summary(list: number[]): { n: number; p50: number; p95: number; p99: nu
   };
 }
 
-function renderTable(rows: readonly Row[]): string {
-  const fmt = (n: number | undefined, unit: string): string => (n === undefined ? '—' : `${n}${unit && unit !== '×' ? ` ${unit}` : unit}`);
-  const lines = [
-    '| figure | ours | anchor | ratio | target | met? |',
-    '|---|---:|---:|---:|---|---|',
-    ...rows.map(
-      (r) =>
-        `| ${r.figure} | ${fmt(r.ours, r.unit)} | ${fmt(r.anchor, r.unit)} | ${r.anchor ? `${round2(r.ours / r.anchor)}×` : '—'} | ${r.target} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`,
-    ),
-  ];
-  return lines.join('\n');
-}
-
-interface ProfileFigures {
-  readonly cpuProfileTopSelf?: { readonly ours?: readonly HotFunction[]; readonly anchor?: readonly HotFunction[] };
-  readonly idleHeapTop?: { readonly ours?: readonly HeapClass[]; readonly anchor?: readonly HeapClass[] };
-  readonly heapGrowthTop?: readonly HeapGrowth[];
-}
-
-interface ResultsFile {
-  readonly measuredAt: string;
-  readonly machine: { readonly cpus: number; readonly loadAverageAtStart?: readonly number[] };
-  readonly options: Record<string, unknown>;
-  readonly rows: readonly Row[];
-  readonly raw: { readonly idleHeap: { readonly ours: readonly HeapMetrics[] } } & ProfileFigures;
-}
-
-/** Where the time and memory go, as markdown: the top self-time functions, the idle heap's largest constructors, what grew. */
-function profileText(raw: ProfileFigures): string {
-  const fns = (list: readonly HotFunction[] | undefined): string =>
-    (list ?? [])
-      .slice(0, 8)
-      .map((h) => `\`${h.fn}\` ${h.where} ${h.selfMs} ms`)
-      .join('; ') || '—';
-  const classes = (list: readonly HeapClass[] | undefined): string =>
-    (list ?? [])
-      .slice(0, 6)
-      .map((c) => `${c.name} ${c.selfKb} KB`)
-      .join('; ') || '—';
-  return [
-    `- CPU self time over ${PROFILE_CALLS} calls (frame): ours ${fns(raw.cpuProfileTopSelf?.ours)}`,
-    `- anchor: ${fns(raw.cpuProfileTopSelf?.anchor)}`,
-    `- idle heap, largest constructors: ours ${classes(raw.idleHeapTop?.ours)}; anchor ${classes(raw.idleHeapTop?.anchor)}`,
-    `- grew from call ${SETTLE_CALLS} to the last (count, KB): ${(raw.heapGrowthTop ?? []).map((g) => `${g.name} +${g.count} (${g.selfKb} KB)`).join('; ') || '—'}`,
-  ].join('\n');
-}
-
 /** `--report-only`: prints the table of bench/out/results.json again and rewrites the README section from it. */
 function reportOnly(): void {
   const results = JSON.parse(readFileSync(join(OUT_DIR, 'results.json'), 'utf8')) as ResultsFile;
   const table = renderTable(results.rows);
   console.log(table);
   writeReadme(table, results);
-}
-
-/** Replaces the README section between the bench markers (adds the markers at the end when absent). */
-function writeReadme(table: string, results: ResultsFile): void {
-  const file = join(ROOT, 'README.md');
-  const start = '<!-- bench:start -->';
-  const end = '<!-- bench:end -->';
-  let text = readFileSync(file, 'utf8');
-  if (!text.includes(start) || !text.includes(end)) text = `${text.trimEnd()}\n\n${start}\n${end}\n`;
-  const load = results.machine.loadAverageAtStart;
-  const scope = results.raw.idleHeap.ours[0]?.scope ?? 'frame';
-  const body = [
-    start,
-    '## Benchmarks',
-    '',
-    `Measured by \`npm run bench\` on ${results.measuredAt.slice(0, 10)}: loopback, the embedded SIP server, headless Chromium, ${results.machine.cpus} cores` +
-      (load ? ` (load average ${load[0]} at the start: other work shared the machine, so read the ratios, not the absolute times)` : '') +
-      '.',
-    "The anchor is sip.js + one Lit element + postMessage (`bench/anchors/sipjs-lit`), built with the same esbuild options and measured in the same run. Its page keeps stock sip.js; ours is built with `scripts/sip-grammar/`, which decodes sip.js's grammar table once per page instead of once per parsed header (a fix of ours to sip.js, counted in our figures). The embedded SIP server, which both talk to, runs with it too.",
-    `Ready is iframe inserted → \`notifyInitializationComplete\` (ours, in the console emulator) / \`ready\` (anchor); screen pop is a Node sip.js caller's INVITE → the console receiving \`searchAndScreenPop\` / the anchor's \`screenPop\`;`,
-    `heap is CDP \`JSHeapUsedSize\` after GC of ${scope === 'frame' ? "the softphone frame's own renderer" : 'the console page and the softphone frame together (Chromium kept them in one process)'}; the leak check rings and cancels (answering needs media the Node caller lacks).`,
-    `Options: \`${JSON.stringify(results.options)}\`; raw figures in \`bench/out/results.json\`.`,
-    '',
-    table,
-    '',
-    'Where the time and memory go (Chromium CPU profile and heap snapshots through CDP):',
-    '',
-    profileText(results.raw),
-    end,
-  ].join('\n');
-  const a = text.indexOf(start);
-  const z = text.indexOf(end) + end.length;
-  writeFileSync(file, text.slice(0, a) + body + text.slice(z));
 }
 
 main().catch((e: unknown) => {

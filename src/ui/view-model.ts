@@ -3,8 +3,9 @@
  * what the panel shows and which buttons each call has. The components only lay this out, so
  * every decision about what the agent can do lives here, testable in Node.
  */
-import type { AgentCommand, CallSnapshot, CallState, EngineState, EndReason, LineState, Party, RecordRef } from '../core/index.ts';
+import type { AgentCommand, CallSnapshot, CallState, EngineState, LineState, Party, RecordRef } from '../core/index.ts';
 import { knownRecords, WHO_OBJECTS } from '../core/index.ts';
+import { callFailedNotice, historyEntry } from './call-history-view.ts';
 import { displayNumber } from './format/phone-format.ts';
 import { elapsedSeconds, secondsUntil } from './format/duration.ts';
 import { isMessageKey, type MessageKey, type Params } from './i18n/i18n.ts';
@@ -409,63 +410,6 @@ function wrapUpView(call: CallSnapshot, state: EngineState, now: number, country
     ...(call.transfer ? { transfer: { key: `wrapUp.transfer.${call.transfer.kind}`, params: { target: partyLabel(call.transfer.target, country) } } } : {}),
     ...(call.wrapUpDeadline !== undefined ? { secondsLeft: secondsUntil(call.wrapUpDeadline, now) } : {}),
   };
-}
-
-const OUTCOME: Readonly<Record<EndReason, MessageKey>> = {
-  'local-hangup': 'end.local-hangup',
-  'remote-hangup': 'end.remote-hangup',
-  declined: 'end.declined',
-  missed: 'end.missed',
-  'answered-elsewhere': 'end.answered-elsewhere',
-  rejected: 'end.rejected',
-  busy: 'end.busy',
-  'no-answer': 'end.no-answer',
-  'not-found': 'end.not-found',
-  failed: 'end.failed',
-  transferred: 'end.transferred',
-  replaced: 'end.replaced',
-};
-
-function historyEntry(call: CallSnapshot, country: string): HistoryEntry {
-  const { answered, ended } = call.timestamps;
-  return {
-    id: call.id,
-    direction: call.direction,
-    ...(call.remote.displayName ? { name: call.remote.displayName } : {}),
-    number: displayNumber(call.remote, country),
-    dial: call.remote.e164 ?? call.remote.number,
-    at: call.timestamps.offered,
-    durationSeconds: answered !== undefined && ended !== undefined ? Math.max(0, Math.round((ended - answered) / 1000)) : 0,
-    outcome: OUTCOME[call.endReason ?? 'local-hangup'],
-    missed: call.direction !== 'outbound' && answered === undefined && call.endReason !== 'answered-elsewhere',
-  };
-}
-
-/** What the panel says when a call the agent placed never connected, by why it ended. */
-const CALL_FAILED: Readonly<Partial<Record<EndReason, MessageKey>>> = {
-  busy: 'callFailed.busy',
-  'not-found': 'callFailed.not-found',
-  'no-answer': 'callFailed.no-answer',
-  rejected: 'callFailed.rejected',
-  failed: 'callFailed.failed',
-};
-
-/**
- * The notice for a placed call that never connected. Such a call closes at once (no wrap-up), so
- * without it the agent would see the call vanish and learn why only from History. It is about the
- * latest closed call only, and gives way as soon as a newer call is offered or dialled; a call the
- * agent cancelled (local-hangup) needs no explanation.
- */
-export function callFailedNotice(state: EngineState, country: string): PanelView['callFailed'] {
-  const last = state.recent[0];
-  if (!last || last.timestamps.answered !== undefined || last.endReason === undefined) return undefined;
-  // Snapshots from before `origin` existed: only an outbound call can have been dialled for sure.
-  const dialed = last.origin !== undefined ? last.origin === 'dialed' : last.direction === 'outbound';
-  const key = dialed ? CALL_FAILED[last.endReason] : undefined;
-  if (!key) return undefined;
-  const endedAt = last.timestamps.ended ?? last.timestamps.closed ?? last.timestamps.offered;
-  if (state.calls.some((c) => c.timestamps.offered >= endedAt)) return undefined;
-  return { key, params: { number: displayNumber(last.remote, country) }, callId: last.id };
 }
 
 export function followerText(leadership: LeadershipInfo, formatTime: (at: number) => string): Text | undefined {

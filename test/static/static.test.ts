@@ -1,5 +1,5 @@
-// The project's static gate inside `npm test`: lint (layer rules included) and the per-layer type
-// check must both pass on the whole tree.
+// The project's static gate inside `npm test`: lint (layer rules included), the per-layer type
+// check and the formatter's check must all pass on the whole tree.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -49,6 +49,11 @@ describe('static gate', () => {
   it('npm run lint passes', { timeout: LIMIT_MS + 10_000 }, async () => {
     const { code, output } = await run('lint');
     assert.equal(code, 0, `npm run lint failed:\n${findings(output)}`);
+  });
+
+  it('npm run format:check passes (the code is as Prettier lays it out; `npm run format` fixes it)', { timeout: LIMIT_MS + 10_000 }, async () => {
+    const { code, output } = await run('format:check');
+    assert.equal(code, 0, `npm run format:check failed (run npm run format):\n${findings(output)}`);
   });
 
   it('npm run typecheck passes (every layer with its own tsconfig)', { timeout: LIMIT_MS + 10_000 }, async () => {

@@ -9,10 +9,12 @@
  * Everything here is synchronous; the adapters over it (`FakeSurface`, `installFakeSforce`) add the
  * asynchrony of the real libraries.
  */
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import type { CountryCode } from 'libphonenumber-js';
 import type { RecordRef } from '../../core/index.ts';
 import type { SalesforceErrorItem } from '../shared/salesforce-error.ts';
 import type { LayoutCallType, LayoutSection, SoftphoneLayout } from '../shared/softphone-layout.ts';
+import { phoneKeys } from './phone-keys.ts';
+import { validateTask } from './task-validation.ts';
 
 export interface FakeRecord {
   /** Generated when omitted (18 characters with the object's key prefix). */
@@ -104,27 +106,6 @@ export function keyPrefixOf(objectType: string): string {
   return KEY_PREFIX[objectType] ?? 'a0' + String.fromCharCode(65 + (objectType.length % 26));
 }
 
-/** The fields a Task accepts in this org (a subset of the real object's, enough for call logs). */
-export const TASK_FIELDS: readonly string[] = [
-  'Subject',
-  'Status',
-  'Priority',
-  'Type',
-  'TaskSubtype',
-  'CallType',
-  'CallDurationInSeconds',
-  'CallObject',
-  'CallDisposition',
-  'Description',
-  'ActivityDate',
-  'WhoId',
-  'WhatId',
-  'OwnerId',
-  'RecordTypeId',
-  'Id',
-  'entityApiName',
-];
-
 const DISPLAY: Readonly<Record<string, { displayName: string; apiName: string }[]>> = {
   Contact: [
     { displayName: 'Name', apiName: 'Name' },
@@ -177,22 +158,6 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function phoneKeys(value: string, country: CountryCode | undefined): Set<string> {
-  const keys = new Set<string>();
-  const digits = value.replace(/\D+/g, '');
-  if (digits.length >= 4) keys.add(digits);
-  try {
-    const parsed = parsePhoneNumberFromString(value, country ? { defaultCountry: country } : undefined);
-    if (parsed) {
-      keys.add(parsed.number.replace(/\D+/g, ''));
-      keys.add(String(parsed.nationalNumber));
-    }
-  } catch {
-    // digits only
-  }
-  return keys;
 }
 
 export class FakeOrg {
@@ -405,7 +370,7 @@ export class FakeOrg {
         errors: [{ code: 'SERVER_ERROR', description: 'UNABLE_TO_LOCK_ROW: unable to obtain exclusive access to this record (injected)' }],
       };
     }
-    const invalid = this.validate(objectApiName, clean);
+    const invalid = validateTask(objectApiName, clean, this.rejectFields);
     if (invalid) {
       this.saveAttempts.push({ objectApiName, fields: clean, outcome: 'error' });
       return { kind: 'error', errors: invalid };
@@ -422,49 +387,6 @@ export class FakeOrg {
     }
     this.saveAttempts.push({ objectApiName, fields: clean, outcome: 'saved' });
     return { kind: 'saved', id };
-  }
-
-  private validate(objectApiName: string, fields: Readonly<Record<string, string | number>>): SalesforceErrorItem[] | undefined {
-    if (objectApiName !== 'Task') {
-      return [
-        {
-          code: 'GENERIC_ERROR',
-          description: `INVALID_TYPE: sObject type '${objectApiName}' is not supported for call logs in this org`,
-          details: { errorCode: 'INVALID_TYPE', fields: [] },
-        },
-      ];
-    }
-    for (const name of Object.keys(fields)) {
-      if (!TASK_FIELDS.includes(name) || this.rejectFields.has(name)) {
-        return [
-          {
-            code: 'GENERIC_ERROR',
-            description: `INVALID_FIELD: No such column '${name}' on entity 'Task'.`,
-            details: { errorCode: 'INVALID_FIELD', fields: [name] },
-          },
-        ];
-      }
-    }
-    const duration = fields.CallDurationInSeconds;
-    if (duration !== undefined && !(typeof duration === 'number' || /^\d+$/.test(duration))) {
-      return [
-        {
-          code: 'GENERIC_ERROR',
-          description: `INVALID_TYPE_ON_FIELD_IN_RECORD: Call Duration: value not of required type: ${duration}`,
-          details: { errorCode: 'INVALID_TYPE_ON_FIELD_IN_RECORD', fields: ['CallDurationInSeconds'] },
-        },
-      ];
-    }
-    if (fields.ActivityDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(fields.ActivityDate))) {
-      return [
-        {
-          code: 'GENERIC_ERROR',
-          description: `INVALID_TYPE_ON_FIELD_IN_RECORD: Due Date: value not of required type: ${fields.ActivityDate}`,
-          details: { errorCode: 'INVALID_TYPE_ON_FIELD_IN_RECORD', fields: ['ActivityDate'] },
-        },
-      ];
-    }
-    return undefined;
   }
 
   tasksWithCallObject(callObject: string): SavedTask[] {

@@ -4,7 +4,6 @@ export {
   FakeOrg,
   DEFAULT_LAYOUT,
   DEFAULT_CALL_CENTER_SETTINGS,
-  TASK_FIELDS,
   seededRandom,
   type FakeRecord,
   type StoredRecord,
@@ -16,6 +15,7 @@ export {
   type ApexHandler,
   type FakeCredentialMinting,
 } from './fake-org.ts';
+export { TASK_FIELDS } from './task-validation.ts';
 export { FakeSurface } from './fake-surface.ts';
 export { FakeClock, flushAsync } from '../testing/fake-clock.ts';
 export { MemoryStorage } from '../outbox/memory-storage.ts';

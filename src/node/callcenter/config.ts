@@ -13,14 +13,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
-import { Document, isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { Ajv } from 'ajv';
+import { Document, isMap, isScalar, LineCounter, parseDocument, type Scalar, type YAMLMap } from 'yaml';
 import { checkItemValue, SWITCHBOARD_ITEMS, type ItemSpec } from '../../core/index.ts';
 import {
-  DEFAULT_ADAPTER_URL,
-  DEFAULT_CERTIFICATE_FILE,
-  DEFAULT_INTERNAL_NAME,
-  DEFAULT_VENDOR_INFO_API_NAME,
   DEFAULT_VOICE_CONNECTOR_URL,
   DEFAULT_VOICE_INTERNAL_NAME,
   SURFACES,
@@ -28,9 +24,20 @@ import {
   type Surface,
   type VoiceDefinition,
 } from './definition.ts';
-import { COMPATIBILITY_MODES, LIMITS, VENDOR_INFO_API_NAME, type CompatibilityMode } from './salesforce-names.ts';
+import type { CompatibilityMode } from './salesforce-names.ts';
 import { certificateCommand } from './certificate-check.ts';
 import { checkCertificateWithOpenSsl } from './voice-certificate.ts';
+import {
+  DIALING_FIELDS,
+  GENERAL_FIELDS,
+  itemSchema,
+  OPENCTI_ONLY_FIELDS,
+  pairsToObject,
+  VOICE_FIELDS,
+  type GeneralField,
+  type JsonSchema,
+} from './config-fields.ts';
+import { describeAjvError, offsetOf } from './config-errors.ts';
 
 export const CONFIG_FILE = 'switchboard.yaml';
 
@@ -38,157 +45,6 @@ export const CONFIG_FILE = 'switchboard.yaml';
 export const SHARED_PASSWORD_MESSAGE =
   'a shared SIP password in the call center is readable by every agent assigned to it (getCallCenterSettings) and lands in the generated Call Center files. Fix: set credentialScheme: ephemeral (Salesforce mints short-lived credentials per agent) or credentialScheme: agent (each agent types their own) and remove sipPassword; only a call center marked demoCallCenter: true may hold one.';
 export const SCHEMA_ID = 'urn:switchboard:schema:callcenter-config';
-
-type JsonSchema = { [key: string]: unknown };
-
-interface GeneralField {
-  readonly key: string;
-  readonly schema: JsonSchema;
-  readonly description: string;
-  readonly example?: string | number;
-}
-
-const GENERAL_FIELDS: readonly GeneralField[] = [
-  {
-    key: 'internalName',
-    schema: { type: 'string', pattern: `^[A-Za-z][A-Za-z0-9]{0,${LIMITS.nameLength - 1}}$` },
-    description: 'reqInternalName: unique in the org, a letter then letters and digits, at most 40. Also the Metadata file name.',
-    example: DEFAULT_INTERNAL_NAME,
-  },
-  {
-    key: 'displayName',
-    schema: { type: 'string', minLength: 1, maxLength: LIMITS.displayNameLength },
-    description: 'reqDisplayName: the name admins and agents see.',
-    example: 'Switchboard Softphone',
-  },
-  {
-    key: 'description',
-    schema: { type: 'string', maxLength: LIMITS.labelLength },
-    description: 'reqDescription (optional).',
-    example: 'SIP softphone for the support team',
-  },
-  {
-    key: 'adapterUrl',
-    schema: { type: 'string', pattern: '^(https?://[^\\s/]+.*|/[^/\\s].*)$' },
-    description:
-      'reqAdapterUrl: /apex/SwitchboardSoftphone with the package from `switchboard package build`, or the https URL of the hosted connector. http://127.0.0.1 only with the local console emulator.',
-    example: DEFAULT_ADAPTER_URL,
-  },
-  {
-    key: 'height',
-    schema: { type: 'integer', minimum: LIMITS.height.min, maximum: LIMITS.height.max },
-    description: `reqSoftphoneHeight in px (Lightning: ${LIMITS.height.min}–${LIMITS.height.max}).`,
-    example: 520,
-  },
-  {
-    key: 'width',
-    schema: { type: 'integer', minimum: LIMITS.width.min, maximum: LIMITS.width.max },
-    description: `reqSoftphoneWidth in px (Lightning: ${LIMITS.width.min}–${LIMITS.width.max}).`,
-    example: 340,
-  },
-  {
-    key: 'compatibilityMode',
-    schema: { type: 'string', enum: [...COMPATIBILITY_MODES] },
-    description: "reqSalesforceCompatibilityMode: Lightning or Classic_and_Lightning. Classic (Salesforce's default when absent) hides the phone in Lightning.",
-    example: 'Lightning',
-  },
-  {
-    key: 'standbyUrl',
-    schema: { type: 'string', pattern: '^(https?://[^\\s/]+.*|/[^/\\s].*)$' },
-    description: 'reqStandbyUrl (optional): loaded if the connector is not ready within timeout; needs timeout.',
-  },
-  {
-    key: 'timeout',
-    schema: { type: 'integer', minimum: 1 },
-    description: 'reqTimeout (optional): milliseconds to wait before switching to standbyUrl; needs standbyUrl.',
-  },
-];
-
-/** Open CTI panel settings a Voice contact center does not have (Salesforce draws the phone). */
-const OPENCTI_ONLY_FIELDS: readonly string[] = ['height', 'width', 'compatibilityMode', 'standbyUrl', 'timeout'];
-
-const VOICE_FIELDS: readonly GeneralField[] = [
-  {
-    key: 'vendorInfoApiName',
-    schema: { type: 'string', pattern: VENDOR_INFO_API_NAME.source },
-    description: "reqVendorInfoApiName: <namespace>__<name> of the ConversationVendorInfo `switchboard package build` writes (its namespace is the package's).",
-    example: DEFAULT_VENDOR_INFO_API_NAME,
-  },
-  {
-    key: 'certificateFile',
-    schema: { type: 'string', minLength: 1 },
-    description: `reqTelephonyIntegrationCertificate: the X.509 certificate (PEM) of the key the voice bridge signs its JWTs with, relative to this file. Never the private key. Make both with: ${certificateCommand(DEFAULT_CERTIFICATE_FILE)}`,
-    example: DEFAULT_CERTIFICATE_FILE,
-  },
-  {
-    key: 'longDistancePrefix',
-    schema: { type: 'string', pattern: '^\\d*$' },
-    description: 'reqHvcc/reqLongDistPrefix: long-distance prefix (e.g. "1"), empty for none.',
-    example: '',
-  },
-];
-
-const DIALING_FIELDS: readonly GeneralField[] = [
-  {
-    key: 'outsidePrefix',
-    schema: { type: 'string', pattern: '^\\d*$' },
-    description: 'reqOutsidePrefix: digits dialed to reach an outside line (e.g. "9"); quote it.',
-    example: '',
-  },
-  { key: 'longDistancePrefix', schema: { type: 'string', pattern: '^\\d*$' }, description: 'reqLongDistPrefix: long-distance prefix (e.g. "1").', example: '' },
-  {
-    key: 'internationalPrefix',
-    schema: { type: 'string', pattern: '^\\d*$' },
-    description: 'reqInternationalPrefix: international prefix (e.g. "011" or "00"); quote it or YAML drops the zero.',
-    example: '',
-  },
-];
-
-/** The JSON Schema of one switchboard item, from its table entry. */
-function itemSchema(spec: ItemSpec): JsonSchema {
-  const base: JsonSchema = { title: spec.label, description: spec.description };
-  switch (spec.type) {
-    case 'boolean':
-      return { ...base, type: 'boolean', ...(spec.default !== undefined ? { default: spec.default === 'true' } : {}) };
-    case 'integer':
-      return {
-        ...base,
-        type: 'integer',
-        ...(spec.min !== undefined ? { minimum: spec.min } : {}),
-        ...(spec.max !== undefined ? { maximum: spec.max } : {}),
-        ...(spec.default !== undefined ? { default: Number(spec.default) } : {}),
-      };
-    case 'enum':
-      return { ...base, type: 'string', enum: [...(spec.values ?? [])], ...(spec.default !== undefined ? { default: spec.default } : {}) };
-    case 'url':
-      return { ...base, type: 'string', pattern: '^(wss?|https?)://[^\\s/]+', ...(spec.default !== undefined ? { default: spec.default } : {}) };
-    case 'json':
-      return { ...base, type: ['array', 'object', 'string'], ...(spec.default !== undefined ? { default: JSON.parse(spec.default) as unknown } : {}) };
-    case 'pairs':
-      return {
-        ...base,
-        type: ['object', 'string'],
-        additionalProperties: { type: ['string', 'number', 'boolean'] },
-        ...(spec.default !== undefined ? { default: pairsToObject(spec.default) } : {}),
-      };
-    case 'list':
-      return { ...base, type: ['array', 'string'], items: { type: 'string' }, ...(spec.default !== undefined ? { default: spec.default } : {}) };
-    default:
-      return { ...base, type: 'string', ...(spec.default !== undefined ? { default: spec.default } : {}) };
-  }
-}
-
-function pairsToObject(value: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of value
-    .split(';')
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    const i = entry.indexOf(':');
-    out[entry.slice(0, i).trim()] = entry.slice(i + 1).trim();
-  }
-  return out;
-}
 
 /** The config file's JSON Schema (draft-07), generated from the tables. */
 export function configSchema(): JsonSchema {
@@ -544,72 +400,6 @@ function pairProblem(spec: ItemSpec, raw: unknown): string | undefined {
     if (String(v).trim() === '') return `${spec.name}: '${k}' has an empty value.`;
   }
   return undefined;
-}
-
-function describeAjvError(e: ErrorObject): { path: string[]; message: string; keyOf: boolean } {
-  const path = e.instancePath
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  const params = e.params as Record<string, unknown>;
-  switch (e.keyword) {
-    case 'additionalProperties': {
-      const name = String(params['additionalProperty']);
-      return {
-        path: [...path, name],
-        message: `unknown field '${name}'${path.length ? ` in ${path.join('.')}` : ''} (see \`switchboard callcenter schema\`).`,
-        keyOf: true,
-      };
-    }
-    case 'required': {
-      const name = String(params['missingProperty']);
-      return { path, message: `'${name}' is required${path.length ? ` in ${path.join('.')}` : ''}.`, keyOf: true };
-    }
-    case 'dependencies':
-      return {
-        path,
-        message: `${String(params['property'])} needs ${String(params['missingProperty'])} (a standby softphone needs a timeout, and the reverse).`,
-        keyOf: true,
-      };
-    case 'type': {
-      const hint = path[0] === 'dialing' ? ' (quote it: "011")' : '';
-      return { path, message: `must be ${String(params['type']).replace(/,/g, ' or ')}${hint}.`, keyOf: false };
-    }
-    case 'pattern':
-      return { path, message: patternMessage(path), keyOf: false };
-    case 'enum':
-      return { path, message: `must be one of ${(params['allowedValues'] as unknown[]).join(', ')}.`, keyOf: false };
-    default:
-      return { path, message: `${e.message ?? 'is invalid'}.`, keyOf: false };
-  }
-}
-
-function patternMessage(path: readonly string[]): string {
-  const field = path[path.length - 1];
-  if (field === 'vendorInfoApiName')
-    return "must be <namespace>__<name> (e.g. switchboard__SwitchboardVoice): the package namespace, two underscores, the ConversationVendorInfo's developer name.";
-  if (field === 'longDistancePrefix' && path[0] === 'voice') return 'must be digits only.';
-  if (field === 'internalName') return 'must start with a letter and hold only letters and digits, at most 40.';
-  if (field === 'adapterUrl' || field === 'standbyUrl')
-    return 'must be an absolute URL (https://…) or a path starting with / (e.g. /apex/SwitchboardSoftphone).';
-  if (path[0] === 'dialing') return 'must be digits only.';
-  return 'must be a ws://, wss://, http:// or https:// URL.';
-}
-
-/** The source offset of a path's value (or of its key when `keyOf`); falls back to the nearest parent. */
-function offsetOf(doc: Document.Parsed, path: readonly string[], keyOf: boolean): number {
-  for (let n = path.length; n >= 0; n--) {
-    const sub = path.slice(0, n);
-    if (sub.length === 0) return (doc.contents as YamlNode | null)?.range?.[0] ?? 0;
-    const parent = sub.length === 1 ? doc.contents : doc.getIn(sub.slice(0, -1), true);
-    if (!isMap(parent)) continue;
-    const pair = (parent.items as Pair[]).find((p) => isScalar(p.key) && String(p.key.value) === sub[sub.length - 1]);
-    if (!pair) continue;
-    if (keyOf && n === path.length) return (pair.key as Scalar).range?.[0] ?? 0;
-    const value = pair.value as YamlNode | null;
-    return value?.range?.[0] ?? (pair.key as Scalar).range?.[0] ?? 0;
-  }
-  return 0;
 }
 
 function sortByPosition(problems: ConfigProblem[]): ConfigProblem[] {

@@ -18,8 +18,8 @@
  *     classes/SwitchboardCredentials(.cls, Test.cls)   mints ephemeral SIP credentials (credentials-apex.ts)
  *     objects/SwitchboardPhoneSecret__mdt/             protected Custom Metadata type: the phone system's shared secret
  *     objects/User/fields/SwitchboardExtension__c…     the user → SIP extension mapping
- *     permissionsets/SwitchboardAgent…                 page and class access, the Task call fields, read on the extension
- *     permissionsets/SwitchboardAdmin…                 the Setup tab and its controller
+ *     permissionsets/SwitchboardAgent…                 page and class access, the Task call fields, read on the extension (permission-sets.ts)
+ *     permissionsets/SwitchboardAdmin…                 the Setup tab and its controller (permission-sets.ts)
  *   README.md                                          the admin steps (secret, extensions, permission set)
  *
  * A Salesforce Voice config (surface: voice) gets its own, smaller project: voice-package.ts (with the
@@ -44,13 +44,13 @@ import { RECORDS_APEX, RECORDS_APEX_CLASS, RECORDS_APEX_TEST, RECORDS_APEX_TEST_
 import { connectorCsp, connectorPageMetaTags } from '../connector-page/connector-page.ts';
 import { SETUP_APEX_CLASS, SETUP_APEX_TEST_CLASS, setupApex, setupApexTest } from './setup-apex.ts';
 import { SETUP_LWC, SETUP_TAB, setupLwcFiles } from './setup-lwc.ts';
+import { ADMIN_PERMISSION_SET_NAME, adminPermissionSet, agentPermissionSet, PERMISSION_SET_NAME } from './permission-sets.ts';
 import {
   CREDENTIALS_APEX,
   CREDENTIALS_APEX_CLASS,
   CREDENTIALS_APEX_TEST,
   CREDENTIALS_APEX_TEST_CLASS,
   credentialsMetadata,
-  EXTENSION_FIELD,
   PACKAGE_README,
 } from './credentials-apex.ts';
 
@@ -58,14 +58,9 @@ export const DEFAULT_API_VERSION = '62.0';
 export const PAGE_NAME = 'SwitchboardSoftphone';
 export const RESOURCE_NAME = 'SwitchboardSoftphone';
 export const CHANNEL_NAME = 'SwitchboardPresence';
-export const PERMISSION_SET_NAME = 'SwitchboardAgent';
-export const ADMIN_PERMISSION_SET_NAME = 'SwitchboardAdmin';
 export const PACKAGE_DIR = 'force-app/main/default';
 /** Salesforce's size limit for one static resource. */
 export const STATIC_RESOURCE_LIMIT = 5 * 1024 * 1024;
-
-/** Task fields the connector writes in a call log (Open CTI saveLog). */
-export const TASK_CALL_FIELDS = ['CallDisposition', 'CallDurationInSeconds', 'CallObject', 'CallType'] as const;
 
 export interface PackageOptions {
   /** The built connector directory (index.html + assets), zipped into the static resource. */
@@ -285,69 +280,8 @@ export function buildPackage(def: CallCenterDefinition, options: PackageOptions)
   for (const m of credentialsMetadata()) add(m.path, meta(m.type, m.fields));
   add('README.md', PACKAGE_README);
 
-  // No customMetadataTypeAccesses: agents must not read the phone system's secret (Apex reads it in system mode).
-  add(
-    `permissionsets/${PERMISSION_SET_NAME}.permissionset-meta.xml`,
-    [
-      XML_DECL,
-      `<PermissionSet xmlns="${METADATA_NAMESPACE}">`,
-      `    <classAccesses>`,
-      `        <apexClass>${CALL_LOG_APEX_CLASS}</apexClass>`,
-      '        <enabled>true</enabled>',
-      '    </classAccesses>',
-      '    <classAccesses>',
-      `        <apexClass>${CREDENTIALS_APEX_CLASS}</apexClass>`,
-      '        <enabled>true</enabled>',
-      '    </classAccesses>',
-      '    <classAccesses>',
-      `        <apexClass>${RECORDS_APEX_CLASS}</apexClass>`,
-      '        <enabled>true</enabled>',
-      '    </classAccesses>',
-      '    <description>Agents using the Switchboard softphone: the softphone page, the call-log lookup and credential classes, the Task call fields the call log writes, and their own SIP extension (read only).</description>',
-      ...TASK_CALL_FIELDS.flatMap((field) => [
-        '    <fieldPermissions>',
-        '        <editable>true</editable>',
-        `        <field>Task.${field}</field>`,
-        '        <readable>true</readable>',
-        '    </fieldPermissions>',
-      ]),
-      '    <fieldPermissions>',
-      '        <editable>false</editable>',
-      `        <field>User.${EXTENSION_FIELD}</field>`,
-      '        <readable>true</readable>',
-      '    </fieldPermissions>',
-      '    <hasActivationRequired>false</hasActivationRequired>',
-      '    <label>Switchboard Agent</label>',
-      ...(external === undefined
-        ? ['    <pageAccesses>', `        <apexPage>${PAGE_NAME}</apexPage>`, '        <enabled>true</enabled>', '    </pageAccesses>']
-        : []),
-      '</PermissionSet>',
-      '',
-    ].join('\n'),
-  );
-
-  // Admins who configure call centers: the Setup tab and its controller. The Metadata API calls run
-  // as the admin (a per-user Named Credential), so this grants no right to change a call center.
-  add(
-    `permissionsets/${ADMIN_PERMISSION_SET_NAME}.permissionset-meta.xml`,
-    [
-      XML_DECL,
-      `<PermissionSet xmlns="${METADATA_NAMESPACE}">`,
-      '    <classAccesses>',
-      `        <apexClass>${SETUP_APEX_CLASS}</apexClass>`,
-      '        <enabled>true</enabled>',
-      '    </classAccesses>',
-      '    <description>Admins configuring Switchboard call centers: the Switchboard Setup tab and its Apex controller.</description>',
-      '    <hasActivationRequired>false</hasActivationRequired>',
-      '    <label>Switchboard Admin</label>',
-      '    <tabSettings>',
-      `        <tab>${SETUP_TAB}</tab>`,
-      '        <visibility>Visible</visibility>',
-      '    </tabSettings>',
-      '</PermissionSet>',
-      '',
-    ].join('\n'),
-  );
+  add(`permissionsets/${PERMISSION_SET_NAME}.permissionset-meta.xml`, agentPermissionSet(external === undefined ? PAGE_NAME : undefined));
+  add(`permissionsets/${ADMIN_PERMISSION_SET_NAME}.permissionset-meta.xml`, adminPermissionSet());
 
   return checked(files);
 }

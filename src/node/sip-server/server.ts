@@ -3,9 +3,10 @@
  * presence and dialog event notifier, on the `ws` package. Zero-install phone system for
  * `npm start` and the tests; signalling only (media is peer to peer between browsers).
  *
- * This file is the shell: it builds the parts, dispatches each request by method and dialog, and
- * keeps the public API. The parts: websocket-transport.ts (sockets and framing), request-auth.ts
- * (digest and host learning), routing.ts (out-of-dialog requests) with group-queues.ts and
+ * This file is the shell: it builds the parts, wires them to each other and to the events, and
+ * keeps the public API. The parts: websocket-transport.ts (sockets and framing), message-dispatch.ts
+ * (each request by method and dialog, each response to its transaction), request-auth.ts (digest
+ * and host learning), routing.ts (out-of-dialog requests) with group-queues.ts and
  * replaces-policy.ts, presence-handlers.ts (PUBLISH, SUBSCRIBE, NOTIFY bodies), proxy.ts,
  * registrar.ts, subscriptions.ts, voice-calls.ts.
  *
@@ -21,28 +22,23 @@ import { PresenceHandlers } from './presence-handlers.ts';
 import { PresenceStore, isAvailablePidf, summarisePidf, type PidfSummary } from './presence-store.ts';
 import { Proxy, type ForwardTarget } from './proxy.ts';
 import { GroupQueues } from './group-queues.ts';
-import { HopByHopAcks } from './hop-by-hop-acks.ts';
 import { LocalRequests } from './local-requests.ts';
+import { MessageDispatch } from './message-dispatch.ts';
 import { Registrar, type Binding } from './registrar.ts';
 import { RegisterHandler } from './register-handler.ts';
 import { ReplacesPolicy } from './replaces-policy.ts';
 import { Router } from './routing.ts';
 import { RequestAuth } from './request-auth.ts';
 import type { MemberStatus } from './ring-group.ts';
-import type { SipRequest, SipResponse } from './sip-message.ts';
+import type { SipRequest } from './sip-message.ts';
 import { SubscriptionManager } from './subscriptions.ts';
 import { systemClock } from './system-clock.ts';
 import type { DialogInfo, QueueInfo, RegistrationInfo, SipServer, SipServerEvents, SipServerOptions, SipServerStats } from './types.ts';
 import type { SipUser } from './users.ts';
 import { Directory } from './directory.ts';
 import { ECHO_EXTENSION } from './echo-extension.ts';
-import { sdpOf } from './sdp-hold.ts';
 import { VoiceCalls } from './voice-calls.ts';
 import { WebSocketTransport } from './websocket-transport.ts';
-
-const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, PUBLISH, SUBSCRIBE, NOTIFY, REFER, INFO, MESSAGE, UPDATE, PRACK';
-const PROXIED_OUT_OF_DIALOG = new Set(['INVITE', 'MESSAGE', 'REFER']);
-const IN_DIALOG_ONLY = new Set(['BYE', 'INFO', 'UPDATE', 'NOTIFY', 'PRACK']);
 
 /** Starts a server and resolves once it listens. */
 export async function startSipServer(options: SipServerOptions = {}): Promise<SipServer> {
@@ -59,10 +55,8 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   private readonly logger: Logger;
   private readonly directory: Directory;
   private readonly queues: GroupQueues;
-  private readonly registerHandler: RegisterHandler;
   private readonly presenceHandlers: PresenceHandlers;
   private readonly connections = new ConnectionTable();
-  private readonly hopByHopAcks = new HopByHopAcks();
   private readonly auth: RequestAuth;
   private readonly registrar: Registrar;
   private readonly presence: PresenceStore;
@@ -80,6 +74,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
   /** Salesforce Voice: VoiceCalls through the voice bridge, when one is configured. */
   private readonly voiceCalls: VoiceCalls | undefined;
   private readonly router: Router;
+  private readonly dispatch: MessageDispatch;
 
   constructor(options: SipServerOptions) {
     super((event, error) => this.logger.log('error', `sip-server: a listener of "${event}" threw`, { error: String(error) }));
@@ -216,7 +211,7 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
             queued: (key) => this.queues.holds(key),
             emit: (event) => this.emit('voice-call', event),
           });
-    this.registerHandler = new RegisterHandler({
+    const registerHandler = new RegisterHandler({
       directory: this.directory,
       auth: this.auth,
       registrar: this.registrar,
@@ -242,6 +237,20 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
       inviteForwarded: (event) => this.emit('invite-forwarded', event),
       guard: (where, fn) => this.guard(where, fn),
     });
+    this.dispatch = new MessageDispatch({
+      directory: this.directory,
+      connections: this.connections,
+      proxy: this.proxy,
+      router: this.router,
+      subscriptions: this.subscriptions,
+      replaces: this.replaces,
+      voiceCalls: this.voiceCalls,
+      registerHandler,
+      presenceHandlers: this.presenceHandlers,
+      localRequests: this.localRequests,
+      hostPort: () => this.hostPort,
+      reply,
+    });
     this.transport = new WebSocketTransport(
       { host: this.host, port: options.port ?? 0, tls: this.tls, maxBytes: options.maxMessageBytes ?? 65536, logger: this.logger },
       {
@@ -258,8 +267,8 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
           this.counters.messagesOut++;
           if (this.listenerCount('message') > 0) this.emit('message', { direction: 'out', connectionId: connection.id, text });
         },
-        request: (request, connection) => this.onRequest(request, connection),
-        response: (response) => this.onResponse(response),
+        request: (request, connection) => this.dispatch.request(request, connection),
+        response: (response) => this.dispatch.response(response),
         malformed: (event) => {
           this.counters.errors++;
           this.emit('malformed', event);
@@ -386,90 +395,11 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
 
   // ---------------------------------------------------------------- responses
 
-  private onResponse(response: SipResponse): void {
-    if (this.proxy.handleResponse(response)) return;
-    if (this.localRequests.settle(response)) return;
-    // A 2xx to INVITE after its transaction ended (a retransmission until the ACK arrives) is
-    // forwarded statelessly along the Via (RFC 3261 16.7 step 10); anything else stray is dropped.
-    if (response.cseqMethod === 'INVITE' && response.status >= 200 && response.status < 300) this.forwardStray(response);
-  }
-
-  private forwardStray(response: SipResponse): void {
-    const vias = response.raw.getAll('via');
-    const top = /^SIP\/2\.0\/\S+\s+([^;\s]+)/i.exec(vias[0] ?? '')?.[1]?.toLowerCase();
-    if (top !== this.hostPort.toLowerCase() || vias.length < 2) return;
-    const nextHost = /^SIP\/2\.0\/\S+\s+(\[[^\]]+\]|[^:;\s]+)/i.exec(vias[1])?.[1];
-    const connection = nextHost ? this.connections.byHostName(nextHost) : undefined;
-    if (!connection) return;
-    const raw = response.raw.clone();
-    raw.popFirst('via');
-    connection.send(raw.toString());
-  }
-
-  // ---------------------------------------------------------------- requests
-
   private reply(request: SipRequest, connection: SipConnection, status: number, options: ResponseOptions = {}): void {
     connection.send(buildResponse(request.raw, status, options));
     if (status >= 300 && request.method === 'INVITE') this.voiceCalls?.changed(request.callId);
     if (status >= 300 && status !== 401 && status !== 407) {
       this.emit('rejected', { method: request.method, callId: request.callId, status, reason: options.reason ?? String(status) });
-    }
-  }
-
-  private onRequest(request: SipRequest, connection: SipConnection): void {
-    if (request.maxForwards === 0 && request.method !== 'OPTIONS') {
-      if (request.method !== 'ACK') this.reply(request, connection, 483);
-      return;
-    }
-    const method = request.method;
-    if (method === 'ACK') {
-      // ACK for a 2xx travels in the dialog; ACK for a non-2xx the server sent ends here.
-      if (this.hopByHopAcks.ends(request.viaBranch, request.callId)) return;
-      if (request.toTag && !this.directory.isLocalHost(request.ruri.host)) this.proxy.forwardInDialog(request, connection);
-      return;
-    }
-    if (method === 'INVITE') this.hopByHopAcks.invite(request.viaBranch, request.callId);
-    if (method === 'CANCEL') return this.router.cancel(request, connection);
-    if (request.toTag) {
-      if (this.subscriptions.owns(request)) {
-        if (method === 'SUBSCRIBE') connection.send(this.subscriptions.refresh(request));
-        else this.reply(request, connection, 405, { headers: [['Allow', 'SUBSCRIBE']] });
-        return;
-      }
-      if (method === 'REFER') {
-        this.replaces.referred(request, connection.id);
-        this.voiceCalls?.referred(request.callId, connection.id);
-      }
-      if (method === 'BYE') this.voiceCalls?.bye(request.callId, connection.id);
-      const voiceCalls = this.voiceCalls;
-      // A recorded call's re-INVITE or UPDATE may hold or resume it: measured once the other side accepts.
-      const measure =
-        voiceCalls && (method === 'INVITE' || method === 'UPDATE') && voiceCalls.records(request.callId)
-          ? (response: SipResponse) => voiceCalls.mediaChanged(request.callId, sdpOf(request.raw), sdpOf(response.raw))
-          : undefined;
-      const failed = this.proxy.forwardInDialog(request, connection, measure);
-      if (failed) this.reply(request, connection, failed.status, { reason: failed.reason });
-      return;
-    }
-    switch (method) {
-      case 'REGISTER':
-        return this.registerHandler.handle(request, connection);
-      case 'OPTIONS':
-        return this.reply(request, connection, 200, {
-          headers: [
-            ['Allow', ALLOW],
-            ['Accept', 'application/sdp, application/pidf+xml'],
-            ['Supported', 'path, outbound'],
-          ],
-        });
-      case 'PUBLISH':
-        return this.presenceHandlers.publish(request, connection);
-      case 'SUBSCRIBE':
-        return this.presenceHandlers.subscribe(request, connection);
-      default:
-        if (PROXIED_OUT_OF_DIALOG.has(method)) return this.router.route(request, connection);
-        if (IN_DIALOG_ONLY.has(method)) return this.reply(request, connection, 481);
-        return this.reply(request, connection, 405, { headers: [['Allow', ALLOW]] });
     }
   }
 

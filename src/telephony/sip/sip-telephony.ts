@@ -12,11 +12,12 @@
  *   vanished, or its BYE was lost) ends as `failed` with the detail "media connection lost (…)";
  *   we send a BYE that may never arrive. While the path is down the call is reported as a
  *   `quality` event with 100 % loss until it recovers.
- * The adapter composes the parts beside it (call-sessions, incoming-offer, outgoing-call, call-hold,
- * sip-transfer, call-take-back, media-recovery, sip-dtmf, call-conference…); each takes only what it
- * needs of the adapter through a context interface of its own.
+ * The adapter composes the parts beside it (phone-connection, call-sessions, incoming-offer,
+ * outgoing-call, call-hold, sip-transfer, call-take-back, media-recovery, sip-dtmf,
+ * call-conference…); each takes only what it needs of the adapter through a context interface of
+ * its own.
  */
-import { Invitation, TransportState, UserAgent, Web, type URI } from 'sip.js';
+import { Invitation, type URI, type UserAgent } from 'sip.js';
 import { Emitter, SwitchboardError } from '../../core/index.ts';
 import { declineStatus, type DeclineStatus } from './sip-outcomes.ts';
 import type {
@@ -38,21 +39,18 @@ import { BrowserAudio, type AudioControl } from './audio-control.ts';
 import { audioSender } from './conference-mixer.ts';
 import { CallConference } from './call-conference.ts';
 import { normalizeDialTarget } from './number-normalizer.ts';
-import { PresenceClient } from './presence-client.ts';
 import type { IceRestartPolicy } from './ice-restart.ts';
 import { MediaRecovery } from './media-recovery.ts';
-import { KeepAlive } from './keep-alive.ts';
 import { QUALITY_INTERVAL_MS } from './quality-monitor.ts';
 import { CallSessions } from './call-sessions.ts';
 import { receiveOffer, type IncomingOfferContext } from './incoming-offer.ts';
 import { placeCall, type OutgoingCallContext } from './outgoing-call.ts';
-import { DEFAULT_REGISTRATION, RegistrationKeeper, useCredentials, type RegistrationOptions } from './registration.ts';
+import { PhoneConnection } from './phone-connection.ts';
+import { DEFAULT_REGISTRATION, type RegistrationOptions } from './registration.ts';
 import { SipCall } from './sip-call.ts';
 import type { DialogStorage } from './dialog-store.ts';
 import { CallTakeBack } from './call-take-back.ts';
 import { setHold } from './call-hold.ts';
-import { createUserAgent } from './user-agent.ts';
-import { warmUpSipParser } from './parser-warm-up.ts';
 import { sipAddress } from './sip-address.ts';
 import { sendDtmf, sendDtmfInfo } from './sip-dtmf.ts';
 import { dropCallsBeingSetUp, hangUp } from './session-ending.ts';
@@ -120,9 +118,6 @@ export function createSipTelephony(settings: ConnectorSettings, options: SipTele
   return new SipTelephonyAdapter(settings, options);
 }
 
-/** After registering, the wait before the first ring's audio is prepared (off the sign-in path). */
-const WARM_UP_DELAY_MS = 500;
-
 class SipTelephonyAdapter implements SipTelephony {
   private readonly emitter: Emitter<SipTelephonyEvents>;
   private readonly clock: Clock;
@@ -134,14 +129,9 @@ class SipTelephonyAdapter implements SipTelephony {
   private readonly offers: IncomingOfferContext;
   private readonly outgoing: OutgoingCallContext;
   private readonly media: MediaRecovery;
+  private readonly connection: PhoneConnection;
   private delegate: TelephonyDelegate = { acceptIncoming: () => true };
-  private ua: UserAgent | undefined;
-  private parserWarmed = false; // parser-warm-up.ts, once per page
-  private registration: RegistrationKeeper | undefined;
-  private keepAlive: KeepAlive | undefined;
-  private presence: PresenceClient | undefined;
   private readonly conferenced = new CallConference();
-  private lastRegistration: RegistrationState = { state: 'unregistered' };
   private readonly takeBack: CallTakeBack;
   readonly reattaching: readonly ReattachingCall[];
 
@@ -180,7 +170,7 @@ class SipTelephonyAdapter implements SipTelephony {
       iceGatheringTimeoutMs: settings.sip.iceGatheringTimeoutMs,
       iceRestart: options.iceRestart,
       mediaLossGraceMs: options.mediaLossGraceMs,
-      connected: () => this.ua?.transport.isConnected() === true,
+      connected: () => this.connection.ua?.transport.isConnected() === true,
       end: (call, reason) => this.sessions.end(call, reason),
     });
     this.transfers = new SipTransfers({
@@ -226,6 +216,20 @@ class SipTelephonyAdapter implements SipTelephony {
       options.dialogStorage,
     );
     this.reattaching = this.takeBack.reattaching;
+    this.connection = new PhoneConnection({
+      clock: this.clock,
+      logger: this.logger,
+      settings,
+      emit: this.emit,
+      iceTransportPolicy: options.iceTransportPolicy,
+      registration: options.registration,
+      microphone: () => this.browserAudio.microphone(),
+      onInvite: (invitation) => receiveOffer(this.offers, invitation),
+      targetUri: (user) => this.targetUri(user),
+      disconnected: () => dropCallsBeingSetUp(this.calls.values(), this.logger, (call, reason) => this.sessions.end(call, reason)),
+      registered: (ua) => this.takeBack.reattachPending(ua),
+      warmUp: () => this.browserAudio.warmUp(),
+    });
   }
 
   get events(): EventSource<SipTelephonyEvents> {
@@ -237,7 +241,7 @@ class SipTelephonyAdapter implements SipTelephony {
   }
 
   get registrationState(): RegistrationState {
-    return this.lastRegistration;
+    return this.connection.registrationState;
   }
 
   setDelegate(delegate: TelephonyDelegate): void {
@@ -252,86 +256,19 @@ class SipTelephonyAdapter implements SipTelephony {
   // ── registration ────────────────────────────────────────────────────────────────────────────
 
   async register(credentials: SipCredentials): Promise<void> {
-    if (this.ua) await this.unregister();
-    const { domain, webSocketUrl } = this.settings.sip;
-    if (!webSocketUrl) throw new SwitchboardError('SB10002');
-    const uri = UserAgent.makeURI(`sip:${encodeURIComponent(credentials.username)}@${domain}`);
-    if (!uri) throw new SwitchboardError('SB10001', `'${credentials.username}@${domain}' is not a valid SIP address.`);
-    const ua = createUserAgent(uri, credentials, webSocketUrl, this.settings.sip, {
-      logger: this.logger,
-      iceTransportPolicy: this.options.iceTransportPolicy,
-      microphone: () => this.browserAudio.microphone(),
-      onInvite: (invitation) => receiveOffer(this.offers, invitation),
-    });
-    this.ua = ua;
-    const registrationOptions = { ...DEFAULT_REGISTRATION, ...this.options.registration };
-    const keepAlive = new KeepAlive(this.clock, this.logger, { intervalSeconds: this.settings.sip.keepAliveSeconds, random: registrationOptions.random });
-    this.keepAlive = keepAlive;
-    ua.transport.stateChange.addListener((state) => {
-      if (this.ua !== ua) return;
-      const ws = ua.transport instanceof Web.Transport ? ua.transport.ws : undefined;
-      if (state === TransportState.Connected && ws) keepAlive.attach(ws);
-      else keepAlive.detach();
-      if (state === TransportState.Disconnected) dropCallsBeingSetUp(this.calls.values(), this.logger, (call, reason) => this.sessions.end(call, reason));
-    });
-    this.presence = new PresenceClient(
-      ua,
-      this.logger,
-      this.clock,
-      (user) => this.targetUri(user),
-      () => uri,
-      (ext, state) => this.emit('lineState', ext, state),
-    );
-    this.registration = new RegistrationKeeper(
-      ua,
-      this.clock,
-      this.logger,
-      registrationOptions,
-      (state) => {
-        this.lastRegistration = state;
-        this.emit('registration', state);
-        if (state.state === 'registered') {
-          this.takeBack.reattachPending(this.ua);
-          // The ringer's AudioContext costs tens of milliseconds to create: made while the agent
-          // waits, not when the first call rings (after the first REGISTER's work is done).
-          this.clock.setTimeout(() => {
-            this.browserAudio.warmUp();
-            // Once per page: a re-registration (after a network change) finds the parser warm.
-            if (this.ua === ua && !this.parserWarmed) {
-              this.parserWarmed = true;
-              warmUpSipParser(ua);
-            }
-          }, WARM_UP_DELAY_MS);
-        }
-      },
-      (code, reason) => new SwitchboardError(code, reason),
-    );
-    await this.registration.start();
+    if (this.connection.ua) await this.unregister();
+    await this.connection.start(credentials);
   }
 
   async updateCredentials(credentials: SipCredentials): Promise<void> {
-    const ua = this.ua;
-    if (!ua || !this.registration) throw new SwitchboardError('SB40001', 'Not registered with the phone system: sign in first.');
-    if (ua.configuration.uri.user !== credentials.username) {
-      throw new SwitchboardError('SB40001', `Registered as ${ua.configuration.uri.user ?? '?'}, not ${credentials.username}: a new address is a new sign-in.`);
-    }
-    useCredentials(ua, credentials);
-    this.registration.credentialsRenewed();
+    this.connection.updateCredentials(credentials);
   }
 
   async unregister(): Promise<void> {
-    const ua = this.ua;
-    if (!ua) return;
+    if (!this.connection.ua) return;
     for (const call of this.calls.values()) call.endReason ??= 'local-hangup';
     await Promise.all([...this.calls.values()].map((c) => hangUp(c, this.logger).catch(() => {})));
-    await this.presence?.dispose();
-    await this.registration?.stop();
-    this.keepAlive?.detach();
-    this.keepAlive = undefined;
-    this.ua = undefined;
-    this.presence = undefined;
-    this.registration = undefined;
-    await ua.stop().catch((e) => this.logger.log('warn', 'UserAgent.stop failed', { error: String(e) }));
+    await this.connection.stop();
   }
 
   // ── surviving a reload ──────────────────────────────────────────────────────────────────────
@@ -366,7 +303,7 @@ class SipTelephonyAdapter implements SipTelephony {
       typeof how === 'number'
         ? how
         : declineStatus({
-            ownExtension: this.ua?.configuration.uri.user,
+            ownExtension: this.connection.ua?.configuration.uri.user,
             dialed: request.to.uri.user,
             retargeted: request.hasHeader('diversion') || request.hasHeader('history-info'),
             unavailable: how.unavailable === true,
@@ -448,12 +385,12 @@ class SipTelephonyAdapter implements SipTelephony {
 
   async publishPresence(status: PresenceStatus): Promise<void> {
     this.requireUa();
-    await this.presence?.publish(status);
+    await this.connection.presence?.publish(status);
   }
 
   async watchLines(extensions: readonly string[]): Promise<void> {
     this.requireUa();
-    await this.presence?.watch(extensions);
+    await this.connection.presence?.watch(extensions);
   }
 
   // ── devices ─────────────────────────────────────────────────────────────────────────────────
@@ -494,8 +431,9 @@ class SipTelephonyAdapter implements SipTelephony {
   }
 
   private requireUa(): UserAgent {
-    if (!this.ua) throw new SwitchboardError('SB40001', 'Not registered with the phone system.');
-    return this.ua;
+    const ua = this.connection.ua;
+    if (!ua) throw new SwitchboardError('SB40001', 'Not registered with the phone system.');
+    return ua;
   }
 
   private targetUri(user: string): URI {

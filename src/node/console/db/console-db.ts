@@ -7,23 +7,24 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CountryCode } from 'libphonenumber-js';
-import { sfError, SalesforceError, type SalesforceErrorItem } from './errors.ts';
+import { sfError, SalesforceError } from './errors.ts';
 import { keyPrefixOf, makeId, normalizeId } from './ids.ts';
 import { migrate } from './migrations.ts';
 import { isRegion, regionOfCountry, searchPhoneKeys, storedPhoneKeys } from './phone.ts';
 import { OBJECTS, findField, findObject, objectForPrefix, type FieldDef, type FieldValue, type ObjectDef } from './schema.ts';
 import { col, rowToRecord, tableOf, type SObjectRecord } from './sql.ts';
-import { coerceValue, formatAutoNumber, formatDateTime, fromSql, toSql } from './values.ts';
+import { formatAutoNumber, formatDateTime, fromSql, toSql } from './values.ts';
 import { describeGlobalEntry, describeObject, type DescribeGlobalResult, type SObjectDescribe } from './describe.ts';
 import { parseSoql } from './soql/parser.ts';
 import { compileQuery } from './soql/compile.ts';
 import { nameObjectField, nameObjectSource } from './soql/relationship.ts';
 import { parseSosl } from './sosl/parser.ts';
 import { executeSearch, type SearchResult } from './search.ts';
+import { ValidationRuleStore } from './validation-rules.ts';
+import { AUDIT, checkInput, checkRecord, checkUnique } from './write-checks.ts';
 
 /** Prepared statements kept (see ConsoleDb.prepare). */
 const STATEMENTS_KEPT = 200;
-import { ValidationRuleStore } from './validation-rules.ts';
 
 export interface ConsoleDbOptions {
   /** SQLite file; `:memory:` for tests. Default `.switchboard/console.sqlite`. */
@@ -55,7 +56,6 @@ export interface SearchTarget {
 
 export const DEFAULT_DB_FILE = '.switchboard/console.sqlite';
 const COUNTRY_FIELDS = ['MailingCountry', 'BillingCountry', 'Country'];
-const AUDIT = new Set(['Id', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp']);
 
 type Row = Record<string, unknown>;
 
@@ -219,7 +219,7 @@ export class ConsoleDb {
     const def = this.objectDef(object);
     if (!def.createable && !system) throw sfError('CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY', `entity type cannot be inserted: ${def.label}`);
     return this.transaction(() => {
-      const values = this.checkInput(def, fields, 'create', undefined, system);
+      const values = checkInput(this, def, fields, 'create', undefined, system);
       const userId = ctx.userId ?? this.defaultUserId ?? null;
       for (const fd of def.fields) {
         if (values[fd.name] !== undefined) continue;
@@ -229,9 +229,9 @@ export class ConsoleDb {
       }
       const missing = def.fields.filter((fd) => fd.required && (values[fd.name] === undefined || values[fd.name] === null)).map((fd) => fd.name);
       if (missing.length) throw sfError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
-      this.checkRecord(def, values);
+      checkRecord(this, def, values);
       const id = makeId(def.keyPrefix, this.nextNumber(def.keyPrefix));
-      this.checkUnique(def, values, id);
+      checkUnique(this, def, values, id);
       const stamp = formatDateTime(this.now());
       Object.assign(values, { Id: id, CreatedDate: stamp, LastModifiedDate: stamp, SystemModstamp: stamp, CreatedById: userId, LastModifiedById: userId });
       if (def.name === 'Case') values.CaseNumber = String(1000 + this.nextNumber('CaseNumber')).padStart(8, '0');
@@ -258,10 +258,10 @@ export class ConsoleDb {
       const rest = Object.fromEntries(Object.entries(fields).filter(([k]) => k !== idKey));
       if (givenId !== undefined && normalizeId(String(givenId)) !== full)
         throw sfError('INVALID_ID_FIELD', 'Record ID: cannot specify Id in an update call', ['Id']);
-      const changes = this.checkInput(def, rest, 'update', full, system);
+      const changes = checkInput(this, def, rest, 'update', full, system);
       const cleared = def.fields.filter((fd) => fd.required && changes[fd.name] === null).map((fd) => fd.name);
       if (cleared.length) throw sfError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${cleared.join(', ')}]`, cleared);
-      this.checkUnique(def, changes, full);
+      checkUnique(this, def, changes, full);
       const current: Record<string, FieldValue> = {};
       for (const fd of def.fields) current[fd.name] = (row[fd.name] ?? null) as FieldValue;
       const stamp = formatDateTime(this.now());
@@ -272,7 +272,7 @@ export class ConsoleDb {
         SystemModstamp: stamp,
         LastModifiedById: ctx.userId ?? this.defaultUserId ?? null,
       };
-      this.checkRecord(def, merged);
+      checkRecord(this, def, merged);
       Object.assign(merged, def.derive?.(merged, stamp) ?? {});
       const names = def.fields.map((fd) => fd.name).filter((n) => n !== 'Id');
       this.prepare(`UPDATE ${tableOf(def)} SET ${names.map((n) => `${col(n)} = ?`).join(', ')} WHERE "Id" = ?`).run(
@@ -302,99 +302,6 @@ export class ConsoleDb {
         }
       }
     });
-  }
-
-  /** Validates API input for create/update; returns stored values by field name. Throws all value errors at once. */
-  private checkInput(
-    def: ObjectDef,
-    input: Readonly<Record<string, unknown>>,
-    mode: 'create' | 'update',
-    selfId: string | undefined,
-    system: boolean,
-  ): Record<string, FieldValue> {
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw sfError('JSON_PARSER_ERROR', 'The record must be a JSON object');
-    const entries: [FieldDef, unknown][] = [];
-    const readOnly: string[] = [];
-    for (const [key, raw] of Object.entries(input)) {
-      if (key === 'attributes') continue;
-      const fd = findField(def, key);
-      if (!fd) throw sfError('INVALID_FIELD', `No such column '${key}' on sobject of type ${def.name}`, [key]);
-      const allowed = mode === 'create' ? fd.createable : fd.updateable;
-      if (!allowed && !(system && !AUDIT.has(fd.name) && !fd.calculated)) {
-        readOnly.push(fd.name);
-        continue;
-      }
-      entries.push([fd, raw]);
-    }
-    if (readOnly.length) {
-      throw sfError(
-        'INVALID_FIELD_FOR_INSERT_UPDATE',
-        `Unable to create/update fields: ${readOnly.join(', ')}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
-        readOnly,
-      );
-    }
-    const errors: SalesforceErrorItem[] = [];
-    const values: Record<string, FieldValue> = {};
-    for (const [fd, raw] of entries) {
-      const c = coerceValue(fd, raw);
-      if (!c.ok) {
-        errors.push(c.error);
-        continue;
-      }
-      if (fd.type === 'reference' && typeof c.value === 'string') {
-        const problem = this.checkReference(fd, c.value, selfId);
-        if (typeof problem === 'string') {
-          values[fd.name] = problem;
-          continue;
-        }
-        errors.push(problem);
-        continue;
-      }
-      values[fd.name] = c.value;
-    }
-    if (errors.length) throw new SalesforceError(errors);
-    return values;
-  }
-
-  /** The normalised Id, or the error Salesforce gives for it. */
-  private checkReference(fd: FieldDef, value: string, selfId: string | undefined): string | SalesforceErrorItem {
-    const id = normalizeId(value);
-    if (!id) return { errorCode: 'MALFORMED_ID', message: `${fd.label}: id value of incorrect type: ${value}`, fields: [fd.name] };
-    const target = objectForPrefix(keyPrefixOf(id));
-    if (!target || !(fd.referenceTo ?? []).includes(target.name)) {
-      return { errorCode: 'INVALID_CROSS_REFERENCE_KEY', message: `${fd.label}: id value of incorrect type: ${value}`, fields: [fd.name] };
-    }
-    if (id !== selfId && !this.row(target, id)) {
-      return { errorCode: 'INVALID_CROSS_REFERENCE_KEY', message: `invalid cross reference id`, fields: [fd.name] };
-    }
-    return id;
-  }
-
-  /**
-   * The object's rule across fields (schema `validate`), then the admin's validation rules, on the
-   * record as it would be stored (Salesforce's order: system validation before custom rules).
-   */
-  private checkRecord(def: ObjectDef, record: Readonly<Record<string, FieldValue>>): void {
-    const problem = def.validate?.(record);
-    if (problem) throw new SalesforceError(problem);
-    this.validationRules.check(def.name, record);
-  }
-
-  private checkUnique(def: ObjectDef, values: Record<string, FieldValue>, selfId: string): void {
-    for (const fd of def.fields) {
-      if (!fd.unique || fd.autoNumber || values[fd.name] === undefined || values[fd.name] === null) continue;
-      const clash = this.prepare(`SELECT "Id" FROM ${tableOf(def)} WHERE ${col(fd)} = ? COLLATE NOCASE AND "Id" != ?`).get(toSql(values[fd.name]!), selfId) as
-        { Id: string } | undefined;
-      if (!clash) continue;
-      if (def.name === 'User' && fd.name === 'Username') {
-        throw sfError(
-          'DUPLICATE_USERNAME',
-          'Duplicate Username. The username already exists in this or another Salesforce organization. Usernames must be unique across all Salesforce organizations.',
-          [fd.name],
-        );
-      }
-      throw sfError('DUPLICATE_VALUE', `duplicate value found: ${fd.name} duplicates value on record with id: ${clash.Id}`, [fd.name]);
-    }
   }
 
   private indexPhones(def: ObjectDef, id: string, values: Readonly<Record<string, FieldValue>>): void {

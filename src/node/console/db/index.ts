@@ -10,6 +10,7 @@ import { VoiceCallStore } from './voice-calls.ts';
 export * from './errors.ts';
 export * from './ids.ts';
 export * from './schema.ts';
+export * from './telephony-objects.ts';
 export * from './sql.ts';
 export * from './describe.ts';
 export * from './phone.ts';

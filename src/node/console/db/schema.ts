@@ -2,10 +2,13 @@
  * The emulator's data model: one table per object describing every field as Salesforce's describe
  * does (API name, label, type, length, who may write it, picklist values, reference targets). The
  * SQL tables, validation, describe, SOQL and search are all derived from these tables, so they
- * cannot disagree.
+ * cannot disagree. The CRM objects are defined here; the phone's own (call centers, softphone
+ * layouts, Voice calls) in telephony-objects.ts, and OBJECTS lists them all.
  */
 
 import type { SalesforceErrorItem } from './errors.ts';
+import { email, f, owner, phone, pick, ref, ro, str, systemFields, text } from './field-builders.ts';
+import { CALL_CENTER, SOFTPHONE_LAYOUT, VOICE_CALL, VOICE_CALL_RECORDING } from './telephony-objects.ts';
 
 export type FieldType =
   | 'id'
@@ -81,34 +84,6 @@ export interface ObjectDef {
    */
   readonly validate?: (record: Readonly<Record<string, FieldValue>>) => SalesforceErrorItem | undefined;
 }
-
-type Opts = Partial<Omit<FieldDef, 'name' | 'label' | 'type'>>;
-const rw = { createable: true, updateable: true } as const;
-const ro = { createable: false, updateable: false, calculated: true } as const;
-
-const f = (type: FieldType, name: string, label: string, opts: Opts = {}): FieldDef => ({ name, label, type, ...rw, ...opts });
-const str = (name: string, label: string, length: number, opts: Opts = {}) => f('string', name, label, { length, ...opts });
-const phone = (name: string, label: string) => f('phone', name, label, { length: 40 });
-const email = (name: string, label: string, opts: Opts = {}) => f('email', name, label, { length: 80, ...opts });
-const text = (name: string, label: string, length = 32000) => f('textarea', name, label, { length });
-const pick = (name: string, label: string, values: readonly string[], opts: Opts = {}) =>
-  f('picklist', name, label, { length: 255, picklistValues: values, restricted: true, ...opts });
-const ref = (name: string, label: string, to: readonly string[], relationshipName: string, opts: Opts = {}) =>
-  f('reference', name, label, { length: 18, referenceTo: to, relationshipName, ...opts });
-
-/** Fields every object has: Id and the audit fields the platform maintains. */
-function systemFields(): FieldDef[] {
-  return [
-    f('id', 'Id', 'Record ID', { ...ro, length: 18 }),
-    f('datetime', 'CreatedDate', 'Created Date', ro),
-    ref('CreatedById', 'Created By ID', ['User'], 'CreatedBy', ro),
-    f('datetime', 'LastModifiedDate', 'Last Modified Date', ro),
-    ref('LastModifiedById', 'Last Modified By ID', ['User'], 'LastModifiedBy', ro),
-    f('datetime', 'SystemModstamp', 'System Modstamp', ro),
-  ];
-}
-
-const owner = () => ref('OwnerId', 'Owner ID', ['User'], 'Owner', { required: true });
 
 /** Salesforce's Name of a person leaves the salutation out. */
 const fullName = (r: Readonly<Record<string, FieldValue>>): string => [r.FirstName, r.LastName].filter((p) => typeof p === 'string' && p !== '').join(' ');
@@ -442,131 +417,6 @@ export const USER: ObjectDef = {
     ref('CallCenterId', 'Call Center ID', ['CallCenter'], 'CallCenter'),
   ],
   derive: (r) => ({ Name: fullName(r) }),
-};
-
-export const CALL_CENTER: ObjectDef = {
-  name: 'CallCenter',
-  label: 'Call Center',
-  labelPlural: 'Call Centers',
-  keyPrefix: '04v',
-  createable: false,
-  updateable: false,
-  deletable: false,
-  searchable: false,
-  nameSearchFields: ['Name'],
-  fields: [
-    ...systemFields(),
-    str('Name', 'Name', 1000, { required: true, nameField: true }),
-    str('InternalName', 'Internal Name', 40, { required: true, unique: true }),
-    f('url', 'AdapterUrl', 'CTI Adapter URL', { length: 1000 }),
-    str('Version', 'Version', 40),
-  ],
-};
-
-/**
- * Softphone layouts are Setup metadata in an org; the emulator keeps them as records so they get
- * Ids and audit fields like everything else. "04m" is the emulator's choice of key prefix.
- */
-export const SOFTPHONE_LAYOUT: ObjectDef = {
-  name: 'SoftphoneLayout',
-  label: 'Softphone Layout',
-  labelPlural: 'Softphone Layouts',
-  keyPrefix: '04m',
-  createable: false,
-  updateable: false,
-  deletable: false,
-  searchable: false,
-  nameSearchFields: ['Name'],
-  fields: [
-    ...systemFields(),
-    str('Name', 'Name', 80, { required: true, nameField: true }),
-    f('boolean', 'IsDefault', 'Is Default', { defaultValue: false }),
-    text('Definition', 'Definition (JSON)', 131072),
-  ],
-};
-
-/** The call types of Salesforce Voice (`initiationMethod` of the Telephony Integration API and the connector's call types). */
-export const VOICE_CALL_TYPES = ['Inbound', 'Outbound', 'Transfer', 'Callback', 'Internal', 'Consult'] as const;
-
-/**
- * Salesforce Voice's call record. Voice creates and updates it (the Telephony Integration REST API,
- * the console's Voice features), not the API user: through the REST API an org lets a user create
- * none and change only Related Record, Call Resolution and Description (Lightning Data Service's
- * rule for VoiceCall), so every telephony field here is read-only to the API and written by the
- * emulator's Voice module (voice-calls.ts) as system writes. "0LQ" is VoiceCall's key prefix.
- */
-export const VOICE_CALL: ObjectDef = {
-  name: 'VoiceCall',
-  label: 'Voice Call',
-  labelPlural: 'Voice Calls',
-  keyPrefix: '0LQ',
-  createable: false,
-  updateable: true,
-  deletable: true,
-  searchable: false,
-  nameSearchFields: ['Name'],
-  fields: [
-    ...systemFields(),
-    str('Name', 'Name', 80, { ...ro, nameField: true, autoNumber: true, unique: true, autoNumberFormat: 'VC-{00000000}' }),
-    str('VendorCallKey', 'Vendor Call Key', 255, { createable: false, updateable: false }),
-    ref('CallCenterId', 'Call Center ID', ['CallCenter'], 'CallCenter', { createable: false, updateable: false }),
-    pick('CallType', 'Call Type', VOICE_CALL_TYPES, { required: true, createable: false, updateable: false }),
-    pick('CallOrigin', 'Call Origin', ['Voicemail'], { restricted: false, createable: false, updateable: false }),
-    str('CallDisposition', 'Call Status', 255, { createable: false, updateable: false }),
-    pick('CallResolution', 'Call Resolution', ['Resolved', 'Unresolved', 'Escalated'], { restricted: false }),
-    f('datetime', 'CallStartDateTime', 'Call Started', { createable: false, updateable: false }),
-    f('datetime', 'CallEndDateTime', 'Call Ended', { createable: false, updateable: false }),
-    f('int', 'CallDurationInSeconds', 'Call Duration In Seconds', { createable: false, updateable: false }),
-    f('datetime', 'CallQueuedDateTime', 'Call Queued', { createable: false, updateable: false }),
-    f('datetime', 'CallAcceptDateTime', 'Call Accepted', { createable: false, updateable: false }),
-    f('phone', 'FromPhoneNumber', 'Caller Phone Number', { length: 40, createable: false, updateable: false }),
-    f('phone', 'ToPhoneNumber', 'Recipient Phone Number', { length: 40, createable: false, updateable: false }),
-    ref('RelatedRecordId', 'Related Record ID', ['Account', 'Contact', 'Lead', 'Case', 'Opportunity'], 'RelatedRecord'),
-    ref('UserId', 'User ID', ['User'], 'User', { createable: false, updateable: false }),
-    str('QueueName', 'Queue Name', 255, { createable: false, updateable: false }),
-    ref('ParentVoiceCallId', 'Parent Voice Call ID', ['VoiceCall'], 'ParentVoiceCall', { createable: false, updateable: false }),
-    ref('PreviousCallId', 'Previous Call ID', ['VoiceCall'], 'PreviousCall', { createable: false, updateable: false }),
-    ref('CallRecordingId', 'Call Recording ID', ['VoiceCallRecording'], 'CallRecording', { createable: false, updateable: false }),
-    f('int', 'TotalHoldDuration', 'Total Hold Duration', { createable: false, updateable: false }),
-    f('int', 'LongestHoldDuration', 'Longest Hold Duration', { createable: false, updateable: false }),
-    f('int', 'NumberOfHolds', 'Number Of Holds', { createable: false, updateable: false }),
-    f('int', 'AgentInteractionDuration', 'Agent Interaction Duration', { createable: false, updateable: false }),
-    str('DisconnectReason', 'Disconnect Reason', 255, { createable: false, updateable: false }),
-    f('boolean', 'IsActiveCall', 'Is Active Call', { createable: false, updateable: false, defaultValue: false }),
-    text('Description', 'Description'),
-    owner(),
-  ],
-  // Salesforce computes the duration only when both the start and the end are known.
-  derive: (r): Record<string, FieldValue> => {
-    const start = typeof r.CallStartDateTime === 'string' ? Date.parse(r.CallStartDateTime.replace('+0000', 'Z')) : NaN;
-    const end = typeof r.CallEndDateTime === 'string' ? Date.parse(r.CallEndDateTime.replace('+0000', 'Z')) : NaN;
-    return Number.isFinite(start) && Number.isFinite(end) ? { CallDurationInSeconds: Math.max(0, Math.round((end - start) / 1000)) } : {};
-  },
-};
-
-/**
- * A call's recording, made by the Telephony Integration API from `recordingLocation` and
- * `totalRecordingDuration`. Salesforce's own location field is not public; the emulator keeps the
- * location the vendor sent as `RecordingLocation`. "0LR" is the emulator's choice of key prefix.
- */
-export const VOICE_CALL_RECORDING: ObjectDef = {
-  name: 'VoiceCallRecording',
-  label: 'Voice Call Recording',
-  labelPlural: 'Voice Call Recordings',
-  keyPrefix: '0LR',
-  createable: false,
-  updateable: false,
-  deletable: true,
-  searchable: false,
-  nameSearchFields: ['Name'],
-  fields: [
-    ...systemFields(),
-    str('Name', 'Name', 80, { ...ro, nameField: true, autoNumber: true, unique: true, autoNumberFormat: 'VCR-{00000000}' }),
-    ref('VoiceCallId', 'Voice Call ID', ['VoiceCall'], 'VoiceCall', { required: true }),
-    str('RecordingLocation', 'Recording Location', 1000, { required: true }),
-    f('int', 'DurationInSeconds', 'Duration In Seconds'),
-    owner(),
-  ],
 };
 
 export const OBJECTS: readonly ObjectDef[] = [

@@ -11,7 +11,8 @@
 import type { ConsoleDb, WriteContext } from './console-db.ts';
 import { sfError, SalesforceError } from './errors.ts';
 import { keyPrefixOf, normalizeId } from './ids.ts';
-import { VOICE_CALL, VOICE_CALL_TYPES, type FieldValue } from './schema.ts';
+import type { FieldValue } from './schema.ts';
+import { VOICE_CALL, VOICE_CALL_TYPES } from './telephony-objects.ts';
 import { fieldOf, type SObjectRecord } from './sql.ts';
 import { formatDateTime } from './values.ts';
 

@@ -68,7 +68,10 @@ const GENERAL_ITEMS: readonly CallCenterItem[] = [
   sortOrder,
 }));
 
-/** The demo call center's general items; `connectDemoCallCenter` (console-db-data.ts) adds the connector's `switchboard` section for the SIP server it runs with. */
+/**
+ * The demo call center's general items; `connectDemoCallCenter` (console-db-data.ts) adds the connector's
+ * `switchboard` section for the SIP server it runs with.
+ */
 export const DEMO_CALL_CENTER_ITEMS: readonly CallCenterItem[] = GENERAL_ITEMS;
 
 export const DEMO_SOFTPHONE_LAYOUT: SoftphoneLayout = {

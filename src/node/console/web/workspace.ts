@@ -6,10 +6,11 @@
 import { h, clear } from './dom.ts';
 import type { ApiClient, ObjectInfo, RecordPage, RecordView, Session, Value } from './api-client.ts';
 import { renderSetup } from './setup-pages.ts';
-import { vfPageUrl } from './vf-page-url.ts';
 import { recordSections } from './record-page.ts';
 import { renderRelatedView } from './related-view.ts';
 import { formatDate, formatDateTime, userLocale, userTimeZone, type FormatContext } from './field-format.ts';
+import { newRecordModal } from './new-record-modal.ts';
+import { renderFlow, renderList, renderSearch, renderVf, type TabPageContext } from './tab-pages.ts';
 
 export interface Tab {
   readonly id: number;
@@ -277,78 +278,12 @@ export class Workspace {
     const object = await this.describe(entityName);
     this.modalOpen = { entityName, defaults };
     clear(this.modalHost);
-    const inputs = new Map<string, HTMLInputElement | HTMLSelectElement>();
-    const errorBox = h('div', { class: 'slds-text-color_error', role: 'alert' });
-    const fields = object.fields.filter((f) => f.createable && f.type !== 'reference' && f.name !== 'OwnerId');
-    const form = h(
-      'form',
-      { class: 'slds-form' },
-      fields.map((f) => {
-        const id = `new-${f.name}`;
-        const value = defaults[f.name];
-        let input: HTMLInputElement | HTMLSelectElement;
-        if (f.picklistValues && f.picklistValues.length) {
-          input = h(
-            'select',
-            { id, class: 'slds-select', name: f.name },
-            h('option', { value: '' }, '--None--'),
-            f.picklistValues.map((p) => h('option', { value: p }, p)),
-          );
-        } else input = h('input', { id, class: 'slds-input', name: f.name, type: f.type === 'date' ? 'date' : 'text' });
-        if (value !== undefined && value !== null) input.value = String(value);
-        inputs.set(f.name, input);
-        return h(
-          'div',
-          { class: 'slds-form-element slds-m-bottom_x-small' },
-          h(
-            'label',
-            { class: 'slds-form-element__label', for: id },
-            f.required ? h('abbr', { class: 'slds-required', title: 'required' }, '*') : null,
-            f.label,
-          ),
-          h('div', { class: 'slds-form-element__control' }, input),
-        );
-      }),
-    );
     const close = (): void => {
       this.modalOpen = undefined;
       clear(this.modalHost);
     };
-    const save = async (): Promise<void> => {
-      const values: Record<string, unknown> = {};
-      for (const [name, input] of inputs) if (input.value !== '') values[name] = input.value;
-      // Default values for fields not on the form (lookups) still go in, as Salesforce keeps them.
-      for (const [k, v] of Object.entries(defaults)) if (!(k in values) && !inputs.has(k)) values[k] = v;
-      const { status, body } = await this.api.send<{ id?: string; errors?: { message: string }[] }>('POST', `objects/${entityName}/records`, {
-        fields: values,
-      });
-      if (status !== 201 || !body.id) {
-        errorBox.textContent = (body.errors ?? []).map((e) => e.message).join(' ') || 'Could not save.';
-        return;
-      }
-      close();
-      await this.navigate(`${this.basePath}/r/${entityName}/${body.id}/view`);
-    };
-    const title = `New ${object.label}`;
-    this.modalHost.append(
-      h(
-        'section',
-        { role: 'dialog', 'aria-modal': 'true', 'aria-label': title, class: 'slds-modal slds-fade-in-open' },
-        h(
-          'div',
-          { class: 'slds-modal__container' },
-          h('header', { class: 'slds-modal__header' }, h('h2', { class: 'slds-text-heading_medium' }, title)),
-          h('div', { class: 'slds-modal__content slds-p-around_medium' }, errorBox, form),
-          h(
-            'footer',
-            { class: 'slds-modal__footer' },
-            h('button', { class: 'slds-button slds-button_neutral', type: 'button', onclick: close }, 'Cancel'),
-            h('button', { class: 'slds-button slds-button_brand', type: 'button', onclick: () => void save() }, 'Save'),
-          ),
-        ),
-      ),
-      h('div', { class: 'slds-backdrop slds-backdrop_open' }),
-    );
+    const created = (id: string): Promise<Tab> => this.navigate(`${this.basePath}/r/${entityName}/${id}/view`);
+    this.modalHost.append(...newRecordModal(object, entityName, defaults, { api: this.api, close, created }));
     this.hooks.onNavigation(this.info());
   }
 
@@ -417,16 +352,16 @@ export class Workspace {
           break;
         case 'objecthome':
         case 'list':
-          await this.renderList(tab, into);
+          await renderList(tab, into, this.pageContext());
           break;
         case 'search':
-          await this.renderSearch(tab, into);
+          await renderSearch(tab, into, this.pageContext());
           break;
         case 'flow':
-          this.renderFlow(tab, into);
+          renderFlow(tab, into);
           break;
         case 'vf':
-          this.renderVf(tab, into);
+          renderVf(tab, into, this.session);
           break;
         case 'setup': {
           tab.title = 'Setup';
@@ -474,6 +409,16 @@ export class Workspace {
     return { locale: userLocale(this.session.user.LocaleSidKey), ...(timeZone ? { timeZone } : {}) };
   }
 
+  private pageContext(): TabPageContext {
+    return {
+      api: this.api,
+      basePath: this.basePath,
+      session: this.session,
+      navigate: (url) => void this.navigate(url),
+      fieldValue: (object, record, name, value) => this.fieldValue(object, record, name, value),
+    };
+  }
+
   private dialEvent(record: RecordView, number: string): ClickToDialEvent {
     const e: ClickToDialEvent = { number, recordId: record.Id, recordName: record.name, objectType: record.object, params: '' };
     const account = record.fields.AccountId;
@@ -517,143 +462,5 @@ export class Workspace {
         phone: (field, value) => this.fieldValue(object, record, field, value),
       }),
     );
-  }
-
-  private async renderList(tab: Tab, into: HTMLElement): Promise<void> {
-    const { object, records } = await this.api.list(tab.objectType!);
-    const filter = new URL(tab.url, location.origin).searchParams.get('filterName');
-    tab.title = tab.kind === 'list' ? `${object.labelPlural}: ${filter ?? 'All'}` : object.labelPlural;
-    const columns = object.fields
-      .filter((f) => f.type === 'phone' || ['Name', 'CaseNumber', 'Subject', 'Email', 'Status', 'Company'].includes(f.name))
-      .slice(0, 5);
-    into.append(
-      h('h1', { class: 'slds-text-heading_large' }, tab.title),
-      h(
-        'table',
-        { class: 'slds-table slds-table_bordered', 'aria-label': tab.title },
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            columns.map((c) => h('th', { scope: 'col' }, c.label)),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          records.map((r) =>
-            h(
-              'tr',
-              {},
-              columns.map((c, i) =>
-                h(
-                  'td',
-                  {},
-                  i === 0
-                    ? h(
-                        'a',
-                        {
-                          href: `${this.basePath}/r/${r.object}/${r.Id}/view`,
-                          onclick: (e: Event) => {
-                            e.preventDefault();
-                            void this.navigate(`${this.basePath}/r/${r.object}/${r.Id}/view`);
-                          },
-                        },
-                        String(r.fields[c.name] ?? r.name),
-                      )
-                    : this.fieldValue(object, r, c.name, r.fields[c.name] ?? null),
-                ),
-              ),
-            ),
-          ),
-        ),
-      ),
-    );
-  }
-
-  private async renderSearch(tab: Tab, into: HTMLElement): Promise<void> {
-    const term = new URL(tab.url, location.origin).searchParams.get('term') ?? '';
-    tab.title = `Search: ${term}`;
-    const { records } = await this.api.search(term);
-    const groups = new Map<string, RecordView[]>();
-    for (const r of records) groups.set(r.object, [...(groups.get(r.object) ?? []), r]);
-    into.append(
-      h('h1', { class: 'slds-text-heading_large' }, 'Top Results'),
-      h('p', {}, `${records.length} result${records.length === 1 ? '' : 's'} for "${term}"`),
-      ...[...groups].map(([object, list]) =>
-        h(
-          'section',
-          { 'aria-label': object, class: 'slds-m-top_small' },
-          h('h2', { class: 'slds-text-heading_small' }, this.session.objects.find((o) => o.name === object)?.labelPlural ?? object),
-          h(
-            'ul',
-            {},
-            list.map((r) =>
-              h(
-                'li',
-                {},
-                h(
-                  'a',
-                  {
-                    href: `${this.basePath}/r/${r.object}/${r.Id}/view`,
-                    onclick: (e: Event) => {
-                      e.preventDefault();
-                      void this.navigate(`${this.basePath}/r/${r.object}/${r.Id}/view`);
-                    },
-                  },
-                  r.name,
-                ),
-              ),
-            ),
-          ),
-        ),
-      ),
-    );
-  }
-
-  private renderFlow(tab: Tab, into: HTMLElement): void {
-    const flow = tab.flow ?? { flowDevName: new URL(tab.url, location.origin).pathname.split('/').pop() ?? '', flowArgs: [] };
-    tab.title = `Flow: ${flow.flowDevName}`;
-    into.append(
-      h(
-        'section',
-        { 'aria-label': 'Screen flow', class: 'console-flow' },
-        h('h1', { class: 'slds-text-heading_large' }, `Screen flow ${flow.flowDevName}`),
-        h('p', {}, 'The emulator shows which flow was launched and with what input variables.'),
-        h(
-          'table',
-          { class: 'slds-table slds-table_bordered', 'aria-label': 'Flow arguments' },
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              ['Name', 'Type', 'Value'].map((c) => h('th', { scope: 'col' }, c)),
-            ),
-          ),
-          h(
-            'tbody',
-            {},
-            (flow.flowArgs as { name: string; type?: unknown; value?: unknown }[]).map((a) =>
-              h('tr', {}, h('td', {}, a.name), h('td', {}, String(a.type ?? '')), h('td', {}, typeof a.value === 'string' ? a.value : JSON.stringify(a.value))),
-            ),
-          ),
-        ),
-      ),
-    );
-  }
-
-  private renderVf(tab: Tab, into: HTMLElement): void {
-    const page = new URL(tab.url, location.origin).searchParams.get('page') ?? '/apex/';
-    tab.title = page.replace(/^\/apex\//, '').split('?')[0] ?? 'Visualforce';
-    const src = vfPageUrl(page, this.session.origins.vf);
-    if (!src) {
-      into.append(h('p', { role: 'alert' }, `The console opens Visualforce pages (/apex/…) of this org only, not '${page}'.`));
-      return;
-    }
-    into.append(h('iframe', { class: 'console-vf', title: `Visualforce page ${tab.title}`, src: src.href }));
   }
 }
