@@ -3,8 +3,9 @@
  * centers are Voice call centers, the SETUP_CONNECTOR config, the shape checks of every message the
  * connector sends over the MessagePort, the reducer that turns them into the phone's state plus
  * effects for the console (screen pop, VoiceCall updates, event log), and the messages the phone
- * sends back. Written from the message tables (reference salesforce-voice.md §1.3, §1.4), not from
- * the base library's classes: the console must accept what any connector sends and refuse the rest.
+ * sends back. Written from the published message and event tables of Salesforce's partner telephony
+ * (the Service Cloud Voice developer guide's connector API), not from the base library's classes: the
+ * console must accept what any connector sends and refuse the rest.
  *
  * State of the phone (one call, at most one third party):
  *
