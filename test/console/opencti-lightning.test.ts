@@ -437,6 +437,29 @@ describe('Open CTI for Lightning in the console emulator', () => {
     );
     assert.deepEqual(got[0], { number: '+1 415 555 0191', recordId: ids.ada, recordName: 'Ada Probe', objectType: 'Contact', contactId: ids.ada, params: '' });
     assert.equal((await consoleState<{ visible: boolean }>('c => c.panel()')).visible, true, 'click-to-dial opens the phone panel');
+    // A View All's phone numbers dial as the record page's do, with the row's record.
+    const mk = async (object: string, fields: Record<string, unknown>) =>
+      (await h.api<{ id: string }>('POST', `/emulator/api/console/objects/${object}/records`, { fields })).body.id;
+    const account = await mk('Account', { Name: 'Probe Labs' });
+    const dee = await mk('Contact', { FirstName: 'Dee', LastName: 'Labs', Phone: '+1 907 555 0177', AccountId: account });
+    await page.evaluate(`window.__console.navigate(${JSON.stringify(`/lightning/r/Account/${account}/related/Contacts/view`)})`);
+    await page.getByRole('table', { name: 'Contacts' }).getByRole('button', { name: 'Call +1 907 555 0177' }).click({ timeout: 5000 });
+    const fromList = await until(
+      'a click in the View All',
+      () => events('onClickToDial'),
+      (e) => e.length === 3,
+    );
+    assert.deepEqual(fromList[2], {
+      number: '+1 907 555 0177',
+      recordId: dee,
+      recordName: 'Dee Labs',
+      objectType: 'Contact',
+      accountId: account,
+      contactId: dee,
+      params: '',
+    });
+    await call('screenPop', { type: 'sobject', params: { recordId: ids.ada } });
+    await button.waitFor({ timeout: 5000 });
     await call('disableClickToDial');
     await page.getByText('+1 415 555 0191').first().waitFor();
     assert.equal(await page.getByRole('button', { name: 'Call +1 415 555 0191' }).count(), 0);

@@ -14,6 +14,8 @@ export interface RelatedViewContext {
   readonly basePath: string;
   readonly format: FormatContext;
   navigate(url: string): void;
+  /** A row's phone number, shown as the record page shows it (a click-to-dial button while Open CTI enables it). */
+  phone(object: ObjectInfo, record: RecordView, field: string, value: string): Node | string;
 }
 
 /** The parent's Id and the relationship of a View All URL, or undefined for another URL. */
@@ -113,7 +115,9 @@ function recordRow(r: RecordView, object: ObjectInfo, columns: readonly FieldInf
     { 'data-id': r.Id },
     h('th', { scope: 'row' }, link(ctx, r.object, r.Id, r.name || r.Id)),
     columns.map((c) => {
-      const shown = formatValue(c, r.fields[c.name], ctx.format);
+      const value = r.fields[c.name];
+      if (c.type === 'phone' && typeof value === 'string' && value !== '') return h('td', {}, ctx.phone(object, r, c.name, value));
+      const shown = formatValue(c, value, ctx.format);
       return h('td', {}, shown.kind === 'text' ? shown.text : shown.kind === 'checkbox' ? (shown.checked ? '✓' : '') : '');
     }),
   );

@@ -348,6 +348,7 @@ export class Workspace {
             basePath: this.basePath,
             format: this.format(),
             navigate: (url) => void this.navigate(url),
+            phone: (object, record, field, value) => this.fieldValue(object, record, field, value),
           });
           break;
         case 'objecthome':
