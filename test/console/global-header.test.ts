@@ -1,7 +1,8 @@
 /**
  * The Lightning console's global header as an agent or admin uses it: the App Launcher (the waffle)
  * lists the app and its items, filters them as one types and opens the one chosen; the Setup gear
- * opens Setup pages. Both close on Escape or a click elsewhere and leave nothing hidden behind.
+ * opens Setup pages; the user menu logs in as another agent or out. Each closes on Escape or a click
+ * elsewhere and leaves nothing hidden behind.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -76,6 +77,30 @@ test('Setup gear: a menu of Setup pages; Switchboard Setup opens its settings fo
     await menu.waitFor({ state: 'detached' });
     await page.getByRole('form', { name: 'Switchboard settings' }).waitFor({ timeout: 5000 });
     assert.match((await activeTab(page))?.url ?? '', /\/lightning\/setup\/Switchboard\/home/);
+  } finally {
+    await close();
+  }
+});
+
+test('the user menu: the other agents to log in as and Log out, only while open; Escape or a click elsewhere closes it', { timeout: 30_000 }, async () => {
+  const { page, close } = await openConsole();
+  try {
+    const user = page.getByRole('button', { name: 'Signed-in user' });
+    assert.equal(await page.locator('.console-user-menu__list').count(), 0, 'nothing of it in the page until opened');
+    await user.click({ timeout: 5000 });
+    const menu = page.getByRole('menu', { name: 'Log in as another user' });
+    assert.deepEqual(await menu.getByRole('menuitem').allTextContents(), ['Log in as Bob Backup (1002)', 'Log in as Cara Cover (1003)', 'Log out']);
+    assert.equal(await user.getAttribute('aria-expanded'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Log in as Bob Backup (1002)', 'the first item has the focus');
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached', timeout: 5000 });
+    assert.equal(await user.getAttribute('aria-expanded'), 'false');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Signed-in user', 'the focus is back on the button');
+    await user.click({ timeout: 5000 });
+    await menu.waitFor({ timeout: 5000 });
+    await page.mouse.click(700, 500); // the workspace, away from the header
+    await menu.waitFor({ state: 'detached', timeout: 5000 });
+    assert.equal(await page.locator('.console-user-menu__list').count(), 0, 'nothing left behind');
   } finally {
     await close();
   }

@@ -4,45 +4,11 @@
  * As in Lightning, the dialog and the menu exist only while open (nothing hidden stays in the page).
  */
 import { h, icon } from './dom.ts';
+import { popup } from './header-popup.ts';
 
 export interface LauncherItem {
   readonly label: string;
   readonly path: string;
-}
-
-/**
- * A header button that opens `build()`'s element below it; Escape, a click outside or a choice
- * closes it and gives the focus back to the button.
- */
-function popup(
-  button: HTMLButtonElement,
-  build: (close: () => void) => { readonly element: HTMLElement; readonly focus?: HTMLElement },
-  rootClass: string,
-): HTMLElement {
-  const root = h('div', { class: rootClass }, button);
-  let open: HTMLElement | undefined;
-  const close = (): void => {
-    if (!open) return;
-    open.remove();
-    open = undefined;
-    button.setAttribute('aria-expanded', 'false');
-    button.focus();
-  };
-  button.addEventListener('click', () => {
-    if (open) return close();
-    const built = build(close);
-    open = built.element;
-    root.append(open);
-    button.setAttribute('aria-expanded', 'true');
-    built.focus?.focus();
-  });
-  document.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape') close();
-  });
-  document.addEventListener('click', (e) => {
-    if (open && !root.contains(e.target as Node)) close();
-  });
-  return root;
 }
 
 function itemLink(item: LauncherItem, close: () => void, navigate: (path: string) => void, attrs: Record<string, string> = {}): HTMLAnchorElement {

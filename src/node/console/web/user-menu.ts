@@ -5,27 +5,12 @@
  * without `?user=`, so every call it makes is that user's.
  */
 import { h } from './dom.ts';
+import { popup } from './header-popup.ts';
 import type { Session, UserView } from './api-client.ts';
 
 export function userMenu(session: Session, startPath: string): HTMLElement {
   const others = session.users.filter((u) => u.Id !== session.user.Id && u.CallCenterId);
   const status = h('span', { role: 'status', class: 'console-user-menu__status' });
-  const list = h(
-    'ul',
-    { role: 'menu', class: 'slds-dropdown slds-dropdown_right console-user-menu__list', 'aria-label': 'Log in as another user', hidden: true },
-    others.map((u) =>
-      h(
-        'li',
-        { role: 'presentation', class: 'slds-dropdown__item' },
-        h('button', { type: 'button', role: 'menuitem', class: 'slds-button', onclick: () => void switchTo(u) }, `Log in as ${label(u)}`),
-      ),
-    ),
-    h(
-      'li',
-      { role: 'presentation', class: 'slds-dropdown__item' },
-      h('a', { role: 'menuitem', href: `/login?startURL=${encodeURIComponent(startPath)}` }, 'Log out'),
-    ),
-  );
   const toggle = h(
     'button',
     {
@@ -35,15 +20,41 @@ export function userMenu(session: Session, startPath: string): HTMLElement {
       'aria-haspopup': 'menu',
       'aria-expanded': 'false',
       title: session.user.Username,
-      onclick: () => {
-        const open = list.hidden;
-        list.hidden = !open;
-        toggle.setAttribute('aria-expanded', String(open));
-      },
     },
     session.user.Name,
     session.user.SwitchboardExtension__c ? ` (${session.user.SwitchboardExtension__c})` : '',
   );
+  const menu = popup(
+    toggle,
+    (close) => {
+      const items = [
+        ...others.map((u) =>
+          h(
+            'button',
+            {
+              type: 'button',
+              role: 'menuitem',
+              class: 'slds-button',
+              onclick: () => {
+                close();
+                void switchTo(u);
+              },
+            },
+            `Log in as ${label(u)}`,
+          ),
+        ),
+        h('a', { role: 'menuitem', href: `/login?startURL=${encodeURIComponent(startPath)}` }, 'Log out'),
+      ];
+      const element = h(
+        'ul',
+        { role: 'menu', class: 'slds-dropdown slds-dropdown_right console-user-menu__list', 'aria-label': 'Log in as another user' },
+        items.map((item) => h('li', { role: 'presentation', class: 'slds-dropdown__item' }, item)),
+      );
+      return { element, focus: items[0] };
+    },
+    'slds-dropdown-trigger slds-is-open console-user-menu',
+  );
+  menu.append(status);
 
   async function switchTo(user: UserView): Promise<void> {
     status.textContent = `Logging in as ${user.Name}…`;
@@ -59,7 +70,7 @@ export function userMenu(session: Session, startPath: string): HTMLElement {
     location.assign(startPath);
   }
 
-  return h('div', { class: 'slds-dropdown-trigger slds-is-open console-user-menu' }, toggle, list, status);
+  return menu;
 }
 
 function label(u: UserView): string {
