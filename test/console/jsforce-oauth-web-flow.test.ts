@@ -7,7 +7,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { Connection, OAuth2 } from 'jsforce';
 import { DEMO, startConsole, type RunningConsole } from '../../src/node/console/index.ts';
 
@@ -341,5 +342,74 @@ test(
       const reached = await post(path, { 'content-type': 'application/x-www-form-urlencoded' });
       assert.equal(reached.status, 400, `${path}: reaches the endpoint, which refuses the token`);
     }
+  },
+);
+
+test(
+  "OpenID Connect: with openid the code and refresh grants answer an ID token the org signs (its keys at /id/keys), with the nonce and the scopes' claims; userinfo answers the token's user",
+  { timeout: 30_000 },
+  async () => {
+    const origin = app.lightningOrigin;
+    const config = (await (await fetch(`${origin}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    assert.equal(config['issuer'], origin);
+    assert.equal(config['jwks_uri'], `${origin}/id/keys`);
+    assert.equal(config['userinfo_endpoint'], `${origin}/services/oauth2/userinfo`);
+    assert.equal(config['token_endpoint'], `${origin}/services/oauth2/token`);
+    const keys = createRemoteJWKSet(new URL(String(config['jwks_uri'])));
+
+    const { cookie } = await signIn(DEMO.agent.username);
+    const code = await authorizationCode(oauth2(), cookie, { scope: 'openid profile email api refresh_token', nonce: 'n-0S6_WzA2Mj' });
+    const { status, body } = await codeGrant(code);
+    assert.equal(status, 200);
+    const { payload, protectedHeader } = await jwtVerify(body.id_token!, keys, { issuer: origin, audience: CLIENT_ID });
+    assert.equal(protectedHeader.alg, 'RS256');
+    assert.equal(payload.sub, body.id, 'sub is the identity URL');
+    assert.equal(payload['nonce'], 'n-0S6_WzA2Mj');
+    assert.equal(payload['at_hash'], createHash('sha256').update(body.access_token!).digest().subarray(0, 16).toString('base64url'));
+    assert.equal(payload['preferred_username'], DEMO.agent.username);
+    assert.equal(typeof payload['name'], 'string');
+    assert.equal(payload['email_verified'], true);
+    assert.ok(payload.exp! > payload.iat! && payload.exp! - payload.iat! <= 300);
+
+    // Refreshed: a new ID token for the new access token, without a nonce (there was no authorize).
+    const refreshed = await refreshGrant(body.refresh_token!);
+    const again = await jwtVerify(refreshed.body.id_token!, keys, { issuer: origin, audience: CLIENT_ID });
+    assert.equal(again.payload.sub, body.id);
+    assert.equal(again.payload['nonce'], undefined);
+
+    // Without openid, no ID token; with openid alone, no profile or email claims.
+    const plain = await codeGrant(await authorizationCode(oauth2(), cookie, { scope: 'api' }));
+    assert.equal(plain.body.id_token, undefined);
+    const bare = decodeJwt((await codeGrant(await authorizationCode(oauth2(), cookie, { scope: 'openid' }))).body.id_token!);
+    assert.deepEqual([bare['email'], bare['name'], bare['nonce']], [undefined, undefined, undefined]);
+
+    // userinfo: the access token's user; a token the org does not know is Bad_OAuth_Token.
+    const info = await fetch(`${origin}/services/oauth2/userinfo`, { headers: { authorization: `Bearer ${body.access_token}` } });
+    assert.equal(info.status, 200);
+    const claims = (await info.json()) as Record<string, unknown>;
+    assert.deepEqual([claims['sub'], claims['user_id'], claims['preferred_username']], [body.id, DEMO.agent.id, DEMO.agent.username]);
+    const bad = await fetch(`${origin}/services/oauth2/userinfo`, { headers: { authorization: 'Bearer not-a-token' } });
+    assert.deepEqual([bad.status, await bad.text()], [403, 'Bad_OAuth_Token']);
+  },
+);
+
+test(
+  'OpenID Connect, user-agent flow: response_type token id_token puts a signed ID token with the nonce in the fragment; it needs openid and a nonce',
+  { timeout: 30_000 },
+  async () => {
+    const origin = app.lightningOrigin;
+    const { cookie } = await signIn(DEMO.agent.username);
+    const authorize = (params: Record<string, string>) =>
+      `${origin}/services/oauth2/authorize?${new URLSearchParams({ client_id: 'spa', redirect_uri: REDIRECT_URI, ...params })}`;
+    const fragment = async (params: Record<string, string>) => new URLSearchParams((await visit(authorize(params), cookie)).hash.slice(1));
+    const f = await fragment({ response_type: 'token id_token', scope: 'openid api', nonce: 'abc' });
+    const { payload } = await jwtVerify(f.get('id_token')!, createRemoteJWKSet(new URL(`${origin}/id/keys`)), { issuer: origin, audience: 'spa' });
+    assert.deepEqual([payload.sub, payload['nonce']], [f.get('id'), 'abc']);
+    assert.equal(payload['at_hash'], createHash('sha256').update(f.get('access_token')!).digest().subarray(0, 16).toString('base64url'));
+    // Plain `token` gets no ID token, whatever the scopes.
+    assert.equal((await fragment({ response_type: 'token', scope: 'openid api' })).get('id_token'), null);
+    assert.equal((await fragment({ response_type: 'token id_token', scope: 'api', nonce: 'abc' })).get('error'), 'invalid_request');
+    const noNonce = await fragment({ response_type: 'id_token token', scope: 'openid' });
+    assert.deepEqual([noNonce.get('error'), noNonce.get('access_token')], ['invalid_request', null]);
   },
 );

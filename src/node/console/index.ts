@@ -43,6 +43,7 @@ import { checkHost, checkRequest, refusalBody } from './server/request-guard.ts'
 import { handleApiLogin, type ConnectedApp } from './server/api-login.ts';
 import { OAuthGrants } from './server/oauth-grants.ts';
 import { handleOAuthWebFlow } from './server/oauth-web-flow.ts';
+import { OpenIdProvider } from './server/openid.ts';
 import { handleLogin, sessionForPage } from './server/login.ts';
 import { DEFAULT_CREDENTIAL_TTL_SECONDS, parseTtlSeconds } from './server/sip-credentials.ts';
 import { VoiceCallStore } from './db/voice-calls.ts';
@@ -193,6 +194,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   });
   // The OAuth web server flow's codes and refresh tokens: in memory, like the sessions they mint.
   const grants = new OAuthGrants();
+  const openid = new OpenIdProvider({ data, sessions, origin: () => origins.lightning });
   const host = options.host ?? '127.0.0.1';
   const hostNames = (origin: string): string[] => [origin ? new URL(origin).hostname : '', host].filter((n) => n !== '' && n !== '0.0.0.0' && n !== '::');
   const servers = await startConsoleServers({
@@ -214,6 +216,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
           data,
           sessions,
           grants,
+          openid,
           password: options.apiPassword ?? DEMO_API_PASSWORD,
           origin: () => origins.lightning,
           ...(options.connectedApps ? { connectedApps: options.connectedApps } : {}),
@@ -223,8 +226,10 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
           data,
           sessions,
           grants,
+          openid,
           origin: () => origins.lightning,
         }),
+      (req, res) => openid.handle(req, res, new URL(req.url ?? '/', 'http://console.invalid')),
       customerPhoneHandler({ distDir: options.distDir ?? join(ROOT, 'dist') }),
       remoting.lightning,
     ],

@@ -22,6 +22,7 @@ import type { ConsoleData, UserView } from './console-data.ts';
 import type { SessionStore } from './sessions.ts';
 import type { OAuthGrants, RefreshGrant } from './oauth-grants.ts';
 import { authorizationCodeGrant, refreshTokenGrant, type GrantOutcome } from './oauth-token-grants.ts';
+import type { OpenIdProvider } from './openid.ts';
 
 /** The emulated org's Id (18 characters, key prefix 00D). */
 export const ORG_ID = '00D5g000000SwBdEAK';
@@ -63,6 +64,8 @@ export interface ApiLoginOptions {
   readonly now?: () => number;
   /** The web server flow's codes and refresh tokens (oauth-grants.ts); without it those grants are unsupported. */
   readonly grants?: OAuthGrants;
+  /** Signs the ID tokens the `openid` scope asks for (openid.ts); without it none are issued. */
+  readonly openid?: OpenIdProvider;
 }
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -168,7 +171,13 @@ async function oauthToken(req: IncomingMessage, res: ServerResponse, options: Ap
     const flow = { data: options.data, grants };
     const outcome: GrantOutcome = grant === 'authorization_code' ? authorizationCodeGrant(form, flow) : refreshTokenGrant(form, flow);
     if ('error' in outcome) return sendJson(res, 400, { error: outcome.error, error_description: outcome.description });
-    const web = { scopes: outcome.scopes, ...(outcome.grant ? { grant: outcome.grant } : {}), newRefreshToken: outcome.newRefreshToken };
+    const web = {
+      scopes: outcome.scopes,
+      clientId: form.get('client_id') ?? '',
+      ...(outcome.grant ? { grant: outcome.grant } : {}),
+      newRefreshToken: outcome.newRefreshToken,
+      ...(outcome.nonce !== undefined ? { nonce: outcome.nonce } : {}),
+    };
     return sendToken(res, outcome.user, options, form.get('client_secret'), web);
   }
   if (grant !== 'password') {
@@ -186,7 +195,10 @@ async function oauthToken(req: IncomingMessage, res: ServerResponse, options: Ap
 /** What the web server flow adds to a token response: the granted scopes, and the refresh token the access token belongs to. */
 interface WebFlowToken {
   readonly scopes: readonly string[];
+  readonly clientId: string;
   readonly grant?: RefreshGrant;
+  /** The authorize request's, for the ID token. */
+  readonly nonce?: string;
   /** Whether the response hands out the refresh token (the code grant does; a refresh does not, as Salesforce by default). */
   readonly newRefreshToken: boolean;
 }
@@ -197,6 +209,15 @@ function sendToken(res: ServerResponse, user: UserView, options: ApiLoginOptions
   const origin = options.origin();
   const id = identityUrl(origin, user.Id);
   const issuedAt = String((options.now ?? Date.now)());
+  const idToken =
+    web &&
+    options.openid?.idToken({
+      user,
+      clientId: web.clientId,
+      scopes: web.scopes,
+      accessToken: session.token,
+      ...(web.nonce !== undefined ? { nonce: web.nonce } : {}),
+    });
   sendJson(res, 200, {
     access_token: session.token,
     ...(web?.newRefreshToken && web.grant ? { refresh_token: web.grant.token } : {}),
@@ -208,6 +229,7 @@ function sendToken(res: ServerResponse, user: UserView, options: ApiLoginOptions
           .digest('base64')
       : '',
     ...(web ? { scope: web.scopes.join(' ') } : {}),
+    ...(idToken ? { id_token: idToken } : {}),
     instance_url: origin,
     id,
     token_type: 'Bearer',

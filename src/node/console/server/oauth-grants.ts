@@ -51,6 +51,8 @@ export interface AuthorizationCode {
   readonly scopes: readonly string[];
   /** PKCE: base64url(SHA-256(code_verifier)), when the authorize request sent one. */
   readonly codeChallenge?: string;
+  /** OpenID Connect: what the app sent to authorize, returned in the ID token so it can tie the two. */
+  readonly nonce?: string;
   readonly expiresAt: number;
 }
 

@@ -14,7 +14,7 @@ export interface TokenGrantOptions {
 
 /** A token grant's result: whom to issue an access token for, or the OAuth error to answer. */
 export type GrantOutcome =
-  | { readonly user: UserView; readonly scopes: readonly string[]; readonly grant?: RefreshGrant; readonly newRefreshToken: boolean }
+  | { readonly user: UserView; readonly scopes: readonly string[]; readonly grant?: RefreshGrant; readonly newRefreshToken: boolean; readonly nonce?: string }
   | { readonly error: string; readonly description: string };
 
 /** Salesforce's wording for a token it does not know, revoked or never issued. */
@@ -34,8 +34,9 @@ export function authorizationCodeGrant(form: URLSearchParams, options: TokenGran
   const user = options.data.user(code.userId);
   if (!user) return { error: 'invalid_grant', description: 'inactive user' };
   // Salesforce issues a refresh token only when the granted scopes include refresh_token (or offline_access).
-  if (!allowsRefresh(code.scopes)) return { user, scopes: code.scopes, newRefreshToken: false };
-  return { user, scopes: code.scopes, grant: options.grants.issueRefreshToken(user.Id, clientId, code.scopes), newRefreshToken: true };
+  const nonce = code.nonce !== undefined ? { nonce: code.nonce } : {};
+  if (!allowsRefresh(code.scopes)) return { user, scopes: code.scopes, newRefreshToken: false, ...nonce };
+  return { user, scopes: code.scopes, grant: options.grants.issueRefreshToken(user.Id, clientId, code.scopes), newRefreshToken: true, ...nonce };
 }
 
 /** The token endpoint's `grant_type=refresh_token`: a new access token; the refresh token stays the same (Salesforce's default). */

@@ -12,6 +12,7 @@
  *   back with the access token in the URL fragment (`#access_token=…&instance_url=…&id=…&issued_at=…
  *   &scope=…&token_type=Bearer&state=…`), errors there too. As Salesforce does for a redirect URI
  *   of the app's own, no refresh token; no `signature` either (the emulator holds no consumer secret);
+ *   `response_type=token id_token` (with the `openid` scope and a `nonce`) adds an ID token (openid.ts);
  * - the token endpoint's `authorization_code` and `refresh_token` grants (oauth-token-grants.ts;
  *   api-login.ts answers the endpoint);
  * - `POST /services/oauth2/revoke` (or `GET ?token=`): an access token ends; a refresh token ends
@@ -27,6 +28,7 @@ import type { SessionStore } from './sessions.ts';
 import { LOGIN_PATH } from './request-guard.ts';
 import { parseScopes, type OAuthGrants } from './oauth-grants.ts';
 import { identityUrl, OAUTH_REVOKE_PATH } from './api-login.ts';
+import type { OpenIdProvider } from './openid.ts';
 
 export const OAUTH_AUTHORIZE_PATH = '/services/oauth2/authorize';
 
@@ -36,6 +38,8 @@ export interface WebFlowOptions {
   readonly grants: OAuthGrants;
   /** The emulator's Lightning origin (a redirect URI on it is acceptable). */
   readonly origin: () => string;
+  /** Signs the ID token of `response_type=token id_token` (openid.ts). */
+  readonly openid?: OpenIdProvider;
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -85,9 +89,15 @@ function authorize(req: IncomingMessage, res: ServerResponse, url: URL, options:
   const problem = redirectProblem(redirectUri, options.origin());
   if (problem) return errorPage(res, 'redirect_uri_mismatch', 'redirect_uri must match configuration', problem);
   const state = q.get('state');
-  const responseType = q.get('response_type') ?? '';
+  // `token id_token` and `id_token token` are one request: the user-agent flow with an ID token.
+  const responseType = (q.get('response_type') ?? '')
+    .split(/[\s+]+/)
+    .filter(Boolean)
+    .sort()
+    .join(' ');
+  const withIdToken = responseType === 'id_token token';
   // The user-agent flow answers in the fragment (the app's page reads it; no server sees it).
-  const inFragment = responseType === 'token';
+  const inFragment = responseType === 'token' || withIdToken;
   const back = (params: Record<string, string>): void => {
     const to = new URL(redirectUri);
     const answer = inFragment ? new URLSearchParams() : to.searchParams;
@@ -96,9 +106,9 @@ function authorize(req: IncomingMessage, res: ServerResponse, url: URL, options:
     if (inFragment) to.hash = answer.toString();
     redirect(res, to.toString());
   };
-  if (responseType !== 'code' && responseType !== 'token') {
+  if (responseType !== 'code' && !inFragment) {
     const description = responseType
-      ? `response type not supported: ${responseType} (the emulator runs the web server flow, response_type=code, and the user-agent flow, response_type=token)`
+      ? `response type not supported: ${responseType} (the emulator runs the web server flow, response_type=code, and the user-agent flow, response_type=token or token id_token)`
       : 'response type not supported';
     return back({ error: 'unsupported_response_type', error_description: description });
   }
@@ -126,10 +136,20 @@ function authorize(req: IncomingMessage, res: ServerResponse, url: URL, options:
     else again.searchParams.delete('prompt');
     return redirect(res, `${LOGIN_PATH}?startURL=${encodeURIComponent(again.pathname + again.search)}`);
   }
+  const nonce = q.get('nonce');
   if (inFragment) {
     const session = options.sessions.create(user.Id);
     const origin = options.origin();
+    // OpenID Connect asks a nonce of every request that gets an ID token straight from authorize.
+    if (withIdToken && !scopes.scopes.includes('openid')) {
+      return back({ error: 'invalid_request', error_description: 'response_type token id_token needs the openid scope' });
+    }
+    if (withIdToken && !nonce) return back({ error: 'invalid_request', error_description: 'nonce is required for response_type token id_token' });
+    const idToken = withIdToken
+      ? options.openid?.idToken({ user, clientId, scopes: scopes.scopes, accessToken: session.token, nonce: nonce ?? '' })
+      : undefined;
     return back({
+      ...(idToken ? { id_token: idToken } : {}),
       access_token: session.token,
       instance_url: origin,
       id: identityUrl(origin, user.Id),
@@ -144,6 +164,7 @@ function authorize(req: IncomingMessage, res: ServerResponse, url: URL, options:
     redirectUri,
     scopes: scopes.scopes,
     ...(challenge !== null ? { codeChallenge: challenge } : {}),
+    ...(nonce !== null ? { nonce } : {}),
   });
   back({ code: code.code });
 }
