@@ -60,6 +60,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+/** The whole run's limit: a normal full run takes 10-13 minutes on 2 cores, the soak run 2. */
+const RUN_LIMIT_MS = Number(process.env.TEST_RUN_LIMIT_MINUTES ?? 30) * 60_000;
+
 const reportDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
 const tap = join(reportDir, 'report.tap');
 const times = join(reportDir, 'file-times.jsonl');
@@ -83,8 +86,18 @@ const r = spawnSync(
     `--test-reporter-destination=${times}`,
     ...files,
   ],
-  { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '' } },
+  // A file whose tests are over but whose event loop stays alive (a server a failed `before` never
+  // handed to its `after`) never ends, and would hold the run until CI's limit: the run is stopped
+  // at RUN_LIMIT_MS and fails. (--test-force-exit would end such a file, but it also cuts off the
+  // summary the TAP report ends with, which the count below reads.)
+  { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '' }, timeout: RUN_LIMIT_MS, killSignal: 'SIGTERM' },
 );
+if (r.error && /ETIMEDOUT/.test(String(r.error))) {
+  console.log(
+    `\nThe test run was stopped after ${RUN_LIMIT_MS / 60_000} minutes: a test file did not end (a hook waiting without a timeout, ` +
+      'or a server or socket left open after its tests). The slowest of the files that ended are listed below; set TEST_RUN_LIMIT_MINUTES to change the limit.',
+  );
+}
 
 // The suite has a time budget in CI (12 minutes on 2 cores): name the files that spend most of it.
 try {

@@ -1,21 +1,33 @@
 /** Free loopback ports, for daemons that cannot bind port 0 themselves (Kamailio, rtpengine, SIPp). */
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 
-/** A port free for both TCP and UDP on 127.0.0.1 right now (the caller binds it soon after). */
+/** Ports `freePort` handed out in this process: the kernel may offer a port again once its probe closed. */
+const handedOut = new Set<number>();
+
+/**
+ * A port free for both TCP and UDP on 127.0.0.1 right now (the caller binds it soon after), and not
+ * handed out before in this process. Taken between 10000 and 19999, below the kernel's ephemeral
+ * range (32768+): what binds port 0 (static servers, Chromium's sockets, another test's probe)
+ * cannot be given it meanwhile, and two ports asked for one daemon (Kamailio's SIP and TLS ports)
+ * cannot come back the same.
+ */
 export async function freePort(): Promise<number> {
-  for (let i = 0; i < 20; i++) {
-    const port = await new Promise<number>((ok, fail) => {
-      const s = createServer();
-      s.once('error', fail).listen(0, '127.0.0.1', () => {
-        const p = (s.address() as AddressInfo).port;
-        s.close(() => ok(p));
-      });
-    });
-    if (await udpFree(port)) return port;
+  for (let i = 0; i < 50; i++) {
+    const port = 10000 + Math.floor(Math.random() * 10000);
+    if (handedOut.has(port) || !(await tcpFree(port)) || !(await udpFree(port))) continue;
+    handedOut.add(port);
+    return port;
   }
-  throw new Error('no free port on 127.0.0.1 after 20 tries');
+  throw new Error('no free port between 10000 and 19999 on 127.0.0.1 after 50 tries');
+}
+
+function tcpFree(port: number): Promise<boolean> {
+  return new Promise<boolean>((ok) => {
+    const s = createServer();
+    s.once('error', () => ok(false)).listen(port, '127.0.0.1', () => s.close(() => ok(true)));
+  });
 }
 
 /**

@@ -22,7 +22,9 @@ describe('SIP adapter against Kamailio over wss', { timeout: 150_000 }, () => {
   const agents: Agent[] = [];
 
   before(async () => {
-    [kamailio, web] = await Promise.all([startKamailio({ password: PASSWORD, tls: true }), serveStatic(DIST)]);
+    // One after the other: if Kamailio cannot start, `after` still closes the web server.
+    web = await serveStatic(DIST);
+    kamailio = await startKamailio({ password: PASSWORD, tls: true });
     const wssUrl = kamailio.wssUrl;
     if (!wssUrl) throw new Error('startKamailio({ tls: true }) gave no wss URL');
     phone = {
