@@ -104,6 +104,15 @@ describe("the console's main pages have no overlapping or cut-off controls", { c
       await page.goto(h.console.consoleUrl());
       await ready(page);
       await setPanel(page, /^Phone$/, true);
+      // A <use> draws once its external symbol has loaded, which a loaded machine can delay past the
+      // panel opening: give it that time, then check (the assertions below say which did not draw).
+      await page
+        .waitForFunction(
+          `[...document.querySelectorAll('.console-utility-bar svg use, #phone-panel svg use')].every((use) => { const b = use.getBBox(); return b.width > 0 && b.height > 0; })`,
+          undefined,
+          { timeout: 5000 },
+        )
+        .catch(() => undefined);
       const icons = (await page.evaluate(`Promise.all([...document.querySelectorAll('.console-utility-bar svg use, #phone-panel svg use')].map(async (use) => {
         const href = use.getAttribute('href');
         const res = await fetch(href);
