@@ -24,3 +24,8 @@ export function backoffDelay(attempt: number, policy: BackoffPolicy, random: Ran
   const r = Math.min(Math.max(random(), 0), 1);
   return Math.round(base * (1 - policy.jitter * r));
 }
+
+/** RFC 3261 §14.1: after a 491 the Call-ID's owner (it sent the dialog's first INVITE) waits 2.1-4 s, the other end 0-2 s. */
+export function glareDelay(owner: boolean, random: RandomSource): number {
+  return owner ? 2100 + random() * 1900 : random() * 2000;
+}

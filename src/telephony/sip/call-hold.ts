@@ -12,7 +12,7 @@
  */
 import { Inviter, RequestPendingError, type Web } from 'sip.js';
 import { SwitchboardError, type Clock } from '../../core/index.ts';
-import type { RandomSource } from './backoff.ts';
+import { glareDelay, type RandomSource } from './backoff.ts';
 import type { SipCall } from './sip-call.ts';
 
 /** Tries of one hold or resume, the first included, before it is reported as failed. */
@@ -90,8 +90,7 @@ function sendReInvite(call: SipCall, hold: boolean, timing: HoldTiming): Promise
 
 /** When a refused re-INVITE may go again, or undefined when it may not. */
 export function retryDelay(status: number, retryAfter: string | undefined, call: Pick<SipCall, 'session'>, random: RandomSource): number | undefined {
-  // RFC 3261 §14.1: the Call-ID's owner (it sent the dialog's first INVITE) waits 2.1-4 s, the other end 0-2 s.
-  if (status === 491) return call.session instanceof Inviter ? 2100 + random() * 1900 : random() * 2000;
+  if (status === 491) return glareDelay(call.session instanceof Inviter, random);
   if (status === 500 && retryAfter !== undefined) {
     const seconds = Number.parseInt(retryAfter, 10);
     return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, MAX_RETRY_AFTER_MS) : undefined;

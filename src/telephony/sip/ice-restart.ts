@@ -20,7 +20,7 @@
  * wait (RFC 3261 §14.1: 2.1-4 s for the Call-ID's owner, 0-2 s for the other).
  */
 import type { Clock, Logger } from '../../core/index.ts';
-import { backoffDelay, type BackoffPolicy, type RandomSource } from './backoff.ts';
+import { backoffDelay, glareDelay, type BackoffPolicy, type RandomSource } from './backoff.ts';
 
 export type IceRestartState = 'idle' | 'waiting' | 'restarting' | 'checking' | 'exhausted' | 'stopped';
 
@@ -186,8 +186,7 @@ export class IceRestarter {
         return;
       case 'glare':
         this.lastProblem = 'the re-INVITE crossed another one (491)';
-        // RFC 3261 §14.1: the Call-ID's owner waits 2.1-4 s, the other end 0-2 s.
-        return this.retry(this.first ? 2100 + this.random() * 1900 : this.random() * 2000);
+        return this.retry(glareDelay(this.first, this.random));
       case 'unavailable':
         this.lastProblem = 'no connection to the phone system';
         return this.retry(backoffDelay(this.attempts, this.policy.backoff, this.random));

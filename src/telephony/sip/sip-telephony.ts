@@ -50,7 +50,7 @@ import { DEFAULT_REGISTRATION, type RegistrationOptions } from './registration.t
 import { SipCall } from './sip-call.ts';
 import type { DialogStorage } from './dialog-store.ts';
 import { CallTakeBack } from './call-take-back.ts';
-import { setHold } from './call-hold.ts';
+import { setHold, type HoldTiming } from './call-hold.ts';
 import { sipAddress } from './sip-address.ts';
 import { sendDtmf, sendDtmfInfo } from './sip-dtmf.ts';
 import { dropCallsBeingSetUp, hangUp } from './session-ending.ts';
@@ -129,6 +129,8 @@ class SipTelephonyAdapter implements SipTelephony {
   private readonly offers: IncomingOfferContext;
   private readonly outgoing: OutgoingCallContext;
   private readonly media: MediaRecovery;
+  /** Re-INVITE timing: hold and resume retried after crossing another offer (call-hold.ts). */
+  private readonly holdTiming: HoldTiming;
   private readonly connection: PhoneConnection;
   private delegate: TelephonyDelegate = { acceptIncoming: () => true };
   private readonly conferenced = new CallConference();
@@ -144,6 +146,7 @@ class SipTelephonyAdapter implements SipTelephony {
       throw new SwitchboardError('SB90001', `SipTelephonyOptions.mediaLossGraceMs must be a non-negative number of milliseconds, got ${grace}.`);
     }
     this.clock = options.clock;
+    this.holdTiming = { clock: this.clock, random: options.registration?.random ?? DEFAULT_REGISTRATION.random };
     this.logger = options.logger;
     this.emitter = new Emitter<SipTelephonyEvents>((event, error) => this.logger.log('error', 'telephony listener threw', { event, error: String(error) }));
     this.browserAudio = new BrowserAudio(this.clock, this.logger, {
@@ -166,7 +169,7 @@ class SipTelephonyAdapter implements SipTelephony {
     this.media = new MediaRecovery({
       clock: this.clock,
       logger: this.logger,
-      random: options.registration?.random ?? DEFAULT_REGISTRATION.random,
+      random: this.holdTiming.random,
       iceGatheringTimeoutMs: settings.sip.iceGatheringTimeoutMs,
       iceRestart: options.iceRestart,
       mediaLossGraceMs: options.mediaLossGraceMs,
@@ -332,8 +335,7 @@ class SipTelephonyAdapter implements SipTelephony {
   }
 
   private async setHold(call: SipCall, hold: boolean): Promise<void> {
-    const timing = { clock: this.clock, random: this.options.registration?.random ?? DEFAULT_REGISTRATION.random };
-    await setHold(call, hold, timing, () => {
+    await setHold(call, hold, this.holdTiming, () => {
       this.takeBack.persistDialogs();
       this.emit('held', call.id, hold);
     });

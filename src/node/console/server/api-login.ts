@@ -189,7 +189,7 @@ async function oauthToken(req: IncomingMessage, res: ServerResponse, options: Ap
   if (!form.get('client_id')) return sendJson(res, 400, { error: 'invalid_client_id', error_description: 'client identifier invalid' });
   const user = signIn(form.get('username') ?? '', form.get('password') ?? '', options);
   if (!user) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'authentication failure' });
-  sendToken(res, user, options, form.get('client_secret'));
+  await sendToken(res, user, options, form.get('client_secret'));
 }
 
 /** What the web server flow adds to a token response: the granted scopes, and the refresh token the access token belongs to. */
@@ -203,7 +203,7 @@ interface WebFlowToken {
   readonly newRefreshToken: boolean;
 }
 
-function sendToken(res: ServerResponse, user: UserView, options: ApiLoginOptions, clientSecret: string | null, web?: WebFlowToken): void {
+async function sendToken(res: ServerResponse, user: UserView, options: ApiLoginOptions, clientSecret: string | null, web?: WebFlowToken): Promise<void> {
   const session = options.sessions.create(user.Id);
   web?.grant?.accessTokens.add(session.token);
   const origin = options.origin();
@@ -211,13 +211,13 @@ function sendToken(res: ServerResponse, user: UserView, options: ApiLoginOptions
   const issuedAt = String((options.now ?? Date.now)());
   const idToken =
     web &&
-    options.openid?.idToken({
+    (await options.openid?.idToken({
       user,
       clientId: web.clientId,
       scopes: web.scopes,
       accessToken: session.token,
       ...(web.nonce !== undefined ? { nonce: web.nonce } : {}),
-    });
+    }));
   sendJson(res, 200, {
     access_token: session.token,
     ...(web?.newRefreshToken && web.grant ? { refresh_token: web.grant.token } : {}),
@@ -241,7 +241,7 @@ function sendToken(res: ServerResponse, user: UserView, options: ApiLoginOptions
  * The OAuth 2.0 JWT bearer flow: an RS256 JWT whose `iss` is a connected app's consumer key, `sub`
  * a username, `aud` the login host, `exp` in the future, signed with the key of the app's certificate.
  */
-function jwtBearer(res: ServerResponse, assertion: string, options: ApiLoginOptions): void {
+async function jwtBearer(res: ServerResponse, assertion: string, options: ApiLoginOptions): Promise<void> {
   const refuse = (error: string, description: string) => sendJson(res, 400, { error, error_description: description });
   const parts = assertion.split('.');
   if (parts.length !== 3) return refuse('invalid_grant', 'invalid assertion');
@@ -272,7 +272,7 @@ function jwtBearer(res: ServerResponse, assertion: string, options: ApiLoginOpti
   const username = typeof claims['sub'] === 'string' ? claims['sub'] : '';
   const user = byUsername(username, options);
   if (!user) return refuse('invalid_grant', "user hasn't approved this consumer");
-  sendToken(res, user, options, null);
+  await sendToken(res, user, options, null);
 }
 
 function identityService(req: IncomingMessage, res: ServerResponse, url: URL, orgId: string, userId: string, options: ApiLoginOptions): void {

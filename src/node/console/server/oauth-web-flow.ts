@@ -49,7 +49,7 @@ export async function handleOAuthWebFlow(req: IncomingMessage, res: ServerRespon
   const method = req.method ?? 'GET';
   if (url.pathname === OAUTH_AUTHORIZE_PATH) {
     if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, `${method} ${OAUTH_AUTHORIZE_PATH}: the authorize endpoint takes GET`);
-    authorize(req, res, url, options);
+    await authorize(req, res, url, options);
     return true;
   }
   if (url.pathname === OAUTH_REVOKE_PATH) {
@@ -81,7 +81,7 @@ function redirectProblem(redirectUri: string, origin: string): string | undefine
   );
 }
 
-function authorize(req: IncomingMessage, res: ServerResponse, url: URL, options: WebFlowOptions): void {
+async function authorize(req: IncomingMessage, res: ServerResponse, url: URL, options: WebFlowOptions): Promise<void> {
   const q = url.searchParams;
   const clientId = q.get('client_id') ?? '';
   const redirectUri = q.get('redirect_uri') ?? '';
@@ -146,7 +146,7 @@ function authorize(req: IncomingMessage, res: ServerResponse, url: URL, options:
     }
     if (withIdToken && !nonce) return back({ error: 'invalid_request', error_description: 'nonce is required for response_type token id_token' });
     const idToken = withIdToken
-      ? options.openid?.idToken({ user, clientId, scopes: scopes.scopes, accessToken: session.token, nonce: nonce ?? '' })
+      ? await options.openid?.idToken({ user, clientId, scopes: scopes.scopes, accessToken: session.token, nonce: nonce ?? '' })
       : undefined;
     return back({
       ...(idToken ? { id_token: idToken } : {}),

@@ -11,7 +11,8 @@
  * The signing key is made the first time one is needed and lives as long as the emulator (as its
  * tokens do): a client that kept the keys of an earlier run meets a new `kid`, as after a rotation.
  */
-import { createHash, createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, SignJWT, type JWK } from 'jose';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, sendJson, sendText } from './http-util.ts';
 import type { ConsoleData, UserView } from './console-data.ts';
@@ -43,41 +44,34 @@ export interface IdTokenRequest {
   readonly nonce?: string;
 }
 
-const b64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-
 export class OpenIdProvider {
-  private key: { readonly privateKey: KeyObject; readonly jwk: Record<string, unknown>; readonly kid: string } | undefined;
+  private key: Promise<{ readonly privateKey: KeyObject; readonly jwk: JWK; readonly kid: string }> | undefined;
 
   constructor(private readonly options: OpenIdOptions) {}
 
   /** An ID token when `scopes` include `openid`, else undefined (Salesforce issues none without it). */
-  idToken(request: IdTokenRequest): string | undefined {
+  async idToken(request: IdTokenRequest): Promise<string | undefined> {
     if (!request.scopes.includes('openid')) return undefined;
-    const { privateKey, kid } = this.signingKey();
+    const { privateKey, kid } = await this.signingKey();
     const iat = Math.floor((this.options.now ?? Date.now)() / 1000);
     // at_hash: the left half of the access token's SHA-256, base64url (OpenID Connect Core §3.1.3.6).
     const atHash = createHash('sha256').update(request.accessToken).digest().subarray(0, 16).toString('base64url');
-    const claims = {
-      at_hash: atHash,
-      sub: identityUrl(this.options.origin(), request.user.Id),
-      aud: request.clientId,
-      iss: this.options.origin(),
-      iat,
-      exp: iat + ID_TOKEN_SECONDS,
-      ...(request.nonce ? { nonce: request.nonce } : {}),
-      ...this.scopedClaims(request.user, request.scopes),
-    };
-    const signingInput = `${b64url({ kid, typ: 'JWT', alg: 'RS256' })}.${b64url(claims)}`;
-    const signature = createSign('RSA-SHA256').update(signingInput).sign(privateKey).toString('base64url');
-    return `${signingInput}.${signature}`;
+    return new SignJWT({ at_hash: atHash, ...(request.nonce ? { nonce: request.nonce } : {}), ...this.scopedClaims(request.user, request.scopes) })
+      .setProtectedHeader({ kid, typ: 'JWT', alg: 'RS256' })
+      .setSubject(identityUrl(this.options.origin(), request.user.Id))
+      .setAudience(request.clientId)
+      .setIssuer(this.options.origin())
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + ID_TOKEN_SECONDS)
+      .sign(privateKey);
   }
 
   /** Answers the discovery document, the keys and userinfo; false for any other path. */
-  handle(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     const method = req.method ?? 'GET';
     if (url.pathname === OPENID_CONFIGURATION_PATH || url.pathname === JWKS_PATH) {
       if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, `${method} ${url.pathname}: takes GET`);
-      if (url.pathname === JWKS_PATH) sendJson(res, 200, { keys: [this.signingKey().jwk] });
+      if (url.pathname === JWKS_PATH) sendJson(res, 200, { keys: [(await this.signingKey()).jwk] });
       else sendJson(res, 200, this.configuration());
       return true;
     }
@@ -94,14 +88,12 @@ export class OpenIdProvider {
   }
 
   private signingKey(): NonNullable<OpenIdProvider['key']> {
-    if (this.key) return this.key;
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const kid = createHash('sha256')
-      .update(publicKey.export({ type: 'spki', format: 'der' }))
-      .digest('base64url')
-      .slice(0, 16);
-    const jwk = { ...publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' };
-    this.key = { privateKey, jwk, kid };
+    this.key ??= (async () => {
+      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const publicJwk = await exportJWK(publicKey);
+      const kid = await calculateJwkThumbprint(publicJwk);
+      return { privateKey, jwk: { ...publicJwk, kid, use: 'sig', alg: 'RS256' }, kid };
+    })();
     return this.key;
   }
 
