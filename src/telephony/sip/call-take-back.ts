@@ -4,7 +4,8 @@
  * (`suspend`); the next page, once registered, takes each back with an INVITE with Replaces for
  * the old dialog (RFC 3891), under the call's old id.
  */
-import { Core, Inviter, UserAgent, type Web } from 'sip.js';
+import { Inviter, UserAgent, type Web } from 'sip.js';
+import { Dialog } from 'sip.js/lib/core/index.js';
 import type { Clock, Logger, ReattachingCall } from '../../core/index.ts';
 import type { AudioOutput } from './audio-output.ts';
 import type { CallSessions } from './call-sessions.ts';
@@ -104,7 +105,7 @@ export class CallTakeBack {
       const dialog = call.phase === 'established' ? call.session.dialog : undefined;
       if (!dialog) continue;
       // The core dialog class carries the route set and CSeq that the session interface hides.
-      const core = dialog instanceof Core.Dialog ? dialog : undefined;
+      const core = dialog instanceof Dialog ? dialog : undefined;
       kept.push({
         callId: call.id,
         sipCallId: dialog.callId,

@@ -43,7 +43,7 @@ export interface DialTarget {
   readonly kind: 'uri' | 'extension' | 'national' | 'international';
 }
 
-type PhoneNumbers = typeof import('libphonenumber-js');
+type PhoneNumbers = typeof import('./phone-number-rules.ts');
 
 let phoneNumbers: Promise<PhoneNumbers> | undefined;
 
@@ -52,7 +52,7 @@ let phoneNumbers: Promise<PhoneNumbers> | undefined;
  * could not be fetched) is forgotten, so the next dial tries again.
  */
 export function loadPhoneNumbers(): Promise<PhoneNumbers> {
-  phoneNumbers ??= import('libphonenumber-js').catch((error: unknown) => {
+  phoneNumbers ??= import('./phone-number-rules.ts').catch((error: unknown) => {
     phoneNumbers = undefined;
     throw new SwitchboardError('SB20004', `The phone-number rules could not be loaded: ${error instanceof Error ? error.message : String(error)}`, error);
   });

@@ -5,7 +5,8 @@
  * on the first call otherwise (npm run bench:profile -- --first). A canned INVITE and CANCEL are
  * parsed and dropped: nothing is sent, no transaction or session is made.
  */
-import { Core, type UserAgent } from 'sip.js';
+import type { UserAgent } from 'sip.js';
+import { Parser, type IncomingRequestMessage, type IncomingResponseMessage } from 'sip.js/lib/core/index.js';
 
 const SDP = [
   'v=0',
@@ -44,7 +45,7 @@ function request(method: 'INVITE' | 'CANCEL', body = ''): string {
 }
 
 /** Parses a canned INVITE and CANCEL with `ua`'s parser (returned, for tests); a failure is only logged by sip.js. */
-export function warmUpSipParser(ua: UserAgent): (Core.IncomingRequestMessage | Core.IncomingResponseMessage | undefined)[] {
+export function warmUpSipParser(ua: UserAgent): (IncomingRequestMessage | IncomingResponseMessage | undefined)[] {
   const logger = ua.getLogger('sip.warm-up');
-  return [Core.Parser.parseMessage(request('INVITE', SDP), logger), Core.Parser.parseMessage(request('CANCEL'), logger)];
+  return [Parser.parseMessage(request('INVITE', SDP), logger), Parser.parseMessage(request('CANCEL'), logger)];
 }

@@ -4,7 +4,8 @@
  * them together and `stop` takes them down together, so no part outlives the UserAgent it was made
  * for. The calls ride on it but are the adapter's: it hangs them up before it stops this.
  */
-import { TransportState, UserAgent, Web, type Invitation, type URI } from 'sip.js';
+import { TransportState, UserAgent, type Invitation, type URI } from 'sip.js';
+import { Transport as WebSocketTransport } from 'sip.js/lib/platform/web/index.js';
 import { SwitchboardError } from '../../core/index.ts';
 import type { Clock, ConnectorSettings, Logger, RegistrationState, SipCredentials } from '../../core/index.ts';
 import { KeepAlive } from './keep-alive.ts';
@@ -82,7 +83,7 @@ export class PhoneConnection {
     this.keepAlive = keepAlive;
     ua.transport.stateChange.addListener((state) => {
       if (this.current !== ua) return;
-      const ws = ua.transport instanceof Web.Transport ? ua.transport.ws : undefined;
+      const ws = ua.transport instanceof WebSocketTransport ? ua.transport.ws : undefined;
       if (state === TransportState.Connected && ws) keepAlive.attach(ws);
       else keepAlive.detach();
       if (state === TransportState.Disconnected) this.ctx.disconnected();

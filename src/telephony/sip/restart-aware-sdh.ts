@@ -18,7 +18,10 @@
  * and a fix to what the browser negotiates (`sdp-dtmf.ts`) must not depend on each caller
  * remembering to pass it.
  */
-import { Web, type BodyAndContentType, type SessionDescriptionHandlerFactory, type SessionDescriptionHandlerModifier } from 'sip.js';
+import type { BodyAndContentType, SessionDescriptionHandlerFactory, SessionDescriptionHandlerModifier, Web } from 'sip.js';
+// The web platform's values by name, not through sip.js's `Web` namespace: a namespace object used
+// as a value makes the bundler keep all of it (SessionManager, SimpleUser: ~30 KB the phone never runs).
+import { SessionDescriptionHandler, defaultPeerConnectionConfiguration } from 'sip.js/lib/platform/web/index.js';
 
 type Logger = ConstructorParameters<typeof Web.SessionDescriptionHandler>[0];
 import { EnoughCandidates, awaitedCandidateType } from './enough-candidates.ts';
@@ -26,7 +29,7 @@ import { EnoughCandidates, awaitedCandidateType } from './enough-candidates.ts';
 type Options = Web.SessionDescriptionHandlerOptions;
 type Modifiers = Parameters<Web.SessionDescriptionHandler['getDescription']>[1];
 
-export class RestartAwareSessionDescriptionHandler extends Web.SessionDescriptionHandler {
+export class RestartAwareSessionDescriptionHandler extends SessionDescriptionHandler {
   private answeringRestart = false;
   /** Called when the far end's offer restarts ICE, before we answer it (the far end is fixing the path). */
   onRemoteRestart: (() => void) | undefined;
@@ -102,7 +105,7 @@ export function restartAwareSessionDescriptionHandlerFactory(
   return (session, options?: Web.SessionDescriptionHandlerFactoryOptions) => {
     const configuration: Web.SessionDescriptionHandlerConfiguration = {
       iceGatheringTimeout: options?.iceGatheringTimeout ?? 5000,
-      peerConnectionConfiguration: { ...Web.defaultPeerConnectionConfiguration(), ...options?.peerConnectionConfiguration },
+      peerConnectionConfiguration: { ...defaultPeerConnectionConfiguration(), ...options?.peerConnectionConfiguration },
     };
     return new RestartAwareSessionDescriptionHandler(
       session.userAgent.getLogger('sip.SessionDescriptionHandler'),

@@ -11,7 +11,7 @@
  * Extensions, feature codes (`*72`), SIP URIs and anything libphonenumber cannot read stay as given.
  */
 
-type PhoneNumbers = typeof import('libphonenumber-js');
+type PhoneNumbers = typeof import('./phone-number-rules.ts');
 type CountryCode = import('libphonenumber-js').CountryCode;
 
 let lib: PhoneNumbers | undefined;
@@ -26,7 +26,7 @@ const ready = new Promise<void>((resolve) => {
  * not be fetched) is forgotten, so the next number shown tries again.
  */
 export function loadPhoneFormat(): Promise<void> {
-  loading ??= import('libphonenumber-js').then(
+  loading ??= import('./phone-number-rules.ts').then(
     (module) => {
       lib = module;
       markReady();
