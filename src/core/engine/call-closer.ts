@@ -14,8 +14,12 @@ import type { ConnectorSettings } from '../settings/connector-settings.ts';
 import type { CallJournal, JournalRecord } from './call-journal.ts';
 import { consultationRecord, toLogEntry } from './call-log-entry.ts';
 
-/** How many logged call ids the closer remembers (its exactly-once guard; see `logged`). */
-const LOGGED_MEMORY = 1000;
+/**
+ * How many logged call ids the closer remembers (its exactly-once guard; see `logged`). An adapter
+ * that announces a call id again does so moments after it ended (a late duplicate), not a hundred
+ * calls later; behind this guard the outbox is idempotent by call id for its whole retention.
+ */
+const LOGGED_MEMORY = 100;
 
 /** What the closer reads of the engine, and what it hands back to it. */
 export interface CallCloserHost {

@@ -51,8 +51,9 @@ import type { LockManagerLike } from '../shared/environment.ts';
 import type { LogFields } from '../shared/salesforce-surface.ts';
 import { withoutOptionalFields } from '../call-log/task-fields.ts';
 import { isApexMissing, type LogWriter } from './log-writer.ts';
-import { asEntry, ENTRY_PREFIX, hasContent, isOutboxEntry, oldestFirst, toJson, withoutContent, type OutboxAbout, type OutboxEntry } from './outbox-entry.ts';
+import { asEntry, ENTRY_PREFIX, isOutboxEntry, oldestFirst, toJson, withoutContent, type OutboxAbout, type OutboxEntry } from './outbox-entry.ts';
 import { DrainLoop } from './drain-loop.ts';
+import { entryKeyOf, markOpen, OPEN_PREFIX, sweepEntries, SWEEP_EVERY_MS } from './open-markers.ts';
 import { ParkedReport, removeParked, requeueParked } from './parked-logs.ts';
 import { isTimeout, retryDelay, withDeadline, type Backoff } from './retry-schedule.ts';
 
@@ -117,8 +118,8 @@ export class CallLogOutbox {
   private started = false;
   private stopped = false;
   private warnedNoLookup = false;
-  /** Keys this instance saw saved: terminal, so later passes skip reading them (keeps a pass cheap). */
-  private readonly savedKeys = new Map<string, number>();
+  /** When this instance last swept every entry (open-markers.ts); a page's first pass sweeps. */
+  private sweptAt = -Infinity;
   /** The parked entries last reported (`unsaved`): report only a change. */
   private readonly parkedReport = new ParkedReport();
 
@@ -190,6 +191,8 @@ export class CallLogOutbox {
       lastError: null,
     };
     await this.options.storage.update(ENTRY_PREFIX + callId, (current) => current ?? toJson(fresh));
+    // After the entry (open-markers.ts): a marker never stands for an entry not yet written.
+    await markOpen(this.options.storage, callId, now);
     if (this.started && !this.stopped) void this.drain();
   }
 
@@ -221,6 +224,7 @@ export class CallLogOutbox {
    */
   async retryParked(callId: string): Promise<boolean> {
     const requeued = await requeueParked(this.options.storage, callId, this.options.clock.now());
+    if (requeued) await markOpen(this.options.storage, callId, this.options.clock.now());
     if (requeued) this.options.logger.log('info', 'parked call log queued again', { callId });
     await this.reportParked();
     if (this.started && !this.stopped) void this.drain();
@@ -269,10 +273,10 @@ export class CallLogOutbox {
     const { storage, clock } = this.options;
     let next = Infinity;
     const parked: OutboxEntry[] = [];
-    for (const key of await storage.keys(ENTRY_PREFIX)) {
+    if (clock.now() - this.sweptAt >= SWEEP_EVERY_MS) await this.sweep();
+    for (const marker of await storage.keys(OPEN_PREFIX)) {
       if (this.stopped) return;
-      const savedAt = this.savedKeys.get(key);
-      if (savedAt !== undefined && clock.now() - savedAt <= this.retentionMs) continue;
+      const key = entryKeyOf(marker);
       // Work one entry until it is saved, parked, or waits (a stripped retry runs at once).
       for (let round = 0; round < 3 && !this.stopped; round++) {
         const claimed = await this.claim(key, underLock);
@@ -281,24 +285,31 @@ export class CallLogOutbox {
         if (done) break;
       }
       const entry = await storage.get(key);
-      if (!isOutboxEntry(entry)) continue;
+      // Saved or gone (discarded): no more work, so no more marker.
+      if (!isOutboxEntry(entry) || entry.state === 'saved') {
+        await storage.delete(marker);
+        continue;
+      }
       const now = clock.now();
       if (entry.state === 'failed') parked.push(entry);
-      if (entry.state === 'saved' && entry.savedAt !== null) this.savedKeys.set(key, entry.savedAt);
-      if (entry.state === 'saved' && hasContent(entry))
-        await storage.update(key, (raw) => (isOutboxEntry(raw) && raw.state === 'saved' ? toJson(withoutContent(raw)) : raw));
       if (entry.state === 'pending') {
         const leased = entry.lease && entry.lease.until > now && (!underLock || entry.lease.awaiting);
         // Our own late save settles by itself (and drains again); another's is looked at when its lease ends.
         if (!this.late.has(key)) next = Math.min(next, Math.max(entry.nextAttemptAt, leased && entry.lease ? entry.lease.until : 0));
-      } else if (entry.state === 'saved' && entry.savedAt !== null && now - entry.savedAt > this.retentionMs) {
-        await storage.update(key, (current) => (isOutboxEntry(current) && current.state === 'saved' ? undefined : current));
-        this.savedKeys.delete(key);
       }
     }
     if (next !== Infinity) this.loop.schedule(next);
     // Every entry was read: report the parked ones (those another tab parked included).
     await this.reportParked(parked.sort(oldestFirst));
+  }
+
+  /** Marks unmarked open entries, empties and expires saved ones (open-markers.ts). */
+  private async sweep(): Promise<void> {
+    const { storage, clock, logger } = this.options;
+    this.sweptAt = clock.now();
+    const swept = await sweepEntries(storage, this.sweptAt, this.retentionMs, () => this.stopped);
+    if (swept.marked) logger.log('warn', 'call logs found without their open marker (an older version or a crash); queued', { count: swept.marked });
+    if (swept.expired) logger.log('info', 'saved call logs past retention removed', { count: swept.expired });
   }
 
   /** Takes the entry's lease if it is pending, due and not leased by a live owner. */
