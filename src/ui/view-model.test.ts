@@ -221,6 +221,16 @@ test('wrap-up shows dispositions from the settings, the notes and the countdown'
   );
 });
 
+test('a call that ended and is only being closed (a missed call whose pop still searches) shows no wrap-up form', () => {
+  // Between 'ended' and 'closed' the closer may wait for the call's pop; the agent has nothing to
+  // wrap up, and a form appearing and going again pushed the dial pad down and back up.
+  const missed = call('c1', { state: 'ended', endReason: 'remote-hangup' });
+  const view = panelView(state({ calls: [missed] }), NOW, { role: 'leader' });
+  assert.deepEqual(view.wrapUps, []);
+  assert.equal(view.calls.length, 0);
+  assert.equal(view.offers.length, 0);
+});
+
 test('wrap-up offers every record of the call as Name or Related To; a Lead as Name locks Related To', () => {
   const ada = { id: '003A', objectType: 'Contact', name: 'Ada' };
   const lee = { id: '00QA', objectType: 'Lead', name: 'Lee' };

@@ -443,7 +443,9 @@ export function panelView(
     presence: presenceView(state),
     offers: views.filter((v) => v.state === 'offering'),
     calls: views.filter((v) => UP.includes(v.state)),
-    wrapUps: all.filter((c) => c.state === 'wrap-up' || c.state === 'ended').map((c) => wrapUpView(c, state, now, country)),
+    // Only calls in wrap-up: an 'ended' call is being closed (its pop may still be searching) and
+    // has nothing for the agent to do; a form shown meanwhile flashed and moved the dial pad.
+    wrapUps: all.filter((c) => c.state === 'wrap-up').map((c) => wrapUpView(c, state, now, country)),
     canDial: screen === 'phone' && !offline && live < 2,
     ...(offline && screen === 'phone' ? { dialHint: 'dial.offlineHint' as const } : {}),
     // One call center serves a whole team, so its directory lists the agent too: never offer yourself.

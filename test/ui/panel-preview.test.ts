@@ -479,3 +479,32 @@ test('Answer stays where it is while the screen pop fills in the ringing card (m
   }
   await context.close();
 });
+
+test('a caller who hangs up while the pop still searches: no wrap-up form flashes, the dial pad comes back where it was', { timeout: 60_000 }, async () => {
+  const context = await browser.newContext();
+  const page = await open(context, '?signin=1');
+  await page
+    .getByRole('status', { name: 'Connection' })
+    .filter({ hasText: /^Connected$/ })
+    .waitFor();
+  await inPage(
+    page,
+    `const real = crm.screenPop.bind(crm); window.popGate = []; crm.screenPop = (request) => new Promise((release) => window.popGate.push(() => release(real(request))));`,
+  );
+  const number = page.getByRole('textbox', { name: 'Number to dial' });
+  const idle = await number.boundingBox();
+  for (const from of ['+14155550100', '+14155550199']) {
+    await inPage(page, `window.far = phone.callAgent({ from: '${from}' });`);
+    await page.getByRole('button', { name: 'Answer' }).waitFor();
+    await page.waitForFunction('window.popGate.length === 1');
+    // The caller gives up; the call is over but cannot close until its pop answers.
+    await inPage(page, `window.far.cancel(); await phone.settle();`);
+    await number.waitFor();
+    assert.equal(await page.getByRole('form', { name: 'Wrap-up' }).count(), 0, `no wrap-up form for the missed call from ${from}`);
+    assert.deepEqual(await number.boundingBox(), idle, 'the dial pad is back where it was');
+    await inPage(page, `window.popGate.shift()(); await crm.settle();`);
+    assert.equal(await page.getByRole('form', { name: 'Wrap-up' }).count(), 0);
+    assert.deepEqual(await number.boundingBox(), idle);
+  }
+  await context.close();
+});
