@@ -3,7 +3,7 @@
  * counts and sizes per constructor (and the detached DOM nodes among them), the difference between
  * two snapshots, and a CPU profile reduced to the functions with the most self time.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
 import type { CDPSession, Frame, Page } from 'playwright-core';
@@ -74,8 +74,11 @@ export function summariseSnapshot(json: SnapshotJson): HeapSummary {
   return { classes, detachedNodes };
 }
 
-/** Takes a heap snapshot of the frame's renderer (after two GCs) and summarises it. */
-export async function heapSnapshot(page: Page, frame: Frame | Page): Promise<HeapSummary> {
+/**
+ * Takes a heap snapshot of the frame's renderer (after two GCs) and summarises it; with `saveAs`,
+ * also writes it there (opens in DevTools' Memory panel; `npm run bench:heap -- --diff a b` compares two).
+ */
+export async function heapSnapshot(page: Page, frame: Frame | Page, saveAs?: string): Promise<HeapSummary> {
   const session = await sessionFor(page, frame);
   const chunks: string[] = [];
   session.on('HeapProfiler.addHeapSnapshotChunk', (e: { chunk: string }) => chunks.push(e.chunk));
@@ -84,7 +87,9 @@ export async function heapSnapshot(page: Page, frame: Frame | Page): Promise<Hea
     await session.send('HeapProfiler.collectGarbage');
     await session.send('HeapProfiler.collectGarbage');
     await session.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
-    return summariseSnapshot(JSON.parse(chunks.join('')) as SnapshotJson);
+    const json = chunks.join('');
+    if (saveAs) writeFileSync(saveAs, json);
+    return summariseSnapshot(JSON.parse(json) as SnapshotJson);
   } finally {
     await session.send('HeapProfiler.disable').catch(() => undefined);
     await session.detach().catch(() => undefined);

@@ -1,0 +1,63 @@
+/**
+ * `npm run bench:heap`: what the softphone keeps per call. Ours alone: --from calls (default 100),
+ * a heap snapshot, --to calls (default 600), another (both written to bench/out); every object of
+ * the second that the first did not have is charged to the nearest object both had (the container
+ * that grew), along the shortest path from the GC roots. Prints the containers that gained the most.
+ * `--diff a.heapsnapshot b.heapsnapshot` compares two saved snapshots instead (`npm run bench` keeps
+ * its leak check's two in bench/out).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchChromium } from '../test/support/chromium.ts';
+import { STRICT_CHROMIUM_ARGS } from '../src/node/console/index.ts';
+import { agentUser, CALLERS, startStack } from './support/stack.ts';
+import { clockOffset, inviteClock } from './support/measure.ts';
+import { openOurs, OUT_DIR } from './support/pages.ts';
+import { popCall } from './support/calls.ts';
+import { rawHeapSnapshot, retainedGrowth, type SnapshotJson } from './support/heap-diff.ts';
+
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) || fallback : fallback;
+};
+
+function report(label: string, before: SnapshotJson, after: SnapshotJson): void {
+  const { totalKb, newObjects, owners } = retainedGrowth(before, after, Number(process.env.TOP ?? 25));
+  console.log(`${label}: ${newObjects} new objects alive, ${totalKb} KB (self sizes, compiled code left out)`);
+  for (const o of owners)
+    console.log(`${String(o.kb).padStart(8)} KB ${String(o.count).padStart(6)}  ${o.owner}\n           path: ${o.path}\n           e.g.: ${o.sample}`);
+}
+
+const diff = process.argv.indexOf('--diff');
+if (diff > 0) {
+  const [a, b] = [process.argv[diff + 1], process.argv[diff + 2]];
+  if (!a || !b) throw new Error('--diff needs two .heapsnapshot files');
+  report(`${a} → ${b}`, JSON.parse(readFileSync(a, 'utf8')) as SnapshotJson, JSON.parse(readFileSync(b, 'utf8')) as SnapshotJson);
+} else {
+  const from = arg('--from', 100);
+  const to = arg('--to', 600);
+  const stack = await startStack({ agents: 1, strictOrigins: true });
+  const browser = await launchChromium([...STRICT_CHROMIUM_ARGS, `--isolate-origins=${stack.console.vfOrigin}`]);
+  try {
+    const phone = await openOurs(browser, stack.console.consoleUrl());
+    await stack.registered(agentUser(0));
+    const { offsetMs } = await clockOffset(phone.page);
+    const caller = await stack.caller(CALLERS[0]!);
+    const sent = inviteClock(caller);
+    // A call's log and journal settle through IndexedDB for up to a second after it ends.
+    const settle = (): Promise<void> => new Promise((ok) => setTimeout(ok, 3000));
+    const snapshotAt = async (calls: number): Promise<SnapshotJson> => {
+      await settle();
+      const json = await rawHeapSnapshot(phone.page, phone.frame());
+      writeFileSync(join(OUT_DIR, `heap-calls-${calls}.heapsnapshot`), JSON.stringify(json));
+      return json;
+    };
+    for (let i = 0; i < from; i++) await popCall(caller, sent, agentUser(0), phone, offsetMs);
+    const before = await snapshotAt(from);
+    for (let i = from; i < to; i++) await popCall(caller, sent, agentUser(0), phone, offsetMs);
+    report(`calls ${from} → ${to}`, before, await snapshotAt(to));
+  } finally {
+    await browser.close();
+    await stack.close();
+  }
+}
