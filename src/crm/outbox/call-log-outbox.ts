@@ -53,7 +53,7 @@ import { withoutOptionalFields } from '../call-log/task-fields.ts';
 import { isApexMissing, type LogWriter } from './log-writer.ts';
 import { asEntry, ENTRY_PREFIX, isOutboxEntry, oldestFirst, toJson, withoutContent, type OutboxAbout, type OutboxEntry } from './outbox-entry.ts';
 import { DrainLoop } from './drain-loop.ts';
-import { entryKeyOf, markOpen, OPEN_PREFIX, sweepEntries, SWEEP_EVERY_MS } from './open-markers.ts';
+import { clearOpen, entryKeyOf, markOpen, OPEN_PREFIX, sweepEntries, SWEEP_EVERY_MS } from './open-markers.ts';
 import { ParkedReport, removeParked, requeueParked } from './parked-logs.ts';
 import { isTimeout, retryDelay, withDeadline, type Backoff } from './retry-schedule.ts';
 
@@ -192,7 +192,7 @@ export class CallLogOutbox {
     };
     await this.options.storage.update(ENTRY_PREFIX + callId, (current) => current ?? toJson(fresh));
     // After the entry (open-markers.ts): a marker never stands for an entry not yet written.
-    await markOpen(this.options.storage, callId, now);
+    await markOpen(this.options.storage, callId, this.markerToken(now));
     if (this.started && !this.stopped) void this.drain();
   }
 
@@ -224,7 +224,7 @@ export class CallLogOutbox {
    */
   async retryParked(callId: string): Promise<boolean> {
     const requeued = await requeueParked(this.options.storage, callId, this.options.clock.now());
-    if (requeued) await markOpen(this.options.storage, callId, this.options.clock.now());
+    if (requeued) await markOpen(this.options.storage, callId, this.markerToken(this.options.clock.now()));
     if (requeued) this.options.logger.log('info', 'parked call log queued again', { callId });
     await this.reportParked();
     if (this.started && !this.stopped) void this.drain();
@@ -277,6 +277,7 @@ export class CallLogOutbox {
     for (const marker of await storage.keys(OPEN_PREFIX)) {
       if (this.stopped) return;
       const key = entryKeyOf(marker);
+      const seen = await storage.get(marker);
       // Work one entry until it is saved, parked, or waits (a stripped retry runs at once).
       for (let round = 0; round < 3 && !this.stopped; round++) {
         const claimed = await this.claim(key, underLock);
@@ -287,7 +288,7 @@ export class CallLogOutbox {
       const entry = await storage.get(key);
       // Saved or gone (discarded): no more work, so no more marker.
       if (!isOutboxEntry(entry) || entry.state === 'saved') {
-        await storage.delete(marker);
+        await clearOpen(storage, marker, seen);
         continue;
       }
       const now = clock.now();
@@ -301,6 +302,10 @@ export class CallLogOutbox {
     if (next !== Infinity) this.loop.schedule(next);
     // Every entry was read: report the parked ones (those another tab parked included).
     await this.reportParked(parked.sort(oldestFirst));
+  }
+
+  private markerToken(now: number): string {
+    return `${this.owner}:${now}:${Math.floor(this.random() * 2 ** 48).toString(36)}`;
   }
 
   /** Marks unmarked open entries, empties and expires saved ones (open-markers.ts). */

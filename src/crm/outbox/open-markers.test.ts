@@ -123,3 +123,31 @@ test('saved logs are kept as idempotency records for the retention, then swept (
   assert.deepEqual(await r.storage.keys('outbox/'), []);
   outbox.stop();
 });
+
+test('a call queued again while a pass drops its old marker keeps its new one, and is saved without waiting for a sweep', async () => {
+  // The state a discard leaves: the marker of call-9, no entry.
+  const r = rig();
+  await r.storage.set(OPEN_PREFIX + 'call-9', 'an older marker');
+  const outbox = r.make('tab');
+  let armed = true;
+  const get = r.storage.get.bind(r.storage);
+  r.storage.get = async (key: string) => {
+    const value = await get(key);
+    if (armed && key === ENTRY_PREFIX + 'call-9') {
+      // The pass has read "no entry"; before it drops the marker, the call is queued again.
+      armed = false;
+      await outbox.enqueue('call-9', 'Task', fields(9));
+    }
+    return value;
+  };
+  outbox.start();
+  await flushAsync();
+  await outbox.drain();
+  await outbox.drain();
+  assert.deepEqual(
+    r.org.tasks.map((t) => t.fields.CallObject),
+    ['call-9'],
+  );
+  assert.deepEqual(await r.storage.keys(OPEN_PREFIX), []);
+  outbox.stop();
+});

@@ -12,7 +12,7 @@
  * empties saved entries an older version left with content, and deletes saved entries past the
  * retention. It runs at a page's first pass and then at most once per `SWEEP_EVERY_MS`.
  */
-import type { StoragePort } from '../../core/index.ts';
+import type { JsonValue, StoragePort } from '../../core/index.ts';
 import { ENTRY_PREFIX, hasContent, isOutboxEntry, toJson, withoutContent } from './outbox-entry.ts';
 
 export const OPEN_PREFIX = 'outbox/open/';
@@ -23,9 +23,21 @@ export function entryKeyOf(marker: string): string {
   return ENTRY_PREFIX + marker.slice(OPEN_PREFIX.length);
 }
 
-/** Marks a call's entry as having work (a no-op when it is marked already). */
-export async function markOpen(storage: StoragePort, callId: string, now: number): Promise<void> {
-  await storage.update(OPEN_PREFIX + callId, (current) => current ?? now);
+/**
+ * Marks a call's entry as having work. The marker gets a fresh `token` each time, so a pass that read
+ * an older one does not remove this one (see `clearOpen`).
+ */
+export async function markOpen(storage: StoragePort, callId: string, token: string): Promise<void> {
+  await storage.update(OPEN_PREFIX + callId, () => token);
+}
+
+/**
+ * Removes a marker the pass read as `seen`, found its entry saved or gone, unless it was marked again
+ * meanwhile: the entry of a call queued again (after a discard, or after its saved entry expired)
+ * is written before its new marker, so a pass that missed the entry has read the older marker.
+ */
+export async function clearOpen(storage: StoragePort, marker: string, seen: JsonValue | undefined): Promise<void> {
+  await storage.update(marker, (current) => (current === seen ? undefined : current));
 }
 
 export interface SweepResult {
@@ -36,6 +48,7 @@ export interface SweepResult {
 
 /** See the header. `stopped` ends the sweep early (the page is going). */
 export async function sweepEntries(storage: StoragePort, now: number, retentionMs: number, stopped: () => boolean): Promise<SweepResult> {
+  // A marker written since the listing is kept as it is: only unmarked entries get one here.
   let marked = 0;
   let emptied = 0;
   let expired = 0;
@@ -46,7 +59,7 @@ export async function sweepEntries(storage: StoragePort, now: number, retentionM
     if (!isOutboxEntry(entry)) continue;
     if (entry.state !== 'saved') {
       if (!open.has(OPEN_PREFIX + entry.callId)) {
-        await markOpen(storage, entry.callId, now);
+        await storage.update(OPEN_PREFIX + entry.callId, (current) => current ?? `sweep:${now}`);
         marked++;
       }
     } else if (entry.savedAt !== null && now - entry.savedAt > retentionMs) {
