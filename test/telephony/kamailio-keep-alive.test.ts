@@ -130,8 +130,15 @@ describe('Kamailio keep-alive on agent WebSockets', { timeout: 120_000 }, () => 
       assert.ok(!states.includes('reconnecting'), `registration states: ${states.join(', ')}`);
 
       const since = await pinging.mark();
+      const callerSince = await caller.mark();
       const out = await caller.dial('1002');
-      const { callId: inn } = await pinging.waitIncoming(since);
+      const { callId: inn } = await pinging.waitIncoming(since).catch(async (error: unknown) => {
+        // Say where the call went: the caller's side of it, and whether the proxy kept the agent's flow.
+        const heard = (await caller.events()).slice(callerSince).map((e) => `${e.event}(${JSON.stringify(e.args).slice(0, 120)})`);
+        throw new Error(
+          `${String(error)}\ncaller 1001 since the dial: ${heard.join(', ') || 'none'}\nproxy: ${proxy.connections} connection(s), ${proxy.idleCloses} idle close(s), ${proxy.pongs} of ${proxy.pings} pings answered`,
+        );
+      });
       await pinging.command('answer', inn);
       await Promise.all([caller.waitEvent('established', out), pinging.waitEvent('established', inn)]);
       await caller.command('hangup', out);
