@@ -10,6 +10,7 @@ import type { LockManagerLike } from '../shared/environment.ts';
 import { CallLogOutbox, OUTBOX_LOCK } from './call-log-outbox.ts';
 import { surfaceLogWriter, type LogWriter } from './log-writer.ts';
 import { MemoryStorage } from './memory-storage.ts';
+import { pendingEntry, toJson } from './outbox-entry.ts';
 
 function fields(i: number | string): Record<string, string | number> {
   return {
@@ -375,21 +376,7 @@ test('a storage failure during a pass is logged and retried, never an unhandled 
       ? Promise.reject(new Error('QuotaExceededError'))
       : realUpdate(key, fn);
   const outbox = r.make('tab', { logger });
-  await realUpdate('outbox/entry/call-0', () => ({
-    callId: 'call-0',
-    objectApiName: 'Task',
-    fields: fields(0),
-    state: 'pending',
-    createdAt: 0,
-    attempts: 0,
-    nextAttemptAt: 0,
-    lease: null,
-    uncertain: false,
-    stripped: false,
-    recordId: null,
-    savedAt: null,
-    lastError: null,
-  }));
+  await realUpdate('outbox/entry/call-0', () => toJson(pendingEntry('call-0', 'Task', fields(0), 0)));
   outbox.start();
   await flushAsync();
   assert.ok(logger.lines.some((l) => l.level === 'error' && /pass failed/.test(l.message)));

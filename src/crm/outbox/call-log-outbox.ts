@@ -51,7 +51,7 @@ import type { LockManagerLike } from '../shared/environment.ts';
 import type { LogFields } from '../shared/salesforce-surface.ts';
 import { withoutOptionalFields } from '../call-log/task-fields.ts';
 import { isApexMissing, type LogWriter } from './log-writer.ts';
-import { asEntry, ENTRY_PREFIX, isOutboxEntry, oldestFirst, toJson, withoutContent, type OutboxAbout, type OutboxEntry } from './outbox-entry.ts';
+import { asEntry, ENTRY_PREFIX, isOutboxEntry, oldestFirst, pendingEntry, toJson, withoutContent, type OutboxAbout, type OutboxEntry } from './outbox-entry.ts';
 import { DrainLoop } from './drain-loop.ts';
 import { clearOpen, entryKeyOf, markOpen, OPEN_PREFIX, sweepEntries, SWEEP_EVERY_MS } from './open-markers.ts';
 import { ParkedReport, removeParked, requeueParked } from './parked-logs.ts';
@@ -174,25 +174,10 @@ export class CallLogOutbox {
   async enqueue(callId: string, objectApiName: string, fields: LogFields, about?: OutboxAbout): Promise<void> {
     if (!callId) throw new SwitchboardError('SB90001', 'outbox: a call log needs a callId.');
     const now = this.options.clock.now();
-    const fresh: OutboxEntry = {
-      callId,
-      objectApiName,
-      fields,
-      ...(about ? { about } : {}),
-      state: 'pending',
-      createdAt: now,
-      attempts: 0,
-      nextAttemptAt: now,
-      lease: null,
-      uncertain: false,
-      stripped: false,
-      recordId: null,
-      savedAt: null,
-      lastError: null,
-    };
+    const fresh = pendingEntry(callId, objectApiName, fields, now, about);
     await this.options.storage.update(ENTRY_PREFIX + callId, (current) => current ?? toJson(fresh));
     // After the entry (open-markers.ts): a marker never stands for an entry not yet written.
-    await markOpen(this.options.storage, callId, this.markerToken(now));
+    await markOpen(this.options.storage, callId, this.token(now));
     if (this.started && !this.stopped) void this.drain();
   }
 
@@ -224,8 +209,10 @@ export class CallLogOutbox {
    */
   async retryParked(callId: string): Promise<boolean> {
     const requeued = await requeueParked(this.options.storage, callId, this.options.clock.now());
-    if (requeued) await markOpen(this.options.storage, callId, this.markerToken(this.options.clock.now()));
-    if (requeued) this.options.logger.log('info', 'parked call log queued again', { callId });
+    if (requeued) {
+      await markOpen(this.options.storage, callId, this.token(this.options.clock.now()));
+      this.options.logger.log('info', 'parked call log queued again', { callId });
+    }
     await this.reportParked();
     if (this.started && !this.stopped) void this.drain();
     return requeued;
@@ -304,7 +291,8 @@ export class CallLogOutbox {
     await this.reportParked(parked.sort(oldestFirst));
   }
 
-  private markerToken(now: number): string {
+  /** A token no other write of this or another instance makes: for leases and open markers. */
+  private token(now: number): string {
     return `${this.owner}:${now}:${Math.floor(this.random() * 2 ** 48).toString(36)}`;
   }
 
@@ -320,7 +308,7 @@ export class CallLogOutbox {
   /** Takes the entry's lease if it is pending, due and not leased by a live owner. */
   private async claim(key: string, underLock: boolean): Promise<{ entry: OutboxEntry; token: string } | undefined> {
     const now = this.options.clock.now();
-    const token = `${this.owner}:${now}:${Math.floor(this.random() * 2 ** 48).toString(36)}`;
+    const token = this.token(now);
     const result = await this.options.storage.update(key, (raw) => {
       const current = asEntry(raw);
       if (!current || current.state !== 'pending' || current.nextAttemptAt > now) return raw;

@@ -8,7 +8,7 @@ import { MemoryLogger } from '../testing/test-fixtures.ts';
 import { CallLogOutbox } from './call-log-outbox.ts';
 import { surfaceLogWriter } from './log-writer.ts';
 import { MemoryStorage } from './memory-storage.ts';
-import { ENTRY_PREFIX, toJson, type OutboxEntry } from './outbox-entry.ts';
+import { ENTRY_PREFIX, pendingEntry, toJson } from './outbox-entry.ts';
 import { OPEN_PREFIX, SWEEP_EVERY_MS } from './open-markers.ts';
 
 const WEEK = 7 * 24 * 3600_000;
@@ -36,24 +36,6 @@ function rig() {
 
 const fields = (i: number) => ({ Subject: `Inbound call ${i}`, Status: 'Completed', CallObject: `call-${i}`, CallType: 'Inbound' });
 
-function pending(callId: string, createdAt: number): OutboxEntry {
-  return {
-    callId,
-    objectApiName: 'Task',
-    fields: fields(Number(callId.replace(/\D/g, ''))),
-    state: 'pending',
-    createdAt,
-    attempts: 0,
-    nextAttemptAt: createdAt,
-    lease: null,
-    uncertain: false,
-    stripped: false,
-    recordId: null,
-    savedAt: null,
-    lastError: null,
-  };
-}
-
 test('a drain pass lists only the logs with work left, not every saved log of the week', async () => {
   const r = rig();
   const outbox = r.make('tab');
@@ -74,7 +56,7 @@ test('a drain pass lists only the logs with work left, not every saved log of th
 
 test('a pending log without its marker (an older version, or a crash between the two writes) is found by the next page and saved once', async () => {
   const r = rig();
-  await r.storage.set(ENTRY_PREFIX + 'call-7', toJson(pending('call-7', r.clock.now())));
+  await r.storage.set(ENTRY_PREFIX + 'call-7', toJson(pendingEntry('call-7', 'Task', fields(7), r.clock.now())));
   const logger = new MemoryLogger();
   const outbox = r.make('next-page', logger);
   outbox.start();

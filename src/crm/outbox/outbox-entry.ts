@@ -57,6 +57,26 @@ export interface OutboxEntry {
   readonly lastError: OutboxError | null;
 }
 
+/** A log just queued: pending, due now, never tried. */
+export function pendingEntry(callId: string, objectApiName: string, fields: LogFields, now: number, about?: OutboxAbout): OutboxEntry {
+  return {
+    callId,
+    objectApiName,
+    fields,
+    ...(about ? { about } : {}),
+    state: 'pending',
+    createdAt: now,
+    attempts: 0,
+    nextAttemptAt: now,
+    lease: null,
+    uncertain: false,
+    stripped: false,
+    recordId: null,
+    savedAt: null,
+    lastError: null,
+  };
+}
+
 export function isOutboxEntry(value: unknown): value is OutboxEntry {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const v = value as Record<string, unknown>;
