@@ -7,13 +7,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium } from '../test/support/chromium.ts';
-import { STRICT_CHROMIUM_ARGS } from '../src/node/console/index.ts';
-import { agentUser, CALLERS, startStack } from './support/stack.ts';
-import { clockOffset, inviteClock } from './support/measure.ts';
-import { openOurs, OUT_DIR } from './support/pages.ts';
-import { popCall } from './support/calls.ts';
-import { contentGrowth, openHeapSession, retainedGrowth, type SnapshotJson } from './support/heap-diff.ts';
+import { OUT_DIR } from './support/pages.ts';
+import { withOursAlone } from './support/ours-alone.ts';
+import { openHeapSession, type SnapshotJson } from './support/profile.ts';
+import { contentGrowth, retainedGrowth } from './support/heap-diff.ts';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name);
@@ -43,16 +40,9 @@ if (diff > 0) {
 } else {
   const from = arg('--from', 100);
   const to = arg('--to', 600);
-  const stack = await startStack({ agents: 1, strictOrigins: true });
-  const browser = await launchChromium([...STRICT_CHROMIUM_ARGS, `--isolate-origins=${stack.console.vfOrigin}`]);
-  try {
-    const phone = await openOurs(browser, stack.console.consoleUrl());
-    await stack.registered(agentUser(0));
-    const { offsetMs } = await clockOffset(phone.page);
-    const caller = await stack.caller(CALLERS[0]!);
-    const sent = inviteClock(caller);
-    // A call's log and journal settle through IndexedDB for up to a second after it ends.
-    const settle = (): Promise<void> => new Promise((ok) => setTimeout(ok, 3000));
+  // A call's log and journal settle through IndexedDB for up to a second after it ends.
+  const settle = (): Promise<void> => new Promise((ok) => setTimeout(ok, 3000));
+  await withOursAlone(async ({ phone, call }) => {
     const heap = await openHeapSession(phone.page, phone.frame());
     try {
       const snapshotAt = async (calls: number): Promise<SnapshotJson> => {
@@ -61,17 +51,14 @@ if (diff > 0) {
         writeFileSync(join(OUT_DIR, `heap-calls-${calls}.heapsnapshot`), JSON.stringify(json));
         return json;
       };
-      for (let i = 0; i < from; i++) await popCall(caller, sent, agentUser(0), phone, offsetMs);
+      for (let i = 0; i < from; i++) await call();
       const before = await snapshotAt(from);
-      for (let i = from; i < to; i++) await popCall(caller, sent, agentUser(0), phone, offsetMs);
+      for (let i = from; i < to; i++) await call();
       const after = await snapshotAt(to);
       byContent(`calls ${from} → ${to}`, before, after);
       byContainer(`calls ${from} → ${to}`, before, after);
     } finally {
       await heap.close();
     }
-  } finally {
-    await browser.close();
-    await stack.close();
-  }
+  });
 }

@@ -6,32 +6,21 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium } from '../test/support/chromium.ts';
-import { STRICT_CHROMIUM_ARGS } from '../src/node/console/index.ts';
-import { agentUser, CALLERS, startStack } from './support/stack.ts';
-import { clockOffset, inviteClock } from './support/measure.ts';
-import { openOurs, OUT_DIR } from './support/pages.ts';
-import { popCall } from './support/calls.ts';
+import { OUT_DIR } from './support/pages.ts';
+import { withOursAlone } from './support/ours-alone.ts';
 import { rawCpuProfile, summariseProfile } from './support/profile.ts';
 
 const calls = Number(process.argv[process.argv.indexOf('--calls') + 1]) || 40;
 /** `--first`: profile the first call after load (the agent idle 1 s after registering) instead of warm calls. */
 const first = process.argv.includes('--first');
-const stack = await startStack({ agents: 1, strictOrigins: true });
-const browser = await launchChromium([...STRICT_CHROMIUM_ARGS, `--isolate-origins=${stack.console.vfOrigin}`]);
-try {
-  const phone = await openOurs(browser, stack.console.consoleUrl());
-  await stack.registered(agentUser(0));
-  const { offsetMs } = await clockOffset(phone.page);
-  const caller = await stack.caller(CALLERS[0]!);
-  const sent = inviteClock(caller);
+await withOursAlone(async ({ phone, call }) => {
   if (first) await new Promise((ok) => setTimeout(ok, 1000));
-  else for (let i = 0; i < 20; i++) await popCall(caller, sent, agentUser(0), phone, offsetMs);
+  else for (let i = 0; i < 20; i++) await call();
   const pops: number[] = [];
   const { profile } = await rawCpuProfile(phone.page, phone.frame(), async () => {
     for (let i = 0; i < (first ? 1 : calls); i++) {
       if (!first) await new Promise((ok) => setTimeout(ok, 250));
-      pops.push(await popCall(caller, sent, agentUser(0), phone, offsetMs));
+      pops.push(await call());
     }
   });
   mkdirSync(OUT_DIR, { recursive: true });
@@ -42,8 +31,4 @@ try {
   for (const f of summary.self) console.log(`  ${f.ms.toFixed(1).padStart(8)} ms  ${f.fn}  ${f.where}`);
   console.log('inclusive:');
   for (const f of summary.total) console.log(`  ${f.ms.toFixed(1).padStart(8)} ms  ${f.fn}  ${f.where}`);
-  await phone.close();
-} finally {
-  await browser.close();
-  await stack.close();
-}
+});

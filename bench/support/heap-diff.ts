@@ -6,19 +6,12 @@
  *   charged to its nearest ancestor (on the shortest strong path from the GC roots) that `before`
  *   already had: the container that grew, named with the edge it grew under. Ids hold only within
  *   one heap-profiler session (CDP's HeapProfiler.disable clears them), so both snapshots must come
- *   from one `HeapSession`.
+ *   from one `HeapSession` (profile.ts).
  * - `contentGrowth`, by kind and content: objects grouped by type and name (a string by its text,
  *   ids and digits folded), counts and sizes compared, and a path from the roots to one object of
  *   each group that grew. Needs no ids: it compares any two snapshots (`npm run bench` keeps two).
  */
-import type { CDPSession, Frame, Page } from 'playwright-core';
-
-export interface SnapshotJson {
-  snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]]; edge_fields: string[]; edge_types: [string[], ...unknown[]] } };
-  nodes: number[];
-  edges: number[];
-  strings: string[];
-}
+import type { SnapshotJson } from './profile.ts';
 
 export interface GrowthOwner {
   /** The old object (type and name) and the edge under which the new objects hang. */
@@ -38,36 +31,6 @@ export interface ContentGrowth {
   readonly kb: number;
   /** The shortest strong path from a root to one object of the group in `after`. */
   readonly path: string;
-}
-
-/** One heap-profiler session on the frame's renderer: snapshots taken through it share object ids. */
-export interface HeapSession {
-  /** A full snapshot after two collections. */
-  take(): Promise<SnapshotJson>;
-  close(): Promise<void>;
-}
-
-export async function openHeapSession(page: Page, frame: Frame | Page): Promise<HeapSession> {
-  const session: CDPSession = await page
-    .context()
-    .newCDPSession(frame)
-    .catch(() => page.context().newCDPSession(page));
-  let chunks: string[] = [];
-  session.on('HeapProfiler.addHeapSnapshotChunk', (e: { chunk: string }) => chunks.push(e.chunk));
-  await session.send('HeapProfiler.enable');
-  return {
-    async take() {
-      chunks = [];
-      await session.send('HeapProfiler.collectGarbage');
-      await session.send('HeapProfiler.collectGarbage');
-      await session.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
-      return JSON.parse(chunks.join('')) as SnapshotJson;
-    },
-    async close() {
-      await session.send('HeapProfiler.disable').catch(() => undefined);
-      await session.detach().catch(() => undefined);
-    },
-  };
 }
 
 /** A snapshot's nodes and edges, indexed for walking. */

@@ -42,10 +42,42 @@ async function sessionFor(page: Page, frame: Frame | Page): Promise<CDPSession> 
     });
 }
 
-interface SnapshotJson {
-  snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } };
+/** A heap snapshot as CDP's HeapProfiler writes it (and DevTools opens as a .heapsnapshot file). */
+export interface SnapshotJson {
+  snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]]; edge_fields: string[]; edge_types: [string[], ...unknown[]] } };
   nodes: number[];
+  edges: number[];
   strings: string[];
+}
+
+/**
+ * One heap-profiler session on the frame's renderer. Snapshots taken through one session share V8's
+ * object ids (CDP's HeapProfiler.disable clears them), so two of them can be compared object by object.
+ */
+export interface HeapSession {
+  /** A full snapshot after two collections. */
+  take(): Promise<SnapshotJson>;
+  close(): Promise<void>;
+}
+
+export async function openHeapSession(page: Page, frame: Frame | Page): Promise<HeapSession> {
+  const session = await sessionFor(page, frame);
+  let chunks: string[] = [];
+  session.on('HeapProfiler.addHeapSnapshotChunk', (e: { chunk: string }) => chunks.push(e.chunk));
+  await session.send('HeapProfiler.enable');
+  return {
+    async take() {
+      chunks = [];
+      await session.send('HeapProfiler.collectGarbage');
+      await session.send('HeapProfiler.collectGarbage');
+      await session.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+      return JSON.parse(chunks.join('')) as SnapshotJson;
+    },
+    async close() {
+      await session.send('HeapProfiler.disable').catch(() => undefined);
+      await session.detach().catch(() => undefined);
+    },
+  };
 }
 
 /** Per-constructor counts of a snapshot (objects, closures, DOM wrappers; not V8's internal kinds). */
@@ -79,20 +111,13 @@ export function summariseSnapshot(json: SnapshotJson): HeapSummary {
  * also writes it there (opens in DevTools' Memory panel; `npm run bench:heap -- --diff a b` compares two).
  */
 export async function heapSnapshot(page: Page, frame: Frame | Page, saveAs?: string): Promise<HeapSummary> {
-  const session = await sessionFor(page, frame);
-  const chunks: string[] = [];
-  session.on('HeapProfiler.addHeapSnapshotChunk', (e: { chunk: string }) => chunks.push(e.chunk));
+  const heap = await openHeapSession(page, frame);
   try {
-    await session.send('HeapProfiler.enable');
-    await session.send('HeapProfiler.collectGarbage');
-    await session.send('HeapProfiler.collectGarbage');
-    await session.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
-    const json = chunks.join('');
-    if (saveAs) writeFileSync(saveAs, json);
-    return summariseSnapshot(JSON.parse(json) as SnapshotJson);
+    const json = await heap.take();
+    if (saveAs) writeFileSync(saveAs, JSON.stringify(json));
+    return summariseSnapshot(json);
   } finally {
-    await session.send('HeapProfiler.disable').catch(() => undefined);
-    await session.detach().catch(() => undefined);
+    await heap.close();
   }
 }
 
