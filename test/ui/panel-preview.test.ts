@@ -188,7 +188,8 @@ test("the panel through an agent's calls, by accessible names, with screenshots"
         .length === 1,
   );
   await page.getByRole('button', { name: 'Hang up' }).click();
-  await page.getByRole('form', { name: 'Wrap-up' }).first().waitFor();
+  // The conference's first call is in wrap-up already: wait for the second's form, not the first's.
+  await page.getByRole('form', { name: 'Wrap-up' }).nth(1).waitFor();
   assert.equal(await page.getByRole('form', { name: 'Wrap-up' }).count(), 2);
   const first = page.getByRole('form', { name: 'Wrap-up' }).first();
   await first.getByLabel('Disposition').selectOption('Resolved');
@@ -445,18 +446,26 @@ test('transfers: consult a colleague then complete, or transfer at once; the qua
   await context.close();
 });
 
-test('Answer stays where it is while the screen pop fills in the ringing card (match, no match, caller name or none)', { timeout: 60_000 }, async () => {
+/**
+ * A signed-in, connected panel whose screen pops wait until the test releases them
+ * (`window.popGate.shift()()`): the ringing card shows first, its records after.
+ */
+async function openWithHeldPops(): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext();
   const page = await open(context, '?signin=1');
   await page
     .getByRole('status', { name: 'Connection' })
     .filter({ hasText: /^Connected$/ })
     .waitFor();
-  // The pop waits until the test lets it go: the card shows first, its records after.
   await inPage(
     page,
     `const real = crm.screenPop.bind(crm); window.popGate = []; crm.screenPop = (request) => new Promise((release) => window.popGate.push(() => release(real(request))));`,
   );
+  return { context, page };
+}
+
+test('Answer stays where it is while the screen pop fills in the ringing card (match, no match, caller name or none)', { timeout: 60_000 }, async () => {
+  const { context, page } = await openWithHeldPops();
   const answer = page.getByRole('button', { name: 'Answer' });
   const cases = [
     { from: '+14155550100', displayName: '', after: 'Related to Contact: Katherine Johnson' },
@@ -481,16 +490,7 @@ test('Answer stays where it is while the screen pop fills in the ringing card (m
 });
 
 test('a caller who hangs up while the pop still searches: no wrap-up form flashes, the dial pad comes back where it was', { timeout: 60_000 }, async () => {
-  const context = await browser.newContext();
-  const page = await open(context, '?signin=1');
-  await page
-    .getByRole('status', { name: 'Connection' })
-    .filter({ hasText: /^Connected$/ })
-    .waitFor();
-  await inPage(
-    page,
-    `const real = crm.screenPop.bind(crm); window.popGate = []; crm.screenPop = (request) => new Promise((release) => window.popGate.push(() => release(real(request))));`,
-  );
+  const { context, page } = await openWithHeldPops();
   const number = page.getByRole('textbox', { name: 'Number to dial' });
   const idle = await number.boundingBox();
   for (const from of ['+14155550100', '+14155550199']) {
