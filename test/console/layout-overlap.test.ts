@@ -129,6 +129,16 @@ describe("the console's main pages have no overlapping or cut-off controls", { c
         assert.ok(icon.body.includes(`id="${name}"`), `${icon.href}: the symbol the fragment names`);
         assert.ok(icon.drawn, `${icon.href} is drawn`);
       }
+      // A presence or label change updates the bar in place: an icon rebuilt on every change would
+      // load its symbol again and blink empty meanwhile.
+      await page.evaluate(`window.__uses = [...document.querySelectorAll('.console-utility-bar svg use, #phone-panel svg use')]`);
+      await setPanel(page, /^Omni-Channel/, true);
+      await page.locator('#omni-panel').getByRole('radio', { name: /^Away/ }).first().click({ timeout: 5000 });
+      await setPanel(page, /^Phone$/, false);
+      const kept = (await page.evaluate(
+        `window.__uses.map((use) => ({ href: use.getAttribute('href'), connected: use.isConnected, drawn: use.getBBox().width > 0 }))`,
+      )) as { href: string; connected: boolean; drawn: boolean }[];
+      for (const use of kept) assert.ok(use.connected && use.drawn, `${use.href} kept and drawn across a presence change`);
       assert.deepEqual(
         fetched.filter((p) => p.endsWith('/symbols.svg')),
         [],

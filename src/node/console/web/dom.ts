@@ -41,3 +41,10 @@ export function icon(name: string, label?: string): SVGSVGElement {
   svg.append(use);
   return svg;
 }
+
+/** Points an icon() at another symbol, in place and only if it changed: a rebuilt <use> loads its symbol again and blinks empty meanwhile. */
+export function setIcon(svg: SVGSVGElement, name: string): void {
+  const href = `/assets/icons/utility/${encodeURIComponent(name)}.svg#${encodeURIComponent(name)}`;
+  const use = svg.firstElementChild;
+  if (use && use.getAttribute('href') !== href) use.setAttribute('href', href);
+}

@@ -5,7 +5,7 @@
  * reasons, Offline; its panel opens and closes from the item and its minimize control). The bar
  * and its panels stay above page modals (console.css), as Lightning's utility bar does.
  */
-import { h, clear, icon } from './dom.ts';
+import { h, clear, icon, setIcon } from './dom.ts';
 
 export interface PhoneItemState {
   itemLabel: string;
@@ -28,6 +28,12 @@ export class UtilityBar {
   readonly frameHost: HTMLElement;
   private readonly phoneButton: HTMLButtonElement;
   private readonly phoneHeader: HTMLElement;
+  // Icons and labels are built once and updated in place (setIcon says why).
+  private readonly phoneIcon = icon('call');
+  private readonly phoneLabel = h('span', {});
+  private readonly phoneHeaderIcon = icon('call');
+  private readonly phoneHeaderLabel = h('h2', { class: 'slds-utility-panel__header-label' });
+  private readonly omniLabel = h('span', {});
   private readonly omniPanel: HTMLElement;
   private readonly omniButton: HTMLButtonElement;
   private readonly omniHeader: HTMLElement;
@@ -45,14 +51,25 @@ export class UtilityBar {
     private readonly phoneAvailable: boolean,
   ) {
     this.phone = { itemLabel: 'Phone', itemIcon: 'call', panelLabel: 'Phone', panelIcon: 'call', visible: false, ...initial };
-    this.phoneButton = h('button', {
-      class: 'slds-button console-utility-action',
-      type: 'button',
-      'aria-expanded': 'false',
-      'aria-controls': 'phone-panel',
-      onclick: () => this.setVisible(!this.phone.visible),
-    });
-    this.phoneHeader = h('header', { class: 'console-panel-header' });
+    this.phoneButton = h(
+      'button',
+      {
+        class: 'slds-button console-utility-action',
+        type: 'button',
+        'aria-expanded': 'false',
+        'aria-controls': 'phone-panel',
+        onclick: () => this.setVisible(!this.phone.visible),
+      },
+      this.phoneIcon,
+      this.phoneLabel,
+    );
+    this.phoneHeader = h(
+      'header',
+      { class: 'console-panel-header' },
+      this.phoneHeaderIcon,
+      this.phoneHeaderLabel,
+      h('button', { class: 'slds-button slds-button_icon', type: 'button', 'aria-label': 'Minimize Phone', onclick: () => this.setVisible(false) }, '–'),
+    );
     this.frameHost = h('div', { class: 'console-softphone-host' });
     this.phonePanel = h(
       'section',
@@ -60,13 +77,18 @@ export class UtilityBar {
       this.phoneHeader,
       this.frameHost,
     );
-    this.omniButton = h('button', {
-      class: 'slds-button console-utility-action',
-      type: 'button',
-      'aria-expanded': 'false',
-      'aria-controls': 'omni-panel',
-      onclick: () => this.setOmniOpen(!this.omniOpen),
-    });
+    this.omniButton = h(
+      'button',
+      {
+        class: 'slds-button console-utility-action',
+        type: 'button',
+        'aria-expanded': 'false',
+        'aria-controls': 'omni-panel',
+        onclick: () => this.setOmniOpen(!this.omniOpen),
+      },
+      icon('omni_channel'),
+      this.omniLabel,
+    );
     this.omniHeader = h(
       'header',
       { class: 'console-panel-header' },
@@ -99,16 +121,12 @@ export class UtilityBar {
   }
 
   renderPhone(): void {
-    clear(this.phoneButton);
-    this.phoneButton.append(icon(this.phone.itemIcon), h('span', {}, this.phone.itemLabel));
+    setIcon(this.phoneIcon, this.phone.itemIcon);
+    this.phoneLabel.textContent = this.phone.itemLabel;
     this.phoneButton.setAttribute('aria-expanded', String(this.phone.visible));
     this.phoneButton.dataset.icon = this.phone.itemIcon;
-    clear(this.phoneHeader);
-    this.phoneHeader.append(
-      icon(this.phone.panelIcon),
-      h('h2', { class: 'slds-utility-panel__header-label' }, this.phone.panelLabel),
-      h('button', { class: 'slds-button slds-button_icon', type: 'button', 'aria-label': 'Minimize Phone', onclick: () => this.setVisible(false) }, '–'),
-    );
+    setIcon(this.phoneHeaderIcon, this.phone.panelIcon);
+    this.phoneHeaderLabel.textContent = this.phone.panelLabel;
     this.phoneHeader.dataset.icon = this.phone.panelIcon;
     // Minimised = moved off screen, never display:none: the softphone keeps running, as in Lightning.
     this.phonePanel.classList.toggle('console-minimized', !this.phone.visible);
@@ -140,8 +158,7 @@ export class UtilityBar {
   }
 
   private renderOmni(): void {
-    clear(this.omniButton);
-    this.omniButton.append(icon('omni_channel'), h('span', {}, `Omni-Channel (${this.statusLabel()})`));
+    this.omniLabel.textContent = `Omni-Channel (${this.statusLabel()})`;
     this.omniButton.setAttribute('aria-expanded', String(this.omniOpen));
     clear(this.omniBody);
     this.omniPanel.hidden = !this.omniOpen;
