@@ -30,8 +30,17 @@ export class Agent {
     private readonly context: BrowserContext,
   ) {}
 
-  static async open(browser: Browser, baseUrl: string, server: PhoneServer, user: string, extra: Partial<HarnessConfig> = {}): Promise<Agent> {
+  /** `initScript` runs in the page before any of its own code (an instrument that must see everything the adapter makes). */
+  static async open(
+    browser: Browser,
+    baseUrl: string,
+    server: PhoneServer,
+    user: string,
+    extra: Partial<HarnessConfig> = {},
+    initScript?: string,
+  ): Promise<Agent> {
     const context = await browser.newContext();
+    if (initScript) await context.addInitScript(initScript);
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));

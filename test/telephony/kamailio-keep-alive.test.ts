@@ -2,7 +2,8 @@
 // CRLF ping ("\r\n\r\n" in a text frame) with a CRLF pong, over ws and wss: that answer is what lets
 // the connector tell a live flow from a dead one. (2) Kamailio pings idle WebSockets with Ping frames
 // every SB_WS_KEEPALIVE seconds and drops a connection that stops answering them. (3) A real agent
-// with keep-alive on stays registered and reachable through a proxy that closes idle connections.
+// with keep-alive on stays registered and reachable through a proxy that closes idle connections
+// (against a Kamailio of its own, at the default Ping interval).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -90,9 +91,14 @@ describe('Kamailio keep-alive on agent WebSockets', { timeout: 120_000 }, () => 
     let browser: Browser;
     let web: StaticServer;
     let proxy: IdleProxy;
+    // Its own Kamailio at the default Ping interval: the 1 s one above drops a flow whose Pong is a
+    // second late, which a loaded machine's browser can be, and this test is about the connector's
+    // own keep-alive through the proxy, not Kamailio's.
+    let kamailio: KamailioHandle;
     const agents: Agent[] = [];
 
     before(async () => {
+      kamailio = await startKamailio({ password: PASSWORD });
       [browser, web, proxy] = await Promise.all([launchChromium(), serveStatic(DIST), startIdleProxy(kamailio.wsUrl, IDLE_MS)]);
     });
 
@@ -101,6 +107,7 @@ describe('Kamailio keep-alive on agent WebSockets', { timeout: 120_000 }, () => 
       await browser?.close();
       await proxy?.close();
       await web?.close();
+      await kamailio?.stop();
     });
 
     it('stays registered on its first connection through two idle timeouts and takes a call', { timeout: 60_000 }, async () => {
