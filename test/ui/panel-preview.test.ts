@@ -175,6 +175,14 @@ test("the panel through an agent's calls, by accessible names, with screenshots"
     const calls = (window as unknown as { preview: { host: { state: { calls: { state: string; remote: { number: string } }[] } } } }).preview.host.state.calls;
     return calls.find((c) => c.remote.number === '1002')?.state === 'held' && calls.some((c) => c.remote.number === '+14155550134' && c.state === 'active');
   });
+  // The panel draws the swap after the engine has it; a click aimed at the cards as they were can land
+  // on whatever the new buttons put under it (Swap again), so wait for the cards as they are.
+  const [consultId, customerId] = await inPage<string[]>(
+    page,
+    `return ['1002', '+14155550134'].map((n) => host.state.calls.find((c) => c.remote.number === n).id);`,
+  );
+  await page.locator(`article.sb-call_held[data-call-id="${consultId}"]`).waitFor();
+  await page.locator(`article.sb-call_active[data-call-id="${customerId}"]`).waitFor();
 
   // Conference the two, then hang up both (Alt+H hangs up the focused call); wrap-up with its countdown.
   await page.getByRole('button', { name: 'Conference' }).first().click();
