@@ -9,6 +9,7 @@
  * 1. bundle: initial JS and CSS of dist/app/softphone/ vs the anchor, gzip -9;
  * 2. ready: iframe inserted → notifyInitializationComplete (ours, inside the console emulator) /
  *    `ready` (anchor, in a harness page), each stamped by the parent page; median of 7 interleaved rounds;
+ *    both frames come over HTTPS (without --local), each on a fresh connection to its own host;
  * 3. idle heap: the softphone frame's renderer (out of process: the frame is another site) after
  *    ready, registration and 1 s idle, CDP collectGarbage + Performance.getMetrics; median of the rounds;
  * 4. INVITE → screen pop: a Node sip.js caller's INVITE handed to its transport → the parent page
@@ -38,6 +39,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../test/support/chromium.ts';
 import { STRICT_CHROMIUM_ARGS } from '../src/node/console/index.ts';
 import { serveStatic } from '../test/support/static-server.ts';
+import { devCertificate } from '../src/node/console/server/dev-certificate.ts';
 import { runSipRingingBench, type RingingFigures } from './sip-ringing.ts';
 import { runReloadGapBench, type ReloadGapFigures } from './reload-gap.ts';
 import { agentUser, CALLERS, startStack, type Stack } from './support/stack.ts';
@@ -133,7 +135,9 @@ async function main(): Promise<void> {
   // the frame keeps its storage); --local uses the emulator's 127.0.0.1/localhost origins instead.
   const strict = !process.argv.includes('--local');
   const stack = await startStack({ agents: 1, extraUsers: [ANCHOR_USER], strictOrigins: strict });
-  const web = await serveStatic(OUT_DIR);
+  // The anchor over HTTPS as ours is (Salesforce frames only https softphones): served over plain
+  // HTTP it skipped the TLS handshakes every real softphone pays before its first byte of script.
+  const web = await serveStatic(OUT_DIR, 0, strict ? devCertificate() : undefined);
   // The frame in a process of its own (same-site frames share their parent's), so its heap can be read alone.
   const browser = await launchChromium([...(strict ? STRICT_CHROMIUM_ARGS : []), `--isolate-origins=${stack.console.vfOrigin}`]);
   const harnessUrl = `${web.url}/harness.html`;

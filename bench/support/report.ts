@@ -77,7 +77,7 @@ export function writeReadme(table: string, results: ResultsFile): void {
       (load ? ` (load average ${load[0]} at the start: other work shared the machine, so read the ratios, not the absolute times)` : '') +
       '.',
     "The anchor is sip.js + one Lit element + postMessage (`bench/anchors/sipjs-lit`), built with the same esbuild options and measured in the same run. Its page keeps stock sip.js; ours is built with `scripts/sip-grammar/`, which decodes sip.js's grammar table once per page instead of once per parsed header (a fix of ours to sip.js, counted in our figures). The embedded SIP server, which both talk to, runs with it too.",
-    `Ready is iframe inserted → \`notifyInitializationComplete\` (ours, in the console emulator) / \`ready\` (anchor); screen pop is a Node sip.js caller's INVITE → the console receiving \`searchAndScreenPop\` / the anchor's \`screenPop\`;`,
+    `Ready is iframe inserted → \`notifyInitializationComplete\` (ours, in the console emulator) / \`ready\` (anchor)${results.options.origins === 'strict' ? ', both frames served over HTTPS as Salesforce frames every softphone (until 2026-12-07 the anchor came over plain HTTP and skipped the TLS handshakes)' : ', both over plain HTTP (--local)'}; screen pop is a Node sip.js caller's INVITE → the console receiving \`searchAndScreenPop\` / the anchor's \`screenPop\`;`,
     `heap is CDP \`JSHeapUsedSize\` after GC of ${scope === 'frame' ? "the softphone frame's own renderer" : 'the console page and the softphone frame together (Chromium kept them in one process)'}; the leak check rings and cancels (answering needs media the Node caller lacks).`,
     `Options: \`${JSON.stringify(results.options)}\`; raw figures in \`bench/out/results.json\`.`,
     '',

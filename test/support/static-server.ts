@@ -1,8 +1,10 @@
 /**
  * A static file server for built pages (dist/). 127.0.0.1 counts as a secure context, so pages
- * served here may use getUserMedia. Binds an ephemeral port unless one is given.
+ * served here may use getUserMedia. Binds an ephemeral port unless one is given; with `tls` it
+ * serves HTTPS (as every softphone is served in Salesforce), for browsers that accept the certificate.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -19,7 +21,7 @@ const TYPES: Record<string, string> = {
 };
 
 export interface StaticServer {
-  /** `http://127.0.0.1:<port>` (no trailing slash). */
+  /** `http://127.0.0.1:<port>` (`https:` with `tls`; no trailing slash). */
   readonly url: string;
   close(): Promise<void>;
 }
@@ -44,13 +46,14 @@ export function staticHandler(root: string): (req: IncomingMessage, res: ServerR
   };
 }
 
-export async function serveStatic(root: string, port = 0): Promise<StaticServer> {
+export async function serveStatic(root: string, port = 0, tls?: { readonly key: string; readonly cert: string }): Promise<StaticServer> {
   const handler = staticHandler(root);
-  const server = createServer((req, res) => void handler(req, res));
+  const serve = (req: IncomingMessage, res: ServerResponse): void => void handler(req, res);
+  const server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, serve) : createServer(serve);
   await new Promise<void>((ok, fail) => server.once('error', fail).listen(port, '127.0.0.1', ok));
   const { port: bound } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${bound}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${bound}`,
     close: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();
