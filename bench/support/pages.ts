@@ -6,6 +6,7 @@
  *   init script stamps the insertion (MutationObserver) and every Open CTI request it receives;
  * - the anchor (bench/anchors/sipjs-lit), built here with the project's esbuild options, inside a
  *   harness page that inserts its iframe on demand and stamps its `ready`/`screenPop` messages.
+ * Both come over HTTPS unless the bench runs with `--local` (run.ts serves the anchor's pages).
  */
 import { build } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -87,9 +87,10 @@ function inDialog(ok: string, method: 'ACK' | 'BYE', cseq: number): string {
 
 /**
  * Installed in the page before its own code runs: every destination node, MediaStream and Audio made,
- * as WeakRefs. (Installed after registration it raced the ringer's warm-up, which makes the pool's
- * first destination a moment after registering: on a loaded machine it came first, went uncounted,
- * and every ringback reused it, so no tone was ever seen starting.) A string, so the test runner's transpiler adds no helpers the page lacks.
+ * as WeakRefs. A string, so the test runner's transpiler adds no helpers the page lacks. (Installed
+ * after registration, it raced the ringer's warm-up, which makes the pool's first destination a moment
+ * after registering: on a loaded machine that came first and went uncounted, every ringback reused
+ * it, and no tone was ever seen starting.)
  */
 const INSTRUMENT = `(() => {
   window.__tracked = [];
