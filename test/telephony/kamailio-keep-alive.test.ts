@@ -94,12 +94,12 @@ describe('Kamailio keep-alive on agent WebSockets', { timeout: 120_000 }, () => 
     // Its own Kamailio at the default Ping interval: the 1 s one above drops a flow whose Pong is a
     // second late, which a loaded machine's browser can be, and this test is about the connector's
     // own keep-alive through the proxy, not Kamailio's.
-    let kamailio: KamailioHandle;
+    let ownKamailio: KamailioHandle;
     const agents: Agent[] = [];
 
     before(async () => {
-      kamailio = await startKamailio({ password: PASSWORD });
-      [browser, web, proxy] = await Promise.all([launchChromium(), serveStatic(DIST), startIdleProxy(kamailio.wsUrl, IDLE_MS)]);
+      ownKamailio = await startKamailio({ password: PASSWORD });
+      [browser, web, proxy] = await Promise.all([launchChromium(), serveStatic(DIST), startIdleProxy(ownKamailio.wsUrl, IDLE_MS)]);
     });
 
     after(async () => {
@@ -107,17 +107,17 @@ describe('Kamailio keep-alive on agent WebSockets', { timeout: 120_000 }, () => 
       await browser?.close();
       await proxy?.close();
       await web?.close();
-      await kamailio?.stop();
+      await ownKamailio?.stop();
     });
 
     it('stays registered on its first connection through two idle timeouts and takes a call', { timeout: 60_000 }, async () => {
       const direct: PhoneServer = {
         name: 'kamailio',
-        wsUrl: kamailio.wsUrl,
-        domain: kamailio.domain,
+        wsUrl: ownKamailio.wsUrl,
+        domain: ownKamailio.domain,
         passwordOf: () => PASSWORD,
-        restart: () => kamailio.restart(),
-        stop: () => kamailio.stop(),
+        restart: () => ownKamailio.restart(),
+        stop: () => ownKamailio.stop(),
       };
       const pinging = await Agent.open(browser, web.url, { ...direct, wsUrl: proxy.url }, '1002', { settings: { '/switchboard/sipKeepAliveSeconds': '1' } });
       agents.push(pinging);

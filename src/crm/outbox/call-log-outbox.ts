@@ -175,9 +175,10 @@ export class CallLogOutbox {
     if (!callId) throw new SwitchboardError('SB90001', 'outbox: a call log needs a callId.');
     const now = this.options.clock.now();
     const fresh = pendingEntry(callId, objectApiName, fields, now, about);
-    await this.options.storage.update(ENTRY_PREFIX + callId, (current) => current ?? toJson(fresh));
-    // After the entry (open-markers.ts): a marker never stands for an entry not yet written.
-    await markOpen(this.options.storage, callId, this.token(now));
+    const stored = await this.options.storage.update(ENTRY_PREFIX + callId, (current) => current ?? toJson(fresh));
+    // After the entry (open-markers.ts): a marker never stands for an entry not yet written. A saved
+    // entry is the call's idempotency record, with no work left: it gets none.
+    if (!(isOutboxEntry(stored) && stored.state === 'saved')) await markOpen(this.options.storage, callId, this.token(now));
     if (this.started && !this.stopped) void this.drain();
   }
 

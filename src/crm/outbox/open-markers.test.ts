@@ -93,6 +93,7 @@ test('saved logs are kept as idempotency records for the retention, then swept (
   // Within the retention: enqueuing the same call again writes nothing (the saved entry is the record).
   await r.clock.advance(WEEK - 1000);
   await outbox.enqueue('call-1', 'Task', fields(1));
+  assert.deepEqual(await r.storage.keys(OPEN_PREFIX), [], 'a saved log queued again gets no marker');
   await outbox.drain();
   assert.equal(r.org.tasks.length, 1);
   // Past the retention, the next sweep removes it; passes in between do not sweep again.

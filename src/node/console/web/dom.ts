@@ -37,14 +37,19 @@ export function icon(name: string, label?: string): SVGSVGElement {
   svg.setAttribute('aria-hidden', label ? 'false' : 'true');
   if (label) svg.setAttribute('aria-label', label);
   const use = document.createElementNS(ns, 'use');
-  use.setAttribute('href', `/assets/icons/utility/${encodeURIComponent(name)}.svg#${encodeURIComponent(name)}`);
+  use.setAttribute('href', iconHref(name));
   svg.append(use);
   return svg;
 }
 
 /** Points an icon() at another symbol, in place and only if it changed: a rebuilt <use> loads its symbol again and blinks empty meanwhile. */
 export function setIcon(svg: SVGSVGElement, name: string): void {
-  const href = `/assets/icons/utility/${encodeURIComponent(name)}.svg#${encodeURIComponent(name)}`;
+  const href = iconHref(name);
   const use = svg.firstElementChild;
   if (use && use.getAttribute('href') !== href) use.setAttribute('href', href);
+}
+
+/** The symbol's own file, and the symbol in it. */
+function iconHref(name: string): string {
+  return `/assets/icons/utility/${encodeURIComponent(name)}.svg#${encodeURIComponent(name)}`;
 }
