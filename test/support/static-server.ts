@@ -1,13 +1,12 @@
 /**
  * A static file server for built pages (dist/). 127.0.0.1 counts as a secure context, so pages
  * served here may use getUserMedia. Binds an ephemeral port unless one is given; with `tls` it
- * serves HTTPS (as every softphone is served in Salesforce), for browsers that accept the certificate.
+ * serves HTTPS with HTTP/2 (as every softphone is served in Salesforce), for browsers that accept the certificate.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createTlsServer } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { createWebListener } from '../../src/node/console/server/web-listener.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -49,15 +48,7 @@ export function staticHandler(root: string): (req: IncomingMessage, res: ServerR
 export async function serveStatic(root: string, port = 0, tls?: { readonly key: string; readonly cert: string }): Promise<StaticServer> {
   const handler = staticHandler(root);
   const serve = (req: IncomingMessage, res: ServerResponse): void => void handler(req, res);
-  const server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, serve) : createServer(serve);
-  await new Promise<void>((ok, fail) => server.once('error', fail).listen(port, '127.0.0.1', ok));
-  const { port: bound } = server.address() as AddressInfo;
-  return {
-    url: `${tls ? 'https' : 'http'}://127.0.0.1:${bound}`,
-    close: () =>
-      new Promise<void>((ok) => {
-        server.closeAllConnections();
-        server.close(() => ok());
-      }),
-  };
+  const listener = createWebListener(serve, tls);
+  await listener.listen(port, '127.0.0.1');
+  return { url: `${tls ? 'https' : 'http'}://127.0.0.1:${listener.port}`, close: () => listener.close() };
 }

@@ -2,9 +2,7 @@
  * The emulator's HTTP shell: two listeners (Lightning origin and Visualforce origin) and the routes
  * on each. The data, REST and Open CTI rules are handed in; this file only routes and serves.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { HttpError, safeJoin, sendJson, sendText, serveFile } from './http-util.ts';
 import { createOpenCtiRoutes } from './opencti-routes.ts';
@@ -13,6 +11,7 @@ import { CONSOLE_API } from './console-api.ts';
 import type { ConsoleOrigins } from './origins.ts';
 import { serveConnectorPage } from './connector-page-route.ts';
 import { createIconSymbols } from './icon-symbols.ts';
+import { closeAfterResponse, createWebListener } from './web-listener.ts';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | boolean;
 
@@ -45,8 +44,6 @@ export interface ConsoleServerOptions {
 }
 
 export interface RunningServers {
-  readonly lightning: Server;
-  readonly vf: Server;
   readonly port: number;
   readonly vfPort: number;
   readonly origins: ConsoleOrigins;
@@ -168,7 +165,7 @@ export async function startConsoleServers(options: ConsoleServerOptions): Promis
     const refusal = options.guard?.(req, path, listener);
     if (!refusal) return false;
     // The body is left unread: the request is refused whatever it says.
-    res.setHeader('connection', 'close');
+    closeAfterResponse(req, res);
     sendJson(res, refusal.status, refusal.body);
     return true;
   };
@@ -184,23 +181,19 @@ export async function startConsoleServers(options: ConsoleServerOptions): Promis
     });
   };
 
-  const make = (handler: (req: IncomingMessage, res: ServerResponse) => void): Server =>
-    options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handler) : createServer(handler);
-  const lightningServer = make(wrap(lightning));
-  const vfServer = make(wrap(vf));
-  await listen(lightningServer, options.port, options.host);
-  await listen(vfServer, options.vfPort, options.host);
-  const port = (lightningServer.address() as AddressInfo).port;
-  const vfPort = (vfServer.address() as AddressInfo).port;
+  const lightningListener = createWebListener(wrap(lightning), options.tls);
+  const vfListener = createWebListener(wrap(vf), options.tls);
+  await lightningListener.listen(options.port, options.host);
+  await vfListener.listen(options.vfPort, options.host);
+  const port = lightningListener.port;
+  const vfPort = vfListener.port;
   origins = options.origins(port, vfPort);
   return {
-    lightning: lightningServer,
-    vf: vfServer,
     port,
     vfPort,
     origins,
     close: async () => {
-      await Promise.all([close(lightningServer), close(vfServer)]);
+      await Promise.all([lightningListener.close(), vfListener.close()]);
     },
   };
 }
@@ -208,21 +201,4 @@ export async function startConsoleServers(options: ConsoleServerOptions): Promis
 function notFound(res: ServerResponse, path: string): true {
   sendText(res, 404, `Not found: ${path}`);
   return true;
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }

@@ -33,6 +33,7 @@ import { readBody, sendJson, sendText } from './http-util.ts';
 import type { ConsoleOrigins } from './origins.ts';
 import type { Session, SessionStore } from './sessions.ts';
 import { VF_PROVIDERS_ID, VF_REMOTE_SCRIPT, VF_REMOTE_SCRIPT_PATH } from './vf-remote-script.ts';
+import { closeAfterResponse } from './web-listener.ts';
 
 export const VF_SESSION_BRIDGE_PATH = '/visualforce/session';
 export const REMOTING_PATH = '/apexremote';
@@ -128,7 +129,7 @@ export function createVisualforceRemoting(options: VisualforceRemotingOptions): 
     if (url.pathname === REMOTING_PATH) {
       const answer = await remote(req);
       // A refusal may leave the body unread: the connection is not reused.
-      if (answer.http !== 200) res.setHeader('connection', 'close');
+      if (answer.http !== 200) closeAfterResponse(req, res);
       sendJson(res, answer.http, [answer.body]);
       return true;
     }
