@@ -1,7 +1,7 @@
 /**
  * What the softphone leaves in the browser, read the way anyone with the machine could:
  * - after Salesforce has confirmed a call log, IndexedDB holds none of its content (subject, the
- *   caller's number, WhoId, notes), while before the confirmation it does (so the reading is real);
+ *   caller's number and name, WhoId, notes), while before the confirmation it does (so the reading is real);
  * - the support log downloaded after a registration that the embedded SIP server challenged
  *   carries the SIP traces but no digest response, nonce or cnonce value.
  * The real connector in the console emulator, on Salesforce-shaped origins (so the frame has storage).
@@ -101,7 +101,7 @@ function dumpIndexedDb(frame: Frame): Promise<string> {
   });
 }
 
-it("IndexedDB keeps none of a log's content (subject, caller number) once Salesforce has confirmed it", { timeout: 90_000 }, async (t) => {
+it("IndexedDB keeps none of a log's content (subject, caller number and name) once Salesforce has confirmed it", { timeout: 90_000 }, async (t) => {
   const tasksNow = await newTasksSince(stack);
   const tab = await openTab();
   // A failure must not leave this tab leading the phone for the next test.
@@ -150,7 +150,16 @@ it("IndexedDB keeps none of a log's content (subject, caller number) once Salesf
     15_000,
     100,
   );
-  const content = [fields['Subject'], fields['WhoId'], fields['Description'], CALLERS[0]].filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+  // The caller's name as Salesforce knows it (the pop matched her contact): the panel showed it, the log may carry it.
+  const contacts = await stack.api<{ records: Record<string, unknown>[] }>('GET', '/emulator/api/console/objects/Contact/records?limit=100000');
+  const contact = contacts.body.records.find((r) => (r['Id'] ?? (r['fields'] as Record<string, unknown> | undefined)?.['Id']) === fields['WhoId']) ?? {};
+  const contactFields = { ...contact, ...((contact['fields'] as Record<string, unknown> | undefined) ?? {}) };
+  const name = [contactFields['FirstName'], contactFields['LastName']].filter((v) => typeof v === 'string' && v !== '').join(' ');
+  assert.ok(name !== '', `the caller is a known contact (${String(fields['WhoId'])})`);
+  assert.ok(pending.includes(name), `an unconfirmed log keeps the caller's name '${name}' (so its absence later means something)`);
+  const content = [fields['Subject'], fields['WhoId'], fields['Description'], CALLERS[0], name].filter(
+    (v): v is string => typeof v === 'string' && v.trim() !== '',
+  );
   for (const value of content) assert.ok(!confirmed.includes(value), `'${value}' is still in IndexedDB: ${confirmed}`);
   assert.ok(confirmed.includes(task!.Id), 'the Task id stays (exactly-once)');
 });
