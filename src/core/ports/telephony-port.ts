@@ -62,7 +62,7 @@ export interface SipCredentials {
 }
 
 /** A colleague's line state, for the transfer directory's busy lamp. */
-export type LineState = 'idle' | 'ringing' | 'busy' | 'offline' | 'unknown';
+export type LineState = 'idle' | 'ringing' | 'busy' | 'away' | 'offline' | 'unknown';
 
 export interface AudioDevice {
   readonly deviceId: string;

@@ -57,6 +57,7 @@ export class PresenceHandlers {
       expires: Math.min(expiresOf(request.raw, 3600), this.port.maxExpires),
       body: body.trim() === '' ? undefined : body,
       contentType,
+      connectionId: connection.id,
     });
     if (outcome.status !== 200) return this.port.reply(request, connection, outcome.status, { reason: outcome.reason });
     this.port.reply(request, connection, 200, {

@@ -12,6 +12,8 @@ import { randomHex } from './message-edit.ts';
 export interface Publication {
   readonly aor: string;
   readonly etag: string;
+  /** The connection the publisher used last; the publication ends with it (removeConnection). */
+  readonly connectionId: number | undefined;
   body: string;
   contentType: string;
   expiresAt: number;
@@ -34,6 +36,8 @@ export interface PublishRequest {
   readonly expires: number;
   readonly body: string | undefined;
   readonly contentType: string | undefined;
+  /** The connection it came over (see Publication.connectionId). */
+  readonly connectionId?: number;
 }
 
 /** Activities that mean "do not offer calls to this person". */
@@ -106,6 +110,7 @@ export class PresenceStore {
       const next: Publication = {
         aor: request.aor,
         etag,
+        connectionId: request.connectionId ?? existing.connectionId,
         body: request.body ?? existing.body,
         contentType: request.contentType ?? existing.contentType,
         expiresAt: now + request.expires * 1000,
@@ -125,6 +130,7 @@ export class PresenceStore {
       {
         aor: request.aor,
         etag,
+        connectionId: request.connectionId,
         body: request.body,
         contentType: request.contentType ?? 'application/pidf+xml',
         expiresAt: now + request.expires * 1000,
@@ -141,6 +147,15 @@ export class PresenceStore {
     let best: Publication | undefined;
     for (const p of this.byAor.get(aor)?.values() ?? []) if (!best || p.updatedAt >= best.updatedAt) best = p;
     return best;
+  }
+
+  /**
+   * Ends the publications made over a connection that closed: the device that published is gone
+   * (a browser closed without unpublishing), so its last status must not outlive it for the
+   * watchers until it expires. A publisher that comes back publishes again.
+   */
+  removeConnection(connectionId: number): void {
+    for (const forAor of [...this.byAor.values()]) for (const p of [...forAor.values()]) if (p.connectionId === connectionId) this.remove(p);
   }
 
   count(): number {

@@ -57,6 +57,23 @@ describe('presence and busy lamp (real sip.js UAs)', () => {
     await bob.stop();
   });
 
+  test("a publisher's connection that closes takes its publication along: watchers see it closed at once", async () => {
+    const ann = await f.phone('1001');
+    const bob = await f.phone('1002');
+    await ann.publishPresence('open', undefined, 'Available');
+    const { subscriber, notifications } = bob.subscribe('1001', 'presence');
+    const first = await notifications.next('presence NOTIFY');
+    assert.match(first.request.body, /Available/, 'the published document');
+    // The browser closes: the WebSocket goes, with no un-REGISTER and no un-PUBLISH.
+    await ann.ua.transport.disconnect();
+    const gone = await notifications.next('NOTIFY after the connection closed', (n) => /<basic>closed<\/basic>/.test(n.request.body));
+    assert.doesNotMatch(gone.request.body, /Available/);
+    assert.equal(f.server.presenceOf('1001'), undefined, 'the publication is gone, not left to expire');
+    await subscriber.unsubscribe();
+    await ann.stop();
+    await bob.stop();
+  });
+
   test('SUBSCRIBE dialog: the busy lamp goes early -> confirmed -> terminated for a proxied call', async () => {
     const ann = await f.phone('1001');
     const bob = await f.phone('1002');

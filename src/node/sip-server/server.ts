@@ -362,6 +362,8 @@ class EmbeddedSipServer extends Emitter<SipServerEvents> implements SipServer {
 
   private onClose(connection: SipConnection): void {
     connection.closed = true;
+    // First, so that the registration's end tells presence watchers the device is gone, not its last status.
+    this.presence.removeConnection(connection.id);
     this.registrar.removeConnection(connection);
     this.subscriptions.removeConnection(connection);
     this.router.connectionClosed(connection);

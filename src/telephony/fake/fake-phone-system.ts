@@ -234,6 +234,9 @@ export class FakePhoneSystem {
     const agent = this.registered.get(extension);
     if (!agent) return this.registrar.user(extension) ? 'offline' : 'unknown';
     if (!this.connected) return 'offline';
+    // As a SIP watcher reads a colleague who published Away or Offline (colleague-lamp.ts).
+    const published = this.presence.get(extension)?.at(-1);
+    if (published === 'away' || published === 'offline') return published;
     const mine = [...this.calls.values()].filter((c) => c.agent === extension && (c.status === 'ringing' || c.status === 'active'));
     if (mine.some((c) => c.status === 'active')) return 'busy';
     if (mine.length) return 'ringing';
@@ -367,6 +370,7 @@ export class FakePhoneSystem {
     const ext = this.requireConnected(telephony);
     this.failures.take('publishPresence');
     this.presence.set(ext, [...(this.presence.get(ext) ?? []), status]);
+    this.refreshLines();
   }
 
   /** Re-computes busy lamps and tells watchers about changes. */

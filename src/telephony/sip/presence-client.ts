@@ -1,7 +1,8 @@
 /**
  * Presence towards the phone system: PUBLISH the agent's status as PIDF where the server supports
  * it (a 405/501 or any refusal turns publishing off for the session, logged once), and SUBSCRIBE to
- * colleagues' `dialog` event package to show their line state (busy lamp).
+ * colleagues' `dialog` and `presence` event packages to show their lamp: on a call, ringing,
+ * available, away or offline (colleague-lamp.ts).
  *
  * PUBLISH lifecycle (why it is more than `publisher.publish()`): sip.js's Publisher throws
  * "Invalid state transition from Terminated to Published" from inside the transport's message
@@ -17,7 +18,8 @@
 import { Publisher, PublisherState, Subscriber, SubscriptionState, type URI, type UserAgent } from 'sip.js';
 import type { IncomingResponseMessage, OutgoingPublishRequest } from 'sip.js/lib/core/index.js';
 import type { Clock, LineState, Logger, PresenceStatus } from '../../core/index.ts';
-import { lineStateFromDialogInfo, pidfFor } from './presence-documents.ts';
+import { lineStateFromDialogInfo, pidfFor, presenceFromPidf } from './presence-documents.ts';
+import { ColleagueLamp } from './colleague-lamp.ts';
 
 /** How long dispose waits for a PUBLISH in flight before it unpublishes anyway. */
 export const PUBLISH_SETTLE_MS = 3000;
@@ -61,7 +63,7 @@ export class PresenceClient {
   private pending: PresenceStatus | undefined;
   private inFlight = false;
   private readonly drained = new Set<() => void>();
-  private readonly watched = new Map<string, Subscriber>();
+  private readonly watched = new Map<string, { readonly subscribers: readonly Subscriber[]; readonly lamp: ColleagueLamp }>();
 
   constructor(
     private readonly ua: UserAgent,
@@ -136,38 +138,50 @@ export class PresenceClient {
 
   async watch(extensions: readonly string[]): Promise<void> {
     const wanted = new Set(extensions);
-    for (const [ext, sub] of this.watched) {
+    for (const [ext, watch] of this.watched) {
       if (!wanted.has(ext)) {
         this.watched.delete(ext);
-        await sub.unsubscribe().catch(() => {});
+        await Promise.all(watch.subscribers.map((sub) => sub.unsubscribe().catch(() => {})));
       }
     }
     await Promise.all(
       [...wanted]
         .filter((ext) => !this.watched.has(ext))
         .map(async (ext) => {
-          const subscriber = new Subscriber(this.ua, this.uriFor(ext), 'dialog', {
-            expires: 600,
-            extraHeaders: ['Accept: application/dialog-info+xml'],
+          const lamp = new ColleagueLamp();
+          const dialog = this.subscribe(ext, 'dialog', 'application/dialog-info+xml', (body) => {
+            const state = lineStateFromDialogInfo(body);
+            if (state) this.report(ext, lamp.dialog(state));
           });
-          subscriber.delegate = {
-            onNotify: (notification) => {
-              notification.accept();
-              const state = lineStateFromDialogInfo(notification.request.body ?? '');
-              if (state) this.report(ext, state);
-            },
-          };
-          subscriber.stateChange.addListener((s) => {
-            // A refused or ended subscription: we no longer know, the colleague is likely signed out.
-            if (s === SubscriptionState.Terminated && this.watched.get(ext) === subscriber) {
+          const presence = this.subscribe(ext, 'presence', 'application/pidf+xml', (body) => {
+            const reading = presenceFromPidf(body);
+            if (reading) this.report(ext, lamp.presenceChanged(reading));
+          });
+          const watch = { subscribers: [dialog, presence], lamp };
+          // A refused or ended dialog subscription: we no longer know, the colleague is likely signed
+          // out. A presence subscription a server refuses (no presence package) only loses that half.
+          dialog.stateChange.addListener((s) => {
+            if (s === SubscriptionState.Terminated && this.watched.get(ext) === watch) {
               this.watched.delete(ext);
-              this.report(ext, 'offline');
+              void presence.dispose().catch(() => {});
+              this.report(ext, lamp.dialog('offline'));
             }
           });
-          this.watched.set(ext, subscriber);
-          await subscriber.subscribe();
+          this.watched.set(ext, watch);
+          await Promise.all([dialog.subscribe(), presence.subscribe()]);
         }),
     );
+  }
+
+  private subscribe(ext: string, event: 'dialog' | 'presence', accept: string, onBody: (body: string) => void): Subscriber {
+    const subscriber = new Subscriber(this.ua, this.uriFor(ext), event, { expires: 600, extraHeaders: [`Accept: ${accept}`] });
+    subscriber.delegate = {
+      onNotify: (notification) => {
+        notification.accept();
+        onBody(notification.request.body ?? '');
+      },
+    };
+    return subscriber;
   }
 
   /**
@@ -177,7 +191,7 @@ export class PresenceClient {
   async dispose(): Promise<void> {
     this.disposed = true;
     this.pending = undefined;
-    const subs = [...this.watched.values()];
+    const subs = [...this.watched.values()].flatMap((w) => w.subscribers);
     this.watched.clear();
     await Promise.all(subs.map((s) => s.dispose().catch(() => {})));
     if (this.inFlight) {

@@ -35,3 +35,20 @@ export function lineStateFromDialogInfo(body: string): LineState | undefined {
   if (states.some((s) => s === 'early' || s === 'proceeding' || s === 'trying')) return 'ringing';
   return 'idle';
 }
+
+/** What a colleague's presence document says: signed in and open, away, offline, or no document at all. */
+export type PresenceReading = 'open' | 'away' | 'offline' | 'none';
+
+/**
+ * Reads a colleague's PIDF: any tuple `open` → open; otherwise closed, and away when a note says so
+ * (ours says "Away"), else offline. An empty body (Kamailio when nothing is published) is `none`;
+ * undefined when the body is something else.
+ */
+export function presenceFromPidf(body: string): PresenceReading | undefined {
+  if (body.trim() === '') return 'none';
+  if (!/<(?:\w+:)?presence[\s>]/.test(body)) return undefined;
+  const basics = [...body.matchAll(/<(?:\w+:)?basic\s*>\s*([a-z]+)\s*<\/(?:\w+:)?basic>/gi)].map((m) => m[1]!.toLowerCase());
+  if (basics.includes('open')) return 'open';
+  if (basics.length === 0) return 'none';
+  return /<(?:\w+:)?note(?:\s[^>]*)?>\s*away\b/i.test(body) ? 'away' : 'offline';
+}

@@ -98,6 +98,7 @@ export const de: Messages = {
   'lamp.idle': 'Frei',
   'lamp.ringing': 'Klingelt',
   'lamp.busy': 'Besetzt',
+  'lamp.away': 'Abwesend',
   'lamp.offline': 'Offline',
   'lamp.unknown': 'Unbekannt',
 

@@ -103,6 +103,7 @@ export const en = {
   'lamp.idle': 'Available',
   'lamp.ringing': 'Ringing',
   'lamp.busy': 'Busy',
+  'lamp.away': 'Away',
   'lamp.offline': 'Offline',
   'lamp.unknown': 'Unknown',
 

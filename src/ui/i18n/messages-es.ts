@@ -98,6 +98,7 @@ export const es: Messages = {
   'lamp.idle': 'Libre',
   'lamp.ringing': 'Sonando',
   'lamp.busy': 'Ocupado',
+  'lamp.away': 'Ausente',
   'lamp.offline': 'Desconectado',
   'lamp.unknown': 'Desconocido',
 

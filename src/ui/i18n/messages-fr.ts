@@ -99,6 +99,7 @@ export const fr: Messages = {
   'lamp.idle': 'Libre',
   'lamp.ringing': 'Sonne',
   'lamp.busy': 'Occupé',
+  'lamp.away': 'Absent',
   'lamp.offline': 'Hors ligne',
   'lamp.unknown': 'Inconnu',
 

@@ -98,6 +98,7 @@ export const ja: Messages = {
   'lamp.idle': '空き',
   'lamp.ringing': '着信中',
   'lamp.busy': '通話中',
+  'lamp.away': '離席中',
   'lamp.offline': 'オフライン',
   'lamp.unknown': '不明',
 

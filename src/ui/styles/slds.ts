@@ -80,7 +80,7 @@ export const slds = css`
   .sb-dot_busy, .sb-dot_warning, .sb-dot_away { background: var(--sb-warning); }
   .sb-dot_error, .sb-lamp_busy { background: var(--sb-error); }
   .sb-lamp_idle { background: var(--sb-success); }
-  .sb-lamp_ringing { background: var(--sb-warning); }
+  .sb-lamp_ringing, .sb-lamp_away { background: var(--sb-warning); }
   .sb-row { display: flex; align-items: center; gap: 0.5rem; }
   .sb-grow { flex: 1; min-width: 0; }
   .sb-stack > * + * { margin-top: 0.5rem; }
