@@ -28,6 +28,7 @@ import {
 
 const ADA = DEMO.agent;
 const BOB = DEMO.secondAgent;
+const CARA = DEMO.thirdAgent;
 
 describe("the agent's day: transfers and conferences", { concurrency: false, timeout: 300_000 }, () => {
   let h: Harness;
@@ -134,6 +135,38 @@ describe("the agent's day: transfers and conferences", { concurrency: false, tim
     const task = await adaTask();
     checkTask(task, ['Billing question; Bob owns it', '', 'Transferred to Bob Backup (1002) (blind transfer).']);
     await callerStaysWithBob();
+  });
+
+  test('a blind transfer that fails after the caller accepted it (Cara is signed out): the call goes on with Ada, and her Task is no transfer', async () => {
+    markSeen();
+    await customerCallsAda();
+    const cardOf = () => card(ada.phone, 'Incoming call');
+    await ada.phone.getByRole('button', { name: 'Transfer', exact: true }).click();
+    await ada.phone.getByRole('textbox', { name: 'Number or extension' }).fill(CARA.extension);
+    await ada.phone.getByRole('button', { name: 'Transfer now', exact: true }).click();
+    // The caller's phone accepts the REFER and calls 1003, whom the phone system cannot reach.
+    await waitUntil(
+      async () => h.sip.registrations(CARA.extension).length === 0 && (await cardOf().getByText('Connected').count()) === 1,
+      15_000,
+      "Ada's card shows the call connected again",
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(await cardOf().count(), 1, "the call is still on Ada's panel");
+    assert.match((await customerLine().textContent()) ?? '', /: connected/, 'the caller is still connected to Ada');
+    // Resumable: Ada holds and resumes it as any call.
+    await cardOf().getByRole('button', { name: 'Hold' }).click();
+    await cardOf().getByRole('button', { name: 'Resume' }).click({ timeout: 10_000 });
+    await cardOf().getByText('Connected').waitFor({ timeout: 10_000 });
+    await cardOf().getByRole('button', { name: 'Hang up' }).click();
+    await waitUntil(async () => (await customerLine().count()) === 0, 10_000, "the caller's call ends when Ada hangs up");
+    const form = ada.phone.getByRole('form', { name: 'Wrap-up' }).first();
+    await form.waitFor({ timeout: 15_000 });
+    assert.doesNotMatch(await form.innerText(), /Transferred/, 'wrap-up does not call it a transfer');
+    await adaWrapsUp('Maria Lopez · +1 415 555 0134', 'Resolved', 'Tried Cara; she was out');
+    const task = await adaTask();
+    assert.doesNotMatch(String(task.fields['Description']), /transfer/i, 'a failed transfer is not logged as one');
+    assert.match(String(task.fields['Description']), /Tried Cara; she was out/);
+    assert.equal(newTasks(BOB.id).length, 0, 'nobody else logged the call');
   });
 
   test('consultative transfer: one wrap-up and one Task with the consultation folded in; the caller is not left "on hold"', async () => {
