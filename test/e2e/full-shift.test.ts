@@ -262,20 +262,27 @@ for (const start of [embedded, kamailio]) {
       assert.deepEqual([wandaIn['CallDisposition'], wandaIn['Description'] ?? ''], ['Resolved', '']);
       assert.ok(talked(wandaIn), `Wanda's talk time: ${String(wandaIn['CallDurationInSeconds'])}`);
       assert.equal(wandaIn['WhatId'] ?? null, null, "nothing of Maria's");
+      assert.match(String(wandaIn['Subject']), /\+1 415 555 0155/);
 
       const alan = one('with Alan', (f) => f['WhoId'] === DEMO.ukContact.id);
       assert.equal(alan['CallType'], 'Inbound');
       assert.match(String(alan['Subject']), /\+44 20 7946 0958/);
+      assert.equal(alan['CallDisposition'], 'Resolved');
+      assert.ok(talked(alan), `Alan's talk time: ${String(alan['CallDurationInSeconds'])}`);
+      assert.equal(alan['WhatId'] ?? null, null, 'nothing was related but the caller');
       const alanLines = String(alan['Description']).split('\n');
       assert.match(alanLines[0] ?? '', /^Consulted Bob Backup \(1002\), talked \d:\d\d: joined in a conference\.$/);
       assert.equal(alanLines[1], 'Left the conference; the caller stayed on with Bob Backup (1002).');
 
       const missed = one('missed from Katherine', (f) => f['WhoId'] === DEMO.lead.id);
       assert.deepEqual([missed['CallType'], missed['CallDisposition'], missed['CallDurationInSeconds']], ['Inbound', 'Missed', 0]);
-      assert.match(String(missed['Subject']), /^Missed call from /);
+      assert.match(String(missed['Subject']), /^Missed call from \+1 /);
+      assert.equal(missed['WhatId'] ?? null, null, 'a Lead as Name takes no Related To');
 
       const failed = one('to nobody', (f) => f['CallType'] === 'Outbound' && String(f['Subject']).startsWith('Failed call to'));
       assert.equal(failed['CallDurationInSeconds'], 0);
+      assert.deepEqual([failed['WhoId'] ?? null, failed['WhatId'] ?? null], [null, null], 'a number nobody has is related to nothing');
+      assert.match(String(failed['Subject']), /\+1 415 555 0111/);
       // The panel and the Task tell the same story: nobody registered there (480) or no such user (404).
       const result = String(failed['CallDisposition']);
       assert.ok(['No Answer', 'No Such Number'].includes(result), result);
@@ -283,6 +290,8 @@ for (const start of [embedded, kamailio]) {
 
       const keypad = one('dialled to Wanda', (f) => f['WhoId'] === wanda && f['CallType'] === 'Outbound');
       assert.equal(keypad['CallDisposition'], 'Resolved');
+      assert.match(String(keypad['Subject']), /\+1 415 555 0155/);
+      assert.equal(keypad['WhatId'] ?? null, null);
       assert.ok(talked(keypad), `the keypad call's talk time: ${String(keypad['CallDurationInSeconds'])}`);
     });
   });
