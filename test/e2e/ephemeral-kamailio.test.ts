@@ -24,9 +24,9 @@ import { expiryOf, keepPeerConnections, mints, openConsole, registers, waitAudio
 
 const SECRET = randomBytes(24).toString('hex');
 /** The console emulator accepts any positive TTL; the connector renews at half of one this short. */
-const TTL_SECONDS = 20;
+const TTL_SECONDS = 10;
 /** Shorter than the TTL, so a REGISTER refresh falls after the first credential's expiry. */
-const REGISTRATION_SECONDS = 15;
+const REGISTRATION_SECONDS = 6;
 /** Maria Lopez's number (a unique match in the demo org); a users-file user, as a desk phone would be. */
 const CALLER = { username: DEMO.uniqueContact.e164, password: `caller-${randomBytes(6).toString('hex')}` };
 const AGENT = DEMO.agent;
