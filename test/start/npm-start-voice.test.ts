@@ -13,7 +13,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CERT_FILE, KEY_FILE, ensureKeyPair } from '../../src/node/voice-bridge/index.ts';
-import { isVoiceCallCenter } from '../../src/node/console/web/voice/voice-protocol.ts';
+import { isVoiceCallCenter } from '../../src/node/console/web/voice/voice-config.ts';
 import { DEMO } from '../../src/node/console/index.ts';
 import { DEMO_VOICE_VF_ADAPTER_URL } from '../../src/node/console/server/voice-demo.ts';
 import type { Browser, Page } from 'playwright-core';

@@ -271,9 +271,13 @@ it('a known caller: ring, pop, accept, hold and resume, consult, transfer, wrap-
     audioGrows(received(customer), 'the customer hears the agent after Resume'),
   ]);
 
-  await phone().getByRole('textbox', { name: 'Transfer or consult number' }).fill(COLLEAGUE.username);
+  // The colleague from the connector's phone book (GET_PHONE_CONTACTS), as Salesforce's transfer list
+  // shows it: available, since their line is free.
+  await phone().getByRole('button', { name: 'Phone book' }).click();
+  const book = phone().getByRole('list', { name: 'Phone book' });
+  await book.getByText(`${COLLEAGUE.displayName} (${COLLEAGUE.username}) · Available`).waitFor({ timeout: 10_000 });
   const clickedConsult = Date.now();
-  await phone().getByRole('button', { name: 'Consult' }).click();
+  await book.getByRole('button', { name: `Consult ${COLLEAGUE.displayName}` }).click();
   await until(
     'the colleague ringing as the third party',
     () => voice(),

@@ -40,6 +40,7 @@ import { attendedTab, type AttentionSource } from '../leadership/tab-attention.t
 import { FollowerRelay, LeaderRelay, PopUnanswered, RELAY_CHANNEL, type ChannelLike, type PopWork } from '../leadership/tab-relay.ts';
 import { joinTabSession, relayChannelName, type TabSession } from '../leadership/tab-session.ts';
 import { RememberedAudio } from './remembered-audio.ts';
+import { watchDirectoryLamps } from '../runtime/directory-lamps.ts';
 
 /** The audio side of a telephony adapter (sip: AudioControl); the fake has none. */
 export interface RuntimeAudio extends PanelAudio {
@@ -384,14 +385,11 @@ export class SoftphoneRuntime {
     // The devices the agent chose last time are applied as soon as the phone has audio.
     this.audio = telephony.audio ? new RememberedAudio(telephony.audio, storage, logger) : undefined;
     host.setAudio(this.audio);
-    const extensions = settings.directory.map((d) => d.extension);
-    if (extensions.length) {
-      // The busy lamps of the transfer directory: watch once registered (again after each re-register).
-      telephony.events.on('registration', (r) => {
-        if (r.state === 'registered')
-          telephony.watchLines(extensions).catch((e: unknown) => logger.log('warn', 'watching directory lines failed', { error: String(e) }));
-      });
-    }
+    watchDirectoryLamps(
+      telephony,
+      settings.directory.map((d) => d.extension),
+      logger,
+    );
     return telephony;
   }
 }

@@ -25,6 +25,7 @@ import { usableLocks, usableStorage } from '../softphone/browser-capabilities.ts
 import { loadLocale } from '../softphone/load-locale.ts';
 import { WebStoragePort } from '../softphone/web-storage-port.ts';
 import { downloadText, RingBufferLogger } from '../runtime/ring-buffer-logger.ts';
+import { watchDirectoryLamps } from '../runtime/directory-lamps.ts';
 
 const LOCK = 'switchboard-voice-phone';
 const clock = browserClock;
@@ -105,6 +106,12 @@ async function main(): Promise<void> {
     logger,
     createTelephony: async (settings) => {
       telephony = (await sip).createSipTelephony(settings, { clock, logger, ...(dialogStorage ? { dialogStorage } : {}) });
+      // The phone book's availability (getPhoneContacts) comes from the colleagues' lamps.
+      watchDirectoryLamps(
+        telephony,
+        settings.directory.map((d) => d.extension),
+        logger,
+      );
       return telephony;
     },
     // With Web Locks this is the only engine in the browser: a journaled call is a dead page's.

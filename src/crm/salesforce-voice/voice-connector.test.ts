@@ -6,7 +6,7 @@
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { Call, ConnectorEngine, type MintedSipCredentials, type ReattachingCall } from '../../core/index.ts';
+import { Call, ConnectorEngine, type LineState, type MintedSipCredentials, type ReattachingCall } from '../../core/index.ts';
 import { CapturingLogger, FakeClock, MemoryStorage } from '../../core/testing/index.ts';
 import { FakePhoneSystem, type FakeTelephony } from '../../telephony/fake/index.ts';
 import { scv } from './scv.ts';
@@ -174,9 +174,10 @@ describe('Salesforce Voice connector: setup and sign-in', () => {
         blind: payload.capabilities['BLIND_TRANSFER'],
         mos: payload.capabilities['MOS'],
         phonebook: payload.capabilities['PHONEBOOK'],
+        availability: payload.capabilities['VENDOR_PROVIDED_AVAILABILITY'],
         recordingUrl: payload.capabilities['SIGNED_RECORDING_URL'],
       },
-      { mute: true, record: false, merge: true, swap: true, blind: true, mos: true, phonebook: true, recordingUrl: false },
+      { mute: true, record: false, merge: true, swap: true, blind: true, mos: true, phonebook: true, availability: true, recordingUrl: false },
     );
     assert.deepEqual(payload.agentConfig['PHONES'], ['SOFT_PHONE']);
     assert.equal((payload.agentConfig['SELECTED_PHONE'] as { type: string }).type, 'SOFT_PHONE');
@@ -550,10 +551,43 @@ describe('Salesforce Voice connector: the agent', () => {
     const contacts = await c.dispatched('PHONE_CONTACTS');
     assert.deepEqual(
       (contacts['contacts'] as Payload[]).map((x) => [x['name'], x['phoneNumber'], x['type']]),
-      [['Bob Builder', '1002', 'PhoneBook']],
+      [['Bob Builder', '1002', 'Agent']],
     );
     c.send({ type: 'GET_PHONE_CONTACTS' });
     assert.equal(((await c.dispatched('PHONE_CONTACTS', 2))['contacts'] as Payload[]).length, 2);
+  });
+
+  it("GET_PHONE_CONTACTS gives each colleague's availability from their lamp: free, busy (ringing, on a call, Away), offline, or none when unknown", async () => {
+    const c = await connect();
+    await c.until('ready', () => c.ready().length === 1);
+    const availability = async (n: number): Promise<unknown[]> => {
+      c.send({ type: 'GET_PHONE_CONTACTS' });
+      return ((await c.dispatched('PHONE_CONTACTS', n))['contacts'] as Payload[]).map((x) => [x['phoneNumber'], x['availability']]);
+    };
+    const directory = (c.engine.state.settings?.directory ?? []).map((d) => d.extension);
+    const other = directory.find((e) => e !== '1002')!;
+    // As the Voice page does once registered (app/runtime/directory-lamps.ts).
+    await c.telephony()!.watchLines(directory);
+    const cases: [LineState, string | undefined][] = [
+      ['idle', 'AVAILABLE'],
+      ['ringing', 'BUSY'],
+      ['busy', 'BUSY'],
+      ['away', 'BUSY'],
+      ['offline', 'OFFLINE'],
+      ['unknown', undefined],
+    ];
+    let n = 0;
+    for (const [lamp, expected] of cases) {
+      c.phone.setLineState('1002', lamp);
+      await c.until(`1002's lamp ${lamp}`, () => c.engine.state.lines['1002'] === lamp);
+      const got = await availability(++n);
+      assert.deepEqual(
+        got.find((x) => (x as unknown[])[0] === '1002'),
+        ['1002', expected],
+        `lamp ${lamp}`,
+      );
+      assert.ok(got.some((x) => (x as unknown[])[0] === other));
+    }
   });
 
   it('LOGOUT signs out (LOGOUT_RESULT); with a call up it cannot (CAN_NOT_LOG_OUT)', async () => {

@@ -5,7 +5,16 @@
  * up, a consulted colleague answering) is published from the engine's lifecycle events
  * (call-event-publisher.ts), except the events a method causes: its result is the event.
  */
-import { isLive, type AgentCommand, type CallSnapshot, type EngineHandle, type EngineState, type Logger, type LogLevel } from '../../core/index.ts';
+import {
+  isLive,
+  type AgentCommand,
+  type CallSnapshot,
+  type EngineHandle,
+  type EngineState,
+  type LineState,
+  type Logger,
+  type LogLevel,
+} from '../../core/index.ts';
 import { presenceForOmniStatus } from '../../core/presence/omni-status.ts';
 import { CallEventPublisher } from './call-event-publisher.ts';
 import { callInfoOf, holdResultOf, toPhoneCall } from './phone-call.ts';
@@ -39,6 +48,17 @@ export interface VoiceConnectorOptions {
 const LOG_LEVELS: Readonly<Record<string, LogLevel>> = { ERROR: 'error', WARN: 'warn', INFO: 'info', DEBUG: 'debug' };
 /** Statuses the engine keeps for the agent while a call holds them (Salesforce shows its own). */
 const BUSY = new Set(['on-call', 'wrap-up']);
+
+/**
+ * A colleague's lamp as the phone book's availability (Salesforce's three values): free → AVAILABLE;
+ * ringing, on a call or Away → BUSY (not to be offered a call now); offline → OFFLINE; unknown → none.
+ */
+function availabilityOf(lamp: LineState | undefined): { availability?: 'AVAILABLE' | 'BUSY' | 'OFFLINE' } {
+  if (lamp === 'idle') return { availability: 'AVAILABLE' };
+  if (lamp === 'ringing' || lamp === 'busy' || lamp === 'away') return { availability: 'BUSY' };
+  if (lamp === 'offline') return { availability: 'OFFLINE' };
+  return {};
+}
 
 export class SwitchboardVoiceConnector extends scv.VendorConnector {
   private readonly options: VoiceConnectorOptions;
@@ -276,19 +296,29 @@ export class SwitchboardVoiceConnector extends scv.VendorConnector {
       supportsMos: true,
       debugEnabled: true,
       hasPhoneBook: directory.length > 0,
+      hasAgentAvailability: directory.length > 0,
     });
   }
 
   override async getPhoneContacts(filter?: { contains?: unknown }): Promise<InstanceType<typeof scv.PhoneContactsResult>> {
     const contains = typeof filter?.contains === 'string' ? filter.contains.toLowerCase() : '';
-    const directory = this.engine().state.settings?.directory ?? [];
+    const { settings, lines } = this.engine().state;
+    const directory = settings?.directory ?? [];
     const contacts = directory
       .filter((d) => !contains || d.name.toLowerCase().includes(contains) || d.extension.includes(contains))
       .map(
         (d) =>
-          new scv.Contact({ id: d.extension, type: SCV.CONTACT_TYPE.PHONEBOOK as 'PhoneBook', name: d.name, phoneNumber: d.extension, extension: d.extension }),
+          new scv.Contact({
+            id: d.extension,
+            // Colleagues are agents: the base keeps a contact's availability for that type only.
+            type: SCV.CONTACT_TYPE.AGENT as 'Agent',
+            name: d.name,
+            phoneNumber: d.extension,
+            extension: d.extension,
+            ...availabilityOf(lines[d.extension]),
+          }),
       );
-    return new scv.PhoneContactsResult({ contacts, contactTypes: [SCV.CONTACT_TYPE.PHONEBOOK] });
+    return new scv.PhoneContactsResult({ contacts, contactTypes: [SCV.CONTACT_TYPE.AGENT] });
   }
 
   override handleMessage(message: unknown): void {

@@ -2,7 +2,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openConsoleData } from './console-db-data.ts';
 import { DEMO_VOICE_CALL_CENTER, useDemoVoiceCallCenter } from './voice-demo.ts';
-import { isVoiceCallCenter } from '../web/voice/voice-protocol.ts';
+import { isVoiceCallCenter } from '../web/voice/voice-config.ts';
 import { DEMO } from '../seed/index.ts';
 
 it('the demo Voice contact center is a Voice call center with the demo phone system, used by the demo agents, made once', () => {

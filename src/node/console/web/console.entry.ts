@@ -16,7 +16,7 @@ import { softphoneUrl, clampInt } from './softphone-url.ts';
 import { PRESENCE_CHANNEL, type PresenceMessage } from '../opencti/web/protocol.ts';
 import { VoiceHost } from './voice/voice-host.ts';
 import { VoicePhone } from './voice/voice-phone.ts';
-import { dispositions, isVoiceCallCenter } from './voice/voice-protocol.ts';
+import { dispositions, isVoiceCallCenter } from './voice/voice-config.ts';
 
 const BASE = '/lightning';
 

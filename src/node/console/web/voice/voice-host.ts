@@ -14,13 +14,9 @@ import type { Workspace } from '../workspace.ts';
 import {
   afterSend,
   askStatus,
-  baseLibraryAcceptsOrigin,
   commands,
-  connectorConfig,
   dismissNotices,
   initialState,
-  omniStatuses,
-  orgDomainName,
   parseInbound,
   reduce,
   type AgentStatus,
@@ -28,6 +24,7 @@ import {
   type OutMessage,
   type VoiceState,
 } from './voice-protocol.ts';
+import { baseLibraryAcceptsOrigin, connectorConfig, omniStatuses, orgDomainName } from './voice-config.ts';
 
 /** One message on the wire, either way (the page's test hook and the event log's content). */
 export interface WireEntry {

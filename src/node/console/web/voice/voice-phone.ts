@@ -222,8 +222,29 @@ export class VoicePhone {
           },
           'Consult',
         ),
+        this.button('Phone book', commands.phoneContacts(s)),
         this.button('Conference', commands.conference(s)),
         this.button('Swap', commands.swap(s)),
+      ),
+      this.phoneBook(s),
+    );
+  }
+
+  /** The connector's phone book (PHONE_CONTACTS): each entry with its availability, to transfer to or consult. */
+  private phoneBook(s: VoiceState): HTMLElement | null {
+    if (!s.call || s.contacts.length === 0) return null;
+    const AVAILABILITY: Record<string, string> = { AVAILABLE: 'Available', BUSY: 'Busy', OFFLINE: 'Offline' };
+    return h(
+      'ul',
+      { class: 'slds-list_vertical', 'aria-label': 'Phone book' },
+      ...s.contacts.map((c) =>
+        h(
+          'li',
+          { class: 'slds-p-vertical_xx-small' },
+          h('span', {}, `${c.name} (${c.phoneNumber})${c.availability ? ` · ${AVAILABILITY[c.availability] ?? c.availability}` : ''} `),
+          this.button('Transfer', commands.addContact(s, c, true), { 'aria-label': `Transfer to ${c.name}` }),
+          this.button('Consult', commands.addContact(s, c, false), { 'aria-label': `Consult ${c.name}` }),
+        ),
       ),
     );
   }

@@ -1,22 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  afterSend,
-  askStatus,
-  baseLibraryAcceptsOrigin,
-  commands,
-  connectorConfig,
-  dispositions,
-  initialState,
-  isVoiceCallCenter,
-  omniStatuses,
-  orgDomainName,
-  parseInbound,
-  reduce,
-  type Effect,
-  type InMessage,
-  type VoiceState,
-} from './voice-protocol.ts';
+import { afterSend, askStatus, commands, initialState, parseInbound, reduce, type Effect, type InMessage, type VoiceState } from './voice-protocol.ts';
+import { baseLibraryAcceptsOrigin, connectorConfig, dispositions, isVoiceCallCenter, omniStatuses, orgDomainName } from './voice-config.ts';
 
 const ev = (telephonyEventType: string, telephonyEventPayload?: unknown): InMessage => ({
   type: 'TELEPHONY_EVENT_DISPATCHED',
@@ -292,5 +277,31 @@ describe('voice protocol: call center and origins', () => {
       { code: 'Bare', label: 'Bare' },
     ]);
     assert.equal(dispositions({}).length, 4);
+  });
+});
+
+describe('voice protocol: the phone book', () => {
+  it('asks GET_PHONE_CONTACTS only of a connector with a phone book, and offers each contact for transfer or consult', () => {
+    assert.equal(commands.phoneContacts(run(initialState(true), ready).state), undefined, 'no PHONEBOOK capability: nothing to ask');
+    const withBook: InMessage = { type: 'CONNECTOR_READY', payload: { capabilities: { PHONEBOOK: true } } };
+    let { state } = run(initialState(true), withBook);
+    assert.deepEqual(commands.phoneContacts(state), { type: 'GET_PHONE_CONTACTS', filter: {} });
+    assert.deepEqual(commands.phoneContacts(state, ' bob '), { type: 'GET_PHONE_CONTACTS', filter: { contains: 'bob' } });
+    const bob = { id: '1002', type: 'Agent', name: 'Bob Backup', phoneNumber: '1002', extension: '1002', availability: 'BUSY' };
+    ({ state } = run(state, ev('PHONE_CONTACTS', { contacts: [bob, { name: 'no number' }], contactTypes: ['Agent'] })));
+    assert.deepEqual(
+      state.contacts,
+      [{ id: '1002', name: 'Bob Backup', phoneNumber: '1002', availability: 'BUSY', raw: bob }],
+      'an entry without a number is left out',
+    );
+    const contact = state.contacts[0]!;
+    assert.equal(commands.addContact(state, contact, true), undefined, 'no call to transfer');
+    ({ state } = run(state, ev('CALL_STARTED', inbound), ev('CALL_CONNECTED', { ...inbound, state: 'connected' })));
+    assert.deepEqual(commands.addContact(state, contact, false), {
+      type: 'ADD_PARTICIPANT',
+      contact: bob,
+      call: { ...inbound, state: 'connected' },
+      isBlindTransfer: false,
+    });
   });
 });

@@ -44,6 +44,17 @@ export interface ParticipantView {
   readonly raw: JsonObject;
 }
 
+/** A phone book entry the connector gave (PHONE_CONTACTS), as Salesforce's transfer list shows it. */
+export interface PhoneContactView {
+  readonly id: string;
+  readonly name: string;
+  readonly phoneNumber: string;
+  /** AVAILABLE, BUSY or OFFLINE when the connector provides availability (VENDOR_PROVIDED_AVAILABILITY). */
+  readonly availability: string | undefined;
+  /** The contact as the connector sent it, given back in ADD_PARTICIPANT. */
+  readonly raw: JsonObject;
+}
+
 export interface Notice {
   readonly level: 'error' | 'warning' | 'info';
   readonly message: string;
@@ -73,6 +84,8 @@ export interface VoiceState {
   readonly statusPending: AgentStatus | null;
   readonly status: AgentStatus | null;
   readonly acwAllowed: boolean;
+  /** The connector's phone book, as its last PHONE_CONTACTS gave it (asked with GET_PHONE_CONTACTS). */
+  readonly contacts: readonly PhoneContactView[];
 }
 
 export function initialState(acwAllowed: boolean): VoiceState {
@@ -90,6 +103,7 @@ export function initialState(acwAllowed: boolean): VoiceState {
     statusPending: null,
     status: null,
     acwAllowed,
+    contacts: [],
   };
 }
 
@@ -101,6 +115,7 @@ export type OutMessage =
   | { type: 'DIAL'; contact: JsonObject; params: string }
   | { type: 'SEND_DIGITS'; digits: string }
   | { type: 'ADD_PARTICIPANT'; contact: JsonObject; call: JsonObject; isBlindTransfer: boolean }
+  | { type: 'GET_PHONE_CONTACTS'; filter: { contains?: string } }
   | { type: 'CONFERENCE'; calls: JsonObject[] }
   | { type: 'SWAP_PARTICIPANTS'; callToHold: JsonObject; callToResume: JsonObject }
   | { type: 'SET_AGENT_STATUS'; agentStatus: string; statusInfo: { statusId: string; statusApiName: string; statusName: string }; enqueueNextState: boolean }
@@ -357,8 +372,18 @@ function event(s: VoiceState, type: string, payload: unknown): Step {
       const statusId = str(p.statusId);
       return statusId ? done(s, { kind: 'status-changed', statusId }) : done(s);
     }
+    case 'PHONE_CONTACTS':
+      return done({
+        ...s,
+        contacts: Array.isArray(p.contacts)
+          ? p.contacts
+              .filter(isObject)
+              .map(contactView)
+              .filter((c) => c !== undefined)
+          : [],
+      });
     default:
-      // Events the phone does not show (AGENT_CONFIG_UPDATED, RECORDING_TOGGLE, PHONE_CONTACTS…) are logged.
+      // Events the phone does not show (AGENT_CONFIG_UPDATED, RECORDING_TOGGLE…) are logged.
       return done(s);
   }
 }
@@ -381,6 +406,13 @@ export const commands = {
     s.call?.phase === 'connected' && !s.participant && number.trim()
       ? { type: 'ADD_PARTICIPANT', contact: { phoneNumber: number.trim(), type: 'PhoneNumber' }, call: s.call.raw, isBlindTransfer: blind }
       : undefined,
+  /** What Salesforce asks when the agent opens the transfer list, if the connector has a phone book. */
+  phoneContacts: (s: VoiceState, contains = ''): OutMessage | undefined =>
+    s.phase === 'ready' && s.capabilities.PHONEBOOK === true
+      ? { type: 'GET_PHONE_CONTACTS', filter: contains.trim() ? { contains: contains.trim() } : {} }
+      : undefined,
+  addContact: (s: VoiceState, contact: PhoneContactView, blind: boolean): OutMessage | undefined =>
+    s.call?.phase === 'connected' && !s.participant ? { type: 'ADD_PARTICIPANT', contact: contact.raw, call: s.call.raw, isBlindTransfer: blind } : undefined,
   conference: (s: VoiceState): OutMessage | undefined =>
     s.call && s.participant?.phase === 'connected' && !s.merged ? { type: 'CONFERENCE', calls: [s.call.raw, s.participant.raw] } : undefined,
   swap: (s: VoiceState): OutMessage | undefined => {
@@ -402,6 +434,12 @@ export const commands = {
   downloadLogs: (): OutMessage => ({ type: 'DOWNLOAD_VENDOR_LOGS' }),
 } as const;
 
+function contactView(raw: JsonObject): PhoneContactView | undefined {
+  const phoneNumber = str(raw.phoneNumber) ?? str(raw.extension);
+  if (!phoneNumber) return undefined;
+  return { id: str(raw.id) ?? phoneNumber, name: str(raw.name) ?? phoneNumber, phoneNumber, availability: str(raw.availability), raw };
+}
+
 /** The state once `message` went to the connector (what the answer to it will mean). */
 export function afterSend(s: VoiceState, message: OutMessage): VoiceState {
   return message.type === 'CONFERENCE' ? { ...s, conferencing: true } : s;
@@ -414,75 +452,4 @@ export function askStatus(s: VoiceState, status: AgentStatus): VoiceState {
 
 export function dismissNotices(s: VoiceState): VoiceState {
   return { ...s, notices: [] };
-}
-
-/** A Voice call center (contract): it has an SCV Settings section (`reqHvcc`) and a vendor info API name. */
-export function isVoiceCallCenter(settings: Readonly<Record<string, string>> | null | undefined): boolean {
-  if (!settings) return false;
-  return Object.keys(settings).some((k) => k.startsWith('/reqHvcc/')) && Boolean(settings['/reqGeneralInfo/reqVendorInfoApiName']);
-}
-
-export interface ConnectorConfigContext {
-  readonly acwAllowed: boolean;
-  readonly orgDomainName: string;
-  readonly phoneServiceChannelId: string;
-}
-
-/** SETUP_CONNECTOR's connectorConfig: every call center item by slash key, plus what Salesforce adds. */
-export function connectorConfig(settings: Readonly<Record<string, string>>, ctx: ConnectorConfigContext): Record<string, string | boolean> {
-  return { ...settings, isACWAllowed: ctx.acwAllowed, orgDomainName: ctx.orgDomainName, phoneServiceChannelId: ctx.phoneServiceChannelId };
-}
-
-/**
- * Whether the real base library accepts SETUP_CONNECTOR from a parent at `origin`: it compares
- * `protocol//hostname` (port ignored) with Salesforce's host names and drops anything else.
- */
-export function baseLibraryAcceptsOrigin(origin: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(origin);
-  } catch {
-    return false;
-  }
-  if (url.protocol !== 'https:') return false;
-  const host = url.hostname;
-  const suffixes = ['.lightning.force.com', '.lightning.pc-rnd.force.com', '.stm.force.com', '.vf.force.com', '.salesforce.com', '.my.salesforce-sites.com'];
-  return (
-    suffixes.some((x) => host.endsWith(x) && host.length > x.length) ||
-    /\blightning\.\w+\.soma\.force\.com$/.test(host) ||
-    /\.lightning\.localhost\.\w+\.force\.com$/.test(host)
-  );
-}
-
-/** The org's My Domain host name as Salesforce gives it, from the console's Lightning origin. */
-export function orgDomainName(lightningOrigin: string): string {
-  const host = new URL(lightningOrigin).hostname;
-  return host.endsWith('.lightning.force.com') ? `${host.slice(0, -'.lightning.force.com'.length)}.my.salesforce.com` : host;
-}
-
-/** The Omni-Channel statuses (Available, each away reason as a busy status, Offline) as SCV statuses. */
-export function omniStatuses(awayReasons: readonly { id: string; label: string }[]): { key: string; status: AgentStatus }[] {
-  const id = (n: number): string => `0N5${String(n).padStart(12, '0')}`;
-  return [
-    { key: 'available', status: { agentStatus: 'Online', statusId: id(1), statusApiName: 'Available', statusName: 'Available' } },
-    ...awayReasons.map((r, i) => ({
-      key: `away:${r.id}`,
-      status: { agentStatus: 'Online' as const, statusId: id(10 + i), statusApiName: r.id, statusName: r.label },
-    })),
-    { key: 'offline', status: { agentStatus: 'Offline', statusId: id(2), statusApiName: 'Offline', statusName: 'Offline' } },
-  ];
-}
-
-/** The disposition list of wrap-up: the call center's `/switchboard/dispositionCodes` (code:Label;…). */
-export function dispositions(settings: Readonly<Record<string, string>>): { code: string; label: string }[] {
-  const raw = settings['/switchboard/dispositionCodes'] ?? 'Resolved:Resolved;FollowUp:Follow-up needed;Voicemail:Left voicemail;WrongNumber:Wrong number';
-  return raw
-    .split(';')
-    .map((p) => p.trim())
-    .filter(Boolean)
-    .map((p) => {
-      const i = p.indexOf(':');
-      return i < 0 ? { code: p, label: p } : { code: p.slice(0, i).trim(), label: p.slice(i + 1).trim() || p.slice(0, i).trim() };
-    })
-    .filter((d) => d.code);
 }
