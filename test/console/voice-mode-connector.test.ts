@@ -4,7 +4,8 @@
  * the real voice bridge for the VoiceCall (the bridge signs its JWT and calls the emulator's
  * Telephony Integration API), forks the INVITE with X-Salesforce-VoiceCall-Id to the agent's
  * connector, and the connector tells the console over the wire protocol; the agent answers in
- * Salesforce's phone, hangs up and wraps up. Strict origins, as the base library requires.
+ * Salesforce's phone; a console refresh mid-call replays the call (getActiveCalls) with its audio
+ * back both ways; the agent hangs up and wraps up. Strict origins, as the base library requires.
  */
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,6 +24,7 @@ import { DEMO_AGENTS, DEMO_SIP_DOMAIN, DEMO_SUPPORT_NUMBER } from '../../src/nod
 import { launchChromium } from '../support/chromium.ts';
 import { openCustomerPhone } from '../e2e/harness.ts';
 import { until } from '../support/until.ts';
+import { keepPeerConnections, waitAudio } from '../e2e/ephemeral-support.ts';
 
 const CALLER = DEMO.uniqueContact.e164;
 
@@ -96,6 +98,8 @@ before(
     app.data.setCallCenterItem(voiceCenter.Id, 'switchboard', 'sipWebSocketUrl', sip.url);
     browser = await launchChromium(STRICT_CHROMIUM_ARGS);
     page = await browser.newPage();
+    // Every frame keeps its real peer connections readable: the call's audio is checked across a refresh.
+    await page.context().addInitScript(keepPeerConnections);
     await page.goto(app.consoleUrl(DEMO.agent.username));
     await page.waitForFunction(() => document.body.dataset.consoleReady === 'true', undefined, { timeout: 15_000 });
   },
@@ -111,7 +115,7 @@ after(async () => {
 });
 
 it(
-  "an inbound call through the SIP server and the voice bridge rings in Salesforce's phone, pops its VoiceCall, is answered, ended and wrapped up",
+  "an inbound call through the SIP server and the voice bridge rings in Salesforce's phone, pops its VoiceCall, is answered, comes back after a console refresh with its audio both ways, is ended and wrapped up",
   { timeout: 90_000 },
   async () => {
     const ready = await until(
@@ -130,7 +134,15 @@ it(
       (v) => v.state.status?.statusName === 'Available',
     );
 
+    // The customer's phone keeps its real peer connections readable too (the console's do from the start).
     const customer = await openCustomerPhone({ browser, console: app, sip }, CALLER);
+    await customer.context().addInitScript(keepPeerConnections);
+    await customer.reload();
+    await until(
+      'the customer phone signed in again',
+      () => customer.getByRole('button', { name: 'Call', exact: true }).isEnabled(),
+      (enabled) => enabled,
+    );
     await customer.getByRole('button', { name: 'Call', exact: true }).click();
     const ringing = await until(
       'the call ringing in the phone',
@@ -162,6 +174,13 @@ it(
     );
     assert.equal(accepted.userId, DEMO.agent.id);
 
+    const connector = (): Frame => {
+      const f = page.frames().find((x) => x.url().startsWith(`${app.vfOrigin}/voice/`));
+      assert.ok(f, 'the connector frame');
+      return f;
+    };
+    await Promise.all([waitAudio(connector(), 'the agent'), waitAudio(customer.mainFrame(), 'the customer')]);
+
     // A console refresh mid-call: the connector keeps the call (it takes its SIP dialog back with an
     // INVITE carrying Replaces), and the phone shows it again.
     await page.reload();
@@ -179,6 +198,8 @@ it(
       (id) => id === voiceCallId,
     );
     assert.equal(app.voiceCalls.require(voiceCallId).acceptTime, accepted.acceptTime, 'not accepted a second time');
+    // And the audio came back both ways (the connector took its SIP dialog back with its media).
+    await Promise.all([waitAudio(connector(), 'the agent, after the refresh'), waitAudio(customer.mainFrame(), 'the customer, after the refresh')]);
     // The agent hangs up at once, the connector may still be taking its dialog back: the hang-up waits for it.
     await phone().getByRole('button', { name: 'End call' }).click();
     await phone().getByRole('form', { name: 'After-call work' }).waitFor({ timeout: 10_000 });
