@@ -30,6 +30,7 @@ import { until as untilValue } from '../support/until.ts';
 
 const CALLER = { username: DEMO.uniqueContact.e164, password: `caller-${randomBytes(6).toString('hex')}` };
 const AGENT = DEMO_AGENTS[0]!;
+const COLLEAGUE = DEMO_AGENTS[1]!;
 const TOKEN = `bridge-${randomBytes(12).toString('hex')}`;
 /** One bridge attempt's limit; the slow hop holds the first create longer, and both fit in http_client's 2 s. */
 const ATTEMPT_MS = 700;
@@ -163,7 +164,7 @@ before(
     });
     bridge = await startVoiceBridge({ client, port: 0, logger: silentLogger, token: TOKEN });
     kamailio = await startKamailio({
-      users: [{ username: AGENT.username, password: AGENT.password }, CALLER],
+      users: [{ username: AGENT.username, password: AGENT.password }, { username: COLLEAGUE.username, password: COLLEAGUE.password }, CALLER],
       ringGroups: { [DEMO_SUPPORT_NUMBER]: [AGENT.username] },
       voiceBridge: { url: bridge.url, token: TOKEN },
     });
@@ -210,6 +211,97 @@ after(async () => {
 
 const customerPhone = (): Promise<Page> =>
   openCustomerPhone({ browser, console: app, sip: { url: kamailio.wsUrl } }, CALLER.username, { domain: kamailio.domain, password: CALLER.password });
+
+it(
+  "through Kamailio: consult a colleague, conference, leave; the caller's new INVITE is the Transfer leg of the VoiceCall, which ends with TRANSFER",
+  { timeout: 90_000 },
+  async () => {
+    const customer = await customerPhone();
+    await customer.evaluate(PEER_CONNECTION_PROBE);
+    const colleague = await openCustomerPhone({ browser, console: app, sip: { url: kamailio.wsUrl } }, COLLEAGUE.username, {
+      domain: kamailio.domain,
+      password: COLLEAGUE.password,
+    });
+    await colleague.evaluate(PEER_CONNECTION_PROBE);
+    await customer.getByRole('button', { name: 'Call', exact: true }).click();
+    const ringing = await until(
+      'the call ringing in the phone',
+      () => voice(),
+      (v) => v.state.call?.phase === 'ringing',
+    );
+    const vendorCallKey = ringing.state.call!.callId;
+    const voiceCallId = ringing.state.call!.voiceCallId!;
+    assert.match(String(voiceCallId), /^0LQ/, bridgeLog());
+    await phone().getByRole('button', { name: 'Accept' }).click();
+    await until(
+      'connected',
+      () => voice(),
+      (v) => v.state.call?.phase === 'connected',
+    );
+    await phone().getByRole('textbox', { name: 'Transfer or consult number' }).fill(COLLEAGUE.username);
+    await phone().getByRole('button', { name: 'Consult' }).click();
+    await colleague.getByRole('button', { name: /^Answer call from / }).click({ timeout: 15_000 });
+    await phone()
+      .getByRole('status', { name: 'Third party' })
+      .getByText(/connected/)
+      .waitFor({ timeout: 15_000 });
+    await phone().getByRole('button', { name: 'Conference' }).click();
+    await customer
+      .getByRole('status')
+      .filter({ hasText: /: connected$/ })
+      .waitFor({ timeout: 15_000 });
+    // Leaving a two-party conference hands the customer to the colleague (REFER with Replaces).
+    await phone().getByRole('button', { name: 'End call' }).click();
+    await phone().getByRole('form', { name: 'After-call work' }).waitFor({ timeout: 15_000 });
+    await audioGrows(received(colleague), 'the colleague hears the customer after the transfer');
+    await phone().getByRole('combobox', { name: 'Disposition' }).selectOption({ label: 'Follow-up needed' });
+    await phone().getByRole('button', { name: 'Done' }).click();
+
+    const leg = await until(
+      'the Transfer leg recorded',
+      async () => app.voiceCalls.list({ limit: 1000 }).find((c) => c.parentVoiceCallId === voiceCallId),
+      (c) => c !== undefined,
+    );
+    await customer.getByRole('button', { name: /^Hang up call with / }).click();
+    const parent = await until(
+      "Kamailio's dialog end closed the call",
+      async () => app.voiceCalls.require(voiceCallId),
+      (c) => c.endTime !== null,
+    );
+    await until(
+      'the transfer leg closed',
+      async () => app.voiceCalls.require(leg!.id),
+      (c) => c.endTime !== null,
+    );
+    assert.equal(app.data.record(voiceCallId)!.fields.DisconnectReason, 'TRANSFER', `the call went on to the colleague\n${bridgeLog()}`);
+    assert.equal(parent.vendorCallKey, vendorCallKey);
+    const t = app.data.record(leg!.id)!.fields;
+    assert.deepEqual(
+      {
+        CallType: t.CallType,
+        ParentVoiceCallId: t.ParentVoiceCallId,
+        FromPhoneNumber: t.FromPhoneNumber,
+        ToPhoneNumber: t.ToPhoneNumber,
+        IsActiveCall: t.IsActiveCall,
+        DisconnectReason: t.DisconnectReason,
+      },
+      {
+        CallType: 'Transfer',
+        ParentVoiceCallId: voiceCallId,
+        FromPhoneNumber: CALLER.username,
+        ToPhoneNumber: COLLEAGUE.username,
+        IsActiveCall: false,
+        DisconnectReason: 'CUSTOMER_DISCONNECT',
+      },
+    );
+    assert.notEqual(leg!.vendorCallKey, vendorCallKey, "the transfer leg is the caller's new INVITE");
+    const all = app.voiceCalls.list({ limit: 1000 });
+    assert.equal(all.filter((c) => c.vendorCallKey === vendorCallKey).length, 1, 'one VoiceCall for the call');
+    assert.equal(all.filter((c) => c.parentVoiceCallId === voiceCallId).length, 1, 'one Transfer leg');
+    await customer.context().close();
+    await colleague.context().close();
+  },
+);
 
 it(
   'through Kamailio: ring with the VoiceCall, pop, accept, hold and resume, hang up, wrap-up; the VoiceCall field by field with its hold metrics',
