@@ -11,79 +11,43 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { DEMO, STRICT_CHROMIUM_ARGS, startConsole, type RunningConsole } from '../../src/node/console/index.ts';
-import { demoSipSecret, DEMO_AGENTS, DEMO_SIP_DOMAIN, DEMO_SUPPORT_NUMBER } from '../../src/node/demo/demo-phone-system.ts';
-import { startSipServer } from '../../src/node/sip-server/index.ts';
+import { DEMO_SUPPORT_NUMBER } from '../../src/node/demo/demo-phone-system.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { startKamailio } from '../support/kamailio.ts';
 import { openCustomerPhone, waitUntil } from './harness.ts';
+import { embeddedPhoneSystem, kamailioPhoneSystem, openConsoleOn, type PhoneSystem } from './phone-systems.ts';
 
 const ADA = DEMO.agent;
 const BOB = DEMO.secondAgent;
 const CALLER = DEMO.uniqueContact.e164;
 const GROUP = DEMO_SUPPORT_NUMBER;
 
-interface PhoneSystem {
-  readonly name: 'embedded' | 'kamailio';
-  readonly wsUrl: string;
-  readonly domain: string;
-  readonly secret: string;
-  readonly callerPassword?: string;
-  registered(user: string): Promise<boolean>;
-  /** The ring group's members the phone system offered calls to so far. */
+/** A phone system, and which of the ring group's members it offered calls to so far. */
+interface Watched {
+  readonly system: PhoneSystem;
   offered(): Promise<string[]>;
-  close(): Promise<void>;
 }
 
-async function embedded(): Promise<PhoneSystem> {
-  const secret = demoSipSecret();
-  const sip = await startSipServer({
-    ephemeralSecret: secret,
-    domain: DEMO_SIP_DOMAIN,
-    users: DEMO_AGENTS.map(({ username, password, displayName }) => ({ username, password, displayName })),
-    guests: [CALLER],
-    ringGroups: { [GROUP]: [ADA.extension, BOB.extension] },
-  });
+async function embedded(): Promise<Watched> {
+  const system = await embeddedPhoneSystem({ callers: [CALLER], ringGroups: { [GROUP]: [ADA.extension, BOB.extension] } });
   const offered = new Set<string>();
-  sip.on('invite-forwarded', (e) => {
+  system.sip.on('invite-forwarded', (e) => {
     if (e.ringGroup !== undefined) for (const t of e.targets) offered.add(t.replace(/^sip:([^@]+)@.*$/, '$1'));
   });
-  return {
-    name: 'embedded',
-    wsUrl: sip.url,
-    domain: DEMO_SIP_DOMAIN,
-    secret,
-    registered: async (u) => sip.registrations(u).length > 0,
-    offered: async () => [...offered],
-    close: () => sip.close(),
-  };
+  return { system, offered: async () => [...offered] };
 }
 
-async function kamailio(): Promise<PhoneSystem> {
-  const secret = randomBytes(24).toString('hex');
-  const callerPassword = `caller-${randomBytes(6).toString('hex')}`;
-  const k = await startKamailio({
-    ephemeralSecret: secret,
-    users: [{ username: CALLER, password: callerPassword }],
-    ringGroups: { [GROUP]: [ADA.extension, BOB.extension] },
-  });
-  return {
-    name: 'kamailio',
-    wsUrl: k.wsUrl,
-    domain: k.domain,
-    secret,
-    callerPassword,
-    registered: async (u) => (await k.registeredUsers()).includes(u),
-    // Kamailio logs each member it leaves out (route[RINGGROUP]); the others were offered the call.
-    offered: async () => [ADA.extension, BOB.extension].filter((m) => !k.log().includes(`ring group ${GROUP}: ${m} is not available`)),
-    close: () => k.stop(),
-  };
+async function kamailio(): Promise<Watched> {
+  const system = await kamailioPhoneSystem({ callers: [CALLER], ringGroups: { [GROUP]: [ADA.extension, BOB.extension] } });
+  // Kamailio logs each member it leaves out (route[RINGGROUP]); the others were offered the call.
+  const offered = async () => [ADA.extension, BOB.extension].filter((m) => !system.kamailio.log().includes(`ring group ${GROUP}: ${m} is not available`));
+  return { system, offered };
 }
 
 for (const start of [embedded, kamailio]) {
   describe(`presence between the consoles and the phone system (${start.name})`, { concurrency: false, timeout: 240_000 }, () => {
+    let watched: Watched;
     let system: PhoneSystem;
     let app: RunningConsole;
     let browser: Browser;
@@ -93,20 +57,12 @@ for (const start of [embedded, kamailio]) {
 
     before(
       async () => {
-        system = await start();
+        watched = await start();
+        system = watched.system;
         app = await startConsole({ dbFile: ':memory:', sipServer: system.wsUrl, sipDomain: system.domain, strictOrigins: true, sipSecret: system.secret });
         browser = await launchChromium(STRICT_CHROMIUM_ARGS);
-        const open = async (username: string, extension: string) => {
-          const context = await browser.newContext({ ignoreHTTPSErrors: true });
-          const page = await context.newPage();
-          await page.goto(app.consoleUrl(username));
-          await waitUntil(() => system.registered(extension), 30_000, `${extension} registers with ${system.name}`);
-          const phone = page.frameLocator('iframe[title="Softphone"]');
-          await phone.getByRole('textbox', { name: 'Number to dial' }).waitFor({ timeout: 20_000 });
-          return { context, page, phone };
-        };
-        ada = await open(ADA.username, ADA.extension);
-        bob = await open(BOB.username, BOB.extension);
+        ada = await openConsoleOn(browser, app, system, ADA.username, ADA.extension);
+        bob = await openConsoleOn(browser, app, system, BOB.username, BOB.extension);
         customer = await openCustomerPhone({ browser, console: app, sip: { url: system.wsUrl } }, CALLER, {
           dial: GROUP,
           domain: system.domain,
@@ -142,7 +98,7 @@ for (const start of [embedded, kamailio]) {
       // Bob's console would ring within the same moment as Ada's: give it a second.
       await new Promise((r) => setTimeout(r, 1000));
       assert.equal(await ringing(bob.phone).count(), 0, "Bob's console does not ring while he is Away");
-      const offered = await system.offered();
+      const offered = await watched.offered();
       assert.ok(offered.includes(ADA.extension), `Ada was offered the call: ${offered.join(', ')}`);
       assert.ok(!offered.includes(BOB.extension), `the phone system left Bob out: ${offered.join(', ')}`);
 

@@ -20,7 +20,7 @@ import { demoSipSecret, DEMO_AGENTS, DEMO_SIP_DOMAIN } from '../../src/node/demo
 import { startSipServer, type SipServer } from '../../src/node/sip-server/index.ts';
 import { mintEphemeral } from '../support/kamailio.ts';
 import { waitUntil } from './harness.ts';
-import { expiryOf, keepPeerConnections, mints, openConsole, registers, waitAudio, type OpenedConsole } from './ephemeral-support.ts';
+import { customerCallsAgent, expiryOf, hangUpAndLogOnce, mints, openConsole, registers, waitAudio, type OpenedConsole } from './ephemeral-support.ts';
 
 const SECRET = demoSipSecret();
 const TTL_SECONDS = 10;
@@ -79,20 +79,8 @@ describe(
       first = { authUser, expiresAt: expiryOf(authUser) };
       assert.equal(await agent.phone.getByLabel('Password').count(), 0, 'the panel asks for no password');
 
-      const tasksBefore = new Set(app.data.list('Task', 10_000).map((t) => t.Id));
-      const context = await browser.newContext({ ignoreHTTPSErrors: true });
-      await context.addInitScript(keepPeerConnections);
-      const customer = await context.newPage();
-      await customer.goto(
-        `${app.lightningOrigin}/customer-phone/?ws=${encodeURIComponent(sip.url)}&domain=${DEMO_SIP_DOMAIN}&user=${encodeURIComponent(CALLER)}&dial=${AGENT.extension}&autologin=1`,
-      );
-      const call = customer.getByRole('button', { name: 'Call', exact: true });
-      await waitUntil(() => call.isEnabled(), 10_000, 'the customer phone signed in');
-      await call.click();
-      await agent.phone.getByRole('button', { name: 'Answer' }).click({ timeout: 15_000 });
-      const hangUp = agent.phone.getByRole('button', { name: 'Hang up' });
-      await hangUp.waitFor({ timeout: 10_000 });
-      await Promise.all([waitAudio(agent.softphone(), 'the agent'), waitAudio(customer.mainFrame(), 'the customer')]);
+      const inProgress = await customerCallsAgent(browser, app, agent, { wsUrl: sip.url, domain: DEMO_SIP_DOMAIN, caller: CALLER, extension: AGENT.extension });
+      const { customer, hangUp } = inProgress;
 
       const expiredAt = first.expiresAt;
       await waitUntil(
@@ -117,14 +105,9 @@ describe(
       await Promise.all([waitAudio(agent.softphone(), 'the agent, after the renewal'), waitAudio(customer.mainFrame(), 'the customer, after the renewal')]);
       await agent.phone.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor({ timeout: 1000 });
 
-      await hangUp.click();
-      await agent.phone.getByRole('form', { name: 'Wrap-up' }).getByRole('button', { name: 'Save' }).click({ timeout: 10_000 });
-      const newTasks = () => app.data.list('Task', 10_000).filter((t) => !tasksBefore.has(t.Id));
-      await waitUntil(() => newTasks().length > 0, 15_000, 'the call is logged');
-      await new Promise((r) => setTimeout(r, 1500));
-      assert.equal(newTasks().length, 1, 'exactly one Task');
-      assert.ok(Number(newTasks()[0]!.fields.CallDurationInSeconds) >= TTL_SECONDS / 2, 'the call lasted through the renewal');
-      await context.close();
+      const task = await hangUpAndLogOnce(app, agent, inProgress);
+      assert.ok(Number(task.CallDurationInSeconds) >= TTL_SECONDS / 2, 'the call lasted through the renewal');
+      await inProgress.context.close();
     });
 
     test('the first credential, now expired, is refused by the embedded server', { timeout: 15_000 }, async () => {

@@ -20,7 +20,7 @@ import { mintEphemeral, startKamailio, type KamailioHandle } from '../support/ka
 import { SipWsClient } from '../telephony/sip-ws-client.ts';
 import { startConsole, STRICT_CHROMIUM_ARGS, DEMO, type RunningConsole } from '../../src/node/console/index.ts';
 import { waitUntil } from './harness.ts';
-import { expiryOf, keepPeerConnections, mints, openConsole, registers, waitAudio, type OpenedConsole } from './ephemeral-support.ts';
+import { customerCallsAgent, expiryOf, hangUpAndLogOnce, mints, openConsole, registers, waitAudio, type OpenedConsole } from './ephemeral-support.ts';
 
 const SECRET = randomBytes(24).toString('hex');
 /** The console emulator accepts any positive TTL; the connector renews at half of one this short. */
@@ -110,23 +110,14 @@ describe('short-lived SIP credentials: console emulator mint → connector → K
     { timeout: 90_000 },
     async () => {
       assert.ok(first, 'signed in (previous test)');
-      const tasksBefore = new Set(app.data.list('Task', 10_000).map((t) => t.Id));
-      const context = await browser.newContext({ ignoreHTTPSErrors: true });
-      await context.addInitScript(keepPeerConnections);
-      const customer = await context.newPage();
-      await customer.goto(
-        `${app.lightningOrigin}/customer-phone/?ws=${encodeURIComponent(kamailio.wsUrl)}&domain=${kamailio.domain}` +
-          `&user=${encodeURIComponent(CALLER.username)}&password=${encodeURIComponent(CALLER.password)}&dial=${AGENT.extension}&autologin=1`,
-      );
-      const call = customer.getByRole('button', { name: 'Call', exact: true });
-      await waitUntil(() => call.isEnabled(), 10_000, 'the customer phone signed in on Kamailio');
-      await call.click();
-
-      await agent.phone.getByRole('button', { name: 'Answer' }).click({ timeout: 15_000 });
-      const hangUp = agent.phone.getByRole('button', { name: 'Hang up' });
-      await hangUp.waitFor({ timeout: 10_000 });
-      await customer.getByRole('status').filter({ hasText: 'connected' }).waitFor({ timeout: 10_000 });
-      await Promise.all([waitAudio(agent.softphone(), 'the agent'), waitAudio(customer.mainFrame(), 'the customer')]);
+      const inProgress = await customerCallsAgent(browser, app, agent, {
+        wsUrl: kamailio.wsUrl,
+        domain: kamailio.domain,
+        caller: CALLER.username,
+        password: CALLER.password,
+        extension: AGENT.extension,
+      });
+      const { customer, hangUp } = inProgress;
 
       // Past the first credential's expiry, until Kamailio has accepted a REGISTER refresh: by then
       // only a renewed credential can have passed auth_ephemeral.
@@ -172,22 +163,12 @@ describe('short-lived SIP credentials: console emulator mint → connector → K
       await Promise.all([waitAudio(agent.softphone(), 'the agent, after the renewal'), waitAudio(customer.mainFrame(), 'the customer, after the renewal')]);
       await agent.phone.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor({ timeout: 1000 });
 
-      await hangUp.click();
-      await customer.getByRole('status').filter({ hasText: 'ended' }).waitFor({ timeout: 10_000 });
-      const wrapUp = agent.phone.getByRole('form', { name: 'Wrap-up' });
-      await wrapUp.getByRole('button', { name: 'Save' }).click({ timeout: 10_000 });
-      const newTasks = () => app.data.list('Task', 10_000).filter((t) => !tasksBefore.has(t.Id));
-      await waitUntil(() => newTasks().length > 0, 15_000, 'the call is logged');
-      // A second Task would come from a retry of the same log; give one a moment to show up.
-      await new Promise((r) => setTimeout(r, 1500));
-      const logged = newTasks();
-      assert.equal(logged.length, 1, `exactly one Task: ${JSON.stringify(logged.map((t) => t.fields))}`);
-      const task = logged[0]!.fields;
+      const task = await hangUpAndLogOnce(app, agent, inProgress);
       assert.equal(task.OwnerId, AGENT.id, "Ada's Task");
       assert.equal(task.WhoId, DEMO.uniqueContact.id, 'related to the caller, Maria Lopez');
       assert.equal(task.CallType, 'Inbound');
       assert.ok(Number(task.CallDurationInSeconds) >= TTL_SECONDS / 2, `the call lasted through the renewal (${String(task.CallDurationInSeconds)} s)`);
-      await context.close();
+      await inProgress.context.close();
     },
   );
 

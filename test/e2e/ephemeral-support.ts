@@ -4,7 +4,7 @@
  * read from the frame's real peer connections, and a console opened with all of that recorded.
  */
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Frame, FrameLocator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import type { RunningConsole } from '../../src/node/console/index.ts';
 import { waitUntil } from './harness.ts';
 
@@ -126,3 +126,56 @@ export async function openConsole(browser: Browser, app: RunningConsole, wsUrl: 
 }
 
 export const mints = (app: RunningConsole) => app.log.list().filter((e) => e.method === 'runApex' && JSON.stringify(e.args).includes('SwitchboardCredentials'));
+
+export interface CallInProgress {
+  readonly context: BrowserContext;
+  readonly customer: Page;
+  /** The agent's Hang up button on the call card. */
+  readonly hangUp: Locator;
+  /** The Tasks that existed before the call (so the call's own can be told apart). */
+  readonly tasksBefore: ReadonlySet<string>;
+}
+
+/**
+ * A customer phone (its own context, peer connections kept) calls the agent's extension on the
+ * phone system at `wsUrl`; the agent answers; audio flows both ways.
+ */
+export async function customerCallsAgent(
+  browser: Browser,
+  app: RunningConsole,
+  agent: OpenedConsole,
+  phoneSystem: { readonly wsUrl: string; readonly domain: string; readonly caller: string; readonly password?: string; readonly extension: string },
+): Promise<CallInProgress> {
+  const tasksBefore = new Set(app.data.list('Task', 10_000).map((t) => t.Id));
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  await context.addInitScript(keepPeerConnections);
+  const customer = await context.newPage();
+  await customer.goto(
+    `${app.lightningOrigin}/customer-phone/?ws=${encodeURIComponent(phoneSystem.wsUrl)}&domain=${phoneSystem.domain}` +
+      `&user=${encodeURIComponent(phoneSystem.caller)}${phoneSystem.password ? `&password=${encodeURIComponent(phoneSystem.password)}` : ''}` +
+      `&dial=${phoneSystem.extension}&autologin=1`,
+  );
+  const call = customer.getByRole('button', { name: 'Call', exact: true });
+  await waitUntil(() => call.isEnabled(), 10_000, 'the customer phone signed in');
+  await call.click();
+  await agent.phone.getByRole('button', { name: 'Answer' }).click({ timeout: 15_000 });
+  const hangUp = agent.phone.getByRole('button', { name: 'Hang up' });
+  await hangUp.waitFor({ timeout: 10_000 });
+  await customer.getByRole('status').filter({ hasText: 'connected' }).waitFor({ timeout: 10_000 });
+  await Promise.all([waitAudio(agent.softphone(), 'the agent'), waitAudio(customer.mainFrame(), 'the customer')]);
+  return { context, customer, hangUp, tasksBefore };
+}
+
+/** The agent hangs up and saves wrap-up; the call is logged exactly once. Returns that Task's fields. */
+export async function hangUpAndLogOnce(app: RunningConsole, agent: OpenedConsole, call: CallInProgress): Promise<Readonly<Record<string, unknown>>> {
+  await call.hangUp.click();
+  await call.customer.getByRole('status').filter({ hasText: 'ended' }).waitFor({ timeout: 10_000 });
+  await agent.phone.getByRole('form', { name: 'Wrap-up' }).getByRole('button', { name: 'Save' }).click({ timeout: 10_000 });
+  const newTasks = () => app.data.list('Task', 10_000).filter((t) => !call.tasksBefore.has(t.Id));
+  await waitUntil(() => newTasks().length > 0, 15_000, 'the call is logged');
+  // A second Task would come from a retry of the same log; give one a moment to show up.
+  await new Promise((r) => setTimeout(r, 1500));
+  const logged = newTasks();
+  assert.equal(logged.length, 1, `exactly one Task: ${JSON.stringify(logged.map((t) => t.fields))}`);
+  return logged[0]!.fields;
+}

@@ -16,14 +16,11 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { DEMO, STRICT_CHROMIUM_ARGS, startConsole, type RunningConsole } from '../../src/node/console/index.ts';
-import { demoSipSecret, DEMO_AGENTS, DEMO_SIP_DOMAIN } from '../../src/node/demo/demo-phone-system.ts';
-import { startSipServer } from '../../src/node/sip-server/index.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { startKamailio } from '../support/kamailio.ts';
 import { clickEach, openCustomerPhone, shot, waitUntil, type TaskRecord } from './harness.ts';
+import { embeddedPhoneSystem, kamailioPhoneSystem, openConsoleOn, type PhoneSystem } from './phone-systems.ts';
 
 const ADA = DEMO.agent;
 const BOB = DEMO.secondAgent;
@@ -36,50 +33,8 @@ const CALLERS = {
   katherine: DEMO.lead.e164,
 } as const;
 
-/** What the shift needs of a phone system. */
-interface PhoneSystem {
-  readonly name: string;
-  readonly wsUrl: string;
-  readonly domain: string;
-  readonly secret: string;
-  /** A caller's password there (undefined: a guest of the embedded server, no password). */
-  readonly callerPassword?: string;
-  registered(user: string): Promise<boolean>;
-  close(): Promise<void>;
-}
-
-async function embedded(): Promise<PhoneSystem> {
-  const secret = demoSipSecret();
-  const sip = await startSipServer({
-    ephemeralSecret: secret,
-    domain: DEMO_SIP_DOMAIN,
-    users: DEMO_AGENTS.map(({ username, password, displayName }) => ({ username, password, displayName })),
-    guests: Object.values(CALLERS),
-  });
-  return {
-    name: 'embedded',
-    wsUrl: sip.url,
-    domain: DEMO_SIP_DOMAIN,
-    secret,
-    registered: async (u) => sip.registrations(u).length > 0,
-    close: () => sip.close(),
-  };
-}
-
-async function kamailio(): Promise<PhoneSystem> {
-  const secret = randomBytes(24).toString('hex');
-  const callerPassword = `caller-${randomBytes(6).toString('hex')}`;
-  const k = await startKamailio({ ephemeralSecret: secret, users: Object.values(CALLERS).map((username) => ({ username, password: callerPassword })) });
-  return {
-    name: 'kamailio',
-    wsUrl: k.wsUrl,
-    domain: k.domain,
-    secret,
-    callerPassword,
-    registered: async (u) => (await k.registeredUsers()).includes(u),
-    close: () => k.stop(),
-  };
-}
+const embedded = (): Promise<PhoneSystem> => embeddedPhoneSystem({ callers: Object.values(CALLERS) });
+const kamailio = (): Promise<PhoneSystem> => kamailioPhoneSystem({ callers: Object.values(CALLERS) });
 
 for (const start of [embedded, kamailio]) {
   describe(`a shift slice in one console (${start.name})`, { concurrency: false, timeout: 420_000 }, () => {
@@ -98,17 +53,8 @@ for (const start of [embedded, kamailio]) {
         app = await startConsole({ dbFile: ':memory:', sipServer: system.wsUrl, sipDomain: system.domain, strictOrigins: true, sipSecret: system.secret });
         browser = await launchChromium(STRICT_CHROMIUM_ARGS);
         wanda = app.data.create('Contact', { FirstName: 'Wanda', LastName: 'Waiting', Phone: '(415) 555-0155' }, app.data.defaultUser().Id);
-        const open = async (username: string, extension: string) => {
-          const context = await browser.newContext({ ignoreHTTPSErrors: true });
-          const page = await context.newPage();
-          await page.goto(app.consoleUrl(username));
-          await waitUntil(() => system.registered(extension), 30_000, `${extension} registers with ${system.name}`);
-          const phone = page.frameLocator('iframe[title="Softphone"]');
-          await phone.getByRole('textbox', { name: 'Number to dial' }).waitFor({ timeout: 20_000 });
-          return { page, phone };
-        };
-        ada = await open(ADA.username, ADA.extension);
-        bob = await open(BOB.username, BOB.extension);
+        ada = await openConsoleOn(browser, app, system, ADA.username, ADA.extension);
+        bob = await openConsoleOn(browser, app, system, BOB.username, BOB.extension);
         const h = { browser, console: app, sip: { url: system.wsUrl } };
         for (const [who, number] of Object.entries(CALLERS) as [keyof typeof CALLERS, string][]) {
           customers[who] = await openCustomerPhone(h, number, {

@@ -27,6 +27,7 @@ import { startKamailio, type KamailioHandle } from '../support/kamailio.ts';
 import { PEER_CONNECTION_PROBE, audioBytesSince } from '../support/peer-audio.ts';
 import { openCustomerPhone } from '../e2e/harness.ts';
 import { until as untilValue } from '../support/until.ts';
+import { assertTransferLeg } from './transfer-leg.ts';
 
 const CALLER = { username: DEMO.uniqueContact.e164, password: `caller-${randomBytes(6).toString('hex')}` };
 const AGENT = DEMO_AGENTS[0]!;
@@ -212,6 +213,28 @@ after(async () => {
 const customerPhone = (): Promise<Page> =>
   openCustomerPhone({ browser, console: app, sip: { url: kamailio.wsUrl } }, CALLER.username, { domain: kamailio.domain, password: CALLER.password });
 
+/** The customer calls the support line: it rings in Salesforce's phone with the VoiceCall Kamailio got from the bridge. */
+async function callRings(customer: Page): Promise<{ vendorCallKey: string; voiceCallId: string }> {
+  await customer.getByRole('button', { name: 'Call', exact: true }).click();
+  const ringing = await until(
+    'the call ringing in the phone',
+    () => voice(),
+    (v) => v.state.call?.phase === 'ringing',
+  );
+  const voiceCallId = String(ringing.state.call!.voiceCallId);
+  assert.match(voiceCallId, /^0LQ/, `Kamailio put the VoiceCall Id on the agent's INVITE\n${bridgeLog()}`);
+  return { vendorCallKey: ringing.state.call!.callId, voiceCallId };
+}
+
+async function accept(): Promise<void> {
+  await phone().getByRole('button', { name: 'Accept' }).click();
+  await until(
+    'connected',
+    () => voice(),
+    (v) => v.state.call?.phase === 'connected',
+  );
+}
+
 it(
   "through Kamailio: consult a colleague, conference, leave; the caller's new INVITE is the Transfer leg of the VoiceCall, which ends with TRANSFER",
   { timeout: 90_000 },
@@ -223,21 +246,8 @@ it(
       password: COLLEAGUE.password,
     });
     await colleague.evaluate(PEER_CONNECTION_PROBE);
-    await customer.getByRole('button', { name: 'Call', exact: true }).click();
-    const ringing = await until(
-      'the call ringing in the phone',
-      () => voice(),
-      (v) => v.state.call?.phase === 'ringing',
-    );
-    const vendorCallKey = ringing.state.call!.callId;
-    const voiceCallId = ringing.state.call!.voiceCallId!;
-    assert.match(String(voiceCallId), /^0LQ/, bridgeLog());
-    await phone().getByRole('button', { name: 'Accept' }).click();
-    await until(
-      'connected',
-      () => voice(),
-      (v) => v.state.call?.phase === 'connected',
-    );
+    const { vendorCallKey, voiceCallId } = await callRings(customer);
+    await accept();
     await phone().getByRole('textbox', { name: 'Transfer or consult number' }).fill(COLLEAGUE.username);
     await phone().getByRole('button', { name: 'Consult' }).click();
     await colleague.getByRole('button', { name: /^Answer call from / }).click({ timeout: 15_000 });
@@ -275,25 +285,7 @@ it(
     );
     assert.equal(app.data.record(voiceCallId)!.fields.DisconnectReason, 'TRANSFER', `the call went on to the colleague\n${bridgeLog()}`);
     assert.equal(parent.vendorCallKey, vendorCallKey);
-    const t = app.data.record(leg!.id)!.fields;
-    assert.deepEqual(
-      {
-        CallType: t.CallType,
-        ParentVoiceCallId: t.ParentVoiceCallId,
-        FromPhoneNumber: t.FromPhoneNumber,
-        ToPhoneNumber: t.ToPhoneNumber,
-        IsActiveCall: t.IsActiveCall,
-        DisconnectReason: t.DisconnectReason,
-      },
-      {
-        CallType: 'Transfer',
-        ParentVoiceCallId: voiceCallId,
-        FromPhoneNumber: CALLER.username,
-        ToPhoneNumber: COLLEAGUE.username,
-        IsActiveCall: false,
-        DisconnectReason: 'CUSTOMER_DISCONNECT',
-      },
-    );
+    assertTransferLeg(app, leg!.id, { parent: voiceCallId, from: CALLER.username, to: COLLEAGUE.username });
     assert.notEqual(leg!.vendorCallKey, vendorCallKey, "the transfer leg is the caller's new INVITE");
     const all = app.voiceCalls.list({ limit: 1000 });
     assert.equal(all.filter((c) => c.vendorCallKey === vendorCallKey).length, 1, 'one VoiceCall for the call');
@@ -309,24 +301,11 @@ it(
   async () => {
     const customer = await customerPhone();
     await customer.evaluate(PEER_CONNECTION_PROBE);
-    await customer.getByRole('button', { name: 'Call', exact: true }).click();
-    const ringing = await until(
-      'the call ringing in the phone',
-      () => voice(),
-      (v) => v.state.call?.phase === 'ringing',
-    );
-    const vendorCallKey = ringing.state.call!.callId;
-    const voiceCallId = ringing.state.call!.voiceCallId;
-    assert.match(String(voiceCallId), /^0LQ/, `Kamailio put the VoiceCall Id on the agent's INVITE\n${bridgeLog()}`);
+    const { vendorCallKey, voiceCallId } = await callRings(customer);
     await phone().getByText(`Incoming call from ${DEMO.uniqueContact.name}`, { exact: false }).waitFor({ timeout: 10_000 });
     await until('the VoiceCall record page', currentRecord, (id) => id === voiceCallId);
 
-    await phone().getByRole('button', { name: 'Accept' }).click();
-    await until(
-      'connected',
-      () => voice(),
-      (v) => v.state.call?.phase === 'connected',
-    );
+    await accept();
     await Promise.all([audioGrows(received(connectorFrame()), 'the agent hears the customer'), audioGrows(received(customer), 'the customer hears the agent')]);
     // A hold of about two seconds, bracketed as the agent day test does.
     const clickedHold = Date.now();
@@ -352,16 +331,16 @@ it(
     await phone().getByRole('button', { name: 'Done' }).click();
     await until(
       'disposition saved',
-      async () => app.voiceCalls.require(voiceCallId!).callDisposition,
+      async () => app.voiceCalls.require(voiceCallId).callDisposition,
       (d) => d === 'Resolved',
     );
     await until(
       "Kamailio's dialog end closed the call",
-      async () => app.voiceCalls.require(voiceCallId!),
+      async () => app.voiceCalls.require(voiceCallId),
       (c) => c.endTime !== null,
     );
 
-    const f = app.data.record(voiceCallId!)!.fields;
+    const f = app.data.record(voiceCallId)!.fields;
     const start = Date.parse(String(f.CallStartDateTime));
     const end = Date.parse(String(f.CallEndDateTime));
     const accepted = Date.parse(String(f.CallAcceptDateTime));

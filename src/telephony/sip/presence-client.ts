@@ -63,7 +63,8 @@ export class PresenceClient {
   private pending: PresenceStatus | undefined;
   private inFlight = false;
   private readonly drained = new Set<() => void>();
-  private readonly watched = new Map<string, { readonly subscribers: readonly Subscriber[]; readonly lamp: ColleagueLamp }>();
+  /** Each colleague's `dialog` and `presence` subscriptions. */
+  private readonly watched = new Map<string, readonly Subscriber[]>();
 
   constructor(
     private readonly ua: UserAgent,
@@ -138,10 +139,10 @@ export class PresenceClient {
 
   async watch(extensions: readonly string[]): Promise<void> {
     const wanted = new Set(extensions);
-    for (const [ext, watch] of this.watched) {
+    for (const [ext, subscribers] of this.watched) {
       if (!wanted.has(ext)) {
         this.watched.delete(ext);
-        await Promise.all(watch.subscribers.map((sub) => sub.unsubscribe().catch(() => {})));
+        await Promise.all(subscribers.map((sub) => sub.unsubscribe().catch(() => {})));
       }
     }
     await Promise.all(
@@ -157,7 +158,7 @@ export class PresenceClient {
             const reading = presenceFromPidf(body);
             if (reading) this.report(ext, lamp.presenceChanged(reading));
           });
-          const watch = { subscribers: [dialog, presence], lamp };
+          const watch = [dialog, presence];
           // A refused or ended dialog subscription: we no longer know, the colleague is likely signed
           // out. A presence subscription a server refuses (no presence package) only loses that half.
           dialog.stateChange.addListener((s) => {
@@ -191,7 +192,7 @@ export class PresenceClient {
   async dispose(): Promise<void> {
     this.disposed = true;
     this.pending = undefined;
-    const subs = [...this.watched.values()].flatMap((w) => w.subscribers);
+    const subs = [...this.watched.values()].flat();
     this.watched.clear();
     await Promise.all(subs.map((s) => s.dispose().catch(() => {})));
     if (this.inFlight) {

@@ -10,6 +10,8 @@ import type { VoiceHost } from './voice-host.ts';
 import { commands, type VoiceState } from './voice-protocol.ts';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
+/** Salesforce's labels for a phone book entry's availability (the base's AGENT_AVAILABILITY). */
+const AVAILABILITY: Readonly<Record<string, string>> = { AVAILABLE: 'Available', BUSY: 'Busy', OFFLINE: 'Offline' };
 
 export class VoicePhone {
   private keypadOpen = false;
@@ -233,7 +235,6 @@ export class VoicePhone {
   /** The connector's phone book (PHONE_CONTACTS): each entry with its availability, to transfer to or consult. */
   private phoneBook(s: VoiceState): HTMLElement | null {
     if (!s.call || s.contacts.length === 0) return null;
-    const AVAILABILITY: Record<string, string> = { AVAILABLE: 'Available', BUSY: 'Busy', OFFLINE: 'Offline' };
     return h(
       'ul',
       { class: 'slds-list_vertical', 'aria-label': 'Phone book' },
